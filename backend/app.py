@@ -1,0 +1,93 @@
+"""The Litestar application: API under /api, the PWA at /, OpenAPI at /schema."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.logging import LoggingConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.types import Message, Scope
+
+import backend.jobs  # noqa: F401 - registers outbox jobs
+from backend import db, queue
+from backend.auth.routes import SessionController, dev_login
+from backend.auth.session import SessionStore
+from backend.children.routes import ChildrenController
+from backend.config import Settings, get_settings
+from backend.health.routes import health
+from backend.kommuner.routes import list_kommuner
+from backend.middleware import TenantMiddleware
+from backend.web.routes import pwa
+from tenancy.names import app_role
+from tenancy.registry import role_dsn
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        b"font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; "
+        b"base-uri 'self'; form-action 'self'",
+    ),
+]
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        headers = list(message.get("headers", []))
+        headers.extend(SECURITY_HEADERS)
+        message["headers"] = headers
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    settings.require_secret()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
+                              settings.app_db_password))
+        await db.start_pool()
+        redis = await queue.start(settings.redis_url)
+        app.state.sessions = SessionStore(redis)
+        try:
+            yield
+        finally:
+            await queue.stop()
+            await db.close_pool()
+
+    handlers: list[object] = [health, list_kommuner, SessionController, ChildrenController]
+    if settings.is_development:
+        handlers.append(dev_login)
+    handlers.append(pwa)
+
+    return Litestar(
+        route_handlers=handlers,  # type: ignore[arg-type]
+        lifespan=[lifespan],
+        middleware=[TenantMiddleware()],
+        state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
+        before_send=[add_security_headers],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        openapi_config=OpenAPIConfig(
+            title="Trekant API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={401, 403, 404, 409, 422}),
+        debug=False,
+    )
+
+
+def app_factory() -> Litestar:
+    """Entry point for ``uvicorn --factory backend.app:app_factory``."""
+    return create_app()

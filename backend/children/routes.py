@@ -1,0 +1,83 @@
+"""The front page's overview and a child's summary."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+
+from backend.audit.service import record
+from backend.auth.guards import current_session
+from backend.children import repository as repo
+from backend.children.schemas import CaseSummary, ChildRead, Overview, StageCount
+from tenancy.context import current_scope
+
+
+def _summary(row: dict[str, Any], today: date, name: str, birth: date) -> CaseSummary:
+    return CaseSummary(
+        id=row["id"],
+        child_id=row["child_id"],
+        child_name=name,
+        age=repo.age_on(birth, today),
+        stage=row["stage"],
+        stage_label=repo.STAGE_LABELS[row["stage"]],
+        opened_at=row["opened_at"],
+    )
+
+
+class ChildrenController(Controller):
+    path = "/api"
+    tags = ["Sager"]
+
+    @get("/overview", summary="Overblik for den indloggede kommune")
+    async def overview(self) -> Overview:
+        scope = current_scope()
+        today = date.today()
+        by_stage = {r["stage"]: r["count"] for r in await repo.open_cases_by_stage()}
+        recent = [
+            _summary(
+                r,
+                today,
+                f"{r['child_id.first_name']} {r['child_id.last_name']}",
+                r["child_id.birth_date"],
+            )
+            for r in await repo.recent_cases()
+        ]
+        return Overview(
+            kommune_code=scope.code,
+            kommune_name=scope.name,
+            children=await repo.count_children(),
+            open_cases=await repo.count_open_cases(),
+            by_stage=[
+                StageCount(stage=s, label=label, count=by_stage.get(s, 0))
+                for s, label in repo.STAGE_LABELS.items()
+                if s != "afsluttet"
+            ],
+            recent_cases=recent,
+        )
+
+    @get("/children/{child_id:uuid}", summary="Et barns stamdata og sager")
+    async def get_child(self, request: Request[Any, Any, Any], child_id: uuid.UUID) -> ChildRead:
+        session = current_session(request)
+        row = await repo.get_child(child_id)
+        if row is None:
+            # The same answer whether the child does not exist or belongs elsewhere.
+            raise NotFoundException("Barnet findes ikke")
+        today = date.today()
+        name = f"{row['first_name']} {row['last_name']}"
+        cases = [
+            _summary(c, today, name, row["birth_date"]) for c in await repo.cases_of_child(child_id)
+        ]
+        await record(session.subject, "child.read", str(child_id), view="child.summary")
+        return ChildRead(
+            id=row["id"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            birth_date=row["birth_date"],
+            age=repo.age_on(row["birth_date"], today),
+            address=row["address"],
+            cases=cases,
+        )

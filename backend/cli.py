@@ -1,0 +1,384 @@
+"""The ``trekant`` command.
+
+    trekant dev                       run everything (embedded services, API, worker, PWA)
+    trekant db bootstrap              create login roles and the shared schema
+    trekant tenant create --code 0101 --name "København"
+    trekant tenant list [--json]
+    trekant tenant migrate [--code 0101 ...] [--concurrency 8]
+    trekant tenant suspend --code 0101 [--reason "..."]
+    trekant tenant resume --code 0101
+    trekant demo seed                 create the demo kommuner and their synthetic cases
+    trekant api | trekant worker      run one process (used by `trekant dev`)
+
+Without DATABASE_URL / REDIS_URL the embedded servers under TREKANT_DATA_DIR (./var) are
+used (started if needed). Errors print one line on stderr and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from backend.config import ConfigError, Settings, load_settings
+from tenancy.names import InvalidKommuneCode
+from tenancy.registry import Registry, TenancyError
+
+ROOT = Path(__file__).resolve().parent.parent
+_services: Any = None  # keeps embedded services alive for this process
+
+
+class CliError(Exception):
+    pass
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("TREKANT_DATA_DIR", ROOT / "var")).resolve()
+
+
+def ensure_environment() -> Settings:
+    """Settings, with the embedded services filled in where no URL is set."""
+    global _services
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        from infra.services import ensure_services
+
+        _services = ensure_services(_data_dir())
+        os.environ["DATABASE_URL"] = _services.database_url
+        os.environ["REDIS_URL"] = _services.redis_url
+    return load_settings()
+
+
+def registry_for(settings: Settings) -> Registry:
+    return Registry(
+        settings.database_url,
+        settings.role_prefix,
+        app_password=settings.app_db_password,
+        operator_password=settings.operator_db_password,
+    )
+
+
+# --- tenant commands ---------------------------------------------------------------
+
+
+async def cmd_bootstrap(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    await registry_for(settings).bootstrap()
+    print("database bootstrapped: login roles and shared schema are current")
+    return 0
+
+
+async def cmd_tenant_create(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    await reg.bootstrap()
+    start = time.perf_counter()
+    tenant = await reg.create(args.code, args.name)
+    ms = (time.perf_counter() - start) * 1000
+    print(
+        f"created kommune {tenant.code} {tenant.name}: schema {tenant.schema_name}, "
+        f"role {tenant.role_name}, version {tenant.version} ({ms:.0f} ms)"
+    )
+    return 0
+
+
+async def cmd_tenant_list(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    tenants = await reg.list()
+    latest = reg.latest_version()
+    if args.json:
+        print(json.dumps([
+            {"code": t.code, "name": t.name, "schema": t.schema_name, "status": t.status,
+             "version": t.version, "latest_version": latest,
+             "created_at": t.created_at.isoformat()}
+            for t in tenants
+        ], ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'code':<6}{'name':<24}{'schema':<8}{'status':<11}version")
+    for t in tenants:
+        mark = "" if t.version == latest else f" (latest {latest})"
+        print(f"{t.code:<6}{t.name:<24}{t.schema_name:<8}{t.status:<11}{t.version}{mark}")
+    print(f"{len(tenants)} kommuner")
+    return 0
+
+
+async def cmd_tenant_migrate(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    await reg.bootstrap()
+
+    def progress(res: Any, done: int, total: int) -> None:
+        if res.error:
+            state = f"FAILED: {res.error}"
+        elif res.after == res.before:
+            state = f"current at {res.after}"
+        else:
+            state = f"{res.before} -> {res.after} ({res.seconds * 1000:.0f} ms)"
+        print(f"[{done}/{total}] {res.code} {res.schema}: {state}", flush=True)
+
+    start = time.perf_counter()
+    results = await reg.migrate_all(
+        codes=args.code or None, concurrency=args.concurrency, progress=progress
+    )
+    failed = [r for r in results if r.error]
+    print(f"{len(results)} kommuner in {time.perf_counter() - start:.2f} s; {len(failed)} failed")
+    if failed:
+        print("failed: " + ", ".join(r.code for r in failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
+    settings = ensure_environment()
+    tenant = await registry_for(settings).set_status(args.code, status, getattr(args, "reason", None))
+    print(f"kommune {tenant.code} {tenant.name} is {tenant.status}")
+    return 0
+
+
+async def cmd_demo_seed(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    await seed_demo(settings)
+    return 0
+
+
+async def seed_demo(settings: Settings) -> None:
+    from backend import db
+    from backend.demo import DEMO_KOMMUNER, seed_kommune
+    from tenancy.names import app_role
+    from tenancy.registry import role_dsn
+
+    reg = registry_for(settings)
+    await reg.bootstrap()
+    existing = {t.code for t in await reg.list(with_versions=False)}
+    for code, name, _ in DEMO_KOMMUNER:
+        if code not in existing:
+            await reg.create(code, name)
+            print(f"created demo kommune {code} {name}")
+    results = await reg.migrate_all()
+    failed = [r for r in results if r.error]
+    if failed:
+        raise CliError("migration failed for " + ", ".join(f"{r.code}: {r.error}" for r in failed))
+    db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
+                          settings.app_db_password))
+    await db.start_pool(min_size=1, max_size=2)
+    try:
+        for code, name, n in DEMO_KOMMUNER:
+            added = await seed_kommune(code, n)
+            if added:
+                print(f"seeded {added} synthetic children with cases in {name}")
+    finally:
+        await db.close_pool()
+
+
+# --- processes ---------------------------------------------------------------------
+
+
+def preflight(settings: Settings) -> None:
+    """Fail fast, with one clear line, when PostgreSQL or Redis cannot be reached."""
+
+    async def check() -> None:
+        import asyncpg
+        from redis.asyncio import Redis
+
+        try:
+            conn = await asyncpg.connect(settings.database_url, timeout=5)
+            await conn.close()
+        except Exception as exc:
+            raise CliError(f"cannot reach PostgreSQL (DATABASE_URL): {exc}") from exc
+        try:
+            client = Redis.from_url(settings.redis_url, socket_connect_timeout=3)
+            await client.ping()
+            await client.aclose()
+        except Exception as exc:
+            raise CliError(f"cannot reach Redis (REDIS_URL): {exc}") from exc
+
+    asyncio.run(check())
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = ensure_environment()
+    preflight(settings)
+    uvicorn.run(
+        "backend.app:app_factory",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from arq.worker import run_worker
+
+    from backend.worker import WorkerSettings, worker_settings
+
+    settings = ensure_environment()
+    preflight(settings)
+    run_worker(WorkerSettings, **worker_settings())  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    """Run the whole system until Ctrl-C; a second run reuses the data folder."""
+    os.environ.setdefault("TREKANT_ENV", "development")
+    settings = ensure_environment()
+    preflight(settings)
+    asyncio.run(seed_demo(settings))
+    env = dict(os.environ)
+    procs = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "backend.cli", name], env=env, preexec_fn=_die_with_parent
+        )
+        for name in ("api", "worker")
+    ]
+    url = f"http://{settings.host}:{settings.port}"
+    _wait_for_http(url + "/health", procs[0])
+    print(f"\n  Trekant kører: {url}\n  (Ctrl-C stopper alt)\n", flush=True)
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while not stopping:
+            for p in procs:
+                if p.poll() is not None:
+                    print(f"a Trekant process exited with {p.returncode}; stopping", file=sys.stderr)
+                    stopping = True
+                    code = 1
+            time.sleep(0.3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if _services is not None:
+            _services.stop()
+        print("stopped", flush=True)
+    return code
+
+
+def _die_with_parent() -> None:
+    """Linux: a child gets SIGTERM if the supervisor dies, so nothing is left running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def _wait_for_http(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise CliError("the API process exited during start-up")
+        try:
+            if httpx.get(url, timeout=1).status_code < 600:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise CliError(f"the API did not answer on {url} within {timeout:.0f} s")
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """Write the OpenAPI document (no database needed); the PWA's client is generated from it."""
+    os.environ.setdefault("DATABASE_URL", "postgresql://unused@localhost/trekant")
+    os.environ.setdefault("REDIS_URL", "redis://localhost:6379")
+    os.environ.setdefault("TREKANT_ENV", "development")
+    from backend.app import create_app
+
+    schema = create_app(load_settings()).openapi_schema.to_schema()
+    text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+    return 0
+
+
+# --- argument parsing --------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="trekant", description="Trekant command line")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="run the whole system on embedded services").set_defaults(
+        func=cmd_dev, sync=True)
+    sub.add_parser("api", help="run the API").set_defaults(func=cmd_api, sync=True)
+    sub.add_parser("worker", help="run the arq worker").set_defaults(func=cmd_worker, sync=True)
+
+    oa = sub.add_parser("openapi", help="write the OpenAPI document")
+    oa.add_argument("--out", default="-")
+    oa.set_defaults(func=cmd_openapi, sync=True)
+
+    dbp = sub.add_parser("db").add_subparsers(dest="db_command", required=True)
+    dbp.add_parser("bootstrap").set_defaults(func=cmd_bootstrap)
+
+    demo = sub.add_parser("demo").add_subparsers(dest="demo_command", required=True)
+    demo.add_parser("seed").set_defaults(func=cmd_demo_seed)
+
+    t = sub.add_parser("tenant", help="manage kommuner").add_subparsers(
+        dest="tenant_command", required=True)
+    c = t.add_parser("create", help="create a kommune: schema, role, migrations")
+    c.add_argument("--code", required=True, help="four-digit kommune code, e.g. 0101")
+    c.add_argument("--name", required=True)
+    c.set_defaults(func=cmd_tenant_create)
+    ls = t.add_parser("list", help="kommuner, status and schema version")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_tenant_list)
+    m = t.add_parser("migrate", help="bring every kommune schema up to date")
+    m.add_argument("--code", action="append", help="only this kommune (repeatable)")
+    m.add_argument("--concurrency", type=int, default=8)
+    m.set_defaults(func=cmd_tenant_migrate)
+    s = t.add_parser("suspend")
+    s.add_argument("--code", required=True)
+    s.add_argument("--reason")
+    s.set_defaults(func=lambda a: cmd_tenant_status(a, "suspended"))
+    r = t.add_parser("resume")
+    r.add_argument("--code", required=True)
+    r.set_defaults(func=lambda a: cmd_tenant_status(a, "active"))
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if getattr(args, "sync", False):
+            return int(args.func(args))
+        return int(asyncio.run(args.func(args)))
+    except (TenancyError, InvalidKommuneCode, ConfigError, CliError) as exc:
+        print(f"trekant: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if _services is not None:
+            _services.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

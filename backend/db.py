@@ -1,0 +1,59 @@
+"""The application's Piccolo engine: a pool logged in as the NOINHERIT application role.
+
+Tables are bound to ``DB`` explicitly. The pool is configured at start-up from the
+settings (``configure``); nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+
+class TrekantEngine(PostgresEngine):
+    """PostgresEngine that does not connect at construction.
+
+    Piccolo's engine checks the server version and creates extensions synchronously in
+    ``__init__``; ours is configured later, at start-up, so both are skipped here.
+    """
+
+    async def check_version(self) -> None:
+        return None
+
+    async def prep_database(self) -> None:
+        return None
+
+
+DB = TrekantEngine(config={}, extensions=())
+
+
+def configure(dsn: str, **extra: Any) -> None:
+    """Point the engine at ``dsn`` (the application role's DSN).
+
+    ``statement_cache_size=0``: during a rolling migration kommune schemas differ, and a
+    cached statement would raise InvalidCachedStatementError inside a transaction.
+    """
+    DB.config.clear()
+    DB.config.update({"dsn": dsn, "statement_cache_size": 0, **extra})
+
+
+async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
+    if DB.pool is None:
+        await DB.start_connection_pool(min_size=min_size, max_size=max_size)
+
+
+async def close_pool() -> None:
+    if DB.pool is not None:
+        await DB.close_connection_pool()
+        DB.pool = None
+
+
+async def fetch_as_app(sql: str, *args: Any) -> list[Any]:
+    """Run a read outside any tenant, as the bare application role.
+
+    Only the shared registry is readable this way; every kommune table is refused.
+    """
+    if DB.pool is None:
+        raise RuntimeError("database pool is not started")
+    async with DB.pool.acquire() as conn:
+        return list(await conn.fetch(sql, *args))

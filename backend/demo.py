@@ -1,0 +1,84 @@
+"""Synthetic demo kommuner, children and cases for development (fictitious CPR numbers).
+
+Everything is written through the application role inside each kommune's tenant
+transaction, the same path a request takes.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from stdnum.dk import cpr as cpr_lib
+
+from backend.db import DB
+from tenancy.context import tenant_transaction
+
+DEMO_KOMMUNER = [("0101", "København", 240), ("0461", "Odense", 160), ("0751", "Aarhus", 180)]
+
+FIRST = ["Freja", "Alma", "Ida", "Clara", "Ella", "Agnes", "Karla", "Olivia", "Asta", "Emma",
+         "Noah", "William", "Oscar", "Carl", "Alfred", "Emil", "Valdemar", "Aksel", "Malthe",
+         "Lucas", "Sofie", "Maja", "Laura", "Anna", "Mathilde", "Victor", "Magnus", "Frederik",
+         "Elias", "Liam", "Nora", "Luna", "Ellie", "Lily", "Aya", "Ali", "Omar", "Sara", "Zainab",
+         "Mikkel"]
+LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
+        "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
+        "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Holm",
+        "Ahmed", "Yilmaz", "Khan", "Østergaard", "Lund", "Bak", "Dahl", "Friis", "Skov"]
+STREETS = ["Vestergade", "Østergade", "Søndergade", "Nørregade", "Skolevej", "Kirkevej",
+           "Engvej", "Bakkevej", "Parkvej", "Stationsvej", "Møllevej", "Birkevej"]
+STAGES = ["afklaring", "afklaring", "undersoegelse", "undersoegelse", "afgoerelse", "indsats",
+          "indsats", "indsats", "afsluttet"]
+
+
+def synthetic_cpr(rng: random.Random, birth: date) -> str:
+    """A CPR number whose 7th digit and year give ``birth``'s century (not a real person's)."""
+    while True:
+        seventh = rng.choice([4, 5, 6, 7, 8, 9])
+        serial = f"{seventh}{rng.randint(0, 999):03d}"
+        number = birth.strftime("%d%m%y") + serial
+        if cpr_lib.get_birth_date(number) == birth:
+            return number
+
+
+async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> int:
+    """Add ``children`` synthetic children with cases to ``code`` if it has none; return count."""
+    rng = random.Random(seed if seed is not None else int(code))
+    today = date.today()
+    async with tenant_transaction(DB, code) as scope:
+        conn = scope.connection
+        if await conn.fetchval("SELECT count(*) FROM child") > 0:
+            return 0
+        child_rows = []
+        seen: set[str] = set()
+        for _ in range(children):
+            birth = today - timedelta(days=rng.randint(30, 17 * 365 + 300))
+            number = synthetic_cpr(rng, birth)
+            while number in seen:
+                number = synthetic_cpr(rng, birth)
+            seen.add(number)
+            child_rows.append((
+                number,
+                rng.choice(FIRST),
+                rng.choice(LAST),
+                birth,
+                f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+            ))
+        ids = []
+        for row in child_rows:
+            ids.append((await conn.fetchval(
+                "INSERT INTO child (cpr, first_name, last_name, birth_date, address) "
+                "VALUES ($1, $2, $3, $4, $5) RETURNING id", *row), row[3]))
+        case_rows = []
+        for child_id, birth in ids:
+            stage = rng.choice(STAGES)
+            opened = max(birth, today - timedelta(days=rng.randint(1, 900)))
+            closed = opened + timedelta(days=rng.randint(30, 400)) if stage == "afsluttet" else None
+            if closed and closed > today:
+                closed = today
+            case_rows.append((child_id, opened, closed, stage))
+        await conn.executemany(
+            "INSERT INTO hovedsag (child_id, opened_at, closed_at, stage) VALUES ($1, $2, $3, $4)",
+            case_rows,
+        )
+    return children

@@ -1,0 +1,97 @@
+"""Authentication and the tenant transaction, around every non-public route.
+
+Order of work for a request:
+1. Load the server-side session from the cookie (401 if none).
+2. Refuse unsafe methods without the session's CSRF token (403).
+3. For a kommune session, open the tenant transaction (role + search_path switched in
+   one statement) in this task, so Piccolo's ContextVar reaches the handler.
+4. Commit (status < 400) or roll back (otherwise) *before* the response starts, so the
+   client never sees success for a change that was not committed.
+5. After the response, relay the outbox rows the request wrote.
+
+Routes opt out with ``opt={"public": True}``; everything else requires a session.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.auth.session import COOKIE, Session, SessionStore
+from backend.db import DB
+from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
+
+log = logging.getLogger("trekant.request")
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_HEADER = b"x-csrf-token"
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                k, _, v = part.strip().partition("=")
+                if k == name:
+                    return v
+    return None
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class TenantMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+    exclude_opt_key = "public"
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        store: SessionStore = scope["litestar_app"].state.sessions
+        session = await store.load(_cookie(scope, COOKIE))
+        if session is None:
+            raise NotAuthorizedException("Log ind for at fortsætte")
+        if scope["method"] in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
+            raise PermissionDeniedException("Manglende eller forkert CSRF-token")
+        scope.setdefault("state", {})["session"] = session
+        if session.realm != "kommune" or session.kommune_code is None:
+            await next_app(scope, receive, send)
+            return
+        await self._in_tenant(session, scope, receive, send, next_app)
+
+    async def _in_tenant(
+        self, session: Session, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp
+    ) -> None:
+        assert session.kommune_code is not None
+        committed = False
+        try:
+            async with tenant_transaction(DB, session.kommune_code) as tenant:
+                scope["state"]["tenant"] = tenant
+                decided = False
+
+                async def send_after_commit(message: Message) -> None:
+                    nonlocal decided, committed
+                    if message["type"] == "http.response.start" and not decided:
+                        decided = True
+                        if message["status"] < 400:
+                            await tenant.transaction.commit()
+                            committed = True
+                        else:
+                            await tenant.transaction.rollback()
+                    await send(message)
+
+                await next_app(scope, receive, send_after_commit)
+        except TenantUnavailable as exc:
+            if exc.status == "suspended":
+                raise PermissionDeniedException(
+                    f"Kommunen ({exc.code}) er suspenderet i Trekant. Kontakt driften."
+                ) from exc
+            raise NotAuthorizedException("Kommunen findes ikke i Trekant") from exc
+        if committed:
+            await run_after_commit(tenant)

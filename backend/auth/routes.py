@@ -12,6 +12,7 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
+from litestar.params import JSONBody
 
 from backend.auth.guards import current_session
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
@@ -75,7 +76,7 @@ class SessionController(Controller):
 
 @post("/api/dev/login", opt={"public": True}, tags=["Log ind"], status_code=200,
       summary="Udviklingslogin (kun i udvikling og test)")
-async def dev_login(request: Request[Any, Any, Any], data: DevLogin) -> Response[SessionRead]:
+async def dev_login(request: Request[Any, Any, Any], data: JSONBody[DevLogin]) -> Response[SessionRead]:
     try:
         code = check_kommune_code(data.kommune_code)
     except InvalidKommuneCode as exc:

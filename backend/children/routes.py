@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from backend.audit.service import record
 from backend.auth.guards import current_session
@@ -60,7 +61,9 @@ class ChildrenController(Controller):
         )
 
     @get("/children/{child_id:uuid}", summary="Et barns stamdata og sager")
-    async def get_child(self, request: Request[Any, Any, Any], child_id: uuid.UUID) -> ChildRead:
+    async def get_child(
+        self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
+    ) -> ChildRead:
         session = current_session(request)
         row = await repo.get_child(child_id)
         if row is None:

@@ -6,12 +6,17 @@ an update is seen at once. Unknown paths outside /api get the app shell (client 
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from typing import Any
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File, Response
+
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("text/javascript", ".js")
 
 NO_CACHE = {"Cache-Control": "no-cache"}
 IMMUTABLE = {"Cache-Control": "public, max-age=31536000, immutable"}
@@ -22,7 +27,7 @@ def _dist(request: Request[Any, Any, Any]) -> Path:
 
 
 @get(["/", "/{path:path}"], opt={"public": True}, include_in_schema=False)
-async def pwa(request: Request[Any, Any, Any], path: str = "") -> Response[Any]:
+async def pwa(request: Request[Any, Any, Any], path: FromPath[str] = "") -> Response[Any]:
     if path.startswith(("/api", "api/", "/schema", "schema/")) or path in ("api", "/api"):
         raise NotFoundException("Ukendt adresse")
     dist = _dist(request).resolve()
@@ -36,5 +41,17 @@ async def pwa(request: Request[Any, Any, Any], path: str = "") -> Response[Any]:
     candidate = (dist / path.lstrip("/")).resolve()
     if path.strip("/") and candidate.is_file() and candidate.is_relative_to(dist):
         headers = IMMUTABLE if "/assets/" in str(candidate) else NO_CACHE
-        return File(candidate, headers=headers, content_disposition_type="inline")
-    return File(index, headers=NO_CACHE, content_disposition_type="inline", media_type="text/html")
+        return File(
+            candidate,
+            filename=candidate.name,
+            headers=headers,
+            content_disposition_type="inline",
+            media_type=mimetypes.guess_type(candidate.name)[0] or "application/octet-stream",
+        )
+    return File(
+        index,
+        filename="index.html",
+        headers=NO_CACHE,
+        content_disposition_type="inline",
+        media_type="text/html; charset=utf-8",
+    )

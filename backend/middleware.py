@@ -52,6 +52,12 @@ class TenantMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     exclude_opt_key = "public"
 
+
+    @staticmethod
+    def should_bypass_for_scope(scope: Scope) -> bool:
+        """The OpenAPI document (/schema) is public."""
+        return str(scope.get("path", "")).startswith("/schema")
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         store: SessionStore = scope["litestar_app"].state.sessions
         session = await store.load(_cookie(scope, COOKIE))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_CODE = re.compile(r"^[0-9]{4}$")
+_CODE = re.compile(r"[0-9]{4}")
 
 
 class InvalidKommuneCode(ValueError):
@@ -17,7 +17,7 @@ class InvalidKommuneCode(ValueError):
 
 def check_kommune_code(code: str) -> str:
     """Return the code if it is four digits (e.g. ``0101``); raise otherwise."""
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise InvalidKommuneCode(
             f"Invalid kommune code {code!r}: a kommune code is exactly four digits, e.g. 0101"
         )

@@ -1,0 +1,74 @@
+# Trekant: `just run` runs everything, `just test` runs every test.
+# Both install what is missing first (Python deps with uv, the PWA with npm, Chromium for tests).
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+uv := "python3 -m uv"
+venv := ".venv/bin"
+
+# List the recipes
+default:
+    @just --list
+
+# Install Python and PWA dependencies from the lock files (fast when nothing changed)
+setup:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+    {{uv}} sync --frozen --quiet
+    stamp=pwa/node_modules/.trekant-lock
+    if [ ! -f "$stamp" ] || ! cmp -s pwa/package-lock.json "$stamp"; then
+        (cd pwa && npm ci --no-audit --no-fund --loglevel=error)
+        cp pwa/package-lock.json "$stamp"
+    fi
+
+# Build the PWA into pwa/dist (skipped when nothing under pwa/ changed)
+build: setup
+    #!/usr/bin/env bash
+    set -euo pipefail
+    sum=$(cd pwa && find src public index.html vite.config.ts tsconfig.json package-lock.json -type f -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-40)
+    if [ ! -f pwa/dist/.build-sum ] || [ "$(cat pwa/dist/.build-sum)" != "$sum" ]; then
+        (cd pwa && npm run --silent build)
+        echo "$sum" > pwa/dist/.build-sum
+    fi
+
+# Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, demo kommuner
+run: build
+    {{venv}}/trekant dev
+
+# Install Debian's Chromium for the browser tests where it is missing
+browser:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [ ! -x /usr/bin/chromium ]; then
+        echo "installing Debian's chromium for the browser tests"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    fi
+
+# Run every test: unit, integration on real PostgreSQL and Redis, browser end-to-end
+test *ARGS: build browser
+    (cd pwa && npm run --silent check:api)
+    {{venv}}/pytest {{ARGS}}
+
+# Lint and type-check Python and TypeScript; fail on a stale API client
+lint: setup
+    {{venv}}/ruff check backend tenancy infra tests bench
+    {{venv}}/ruff format --check backend tenancy infra tests bench
+    {{venv}}/mypy
+    {{venv}}/trekant openapi | diff -q - pwa/openapi.json >/dev/null || (echo "pwa/openapi.json is stale: run just openapi" && exit 1)
+    (cd pwa && npm run --silent check:api && npm run --silent typecheck)
+
+# Regenerate pwa/openapi.json and the typed client from the backend
+openapi: setup
+    {{venv}}/trekant openapi --out pwa/openapi.json
+    (cd pwa && npm run --silent gen:api)
+
+# Benchmarks; numbers are printed and belong in docs/benchmarks.md
+bench *ARGS: setup
+    {{venv}}/python -m bench {{ARGS}}
+
+# The trekant command line (e.g. just trekant tenant list)
+trekant *ARGS: setup
+    {{venv}}/trekant {{ARGS}}

@@ -1,0 +1,130 @@
+"""The HTTP API over the real app, database and Redis."""
+
+from __future__ import annotations
+
+from backend.db import DB
+from tenancy.context import tenant_transaction
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+
+A, B = KOMMUNE_A[0], KOMMUNE_B[0]
+
+
+async def _a_child_id(code: str) -> str:
+    async with tenant_transaction(DB, code) as scope:
+        return str(await scope.connection.fetchval("SELECT id FROM child ORDER BY cpr LIMIT 1"))
+
+
+async def test_health_reports_database_and_redis(http):
+    r = await http.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] and body["redis"]["ok"]
+
+
+async def test_kommuner_lists_active_kommuner(http, registry, fresh_code):
+    await registry.create(fresh_code, "Skjultby")
+    await registry.set_status(fresh_code, "suspended")
+    names = {k["code"]: k["name"] for k in (await http.get("/api/kommuner")).json()}
+    assert names[A] == "København" and names[B] == "Testby"
+    assert fresh_code not in names
+
+
+async def test_api_requires_a_session(http, seeded):
+    r = await http.get("/api/overview")
+    assert r.status_code == 401
+    assert r.json()["detail"] == "Log ind for at fortsætte"
+
+
+async def test_overview_is_of_the_signed_in_kommune(http, seeded):
+    await login(http, B)
+    body = (await http.get("/api/overview")).json()
+    assert body["kommune_code"] == B and body["kommune_name"] == "Testby"
+    assert body["children"] == 8
+    assert sum(s["count"] for s in body["by_stage"]) == body["open_cases"]
+
+
+async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
+    await login(http, A)
+    other = await _a_child_id(B)
+    own = await _a_child_id(A)
+    assert (await http.get(f"/api/children/{own}")).status_code == 200
+    r_other = await http.get(f"/api/children/{other}")
+    r_missing = await http.get("/api/children/00000000-0000-0000-0000-000000000000")
+    assert r_other.status_code == r_missing.status_code == 404
+    assert r_other.json() == r_missing.json()
+
+
+async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fresh_code):
+    from backend.demo import seed_kommune
+
+    await registry.create(fresh_code, "Suspenderby")
+    await seed_kommune(fresh_code, 3, seed=5)
+    await login(http, fresh_code)
+    assert (await http.get("/api/overview")).status_code == 200
+    await registry.set_status(fresh_code, "suspended", "test")
+    r = await http.get("/api/overview")
+    assert r.status_code == 403
+    assert "suspenderet" in r.json()["detail"]
+    await registry.set_status(fresh_code, "active")
+    r = await http.get("/api/overview")
+    assert r.status_code == 200 and r.json()["children"] == 3
+
+
+async def test_dev_login_refuses_unknown_and_invalid_kommune(http, seeded):
+    assert (await http.post("/api/dev/login", json={"kommune_code": "0999"})).status_code == 404
+    assert (await http.post("/api/dev/login", json={"kommune_code": "abc"})).status_code == 404
+    r = await http.post("/api/dev/login", json={})
+    assert r.status_code == 400
+    assert "kommune_code" in r.text
+
+
+async def test_unsafe_method_needs_the_csrf_token(http, seeded):
+    session = await login(http, A)
+    assert (await http.post("/api/session/logout")).status_code == 403
+    r = await http.post("/api/session/logout", headers={"X-CSRF-Token": session["csrf_token"]})
+    assert r.status_code == 200
+    assert (await http.get("/api/session")).status_code == 401
+
+
+async def test_dev_login_does_not_exist_in_production(settings):
+    import msgspec
+
+    from backend.app import create_app
+
+    prod = msgspec.structs.replace(settings, env="production", secret_key="x" * 32)
+    paths = {route.path for route in create_app(prod).routes}
+    assert "/api/dev/login" not in paths
+    assert "/api/overview" in paths
+
+
+async def test_security_and_cache_headers(http, seeded):
+    r = await http.get("/health")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+
+
+async def test_openapi_is_served(http):
+    r = await http.get("/schema/openapi.json")
+    assert r.status_code == 200
+    assert "/api/overview" in r.json()["paths"]
+
+
+async def test_unknown_api_path_is_json_404_not_the_app(http):
+    r = await http.get("/api/does-not-exist")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("application/json")
+
+
+def test_checked_in_openapi_matches_the_backend():
+    """The PWA's client is generated from pwa/openapi.json; it must match the code."""
+    import json
+    from pathlib import Path
+
+    from backend.app import create_app
+    from backend.config import load_settings
+
+    root = Path(__file__).resolve().parents[2]
+    current = create_app(load_settings()).openapi_schema.to_schema()
+    checked_in = json.loads((root / "pwa" / "openapi.json").read_text())
+    assert current == checked_in, "pwa/openapi.json is stale: run `just openapi`"

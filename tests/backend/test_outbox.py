@@ -1,0 +1,136 @@
+"""The outbox: jobs follow commits, never rollbacks, and run exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from arq.worker import Worker
+
+from backend import queue
+from backend.audit.service import AUDIT_JOB
+from backend.audit.tasks import verify_chain
+from backend.db import DB
+from backend.outbox.service import ARQ_FUNCTION, enqueue
+from backend.outbox.tasks import run_outbox_job, sweep
+from tenancy.context import run_after_commit, tenant_transaction
+from tests.conftest import KOMMUNE_A, login
+
+A = KOMMUNE_A[0]
+
+
+class Rollback(Exception):
+    pass
+
+
+def _payload(action: str) -> dict[str, object]:
+    return {"at": "2026-11-25T12:00:00+00:00", "actor": "test", "action": action,
+            "subject": None, "detail": {}}
+
+
+async def _drain(settings) -> None:  # type: ignore[no-untyped-def]
+    worker = Worker(
+        functions=[run_outbox_job],
+        redis_settings=queue.redis_settings(settings.redis_url),
+        burst=True,
+        poll_delay=0.05,
+        handle_signals=False,
+        keep_result=30,
+    )
+    try:
+        await worker.main()
+    finally:
+        await worker.pool.aclose()
+
+
+async def _audit_actions(code: str) -> list[str]:
+    async with tenant_transaction(DB, code) as scope:
+        rows = await scope.connection.fetch("SELECT action FROM audit_event ORDER BY id")
+    return [r["action"] for r in rows]
+
+
+async def test_job_from_rolled_back_transaction_never_runs(app, settings):
+    marker = f"rolled-back-{uuid.uuid4()}"
+    with pytest.raises(Rollback):
+        async with tenant_transaction(DB, A) as scope:
+            rolled_back_id = await enqueue(AUDIT_JOB, _payload(marker))
+            raise Rollback
+    # A committed job in the same run proves the worker did run.
+    committed_marker = f"committed-{uuid.uuid4()}"
+    async with tenant_transaction(DB, A) as scope:
+        await enqueue(AUDIT_JOB, _payload(committed_marker))
+    await run_after_commit(scope)
+    await _drain(settings)
+    actions = await _audit_actions(A)
+    assert committed_marker in actions
+    assert marker not in actions
+    assert await queue.get().exists(f"arq:job:outbox:{rolled_back_id}") == 0
+    async with tenant_transaction(DB, A) as scope:
+        assert await scope.connection.fetchval(
+            "SELECT count(*) FROM outbox WHERE id = $1", rolled_back_id) == 0
+
+
+async def test_job_delivered_twice_runs_once(app):
+    marker = f"twice-{uuid.uuid4()}"
+    async with tenant_transaction(DB, A) as scope:
+        oid = await enqueue(AUDIT_JOB, _payload(marker))
+    # Not relayed: run it directly, twice, concurrently and then again.
+    results = await asyncio.gather(run_outbox_job({}, A, str(oid)), run_outbox_job({}, A, str(oid)))
+    assert sorted(results) == ["already-done", "done"]
+    assert await run_outbox_job({}, A, str(oid)) == "already-done"
+    assert (await _audit_actions(A)).count(marker) == 1
+
+
+async def test_sweep_relays_rows_the_relay_missed(app, settings):
+    marker = f"missed-{uuid.uuid4()}"
+    async with tenant_transaction(DB, A) as scope:
+        oid = await enqueue(AUDIT_JOB, _payload(marker))
+        await scope.connection.execute(
+            "UPDATE outbox SET created_at = created_at - interval '1 minute' WHERE id = $1", oid)
+    # after_commit deliberately not run: the process "died" before relaying.
+    assert await sweep({}) >= 1
+    await _drain(settings)
+    assert marker in await _audit_actions(A)
+
+
+async def test_reading_a_child_is_audited_through_the_worker(http, seeded, settings):
+    await login(http, A)
+    async with tenant_transaction(DB, A) as scope:
+        child = await scope.connection.fetchval("SELECT id FROM child ORDER BY cpr LIMIT 1")
+    assert (await http.get(f"/api/children/{child}")).status_code == 200
+    await _drain(settings)
+    async with tenant_transaction(DB, A) as scope:
+        row = await scope.connection.fetchrow(
+            "SELECT actor, detail->>'view' AS view FROM audit_event "
+            "WHERE action = 'child.read' AND subject = $1", str(child))
+        assert row is not None and row["view"] == "child.summary"
+        assert await verify_chain(scope) > 0
+
+
+async def test_tampering_with_the_audit_chain_is_detected(app, settings, registry):
+    import asyncpg
+
+    async with tenant_transaction(DB, A) as scope:
+        await enqueue(AUDIT_JOB, _payload("before-tamper"))
+    await run_after_commit(scope)
+    await _drain(settings)
+    owner = await asyncpg.connect(registry.dsn)
+    target = await owner.fetchrow(f"SELECT id, actor FROM k{A}.audit_event ORDER BY id LIMIT 1")
+    try:
+        # The owner (a DBA, not the application) can change a row; the chain shows it.
+        await owner.execute(
+            f"UPDATE k{A}.audit_event SET actor = 'someone-else' WHERE id = $1", target["id"])
+        with pytest.raises(ValueError, match="audit chain broken"):
+            async with tenant_transaction(DB, A) as scope:
+                await verify_chain(scope)
+    finally:
+        await owner.execute(
+            f"UPDATE k{A}.audit_event SET actor = $2 WHERE id = $1", target["id"], target["actor"])
+        await owner.close()
+    async with tenant_transaction(DB, A) as scope:
+        assert await verify_chain(scope) > 0
+
+
+def test_arq_function_name_is_registered():
+    assert run_outbox_job.__name__ == ARQ_FUNCTION

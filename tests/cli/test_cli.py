@@ -1,0 +1,78 @@
+"""The trekant command: one clear line and a non-zero exit for bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def trekant(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "backend.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _error_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_invalid_code(registry):
+    r = trekant("tenant", "create", "--code", "12", "--name", "X")
+    assert r.returncode == 2
+    assert "exactly four digits" in _error_line(r)
+
+
+def test_duplicate_code(registry):
+    r = trekant("tenant", "create", "--code", "0101", "--name", "Igen")
+    assert r.returncode == 2
+    assert "Kommune 0101 already exists" in _error_line(r)
+
+
+def test_unknown_code_on_suspend(registry):
+    r = trekant("tenant", "suspend", "--code", "0997")
+    assert r.returncode == 2
+    assert "Unknown kommune 0997" in _error_line(r)
+
+
+def test_create_list_suspend_resume_migrate(registry, fresh_code):
+    r = trekant("tenant", "create", "--code", fresh_code, "--name", "Kommandoby")
+    assert r.returncode == 0, r.stderr
+    assert f"created kommune {fresh_code} Kommandoby" in r.stdout
+    assert trekant("tenant", "suspend", "--code", fresh_code).returncode == 0
+    listed = {t["code"]: t for t in json.loads(trekant("tenant", "list", "--json").stdout)}
+    assert listed[fresh_code]["status"] == "suspended"
+    assert listed[fresh_code]["version"] == listed[fresh_code]["latest_version"]
+    assert trekant("tenant", "resume", "--code", fresh_code).returncode == 0
+    r = trekant("tenant", "migrate", "--code", fresh_code)
+    assert r.returncode == 0, r.stderr
+    assert f"[1/1] {fresh_code} k{fresh_code}: current at" in r.stdout
+
+
+def test_missing_database_is_one_clear_message(registry):
+    r = trekant("tenant", "list", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    assert r.returncode == 2
+    assert "Cannot reach PostgreSQL" in _error_line(r)
+
+
+def test_missing_redis_at_api_start_is_one_clear_message(registry):
+    r = trekant("api", REDIS_URL="redis://127.0.0.1:1/0")
+    assert r.returncode == 2
+    assert "cannot reach Redis" in _error_line(r)
+
+
+def test_missing_database_at_api_start_is_one_clear_message(registry):
+    r = trekant("api", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    assert r.returncode == 2
+    assert "cannot reach PostgreSQL" in _error_line(r)

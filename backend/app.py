@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
-from litestar.logging import LoggingConfig
 from litestar.datastructures import State
+from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import Message, Scope
@@ -54,8 +54,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
-                              settings.app_db_password))
+        db.configure(
+            role_dsn(
+                settings.database_url, app_role(settings.role_prefix), settings.app_db_password
+            )
+        )
         await db.start_pool()
         redis = await queue.start(settings.redis_url)
         app.state.sessions = SessionStore(redis)
@@ -83,7 +86,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        logging_config=LoggingConfig(log_exceptions="always", disable_stack_trace={401, 403, 404, 409, 422}),
+        logging_config=LoggingConfig(
+            log_exceptions="always", disable_stack_trace={401, 403, 404, 409, 422}
+        ),
         debug=False,
     )
 

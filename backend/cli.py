@@ -91,15 +91,27 @@ async def cmd_tenant_create(args: argparse.Namespace) -> int:
 async def cmd_tenant_list(args: argparse.Namespace) -> int:
     settings = ensure_environment()
     reg = registry_for(settings)
-    tenants = await reg.list()
+    tenants = await reg.list_tenants()
     latest = reg.latest_version()
     if args.json:
-        print(json.dumps([
-            {"code": t.code, "name": t.name, "schema": t.schema_name, "status": t.status,
-             "version": t.version, "latest_version": latest,
-             "created_at": t.created_at.isoformat()}
-            for t in tenants
-        ], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "code": t.code,
+                        "name": t.name,
+                        "schema": t.schema_name,
+                        "status": t.status,
+                        "version": t.version,
+                        "latest_version": latest,
+                        "created_at": t.created_at.isoformat(),
+                    }
+                    for t in tenants
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     print(f"{'code':<6}{'name':<24}{'schema':<8}{'status':<11}version")
     for t in tenants:
@@ -137,7 +149,9 @@ async def cmd_tenant_migrate(args: argparse.Namespace) -> int:
 
 async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
     settings = ensure_environment()
-    tenant = await registry_for(settings).set_status(args.code, status, getattr(args, "reason", None))
+    tenant = await registry_for(settings).set_status(
+        args.code, status, getattr(args, "reason", None)
+    )
     print(f"kommune {tenant.code} {tenant.name} is {tenant.status}")
     return 0
 
@@ -156,7 +170,7 @@ async def seed_demo(settings: Settings) -> None:
 
     reg = registry_for(settings)
     await reg.bootstrap()
-    existing = {t.code for t in await reg.list(with_versions=False)}
+    existing = {t.code for t in await reg.list_tenants(with_versions=False)}
     for code, name, _ in DEMO_KOMMUNER:
         if code not in existing:
             await reg.create(code, name)
@@ -165,8 +179,9 @@ async def seed_demo(settings: Settings) -> None:
     failed = [r for r in results if r.error]
     if failed:
         raise CliError("migration failed for " + ", ".join(f"{r.code}: {r.error}" for r in failed))
-    db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
-                          settings.app_db_password))
+    db.configure(
+        role_dsn(settings.database_url, app_role(settings.role_prefix), settings.app_db_password)
+    )
     await db.start_pool(min_size=1, max_size=2)
     try:
         for code, name, n in DEMO_KOMMUNER:
@@ -238,7 +253,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     asyncio.run(seed_demo(settings))
     env = dict(os.environ)
     procs = [
-        subprocess.Popen(  # noqa: S603
+        subprocess.Popen(
             [sys.executable, "-m", "backend.cli", name], env=env, preexec_fn=_die_with_parent
         )
         for name in ("api", "worker")
@@ -259,7 +274,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
         while not stopping:
             for p in procs:
                 if p.poll() is not None:
-                    print(f"a Trekant process exited with {p.returncode}; stopping", file=sys.stderr)
+                    print(
+                        f"a Trekant process exited with {p.returncode}; stopping", file=sys.stderr
+                    )
                     stopping = True
                     code = 1
             time.sleep(0.3)
@@ -327,7 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="trekant", description="Trekant command line")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("dev", help="run the whole system on embedded services").set_defaults(
-        func=cmd_dev, sync=True)
+        func=cmd_dev, sync=True
+    )
     sub.add_parser("api", help="run the API").set_defaults(func=cmd_api, sync=True)
     sub.add_parser("worker", help="run the arq worker").set_defaults(func=cmd_worker, sync=True)
 
@@ -342,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser("seed").set_defaults(func=cmd_demo_seed)
 
     t = sub.add_parser("tenant", help="manage kommuner").add_subparsers(
-        dest="tenant_command", required=True)
+        dest="tenant_command", required=True
+    )
     c = t.add_parser("create", help="create a kommune: schema, role, migrations")
     c.add_argument("--code", required=True, help="four-digit kommune code, e.g. 0101")
     c.add_argument("--name", required=True)

@@ -75,7 +75,7 @@ def load_settings() -> Settings:
     root = Path(__file__).resolve().parent.parent
     secret = os.environ.get("TREKANT_SECRET_KEY", "")
     if not secret and env != "production":
-        secret = "development-only-secret-not-for-production"
+        secret = "development-only-secret-not-for-production"  # noqa: S105 - never in production
     return Settings(
         env=env,
         data_dir=Path(os.environ.get("TREKANT_DATA_DIR", root / "var")).resolve(),

@@ -10,6 +10,7 @@ from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
 
+
 class TrekantEngine(PostgresEngine):
     """PostgresEngine that does not connect at construction.
 

@@ -16,19 +16,105 @@ from tenancy.context import tenant_transaction
 
 DEMO_KOMMUNER = [("0101", "København", 240), ("0461", "Odense", 160), ("0751", "Aarhus", 180)]
 
-FIRST = ["Freja", "Alma", "Ida", "Clara", "Ella", "Agnes", "Karla", "Olivia", "Asta", "Emma",
-         "Noah", "William", "Oscar", "Carl", "Alfred", "Emil", "Valdemar", "Aksel", "Malthe",
-         "Lucas", "Sofie", "Maja", "Laura", "Anna", "Mathilde", "Victor", "Magnus", "Frederik",
-         "Elias", "Liam", "Nora", "Luna", "Ellie", "Lily", "Aya", "Ali", "Omar", "Sara", "Zainab",
-         "Mikkel"]
-LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
-        "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
-        "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Holm",
-        "Ahmed", "Yilmaz", "Khan", "Østergaard", "Lund", "Bak", "Dahl", "Friis", "Skov"]
-STREETS = ["Vestergade", "Østergade", "Søndergade", "Nørregade", "Skolevej", "Kirkevej",
-           "Engvej", "Bakkevej", "Parkvej", "Stationsvej", "Møllevej", "Birkevej"]
-STAGES = ["afklaring", "afklaring", "undersoegelse", "undersoegelse", "afgoerelse", "indsats",
-          "indsats", "indsats", "afsluttet"]
+FIRST = [
+    "Freja",
+    "Alma",
+    "Ida",
+    "Clara",
+    "Ella",
+    "Agnes",
+    "Karla",
+    "Olivia",
+    "Asta",
+    "Emma",
+    "Noah",
+    "William",
+    "Oscar",
+    "Carl",
+    "Alfred",
+    "Emil",
+    "Valdemar",
+    "Aksel",
+    "Malthe",
+    "Lucas",
+    "Sofie",
+    "Maja",
+    "Laura",
+    "Anna",
+    "Mathilde",
+    "Victor",
+    "Magnus",
+    "Frederik",
+    "Elias",
+    "Liam",
+    "Nora",
+    "Luna",
+    "Ellie",
+    "Lily",
+    "Aya",
+    "Ali",
+    "Omar",
+    "Sara",
+    "Zainab",
+    "Mikkel",
+]
+LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Holm",
+    "Ahmed",
+    "Yilmaz",
+    "Khan",
+    "Østergaard",
+    "Lund",
+    "Bak",
+    "Dahl",
+    "Friis",
+    "Skov",
+]
+STREETS = [
+    "Vestergade",
+    "Østergade",
+    "Søndergade",
+    "Nørregade",
+    "Skolevej",
+    "Kirkevej",
+    "Engvej",
+    "Bakkevej",
+    "Parkvej",
+    "Stationsvej",
+    "Møllevej",
+    "Birkevej",
+]
+STAGES = [
+    "afklaring",
+    "afklaring",
+    "undersoegelse",
+    "undersoegelse",
+    "afgoerelse",
+    "indsats",
+    "indsats",
+    "indsats",
+    "afsluttet",
+]
 
 
 def synthetic_cpr(rng: random.Random, birth: date) -> str:
@@ -43,7 +129,7 @@ def synthetic_cpr(rng: random.Random, birth: date) -> str:
 
 async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> int:
     """Add ``children`` synthetic children with cases to ``code`` if it has none; return count."""
-    rng = random.Random(seed if seed is not None else int(code))
+    rng = random.Random(seed if seed is not None else int(code))  # noqa: S311 - demo data
     today = date.today()
     async with tenant_transaction(DB, code) as scope:
         conn = scope.connection
@@ -57,18 +143,27 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
             while number in seen:
                 number = synthetic_cpr(rng, birth)
             seen.add(number)
-            child_rows.append((
-                number,
-                rng.choice(FIRST),
-                rng.choice(LAST),
-                birth,
-                f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
-            ))
+            child_rows.append(
+                (
+                    number,
+                    rng.choice(FIRST),
+                    rng.choice(LAST),
+                    birth,
+                    f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+                )
+            )
         ids = []
         for row in child_rows:
-            ids.append((await conn.fetchval(
-                "INSERT INTO child (cpr, first_name, last_name, birth_date, address) "
-                "VALUES ($1, $2, $3, $4, $5) RETURNING id", *row), row[3]))
+            ids.append(
+                (
+                    await conn.fetchval(
+                        "INSERT INTO child (cpr, first_name, last_name, birth_date, address) "
+                        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                        *row,
+                    ),
+                    row[3],
+                )
+            )
         case_rows = []
         for child_id, birth in ids:
             stage = rng.choice(STAGES)

@@ -52,7 +52,6 @@ class TenantMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     exclude_opt_key = "public"
 
-
     @staticmethod
     def should_bypass_for_scope(scope: Scope) -> bool:
         """The OpenAPI document (/schema) is public."""
@@ -63,7 +62,7 @@ class TenantMiddleware(ASGIMiddleware):
         session = await store.load(_cookie(scope, COOKIE))
         if session is None:
             raise NotAuthorizedException("Log ind for at fortsætte")
-        if scope["method"] in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
+        if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
         scope.setdefault("state", {})["session"] = session
         if session.realm != "kommune" or session.kommune_code is None:
@@ -86,10 +85,10 @@ class TenantMiddleware(ASGIMiddleware):
                     if message["type"] == "http.response.start" and not decided:
                         decided = True
                         if message["status"] < 400:
-                            await tenant.transaction.commit()
+                            await tenant.transaction.commit()  # type: ignore[no-untyped-call]  # piccolo is untyped
                             committed = True
                         else:
-                            await tenant.transaction.rollback()
+                            await tenant.transaction.rollback()  # type: ignore[no-untyped-call]  # piccolo is untyped
                     await send(message)
 
                 await next_app(scope, receive, send_after_commit)

@@ -19,8 +19,9 @@ from tenancy.registry import role_dsn
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
-    db.configure(role_dsn(settings.database_url, app_role(settings.role_prefix),
-                          settings.app_db_password))
+    db.configure(
+        role_dsn(settings.database_url, app_role(settings.role_prefix), settings.app_db_password)
+    )
     await db.start_pool(min_size=1, max_size=10)
     await queue.start(settings.redis_url)
 

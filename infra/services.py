@@ -55,7 +55,7 @@ def start_postgres(data_dir: Path, database: str) -> tuple[str, Any]:
         raise ServiceError("pgserver is not installed; run `just run` to install it") from exc
     data_dir.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(data_dir / "pg")
-    server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")
+    server = pgserver.get_server(data_dir / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]  # re-exported
     uri = server.get_uri()
     # Speed settings for an embedded, single-user server; production uses DATABASE_URL.
     server.psql(

@@ -89,9 +89,7 @@ async def apply_pending(
     transaction-locally to the schema so unqualified DDL lands there.
     """
     q = quote_ident(schema)
-    await conn.execute(
-        "SELECT pg_advisory_xact_lock(hashtext('trekant.migrate.' || $1))", schema
-    )
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.migrate.' || $1))", schema)
     await conn.execute(BOOKKEEPING.format(schema=q))
     await conn.execute("SELECT set_config('search_path', $1, true)", q)
     current = await conn.fetchval(f"SELECT coalesce(max(version), 0) FROM {q}.schema_migrations")
@@ -191,7 +189,7 @@ async def migrate_schemas(
         try:
             async with pool.acquire() as c, c.transaction():
                 res.after = await apply_pending(c, schema, migrations, names)
-        except Exception as exc:  # noqa: BLE001 - reported per schema, others go on
+        except Exception as exc:
             res.error = f"{type(exc).__name__}: {exc}"
         res.seconds = time.perf_counter() - start
         async with lock:

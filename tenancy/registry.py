@@ -104,8 +104,7 @@ class Registry:
                         await conn.execute(f"CREATE ROLE {quote_ident(role)} LOGIN NOINHERIT")
                     if password:
                         await conn.execute(
-                            f"ALTER ROLE {quote_ident(role)} PASSWORD "
-                            + _literal(password)
+                            f"ALTER ROLE {quote_ident(role)} PASSWORD " + _literal(password)
                         )
                     await conn.execute(f"ALTER ROLE {quote_ident(role)} NOINHERIT")
                     await conn.execute(
@@ -129,7 +128,7 @@ class Registry:
 
     # --- queries --------------------------------------------------------------------
 
-    async def list(self, *, with_versions: bool = True) -> list[Tenant]:
+    async def list_tenants(self, *, with_versions: bool = True) -> list[Tenant]:
         conn = await self.connect()
         try:
             rows = await conn.fetch(
@@ -147,7 +146,7 @@ class Registry:
 
     async def get(self, code: str) -> Tenant:
         check_kommune_code(code)
-        for tenant in await self.list():
+        for tenant in await self.list_tenants():
             if tenant.code == code:
                 return tenant
         raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
@@ -162,14 +161,16 @@ class Registry:
         check_kommune_code(code)
         name = (name or "").strip()
         if not name:
-            raise TenancyError("A kommune needs a name, e.g. --name \"København\"")
+            raise TenancyError('A kommune needs a name, e.g. --name "København"')
         names = self.names_for(code)
         role, schema = names["tenant_role"], names["schema"]
         migrations = migrate.load_migrations(self.tenant_dir)
         conn = await self.connect()
         try:
             async with conn.transaction():
-                await conn.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.tenant.create'))")
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext('trekant.tenant.create'))"
+                )
                 if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
                     raise TenancyError(f"Kommune {code} already exists")
                 if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
@@ -228,7 +229,7 @@ class Registry:
         concurrency: int = 8,
         progress: migrate.ProgressFn | None = None,
     ) -> list[migrate.SchemaResult]:
-        tenants = await self.list(with_versions=False)
+        tenants = await self.list_tenants(with_versions=False)
         if codes:
             wanted = {check_kommune_code(c) for c in codes}
             unknown = wanted - {t.code for t in tenants}

@@ -89,7 +89,7 @@ async def registry(settings):  # type: ignore[no-untyped-def]
 
     reg = Registry(settings.database_url, settings.role_prefix)
     await reg.bootstrap()
-    existing = {t.code for t in await reg.list(with_versions=False)}
+    existing = {t.code for t in await reg.list_tenants(with_versions=False)}
     for code, name in (KOMMUNE_A, KOMMUNE_B):
         if code not in existing:
             await reg.create(code, name)
@@ -113,8 +113,9 @@ async def app(settings, registry):  # type: ignore[no-untyped-def]
             await stop.wait()
 
     task = asyncio.create_task(hold())
-    await asyncio.wait([task, asyncio.create_task(started.wait())],
-                       return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait(
+        [task, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED
+    )
     if task.done():
         task.result()
     yield application

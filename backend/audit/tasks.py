@@ -20,7 +20,9 @@ def chain_hash(prev: bytes | None, event: dict[str, Any]) -> bytes:
 
 
 @outbox_job(AUDIT_JOB)
-async def write_audit_event(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]) -> None:
+async def write_audit_event(
+    scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]
+) -> None:
     conn = scope.connection
     # One writer at a time per kommune keeps the chain linear.
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit'))")

@@ -59,7 +59,7 @@ def session_cookie(token: str, secure: bool) -> Cookie:
 
 class SessionController(Controller):
     path = "/api/session"
-    tags = ["Log ind"]
+    tags = ("Log ind",)
 
     @get("", summary="Den aktuelle session")
     async def me(self, request: Request[Any, Any, Any]) -> SessionRead:
@@ -74,9 +74,16 @@ class SessionController(Controller):
         return response
 
 
-@post("/api/dev/login", opt={"public": True}, tags=["Log ind"], status_code=200,
-      summary="Udviklingslogin (kun i udvikling og test)")
-async def dev_login(request: Request[Any, Any, Any], data: JSONBody[DevLogin]) -> Response[SessionRead]:
+@post(
+    "/api/dev/login",
+    opt={"public": True},
+    tags=["Log ind"],
+    status_code=200,
+    summary="Udviklingslogin (kun i udvikling og test)",
+)
+async def dev_login(
+    request: Request[Any, Any, Any], data: JSONBody[DevLogin]
+) -> Response[SessionRead]:
     try:
         code = check_kommune_code(data.kommune_code)
     except InvalidKommuneCode as exc:

@@ -31,23 +31,25 @@ async def count_open_cases() -> int:
 
 async def open_cases_by_stage() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = await Hovedsag.raw(
-        "SELECT stage, count(*)::int AS count FROM hovedsag WHERE closed_at IS NULL "
-        "GROUP BY stage"
+        "SELECT stage, count(*)::int AS count FROM hovedsag WHERE closed_at IS NULL GROUP BY stage"
     )
     return rows
 
 
 async def recent_cases(limit: int = 10) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Hovedsag.select(
-        Hovedsag.id,
-        Hovedsag.child_id,
-        Hovedsag.child_id.first_name,
-        Hovedsag.child_id.last_name,
-        Hovedsag.child_id.birth_date,
-        Hovedsag.stage,
-        Hovedsag.opened_at,
-    ).where(Hovedsag.closed_at.is_null()).order_by(Hovedsag.opened_at, ascending=False).limit(
-        limit
+    rows: list[dict[str, Any]] = (
+        await Hovedsag.select(
+            Hovedsag.id,
+            Hovedsag.child_id,
+            Hovedsag.child_id.first_name,
+            Hovedsag.child_id.last_name,
+            Hovedsag.child_id.birth_date,
+            Hovedsag.stage,
+            Hovedsag.opened_at,
+        )
+        .where(Hovedsag.closed_at.is_null())
+        .order_by(Hovedsag.opened_at, ascending=False)
+        .limit(limit)
     )
     return rows
 
@@ -58,7 +60,9 @@ async def get_child(child_id: uuid.UUID) -> dict[str, Any] | None:
 
 
 async def cases_of_child(child_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await Hovedsag.select().where(
-        Hovedsag.child_id == child_id
-    ).order_by(Hovedsag.opened_at, ascending=False)
+    rows: list[dict[str, Any]] = (
+        await Hovedsag.select()
+        .where(Hovedsag.child_id == child_id)
+        .order_by(Hovedsag.opened_at, ascending=False)
+    )
     return rows

@@ -31,7 +31,7 @@ def _summary(row: dict[str, Any], today: date, name: str, birth: date) -> CaseSu
 
 class ChildrenController(Controller):
     path = "/api"
-    tags = ["Sager"]
+    tags = ("Sager",)
 
     @get("/overview", summary="Overblik for den indloggede kommune")
     async def overview(self) -> Overview:

@@ -59,8 +59,7 @@ async def _run(code: str, oid: uuid.UUID) -> str:
         handler = HANDLERS[row["job"]]
         await handler(scope, oid, json.loads(row["payload"]))
         await scope.connection.execute(
-            "UPDATE outbox SET done_at = clock_timestamp(), attempts = attempts + 1 "
-            "WHERE id = $1",
+            "UPDATE outbox SET done_at = clock_timestamp(), attempts = attempts + 1 WHERE id = $1",
             oid,
         )
     await run_after_commit(scope)

@@ -25,8 +25,13 @@ class Rollback(Exception):
 
 
 def _payload(action: str) -> dict[str, object]:
-    return {"at": "2026-11-25T12:00:00+00:00", "actor": "test", "action": action,
-            "subject": None, "detail": {}}
+    return {
+        "at": "2026-11-25T12:00:00+00:00",
+        "actor": "test",
+        "action": action,
+        "subject": None,
+        "detail": {},
+    }
 
 
 async def _drain(settings) -> None:  # type: ignore[no-untyped-def]
@@ -67,13 +72,17 @@ async def test_job_from_rolled_back_transaction_never_runs(app, settings):
     assert marker not in actions
     assert await queue.get().exists(f"arq:job:outbox:{rolled_back_id}") == 0
     async with tenant_transaction(DB, A) as scope:
-        assert await scope.connection.fetchval(
-            "SELECT count(*) FROM outbox WHERE id = $1", rolled_back_id) == 0
+        assert (
+            await scope.connection.fetchval(
+                "SELECT count(*) FROM outbox WHERE id = $1", rolled_back_id
+            )
+            == 0
+        )
 
 
 async def test_job_delivered_twice_runs_once(app):
     marker = f"twice-{uuid.uuid4()}"
-    async with tenant_transaction(DB, A) as scope:
+    async with tenant_transaction(DB, A):
         oid = await enqueue(AUDIT_JOB, _payload(marker))
     # Not relayed: run it directly, twice, concurrently and then again.
     results = await asyncio.gather(run_outbox_job({}, A, str(oid)), run_outbox_job({}, A, str(oid)))
@@ -87,7 +96,8 @@ async def test_sweep_relays_rows_the_relay_missed(app, settings):
     async with tenant_transaction(DB, A) as scope:
         oid = await enqueue(AUDIT_JOB, _payload(marker))
         await scope.connection.execute(
-            "UPDATE outbox SET created_at = created_at - interval '1 minute' WHERE id = $1", oid)
+            "UPDATE outbox SET created_at = created_at - interval '1 minute' WHERE id = $1", oid
+        )
     # after_commit deliberately not run: the process "died" before relaying.
     assert await sweep({}) >= 1
     await _drain(settings)
@@ -103,7 +113,9 @@ async def test_reading_a_child_is_audited_through_the_worker(http, seeded, setti
     async with tenant_transaction(DB, A) as scope:
         row = await scope.connection.fetchrow(
             "SELECT actor, detail->>'view' AS view FROM audit_event "
-            "WHERE action = 'child.read' AND subject = $1", str(child))
+            "WHERE action = 'child.read' AND subject = $1",
+            str(child),
+        )
         assert row is not None and row["view"] == "child.summary"
         assert await verify_chain(scope) > 0
 
@@ -120,13 +132,15 @@ async def test_tampering_with_the_audit_chain_is_detected(app, settings, registr
     try:
         # The owner (a DBA, not the application) can change a row; the chain shows it.
         await owner.execute(
-            f"UPDATE k{A}.audit_event SET actor = 'someone-else' WHERE id = $1", target["id"])
+            f"UPDATE k{A}.audit_event SET actor = 'someone-else' WHERE id = $1", target["id"]
+        )
         with pytest.raises(ValueError, match="audit chain broken"):
             async with tenant_transaction(DB, A) as scope:
                 await verify_chain(scope)
     finally:
         await owner.execute(
-            f"UPDATE k{A}.audit_event SET actor = $2 WHERE id = $1", target["id"], target["actor"])
+            f"UPDATE k{A}.audit_event SET actor = $2 WHERE id = $1", target["id"], target["actor"]
+        )
         await owner.close()
     async with tenant_transaction(DB, A) as scope:
         assert await verify_chain(scope) > 0

@@ -42,9 +42,7 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
         pytest.fail("pwa/dist is not built: run the tests with `just test`")
     port = _free_port()
     env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1")
-    proc = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:

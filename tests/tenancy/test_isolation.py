@@ -94,8 +94,10 @@ async def test_rollback_on_error_leaves_nothing(seeded):
             )
             raise RuntimeError("boom")
     async with tenant_transaction(DB, A) as scope:
-        assert await scope.connection.fetchval(
-            "SELECT count(*) FROM child WHERE cpr = '0202104321'") == 0
+        assert (
+            await scope.connection.fetchval("SELECT count(*) FROM child WHERE cpr = '0202104321'")
+            == 0
+        )
 
 
 async def test_unknown_kommune_is_refused(seeded):

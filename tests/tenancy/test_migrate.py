@@ -45,11 +45,13 @@ async def test_failure_in_one_schema_leaves_the_others_migrated(registry, five, 
     for code in five:
         if code != victim:
             assert results[code].error is None and results[code].after == next_version
-    listed = {t.code: t.version for t in await reg2.list()}
+    listed = {t.code: t.version for t in await reg2.list_tenants()}
     assert listed[victim] == registry.latest_version()
 
     # Fix the migration and re-run: only the failed schema has anything to do.
-    (newer / f"{next_version:04d}_add_note.sql").write_text("CREATE TABLE note (id int PRIMARY KEY);")
+    (newer / f"{next_version:04d}_add_note.sql").write_text(
+        "CREATE TABLE note (id int PRIMARY KEY);"
+    )
     rerun = {r.code: r for r in await reg2.migrate_all(codes=five)}
     assert rerun[victim].before == registry.latest_version()
     assert rerun[victim].after == next_version and rerun[victim].error is None

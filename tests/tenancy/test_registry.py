@@ -79,7 +79,7 @@ async def test_unknown_kommune_is_reported(registry):
 
 
 async def test_list_reports_each_kommune_with_its_version(registry):
-    tenants = {t.code: t for t in await registry.list()}
+    tenants = {t.code: t for t in await registry.list_tenants()}
     assert {"0101", "0202"} <= tenants.keys()
     assert tenants["0101"].version == tenants["0202"].version == registry.latest_version()
     assert tenants["0202"].name == "Testby" and tenants["0202"].status == "active"

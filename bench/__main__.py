@@ -1,0 +1,40 @@
+"""``just bench``: run the benchmarks and print their numbers.
+
+    python -m bench            all benchmarks
+    python -m bench platform   only the platform benchmarks
+Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import sys
+
+from bench.common import ROOT, machine
+
+
+def main(argv: list[str]) -> int:
+    wanted = set(argv) or {"platform"}
+    print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
+    results: list[dict[str, object]] = []
+    if "platform" in wanted:
+        from bench import platform_bench
+
+        results.extend(platform_bench.main())
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(
+        json.dumps(
+            {"date": str(datetime.date.today()), "machine": machine(), "results": results},
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    missed = [r for r in results if not r["ok"]]
+    print(f"{len(results) - len(missed)} within target, {len(missed)} missed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,73 @@
+"""Shared helpers for the benchmarks: a throwaway database, timing, printing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "trekant_bench"
+
+
+def with_database(url: str, database: str) -> str:
+    p = urlsplit(url)
+    return urlunsplit((p.scheme, p.netloc, "/" + database, p.query, p.fragment))
+
+
+def start_services() -> tuple[str, str, object]:
+    sys.path.insert(0, str(ROOT))
+    from infra.services import ensure_services
+
+    data_dir = Path(os.environ.get("TREKANT_BENCH_DATA_DIR", ROOT / "var" / "bench")).resolve()
+    s = ensure_services(data_dir, database="postgres")
+    return s.database_url, s.redis_url, s
+
+
+async def fresh_database(server_url: str) -> str:
+    conn = await asyncpg.connect(with_database(server_url, "postgres"))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
+        for r in await conn.fetch(
+            "SELECT rolname FROM pg_roles WHERE rolname LIKE $1", BENCH_DB + "\\_%"
+        ):
+            await conn.execute(f'DROP ROLE "{r["rolname"]}"')
+        await conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    finally:
+        await conn.close()
+    return with_database(server_url, BENCH_DB)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def summary(values_ms: list[float]) -> str:
+    return (
+        f"median {statistics.median(values_ms):.2f} ms, p95 {pct(values_ms, 0.95):.2f} ms, "
+        f"n={len(values_ms)}"
+    )
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def report(name: str, value: str, target: str, ok: bool) -> dict[str, object]:
+    mark = "ok " if ok else "MISS"
+    print(f"[{mark}] {name}: {value} (target {target})", flush=True)
+    return {"name": name, "value": value, "target": target, "ok": ok}

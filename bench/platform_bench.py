@@ -1,0 +1,194 @@
+"""Platform benchmarks (issue 2): kommune creation, migrating 98 kommuner with nothing to
+apply, tenant-transaction overhead on a real HTTP request, API memory with 98 kommuner."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+import psutil
+
+from bench.common import ROOT, report, summary
+
+KOMMUNER = 98
+
+
+async def bench_create(reg: Any, n: int = 15) -> tuple[list[float], dict[str, object]]:
+    times = []
+    for i in range(n):
+        code = f"{9000 + i:04d}"
+        start = time.perf_counter()
+        await reg.create(code, f"Benchby {i}")
+        times.append((time.perf_counter() - start) * 1000)
+    med = statistics.median(times)
+    return times, report(
+        "create a kommune (schema, role, all migrations)",
+        summary(times),
+        "median <= 1000 ms",
+        med <= 1000,
+    )
+
+
+async def fill_to(reg: Any, total: int) -> None:
+    have = {t.code for t in await reg.list_tenants(with_versions=False)}
+    i = 0
+    while len(have) < total:
+        code = f"{1000 + i:04d}"
+        i += 1
+        if code not in have:
+            await reg.create(code, f"Kommune {code}")
+            have.add(code)
+
+
+async def bench_migrate_noop(reg: Any) -> dict[str, object]:
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        results = await reg.migrate_all(concurrency=8)
+        runs.append(time.perf_counter() - start)
+        assert len(results) >= KOMMUNER and not any(r.error for r in results)
+    best, med = min(runs), statistics.median(runs)
+    return report(
+        f"tenant migrate, {len(results)} kommuner, nothing to apply",
+        f"median {med * 1000:.0f} ms (best {best * 1000:.0f} ms)",
+        "<= 5 s in total",
+        med <= 5,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_http(env: dict[str, str], rounds: int = 1500) -> list[dict[str, object]]:
+    """Start the real API (plus two bench routes) under uvicorn and compare, interleaved."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "bench.app:factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env={**env, "TREKANT_ENV": "test"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    results: list[dict[str, object]] = []
+    try:
+        with httpx.Client(base_url=url, timeout=5) as client:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("bench API did not start")
+                time.sleep(0.1)
+            r = client.post("/api/dev/login", json={"kommune_code": "1000"})
+            r.raise_for_status()
+            for _ in range(200):  # warm-up
+                client.get("/api/bench/tenant-read")
+                client.get("/bench/plain-read")
+            tenant, plain = [], []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                r1 = client.get("/api/bench/tenant-read")
+                t1 = time.perf_counter()
+                r2 = client.get("/bench/plain-read")
+                t2 = time.perf_counter()
+                assert r1.status_code == r2.status_code == 200, (r1.text, r2.text)
+                assert r1.json() == r2.json()
+                tenant.append((t1 - t0) * 1000)
+                plain.append((t2 - t1) * 1000)
+            ratio = statistics.median(tenant) / statistics.median(plain)
+            results.append(report("read with tenant switch", summary(tenant), "-", True))
+            results.append(report("same read without switch", summary(plain), "-", True))
+            results.append(
+                report(
+                    "tenant transaction overhead",
+                    f"{ratio:.2f}x at the median",
+                    "<= 1.30x",
+                    ratio <= 1.3,
+                )
+            )
+            # Memory: touch many kommuner, then read the API process's RSS.
+            codes = [k["code"] for k in client.get("/api/kommuner").json()]
+            assert len(codes) == KOMMUNER, len(codes)
+            for code in codes[::3]:
+                c2 = httpx.Client(base_url=url)
+                c2.post("/api/dev/login", json={"kommune_code": code}).raise_for_status()
+                c2.get("/api/overview").raise_for_status()
+                c2.close()
+            rss = psutil.Process(proc.pid).memory_info().rss / 2**20
+            results.append(
+                report(
+                    f"API RSS with {KOMMUNER} kommuner registered",
+                    f"{rss:.0f} MB",
+                    "< 250 MB",
+                    rss < 250,
+                )
+            )
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return results
+
+
+async def run(db_url: str, redis_url: str) -> list[dict[str, object]]:
+    from backend.demo import seed_kommune  # noqa: F401 - imported for its side effects
+    from tenancy.registry import Registry
+
+    prefix = "trekant_bench"
+    reg = Registry(db_url, prefix)
+    await reg.bootstrap()
+    out: list[dict[str, object]] = []
+    _, res = await bench_create(reg)
+    out.append(res)
+    await fill_to(reg, KOMMUNER)
+    out.append(await bench_migrate_noop(reg))
+    # Seed one kommune for the HTTP read.
+    os.environ["DATABASE_URL"] = db_url
+    os.environ["REDIS_URL"] = redis_url
+    from backend import db
+    from tenancy.names import app_role
+    from tenancy.registry import role_dsn
+
+    db.configure(role_dsn(db_url, app_role(prefix), None))
+    await db.start_pool(1, 2)
+    from backend.demo import seed_kommune as seed
+
+    await seed("1000", 50, seed=1)
+    await db.close_pool()
+    return out
+
+
+def main() -> list[dict[str, object]]:
+    from bench.common import fresh_database, start_services
+
+    server, redis_url, services = start_services()
+    try:
+        db_url = asyncio.run(fresh_database(server))
+        out = asyncio.run(run(db_url, redis_url))
+        env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url)
+        out.extend(bench_http(env))
+    finally:
+        services.stop()  # type: ignore[attr-defined]
+    return out

@@ -16,7 +16,8 @@ from litestar.types import Message, Scope
 
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
-from backend.auth.routes import SessionController, dev_login
+from backend.auth.oidc import OIDCClient
+from backend.auth.routes import SessionController, callback, kommune_login, operator_login
 from backend.auth.session import SessionStore
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
@@ -24,7 +25,10 @@ from backend.health.routes import health
 from backend.kommuner.routes import list_kommuner
 from backend.middleware import TenantMiddleware
 from backend.web.routes import pwa
-from tenancy.names import app_role
+from backend.operator import db as operator_db
+from backend.operator.routes import OperatorController
+from backend.users.routes import AuditController, UsersController
+from tenancy.names import app_role, operator_role
 from tenancy.registry import role_dsn
 
 SECURITY_HEADERS = [
@@ -68,10 +72,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await queue.stop()
             await db.close_pool()
 
-    handlers: list[object] = [health, list_kommuner, SessionController, ChildrenController]
-    if settings.is_development:
-        handlers.append(dev_login)
-    handlers.append(pwa)
+    handlers: list[object] = [
+        health,
+        list_kommuner,
+        SessionController,
+        kommune_login,
+        operator_login,
+        callback,
+        ChildrenController,
+        UsersController,
+        AuditController,
+        OperatorController,
+        pwa,
+    ]
 
     return Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]

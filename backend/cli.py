@@ -156,15 +156,34 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
     return 0
 
 
+async def cmd_set_idp(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    await registry_for(settings).set_idp(args.code, args.issuer, args.client_id, args.secret_ref)
+    print(f"kommune {args.code} logs in through {args.issuer}")
+    return 0
+
+
+async def cmd_operator_add(args: argparse.Namespace) -> int:
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    await reg.bootstrap()
+    await reg.add_operator(args.username, args.name)
+    print(f"operator {args.username.lower()} may log in to the operator console")
+    return 0
+
+
 async def cmd_demo_seed(args: argparse.Namespace) -> int:
     settings = ensure_environment()
     await seed_demo(settings)
     return 0
 
 
-async def seed_demo(settings: Settings) -> None:
+async def seed_demo(settings: Settings, idp: Any = None) -> None:
+    """Create the demo kommuner with synthetic cases; with a development identity
+    provider, also point each at its realm and provision its demo users and the operator."""
     from backend import db
-    from backend.demo import DEMO_KOMMUNER, seed_kommune
+    from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_kommune
+    from infra.devidp import OPERATOR_USER, demo_users, domain_for, secret_env
     from tenancy.names import app_role
     from tenancy.registry import role_dsn
 
@@ -175,6 +194,10 @@ async def seed_demo(settings: Settings) -> None:
         if code not in existing:
             await reg.create(code, name)
             print(f"created demo kommune {code} {name}")
+        if idp is not None:
+            await reg.set_idp(code, idp.issuer(code), f"trekant-{code}", secret_env(code))
+    if idp is not None:
+        await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
     results = await reg.migrate_all()
     failed = [r for r in results if r.error]
     if failed:
@@ -188,6 +211,10 @@ async def seed_demo(settings: Settings) -> None:
             added = await seed_kommune(code, n)
             if added:
                 print(f"seeded {added} synthetic children with cases in {name}")
+            if idp is not None:
+                users = [(u.username, u.name, u.roles) for u in demo_users(domain_for(code))]
+                if await provision_demo_users(code, users):
+                    print(f"provisioned demo users in {name}")
     finally:
         await db.close_pool()
 
@@ -250,7 +277,19 @@ def cmd_dev(args: argparse.Namespace) -> int:
     os.environ.setdefault("TREKANT_ENV", "development")
     settings = ensure_environment()
     preflight(settings)
-    asyncio.run(seed_demo(settings))
+    from backend.demo import DEMO_KOMMUNER
+    from infra.devidp import prepare
+
+    public = settings.public_url or f"http://{settings.host}:{settings.port}"
+    realms = {code: f"{name} Kommune" for code, name, _ in DEMO_KOMMUNER}
+    realms["0147"] = "Frederiksberg Kommune"  # for onboarding a fourth kommune in the demo
+    realms["operator"] = "Trekant drift"
+    idp_port = int(os.environ.get("TREKANT_IDP_PORT", "8010"))
+    idp, idp_env = prepare(_data_dir(), idp_port, realms, [public])
+    os.environ.update(idp_env)
+    idp.start()
+    settings = load_settings()
+    asyncio.run(seed_demo(settings, idp))
     env = dict(os.environ)
     procs = [
         subprocess.Popen(
@@ -260,7 +299,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
     ]
     url = f"http://{settings.host}:{settings.port}"
     _wait_for_http(url + "/health", procs[0])
-    print(f"\n  Trekant kører: {url}\n  (Ctrl-C stopper alt)\n", flush=True)
+    print(
+        f"\n  Trekant kører: {url}\n"
+        f"  Log ind som fx sagsbehandler@koebenhavn.dk, leder@…, oekonomi@…, admin@… "
+        f"(adgangskode: demo)\n"
+        f"  Driften: {url}/drift som drift@trekant.dk (adgangskode: demo)\n"
+        f"  Identitetsudbyder (udvikling): {idp.url}\n  (Ctrl-C stopper alt)\n",
+        flush=True,
+    )
     stopping = False
 
     def stop(signum: int, frame: Any) -> None:
@@ -289,6 +335,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        idp.stop()
         if _services is not None:
             _services.stop()
         print("stopped", flush=True)
@@ -373,6 +420,19 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--code", action="append", help="only this kommune (repeatable)")
     m.add_argument("--concurrency", type=int, default=8)
     m.set_defaults(func=cmd_tenant_migrate)
+    si = t.add_parser("set-idp", help="the kommune's OpenID Connect provider")
+    si.add_argument("--code", required=True)
+    si.add_argument("--issuer", required=True)
+    si.add_argument("--client-id", required=True)
+    si.add_argument("--secret-ref", required=True,
+                    help="name of the environment variable holding the client secret")
+    si.set_defaults(func=cmd_set_idp)
+    op = sub.add_parser("operator", help="operator accounts").add_subparsers(
+        dest="operator_command", required=True)
+    oa2 = op.add_parser("add", help="allow someone to log in to the operator console")
+    oa2.add_argument("--username", required=True)
+    oa2.add_argument("--name", required=True)
+    oa2.set_defaults(func=cmd_operator_add)
     s = t.add_parser("suspend")
     s.add_argument("--code", required=True)
     s.add_argument("--reason")

@@ -31,6 +31,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pwa_dist: Path
     host: str
     port: int
+    public_url: str | None
+    operator_issuer: str | None
+    operator_client_id: str | None
+    operator_client_secret: str | None
 
     @property
     def is_development(self) -> bool:
@@ -87,6 +91,10 @@ def load_settings() -> Settings:
         pwa_dist=Path(os.environ.get("TREKANT_PWA_DIST", root / "pwa" / "dist")),
         host=os.environ.get("TREKANT_HOST", "127.0.0.1"),
         port=int(os.environ.get("TREKANT_PORT", "8000")),
+        public_url=os.environ.get("TREKANT_PUBLIC_URL") or None,
+        operator_issuer=os.environ.get("TREKANT_OPERATOR_ISSUER") or None,
+        operator_client_id=os.environ.get("TREKANT_OPERATOR_CLIENT_ID") or None,
+        operator_client_secret=os.environ.get("TREKANT_OPERATOR_CLIENT_SECRET") or None,
     )
 
 

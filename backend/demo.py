@@ -177,3 +177,44 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
             case_rows,
         )
     return children
+
+
+DEMO_TEAMS = ["Modtagelsen", "Familieteam Nord", "Familieteam Syd"]
+
+
+async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str, ...]]]) -> int:
+    """Provision ``(username, name, roles)`` users (those with roles) and the demo teams in
+    kommune ``code`` if missing; return how many users were added."""
+    added = 0
+    async with tenant_transaction(DB, code) as scope:
+        conn = scope.connection
+        for team in DEMO_TEAMS:
+            await conn.execute(
+                "INSERT INTO team (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", team
+            )
+        teams = [r["id"] for r in await conn.fetch("SELECT id FROM team ORDER BY name")]
+        for i, (username, name, roles) in enumerate(users):
+            if not roles:
+                continue  # known to the provider, not (yet) to Trekant
+            user_id = await conn.fetchval(
+                "INSERT INTO app_user (username, display_name, email, provisioned_by) "
+                "VALUES ($1, $2, $1, 'demo') ON CONFLICT (username) DO NOTHING RETURNING id",
+                username,
+                name,
+            )
+            if user_id is None:
+                continue
+            added += 1
+            for role in roles:
+                await conn.execute(
+                    "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, 'demo')",
+                    user_id,
+                    role,
+                )
+            if "administrator" not in roles:
+                await conn.execute(
+                    "INSERT INTO team_member (team_id, user_id) VALUES ($1, $2)",
+                    teams[i % len(teams)],
+                    user_id,
+                )
+    return added

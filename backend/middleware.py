@@ -21,6 +21,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.auth.principal import load_principal
 from backend.auth.session import COOKIE, Session, SessionStore
 from backend.db import DB
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
@@ -48,6 +49,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+class _Revoked(Exception):
+    pass
+
+
 class TenantMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     exclude_opt_key = "public"
@@ -65,19 +70,39 @@ class TenantMiddleware(ASGIMiddleware):
         if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
         scope.setdefault("state", {})["session"] = session
-        if session.realm != "kommune" or session.kommune_code is None:
+        operator_path = str(scope.get("path", "")).startswith("/api/operator/")
+        if session.realm == "operator":
+            # The operator never enters a kommune: no tenant transaction exists for them.
+            if not operator_path:
+                raise PermissionDeniedException("Driften har ikke adgang til kommunernes sager")
             await next_app(scope, receive, send)
             return
-        await self._in_tenant(session, scope, receive, send, next_app)
+        if operator_path or session.kommune_code is None:
+            raise PermissionDeniedException("Kun for driften")
+        await self._in_tenant(session, scope, receive, send, next_app, store)
 
     async def _in_tenant(
-        self, session: Session, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp
+        self,
+        session: Session,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        next_app: ASGIApp,
+        store: SessionStore,
     ) -> None:
         assert session.kommune_code is not None
         committed = False
+        revoked = False
         try:
             async with tenant_transaction(DB, session.kommune_code) as tenant:
                 scope["state"]["tenant"] = tenant
+                principal = await load_principal(
+                    tenant.connection, session.subject, session.kommune_code
+                )
+                if principal is None:
+                    revoked = True
+                    raise _Revoked
+                scope["state"]["principal"] = principal
                 decided = False
 
                 async def send_after_commit(message: Message) -> None:
@@ -92,11 +117,17 @@ class TenantMiddleware(ASGIMiddleware):
                     await send(message)
 
                 await next_app(scope, receive, send_after_commit)
+        except _Revoked:
+            pass
         except TenantUnavailable as exc:
             if exc.status == "suspended":
                 raise PermissionDeniedException(
                     f"Kommunen ({exc.code}) er suspenderet i Trekant. Kontakt driften."
                 ) from exc
             raise NotAuthorizedException("Kommunen findes ikke i Trekant") from exc
+        if revoked:
+            # Deactivated (or removed) since login: end every session of the user.
+            await store.revoke_user("kommune", session.kommune_code, session.subject)
+            raise NotAuthorizedException("Din adgang til Trekant er lukket")
         if committed:
             await run_after_commit(tenant)

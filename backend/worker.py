@@ -12,6 +12,7 @@ from arq import cron
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.config import get_settings
+from backend.operator.tasks import migrate_all, onboard_kommune
 from backend.outbox.tasks import run_outbox_job, sweep
 from tenancy.names import app_role
 from tenancy.registry import role_dsn
@@ -34,7 +35,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 def worker_settings(**overrides: Any) -> dict[str, Any]:
     settings = get_settings()
     base: dict[str, Any] = {
-        "functions": [run_outbox_job],
+        "functions": [run_outbox_job, onboard_kommune, migrate_all],
         "cron_jobs": [cron(sweep, second={0, 15, 30, 45}, run_at_startup=True)],
         "on_startup": startup,
         "on_shutdown": shutdown,
@@ -50,6 +51,6 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
 class WorkerSettings:
     """For ``arq backend.worker.WorkerSettings``; prefer ``trekant worker``."""
 
-    functions: ClassVar[list[Any]] = [run_outbox_job]
+    functions: ClassVar[list[Any]] = [run_outbox_job, onboard_kommune, migrate_all]
     on_startup = startup
     on_shutdown = shutdown

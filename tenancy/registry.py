@@ -222,6 +222,34 @@ class Registry:
             raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
         return await self.get(code)
 
+    async def set_idp(self, code: str, issuer: str, client_id: str, secret_ref: str) -> None:
+        """Record the kommune's OpenID Connect provider (the secret itself stays in the
+        environment variable named by ``secret_ref``)."""
+        check_kommune_code(code)
+        conn = await self.connect()
+        try:
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET idp_issuer = $2, idp_client_id = $3, "
+                "idp_client_secret_ref = $4 WHERE code = $1 RETURNING code",
+                code, issuer, client_id, secret_ref,
+            )
+        finally:
+            await conn.close()
+        if updated is None:
+            raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+
+    async def add_operator(self, username: str, display_name: str) -> None:
+        conn = await self.connect()
+        try:
+            await conn.execute(
+                "INSERT INTO shared.operator_user (username, display_name) VALUES ($1, $2) "
+                "ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, "
+                "active = true",
+                username.strip().lower(), display_name,
+            )
+        finally:
+            await conn.close()
+
     async def migrate_all(
         self,
         *,

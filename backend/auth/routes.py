@@ -1,48 +1,52 @@
-"""Session endpoints, and the development-only login that stands in until OpenID Connect.
+"""Login through the kommune's (or the operator's) OpenID Connect provider, the session,
+and logout.
 
-``POST /api/dev/login`` exists only when TREKANT_ENV is development or test: in
-production the route is not registered at all (see ``backend.app.create_app``).
+The browser is sent to ``/api/auth/login?kommune=0101`` (or ``/api/operator/login``),
+comes back to ``/api/auth/callback`` and lands on ``/`` (or ``/drift``) with a session
+cookie. Failures land on ``/log-ind?fejl=<code>`` where the PWA explains them in Danish.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import Annotated, Any
+from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.exceptions import NotFoundException
-from litestar.params import JSONBody
+from litestar.params import Parameter
+from litestar.response import Redirect
 
 from backend.auth.guards import current_session
+from backend.auth.service import (
+    LoginError,
+    end_session_url,
+    finish_kommune_login,
+    finish_operator_login,
+    kommune_client,
+    operator_client,
+    pop_state,
+    start_login,
+)
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
-from backend.db import fetch_as_app
-from tenancy.names import InvalidKommuneCode, check_kommune_code
+
+log = logging.getLogger("trekant.auth")
 
 
 class SessionRead(msgspec.Struct):
     realm: str
     display_name: str
+    username: str
     kommune_code: str | None
     kommune_name: str | None
     roles: list[str]
+    permissions: list[str]
     csrf_token: str
 
 
-class DevLogin(msgspec.Struct):
-    kommune_code: str
-    display_name: str = "Demo Sagsbehandler"
-
-
-def _read(s: Session) -> SessionRead:
-    return SessionRead(
-        realm=s.realm,
-        display_name=s.display_name,
-        kommune_code=s.kommune_code,
-        kommune_name=s.kommune_name,
-        roles=s.roles,
-        csrf_token=s.csrf_token,
-    )
+class LogoutRead(msgspec.Struct):
+    redirect: str
 
 
 def session_cookie(token: str, secure: bool) -> Cookie:
@@ -57,50 +61,112 @@ def session_cookie(token: str, secure: bool) -> Cookie:
     )
 
 
+def base_url(request: Request[Any, Any, Any]) -> str:
+    """Where the browser reaches Trekant: TREKANT_PUBLIC_URL, else the request's own.
+
+    A forged Host header only yields a redirect URI the provider has not registered.
+    """
+    configured = request.app.state.settings.public_url
+    return str(configured or request.base_url).rstrip("/")
+
+
+def _fail(path: str, code: str) -> Redirect:
+    return Redirect(f"{path}?fejl={quote(code)}", status_code=303)
+
+
 class SessionController(Controller):
     path = "/api/session"
     tags = ("Log ind",)
 
-    @get("", summary="Den aktuelle session")
+    @get("", summary="Den aktuelle session med roller og rettigheder")
     async def me(self, request: Request[Any, Any, Any]) -> SessionRead:
-        return _read(current_session(request))
+        session: Session = current_session(request)
+        principal = request.scope["state"].get("principal")
+        roles = list(principal.roles) if principal else []
+        perms = sorted(str(p) for p in principal.permissions) if principal else []
+        return SessionRead(
+            realm=session.realm,
+            display_name=principal.display_name if principal else session.display_name,
+            username=session.username,
+            kommune_code=session.kommune_code,
+            kommune_name=session.kommune_name,
+            roles=roles,
+            permissions=perms,
+            csrf_token=session.csrf_token,
+        )
 
     @post("/logout", summary="Log ud", status_code=200)
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[None]:
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[LogoutRead]:
+        """End the Trekant session and say where to send the browser: the provider's
+        end-session endpoint where it has one, else the front page."""
         store: SessionStore = request.app.state.sessions
+        session = current_session(request)
         await store.delete(request.cookies.get(COOKIE))
-        response: Response[None] = Response(None, status_code=200)
+        target = base_url(request) + ("/drift" if session.realm == "operator" else "/")
+        redirect = await end_session_url(request.app.state.oidc, session, target)
+        response = Response(LogoutRead(redirect=redirect or target), status_code=200)
         response.delete_cookie(COOKIE, path="/")
         return response
 
 
-@post(
-    "/api/dev/login",
-    opt={"public": True},
-    tags=["Log ind"],
-    status_code=200,
-    summary="Udviklingslogin (kun i udvikling og test)",
-)
-async def dev_login(
-    request: Request[Any, Any, Any], data: JSONBody[DevLogin]
-) -> Response[SessionRead]:
+@get("/api/auth/login", opt={"public": True}, tags=["Log ind"], status_code=303,
+     summary="Start log ind via kommunens identitetsudbyder")
+async def kommune_login(request: Request[Any, Any, Any], kommune: str = "") -> Redirect:
     try:
-        code = check_kommune_code(data.kommune_code)
-    except InvalidKommuneCode as exc:
-        raise NotFoundException("Kommunen findes ikke") from exc
-    rows = await fetch_as_app(
-        "SELECT name FROM shared.tenant WHERE code = $1 AND status = 'active'", code
-    )
-    if not rows:
-        raise NotFoundException("Kommunen findes ikke eller er ikke aktiv")
-    session = Session(
-        realm="kommune",
-        subject=f"dev:{code}:{data.display_name}",
-        display_name=data.display_name,
-        kommune_code=code,
-        kommune_name=rows[0]["name"],
-        roles=["sagsbehandler"],
-    )
-    store: SessionStore = request.app.state.sessions
-    token = await store.create(session)
-    return Response(_read(session), cookies=[session_cookie(token, secure=False)])
+        client = await kommune_client(kommune)
+        url = await start_login(
+            request.app.state.redis, request.app.state.oidc, client, "kommune", kommune,
+            base_url(request) + "/api/auth/callback",
+        )
+    except LoginError as exc:
+        log.info("login for kommune %r refused: %s", kommune, exc)
+        return _fail("/log-ind", exc.code)
+    return Redirect(url, status_code=303)
+
+
+@get("/api/operator/login", opt={"public": True}, tags=["Drift"], status_code=303,
+     summary="Start driftens log ind")
+async def operator_login(request: Request[Any, Any, Any]) -> Redirect:
+    try:
+        client = operator_client(request.app.state.settings)
+        url = await start_login(
+            request.app.state.redis, request.app.state.oidc, client, "operator", None,
+            base_url(request) + "/api/auth/callback",
+        )
+    except LoginError as exc:
+        return _fail("/drift/log-ind", exc.code)
+    return Redirect(url, status_code=303)
+
+
+@get("/api/auth/callback", opt={"public": True}, tags=["Log ind"], status_code=303,
+     summary="Svar fra identitetsudbyderen")
+async def callback(
+    request: Request[Any, Any, Any],
+    code: str = "",
+    oidc_state: Annotated[str, Parameter(query="state")] = "",
+    error: str = "",
+) -> Redirect:
+    app_state = request.app.state
+    try:
+        pending = await pop_state(app_state.redis, oidc_state)
+    except LoginError as exc:
+        return _fail("/log-ind", exc.code)
+    failure_page = "/drift/log-ind" if pending["realm"] == "operator" else "/log-ind"
+    if error or not code:
+        return _fail(failure_page, "afbrudt" if error else "ugyldigt-svar")
+    try:
+        if pending["realm"] == "operator":
+            result = await finish_operator_login(
+                app_state.sessions, app_state.oidc, pending, code, app_state.settings
+            )
+            target = "/drift"
+        else:
+            result = await finish_kommune_login(app_state.sessions, app_state.oidc, pending, code)
+            target = "/"
+    except LoginError as exc:
+        log.info("login refused (%s): %s", exc.code, exc.detail)
+        if exc.code == "ikke-oprettet" and pending["realm"] == "kommune":
+            return Redirect("/ikke-oprettet", status_code=303)
+        return _fail(failure_page, exc.code)
+    secure = base_url(request).startswith("https://")
+    return Redirect(target, status_code=303, cookies=[session_cookie(result.token, secure)])

@@ -21,14 +21,25 @@ ABSOLUTE_SECONDS = 10 * 60 * 60
 
 class Session(msgspec.Struct, kw_only=True):
     realm: str  # "kommune" or "operator"
-    subject: str  # stable user id within the realm
+    subject: str  # app_user.id (kommune) or operator username
     display_name: str
+    username: str = ""
+    id_token: str | None = None  # for the provider's end-session (id_token_hint)
+    issuer: str | None = None
     kommune_code: str | None = None
     kommune_name: str | None = None
     roles: list[str] = msgspec.field(default_factory=list)
     csrf_token: str = msgspec.field(default_factory=lambda: secrets.token_urlsafe(32))
     created_at: float = msgspec.field(default_factory=time.time)
     last_seen: float = msgspec.field(default_factory=time.time)
+
+
+def _index(realm: str, kommune_code: str | None, subject: str) -> str:
+    return f"trekant:user-sessions:{realm}:{kommune_code or '-'}:{subject}"
+
+
+def user_index(session: Session) -> str:
+    return _index(session.realm, session.kommune_code, session.subject)
 
 
 def _key(token: str) -> str:
@@ -43,8 +54,23 @@ class SessionStore:
 
     async def create(self, session: Session) -> str:
         token = secrets.token_urlsafe(32)
-        await self.redis.set(_key(token), self._enc.encode(session), ex=IDLE_SECONDS)
+        key = _key(token)
+        index = user_index(session)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.set(key, self._enc.encode(session), ex=IDLE_SECONDS)
+        pipe.sadd(index, key)
+        pipe.expire(index, ABSOLUTE_SECONDS)
+        await pipe.execute()
         return token
+
+    async def revoke_user(self, realm: str, kommune_code: str | None, subject: str) -> int:
+        """End every session of one user at once (deactivation, removal)."""
+        index = _index(realm, kommune_code, subject)
+        keys = await self.redis.smembers(index)
+        if keys:
+            await self.redis.delete(*keys)
+        await self.redis.delete(index)
+        return len(keys)
 
     async def load(self, token: str | None) -> Session | None:
         """The live session for ``token``, refreshing its idle timeout; None when absent/expired."""

@@ -11,7 +11,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
 from backend.audit.service import record
-from backend.auth.guards import current_session
+from backend.auth.permissions import Perm
+from backend.auth.principal import current_principal, requires
 from backend.children import repository as repo
 from backend.children.schemas import CaseSummary, ChildRead, Overview, StageCount
 from tenancy.context import current_scope
@@ -32,6 +33,7 @@ def _summary(row: dict[str, Any], today: date, name: str, birth: date) -> CaseSu
 class ChildrenController(Controller):
     path = "/api"
     tags = ("Sager",)
+    guards = [requires(Perm.CASE_READ)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/overview", summary="Overblik for den indloggede kommune")
     async def overview(self) -> Overview:
@@ -64,7 +66,7 @@ class ChildrenController(Controller):
     async def get_child(
         self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
     ) -> ChildRead:
-        session = current_session(request)
+        principal = current_principal(request)
         row = await repo.get_child(child_id)
         if row is None:
             # The same answer whether the child does not exist or belongs elsewhere.
@@ -74,7 +76,7 @@ class ChildrenController(Controller):
         cases = [
             _summary(c, today, name, row["birth_date"]) for c in await repo.cases_of_child(child_id)
         ]
-        await record(session.subject, "child.read", str(child_id), view="child.summary")
+        await record(principal.actor, "child.read", str(child_id), view="child.summary")
         return ChildRead(
             id=row["id"],
             first_name=row["first_name"],

@@ -1,0 +1,287 @@
+"""Login and logout for both realms: kommune users and the operator.
+
+A login is started with fresh state, nonce and PKCE verifier kept server-side in Redis
+under the state (single use, 10 minutes). The callback pops the state (a replayed or
+unknown state is refused), exchanges the code, validates the ID token against the
+kommune's configured issuer and client, and then decides in Trekant's own database
+whether this person may use Trekant and with which roles.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from backend.audit.service import record
+from backend.auth.oidc import ClientConfig, LoginRefused, OIDCClient, ProviderUnavailable
+from backend.auth.session import Session, SessionStore
+from backend.db import DB, fetch_as_app
+from backend.operator import db as operator_db
+from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
+from tenancy.names import check_kommune_code
+
+log = logging.getLogger("trekant.auth")
+STATE_TTL = 600
+
+
+class LoginError(Exception):
+    """A login that cannot go on; ``code`` is what the login page shows (in Danish)."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
+
+
+@dataclass
+class LoginResult:
+    token: str
+    session: Session
+
+
+def _state_key(state: str) -> str:
+    return f"trekant:login:{state}"
+
+
+async def kommune_client(code: str) -> ClientConfig:
+    """The kommune's OIDC client from the registry; the secret from the environment."""
+    try:
+        check_kommune_code(code)
+    except ValueError as exc:
+        raise LoginError("ukendt-kommune") from exc
+    rows = await fetch_as_app(
+        "SELECT status, idp_issuer, idp_client_id, idp_client_secret_ref "
+        "FROM shared.tenant WHERE code = $1",
+        code,
+    )
+    if not rows:
+        raise LoginError("ukendt-kommune")
+    row = rows[0]
+    if row["status"] != "active":
+        raise LoginError("suspenderet")
+    if not row["idp_issuer"] or not row["idp_client_id"]:
+        raise LoginError("ikke-konfigureret", "the kommune has no identity provider yet")
+    secret = os.environ.get(row["idp_client_secret_ref"] or "", "")
+    if not secret:
+        raise LoginError("ikke-konfigureret", f"secret {row['idp_client_secret_ref']} is not set")
+    return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret)
+
+
+def operator_client(settings: Any) -> ClientConfig:
+    if not (settings.operator_issuer and settings.operator_client_id):
+        raise LoginError("ikke-konfigureret", "TREKANT_OPERATOR_ISSUER is not set")
+    return ClientConfig(
+        settings.operator_issuer, settings.operator_client_id,
+        settings.operator_client_secret or "",
+    )
+
+
+async def start_login(
+    redis: Redis, oidc: OIDCClient, client: ClientConfig, realm: str, kommune_code: str | None,
+    redirect_uri: str,
+) -> str:
+    """Return the provider URL to send the browser to."""
+    try:
+        meta = await oidc.metadata(client.issuer)
+    except ProviderUnavailable as exc:
+        raise LoginError("udbyder", str(exc)) from exc
+    state, nonce, verifier = oidc.new_login()
+    await redis.set(
+        _state_key(state),
+        json.dumps({"realm": realm, "kommune": kommune_code, "nonce": nonce,
+                    "verifier": verifier, "redirect_uri": redirect_uri, "at": time.time()}),
+        ex=STATE_TTL,
+    )
+    return oidc.authorization_url(meta, client, redirect_uri, state, nonce, verifier)
+
+
+async def pop_state(redis: Redis, state: str | None) -> dict[str, Any]:
+    if not state or len(state) > 200:
+        raise LoginError("ugyldigt-svar", "missing state")
+    raw = await redis.getdel(_state_key(state))
+    if raw is None:
+        raise LoginError("ugyldigt-svar", "unknown or already used state")
+    data: dict[str, Any] = json.loads(raw)
+    return data
+
+
+async def _validated_claims(
+    oidc: OIDCClient, client: ClientConfig, pending: dict[str, Any], code: str
+) -> tuple[dict[str, Any], str]:
+    try:
+        meta = await oidc.metadata(client.issuer)
+        tokens = await oidc.exchange_code(meta, client, code, pending["redirect_uri"],
+                                          pending["verifier"])
+        claims = await oidc.validate_id_token(meta, client, tokens["id_token"], pending["nonce"])
+    except ProviderUnavailable as exc:
+        raise LoginError("udbyder", str(exc)) from exc
+    except LoginRefused as exc:
+        raise LoginError("afvist", exc.reason) from exc
+    return claims, tokens["id_token"]
+
+
+def _username(claims: dict[str, Any]) -> str:
+    for key in ("preferred_username", "upn", "email"):
+        value = claims.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()
+    return ""
+
+
+async def _audit_failure(code: str, actor: str, reason: str) -> None:
+    """Record a failed login in the kommune's own audit (best effort)."""
+    try:
+        async with tenant_transaction(DB, code) as scope:
+            await record(actor or "ukendt", "login.failed", None, reason=reason)
+        await run_after_commit(scope)
+    except (TenantUnavailable, Exception):  # noqa: BLE001 - never mask the login error
+        log.warning("could not audit a failed login for kommune %s", code, exc_info=True)
+
+
+async def finish_kommune_login(
+    store: SessionStore, oidc: OIDCClient, pending: dict[str, Any], code: str
+) -> LoginResult:
+    kommune = pending["kommune"]
+    client = await kommune_client(kommune)
+    try:
+        claims, id_token = await _validated_claims(oidc, client, pending, code)
+    except LoginError as exc:
+        if exc.code == "afvist":
+            await _audit_failure(kommune, "", exc.detail)
+        raise
+    username = _username(claims)
+    subject = str(claims["sub"])
+    issuer = client.issuer
+    async with tenant_transaction(DB, kommune) as scope:
+        conn = scope.connection
+        row = await conn.fetchrow(
+            "SELECT id, username, display_name, active, subject FROM app_user "
+            "WHERE issuer = $1 AND subject = $2",
+            issuer, subject,
+        )
+        if row is None and username:
+            row = await conn.fetchrow(
+                "SELECT id, username, display_name, active, subject FROM app_user "
+                "WHERE username = $1 AND subject IS NULL",
+                username,
+            )
+            if row is not None:
+                await conn.execute(
+                    "UPDATE app_user SET issuer = $2, subject = $3 WHERE id = $1",
+                    row["id"], issuer, subject,
+                )
+        if row is None:
+            settings = await conn.fetchrow("SELECT jit_provisioning, jit_default_role "
+                                           "FROM kommune_settings")
+            if settings and settings["jit_provisioning"] and username:
+                user_id = await conn.fetchval(
+                    "INSERT INTO app_user (username, display_name, email, issuer, subject, "
+                    "provisioned_by) VALUES ($1, $2, $3, $4, $5, 'just-in-time') RETURNING id",
+                    username, str(claims.get("name") or username), claims.get("email"),
+                    issuer, subject,
+                )
+                await conn.execute(
+                    "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, "
+                    "'just-in-time')", user_id, settings["jit_default_role"])
+                await record(username, "user.provisioned", str(user_id), how="just-in-time",
+                             roles=[settings["jit_default_role"]])
+                row = await conn.fetchrow(
+                    "SELECT id, username, display_name, active, subject FROM app_user "
+                    "WHERE id = $1", user_id)
+        if row is None or not row["active"]:
+            reason = "not provisioned" if row is None else "deactivated"
+            await record(username or subject, "login.failed", None, reason=reason)
+            failure = LoginError("ikke-oprettet" if row is None else "deaktiveret", reason)
+        else:
+            failure = None
+            await conn.execute("UPDATE app_user SET last_login_at = now() WHERE id = $1",
+                               row["id"])
+            await record(row["username"], "login", str(row["id"]), issuer=issuer)
+    await run_after_commit(scope)
+    if failure is not None:
+        raise failure
+    assert row is not None
+    session = Session(
+        realm="kommune",
+        subject=str(row["id"]),
+        username=row["username"],
+        display_name=row["display_name"],
+        kommune_code=kommune,
+        kommune_name=scope.name,
+        id_token=id_token,
+        issuer=issuer,
+    )
+    return LoginResult(await store.create(session), session)
+
+
+async def finish_operator_login(
+    store: SessionStore, oidc: OIDCClient, pending: dict[str, Any], code: str, settings: Any
+) -> LoginResult:
+    client = operator_client(settings)
+    claims, id_token = await _validated_claims(oidc, client, pending, code)
+    username = _username(claims)
+    subject = str(claims["sub"])
+    pool = operator_db.pool()
+    async with pool.acquire() as conn, conn.transaction():
+        row = await conn.fetchrow(
+            "SELECT username, display_name, active FROM shared.operator_user "
+            "WHERE (issuer = $1 AND subject = $2) OR (username = $3 AND subject IS NULL) "
+            "ORDER BY subject NULLS LAST LIMIT 1",
+            client.issuer, subject, username,
+        )
+        if row is None or not row["active"]:
+            await conn.execute(
+                "INSERT INTO shared.operator_audit (actor, action, detail) "
+                "VALUES ($1, 'login.failed', $2::jsonb)",
+                username or subject, json.dumps({"reason": "not an operator"}),
+            )
+        else:
+            await conn.execute(
+                "UPDATE shared.operator_user SET issuer = $2, subject = $3, "
+                "last_login_at = now() WHERE username = $1",
+                row["username"], client.issuer, subject,
+            )
+            await conn.execute(
+                "INSERT INTO shared.operator_audit (actor, action) VALUES ($1, 'login')",
+                row["username"],
+            )
+    if row is None or not row["active"]:
+        raise LoginError("ikke-oprettet", "not an operator")
+    session = Session(
+        realm="operator",
+        subject=row["username"],
+        username=row["username"],
+        display_name=row["display_name"],
+        id_token=id_token,
+        issuer=client.issuer,
+    )
+    return LoginResult(await store.create(session), session)
+
+
+async def end_session_url(
+    oidc: OIDCClient, session: Session, post_logout_redirect_uri: str
+) -> str | None:
+    """The provider's end-session URL for this session, where it has one."""
+    if not session.issuer or not session.id_token:
+        return None
+    try:
+        meta = await oidc.metadata(session.issuer)
+    except ProviderUnavailable:
+        return None
+    if not meta.end_session_endpoint:
+        return None
+    import httpx
+
+    return str(httpx.URL(meta.end_session_endpoint, params={
+        "id_token_hint": session.id_token,
+        "post_logout_redirect_uri": post_logout_redirect_uri,
+    }))
+
+

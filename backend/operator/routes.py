@@ -1,0 +1,204 @@
+"""The operator console's API. Runs on the operator's own pool (no kommune role), so it
+can read the registry and usage aggregates but never a kommune's case data."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.params import FromPath, JSONBody
+
+from backend import queue
+from backend.auth.guards import current_session
+from backend.auth.principal import requires_operator
+from backend.operator import db as operator_db
+from backend.operator.tasks import job_key, set_progress
+from tenancy.migrate import TENANT_DIR, load_migrations
+from tenancy.names import InvalidKommuneCode, check_kommune_code
+
+
+class Conflict(ClientException):
+    status_code = 409
+
+
+class KommuneRow(msgspec.Struct):
+    code: str
+    name: str
+    status: str
+    status_reason: str | None
+    schema_version: int
+    latest_version: int
+    users: int
+    active_users: int
+    last_login: datetime | None
+    idp_issuer: str | None
+    idp_client_id: str | None
+    created_at: datetime
+
+
+class Onboard(msgspec.Struct):
+    code: str
+    name: str
+    idp_issuer: str
+    idp_client_id: str
+    idp_client_secret_ref: str
+    admin_username: str
+    admin_display_name: str
+
+
+class StatusChange(msgspec.Struct):
+    reason: str | None = None
+
+
+class JobRead(msgspec.Struct):
+    id: str
+    status: str
+    done: int = 0
+    total: int = 0
+    message: str = ""
+    failed: list[str] = msgspec.field(default_factory=list)
+
+
+class OperatorAuditRow(msgspec.Struct):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    kommune_code: str | None
+    detail: dict[str, Any]
+
+
+_SECRET_REF = re.compile(r"[A-Z][A-Z0-9_]{2,100}")
+
+
+def _field_error(key: str, message: str) -> ValidationException:
+    return ValidationException(message, extra=[{"key": key, "message": message}])
+
+
+class OperatorController(Controller):
+    path = "/api/operator"
+    tags = ("Drift",)
+    guards = [requires_operator]  # noqa: RUF012 - Litestar reads a list
+
+    @get("/kommuner", summary="Kommuner med status, skemaversion og brug")
+    async def kommuner(self) -> list[KommuneRow]:
+        latest = load_migrations(TENANT_DIR)[-1].version
+        async with operator_db.pool().acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT t.code, t.name, t.status, t.status_reason, t.idp_issuer, "
+                "t.idp_client_id, t.created_at, u.users, u.active_users, u.last_login "
+                "FROM shared.tenant t LEFT JOIN shared.kommune_usage() u USING (code) "
+                "ORDER BY t.code")
+            versions = await conn.fetch("SELECT code, version FROM shared.kommune_versions()")
+        version_of = {r["code"]: r["version"] for r in versions}
+        return [
+            KommuneRow(
+                code=r["code"], name=r["name"], status=r["status"],
+                status_reason=r["status_reason"], schema_version=version_of.get(r["code"], 0),
+                latest_version=latest, users=r["users"] or 0,
+                active_users=r["active_users"] or 0, last_login=r["last_login"],
+                idp_issuer=r["idp_issuer"], idp_client_id=r["idp_client_id"],
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    @post("/kommuner", summary="Onboard en kommune (kører som baggrundsjob)", status_code=202)
+    async def onboard(self, request: Request[Any, Any, Any], data: JSONBody[Onboard]) -> JobRead:
+        session = current_session(request)
+        try:
+            code = check_kommune_code(data.code.strip())
+        except InvalidKommuneCode as exc:
+            raise _field_error("code", "Kommunekoden skal være fire cifre, fx 0147") from exc
+        if not data.name.strip():
+            raise _field_error("name", "Navn mangler")
+        if not data.idp_issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise _field_error("idp_issuer", "Udsteder (issuer) skal være en https-adresse")
+        if not data.idp_client_id.strip():
+            raise _field_error("idp_client_id", "Klient-id mangler")
+        if not _SECRET_REF.fullmatch(data.idp_client_secret_ref):
+            raise _field_error("idp_client_secret_ref",
+                               "Navnet på miljøvariablen med klienthemmeligheden, fx TREKANT_IDP_SECRET_0147")
+        admin = data.admin_username.strip().lower()
+        if "@" not in admin:
+            raise _field_error("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
+        if not data.admin_display_name.strip():
+            raise _field_error("admin_display_name", "Administratorens navn mangler")
+        async with operator_db.pool().acquire() as conn:
+            if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
+                raise Conflict(f"Kommune {code} findes allerede")
+        job_id = str(uuid.uuid4())
+        spec = {"code": code, "name": data.name.strip(), "idp_issuer": data.idp_issuer.strip(),
+                "idp_client_id": data.idp_client_id.strip(),
+                "idp_client_secret_ref": data.idp_client_secret_ref,
+                "admin_username": admin, "admin_display_name": data.admin_display_name.strip()}
+        redis = queue.get()
+        await set_progress(redis, job_id, status="queued", done=0, total=3,
+                           message="I kø", kind="onboard", code=code)
+        await redis.enqueue_job("onboard_kommune", job_id, session.username, spec,
+                                _job_id=f"op:{job_id}")
+        return JobRead(id=job_id, status="queued", total=3, message="I kø")
+
+    @post("/kommuner/{code:str}/suspend", summary="Suspendér en kommune", status_code=200)
+    async def suspend(self, request: Request[Any, Any, Any], code: FromPath[str],
+                      data: JSONBody[StatusChange]) -> KommuneRow:
+        return await self._set_status(request, code, "suspended", data.reason)
+
+    @post("/kommuner/{code:str}/resume", summary="Genoptag en kommune", status_code=200)
+    async def resume(self, request: Request[Any, Any, Any], code: FromPath[str]) -> KommuneRow:
+        return await self._set_status(request, code, "active", None)
+
+    async def _set_status(self, request: Request[Any, Any, Any], code: str, status: str,
+                          reason: str | None) -> KommuneRow:
+        session = current_session(request)
+        async with operator_db.pool().acquire() as conn, conn.transaction():
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET status = $2, status_reason = $3, "
+                "status_changed_at = now() WHERE code = $1 RETURNING code", code, status, reason)
+            if updated is None:
+                raise NotFoundException("Kommunen findes ikke")
+            await conn.execute(
+                "INSERT INTO shared.operator_audit (actor, action, kommune_code, detail) "
+                "VALUES ($1, $2, $3, $4::jsonb)", session.username,
+                "kommune.suspended" if status == "suspended" else "kommune.resumed", code,
+                json.dumps({"reason": reason}))
+        for row in await self.kommuner():
+            if row.code == code:
+                return row
+        raise NotFoundException("Kommunen findes ikke")
+
+    @post("/migrate", summary="Migrér alle kommuner (baggrundsjob med fremdrift)", status_code=202)
+    async def migrate(self, request: Request[Any, Any, Any]) -> JobRead:
+        session = current_session(request)
+        job_id = str(uuid.uuid4())
+        redis = queue.get()
+        await set_progress(redis, job_id, status="queued", done=0, total=0, message="I kø",
+                           kind="migrate")
+        await redis.enqueue_job("migrate_all", job_id, session.username, _job_id=f"op:{job_id}")
+        return JobRead(id=job_id, status="queued", message="I kø")
+
+    @get("/jobs/{job_id:str}", summary="Et baggrundsjobs fremdrift")
+    async def job(self, job_id: FromPath[str]) -> JobRead:
+        raw = await queue.get().get(job_key(job_id))
+        if raw is None:
+            raise NotFoundException("Jobbet findes ikke")
+        data = json.loads(raw)
+        return JobRead(id=job_id, status=data.get("status", "queued"), done=data.get("done", 0),
+                       total=data.get("total", 0), message=data.get("message", ""),
+                       failed=data.get("failed", []))
+
+    @get("/audit", summary="Driftens revisionslog")
+    async def audit(self) -> list[OperatorAuditRow]:
+        async with operator_db.pool().acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT id, at, actor, action, kommune_code, detail::text AS detail "
+                "FROM shared.operator_audit ORDER BY id DESC LIMIT 200")
+        return [OperatorAuditRow(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
+                                 kommune_code=r["kommune_code"], detail=json.loads(r["detail"]))
+                for r in rows]

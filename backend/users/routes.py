@@ -1,0 +1,296 @@
+"""The kommune administrator's screens: users, roles, teams, login settings, audit log.
+
+Every route needs ``users.manage`` (or ``audit.read`` for the audit log). Changes are
+audited; a deactivated user's sessions end at once; the last active administrator can
+neither be deactivated nor lose the role.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Controller, Request, get, patch, post, put
+from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from backend.audit.service import record
+from backend.auth.permissions import ROLES, Perm, UnknownRole, check_roles
+from backend.auth.principal import current_principal, requires
+from backend.auth.session import SessionStore
+from backend.users import repository as repo
+from tenancy.context import current_scope
+
+
+class Conflict(ClientException):
+    status_code = 409
+
+
+class RoleRead(msgspec.Struct):
+    role: str
+    label: str
+
+
+class TeamRead(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    members: int
+
+
+class TeamCreate(msgspec.Struct):
+    name: str
+
+
+class UserRead(msgspec.Struct):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    email: str | None
+    active: bool
+    roles: list[str]
+    team_ids: list[uuid.UUID]
+    created_at: datetime
+    last_login_at: datetime | None
+    bound: bool  # has logged in at least once (issuer + subject known)
+    version: int
+
+
+class UserCreate(msgspec.Struct):
+    username: str
+    display_name: str
+    email: str | None = None
+    roles: list[str] = msgspec.field(default_factory=list)
+    team_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
+
+
+class UserUpdate(msgspec.Struct):
+    version: int
+    display_name: str | msgspec.UnsetType = msgspec.UNSET
+    roles: list[str] | msgspec.UnsetType = msgspec.UNSET
+    team_ids: list[uuid.UUID] | msgspec.UnsetType = msgspec.UNSET
+
+
+class SettingsRead(msgspec.Struct):
+    jit_provisioning: bool
+    jit_default_role: str
+
+
+class AuditRead(msgspec.Struct):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: dict[str, Any]
+
+
+class AuditPage(msgspec.Struct):
+    items: list[AuditRead]
+    total: int
+    page: int
+    page_size: int
+
+
+def _user(row: dict[str, Any]) -> UserRead:
+    return UserRead(
+        id=row["id"], username=row["username"], display_name=row["display_name"],
+        email=row["email"], active=row["active"], roles=list(row["roles"]),
+        team_ids=list(row["team_ids"]), created_at=row["created_at"],
+        last_login_at=row["last_login_at"], bound=row["subject"] is not None,
+        version=row["version"],
+    )
+
+
+def _check_username(value: str) -> str:
+    username = value.strip().lower()
+    if not (3 <= len(username) <= 254) or " " in username or "@" not in username:
+        raise ValidationException(
+            "Brugernavnet skal være den e-mail/UPN, som kommunens log-in viser "
+            "(fx navn@kommune.dk)",
+            extra=[{"key": "username", "message": "Ugyldigt brugernavn"}],
+        )
+    return username
+
+
+def _roles(roles: list[str]) -> list[str]:
+    try:
+        return check_roles(roles)
+    except UnknownRole as exc:
+        raise ValidationException(str(exc), extra=[{"key": "roles", "message": str(exc)}]) from exc
+
+
+async def _teams_exist(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    ids = sorted(set(team_ids))
+    if ids and len(await repo.existing_teams(ids)) != len(ids):
+        raise ValidationException("Ukendt team", extra=[{"key": "team_ids", "message": "Ukendt team"}])
+    return ids
+
+
+class UsersController(Controller):
+    path = "/api/admin"
+    tags = ("Administration",)
+    guards = [requires(Perm.USERS_MANAGE)]  # noqa: RUF012 - Litestar reads a list
+
+    @get("/roles", summary="Roller, der kan tildeles")
+    async def roles(self) -> list[RoleRead]:
+        return [RoleRead(role=k, label=v) for k, v in ROLES.items()]
+
+    @get("/users", summary="Kommunens brugere")
+    async def list_users(self) -> list[UserRead]:
+        return [_user(r) for r in await repo.list_users()]
+
+    @post("/users", summary="Opret (forhåndsregistrér) en bruger", status_code=201)
+    async def create_user(self, request: Request[Any, Any, Any], data: JSONBody[UserCreate]) -> UserRead:
+        me = current_principal(request)
+        username = _check_username(data.username)
+        name = data.display_name.strip()
+        if not name:
+            raise ValidationException("Navn mangler",
+                                      extra=[{"key": "display_name", "message": "Navn mangler"}])
+        roles = _roles(data.roles)
+        teams = await _teams_exist(data.team_ids)
+        conn = current_scope().connection
+        try:
+            async with conn.transaction():  # savepoint: a duplicate leaves nothing behind
+                user_id = await repo.insert_user(username, name, data.email, me.actor)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(f"Der findes allerede en bruger med brugernavnet {username}") from exc
+        await repo.set_roles(user_id, roles, me.actor)
+        await repo.set_teams(user_id, teams)
+        await record(me.actor, "user.provisioned", str(user_id), username=username, roles=roles)
+        row = await repo.get_user(user_id)
+        assert row is not None
+        return _user(row)
+
+    @patch("/users/{user_id:uuid}", summary="Ret navn, roller og teams")
+    async def update_user(
+        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID],
+        data: JSONBody[UserUpdate],
+    ) -> UserRead:
+        me = current_principal(request)
+        row = await repo.get_user(user_id, for_update=True)
+        if row is None:
+            raise NotFoundException("Brugeren findes ikke")
+        if row["version"] != data.version:
+            raise Conflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
+        if not isinstance(data.display_name, msgspec.UnsetType):
+            if not data.display_name.strip():
+                raise ValidationException("Navn mangler",
+                                          extra=[{"key": "display_name", "message": "Navn mangler"}])
+            await repo.set_display_name(user_id, data.display_name.strip())
+        if not isinstance(data.roles, msgspec.UnsetType):
+            roles = _roles(data.roles)
+            before = set(row["roles"])
+            if "administrator" in before and "administrator" not in roles and row["active"]:
+                await self._keep_an_administrator(user_id)
+            await repo.set_roles(user_id, roles, me.actor)
+            added, removed = sorted(set(roles) - before), sorted(before - set(roles))
+            if added or removed:
+                await record(me.actor, "user.roles_changed", str(user_id),
+                             username=row["username"], added=added, removed=removed)
+        if not isinstance(data.team_ids, msgspec.UnsetType):
+            await repo.set_teams(user_id, await _teams_exist(data.team_ids))
+            await record(me.actor, "user.teams_changed", str(user_id), username=row["username"])
+        await repo.bump_version(user_id)
+        updated = await repo.get_user(user_id)
+        assert updated is not None
+        return _user(updated)
+
+    @post("/users/{user_id:uuid}/deactivate", summary="Deaktivér (fratrådt)", status_code=200)
+    async def deactivate(self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]) -> UserRead:
+        me = current_principal(request)
+        row = await repo.get_user(user_id, for_update=True)
+        if row is None:
+            raise NotFoundException("Brugeren findes ikke")
+        if row["active"]:
+            if "administrator" in row["roles"]:
+                await self._keep_an_administrator(user_id)
+            await repo.set_active(user_id, False, me.actor)
+            await record(me.actor, "user.deactivated", str(user_id), username=row["username"])
+            store: SessionStore = request.app.state.sessions
+            await store.revoke_user("kommune", me.kommune_code, str(user_id))
+        updated = await repo.get_user(user_id)
+        assert updated is not None
+        return _user(updated)
+
+    @post("/users/{user_id:uuid}/reactivate", summary="Genaktivér", status_code=200)
+    async def reactivate(self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]) -> UserRead:
+        me = current_principal(request)
+        row = await repo.get_user(user_id, for_update=True)
+        if row is None:
+            raise NotFoundException("Brugeren findes ikke")
+        if not row["active"]:
+            await repo.set_active(user_id, True, me.actor)
+            await record(me.actor, "user.reactivated", str(user_id), username=row["username"])
+        updated = await repo.get_user(user_id)
+        assert updated is not None
+        return _user(updated)
+
+    async def _keep_an_administrator(self, user_id: uuid.UUID) -> None:
+        """Precondition: the caller holds the user's row FOR UPDATE."""
+        if await repo.other_active_admins(user_id) == 0:
+            raise Conflict("Kommunen skal have mindst én aktiv administrator. "
+                           "Giv en anden bruger rollen først.")
+
+    @get("/teams", summary="Teams")
+    async def teams(self) -> list[TeamRead]:
+        return [TeamRead(id=r["id"], name=r["name"], members=r["members"])
+                for r in await repo.list_teams()]
+
+    @post("/teams", summary="Opret team", status_code=201)
+    async def create_team(self, request: Request[Any, Any, Any], data: JSONBody[TeamCreate]) -> TeamRead:
+        me = current_principal(request)
+        name = data.name.strip()
+        if not name:
+            raise ValidationException("Navn mangler", extra=[{"key": "name", "message": "Navn mangler"}])
+        conn = current_scope().connection
+        try:
+            async with conn.transaction():
+                team_id = await repo.insert_team(name)
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(f"Der findes allerede et team med navnet {name}") from exc
+        await record(me.actor, "team.created", str(team_id), name=name)
+        return TeamRead(id=team_id, name=name, members=0)
+
+    @get("/settings", summary="Kommunens log-in-indstillinger")
+    async def get_settings(self) -> SettingsRead:
+        row = await repo.get_settings()
+        return SettingsRead(**row)
+
+    @put("/settings", summary="Ret log-in-indstillinger")
+    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsRead]) -> SettingsRead:
+        me = current_principal(request)
+        role = _roles([data.jit_default_role])[0]
+        await repo.update_settings(data.jit_provisioning, role)
+        await record(me.actor, "settings.changed", None, jit_provisioning=data.jit_provisioning,
+                     jit_default_role=role)
+        return SettingsRead(jit_provisioning=data.jit_provisioning, jit_default_role=role)
+
+
+class AuditController(Controller):
+    path = "/api/admin/audit"
+    tags = ("Administration",)
+    guards = [requires(Perm.AUDIT_READ)]  # noqa: RUF012 - Litestar reads a list
+
+    @get("", summary="Kommunens revisionslog (filtrér på handling, bruger og periode)")
+    async def audit(
+        self,
+        action: FromQuery[str | None] = None,
+        actor: FromQuery[str | None] = None,
+        subject: FromQuery[str | None] = None,
+        since: FromQuery[datetime | None] = None,
+        until: FromQuery[datetime | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> AuditPage:
+        if page < 1 or not (1 <= page_size <= 200):
+            raise ValidationException("page >= 1 og 1 <= page_size <= 200")
+        rows, total = await repo.audit_page(action, actor, subject, since, until, page, page_size)
+        return AuditPage(
+            items=[AuditRead(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
+                             subject=r["subject"], detail=r["detail"]) for r in rows],
+            total=total, page=page, page_size=page_size,
+        )

@@ -64,12 +64,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
             )
         )
         await db.start_pool()
+        await operator_db.start(
+            role_dsn(
+                settings.database_url,
+                operator_role(settings.role_prefix),
+                settings.operator_db_password,
+            )
+        )
         redis = await queue.start(settings.redis_url)
+        app.state.redis = redis
         app.state.sessions = SessionStore(redis)
+        app.state.oidc = OIDCClient()
         try:
             yield
         finally:
+            await app.state.oidc.aclose()
             await queue.stop()
+            await operator_db.stop()
             await db.close_pool()
 
     handlers: list[object] = [

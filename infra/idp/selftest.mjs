@@ -206,6 +206,7 @@ async function run() {
   }, null, 2));
 
   let server = startServer(configPath);
+  currentServer = server;
   try {
     step = 'start';
     const base = await server.ready;
@@ -342,8 +343,11 @@ async function run() {
       const res = await request(jar, authorizeUrl(d1, client.client_id, { challenge, state: 'sso', nonce: 'sso' }));
       const sso = await follow(jar, res, d1.issuer, REDIRECT_URI);
       check(sso.location && new URL(sso.location).searchParams.get('code'), 'second authorize with session cookie returns a code directly');
+      const forced = await request(jar, authorizeUrl(d1, client.client_id, { challenge, state: 'c', nonce: 'c', extra: { prompt: 'consent' } }));
+      const fc = await follow(jar, forced, d1.issuer, REDIRECT_URI);
+      check(fc.location && new URL(fc.location).searchParams.get('code'), `prompt=consent is granted automatically (${fc.location ?? fc.res?.status})`);
     }
-    log('existing session: authorize returns straight to redirect_uri');
+    log('existing session: authorize returns straight to redirect_uri (also with prompt=consent)');
 
     step = 'logout';
     {
@@ -422,6 +426,7 @@ async function run() {
 
     step = 'restart keeps keys';
     server = startServer(configPath);
+    currentServer = server;
     const base2 = await server.ready;
     const reloaded = await getJson(`${base2}/0101/jwks`);
     check(JSON.stringify(reloaded.keys.map((k) => k.kid)) === JSON.stringify(after.keys.map((k) => k.kid)), 'same keys after restart');
@@ -432,6 +437,8 @@ async function run() {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+let currentServer;
 
 const watchdog = setTimeout(() => {
   console.error('selftest FAILED: timed out');
@@ -444,5 +451,6 @@ run().then(() => {
   process.exit(0);
 }, (err) => {
   console.error(`selftest FAILED: ${err.stack ?? err}`);
+  if (currentServer) console.error(`--- server stderr ---\n${currentServer.stderr()}`);
   process.exit(1);
 });

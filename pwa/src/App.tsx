@@ -1,13 +1,19 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, call, messageOf, setCsrfToken, type SessionRead } from './api/client';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { api, ApiError, call, can, messageOf, setCsrfToken, type SessionRead } from './api/client';
 import { Alert } from './components/Alert';
 import { Header } from './components/Header';
 import { Loading } from './components/Loading';
 import { PageHeading } from './components/PageHeading';
 import { UpdatePrompt } from './components/UpdatePrompt';
+import { Administration } from './pages/Administration';
+import { Drift, DriftLogin } from './pages/Drift';
 import { Forside } from './pages/Forside';
+import { IkkeOprettet } from './pages/IkkeOprettet';
 import { Login } from './pages/Login';
+import { NoAccess } from './pages/NoAccess';
 import { NotFound } from './pages/NotFound';
+import { Revisionslog } from './pages/Revisionslog';
+import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
 
 type SessionState =
@@ -45,30 +51,33 @@ export function App() {
     return () => ctrl.abort();
   }, [attempt]);
 
-  const onLogin = useCallback((s: SessionRead) => {
-    setCsrfToken(s.csrf_token);
-    setLogoutError(undefined);
-    setSession({ state: 'signed-in', session: s });
-    navigate('/', true);
-  }, []);
-
   const onLogout = useCallback(async () => {
     setLoggingOut(true);
     setLogoutError(undefined);
     try {
-      await call(api.POST('/api/session/logout'));
+      const { redirect } = await call(api.POST('/api/session/logout'));
       setCsrfToken(null);
-      setSession({ state: 'anonymous' });
-      navigate('/', true);
+      // The provider's end-session address (or our own front page): a full page navigation.
+      window.location.assign(redirect);
     } catch (err) {
+      setLoggingOut(false);
       if (err instanceof ApiError && err.status === 401) {
         setCsrfToken(null);
         setSession({ state: 'anonymous' });
       } else setLogoutError(messageOf(err));
-    } finally {
-      setLoggingOut(false);
     }
   }, []);
+
+  const drift = path === '/drift' || path.startsWith('/drift/');
+  const realm = session.state === 'signed-in' ? session.session.realm : null;
+
+  // Addresses that only make sense in another place: send the browser on.
+  useEffect(() => {
+    if (realm === 'operator' && !drift) navigate('/drift', true);
+    else if (realm === 'operator' && path === '/drift/log-ind') navigate('/drift', true);
+    else if (realm === 'kommune' && (path === '/log-ind' || path === '/ikke-oprettet'))
+      navigate('/', true);
+  }, [realm, drift, path]);
 
   const signedIn = session.state === 'signed-in' ? session.session : null;
 
@@ -112,10 +121,17 @@ export function App() {
         </Alert>
       </>
     );
+  } else if (path === '/ikke-oprettet' && session.state === 'anonymous') {
+    content = <IkkeOprettet />;
   } else if (session.state === 'anonymous') {
-    content = <Login onLogin={onLogin} />;
+    content = drift ? <DriftLogin /> : <Login />;
+  } else if (session.session.realm === 'operator') {
+    // The operator never sees a kommune's screens; other addresses are sent to /drift above.
+    content = drift ? <Drift /> : null;
+  } else if (drift) {
+    content = <DriftLogin />;
   } else {
-    content = path === '/' || path === '/index.html' ? <Forside /> : <NotFound />;
+    content = kommunePage(path, session.session);
   }
 
   return (
@@ -128,6 +144,7 @@ export function App() {
         onLogout={() => void onLogout()}
         loggingOut={loggingOut}
         path={path}
+        area={drift ? 'drift' : 'kommune'}
       />
       <UpdatePrompt />
       <main id="main-content" tabIndex={-1} className="container page-container">
@@ -140,9 +157,32 @@ export function App() {
       </main>
       <footer className="trekant-footer">
         <div className="container">
-          <p>Trekant · sagsbehandling af børne- og ungesager</p>
+          <p>{drift ? 'Trekant drift' : 'Trekant · sagsbehandling af børne- og ungesager'}</p>
         </div>
       </footer>
     </>
   );
+}
+
+const USER_EDIT = /^\/administration\/brugere\/([0-9a-f-]{36})\/?$/i;
+
+/** The kommune user's pages, each behind the permission its API needs. */
+function kommunePage(path: string, session: SessionRead): ReactNode {
+  if (path === '/' || path === '/index.html' || path === '/log-ind' || path === '/ikke-oprettet')
+    return <Forside session={session} />;
+  if (path === '/administration' || path === '/administration/') {
+    return can(session, 'users.manage') ? <Administration /> : <NoAccess what="administrationen" />;
+  }
+  const edit = USER_EDIT.exec(path);
+  if (edit) {
+    return can(session, 'users.manage') ? (
+      <UserEdit userId={edit[1]} />
+    ) : (
+      <NoAccess what="administrationen" />
+    );
+  }
+  if (path === '/revisionslog' || path === '/revisionslog/') {
+    return can(session, 'audit.read') ? <Revisionslog /> : <NoAccess what="revisionsloggen" />;
+  }
+  return <NotFound />;
 }

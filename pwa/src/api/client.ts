@@ -9,6 +9,30 @@ export type Overview = components['schemas']['Overview'];
 export type Health = components['schemas']['Health'];
 export type CaseSummary = components['schemas']['CaseSummary'];
 export type StageCount = components['schemas']['StageCount'];
+export type UserRead = components['schemas']['UserRead'];
+export type RoleRead = components['schemas']['RoleRead'];
+export type TeamRead = components['schemas']['TeamRead'];
+export type SettingsRead = components['schemas']['SettingsRead'];
+export type AuditRead = components['schemas']['AuditRead'];
+export type AuditPage = components['schemas']['AuditPage'];
+export type KommuneRow = components['schemas']['KommuneRow'];
+export type JobRead = components['schemas']['JobRead'];
+export type OperatorAuditRow = components['schemas']['OperatorAuditRow'];
+export type Onboard = components['schemas']['Onboard'];
+
+/** What a kommune user may do (SessionRead.permissions). */
+export type Permission =
+  | 'case.read'
+  | 'case.write'
+  | 'case.approve'
+  | 'team.overview'
+  | 'finance.manage'
+  | 'users.manage'
+  | 'audit.read';
+
+export function can(session: SessionRead | null | undefined, permission: Permission): boolean {
+  return !!session && session.realm === 'kommune' && session.permissions.includes(permission);
+}
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -81,4 +105,26 @@ export async function call<T>(request: Promise<Result<T>>): Promise<T> {
 export function messageOf(err: unknown): string {
   if (err instanceof ApiError) return err.detail;
   return 'Der opstod en uventet fejl.';
+}
+
+/**
+ * The per-field messages of a 400 answer: `extra: [{key, message}]` -> {key: message}.
+ * Keys are the request body's field names (e.g. "username", "team_ids").
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!(err instanceof ApiError) || err.status !== 400) return out;
+  const body = err.body;
+  if (!body || typeof body !== 'object' || !('extra' in body)) return out;
+  const extra = (body as { extra: unknown }).extra;
+  if (!Array.isArray(extra)) return out;
+  for (const item of extra) {
+    if (!item || typeof item !== 'object') continue;
+    const { key, message } = item as { key?: unknown; message?: unknown };
+    if (typeof key !== 'string' || !key) continue;
+    // Litestar names body fields like "username" (ours) or "data.username" / "$.username".
+    const name = key.replace(/^(data|\$)\./, '').split(/[.[]/)[0];
+    if (!out[name]) out[name] = typeof message === 'string' && message ? message : err.detail;
+  }
+  return out;
 }

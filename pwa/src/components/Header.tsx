@@ -1,9 +1,9 @@
-import type { SessionRead } from '../api/client';
+import { can, type Permission, type SessionRead } from '../api/client';
 import { Link } from '../router';
 
-function Brand() {
+function Brand({ to }: { to: string }) {
   return (
-    <Link to="/" className="brand">
+    <Link to={to} className="brand">
       <svg className="brand-mark" viewBox="0 0 64 64" aria-hidden="true" focusable="false">
         <path d="M32 10 56 54H8Z" />
       </svg>
@@ -12,31 +12,61 @@ function Brand() {
   );
 }
 
-/** DKFDS header: portal line (brand + user + Log ud), solution line, and the main nav. */
+type NavItem = { to: string; label: string; needs?: Permission };
+
+/** The kommune user's menu: only what their permissions allow. */
+const KOMMUNE_NAV: NavItem[] = [
+  { to: '/', label: 'Forside' },
+  { to: '/administration', label: 'Administration', needs: 'users.manage' },
+  { to: '/revisionslog', label: 'Revisionslog', needs: 'audit.read' },
+];
+
+function isCurrent(item: string, path: string): boolean {
+  if (item === '/') return path === '/' || path === '/index.html';
+  return path === item || path.startsWith(`${item}/`);
+}
+
+/**
+ * DKFDS header: portal line (brand + user + Log ud), solution line, and the main nav.
+ * `area="drift"` is the operator console: "Trekant drift", no case navigation at all.
+ */
 export function Header({
   session,
   onLogout,
   loggingOut = false,
   path,
+  area = 'kommune',
 }: {
   session: SessionRead | null;
   onLogout?: () => void;
   loggingOut?: boolean;
   path: string;
+  area?: 'kommune' | 'drift';
 }) {
+  const drift = area === 'drift';
+  // Only show who is logged in for the realm this part of the app belongs to.
+  const user = session && session.realm === (drift ? 'operator' : 'kommune') ? session : null;
+  const items = drift || !user ? [] : KOMMUNE_NAV.filter((i) => !i.needs || can(user, i.needs));
+
   return (
     <header className="header">
       <div className="portal-info">
         <div className="container portal-info-inner">
-          <Brand />
-          {session ? (
+          <Brand to={drift ? '/drift' : '/'} />
+          {user ? (
             <div className="portal-user trekant-user">
               <p className="user">
-                <span className="weight-semibold">{session.display_name}</span>
-                {session.kommune_name ? (
+                <span className="weight-semibold">{user.display_name}</span>
+                {!drift && user.kommune_name ? (
                   <>
                     <br />
-                    <span className="user-kommune">{session.kommune_name}</span>
+                    <span className="user-kommune">{user.kommune_name}</span>
+                  </>
+                ) : null}
+                {drift ? (
+                  <>
+                    <br />
+                    <span className="user-kommune">Drift</span>
                   </>
                 ) : null}
               </p>
@@ -56,27 +86,29 @@ export function Header({
       <div className="solution-info">
         <div className="container solution-info-inner">
           <div className="solution-heading">
-            <span>Børne- og ungesager</span>
+            <span>{drift ? 'Trekant drift' : 'Børne- og ungesager'}</span>
           </div>
-          {session?.kommune_name ? (
+          {!drift && user?.kommune_name ? (
             <div className="additional-info trekant-kommune">
               <p>
                 <span className="sr-only">Kommune: </span>
-                <strong className="authority-name">{session.kommune_name}</strong>
+                <strong className="authority-name">{user.kommune_name}</strong>
               </p>
             </div>
           ) : null}
         </div>
       </div>
-      {session ? (
+      {items.length > 0 ? (
         <nav className="trekant-nav" aria-label="Hovedmenu">
           <div className="container">
             <ul>
-              <li>
-                <Link to="/" aria-current={path === '/' ? 'page' : undefined}>
-                  Forside
-                </Link>
-              </li>
+              {items.map((i) => (
+                <li key={i.to}>
+                  <Link to={i.to} aria-current={isCurrent(i.to, path) ? 'page' : undefined}>
+                    {i.label}
+                  </Link>
+                </li>
+              ))}
             </ul>
           </div>
         </nav>

@@ -1,8 +1,9 @@
-import { api, ApiError, call, NETWORK_ERROR, type Health } from '../api/client';
+import { api, ApiError, call, can, NETWORK_ERROR, type Health, type SessionRead } from '../api/client';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
+import { Link } from '../router';
 import { useApi } from '../useApi';
 
 /** /health answers 503 with the same body when degraded; both are a status to show. */
@@ -188,13 +189,47 @@ function Overview() {
   );
 }
 
-export function Forside() {
+/** The front page of a user without case access (e.g. an administrator): where to go. */
+function Welcome({ session }: { session: SessionRead }) {
+  const links = [
+    can(session, 'users.manage')
+      ? { to: '/administration', label: 'Administration', text: 'Brugere, roller, teams og log-in-indstillinger.' }
+      : null,
+    can(session, 'audit.read')
+      ? { to: '/revisionslog', label: 'Revisionslog', text: 'Hvem har gjort hvad og hvornår.' }
+      : null,
+  ].filter((l): l is { to: string; label: string; text: string } => l !== null);
+  return (
+    <section aria-labelledby="welcome-heading" className="welcome">
+      <h2 id="welcome-heading">Velkommen, {session.display_name}</h2>
+      <p>Du har ikke adgang til børnesagerne, så der er intet sagsoverblik til dig her.</p>
+      {links.length > 0 ? (
+        <>
+          <p>Du kan bruge:</p>
+          <ul className="welcome-links">
+            {links.map((l) => (
+              <li key={l.to}>
+                <Link to={l.to}>{l.label}</Link> – {l.text}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p className="empty-state">
+          Du har ingen roller i Trekant endnu. Bed din kommunes Trekant-administrator om adgang.
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function Forside({ session }: { session: SessionRead }) {
   return (
     <>
       <PageHeading>Forside</PageHeading>
       <div className="row forside">
         <div className="col-12 col-lg-8">
-          <Overview />
+          {can(session, 'case.read') ? <Overview /> : <Welcome session={session} />}
         </div>
         <div className="col-12 col-lg-4">
           <SystemStatus />

@@ -1,20 +1,36 @@
-import { useState, type FormEvent } from 'react';
-import { api, call, messageOf, type KommuneRead, type SessionRead } from '../api/client';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, call, type KommuneRead } from '../api/client';
 import { Alert } from '../components/Alert';
 import { exactMatch, filterKommuner, KommunePicker } from '../components/KommunePicker';
 import { Loading } from '../components/Loading';
-import { useApi } from '../useApi';
 import { PageHeading } from '../components/PageHeading';
+import { loginErrorCode, loginErrorMessage } from '../loginErrors';
+import { Link } from '../router';
+import { useApi } from '../useApi';
 
-export function Login({ onLogin }: { onLogin: (session: SessionRead) => void }) {
+/** Where the browser goes to log in to a kommune (the backend redirects to its provider). */
+export function kommuneLoginUrl(code: string): string {
+  return `/api/auth/login?kommune=${encodeURIComponent(code)}`;
+}
+
+export function Login() {
   const [kommuner, reload] = useApi((signal) => call(api.GET('/api/kommuner', { signal })));
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<KommuneRead | null>(null);
   const [fieldError, setFieldError] = useState<string | undefined>();
-  const [submitError, setSubmitError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [errorCode] = useState(loginErrorCode);
 
-  const submit = async (event: FormEvent) => {
+  // Coming back with the browser's Tilbage (page restored from cache): the form works again.
+  useEffect(() => {
+    const reset = (e: PageTransitionEvent) => {
+      if (e.persisted) setBusy(false);
+    };
+    window.addEventListener('pageshow', reset);
+    return () => window.removeEventListener('pageshow', reset);
+  }, []);
+
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (kommuner.state !== 'ready' || busy) return;
     const list = kommuner.data;
@@ -29,28 +45,21 @@ export function Login({ onLogin }: { onLogin: (session: SessionRead) => void }) 
       return;
     }
     setFieldError(undefined);
-    setSubmitError(undefined);
     setBusy(true);
-    try {
-      const session = await call(
-        api.POST('/api/dev/login', { body: { kommune_code: kommune.code } }),
-      );
-      onLogin(session);
-    } catch (err) {
-      setSubmitError(messageOf(err));
-      setBusy(false);
-    }
+    // A full page navigation: the backend sends the browser on to the kommune's log-in.
+    window.location.assign(kommuneLoginUrl(kommune.code));
   };
 
   return (
     <div className="row">
       <div className="col-12 col-md-8 col-lg-6">
         <PageHeading>Log ind i Trekant</PageHeading>
-        <div className="dev-login-note">
-          <Alert variant="warning" heading="Udviklingslogin" role="note">
-            <p>Udviklingslogin – i drift logger du ind via din kommunes egen log-in.</p>
+        {errorCode ? (
+          <Alert variant="error" heading="Du blev ikke logget ind">
+            <p>{loginErrorMessage(errorCode)}</p>
           </Alert>
-        </div>
+        ) : null}
+        <p className="login-note">Du logger ind via din kommunes eget log-in.</p>
 
         <div className="login-panel" aria-busy={kommuner.state === 'loading'}>
           <h2 id="login-form-heading" className="h3">
@@ -76,12 +85,7 @@ export function Login({ onLogin }: { onLogin: (session: SessionRead) => void }) 
             </Alert>
           ) : null}
           {kommuner.state === 'ready' && kommuner.data.length > 0 ? (
-            <form onSubmit={submit} noValidate className="login-form">
-              {submitError ? (
-                <Alert variant="error" heading="Du blev ikke logget ind">
-                  <p>{submitError}</p>
-                </Alert>
-              ) : null}
+            <form onSubmit={submit} noValidate className="login-form" aria-labelledby="login-form-heading">
               <KommunePicker
                 kommuner={kommuner.data}
                 value={text}
@@ -103,12 +107,15 @@ export function Login({ onLogin }: { onLogin: (session: SessionRead) => void }) 
               </button>
               {busy ? (
                 <p className="sr-only" role="status">
-                  Logger ind …
+                  Sender dig videre til kommunens log-in …
                 </p>
               ) : null}
             </form>
           ) : null}
         </div>
+        <p className="login-operator">
+          <Link to="/drift">Log ind som drift</Link>
+        </p>
       </div>
     </div>
   );

@@ -1,0 +1,30 @@
+/** Danish explanations of the `?fejl=<code>` the backend sends a failed login to. */
+const MESSAGES: Record<string, string> = {
+  'ukendt-kommune': 'Kommunen findes ikke i Trekant.',
+  suspenderet: 'Kommunen er midlertidigt lukket i Trekant. Kontakt driften.',
+  'ikke-konfigureret': 'Kommunens log-in er ikke sat op endnu. Kontakt driften.',
+  udbyder: 'Kommunens log-in-tjeneste svarer ikke lige nu. Prøv igen om lidt.',
+  afvist: 'Log-in blev afvist. Prøv igen.',
+  'ugyldigt-svar': 'Log-in-svaret var ugyldigt eller udløbet. Prøv igen.',
+  afbrudt: 'Log-in blev afbrudt.',
+  deaktiveret: 'Din bruger er deaktiveret. Kontakt din kommunes administrator.',
+  'ikke-oprettet': 'Du er ikke oprettet i Trekant.',
+};
+
+export const GENERIC_LOGIN_ERROR = 'Log-in mislykkedes. Prøv igen, eller kontakt driften, hvis det bliver ved.';
+
+/** The `fejl` query parameter of the current address, if any. */
+export function loginErrorCode(): string | null {
+  const code = new URLSearchParams(window.location.search).get('fejl');
+  return code && code.trim() ? code.trim() : null;
+}
+
+export function loginErrorMessage(code: string, realm: 'kommune' | 'operator' = 'kommune'): string {
+  if (realm === 'operator' && code === 'ikke-oprettet')
+    return 'Din bruger har ikke adgang til Trekants drift.';
+  if (realm === 'operator' && code === 'ikke-konfigureret')
+    return 'Driftens log-in er ikke sat op endnu.';
+  if (realm === 'operator' && code === 'udbyder')
+    return 'Driftens log-in-tjeneste svarer ikke lige nu. Prøv igen om lidt.';
+  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code] : GENERIC_LOGIN_ERROR;
+}

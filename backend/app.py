@@ -24,10 +24,10 @@ from backend.config import Settings, get_settings
 from backend.health.routes import health
 from backend.kommuner.routes import list_kommuner
 from backend.middleware import TenantMiddleware
-from backend.web.routes import pwa
 from backend.operator import db as operator_db
 from backend.operator.routes import OperatorController
 from backend.users.routes import AuditController, UsersController
+from backend.web.routes import pwa
 from tenancy.names import app_role, operator_role
 from tenancy.registry import role_dsn
 

@@ -424,11 +424,15 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--code", required=True)
     si.add_argument("--issuer", required=True)
     si.add_argument("--client-id", required=True)
-    si.add_argument("--secret-ref", required=True,
-                    help="name of the environment variable holding the client secret")
+    si.add_argument(
+        "--secret-ref",
+        required=True,
+        help="name of the environment variable holding the client secret",
+    )
     si.set_defaults(func=cmd_set_idp)
     op = sub.add_parser("operator", help="operator accounts").add_subparsers(
-        dest="operator_command", required=True)
+        dest="operator_command", required=True
+    )
     oa2 = op.add_parser("add", help="allow someone to log in to the operator console")
     oa2.add_argument("--username", required=True)
     oa2.add_argument("--name", required=True)

@@ -70,10 +70,11 @@ class TenantMiddleware(ASGIMiddleware):
         if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
         scope.setdefault("state", {})["session"] = session
-        operator_path = str(scope.get("path", "")).startswith("/api/operator/")
+        path = str(scope.get("path", ""))
+        operator_path = path.startswith("/api/operator/")
         if session.realm == "operator":
             # The operator never enters a kommune: no tenant transaction exists for them.
-            if not operator_path:
+            if not (operator_path or path.startswith("/api/session")):
                 raise PermissionDeniedException("Driften har ikke adgang til kommunernes sager")
             await next_app(scope, receive, send)
             return

@@ -114,9 +114,9 @@ class DevIdP:
 
     def start(self, timeout: float = 30) -> None:
         if not (IDP_DIR / "node_modules").exists():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],  # noqa: S607
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
                            cwd=IDP_DIR, check=True)
-        self.proc = subprocess.Popen(  # noqa: S607
+        self.proc = subprocess.Popen(
             ["node", str(IDP_DIR / "server.mjs"), "--config", str(self.config_path)],
             cwd=IDP_DIR, env=dict(os.environ),
         )

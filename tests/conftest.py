@@ -58,22 +58,57 @@ async def _reset_database(server_url: str) -> None:
 
 
 _SERVICES: object = None
+IDP: object = None
+SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Start services and set the environment before any test module imports the app."""
-    global _SERVICES
+    """Start PostgreSQL, Redis and the development identity provider, and set the
+    environment, before any test module imports the app."""
+    global _SERVICES, IDP
+    from infra.devidp import prepare
+
     server_url, redis_url, _SERVICES = _start_services()
     asyncio.run(_reset_database(server_url))
     os.environ["DATABASE_URL"] = _with_database(server_url, TEST_DB)
     os.environ["REDIS_URL"] = redis_url
     os.environ["TREKANT_ENV"] = "test"
     os.environ.setdefault("TREKANT_PWA_DIST", str(ROOT / "pwa" / "dist"))
+    e2e_port = _free_port()
+    os.environ["TREKANT_E2E_PORT"] = str(e2e_port)
+    realms = {
+        KOMMUNE_A[0]: f"{KOMMUNE_A[1]} Kommune",
+        KOMMUNE_B[0]: f"{KOMMUNE_B[1]} Kommune",
+        SPARE_REALM: "Testkommuner",
+        "operator": "Trekant drift",
+    }
+    data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
+    idp, env = prepare(
+        data_dir, _free_port(), realms, ["http://testserver", f"http://127.0.0.1:{e2e_port}"]
+    )
+    os.environ.update(env)
+    idp.start()
+    IDP = idp
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if IDP is not None:
+        IDP.stop()  # type: ignore[attr-defined]
     if _SERVICES is not None:
         _SERVICES.stop()  # type: ignore[attr-defined]
+
+
+def idp():  # type: ignore[no-untyped-def]
+    """The running development identity provider."""
+    return IDP
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +120,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 async def registry(settings):  # type: ignore[no-untyped-def]
+    from infra.devidp import OPERATOR_USER, secret_env
     from tenancy.registry import Registry
 
     reg = Registry(settings.database_url, settings.role_prefix)
@@ -93,6 +129,8 @@ async def registry(settings):  # type: ignore[no-untyped-def]
     for code, name in (KOMMUNE_A, KOMMUNE_B):
         if code not in existing:
             await reg.create(code, name)
+        await reg.set_idp(code, IDP.issuer(code), f"trekant-{code}", secret_env(code))  # type: ignore[attr-defined]
+    await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
     return reg
 
 
@@ -130,7 +168,43 @@ async def seeded(app):  # type: ignore[no-untyped-def]
 
     await seed_kommune(KOMMUNE_A[0], 12, seed=1)
     await seed_kommune(KOMMUNE_B[0], 8, seed=2)
+    for code, _ in (KOMMUNE_A, KOMMUNE_B):
+        await provision_users(code, code)
     return True
+
+
+async def provision_users(code: str, realm: str) -> None:
+    """The demo users of provider realm ``realm`` (those with roles) in kommune ``code``."""
+    from backend.demo import provision_demo_users
+    from infra.devidp import demo_users, domain_for
+
+    await provision_demo_users(
+        code, [(u.username, u.name, u.roles) for u in demo_users(domain_for(realm))]
+    )
+
+
+def username(role: str, realm: str) -> str:
+    """E.g. username("admin", "0101") -> admin@koebenhavn.dk (see infra/devidp.py)."""
+    from infra.devidp import domain_for
+
+    return f"{role}@{domain_for(realm)}"
+
+
+async def new_kommune(registry, code: str, name: str, children: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """A kommune made inside a test: logs in through the spare realm, has its demo users."""
+    from backend.demo import seed_kommune
+    from infra.devidp import secret_env
+
+    await registry.create(code, name)
+    await registry.set_idp(
+        code,
+        IDP.issuer(SPARE_REALM),
+        f"trekant-{SPARE_REALM}",  # type: ignore[attr-defined]
+        secret_env(SPARE_REALM),
+    )
+    if children:
+        await seed_kommune(code, children, seed=int(code))
+    await provision_users(code, SPARE_REALM)
 
 
 @pytest.fixture
@@ -141,11 +215,18 @@ async def http(app) -> AsyncIterator[httpx.AsyncClient]:  # type: ignore[no-unty
         yield client
 
 
-async def login(client: httpx.AsyncClient, code: str) -> dict[str, str]:
-    """Log ``client`` in to kommune ``code``; return the session (incl. csrf_token)."""
-    r = await client.post("/api/dev/login", json={"kommune_code": code})
-    assert r.status_code == 200, r.text
-    data: dict[str, str] = r.json()
+async def login(
+    client: httpx.AsyncClient, code: str, role: str = "sagsbehandler", realm: str | None = None
+) -> dict[str, str]:
+    """Log ``client`` in to kommune ``code`` as its demo ``role`` user, through the real
+    provider; return the session (incl. csrf_token)."""
+    from tests.oidc_login import login as oidc_login
+
+    r = await oidc_login(client, code, username(role, realm or code))
+    assert r.status_code == 303 and r.headers["location"] == "/", (r.status_code, r.headers)
+    session = await client.get("/api/session")
+    assert session.status_code == 200, session.text
+    data: dict[str, str] = session.json()
     return data
 
 

@@ -129,7 +129,11 @@ class OIDCClient:
         return str(httpx.URL(meta.authorization_endpoint, params=params))
 
     async def exchange_code(
-        self, meta: ProviderMetadata, client: ClientConfig, code: str, redirect_uri: str,
+        self,
+        meta: ProviderMetadata,
+        client: ClientConfig,
+        code: str,
+        redirect_uri: str,
         verifier: str,
     ) -> dict[str, Any]:
         try:
@@ -197,6 +201,6 @@ class OIDCClient:
 def _has_kid(keyset: KeySet, kid: str) -> bool:
     try:
         keyset.get_by_kid(kid)
-    except (ValueError, KeyError):
+    except (JoseError, ValueError, KeyError):
         return False
     return True

@@ -52,7 +52,5 @@ def check_roles(roles: list[str]) -> list[str]:
     """Return the roles de-duplicated and sorted; raise naming any unknown role."""
     unknown = sorted(set(roles) - ROLES.keys())
     if unknown:
-        raise UnknownRole(
-            f"Ukendt rolle: {', '.join(unknown)}. Gyldige roller: {', '.join(ROLES)}"
-        )
+        raise UnknownRole(f"Ukendt rolle: {', '.join(unknown)}. Gyldige roller: {', '.join(ROLES)}")
     return sorted(set(roles))

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import Parameter
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from backend.auth.guards import current_session
@@ -109,13 +109,22 @@ class SessionController(Controller):
         return response
 
 
-@get("/api/auth/login", opt={"public": True}, tags=["Log ind"], status_code=303,
-     summary="Start log ind via kommunens identitetsudbyder")
-async def kommune_login(request: Request[Any, Any, Any], kommune: str = "") -> Redirect:
+@get(
+    "/api/auth/login",
+    opt={"public": True},
+    tags=["Log ind"],
+    status_code=303,
+    summary="Start log ind via kommunens identitetsudbyder",
+)
+async def kommune_login(request: Request[Any, Any, Any], kommune: FromQuery[str] = "") -> Redirect:
     try:
         client = await kommune_client(kommune)
         url = await start_login(
-            request.app.state.redis, request.app.state.oidc, client, "kommune", kommune,
+            request.app.state.redis,
+            request.app.state.oidc,
+            client,
+            "kommune",
+            kommune,
             base_url(request) + "/api/auth/callback",
         )
     except LoginError as exc:
@@ -124,13 +133,22 @@ async def kommune_login(request: Request[Any, Any, Any], kommune: str = "") -> R
     return Redirect(url, status_code=303)
 
 
-@get("/api/operator/login", opt={"public": True}, tags=["Drift"], status_code=303,
-     summary="Start driftens log ind")
+@get(
+    "/api/operator/login",
+    opt={"public": True},
+    tags=["Drift"],
+    status_code=303,
+    summary="Start driftens log ind",
+)
 async def operator_login(request: Request[Any, Any, Any]) -> Redirect:
     try:
         client = operator_client(request.app.state.settings)
         url = await start_login(
-            request.app.state.redis, request.app.state.oidc, client, "operator", None,
+            request.app.state.redis,
+            request.app.state.oidc,
+            client,
+            "operator",
+            None,
             base_url(request) + "/api/auth/callback",
         )
     except LoginError as exc:
@@ -138,13 +156,18 @@ async def operator_login(request: Request[Any, Any, Any]) -> Redirect:
     return Redirect(url, status_code=303)
 
 
-@get("/api/auth/callback", opt={"public": True}, tags=["Log ind"], status_code=303,
-     summary="Svar fra identitetsudbyderen")
+@get(
+    "/api/auth/callback",
+    opt={"public": True},
+    tags=["Log ind"],
+    status_code=303,
+    summary="Svar fra identitetsudbyderen",
+)
 async def callback(
     request: Request[Any, Any, Any],
-    code: str = "",
-    oidc_state: Annotated[str, Parameter(query="state")] = "",
-    error: str = "",
+    code: FromQuery[str] = "",
+    oidc_state: Annotated[str, QueryParameter(name="state")] = "",
+    error: FromQuery[str] = "",
 ) -> Redirect:
     app_state = request.app.state
     try:

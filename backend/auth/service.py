@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import time
-
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,13 +77,18 @@ def operator_client(settings: Any) -> ClientConfig:
     if not (settings.operator_issuer and settings.operator_client_id):
         raise LoginError("ikke-konfigureret", "TREKANT_OPERATOR_ISSUER is not set")
     return ClientConfig(
-        settings.operator_issuer, settings.operator_client_id,
+        settings.operator_issuer,
+        settings.operator_client_id,
         settings.operator_client_secret or "",
     )
 
 
 async def start_login(
-    redis: Redis, oidc: OIDCClient, client: ClientConfig, realm: str, kommune_code: str | None,
+    redis: Redis,
+    oidc: OIDCClient,
+    client: ClientConfig,
+    realm: str,
+    kommune_code: str | None,
     redirect_uri: str,
 ) -> str:
     """Return the provider URL to send the browser to."""
@@ -95,8 +99,16 @@ async def start_login(
     state, nonce, verifier = oidc.new_login()
     await redis.set(
         _state_key(state),
-        json.dumps({"realm": realm, "kommune": kommune_code, "nonce": nonce,
-                    "verifier": verifier, "redirect_uri": redirect_uri, "at": time.time()}),
+        json.dumps(
+            {
+                "realm": realm,
+                "kommune": kommune_code,
+                "nonce": nonce,
+                "verifier": verifier,
+                "redirect_uri": redirect_uri,
+                "at": time.time(),
+            }
+        ),
         ex=STATE_TTL,
     )
     return oidc.authorization_url(meta, client, redirect_uri, state, nonce, verifier)
@@ -117,8 +129,9 @@ async def _validated_claims(
 ) -> tuple[dict[str, Any], str]:
     try:
         meta = await oidc.metadata(client.issuer)
-        tokens = await oidc.exchange_code(meta, client, code, pending["redirect_uri"],
-                                          pending["verifier"])
+        tokens = await oidc.exchange_code(
+            meta, client, code, pending["redirect_uri"], pending["verifier"]
+        )
         claims = await oidc.validate_id_token(meta, client, tokens["id_token"], pending["nonce"])
     except ProviderUnavailable as exc:
         raise LoginError("udbyder", str(exc)) from exc
@@ -141,7 +154,7 @@ async def _audit_failure(code: str, actor: str, reason: str) -> None:
         async with tenant_transaction(DB, code) as scope:
             await record(actor or "ukendt", "login.failed", None, reason=reason)
         await run_after_commit(scope)
-    except (TenantUnavailable, Exception):  # noqa: BLE001 - never mask the login error
+    except (TenantUnavailable, Exception):
         log.warning("could not audit a failed login for kommune %s", code, exc_info=True)
 
 
@@ -164,7 +177,8 @@ async def finish_kommune_login(
         row = await conn.fetchrow(
             "SELECT id, username, display_name, active, subject FROM app_user "
             "WHERE issuer = $1 AND subject = $2",
-            issuer, subject,
+            issuer,
+            subject,
         )
         if row is None and username:
             row = await conn.fetchrow(
@@ -175,34 +189,49 @@ async def finish_kommune_login(
             if row is not None:
                 await conn.execute(
                     "UPDATE app_user SET issuer = $2, subject = $3 WHERE id = $1",
-                    row["id"], issuer, subject,
+                    row["id"],
+                    issuer,
+                    subject,
                 )
         if row is None:
-            settings = await conn.fetchrow("SELECT jit_provisioning, jit_default_role "
-                                           "FROM kommune_settings")
+            settings = await conn.fetchrow(
+                "SELECT jit_provisioning, jit_default_role FROM kommune_settings"
+            )
             if settings and settings["jit_provisioning"] and username:
                 user_id = await conn.fetchval(
                     "INSERT INTO app_user (username, display_name, email, issuer, subject, "
                     "provisioned_by) VALUES ($1, $2, $3, $4, $5, 'just-in-time') RETURNING id",
-                    username, str(claims.get("name") or username), claims.get("email"),
-                    issuer, subject,
+                    username,
+                    str(claims.get("name") or username),
+                    claims.get("email"),
+                    issuer,
+                    subject,
                 )
                 await conn.execute(
                     "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, "
-                    "'just-in-time')", user_id, settings["jit_default_role"])
-                await record(username, "user.provisioned", str(user_id), how="just-in-time",
-                             roles=[settings["jit_default_role"]])
+                    "'just-in-time')",
+                    user_id,
+                    settings["jit_default_role"],
+                )
+                await record(
+                    username,
+                    "user.provisioned",
+                    str(user_id),
+                    how="just-in-time",
+                    roles=[settings["jit_default_role"]],
+                )
                 row = await conn.fetchrow(
                     "SELECT id, username, display_name, active, subject FROM app_user "
-                    "WHERE id = $1", user_id)
+                    "WHERE id = $1",
+                    user_id,
+                )
         if row is None or not row["active"]:
             reason = "not provisioned" if row is None else "deactivated"
             await record(username or subject, "login.failed", None, reason=reason)
             failure = LoginError("ikke-oprettet" if row is None else "deaktiveret", reason)
         else:
             failure = None
-            await conn.execute("UPDATE app_user SET last_login_at = now() WHERE id = $1",
-                               row["id"])
+            await conn.execute("UPDATE app_user SET last_login_at = now() WHERE id = $1", row["id"])
             await record(row["username"], "login", str(row["id"]), issuer=issuer)
     await run_after_commit(scope)
     if failure is not None:
@@ -234,19 +263,24 @@ async def finish_operator_login(
             "SELECT username, display_name, active FROM shared.operator_user "
             "WHERE (issuer = $1 AND subject = $2) OR (username = $3 AND subject IS NULL) "
             "ORDER BY subject NULLS LAST LIMIT 1",
-            client.issuer, subject, username,
+            client.issuer,
+            subject,
+            username,
         )
         if row is None or not row["active"]:
             await conn.execute(
                 "INSERT INTO shared.operator_audit (actor, action, detail) "
                 "VALUES ($1, 'login.failed', $2::jsonb)",
-                username or subject, json.dumps({"reason": "not an operator"}),
+                username or subject,
+                json.dumps({"reason": "not an operator"}),
             )
         else:
             await conn.execute(
                 "UPDATE shared.operator_user SET issuer = $2, subject = $3, "
                 "last_login_at = now() WHERE username = $1",
-                row["username"], client.issuer, subject,
+                row["username"],
+                client.issuer,
+                subject,
             )
             await conn.execute(
                 "INSERT INTO shared.operator_audit (actor, action) VALUES ($1, 'login')",
@@ -279,9 +313,12 @@ async def end_session_url(
         return None
     import httpx
 
-    return str(httpx.URL(meta.end_session_endpoint, params={
-        "id_token_hint": session.id_token,
-        "post_logout_redirect_uri": post_logout_redirect_uri,
-    }))
-
-
+    return str(
+        httpx.URL(
+            meta.end_session_endpoint,
+            params={
+                "id_token_hint": session.id_token,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+            },
+        )
+    )

@@ -81,6 +81,37 @@ def _field_error(key: str, message: str) -> ValidationException:
     return ValidationException(message, extra=[{"key": key, "message": message}])
 
 
+async def list_kommuner() -> list[KommuneRow]:
+    """Every kommune with status, schema version and usage aggregates (never content)."""
+    latest = load_migrations(TENANT_DIR)[-1].version
+    async with operator_db.pool().acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT t.code, t.name, t.status, t.status_reason, t.idp_issuer, "
+            "t.idp_client_id, t.created_at, u.users, u.active_users, u.last_login "
+            "FROM shared.tenant t LEFT JOIN shared.kommune_usage() u USING (code) "
+            "ORDER BY t.code"
+        )
+        versions = await conn.fetch("SELECT code, version FROM shared.kommune_versions()")
+    version_of = {r["code"]: r["version"] for r in versions}
+    return [
+        KommuneRow(
+            code=r["code"],
+            name=r["name"],
+            status=r["status"],
+            status_reason=r["status_reason"],
+            schema_version=version_of.get(r["code"], 0),
+            latest_version=latest,
+            users=r["users"] or 0,
+            active_users=r["active_users"] or 0,
+            last_login=r["last_login"],
+            idp_issuer=r["idp_issuer"],
+            idp_client_id=r["idp_client_id"],
+            created_at=r["created_at"],
+        )
+        for r in rows
+    ]
+
+
 class OperatorController(Controller):
     path = "/api/operator"
     tags = ("Drift",)
@@ -88,26 +119,7 @@ class OperatorController(Controller):
 
     @get("/kommuner", summary="Kommuner med status, skemaversion og brug")
     async def kommuner(self) -> list[KommuneRow]:
-        latest = load_migrations(TENANT_DIR)[-1].version
-        async with operator_db.pool().acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT t.code, t.name, t.status, t.status_reason, t.idp_issuer, "
-                "t.idp_client_id, t.created_at, u.users, u.active_users, u.last_login "
-                "FROM shared.tenant t LEFT JOIN shared.kommune_usage() u USING (code) "
-                "ORDER BY t.code")
-            versions = await conn.fetch("SELECT code, version FROM shared.kommune_versions()")
-        version_of = {r["code"]: r["version"] for r in versions}
-        return [
-            KommuneRow(
-                code=r["code"], name=r["name"], status=r["status"],
-                status_reason=r["status_reason"], schema_version=version_of.get(r["code"], 0),
-                latest_version=latest, users=r["users"] or 0,
-                active_users=r["active_users"] or 0, last_login=r["last_login"],
-                idp_issuer=r["idp_issuer"], idp_client_id=r["idp_client_id"],
-                created_at=r["created_at"],
-            )
-            for r in rows
-        ]
+        return await list_kommuner()
 
     @post("/kommuner", summary="Onboard en kommune (kører som baggrundsjob)", status_code=202)
     async def onboard(self, request: Request[Any, Any, Any], data: JSONBody[Onboard]) -> JobRead:
@@ -123,8 +135,10 @@ class OperatorController(Controller):
         if not data.idp_client_id.strip():
             raise _field_error("idp_client_id", "Klient-id mangler")
         if not _SECRET_REF.fullmatch(data.idp_client_secret_ref):
-            raise _field_error("idp_client_secret_ref",
-                               "Navnet på miljøvariablen med klienthemmeligheden, fx TREKANT_IDP_SECRET_0147")
+            raise _field_error(
+                "idp_client_secret_ref",
+                "Navnet på miljøvariablen med klienthemmeligheden, fx TREKANT_IDP_SECRET_0147",
+            )
         admin = data.admin_username.strip().lower()
         if "@" not in admin:
             raise _field_error("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
@@ -134,41 +148,64 @@ class OperatorController(Controller):
             if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
                 raise Conflict(f"Kommune {code} findes allerede")
         job_id = str(uuid.uuid4())
-        spec = {"code": code, "name": data.name.strip(), "idp_issuer": data.idp_issuer.strip(),
-                "idp_client_id": data.idp_client_id.strip(),
-                "idp_client_secret_ref": data.idp_client_secret_ref,
-                "admin_username": admin, "admin_display_name": data.admin_display_name.strip()}
+        spec = {
+            "code": code,
+            "name": data.name.strip(),
+            "idp_issuer": data.idp_issuer.strip(),
+            "idp_client_id": data.idp_client_id.strip(),
+            "idp_client_secret_ref": data.idp_client_secret_ref,
+            "admin_username": admin,
+            "admin_display_name": data.admin_display_name.strip(),
+        }
         redis = queue.get()
-        await set_progress(redis, job_id, status="queued", done=0, total=3,
-                           message="I kø", kind="onboard", code=code)
-        await redis.enqueue_job("onboard_kommune", job_id, session.username, spec,
-                                _job_id=f"op:{job_id}")
+        await set_progress(
+            redis,
+            job_id,
+            status="queued",
+            done=0,
+            total=3,
+            message="I kø",
+            kind="onboard",
+            code=code,
+        )
+        await redis.enqueue_job(
+            "onboard_kommune", job_id, session.username, spec, _job_id=f"op:{job_id}"
+        )
         return JobRead(id=job_id, status="queued", total=3, message="I kø")
 
     @post("/kommuner/{code:str}/suspend", summary="Suspendér en kommune", status_code=200)
-    async def suspend(self, request: Request[Any, Any, Any], code: FromPath[str],
-                      data: JSONBody[StatusChange]) -> KommuneRow:
+    async def suspend(
+        self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[StatusChange]
+    ) -> KommuneRow:
         return await self._set_status(request, code, "suspended", data.reason)
 
     @post("/kommuner/{code:str}/resume", summary="Genoptag en kommune", status_code=200)
     async def resume(self, request: Request[Any, Any, Any], code: FromPath[str]) -> KommuneRow:
         return await self._set_status(request, code, "active", None)
 
-    async def _set_status(self, request: Request[Any, Any, Any], code: str, status: str,
-                          reason: str | None) -> KommuneRow:
+    async def _set_status(
+        self, request: Request[Any, Any, Any], code: str, status: str, reason: str | None
+    ) -> KommuneRow:
         session = current_session(request)
         async with operator_db.pool().acquire() as conn, conn.transaction():
             updated = await conn.fetchval(
                 "UPDATE shared.tenant SET status = $2, status_reason = $3, "
-                "status_changed_at = now() WHERE code = $1 RETURNING code", code, status, reason)
+                "status_changed_at = now() WHERE code = $1 RETURNING code",
+                code,
+                status,
+                reason,
+            )
             if updated is None:
                 raise NotFoundException("Kommunen findes ikke")
             await conn.execute(
                 "INSERT INTO shared.operator_audit (actor, action, kommune_code, detail) "
-                "VALUES ($1, $2, $3, $4::jsonb)", session.username,
-                "kommune.suspended" if status == "suspended" else "kommune.resumed", code,
-                json.dumps({"reason": reason}))
-        for row in await self.kommuner():
+                "VALUES ($1, $2, $3, $4::jsonb)",
+                session.username,
+                "kommune.suspended" if status == "suspended" else "kommune.resumed",
+                code,
+                json.dumps({"reason": reason}),
+            )
+        for row in await list_kommuner():
             if row.code == code:
                 return row
         raise NotFoundException("Kommunen findes ikke")
@@ -178,8 +215,9 @@ class OperatorController(Controller):
         session = current_session(request)
         job_id = str(uuid.uuid4())
         redis = queue.get()
-        await set_progress(redis, job_id, status="queued", done=0, total=0, message="I kø",
-                           kind="migrate")
+        await set_progress(
+            redis, job_id, status="queued", done=0, total=0, message="I kø", kind="migrate"
+        )
         await redis.enqueue_job("migrate_all", job_id, session.username, _job_id=f"op:{job_id}")
         return JobRead(id=job_id, status="queued", message="I kø")
 
@@ -189,16 +227,30 @@ class OperatorController(Controller):
         if raw is None:
             raise NotFoundException("Jobbet findes ikke")
         data = json.loads(raw)
-        return JobRead(id=job_id, status=data.get("status", "queued"), done=data.get("done", 0),
-                       total=data.get("total", 0), message=data.get("message", ""),
-                       failed=data.get("failed", []))
+        return JobRead(
+            id=job_id,
+            status=data.get("status", "queued"),
+            done=data.get("done", 0),
+            total=data.get("total", 0),
+            message=data.get("message", ""),
+            failed=data.get("failed", []),
+        )
 
     @get("/audit", summary="Driftens revisionslog")
     async def audit(self) -> list[OperatorAuditRow]:
         async with operator_db.pool().acquire() as conn:
             rows = await conn.fetch(
                 "SELECT id, at, actor, action, kommune_code, detail::text AS detail "
-                "FROM shared.operator_audit ORDER BY id DESC LIMIT 200")
-        return [OperatorAuditRow(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
-                                 kommune_code=r["kommune_code"], detail=json.loads(r["detail"]))
-                for r in rows]
+                "FROM shared.operator_audit ORDER BY id DESC LIMIT 200"
+            )
+        return [
+            OperatorAuditRow(
+                id=r["id"],
+                at=r["at"],
+                actor=r["actor"],
+                action=r["action"],
+                kommune_code=r["kommune_code"],
+                detail=json.loads(r["detail"]),
+            )
+            for r in rows
+        ]

@@ -32,50 +32,84 @@ async def set_progress(redis: Redis, job_id: str, **fields: Any) -> None:
 
 def _registry() -> Registry:
     s = get_settings()
-    return Registry(s.database_url, s.role_prefix, app_password=s.app_db_password,
-                    operator_password=s.operator_db_password)
+    return Registry(
+        s.database_url,
+        s.role_prefix,
+        app_password=s.app_db_password,
+        operator_password=s.operator_db_password,
+    )
 
 
-async def operator_audit(reg: Registry, actor: str, action: str, code: str | None,
-                         detail: dict[str, Any]) -> None:
+async def operator_audit(
+    reg: Registry, actor: str, action: str, code: str | None, detail: dict[str, Any]
+) -> None:
     conn = await reg.connect()
     try:
         await conn.execute(
             "INSERT INTO shared.operator_audit (actor, action, kommune_code, detail) "
-            "VALUES ($1, $2, $3, $4::jsonb)", actor, action, code, json.dumps(detail))
+            "VALUES ($1, $2, $3, $4::jsonb)",
+            actor,
+            action,
+            code,
+            json.dumps(detail),
+        )
     finally:
         await conn.close()
 
 
-async def onboard_kommune(ctx: dict[str, Any], job_id: str, actor: str, spec: dict[str, Any]) -> str:
+async def onboard_kommune(
+    ctx: dict[str, Any], job_id: str, actor: str, spec: dict[str, Any]
+) -> str:
     """Create the kommune, configure its identity provider, provision its first admin."""
     redis = queue.get()
     reg = _registry()
     code = spec["code"]
-    await set_progress(redis, job_id, status="running", done=0, total=3,
-                       message="Opretter skema, rolle og tabeller")
+    await set_progress(
+        redis,
+        job_id,
+        status="running",
+        done=0,
+        total=3,
+        message="Opretter skema, rolle og tabeller",
+    )
     try:
         await reg.create(code, spec["name"])
         await set_progress(redis, job_id, done=1, message="Gemmer identitetsudbyder")
-        await reg.set_idp(code, spec["idp_issuer"], spec["idp_client_id"],
-                          spec["idp_client_secret_ref"])
+        await reg.set_idp(
+            code, spec["idp_issuer"], spec["idp_client_id"], spec["idp_client_secret_ref"]
+        )
         await set_progress(redis, job_id, done=2, message="Opretter første administrator")
         async with tenant_transaction(DB, code) as scope:
             user_id = await scope.connection.fetchval(
                 "INSERT INTO app_user (username, display_name, provisioned_by) "
                 "VALUES ($1, $2, $3) RETURNING id",
-                spec["admin_username"], spec["admin_display_name"], f"drift:{actor}")
+                spec["admin_username"],
+                spec["admin_display_name"],
+                f"drift:{actor}",
+            )
             await scope.connection.execute(
-                "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, 'administrator', $2)",
-                user_id, f"drift:{actor}")
+                "INSERT INTO user_role (user_id, role, granted_by) "
+                "VALUES ($1, 'administrator', $2)",
+                user_id,
+                f"drift:{actor}",
+            )
             from backend.audit.service import record
 
-            await record(f"drift:{actor}", "user.provisioned", str(user_id),
-                         username=spec["admin_username"], roles=["administrator"])
+            await record(
+                f"drift:{actor}",
+                "user.provisioned",
+                str(user_id),
+                username=spec["admin_username"],
+                roles=["administrator"],
+            )
         await run_after_commit(scope)
-        await operator_audit(reg, actor, "kommune.onboarded", code,
-                             {"name": spec["name"], "issuer": spec["idp_issuer"],
-                              "admin": spec["admin_username"]})
+        await operator_audit(
+            reg,
+            actor,
+            "kommune.onboarded",
+            code,
+            {"name": spec["name"], "issuer": spec["idp_issuer"], "admin": spec["admin_username"]},
+        )
     except Exception as exc:
         await set_progress(redis, job_id, status="failed", message=str(exc))
         await operator_audit(reg, actor, "kommune.onboard_failed", code, {"error": str(exc)})
@@ -92,13 +126,26 @@ async def migrate_all(ctx: dict[str, Any], job_id: str, actor: str) -> str:
     async def progress(res: Any, done: int, total: int) -> None:
         if res.error:
             failed.append(res.code)
-        await set_progress(redis, job_id, status="running", done=done, total=total,
-                           message=f"{res.code}: version {res.after}", failed=failed)
+        await set_progress(
+            redis,
+            job_id,
+            status="running",
+            done=done,
+            total=total,
+            message=f"{res.code}: version {res.after}",
+            failed=failed,
+        )
 
     results = await reg.migrate_all(progress=progress)
     status = "failed" if failed else "done"
-    await set_progress(redis, job_id, status=status, done=len(results), total=len(results),
-                       failed=failed,
-                       message=("Fejlede: " + ", ".join(failed)) if failed else "Alle kommuner er opdaterede")
+    await set_progress(
+        redis,
+        job_id,
+        status=status,
+        done=len(results),
+        total=len(results),
+        failed=failed,
+        message=("Fejlede: " + ", ".join(failed)) if failed else "Alle kommuner er opdaterede",
+    )
     await operator_audit(reg, actor, "kommuner.migrated", None, {"failed": failed})
     return status

@@ -42,36 +42,48 @@ async def insert_user(username: str, name: str, email: str | None, by: str) -> u
     user_id: uuid.UUID = await _conn().fetchval(
         "INSERT INTO app_user (username, display_name, email, provisioned_by) "
         "VALUES ($1, $2, $3, $4) RETURNING id",
-        username, name, email, by,
+        username,
+        name,
+        email,
+        by,
     )
     return user_id
 
 
 async def set_roles(user_id: uuid.UUID, roles: list[str], by: str) -> None:
     conn = _conn()
-    await conn.execute("DELETE FROM user_role WHERE user_id = $1 AND role <> ALL($2::text[])",
-                       user_id, roles)
+    await conn.execute(
+        "DELETE FROM user_role WHERE user_id = $1 AND role <> ALL($2::text[])", user_id, roles
+    )
     await conn.execute(
         "INSERT INTO user_role (user_id, role, granted_by) "
         "SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING",
-        user_id, roles, by,
+        user_id,
+        roles,
+        by,
     )
 
 
 async def set_teams(user_id: uuid.UUID, team_ids: list[uuid.UUID]) -> None:
     conn = _conn()
-    await conn.execute("DELETE FROM team_member WHERE user_id = $1 AND team_id <> ALL($2::uuid[])",
-                       user_id, team_ids)
+    await conn.execute(
+        "DELETE FROM team_member WHERE user_id = $1 AND team_id <> ALL($2::uuid[])",
+        user_id,
+        team_ids,
+    )
     await conn.execute(
         "INSERT INTO team_member (team_id, user_id) SELECT unnest($2::uuid[]), $1 "
         "ON CONFLICT DO NOTHING",
-        user_id, team_ids,
+        user_id,
+        team_ids,
     )
 
 
 async def existing_teams(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    return [r["id"] for r in await _conn().fetch(
-        "SELECT id FROM team WHERE id = ANY($1::uuid[])", team_ids)]
+    return [
+        r["id"]
+        for r in await _conn().fetch("SELECT id FROM team WHERE id = ANY($1::uuid[])", team_ids)
+    ]
 
 
 async def set_display_name(user_id: uuid.UUID, name: str) -> None:
@@ -87,7 +99,9 @@ async def set_active(user_id: uuid.UUID, active: bool, by: str) -> None:
         "UPDATE app_user SET active = $2, version = version + 1, "
         "deactivated_at = CASE WHEN $2 THEN NULL ELSE now() END, "
         "deactivated_by = CASE WHEN $2 THEN NULL ELSE $3 END WHERE id = $1",
-        user_id, active, by,
+        user_id,
+        active,
+        by,
     )
 
 
@@ -103,14 +117,19 @@ async def other_active_admins(user_id: uuid.UUID) -> int:
 
 
 async def list_teams() -> list[dict[str, Any]]:
-    return [dict(r) for r in await _conn().fetch(
-        "SELECT t.id, t.name, count(m.user_id)::int AS members FROM team t "
-        "LEFT JOIN team_member m ON m.team_id = t.id GROUP BY t.id ORDER BY t.name")]
+    return [
+        dict(r)
+        for r in await _conn().fetch(
+            "SELECT t.id, t.name, count(m.user_id)::int AS members FROM team t "
+            "LEFT JOIN team_member m ON m.team_id = t.id GROUP BY t.id ORDER BY t.name"
+        )
+    ]
 
 
 async def insert_team(name: str) -> uuid.UUID:
     team_id: uuid.UUID = await _conn().fetchval(
-        "INSERT INTO team (name) VALUES ($1) RETURNING id", name)
+        "INSERT INTO team (name) VALUES ($1) RETURNING id", name
+    )
     return team_id
 
 
@@ -121,18 +140,28 @@ async def get_settings() -> dict[str, Any]:
 
 async def update_settings(jit: bool, role: str) -> None:
     await _conn().execute(
-        "UPDATE kommune_settings SET jit_provisioning = $1, jit_default_role = $2", jit, role)
+        "UPDATE kommune_settings SET jit_provisioning = $1, jit_default_role = $2", jit, role
+    )
 
 
 async def audit_page(
-    action: str | None, actor: str | None, subject: str | None,
-    since: datetime | None, until: datetime | None, page: int, page_size: int,
+    action: str | None,
+    actor: str | None,
+    subject: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    page: int,
+    page_size: int,
 ) -> tuple[list[dict[str, Any]], int]:
     where = ["true"]
     args: list[Any] = []
-    for column, value, op in (("action", action, "="), ("actor", actor, "="),
-                              ("subject", subject, "="), ("at", since, ">="),
-                              ("at", until, "<")):
+    for column, value, op in (
+        ("action", action, "="),
+        ("actor", actor, "="),
+        ("subject", subject, "="),
+        ("at", since, ">="),
+        ("at", until, "<"),
+    ):
         if value is not None and value != "":
             args.append(value)
             where.append(f"{column} {op} ${len(args)}")
@@ -141,7 +170,8 @@ async def audit_page(
     total = await conn.fetchval(f"SELECT count(*) FROM audit_event WHERE {clause}", *args)
     rows = await conn.fetch(
         f"SELECT id, at, actor, action, subject, detail::text AS detail FROM audit_event "
-        f"WHERE {clause} ORDER BY at DESC, id DESC LIMIT {page_size} OFFSET {(page - 1) * page_size}",
+        f"WHERE {clause} ORDER BY at DESC, id DESC "
+        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
     out = []

@@ -96,10 +96,16 @@ class AuditPage(msgspec.Struct):
 
 def _user(row: dict[str, Any]) -> UserRead:
     return UserRead(
-        id=row["id"], username=row["username"], display_name=row["display_name"],
-        email=row["email"], active=row["active"], roles=list(row["roles"]),
-        team_ids=list(row["team_ids"]), created_at=row["created_at"],
-        last_login_at=row["last_login_at"], bound=row["subject"] is not None,
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        email=row["email"],
+        active=row["active"],
+        roles=list(row["roles"]),
+        team_ids=list(row["team_ids"]),
+        created_at=row["created_at"],
+        last_login_at=row["last_login_at"],
+        bound=row["subject"] is not None,
         version=row["version"],
     )
 
@@ -125,7 +131,9 @@ def _roles(roles: list[str]) -> list[str]:
 async def _teams_exist(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     ids = sorted(set(team_ids))
     if ids and len(await repo.existing_teams(ids)) != len(ids):
-        raise ValidationException("Ukendt team", extra=[{"key": "team_ids", "message": "Ukendt team"}])
+        raise ValidationException(
+            "Ukendt team", extra=[{"key": "team_ids", "message": "Ukendt team"}]
+        )
     return ids
 
 
@@ -143,13 +151,16 @@ class UsersController(Controller):
         return [_user(r) for r in await repo.list_users()]
 
     @post("/users", summary="Opret (forhåndsregistrér) en bruger", status_code=201)
-    async def create_user(self, request: Request[Any, Any, Any], data: JSONBody[UserCreate]) -> UserRead:
+    async def create_user(
+        self, request: Request[Any, Any, Any], data: JSONBody[UserCreate]
+    ) -> UserRead:
         me = current_principal(request)
         username = _check_username(data.username)
         name = data.display_name.strip()
         if not name:
-            raise ValidationException("Navn mangler",
-                                      extra=[{"key": "display_name", "message": "Navn mangler"}])
+            raise ValidationException(
+                "Navn mangler", extra=[{"key": "display_name", "message": "Navn mangler"}]
+            )
         roles = _roles(data.roles)
         teams = await _teams_exist(data.team_ids)
         conn = current_scope().connection
@@ -167,7 +178,9 @@ class UsersController(Controller):
 
     @patch("/users/{user_id:uuid}", summary="Ret navn, roller og teams")
     async def update_user(
-        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID],
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[uuid.UUID],
         data: JSONBody[UserUpdate],
     ) -> UserRead:
         me = current_principal(request)
@@ -178,8 +191,9 @@ class UsersController(Controller):
             raise Conflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
         if not isinstance(data.display_name, msgspec.UnsetType):
             if not data.display_name.strip():
-                raise ValidationException("Navn mangler",
-                                          extra=[{"key": "display_name", "message": "Navn mangler"}])
+                raise ValidationException(
+                    "Navn mangler", extra=[{"key": "display_name", "message": "Navn mangler"}]
+                )
             await repo.set_display_name(user_id, data.display_name.strip())
         if not isinstance(data.roles, msgspec.UnsetType):
             roles = _roles(data.roles)
@@ -189,8 +203,14 @@ class UsersController(Controller):
             await repo.set_roles(user_id, roles, me.actor)
             added, removed = sorted(set(roles) - before), sorted(before - set(roles))
             if added or removed:
-                await record(me.actor, "user.roles_changed", str(user_id),
-                             username=row["username"], added=added, removed=removed)
+                await record(
+                    me.actor,
+                    "user.roles_changed",
+                    str(user_id),
+                    username=row["username"],
+                    added=added,
+                    removed=removed,
+                )
         if not isinstance(data.team_ids, msgspec.UnsetType):
             await repo.set_teams(user_id, await _teams_exist(data.team_ids))
             await record(me.actor, "user.teams_changed", str(user_id), username=row["username"])
@@ -200,7 +220,9 @@ class UsersController(Controller):
         return _user(updated)
 
     @post("/users/{user_id:uuid}/deactivate", summary="Deaktivér (fratrådt)", status_code=200)
-    async def deactivate(self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]) -> UserRead:
+    async def deactivate(
+        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
+    ) -> UserRead:
         me = current_principal(request)
         row = await repo.get_user(user_id, for_update=True)
         if row is None:
@@ -217,7 +239,9 @@ class UsersController(Controller):
         return _user(updated)
 
     @post("/users/{user_id:uuid}/reactivate", summary="Genaktivér", status_code=200)
-    async def reactivate(self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]) -> UserRead:
+    async def reactivate(
+        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
+    ) -> UserRead:
         me = current_principal(request)
         row = await repo.get_user(user_id, for_update=True)
         if row is None:
@@ -232,20 +256,28 @@ class UsersController(Controller):
     async def _keep_an_administrator(self, user_id: uuid.UUID) -> None:
         """Precondition: the caller holds the user's row FOR UPDATE."""
         if await repo.other_active_admins(user_id) == 0:
-            raise Conflict("Kommunen skal have mindst én aktiv administrator. "
-                           "Giv en anden bruger rollen først.")
+            raise Conflict(
+                "Kommunen skal have mindst én aktiv administrator. "
+                "Giv en anden bruger rollen først."
+            )
 
     @get("/teams", summary="Teams")
     async def teams(self) -> list[TeamRead]:
-        return [TeamRead(id=r["id"], name=r["name"], members=r["members"])
-                for r in await repo.list_teams()]
+        return [
+            TeamRead(id=r["id"], name=r["name"], members=r["members"])
+            for r in await repo.list_teams()
+        ]
 
     @post("/teams", summary="Opret team", status_code=201)
-    async def create_team(self, request: Request[Any, Any, Any], data: JSONBody[TeamCreate]) -> TeamRead:
+    async def create_team(
+        self, request: Request[Any, Any, Any], data: JSONBody[TeamCreate]
+    ) -> TeamRead:
         me = current_principal(request)
         name = data.name.strip()
         if not name:
-            raise ValidationException("Navn mangler", extra=[{"key": "name", "message": "Navn mangler"}])
+            raise ValidationException(
+                "Navn mangler", extra=[{"key": "name", "message": "Navn mangler"}]
+            )
         conn = current_scope().connection
         try:
             async with conn.transaction():
@@ -261,12 +293,19 @@ class UsersController(Controller):
         return SettingsRead(**row)
 
     @put("/settings", summary="Ret log-in-indstillinger")
-    async def put_settings(self, request: Request[Any, Any, Any], data: JSONBody[SettingsRead]) -> SettingsRead:
+    async def put_settings(
+        self, request: Request[Any, Any, Any], data: JSONBody[SettingsRead]
+    ) -> SettingsRead:
         me = current_principal(request)
         role = _roles([data.jit_default_role])[0]
         await repo.update_settings(data.jit_provisioning, role)
-        await record(me.actor, "settings.changed", None, jit_provisioning=data.jit_provisioning,
-                     jit_default_role=role)
+        await record(
+            me.actor,
+            "settings.changed",
+            None,
+            jit_provisioning=data.jit_provisioning,
+            jit_default_role=role,
+        )
         return SettingsRead(jit_provisioning=data.jit_provisioning, jit_default_role=role)
 
 
@@ -290,7 +329,18 @@ class AuditController(Controller):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
         rows, total = await repo.audit_page(action, actor, subject, since, until, page, page_size)
         return AuditPage(
-            items=[AuditRead(id=r["id"], at=r["at"], actor=r["actor"], action=r["action"],
-                             subject=r["subject"], detail=r["detail"]) for r in rows],
-            total=total, page=page, page_size=page_size,
+            items=[
+                AuditRead(
+                    id=r["id"],
+                    at=r["at"],
+                    actor=r["actor"],
+                    action=r["action"],
+                    subject=r["subject"],
+                    detail=r["detail"],
+                )
+                for r in rows
+            ],
+            total=total,
+            page=page,
+            page_size=page_size,
         )

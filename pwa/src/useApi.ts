@@ -6,8 +6,13 @@ export type Loadable<T> =
   | { state: 'error'; message: string; status?: number }
   | { state: 'ready'; data: T };
 
-/** Run `load` on mount (and on `reload()`); expose loading / error / ready states. */
-export function useApi<T>(load: (signal: AbortSignal) => Promise<T>): [Loadable<T>, () => void] {
+/**
+ * Run `load` on mount (and on `reload()`); expose loading / error / ready states.
+ * `update` changes the loaded data in place (e.g. after a successful save), without a reload.
+ */
+export function useApi<T>(
+  load: (signal: AbortSignal) => Promise<T>,
+): [Loadable<T>, () => void, (change: (data: T) => T) => void] {
   const [value, setValue] = useState<Loadable<T>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
@@ -28,5 +33,10 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>): [Loadable<
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return [value, reload];
+  const update = useCallback(
+    (change: (data: T) => T) =>
+      setValue((v) => (v.state === 'ready' ? { state: 'ready', data: change(v.data) } : v)),
+    [],
+  );
+  return [value, reload, update];
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.db import DB
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, SPARE_REALM, login, new_kommune
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 
@@ -22,8 +22,8 @@ async def test_health_reports_database_and_redis(http):
     assert body["database"]["ok"] and body["redis"]["ok"]
 
 
-async def test_kommuner_lists_active_kommuner(http, registry, fresh_code):
-    await registry.create(fresh_code, "Skjultby")
+async def test_kommuner_lists_active_kommuner(http, registry, fresh_code, seeded):
+    await new_kommune(registry, fresh_code, "Skjultby")
     await registry.set_status(fresh_code, "suspended")
     names = {k["code"]: k["name"] for k in (await http.get("/api/kommuner")).json()}
     assert names[A] == "København" and names[B] == "Testby"
@@ -55,12 +55,9 @@ async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
     assert r_other.json() == r_missing.json()
 
 
-async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fresh_code):
-    from backend.demo import seed_kommune
-
-    await registry.create(fresh_code, "Suspenderby")
-    await seed_kommune(fresh_code, 3, seed=5)
-    await login(http, fresh_code)
+async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fresh_code, seeded):
+    await new_kommune(registry, fresh_code, "Suspenderby", children=3)
+    await login(http, fresh_code, realm=SPARE_REALM)
     assert (await http.get("/api/overview")).status_code == 200
     await registry.set_status(fresh_code, "suspended", "test")
     r = await http.get("/api/overview")
@@ -71,14 +68,6 @@ async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fre
     assert r.status_code == 200 and r.json()["children"] == 3
 
 
-async def test_dev_login_refuses_unknown_and_invalid_kommune(http, seeded):
-    assert (await http.post("/api/dev/login", json={"kommune_code": "0999"})).status_code == 404
-    assert (await http.post("/api/dev/login", json={"kommune_code": "abc"})).status_code == 404
-    r = await http.post("/api/dev/login", json={})
-    assert r.status_code == 400
-    assert "kommune_code" in r.text
-
-
 async def test_unsafe_method_needs_the_csrf_token(http, seeded):
     session = await login(http, A)
     assert (await http.post("/api/session/logout")).status_code == 403
@@ -87,15 +76,12 @@ async def test_unsafe_method_needs_the_csrf_token(http, seeded):
     assert (await http.get("/api/session")).status_code == 401
 
 
-async def test_dev_login_does_not_exist_in_production(settings):
-    import msgspec
-
+async def test_there_is_no_development_login(settings):
     from backend.app import create_app
 
-    prod = msgspec.structs.replace(settings, env="production", secret_key="x" * 32)
-    paths = {route.path for route in create_app(prod).routes}
-    assert "/api/dev/login" not in paths
-    assert "/api/overview" in paths
+    paths = {route.path for route in create_app(settings).routes}
+    assert not [p for p in paths if "dev" in p]
+    assert "/api/auth/login" in paths and "/api/auth/callback" in paths
 
 
 async def test_security_and_cache_headers(http, seeded):

@@ -16,11 +16,13 @@ setup:
     set -euo pipefail
     python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
     {{uv}} sync --frozen --quiet
-    stamp=pwa/node_modules/.trekant-lock
-    if [ ! -f "$stamp" ] || ! cmp -s pwa/package-lock.json "$stamp"; then
-        (cd pwa && npm ci --no-audit --no-fund --loglevel=error)
-        cp pwa/package-lock.json "$stamp"
-    fi
+    for dir in pwa infra/idp; do
+        stamp=$dir/node_modules/.trekant-lock
+        if [ ! -f "$stamp" ] || ! cmp -s $dir/package-lock.json "$stamp"; then
+            (cd $dir && npm ci --no-audit --no-fund --loglevel=error)
+            cp $dir/package-lock.json "$stamp"
+        fi
+    done
 
 # Build the PWA into pwa/dist (skipped when nothing under pwa/ changed)
 build: setup
@@ -32,7 +34,8 @@ build: setup
         echo "$sum" > pwa/dist/.build-sum
     fi
 
-# Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, demo kommuner
+# Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, the development
+# identity provider and demo kommuner with demo users
 run: build
     {{venv}}/trekant dev
 

@@ -176,7 +176,7 @@ function kommunePage(path: string, session: SessionRead): ReactNode {
   const edit = USER_EDIT.exec(path);
   if (edit) {
     return can(session, 'users.manage') ? (
-      <UserEdit userId={edit[1]} />
+      <UserEdit userId={edit[1] ?? ''} />
     ) : (
       <NoAccess what="administrationen" />
     );

@@ -26,5 +26,5 @@ export function loginErrorMessage(code: string, realm: 'kommune' | 'operator' = 
     return 'Driftens log-in er ikke sat op endnu.';
   if (realm === 'operator' && code === 'udbyder')
     return 'Driftens log-in-tjeneste svarer ikke lige nu. Prøv igen om lidt.';
-  return Object.hasOwn(MESSAGES, code) ? MESSAGES[code] : GENERIC_LOGIN_ERROR;
+  return (Object.hasOwn(MESSAGES, code) ? MESSAGES[code] : undefined) ?? GENERIC_LOGIN_ERROR;
 }

@@ -123,7 +123,7 @@ export function fieldErrors(err: unknown): Record<string, string> {
     const { key, message } = item as { key?: unknown; message?: unknown };
     if (typeof key !== 'string' || !key) continue;
     // Litestar names body fields like "username" (ours) or "data.username" / "$.username".
-    const name = key.replace(/^(data|\$)\./, '').split(/[.[]/)[0];
+    const name = key.replace(/^(data|\$)\./, '').split(/[.[]/)[0] ?? key;
     if (!out[name]) out[name] = typeof message === 'string' && message ? message : err.detail;
   }
   return out;

@@ -205,19 +205,22 @@ export function ErrorSummary({
       <Alert variant="error" heading="Der er fejl i formularen">
         {general ? <p>{general}</p> : null}
         <ul className="nobullet-list">
-          {keys.map((k) => (
-            <li key={k}>
-              <a
-                href={`#${fields[k][0]}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  document.getElementById(fields[k][0])?.focus();
-                }}
-              >
-                {fields[k][1]}: {errors[k]}
-              </a>
-            </li>
-          ))}
+          {keys.map((k) => {
+            const [id, label] = fields[k] ?? [k, k];
+            return (
+              <li key={k}>
+                <a
+                  href={`#${id}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    focusField(id);
+                  }}
+                >
+                  {label}: {errors[k]}
+                </a>
+              </li>
+            );
+          })}
           {unknown.map((k) => (
             <li key={k}>{errors[k]}</li>
           ))}
@@ -225,4 +228,12 @@ export function ErrorSummary({
       </Alert>
     </div>
   );
+}
+
+/** Focus a field by id; for a checkbox group (a wrapper), its first checkbox. */
+function focusField(id: string): void {
+  const el = document.getElementById(id);
+  if (!el) return;
+  const target = el.matches('input, select, textarea') ? el : el.querySelector<HTMLElement>('input, select, textarea');
+  (target ?? el).focus();
 }

@@ -210,7 +210,7 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="create-user-heading" className="admin-form">
+    <form onSubmit={submit} noValidate className="admin-form">
       <h2 id="create-user-heading">Opret bruger</h2>
       <p>
         Brugeren kan logge ind, så snart kommunens log-in kender brugernavnet. Brugernavnet skal
@@ -325,7 +325,7 @@ function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRea
   };
 
   return (
-    <section aria-labelledby="teams-heading" className="admin-section">
+    <section className="admin-section">
       <h2 id="teams-heading">Teams</h2>
       {teams.length === 0 ? (
         <p className="empty-state">Der er ingen teams endnu.</p>
@@ -350,7 +350,7 @@ function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRea
           </tbody>
         </table>
       )}
-      <form onSubmit={submit} noValidate aria-labelledby="create-team-heading" className="admin-form">
+      <form onSubmit={submit} noValidate className="admin-form">
         <h3 id="create-team-heading">Opret team</h3>
         {error ? (
           <Alert variant="error" heading="Der er fejl i formularen">
@@ -490,7 +490,7 @@ function Settings({ roles }: { roles: RoleRead[] }) {
   const [settings, reload] = useApi((signal) => call(api.GET('/api/admin/settings', { signal })));
   return (
     <section
-      aria-labelledby="settings-heading"
+     
       className="admin-section"
       aria-busy={settings.state === 'loading'}
     >
@@ -543,7 +543,7 @@ export function Administration() {
       ) : null}
       {data.state === 'ready' ? (
         <>
-          <section aria-labelledby="users-heading" className="admin-section">
+          <section className="admin-section">
             <h2 id="users-heading">Brugere</h2>
             {created ? (
               <Alert variant="success" heading="Brugeren er oprettet">

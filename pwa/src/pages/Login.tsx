@@ -85,7 +85,7 @@ export function Login() {
             </Alert>
           ) : null}
           {kommuner.state === 'ready' && kommuner.data.length > 0 ? (
-            <form onSubmit={submit} noValidate className="login-form" aria-labelledby="login-form-heading">
+            <form onSubmit={submit} noValidate className="login-form">
               <KommunePicker
                 kommuner={kommuner.data}
                 value={text}

@@ -131,7 +131,7 @@ export function Revisionslog() {
       <PageHeading>Revisionslog</PageHeading>
       <p>Hvem har gjort hvad i kommunens Trekant, og hvornår. Nyeste først.</p>
 
-      <form onSubmit={submit} noValidate className="audit-filters" aria-labelledby="filters-heading">
+      <form onSubmit={submit} noValidate className="audit-filters">
         <h2 id="filters-heading" className="h3">
           Filtrér
         </h2>
@@ -183,7 +183,7 @@ export function Revisionslog() {
         </div>
       </form>
 
-      <section aria-labelledby="audit-heading" aria-busy={result.state === 'loading'} className="audit-result">
+      <section aria-busy={result.state === 'loading'} className="audit-result">
         <h2 id="audit-heading" className="h3">
           Hændelser
         </h2>

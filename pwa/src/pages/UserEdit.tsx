@@ -83,7 +83,7 @@ function EditForm({
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="edit-heading" className="admin-form">
+    <form onSubmit={submit} noValidate className="admin-form">
       <h2 id="edit-heading">Navn, roller og teams</h2>
       <ErrorSummary errors={errors} fields={FIELDS} />
       {failure ? (
@@ -180,7 +180,7 @@ function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: Us
   };
 
   return (
-    <section aria-labelledby="status-heading" className="admin-section">
+    <section className="admin-section">
       <h2 id="status-heading">Status</h2>
       <p>
         Brugeren er <StatusBadge active={user.active} />
@@ -211,13 +211,10 @@ function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: Us
         </>
       ) : null}
       {user.active && confirming ? (
-        <div className="confirm-panel" role="group" aria-labelledby="confirm-deactivate-heading">
+        <div className="confirm-panel">
           <Alert variant="warning" heading={`Vil du deaktivere ${user.display_name}?`} role="note">
             <p>Brugeren logges ud med det samme og kan ikke logge ind, før du genaktiverer.</p>
           </Alert>
-          <span id="confirm-deactivate-heading" className="sr-only">
-            Bekræft deaktivering af {user.display_name}
-          </span>
           <div className="button-row">
             <button
               type="button"

@@ -1,0 +1,680 @@
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import {
+  api,
+  ApiError,
+  call,
+  fieldErrors,
+  messageOf,
+  type JobRead,
+  type KommuneRow,
+  type Onboard,
+} from '../api/client';
+import { actionLabel } from '../audit';
+import { Alert } from '../components/Alert';
+import { AuditDetail } from '../components/AuditDetail';
+import { ErrorSummary, TextField } from '../components/Form';
+import { Loading } from '../components/Loading';
+import { PageHeading } from '../components/PageHeading';
+import { formatDateTime, formatNumber } from '../format';
+import { loginErrorCode, loginErrorMessage } from '../loginErrors';
+import { useApi } from '../useApi';
+
+/* ---------------------------------------------------------------- not logged in */
+
+/** /drift (and /drift/log-ind?fejl=…) for anyone who is not logged in as the operator. */
+export function DriftLogin() {
+  const [errorCode] = useState(loginErrorCode);
+  return (
+    <div className="row">
+      <div className="col-12 col-md-8 col-lg-6">
+        <PageHeading>Trekant drift</PageHeading>
+        {errorCode ? (
+          <Alert variant="error" heading="Du blev ikke logget ind">
+            <p>{loginErrorMessage(errorCode, 'operator')}</p>
+          </Alert>
+        ) : null}
+        <p>
+          Driftens konsol: onboarding af kommuner, suspendering og migrering. Driften ser aldrig
+          kommunernes sager.
+        </p>
+        <p>
+          <a className="button button-primary" href="/api/operator/login">
+            Log ind som drift
+          </a>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/* ---------------------------------------------------------------- background jobs */
+
+const POLL_MS = 500;
+const finished = (job: JobRead) => job.status === 'done' || job.status === 'failed';
+
+/** Follow a background job: GET /api/operator/jobs/{id} every 500 ms until done or failed. */
+function useJob(onFinish: (job: JobRead) => void) {
+  const [job, setJob] = useState<JobRead | null>(null);
+  const [pollError, setPollError] = useState<string | undefined>();
+  const finish = useRef(onFinish);
+  finish.current = onFinish;
+
+  useEffect(() => {
+    if (!job || finished(job)) return;
+    const ctrl = new AbortController();
+    const timer = window.setTimeout(() => {
+      call(api.GET('/api/operator/jobs/{job_id}', { params: { path: { job_id: job.id } }, signal: ctrl.signal })).then(
+        (next) => {
+          if (ctrl.signal.aborted) return;
+          setPollError(undefined);
+          setJob(next);
+          if (finished(next)) finish.current(next);
+        },
+        (err: unknown) => {
+          if (ctrl.signal.aborted) return;
+          if (err instanceof ApiError && (err.status === 404 || err.status === 401 || err.status === 403)) {
+            setPollError(messageOf(err));
+            setJob({ ...job, status: 'failed', message: messageOf(err) });
+            return;
+          }
+          // A short network hiccup: say so, and keep trying.
+          setPollError(messageOf(err));
+          setJob({ ...job });
+        },
+      );
+    }, POLL_MS);
+    return () => {
+      window.clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [job]);
+
+  const start = useCallback((first: JobRead) => {
+    setPollError(undefined);
+    setJob(first);
+    if (finished(first)) finish.current(first);
+  }, []);
+
+  return { job, start, pollError, running: !!job && !finished(job) };
+}
+
+const STATUS: Record<string, string> = {
+  queued: 'I kø',
+  running: 'I gang',
+  done: 'Færdig',
+  failed: 'Fejlet',
+};
+
+function JobProgress({ job, label, pollError }: { job: JobRead; label: string; pollError?: string }) {
+  const id = useId();
+  const done = job.done ?? 0;
+  const total = job.total ?? 0;
+  const failed = job.failed ?? [];
+  return (
+    <div className="job-progress">
+      <label className="form-label" htmlFor={id}>
+        {label}
+      </label>
+      {total > 0 ? (
+        <progress id={id} max={total} value={Math.min(done, total)}>
+          {done} af {total}
+        </progress>
+      ) : (
+        <progress id={id}>{STATUS[job.status] ?? job.status}</progress>
+      )}
+      <p className="job-status" role="status">
+        <span className="weight-semibold">{STATUS[job.status] ?? job.status}</span>
+        {total > 0 ? ` · ${formatNumber(done)} af ${formatNumber(total)}` : ''}
+        {job.message ? ` · ${job.message}` : ''}
+      </p>
+      {failed.length > 0 ? (
+        <p className="job-failed">
+          <span className="weight-semibold">Fejlede:</span> {failed.join(', ')}
+        </p>
+      ) : null}
+      {pollError ? <p className="form-error-message">{pollError}</p> : null}
+    </div>
+  );
+}
+
+/* ---------------------------------------------------------------- kommuner table */
+
+function StatusCell({ k }: { k: KommuneRow }) {
+  const active = k.status === 'active';
+  return (
+    <>
+      <span className={`badge ${active ? 'badge-success' : 'badge-error'}`}>
+        {active ? 'Aktiv' : k.status === 'suspended' ? 'Suspenderet' : k.status}
+      </span>
+      {!active && k.status_reason ? <span className="cell-note">{k.status_reason}</span> : null}
+    </>
+  );
+}
+
+function SuspendForm({
+  kommune,
+  onDone,
+  onCancel,
+}: {
+  kommune: KommuneRow;
+  onDone: (row: KommuneRow) => void;
+  onCancel: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>();
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const row = await call(
+        api.POST('/api/operator/kommuner/{code}/suspend', {
+          params: { path: { code: kommune.code } },
+          body: { reason: reason.trim() || null },
+        }),
+      );
+      onDone(row);
+    } catch (err) {
+      setFailure(messageOf(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate className="suspend-panel">
+      <h3 id="suspend-heading" ref={ref} tabIndex={-1}>
+        Suspendér {kommune.name} ({kommune.code})
+      </h3>
+      <p>Kommunens brugere kan ikke logge ind, før kommunen genoptages.</p>
+      {failure ? (
+        <Alert variant="error" heading="Kommunen blev ikke suspenderet">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <TextField
+        id="suspend-reason"
+        label="Begrundelse"
+        hint="Vises for driften, fx “Manglende betaling” eller “Sikkerhedshændelse”."
+        value={reason}
+        onChange={setReason}
+      />
+      <div className="button-row">
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Bekræft suspendering
+        </button>
+        <button type="button" className="button button-tertiary" onClick={onCancel}>
+          Annullér
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Kommuner({
+  kommuner,
+  reload,
+  onChanged,
+}: {
+  kommuner: KommuneRow[];
+  reload: () => void;
+  onChanged: (row: KommuneRow, message: string) => void;
+}) {
+  const [suspending, setSuspending] = useState<KommuneRow | null>(null);
+  const [resuming, setResuming] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | undefined>();
+  const resume = async (k: KommuneRow) => {
+    if (resuming) return;
+    setResuming(k.code);
+    setFailure(undefined);
+    try {
+      const row = await call(
+        api.POST('/api/operator/kommuner/{code}/resume', { params: { path: { code: k.code } } }),
+      );
+      onChanged(row, `${row.name} er genoptaget`);
+    } catch (err) {
+      setFailure(messageOf(err));
+    } finally {
+      setResuming(null);
+    }
+  };
+
+  return (
+    <>
+      {failure ? (
+        <Alert variant="error" heading="Kommunen blev ikke genoptaget">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      {kommuner.length === 0 ? (
+        <p className="empty-state">Der er ingen kommuner i Trekant endnu. Onboard den første nedenfor.</p>
+      ) : (
+        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-label="Kommuner i Trekant, tabel">
+          <table className="table table--compact kommune-table">
+            <caption>Kommuner i Trekant</caption>
+            <thead>
+              <tr>
+                <th scope="col">Kode</th>
+                <th scope="col">Navn</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Skemaversion
+                </th>
+                <th scope="col" className="num">
+                  Brugere <span className="weight-normal">(aktive/alle)</span>
+                </th>
+                <th scope="col">Seneste log-in</th>
+                <th scope="col">Identitetsudbyder</th>
+                <th scope="col">
+                  <span className="sr-only">Handlinger</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {kommuner.map((k) => {
+                const behind = k.schema_version < k.latest_version;
+                return (
+                  <tr key={k.code}>
+                    <td className="num-code">{k.code}</td>
+                    <th scope="row">{k.name}</th>
+                    <td>
+                      <StatusCell k={k} />
+                    </td>
+                    <td className="num">
+                      {k.schema_version}
+                      {behind ? (
+                        <span className="badge badge-warning version-behind">
+                          Forældet<span className="sr-only">: nyeste version er {k.latest_version}</span>
+                        </span>
+                      ) : null}
+                    </td>
+                    <td className="num">
+                      <span aria-hidden="true">
+                        {formatNumber(k.active_users)}/{formatNumber(k.users)}
+                      </span>
+                      <span className="sr-only">
+                        {k.active_users} aktive af {k.users}
+                      </span>
+                    </td>
+                    <td>
+                      {k.last_login ? (
+                        <time dateTime={k.last_login}>{formatDateTime(k.last_login)}</time>
+                      ) : (
+                        'Aldrig'
+                      )}
+                    </td>
+                    <td className="break">
+                      {k.idp_issuer ? (
+                        <>
+                          {k.idp_issuer}
+                          {k.idp_client_id ? (
+                            <span className="cell-note">Klient-id: {k.idp_client_id}</span>
+                          ) : null}
+                        </>
+                      ) : (
+                        'Ikke sat op'
+                      )}
+                    </td>
+                    <td>
+                      {k.status === 'active' ? (
+                        <button
+                          type="button"
+                          className="button button-secondary button-small"
+                          onClick={() => setSuspending(k)}
+                        >
+                          Suspendér<span className="sr-only"> {k.name}</span>
+                        </button>
+                      ) : (
+                        <button
+                          type="button"
+                          className={`button button-secondary button-small ${resuming === k.code ? 'spinner-active' : ''}`.trim()}
+                          aria-disabled={resuming === k.code || undefined}
+                          onClick={() => void resume(k)}
+                        >
+                          Genoptag<span className="sr-only"> {k.name}</span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {suspending ? (
+        <SuspendForm
+          kommune={suspending}
+          onCancel={() => setSuspending(null)}
+          onDone={(row) => {
+            setSuspending(null);
+            onChanged(row, `${row.name} er suspenderet`);
+          }}
+        />
+      ) : null}
+      <button type="button" className="button button-tertiary" onClick={reload}>
+        Opdatér listen
+      </button>
+    </>
+  );
+}
+
+/* ---------------------------------------------------------------- migrate */
+
+function Migrate({ onFinish }: { onFinish: () => void }) {
+  const [failure, setFailure] = useState<string | undefined>();
+  const { job, start, pollError, running } = useJob(onFinish);
+  const [busy, setBusy] = useState(false);
+
+  const run = async () => {
+    if (busy || running) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      start(await call(api.POST('/api/operator/migrate')));
+    } catch (err) {
+      setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="admin-section">
+      <h2 id="migrate-heading">Migrering</h2>
+      <p>Opdatér alle kommuners database til nyeste skemaversion. Kommunerne kører videre imens.</p>
+      {failure ? (
+        <Alert variant="error" heading="Migreringen blev ikke startet">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <button
+        type="button"
+        className={`button button-primary ${busy || running ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || running || undefined}
+        onClick={() => void run()}
+      >
+        Migrér alle kommuner
+      </button>
+      {job ? <JobProgress job={job} label="Fremdrift for migrering" pollError={pollError} /> : null}
+      {job?.status === 'done' ? (
+        <Alert variant="success" heading="Migreringen er færdig">
+          <p>{job.message || 'Alle kommuner er opdaterede'}</p>
+        </Alert>
+      ) : null}
+      {job?.status === 'failed' ? (
+        <Alert variant="error" heading="Migreringen fejlede for nogle kommuner">
+          <p>{job.message}</p>
+        </Alert>
+      ) : null}
+    </section>
+  );
+}
+
+/* ---------------------------------------------------------------- onboard */
+
+const ONBOARD_FIELDS: Record<keyof Onboard, [string, string]> = {
+  code: ['onboard-code', 'Kommunekode'],
+  name: ['onboard-name', 'Navn'],
+  idp_issuer: ['onboard-issuer', 'Udsteder (issuer)'],
+  idp_client_id: ['onboard-client-id', 'Klient-id'],
+  idp_client_secret_ref: ['onboard-secret-ref', 'Miljøvariabel med klienthemmelighed'],
+  admin_username: ['onboard-admin-username', 'Første administrators brugernavn'],
+  admin_display_name: ['onboard-admin-name', 'Første administrators navn'],
+};
+
+const EMPTY_ONBOARD: Onboard = {
+  code: '',
+  name: '',
+  idp_issuer: '',
+  idp_client_id: '',
+  idp_client_secret_ref: '',
+  admin_username: '',
+  admin_display_name: '',
+};
+
+const HINTS: Partial<Record<keyof Onboard, string>> = {
+  code: 'Fire cifre, fx 0147',
+  idp_issuer: 'Kommunens OpenID Connect-udsteder, fx https://login.kommune.dk',
+  idp_client_secret_ref: 'Navnet på miljøvariablen – ikke selve hemmeligheden. Fx TREKANT_IDP_SECRET_0147',
+  admin_username: 'E-mail/UPN, som kommunens log-in viser, fx navn@kommune.dk',
+};
+
+function OnboardForm({ onFinish }: { onFinish: () => void }) {
+  const [form, setForm] = useState<Onboard>(EMPTY_ONBOARD);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [started, setStarted] = useState<string | null>(null);
+  const { job, start, pollError, running } = useJob((j) => {
+    if (j.status === 'done') setForm(EMPTY_ONBOARD);
+    onFinish();
+  });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy || running) return;
+    setBusy(true);
+    setErrors({});
+    setFailure(undefined);
+    try {
+      const first = await call(api.POST('/api/operator/kommuner', { body: form }));
+      setStarted(`${form.name.trim()} (${form.code.trim()})`);
+      start(first);
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (err instanceof ApiError && err.status === 409) setErrors({ code: err.detail });
+      else if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (key: keyof Onboard) => {
+    const [id, label] = ONBOARD_FIELDS[key];
+    return (
+      <TextField
+        id={id}
+        label={label}
+        hint={HINTS[key]}
+        value={form[key]}
+        onChange={(v) => {
+          setForm((f) => ({ ...f, [key]: v }));
+          setErrors((e) => {
+            const next = { ...e };
+            delete next[key];
+            return next;
+          });
+        }}
+        error={errors[key]}
+        type={key === 'idp_issuer' ? 'url' : 'text'}
+        width={key === 'code' ? 'input-width-xs' : 'input-width-l'}
+      />
+    );
+  };
+
+  return (
+    <section className="admin-section">
+      <form onSubmit={submit} noValidate className="admin-form">
+        <h2 id="onboard-heading">Onboard kommune</h2>
+        <p>
+          Opretter kommunens database, gemmer dens identitetsudbyder og opretter den første
+          administrator, som derefter opretter resten af brugerne.
+        </p>
+        <ErrorSummary errors={errors} fields={ONBOARD_FIELDS} />
+        {failure ? (
+          <Alert variant="error" heading="Kommunen blev ikke oprettet">
+            <p>{failure}</p>
+          </Alert>
+        ) : null}
+        <fieldset>
+          <legend className="h4">Kommunen</legend>
+          {field('code')}
+          {field('name')}
+        </fieldset>
+        <fieldset>
+          <legend className="h4">Identitetsudbyder</legend>
+          {field('idp_issuer')}
+          {field('idp_client_id')}
+          {field('idp_client_secret_ref')}
+        </fieldset>
+        <fieldset>
+          <legend className="h4">Første administrator</legend>
+          {field('admin_username')}
+          {field('admin_display_name')}
+        </fieldset>
+        <button
+          type="submit"
+          className={`button button-primary ${busy || running ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || running || undefined}
+        >
+          Onboard kommune
+        </button>
+      </form>
+      {job ? (
+        <JobProgress job={job} label={`Fremdrift for onboarding af ${started ?? 'kommunen'}`} pollError={pollError} />
+      ) : null}
+      {job?.status === 'done' ? (
+        <Alert variant="success" heading="Kommunen er oprettet">
+          <p>{started} er klar. Den første administrator kan nu logge ind.</p>
+        </Alert>
+      ) : null}
+      {job?.status === 'failed' ? (
+        <Alert variant="error" heading="Kommunen blev ikke oprettet">
+          <p>{job.message}</p>
+        </Alert>
+      ) : null}
+    </section>
+  );
+}
+
+/* ---------------------------------------------------------------- operator audit */
+
+function DriftLog({ version }: { version: number }) {
+  const [log, reload] = useApi((signal) => call(api.GET('/api/operator/audit', { signal })));
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    reload();
+  }, [version, reload]);
+
+  return (
+    <section className="admin-section" aria-busy={log.state === 'loading'}>
+      <h2 id="drift-log-heading">Driftens log</h2>
+      {log.state === 'loading' ? <Loading text="Henter driftens log …" /> : null}
+      {log.state === 'error' ? (
+        <Alert
+          variant="error"
+          heading="Driftens log kunne ikke hentes"
+          action={
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          }
+        >
+          <p>{log.message}</p>
+        </Alert>
+      ) : null}
+      {log.state === 'ready' && log.data.length === 0 ? (
+        <p className="empty-state">Der er ingen hændelser i driftens log endnu.</p>
+      ) : null}
+      {log.state === 'ready' && log.data.length > 0 ? (
+        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-label="Driftens log, tabel">
+          <table className="table table--compact audit-table">
+            <caption className="sr-only">Driftens log, nyeste først</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tidspunkt</th>
+                <th scope="col">Bruger</th>
+                <th scope="col">Handling</th>
+                <th scope="col">Kommune</th>
+                <th scope="col">Detaljer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <time dateTime={a.at}>{formatDateTime(a.at)}</time>
+                  </td>
+                  <td className="break">{a.actor}</td>
+                  <td>{actionLabel(a.action, 'operator')}</td>
+                  <td>{a.kommune_code ?? '–'}</td>
+                  <td>
+                    <AuditDetail detail={a.detail} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+/* ---------------------------------------------------------------- console */
+
+/** The operator console (realm "operator"): kommuner, onboarding, migration, the log. */
+export function Drift() {
+  const [kommuner, reload, update] = useApi((signal) => call(api.GET('/api/operator/kommuner', { signal })));
+  const [notice, setNotice] = useState<string | undefined>();
+  const [logVersion, setLogVersion] = useState(0);
+
+  const refresh = useCallback(() => {
+    reload();
+    setLogVersion((n) => n + 1);
+  }, [reload]);
+
+  return (
+    <>
+      <PageHeading>Kommuner</PageHeading>
+      <section aria-busy={kommuner.state === 'loading'} className="admin-section">
+        <h2 id="kommuner-heading" className="sr-only">
+          Kommuner i Trekant
+        </h2>
+        {notice ? <Alert variant="success" heading={notice} /> : null}
+        {kommuner.state === 'loading' ? <Loading text="Henter kommuner …" /> : null}
+        {kommuner.state === 'error' ? (
+          <Alert
+            variant="error"
+            heading="Kommunerne kunne ikke hentes"
+            action={
+              <button type="button" className="button button-secondary" onClick={reload}>
+                Prøv igen
+              </button>
+            }
+          >
+            <p>{kommuner.message}</p>
+          </Alert>
+        ) : null}
+        {kommuner.state === 'ready' ? (
+          <Kommuner
+            kommuner={kommuner.data}
+            reload={refresh}
+            onChanged={(row, message) => {
+              update((list) => list.map((k) => (k.code === row.code ? row : k)));
+              setNotice(message);
+              setLogVersion((n) => n + 1);
+            }}
+          />
+        ) : null}
+      </section>
+      <OnboardForm onFinish={refresh} />
+      <Migrate onFinish={refresh} />
+      <DriftLog version={logVersion} />
+    </>
+  );
+}

@@ -126,8 +126,12 @@ function UsersTable({ data }: { data: AdminData }) {
                     )}
                   </td>
                   <td>
-                    <Link to={`/administration/brugere/${u.id}`} className="row-action">
-                      Ret<span className="sr-only"> {u.display_name}</span>
+                    <Link
+                      to={`/administration/brugere/${u.id}`}
+                      className="row-action"
+                      aria-label={`Ret ${u.display_name}`}
+                    >
+                      Ret
                     </Link>
                   </td>
                 </tr>

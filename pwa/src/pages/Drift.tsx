@@ -328,18 +328,20 @@ function Kommuner({
                         <button
                           type="button"
                           className="button button-secondary button-small"
+                          aria-label={`Suspendér ${k.name}`}
                           onClick={() => setSuspending(k)}
                         >
-                          Suspendér<span className="sr-only"> {k.name}</span>
+                          Suspendér
                         </button>
                       ) : (
                         <button
                           type="button"
                           className={`button button-secondary button-small ${resuming === k.code ? 'spinner-active' : ''}`.trim()}
                           aria-disabled={resuming === k.code || undefined}
+                          aria-label={`Genoptag ${k.name}`}
                           onClick={() => void resume(k)}
                         >
-                          Genoptag<span className="sr-only"> {k.name}</span>
+                          Genoptag
                         </button>
                       )}
                     </td>
@@ -642,9 +644,6 @@ export function Drift() {
     <>
       <PageHeading>Kommuner</PageHeading>
       <section aria-busy={kommuner.state === 'loading'} className="admin-section">
-        <h2 id="kommuner-heading" className="sr-only">
-          Kommuner i Trekant
-        </h2>
         {notice ? <Alert variant="success" heading={notice} /> : null}
         {kommuner.state === 'loading' ? <Loading text="Henter kommuner …" /> : null}
         {kommuner.state === 'error' ? (

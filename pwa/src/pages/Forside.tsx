@@ -193,10 +193,10 @@ function Overview() {
 function Welcome({ session }: { session: SessionRead }) {
   const links = [
     can(session, 'users.manage')
-      ? { to: '/administration', label: 'Administration', text: 'Brugere, roller, teams og log-in-indstillinger.' }
+      ? { to: '/administration', label: 'Brugere, roller og teams', text: 'opret og ret brugere, og styr log-in-indstillingerne (Administration).' }
       : null,
     can(session, 'audit.read')
-      ? { to: '/revisionslog', label: 'Revisionslog', text: 'Hvem har gjort hvad og hvornår.' }
+      ? { to: '/revisionslog', label: 'Log over hændelser', text: 'se hvem der har gjort hvad og hvornår (Revisionslog).' }
       : null,
   ].filter((l): l is { to: string; label: string; text: string } => l !== null);
   return (

@@ -183,7 +183,7 @@ function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: Us
     <section className="admin-section">
       <h2 id="status-heading">Status</h2>
       <p>
-        Brugeren er <StatusBadge active={user.active} />
+        Nuværende status: <StatusBadge active={user.active} />
       </p>
       {failure ? (
         <Alert

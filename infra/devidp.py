@@ -41,8 +41,12 @@ def demo_users(domain: str) -> list[DemoUser]:
     ]
 
 
-DOMAINS = {"0101": "koebenhavn.dk", "0461": "odense.dk", "0751": "aarhus.dk",
-           "0147": "frederiksberg.dk"}
+DOMAINS = {
+    "0101": "koebenhavn.dk",
+    "0461": "odense.dk",
+    "0751": "aarhus.dk",
+    "0147": "frederiksberg.dk",
+}
 OPERATOR_USER = DemoUser("drift@trekant.dk", "Dorte Drift", ("operator",))
 
 
@@ -77,23 +81,30 @@ def build_config(
     out = []
     for realm, name in realms.items():
         users = [OPERATOR_USER] if realm == "operator" else demo_users(domain_for(realm))
-        out.append({
-            "id": realm,
-            "name": name,
-            "clients": [{
-                "client_id": f"trekant-{realm}",
-                "client_secret": client_secrets[realm],
-                "redirect_uris": redirect,
-                "post_logout_redirect_uris": post_logout,
-            }],
-            "users": [{
-                "sub": f"{realm}-{u.username.split('@')[0]}",
-                "username": u.username,
-                "password": DEMO_PASSWORD,
-                "name": u.name,
-                "email": u.username,
-            } for u in users],
-        })
+        out.append(
+            {
+                "id": realm,
+                "name": name,
+                "clients": [
+                    {
+                        "client_id": f"trekant-{realm}",
+                        "client_secret": client_secrets[realm],
+                        "redirect_uris": redirect,
+                        "post_logout_redirect_uris": post_logout,
+                    }
+                ],
+                "users": [
+                    {
+                        "sub": f"{realm}-{u.username.split('@')[0]}",
+                        "username": u.username,
+                        "password": DEMO_PASSWORD,
+                        "name": u.name,
+                        "email": u.username,
+                    }
+                    for u in users
+                ],
+            }
+        )
     return {"port": port, "host": "127.0.0.1", "realms": out}
 
 
@@ -114,11 +125,15 @@ class DevIdP:
 
     def start(self, timeout: float = 30) -> None:
         if not (IDP_DIR / "node_modules").exists():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                           cwd=IDP_DIR, check=True)
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=IDP_DIR,
+                check=True,
+            )
         self.proc = subprocess.Popen(
             ["node", str(IDP_DIR / "server.mjs"), "--config", str(self.config_path)],
-            cwd=IDP_DIR, env=dict(os.environ),
+            cwd=IDP_DIR,
+            env=dict(os.environ),
         )
         deadline = time.monotonic() + timeout
         first_realm = json.loads(self.config_path.read_text())["realms"][0]["id"]
@@ -126,8 +141,9 @@ class DevIdP:
             if self.proc.poll() is not None:
                 raise RuntimeError("the development identity provider exited during start-up")
             try:
-                r = httpx.get(f"{self.issuer(first_realm)}/.well-known/openid-configuration",
-                              timeout=1)
+                r = httpx.get(
+                    f"{self.issuer(first_realm)}/.well-known/openid-configuration", timeout=1
+                )
                 if r.status_code == 200:
                     return
             except httpx.HTTPError:
@@ -159,9 +175,11 @@ def prepare(
     idp = DevIdP(path, port)
     env = {secret_env(r): s for r, s in client_secrets.items() if r != "operator"}
     if "operator" in realms:
-        env.update({
-            "TREKANT_OPERATOR_ISSUER": idp.issuer("operator"),
-            "TREKANT_OPERATOR_CLIENT_ID": "trekant-operator",
-            "TREKANT_OPERATOR_CLIENT_SECRET": client_secrets["operator"],
-        })
+        env.update(
+            {
+                "TREKANT_OPERATOR_ISSUER": idp.issuer("operator"),
+                "TREKANT_OPERATOR_CLIENT_ID": "trekant-operator",
+                "TREKANT_OPERATOR_CLIENT_SECRET": client_secrets["operator"],
+            }
+        )
     return idp, env

@@ -231,7 +231,10 @@ class Registry:
             updated = await conn.fetchval(
                 "UPDATE shared.tenant SET idp_issuer = $2, idp_client_id = $3, "
                 "idp_client_secret_ref = $4 WHERE code = $1 RETURNING code",
-                code, issuer, client_id, secret_ref,
+                code,
+                issuer,
+                client_id,
+                secret_ref,
             )
         finally:
             await conn.close()
@@ -245,7 +248,8 @@ class Registry:
                 "INSERT INTO shared.operator_user (username, display_name) VALUES ($1, $2) "
                 "ON CONFLICT (username) DO UPDATE SET display_name = EXCLUDED.display_name, "
                 "active = true",
-                username.strip().lower(), display_name,
+                username.strip().lower(),
+                display_name,
             )
         finally:
             await conn.close()

@@ -66,7 +66,7 @@ class SessionStore:
     async def revoke_user(self, realm: str, kommune_code: str | None, subject: str) -> int:
         """End every session of one user at once (deactivation, removal)."""
         index = _index(realm, kommune_code, subject)
-        keys = await self.redis.smembers(index)
+        keys = await self.redis.smembers(index)  # type: ignore[misc]  # redis-py's union return
         if keys:
             await self.redis.delete(*keys)
         await self.redis.delete(index)

@@ -77,10 +77,6 @@ class OperatorAuditRow(msgspec.Struct):
 _SECRET_REF = re.compile(r"[A-Z][A-Z0-9_]{2,100}")
 
 
-def _field_error(key: str, message: str) -> ValidationException:
-    return ValidationException(message, extra=[{"key": key, "message": message}])
-
-
 async def list_kommuner() -> list[KommuneRow]:
     """Every kommune with status, schema version and usage aggregates (never content)."""
     latest = load_migrations(TENANT_DIR)[-1].version
@@ -124,26 +120,34 @@ class OperatorController(Controller):
     @post("/kommuner", summary="Onboard en kommune (kører som baggrundsjob)", status_code=202)
     async def onboard(self, request: Request[Any, Any, Any], data: JSONBody[Onboard]) -> JobRead:
         session = current_session(request)
+        errors: list[dict[str, str]] = []
+
+        def bad(key: str, message: str) -> None:
+            errors.append({"key": key, "message": message})
+
+        code = data.code.strip()
         try:
-            code = check_kommune_code(data.code.strip())
-        except InvalidKommuneCode as exc:
-            raise _field_error("code", "Kommunekoden skal være fire cifre, fx 0147") from exc
+            check_kommune_code(code)
+        except InvalidKommuneCode:
+            bad("code", "Kommunekoden skal være fire cifre, fx 0147")
         if not data.name.strip():
-            raise _field_error("name", "Navn mangler")
+            bad("name", "Navn mangler")
         if not data.idp_issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            raise _field_error("idp_issuer", "Udsteder (issuer) skal være en https-adresse")
+            bad("idp_issuer", "Udsteder (issuer) skal være en https-adresse")
         if not data.idp_client_id.strip():
-            raise _field_error("idp_client_id", "Klient-id mangler")
+            bad("idp_client_id", "Klient-id mangler")
         if not _SECRET_REF.fullmatch(data.idp_client_secret_ref):
-            raise _field_error(
+            bad(
                 "idp_client_secret_ref",
                 "Navnet på miljøvariablen med klienthemmeligheden, fx TREKANT_IDP_SECRET_0147",
             )
         admin = data.admin_username.strip().lower()
         if "@" not in admin:
-            raise _field_error("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
+            bad("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
         if not data.admin_display_name.strip():
-            raise _field_error("admin_display_name", "Administratorens navn mangler")
+            bad("admin_display_name", "Administratorens navn mangler")
+        if errors:
+            raise ValidationException("Der er fejl i formularen", extra=errors)
         async with operator_db.pool().acquire() as conn:
             if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
                 raise Conflict(f"Kommune {code} findes allerede")
@@ -215,11 +219,13 @@ class OperatorController(Controller):
         session = current_session(request)
         job_id = str(uuid.uuid4())
         redis = queue.get()
+        async with operator_db.pool().acquire() as conn:
+            total = int(await conn.fetchval("SELECT count(*) FROM shared.tenant"))
         await set_progress(
-            redis, job_id, status="queued", done=0, total=0, message="I kø", kind="migrate"
+            redis, job_id, status="queued", done=0, total=total, message="I kø", kind="migrate"
         )
         await redis.enqueue_job("migrate_all", job_id, session.username, _job_id=f"op:{job_id}")
-        return JobRead(id=job_id, status="queued", message="I kø")
+        return JobRead(id=job_id, status="queued", total=total, message="I kø")
 
     @get("/jobs/{job_id:str}", summary="Et baggrundsjobs fremdrift")
     async def job(self, job_id: FromPath[str]) -> JobRead:

@@ -298,6 +298,11 @@ class UsersController(Controller):
     ) -> SettingsRead:
         me = current_principal(request)
         role = _roles([data.jit_default_role])[0]
+        if role == "administrator":
+            message = "Nye brugere kan ikke automatisk blive administratorer"
+            raise ValidationException(
+                message, extra=[{"key": "jit_default_role", "message": message}]
+            )
         await repo.update_settings(data.jit_provisioning, role)
         await record(
             me.actor,

@@ -4,7 +4,7 @@ Playwright in Debian's Chromium, with axe-core checking WCAG 2.1 A/AA on every s
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -29,21 +29,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    """A real API process (uvicorn) on the test database, serving pwa/dist."""
+    """A real API process (uvicorn) and a real worker on the test database, serving
+    pwa/dist, on the port the identity provider knows (TREKANT_E2E_PORT)."""
     if not (ROOT / "pwa" / "dist" / "index.html").exists():
         pytest.fail("pwa/dist is not built: run the tests with `just test`")
-    port = _free_port()
-    env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1")
-    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
+    port = int(os.environ["TREKANT_E2E_PORT"])
     url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1", TREKANT_PUBLIC_URL=url)
+    worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker"], cwd=ROOT, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -56,8 +52,10 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
             pytest.fail("the API process did not start")
         time.sleep(0.1)
     yield url
-    proc.terminate()
-    proc.wait(10)
+    for p in (proc, worker):
+        p.terminate()
+    for p in (proc, worker):
+        p.wait(10)
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +79,41 @@ async def page(browser, server) -> AsyncIterator[Any]:  # type: ignore[no-untype
     yield pg
     await context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+async def log_in(page: Any, kommune: str, user: str, password: str = "demo") -> None:
+    """Pick the kommune in Trekant, log in at its provider, land on the front page."""
+    from playwright.async_api import expect
+
+    await page.goto("/")
+    await expect(page.get_by_role("heading", name="Log ind i Trekant")).to_be_visible()
+    await page.get_by_label("Kommune").fill(kommune)
+    await page.get_by_role("button", name="Log ind").click()
+    await provider_form(page, user, password)
+    await expect(page.get_by_role("heading", level=1, name="Forside")).to_be_visible()
+
+
+async def provider_form(page: Any, user: str, password: str = "demo") -> None:
+    """The development identity provider's Danish login form."""
+    try:
+        await page.get_by_label("Brugernavn").fill(user, timeout=10_000)
+    except Exception:
+        # Where did the browser end up instead? (pytest shows this with the failure)
+        (ROOT / "test-results").mkdir(exist_ok=True)
+        await page.screenshot(path=str(ROOT / "test-results" / "provider-form-missing.png"))
+        print("URL at failure:", page.url, (await page.content())[:2000])
+        raise
+    await page.get_by_label("Adgangskode").fill(password)
+    await page.get_by_role("button", name="Log ind").click()
+
+
+async def log_out(page: Any) -> None:
+    from playwright.async_api import expect
+
+    await page.get_by_role("button", name="Log ud").click()
+    await expect(
+        page.get_by_role("heading", name=re.compile("Log ind i Trekant|Trekant drift"))
+    ).to_be_visible()
 
 
 async def check_axe(page: Any, screen: str) -> None:

@@ -1,0 +1,95 @@
+"""The statutory deadline table, with exact dates around weekends and Danish holidays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from backend.casework.rules import DK, RULES, Facts, Trigger, rule, rules_for
+from backend.casework.workdays import add_months, add_working_days, is_working_day
+
+
+def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=DK)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2027, 3, 24), True),  # Wednesday before Easter
+        (date(2027, 3, 25), False),  # Skærtorsdag
+        (date(2027, 3, 26), False),  # Langfredag
+        (date(2027, 3, 29), False),  # 2. påskedag
+        (date(2027, 3, 27), False),  # Saturday
+        (date(2027, 5, 6), False),  # Kristi himmelfartsdag
+        (date(2027, 5, 17), False),  # 2. pinsedag
+        (date(2026, 12, 24), True),  # Juleaften is not a public holiday
+        (date(2026, 12, 25), False),
+        (date(2027, 1, 1), False),
+    ],
+)
+def test_working_days(day, working):
+    assert is_working_day(day) is working
+
+
+def test_receipt_six_working_days_over_easter():
+    """Received the Wednesday before Easter 2027: Thu, Fri, Mon are holidays."""
+    due = rule("kvittering-fagperson").due(Facts(at=at(2027, 3, 24)))
+    assert due is not None and due.date() == date(2027, 4, 6)
+
+
+def test_receipt_six_working_days_over_a_weekend():
+    due = rule("kvittering-fagperson").due(Facts(at=at(2026, 11, 27)))  # a Friday
+    assert due is not None and due.date() == date(2026, 12, 7)  # Mon 30 + 5 more
+    assert add_working_days(date(2026, 11, 27), 1) == date(2026, 11, 30)
+
+
+def test_24_hour_assessment_is_24_hours_even_on_holidays():
+    due = rule("vurdering-24-timer").due(Facts(at=at(2027, 3, 24, 14, 30)))
+    assert due == at(2027, 3, 25, 14, 30)
+
+
+def test_four_months_from_awareness_moves_off_a_holiday():
+    # 25 Nov 2026 + 4 months = 25 Mar 2027, Skærtorsdag -> next working day 30 Mar.
+    facts = Facts(at=at(2026, 12, 1), aware_since=date(2026, 11, 25))
+    due = rule("undersoegelse-4-maaneder").due(facts)
+    assert due is not None and due.date() == date(2027, 3, 30)
+
+
+def test_month_arithmetic_clamps_to_month_end():
+    assert add_months(date(2026, 10, 31), 4) == date(2027, 2, 28)
+    assert add_months(date(2027, 10, 31), 4) == date(2028, 2, 29)
+    assert add_months(date(2026, 11, 25), -6) == date(2026, 5, 25)
+
+
+def test_first_follow_up_is_the_earlier_of_three_months_and_the_investigation():
+    r = rule("foerste-opfoelgning")
+    plain = r.due(Facts(at=at(2026, 11, 25)))
+    assert plain is not None and plain.date() == date(2027, 2, 25)
+    earlier = r.due(Facts(at=at(2026, 11, 25), investigation_ends=date(2027, 1, 2)))
+    assert earlier is not None and earlier.date() == date(2027, 1, 4)  # 2 Jan is a Saturday
+
+
+def test_plans_three_months_and_before_decisions():
+    assert rule("barnets-plan-46").due(Facts(at=at(2026, 11, 25))).date() == date(2027, 2, 25)  # type: ignore[union-attr]
+    assert rule("barnets-plan-47").due(Facts(at=at(2026, 11, 25))) is None
+    assert rule("boernesamtale").due(Facts(at=at(2026, 11, 25))) is None
+
+
+def test_transition_planning_six_months_before_18():
+    due = rule("overgang-18").due(Facts(at=at(2026, 1, 5), birth_date=date(2009, 3, 29)))
+    # 18 on 29 Mar 2027; six months before: 29 Sep 2026 (a Tuesday)
+    assert due is not None and due.date() == date(2026, 9, 29)
+
+
+def test_every_rule_cites_its_basis_and_is_unique():
+    ids = [r.id for r in RULES]
+    assert len(ids) == len(set(ids))
+    for r in RULES:
+        assert "§" in r.basis or "lov" in r.basis.lower(), r.id
+        assert r.title and r.completed_by
+    assert {r.id for r in rules_for(Trigger.AFGOERELSE_FORBEREDES)} == {
+        "boernesamtale",
+        "partshoering",
+    }

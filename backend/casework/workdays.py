@@ -43,7 +43,7 @@ def add_working_days(start: date, days: int) -> date:
 
 
 def add_months(start: date, months: int) -> date:
-    """Same day-of-month ``months`` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
+    """Same day-of-month ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(start.day, monthrange(year, month)[1]))

@@ -19,6 +19,7 @@ from backend import db, queue
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import SessionController, callback, kommune_login, operator_login
 from backend.auth.session import SessionStore
+from backend.casework.routes import CaseworkController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
 from backend.health.routes import health
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         operator_login,
         callback,
         ChildrenController,
+        CaseworkController,
         UsersController,
         AuditController,
         OperatorController,

@@ -10,7 +10,7 @@ from backend.db import DB
 
 class Child(Table, tablename="child", db=DB):
     id = UUID(primary_key=True)
-    cpr = Varchar(length=10, unique=True)
+    cpr = Varchar(length=10, unique=True, null=True)
     first_name = Text()
     last_name = Text()
     birth_date = Date()

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/activities/{activity_id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markér en aktivitet som udført */
+        post: operations["ApiActivitiesActivityIdCompleteComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit": {
         parameters: {
             query?: never;
@@ -171,6 +188,58 @@ export interface paths {
         get: operations["ApiAuthLoginKommuneLogin"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens journal (filtrér på type, enkeltsag og periode) */
+        get: operations["ApiCasesCaseIdJournalJournal"];
+        put?: never;
+        /** Skriv et notat (eller en rettelse til et tidligere) */
+        post: operations["ApiCasesCaseIdJournalAddNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/underretninger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér en underretning; skaber de lovpligtige aktiviteter */
+        post: operations["ApiCasesCaseIdUnderretningerRegisterUnderretning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér et barn */
+        post: operations["ApiChildrenRegisterChild"];
         delete?: never;
         options?: never;
         head?: never;
@@ -382,6 +451,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Min forside: aktiviteter og sager */
+        get: operations["ApiWorklistWorklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -403,6 +489,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityRead */
+        ActivityRead: {
+            basis: string | null;
+            child_name: string;
+            due_at: string | null;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            overdue: boolean;
+            rule_id: string | null;
+            status: string;
+            title: string;
+            version: number;
+        };
         /** AuditPage */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
@@ -421,6 +522,20 @@ export interface components {
             };
             id: number;
             subject: string | null;
+        };
+        /** CaseLine */
+        CaseLine: {
+            age: number;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            /** Format: uuid */
+            id: string;
+            open_activities: number;
+            /** Format: date */
+            opened_at: string;
+            overdue_activities: number;
+            stage: string;
         };
         /** CaseSummary */
         CaseSummary: {
@@ -441,6 +556,18 @@ export interface components {
             latency_ms: number;
             ok: boolean;
         };
+        /** ChildCreate */
+        ChildCreate: {
+            /** @default  */
+            address?: string;
+            cpr?: string | null;
+            expected_date?: string | null;
+            /** @default  */
+            first_name?: string;
+            /** @default  */
+            last_name?: string;
+            mother_cpr?: string | null;
+        };
         /** ChildRead */
         ChildRead: {
             address: string;
@@ -452,6 +579,14 @@ export interface components {
             /** Format: uuid */
             id: string;
             last_name: string;
+        };
+        /** ChildRegistered */
+        ChildRegistered: {
+            /** Format: uuid */
+            child_id: string;
+            existing: boolean;
+            /** Format: uuid */
+            hovedsag_id: string;
         };
         /** Health */
         Health: {
@@ -470,6 +605,27 @@ export interface components {
             status: string;
             /** @default 0 */
             total?: number;
+        };
+        /** JournalEntryRead */
+        JournalEntryRead: {
+            /** Format: date-time */
+            at: string;
+            author: string;
+            body: string;
+            corrected_by: number[];
+            corrects_id: number | null;
+            enkeltsag_id: string | null;
+            event: string | null;
+            id: number;
+            kind: string;
+            title: string;
+        };
+        /** JournalPage */
+        JournalPage: {
+            items: components["schemas"]["JournalEntryRead"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         /** KommuneRead */
         KommuneRead: {
@@ -495,6 +651,13 @@ export interface components {
         /** LogoutRead */
         LogoutRead: {
             redirect: string;
+        };
+        /** NoteCreate */
+        NoteCreate: {
+            /** @default  */
+            body?: string;
+            corrects_id?: number | null;
+            title: string;
         };
         /** Onboard */
         Onboard: {
@@ -569,6 +732,24 @@ export interface components {
             members: number;
             name: string;
         };
+        /** UnderretningCreate */
+        UnderretningCreate: {
+            concerns: string;
+            notifier_contact?: string | null;
+            notifier_kind: string;
+            notifier_name?: string | null;
+            /** Format: date-time */
+            received_at: string;
+            source: string;
+            /** @default false */
+            suspected_abuse?: boolean;
+        };
+        /** UnderretningCreated */
+        UnderretningCreated: {
+            activities: components["schemas"]["ActivityRead"][];
+            /** Format: uuid */
+            id: string;
+        };
         /** UserCreate */
         UserCreate: {
             display_name: string;
@@ -600,6 +781,18 @@ export interface components {
             team_ids?: string[];
             version: number;
         };
+        /** VersionOnly */
+        VersionOnly: {
+            version: number;
+        };
+        /** Worklist */
+        Worklist: {
+            cases: components["schemas"]["CaseLine"][];
+            later: components["schemas"]["ActivityRead"][];
+            overdue: components["schemas"]["ActivityRead"][];
+            this_week: components["schemas"]["ActivityRead"][];
+            without_deadline: components["schemas"]["ActivityRead"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -609,6 +802,47 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ApiActivitiesActivityIdCompleteComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersionOnly"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAdminAuditAudit: {
         parameters: {
             query?: {
@@ -1040,6 +1274,173 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdJournalJournal: {
+        parameters: {
+            query?: {
+                kind?: string | null;
+                enkeltsag_id?: string | null;
+                since?: string | null;
+                until?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdJournalAddNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUnderretningerRegisterUnderretning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnderretningCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnderretningCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiChildrenRegisterChild: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChildCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildRegistered"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiChildrenChildIdGetChild: {
         parameters: {
             query?: never;
@@ -1387,6 +1788,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogoutRead"];
+                };
+            };
+        };
+    };
+    ApiWorklistWorklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Worklist"];
                 };
             };
         };

@@ -1,0 +1,235 @@
+"""The case core's API: register children and notifications, the caseworker's worklist,
+activities and the journal."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Response
+
+from backend.audit.service import record
+from backend.auth.permissions import Perm
+from backend.auth.principal import current_principal, requires
+from backend.casework import repository as repo
+from backend.casework import service
+from backend.casework.rules import DK
+from backend.casework.schemas import (
+    ActivityRead,
+    CaseLine,
+    ChildCreate,
+    ChildRegistered,
+    JournalEntryRead,
+    JournalPage,
+    NoteCreate,
+    UnderretningCreate,
+    UnderretningCreated,
+    VersionOnly,
+    Worklist,
+)
+from backend.children.repository import age_on
+
+
+class Conflict(ClientException):
+    status_code = 409
+
+
+def _invalid(exc: service.CaseError) -> ValidationException:
+    return ValidationException(exc.message, extra=[{"key": exc.field, "message": exc.message}])
+
+
+def _activity(row: dict[str, Any]) -> ActivityRead:
+    return ActivityRead(
+        id=row["id"],
+        hovedsag_id=row["hovedsag_id"],
+        child_name=row["child_name"],
+        rule_id=row["rule_id"],
+        title=row["title"],
+        basis=row["basis"],
+        due_at=row["due_at"],
+        status=row["status"],
+        overdue=bool(row["overdue"]),
+        version=row["version"],
+    )
+
+
+class CaseworkController(Controller):
+    path = "/api"
+    tags = ("Sager",)
+
+    @post("/children", guards=[requires(Perm.CASE_WRITE)], summary="Registrér et barn")
+    async def register_child(
+        self, request: Request[Any, Any, Any], data: JSONBody[ChildCreate]
+    ) -> Response[ChildRegistered]:
+        """201 with a new child and case; 200 with the existing case when the CPR number
+        already has a child in the kommune (never a duplicate)."""
+        me = current_principal(request)
+        try:
+            result = await service.do_register_child(
+                me.actor,
+                me.user_id,
+                cpr=data.cpr,
+                first_name=data.first_name,
+                last_name=data.last_name,
+                address=data.address,
+                mother_cpr=data.mother_cpr,
+                expected_date=data.expected_date,
+            )
+        except service.CaseError as exc:
+            raise _invalid(exc) from exc
+        body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing)
+        return Response(body, status_code=200 if result.existing else 201)
+
+    @post(
+        "/cases/{case_id:uuid}/underretninger",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Registrér en underretning; skaber de lovpligtige aktiviteter",
+        status_code=201,
+    )
+    async def register_underretning(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[UnderretningCreate],
+    ) -> UnderretningCreated:
+        me = current_principal(request)
+        try:
+            underretning_id, ids = await service.do_register_underretning(
+                me.actor,
+                case_id,
+                received_at=data.received_at,
+                notifier_kind=data.notifier_kind,
+                source=data.source,
+                concerns=data.concerns,
+                suspected_abuse=data.suspected_abuse,
+                notifier_name=data.notifier_name,
+                notifier_contact=data.notifier_contact,
+            )
+        except service.CaseError as exc:
+            raise _invalid(exc) from exc
+        except LookupError as exc:
+            raise NotFoundException("Sagen findes ikke eller er lukket") from exc
+        rows = await repo.activities_by_ids(ids)
+        return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])
+
+    @get(
+        "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"
+    )
+    async def worklist(self, request: Request[Any, Any, Any]) -> Worklist:
+        me = current_principal(request)
+        now = datetime.now(UTC)
+        today = now.astimezone(DK).date()
+        week_end = today + timedelta(days=6 - today.weekday())
+        groups: dict[str, list[ActivityRead]] = {
+            "overdue": [],
+            "this_week": [],
+            "later": [],
+            "without_deadline": [],
+        }
+        for row in await repo.open_activities_of(me.user_id):
+            a = _activity(row)
+            if a.due_at is None:
+                groups["without_deadline"].append(a)
+            elif a.due_at < now:
+                groups["overdue"].append(a)
+            elif a.due_at.astimezone(DK).date() <= week_end:
+                groups["this_week"].append(a)
+            else:
+                groups["later"].append(a)
+        cases = [
+            CaseLine(
+                id=r["id"],
+                child_id=r["child_id"],
+                child_name=r["child_name"],
+                age=age_on(r["birth_date"], today),
+                stage=r["stage"],
+                opened_at=r["opened_at"],
+                open_activities=r["open_activities"],
+                overdue_activities=r["overdue"],
+            )
+            for r in await repo.cases_of(me.user_id)
+        ]
+        return Worklist(cases=cases, **groups)
+
+    @post(
+        "/activities/{activity_id:uuid}/complete",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Markér en aktivitet som udført",
+        status_code=200,
+    )
+    async def complete(
+        self,
+        request: Request[Any, Any, Any],
+        activity_id: FromPath[uuid.UUID],
+        data: JSONBody[VersionOnly],
+    ) -> ActivityRead:
+        me = current_principal(request)
+        try:
+            await service.do_complete_activity(me.actor, activity_id, data.version)
+        except LookupError as exc:
+            raise NotFoundException("Aktiviteten findes ikke") from exc
+        except service.Stale as exc:
+            raise Conflict("Aktiviteten er ændret af en anden. Hent siden igen.") from exc
+        except service.CaseError as exc:
+            raise Conflict(exc.message) from exc
+        return _activity((await repo.activities_by_ids([activity_id]))[0])
+
+    @get(
+        "/cases/{case_id:uuid}/journal",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Sagens journal (filtrér på type, enkeltsag og periode)",
+    )
+    async def journal(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        kind: FromQuery[str | None] = None,
+        enkeltsag_id: FromQuery[uuid.UUID | None] = None,
+        since: FromQuery[date | None] = None,
+        until: FromQuery[date | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 50,
+    ) -> JournalPage:
+        me = current_principal(request)
+        if page < 1 or not (1 <= page_size <= 200):
+            raise ValidationException("page >= 1 og 1 <= page_size <= 200")
+        if not await repo.case_exists(case_id):
+            raise NotFoundException("Sagen findes ikke")
+        start = datetime.combine(since, datetime.min.time(), DK) if since else None
+        end = (
+            datetime.combine(until + timedelta(days=1), datetime.min.time(), DK) if until else None
+        )
+        rows, total = await repo.journal_page(
+            case_id, kind, enkeltsag_id, start, end, page, page_size
+        )
+        await record(me.actor, "case.journal.read", str(case_id), view="journal", page=page)
+        return JournalPage(
+            items=[JournalEntryRead(**r) for r in rows], total=total, page=page, page_size=page_size
+        )
+
+    @post(
+        "/cases/{case_id:uuid}/journal",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Skriv et notat (eller en rettelse til et tidligere)",
+        status_code=201,
+    )
+    async def add_note(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[NoteCreate],
+    ) -> dict[str, int]:
+        me = current_principal(request)
+        try:
+            entry_id = await service.do_add_note(
+                me.actor, case_id, data.title, data.body, data.corrects_id
+            )
+        except service.CaseError as exc:
+            raise _invalid(exc) from exc
+        except LookupError as exc:
+            raise NotFoundException("Sagen findes ikke") from exc
+        return {"id": entry_id}

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import msgspec
+
+
+class ChildCreate(msgspec.Struct):
+    first_name: str = ""
+    last_name: str = ""
+    address: str = ""
+    cpr: str | None = None
+    mother_cpr: str | None = None  # unborn child: the mother's CPR and the expected date
+    expected_date: date | None = None
+
+
+class ChildRegistered(msgspec.Struct):
+    child_id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    existing: bool
+
+
+class UnderretningCreate(msgspec.Struct):
+    received_at: datetime
+    notifier_kind: str
+    source: str
+    concerns: str
+    suspected_abuse: bool = False
+    notifier_name: str | None = None
+    notifier_contact: str | None = None
+
+
+class ActivityRead(msgspec.Struct):
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    child_name: str
+    rule_id: str | None
+    title: str
+    basis: str | None
+    due_at: datetime | None
+    status: str
+    overdue: bool
+    version: int
+
+
+class UnderretningCreated(msgspec.Struct):
+    id: uuid.UUID
+    activities: list[ActivityRead]
+
+
+class VersionOnly(msgspec.Struct):
+    version: int
+
+
+class CaseLine(msgspec.Struct):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    age: int
+    stage: str
+    opened_at: date
+    open_activities: int
+    overdue_activities: int
+
+
+class Worklist(msgspec.Struct):
+    overdue: list[ActivityRead]
+    this_week: list[ActivityRead]
+    later: list[ActivityRead]
+    without_deadline: list[ActivityRead]
+    cases: list[CaseLine]
+
+
+class JournalEntryRead(msgspec.Struct):
+    id: int
+    at: datetime
+    author: str
+    kind: str
+    event: str | None
+    title: str
+    body: str
+    enkeltsag_id: uuid.UUID | None
+    corrects_id: int | None
+    corrected_by: list[int]
+
+
+class JournalPage(msgspec.Struct):
+    items: list[JournalEntryRead]
+    total: int
+    page: int
+    page_size: int
+
+
+class NoteCreate(msgspec.Struct):
+    title: str
+    body: str = ""
+    corrects_id: int | None = None

@@ -1,0 +1,337 @@
+"""The rules of the case core: registering children and notifications, the statutory
+activities they create, completing activities, and the journal that records all of it.
+
+Every function runs inside the request's tenant transaction (``current_scope()``) and
+writes its journal entries in that same transaction, so an event and its journal entry
+commit or vanish together. Verb naming: ``do_*`` changes data and records side effects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from stdnum.dk import cpr as cpr_lib
+from stdnum.exceptions import ValidationError
+
+from backend.casework.rules import Facts, Rule, Trigger, rules_for
+from tenancy.context import current_scope
+
+SOURCE_LABELS = {
+    "politi": "Politiet",
+    "skole": "Skole",
+    "dagtilbud": "Dagtilbud",
+    "sundhed": "Sundhedsvæsenet",
+    "familie": "Familie",
+    "nabo": "Nabo eller bekendt",
+    "barnet": "Barnet selv",
+    "anonym": "Anonym",
+    "andet": "Andet",
+}
+NOTIFIER_KINDS = {"fagperson": "Fagperson", "privat": "Privatperson", "anonym": "Anonym"}
+
+
+class CaseError(ValueError):
+    """Bad input for a case rule; ``field`` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Stale(Exception):
+    """The record changed since the client read it (optimistic locking)."""
+
+
+def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> tuple[str, date]:
+    """Normalise ``DDMMYY-SSSS`` to ten digits and return it with the birth date.
+
+    The date and century come from the number (python-stdnum); the modulus-11 check was
+    dropped in 2007 and is not required.
+    """
+    digits = (value or "").replace("-", "").replace(" ", "")
+    if len(digits) != 10 or not digits.isdigit():
+        raise CaseError(field, "CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX)")
+    try:
+        birth = cpr_lib.get_birth_date(digits)
+    except ValidationError as exc:
+        raise CaseError(field, "CPR-nummeret indeholder ikke en gyldig fødselsdato") from exc
+    if not allow_future and birth > date.today():
+        raise CaseError(field, "CPR-nummerets fødselsdato ligger i fremtiden")
+    return digits, birth
+
+
+def _conn() -> Any:
+    return current_scope().connection
+
+
+async def stamp(
+    hovedsag_id: uuid.UUID,
+    author: str,
+    event: str,
+    title: str,
+    body: str = "",
+    enkeltsag_id: uuid.UUID | None = None,
+) -> int:
+    """Write an automatic journal entry (an event, not a note)."""
+    entry_id: int = await _conn().fetchval(
+        "INSERT INTO journal_entry (hovedsag_id, enkeltsag_id, author, kind, event, title, body) "
+        "VALUES ($1, $2, $3, 'haendelse', $4, $5, $6) RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        author,
+        event,
+        title,
+        body,
+    )
+    return entry_id
+
+
+@dataclass
+class Registered:
+    child_id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    existing: bool
+
+
+async def do_register_child(
+    actor: str,
+    actor_id: uuid.UUID,
+    *,
+    cpr: str | None,
+    first_name: str,
+    last_name: str,
+    address: str,
+    mother_cpr: str | None = None,
+    expected_date: date | None = None,
+) -> Registered:
+    """Register a child (or an unborn child by the mother's CPR and the expected date)
+    with an open main case held by the actor. A CPR that already has a child here leads
+    to that child's open case (or a new period of involvement), never a duplicate."""
+    conn = _conn()
+    first, last = first_name.strip(), last_name.strip()
+    if cpr:
+        number, birth = check_cpr(cpr)
+        existing = await conn.fetchrow("SELECT id FROM child WHERE cpr = $1", number)
+        if existing:
+            case_id = await conn.fetchval(
+                "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
+                "ORDER BY opened_at DESC LIMIT 1",
+                existing["id"],
+            )
+            if case_id:
+                return Registered(existing["id"], case_id, True)
+            case_id = await _open_case(existing["id"], actor, actor_id, "Ny sag åbnet")
+            return Registered(existing["id"], case_id, True)
+        mother = None
+    else:
+        if not mother_cpr or not expected_date:
+            raise CaseError(
+                "cpr",
+                "Angiv barnets CPR-nummer, eller morens CPR-nummer og "
+                "forventet termin for et ufødt barn",
+            )
+        mother, _ = check_cpr(mother_cpr, field="mother_cpr")
+        if not (date.today() <= expected_date <= date.today().replace(year=date.today().year + 1)):
+            raise CaseError("expected_date", "Terminen skal ligge inden for det næste år")
+        number, birth = None, expected_date
+    if not first and not mother:
+        raise CaseError("first_name", "Fornavn mangler")
+    if not last and not mother:
+        raise CaseError("last_name", "Efternavn mangler")
+    child_id = await conn.fetchval(
+        "INSERT INTO child (cpr, first_name, last_name, birth_date, address, mother_cpr, "
+        "expected_date) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        number,
+        first or "Ufødt",
+        last or "barn",
+        birth,
+        address.strip(),
+        mother,
+        expected_date,
+    )
+    title = "Ufødt barn registreret" if mother else "Barn registreret"
+    case_id = await _open_case(child_id, actor, actor_id, title)
+    return Registered(child_id, case_id, False)
+
+
+async def _open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title: str) -> uuid.UUID:
+    case_id: uuid.UUID = await _conn().fetchval(
+        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id) "
+        "VALUES ($1, current_date, 'afklaring', $2) RETURNING id",
+        child_id,
+        actor_id,
+    )
+    await stamp(case_id, actor, "sag.oprettet", title)
+    return case_id
+
+
+async def _create_activities(
+    rules: list[Rule],
+    facts: Facts,
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID | None,
+    owner: uuid.UUID | None,
+    actor: str,
+) -> list[uuid.UUID]:
+    ids = []
+    for r in rules:
+        due = r.due(facts)
+        activity_id = await _conn().fetchval(
+            "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
+            "due_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            hovedsag_id,
+            enkeltsag_id,
+            r.id,
+            r.title,
+            r.basis,
+            owner,
+            due,
+        )
+        ids.append(activity_id)
+        when = (
+            f" – frist {due.astimezone(facts.at.tzinfo).strftime('%d.%m.%Y %H.%M')}" if due else ""
+        )
+        await stamp(
+            hovedsag_id,
+            actor,
+            "aktivitet.oprettet",
+            f"Aktivitet: {r.title}{when}",
+            r.basis,
+            enkeltsag_id,
+        )
+    return ids
+
+
+async def do_register_underretning(
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    *,
+    received_at: datetime,
+    notifier_kind: str,
+    source: str,
+    concerns: str,
+    suspected_abuse: bool,
+    notifier_name: str | None,
+    notifier_contact: str | None,
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Record a notification on the case and create the activities the law requires."""
+    conn = _conn()
+    if notifier_kind not in NOTIFIER_KINDS:
+        raise CaseError("notifier_kind", "Vælg hvem der har underrettet")
+    if source not in SOURCE_LABELS:
+        raise CaseError("source", "Vælg hvor underretningen kommer fra")
+    if not concerns.strip():
+        raise CaseError("concerns", "Beskriv hvad underretningen handler om")
+    if received_at.tzinfo is None:
+        raise CaseError("received_at", "Tidspunktet skal have en tidszone")
+    if received_at > datetime.now(UTC):
+        raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
+    case = await conn.fetchrow(
+        "SELECT h.id, h.caseworker_id, c.birth_date FROM hovedsag h JOIN child c "
+        "ON c.id = h.child_id WHERE h.id = $1 AND h.closed_at IS NULL FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    if case is None:
+        raise LookupError("case")
+    enkeltsag_id = await conn.fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind) VALUES ($1, 'afklaring') RETURNING id",
+        hovedsag_id,
+    )
+    underretning_id = await conn.fetchval(
+        "INSERT INTO underretning (enkeltsag_id, received_at, notifier_kind, source, "
+        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        enkeltsag_id,
+        received_at,
+        notifier_kind,
+        source,
+        notifier_name,
+        notifier_contact,
+        concerns.strip(),
+        suspected_abuse,
+        actor,
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "underretning.modtaget",
+        f"Underretning modtaget fra {SOURCE_LABELS[source].lower()} "
+        f"({NOTIFIER_KINDS[notifier_kind].lower()})"
+        + (" – mistanke om overgreb" if suspected_abuse else ""),
+        concerns.strip(),
+        enkeltsag_id,
+    )
+    receives_support = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = 'indsats' "
+        "AND closed_at IS NULL)",
+        hovedsag_id,
+    )
+    triggers = [Trigger.UNDERRETNING]
+    if notifier_kind == "fagperson":
+        triggers.append(Trigger.UNDERRETNING_FRA_FAGPERSON)
+    if receives_support or suspected_abuse:
+        triggers.append(Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB)
+    rules = [r for t in triggers for r in rules_for(t)]
+    facts = Facts(at=received_at.astimezone(UTC), birth_date=case["birth_date"])
+    activities = await _create_activities(
+        rules, facts, hovedsag_id, enkeltsag_id, case["caseworker_id"], actor
+    )
+    return underretning_id, activities
+
+
+async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int) -> None:
+    conn = _conn()
+    row = await conn.fetchrow(
+        "SELECT hovedsag_id, enkeltsag_id, title, status, version FROM activity WHERE id = $1 "
+        "FOR UPDATE",
+        activity_id,
+    )
+    if row is None:
+        raise LookupError("activity")
+    if row["version"] != version:
+        raise Stale
+    if row["status"] != "open":
+        raise CaseError("status", "Aktiviteten er ikke åben")
+    await conn.execute(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "version = version + 1 WHERE id = $1",
+        activity_id,
+        actor,
+    )
+    await stamp(
+        row["hovedsag_id"],
+        actor,
+        "aktivitet.udfoert",
+        f"Udført: {row['title']}",
+        enkeltsag_id=row["enkeltsag_id"],
+    )
+
+
+async def do_add_note(
+    actor: str, hovedsag_id: uuid.UUID, title: str, body: str, corrects_id: int | None = None
+) -> int:
+    """A caseworker's note, or a correction pointing at an earlier entry of the same case."""
+    conn = _conn()
+    if not title.strip():
+        raise CaseError("title", "Overskrift mangler")
+    if not await conn.fetchval("SELECT 1 FROM hovedsag WHERE id = $1", hovedsag_id):
+        raise LookupError("case")
+    if corrects_id is not None and not await conn.fetchval(
+        "SELECT 1 FROM journal_entry WHERE id = $1 AND hovedsag_id = $2", corrects_id, hovedsag_id
+    ):
+        raise CaseError("corrects_id", "Det notat, der rettes, findes ikke i sagen")
+    entry_id: int = await conn.fetchval(
+        "INSERT INTO journal_entry (hovedsag_id, author, kind, title, body, corrects_id) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        hovedsag_id,
+        actor,
+        "rettelse" if corrects_id else "notat",
+        title.strip(),
+        body,
+        corrects_id,
+    )
+    return entry_id

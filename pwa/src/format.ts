@@ -30,3 +30,41 @@ export function formatDateTime(value: string): string {
   if (Number.isNaN(d.getTime())) return value;
   return dateTime.format(d).replace(',', '');
 }
+
+const deadlineParts = new Intl.DateTimeFormat('da-DK', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Europe/Copenhagen',
+});
+
+/** An ISO timestamp -> "07.03.2024 kl. 14.05" (Danish time). */
+export function formatDeadline(value: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    deadlineParts.formatToParts(d).find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}.${part('month')}.${part('year')} kl. ${part('hour')}.${part('minute')}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A Date -> the value of an <input type="datetime-local"> in the browser's time zone. */
+export function toLocalInput(d: Date): string {
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "2024-03-07T14:05" (browser time) -> "2024-03-07T14:05:00+01:00", or undefined. */
+export function localInputToIso(value: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
+  if (Number.isNaN(d.getTime())) return undefined;
+  const offset = -d.getTimezoneOffset();
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

@@ -19,6 +19,12 @@ export type KommuneRow = components['schemas']['KommuneRow'];
 export type JobRead = components['schemas']['JobRead'];
 export type OperatorAuditRow = components['schemas']['OperatorAuditRow'];
 export type Onboard = components['schemas']['Onboard'];
+export type ActivityRead = components['schemas']['ActivityRead'];
+export type Worklist = components['schemas']['Worklist'];
+export type CaseLine = components['schemas']['CaseLine'];
+export type ChildRead = components['schemas']['ChildRead'];
+export type JournalEntryRead = components['schemas']['JournalEntryRead'];
+export type JournalPage = components['schemas']['JournalPage'];
 
 /** What a kommune user may do (SessionRead.permissions). */
 export type Permission =

@@ -35,7 +35,7 @@ export function TextField({
   onChange: (value: string) => void;
   error?: string;
   hint?: string;
-  type?: 'text' | 'email' | 'date' | 'search' | 'url';
+  type?: 'text' | 'email' | 'date' | 'datetime-local' | 'search' | 'url';
   autoComplete?: string;
   width?: string;
 }) {
@@ -67,7 +67,144 @@ export function TextField({
   );
 }
 
+/** A labelled DKFDS textarea with hint and the form-error pattern. */
+export function TextArea({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  rows = 5,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: string;
+  rows?: number;
+}) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={`form-group ${error ? 'form-error' : ''}`.trim()}>
+      <label className="form-label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <span className="form-hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+      <ErrorMessage id={errorId} message={error} />
+      <textarea
+        id={id}
+        className="form-input input-width-xl"
+        rows={rows}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint && hintId, error && errorId)}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+/** A single DKFDS checkbox (a yes/no choice) with an optional hint. */
+export function Checkbox({
+  id,
+  label,
+  checked,
+  onChange,
+  hint,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  hint?: string;
+}) {
+  const hintId = `${id}-hint`;
+  return (
+    <div className="form-group">
+      <div className="form-group-checkbox">
+        <input
+          id={id}
+          type="checkbox"
+          className="form-checkbox"
+          checked={checked}
+          aria-describedby={hint ? hintId : undefined}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        <label className="form-label" htmlFor={id}>
+          {label}
+        </label>
+        {hint ? (
+          <span className="form-hint checkbox-hint" id={hintId}>
+            {hint}
+          </span>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
 export type Choice = { value: string; label: string };
+
+/** A fieldset of DKFDS radio buttons (one choice) with the form-error pattern. */
+export function RadioGroup({
+  id,
+  legend,
+  choices,
+  value,
+  onChange,
+  error,
+  hint,
+}: {
+  id: string;
+  legend: string;
+  choices: Choice[];
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  hint?: string;
+}) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={`form-group ${error ? 'form-error' : ''}`.trim()} id={id} tabIndex={-1}>
+      <fieldset aria-describedby={describedBy(hint && hintId, error && errorId)}>
+        <legend className="form-label">{legend}</legend>
+        {hint ? (
+          <span className="form-hint" id={hintId}>
+            {hint}
+          </span>
+        ) : null}
+        <ErrorMessage id={errorId} message={error} />
+        {choices.map((c) => {
+          const cid = `${id}-${c.value}`;
+          return (
+            <div className="form-group-radio" key={c.value}>
+              <input
+                id={cid}
+                type="radio"
+                name={id}
+                value={c.value}
+                className="form-radio"
+                checked={value === c.value}
+                onChange={() => onChange(c.value)}
+              />
+              <label className="form-label" htmlFor={cid}>
+                {c.label}
+              </label>
+            </div>
+          );
+        })}
+      </fieldset>
+    </div>
+  );
+}
 
 /** A fieldset of DKFDS checkboxes (e.g. roles or teams) with the form-error pattern. */
 export function CheckboxGroup({

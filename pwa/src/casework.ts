@@ -1,0 +1,60 @@
+// Danish labels for the casework API's codes.
+import type { Choice } from './components/Form';
+
+export const STAGE_LABELS: Record<string, string> = {
+  afklaring: 'Afklaring',
+  undersoegelse: 'Børnefaglig undersøgelse',
+  afgoerelse: 'Visitation og afgørelse',
+  indsats: 'Indsats og opfølgning',
+  afsluttet: 'Afsluttet',
+};
+
+export function stageLabel(stage: string): string {
+  return STAGE_LABELS[stage] ?? stage;
+}
+
+export const NOTIFIER_KINDS: Choice[] = [
+  { value: 'fagperson', label: 'Fagperson' },
+  { value: 'privat', label: 'Privatperson' },
+  { value: 'anonym', label: 'Anonym' },
+];
+
+export const SOURCES: Choice[] = [
+  { value: 'politi', label: 'Politiet' },
+  { value: 'skole', label: 'Skole' },
+  { value: 'dagtilbud', label: 'Dagtilbud' },
+  { value: 'sundhed', label: 'Sundhedsvæsenet' },
+  { value: 'familie', label: 'Familie' },
+  { value: 'nabo', label: 'Nabo eller bekendt' },
+  { value: 'barnet', label: 'Barnet selv' },
+  { value: 'anonym', label: 'Anonym' },
+  { value: 'andet', label: 'Andet' },
+];
+
+export const JOURNAL_KINDS: Choice[] = [
+  { value: 'haendelse', label: 'Hændelse' },
+  { value: 'notat', label: 'Notat' },
+  { value: 'rettelse', label: 'Rettelse' },
+];
+
+export function journalKindLabel(kind: string): string {
+  return JOURNAL_KINDS.find((k) => k.value === kind)?.label ?? kind;
+}
+
+/** The case page's address; with the child's id it can show the child's name. */
+export function casePath(hovedsagId: string, childId?: string | null): string {
+  return childId ? `/sager/${hovedsagId}?barn=${encodeURIComponent(childId)}` : `/sager/${hovedsagId}`;
+}
+
+/** A one-shot message for the next page (e.g. "Barnet findes allerede"), shown once. */
+export type Flash = { variant: 'success' | 'info'; heading: string; text?: string };
+let flash: Flash | null = null;
+
+export function setFlash(value: Flash | null): void {
+  flash = value;
+}
+
+/** Read the pending message; `takeFlash(true)` also clears it. */
+export function peekFlash(): Flash | null {
+  return flash;
+}

@@ -1,0 +1,241 @@
+"""Registering children and notifications, the activities the law requires, the worklist
+and the journal — over HTTP as a caseworker logged in through the provider."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import httpx
+
+from backend.casework.rules import DK
+from backend.db import DB
+from backend.demo import synthetic_cpr
+from tenancy.context import tenant_transaction
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+
+A, B = KOMMUNE_A[0], KOMMUNE_B[0]
+
+
+def new_cpr(seed: int, years: int = 8) -> str:
+    birth = date.today() - timedelta(days=365 * years + seed % 300)
+    return synthetic_cpr(random.Random(seed), birth)
+
+
+async def _caseworker(http: httpx.AsyncClient, code: str = A) -> dict[str, str]:
+    session = await login(http, code, "sagsbehandler")
+    http.headers["X-CSRF-Token"] = session["csrf_token"]
+    return session
+
+
+async def _register(http: httpx.AsyncClient, cpr: str, **extra: str) -> httpx.Response:
+    body = {"cpr": cpr, "first_name": "Ida", "last_name": "Testesen", "address": "Skolevej 1"}
+    body.update(extra)
+    return await http.post("/api/children", json=body)
+
+
+async def test_register_child_opens_a_case_and_journals_it(http, seeded):
+    await _caseworker(http)
+    cpr = new_cpr(101)
+    r = await _register(http, cpr[:6] + "-" + cpr[6:])
+    assert r.status_code == 201, r.text
+    case_id = r.json()["hovedsag_id"]
+    again = await _register(http, cpr)
+    assert again.status_code == 200
+    assert again.json() == {**r.json(), "existing": True}
+    journal = (await http.get(f"/api/cases/{case_id}/journal")).json()
+    assert [e["title"] for e in journal["items"]] == ["Barn registreret"]
+    worklist = (await http.get("/api/worklist")).json()
+    assert case_id in {c["id"] for c in worklist["cases"]}
+
+
+async def test_invalid_cpr_and_missing_fields_are_named(http, seeded):
+    await _caseworker(http)
+    for bad, message in (
+        ("3102101234", "gyldig fødselsdato"),
+        ("12345", "10 cifre"),
+        ("0101" + str(date.today().year + 1)[2:] + "4321", "fremtiden"),
+    ):
+        r = await _register(http, bad)
+        assert r.status_code == 400, bad
+        assert r.json()["extra"][0]["key"] == "cpr"
+        assert message in r.json()["detail"], r.json()
+    r = await _register(http, new_cpr(102), first_name=" ")
+    assert r.status_code == 400 and r.json()["extra"][0]["key"] == "first_name"
+
+
+async def test_unborn_child_by_mothers_cpr(http, seeded):
+    await _caseworker(http)
+    due = (date.today() + timedelta(days=60)).isoformat()
+    r = await http.post(
+        "/api/children", json={"mother_cpr": new_cpr(103, years=30), "expected_date": due}
+    )
+    assert r.status_code == 201, r.text
+    journal = (await http.get(f"/api/cases/{r.json()['hovedsag_id']}/journal")).json()
+    assert journal["items"][0]["title"] == "Ufødt barn registreret"
+    r = await http.post(
+        "/api/children", json={"mother_cpr": new_cpr(104, years=30), "expected_date": "2001-01-01"}
+    )
+    assert r.status_code == 400 and r.json()["extra"][0]["key"] == "expected_date"
+
+
+async def test_school_notification_the_wednesday_before_easter(http, seeded):
+    """The issue's example: 24-hour assessment and receipt within 6 working days."""
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(105))).json()["hovedsag_id"]
+    received = datetime(2026, 4, 1, 10, 30, tzinfo=DK)  # Wednesday before Easter 2026
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": received.isoformat(),
+            "notifier_kind": "fagperson",
+            "source": "skole",
+            "concerns": "Barnet kommer ofte sultent i skole",
+            "notifier_name": "Skolelærer",
+        },
+    )
+    assert r.status_code == 201, r.text
+    due = {
+        a["rule_id"]: datetime.fromisoformat(a["due_at"]).astimezone(DK)
+        for a in r.json()["activities"]
+    }
+    assert set(due) == {"vurdering-24-timer", "kvittering-fagperson"}
+    assert due["vurdering-24-timer"] == datetime(2026, 4, 2, 10, 30, tzinfo=DK)
+    # Thu 2, Fri 3, Mon 6 April 2026 are holidays: Tue 7, Wed 8, Thu 9, Fri 10, Mon 13, Tue 14
+    assert due["kvittering-fagperson"].date() == date(2026, 4, 14)
+    worklist = (await http.get("/api/worklist")).json()
+    overdue = {a["rule_id"] for a in worklist["overdue"] if a["hovedsag_id"] == case_id}
+    assert overdue == {"vurdering-24-timer", "kvittering-fagperson"}  # both long past
+    journal = (await http.get(f"/api/cases/{case_id}/journal", params={"kind": "haendelse"})).json()
+    titles = [e["title"] for e in journal["items"]]
+    assert any(t.startswith("Underretning modtaget fra skole") for t in titles)
+    assert sum(t.startswith("Aktivitet:") for t in titles) == 2
+
+
+async def test_abuse_or_known_child_adds_the_137_reassessment(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(106))).json()["hovedsag_id"]
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "privat",
+            "source": "nabo",
+            "concerns": "Råb og skrig om natten",
+            "suspected_abuse": True,
+        },
+    )
+    rules = {a["rule_id"] for a in r.json()["activities"]}
+    assert rules == {"vurdering-24-timer", "revurdering-137"}  # no receipt to a private person
+
+
+async def test_bad_notification_changes_nothing(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(107))).json()["hovedsag_id"]
+    base = {
+        "received_at": datetime.now(UTC).isoformat(),
+        "notifier_kind": "fagperson",
+        "source": "skole",
+        "concerns": "x",
+    }
+    for field, value in (
+        ("source", "rygter"),
+        ("notifier_kind", "ven"),
+        ("concerns", "  "),
+        ("received_at", (datetime.now(UTC) + timedelta(days=2)).isoformat()),
+    ):
+        r = await http.post(f"/api/cases/{case_id}/underretninger", json={**base, field: value})
+        assert r.status_code == 400 and r.json()["extra"][0]["key"] == field, (field, r.text)
+    async with tenant_transaction(DB, A) as scope:
+        assert (
+            await scope.connection.fetchval(
+                "SELECT count(*) FROM enkeltsag WHERE hovedsag_id = $1", case_id
+            )
+            == 0
+        )
+
+
+async def test_completing_an_activity_and_a_stale_second_click(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(108))).json()["hovedsag_id"]
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "anonym",
+            "source": "anonym",
+            "concerns": "Bekymring",
+        },
+    )
+    activity = r.json()["activities"][0]
+    done = await http.post(
+        f"/api/activities/{activity['id']}/complete", json={"version": activity["version"]}
+    )
+    assert done.status_code == 200 and done.json()["status"] == "done"
+    stale = await http.post(
+        f"/api/activities/{activity['id']}/complete", json={"version": activity["version"]}
+    )
+    assert stale.status_code == 409
+    worklist = (await http.get("/api/worklist")).json()
+    assert activity["id"] not in {
+        a["id"] for g in ("overdue", "this_week", "later", "without_deadline") for a in worklist[g]
+    }
+    titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
+    assert titles[0] == f"Udført: {activity['title']}"
+
+
+async def test_notes_are_corrected_never_edited(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(109))).json()["hovedsag_id"]
+    first = await http.post(
+        f"/api/cases/{case_id}/journal", json={"title": "Hjemmebesøg", "body": "Mor var til stede."}
+    )
+    assert first.status_code == 201
+    fix = await http.post(
+        f"/api/cases/{case_id}/journal",
+        json={
+            "title": "Rettelse",
+            "body": "Far var også til stede.",
+            "corrects_id": first.json()["id"],
+        },
+    )
+    assert fix.status_code == 201
+    items = {e["id"]: e for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]}
+    assert items[first.json()["id"]]["body"] == "Mor var til stede."
+    assert items[first.json()["id"]]["corrected_by"] == [fix.json()["id"]]
+    assert items[fix.json()["id"]]["kind"] == "rettelse"
+    notes = (await http.get(f"/api/cases/{case_id}/journal", params={"kind": "notat"})).json()
+    assert [e["title"] for e in notes["items"]] == ["Hjemmebesøg"]
+    empty = await http.post(f"/api/cases/{case_id}/journal", json={"title": " "})
+    assert empty.status_code == 400 and empty.json()["extra"][0]["key"] == "title"
+    async with tenant_transaction(DB, A) as scope:
+        import asyncpg
+        import pytest
+
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await scope.connection.execute("UPDATE journal_entry SET body = 'x'")
+
+
+async def test_another_kommunes_case_is_404(http, seeded):
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as b:
+        await _caseworker(b, B)
+        case_b = (await _register(b, new_cpr(110))).json()["hovedsag_id"]
+    await _caseworker(http, A)
+    assert (await http.get(f"/api/cases/{case_b}/journal")).status_code == 404
+    r = await http.post(
+        f"/api/cases/{case_b}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "anonym",
+            "source": "anonym",
+            "concerns": "x",
+        },
+    )
+    assert r.status_code == 404
+
+
+async def test_finance_and_readers_cannot_register(http, seeded):
+    session = await login(http, A, "revisor")
+    http.headers["X-CSRF-Token"] = session["csrf_token"]
+    assert (await _register(http, new_cpr(111))).status_code == 403
+    assert (await http.get("/api/worklist")).status_code == 200

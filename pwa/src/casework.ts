@@ -54,7 +54,7 @@ export function setFlash(value: Flash | null): void {
   flash = value;
 }
 
-/** Read the pending message; `takeFlash(true)` also clears it. */
+/** The pending message, if any; clear it with setFlash(null) once shown. */
 export function peekFlash(): Flash | null {
   return flash;
 }

@@ -5,6 +5,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { Worklist } from './Worklist';
 
 /** /health answers 503 with the same body when degraded; both are a status to show. */
 async function loadHealth(signal: AbortSignal): Promise<Health> {
@@ -229,7 +230,14 @@ export function Forside({ session }: { session: SessionRead }) {
       <PageHeading>Forside</PageHeading>
       <div className="row forside">
         <div className="col-12 col-lg-8">
-          {can(session, 'case.read') ? <Overview /> : <Welcome session={session} />}
+          {can(session, 'case.read') ? (
+            <>
+              <Worklist />
+              <Overview />
+            </>
+          ) : (
+            <Welcome session={session} />
+          )}
         </div>
         <div className="col-12 col-lg-4">
           <SystemStatus />

@@ -1,0 +1,617 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import {
+  api,
+  ApiError,
+  call,
+  can,
+  fieldErrors,
+  messageOf,
+  type ActivityRead,
+  type JournalEntryRead,
+  type JournalPage,
+  type SessionRead,
+} from '../api/client';
+import { JOURNAL_KINDS, journalKindLabel, NOTIFIER_KINDS, peekFlash, setFlash, SOURCES, stageLabel } from '../casework';
+import { Alert } from '../components/Alert';
+import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../components/Form';
+import { Loading } from '../components/Loading';
+import { PageHeading } from '../components/PageHeading';
+import { formatAge, formatDate, formatDeadline, formatNumber, localInputToIso, toLocalInput } from '../format';
+import { useApi, type Loadable } from '../useApi';
+
+const PAGE_SIZE = 20;
+
+function clearKey(key: string) {
+  return (e: Record<string, string>) => {
+    const next = { ...e };
+    delete next[key];
+    return next;
+  };
+}
+
+// ---------------------------------------------------------------- underretning
+
+const U_FIELDS: Record<string, [string, string]> = {
+  received_at: ['u-received', 'Modtaget'],
+  notifier_kind: ['u-kind', 'Hvem har underrettet'],
+  source: ['u-source', 'Kilde'],
+  notifier_name: ['u-name', 'Underretterens navn'],
+  notifier_contact: ['u-contact', 'Kontaktoplysninger'],
+  concerns: ['u-concerns', 'Hvad handler underretningen om'],
+  suspected_abuse: ['u-abuse', 'Mistanke om overgreb'],
+};
+
+type UDraft = {
+  received: string;
+  kind: string;
+  source: string;
+  name: string;
+  contact: string;
+  concerns: string;
+  abuse: boolean;
+};
+
+const freshDraft = (): UDraft => ({
+  received: toLocalInput(new Date()),
+  kind: '',
+  source: '',
+  name: '',
+  contact: '',
+  concerns: '',
+  abuse: false,
+});
+
+function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegistered: () => void }) {
+  const [draft, setDraft] = useState<UDraft>(freshDraft);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [created, setCreated] = useState<ActivityRead[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const doneRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (created) doneRef.current?.focus();
+  }, [created]);
+
+  const set =
+    <K extends keyof UDraft>(key: K, errorKey: string) =>
+    (value: UDraft[K]) => {
+      setDraft((d) => ({ ...d, [key]: value }));
+      setErrors(clearKey(errorKey));
+    };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setCreated(null);
+    const receivedAt = localInputToIso(draft.received);
+    if (!receivedAt) {
+      setErrors({ received_at: 'Angiv dato og klokkeslæt for, hvornår underretningen blev modtaget' });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const result = await call(
+        api.POST('/api/cases/{case_id}/underretninger', {
+          params: { path: { case_id: caseId } },
+          body: {
+            received_at: receivedAt,
+            notifier_kind: draft.kind,
+            source: draft.source,
+            concerns: draft.concerns,
+            suspected_abuse: draft.abuse,
+            notifier_name: draft.name.trim() || null,
+            notifier_contact: draft.contact.trim() || null,
+          },
+        }),
+      );
+      setDraft(freshDraft());
+      setCreated(result.activities);
+      onRegistered();
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="underretning-heading" className="case-section">
+      <h2 id="underretning-heading">Registrér underretning</h2>
+      <div ref={doneRef} tabIndex={-1} className="case-outcome">
+        {created ? (
+          <Alert variant="success" heading="Underretningen er registreret">
+            {created.length === 0 ? (
+              <p>Der er ikke oprettet nye aktiviteter.</p>
+            ) : (
+              <>
+                <p>Der er oprettet {created.length === 1 ? 'denne aktivitet' : 'disse aktiviteter'}:</p>
+                <ul>
+                  {created.map((a) => (
+                    <li key={a.id}>
+                      {a.title} –{' '}
+                      {a.due_at ? (
+                        <>
+                          frist <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
+                        </>
+                      ) : (
+                        'ingen frist'
+                      )}
+                      {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+          </Alert>
+        ) : null}
+      </div>
+      <form onSubmit={submit} noValidate className="admin-form case-form">
+        <ErrorSummary errors={errors} fields={U_FIELDS} />
+        {failure ? (
+          <Alert variant="error" heading="Underretningen blev ikke registreret">
+            <p>{failure}</p>
+          </Alert>
+        ) : null}
+        <TextField
+          id="u-received"
+          label="Modtaget"
+          type="datetime-local"
+          hint="Dato og klokkeslæt, hvor kommunen modtog underretningen"
+          value={draft.received}
+          onChange={set('received', 'received_at')}
+          error={errors.received_at}
+          width="input-width-m"
+        />
+        <RadioGroup
+          id="u-kind"
+          legend="Hvem har underrettet"
+          choices={NOTIFIER_KINDS}
+          value={draft.kind}
+          onChange={set('kind', 'notifier_kind')}
+          error={errors.notifier_kind}
+        />
+        <SelectField
+          id="u-source"
+          label="Kilde"
+          value={draft.source}
+          onChange={set('source', 'source')}
+          choices={[{ value: '', label: 'Vælg kilde' }, ...SOURCES]}
+          error={errors.source}
+        />
+        <TextField
+          id="u-name"
+          label="Underretterens navn"
+          hint="Udfyldes ikke ved anonyme underretninger"
+          value={draft.name}
+          onChange={set('name', 'notifier_name')}
+          error={errors.notifier_name}
+        />
+        <TextField
+          id="u-contact"
+          label="Kontaktoplysninger"
+          hint="Telefon, e-mail eller arbejdssted"
+          value={draft.contact}
+          onChange={set('contact', 'notifier_contact')}
+          error={errors.notifier_contact}
+        />
+        <TextArea
+          id="u-concerns"
+          label="Hvad handler underretningen om"
+          value={draft.concerns}
+          onChange={set('concerns', 'concerns')}
+          error={errors.concerns}
+        />
+        <Checkbox
+          id="u-abuse"
+          label="Mistanke om overgreb"
+          hint="Giver en kortere frist for at tale med barnet"
+          checked={draft.abuse}
+          onChange={set('abuse', 'suspected_abuse')}
+        />
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Registrér underretning
+        </button>
+      </form>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- journal
+
+const N_FIELDS: Record<string, [string, string]> = {
+  title: ['note-title', 'Overskrift'],
+  body: ['note-body', 'Notat'],
+};
+
+function NoteForm({
+  caseId,
+  correcting,
+  onCancel,
+  onSaved,
+}: {
+  caseId: string;
+  correcting: JournalEntryRead | null;
+  onCancel: () => void;
+  onSaved: (correction: boolean) => void;
+}) {
+  const [title, setTitle] = useState('');
+  const [body, setBody] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [saved, setSaved] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  // "Ret": fill the form with the entry being corrected and move focus to it.
+  useEffect(() => {
+    setErrors({});
+    setFailure(undefined);
+    if (correcting) {
+      setSaved(undefined);
+      setTitle(correcting.title);
+      setBody(correcting.body);
+      noticeRef.current?.focus();
+    }
+  }, [correcting]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setSaved(undefined);
+    setErrors({});
+    setBusy(true);
+    try {
+      await call(
+        api.POST('/api/cases/{case_id}/journal', {
+          params: { path: { case_id: caseId } },
+          body: { title: title.trim(), body, corrects_id: correcting ? correcting.id : null },
+        }),
+      );
+      setTitle('');
+      setBody('');
+      setSaved(correcting ? 'Rettelsen er gemt' : 'Notatet er gemt');
+      onSaved(correcting !== null);
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const cancel = () => {
+    setTitle('');
+    setBody('');
+    onCancel();
+    requestAnimationFrame(() => document.getElementById('note-title')?.focus());
+  };
+
+  return (
+    <form onSubmit={submit} noValidate className="admin-form note-form" aria-labelledby="note-heading">
+      <h3 id="note-heading">Skriv notat</h3>
+      {saved ? <Alert variant="success" heading={saved} /> : null}
+      <ErrorSummary errors={errors} fields={N_FIELDS} />
+      {failure ? (
+        <Alert variant="error" heading={correcting ? 'Rettelsen blev ikke gemt' : 'Notatet blev ikke gemt'}>
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <div ref={noticeRef} tabIndex={-1}>
+        {correcting ? (
+          <Alert
+            variant="info"
+            role="note"
+            heading={`Du retter notat #${correcting.id}`}
+            action={
+              <button type="button" className="button button-secondary" onClick={cancel}>
+                Fortryd
+              </button>
+            }
+          >
+            <p>Notatet bliver stående i journalen. Din rettelse gemmes som et nyt indlæg, der henviser til det.</p>
+          </Alert>
+        ) : null}
+      </div>
+      <TextField
+        id="note-title"
+        label="Overskrift"
+        value={title}
+        onChange={(v) => {
+          setTitle(v);
+          setErrors(clearKey('title'));
+        }}
+        error={errors.title}
+      />
+      <TextArea
+        id="note-body"
+        label="Notat"
+        value={body}
+        onChange={(v) => {
+          setBody(v);
+          setErrors(clearKey('body'));
+        }}
+        error={errors.body}
+        rows={6}
+      />
+      <button
+        type="submit"
+        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+      >
+        Gem notat
+      </button>
+    </form>
+  );
+}
+
+function JournalEntry({
+  entry,
+  canWrite,
+  onCorrect,
+}: {
+  entry: JournalEntryRead;
+  canWrite: boolean;
+  onCorrect: (entry: JournalEntryRead) => void;
+}) {
+  const titleId = `journal-${entry.id}-title`;
+  const badge =
+    entry.kind === 'notat' ? 'badge-info' : entry.kind === 'rettelse' ? 'badge-warning' : 'badge-success';
+  return (
+    <li id={`journal-${entry.id}`} className={`journal-entry journal-${entry.kind}`}>
+      <article aria-labelledby={titleId}>
+        <p className="journal-meta">
+          <span className={`badge ${badge}`}>{journalKindLabel(entry.kind)}</span>{' '}
+          <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author} ·{' '}
+          <span className="num-code">#{entry.id}</span>
+        </p>
+        <h3 id={titleId} className="h5 journal-title">
+          {entry.title}
+        </h3>
+        {entry.corrects_id !== null ? <p className="journal-ref">Retter notat #{entry.corrects_id}</p> : null}
+        {entry.corrected_by.length > 0 ? (
+          <p className="journal-ref journal-corrected">
+            Rettet af {entry.corrected_by.map((id) => `#${id}`).join(', ')}
+          </p>
+        ) : null}
+        {entry.body ? <p className="journal-body">{entry.body}</p> : null}
+        {canWrite && entry.kind === 'notat' ? (
+          <button
+            type="button"
+            className="button button-tertiary button-small"
+            aria-describedby={titleId}
+            onClick={() => onCorrect(entry)}
+          >
+            Ret
+          </button>
+        ) : null}
+      </article>
+    </li>
+  );
+}
+
+function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: boolean; refresh: number }) {
+  const [kind, setKind] = useState('');
+  const [page, setPage] = useState(1);
+  const [attempt, setAttempt] = useState(0);
+  const [result, setResult] = useState<Loadable<JournalPage>>({ state: 'loading' });
+  const [correcting, setCorrecting] = useState<JournalEntryRead | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setResult({ state: 'loading' });
+    call(
+      api.GET('/api/cases/{case_id}/journal', {
+        signal: ctrl.signal,
+        params: { path: { case_id: caseId }, query: { kind: kind || undefined, page, page_size: PAGE_SIZE } },
+      }),
+    ).then(
+      (data) => {
+        if (ctrl.signal.aborted) return;
+        setResult({ state: 'ready', data });
+        if (moved.current) {
+          moved.current = false;
+          listRef.current?.focus();
+        }
+      },
+      (err: unknown) => {
+        if (ctrl.signal.aborted) return;
+        setResult({ state: 'error', message: messageOf(err), status: err instanceof ApiError ? err.status : 0 });
+      },
+    );
+    return () => ctrl.abort();
+  }, [caseId, kind, page, attempt, refresh]);
+
+  const go = (to: number) => {
+    moved.current = true;
+    setPage(to);
+  };
+
+  const data = result.state === 'ready' ? result.data : null;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.page_size)) : 1;
+
+  return (
+    <section aria-labelledby="journal-heading" className="case-section journal">
+      <h2 id="journal-heading">Journal</h2>
+      {canWrite ? (
+        <NoteForm
+          caseId={caseId}
+          correcting={correcting}
+          onCancel={() => setCorrecting(null)}
+          onSaved={() => {
+            setCorrecting(null);
+            setKind('');
+            setPage(1);
+            setAttempt((n) => n + 1);
+          }}
+        />
+      ) : null}
+
+      <h3 id="journal-entries-heading">Indlæg</h3>
+      <div className="journal-filter">
+        <SelectField
+          id="journal-kind"
+          label="Type"
+          value={kind}
+          onChange={(v) => {
+            setKind(v);
+            setPage(1);
+          }}
+          choices={[{ value: '', label: 'Alle' }, ...JOURNAL_KINDS]}
+        />
+      </div>
+      <div aria-busy={result.state === 'loading'}>
+        <p role="status" className="audit-count">
+          {data && data.total > 0
+            ? `${formatNumber(data.total)} ${data.total === 1 ? 'indlæg' : 'indlæg'}${kind ? ` af typen ${journalKindLabel(kind).toLowerCase()}` : ''}, nyeste først`
+            : ''}
+        </p>
+        {result.state === 'loading' ? <Loading text="Henter journalen …" /> : null}
+        {result.state === 'error' ? (
+          <Alert
+            variant="error"
+            heading={result.status === 404 ? 'Sagen findes ikke' : 'Journalen kunne ikke hentes'}
+            action={
+              result.status === 404 ? null : (
+                <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+                  Prøv igen
+                </button>
+              )
+            }
+          >
+            <p>{result.message}</p>
+          </Alert>
+        ) : null}
+        {data && data.items.length === 0 ? (
+          <p className="empty-state">
+            {kind ? `Ingen indlæg af typen ${journalKindLabel(kind).toLowerCase()}.` : 'Der er ingen indlæg i journalen endnu.'}
+          </p>
+        ) : null}
+        {data && data.items.length > 0 ? (
+          <>
+            <div ref={listRef} tabIndex={-1} aria-labelledby="journal-entries-heading" role="region">
+              <ol className="journal-list">
+                {data.items.map((e) => (
+                  <JournalEntry key={e.id} entry={e} canWrite={canWrite} onCorrect={setCorrecting} />
+                ))}
+              </ol>
+            </div>
+            {pages > 1 || data.page > 1 ? (
+              <nav className="pager" aria-label="Sider i journalen">
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  disabled={data.page <= 1}
+                  onClick={() => go(data.page - 1)}
+                >
+                  Forrige
+                </button>
+                <span className="pager-status">
+                  Side {data.page} af {pages}
+                </span>
+                <button
+                  type="button"
+                  className="button button-secondary"
+                  disabled={data.page >= pages}
+                  onClick={() => go(data.page + 1)}
+                >
+                  Næste
+                </button>
+              </nav>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- the page
+
+/** /sager/<hovedsag_id>?barn=<child_id>: the child's case – notifications and journal. */
+export function Sag({ caseId, childId, session }: { caseId: string; childId: string | null; session: SessionRead }) {
+  const [child, reloadChild] = useApi(async (signal) =>
+    childId ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId } } })) : null,
+  );
+  const [flash] = useState(peekFlash);
+  const [journalRefresh, setJournalRefresh] = useState(0);
+  const canWrite = can(session, 'case.write');
+
+  useEffect(() => {
+    setFlash(null);
+  }, []);
+
+  if (child.state === 'loading') {
+    return (
+      <div aria-busy="true" className="page-loading">
+        <Loading text="Henter sagen …" />
+      </div>
+    );
+  }
+
+  const c = child.state === 'ready' ? child.data : null;
+  const summary = c?.cases.find((s) => s.id === caseId);
+  const name = c ? `${c.first_name} ${c.last_name}`.trim() : 'Sag';
+
+  return (
+    <>
+      <PageHeading>{name}</PageHeading>
+      {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
+      {child.state === 'error' ? (
+        <Alert
+          variant="error"
+          heading="Barnets oplysninger kunne ikke hentes"
+          action={
+            <button type="button" className="button button-secondary" onClick={reloadChild}>
+              Prøv igen
+            </button>
+          }
+        >
+          <p>{child.message}</p>
+        </Alert>
+      ) : null}
+      {c ? (
+        <dl className="case-facts">
+          <div>
+            <dt>Født</dt>
+            <dd>
+              <time dateTime={c.birth_date}>{formatDate(c.birth_date)}</time> ({formatAge(c.age)})
+            </dd>
+          </div>
+          <div>
+            <dt>Adresse</dt>
+            <dd>{c.address || 'Ikke oplyst'}</dd>
+          </div>
+          {summary ? (
+            <>
+              <div>
+                <dt>Fase</dt>
+                <dd>{summary.stage_label || stageLabel(summary.stage)}</dd>
+              </div>
+              <div>
+                <dt>Åbnet</dt>
+                <dd>
+                  <time dateTime={summary.opened_at}>{formatDate(summary.opened_at)}</time>
+                </dd>
+              </div>
+            </>
+          ) : null}
+        </dl>
+      ) : null}
+      {canWrite ? <UnderretningForm caseId={caseId} onRegistered={() => setJournalRefresh((n) => n + 1)} /> : null}
+      <Journal caseId={caseId} canWrite={canWrite} refresh={journalRefresh} />
+    </>
+  );
+}

@@ -1,0 +1,281 @@
+import { useRef, useState } from 'react';
+import { api, ApiError, call, messageOf, type ActivityRead, type Worklist as WorklistData } from '../api/client';
+import { casePath, stageLabel } from '../casework';
+import { Alert } from '../components/Alert';
+import { Icon } from '../components/Icon';
+import { Loading } from '../components/Loading';
+import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
+import { Link } from '../router';
+import { useApi } from '../useApi';
+
+type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
+
+const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
+  { key: 'overdue', heading: 'Overskredet', empty: 'Ingen aktiviteter har overskredet fristen.' },
+  { key: 'this_week', heading: 'Denne uge', empty: 'Ingen aktiviteter med frist i denne uge.' },
+  { key: 'later', heading: 'Senere', empty: 'Ingen aktiviteter med senere frist.' },
+  { key: 'without_deadline', heading: 'Uden frist', empty: 'Ingen aktiviteter uden frist.' },
+];
+
+type Failure = { message: string; conflict: boolean; title: string };
+
+/** Remove a completed activity from the lists and count it off its case. */
+function withoutActivity(data: WorklistData, done: ActivityRead): WorklistData {
+  const drop = (list: ActivityRead[]) => list.filter((a) => a.id !== done.id);
+  return {
+    ...data,
+    overdue: drop(data.overdue),
+    this_week: drop(data.this_week),
+    later: drop(data.later),
+    without_deadline: drop(data.without_deadline),
+    cases: data.cases.map((c) =>
+      c.id === done.hovedsag_id
+        ? {
+            ...c,
+            open_activities: Math.max(0, c.open_activities - 1),
+            overdue_activities: done.overdue ? Math.max(0, c.overdue_activities - 1) : c.overdue_activities,
+          }
+        : c,
+    ),
+  };
+}
+
+function ActivityTable({
+  group,
+  items,
+  childOf,
+  busy,
+  onComplete,
+}: {
+  group: (typeof GROUPS)[number];
+  items: ActivityRead[];
+  childOf: Map<string, string>;
+  busy: string | null;
+  onComplete: (a: ActivityRead) => void;
+}) {
+  const headingId = `worklist-${group.key}`;
+  const overdue = group.key === 'overdue';
+  return (
+    <section
+      aria-labelledby={headingId}
+      className={`worklist-group ${overdue && items.length > 0 ? 'worklist-overdue' : ''}`.trim()}
+    >
+      <h3 id={headingId} className="worklist-heading">
+        {overdue && items.length > 0 ? <Icon name="error" className="worklist-icon" /> : null}
+        {group.heading}
+      </h3>
+      {items.length === 0 ? (
+        <p className="worklist-empty">{group.empty}</p>
+      ) : (
+        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={headingId}>
+          <table className="table table--compact worklist-table">
+            <caption className="sr-only">
+              {group.heading}: {items.length === 1 ? '1 aktivitet' : `${formatNumber(items.length)} aktiviteter`}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Aktivitet</th>
+                <th scope="col">Barn</th>
+                <th scope="col">Frist</th>
+                <th scope="col">
+                  <span className="sr-only">Handling</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => (
+                <tr key={a.id}>
+                  <th scope="row">
+                    {a.title}
+                    {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                  </th>
+                  <td>
+                    <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
+                  </td>
+                  <td className={overdue ? 'worklist-due-overdue' : undefined}>
+                    {a.due_at ? (
+                      <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
+                    ) : (
+                      'Ingen frist'
+                    )}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className={`button button-secondary button-small ${busy === a.id ? 'spinner-active' : ''}`.trim()}
+                      aria-label={`Markér ${a.title} som udført`}
+                      aria-disabled={busy !== null || undefined}
+                      onClick={() => onComplete(a)}
+                    >
+                      Udført
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The caseworker's open activities grouped by deadline, and their cases. */
+export function Worklist() {
+  const [worklist, reload, update] = useApi((signal) => call(api.GET('/api/worklist', { signal })));
+  const [busy, setBusy] = useState<string | null>(null);
+  const [done, setDone] = useState<string | undefined>();
+  const [failure, setFailure] = useState<Failure | undefined>();
+  const statusRef = useRef<HTMLDivElement>(null);
+
+  const complete = async (a: ActivityRead) => {
+    if (busy) return;
+    setBusy(a.id);
+    setDone(undefined);
+    setFailure(undefined);
+    try {
+      await call(
+        api.POST('/api/activities/{activity_id}/complete', {
+          params: { path: { activity_id: a.id } },
+          body: { version: a.version },
+        }),
+      );
+      update((data) => withoutActivity(data, a));
+      setDone(`${a.title} (${a.child_name}) er markeret som udført`);
+    } catch (err) {
+      setFailure({
+        message: messageOf(err),
+        conflict: err instanceof ApiError && err.status === 409,
+        title: a.title,
+      });
+    } finally {
+      setBusy(null);
+      // The button is gone (or the error is shown): keep focus on the outcome.
+      requestAnimationFrame(() => statusRef.current?.focus());
+    }
+  };
+
+  const refresh = () => {
+    setFailure(undefined);
+    setDone(undefined);
+    reload();
+  };
+
+  let activities;
+  let cases;
+  if (worklist.state === 'loading') {
+    activities = <Loading text="Henter dine aktiviteter …" />;
+    cases = <Loading text="Henter dine sager …" />;
+  } else if (worklist.state === 'error') {
+    activities = (
+      <Alert
+        variant="error"
+        heading={worklist.status === 403 ? 'Du har ikke adgang til aktiviteterne' : 'Dine aktiviteter kunne ikke hentes'}
+        action={
+          worklist.status === 403 ? null : (
+            <button type="button" className="button button-secondary" onClick={refresh}>
+              Prøv igen
+            </button>
+          )
+        }
+      >
+        <p>{worklist.message}</p>
+      </Alert>
+    );
+    cases = <p className="empty-state">Dine sager kunne ikke hentes.</p>;
+  } else {
+    const w = worklist.data;
+    const childOf = new Map(w.cases.map((c) => [c.id, c.child_id]));
+    const total = w.overdue.length + w.this_week.length + w.later.length + w.without_deadline.length;
+    activities =
+      total === 0 ? (
+        <p className="empty-state">Du har ingen åbne aktiviteter</p>
+      ) : (
+        GROUPS.map((g) => (
+          <ActivityTable
+            key={g.key}
+            group={g}
+            items={w[g.key]}
+            childOf={childOf}
+            busy={busy}
+            onComplete={(a) => void complete(a)}
+          />
+        ))
+      );
+    cases =
+      w.cases.length === 0 ? (
+        <p className="empty-state">Du har ingen åbne sager</p>
+      ) : (
+        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="my-cases-heading">
+          <table className="table table--compact">
+            <caption className="sr-only">Mine sager</caption>
+            <thead>
+              <tr>
+                <th scope="col">Barn</th>
+                <th scope="col" className="num">
+                  Alder
+                </th>
+                <th scope="col">Fase</th>
+                <th scope="col">Åbnet</th>
+                <th scope="col" className="num">
+                  Åbne aktiviteter
+                </th>
+                <th scope="col" className="num">
+                  Overskredne
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {w.cases.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    <Link to={casePath(c.id, c.child_id)}>{c.child_name}</Link>
+                  </th>
+                  <td className="num">{formatAge(c.age)}</td>
+                  <td>{stageLabel(c.stage)}</td>
+                  <td>
+                    <time dateTime={c.opened_at}>{formatDate(c.opened_at)}</time>
+                  </td>
+                  <td className="num">{formatNumber(c.open_activities)}</td>
+                  <td className={`num ${c.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                    {formatNumber(c.overdue_activities)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
+  }
+
+  return (
+    <>
+      <section aria-labelledby="my-activities-heading" aria-busy={worklist.state === 'loading'} className="worklist">
+        <h2 id="my-activities-heading">Mine aktiviteter</h2>
+        <div ref={statusRef} tabIndex={-1} className="worklist-status">
+          {failure ? (
+            <Alert
+              variant="error"
+              heading={
+                failure.conflict ? 'Aktiviteten er ændret af en anden' : `${failure.title} blev ikke markeret som udført`
+              }
+              action={
+                <button type="button" className="button button-secondary" onClick={refresh}>
+                  Hent igen
+                </button>
+              }
+            >
+              <p>{failure.message}</p>
+            </Alert>
+          ) : null}
+          {done ? <Alert variant="success" heading={done} /> : null}
+        </div>
+        {activities}
+      </section>
+      <section aria-labelledby="my-cases-heading" aria-busy={worklist.state === 'loading'} className="my-cases">
+        <h2 id="my-cases-heading">Mine sager</h2>
+        {cases}
+      </section>
+    </>
+  );
+}

@@ -182,7 +182,7 @@ async def seed_demo(settings: Settings, idp: Any = None) -> None:
     """Create the demo kommuner with synthetic cases; with a development identity
     provider, also point each at its realm and provision its demo users and the operator."""
     from backend import db
-    from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_kommune
+    from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_casework, seed_kommune
     from infra.devidp import OPERATOR_USER, demo_users, domain_for, secret_env
     from tenancy.names import app_role
     from tenancy.registry import role_dsn
@@ -215,6 +215,8 @@ async def seed_demo(settings: Settings, idp: Any = None) -> None:
                 users = [(u.username, u.name, u.roles) for u in demo_users(domain_for(code))]
                 if await provision_demo_users(code, users):
                     print(f"provisioned demo users in {name}")
+                if made := await seed_casework(code):
+                    print(f"registered {made} demo notifications with activities in {name}")
     finally:
         await db.close_pool()
 

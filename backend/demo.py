@@ -218,3 +218,88 @@ async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str,
                     user_id,
                 )
     return added
+
+
+async def seed_casework(code: str, *, seed: int | None = None) -> int:
+    """Give the demo caseworkers and managers a realistic worklist in ``code``: open cases
+    assigned round-robin, notifications received over the last weeks (through the real
+    service, so activities and journal are what a caseworker would get), some activities
+    done. Idempotent: does nothing if the kommune already has notifications."""
+    from datetime import UTC, datetime
+
+    from backend.casework import service
+
+    rng = random.Random(seed if seed is not None else int(code) + 7)  # noqa: S311 - demo data
+    async with tenant_transaction(DB, code) as scope:
+        conn = scope.connection
+        if await conn.fetchval("SELECT count(*) FROM underretning") > 0:
+            return 0
+        workers = await conn.fetch(
+            "SELECT u.id, u.username FROM app_user u JOIN user_role r ON r.user_id = u.id "
+            "WHERE r.role IN ('sagsbehandler', 'leder') AND u.active ORDER BY u.username"
+        )
+        if not workers:
+            return 0
+        teams = [r["id"] for r in await conn.fetch("SELECT id FROM team ORDER BY name")]
+        cases = await conn.fetch(
+            "SELECT id FROM hovedsag WHERE closed_at IS NULL ORDER BY opened_at DESC"
+        )
+        for i, case in enumerate(cases):
+            worker = workers[i % len(workers)]
+            await conn.execute(
+                "UPDATE hovedsag SET caseworker_id = $2, team_id = $3 WHERE id = $1",
+                case["id"],
+                worker["id"],
+                teams[i % len(teams)] if teams else None,
+            )
+        sources = [
+            "skole",
+            "skole",
+            "dagtilbud",
+            "politi",
+            "sundhed",
+            "familie",
+            "nabo",
+            "anonym",
+            "andet",
+        ]
+        made = 0
+        now = datetime.now(UTC)
+        for i, case in enumerate(cases[: max(12, len(cases) // 3)]):
+            worker = workers[i % len(workers)]
+            source = rng.choice(sources)
+            kind = (
+                "anonym"
+                if source == "anonym"
+                else "fagperson"
+                if source in ("skole", "dagtilbud", "politi", "sundhed")
+                else "privat"
+            )
+            received = now - timedelta(hours=rng.randint(2, 24 * 40))
+            _, activity_ids = await service.do_register_underretning(
+                worker["username"],
+                case["id"],
+                received_at=received,
+                notifier_kind=kind,
+                source=source,
+                concerns=rng.choice(CONCERNS),
+                suspected_abuse=rng.random() < 0.1,
+                notifier_name=None,
+                notifier_contact=None,
+            )
+            if received < now - timedelta(days=3):
+                for activity_id in activity_ids[: rng.randint(0, len(activity_ids))]:
+                    await service.do_complete_activity(worker["username"], activity_id, 1)
+            made += 1
+    return made
+
+
+CONCERNS = [
+    "Barnet kommer ofte for sent og virker træt og sulten.",
+    "Bekymring for forældrenes alkoholforbrug; barnet har fortalt om uro i hjemmet.",
+    "Barnet har et højt fravær og isolerer sig fra kammeraterne.",
+    "Politiet har været tilkaldt til husspektakler på adressen.",
+    "Barnet har mærker på armene og vil ikke fortælle, hvordan det er sket.",
+    "Forælder har selv henvendt sig og beder om hjælp til at få hverdagen til at hænge sammen.",
+    "Sundhedsplejersken er bekymret for spædbarnets trivsel og vægtøgning.",
+]

@@ -12,7 +12,9 @@ import { IkkeOprettet } from './pages/IkkeOprettet';
 import { Login } from './pages/Login';
 import { NoAccess } from './pages/NoAccess';
 import { NotFound } from './pages/NotFound';
+import { RegistrerBarn } from './pages/RegistrerBarn';
 import { Revisionslog } from './pages/Revisionslog';
+import { Sag } from './pages/Sag';
 import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
 
@@ -165,6 +167,7 @@ export function App() {
 }
 
 const USER_EDIT = /^\/administration\/brugere\/([0-9a-f-]{36})\/?$/i;
+const CASE = /^\/sager\/([0-9a-f-]{36})\/?$/i;
 
 /** The kommune user's pages, each behind the permission its API needs. */
 function kommunePage(path: string, session: SessionRead): ReactNode {
@@ -179,6 +182,19 @@ function kommunePage(path: string, session: SessionRead): ReactNode {
       <UserEdit userId={edit[1] ?? ''} />
     ) : (
       <NoAccess what="administrationen" />
+    );
+  }
+  if (path === '/born/ny' || path === '/born/ny/') {
+    return can(session, 'case.write') ? <RegistrerBarn /> : <NoAccess what="registrering af børn" />;
+  }
+  const sag = CASE.exec(path);
+  if (sag) {
+    const caseId = sag[1] ?? '';
+    const childId = new URLSearchParams(window.location.search).get('barn');
+    return can(session, 'case.read') ? (
+      <Sag key={`${caseId}|${childId ?? ''}`} caseId={caseId} childId={childId} session={session} />
+    ) : (
+      <NoAccess what="sagen" />
     );
   }
   if (path === '/revisionslog' || path === '/revisionslog/') {

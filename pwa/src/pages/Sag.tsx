@@ -375,9 +375,9 @@ function JournalEntry({
           <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author} ·{' '}
           <span className="num-code">#{entry.id}</span>
         </p>
-        <h3 id={titleId} className="h5 journal-title">
+        <h4 id={titleId} className="h5 journal-title">
           {entry.title}
-        </h3>
+        </h4>
         {entry.corrects_id !== null ? <p className="journal-ref">Retter notat #{entry.corrects_id}</p> : null}
         {entry.corrected_by.length > 0 ? (
           <p className="journal-ref journal-corrected">
@@ -475,7 +475,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
       <div aria-busy={result.state === 'loading'}>
         <p role="status" className="audit-count">
           {data && data.total > 0
-            ? `${formatNumber(data.total)} ${data.total === 1 ? 'indlæg' : 'indlæg'}${kind ? ` af typen ${journalKindLabel(kind).toLowerCase()}` : ''}, nyeste først`
+            ? `${formatNumber(data.total)} indlæg${kind ? ` af typen ${journalKindLabel(kind).toLowerCase()}` : ''}, nyeste først`
             : ''}
         </p>
         {result.state === 'loading' ? <Loading text="Henter journalen …" /> : null}

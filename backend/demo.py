@@ -275,7 +275,8 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 if source in ("skole", "dagtilbud", "politi", "sundhed")
                 else "privat"
             )
-            received = now - timedelta(hours=rng.randint(2, 24 * 40))
+            recent = rng.random() < 0.7
+            received = now - timedelta(hours=rng.randint(2, 24 * (8 if recent else 40)))
             _, activity_ids = await service.do_register_underretning(
                 worker["username"],
                 case["id"],
@@ -287,8 +288,8 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 notifier_name=None,
                 notifier_contact=None,
             )
-            if received < now - timedelta(days=3):
-                for activity_id in activity_ids[: rng.randint(0, len(activity_ids))]:
+            if received < now - timedelta(days=3) and rng.random() < 0.75:
+                for activity_id in activity_ids[: rng.randint(1, len(activity_ids))]:
                     await service.do_complete_activity(worker["username"], activity_id, 1)
             made += 1
     return made

@@ -135,6 +135,14 @@ async def do_register_child(
                 "forventet termin for et ufødt barn",
             )
         mother, _ = check_cpr(mother_cpr, field="mother_cpr")
+        unborn = await conn.fetchrow(
+            "SELECT c.id, h.id AS case_id FROM child c JOIN hovedsag h ON h.child_id = c.id "
+            "WHERE c.mother_cpr = $1 AND c.cpr IS NULL AND h.closed_at IS NULL "
+            "ORDER BY h.opened_at DESC LIMIT 1",
+            mother,
+        )
+        if unborn:
+            return Registered(unborn["id"], unborn["case_id"], True)
         if not (date.today() <= expected_date <= date.today().replace(year=date.today().year + 1)):
             raise CaseError("expected_date", "Terminen skal ligge inden for det næste år")
         number, birth = None, expected_date

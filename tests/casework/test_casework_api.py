@@ -73,6 +73,10 @@ async def test_unborn_child_by_mothers_cpr(http, seeded):
     assert r.status_code == 201, r.text
     journal = (await http.get(f"/api/cases/{r.json()['hovedsag_id']}/journal")).json()
     assert journal["items"][0]["title"] == "Ufødt barn registreret"
+    again = await http.post(
+        "/api/children", json={"mother_cpr": new_cpr(103, years=30), "expected_date": due}
+    )
+    assert again.status_code == 200 and again.json()["hovedsag_id"] == r.json()["hovedsag_id"]
     r = await http.post(
         "/api/children", json={"mother_cpr": new_cpr(104, years=30), "expected_date": "2001-01-01"}
     )
@@ -110,6 +114,7 @@ async def test_school_notification_the_wednesday_before_easter(http, seeded):
     titles = [e["title"] for e in journal["items"]]
     assert any(t.startswith("Underretning modtaget fra skole") for t in titles)
     assert sum(t.startswith("Aktivitet:") for t in titles) == 2
+    assert any(t.endswith("frist 02.04.2026 kl. 10.30") for t in titles)  # Danish time
 
 
 async def test_abuse_or_known_child_adds_the_137_reassessment(http, seeded):

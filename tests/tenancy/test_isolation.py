@@ -19,8 +19,10 @@ A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 async def test_unqualified_query_reads_own_kommune_only(seeded, registry):
     owner = await asyncpg.connect(registry.dsn)
     try:
-        truth = (await owner.fetchval(f"SELECT count(*) FROM k{A}.child"),
-                 await owner.fetchval(f"SELECT count(*) FROM k{B}.child"))
+        truth = (
+            await owner.fetchval(f"SELECT count(*) FROM k{A}.child"),
+            await owner.fetchval(f"SELECT count(*) FROM k{B}.child"),
+        )
     finally:
         await owner.close()
     assert truth[0] != truth[1]
@@ -49,8 +51,10 @@ async def test_cross_schema_write_is_refused_by_the_database(seeded):
                 "VALUES ('0101101234', 'X', 'Y', '2010-01-01')"
             )
     async with tenant_transaction(DB, B) as scope:
-        assert await scope.connection.fetchval(
-            "SELECT count(*) FROM child WHERE cpr = '0101101234'") == 0
+        assert (
+            await scope.connection.fetchval("SELECT count(*) FROM child WHERE cpr = '0101101234'")
+            == 0
+        )
 
 
 async def test_changing_search_path_to_other_kommune_reads_nothing(seeded):

@@ -228,16 +228,10 @@ export function Forside({ session }: { session: SessionRead }) {
   return (
     <>
       <PageHeading>Forside</PageHeading>
+      {can(session, 'case.read') ? <Worklist /> : null}
       <div className="row forside">
         <div className="col-12 col-lg-8">
-          {can(session, 'case.read') ? (
-            <>
-              <Worklist />
-              <Overview />
-            </>
-          ) : (
-            <Welcome session={session} />
-          )}
+          {can(session, 'case.read') ? <Overview /> : <Welcome session={session} />}
         </div>
         <div className="col-12 col-lg-4">
           <SystemStatus />

@@ -81,6 +81,11 @@ export function RegistrerBarn() {
       navigate(casePath(created.hovedsag_id, created.child_id));
     } catch (err) {
       const fields = fieldErrors(err);
+      // For an unborn child the CPR field is not shown: its message belongs to the mother's.
+      if (draft.unborn && fields.cpr) {
+        fields.mother_cpr = fields.mother_cpr ?? fields.cpr;
+        delete fields.cpr;
+      }
       if (Object.keys(fields).length > 0) setErrors(fields);
       else setFailure(messageOf(err));
       setBusy(false);

@@ -298,7 +298,7 @@ function NoteForm({
   };
 
   return (
-    <form onSubmit={submit} noValidate className="admin-form note-form" aria-labelledby="note-heading">
+    <form onSubmit={submit} noValidate className="admin-form note-form">
       <h3 id="note-heading">Skriv notat</h3>
       {saved ? <Alert variant="success" heading={saved} /> : null}
       <ErrorSummary errors={errors} fields={N_FIELDS} />
@@ -369,7 +369,7 @@ function JournalEntry({
     entry.kind === 'notat' ? 'badge-info' : entry.kind === 'rettelse' ? 'badge-warning' : 'badge-success';
   return (
     <li id={`journal-${entry.id}`} className={`journal-entry journal-${entry.kind}`}>
-      <article aria-labelledby={titleId}>
+      <div className="journal-entry-inner">
         <p className="journal-meta">
           <span className={`badge ${badge}`}>{journalKindLabel(entry.kind)}</span>{' '}
           <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author} ·{' '}
@@ -395,7 +395,7 @@ function JournalEntry({
             Ret
           </button>
         ) : null}
-      </article>
+      </div>
     </li>
   );
 }

@@ -92,7 +92,7 @@ function ActivityTable({
                   <td>
                     <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
                   </td>
-                  <td className={overdue ? 'worklist-due-overdue' : undefined}>
+                  <td className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
                     {a.due_at ? (
                       <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
                     ) : (

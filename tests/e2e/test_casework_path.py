@@ -1,0 +1,57 @@
+"""Issue 4's path in the browser: register a child, a notification from a school, see the
+statutory activities with their deadlines, complete one, and find every step in the
+journal. axe on every screen."""
+
+from __future__ import annotations
+
+from playwright.async_api import expect
+
+from tests.casework.test_casework_api import new_cpr
+from tests.conftest import username
+from tests.e2e.conftest import check_axe, log_in
+
+
+async def test_caseworker_registers_a_notification_and_completes_the_assessment(page):
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    await expect(page.get_by_role("heading", name="Mine aktiviteter")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Registrér barn")).to_be_visible()
+    await check_axe(page, "registrér barn")
+
+    await page.get_by_label("CPR-nummer").fill("310210-1234")  # 31 Feb does not exist
+    await page.get_by_label("Fornavn").fill("Alma")
+    await page.get_by_label("Efternavn").fill("Browsersen")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_text("gyldig fødselsdato").first).to_be_visible()
+    await check_axe(page, "registrér barn med fejl")
+
+    cpr = new_cpr(4242)
+    await page.get_by_label("CPR-nummer").fill(cpr)
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Alma Browsersen")).to_be_visible()
+    await check_axe(page, "sagen")
+
+    await page.get_by_role("radio", name="Fagperson").check()
+    await page.get_by_label("Kilde").select_option(label="Skole")
+    await page.get_by_label("Underretterens navn").fill("Lærer Hansen")
+    await page.get_by_label("Hvad handler underretningen om").fill("Alma kommer sulten i skole.")
+    await page.get_by_role("button", name="Registrér underretning").click()
+    confirmation = page.get_by_role("status").filter(has_text="Underretningen er registreret")
+    await expect(confirmation).to_be_visible()
+    await expect(confirmation).to_contain_text("24 timer")
+    await expect(confirmation).to_contain_text("kvittering")
+    await check_axe(page, "underretning registreret")
+
+    journal = page.get_by_role("heading", name="Journal")
+    await expect(journal).to_be_visible()
+    await expect(page.get_by_text("Underretning modtaget fra skole").first).to_be_visible()
+
+    await (
+        page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
+    )
+    done = page.get_by_role("button", name="Markér Vurdér inden 24 timer").first
+    await expect(done).to_be_visible()
+    await check_axe(page, "forside med aktiviteter")
+    await done.click()
+    await expect(page.get_by_role("button", name="Markér Vurdér inden 24 timer")).to_have_count(0)

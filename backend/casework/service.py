@@ -16,7 +16,7 @@ from typing import Any
 from stdnum.dk import cpr as cpr_lib
 from stdnum.exceptions import ValidationError
 
-from backend.casework.rules import Facts, Rule, Trigger, rules_for
+from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
 from tenancy.context import current_scope
 
 SOURCE_LABELS = {
@@ -200,9 +200,7 @@ async def _create_activities(
             due,
         )
         ids.append(activity_id)
-        when = (
-            f" – frist {due.astimezone(facts.at.tzinfo).strftime('%d.%m.%Y %H.%M')}" if due else ""
-        )
+        when = f" – frist {due.astimezone(DK).strftime('%d.%m.%Y kl. %H.%M')}" if due else ""
         await stamp(
             hovedsag_id,
             actor,

@@ -114,7 +114,7 @@ async def test_school_notification_the_wednesday_before_easter(http, seeded):
     titles = [e["title"] for e in journal["items"]]
     assert any(t.startswith("Underretning modtaget fra skole") for t in titles)
     assert sum(t.startswith("Aktivitet:") for t in titles) == 2
-    assert any(t.endswith("frist 02.04.2026 kl. 10.30") for t in titles)  # Danish time
+    assert any(t.endswith("frist 02.04.2026 kl. 10.30") for t in titles), titles  # Danish time
 
 
 async def test_abuse_or_known_child_adds_the_137_reassessment(http, seeded):

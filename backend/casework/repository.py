@@ -85,3 +85,39 @@ async def journal_page(
         *args,
     )
     return [dict(r) for r in rows], int(total)
+
+
+async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    rows = await _conn().fetch(
+        "SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id "
+        "WHERE m.user_id = $1 ORDER BY t.name",
+        user_id,
+    )
+    return [(r["id"], r["name"]) for r in rows]
+
+
+async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
+    rows = await _conn().fetch(
+        _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND h.closed_at IS NULL "
+        "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
+        "WHERE team_id = ANY($1::uuid[]))) ORDER BY a.due_at LIMIT $2",
+        team_ids,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    rows = await _conn().fetch(
+        "SELECT u.id AS user_id, u.display_name, "
+        "(SELECT count(*) FROM hovedsag h WHERE h.caseworker_id = u.id AND h.closed_at IS NULL) "
+        "AS open_cases, "
+        "(SELECT count(*) FROM activity a WHERE a.owner_id = u.id AND a.status = 'open') "
+        "AS open_activities, "
+        "(SELECT count(*) FROM activity a WHERE a.owner_id = u.id AND a.status = 'open' "
+        "AND a.due_at < now()) AS overdue_activities "
+        "FROM app_user u WHERE u.active AND u.id IN (SELECT user_id FROM team_member "
+        "WHERE team_id = ANY($1::uuid[])) ORDER BY overdue_activities DESC, open_cases DESC",
+        team_ids,
+    )
+    return [dict(r) for r in rows]

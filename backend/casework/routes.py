@@ -21,11 +21,15 @@ from backend.casework.rules import DK
 from backend.casework.schemas import (
     ActivityRead,
     CaseLine,
+    CaseworkerLoad,
     ChildCreate,
     ChildRegistered,
+    InvestigationStart,
+    InvestigationStarted,
     JournalEntryRead,
     JournalPage,
     NoteCreate,
+    TeamOverview,
     UnderretningCreate,
     UnderretningCreated,
     VersionOnly,
@@ -115,6 +119,47 @@ class CaseworkController(Controller):
             raise NotFoundException("Sagen findes ikke eller er lukket") from exc
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])
+
+    @post(
+        "/cases/{case_id:uuid}/undersoegelse",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Start en børnefaglig undersøgelse (§ 20) med 4-måneders-frist",
+        status_code=201,
+    )
+    async def start_investigation(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[InvestigationStart],
+    ) -> InvestigationStarted:
+        me = current_principal(request)
+        try:
+            enkeltsag_id, ids = await service.do_start_investigation(
+                me.actor, case_id, data.aware_since
+            )
+        except service.CaseError as exc:
+            raise _invalid(exc) from exc
+        except LookupError as exc:
+            raise NotFoundException("Sagen findes ikke eller er lukket") from exc
+        rows = await repo.activities_by_ids(ids)
+        return InvestigationStarted(
+            enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows]
+        )
+
+    @get(
+        "/team/overview",
+        guards=[requires(Perm.TEAM_OVERVIEW)],
+        summary="Lederens overblik: overskredne frister og sagstal i egne teams",
+    )
+    async def team_overview(self, request: Request[Any, Any, Any]) -> TeamOverview:
+        me = current_principal(request)
+        teams = await repo.team_ids_of(me.user_id)
+        ids = [t[0] for t in teams]
+        return TeamOverview(
+            teams=[t[1] for t in teams],
+            overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
+            caseload=[CaseworkerLoad(**r) for r in await repo.caseload(ids)] if ids else [],
+        )
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"

@@ -96,3 +96,26 @@ class NoteCreate(msgspec.Struct):
     title: str
     body: str = ""
     corrects_id: int | None = None
+
+
+class InvestigationStart(msgspec.Struct):
+    aware_since: date
+
+
+class InvestigationStarted(msgspec.Struct):
+    enkeltsag_id: uuid.UUID
+    activities: list[ActivityRead]
+
+
+class CaseworkerLoad(msgspec.Struct):
+    user_id: uuid.UUID
+    display_name: str
+    open_cases: int
+    open_activities: int
+    overdue_activities: int
+
+
+class TeamOverview(msgspec.Struct):
+    teams: list[str]
+    overdue: list[ActivityRead]
+    caseload: list[CaseworkerLoad]

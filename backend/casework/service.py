@@ -341,3 +341,53 @@ async def do_add_note(
         corrects_id,
     )
     return entry_id
+
+
+async def do_start_investigation(
+    actor: str, hovedsag_id: uuid.UUID, aware_since: date
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Decide to carry out a child investigation (§ 20): a new enkeltsag, the case moves to
+    the investigation stage, and the 4-month deadline counts from when the kommune became
+    aware (usually the first notification)."""
+    conn = _conn()
+    if aware_since > date.today():
+        raise CaseError("aware_since", "Datoen ligger i fremtiden")
+    case = await conn.fetchrow(
+        "SELECT id, caseworker_id, opened_at FROM hovedsag WHERE id = $1 AND closed_at IS NULL "
+        "FOR UPDATE",
+        hovedsag_id,
+    )
+    if case is None:
+        raise LookupError("case")
+    if await conn.fetchval(
+        "SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = 'undersoegelse' "
+        "AND closed_at IS NULL",
+        hovedsag_id,
+    ):
+        raise CaseError("aware_since", "Der er allerede en igangværende børnefaglig undersøgelse")
+    enkeltsag_id = await conn.fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind) VALUES ($1, 'undersoegelse') RETURNING id",
+        hovedsag_id,
+    )
+    await conn.execute(
+        "UPDATE hovedsag SET stage = 'undersoegelse', version = version + 1 WHERE id = $1",
+        hovedsag_id,
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "undersoegelse.besluttet",
+        "Beslutning om børnefaglig undersøgelse (Barnets Lov § 20)",
+        f"Kommunen blev opmærksom på barnets forhold {aware_since.strftime('%d.%m.%Y')}.",
+        enkeltsag_id,
+    )
+    facts = Facts(at=datetime.now(UTC), aware_since=aware_since)
+    ids = await _create_activities(
+        rules_for(Trigger.UNDERSOEGELSE_BESLUTTET),
+        facts,
+        hovedsag_id,
+        enkeltsag_id,
+        case["caseworker_id"],
+        actor,
+    )
+    return enkeltsag_id, ids

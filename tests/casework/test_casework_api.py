@@ -244,3 +244,65 @@ async def test_finance_and_readers_cannot_register(http, seeded):
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     assert (await _register(http, new_cpr(111))).status_code == 403
     assert (await http.get("/api/worklist")).status_code == 200
+
+
+async def test_starting_an_investigation_sets_the_four_month_deadline(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(112))).json()["hovedsag_id"]
+    aware = date.today() - timedelta(days=10)
+    r = await http.post(
+        f"/api/cases/{case_id}/undersoegelse", json={"aware_since": aware.isoformat()}
+    )
+    assert r.status_code == 201, r.text
+    (activity,) = r.json()["activities"]
+    assert activity["rule_id"] == "undersoegelse-4-maaneder"
+    from backend.casework.workdays import add_months, next_working_day
+
+    due = datetime.fromisoformat(activity["due_at"]).astimezone(DK).date()
+    assert due == next_working_day(add_months(aware, 4))
+    again = await http.post(
+        f"/api/cases/{case_id}/undersoegelse", json={"aware_since": aware.isoformat()}
+    )
+    assert again.status_code == 400 and "igangværende" in again.json()["detail"]
+    future = await http.post(
+        f"/api/cases/{case_id}/undersoegelse",
+        json={"aware_since": (date.today() + timedelta(days=1)).isoformat()},
+    )
+    assert future.status_code == 400 and future.json()["extra"][0]["key"] == "aware_since"
+    titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
+    assert "Beslutning om børnefaglig undersøgelse (Barnets Lov § 20)" in titles
+
+
+async def test_manager_sees_the_teams_overdue_items_first(http, seeded):
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as cw:
+        await _caseworker(cw, B)
+        case_id = (await _register(cw, new_cpr(113))).json()["hovedsag_id"]
+        old = datetime.now(UTC) - timedelta(days=20)
+        r = await cw.post(
+            f"/api/cases/{case_id}/underretninger",
+            json={
+                "received_at": old.isoformat(),
+                "notifier_kind": "fagperson",
+                "source": "politi",
+                "concerns": "Husspektakel",
+            },
+        )
+        overdue_ids = {a["id"] for a in r.json()["activities"]}
+    # In kommune 0202 the demo caseworker and the manager share a team (round-robin).
+    async with tenant_transaction(DB, B) as scope:
+        await scope.connection.execute(
+            "INSERT INTO team_member (team_id, user_id) SELECT m.team_id, l.id FROM team_member m "
+            "JOIN app_user s ON s.id = m.user_id AND s.username LIKE 'sagsbehandler@%' "
+            "CROSS JOIN app_user l WHERE l.username LIKE 'leder@%' ON CONFLICT DO NOTHING"
+        )
+    await login(http, B, "leder")
+    overview = (await http.get("/api/team/overview")).json()
+    got = [a["id"] for a in overview["overdue"]]
+    assert overdue_ids <= set(got)
+    dues = [a["due_at"] for a in overview["overdue"]]
+    assert dues == sorted(dues)
+    loads = {c["display_name"]: c for c in overview["caseload"]}
+    assert loads["Sara Sagsbehandler"]["overdue_activities"] >= 2
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as cw:
+        await _caseworker(cw, B)
+        assert (await cw.get("/api/team/overview")).status_code == 403

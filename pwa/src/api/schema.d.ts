@@ -229,6 +229,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/undersoegelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start en børnefaglig undersøgelse (§ 20) med 4-måneders-frist */
+        post: operations["ApiCasesCaseIdUndersoegelseStartInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/children": {
         parameters: {
             query?: never;
@@ -451,6 +468,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/team/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lederens overblik: overskredne frister og sagstal i egne teams */
+        get: operations["ApiTeamOverviewTeamOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/worklist": {
         parameters: {
             query?: never;
@@ -550,6 +584,15 @@ export interface components {
             stage: string;
             stage_label: string;
         };
+        /** CaseworkerLoad */
+        CaseworkerLoad: {
+            display_name: string;
+            open_activities: number;
+            open_cases: number;
+            overdue_activities: number;
+            /** Format: uuid */
+            user_id: string;
+        };
         /** Check */
         Check: {
             error?: string | null;
@@ -593,6 +636,17 @@ export interface components {
             database: components["schemas"]["Check"];
             redis: components["schemas"]["Check"];
             status: string;
+        };
+        /** InvestigationStart */
+        InvestigationStart: {
+            /** Format: date */
+            aware_since: string;
+        };
+        /** InvestigationStarted */
+        InvestigationStarted: {
+            activities: components["schemas"]["ActivityRead"][];
+            /** Format: uuid */
+            enkeltsag_id: string;
         };
         /** JobRead */
         JobRead: {
@@ -724,6 +778,12 @@ export interface components {
         /** TeamCreate */
         TeamCreate: {
             name: string;
+        };
+        /** TeamOverview */
+        TeamOverview: {
+            caseload: components["schemas"]["CaseworkerLoad"][];
+            overdue: components["schemas"]["ActivityRead"][];
+            teams: string[];
         };
         /** TeamRead */
         TeamRead: {
@@ -1402,6 +1462,47 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdUndersoegelseStartInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvestigationStart"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvestigationStarted"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiChildrenRegisterChild: {
         parameters: {
             query?: never;
@@ -1788,6 +1889,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogoutRead"];
+                };
+            };
+        };
+    };
+    ApiTeamOverviewTeamOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamOverview"];
                 };
             };
         };

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
@@ -36,14 +36,11 @@ from backend.casework.schemas import (
     Worklist,
 )
 from backend.children.repository import age_on
-
-
-class Conflict(ClientException):
-    status_code = 409
+from backend.errors import Conflict, field_error
 
 
 def _invalid(exc: service.CaseError) -> ValidationException:
-    return ValidationException(exc.message, extra=[{"key": exc.field, "message": exc.message}])
+    return field_error(exc.field, exc.message)
 
 
 def _activity(row: dict[str, Any]) -> ActivityRead:

@@ -11,20 +11,17 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from backend import queue
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
+from backend.errors import Conflict
 from backend.operator import db as operator_db
 from backend.operator.tasks import job_key, set_progress
 from tenancy.migrate import TENANT_DIR, load_migrations
 from tenancy.names import InvalidKommuneCode, check_kommune_code
-
-
-class Conflict(ClientException):
-    status_code = 409
 
 
 class KommuneRow(msgspec.Struct):

@@ -14,19 +14,16 @@ from typing import Any
 import asyncpg
 import msgspec
 from litestar import Controller, Request, get, patch, post, put
-from litestar.exceptions import ClientException, NotFoundException, ValidationException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
 from backend.auth.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.auth.principal import current_principal, requires
 from backend.auth.session import SessionStore
+from backend.errors import Conflict, field_error
 from backend.users import repository as repo
 from tenancy.context import current_scope
-
-
-class Conflict(ClientException):
-    status_code = 409
 
 
 class RoleRead(msgspec.Struct):
@@ -125,15 +122,13 @@ def _roles(roles: list[str]) -> list[str]:
     try:
         return check_roles(roles)
     except UnknownRole as exc:
-        raise ValidationException(str(exc), extra=[{"key": "roles", "message": str(exc)}]) from exc
+        raise field_error("roles", str(exc)) from exc
 
 
 async def _teams_exist(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     ids = sorted(set(team_ids))
     if ids and len(await repo.existing_teams(ids)) != len(ids):
-        raise ValidationException(
-            "Ukendt team", extra=[{"key": "team_ids", "message": "Ukendt team"}]
-        )
+        raise field_error("team_ids", "Ukendt team")
     return ids
 
 
@@ -158,9 +153,7 @@ class UsersController(Controller):
         username = _check_username(data.username)
         name = data.display_name.strip()
         if not name:
-            raise ValidationException(
-                "Navn mangler", extra=[{"key": "display_name", "message": "Navn mangler"}]
-            )
+            raise field_error("display_name", "Navn mangler")
         roles = _roles(data.roles)
         teams = await _teams_exist(data.team_ids)
         conn = current_scope().connection
@@ -191,9 +184,7 @@ class UsersController(Controller):
             raise Conflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
         if not isinstance(data.display_name, msgspec.UnsetType):
             if not data.display_name.strip():
-                raise ValidationException(
-                    "Navn mangler", extra=[{"key": "display_name", "message": "Navn mangler"}]
-                )
+                raise field_error("display_name", "Navn mangler")
             await repo.set_display_name(user_id, data.display_name.strip())
         if not isinstance(data.roles, msgspec.UnsetType):
             roles = _roles(data.roles)
@@ -275,9 +266,7 @@ class UsersController(Controller):
         me = current_principal(request)
         name = data.name.strip()
         if not name:
-            raise ValidationException(
-                "Navn mangler", extra=[{"key": "name", "message": "Navn mangler"}]
-            )
+            raise field_error("name", "Navn mangler")
         conn = current_scope().connection
         try:
             async with conn.transaction():
@@ -300,9 +289,7 @@ class UsersController(Controller):
         role = _roles([data.jit_default_role])[0]
         if role == "administrator":
             message = "Nye brugere kan ikke automatisk blive administratorer"
-            raise ValidationException(
-                message, extra=[{"key": "jit_default_role", "message": message}]
-            )
+            raise field_error("jit_default_role", message)
         await repo.update_settings(data.jit_provisioning, role)
         await record(
             me.actor,

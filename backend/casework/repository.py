@@ -121,3 +121,95 @@ async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
         team_ids,
     )
     return [dict(r) for r in rows]
+
+
+async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, Any]], int]:
+    """Cases matching every given criterion, most overdue first, paged."""
+    where: list[str] = []
+    args: list[Any] = []
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    if cpr:
+        where.append(f"(c.cpr = {arg(cpr)} OR c.mother_cpr = {arg(cpr)})")
+    elif q.text:
+        words = [w for w in q.text.lower().split() if w]
+        for w in words[:5]:
+            where.append(
+                f"(lower(c.first_name) LIKE {arg(w + '%')} OR lower(c.last_name) LIKE "
+                f"{arg(w + '%')})"
+            )
+    if q.age_from is not None:
+        where.append(
+            f"c.birth_date <= ({arg(today)}::date - make_interval(years => {arg(q.age_from)}))"
+        )
+    if q.age_to is not None:
+        where.append(
+            f"c.birth_date > ({arg(today)}::date - make_interval(years => {arg(q.age_to + 1)}))"
+        )
+    if q.stage:
+        where.append(f"h.stage = {arg(q.stage)}")
+    if q.caseworker_id:
+        where.append(f"h.caseworker_id = {arg(q.caseworker_id)}")
+    if q.team_id:
+        where.append(f"h.team_id = {arg(q.team_id)}")
+    if not q.include_closed:
+        where.append("h.closed_at IS NULL")
+    having = {
+        "overdue": "HAVING count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) > 0",
+        "due_week": "HAVING count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at >= now() "
+        "AND a.due_at < now() + interval '7 days') > 0",
+        "none_open": "HAVING count(a.id) FILTER (WHERE a.status = 'open') = 0",
+    }.get(q.deadline or "", "")
+    cond = " AND ".join(where) or "true"
+    base = (
+        "SELECT h.id AS hovedsag_id, c.id AS child_id, c.first_name || ' ' || c.last_name "
+        "AS child_name, c.birth_date, h.stage, h.opened_at, h.closed_at, "
+        "u.display_name AS caseworker, t.name AS team, "
+        "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
+        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) AS overdue_activities "
+        "FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
+        "LEFT JOIN activity a ON a.hovedsag_id = h.id "
+        f"WHERE {cond} GROUP BY h.id, c.id, u.display_name, t.name {having}"
+    )
+    conn = _conn()
+    total = await conn.fetchval(f"SELECT count(*) FROM ({base}) s", *args)
+    rows = await conn.fetch(
+        f"{base} ORDER BY overdue_activities DESC, h.opened_at DESC, h.id "
+        f"LIMIT {int(q.page_size)} OFFSET {(int(q.page) - 1) * int(q.page_size)}",
+        *args,
+    )
+    return [dict(r) for r in rows], int(total)
+
+
+async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
+    conn = _conn()
+    row = await conn.fetchrow(
+        "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
+        "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
+        "t.name AS team, h.version FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
+        "WHERE h.id = $1",
+        case_id,
+    )
+    if row is None:
+        return None
+    case = dict(row)
+    case["enkeltsager"] = [
+        dict(r)
+        for r in await conn.fetch(
+            "SELECT id, kind, opened_at, closed_at FROM enkeltsag WHERE hovedsag_id = $1 "
+            "ORDER BY opened_at",
+            case_id,
+        )
+    ]
+    case["activities"] = [
+        dict(r)
+        for r in await conn.fetch(
+            _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
+        )
+    ]
+    return case

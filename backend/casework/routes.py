@@ -20,15 +20,21 @@ from backend.casework import service
 from backend.casework.rules import DK
 from backend.casework.schemas import (
     ActivityRead,
+    Assignment,
     CaseLine,
+    CaseRead,
     CaseworkerLoad,
     ChildCreate,
     ChildRegistered,
+    EnkeltsagRead,
     InvestigationStart,
     InvestigationStarted,
     JournalEntryRead,
     JournalPage,
     NoteCreate,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
     TeamOverview,
     UnderretningCreate,
     UnderretningCreated,
@@ -157,6 +163,99 @@ class CaseworkController(Controller):
             overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
             caseload=[CaseworkerLoad(**r) for r in await repo.caseload(ids)] if ids else [],
         )
+
+    @get(
+        "/cases/{case_id:uuid}",
+        guards=[requires(Perm.CASE_READ)],
+        summary="En sag: barn, fase, sagsbehandler, enkeltsager og aktiviteter",
+    )
+    async def get_case(
+        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
+    ) -> CaseRead:
+        me = current_principal(request)
+        case = await repo.get_case(case_id)
+        if case is None:
+            raise NotFoundException("Sagen findes ikke")
+        await record(
+            me.actor, "case.read", str(case_id), view="case.summary", child=str(case["child_id"])
+        )
+        return CaseRead(
+            **{k: v for k, v in case.items() if k not in ("enkeltsager", "activities")},
+            enkeltsager=[EnkeltsagRead(**e) for e in case["enkeltsager"]],
+            activities=[_activity(a) for a in case["activities"]],
+        )
+
+    @post(
+        "/search",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Søg i kommunens sager",
+        status_code=200,
+    )
+    async def search(
+        self, request: Request[Any, Any, Any], data: JSONBody[SearchQuery]
+    ) -> SearchPage:
+        me = current_principal(request)
+        if data.page < 1 or not (1 <= data.page_size <= 100):
+            raise field_error("page", "page >= 1 og 1 <= page_size <= 100")
+        if data.deadline not in (None, "", "overdue", "due_week", "none_open"):
+            raise field_error("deadline", "Ukendt fristfilter")
+        cpr = None
+        text = (data.text or "").strip()
+        if text.replace("-", "").replace(" ", "").isdigit():
+            try:
+                cpr, _ = service.check_cpr(text, field="text")
+            except service.CaseError as exc:
+                raise _invalid(exc) from exc
+        today = datetime.now(DK).date()
+        rows, total = await repo.search(data, cpr, today)
+        # Audit what was looked for, never the CPR number itself.
+        await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
+        return SearchPage(
+            items=[
+                SearchHit(
+                    hovedsag_id=r["hovedsag_id"],
+                    child_id=r["child_id"],
+                    child_name=r["child_name"],
+                    age=age_on(r["birth_date"], today),
+                    stage=r["stage"],
+                    opened_at=r["opened_at"],
+                    closed_at=r["closed_at"],
+                    caseworker=r["caseworker"],
+                    team=r["team"],
+                    open_activities=r["open_activities"],
+                    overdue_activities=r["overdue_activities"],
+                )
+                for r in rows
+            ],
+            total=total,
+            page=data.page,
+            page_size=data.page_size,
+        )
+
+    @post(
+        "/cases/{case_id:uuid}/assignment",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Fordel sagen til en sagsbehandler og/eller et team",
+        status_code=200,
+    )
+    async def assign(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[Assignment],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        try:
+            await service.do_assign(
+                me.actor, case_id, data.version, data.caseworker_id, data.team_id
+            )
+        except LookupError as exc:
+            raise NotFoundException("Sagen findes ikke") from exc
+        except service.Stale as exc:
+            raise Conflict("Sagen er ændret af en anden. Hent siden igen.") from exc
+        except service.CaseError as exc:
+            raise _invalid(exc) from exc
+        return {"status": "ok"}
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"

@@ -119,3 +119,68 @@ class TeamOverview(msgspec.Struct):
     teams: list[str]
     overdue: list[ActivityRead]
     caseload: list[CaseworkerLoad]
+
+
+class SearchQuery(msgspec.Struct):
+    """Search in the kommune's cases. CPR travels in this body, never in a URL."""
+
+    text: str | None = None  # name, or a CPR number (with or without the dash)
+    age_from: int | None = None
+    age_to: int | None = None
+    stage: str | None = None
+    caseworker_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    deadline: str | None = None  # "overdue" | "due_week" | "none_open"
+    include_closed: bool = False
+    page: int = 1
+    page_size: int = 25
+
+
+class SearchHit(msgspec.Struct):
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    age: int
+    stage: str
+    opened_at: date
+    closed_at: date | None
+    caseworker: str | None
+    team: str | None
+    open_activities: int
+    overdue_activities: int
+
+
+class SearchPage(msgspec.Struct):
+    items: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+
+
+class Assignment(msgspec.Struct):
+    version: int
+    caseworker_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+
+
+class EnkeltsagRead(msgspec.Struct):
+    id: uuid.UUID
+    kind: str
+    opened_at: datetime
+    closed_at: datetime | None
+
+
+class CaseRead(msgspec.Struct):
+    id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    stage: str
+    opened_at: date
+    closed_at: date | None
+    caseworker_id: uuid.UUID | None
+    caseworker: str | None
+    team_id: uuid.UUID | None
+    team: str | None
+    version: int
+    enkeltsager: list[EnkeltsagRead]
+    activities: list[ActivityRead]

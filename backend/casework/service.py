@@ -391,3 +391,61 @@ async def do_start_investigation(
         actor,
     )
     return enkeltsag_id, ids
+
+
+async def do_assign(
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    version: int,
+    caseworker_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+) -> None:
+    """Give the case (and its open activities) to another caseworker and/or team."""
+    conn = _conn()
+    case = await conn.fetchrow(
+        "SELECT h.version, h.caseworker_id, h.team_id, u.display_name AS caseworker "
+        "FROM hovedsag h LEFT JOIN app_user u ON u.id = h.caseworker_id WHERE h.id = $1 "
+        "FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    if case is None:
+        raise LookupError("case")
+    if case["version"] != version:
+        raise Stale
+    new_worker = case["caseworker_id"] if caseworker_id is None else caseworker_id
+    new_team = case["team_id"] if team_id is None else team_id
+    if caseworker_id is not None:
+        name = await conn.fetchval(
+            "SELECT u.display_name FROM app_user u WHERE u.id = $1 AND u.active AND EXISTS "
+            "(SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role IN "
+            "('sagsbehandler', 'leder'))",
+            caseworker_id,
+        )
+        if name is None:
+            raise CaseError("caseworker_id", "Vælg en aktiv sagsbehandler eller leder")
+        if caseworker_id != case["caseworker_id"]:
+            await conn.execute(
+                "UPDATE activity SET owner_id = $2, version = version + 1 "
+                "WHERE hovedsag_id = $1 AND status = 'open' "
+                "AND (owner_id IS NOT DISTINCT FROM $3)",
+                hovedsag_id,
+                caseworker_id,
+                case["caseworker_id"],
+            )
+            await stamp(
+                hovedsag_id,
+                actor,
+                "sag.sagsbehandler",
+                f"Sagsbehandler skiftet: {case['caseworker'] or 'ingen'} → {name}",
+            )
+    if team_id is not None and team_id != case["team_id"]:
+        team = await conn.fetchval("SELECT name FROM team WHERE id = $1", team_id)
+        if team is None:
+            raise CaseError("team_id", "Ukendt team")
+        await stamp(hovedsag_id, actor, "sag.team", f"Sagen er flyttet til {team}")
+    await conn.execute(
+        "UPDATE hovedsag SET caseworker_id = $2, team_id = $3, version = version + 1 WHERE id = $1",
+        hovedsag_id,
+        new_worker,
+        new_team,
+    )

@@ -306,3 +306,131 @@ async def test_manager_sees_the_teams_overdue_items_first(http, seeded):
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as cw:
         await _caseworker(cw, B)
         assert (await cw.get("/api/team/overview")).status_code == 403
+
+
+async def _user_id(code: str, role: str) -> str:
+    from tests.conftest import username as name_of
+
+    async with tenant_transaction(DB, code) as scope:
+        return str(
+            await scope.connection.fetchval(
+                "SELECT id FROM app_user WHERE username = $1", name_of(role, code)
+            )
+        )
+
+
+async def test_case_read_is_audited_and_shows_its_parts(http, seeded, settings):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(114))).json()["hovedsag_id"]
+    await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "fagperson",
+            "source": "sundhed",
+            "concerns": "Vægttab",
+        },
+    )
+    case = (await http.get(f"/api/cases/{case_id}")).json()
+    assert case["stage"] == "afklaring" and case["caseworker"] == "Sara Sagsbehandler"
+    assert [e["kind"] for e in case["enkeltsager"]] == ["afklaring"]
+    assert len(case["activities"]) == 2
+    from tests.backend.test_outbox import _drain
+
+    await _drain(settings)
+    async with tenant_transaction(DB, A) as scope:
+        assert (
+            await scope.connection.fetchval(
+                "SELECT count(*) FROM audit_event WHERE action = 'case.read' AND subject = $1",
+                case_id,
+            )
+            == 1
+        )
+
+
+async def test_search_by_name_cpr_age_and_deadline(http, seeded):
+    await _caseworker(http)
+    cpr = new_cpr(115, years=15)
+    r = await _register(http, cpr, first_name="Søgemarie", last_name="Findesen")
+    case_id = r.json()["hovedsag_id"]
+    by_name = (await http.post("/api/search", json={"text": "søgemarie find"})).json()
+    assert [h["hovedsag_id"] for h in by_name["items"]] == [case_id]
+    by_cpr = (await http.post("/api/search", json={"text": cpr[:6] + "-" + cpr[6:]})).json()
+    assert [h["hovedsag_id"] for h in by_cpr["items"]] == [case_id]
+    assert by_cpr["items"][0]["age"] in (14, 15)
+    too_young = (await http.post("/api/search", json={"text": "Søgemarie", "age_to": 10})).json()
+    assert too_young["total"] == 0
+    await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+            "notifier_kind": "anonym",
+            "source": "anonym",
+            "concerns": "x",
+        },
+    )
+    overdue = (
+        await http.post("/api/search", json={"deadline": "overdue", "page_size": 100})
+    ).json()
+    assert case_id in {h["hovedsag_id"] for h in overdue["items"]}
+    assert all(h["overdue_activities"] > 0 for h in overdue["items"])
+    bad = await http.post("/api/search", json={"text": "3102101234"})
+    assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "text"
+    assert (await http.post("/api/search", json={"deadline": "snart"})).status_code == 400
+    page = (await http.post("/api/search", json={"page_size": 2, "page": 2})).json()
+    assert page["page"] == 2 and len(page["items"]) <= 2 and page["total"] >= 2
+
+
+async def test_search_never_finds_another_kommunes_child(http, seeded):
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as b:
+        await _caseworker(b, B)
+        cpr = new_cpr(116)
+        await _register(b, cpr, first_name="Grænsebarn")
+    await _caseworker(http, A)
+    assert (await http.post("/api/search", json={"text": cpr})).json()["total"] == 0
+    assert (await http.post("/api/search", json={"text": "Grænsebarn"})).json()["total"] == 0
+
+
+async def test_reassigning_moves_open_activities_and_is_journalised(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(117))).json()["hovedsag_id"]
+    await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "privat",
+            "source": "familie",
+            "concerns": "x",
+        },
+    )
+    case = (await http.get(f"/api/cases/{case_id}")).json()
+    leader = await _user_id(A, "leder")
+    r = await http.post(
+        f"/api/cases/{case_id}/assignment",
+        json={"version": case["version"], "caseworker_id": leader},
+    )
+    assert r.status_code == 200, r.text
+    after = (await http.get(f"/api/cases/{case_id}")).json()
+    assert after["caseworker"] == "Lene Leder" and after["version"] == case["version"] + 1
+    assert case_id not in {c["id"] for c in (await http.get("/api/worklist")).json()["cases"]}
+    stale = await http.post(
+        f"/api/cases/{case_id}/assignment",
+        json={"version": case["version"], "caseworker_id": leader},
+    )
+    assert stale.status_code == 409
+    admin = await _user_id(A, "admin")
+    nobody = await http.post(
+        f"/api/cases/{case_id}/assignment",
+        json={"version": after["version"], "caseworker_id": admin},
+    )
+    assert nobody.status_code == 400 and nobody.json()["extra"][0]["key"] == "caseworker_id"
+    titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
+    assert titles[0] == "Sagsbehandler skiftet: Sara Sagsbehandler → Lene Leder"
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as lead:
+        await login(lead, A, "leder")
+        mine = (await lead.get("/api/worklist")).json()
+        assert case_id in {
+            a["hovedsag_id"]
+            for g in ("overdue", "this_week", "later", "without_deadline")
+            for a in mine[g]
+        }

@@ -68,3 +68,47 @@ export function localInputToIso(value: string): string | undefined {
   const abs = Math.abs(offset);
   return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
+
+const copenhagenDay = new Intl.DateTimeFormat('da-DK', {
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  timeZone: 'Europe/Copenhagen',
+});
+
+function copenhagenParts(d: Date): { year: string; month: string; day: string } {
+  const parts = copenhagenDay.formatToParts(d);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return { year: part('year'), month: part('month'), day: part('day') };
+}
+
+/** Today's date in Danish time as "2024-03-07" (the value of an <input type="date">). */
+export function todayInCopenhagen(now: Date = new Date()): string {
+  const { year, month, day } = copenhagenParts(now);
+  return `${year}-${month}-${day}`;
+}
+
+/** An ISO timestamp -> "07.03.2024", the day in Danish time. */
+export function formatDeadlineDate(value: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  const { year, month, day } = copenhagenParts(d);
+  return `${day}.${month}.${year}`;
+}
+
+/** Whole calendar days (Danish time) from the deadline's day to today; 0 = the deadline was today. */
+export function daysOverdue(dueAt: string, now: Date = new Date()): number {
+  const d = new Date(dueAt);
+  if (Number.isNaN(d.getTime())) return 0;
+  const dayNumber = (x: Date) => {
+    const { year, month, day } = copenhagenParts(x);
+    return Date.UTC(Number(year), Number(month) - 1, Number(day)) / 86_400_000;
+  };
+  return Math.max(0, dayNumber(now) - dayNumber(d));
+}
+
+/** "1 dag over", "12 dage over"; "Overskredet i dag" when the deadline passed today. */
+export function formatOverdue(days: number): string {
+  if (days <= 0) return 'Overskredet i dag';
+  return days === 1 ? '1 dag over' : `${number.format(days)} dage over`;
+}

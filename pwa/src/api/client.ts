@@ -25,6 +25,9 @@ export type CaseLine = components['schemas']['CaseLine'];
 export type ChildRead = components['schemas']['ChildRead'];
 export type JournalEntryRead = components['schemas']['JournalEntryRead'];
 export type JournalPage = components['schemas']['JournalPage'];
+export type InvestigationStarted = components['schemas']['InvestigationStarted'];
+export type TeamOverview = components['schemas']['TeamOverview'];
+export type CaseworkerLoad = components['schemas']['CaseworkerLoad'];
 
 /** What a kommune user may do (SessionRead.permissions). */
 export type Permission =

@@ -194,6 +194,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En sag: barn, fase, sagsbehandler, enkeltsager og aktiviteter */
+        get: operations["ApiCasesCaseIdGetCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fordel sagen til en sagsbehandler og/eller et team */
+        post: operations["ApiCasesCaseIdAssignmentAssign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/journal": {
         parameters: {
             query?: never;
@@ -434,6 +468,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Søg i kommunens sager */
+        post: operations["ApiSearchSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/session": {
         parameters: {
             query?: never;
@@ -538,6 +589,12 @@ export interface components {
             title: string;
             version: number;
         };
+        /** Assignment */
+        Assignment: {
+            caseworker_id?: string | null;
+            team_id?: string | null;
+            version: number;
+        };
         /** AuditPage */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
@@ -570,6 +627,25 @@ export interface components {
             opened_at: string;
             overdue_activities: number;
             stage: string;
+        };
+        /** CaseRead */
+        CaseRead: {
+            activities: components["schemas"]["ActivityRead"][];
+            caseworker: string | null;
+            caseworker_id: string | null;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            closed_at: string | null;
+            enkeltsager: components["schemas"]["EnkeltsagRead"][];
+            /** Format: uuid */
+            id: string;
+            /** Format: date */
+            opened_at: string;
+            stage: string;
+            team: string | null;
+            team_id: string | null;
+            version: number;
         };
         /** CaseSummary */
         CaseSummary: {
@@ -630,6 +706,15 @@ export interface components {
             existing: boolean;
             /** Format: uuid */
             hovedsag_id: string;
+        };
+        /** EnkeltsagRead */
+        EnkeltsagRead: {
+            closed_at: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /** Format: date-time */
+            opened_at: string;
         };
         /** Health */
         Health: {
@@ -748,6 +833,46 @@ export interface components {
         RoleRead: {
             label: string;
             role: string;
+        };
+        /** SearchHit */
+        SearchHit: {
+            age: number;
+            caseworker: string | null;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            closed_at: string | null;
+            /** Format: uuid */
+            hovedsag_id: string;
+            open_activities: number;
+            /** Format: date */
+            opened_at: string;
+            overdue_activities: number;
+            stage: string;
+            team: string | null;
+        };
+        /** SearchPage */
+        SearchPage: {
+            items: components["schemas"]["SearchHit"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /** SearchQuery */
+        SearchQuery: {
+            age_from?: number | null;
+            age_to?: number | null;
+            caseworker_id?: string | null;
+            deadline?: string | null;
+            /** @default false */
+            include_closed?: boolean;
+            /** @default 1 */
+            page?: number;
+            /** @default 25 */
+            page_size?: number;
+            stage?: string | null;
+            team_id?: string | null;
+            text?: string | null;
         };
         /** SessionRead */
         SessionRead: {
@@ -1334,6 +1459,86 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdGetCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdAssignmentAssign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Assignment"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdJournalJournal: {
         parameters: {
             query?: {
@@ -1849,6 +2054,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    ApiSearchSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchQuery"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -5,6 +5,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { TeamOverview } from './TeamOverview';
 import { Worklist } from './Worklist';
 
 /** /health answers 503 with the same body when degraded; both are a status to show. */
@@ -228,6 +229,7 @@ export function Forside({ session }: { session: SessionRead }) {
   return (
     <>
       <PageHeading>Forside</PageHeading>
+      {can(session, 'team.overview') ? <TeamOverview /> : null}
       {can(session, 'case.read') ? <Worklist /> : null}
       <div className="row forside">
         <div className="col-12 col-lg-8">

@@ -7,6 +7,7 @@ import {
   fieldErrors,
   messageOf,
   type ActivityRead,
+  type ChildRead,
   type JournalEntryRead,
   type JournalPage,
   type SessionRead,
@@ -16,7 +17,16 @@ import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
-import { formatAge, formatDate, formatDeadline, formatNumber, localInputToIso, toLocalInput } from '../format';
+import {
+  formatAge,
+  formatDate,
+  formatDeadline,
+  formatDeadlineDate,
+  formatNumber,
+  localInputToIso,
+  todayInCopenhagen,
+  toLocalInput,
+} from '../format';
 import { useApi, type Loadable } from '../useApi';
 
 const PAGE_SIZE = 20;
@@ -219,6 +229,107 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           aria-disabled={busy || undefined}
         >
           Registrér underretning
+        </button>
+      </form>
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------- børnefaglig undersøgelse
+
+const I_FIELDS: Record<string, [string, string]> = {
+  aware_since: ['i-aware', 'Kommunen blev opmærksom'],
+};
+
+function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onStarted: () => void }) {
+  const [awareSince, setAwareSince] = useState(() => todayInCopenhagen());
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [started, setStarted] = useState<ActivityRead[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const doneRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (started) doneRef.current?.focus();
+  }, [started]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setStarted(null);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(awareSince)) {
+      setErrors({ aware_since: 'Angiv datoen, hvor kommunen blev opmærksom på barnets forhold' });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const result = await call(
+        api.POST('/api/cases/{case_id}/undersoegelse', {
+          params: { path: { case_id: caseId } },
+          body: { aware_since: awareSince },
+        }),
+      );
+      setAwareSince(todayInCopenhagen());
+      setStarted(result.activities);
+      onStarted();
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const deadline = started?.find((a) => a.rule_id === 'undersoegelse-4-maaneder' && a.due_at) ?? started?.find((a) => a.due_at);
+
+  return (
+    <section aria-labelledby="undersoegelse-heading" className="case-section">
+      <h2 id="undersoegelse-heading">Børnefaglig undersøgelse</h2>
+      <div ref={doneRef} tabIndex={-1} className="case-outcome">
+        {started ? (
+          <Alert variant="success" heading="Den børnefaglige undersøgelse er startet">
+            {deadline?.due_at ? (
+              <>
+                <p>
+                  Frist: <time dateTime={deadline.due_at}>{formatDeadlineDate(deadline.due_at)}</time>
+                </p>
+                {deadline.basis ? <p className="cell-note">{deadline.basis}</p> : null}
+              </>
+            ) : (
+              <p>Der er ikke oprettet en frist.</p>
+            )}
+          </Alert>
+        ) : null}
+      </div>
+      <form onSubmit={submit} noValidate className="admin-form case-form">
+        <ErrorSummary errors={errors} fields={I_FIELDS} />
+        {failure ? (
+          <Alert variant="error" heading="Undersøgelsen blev ikke startet">
+            <p>{failure}</p>
+          </Alert>
+        ) : null}
+        <TextField
+          id="i-aware"
+          label="Kommunen blev opmærksom"
+          type="date"
+          hint="Fristen på 4 måneder regnes fra denne dato"
+          value={awareSince}
+          onChange={(v) => {
+            setAwareSince(v);
+            setErrors(clearKey('aware_since'));
+          }}
+          error={errors.aware_since}
+          width="input-width-s"
+        />
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Start børnefaglig undersøgelse
         </button>
       </form>
     </section>
@@ -540,9 +651,16 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
 
 // ---------------------------------------------------------------- the page
 
+function withStage(child: ChildRead, caseId: string, stage: string): ChildRead {
+  return {
+    ...child,
+    cases: child.cases.map((c) => (c.id === caseId ? { ...c, stage, stage_label: stageLabel(stage) } : c)),
+  };
+}
+
 /** /sager/<hovedsag_id>?barn=<child_id>: the child's case – notifications and journal. */
 export function Sag({ caseId, childId, session }: { caseId: string; childId: string | null; session: SessionRead }) {
-  const [child, reloadChild] = useApi(async (signal) =>
+  const [child, reloadChild, updateChild] = useApi(async (signal) =>
     childId ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId } } })) : null,
   );
   const [flash] = useState(peekFlash);
@@ -611,6 +729,16 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         </dl>
       ) : null}
       {canWrite ? <UnderretningForm caseId={caseId} onRegistered={() => setJournalRefresh((n) => n + 1)} /> : null}
+      {canWrite ? (
+        <UndersoegelseForm
+          caseId={caseId}
+          onStarted={() => {
+            // The case moves to the investigation stage; show it without reloading the page.
+            updateChild((data) => (data ? withStage(data, caseId, 'undersoegelse') : data));
+            setJournalRefresh((n) => n + 1);
+          }}
+        />
+      ) : null}
       <Journal caseId={caseId} canWrite={canWrite} refresh={journalRefresh} />
     </>
   );

@@ -1,0 +1,148 @@
+import { api, call, type TeamOverview as TeamOverviewData } from '../api/client';
+import { casePath } from '../casework';
+import { Alert } from '../components/Alert';
+import { Loading } from '../components/Loading';
+import { daysOverdue, formatDeadline, formatNumber, formatOverdue } from '../format';
+import { Link } from '../router';
+import { useApi } from '../useApi';
+
+function OverdueTable({ data }: { data: TeamOverviewData }) {
+  if (data.overdue.length === 0) {
+    return (
+      <>
+        <h3 id="team-overdue-heading" className="team-overview-caption">
+          Overskredne frister i mine teams
+        </h3>
+        <p className="empty-state">Ingen overskredne frister i dine teams</p>
+      </>
+    );
+  }
+  const now = new Date();
+  return (
+    <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="team-overdue-caption">
+      <table className="table table--compact worklist-table">
+        <caption id="team-overdue-caption">Overskredne frister i mine teams</caption>
+        <thead>
+          <tr>
+            <th scope="col">Aktivitet</th>
+            <th scope="col">Barn</th>
+            <th scope="col">Frist</th>
+            <th scope="col">Overskredet</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.overdue.map((a) => (
+            <tr key={a.id}>
+              <th scope="row">
+                {a.title}
+                {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+              </th>
+              <td>
+                <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>
+              </td>
+              <td>{a.due_at ? <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time> : 'Ingen frist'}</td>
+              <td className="worklist-due-overdue">{a.due_at ? formatOverdue(daysOverdue(a.due_at, now)) : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CaseloadTable({ data }: { data: TeamOverviewData }) {
+  if (data.caseload.length === 0) {
+    return (
+      <>
+        <h3 id="team-caseload-heading" className="team-overview-caption">
+          Sagstal pr. medarbejder
+        </h3>
+        <p className="empty-state">Der er ingen medarbejdere i dine teams</p>
+      </>
+    );
+  }
+  return (
+    <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="team-caseload-caption">
+      <table className="table table--compact">
+        <caption id="team-caseload-caption">Sagstal pr. medarbejder</caption>
+        <thead>
+          <tr>
+            <th scope="col">Medarbejder</th>
+            <th scope="col" className="num">
+              Åbne sager
+            </th>
+            <th scope="col" className="num">
+              Åbne aktiviteter
+            </th>
+            <th scope="col" className="num">
+              Overskredne
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.caseload.map((c) => (
+            <tr key={c.user_id}>
+              <th scope="row">{c.display_name}</th>
+              <td className="num">{formatNumber(c.open_cases)}</td>
+              <td className="num">{formatNumber(c.open_activities)}</td>
+              <td className={`num ${c.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                {formatNumber(c.overdue_activities)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The team leader's view (team.overview): overdue deadlines and caseload in their teams. */
+export function TeamOverview() {
+  const [overview, reload] = useApi((signal) => call(api.GET('/api/team/overview', { signal })));
+
+  let body;
+  if (overview.state === 'loading') {
+    body = <Loading text="Henter dit teams overblik …" />;
+  } else if (overview.state === 'error') {
+    body = (
+      <Alert
+        variant="error"
+        heading={overview.status === 403 ? 'Du har ikke adgang til teamets overblik' : 'Teamets overblik kunne ikke hentes'}
+        action={
+          overview.status === 403 ? null : (
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          )
+        }
+      >
+        <p>{overview.message}</p>
+      </Alert>
+    );
+  } else if (overview.data.teams.length === 0) {
+    body = (
+      <p className="empty-state">Du er ikke tilknyttet et team endnu. Bed administratoren om at tilknytte dig.</p>
+    );
+  } else {
+    const o = overview.data;
+    body = (
+      <>
+        <p className="team-names">
+          {o.teams.length === 1 ? 'Team: ' : 'Teams: '}
+          <strong>{o.teams.join(', ')}</strong>
+        </p>
+        <div className="team-overview-tables">
+          <OverdueTable data={o} />
+          <CaseloadTable data={o} />
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="team-overview-heading" aria-busy={overview.state === 'loading'} className="team-overview">
+      <h2 id="team-overview-heading">Mit teams overblik</h2>
+      {body}
+    </section>
+  );
+}

@@ -15,6 +15,7 @@ import { NotFound } from './pages/NotFound';
 import { RegistrerBarn } from './pages/RegistrerBarn';
 import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
+import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
 
@@ -196,6 +197,9 @@ function kommunePage(path: string, session: SessionRead): ReactNode {
     ) : (
       <NoAccess what="sagen" />
     );
+  }
+  if (path === '/sog' || path === '/sog/') {
+    return can(session, 'case.read') ? <Sog /> : <NoAccess what="søgningen" />;
   }
   if (path === '/revisionslog' || path === '/revisionslog/') {
     return can(session, 'audit.read') ? <Revisionslog /> : <NoAccess what="revisionsloggen" />;

@@ -28,6 +28,11 @@ export type JournalPage = components['schemas']['JournalPage'];
 export type InvestigationStarted = components['schemas']['InvestigationStarted'];
 export type TeamOverview = components['schemas']['TeamOverview'];
 export type CaseworkerLoad = components['schemas']['CaseworkerLoad'];
+export type SearchQuery = components['schemas']['SearchQuery'];
+export type SearchPage = components['schemas']['SearchPage'];
+export type SearchHit = components['schemas']['SearchHit'];
+export type CaseRead = components['schemas']['CaseRead'];
+export type EnkeltsagRead = components['schemas']['EnkeltsagRead'];
 
 /** What a kommune user may do (SessionRead.permissions). */
 export type Permission =

@@ -27,6 +27,7 @@ export function TextField({
   hint,
   type = 'text',
   autoComplete,
+  inputMode,
   width = 'input-width-l',
 }: {
   id: string;
@@ -35,8 +36,9 @@ export function TextField({
   onChange: (value: string) => void;
   error?: string;
   hint?: string;
-  type?: 'text' | 'email' | 'date' | 'datetime-local' | 'search' | 'url';
+  type?: 'text' | 'email' | 'date' | 'datetime-local' | 'search' | 'url' | 'number';
   autoComplete?: string;
+  inputMode?: 'text' | 'numeric';
   width?: string;
 }) {
   const hintId = `${id}-hint`;
@@ -56,6 +58,7 @@ export function TextField({
         id={id}
         className={`form-input ${width}`.trim()}
         type={type}
+        inputMode={inputMode}
         value={value}
         autoComplete={autoComplete ?? 'off'}
         spellCheck={false}

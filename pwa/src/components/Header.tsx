@@ -17,6 +17,7 @@ type NavItem = { to: string; label: string; needs?: Permission };
 /** The kommune user's menu: only what their permissions allow. */
 const KOMMUNE_NAV: NavItem[] = [
   { to: '/', label: 'Forside' },
+  { to: '/sog', label: 'Søg', needs: 'case.read' },
   { to: '/born/ny', label: 'Registrér barn', needs: 'case.write' },
   { to: '/administration', label: 'Administration', needs: 'users.manage' },
   { to: '/revisionslog', label: 'Revisionslog', needs: 'audit.read' },

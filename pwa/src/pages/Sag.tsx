@@ -7,6 +7,7 @@ import {
   fieldErrors,
   messageOf,
   type ActivityRead,
+  type CaseRead,
   type ChildRead,
   type JournalEntryRead,
   type JournalPage,
@@ -649,6 +650,160 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
   );
 }
 
+// ---------------------------------------------------------------- fordeling
+
+const A_FIELDS: Record<string, [string, string]> = {
+  caseworker_id: ['assign-worker', 'Ny sagsbehandler'],
+};
+
+type AssignFailure = { message: string; conflict: boolean };
+
+/**
+ * "Fordel sagen" (team.overview + case.write): give the case to a colleague in the
+ * manager's teams (GET /api/team/overview's caseload). No team picker in this version.
+ */
+function Fordeling({
+  caseId,
+  hovedsag,
+  onAssigned,
+  onReload,
+}: {
+  caseId: string;
+  hovedsag: CaseRead;
+  onAssigned: () => void;
+  onReload: () => void;
+}) {
+  const [team, reloadTeam] = useApi((signal) => call(api.GET('/api/team/overview', { signal })));
+  const [workerId, setWorkerId] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<AssignFailure | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (done || failure) outcomeRef.current?.focus();
+  }, [done, failure]);
+
+  const colleagues =
+    team.state === 'ready'
+      ? team.data.caseload
+          .filter((w) => w.user_id !== hovedsag.caseworker_id)
+          .sort((a, b) => a.display_name.localeCompare(b.display_name, 'da'))
+      : [];
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setDone(undefined);
+    if (!workerId) {
+      setErrors({ caseworker_id: 'Vælg den sagsbehandler, sagen skal fordeles til' });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    const name = colleagues.find((w) => w.user_id === workerId)?.display_name ?? '';
+    try {
+      await call(
+        api.POST('/api/cases/{case_id}/assignment', {
+          params: { path: { case_id: caseId } },
+          body: { version: hovedsag.version, caseworker_id: workerId },
+        }),
+      );
+      setWorkerId('');
+      setDone(`Sagen er fordelt til ${name}`);
+      onAssigned();
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure({ message: messageOf(err), conflict: err instanceof ApiError && err.status === 409 });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const reload = () => {
+    setFailure(undefined);
+    setDone(undefined);
+    onReload();
+  };
+
+  let body;
+  if (team.state === 'loading') {
+    body = <Loading text="Henter medarbejdere …" />;
+  } else if (team.state === 'error') {
+    body = (
+      <Alert
+        variant="error"
+        heading="Medarbejderne i dine teams kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reloadTeam}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{team.message}</p>
+      </Alert>
+    );
+  } else if (colleagues.length === 0) {
+    body = <p className="empty-state">Der er ingen andre medarbejdere i dine teams at fordele sagen til.</p>;
+  } else {
+    body = (
+      <form onSubmit={submit} noValidate className="admin-form case-form">
+        <ErrorSummary errors={errors} fields={A_FIELDS} />
+        <SelectField
+          id="assign-worker"
+          label="Ny sagsbehandler"
+          hint="Medarbejdere i dine teams"
+          value={workerId}
+          onChange={(v) => {
+            setWorkerId(v);
+            setErrors(clearKey('caseworker_id'));
+          }}
+          choices={[
+            { value: '', label: 'Vælg sagsbehandler' },
+            ...colleagues.map((w) => ({ value: w.user_id, label: w.display_name })),
+          ]}
+          error={errors.caseworker_id}
+        />
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Fordel sagen
+        </button>
+      </form>
+    );
+  }
+
+  return (
+    <section aria-labelledby="fordel-heading" aria-busy={team.state === 'loading'} className="case-section">
+      <h2 id="fordel-heading">Fordel sagen</h2>
+      <div ref={outcomeRef} tabIndex={-1} className="case-outcome">
+        {failure ? (
+          <Alert
+            variant="error"
+            heading={failure.conflict ? 'Sagen er ændret af en anden' : 'Sagen blev ikke fordelt'}
+            action={
+              failure.conflict ? (
+                <button type="button" className="button button-secondary" onClick={reload}>
+                  Hent igen
+                </button>
+              ) : null
+            }
+          >
+            <p>{failure.message}</p>
+          </Alert>
+        ) : null}
+        {done ? <Alert variant="success" heading={done} /> : null}
+      </div>
+      {body}
+    </section>
+  );
+}
+
 // ---------------------------------------------------------------- the page
 
 function withStage(child: ChildRead, caseId: string, stage: string): ChildRead {
@@ -663,15 +818,27 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
   const [child, reloadChild, updateChild] = useApi(async (signal) =>
     childId ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId } } })) : null,
   );
+  // The case itself (sagsbehandler, team, version). Reloads keep the last answer on screen.
+  const [hovedsag, reloadCase] = useApi((signal) =>
+    call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
+  );
+  const [lastCase, setLastCase] = useState<CaseRead | null>(null);
   const [flash] = useState(peekFlash);
   const [journalRefresh, setJournalRefresh] = useState(0);
   const canWrite = can(session, 'case.write');
+  const canAssign = canWrite && can(session, 'team.overview');
 
   useEffect(() => {
     setFlash(null);
   }, []);
 
-  if (child.state === 'loading') {
+  useEffect(() => {
+    if (hovedsag.state === 'ready') setLastCase(hovedsag.data);
+  }, [hovedsag]);
+
+  const k = hovedsag.state === 'ready' ? hovedsag.data : lastCase;
+
+  if (child.state === 'loading' || (hovedsag.state === 'loading' && !k)) {
     return (
       <div aria-busy="true" className="page-loading">
         <Loading text="Henter sagen …" />
@@ -681,7 +848,10 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
 
   const c = child.state === 'ready' ? child.data : null;
   const summary = c?.cases.find((s) => s.id === caseId);
-  const name = c ? `${c.first_name} ${c.last_name}`.trim() : 'Sag';
+  const name = c ? `${c.first_name} ${c.last_name}`.trim() : k?.child_name || 'Sag';
+  const stage = summary ? summary.stage_label || stageLabel(summary.stage) : k ? stageLabel(k.stage) : null;
+  const openedAt = summary?.opened_at ?? k?.opened_at;
+  const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
 
   return (
     <>
@@ -700,41 +870,107 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           <p>{child.message}</p>
         </Alert>
       ) : null}
-      {c ? (
-        <dl className="case-facts">
-          <div>
-            <dt>Født</dt>
-            <dd>
-              <time dateTime={c.birth_date}>{formatDate(c.birth_date)}</time> ({formatAge(c.age)})
-            </dd>
-          </div>
-          <div>
-            <dt>Adresse</dt>
-            <dd>{c.address || 'Ikke oplyst'}</dd>
-          </div>
-          {summary ? (
+      {hovedsag.state === 'error' ? (
+        <Alert
+          variant="error"
+          heading={caseMissing ? 'Sagen findes ikke' : 'Sagens oplysninger kunne ikke hentes'}
+          action={
+            caseMissing ? null : (
+              <button type="button" className="button button-secondary" onClick={reloadCase}>
+                Prøv igen
+              </button>
+            )
+          }
+        >
+          <p>{hovedsag.message}</p>
+        </Alert>
+      ) : null}
+      {c || k ? (
+        <dl className="case-facts" aria-busy={hovedsag.state === 'loading' || undefined}>
+          {c ? (
             <>
               <div>
-                <dt>Fase</dt>
-                <dd>{summary.stage_label || stageLabel(summary.stage)}</dd>
+                <dt>Født</dt>
+                <dd>
+                  <time dateTime={c.birth_date}>{formatDate(c.birth_date)}</time> ({formatAge(c.age)})
+                </dd>
               </div>
               <div>
-                <dt>Åbnet</dt>
-                <dd>
-                  <time dateTime={summary.opened_at}>{formatDate(summary.opened_at)}</time>
-                </dd>
+                <dt>Adresse</dt>
+                <dd>{c.address || 'Ikke oplyst'}</dd>
               </div>
             </>
           ) : null}
+          {stage ? (
+            <div>
+              <dt>Fase</dt>
+              <dd>{stage}</dd>
+            </div>
+          ) : null}
+          {openedAt ? (
+            <div>
+              <dt>Åbnet</dt>
+              <dd>
+                <time dateTime={openedAt}>{formatDate(openedAt)}</time>
+              </dd>
+            </div>
+          ) : null}
+          {k ? (
+            <>
+              <div>
+                <dt>
+                  Sagsbehandler<span className="sr-only">: </span>
+                </dt>
+                <dd>{k.caseworker ?? 'Ikke fordelt'}</dd>
+              </div>
+              <div>
+                <dt>
+                  Team<span className="sr-only">: </span>
+                </dt>
+                <dd>{k.team ?? 'Intet team'}</dd>
+              </div>
+            </>
+          ) : null}
+          {k?.closed_at ? (
+            <div>
+              <dt>Lukket</dt>
+              <dd>
+                <time dateTime={k.closed_at}>{formatDate(k.closed_at)}</time>
+              </dd>
+            </div>
+          ) : null}
         </dl>
       ) : null}
-      {canWrite ? <UnderretningForm caseId={caseId} onRegistered={() => setJournalRefresh((n) => n + 1)} /> : null}
+      {canAssign && k ? (
+        <Fordeling
+          caseId={caseId}
+          hovedsag={k}
+          onAssigned={() => {
+            reloadCase();
+            setJournalRefresh((n) => n + 1);
+          }}
+          onReload={() => {
+            reloadCase();
+            setJournalRefresh((n) => n + 1);
+          }}
+        />
+      ) : null}
+      {canWrite ? (
+        <UnderretningForm
+          caseId={caseId}
+          onRegistered={() => {
+            reloadCase();
+            setJournalRefresh((n) => n + 1);
+          }}
+        />
+      ) : null}
       {canWrite ? (
         <UndersoegelseForm
           caseId={caseId}
           onStarted={() => {
             // The case moves to the investigation stage; show it without reloading the page.
             updateChild((data) => (data ? withStage(data, caseId, 'undersoegelse') : data));
+            reloadCase();
             setJournalRefresh((n) => n + 1);
           }}
         />

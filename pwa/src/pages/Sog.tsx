@@ -1,0 +1,337 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, call, fieldErrors, messageOf, type SearchPage, type SearchQuery } from '../api/client';
+import { casePath, stageLabel } from '../casework';
+import { Alert } from '../components/Alert';
+import { Checkbox, ErrorSummary, SelectField, TextField, type Choice } from '../components/Form';
+import { Loading } from '../components/Loading';
+import { PageHeading } from '../components/PageHeading';
+import { formatAge, formatDate, formatNumber } from '../format';
+import { Link } from '../router';
+
+const PAGE_SIZE = 25;
+
+const STAGES: Choice[] = [
+  { value: '', label: 'Alle' },
+  ...['afklaring', 'undersoegelse', 'afgoerelse', 'indsats'].map((value) => ({ value, label: stageLabel(value) })),
+];
+
+const DEADLINES: Choice[] = [
+  { value: '', label: 'Alle' },
+  { value: 'overdue', label: 'Overskredne frister' },
+  { value: 'due_week', label: 'Frist inden for 7 dage' },
+  { value: 'none_open', label: 'Ingen åbne aktiviteter' },
+];
+
+type Criteria = {
+  text: string;
+  ageFrom: string;
+  ageTo: string;
+  stage: string;
+  deadline: string;
+  includeClosed: boolean;
+};
+
+const EMPTY: Criteria = { text: '', ageFrom: '', ageTo: '', stage: '', deadline: '', includeClosed: false };
+
+/** field key (the request body's name) -> [element id, label], in form order */
+const FIELDS: Record<string, [string, string]> = {
+  text: ['sog-text', 'Navn eller CPR-nummer'],
+  age_from: ['sog-age-from', 'Alder fra'],
+  age_to: ['sog-age-to', 'Alder til'],
+  stage: ['sog-stage', 'Fase'],
+  deadline: ['sog-deadline', 'Frister'],
+  include_closed: ['sog-closed', 'Medtag lukkede sager'],
+};
+
+const AGE = /^\d{1,3}$/;
+
+function validate(c: Criteria): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const from = c.ageFrom.trim();
+  const to = c.ageTo.trim();
+  if (from && !AGE.test(from)) errors.age_from = 'Skriv alderen som et helt antal år, fx 12';
+  if (to && !AGE.test(to)) errors.age_to = 'Skriv alderen som et helt antal år, fx 17';
+  if (!errors.age_from && !errors.age_to && from && to && Number(from) > Number(to))
+    errors.age_to = '"Alder til" skal være den samme som eller højere end "Alder fra"';
+  return errors;
+}
+
+/** The request body. The text (maybe a CPR number) only ever travels in this POST body. */
+function toQuery(c: Criteria, page: number): SearchQuery {
+  return {
+    text: c.text.trim() || null,
+    age_from: c.ageFrom.trim() ? Number(c.ageFrom.trim()) : null,
+    age_to: c.ageTo.trim() ? Number(c.ageTo.trim()) : null,
+    stage: c.stage || null,
+    deadline: c.deadline || null,
+    include_closed: c.includeClosed,
+    page,
+    page_size: PAGE_SIZE,
+  };
+}
+
+type Result =
+  | { state: 'idle' }
+  | { state: 'loading' }
+  | { state: 'ready'; data: SearchPage }
+  | { state: 'error'; message: string };
+
+/**
+ * /sog: search the kommune's cases by name or CPR number and filters. The criteria are kept
+ * in component state only – never in the address or the browser history (the text may be a
+ * CPR number, which must only be sent in the POST body).
+ */
+export function Sog() {
+  const [draft, setDraft] = useState<Criteria>(EMPTY);
+  const [applied, setApplied] = useState<Criteria | null>(null);
+  const [page, setPage] = useState(1);
+  const [attempt, setAttempt] = useState(0);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<Result>({ state: 'idle' });
+  const tableRef = useRef<HTMLDivElement>(null);
+  const moved = useRef(false);
+
+  useEffect(() => {
+    if (!applied) return;
+    const ctrl = new AbortController();
+    setResult({ state: 'loading' });
+    call(api.POST('/api/search', { signal: ctrl.signal, body: toQuery(applied, page) })).then(
+      (data) => {
+        if (ctrl.signal.aborted) return;
+        setResult({ state: 'ready', data });
+        if (moved.current) {
+          moved.current = false;
+          tableRef.current?.focus();
+        }
+      },
+      (err: unknown) => {
+        if (ctrl.signal.aborted) return;
+        moved.current = false;
+        const fields = fieldErrors(err);
+        const known = Object.keys(fields).filter((k) => FIELDS[k]);
+        if (known.length > 0) {
+          // Shown at the field and in the summary; no results until the user searches again.
+          setErrors(fields);
+          setResult({ state: 'idle' });
+        } else {
+          setResult({ state: 'error', message: Object.values(fields)[0] ?? messageOf(err) });
+        }
+      },
+    );
+    return () => ctrl.abort();
+  }, [applied, page, attempt]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const problems = validate(draft);
+    setErrors(problems);
+    if (Object.keys(problems).length > 0) return;
+    setApplied({ ...draft });
+    setPage(1);
+    setAttempt((n) => n + 1);
+  };
+
+  const reset = () => {
+    setDraft(EMPTY);
+    setErrors({});
+    setApplied(null);
+    setPage(1);
+    setResult({ state: 'idle' });
+  };
+
+  const go = (to: number) => {
+    moved.current = true;
+    setPage(to);
+  };
+
+  const set =
+    <K extends keyof Criteria>(key: K, errorKey: string) =>
+    (value: Criteria[K]) => {
+      setDraft((d) => ({ ...d, [key]: value }));
+      setErrors((e) => {
+        const next = { ...e };
+        delete next[errorKey];
+        return next;
+      });
+    };
+
+  const data = result.state === 'ready' ? result.data : null;
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.page_size)) : 1;
+
+  return (
+    <>
+      <PageHeading>Søg i sager</PageHeading>
+
+      <form onSubmit={submit} noValidate className="audit-filters search-form" role="search" aria-label="Søg i sager">
+        <ErrorSummary errors={errors} fields={FIELDS} />
+        <TextField
+          id="sog-text"
+          label="Navn eller CPR-nummer"
+          hint="Et eller flere navne, eller et CPR-nummer med eller uden bindestreg"
+          value={draft.text}
+          onChange={set('text', 'text')}
+          error={errors.text}
+        />
+        <div className="filter-grid">
+          <TextField
+            id="sog-age-from"
+            label="Alder fra"
+            type="number"
+            inputMode="numeric"
+            value={draft.ageFrom}
+            onChange={set('ageFrom', 'age_from')}
+            error={errors.age_from}
+            width="input-width-xs"
+          />
+          <TextField
+            id="sog-age-to"
+            label="Alder til"
+            type="number"
+            inputMode="numeric"
+            value={draft.ageTo}
+            onChange={set('ageTo', 'age_to')}
+            error={errors.age_to}
+            width="input-width-xs"
+          />
+          <SelectField
+            id="sog-stage"
+            label="Fase"
+            value={draft.stage}
+            onChange={set('stage', 'stage')}
+            choices={STAGES}
+            error={errors.stage}
+          />
+          <SelectField
+            id="sog-deadline"
+            label="Frister"
+            value={draft.deadline}
+            onChange={set('deadline', 'deadline')}
+            choices={DEADLINES}
+            error={errors.deadline}
+          />
+        </div>
+        <Checkbox
+          id="sog-closed"
+          label="Medtag lukkede sager"
+          checked={draft.includeClosed}
+          onChange={set('includeClosed', 'include_closed')}
+        />
+        <div className="button-row">
+          <button
+            type="submit"
+            className={`button button-primary ${result.state === 'loading' ? 'spinner-active' : ''}`.trim()}
+          >
+            Søg
+          </button>
+          <button type="button" className="button button-tertiary" onClick={reset}>
+            Nulstil søgningen
+          </button>
+        </div>
+      </form>
+
+      <section aria-busy={result.state === 'loading'} className="audit-result search-result">
+        <p role="status" className="audit-count">
+          {data ? (data.total === 1 ? '1 sag fundet' : `${formatNumber(data.total)} sager fundet`) : ''}
+        </p>
+        {result.state === 'idle' && !applied ? (
+          <p className="empty-state">
+            Skriv et navn eller et CPR-nummer, eller vælg filtre, og tryk på "Søg". Uden søgetekst finder du alle
+            kommunens åbne sager, der passer til filtrene.
+          </p>
+        ) : null}
+        {result.state === 'loading' ? <Loading text="Søger …" /> : null}
+        {result.state === 'error' ? (
+          <Alert
+            variant="error"
+            heading="Søgningen kunne ikke gennemføres"
+            action={
+              <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+                Prøv igen
+              </button>
+            }
+          >
+            <p>{result.message}</p>
+          </Alert>
+        ) : null}
+        {data && data.items.length === 0 ? <p className="empty-state">Ingen sager matcher søgningen</p> : null}
+        {data && data.items.length > 0 ? (
+          <>
+            <div
+              className="table--responsive-scroll"
+              tabIndex={0}
+              role="region"
+              aria-labelledby="search-caption"
+              ref={tableRef}
+            >
+              <table className="table table--compact search-table">
+                <caption id="search-caption">Søgeresultat</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Barn</th>
+                    <th scope="col" className="num">
+                      Alder
+                    </th>
+                    <th scope="col">Fase</th>
+                    <th scope="col">Sagsbehandler</th>
+                    <th scope="col">Team</th>
+                    <th scope="col" className="num">
+                      Åbne aktiviteter
+                    </th>
+                    <th scope="col" className="num">
+                      Overskredne
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((h) => (
+                    <tr key={h.hovedsag_id}>
+                      <th scope="row">
+                        <Link to={casePath(h.hovedsag_id, h.child_id)}>{h.child_name}</Link>
+                      </th>
+                      <td className="num">{formatAge(h.age)}</td>
+                      <td>
+                        {stageLabel(h.stage)}
+                        {h.closed_at ? (
+                          <span className="cell-note">
+                            Lukket <time dateTime={h.closed_at}>{formatDate(h.closed_at)}</time>
+                          </span>
+                        ) : null}
+                      </td>
+                      <td>{h.caseworker ?? 'Ikke fordelt'}</td>
+                      <td>{h.team ?? 'Intet team'}</td>
+                      <td className="num">{formatNumber(h.open_activities)}</td>
+                      <td className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                        {formatNumber(h.overdue_activities)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav className="pager" aria-label="Sider i søgeresultatet">
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={data.page <= 1}
+                onClick={() => go(data.page - 1)}
+              >
+                Forrige
+              </button>
+              <span className="pager-status">
+                Side {data.page} af {pages}
+              </span>
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={data.page >= pages}
+                onClick={() => go(data.page + 1)}
+              >
+                Næste
+              </button>
+            </nav>
+          </>
+        ) : null}
+      </section>
+    </>
+  );
+}

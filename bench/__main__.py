@@ -2,6 +2,7 @@
 
     python -m bench            all benchmarks
     python -m bench platform   only the platform benchmarks
+    python -m bench casework   only the case-core benchmarks (BENCH_CHILDREN=30000)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -15,13 +16,17 @@ from bench.common import ROOT, machine
 
 
 def main(argv: list[str]) -> int:
-    wanted = set(argv) or {"platform"}
+    wanted = set(argv) or {"platform", "casework"}
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
     if "platform" in wanted:
         from bench import platform_bench
 
         results.extend(platform_bench.main())
+    if "casework" in wanted:
+        from bench import casework_bench
+
+        results.extend(casework_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -124,7 +124,7 @@ async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
 
 
 async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, Any]], int]:
-    """Cases matching every given criterion, most overdue first, paged."""
+    """Cases matching every given criterion, newest first, paged."""
     where: list[str] = []
     args: list[Any] = []
 
@@ -157,31 +157,36 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         where.append(f"h.team_id = {arg(q.team_id)}")
     if not q.include_closed:
         where.append("h.closed_at IS NULL")
-    having = {
-        "overdue": "HAVING count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) > 0",
-        "due_week": "HAVING count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at >= now() "
-        "AND a.due_at < now() + interval '7 days') > 0",
-        "none_open": "HAVING count(a.id) FILTER (WHERE a.status = 'open') = 0",
-    }.get(q.deadline or "", "")
+    deadline = {
+        "overdue": "EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
+        "AND a.status = 'open' AND a.due_at < now())",
+        "due_week": "EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
+        "AND a.status = 'open' AND a.due_at >= now() AND a.due_at < now() + interval '7 days')",
+        "none_open": "NOT EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
+        "AND a.status = 'open')",
+    }.get(q.deadline or "")
+    if deadline:
+        where.append(deadline)
     cond = " AND ".join(where) or "true"
-    base = (
+    # Filter first (indexes), count the page's activities only for the rows shown.
+    base = f"FROM hovedsag h JOIN child c ON c.id = h.child_id WHERE {cond}"
+    page_sql = (
         "SELECT h.id AS hovedsag_id, c.id AS child_id, c.first_name || ' ' || c.last_name "
         "AS child_name, c.birth_date, h.stage, h.opened_at, h.closed_at, "
         "u.display_name AS caseworker, t.name AS team, "
-        "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
-        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) AS overdue_activities "
-        "FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "
+        "AS open_activities, "
+        "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open' "
+        "AND a.due_at < now()) AS overdue_activities "
+        f"FROM (SELECT h.id {base} ORDER BY h.opened_at DESC, h.id "
+        f"LIMIT {int(q.page_size)} OFFSET {(int(q.page) - 1) * int(q.page_size)}) p "
+        "JOIN hovedsag h ON h.id = p.id JOIN child c ON c.id = h.child_id "
         "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
-        "LEFT JOIN activity a ON a.hovedsag_id = h.id "
-        f"WHERE {cond} GROUP BY h.id, c.id, u.display_name, t.name {having}"
+        "ORDER BY h.opened_at DESC, h.id"
     )
     conn = _conn()
-    total = await conn.fetchval(f"SELECT count(*) FROM ({base}) s", *args)
-    rows = await conn.fetch(
-        f"{base} ORDER BY overdue_activities DESC, h.opened_at DESC, h.id "
-        f"LIMIT {int(q.page_size)} OFFSET {(int(q.page) - 1) * int(q.page_size)}",
-        *args,
-    )
+    total = await conn.fetchval(f"SELECT count(*) {base}", *args)
+    rows = await conn.fetch(page_sql, *args)
     return [dict(r) for r in rows], int(total)
 
 

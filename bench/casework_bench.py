@@ -1,0 +1,295 @@
+"""Case-core benchmarks (issue 4): the caseworker's front page, case search and the first
+journal page, against a generated kommune of 30,000 children, 300,000 enkeltsager and
+3 million journal entries — first alone, then with 97 more kommuner beside it.
+
+Requests go through the real application in-process (``httpx.ASGITransport``): routing,
+session, tenant transaction, roles, guard, queries and serialisation, without the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.common import fresh_database, pct, report, start_services, summary
+
+BIG = "1000"
+CHILDREN = int(os.environ.get("BENCH_CHILDREN", "30000"))
+ENKELTSAGER_PER_CASE = 10
+JOURNAL_PER_CASE = 100
+BIG_JOURNAL = 2000
+OPEN_CASES_OF_BENCH_USER = 60
+
+FIRST = [
+    "Freja",
+    "Alma",
+    "Ida",
+    "Clara",
+    "Ella",
+    "Noah",
+    "William",
+    "Oscar",
+    "Carl",
+    "Emil",
+    "Sofie",
+    "Maja",
+    "Laura",
+    "Anna",
+    "Victor",
+    "Magnus",
+    "Elias",
+    "Liam",
+    "Nora",
+    "Ali",
+]
+LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+]
+
+
+async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
+    """Fill one kommune schema directly as the owner (set-based SQL, a few seconds)."""
+    conn = await asyncpg.connect(owner_dsn)
+    started = time.perf_counter()
+    try:
+        await conn.execute(f"SET search_path = {schema}")  # bench-only owner session
+        await conn.execute(
+            "INSERT INTO app_user (username, display_name, provisioned_by) "
+            "SELECT 'sb' || g || '@bench.dk', 'Sagsbehandler ' || g, 'bench' "
+            "FROM generate_series(0, 39) g"
+        )
+        await conn.execute(
+            "INSERT INTO user_role (user_id, role, granted_by) "
+            "SELECT id, 'sagsbehandler', 'bench' FROM app_user WHERE username LIKE 'sb%'"
+        )
+        await conn.execute(
+            f"""
+            INSERT INTO child (cpr, first_name, last_name, birth_date, address)
+            SELECT lpad((1 + i % 28)::text, 2, '0') || lpad((1 + (i / 28) % 12)::text, 2, '0')
+                   || lpad((8 + (i / 336) % 18)::text, 2, '0')
+                   || lpad((4000 + (i / 6048))::text, 4, '0'),
+                   ($1::text[])[1 + i % {len(FIRST)}], ($2::text[])[1 + (i / 7) % {len(LAST)}],
+                   make_date(2008 + (i / 336) % 18, 1 + (i / 28) % 12, 1 + i % 28),
+                   'Benchvej ' || i
+            FROM generate_series(0, {CHILDREN - 1}) i
+            """,
+            FIRST,
+            LAST,
+        )
+        await conn.execute(
+            f"""
+            WITH users AS (SELECT array_agg(id ORDER BY username) AS ids FROM app_user
+                           WHERE username LIKE 'sb%'),
+                 c AS (SELECT id, row_number() OVER (ORDER BY cpr) AS n FROM child)
+            INSERT INTO hovedsag (child_id, opened_at, closed_at, stage, caseworker_id)
+            SELECT c.id, current_date - (c.n % 900)::int,
+                   CASE WHEN c.n % 4 = 0 THEN current_date - (c.n % 30)::int END,
+                   (ARRAY['afklaring','undersoegelse','afgoerelse','indsats'])[1 + c.n % 4],
+                   CASE WHEN c.n <= {OPEN_CASES_OF_BENCH_USER * 4 // 3} AND c.n % 4 <> 0
+                        THEN users.ids[1] ELSE users.ids[2 + c.n % 39] END
+            FROM c, users
+            """
+        )
+        await conn.execute(
+            f"""
+            INSERT INTO enkeltsag (hovedsag_id, kind, opened_at)
+            SELECT h.id, (ARRAY['afklaring','undersoegelse','afgoerelse','indsats'])[1 + g % 4],
+                   now() - make_interval(days => g * 30)
+            FROM hovedsag h, generate_series(1, {ENKELTSAGER_PER_CASE}) g
+            """
+        )
+        await conn.execute(
+            f"""
+            INSERT INTO journal_entry (hovedsag_id, at, author, kind, event, title, body)
+            SELECT h.id, now() - make_interval(hours => g * 7), 'bench', 'haendelse',
+                   'bench', 'Hændelse ' || g, 'Generet journalindhold til måling.'
+            FROM hovedsag h, generate_series(1, {JOURNAL_PER_CASE}) g
+            """
+        )
+        big_case = await conn.fetchval("SELECT id FROM hovedsag ORDER BY opened_at LIMIT 1")
+        await conn.execute(
+            "INSERT INTO journal_entry (hovedsag_id, at, author, kind, title, body) "
+            "SELECT $1, now() - make_interval(mins => g), 'bench', 'notat', 'Notat ' || g, "
+            "'Tekst' FROM generate_series(1, $2) g",
+            big_case,
+            BIG_JOURNAL - JOURNAL_PER_CASE,
+        )
+        await conn.execute(
+            """
+            INSERT INTO activity (hovedsag_id, rule_id, title, basis, owner_id, due_at, status)
+            SELECT h.id, 'bench', 'Aktivitet ' || g, 'Bench', h.caseworker_id,
+                   now() + make_interval(days => (g * 11 + (extract(day FROM h.opened_at))::int)
+                                                  % 60 - 20),
+                   CASE WHEN g = 3 THEN 'done' ELSE 'open' END
+            FROM hovedsag h, generate_series(1, 3) g WHERE h.closed_at IS NULL
+            """
+        )
+        await conn.execute("ANALYZE")
+        counts = {
+            t: await conn.fetchval(f"SELECT count(*) FROM {t}")
+            for t in ("child", "hovedsag", "enkeltsag", "journal_entry", "activity")
+        }
+        user_id = await conn.fetchval("SELECT id FROM app_user WHERE username = 'sb0@bench.dk'")
+        open_cases = await conn.fetchval(
+            "SELECT count(*) FROM hovedsag WHERE caseworker_id = $1 AND closed_at IS NULL", user_id
+        )
+    finally:
+        await conn.close()
+    return {
+        "counts": counts,
+        "user_id": user_id,
+        "big_case": big_case,
+        "open_cases": open_cases,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+async def _measure(
+    client: httpx.AsyncClient, method: str, url: str, n: int, json: Any = None
+) -> list[float]:
+    for _ in range(20):
+        (await client.request(method, url, json=json)).raise_for_status()
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        r = await client.request(method, url, json=json)
+        out.append((time.perf_counter() - t0) * 1000)
+        r.raise_for_status()
+    return out
+
+
+async def run() -> list[dict[str, object]]:
+    server, redis_url, services = start_services()
+    results: list[dict[str, object]] = []
+    try:
+        db_url = await fresh_database(server)
+        os.environ["DATABASE_URL"] = db_url
+        os.environ["REDIS_URL"] = redis_url
+        os.environ["TREKANT_ENV"] = "test"
+        from backend.app import create_app
+        from backend.auth.session import COOKIE, Session, SessionStore
+        from backend.config import load_settings
+        from tenancy.registry import Registry
+
+        settings = load_settings()
+        reg = Registry(db_url, settings.role_prefix)
+        await reg.bootstrap()
+        await reg.create(BIG, "Storby")
+        data = await generate(db_url, f"k{BIG}")
+        c = data["counts"]
+        print(
+            f"generated in {data['seconds']:.0f} s: {c['child']} children, {c['hovedsag']} "
+            f"cases, {c['enkeltsag']} enkeltsager, {c['journal_entry']} journal entries, "
+            f"{c['activity']} activities; bench caseworker holds {data['open_cases']} "
+            "open cases",
+            flush=True,
+        )
+        app = create_app(settings)
+        async with app.lifespan():
+            store: SessionStore = app.state.sessions
+            session = Session(
+                realm="kommune",
+                subject=str(data["user_id"]),
+                username="sb0@bench.dk",
+                display_name="Sagsbehandler 0",
+                kommune_code=BIG,
+                kommune_name="Storby",
+            )
+            token = await store.create(session)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(
+                transport=transport,
+                base_url="http://bench",
+                cookies={COOKIE: token},
+                headers={"X-CSRF-Token": session.csrf_token},
+            ) as client:
+                front_one = await _measure(client, "GET", "/api/worklist", 300)
+                for i in range(97):
+                    await reg.create(f"{2000 + i:04d}", f"Kommune {i}")
+                front_98 = await _measure(client, "GET", "/api/worklist", 300)
+                name_search = await _measure(
+                    client, "POST", "/api/search", 200, {"text": "Alma Jen", "page_size": 25}
+                )
+                overdue_search = await _measure(
+                    client,
+                    "POST",
+                    "/api/search",
+                    100,
+                    {"deadline": "overdue", "age_from": 10, "page_size": 25},
+                )
+                journal = await _measure(
+                    client, "GET", f"/api/cases/{data['big_case']}/journal", 300
+                )
+        p95_one, p95_98 = pct(front_one, 0.95), pct(front_98, 0.95)
+        results.append(
+            report(
+                f"front page, {data['open_cases']} open cases, 1 kommune",
+                summary(front_one),
+                "p95 <= 30 ms",
+                p95_one <= 30,
+            )
+        )
+        results.append(
+            report(
+                "front page, same, 98 kommuner loaded",
+                summary(front_98),
+                "p95 <= 30 ms",
+                p95_98 <= 30,
+            )
+        )
+        ratio = statistics.median(front_98) / statistics.median(front_one)
+        results.append(
+            report(
+                "front page 98 vs 1 kommune", f"{ratio:.2f}x at the median", "<= 1.2x", ratio <= 1.2
+            )
+        )
+        results.append(
+            report(
+                "case search by name",
+                summary(name_search),
+                "p95 <= 100 ms",
+                pct(name_search, 0.95) <= 100,
+            )
+        )
+        results.append(
+            report(
+                "case search: overdue, age >= 10",
+                summary(overdue_search),
+                "p95 <= 100 ms",
+                pct(overdue_search, 0.95) <= 100,
+            )
+        )
+        results.append(
+            report(
+                f"journal first page, case with {BIG_JOURNAL} entries",
+                summary(journal),
+                "p95 <= 30 ms",
+                pct(journal, 0.95) <= 30,
+            )
+        )
+    finally:
+        services.stop()  # type: ignore[attr-defined]
+    return results
+
+
+def main() -> list[dict[str, object]]:
+    return asyncio.run(run())

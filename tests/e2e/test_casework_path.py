@@ -55,3 +55,32 @@ async def test_caseworker_registers_a_notification_and_completes_the_assessment(
     await check_axe(page, "forside med aktiviteter")
     await done.click()
     await expect(page.get_by_role("button", name="Markér Vurdér inden 24 timer")).to_have_count(0)
+
+
+async def test_caseworker_starts_an_investigation_and_sees_its_deadline(page):
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await page.get_by_label("CPR-nummer").fill(new_cpr(4343))
+    await page.get_by_label("Fornavn").fill("Oskar")
+    await page.get_by_label("Efternavn").fill("Undersøgesen")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Oskar Undersøgesen")).to_be_visible()
+    await page.get_by_role("button", name="Start børnefaglig undersøgelse").click()
+    started = page.get_by_role("status").filter(has_text="Den børnefaglige undersøgelse er startet")
+    await expect(started).to_be_visible()
+    await expect(started).to_contain_text("Frist:")
+    await check_axe(page, "undersøgelse startet")
+
+
+async def test_manager_sees_the_team_overview_and_searches(page):
+    await log_in(page, "Testby", username("leder", "0202"))
+    await expect(page.get_by_role("heading", name="Mit teams overblik")).to_be_visible()
+    await check_axe(page, "forside for leder")
+    await page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Søg").click()
+    await expect(page.get_by_role("heading", level=1, name="Søg i sager")).to_be_visible()
+    await page.get_by_label("Frister").select_option(label="Overskredne frister")
+    await page.get_by_role("button", name="Søg", exact=True).click()
+    await expect(page.get_by_text("fundet").first).to_be_visible()
+    await check_axe(page, "søgning")
+    assert "/sog" in page.url and "0101" not in page.url

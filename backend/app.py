@@ -25,6 +25,7 @@ from backend.config import Settings, get_settings
 from backend.health.routes import health
 from backend.kommuner.routes import list_kommuner
 from backend.middleware import TenantMiddleware
+from backend.network.routes import NetworkController
 from backend.operator import db as operator_db
 from backend.operator.routes import OperatorController
 from backend.users.routes import AuditController, UsersController
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         callback,
         ChildrenController,
         CaseworkController,
+        NetworkController,
         UsersController,
         AuditController,
         OperatorController,

@@ -152,6 +152,7 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
                     f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
                 )
             )
+        _write_demo_parents(rng, child_rows)
         ids = []
         for row in child_rows:
             ids.append(
@@ -304,3 +305,35 @@ CONCERNS = [
     "Forælder har selv henvendt sig og beder om hjælp til at få hverdagen til at hænge sammen.",
     "Sundhedsplejersken er bekymret for spædbarnets trivsel og vægtøgning.",
 ]
+
+
+def _write_demo_parents(
+    rng: random.Random, child_rows: list[tuple[str, str, str, date, str]]
+) -> None:
+    """The synthetic CPR register's answer for these children: two parents each, custody
+    with both, or with the mother only (development CPR source, see backend/network)."""
+    from backend.network.cpr_source import CprPerson, CprRelations, add_to_demo_file, demo_file
+
+    entries = {}
+    for cpr, _first, last, birth, address in child_rows:
+        mother_birth = birth - timedelta(days=rng.randint(20 * 365, 38 * 365))
+        father_birth = birth - timedelta(days=rng.randint(21 * 365, 45 * 365))
+        mother = CprPerson(
+            synthetic_cpr(rng, mother_birth), f"{rng.choice(MOTHERS)} {last}", address
+        )
+        father = CprPerson(
+            synthetic_cpr(rng, father_birth),
+            f"{rng.choice(FATHERS)} {last}",
+            address if rng.random() < 0.6 else f"{rng.choice(STREETS)} {rng.randint(1, 99)}",
+        )
+        custody = [mother.cpr, father.cpr] if rng.random() < 0.7 else [mother.cpr]
+        entries[cpr] = CprRelations(
+            child=CprPerson(cpr, f"{_first} {last}", address),
+            parents=[mother, father],
+            custody=custody,
+        )
+    add_to_demo_file(demo_file(), entries)
+
+
+MOTHERS = ["Mette", "Louise", "Camilla", "Maria", "Sarah", "Fatima", "Anne", "Line", "Julie"]
+FATHERS = ["Martin", "Thomas", "Jesper", "Rasmus", "Ahmed", "Peter", "Kasper", "Mads", "Jonas"]

@@ -82,6 +82,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["REDIS_URL"] = redis_url
     os.environ["TREKANT_ENV"] = "test"
     os.environ.setdefault("TREKANT_PWA_DIST", str(ROOT / "pwa" / "dist"))
+    data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
+    cpr_file = data_dir / "cpr-demo.json"
+    cpr_file.unlink(missing_ok=True)
+    os.environ["TREKANT_CPR_DEMO_FILE"] = str(cpr_file)
     e2e_port = _free_port()
     os.environ["TREKANT_E2E_PORT"] = str(e2e_port)
     realms = {

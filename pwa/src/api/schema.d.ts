@@ -314,6 +314,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/children/{child_id}/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Barnets netværk med kontaktoplysninger */
+        get: operations["ApiChildrenChildIdNetworkNetwork"];
+        put?: never;
+        /** Tilføj en person til netværket */
+        post: operations["ApiChildrenChildIdNetworkAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/children/{child_id}/network/from-cpr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hent forældre og forældremyndighed fra CPR */
+        post: operations["ApiChildrenChildIdNetworkFromCprFromCpr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/kommuner": {
         parameters: {
             query?: never;
@@ -325,6 +360,23 @@ export interface paths {
         get: operations["ApiKommunerListKommuner"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/network/{member_id}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fjern en person fra netværket (historikken bevares) */
+        post: operations["ApiNetworkMemberIdRemoveRemove"];
         delete?: never;
         options?: never;
         head?: never;
@@ -707,6 +759,12 @@ export interface components {
             /** Format: uuid */
             hovedsag_id: string;
         };
+        /** CprFetched */
+        CprFetched: {
+            added: number;
+            members: components["schemas"]["MemberRead"][];
+            updated: number;
+        };
         /** EnkeltsagRead */
         EnkeltsagRead: {
             closed_at: string | null;
@@ -791,6 +849,32 @@ export interface components {
         LogoutRead: {
             redirect: string;
         };
+        /** MemberCreate */
+        MemberCreate: {
+            email?: string | null;
+            name: string;
+            note?: string | null;
+            organisation?: string | null;
+            phone?: string | null;
+            relation: string;
+            sibling_child_id?: string | null;
+        };
+        /** MemberRead */
+        MemberRead: {
+            circle: string;
+            custody: boolean;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            note: string | null;
+            organisation: string | null;
+            phone: string | null;
+            relation: string;
+            sibling_child_id: string | null;
+            source: string;
+            version: number;
+        };
         /** NoteCreate */
         NoteCreate: {
             /** @default  */
@@ -828,6 +912,10 @@ export interface components {
             kommune_name: string;
             open_cases: number;
             recent_cases: components["schemas"]["CaseSummary"][];
+        };
+        /** Removal */
+        Removal: {
+            version: number;
         };
         /** RoleRead */
         RoleRead: {
@@ -1784,6 +1872,121 @@ export interface operations {
             };
         };
     };
+    ApiChildrenChildIdNetworkNetwork: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                child_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiChildrenChildIdNetworkAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                child_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiChildrenChildIdNetworkFromCprFromCpr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                child_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiKommunerListKommuner: {
         parameters: {
             query?: never;
@@ -1800,6 +2003,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KommuneRead"][];
+                };
+            };
+        };
+    };
+    ApiNetworkMemberIdRemoveRemove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Removal"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -1,0 +1,75 @@
+"""Where parents and custody holders come from: a CPR source.
+
+The shape follows the national CPR lookup a kommune uses through Serviceplatformen
+(SF1520 "CPR replika opslag"): given a person's CPR number it answers with name and
+address, and for a child the parents and who holds custody (forældremyndighed). Production
+plugs in a client for that service; development and tests use ``FileCprSource``, which
+serves a synthetic population from a JSON file (``TREKANT_CPR_DEMO_FILE``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Protocol
+
+import msgspec
+
+
+class CprPerson(msgspec.Struct):
+    cpr: str
+    name: str
+    address: str = ""
+
+
+class CprRelations(msgspec.Struct):
+    child: CprPerson
+    parents: list[CprPerson] = msgspec.field(default_factory=list)
+    custody: list[str] = msgspec.field(default_factory=list)  # CPR numbers of custody holders
+
+
+class CprSource(Protocol):
+    async def relations(self, cpr: str) -> CprRelations | None:
+        """The child's parents and custody holders; None if the number is unknown."""
+        ...
+
+
+class FileCprSource:
+    """The demo population: ``{"<child cpr>": CprRelations, ...}`` in a JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, CprRelations] | None = None
+        self._mtime = 0.0
+
+    def _load(self) -> dict[str, CprRelations]:
+        mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
+        if self._data is None or mtime != self._mtime:
+            raw = json.loads(self.path.read_text("utf-8")) if self.path.exists() else {}
+            self._data = {k: msgspec.convert(v, CprRelations) for k, v in raw.items()}
+            self._mtime = mtime
+        return self._data
+
+    async def relations(self, cpr: str) -> CprRelations | None:
+        return self._load().get(cpr)
+
+
+def default_source() -> CprSource:
+    return FileCprSource(demo_file())
+
+
+def demo_file() -> Path:
+    """``TREKANT_CPR_DEMO_FILE``, else ``cpr-demo.json`` in the data folder."""
+    if os.environ.get("TREKANT_CPR_DEMO_FILE"):
+        return Path(os.environ["TREKANT_CPR_DEMO_FILE"])
+    root = Path(__file__).resolve().parents[2]
+    return Path(os.environ.get("TREKANT_DATA_DIR", root / "var")) / "cpr-demo.json"
+
+
+def add_to_demo_file(path: Path, entries: dict[str, CprRelations]) -> None:
+    """Merge ``entries`` into the demo population file (development and tests only)."""
+    data = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    data.update({k: msgspec.to_builtins(v) for k, v in entries.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False))

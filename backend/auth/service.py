@@ -23,7 +23,7 @@ from backend.auth.oidc import ClientConfig, LoginRefused, OIDCClient, ProviderUn
 from backend.auth.session import Session, SessionStore
 from backend.db import DB, fetch_as_app
 from backend.operator import db as operator_db
-from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
+from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.names import check_kommune_code
 
 log = logging.getLogger("trekant.auth")
@@ -154,7 +154,7 @@ async def _audit_failure(code: str, actor: str, reason: str) -> None:
         async with tenant_transaction(DB, code) as scope:
             await record(actor or "ukendt", "login.failed", None, reason=reason)
         await run_after_commit(scope)
-    except (TenantUnavailable, Exception):
+    except Exception:  # never mask the login error with a failed audit write
         log.warning("could not audit a failed login for kommune %s", code, exc_info=True)
 
 

@@ -58,3 +58,33 @@ export function setFlash(value: Flash | null): void {
 export function peekFlash(): Flash | null {
   return flash;
 }
+
+/** The relations of a person in the child's network (POST /api/children/{id}/network). */
+export const RELATIONS: Choice[] = [
+  { value: 'mor', label: 'Mor' },
+  { value: 'far', label: 'Far' },
+  { value: 'forælder', label: 'Forælder' },
+  { value: 'søskende', label: 'Søskende' },
+  { value: 'bedsteforælder', label: 'Bedsteforælder' },
+  { value: 'anden_familie', label: 'Anden familie' },
+  { value: 'netværk', label: 'Netværk (venner, naboer)' },
+  { value: 'plejefamilie', label: 'Plejefamilie' },
+  { value: 'skole', label: 'Skole' },
+  { value: 'dagtilbud', label: 'Dagtilbud' },
+  { value: 'læge', label: 'Læge' },
+  { value: 'sundhedspleje', label: 'Sundhedsplejerske' },
+  { value: 'politi', label: 'Politi' },
+  { value: 'anden_fagperson', label: 'Anden fagperson' },
+];
+
+export function relationLabel(relation: string): string {
+  return RELATIONS.find((r) => r.value === relation)?.label ?? relation;
+}
+
+/** The network's circles in the order the API sorts them. */
+export const CIRCLES: Choice[] = [
+  { value: 'forældre', label: 'Forældre' },
+  { value: 'primært', label: 'Primært netværk' },
+  { value: 'sekundært', label: 'Sekundært netværk' },
+  { value: 'professionelt', label: 'Professionelle' },
+];

@@ -33,6 +33,8 @@ export type SearchPage = components['schemas']['SearchPage'];
 export type SearchHit = components['schemas']['SearchHit'];
 export type CaseRead = components['schemas']['CaseRead'];
 export type EnkeltsagRead = components['schemas']['EnkeltsagRead'];
+export type MemberRead = components['schemas']['MemberRead'];
+export type CprFetched = components['schemas']['CprFetched'];
 
 /** What a kommune user may do (SessionRead.permissions). */
 export type Permission =

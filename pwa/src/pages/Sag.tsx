@@ -29,6 +29,7 @@ import {
   toLocalInput,
 } from '../format';
 import { useApi, type Loadable } from '../useApi';
+import { focusNetwork, NETWORK_ANCHOR, Netvaerk } from './Netvaerk';
 
 const PAGE_SIZE = 20;
 
@@ -852,10 +853,18 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
   const stage = summary ? summary.stage_label || stageLabel(summary.stage) : k ? stageLabel(k.stage) : null;
   const openedAt = summary?.opened_at ?? k?.opened_at;
   const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
+  const networkChildId = childId ?? k?.child_id ?? null;
 
   return (
     <>
       <PageHeading>{name}</PageHeading>
+      {networkChildId ? (
+        <p className="case-shortcuts">
+          <a href={`#${NETWORK_ANCHOR}`} onClick={focusNetwork}>
+            Kontakter
+          </a>
+        </p>
+      ) : null}
       {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
       {child.state === 'error' ? (
         <Alert
@@ -941,6 +950,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           ) : null}
         </dl>
       ) : null}
+      {networkChildId ? <Netvaerk key={networkChildId} childId={networkChildId} canWrite={canWrite} /> : null}
       {canAssign && k ? (
         <Fordeling
           caseId={caseId}

@@ -1,0 +1,414 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError, call, fieldErrors, messageOf, type MemberRead } from '../api/client';
+import { CIRCLES, RELATIONS, relationLabel } from '../casework';
+import { Alert } from '../components/Alert';
+import { ErrorSummary, SelectField, TextArea, TextField } from '../components/Form';
+import { Loading } from '../components/Loading';
+import { useApi } from '../useApi';
+
+/** The id of the "Netværk" section; the "Kontakter" link by the page heading jumps here. */
+export const NETWORK_ANCHOR = 'netvaerk';
+
+/** Move focus to the Netværk section (after the browser has jumped to it). */
+export function focusNetwork(): void {
+  requestAnimationFrame(() => document.getElementById(NETWORK_ANCHOR)?.focus({ preventScroll: true }));
+}
+
+function clearKey(key: string) {
+  return (e: Record<string, string>) => {
+    const next = { ...e };
+    delete next[key];
+    return next;
+  };
+}
+
+/** "tel:" wants digits and a leading +, not the spaces people write numbers with. */
+function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, '')}`;
+}
+
+// ---------------------------------------------------------------- tilføj person
+
+// "Personens navn", not "Navn": the case page's underretning form has "Underretterens navn".
+const M_FIELDS: Record<string, [string, string]> = {
+  relation: ['m-relation', 'Relation'],
+  name: ['m-name', 'Personens navn'],
+  organisation: ['m-organisation', 'Organisation'],
+  phone: ['m-phone', 'Telefon'],
+  email: ['m-email', 'E-mail'],
+  note: ['m-note', 'Bemærkning'],
+};
+
+type MDraft = { relation: string; name: string; organisation: string; phone: string; email: string; note: string };
+
+const emptyDraft = (): MDraft => ({ relation: '', name: '', organisation: '', phone: '', email: '', note: '' });
+
+function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member: MemberRead) => void }) {
+  const [draft, setDraft] = useState<MDraft>(emptyDraft);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [saved, setSaved] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const savedRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (saved) savedRef.current?.focus();
+  }, [saved]);
+
+  const set = (key: keyof MDraft) => (value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setErrors(clearKey(key));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setSaved(undefined);
+    setErrors({});
+    setBusy(true);
+    const optional = (v: string) => v.trim() || null;
+    try {
+      const member = await call(
+        api.POST('/api/children/{child_id}/network', {
+          params: { path: { child_id: childId } },
+          body: {
+            relation: draft.relation,
+            name: draft.name.trim(),
+            organisation: optional(draft.organisation),
+            phone: optional(draft.phone),
+            email: optional(draft.email),
+            note: optional(draft.note),
+          },
+        }),
+      );
+      setDraft(emptyDraft());
+      setSaved(`${member.name} er tilføjet netværket`);
+      onAdded(member);
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} noValidate className="admin-form case-form network-form" aria-labelledby="m-heading">
+      <h3 id="m-heading">Tilføj person</h3>
+      <div ref={savedRef} tabIndex={-1} className="case-outcome">
+        {saved ? <Alert variant="success" heading={saved} /> : null}
+      </div>
+      <ErrorSummary errors={errors} fields={M_FIELDS} />
+      {failure ? (
+        <Alert variant="error" heading="Personen blev ikke tilføjet">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <SelectField
+        id="m-relation"
+        label="Relation"
+        value={draft.relation}
+        onChange={set('relation')}
+        choices={[{ value: '', label: 'Vælg relation' }, ...RELATIONS]}
+        error={errors.relation}
+      />
+      <TextField id="m-name" label="Personens navn" value={draft.name} onChange={set('name')} error={errors.name} />
+      <TextField
+        id="m-organisation"
+        label="Organisation"
+        hint="For fagpersoner, fx skolens eller lægens navn"
+        value={draft.organisation}
+        onChange={set('organisation')}
+        error={errors.organisation}
+      />
+      <TextField
+        id="m-phone"
+        label="Telefon"
+        type="tel"
+        value={draft.phone}
+        onChange={set('phone')}
+        error={errors.phone}
+        width="input-width-m"
+      />
+      <TextField id="m-email" label="E-mail" type="email" value={draft.email} onChange={set('email')} error={errors.email} />
+      <TextArea id="m-note" label="Bemærkning" value={draft.note} onChange={set('note')} error={errors.note} rows={3} />
+      <button
+        type="submit"
+        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+      >
+        Tilføj person
+      </button>
+    </form>
+  );
+}
+
+// ---------------------------------------------------------------- one person
+
+function Member({
+  member,
+  canWrite,
+  confirming,
+  busy,
+  onAsk,
+  onCancel,
+  onRemove,
+}: {
+  member: MemberRead;
+  canWrite: boolean;
+  confirming: boolean;
+  busy: boolean;
+  onAsk: () => void;
+  onCancel: () => void;
+  onRemove: () => void;
+}) {
+  const confirmId = `member-${member.id}-confirm`;
+  return (
+    <li className="network-member">
+      <h4 className="h5 network-name">{member.name}</h4>
+      <p className="network-meta">
+        {relationLabel(member.relation)}
+        {member.custody ? (
+          <>
+            {' '}
+            <span className="badge badge-info">Forældremyndighed</span>
+          </>
+        ) : null}
+        {member.source === 'cpr' ? <span className="cell-note">fra CPR</span> : null}
+      </p>
+      {member.organisation ? <p className="network-line">{member.organisation}</p> : null}
+      {member.phone || member.email ? (
+        <ul className="nobullet-list network-contact">
+          {member.phone ? (
+            <li>
+              <a href={telHref(member.phone)} aria-label={`Ring til ${member.name} på ${member.phone}`}>
+                {member.phone}
+              </a>
+            </li>
+          ) : null}
+          {member.email ? (
+            <li>
+              <a href={`mailto:${member.email}`} className="break">
+                {member.email}
+              </a>
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
+      {member.note ? <p className="network-line network-note">{member.note}</p> : null}
+      {canWrite && !confirming ? (
+        <button
+          id={`member-${member.id}-remove`}
+          type="button"
+          className="button button-tertiary button-small"
+          aria-label={`Fjern ${member.name} fra netværket`}
+          onClick={onAsk}
+        >
+          Fjern
+        </button>
+      ) : null}
+      {canWrite && confirming ? (
+        <div className="confirm-panel">
+          <Alert variant="warning" heading={`Vil du fjerne ${member.name} fra netværket?`} role="note">
+            <p id={confirmId}>Personen vises ikke længere i netværket. Historikken gemmes i journalen.</p>
+          </Alert>
+          <div className="button-row">
+            <button
+              type="button"
+              className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+              aria-disabled={busy || undefined}
+              aria-describedby={confirmId}
+              autoFocus
+              onClick={onRemove}
+            >
+              Bekræft
+            </button>
+            <button type="button" className="button button-tertiary" onClick={onCancel}>
+              Annullér
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+// ---------------------------------------------------------------- the section
+
+type Outcome =
+  | { variant: 'success'; heading: string; text?: string }
+  | { variant: 'error'; heading: string; text: string; conflict?: boolean };
+
+/**
+ * "Netværk": the child's parents, family, network and professionals with phone and e-mail,
+ * grouped by circle. With case.write: "Hent forældre fra CPR", "Tilføj person", "Fjern".
+ */
+export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boolean }) {
+  const [members, reload, update] = useApi((signal) =>
+    call(api.GET('/api/children/{child_id}/network', { signal, params: { path: { child_id: childId } } })),
+  );
+  const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const [fetching, setFetching] = useState(false);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [removing, setRemoving] = useState(false);
+  const outcomeRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
+
+  const fetchFromCpr = async () => {
+    if (fetching) return;
+    setOutcome(undefined);
+    setConfirming(null);
+    setFetching(true);
+    try {
+      const result = await call(
+        api.POST('/api/children/{child_id}/network/from-cpr', { params: { path: { child_id: childId } } }),
+      );
+      update(() => result.members);
+      setOutcome({
+        variant: 'success',
+        heading: 'Forældrene er hentet fra CPR',
+        text: `${result.added} nye, ${result.updated} ændrede`,
+      });
+    } catch (err) {
+      setOutcome({
+        variant: 'error',
+        heading: 'Forældrene kunne ikke hentes fra CPR',
+        text: fieldErrors(err).cpr ?? messageOf(err),
+      });
+    } finally {
+      setFetching(false);
+    }
+  };
+
+  const remove = async (member: MemberRead) => {
+    if (removing) return;
+    setOutcome(undefined);
+    setRemoving(true);
+    try {
+      await call(
+        api.POST('/api/network/{member_id}/remove', {
+          params: { path: { member_id: member.id } },
+          body: { version: member.version },
+        }),
+      );
+      update((list) => list.filter((m) => m.id !== member.id));
+      setOutcome({ variant: 'success', heading: `${member.name} er fjernet fra netværket` });
+    } catch (err) {
+      const conflict = err instanceof ApiError && err.status === 409;
+      setOutcome({
+        variant: 'error',
+        heading: conflict ? 'Personen er ændret af en anden' : 'Personen blev ikke fjernet',
+        text: messageOf(err),
+        conflict,
+      });
+    } finally {
+      setConfirming(null);
+      setRemoving(false);
+    }
+  };
+
+  const reloadAll = () => {
+    setOutcome(undefined);
+    reload();
+  };
+
+  let body;
+  if (members.state === 'loading') {
+    body = <Loading text="Henter netværket …" />;
+  } else if (members.state === 'error') {
+    body = (
+      <Alert
+        variant="error"
+        heading="Netværket kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{members.message}</p>
+      </Alert>
+    );
+  } else if (members.data.length === 0) {
+    body = <p className="empty-state">Der er ingen personer i netværket endnu.</p>;
+  } else {
+    const list = members.data;
+    const known = new Set(CIRCLES.map((c) => c.value));
+    const groups = [
+      ...CIRCLES.map((c) => ({ key: c.value, label: c.label, items: list.filter((m) => m.circle === c.value) })),
+      { key: 'andet', label: 'Andre', items: list.filter((m) => !known.has(m.circle)) },
+    ].filter((g) => g.items.length > 0);
+    body = groups.map((g) => (
+      <div key={g.key} className="network-circle">
+        <h3 id={`netvaerk-${g.key}`}>{g.label}</h3>
+        <ul className="network-list" aria-labelledby={`netvaerk-${g.key}`}>
+          {g.items.map((m) => (
+            <Member
+              key={m.id}
+              member={m}
+              canWrite={canWrite}
+              confirming={confirming === m.id}
+              busy={removing}
+              onAsk={() => {
+                setOutcome(undefined);
+                setConfirming(m.id);
+              }}
+              onCancel={() => {
+                setConfirming(null);
+                requestAnimationFrame(() => document.getElementById(`member-${m.id}-remove`)?.focus());
+              }}
+              onRemove={() => void remove(m)}
+            />
+          ))}
+        </ul>
+      </div>
+    ));
+  }
+
+  return (
+    <section id={NETWORK_ANCHOR} tabIndex={-1} aria-labelledby="netvaerk-heading" className="case-section network">
+      <h2 id="netvaerk-heading">Netværk</h2>
+      <div ref={outcomeRef} tabIndex={-1} className="case-outcome">
+        {outcome ? (
+          <Alert
+            variant={outcome.variant}
+            heading={outcome.heading}
+            action={
+              outcome.variant === 'error' && outcome.conflict ? (
+                <button type="button" className="button button-secondary" onClick={reloadAll}>
+                  Hent igen
+                </button>
+              ) : null
+            }
+          >
+            {outcome.text ? <p>{outcome.text}</p> : null}
+          </Alert>
+        ) : null}
+      </div>
+      {canWrite ? (
+        <button
+          type="button"
+          className={`button button-secondary ${fetching ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={fetching || undefined}
+          onClick={() => void fetchFromCpr()}
+        >
+          Hent forældre fra CPR
+        </button>
+      ) : null}
+      <div aria-busy={members.state === 'loading'} className="network-members">
+        {body}
+      </div>
+      {canWrite ? (
+        <AddMemberForm
+          childId={childId}
+          onAdded={(member) => update((list) => [...list.filter((m) => m.id !== member.id), member])}
+        />
+      ) : null}
+    </section>
+  );
+}

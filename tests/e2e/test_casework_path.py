@@ -85,3 +85,40 @@ async def test_manager_sees_the_team_overview_and_searches(page):
     await expect(page.get_by_text("fundet").first).to_be_visible()
     await check_axe(page, "søgning")
     assert "/sog" in page.url and "0101" not in page.url
+
+
+async def test_network_from_cpr_and_a_phone_number_in_two_clicks(page):
+    from backend.network.cpr_source import CprPerson, CprRelations, add_to_demo_file, demo_file
+
+    cpr, mother = new_cpr(4444), new_cpr(4445, years=33)
+    add_to_demo_file(
+        demo_file(),
+        {
+            cpr: CprRelations(
+                child=CprPerson(cpr, "Netta"),
+                parents=[CprPerson(mother, "Mette Netværk")],
+                custody=[mother],
+            )
+        },
+    )
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    await (
+        page.get_by_role("navigation", name="Hovedmenu")
+        .get_by_role("link", name="Registrér barn")
+        .click()
+    )
+    await page.get_by_label("CPR-nummer").fill(cpr)
+    await page.get_by_label("Fornavn").fill("Netta")
+    await page.get_by_label("Efternavn").fill("Netværk")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await page.get_by_role("button", name="Hent forældre fra CPR").click()
+    await expect(page.get_by_text("1 nye, 0 ændrede")).to_be_visible()
+    await expect(page.get_by_text("Mette Netværk")).to_be_visible()
+    await page.get_by_label("Relation").select_option(label="Skole")
+    await page.get_by_label("Personens navn").fill("Lærer Lars")
+    await page.get_by_label("Telefon").fill("+45 11 22 33 44")
+    await page.get_by_role("button", name="Tilføj person").click()
+    await page.get_by_role("link", name="Kontakter").click()
+    call = page.get_by_role("link", name="Ring til Lærer Lars på +45 11 22 33 44")
+    await expect(call).to_have_attribute("href", "tel:+4511223344")
+    await check_axe(page, "netværk")

@@ -4,6 +4,8 @@ activities and the journal."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -45,8 +47,20 @@ from backend.children.repository import age_on
 from backend.errors import Conflict, field_error
 
 
-def _invalid(exc: service.CaseError) -> ValidationException:
-    return field_error(exc.field, exc.message)
+@contextmanager
+def translated(
+    not_found: str = "Sagen findes ikke", stale: str = "Sagen er ændret af en anden."
+) -> Iterator[None]:
+    """Turn the case rules' errors into HTTP answers: a named field (400), a stale
+    version (409), something that does not exist here (404)."""
+    try:
+        yield
+    except service.CaseError as exc:
+        raise field_error(exc.field, exc.message) from exc
+    except service.Stale as exc:
+        raise Conflict(stale) from exc
+    except LookupError as exc:
+        raise NotFoundException(not_found) from exc
 
 
 def _activity(row: dict[str, Any]) -> ActivityRead:
@@ -75,7 +89,7 @@ class CaseworkController(Controller):
         """201 with a new child and case; 200 with the existing case when the CPR number
         already has a child in the kommune (never a duplicate)."""
         me = current_principal(request)
-        try:
+        with translated():
             result = await service.do_register_child(
                 me.actor,
                 me.user_id,
@@ -86,8 +100,6 @@ class CaseworkController(Controller):
                 mother_cpr=data.mother_cpr,
                 expected_date=data.expected_date,
             )
-        except service.CaseError as exc:
-            raise _invalid(exc) from exc
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing)
         return Response(body, status_code=200 if result.existing else 201)
 
@@ -104,7 +116,7 @@ class CaseworkController(Controller):
         data: JSONBody[UnderretningCreate],
     ) -> UnderretningCreated:
         me = current_principal(request)
-        try:
+        with translated(not_found="Sagen findes ikke eller er lukket"):
             underretning_id, ids = await service.do_register_underretning(
                 me.actor,
                 case_id,
@@ -116,10 +128,6 @@ class CaseworkController(Controller):
                 notifier_name=data.notifier_name,
                 notifier_contact=data.notifier_contact,
             )
-        except service.CaseError as exc:
-            raise _invalid(exc) from exc
-        except LookupError as exc:
-            raise NotFoundException("Sagen findes ikke eller er lukket") from exc
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])
 
@@ -136,14 +144,10 @@ class CaseworkController(Controller):
         data: JSONBody[InvestigationStart],
     ) -> InvestigationStarted:
         me = current_principal(request)
-        try:
+        with translated(not_found="Sagen findes ikke eller er lukket"):
             enkeltsag_id, ids = await service.do_start_investigation(
                 me.actor, case_id, data.aware_since
             )
-        except service.CaseError as exc:
-            raise _invalid(exc) from exc
-        except LookupError as exc:
-            raise NotFoundException("Sagen findes ikke eller er lukket") from exc
         rows = await repo.activities_by_ids(ids)
         return InvestigationStarted(
             enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows]
@@ -202,10 +206,8 @@ class CaseworkController(Controller):
         cpr = None
         text = (data.text or "").strip()
         if text.replace("-", "").replace(" ", "").isdigit():
-            try:
+            with translated():
                 cpr, _ = service.check_cpr(text, field="text")
-            except service.CaseError as exc:
-                raise _invalid(exc) from exc
         today = datetime.now(DK).date()
         rows, total = await repo.search(data, cpr, today)
         # Audit what was looked for, never the CPR number itself.
@@ -245,16 +247,12 @@ class CaseworkController(Controller):
         data: JSONBody[Assignment],
     ) -> dict[str, str]:
         me = current_principal(request)
-        try:
+        with translated(
+            not_found="Sagen findes ikke", stale="Sagen er ændret af en anden. Hent siden igen."
+        ):
             await service.do_assign(
                 me.actor, case_id, data.version, data.caseworker_id, data.team_id
             )
-        except LookupError as exc:
-            raise NotFoundException("Sagen findes ikke") from exc
-        except service.Stale as exc:
-            raise Conflict("Sagen er ændret af en anden. Hent siden igen.") from exc
-        except service.CaseError as exc:
-            raise _invalid(exc) from exc
         return {"status": "ok"}
 
     @get(
@@ -365,12 +363,8 @@ class CaseworkController(Controller):
         data: JSONBody[NoteCreate],
     ) -> dict[str, int]:
         me = current_principal(request)
-        try:
+        with translated(not_found="Sagen findes ikke"):
             entry_id = await service.do_add_note(
                 me.actor, case_id, data.title, data.body, data.corrects_id
             )
-        except service.CaseError as exc:
-            raise _invalid(exc) from exc
-        except LookupError as exc:
-            raise NotFoundException("Sagen findes ikke") from exc
         return {"id": entry_id}

@@ -23,6 +23,7 @@ from backend.casework.rules import DK
 from backend.casework.schemas import (
     ActivityRead,
     Assignment,
+    BirthRegistration,
     CaseLine,
     CaseRead,
     CaseworkerLoad,
@@ -102,6 +103,25 @@ class CaseworkController(Controller):
             )
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing)
         return Response(body, status_code=200 if result.existing else 201)
+
+    @post(
+        "/children/{child_id:uuid}/birth",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Registrér fødslen: sagen flyttes fra morens til barnets eget CPR-nummer",
+        status_code=200,
+    )
+    async def register_birth(
+        self,
+        request: Request[Any, Any, Any],
+        child_id: FromPath[uuid.UUID],
+        data: JSONBody[BirthRegistration],
+    ) -> dict[str, str | None]:
+        me = current_principal(request)
+        with translated(not_found="Barnet findes ikke"):
+            case_id = await service.do_register_birth(
+                me.actor, child_id, data.cpr, data.first_name, data.last_name
+            )
+        return {"child_id": str(child_id), "hovedsag_id": str(case_id) if case_id else None}
 
     @post(
         "/cases/{case_id:uuid}/underretninger",

@@ -184,3 +184,9 @@ class CaseRead(msgspec.Struct):
     version: int
     enkeltsager: list[EnkeltsagRead]
     activities: list[ActivityRead]
+
+
+class BirthRegistration(msgspec.Struct):
+    cpr: str
+    first_name: str
+    last_name: str

@@ -449,3 +449,52 @@ async def do_assign(
         new_worker,
         new_team,
     )
+
+
+async def do_register_birth(
+    actor: str, child_id: uuid.UUID, cpr: str, first_name: str, last_name: str
+) -> uuid.UUID | None:
+    """Re-key an unborn child's case to the child's own CPR number at birth. The child row
+    keeps its id, so the case, journal, activities and network stay with it whole.
+    Returns the open main case, if any."""
+    conn = _conn()
+    row = await conn.fetchrow(
+        "SELECT cpr, mother_cpr, expected_date FROM child WHERE id = $1 FOR UPDATE", child_id
+    )
+    if row is None:
+        raise LookupError("child")
+    if row["cpr"] is not None:
+        raise CaseError("cpr", "Barnet har allerede et CPR-nummer")
+    number, birth = check_cpr(cpr)
+    if abs((birth - row["expected_date"]).days) > 120:
+        raise CaseError("cpr", "Fødselsdatoen ligger langt fra terminen; tjek CPR-nummeret")
+    if await conn.fetchval("SELECT 1 FROM child WHERE cpr = $1", number):
+        raise CaseError("cpr", "Der findes allerede et barn med dette CPR-nummer i kommunen")
+    if not first_name.strip() or not last_name.strip():
+        raise CaseError(
+            "first_name" if not first_name.strip() else "last_name", "Barnets navn mangler"
+        )
+    await conn.execute(
+        "UPDATE child SET cpr = $2, birth_date = $3, first_name = $4, last_name = $5, "
+        "version = version + 1 WHERE id = $1",
+        child_id,
+        number,
+        birth,
+        first_name.strip(),
+        last_name.strip(),
+    )
+    case_id: uuid.UUID | None = await conn.fetchval(
+        "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
+        "ORDER BY opened_at DESC LIMIT 1",
+        child_id,
+    )
+    if case_id:
+        await stamp(
+            case_id,
+            actor,
+            "barn.foedt",
+            "Barnet er født; sagen følger nu barnets eget CPR-nummer",
+            f"Født {birth.strftime('%d.%m.%Y')} (termin "
+            f"{row['expected_date'].strftime('%d.%m.%Y')}).",
+        )
+    return case_id

@@ -434,3 +434,43 @@ async def test_reassigning_moves_open_activities_and_is_journalised(http, seeded
             for g in ("overdue", "this_week", "later", "without_deadline")
             for a in mine[g]
         }
+
+
+async def test_birth_rekeys_the_unborn_childs_case_keeping_its_history(http, seeded):
+    await _caseworker(http)
+    expected = date.today() + timedelta(days=10)
+    unborn = await http.post(
+        "/api/children",
+        json={"mother_cpr": new_cpr(118, years=29), "expected_date": expected.isoformat()},
+    )
+    child_id, case_id = unborn.json()["child_id"], unborn.json()["hovedsag_id"]
+    await http.post(f"/api/cases/{case_id}/journal", json={"title": "Før fødslen", "body": "x"})
+    born = date.today() - timedelta(days=1)
+    cpr = synthetic_cpr(random.Random(119), born)
+    r = await http.post(
+        f"/api/children/{child_id}/birth",
+        json={"cpr": cpr, "first_name": "Lille", "last_name": "Nyfødt"},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["hovedsag_id"] == case_id
+    titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
+    assert titles[0] == "Barnet er født; sagen følger nu barnets eget CPR-nummer"
+    assert "Før fødslen" in titles and "Ufødt barn registreret" in titles
+    found = (await http.post("/api/search", json={"text": cpr})).json()
+    assert [h["hovedsag_id"] for h in found["items"]] == [case_id]
+    child = (await http.get(f"/api/children/{child_id}")).json()
+    assert (child["first_name"], child["birth_date"]) == ("Lille", born.isoformat())
+    again = await http.post(
+        f"/api/children/{child_id}/birth", json={"cpr": cpr, "first_name": "X", "last_name": "Y"}
+    )
+    assert again.status_code == 400 and "allerede et CPR-nummer" in again.json()["detail"]
+    # A CPR number that is already another child's in the kommune is refused.
+    other = await http.post(
+        "/api/children",
+        json={"mother_cpr": new_cpr(120, years=31), "expected_date": expected.isoformat()},
+    )
+    taken = await http.post(
+        f"/api/children/{other.json()['child_id']}/birth",
+        json={"cpr": cpr, "first_name": "Z", "last_name": "Z"},
+    )
+    assert taken.status_code == 400 and "findes allerede" in taken.json()["detail"]

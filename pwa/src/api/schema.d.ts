@@ -314,6 +314,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/children/{child_id}/birth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér fødslen: sagen flyttes fra morens til barnets eget CPR-nummer */
+        post: operations["ApiChildrenChildIdBirthRegisterBirth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/children/{child_id}/network": {
         parameters: {
             query?: never;
@@ -665,6 +682,12 @@ export interface components {
             };
             id: number;
             subject: string | null;
+        };
+        /** BirthRegistration */
+        BirthRegistration: {
+            cpr: string;
+            first_name: string;
+            last_name: string;
         };
         /** CaseLine */
         CaseLine: {
@@ -1853,6 +1876,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChildRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiChildrenChildIdBirthRegisterBirth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                child_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BirthRegistration"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string | null;
+                    };
                 };
             };
             /** @description Bad request syntax or unsupported method */

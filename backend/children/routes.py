@@ -85,4 +85,6 @@ class ChildrenController(Controller):
             age=repo.age_on(row["birth_date"], today),
             address=row["address"],
             cases=cases,
+            unborn=row["cpr"] is None,
+            expected_date=row["expected_date"],
         )

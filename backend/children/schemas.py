@@ -39,3 +39,5 @@ class ChildRead(msgspec.Struct):
     age: int
     address: str
     cases: list[CaseSummary]
+    unborn: bool = False  # registered by the mother's CPR; expected_date is the due date
+    expected_date: date | None = None

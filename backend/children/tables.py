@@ -16,6 +16,9 @@ class Child(Table, tablename="child", db=DB):
     birth_date = Date()
     address = Text(default="")
     created_at = Timestamptz()
+    mother_cpr = Varchar(length=10, null=True)
+    expected_date = Date(null=True)
+    version = Integer(default=1)
 
 
 class Hovedsag(Table, tablename="hovedsag", db=DB):

@@ -460,6 +460,7 @@ async def test_birth_rekeys_the_unborn_childs_case_keeping_its_history(http, see
     assert [h["hovedsag_id"] for h in found["items"]] == [case_id]
     child = (await http.get(f"/api/children/{child_id}")).json()
     assert (child["first_name"], child["birth_date"]) == ("Lille", born.isoformat())
+    assert child["unborn"] is False
     again = await http.post(
         f"/api/children/{child_id}/birth", json={"cpr": cpr, "first_name": "X", "last_name": "Y"}
     )

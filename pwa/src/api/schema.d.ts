@@ -769,10 +769,13 @@ export interface components {
             /** Format: date */
             birth_date: string;
             cases: components["schemas"]["CaseSummary"][];
+            expected_date?: string | null;
             first_name: string;
             /** Format: uuid */
             id: string;
             last_name: string;
+            /** @default false */
+            unborn?: boolean;
         };
         /** ChildRegistered */
         ChildRegistered: {

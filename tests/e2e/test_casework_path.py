@@ -122,3 +122,33 @@ async def test_network_from_cpr_and_a_phone_number_in_two_clicks(page):
     call = page.get_by_role("link", name="Ring til Lærer Lars på +45 11 22 33 44")
     await expect(call).to_have_attribute("href", "tel:+4511223344")
     await check_axe(page, "netværk")
+
+
+async def test_unborn_child_is_born_and_the_case_follows(page):
+    import random
+    from datetime import date, timedelta
+
+    from backend.demo import synthetic_cpr
+
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    await (
+        page.get_by_role("navigation", name="Hovedmenu")
+        .get_by_role("link", name="Registrér barn")
+        .click()
+    )
+    await page.get_by_label("Ufødt barn").check()
+    await page.get_by_label("Morens CPR-nummer").fill(new_cpr(4646, years=30))
+    due = date.today() + timedelta(days=20)
+    await page.get_by_label("Forventet termin").fill(due.isoformat())
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(
+        page.get_by_text(f"Ufødt barn – termin {due.strftime('%d.%m.%Y')}")
+    ).to_be_visible()
+    await check_axe(page, "ufødt barn")
+    cpr = synthetic_cpr(random.Random(4747), date.today() - timedelta(days=2))
+    await page.get_by_label("Barnets CPR-nummer").fill(cpr)
+    await page.get_by_label("Barnets fornavn").fill("Bo")
+    await page.get_by_label("Barnets efternavn").fill("Nyfødt")
+    await page.get_by_role("button", name="Registrér fødsel").click()
+    await expect(page.get_by_role("heading", level=1, name="Bo Nyfødt")).to_be_visible()
+    await expect(page.get_by_text("Ufødt barn registreret").first).to_be_visible()

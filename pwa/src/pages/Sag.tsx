@@ -28,6 +28,7 @@ import {
   todayInCopenhagen,
   toLocalInput,
 } from '../format';
+import { navigate } from '../router';
 import { useApi, type Loadable } from '../useApi';
 import { focusNetwork, NETWORK_ANCHOR, Netvaerk } from './Netvaerk';
 
@@ -805,6 +806,109 @@ function Fordeling({
   );
 }
 
+// ---------------------------------------------------------------- fødsel
+
+const B_FIELDS: Record<string, [string, string]> = {
+  cpr: ['birth-cpr', 'Barnets CPR-nummer'],
+  first_name: ['birth-first', 'Barnets fornavn'],
+  last_name: ['birth-last', 'Barnets efternavn'],
+};
+
+type BDraft = { cpr: string; first: string; last: string };
+
+const BIRTH_DONE = 'Fødslen er registreret – sagen følger nu barnets eget CPR-nummer';
+
+/**
+ * "Registrér fødsel" (case.write) for an unborn child: POST /api/children/{id}/birth moves
+ * the case from the mother's CPR number to the child's own.
+ */
+function FoedselForm({
+  childId,
+  onRegistered,
+}: {
+  childId: string;
+  onRegistered: (result: { child_id?: string | null; hovedsag_id?: string | null }) => void;
+}) {
+  const [draft, setDraft] = useState<BDraft>({ cpr: '', first: '', last: '' });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const set = (key: keyof BDraft, errorKey: string) => (value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setErrors(clearKey(errorKey));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setErrors({});
+    setBusy(true);
+    try {
+      const result = await call(
+        api.POST('/api/children/{child_id}/birth', {
+          params: { path: { child_id: childId } },
+          body: { cpr: draft.cpr.trim(), first_name: draft.first.trim(), last_name: draft.last.trim() },
+        }),
+      );
+      setDraft({ cpr: '', first: '', last: '' });
+      onRegistered(result ?? {});
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="foedsel-heading" className="case-section">
+      <h2 id="foedsel-heading">Registrér fødsel</h2>
+      <form onSubmit={submit} noValidate className="admin-form case-form">
+        <ErrorSummary errors={errors} fields={B_FIELDS} />
+        {failure ? (
+          <Alert variant="error" heading="Fødslen blev ikke registreret">
+            <p>{failure}</p>
+          </Alert>
+        ) : null}
+        <TextField
+          id="birth-cpr"
+          label="Barnets CPR-nummer"
+          hint="10 cifre, fx 0101251234"
+          inputMode="numeric"
+          value={draft.cpr}
+          onChange={set('cpr', 'cpr')}
+          error={errors.cpr}
+          width="input-width-s"
+        />
+        <TextField
+          id="birth-first"
+          label="Barnets fornavn"
+          value={draft.first}
+          onChange={set('first', 'first_name')}
+          error={errors.first_name}
+        />
+        <TextField
+          id="birth-last"
+          label="Barnets efternavn"
+          value={draft.last}
+          onChange={set('last', 'last_name')}
+          error={errors.last_name}
+        />
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Registrér fødsel
+        </button>
+      </form>
+    </section>
+  );
+}
+
 // ---------------------------------------------------------------- the page
 
 function withStage(child: ChildRead, caseId: string, stage: string): ChildRead {
@@ -824,8 +928,12 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
     call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
   );
   const [lastCase, setLastCase] = useState<CaseRead | null>(null);
+  // The last loaded child (undefined: not loaded yet), so a reload keeps the page on screen.
+  const [lastChild, setLastChild] = useState<ChildRead | null | undefined>(undefined);
   const [flash] = useState(peekFlash);
   const [journalRefresh, setJournalRefresh] = useState(0);
+  const [birthDone, setBirthDone] = useState(false);
+  const birthRef = useRef<HTMLDivElement>(null);
   const canWrite = can(session, 'case.write');
   const canAssign = canWrite && can(session, 'team.overview');
 
@@ -837,9 +945,17 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
     if (hovedsag.state === 'ready') setLastCase(hovedsag.data);
   }, [hovedsag]);
 
+  useEffect(() => {
+    if (child.state === 'ready') setLastChild(child.data);
+  }, [child]);
+
+  useEffect(() => {
+    if (birthDone) birthRef.current?.focus();
+  }, [birthDone]);
+
   const k = hovedsag.state === 'ready' ? hovedsag.data : lastCase;
 
-  if (child.state === 'loading' || (hovedsag.state === 'loading' && !k)) {
+  if ((child.state === 'loading' && lastChild === undefined) || (hovedsag.state === 'loading' && !k)) {
     return (
       <div aria-busy="true" className="page-loading">
         <Loading text="Henter sagen …" />
@@ -847,9 +963,11 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
     );
   }
 
-  const c = child.state === 'ready' ? child.data : null;
+  const c = child.state === 'ready' ? child.data : child.state === 'loading' ? (lastChild ?? null) : null;
   const summary = c?.cases.find((s) => s.id === caseId);
-  const name = c ? `${c.first_name} ${c.last_name}`.trim() : k?.child_name || 'Sag';
+  const unborn = !!c?.unborn;
+  const name =
+    (c ? `${c.first_name} ${c.last_name}`.trim() : '') || k?.child_name || (unborn ? 'Ufødt barn' : 'Sag');
   const stage = summary ? summary.stage_label || stageLabel(summary.stage) : k ? stageLabel(k.stage) : null;
   const openedAt = summary?.opened_at ?? k?.opened_at;
   const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
@@ -866,6 +984,9 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         </p>
       ) : null}
       {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
+      <div ref={birthRef} tabIndex={-1} className="case-outcome">
+        {birthDone ? <Alert variant="success" heading={BIRTH_DONE} /> : null}
+      </div>
       {child.state === 'error' ? (
         <Alert
           variant="error"
@@ -898,12 +1019,19 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         <dl className="case-facts" aria-busy={hovedsag.state === 'loading' || undefined}>
           {c ? (
             <>
-              <div>
-                <dt>Født</dt>
-                <dd>
-                  <time dateTime={c.birth_date}>{formatDate(c.birth_date)}</time> ({formatAge(c.age)})
-                </dd>
-              </div>
+              {unborn ? (
+                <div>
+                  <dt>Termin</dt>
+                  <dd>{c.expected_date ? `Ufødt barn – termin ${formatDate(c.expected_date)}` : 'Ufødt barn'}</dd>
+                </div>
+              ) : (
+                <div>
+                  <dt>Født</dt>
+                  <dd>
+                    <time dateTime={c.birth_date}>{formatDate(c.birth_date)}</time> ({formatAge(c.age)})
+                  </dd>
+                </div>
+              )}
               <div>
                 <dt>Adresse</dt>
                 <dd>{c.address || 'Ikke oplyst'}</dd>
@@ -951,6 +1079,25 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         </dl>
       ) : null}
       {networkChildId ? <Netvaerk key={networkChildId} childId={networkChildId} canWrite={canWrite} /> : null}
+      {canWrite && c && unborn ? (
+        <FoedselForm
+          childId={c.id}
+          onRegistered={(result) => {
+            const newCase = result.hovedsag_id || caseId;
+            const newChild = result.child_id || c.id;
+            if (newCase !== caseId || newChild !== childId) {
+              // The case now lives under another id: open it there (the page remounts).
+              setFlash({ variant: 'success', heading: BIRTH_DONE });
+              navigate(`/sager/${encodeURIComponent(newCase)}?barn=${encodeURIComponent(newChild)}`, true);
+              return;
+            }
+            setBirthDone(true);
+            reloadChild();
+            reloadCase();
+            setJournalRefresh((n) => n + 1);
+          }}
+        />
+      ) : null}
       {canAssign && k ? (
         <Fordeling
           caseId={caseId}

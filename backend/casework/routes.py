@@ -24,6 +24,7 @@ from backend.casework.schemas import (
     ActivityRead,
     Assignment,
     BirthRegistration,
+    Cancellation,
     CaseLine,
     CaseRead,
     CaseworkerLoad,
@@ -335,6 +336,26 @@ class CaseworkController(Controller):
             raise Conflict("Aktiviteten er ændret af en anden. Hent siden igen.") from exc
         except service.CaseError as exc:
             raise Conflict(exc.message) from exc
+        return _activity((await repo.activities_by_ids([activity_id]))[0])
+
+    @post(
+        "/activities/{activity_id:uuid}/cancel",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Annullér en aktivitet med begrundelse",
+        status_code=200,
+    )
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        activity_id: FromPath[uuid.UUID],
+        data: JSONBody[Cancellation],
+    ) -> ActivityRead:
+        me = current_principal(request)
+        with translated(
+            not_found="Aktiviteten findes ikke",
+            stale="Aktiviteten er ændret af en anden. Hent siden igen.",
+        ):
+            await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @get(

@@ -190,3 +190,8 @@ class BirthRegistration(msgspec.Struct):
     cpr: str
     first_name: str
     last_name: str
+
+
+class Cancellation(msgspec.Struct):
+    version: int
+    reason: str

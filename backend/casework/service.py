@@ -498,3 +498,36 @@ async def do_register_birth(
             f"{row['expected_date'].strftime('%d.%m.%Y')}).",
         )
     return case_id
+
+
+async def do_cancel_activity(actor: str, activity_id: uuid.UUID, version: int, reason: str) -> None:
+    """Cancel an open activity; the law's exceptions need a reason, which the journal keeps."""
+    conn = _conn()
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor aktiviteten annulleres")
+    row = await conn.fetchrow(
+        "SELECT hovedsag_id, enkeltsag_id, title, status, version FROM activity WHERE id = $1 "
+        "FOR UPDATE",
+        activity_id,
+    )
+    if row is None:
+        raise LookupError("activity")
+    if row["version"] != version:
+        raise Stale
+    if row["status"] != "open":
+        raise CaseError("status", "Aktiviteten er ikke åben")
+    await conn.execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, version = version + 1 WHERE id = $1",
+        activity_id,
+        reason.strip(),
+        actor,
+    )
+    await stamp(
+        row["hovedsag_id"],
+        actor,
+        "aktivitet.annulleret",
+        f"Annulleret: {row['title']}",
+        f"Begrundelse: {reason.strip()}",
+        row["enkeltsag_id"],
+    )

@@ -475,3 +475,36 @@ async def test_birth_rekeys_the_unborn_childs_case_keeping_its_history(http, see
         json={"cpr": cpr, "first_name": "Z", "last_name": "Z"},
     )
     assert taken.status_code == 400 and "findes allerede" in taken.json()["detail"]
+
+
+async def test_cancelling_needs_a_reason_which_the_journal_keeps(http, seeded):
+    await _caseworker(http)
+    case_id = (await _register(http, new_cpr(121))).json()["hovedsag_id"]
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "fagperson",
+            "source": "dagtilbud",
+            "concerns": "x",
+        },
+    )
+    receipt = next(a for a in r.json()["activities"] if a["rule_id"] == "kvittering-fagperson")
+    empty = await http.post(
+        f"/api/activities/{receipt['id']}/cancel",
+        json={"version": receipt["version"], "reason": " "},
+    )
+    assert empty.status_code == 400 and empty.json()["extra"][0]["key"] == "reason"
+    ok = await http.post(
+        f"/api/activities/{receipt['id']}/cancel",
+        json={"version": receipt["version"], "reason": "Underretter ønskede ikke kvittering"},
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "cancelled"
+    stale = await http.post(
+        f"/api/activities/{receipt['id']}/cancel",
+        json={"version": receipt["version"], "reason": "igen"},
+    )
+    assert stale.status_code == 409
+    entry = (await http.get(f"/api/cases/{case_id}/journal")).json()["items"][0]
+    assert entry["title"].startswith("Annulleret: Send kvittering")
+    assert entry["body"] == "Begrundelse: Underretter ønskede ikke kvittering"

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/activities/{activity_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Annullér en aktivitet med begrundelse */
+        post: operations["ApiActivitiesActivityIdCancelCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/activities/{activity_id}/complete": {
         parameters: {
             query?: never;
@@ -689,6 +706,11 @@ export interface components {
             first_name: string;
             last_name: string;
         };
+        /** Cancellation */
+        Cancellation: {
+            reason: string;
+            version: number;
+        };
         /** CaseLine */
         CaseLine: {
             age: number;
@@ -1101,6 +1123,47 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ApiActivitiesActivityIdCancelCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Cancellation"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiActivitiesActivityIdCompleteComplete: {
         parameters: {
             query?: never;

@@ -152,3 +152,29 @@ async def test_unborn_child_is_born_and_the_case_follows(page):
     await page.get_by_role("button", name="Registrér fødsel").click()
     await expect(page.get_by_role("heading", level=1, name="Bo Nyfødt")).to_be_visible()
     await expect(page.get_by_text("Ufødt barn registreret").first).to_be_visible()
+
+
+async def test_cancelling_an_activity_with_a_reason(page):
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await page.get_by_label("CPR-nummer").fill(new_cpr(4848))
+    await page.get_by_label("Fornavn").fill("Anna")
+    await page.get_by_label("Efternavn").fill("Annullersen")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await page.get_by_role("radio", name="Fagperson").check()
+    await page.get_by_label("Kilde").select_option(label="Dagtilbud")
+    await page.get_by_label("Hvad handler underretningen om").fill("Bekymring.")
+    await page.get_by_role("button", name="Registrér underretning").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="Underretningen er registreret")
+    ).to_be_visible()
+    await menu.get_by_role("link", name="Forside").click()
+    cancel = page.get_by_role("button", name="Annullér Send kvittering").first
+    await cancel.click()
+    await page.get_by_role("button", name="Bekræft annullering").click()
+    await expect(page.get_by_text("Angiv hvorfor aktiviteten annulleres")).to_be_visible()
+    await page.get_by_label("Begrundelse for annullering").fill("Underretter ville ikke have det")
+    await page.get_by_role("button", name="Bekræft annullering").click()
+    await expect(page.get_by_text("Aktiviteten er annulleret")).to_be_visible()
+    await check_axe(page, "aktivitet annulleret")

@@ -230,7 +230,7 @@ export function Forside({ session }: { session: SessionRead }) {
     <>
       <PageHeading>Forside</PageHeading>
       {can(session, 'team.overview') ? <TeamOverview /> : null}
-      {can(session, 'case.read') ? <Worklist /> : null}
+      {can(session, 'case.read') ? <Worklist canWrite={can(session, 'case.write')} /> : null}
       <div className="row forside">
         <div className="col-12 col-lg-8">
           {can(session, 'case.read') ? <Overview /> : <Welcome session={session} />}

@@ -1,7 +1,8 @@
-import { useRef, useState } from 'react';
-import { api, ApiError, call, messageOf, type ActivityRead, type Worklist as WorklistData } from '../api/client';
+import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { api, ApiError, call, fieldErrors, messageOf, type ActivityRead, type Worklist as WorklistData } from '../api/client';
 import { casePath, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
+import { TextArea } from '../components/Form';
 import { Icon } from '../components/Icon';
 import { Loading } from '../components/Loading';
 import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
@@ -18,6 +19,103 @@ const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
 ];
 
 type Failure = { message: string; conflict: boolean; title: string };
+type Done = { heading: string; text?: string };
+
+/** The one open cancel form's textarea (only one row's form is open at a time). */
+const REASON_ID = 'cancel-reason';
+const cancelButtonId = (a: ActivityRead) => `cancel-open-${a.id}`;
+const cancelFormId = (a: ActivityRead) => `cancel-form-${a.id}`;
+
+/**
+ * The inline "Annullér" form of one worklist row: a reason, then
+ * POST /api/activities/{id}/cancel. A 409 (changed by someone else) goes to the worklist's
+ * status area with "Hent igen"; field errors stay next to the textarea.
+ */
+function CancelForm({
+  activity,
+  onCancelled,
+  onConflict,
+  onClose,
+}: {
+  activity: ActivityRead;
+  onCancelled: (a: ActivityRead) => void;
+  onConflict: (a: ActivityRead, message: string) => void;
+  onClose: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    document.getElementById(REASON_ID)?.focus();
+  }, []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setError(undefined);
+    setFailure(undefined);
+    setBusy(true);
+    try {
+      await call(
+        api.POST('/api/activities/{activity_id}/cancel', {
+          params: { path: { activity_id: activity.id } },
+          body: { version: activity.version, reason: reason.trim() },
+        }),
+      );
+      onCancelled(activity);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        onConflict(activity, messageOf(err));
+        return;
+      }
+      const fields = fieldErrors(err);
+      if (fields.reason) {
+        setError(fields.reason);
+        requestAnimationFrame(() => document.getElementById(REASON_ID)?.focus());
+      } else {
+        setFailure(Object.values(fields)[0] ?? messageOf(err));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form id={cancelFormId(activity)} onSubmit={submit} noValidate className="worklist-cancel">
+      {failure ? (
+        <Alert variant="error" heading="Aktiviteten blev ikke annulleret">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <TextArea
+        id={REASON_ID}
+        label="Begrundelse for annullering"
+        hint={`Forklar, hvorfor „${activity.title}“ ikke skal udføres.`}
+        value={reason}
+        onChange={(v) => {
+          setReason(v);
+          setError(undefined);
+        }}
+        error={error}
+        rows={3}
+      />
+      <div className="button-row">
+        <button
+          type="submit"
+          className={`button button-primary button-small ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Bekræft annullering
+        </button>
+        <button type="button" className="button button-tertiary button-small" onClick={onClose}>
+          Fortryd
+        </button>
+      </div>
+    </form>
+  );
+}
 
 /** Remove a completed activity from the lists and count it off its case. */
 function withoutActivity(data: WorklistData, done: ActivityRead): WorklistData {
@@ -46,12 +144,20 @@ function ActivityTable({
   childOf,
   busy,
   onComplete,
+  cancelling,
+  onToggleCancel,
+  renderCancel,
+  canWrite,
 }: {
   group: (typeof GROUPS)[number];
   items: ActivityRead[];
   childOf: Map<string, string>;
   busy: string | null;
   onComplete: (a: ActivityRead) => void;
+  cancelling: string | null;
+  onToggleCancel: (a: ActivityRead) => void;
+  renderCancel: (a: ActivityRead) => ReactNode;
+  canWrite: boolean;
 }) {
   const headingId = `worklist-${group.key}`;
   const overdue = group.key === 'overdue';
@@ -78,39 +184,62 @@ function ActivityTable({
                 <th scope="col">Barn</th>
                 <th scope="col">Frist</th>
                 <th scope="col">
-                  <span className="sr-only">Handling</span>
+                  <span className="sr-only">Handlinger</span>
                 </th>
               </tr>
             </thead>
             <tbody>
               {items.map((a) => (
-                <tr key={a.id}>
-                  <th scope="row">
-                    {a.title}
-                    {a.basis ? <span className="cell-note">{a.basis}</span> : null}
-                  </th>
-                  <td>
-                    <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
-                  </td>
-                  <td className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
-                    {a.due_at ? (
-                      <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
-                    ) : (
-                      'Ingen frist'
-                    )}
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className={`button button-secondary button-small ${busy === a.id ? 'spinner-active' : ''}`.trim()}
-                      aria-label={`Markér ${a.title} som udført`}
-                      aria-disabled={busy !== null || undefined}
-                      onClick={() => onComplete(a)}
-                    >
-                      Udført
-                    </button>
-                  </td>
-                </tr>
+                <Fragment key={a.id}>
+                  <tr>
+                    <th scope="row">
+                      {a.title}
+                      {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                    </th>
+                    <td>
+                      <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
+                    </td>
+                    <td className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
+                      {a.due_at ? (
+                        <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
+                      ) : (
+                        'Ingen frist'
+                      )}
+                    </td>
+                    <td>
+                      {canWrite ? (
+                      <div className="worklist-actions">
+                        <button
+                          type="button"
+                          className={`button button-secondary button-small ${busy === a.id ? 'spinner-active' : ''}`.trim()}
+                          aria-label={`Markér ${a.title} som udført`}
+                          aria-disabled={busy !== null || undefined}
+                          onClick={() => onComplete(a)}
+                        >
+                          Udført
+                        </button>
+                        <button
+                          type="button"
+                          id={cancelButtonId(a)}
+                          className="button button-tertiary button-small"
+                          aria-label={`Annullér ${a.title}`}
+                          aria-expanded={cancelling === a.id}
+                          aria-controls={cancelling === a.id ? cancelFormId(a) : undefined}
+                          aria-disabled={busy !== null || undefined}
+                          onClick={() => onToggleCancel(a)}
+                        >
+                          Annullér
+                        </button>
+                      </div>
+                      ) : null}
+                    </td>
+                  </tr>
+                  {cancelling === a.id ? (
+                    <tr className="worklist-cancel-row">
+                      <td colSpan={4}>{renderCancel(a)}</td>
+                    </tr>
+                  ) : null}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -121,12 +250,42 @@ function ActivityTable({
 }
 
 /** The caseworker's open activities grouped by deadline, and their cases. */
-export function Worklist() {
+export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   const [worklist, reload, update] = useApi((signal) => call(api.GET('/api/worklist', { signal })));
   const [busy, setBusy] = useState<string | null>(null);
-  const [done, setDone] = useState<string | undefined>();
+  const [done, setDone] = useState<Done | undefined>();
   const [failure, setFailure] = useState<Failure | undefined>();
+  const [cancelling, setCancelling] = useState<string | null>(null);
   const statusRef = useRef<HTMLDivElement>(null);
+
+  const focusStatus = () => requestAnimationFrame(() => statusRef.current?.focus());
+
+  const toggleCancel = (a: ActivityRead) => {
+    if (busy) return;
+    setDone(undefined);
+    setFailure(undefined);
+    setCancelling((id) => (id === a.id ? null : a.id));
+  };
+
+  const closeCancel = (a: ActivityRead) => {
+    setCancelling(null);
+    requestAnimationFrame(() => document.getElementById(cancelButtonId(a))?.focus());
+  };
+
+  const cancelled = (a: ActivityRead) => {
+    setCancelling(null);
+    update((data) => withoutActivity(data, a));
+    setFailure(undefined);
+    setDone({ heading: 'Aktiviteten er annulleret', text: `${a.title} (${a.child_name})` });
+    focusStatus();
+  };
+
+  const cancelConflict = (a: ActivityRead, message: string) => {
+    setCancelling(null);
+    setDone(undefined);
+    setFailure({ message, conflict: true, title: a.title });
+    focusStatus();
+  };
 
   const complete = async (a: ActivityRead) => {
     if (busy) return;
@@ -141,7 +300,8 @@ export function Worklist() {
         }),
       );
       update((data) => withoutActivity(data, a));
-      setDone(`${a.title} (${a.child_name}) er markeret som udført`);
+      setCancelling((id) => (id === a.id ? null : id));
+      setDone({ heading: `${a.title} (${a.child_name}) er markeret som udført` });
     } catch (err) {
       setFailure({
         message: messageOf(err),
@@ -156,6 +316,7 @@ export function Worklist() {
   };
 
   const refresh = () => {
+    setCancelling(null);
     setFailure(undefined);
     setDone(undefined);
     reload();
@@ -199,6 +360,18 @@ export function Worklist() {
             childOf={childOf}
             busy={busy}
             onComplete={(a) => void complete(a)}
+            cancelling={cancelling}
+            onToggleCancel={toggleCancel}
+            canWrite={canWrite}
+            renderCancel={(a) => (
+              <CancelForm
+                key={a.id}
+                activity={a}
+                onCancelled={cancelled}
+                onConflict={cancelConflict}
+                onClose={() => closeCancel(a)}
+              />
+            )}
           />
         ))
       );
@@ -268,7 +441,11 @@ export function Worklist() {
               <p>{failure.message}</p>
             </Alert>
           ) : null}
-          {done ? <Alert variant="success" heading={done} /> : null}
+          {done ? (
+            <Alert variant="success" heading={done.heading}>
+              {done.text ? <p>{done.text}</p> : null}
+            </Alert>
+          ) : null}
         </div>
         {activities}
       </section>

@@ -8,6 +8,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
 import type { Loadable } from '../useApi';
+import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 50;
 
@@ -248,27 +249,7 @@ export function Revisionslog() {
                 </tbody>
               </table>
             </div>
-            <nav className="pager" aria-label="Sider i revisionsloggen">
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={data.page <= 1}
-                onClick={() => go(data.page - 1)}
-              >
-                Forrige
-              </button>
-              <span className="pager-status">
-                Side {data.page} af {pages}
-              </span>
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={data.page >= pages}
-                onClick={() => go(data.page + 1)}
-              >
-                Næste
-              </button>
-            </nav>
+            <Pager label="Sider i revisionsloggen" page={data.page} pages={pages} onGo={go} />
           </>
         ) : null}
       </section>

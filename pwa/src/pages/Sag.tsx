@@ -31,6 +31,7 @@ import {
 import { navigate } from '../router';
 import { useApi, type Loadable } from '../useApi';
 import { focusNetwork, NETWORK_ANCHOR, Netvaerk } from './Netvaerk';
+import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 20;
 
@@ -623,27 +624,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
               </ol>
             </div>
             {pages > 1 || data.page > 1 ? (
-              <nav className="pager" aria-label="Sider i journalen">
-                <button
-                  type="button"
-                  className="button button-secondary"
-                  disabled={data.page <= 1}
-                  onClick={() => go(data.page - 1)}
-                >
-                  Forrige
-                </button>
-                <span className="pager-status">
-                  Side {data.page} af {pages}
-                </span>
-                <button
-                  type="button"
-                  className="button button-secondary"
-                  disabled={data.page >= pages}
-                  onClick={() => go(data.page + 1)}
-                >
-                  Næste
-                </button>
-              </nav>
+              <Pager label="Sider i journalen" page={data.page} pages={pages} onGo={go} />
             ) : null}
           </>
         ) : null}

@@ -7,6 +7,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
 import { Link } from '../router';
+import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 25;
 
@@ -308,27 +309,7 @@ export function Sog() {
                 </tbody>
               </table>
             </div>
-            <nav className="pager" aria-label="Sider i søgeresultatet">
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={data.page <= 1}
-                onClick={() => go(data.page - 1)}
-              >
-                Forrige
-              </button>
-              <span className="pager-status">
-                Side {data.page} af {pages}
-              </span>
-              <button
-                type="button"
-                className="button button-secondary"
-                disabled={data.page >= pages}
-                onClick={() => go(data.page + 1)}
-              >
-                Næste
-              </button>
-            </nav>
+            <Pager label="Sider i søgeresultatet" page={data.page} pages={pages} onGo={go} />
           </>
         ) : null}
       </section>

@@ -19,7 +19,7 @@ from backend import db, queue
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import SessionController, callback, kommune_login, operator_login
 from backend.auth.session import SessionStore
-from backend.casework.routes import CaseworkController
+from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
 from backend.health.routes import health
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         callback,
         ChildrenController,
         CaseworkController,
+        ProcessController,
         NetworkController,
         UsersController,
         AuditController,

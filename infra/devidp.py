@@ -37,6 +37,7 @@ def demo_users(domain: str) -> list[DemoUser]:
         DemoUser(f"oekonomi@{domain}", "Øjvind Økonomi", ("oekonomi",)),
         DemoUser(f"admin@{domain}", "Anders Administrator", ("administrator",)),
         DemoUser(f"revisor@{domain}", "Rikke Revisor", ("laeser",)),
+        DemoUser(f"kollega@{domain}", "Karl Kollega", ("sagsbehandler",)),
         DemoUser(f"ny.medarbejder@{domain}", "Nina Nyansat", ()),
     ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,8 @@ from tenancy.context import current_scope
 
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
-    "a.title, a.basis, a.due_at, a.status, a.version, "
+    "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
+    "a.concerns_id, a.due_reason, a.cancel_reason, a.completed_by, "
     "(a.status = 'open' AND a.due_at < now()) AS overdue "
     "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
 )
@@ -42,15 +44,25 @@ async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) AS overdue "
         "FROM hovedsag h JOIN child c ON c.id = h.child_id "
         "LEFT JOIN activity a ON a.hovedsag_id = h.id "
-        "WHERE h.caseworker_id = $1 AND h.closed_at IS NULL "
+        "WHERE (h.caseworker_id = $1 OR h.id IN (SELECT hovedsag_id FROM hovedsag_worker "
+        "WHERE user_id = $1)) AND h.closed_at IS NULL "
         "GROUP BY h.id, c.id ORDER BY overdue DESC, h.opened_at DESC LIMIT 500",
         user_id,
     )
     return [dict(r) for r in rows]
 
 
-async def case_exists(case_id: uuid.UUID) -> bool:
-    return bool(await _conn().fetchval("SELECT 1 FROM hovedsag WHERE id = $1", case_id))
+_CASE_OF = {
+    "underretning": "SELECT e.hovedsag_id FROM underretning u JOIN enkeltsag e "
+    "ON e.id = u.enkeltsag_id WHERE u.id = $1",
+    "indsats": "SELECT hovedsag_id FROM indsats WHERE id = $1",
+}
+
+
+async def case_of(kind: str, record_id: uuid.UUID) -> uuid.UUID | None:
+    """The main case an underretning or indsats belongs to."""
+    case_id: uuid.UUID | None = await _conn().fetchval(_CASE_OF[kind], record_id)
+    return case_id
 
 
 async def journal_page(
@@ -155,6 +167,11 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         where.append(f"h.caseworker_id = {arg(q.caseworker_id)}")
     if q.team_id:
         where.append(f"h.team_id = {arg(q.team_id)}")
+    if q.measure:
+        where.append(
+            f"EXISTS (SELECT 1 FROM indsats i WHERE i.hovedsag_id = h.id AND i.kind = "
+            f"{arg(q.measure)} AND i.ends_on IS NULL)"
+        )
     if not q.include_closed:
         where.append("h.closed_at IS NULL")
     deadline = {
@@ -195,7 +212,8 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
         "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
-        "t.name AS team, h.version FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "t.name AS team, h.version, h.close_reason FROM hovedsag h "
+        "JOIN child c ON c.id = h.child_id "
         "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
         "WHERE h.id = $1",
         case_id,
@@ -206,8 +224,8 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     case["enkeltsager"] = [
         dict(r)
         for r in await conn.fetch(
-            "SELECT id, kind, opened_at, closed_at FROM enkeltsag WHERE hovedsag_id = $1 "
-            "ORDER BY opened_at",
+            "SELECT id, kind, opened_at, closed_at, paragraph, aware_since, summary "
+            "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at",
             case_id,
         )
     ]
@@ -215,6 +233,50 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
         dict(r)
         for r in await conn.fetch(
             _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
+        )
+    ]
+    case["underretninger"] = [
+        dict(r)
+        for r in await conn.fetch(
+            "SELECT u.id, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
+            "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
+            "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
+            "ORDER BY u.received_at DESC",
+            case_id,
+        )
+    ]
+    case["afgoerelser"] = [
+        {**dict(r), "exceptions": json.loads(r["exceptions"])}
+        for r in await conn.fetch(
+            "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
+            "exceptions::text AS exceptions, created_by FROM afgoerelse WHERE hovedsag_id = $1 "
+            "ORDER BY decided_on DESC, created_at DESC",
+            case_id,
+        )
+    ]
+    case["indsatser"] = [
+        dict(r)
+        for r in await conn.fetch(
+            "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
+            "end_reason, version FROM indsats WHERE hovedsag_id = $1 "
+            "ORDER BY ends_on NULLS FIRST, starts_on DESC",
+            case_id,
+        )
+    ]
+    case["steps"] = [
+        dict(r)
+        for r in await conn.fetch(
+            "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by "
+            "FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
+            case_id,
+        )
+    ]
+    case["workers"] = [
+        dict(r)
+        for r in await conn.fetch(
+            "SELECT w.user_id, u.display_name, w.added_by, w.added_at FROM hovedsag_worker w "
+            "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
+            case_id,
         )
     ]
     return case

@@ -17,50 +17,114 @@ from litestar.response import Response
 from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
+from backend.casework import access as access_mod
+from backend.casework import process, service
 from backend.casework import repository as repo
-from backend.casework import service
+from backend.casework.access import access_activity, access_case, access_child, may_open
 from backend.casework.rules import DK
 from backend.casework.schemas import (
     ActivityRead,
+    AfgoerelseRead,
     Assignment,
+    AwareSinceMove,
     BirthRegistration,
     Cancellation,
+    CaseClose,
     CaseLine,
     CaseRead,
     CaseworkerLoad,
     ChildCreate,
     ChildRegistered,
+    DecisionCreate,
+    DecisionMade,
     EnkeltsagRead,
+    IndsatsRead,
+    InvestigationCompletion,
     InvestigationStart,
     InvestigationStarted,
     JournalEntryRead,
     JournalPage,
+    MeasureEnd,
+    MeasureStartMove,
+    MissingStepRead,
+    Moved,
+    MovedDeadline,
     NoteCreate,
+    Option,
+    ProcessOptions,
+    ReceiptMove,
     SearchHit,
     SearchPage,
     SearchQuery,
+    StepCreate,
+    StepIn,
+    StepRead,
+    StepRecorded,
     TeamOverview,
     UnderretningCreate,
     UnderretningCreated,
+    UnderretningRead,
     VersionOnly,
+    VisitationStart,
+    VisitationStarted,
+    WorkerChange,
+    WorkerRead,
     Worklist,
 )
 from backend.children.repository import age_on
 from backend.errors import Conflict, field_error
 
 
+def _value(v: Any) -> str:
+    if isinstance(v, datetime):
+        return service.fmt_due(v)
+    if isinstance(v, date):
+        return v.strftime("%d.%m.%Y")
+    return "–" if v is None or v == "" else str(v)
+
+
+def stale_conflict(exc: service.Stale, what: str) -> Conflict:
+    """409 that says who changed the record, when, and what it holds now."""
+    by = f" af {exc.changed_by}" if exc.changed_by else " af en anden"
+    when = f" {service.fmt_due(exc.changed_at)}" if exc.changed_at else ""
+    now = "; ".join(f"{k}: {_value(v)}" for k, v in exc.current.items())
+    return Conflict(
+        f"{what} er ændret{by}{when}, efter du hentede siden."
+        + (f" Nu: {now}." if now else "")
+        + " Hent siden igen, og se om din ændring stadig er rigtig.",
+        extra={
+            "changed_by": exc.changed_by,
+            "changed_at": exc.changed_at.isoformat() if exc.changed_at else None,
+            "current": {k: _value(v) for k, v in exc.current.items()},
+        },
+    )
+
+
 @contextmanager
-def translated(
-    not_found: str = "Sagen findes ikke", stale: str = "Sagen er ændret af en anden."
-) -> Iterator[None]:
-    """Turn the case rules' errors into HTTP answers: a named field (400), a stale
-    version (409), something that does not exist here (404)."""
+def translated(not_found: str = "Sagen findes ikke", what: str = "Sagen") -> Iterator[None]:
+    """Turn the case rules' errors into HTTP answers: a named field (400), required steps
+    missing before a decision (400 naming each reason field), a stale version (409 with
+    what changed), something that does not exist here (404)."""
     try:
         yield
     except service.CaseError as exc:
         raise field_error(exc.field, exc.message) from exc
+    except process.MissingSteps as exc:
+        raise ValidationException(
+            "Afgørelsen mangler lovpligtige skridt. Gennemfør dem, eller begrund hvorfor "
+            "afgørelsen træffes uden.",
+            extra=[
+                {
+                    "key": f"exceptions.{m.rule_id}",
+                    "message": f"Ikke gennemført: {m.title} ({m.basis}). Skriv begrundelsen for "
+                    "at træffe afgørelsen uden.",
+                    "rule_id": m.rule_id,
+                }
+                for m in exc.missing
+            ],
+        ) from exc
     except service.Stale as exc:
-        raise Conflict(stale) from exc
+        raise stale_conflict(exc, what) from exc
     except LookupError as exc:
         raise NotFoundException(not_found) from exc
 
@@ -77,6 +141,12 @@ def _activity(row: dict[str, Any]) -> ActivityRead:
         status=row["status"],
         overdue=bool(row["overdue"]),
         version=row["version"],
+        enkeltsag_id=row.get("enkeltsag_id"),
+        concerns=row.get("concerns"),
+        concerns_id=row.get("concerns_id"),
+        due_reason=row.get("due_reason"),
+        cancel_reason=row.get("cancel_reason"),
+        completed_by=row.get("completed_by"),
     )
 
 
@@ -118,6 +188,7 @@ class CaseworkController(Controller):
         data: JSONBody[BirthRegistration],
     ) -> dict[str, str | None]:
         me = current_principal(request)
+        await access_child(me, child_id)
         with translated(not_found="Barnet findes ikke"):
             case_id = await service.do_register_birth(
                 me.actor, child_id, data.cpr, data.first_name, data.last_name
@@ -137,10 +208,11 @@ class CaseworkController(Controller):
         data: JSONBody[UnderretningCreate],
     ) -> UnderretningCreated:
         me = current_principal(request)
+        case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             underretning_id, ids = await service.do_register_underretning(
                 me.actor,
-                case_id,
+                case,
                 received_at=data.received_at,
                 notifier_kind=data.notifier_kind,
                 source=data.source,
@@ -165,9 +237,10 @@ class CaseworkController(Controller):
         data: JSONBody[InvestigationStart],
     ) -> InvestigationStarted:
         me = current_principal(request)
+        case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             enkeltsag_id, ids = await service.do_start_investigation(
-                me.actor, case_id, data.aware_since
+                me.actor, case, data.aware_since
             )
         rows = await repo.activities_by_ids(ids)
         return InvestigationStarted(
@@ -198,16 +271,32 @@ class CaseworkController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
     ) -> CaseRead:
         me = current_principal(request)
-        case = await repo.get_case(case_id)
+        case = await repo.get_case(await access_case(me, case_id))
         if case is None:
             raise NotFoundException("Sagen findes ikke")
+        missing = []
+        pending = next(
+            (e for e in case["enkeltsager"] if e["kind"] == "afgoerelse" and not e["closed_at"]),
+            None,
+        )
+        if pending:
+            missing = await process.missing_before_decision(pending["id"])
         await record(
             me.actor, "case.read", str(case_id), view="case.summary", child=str(case["child_id"])
         )
+        nested = ("enkeltsager", "activities", "underretninger", "afgoerelser", "indsatser")
         return CaseRead(
-            **{k: v for k, v in case.items() if k not in ("enkeltsager", "activities")},
+            **{k: v for k, v in case.items() if k not in (*nested, "steps", "workers")},
             enkeltsager=[EnkeltsagRead(**e) for e in case["enkeltsager"]],
             activities=[_activity(a) for a in case["activities"]],
+            underretninger=[UnderretningRead(**u) for u in case["underretninger"]],
+            afgoerelser=[AfgoerelseRead(**a) for a in case["afgoerelser"]],
+            indsatser=[
+                IndsatsRead(**i, label=process.MEASURES[i["kind"]][0]) for i in case["indsatser"]
+            ],
+            steps=[StepRead(**st, label=process.STEPS[st["kind"]][1]) for st in case["steps"]],
+            workers=[WorkerRead(**w) for w in case["workers"]],
+            missing_before_decision=[MissingStepRead(m.rule_id, m.title, m.basis) for m in missing],
         )
 
     @post(
@@ -230,7 +319,10 @@ class CaseworkController(Controller):
             with translated():
                 cpr, _ = service.check_cpr(text, field="text")
         today = datetime.now(DK).date()
+        if data.measure and data.measure not in process.MEASURES:
+            raise field_error("measure", "Ukendt indsatstype")
         rows, total = await repo.search(data, cpr, today)
+        openable = await may_open(me, [r["hovedsag_id"] for r in rows])
         # Audit what was looked for, never the CPR number itself.
         await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
         return SearchPage(
@@ -247,6 +339,7 @@ class CaseworkController(Controller):
                     team=r["team"],
                     open_activities=r["open_activities"],
                     overdue_activities=r["overdue_activities"],
+                    can_open=r["hovedsag_id"] in openable,
                 )
                 for r in rows
             ],
@@ -268,12 +361,9 @@ class CaseworkController(Controller):
         data: JSONBody[Assignment],
     ) -> dict[str, str]:
         me = current_principal(request)
-        with translated(
-            not_found="Sagen findes ikke", stale="Sagen er ændret af en anden. Hent siden igen."
-        ):
-            await service.do_assign(
-                me.actor, case_id, data.version, data.caseworker_id, data.team_id
-            )
+        case = await access_case(me, case_id)
+        with translated():
+            await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
         return {"status": "ok"}
 
     @get(
@@ -328,12 +418,13 @@ class CaseworkController(Controller):
         data: JSONBody[VersionOnly],
     ) -> ActivityRead:
         me = current_principal(request)
+        await access_activity(me, activity_id)
         try:
             await service.do_complete_activity(me.actor, activity_id, data.version)
         except LookupError as exc:
             raise NotFoundException("Aktiviteten findes ikke") from exc
         except service.Stale as exc:
-            raise Conflict("Aktiviteten er ændret af en anden. Hent siden igen.") from exc
+            raise stale_conflict(exc, "Aktiviteten") from exc
         except service.CaseError as exc:
             raise Conflict(exc.message) from exc
         return _activity((await repo.activities_by_ids([activity_id]))[0])
@@ -351,10 +442,8 @@ class CaseworkController(Controller):
         data: JSONBody[Cancellation],
     ) -> ActivityRead:
         me = current_principal(request)
-        with translated(
-            not_found="Aktiviteten findes ikke",
-            stale="Aktiviteten er ændret af en anden. Hent siden igen.",
-        ):
+        await access_activity(me, activity_id)
+        with translated(not_found="Aktiviteten findes ikke", what="Aktiviteten"):
             await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
@@ -377,8 +466,7 @@ class CaseworkController(Controller):
         me = current_principal(request)
         if page < 1 or not (1 <= page_size <= 200):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
-        if not await repo.case_exists(case_id):
-            raise NotFoundException("Sagen findes ikke")
+        await access_case(me, case_id)
         start = datetime.combine(since, datetime.min.time(), DK) if since else None
         end = (
             datetime.combine(until + timedelta(days=1), datetime.min.time(), DK) if until else None
@@ -404,8 +492,302 @@ class CaseworkController(Controller):
         data: JSONBody[NoteCreate],
     ) -> dict[str, int]:
         me = current_principal(request)
+        case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke"):
             entry_id = await service.do_add_note(
-                me.actor, case_id, data.title, data.body, data.corrects_id
+                me.actor, case, data.title, data.body, data.corrects_id
             )
         return {"id": entry_id}
+
+
+def _moved(rows: list[tuple[str, datetime | None, datetime | None]]) -> Moved:
+    return Moved(moved=[MovedDeadline(title=t, old=o, new=n) for t, o, n in rows])
+
+
+class ProcessController(Controller):
+    """Visitation and decision, measures and follow-up, recorded steps, changed dates,
+    caseworkers on the case, stepping in, and closing the case."""
+
+    path = "/api"
+    tags = ("Sagsforløb",)
+
+    @get(
+        "/process/options",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Valgmuligheder: paragraffer, indsatstyper og skridt",
+    )
+    async def options(self) -> ProcessOptions:
+        return ProcessOptions(
+            paragraphs=[Option(k, v) for k, v in process.PARAGRAPHS.items()],
+            measures=[
+                Option(k, label, placement) for k, (label, placement) in process.MEASURES.items()
+            ],
+            steps=[Option(k, title) for k, (_, title) in process.STEPS.items()],
+        )
+
+    @post(
+        "/cases/{case_id:uuid}/visitation",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Forbered en afgørelse (visitation): børnesamtale og partshøring oprettes",
+        status_code=201,
+    )
+    async def start_visitation(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[VisitationStart],
+    ) -> VisitationStarted:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated(not_found="Sagen findes ikke eller er lukket"):
+            enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
+        rows = await repo.activities_by_ids(ids)
+        return VisitationStarted(enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows])
+
+    @post(
+        "/cases/{case_id:uuid}/afgoerelser",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Træf en afgørelse (§ 32, § 46 eller § 47), evt. med indsats",
+        status_code=201,
+    )
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[DecisionCreate],
+    ) -> DecisionMade:
+        """400 naming ``exceptions.<rule_id>`` for each required step still open (the
+        børnesamtale, the partshøring, the plan before § 47) unless a reason is given."""
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated(not_found="Sagen findes ikke eller er lukket"):
+            made = await process.do_decide(
+                me.actor,
+                case,
+                paragraph=data.paragraph,
+                outcome=data.outcome,
+                decided_on=data.decided_on,
+                summary=data.summary,
+                exceptions=data.exceptions,
+                measure=data.measure,
+                starts_on=data.starts_on,
+            )
+        rows = await repo.activities_by_ids(made.activities)
+        return DecisionMade(
+            afgoerelse_id=made.afgoerelse_id,
+            indsats_id=made.indsats_id,
+            activities=[_activity(r) for r in rows],
+        )
+
+    @post(
+        "/cases/{case_id:uuid}/undersoegelse/afslut",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Afslut den børnefaglige undersøgelse",
+        status_code=200,
+    )
+    async def complete_investigation(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[InvestigationCompletion],
+    ) -> Moved:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated():
+            moved = await process.do_complete_investigation(
+                me.actor, case, data.completed_on, data.conclusion
+            )
+        return _moved(moved)
+
+    @post(
+        "/cases/{case_id:uuid}/undersoegelse/opmaerksom",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Ret datoen for kommunens kendskab; 4-måneders-fristen flyttes",
+        status_code=200,
+    )
+    async def move_aware_since(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[AwareSinceMove],
+    ) -> Moved:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated():
+            moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
+        return _moved(moved)
+
+    @post(
+        "/cases/{case_id:uuid}/steps",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Registrér et gennemført skridt (børnesamtale, partshøring, opfølgning ...)",
+        status_code=201,
+    )
+    async def record_step(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[StepCreate],
+    ) -> StepRecorded:
+        """Recording the step completes the activities it answers; a follow-up on a running
+        measure sets the next one (``next_due`` with ``next_reason``)."""
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated(not_found="Sagen findes ikke eller er lukket"):
+            step_id, done, ids = await process.do_record_step(
+                me.actor,
+                case,
+                kind=data.kind,
+                happened_on=data.happened_on,
+                note=data.note,
+                indsats_id=data.indsats_id,
+                next_due=data.next_due,
+                next_reason=data.next_reason,
+            )
+        rows = await repo.activities_by_ids(ids)
+        return StepRecorded(id=step_id, completed=done, activities=[_activity(r) for r in rows])
+
+    @post(
+        "/indsatser/{indsats_id:uuid}/ophoer",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Afslut en indsats",
+        status_code=200,
+    )
+    async def end_measure(
+        self,
+        request: Request[Any, Any, Any],
+        indsats_id: FromPath[uuid.UUID],
+        data: JSONBody[MeasureEnd],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        await self._measure_case(me, indsats_id)
+        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
+            await process.do_end_measure(
+                me.actor, indsats_id, data.version, data.ends_on, data.reason
+            )
+        return {"status": "ok"}
+
+    @post(
+        "/indsatser/{indsats_id:uuid}/start",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Ret indsatsens startdato; opfølgningsfristen flyttes",
+        status_code=200,
+    )
+    async def move_measure_start(
+        self,
+        request: Request[Any, Any, Any],
+        indsats_id: FromPath[uuid.UUID],
+        data: JSONBody[MeasureStartMove],
+    ) -> Moved:
+        me = current_principal(request)
+        await self._measure_case(me, indsats_id)
+        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
+            moved = await process.do_move_measure_start(
+                me.actor, indsats_id, data.version, data.starts_on, data.reason
+            )
+        return _moved(moved)
+
+    @post(
+        "/underretninger/{underretning_id:uuid}/modtaget",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Ret modtagelsestidspunktet; fristerne flyttes",
+        status_code=200,
+    )
+    async def move_receipt(
+        self,
+        request: Request[Any, Any, Any],
+        underretning_id: FromPath[uuid.UUID],
+        data: JSONBody[ReceiptMove],
+    ) -> Moved:
+        me = current_principal(request)
+        case_id = await repo.case_of("underretning", underretning_id)
+        if case_id is None:
+            raise NotFoundException("Underretningen findes ikke")
+        await access_case(me, case_id)
+        with translated(not_found="Underretningen findes ikke", what="Underretningen"):
+            _, moved = await process.do_move_receipt(
+                me.actor, underretning_id, data.version, data.received_at, data.reason
+            )
+        return _moved(moved)
+
+    @post(
+        "/cases/{case_id:uuid}/workers",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Sæt en medbehandler på sagen",
+        status_code=200,
+    )
+    async def add_worker(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[WorkerChange],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated():
+            await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
+        return {"status": "ok"}
+
+    @post(
+        "/cases/{case_id:uuid}/workers/remove",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Tag en medbehandler af sagen",
+        status_code=200,
+    )
+    async def remove_worker(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[WorkerChange],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated():
+            await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
+        return {"status": "ok"}
+
+    @post(
+        "/cases/{case_id:uuid}/step-in",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Træd til i en kollegas sag (med begrundelse; revisionslogges)",
+        status_code=200,
+    )
+    async def step_in(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[StepIn],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        with translated():
+            await access_mod.do_step_in(me, case_id, data.reason)
+        await record(me.actor, "case.step_in", str(case_id), reason=data.reason.strip())
+        return {"status": "ok", "hovedsag_id": str(case_id)}
+
+    @post(
+        "/cases/{case_id:uuid}/close",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Luk sagen (forløbet er slut)",
+        status_code=200,
+    )
+    async def close_case(
+        self,
+        request: Request[Any, Any, Any],
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[CaseClose],
+    ) -> dict[str, str]:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        with translated():
+            await process.do_close_case(me.actor, case, data.version, data.reason)
+        return {"status": "ok"}
+
+    @staticmethod
+    async def _measure_case(me: Any, indsats_id: uuid.UUID) -> None:
+        case_id = await repo.case_of("indsats", indsats_id)
+        if case_id is None:
+            raise NotFoundException("Indsatsen findes ikke")
+        try:
+            await access_case(me, case_id)
+        except NotFoundException as exc:
+            raise NotFoundException("Indsatsen findes ikke") from exc

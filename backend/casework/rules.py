@@ -19,6 +19,11 @@ from backend.casework.workdays import add_months, add_working_days, next_working
 DK = ZoneInfo("Europe/Copenhagen")
 
 
+def today_dk() -> date:
+    """Today in Denmark: the date every deadline, form and check is about."""
+    return datetime.now(DK).date()
+
+
 class Trigger(StrEnum):
     UNDERRETNING = "underretning.modtaget"
     UNDERRETNING_FRA_FAGPERSON = "underretning.fagperson"
@@ -27,8 +32,9 @@ class Trigger(StrEnum):
     AFGOERELSE_FORBEREDES = "afgoerelse.forberedes"
     STOETTE_32 = "afgoerelse.32"
     ANBRINGELSE_46 = "afgoerelse.46"
-    ANBRINGELSE_47 = "afgoerelse.47"
+    AFGOERELSE_47_FORBEREDES = "afgoerelse.47.forberedes"
     INDSATS_STARTET = "indsats.startet"
+    OPFOELGNING_PLANLAGT = "opfoelgning.planlagt"
     ANBRAGT_UNG = "anbragt.ung"
 
 
@@ -40,6 +46,7 @@ class Facts:
     aware_since: date | None = None  # when the kommune became aware (4-month rule)
     investigation_ends: date | None = None  # a parallel investigation's deadline (§ 95)
     birth_date: date | None = None
+    planned: date | None = None  # a date the caseworker set (the next follow-up)
 
     @property
     def day(self) -> date:
@@ -85,6 +92,11 @@ def first_follow_up(f: Facts) -> datetime:
     if f.investigation_ends:
         candidates.append(next_working_day(f.investigation_ends))
     return _end_of(min(candidates))
+
+
+def on_planned_date(f: Facts) -> datetime | None:
+    """The date the caseworker set, moved to a working day."""
+    return _end_of(next_working_day(f.planned)) if f.planned else None
 
 
 def before_18(f: Facts) -> datetime | None:
@@ -175,7 +187,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "barnets-plan-47",
-        Trigger.ANBRINGELSE_47,
+        Trigger.AFGOERELSE_47_FORBEREDES,
         "Udarbejd barnets plan før afgørelsen om anbringelse uden samtykke",
         "Barnets Lov § 91",
         before_decision,
@@ -188,6 +200,15 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 95: senest 3 måneder efter start, eller når en sideløbende "
         "undersøgelse afsluttes, hvis det er før",
         first_follow_up,
+        "opfoelgning.gennemfoert",
+    ),
+    Rule(
+        "naeste-opfoelgning",
+        Trigger.OPFOELGNING_PLANLAGT,
+        "Opfølgning på indsatsen",
+        "Barnets Lov § 95: løbende opfølgning efter den plan, sagsbehandleren har "
+        "fastsat og begrundet",
+        on_planned_date,
         "opfoelgning.gennemfoert",
     ),
     Rule(

@@ -42,6 +42,12 @@ class ActivityRead(msgspec.Struct):
     status: str
     overdue: bool
     version: int
+    enkeltsag_id: uuid.UUID | None = None
+    concerns: str | None = None  # underretning | enkeltsag | indsats | child
+    concerns_id: uuid.UUID | None = None
+    due_reason: str | None = None  # why the caseworker chose this date (follow-up plan)
+    cancel_reason: str | None = None
+    completed_by: str | None = None
 
 
 class UnderretningCreated(msgspec.Struct):
@@ -131,6 +137,7 @@ class SearchQuery(msgspec.Struct):
     caseworker_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None
     deadline: str | None = None  # "overdue" | "due_week" | "none_open"
+    measure: str | None = None  # a running measure of this type
     include_closed: bool = False
     page: int = 1
     page_size: int = 25
@@ -148,6 +155,7 @@ class SearchHit(msgspec.Struct):
     team: str | None
     open_activities: int
     overdue_activities: int
+    can_open: bool  # False: the user is not on the case and must step in with a reason
 
 
 class SearchPage(msgspec.Struct):
@@ -168,6 +176,9 @@ class EnkeltsagRead(msgspec.Struct):
     kind: str
     opened_at: datetime
     closed_at: datetime | None
+    paragraph: str | None
+    aware_since: date | None
+    summary: str | None
 
 
 class CaseRead(msgspec.Struct):
@@ -184,6 +195,14 @@ class CaseRead(msgspec.Struct):
     version: int
     enkeltsager: list[EnkeltsagRead]
     activities: list[ActivityRead]
+    close_reason: str | None = None
+    underretninger: list[UnderretningRead] = msgspec.field(default_factory=list)
+    afgoerelser: list[AfgoerelseRead] = msgspec.field(default_factory=list)
+    indsatser: list[IndsatsRead] = msgspec.field(default_factory=list)
+    steps: list[StepRead] = msgspec.field(default_factory=list)
+    workers: list[WorkerRead] = msgspec.field(default_factory=list)
+    # Required steps still open before the pending decision (warn; a reason is needed).
+    missing_before_decision: list[MissingStepRead] = msgspec.field(default_factory=list)
 
 
 class BirthRegistration(msgspec.Struct):
@@ -195,3 +214,172 @@ class BirthRegistration(msgspec.Struct):
 class Cancellation(msgspec.Struct):
     version: int
     reason: str
+
+
+class UnderretningRead(msgspec.Struct):
+    id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    received_at: datetime
+    notifier_kind: str
+    source: str
+    notifier_name: str | None
+    concerns: str
+    suspected_abuse: bool
+    version: int
+
+
+class AfgoerelseRead(msgspec.Struct):
+    id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    paragraph: str
+    outcome: str
+    decided_on: date
+    summary: str
+    exceptions: list[dict[str, str]]
+    created_by: str
+
+
+class IndsatsRead(msgspec.Struct):
+    id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    kind: str
+    label: str
+    paragraph: str
+    placement: bool
+    starts_on: date
+    ends_on: date | None
+    end_reason: str | None
+    version: int
+
+
+class StepRead(msgspec.Struct):
+    id: uuid.UUID
+    kind: str
+    label: str
+    happened_on: date
+    note: str
+    indsats_id: uuid.UUID | None
+    next_due: date | None
+    next_reason: str | None
+    created_by: str
+
+
+class WorkerRead(msgspec.Struct):
+    user_id: uuid.UUID
+    display_name: str
+    added_by: str
+    added_at: datetime
+
+
+class MissingStepRead(msgspec.Struct):
+    rule_id: str
+    title: str
+    basis: str | None
+
+
+class VisitationStart(msgspec.Struct):
+    paragraph: str
+
+
+class VisitationStarted(msgspec.Struct):
+    enkeltsag_id: uuid.UUID
+    activities: list[ActivityRead]
+
+
+class DecisionCreate(msgspec.Struct):
+    paragraph: str
+    outcome: str
+    decided_on: date
+    summary: str
+    # Reasons for deciding without a required step, keyed by its rule id
+    # (``boernesamtale``, ``partshoering``, ``barnets-plan-47``).
+    exceptions: dict[str, str] = msgspec.field(default_factory=dict)
+    measure: str | None = None
+    starts_on: date | None = None
+
+
+class DecisionMade(msgspec.Struct):
+    afgoerelse_id: uuid.UUID
+    indsats_id: uuid.UUID | None
+    activities: list[ActivityRead]
+
+
+class InvestigationCompletion(msgspec.Struct):
+    completed_on: date
+    conclusion: str
+
+
+class MovedDeadline(msgspec.Struct):
+    title: str
+    old: datetime | None
+    new: datetime | None
+
+
+class Moved(msgspec.Struct):
+    moved: list[MovedDeadline]
+
+
+class StepCreate(msgspec.Struct):
+    kind: str
+    happened_on: date
+    note: str = ""
+    indsats_id: uuid.UUID | None = None
+    next_due: date | None = None
+    next_reason: str | None = None
+
+
+class StepRecorded(msgspec.Struct):
+    id: uuid.UUID
+    completed: list[str]
+    activities: list[ActivityRead]
+
+
+class MeasureEnd(msgspec.Struct):
+    version: int
+    ends_on: date
+    reason: str
+
+
+class MeasureStartMove(msgspec.Struct):
+    version: int
+    starts_on: date
+    reason: str
+
+
+class ReceiptMove(msgspec.Struct):
+    version: int
+    received_at: datetime
+    reason: str
+
+
+class AwareSinceMove(msgspec.Struct):
+    aware_since: date
+    reason: str
+
+
+class WorkerChange(msgspec.Struct):
+    version: int
+    user_id: uuid.UUID
+
+
+class StepIn(msgspec.Struct):
+    reason: str
+
+
+class CaseClose(msgspec.Struct):
+    version: int
+    reason: str
+
+
+class Option(msgspec.Struct):
+    value: str
+    label: str
+    placement: bool = False
+
+
+class ProcessOptions(msgspec.Struct):
+    """The choices the process forms offer, from the same tables the rules use."""
+
+    paragraphs: list[Option]
+    measures: list[Option]
+    steps: list[Option]

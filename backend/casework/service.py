@@ -16,7 +16,8 @@ from typing import Any
 from stdnum.dk import cpr as cpr_lib
 from stdnum.exceptions import ValidationError
 
-from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
+from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
+from backend.casework.workdays import add_months
 from tenancy.context import current_scope
 
 SOURCE_LABELS = {
@@ -43,7 +44,19 @@ class CaseError(ValueError):
 
 
 class Stale(Exception):
-    """The record changed since the client read it (optimistic locking)."""
+    """The record changed since the client read it (optimistic locking). Carries who
+    changed it, when, and the record's current values, so the answer can say what changed."""
+
+    def __init__(
+        self,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+        current: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__("stale")
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.current = current or {}
 
 
 def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> tuple[str, date]:
@@ -59,7 +72,7 @@ def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> 
         birth = cpr_lib.get_birth_date(digits)
     except ValidationError as exc:
         raise CaseError(field, "CPR-nummeret indeholder ikke en gyldig fødselsdato") from exc
-    if not allow_future and birth > date.today():
+    if not allow_future and birth > today_dk():
         raise CaseError(field, "CPR-nummerets fødselsdato ligger i fremtiden")
     return digits, birth
 
@@ -143,7 +156,8 @@ async def do_register_child(
         )
         if unborn:
             return Registered(unborn["id"], unborn["case_id"], True)
-        if not (date.today() <= expected_date <= date.today().replace(year=date.today().year + 1)):
+        today = today_dk()
+        if not (today <= expected_date <= add_months(today, 12)):
             raise CaseError("expected_date", "Terminen skal ligge inden for det næste år")
         number, birth = None, expected_date
     if not first and not mother:
@@ -167,9 +181,12 @@ async def do_register_child(
 
 
 async def _open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title: str) -> uuid.UUID:
+    """A new main case held by the actor, in the actor's (first) team."""
     case_id: uuid.UUID = await _conn().fetchval(
-        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id) "
-        "VALUES ($1, current_date, 'afklaring', $2) RETURNING id",
+        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id) "
+        "VALUES ($1, current_date, 'afklaring', $2, (SELECT m.team_id FROM team_member m "
+        "JOIN team t ON t.id = m.team_id WHERE m.user_id = $2 ORDER BY t.name LIMIT 1)) "
+        "RETURNING id",
         child_id,
         actor_id,
     )
@@ -184,13 +201,18 @@ async def _create_activities(
     enkeltsag_id: uuid.UUID | None,
     owner: uuid.UUID | None,
     actor: str,
+    concerns: tuple[str, uuid.UUID] | None = None,
+    due_reason: str | None = None,
 ) -> list[uuid.UUID]:
+    """Create the activities of ``rules`` with deadlines computed from ``facts``.
+    ``concerns`` names what they are about, so a changed date can recompute them."""
     ids = []
     for r in rules:
         due = r.due(facts)
         activity_id = await _conn().fetchval(
             "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
-            "due_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "due_at, concerns, concerns_id, due_reason) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
             hovedsag_id,
             enkeltsag_id,
             r.id,
@@ -198,6 +220,9 @@ async def _create_activities(
             r.basis,
             owner,
             due,
+            concerns[0] if concerns else None,
+            concerns[1] if concerns else None,
+            due_reason,
         )
         ids.append(activity_id)
         when = f" – frist {due.astimezone(DK).strftime('%d.%m.%Y kl. %H.%M')}" if due else ""
@@ -284,27 +309,49 @@ async def do_register_underretning(
     rules = [r for t in triggers for r in rules_for(t)]
     facts = Facts(at=received_at.astimezone(UTC), birth_date=case["birth_date"])
     activities = await _create_activities(
-        rules, facts, hovedsag_id, enkeltsag_id, case["caseworker_id"], actor
+        rules,
+        facts,
+        hovedsag_id,
+        enkeltsag_id,
+        case["caseworker_id"],
+        actor,
+        ("underretning", underretning_id),
     )
+    await restage(hovedsag_id)
     return underretning_id, activities
+
+
+_ACTIVITY_FOR_UPDATE = (
+    "SELECT hovedsag_id, enkeltsag_id, title, status, version, due_at, owner_id, "
+    "cancel_reason, completed_by, changed_by, changed_at FROM activity WHERE id = $1 FOR UPDATE"
+)
+STATUS_LABELS = {"open": "åben", "done": "udført", "cancelled": "annulleret"}
+
+
+def _stale_activity(row: Any) -> Stale:
+    return Stale(
+        row["changed_by"],
+        row["changed_at"],
+        {
+            "status": STATUS_LABELS.get(row["status"], row["status"]),
+            "due_at": row["due_at"],
+            "cancel_reason": row["cancel_reason"],
+        },
+    )
 
 
 async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int) -> None:
     conn = _conn()
-    row = await conn.fetchrow(
-        "SELECT hovedsag_id, enkeltsag_id, title, status, version FROM activity WHERE id = $1 "
-        "FOR UPDATE",
-        activity_id,
-    )
+    row = await conn.fetchrow(_ACTIVITY_FOR_UPDATE, activity_id)
     if row is None:
         raise LookupError("activity")
     if row["version"] != version:
-        raise Stale
+        raise _stale_activity(row)
     if row["status"] != "open":
         raise CaseError("status", "Aktiviteten er ikke åben")
     await conn.execute(
         "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
-        "version = version + 1 WHERE id = $1",
+        "changed_by = $2, changed_at = now(), version = version + 1 WHERE id = $1",
         activity_id,
         actor,
     )
@@ -350,7 +397,7 @@ async def do_start_investigation(
     the investigation stage, and the 4-month deadline counts from when the kommune became
     aware (usually the first notification)."""
     conn = _conn()
-    if aware_since > date.today():
+    if aware_since > today_dk():
         raise CaseError("aware_since", "Datoen ligger i fremtiden")
     case = await conn.fetchrow(
         "SELECT id, caseworker_id, opened_at FROM hovedsag WHERE id = $1 AND closed_at IS NULL "
@@ -366,13 +413,12 @@ async def do_start_investigation(
     ):
         raise CaseError("aware_since", "Der er allerede en igangværende børnefaglig undersøgelse")
     enkeltsag_id = await conn.fetchval(
-        "INSERT INTO enkeltsag (hovedsag_id, kind) VALUES ($1, 'undersoegelse') RETURNING id",
+        "INSERT INTO enkeltsag (hovedsag_id, kind, aware_since) "
+        "VALUES ($1, 'undersoegelse', $2) RETURNING id",
         hovedsag_id,
+        aware_since,
     )
-    await conn.execute(
-        "UPDATE hovedsag SET stage = 'undersoegelse', version = version + 1 WHERE id = $1",
-        hovedsag_id,
-    )
+    await close_clarifications(hovedsag_id, "Afklaringen er afsluttet: undersøgelse besluttet")
     await stamp(
         hovedsag_id,
         actor,
@@ -389,7 +435,9 @@ async def do_start_investigation(
         enkeltsag_id,
         case["caseworker_id"],
         actor,
+        ("enkeltsag", enkeltsag_id),
     )
+    await restage(hovedsag_id, actor)
     return enkeltsag_id, ids
 
 
@@ -402,16 +450,7 @@ async def do_assign(
 ) -> None:
     """Give the case (and its open activities) to another caseworker and/or team."""
     conn = _conn()
-    case = await conn.fetchrow(
-        "SELECT h.version, h.caseworker_id, h.team_id, u.display_name AS caseworker "
-        "FROM hovedsag h LEFT JOIN app_user u ON u.id = h.caseworker_id WHERE h.id = $1 "
-        "FOR UPDATE OF h",
-        hovedsag_id,
-    )
-    if case is None:
-        raise LookupError("case")
-    if case["version"] != version:
-        raise Stale
+    case = await lock_case(hovedsag_id, version)
     new_worker = case["caseworker_id"] if caseworker_id is None else caseworker_id
     new_team = case["team_id"] if team_id is None else team_id
     if caseworker_id is not None:
@@ -444,10 +483,12 @@ async def do_assign(
             raise CaseError("team_id", "Ukendt team")
         await stamp(hovedsag_id, actor, "sag.team", f"Sagen er flyttet til {team}")
     await conn.execute(
-        "UPDATE hovedsag SET caseworker_id = $2, team_id = $3, version = version + 1 WHERE id = $1",
+        "UPDATE hovedsag SET caseworker_id = $2, team_id = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
         hovedsag_id,
         new_worker,
         new_team,
+        actor,
     )
 
 
@@ -505,20 +546,17 @@ async def do_cancel_activity(actor: str, activity_id: uuid.UUID, version: int, r
     conn = _conn()
     if not reason.strip():
         raise CaseError("reason", "Angiv hvorfor aktiviteten annulleres")
-    row = await conn.fetchrow(
-        "SELECT hovedsag_id, enkeltsag_id, title, status, version FROM activity WHERE id = $1 "
-        "FOR UPDATE",
-        activity_id,
-    )
+    row = await conn.fetchrow(_ACTIVITY_FOR_UPDATE, activity_id)
     if row is None:
         raise LookupError("activity")
     if row["version"] != version:
-        raise Stale
+        raise _stale_activity(row)
     if row["status"] != "open":
         raise CaseError("status", "Aktiviteten er ikke åben")
     await conn.execute(
         "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
-        "completed_by = $3, version = version + 1 WHERE id = $1",
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE id = $1",
         activity_id,
         reason.strip(),
         actor,
@@ -531,3 +569,150 @@ async def do_cancel_activity(actor: str, activity_id: uuid.UUID, version: int, r
         f"Begrundelse: {reason.strip()}",
         row["enkeltsag_id"],
     )
+
+
+async def lock_case(hovedsag_id: uuid.UUID, version: int | None = None) -> Any:
+    """Lock an open main case ``FOR UPDATE``; with ``version``, raise :class:`Stale` (saying
+    who changed what) when the client's copy is out of date."""
+    case = await _conn().fetchrow(
+        "SELECT h.id, h.version, h.caseworker_id, h.team_id, h.stage, h.child_id, h.closed_at, "
+        "h.changed_by, h.changed_at, u.display_name AS caseworker, t.name AS team, "
+        "c.birth_date FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id "
+        "LEFT JOIN team t ON t.id = h.team_id WHERE h.id = $1 FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    if case is None:
+        raise LookupError("case")
+    if version is not None and case["version"] != version:
+        raise Stale(
+            case["changed_by"],
+            case["changed_at"],
+            {
+                "sagsbehandler": case["caseworker"] or "ingen",
+                "team": case["team"] or "intet",
+                "fase": case["stage"],
+            },
+        )
+    return case
+
+
+STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
+
+
+async def restage(hovedsag_id: uuid.UUID, actor: str | None = None) -> str:
+    """Set the main case's stage from its open enkeltsager: a pending decision first, then
+    a running investigation, then measures, then clarification."""
+    conn = _conn()
+    kinds = {
+        r["kind"]
+        for r in await conn.fetch(
+            "SELECT DISTINCT kind FROM enkeltsag WHERE hovedsag_id = $1 AND closed_at IS NULL",
+            hovedsag_id,
+        )
+    }
+    stage = next((k for k in STAGE_PRIORITY if k in kinds), "afklaring")
+    await conn.execute(
+        "UPDATE hovedsag SET stage = $2, version = version + 1, "
+        "changed_by = coalesce($3, changed_by), changed_at = now() "
+        "WHERE id = $1 AND closed_at IS NULL AND stage <> $2",
+        hovedsag_id,
+        stage,
+        actor,
+    )
+    return stage
+
+
+async def close_clarifications(hovedsag_id: uuid.UUID, why: str) -> None:
+    """Close the open afklaring enkeltsager: the case has moved on."""
+    await _conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = coalesce(summary, $2), "
+        "version = version + 1 WHERE hovedsag_id = $1 AND kind = 'afklaring' "
+        "AND closed_at IS NULL",
+        hovedsag_id,
+        why,
+    )
+
+
+async def complete_by_event(
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    event: str,
+    *,
+    concerns_id: uuid.UUID | None = None,
+    enkeltsag_id: uuid.UUID | None = None,
+) -> list[str]:
+    """Completing the step completes the activity: close the case's open activities whose
+    rule is completed by ``event`` (only those about ``concerns_id`` / in ``enkeltsag_id``
+    when given). Returns the titles completed."""
+    from backend.casework.rules import RULES
+
+    rule_ids = [r.id for r in RULES if r.completed_by == event]
+    rows = await _conn().fetch(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' AND rule_id = ANY($3::text[]) "
+        "AND ($4::uuid IS NULL OR concerns_id = $4) AND ($5::uuid IS NULL OR enkeltsag_id = $5) "
+        "RETURNING title, enkeltsag_id",
+        hovedsag_id,
+        actor,
+        rule_ids,
+        concerns_id,
+        enkeltsag_id,
+    )
+    for r in rows:
+        await stamp(
+            hovedsag_id, actor, "aktivitet.udfoert", f"Udført: {r['title']}", "", r["enkeltsag_id"]
+        )
+    return [r["title"] for r in rows]
+
+
+async def recompute(
+    actor: str, hovedsag_id: uuid.UUID, concerns_id: uuid.UUID, facts: Facts, why: str
+) -> list[tuple[str, datetime | None, datetime | None]]:
+    """A date changed: recompute the deadlines of the open activities about ``concerns_id``
+    from the rule table, and journal each one that moved. Returns (title, old, new)."""
+    from backend.casework.rules import rule as rule_by_id
+
+    conn = _conn()
+    moved = []
+    for row in await conn.fetch(
+        "SELECT id, rule_id, title, due_at, enkeltsag_id FROM activity "
+        "WHERE concerns_id = $1 AND status = 'open' AND rule_id IS NOT NULL FOR UPDATE",
+        concerns_id,
+    ):
+        try:
+            r = rule_by_id(row["rule_id"])
+        except KeyError:
+            continue
+        if r.id == "naeste-opfoelgning":
+            continue  # set by the caseworker, not computed
+        new = r.due(facts)
+        if new == row["due_at"]:
+            continue
+        await conn.execute(
+            "UPDATE activity SET due_at = $2, changed_by = $3, changed_at = now(), "
+            "version = version + 1 WHERE id = $1",
+            row["id"],
+            new,
+            actor,
+        )
+        moved.append((row["title"], row["due_at"], new))
+        await stamp(
+            hovedsag_id,
+            actor,
+            "aktivitet.frist",
+            f"Frist flyttet: {row['title']}",
+            f"{why}. Fra {fmt_due(row['due_at'])} til {fmt_due(new)}.",
+            row["enkeltsag_id"],
+        )
+    return moved
+
+
+def fmt_due(value: datetime | None) -> str:
+    if value is None:
+        return "ingen frist"
+    local = value.astimezone(DK)
+    if local.hour == 23 and local.minute == 59:
+        return local.strftime("%d.%m.%Y")
+    return local.strftime("%d.%m.%Y kl. %H.%M")

@@ -13,6 +13,8 @@ from litestar.params import FromPath
 from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
+from backend.casework.access import access_child
+from backend.casework.rules import today_dk
 from backend.children import repository as repo
 from backend.children.schemas import CaseSummary, ChildRead, Overview, StageCount
 from tenancy.context import current_scope
@@ -38,7 +40,7 @@ class ChildrenController(Controller):
     @get("/overview", summary="Overblik for den indloggede kommune")
     async def overview(self) -> Overview:
         scope = current_scope()
-        today = date.today()
+        today = today_dk()
         by_stage = {r["stage"]: r["count"] for r in await repo.open_cases_by_stage()}
         recent = [
             _summary(
@@ -67,11 +69,11 @@ class ChildrenController(Controller):
         self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
     ) -> ChildRead:
         principal = current_principal(request)
-        row = await repo.get_child(child_id)
+        row = await repo.get_child(await access_child(principal, child_id))
         if row is None:
             # The same answer whether the child does not exist or belongs elsewhere.
             raise NotFoundException("Barnet findes ikke")
-        today = date.today()
+        today = today_dk()
         name = f"{row['first_name']} {row['last_name']}"
         cases = [
             _summary(c, today, name, row["birth_date"]) for c in await repo.cases_of_child(child_id)

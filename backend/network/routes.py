@@ -16,7 +16,8 @@ from litestar.params import FromPath, JSONBody
 from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
-from backend.casework.service import stamp
+from backend.casework.access import access_child
+from backend.casework.service import CaseError, check_cpr, stamp
 from backend.errors import Conflict, field_error
 from backend.network.cpr_source import CprSource, default_source
 from tenancy.context import current_scope
@@ -54,6 +55,7 @@ class MemberRead(msgspec.Struct):
     source: str
     sibling_child_id: uuid.UUID | None
     version: int
+    sibling_case_id: uuid.UUID | None = None  # the sibling's own case here, to link to
 
 
 class MemberCreate(msgspec.Struct):
@@ -64,6 +66,8 @@ class MemberCreate(msgspec.Struct):
     email: str | None = None
     note: str | None = None
     sibling_child_id: uuid.UUID | None = None
+    # A sibling who is a child in the kommune, found by CPR (in the body, never a URL).
+    sibling_cpr: str | None = None
 
 
 class Removal(msgspec.Struct):
@@ -94,13 +98,47 @@ async def _child_case(child_id: uuid.UUID) -> tuple[str | None, uuid.UUID | None
 
 async def _members(child_id: uuid.UUID) -> list[MemberRead]:
     rows = await _conn().fetch(
-        "SELECT id, relation, circle, name, custody, organisation, phone, email, note, source, "
-        "sibling_child_id, version FROM network_member WHERE child_id = $1 AND removed_at IS NULL "
+        "SELECT n.id, n.relation, n.circle, n.name, n.custody, n.organisation, n.phone, "
+        "n.email, n.note, n.source, n.sibling_child_id, n.version, "
+        "(SELECT h.id FROM hovedsag h WHERE h.child_id = n.sibling_child_id "
+        "ORDER BY h.closed_at NULLS FIRST, h.opened_at DESC LIMIT 1) AS sibling_case_id "
+        "FROM network_member n WHERE n.child_id = $1 AND n.removed_at IS NULL "
         "ORDER BY array_position(ARRAY['forældre','primært','sekundært','professionelt'], "
-        "circle), custody DESC, name",
+        "n.circle), n.custody DESC, n.name",
         child_id,
     )
     return [MemberRead(**dict(r)) for r in rows]
+
+
+async def _link_sibling(
+    actor: str, child_id: uuid.UUID, sibling_id: uuid.UUID, name: str, source: str
+) -> bool:
+    """Put ``sibling_id`` in ``child_id``'s network as a sibling with a link to the
+    sibling's case, unless already there; journal it on the child's case."""
+    if await _conn().fetchval(
+        "SELECT 1 FROM network_member WHERE child_id = $1 AND sibling_child_id = $2 "
+        "AND removed_at IS NULL",
+        child_id,
+        sibling_id,
+    ):
+        return False
+    await _conn().execute(
+        "INSERT INTO network_member (child_id, relation, circle, name, source, "
+        "sibling_child_id) VALUES ($1, 'søskende', 'primært', $2, $3, $4)",
+        child_id,
+        name,
+        source,
+        sibling_id,
+    )
+    _, case_id = await _child_case(child_id)
+    if case_id:
+        await stamp(
+            case_id,
+            actor,
+            "netvaerk.soeskende",
+            f"Netværk: søskende {name} tilføjet med henvisning til søskendets sag",
+        )
+    return True
 
 
 class NetworkController(Controller):
@@ -116,7 +154,7 @@ class NetworkController(Controller):
         self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
     ) -> list[MemberRead]:
         me = current_principal(request)
-        await _child_case(child_id)
+        await _child_case(await access_child(me, child_id))
         await record(me.actor, "child.read", str(child_id), view="network")
         return await _members(child_id)
 
@@ -130,7 +168,7 @@ class NetworkController(Controller):
         self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
     ) -> CprFetched:
         me = current_principal(request)
-        cpr, case_id = await _child_case(child_id)
+        cpr, case_id = await _child_case(await access_child(me, child_id))
         if cpr is None:
             raise field_error("cpr", "Et ufødt barn har endnu ikke et CPR-nummer")
         source: CprSource = getattr(request.app.state, "cpr_source", None) or default_source()
@@ -173,6 +211,20 @@ class NetworkController(Controller):
                 "netvaerk.cpr",
                 f"Forældre og forældremyndighed hentet fra CPR ({added} nye, {updated} ændrede)",
             )
+        # Children in the kommune with a parent in common are siblings: link both ways.
+        for sib in await _conn().fetch(
+            "SELECT DISTINCT c.id, c.first_name || ' ' || c.last_name AS name "
+            "FROM network_member n JOIN child c ON c.id = n.child_id "
+            "WHERE n.cpr = ANY($1::text[]) AND n.removed_at IS NULL AND n.child_id <> $2",
+            [p.cpr for p in relations.parents],
+            child_id,
+        ):
+            mine = await _conn().fetchval(
+                "SELECT first_name || ' ' || last_name FROM child WHERE id = $1", child_id
+            )
+            if await _link_sibling(me.actor, child_id, sib["id"], sib["name"], "cpr"):
+                added += 1
+            await _link_sibling(me.actor, sib["id"], child_id, mine, "cpr")
         return CprFetched(added=added, updated=updated, members=await _members(child_id))
 
     @post(
@@ -188,7 +240,7 @@ class NetworkController(Controller):
         data: JSONBody[MemberCreate],
     ) -> MemberRead:
         me = current_principal(request)
-        _, case_id = await _child_case(child_id)
+        _, case_id = await _child_case(await access_child(me, child_id))
         errors = []
         if data.relation not in CIRCLE_OF:
             errors.append({"key": "relation", "message": "Vælg personens relation til barnet"})
@@ -202,10 +254,31 @@ class NetworkController(Controller):
             errors.append({"key": "email", "message": "E-mailadressen ser ikke rigtig ud"})
         if errors:
             raise ValidationException("Der er fejl i formularen", extra=errors)
-        if data.sibling_child_id and not await _conn().fetchval(
-            "SELECT 1 FROM child WHERE id = $1", data.sibling_child_id
+        sibling_id = data.sibling_child_id
+        if data.sibling_cpr:
+            try:
+                number, _ = check_cpr(data.sibling_cpr, field="sibling_cpr")
+            except CaseError as exc:
+                raise field_error(exc.field, exc.message) from exc
+            sibling_id = await _conn().fetchval("SELECT id FROM child WHERE cpr = $1", number)
+            if sibling_id is None:
+                raise field_error(
+                    "sibling_cpr", "Der er ikke et barn med det CPR-nummer i kommunen"
+                )
+        if sibling_id == child_id:
+            raise field_error("sibling_cpr", "Et barn kan ikke være sit eget søskende")
+        if sibling_id and not await _conn().fetchval(
+            "SELECT 1 FROM child WHERE id = $1", sibling_id
         ):
             raise field_error("sibling_child_id", "Søskendet findes ikke")
+        if sibling_id and data.relation == "søskende":
+            if not await _link_sibling(me.actor, child_id, sibling_id, data.name.strip(), "manuel"):
+                raise field_error("sibling_cpr", "Søskendet står allerede i netværket")
+            mine = await _conn().fetchval(
+                "SELECT first_name || ' ' || last_name FROM child WHERE id = $1", child_id
+            )
+            await _link_sibling(me.actor, sibling_id, child_id, mine, "manuel")
+            return next(m for m in await _members(child_id) if m.sibling_child_id == sibling_id)
         row = await _conn().fetchrow(
             "INSERT INTO network_member (child_id, relation, circle, name, organisation, phone, "
             "email, note, sibling_child_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -218,7 +291,7 @@ class NetworkController(Controller):
             (data.phone or "").strip() or None,
             (data.email or "").strip() or None,
             data.note,
-            data.sibling_child_id,
+            sibling_id,
         )
         if case_id:
             await stamp(
@@ -249,6 +322,10 @@ class NetworkController(Controller):
         )
         if row is None:
             raise NotFoundException("Personen findes ikke i netværket")
+        try:
+            await access_child(me, row["child_id"])
+        except NotFoundException as exc:
+            raise NotFoundException("Personen findes ikke i netværket") from exc
         if row["version"] != data.version:
             raise Conflict("Personen er ændret af en anden. Hent siden igen.")
         await _conn().execute(

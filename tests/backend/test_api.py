@@ -46,7 +46,7 @@ async def test_overview_is_of_the_signed_in_kommune(http, seeded):
 
 
 async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
-    await login(http, A)
+    await login(http, A, "leder")  # sees every case in the kommune
     other = await _a_child_id(B)
     own = await _a_child_id(A)
     assert (await http.get(f"/api/children/{own}")).status_code == 200

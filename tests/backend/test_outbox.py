@@ -105,7 +105,7 @@ async def test_sweep_relays_rows_the_relay_missed(app, settings):
 
 
 async def test_reading_a_child_is_audited_through_the_worker(http, seeded, settings):
-    await login(http, A)
+    await login(http, A, "leder")  # sees every case in the kommune
     async with tenant_transaction(DB, A) as scope:
         child = await scope.connection.fetchval("SELECT id FROM child ORDER BY cpr LIMIT 1")
     assert (await http.get(f"/api/children/{child}")).status_code == 200

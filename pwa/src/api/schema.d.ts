@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/afgoerelser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Træf en afgørelse (§ 32, § 46 eller § 47), evt. med indsats */
+        post: operations["ApiCasesCaseIdAfgoerelserDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/assignment": {
         parameters: {
             query?: never;
@@ -239,6 +256,23 @@ export interface paths {
         put?: never;
         /** Fordel sagen til en sagsbehandler og/eller et team */
         post: operations["ApiCasesCaseIdAssignmentAssign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Luk sagen (forløbet er slut) */
+        post: operations["ApiCasesCaseIdCloseCloseCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -257,6 +291,40 @@ export interface paths {
         put?: never;
         /** Skriv et notat (eller en rettelse til et tidligere) */
         post: operations["ApiCasesCaseIdJournalAddNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/step-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Træd til i en kollegas sag (med begrundelse; revisionslogges) */
+        post: operations["ApiCasesCaseIdStepInStepIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér et gennemført skridt (børnesamtale, partshøring, opfølgning ...) */
+        post: operations["ApiCasesCaseIdStepsRecordStep"];
         delete?: never;
         options?: never;
         head?: never;
@@ -291,6 +359,91 @@ export interface paths {
         put?: never;
         /** Start en børnefaglig undersøgelse (§ 20) med 4-måneders-frist */
         post: operations["ApiCasesCaseIdUndersoegelseStartInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/undersoegelse/afslut": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Afslut den børnefaglige undersøgelse */
+        post: operations["ApiCasesCaseIdUndersoegelseAfslutCompleteInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/undersoegelse/opmaerksom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ret datoen for kommunens kendskab; 4-måneders-fristen flyttes */
+        post: operations["ApiCasesCaseIdUndersoegelseOpmaerksomMoveAwareSince"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/visitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forbered en afgørelse (visitation): børnesamtale og partshøring oprettes */
+        post: operations["ApiCasesCaseIdVisitationStartVisitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sæt en medbehandler på sagen */
+        post: operations["ApiCasesCaseIdWorkersAddWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/workers/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tag en medbehandler af sagen */
+        post: operations["ApiCasesCaseIdWorkersRemoveRemoveWorker"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,6 +530,40 @@ export interface paths {
         put?: never;
         /** Hent forældre og forældremyndighed fra CPR */
         post: operations["ApiChildrenChildIdNetworkFromCprFromCpr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indsatser/{indsats_id}/ophoer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Afslut en indsats */
+        post: operations["ApiIndsatserIndsatsIdOphoerEndMeasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indsatser/{indsats_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ret indsatsens startdato; opfølgningsfristen flyttes */
+        post: operations["ApiIndsatserIndsatsIdStartMoveMeasureStart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -554,6 +741,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/process/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Valgmuligheder: paragraffer, indsatstyper og skridt */
+        get: operations["ApiProcessOptionsOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -622,6 +826,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/underretninger/{underretning_id}/modtaget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ret modtagelsestidspunktet; fristerne flyttes */
+        post: operations["ApiUnderretningerUnderretningIdModtagetMoveReceipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/worklist": {
         parameters: {
             query?: never;
@@ -663,8 +884,14 @@ export interface components {
         /** ActivityRead */
         ActivityRead: {
             basis: string | null;
+            cancel_reason?: string | null;
             child_name: string;
+            completed_by?: string | null;
+            concerns?: string | null;
+            concerns_id?: string | null;
             due_at: string | null;
+            due_reason?: string | null;
+            enkeltsag_id?: string | null;
             /** Format: uuid */
             hovedsag_id: string;
             /** Format: uuid */
@@ -674,6 +901,22 @@ export interface components {
             status: string;
             title: string;
             version: number;
+        };
+        /** AfgoerelseRead */
+        AfgoerelseRead: {
+            created_by: string;
+            /** Format: date */
+            decided_on: string;
+            /** Format: uuid */
+            enkeltsag_id: string;
+            exceptions: {
+                [key: string]: string;
+            }[];
+            /** Format: uuid */
+            id: string;
+            outcome: string;
+            paragraph: string;
+            summary: string;
         };
         /** Assignment */
         Assignment: {
@@ -700,6 +943,12 @@ export interface components {
             id: number;
             subject: string | null;
         };
+        /** AwareSinceMove */
+        AwareSinceMove: {
+            /** Format: date */
+            aware_since: string;
+            reason: string;
+        };
         /** BirthRegistration */
         BirthRegistration: {
             cpr: string;
@@ -708,6 +957,11 @@ export interface components {
         };
         /** Cancellation */
         Cancellation: {
+            reason: string;
+            version: number;
+        };
+        /** CaseClose */
+        CaseClose: {
             reason: string;
             version: number;
         };
@@ -728,21 +982,28 @@ export interface components {
         /** CaseRead */
         CaseRead: {
             activities: components["schemas"]["ActivityRead"][];
+            afgoerelser?: components["schemas"]["AfgoerelseRead"][];
             caseworker: string | null;
             caseworker_id: string | null;
             /** Format: uuid */
             child_id: string;
             child_name: string;
+            close_reason?: string | null;
             closed_at: string | null;
             enkeltsager: components["schemas"]["EnkeltsagRead"][];
             /** Format: uuid */
             id: string;
+            indsatser?: components["schemas"]["IndsatsRead"][];
+            missing_before_decision?: components["schemas"]["MissingStepRead"][];
             /** Format: date */
             opened_at: string;
             stage: string;
+            steps?: components["schemas"]["StepRead"][];
             team: string | null;
             team_id: string | null;
+            underretninger?: components["schemas"]["UnderretningRead"][];
             version: number;
+            workers?: components["schemas"]["WorkerRead"][];
         };
         /** CaseSummary */
         CaseSummary: {
@@ -813,20 +1074,65 @@ export interface components {
             members: components["schemas"]["MemberRead"][];
             updated: number;
         };
+        /** DecisionCreate */
+        DecisionCreate: {
+            /** Format: date */
+            decided_on: string;
+            exceptions?: {
+                [key: string]: string;
+            };
+            measure?: string | null;
+            outcome: string;
+            paragraph: string;
+            starts_on?: string | null;
+            summary: string;
+        };
+        /** DecisionMade */
+        DecisionMade: {
+            activities: components["schemas"]["ActivityRead"][];
+            /** Format: uuid */
+            afgoerelse_id: string;
+            indsats_id: string | null;
+        };
         /** EnkeltsagRead */
         EnkeltsagRead: {
+            aware_since: string | null;
             closed_at: string | null;
             /** Format: uuid */
             id: string;
             kind: string;
             /** Format: date-time */
             opened_at: string;
+            paragraph: string | null;
+            summary: string | null;
         };
         /** Health */
         Health: {
             database: components["schemas"]["Check"];
             redis: components["schemas"]["Check"];
             status: string;
+        };
+        /** IndsatsRead */
+        IndsatsRead: {
+            end_reason: string | null;
+            ends_on: string | null;
+            /** Format: uuid */
+            enkeltsag_id: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            label: string;
+            paragraph: string;
+            placement: boolean;
+            /** Format: date */
+            starts_on: string;
+            version: number;
+        };
+        /** InvestigationCompletion */
+        InvestigationCompletion: {
+            /** Format: date */
+            completed_on: string;
+            conclusion: string;
         };
         /** InvestigationStart */
         InvestigationStart: {
@@ -897,6 +1203,20 @@ export interface components {
         LogoutRead: {
             redirect: string;
         };
+        /** MeasureEnd */
+        MeasureEnd: {
+            /** Format: date */
+            ends_on: string;
+            reason: string;
+            version: number;
+        };
+        /** MeasureStartMove */
+        MeasureStartMove: {
+            reason: string;
+            /** Format: date */
+            starts_on: string;
+            version: number;
+        };
         /** MemberCreate */
         MemberCreate: {
             email?: string | null;
@@ -906,6 +1226,7 @@ export interface components {
             phone?: string | null;
             relation: string;
             sibling_child_id?: string | null;
+            sibling_cpr?: string | null;
         };
         /** MemberRead */
         MemberRead: {
@@ -919,9 +1240,26 @@ export interface components {
             organisation: string | null;
             phone: string | null;
             relation: string;
+            sibling_case_id?: string | null;
             sibling_child_id: string | null;
             source: string;
             version: number;
+        };
+        /** MissingStepRead */
+        MissingStepRead: {
+            basis: string | null;
+            rule_id: string;
+            title: string;
+        };
+        /** Moved */
+        Moved: {
+            moved: components["schemas"]["MovedDeadline"][];
+        };
+        /** MovedDeadline */
+        MovedDeadline: {
+            new: string | null;
+            old: string | null;
+            title: string;
         };
         /** NoteCreate */
         NoteCreate: {
@@ -952,6 +1290,13 @@ export interface components {
             id: number;
             kommune_code: string | null;
         };
+        /** Option */
+        Option: {
+            label: string;
+            /** @default false */
+            placement?: boolean;
+            value: string;
+        };
         /** Overview */
         Overview: {
             by_stage: components["schemas"]["StageCount"][];
@@ -960,6 +1305,19 @@ export interface components {
             kommune_name: string;
             open_cases: number;
             recent_cases: components["schemas"]["CaseSummary"][];
+        };
+        /** ProcessOptions */
+        ProcessOptions: {
+            measures: components["schemas"]["Option"][];
+            paragraphs: components["schemas"]["Option"][];
+            steps: components["schemas"]["Option"][];
+        };
+        /** ReceiptMove */
+        ReceiptMove: {
+            reason: string;
+            /** Format: date-time */
+            received_at: string;
+            version: number;
         };
         /** Removal */
         Removal: {
@@ -973,6 +1331,7 @@ export interface components {
         /** SearchHit */
         SearchHit: {
             age: number;
+            can_open: boolean;
             caseworker: string | null;
             /** Format: uuid */
             child_id: string;
@@ -1002,6 +1361,7 @@ export interface components {
             deadline?: string | null;
             /** @default false */
             include_closed?: boolean;
+            measure?: string | null;
             /** @default 1 */
             page?: number;
             /** @default 25 */
@@ -1035,6 +1395,42 @@ export interface components {
         /** StatusChange */
         StatusChange: {
             reason?: string | null;
+        };
+        /** StepCreate */
+        StepCreate: {
+            /** Format: date */
+            happened_on: string;
+            indsats_id?: string | null;
+            kind: string;
+            next_due?: string | null;
+            next_reason?: string | null;
+            /** @default  */
+            note?: string;
+        };
+        /** StepIn */
+        StepIn: {
+            reason: string;
+        };
+        /** StepRead */
+        StepRead: {
+            created_by: string;
+            /** Format: date */
+            happened_on: string;
+            /** Format: uuid */
+            id: string;
+            indsats_id: string | null;
+            kind: string;
+            label: string;
+            next_due: string | null;
+            next_reason: string | null;
+            note: string;
+        };
+        /** StepRecorded */
+        StepRecorded: {
+            activities: components["schemas"]["ActivityRead"][];
+            completed: string[];
+            /** Format: uuid */
+            id: string;
         };
         /** TeamCreate */
         TeamCreate: {
@@ -1071,6 +1467,21 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** UnderretningRead */
+        UnderretningRead: {
+            concerns: string;
+            /** Format: uuid */
+            enkeltsag_id: string;
+            /** Format: uuid */
+            id: string;
+            notifier_kind: string;
+            notifier_name: string | null;
+            /** Format: date-time */
+            received_at: string;
+            source: string;
+            suspected_abuse: boolean;
+            version: number;
+        };
         /** UserCreate */
         UserCreate: {
             display_name: string;
@@ -1105,6 +1516,31 @@ export interface components {
         /** VersionOnly */
         VersionOnly: {
             version: number;
+        };
+        /** VisitationStart */
+        VisitationStart: {
+            paragraph: string;
+        };
+        /** VisitationStarted */
+        VisitationStarted: {
+            activities: components["schemas"]["ActivityRead"][];
+            /** Format: uuid */
+            enkeltsag_id: string;
+        };
+        /** WorkerChange */
+        WorkerChange: {
+            /** Format: uuid */
+            user_id: string;
+            version: number;
+        };
+        /** WorkerRead */
+        WorkerRead: {
+            /** Format: date-time */
+            added_at: string;
+            added_by: string;
+            display_name: string;
+            /** Format: uuid */
+            user_id: string;
         };
         /** Worklist */
         Worklist: {
@@ -1673,6 +2109,47 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdAfgoerelserDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionMade"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdAssignmentAssign: {
         parameters: {
             query?: never;
@@ -1685,6 +2162,49 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Assignment"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdCloseCloseCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseClose"];
             };
         };
         responses: {
@@ -1803,6 +2323,90 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdStepInStepIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdStepsRecordStep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StepCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepRecorded"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdUnderretningerRegisterUnderretning: {
         parameters: {
             query?: never;
@@ -1866,6 +2470,215 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvestigationStarted"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUndersoegelseAfslutCompleteInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvestigationCompletion"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUndersoegelseOpmaerksomMoveAwareSince: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwareSinceMove"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdVisitationStartVisitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitationStart"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitationStarted"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdWorkersAddWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkerChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdWorkersRemoveRemoveWorker: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkerChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2100,6 +2913,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIndsatserIndsatsIdOphoerEndMeasure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indsats_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureEnd"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIndsatserIndsatsIdStartMoveMeasureStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indsats_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeasureStartMove"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Moved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2436,6 +3333,26 @@ export interface operations {
             };
         };
     };
+    ApiProcessOptionsOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessOptions"];
+                };
+            };
+        };
+    };
     ApiSearchSearch: {
         parameters: {
             query?: never;
@@ -2531,6 +3448,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamOverview"];
+                };
+            };
+        };
+    };
+    ApiUnderretningerUnderretningIdModtagetMoveReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                underretning_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptMove"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Moved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -1,0 +1,723 @@
+"""The legal process after the notification: visitation and decision (§§ 32, 46, 47),
+measures (indsatser) and their follow-up (§ 95), the steps that complete statutory
+activities, changed dates that move deadlines, and closing the case.
+
+Like ``service``, every function runs in the request's tenant transaction and journals
+what it does in that same transaction. Preconditions are in the docstrings.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
+from backend.casework.service import (
+    CaseError,
+    Stale,
+    _create_activities,
+    close_clarifications,
+    complete_by_event,
+    fmt_due,
+    lock_case,
+    recompute,
+    restage,
+    stamp,
+)
+from tenancy.context import current_scope
+
+PARAGRAPHS = {
+    "32": "§ 32 (støtte uden anbringelse)",
+    "46": "§ 46 (anbringelse med samtykke)",
+    "47": "§ 47 (anbringelse uden samtykke)",
+}
+OUTCOMES = {"bevilget": "bevilget", "afslag": "afslag"}
+
+# Measure types (Barnets Lov § 32, stk. 1, and placement places, § 43 ff.; skal verificeres
+# against the consolidated act). ``placement`` decides which section they may be given under.
+MEASURES: dict[str, tuple[str, bool]] = {
+    "praktisk_paedagogisk_stoette": ("Praktisk, pædagogisk eller anden støtte i hjemmet", False),
+    "familiebehandling": ("Familiebehandling", False),
+    "kontaktperson": ("Fast kontaktperson", False),
+    "dagbehandling": ("Dagbehandling eller særligt dagtilbud", False),
+    "aflastning": ("Aflastningsophold", False),
+    "anden_stoette": (
+        "Anden hjælp, der har til formål at yde rådgivning, behandling eller støtte",
+        False,
+    ),
+    "plejefamilie": ("Anbringelse i plejefamilie", True),
+    "netvaerksplejefamilie": ("Anbringelse i netværksplejefamilie", True),
+    "opholdssted": ("Anbringelse på opholdssted", True),
+    "doegninstitution": ("Anbringelse på døgninstitution", True),
+    "eget_vaerelse": ("Anbringelse på eget værelse, kollegium el.lign.", True),
+}
+
+# What a recorded step is, the event that completes activities, and its journal title.
+STEPS: dict[str, tuple[str, str]] = {
+    "boernesamtale": ("boernesamtale.holdt", "Børnesamtale holdt"),
+    "partshoering": ("partshoering.gennemfoert", "Partshøring gennemført"),
+    "plan": ("plan.godkendt", "Barnets plan udarbejdet"),
+    "opfoelgning": ("opfoelgning.gennemfoert", "Opfølgning på indsatsen gennemført"),
+    "overgang": ("overgang.planlagt", "Overgangen til voksenlivet er planlagt"),
+    "revurdering": ("underretning.revurderet", "Revurdering gennemført"),
+}
+
+# Activities that must be done before a decision; making it without them needs a reason.
+PREREQUISITES = ("boernesamtale", "partshoering", "barnets-plan-47")
+
+
+def _conn() -> Any:
+    return current_scope().connection
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=DK)
+
+
+def _check_date(field: str, value: date, *, past_years: int = 5, future_days: int = 0) -> None:
+    today = today_dk()
+    if value > date.fromordinal(today.toordinal() + future_days):
+        raise CaseError(field, "Datoen ligger i fremtiden")
+    if value.year < today.year - past_years:
+        raise CaseError(field, "Datoen ligger for langt tilbage")
+
+
+async def _open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> Any:
+    return await _conn().fetchrow(
+        "SELECT id, paragraph, aware_since, opened_at FROM enkeltsag WHERE hovedsag_id = $1 "
+        "AND kind = $2 AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1",
+        hovedsag_id,
+        kind,
+    )
+
+
+async def do_start_visitation(
+    actor: str, hovedsag_id: uuid.UUID, paragraph: str
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Prepare a decision under ``paragraph``: a visitation enkeltsag, and the activities
+    the law requires before it (child conversation, hearing; for § 47 also the plan)."""
+    if paragraph not in PARAGRAPHS:
+        raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
+    case = await lock_case(hovedsag_id)
+    if case["closed_at"] is not None:
+        raise LookupError("case")
+    if await _open_enkeltsag(hovedsag_id, "afgoerelse"):
+        raise CaseError("paragraph", "Der er allerede en afgørelse under forberedelse")
+    conn = _conn()
+    enkeltsag_id = await conn.fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind, paragraph) VALUES ($1, 'afgoerelse', $2) "
+        "RETURNING id",
+        hovedsag_id,
+        paragraph,
+    )
+    await close_clarifications(hovedsag_id, "Afklaringen er afsluttet: afgørelse forberedes")
+    await stamp(
+        hovedsag_id,
+        actor,
+        "afgoerelse.forberedes",
+        f"Visitation: afgørelse efter {PARAGRAPHS[paragraph]} forberedes",
+        "",
+        enkeltsag_id,
+    )
+    rules = rules_for(Trigger.AFGOERELSE_FORBEREDES)
+    if paragraph == "47":
+        rules += rules_for(Trigger.AFGOERELSE_47_FORBEREDES)
+    ids = await _create_activities(
+        rules,
+        Facts(at=datetime.now(UTC)),
+        hovedsag_id,
+        enkeltsag_id,
+        case["caseworker_id"],
+        actor,
+        ("enkeltsag", enkeltsag_id),
+    )
+    await restage(hovedsag_id, actor)
+    return enkeltsag_id, ids
+
+
+@dataclass
+class Decided:
+    afgoerelse_id: uuid.UUID
+    indsats_id: uuid.UUID | None
+    activities: list[uuid.UUID]
+
+
+@dataclass
+class MissingStep:
+    rule_id: str
+    title: str
+    basis: str | None
+
+
+class MissingSteps(Exception):
+    """The decision lacks required steps and no reason was given for proceeding."""
+
+    def __init__(self, missing: list[MissingStep]) -> None:
+        super().__init__("missing steps")
+        self.missing = missing
+
+
+async def missing_before_decision(enkeltsag_id: uuid.UUID) -> list[MissingStep]:
+    rows = await _conn().fetch(
+        "SELECT rule_id, title, basis FROM activity WHERE enkeltsag_id = $1 AND status = 'open' "
+        "AND rule_id = ANY($2::text[]) ORDER BY rule_id",
+        enkeltsag_id,
+        list(PREREQUISITES),
+    )
+    return [MissingStep(r["rule_id"], r["title"], r["basis"]) for r in rows]
+
+
+async def do_decide(
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    *,
+    paragraph: str,
+    outcome: str,
+    decided_on: date,
+    summary: str,
+    exceptions: dict[str, str],
+    measure: str | None,
+    starts_on: date | None,
+) -> Decided:
+    """Record a decision. Required steps still open (børnesamtale, partshøring, the plan
+    before § 47) stop it with :class:`MissingSteps` unless ``exceptions`` gives a reason for
+    each — the law allows exceptions; the reasons go into the journal and the activities are
+    cancelled with them. A granted decision with ``measure`` starts that measure, and both
+    start the deadlines that follow (barnets plan, first § 95 follow-up, transition)."""
+    if paragraph not in PARAGRAPHS:
+        raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen træffes efter")
+    if outcome not in OUTCOMES:
+        raise CaseError("outcome", "Vælg om der gives bevilling eller afslag")
+    if not summary.strip():
+        raise CaseError("summary", "Skriv afgørelsens indhold og begrundelse")
+    _check_date("decided_on", decided_on)
+    if outcome == "bevilget" and measure is not None:
+        if measure not in MEASURES:
+            raise CaseError("measure", "Vælg en indsats")
+        placement = MEASURES[measure][1]
+        if placement != (paragraph in ("46", "47")):
+            raise CaseError(
+                "measure",
+                "En anbringelse kræver afgørelse efter § 46 eller § 47"
+                if placement
+                else "Efter § 46 og § 47 skal indsatsen være en anbringelse",
+            )
+        if starts_on is None:
+            raise CaseError("starts_on", "Angiv hvornår indsatsen starter")
+        if starts_on < decided_on:
+            raise CaseError("starts_on", "Indsatsen kan ikke starte før afgørelsen")
+        if (starts_on - decided_on).days > 366:
+            raise CaseError("starts_on", "Startdatoen ligger mere end et år efter afgørelsen")
+    case = await lock_case(hovedsag_id)
+    if case["closed_at"] is not None:
+        raise LookupError("case")
+    visitation = await _open_enkeltsag(hovedsag_id, "afgoerelse")
+    if visitation is None:
+        # Deciding without a visitation first: prepare it now, so the required steps are
+        # checked the same way.
+        enkeltsag_id, _ = await do_start_visitation(actor, hovedsag_id, paragraph)
+    else:
+        enkeltsag_id = visitation["id"]
+        if visitation["paragraph"] != paragraph and paragraph == "47":
+            await _create_activities(
+                rules_for(Trigger.AFGOERELSE_47_FORBEREDES),
+                Facts(at=datetime.now(UTC)),
+                hovedsag_id,
+                enkeltsag_id,
+                case["caseworker_id"],
+                actor,
+                ("enkeltsag", enkeltsag_id),
+            )
+    missing = await missing_before_decision(enkeltsag_id)
+    unexplained = [m for m in missing if not (exceptions.get(m.rule_id) or "").strip()]
+    if unexplained:
+        raise MissingSteps(unexplained)
+    conn = _conn()
+    used = []
+    for m in missing:
+        reason = exceptions[m.rule_id].strip()
+        used.append({"rule_id": m.rule_id, "title": m.title, "reason": reason})
+        await conn.execute(
+            "UPDATE activity SET status = 'cancelled', cancel_reason = $3, completed_at = now(), "
+            "completed_by = $4, changed_by = $4, changed_at = now(), version = version + 1 "
+            "WHERE enkeltsag_id = $1 AND rule_id = $2 AND status = 'open'",
+            enkeltsag_id,
+            m.rule_id,
+            f"Afgørelsen er truffet uden: {reason}",
+            actor,
+        )
+    afgoerelse_id = await conn.fetchval(
+        "INSERT INTO afgoerelse (hovedsag_id, enkeltsag_id, paragraph, outcome, decided_on, "
+        "summary, exceptions, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        paragraph,
+        outcome,
+        decided_on,
+        summary.strip(),
+        json.dumps(used, ensure_ascii=False),
+        actor,
+    )
+    await conn.execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, paragraph = $3, "
+        "version = version + 1 WHERE id = $1",
+        enkeltsag_id,
+        f"Afgørelse: {OUTCOMES[outcome]}",
+        paragraph,
+    )
+    body = summary.strip()
+    if used:
+        body += "\n\nTruffet uden forudgående skridt:\n" + "\n".join(
+            f"- {u['title']}: {u['reason']}" for u in used
+        )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "afgoerelse.truffet",
+        f"Afgørelse efter {PARAGRAPHS[paragraph]}: {OUTCOMES[outcome]}"
+        + (" (uden forudgående skridt – se begrundelse)" if used else ""),
+        body,
+        enkeltsag_id,
+    )
+    created: list[uuid.UUID] = []
+    indsats_id = None
+    if outcome == "bevilget":
+        trigger = {"32": Trigger.STOETTE_32, "46": Trigger.ANBRINGELSE_46}.get(paragraph)
+        if trigger:
+            created += await _create_activities(
+                rules_for(trigger),
+                Facts(at=_start_of(starts_on or decided_on)),
+                hovedsag_id,
+                None,
+                case["caseworker_id"],
+                actor,
+                ("enkeltsag", enkeltsag_id),
+            )
+        if measure is not None and starts_on is not None:
+            indsats_id, more = await _start_measure(
+                actor, case, afgoerelse_id, paragraph, measure, starts_on
+            )
+            created += more
+    await restage(hovedsag_id, actor)
+    return Decided(afgoerelse_id, indsats_id, created)
+
+
+async def _investigation_end(hovedsag_id: uuid.UUID) -> date | None:
+    """When a parallel investigation ends: its 4-month deadline while it runs."""
+    due = await _conn().fetchval(
+        "SELECT min(a.due_at) FROM activity a JOIN enkeltsag e ON e.id = a.enkeltsag_id "
+        "WHERE e.hovedsag_id = $1 AND e.kind = 'undersoegelse' AND e.closed_at IS NULL "
+        "AND a.rule_id = 'undersoegelse-4-maaneder' AND a.status = 'open'",
+        hovedsag_id,
+    )
+    return due.astimezone(DK).date() if due else None
+
+
+async def _measure_facts(hovedsag_id: uuid.UUID, starts_on: date, birth: date | None) -> Facts:
+    return Facts(
+        at=_start_of(starts_on),
+        investigation_ends=await _investigation_end(hovedsag_id),
+        birth_date=birth,
+    )
+
+
+async def _start_measure(
+    actor: str, case: Any, afgoerelse_id: uuid.UUID, paragraph: str, measure: str, starts_on: date
+) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    conn = _conn()
+    label, placement = MEASURES[measure]
+    enkeltsag_id = await conn.fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind, paragraph) VALUES ($1, 'indsats', $2) "
+        "RETURNING id",
+        case["id"],
+        paragraph,
+    )
+    indsats_id = await conn.fetchval(
+        "INSERT INTO indsats (hovedsag_id, enkeltsag_id, afgoerelse_id, kind, paragraph, "
+        "placement, starts_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        case["id"],
+        enkeltsag_id,
+        afgoerelse_id,
+        measure,
+        paragraph,
+        placement,
+        starts_on,
+        actor,
+    )
+    await stamp(
+        case["id"],
+        actor,
+        "indsats.startet",
+        f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}",
+        "",
+        enkeltsag_id,
+    )
+    rules = rules_for(Trigger.INDSATS_STARTET)
+    if placement:
+        rules += rules_for(Trigger.ANBRAGT_UNG)
+    facts = await _measure_facts(case["id"], starts_on, case["birth_date"])
+    ids = await _create_activities(
+        rules,
+        facts,
+        case["id"],
+        enkeltsag_id,
+        case["caseworker_id"],
+        actor,
+        ("indsats", indsats_id),
+    )
+    return indsats_id, ids
+
+
+async def do_complete_investigation(
+    actor: str, hovedsag_id: uuid.UUID, completed_on: date, conclusion: str
+) -> list[tuple[str, datetime | None, datetime | None]]:
+    """End the running child investigation: its 4-month activity is done, and the first
+    follow-up of a measure running alongside moves to this date if that is earlier."""
+    if not conclusion.strip():
+        raise CaseError("conclusion", "Skriv undersøgelsens konklusion")
+    _check_date("completed_on", completed_on)
+    case = await lock_case(hovedsag_id)
+    investigation = await _open_enkeltsag(hovedsag_id, "undersoegelse")
+    if investigation is None or case["closed_at"] is not None:
+        raise CaseError("completed_on", "Der er ingen igangværende børnefaglig undersøgelse")
+    if completed_on < investigation["opened_at"].astimezone(DK).date():
+        raise CaseError("completed_on", "Undersøgelsen kan ikke afsluttes før den er startet")
+    conn = _conn()
+    await conn.execute(
+        "UPDATE enkeltsag SET closed_at = $2, summary = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        investigation["id"],
+        _start_of(completed_on) if completed_on < today_dk() else datetime.now(UTC),
+        conclusion.strip(),
+        actor,
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "undersoegelse.afsluttet",
+        f"Børnefaglig undersøgelse afsluttet {completed_on.strftime('%d.%m.%Y')}",
+        conclusion.strip(),
+        investigation["id"],
+    )
+    await complete_by_event(
+        actor, hovedsag_id, "undersoegelse.afsluttet", enkeltsag_id=investigation["id"]
+    )
+    moved = []
+    for m in await conn.fetch(
+        "SELECT id, starts_on FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL",
+        hovedsag_id,
+    ):
+        facts = Facts(
+            at=_start_of(m["starts_on"]),
+            investigation_ends=completed_on,
+            birth_date=case["birth_date"],
+        )
+        moved += await recompute(
+            actor, hovedsag_id, m["id"], facts, "Den sideløbende undersøgelse er afsluttet"
+        )
+    await restage(hovedsag_id, actor)
+    return moved
+
+
+async def do_record_step(
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    *,
+    kind: str,
+    happened_on: date,
+    note: str,
+    indsats_id: uuid.UUID | None,
+    next_due: date | None,
+    next_reason: str | None,
+) -> tuple[uuid.UUID, list[str], list[uuid.UUID]]:
+    """Record a step the caseworker carried out; it completes the activities it answers.
+    A follow-up on a running measure must set the next one, with a reason for the interval.
+    Returns the step, the titles of the activities it completed and new activities."""
+    if kind not in STEPS:
+        raise CaseError("kind", "Vælg hvad der er gennemført")
+    _check_date("happened_on", happened_on)
+    case = await lock_case(hovedsag_id)
+    if case["closed_at"] is not None:
+        raise LookupError("case")
+    conn = _conn()
+    measure = None
+    if kind == "opfoelgning":
+        if indsats_id is None:
+            raise CaseError("indsats_id", "Vælg hvilken indsats der er fulgt op på")
+        measure = await conn.fetchrow(
+            "SELECT id, kind, enkeltsag_id, ends_on FROM indsats "
+            "WHERE id = $1 AND hovedsag_id = $2",
+            indsats_id,
+            hovedsag_id,
+        )
+        if measure is None:
+            raise CaseError("indsats_id", "Indsatsen findes ikke i sagen")
+        if measure["ends_on"] is None:
+            if next_due is None:
+                raise CaseError(
+                    "next_due", "Angiv hvornår der næste gang skal følges op på indsatsen"
+                )
+            if next_due <= today_dk():
+                raise CaseError("next_due", "Næste opfølgning skal ligge efter i dag")
+            if not (next_reason or "").strip():
+                raise CaseError("next_reason", "Begrund hvorfor der følges op på det tidspunkt")
+    elif next_due is not None:
+        raise CaseError("next_due", "Kun en opfølgning kan planlægge den næste")
+    event, title = STEPS[kind]
+    enkeltsag_id = measure["enkeltsag_id"] if measure else None
+    step_id = await conn.fetchval(
+        "INSERT INTO case_step (hovedsag_id, enkeltsag_id, indsats_id, kind, happened_on, note, "
+        "next_due, next_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        indsats_id,
+        kind,
+        happened_on,
+        note.strip(),
+        next_due,
+        (next_reason or "").strip() or None,
+        actor,
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        event,
+        f"{title} {happened_on.strftime('%d.%m.%Y')}",
+        note.strip(),
+        enkeltsag_id,
+    )
+    done = await complete_by_event(actor, hovedsag_id, event, concerns_id=indsats_id)
+    created: list[uuid.UUID] = []
+    if measure is not None and next_due is not None:
+        created = await _create_activities(
+            rules_for(Trigger.OPFOELGNING_PLANLAGT),
+            Facts(at=datetime.now(UTC), planned=next_due),
+            hovedsag_id,
+            enkeltsag_id,
+            case["caseworker_id"],
+            actor,
+            ("indsats", measure["id"]),
+            due_reason=(next_reason or "").strip(),
+        )
+    return step_id, done, created
+
+
+async def do_end_measure(
+    actor: str, indsats_id: uuid.UUID, version: int, ends_on: date, reason: str
+) -> uuid.UUID:
+    """End a measure: its open follow-ups are cancelled with the reason, its enkeltsag
+    closes. Returns the main case."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor indsatsen ophører")
+    _check_date("ends_on", ends_on, future_days=366)
+    conn = _conn()
+    row = await _lock_measure(indsats_id, version)
+    if row["ends_on"] is not None:
+        raise CaseError("ends_on", "Indsatsen er allerede afsluttet")
+    if ends_on < row["starts_on"]:
+        raise CaseError("ends_on", "Indsatsen kan ikke slutte før den starter")
+    await conn.execute(
+        "UPDATE indsats SET ends_on = $2, end_reason = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        indsats_id,
+        ends_on,
+        reason.strip(),
+        actor,
+    )
+    await conn.execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, version = version + 1 WHERE id = $1",
+        row["enkeltsag_id"],
+        f"Indsatsen ophører {ends_on.strftime('%d.%m.%Y')}",
+    )
+    await conn.execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE concerns_id = $1 AND status = 'open'",
+        indsats_id,
+        f"Indsatsen er ophørt: {reason.strip()}",
+        actor,
+    )
+    await stamp(
+        row["hovedsag_id"],
+        actor,
+        "indsats.ophoert",
+        f"Indsats ophører {ends_on.strftime('%d.%m.%Y')}: {MEASURES[row['kind']][0]}",
+        reason.strip(),
+        row["enkeltsag_id"],
+    )
+    await restage(row["hovedsag_id"], actor)
+    hovedsag_id: uuid.UUID = row["hovedsag_id"]
+    return hovedsag_id
+
+
+async def _lock_measure(indsats_id: uuid.UUID, version: int) -> Any:
+    row = await _conn().fetchrow(
+        "SELECT i.*, c.birth_date FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE i.id = $1 FOR UPDATE OF i",
+        indsats_id,
+    )
+    if row is None:
+        raise LookupError("indsats")
+    if row["version"] != version:
+        raise Stale(
+            row["changed_by"],
+            row["changed_at"],
+            {
+                "start": row["starts_on"],
+                "slut": row["ends_on"],
+            },
+        )
+    return row
+
+
+async def do_move_measure_start(
+    actor: str, indsats_id: uuid.UUID, version: int, starts_on: date, reason: str
+) -> list[tuple[str, datetime | None, datetime | None]]:
+    """Change when a measure starts; the deadlines computed from it move with it."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor startdatoen ændres")
+    _check_date("starts_on", starts_on, future_days=366)
+    row = await _lock_measure(indsats_id, version)
+    if row["ends_on"] is not None and starts_on > row["ends_on"]:
+        raise CaseError("starts_on", "Indsatsen kan ikke starte efter den er ophørt")
+    if starts_on == row["starts_on"]:
+        return []
+    await _conn().execute(
+        "UPDATE indsats SET starts_on = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        indsats_id,
+        starts_on,
+        actor,
+    )
+    await stamp(
+        row["hovedsag_id"],
+        actor,
+        "indsats.rettet",
+        f"Indsatsens start rettet fra {row['starts_on'].strftime('%d.%m.%Y')} til "
+        f"{starts_on.strftime('%d.%m.%Y')}",
+        reason.strip(),
+        row["enkeltsag_id"],
+    )
+    facts = await _measure_facts(row["hovedsag_id"], starts_on, row["birth_date"])
+    return await recompute(
+        actor, row["hovedsag_id"], indsats_id, facts, "Indsatsens startdato er ændret"
+    )
+
+
+async def do_move_receipt(
+    actor: str, underretning_id: uuid.UUID, version: int, received_at: datetime, reason: str
+) -> tuple[uuid.UUID, list[tuple[str, datetime | None, datetime | None]]]:
+    """Correct when a notification was received; the 24-hour and receipt deadlines move."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor modtagelsestidspunktet rettes")
+    if received_at.tzinfo is None:
+        raise CaseError("received_at", "Tidspunktet skal have en tidszone")
+    if received_at > datetime.now(UTC):
+        raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
+    conn = _conn()
+    row = await conn.fetchrow(
+        "SELECT u.id, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
+        "e.id AS enkeltsag_id, c.birth_date FROM underretning u "
+        "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE u.id = $1 FOR UPDATE OF u",
+        underretning_id,
+    )
+    if row is None:
+        raise LookupError("underretning")
+    if row["version"] != version:
+        raise Stale(row["changed_by"], row["changed_at"], {"modtaget": row["received_at"]})
+    await conn.execute(
+        "UPDATE underretning SET received_at = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        underretning_id,
+        received_at,
+        actor,
+    )
+    await stamp(
+        row["hovedsag_id"],
+        actor,
+        "underretning.rettet",
+        f"Modtagelsestidspunkt rettet fra {fmt_due(row['received_at'])} til {fmt_due(received_at)}",
+        reason.strip(),
+        row["enkeltsag_id"],
+    )
+    facts = Facts(at=received_at.astimezone(UTC), birth_date=row["birth_date"])
+    moved = await recompute(
+        actor, row["hovedsag_id"], underretning_id, facts, "Modtagelsestidspunktet er rettet"
+    )
+    return row["hovedsag_id"], moved
+
+
+async def do_move_aware_since(
+    actor: str, hovedsag_id: uuid.UUID, aware_since: date, reason: str
+) -> list[tuple[str, datetime | None, datetime | None]]:
+    """Correct when the kommune became aware; the investigation's 4-month deadline moves."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor datoen rettes")
+    _check_date("aware_since", aware_since)
+    await lock_case(hovedsag_id)
+    investigation = await _open_enkeltsag(hovedsag_id, "undersoegelse")
+    if investigation is None:
+        raise CaseError("aware_since", "Der er ingen igangværende børnefaglig undersøgelse")
+    old = investigation["aware_since"]
+    await _conn().execute(
+        "UPDATE enkeltsag SET aware_since = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        investigation["id"],
+        aware_since,
+        actor,
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "undersoegelse.rettet",
+        "Opmærksom-dato rettet fra "
+        f"{old.strftime('%d.%m.%Y') if old else 'ukendt'} til {aware_since.strftime('%d.%m.%Y')}",
+        reason.strip(),
+        investigation["id"],
+    )
+    facts = Facts(at=investigation["opened_at"], aware_since=aware_since)
+    return await recompute(
+        actor, hovedsag_id, investigation["id"], facts, "Datoen for kommunens kendskab er rettet"
+    )
+
+
+async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason: str) -> None:
+    """Close the period of involvement. Running measures must be ended first; open
+    activities are cancelled with the reason."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor sagen lukkes")
+    case = await lock_case(hovedsag_id, version)
+    if case["closed_at"] is not None:
+        raise CaseError("reason", "Sagen er allerede lukket")
+    conn = _conn()
+    if await conn.fetchval(
+        "SELECT 1 FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL", hovedsag_id
+    ):
+        raise CaseError("reason", "Afslut sagens indsatser, før sagen lukkes")
+    await conn.execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open'",
+        hovedsag_id,
+        f"Sagen er lukket: {reason.strip()}",
+        actor,
+    )
+    await conn.execute(
+        "UPDATE enkeltsag SET closed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND closed_at IS NULL",
+        hovedsag_id,
+    )
+    await conn.execute(
+        "UPDATE hovedsag SET closed_at = current_date, stage = 'afsluttet', close_reason = $2, "
+        "version = version + 1, changed_by = $3, changed_at = now() WHERE id = $1",
+        hovedsag_id,
+        reason.strip(),
+        actor,
+    )
+    await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())

@@ -222,53 +222,58 @@ async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str,
 
 
 async def seed_casework(code: str, *, seed: int | None = None) -> int:
-    """Give the demo caseworkers and managers a realistic worklist in ``code``: open cases
-    assigned round-robin, notifications received over the last weeks (through the real
-    service, so activities and journal are what a caseworker would get), some activities
-    done. Idempotent: does nothing if the kommune already has notifications."""
+    """Give the demo kommune cases at every stage of the process, built through the real
+    services (so activities, deadlines and journal are exactly what a caseworker would
+    get): notifications received over recent weeks, investigations under way (some past
+    their 4 months), decisions being prepared (some with the child conversation held),
+    measures and placements running for months with follow-ups done or overdue, and a few
+    colleagues added as co-caseworkers. Open cases go round-robin to the demo caseworkers
+    and managers, in their own team. Idempotent: does nothing if the kommune already has
+    notifications. Journal entries carry today's time; the dates in them tell the story."""
     from datetime import UTC, datetime
 
-    from backend.casework import service
+    from backend.casework import process, service
+    from backend.casework.rules import DK
 
     rng = random.Random(seed if seed is not None else int(code) + 7)  # noqa: S311 - demo data
+    made = 0
     async with tenant_transaction(DB, code) as scope:
         conn = scope.connection
         if await conn.fetchval("SELECT count(*) FROM underretning") > 0:
             return 0
         workers = await conn.fetch(
-            "SELECT u.id, u.username FROM app_user u JOIN user_role r ON r.user_id = u.id "
-            "WHERE r.role IN ('sagsbehandler', 'leder') AND u.active ORDER BY u.username"
+            "SELECT u.id, u.username, (SELECT m.team_id FROM team_member m JOIN team t "
+            "ON t.id = m.team_id WHERE m.user_id = u.id ORDER BY t.name LIMIT 1) AS team_id "
+            "FROM app_user u WHERE u.active AND EXISTS (SELECT 1 FROM user_role r "
+            "WHERE r.user_id = u.id AND r.role IN ('sagsbehandler', 'leder')) ORDER BY u.username"
         )
         if not workers:
             return 0
-        teams = [r["id"] for r in await conn.fetch("SELECT id FROM team ORDER BY name")]
         cases = await conn.fetch(
-            "SELECT id FROM hovedsag WHERE closed_at IS NULL ORDER BY opened_at DESC"
+            "SELECT h.id, h.stage, c.birth_date FROM hovedsag h JOIN child c ON c.id = h.child_id "
+            "WHERE h.closed_at IS NULL AND c.cpr IS NOT NULL ORDER BY h.opened_at DESC, h.id"
         )
+        now = datetime.now(UTC)
+        today = now.astimezone(DK).date()
         for i, case in enumerate(cases):
             worker = workers[i % len(workers)]
+            actor = worker["username"]
             await conn.execute(
                 "UPDATE hovedsag SET caseworker_id = $2, team_id = $3 WHERE id = $1",
                 case["id"],
                 worker["id"],
-                teams[i % len(teams)] if teams else None,
+                worker["team_id"],
             )
-        sources = [
-            "skole",
-            "skole",
-            "dagtilbud",
-            "politi",
-            "sundhed",
-            "familie",
-            "nabo",
-            "anonym",
-            "andet",
-        ]
-        made = 0
-        now = datetime.now(UTC)
-        for i, case in enumerate(cases[: max(12, len(cases) // 3)]):
-            worker = workers[i % len(workers)]
-            source = rng.choice(sources)
+            target = case["stage"]
+            # Older notifications lie further along the process.
+            days_ago = {
+                "afklaring": rng.randint(0, 12),
+                "undersoegelse": rng.randint(20, 150),
+                "afgoerelse": rng.randint(90, 200),
+                "indsats": rng.randint(120, 600),
+            }[target]
+            received = now - timedelta(days=days_ago, hours=rng.randint(1, 20))
+            source = rng.choice(SOURCES)
             kind = (
                 "anonym"
                 if source == "anonym"
@@ -276,24 +281,116 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 if source in ("skole", "dagtilbud", "politi", "sundhed")
                 else "privat"
             )
-            recent = rng.random() < 0.7
-            received = now - timedelta(hours=rng.randint(2, 24 * (8 if recent else 40)))
             _, activity_ids = await service.do_register_underretning(
-                worker["username"],
+                actor,
                 case["id"],
                 received_at=received,
                 notifier_kind=kind,
                 source=source,
                 concerns=rng.choice(CONCERNS),
-                suspected_abuse=rng.random() < 0.1,
+                suspected_abuse=rng.random() < 0.08,
                 notifier_name=None,
                 notifier_contact=None,
             )
-            if received < now - timedelta(days=3) and rng.random() < 0.75:
-                for activity_id in activity_ids[: rng.randint(1, len(activity_ids))]:
-                    await service.do_complete_activity(worker["username"], activity_id, 1)
             made += 1
+            # Most assessments and receipts are done once a few days have passed.
+            if days_ago >= 3 or rng.random() < 0.3:
+                for activity_id in activity_ids:
+                    if target != "afklaring" or rng.random() < 0.75:
+                        await service.do_complete_activity(actor, activity_id, 1)
+            if target == "afklaring":
+                continue
+            aware = received.astimezone(DK).date()
+            await service.do_start_investigation(actor, case["id"], aware)
+            if target == "undersoegelse":
+                continue
+            await process.do_complete_investigation(
+                actor, case["id"], today, rng.choice(CONCLUSIONS)
+            )
+            placement = rng.random() < 0.35
+            paragraph = rng.choice(["46", "46", "47"]) if placement else "32"
+            await process.do_start_visitation(actor, case["id"], paragraph)
+            if target == "afgoerelse":
+                if rng.random() < 0.5:
+                    await process.do_record_step(
+                        actor,
+                        case["id"],
+                        kind="boernesamtale",
+                        happened_on=today - timedelta(days=rng.randint(0, 10)),
+                        note="Samtale med barnet alene; barnet fortalte om hverdagen.",
+                        indsats_id=None,
+                        next_due=None,
+                        next_reason=None,
+                    )
+                continue
+            starts = today - timedelta(days=rng.randint(10, max(11, days_ago - 60)))
+            for step in ("boernesamtale", "partshoering") + (
+                ("plan",) if paragraph == "47" else ()
+            ):
+                await process.do_record_step(
+                    actor,
+                    case["id"],
+                    kind=step,
+                    happened_on=starts - timedelta(days=rng.randint(8, 20)),
+                    note="",
+                    indsats_id=None,
+                    next_due=None,
+                    next_reason=None,
+                )
+            measure = rng.choice(PLACEMENTS if placement else SUPPORT)
+            decided = await process.do_decide(
+                actor,
+                case["id"],
+                paragraph=paragraph,
+                outcome="bevilget",
+                decided_on=starts - timedelta(days=rng.randint(1, 7)),
+                summary=f"{process.MEASURES[measure][0]} bevilges efter § {paragraph}.",
+                exceptions={},
+                measure=measure,
+                starts_on=starts,
+            )
+            if decided.indsats_id and (today - starts).days > 80 and rng.random() < 0.6:
+                await process.do_record_step(
+                    actor,
+                    case["id"],
+                    kind="opfoelgning",
+                    happened_on=today - timedelta(days=rng.randint(0, 20)),
+                    note="Indsatsen virker efter hensigten.",
+                    indsats_id=decided.indsats_id,
+                    next_due=today + timedelta(days=rng.randint(20, 180)),
+                    next_reason=rng.choice(FOLLOW_UP_REASONS),
+                )
+            if rng.random() < 0.5:
+                await service.complete_by_event(actor, case["id"], "plan.godkendt")
+        # A few cases are shared with a colleague.
+        every = max(1, len(cases) // 8)
+        for i in range(0, len(cases), every):
+            case = cases[i]
+            owner, other = workers[i % len(workers)], workers[(i + 1) % len(workers)]
+            if other["id"] != owner["id"]:
+                await conn.execute(
+                    "INSERT INTO hovedsag_worker (hovedsag_id, user_id, added_by) "
+                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                    case["id"],
+                    other["id"],
+                    owner["username"],
+                )
     return made
+
+
+SOURCES = ["skole", "skole", "dagtilbud", "politi", "sundhed", "familie", "nabo", "anonym", "andet"]
+SUPPORT = ["familiebehandling", "kontaktperson", "praktisk_paedagogisk_stoette", "aflastning"]
+PLACEMENTS = ["plejefamilie", "netvaerksplejefamilie", "opholdssted", "doegninstitution"]
+CONCLUSIONS = [
+    "Barnet har behov for støtte; forældrene samarbejder.",
+    "Barnets udvikling er truet; der er behov for en mere omfattende indsats.",
+    "Familien har brug for hjælp til struktur i hverdagen.",
+]
+FOLLOW_UP_REASONS = [
+    "Stabil udvikling; næste opfølgning om et halvt år",
+    "Ny skole fra næste måned; tættere opfølgning",
+    "Forældrene ønsker et møde inden næste statusmøde",
+]
 
 
 CONCERNS = [

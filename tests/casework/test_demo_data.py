@@ -1,0 +1,42 @@
+"""The demo population: cases at every stage, built through the real services."""
+
+from __future__ import annotations
+
+from backend.db import DB
+from backend.demo import seed_casework
+from tenancy.context import tenant_transaction
+from tests.conftest import new_kommune
+
+
+async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
+    await new_kommune(registry, fresh_code, "Demoby", children=90)
+    made = await seed_casework(fresh_code, seed=5)
+    assert made > 50
+    assert await seed_casework(fresh_code, seed=5) == 0  # idempotent
+    async with tenant_transaction(DB, fresh_code) as scope:
+        conn = scope.connection
+        stages = {
+            r["stage"]: r["n"]
+            for r in await conn.fetch("SELECT stage, count(*) AS n FROM hovedsag GROUP BY stage")
+        }
+        assert set(stages) == {"afklaring", "undersoegelse", "afgoerelse", "indsats", "afsluttet"}
+        overdue = await conn.fetchval(
+            "SELECT count(*) FROM activity WHERE status = 'open' AND due_at < now()"
+        )
+        upcoming = await conn.fetchval(
+            "SELECT count(*) FROM activity WHERE status = 'open' AND due_at > now()"
+        )
+        assert overdue > 0 and upcoming > 0
+        assert await conn.fetchval("SELECT count(*) FROM indsats WHERE placement") > 0
+        assert await conn.fetchval("SELECT count(*) FROM indsats WHERE NOT placement") > 0
+        assert await conn.fetchval("SELECT count(*) FROM case_step WHERE kind = 'opfoelgning'") > 0
+        assert await conn.fetchval("SELECT count(*) FROM hovedsag_worker") > 0
+        # Every open case is held by someone, in that person's team.
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM hovedsag h WHERE h.closed_at IS NULL AND "
+                "(h.caseworker_id IS NULL OR NOT EXISTS (SELECT 1 FROM team_member m "
+                "WHERE m.user_id = h.caseworker_id AND m.team_id = h.team_id))"
+            )
+            == 0
+        )

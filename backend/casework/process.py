@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
@@ -274,6 +274,7 @@ async def do_decide(
         body += "\n\nTruffet uden forudgående skridt:\n" + "\n".join(
             f"- {u['title']}: {u['reason']}" for u in used
         )
+    await complete_by_event(actor, hovedsag_id, "henvendelse.afklaret")
     await stamp(
         hovedsag_id,
         actor,
@@ -621,7 +622,7 @@ async def do_move_receipt(
         raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
     conn = _conn()
     row = await conn.fetchrow(
-        "SELECT u.id, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
+        "SELECT u.id, u.kind, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
         "e.id AS enkeltsag_id, c.birth_date FROM underretning u "
         "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
         "JOIN child c ON c.id = h.child_id WHERE u.id = $1 FOR UPDATE OF u",
@@ -646,7 +647,11 @@ async def do_move_receipt(
         reason.strip(),
         row["enkeltsag_id"],
     )
-    facts = Facts(at=received_at.astimezone(UTC), birth_date=row["birth_date"])
+    planned = None
+    if row["kind"] != "underretning":
+        days = await conn.fetchval("SELECT application_days FROM kommune_settings")
+        planned = received_at.astimezone(DK).date() + timedelta(days=days or 28)
+    facts = Facts(at=received_at.astimezone(UTC), birth_date=row["birth_date"], planned=planned)
     moved = await recompute(
         actor, row["hovedsag_id"], underretning_id, facts, "Modtagelsestidspunktet er rettet"
     )

@@ -238,7 +238,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     case["underretninger"] = [
         dict(r)
         for r in await conn.fetch(
-            "SELECT u.id, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
+            "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
             "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
             "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
             "ORDER BY u.received_at DESC",

@@ -220,6 +220,7 @@ class CaseworkController(Controller):
                 suspected_abuse=data.suspected_abuse,
                 notifier_name=data.notifier_name,
                 notifier_contact=data.notifier_contact,
+                kind=data.kind,
             )
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])

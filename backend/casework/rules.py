@@ -28,6 +28,7 @@ class Trigger(StrEnum):
     UNDERRETNING = "underretning.modtaget"
     UNDERRETNING_FRA_FAGPERSON = "underretning.fagperson"
     UNDERRETNING_KENDT_ELLER_OVERGREB = "underretning.kendt_eller_overgreb"
+    HENVENDELSE = "henvendelse.modtaget"  # a henvendelse or ansøgning from family or child
     UNDERSOEGELSE_BESLUTTET = "undersoegelse.besluttet"
     AFGOERELSE_FORBEREDES = "afgoerelse.forberedes"
     STOETTE_32 = "afgoerelse.32"
@@ -144,6 +145,14 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 137",
         no_fixed_deadline,
         "underretning.revurderet",
+    ),
+    Rule(
+        "afklar-henvendelse",
+        Trigger.HENVENDELSE,
+        "Tag stilling til henvendelsen eller ansøgningen og giv familien svar",
+        "Retssikkerhedsloven § 3, stk. 2: inden for kommunens egen sagsbehandlingsfrist",
+        on_planned_date,
+        "henvendelse.afklaret",
     ),
     Rule(
         "undersoegelse-4-maaneder",

@@ -29,6 +29,7 @@ class UnderretningCreate(msgspec.Struct):
     suspected_abuse: bool = False
     notifier_name: str | None = None
     notifier_contact: str | None = None
+    kind: str = "underretning"  # | "henvendelse" | "ansoegning" (from family or child)
 
 
 class ActivityRead(msgspec.Struct):
@@ -218,6 +219,7 @@ class Cancellation(msgspec.Struct):
 
 class UnderretningRead(msgspec.Struct):
     id: uuid.UUID
+    kind: str
     enkeltsag_id: uuid.UUID
     received_at: datetime
     notifier_kind: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from stdnum.dk import cpr as cpr_lib
@@ -32,6 +32,11 @@ SOURCE_LABELS = {
     "andet": "Andet",
 }
 NOTIFIER_KINDS = {"fagperson": "Fagperson", "privat": "Privatperson", "anonym": "Anonym"}
+INTAKE_KINDS = {
+    "underretning": "Underretning",
+    "henvendelse": "Henvendelse",
+    "ansoegning": "Ansøgning",
+}
 
 
 class CaseError(ValueError):
@@ -248,9 +253,13 @@ async def do_register_underretning(
     suspected_abuse: bool,
     notifier_name: str | None,
     notifier_contact: str | None,
+    kind: str = "underretning",
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    """Record a notification on the case and create the activities the law requires."""
+    """Record a notification (or a henvendelse or ansøgning) on the case as a new afklaring
+    and create the activities the law requires."""
     conn = _conn()
+    if kind not in INTAKE_KINDS:
+        raise CaseError("kind", "Vælg om det er en underretning, henvendelse eller ansøgning")
     if notifier_kind not in NOTIFIER_KINDS:
         raise CaseError("notifier_kind", "Vælg hvem der har underrettet")
     if source not in SOURCE_LABELS:
@@ -274,8 +283,8 @@ async def do_register_underretning(
     )
     underretning_id = await conn.fetchval(
         "INSERT INTO underretning (enkeltsag_id, received_at, notifier_kind, source, "
-        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by, kind) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         enkeltsag_id,
         received_at,
         notifier_kind,
@@ -285,12 +294,13 @@ async def do_register_underretning(
         concerns.strip(),
         suspected_abuse,
         actor,
+        kind,
     )
     await stamp(
         hovedsag_id,
         actor,
-        "underretning.modtaget",
-        f"Underretning modtaget fra {SOURCE_LABELS[source].lower()} "
+        "underretning.modtaget" if kind == "underretning" else "henvendelse.modtaget",
+        f"{INTAKE_KINDS[kind]} modtaget fra {SOURCE_LABELS[source].lower()} "
         f"({NOTIFIER_KINDS[notifier_kind].lower()})"
         + (" – mistanke om overgreb" if suspected_abuse else ""),
         concerns.strip(),
@@ -301,13 +311,19 @@ async def do_register_underretning(
         "AND closed_at IS NULL)",
         hovedsag_id,
     )
-    triggers = [Trigger.UNDERRETNING]
-    if notifier_kind == "fagperson":
-        triggers.append(Trigger.UNDERRETNING_FRA_FAGPERSON)
-    if receives_support or suspected_abuse:
-        triggers.append(Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB)
+    planned = None
+    if kind == "underretning":
+        triggers = [Trigger.UNDERRETNING]
+        if notifier_kind == "fagperson":
+            triggers.append(Trigger.UNDERRETNING_FRA_FAGPERSON)
+        if receives_support or suspected_abuse:
+            triggers.append(Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB)
+    else:
+        triggers = [Trigger.HENVENDELSE]
+        days = await conn.fetchval("SELECT application_days FROM kommune_settings")
+        planned = received_at.astimezone(DK).date() + timedelta(days=days or 28)
     rules = [r for t in triggers for r in rules_for(t)]
-    facts = Facts(at=received_at.astimezone(UTC), birth_date=case["birth_date"])
+    facts = Facts(at=received_at.astimezone(UTC), birth_date=case["birth_date"], planned=planned)
     activities = await _create_activities(
         rules,
         facts,
@@ -419,6 +435,7 @@ async def do_start_investigation(
         aware_since,
     )
     await close_clarifications(hovedsag_id, "Afklaringen er afsluttet: undersøgelse besluttet")
+    await complete_by_event(actor, hovedsag_id, "henvendelse.afklaret")
     await stamp(
         hovedsag_id,
         actor,

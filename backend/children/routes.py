@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
-from backend.casework.access import access_child
+from backend.casework.access import access_child, may_open
 from backend.casework.rules import today_dk
 from backend.children import repository as repo
 from backend.children.schemas import CaseSummary, ChildRead, Overview, StageCount
@@ -38,7 +38,8 @@ class ChildrenController(Controller):
     guards = [requires(Perm.CASE_READ)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/overview", summary="Overblik for den indloggede kommune")
-    async def overview(self) -> Overview:
+    async def overview(self, request: Request[Any, Any, Any]) -> Overview:
+        """Counts for the whole kommune; the recent cases only those the user may open."""
         scope = current_scope()
         today = today_dk()
         by_stage = {r["stage"]: r["count"] for r in await repo.open_cases_by_stage()}
@@ -49,8 +50,10 @@ class ChildrenController(Controller):
                 f"{r['child_id.first_name']} {r['child_id.last_name']}",
                 r["child_id.birth_date"],
             )
-            for r in await repo.recent_cases()
+            for r in await repo.recent_cases(limit=40)
         ]
+        openable = await may_open(current_principal(request), [c.id for c in recent])
+        recent = [c for c in recent if c.id in openable][:10]
         return Overview(
             kommune_code=scope.code,
             kommune_name=scope.name,

@@ -134,13 +134,19 @@ async def insert_team(name: str) -> uuid.UUID:
 
 
 async def get_settings() -> dict[str, Any]:
-    row = await _conn().fetchrow("SELECT jit_provisioning, jit_default_role FROM kommune_settings")
+    row = await _conn().fetchrow(
+        "SELECT jit_provisioning, jit_default_role, application_days FROM kommune_settings"
+    )
     return dict(row)
 
 
-async def update_settings(jit: bool, role: str) -> None:
+async def update_settings(jit: bool, role: str, application_days: int) -> None:
     await _conn().execute(
-        "UPDATE kommune_settings SET jit_provisioning = $1, jit_default_role = $2", jit, role
+        "UPDATE kommune_settings SET jit_provisioning = $1, jit_default_role = $2, "
+        "application_days = $3",
+        jit,
+        role,
+        application_days,
     )
 
 

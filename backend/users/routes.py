@@ -73,6 +73,8 @@ class UserUpdate(msgspec.Struct):
 class SettingsRead(msgspec.Struct):
     jit_provisioning: bool
     jit_default_role: str
+    # The kommune's own processing deadline for an ansøgning (retssikkerhedsloven § 3).
+    application_days: int = 28
 
 
 class AuditRead(msgspec.Struct):
@@ -290,15 +292,22 @@ class UsersController(Controller):
         if role == "administrator":
             message = "Nye brugere kan ikke automatisk blive administratorer"
             raise field_error("jit_default_role", message)
-        await repo.update_settings(data.jit_provisioning, role)
+        if not 1 <= data.application_days <= 365:
+            raise field_error("application_days", "Fristen skal være mellem 1 og 365 dage")
+        await repo.update_settings(data.jit_provisioning, role, data.application_days)
         await record(
             me.actor,
             "settings.changed",
             None,
             jit_provisioning=data.jit_provisioning,
             jit_default_role=role,
+            application_days=data.application_days,
         )
-        return SettingsRead(jit_provisioning=data.jit_provisioning, jit_default_role=role)
+        return SettingsRead(
+            jit_provisioning=data.jit_provisioning,
+            jit_default_role=role,
+            application_days=data.application_days,
+        )
 
 
 class AuditController(Controller):

@@ -463,3 +463,57 @@ async def test_search_by_measure_and_closing_a_case(http, seeded):
     case = (await http.get(f"/api/cases/{case_id}")).json()
     assert case["stage"] == "afsluttet" and case["closed_at"]
     assert not [a for a in case["activities"] if a["status"] == "open"]
+
+
+async def test_an_application_gets_the_kommunes_own_deadline(http, seeded):
+    await _caseworker(http)
+    case_id = await _case(http, 314)
+    received = datetime(2026, 11, 2, 10, 0, tzinfo=DK)
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "kind": "ansoegning",
+            "received_at": received.isoformat(),
+            "notifier_kind": "privat",
+            "source": "familie",
+            "concerns": "Forældrene søger om aflastning",
+        },
+    )
+    assert r.status_code == 201, r.text
+    (activity,) = r.json()["activities"]
+    assert activity["rule_id"] == "afklar-henvendelse"
+    days = await _count("SELECT application_days FROM kommune_settings")
+    assert _day(activity["due_at"]) == next_working_day(received.date() + timedelta(days=days))
+    titles = await _journal_titles(http, case_id)
+    assert "Ansøgning modtaget fra familie (privatperson)" in titles
+    bad = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "kind": "brev",
+            "received_at": received.isoformat(),
+            "notifier_kind": "privat",
+            "source": "familie",
+            "concerns": "x",
+        },
+    )
+    assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "kind"
+    # Deciding to investigate is taking a stand on the application.
+    await http.post(
+        f"/api/cases/{case_id}/undersoegelse", json={"aware_since": received.date().isoformat()}
+    )
+    case = (await http.get(f"/api/cases/{case_id}")).json()
+    done = next(a for a in case["activities"] if a["rule_id"] == "afklar-henvendelse")
+    assert done["status"] == "done"
+    assert case["underretninger"][0]["kind"] == "ansoegning"
+
+
+async def test_the_administrator_sets_the_application_deadline(http, seeded):
+    session = await login(http, A, "admin")
+    http.headers["X-CSRF-Token"] = session["csrf_token"]
+    current = (await http.get("/api/admin/settings")).json()
+    bad = await http.put("/api/admin/settings", json={**current, "application_days": 0})
+    assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "application_days"
+    ok = await http.put("/api/admin/settings", json={**current, "application_days": 21})
+    assert ok.status_code == 200 and ok.json()["application_days"] == 21
+    assert await _count("SELECT application_days FROM kommune_settings") == 21
+    await http.put("/api/admin/settings", json=current)

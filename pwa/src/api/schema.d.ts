@@ -1383,6 +1383,8 @@ export interface components {
         };
         /** SettingsRead */
         SettingsRead: {
+            /** @default 28 */
+            application_days?: number;
             jit_default_role: string;
             jit_provisioning: boolean;
         };
@@ -1452,6 +1454,8 @@ export interface components {
         /** UnderretningCreate */
         UnderretningCreate: {
             concerns: string;
+            /** @default underretning */
+            kind?: string;
             notifier_contact?: string | null;
             notifier_kind: string;
             notifier_name?: string | null;
@@ -1474,6 +1478,7 @@ export interface components {
             enkeltsag_id: string;
             /** Format: uuid */
             id: string;
+            kind: string;
             notifier_kind: string;
             notifier_name: string | null;
             /** Format: date-time */

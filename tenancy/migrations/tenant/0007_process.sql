@@ -111,3 +111,11 @@ CREATE TABLE case_access (
 );
 CREATE INDEX case_access_user ON case_access (user_id, hovedsag_id, expires_at);
 GRANT SELECT, INSERT ON case_access TO {{tenant_role}};
+
+-- Afklaring starts from an underretning, or from a henvendelse or an ansøgning (from the
+-- family or the young person). An ansøgning gets the kommune's own processing deadline
+-- (retssikkerhedsloven § 3, stk. 2), which the kommune's administrator sets.
+ALTER TABLE underretning ADD COLUMN kind text NOT NULL DEFAULT 'underretning'
+    CHECK (kind IN ('underretning', 'henvendelse', 'ansoegning'));
+ALTER TABLE kommune_settings ADD COLUMN application_days integer NOT NULL DEFAULT 28
+    CHECK (application_days BETWEEN 1 AND 365);

@@ -99,6 +99,36 @@ async def journal_page(
     return [dict(r) for r in rows], int(total)
 
 
+async def new_notifications(
+    *, user_id: uuid.UUID | None = None, team_ids: list[uuid.UUID] | None = None, days: int = 14
+) -> list[dict[str, Any]]:
+    """Notifications received in the last ``days`` on the open cases the user holds (or is
+    on), or on the cases of ``team_ids``; newest first, with whether they are assessed."""
+    if user_id is not None:
+        who = (
+            "(h.caseworker_id = $1 OR h.id IN (SELECT hovedsag_id FROM hovedsag_worker "
+            "WHERE user_id = $1))"
+        )
+        arg: Any = user_id
+    else:
+        who = "h.team_id = ANY($1::uuid[])"
+        arg = team_ids or []
+    rows = await _conn().fetch(
+        "SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, u.suspected_abuse, "
+        "h.id AS hovedsag_id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
+        "NOT EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = u.id AND a.status = 'open' "
+        "AND a.rule_id IN ('vurdering-24-timer', 'afklar-henvendelse')) AS assessed "
+        "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
+        "JOIN hovedsag h ON h.id = e.hovedsag_id JOIN child c ON c.id = h.child_id "
+        f"WHERE {who} AND h.closed_at IS NULL "
+        "AND u.received_at > now() - make_interval(days => $2) "
+        "ORDER BY u.received_at DESC LIMIT 50",
+        arg,
+        days,
+    )
+    return [dict(r) for r in rows]
+
+
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     rows = await _conn().fetch(
         "SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id "

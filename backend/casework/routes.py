@@ -50,6 +50,7 @@ from backend.casework.schemas import (
     Moved,
     MovedDeadline,
     NoteCreate,
+    NotificationLine,
     Option,
     ProcessOptions,
     ReceiptMove,
@@ -261,6 +262,11 @@ class CaseworkController(Controller):
             teams=[t[1] for t in teams],
             overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
             caseload=[CaseworkerLoad(**r) for r in await repo.caseload(ids)] if ids else [],
+            new_notifications=[
+                NotificationLine(**r) for r in await repo.new_notifications(team_ids=ids)
+            ]
+            if ids
+            else [],
         )
 
     @get(
@@ -404,7 +410,8 @@ class CaseworkController(Controller):
             )
             for r in await repo.cases_of(me.user_id)
         ]
-        return Worklist(cases=cases, **groups)
+        news = [NotificationLine(**r) for r in await repo.new_notifications(user_id=me.user_id)]
+        return Worklist(cases=cases, new_notifications=news, **groups)
 
     @post(
         "/activities/{activity_id:uuid}/complete",

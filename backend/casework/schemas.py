@@ -71,12 +71,28 @@ class CaseLine(msgspec.Struct):
     overdue_activities: int
 
 
+class NotificationLine(msgspec.Struct):
+    """A notification (or henvendelse/ansøgning) received lately on one's cases."""
+
+    id: uuid.UUID
+    kind: str
+    received_at: datetime
+    source: str
+    notifier_kind: str
+    suspected_abuse: bool
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    assessed: bool  # the 24-hour assessment (or the application's answer) is done
+
+
 class Worklist(msgspec.Struct):
     overdue: list[ActivityRead]
     this_week: list[ActivityRead]
     later: list[ActivityRead]
     without_deadline: list[ActivityRead]
     cases: list[CaseLine]
+    new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
 
 
 class JournalEntryRead(msgspec.Struct):
@@ -126,6 +142,7 @@ class TeamOverview(msgspec.Struct):
     teams: list[str]
     overdue: list[ActivityRead]
     caseload: list[CaseworkerLoad]
+    new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
 
 
 class SearchQuery(msgspec.Struct):

@@ -517,3 +517,30 @@ async def test_the_administrator_sets_the_application_deadline(http, seeded):
     assert ok.status_code == 200 and ok.json()["application_days"] == 21
     assert await _count("SELECT application_days FROM kommune_settings") == 21
     await http.put("/api/admin/settings", json=current)
+
+
+async def test_new_notifications_on_my_cases_are_on_the_front_page(http, seeded):
+    await _caseworker(http)
+    case_id = await _case(http, 315)
+    r = await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": datetime.now(UTC).isoformat(),
+            "notifier_kind": "fagperson",
+            "source": "politi",
+            "concerns": "Husspektakel",
+            "suspected_abuse": True,
+        },
+    )
+    assert r.status_code == 201
+    front = (await http.get("/api/worklist")).json()
+    line = next(n for n in front["new_notifications"] if n["hovedsag_id"] == case_id)
+    assert line["source"] == "politi" and line["suspected_abuse"] and not line["assessed"]
+    assessment = next(a for a in r.json()["activities"] if a["rule_id"] == "vurdering-24-timer")
+    await http.post(f"/api/activities/{assessment['id']}/complete", json={"version": 1})
+    front = (await http.get("/api/worklist")).json()
+    assert next(n for n in front["new_notifications"] if n["hovedsag_id"] == case_id)["assessed"]
+    async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:
+        await login(other, A, "kollega")
+        theirs = (await other.get("/api/worklist")).json()["new_notifications"]
+        assert case_id not in {n["hovedsag_id"] for n in theirs}

@@ -1268,6 +1268,23 @@ export interface components {
             corrects_id?: number | null;
             title: string;
         };
+        /** NotificationLine */
+        NotificationLine: {
+            assessed: boolean;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            notifier_kind: string;
+            /** Format: date-time */
+            received_at: string;
+            source: string;
+            suspected_abuse: boolean;
+        };
         /** Onboard */
         Onboard: {
             admin_display_name: string;
@@ -1441,6 +1458,7 @@ export interface components {
         /** TeamOverview */
         TeamOverview: {
             caseload: components["schemas"]["CaseworkerLoad"][];
+            new_notifications?: components["schemas"]["NotificationLine"][];
             overdue: components["schemas"]["ActivityRead"][];
             teams: string[];
         };
@@ -1551,6 +1569,7 @@ export interface components {
         Worklist: {
             cases: components["schemas"]["CaseLine"][];
             later: components["schemas"]["ActivityRead"][];
+            new_notifications?: components["schemas"]["NotificationLine"][];
             overdue: components["schemas"]["ActivityRead"][];
             this_week: components["schemas"]["ActivityRead"][];
             without_deadline: components["schemas"]["ActivityRead"][];

@@ -60,6 +60,7 @@ STEPS: dict[str, tuple[str, str]] = {
     "boernesamtale": ("boernesamtale.holdt", "Børnesamtale holdt"),
     "partshoering": ("partshoering.gennemfoert", "Partshøring gennemført"),
     "plan": ("plan.godkendt", "Barnets plan udarbejdet"),
+    "ungeplan": ("ungeplan.udarbejdet", "Ungeplan udarbejdet"),
     "opfoelgning": ("opfoelgning.gennemfoert", "Opfølgning på indsatsen gennemført"),
     "overgang": ("overgang.planlagt", "Overgangen til voksenlivet er planlagt"),
     "revurdering": ("underretning.revurderet", "Revurdering gennemført"),

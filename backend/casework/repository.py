@@ -36,16 +36,23 @@ async def activities_by_ids(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+# The open cases user $1 holds or is on: a UNION, so each side uses its own index.
+_MY_CASES = (
+    "SELECT id FROM hovedsag WHERE caseworker_id = $1 AND closed_at IS NULL "
+    "UNION SELECT w.hovedsag_id FROM hovedsag_worker w JOIN hovedsag x "
+    "ON x.id = w.hovedsag_id WHERE w.user_id = $1 AND x.closed_at IS NULL"
+)
+
+
 async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = await _conn().fetch(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) AS overdue "
-        "FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        f"FROM ({_MY_CASES}) mine JOIN hovedsag h ON h.id = mine.id "
+        "JOIN child c ON c.id = h.child_id "
         "LEFT JOIN activity a ON a.hovedsag_id = h.id "
-        "WHERE (h.caseworker_id = $1 OR h.id IN (SELECT hovedsag_id FROM hovedsag_worker "
-        "WHERE user_id = $1)) AND h.closed_at IS NULL "
         "GROUP BY h.id, c.id ORDER BY overdue DESC, h.opened_at DESC LIMIT 500",
         user_id,
     )
@@ -105,10 +112,7 @@ async def new_notifications(
     """Notifications received in the last ``days`` on the open cases the user holds (or is
     on), or on the cases of ``team_ids``; newest first, with whether they are assessed."""
     if user_id is not None:
-        who = (
-            "(h.caseworker_id = $1 OR h.id IN (SELECT hovedsag_id FROM hovedsag_worker "
-            "WHERE user_id = $1))"
-        )
+        who = f"h.id IN ({_MY_CASES})"
         arg: Any = user_id
     else:
         who = "h.team_id = ANY($1::uuid[])"

@@ -100,6 +100,14 @@ def on_planned_date(f: Facts) -> datetime | None:
     return _end_of(next_working_day(f.planned)) if f.planned else None
 
 
+def youth_plan_due(f: Facts) -> datetime | None:
+    """Three months after the later of the measure's start and the 16th birthday."""
+    if f.birth_date is None:
+        return None
+    sixteen = add_months(f.birth_date, 16 * 12)
+    return _end_of(next_working_day(add_months(max(f.day, sixteen), 3)))
+
+
 def before_18(f: Facts) -> datetime | None:
     """Transition planning due six months before the 18th birthday."""
     if f.birth_date is None:
@@ -221,10 +229,20 @@ RULES: tuple[Rule, ...] = (
         "opfoelgning.gennemfoert",
     ),
     Rule(
+        "ungeplan",
+        Trigger.ANBRAGT_UNG,
+        "Udarbejd ungeplan for den anbragte unge",
+        "Barnets Lov § 108, stk. 2-3: ved anbringelse af en ung over 16 år, senest 3 måneder "
+        "efter afgørelsen eller efter det fyldte 16. år",
+        youth_plan_due,
+        "ungeplan.udarbejdet",
+    ),
+    Rule(
         "overgang-18",
         Trigger.ANBRAGT_UNG,
-        "Planlæg overgangen til voksenlivet (efterværn, videreført ophold 18-22)",
-        "Barnets Lov § 114 ff.; præcis paragraf skal verificeres",
+        "Revidér ungeplanen og træf afgørelse om ungestøtte efter det 18. år",
+        "Barnets Lov § 111, stk. 1-2: senest 6 måneder før anbringelsen ophører ved det "
+        "fyldte 18. år",
         before_18,
         "overgang.planlagt",
     ),

@@ -83,6 +83,23 @@ def test_transition_planning_six_months_before_18():
     assert due is not None and due.date() == date(2026, 9, 29)
 
 
+def test_youth_plan_three_months_after_the_later_of_start_and_16():
+    r = rule("ungeplan")
+    # Already 16: three months after the placement starts (25 Feb 2027 is a Thursday).
+    older = r.due(Facts(at=at(2026, 11, 25), birth_date=date(2010, 1, 1)))
+    assert older is not None and older.date() == date(2027, 2, 25)
+    # Turns 16 on 17 Jan 2027: three months later is 17 Apr 2027, a Saturday -> Monday.
+    younger = r.due(Facts(at=at(2026, 11, 25), birth_date=date(2011, 1, 17)))
+    assert younger is not None and younger.date() == date(2027, 4, 19)
+
+
+def test_a_planned_follow_up_moves_off_a_holiday():
+    r = rule("naeste-opfoelgning")
+    # 25 Dec 2026 is a Friday and a holiday; 26-27 Dec the weekend: Monday 28 Dec.
+    due = r.due(Facts(at=at(2026, 11, 25), planned=date(2026, 12, 25)))
+    assert due is not None and due.date() == date(2026, 12, 28)
+
+
 def test_every_rule_cites_its_basis_and_is_unique():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))

@@ -78,7 +78,7 @@ CREATE TABLE case_step (
     enkeltsag_id uuid REFERENCES enkeltsag (id),
     indsats_id   uuid REFERENCES indsats (id),
     kind         text NOT NULL CHECK (kind IN ('boernesamtale', 'partshoering', 'plan',
-                     'opfoelgning', 'overgang', 'revurdering')),
+                     'ungeplan', 'opfoelgning', 'overgang', 'revurdering')),
     happened_on  date NOT NULL,
     note         text NOT NULL DEFAULT '',
     next_due     date,

@@ -31,6 +31,25 @@ export const SOURCES: Choice[] = [
   { value: 'andet', label: 'Andet' },
 ];
 
+/** The kinds of intake (underretning.kind): what came in. */
+export const INTAKE_KINDS: Choice[] = [
+  { value: 'underretning', label: 'Underretning' },
+  { value: 'henvendelse', label: 'Henvendelse' },
+  { value: 'ansoegning', label: 'Ansøgning' },
+];
+
+export function intakeKindLabel(kind: string): string {
+  return INTAKE_KINDS.find((k) => k.value === kind)?.label ?? kind;
+}
+
+export function sourceLabel(source: string): string {
+  return SOURCES.find((s) => s.value === source)?.label ?? source;
+}
+
+export function notifierKindLabel(kind: string): string {
+  return NOTIFIER_KINDS.find((k) => k.value === kind)?.label ?? kind;
+}
+
 export const JOURNAL_KINDS: Choice[] = [
   { value: 'haendelse', label: 'Hændelse' },
   { value: 'notat', label: 'Notat' },

@@ -178,3 +178,25 @@ async def test_cancelling_an_activity_with_a_reason(page):
     await page.get_by_role("button", name="Bekræft annullering").click()
     await expect(page.get_by_text("Aktiviteten er annulleret")).to_be_visible()
     await check_axe(page, "aktivitet annulleret")
+
+
+async def test_an_application_from_the_family_gets_the_kommunes_own_deadline(page):
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await page.get_by_label("CPR-nummer").fill(new_cpr(4949))
+    await page.get_by_label("Fornavn").fill("Ane")
+    await page.get_by_label("Efternavn").fill("Ansøgersen")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await page.get_by_role("radio", name="Ansøgning").check()
+    await expect(page.get_by_role("group", name="Hvem har henvendt sig")).to_be_visible()
+    await page.get_by_role("radio", name="Privatperson").check()
+    await page.get_by_label("Kilde").select_option(label="Familie")
+    await page.get_by_label("Hvad handler ansøgningen om").fill("Forældrene søger aflastning.")
+    await page.get_by_role("button", name="Registrér ansøgning").click()
+    done = page.get_by_role("status").filter(has_text="Ansøgningen er registreret")
+    await expect(done).to_be_visible()
+    # The kommune's own processing deadline, not the 24-hour rule for notifications.
+    await expect(done.get_by_text("Tag stilling til henvendelsen eller ansøgningen")).to_be_visible()
+    await expect(done.get_by_text("Vurdér inden 24 timer")).to_have_count(0)
+    await check_axe(page, "ansøgning registreret")

@@ -395,11 +395,12 @@ function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRea
   );
 }
 
-/* ---------------------------------------------------------------- login settings */
+/* ---------------------------------------------------------------- settings (log-in, deadlines) */
 
 function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: SettingsRead }) {
   const [jit, setJit] = useState(initial.jit_provisioning);
   const [role, setRole] = useState(initial.jit_default_role);
+  const [days, setDays] = useState(String(initial.application_days ?? 28));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
@@ -413,12 +414,24 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
     setErrors({});
     setFailure(undefined);
     setSaved(false);
+    // A whole number is checked here (the API would answer a non-number in English);
+    // the allowed range (1–365) is the API's to say.
+    const text = days.trim();
+    const applicationDays = Number(text);
+    if (!/^\d+$/.test(text) || !Number.isSafeInteger(applicationDays)) {
+      setErrors({ application_days: 'Skriv fristen som et helt antal dage, fx 28' });
+      setBusy(false);
+      return;
+    }
     try {
       const s = await call(
-        api.PUT('/api/admin/settings', { body: { jit_provisioning: jit, jit_default_role: role } }),
+        api.PUT('/api/admin/settings', {
+          body: { jit_provisioning: jit, jit_default_role: role, application_days: applicationDays },
+        }),
       );
       setJit(s.jit_provisioning);
       setRole(s.jit_default_role);
+      setDays(String(s.application_days ?? applicationDays));
       setSaved(true);
     } catch (err) {
       const fields = fieldErrors(err);
@@ -437,6 +450,7 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
           jit_provisioning: ['settings-jit', 'Opret automatisk brugere ved første log-in'],
           jit_default_role: ['settings-role', 'Standardrolle'],
           roles: ['settings-role', 'Standardrolle'],
+          application_days: ['settings-application-days', 'Sagsbehandlingsfrist for ansøgninger (dage)'],
         }}
       />
       {failure ? (
@@ -479,6 +493,24 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
         choices={roles.map((r) => ({ value: r.role, label: r.label }))}
         error={errors.jit_default_role ?? errors.roles}
       />
+      <TextField
+        id="settings-application-days"
+        label="Sagsbehandlingsfrist for ansøgninger (dage)"
+        hint="Kommunens egen frist efter retssikkerhedslovens § 3, stk. 2. Ansøgninger får en aktivitet med denne frist."
+        value={days}
+        onChange={(v) => {
+          setDays(v);
+          setSaved(false);
+          setErrors((e) => {
+            const next = { ...e };
+            delete next.application_days;
+            return next;
+          });
+        }}
+        error={errors.application_days}
+        inputMode="numeric"
+        width="input-width-xs"
+      />
       <button
         type="submit"
         className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
@@ -494,11 +526,11 @@ function Settings({ roles }: { roles: RoleRead[] }) {
   const [settings, reload] = useApi((signal) => call(api.GET('/api/admin/settings', { signal })));
   return (
     <section
-     
+      aria-labelledby="settings-heading"
       className="admin-section"
       aria-busy={settings.state === 'loading'}
     >
-      <h2 id="settings-heading">Log-in-indstillinger</h2>
+      <h2 id="settings-heading">Indstillinger</h2>
       {settings.state === 'loading' ? <Loading text="Henter indstillinger …" /> : null}
       {settings.state === 'error' ? (
         <Alert

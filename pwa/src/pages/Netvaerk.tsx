@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, call, fieldErrors, messageOf, type MemberRead } from '../api/client';
-import { CIRCLES, RELATIONS, relationLabel } from '../casework';
+import { casePath, CIRCLES, RELATIONS, relationLabel } from '../casework';
 import { Alert } from '../components/Alert';
 import { ErrorSummary, SelectField, TextArea, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
+import { Link } from '../router';
 import { useApi } from '../useApi';
 
 /** The id of the "Netværk" section; the "Kontakter" link by the page heading jumps here. */
@@ -32,6 +33,7 @@ function telHref(phone: string): string {
 // "Personens navn", not "Navn": the case page's underretning form has "Underretterens navn".
 const M_FIELDS: Record<string, [string, string]> = {
   relation: ['m-relation', 'Relation'],
+  sibling_cpr: ['m-sibling-cpr', 'Søskendes CPR-nummer'],
   name: ['m-name', 'Personens navn'],
   organisation: ['m-organisation', 'Organisation'],
   phone: ['m-phone', 'Telefon'],
@@ -39,9 +41,27 @@ const M_FIELDS: Record<string, [string, string]> = {
   note: ['m-note', 'Bemærkning'],
 };
 
-type MDraft = { relation: string; name: string; organisation: string; phone: string; email: string; note: string };
+type MDraft = {
+  relation: string;
+  siblingCpr: string;
+  name: string;
+  organisation: string;
+  phone: string;
+  email: string;
+  note: string;
+};
 
-const emptyDraft = (): MDraft => ({ relation: '', name: '', organisation: '', phone: '', email: '', note: '' });
+const SIBLING = 'søskende';
+
+const emptyDraft = (): MDraft => ({
+  relation: '',
+  siblingCpr: '',
+  name: '',
+  organisation: '',
+  phone: '',
+  email: '',
+  note: '',
+});
 
 function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member: MemberRead) => void }) {
   const [draft, setDraft] = useState<MDraft>(emptyDraft);
@@ -55,9 +75,9 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
     if (saved) savedRef.current?.focus();
   }, [saved]);
 
-  const set = (key: keyof MDraft) => (value: string) => {
+  const set = (key: keyof MDraft, errorKey: string = key) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
-    setErrors(clearKey(key));
+    setErrors(clearKey(errorKey));
   };
 
   const submit = async (event: FormEvent) => {
@@ -74,6 +94,8 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
           params: { path: { child_id: childId } },
           body: {
             relation: draft.relation,
+            // Only a sibling links to another child's case.
+            sibling_cpr: draft.relation === SIBLING ? optional(draft.siblingCpr) : null,
             name: draft.name.trim(),
             organisation: optional(draft.organisation),
             phone: optional(draft.phone),
@@ -114,6 +136,18 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
         choices={[{ value: '', label: 'Vælg relation' }, ...RELATIONS]}
         error={errors.relation}
       />
+      {draft.relation === SIBLING ? (
+        <TextField
+          id="m-sibling-cpr"
+          label="Søskendes CPR-nummer (hvis barnet er kendt i kommunen)"
+          hint="Udfyld det, så netværket henviser til søskendets egen sag. 10 cifre, fx 0101151234"
+          inputMode="numeric"
+          value={draft.siblingCpr}
+          onChange={set('siblingCpr', 'sibling_cpr')}
+          error={errors.sibling_cpr}
+          width="input-width-s"
+        />
+      ) : null}
       <TextField id="m-name" label="Personens navn" value={draft.name} onChange={set('name')} error={errors.name} />
       <TextField
         id="m-organisation"
@@ -165,9 +199,12 @@ function Member({
   onRemove: () => void;
 }) {
   const confirmId = `member-${member.id}-confirm`;
+  const nameId = `member-${member.id}-name`;
   return (
     <li className="network-member">
-      <h4 className="h5 network-name">{member.name}</h4>
+      <h4 id={nameId} className="h5 network-name">
+        {member.name}
+      </h4>
       <p className="network-meta">
         {relationLabel(member.relation)}
         {member.custody ? (
@@ -198,6 +235,13 @@ function Member({
         </ul>
       ) : null}
       {member.note ? <p className="network-line network-note">{member.note}</p> : null}
+      {member.sibling_case_id ? (
+        <p className="network-line">
+          <Link to={casePath(member.sibling_case_id, member.sibling_child_id)} aria-describedby={nameId}>
+            Åbn søskendes sag
+          </Link>
+        </p>
+      ) : null}
       {canWrite && !confirming ? (
         <button
           id={`member-${member.id}-remove`}

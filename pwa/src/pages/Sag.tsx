@@ -13,7 +13,7 @@ import {
   type JournalPage,
   type SessionRead,
 } from '../api/client';
-import { JOURNAL_KINDS, journalKindLabel, NOTIFIER_KINDS, peekFlash, setFlash, SOURCES, stageLabel } from '../casework';
+import { INTAKE_KINDS, journalKindLabel, NOTIFIER_KINDS, peekFlash, setFlash, SOURCES, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
@@ -28,10 +28,13 @@ import {
   todayInCopenhagen,
   toLocalInput,
 } from '../format';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
 import { useApi, type Loadable } from '../useApi';
 import { focusNetwork, NETWORK_ANCHOR, Netvaerk } from './Netvaerk';
 import { Pager } from '../components/Pager';
+import { isFiltered, journalQuery, JournalFilter, NO_FILTER, type JournalCriteria } from './JournalFilter';
+import { Medbehandlere } from './Medbehandlere';
+import { Forloeb } from './sag/Forloeb';
 
 const PAGE_SIZE = 20;
 
@@ -45,7 +48,14 @@ function clearKey(key: string) {
 
 // ---------------------------------------------------------------- underretning
 
+const INTAKE_NOUN: Record<string, string> = {
+  underretning: 'underretningen',
+  henvendelse: 'henvendelsen',
+  ansoegning: 'ansøgningen',
+};
+
 const U_FIELDS: Record<string, [string, string]> = {
+  kind: ['u-intake', 'Hvad er modtaget'],
   received_at: ['u-received', 'Modtaget'],
   notifier_kind: ['u-kind', 'Hvem har underrettet'],
   source: ['u-source', 'Kilde'],
@@ -56,6 +66,7 @@ const U_FIELDS: Record<string, [string, string]> = {
 };
 
 type UDraft = {
+  intake: string;
   received: string;
   kind: string;
   source: string;
@@ -66,6 +77,7 @@ type UDraft = {
 };
 
 const freshDraft = (): UDraft => ({
+  intake: 'underretning',
   received: toLocalInput(new Date()),
   kind: '',
   source: '',
@@ -81,7 +93,9 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
   const [failure, setFailure] = useState<string | undefined>();
   const [created, setCreated] = useState<ActivityRead[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [registeredNoun, setRegisteredNoun] = useState('Underretningen');
   const doneRef = useRef<HTMLDivElement>(null);
+  const intakeNoun = INTAKE_NOUN[draft.intake] ?? 'underretningen';
 
   useEffect(() => {
     if (created) doneRef.current?.focus();
@@ -101,7 +115,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
     setCreated(null);
     const receivedAt = localInputToIso(draft.received);
     if (!receivedAt) {
-      setErrors({ received_at: 'Angiv dato og klokkeslæt for, hvornår underretningen blev modtaget' });
+      setErrors({ received_at: `Angiv dato og klokkeslæt for, hvornår ${intakeNoun} blev modtaget` });
       return;
     }
     setErrors({});
@@ -111,6 +125,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
         api.POST('/api/cases/{case_id}/underretninger', {
           params: { path: { case_id: caseId } },
           body: {
+            kind: draft.intake,
             received_at: receivedAt,
             notifier_kind: draft.kind,
             source: draft.source,
@@ -121,6 +136,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           },
         }),
       );
+      setRegisteredNoun(intakeNoun.charAt(0).toUpperCase() + intakeNoun.slice(1));
       setDraft(freshDraft());
       setCreated(result.activities);
       onRegistered();
@@ -135,10 +151,10 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
 
   return (
     <section aria-labelledby="underretning-heading" className="case-section">
-      <h2 id="underretning-heading">Registrér underretning</h2>
+      <h2 id="underretning-heading">Registrér underretning, henvendelse eller ansøgning</h2>
       <div ref={doneRef} tabIndex={-1} className="case-outcome">
         {created ? (
-          <Alert variant="success" heading="Underretningen er registreret">
+          <Alert variant="success" heading={`${registeredNoun} er registreret`}>
             {created.length === 0 ? (
               <p>Der er ikke oprettet nye aktiviteter.</p>
             ) : (
@@ -167,15 +183,23 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
       <form onSubmit={submit} noValidate className="admin-form case-form">
         <ErrorSummary errors={errors} fields={U_FIELDS} />
         {failure ? (
-          <Alert variant="error" heading="Underretningen blev ikke registreret">
+          <Alert variant="error" heading={`${intakeNoun.charAt(0).toUpperCase() + intakeNoun.slice(1)} blev ikke registreret`}>
             <p>{failure}</p>
           </Alert>
         ) : null}
+        <RadioGroup
+          id="u-intake"
+          legend="Hvad er modtaget"
+          choices={INTAKE_KINDS}
+          value={draft.intake}
+          onChange={set('intake', 'kind')}
+          error={errors.kind}
+        />
         <TextField
           id="u-received"
           label="Modtaget"
           type="datetime-local"
-          hint="Dato og klokkeslæt, hvor kommunen modtog underretningen"
+          hint={`Dato og klokkeslæt, hvor kommunen modtog ${intakeNoun}`}
           value={draft.received}
           onChange={set('received', 'received_at')}
           error={errors.received_at}
@@ -183,7 +207,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
         />
         <RadioGroup
           id="u-kind"
-          legend="Hvem har underrettet"
+          legend={draft.intake === 'underretning' ? 'Hvem har underrettet' : 'Hvem har henvendt sig'}
           choices={NOTIFIER_KINDS}
           value={draft.kind}
           onChange={set('kind', 'notifier_kind')}
@@ -215,7 +239,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
         />
         <TextArea
           id="u-concerns"
-          label="Hvad handler underretningen om"
+          label={`Hvad handler ${intakeNoun} om`}
           value={draft.concerns}
           onChange={set('concerns', 'concerns')}
           error={errors.concerns}
@@ -232,7 +256,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
           aria-disabled={busy || undefined}
         >
-          Registrér underretning
+          Registrér {INTAKE_KINDS.find((k) => k.value === draft.intake)?.label.toLowerCase() ?? 'underretning'}
         </button>
       </form>
     </section>
@@ -515,8 +539,18 @@ function JournalEntry({
   );
 }
 
-function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: boolean; refresh: number }) {
-  const [kind, setKind] = useState('');
+function Journal({
+  caseId,
+  canWrite,
+  refresh,
+  enkeltsager,
+}: {
+  caseId: string;
+  canWrite: boolean;
+  refresh: number;
+  enkeltsager: CaseRead['enkeltsager'];
+}) {
+  const [filter, setFilter] = useState<JournalCriteria>(NO_FILTER);
   const [page, setPage] = useState(1);
   const [attempt, setAttempt] = useState(0);
   const [result, setResult] = useState<Loadable<JournalPage>>({ state: 'loading' });
@@ -530,7 +564,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
     call(
       api.GET('/api/cases/{case_id}/journal', {
         signal: ctrl.signal,
-        params: { path: { case_id: caseId }, query: { kind: kind || undefined, page, page_size: PAGE_SIZE } },
+        params: { path: { case_id: caseId }, query: { ...journalQuery(filter), page, page_size: PAGE_SIZE } },
       }),
     ).then(
       (data) => {
@@ -547,7 +581,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
       },
     );
     return () => ctrl.abort();
-  }, [caseId, kind, page, attempt, refresh]);
+  }, [caseId, filter, page, attempt, refresh]);
 
   const go = (to: number) => {
     moved.current = true;
@@ -567,7 +601,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
           onCancel={() => setCorrecting(null)}
           onSaved={() => {
             setCorrecting(null);
-            setKind('');
+            setFilter(NO_FILTER);
             setPage(1);
             setAttempt((n) => n + 1);
           }}
@@ -575,29 +609,26 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
       ) : null}
 
       <h3 id="journal-entries-heading">Indlæg</h3>
-      <div className="journal-filter">
-        <SelectField
-          id="journal-kind"
-          label="Type"
-          value={kind}
-          onChange={(v) => {
-            setKind(v);
-            setPage(1);
-          }}
-          choices={[{ value: '', label: 'Alle' }, ...JOURNAL_KINDS]}
-        />
-      </div>
+      <JournalFilter
+        enkeltsager={enkeltsager}
+        applied={filter}
+        busy={result.state === 'loading'}
+        onApply={(criteria) => {
+          setFilter(criteria);
+          setPage(1);
+        }}
+      />
       <div aria-busy={result.state === 'loading'}>
         <p role="status" className="audit-count">
           {data && data.total > 0
-            ? `${formatNumber(data.total)} indlæg${kind ? ` af typen ${journalKindLabel(kind).toLowerCase()}` : ''}, nyeste først`
+            ? `${formatNumber(data.total)} indlæg${isFiltered(filter) ? ', der matcher filteret' : ''}, nyeste først`
             : ''}
         </p>
         {result.state === 'loading' ? <Loading text="Henter journalen …" /> : null}
         {result.state === 'error' ? (
           <Alert
             variant="error"
-            heading={result.status === 404 ? 'Sagen findes ikke' : 'Journalen kunne ikke hentes'}
+            heading={result.status === 404 ? 'Sagen findes ikke, eller du er ikke på sagen' : 'Journalen kunne ikke hentes'}
             action={
               result.status === 404 ? null : (
                 <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
@@ -611,7 +642,7 @@ function Journal({ caseId, canWrite, refresh }: { caseId: string; canWrite: bool
         ) : null}
         {data && data.items.length === 0 ? (
           <p className="empty-state">
-            {kind ? `Ingen indlæg af typen ${journalKindLabel(kind).toLowerCase()}.` : 'Der er ingen indlæg i journalen endnu.'}
+            {isFiltered(filter) ? 'Ingen indlæg matcher filteret' : 'Der er ingen indlæg i journalen endnu.'}
           </p>
         ) : null}
         {data && data.items.length > 0 ? (
@@ -783,6 +814,13 @@ function Fordeling({
         {done ? <Alert variant="success" heading={done} /> : null}
       </div>
       {body}
+      <Medbehandlere
+        caseId={caseId}
+        hovedsag={hovedsag}
+        candidates={team.state === 'ready' ? colleagues : null}
+        onChanged={onAssigned}
+        onReload={onReload}
+      />
     </section>
   );
 }
@@ -954,6 +992,40 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
   const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
   const networkChildId = childId ?? k?.child_id ?? null;
 
+  // 404: no such case, or the user is not on it (the API does not say which).
+  const caseError =
+    hovedsag.state === 'error' ? (
+      <Alert
+        variant="error"
+        heading={caseMissing ? 'Sagen findes ikke, eller du er ikke på sagen' : 'Sagens oplysninger kunne ikke hentes'}
+        action={
+          caseMissing ? (
+            <Link to="/sog">Find sagen i søgningen for at træde til</Link>
+          ) : (
+            <button type="button" className="button button-secondary" onClick={reloadCase}>
+              Prøv igen
+            </button>
+          )
+        }
+      >
+        <p>
+          {caseMissing
+            ? 'Du kan åbne sager, hvor du er sagsbehandler eller medbehandler, og sager i dine teams. Skal du hjælpe på en kollegas sag, kan du træde til med en begrundelse.'
+            : hovedsag.message}
+        </p>
+      </Alert>
+    ) : null;
+
+  if (caseMissing && !k) {
+    // Nothing of the case to show: no child, network or journal errors on top of this one.
+    return (
+      <>
+        <PageHeading>Sagen kan ikke vises</PageHeading>
+        {caseError}
+      </>
+    );
+  }
+
   return (
     <>
       <PageHeading>{name}</PageHeading>
@@ -981,21 +1053,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           <p>{child.message}</p>
         </Alert>
       ) : null}
-      {hovedsag.state === 'error' ? (
-        <Alert
-          variant="error"
-          heading={caseMissing ? 'Sagen findes ikke' : 'Sagens oplysninger kunne ikke hentes'}
-          action={
-            caseMissing ? null : (
-              <button type="button" className="button button-secondary" onClick={reloadCase}>
-                Prøv igen
-              </button>
-            )
-          }
-        >
-          <p>{hovedsag.message}</p>
-        </Alert>
-      ) : null}
+      {caseError}
       {c || k ? (
         <dl className="case-facts" aria-busy={hovedsag.state === 'loading' || undefined}>
           {c ? (
@@ -1047,6 +1105,14 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
                 </dt>
                 <dd>{k.team ?? 'Intet team'}</dd>
               </div>
+              <div>
+                <dt>
+                  Medbehandlere<span className="sr-only">: </span>
+                </dt>
+                <dd>
+                  {k.workers && k.workers.length > 0 ? k.workers.map((w) => w.display_name).join(', ') : 'Ingen'}
+                </dd>
+              </div>
             </>
           ) : null}
           {k?.closed_at ? (
@@ -1060,6 +1126,18 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         </dl>
       ) : null}
       {networkChildId ? <Netvaerk key={networkChildId} childId={networkChildId} canWrite={canWrite} /> : null}
+      {k ? (
+        <Forloeb
+          hovedsag={k}
+          session={session}
+          loading={hovedsag.state === 'loading'}
+          onChanged={() => {
+            reloadCase();
+            reloadChild();
+            setJournalRefresh((n) => n + 1);
+          }}
+        />
+      ) : null}
       {canWrite && c && unborn ? (
         <FoedselForm
           childId={c.id}
@@ -1113,7 +1191,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           }}
         />
       ) : null}
-      <Journal caseId={caseId} canWrite={canWrite} refresh={journalRefresh} />
+      <Journal caseId={caseId} canWrite={canWrite} refresh={journalRefresh} enkeltsager={k?.enkeltsager ?? []} />
     </>
   );
 }

@@ -1,13 +1,22 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf, type SearchPage, type SearchQuery } from '../api/client';
-import { casePath, stageLabel } from '../casework';
+import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
+import {
+  api,
+  call,
+  fieldErrors,
+  messageOf,
+  type SearchHit,
+  type SearchPage,
+  type SearchQuery,
+} from '../api/client';
+import { casePath, setFlash, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
-import { Checkbox, ErrorSummary, SelectField, TextField, type Choice } from '../components/Form';
+import { Checkbox, ErrorSummary, SelectField, TextArea, TextField, type Choice } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
-import { Link } from '../router';
+import { Link, navigate } from '../router';
 import { Pager } from '../components/Pager';
+import { useApi } from '../useApi';
 
 const PAGE_SIZE = 25;
 
@@ -29,10 +38,19 @@ type Criteria = {
   ageTo: string;
   stage: string;
   deadline: string;
+  measure: string;
   includeClosed: boolean;
 };
 
-const EMPTY: Criteria = { text: '', ageFrom: '', ageTo: '', stage: '', deadline: '', includeClosed: false };
+const EMPTY: Criteria = {
+  text: '',
+  ageFrom: '',
+  ageTo: '',
+  stage: '',
+  deadline: '',
+  measure: '',
+  includeClosed: false,
+};
 
 /** field key (the request body's name) -> [element id, label], in form order */
 const FIELDS: Record<string, [string, string]> = {
@@ -41,6 +59,7 @@ const FIELDS: Record<string, [string, string]> = {
   age_to: ['sog-age-to', 'Alder til'],
   stage: ['sog-stage', 'Fase'],
   deadline: ['sog-deadline', 'Frister'],
+  measure: ['sog-measure', 'Indsats'],
   include_closed: ['sog-closed', 'Medtag lukkede sager'],
 };
 
@@ -65,6 +84,7 @@ function toQuery(c: Criteria, page: number): SearchQuery {
     age_to: c.ageTo.trim() ? Number(c.ageTo.trim()) : null,
     stage: c.stage || null,
     deadline: c.deadline || null,
+    measure: c.measure || null,
     include_closed: c.includeClosed,
     page,
     page_size: PAGE_SIZE,
@@ -76,6 +96,101 @@ type Result =
   | { state: 'loading' }
   | { state: 'ready'; data: SearchPage }
   | { state: 'error'; message: string };
+
+/** The one open step-in form's textarea (only one row's form is open at a time). */
+const REASON_ID = 'step-in-reason';
+const stepInButtonId = (h: SearchHit) => `step-in-open-${h.hovedsag_id}`;
+const stepInFormId = (h: SearchHit) => `step-in-form-${h.hovedsag_id}`;
+
+/**
+ * "Træd til": a caseworker who is not on the case gives a reason
+ * (POST /api/cases/{id}/step-in) and then opens it. The reason is required; its error
+ * stays next to the field.
+ */
+function StepInForm({ hit, onClose }: { hit: SearchHit; onClose: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    document.getElementById(REASON_ID)?.focus();
+  }, []);
+
+  const focusReason = () => requestAnimationFrame(() => document.getElementById(REASON_ID)?.focus());
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    if (!reason.trim()) {
+      setError('Skriv, hvorfor du træder til i sagen');
+      focusReason();
+      return;
+    }
+    setError(undefined);
+    setBusy(true);
+    try {
+      await call(
+        api.POST('/api/cases/{case_id}/step-in', {
+          params: { path: { case_id: hit.hovedsag_id } },
+          body: { reason: reason.trim() },
+        }),
+      );
+      setFlash({ variant: 'success', heading: 'Du er trådt til i sagen og har adgang til den i 12 timer' });
+      navigate(casePath(hit.hovedsag_id, hit.child_id));
+    } catch (err) {
+      const fields = fieldErrors(err);
+      if (fields.reason) {
+        setError(fields.reason);
+        focusReason();
+      } else {
+        setFailure(Object.values(fields)[0] ?? messageOf(err));
+      }
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      id={stepInFormId(hit)}
+      onSubmit={submit}
+      noValidate
+      className="step-in-form"
+      aria-label={`Træd til i sagen om ${hit.child_name}`}
+    >
+      {failure ? (
+        <Alert variant="error" heading="Du kunne ikke træde til i sagen">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <TextArea
+        id={REASON_ID}
+        label="Begrundelse"
+        hint="Det bliver logget, at du træder til, og sagens sagsbehandler kan se det sammen med din begrundelse i journalen."
+        value={reason}
+        onChange={(v) => {
+          setReason(v);
+          setError(undefined);
+        }}
+        error={error}
+        rows={3}
+      />
+      <div className="button-row">
+        <button
+          type="submit"
+          className={`button button-primary button-small ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Træd til og åbn sagen
+        </button>
+        <button type="button" className="button button-tertiary button-small" onClick={onClose}>
+          Fortryd
+        </button>
+      </div>
+    </form>
+  );
+}
 
 /**
  * /sog: search the kommune's cases by name or CPR number and filters. The criteria are kept
@@ -89,6 +204,8 @@ export function Sog() {
   const [attempt, setAttempt] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Result>({ state: 'idle' });
+  const [stepping, setStepping] = useState<string | null>(null);
+  const [options, reloadOptions] = useApi((signal) => call(api.GET('/api/process/options', { signal })));
   const tableRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
 
@@ -96,6 +213,7 @@ export function Sog() {
     if (!applied) return;
     const ctrl = new AbortController();
     setResult({ state: 'loading' });
+    setStepping(null);
     call(api.POST('/api/search', { signal: ctrl.signal, body: toQuery(applied, page) })).then(
       (data) => {
         if (ctrl.signal.aborted) return;
@@ -137,6 +255,7 @@ export function Sog() {
     setErrors({});
     setApplied(null);
     setPage(1);
+    setStepping(null);
     setResult({ state: 'idle' });
   };
 
@@ -158,6 +277,15 @@ export function Sog() {
 
   const data = result.state === 'ready' ? result.data : null;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.page_size)) : 1;
+  // An action column only when some case on this page must be stepped into.
+  const needsStepIn = !!data && data.items.some((h) => !h.can_open);
+  const columns = needsStepIn ? 8 : 7;
+
+  const toggleStepIn = (h: SearchHit) => setStepping((id) => (id === h.hovedsag_id ? null : h.hovedsag_id));
+  const closeStepIn = (h: SearchHit) => {
+    setStepping(null);
+    requestAnimationFrame(() => document.getElementById(stepInButtonId(h))?.focus());
+  };
 
   return (
     <>
@@ -210,6 +338,33 @@ export function Sog() {
             choices={DEADLINES}
             error={errors.deadline}
           />
+          <div className="search-measure">
+            <SelectField
+              id="sog-measure"
+              label="Indsats"
+              hint={
+                options.state === 'loading'
+                  ? 'Henter indsatstyper …'
+                  : options.state === 'error'
+                    ? 'Indsatstyperne kunne ikke hentes'
+                    : 'Sager med en igangværende indsats af denne type'
+              }
+              value={draft.measure}
+              onChange={set('measure', 'measure')}
+              choices={[
+                { value: '', label: 'Alle' },
+                ...(options.state === 'ready'
+                  ? options.data.measures.map((m) => ({ value: m.value, label: m.label }))
+                  : []),
+              ]}
+              error={errors.measure}
+            />
+            {options.state === 'error' ? (
+              <button type="button" className="button button-tertiary button-small" onClick={reloadOptions}>
+                Hent indsatstyper igen
+              </button>
+            ) : null}
+          </div>
         </div>
         <Checkbox
           id="sog-closed"
@@ -281,30 +436,68 @@ export function Sog() {
                     <th scope="col" className="num">
                       Overskredne
                     </th>
+                    {needsStepIn ? (
+                      <th scope="col">
+                        <span className="sr-only">Handlinger</span>
+                      </th>
+                    ) : null}
                   </tr>
                 </thead>
                 <tbody>
                   {data.items.map((h) => (
-                    <tr key={h.hovedsag_id}>
-                      <th scope="row">
-                        <Link to={casePath(h.hovedsag_id, h.child_id)}>{h.child_name}</Link>
-                      </th>
-                      <td className="num">{formatAge(h.age)}</td>
-                      <td>
-                        {stageLabel(h.stage)}
-                        {h.closed_at ? (
-                          <span className="cell-note">
-                            Lukket <time dateTime={h.closed_at}>{formatDate(h.closed_at)}</time>
-                          </span>
+                    <Fragment key={h.hovedsag_id}>
+                      <tr>
+                        <th scope="row">
+                          {h.can_open ? (
+                            <Link to={casePath(h.hovedsag_id, h.child_id)}>{h.child_name}</Link>
+                          ) : (
+                            <>
+                              {h.child_name}
+                              <span className="cell-note">Du er ikke på sagen</span>
+                            </>
+                          )}
+                        </th>
+                        <td className="num">{formatAge(h.age)}</td>
+                        <td>
+                          {stageLabel(h.stage)}
+                          {h.closed_at ? (
+                            <span className="cell-note">
+                              Lukket <time dateTime={h.closed_at}>{formatDate(h.closed_at)}</time>
+                            </span>
+                          ) : null}
+                        </td>
+                        <td>{h.caseworker ?? 'Ikke fordelt'}</td>
+                        <td>{h.team ?? 'Intet team'}</td>
+                        <td className="num">{formatNumber(h.open_activities)}</td>
+                        <td className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                          {formatNumber(h.overdue_activities)}
+                        </td>
+                        {needsStepIn ? (
+                          <td>
+                            {h.can_open ? null : (
+                              <button
+                                type="button"
+                                id={stepInButtonId(h)}
+                                className="button button-secondary button-small"
+                                aria-label={`Træd til i sagen om ${h.child_name}`}
+                                aria-expanded={stepping === h.hovedsag_id}
+                                aria-controls={stepping === h.hovedsag_id ? stepInFormId(h) : undefined}
+                                onClick={() => toggleStepIn(h)}
+                              >
+                                Træd til
+                              </button>
+                            )}
+                          </td>
                         ) : null}
-                      </td>
-                      <td>{h.caseworker ?? 'Ikke fordelt'}</td>
-                      <td>{h.team ?? 'Intet team'}</td>
-                      <td className="num">{formatNumber(h.open_activities)}</td>
-                      <td className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
-                        {formatNumber(h.overdue_activities)}
-                      </td>
-                    </tr>
+                      </tr>
+                      {stepping === h.hovedsag_id ? (
+                        <tr className="step-in-row">
+                          <td colSpan={columns}>
+                            <StepInForm hit={h} onClose={() => closeStepIn(h)} />
+                          </td>
+                        </tr>
+                      ) : null}
+                    </Fragment>
                   ))}
                 </tbody>
               </table>

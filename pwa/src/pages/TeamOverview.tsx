@@ -5,6 +5,7 @@ import { Loading } from '../components/Loading';
 import { daysOverdue, formatDeadline, formatNumber, formatOverdue } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { NotificationTable } from './Worklist';
 
 function OverdueTable({ data }: { data: TeamOverviewData }) {
   if (data.overdue.length === 0) {
@@ -47,6 +48,23 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Notifications of the last 14 days on the teams' cases, newest first. */
+function NewNotifications({ data }: { data: TeamOverviewData }) {
+  const items = data.new_notifications ?? [];
+  return (
+    <section aria-labelledby="team-news-heading" className="team-news">
+      <h3 id="team-news-heading" className="team-overview-caption">
+        Nye underretninger i mine teams
+      </h3>
+      {items.length === 0 ? (
+        <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>
+      ) : (
+        <NotificationTable items={items} headingId="team-news-heading" caption="Nye underretninger i mine teams" />
+      )}
+    </section>
   );
 }
 
@@ -96,7 +114,7 @@ function CaseloadTable({ data }: { data: TeamOverviewData }) {
   );
 }
 
-/** The team leader's view (team.overview): overdue deadlines and caseload in their teams. */
+/** The team leader's view (team.overview): overdue deadlines, new notifications and caseload in their teams. */
 export function TeamOverview() {
   const [overview, reload] = useApi((signal) => call(api.GET('/api/team/overview', { signal })));
 
@@ -133,6 +151,7 @@ export function TeamOverview() {
         </p>
         <div className="team-overview-tables">
           <OverdueTable data={o} />
+          <NewNotifications data={o} />
           <CaseloadTable data={o} />
         </div>
       </>

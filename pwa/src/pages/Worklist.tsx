@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, call, fieldErrors, messageOf, type ActivityRead, type Worklist as WorklistData } from '../api/client';
-import { casePath, stageLabel } from '../casework';
+import { casePath, intakeKindLabel, notifierKindLabel, sourceLabel, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
 import { TextArea } from '../components/Form';
 import { Icon } from '../components/Icon';
@@ -17,6 +17,94 @@ const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
   { key: 'later', heading: 'Senere', empty: 'Ingen aktiviteter med senere frist.' },
   { key: 'without_deadline', heading: 'Uden frist', empty: 'Ingen aktiviteter uden frist.' },
 ];
+
+/** A notification received in the last 14 days (GET /api/worklist, GET /api/team/overview). */
+export type NotificationLine = NonNullable<WorklistData['new_notifications']>[number];
+
+/** The activities whose completion (or cancellation) is the notification's assessment. */
+const ASSESSMENT_RULES = new Set(['vurdering-24-timer', 'afklar-henvendelse']);
+
+function unassessedSummary(items: NotificationLine[]): string {
+  const open = items.filter((n) => !n.assessed).length;
+  if (open === 0) return 'Ingen mangler vurdering.';
+  return `${formatNumber(open)} af ${formatNumber(items.length)} mangler vurdering.`;
+}
+
+/**
+ * The "Nye underretninger" table (newest first, as the API sorts them): the child with a link
+ * to the case, kind, source, when it came in, suspected abuse and whether it is assessed.
+ * Unassessed rows are marked (warning colour) so they stand out. `headingId` names the
+ * heading the caller shows above it.
+ */
+export function NotificationTable({
+  items,
+  headingId,
+  caption,
+}: {
+  items: NotificationLine[];
+  headingId: string;
+  caption: string;
+}) {
+  return (
+    <>
+      <p className="news-summary">{unassessedSummary(items)}</p>
+      <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={headingId}>
+        <table className="table table--compact worklist-table news-table">
+          <caption className="sr-only">
+            {caption}, nyeste først: {items.length === 1 ? '1 modtaget' : `${formatNumber(items.length)} modtaget`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Barn</th>
+              <th scope="col">Type</th>
+              <th scope="col">Kilde</th>
+              <th scope="col">Modtaget</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((n) => {
+              const source = sourceLabel(n.source);
+              const notifier = notifierKindLabel(n.notifier_kind);
+              return (
+                <tr key={n.id} className={n.assessed ? undefined : 'news-unassessed'}>
+                  <th scope="row">
+                    <Link to={casePath(n.hovedsag_id, n.child_id)}>{n.child_name}</Link>
+                  </th>
+                  <td>
+                    {intakeKindLabel(n.kind)}
+                    {n.suspected_abuse ? (
+                      <span className="news-flag">
+                        <span className="badge badge-error">Mistanke om overgreb</span>
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {source}
+                    {notifier !== source ? <span className="cell-note">{notifier}</span> : null}
+                  </td>
+                  <td className="worklist-due">
+                    <time dateTime={n.received_at}>{formatDeadline(n.received_at)}</time>
+                  </td>
+                  <td>
+                    {n.assessed ? (
+                      <span className="badge badge-success">Vurderet</span>
+                    ) : (
+                      <span className="badge badge-warning news-pending">
+                        <Icon name="warning" className="news-pending-icon" />
+                        Ikke vurderet
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
 
 type Failure = { message: string; conflict: boolean; title: string };
 type Done = { heading: string; text?: string };
@@ -117,11 +205,19 @@ function CancelForm({
   );
 }
 
-/** Remove a completed activity from the lists and count it off its case. */
+/**
+ * Remove a completed (or cancelled) activity from the lists and count it off its case; when it
+ * was a notification's 24-hour assessment (or the answer to a henvendelse), that notification
+ * is now assessed.
+ */
 function withoutActivity(data: WorklistData, done: ActivityRead): WorklistData {
   const drop = (list: ActivityRead[]) => list.filter((a) => a.id !== done.id);
+  const assesses = done.rule_id != null && ASSESSMENT_RULES.has(done.rule_id) && done.concerns_id;
   return {
     ...data,
+    new_notifications: assesses
+      ? data.new_notifications?.map((n) => (n.id === done.concerns_id ? { ...n, assessed: true } : n))
+      : data.new_notifications,
     overdue: drop(data.overdue),
     this_week: drop(data.this_week),
     later: drop(data.later),
@@ -323,9 +419,11 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   };
 
   let activities;
+  let news;
   let cases;
   if (worklist.state === 'loading') {
     activities = <Loading text="Henter dine aktiviteter …" />;
+    news = <Loading text="Henter nye underretninger …" />;
     cases = <Loading text="Henter dine sager …" />;
   } else if (worklist.state === 'error') {
     activities = (
@@ -343,6 +441,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
         <p>{worklist.message}</p>
       </Alert>
     );
+    news = <p className="empty-state">Nye underretninger kunne ikke hentes.</p>;
     cases = <p className="empty-state">Dine sager kunne ikke hentes.</p>;
   } else {
     const w = worklist.data;
@@ -374,6 +473,13 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
             )}
           />
         ))
+      );
+    const notifications = w.new_notifications ?? [];
+    news =
+      notifications.length === 0 ? (
+        <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>
+      ) : (
+        <NotificationTable items={notifications} headingId="my-news-heading" caption="Nye underretninger" />
       );
     cases =
       w.cases.length === 0 ? (
@@ -448,6 +554,11 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
           ) : null}
         </div>
         {activities}
+      </section>
+      <section aria-labelledby="my-news-heading" aria-busy={worklist.state === 'loading'} className="worklist-news">
+        <h2 id="my-news-heading">Nye underretninger</h2>
+        <p className="news-intro">Underretninger, henvendelser og ansøgninger på dine sager de sidste 14 dage.</p>
+        {news}
       </section>
       <section aria-labelledby="my-cases-heading" aria-busy={worklist.state === 'loading'} className="my-cases">
         <h2 id="my-cases-heading">Mine sager</h2>

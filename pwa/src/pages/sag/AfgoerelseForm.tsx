@@ -1,0 +1,353 @@
+// "Forbered afgørelse" (visitation) and "Træf afgørelse" with the required steps warned
+// about before submitting, each with its own reason field (exceptions.<rule_id>).
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, call, type ActivityRead, type CaseRead } from '../../api/client';
+import { Alert } from '../../components/Alert';
+import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
+import { formatDate, todayInCopenhagen } from '../../format';
+import {
+  dueText,
+  failureOf,
+  isDate,
+  missingStepMessage,
+  OUTCOMES,
+  outcomeLabel,
+  paragraphShort,
+  processErrors,
+  stepsFromErrors,
+  withoutKey,
+  type Done,
+  type Failure,
+  type MissingStepRead,
+  type ProcessOptions,
+} from './process';
+import { FailureAlert, FormButtons, ProcessForm } from './shared';
+
+type Actions = { onDone: (done: Done) => void; onCancel: () => void; onReload: () => void };
+
+function activityLines(activities: ActivityRead[]): string[] {
+  return activities.map((a) => `${a.title} – ${dueText(a)}`);
+}
+
+// ---------------------------------------------------------------- visitation
+
+export function VisitationForm({
+  caseId,
+  options,
+  onDone,
+  onCancel,
+  onReload,
+}: { caseId: string; options: ProcessOptions } & Actions) {
+  const [paragraph, setParagraph] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<Failure | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    if (!paragraph) {
+      setErrors({ paragraph: 'Vælg hvilken paragraf afgørelsen skal træffes efter' });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const result = await call(
+        api.POST('/api/cases/{case_id}/visitation', {
+          params: { path: { case_id: caseId } },
+          body: { paragraph },
+        }),
+      );
+      onDone({
+        heading: `Afgørelsen efter ${paragraphShort(paragraph)} forberedes`,
+        lines: result.activities.length
+          ? ['Før afgørelsen:', ...activityLines(result.activities)]
+          : ['Der er ikke oprettet nye aktiviteter.'],
+      });
+    } catch (err) {
+      const fields = processErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(failureOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <ProcessForm id="visitation-form" title="Forbered afgørelse" onSubmit={submit}>
+      <ErrorSummary errors={errors} fields={{ paragraph: ['visitation-paragraph', 'Paragraf'] }} />
+      <FailureAlert failure={failure} heading="Afgørelsen blev ikke forberedt" onReload={onReload} />
+      <RadioGroup
+        id="visitation-paragraph"
+        legend="Afgørelsen skal træffes efter"
+        hint="Børnesamtale og partshøring oprettes som aktiviteter; ved § 47 også barnets plan"
+        choices={options.paragraphs.map((p) => ({ value: p.value, label: p.label }))}
+        value={paragraph}
+        onChange={(v) => {
+          setParagraph(v);
+          setErrors({});
+        }}
+        error={errors.paragraph}
+      />
+      <FormButtons busy={busy} label="Start forberedelsen" onCancel={onCancel} />
+    </ProcessForm>
+  );
+}
+
+// ---------------------------------------------------------------- afgørelse
+
+type Draft = {
+  paragraph: string;
+  outcome: string;
+  decidedOn: string;
+  summary: string;
+  measure: string;
+  startsOn: string;
+};
+
+const REASON_PREFIX = 'exceptions.';
+
+export function AfgoerelseForm({
+  hovedsag,
+  options,
+  onDone,
+  onCancel,
+  onReload,
+}: { hovedsag: CaseRead; options: ProcessOptions } & Actions) {
+  const pending = hovedsag.enkeltsager.find((e) => e.kind === 'afgoerelse' && !e.closed_at);
+  const [draft, setDraft] = useState<Draft>(() => ({
+    paragraph: pending?.paragraph ?? '',
+    outcome: '',
+    decidedOn: todayInCopenhagen(),
+    summary: '',
+    measure: '',
+    startsOn: todayInCopenhagen(),
+  }));
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [general, setGeneral] = useState<string | undefined>();
+  // Required steps the API named that the loaded case did not list.
+  const [named, setNamed] = useState<MissingStepRead[]>([]);
+  const [failure, setFailure] = useState<Failure | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  const known = hovedsag.missing_before_decision ?? [];
+  const missing = [...known, ...named.filter((n) => !known.some((k) => k.rule_id === n.rule_id))];
+
+  // A step was recorded (or the case changed) while the form was open: its warning goes,
+  // and the messages from the last attempt are stale, so they go too (without taking focus).
+  const knownKey = known.map((m) => m.rule_id).join('|');
+  const lastKnown = useRef(knownKey);
+  useEffect(() => {
+    if (lastKnown.current === knownKey) return;
+    lastKnown.current = knownKey;
+    setErrors({});
+    setGeneral(undefined);
+    setNamed([]);
+  }, [knownKey]);
+
+  const placement = draft.paragraph === '46' || draft.paragraph === '47';
+  const measures = options.measures.filter((m) => !!m.placement === placement);
+  const granted = draft.outcome === 'bevilget';
+  const withMeasure = granted && !!draft.measure;
+
+  const set =
+    <K extends keyof Draft>(key: K, errorKey: string) =>
+    (value: Draft[K]) => {
+      setDraft((d) => {
+        const next = { ...d, [key]: value };
+        // A measure that may not be given under the new paragraph is dropped.
+        if (key === 'paragraph' && next.measure) {
+          const place = value === '46' || value === '47';
+          const m = options.measures.find((o) => o.value === next.measure);
+          if (!m || !!m.placement !== place) next.measure = '';
+        }
+        return next;
+      });
+      setErrors(withoutKey(errorKey));
+    };
+
+  const fields: Record<string, [string, string]> = {
+    paragraph: ['afg-paragraph', 'Paragraf'],
+    outcome: ['afg-outcome', 'Udfald'],
+    decided_on: ['afg-date', 'Afgørelsesdato'],
+    summary: ['afg-summary', 'Afgørelsens indhold og begrundelse'],
+    measure: ['afg-measure', 'Indsats'],
+    starts_on: ['afg-start', 'Indsatsen starter'],
+    ...Object.fromEntries(
+      missing.map((m): [string, [string, string]] => [REASON_PREFIX + m.rule_id, [REASON_PREFIX + m.rule_id, 'Begrundelse']]),
+    ),
+  };
+
+  const check = (): Record<string, string> => {
+    const e: Record<string, string> = {};
+    if (!draft.paragraph) e.paragraph = 'Vælg hvilken paragraf afgørelsen træffes efter';
+    if (!draft.outcome) e.outcome = 'Vælg om der gives bevilling eller afslag';
+    if (!isDate(draft.decidedOn)) e.decided_on = 'Angiv datoen for afgørelsen';
+    if (!draft.summary.trim()) e.summary = 'Skriv afgørelsens indhold og begrundelse';
+    if (withMeasure) {
+      if (!isDate(draft.startsOn)) e.starts_on = 'Angiv hvornår indsatsen starter';
+      else if (isDate(draft.decidedOn) && draft.startsOn < draft.decidedOn)
+        e.starts_on = 'Indsatsen kan ikke starte før afgørelsen';
+    }
+    // With other errors to fix anyway, say at once which reasons are missing too. Otherwise
+    // the API decides: it knows which steps are still open right now.
+    if (Object.keys(e).length > 0) {
+      for (const m of missing) {
+        if (!(reasons[m.rule_id] ?? '').trim()) e[REASON_PREFIX + m.rule_id] = missingStepMessage(m);
+      }
+    }
+    return e;
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    setGeneral(undefined);
+    const found = check();
+    if (Object.keys(found).length > 0) {
+      setErrors(found);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    const exceptions: Record<string, string> = {};
+    for (const m of missing) {
+      const reason = (reasons[m.rule_id] ?? '').trim();
+      if (reason) exceptions[m.rule_id] = reason;
+    }
+    try {
+      const result = await call(
+        api.POST('/api/cases/{case_id}/afgoerelser', {
+          params: { path: { case_id: hovedsag.id } },
+          body: {
+            paragraph: draft.paragraph,
+            outcome: draft.outcome,
+            decided_on: draft.decidedOn,
+            summary: draft.summary.trim(),
+            exceptions,
+            measure: withMeasure ? draft.measure : null,
+            starts_on: withMeasure ? draft.startsOn : null,
+          },
+        }),
+      );
+      const measure = options.measures.find((m) => m.value === draft.measure);
+      const lines: string[] = [];
+      if (withMeasure && measure) lines.push(`Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}`);
+      if (result.activities.length > 0) lines.push(...activityLines(result.activities));
+      onDone({
+        heading: `Afgørelsen er truffet: ${outcomeLabel(draft.outcome).toLowerCase()} efter ${paragraphShort(draft.paragraph)}`,
+        lines,
+      });
+    } catch (err) {
+      const fieldsFound = processErrors(err);
+      if (Object.keys(fieldsFound).length > 0) {
+        setNamed((n) => [...n, ...stepsFromErrors(fieldsFound, [...known, ...n])]);
+        setErrors(fieldsFound);
+        if (Object.keys(fieldsFound).some((k) => k.startsWith(REASON_PREFIX))) setGeneral(failureOf(err).message);
+      } else setFailure(failureOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <ProcessForm id="afgoerelse-form" title="Træf afgørelse" onSubmit={submit}>
+      <ErrorSummary errors={errors} fields={fields} general={general} />
+      <FailureAlert failure={failure} heading="Afgørelsen blev ikke gemt" onReload={onReload} />
+      {missing.length > 0 ? (
+        <div className="process-missing">
+          <p>
+            Disse lovpligtige skridt er ikke gennemført. Registrér dem først, eller begrund for hvert skridt, hvorfor
+            afgørelsen træffes uden.
+          </p>
+          {missing.map((m) => {
+            const key = REASON_PREFIX + m.rule_id;
+            return (
+              <div key={m.rule_id} className="process-missing-step">
+                <Alert variant="warning" role="note" heading={`Ikke gennemført: ${m.title}`}>
+                  {m.basis ? <p>{m.basis}</p> : null}
+                </Alert>
+                <TextArea
+                  id={key}
+                  label={`Begrundelse for at træffe afgørelsen uden: ${m.title}`}
+                  rows={3}
+                  value={reasons[m.rule_id] ?? ''}
+                  onChange={(v) => {
+                    setReasons((r) => ({ ...r, [m.rule_id]: v }));
+                    setErrors(withoutKey(key));
+                  }}
+                  error={errors[key]}
+                />
+              </div>
+            );
+          })}
+        </div>
+      ) : null}
+      <RadioGroup
+        id="afg-paragraph"
+        legend="Afgørelsen træffes efter"
+        choices={options.paragraphs.map((p) => ({ value: p.value, label: p.label }))}
+        value={draft.paragraph}
+        onChange={set('paragraph', 'paragraph')}
+        error={errors.paragraph}
+      />
+      <RadioGroup
+        id="afg-outcome"
+        legend="Udfald"
+        choices={OUTCOMES}
+        value={draft.outcome}
+        onChange={set('outcome', 'outcome')}
+        error={errors.outcome}
+      />
+      <TextField
+        id="afg-date"
+        label="Afgørelsesdato"
+        type="date"
+        value={draft.decidedOn}
+        onChange={set('decidedOn', 'decided_on')}
+        error={errors.decided_on}
+        width="input-width-s"
+      />
+      <TextArea
+        id="afg-summary"
+        label="Afgørelsens indhold og begrundelse"
+        rows={4}
+        value={draft.summary}
+        onChange={set('summary', 'summary')}
+        error={errors.summary}
+      />
+      {granted && draft.paragraph ? (
+        <SelectField
+          id="afg-measure"
+          label="Indsats"
+          hint={
+            placement
+              ? 'Efter § 46 og § 47 kan kun en anbringelse vælges. Lad feltet stå tomt, hvis indsatsen ikke startes nu.'
+              : 'Efter § 32 kan kun støtte uden anbringelse vælges. Lad feltet stå tomt, hvis indsatsen ikke startes nu.'
+          }
+          value={draft.measure}
+          onChange={set('measure', 'measure')}
+          choices={[{ value: '', label: 'Ingen indsats startes nu' }, ...measures.map((m) => ({ value: m.value, label: m.label }))]}
+          error={errors.measure}
+        />
+      ) : null}
+      {withMeasure ? (
+        <TextField
+          id="afg-start"
+          label="Indsatsen starter"
+          type="date"
+          hint="Fristen for første opfølgning regnes fra denne dato"
+          value={draft.startsOn}
+          onChange={set('startsOn', 'starts_on')}
+          error={errors.starts_on}
+          width="input-width-s"
+        />
+      ) : null}
+      <FormButtons busy={busy} label="Gem afgørelsen" onCancel={onCancel} />
+    </ProcessForm>
+  );
+}

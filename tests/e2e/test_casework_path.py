@@ -197,6 +197,8 @@ async def test_an_application_from_the_family_gets_the_kommunes_own_deadline(pag
     done = page.get_by_role("status").filter(has_text="Ansøgningen er registreret")
     await expect(done).to_be_visible()
     # The kommune's own processing deadline, not the 24-hour rule for notifications.
-    await expect(done.get_by_text("Tag stilling til henvendelsen eller ansøgningen")).to_be_visible()
+    await expect(
+        done.get_by_text("Tag stilling til henvendelsen eller ansøgningen")
+    ).to_be_visible()
     await expect(done.get_by_text("Vurdér inden 24 timer")).to_have_count(0)
     await check_axe(page, "ansøgning registreret")

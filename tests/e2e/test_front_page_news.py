@@ -36,8 +36,10 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
     await check_axe(page, "forside med nye underretninger")
 
     # Completing the 24-hour assessment marks the notification as assessed at once.
-    activity = page.get_by_role("row").filter(has_text="Nora Nyhedsen").filter(
-        has_text="Vurdér inden 24 timer"
+    activity = (
+        page.get_by_role("row")
+        .filter(has_text="Nora Nyhedsen")
+        .filter(has_text="Vurdér inden 24 timer")
     )
     await activity.get_by_role("button", name="Markér Vurdér inden 24 timer").click()
     await expect(row).to_contain_text("Vurderet")

@@ -91,9 +91,9 @@ async def test_decision_with_a_reason_measure_follow_up_and_moved_deadline(page)
     await expect(hoering).to_be_visible()
     await expect(samtale_error).to_have_count(0)
 
-    await decision.get_by_label(
-        "Begrundelse for at træffe afgørelsen uden: Partshøring"
-    ).fill("Afgørelsen giver forældrene fuldt medhold i deres ansøgning.")
+    await decision.get_by_label("Begrundelse for at træffe afgørelsen uden: Partshøring").fill(
+        "Afgørelsen giver forældrene fuldt medhold i deres ansøgning."
+    )
     await decision.get_by_role("button", name="Gem afgørelsen").click()
     await expect(done).to_contain_text("Afgørelsen er truffet: bevilget efter § 32")
     today = date.today()
@@ -123,7 +123,9 @@ async def test_decision_with_a_reason_measure_follow_up_and_moved_deadline(page)
     await move.get_by_role("button", name="Gem ny startdato").click()
     await expect(move.get_by_text("Angiv hvorfor startdatoen ændres").first).to_be_visible()
     await check_axe(page, "ret startdato med fejl")
-    await move.get_by_label("Begrundelse for rettelsen").fill("Familiebehandleren starter en uge senere.")
+    await move.get_by_label("Begrundelse for rettelsen").fill(
+        "Familiebehandleren starter en uge senere."
+    )
     await move.get_by_role("button", name="Gem ny startdato").click()
     moved_to = next_working_day(add_months(new_start, 3))
     await expect(done).to_contain_text(
@@ -182,7 +184,9 @@ async def test_decision_with_a_reason_measure_follow_up_and_moved_deadline(page)
     await expect(conflict).to_have_count(0)
     await expect(measures).to_contain_text(f"fra {_dk(today + timedelta(days=3))}")
     await move.get_by_role("button", name="Gem ny startdato").click()
-    await expect(done).to_contain_text(f"Startdatoen er rettet: Familiebehandling starter {_dk(today)}")
+    await expect(done).to_contain_text(
+        f"Startdatoen er rettet: Familiebehandling starter {_dk(today)}"
+    )
 
 
 async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(page):
@@ -215,7 +219,9 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
     aware = page.get_by_role("form", name="Ret datoen for kommunens kendskab")
     aware_since = date.today() - timedelta(days=10)
     await aware.get_by_label("Ny dato for kommunens kendskab").fill(aware_since.isoformat())
-    await aware.get_by_label("Begrundelse for rettelsen").fill("Skolen ringede allerede for ti dage siden.")
+    await aware.get_by_label("Begrundelse for rettelsen").fill(
+        "Skolen ringede allerede for ti dage siden."
+    )
     await aware.get_by_role("button", name="Gem ny dato").click()
     await expect(done).to_contain_text(
         "Frist flyttet: Afslut den børnefaglige undersøgelse (ellers en foreløbig vurdering)"
@@ -237,7 +243,9 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
     close = page.get_by_role("form", name="Luk sagen")
     await close.get_by_role("button", name="Bekræft lukning").click()
     await expect(close.get_by_text("Angiv hvorfor sagen lukkes").first).to_be_visible()
-    await close.get_by_label("Begrundelse for at lukke sagen").fill("Undersøgelsen viste intet behov.")
+    await close.get_by_label("Begrundelse for at lukke sagen").fill(
+        "Undersøgelsen viste intet behov."
+    )
     await close.get_by_role("button", name="Bekræft lukning").click()
     await expect(done).to_contain_text("Sagen er lukket")
     await expect(forloeb.get_by_role("button", name="Træf afgørelse")).to_have_count(0)

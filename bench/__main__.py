@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import sys
 
 from bench.common import ROOT, machine
 
 
 def main(argv: list[str]) -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     wanted = set(argv) or {"platform", "casework"}
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []

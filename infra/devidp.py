@@ -124,7 +124,7 @@ class DevIdP:
     def issuer(self, realm: str) -> str:
         return f"{self.url}/{realm}"
 
-    def start(self, timeout: float = 30) -> None:
+    def start(self, timeout: float = 60) -> None:
         if not (IDP_DIR / "node_modules").exists():
             subprocess.run(
                 ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
@@ -150,7 +150,10 @@ class DevIdP:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError("the development identity provider did not start")
+        self.stop()  # never leave a half-started provider behind
+        raise RuntimeError(
+            f"the development identity provider did not answer on {self.url} within {timeout:.0f} s"
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

@@ -132,8 +132,7 @@ RULES: tuple[Rule, ...] = (
         Trigger.UNDERRETNING,
         "Vurdér inden 24 timer, om barnets sundhed eller udvikling er i fare, og om der er "
         "behov for akutte foranstaltninger",
-        "Barnets Lov § 136 om kommunens behandling af underretninger (tidl. SEL § 155, "
-        "stk. 2)",
+        "Barnets Lov § 136 om kommunens behandling af underretninger (tidl. SEL § 155, stk. 2)",
         within_hours(24),
         "underretning.vurderet",
     ),

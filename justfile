@@ -36,7 +36,7 @@ build: setup
 
 # Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, the development
 # identity provider and demo kommuner with demo users
-run: build
+run: build pdf-libs
     {{venv}}/trekant dev
 
 # Install Debian's Chromium for the browser tests where it is missing
@@ -50,8 +50,19 @@ browser:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
     fi
 
+# Install Pango (and a font) for the PDF printouts (weasyprint) where they are missing
+pdf-libs:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! ldconfig -p | grep -q libpangoft2-1.0.so.0 || ! ldconfig -p | grep -q libharfbuzz-subset.so.0; then
+        echo "installing Pango for the PDF printouts"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
+    fi
+
 # Run every test: unit, integration on real PostgreSQL and Redis, browser end-to-end
-test *ARGS: build browser
+test *ARGS: build browser pdf-libs
     (cd pwa && npm run --silent check:api)
     {{venv}}/pytest {{ARGS}}
 

@@ -375,6 +375,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                     other["id"],
                     owner["username"],
                 )
+        # ICS documents on running investigations (backend/ics/demo.py).
+        from backend.ics.demo import seed_ics
+
+        await seed_ics()
     return made
 
 

@@ -3,6 +3,7 @@
     python -m bench            all benchmarks
     python -m bench platform   only the platform benchmarks
     python -m bench casework   only the case-core benchmarks (BENCH_CHILDREN=30000)
+    python -m bench ics        only the ICS benchmarks (open and autosave a long investigation)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -18,7 +19,7 @@ from bench.common import ROOT, machine
 
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    wanted = set(argv) or {"platform", "casework"}
+    wanted = set(argv) or {"platform", "casework", "ics"}
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
     if "platform" in wanted:
@@ -29,6 +30,10 @@ def main(argv: list[str]) -> int:
         from bench import casework_bench
 
         results.extend(casework_bench.main())
+    if "ics" in wanted:
+        from bench import ics_bench
+
+        results.extend(ics_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

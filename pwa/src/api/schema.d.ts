@@ -279,6 +279,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens ICS-dokumenter: undersøgelser, planer og opfølgninger med versioner */
+        get: operations["ApiCasesCaseIdIcsListDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/ics/undersoegelser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Påbegynd den børnefaglige undersøgelse (ICS); starter undersøgelsen om nødvendigt */
+        post: operations["ApiCasesCaseIdIcsUndersoegelserStartInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/journal": {
         parameters: {
             query?: never;
@@ -530,6 +564,211 @@ export interface paths {
         put?: never;
         /** Hent forældre og forældremyndighed fra CPR */
         post: operations["ApiChildrenChildIdNetworkFromCprFromCpr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/method": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ICS-metoden: trekantens sider og dimensioner, kilder og feltnavne */
+        get: operations["ApiIcsMethodGetMethod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/series/{series_id}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sammenlign to versioner felt for felt (side om side) */
+        get: operations["ApiIcsSeriesSeriesIdDiffDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens indstilling for godkendelse af ICS-dokumenter */
+        get: operations["ApiIcsSettingsGetSettings"];
+        /** Kræv (eller ej) at en anden leder godkender end den, der indsendte */
+        put: operations["ApiIcsSettingsPutSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et ICS-dokument (en version) med indhold, frister og versioner */
+        get: operations["ApiIcsDocIdGetDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Godkend (leder): versionen låses, og sagens frister opfyldes */
+        post: operations["ApiIcsDocIdApproveApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Gem kladden (autosave); 409 med det gemte indhold, hvis en anden har gemt */
+        put: operations["ApiIcsDocIdDraftSaveDraft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/new-version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ny version: kopi af seneste godkendte version som kladde */
+        post: operations["ApiIcsDocIdNewVersionNewVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/opfoelgning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Påbegynd en opfølgning (§ 95) på en godkendt plan */
+        post: operations["ApiIcsDocIdOpfoelgningCreateFollowUp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Udskriv som PDF (til familien); journaliseres på sagen */
+        get: operations["ApiIcsDocIdPdfPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lav barnets plan ud fra undersøgelsen: udækkede behov bliver forslag til mål */
+        post: operations["ApiIcsDocIdPlanCreatePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send en indsendt version tilbage til kladde (leder, eller den der indsendte) */
+        post: operations["ApiIcsDocIdReturnReturnToDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ics/{doc_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Indsend til godkendelse; 400 nævner alt, hvad der mangler */
+        post: operations["ApiIcsDocIdSubmitSubmit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -918,6 +1157,12 @@ export interface components {
             paragraph: string;
             summary: string;
         };
+        /** Approval */
+        Approval: {
+            /** @default  */
+            note?: string;
+            rev: number;
+        };
         /** Assignment */
         Assignment: {
             caseworker_id?: string | null;
@@ -949,6 +1194,13 @@ export interface components {
             aware_since: string;
             reason: string;
         };
+        /** BirthRegistered */
+        BirthRegistered: {
+            /** Format: uuid */
+            child_id: string;
+            hovedsag_id: string | null;
+            prior_cases?: components["schemas"]["PriorCaseRead"][];
+        };
         /** BirthRegistration */
         BirthRegistration: {
             cpr: string;
@@ -964,6 +1216,13 @@ export interface components {
         CaseClose: {
             reason: string;
             version: number;
+        };
+        /** CaseDocuments */
+        CaseDocuments: {
+            /** Format: uuid */
+            hovedsag_id: string;
+            open_investigation: components["schemas"]["OpenInvestigation"] | null;
+            series: components["schemas"]["SeriesRead"][];
         };
         /** CaseLine */
         CaseLine: {
@@ -1045,6 +1304,14 @@ export interface components {
             last_name?: string;
             mother_cpr?: string | null;
         };
+        /** ChildInfo */
+        ChildInfo: {
+            /** Format: date */
+            birth_date: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** ChildRead */
         ChildRead: {
             address: string;
@@ -1067,12 +1334,31 @@ export interface components {
             existing: boolean;
             /** Format: uuid */
             hovedsag_id: string;
+            prior_cases?: components["schemas"]["PriorCaseRead"][];
         };
         /** CprFetched */
         CprFetched: {
             added: number;
             members: components["schemas"]["MemberRead"][];
             updated: number;
+        };
+        /** Created */
+        Created: {
+            document: components["schemas"]["VersionRead"];
+            started_investigation?: string | null;
+        };
+        /** DeadlineRead */
+        DeadlineRead: {
+            /** Format: uuid */
+            activity_id: string;
+            basis: string | null;
+            completed_at: string | null;
+            days_left: number | null;
+            due_at: string | null;
+            overdue: boolean;
+            rule_id: string | null;
+            status: string;
+            title: string;
         };
         /** DecisionCreate */
         DecisionCreate: {
@@ -1094,6 +1380,94 @@ export interface components {
             afgoerelse_id: string;
             indsats_id: string | null;
         };
+        /** DiffField */
+        DiffField: {
+            changed: boolean;
+            group: string;
+            key: string;
+            label: string;
+            new: string[];
+            old: string[];
+        };
+        /** DiffRead */
+        DiffRead: {
+            a: components["schemas"]["VersionRead"];
+            b: components["schemas"]["VersionRead"];
+            changed: number;
+            fields: components["schemas"]["DiffField"][];
+            kind: string;
+            /** Format: uuid */
+            series_id: string;
+        };
+        /** Dimension */
+        Dimension: {
+            hint: string;
+            key: string;
+            label: string;
+            /** @default true */
+            required?: boolean;
+        };
+        /** DimensionEntries */
+        DimensionEntries: {
+            concerns?: components["schemas"]["Statement"][];
+            observations?: components["schemas"]["Statement"][];
+            resources?: components["schemas"]["Statement"][];
+        };
+        /** DocumentRead */
+        DocumentRead: {
+            approval_requires_other: boolean;
+            approved_at: string | null;
+            approved_by: string | null;
+            based_on_id: string | null;
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string;
+            child: components["schemas"]["ChildInfo"];
+            content: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            deadlines: components["schemas"]["DeadlineRead"][];
+            derived_from_id: string | null;
+            enkeltsag_id: string | null;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            kind_label: string;
+            locked: boolean;
+            may: components["schemas"]["Permissions"];
+            measures?: components["schemas"]["MeasureRef"][] | null;
+            method: string;
+            plan_goals?: components["schemas"]["GoalRef"][] | null;
+            return_reason: string | null;
+            returned_at: string | null;
+            returned_by: string | null;
+            rev: number;
+            /** Format: uuid */
+            series_id: string;
+            source_needs?: components["schemas"]["NeedRef"][] | null;
+            status: string;
+            status_label: string;
+            submitted_at: string | null;
+            submitted_by: string | null;
+            version_no: number;
+            versions: components["schemas"]["VersionRead"][];
+        };
+        /** DraftSave */
+        DraftSave: {
+            content: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"];
+            rev: number;
+        };
+        /** DraftSaved */
+        DraftSaved: {
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string;
+            content?: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"] | null;
+            rev: number;
+        };
         /** EnkeltsagRead */
         EnkeltsagRead: {
             aware_since: string | null;
@@ -1106,11 +1480,74 @@ export interface components {
             paragraph: string | null;
             summary: string | null;
         };
+        /** Field */
+        Field: {
+            /** @default  */
+            hint?: string;
+            key: string;
+            label: string;
+            /** @default false */
+            required?: boolean;
+        };
+        /** FollowUpContent */
+        FollowUpContent: {
+            /** @default  */
+            child_view?: string;
+            goals?: components["schemas"]["GoalFollowUp"][];
+            happened_on?: string | null;
+            indsats_id?: string | null;
+            /** @constant */
+            kind: "opfoelgning";
+            /** @default false */
+            new_plan_version?: boolean;
+            next_due?: string | null;
+            /** @default  */
+            next_reason?: string;
+            /** @default  */
+            parents_view?: string;
+            /** @default  */
+            summary?: string;
+        };
+        /** Goal */
+        Goal: {
+            due?: string | null;
+            /** @default  */
+            goal?: string;
+            /** @default  */
+            id?: string;
+            /** @default  */
+            measurable?: string;
+            measures?: components["schemas"]["Measure"][];
+            /** @default  */
+            need?: string;
+            need_id?: string | null;
+            /** @default  */
+            responsible?: string;
+        };
+        /** GoalFollowUp */
+        GoalFollowUp: {
+            /** @default  */
+            evidence?: string;
+            goal_id: string;
+            /** @default  */
+            status?: string;
+        };
+        /** GoalRef */
+        GoalRef: {
+            goal: string;
+            id: string;
+            measurable: string;
+            responsible: string;
+        };
         /** Health */
         Health: {
             database: components["schemas"]["Check"];
             redis: components["schemas"]["Check"];
             status: string;
+        };
+        /** IcsSettings */
+        IcsSettings: {
+            approval_requires_other: boolean;
         };
         /** IndsatsRead */
         IndsatsRead: {
@@ -1133,6 +1570,27 @@ export interface components {
             /** Format: date */
             completed_on: string;
             conclusion: string;
+        };
+        /** InvestigationContent */
+        InvestigationContent: {
+            /** @default  */
+            analysis?: string;
+            /** @default  */
+            child_view?: string;
+            /** @default  */
+            conclusion?: string;
+            dimensions?: {
+                [key: string]: components["schemas"]["DimensionEntries"];
+            };
+            /** @constant */
+            kind: "undersoegelse";
+            /** @default  */
+            parents_view?: string;
+            unmet_needs?: components["schemas"]["Need"][];
+        };
+        /** InvestigationCreate */
+        InvestigationCreate: {
+            aware_since?: string | null;
         };
         /** InvestigationStart */
         InvestigationStart: {
@@ -1169,6 +1627,7 @@ export interface components {
             event: string | null;
             id: number;
             kind: string;
+            received_from?: string | null;
             title: string;
         };
         /** JournalPage */
@@ -1178,8 +1637,19 @@ export interface components {
             page_size: number;
             total: number;
         };
+        /** KindInfo */
+        KindInfo: {
+            basis: string;
+            key: string;
+            label: string;
+        };
         /** KommuneRead */
         KommuneRead: {
+            code: string;
+            name: string;
+        };
+        /** KommuneRef */
+        KommuneRef: {
             code: string;
             name: string;
         };
@@ -1199,9 +1669,22 @@ export interface components {
             status_reason: string | null;
             users: number;
         };
+        /** Labelled */
+        Labelled: {
+            /** @default  */
+            hint?: string;
+            key: string;
+            label: string;
+        };
         /** LogoutRead */
         LogoutRead: {
             redirect: string;
+        };
+        /** Measure */
+        Measure: {
+            indsats_id?: string | null;
+            /** @default  */
+            text?: string;
         };
         /** MeasureEnd */
         MeasureEnd: {
@@ -1209,6 +1692,16 @@ export interface components {
             ends_on: string;
             reason: string;
             version: number;
+        };
+        /** MeasureRef */
+        MeasureRef: {
+            ends_on: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            label: string;
+            /** Format: date */
+            starts_on: string;
         };
         /** MeasureStartMove */
         MeasureStartMove: {
@@ -1245,6 +1738,27 @@ export interface components {
             source: string;
             version: number;
         };
+        /** Method */
+        Method: {
+            basis: string;
+            entry_kinds: components["schemas"]["Labelled"][];
+            follow_up_statuses: components["schemas"]["Labelled"][];
+            goal_fields: components["schemas"]["Field"][];
+            id: string;
+            name: string;
+            sections: {
+                [key: string]: components["schemas"]["Field"][];
+            };
+            sides: components["schemas"]["Side"][];
+            sources: components["schemas"]["Labelled"][];
+        };
+        /** MethodRead */
+        MethodRead: {
+            approval_requires_other: boolean;
+            kinds: components["schemas"]["KindInfo"][];
+            method: components["schemas"]["Method"];
+            statuses: components["schemas"]["Labelled"][];
+        };
         /** MissingStepRead */
         MissingStepRead: {
             basis: string | null;
@@ -1260,6 +1774,19 @@ export interface components {
             new: string | null;
             old: string | null;
             title: string;
+        };
+        /** Need */
+        Need: {
+            dimension?: string | null;
+            /** @default  */
+            id?: string;
+            /** @default  */
+            text?: string;
+        };
+        /** NeedRef */
+        NeedRef: {
+            id: string;
+            text: string;
         };
         /** NoteCreate */
         NoteCreate: {
@@ -1295,6 +1822,14 @@ export interface components {
             idp_issuer: string;
             name: string;
         };
+        /** OpenInvestigation */
+        OpenInvestigation: {
+            aware_since: string | null;
+            due_at: string | null;
+            /** Format: uuid */
+            enkeltsag_id: string;
+            has_document: boolean;
+        };
         /** OperatorAuditRow */
         OperatorAuditRow: {
             action: string;
@@ -1323,6 +1858,36 @@ export interface components {
             open_cases: number;
             recent_cases: components["schemas"]["CaseSummary"][];
         };
+        /** Permissions */
+        Permissions: {
+            approve: boolean;
+            create_follow_up: boolean;
+            create_plan: boolean;
+            edit: boolean;
+            new_version: boolean;
+            return_to_draft: boolean;
+            submit: boolean;
+        };
+        /** PlanContent */
+        PlanContent: {
+            /** @default  */
+            child_view?: string;
+            goals?: components["schemas"]["Goal"][];
+            /** @constant */
+            kind: "plan";
+            /** @default  */
+            parents_view?: string;
+        };
+        /** PriorCaseRead */
+        PriorCaseRead: {
+            closed_on: string | null;
+            kommune: components["schemas"]["KommuneRef"];
+            /** Format: date */
+            opened_on: string;
+            status: string;
+            subject: string;
+            transferred_to?: components["schemas"]["KommuneRef"] | null;
+        };
         /** ProcessOptions */
         ProcessOptions: {
             measures: components["schemas"]["Option"][];
@@ -1339,6 +1904,15 @@ export interface components {
         /** Removal */
         Removal: {
             version: number;
+        };
+        /** Return */
+        Return: {
+            reason: string;
+            rev: number;
+        };
+        /** RevOnly */
+        RevOnly: {
+            rev: number;
         };
         /** RoleRead */
         RoleRead: {
@@ -1387,6 +1961,17 @@ export interface components {
             team_id?: string | null;
             text?: string | null;
         };
+        /** SeriesRead */
+        SeriesRead: {
+            derived_from_id: string | null;
+            enkeltsag_id: string | null;
+            kind: string;
+            kind_label: string;
+            latest: components["schemas"]["VersionRead"];
+            /** Format: uuid */
+            series_id: string;
+            versions: components["schemas"]["VersionRead"][];
+        };
         /** SessionRead */
         SessionRead: {
             csrf_token: string;
@@ -1405,11 +1990,26 @@ export interface components {
             jit_default_role: string;
             jit_provisioning: boolean;
         };
+        /** Side */
+        Side: {
+            dimensions: components["schemas"]["Dimension"][];
+            key: string;
+            label: string;
+        };
         /** StageCount */
         StageCount: {
             count: number;
             label: string;
             stage: string;
+        };
+        /** Statement */
+        Statement: {
+            /** @default  */
+            source?: string;
+            /** @default  */
+            source_note?: string;
+            /** @default  */
+            text?: string;
         };
         /** StatusChange */
         StatusChange: {
@@ -1468,6 +2068,13 @@ export interface components {
             id: string;
             members: number;
             name: string;
+        };
+        /** Transition */
+        Transition: {
+            completed?: string[];
+            created_activities?: string[];
+            document: components["schemas"]["VersionRead"];
+            new_plan_version?: components["schemas"]["VersionRead"] | null;
         };
         /** UnderretningCreate */
         UnderretningCreate: {
@@ -1539,6 +2146,28 @@ export interface components {
         /** VersionOnly */
         VersionOnly: {
             version: number;
+        };
+        /** VersionRead */
+        VersionRead: {
+            approved_at: string | null;
+            approved_by: string | null;
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            rev: number;
+            /** Format: uuid */
+            series_id: string;
+            status: string;
+            status_label: string;
+            submitted_at: string | null;
+            submitted_by: string | null;
+            version_no: number;
         };
         /** VisitationStart */
         VisitationStart: {
@@ -2260,6 +2889,84 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdIcsListDocuments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDocuments"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdIcsUndersoegelserStartInvestigation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvestigationCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdJournalJournal: {
         parameters: {
             query?: {
@@ -2819,9 +3526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string | null;
-                    };
+                    "application/json": components["schemas"]["BirthRegistered"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2937,6 +3642,491 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsMethodGetMethod: {
+        parameters: {
+            query?: {
+                id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MethodRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsSeriesSeriesIdDiffDiff: {
+        parameters: {
+            query?: {
+                a?: number | null;
+                b?: number | null;
+            };
+            header?: never;
+            path: {
+                series_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsSettingsGetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IcsSettings"];
+                };
+            };
+        };
+    };
+    ApiIcsSettingsPutSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IcsSettings"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IcsSettings"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdGetDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdApproveApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Approval"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transition"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdDraftSaveDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftSave"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdNewVersionNewVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdOpfoelgningCreateFollowUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdPdfPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdPlanCreatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdReturnReturnToDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Return"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transition"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiIcsDocIdSubmitSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                doc_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevOnly"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transition"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -22,8 +22,6 @@ from backend.auth.session import SessionStore
 from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
-from backend.crosskommune.keys import require_key as require_cpr_index_key
-from backend.crosskommune.routes import CrossKommuneController
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
@@ -59,7 +57,6 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.require_secret()
-    require_cpr_index_key(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager
@@ -99,7 +96,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ChildrenController,
         CaseworkController,
         ProcessController,
-        CrossKommuneController,
         ICSController,
         NetworkController,
         UsersController,

@@ -1194,13 +1194,6 @@ export interface components {
             aware_since: string;
             reason: string;
         };
-        /** BirthRegistered */
-        BirthRegistered: {
-            /** Format: uuid */
-            child_id: string;
-            hovedsag_id: string | null;
-            prior_cases?: components["schemas"]["PriorCaseRead"][];
-        };
         /** BirthRegistration */
         BirthRegistration: {
             cpr: string;
@@ -1334,7 +1327,6 @@ export interface components {
             existing: boolean;
             /** Format: uuid */
             hovedsag_id: string;
-            prior_cases?: components["schemas"]["PriorCaseRead"][];
         };
         /** CprFetched */
         CprFetched: {
@@ -1627,7 +1619,6 @@ export interface components {
             event: string | null;
             id: number;
             kind: string;
-            received_from?: string | null;
             title: string;
         };
         /** JournalPage */
@@ -1645,11 +1636,6 @@ export interface components {
         };
         /** KommuneRead */
         KommuneRead: {
-            code: string;
-            name: string;
-        };
-        /** KommuneRef */
-        KommuneRef: {
             code: string;
             name: string;
         };
@@ -1877,16 +1863,6 @@ export interface components {
             kind: "plan";
             /** @default  */
             parents_view?: string;
-        };
-        /** PriorCaseRead */
-        PriorCaseRead: {
-            closed_on: string | null;
-            kommune: components["schemas"]["KommuneRef"];
-            /** Format: date */
-            opened_on: string;
-            status: string;
-            subject: string;
-            transferred_to?: components["schemas"]["KommuneRef"] | null;
         };
         /** ProcessOptions */
         ProcessOptions: {
@@ -3526,7 +3502,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BirthRegistered"];
+                    "application/json": {
+                        [key: string]: string | null;
+                    };
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -25,8 +25,9 @@ from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework import service as core
-from backend.casework.access import AccessibleCase, access_case
+from backend.casework.access import AccessibleCase, access_case, kommune_wide
 from backend.casework.process import MEASURES
+from backend.casework.repository import team_ids_of
 from backend.casework.routes import stale_conflict
 from backend.casework.rules import DK, today_dk
 from backend.errors import Conflict, field_error
@@ -35,6 +36,8 @@ from backend.ics import service as ics
 from backend.ics.method import KINDS, STATUSES, labelled, method, view
 from backend.ics.schemas import (
     Approval,
+    ApprovalItem,
+    Approvals,
     CaseDocuments,
     ChildInfo,
     Created,
@@ -234,6 +237,48 @@ class ICSController(Controller):
             ics_approval_requires_other=data.approval_requires_other,
         )
         return data
+
+    @get(
+        "/ics/til-godkendelse",
+        guards=[requires(Perm.CASE_APPROVE)],
+        summary="Lederens liste: indsendte ICS-dokumenter, der venter på godkendelse",
+    )
+    async def awaiting_approval(self, request: Request[Any, Any, Any]) -> Approvals:
+        """Submitted versions on the open cases the manager may open, those of the
+        manager's own teams first, then by the earliest open deadline the version answers
+        (e.g. the investigation's 4 months) and the oldest submission. Names and dates
+        only, no content (like the team overview, not audited as a case read)."""
+        me = current_principal(request)
+        limit = 200
+        rows = await ics.awaiting_approval(me.user_id, kommune_wide(me), limit)
+        now = datetime.now(DK)
+        return Approvals(
+            teams=[name for _, name in await team_ids_of(me.user_id)],
+            items=[
+                ApprovalItem(
+                    document_id=r["id"],
+                    series_id=r["series_id"],
+                    kind=r["kind"],
+                    kind_label=KINDS[r["kind"]].label,
+                    version_no=r["version_no"],
+                    hovedsag_id=r["hovedsag_id"],
+                    child_id=r["child_id"],
+                    child_name=r["child_name"],
+                    caseworker=r["caseworker"],
+                    team=r["team"],
+                    submitted_by=r["submitted_by"],
+                    submitted_by_name=r["submitted_by_name"],
+                    submitted_at=r["submitted_at"],
+                    due_at=r["due_at"],
+                    overdue=r["due_at"] is not None and r["due_at"] < now,
+                    in_my_teams=bool(r["in_my_teams"]),
+                    own=r["submitted_by"] == me.actor,
+                )
+                for r in rows
+            ],
+            approval_requires_other=await ics.approval_requires_other(),
+            limit=limit,
+        )
 
     @get(
         "/cases/{case_id:uuid}/ics",
@@ -573,6 +618,7 @@ class ICSController(Controller):
             versions=[a_no, b_no],
         )
         fields = [DiffField(k, g, lbl, old, new, ch) for k, g, lbl, old, new, ch in rows]
+        child = await ics.child_of(case_id)
         return DiffRead(
             series_id=series_id,
             kind=row_b["kind"],
@@ -580,6 +626,10 @@ class ICSController(Controller):
             b=_version(row_b),
             fields=fields,
             changed=sum(1 for f in fields if f.changed),
+            kind_label=KINDS[row_b["kind"]].label,
+            hovedsag_id=case_id,
+            child=ChildInfo(child["id"], child["name"], child["birth_date"]),
+            versions=[_version(v) for v in all_versions],
         )
 
     @get(

@@ -369,3 +369,36 @@ class DiffRead(msgspec.Struct):
     b: VersionRead
     fields: list[DiffField]
     changed: int
+    kind_label: str = ""
+    hovedsag_id: uuid.UUID | None = None
+    child: ChildInfo | None = None
+    versions: list[VersionRead] = []  # every version of the series, to pick two others
+
+
+class ApprovalItem(msgspec.Struct):
+    """A submitted version awaiting a manager's approval (the manager's "Til godkendelse")."""
+
+    document_id: uuid.UUID
+    series_id: uuid.UUID
+    kind: str
+    kind_label: str
+    version_no: int
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    caseworker: str | None  # the case's responsible caseworker (display name)
+    team: str | None  # the case's team
+    submitted_by: str  # username
+    submitted_by_name: str  # display name (the username when unknown)
+    submitted_at: datetime
+    due_at: datetime | None  # the earliest open deadline the version answers
+    overdue: bool
+    in_my_teams: bool  # the case is in (or held by someone in) one of the manager's teams
+    own: bool  # submitted by the manager: with four eyes, another manager must approve
+
+
+class Approvals(msgspec.Struct):
+    teams: list[str]  # the manager's teams
+    items: list[ApprovalItem]  # own teams first, then by deadline and submission
+    approval_requires_other: bool
+    limit: int  # at most this many items are listed

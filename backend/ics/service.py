@@ -24,6 +24,7 @@ from typing import Any
 import msgspec
 
 from backend.casework import process
+from backend.casework.access import ON_CASE
 from backend.casework.rules import today_dk
 from backend.casework.service import CaseError, stamp
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
@@ -291,6 +292,45 @@ async def has_open_version(series_id: uuid.UUID) -> Any:
         "SELECT id, version_no, status FROM ics_document WHERE series_id = $1 "
         "AND status <> 'godkendt'",
         series_id,
+    )
+
+
+async def awaiting_approval(user_id: uuid.UUID, kommune_wide: bool, limit: int = 200) -> list[Any]:
+    """Submitted versions on open cases the user may open, for the manager's list "Til
+    godkendelse": cases of the manager's own teams first (the case's team, or a
+    caseworker in one of them), then the earliest open deadline the version answers, then
+    the oldest submission. No content is read."""
+    return list(
+        await _conn().fetch(
+            "WITH mine AS (SELECT team_id FROM team_member WHERE user_id = $2), "
+            "colleagues AS (SELECT m.user_id FROM team_member m JOIN mine USING (team_id)) "
+            "SELECT d.id, d.series_id, d.kind, d.version_no, d.hovedsag_id, d.submitted_by, "
+            "d.submitted_at, c.id AS child_id, c.first_name || ' ' || c.last_name AS child_name, "
+            "cw.display_name AS caseworker, t.name AS team, "
+            "coalesce(su.display_name, d.submitted_by) AS submitted_by_name, "
+            "(h.team_id IN (SELECT team_id FROM mine) "
+            "OR h.caseworker_id IN (SELECT user_id FROM colleagues)) AS in_my_teams, "
+            "(SELECT min(a.due_at) FROM activity a WHERE a.hovedsag_id = d.hovedsag_id "
+            "AND a.status = 'open' AND ("
+            "(d.kind = 'undersoegelse' AND a.enkeltsag_id = d.enkeltsag_id "
+            "AND a.rule_id = ANY($4::text[])) "
+            "OR (d.kind = 'plan' AND a.rule_id = ANY($5::text[])) "
+            "OR (d.kind = 'opfoelgning' AND a.rule_id = ANY($6::text[]) "
+            "AND a.concerns_id = (d.content->>'indsats_id')::uuid))) AS due_at "
+            "FROM ics_document d JOIN hovedsag h ON h.id = d.hovedsag_id "
+            "JOIN child c ON c.id = h.child_id "
+            "LEFT JOIN app_user cw ON cw.id = h.caseworker_id "
+            "LEFT JOIN team t ON t.id = h.team_id "
+            "LEFT JOIN app_user su ON su.username = d.submitted_by "
+            f"WHERE d.status = 'indsendt' AND h.closed_at IS NULL AND ($1 OR {ON_CASE}) "
+            "ORDER BY in_my_teams DESC, due_at NULLS LAST, d.submitted_at, d.id LIMIT $3",
+            kommune_wide,
+            user_id,
+            limit,
+            DEADLINE_RULES["undersoegelse"],
+            DEADLINE_RULES["plan"],
+            DEADLINE_RULES["opfoelgning"],
+        )
     )
 
 

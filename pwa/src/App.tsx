@@ -9,6 +9,7 @@ import { Administration } from './pages/Administration';
 import { Drift, DriftLogin } from './pages/Drift';
 import { Forside } from './pages/Forside';
 import { IkkeOprettet } from './pages/IkkeOprettet';
+import { IcsPage } from './pages/ics/IcsPage';
 import { Login } from './pages/Login';
 import { NoAccess } from './pages/NoAccess';
 import { NotFound } from './pages/NotFound';
@@ -200,6 +201,9 @@ function kommunePage(path: string, session: SessionRead): ReactNode {
   }
   if (path === '/sog' || path === '/sog/') {
     return can(session, 'case.read') ? <Sog /> : <NoAccess what="søgningen" />;
+  }
+  if (path.startsWith('/ics/')) {
+    return can(session, 'case.read') ? <IcsPage path={path} session={session} /> : <NoAccess what="dokumentet" />;
   }
   if (path === '/revisionslog' || path === '/revisionslog/') {
     return can(session, 'audit.read') ? <Revisionslog /> : <NoAccess what="revisionsloggen" />;

@@ -33,8 +33,9 @@ CHROMIUM_ARGS = [
 def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A real API process (uvicorn) and a real worker on the test database, serving
     pwa/dist, on the port the identity provider knows (TREKANT_E2E_PORT)."""
-    if not (ROOT / "pwa" / "dist" / "index.html").exists():
-        pytest.fail("pwa/dist is not built: run the tests with `just test`")
+    dist = Path(os.environ.get("TREKANT_PWA_DIST", ROOT / "pwa" / "dist"))
+    if not (dist / "index.html").exists():
+        pytest.fail(f"{dist} is not built: run the tests with `just test`")
     port = int(os.environ["TREKANT_E2E_PORT"])
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1", TREKANT_PUBLIC_URL=url)

@@ -622,6 +622,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ics/til-godkendelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lederens liste: indsendte ICS-dokumenter, der venter på godkendelse */
+        get: operations["ApiIcsTilGodkendelseAwaitingApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ics/{doc_id}": {
         parameters: {
             query?: never;
@@ -1163,6 +1180,38 @@ export interface components {
             note?: string;
             rev: number;
         };
+        /** ApprovalItem */
+        ApprovalItem: {
+            caseworker: string | null;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            /** Format: uuid */
+            document_id: string;
+            due_at: string | null;
+            /** Format: uuid */
+            hovedsag_id: string;
+            in_my_teams: boolean;
+            kind: string;
+            kind_label: string;
+            overdue: boolean;
+            own: boolean;
+            /** Format: uuid */
+            series_id: string;
+            /** Format: date-time */
+            submitted_at: string;
+            submitted_by: string;
+            submitted_by_name: string;
+            team: string | null;
+            version_no: number;
+        };
+        /** Approvals */
+        Approvals: {
+            approval_requires_other: boolean;
+            items: components["schemas"]["ApprovalItem"][];
+            limit: number;
+            teams: string[];
+        };
         /** Assignment */
         Assignment: {
             caseworker_id?: string | null;
@@ -1386,10 +1435,15 @@ export interface components {
             a: components["schemas"]["VersionRead"];
             b: components["schemas"]["VersionRead"];
             changed: number;
+            child?: components["schemas"]["ChildInfo"] | null;
             fields: components["schemas"]["DiffField"][];
+            hovedsag_id?: string | null;
             kind: string;
+            /** @default  */
+            kind_label?: string;
             /** Format: uuid */
             series_id: string;
+            versions?: components["schemas"]["VersionRead"][];
         };
         /** Dimension */
         Dimension: {
@@ -3771,6 +3825,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiIcsTilGodkendelseAwaitingApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approvals"];
                 };
             };
         };

@@ -35,6 +35,7 @@ import { Pager } from '../components/Pager';
 import { isFiltered, journalQuery, JournalFilter, NO_FILTER, type JournalCriteria } from './JournalFilter';
 import { Medbehandlere } from './Medbehandlere';
 import { Forloeb } from './sag/Forloeb';
+import { IcsSection } from './ics/IcsSection';
 
 const PAGE_SIZE = 20;
 
@@ -1138,6 +1139,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           }}
         />
       ) : null}
+      {k ? <IcsSection hovedsag={k} session={session} refresh={journalRefresh} /> : null}
       {canWrite && c && unborn ? (
         <FoedselForm
           childId={c.id}

@@ -5,6 +5,7 @@ import { Loading } from '../components/Loading';
 import { daysOverdue, formatDeadline, formatNumber, formatOverdue } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { TilGodkendelse } from './ics/TilGodkendelse';
 import { NotificationTable } from './Worklist';
 
 function OverdueTable({ data }: { data: TeamOverviewData }) {
@@ -161,6 +162,7 @@ export function TeamOverview() {
   return (
     <section aria-labelledby="team-overview-heading" aria-busy={overview.state === 'loading'} className="team-overview">
       <h2 id="team-overview-heading">Mit teams overblik</h2>
+      <TilGodkendelse />
       {body}
     </section>
   );

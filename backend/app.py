@@ -27,6 +27,14 @@ from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
 from backend.middleware import TenantMiddleware
 from backend.network.routes import NetworkController
+from backend.offline.idempotency import IdempotencyMiddleware
+from backend.offline.routes import (
+    ContactController,
+    OfflineAdminController,
+    OfflineController,
+    device_status,
+    device_status_in_session,
+)
 from backend.operator import db as operator_db
 from backend.operator.routes import OperatorController
 from backend.users.routes import AuditController, UsersController
@@ -98,6 +106,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ProcessController,
         ICSController,
         NetworkController,
+        ContactController,
+        OfflineController,
+        OfflineAdminController,
+        device_status,
+        device_status_in_session,
         UsersController,
         AuditController,
         OperatorController,
@@ -107,7 +120,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
         lifespan=[lifespan],
-        middleware=[TenantMiddleware()],
+        # Idempotency-Key runs inside the tenant transaction (backend/offline/idempotency.py).
+        middleware=[TenantMiddleware(), IdempotencyMiddleware()],
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),

@@ -4,6 +4,7 @@
     python -m bench platform   only the platform benchmarks
     python -m bench casework   only the case-core benchmarks (BENCH_CHILDREN=30000)
     python -m bench ics        only the ICS benchmarks (open and autosave a long investigation)
+    python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -19,7 +20,7 @@ from bench.common import ROOT, machine
 
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    wanted = set(argv) or {"platform", "casework", "ics"}
+    wanted = set(argv) or {"platform", "casework", "ics", "offline"}
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
     if "platform" in wanted:
@@ -34,6 +35,10 @@ def main(argv: list[str]) -> int:
         from bench import ics_bench
 
         results.extend(ics_bench.main())
+    if "offline" in wanted:
+        from bench import offline_bench
+
+        results.extend(offline_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -19,6 +19,9 @@ import { Sag } from './pages/Sag';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
+import { isOfflinePath, OfflineApp, OfflineFallback } from './offline/OfflineApp';
+import { OfflineBanner } from './offline/OfflineBanner';
+import { prepareLogout } from './offline/sync';
 
 type SessionState =
   | { state: 'loading' }
@@ -58,6 +61,11 @@ export function App() {
   const onLogout = useCallback(async () => {
     setLoggingOut(true);
     setLogoutError(undefined);
+    // Offline data: send what waits (or confirm losing it), then wipe the device.
+    if (!(await prepareLogout().catch(() => true))) {
+      setLoggingOut(false);
+      return;
+    }
     try {
       const { redirect } = await call(api.POST('/api/session/logout'));
       setCsrfToken(null);
@@ -86,7 +94,9 @@ export function App() {
   const signedIn = session.state === 'signed-in' ? session.session : null;
 
   let content;
-  if (session.state === 'loading') {
+  if (isOfflinePath(path)) {
+    content = <OfflineApp path={path} />;
+  } else if (session.state === 'loading') {
     content = (
       <div aria-busy="true" className="page-loading">
         <Loading text="Henter …" />
@@ -125,6 +135,10 @@ export function App() {
         </Alert>
       </>
     );
+    // No connection (or no server behind the proxy) at start: the offline screens, when
+    // the device holds offline data.
+    if (session.status === 0 || session.status >= 502)
+      content = <OfflineFallback path={path} fallback={content} />;
   } else if (path === '/ikke-oprettet' && session.state === 'anonymous') {
     content = <IkkeOprettet />;
   } else if (session.state === 'anonymous') {
@@ -151,6 +165,7 @@ export function App() {
         area={drift ? 'drift' : 'kommune'}
       />
       <UpdatePrompt />
+      <OfflineBanner session={signedIn} />
       <main id="main-content" tabIndex={-1} className="container page-container">
         {logoutError ? (
           <Alert variant="error" heading="Du blev ikke logget ud">

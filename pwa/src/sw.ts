@@ -24,3 +24,20 @@ self.addEventListener('message', (event: ExtendableMessageEvent) => {
     void self.skipWaiting();
   }
 });
+
+// Background Sync (Chromium): the page registers "trekant-outbox" when it queues a change
+// written offline; when the connection returns the browser fires `sync` here. The outbox
+// is encrypted with a key that exists only in an unlocked page's memory, so the worker
+// cannot send it itself: it wakes the open windows, which send it (src/offline/sync.ts).
+// Nothing about the outbox, and no API answer, is ever stored by the worker.
+type SyncEvent = ExtendableEvent & { readonly tag: string };
+
+self.addEventListener('sync', (event: Event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag !== 'trekant-outbox') return;
+  sync.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      for (const w of windows) w.postMessage({ type: 'SYNC_OUTBOX' });
+    }),
+  );
+});

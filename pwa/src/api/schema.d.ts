@@ -55,6 +55,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/offline/enheder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens enheder med offline-data */
+        get: operations["ApiAdminOfflineEnhederDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/offline/enheder/{unit_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Spær en enhed; den sletter sine offline-data ved næste kontakt */
+        post: operations["ApiAdminOfflineEnhederUnitIdRevokeRevokeDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/offline/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens offline-indstillinger */
+        get: operations["ApiAdminOfflineSettingsGetSettings"];
+        /** Ret det længste tidsrum, en enhed må være offline */
+        put: operations["ApiAdminOfflineSettingsPutSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/offline/users/{user_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Spær alle en brugers enheder; de sletter deres offline-data */
+        post: operations["ApiAdminOfflineUsersUserIdRevokeRevokeUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/roles": {
         parameters: {
             query?: never;
@@ -843,6 +912,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/network/{member_id}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ret en persons kontaktoplysninger (optimistisk låsning: 409 ved ændring) */
+        post: operations["ApiNetworkMemberIdContactCorrectContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/network/{member_id}/remove": {
         parameters: {
             query?: never;
@@ -854,6 +940,144 @@ export interface paths {
         put?: never;
         /** Fjern en person fra netværket (historikken bevares) */
         post: operations["ApiNetworkMemberIdRemoveRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/choices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sager, jeg har valgt at tage med på hjemmebesøg */
+        get: operations["ApiOfflineChoicesListChoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/choices/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Tag sagen med på hjemmebesøg (ud over mine egne) */
+        put: operations["ApiOfflineChoicesCaseIdAddChoice"];
+        post?: never;
+        /** Tag sagen ud af hjemmebesøg */
+        delete: operations["ApiOfflineChoicesCaseIdRemoveChoice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enheder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mine enheder med offline-data */
+        get: operations["ApiOfflineEnhederMyDevices"];
+        put?: never;
+        /** Registrér enheden til offline-brug */
+        post: operations["ApiOfflineEnhederRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enheder/{unit_id}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagerne til hjemmebesøg (højst 20 pr. kald); hver læsning revisionslogges */
+        get: operations["ApiOfflineEnhederUnitIdCasesCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enheder/{unit_id}/manifest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Arbejdslisten til hjemmebesøg: egne og valgte sager med størrelse */
+        get: operations["ApiOfflineEnhederUnitIdManifestManifest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enheder/{unit_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Spær en af mine enheder (fx bortkommet); den sletter sine data */
+        post: operations["ApiOfflineEnhederUnitIdRevokeRevokeMine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enheder/{unit_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Må enheden beholde sine offline-data? (wipe: slet dem nu) */
+        get: operations["ApiOfflineEnhederUnitIdStatusDeviceStatusInSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/enhedsstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Må enheden beholde sine offline-data? Uden session, med enhedens nøgle */
+        post: operations["ApiOfflineEnhedsstatusDeviceStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1377,6 +1601,18 @@ export interface components {
             /** Format: uuid */
             hovedsag_id: string;
         };
+        /** ChoiceList */
+        ChoiceList: {
+            hovedsag_ids: string[];
+        };
+        /** ContactCorrection */
+        ContactCorrection: {
+            email?: string | null;
+            note?: string | null;
+            organisation?: string | null;
+            phone?: string | null;
+            version: number;
+        };
         /** CprFetched */
         CprFetched: {
             added: number;
@@ -1420,6 +1656,46 @@ export interface components {
             /** Format: uuid */
             afgoerelse_id: string;
             indsats_id: string | null;
+        };
+        /** DeviceCreate */
+        DeviceCreate: {
+            /** @default  */
+            label?: string;
+        };
+        /** DeviceRead */
+        DeviceRead: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            label: string;
+            last_bundle_at: string | null;
+            /** Format: date-time */
+            last_seen_at: string;
+            revoke_reason: string | null;
+            revoked_at: string | null;
+            revoked_by: string | null;
+            /** Format: uuid */
+            user_id: string;
+            user_name: string;
+        };
+        /** DeviceRegistered */
+        DeviceRegistered: {
+            /** Format: uuid */
+            device_id: string;
+            device_token: string;
+            max_offline_days: number;
+        };
+        /** DeviceStatus */
+        DeviceStatus: {
+            max_offline_days?: number | null;
+            reason?: string | null;
+            server_time?: string | null;
+            wipe: boolean;
+        };
+        /** DeviceToken */
+        DeviceToken: {
+            token: string;
         };
         /** DiffField */
         DiffField: {
@@ -1852,6 +2128,137 @@ export interface components {
             source: string;
             suspected_abuse: boolean;
         };
+        /** OfflineActivity */
+        OfflineActivity: {
+            basis: string | null;
+            due_at: string | null;
+            /** Format: uuid */
+            id: string;
+            overdue: boolean;
+            rule_id: string | null;
+            title: string;
+            version: number;
+        };
+        /** OfflineCase */
+        OfflineCase: {
+            activities: components["schemas"]["OfflineActivity"][];
+            caseworker: string | null;
+            child: components["schemas"]["OfflineChild"];
+            /** Format: uuid */
+            hovedsag_id: string;
+            journal: components["schemas"]["OfflineJournalEntry"][];
+            journal_total: number;
+            network: components["schemas"]["OfflineMember"][];
+            /** Format: date */
+            opened_at: string;
+            plan: components["schemas"]["OfflinePlan"] | null;
+            stage: string;
+            stage_label: string;
+            team: string | null;
+            version: number;
+        };
+        /** OfflineCaseRef */
+        OfflineCaseRef: {
+            age: number;
+            /** Format: uuid */
+            child_id: string;
+            child_name: string;
+            chosen: boolean;
+            /** Format: uuid */
+            hovedsag_id: string;
+            next_due_at: string | null;
+            open_activities: number;
+            /** Format: date */
+            opened_at: string;
+            overdue_activities: number;
+            stage: string;
+            stage_label: string;
+        };
+        /** OfflineCases */
+        OfflineCases: {
+            cases: components["schemas"]["OfflineCase"][];
+            missing: string[];
+        };
+        /** OfflineChild */
+        OfflineChild: {
+            address: string;
+            age: number;
+            /** Format: date */
+            birth_date: string;
+            expected_date: string | null;
+            first_name: string;
+            /** Format: uuid */
+            id: string;
+            last_name: string;
+            unborn: boolean;
+        };
+        /** OfflineGoal */
+        OfflineGoal: {
+            due: string | null;
+            goal: string;
+            id: string;
+            measurable: string;
+            need: string;
+            responsible: string;
+        };
+        /** OfflineJournalEntry */
+        OfflineJournalEntry: {
+            /** Format: date-time */
+            at: string;
+            author: string;
+            body: string;
+            corrects_id: number | null;
+            id: number;
+            kind: string;
+            title: string;
+        };
+        /** OfflineManifest */
+        OfflineManifest: {
+            cases: components["schemas"]["OfflineCaseRef"][];
+            /** Format: uuid */
+            device_id: string;
+            estimated_bytes: number;
+            /** Format: date-time */
+            generated_at: string;
+            max_offline_days: number;
+            user: components["schemas"]["OfflineUser"];
+        };
+        /** OfflineMember */
+        OfflineMember: {
+            changed_at: string | null;
+            changed_by: string | null;
+            circle: string;
+            custody: boolean;
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            note: string | null;
+            organisation: string | null;
+            phone: string | null;
+            relation: string;
+            source: string;
+            version: number;
+        };
+        /** OfflinePlan */
+        OfflinePlan: {
+            /** Format: uuid */
+            document_id: string;
+            goals: components["schemas"]["OfflineGoal"][];
+            status: string;
+            version_no: number;
+        };
+        /** OfflineSettings */
+        OfflineSettings: {
+            max_offline_days: number;
+        };
+        /** OfflineUser */
+        OfflineUser: {
+            display_name: string;
+            kommune_code: string;
+            kommune_name: string;
+            username: string;
+        };
         /** Onboard */
         Onboard: {
             admin_display_name: string;
@@ -1943,6 +2350,15 @@ export interface components {
         /** RevOnly */
         RevOnly: {
             rev: number;
+        };
+        /** Revocation */
+        Revocation: {
+            /** @default  */
+            reason?: string;
+        };
+        /** Revoked */
+        Revoked: {
+            revoked: number;
         };
         /** RoleRead */
         RoleRead: {
@@ -2348,6 +2764,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminOfflineEnhederDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"][];
+                };
+            };
+        };
+    };
+    ApiAdminOfflineEnhederUnitIdRevokeRevokeDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Revocation"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminOfflineSettingsGetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineSettings"];
+                };
+            };
+        };
+    };
+    ApiAdminOfflineSettingsPutSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflineSettings"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineSettings"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminOfflineUsersUserIdRevokeRevokeUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Revocation"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revoked"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4302,6 +4879,47 @@ export interface operations {
             };
         };
     };
+    ApiNetworkMemberIdContactCorrectContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactCorrection"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineMember"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiNetworkMemberIdRemoveRemove: {
         parameters: {
             query?: never;
@@ -4326,6 +4944,352 @@ export interface operations {
                     "application/json": {
                         [key: string]: string;
                     };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineChoicesListChoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChoiceList"];
+                };
+            };
+        };
+    };
+    ApiOfflineChoicesCaseIdAddChoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChoiceList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineChoicesCaseIdRemoveChoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChoiceList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederMyDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRead"][];
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceRegistered"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederUnitIdCasesCases: {
+        parameters: {
+            query: {
+                ids: string;
+            };
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineCases"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederUnitIdManifestManifest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineManifest"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederUnitIdRevokeRevokeMine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Revocation"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhederUnitIdStatusDeviceStatusInSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceStatus"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOfflineEnhedsstatusDeviceStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceToken"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceStatus"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
+import { isWriting, reloadWhenIdle } from '../offline/writing';
 import { Icon } from './Icon';
 
 const HOUR = 60 * 60 * 1000;
@@ -8,6 +10,9 @@ const HOUR = 60 * 60 * 1000;
  * Nothing reloads until the user clicks "Opdatér nu" (registerType: 'prompt').
  */
 export function UpdatePrompt() {
+  // Never reload while someone is writing (src/offline/writing.ts): not on "Opdatér nu",
+  // and not when another tab activated the new version.
+  const [waiting, setWaiting] = useState(false);
   const {
     needRefresh: [needRefresh, setNeedRefresh],
     updateServiceWorker,
@@ -18,6 +23,9 @@ export function UpdatePrompt() {
       window.setInterval(() => {
         if (navigator.onLine) void registration.update();
       }, HOUR);
+    },
+    onNeedReload() {
+      reloadWhenIdle(() => setWaiting(true));
     },
     onRegisterError(error) {
       console.warn('Trekant: service worker kunne ikke registreres', error);
@@ -33,13 +41,18 @@ export function UpdatePrompt() {
           <div className="alert-body">
             <p className="alert-heading">Der er en ny version af Trekant</p>
             <p className="alert-text">
-              Gem dit arbejde, og opdatér, når det passer dig. Siden genindlæses.
+              {waiting
+                ? 'Du er i gang med at skrive. Gem eller slet teksten først – så kan Trekant opdateres.'
+                : 'Gem dit arbejde, og opdatér, når det passer dig. Siden genindlæses.'}
             </p>
             <div className="button-row">
               <button
                 type="button"
                 className="button button-primary"
-                onClick={() => void updateServiceWorker(true)}
+                onClick={() => {
+                  if (isWriting()) setWaiting(true);
+                  else void updateServiceWorker(true);
+                }}
               >
                 Opdatér nu
               </button>

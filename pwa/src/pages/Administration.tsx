@@ -17,6 +17,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { OfflineAdmin } from '../offline/OfflineAdmin';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
 
@@ -611,6 +612,7 @@ export function Administration() {
             onCreated={(team) => update((d) => ({ ...d, teams: [...d.teams, team] }))}
           />
           <Settings roles={data.data.roles} />
+          <OfflineAdmin />
         </>
       ) : null}
     </>

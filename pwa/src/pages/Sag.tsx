@@ -35,6 +35,7 @@ import { Pager } from '../components/Pager';
 import { isFiltered, journalQuery, JournalFilter, NO_FILTER, type JournalCriteria } from './JournalFilter';
 import { Medbehandlere } from './Medbehandlere';
 import { Forloeb } from './sag/Forloeb';
+import { SaveCaseToggle } from '../offline/SaveCaseToggle';
 import { IcsSection } from './ics/IcsSection';
 
 const PAGE_SIZE = 20;
@@ -1037,6 +1038,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           </a>
         </p>
       ) : null}
+      {canWrite ? <SaveCaseToggle caseId={caseId} /> : null}
       {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
       <div ref={birthRef} tabIndex={-1} className="case-outcome">
         {birthDone ? <Alert variant="success" heading={BIRTH_DONE} /> : null}

@@ -6,6 +6,7 @@ import { TextArea } from '../components/Form';
 import { Icon } from '../components/Icon';
 import { Loading } from '../components/Loading';
 import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
+import { OfflinePanel } from '../offline/OfflinePanel';
 import { Link } from '../router';
 import { useApi } from '../useApi';
 
@@ -529,6 +530,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
 
   return (
     <>
+      {canWrite ? <OfflinePanel /> : null}
       <section aria-labelledby="my-activities-heading" aria-busy={worklist.state === 'loading'} className="worklist">
         <h2 id="my-activities-heading">Mine aktiviteter</h2>
         <div ref={statusRef} tabIndex={-1} className="worklist-status">

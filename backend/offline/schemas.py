@@ -1,0 +1,203 @@
+"""What the offline API reads and writes (see docs/offline-notes.md).
+
+The bundle carries only what a home visit needs: the child's summary (no CPR number),
+the network with contact details, open activities, the latest journal entries and the
+current plan's goals. Its own structs, so a change elsewhere does not silently change what
+is stored on devices.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+import msgspec
+
+MAX_CASES_PER_REQUEST = 20
+JOURNAL_ENTRIES = 20
+
+
+class DeviceCreate(msgspec.Struct):
+    label: str = ""
+
+
+class DeviceRegistered(msgspec.Struct):
+    device_id: uuid.UUID
+    # "<kommune>.<device_id>.<secret>": lets the device ask whether it must wipe without a
+    # session (POST /api/offline/enhedsstatus). Shown once; the server keeps its SHA-256.
+    device_token: str
+    max_offline_days: int
+
+
+class DeviceStatus(msgspec.Struct):
+    """``wipe``: delete every offline datum on the device now (revoked device or user,
+    or - with a session - the device belongs to someone else)."""
+
+    wipe: bool
+    reason: str | None = None
+    max_offline_days: int | None = None
+    server_time: datetime | None = None
+
+
+class DeviceToken(msgspec.Struct):
+    token: str
+
+
+class DeviceRead(msgspec.Struct):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    user_name: str
+    label: str
+    created_at: datetime
+    last_seen_at: datetime
+    last_bundle_at: datetime | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+    revoke_reason: str | None
+
+
+class Revocation(msgspec.Struct):
+    reason: str = ""
+
+
+class Revoked(msgspec.Struct):
+    revoked: int
+
+
+class OfflineSettings(msgspec.Struct):
+    max_offline_days: int
+
+
+class Choice(msgspec.Struct):
+    hovedsag_id: uuid.UUID
+
+
+class ChoiceList(msgspec.Struct):
+    hovedsag_ids: list[uuid.UUID]
+
+
+class OfflineUser(msgspec.Struct):
+    display_name: str
+    username: str
+    kommune_code: str
+    kommune_name: str
+
+
+class OfflineCaseRef(msgspec.Struct):
+    """A line of the offline worklist."""
+
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    age: int
+    stage: str
+    stage_label: str
+    opened_at: date
+    open_activities: int
+    overdue_activities: int
+    next_due_at: datetime | None
+    chosen: bool  # taken along by choice (not one's own case)
+
+
+class OfflineManifest(msgspec.Struct):
+    device_id: uuid.UUID
+    generated_at: datetime
+    max_offline_days: int
+    user: OfflineUser
+    cases: list[OfflineCaseRef]
+    estimated_bytes: int
+
+
+class OfflineChild(msgspec.Struct):
+    id: uuid.UUID
+    first_name: str
+    last_name: str
+    birth_date: date
+    age: int
+    address: str
+    unborn: bool
+    expected_date: date | None
+
+
+class OfflineMember(msgspec.Struct):
+    id: uuid.UUID
+    relation: str
+    circle: str
+    name: str
+    custody: bool
+    organisation: str | None
+    phone: str | None
+    email: str | None
+    note: str | None
+    source: str
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+class OfflineActivity(msgspec.Struct):
+    id: uuid.UUID
+    rule_id: str | None
+    title: str
+    basis: str | None
+    due_at: datetime | None
+    overdue: bool
+    version: int
+
+
+class OfflineJournalEntry(msgspec.Struct):
+    id: int
+    at: datetime
+    author: str
+    kind: str
+    title: str
+    body: str
+    corrects_id: int | None
+
+
+class OfflineGoal(msgspec.Struct):
+    id: str
+    goal: str
+    measurable: str
+    responsible: str
+    due: date | None
+    need: str
+
+
+class OfflinePlan(msgspec.Struct):
+    document_id: uuid.UUID
+    version_no: int
+    status: str  # kladde | indsendt | godkendt
+    goals: list[OfflineGoal]
+
+
+class OfflineCase(msgspec.Struct):
+    hovedsag_id: uuid.UUID
+    stage: str
+    stage_label: str
+    opened_at: date
+    caseworker: str | None
+    team: str | None
+    version: int
+    child: OfflineChild
+    network: list[OfflineMember]
+    activities: list[OfflineActivity]
+    journal: list[OfflineJournalEntry]
+    journal_total: int
+    plan: OfflinePlan | None
+
+
+class OfflineCases(msgspec.Struct):
+    cases: list[OfflineCase]
+    # Asked for, but not (or no longer) the user's to take along: the device drops them.
+    missing: list[uuid.UUID]
+
+
+class ContactCorrection(msgspec.Struct):
+    """Correct a network member's contact details; fields left out stay as they are."""
+
+    version: int
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET
+    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    organisation: str | msgspec.UnsetType | None = msgspec.UNSET
+    note: str | msgspec.UnsetType | None = msgspec.UNSET

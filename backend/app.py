@@ -22,10 +22,14 @@ from backend.auth.session import SessionStore
 from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
+from backend.crosskommune.keys import require_key as require_cpr_index_key
+from backend.crosskommune.routes import CrossKommuneController
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
+from backend.mi.routes import CONTROLLERS as MI_CONTROLLERS
 from backend.middleware import TenantMiddleware
+from backend.money.routes import CONTROLLERS as MONEY_CONTROLLERS
 from backend.network.routes import NetworkController
 from backend.offline.idempotency import IdempotencyMiddleware
 from backend.offline.routes import (
@@ -65,6 +69,7 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.require_secret()
+    require_cpr_index_key(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ChildrenController,
         CaseworkController,
         ProcessController,
+        CrossKommuneController,
         ICSController,
         NetworkController,
         ContactController,
@@ -114,6 +120,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         UsersController,
         AuditController,
         OperatorController,
+        *MONEY_CONTROLLERS,
+        *MI_CONTROLLERS,
         pwa,
     ]
 

@@ -379,6 +379,9 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         from backend.ics.demo import seed_ics
 
         await seed_ics()
+        from backend.money.demo import seed_money  # suppliers, offers, bevillinger, payments
+
+        await seed_money()
     return made
 
 

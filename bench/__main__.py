@@ -4,7 +4,9 @@
     python -m bench platform   only the platform benchmarks
     python -m bench casework   only the case-core benchmarks (BENCH_CHILDREN=30000)
     python -m bench ics        only the ICS benchmarks (open and autosave a long investigation)
+    python -m bench money      only the money and MI benchmarks (dashboard, Excel, price update)
     python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
+    python -m bench crosskommune  only the cross-kommune benchmarks (2 M index, transfer)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -20,7 +22,7 @@ from bench.common import ROOT, machine
 
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    wanted = set(argv) or {"platform", "casework", "ics", "offline"}
+    wanted = set(argv) or {"platform", "casework", "ics", "offline", "money", "crosskommune"}
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
     if "platform" in wanted:
@@ -35,10 +37,18 @@ def main(argv: list[str]) -> int:
         from bench import ics_bench
 
         results.extend(ics_bench.main())
+    if "money" in wanted:
+        from bench import money_bench
+
+        results.extend(money_bench.main())
     if "offline" in wanted:
         from bench import offline_bench
 
         results.extend(offline_bench.main())
+    if "crosskommune" in wanted:
+        from bench import crosskommune_bench
+
+        results.extend(crosskommune_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

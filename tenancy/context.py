@@ -79,18 +79,35 @@ async def tenant_transaction(engine: PostgresEngine, code: str) -> AsyncIterator
     successful commit; the caller runs them (see :func:`run_after_commit`).
     """
     check_kommune_code(code)
-    async with engine.transaction(allow_nested=False) as tx:
-        row = await tx.connection.fetchrow(SWITCH_SQL, code)
-        if row is None:
-            raise TenantUnavailable(code, "unknown")
-        if row["status"] != "active":
-            raise TenantUnavailable(code, row["status"], row["status_reason"])
-        scope = TenantScope(code=row["code"], name=row["name"], transaction=tx)
-        token = _current.set(scope)
-        try:
-            yield scope
-        finally:
-            _current.reset(token)
+    transaction = engine.transaction(allow_nested=False)
+    try:
+        async with transaction as tx:
+            row = await tx.connection.fetchrow(SWITCH_SQL, code)
+            if row is None:
+                raise TenantUnavailable(code, "unknown")
+            if row["status"] != "active":
+                raise TenantUnavailable(code, row["status"], row["status_reason"])
+            scope = TenantScope(code=row["code"], name=row["name"], transaction=tx)
+            token = _current.set(scope)
+            try:
+                yield scope
+            finally:
+                _current.reset(token)
+    except BaseException:
+        await _release_abandoned(engine, transaction)
+        raise
+
+
+async def _release_abandoned(engine: PostgresEngine, transaction: PostgresTransaction) -> None:
+    """The connection died inside the transaction (the server rolled it back): Piccolo's
+    exit then fails in its rollback and leaves the dead connection checked out of the pool
+    and itself as the task's current transaction. Undo both, or every such failure costs
+    the pool a connection for good and closing the pool waits forever."""
+    if engine.current_transaction.get() is not transaction:
+        return  # Piccolo cleaned up (or never started)
+    engine.current_transaction.reset(transaction.context)
+    if engine.pool is not None:
+        await engine.pool.release(transaction.connection)
 
 
 async def run_after_commit(scope: TenantScope) -> None:

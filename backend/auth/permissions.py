@@ -14,8 +14,10 @@ class Perm(StrEnum):
     CASE_READ = "case.read"
     CASE_WRITE = "case.write"
     CASE_APPROVE = "case.approve"  # manager: approve decisions, plans, payments
+    CASE_TRANSFER = "case.transfer"  # send a case to another kommune, accept or reject one
     TEAM_OVERVIEW = "team.overview"  # manager: caseload and deadlines of own teams
     FINANCE = "finance.manage"  # catalogue, prices, payments
+    MI_READ = "mi.read"  # management information, dashboards and their exports
     USERS_MANAGE = "users.manage"  # provision users, roles, teams, deactivate
     AUDIT_READ = "audit.read"
 
@@ -29,9 +31,18 @@ ROLES: dict[str, str] = {
 }
 
 GRANTS: dict[str, frozenset[Perm]] = {
-    "sagsbehandler": frozenset({Perm.CASE_READ, Perm.CASE_WRITE}),
-    "leder": frozenset({Perm.CASE_READ, Perm.CASE_WRITE, Perm.CASE_APPROVE, Perm.TEAM_OVERVIEW}),
-    "oekonomi": frozenset({Perm.CASE_READ, Perm.FINANCE}),
+    "sagsbehandler": frozenset({Perm.CASE_READ, Perm.CASE_WRITE, Perm.CASE_TRANSFER}),
+    "leder": frozenset(
+        {
+            Perm.CASE_READ,
+            Perm.CASE_WRITE,
+            Perm.CASE_APPROVE,
+            Perm.TEAM_OVERVIEW,
+            Perm.CASE_TRANSFER,
+            Perm.MI_READ,
+        }
+    ),
+    "oekonomi": frozenset({Perm.CASE_READ, Perm.FINANCE, Perm.MI_READ}),
     "administrator": frozenset({Perm.USERS_MANAGE, Perm.AUDIT_READ}),
     "laeser": frozenset({Perm.CASE_READ}),
 }

@@ -27,6 +27,7 @@ from backend.casework.service import (
     restage,
     stamp,
 )
+from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
 
 PARAGRAPHS = {
@@ -182,12 +183,15 @@ async def do_decide(
     exceptions: dict[str, str],
     measure: str | None,
     starts_on: date | None,
+    draft_id: uuid.UUID | None = None,
 ) -> Decided:
     """Record a decision. Required steps still open (børnesamtale, partshøring, the plan
     before § 47) stop it with :class:`MissingSteps` unless ``exceptions`` gives a reason for
     each — the law allows exceptions; the reasons go into the journal and the activities are
     cancelled with them. A granted decision with ``measure`` starts that measure, and both
-    start the deadlines that follow (barnets plan, first § 95 follow-up, transition)."""
+    start the deadlines that follow (barnets plan, first § 95 follow-up, transition).
+    With ``draft_id`` (an approved visitation draft, backend/money) the decision grants
+    the draft's measures instead, each with its bevilling."""
     if paragraph not in PARAGRAPHS:
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen træffes efter")
     if outcome not in OUTCOMES:
@@ -212,6 +216,20 @@ async def do_decide(
             raise CaseError("starts_on", "Indsatsen kan ikke starte før afgørelsen")
         if (starts_on - decided_on).days > 366:
             raise CaseError("starts_on", "Startdatoen ligger mere end et år efter afgørelsen")
+    money_plan = None
+    if draft_id is not None:
+        from backend.money import visitation as money
+
+        money_plan = await money.check_decision(
+            hovedsag_id,
+            draft_id,
+            paragraph=paragraph,
+            outcome=outcome,
+            decided_on=decided_on,
+            measure=measure,
+            starts_on=starts_on,
+        )
+        starts_on = money_plan.starts_on
     case = await lock_case(hovedsag_id)
     if case["closed_at"] is not None:
         raise LookupError("case")
@@ -302,6 +320,11 @@ async def do_decide(
         if measure is not None and starts_on is not None:
             indsats_id, more = await _start_measure(
                 actor, case, afgoerelse_id, paragraph, measure, starts_on
+            )
+            created += more
+        if money_plan is not None:
+            indsats_id, more = await money.apply_decision(
+                actor, case, afgoerelse_id, paragraph, money_plan
             )
             created += more
     await restage(hovedsag_id, actor)
@@ -727,3 +750,4 @@ async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason
         actor,
     )
     await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())
+    await cross_index.schedule(case["child_id"])  # the prior-case index shows it closed

@@ -27,6 +27,7 @@ from backend.casework.schemas import (
     AfgoerelseRead,
     Assignment,
     AwareSinceMove,
+    BirthRegistered,
     BirthRegistration,
     Cancellation,
     CaseClose,
@@ -73,6 +74,7 @@ from backend.casework.schemas import (
     Worklist,
 )
 from backend.children.repository import age_on
+from backend.crosskommune import index as cross_index
 from backend.errors import Conflict, field_error
 
 
@@ -173,7 +175,8 @@ class CaseworkController(Controller):
                 mother_cpr=data.mother_cpr,
                 expected_date=data.expected_date,
             )
-        body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing)
+        prior = await cross_index.lookup_for_child(result.child_id, me.actor, "registrering")
+        body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)
 
     @post(
@@ -187,14 +190,15 @@ class CaseworkController(Controller):
         request: Request[Any, Any, Any],
         child_id: FromPath[uuid.UUID],
         data: JSONBody[BirthRegistration],
-    ) -> dict[str, str | None]:
+    ) -> BirthRegistered:
         me = current_principal(request)
         await access_child(me, child_id)
         with translated(not_found="Barnet findes ikke"):
             case_id = await service.do_register_birth(
                 me.actor, child_id, data.cpr, data.first_name, data.last_name
             )
-        return {"child_id": str(child_id), "hovedsag_id": str(case_id) if case_id else None}
+        prior = await cross_index.lookup_for_child(child_id, me.actor, "fødsel")
+        return BirthRegistered(child_id, case_id, prior)
 
     @post(
         "/cases/{case_id:uuid}/underretninger",
@@ -579,6 +583,7 @@ class ProcessController(Controller):
                 exceptions=data.exceptions,
                 measure=data.measure,
                 starts_on=data.starts_on,
+                draft_id=data.draft_id,
             )
         rows = await repo.activities_by_ids(made.activities)
         return DecisionMade(

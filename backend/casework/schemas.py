@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 import msgspec
 
+from backend.crosskommune.schemas import PriorCaseRead
+
 
 class ChildCreate(msgspec.Struct):
     first_name: str = ""
@@ -19,6 +21,15 @@ class ChildRegistered(msgspec.Struct):
     child_id: uuid.UUID
     hovedsag_id: uuid.UUID
     existing: bool
+    # Other kommuner's cases on the same CPR number (an unborn child: the mother's), from
+    # the cross-kommune index: where and when, never content. The lookup is audited.
+    prior_cases: list[PriorCaseRead] = msgspec.field(default_factory=list)
+
+
+class BirthRegistered(msgspec.Struct):
+    child_id: uuid.UUID
+    hovedsag_id: uuid.UUID | None
+    prior_cases: list[PriorCaseRead] = msgspec.field(default_factory=list)
 
 
 class UnderretningCreate(msgspec.Struct):
@@ -106,6 +117,7 @@ class JournalEntryRead(msgspec.Struct):
     enkeltsag_id: uuid.UUID | None
     corrects_id: int | None
     corrected_by: list[int]
+    received_from: str | None = None  # came with a case transferred from this kommune
 
 
 class JournalPage(msgspec.Struct):
@@ -315,6 +327,9 @@ class DecisionCreate(msgspec.Struct):
     exceptions: dict[str, str] = msgspec.field(default_factory=dict)
     measure: str | None = None
     starts_on: date | None = None
+    # An approved visitation draft (backend/money): the decision grants its measures, each
+    # with supplier, offer, period and price (then ``measure``/``starts_on`` stay empty).
+    draft_id: uuid.UUID | None = None
 
 
 class DecisionMade(msgspec.Struct):

@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError
 
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
 from backend.casework.workdays import add_months
+from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
 
 SOURCE_LABELS = {
@@ -196,6 +197,7 @@ async def _open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title
         actor_id,
     )
     await stamp(case_id, actor, "sag.oprettet", title)
+    await cross_index.schedule(child_id)  # the prior-case index follows every case
     return case_id
 
 
@@ -334,6 +336,10 @@ async def do_register_underretning(
         ("underretning", underretning_id),
     )
     await restage(hovedsag_id)
+    # A child whose case went to another kommune: the notification follows the case there.
+    from backend.crosskommune.transfer import forward_if_transferred
+
+    await forward_if_transferred(actor, hovedsag_id, underretning_id)
     return underretning_id, activities
 
 
@@ -541,6 +547,7 @@ async def do_register_birth(
         first_name.strip(),
         last_name.strip(),
     )
+    await cross_index.schedule(child_id)  # re-keyed: the index follows the child's own CPR
     case_id: uuid.UUID | None = await conn.fetchval(
         "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
         "ORDER BY opened_at DESC LIMIT 1",

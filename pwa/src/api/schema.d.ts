@@ -434,6 +434,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens overførsler: sendt herfra, eller den den er modtaget med */
+        get: operations["ApiCasesCaseIdTransfersCaseTransfers"];
+        put?: never;
+        /** Overfør sagen til en anden kommune (Barnets Lov § 132) */
+        post: operations["ApiCasesCaseIdTransfersSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/underretninger": {
         parameters: {
             query?: never;
@@ -633,6 +651,74 @@ export interface paths {
         put?: never;
         /** Hent forældre og forældremyndighed fra CPR */
         post: operations["ApiChildrenChildIdNetworkFromCprFromCpr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cpr/prior-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Har andre kommuner sager på CPR-nummeret? (hvor og hvornår, aldrig indhold) */
+        post: operations["ApiCprPriorCasesPriorCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Eksportér til Excel: 200 med filen (små udtræk) eller 202 med et job */
+        post: operations["ApiExportsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et eksportjob */
+        get: operations["ApiExportsExportIdExportStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{export_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent Excel-filen (revisionslogges) */
+        get: operations["ApiExportsExportIdFileExportFile"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -906,6 +992,660 @@ export interface paths {
         get: operations["ApiKommunerListKommuner"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kommuner/transfer-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommuner en sag kan overføres til (aktive, ikke jeres egen) */
+        get: operations["ApiKommunerTransferTargetsTransferTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mi/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ledelsesinformation: sagstal, frister, underretninger, børn, udgifter */
+        get: operations["ApiMiDashboardDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mi/turning-18": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anbragte unge, der fylder 18 inden for 12 måneder (med navne; revisionslogges) */
+        get: operations["ApiMiTurning18Turning18"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Til godkendelse: udkast til bevilling og betalinger (egne teams eller kommunen) */
+        get: operations["ApiMoneyApprovalsApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/bevillinger/{bevilling_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En bevilling med prishistorik og betalinger */
+        get: operations["ApiMoneyBevillingerBevillingIdBevilling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens økonomi: bevillinger, forventet og faktisk forbrug, betalinger, udkast */
+        get: operations["ApiMoneyCasesCaseIdCaseEconomy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/cases/{case_id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens åbne udkast til bevilling (404 hvis der ikke er et) */
+        get: operations["ApiMoneyCasesCaseIdDraftCaseDraft"];
+        put?: never;
+        /** Start et udkast til bevilling (visitation med udgifter) */
+        post: operations["ApiMoneyCasesCaseIdDraftCreateDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/catalogue/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Katalogets journal: hver ændring af leverandører, tilbud, priser og regler */
+        get: operations["ApiMoneyCatalogueJournalJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et udkast med indsatser og forventede udgifter */
+        get: operations["ApiMoneyDraftsDraftIdDraft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Godkend udkastet som leder (ikke sit eget) */
+        post: operations["ApiMoneyDraftsDraftIdApproveApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Annullér udkastet */
+        post: operations["ApiMoneyDraftsDraftIdCancelCancelDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tilføj en indsats til udkastet; svaret viser de nye udgifter og ændringen */
+        post: operations["ApiMoneyDraftsDraftIdLinesAddLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/lines/{line_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Fjern en indsats fra udkastet; svaret viser de nye udgifter og ændringen */
+        delete: operations["ApiMoneyDraftsDraftIdLinesLineIdRemoveLine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send udkastet retur til sagsbehandleren med en begrundelse */
+        post: operations["ApiMoneyDraftsDraftIdReturnReturnDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send udkastet til leders godkendelse (godkendes straks, hvis kommunen ikke kræver det) */
+        post: operations["ApiMoneyDraftsDraftIdSubmitSubmit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/drafts/{draft_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Træk udkastet tilbage til kladde */
+        post: operations["ApiMoneyDraftsDraftIdWithdrawWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/indsatser/{indsats_id}/bevilling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Knyt leverandør og tilbud til en kørende indsats uden bevilling (leder) */
+        post: operations["ApiMoneyIndsatserIndsatsIdBevillingAttach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tilbud (fx til en indsatstype med pris på en dato) */
+        get: operations["ApiMoneyOffersOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/offers/{offer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et tilbud med prishistorik (også ændrede og fjernede priser) */
+        get: operations["ApiMoneyOffersOfferIdOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Ret et tilbud (navn, Tilbudsportalen-reference, aktiv) */
+        patch: operations["ApiMoneyOffersOfferIdUpdateOffer"];
+        trace?: never;
+    };
+    "/api/money/offers/{offer_id}/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tilføj en pris (må ikke overlappe en gældende pris) */
+        post: operations["ApiMoneyOffersOfferIdPricesAddPrice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indsatstyper, enheder og leverandørtyper */
+        get: operations["ApiMoneyOptionsOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/payment-exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Eksporter til økonomisystemet */
+        get: operations["ApiMoneyPaymentExportsExports"];
+        put?: never;
+        /** Eksportér alle godkendte betalinger til økonomisystemet (hver kun én gang) */
+        post: operations["ApiMoneyPaymentExportsExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/payment-exports/{export_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent eksportfilen (CSV, se docs/money.md); hentningen revisionslogges */
+        get: operations["ApiMoneyPaymentExportsExportIdFileExportFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Betalinger (filtrér på status, bevilling, sag, leverandør, periode, eksport) */
+        get: operations["ApiMoneyPaymentsListPayments"];
+        put?: never;
+        /** Registrér en betaling på en bevilling (inden for dens periode) */
+        post: operations["ApiMoneyPaymentsRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/payments/{payment_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Godkend en betaling som leder (ikke en, man selv har registreret) */
+        post: operations["ApiMoneyPaymentsPaymentIdApproveApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/payments/{payment_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Annullér en betaling, der ikke er eksporteret */
+        post: operations["ApiMoneyPaymentsPaymentIdCancelCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/price-updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prisopdateringer, nyeste først */
+        get: operations["ApiMoneyPriceUpdatesListUpdates"];
+        put?: never;
+        /** Gennemfør en prisopdatering som baggrundsjob (svar 202) */
+        post: operations["ApiMoneyPriceUpdatesRequestUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/price-updates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vis hvad en prisopdatering ændrer (intet gemmes) */
+        post: operations["ApiMoneyPriceUpdatesPreviewPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/price-updates/{update_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En prisopdatering: status, fremdrift og resultat */
+        get: operations["ApiMoneyPriceUpdatesUpdateIdGetUpdate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/price-updates/{update_id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tilbagefør en gennemført prisopdatering (baggrundsjob, svar 202) */
+        post: operations["ApiMoneyPriceUpdatesUpdateIdRevertRevert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/prices/{price_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Afslut en pris på en dato */
+        post: operations["ApiMoneyPricesPriceIdEndEndPrice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/prices/{price_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fjern en fejlindtastet pris (med begrundelse; historikken bevares) */
+        post: operations["ApiMoneyPricesPriceIdRetireRetirePrice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/projection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forventet udgift for sammensatte indsatser (gemmes ikke) */
+        post: operations["ApiMoneyProjectionProjection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens regler for godkendelse af bevillinger og betalinger */
+        get: operations["ApiMoneySettingsGetSettings"];
+        /** Sæt kommunens regler for godkendelse (administrator) */
+        put: operations["ApiMoneySettingsPutSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/spending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forventet og faktisk forbrug pr. sag, team, indsatstype eller leverandør */
+        get: operations["ApiMoneySpendingSpending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/suppliers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leverandører */
+        get: operations["ApiMoneySuppliersSuppliers"];
+        put?: never;
+        /** Opret en leverandør */
+        post: operations["ApiMoneySuppliersCreateSupplier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/money/suppliers/{supplier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En leverandør med tilbud og aktuelle priser */
+        get: operations["ApiMoneySuppliersSupplierIdSupplier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Ret en leverandør (felter der sendes; version for samtidighed) */
+        patch: operations["ApiMoneySuppliersSupplierIdUpdateSupplier"];
+        trace?: never;
+    };
+    "/api/money/suppliers/{supplier_id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opret et tilbud hos leverandøren (evt. med første pris) */
+        post: operations["ApiMoneySuppliersSupplierIdOffersCreateOffer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1238,6 +1978,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Standardsøgninger og adgang */
+        get: operations["ApiReportsReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kør en standardsøgning (en side af resultatet) */
+        post: operations["ApiReportsKeyRunReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search": {
         parameters: {
             query?: never;
@@ -1306,6 +2080,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transfer-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anmodninger om overførsel: modtaget og sendt */
+        get: operations["ApiTransferRequestsRequests"];
+        put?: never;
+        /** Bed en anden kommune om at overføre sin sag på barnet */
+        post: operations["ApiTransferRequestsAsk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfer-requests/{request_id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Besvar en anmodning: send sagen (med sammenfatning) eller afvis (med grund) */
+        post: operations["ApiTransferRequestsRequestIdAnswerAnswer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfer-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Det team, der modtager overførte sager */
+        get: operations["ApiTransferSettingsSettings"];
+        /** Vælg det team, der modtager overførte sager */
+        put: operations["ApiTransferSettingsSetSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indbakke og udbakke: overførsler modtaget og sendt */
+        get: operations["ApiTransfersTransfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Overførslen: barnet, sammenfatningen, det der følger med, og tidligere sager */
+        get: operations["ApiTransfersTransferIdDetail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acceptér overførslen: sagen oprettes her med hele historikken */
+        post: operations["ApiTransfersTransferIdAcceptAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hele pakken som sendt (afsenderens skrivebeskyttede kopi) */
+        get: operations["ApiTransfersTransferIdPackagePackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/transfers/{transfer_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Afvis overførslen med en begrundelse */
+        post: operations["ApiTransfersTransferIdRejectReject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/underretninger/{underretning_id}/modtaget": {
         parameters: {
             query?: never;
@@ -1361,6 +2273,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityLine */
+        ActivityLine: {
+            basis?: string | null;
+            due_at: string | null;
+            status: string;
+            title: string;
+        };
         /** ActivityRead */
         ActivityRead: {
             basis: string | null;
@@ -1436,11 +2355,26 @@ export interface components {
             limit: number;
             teams: string[];
         };
+        /** ApproveDraft */
+        ApproveDraft: {
+            /** @default  */
+            note?: string;
+            version: number;
+        };
         /** Assignment */
         Assignment: {
             caseworker_id?: string | null;
             team_id?: string | null;
             version: number;
+        };
+        /** AttachBevilling */
+        AttachBevilling: {
+            frequency?: string | null;
+            /** Format: uuid */
+            offer_id: string;
+            period_from?: string | null;
+            period_to?: string | null;
+            quantity?: string | null;
         };
         /** AuditPage */
         AuditPage: {
@@ -1467,6 +2401,63 @@ export interface components {
             aware_since: string;
             reason: string;
         };
+        /** BevillingPriceRead */
+        BevillingPriceRead: {
+            active: boolean;
+            amount_oere: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            id: number;
+            price_update_id: string | null;
+            retired_at: string | null;
+            /** Format: date */
+            valid_from: string;
+            valid_to: string | null;
+        };
+        /** BevillingRead */
+        BevillingRead: {
+            afgoerelse_id: string | null;
+            approved_at: string | null;
+            approved_by: string | null;
+            current_price_oere: number | null;
+            ends_on: string | null;
+            expected_to_date_oere: number;
+            frequency: string;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            indsats_id: string;
+            measure_kind: string;
+            measure_label: string;
+            /** Format: uuid */
+            offer_id: string;
+            offer_name: string;
+            paid_oere: number;
+            paragraph: string;
+            payments?: components["schemas"]["PaymentRead"][];
+            pending_oere: number;
+            per_month_oere: number;
+            per_year_oere: number;
+            /** Format: date */
+            period_from: string;
+            period_to: string | null;
+            prices?: components["schemas"]["BevillingPriceRead"][];
+            quantity: string;
+            /** Format: uuid */
+            supplier_id: string;
+            supplier_name: string;
+            unit: string;
+        };
+        /** BirthRegistered */
+        BirthRegistered: {
+            /** Format: uuid */
+            child_id: string;
+            hovedsag_id: string | null;
+            prior_cases?: components["schemas"]["PriorCaseRead"][];
+        };
         /** BirthRegistration */
         BirthRegistration: {
             cpr: string;
@@ -1489,6 +2480,18 @@ export interface components {
             hovedsag_id: string;
             open_investigation: components["schemas"]["OpenInvestigation"] | null;
             series: components["schemas"]["SeriesRead"][];
+        };
+        /** CaseEconomy */
+        CaseEconomy: {
+            bevillinger: components["schemas"]["BevillingRead"][];
+            draft: components["schemas"]["DraftRead"] | null;
+            expected_to_date_oere: number;
+            /** Format: uuid */
+            hovedsag_id: string;
+            paid_oere: number;
+            payments: components["schemas"]["PaymentRead"][];
+            per_month_oere: number;
+            per_year_oere: number;
         };
         /** CaseLine */
         CaseLine: {
@@ -1543,6 +2546,12 @@ export interface components {
             stage: string;
             stage_label: string;
         };
+        /** CaseTransfers */
+        CaseTransfers: {
+            in_transfer: boolean;
+            received: components["schemas"]["TransferRead"] | null;
+            sent: components["schemas"]["TransferRead"][];
+        };
         /** CaseworkerLoad */
         CaseworkerLoad: {
             display_name: string;
@@ -1551,6 +2560,38 @@ export interface components {
             overdue_activities: number;
             /** Format: uuid */
             user_id: string;
+        };
+        /** CatalogueEventRead */
+        CatalogueEventRead: {
+            action: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            entity: string;
+            entity_id: string | null;
+            id: number;
+            title: string;
+        };
+        /** CatalogueJournal */
+        CatalogueJournal: {
+            items: components["schemas"]["CatalogueEventRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+        };
+        /** CatalogueOptions */
+        CatalogueOptions: {
+            frequencies: components["schemas"]["Label"][];
+            measure_types: components["schemas"]["MeasureTypeRead"][];
+            person_supplier_kinds: string[];
+            supplier_kinds: components["schemas"]["Label"][];
+            unit_frequencies: {
+                [key: string]: string[];
+            };
+            units: components["schemas"]["Label"][];
         };
         /** Check */
         Check: {
@@ -1600,10 +2641,17 @@ export interface components {
             existing: boolean;
             /** Format: uuid */
             hovedsag_id: string;
+            prior_cases?: components["schemas"]["PriorCaseRead"][];
         };
         /** ChoiceList */
         ChoiceList: {
             hovedsag_ids: string[];
+        };
+        /** ColumnRead */
+        ColumnRead: {
+            key: string;
+            label: string;
+            type: string;
         };
         /** ContactCorrection */
         ContactCorrection: {
@@ -1612,6 +2660,15 @@ export interface components {
             organisation?: string | null;
             phone?: string | null;
             version: number;
+        };
+        /** CostRead */
+        CostRead: {
+            months: components["schemas"]["MonthCost"][];
+            one_off_oere: number;
+            per_month_oere: number;
+            per_year_oere: number;
+            unpriced_days: number;
+            until_end_oere: number | null;
         };
         /** CprFetched */
         CprFetched: {
@@ -1623,6 +2680,30 @@ export interface components {
         Created: {
             document: components["schemas"]["VersionRead"];
             started_investigation?: string | null;
+        };
+        /** DashboardRead */
+        DashboardRead: {
+            caseload: components["schemas"]["TableRead"];
+            children_by_age: components["schemas"]["TableRead"];
+            children_by_measure: components["schemas"]["TableRead"];
+            children_by_supplier: components["schemas"]["TableRead"];
+            compliance: components["schemas"]["TableRead"];
+            compliance_by_month: components["schemas"]["TableRead"];
+            compliance_by_team: components["schemas"]["TableRead"];
+            compliance_by_team_month: components["schemas"]["TableRead"];
+            costs_by_measure: components["schemas"]["TableRead"];
+            costs_by_supplier: components["schemas"]["TableRead"];
+            /** Format: date-time */
+            generated_at: string;
+            months: number;
+            notifications_by_month: components["schemas"]["TableRead"];
+            notifications_by_source: components["schemas"]["TableRead"];
+            /** Format: date */
+            period_from: string;
+            scope: string;
+            teams: string[];
+            turning_18: components["schemas"]["TableRead"];
+            turning_18_count: number;
         };
         /** DeadlineRead */
         DeadlineRead: {
@@ -1641,6 +2722,7 @@ export interface components {
         DecisionCreate: {
             /** Format: date */
             decided_on: string;
+            draft_id?: string | null;
             exceptions?: {
                 [key: string]: string;
             };
@@ -1777,6 +2859,102 @@ export interface components {
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
         };
+        /** DraftApprovalItem */
+        DraftApprovalItem: {
+            amount_oere: number;
+            caseworker: string | null;
+            child_name: string;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            /** Format: date-time */
+            submitted_at: string;
+            submitted_by: string;
+            team: string | null;
+            title: string;
+            version: number;
+        };
+        /** DraftApprovals */
+        DraftApprovals: {
+            items: components["schemas"]["DraftApprovalItem"][];
+        };
+        /** DraftCreate */
+        DraftCreate: {
+            /** @default  */
+            note?: string;
+            paragraph: string;
+        };
+        /** DraftLineCreate */
+        DraftLineCreate: {
+            ends_on?: string | null;
+            frequency?: string | null;
+            measure_kind: string;
+            /** @default  */
+            note?: string;
+            /** Format: uuid */
+            offer_id: string;
+            quantity?: string | null;
+            /** Format: date */
+            starts_on: string;
+        };
+        /** DraftLineRead */
+        DraftLineRead: {
+            bevilling_id?: string | null;
+            cost: components["schemas"]["CostRead"];
+            ends_on: string | null;
+            frequency: string;
+            /** Format: uuid */
+            id: string;
+            indsats_id?: string | null;
+            measure_kind: string;
+            measure_label: string;
+            note: string;
+            /** Format: uuid */
+            offer_id: string;
+            offer_name: string;
+            position: number;
+            quantity: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: uuid */
+            supplier_id: string;
+            supplier_name: string;
+            unit: string;
+        };
+        /** DraftRead */
+        DraftRead: {
+            afgoerelse_id?: string | null;
+            approval_note?: string | null;
+            approval_required: boolean;
+            approved_at?: string | null;
+            approved_by?: string | null;
+            change_per_year_oere?: number | null;
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            lines: components["schemas"]["DraftLineRead"][];
+            note: string;
+            paragraph: string;
+            per_year_oere_submitted?: number | null;
+            return_reason?: string | null;
+            returned_at?: string | null;
+            returned_by?: string | null;
+            status: string;
+            status_label: string;
+            submitted_at?: string | null;
+            submitted_by?: string | null;
+            total: components["schemas"]["CostRead"];
+            version: number;
+        };
         /** DraftSave */
         DraftSave: {
             content: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"];
@@ -1790,6 +2968,15 @@ export interface components {
             content?: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"] | null;
             rev: number;
         };
+        /** EnkeltsagLine */
+        EnkeltsagLine: {
+            closed_at?: string | null;
+            kind: string;
+            /** Format: date-time */
+            opened_at: string;
+            paragraph?: string | null;
+            summary?: string | null;
+        };
         /** EnkeltsagRead */
         EnkeltsagRead: {
             aware_since: string | null;
@@ -1801,6 +2988,31 @@ export interface components {
             opened_at: string;
             paragraph: string | null;
             summary: string | null;
+        };
+        /** ExportJobRead */
+        ExportJobRead: {
+            /** Format: date-time */
+            created_at: string;
+            download_url: string | null;
+            error: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            filename: string | null;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            message: string | null;
+            percent: number | null;
+            source: string;
+            status: string;
+            total_rows: number | null;
+        };
+        /** ExportRequest */
+        ExportRequest: {
+            params?: {
+                [key: string]: unknown;
+            };
+            source: string;
         };
         /** Field */
         Field: {
@@ -1925,6 +3137,14 @@ export interface components {
             /** Format: uuid */
             enkeltsag_id: string;
         };
+        /** JobProgress */
+        JobProgress: {
+            done?: number | null;
+            message?: string | null;
+            percent?: number | null;
+            status?: string | null;
+            total?: number | null;
+        };
         /** JobRead */
         JobRead: {
             /** @default 0 */
@@ -1949,6 +3169,7 @@ export interface components {
             event: string | null;
             id: number;
             kind: string;
+            received_from?: string | null;
             title: string;
         };
         /** JournalPage */
@@ -1964,8 +3185,19 @@ export interface components {
             key: string;
             label: string;
         };
+        /** KnownHere */
+        KnownHere: {
+            /** Format: uuid */
+            child_id: string;
+            open_hovedsag_id: string | null;
+        };
         /** KommuneRead */
         KommuneRead: {
+            code: string;
+            name: string;
+        };
+        /** KommuneRef */
+        KommuneRef: {
             code: string;
             name: string;
         };
@@ -1985,12 +3217,34 @@ export interface components {
             status_reason: string | null;
             users: number;
         };
+        /** KommuneTeam */
+        KommuneTeam: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        /** Label */
+        Label: {
+            key: string;
+            label: string;
+        };
         /** Labelled */
         Labelled: {
             /** @default  */
             hint?: string;
             key: string;
             label: string;
+        };
+        /** LineSpec */
+        LineSpec: {
+            ends_on?: string | null;
+            frequency?: string | null;
+            measure_kind?: string | null;
+            /** Format: uuid */
+            offer_id: string;
+            quantity?: string | null;
+            /** Format: date */
+            starts_on: string;
         };
         /** LogoutRead */
         LogoutRead: {
@@ -2009,6 +3263,14 @@ export interface components {
             reason: string;
             version: number;
         };
+        /** MeasureLine */
+        MeasureLine: {
+            ends_on: string | null;
+            kind: string;
+            paragraph: string;
+            /** Format: date */
+            starts_on: string;
+        };
         /** MeasureRef */
         MeasureRef: {
             ends_on: string | null;
@@ -2025,6 +3287,17 @@ export interface components {
             /** Format: date */
             starts_on: string;
             version: number;
+        };
+        /** MeasureTypeRead */
+        MeasureTypeRead: {
+            basis: string;
+            decidable: boolean;
+            group: string;
+            kind: string;
+            kontoplan: string;
+            label: string;
+            paragraphs: string[];
+            placement: boolean;
         };
         /** MemberCreate */
         MemberCreate: {
@@ -2081,6 +3354,31 @@ export interface components {
             rule_id: string;
             title: string;
         };
+        /** MoneyCreated */
+        MoneyCreated: {
+            /** Format: uuid */
+            id: string;
+        };
+        /** MoneySettingsRead */
+        MoneySettingsRead: {
+            approval_modes?: components["schemas"]["Label"][];
+            bevilling_approval: string;
+            bevilling_approval_threshold_oere: number;
+            payment_approval: boolean;
+        };
+        /** MoneySettingsUpdate */
+        MoneySettingsUpdate: {
+            bevilling_approval: string;
+            /** @default 0 */
+            bevilling_approval_threshold_oere?: number;
+            /** @default false */
+            payment_approval?: boolean;
+        };
+        /** MonthCost */
+        MonthCost: {
+            amount_oere: number;
+            month: string;
+        };
         /** Moved */
         Moved: {
             moved: components["schemas"]["MovedDeadline"][];
@@ -2127,6 +3425,38 @@ export interface components {
             received_at: string;
             source: string;
             suspected_abuse: boolean;
+        };
+        /** OfferCreate */
+        OfferCreate: {
+            first_price?: components["schemas"]["PriceCreate"] | null;
+            measure_kind: string;
+            name: string;
+            tilbudsportalen_id?: string | null;
+            unit: string;
+        };
+        /** OfferRead */
+        OfferRead: {
+            active: boolean;
+            current_price_oere: number | null;
+            /** Format: uuid */
+            id: string;
+            measure_kind: string;
+            measure_label: string;
+            name: string;
+            prices?: components["schemas"]["PriceRead"][];
+            /** Format: uuid */
+            supplier_id: string;
+            supplier_name: string;
+            tilbudsportalen_id: string | null;
+            unit: string;
+            version: number;
+        };
+        /** OfferUpdate */
+        OfferUpdate: {
+            active?: boolean;
+            name?: string;
+            tilbudsportalen_id?: string | null;
+            version: number;
         };
         /** OfflineActivity */
         OfflineActivity: {
@@ -2305,6 +3635,72 @@ export interface components {
             open_cases: number;
             recent_cases: components["schemas"]["CaseSummary"][];
         };
+        /** PaymentCreate */
+        PaymentCreate: {
+            amount_oere: number;
+            bevilling_id?: string | null;
+            /** @default  */
+            invoice_ref?: string;
+            /** @default  */
+            note?: string;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+        };
+        /** PaymentExportList */
+        PaymentExportList: {
+            items: components["schemas"]["PaymentExportRead"][];
+        };
+        /** PaymentExportRead */
+        PaymentExportRead: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            filename: string;
+            /** Format: uuid */
+            id: string;
+            payment_count: number;
+            sha256: string;
+            total_oere: number;
+        };
+        /** PaymentPage */
+        PaymentPage: {
+            items: components["schemas"]["PaymentRead"][];
+            page: number;
+            page_size: number;
+            total: number;
+            total_oere: number;
+        };
+        /** PaymentRead */
+        PaymentRead: {
+            amount_oere: number;
+            approved_at: string | null;
+            approved_by: string | null;
+            /** Format: uuid */
+            bevilling_id: string;
+            cancel_reason: string | null;
+            child_name: string;
+            export_id: string | null;
+            /** Format: uuid */
+            hovedsag_id: string;
+            /** Format: uuid */
+            id: string;
+            invoice_ref: string;
+            measure_label: string;
+            note: string;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            /** Format: date-time */
+            registered_at: string;
+            registered_by: string;
+            status: string;
+            status_label: string;
+            supplier_name: string;
+            version: number;
+        };
         /** Permissions */
         Permissions: {
             approve: boolean;
@@ -2325,11 +3721,167 @@ export interface components {
             /** @default  */
             parents_view?: string;
         };
+        /** PreviewBevilling */
+        PreviewBevilling: {
+            /** Format: uuid */
+            bevilling_id: string;
+            change_12_months_oere: number;
+            child_name: string;
+            /** Format: uuid */
+            hovedsag_id: string;
+            measure_kind: string;
+            measure_label: string;
+            new_amount_oere: number | null;
+            offer_name: string;
+            old_amount_oere: number | null;
+        };
+        /** PreviewOffer */
+        PreviewOffer: {
+            bevillinger: number;
+            new_amount_oere: number;
+            /** Format: uuid */
+            offer_id: string;
+            offer_name: string;
+            old_amount_oere: number;
+            supplier_name: string;
+            unit: string;
+        };
+        /** PriceCreate */
+        PriceCreate: {
+            amount_oere: number;
+            /** @default false */
+            end_previous?: boolean;
+            /** @default  */
+            note?: string;
+            /** Format: date */
+            valid_from: string;
+            valid_to?: string | null;
+        };
+        /** PriceEnd */
+        PriceEnd: {
+            reason: string;
+            /** Format: date */
+            valid_to: string;
+        };
+        /** PriceRead */
+        PriceRead: {
+            active: boolean;
+            amount_oere: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            price_update_id: string | null;
+            retired_at?: string | null;
+            retired_by?: string | null;
+            retired_reason?: string | null;
+            /** Format: date */
+            valid_from: string;
+            valid_to: string | null;
+        };
+        /** PriceRetire */
+        PriceRetire: {
+            reason: string;
+        };
+        /** PriceUpdateList */
+        PriceUpdateList: {
+            items: components["schemas"]["PriceUpdateRead"][];
+        };
+        /** PriceUpdatePreview */
+        PriceUpdatePreview: {
+            bevilling_price_rows: number;
+            bevillinger: number;
+            change_12_months_oere: number;
+            change_per_month_oere: number;
+            /** Format: date */
+            effective_from: string;
+            offer_price_rows: number;
+            offers: components["schemas"]["PreviewOffer"][];
+            sample: components["schemas"]["PreviewBevilling"][];
+        };
+        /** PriceUpdateRead */
+        PriceUpdateRead: {
+            amounts: {
+                [key: string]: number;
+            } | null;
+            applied_at: string | null;
+            can_revert: boolean;
+            /** Format: date */
+            effective_from: string;
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            offer_ids: string[];
+            percent: string | null;
+            preview: {
+                [key: string]: unknown;
+            };
+            progress: components["schemas"]["JobProgress"];
+            /** Format: date-time */
+            requested_at: string;
+            requested_by: string;
+            result: {
+                [key: string]: unknown;
+            };
+            revert_error: string | null;
+            reverted_at: string | null;
+            status: string;
+            status_label: string;
+        };
+        /** PriceUpdateRequest */
+        PriceUpdateRequest: {
+            amounts?: {
+                [key: string]: number;
+            } | null;
+            /** Format: date */
+            effective_from: string;
+            /** @default  */
+            note?: string;
+            offer_ids: string[];
+            percent?: string | null;
+        };
+        /** PriorCaseQuery */
+        PriorCaseQuery: {
+            cpr: string;
+        };
+        /** PriorCaseRead */
+        PriorCaseRead: {
+            closed_on: string | null;
+            kommune: components["schemas"]["KommuneRef"];
+            /** Format: date */
+            opened_on: string;
+            status: string;
+            subject: string;
+            transferred_to?: components["schemas"]["KommuneRef"] | null;
+        };
+        /** PriorCases */
+        PriorCases: {
+            prior_cases: components["schemas"]["PriorCaseRead"][];
+        };
         /** ProcessOptions */
         ProcessOptions: {
             measures: components["schemas"]["Option"][];
             paragraphs: components["schemas"]["Option"][];
             steps: components["schemas"]["Option"][];
+        };
+        /** ProjectedLine */
+        ProjectedLine: {
+            cost: components["schemas"]["CostRead"];
+            frequency: string;
+            /** Format: uuid */
+            offer_id: string;
+        };
+        /** Projection */
+        Projection: {
+            lines: components["schemas"]["ProjectedLine"][];
+            total: components["schemas"]["CostRead"];
+        };
+        /** ProjectionRequest */
+        ProjectionRequest: {
+            lines: components["schemas"]["LineSpec"][];
         };
         /** ReceiptMove */
         ReceiptMove: {
@@ -2338,9 +3890,41 @@ export interface components {
             received_at: string;
             version: number;
         };
+        /** Rejection */
+        Rejection: {
+            reason: string;
+        };
         /** Removal */
         Removal: {
             version: number;
+        };
+        /** ReportInfo */
+        ReportInfo: {
+            allowed: boolean;
+            columns: components["schemas"]["ColumnRead"][];
+            description: string;
+            key: string;
+            title: string;
+        };
+        /** ReportPage */
+        ReportPage: {
+            columns: components["schemas"]["ColumnRead"][];
+            key: string;
+            page: number;
+            page_size: number;
+            rows: unknown[][];
+            title: string;
+            total: number;
+        };
+        /** ReportRequest */
+        ReportRequest: {
+            /** @default 1 */
+            page?: number;
+            /** @default 50 */
+            page_size?: number;
+            params?: {
+                [key: string]: unknown;
+            };
         };
         /** Return */
         Return: {
@@ -2436,10 +4020,35 @@ export interface components {
             jit_default_role: string;
             jit_provisioning: boolean;
         };
+        /** SiblingLine */
+        SiblingLine: {
+            cpr: string | null;
+            name: string;
+            open_case_at_sender: boolean;
+        };
         /** Side */
         Side: {
             dimensions: components["schemas"]["Dimension"][];
             key: string;
+            label: string;
+        };
+        /** Spending */
+        Spending: {
+            actual_oere: number;
+            expected_oere: number;
+            group_by: string;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            rows: components["schemas"]["SpendingRow"][];
+        };
+        /** SpendingRow */
+        SpendingRow: {
+            actual_oere: number;
+            difference_oere: number;
+            expected_oere: number;
+            key: string | null;
             label: string;
         };
         /** StageCount */
@@ -2497,6 +4106,49 @@ export interface components {
             /** Format: uuid */
             id: string;
         };
+        /** SupplierCreate */
+        SupplierCreate: {
+            /** @default  */
+            address?: string;
+            cvr?: string | null;
+            kind: string;
+            name: string;
+            tilbudsportalen_id?: string | null;
+        };
+        /** SupplierRead */
+        SupplierRead: {
+            active: boolean;
+            address: string;
+            cvr: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: string;
+            kind_label: string;
+            name: string;
+            /** @default 0 */
+            offer_count?: number;
+            offers?: components["schemas"]["OfferRead"][];
+            tilbudsportalen_id: string | null;
+            version: number;
+        };
+        /** SupplierUpdate */
+        SupplierUpdate: {
+            active?: boolean;
+            address?: string;
+            cvr?: string | null;
+            kind?: string;
+            name?: string;
+            tilbudsportalen_id?: string | null;
+            version: number;
+        };
+        /** TableRead */
+        TableRead: {
+            chart: string;
+            columns: components["schemas"]["ColumnRead"][];
+            key: string;
+            rows: unknown[][];
+            title: string;
+        };
         /** TeamCreate */
         TeamCreate: {
             name: string;
@@ -2514,6 +4166,121 @@ export interface components {
             id: string;
             members: number;
             name: string;
+        };
+        /** TransferChild */
+        TransferChild: {
+            /** @default  */
+            address?: string;
+            birth_date: string | null;
+            cpr: string | null;
+            expected_date?: string | null;
+            first_name: string;
+            last_name: string;
+            mother_cpr?: string | null;
+        };
+        /** TransferCreate */
+        TransferCreate: {
+            summary: string;
+            to_kommune: string;
+        };
+        /** TransferDetail */
+        TransferDetail: {
+            caseworker_at_sender: string | null;
+            child: components["schemas"]["TransferChild"] | null;
+            enkeltsager: components["schemas"]["EnkeltsagLine"][];
+            intact: boolean;
+            known_here: components["schemas"]["KnownHere"] | null;
+            measures: components["schemas"]["MeasureLine"][];
+            open_activities: components["schemas"]["ActivityLine"][];
+            prior_cases: components["schemas"]["PriorCaseRead"][];
+            problem: string | null;
+            siblings: components["schemas"]["SiblingLine"][];
+            stage: string | null;
+            team_at_sender: string | null;
+            transfer: components["schemas"]["TransferRead"];
+        };
+        /** TransferList */
+        TransferList: {
+            incoming: components["schemas"]["TransferRead"][];
+            outgoing: components["schemas"]["TransferRead"][];
+        };
+        /** TransferRead */
+        TransferRead: {
+            child_birth_date: string | null;
+            child_name: string;
+            counts: {
+                [key: string]: number;
+            };
+            decided_at?: string | null;
+            decided_by_name?: string | null;
+            direction: string;
+            due_at?: string | null;
+            error?: string | null;
+            from_kommune: components["schemas"]["KommuneRef"];
+            hovedsag_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            imported_at?: string | null;
+            /** @default false */
+            overdue?: boolean;
+            reason?: string | null;
+            sender_closed_at?: string | null;
+            /** Format: date-time */
+            sent_at: string;
+            sent_by_name: string;
+            status: string;
+            status_text: string;
+            summary: string;
+            team?: string | null;
+            team_id?: string | null;
+            to_kommune: components["schemas"]["KommuneRef"];
+        };
+        /** TransferRequestAnswer */
+        TransferRequestAnswer: {
+            decision: string;
+            hovedsag_id?: string | null;
+            reason?: string | null;
+            summary?: string | null;
+        };
+        /** TransferRequestCreate */
+        TransferRequestCreate: {
+            cpr: string;
+            message: string;
+            to_kommune: string;
+        };
+        /** TransferRequestList */
+        TransferRequestList: {
+            incoming: components["schemas"]["TransferRequestRead"][];
+            outgoing: components["schemas"]["TransferRequestRead"][];
+        };
+        /** TransferRequestRead */
+        TransferRequestRead: {
+            answer: string | null;
+            answered_at: string | null;
+            answered_by_name: string | null;
+            child_name: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            direction: string;
+            from_kommune: components["schemas"]["KommuneRef"];
+            hovedsag_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            message: string;
+            status: string;
+            to_kommune: components["schemas"]["KommuneRef"];
+            transfer_id: string | null;
+        };
+        /** TransferSettings */
+        TransferSettings: {
+            effective_team_id: string | null;
+            team_id: string | null;
+            teams: components["schemas"]["KommuneTeam"][];
+        };
+        /** TransferSettingsUpdate */
+        TransferSettingsUpdate: {
+            team_id: string | null;
         };
         /** Transition */
         Transition: {
@@ -2615,6 +4382,10 @@ export interface components {
             submitted_by: string | null;
             version_no: number;
         };
+        /** Versioned */
+        Versioned: {
+            version: number;
+        };
         /** VisitationStart */
         VisitationStart: {
             paragraph: string;
@@ -2624,6 +4395,11 @@ export interface components {
             activities: components["schemas"]["ActivityRead"][];
             /** Format: uuid */
             enkeltsag_id: string;
+        };
+        /** WithReason */
+        WithReason: {
+            reason: string;
+            version: number;
         };
         /** WorkerChange */
         WorkerChange: {
@@ -3745,6 +5521,84 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdTransfersCaseTransfers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTransfers"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdTransfersSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdUnderretningerRegisterUnderretning: {
         parameters: {
             query?: never;
@@ -4133,9 +5987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string | null;
-                    };
+                    "application/json": components["schemas"]["BirthRegistered"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4251,6 +6103,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCprPriorCasesPriorCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriorCaseQuery"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriorCases"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiExportsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Large export: the background job (poll it, then download) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJobRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiExportsExportIdExportStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJobRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiExportsExportIdFileExportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4875,6 +6888,1708 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KommuneRead"][];
+                };
+            };
+        };
+    };
+    ApiKommunerTransferTargetsTransferTargets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KommuneRef"][];
+                };
+            };
+        };
+    };
+    ApiMiDashboardDashboard: {
+        parameters: {
+            query?: {
+                scope?: string | null;
+                team_id?: string | null;
+                months?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMiTurning18Turning18: {
+        parameters: {
+            query?: {
+                scope?: string | null;
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyApprovalsApprovals: {
+        parameters: {
+            query?: {
+                scope?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftApprovals"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyBevillingerBevillingIdBevilling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bevilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BevillingRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyCasesCaseIdCaseEconomy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseEconomy"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyCasesCaseIdDraftCaseDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyCasesCaseIdDraftCreateDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyCatalogueJournalJournal: {
+        parameters: {
+            query?: {
+                entity_id?: string | null;
+                entity?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueJournal"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdApproveApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveDraft"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdCancelCancelDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdLinesAddLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftLineCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdLinesLineIdRemoveLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+                line_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdReturnReturnDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdSubmitSubmit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Versioned"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyDraftsDraftIdWithdrawWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                draft_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Versioned"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyIndsatserIndsatsIdBevillingAttach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indsats_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachBevilling"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BevillingRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyOffersOffers: {
+        parameters: {
+            query?: {
+                measure_kind?: string | null;
+                supplier_id?: string | null;
+                on?: string | null;
+                active?: boolean | null;
+                priced?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyOffersOfferIdOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyOffersOfferIdUpdateOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyOffersOfferIdPricesAddPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                offer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyOptionsOptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueOptions"];
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentExportsExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentExportList"];
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentExportsExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentExportRead"];
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentExportsExportIdFileExportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentsListPayments: {
+        parameters: {
+            query?: {
+                status?: string | null;
+                bevilling_id?: string | null;
+                case_id?: string | null;
+                supplier_id?: string | null;
+                period_from?: string | null;
+                period_to?: string | null;
+                export_id?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentsRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentsPaymentIdApproveApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Versioned"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPaymentsPaymentIdCancelCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithReason"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPriceUpdatesListUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceUpdateList"];
+                };
+            };
+        };
+    };
+    ApiMoneyPriceUpdatesRequestUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceUpdateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPriceUpdatesPreviewPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceUpdatePreview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPriceUpdatesUpdateIdGetUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceUpdateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPriceUpdatesUpdateIdRevertRevert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                update_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceUpdateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPricesPriceIdEndEndPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                price_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceEnd"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyPricesPriceIdRetireRetirePrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                price_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceRetire"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneyProjectionProjection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectionRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Projection"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySettingsGetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneySettingsRead"];
+                };
+            };
+        };
+    };
+    ApiMoneySettingsPutSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoneySettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneySettingsRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySpendingSpending: {
+        parameters: {
+            query?: {
+                group_by?: string;
+                period_from?: string | null;
+                period_to?: string | null;
+                scope?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Spending"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySuppliersSuppliers: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                kind?: string | null;
+                active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySuppliersCreateSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplierCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySuppliersSupplierIdSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySuppliersSupplierIdUpdateSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplierUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMoneySuppliersSupplierIdOffersCreateOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                supplier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoneyCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };
@@ -5583,6 +9298,67 @@ export interface operations {
             };
         };
     };
+    ApiReportsReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportInfo"][];
+                };
+            };
+        };
+    };
+    ApiReportsKeyRunReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiSearchSearch: {
         parameters: {
             query?: never;
@@ -5678,6 +9454,337 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamOverview"];
+                };
+            };
+        };
+    };
+    ApiTransferRequestsRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRequestList"];
+                };
+            };
+        };
+    };
+    ApiTransferRequestsAsk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransferRequestsRequestIdAnswerAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequestAnswer"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRequestRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransferSettingsSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSettings"];
+                };
+            };
+        };
+    };
+    ApiTransferSettingsSetSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferSettings"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransfers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferList"];
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdDetail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdAcceptAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdPackagePackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdRejectReject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Rejection"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -1,0 +1,684 @@
+"""Management information: the numbers behind the managers' and the kommune's dashboard.
+
+Every section is a :class:`Table` (a chart's numbers as a table), scoped to a set of teams
+(a manager's own) or the whole kommune (``teams=None``). Each is one aggregate query that
+filters first on an index (activities by rule and deadline, notifications by time,
+running measures), so the dashboard stays within its budget on a kommune of 30,000
+children (bench/money_bench.py).
+
+Deadline compliance follows the measures of Ankestyrelsen's Børnesagsbarometer, computed
+from the case core's activities (rule ids in backend/casework/rules.py):
+
+- a *deadline* measure counts the activities whose deadline fell in the month and has
+  passed: on time = done on or before the deadline; late = done after it; missed = still
+  open; cancelled ones (with a reason) are shown apart and not counted;
+- a *before the decision* measure (the child conversation; the plan before a § 47
+  decision) counts the activities closed in the month: on time = held (done), missed =
+  the decision was made without it (cancelled with a reason).
+
+The team is the case's current team.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from backend.casework.process import MEASURES
+from backend.casework.rules import DK, today_dk
+from backend.casework.service import SOURCE_LABELS
+from backend.casework.workdays import add_months
+from backend.db import DB
+from backend.mi.tables import Column, Table, pct
+from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
+from backend.money.common import conn
+from tenancy.context import current_scope, tenant_transaction
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    deadline_rules: tuple[str, ...]
+    before_decision_rules: tuple[str, ...] = ()
+
+
+MEASURES_BARO = (
+    Measure("vurdering_24t", "Vurdering af underretning inden 24 timer", ("vurdering-24-timer",)),
+    Measure(
+        "undersoegelse_4m",
+        "Børnefaglig undersøgelse inden 4 måneder",
+        ("undersoegelse-4-maaneder",),
+    ),
+    Measure("boernesamtale", "Børnesamtale før afgørelsen", (), ("boernesamtale",)),
+    Measure(
+        "barnets_plan",
+        "Barnets plan til tiden",
+        ("barnets-plan-32", "barnets-plan-46"),
+        ("barnets-plan-47",),
+    ),
+    Measure("foerste_opfoelgning", "Første opfølgning til tiden", ("foerste-opfoelgning",)),
+)
+RULE_MEASURE = {r: m for m in MEASURES_BARO for r in (*m.deadline_rules, *m.before_decision_rules)}
+AGE_BANDS = ((0, 2), (3, 5), (6, 11), (12, 14), (15, 17), (18, 22))
+MONTHS_NAMES = (
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+)  # fmt: skip
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_NAMES[month.month - 1]} {month.year}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    teams: list[uuid.UUID] | None  # None: the whole kommune
+    months: int = 12
+
+    @property
+    def since(self) -> date:
+        today = today_dk()
+        return add_months(date(today.year, today.month, 1), -(self.months - 1))
+
+    def team_filter(self, arg: int, column: str = "h.team_id") -> str:
+        return "" if self.teams is None else f"AND {column} = ANY(${arg}::uuid[])"
+
+    def team_args(self) -> list[Any]:
+        return [] if self.teams is None else [self.teams]
+
+
+def _since_at(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), DK)
+
+
+async def caseload(scope: Scope) -> Table:
+    members = (
+        "" if scope.teams is None
+        else "AND u.id IN (SELECT user_id FROM team_member WHERE team_id = ANY($1::uuid[]))"
+    )  # fmt: skip
+    rows = await conn().fetch(
+        f"""
+        WITH users AS (
+            SELECT u.id, u.display_name FROM app_user u WHERE u.active AND EXISTS (
+                SELECT 1 FROM user_role r WHERE r.user_id = u.id
+                AND r.role IN ('sagsbehandler', 'leder')) {members}
+        ), cases AS (
+            SELECT caseworker_id, count(*) AS n FROM hovedsag
+            WHERE closed_at IS NULL AND caseworker_id IN (SELECT id FROM users) GROUP BY 1
+        ), acts AS (
+            SELECT owner_id, count(*) AS open, count(*) FILTER (WHERE due_at < now()) AS overdue
+            FROM activity WHERE status = 'open' AND owner_id IN (SELECT id FROM users)
+            GROUP BY 1
+        )
+        SELECT users.display_name, coalesce(cases.n, 0) AS cases,
+               coalesce(acts.open, 0) AS open, coalesce(acts.overdue, 0) AS overdue
+        FROM users LEFT JOIN cases ON cases.caseworker_id = users.id
+        LEFT JOIN acts ON acts.owner_id = users.id
+        ORDER BY cases DESC, users.display_name
+        """,
+        *scope.team_args(),
+    )
+    return Table(
+        "caseload",
+        "Sagstal pr. sagsbehandler",
+        "bar",
+        [
+            Column("caseworker", "Sagsbehandler"),
+            Column("open_cases", "Åbne sager", "int"),
+            Column("open_activities", "Åbne aktiviteter", "int"),
+            Column("overdue_activities", "Overskredne frister", "int"),
+        ],
+        [[r["display_name"], r["cases"], r["open"], r["overdue"]] for r in rows],
+    )
+
+
+async def _compliance_rows(scope: Scope) -> list[Any]:
+    """Counts per rule, team and month (``month``: the bucket of the Danish month starts)."""
+    months = [add_months(scope.since, i) for i in range(scope.months)]
+    deadline = [r for m in MEASURES_BARO for r in m.deadline_rules]
+    before = [r for m in MEASURES_BARO for r in m.before_decision_rules]
+    tf = scope.team_filter(5)
+    rows = list(
+        await conn().fetch(
+            f"""
+            SELECT a.rule_id, h.team_id, width_bucket(a.due_at, $4::timestamptz[]) AS bucket,
+                   count(*) FILTER (WHERE a.status = 'done' AND a.completed_at <= a.due_at)
+                       AS on_time,
+                   count(*) FILTER (WHERE a.status = 'done' AND a.completed_at > a.due_at)
+                       AS late,
+                   count(*) FILTER (WHERE a.status = 'open') AS missed,
+                   count(*) FILTER (WHERE a.status = 'cancelled') AS cancelled
+            FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id
+            WHERE a.rule_id = ANY($1::text[]) AND a.due_at >= $3 AND a.due_at < now() {tf}
+            GROUP BY 1, 2, 3
+            UNION ALL
+            SELECT a.rule_id, h.team_id, width_bucket(a.completed_at, $4::timestamptz[]),
+                   count(*) FILTER (WHERE a.status = 'done'), 0,
+                   count(*) FILTER (WHERE a.status = 'cancelled'), 0
+            FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id
+            WHERE a.rule_id = ANY($2::text[]) AND a.due_at IS NULL AND a.status <> 'open'
+              AND a.completed_at >= $3 {tf}
+            GROUP BY 1, 2, 3
+            """,
+            deadline,
+            before,
+            _since_at(scope.since),
+            [_since_at(m) for m in months],
+            *scope.team_args(),
+        )
+    )
+    return [{**dict(r), "month": months[r["bucket"] - 1]} for r in rows if r["bucket"] >= 1]
+
+
+_COMPLIANCE_COLUMNS = [
+    Column("counted", "Antal", "int"),
+    Column("on_time", "Rettidigt", "int"),
+    Column("late", "For sent", "int"),
+    Column("missed", "Ikke gennemført", "int"),
+    Column("cancelled", "Annulleret med begrundelse", "int"),
+    Column("rate", "Andel rettidigt", "percent"),
+]
+
+
+def _counts(values: list[int]) -> list[Any]:
+    on_time, late, missed, cancelled = values
+    counted = on_time + late + missed
+    return [counted, on_time, late, missed, cancelled, pct(on_time, counted)]
+
+
+async def compliance(scope: Scope) -> tuple[Table, Table, Table, Table]:
+    """Overall per measure, per measure and month, per measure and team, per measure,
+    team and month."""
+    rows = await _compliance_rows(scope)
+    overall: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    by_month: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    by_team: dict[tuple[str, uuid.UUID | None], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    by_tm: dict[tuple[str, uuid.UUID | None, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in rows:
+        m = RULE_MEASURE[r["rule_id"]].key
+        values = [r["on_time"], r["late"], r["missed"], r["cancelled"]]
+        for acc in (
+            overall[m],
+            by_month[(m, r["month"])],
+            by_team[(m, r["team_id"])],
+            by_tm[(m, r["team_id"], r["month"])],
+        ):
+            for i, v in enumerate(values):
+                acc[i] += v
+    teams = {
+        t["id"]: t["name"] for t in await conn().fetch("SELECT id, name FROM team ORDER BY name")
+    }
+    months = [add_months(scope.since, i) for i in range(scope.months)]
+    labels = {m.key: m.label for m in MEASURES_BARO}
+    order = [m.key for m in MEASURES_BARO]
+    t_overall = Table(
+        "compliance",
+        "Overholdte frister (Børnesagsbarometerets målepunkter)",
+        "bar",
+        [Column("measure_key", "Nøgle"), Column("measure", "Målepunkt"), *_COMPLIANCE_COLUMNS],
+        [[k, labels[k], *_counts(overall[k])] for k in order],
+    )
+    t_month = Table(
+        "compliance_by_month",
+        "Overholdte frister pr. måned",
+        "line",
+        [
+            Column("measure_key", "Nøgle"),
+            Column("measure", "Målepunkt"),
+            Column("month", "Måned", "date"),
+            Column("month_label", "Måned (tekst)"),
+            *_COMPLIANCE_COLUMNS,
+        ],
+        [
+            [k, labels[k], mo, month_label(mo), *_counts(by_month.get((k, mo), [0, 0, 0, 0]))]
+            for k in order
+            for mo in months
+        ],
+    )
+    team_keys = sorted(
+        {t for (_, t) in by_team}, key=lambda t: (t is None, teams.get(t, "") if t else "")
+    )
+    t_team = Table(
+        "compliance_by_team",
+        "Overholdte frister pr. team",
+        "bar",
+        [
+            Column("measure_key", "Nøgle"),
+            Column("measure", "Målepunkt"),
+            Column("team", "Team"),
+            *_COMPLIANCE_COLUMNS,
+        ],
+        [
+            [
+                k,
+                labels[k],
+                teams.get(t, "Uden team") if t else "Uden team",
+                *_counts(by_team[(k, t)]),
+            ]
+            for k in order
+            for t in team_keys
+            if (k, t) in by_team
+        ],
+    )
+    t_team_month = Table(
+        "compliance_by_team_month",
+        "Overholdte frister pr. team og måned",
+        "line",
+        [
+            Column("measure_key", "Nøgle"),
+            Column("measure", "Målepunkt"),
+            Column("team", "Team"),
+            Column("month", "Måned", "date"),
+            Column("month_label", "Måned (tekst)"),
+            *_COMPLIANCE_COLUMNS,
+        ],
+        [
+            [
+                k,
+                labels[k],
+                teams.get(t, "Uden team") if t else "Uden team",
+                mo,
+                month_label(mo),
+                *_counts(by_tm.get((k, t, mo), [0, 0, 0, 0])),
+            ]
+            for k in order
+            for t in team_keys
+            if (k, t) in by_team
+            for mo in months
+        ],
+    )
+    return t_overall, t_month, t_team, t_team_month
+
+
+async def notifications(scope: Scope) -> tuple[Table, Table]:
+    """Notifications (underretninger) received by source, and per month and source."""
+    if scope.teams is None:
+        sql = (
+            "SELECT u.source, date_trunc('month', u.received_at AT TIME ZONE "
+            "'Europe/Copenhagen')::date AS month, count(*) AS n FROM underretning u "
+            "WHERE u.received_at >= $1 AND u.kind = 'underretning' GROUP BY 1, 2"
+        )
+    else:
+        sql = (
+            "SELECT u.source, date_trunc('month', u.received_at AT TIME ZONE "
+            "'Europe/Copenhagen')::date AS month, count(*) AS n FROM underretning u "
+            "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
+            "WHERE u.received_at >= $1 AND u.kind = 'underretning' "
+            "AND h.team_id = ANY($2::uuid[]) GROUP BY 1, 2"
+        )
+    rows = await conn().fetch(sql, _since_at(scope.since), *scope.team_args())
+    by_source: dict[str, int] = defaultdict(int)
+    by_month: dict[tuple[date, str], int] = defaultdict(int)
+    for r in rows:
+        by_source[r["source"]] += r["n"]
+        by_month[(r["month"], r["source"])] += r["n"]
+    total = sum(by_source.values())
+    sources = sorted(SOURCE_LABELS, key=lambda s: -by_source.get(s, 0))
+    pie = Table(
+        "notifications_by_source",
+        "Underretninger efter kilde",
+        "pie",
+        [
+            Column("source_key", "Nøgle"),
+            Column("source", "Kilde"),
+            Column("count", "Antal", "int"),
+            Column("share", "Andel", "percent"),
+        ],
+        [
+            [s, SOURCE_LABELS[s], by_source.get(s, 0), pct(by_source.get(s, 0), total)]
+            for s in sources
+        ],
+    )
+    months = [add_months(scope.since, i) for i in range(scope.months)]
+    over_time = Table(
+        "notifications_by_month",
+        "Underretninger pr. måned efter kilde",
+        "stacked_bar",
+        [
+            Column("month", "Måned", "date"),
+            Column("month_label", "Måned (tekst)"),
+            *[Column(s, SOURCE_LABELS[s], "int") for s in SOURCE_LABELS],
+            Column("total", "I alt", "int"),
+        ],
+        [
+            [
+                mo,
+                month_label(mo),
+                *[by_month.get((mo, s), 0) for s in SOURCE_LABELS],
+                sum(by_month.get((mo, s), 0) for s in SOURCE_LABELS),
+            ]
+            for mo in months
+        ],
+    )
+    return pie, over_time
+
+
+async def children(scope: Scope) -> tuple[Table, Table, Table]:
+    """Children with running measures by measure type, age band and supplier: one pass
+    over the running measures (distinct children in each group)."""
+    today = today_dk()
+    # Age band by birth date: age <= hi  <=>  born after today minus (hi + 1) years.
+    limits = [add_months(today, -12 * (hi + 1)) for _, hi in AGE_BANDS]
+    assert len(limits) == 6  # the CASE below has one branch per band
+    tf = scope.team_filter(3)
+    rows = await conn().fetch(
+        f"""
+        WITH r AS MATERIALIZED (
+            SELECT i.kind, i.placement, h.child_id, b.supplier_id
+            FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id
+            LEFT JOIN bevilling b ON b.indsats_id = i.id AND b.period_from <= $1
+                 AND (b.period_to IS NULL OR b.period_to >= $1)
+            WHERE i.starts_on <= $1 AND (i.ends_on IS NULL OR i.ends_on >= $1) {tf}
+        ), per_child AS (
+            SELECT child_id, bool_or(placement) AS placed FROM r GROUP BY child_id
+        )
+        SELECT 'kind' AS grp, kind AS key, NULL::boolean AS placed, count(*) AS n
+        FROM (SELECT DISTINCT kind, child_id FROM r) k GROUP BY kind
+        UNION ALL
+        SELECT 'supplier', supplier_id::text, NULL, count(*)
+        FROM (SELECT DISTINCT supplier_id, child_id FROM r WHERE supplier_id IS NOT NULL) s
+        GROUP BY supplier_id
+        UNION ALL
+        SELECT 'age', band::text, placed, count(*) FROM (
+            SELECT p.placed, CASE WHEN c.birth_date > ($2::date[])[1] THEN 0
+                                  WHEN c.birth_date > ($2::date[])[2] THEN 1
+                                  WHEN c.birth_date > ($2::date[])[3] THEN 2
+                                  WHEN c.birth_date > ($2::date[])[4] THEN 3
+                                  WHEN c.birth_date > ($2::date[])[5] THEN 4
+                                  WHEN c.birth_date > ($2::date[])[6] THEN 5 ELSE 6 END AS band
+            FROM per_child p JOIN child c ON c.id = p.child_id) a
+        GROUP BY band, placed
+        """,
+        today,
+        limits,
+        *scope.team_args(),
+    )
+    kinds = sorted(
+        ((r["key"], r["n"]) for r in rows if r["grp"] == "kind"), key=lambda x: (-x[1], x[0])
+    )
+    kind_table = Table(
+        "children_by_measure",
+        "Børn og unge efter indsatstype",
+        "bar",
+        [
+            Column("measure_key", "Nøgle"),
+            Column("measure", "Indsatstype"),
+            Column("placement", "Anbringelse", "bool"),
+            Column("children", "Børn og unge", "int"),
+        ],
+        [
+            [k, MEASURES[k][0] if k in MEASURES else k, MEASURES.get(k, ("", False))[1], n]
+            for k, n in kinds
+        ],
+    )
+    bands: dict[tuple[int, int], list[int]] = {b: [0, 0] for b in AGE_BANDS}
+    for r in rows:
+        if r["grp"] == "age" and int(r["key"]) < len(AGE_BANDS):
+            bands[AGE_BANDS[int(r["key"])]][0 if r["placed"] else 1] += r["n"]
+    age_table = Table(
+        "children_by_age",
+        "Børn og unge med indsatser efter alder",
+        "stacked_bar",
+        [
+            Column("age_band", "Alder"),
+            Column("placed", "Anbragt", "int"),
+            Column("support", "Støtte uden anbringelse", "int"),
+            Column("total", "I alt", "int"),
+        ],
+        [[f"{lo}-{hi} år", p, s, p + s] for (lo, hi), (p, s) in bands.items()],
+    )
+    counts = {uuid.UUID(r["key"]): r["n"] for r in rows if r["grp"] == "supplier"}
+    suppliers = {
+        r["id"]: r
+        for r in await conn().fetch(
+            "SELECT id, name, kind FROM supplier WHERE id = ANY($1::uuid[])", list(counts)
+        )
+    }
+    ordered = sorted(counts, key=lambda k: (-counts[k], suppliers[k]["name"]))[:200]
+    supplier_table = Table(
+        "children_by_supplier",
+        "Børn og unge efter leverandør",
+        "bar",
+        [
+            Column("supplier", "Leverandør"),
+            Column("supplier_kind", "Type"),
+            Column("children", "Børn og unge", "int"),
+        ],
+        [[suppliers[k]["name"], SUPPLIER_KINDS[suppliers[k]["kind"]], counts[k]] for k in ordered],
+    )
+    return kind_table, age_table, supplier_table
+
+
+TURNING_18_SQL = """
+SELECT DISTINCT ON (c.id) c.id AS child_id, h.id AS hovedsag_id,
+       c.first_name || ' ' || c.last_name AS child_name, c.birth_date,
+       (c.birth_date + interval '18 years')::date AS eighteen, i.kind, s.name AS supplier,
+       u.display_name AS caseworker, t.name AS team,
+       EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = i.id
+               AND a.rule_id = 'overgang-18' AND a.status = 'done') AS transition_planned
+FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id JOIN child c ON c.id = h.child_id
+LEFT JOIN bevilling b ON b.indsats_id = i.id LEFT JOIN supplier s ON s.id = b.supplier_id
+LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id
+WHERE i.placement AND i.starts_on <= $1 AND (i.ends_on IS NULL OR i.ends_on >= $1)
+  AND c.birth_date > ($1::date - interval '18 years')
+  AND c.birth_date <= ($1::date - interval '17 years') {team_filter}
+ORDER BY c.id, i.starts_on DESC
+"""
+TURNING_18_COLUMNS = [
+    Column("child", "Barn/ung"),
+    Column("birth_date", "Fødselsdato", "date"),
+    Column("eighteen", "Fylder 18", "date"),
+    Column("measure", "Anbringelse"),
+    Column("supplier", "Anbringelsessted"),
+    Column("caseworker", "Sagsbehandler"),
+    Column("team", "Team"),
+    Column("transition_planned", "Overgang planlagt (§ 111)", "bool"),
+]
+
+
+async def turning_18(scope: Scope) -> list[Any]:
+    """Placed young people who turn 18 within 12 months (a year from today)."""
+    rows = await conn().fetch(
+        TURNING_18_SQL.format(team_filter=scope.team_filter(2)), today_dk(), *scope.team_args()
+    )
+    return sorted(rows, key=lambda r: r["eighteen"])
+
+
+def turning_18_list(rows: list[Any]) -> list[list[Any]]:
+    return [
+        [
+            r["child_name"],
+            r["birth_date"],
+            r["eighteen"],
+            MEASURES[r["kind"]][0] if r["kind"] in MEASURES else r["kind"],
+            r["supplier"],
+            r["caseworker"],
+            r["team"],
+            r["transition_planned"],
+        ]
+        for r in rows
+    ]
+
+
+def turning_18_by_month(rows: list[Any]) -> Table:
+    counts: dict[date, list[int]] = {}
+    today = today_dk()
+    first = date(today.year, today.month, 1)
+    for i in range(13):
+        counts[add_months(first, i)] = [0, 0]
+    for r in rows:
+        key = date(r["eighteen"].year, r["eighteen"].month, 1)
+        if key in counts:
+            counts[key][0] += 1
+            counts[key][1] += 1 if r["transition_planned"] else 0
+    return Table(
+        "turning_18",
+        "Anbragte unge, der fylder 18 inden for 12 måneder",
+        "bar",
+        [
+            Column("month", "Måned", "date"),
+            Column("month_label", "Måned (tekst)"),
+            Column("young_people", "Unge", "int"),
+            Column("transition_planned", "Heraf med planlagt overgang", "int"),
+        ],
+        [[mo, month_label(mo), n, p] for mo, (n, p) in counts.items()],
+    )
+
+
+async def costs(scope: Scope) -> tuple[Table, Table]:
+    """What the running bevillinger are expected to cost this month, and what has been paid
+    for periods starting this year, by measure type and by supplier (expected against
+    actual over any period: ``GET /api/money/spending``)."""
+    today = today_dk()
+    month_start = date(today.year, today.month, 1)
+    month_end = add_months(month_start, 1) - timedelta(days=1)
+    tf = scope.team_filter(3)
+    join = "" if scope.teams is None else "JOIN hovedsag h ON h.id = b.hovedsag_id"
+    c = conn()
+    sets = "GROUPING SETS ((b.measure_kind), (b.supplier_id))"
+    # The priced periods first (hash joins), then the cost of each in the month.
+    expected = await c.fetch(
+        f"""
+        WITH bp AS MATERIALIZED (
+            SELECT b.measure_kind, b.supplier_id, b.frequency, b.quantity, b.period_from,
+                   p.amount_oere, greatest(p.valid_from, b.period_from, $1::date) AS a,
+                   least(coalesce(p.valid_to, 'infinity'), coalesce(b.period_to, 'infinity'),
+                         coalesce(i.ends_on, 'infinity'), $2::date) AS z
+            FROM bevilling b JOIN indsats i ON i.id = b.indsats_id {join}
+            JOIN bevilling_price p ON p.bevilling_id = b.id AND p.retired_at IS NULL
+            WHERE b.period_from <= $2 AND (b.period_to IS NULL OR b.period_to >= $1)
+              AND (i.ends_on IS NULL OR i.ends_on >= $1)
+              AND p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $1) {tf}
+        )
+        SELECT bp.measure_kind, bp.supplier_id, sum(m.cost)::bigint AS amount
+        FROM bp CROSS JOIN LATERAL money_months(bp.frequency, bp.quantity, bp.amount_oere,
+                                                bp.period_from, bp.a, bp.z) m
+        GROUP BY GROUPING SETS ((bp.measure_kind), (bp.supplier_id))
+        """,
+        month_start,
+        month_end,
+        *scope.team_args(),
+    )
+    paid = await c.fetch(
+        f"""
+        SELECT b.measure_kind, b.supplier_id, sum(y.amount_oere)::bigint AS amount
+        FROM payment y JOIN bevilling b ON b.id = y.bevilling_id {join}
+        WHERE y.status IN ('godkendt', 'eksporteret') AND y.period_from BETWEEN $1 AND $2 {tf}
+        GROUP BY {sets}
+        """,
+        date(today.year, 1, 1),
+        month_end,
+        *scope.team_args(),
+    )
+    out = []
+    for group, column, title in (
+        ("measure", "measure_kind", "Udgifter efter indsatstype"),
+        ("supplier", "supplier_id", "Udgifter efter leverandør"),
+    ):
+        month = {r[column]: r["amount"] for r in expected if r[column] is not None}
+        year = {r[column]: r["amount"] for r in paid if r[column] is not None}
+        keys = set(month) | set(year)
+        if group == "measure":
+            names = {k: MEASURE_TYPES[k].label if k in MEASURE_TYPES else k for k in keys}
+        else:
+            names = {
+                r["id"]: r["name"]
+                for r in await c.fetch(
+                    "SELECT id, name FROM supplier WHERE id = ANY($1::uuid[])", list(keys)
+                )
+            }
+        ordered = sorted(keys, key=lambda k: (-month.get(k, 0), str(names.get(k, ""))))
+        out.append(
+            Table(
+                f"costs_by_{group}",
+                title,
+                "bar",
+                [
+                    Column("key", "Nøgle"),
+                    Column("label", "Indsatstype" if group == "measure" else "Leverandør"),
+                    Column("expected_month", "Forventet denne måned", "money"),
+                    Column("paid_year", "Betalt for perioder i år", "money"),
+                ],
+                [
+                    [str(k), names.get(k, str(k)), int(month.get(k, 0)), int(year.get(k, 0))]
+                    for k in ordered
+                ],
+            )
+        )
+    return out[0], out[1]
+
+
+@dataclass
+class Dashboard:
+    generated_at: datetime
+    since: date
+    tables: dict[str, Table]
+    turning_18_count: int
+
+
+async def _own_transaction(code: str, fn: Any, scope: Scope) -> Any:
+    """Run ``fn(scope)`` in a read transaction of its own (another pooled connection), in a
+    fresh context so it does not see the request's transaction."""
+
+    async def run() -> Any:
+        async with tenant_transaction(DB, code):
+            return await fn(scope)
+
+    return await asyncio.create_task(run(), context=contextvars.Context())
+
+
+async def dashboard(scope: Scope) -> Dashboard:
+    """Every section; the six queries run side by side, each in its own read transaction
+    of the same kommune (they only read, and the numbers need not share a snapshot)."""
+    code = current_scope().code
+    sections = (caseload, compliance, notifications, children, turning_18, costs)
+    done = await asyncio.gather(*(_own_transaction(code, fn, scope) for fn in sections))
+    tables: dict[str, Table] = {}
+    for result in done:
+        if isinstance(result, Table):
+            tables[result.key] = result
+        elif isinstance(result, tuple):
+            for t in result:
+                tables[t.key] = t
+    young = done[4]
+    tables["turning_18"] = turning_18_by_month(young)
+    return Dashboard(datetime.now(UTC), scope.since, tables, len(young))
+
+
+TABLE_KEYS = (
+    "caseload",
+    "compliance",
+    "compliance_by_month",
+    "compliance_by_team",
+    "compliance_by_team_month",
+    "notifications_by_source",
+    "notifications_by_month",
+    "children_by_measure",
+    "children_by_age",
+    "children_by_supplier",
+    "turning_18",
+    "costs_by_measure",
+    "costs_by_supplier",
+)
+
+
+async def table(scope: Scope, key: str) -> Table:
+    """One table of the dashboard (for export)."""
+    if key == "caseload":
+        return await caseload(scope)
+    if key.startswith("compliance"):
+        return next(t for t in await compliance(scope) if t.key == key)
+    if key.startswith("notifications"):
+        return next(t for t in await notifications(scope) if t.key == key)
+    if key.startswith("children"):
+        return next(t for t in await children(scope) if t.key == key)
+    if key == "turning_18":
+        return turning_18_by_month(await turning_18(scope))
+    if key.startswith("costs"):
+        return next(t for t in await costs(scope) if t.key == key)
+    raise KeyError(key)

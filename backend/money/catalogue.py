@@ -1,0 +1,501 @@
+"""The catalogue: measure types by legal basis (a table in code, like the rule table), and
+the suppliers, offers and prices finance users maintain (data, every change journalised
+in ``catalogue_event``).
+
+Prices are rows that never change: adding a price checks that it does not overlap an
+active price of the offer (the database checks it again, see migration 0011); ending or
+removing a price retires the row with who, when and why and, for an ended price, writes
+the shortened replacement. The offer row is locked ``FOR UPDATE`` before any price of it
+is written, so concurrent writers queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from stdnum.dk import cvr as cvr_lib
+
+from backend.casework.process import MEASURES, PARAGRAPHS
+from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal
+
+
+@dataclass(frozen=True)
+class MeasureType:
+    kind: str
+    label: str
+    group: str  # stoette | anbringelse | ungestoette
+    paragraphs: tuple[str, ...]  # the sections a decision may grant it under
+    basis: str
+    placement: bool
+    kontoplan: str  # the function in the kommunal kontoplan the expense is booked on
+    decidable: bool  # the case core can grant it today (§§ 32, 46, 47)
+
+
+_SUPPORT_BASIS = "Barnets Lov § 32, stk. 1 (støtte uden anbringelse)"
+_PLACEMENT_BASIS = "Barnets Lov § 43 (anbringelsessteder); afgørelse efter § 46 eller § 47"
+_KONTO_FOREBYGGENDE = "5.28.21 Forebyggende foranstaltninger for børn og unge"
+_KONTO_PLEJE = "5.28.20 Plejefamilier og opholdssteder mv. for børn og unge"
+_KONTO_DOEGN = "5.28.23 Døgninstitutioner for børn og unge"
+
+
+def _measure_types() -> dict[str, MeasureType]:
+    types: dict[str, MeasureType] = {}
+    for kind, (label, placement) in MEASURES.items():
+        konto = (
+            _KONTO_DOEGN
+            if kind == "doegninstitution"
+            else _KONTO_PLEJE
+            if placement
+            else _KONTO_FOREBYGGENDE
+        )
+        types[kind] = MeasureType(
+            kind,
+            label,
+            "anbringelse" if placement else "stoette",
+            ("46", "47") if placement else ("32",),
+            _PLACEMENT_BASIS if placement else _SUPPORT_BASIS,
+            placement,
+            konto,
+            True,
+        )
+    # Support for young people 18-22 (continued stay, efterværn). The case core decides
+    # under §§ 32, 46 and 47 only, so these can be catalogued and priced, not yet granted.
+    for kind, label, placement in (
+        ("viderefoert_anbringelse", "Opretholdelse af anbringelsen (18-22 år)", True),
+        ("eftervaern_kontaktperson", "Fast kontaktperson (efterværn, 18-22 år)", False),
+        ("eftervaern_anden_stoette", "Anden ungestøtte (efterværn, 18-22 år)", False),
+    ):
+        types[kind] = MeasureType(
+            kind,
+            label,
+            "ungestoette",
+            (),
+            "Barnets Lov kap. 11 om ungestøtte (§§ 114 ff., skal verificeres)",
+            placement,
+            _KONTO_PLEJE if placement else _KONTO_FOREBYGGENDE,
+            False,
+        )
+    return types
+
+
+MEASURE_TYPES = _measure_types()
+
+UNITS = {
+    "hour": "time",
+    "day": "døgn/dag",
+    "week": "uge",
+    "month": "måned",
+    "once": "engangsbeløb",
+}
+FREQUENCIES = {"day": "pr. dag", "week": "pr. uge", "month": "pr. måned", "once": "én gang"}
+# How often a quantity of the unit may be given; the first is the default.
+UNIT_FREQUENCIES: dict[str, tuple[str, ...]] = {
+    "hour": ("week", "month", "day"),
+    "day": ("day", "week", "month"),
+    "week": ("week",),
+    "month": ("month",),
+    "once": ("once",),
+}
+SUPPLIER_KINDS = {
+    "doegninstitution": "Døgninstitution",
+    "opholdssted": "Opholdssted",
+    "plejefamilie": "Plejefamilie",
+    "netvaerksplejefamilie": "Netværksplejefamilie",
+    "kostskole": "Kost- eller efterskole",
+    "privat_leverandoer": "Privat leverandør",
+    "kommunalt_tilbud": "Kommunalt tilbud",
+    "andet": "Andet",
+}
+# Foster families are paid as persons: no CVR number.
+PERSON_SUPPLIERS = frozenset({"plejefamilie", "netvaerksplejefamilie"})
+MAX_AMOUNT_OERE = 10_000_000_00  # 10 million kroner per unit: a typing error above that
+
+assert set(PARAGRAPHS) == {"32", "46", "47"}
+
+
+def check_frequency(unit: str, frequency: str | None, field: str = "frequency") -> str:
+    allowed = UNIT_FREQUENCIES[unit]
+    if frequency is None or frequency == "":
+        return allowed[0]
+    if frequency not in allowed:
+        raise CaseError(
+            field,
+            f"En pris pr. {UNITS[unit]} kan gives "
+            + " eller ".join(FREQUENCIES[f] for f in allowed),
+        )
+    return frequency
+
+
+def check_amount(amount_oere: int, field: str = "amount_oere") -> None:
+    if amount_oere < 0:
+        raise CaseError(field, "Prisen kan ikke være negativ")
+    if amount_oere > MAX_AMOUNT_OERE:
+        raise CaseError(field, "Prisen er urimeligt høj; angiv beløbet i øre")
+
+
+def _check_cvr(kind: str, cvr: str | None) -> str | None:
+    digits = (cvr or "").replace(" ", "")
+    if not digits:
+        if kind in PERSON_SUPPLIERS:
+            return None
+        raise CaseError("cvr", "Angiv leverandørens CVR-nummer")
+    if len(digits) != 8 or not digits.isdigit():
+        raise CaseError("cvr", "CVR-nummeret skal have 8 cifre")
+    if not cvr_lib.is_valid(digits):
+        raise CaseError("cvr", "CVR-nummeret er ikke gyldigt (kontrolcifferet passer ikke)")
+    return digits
+
+
+def _check_supplier(name: str, kind: str) -> None:
+    if not name.strip():
+        raise CaseError("name", "Angiv leverandørens navn")
+    if kind not in SUPPLIER_KINDS:
+        raise CaseError("kind", "Vælg hvilken slags leverandør det er")
+
+
+async def do_create_supplier(
+    actor: str,
+    *,
+    name: str,
+    kind: str,
+    cvr: str | None,
+    tilbudsportalen_id: str | None,
+    address: str,
+) -> uuid.UUID:
+    _check_supplier(name, kind)
+    number = _check_cvr(kind, cvr)
+    supplier_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO supplier (name, cvr, kind, tilbudsportalen_id, address, created_by) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        name.strip(),
+        number,
+        kind,
+        (tilbudsportalen_id or "").strip() or None,
+        address.strip(),
+        actor,
+    )
+    await journal(
+        actor,
+        "supplier",
+        supplier_id,
+        "oprettet",
+        f"Leverandør oprettet: {name.strip()} ({SUPPLIER_KINDS[kind]})",
+        cvr=number,
+        tilbudsportalen_id=tilbudsportalen_id,
+    )
+    return supplier_id
+
+
+SUPPLIER_FIELDS = ("name", "kind", "cvr", "tilbudsportalen_id", "address", "active")
+OFFER_FIELDS = ("name", "tilbudsportalen_id", "active")
+
+
+async def do_update_supplier(
+    actor: str, supplier_id: uuid.UUID, version: int, changes: dict[str, Any]
+) -> None:
+    """Change the given fields (optimistic locking: a stale ``version`` is refused)."""
+    c = conn()
+    row = await c.fetchrow("SELECT * FROM supplier WHERE id = $1 FOR UPDATE", supplier_id)
+    if row is None:
+        raise LookupError("supplier")
+    if row["version"] != version:
+        raise Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]})
+    new = {k: row[k] for k in SUPPLIER_FIELDS}
+    new.update(changes)
+    _check_supplier(new["name"], new["kind"])
+    new["name"] = new["name"].strip()
+    new["cvr"] = _check_cvr(new["kind"], new["cvr"])
+    new["tilbudsportalen_id"] = (new["tilbudsportalen_id"] or "").strip() or None
+    new["address"] = (new["address"] or "").strip()
+    diff = {k: {"fra": row[k], "til": new[k]} for k in SUPPLIER_FIELDS if row[k] != new[k]}
+    if not diff:
+        return
+    await c.execute(
+        "UPDATE supplier SET name = $2, kind = $3, cvr = $4, tilbudsportalen_id = $5, "
+        "address = $6, active = $7, version = version + 1, changed_by = $8, changed_at = now() "
+        "WHERE id = $1",
+        supplier_id,
+        new["name"],
+        new["kind"],
+        new["cvr"],
+        new["tilbudsportalen_id"],
+        new["address"],
+        new["active"],
+        actor,
+    )
+    await journal(
+        actor,
+        "supplier",
+        supplier_id,
+        "aendret",
+        f"Leverandør ændret: {new['name']} ({', '.join(diff)})",
+        changes=diff,
+    )
+
+
+async def do_create_offer(
+    actor: str,
+    supplier_id: uuid.UUID,
+    *,
+    name: str,
+    measure_kind: str,
+    unit: str,
+    tilbudsportalen_id: str | None,
+    first_price: tuple[date, date | None, int] | None,
+) -> uuid.UUID:
+    c = conn()
+    supplier = await c.fetchrow(
+        "SELECT name, active FROM supplier WHERE id = $1 FOR UPDATE", supplier_id
+    )
+    if supplier is None:
+        raise LookupError("supplier")
+    if not supplier["active"]:
+        raise CaseError("supplier_id", "Leverandøren er ikke aktiv")
+    if not name.strip():
+        raise CaseError("name", "Angiv tilbuddets navn")
+    if measure_kind not in MEASURE_TYPES:
+        raise CaseError("measure_kind", "Vælg indsatstypen")
+    if unit not in UNITS:
+        raise CaseError("unit", "Vælg prisenheden (time, døgn, uge, måned eller engang)")
+    if first_price is not None:
+        check_amount(first_price[2])
+    offer_id: uuid.UUID = await c.fetchval(
+        "INSERT INTO offer (supplier_id, name, measure_kind, unit, tilbudsportalen_id, "
+        "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        supplier_id,
+        name.strip(),
+        measure_kind,
+        unit,
+        (tilbudsportalen_id or "").strip() or None,
+        actor,
+    )
+    await journal(
+        actor,
+        "offer",
+        offer_id,
+        "oprettet",
+        f"Tilbud oprettet: {name.strip()} hos {supplier['name']} "
+        f"({MEASURE_TYPES[measure_kind].label}, pris pr. {UNITS[unit]})",
+        supplier_id=supplier_id,
+    )
+    if first_price is not None:
+        await do_add_price(
+            actor,
+            offer_id,
+            valid_from=first_price[0],
+            valid_to=first_price[1],
+            amount_oere=first_price[2],
+            note="",
+            end_previous=False,
+        )
+    return offer_id
+
+
+async def do_update_offer(
+    actor: str, offer_id: uuid.UUID, version: int, changes: dict[str, Any]
+) -> None:
+    """Name, Tilbudsportalen reference and whether it is active. Unit and measure type are
+    fixed once created (bevillinger are priced in them)."""
+    c = conn()
+    row = await c.fetchrow("SELECT * FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+    if row is None:
+        raise LookupError("offer")
+    if row["version"] != version:
+        raise Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]})
+    new = {k: row[k] for k in OFFER_FIELDS}
+    new.update(changes)
+    if not (new["name"] or "").strip():
+        raise CaseError("name", "Angiv tilbuddets navn")
+    new["name"] = new["name"].strip()
+    new["tilbudsportalen_id"] = (new["tilbudsportalen_id"] or "").strip() or None
+    diff = {k: {"fra": row[k], "til": new[k]} for k in OFFER_FIELDS if row[k] != new[k]}
+    if not diff:
+        return
+    await c.execute(
+        "UPDATE offer SET name = $2, tilbudsportalen_id = $3, active = $4, "
+        "version = version + 1, changed_by = $5, changed_at = now() WHERE id = $1",
+        offer_id,
+        new["name"],
+        new["tilbudsportalen_id"],
+        new["active"],
+        actor,
+    )
+    await journal(
+        actor,
+        "offer",
+        offer_id,
+        "aendret",
+        f"Tilbud ændret: {new['name']} ({', '.join(diff)})",
+        changes=diff,
+    )
+
+
+def _period(valid_from: date, valid_to: date | None) -> str:
+    return f"{fmt_date(valid_from)}–{fmt_date(valid_to) if valid_to else ''}"
+
+
+async def do_add_price(
+    actor: str,
+    offer_id: uuid.UUID,
+    *,
+    valid_from: date,
+    valid_to: date | None,
+    amount_oere: int,
+    note: str,
+    end_previous: bool,
+) -> uuid.UUID:
+    """A new price row. It may not overlap an active price of the offer; with
+    ``end_previous`` an open-ended price that started earlier ends the day before."""
+    check_amount(amount_oere)
+    if valid_to is not None and valid_to < valid_from:
+        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
+    c = conn()
+    offer = await c.fetchrow("SELECT id, name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+    if offer is None:
+        raise LookupError("offer")
+    overlapping = await c.fetch(
+        "SELECT id, valid_from, valid_to, amount_oere FROM offer_price "
+        "WHERE offer_id = $1 AND retired_at IS NULL "
+        "AND daterange(valid_from, valid_to, '[]') && daterange($2, $3, '[]') "
+        "ORDER BY valid_from",
+        offer_id,
+        valid_from,
+        valid_to,
+    )
+    if overlapping and end_previous:
+        only = overlapping[0]
+        if len(overlapping) == 1 and only["valid_from"] < valid_from and only["valid_to"] is None:
+            await _end_price(
+                actor, only, valid_from - timedelta(days=1), "Ny pris fra " + fmt_date(valid_from)
+            )
+            overlapping = []
+    if overlapping:
+        first = overlapping[0]
+        field = "valid_from" if first["valid_from"] <= valid_from else "valid_to"
+        raise CaseError(
+            field,
+            f"Perioden overlapper prisen {fmt_kr(first['amount_oere'])} for "
+            f"{_period(first['valid_from'], first['valid_to'])}"
+            + (
+                ". Afslut den først, eller vælg at afslutte den forrige pris"
+                if first["valid_to"] is None and first["valid_from"] < valid_from
+                else ""
+            ),
+        )
+    price_id: uuid.UUID = await c.fetchval(
+        "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
+        "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        offer_id,
+        valid_from,
+        valid_to,
+        amount_oere,
+        note.strip(),
+        actor,
+    )
+    await journal(
+        actor,
+        "price",
+        offer_id,
+        "pris_tilfoejet",
+        f"Pris for {offer['name']}: {fmt_kr(amount_oere)} fra {_period(valid_from, valid_to)}",
+        price_id=price_id,
+        amount_oere=amount_oere,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note.strip(),
+    )
+    return price_id
+
+
+async def _end_price(actor: str, row: Any, last_day: date, why: str) -> uuid.UUID:
+    """Retire ``row`` and write it again ending on ``last_day``."""
+    c = conn()
+    await c.execute(
+        "UPDATE offer_price SET retired_at = now(), retired_by = $2, retired_reason = $3 "
+        "WHERE id = $1",
+        row["id"],
+        actor,
+        why,
+    )
+    new_id: uuid.UUID = await c.fetchval(
+        "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
+        "created_by) SELECT offer_id, valid_from, $2, amount_oere, note, $3 FROM offer_price "
+        "WHERE id = $1 RETURNING id",
+        row["id"],
+        last_day,
+        actor,
+    )
+    return new_id
+
+
+async def do_end_price(actor: str, price_id: uuid.UUID, last_day: date, reason: str) -> uuid.UUID:
+    """End an active price on ``last_day`` (the row is retired and written again)."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor prisen afsluttes")
+    c = conn()
+    offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
+    if offer_id is None:
+        raise LookupError("price")
+    offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+    row = await c.fetchrow("SELECT * FROM offer_price WHERE id = $1", price_id)
+    if row["retired_at"] is not None:
+        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
+    if last_day < row["valid_from"]:
+        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
+    if row["valid_to"] is not None and last_day >= row["valid_to"]:
+        raise CaseError("valid_to", "Prisen slutter allerede " + fmt_date(row["valid_to"]))
+    new_id = await _end_price(actor, row, last_day, reason.strip())
+    await journal(
+        actor,
+        "price",
+        offer_id,
+        "pris_afsluttet",
+        f"Pris for {offer['name']} ({fmt_kr(row['amount_oere'])}) afsluttet {fmt_date(last_day)}",
+        price_id=price_id,
+        new_price_id=new_id,
+        reason=reason.strip(),
+    )
+    return new_id
+
+
+async def do_retire_price(actor: str, price_id: uuid.UUID, reason: str) -> None:
+    """Remove an active price (entered by mistake): the row is retired with the reason."""
+    if not reason.strip():
+        raise CaseError("reason", "Angiv hvorfor prisen fjernes")
+    c = conn()
+    offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
+    if offer_id is None:
+        raise LookupError("price")
+    offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+    row = await c.fetchrow(
+        "UPDATE offer_price SET retired_at = now(), retired_by = $2, retired_reason = $3 "
+        "WHERE id = $1 AND retired_at IS NULL RETURNING amount_oere, valid_from, valid_to",
+        price_id,
+        actor,
+        reason.strip(),
+    )
+    if row is None:
+        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
+    await journal(
+        actor,
+        "price",
+        offer_id,
+        "pris_fjernet",
+        f"Pris for {offer['name']} fjernet: {fmt_kr(row['amount_oere'])} for "
+        f"{_period(row['valid_from'], row['valid_to'])}",
+        price_id=price_id,
+        reason=reason.strip(),
+    )
+
+
+async def price_on(offer_id: uuid.UUID, day: date) -> int | None:
+    amount: int | None = await conn().fetchval(
+        "SELECT amount_oere FROM offer_price WHERE offer_id = $1 AND retired_at IS NULL "
+        "AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)",
+        offer_id,
+        day,
+    )
+    return amount

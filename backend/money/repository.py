@@ -1,0 +1,322 @@
+"""Reads of the money package. Callers hold a tenant transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+from typing import Any
+
+from backend.money import costs
+from backend.money.common import conn
+
+
+async def suppliers(
+    text: str | None, kind: str | None, active: bool | None
+) -> list[dict[str, Any]]:
+    where: list[str] = ["true"]
+    args: list[Any] = []
+    if text:
+        args.append(f"%{text.strip().lower()}%")
+        where.append(f"(lower(s.name) LIKE ${len(args)} OR s.cvr = ${len(args) + 1})")
+        args.append(text.strip())
+    if kind:
+        args.append(kind)
+        where.append(f"s.kind = ${len(args)}")
+    if active is not None:
+        args.append(active)
+        where.append(f"s.active = ${len(args)}")
+    rows = await conn().fetch(
+        "SELECT s.*, (SELECT count(*) FROM offer o WHERE o.supplier_id = s.id) AS offer_count "
+        f"FROM supplier s WHERE {' AND '.join(where)} ORDER BY lower(s.name) LIMIT 500",
+        *args,
+    )
+    return [dict(r) for r in rows]
+
+
+async def supplier(supplier_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn().fetchrow("SELECT * FROM supplier WHERE id = $1", supplier_id)
+    return dict(row) if row else None
+
+
+_OFFER = (
+    "SELECT o.*, s.name AS supplier_name, (SELECT p.amount_oere FROM offer_price p "
+    "WHERE p.offer_id = o.id AND p.retired_at IS NULL AND p.valid_from <= $1 "
+    "AND (p.valid_to IS NULL OR p.valid_to >= $1)) AS current_price_oere "
+    "FROM offer o JOIN supplier s ON s.id = o.supplier_id "
+)
+
+
+async def offers(
+    on: date,
+    *,
+    supplier_id: uuid.UUID | None = None,
+    measure_kind: str | None = None,
+    active: bool | None = None,
+    priced: bool = False,
+) -> list[dict[str, Any]]:
+    where: list[str] = ["true"]
+    args: list[Any] = [on]
+    if supplier_id:
+        args.append(supplier_id)
+        where.append(f"o.supplier_id = ${len(args)}")
+    if measure_kind:
+        args.append(measure_kind)
+        where.append(f"o.measure_kind = ${len(args)}")
+    if active is not None:
+        args.append(active)
+        where.append(f"o.active = ${len(args)} AND s.active = ${len(args)}")
+    sql = _OFFER + f"WHERE {' AND '.join(where)} ORDER BY lower(s.name), lower(o.name) LIMIT 1000"
+    rows = [dict(r) for r in await conn().fetch(sql, *args)]
+    if priced:
+        rows = [r for r in rows if r["current_price_oere"] is not None]
+    return rows
+
+
+async def offer(offer_id: uuid.UUID, on: date) -> dict[str, Any] | None:
+    row = await conn().fetchrow(_OFFER + "WHERE o.id = $2", on, offer_id)
+    return dict(row) if row else None
+
+
+async def offer_prices(offer_id: uuid.UUID, include_retired: bool) -> list[dict[str, Any]]:
+    rows = await conn().fetch(
+        "SELECT *, retired_at IS NULL AS active FROM offer_price WHERE offer_id = $1 "
+        "AND ($2 OR retired_at IS NULL) ORDER BY valid_from DESC, created_at DESC",
+        offer_id,
+        include_retired,
+    )
+    return [dict(r) for r in rows]
+
+
+async def catalogue_journal(
+    entity_id: uuid.UUID | None, entity: str | None, page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int]:
+    where: list[str] = ["true"]
+    args: list[Any] = []
+    if entity_id:
+        args.append(entity_id)
+        where.append(f"entity_id = ${len(args)}")
+    if entity:
+        args.append(entity)
+        where.append(f"entity = ${len(args)}")
+    cond = " AND ".join(where)
+    c = conn()
+    total = await c.fetchval(f"SELECT count(*) FROM catalogue_event WHERE {cond}", *args)
+    rows = await c.fetch(
+        f"SELECT id, at, actor, entity, entity_id, action, title, detail::text AS detail "
+        f"FROM catalogue_event WHERE {cond} ORDER BY at DESC, id DESC "
+        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
+        *args,
+    )
+    return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows], int(total)
+
+
+async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn().fetchrow("SELECT * FROM visitation_draft WHERE id = $1", draft_id)
+    return dict(row) if row else None
+
+
+async def open_draft_of(case_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT id FROM visitation_draft WHERE hovedsag_id = $1 AND status IN "
+        "('kladde', 'indsendt', 'godkendt', 'returneret')",
+        case_id,
+    )
+    return found
+
+
+async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, Any]]:
+    """Drafts and payments awaiting a manager (of ``team_ids``' cases, or all)."""
+    team_cond = "" if team_ids is None else "AND h.team_id = ANY($1::uuid[])"
+    args: list[Any] = [] if team_ids is None else [team_ids]
+    c = conn()
+    drafts = await c.fetch(
+        "SELECT 'bevilling' AS kind, d.id, d.hovedsag_id, c.first_name || ' ' || c.last_name "
+        "AS child_name, t.name AS team, u.display_name AS caseworker, d.submitted_by, "
+        "d.submitted_at, coalesce(d.per_year_oere, 0) AS amount_oere, d.version, d.paragraph, "
+        "(SELECT count(*) FROM visitation_line l WHERE l.draft_id = d.id) AS lines "
+        "FROM visitation_draft d JOIN hovedsag h ON h.id = d.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id LEFT JOIN team t ON t.id = h.team_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id "
+        f"WHERE d.status = 'indsendt' {team_cond} ORDER BY d.submitted_at",
+        *args,
+    )
+    payments = await c.fetch(
+        "SELECT 'betaling' AS kind, p.id, p.hovedsag_id, c.first_name || ' ' || c.last_name "
+        "AS child_name, t.name AS team, u.display_name AS caseworker, p.registered_by AS "
+        "submitted_by, p.registered_at AS submitted_at, p.amount_oere, p.version, "
+        "s.name AS supplier, p.period_from, p.period_to "
+        "FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
+        "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = p.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id LEFT JOIN team t ON t.id = h.team_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id "
+        f"WHERE p.status = 'registreret' {team_cond} ORDER BY p.registered_at LIMIT 500",
+        *args,
+    )
+    return [dict(r) for r in drafts] + [dict(r) for r in payments]
+
+
+_BEVILLING = (
+    "SELECT b.*, least(b.period_to, i.ends_on) AS ends_on, o.name AS offer_name, "
+    "s.name AS supplier_name, "
+    "(SELECT p.amount_oere FROM bevilling_price p WHERE p.bevilling_id = b.id "
+    "AND p.retired_at IS NULL AND p.valid_from <= greatest($1, b.period_from) "
+    "AND (p.valid_to IS NULL OR p.valid_to >= greatest($1, b.period_from))) "
+    "AS current_price_oere, "
+    "coalesce((SELECT sum(y.amount_oere) FROM payment y WHERE y.bevilling_id = b.id "
+    "AND y.status IN ('godkendt', 'eksporteret')), 0)::bigint AS paid_oere, "
+    "coalesce((SELECT sum(y.amount_oere) FROM payment y WHERE y.bevilling_id = b.id "
+    "AND y.status = 'registreret'), 0)::bigint AS pending_oere "
+    "FROM bevilling b JOIN indsats i ON i.id = b.indsats_id JOIN offer o ON o.id = b.offer_id "
+    "JOIN supplier s ON s.id = b.supplier_id "
+)
+
+
+async def bevillinger(
+    today: date, *, case_id: uuid.UUID | None = None, bevilling_id: uuid.UUID | None = None
+) -> list[dict[str, Any]]:
+    if case_id is not None:
+        rows = await conn().fetch(
+            _BEVILLING + "WHERE b.hovedsag_id = $2 ORDER BY b.period_from DESC", today, case_id
+        )
+    else:
+        rows = await conn().fetch(_BEVILLING + "WHERE b.id = $2", today, bevilling_id)
+    out = [dict(r) for r in rows]
+    ids = [r["id"] for r in out]
+    rates: dict[uuid.UUID, int] = {}
+    for r in out:
+        start = max(today, r["period_from"])
+        rates.update(await costs.bevilling_rates([r["id"]], start))
+    months = await costs.bevilling_months(
+        ids, min((r["period_from"] for r in out), default=today), today
+    )
+    for r in out:
+        ended = r["ends_on"] is not None and r["ends_on"] < today
+        r["per_year_oere"] = 0 if ended else rates.get(r["id"], 0)
+        r["per_month_oere"] = costs.per_month_of(r["per_year_oere"])
+        r["expected_to_date_oere"] = sum(a for _, a in months.get(r["id"], []))
+    return out
+
+
+async def bevilling_prices(bevilling_id: uuid.UUID) -> list[dict[str, Any]]:
+    rows = await conn().fetch(
+        "SELECT *, retired_at IS NULL AS active FROM bevilling_price WHERE bevilling_id = $1 "
+        "ORDER BY valid_from DESC, id DESC",
+        bevilling_id,
+    )
+    return [dict(r) for r in rows]
+
+
+_PAYMENT = (
+    "SELECT p.*, c.first_name || ' ' || c.last_name AS child_name, s.name AS supplier_name, "
+    "b.measure_kind FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
+    "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = p.hovedsag_id "
+    "JOIN child c ON c.id = h.child_id "
+)
+
+
+def payment_filter(
+    *,
+    status: str | None = None,
+    bevilling_id: uuid.UUID | None = None,
+    case_id: uuid.UUID | None = None,
+    supplier_id: uuid.UUID | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    export_id: uuid.UUID | None = None,
+) -> tuple[str, list[Any]]:
+    where: list[str] = ["true"]
+    args: list[Any] = []
+    for clause, value in (
+        ("p.status = ${}", status),
+        ("p.bevilling_id = ${}", bevilling_id),
+        ("p.hovedsag_id = ${}", case_id),
+        ("b.supplier_id = ${}", supplier_id),
+        ("p.period_to >= ${}", period_from),
+        ("p.period_from <= ${}", period_to),
+        ("p.export_id = ${}", export_id),
+    ):
+        if value is not None and value != "":
+            args.append(value)
+            where.append(clause.format(len(args)))
+    return " AND ".join(where), args
+
+
+async def payments(
+    cond: str, args: list[Any], page: int, page_size: int
+) -> tuple[list[dict[str, Any]], int, int]:
+    c = conn()
+    summary = await c.fetchrow(
+        "SELECT count(*) AS n, coalesce(sum(p.amount_oere), 0)::bigint AS total "
+        f"FROM payment p JOIN bevilling b ON b.id = p.bevilling_id WHERE {cond}",
+        *args,
+    )
+    rows = await c.fetch(
+        _PAYMENT + f"WHERE {cond} ORDER BY p.registered_at DESC, p.id "
+        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
+        *args,
+    )
+    return [dict(r) for r in rows], int(summary["n"]), int(summary["total"])
+
+
+async def payment(payment_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn().fetchrow(_PAYMENT + "WHERE p.id = $1", payment_id)
+    return dict(row) if row else None
+
+
+async def case_of_payment(payment_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM payment WHERE id = $1", payment_id
+    )
+    return found
+
+
+async def price_updates(limit: int = 100) -> list[dict[str, Any]]:
+    rows = await conn().fetch(
+        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
+        "FROM price_update ORDER BY requested_at DESC LIMIT $1",
+        limit,
+    )
+    return [_decode_update(r) for r in rows]
+
+
+async def price_update(update_id: uuid.UUID) -> dict[str, Any] | None:
+    row = await conn().fetchrow(
+        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
+        "FROM price_update WHERE id = $1",
+        update_id,
+    )
+    return _decode_update(row) if row else None
+
+
+def _decode_update(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("amounts", "preview", "result"):
+        out[key] = json.loads(out[key]) if out[key] else None
+    return out
+
+
+async def later_update_exists(row: dict[str, Any]) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM price_update WHERE id <> $1 AND status IN ('faerdig', "
+            "'tilbagefoeres', 'venter') AND requested_at > $2 AND offer_ids && $3::uuid[]",
+            row["id"],
+            row["requested_at"],
+            row["offer_ids"],
+        )
+    )
+
+
+async def payment_exports() -> list[dict[str, Any]]:
+    rows = await conn().fetch(
+        "SELECT id, created_by, created_at, filename, sha256, payment_count, total_oere "
+        "FROM payment_export ORDER BY created_at DESC LIMIT 200"
+    )
+    return [dict(r) for r in rows]
+
+
+async def payment_export_file(export_id: uuid.UUID) -> Any:
+    return await conn().fetchrow(
+        "SELECT filename, content, payment_count FROM payment_export WHERE id = $1", export_id
+    )

@@ -97,8 +97,9 @@ async def journal_page(
     total = await conn.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
     rows = await conn.fetch(
         "SELECT j.id, j.at, j.author, j.kind, j.event, j.title, j.body, j.enkeltsag_id, "
-        "j.received_from, j.corrects_id, coalesce((SELECT array_agg(r.id ORDER BY r.id) "
-        "FROM journal_entry r WHERE r.corrects_id = j.id), '{}') AS corrected_by "
+        "j.received_from, j.written_at, j.corrects_id, "
+        "coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM journal_entry r "
+        "WHERE r.corrects_id = j.id), '{}') AS corrected_by "
         f"FROM journal_entry j WHERE {cond} ORDER BY j.at DESC, j.id DESC "
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,

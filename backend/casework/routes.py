@@ -507,7 +507,7 @@ class CaseworkController(Controller):
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke"):
             entry_id = await service.do_add_note(
-                me.actor, case, data.title, data.body, data.corrects_id
+                me.actor, case, data.title, data.body, data.corrects_id, data.written_at
             )
         return {"id": entry_id}
 

@@ -118,6 +118,7 @@ class JournalEntryRead(msgspec.Struct):
     corrects_id: int | None
     corrected_by: list[int]
     received_from: str | None = None  # came with a case transferred from this kommune
+    written_at: datetime | None = None  # written earlier than recorded (offline)
 
 
 class JournalPage(msgspec.Struct):
@@ -131,6 +132,9 @@ class NoteCreate(msgspec.Struct):
     title: str
     body: str = ""
     corrects_id: int | None = None
+    # When the note was written, if earlier than now: a note written offline on a home
+    # visit and sent when the device is back online.
+    written_at: datetime | None = None
 
 
 class InvestigationStart(msgspec.Struct):

@@ -8,6 +8,7 @@ commit or vanish together. Verb naming: ``do_*`` changes data and records side e
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,6 +21,8 @@ from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
 from backend.casework.workdays import add_months
 from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
+
+log = logging.getLogger(__name__)
 
 SOURCE_LABELS = {
     "politi": "Politiet",
@@ -386,13 +389,38 @@ async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int)
     )
 
 
+# How far back a note may say it was written (the longest offline period an administrator
+# can set is 90 days) and how far a device's clock may run ahead of the server's.
+WRITTEN_AT_MAX_AGE = timedelta(days=92)
+WRITTEN_AT_CLOCK_SKEW = timedelta(minutes=10)
+
+
 async def do_add_note(
-    actor: str, hovedsag_id: uuid.UUID, title: str, body: str, corrects_id: int | None = None
+    actor: str,
+    hovedsag_id: uuid.UUID,
+    title: str,
+    body: str,
+    corrects_id: int | None = None,
+    written_at: datetime | None = None,
 ) -> int:
-    """A caseworker's note, or a correction pointing at an earlier entry of the same case."""
+    """A caseworker's note, or a correction pointing at an earlier entry of the same case.
+
+    ``written_at`` is when a note written offline was written (the device's clock); the
+    entry is still recorded now (``at``) and shows both. A time the server cannot believe (a
+    device clock ahead of the server's, or older than any offline period) is left out rather
+    than refusing the note: a wrong clock must never cost a note written on a home visit."""
     conn = _conn()
     if not title.strip():
         raise CaseError("title", "Overskrift mangler")
+    if written_at is not None:
+        now = datetime.now(UTC)
+        if written_at.tzinfo is None or not (
+            now - WRITTEN_AT_MAX_AGE <= written_at <= now + WRITTEN_AT_CLOCK_SKEW
+        ):
+            log.info("note's written_at outside the plausible range; recorded without it")
+            written_at = None
+        elif written_at > now - timedelta(minutes=1):
+            written_at = None  # written just now: nothing to show apart from `at`
     if not await conn.fetchval("SELECT 1 FROM hovedsag WHERE id = $1", hovedsag_id):
         raise LookupError("case")
     if corrects_id is not None and not await conn.fetchval(
@@ -400,14 +428,15 @@ async def do_add_note(
     ):
         raise CaseError("corrects_id", "Det notat, der rettes, findes ikke i sagen")
     entry_id: int = await conn.fetchval(
-        "INSERT INTO journal_entry (hovedsag_id, author, kind, title, body, corrects_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO journal_entry (hovedsag_id, author, kind, title, body, corrects_id, "
+        "written_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         hovedsag_id,
         actor,
         "rettelse" if corrects_id else "notat",
         title.strip(),
         body,
         corrects_id,
+        written_at,
     )
     return entry_id
 

@@ -8,6 +8,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -108,6 +109,49 @@ async def test_a_replayed_note_is_written_once(http, app, seeded):
     )
     assert bad.status_code == 400
     assert await _notes(case_id, "Hjemmebesøg") == 1
+
+
+async def test_a_note_written_offline_keeps_when_it_was_written(http, seeded):
+    await _caseworker(http)
+    _, case_id = await _own_case(http, 7002)
+    now = datetime.now(UTC)
+    written = (now - timedelta(hours=3)).replace(microsecond=0)
+    r = await http.post(
+        f"/api/cases/{case_id}/journal",
+        json={"title": "Besøg uden net", "body": "…", "written_at": written.isoformat()},
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert r.status_code == 201, r.text
+    page = (await http.get(f"/api/cases/{case_id}/journal")).json()
+    entry = next(e for e in page["items"] if e["title"] == "Besøg uden net")
+    assert datetime.fromisoformat(entry["written_at"]) == written
+    assert datetime.fromisoformat(entry["at"]) > written  # recorded when it arrived
+
+    # A device clock ahead of the server's, or a time older than any offline period: the note
+    # is kept (a wrong clock must not cost a note), without the time nobody can believe.
+    for i, when in enumerate((now + timedelta(hours=1), now - timedelta(days=100))):
+        odd = await http.post(
+            f"/api/cases/{case_id}/journal",
+            json={"title": f"Forkert ur {i}", "body": "", "written_at": when.isoformat()},
+        )
+        assert odd.status_code == 201, odd.text
+        page = (await http.get(f"/api/cases/{case_id}/journal")).json()
+        entry = next(e for e in page["items"] if e["title"] == f"Forkert ur {i}")
+        assert entry["written_at"] is None
+    no_zone = await http.post(
+        f"/api/cases/{case_id}/journal",
+        json={"title": "Uden zone", "body": "", "written_at": "2026-11-30T10:00:00"},
+    )
+    assert no_zone.status_code == 201
+
+    # Written a moment ago (synced at once): only the recording time is shown.
+    r = await http.post(
+        f"/api/cases/{case_id}/journal",
+        json={"title": "Lige skrevet", "body": "", "written_at": now.isoformat()},
+    )
+    assert r.status_code == 201
+    page = (await http.get(f"/api/cases/{case_id}/journal")).json()
+    assert next(e for e in page["items"] if e["title"] == "Lige skrevet")["written_at"] is None
 
 
 async def test_a_failed_write_keeps_no_key_and_a_retry_runs_afresh(http, seeded):

@@ -3171,6 +3171,7 @@ export interface components {
             kind: string;
             received_from?: string | null;
             title: string;
+            written_at?: string | null;
         };
         /** JournalPage */
         JournalPage: {
@@ -3408,6 +3409,7 @@ export interface components {
             body?: string;
             corrects_id?: number | null;
             title: string;
+            written_at?: string | null;
         };
         /** NotificationLine */
         NotificationLine: {

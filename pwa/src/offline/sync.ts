@@ -224,7 +224,7 @@ async function send(op: store.Op): Promise<Outcome> {
     if (op.kind === 'note') {
       result = await api.POST('/api/cases/{case_id}/journal', {
         params: { path: { case_id: op.caseId } },
-        body: { title: op.title, body: op.body, corrects_id: null },
+        body: { title: op.title, body: op.body, corrects_id: null, written_at: op.createdAt },
         headers,
       });
     } else if (op.kind === 'complete') {

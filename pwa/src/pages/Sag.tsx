@@ -515,6 +515,12 @@ function JournalEntry({
           <span className={`badge ${badge}`}>{journalKindLabel(entry.kind)}</span>{' '}
           <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author} ·{' '}
           <span className="num-code">#{entry.id}</span>
+          {entry.written_at ? (
+            <>
+              {' '}
+              · skrevet offline <time dateTime={entry.written_at}>{formatDeadline(entry.written_at)}</time>
+            </>
+          ) : null}
         </p>
         <h4 id={titleId} className="h5 journal-title">
           {entry.title}

@@ -8,10 +8,12 @@ screen."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import date, timedelta
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import expect
 
 from backend.casework.workdays import add_months, next_working_day
@@ -289,7 +291,10 @@ async def test_stale_save_side_by_side_then_four_eyes_and_return(page):
     await expect(bar.get_by_role("status")).to_have_text("Ikke gemt – prøver igen")
     await check_axe(page, "ikke gemt, prøver igen")
     await page.context.set_offline(False)
-    await bar.get_by_role("button", name="Prøv nu").click()
+    # "Prøv nu" saves at once; the backed-off automatic retry may get there first and
+    # remove the button, which is just as good.
+    with contextlib.suppress(PlaywrightError):
+        await bar.get_by_role("button", name="Prøv nu").click(timeout=3_000)
     await _saved(page)
 
     # Leaving with unsaved text asks first (the page's beforeunload handler says so).

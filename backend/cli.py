@@ -178,7 +178,7 @@ async def cmd_demo_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-async def seed_demo(settings: Settings, idp: Any = None) -> None:
+async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
     """Create the demo kommuner with synthetic cases; with a development identity
     provider, also point each at its realm and provision its demo users and the operator."""
     from backend import db
@@ -217,8 +217,33 @@ async def seed_demo(settings: Settings, idp: Any = None) -> None:
                     print(f"provisioned demo users in {name}")
                 if made := await seed_casework(code):
                     print(f"registered {made} demo notifications with activities in {name}")
+        return await _index_demo([code for code, _, _ in DEMO_KOMMUNER])
     finally:
         await db.close_pool()
+
+
+async def _index_demo(codes: list[str]) -> str | None:
+    """Fill the cross-kommune index for the demo cases (written by SQL, so not indexed by
+    the outbox job); return a CPR number with an open case in the first demo kommune, for
+    trying the prior-case notice in another (idempotent, runs on every start)."""
+    from backend.config import ConfigError
+    from backend.crosskommune.index import reindex_kommune
+    from backend.db import DB
+    from tenancy.context import tenant_transaction
+
+    try:
+        for code in codes:
+            async with tenant_transaction(DB, code) as scope:
+                await reindex_kommune(scope)
+    except ConfigError as exc:  # production without TREKANT_CPR_INDEX_KEY
+        print(f"cross-kommune index not filled: {exc}")
+        return None
+    async with tenant_transaction(DB, codes[0]) as scope:
+        cpr = await scope.connection.fetchval(
+            "SELECT c.cpr FROM hovedsag h JOIN child c ON c.id = h.child_id "
+            "WHERE h.closed_at IS NULL AND c.cpr IS NOT NULL ORDER BY c.cpr LIMIT 1"
+        )
+    return str(cpr) if cpr else None
 
 
 # --- processes ---------------------------------------------------------------------
@@ -291,7 +316,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     os.environ.update(idp_env)
     idp.start()
     settings = load_settings()
-    asyncio.run(seed_demo(settings, idp))
+    prior_cpr = asyncio.run(seed_demo(settings, idp))
     env = dict(os.environ)
     procs = [
         subprocess.Popen(
@@ -306,6 +331,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Log ind som fx sagsbehandler@koebenhavn.dk, leder@…, oekonomi@…, admin@… "
         f"(adgangskode: demo)\n"
         f"  Driften: {url}/drift som drift@trekant.dk (adgangskode: demo)\n"
+        f"  Tidligere sag: registrér CPR {prior_cpr or '–'} i Aarhus "
+        f"(barnet har en sag i København)\n"
         f"  Identitetsudbyder (udvikling): {idp.url}\n  (Ctrl-C stopper alt)\n",
         flush=True,
     )

@@ -191,6 +191,9 @@ def _bevilling_where(p: BevillingParams) -> tuple[str, list[Any]]:
             "b.period_from <= $1 AND (least(b.period_to, i.ends_on) IS NULL "
             "OR least(b.period_to, i.ends_on) >= $1)"
         )
+    else:
+        # ``on`` stays the first argument (the listing prices on it): give it its type.
+        where.append("$1::date IS NOT NULL")
     for clause, value in (
         ("b.measure_kind = ${}", p.measure_kind),
         ("b.supplier_id = ${}", p.supplier_id),

@@ -13,10 +13,14 @@ import { IcsPage } from './pages/ics/IcsPage';
 import { Login } from './pages/Login';
 import { NoAccess } from './pages/NoAccess';
 import { NotFound } from './pages/NotFound';
+import { Okonomi } from './pages/okonomi/Okonomi';
 import { RegistrerBarn } from './pages/RegistrerBarn';
 import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
 import { Sog } from './pages/Sog';
+import { MiPage } from './pages/mi/MiPage';
+import { Overfoersel } from './pages/overfoersel/Overfoersel';
+import { Overfoersler } from './pages/overfoersel/Overfoersler';
 import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
 import { isOfflinePath, OfflineApp, OfflineFallback } from './offline/OfflineApp';
@@ -220,8 +224,19 @@ function kommunePage(path: string, session: SessionRead): ReactNode {
   if (path.startsWith('/ics/')) {
     return can(session, 'case.read') ? <IcsPage path={path} session={session} /> : <NoAccess what="dokumentet" />;
   }
+  if (path === '/okonomi' || path.startsWith('/okonomi/')) {
+    return can(session, 'finance.manage') ? <Okonomi path={path} /> : <NoAccess what="økonomien" />;
+  }
   if (path === '/revisionslog' || path === '/revisionslog/') {
     return can(session, 'audit.read') ? <Revisionslog /> : <NoAccess what="revisionsloggen" />;
+  }
+  const transfer = /^\/overfoersler(?:\/([0-9a-f-]{36}))?\/?$/i.exec(path);
+  if (transfer) {
+    if (!can(session, 'case.transfer')) return <NoAccess what="overførslerne" />;
+    return transfer[1] ? <Overfoersel key={transfer[1]} transferId={transfer[1]} session={session} /> : <Overfoersler session={session} />;
+  }
+  if (path === '/ledelsesinformation' || path.startsWith('/ledelsesinformation/')) {
+    return can(session, 'mi.read') ? <MiPage path={path} session={session} /> : <NoAccess what="ledelsesinformationen" />;
   }
   return <NotFound />;
 }

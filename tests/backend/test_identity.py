@@ -176,7 +176,7 @@ async def test_unknown_kommune_login_is_explained(http, seeded, kommune, reason)
 
 
 async def test_suspended_kommune_cannot_start_a_login(http, registry, fresh_code, seeded):
-    await new_kommune(registry, fresh_code, "Lukketby")
+    await new_kommune(registry, fresh_code, "Identitetsby")
     await registry.set_status(fresh_code, "suspended")
     r = await http.get(f"/api/auth/login?kommune={fresh_code}")
     assert r.headers["location"] == "/log-ind?fejl=suspenderet"

@@ -448,7 +448,7 @@ async def test_bad_transfers_are_refused_before_anything_leaves_the_sender(
     a = await client(A)
     case = await history_case(a, 130)
     suspended = fresh_code
-    await new_kommune(registry, suspended, "Lukketby")
+    await new_kommune(registry, suspended, "Spærreby")
     await registry.set_status(suspended, "suspended", "test")
 
     async def nothing_written() -> None:

@@ -56,7 +56,7 @@ async def child_with_case(app: Any, seed: int, first: str, last: str) -> dict[st
                     "relation": "skole",
                     "name": f"Lærer {last}",
                     "organisation": "Nørre Skole",
-                    "phone": "12345678",
+                    "phone": "61479328",
                     "email": "laerer@skole.dk",
                 },
             )
@@ -208,7 +208,7 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
     await check_axe(page, "forside med hjemmebesøg")
     await save_for_home_visits(page)
     await check_axe(page, "gemt til hjemmebesøg")
-    secrets = ["Offlinesen", "Hemmelig note", "12345678", "laerer@skole.dk", "Nørre Skole"]
+    secrets = ["Offlinesen", "Hemmelig note", "61479328", "laerer@skole.dk", "Nørre Skole"]
     assert_nothing_readable(await idb_dump(page), secrets)
     await no_api_in_caches(page, secrets)
 
@@ -234,7 +234,7 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
     network = page.get_by_role("region", name="Netværk")
     await expect(network.get_by_text(member["name"])).to_be_visible()
     await expect(
-        network.get_by_role("link", name=f"Ring til {member['name']} på 12345678")
+        network.get_by_role("link", name=f"Ring til {member['name']} på 61479328")
     ).to_be_visible()
     await expect(network.get_by_role("link", name="laerer@skole.dk")).to_be_visible()
     await expect(page.get_by_text("Hemmelig note om Oline")).to_be_visible()
@@ -489,7 +489,7 @@ async def test_unlock_with_the_screen_lock_where_the_device_offers_prf(browser, 
         await page.get_by_role("button", name="Lås op med skærmlås").click()
         await expect(page.get_by_role("heading", level=1, name="Hjemmebesøg")).to_be_visible()
         await expect(page.get_by_role("link", name="Pia Prfsen")).to_be_visible()
-        assert_nothing_readable(await idb_dump(page), ["Prfsen", "12345678"])
+        assert_nothing_readable(await idb_dump(page), ["Prfsen", "61479328"])
     finally:
         await context.close()
     assert not errors, errors

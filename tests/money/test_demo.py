@@ -12,7 +12,7 @@ from tests.money.conftest import fetch, val
 
 
 async def test_demo_money(registry, fresh_code, app):
-    await new_kommune(registry, fresh_code, "Demoby", children=30)
+    await new_kommune(registry, fresh_code, "Pengeby", children=30)
     await seed_casework(fresh_code, seed=3)
     assert await val(fresh_code, "SELECT count(*) FROM supplier") == 6
     running = await val(fresh_code, "SELECT count(*) FROM indsats WHERE ends_on IS NULL")

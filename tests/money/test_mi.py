@@ -239,7 +239,7 @@ async def test_the_managers_dashboard_and_the_kommunes(registry, fresh_code, cli
 
 
 async def test_who_may_see_management_information(registry, fresh_code, client):
-    await new_kommune(registry, fresh_code, "Lukketby")
+    await new_kommune(registry, fresh_code, "Adgangsby")
     worker = await client(fresh_code, "sagsbehandler", SPARE_REALM)
     assert (await worker.get("/api/mi/dashboard")).status_code == 403
     reader = await client(fresh_code, "revisor", SPARE_REALM)

@@ -41,8 +41,10 @@ export type Permission =
   | 'case.read'
   | 'case.write'
   | 'case.approve'
+  | 'case.transfer'
   | 'team.overview'
   | 'finance.manage'
+  | 'mi.read'
   | 'users.manage'
   | 'audit.read';
 

@@ -19,6 +19,9 @@ const KOMMUNE_NAV: NavItem[] = [
   { to: '/', label: 'Forside' },
   { to: '/sog', label: 'Søg', needs: 'case.read' },
   { to: '/born/ny', label: 'Registrér barn', needs: 'case.write' },
+  { to: '/overfoersler', label: 'Overførsler', needs: 'case.transfer' },
+  { to: '/ledelsesinformation', label: 'Ledelsesinformation', needs: 'mi.read' },
+  { to: '/okonomi', label: 'Økonomi', needs: 'finance.manage' },
   { to: '/administration', label: 'Administration', needs: 'users.manage' },
   { to: '/revisionslog', label: 'Revisionslog', needs: 'audit.read' },
 ];

@@ -5,6 +5,7 @@ import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, TextField } from '../components/Form';
 import { PageHeading } from '../components/PageHeading';
 import { navigate } from '../router';
+import { rememberPriorCases } from './overfoersel/store';
 
 const FIELDS: Record<string, [string, string]> = {
   cpr: ['child-cpr', 'CPR-nummer'],
@@ -73,6 +74,7 @@ export function RegistrerBarn() {
         };
     try {
       const created = await call(api.POST('/api/children', { body }));
+      rememberPriorCases(created.child_id, created.prior_cases, draft.unborn ? draft.mother_cpr : draft.cpr, draft.unborn);
       setFlash(
         created.existing
           ? { variant: 'info', heading: 'Barnet findes allerede – du er sendt til den eksisterende sag' }

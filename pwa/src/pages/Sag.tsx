@@ -35,6 +35,9 @@ import { Pager } from '../components/Pager';
 import { isFiltered, journalQuery, JournalFilter, NO_FILTER, type JournalCriteria } from './JournalFilter';
 import { Medbehandlere } from './Medbehandlere';
 import { Forloeb } from './sag/Forloeb';
+import { CaseTransfer } from './overfoersel/CaseTransfer';
+import { rememberPriorCases } from './overfoersel/store';
+import { CaseEconomy } from './okonomi/Visitation';
 import { SaveCaseToggle } from '../offline/SaveCaseToggle';
 import { IcsSection } from './ics/IcsSection';
 
@@ -526,6 +529,7 @@ function JournalEntry({
           {entry.title}
         </h4>
         {entry.corrects_id !== null ? <p className="journal-ref">Retter notat #{entry.corrects_id}</p> : null}
+        {entry.received_from ? <p className="journal-ref">Overført fra {entry.received_from}</p> : null}
         {entry.corrected_by.length > 0 ? (
           <p className="journal-ref journal-corrected">
             Rettet af {entry.corrected_by.map((id) => `#${id}`).join(', ')}
@@ -879,6 +883,7 @@ function FoedselForm({
           body: { cpr: draft.cpr.trim(), first_name: draft.first.trim(), last_name: draft.last.trim() },
         }),
       );
+      rememberPriorCases(result?.child_id || childId, result?.prior_cases, draft.cpr);
       setDraft({ cpr: '', first: '', last: '' });
       onRegistered(result ?? {});
     } catch (err) {
@@ -1063,6 +1068,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         </Alert>
       ) : null}
       {caseError}
+      <CaseTransfer caseId={caseId} childId={networkChildId} hovedsag={k} session={session} />
       {c || k ? (
         <dl className="case-facts" aria-busy={hovedsag.state === 'loading' || undefined}>
           {c ? (
@@ -1147,6 +1153,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           }}
         />
       ) : null}
+      {k ? <CaseEconomy caseId={k.id} session={session} closed={!!k.closed_at} refresh={journalRefresh} /> : null}
       {k ? <IcsSection hovedsag={k} session={session} refresh={journalRefresh} /> : null}
       {canWrite && c && unborn ? (
         <FoedselForm

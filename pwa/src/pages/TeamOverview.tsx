@@ -6,6 +6,7 @@ import { daysOverdue, formatDeadline, formatNumber, formatOverdue } from '../for
 import { Link } from '../router';
 import { useApi } from '../useApi';
 import { TilGodkendelse } from './ics/TilGodkendelse';
+import { BevillingerTilGodkendelse } from './okonomi/BevillingerTilGodkendelse';
 import { NotificationTable } from './Worklist';
 
 function OverdueTable({ data }: { data: TeamOverviewData }) {
@@ -163,6 +164,7 @@ export function TeamOverview() {
     <section aria-labelledby="team-overview-heading" aria-busy={overview.state === 'loading'} className="team-overview">
       <h2 id="team-overview-heading">Mit teams overblik</h2>
       <TilGodkendelse />
+      <BevillingerTilGodkendelse />
       {body}
     </section>
   );

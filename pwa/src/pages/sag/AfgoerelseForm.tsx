@@ -22,6 +22,7 @@ import {
   type ProcessOptions,
 } from './process';
 import { FailureAlert, FormButtons, ProcessForm } from './shared';
+import { DraftChoice, useApprovedDraft } from '../okonomi/DraftChoice';
 
 type Actions = { onDone: (done: Done) => void; onCancel: () => void; onReload: () => void };
 
@@ -151,7 +152,11 @@ export function AfgoerelseForm({
   const placement = draft.paragraph === '46' || draft.paragraph === '47';
   const measures = options.measures.filter((m) => !!m.placement === placement);
   const granted = draft.outcome === 'bevilget';
-  const withMeasure = granted && !!draft.measure;
+  // An approved visitation with costs (issue 8): the decision grants its measures (draft_id).
+  const approved = useApprovedDraft(hovedsag.id);
+  const [useDraft, setUseDraft] = useState(true);
+  const draftId = granted && approved && useDraft && approved.paragraph === draft.paragraph ? approved.id : null;
+  const withMeasure = granted && !draftId && !!draft.measure;
 
   const set =
     <K extends keyof Draft>(key: K, errorKey: string) =>
@@ -176,6 +181,8 @@ export function AfgoerelseForm({
     summary: ['afg-summary', 'Afgørelsens indhold og begrundelse'],
     measure: ['afg-measure', 'Indsats'],
     starts_on: ['afg-start', 'Indsatsen starter'],
+    draft_id: ['afg-draft', 'Visitation'],
+    lines: ['afg-draft', 'Visitation'],
     ...Object.fromEntries(
       missing.map((m): [string, [string, string]] => [REASON_PREFIX + m.rule_id, [REASON_PREFIX + m.rule_id, 'Begrundelse']]),
     ),
@@ -231,12 +238,15 @@ export function AfgoerelseForm({
             exceptions,
             measure: withMeasure ? draft.measure : null,
             starts_on: withMeasure ? draft.startsOn : null,
+            ...(draftId ? { draft_id: draftId } : {}),
           },
         }),
       );
       const measure = options.measures.find((m) => m.value === draft.measure);
       const lines: string[] = [];
       if (withMeasure && measure) lines.push(`Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}`);
+      if (draftId && approved)
+        for (const l of approved.lines) lines.push(`Indsats med bevilling: ${l.measure_label} (${l.supplier_name}) fra ${formatDate(l.starts_on)}`);
       if (result.activities.length > 0) lines.push(...activityLines(result.activities));
       onDone({
         heading: `Afgørelsen er truffet: ${outcomeLabel(draft.outcome).toLowerCase()} efter ${paragraphShort(draft.paragraph)}`,
@@ -320,7 +330,10 @@ export function AfgoerelseForm({
         onChange={set('summary', 'summary')}
         error={errors.summary}
       />
-      {granted && draft.paragraph ? (
+      {granted && approved && approved.paragraph === draft.paragraph ? (
+        <DraftChoice draft={approved} checked={useDraft} onChange={setUseDraft} error={errors.draft_id ?? errors.lines} />
+      ) : null}
+      {granted && draft.paragraph && !draftId ? (
         <SelectField
           id="afg-measure"
           label="Indsats"

@@ -1,0 +1,74 @@
+import type { ReactNode } from 'react';
+import { formatCell, isNumeric, screenLabel, visibleColumns, type Cell, type ColumnRead } from './table';
+
+/**
+ * A typed table (MI section or standard search) as an accessible DKFDS table: a caption,
+ * column headers, the first visible column as row header, numbers right-aligned.
+ */
+export function DataTable({
+  id,
+  caption,
+  columns,
+  rows,
+  hideCaption = false,
+  empty = 'Ingen rækker',
+  extra,
+}: {
+  id: string;
+  caption: string;
+  columns: ColumnRead[];
+  rows: Cell[][];
+  hideCaption?: boolean;
+  empty?: string;
+  extra?: (row: Cell[]) => ReactNode;
+}) {
+  const shown = visibleColumns(columns);
+  if (rows.length === 0) return <p className="empty-state">{empty}</p>;
+  const captionId = `${id}-caption`;
+  return (
+    <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={captionId}>
+      <table className="table table--compact mi-table" id={id}>
+        <caption id={captionId} className={hideCaption ? 'sr-only' : undefined}>
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            {shown.map((i) => {
+              const c = columns[i] as ColumnRead;
+              return (
+                <th key={c.key} scope="col" className={isNumeric(c.type) ? 'num' : undefined}>
+                  {screenLabel(c)}
+                </th>
+              );
+            })}
+            {extra ? (
+              <th scope="col">
+                <span className="sr-only">Handlinger</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, r) => (
+            <tr key={r}>
+              {shown.map((i, n) => {
+                const c = columns[i] as ColumnRead;
+                const text = formatCell(row[i], c.type);
+                return n === 0 ? (
+                  <th key={c.key} scope="row">
+                    {text}
+                  </th>
+                ) : (
+                  <td key={c.key} className={isNumeric(c.type) ? 'num' : undefined}>
+                    {text}
+                  </td>
+                );
+              })}
+              {extra ? <td>{extra(row)}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

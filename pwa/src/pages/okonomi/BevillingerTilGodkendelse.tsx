@@ -1,0 +1,117 @@
+// The manager's "Bevillinger til godkendelse": visitation drafts (and payments) waiting for a
+// manager, with the yearly amount; approving happens on the case.
+import { useState } from 'react';
+import { api, call, messageOf } from '../../api/client';
+import { casePath } from '../../casework';
+import { Alert } from '../../components/Alert';
+import { Loading } from '../../components/Loading';
+import { formatDateTime } from '../../format';
+import { Link } from '../../router';
+import { useApi } from '../../useApi';
+import { kr } from './money';
+import './okonomi.css';
+
+export function BevillingerTilGodkendelse() {
+  const [list, reload] = useApi((signal) => call(api.GET('/api/money/approvals', { signal })));
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const approve = async (id: string, version: number, child: string) => {
+    if (busy) return;
+    setBusy(id);
+    setOutcome(null);
+    try {
+      await call(api.POST('/api/money/drafts/{draft_id}/approve', { params: { path: { draft_id: id } }, body: { version, note: '' } }));
+      setOutcome({ ok: true, text: `Bevillingen til ${child} er godkendt` });
+      reload();
+    } catch (err) {
+      setOutcome({ ok: false, text: `${child}: ${messageOf(err)}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+  let body;
+  if (list.state === 'loading') body = <Loading text="Henter bevillinger til godkendelse …" />;
+  else if (list.state === 'error')
+    body = (
+      <Alert
+        variant="error"
+        heading="Bevillinger til godkendelse kunne ikke hentes"
+        action={
+          list.status === 403 ? null : (
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          )
+        }
+      >
+        <p>{list.message}</p>
+      </Alert>
+    );
+  else {
+    const items = list.data.items.filter((i) => i.kind === 'bevilling');
+    body =
+      items.length === 0 ? (
+        <p className="empty-state">Ingen bevillinger venter på godkendelse.</p>
+      ) : (
+        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="bevilling-approvals-caption">
+          <table className="table table--compact">
+            <caption id="bevilling-approvals-caption" className="sr-only">
+              Bevillinger til godkendelse
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Barn</th>
+                <th scope="col">Visitation</th>
+                <th scope="col" className="num">
+                  Pr. år
+                </th>
+                <th scope="col">Indsendt</th>
+                <th scope="col">Team</th>
+                <th scope="col">
+                  <span className="sr-only">Handling</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr key={i.id}>
+                  <th scope="row">
+                    <Link to={casePath(i.hovedsag_id)}>{i.child_name}</Link>
+                  </th>
+                  <td>{i.title}</td>
+                  <td className="num">{kr(i.amount_oere)}</td>
+                  <td>
+                    {formatDateTime(i.submitted_at)}
+                    <span className="cell-note">{i.submitted_by}</span>
+                  </td>
+                  <td>{i.team ?? 'Intet team'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button-secondary"
+                      aria-disabled={busy !== null || undefined}
+                      onClick={() => void approve(i.id, i.version, i.child_name)}
+                    >
+                      Godkend<span className="sr-only"> bevillingen til {i.child_name}</span>
+                    </button>
+                    <span className="cell-note">Send tilbage fra sagen</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      );
+  }
+  return (
+    <section aria-labelledby="bevilling-approvals-heading" aria-busy={list.state === 'loading'} className="money-approvals">
+      <h3 id="bevilling-approvals-heading" className="team-overview-caption">
+        Bevillinger til godkendelse
+      </h3>
+      <p role="status" className={outcome ? (outcome.ok ? 'money-change' : 'money-change form-error-message') : 'money-change'}>
+        {outcome?.text ?? ''}
+      </p>
+      {body}
+    </section>
+  );
+}

@@ -72,3 +72,36 @@ async def test_administrator_sets_the_application_deadline(page):
     await field.fill("28")
     await page.get_by_role("button", name="Gem indstillinger").click()
     await expect(page.get_by_text("Indstillingerne er gemt")).to_be_visible()
+
+
+async def test_administrator_sets_the_approval_rules_for_bevillinger_and_payments(page):
+    await log_in(page, "Testby", username("admin", "0202"))
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Administration").click()
+    rules = page.get_by_role("region", name="Godkendelse af bevillinger og betalinger")
+    await expect(rules.get_by_role("radio", name="Altid")).to_be_checked()
+    payments = rules.get_by_label("Betalinger skal godkendes af en leder")
+    payments_before = await payments.is_checked()
+    over = "Når den forventede årlige udgift er over grænsen"
+    await rules.get_by_role("radio", name=over).check()
+    threshold = rules.get_by_label("Grænse for forventet årlig udgift (kr.)")
+    await threshold.fill("mange")
+    await rules.get_by_role("button", name="Gem regler for godkendelse").click()
+    await expect(page.locator("#money-threshold-error")).to_contain_text("helt antal kroner")
+    await check_axe(page, "regler for godkendelse med fejl")
+    await threshold.fill("250000")
+    await payments.set_checked(not payments_before)
+    await rules.get_by_role("button", name="Gem regler for godkendelse").click()
+    await expect(rules.get_by_text("Reglerne for godkendelse er gemt")).to_be_visible()
+    await page.reload()
+    rules = page.get_by_role("region", name="Godkendelse af bevillinger og betalinger")
+    await expect(rules.get_by_label("Grænse for forventet årlig udgift (kr.)")).to_have_value(
+        "250000"
+    )
+    payments = rules.get_by_label("Betalinger skal godkendes af en leder")
+    assert await payments.is_checked() == (not payments_before)
+    # Back to the kommune's rules for the other tests.
+    await rules.get_by_role("radio", name="Altid").check()
+    await payments.set_checked(payments_before)
+    await rules.get_by_role("button", name="Gem regler for godkendelse").click()
+    await expect(rules.get_by_text("Reglerne for godkendelse er gemt")).to_be_visible()

@@ -18,6 +18,7 @@ import { formatDateTime } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
+import { MoneyAdmin } from './okonomi/MoneyAdmin';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
 
@@ -612,6 +613,7 @@ export function Administration() {
             onCreated={(team) => update((d) => ({ ...d, teams: [...d.teams, team] }))}
           />
           <Settings roles={data.data.roles} />
+          <MoneyAdmin />
           <OfflineAdmin />
         </>
       ) : null}

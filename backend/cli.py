@@ -331,7 +331,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Log ind som fx sagsbehandler@koebenhavn.dk, leder@…, oekonomi@…, admin@… "
         f"(adgangskode: demo)\n"
         f"  Driften: {url}/drift som drift@trekant.dk (adgangskode: demo)\n"
-        f"  Tidligere sag: registrér CPR {prior_cpr or '–'} i Aarhus "
+        f"  Tidligere sag: registrér det fiktive demo-CPR {prior_cpr or '–'} i Aarhus "
         f"(barnet har en sag i København)\n"
         f"  Identitetsudbyder (udvikling): {idp.url}\n  (Ctrl-C stopper alt)\n",
         flush=True,

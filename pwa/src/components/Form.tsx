@@ -377,3 +377,13 @@ function focusField(id: string): void {
   const target = el.matches('input, select, textarea') ? el : el.querySelector<HTMLElement>('input, select, textarea');
   (target ?? el).focus();
 }
+
+/** Drop one key from an errors object (for a field the user just changed). */
+export function withoutKey(key: string) {
+  return (e: Record<string, string>) => {
+    if (!(key in e)) return e;
+    const next = { ...e };
+    delete next[key];
+    return next;
+  };
+}

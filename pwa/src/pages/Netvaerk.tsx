@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, call, fieldErrors, messageOf, type MemberRead } from '../api/client';
 import { casePath, CIRCLES, RELATIONS, relationLabel } from '../casework';
 import { Alert } from '../components/Alert';
-import { ErrorSummary, SelectField, TextArea, TextField } from '../components/Form';
+import { ErrorSummary, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { Link } from '../router';
 import { useApi } from '../useApi';
@@ -15,13 +15,6 @@ export function focusNetwork(): void {
   requestAnimationFrame(() => document.getElementById(NETWORK_ANCHOR)?.focus({ preventScroll: true }));
 }
 
-function clearKey(key: string) {
-  return (e: Record<string, string>) => {
-    const next = { ...e };
-    delete next[key];
-    return next;
-  };
-}
 
 /** "tel:" wants digits and a leading +, not the spaces people write numbers with. */
 function telHref(phone: string): string {
@@ -77,7 +70,7 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
 
   const set = (key: keyof MDraft, errorKey: string = key) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
-    setErrors(clearKey(errorKey));
+    setErrors(withoutKey(errorKey));
   };
 
   const submit = async (event: FormEvent) => {

@@ -15,7 +15,7 @@ import {
 } from '../api/client';
 import { INTAKE_KINDS, journalKindLabel, NOTIFIER_KINDS, peekFlash, setFlash, SOURCES, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
-import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../components/Form';
+import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import {
@@ -43,13 +43,6 @@ import { IcsSection } from './ics/IcsSection';
 
 const PAGE_SIZE = 20;
 
-function clearKey(key: string) {
-  return (e: Record<string, string>) => {
-    const next = { ...e };
-    delete next[key];
-    return next;
-  };
-}
 
 // ---------------------------------------------------------------- underretning
 
@@ -110,7 +103,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
     <K extends keyof UDraft>(key: K, errorKey: string) =>
     (value: UDraft[K]) => {
       setDraft((d) => ({ ...d, [key]: value }));
-      setErrors(clearKey(errorKey));
+      setErrors(withoutKey(errorKey));
     };
 
   const submit = async (event: FormEvent) => {
@@ -352,7 +345,7 @@ function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onStarted: (
           value={awareSince}
           onChange={(v) => {
             setAwareSince(v);
-            setErrors(clearKey('aware_since'));
+            setErrors(withoutKey('aware_since'));
           }}
           error={errors.aware_since}
           width="input-width-s"
@@ -473,7 +466,7 @@ function NoteForm({
         value={title}
         onChange={(v) => {
           setTitle(v);
-          setErrors(clearKey('title'));
+          setErrors(withoutKey('title'));
         }}
         error={errors.title}
       />
@@ -483,7 +476,7 @@ function NoteForm({
         value={body}
         onChange={(v) => {
           setBody(v);
-          setErrors(clearKey('body'));
+          setErrors(withoutKey('body'));
         }}
         error={errors.body}
         rows={6}
@@ -785,7 +778,7 @@ function Fordeling({
           value={workerId}
           onChange={(v) => {
             setWorkerId(v);
-            setErrors(clearKey('caseworker_id'));
+            setErrors(withoutKey('caseworker_id'));
           }}
           choices={[
             { value: '', label: 'Vælg sagsbehandler' },
@@ -867,7 +860,7 @@ function FoedselForm({
 
   const set = (key: keyof BDraft, errorKey: string) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
-    setErrors(clearKey(errorKey));
+    setErrors(withoutKey(errorKey));
   };
 
   const submit = async (event: FormEvent) => {

@@ -2,6 +2,7 @@
 import { ApiError, messageOf } from '../../api/client';
 import type { components } from '../../api/schema';
 import type { Choice } from '../../components/Form';
+export { withoutKey } from '../../components/Form';
 import { formatDeadline, formatDeadlineDate } from '../../format';
 
 type Schemas = components['schemas'];
@@ -133,12 +134,3 @@ export function stepsFromErrors(errors: Record<string, string>, known: MissingSt
   return out;
 }
 
-/** Drop one key from an errors object (for a field the user just changed). */
-export function withoutKey(key: string) {
-  return (e: Record<string, string>) => {
-    if (!(key in e)) return e;
-    const next = { ...e };
-    delete next[key];
-    return next;
-  };
-}

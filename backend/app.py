@@ -27,6 +27,10 @@ from backend.crosskommune.routes import CrossKommuneController
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
+from backend.limits.config import load_limit_settings
+from backend.limits.limiter import RateLimiter
+from backend.limits.middleware import AddressRateLimitMiddleware
+from backend.limits.routes import AlertController
 from backend.mi.routes import CONTROLLERS as MI_CONTROLLERS
 from backend.middleware import TenantMiddleware
 from backend.money.routes import CONTROLLERS as MONEY_CONTROLLERS
@@ -59,10 +63,19 @@ SECURITY_HEADERS = [
 ]
 
 
+# API answers that hold no personal data and may be cached; every other /api answer (case
+# data, downloads, errors) is ``Cache-Control: no-store`` so no browser or proxy keeps it.
+CACHEABLE_API = frozenset({"/api/kommuner"})
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = list(message.get("headers", []))
         headers.extend(SECURITY_HEADERS)
+        path = str(scope.get("path", ""))
+        if path.startswith("/api/") and path not in CACHEABLE_API:
+            headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+            headers.append((b"cache-control", b"no-store"))
         message["headers"] = headers
 
 
@@ -70,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     settings.require_secret()
     require_cpr_index_key(settings)
+    limit_settings = load_limit_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager
@@ -90,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         redis = await queue.start(settings.redis_url)
         app.state.redis = redis
         app.state.sessions = SessionStore(redis)
+        app.state.limiter = RateLimiter(redis, limit_settings)
         app.state.oidc = OIDCClient()
         try:
             yield
@@ -119,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         device_status_in_session,
         UsersController,
         AuditController,
+        AlertController,
         OperatorController,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,
@@ -128,8 +144,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
         lifespan=[lifespan],
-        # Idempotency-Key runs inside the tenant transaction (backend/offline/idempotency.py).
-        middleware=[TenantMiddleware(), IdempotencyMiddleware()],
+        # Address limits first (before any public route's work); the user's limits are
+        # taken in TenantMiddleware once the session is known. Idempotency-Key runs inside
+        # the tenant transaction (backend/offline/idempotency.py).
+        middleware=[AddressRateLimitMiddleware(), TenantMiddleware(), IdempotencyMiddleware()],
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),

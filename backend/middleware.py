@@ -3,11 +3,13 @@
 Order of work for a request:
 1. Load the server-side session from the cookie (401 if none).
 2. Refuse unsafe methods without the session's CSRF token (403).
-3. For a kommune session, open the tenant transaction (role + search_path switched in
+3. Take a token from the user's (and, for prior-case lookups, the kommune's) rate-limit
+   buckets (429 with Retry-After when empty), before any database work.
+4. For a kommune session, open the tenant transaction (role + search_path switched in
    one statement) in this task, so Piccolo's ContextVar reaches the handler.
-4. Commit (status < 400) or roll back (otherwise) *before* the response starts, so the
+5. Commit (status < 400) or roll back (otherwise) *before* the response starts, so the
    client never sees success for a change that was not committed.
-5. After the response, relay the outbox rows the request wrote.
+6. After the response, relay the outbox rows the request wrote.
 
 Routes opt out with ``opt={"public": True}``; everything else requires a session.
 """
@@ -24,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from backend.auth.principal import load_principal
 from backend.auth.session import COOKIE, Session, SessionStore
 from backend.db import DB
+from backend.limits.middleware import session_buckets
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
 
 log = logging.getLogger("trekant.request")
@@ -69,8 +72,10 @@ class TenantMiddleware(ASGIMiddleware):
             raise NotAuthorizedException("Log ind for at fortsætte")
         if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
-        scope.setdefault("state", {})["session"] = session
         path = str(scope.get("path", ""))
+        limiter = scope["litestar_app"].state.limiter
+        await limiter.take(session_buckets(str(scope.get("method", "")), path, session))
+        scope.setdefault("state", {})["session"] = session
         operator_path = path.startswith("/api/operator/")
         if session.realm == "operator":
             # The operator never enters a kommune: no tenant transaction exists for them.

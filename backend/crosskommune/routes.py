@@ -47,6 +47,7 @@ from backend.crosskommune.schemas import (
     TransferSettingsUpdate,
 )
 from backend.errors import Conflict, field_error
+from backend.limits.alerts import do_count_lookup
 from tenancy.context import current_scope
 
 
@@ -101,7 +102,9 @@ class CrossKommuneController(Controller):
         me = current_principal(request)
         with translated():
             number, _ = check_cpr(data.cpr)
-        return PriorCases(await index.lookup([number], me.actor, "opslag"))
+        found = await index.lookup([number], me.actor, "opslag")
+        await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
+        return PriorCases(found)
 
     @get(
         "/kommuner/transfer-targets",

@@ -23,7 +23,7 @@ from litestar.exceptions import (
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
+from backend.auth.permissions import GRANTS, ROLES, Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework.access import access_case, access_child
 from backend.casework.service import fmt_due, stamp
@@ -39,9 +39,11 @@ from backend.offline.schemas import (
     DeviceRegistered,
     DeviceStatus,
     DeviceToken,
+    OfflineAccess,
     OfflineCases,
     OfflineManifest,
     OfflineMember,
+    OfflineRoles,
     OfflineSettings,
     OfflineUser,
     Revocation,
@@ -68,6 +70,15 @@ async def _my_device(me: Principal, device_id: uuid.UUID) -> None:
         raise _gone(reason)
 
 
+async def _may_go_offline(me: Principal) -> None:
+    """403 unless one of ``me``'s roles is among those the kommune lets go offline."""
+    if not await service.may_go_offline(me):
+        raise PermissionDeniedException(
+            "Din rolle må ikke gemme sager til hjemmebesøg. "
+            "Kommunens administrator bestemmer, hvilke roller der må."
+        )
+
+
 class OfflineController(Controller):
     path = "/api/offline"
     tags = ("Offline",)
@@ -78,6 +89,7 @@ class OfflineController(Controller):
         self, request: Request[Any, Any, Any], data: JSONBody[DeviceCreate]
     ) -> DeviceRegistered:
         me = current_principal(request)
+        await _may_go_offline(me)
         device_id, secret = await service.register_device(me.user_id, data.label)
         await record(me.actor, "offline.device_registered", str(device_id), label=data.label)
         return DeviceRegistered(
@@ -85,6 +97,10 @@ class OfflineController(Controller):
             device_token=f"{me.kommune_code}.{device_id}.{secret}",
             max_offline_days=await service.max_offline_days(),
         )
+
+    @get("/adgang", summary="Må jeg gemme sager til hjemmebesøg (kommunens valg af roller)?")
+    async def access(self, request: Request[Any, Any, Any]) -> OfflineAccess:
+        return OfflineAccess(allowed=await service.may_go_offline(current_principal(request)))
 
     @get("/enheder", summary="Mine enheder med offline-data")
     async def my_devices(self, request: Request[Any, Any, Any]) -> list[DeviceRead]:
@@ -122,6 +138,7 @@ class OfflineController(Controller):
     ) -> OfflineManifest:
         device_id = unit_id
         me = current_principal(request)
+        await _may_go_offline(me)
         await _my_device(me, device_id)
         ids, chosen = await service.offline_case_ids(me)
         refs, size = await service.case_refs(ids, chosen)
@@ -156,6 +173,7 @@ class OfflineController(Controller):
         user's own or chosen ones come back in ``missing``."""
         device_id = unit_id
         me = current_principal(request)
+        await _may_go_offline(me)
         await _my_device(me, device_id)
         try:
             wanted = list(dict.fromkeys(uuid.UUID(x) for x in ids.split(",") if x.strip()))
@@ -193,6 +211,7 @@ class OfflineController(Controller):
         self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
     ) -> ChoiceList:
         me = current_principal(request)
+        await _may_go_offline(me)
         await access_case(me, case_id)
         await service.choose(me.user_id, case_id)
         return ChoiceList(hovedsag_ids=await service.choices(me.user_id))
@@ -292,6 +311,29 @@ class OfflineAdminController(Controller):
         await service.set_max_offline_days(data.max_offline_days)
         await record(me.actor, "settings.changed", None, offline_max_days=data.max_offline_days)
         return OfflineSettings(max_offline_days=data.max_offline_days)
+
+    @get("/roles", summary="Roller, der må gemme sager til hjemmebesøg")
+    async def get_roles(self) -> OfflineRoles:
+        return OfflineRoles(roles=await service.offline_roles())
+
+    @put("/roles", summary="Vælg, hvilke roller der må gemme sager til hjemmebesøg")
+    async def put_roles(
+        self, request: Request[Any, Any, Any], data: JSONBody[OfflineRoles]
+    ) -> OfflineRoles:
+        me = current_principal(request)
+        unknown = [r for r in data.roles if r not in ROLES]
+        if unknown:
+            raise field_error("roles", "Vælg blandt kommunens roller")
+        no_cases = [ROLES[r] for r in data.roles if Perm.CASE_READ not in GRANTS[r]]
+        if no_cases:
+            raise field_error(
+                "roles", f"{', '.join(no_cases)} kan ikke se sager og kan derfor ikke vælges"
+            )
+        roles = sorted(set(data.roles))
+        before = await service.offline_roles()
+        await service.set_offline_roles(roles)
+        await record(me.actor, "settings.changed", None, offline_roles=roles, before=before)
+        return OfflineRoles(roles=roles)
 
     @get("/enheder", summary="Kommunens enheder med offline-data")
     async def devices(self) -> list[DeviceRead]:

@@ -68,6 +68,19 @@ class OfflineSettings(msgspec.Struct):
     max_offline_days: int
 
 
+class OfflineRoles(msgspec.Struct):
+    """The roles that may register a device and take cases offline (role keys from
+    ``GET /api/admin/roles``; only roles that can read cases)."""
+
+    roles: list[str]
+
+
+class OfflineAccess(msgspec.Struct):
+    """May the current user take cases offline (the kommune's choice of roles)?"""
+
+    allowed: bool
+
+
 class Choice(msgspec.Struct):
     hovedsag_id: uuid.UUID
 

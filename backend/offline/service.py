@@ -53,6 +53,21 @@ async def set_max_offline_days(days: int) -> None:
     await _conn().execute("UPDATE kommune_settings SET offline_max_days = $1", days)
 
 
+async def offline_roles() -> list[str]:
+    """The roles the kommune's administrator lets take cases offline (home visits)."""
+    roles = await _conn().fetchval("SELECT offline_roles FROM kommune_settings")
+    return sorted(roles or [])
+
+
+async def set_offline_roles(roles: list[str]) -> None:
+    await _conn().execute("UPDATE kommune_settings SET offline_roles = $1", roles)
+
+
+async def may_go_offline(me: Principal) -> bool:
+    allowed = await offline_roles()
+    return any(role in allowed for role in me.roles)
+
+
 # ---------------------------------------------------------------- devices
 
 

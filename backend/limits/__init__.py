@@ -1,0 +1,1 @@
+"""Rate limits (Redis token buckets) and alerts on unusual prior-case lookups."""

@@ -1,0 +1,93 @@
+"""Where the rate limits apply: by client address before any public route's work (login
+start and callback, device status), and by user and kommune once the session is loaded,
+before the tenant transaction opens (``session_buckets``, called by TenantMiddleware)."""
+
+from __future__ import annotations
+
+import html
+
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import (
+    ASGIApp,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Receive,
+    Scope,
+    Send,
+)
+
+from backend.auth.session import Session
+from backend.limits.limiter import RateLimited, RateLimiter, client_address
+
+# Public paths limited per client address: (path, class).
+ADDRESS_CLASSES: dict[str, str] = {
+    "/api/auth/login": "login",
+    "/api/operator/login": "login",
+    "/api/auth/callback": "callback",
+    "/api/offline/enhedsstatus": "enhedsstatus",
+}
+
+PRIOR_CASES = "/api/cpr/prior-cases"
+
+
+def session_buckets(method: str, path: str, session: Session) -> list[tuple[str, str]]:
+    """The buckets an authenticated request takes a token from."""
+    user = f"{session.realm}:{session.kommune_code or '-'}:{session.subject}"
+    buckets = [("api", user)]
+    if path.startswith("/api/offline/"):
+        buckets.append(("offline", user))
+    if path == PRIOR_CASES and method == "POST":
+        buckets += [("prior_user", user), ("prior_kommune", session.kommune_code or "-")]
+    return buckets
+
+
+def _wants_html(scope: Scope) -> bool:
+    for key, value in scope.get("headers", []):
+        if key == b"accept":
+            return b"text/html" in value
+    return False
+
+
+def _page(exc: RateLimited) -> bytes:
+    """For a browser sent here by a link (login): a Danish page, not JSON."""
+    text = html.escape(str(exc.detail))
+    return (
+        '<!doctype html><html lang="da"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>For mange forsøg – Trekant</title></head><body><main>"
+        f"<h1>For mange forsøg</h1><p>{text}</p>"
+        '<p><a href="/log-ind">Tilbage til log ind</a></p></main></body></html>'
+    ).encode()
+
+
+class AddressRateLimitMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        cls = ADDRESS_CLASSES.get(str(scope.get("path", "")))
+        if cls is not None:
+            limiter: RateLimiter = scope["litestar_app"].state.limiter
+            address = client_address(scope, limiter.settings)
+            try:
+                await limiter.take([(cls, address)])
+            except RateLimited as exc:
+                if not _wants_html(scope):
+                    raise
+                start: HTTPResponseStartEvent = {
+                    "type": "http.response.start",
+                    "status": 429,
+                    "headers": [
+                        (b"content-type", b"text/html; charset=utf-8"),
+                        (b"retry-after", str(exc.retry_after).encode()),
+                    ],
+                }
+                body: HTTPResponseBodyEvent = {
+                    "type": "http.response.body",
+                    "body": _page(exc),
+                    "more_body": False,
+                }
+                await send(start)
+                await send(body)
+                return
+        await next_app(scope, receive, send)

@@ -1,0 +1,34 @@
+"""The kommune administrator's security alerts (unusual prior-case lookups)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+
+from backend.auth.permissions import Perm
+from backend.auth.principal import current_principal, requires
+from backend.limits import alerts
+from backend.limits.schemas import SecurityAlertRead
+
+
+class AlertController(Controller):
+    path = "/api/admin/alerts"
+    tags = ("Administration",)
+    guards = [requires(Perm.USERS_MANAGE)]  # noqa: RUF012 - Litestar reads a list
+
+    @get("", summary="Sikkerhedsadvarsler (fx usædvanligt mange CPR-opslag)")
+    async def list_alerts(self) -> list[SecurityAlertRead]:
+        return await alerts.list_alerts()
+
+    @post("/{alert_id:uuid}/seen", summary="Markér advarslen som set", status_code=200)
+    async def mark_seen(
+        self, request: Request[Any, Any, Any], alert_id: FromPath[uuid.UUID]
+    ) -> SecurityAlertRead:
+        done = await alerts.do_mark_seen(alert_id, current_principal(request).actor)
+        if done is None:
+            raise NotFoundException("Advarslen findes ikke")
+        return done

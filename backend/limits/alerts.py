@@ -17,8 +17,9 @@ from backend.limits.schemas import SecurityAlertRead
 from tenancy.context import current_scope
 
 DK = ZoneInfo("Europe/Copenhagen")
-# Journal events that mean "this user registered a child's case" (backend/casework).
-REGISTRATION_EVENTS = ["underretning.modtaget", "henvendelse.modtaget"]
+# Journal events that mean "this user registered a child, or an intake on a case"
+# (backend/casework): the work a prior-case lookup serves.
+REGISTRATION_EVENTS = ["sag.oprettet", "underretning.modtaget", "henvendelse.modtaget"]
 
 
 def _conn() -> Any:
@@ -75,11 +76,7 @@ def _plural(n: int, one: str, many: str) -> str:
 
 def _read(row: Any) -> SecurityAlertRead:
     day: date = row["day"]
-    intakes = _plural(
-        row["registrations"],
-        "underretning eller henvendelse",
-        "underretninger eller henvendelser",
-    )
+    registrations = _plural(row["registrations"], "registrering", "registreringer")
     when = f"{day.day}.{day.month}.{day.year}"
     return SecurityAlertRead(
         id=row["id"],
@@ -95,8 +92,9 @@ def _read(row: Any) -> SecurityAlertRead:
         title="Usædvanligt mange opslag på tidligere sager i andre kommuner",
         text=(
             f"{row['display_name']} ({row['username']}) slog "
-            f"{_plural(row['lookups'], 'CPR-nummer', 'CPR-numre')} op den {when}, men "
-            f"modtog kun {intakes} den dag. Undersøg, om opslagene havde et sagligt formål."
+            f"{_plural(row['lookups'], 'CPR-nummer', 'CPR-numre')} op i andre kommuner den "
+            f"{when} og lavede kun {registrations} (børn, underretninger eller henvendelser) "
+            "samme dag. Undersøg, om opslagene havde et sagligt formål."
         ),
     )
 

@@ -1,0 +1,74 @@
+"""The kommune's administrator is alerted to a user's unusual prior-case lookups (many
+lookups in a day without registrations to explain them), and not to a normal day's work."""
+
+from __future__ import annotations
+
+import json
+
+from backend.db import DB
+from tenancy.context import tenant_transaction
+from tests.casework.test_casework_api import _register
+from tests.conftest import SPARE_REALM, new_kommune
+from tests.crosskommune.conftest import cpr_for
+
+
+async def _audited(code: str, action: str) -> list[dict]:  # type: ignore[type-arg]
+    async with tenant_transaction(DB, code) as scope:
+        rows = await scope.connection.fetch(
+            "SELECT payload FROM outbox WHERE job = 'audit.record' "
+            "AND payload->>'action' = $1 ORDER BY created_at",
+            action,
+        )
+    return [json.loads(r["payload"]) for r in rows]
+
+
+async def test_a_sweep_of_cpr_numbers_alerts_the_administrator(
+    limits, client, registry, fresh_code, seeded
+):
+    code = fresh_code
+    await new_kommune(registry, code, "Alarmby")
+    limits(alert_lookups_per_day=3)
+    sweeper = await client(code, "kollega", SPARE_REALM)
+    normal = await client(code, "sagsbehandler", SPARE_REALM)
+    admin = await client(code, "admin", SPARE_REALM)
+
+    # A normal day: two children registered, each looked up first, plus three more lookups.
+    for i in range(2):
+        cpr = cpr_for(900 + i)
+        assert (await normal.post("/api/cpr/prior-cases", json={"cpr": cpr})).status_code == 200
+        assert (await _register(normal, cpr)).status_code == 201
+    for i in range(3):
+        r = await normal.post("/api/cpr/prior-cases", json={"cpr": cpr_for(910 + i)})
+        assert r.status_code == 200
+    assert (await admin.get("/api/admin/alerts")).json() == []
+
+    # A sweep: six lookups, nothing registered.
+    for i in range(6):
+        r = await sweeper.post("/api/cpr/prior-cases", json={"cpr": cpr_for(920 + i)})
+        assert r.status_code == 200, r.text
+    alerts = (await admin.get("/api/admin/alerts")).json()
+    assert [(a["username"], a["lookups"], a["registrations"], a["seen_at"]) for a in alerts] == [
+        (f"kollega@{_domain()}", 6, 0, None)
+    ]
+    alert = alerts[0]
+    assert alert["title"] == "Usædvanligt mange opslag på tidligere sager i andre kommuner"
+    assert alert["text"].startswith("Karl Kollega (kollega@")
+    assert "slog 6 CPR-numre op i andre kommuner den " in alert["text"]
+    assert "og lavede kun 0 registreringer" in alert["text"]
+    raised = await _audited(code, "security.alert_raised")
+    assert [(e["actor"], e["subject"], e["detail"]["lookups"]) for e in raised] == [
+        (f"kollega@{_domain()}", alert["id"], 4)
+    ]
+
+    # Only the administrator sees alerts; marking one seen is audited.
+    assert (await sweeper.get("/api/admin/alerts")).status_code == 403
+    seen = await admin.post(f"/api/admin/alerts/{alert['id']}/seen")
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["seen_by"] == f"admin@{_domain()}"
+    assert [e["subject"] for e in await _audited(code, "security.alert_seen")] == [alert["id"]]
+
+
+def _domain() -> str:
+    from infra.devidp import domain_for
+
+    return domain_for(SPARE_REALM)

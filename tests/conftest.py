@@ -84,7 +84,15 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("TREKANT_PWA_DIST", str(ROOT / "pwa" / "dist"))
     # Every test logs in from one address: rate limits far above what the suite does.
     # tests/limits lowers them on the running app (app.state.limiter.settings).
-    for limit in ("LOGIN", "CALLBACK", "ENHEDSSTATUS", "PRIOR_USER", "PRIOR_KOMMUNE", "OFFLINE", "API"):
+    for limit in (
+        "LOGIN",
+        "CALLBACK",
+        "ENHEDSSTATUS",
+        "PRIOR_USER",
+        "PRIOR_KOMMUNE",
+        "OFFLINE",
+        "API",
+    ):
         os.environ.setdefault(f"TREKANT_RATE_LIMIT_{limit}", "100000/60")
     os.environ.setdefault("TREKANT_PRIOR_CASE_ALERT_PER_DAY", "100000")
     data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()

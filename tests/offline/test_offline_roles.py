@@ -33,7 +33,9 @@ async def test_revisor_may_not_go_offline_until_the_administrator_allows_it(app,
         refused = await revisor.post("/api/offline/enheder", json={"label": "Revisors pc"})
         assert refused.status_code == 403, refused.text
         assert refused.json()["detail"].startswith("Din rolle må ikke gemme sager til hjemmebesøg")
-        assert (await caseworker.post("/api/offline/enheder", json={"label": "T"})).status_code == 201
+        assert (
+            await caseworker.post("/api/offline/enheder", json={"label": "T"})
+        ).status_code == 201
 
         case_id = await _a_case()
         try:
@@ -57,9 +59,7 @@ async def test_revisor_may_not_go_offline_until_the_administrator_allows_it(app,
             # Taken away again: the device registered meanwhile downloads nothing more.
             back = await admin.put("/api/admin/offline/roles", json={"roles": DEFAULT})
             assert back.status_code == 200
-            assert (
-                await revisor.get(f"/api/offline/enheder/{device}/manifest")
-            ).status_code == 403
+            assert (await revisor.get(f"/api/offline/enheder/{device}/manifest")).status_code == 403
             assert (
                 await revisor.get(f"/api/offline/enheder/{device}/cases?ids={case_id}")
             ).status_code == 403

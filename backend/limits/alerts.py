@@ -77,7 +77,7 @@ def _plural(n: int, one: str, many: str) -> str:
 def _read(row: Any) -> SecurityAlertRead:
     day: date = row["day"]
     registrations = _plural(row["registrations"], "registrering", "registreringer")
-    when = f"{day.day}.{day.month}.{day.year}"
+    when = day.strftime("%d.%m.%Y")
     return SecurityAlertRead(
         id=row["id"],
         user_id=row["user_id"],

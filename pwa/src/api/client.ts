@@ -95,6 +95,7 @@ export function errorDetail(status: number, body: unknown): string {
     const detail = (body as { detail: unknown }).detail;
     if (typeof detail === 'string' && detail.trim()) return detail;
   }
+  if (status === 429) return 'Du har sendt for mange forespørgsler på kort tid. Vent lidt, og prøv igen.';
   if (status >= 500) return `Serveren svarede med en fejl (HTTP ${status}). Prøv igen om lidt.`;
   return `Der opstod en uventet fejl (HTTP ${status}).`;
 }

@@ -38,6 +38,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sikkerhedsadvarsler (fx usædvanligt mange CPR-opslag) */
+        get: operations["ApiAdminAlertsListAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/alerts/{alert_id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markér advarslen som set */
+        post: operations["ApiAdminAlertsAlertIdSeenMarkSeen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit": {
         parameters: {
             query?: never;
@@ -83,6 +117,24 @@ export interface paths {
         put?: never;
         /** Spær en enhed; den sletter sine offline-data ved næste kontakt */
         post: operations["ApiAdminOfflineEnhederUnitIdRevokeRevokeDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/offline/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Roller, der må gemme sager til hjemmebesøg */
+        get: operations["ApiAdminOfflineRolesGetRoles"];
+        /** Vælg, hvilke roller der må gemme sager til hjemmebesøg */
+        put: operations["ApiAdminOfflineRolesPutRoles"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1680,6 +1732,23 @@ export interface paths {
         put?: never;
         /** Fjern en person fra netværket (historikken bevares) */
         post: operations["ApiNetworkMemberIdRemoveRemove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offline/adgang": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Må jeg gemme sager til hjemmebesøg (kommunens valg af roller)? */
+        get: operations["ApiOfflineAdgangAccess"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3460,6 +3529,10 @@ export interface components {
             tilbudsportalen_id?: string | null;
             version: number;
         };
+        /** OfflineAccess */
+        OfflineAccess: {
+            allowed: boolean;
+        };
         /** OfflineActivity */
         OfflineActivity: {
             basis: string | null;
@@ -3579,6 +3652,10 @@ export interface components {
             goals: components["schemas"]["OfflineGoal"][];
             status: string;
             version_no: number;
+        };
+        /** OfflineRoles */
+        OfflineRoles: {
+            roles: string[];
         };
         /** OfflineSettings */
         OfflineSettings: {
@@ -3992,6 +4069,25 @@ export interface components {
             stage?: string | null;
             team_id?: string | null;
             text?: string | null;
+        };
+        /** SecurityAlertRead */
+        SecurityAlertRead: {
+            /** Format: date */
+            day: string;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            lookups: number;
+            /** Format: date-time */
+            raised_at: string;
+            registrations: number;
+            seen_at: string | null;
+            seen_by: string | null;
+            text: string;
+            title: string;
+            /** Format: uuid */
+            user_id: string;
+            username: string;
         };
         /** SeriesRead */
         SeriesRead: {
@@ -4518,6 +4614,63 @@ export interface operations {
             };
         };
     };
+    ApiAdminAlertsListAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityAlertRead"][];
+                };
+            };
+        };
+    };
+    ApiAdminAlertsAlertIdSeenMarkSeen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityAlertRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAdminAuditAudit: {
         parameters: {
             query?: {
@@ -4603,6 +4756,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminOfflineRolesGetRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineRoles"];
+                };
+            };
+        };
+    };
+    ApiAdminOfflineRolesPutRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflineRoles"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineRoles"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -8676,6 +8888,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiOfflineAdgangAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfflineAccess"];
                 };
             };
         };

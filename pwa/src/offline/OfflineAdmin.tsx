@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, call, fieldErrors, messageOf } from '../api/client';
 import { Alert } from '../components/Alert';
-import { ErrorSummary, TextField } from '../components/Form';
+import { CheckboxGroup, ErrorSummary, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { formatDeadline } from '../format';
 import { useApi } from '../useApi';
@@ -64,6 +64,69 @@ function MaxDays() {
       />
       <button type="submit" className="button button-secondary" aria-disabled={busy || undefined}>
         Gem offline-periode
+      </button>
+    </form>
+  );
+}
+
+/** Roles that may save cases for home visits: only roles that can read cases are offered. */
+const CASE_ROLES = ['sagsbehandler', 'leder', 'oekonomi', 'laeser'];
+
+function OfflineRoles() {
+  const [state, , update] = useApi(async (signal) => {
+    const [chosen, roles] = await Promise.all([
+      call(api.GET('/api/admin/offline/roles', { signal })),
+      call(api.GET('/api/admin/roles', { signal })),
+    ]);
+    return { chosen: chosen.roles, roles: roles.filter((r) => CASE_ROLES.includes(r.role)) };
+  });
+  const [value, setValue] = useState<string[] | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (state.state === 'loading') return <Loading small text="Henter roller til hjemmebesøg …" />;
+  if (state.state === 'error')
+    return (
+      <Alert variant="error" heading="Rollerne til hjemmebesøg kunne ikke hentes">
+        <p>{state.message}</p>
+      </Alert>
+    );
+  const shown = value ?? state.data.chosen;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setSaved(false);
+    try {
+      const next = await call(api.PUT('/api/admin/offline/roles', { body: { roles: shown } }));
+      update((d) => ({ ...d, chosen: next.roles }));
+      setValue(null);
+      setSaved(true);
+    } catch (err) {
+      setError(fieldErrors(err).roles ?? messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate className="admin-form">
+      {saved ? <Alert variant="success" heading="Rollerne til hjemmebesøg er gemt" /> : null}
+      <ErrorSummary errors={error ? { roles: error } : {}} fields={{ roles: ['offline-roles', 'Roller, der må gemme sager til hjemmebesøg'] }} />
+      <CheckboxGroup
+        id="offline-roles"
+        legend="Roller, der må gemme sager til hjemmebesøg"
+        hint="Kun de valgte roller kan gemme sager på en enhed og åbne dem uden forbindelse. Vælg de roller, der tager på hjemmebesøg."
+        choices={state.data.roles.map((r) => ({ value: r.role, label: r.label }))}
+        value={shown}
+        onChange={(v) => {
+          setValue(v);
+          setError(undefined);
+          setSaved(false);
+        }}
+        error={error}
+      />
+      <button type="submit" className="button button-secondary" aria-disabled={busy || undefined}>
+        Gem roller til hjemmebesøg
       </button>
     </form>
   );
@@ -152,6 +215,7 @@ export function OfflineAdmin() {
     <section className="admin-section" aria-labelledby="offline-admin-heading">
       <h2 id="offline-admin-heading">Hjemmebesøg uden forbindelse</h2>
       <MaxDays />
+      <OfflineRoles />
       <h3 id="offline-devices-heading">Enheder med offline-data</h3>
       <Devices />
     </section>

@@ -4,12 +4,14 @@ import { useState } from 'react';
 import { Alert } from '../components/Alert';
 import { formatDeadline } from '../format';
 import { Link } from '../router';
+import { useOfflineAccess } from './access';
 import { download, prepare, syncNow } from './sync';
 import { cases, changes, DownloadProgress, formatBytes, PassphraseSetup, PrfEnroll, UnlockForm, useOffline } from './ui';
 import * as vault from './vault';
 
 export function OfflinePanel() {
   const snap = useOffline();
+  const allowed = useOfflineAccess();
   const [setting, setSetting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
@@ -143,6 +145,10 @@ export function OfflinePanel() {
       </>
     );
   }
+
+  // Nothing saved here and the user's role may not go offline: no "Gem til hjemmebesøg".
+  // (A device that already holds data keeps its panel, to send changes and delete them.)
+  if (snap.status === 'none' && allowed !== true) return null;
 
   return (
     <section aria-labelledby="offline-heading" className="offline-panel" aria-busy={busy || snap.download?.running || undefined}>

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { api, call, messageOf } from '../api/client';
 import { useApi } from '../useApi';
+import { useOfflineAccess } from './access';
 import { download } from './sync';
 import * as vault from './vault';
 
@@ -9,7 +10,8 @@ export function SaveCaseToggle({ caseId }: { caseId: string }) {
   const [choices, , update] = useApi((signal) => call(api.GET('/api/offline/choices', { signal })));
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
-  if (choices.state !== 'ready') return null;
+  const allowed = useOfflineAccess();
+  if (choices.state !== 'ready' || allowed !== true) return null;
   const chosen = choices.data.hovedsag_ids.includes(caseId);
 
   const toggle = async () => {

@@ -18,6 +18,7 @@ import { formatDateTime } from '../format';
 import { Link } from '../router';
 import { useApi } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
+import { SecurityAlerts } from './SecurityAlerts';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
@@ -581,6 +582,7 @@ export function Administration() {
       ) : null}
       {data.state === 'ready' ? (
         <>
+          <SecurityAlerts />
           <section className="admin-section">
             <h2 id="users-heading">Brugere</h2>
             {created ? (

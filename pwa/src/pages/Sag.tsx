@@ -1042,7 +1042,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           </a>
         </p>
       ) : null}
-      {canWrite ? <SaveCaseToggle caseId={caseId} /> : null}
+      <SaveCaseToggle caseId={caseId} />
       {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
       <div ref={birthRef} tabIndex={-1} className="case-outcome">
         {birthDone ? <Alert variant="success" heading={BIRTH_DONE} /> : null}

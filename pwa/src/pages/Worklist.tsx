@@ -530,7 +530,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
 
   return (
     <>
-      {canWrite ? <OfflinePanel /> : null}
+      <OfflinePanel />
       <section aria-labelledby="my-activities-heading" aria-busy={worklist.state === 'loading'} className="worklist">
         <h2 id="my-activities-heading">Mine aktiviteter</h2>
         <div ref={statusRef} tabIndex={-1} className="worklist-status">

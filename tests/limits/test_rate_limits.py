@@ -82,6 +82,8 @@ async def test_login_start_is_limited_per_address(limits, client, seeded):
     page = await flooder.get(f"/api/auth/login?kommune={A}", headers={"Accept": "text/html"})
     _retry_after(page)
     assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY"
     assert '<html lang="da">' in page.text and "For mange forsøg" in page.text
     # The operator's login start shares the address's bucket.
     _retry_after(await flooder.get("/api/operator/login"))

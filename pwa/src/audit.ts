@@ -11,6 +11,8 @@ export const KOMMUNE_ACTIONS: [string, string][] = [
   ['child.read', 'Opslag i barns sag'],
   ['team.created', 'Team oprettet'],
   ['settings.changed', 'Indstillinger ændret'],
+  ['security.alert_raised', 'Sikkerhedsadvarsel: usædvanligt mange CPR-opslag'],
+  ['security.alert_seen', 'Sikkerhedsadvarsel markeret som set'],
 ];
 
 const OPERATOR_ACTIONS: Record<string, string> = {
@@ -45,6 +47,11 @@ const DETAIL_KEYS: Record<string, string> = {
   admin: 'Administrator',
   error: 'Fejl',
   failed: 'Fejlede',
+  user: 'Bruger',
+  lookups: 'CPR-opslag',
+  registrations: 'Registreringer',
+  offline_roles: 'Roller til hjemmebesøg',
+  before: 'Før',
 };
 
 function detailValue(value: unknown): string {

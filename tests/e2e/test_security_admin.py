@@ -57,3 +57,22 @@ async def test_the_administrator_sees_and_acknowledges_a_security_alert(page):
     await expect(section).to_contain_text(f"set af {username('admin', B)}")
     await expect(section).to_contain_text("Alle advarsler er set.")
     await check_axe(page, "administration med set advarsel")
+
+
+async def _offline_roles(roles: list[str]) -> None:
+    async with tenant_transaction(DB, B) as scope:
+        await scope.connection.execute("UPDATE kommune_settings SET offline_roles = $1", roles)
+
+
+async def test_the_offline_panel_follows_the_kommunes_offline_roles(page):
+    await log_in(page, "Testby", username("sagsbehandler", B))
+    panel = page.get_by_role("heading", level=2, name="Hjemmebesøg uden forbindelse")
+    await expect(panel).to_be_visible()
+    try:
+        await _offline_roles(["leder"])
+        await page.reload()
+        await expect(page.get_by_role("heading", level=2, name="Mine aktiviteter")).to_be_visible()
+        await page.wait_for_load_state("networkidle")
+        await expect(panel).to_have_count(0)
+    finally:
+        await _offline_roles(["leder", "sagsbehandler"])

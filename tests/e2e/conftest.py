@@ -41,22 +41,29 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
     env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1", TREKANT_PUBLIC_URL=url)
     worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker"], cwd=ROOT, env=env)
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(url + "/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the API process did not start")
-        time.sleep(0.1)
-    yield url
-    for p in (proc, worker):
-        p.terminate()
-    for p in (proc, worker):
-        p.wait(10)
+    # Generous: on a loaded 2-core machine the API's start (imports, pools) can take long.
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the API process did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        # Never leave a worker behind: a stray one would take later tests' outbox jobs.
+        for p in (proc, worker):
+            p.terminate()
+        for p in (proc, worker):
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 @pytest.fixture(scope="session")

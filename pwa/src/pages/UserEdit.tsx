@@ -278,7 +278,7 @@ function BindingPanel({ user, onChanged }: { user: UserRead; onChanged: (user: U
   else if (user.bound_at)
     state = (
       <>
-        Bundet <time dateTime={user.bound_at}>{formatDateTime(user.bound_at)}</time>. Bundet ud fra:{' '}
+        Bundet <time dateTime={user.bound_at}>{formatDateTime(user.bound_at)}</time>. Felt i log-in-svaret:{' '}
         {loginClaimLabel(user.bound_claim)}.
       </>
     );

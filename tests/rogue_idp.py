@@ -173,12 +173,10 @@ class RogueIdP:
 
 def _handler(idp: RogueIdP) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def _send(
-            self, status: int, body: bytes, headers: dict[str, str] | None = None
-        ) -> None:
+        def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
@@ -190,9 +188,13 @@ def _handler(idp: RogueIdP) -> type[BaseHTTPRequestHandler]:
                 pass  # Trekant cut the answer off (size limit): that is the point
 
         def _json(self, status: int, doc: Any, headers: dict[str, str] | None = None) -> None:
-            self._send(status, json.dumps(doc).encode(), {"Content-Type": "application/json", **(headers or {})})
+            self._send(
+                status,
+                json.dumps(doc).encode(),
+                {"Content-Type": "application/json", **(headers or {})},
+            )
 
-        def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
             if parts.path == "/.well-known/openid-configuration":
@@ -224,11 +226,9 @@ def _handler(idp: RogueIdP) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, b"")
 
-        def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = {
-                k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()
-            }
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             if urlsplit(self.path).path == "/token":
                 status, doc = idp.token(form, self.headers.get("Authorization"))
                 self._json(status, doc)

@@ -157,7 +157,9 @@ class OIDCClient:
                             continue
                         declared = response.headers.get("content-length")
                         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                            raise ProviderUnavailable(f"{url} answered more than {self.max_bytes} bytes")
+                            raise ProviderUnavailable(
+                                f"{url} answered more than {self.max_bytes} bytes"
+                            )
                         body = bytearray()
                         async for chunk in response.aiter_bytes():
                             body += chunk

@@ -147,7 +147,10 @@ class OperatorController(Controller):
         if not data.admin_display_name.strip():
             bad("admin_display_name", "Administratorens navn mangler")
         if data.login_claim not in LOGIN_CLAIMS:
-            bad("login_claim", "Vælg hvilket brugernavn udbyderen sender: UPN, brugernavn eller e-mail")
+            bad(
+                "login_claim",
+                "Vælg hvilket brugernavn udbyderen sender: UPN, brugernavn eller e-mail",
+            )
         if errors:
             raise ValidationException("Der er fejl i formularen", extra=errors)
         async with operator_db.pool().acquire() as conn:

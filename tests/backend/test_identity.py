@@ -569,7 +569,9 @@ async def test_unverified_email_neither_logs_in_nor_binds(
     await registry.set_login_claim(fresh_code, "email")
     r = await _rogue_login(http, rogue, fresh_code, preferred_username=DROP, **forged)
     assert r.headers["location"] == "/ikke-oprettet"
-    r = await _rogue_login(http, rogue, fresh_code, preferred_username=DROP, sub="attacker", email=victim)
+    r = await _rogue_login(
+        http, rogue, fresh_code, preferred_username=DROP, sub="attacker", email=victim
+    )
     assert r.headers["location"] == "/ikke-oprettet"  # no email_verified at all
     # A claim the provider is not configured to assert is not used either.
     await registry.set_login_claim(fresh_code, "upn")
@@ -619,7 +621,9 @@ async def test_administrator_sees_and_resets_a_binding(
         r = await _rogue_login(cw, rogue, fresh_code, sub="wrong-person", preferred_username=worker)
         assert r.headers["location"] == "/"
         users = {u["username"]: u for u in (await http.get("/api/admin/users")).json()}
-        assert users[worker]["bound"] is True and users[worker]["bound_claim"] == "preferred_username"
+        assert (
+            users[worker]["bound"] is True and users[worker]["bound_claim"] == "preferred_username"
+        )
         assert users[worker]["bound_at"] is not None and "subject" not in users[worker]
         assert users[username("leder", SPARE_REALM)]["bound"] is False
         r = await http.post(f"/api/admin/users/{users[worker]['id']}/reset-binding", headers=csrf)
@@ -701,7 +705,9 @@ async def test_withdrawn_signing_key_is_dropped_when_the_cache_expires(rogue):
         clock.now += JWKS_MAX_AGE + 1
         with pytest.raises(LoginRefused, match="signature"):
             await oidc.validate_id_token(meta, client, fresh, "n")
-        await oidc.validate_id_token(meta, client, rogue.id_token("n", rogue.client_id, newest), "n")
+        await oidc.validate_id_token(
+            meta, client, rogue.id_token("n", rogue.client_id, newest), "n"
+        )
     finally:
         await oidc.aclose()
 
@@ -726,7 +732,9 @@ async def test_unknown_key_id_refetches_at_most_every_30_seconds(rogue):
         # Rotation is still followed: a new key after the interval is fetched at once.
         clock.now += 31
         rotated = rogue.rotate()
-        await oidc.validate_id_token(meta, client, rogue.id_token("n", rogue.client_id, rotated), "n")
+        await oidc.validate_id_token(
+            meta, client, rogue.id_token("n", rogue.client_id, rotated), "n"
+        )
         assert rogue.jwks_requests == before + 2
     finally:
         await oidc.aclose()

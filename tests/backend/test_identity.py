@@ -432,9 +432,11 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "idp_client_secret_ref": "lower",
             "admin_username": "x",
             "admin_display_name": "",
+            "login_claim": "nickname",
         },
     )
     assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "code"
+    assert "login_claim" in {e["key"] for e in bad.json()["extra"]}
     r = await http.post(
         "/api/operator/kommuner",
         headers=csrf,
@@ -446,6 +448,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "idp_client_secret_ref": secret_env(SPARE_REALM),
             "admin_username": username("admin", SPARE_REALM),
             "admin_display_name": "Anders Admin",
+            "login_claim": "email",
         },
     )
     assert r.status_code == 202, r.text
@@ -468,6 +471,15 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
         },
     )
     assert dup.status_code == 409
+    conn = await registry.connect()
+    try:
+        claim = await conn.fetchval(
+            "SELECT login_claim FROM shared.tenant WHERE code = $1", fresh_code
+        )
+    finally:
+        await conn.close()
+    assert claim == "email"
+    # The development provider sends a verified e-mail equal to the username.
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as c2:
         admin = await login(c2, fresh_code, "admin", realm=SPARE_REALM)
     assert admin["roles"] == ["administrator"]

@@ -68,6 +68,12 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await page.get_by_label("Miljøvariabel med klienthemmelighed").fill(secret_env(SPARE_REALM))
     await page.get_by_label("Første administrators brugernavn").fill(username("admin", SPARE_REALM))
     await page.get_by_label("Første administrators navn").fill("Anders Administrator")
+    login_claim = page.get_by_label("Brugernavn i log-in-svaret")
+    await expect(login_claim).to_have_value("preferred_username")
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await login_claim.scroll_into_view_if_needed()
+        await page.screenshot(path=f"test-results/onboarding-{width}.png")
     await page.get_by_role("button", name="Onboard kommune").click()
     await expect(page.get_by_text("Kommunen er oprettet", exact=True)).to_be_visible(timeout=20_000)
     await expect(page.get_by_role("table", name="Kommuner i Trekant")).to_contain_text(

@@ -17,7 +17,13 @@ from litestar.types import Message, Scope
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.auth.oidc import OIDCClient
-from backend.auth.routes import SessionController, callback, kommune_login, operator_login
+from backend.auth.routes import (
+    SessionController,
+    callback,
+    kommune_login,
+    operator_login,
+    provider_logout,
+)
 from backend.auth.session import SessionStore
 from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
@@ -121,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         kommune_login,
         operator_login,
         callback,
+        provider_logout,
         ChildrenController,
         CaseworkController,
         ProcessController,

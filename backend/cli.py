@@ -159,6 +159,8 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
 async def cmd_set_idp(args: argparse.Namespace) -> int:
     settings = ensure_environment()
     await registry_for(settings).set_idp(args.code, args.issuer, args.client_id, args.secret_ref)
+    if args.login_claim:
+        await registry_for(settings).set_login_claim(args.code, args.login_claim)
     print(f"kommune {args.code} logs in through {args.issuer}")
     return 0
 
@@ -457,6 +459,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--secret-ref",
         required=True,
         help="name of the environment variable holding the client secret",
+    )
+    si.add_argument(
+        "--login-claim",
+        choices=["upn", "preferred_username", "email"],
+        help="the claim that binds a pre-registered user at first login "
+        "(default preferred_username; email only when the provider sends email_verified)",
     )
     si.set_defaults(func=cmd_set_idp)
     op = sub.add_parser("operator", help="operator accounts").add_subparsers(

@@ -26,6 +26,8 @@ from tenancy.names import (
     tenant_role,
 )
 
+LOGIN_CLAIMS = ("upn", "preferred_username", "email")
+
 
 class TenancyError(RuntimeError):
     """A tenancy operation was refused; the message says why. Nothing was changed."""
@@ -235,6 +237,25 @@ class Registry:
                 issuer,
                 client_id,
                 secret_ref,
+            )
+        finally:
+            await conn.close()
+        if updated is None:
+            raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+
+    async def set_login_claim(self, code: str, claim: str) -> None:
+        """The claim the kommune's provider names its users by: ``upn``,
+        ``preferred_username`` or ``email`` (binds only when the provider says
+        ``email_verified``). A pre-registered account is bound at first login by it alone."""
+        check_kommune_code(code)
+        if claim not in LOGIN_CLAIMS:
+            raise TenancyError(f"login claim must be one of {', '.join(LOGIN_CLAIMS)}")
+        conn = await self.connect()
+        try:
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET login_claim = $2 WHERE code = $1 RETURNING code",
+                code,
+                claim,
             )
         finally:
             await conn.close()

@@ -4,6 +4,12 @@ and logout.
 The browser is sent to ``/api/auth/login?kommune=0101`` (or ``/api/operator/login``),
 comes back to ``/api/auth/callback`` and lands on ``/`` (or ``/drift``) with a session
 cookie. Failures land on ``/log-ind?fejl=<code>`` where the PWA explains them in Danish.
+
+Starting a login sets a short-lived HttpOnly cookie (``trekant_login``) whose value the
+pending login is bound to; the callback is refused without it (login CSRF). Logout is a
+POST (CSRF token) that ends the session and, where the provider has an end-session
+endpoint, sends the browser to ``GET /api/auth/logout``, which redirects to the provider
+with the ID token as hint — the ID token is never in an answer the page's script reads.
 """
 
 from __future__ import annotations
@@ -20,18 +26,24 @@ from litestar.response import Redirect
 
 from backend.auth.guards import current_session
 from backend.auth.service import (
+    LOGOUT_TTL,
+    STATE_TTL,
     LoginError,
-    end_session_url,
     finish_kommune_login,
     finish_operator_login,
     kommune_client,
     operator_client,
     pop_state,
+    prepare_provider_logout,
+    provider_logout_url,
     start_login,
 )
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
 
 log = logging.getLogger("trekant.auth")
+LOGIN_COOKIE = "trekant_login"
+LOGOUT_COOKIE = "trekant_logout"
+AUTH_PATH = "/api/auth"
 
 
 class SessionRead(msgspec.Struct):
@@ -59,6 +71,27 @@ def session_cookie(token: str, secure: bool) -> Cookie:
         path="/",
         max_age=IDLE_SECONDS * 20,
     )
+
+
+def _short_cookie(key: str, value: str, max_age: int, secure: bool) -> Cookie:
+    return Cookie(
+        key=key,
+        value=value,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path=AUTH_PATH,
+        max_age=max_age,
+    )
+
+
+def _gone(key: str) -> Cookie:
+    return Cookie(key=key, value="", path=AUTH_PATH, max_age=0, expires=0, httponly=True)
+
+
+def is_secure(request: Request[Any, Any, Any]) -> bool:
+    """Secure cookies wherever Trekant is reached over https (all but dev/test over http)."""
+    return base_url(request).startswith("https://")
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
@@ -97,16 +130,40 @@ class SessionController(Controller):
 
     @post("/logout", summary="Log ud", status_code=200)
     async def logout(self, request: Request[Any, Any, Any]) -> Response[LogoutRead]:
-        """End the Trekant session and say where to send the browser: the provider's
-        end-session endpoint where it has one, else the front page."""
+        """End the Trekant session and say where to send the browser: ``/api/auth/logout``
+        (which goes on to the provider's end-session endpoint) where the provider has one,
+        else the front page."""
         store: SessionStore = request.app.state.sessions
         session = current_session(request)
         await store.delete(request.cookies.get(COOKIE))
         target = base_url(request) + ("/drift" if session.realm == "operator" else "/")
-        redirect = await end_session_url(request.app.state.oidc, session, target)
-        response = Response(LogoutRead(redirect=redirect or target), status_code=200)
+        token = await prepare_provider_logout(
+            request.app.state.redis, request.app.state.oidc, session, target
+        )
+        cookies = []
+        if token:
+            cookies.append(_short_cookie(LOGOUT_COOKIE, token, LOGOUT_TTL, is_secure(request)))
+        response = Response(
+            LogoutRead(redirect=AUTH_PATH + "/logout" if token else target),
+            status_code=200,
+            cookies=cookies,
+        )
         response.delete_cookie(COOKIE, path="/")
         return response
+
+
+@get(
+    "/api/auth/logout",
+    opt={"public": True},
+    tags=["Log ind"],
+    status_code=303,
+    summary="Fortsæt log ud hos identitetsudbyderen",
+)
+async def provider_logout(request: Request[Any, Any, Any]) -> Redirect:
+    """After ``POST /api/session/logout``: on to the provider's end-session endpoint (the
+    ID token as hint travels only in this redirect). Without the logout cookie: home."""
+    url = await provider_logout_url(request.app.state.redis, request.cookies.get(LOGOUT_COOKIE))
+    return Redirect(url or "/", status_code=303, cookies=[_gone(LOGOUT_COOKIE)])
 
 
 @get(
@@ -119,7 +176,7 @@ class SessionController(Controller):
 async def kommune_login(request: Request[Any, Any, Any], kommune: FromQuery[str] = "") -> Redirect:
     try:
         client = await kommune_client(kommune)
-        url = await start_login(
+        url, login_id = await start_login(
             request.app.state.redis,
             request.app.state.oidc,
             client,
@@ -130,7 +187,12 @@ async def kommune_login(request: Request[Any, Any, Any], kommune: FromQuery[str]
     except LoginError as exc:
         log.info("login for kommune %r refused: %s", kommune, exc)
         return _fail("/log-ind", exc.code)
-    return Redirect(url, status_code=303)
+    return _to_provider(request, url, login_id)
+
+
+def _to_provider(request: Request[Any, Any, Any], url: str, login_id: str) -> Redirect:
+    cookie = _short_cookie(LOGIN_COOKIE, login_id, STATE_TTL, is_secure(request))
+    return Redirect(url, status_code=303, cookies=[cookie])
 
 
 @get(
@@ -143,7 +205,7 @@ async def kommune_login(request: Request[Any, Any, Any], kommune: FromQuery[str]
 async def operator_login(request: Request[Any, Any, Any]) -> Redirect:
     try:
         client = operator_client(request.app.state.settings)
-        url = await start_login(
+        url, login_id = await start_login(
             request.app.state.redis,
             request.app.state.oidc,
             client,
@@ -153,7 +215,7 @@ async def operator_login(request: Request[Any, Any, Any]) -> Redirect:
         )
     except LoginError as exc:
         return _fail("/drift/log-ind", exc.code)
-    return Redirect(url, status_code=303)
+    return _to_provider(request, url, login_id)
 
 
 @get(
@@ -171,8 +233,9 @@ async def callback(
 ) -> Redirect:
     app_state = request.app.state
     try:
-        pending = await pop_state(app_state.redis, oidc_state)
+        pending = await pop_state(app_state.redis, oidc_state, request.cookies.get(LOGIN_COOKIE))
     except LoginError as exc:
+        log.info("callback refused (%s): %s", exc.code, exc.detail)
         return _fail("/log-ind", exc.code)
     failure_page = "/drift/log-ind" if pending["realm"] == "operator" else "/log-ind"
     if error or not code:
@@ -191,5 +254,5 @@ async def callback(
         if exc.code == "ikke-oprettet" and pending["realm"] == "kommune":
             return Redirect("/ikke-oprettet", status_code=303)
         return _fail(failure_page, exc.code)
-    secure = base_url(request).startswith("https://")
-    return Redirect(target, status_code=303, cookies=[session_cookie(result.token, secure)])
+    cookies = [session_cookie(result.token, is_secure(request)), _gone(LOGIN_COOKIE)]
+    return Redirect(target, status_code=303, cookies=cookies)

@@ -1,21 +1,34 @@
 """Login and logout for both realms: kommune users and the operator.
 
 A login is started with fresh state, nonce and PKCE verifier kept server-side in Redis
-under the state (single use, 10 minutes). The callback pops the state (a replayed or
+under the state (single use, 10 minutes), together with the hash of a random login id that
+only the browser which started the login holds (an HttpOnly cookie, see routes). The
+callback refuses a state whose login id the browser does not present (login CSRF: a
+callback URL opened in another browser logs no one in), pops the state (a replayed or
 unknown state is refused), exchanges the code, validates the ID token against the
 kommune's configured issuer and client, and then decides in Trekant's own database
 whether this person may use Trekant and with which roles.
+
+A pre-registered account that has never logged in is bound to the provider's ``sub`` by
+the one claim the kommune's provider is configured to assert (``shared.tenant.login_claim``:
+``upn``, ``preferred_username`` or ``email`` — the last only with ``email_verified: true``).
+The binding is audited and the administrator can reset it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
+import httpx
 from redis.asyncio import Redis
 
 from backend.audit.service import record
@@ -28,6 +41,8 @@ from tenancy.names import check_kommune_code
 
 log = logging.getLogger("trekant.auth")
 STATE_TTL = 600
+LOGOUT_TTL = 120
+LOGIN_CLAIMS = ("upn", "preferred_username", "email")
 
 
 class LoginError(Exception):
@@ -49,6 +64,10 @@ def _state_key(state: str) -> str:
     return f"trekant:login:{state}"
 
 
+def _browser_hash(login_id: str) -> str:
+    return hashlib.sha256(login_id.encode()).hexdigest()
+
+
 async def kommune_client(code: str) -> ClientConfig:
     """The kommune's OIDC client from the registry; the secret from the environment."""
     try:
@@ -56,7 +75,7 @@ async def kommune_client(code: str) -> ClientConfig:
     except ValueError as exc:
         raise LoginError("ukendt-kommune") from exc
     rows = await fetch_as_app(
-        "SELECT status, idp_issuer, idp_client_id, idp_client_secret_ref "
+        "SELECT status, idp_issuer, idp_client_id, idp_client_secret_ref, login_claim "
         "FROM shared.tenant WHERE code = $1",
         code,
     )
@@ -70,7 +89,7 @@ async def kommune_client(code: str) -> ClientConfig:
     secret = os.environ.get(row["idp_client_secret_ref"] or "", "")
     if not secret:
         raise LoginError("ikke-konfigureret", f"secret {row['idp_client_secret_ref']} is not set")
-    return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret)
+    return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret, row["login_claim"])
 
 
 def operator_client(settings: Any) -> ClientConfig:
@@ -90,13 +109,15 @@ async def start_login(
     realm: str,
     kommune_code: str | None,
     redirect_uri: str,
-) -> str:
-    """Return the provider URL to send the browser to."""
+) -> tuple[str, str]:
+    """Return the provider URL to send the browser to, and the login id that the browser
+    must hold (in an HttpOnly cookie) when it comes back to the callback."""
     try:
         meta = await oidc.metadata(client.issuer)
     except ProviderUnavailable as exc:
         raise LoginError("udbyder", str(exc)) from exc
     state, nonce, verifier = oidc.new_login()
+    login_id = secrets.token_urlsafe(32)
     await redis.set(
         _state_key(state),
         json.dumps(
@@ -106,22 +127,34 @@ async def start_login(
                 "nonce": nonce,
                 "verifier": verifier,
                 "redirect_uri": redirect_uri,
+                "browser": _browser_hash(login_id),
                 "at": time.time(),
             }
         ),
         ex=STATE_TTL,
     )
-    return oidc.authorization_url(meta, client, redirect_uri, state, nonce, verifier)
+    return oidc.authorization_url(meta, client, redirect_uri, state, nonce, verifier), login_id
 
 
-async def pop_state(redis: Redis, state: str | None) -> dict[str, Any]:
+async def pop_state(redis: Redis, state: str | None, login_id: str | None) -> dict[str, Any]:
+    """The pending login for ``state``, used up — only for the browser that started it.
+
+    A browser without the login id does not use the state up (it cannot spoil the real
+    login), but is refused with ``anden-browser``.
+    """
     if not state or len(state) > 200:
         raise LoginError("ugyldigt-svar", "missing state")
-    raw = await redis.getdel(_state_key(state))
+    raw = await redis.get(_state_key(state))
     if raw is None:
         raise LoginError("ugyldigt-svar", "unknown or already used state")
-    data: dict[str, Any] = json.loads(raw)
-    return data
+    pending: dict[str, Any] = json.loads(raw)
+    if not login_id or len(login_id) > 200:
+        raise LoginError("anden-browser", "the callback came without the login cookie")
+    if not hmac.compare_digest(str(pending.get("browser", "")), _browser_hash(login_id)):
+        raise LoginError("anden-browser", "the login cookie belongs to another login")
+    if await redis.getdel(_state_key(state)) is None:
+        raise LoginError("ugyldigt-svar", "already used state")
+    return pending
 
 
 async def _validated_claims(
@@ -140,11 +173,23 @@ async def _validated_claims(
     return claims, tokens["id_token"]
 
 
-def _username(claims: dict[str, Any]) -> str:
+def _username(claims: dict[str, Any], login_claim: str) -> str:
+    """The person's username by the one claim the provider is configured to assert;
+    ``email`` only when the provider says it is verified. Empty when there is none."""
+    value = claims.get(login_claim)
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    if login_claim == "email" and claims.get("email_verified") is not True:
+        return ""
+    return value.strip().lower()
+
+
+def _other_name(claims: dict[str, Any]) -> str:
+    """Some name for the audit of a refused login (never used to bind)."""
     for key in ("preferred_username", "upn", "email"):
         value = claims.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip().lower()
+            return value.strip().lower()[:254]
     return ""
 
 
@@ -169,9 +214,10 @@ async def finish_kommune_login(
         if exc.code == "afvist":
             await _audit_failure(kommune, "", exc.detail)
         raise
-    username = _username(claims)
+    username = _username(claims, client.login_claim)
     subject = str(claims["sub"])
     issuer = client.issuer
+    failure: LoginError | None = None
     async with tenant_transaction(DB, kommune) as scope:
         conn = scope.connection
         row = await conn.fetchrow(
@@ -188,49 +234,81 @@ async def finish_kommune_login(
             )
             if row is not None:
                 await conn.execute(
-                    "UPDATE app_user SET issuer = $2, subject = $3 WHERE id = $1",
+                    "UPDATE app_user SET issuer = $2, subject = $3, bound_at = now(), "
+                    "bound_claim = $4, version = version + 1 WHERE id = $1",
                     row["id"],
                     issuer,
                     subject,
+                    client.login_claim,
+                )
+                await record(
+                    row["username"], "user.bound", str(row["id"]), claim=client.login_claim
                 )
         if row is None:
             settings = await conn.fetchrow(
                 "SELECT jit_provisioning, jit_default_role FROM kommune_settings"
             )
-            if settings and settings["jit_provisioning"] and username:
-                user_id = await conn.fetchval(
-                    "INSERT INTO app_user (username, display_name, email, issuer, subject, "
-                    "provisioned_by) VALUES ($1, $2, $3, $4, $5, 'just-in-time') RETURNING id",
-                    username,
-                    str(claims.get("name") or username),
-                    claims.get("email"),
-                    issuer,
-                    subject,
-                )
-                await conn.execute(
-                    "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, "
-                    "'just-in-time')",
-                    user_id,
-                    settings["jit_default_role"],
-                )
+            taken = username and await conn.fetchval(
+                "SELECT 1 FROM app_user WHERE username = $1", username
+            )
+            if taken:
+                # A known username with another identity at the provider: the same answer
+                # as for an unknown person (never a second account, never a 500).
                 await record(
-                    username,
-                    "user.provisioned",
-                    str(user_id),
-                    how="just-in-time",
-                    roles=[settings["jit_default_role"]],
+                    username, "login.failed", None, reason="username bound to another identity"
                 )
-                row = await conn.fetchrow(
-                    "SELECT id, username, display_name, active, subject FROM app_user "
-                    "WHERE id = $1",
-                    user_id,
-                )
-        if row is None or not row["active"]:
-            reason = "not provisioned" if row is None else "deactivated"
-            await record(username or subject, "login.failed", None, reason=reason)
+                failure = LoginError("ikke-oprettet", "username bound to another identity")
+            elif settings and settings["jit_provisioning"] and username:
+                try:
+                    async with conn.transaction():  # savepoint: a concurrent first login
+                        user_id = await conn.fetchval(
+                            "INSERT INTO app_user (username, display_name, email, issuer, "
+                            "subject, provisioned_by, bound_at, bound_claim) VALUES ($1, $2, "
+                            "$3, $4, $5, 'just-in-time', now(), $6) RETURNING id",
+                            username,
+                            str(claims.get("name") or username),
+                            claims.get("email") if claims.get("email_verified") is True else None,
+                            issuer,
+                            subject,
+                            client.login_claim,
+                        )
+                except asyncpg.UniqueViolationError:  # the same name, just now, concurrently
+                    user_id = None
+                if user_id is None:
+                    await record(
+                        username, "login.failed", None, reason="username bound to another identity"
+                    )
+                    failure = LoginError("ikke-oprettet", "username bound to another identity")
+                else:
+                    await conn.execute(
+                        "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, "
+                        "'just-in-time')",
+                        user_id,
+                        settings["jit_default_role"],
+                    )
+                    await record(
+                        username,
+                        "user.provisioned",
+                        str(user_id),
+                        how="just-in-time",
+                        roles=[settings["jit_default_role"]],
+                    )
+                    row = await conn.fetchrow(
+                        "SELECT id, username, display_name, active, subject FROM app_user "
+                        "WHERE id = $1",
+                        user_id,
+                    )
+        if failure is None and (row is None or not row["active"]):
+            if row is not None:
+                reason = "deactivated"
+            elif not username:
+                reason = f"no usable {client.login_claim} claim"
+            else:
+                reason = "not provisioned"
+            actor = username or _other_name(claims) or subject
+            await record(actor, "login.failed", None, reason=reason)
             failure = LoginError("ikke-oprettet" if row is None else "deaktiveret", reason)
-        else:
-            failure = None
+        elif failure is None and row is not None:
             await conn.execute("UPDATE app_user SET last_login_at = now() WHERE id = $1", row["id"])
             await record(row["username"], "login", str(row["id"]), issuer=issuer)
     await run_after_commit(scope)
@@ -255,7 +333,7 @@ async def finish_operator_login(
 ) -> LoginResult:
     client = operator_client(settings)
     claims, id_token = await _validated_claims(oidc, client, pending, code)
-    username = _username(claims)
+    username = _username(claims, client.login_claim)
     subject = str(claims["sub"])
     pool = operator_db.pool()
     async with pool.acquire() as conn, conn.transaction():
@@ -299,10 +377,20 @@ async def finish_operator_login(
     return LoginResult(await store.create(session), session)
 
 
-async def end_session_url(
-    oidc: OIDCClient, session: Session, post_logout_redirect_uri: str
+def _logout_key(token: str) -> str:
+    return "trekant:logout:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+async def prepare_provider_logout(
+    redis: Redis, oidc: OIDCClient, session: Session, post_logout_redirect_uri: str
 ) -> str | None:
-    """The provider's end-session URL for this session, where it has one."""
+    """Keep what the provider's end-session needs (the ID token) server-side for a moment
+    under a fresh random token; None when the provider has no end-session endpoint.
+
+    The browser gets the token only in an HttpOnly cookie and then opens
+    ``GET /api/auth/logout``, which answers with a redirect to the provider: the ID token
+    never reaches the page's JavaScript.
+    """
     if not session.issuer or not session.id_token:
         return None
     try:
@@ -311,14 +399,35 @@ async def end_session_url(
         return None
     if not meta.end_session_endpoint:
         return None
-    import httpx
+    token = secrets.token_urlsafe(32)
+    await redis.set(
+        _logout_key(token),
+        json.dumps(
+            {
+                "end_session_endpoint": meta.end_session_endpoint,
+                "id_token": session.id_token,
+                "post_logout_redirect_uri": post_logout_redirect_uri,
+            }
+        ),
+        ex=LOGOUT_TTL,
+    )
+    return token
 
+
+async def provider_logout_url(redis: Redis, token: str | None) -> str | None:
+    """The provider's end-session URL for a logout prepared with ``token`` (single use)."""
+    if not token or len(token) > 200:
+        return None
+    raw = await redis.getdel(_logout_key(token))
+    if raw is None:
+        return None
+    data = json.loads(raw)
     return str(
         httpx.URL(
-            meta.end_session_endpoint,
+            data["end_session_endpoint"],
             params={
-                "id_token_hint": session.id_token,
-                "post_logout_redirect_uri": post_logout_redirect_uri,
+                "id_token_hint": data["id_token"],
+                "post_logout_redirect_uri": data["post_logout_redirect_uri"],
             },
         )
     )

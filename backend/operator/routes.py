@@ -22,6 +22,7 @@ from backend.operator import db as operator_db
 from backend.operator.tasks import job_key, set_progress
 from tenancy.migrate import TENANT_DIR, load_migrations
 from tenancy.names import InvalidKommuneCode, check_kommune_code
+from tenancy.registry import LOGIN_CLAIMS
 
 
 class KommuneRow(msgspec.Struct):
@@ -47,6 +48,8 @@ class Onboard(msgspec.Struct):
     idp_client_secret_ref: str
     admin_username: str
     admin_display_name: str
+    # The claim the provider names its users by (binds the first administrator at login).
+    login_claim: str = "preferred_username"
 
 
 class StatusChange(msgspec.Struct):
@@ -143,6 +146,11 @@ class OperatorController(Controller):
             bad("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
         if not data.admin_display_name.strip():
             bad("admin_display_name", "Administratorens navn mangler")
+        if data.login_claim not in LOGIN_CLAIMS:
+            bad(
+                "login_claim",
+                "Vælg hvilket brugernavn udbyderen sender: UPN, brugernavn eller e-mail",
+            )
         if errors:
             raise ValidationException("Der er fejl i formularen", extra=errors)
         async with operator_db.pool().acquire() as conn:
@@ -157,6 +165,7 @@ class OperatorController(Controller):
             "idp_client_secret_ref": data.idp_client_secret_ref,
             "admin_username": admin,
             "admin_display_name": data.admin_display_name.strip(),
+            "login_claim": data.login_claim,
         }
         redis = queue.get()
         await set_progress(

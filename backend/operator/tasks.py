@@ -78,6 +78,7 @@ async def onboard_kommune(
         await reg.set_idp(
             code, spec["idp_issuer"], spec["idp_client_id"], spec["idp_client_secret_ref"]
         )
+        await reg.set_login_claim(code, spec.get("login_claim") or "preferred_username")
         await set_progress(redis, job_id, done=2, message="Opretter første administrator")
         async with tenant_transaction(DB, code) as scope:
             user_id = await scope.connection.fetchval(

@@ -14,7 +14,7 @@ from tenancy.context import current_scope
 
 _USER = """
 SELECT u.id, u.username, u.display_name, u.email, u.active, u.created_at, u.last_login_at,
-       u.subject, u.version,
+       u.subject, u.bound_at, u.bound_claim, u.version,
        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
                  WHERE r.user_id = u.id), '{}') AS roles,
        coalesce((SELECT array_agg(m.team_id) FROM team_member m
@@ -88,6 +88,15 @@ async def existing_teams(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
 
 async def set_display_name(user_id: uuid.UUID, name: str) -> None:
     await _conn().execute("UPDATE app_user SET display_name = $2 WHERE id = $1", user_id, name)
+
+
+async def reset_binding(user_id: uuid.UUID) -> None:
+    """Forget the user's identity at the provider; the next login binds again."""
+    await _conn().execute(
+        "UPDATE app_user SET issuer = NULL, subject = NULL, bound_at = NULL, bound_claim = NULL, "
+        "version = version + 1 WHERE id = $1",
+        user_id,
+    )
 
 
 async def bump_version(user_id: uuid.UUID) -> None:

@@ -53,6 +53,10 @@ class UserRead(msgspec.Struct):
     last_login_at: datetime | None
     bound: bool  # has logged in at least once (issuer + subject known)
     version: int
+    # When the account was bound to the person's identity at the provider, and by which claim
+    # (upn, preferred_username or email); None for accounts bound before this was recorded.
+    bound_at: datetime | None = None
+    bound_claim: str | None = None
 
 
 class UserCreate(msgspec.Struct):
@@ -106,6 +110,8 @@ def _user(row: dict[str, Any]) -> UserRead:
         last_login_at=row["last_login_at"],
         bound=row["subject"] is not None,
         version=row["version"],
+        bound_at=row["bound_at"],
+        bound_claim=row["bound_claim"],
     )
 
 
@@ -225,6 +231,35 @@ class UsersController(Controller):
                 await self._keep_an_administrator(user_id)
             await repo.set_active(user_id, False, me.actor)
             await record(me.actor, "user.deactivated", str(user_id), username=row["username"])
+            store: SessionStore = request.app.state.sessions
+            await store.revoke_user("kommune", me.kommune_code, str(user_id))
+        updated = await repo.get_user(user_id)
+        assert updated is not None
+        return _user(updated)
+
+    @post(
+        "/users/{user_id:uuid}/reset-binding",
+        summary="Nulstil brugerens log-in-binding (næste log-in binder igen)",
+        status_code=200,
+    )
+    async def reset_binding(
+        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
+    ) -> UserRead:
+        """For an account bound to the wrong identity at the provider: forget it, end the
+        user's sessions; the next login by the kommune's login claim binds again."""
+        me = current_principal(request)
+        row = await repo.get_user(user_id, for_update=True)
+        if row is None:
+            raise NotFoundException("Brugeren findes ikke")
+        if row["subject"] is not None:
+            await repo.reset_binding(user_id)
+            await record(
+                me.actor,
+                "user.binding_reset",
+                str(user_id),
+                username=row["username"],
+                claim=row["bound_claim"],
+            )
             store: SessionStore = request.app.state.sessions
             await store.revoke_user("kommune", me.kommune_code, str(user_id))
         updated = await repo.get_user(user_id)

@@ -1,4 +1,5 @@
 /** Danish labels for audit actions and their details (kommune and operator logs). */
+import { loginClaimLabel } from './loginClaims';
 
 export const KOMMUNE_ACTIONS: [string, string][] = [
   ['login', 'Log ind'],
@@ -8,6 +9,8 @@ export const KOMMUNE_ACTIONS: [string, string][] = [
   ['user.teams_changed', 'Teams ændret'],
   ['user.deactivated', 'Bruger deaktiveret'],
   ['user.reactivated', 'Bruger genaktiveret'],
+  ['user.bound', 'Log-in bundet til bruger'],
+  ['user.binding_reset', 'Log-in-binding nulstillet'],
   ['child.read', 'Opslag i barns sag'],
   ['team.created', 'Team oprettet'],
   ['settings.changed', 'Indstillinger ændret'],
@@ -52,6 +55,7 @@ const DETAIL_KEYS: Record<string, string> = {
   registrations: 'Registreringer',
   offline_roles: 'Roller til hjemmebesøg',
   before: 'Før',
+  claim: 'Bundet via',
 };
 
 function detailValue(value: unknown): string {
@@ -64,5 +68,8 @@ function detailValue(value: unknown): string {
 
 /** {username: "a@b.dk", roles: ["leder"]} -> [["Brugernavn", "a@b.dk"], ["Roller", "leder"]] */
 export function detailEntries(detail: Record<string, unknown>): [string, string][] {
-  return Object.entries(detail).map(([k, v]) => [DETAIL_KEYS[k] ?? k, detailValue(v)]);
+  return Object.entries(detail).map(([k, v]) => [
+    DETAIL_KEYS[k] ?? k,
+    k === 'claim' && typeof v === 'string' ? loginClaimLabel(v) : detailValue(v),
+  ]);
 }

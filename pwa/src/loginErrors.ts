@@ -7,6 +7,8 @@ const MESSAGES: Record<string, string> = {
   afvist: 'Log-in blev afvist. Prøv igen.',
   'ugyldigt-svar': 'Log-in-svaret var ugyldigt eller udløbet. Prøv igen.',
   afbrudt: 'Log-in blev afbrudt.',
+  'anden-browser':
+    'Log-in blev ikke startet i denne browser, eller det tog for lang tid. Start log-in igen herfra.',
   deaktiveret: 'Din bruger er deaktiveret. Kontakt din kommunes administrator.',
   'ikke-oprettet': 'Du er ikke oprettet i Trekant.',
 };

@@ -3,7 +3,10 @@ provider over HTTP), roles decided in Trekant, and the ways a login must fail.""
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import uuid
 
 import httpx
 import pytest
@@ -429,9 +432,11 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "idp_client_secret_ref": "lower",
             "admin_username": "x",
             "admin_display_name": "",
+            "login_claim": "nickname",
         },
     )
     assert bad.status_code == 400 and bad.json()["extra"][0]["key"] == "code"
+    assert "login_claim" in {e["key"] for e in bad.json()["extra"]}
     r = await http.post(
         "/api/operator/kommuner",
         headers=csrf,
@@ -443,6 +448,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "idp_client_secret_ref": secret_env(SPARE_REALM),
             "admin_username": username("admin", SPARE_REALM),
             "admin_display_name": "Anders Admin",
+            "login_claim": "email",
         },
     )
     assert r.status_code == 202, r.text
@@ -465,6 +471,15 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
         },
     )
     assert dup.status_code == 409
+    conn = await registry.connect()
+    try:
+        claim = await conn.fetchval(
+            "SELECT login_claim FROM shared.tenant WHERE code = $1", fresh_code
+        )
+    finally:
+        await conn.close()
+    assert claim == "email"
+    # The development provider sends a verified e-mail equal to the username.
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as c2:
         admin = await login(c2, fresh_code, "admin", realm=SPARE_REALM)
     assert admin["roles"] == ["administrator"]
@@ -498,3 +513,307 @@ async def test_operator_migrates_all_with_progress(http, settings, seeded):
     await _drain(settings)
     job = (await http.get(f"/api/operator/jobs/{r.json()['id']}")).json()
     assert job["status"] == "done" and job["done"] == job["total"] >= 2
+
+
+# --- issue 13: an adversarial provider (tests/rogue_idp.py) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def rogue():  # type: ignore[no-untyped-def]
+    from tests.rogue_idp import ROGUE_SECRET_ENV, RogueIdP
+
+    provider = RogueIdP().start()
+    os.environ[ROGUE_SECRET_ENV] = provider.client_secret
+    yield provider
+    provider.stop()
+
+
+async def _rogue_kommune(registry, rogue, code: str, name: str, claim: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """A kommune (with its demo users, none bound yet) that logs in through the rogue."""
+    from tests.rogue_idp import ROGUE_SECRET_ENV
+
+    await new_kommune(registry, code, name)
+    await registry.set_idp(code, rogue.issuer, rogue.client_id, ROGUE_SECRET_ENV)
+    if claim:
+        await registry.set_login_claim(code, claim)
+    rogue.reset()
+
+
+async def _rogue_login(client: httpx.AsyncClient, rogue, code: str, **claims) -> httpx.Response:  # type: ignore[no-untyped-def]
+    """A login whose ID token says ``claims``; returns Trekant's answer to the callback."""
+    rogue.claims = claims
+    r = await client.get(f"/api/auth/login?kommune={code}")
+    assert r.status_code == 303 and r.headers["location"].startswith(rogue.issuer), r.headers
+    async with httpx.AsyncClient() as provider:
+        answer = await provider.get(r.headers["location"])
+    callback = httpx.URL(answer.headers["location"])
+    return await client.get(callback.raw_path.decode())
+
+
+async def _user(code: str, name: str) -> dict[str, object]:
+    async with tenant_transaction(DB, code) as scope:
+        row = await scope.connection.fetchrow(
+            "SELECT id, subject, bound_at, bound_claim FROM app_user WHERE username = $1", name
+        )
+    assert row is not None
+    return dict(row)
+
+
+def _client(http: httpx.AsyncClient) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=http._transport, base_url="http://testserver")
+
+
+async def test_unverified_email_neither_logs_in_nor_binds(
+    http, registry, rogue, fresh_code, seeded, settings
+):
+    """Issue 13.2: {sub: attacker, email: VICTIM, email_verified: false} took over an account."""
+    from tests.rogue_idp import DROP
+
+    await _rogue_kommune(registry, rogue, fresh_code, "Overtagelsesby")
+    victim = username("admin", SPARE_REALM)
+    forged = {"sub": "attacker", "email": victim, "email_verified": False}
+    # The kommune's provider asserts preferred_username (the default): e-mail binds nothing.
+    r = await _rogue_login(http, rogue, fresh_code, preferred_username=DROP, **forged)
+    assert r.status_code == 303 and r.headers["location"] == "/ikke-oprettet"
+    assert (await http.get("/api/session")).status_code == 401
+    assert (await _user(fresh_code, victim))["subject"] is None
+    # Even where the provider is configured to assert e-mail, only a verified one binds.
+    await registry.set_login_claim(fresh_code, "email")
+    r = await _rogue_login(http, rogue, fresh_code, preferred_username=DROP, **forged)
+    assert r.headers["location"] == "/ikke-oprettet"
+    r = await _rogue_login(
+        http, rogue, fresh_code, preferred_username=DROP, sub="attacker", email=victim
+    )
+    assert r.headers["location"] == "/ikke-oprettet"  # no email_verified at all
+    # A claim the provider is not configured to assert is not used either.
+    await registry.set_login_claim(fresh_code, "upn")
+    r = await _rogue_login(http, rogue, fresh_code, sub="attacker", preferred_username=victim)
+    assert r.headers["location"] == "/ikke-oprettet"
+    assert (await http.get("/api/session")).status_code == 401
+    assert (await _user(fresh_code, victim))["subject"] is None
+    # The configured claim binds, and the binding is audited.
+    r = await _rogue_login(http, rogue, fresh_code, sub="the-real-admin", upn=victim)
+    assert r.status_code == 303 and r.headers["location"] == "/"
+    bound = await _user(fresh_code, victim)
+    assert bound["subject"] == "the-real-admin" and bound["bound_claim"] == "upn"
+    await _drain(settings)
+    assert [e["detail"]["claim"] for e in await _audit(fresh_code, "user.bound")] == ["upn"]
+    failures = await _audit(fresh_code, "login.failed")  # (audit jobs run concurrently)
+    assert sorted(f["detail"]["reason"] for f in failures) == [
+        "no usable email claim",
+        "no usable email claim",
+        "no usable preferred_username claim",
+        "no usable upn claim",
+    ]
+    assert {f["actor"] for f in failures} == {victim}
+
+
+async def test_verified_email_binds_where_the_provider_asserts_email(
+    http, registry, rogue, fresh_code, seeded
+):
+    await _rogue_kommune(registry, rogue, fresh_code, "Epostby", claim="email")
+    worker = username("sagsbehandler", SPARE_REALM)
+    r = await _rogue_login(
+        http, rogue, fresh_code, sub="s-1", email=worker.upper(), email_verified=True
+    )
+    assert r.headers["location"] == "/"
+    assert (await http.get("/api/session")).json()["username"] == worker
+
+
+async def test_administrator_sees_and_resets_a_binding(
+    http, registry, rogue, fresh_code, seeded, settings
+):
+    await _rogue_kommune(registry, rogue, fresh_code, "Bindingsby")
+    admin_name, worker = username("admin", SPARE_REALM), username("sagsbehandler", SPARE_REALM)
+    assert (
+        await _rogue_login(http, rogue, fresh_code, sub="adm", preferred_username=admin_name)
+    ).headers["location"] == "/"
+    csrf = {"X-CSRF-Token": (await http.get("/api/session")).json()["csrf_token"]}
+    async with _client(http) as cw:
+        r = await _rogue_login(cw, rogue, fresh_code, sub="wrong-person", preferred_username=worker)
+        assert r.headers["location"] == "/"
+        users = {u["username"]: u for u in (await http.get("/api/admin/users")).json()}
+        assert (
+            users[worker]["bound"] is True and users[worker]["bound_claim"] == "preferred_username"
+        )
+        assert users[worker]["bound_at"] is not None and "subject" not in users[worker]
+        assert users[username("leder", SPARE_REALM)]["bound"] is False
+        r = await http.post(f"/api/admin/users/{users[worker]['id']}/reset-binding", headers=csrf)
+        assert r.status_code == 200
+        assert r.json()["bound"] is False and r.json()["bound_at"] is None
+        assert (await cw.get("/api/session")).status_code == 401  # its sessions ended
+    # The old identity no longer gets in; the right one binds.
+    async with _client(http) as cw:
+        r = await _rogue_login(cw, rogue, fresh_code, sub="right-person", preferred_username=worker)
+        assert r.headers["location"] == "/"
+    assert (await _user(fresh_code, worker))["subject"] == "right-person"
+    missing = await http.post(f"/api/admin/users/{uuid.uuid4()}/reset-binding", headers=csrf)
+    assert missing.status_code == 404
+    await _drain(settings)
+    resets = await _audit(fresh_code, "user.binding_reset")
+    assert len(resets) == 1 and resets[0]["actor"] == admin_name
+    assert resets[0]["detail"] == {"username": worker, "claim": "preferred_username"}
+
+
+async def test_known_username_with_a_new_subject_under_jit_is_refused_and_audited(
+    http, registry, rogue, fresh_code, seeded, settings
+):
+    """Issue 13.6: this was an HTTP 500 (UniqueViolationError)."""
+    await _rogue_kommune(registry, rogue, fresh_code, "Jitdublerby")
+    async with tenant_transaction(DB, fresh_code) as scope:
+        await scope.connection.execute("UPDATE kommune_settings SET jit_provisioning = true")
+    worker = username("sagsbehandler", SPARE_REALM)
+    r = await _rogue_login(http, rogue, fresh_code, sub="first", preferred_username=worker)
+    assert r.headers["location"] == "/"
+    async with _client(http) as other:
+        r = await _rogue_login(other, rogue, fresh_code, sub="second", preferred_username=worker)
+        assert r.status_code == 303 and r.headers["location"] == "/ikke-oprettet"
+        assert (await other.get("/api/session")).status_code == 401
+    assert (await _user(fresh_code, worker))["subject"] == "first"
+    await _drain(settings)
+    failures = await _audit(fresh_code, "login.failed")
+    assert [(f["actor"], f["detail"]["reason"]) for f in failures] == [
+        (worker, "username bound to another identity")
+    ]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_withdrawn_signing_key_is_dropped_when_the_cache_expires(rogue):
+    """Issue 13.3: a key withdrawn from the JWKS stayed trusted until restart."""
+    from backend.auth.oidc import JWKS_MAX_AGE, OIDCClient
+
+    rogue.reset()
+    rogue.jwks_cache_control = "public, max-age=120"
+    clock = _Clock()
+    oidc = OIDCClient(clock=clock)
+    try:
+        meta = await oidc.metadata(rogue.issuer)
+        client = ClientConfig(rogue.issuer, rogue.client_id, "x")
+        old = rogue.signing_kid
+        await oidc.validate_id_token(meta, client, rogue.id_token("n", rogue.client_id), "n")
+        new = rogue.rotate()
+        rogue.withdraw(old)
+        leaked = rogue.id_token("n", rogue.client_id, kid=old)
+        clock.now += 119  # still within the provider's max-age
+        assert (await oidc.validate_id_token(meta, client, leaked, "n"))["sub"]
+        clock.now += 2
+        with pytest.raises(LoginRefused, match="signature"):
+            await oidc.validate_id_token(meta, client, leaked, "n")
+        fresh = rogue.id_token("n", rogue.client_id, kid=new)
+        assert (await oidc.validate_id_token(meta, client, fresh, "n"))["sub"]
+        # A provider asking for a day is trusted for JWKS_MAX_AGE at most.
+        rogue.jwks_cache_control = "max-age=86400"
+        clock.now += 3600
+        await oidc.validate_id_token(meta, client, fresh, "n")
+        rogue.withdraw(new)
+        newest = rogue.rotate()
+        clock.now += JWKS_MAX_AGE + 1
+        with pytest.raises(LoginRefused, match="signature"):
+            await oidc.validate_id_token(meta, client, fresh, "n")
+        await oidc.validate_id_token(
+            meta, client, rogue.id_token("n", rogue.client_id, newest), "n"
+        )
+    finally:
+        await oidc.aclose()
+
+
+async def test_unknown_key_id_refetches_at_most_every_30_seconds(rogue):
+    from backend.auth.oidc import OIDCClient
+
+    rogue.reset()
+    clock = _Clock()
+    oidc = OIDCClient(clock=clock)
+    try:
+        meta = await oidc.metadata(rogue.issuer)
+        client = ClientConfig(rogue.issuer, rogue.client_id, "x")
+        await oidc.validate_id_token(meta, client, rogue.id_token("n", rogue.client_id), "n")
+        before = rogue.jwks_requests
+        head = base64.urlsafe_b64encode(b'{"alg":"RS256","kid":"junk"}').rstrip(b"=").decode()
+        junk = f"{head}.e30.c2ln"
+        for _ in range(5):
+            with pytest.raises(LoginRefused):
+                await oidc.validate_id_token(meta, client, junk, "n")
+        assert rogue.jwks_requests == before + 1
+        # Rotation is still followed: a new key after the interval is fetched at once.
+        clock.now += 31
+        rotated = rogue.rotate()
+        await oidc.validate_id_token(
+            meta, client, rogue.id_token("n", rogue.client_id, rotated), "n"
+        )
+        assert rogue.jwks_requests == before + 2
+    finally:
+        await oidc.aclose()
+
+
+async def test_outbound_calls_have_size_time_and_host_limits(rogue):
+    from backend.auth.oidc import OIDCClient, ProviderUnavailable
+
+    rogue.reset()
+    oidc = OIDCClient(call_seconds=1.0)
+    try:
+        meta = await oidc.metadata(rogue.issuer)
+        client = ClientConfig(rogue.issuer, rogue.client_id, "x")
+        token = rogue.id_token("n", rogue.client_id)
+        rogue.jwks_padding = 5 * 1024 * 1024
+        with pytest.raises(ProviderUnavailable, match="more than"):
+            await oidc.validate_id_token(meta, client, token, "n")
+        rogue.jwks_padding = 0
+        rogue.jwks_redirect = f"http://localhost:{rogue.port}/jwks"
+        with pytest.raises(ProviderUnavailable, match="another host"):
+            await oidc.validate_id_token(meta, client, token, "n")
+        rogue.jwks_redirect = None
+        rogue.jwks_delay = 3.0
+        with pytest.raises(ProviderUnavailable, match="did not answer"):
+            await oidc.validate_id_token(meta, client, token, "n")
+        rogue.jwks_delay = 0.0
+        assert (await oidc.validate_id_token(meta, client, token, "n"))["sub"]
+    finally:
+        rogue.reset()
+        await oidc.aclose()
+
+
+async def test_streamed_answer_without_length_is_cut_off(rogue):
+    """No Content-Length to trust: the body is read in pieces and cut at the limit."""
+    from backend.auth.oidc import OIDCClient, ProviderUnavailable
+
+    oidc = OIDCClient(max_bytes=1000)
+    try:
+        with pytest.raises(ProviderUnavailable, match="more than 1000 bytes"):
+            await oidc.call("GET", rogue.issuer + "/stream")
+    finally:
+        await oidc.aclose()
+
+
+async def test_logout_does_not_give_the_id_token_to_the_page(http, seeded):
+    """Issue 13.8: the logout answer carried the raw ID token (id_token_hint)."""
+    session = await login(http, A)
+    r = await http.post("/api/session/logout", headers={"X-CSRF-Token": session["csrf_token"]})
+    assert r.status_code == 200 and r.json() == {"redirect": "/api/auth/logout"}
+    assert "id_token" not in r.text and "eyJ" not in r.text
+    assert (await http.get("/api/session")).status_code == 401
+    onward = await http.get("/api/auth/logout")
+    assert onward.status_code == 303
+    target = httpx.URL(onward.headers["location"])
+    assert str(target).startswith(idp().issuer(A))
+    assert target.params["id_token_hint"].startswith("eyJ")
+    assert target.params["post_logout_redirect_uri"] == "http://testserver/"
+    again = await http.get("/api/auth/logout")  # single use; nothing without the cookie
+    assert again.status_code == 303 and again.headers["location"] == "/"
+
+
+async def test_callback_in_another_browser_logs_no_one_in(http, seeded):
+    """Issue 13.4 (in process; tests/e2e/test_identity_paths.py does it over real HTTP)."""
+    authorize = await start(http, A)
+    callback = await provider_login(authorize, username("sagsbehandler", A))
+    async with _client(http) as other:
+        r = await other.get(callback.path_and_query)
+        assert r.headers["location"] == "/log-ind?fejl=anden-browser"
+        assert (await other.get("/api/session")).status_code == 401
+    assert (await http.get(callback.path_and_query)).headers["location"] == "/"

@@ -3,6 +3,7 @@ then logs in; the operator onboards a kommune. axe on every Trekant screen."""
 
 from __future__ import annotations
 
+import httpx
 from playwright.async_api import expect
 
 from infra.devidp import secret_env
@@ -67,6 +68,12 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await page.get_by_label("Miljøvariabel med klienthemmelighed").fill(secret_env(SPARE_REALM))
     await page.get_by_label("Første administrators brugernavn").fill(username("admin", SPARE_REALM))
     await page.get_by_label("Første administrators navn").fill("Anders Administrator")
+    login_claim = page.get_by_label("Brugernavn i log-in-svaret")
+    await expect(login_claim).to_have_value("preferred_username")
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await login_claim.scroll_into_view_if_needed()
+        await page.screenshot(path=f"test-results/onboarding-{width}.png")
     await page.get_by_role("button", name="Onboard kommune").click()
     await expect(page.get_by_text("Kommunen er oprettet", exact=True)).to_be_visible(timeout=20_000)
     await expect(page.get_by_role("table", name="Kommuner i Trekant")).to_contain_text(
@@ -77,3 +84,63 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await log_out(page)
     await log_in(page, "Frederiksberg Test", username("admin", SPARE_REALM))
     await expect(page.get_by_role("banner")).to_contain_text("Frederiksberg Test")
+
+
+async def test_callback_opened_by_another_client_logs_no_one_in(server):
+    """Issue 13.4 over real HTTP: the callback URL alone (leaked, or planted in someone
+    else's browser) logs no one in; only the browser that began the login holds the
+    HttpOnly cookie the pending login is bound to."""
+    from tests.oidc_login import provider_login
+
+    async with (
+        httpx.AsyncClient(base_url=server) as victim,
+        httpx.AsyncClient(base_url=server) as attacker,
+    ):
+        r = await victim.get("/api/auth/login?kommune=0101")
+        assert r.status_code == 303
+        cookie = r.headers["set-cookie"]
+        assert cookie.startswith("trekant_login=")
+        assert "HttpOnly" in cookie and "Path=/api/auth" in cookie
+        assert "samesite=lax" in cookie.lower()
+        assert "Secure" not in cookie  # plain http in tests; https everywhere else
+        callback = await provider_login(r.headers["location"], username("sagsbehandler", "0101"))
+        stolen = await attacker.get(callback.path_and_query)
+        assert stolen.status_code == 303
+        assert stolen.headers["location"] == "/log-ind?fejl=anden-browser"
+        assert "trekant_session" not in stolen.headers.get("set-cookie", "")
+        assert (await attacker.get("/api/session")).status_code == 401
+        # The real browser's login is not spoiled by the attempt.
+        own = await victim.get(callback.path_and_query)
+        assert own.status_code == 303 and own.headers["location"] == "/"
+        assert (await victim.get("/api/session")).json()["username"] == username(
+            "sagsbehandler", "0101"
+        )
+
+
+async def test_administrator_sees_and_resets_a_login_binding(page, server):
+    from tests.oidc_login import login as oidc_login
+
+    async with httpx.AsyncClient(base_url=server) as reader:  # binds Rikke's account
+        r = await oidc_login(reader, "0202", username("revisor", "0202"))
+        assert r.headers["location"] == "/"
+    await log_in(page, "Testby", username("admin", "0202"))
+    await (
+        page.get_by_role("navigation", name="Hovedmenu")
+        .get_by_role("link", name="Administration")
+        .click()
+    )
+    await page.get_by_role("link", name="Ret Rikke Revisor").click()
+    binding = page.get_by_role("region", name="Log-in-binding")
+    await expect(binding).to_contain_text("Felt i log-in-svaret: Brugernavn.")
+    await check_axe(page, "bruger med log-in-binding")
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await binding.scroll_into_view_if_needed()
+        await page.screenshot(path=f"test-results/binding-{width}.png", full_page=True)
+    await binding.get_by_role("button", name="Nulstil log-in-binding").click()
+    await check_axe(page, "bekræft nulstilling af binding")
+    await binding.get_by_role("button", name="Bekræft nulstilling").click()
+    await expect(binding.get_by_text("Bindingen er nulstillet")).to_be_visible()
+    await expect(binding).to_contain_text("Ikke bundet")
+    await page.screenshot(path="test-results/binding-reset-768.png", full_page=True)
+    await expect(binding.get_by_role("button", name="Nulstil log-in-binding")).to_have_count(0)

@@ -298,6 +298,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users/{user_id}/reset-binding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nulstil brugerens log-in-binding (næste log-in binder igen) */
+        post: operations["ApiAdminUsersUserIdResetBindingResetBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/callback": {
         parameters: {
             query?: never;
@@ -324,6 +341,23 @@ export interface paths {
         };
         /** Start log ind via kommunens identitetsudbyder */
         get: operations["ApiAuthLoginKommuneLogin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fortsæt log ud hos identitetsudbyderen */
+        get: operations["ApiAuthLogoutProviderLogout"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3676,6 +3710,8 @@ export interface components {
             idp_client_id: string;
             idp_client_secret_ref: string;
             idp_issuer: string;
+            /** @default preferred_username */
+            login_claim?: string;
             name: string;
         };
         /** OpenInvestigation */
@@ -4435,6 +4471,8 @@ export interface components {
         UserRead: {
             active: boolean;
             bound: boolean;
+            bound_at?: string | null;
+            bound_claim?: string | null;
             /** Format: date-time */
             created_at: string;
             display_name: string;
@@ -5246,6 +5284,43 @@ export interface operations {
             };
         };
     };
+    ApiAdminUsersUserIdResetBindingResetBinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAuthCallbackCallback: {
         parameters: {
             query?: {
@@ -5319,6 +5394,26 @@ export interface operations {
                         status_code: number;
                     };
                 };
+            };
+        };
+    };
+    ApiAuthLogoutProviderLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect Response */
+            303: {
+                headers: {
+                    /** @description target path for the redirect */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -12,10 +12,11 @@ import {
 import { actionLabel } from '../audit';
 import { Alert } from '../components/Alert';
 import { AuditDetail } from '../components/AuditDetail';
-import { ErrorSummary, TextField } from '../components/Form';
+import { ErrorSummary, SelectField, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
+import { LOGIN_CLAIM_LABELS } from '../loginClaims';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
 import { useApi } from '../useApi';
 
@@ -429,6 +430,7 @@ const ONBOARD_FIELDS: Record<keyof Onboard, [string, string]> = {
   idp_issuer: ['onboard-issuer', 'Udsteder (issuer)'],
   idp_client_id: ['onboard-client-id', 'Klient-id'],
   idp_client_secret_ref: ['onboard-secret-ref', 'Miljøvariabel med klienthemmelighed'],
+  login_claim: ['onboard-login-claim', 'Brugernavn i log-in-svaret'],
   admin_username: ['onboard-admin-username', 'Første administrators brugernavn'],
   admin_display_name: ['onboard-admin-name', 'Første administrators navn'],
 };
@@ -439,6 +441,7 @@ const EMPTY_ONBOARD: Onboard = {
   idp_issuer: '',
   idp_client_id: '',
   idp_client_secret_ref: '',
+  login_claim: 'preferred_username',
   admin_username: '',
   admin_display_name: '',
 };
@@ -488,7 +491,7 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
         id={id}
         label={label}
         hint={HINTS[key]}
-        value={form[key]}
+        value={form[key] ?? ''}
         onChange={(v) => {
           setForm((f) => ({ ...f, [key]: v }));
           setErrors((e) => {
@@ -528,6 +531,18 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
           {field('idp_issuer')}
           {field('idp_client_id')}
           {field('idp_client_secret_ref')}
+          <SelectField
+            id="onboard-login-claim"
+            label="Brugernavn i log-in-svaret"
+            hint="Det felt, udbyderen sender brugerens brugernavn i. Første log-in binder brugeren ud fra det. Ved e-mail kun, hvis udbyderen har bekræftet adressen."
+            value={form.login_claim ?? 'preferred_username'}
+            onChange={(v) => {
+              setForm((f) => ({ ...f, login_claim: v }));
+              setErrors(withoutKey('login_claim'));
+            }}
+            choices={Object.entries(LOGIN_CLAIM_LABELS).map(([value, label]) => ({ value, label }))}
+            error={errors.login_claim}
+          />
         </fieldset>
         <fieldset>
           <legend className="h4">Første administrator</legend>

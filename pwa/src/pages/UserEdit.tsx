@@ -5,6 +5,7 @@ import { CheckboxGroup, ErrorSummary, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
+import { loginClaimLabel } from '../loginClaims';
 import { Link } from '../router';
 import { useApi } from '../useApi';
 import { loadAdminData, StatusBadge, type AdminData } from './Administration';
@@ -245,6 +246,101 @@ function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: Us
   );
 }
 
+/** Which identity at the kommune's log-in service the account is bound to, and resetting it
+ * (for an account bound to the wrong person: the next log-in binds again). */
+function BindingPanel({ user, onChanged }: { user: UserRead; onChanged: (user: UserRead) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>();
+  const [done, setDone] = useState(false);
+
+  const reset = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const updated = await call(
+        api.POST('/api/admin/users/{user_id}/reset-binding', { params: { path: { user_id: user.id } } }),
+      );
+      setConfirming(false);
+      setDone(true);
+      onChanged(updated);
+    } catch (err) {
+      setConfirming(false);
+      setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  let state;
+  if (!user.bound) state = 'Ikke bundet. Brugeren bindes, første gang vedkommende logger ind.';
+  else if (user.bound_at)
+    state = (
+      <>
+        Bundet <time dateTime={user.bound_at}>{formatDateTime(user.bound_at)}</time>. Felt i log-in-svaret:{' '}
+        {loginClaimLabel(user.bound_claim)}.
+      </>
+    );
+  else state = 'Bundet (før binding blev registreret med tidspunkt).';
+
+  return (
+    <section className="admin-section" aria-labelledby="binding-heading">
+      <h2 id="binding-heading">Log-in-binding</h2>
+      <p>{state}</p>
+      {failure ? (
+        <Alert variant="error" heading="Bindingen blev ikke nulstillet">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      {done ? (
+        <Alert variant="success" heading="Bindingen er nulstillet">
+          <p>Brugeren er logget ud. Næste log-ind binder kontoen igen.</p>
+        </Alert>
+      ) : null}
+      {user.bound && !confirming ? (
+        <>
+          <p>
+            Nulstil bindingen, hvis kontoen er bundet til en forkert person hos kommunens log-in-tjeneste.
+          </p>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => {
+              setConfirming(true);
+              setDone(false);
+              setFailure(undefined);
+            }}
+          >
+            Nulstil log-in-binding
+          </button>
+        </>
+      ) : null}
+      {user.bound && confirming ? (
+        <div className="confirm-panel">
+          <Alert variant="warning" heading={`Vil du nulstille bindingen for ${user.display_name}?`} role="note">
+            <p>Brugeren logges ud med det samme. Den, der først logger ind med brugernavnet, bindes til kontoen.</p>
+          </Alert>
+          <div className="button-row">
+            <button
+              type="button"
+              className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+              aria-disabled={busy || undefined}
+              autoFocus
+              onClick={() => void reset()}
+            >
+              Bekræft nulstilling
+            </button>
+            <button type="button" className="button button-tertiary" onClick={() => setConfirming(false)}>
+              Annullér
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 export function UserEdit({ userId }: { userId: string }) {
   const [data, reload, update] = useApi(loadAdminData);
   const user =
@@ -305,6 +401,7 @@ export function UserEdit({ userId }: { userId: string }) {
           onReload={reload}
         />
         <StatusPanel user={user} onChanged={replace} />
+        <BindingPanel user={user} onChanged={replace} />
       </>
     );
   }

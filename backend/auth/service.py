@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,10 @@ from redis.asyncio import Redis
 from backend.audit.service import record
 from backend.auth.oidc import ClientConfig, LoginRefused, OIDCClient, ProviderUnavailable
 from backend.auth.session import Session, SessionStore
+from backend.config import get_settings
 from backend.db import DB, fetch_as_app
 from backend.operator import db as operator_db
+from backend.operator import idp
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.names import check_kommune_code
 
@@ -56,8 +57,9 @@ async def kommune_client(code: str) -> ClientConfig:
     except ValueError as exc:
         raise LoginError("ukendt-kommune") from exc
     rows = await fetch_as_app(
-        "SELECT status, idp_issuer, idp_client_id, idp_client_secret_ref "
-        "FROM shared.tenant WHERE code = $1",
+        "SELECT t.status, t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
+        "s.sealed FROM shared.tenant t LEFT JOIN shared.idp_secret s ON s.code = t.code "
+        "WHERE t.code = $1",
         code,
     )
     if not rows:
@@ -67,9 +69,18 @@ async def kommune_client(code: str) -> ClientConfig:
         raise LoginError("suspenderet")
     if not row["idp_issuer"] or not row["idp_client_id"]:
         raise LoginError("ikke-konfigureret", "the kommune has no identity provider yet")
-    secret = os.environ.get(row["idp_client_secret_ref"] or "", "")
-    if not secret:
-        raise LoginError("ikke-konfigureret", f"secret {row['idp_client_secret_ref']} is not set")
+    # The kommune's own secret only, and only to an allowed issuer (backend/operator/idp.py).
+    try:
+        await idp.check_issuer(row["idp_issuer"], get_settings().env)
+        secret = idp.client_secret(
+            code,
+            row["idp_issuer"],
+            row["idp_client_id"],
+            row["sealed"],
+            row["idp_client_secret_ref"],
+        )
+    except idp.IdpSettingError as exc:
+        raise LoginError("ikke-konfigureret", f"{exc.field}: {exc.message}") from exc
     return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret)
 
 

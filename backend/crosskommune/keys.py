@@ -7,6 +7,11 @@ read or change ``shared`` can neither turn an index row back into a CPR number b
 every number nor forge a package. Development and tests use a fixed stand-in, like
 ``TREKANT_SECRET_KEY``; production refuses to start without the real one.
 
+The package itself is also encrypted at rest (:func:`seal_package`, ``backend.sealing``,
+key ``TREKANT_DATA_KEY``): AES-GCM under a key derived for its transfer, bound to the
+transfer id, sender, receiver and format version, so the two kommuner' transactions read it
+through the API, and the operator role, a dump or another row holding the bytes cannot.
+
 Changing the key makes every index row unfindable: re-index every kommune
 (:func:`backend.crosskommune.index.reindex_kommune`) after a rotation.
 """
@@ -18,7 +23,9 @@ import hmac
 import os
 import uuid
 from functools import lru_cache
+from typing import Any
 
+from backend import sealing
 from backend.config import ConfigError, Settings, get_settings
 
 ENV = "TREKANT_CPR_INDEX_KEY"
@@ -75,3 +82,63 @@ def check_package(
     if not hmac.compare_digest(package_mac(transfer_id, version, digest), mac):
         return "Pakkens segl passer ikke: den er ikke dannet af Trekant, eller den er ændret"
     return None
+
+
+PACKAGE_PURPOSE = "transfer package"
+UNREADABLE = (
+    "Pakken kan ikke dekrypteres: den er ændret, ufuldstændig eller flyttet fra en anden overførsel"
+)
+
+
+def _package_aad(transfer_id: uuid.UUID, from_code: str, to_code: str, version: int) -> bytes:
+    return b"trekant.transfer\x00" + b"\x00".join(
+        (str(transfer_id).encode(), from_code.encode(), to_code.encode(), str(version).encode())
+    )
+
+
+def seal_package(
+    transfer_id: uuid.UUID, from_code: str, to_code: str, version: int, data: bytes
+) -> bytes:
+    """The package encrypted for the ``package`` column of ``shared.transfer``."""
+    aad = _package_aad(transfer_id, from_code, to_code, version)
+    return sealing.seal(PACKAGE_PURPOSE, data, aad, context=transfer_id.bytes)
+
+
+def open_package(row: Any) -> tuple[bytes, str | None]:
+    """The package of a ``shared.transfer`` row (``id``, ``from_code``, ``to_code``,
+    ``package``, ``package_sealed``, ``package_sha256``, ``package_mac``,
+    ``package_version``) and what is wrong with it (``None``: whole, sealed by this server,
+    and sent from ``from_code`` to ``to_code``). A package that does not open is ``b""``."""
+    transfer_id: uuid.UUID = row["id"]
+    data = bytes(row["package"])
+    if row["package_sealed"]:
+        aad = _package_aad(transfer_id, row["from_code"], row["to_code"], row["package_version"])
+        try:
+            data = sealing.unseal(PACKAGE_PURPOSE, data, aad, context=transfer_id.bytes)
+        except sealing.Unsealable:
+            return b"", UNREADABLE
+    problem = check_package(
+        transfer_id, row["package_version"], data, row["package_sha256"], row["package_mac"]
+    )
+    return data, problem
+
+
+async def seal_plain_packages(conn: Any) -> int:
+    """Encrypt the packages written before shared migration 0004 (owner connection; the
+    transfer trigger lets the owner change a row). Returns how many were sealed."""
+    sealed = 0
+    async with conn.transaction():
+        rows = await conn.fetch(
+            "SELECT id, from_code, to_code, package_version, package FROM shared.transfer "
+            "WHERE NOT package_sealed FOR UPDATE"
+        )
+        for r in rows:
+            await conn.execute(
+                "UPDATE shared.transfer SET package = $2, package_sealed = true WHERE id = $1",
+                r["id"],
+                seal_package(
+                    r["id"], r["from_code"], r["to_code"], r["package_version"], bytes(r["package"])
+                ),
+            )
+            sealed += 1
+    return sealed

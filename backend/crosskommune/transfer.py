@@ -159,6 +159,11 @@ _COLS = (
 )
 
 
+_PACKAGE = (
+    "id, from_code, to_code, package, package_sealed, package_sha256, package_mac, package_version"
+)
+
+
 def _read(row: Any, here: str, local: dict[str, Any] | None = None) -> TransferRead:
     local = local or {}
     incoming = row["to_code"] == here
@@ -232,20 +237,11 @@ async def get_transfer(transfer_id: uuid.UUID) -> TransferRead | None:
 async def package_of(transfer_id: uuid.UUID) -> tuple[bytes, str | None] | None:
     """The package as sent, and what is wrong with it (``None``: whole and sealed)."""
     row = await _conn().fetchrow(
-        "SELECT package, package_sha256, package_mac, package_version FROM shared.transfer "
-        "WHERE id = $1",
-        transfer_id,
+        f"SELECT {_PACKAGE} FROM shared.transfer WHERE id = $1", transfer_id
     )
     if row is None:
         return None
-    problem = keys.check_package(
-        transfer_id,
-        row["package_version"],
-        row["package"],
-        row["package_sha256"],
-        row["package_mac"],
-    )
-    return bytes(row["package"]), problem
+    return keys.open_package(row)
 
 
 async def transfers_of_case(case_id: uuid.UUID) -> tuple[bool, list[TransferRead], Any]:
@@ -362,7 +358,7 @@ async def do_send(
         text,
         built.child_name,
         built.child_birth_date,
-        built.data,
+        keys.seal_package(transfer_id, scope.code, to_code, pkg.VERSION, built.data),
         built.sha256,
         keys.package_mac(transfer_id, pkg.VERSION, built.sha256),
         pkg.VERSION,
@@ -395,8 +391,7 @@ async def do_send(
 # --- receiving -------------------------------------------------------------------------
 
 _FOR_DECISION = (
-    "SELECT id, from_code, from_name, to_code, status, package, package_sha256, package_mac, "
-    "package_version FROM shared.transfer WHERE id = $1 FOR UPDATE"
+    f"SELECT from_name, status, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE"
 )
 
 
@@ -413,16 +408,10 @@ async def do_accept(me: Principal, transfer_id: uuid.UUID) -> None:
         raise TransferConflict("status", "Overførslen er allerede afvist")
     if row["status"] == "fejl":
         raise TransferConflict("status", "Overførslen er fejlet; afsenderen må sende sagen igen")
-    problem = keys.check_package(
-        transfer_id,
-        row["package_version"],
-        row["package"],
-        row["package_sha256"],
-        row["package_mac"],
-    )
+    data, problem = keys.open_package(row)
     if problem is None:
         try:
-            pkg.decode(row["package"])
+            pkg.decode(data)
         except pkg.PackageError as exc:
             problem = str(exc)
     if problem:
@@ -509,9 +498,8 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
     conn = scope.connection
     transfer_id = uuid.UUID(payload["transfer_id"])
     t = await conn.fetchrow(
-        "SELECT id, from_code, from_name, to_code, status, summary, package, package_sha256, "
-        "package_mac, package_version, sent_at, sent_by, sent_by_name, decided_at, decided_by, "
-        "decided_by_name FROM shared.transfer WHERE id = $1 FOR UPDATE",
+        f"SELECT from_name, status, summary, sent_at, sent_by, sent_by_name, decided_at, "
+        f"decided_by, decided_by_name, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE",
         transfer_id,
     )
     if t is None or t["to_code"] != scope.code:
@@ -520,13 +508,11 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         return
     if t["status"] != "accepteret":
         return
-    problem = keys.check_package(
-        transfer_id, t["package_version"], t["package"], t["package_sha256"], t["package_mac"]
-    )
+    data, problem = keys.open_package(t)
     package: dict[str, Any] | None = None
     if problem is None:
         try:
-            package = pkg.decode(t["package"])
+            package = pkg.decode(data)
         except pkg.PackageError as exc:
             problem = str(exc)
     if problem is not None or package is None:

@@ -4,6 +4,7 @@ provider over HTTP), roles decided in Trekant, and the ways a login must fail.""
 from __future__ import annotations
 
 import json
+import os
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from tests.conftest import (
     idp,
     login,
     new_kommune,
+    set_spare_idp,
     username,
 )
 from tests.oidc_login import provider_login, start
@@ -184,7 +186,7 @@ async def test_suspended_kommune_cannot_start_a_login(http, registry, fresh_code
 
 async def test_unreachable_provider_is_a_clear_message(http, registry, fresh_code, seeded):
     await new_kommune(registry, fresh_code, "Udbyderløs")
-    await registry.set_idp(fresh_code, "http://127.0.0.1:9/nowhere", "x", secret_env(SPARE_REALM))
+    await set_spare_idp(registry, fresh_code, "http://127.0.0.1:9/nowhere")
     r = await http.get(f"/api/auth/login?kommune={fresh_code}")
     assert r.headers["location"] == "/log-ind?fejl=udbyder"
 
@@ -440,7 +442,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "name": "Onboardby",
             "idp_issuer": idp().issuer(SPARE_REALM),
             "idp_client_id": f"trekant-{SPARE_REALM}",
-            "idp_client_secret_ref": secret_env(SPARE_REALM),
+            "idp_client_secret": os.environ[secret_env(SPARE_REALM)],
             "admin_username": username("admin", SPARE_REALM),
             "admin_display_name": "Anders Admin",
         },
@@ -459,7 +461,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "name": "Igen",
             "idp_issuer": idp().issuer(SPARE_REALM),
             "idp_client_id": "x",
-            "idp_client_secret_ref": "TREKANT_X",
+            "idp_client_secret": "x",
             "admin_username": "a@b.dk",
             "admin_display_name": "A",
         },

@@ -41,7 +41,7 @@ class KommuneRow(msgspec.Struct):
     idp_client_id: str | None
     created_at: datetime
     # Whether the kommune has a client secret Trekant can use ("angivet"), never the secret.
-    idp_client_secret_set: bool = False
+    idp_client_secret_set: bool
 
 
 class Onboard(msgspec.Struct):

@@ -18,7 +18,7 @@ from tests.crosskommune.test_transfer import _send, history_case
 
 async def test_the_package_column_holds_no_cpr_number_or_name(seeded, client: Client, owner):
     a, b = await client(A), await client(B)
-    case = await history_case(a, 130)
+    case = await history_case(a, 190)
     t = await _send(a, case["case_id"])
     assert await drain(A, B) == []
     tid = uuid.UUID(t["id"])
@@ -50,7 +50,7 @@ async def test_a_package_stored_before_encryption_is_sealed_in_place(seeded, cli
     still read, and ``seal_plain_packages`` (run by ``trekant db bootstrap``, ``tenant
     migrate`` and ``just run``) encrypts them."""
     a = await client(A)
-    case = await history_case(a, 131)
+    case = await history_case(a, 191)
     t = await _send(a, case["case_id"])
     assert await drain(A, B) == []
     tid = uuid.UUID(t["id"])

@@ -18,6 +18,7 @@ Changing the key makes every index row unfindable: re-index every kommune
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -104,6 +105,35 @@ def seal_package(
     return sealing.seal(PACKAGE_PURPOSE, data, aad, context=transfer_id.bytes)
 
 
+def seal_field(
+    transfer_id: uuid.UUID, from_code: str, to_code: str, version: int, name: str, value: str
+) -> str:
+    """A text column of the transfer row (``child_name``, ``summary``) sealed like its
+    package, base64 so the column stays text."""
+    aad = _package_aad(transfer_id, from_code, to_code, version) + b"\x00" + name.encode()
+    sealed = sealing.seal(PACKAGE_PURPOSE, value.encode(), aad, context=transfer_id.bytes)
+    return base64.b64encode(sealed).decode()
+
+
+def open_field(row: Any, name: str) -> str | None:
+    """``row[name]`` as written by the sender (``None``: it does not open)."""
+    value: str = row[name]
+    if not row["package_sealed"]:
+        return value  # written before shared migration 0004
+    transfer_id: uuid.UUID = row["id"]
+    aad = _package_aad(transfer_id, row["from_code"], row["to_code"], row["package_version"])
+    try:
+        plain = sealing.unseal(
+            PACKAGE_PURPOSE,
+            base64.b64decode(value, validate=True),
+            aad + b"\x00" + name.encode(),
+            context=transfer_id.bytes,
+        )
+    except (sealing.Unsealable, ValueError):
+        return None
+    return plain.decode()
+
+
 def open_package(row: Any) -> tuple[bytes, str | None]:
     """The package of a ``shared.transfer`` row (``id``, ``from_code``, ``to_code``,
     ``package``, ``package_sealed``, ``package_sha256``, ``package_mac``,
@@ -124,21 +154,24 @@ def open_package(row: Any) -> tuple[bytes, str | None]:
 
 
 async def seal_plain_packages(conn: Any) -> int:
-    """Encrypt the packages written before shared migration 0004 (owner connection; the
+    """Encrypt the packages (and the child's name and the summary) written before shared
+    migration 0004 (owner connection; the
     transfer trigger lets the owner change a row). Returns how many were sealed."""
     sealed = 0
     async with conn.transaction():
         rows = await conn.fetch(
-            "SELECT id, from_code, to_code, package_version, package FROM shared.transfer "
-            "WHERE NOT package_sealed FOR UPDATE"
+            "SELECT id, from_code, to_code, package_version, package, child_name, summary "
+            "FROM shared.transfer WHERE NOT package_sealed FOR UPDATE"
         )
         for r in rows:
+            where = (r["id"], r["from_code"], r["to_code"], r["package_version"])
             await conn.execute(
-                "UPDATE shared.transfer SET package = $2, package_sealed = true WHERE id = $1",
+                "UPDATE shared.transfer SET package = $2, child_name = $3, summary = $4, "
+                "package_sealed = true WHERE id = $1",
                 r["id"],
-                seal_package(
-                    r["id"], r["from_code"], r["to_code"], r["package_version"], bytes(r["package"])
-                ),
+                seal_package(*where, bytes(r["package"])),
+                seal_field(*where, "child_name", r["child_name"]),
+                seal_field(*where, "summary", r["summary"]),
             )
             sealed += 1
     return sealed

@@ -81,6 +81,7 @@ TABLE_LABELS = {
     "ics_document": "undersøgelser og planer (alle versioner)",
 }
 _CODE = re.compile(r"[0-9]{4}")
+UNREADABLE_FIELD = "(kan ikke læses: ændret uden for Trekant)"
 
 
 class TransferConflict(Exception):
@@ -154,8 +155,9 @@ async def check_target(code: str, field: str = "to_kommune") -> str:
 
 _COLS = (
     "id, from_code, to_code, from_name, to_name, from_case_ref, status, summary, child_name, "
-    "child_birth_date, package_counts::text AS counts, sent_at, sent_by_name, decided_at, "
-    "decided_by_name, reason, imported_at, imported_case_ref, error, sender_closed_at"
+    "package_sealed, package_version, child_birth_date, package_counts::text AS counts, "
+    "sent_at, sent_by_name, decided_at, decided_by_name, reason, imported_at, "
+    "imported_case_ref, error, sender_closed_at"
 )
 
 
@@ -175,9 +177,9 @@ def _read(row: Any, here: str, local: dict[str, Any] | None = None) -> TransferR
         status_text=STATUS_TEXT.get(row["status"], row["status"]),
         from_kommune=KommuneRef(row["from_code"], row["from_name"]),
         to_kommune=KommuneRef(row["to_code"], row["to_name"]),
-        child_name=row["child_name"],
+        child_name=keys.open_field(row, "child_name") or UNREADABLE_FIELD,
         child_birth_date=row["child_birth_date"],
-        summary=row["summary"],
+        summary=keys.open_field(row, "summary") or UNREADABLE_FIELD,
         sent_at=row["sent_at"],
         sent_by_name=row["sent_by_name"],
         counts=json.loads(row["counts"]),
@@ -355,8 +357,10 @@ async def do_send(
         to_code,
         scope.name,
         to_name,
-        text,
-        built.child_name,
+        keys.seal_field(transfer_id, scope.code, to_code, pkg.VERSION, "summary", text),
+        keys.seal_field(
+            transfer_id, scope.code, to_code, pkg.VERSION, "child_name", built.child_name
+        ),
         built.child_birth_date,
         keys.seal_package(transfer_id, scope.code, to_code, pkg.VERSION, built.data),
         built.sha256,
@@ -549,7 +553,7 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         t["sent_by"],
         f"Sagen er modtaget fra {t['from_name']} (Barnets Lov § 132)",
         f"Sendt af {t['sent_by_name']} {sent_local}.\n\nSammenfatning af vurderingerne:\n"
-        f"{t['summary']}",
+        f"{keys.open_field(t, 'summary') or UNREADABLE_FIELD}",
         t["decided_at"],
         t["decided_by"],
         f"Overførslen er accepteret af {t['decided_by_name']}",

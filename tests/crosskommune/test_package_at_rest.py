@@ -13,7 +13,7 @@ from backend.crosskommune import keys
 from tenancy.names import operator_role
 from tenancy.registry import role_dsn
 from tests.crosskommune.conftest import A, B, Client, drain
-from tests.crosskommune.test_transfer import _send, history_case
+from tests.crosskommune.test_transfer import SUMMARY, _send, history_case
 
 
 async def test_the_package_column_holds_no_cpr_number_or_name(seeded, client: Client, owner):
@@ -27,11 +27,18 @@ async def test_the_package_column_holds_no_cpr_number_or_name(seeded, client: Cl
     for needle in (case["cpr"], digits, "Freja", "Flyttesen", "Familiebehandling bevilges"):
         assert needle.encode() not in raw, needle
     assert await owner.fetchval("SELECT package_sealed FROM shared.transfer WHERE id = $1", tid)
+    # The row's child name and summary are sealed the same way.
+    row = await owner.fetchrow("SELECT child_name, summary FROM shared.transfer WHERE id = $1", tid)
+    assert "Freja" not in row["child_name"] and "Flyttesen" not in row["child_name"]
+    assert "familiebehandling" not in row["summary"]
     # Both kommuner still read it through the API (their transactions).
     for c in (a, b):
         r = await c.get(f"/api/transfers/{t['id']}/package")
         assert r.status_code == 200
         assert json.loads(r.content)["child"]["cpr"] == case["cpr"]
+        shown = (await c.get(f"/api/transfers/{t['id']}")).json()["transfer"]
+        assert shown["child_name"] == "Freja Flyttesen"
+        assert shown["summary"] == SUMMARY
 
 
 async def test_the_operator_role_cannot_read_packages(settings, seeded):
@@ -62,11 +69,22 @@ async def test_a_package_stored_before_encryption_is_sealed_in_place(seeded, cli
     plain, problem = keys.open_package(row)
     assert problem is None
     await owner.execute(
-        "UPDATE shared.transfer SET package = $2, package_sealed = false WHERE id = $1", tid, plain
+        "UPDATE shared.transfer SET package = $2, package_sealed = false, "
+        "child_name = 'Freja Flyttesen', summary = $3 WHERE id = $1",
+        tid,
+        plain,
+        SUMMARY,
     )
     assert (await a.get(f"/api/transfers/{t['id']}/package")).content == plain
+    shown = (await a.get(f"/api/transfers/{t['id']}")).json()["transfer"]
+    assert (shown["child_name"], shown["summary"]) == ("Freja Flyttesen", SUMMARY)
     assert await keys.seal_plain_packages(owner) >= 1
-    raw = bytes(await owner.fetchval("SELECT package FROM shared.transfer WHERE id = $1", tid))
-    assert case["cpr"].encode() not in raw
+    raw = await owner.fetchrow(
+        "SELECT package, child_name, summary FROM shared.transfer WHERE id = $1", tid
+    )
+    assert case["cpr"].encode() not in bytes(raw["package"])
+    assert "Freja" not in raw["child_name"] and raw["summary"] != SUMMARY
     assert (await a.get(f"/api/transfers/{t['id']}/package")).content == plain
+    shown = (await a.get(f"/api/transfers/{t['id']}")).json()["transfer"]
+    assert (shown["child_name"], shown["summary"]) == ("Freja Flyttesen", SUMMARY)
     assert await keys.seal_plain_packages(owner) == 0

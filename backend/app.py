@@ -51,6 +51,7 @@ from backend.offline.routes import (
 )
 from backend.operator import db as operator_db
 from backend.operator.routes import OperatorController
+from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
 from tenancy.names import app_role, operator_role
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings.require_secret()
     require_cpr_index_key(settings)
     limit_settings = load_limit_settings()
+    require_data_key(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     @asynccontextmanager

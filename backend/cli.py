@@ -7,6 +7,7 @@
     trekant tenant migrate [--code 0101 ...] [--concurrency 8]
     trekant tenant suspend --code 0101 [--reason "..."]
     trekant tenant resume --code 0101
+    trekant tenant set-idp --code 0147 --issuer https://… --client-id … [--secret-stdin]
     trekant demo seed                 create the demo kommuner and their synthetic cases
     trekant api | trekant worker      run one process (used by `trekant dev`)
 
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from backend.config import ConfigError, Settings, load_settings
-from tenancy.names import InvalidKommuneCode
+from tenancy.names import InvalidKommuneCode, check_kommune_code
 from tenancy.registry import Registry, TenancyError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,12 +65,26 @@ def registry_for(settings: Settings) -> Registry:
     )
 
 
+async def seal_plain_packages(reg: Registry) -> None:
+    """Encrypt transfer packages written before shared migration 0004 (idempotent)."""
+    from backend.crosskommune.keys import seal_plain_packages as seal
+
+    conn = await reg.connect()
+    try:
+        if sealed := await seal(conn):
+            print(f"encrypted {sealed} transfer packages stored before encryption at rest")
+    finally:
+        await conn.close()
+
+
 # --- tenant commands ---------------------------------------------------------------
 
 
 async def cmd_bootstrap(args: argparse.Namespace) -> int:
     settings = ensure_environment()
-    await registry_for(settings).bootstrap()
+    reg = registry_for(settings)
+    await reg.bootstrap()
+    await seal_plain_packages(reg)
     print("database bootstrapped: login roles and shared schema are current")
     return 0
 
@@ -125,6 +140,7 @@ async def cmd_tenant_migrate(args: argparse.Namespace) -> int:
     settings = ensure_environment()
     reg = registry_for(settings)
     await reg.bootstrap()
+    await seal_plain_packages(reg)
 
     def progress(res: Any, done: int, total: int) -> None:
         if res.error:
@@ -157,11 +173,35 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
 
 
 async def cmd_set_idp(args: argparse.Namespace) -> int:
+    """The kommune's provider; its client secret from stdin (stored sealed) or from the
+    kommune's own environment variable ``TREKANT_IDP_SECRET_<code>``."""
+    from backend.operator import idp
+
     settings = ensure_environment()
-    await registry_for(settings).set_idp(args.code, args.issuer, args.client_id, args.secret_ref)
-    if args.login_claim:
-        await registry_for(settings).set_login_claim(args.code, args.login_claim)
-    print(f"kommune {args.code} logs in through {args.issuer}")
+    code = args.code
+    check_kommune_code(code)
+    try:
+        await idp.check_issuer(args.issuer, settings.env)
+        if args.secret_ref is not None:
+            idp.check_secret_ref(code, args.secret_ref)
+        if args.secret_stdin:
+            if args.secret_ref is not None:
+                raise CliError("give --secret-stdin or --secret-ref, not both")
+            secret = sys.stdin.readline().rstrip("\r\n")
+            sealed = idp.seal_client_secret(code, args.issuer, args.client_id, secret)
+            await registry_for(settings).set_idp(
+                code, args.issuer, args.client_id, sealed_secret=sealed
+            )
+            where = "its client secret is stored encrypted"
+        else:
+            ref = idp.own_secret_env(code)
+            await registry_for(settings).set_idp(code, args.issuer, args.client_id, ref)
+            where = f"its client secret is read from {ref}"
+        if args.login_claim:
+            await registry_for(settings).set_login_claim(code, args.login_claim)
+    except idp.IdpSettingError as exc:
+        raise CliError(f"{exc.field}: {exc.message}") from exc
+    print(f"kommune {code} logs in through {args.issuer}; {where}")
     return 0
 
 
@@ -191,6 +231,7 @@ async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
 
     reg = registry_for(settings)
     await reg.bootstrap()
+    await seal_plain_packages(reg)
     existing = {t.code for t in await reg.list_tenants(with_versions=False)}
     for code, name, _ in DEMO_KOMMUNER:
         if code not in existing:
@@ -456,9 +497,14 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--issuer", required=True)
     si.add_argument("--client-id", required=True)
     si.add_argument(
+        "--secret-stdin",
+        action="store_true",
+        help="read the client secret from stdin and store it encrypted (TREKANT_DATA_KEY)",
+    )
+    si.add_argument(
         "--secret-ref",
-        required=True,
-        help="name of the environment variable holding the client secret",
+        help="the kommune's own variable TREKANT_IDP_SECRET_<code> (the default without "
+        "--secret-stdin); no other name is accepted",
     )
     si.add_argument(
         "--login-claim",

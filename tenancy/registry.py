@@ -29,6 +29,11 @@ from tenancy.names import (
 LOGIN_CLAIMS = ("upn", "preferred_username", "email")
 
 
+def own_secret_env(code: str) -> str:
+    """The one environment variable that may hold kommune ``code``'s OIDC client secret."""
+    return f"TREKANT_IDP_SECRET_{code}"
+
+
 class TenancyError(RuntimeError):
     """A tenancy operation was refused; the message says why. Nothing was changed."""
 
@@ -224,20 +229,50 @@ class Registry:
             raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
         return await self.get(code)
 
-    async def set_idp(self, code: str, issuer: str, client_id: str, secret_ref: str) -> None:
-        """Record the kommune's OpenID Connect provider (the secret itself stays in the
-        environment variable named by ``secret_ref``)."""
+    async def set_idp(
+        self,
+        code: str,
+        issuer: str,
+        client_id: str,
+        secret_ref: str | None = None,
+        *,
+        sealed_secret: bytes | None = None,
+    ) -> None:
+        """Record the kommune's OpenID Connect provider and where its client secret is.
+
+        Exactly one of: ``sealed_secret``, the secret sealed for this kommune, issuer and
+        client id (``backend.operator.idp.seal_client_secret``), kept in
+        ``shared.idp_secret``; or ``secret_ref``, which must be the kommune's own
+        environment variable ``TREKANT_IDP_SECRET_<code>`` (the database refuses any
+        other). The issuer is checked by the caller (``backend.operator.idp.check_issuer``).
+        """
         check_kommune_code(code)
+        if (secret_ref is None) == (sealed_secret is None):
+            raise TenancyError("Give either the sealed client secret or its variable, not both")
+        if secret_ref is not None and secret_ref != own_secret_env(code):
+            raise TenancyError(
+                f"Kommune {code}'s client secret can only be in {own_secret_env(code)}, "
+                f"not {secret_ref}"
+            )
         conn = await self.connect()
         try:
-            updated = await conn.fetchval(
-                "UPDATE shared.tenant SET idp_issuer = $2, idp_client_id = $3, "
-                "idp_client_secret_ref = $4 WHERE code = $1 RETURNING code",
-                code,
-                issuer,
-                client_id,
-                secret_ref,
-            )
+            async with conn.transaction():
+                updated = await conn.fetchval(
+                    "UPDATE shared.tenant SET idp_issuer = $2, idp_client_id = $3, "
+                    "idp_client_secret_ref = $4 WHERE code = $1 RETURNING code",
+                    code,
+                    issuer,
+                    client_id,
+                    secret_ref,
+                )
+                if updated is not None:
+                    await conn.execute("DELETE FROM shared.idp_secret WHERE code = $1", code)
+                    if sealed_secret is not None:
+                        await conn.execute(
+                            "INSERT INTO shared.idp_secret (code, sealed) VALUES ($1, $2)",
+                            code,
+                            sealed_secret,
+                        )
         finally:
             await conn.close()
         if updated is None:

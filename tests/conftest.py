@@ -210,18 +210,25 @@ def username(role: str, realm: str) -> str:
 async def new_kommune(registry, code: str, name: str, children: int = 0) -> None:  # type: ignore[no-untyped-def]
     """A kommune made inside a test: logs in through the spare realm, has its demo users."""
     from backend.demo import seed_kommune
-    from infra.devidp import secret_env
 
     await registry.create(code, name)
-    await registry.set_idp(
-        code,
-        IDP.issuer(SPARE_REALM),
-        f"trekant-{SPARE_REALM}",  # type: ignore[attr-defined]
-        secret_env(SPARE_REALM),
-    )
+    await set_spare_idp(registry, code)
     if children:
         await seed_kommune(code, children, seed=int(code))
     await provision_users(code, SPARE_REALM)
+
+
+async def set_spare_idp(registry, code: str, issuer: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Kommune ``code`` logs in through the spare realm: its client secret is entered as the
+    operator would, stored sealed for this kommune (a kommune may only name its own
+    variable, and the spare realm's is not its own)."""
+    from backend.operator.idp import seal_client_secret
+    from infra.devidp import secret_env
+
+    issuer = issuer or IDP.issuer(SPARE_REALM)  # type: ignore[attr-defined]
+    client_id = f"trekant-{SPARE_REALM}"
+    sealed = seal_client_secret(code, issuer, client_id, os.environ[secret_env(SPARE_REALM)])
+    await registry.set_idp(code, issuer, client_id, sealed_secret=sealed)
 
 
 @pytest.fixture

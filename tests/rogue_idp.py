@@ -27,7 +27,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-ROGUE_SECRET_ENV = "TREKANT_IDP_SECRET_ROGUE"
 DROP = object()  # a claim value meaning "leave the claim out"
 
 

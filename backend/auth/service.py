@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -34,8 +33,10 @@ from redis.asyncio import Redis
 from backend.audit.service import record
 from backend.auth.oidc import ClientConfig, LoginRefused, OIDCClient, ProviderUnavailable
 from backend.auth.session import Session, SessionStore
+from backend.config import get_settings
 from backend.db import DB, fetch_as_app
 from backend.operator import db as operator_db
+from backend.operator import idp
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.names import check_kommune_code
 
@@ -75,8 +76,9 @@ async def kommune_client(code: str) -> ClientConfig:
     except ValueError as exc:
         raise LoginError("ukendt-kommune") from exc
     rows = await fetch_as_app(
-        "SELECT status, idp_issuer, idp_client_id, idp_client_secret_ref, login_claim "
-        "FROM shared.tenant WHERE code = $1",
+        "SELECT t.status, t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
+        "t.login_claim, s.sealed FROM shared.tenant t "
+        "LEFT JOIN shared.idp_secret s ON s.code = t.code WHERE t.code = $1",
         code,
     )
     if not rows:
@@ -86,9 +88,18 @@ async def kommune_client(code: str) -> ClientConfig:
         raise LoginError("suspenderet")
     if not row["idp_issuer"] or not row["idp_client_id"]:
         raise LoginError("ikke-konfigureret", "the kommune has no identity provider yet")
-    secret = os.environ.get(row["idp_client_secret_ref"] or "", "")
-    if not secret:
-        raise LoginError("ikke-konfigureret", f"secret {row['idp_client_secret_ref']} is not set")
+    # The kommune's own secret only, and only to an allowed issuer (backend/operator/idp.py).
+    try:
+        await idp.check_issuer(row["idp_issuer"], get_settings().env)
+        secret = idp.client_secret(
+            code,
+            row["idp_issuer"],
+            row["idp_client_id"],
+            row["sealed"],
+            row["idp_client_secret_ref"],
+        )
+    except idp.IdpSettingError as exc:
+        raise LoginError("ikke-konfigureret", f"{exc.field}: {exc.message}") from exc
     return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret, row["login_claim"])
 
 

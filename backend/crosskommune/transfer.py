@@ -81,6 +81,7 @@ TABLE_LABELS = {
     "ics_document": "undersøgelser og planer (alle versioner)",
 }
 _CODE = re.compile(r"[0-9]{4}")
+UNREADABLE_FIELD = "(kan ikke læses: ændret uden for Trekant)"
 
 
 class TransferConflict(Exception):
@@ -154,8 +155,14 @@ async def check_target(code: str, field: str = "to_kommune") -> str:
 
 _COLS = (
     "id, from_code, to_code, from_name, to_name, from_case_ref, status, summary, child_name, "
-    "child_birth_date, package_counts::text AS counts, sent_at, sent_by_name, decided_at, "
-    "decided_by_name, reason, imported_at, imported_case_ref, error, sender_closed_at"
+    "package_sealed, package_version, child_birth_date, package_counts::text AS counts, "
+    "sent_at, sent_by_name, decided_at, decided_by_name, reason, imported_at, "
+    "imported_case_ref, error, sender_closed_at"
+)
+
+
+_PACKAGE = (
+    "id, from_code, to_code, package, package_sealed, package_sha256, package_mac, package_version"
 )
 
 
@@ -170,9 +177,9 @@ def _read(row: Any, here: str, local: dict[str, Any] | None = None) -> TransferR
         status_text=STATUS_TEXT.get(row["status"], row["status"]),
         from_kommune=KommuneRef(row["from_code"], row["from_name"]),
         to_kommune=KommuneRef(row["to_code"], row["to_name"]),
-        child_name=row["child_name"],
+        child_name=keys.open_field(row, "child_name") or UNREADABLE_FIELD,
         child_birth_date=row["child_birth_date"],
-        summary=row["summary"],
+        summary=keys.open_field(row, "summary") or UNREADABLE_FIELD,
         sent_at=row["sent_at"],
         sent_by_name=row["sent_by_name"],
         counts=json.loads(row["counts"]),
@@ -232,20 +239,11 @@ async def get_transfer(transfer_id: uuid.UUID) -> TransferRead | None:
 async def package_of(transfer_id: uuid.UUID) -> tuple[bytes, str | None] | None:
     """The package as sent, and what is wrong with it (``None``: whole and sealed)."""
     row = await _conn().fetchrow(
-        "SELECT package, package_sha256, package_mac, package_version FROM shared.transfer "
-        "WHERE id = $1",
-        transfer_id,
+        f"SELECT {_PACKAGE} FROM shared.transfer WHERE id = $1", transfer_id
     )
     if row is None:
         return None
-    problem = keys.check_package(
-        transfer_id,
-        row["package_version"],
-        row["package"],
-        row["package_sha256"],
-        row["package_mac"],
-    )
-    return bytes(row["package"]), problem
+    return keys.open_package(row)
 
 
 async def transfers_of_case(case_id: uuid.UUID) -> tuple[bool, list[TransferRead], Any]:
@@ -359,10 +357,12 @@ async def do_send(
         to_code,
         scope.name,
         to_name,
-        text,
-        built.child_name,
+        keys.seal_field(transfer_id, scope.code, to_code, pkg.VERSION, "summary", text),
+        keys.seal_field(
+            transfer_id, scope.code, to_code, pkg.VERSION, "child_name", built.child_name
+        ),
         built.child_birth_date,
-        built.data,
+        keys.seal_package(transfer_id, scope.code, to_code, pkg.VERSION, built.data),
         built.sha256,
         keys.package_mac(transfer_id, pkg.VERSION, built.sha256),
         pkg.VERSION,
@@ -395,8 +395,7 @@ async def do_send(
 # --- receiving -------------------------------------------------------------------------
 
 _FOR_DECISION = (
-    "SELECT id, from_code, from_name, to_code, status, package, package_sha256, package_mac, "
-    "package_version FROM shared.transfer WHERE id = $1 FOR UPDATE"
+    f"SELECT from_name, status, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE"
 )
 
 
@@ -413,16 +412,10 @@ async def do_accept(me: Principal, transfer_id: uuid.UUID) -> None:
         raise TransferConflict("status", "Overførslen er allerede afvist")
     if row["status"] == "fejl":
         raise TransferConflict("status", "Overførslen er fejlet; afsenderen må sende sagen igen")
-    problem = keys.check_package(
-        transfer_id,
-        row["package_version"],
-        row["package"],
-        row["package_sha256"],
-        row["package_mac"],
-    )
+    data, problem = keys.open_package(row)
     if problem is None:
         try:
-            pkg.decode(row["package"])
+            pkg.decode(data)
         except pkg.PackageError as exc:
             problem = str(exc)
     if problem:
@@ -509,9 +502,8 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
     conn = scope.connection
     transfer_id = uuid.UUID(payload["transfer_id"])
     t = await conn.fetchrow(
-        "SELECT id, from_code, from_name, to_code, status, summary, package, package_sha256, "
-        "package_mac, package_version, sent_at, sent_by, sent_by_name, decided_at, decided_by, "
-        "decided_by_name FROM shared.transfer WHERE id = $1 FOR UPDATE",
+        f"SELECT from_name, status, summary, sent_at, sent_by, sent_by_name, decided_at, "
+        f"decided_by, decided_by_name, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE",
         transfer_id,
     )
     if t is None or t["to_code"] != scope.code:
@@ -520,13 +512,11 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         return
     if t["status"] != "accepteret":
         return
-    problem = keys.check_package(
-        transfer_id, t["package_version"], t["package"], t["package_sha256"], t["package_mac"]
-    )
+    data, problem = keys.open_package(t)
     package: dict[str, Any] | None = None
     if problem is None:
         try:
-            package = pkg.decode(t["package"])
+            package = pkg.decode(data)
         except pkg.PackageError as exc:
             problem = str(exc)
     if problem is not None or package is None:
@@ -563,7 +553,7 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         t["sent_by"],
         f"Sagen er modtaget fra {t['from_name']} (Barnets Lov § 132)",
         f"Sendt af {t['sent_by_name']} {sent_local}.\n\nSammenfatning af vurderingerne:\n"
-        f"{t['summary']}",
+        f"{keys.open_field(t, 'summary') or UNREADABLE_FIELD}",
         t["decided_at"],
         t["decided_by"],
         f"Overførslen er accepteret af {t['decided_by_name']}",

@@ -3,8 +3,9 @@ can read the registry and usage aggregates but never a kommune's case data."""
 
 from __future__ import annotations
 
+import base64
 import json
-import re
+import os
 import uuid
 from datetime import datetime
 from typing import Any
@@ -17,8 +18,10 @@ from litestar.params import FromPath, JSONBody
 from backend import queue
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
+from backend.config import get_settings
 from backend.errors import Conflict
 from backend.operator import db as operator_db
+from backend.operator import idp
 from backend.operator.tasks import job_key, set_progress
 from tenancy.migrate import TENANT_DIR, load_migrations
 from tenancy.names import InvalidKommuneCode, check_kommune_code
@@ -38,18 +41,25 @@ class KommuneRow(msgspec.Struct):
     idp_issuer: str | None
     idp_client_id: str | None
     created_at: datetime
+    # Whether the kommune has a client secret Trekant can use ("angivet"), never the secret.
+    idp_client_secret_set: bool
 
 
 class Onboard(msgspec.Struct):
+    """``idp_client_secret`` is entered once, stored sealed and never shown again. Left
+    empty, the secret is read from the kommune's own environment variable
+    ``TREKANT_IDP_SECRET_<code>`` (``idp_client_secret_ref``, if given, must name it)."""
+
     code: str
     name: str
     idp_issuer: str
     idp_client_id: str
-    idp_client_secret_ref: str
     admin_username: str
     admin_display_name: str
     # The claim the provider names its users by (binds the first administrator at login).
     login_claim: str = "preferred_username"
+    idp_client_secret: str = ""
+    idp_client_secret_ref: str | None = None
 
 
 class StatusChange(msgspec.Struct):
@@ -74,18 +84,16 @@ class OperatorAuditRow(msgspec.Struct):
     detail: dict[str, Any]
 
 
-_SECRET_REF = re.compile(r"[A-Z][A-Z0-9_]{2,100}")
-
-
 async def list_kommuner() -> list[KommuneRow]:
     """Every kommune with status, schema version and usage aggregates (never content)."""
     latest = load_migrations(TENANT_DIR)[-1].version
     async with operator_db.pool().acquire() as conn:
         rows = await conn.fetch(
             "SELECT t.code, t.name, t.status, t.status_reason, t.idp_issuer, "
-            "t.idp_client_id, t.created_at, u.users, u.active_users, u.last_login "
-            "FROM shared.tenant t LEFT JOIN shared.kommune_usage() u USING (code) "
-            "ORDER BY t.code"
+            "t.idp_client_id, t.idp_client_secret_ref, t.created_at, u.users, u.active_users, "
+            "u.last_login, EXISTS (SELECT 1 FROM shared.idp_secret s WHERE s.code = t.code) "
+            "AS sealed_secret FROM shared.tenant t "
+            "LEFT JOIN shared.kommune_usage() u USING (code) ORDER BY t.code"
         )
         versions = await conn.fetch("SELECT code, version FROM shared.kommune_versions()")
     version_of = {r["code"]: r["version"] for r in versions}
@@ -103,6 +111,8 @@ async def list_kommuner() -> list[KommuneRow]:
             idp_issuer=r["idp_issuer"],
             idp_client_id=r["idp_client_id"],
             created_at=r["created_at"],
+            idp_client_secret_set=r["sealed_secret"]
+            or bool(r["idp_client_secret_ref"] and os.environ.get(r["idp_client_secret_ref"])),
         )
         for r in rows
     ]
@@ -132,15 +142,36 @@ class OperatorController(Controller):
             bad("code", "Kommunekoden skal være fire cifre, fx 0147")
         if not data.name.strip():
             bad("name", "Navn mangler")
-        if not data.idp_issuer.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            bad("idp_issuer", "Udsteder (issuer) skal være en https-adresse")
-        if not data.idp_client_id.strip():
+        issuer = data.idp_issuer.strip()
+        client_id = data.idp_client_id.strip()
+        try:
+            await idp.check_issuer(issuer, get_settings().env)
+        except idp.IdpSettingError as exc:
+            bad(exc.field, exc.message)
+        if not client_id:
             bad("idp_client_id", "Klient-id mangler")
-        if not _SECRET_REF.fullmatch(data.idp_client_secret_ref):
-            bad(
-                "idp_client_secret_ref",
-                "Navnet på miljøvariablen med klienthemmeligheden, fx TREKANT_IDP_SECRET_0147",
-            )
+        secret_ref: str | None = None
+        sealed: bytes | None = None
+        try:
+            if data.idp_client_secret_ref is not None:
+                idp.check_secret_ref(code, data.idp_client_secret_ref)
+            if data.idp_client_secret:
+                if data.idp_client_secret_ref is not None:
+                    raise idp.IdpSettingError(
+                        "idp_client_secret",
+                        "Angiv enten klienthemmeligheden eller miljøvariablen, ikke begge",
+                    )
+                sealed = idp.seal_client_secret(code, issuer, client_id, data.idp_client_secret)
+            elif os.environ.get(idp.own_secret_env(code)):
+                secret_ref = idp.own_secret_env(code)
+            else:
+                raise idp.IdpSettingError(
+                    "idp_client_secret",
+                    "Indtast kommunens klienthemmelighed (eller sæt miljøvariablen "
+                    f"{idp.own_secret_env(code)} på serveren)",
+                )
+        except idp.IdpSettingError as exc:
+            bad(exc.field, exc.message)
         admin = data.admin_username.strip().lower()
         if "@" not in admin:
             bad("admin_username", "Administratorens brugernavn (e-mail/UPN) mangler")
@@ -160,9 +191,11 @@ class OperatorController(Controller):
         spec = {
             "code": code,
             "name": data.name.strip(),
-            "idp_issuer": data.idp_issuer.strip(),
-            "idp_client_id": data.idp_client_id.strip(),
-            "idp_client_secret_ref": data.idp_client_secret_ref,
+            "idp_issuer": issuer,
+            "idp_client_id": client_id,
+            # Only the sealed secret enters the job queue (Redis), never the secret itself.
+            "idp_client_secret_ref": secret_ref,
+            "idp_client_secret_sealed": base64.b64encode(sealed).decode() if sealed else None,
             "admin_username": admin,
             "admin_display_name": data.admin_display_name.strip(),
             "login_claim": data.login_claim,

@@ -3,6 +3,7 @@ kommune and migrating all kommuner. Progress is kept in Redis for the console to
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from typing import Any
@@ -75,8 +76,13 @@ async def onboard_kommune(
     try:
         await reg.create(code, spec["name"])
         await set_progress(redis, job_id, done=1, message="Gemmer identitetsudbyder")
+        sealed = spec.get("idp_client_secret_sealed")
         await reg.set_idp(
-            code, spec["idp_issuer"], spec["idp_client_id"], spec["idp_client_secret_ref"]
+            code,
+            spec["idp_issuer"],
+            spec["idp_client_id"],
+            spec.get("idp_client_secret_ref"),
+            sealed_secret=base64.b64decode(sealed) if sealed else None,
         )
         await reg.set_login_claim(code, spec.get("login_claim") or "preferred_username")
         await set_progress(redis, job_id, done=2, message="Opretter første administrator")

@@ -25,6 +25,7 @@ from tests.conftest import (
     idp,
     login,
     new_kommune,
+    set_spare_idp,
     username,
 )
 from tests.oidc_login import provider_login, start
@@ -187,7 +188,7 @@ async def test_suspended_kommune_cannot_start_a_login(http, registry, fresh_code
 
 async def test_unreachable_provider_is_a_clear_message(http, registry, fresh_code, seeded):
     await new_kommune(registry, fresh_code, "Udbyderløs")
-    await registry.set_idp(fresh_code, "http://127.0.0.1:9/nowhere", "x", secret_env(SPARE_REALM))
+    await set_spare_idp(registry, fresh_code, "http://127.0.0.1:9/nowhere")
     r = await http.get(f"/api/auth/login?kommune={fresh_code}")
     assert r.headers["location"] == "/log-ind?fejl=udbyder"
 
@@ -445,7 +446,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "name": "Onboardby",
             "idp_issuer": idp().issuer(SPARE_REALM),
             "idp_client_id": f"trekant-{SPARE_REALM}",
-            "idp_client_secret_ref": secret_env(SPARE_REALM),
+            "idp_client_secret": os.environ[secret_env(SPARE_REALM)],
             "admin_username": username("admin", SPARE_REALM),
             "admin_display_name": "Anders Admin",
             "login_claim": "email",
@@ -465,7 +466,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
             "name": "Igen",
             "idp_issuer": idp().issuer(SPARE_REALM),
             "idp_client_id": "x",
-            "idp_client_secret_ref": "TREKANT_X",
+            "idp_client_secret": "x",
             "admin_username": "a@b.dk",
             "admin_display_name": "A",
         },
@@ -520,20 +521,20 @@ async def test_operator_migrates_all_with_progress(http, settings, seeded):
 
 @pytest.fixture(scope="module")
 def rogue():  # type: ignore[no-untyped-def]
-    from tests.rogue_idp import ROGUE_SECRET_ENV, RogueIdP
+    from tests.rogue_idp import RogueIdP
 
     provider = RogueIdP().start()
-    os.environ[ROGUE_SECRET_ENV] = provider.client_secret
     yield provider
     provider.stop()
 
 
 async def _rogue_kommune(registry, rogue, code: str, name: str, claim: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """A kommune (with its demo users, none bound yet) that logs in through the rogue."""
-    from tests.rogue_idp import ROGUE_SECRET_ENV
+    from backend.operator.idp import seal_client_secret
 
     await new_kommune(registry, code, name)
-    await registry.set_idp(code, rogue.issuer, rogue.client_id, ROGUE_SECRET_ENV)
+    sealed = seal_client_secret(code, rogue.issuer, rogue.client_id, rogue.client_secret)
+    await registry.set_idp(code, rogue.issuer, rogue.client_id, sealed_secret=sealed)
     if claim:
         await registry.set_login_claim(code, claim)
     rogue.reset()

@@ -76,3 +76,31 @@ def test_missing_database_at_api_start_is_one_clear_message(registry):
     r = trekant("api", DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
     assert r.returncode == 2
     assert "cannot reach PostgreSQL" in _error_line(r)
+
+
+def test_set_idp_takes_only_the_kommunes_own_secret(registry, fresh_code):
+    """Issue 13, finding 1: no platform secret or another kommune's, no inner issuer."""
+    assert trekant("tenant", "create", "--code", fresh_code, "--name", "Udbyderby").returncode == 0
+    issuer = "https://93.184.216.34/realm"
+    for ref in ("DATABASE_URL", "TREKANT_SECRET_KEY", "TREKANT_IDP_SECRET_0101"):
+        r = trekant(
+            "tenant", "set-idp", "--code", fresh_code, "--issuer", issuer,
+            "--client-id", "x", "--secret-ref", ref,
+        )  # fmt: skip
+        assert r.returncode == 2
+        assert f"kommunens egen miljøvariabel TREKANT_IDP_SECRET_{fresh_code}" in _error_line(r)
+    for bad in ("http://127.0.0.1:6379", "https://10.0.0.1/realm", "https://localhost/realm"):
+        r = trekant(
+            "tenant", "set-idp", "--code", fresh_code, "--issuer", bad, "--client-id", "x",
+            TREKANT_ENV="production",
+        )  # fmt: skip
+        assert r.returncode == 2
+        assert "idp_issuer: Udsteder" in _error_line(r)
+    r = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "tenant", "set-idp", "--code", fresh_code,
+         "--issuer", issuer, "--client-id", "x", "--secret-stdin"],
+        cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=60,
+        input="kommunens-hemmelighed\n",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "stored encrypted" in r.stdout and "kommunens-hemmelighed" not in r.stdout

@@ -388,28 +388,54 @@ async def test_a_tampered_or_truncated_package_is_refused_and_nothing_imported(
     seeded, client: Client, owner
 ):
     a, b = await client(A), await client(B)
-    for n, tamper in enumerate(("tampered", "truncated", "resealed")):
+    kinds = ("tampered", "truncated", "moved", "unsealed")
+    for n, tamper in enumerate(kinds):
         case = await history_case(a, 110 + n)
         t = await _send(a, case["case_id"])
         assert await drain(A, B) == []
         tid = uuid.UUID(t["id"])
-        data = bytes(await owner.fetchval("SELECT package FROM shared.transfer WHERE id = $1", tid))
-        if tamper == "truncated":
-            await owner.execute(
-                "UPDATE shared.transfer SET package = $2 WHERE id = $1", tid, data[: len(data) // 2]
-            )
-        else:
-            changed = data.replace(b"Familiebehandling bevilges.", b"Intet behov for hjaelp.")
-            assert changed != data
+        row = await owner.fetchrow(
+            "SELECT id, from_code, to_code, package, package_sealed, package_sha256, "
+            "package_mac, package_version FROM shared.transfer WHERE id = $1",
+            tid,
+        )
+        data = bytes(row["package"])
+        if tamper == "tampered":  # one bit of the ciphertext flipped
+            middle = len(data) // 2
+            changed = data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
             await owner.execute(
                 "UPDATE shared.transfer SET package = $2 WHERE id = $1", tid, changed
             )
-            if tamper == "resealed":  # the checksum recomputed too: the seal still catches it
-                await owner.execute(
-                    "UPDATE shared.transfer SET package_sha256 = $2 WHERE id = $1",
-                    tid,
-                    hashlib.sha256(changed).digest(),
-                )
+        elif tamper == "truncated":
+            await owner.execute(
+                "UPDATE shared.transfer SET package = $2 WHERE id = $1", tid, data[: len(data) // 2]
+            )
+        elif tamper == "moved":  # another transfer's package, checksum and seal copied in
+            other = await owner.fetchrow(
+                "SELECT package, package_sha256, package_mac FROM shared.transfer "
+                "WHERE id <> $1 AND package_sealed ORDER BY sent_at LIMIT 1",
+                tid,
+            )
+            await owner.execute(
+                "UPDATE shared.transfer SET package = $2, package_sha256 = $3, package_mac = $4 "
+                "WHERE id = $1",
+                tid,
+                other["package"],
+                other["package_sha256"],
+                other["package_mac"],
+            )
+        else:  # written back as plaintext with its checksum recomputed: the seal catches it
+            plain, problem = keys.open_package(row)
+            assert problem is None
+            changed = plain.replace(b"Familiebehandling bevilges.", b"Intet behov for hjaelp.")
+            assert changed != plain
+            await owner.execute(
+                "UPDATE shared.transfer SET package = $2, package_sealed = false, "
+                "package_sha256 = $3 WHERE id = $1",
+                tid,
+                changed,
+                hashlib.sha256(changed).digest(),
+            )
         r = await b.post(f"/api/transfers/{t['id']}/accept")
         assert r.status_code == 400, r.text
         assert r.json()["extra"][0]["key"] == "package"
@@ -434,7 +460,7 @@ async def test_a_tampered_or_truncated_package_is_refused_and_nothing_imported(
     cases_before = await val(B, "SELECT count(*) FROM hovedsag")
     assert await drain(A, B) == []
     row = await owner.fetchrow("SELECT status, error FROM shared.transfer WHERE id = $1", tid)
-    assert row["status"] == "fejl" and "kontrolsum" in row["error"]
+    assert row["status"] == "fejl" and row["error"] == keys.UNREADABLE
     assert await val(B, "SELECT count(*) FROM hovedsag") == cases_before
     status = (await a.get(f"/api/cases/{case['case_id']}/transfers")).json()
     assert status["in_transfer"] is False

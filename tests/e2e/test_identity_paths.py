@@ -3,6 +3,8 @@ then logs in; the operator onboards a kommune. axe on every Trekant screen."""
 
 from __future__ import annotations
 
+import os
+
 import httpx
 from playwright.async_api import expect
 
@@ -65,7 +67,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await page.get_by_label("Navn", exact=True).fill("Frederiksberg Test")
     await page.get_by_label("Udsteder (issuer)").fill(idp().issuer(SPARE_REALM))
     await page.get_by_label("Klient-id").fill(f"trekant-{SPARE_REALM}")
-    await page.get_by_label("Miljøvariabel med klienthemmelighed").fill(secret_env(SPARE_REALM))
+    await page.get_by_label("Klienthemmelighed").fill(os.environ[secret_env(SPARE_REALM)])
     await page.get_by_label("Første administrators brugernavn").fill(username("admin", SPARE_REALM))
     await page.get_by_label("Første administrators navn").fill("Anders Administrator")
     login_claim = page.get_by_label("Brugernavn i log-in-svaret")
@@ -79,6 +81,19 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await expect(page.get_by_role("table", name="Kommuner i Trekant")).to_contain_text(
         "Frederiksberg Test"
     )
+    # The secret is never shown again, only that it is set.
+    row = (
+        page.get_by_role("table", name="Kommuner i Trekant")
+        .get_by_role("row")
+        .filter(has_text="Frederiksberg Test")
+    )
+    await expect(row).to_contain_text("Klienthemmelighed: angivet")
+    assert os.environ[secret_env(SPARE_REALM)] not in await page.content()
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    await page.screenshot(path="test-results/drift-onboarded-1366.png", full_page=True)
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await page.screenshot(path="test-results/drift-onboarded-768.png", full_page=True)
+    await page.set_viewport_size({"width": 1366, "height": 768})
     await check_axe(page, "drift efter onboarding")
 
     await log_out(page)

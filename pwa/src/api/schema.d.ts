@@ -3312,6 +3312,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             idp_client_id: string | null;
+            idp_client_secret_set: boolean;
             idp_issuer: string | null;
             last_login: string | null;
             latest_version: number;
@@ -3708,7 +3709,9 @@ export interface components {
             admin_username: string;
             code: string;
             idp_client_id: string;
-            idp_client_secret_ref: string;
+            /** @default  */
+            idp_client_secret?: string;
+            idp_client_secret_ref?: string | null;
             idp_issuer: string;
             /** @default preferred_username */
             login_claim?: string;

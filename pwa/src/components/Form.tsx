@@ -36,7 +36,7 @@ export function TextField({
   onChange: (value: string) => void;
   error?: string;
   hint?: string;
-  type?: 'text' | 'email' | 'tel' | 'date' | 'datetime-local' | 'search' | 'url' | 'number';
+  type?: 'text' | 'email' | 'tel' | 'date' | 'datetime-local' | 'search' | 'url' | 'number' | 'password';
   autoComplete?: string;
   inputMode?: 'text' | 'numeric';
   width?: string;

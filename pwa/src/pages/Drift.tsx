@@ -319,6 +319,9 @@ function Kommuner({
                           {k.idp_client_id ? (
                             <span className="cell-note">Klient-id: {k.idp_client_id}</span>
                           ) : null}
+                          <span className="cell-note">
+                            Klienthemmelighed: {k.idp_client_secret_set ? 'angivet' : 'ikke angivet'}
+                          </span>
                         </>
                       ) : (
                         'Ikke sat op'
@@ -424,37 +427,42 @@ function Migrate({ onFinish }: { onFinish: () => void }) {
 
 /* ---------------------------------------------------------------- onboard */
 
-const ONBOARD_FIELDS: Record<keyof Onboard, [string, string]> = {
+/** What the form sends: the secret itself (sealed by the server, never shown again), never
+ * the name of a server variable (the server only ever uses the kommune's own). */
+type OnboardInput = Required<Omit<Onboard, 'idp_client_secret_ref'>>;
+
+const ONBOARD_FIELDS: Record<keyof OnboardInput, [string, string]> = {
   code: ['onboard-code', 'Kommunekode'],
   name: ['onboard-name', 'Navn'],
   idp_issuer: ['onboard-issuer', 'Udsteder (issuer)'],
   idp_client_id: ['onboard-client-id', 'Klient-id'],
-  idp_client_secret_ref: ['onboard-secret-ref', 'Miljøvariabel med klienthemmelighed'],
+  idp_client_secret: ['onboard-secret', 'Klienthemmelighed'],
   login_claim: ['onboard-login-claim', 'Brugernavn i log-in-svaret'],
   admin_username: ['onboard-admin-username', 'Første administrators brugernavn'],
   admin_display_name: ['onboard-admin-name', 'Første administrators navn'],
 };
 
-const EMPTY_ONBOARD: Onboard = {
+const EMPTY_ONBOARD: OnboardInput = {
   code: '',
   name: '',
   idp_issuer: '',
   idp_client_id: '',
-  idp_client_secret_ref: '',
+  idp_client_secret: '',
   login_claim: 'preferred_username',
   admin_username: '',
   admin_display_name: '',
 };
 
-const HINTS: Partial<Record<keyof Onboard, string>> = {
+const HINTS: Partial<Record<keyof OnboardInput, string>> = {
   code: 'Fire cifre, fx 0147',
   idp_issuer: 'Kommunens OpenID Connect-udsteder, fx https://login.kommune.dk',
-  idp_client_secret_ref: 'Navnet på miljøvariablen – ikke selve hemmeligheden. Fx TREKANT_IDP_SECRET_0147',
+  idp_client_secret:
+    'Gemmes krypteret og vises aldrig igen. Lad feltet stå tomt, hvis serveren har hemmeligheden i kommunens egen miljøvariabel (fx TREKANT_IDP_SECRET_0147)',
   admin_username: 'E-mail/UPN, som kommunens log-in viser, fx navn@kommune.dk',
 };
 
 function OnboardForm({ onFinish }: { onFinish: () => void }) {
-  const [form, setForm] = useState<Onboard>(EMPTY_ONBOARD);
+  const [form, setForm] = useState<OnboardInput>(EMPTY_ONBOARD);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -484,7 +492,7 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
     }
   };
 
-  const field = (key: keyof Onboard) => {
+  const field = (key: keyof OnboardInput) => {
     const [id, label] = ONBOARD_FIELDS[key];
     return (
       <TextField
@@ -501,7 +509,8 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
           });
         }}
         error={errors[key]}
-        type={key === 'idp_issuer' ? 'url' : 'text'}
+        type={key === 'idp_issuer' ? 'url' : key === 'idp_client_secret' ? 'password' : 'text'}
+        autoComplete={key === 'idp_client_secret' ? 'new-password' : undefined}
         width={key === 'code' ? 'input-width-xs' : 'input-width-l'}
       />
     );
@@ -530,7 +539,7 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
           <legend className="h4">Identitetsudbyder</legend>
           {field('idp_issuer')}
           {field('idp_client_id')}
-          {field('idp_client_secret_ref')}
+          {field('idp_client_secret')}
           <SelectField
             id="onboard-login-claim"
             label="Brugernavn i log-in-svaret"

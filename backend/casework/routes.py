@@ -21,7 +21,7 @@ from backend.casework import access as access_mod
 from backend.casework import process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
-from backend.casework.rules import DK
+from backend.casework.rules import DK, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
     AfgoerelseRead,
@@ -150,6 +150,8 @@ def _activity(row: dict[str, Any]) -> ActivityRead:
         due_reason=row.get("due_reason"),
         cancel_reason=row.get("cancel_reason"),
         completed_by=row.get("completed_by"),
+        due_asap=bool(row.get("due_asap")),
+        basis_confirmed=basis_confirmed(row["rule_id"]),
     )
 
 
@@ -395,7 +397,7 @@ class CaseworkController(Controller):
             a = _activity(row)
             if a.due_at is None:
                 groups["without_deadline"].append(a)
-            elif a.due_at < now:
+            elif a.due_at < now and not a.due_asap:
                 groups["overdue"].append(a)
             elif a.due_at.astimezone(DK).date() <= week_end:
                 groups["this_week"].append(a)

@@ -60,6 +60,10 @@ class ActivityRead(msgspec.Struct):
     due_reason: str | None = None  # why the caseworker chose this date (follow-up plan)
     cancel_reason: str | None = None
     completed_by: str | None = None
+    # Due "as soon as possible" ("Snarest muligt"): due_reason says why; never overdue.
+    due_asap: bool = False
+    # False when the citation in ``basis`` is not confirmed against the consolidated act.
+    basis_confirmed: bool = True
 
 
 class UnderretningCreated(msgspec.Struct):

@@ -1,0 +1,8 @@
+-- Deadlines (issue 12 items 5 and 7, docs/deadlines.md).
+-- Whether the kommune's offices are closed on 24 December, 31 December and Grundlovsdag
+-- (5 June), so working-day deadlines skip them. On by default; the administrator changes it.
+ALTER TABLE kommune_settings ADD COLUMN closed_days boolean NOT NULL DEFAULT true;
+-- An activity due "as soon as possible": the statutory deadline had passed before the
+-- activity could exist (a placement that began after 17½). `due_reason` says why; it is
+-- not counted as overdue or missed.
+ALTER TABLE activity ADD COLUMN due_asap boolean NOT NULL DEFAULT false;

@@ -425,3 +425,10 @@ class ProcessOptions(msgspec.Struct):
     paragraphs: list[Option]
     measures: list[Option]
     steps: list[Option]
+
+
+class DeadlineSettings(msgspec.Struct):
+    """The kommune's calendar for working-day deadlines: whether 24 December, 31 December
+    and Grundlovsdag (5 June) are closed days (not working days)."""
+
+    closed_days: bool

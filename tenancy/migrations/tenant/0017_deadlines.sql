@@ -6,3 +6,5 @@ ALTER TABLE kommune_settings ADD COLUMN closed_days boolean NOT NULL DEFAULT tru
 -- activity could exist (a placement that began after 17½). `due_reason` says why; it is
 -- not counted as overdue or missed.
 ALTER TABLE activity ADD COLUMN due_asap boolean NOT NULL DEFAULT false;
+-- The Børnesagsbarometer counts cases by the month of their decision (backend/mi/dashboard.py).
+CREATE INDEX afgoerelse_decided ON afgoerelse (decided_on);

@@ -135,6 +135,7 @@ def _six_months_before_18(f: Facts) -> date | None:
 
 
 AFTER_17_5 = "anbringelsen begyndte efter 17½ år"
+UNCONFIRMED = "(henvisning ikke bekræftet)"
 
 
 def before_18(f: Facts) -> datetime | None:
@@ -168,6 +169,12 @@ class Rule:
     # Why the activity is due "as soon as possible" instead (the facts made the statutory
     # deadline impossible); it is then not counted as missed.
     asap: Callable[[Facts], str | None] | None = None
+
+    @property
+    def citation(self) -> str:
+        """The basis as shown to people: an unconfirmed one says so in the text itself, so
+        no screen, journal line or transferred case presents it as certain."""
+        return self.basis if self.confirmed else f"{self.basis} {UNCONFIRMED}"
 
     def deadline(self, f: Facts) -> tuple[datetime | None, str | None]:
         """The deadline and, when it is "as soon as possible", the reason."""

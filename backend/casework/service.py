@@ -231,7 +231,7 @@ async def _create_activities(
             enkeltsag_id,
             r.id,
             r.title,
-            r.basis,
+            r.citation,
             owner,
             due,
             concerns[0] if concerns else None,
@@ -249,7 +249,7 @@ async def _create_activities(
             actor,
             "aktivitet.oprettet",
             f"Aktivitet: {r.title}{when}",
-            r.basis,
+            r.citation,
             enkeltsag_id,
         )
     return ids

@@ -603,7 +603,10 @@ async def test_the_kommunes_closed_days_move_the_receipt(http, seeded):
         )
         assert r.status_code == 201, r.text
         receipt = next(a for a in r.json()["activities"] if a["rule_id"] == "kvittering-fagperson")
-        assert receipt["basis_confirmed"] is False  # item 9: shown as not confirmed
+        # Item 9: the citation names a Barnets Lov section and says it is not confirmed.
+        assert receipt["basis_confirmed"] is False
+        assert receipt["basis"].startswith("Barnets Lov § 136")
+        assert receipt["basis"].endswith("(henvisning ikke bekræftet)")
         return _day(receipt["due_at"])
 
     try:

@@ -19,6 +19,7 @@ import { Link } from '../router';
 import { useApi } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
+import { DeadlineAdmin } from './DeadlineAdmin';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
 
@@ -613,6 +614,7 @@ export function Administration() {
             onCreated={(team) => update((d) => ({ ...d, teams: [...d.teams, team] }))}
           />
           <Settings roles={data.data.roles} />
+          <DeadlineAdmin />
           <MoneyAdmin />
           <OfflineAdmin />
         </>

@@ -8,3 +8,8 @@ ALTER TABLE kommune_settings ADD COLUMN closed_days boolean NOT NULL DEFAULT tru
 ALTER TABLE activity ADD COLUMN due_asap boolean NOT NULL DEFAULT false;
 -- The Børnesagsbarometer counts cases by the month of their decision (backend/mi/dashboard.py).
 CREATE INDEX afgoerelse_decided ON afgoerelse (decided_on);
+-- The receipt rule cited no section of Barnets Lov (issue 12 item 9): open receipts get the
+-- rule's current citation, which says it is not confirmed.
+UPDATE activity SET basis = 'Barnets Lov § 136 (tidl. SEL § 155 b, stk. 1): bekræft modtagelsen '
+    'inden 6 hverdage (henvisning ikke bekræftet)'
+WHERE rule_id = 'kvittering-fagperson' AND status = 'open';

@@ -398,7 +398,9 @@ class CaseworkController(Controller):
             a = _activity(row)
             if a.due_at is None:
                 groups["without_deadline"].append(a)
-            elif a.due_at < now and not a.due_asap:
+            elif a.due_asap:
+                groups["this_week"].append(a)  # "Snarest muligt": now, but never overdue
+            elif a.due_at < now:
                 groups["overdue"].append(a)
             elif a.due_at.astimezone(DK).date() <= week_end:
                 groups["this_week"].append(a)

@@ -355,7 +355,7 @@ async def _compliance_rows(scope: Scope) -> list[dict[str, Any]]:
 _COMPLIANCE_COLUMNS = [
     Column("counted", "Antal", "int"),
     Column("on_time", "Overholdt", "int"),
-    Column("omitted", "Heraf lovligt undladt med begrundelse", "int"),
+    Column("omitted", "Heraf begrundet undladt", "int"),
     Column("late", "For sent", "int"),
     Column("missed", "Ikke overholdt", "int"),
     Column("rate", "Andel overholdt", "percent"),

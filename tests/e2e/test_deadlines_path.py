@@ -6,12 +6,12 @@ an unconfirmed citation marked as such. axe on every screen; screenshots at 1366
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from playwright.async_api import expect
 
-from backend.casework.rules import rule, today_dk
+from backend.casework.rules import DK, rule, today_dk
 from backend.db import DB
 from backend.demo import synthetic_cpr
 from tenancy.context import tenant_transaction
@@ -75,7 +75,7 @@ async def test_the_front_page_shows_as_soon_as_possible_and_unconfirmed_citation
         )
         transition = rule("overgang-18")
         receipt = rule("kvittering-fagperson")
-        end_of_today = datetime.combine(today, datetime.max.time(), UTC)
+        end_of_today = datetime.combine(today, time(23, 59, 59), DK)
         await c.execute(
             "INSERT INTO activity (hovedsag_id, rule_id, title, basis, owner_id, due_at, "
             "due_reason, due_asap) VALUES ($1, $2, $3, $4, $5, $6, $7, true), "
@@ -90,7 +90,7 @@ async def test_the_front_page_shows_as_soon_as_possible_and_unconfirmed_citation
             receipt.id,
             receipt.title,
             receipt.citation,
-            datetime.combine(today + timedelta(days=8), datetime.max.time(), UTC),
+            datetime.combine(today + timedelta(days=8), time(23, 59, 59), DK),
         )
     try:
         await log_in(page, "Testby", username("sagsbehandler", B))
@@ -103,6 +103,10 @@ async def test_the_front_page_shows_as_soon_as_possible_and_unconfirmed_citation
             has=page.get_by_role("heading", name="Overskredet", exact=True)
         )
         await expect(overdue).not_to_contain_text(transition.title)
+        this_week = page.locator("section.worklist-group").filter(
+            has=page.get_by_role("heading", name="Denne uge", exact=True)
+        )
+        await expect(this_week).to_contain_text(transition.title)
         receipt_row = page.get_by_role("row").filter(
             has=page.get_by_role("rowheader", name=receipt.title)
         )

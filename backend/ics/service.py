@@ -264,7 +264,7 @@ async def deadlines(row: Any, content: IcsContent) -> list[Any]:
     return list(
         await _conn().fetch(
             "SELECT id, rule_id, title, basis, due_at, status, completed_at, "
-            "(status = 'open' AND due_at < now()) AS overdue FROM activity "
+            "(status = 'open' AND due_at < now() AND NOT due_asap) AS overdue FROM activity "
             "WHERE hovedsag_id = $1 AND rule_id = ANY($2::text[]) "
             "AND ($3::uuid IS NULL OR enkeltsag_id = $3) "
             "AND ($4::uuid IS NULL OR concerns_id = $4) "

@@ -307,10 +307,24 @@ async def do_decide(
     indsats_id = None
     if outcome == "bevilget":
         trigger = {"32": Trigger.STOETTE_32, "46": Trigger.ANBRINGELSE_46}.get(paragraph)
-        if trigger:
+        plan = await approved_plan(hovedsag_id)
+        if trigger and plan is not None:
+            # The plan already exists (approved): nothing to decide or write by a deadline.
+            await stamp(
+                hovedsag_id,
+                actor,
+                "plan.foreligger",
+                "Barnets plan foreligger allerede (godkendt "
+                f"{plan['approved_at'].astimezone(DK).strftime('%d.%m.%Y')}); der oprettes "
+                "ingen ny frist for planen",
+                "",
+                enkeltsag_id,
+            )
+        elif trigger:
+            # § 91: the plan counts from the decision, not from the measure's start.
             created += await _create_activities(
                 rules_for(trigger),
-                Facts(at=_start_of(starts_on or decided_on)),
+                Facts(at=_start_of(decided_on), decided_on=decided_on),
                 hovedsag_id,
                 None,
                 case["caseworker_id"],
@@ -331,6 +345,17 @@ async def do_decide(
     return Decided(afgoerelse_id, indsats_id, created)
 
 
+async def approved_plan(hovedsag_id: uuid.UUID) -> Any:
+    """The case's approved barnets plan whose series has no newer open version, if any."""
+    return await _conn().fetchrow(
+        "SELECT d.id, d.approved_at FROM ics_document d WHERE d.hovedsag_id = $1 "
+        "AND d.kind = 'plan' AND d.status = 'godkendt' AND NOT EXISTS (SELECT 1 FROM "
+        "ics_document n WHERE n.series_id = d.series_id AND n.version_no > d.version_no) "
+        "ORDER BY d.approved_at DESC LIMIT 1",
+        hovedsag_id,
+    )
+
+
 async def _investigation_end(hovedsag_id: uuid.UUID) -> date | None:
     """When a parallel investigation ends: its 4-month deadline while it runs."""
     due = await _conn().fetchval(
@@ -342,12 +367,24 @@ async def _investigation_end(hovedsag_id: uuid.UUID) -> date | None:
     return due.astimezone(DK).date() if due else None
 
 
-async def _measure_facts(hovedsag_id: uuid.UUID, starts_on: date, birth: date | None) -> Facts:
+async def _measure_facts(
+    hovedsag_id: uuid.UUID, starts_on: date, birth: date | None, decided_on: date | None
+) -> Facts:
     return Facts(
         at=_start_of(starts_on),
         investigation_ends=await _investigation_end(hovedsag_id),
         birth_date=birth,
+        decided_on=decided_on,
     )
+
+
+async def _decided_on(afgoerelse_id: uuid.UUID | None) -> date | None:
+    if afgoerelse_id is None:
+        return None
+    value: date | None = await _conn().fetchval(
+        "SELECT decided_on FROM afgoerelse WHERE id = $1", afgoerelse_id
+    )
+    return value
 
 
 async def _start_measure(
@@ -384,7 +421,9 @@ async def _start_measure(
     rules = rules_for(Trigger.INDSATS_STARTET)
     if placement:
         rules += rules_for(Trigger.ANBRAGT_UNG)
-    facts = await _measure_facts(case["id"], starts_on, case["birth_date"])
+    facts = await _measure_facts(
+        case["id"], starts_on, case["birth_date"], await _decided_on(afgoerelse_id)
+    )
     ids = await _create_activities(
         rules,
         facts,
@@ -433,13 +472,15 @@ async def do_complete_investigation(
     )
     moved = []
     for m in await conn.fetch(
-        "SELECT id, starts_on FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL",
+        "SELECT i.id, i.starts_on, a.decided_on FROM indsats i LEFT JOIN afgoerelse a "
+        "ON a.id = i.afgoerelse_id WHERE i.hovedsag_id = $1 AND i.ends_on IS NULL",
         hovedsag_id,
     ):
         facts = Facts(
             at=_start_of(m["starts_on"]),
             investigation_ends=completed_on,
             birth_date=case["birth_date"],
+            decided_on=m["decided_on"],
         )
         moved += await recompute(
             actor, hovedsag_id, m["id"], facts, "Den sideløbende undersøgelse er afsluttet"
@@ -628,7 +669,9 @@ async def do_move_measure_start(
         reason.strip(),
         row["enkeltsag_id"],
     )
-    facts = await _measure_facts(row["hovedsag_id"], starts_on, row["birth_date"])
+    facts = await _measure_facts(
+        row["hovedsag_id"], starts_on, row["birth_date"], await _decided_on(row["afgoerelse_id"])
+    )
     return await recompute(
         actor, row["hovedsag_id"], indsats_id, facts, "Indsatsens startdato er ændret"
     )

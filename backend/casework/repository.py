@@ -12,8 +12,8 @@ from tenancy.context import current_scope
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
     "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
-    "a.concerns_id, a.due_reason, a.cancel_reason, a.completed_by, "
-    "(a.status = 'open' AND a.due_at < now()) AS overdue "
+    "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
+    "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue "
     "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
 )
 
@@ -49,7 +49,8 @@ async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
-        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now()) AS overdue "
+        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
+        "AND NOT a.due_asap) AS overdue "
         f"FROM ({_MY_CASES}) mine JOIN hovedsag h ON h.id = mine.id "
         "JOIN child c ON c.id = h.child_id "
         "LEFT JOIN activity a ON a.hovedsag_id = h.id "
@@ -145,7 +146,8 @@ async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
 
 async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
     rows = await _conn().fetch(
-        _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND h.closed_at IS NULL "
+        _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
+        "AND h.closed_at IS NULL "
         "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
         "WHERE team_id = ANY($1::uuid[]))) ORDER BY a.due_at LIMIT $2",
         team_ids,
@@ -162,7 +164,7 @@ async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
         "(SELECT count(*) FROM activity a WHERE a.owner_id = u.id AND a.status = 'open') "
         "AS open_activities, "
         "(SELECT count(*) FROM activity a WHERE a.owner_id = u.id AND a.status = 'open' "
-        "AND a.due_at < now()) AS overdue_activities "
+        "AND a.due_at < now() AND NOT a.due_asap) AS overdue_activities "
         "FROM app_user u WHERE u.active AND u.id IN (SELECT user_id FROM team_member "
         "WHERE team_id = ANY($1::uuid[])) ORDER BY overdue_activities DESC, open_cases DESC",
         team_ids,
@@ -211,7 +213,7 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         where.append("h.closed_at IS NULL")
     deadline = {
         "overdue": "EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
-        "AND a.status = 'open' AND a.due_at < now())",
+        "AND a.status = 'open' AND a.due_at < now() AND NOT a.due_asap)",
         "due_week": "EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
         "AND a.status = 'open' AND a.due_at >= now() AND a.due_at < now() + interval '7 days')",
         "none_open": "NOT EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id "
@@ -229,7 +231,7 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "
         "AS open_activities, "
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open' "
-        "AND a.due_at < now()) AS overdue_activities "
+        "AND a.due_at < now() AND NOT a.due_asap) AS overdue_activities "
         f"FROM (SELECT h.id {base} ORDER BY h.opened_at DESC, h.id "
         f"LIMIT {int(q.page_size)} OFFSET {(int(q.page) - 1) * int(q.page_size)}) p "
         "JOIN hovedsag h ON h.id = p.id JOIN child c ON c.id = h.child_id "

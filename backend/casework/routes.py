@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
@@ -21,7 +21,7 @@ from backend.casework import access as access_mod
 from backend.casework import process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
-from backend.casework.rules import DK
+from backend.casework.rules import DK, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
     AfgoerelseRead,
@@ -36,6 +36,7 @@ from backend.casework.schemas import (
     CaseworkerLoad,
     ChildCreate,
     ChildRegistered,
+    DeadlineSettings,
     DecisionCreate,
     DecisionMade,
     EnkeltsagRead,
@@ -150,6 +151,8 @@ def _activity(row: dict[str, Any]) -> ActivityRead:
         due_reason=row.get("due_reason"),
         cancel_reason=row.get("cancel_reason"),
         completed_by=row.get("completed_by"),
+        due_asap=bool(row.get("due_asap")),
+        basis_confirmed=basis_confirmed(row["rule_id"]),
     )
 
 
@@ -395,6 +398,8 @@ class CaseworkController(Controller):
             a = _activity(row)
             if a.due_at is None:
                 groups["without_deadline"].append(a)
+            elif a.due_asap:
+                groups["this_week"].append(a)  # "Snarest muligt": now, but never overdue
             elif a.due_at < now:
                 groups["overdue"].append(a)
             elif a.due_at.astimezone(DK).date() <= week_end:
@@ -794,6 +799,29 @@ class ProcessController(Controller):
         with translated():
             await process.do_close_case(me.actor, case, data.version, data.reason)
         return {"status": "ok"}
+
+    @get(
+        "/deadline-settings",
+        guards=[requires(Perm.USERS_MANAGE)],
+        summary="Kommunens lukkedage for frister i hverdage",
+    )
+    async def get_deadline_settings(self) -> DeadlineSettings:
+        return DeadlineSettings(closed_days=await service.closed_days_setting())
+
+    @put(
+        "/deadline-settings",
+        guards=[requires(Perm.USERS_MANAGE)],
+        summary="Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator)",
+    )
+    async def put_deadline_settings(
+        self, request: Request[Any, Any, Any], data: JSONBody[DeadlineSettings]
+    ) -> DeadlineSettings:
+        me = current_principal(request)
+        old = await service.closed_days_setting()
+        closed = await service.do_set_closed_days(me.actor, data.closed_days)
+        if closed != old:
+            await record(me.actor, "settings.changed", None, closed_days=closed)
+        return DeadlineSettings(closed_days=closed)
 
     @staticmethod
     async def _measure_case(me: Any, indsats_id: uuid.UUID) -> None:

@@ -2,8 +2,9 @@
 
 A change in the law is a change to one row here. Each rule names what triggers it, the
 activity it creates (Danish title), its legal basis, how its deadline is computed from the
-trigger's facts, and which event completes it. Where the exact section of Barnets Lov is
-still to be confirmed against the consolidated act, ``basis`` says so rather than guess.
+trigger's facts, and which event completes it. ``confirmed`` says whether the citation was
+checked against the consolidated act (Barnets Lov, LBK nr. 282 af 17/03/2025); an
+unconfirmed one is shown to people as such (docs/deadlines.md lists the sources).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from backend.casework.workdays import add_months, add_working_days, next_working_day
+from backend.casework.workdays import (
+    add_months,
+    add_working_days,
+    next_working_day,
+    previous_working_day,
+)
 
 DK = ZoneInfo("Europe/Copenhagen")
 
@@ -48,6 +54,9 @@ class Facts:
     investigation_ends: date | None = None  # a parallel investigation's deadline (§ 95)
     birth_date: date | None = None
     planned: date | None = None  # a date the caseworker set (the next follow-up)
+    decided_on: date | None = None  # the decision a plan deadline counts from (§§ 91, 108)
+    # Whether 24/12, 31/12 and Grundlovsdag are non-working days (the kommune's setting).
+    closed_days: bool = True
 
     @property
     def day(self) -> date:
@@ -66,13 +75,22 @@ def within_hours(hours: int) -> Due:
 
 
 def within_working_days(days: int) -> Due:
-    return lambda f: _end_of(add_working_days(f.day, days))
+    return lambda f: _end_of(add_working_days(f.day, days, f.closed_days))
 
 
 def within_months(months: int, *, from_aware: bool = False) -> Due:
     def due(f: Facts) -> datetime:
         start = f.aware_since if from_aware and f.aware_since else f.day
-        return _end_of(next_working_day(add_months(start, months)))
+        return _end_of(next_working_day(add_months(start, months), f.closed_days))
+
+    return due
+
+
+def months_after_decision(months: int) -> Due:
+    """``months`` after the decision (not the measure's start), on a working day."""
+
+    def due(f: Facts) -> datetime:
+        return _end_of(next_working_day(add_months(f.decided_on or f.day, months), f.closed_days))
 
     return due
 
@@ -89,31 +107,54 @@ def no_fixed_deadline(f: Facts) -> None:
 
 def first_follow_up(f: Facts) -> datetime:
     """The earlier of three months after the start and the end of a parallel investigation."""
-    candidates = [next_working_day(add_months(f.day, 3))]
+    candidates = [next_working_day(add_months(f.day, 3), f.closed_days)]
     if f.investigation_ends:
-        candidates.append(next_working_day(f.investigation_ends))
+        candidates.append(next_working_day(f.investigation_ends, f.closed_days))
     return _end_of(min(candidates))
 
 
 def on_planned_date(f: Facts) -> datetime | None:
     """The date the caseworker set, moved to a working day."""
-    return _end_of(next_working_day(f.planned)) if f.planned else None
+    return _end_of(next_working_day(f.planned, f.closed_days)) if f.planned else None
 
 
 def youth_plan_due(f: Facts) -> datetime | None:
-    """Three months after the later of the measure's start and the 16th birthday."""
+    """Three months after the later of the decision and the 16th birthday (§ 108)."""
     if f.birth_date is None:
         return None
     sixteen = add_months(f.birth_date, 16 * 12)
-    return _end_of(next_working_day(add_months(max(f.day, sixteen), 3)))
+    start = max(f.decided_on or f.day, sixteen)
+    return _end_of(next_working_day(add_months(start, 3), f.closed_days))
 
 
-def before_18(f: Facts) -> datetime | None:
-    """Transition planning due six months before the 18th birthday."""
+def _six_months_before_18(f: Facts) -> date | None:
     if f.birth_date is None:
         return None
     eighteen = add_months(f.birth_date, 18 * 12)
-    return _end_of(next_working_day(add_months(eighteen, -6)))
+    return previous_working_day(add_months(eighteen, -6), f.closed_days)
+
+
+AFTER_17_5 = "anbringelsen begyndte efter 17½ år"
+UNCONFIRMED = "(henvisning ikke bekræftet)"
+
+
+def before_18(f: Facts) -> datetime | None:
+    """No later than six months before the 18th birthday: a deadline "before X", so a
+    non-working day moves it back, never forward. A placement that starts after that day
+    (after 17½) cannot meet it: then it is due as soon as possible (``after_17_5``)."""
+    deadline = _six_months_before_18(f)
+    if deadline is None:
+        return None
+    if after_17_5(f):
+        return _end_of(max(f.day, today_dk()))
+    return _end_of(deadline)
+
+
+def after_17_5(f: Facts) -> str | None:
+    """Why the transition is due as soon as possible, if the placement began after the
+    last day the law allows (six months before the 18th birthday)."""
+    deadline = _six_months_before_18(f)
+    return AFTER_17_5 if deadline is not None and f.day > deadline else None
 
 
 @dataclass(frozen=True)
@@ -124,6 +165,20 @@ class Rule:
     basis: str
     due: Due
     completed_by: str  # the event that completes the activity
+    confirmed: bool = True  # the citation was checked against the consolidated act
+    # Why the activity is due "as soon as possible" instead (the facts made the statutory
+    # deadline impossible); it is then not counted as missed.
+    asap: Callable[[Facts], str | None] | None = None
+
+    @property
+    def citation(self) -> str:
+        """The basis as shown to people: an unconfirmed one says so in the text itself, so
+        no screen, journal line or transferred case presents it as certain."""
+        return self.basis if self.confirmed else f"{self.basis} {UNCONFIRMED}"
+
+    def deadline(self, f: Facts) -> tuple[datetime | None, str | None]:
+        """The deadline and, when it is "as soon as possible", the reason."""
+        return self.due(f), (self.asap(f) if self.asap else None)
 
 
 RULES: tuple[Rule, ...] = (
@@ -132,7 +187,7 @@ RULES: tuple[Rule, ...] = (
         Trigger.UNDERRETNING,
         "Vurdér inden 24 timer, om barnets sundhed eller udvikling er i fare, og om der er "
         "behov for akutte foranstaltninger",
-        "Barnets Lov § 136 om kommunens behandling af underretninger (tidl. SEL § 155, stk. 2)",
+        "Barnets Lov § 136 om kommunens behandling af underretninger: inden 24 timer",
         within_hours(24),
         "underretning.vurderet",
     ),
@@ -140,16 +195,17 @@ RULES: tuple[Rule, ...] = (
         "kvittering-fagperson",
         Trigger.UNDERRETNING_FRA_FAGPERSON,
         "Send kvittering for modtagelsen til den fagperson, der har underrettet",
-        "Tidl. SEL § 155 b, stk. 1, videreført i Barnets Lov; 6 hverdage",
+        "Barnets Lov § 136 (tidl. SEL § 155 b, stk. 1): bekræft modtagelsen inden 6 hverdage",
         within_working_days(6),
         "underretning.kvitteret",
+        confirmed=False,
     ),
     Rule(
         "revurdering-137",
         Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB,
         "Revurdering af en medarbejder, der ikke tidligere har været involveret i sagen, "
         "og børnesamtale (skal holdes ved mistanke om overgreb)",
-        "Barnets Lov § 137",
+        "Barnets Lov § 137, stk. 1 (genvurdering) og stk. 3-4 (samtale ved overgreb)",
         no_fixed_deadline,
         "underretning.revurderet",
     ),
@@ -160,12 +216,13 @@ RULES: tuple[Rule, ...] = (
         "Retssikkerhedsloven § 3, stk. 2: inden for kommunens egen sagsbehandlingsfrist",
         on_planned_date,
         "henvendelse.afklaret",
+        confirmed=False,
     ),
     Rule(
         "undersoegelse-4-maaneder",
         Trigger.UNDERSOEGELSE_BESLUTTET,
         "Afslut den børnefaglige undersøgelse (ellers en foreløbig vurdering)",
-        "Barnets Lov §§ 20 og 22: senest 4 måneder efter, at kommunen blev opmærksom",
+        "Barnets Lov § 20, stk. 3: senest 4 måneder efter, at kommunen blev opmærksom",
         within_months(4, from_aware=True),
         "undersoegelse.afsluttet",
     ),
@@ -173,7 +230,7 @@ RULES: tuple[Rule, ...] = (
         "boernesamtale",
         Trigger.AFGOERELSE_FORBEREDES,
         "Hold børnesamtale før afgørelsen",
-        "Barnets Lov § 5, stk. 3-4",
+        "Barnets Lov § 5, stk. 3 (kan i helt særlige tilfælde fraviges efter stk. 4)",
         before_decision,
         "boernesamtale.holdt",
     ),
@@ -184,28 +241,29 @@ RULES: tuple[Rule, ...] = (
         "Forvaltningsloven § 19",
         before_decision,
         "partshoering.gennemfoert",
+        confirmed=False,
     ),
     Rule(
         "barnets-plan-32",
         Trigger.STOETTE_32,
         "Tag stilling til barnets plan, og udarbejd den i givet fald",
-        "Barnets Lov §§ 91-92: inden 3 måneder efter støtte efter § 32",
-        within_months(3),
+        "Barnets Lov § 91, stk. 1: senest 3 måneder efter afgørelsen om indsats efter § 32",
+        months_after_decision(3),
         "plan.godkendt",
     ),
     Rule(
         "barnets-plan-46",
         Trigger.ANBRINGELSE_46,
         "Udarbejd barnets plan (anbringelse med samtykke)",
-        "Barnets Lov §§ 91-92: inden 3 måneder efter afgørelse efter § 46",
-        within_months(3),
+        "Barnets Lov § 91, stk. 2: senest 3 måneder efter afgørelsen om anbringelse",
+        months_after_decision(3),
         "plan.godkendt",
     ),
     Rule(
         "barnets-plan-47",
         Trigger.AFGOERELSE_47_FORBEREDES,
         "Udarbejd barnets plan før afgørelsen om anbringelse uden samtykke",
-        "Barnets Lov § 91",
+        "Barnets Lov § 91, stk. 2, 3. pkt.: planen skal foreligge før afgørelsen",
         before_decision,
         "plan.godkendt",
     ),
@@ -213,7 +271,7 @@ RULES: tuple[Rule, ...] = (
         "foerste-opfoelgning",
         Trigger.INDSATS_STARTET,
         "Første opfølgning på indsatsen",
-        "Barnets Lov § 95: senest 3 måneder efter start, eller når en sideløbende "
+        "Barnets Lov § 95, stk. 2: senest 3 måneder efter start, eller når en sideløbende "
         "undersøgelse afsluttes, hvis det er før",
         first_follow_up,
         "opfoelgning.gennemfoert",
@@ -222,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         "naeste-opfoelgning",
         Trigger.OPFOELGNING_PLANLAGT,
         "Opfølgning på indsatsen",
-        "Barnets Lov § 95: løbende opfølgning efter den plan, sagsbehandleren har "
+        "Barnets Lov § 95, stk. 3: løbende opfølgning efter den plan, sagsbehandleren har "
         "fastsat og begrundet",
         on_planned_date,
         "opfoelgning.gennemfoert",
@@ -235,6 +293,7 @@ RULES: tuple[Rule, ...] = (
         "efter afgørelsen eller efter det fyldte 16. år",
         youth_plan_due,
         "ungeplan.udarbejdet",
+        confirmed=False,
     ),
     Rule(
         "overgang-18",
@@ -244,6 +303,8 @@ RULES: tuple[Rule, ...] = (
         "fyldte 18. år",
         before_18,
         "overgang.planlagt",
+        confirmed=False,
+        asap=after_17_5,
     ),
 )
 
@@ -257,3 +318,14 @@ def rule(rule_id: str) -> Rule:
         if r.id == rule_id:
             return r
     raise KeyError(rule_id)
+
+
+def basis_confirmed(rule_id: str | None) -> bool:
+    """Whether the citation of ``rule_id``'s activity was confirmed (True for activities
+    without a rule: their text is the caseworker's own)."""
+    if rule_id is None:
+        return True
+    try:
+        return rule(rule_id).confirmed
+    except KeyError:
+        return True

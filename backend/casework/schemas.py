@@ -60,6 +60,10 @@ class ActivityRead(msgspec.Struct):
     due_reason: str | None = None  # why the caseworker chose this date (follow-up plan)
     cancel_reason: str | None = None
     completed_by: str | None = None
+    # Due "as soon as possible" ("Snarest muligt"): due_reason says why; never overdue.
+    due_asap: bool = False
+    # False when the citation in ``basis`` is not confirmed against the consolidated act.
+    basis_confirmed: bool = True
 
 
 class UnderretningCreated(msgspec.Struct):
@@ -421,3 +425,10 @@ class ProcessOptions(msgspec.Struct):
     paragraphs: list[Option]
     measures: list[Option]
     steps: list[Option]
+
+
+class DeadlineSettings(msgspec.Struct):
+    """The kommune's calendar for working-day deadlines: whether 24 December, 31 December
+    and Grundlovsdag (5 June) are closed days (not working days)."""
+
+    closed_days: bool

@@ -8,6 +8,7 @@ commit or vanish together. Verb naming: ``do_*`` changes data and records side e
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -214,37 +215,65 @@ async def _create_activities(
     concerns: tuple[str, uuid.UUID] | None = None,
     due_reason: str | None = None,
 ) -> list[uuid.UUID]:
-    """Create the activities of ``rules`` with deadlines computed from ``facts``.
-    ``concerns`` names what they are about, so a changed date can recompute them."""
+    """Create the activities of ``rules`` with deadlines computed from ``facts`` (and the
+    kommune's closed days). ``concerns`` names what they are about, so a changed date can
+    recompute them. An activity whose statutory deadline was impossible is due "as soon as
+    possible", with the reason in ``due_reason``."""
     ids = []
+    facts = await with_kommune_calendar(facts)
     for r in rules:
-        due = r.due(facts)
+        due, asap = r.deadline(facts)
         activity_id = await _conn().fetchval(
             "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
-            "due_at, concerns, concerns_id, due_reason) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "due_at, concerns, concerns_id, due_reason, due_asap) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             hovedsag_id,
             enkeltsag_id,
             r.id,
             r.title,
-            r.basis,
+            r.citation,
             owner,
             due,
             concerns[0] if concerns else None,
             concerns[1] if concerns else None,
-            due_reason,
+            asap or due_reason,
+            asap is not None,
         )
         ids.append(activity_id)
-        when = f" – frist {due.astimezone(DK).strftime('%d.%m.%Y kl. %H.%M')}" if due else ""
+        if asap:
+            when = f" – snarest muligt ({asap})"
+        else:
+            when = f" – frist {due.astimezone(DK).strftime('%d.%m.%Y kl. %H.%M')}" if due else ""
         await stamp(
             hovedsag_id,
             actor,
             "aktivitet.oprettet",
             f"Aktivitet: {r.title}{when}",
-            r.basis,
+            r.citation,
             enkeltsag_id,
         )
     return ids
+
+
+async def closed_days_setting() -> bool:
+    """Whether the kommune keeps 24/12, 31/12 and Grundlovsdag closed (default on)."""
+    value = await _conn().fetchval("SELECT closed_days FROM kommune_settings")
+    return True if value is None else bool(value)
+
+
+async def with_kommune_calendar(facts: Facts) -> Facts:
+    """``facts`` with the kommune's closed-days setting, for computing working days."""
+    return dataclasses.replace(facts, closed_days=await closed_days_setting())
+
+
+async def do_set_closed_days(actor: str, closed: bool) -> bool:
+    """Set whether the kommune's closed days count as non-working days. Applies to
+    deadlines computed from now on (open deadlines are not moved)."""
+    conn = _conn()
+    old = await closed_days_setting()
+    if old != closed:
+        await conn.execute("UPDATE kommune_settings SET closed_days = $1", closed)
+    return closed
 
 
 async def do_register_underretning(
@@ -729,8 +758,9 @@ async def recompute(
 
     conn = _conn()
     moved = []
+    facts = await with_kommune_calendar(facts)
     for row in await conn.fetch(
-        "SELECT id, rule_id, title, due_at, enkeltsag_id FROM activity "
+        "SELECT id, rule_id, title, due_at, due_asap, due_reason, enkeltsag_id FROM activity "
         "WHERE concerns_id = $1 AND status = 'open' AND rule_id IS NOT NULL FOR UPDATE",
         concerns_id,
     ):
@@ -740,15 +770,17 @@ async def recompute(
             continue
         if r.id == "naeste-opfoelgning":
             continue  # set by the caseworker, not computed
-        new = r.due(facts)
-        if new == row["due_at"]:
+        new, asap = r.deadline(facts)
+        if new == row["due_at"] and (asap is not None) == row["due_asap"]:
             continue
         await conn.execute(
-            "UPDATE activity SET due_at = $2, changed_by = $3, changed_at = now(), "
-            "version = version + 1 WHERE id = $1",
+            "UPDATE activity SET due_at = $2, due_asap = $4, due_reason = $5, changed_by = $3, "
+            "changed_at = now(), version = version + 1 WHERE id = $1",
             row["id"],
             new,
             actor,
+            asap is not None,
+            asap if asap is not None else (None if row["due_asap"] else row["due_reason"]),
         )
         moved.append((row["title"], row["due_at"], new))
         await stamp(
@@ -756,7 +788,8 @@ async def recompute(
             actor,
             "aktivitet.frist",
             f"Frist flyttet: {row['title']}",
-            f"{why}. Fra {fmt_due(row['due_at'])} til {fmt_due(new)}.",
+            f"{why}. Fra {fmt_due(row['due_at'])} til "
+            f"{'snarest muligt' if asap else fmt_due(new)}.",
             row["enkeltsag_id"],
         )
     return moved

@@ -25,7 +25,7 @@ import msgspec
 
 from backend.casework import process
 from backend.casework.access import ON_CASE
-from backend.casework.rules import today_dk
+from backend.casework.rules import DK, today_dk
 from backend.casework.service import CaseError, stamp
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.schemas import (
@@ -264,7 +264,7 @@ async def deadlines(row: Any, content: IcsContent) -> list[Any]:
     return list(
         await _conn().fetch(
             "SELECT id, rule_id, title, basis, due_at, status, completed_at, "
-            "(status = 'open' AND due_at < now()) AS overdue FROM activity "
+            "(status = 'open' AND due_at < now() AND NOT due_asap) AS overdue FROM activity "
             "WHERE hovedsag_id = $1 AND rule_id = ANY($2::text[]) "
             "AND ($3::uuid IS NULL OR enkeltsag_id = $3) "
             "AND ($4::uuid IS NULL OR concerns_id = $4) "
@@ -905,11 +905,15 @@ async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: s
         if running is not None and running["id"] == row["enkeltsag_id"]:
             await process.do_complete_investigation(actor, case_id, today, content.conclusion)
     elif isinstance(content, PlanContent):
+        # The plan step is the author's (the one who wrote and submitted it), dated when it
+        # was submitted; the manager's approval is journalled above.
+        author = row["submitted_by"] or row["created_by"]
+        written = row["submitted_at"].astimezone(DK).date() if row["submitted_at"] else today
         await process.do_record_step(
-            actor,
+            author,
             case_id,
             kind="plan",
-            happened_on=today,
+            happened_on=written,
             note=f"{title('plan', row['version_no'])} godkendt.",
             indsats_id=None,
             next_due=None,

@@ -224,7 +224,7 @@ async def case_refs(
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "
         "AS open_activities, "
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open' "
-        "AND a.due_at < now()) AS overdue, "
+        "AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
         "(SELECT min(a.due_at) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "
         "AS next_due_at, "
         "(SELECT count(*) FROM network_member n WHERE n.child_id = h.child_id "
@@ -346,7 +346,7 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
     activities: dict[uuid.UUID, list[OfflineActivity]] = {}
     for r in await conn.fetch(
         "SELECT a.hovedsag_id, a.id, a.rule_id, a.title, a.basis, a.due_at, a.version, "
-        "(a.due_at < now()) IS TRUE AS overdue FROM activity a "
+        "(a.due_at < now() AND NOT a.due_asap) IS TRUE AS overdue FROM activity a "
         "WHERE a.hovedsag_id = ANY($1::uuid[]) AND a.status = 'open' "
         "ORDER BY a.due_at NULLS LAST, a.created_at",
         ids,

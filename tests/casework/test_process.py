@@ -9,7 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from backend.casework.rules import DK, today_dk
-from backend.casework.workdays import add_months, add_working_days, next_working_day
+from backend.casework.workdays import (
+    add_months,
+    add_working_days,
+    next_working_day,
+    previous_working_day,
+)
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
@@ -180,7 +185,8 @@ async def test_transition_planning_is_due_six_months_before_18(http, seeded):
     birth = (await http.get(f"/api/children/{r.json()['child_id']}")).json()["birth_date"]
     transition = next(a for a in made.json()["activities"] if a["rule_id"] == "overgang-18")
     eighteen = add_months(date.fromisoformat(birth), 18 * 12)
-    assert _day(transition["due_at"]) == next_working_day(add_months(eighteen, -6))
+    # "No later than six months before": a closed day moves it back, never forward.
+    assert _day(transition["due_at"]) == previous_working_day(add_months(eighteen, -6))
     plan = next(a for a in made.json()["activities"] if a["rule_id"] == "barnets-plan-46")
     assert _day(plan["due_at"]) == next_working_day(add_months(today_dk(), 3))
 
@@ -544,3 +550,105 @@ async def test_new_notifications_on_my_cases_are_on_the_front_page(http, seeded)
         await login(other, A, "kollega")
         theirs = (await other.get("/api/worklist")).json()["new_notifications"]
         assert case_id not in {n["hovedsag_id"] for n in theirs}
+
+
+async def test_the_plans_count_from_the_decision_not_the_measures_start(http, seeded):
+    """Issue 12 item 4: barnets plan (§ 91) and the ungeplan (§ 108) are due three months
+    after the decision, even when the placement starts months later."""
+    await _caseworker(http)
+    case_id = await _case(http, 330, years=17)  # 17 years and a few days
+    decided = today_dk() - timedelta(days=10)
+    starts = today_dk() + timedelta(days=60)
+    made = await http.post(
+        f"/api/cases/{case_id}/afgoerelser",
+        json={
+            "paragraph": "46",
+            "outcome": "bevilget",
+            "decided_on": decided.isoformat(),
+            "summary": "Anbringelse med samtykke på opholdssted.",
+            "measure": "opholdssted",
+            "starts_on": starts.isoformat(),
+            "exceptions": {"boernesamtale": "Holdt i undersøgelsen", "partshoering": "Samtykke"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    by_rule = {a["rule_id"]: a for a in made.json()["activities"]}
+    expected = next_working_day(add_months(decided, 3))
+    assert _day(by_rule["barnets-plan-46"]["due_at"]) == expected
+    assert _day(by_rule["ungeplan"]["due_at"]) == expected
+    # The first follow-up still counts from the start.
+    assert _day(by_rule["foerste-opfoelgning"]["due_at"]) == next_working_day(add_months(starts, 3))
+
+
+async def test_the_kommunes_closed_days_move_the_receipt(http, seeded):
+    """Issue 12 item 5: received Friday 19.12.2025 15:00 from a professional. 24/12, 31/12
+    closed, 25-26/12 and 1/1 holidays: Mon 22, Tue 23, Mon 29, Tue 30, Fri 2, Mon 5 Jan.
+    With the setting off (24/12 and 31/12 counted): Wednesday 31.12.2025."""
+    admin = httpx.AsyncClient(transport=http._transport, base_url="http://testserver")
+    session = await login(admin, A, "admin")
+    admin.headers["X-CSRF-Token"] = session["csrf_token"]
+    await _caseworker(http)
+    received = datetime(2025, 12, 19, 15, 0, tzinfo=DK)
+
+    async def receipt_due(seed: int) -> date:
+        case_id = await _case(http, seed)
+        r = await http.post(
+            f"/api/cases/{case_id}/underretninger",
+            json={
+                "received_at": received.isoformat(),
+                "notifier_kind": "fagperson",
+                "source": "skole",
+                "concerns": "Fravær",
+            },
+        )
+        assert r.status_code == 201, r.text
+        receipt = next(a for a in r.json()["activities"] if a["rule_id"] == "kvittering-fagperson")
+        # Item 9: the citation names a Barnets Lov section and says it is not confirmed.
+        assert receipt["basis_confirmed"] is False
+        assert receipt["basis"].startswith("Barnets Lov § 136")
+        assert receipt["basis"].endswith("(henvisning ikke bekræftet)")
+        return _day(receipt["due_at"])
+
+    try:
+        assert (await admin.get("/api/deadline-settings")).json() == {"closed_days": True}
+        assert await receipt_due(331) == date(2026, 1, 5)
+        off = await admin.put("/api/deadline-settings", json={"closed_days": False})
+        assert off.status_code == 200 and off.json() == {"closed_days": False}
+        assert await _count("SELECT count(*) FROM kommune_settings WHERE NOT closed_days") == 1
+        assert await receipt_due(332) == date(2025, 12, 31)
+        # Only the administrator sets it.
+        refused = await http.put("/api/deadline-settings", json={"closed_days": True})
+        assert refused.status_code == 403
+    finally:
+        await admin.put("/api/deadline-settings", json={"closed_days": True})
+        await admin.aclose()
+
+
+async def test_a_placement_after_17_and_a_half_is_due_as_soon_as_possible(http, seeded):
+    """Issue 12 item 7: the § 111 deadline (six months before 18) has passed when the
+    placement starts: the activity is due as soon as possible, with the reason, and is not
+    overdue on the front page or the team's list."""
+    await _caseworker(http)
+    case_id = await _case(http, 550, years=17)  # 17 years and 250 days
+    made = await http.post(
+        f"/api/cases/{case_id}/afgoerelser",
+        json={
+            "paragraph": "46",
+            "outcome": "bevilget",
+            "decided_on": today_dk().isoformat(),
+            "summary": "Anbringelse med samtykke på eget værelse.",
+            "measure": "eget_vaerelse",
+            "starts_on": today_dk().isoformat(),
+            "exceptions": {"boernesamtale": "Holdt i undersøgelsen", "partshoering": "Samtykke"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    transition = next(a for a in made.json()["activities"] if a["rule_id"] == "overgang-18")
+    assert transition["due_asap"] is True
+    assert transition["due_reason"] == "anbringelsen begyndte efter 17½ år"
+    assert _day(transition["due_at"]) == today_dk()
+    assert transition["overdue"] is False
+    worklist = (await http.get("/api/worklist")).json()
+    assert transition["id"] not in {a["id"] for a in worklist["overdue"]}
+    journal = await _journal_titles(http, case_id)
+    assert any("snarest muligt (anbringelsen begyndte efter 17½ år)" in t for t in journal)

@@ -6,8 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from backend.casework.rules import DK, RULES, Facts, Trigger, rule, rules_for
-from backend.casework.workdays import add_months, add_working_days, is_working_day
+from backend.casework.rules import DK, RULES, Facts, Trigger, basis_confirmed, rule, rules_for
+from backend.casework.workdays import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    previous_working_day,
+)
 
 
 def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
@@ -24,7 +29,10 @@ def at(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
         (date(2027, 3, 27), False),  # Saturday
         (date(2027, 5, 6), False),  # Kristi himmelfartsdag
         (date(2027, 5, 17), False),  # 2. pinsedag
-        (date(2026, 12, 24), True),  # Juleaften is not a public holiday
+        (date(2026, 12, 24), False),  # Juleaften: not a public holiday, but kommuner are closed
+        (date(2026, 12, 31), False),  # Nytårsaftensdag: closed
+        (date(2027, 6, 4), True),  # Friday before Grundlovsdag
+        (date(2026, 6, 5), False),  # Grundlovsdag (a Friday): closed
         (date(2026, 12, 25), False),
         (date(2027, 1, 1), False),
     ],
@@ -72,7 +80,8 @@ def test_first_follow_up_is_the_earlier_of_three_months_and_the_investigation():
 
 
 def test_plans_three_months_and_before_decisions():
-    assert rule("barnets-plan-46").due(Facts(at=at(2026, 11, 25))).date() == date(2027, 2, 25)  # type: ignore[union-attr]
+    due46 = rule("barnets-plan-46").due(Facts(at=at(2026, 11, 25), decided_on=date(2026, 11, 25)))
+    assert due46 is not None and due46.date() == date(2027, 2, 25)
     assert rule("barnets-plan-47").due(Facts(at=at(2026, 11, 25))) is None
     assert rule("boernesamtale").due(Facts(at=at(2026, 11, 25))) is None
 
@@ -83,9 +92,9 @@ def test_transition_planning_six_months_before_18():
     assert due is not None and due.date() == date(2026, 9, 29)
 
 
-def test_youth_plan_three_months_after_the_later_of_start_and_16():
+def test_youth_plan_three_months_after_the_later_of_decision_and_16():
     r = rule("ungeplan")
-    # Already 16: three months after the placement starts (25 Feb 2027 is a Thursday).
+    # Already 16: three months after the decision (25 Feb 2027 is a Thursday).
     older = r.due(Facts(at=at(2026, 11, 25), birth_date=date(2010, 1, 1)))
     assert older is not None and older.date() == date(2027, 2, 25)
     # Turns 16 on 17 Jan 2027: three months later is 17 Apr 2027, a Saturday -> Monday.
@@ -110,3 +119,83 @@ def test_every_rule_cites_its_basis_and_is_unique():
         "boernesamtale",
         "partshoering",
     }
+
+
+def test_closed_days_are_a_setting():
+    assert is_working_day(date(2026, 12, 24), closed_days=False) is True
+    assert is_working_day(date(2026, 6, 5), closed_days=False) is True
+    assert is_working_day(date(2026, 12, 24)) is False
+
+
+def test_receipt_skips_the_days_kommuner_are_closed():
+    """Issue 12 item 5: received Friday 18.12.2026 15:00; 24/12 is closed, 25/12 a holiday:
+    Mon 21, Tue 22, Wed 23, Mon 28, Tue 29, Wed 30."""
+    r = rule("kvittering-fagperson")
+    due = r.due(Facts(at=at(2026, 12, 18, 15, 0)))
+    assert due is not None and due.date() == date(2026, 12, 30)
+    open_on_24th = r.due(Facts(at=at(2026, 12, 18, 15, 0), closed_days=False))
+    assert open_on_24th is not None and open_on_24th.date() == date(2026, 12, 29)
+
+
+@pytest.mark.parametrize("rule_id", ["barnets-plan-32", "barnets-plan-46"])
+def test_barnets_plan_counts_from_the_decision_not_the_start(rule_id):
+    """Issue 12 item 4: decided 11.01.2027, measure starts 01.06.2027. § 91: three months
+    after the decision, 11.04.2027, a Sunday -> Monday 12.04.2027 (not 01.09.2027)."""
+    due = rule(rule_id).due(Facts(at=at(2027, 6, 1, 0, 0), decided_on=date(2027, 1, 11)))
+    assert due is not None and due.date() == date(2027, 4, 12)
+
+
+def test_youth_plan_counts_from_the_decision_not_the_start():
+    """§ 108: decided 11.01.2027 for a 17-year-old, placement starting 01.06.2027."""
+    due = rule("ungeplan").due(
+        Facts(at=at(2027, 6, 1, 0, 0), decided_on=date(2027, 1, 11), birth_date=date(2009, 5, 1))
+    )
+    assert due is not None and due.date() == date(2027, 4, 12)
+
+
+def test_before_18_moves_back_never_forward():
+    """Issue 12 item 6: born 25.12.2010, 18 on 25.12.2028; six months before is Sunday
+    25.06.2028: due Friday 23.06.2028, not Monday 26.06.2028."""
+    due, asap = rule("overgang-18").deadline(
+        Facts(at=at(2027, 1, 4), birth_date=date(2010, 12, 25))
+    )
+    assert due is not None and due.date() == date(2028, 6, 23)
+    assert asap is None
+
+
+def test_before_18_skips_a_closed_day_backwards():
+    # 18 on 31.12.2027 -> six months before: 30.06.2027 (Wed), a working day.
+    due = rule("overgang-18").due(Facts(at=at(2026, 12, 1), birth_date=date(2009, 12, 31)))
+    assert due is not None and due.date() == date(2027, 6, 30)
+    # 18 on 05.12.2028 -> 05.06.2028, Grundlovsdag (Monday) -> Friday 02.06.2028.
+    due = rule("overgang-18").due(Facts(at=at(2026, 12, 1), birth_date=date(2010, 12, 5)))
+    assert due is not None and due.date() == date(2028, 6, 2)
+    assert previous_working_day(date(2026, 12, 27)) == date(2026, 12, 23)
+
+
+def test_placement_after_17_and_a_half_is_due_as_soon_as_possible():
+    """Issue 12 item 7: born 25.12.2010; the last day is 23.06.2028. A placement starting
+    03.07.2028 cannot meet it: due on its start, flagged with the reason."""
+    due, asap = rule("overgang-18").deadline(
+        Facts(at=at(2028, 7, 3, 0, 0), birth_date=date(2010, 12, 25))
+    )
+    assert asap == "anbringelsen begyndte efter 17½ år"
+    assert due is not None and due.date() == date(2028, 7, 3)
+    # Started in time: a normal deadline, no reason.
+    _, none = rule("overgang-18").deadline(
+        Facts(at=at(2028, 6, 1, 0, 0), birth_date=date(2010, 12, 25))
+    )
+    assert none is None
+
+
+def test_receipt_citation_is_marked_unconfirmed():
+    """Issue 12 item 9: the receipt rule names a Barnets Lov section, and says it is not
+    confirmed; the confirmed ones carry the LBK section numbers."""
+    receipt = rule("kvittering-fagperson")
+    assert "Barnets Lov §" in receipt.basis
+    assert receipt.confirmed is False
+    assert rule("barnets-plan-32").confirmed is True
+    assert "§ 91, stk. 1" in rule("barnets-plan-32").basis
+    assert "§ 20, stk. 3" in rule("undersoegelse-4-maaneder").basis
+    assert basis_confirmed("kvittering-fagperson") is False
+    assert basis_confirmed(None) is True

@@ -21,6 +21,7 @@ from backend.money import catalogue, payments
 from tenancy.context import tenant_transaction
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.test_deadlines_path import shots
 from tests.money.conftest import cvr, fetch, measures, new_cpr
 
 B = "0202"
@@ -115,11 +116,16 @@ async def test_the_manager_sees_the_dashboard_and_downloads_excel(mi_data, page)
     ]
     for row in board["compliance"]["rows"]:
         line = compliance.get_by_role("row").filter(has=page.get_by_role("rowheader", name=row[1]))
+        # Each measure's definition stands next to its numbers (issue 12 item 10).
+        await expect(line.get_by_role("rowheader")).to_contain_text(row[cols.index("definition")])
         await expect(line.get_by_role("cell").nth(0)).to_have_text(str(row[cols.index("counted")]))
         rate = row[cols.index("rate")]
         await expect(line.get_by_role("cell").last).to_have_text(
             "–" if rate is None else f"{rate:.1f} %".replace(".", ",")
         )
+    await check_axe(page, "ledelsesinformation: børnesagsbarometer")
+    await compliance.scroll_into_view_if_needed()
+    await shots(page, "ledelsesinformation-barometer")
 
     # The kommune's numbers: the notifications pie chart, an image with a text alternative,
     # and its numbers as a table.

@@ -560,3 +560,78 @@ async def test_the_method_is_data(http, seeded):
     assert {s["key"] for s in m["method"]["sources"]} >= {"barnet", "mor", "far", "skole", "andet"}
     assert [k["key"] for k in m["kinds"]] == ["undersoegelse", "plan", "opfoelgning"]
     assert (await http.get("/api/ics/method?id=ics-1999")).status_code == 404
+
+
+async def _approved_plan(http: httpx.AsyncClient, case_id: str, indsats_id: str) -> dict[str, Any]:
+    """Investigation submitted, plan written, submitted by the caseworker, approved by a
+    manager. Returns the approval's answer."""
+    doc = await _start(http, case_id)
+    saved = await http.put(
+        f"/api/ics/{doc['id']}/draft",
+        json={"rev": doc["rev"], "content": _complete(doc["content"], ["Ro i hjemmet"])},
+    )
+    await http.post(f"/api/ics/{doc['id']}/submit", json={"rev": saved.json()["rev"]})
+    r = await http.post(f"/api/ics/{doc['id']}/plan")
+    assert r.status_code == 201, r.text
+    plan = (await http.get(f"/api/ics/{r.json()['document']['id']}")).json()
+    c = plan["content"]
+    for g in c["goals"]:
+        g["goal"] = "Ro om sengetid"
+        g["measurable"] = "Sover før kl. 21 fem dage om ugen"
+        g["measures"] = [{"text": "Familiebehandling", "indsats_id": indsats_id}]
+        g["responsible"] = "Sagsbehandleren"
+    c["child_view"] = "Barnet vil gerne."
+    c["parents_view"] = "Forældrene er enige."
+    rev = await _save(http, plan, c)
+    rev = (await http.post(f"/api/ics/{plan['id']}/submit", json={"rev": rev})).json()["document"][
+        "rev"
+    ]
+    boss = await _client(http, "leder")
+    try:
+        ok = await boss.post(f"/api/ics/{plan['id']}/approve", json={"rev": rev})
+        assert ok.status_code == 200, ok.text
+        body: dict[str, Any] = ok.json()
+        return body
+    finally:
+        await boss.aclose()
+
+
+async def test_after_an_approved_plan_the_step_is_the_authors_and_no_new_plan_deadline(
+    http, seeded
+):
+    """Issue 12 item 8: the step "Barnets plan udarbejdet" is credited to the caseworker who
+    wrote and submitted the plan, not the approving manager; a later decision on the case
+    does not ask again to "Tag stilling til barnets plan"."""
+    me = (await _caseworker(http))["username"]
+    case_id = await _case(http, 8599)
+    indsats_id = await _measure(http, case_id, today_dk() - timedelta(days=40))
+    approved = await _approved_plan(http, case_id, indsats_id)
+    assert approved["completed"] == ["Tag stilling til barnets plan, og udarbejd den i givet fald"]
+    case = (await http.get(f"/api/cases/{case_id}")).json()
+    (step,) = [s for s in case["steps"] if s["kind"] == "plan"]
+    assert step["created_by"] == me
+    assert step["happened_on"] == today_dk().isoformat()  # the day it was submitted
+    plan_activity = next(a for a in case["activities"] if a["rule_id"] == "barnets-plan-32")
+    assert plan_activity["completed_by"] == me
+
+    made = await http.post(
+        f"/api/cases/{case_id}/afgoerelser",
+        json={
+            "paragraph": "32",
+            "outcome": "bevilget",
+            "decided_on": today_dk().isoformat(),
+            "summary": "Kontaktperson bevilges også.",
+            "measure": "kontaktperson",
+            "starts_on": today_dk().isoformat(),
+            "exceptions": {"boernesamtale": "Holdt for nylig", "partshoering": "Medhold"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert "barnets-plan-32" not in {a["rule_id"] for a in made.json()["activities"]}
+    case = (await http.get(f"/api/cases/{case_id}")).json()
+    assert [a["status"] for a in case["activities"] if a["rule_id"] == "barnets-plan-32"] == [
+        "done"
+    ]
+    assert any(
+        t.startswith("Barnets plan foreligger allerede") for t in await _journal(http, case_id)
+    )

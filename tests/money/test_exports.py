@@ -78,7 +78,7 @@ async def test_management_tables_and_searches_export_with_their_types(client):
     )
     assert r.status_code == 200, r.text
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
-    assert [c.value for c in ws[1]][-1] == "Andel rettidigt"
+    assert [c.value for c in ws[1]][-1] == "Andel overholdt"
     assert ws.cell(row=2, column=len(ws[1])).number_format in ("0.0%", "General")
     r = await manager.post("/api/exports", json={"source": "mi", "params": {"table": "nope"}})
     assert r.status_code == 400 and r.json()["extra"][0]["key"] == "params.table"

@@ -161,23 +161,23 @@ async def test_the_managers_dashboard_and_the_kommunes(registry, fresh_code, cli
     assert board["scope"] == "teams" and board["teams"] == ["Familieteam Syd"]
 
     compliance = {row["measure_key"]: row for row in _table(board, "compliance")}
-    assert compliance["vurdering_24t"] == {
+    v24 = compliance["vurdering_24t"]
+    assert v24["definition"].startswith("Underretninger, hvis 24-timersfrist faldt i måneden")
+    assert {k: v for k, v in v24.items() if k != "definition"} == {
         "measure_key": "vurdering_24t",
         "measure": "Vurdering af underretning inden 24 timer",
-        "counted": 5,
+        "counted": 5,  # the cancelled one (with a reason) is not counted
         "on_time": 3,
+        "omitted": 0,
         "late": 1,
         "missed": 1,
-        "cancelled": 1,
         "rate": 60.0,
     }
-    assert (compliance["boernesamtale"]["counted"], compliance["boernesamtale"]["on_time"]) == (
-        3,
-        2,
-    )
-    assert compliance["boernesamtale"]["rate"] == 66.7
-    assert compliance["foerste_opfoelgning"]["counted"] == 1  # the future one is not due yet
-    assert compliance["undersoegelse_4m"]["rate"] is None  # nothing due: no rate
+    # The decision measures count cases with a decision: there are none here, however many
+    # activities exist (the unit is not the activity).
+    assert compliance["boernesamtale"]["counted"] == 0
+    assert compliance["foerste_opfoelgning"]["counted"] == 0
+    assert compliance["undersoegelse_4m"]["rate"] is None  # nothing counted: no rate
     by_month = _table(board, "compliance_by_month")
     last = [x for x in by_month if x["month"] == known["last_month"].isoformat()]
     assert next(x for x in last if x["measure_key"] == "vurdering_24t")["on_time"] == 3
@@ -254,3 +254,179 @@ async def test_who_may_see_management_information(registry, fresh_code, client):
 
     other = await manager.get("/api/mi/dashboard", params={"team_id": str(uuid.uuid4())})
     assert other.status_code == 400 and other.json()["extra"][0]["key"] == "team_id"
+
+
+async def _barometer_data(code: str) -> date:
+    """Three cases in team Syd decided (§ 46, § 32, § 32) on the same day 150 days ago, one
+    meeting every requirement, one with lawful omissions and no investigation, one late on
+    everything; a refusal and a case in team Nord that are not counted. Returns the day."""
+    today = today_dk()
+    decided = today - timedelta(days=150)
+
+    def at(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=10)
+
+    async with tenant_transaction(DB, code) as scope:
+        c = scope.connection
+        teams = {r["name"]: r["id"] for r in await c.fetch("SELECT id, name FROM team")}
+        seq = iter(range(1000))
+
+        async def case(team: str) -> object:
+            child = await c.fetchval(
+                "INSERT INTO child (cpr, first_name, last_name, birth_date) "
+                "VALUES ($1, 'Baro', 'Barn', $2) RETURNING id",
+                synthetic_cpr(random.Random(next(seq) + 777), date(2015, 3, 3)),
+                date(2015, 3, 3),
+            )
+            return await c.fetchval(
+                "INSERT INTO hovedsag (child_id, opened_at, stage, team_id) "
+                "VALUES ($1, $2, 'indsats', $3) RETURNING id",
+                child,
+                decided - timedelta(days=200),
+                teams[team],
+            )
+
+        async def enkeltsag(h: object, kind: str, opened: date, closed: date | None) -> object:
+            return await c.fetchval(
+                "INSERT INTO enkeltsag (hovedsag_id, kind, opened_at, closed_at) "
+                "VALUES ($1, $2, $3, $4) RETURNING id",
+                h,
+                kind,
+                at(opened),
+                at(closed) if closed else None,
+            )
+
+        async def activity(  # type: ignore[no-untyped-def]
+            h, rule, status, due, *, enkeltsag=None, concerns=None
+        ) -> None:
+            await c.execute(
+                "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, status, due_at, "
+                "completed_at, cancel_reason, concerns_id) "
+                "VALUES ($1, $2, $3, 'x', $4, $5, $6, $7, $8)",
+                h,
+                enkeltsag,
+                rule,
+                status,
+                at(due) if due else None,
+                datetime.now(UTC) if status != "open" else None,  # typed in today
+                "Begrundelse" if status == "cancelled" else None,
+                concerns,
+            )
+
+        async def step(h, kind: str, day: date, indsats=None) -> None:  # type: ignore[no-untyped-def]
+            await c.execute(
+                "INSERT INTO case_step (hovedsag_id, kind, happened_on, created_by, indsats_id) "
+                "VALUES ($1, $2, $3, 'test', $4)",
+                h,
+                kind,
+                day,
+                indsats,
+            )
+
+        async def decide(h, paragraph: str, outcome: str = "bevilget"):  # type: ignore[no-untyped-def]
+            visit = await enkeltsag(h, "afgoerelse", decided - timedelta(days=10), decided)
+            d = await c.fetchval(
+                "INSERT INTO afgoerelse (hovedsag_id, enkeltsag_id, paragraph, outcome, "
+                "decided_on, summary, created_by) VALUES ($1, $2, $3, $4, $5, 'x', 'test') "
+                "RETURNING id",
+                h,
+                visit,
+                paragraph,
+                outcome,
+                decided,
+            )
+            es = await enkeltsag(h, "indsats", decided, None)
+            i = await c.fetchval(
+                "INSERT INTO indsats (hovedsag_id, enkeltsag_id, afgoerelse_id, kind, paragraph, "
+                "placement, starts_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, 'test') "
+                "RETURNING id",
+                h,
+                es,
+                d,
+                "opholdssted" if paragraph == "46" else "kontaktperson",
+                paragraph,
+                paragraph == "46",
+                decided,
+            )
+            return visit, i
+
+        plan_due = decided + timedelta(days=92)
+        fu_due = decided + timedelta(days=92)
+        # 1: everything on time, by the dates the steps happened (typed in today).
+        good = await case("Familieteam Syd")
+        inv = await enkeltsag(
+            good, "undersoegelse", decided - timedelta(days=100), decided - timedelta(days=20)
+        )
+        await activity(
+            good, "undersoegelse-4-maaneder", "done", decided + timedelta(days=20), enkeltsag=inv
+        )
+        visit, i = await decide(good, "46")
+        await activity(good, "boernesamtale", "done", None, enkeltsag=visit)
+        await step(good, "boernesamtale", decided - timedelta(days=5))
+        await activity(good, "barnets-plan-46", "done", plan_due, concerns=visit)
+        await step(good, "plan", decided + timedelta(days=30))
+        await activity(good, "foerste-opfoelgning", "done", fu_due, concerns=i)
+        await step(good, "opfoelgning", decided + timedelta(days=80), i)
+        # 2: no investigation; the conversation lawfully omitted and no plan (§ 32), both
+        # with a reason; the follow-up never held.
+        lawful = await case("Familieteam Syd")
+        visit, i = await decide(lawful, "32")
+        await activity(lawful, "boernesamtale", "cancelled", None, enkeltsag=visit)
+        await activity(lawful, "barnets-plan-32", "cancelled", plan_due, concerns=visit)
+        await activity(lawful, "foerste-opfoelgning", "open", fu_due, concerns=i)
+        # 3: late on everything.
+        late = await case("Familieteam Syd")
+        inv = await enkeltsag(
+            late, "undersoegelse", decided - timedelta(days=130), decided + timedelta(days=10)
+        )
+        await activity(
+            late, "undersoegelse-4-maaneder", "done", decided - timedelta(days=5), enkeltsag=inv
+        )
+        visit, i = await decide(late, "32")
+        await activity(late, "boernesamtale", "done", None, enkeltsag=visit)
+        await step(late, "boernesamtale", decided + timedelta(days=3))
+        await activity(late, "barnets-plan-32", "done", plan_due, concerns=visit)
+        await step(late, "plan", decided + timedelta(days=100))
+        await activity(late, "foerste-opfoelgning", "done", fu_due, concerns=i)
+        await step(late, "opfoelgning", decided + timedelta(days=95), i)
+        # Not counted: a refusal, and team Nord's case (the manager's scope is Syd).
+        await decide(await case("Familieteam Syd"), "32", "afslag")
+        await decide(await case("Familieteam Nord"), "32")
+    return decided
+
+
+async def test_the_barometer_counts_cases_with_a_decision_as_ankestyrelsen_does(
+    registry, fresh_code, client
+):
+    """Issue 12 item 10: the unit is a case with a decision; a case decided without an
+    investigation is a miss; a lawful omission of the child conversation and a reasoned
+    § 32 decision not to make a plan are met; on time is judged by the date the step
+    happened, not when it was typed in; each measure shows its definition."""
+    await new_kommune(registry, fresh_code, "Målby")
+    decided = await _barometer_data(fresh_code)
+    manager = await client(fresh_code, "leder", SPARE_REALM)
+    board = (await manager.get("/api/mi/dashboard")).json()
+    rows = {row["measure_key"]: row for row in _table(board, "compliance")}
+
+    def numbers(key: str) -> tuple:
+        r = rows[key]
+        return (r["counted"], r["on_time"], r["omitted"], r["late"], r["missed"], r["rate"])
+
+    assert numbers("undersoegelse_4m") == (3, 1, 0, 1, 1, 33.3)
+    assert numbers("boernesamtale") == (3, 2, 1, 1, 0, 66.7)
+    assert numbers("barnets_plan") == (3, 2, 1, 1, 0, 66.7)
+    assert numbers("foerste_opfoelgning") == (3, 1, 0, 1, 1, 33.3)
+    assert (
+        "afgjort uden undersøgelse tæller som ikke overholdt"
+        in rows["undersoegelse_4m"]["definition"]
+    )
+    assert "§ 5, stk. 4" in rows["boernesamtale"]["definition"]
+    assert "ikke at lave en plan" in rows["barnets_plan"]["definition"]
+    # Counted in the month of the decision.
+    month = date(decided.year, decided.month, 1).isoformat()
+    by_month = [
+        x
+        for x in _table(board, "compliance_by_month")
+        if x["month"] == month and x["measure_key"] == "boernesamtale"
+    ]
+    assert [(x["counted"], x["on_time"]) for x in by_month] == [(3, 2)]

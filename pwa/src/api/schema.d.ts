@@ -760,6 +760,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/deadline-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens lukkedage for frister i hverdage */
+        get: operations["ApiDeadlineSettingsGetDeadlineSettings"];
+        /** Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator) */
+        put: operations["ApiDeadlineSettingsPutDeadlineSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports": {
         parameters: {
             query?: never;
@@ -2386,11 +2404,15 @@ export interface components {
         /** ActivityRead */
         ActivityRead: {
             basis: string | null;
+            /** @default true */
+            basis_confirmed?: boolean;
             cancel_reason?: string | null;
             child_name: string;
             completed_by?: string | null;
             concerns?: string | null;
             concerns_id?: string | null;
+            /** @default false */
+            due_asap?: boolean;
             due_at: string | null;
             due_reason?: string | null;
             enkeltsag_id?: string | null;
@@ -2820,6 +2842,10 @@ export interface components {
             rule_id: string | null;
             status: string;
             title: string;
+        };
+        /** DeadlineSettings */
+        DeadlineSettings: {
+            closed_days: boolean;
         };
         /** DecisionCreate */
         DecisionCreate: {
@@ -6454,6 +6480,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PriorCases"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDeadlineSettingsGetDeadlineSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineSettings"];
+                };
+            };
+        };
+    };
+    ApiDeadlineSettingsPutDeadlineSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeadlineSettings"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineSettings"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -20,6 +20,7 @@ import { useApi } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
 import { SecurityAlerts } from './SecurityAlerts';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
+import { DeadlineAdmin } from './DeadlineAdmin';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
 
@@ -615,6 +616,7 @@ export function Administration() {
             onCreated={(team) => update((d) => ({ ...d, teams: [...d.teams, team] }))}
           />
           <Settings roles={data.data.roles} />
+          <DeadlineAdmin />
           <MoneyAdmin />
           <OfflineAdmin />
         </>

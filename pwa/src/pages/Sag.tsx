@@ -40,6 +40,7 @@ import { rememberPriorCases } from './overfoersel/store';
 import { CaseEconomy } from './okonomi/Visitation';
 import { SaveCaseToggle } from '../offline/SaveCaseToggle';
 import { IcsSection } from './ics/IcsSection';
+import { Basis } from '../components/Basis';
 
 const PAGE_SIZE = 20;
 
@@ -169,7 +170,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
                       ) : (
                         'ingen frist'
                       )}
-                      {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                      <Basis text={a.basis} confirmed={a.basis_confirmed} />
                     </li>
                   ))}
                 </ul>

@@ -8,6 +8,7 @@ import { useApi } from '../useApi';
 import { TilGodkendelse } from './ics/TilGodkendelse';
 import { BevillingerTilGodkendelse } from './okonomi/BevillingerTilGodkendelse';
 import { NotificationTable } from './Worklist';
+import { Basis } from '../components/Basis';
 
 function OverdueTable({ data }: { data: TeamOverviewData }) {
   if (data.overdue.length === 0) {
@@ -38,7 +39,7 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
             <tr key={a.id}>
               <th scope="row">
                 {a.title}
-                {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                <Basis text={a.basis} confirmed={a.basis_confirmed} />
               </th>
               <td>
                 <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>

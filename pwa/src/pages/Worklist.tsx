@@ -9,6 +9,7 @@ import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
 import { OfflinePanel } from '../offline/OfflinePanel';
 import { Link } from '../router';
 import { useApi } from '../useApi';
+import { Basis } from '../components/Basis';
 
 type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
 
@@ -291,13 +292,18 @@ function ActivityTable({
                   <tr>
                     <th scope="row">
                       {a.title}
-                      {a.basis ? <span className="cell-note">{a.basis}</span> : null}
+                      <Basis text={a.basis} confirmed={a.basis_confirmed} />
                     </th>
                     <td>
                       <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
                     </td>
                     <td className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
-                      {a.due_at ? (
+                      {a.due_asap ? (
+                        <>
+                          <span className="due-asap">Snarest muligt</span>
+                          {a.due_reason ? <span className="cell-note">{a.due_reason}</span> : null}
+                        </>
+                      ) : a.due_at ? (
                         <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
                       ) : (
                         'Ingen frist'

@@ -150,7 +150,10 @@ export function Dashboard({ session }: { session: SessionRead }) {
         <section aria-labelledby="mi-frister" className="mi-section">
           <h2 id="mi-frister">Frister (Børnesagsbarometeret)</h2>
           <p>
-            Andel rettidigt pr. målepunkt: frister, der faldt i perioden. Annullerede med begrundelse tælles ikke med.
+            Andel overholdt pr. målepunkt, talt som i Ankestyrelsens Børnesagsbarometer: enheden er sager med en
+            afgørelse om indsats i perioden (vurderingen inden 24 timer dog pr. underretning). Hvert målepunkt står
+            med sin definition i tabellen. Et skridt er til tiden efter den dato, det fandt sted, som
+            sagsbehandleren har registreret den.
           </p>
           {fig(d.compliance, true)}
           {fig(d.compliance_by_month)}

@@ -22,7 +22,9 @@ export function DataTable({
   empty?: string;
   extra?: (row: Cell[]) => ReactNode;
 }) {
-  const shown = visibleColumns(columns);
+  // A "definition" column (how a measure is counted) is shown under the row's label.
+  const noteAt = columns.findIndex((c) => c.key === 'definition');
+  const shown = visibleColumns(columns).filter((i) => i !== noteAt);
   if (rows.length === 0) return <p className="empty-state">{empty}</p>;
   const captionId = `${id}-caption`;
   return (
@@ -55,8 +57,9 @@ export function DataTable({
                 const c = columns[i] as ColumnRead;
                 const text = formatCell(row[i], c.type);
                 return n === 0 ? (
-                  <th key={c.key} scope="row">
+                  <th key={c.key} scope="row" className={noteAt >= 0 ? 'mi-defined' : undefined}>
                     {text}
+                    {noteAt >= 0 && row[noteAt] ? <span className="cell-note">{String(row[noteAt])}</span> : null}
                   </th>
                 ) : (
                   <td key={c.key} className={isNumeric(c.type) ? 'num' : undefined}>

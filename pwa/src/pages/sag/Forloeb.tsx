@@ -23,6 +23,7 @@ import {
   type UnderretningRead,
 } from './process';
 import { SkridtForm } from './SkridtForm';
+import { Basis } from '../../components/Basis';
 
 type Panels = Record<string, boolean>;
 
@@ -336,7 +337,9 @@ export function Forloeb({
                     <p className="process-item-title">{a.title}</p>
                     <p className="process-meta">
                       {a.overdue ? <span className="badge badge-error">Overskredet</span> : null}{' '}
-                      {a.due_at ? (
+                      {a.due_asap ? (
+                        <span className="due-asap">Snarest muligt</span>
+                      ) : a.due_at ? (
                         <>
                           Frist <time dateTime={a.due_at}>{dueText(a).replace(/^frist /, '')}</time>
                         </>
@@ -344,7 +347,10 @@ export function Forloeb({
                         dueText(a).replace(/^./, (c) => c.toUpperCase())
                       )}
                     </p>
-                    {a.due_reason ? <p className="process-note">{a.due_reason}</p> : null}
+                    {a.due_reason ? (
+                      <p className="process-note">{a.due_asap ? `Fordi ${a.due_reason}` : a.due_reason}</p>
+                    ) : null}
+                    <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
                   </li>
                 ))}
               </ul>

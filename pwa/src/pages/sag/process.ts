@@ -78,7 +78,13 @@ export function formatDue(value: string | null | undefined): string {
 }
 
 /** The deadline text of an activity, also when it has none. */
-export function dueText(activity: { due_at?: string | null; rule_id?: string | null }): string {
+export function dueText(activity: {
+  due_at?: string | null;
+  rule_id?: string | null;
+  due_asap?: boolean;
+  due_reason?: string | null;
+}): string {
+  if (activity.due_asap) return `snarest muligt${activity.due_reason ? ` (${activity.due_reason})` : ''}`;
   if (activity.due_at) return `frist ${formatDue(activity.due_at)}`;
   return activity.rule_id && BEFORE_DECISION.has(activity.rule_id) ? 'før afgørelsen' : 'ingen fast frist';
 }

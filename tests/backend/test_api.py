@@ -45,6 +45,29 @@ async def test_overview_is_of_the_signed_in_kommune(http, seeded):
     assert sum(s["count"] for s in body["by_stage"]) == body["open_cases"]
 
 
+async def test_no_header_cookie_query_or_path_switches_the_kommune(http, seeded):
+    """The kommune comes from the server-side session only: whatever a client says about
+    another kommune, the answers are its own kommune's, and the other's child stays 404."""
+    await login(http, B)
+    other = await _a_child_id(A)
+    attempts = [
+        {"headers": {"X-Kommune": A, "X-Tenant": A, "X-Kommune-Code": A}},
+        {"headers": {"Host": f"k{A}.trekant.dk", "X-Forwarded-Host": f"k{A}.trekant.dk"}},
+        {"params": {"kommune": A, "kommune_code": A, "tenant": A}},
+        {"cookies": {"kommune": A, "trekant_kommune": A}},
+    ]
+    for extra in attempts:
+        cookies = extra.pop("cookies", None)
+        if cookies:
+            for k, v in cookies.items():
+                http.cookies.set(k, v)
+        body = (await http.get("/api/overview", **extra)).json()
+        assert body["kommune_code"] == B, extra
+        assert (await http.get(f"/api/children/{other}", **extra)).status_code == 404, extra
+    for path in (f"/api/{A}/overview", f"/api/kommuner/{A}/overview"):
+        assert (await http.get(path)).status_code == 404, path
+
+
 async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
     await login(http, A, "leder")  # sees every case in the kommune
     other = await _a_child_id(B)

@@ -71,6 +71,7 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
   const set = (key: keyof MDraft, errorKey: string = key) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors(withoutKey(errorKey));
+    setSaved(undefined); // the next person is being written: "X er tilføjet" has had its moment
   };
 
   const submit = async (event: FormEvent) => {
@@ -443,7 +444,11 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
       {canWrite ? (
         <AddMemberForm
           childId={childId}
-          onAdded={(member) => update((list) => [...list.filter((m) => m.id !== member.id), member])}
+          onAdded={(member) => {
+            // A message about an earlier action (e.g. the CPR lookup failed) no longer applies.
+            setOutcome(undefined);
+            update((list) => [...list.filter((m) => m.id !== member.id), member]);
+          }}
         />
       ) : null}
     </section>

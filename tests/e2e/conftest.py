@@ -41,7 +41,8 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
     env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1", TREKANT_PUBLIC_URL=url)
     worker = subprocess.Popen([sys.executable, "-m", "backend.cli", "worker"], cwd=ROOT, env=env)
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded machine importing the app alone can take half a minute.
+    deadline = time.monotonic() + 120
     while True:
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:
@@ -50,6 +51,7 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
+            worker.kill()  # else it outlives the test run
             pytest.fail("the API process did not start")
         time.sleep(0.1)
     yield url

@@ -189,7 +189,11 @@ async def test_an_application_from_the_family_gets_the_kommunes_own_deadline(pag
     await page.get_by_label("Efternavn").fill("Ansøgersen")
     await page.get_by_role("button", name="Registrér barn").click()
     await page.get_by_role("radio", name="Ansøgning").check()
-    await expect(page.get_by_role("group", name="Hvem har henvendt sig")).to_be_visible()
+    await expect(page.get_by_role("group", name="Hvem søger")).to_be_visible()
+    # Only the fields of an application: no notifier, no anonymity, no suspicion of abuse.
+    await expect(page.get_by_label("Underretterens navn")).to_have_count(0)
+    await expect(page.get_by_role("radio", name="Anonym")).to_have_count(0)
+    await expect(page.get_by_label("Mistanke om overgreb")).to_have_count(0)
     await page.get_by_role("radio", name="Privatperson").check()
     await page.get_by_label("Kilde").select_option(label="Familie")
     await page.get_by_label("Hvad handler ansøgningen om").fill("Forældrene søger aflastning.")

@@ -40,7 +40,7 @@ async def _child(c: httpx.AsyncClient, seed: int, first: str, last: str) -> dict
     return {"cpr": new_cpr(seed), **r.json()}
 
 
-async def _shots(page: Any, name: str) -> None:
+async def shots(page: Any, name: str) -> None:
     out = ROOT / "test-results" / "screens"
     out.mkdir(parents=True, exist_ok=True)
     for width, height in SIZES:
@@ -87,6 +87,7 @@ async def test_each_case_screen_has_its_address_and_survives_a_reload(page, app)
     await expect(_fact(page, "Adresse")).to_have_text("Vej 7")
     await expect(page.get_by_role("heading", name="Netværk", exact=True)).to_be_visible()
     await check_axe(page, "sagen uden ?barn=")
+    await shots(page, "sag-uden-barn")
     await _same_case_after_reload(page, "Rune Genkendt")
 
     # Back and forward go through the same addresses.
@@ -118,7 +119,7 @@ async def test_a_closed_case_offers_no_new_intake_investigation_or_person(page, 
     for name in (*actions, "Hent forældre fra CPR"):
         await expect(page.get_by_role("button", name=name)).to_have_count(0)
     await check_axe(page, "lukket sag")
-    await _shots(page, "lukket-sag")
+    await shots(page, "lukket-sag")
 
 
 async def test_the_intake_form_shows_only_the_fields_of_its_kind(page, app):
@@ -138,7 +139,7 @@ async def test_the_intake_form_shows_only_the_fields_of_its_kind(page, app):
     await expect(form.get_by_label("Mistanke om overgreb")).to_have_count(0)
     await expect(form.get_by_label("Kilde").locator("option", has_text="Anonym")).to_have_count(0)
     await check_axe(page, "ansøgning")
-    await _shots(page, "ansoegning")
+    await shots(page, "ansoegning")
 
     await form.get_by_role("radio", name="Henvendelse").check()
     await expect(form.get_by_role("radio", name="Anonym")).to_be_visible()
@@ -172,7 +173,7 @@ async def test_a_reassigned_case_shows_the_new_caseworkers_team(page, app):
     await expect(_fact(page, "Sagsbehandler")).to_have_text("Karl Kollega")
     await expect(_fact(page, "Team")).to_have_text("Modtagelsen")
     await check_axe(page, "sagen fordelt")
-    await _shots(page, "fordel-sagen")
+    await shots(page, "fordel-sagen")
 
 
 async def test_the_cpr_error_goes_when_a_person_is_added(page, app):
@@ -201,7 +202,7 @@ async def test_the_cpr_error_goes_when_a_person_is_added(page, app):
         0
     )
     await check_axe(page, "netværk efter tilføjet person")
-    await _shots(page, "netvaerk")
+    await shots(page, "netvaerk")
 
 
 def _in_days(days: int) -> str:

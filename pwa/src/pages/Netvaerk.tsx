@@ -126,7 +126,11 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
         id="m-relation"
         label="Relation"
         value={draft.relation}
-        onChange={set('relation')}
+        onChange={(value) => {
+          set('relation')(value);
+          // The sibling's CPR field goes with "Søskende": so does its error.
+          if (value !== SIBLING) setErrors(withoutKey('sibling_cpr'));
+        }}
         choices={[{ value: '', label: 'Vælg relation' }, ...RELATIONS]}
         error={errors.relation}
       />

@@ -112,7 +112,7 @@ async def test_network_from_cpr_and_a_phone_number_in_two_clicks(page):
     await page.get_by_label("Efternavn").fill("Netværk")
     await page.get_by_role("button", name="Registrér barn").click()
     await page.get_by_role("button", name="Hent forældre fra CPR").click()
-    await expect(page.get_by_text("1 nye, 0 ændrede")).to_be_visible()
+    await expect(page.get_by_text("1 nye, 0 ændrede", exact=True)).to_be_visible()
     await expect(page.get_by_text("Mette Netværk")).to_be_visible()
     await page.get_by_label("Relation").select_option(label="Skole")
     await page.get_by_label("Personens navn").fill("Lærer Lars")

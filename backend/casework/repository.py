@@ -144,6 +144,41 @@ async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     return [(r["id"], r["name"]) for r in rows]
 
 
+ASSIGNABLE_ROLES = ("sagsbehandler", "leder")
+
+
+async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Active caseworkers and managers of the kommune (never read-only or finance-only
+    users), the case's team first, then by name. ``team`` is the team the case would
+    follow them to: the case's team if they are in it, else their first team by name."""
+    rows = await _conn().fetch(
+        "SELECT u.id AS user_id, u.display_name, t.id AS team_id, t.name AS team, "
+        "coalesce(t.id = h.team_id, false) AS in_case_team "
+        "FROM hovedsag h CROSS JOIN app_user u "
+        "LEFT JOIN LATERAL (SELECT t.id, t.name FROM team_member m JOIN team t "
+        "ON t.id = m.team_id WHERE m.user_id = u.id "
+        "ORDER BY t.id = h.team_id DESC NULLS LAST, t.name LIMIT 1) t ON true "
+        "WHERE h.id = $1 AND u.active AND EXISTS (SELECT 1 FROM user_role r "
+        "WHERE r.user_id = u.id AND r.role = ANY($2::text[])) "
+        "ORDER BY in_case_team DESC, u.display_name",
+        case_id,
+        list(ASSIGNABLE_ROLES),
+    )
+    return [dict(r) for r in rows]
+
+
+async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | None:
+    """The user's team the case follows them to: ``prefer`` if they are in it, else their
+    first team by name (None: in no team)."""
+    found: uuid.UUID | None = await _conn().fetchval(
+        "SELECT t.id FROM team_member m JOIN team t ON t.id = m.team_id WHERE m.user_id = $1 "
+        "ORDER BY t.id = $2 DESC NULLS LAST, t.name LIMIT 1",
+        user_id,
+        prefer,
+    )
+    return found
+
+
 async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
     rows = await _conn().fetch(
         _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "

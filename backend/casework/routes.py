@@ -25,6 +25,7 @@ from backend.casework.rules import DK, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
     AfgoerelseRead,
+    AssignableUser,
     Assignment,
     AwareSinceMove,
     BirthRegistered,
@@ -108,7 +109,7 @@ def stale_conflict(exc: service.Stale, what: str) -> Conflict:
 def translated(not_found: str = "Sagen findes ikke", what: str = "Sagen") -> Iterator[None]:
     """Turn the case rules' errors into HTTP answers: a named field (400), required steps
     missing before a decision (400 naming each reason field), a stale version (409 with
-    what changed), something that does not exist here (404)."""
+    what changed), a closed or transferred case (409), something that does not exist here (404)."""
     try:
         yield
     except service.CaseError as exc:
@@ -129,6 +130,8 @@ def translated(not_found: str = "Sagen findes ikke", what: str = "Sagen") -> Ite
         ) from exc
     except service.Stale as exc:
         raise stale_conflict(exc, what) from exc
+    except service.CaseClosed as exc:
+        raise Conflict(exc.message) from exc
     except LookupError as exc:
         raise NotFoundException(not_found) from exc
 
@@ -379,6 +382,19 @@ class CaseworkController(Controller):
         with translated():
             await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
         return {"status": "ok"}
+
+    @get(
+        "/cases/{case_id:uuid}/assignable",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Medarbejdere, sagen kan fordeles til eller få som medbehandler "
+        "(sagens team først)",
+    )
+    async def assignable(
+        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
+    ) -> list[AssignableUser]:
+        me = current_principal(request)
+        case = await access_case(me, case_id)
+        return [AssignableUser(**r) for r in await repo.assignable_users(case)]
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"

@@ -203,6 +203,17 @@ class SearchPage(msgspec.Struct):
     page_size: int
 
 
+class AssignableUser(msgspec.Struct):
+    """An active caseworker or manager of the kommune; ``team`` is the team the case moves
+    to if they take it over (the case's own team when they are in it)."""
+
+    user_id: uuid.UUID
+    display_name: str
+    team_id: uuid.UUID | None
+    team: str | None
+    in_case_team: bool
+
+
 class Assignment(msgspec.Struct):
     version: int
     caseworker_id: uuid.UUID | None = None

@@ -18,6 +18,7 @@ from typing import Any
 from stdnum.dk import cpr as cpr_lib
 from stdnum.exceptions import ValidationError
 
+from backend.casework import repository as repo
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
 from backend.casework.workdays import add_months
 from backend.crosskommune import index as cross_index
@@ -51,6 +52,35 @@ class CaseError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class CaseClosed(Exception):
+    """The case is closed (or was transferred to another kommune): nothing more can be
+    registered on it. ``message`` is Danish, for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def check_case_open(hovedsag_id: uuid.UUID) -> None:
+    """Raise :class:`CaseClosed` if the main case is closed or transferred away;
+    ``LookupError`` if it does not exist."""
+    row = await _conn().fetchrow(
+        "SELECT closed_at, transferred_to FROM hovedsag WHERE id = $1", hovedsag_id
+    )
+    if row is None:
+        raise LookupError("case")
+    if row["transferred_to"] is not None:
+        raise CaseClosed(
+            "Sagen er overført til en anden kommune og er lukket her. Registrér barnet igen "
+            "for at åbne en ny sag, hvis kommunen skal behandle noget nyt."
+        )
+    if row["closed_at"] is not None:
+        raise CaseClosed(
+            "Sagen er lukket. Registrér barnet igen for at åbne en ny sag, hvis kommunen "
+            "skal behandle noget nyt."
+        )
 
 
 class Stale(Exception):
@@ -276,6 +306,22 @@ async def do_set_closed_days(actor: str, closed: bool) -> bool:
     return closed
 
 
+def check_intake_fields(kind: str, notifier_kind: str, source: str, suspected_abuse: bool) -> None:
+    """Only an underretning carries a suspicion of abuse (it shortens the deadline for the
+    child conversation, § 20/§ 137); an ansøgning is made by someone who says who they are,
+    so it is never anonymous."""
+    if suspected_abuse and kind != "underretning":
+        raise CaseError(
+            "suspected_abuse",
+            "Mistanke om overgreb registreres som en underretning. Vælg »Underretning«.",
+        )
+    if kind == "ansoegning" and "anonym" in (notifier_kind, source):
+        raise CaseError(
+            "notifier_kind" if notifier_kind == "anonym" else "source",
+            "En ansøgning kan ikke være anonym. Angiv hvem der søger.",
+        )
+
+
 async def do_register_underretning(
     actor: str,
     hovedsag_id: uuid.UUID,
@@ -292,12 +338,14 @@ async def do_register_underretning(
     """Record a notification (or a henvendelse or ansøgning) on the case as a new afklaring
     and create the activities the law requires."""
     conn = _conn()
+    await check_case_open(hovedsag_id)
     if kind not in INTAKE_KINDS:
         raise CaseError("kind", "Vælg om det er en underretning, henvendelse eller ansøgning")
     if notifier_kind not in NOTIFIER_KINDS:
         raise CaseError("notifier_kind", "Vælg hvem der har underrettet")
     if source not in SOURCE_LABELS:
         raise CaseError("source", "Vælg hvor underretningen kommer fra")
+    check_intake_fields(kind, notifier_kind, source, suspected_abuse)
     if not concerns.strip():
         raise CaseError("concerns", "Beskriv hvad underretningen handler om")
     if received_at.tzinfo is None:
@@ -477,6 +525,7 @@ async def do_start_investigation(
     the investigation stage, and the 4-month deadline counts from when the kommune became
     aware (usually the first notification)."""
     conn = _conn()
+    await check_case_open(hovedsag_id)
     if aware_since > today_dk():
         raise CaseError("aware_since", "Datoen ligger i fremtiden")
     case = await conn.fetchrow(
@@ -529,11 +578,17 @@ async def do_assign(
     caseworker_id: uuid.UUID | None,
     team_id: uuid.UUID | None,
 ) -> None:
-    """Give the case (and its open activities) to another caseworker and/or team."""
+    """Give the case (and its open activities) to another caseworker and/or team. Without
+    an explicit ``team_id`` the case follows the new caseworker: it stays in its team if
+    they are a member, else moves to their (first) team; a caseworker in no team leaves
+    the team as it was."""
     conn = _conn()
     case = await lock_case(hovedsag_id, version)
     new_worker = case["caseworker_id"] if caseworker_id is None else caseworker_id
     new_team = case["team_id"] if team_id is None else team_id
+    if team_id is None and caseworker_id is not None and caseworker_id != case["caseworker_id"]:
+        team_id = await repo.team_of(caseworker_id, case["team_id"])
+        new_team = case["team_id"] if team_id is None else team_id
     if caseworker_id is not None:
         name = await conn.fetchval(
             "SELECT u.display_name FROM app_user u WHERE u.id = $1 AND u.active AND EXISTS "

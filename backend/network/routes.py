@@ -96,6 +96,21 @@ async def _child_case(child_id: uuid.UUID) -> tuple[str | None, uuid.UUID | None
     return row["cpr"], row["case_id"]
 
 
+async def _check_open(child_id: uuid.UUID) -> None:
+    """409 when every case of the child is closed (or transferred away): the network is
+    then history, and nothing is added to it here."""
+    open_case = await _conn().fetchval(
+        "SELECT NOT EXISTS (SELECT 1 FROM hovedsag WHERE child_id = $1) OR EXISTS "
+        "(SELECT 1 FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL)",
+        child_id,
+    )
+    if not open_case:
+        raise Conflict(
+            "Barnets sag er lukket, så der kan ikke tilføjes personer til netværket. "
+            "Registrér barnet igen for at åbne en ny sag."
+        )
+
+
 async def _members(child_id: uuid.UUID) -> list[MemberRead]:
     rows = await _conn().fetch(
         "SELECT n.id, n.relation, n.circle, n.name, n.custody, n.organisation, n.phone, "
@@ -169,6 +184,7 @@ class NetworkController(Controller):
     ) -> CprFetched:
         me = current_principal(request)
         cpr, case_id = await _child_case(await access_child(me, child_id))
+        await _check_open(child_id)
         if cpr is None:
             raise field_error("cpr", "Et ufødt barn har endnu ikke et CPR-nummer")
         source: CprSource = getattr(request.app.state, "cpr_source", None) or default_source()
@@ -241,6 +257,7 @@ class NetworkController(Controller):
     ) -> MemberRead:
         me = current_principal(request)
         _, case_id = await _child_case(await access_child(me, child_id))
+        await _check_open(child_id)
         errors = []
         if data.relation not in CIRCLE_OF:
             errors.append({"key": "relation", "message": "Vælg personens relation til barnet"})

@@ -1,19 +1,24 @@
-// A very small client-side router: the path lives in history, <Link> pushes to it.
+// A very small client-side router: the address (path and query) lives in history, <Link>
+// pushes to it. Every screen is rendered from the address alone, so a reload (or a link
+// shared with a colleague) shows the same screen; navigate() is the only way to change it.
 import { createElement, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 const EVENT = 'trekant:navigate';
 
+const here = () => window.location.pathname + window.location.search;
+
 export function navigate(to: string, replace = false): void {
-  if (to === window.location.pathname) return;
+  if (to === here()) return;
   if (replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(EVENT));
 }
 
+/** The current path; re-renders on every change of path or query (?barn=…). */
 export function usePath(): string {
-  const [path, setPath] = useState(() => window.location.pathname);
+  const [address, setAddress] = useState(here);
   useEffect(() => {
-    const update = () => setPath(window.location.pathname);
+    const update = () => setAddress(here());
     window.addEventListener('popstate', update);
     window.addEventListener(EVENT, update);
     return () => {
@@ -21,7 +26,8 @@ export function usePath(): string {
       window.removeEventListener(EVENT, update);
     };
   }, []);
-  return path;
+  const query = address.indexOf('?');
+  return query < 0 ? address : address.slice(0, query);
 }
 
 type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { to: string };

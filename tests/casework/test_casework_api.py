@@ -405,9 +405,10 @@ async def test_reassigning_moves_open_activities_and_is_journalised(http, seeded
     )
     case = (await http.get(f"/api/cases/{case_id}")).json()
     leader = await _user_id(A, "leder")
+    # The team kept explicitly (else the case follows Lene to her team, out of Sara's sight).
     r = await http.post(
         f"/api/cases/{case_id}/assignment",
-        json={"version": case["version"], "caseworker_id": leader},
+        json={"version": case["version"], "caseworker_id": leader, "team_id": case["team_id"]},
     )
     assert r.status_code == 200, r.text
     after = (await http.get(f"/api/cases/{case_id}")).json()

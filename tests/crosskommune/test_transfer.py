@@ -584,6 +584,12 @@ async def test_a_later_notification_to_the_old_kommune_is_forwarded(seeded, clie
     assert (await b.post(f"/api/transfers/{t['id']}/accept")).status_code == 200
     assert await drain(A, B) == []
     [received] = await _received_case(t["id"])
+    # The transferred case is closed here: nothing new is registered on it (409, Danish).
+    on_old = await a.post(
+        f"/api/cases/{case['case_id']}/undersoegelse", json={"aware_since": "2026-01-05"}
+    )
+    assert on_old.status_code == 409, on_old.text
+    assert on_old.json()["detail"].startswith("Sagen er overført til en anden kommune")
 
     # Weeks later the old school writes to the old kommune.
     again = await register(a, case["cpr"], first="Freja")

@@ -20,6 +20,7 @@ from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import login, username
 from tests.e2e.conftest import check_axe, log_in, log_out
+from tests.e2e.test_screens import shots
 
 KOMMUNE = "København"
 CODE = "0101"
@@ -539,6 +540,26 @@ async def test_an_expired_session_makes_the_outbox_wait_for_a_fresh_login(page, 
     await panel.get_by_role("button", name="Lås op").click()
     await expect(page.get_by_role("region", name="Offline-status")).to_have_count(0, timeout=15_000)
     assert (await journal_titles(child["case_id"])).count("Skrevet før log-ind") == 1
+
+
+async def test_the_waiting_message_goes_when_the_note_is_sent(page, app):
+    child = await child_with_case(app, 9108, "Vilma", "Ventesen")
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    await save_for_home_visits(page)
+    await page.get_by_role("link", name="Åbn hjemmebesøg").click()
+    await page.get_by_role("link", name=child["name"]).click()
+    await page.context.set_offline(True)
+    await page.get_by_label("Overskrift", exact=True).fill("Skrevet i stuen")
+    await page.get_by_role("button", name="Gem notat").click()
+    waiting = page.get_by_text("sendes til Trekant, når der er forbindelse")
+    await expect(waiting).to_be_visible()
+    await page.context.set_offline(False)
+    # Sent: the promise is kept, so the message says so instead.
+    await expect(page.get_by_text("Notatet er sendt til Trekant")).to_be_visible(timeout=15_000)
+    await expect(waiting).to_have_count(0)
+    assert (await journal_titles(child["case_id"])).count("Skrevet i stuen") == 1
+    await check_axe(page, "notat sendt")
+    await shots(page, "offline-notat-sendt")
 
 
 async def test_auto_lock_and_the_maximum_offline_period(page, app):

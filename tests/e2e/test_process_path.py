@@ -252,4 +252,13 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
     await expect(forloeb.get_by_role("note").filter(has_text="Sagen er lukket")).to_contain_text(
         "Undersøgelsen viste intet behov."
     )
+    # Nothing new is offered on the closed case, here or after a reload.
+    for reloaded in (False, True):
+        if reloaded:
+            await page.reload()
+            await expect(
+                forloeb.get_by_role("note").filter(has_text="Sagen er lukket")
+            ).to_be_visible()
+        for action in ("Registrér underretning", "Start børnefaglig undersøgelse", "Tilføj person"):
+            await expect(page.get_by_role("button", name=action)).to_have_count(0)
     await check_axe(page, "lukket sag")

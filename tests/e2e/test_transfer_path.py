@@ -133,6 +133,12 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
     await check_axe(page, "overførsel (overtaget)")
     await page.get_by_role("link", name="Åbn sagen").click()
     await expect(page.get_by_role("heading", level=1, name="Viggo Flyttesen")).to_be_visible()
+    # The same case page as from the search: the child's facts, also after a reload.
+    for reloaded in (False, True):
+        if reloaded:
+            await page.reload()
+        for fact in ("Født", "Adresse"):
+            await expect(page.locator("dl.case-facts dt", has_text=fact)).to_have_count(1)
     await expect(page.get_by_text(f"Sagen er modtaget fra {KBH}", exact=True)).to_be_visible()
     await expect(page.get_by_text(f"Sagens historik er indlæst fra {KBH}").first).to_be_visible()
     await expect(page.get_by_text(f"Overført fra 0101 {KBH}").first).to_be_visible()
@@ -157,6 +163,15 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
         page.get_by_role("status").filter(has_text=f"Sagen er overført til {TESTBY}")
     ).to_be_visible(timeout=15_000)
     await expect(page.get_by_role("button", name="Overfør sagen")).to_have_count(0)
+    # The transferred case is closed here (by the sender's job): nothing new is offered on it.
+    for _ in range(30):
+        if await page.get_by_role("note").filter(has_text="Sagen er lukket").count():
+            break
+        await asyncio.sleep(1)
+        await page.reload()
+    await expect(page.get_by_role("note").filter(has_text="Sagen er lukket")).to_be_visible()
+    for action in ("Registrér underretning", "Start børnefaglig undersøgelse", "Tilføj person"):
+        await expect(page.get_by_role("button", name=action)).to_have_count(0)
 
 
 async def test_a_rejection_with_a_reason_returns_the_case(page):

@@ -400,6 +400,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/assignable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Medarbejdere, sagen kan fordeles til eller få som medbehandler (sagens team først) */
+        get: operations["ApiCasesCaseIdAssignableAssignable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/assignment": {
         parameters: {
             query?: never;
@@ -2485,6 +2502,15 @@ export interface components {
             /** @default  */
             note?: string;
             version: number;
+        };
+        /** AssignableUser */
+        AssignableUser: {
+            display_name: string;
+            in_case_team: boolean;
+            team: string | null;
+            team_id: string | null;
+            /** Format: uuid */
+            user_id: string;
         };
         /** Assignment */
         Assignment: {
@@ -5505,6 +5531,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DecisionMade"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdAssignableAssignable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssignableUser"][];
                 };
             };
             /** @description Bad request syntax or unsupported method */

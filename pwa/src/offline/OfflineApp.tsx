@@ -323,11 +323,33 @@ function telHref(phone: string): string {
   return `tel:${phone.replace(/[^\d+]/g, '')}`;
 }
 
-function NoteForm({ caseId, childName, onQueued }: { caseId: string; childName: string; onQueued: () => void }) {
+function NoteForm({
+  caseId,
+  childName,
+  waiting,
+  onQueued,
+}: {
+  caseId: string;
+  childName: string;
+  /** Ids of this case's notes still in the outbox. */
+  waiting: ReadonlySet<string>;
+  onQueued: () => void;
+}) {
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState<string | undefined>();
+  // The note the "saved" message is about: once it has left the outbox, the message
+  // "… sendes, når der er forbindelse" is no longer true.
+  // (Seen waiting in the outbox, or a sync finished after it was queued.)
+  const { sync } = useOffline();
+  const [savedOp, setSavedOp] = useState<{ id: string; at: string; seen: boolean } | null>(null);
+  const inOutbox = savedOp !== null && waiting.has(savedOp.id);
+  useEffect(() => {
+    if (inOutbox) setSavedOp((o) => (o && !o.seen ? { ...o, seen: true } : o));
+  }, [inOutbox]);
+  const synced = savedOp !== null && !!sync.lastSyncAt && sync.lastSyncAt > savedOp.at;
+  const sent = savedOp !== null && !inOutbox && (savedOp.seen || synced);
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const draft = useRef({ title: '', body: '' });
@@ -359,6 +381,7 @@ function NoteForm({ caseId, childName, onQueued }: { caseId: string; childName: 
     setTitle(next.title);
     setBody(next.body);
     setSaved(undefined);
+    setSavedOp(null);
     setErrors({});
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => void store.saveDraft(caseId, draft.current).catch(() => undefined), 800);
@@ -382,7 +405,9 @@ function NoteForm({ caseId, childName, onQueued }: { caseId: string; childName: 
     setFailure(undefined);
     setBusy(true);
     try {
-      await queue({ kind: 'note', caseId, childName, title: t, body: b });
+      const at = new Date().toISOString();
+      const op = await queue({ kind: 'note', caseId, childName, title: t, body: b });
+      setSavedOp({ id: op.id, at, seen: false });
       setSaved('Notatet er gemt på enheden og sendes til Trekant, når der er forbindelse');
       onQueued();
     } catch (err) {
@@ -400,7 +425,9 @@ function NoteForm({ caseId, childName, onQueued }: { caseId: string; childName: 
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="admin-form note-form" aria-labelledby="offline-note-heading">
       <h3 id="offline-note-heading">Skriv notat</h3>
-      <div role="status">{saved ? <Alert variant="success" heading={saved} role="note" /> : null}</div>
+      <div role="status">
+        {saved ? <Alert variant="success" heading={sent ? 'Notatet er sendt til Trekant' : saved} role="note" /> : null}
+      </div>
       <ErrorSummary errors={errors} fields={{ title: ['offline-note-title', 'Overskrift'] }} />
       {failure ? (
         <Alert variant="error" heading="Notatet blev ikke gemt på enheden">
@@ -678,7 +705,12 @@ function OfflineCaseView({ caseId }: { caseId: string }) {
 
       <section aria-labelledby="offline-journal-heading" className="case-section journal">
         <h2 id="offline-journal-heading">Journal</h2>
-        <NoteForm caseId={caseId} childName={name} onQueued={() => setNotice(undefined)} />
+        <NoteForm
+          caseId={caseId}
+          childName={name}
+          waiting={new Set(pending.notes.map((n) => n.id))}
+          onQueued={() => setNotice(undefined)}
+        />
         <h3 id="offline-entries-heading">Indlæg</h3>
         <p className="audit-count">
           {pending.notes.length > 0 ? `${changes(pending.notes.length)} ikke synkroniseret. ` : ''}

@@ -5,7 +5,7 @@ import { ErrorSummary, SelectField } from '../components/Form';
 import { formatDeadlineDate } from '../format';
 
 type Worker = NonNullable<CaseRead['workers']>[number];
-type Candidate = { user_id: string; display_name: string };
+type Candidate = { user_id: string; display_name: string; team?: string | null };
 type Outcome =
   | { variant: 'success'; heading: string }
   | { variant: 'error'; heading: string; text: string; conflict: boolean };
@@ -156,7 +156,7 @@ export function Medbehandlere({
         </ul>
       )}
       {candidates === null ? null : choices.length === 0 ? (
-        <p className="empty-state">Der er ikke flere medarbejdere i dine teams at sætte på sagen.</p>
+        <p className="empty-state">Der er ikke flere sagsbehandlere eller ledere at sætte på sagen.</p>
       ) : (
         <form onSubmit={add} noValidate className="admin-form case-form" aria-labelledby="workers-add-heading">
           <h4 id="workers-add-heading" className="h5">
@@ -166,7 +166,7 @@ export function Medbehandlere({
           <SelectField
             id="worker-add"
             label="Medbehandler"
-            hint="Medarbejdere i dine teams, der ikke allerede er på sagen"
+            hint="Sagsbehandlere og ledere, der ikke allerede er på sagen – sagens team først"
             value={userId}
             onChange={(v) => {
               setUserId(v);
@@ -174,7 +174,7 @@ export function Medbehandlere({
             }}
             choices={[
               { value: '', label: 'Vælg medarbejder' },
-              ...choices.map((c) => ({ value: c.user_id, label: c.display_name })),
+              ...choices.map((c) => ({ value: c.user_id, label: c.team ? `${c.display_name} (${c.team})` : c.display_name })),
             ]}
             error={errors.user_id}
           />

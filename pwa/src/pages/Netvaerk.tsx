@@ -71,6 +71,7 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
   const set = (key: keyof MDraft, errorKey: string = key) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors(withoutKey(errorKey));
+    setSaved(undefined); // the next person is being written: "X er tilføjet" has had its moment
   };
 
   const submit = async (event: FormEvent) => {
@@ -125,7 +126,11 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
         id="m-relation"
         label="Relation"
         value={draft.relation}
-        onChange={set('relation')}
+        onChange={(value) => {
+          set('relation')(value);
+          // The sibling's CPR field goes with "Søskende": so does its error.
+          if (value !== SIBLING) setErrors(withoutKey('sibling_cpr'));
+        }}
         choices={[{ value: '', label: 'Vælg relation' }, ...RELATIONS]}
         error={errors.relation}
       />
@@ -443,7 +448,11 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
       {canWrite ? (
         <AddMemberForm
           childId={childId}
-          onAdded={(member) => update((list) => [...list.filter((m) => m.id !== member.id), member])}
+          onAdded={(member) => {
+            // A message about an earlier action (e.g. the CPR lookup failed) no longer applies.
+            setOutcome(undefined);
+            update((list) => [...list.filter((m) => m.id !== member.id), member]);
+          }}
         />
       ) : null}
     </section>

@@ -53,16 +53,38 @@ const INTAKE_NOUN: Record<string, string> = {
   ansoegning: 'ansøgningen',
 };
 
-const U_FIELDS: Record<string, [string, string]> = {
+/** The fields that differ by what was received. Only an underretning can be about
+ * suspected abuse; an ansøgning is never anonymous (the API refuses both). */
+const INTAKE_FORM: Record<string, { who: string; name: string; nameHint?: string; anonymous: boolean; abuse: boolean }> = {
+  underretning: {
+    who: 'Hvem har underrettet',
+    name: 'Underretterens navn',
+    nameHint: 'Udfyldes ikke ved anonyme underretninger',
+    anonymous: true,
+    abuse: true,
+  },
+  henvendelse: {
+    who: 'Hvem har henvendt sig',
+    name: 'Navn på den, der har henvendt sig',
+    nameHint: 'Udfyldes ikke ved anonyme henvendelser',
+    anonymous: true,
+    abuse: false,
+  },
+  ansoegning: { who: 'Hvem søger', name: 'Ansøgerens navn', anonymous: false, abuse: false },
+};
+
+const intakeForm = (kind: string) => INTAKE_FORM[kind] ?? INTAKE_FORM.underretning!;
+
+const uFields = (kind: string): Record<string, [string, string]> => ({
   kind: ['u-intake', 'Hvad er modtaget'],
   received_at: ['u-received', 'Modtaget'],
-  notifier_kind: ['u-kind', 'Hvem har underrettet'],
+  notifier_kind: ['u-kind', intakeForm(kind).who],
   source: ['u-source', 'Kilde'],
-  notifier_name: ['u-name', 'Underretterens navn'],
+  notifier_name: ['u-name', intakeForm(kind).name],
   notifier_contact: ['u-contact', 'Kontaktoplysninger'],
-  concerns: ['u-concerns', 'Hvad handler underretningen om'],
+  concerns: ['u-concerns', `Hvad handler ${INTAKE_NOUN[kind] ?? 'underretningen'} om`],
   suspected_abuse: ['u-abuse', 'Mistanke om overgreb'],
-};
+});
 
 type UDraft = {
   intake: string;
@@ -95,6 +117,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
   const [registeredNoun, setRegisteredNoun] = useState('Underretningen');
   const doneRef = useRef<HTMLDivElement>(null);
   const intakeNoun = INTAKE_NOUN[draft.intake] ?? 'underretningen';
+  const form = intakeForm(draft.intake);
 
   useEffect(() => {
     if (created) doneRef.current?.focus();
@@ -106,6 +129,21 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
       setDraft((d) => ({ ...d, [key]: value }));
       setErrors(withoutKey(errorKey));
     };
+
+  // Another kind of intake: drop what does not apply to it (and the errors about it).
+  const setIntake = (intake: string) => {
+    const next = intakeForm(intake);
+    setDraft((d) => ({
+      ...d,
+      intake,
+      abuse: next.abuse ? d.abuse : false,
+      kind: !next.anonymous && d.kind === 'anonym' ? '' : d.kind,
+      source: !next.anonymous && d.source === 'anonym' ? '' : d.source,
+    }));
+    setErrors({});
+    setFailure(undefined);
+    setCreated(null);
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -129,7 +167,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
             notifier_kind: draft.kind,
             source: draft.source,
             concerns: draft.concerns,
-            suspected_abuse: draft.abuse,
+            suspected_abuse: form.abuse && draft.abuse,
             notifier_name: draft.name.trim() || null,
             notifier_contact: draft.contact.trim() || null,
           },
@@ -180,7 +218,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
         ) : null}
       </div>
       <form onSubmit={submit} noValidate className="admin-form case-form">
-        <ErrorSummary errors={errors} fields={U_FIELDS} />
+        <ErrorSummary errors={errors} fields={uFields(draft.intake)} />
         {failure ? (
           <Alert variant="error" heading={`${intakeNoun.charAt(0).toUpperCase() + intakeNoun.slice(1)} blev ikke registreret`}>
             <p>{failure}</p>
@@ -191,7 +229,7 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           legend="Hvad er modtaget"
           choices={INTAKE_KINDS}
           value={draft.intake}
-          onChange={set('intake', 'kind')}
+          onChange={setIntake}
           error={errors.kind}
         />
         <TextField
@@ -206,8 +244,8 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
         />
         <RadioGroup
           id="u-kind"
-          legend={draft.intake === 'underretning' ? 'Hvem har underrettet' : 'Hvem har henvendt sig'}
-          choices={NOTIFIER_KINDS}
+          legend={form.who}
+          choices={form.anonymous ? NOTIFIER_KINDS : NOTIFIER_KINDS.filter((k) => k.value !== 'anonym')}
           value={draft.kind}
           onChange={set('kind', 'notifier_kind')}
           error={errors.notifier_kind}
@@ -217,13 +255,16 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           label="Kilde"
           value={draft.source}
           onChange={set('source', 'source')}
-          choices={[{ value: '', label: 'Vælg kilde' }, ...SOURCES]}
+          choices={[
+            { value: '', label: 'Vælg kilde' },
+            ...(form.anonymous ? SOURCES : SOURCES.filter((k) => k.value !== 'anonym')),
+          ]}
           error={errors.source}
         />
         <TextField
           id="u-name"
-          label="Underretterens navn"
-          hint="Udfyldes ikke ved anonyme underretninger"
+          label={form.name}
+          hint={form.nameHint}
           value={draft.name}
           onChange={set('name', 'notifier_name')}
           error={errors.notifier_name}
@@ -243,13 +284,15 @@ function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegister
           onChange={set('concerns', 'concerns')}
           error={errors.concerns}
         />
-        <Checkbox
-          id="u-abuse"
-          label="Mistanke om overgreb"
-          hint="Giver en kortere frist for at tale med barnet"
-          checked={draft.abuse}
-          onChange={set('abuse', 'suspected_abuse')}
-        />
+        {form.abuse ? (
+          <Checkbox
+            id="u-abuse"
+            label="Mistanke om overgreb"
+            hint="Giver en kortere frist for at tale med barnet"
+            checked={draft.abuse}
+            onChange={set('abuse', 'suspected_abuse')}
+          />
+        ) : null}
         <button
           type="submit"
           className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
@@ -679,8 +722,9 @@ const A_FIELDS: Record<string, [string, string]> = {
 type AssignFailure = { message: string; conflict: boolean };
 
 /**
- * "Fordel sagen" (team.overview + case.write): give the case to a colleague in the
- * manager's teams (GET /api/team/overview's caseload). No team picker in this version.
+ * "Fordel sagen" (team.overview + case.write): give the case to a caseworker or manager of
+ * the kommune (GET /api/cases/{id}/assignable: the case's team first; never read-only
+ * users). The case follows the new caseworker to their team; each choice names that team.
  */
 function Fordeling({
   caseId,
@@ -693,7 +737,9 @@ function Fordeling({
   onAssigned: () => void;
   onReload: () => void;
 }) {
-  const [team, reloadTeam] = useApi((signal) => call(api.GET('/api/team/overview', { signal })));
+  const [team, reloadTeam] = useApi((signal) =>
+    call(api.GET('/api/cases/{case_id}/assignable', { signal, params: { path: { case_id: caseId } } })),
+  );
   const [workerId, setWorkerId] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<AssignFailure | undefined>();
@@ -705,12 +751,10 @@ function Fordeling({
     if (done || failure) outcomeRef.current?.focus();
   }, [done, failure]);
 
-  const colleagues =
-    team.state === 'ready'
-      ? team.data.caseload
-          .filter((w) => w.user_id !== hovedsag.caseworker_id)
-          .sort((a, b) => a.display_name.localeCompare(b.display_name, 'da'))
-      : [];
+  // The server's order: the case's team first, then by name.
+  const people = team.state === 'ready' ? team.data : [];
+  const colleagues = people.filter((w) => w.user_id !== hovedsag.caseworker_id);
+  const withTeam = (w: (typeof people)[number]) => (w.team ? `${w.display_name} (${w.team})` : w.display_name);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -723,7 +767,8 @@ function Fordeling({
     }
     setErrors({});
     setBusy(true);
-    const name = colleagues.find((w) => w.user_id === workerId)?.display_name ?? '';
+    const chosen = colleagues.find((w) => w.user_id === workerId);
+    const name = chosen ? withTeam(chosen) : '';
     try {
       await call(
         api.POST('/api/cases/{case_id}/assignment', {
@@ -734,6 +779,7 @@ function Fordeling({
       setWorkerId('');
       setDone(`Sagen er fordelt til ${name}`);
       onAssigned();
+      reloadTeam(); // the case's team may have changed: its members come first now
     } catch (err) {
       const fields = fieldErrors(err);
       if (Object.keys(fields).length > 0) setErrors(fields);
@@ -756,7 +802,7 @@ function Fordeling({
     body = (
       <Alert
         variant="error"
-        heading="Medarbejderne i dine teams kunne ikke hentes"
+        heading="Sagsbehandlerne kunne ikke hentes"
         action={
           <button type="button" className="button button-secondary" onClick={reloadTeam}>
             Prøv igen
@@ -767,7 +813,7 @@ function Fordeling({
       </Alert>
     );
   } else if (colleagues.length === 0) {
-    body = <p className="empty-state">Der er ingen andre medarbejdere i dine teams at fordele sagen til.</p>;
+    body = <p className="empty-state">Der er ingen andre sagsbehandlere eller ledere at fordele sagen til.</p>;
   } else {
     body = (
       <form onSubmit={submit} noValidate className="admin-form case-form">
@@ -775,7 +821,7 @@ function Fordeling({
         <SelectField
           id="assign-worker"
           label="Ny sagsbehandler"
-          hint="Medarbejdere i dine teams"
+          hint="Sagsbehandlere og ledere, sagens team først. Sagen flytter med til det team, der står i parentes."
           value={workerId}
           onChange={(v) => {
             setWorkerId(v);
@@ -783,7 +829,7 @@ function Fordeling({
           }}
           choices={[
             { value: '', label: 'Vælg sagsbehandler' },
-            ...colleagues.map((w) => ({ value: w.user_id, label: w.display_name })),
+            ...colleagues.map((w) => ({ value: w.user_id, label: withTeam(w) })),
           ]}
           error={errors.caseworker_id}
         />
@@ -823,7 +869,7 @@ function Fordeling({
       <Medbehandlere
         caseId={caseId}
         hovedsag={hovedsag}
-        candidates={team.state === 'ready' ? colleagues : null}
+        candidates={team.state === 'ready' ? people : null}
         onChanged={onAssigned}
         onReload={onReload}
       />
@@ -946,13 +992,25 @@ function withStage(child: ChildRead, caseId: string, stage: string): ChildRead {
 
 /** /sager/<hovedsag_id>?barn=<child_id>: the child's case – notifications and journal. */
 export function Sag({ caseId, childId, session }: { caseId: string; childId: string | null; session: SessionRead }) {
-  const [child, reloadChild, updateChild] = useApi(async (signal) =>
-    childId ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId } } })) : null,
-  );
   // The case itself (sagsbehandler, team, version). Reloads keep the last answer on screen.
   const [hovedsag, reloadCase] = useApi((signal) =>
     call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
   );
+  // The child: from ?barn= when the address has it, else from the case once it is loaded,
+  // so /sager/<id> alone shows the same page (Født, Adresse, Netværk) as a link with ?barn=.
+  const caseChildId = hovedsag.state === 'ready' ? hovedsag.data.child_id : null;
+  const childToLoad = childId ?? caseChildId;
+  const [child, reloadChild, updateChild] = useApi(async (signal) =>
+    childToLoad
+      ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childToLoad } } }))
+      : null,
+  );
+  const loadedFor = useRef(childId);
+  useEffect(() => {
+    if (childId || !caseChildId || loadedFor.current === caseChildId) return;
+    loadedFor.current = caseChildId;
+    reloadChild();
+  }, [childId, caseChildId, reloadChild]);
   const [lastCase, setLastCase] = useState<CaseRead | null>(null);
   // The last loaded child (undefined: not loaded yet), so a reload keeps the page on screen.
   const [lastChild, setLastChild] = useState<ChildRead | null | undefined>(undefined);
@@ -998,6 +1056,8 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
   const openedAt = summary?.opened_at ?? k?.opened_at;
   const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
   const networkChildId = childId ?? k?.child_id ?? null;
+  // A closed (or transferred) case takes nothing new: no intake, investigation or network.
+  const closed = !!k?.closed_at;
 
   // 404: no such case, or the user is not on it (the API does not say which).
   const caseError =
@@ -1134,7 +1194,9 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           ) : null}
         </dl>
       ) : null}
-      {networkChildId ? <Netvaerk key={networkChildId} childId={networkChildId} canWrite={canWrite} /> : null}
+      {networkChildId ? (
+        <Netvaerk key={networkChildId} childId={networkChildId} canWrite={canWrite && !closed} />
+      ) : null}
       {k ? (
         <Forloeb
           hovedsag={k}
@@ -1182,7 +1244,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           }}
         />
       ) : null}
-      {canWrite ? (
+      {canWrite && !closed ? (
         <UnderretningForm
           caseId={caseId}
           onRegistered={() => {
@@ -1191,7 +1253,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           }}
         />
       ) : null}
-      {canWrite ? (
+      {canWrite && !closed ? (
         <UndersoegelseForm
           caseId={caseId}
           onStarted={() => {

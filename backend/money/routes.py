@@ -575,6 +575,7 @@ def _bevilling(
         current_price_oere=r["current_price_oere"],
         per_month_oere=r["per_month_oere"],
         per_year_oere=r["per_year_oere"],
+        until_end_oere=r["until_end_oere"],
         expected_to_date_oere=r["expected_to_date_oere"],
         paid_oere=r["paid_oere"],
         pending_oere=r["pending_oere"],
@@ -664,7 +665,7 @@ class VisitationController(Controller):
         line_costs = await costs.project(lines)
         return Projection(
             lines=[
-                ProjectedLine(ln.offer_id, ln.frequency, _cost(c))
+                ProjectedLine(ln.key, ln.frequency, _cost(c))
                 for ln, c in zip(lines, line_costs, strict=True)
             ],
             total=_cost(costs.totals(lines, line_costs)),

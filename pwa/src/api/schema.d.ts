@@ -2439,7 +2439,9 @@ export interface components {
             paragraph: string;
             payments?: components["schemas"]["PaymentRead"][];
             pending_oere: number;
+            /** @description Pr. måned: den løbende udgift, pr. år delt med 12 (øre) */
             per_month_oere: number;
+            /** @description Pr. år: den løbende udgift i 12 måneder fra start (eller fra i dag, når den er startet), uden engangsbeløb og uanset planlagt slut (øre) */
             per_year_oere: number;
             /** Format: date */
             period_from: string;
@@ -2450,6 +2452,8 @@ export interface components {
             supplier_id: string;
             supplier_name: string;
             unit: string;
+            /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
+            until_end_oere: number | null;
         };
         /** BirthRegistered */
         BirthRegistered: {
@@ -2665,9 +2669,12 @@ export interface components {
         CostRead: {
             months: components["schemas"]["MonthCost"][];
             one_off_oere: number;
+            /** @description Pr. måned: den løbende udgift, pr. år delt med 12 (øre) */
             per_month_oere: number;
+            /** @description Pr. år: den løbende udgift i 12 måneder fra start (eller fra i dag, når den er startet), uden engangsbeløb og uanset planlagt slut (øre) */
             per_year_oere: number;
             unpriced_days: number;
+            /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
         };
         /** CprFetched */

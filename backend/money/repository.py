@@ -112,7 +112,12 @@ async def catalogue_journal(
 
 
 async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
-    row = await conn().fetchrow("SELECT * FROM visitation_draft WHERE id = $1", draft_id)
+    row = await conn().fetchrow(
+        "SELECT d.*, c.first_name || ' ' || c.last_name AS child_name FROM visitation_draft d "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "WHERE d.id = $1",
+        draft_id,
+    )
     return dict(row) if row else None
 
 

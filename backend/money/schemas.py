@@ -269,6 +269,7 @@ class DraftLineRead(msgspec.Struct):
 class DraftRead(msgspec.Struct):
     id: uuid.UUID
     hovedsag_id: uuid.UUID
+    child_name: str  # shown when a manager confirms the approval
     paragraph: str
     status: str
     status_label: str

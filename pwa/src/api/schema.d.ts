@@ -2941,6 +2941,7 @@ export interface components {
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            child_name: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;

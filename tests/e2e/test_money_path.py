@@ -30,13 +30,15 @@ CHILD = ("Bodil", "Budgetsen")
 SHOTS = Path(__file__).resolve().parents[2] / "test-results"
 
 
-async def shoot(page: Any, name: str) -> None:
+async def shoot(page: Any, name: str, target: Any = None) -> None:
     """Screenshots of the current screen at 1366×768 and 768×1024 (test-results/, to look
-    at); the viewport is set back afterwards."""
+    at), scrolled to ``target`` if given; the viewport is set back afterwards."""
     SHOTS.mkdir(exist_ok=True)
     before = page.viewport_size
     for width, height in ((1366, 768), (768, 1024)):
         await page.set_viewport_size({"width": width, "height": height})
+        if target is not None:
+            await target.evaluate("e => e.scrollIntoView({block: 'start'})")
         await page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
     await page.set_viewport_size(before)
 
@@ -232,7 +234,11 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     await expect(row).to_be_visible()
     await expect(row.get_by_role("button")).to_have_count(0)
     await check_axe(page, "forside for leder med bevillinger til godkendelse")
-    await shoot(page, "forside-bevillinger-til-godkendelse")
+    await shoot(
+        page,
+        "forside-bevillinger-til-godkendelse",
+        page.get_by_role("region", name="Bevillinger til godkendelse"),
+    )
     await row.get_by_role("link", name=f"Se og godkend bevillingen til {' '.join(CHILD)}").click()
     await expect(page.get_by_role("heading", level=1, name=" ".join(CHILD))).to_be_visible()
     assert page.url.endswith("#godkend-bevilling")
@@ -274,7 +280,7 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     await expect(money.get_by_text("Bevillingen er godkendt")).to_be_visible()
     # A button that no longer applies is gone (the server refuses it too: 409).
     await expect(money.get_by_role("button", name="Træk tilbage")).to_have_count(0)
-    await shoot(page, "visitation-godkendt-sagsbehandler")
+    await shoot(page, "visitation-godkendt-sagsbehandler", money)
     forloeb = page.get_by_role("region", name="Forløb", exact=True)
     await forloeb.get_by_role("button", name="Træf afgørelse").click()
     decision = page.get_by_role("form", name="Træf afgørelse")
@@ -307,7 +313,7 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     assert amounts == [draft_month, draft_year]
     await expect(granted.get_by_role("columnheader", name="Hele perioden")).to_be_visible()
     await check_axe(page, "sag med bevillinger")
-    await shoot(page, "sag-med-bevillinger")
+    await shoot(page, "sag-med-bevillinger", money)
     await log_out(page)
 
     # Finance raises the supplier's prices 5 % from next month: preview, apply, progress.

@@ -52,16 +52,19 @@ export function BevillingerTilGodkendelse() {
                 </th>
                 <th scope="col">Indsendt</th>
                 <th scope="col">Team</th>
-                <th scope="col">
-                  <span className="sr-only">Handling</span>
-                </th>
               </tr>
             </thead>
             <tbody>
               {items.map((i) => (
                 <tr key={i.id}>
                   <th scope="row">
-                    <Link to={casePath(i.hovedsag_id)}>{i.child_name}</Link>
+                    {i.child_name}
+                    {/* The action sits by the name, so it is in view on a tablet too. */}
+                    <span className="cell-action">
+                      <Link className="button button-secondary" to={`${casePath(i.hovedsag_id)}#${APPROVAL_ANCHOR}`}>
+                        Se og godkend<span className="sr-only"> bevillingen til {i.child_name}</span>
+                      </Link>
+                    </span>
                   </th>
                   <td>{i.title}</td>
                   <td className="num">{kr(i.amount_oere)}</td>
@@ -70,12 +73,6 @@ export function BevillingerTilGodkendelse() {
                     <span className="cell-note">{i.submitted_by}</span>
                   </td>
                   <td>{i.team ?? 'Intet team'}</td>
-                  <td>
-                    <Link className="button button-secondary" to={`${casePath(i.hovedsag_id)}#${APPROVAL_ANCHOR}`}>
-                      Se og godkend<span className="sr-only"> bevillingen til {i.child_name}</span>
-                    </Link>
-                    <span className="cell-note">Godkend eller send tilbage på sagen</span>
-                  </td>
                 </tr>
               ))}
             </tbody>

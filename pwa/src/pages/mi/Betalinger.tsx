@@ -373,7 +373,7 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
             <dt>I alt</dt>
             <dd>{formatKr(waiting.total)}</dd>
           </dl>
-          <p>Betalinger, der bliver godkendt, mens du læser dette, kommer også med i filen.</p>
+          <p>Betalinger, der bliver godkendt i mellemtiden, kommer også med i filen.</p>
         </ConfirmDialog>
       ) : null}
       {message ? (

@@ -237,7 +237,7 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     await shoot(
         page,
         "forside-bevillinger-til-godkendelse",
-        page.get_by_role("region", name="Bevillinger til godkendelse"),
+        page.get_by_role("heading", name="Bevillinger til godkendelse"),
     )
     await row.get_by_role("link", name=f"Se og godkend bevillingen til {' '.join(CHILD)}").click()
     await expect(page.get_by_role("heading", level=1, name=" ".join(CHILD))).to_be_visible()
@@ -281,6 +281,14 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     # A button that no longer applies is gone (the server refuses it too: 409).
     await expect(money.get_by_role("button", name="Træk tilbage")).to_have_count(0)
     await shoot(page, "visitation-godkendt-sagsbehandler", money)
+    # Cancelling an approved visitation asks first; "Behold visitationen" keeps it.
+    await money.get_by_role("button", name="Annullér visitationen").click()
+    dialog = page.get_by_role("dialog", name="Annullér den godkendte visitation?")
+    await expect(dialog).to_contain_text(" ".join(CHILD))
+    await check_axe(page, "bekræft annullering af godkendt visitation")
+    await dialog.get_by_role("button", name="Behold visitationen").click()
+    await expect(dialog).to_have_count(0)
+    await expect(money.get_by_text("Bevillingen er godkendt", exact=True)).to_be_visible()
     forloeb = page.get_by_role("region", name="Forløb", exact=True)
     await forloeb.get_by_role("button", name="Træf afgørelse").click()
     decision = page.get_by_role("form", name="Træf afgørelse")

@@ -559,6 +559,18 @@ function DraftView({
     }
   };
   const path = { params: { path: { draft_id: draft.id } } };
+  const [cancelling, setCancelling] = useState(false);
+  const cancelDraft = () =>
+    run(
+      () =>
+        call(
+          api.POST('/api/money/drafts/{draft_id}/cancel', {
+            ...path,
+            body: { version: draft.version, reason: 'Annulleret af sagsbehandleren' },
+          }),
+        ),
+      'Visitationen er annulleret',
+    ).finally(() => setCancelling(false));
 
   return (
     <div className="money-draft">
@@ -692,28 +704,45 @@ function DraftView({
               Træk tilbage
             </button>
           ) : null}
-          {editable ? (
+          {editable || (canWrite && draft.status === 'godkendt') ? (
             <button
               type="button"
               className="button button-tertiary"
               aria-disabled={busy || undefined}
-              onClick={() =>
-                void run(
-                  () =>
-                    call(
-                      api.POST('/api/money/drafts/{draft_id}/cancel', {
-                        ...path,
-                        body: { version: draft.version, reason: 'Annulleret af sagsbehandleren' },
-                      }),
-                    ),
-                  'Visitationen er annulleret',
-                )
-              }
+              onClick={() => {
+                // An approved draft carries the manager's approval: ask before throwing it away.
+                if (draft.status === 'godkendt') setCancelling(true);
+                else void cancelDraft();
+              }}
             >
               Annullér visitationen
             </button>
           ) : null}
         </div>
+      ) : null}
+      {cancelling ? (
+        <ConfirmDialog
+          title="Annullér den godkendte visitation?"
+          confirmLabel="Annullér visitationen"
+          cancelLabel="Behold visitationen"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void cancelDraft()}
+          onCancel={() => setCancelling(false)}
+        >
+          <p>
+            Lederens godkendelse bortfalder, og der bevilges intet. Vil du ændre indsatserne, starter du en ny visitation, som skal
+            godkendes igen.
+          </p>
+          <dl className="confirm-facts">
+            <dt>Barn</dt>
+            <dd>{draft.child_name}</dd>
+            <dt>Periode</dt>
+            <dd>{draftPeriod(draft)}</dd>
+            <dt>Pr. år</dt>
+            <dd>{kr(draft.total.per_year_oere)}</dd>
+          </dl>
+        </ConfirmDialog>
       ) : null}
       {draft.status === 'indsendt' && can(session, 'case.approve') && !mine ? (
         <ApproveDraft draft={draft} onChanged={(d) => onChanged(d, d.status === 'godkendt' ? 'Bevillingen er godkendt' : 'Visitationen er sendt tilbage')} />

@@ -43,7 +43,11 @@ export async function openDraft(caseId: string, signal?: AbortSignal): Promise<D
   }
 }
 
-/** Totals of a draft: per month, per year, until the planned end, one-offs. */
+/** What the three figures mean: the same model for the visitation, the approval and the bevilling. */
+export const COST_MODEL_NOTE =
+  'Pr. måned og pr. år er den løbende udgift (12 måneder fra start, eller fra i dag når indsatsen er i gang, uden engangsbeløb). Hele perioden er udgiften fra start til planlagt slut.';
+
+/** Totals of a draft: per month, per year, for the whole period, one-offs. */
 export function CostSummary({ cost, id, caption }: { cost: CostRead; id: string; caption: string }) {
   return (
     <div role="group" className="money-totals" aria-labelledby={id}>
@@ -70,6 +74,7 @@ export function CostSummary({ cost, id, caption }: { cost: CostRead; id: string;
         </div>
       ) : null}
       </dl>
+      <p className="money-totals-note">{COST_MODEL_NOTE}</p>
       {cost.months.length > 0 ? (
         <details className="money-details">
           <summary>Udgift måned for måned</summary>
@@ -860,6 +865,7 @@ export function CaseEconomy({
             <p>
               Sagens løbende udgift: <strong>{kr(e.per_month_oere)}</strong> pr. måned, <strong>{kr(e.per_year_oere)}</strong> pr. år.
             </p>
+            <p className="money-totals-note">{COST_MODEL_NOTE}</p>
           </>
         ) : (
           <p className="empty-state">Sagen har ingen bevillinger.</p>

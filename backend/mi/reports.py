@@ -29,7 +29,7 @@ from backend.mi import dashboard
 from backend.mi.tables import Column
 from backend.money.catalogue import FREQUENCIES, MEASURE_TYPES, UNITS
 from backend.money.common import conn
-from backend.money.costs import per_month_of, year_end
+from backend.money.costs import bevilling_costs
 from backend.money.payments import STATUS_LABELS as PAYMENT_STATUS
 
 
@@ -219,21 +219,12 @@ async def _bevilling_count(me: Principal, p: BevillingParams) -> int:
 async def _bevilling_fetch(me: Principal, p: BevillingParams, limit: int, offset: int) -> Rows:
     cond, args = _bevilling_where(p)
     on = args[0]
-    n = len(args)
     rows = await conn().fetch(
         f"""
         WITH page AS (
             SELECT b.id FROM bevilling b JOIN indsats i ON i.id = b.indsats_id
             JOIN hovedsag h ON h.id = b.hovedsag_id WHERE {cond}
             ORDER BY b.period_from, b.id LIMIT {int(limit)} OFFSET {int(offset)}
-        ), rate AS (
-            SELECT b.id, sum(m.cost) AS cost
-            FROM page JOIN bevilling b ON b.id = page.id
-            JOIN bevilling_price bp ON bp.bevilling_id = b.id AND bp.retired_at IS NULL
-            CROSS JOIN LATERAL money_months(b.frequency, b.quantity, bp.amount_oere,
-                b.period_from, greatest(bp.valid_from, $1::date),
-                least(coalesce(bp.valid_to, 'infinity'), ${n + 1}::date)) m
-            WHERE b.frequency <> 'once' GROUP BY b.id
         )
         SELECT b.*, least(b.period_to, i.ends_on) AS ends_on,
                c.first_name || ' ' || c.last_name AS child, t.name AS team,
@@ -242,19 +233,18 @@ async def _bevilling_fetch(me: Principal, p: BevillingParams, limit: int, offset
                 AND bp.retired_at IS NULL AND bp.valid_from <= greatest($1, b.period_from)
                 AND (bp.valid_to IS NULL OR bp.valid_to >= greatest($1, b.period_from)))
                 AS price,
-               coalesce(rate.cost, 0)::bigint AS per_year,
                coalesce((SELECT sum(y.amount_oere) FROM payment y WHERE y.bevilling_id = b.id
                 AND y.status IN ('godkendt', 'eksporteret')), 0)::bigint AS paid
         FROM page JOIN bevilling b ON b.id = page.id JOIN indsats i ON i.id = b.indsats_id
         JOIN hovedsag h ON h.id = b.hovedsag_id JOIN child c ON c.id = h.child_id
         LEFT JOIN team t ON t.id = h.team_id LEFT JOIN app_user u ON u.id = h.caseworker_id
         JOIN supplier s ON s.id = b.supplier_id JOIN offer o ON o.id = b.offer_id
-        LEFT JOIN rate ON rate.id = b.id
         ORDER BY b.period_from, b.id
         """,
         *args,
-        year_end(on),
     )
+    # The same figures as the case page and the draft: one cost model (money.costs).
+    figures = await bevilling_costs(rows, on)
     return [
         [
             r["child"],
@@ -271,11 +261,11 @@ async def _bevilling_fetch(me: Principal, p: BevillingParams, limit: int, offset
             r["period_from"],
             r["ends_on"],
             r["price"],
-            per_month_of(r["per_year"]),
+            cost.per_month,
             r["paid"],
             str(r["id"]),
         ]
-        for r in rows
+        for r, cost in zip(rows, figures, strict=True)
     ]
 
 

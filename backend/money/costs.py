@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from backend.casework.rules import today_dk
 from backend.casework.workdays import add_months
 from backend.money.common import conn
 
@@ -37,7 +38,10 @@ MAX_YEARS = 20
 
 @dataclass(frozen=True)
 class Line:
-    offer_id: uuid.UUID
+    """A line to cost: ``key`` is the offer (priced from its rows) or the bevilling (priced
+    from its own rows), see ``project``'s ``source``."""
+
+    key: uuid.UUID
     frequency: str
     quantity: Decimal
     starts_on: date
@@ -69,28 +73,49 @@ def year_end(start: date) -> date:
     return add_months(start, 12) - timedelta(days=1)
 
 
+def rate_start(starts_on: date, today: date) -> date:
+    """Where the yearly rate of a line counts from: its start, or today once it has
+    started (a running bevilling's rate is what it costs from now on)."""
+    return max(starts_on, today)
+
+
 def per_month_of(per_year: int) -> int:
     return (per_year + 6) // 12 if per_year >= 0 else -((-per_year + 6) // 12)
 
 
-# For each line (idx) and window: 'year' is the rate window (12 months from the start,
-# ignoring the end, one-offs excluded); 'plan' is the start to the planned end (or the
-# first 12 months when open-ended).
+# The price rows a line is priced from: the offer's (a projection, a draft) or the
+# bevilling's own (copied from the offer when granted). The same columns either way.
+_PRICES = {
+    "offer": "SELECT offer_id AS key, valid_from, valid_to, amount_oere FROM offer_price "
+    "WHERE retired_at IS NULL AND offer_id = ANY($2::uuid[])",
+    "bevilling": "SELECT bevilling_id AS key, valid_from, valid_to, amount_oere "
+    "FROM bevilling_price WHERE retired_at IS NULL AND bevilling_id = ANY($2::uuid[])",
+}
+
+# For each line (idx) and window: 'year' is the rate window (12 months from
+# ``rate_start``, ignoring the planned end, one-offs excluded); 'plan' is the start to the
+# planned end (or the first 12 months when open-ended). Only the prices of the line's own
+# period count: a row starting after the planned end is ignored and the row in force on
+# the planned end continues past it (in the rate window) — so a bevilling, whose rows are
+# copied over its period only, has the same rate as the draft it was granted from.
 _PROJECT = """
 WITH l AS (
     SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::numeric[], $5::date[],
-                         $6::date[], $7::date[])
-        AS l(idx, offer_id, frequency, quantity, starts_on, ends_on, year_end)
+                         $6::date[], $7::date[], $8::date[], $9::date[])
+        AS l(idx, key, frequency, quantity, starts_on, ends_on, rate_from, rate_end, plan_end)
 ), w AS (
-    SELECT l.*, 'year' AS win, l.year_end AS win_end FROM l WHERE l.frequency <> 'once'
+    SELECT l.*, 'year' AS win, l.rate_from AS win_start, l.rate_end AS win_end
+    FROM l WHERE l.frequency <> 'once'
     UNION ALL
-    SELECT l.*, 'plan', coalesce(l.ends_on, l.year_end) FROM l
-), seg AS (
+    SELECT l.*, 'plan', l.starts_on, l.plan_end FROM l
+), p AS (PRICES), seg AS (
     SELECT w.idx, w.win, w.frequency, w.quantity, w.starts_on, p.amount_oere,
-           greatest(p.valid_from, w.starts_on) AS a,
-           least(coalesce(p.valid_to, w.win_end), w.win_end) AS b
-    FROM w JOIN offer_price p ON p.offer_id = w.offer_id AND p.retired_at IS NULL
-     AND p.valid_from <= w.win_end AND (p.valid_to IS NULL OR p.valid_to >= w.starts_on)
+           greatest(p.valid_from, w.win_start) AS a,
+           least(CASE WHEN w.ends_on IS NOT NULL
+                       AND (p.valid_to IS NULL OR p.valid_to >= w.ends_on)
+                      THEN w.win_end ELSE p.valid_to END, w.win_end) AS b
+    FROM w JOIN p ON p.key = w.key
+     AND p.valid_from <= least(w.win_end, coalesce(w.ends_on, w.win_end))
 )
 SELECT seg.idx, seg.win, m.month, sum(m.cost)::bigint AS cost,
        sum(CASE WHEN seg.frequency = 'once' THEN 1 ELSE m.b_days END)::int AS priced_days
@@ -101,24 +126,36 @@ FROM seg, LATERAL (
     FROM money_months(seg.frequency, seg.quantity, seg.amount_oere, seg.starts_on,
                       seg.a, seg.b) mm
 ) m
+WHERE seg.a <= seg.b
 GROUP BY seg.idx, seg.win, m.month
 ORDER BY seg.idx, seg.win, m.month
 """
 
 
-async def project(lines: list[Line]) -> list[LineCost]:
-    """The figures of each line, priced from its offer's active price rows."""
+async def project(
+    lines: list[Line], *, source: str = "offer", today: date | None = None
+) -> list[LineCost]:
+    """The figures of each line (docs/money.md, "The cost convention"): the single cost
+    model of the visitation, the approval and the granted bevilling. ``source`` says where
+    the prices come from: ``offer`` (``Line.key`` is the offer) or ``bevilling`` (its own
+    rows). The yearly rate counts from ``rate_start(starts_on, today)``; ``today`` is
+    Denmark's today unless given."""
     if not lines:
         return []
+    if today is None:
+        today = today_dk()
+    rate_from = [rate_start(ln.starts_on, today) for ln in lines]
     rows = await conn().fetch(
-        _PROJECT,
+        _PROJECT.replace("PRICES", _PRICES[source]),
         list(range(len(lines))),
-        [ln.offer_id for ln in lines],
+        [ln.key for ln in lines],
         [ln.frequency for ln in lines],
         [ln.quantity for ln in lines],
         [ln.starts_on for ln in lines],
         [ln.ends_on for ln in lines],
-        [year_end(ln.starts_on) for ln in lines],
+        rate_from,
+        [year_end(r) for r in rate_from],
+        [ln.ends_on or year_end(ln.starts_on) for ln in lines],
     )
     return _assemble(lines, rows)
 
@@ -192,20 +229,21 @@ async def bevilling_months(
     return out
 
 
-async def bevilling_rates(bevilling_ids: list[uuid.UUID], on: date) -> dict[uuid.UUID, int]:
-    """The ongoing yearly cost of each bevilling from ``on`` (12 months, its own prices,
-    ignoring its end: a rate), one-offs excluded."""
-    if not bevilling_ids:
-        return {}
-    rows = await conn().fetch(
-        "SELECT b.id, sum(m.cost)::bigint AS cost FROM bevilling b "
-        "JOIN bevilling_price p ON p.bevilling_id = b.id AND p.retired_at IS NULL "
-        "CROSS JOIN LATERAL money_months(b.frequency, b.quantity, p.amount_oere, "
-        "b.period_from, greatest(p.valid_from, $2::date), "
-        "least(coalesce(p.valid_to, 'infinity'), $3::date)) m "
-        "WHERE b.id = ANY($1::uuid[]) AND b.frequency <> 'once' GROUP BY b.id",
-        bevilling_ids,
-        on,
-        year_end(on),
-    )
-    return {r["id"]: r["cost"] for r in rows}
+def bevilling_line(b: Any) -> Line:
+    """A bevilling as a line of the cost model: its period runs to the earlier of its
+    planned end and the measure's end (``ends_on`` of ``repository.bevillinger``)."""
+    return Line(b["id"], b["frequency"], b["quantity"], b["period_from"], b["ends_on"])
+
+
+async def bevilling_costs(bevillinger: list[Any], today: date | None = None) -> list[LineCost]:
+    """The figures of each bevilling (rows with ``id``, ``frequency``, ``quantity``,
+    ``period_from`` and ``ends_on``) from its own prices: ``project`` with
+    ``source="bevilling"``, so a granted bevilling shows what its draft showed. A bevilling
+    that has ended has no ongoing rate."""
+    if today is None:
+        today = today_dk()
+    out = await project([bevilling_line(b) for b in bevillinger], source="bevilling", today=today)
+    for b, cost in zip(bevillinger, out, strict=True):
+        if b["ends_on"] is not None and b["ends_on"] < today:
+            cost.per_year = cost.per_month = 0
+    return out

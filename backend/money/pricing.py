@@ -142,10 +142,74 @@ def new_amount(spec: UpdateSpec, offer_id: uuid.UUID, old: int) -> int:
 # The approved and ongoing bevillinger of the offers: their period (planned end, the
 # measure's end) reaches the date.
 _AFFECTED = (
-    "SELECT b.id FROM bevilling b JOIN indsats i ON i.id = b.indsats_id "
+    "SELECT b.id, b.offer_id FROM bevilling b JOIN indsats i ON i.id = b.indsats_id "
     "WHERE b.offer_id = ANY($1::uuid[]) "
     "AND (least(b.period_to, i.ends_on) IS NULL OR least(b.period_to, i.ends_on) >= $2)"
 )
+
+# The one computation of what an update writes, shared by the preview (which counts the
+# rows) and the job (which retires ``x`` and inserts ``parts``), so the two cannot
+# disagree. ``x``: the active price rows that reach the date ($1 the offers or the
+# bevillinger, $2 the date); ``parts``: their replacements — a row that started before the
+# date is split into its old part (to the day before) and its new part, so it gives two
+# rows; a row from the date on (a future price too) gives one, at the new amount.
+_ROWS_WHERE = (
+    "p.{key} = ANY($1::uuid[]) AND p.retired_at IS NULL "
+    "AND (p.valid_to IS NULL OR p.valid_to >= $2)"
+)
+_X = {
+    "offer": "SELECT p.offer_id AS key, p.offer_id, p.valid_from, p.valid_to, p.amount_oere, "
+    "p.note FROM offer_price p WHERE " + _ROWS_WHERE.format(key="offer_id"),
+    "bevilling": "SELECT p.bevilling_id AS key, b.offer_id, p.valid_from, p.valid_to, "
+    "p.amount_oere, NULL::text AS note FROM bevilling_price p JOIN bevilling b "
+    "ON b.id = p.bevilling_id WHERE " + _ROWS_WHERE.format(key="bevilling_id"),
+}
+_RETIRE = {
+    "offer": "UPDATE offer_price p SET retired_at = now(), retired_by = $5, "
+    "retired_reason = 'Prisopdatering', retired_by_update = $6 WHERE "
+    + _ROWS_WHERE.format(key="offer_id")
+    + " RETURNING p.offer_id AS key, p.offer_id, p.valid_from, p.valid_to, p.amount_oere, "
+    "p.note",
+    "bevilling": "UPDATE bevilling_price p SET retired_at = now(), retired_by = $5, "
+    "retired_by_update = $6 FROM bevilling b WHERE b.id = p.bevilling_id AND "
+    + _ROWS_WHERE.format(key="bevilling_id")
+    + " RETURNING p.bevilling_id AS key, b.offer_id, p.valid_from, p.valid_to, "
+    "p.amount_oere, NULL::text AS note",
+}
+_PARTS = (
+    "SELECT key, valid_from, $2::date - 1 AS valid_to, amount_oere, note FROM x "
+    "WHERE valid_from < $2 UNION ALL "
+    "SELECT x.key, greatest(x.valid_from, $2), x.valid_to, " + _new_amount(3, 4) + ", x.note "
+    "FROM x"
+)
+_INSERT = {
+    "offer": "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
+    "price_update_id, created_by) SELECT key, valid_from, valid_to, amount_oere, note, $6, $5 "
+    "FROM parts RETURNING 1",
+    "bevilling": "INSERT INTO bevilling_price (bevilling_id, valid_from, valid_to, "
+    "amount_oere, price_update_id, created_by) SELECT key, valid_from, valid_to, "
+    "amount_oere, $6, $5 FROM parts RETURNING 1",
+}
+
+
+def new_rows_sql(kind: str, *, write: bool) -> str:
+    """The price update's rows of ``kind`` (``offer`` or ``bevilling``): counted
+    (``write=False``; parameters $1-$4) or retired and replaced (``write=True``; $5 the
+    actor, $6 the update). Returns the number of new rows either way."""
+    if write:
+        return (
+            f"WITH x AS ({_RETIRE[kind]}), parts AS ({_PARTS}), ins AS ({_INSERT[kind]}) "
+            "SELECT count(*) FROM ins"
+        )
+    return f"WITH x AS ({_X[kind]}), parts AS ({_PARTS}) SELECT count(*) FROM parts"
+
+
+async def affected_bevillinger(spec: UpdateSpec) -> list[Any]:
+    """The bevillinger the update re-prices (``id``, ``offer_id``), in the job's order."""
+    return list(
+        await conn().fetch(_AFFECTED + " ORDER BY b.id", spec.offer_ids, spec.effective_from)
+    )
+
 
 _PREVIEW = f"""
 WITH b AS (
@@ -190,15 +254,20 @@ async def preview(spec: UpdateSpec) -> dict[str, Any]:
         spec.amounts_json(),
         year_end(spec.effective_from),
     )
+    args = (spec.percent, spec.amounts_json())
     offer_rows = await c.fetchval(
-        "SELECT count(*) FROM offer_price WHERE offer_id = ANY($1::uuid[]) "
-        "AND retired_at IS NULL AND (valid_to IS NULL OR valid_to >= $2)",
-        spec.offer_ids,
+        new_rows_sql("offer", write=False), spec.offer_ids, spec.effective_from, *args
+    )
+    affected = await affected_bevillinger(spec)
+    bevilling_rows = await c.fetchval(
+        new_rows_sql("bevilling", write=False),
+        [b["id"] for b in affected],
         spec.effective_from,
+        *args,
     )
     per_offer: dict[uuid.UUID, int] = {}
-    for r in rows:
-        per_offer[r["offer_id"]] = per_offer.get(r["offer_id"], 0) + 1
+    for b in affected:
+        per_offer[b["offer_id"]] = per_offer.get(b["offer_id"], 0) + 1
     change = sum(r["change_12"] for r in rows)
     ordered = sorted(rows, key=lambda r: -abs(r["change_12"]))[:SAMPLE]
     names = {
@@ -225,8 +294,8 @@ async def preview(spec: UpdateSpec) -> dict[str, Any]:
             for o in offers
         ],
         "offer_price_rows": int(offer_rows),
-        "bevillinger": len(rows),
-        "bevilling_price_rows": sum(r["price_rows"] for r in rows),
+        "bevillinger": len(affected),
+        "bevilling_price_rows": int(bevilling_rows),
         "change_12_months_oere": int(change),
         "change_per_month_oere": per_month_of(int(change)),
         "sample": [
@@ -382,10 +451,7 @@ async def _apply(
         raise UpdateFailed(
             f"{missing[0]['name']} har ikke længere en pris {fmt_date(spec.effective_from)}"
         )
-    ids = [
-        r["id"]
-        for r in await c.fetch(_AFFECTED + " ORDER BY b.id", spec.offer_ids, spec.effective_from)
-    ]
+    ids = [r["id"] for r in await affected_bevillinger(spec)]
     total = len(ids) + 1
     await progress.report(
         scope_code,
@@ -396,27 +462,7 @@ async def _apply(
         message="Ændrer tilbuddenes priser",
     )
     offer_rows = await c.fetchval(
-        f"""
-        WITH x AS (
-            UPDATE offer_price p SET retired_at = now(), retired_by = $5,
-                   retired_reason = 'Prisopdatering', retired_by_update = $6
-            WHERE p.offer_id = ANY($1::uuid[]) AND p.retired_at IS NULL
-              AND (p.valid_to IS NULL OR p.valid_to >= $2)
-            RETURNING p.offer_id, p.valid_from, p.valid_to, p.amount_oere, p.note
-        ), parts AS (
-            SELECT offer_id, valid_from, $2::date - 1 AS valid_to, amount_oere, note
-            FROM x WHERE valid_from < $2
-            UNION ALL
-            SELECT x.offer_id, greatest(x.valid_from, $2), x.valid_to, {_new_amount(3, 4)},
-                   x.note FROM x
-        ), ins AS (
-            INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note,
-                                     price_update_id, created_by)
-            SELECT offer_id, valid_from, valid_to, amount_oere, note, $6, $5 FROM parts
-            RETURNING 1
-        )
-        SELECT count(*) FROM ins
-        """,
+        new_rows_sql("offer", write=True),
         spec.offer_ids,
         spec.effective_from,
         spec.percent,
@@ -431,28 +477,7 @@ async def _apply(
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         bevilling_rows += await c.fetchval(
-            f"""
-            WITH x AS (
-                UPDATE bevilling_price p SET retired_at = now(), retired_by = $5,
-                       retired_by_update = $6
-                FROM bevilling b
-                WHERE b.id = p.bevilling_id AND p.bevilling_id = ANY($1::uuid[])
-                  AND p.retired_at IS NULL AND (p.valid_to IS NULL OR p.valid_to >= $2)
-                RETURNING p.bevilling_id, p.valid_from, p.valid_to, p.amount_oere, b.offer_id
-            ), parts AS (
-                SELECT bevilling_id, valid_from, $2::date - 1 AS valid_to, amount_oere
-                FROM x WHERE valid_from < $2
-                UNION ALL
-                SELECT x.bevilling_id, greatest(x.valid_from, $2), x.valid_to,
-                       {_new_amount(3, 4)} FROM x
-            ), ins AS (
-                INSERT INTO bevilling_price (bevilling_id, valid_from, valid_to, amount_oere,
-                                             price_update_id, created_by)
-                SELECT bevilling_id, valid_from, valid_to, amount_oere, $6, $5 FROM parts
-                RETURNING 1
-            )
-            SELECT count(*) FROM ins
-            """,
+            new_rows_sql("bevilling", write=True),
             chunk,
             spec.effective_from,
             spec.percent,

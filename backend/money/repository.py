@@ -112,7 +112,12 @@ async def catalogue_journal(
 
 
 async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
-    row = await conn().fetchrow("SELECT * FROM visitation_draft WHERE id = $1", draft_id)
+    row = await conn().fetchrow(
+        "SELECT d.*, c.first_name || ' ' || c.last_name AS child_name FROM visitation_draft d "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "WHERE d.id = $1",
+        draft_id,
+    )
     return dict(row) if row else None
 
 
@@ -182,18 +187,14 @@ async def bevillinger(
     else:
         rows = await conn().fetch(_BEVILLING + "WHERE b.id = $2", today, bevilling_id)
     out = [dict(r) for r in rows]
-    ids = [r["id"] for r in out]
-    rates: dict[uuid.UUID, int] = {}
-    for r in out:
-        start = max(today, r["period_from"])
-        rates.update(await costs.bevilling_rates([r["id"]], start))
+    figures = await costs.bevilling_costs(out, today)
     months = await costs.bevilling_months(
-        ids, min((r["period_from"] for r in out), default=today), today
+        [r["id"] for r in out], min((r["period_from"] for r in out), default=today), today
     )
-    for r in out:
-        ended = r["ends_on"] is not None and r["ends_on"] < today
-        r["per_year_oere"] = 0 if ended else rates.get(r["id"], 0)
-        r["per_month_oere"] = costs.per_month_of(r["per_year_oere"])
+    for r, cost in zip(out, figures, strict=True):
+        r["per_year_oere"] = cost.per_year
+        r["per_month_oere"] = cost.per_month
+        r["until_end_oere"] = cost.until_end
         r["expected_to_date_oere"] = sum(a for _, a in months.get(r["id"], []))
     return out
 

@@ -484,6 +484,7 @@ async def _draft_read(draft_id: uuid.UUID, before: int | None = None) -> DraftRe
     return DraftRead(
         id=d["id"],
         hovedsag_id=d["hovedsag_id"],
+        child_name=d["child_name"],
         paragraph=d["paragraph"],
         status=d["status"],
         status_label=visitation.STATUS_LABELS[d["status"]],
@@ -575,6 +576,7 @@ def _bevilling(
         current_price_oere=r["current_price_oere"],
         per_month_oere=r["per_month_oere"],
         per_year_oere=r["per_year_oere"],
+        until_end_oere=r["until_end_oere"],
         expected_to_date_oere=r["expected_to_date_oere"],
         paid_oere=r["paid_oere"],
         pending_oere=r["pending_oere"],
@@ -664,7 +666,7 @@ class VisitationController(Controller):
         line_costs = await costs.project(lines)
         return Projection(
             lines=[
-                ProjectedLine(ln.offer_id, ln.frequency, _cost(c))
+                ProjectedLine(ln.key, ln.frequency, _cost(c))
                 for ln, c in zip(lines, line_costs, strict=True)
             ],
             total=_cost(costs.totals(lines, line_costs)),
@@ -945,7 +947,8 @@ class VisitationController(Controller):
             bevillinger=[_bevilling(r) for r in rows],
             payments=[_payment(p) for p in pays],
             draft=await _draft_read(draft_id) if draft_id else None,
-            per_month_oere=sum(r["per_month_oere"] for r in rows),
+            # As a draft's total: the month is the year's twelfth (money.costs).
+            per_month_oere=costs.per_month_of(sum(r["per_year_oere"] for r in rows)),
             per_year_oere=sum(r["per_year_oere"] for r in rows),
             expected_to_date_oere=sum(r["expected_to_date_oere"] for r in rows),
             paid_oere=sum(r["paid_oere"] for r in rows),

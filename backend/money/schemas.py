@@ -6,9 +6,32 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+
+# The one cost model (docs/money.md, "The cost convention"), labelled in the schema so a
+# reader of the API knows which figure is which; the PWA shows the same three labels.
+PerMonth = Annotated[
+    int,
+    msgspec.Meta(
+        description="Pr. måned: den løbende udgift, pr. år delt med 12 (øre)",
+    ),
+]
+PerYear = Annotated[
+    int,
+    msgspec.Meta(
+        description="Pr. år: den løbende udgift i 12 måneder fra start (eller fra i dag, når "
+        "den er startet), uden engangsbeløb og uanset planlagt slut (øre)",
+    ),
+]
+WholePeriod = Annotated[
+    int | None,
+    msgspec.Meta(
+        description="Hele perioden: udgiften fra start til planlagt slut; null når der ikke "
+        "er en planlagt slut (øre)",
+    ),
+]
 
 # ---- catalogue ------------------------------------------------------------------------
 
@@ -176,10 +199,10 @@ class MonthCost(msgspec.Struct):
 
 
 class CostRead(msgspec.Struct):
-    per_month_oere: int
-    per_year_oere: int
+    per_month_oere: PerMonth
+    per_year_oere: PerYear
     one_off_oere: int
-    until_end_oere: int | None  # None: open-ended
+    until_end_oere: WholePeriod
     months: list[MonthCost]
     unpriced_days: int
 
@@ -246,6 +269,7 @@ class DraftLineRead(msgspec.Struct):
 class DraftRead(msgspec.Struct):
     id: uuid.UUID
     hovedsag_id: uuid.UUID
+    child_name: str  # shown when a manager confirms the approval
     paragraph: str
     status: str
     status_label: str
@@ -372,8 +396,9 @@ class BevillingRead(msgspec.Struct):
     approved_by: str | None
     approved_at: datetime | None
     current_price_oere: int | None
-    per_month_oere: int  # the ongoing rate from today (or the start, if later)
-    per_year_oere: int
+    per_month_oere: PerMonth  # the ongoing rate from today (or the start, if later)
+    per_year_oere: PerYear
+    until_end_oere: WholePeriod  # the same figures as the draft it was granted from
     expected_to_date_oere: int  # expected from the start until today
     paid_oere: int  # approved or exported payments
     pending_oere: int  # registered, awaiting approval

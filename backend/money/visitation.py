@@ -144,7 +144,15 @@ async def lock_draft(draft_id: uuid.UUID, version: int | None = None) -> Any:
     return row
 
 
+APPROVED_STAYS = (
+    "Udkastet er godkendt af lederen og kan ikke længere trækkes tilbage. Træf afgørelsen, "
+    "eller annullér udkastet og start en ny visitation"
+)
+
+
 def _editable(draft: Any) -> None:
+    if draft["status"] == "godkendt" and draft["approved_by"] is not None:
+        raise MoneyConflict(APPROVED_STAYS)
     if draft["status"] not in EDITABLE:
         raise MoneyConflict(
             f"Udkastet kan ikke ændres ({STATUS_LABELS[draft['status']].lower()}); "
@@ -292,6 +300,13 @@ async def do_submit(actor: str, draft_id: uuid.UUID, version: int) -> bool:
     return needs
 
 
+def cost_text(cost: costs.LineCost | costs.Totals) -> str:
+    """The three figures of the cost model, each with its label."""
+    return f"{fmt_kr(cost.per_month)} pr. måned, {fmt_kr(cost.per_year)} pr. år" + (
+        f", {fmt_kr(cost.until_end)} for hele perioden" if cost.until_end is not None else ""
+    )
+
+
 def _summary(rows: list[dict[str, Any]], total: costs.Totals) -> str:
     lines = [
         f"- {MEASURES[r['measure_kind']][0]}: {r['offer_name']} hos {r['supplier_name']}, "
@@ -302,16 +317,18 @@ def _summary(rows: list[dict[str, Any]], total: costs.Totals) -> str:
     return "\n".join(
         [
             *lines,
-            f"Forventet udgift: {fmt_kr(total.per_month)} pr. måned, {fmt_kr(total.per_year)} "
-            "pr. år"
-            + (f", {fmt_kr(total.until_end)} til planlagt slut" if total.until_end else ""),
+            f"Forventet udgift: {cost_text(total)}",
         ]
     )
 
 
 async def do_withdraw(actor: str, draft_id: uuid.UUID, version: int) -> None:
-    """Take a submitted (or approved, not yet used) draft back to editing."""
+    """Take a submitted draft back to editing (or one approved without a manager, when the
+    kommune did not require it). A manager's approval is not undone by the submitter:
+    such a draft is granted by the decision or cancelled (409)."""
     draft = await lock_draft(draft_id, version)
+    if draft["status"] == "godkendt" and draft["approved_by"] is not None:
+        raise MoneyConflict(APPROVED_STAYS)
     if draft["status"] not in ("indsendt", "godkendt"):
         raise MoneyConflict("Kun et indsendt eller godkendt udkast kan trækkes tilbage")
     await _touch(draft_id, actor, status="kladde", approved_by=None, approved_at=None)
@@ -543,7 +560,17 @@ async def create_bevilling(
         period_to,
         actor,
     )
-    rate = (await costs.bevilling_rates([bevilling_id], period_from)).get(bevilling_id, 0)
+    [cost] = await costs.bevilling_costs(
+        [
+            {
+                "id": bevilling_id,
+                "frequency": frequency,
+                "quantity": quantity,
+                "period_from": period_from,
+                "ends_on": period_to,
+            }
+        ]
+    )
     await stamp(
         hovedsag_id,
         actor,
@@ -551,7 +578,7 @@ async def create_bevilling(
         f"Bevilling: {MEASURE_TYPES[offer['measure_kind']].label} hos {offer['supplier']} "
         f"({offer['name']}) fra {fmt_date(period_from)}"
         + (f" til {fmt_date(period_to)}" if period_to else "")
-        + f", forventet {fmt_kr(costs.per_month_of(rate))} pr. måned",
+        + f", forventet {cost_text(cost)}",
         f"Afgørelse efter § {paragraph}. Godkendt af "
         + (approved_by or "ingen (kræves ikke af kommunen)")
         + ".",

@@ -22,6 +22,7 @@ from tenancy.context import tenant_transaction
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
 from tests.e2e.test_deadlines_path import shots
+from tests.e2e.test_money_path import shoot
 from tests.money.conftest import cvr, fetch, measures, new_cpr
 
 B = "0202"
@@ -256,8 +257,25 @@ async def test_finance_registers_a_payment_within_the_bevilling_period(mi_data, 
         "1.234,50 kr."
     )
 
-    # Approved payments to the finance system's file.
+    # Approved payments to the finance system's file, after a confirmation saying how many
+    # and how much; cancelling exports nothing.
+    exports_before = await page.get_by_role("table", name="Eksportfiler").get_by_role("row").count()
     await page.get_by_role("button", name="Eksportér godkendte betalinger").click()
+    dialog = page.get_by_role("dialog", name="Eksportér godkendte betalinger?")
+    await expect(dialog).to_contain_text(re.compile(r"\d+ betaling"))
+    await expect(dialog).to_contain_text(" kr.")
+    await expect(dialog.get_by_role("button", name="Fortryd")).to_be_focused()
+    await check_axe(page, "bekræft eksport af betalinger")
+    await shoot(page, "dialog-eksporter-betalinger")
+    await dialog.get_by_role("button", name="Fortryd").click()
+    await expect(dialog).to_have_count(0)
+    await expect(page.get_by_role("status").filter(has_text="Eksporten er dannet")).to_have_count(0)
+    assert (
+        await page.get_by_role("table", name="Eksportfiler").get_by_role("row").count()
+        == exports_before
+    )
+    await page.get_by_role("button", name="Eksportér godkendte betalinger").click()
+    await dialog.get_by_role("button", name="Eksportér godkendte betalinger").click()
     await expect(page.get_by_role("status").filter(has_text="Eksporten er dannet")).to_be_visible()
     exports = page.get_by_role("table", name="Eksportfiler")
     async with page.expect_download() as info:

@@ -1,15 +1,18 @@
 """Money in the browser (issue 8): finance builds a supplier with two offers in the catalogue
 (with Danish errors by the fields), a caseworker composes two measures for a child and sees
 the expected yearly cost change as they add and remove them, the manager approves from the
-front page's list, the decision grants them with their bevilling, and finance raises the
-supplier's price from next month (preview, apply, progress, revert). Kommune Testby (0202);
-axe on every screen."""
+front page's list by opening the case's approval and confirming in a dialog (cancel does
+nothing; "Træk tilbage" is gone afterwards), the decision grants them with their bevilling
+(the same pr. måned / pr. år / hele perioden as the visitation), and finance raises the
+supplier's price from next month (preview, apply, progress, revert after a confirmation).
+Kommune Testby (0202); axe on every screen and dialog."""
 
 from __future__ import annotations
 
 import random
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from playwright.async_api import expect
@@ -22,6 +25,22 @@ from tests.e2e.conftest import check_axe, log_in, log_out
 KOMMUNE = "Testby"
 SUPPLIER = "Familiecentret Browserby"
 CHILD = ("Bodil", "Budgetsen")
+
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+async def shoot(page: Any, name: str, target: Any = None) -> None:
+    """Screenshots of the current screen at 1366×768 and 768×1024 (test-results/, to look
+    at), scrolled to ``target`` if given; the viewport is set back afterwards."""
+    SHOTS.mkdir(exist_ok=True)
+    before = page.viewport_size
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        if target is not None:
+            await target.evaluate("e => e.scrollIntoView({block: 'start'})")
+        await page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
+    await page.set_viewport_size(before)
 
 
 def _cvr(seed: int) -> str:
@@ -199,28 +218,77 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
 
     await money.get_by_role("button", name="Send til godkendelse").click()
     await expect(money.get_by_text("Afventer leders godkendelse")).to_be_visible()
+    await expect(money.get_by_role("button", name="Træk tilbage")).to_be_visible()
     await check_axe(page, "visitation indsendt")
+    totals = money.get_by_role("group", name="Forventede udgifter i alt")
+    for label in ("Pr. måned", "Pr. år", "Hele perioden"):
+        await expect(totals.get_by_text(label, exact=True)).to_be_visible()
+    draft_month, draft_year = await _totals(money)
     await log_out(page)
 
-    # The manager finds it on the front page and approves it there.
+    # The manager finds it on the front page; approving there means opening the case's
+    # approval (no one-click approval of a bevilling from a list).
     await log_in(page, KOMMUNE, username("leder", "0202"))
     approvals = page.get_by_role("table", name="Bevillinger til godkendelse")
     row = approvals.get_by_role("row").filter(has_text=" ".join(CHILD))
     await expect(row).to_be_visible()
+    await expect(row.get_by_role("button")).to_have_count(0)
     await check_axe(page, "forside for leder med bevillinger til godkendelse")
-    await row.get_by_role("button", name=f"Godkend bevillingen til {' '.join(CHILD)}").click()
-    section = page.get_by_role("region", name="Bevillinger til godkendelse")
-    await expect(section.get_by_role("status")).to_contain_text("er godkendt")
-    await expect(row).to_have_count(0)
-    await page.goto(case_url)
+    await shoot(
+        page,
+        "forside-bevillinger-til-godkendelse",
+        page.get_by_role("heading", name="Bevillinger til godkendelse"),
+    )
+    await row.get_by_role("link", name=f"Se og godkend bevillingen til {' '.join(CHILD)}").click()
+    await expect(page.get_by_role("heading", level=1, name=" ".join(CHILD))).to_be_visible()
+    assert page.url.endswith("#godkend-bevilling")
     money = page.get_by_role("region", name="Bevillinger og udgifter")
-    await expect(money.get_by_text("Bevillingen er godkendt")).to_be_visible()
+    approve_heading = money.get_by_role("heading", name="Godkend bevillingen")
+    await expect(approve_heading).to_be_focused()
+    await money.get_by_role("button", name="Godkend bevillingen").click()
+    dialog = page.get_by_role("dialog", name="Godkend bevillingen?")
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text(" ".join(CHILD))
+    await expect(dialog).to_contain_text("(ingen planlagt slut)")  # the contact person
+    await expect(dialog.get_by_text("Pr. år", exact=True)).to_be_visible()
+    assert _kr(await dialog.locator("dd").nth(4).inner_text()) == draft_year
+    await expect(dialog.get_by_role("button", name="Fortryd")).to_be_focused()
+    await check_axe(page, "bekræft godkendelse af bevilling")
+    await shoot(page, "dialog-godkend-bevilling")
+    # Cancel does nothing: the draft still waits.
+    await dialog.get_by_role("button", name="Fortryd").click()
+    await expect(dialog).to_have_count(0)
+    await expect(money.get_by_text("Afventer leders godkendelse")).to_be_visible()
+    await expect(money.get_by_role("button", name="Godkend bevillingen")).to_be_focused()
+    await money.get_by_role("button", name="Godkend bevillingen").click()
+    await dialog.get_by_role("button", name="Godkend bevillingen").click()
+    await expect(dialog).to_have_count(0)
+    await expect(money.get_by_text("Bevillingen er godkendt", exact=True)).to_be_visible()
     await check_axe(page, "visitation godkendt")
+    await page.goto("/")
+    await expect(
+        page.get_by_role("table", name="Bevillinger til godkendelse")
+        .get_by_role("row")
+        .filter(has_text=" ".join(CHILD))
+    ).to_have_count(0)
     await log_out(page)
 
     # The caseworker decides with the approved visitation: the measures get their bevilling.
     await log_in(page, KOMMUNE, username("sagsbehandler", "0202"))
     await page.goto(case_url)
+    money = page.get_by_role("region", name="Bevillinger og udgifter")
+    await expect(money.get_by_text("Bevillingen er godkendt")).to_be_visible()
+    # A button that no longer applies is gone (the server refuses it too: 409).
+    await expect(money.get_by_role("button", name="Træk tilbage")).to_have_count(0)
+    await shoot(page, "visitation-godkendt-sagsbehandler", money)
+    # Cancelling an approved visitation asks first; "Behold visitationen" keeps it.
+    await money.get_by_role("button", name="Annullér visitationen").click()
+    dialog = page.get_by_role("dialog", name="Annullér den godkendte visitation?")
+    await expect(dialog).to_contain_text(" ".join(CHILD))
+    await check_axe(page, "bekræft annullering af godkendt visitation")
+    await dialog.get_by_role("button", name="Behold visitationen").click()
+    await expect(dialog).to_have_count(0)
+    await expect(money.get_by_text("Bevillingen er godkendt", exact=True)).to_be_visible()
     forloeb = page.get_by_role("region", name="Forløb", exact=True)
     await forloeb.get_by_role("button", name="Træf afgørelse").click()
     decision = page.get_by_role("form", name="Træf afgørelse")
@@ -247,7 +315,13 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     granted = money.get_by_role("table", name="Bevillinger", exact=True)
     await expect(granted.get_by_role("row")).to_have_count(3)
     await expect(granted).to_contain_text(f"Godkendt af {username('leder', '0202')}")
+    # One cost model: the case's running cost is what the visitation showed.
+    running = await money.get_by_text("Sagens løbende udgift").inner_text()
+    amounts = [_kr(a) for a in re.findall(r"[\d.]+,\d{2}", running)]
+    assert amounts == [draft_month, draft_year]
+    await expect(granted.get_by_role("columnheader", name="Hele perioden")).to_be_visible()
     await check_axe(page, "sag med bevillinger")
+    await shoot(page, "sag-med-bevillinger", money)
     await log_out(page)
 
     # Finance raises the supplier's prices 5 % from next month: preview, apply, progress.
@@ -301,8 +375,17 @@ async def test_visitation_costs_approval_decision_and_price_update(page: Any) ->
     )
     await check_axe(page, "prisopdatering gennemført")
 
-    # ... and reverts it.
+    # ... and reverts it, after saying yes to what the revert does.
     await current.get_by_role("button", name="Tilbagefør prisopdateringen").click()
+    dialog = page.get_by_role("dialog", name="Tilbagefør prisopdateringen?")
+    await expect(dialog).to_contain_text("2 bevillinger")
+    await check_axe(page, "bekræft tilbageførsel af prisopdatering")
+    await shoot(page, "dialog-tilbagefoer-prisopdatering")
+    await dialog.get_by_role("button", name="Fortryd").click()
+    await expect(dialog).to_have_count(0)
+    await expect(current.get_by_text("Prisopdateringen er gennemført")).to_be_visible()
+    await current.get_by_role("button", name="Tilbagefør prisopdateringen").click()
+    await dialog.get_by_role("button", name="Tilbagefør prisopdateringen").click()
     await expect(current.get_by_text("Prisopdateringen er tilbageført")).to_be_visible(
         timeout=30_000
     )

@@ -21,6 +21,7 @@ from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in, log_out
+from tests.e2e.test_money_path import shoot
 
 KBH = "København"
 TESTBY = "Testby"
@@ -60,6 +61,9 @@ async def _send_case(page, summary: str) -> None:  # type: ignore[no-untyped-def
     await section.get_by_label("Modtagende kommune").select_option(label=TESTBY)
     await section.get_by_label("Sammenfatning af vurderingerne").fill(summary)
     await section.get_by_role("button", name="Send sagen").click()
+    dialog = page.get_by_role("dialog", name="Send sagen til en anden kommune?")
+    await expect(dialog.get_by_text(TESTBY, exact=True)).to_be_visible()
+    await dialog.get_by_role("button", name="Send sagen").click()
     await expect(
         page.get_by_role("status").filter(has_text=f"Sagen er under overførsel til {TESTBY}")
     ).to_be_visible()
@@ -108,7 +112,21 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
         "Skriv en sammenfatning af vurderingerne"
     )
     await expect(page.get_by_text("Der er fejl i formularen")).to_be_visible()
+    await expect(page.get_by_role("dialog")).to_have_count(0)
     await check_axe(page, "overfør sagen uden sammenfatning")
+    # A complete form asks first, saying to whom and what; cancelling sends nothing.
+    await summary.fill("Udkast til sammenfatning.")
+    await section.get_by_role("button", name="Send sagen").click()
+    dialog = page.get_by_role("dialog", name="Send sagen til en anden kommune?")
+    await expect(dialog).to_contain_text("Viggo Flyttesen")
+    await expect(dialog.get_by_text(TESTBY, exact=True)).to_be_visible()
+    await expect(dialog.get_by_role("button", name="Fortryd")).to_be_focused()
+    await check_axe(page, "bekræft overførsel af sagen")
+    await shoot(page, "dialog-send-sagen")
+    await dialog.get_by_role("button", name="Fortryd").click()
+    await expect(dialog).to_have_count(0)
+    await expect(section.get_by_role("button", name="Send sagen")).to_be_focused()
+    assert await page.get_by_text("Sagen er under overførsel").count() == 0
     await section.get_by_role("button", name="Fortryd").click()
     await expect(page.get_by_role("button", name="Overfør sagen")).to_be_focused()
 

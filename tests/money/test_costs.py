@@ -151,7 +151,7 @@ async def priced_offer(app) -> uuid.UUID:
 async def test_projection_of_a_line_over_a_leap_year_with_a_price_change(priced_offer):
     line = costs.Line(priced_offer, "day", Decimal(1), date(2024, 2, 15), date(2024, 4, 10))
     async with tenant_transaction(DB, A):
-        [c] = await costs.project([line])
+        [c] = await costs.project([line], today=date(2022, 1, 1))
         total = costs.totals([line], [c])
     # Rate: 15-29 Feb at 1,000 (15 days) + 1 Mar 2024 - 14 Feb 2025 at 1,100 (351 days).
     assert c.per_year == 15 * 100000 + 351 * 110000
@@ -169,12 +169,12 @@ async def test_projection_of_a_line_over_a_leap_year_with_a_price_change(priced_
 async def test_days_without_a_price_are_counted_not_costed(priced_offer):
     line = costs.Line(priced_offer, "day", Decimal(1), date(2022, 12, 20), date(2023, 1, 10))
     async with tenant_transaction(DB, A):
-        [c] = await costs.project([line])
+        [c] = await costs.project([line], today=date(2022, 1, 1))
     assert c.unpriced_days == 12  # 20-31 December 2022
     assert c.until_end == 10 * 100000
     open_ended = costs.Line(priced_offer, "week", Decimal(2), date(2024, 3, 1), None)
     async with tenant_transaction(DB, A):
-        [c] = await costs.project([open_ended])
+        [c] = await costs.project([open_ended], today=date(2022, 1, 1))
     assert c.until_end is None
     assert len(c.months) == 12  # the first 12 months are shown
     assert c.per_year == sum(a for _, a in c.months)

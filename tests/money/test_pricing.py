@@ -228,3 +228,53 @@ async def test_more_bad_input_and_who_may_update_prices(client):
     assert (
         await fetch(A, "SELECT 1 FROM price_update WHERE $1 = ANY(offer_ids)", uuid.UUID(oid)) == []
     )
+
+
+async def test_the_preview_counts_what_the_update_writes(client):
+    """Issue 12, item 2: the preview said 19 new price rows, the result 37. Demo-like data:
+    offers under two suppliers priced last year and 2.8 % higher from 1 January, one with a
+    future price too, and bevillinger copying those rows. A row that started before the
+    date is split in two (old part, new part); the preview counted it once."""
+    fin = await client(A, "oekonomi")
+    today = today_dk()
+    last_year, this_year = date(today.year - 1, 1, 1), date(today.year, 1, 1)
+    effective = first_of_next_month(today)
+    future = first_of_next_month(effective + timedelta(days=40))
+    offer_ids, bevilling_ids = [], []
+    for n, name in enumerate(("Aflastning Nord", "Aflastning Syd")):
+        sid = await supplier(fin, name)
+        oid = await offer(fin, sid, "aflastning", "day", DAY, last_year)
+        prices = [(this_year, round(DAY * 1.028))] + ([(future, 110000)] if n == 0 else [])
+        for valid_from, amount in prices:
+            r = await fin.post(
+                f"/api/money/offers/{oid}/prices",
+                json={"valid_from": valid_from.isoformat(), "amount_oere": amount,
+                      "end_previous": True},
+            )  # fmt: skip
+            assert r.status_code == 201, r.text
+        offer_ids.append(oid)
+        bevilling_ids += await measures(A, oid, 2 + n, today - timedelta(days=60))
+    body = {"offer_ids": offer_ids, "effective_from": effective.isoformat(), "percent": "3.2"}
+    preview = await fin.post("/api/money/price-updates/preview", json=body)
+    assert preview.status_code == 200, preview.text
+    p = preview.json()
+    requested = await fin.post("/api/money/price-updates/", json=body)
+    assert requested.status_code == 202, requested.text
+    assert await run_jobs(A) == [("money.price_update", "done")]
+    done = (await fin.get(f"/api/money/price-updates/{requested.json()['id']}")).json()
+    assert done["status"] == "faerdig"
+    result = done["result"]
+    written = await fetch(
+        A,
+        "SELECT (SELECT count(*) FROM offer_price WHERE price_update_id = $1) AS offers, "
+        "(SELECT count(*) FROM bevilling_price WHERE price_update_id = $1) AS bevillinger",
+        requested.json()["id"],
+    )
+    # Offer rows: the current row of each offer split in two (4) and the future price (1).
+    assert (p["offer_price_rows"], result["offer_price_rows"], written[0]["offers"]) == (5, 5, 5)
+    # Bevilling rows: the same for each of the 2 + 3 bevillinger (2 × 3 + 3 × 2).
+    assert p["bevilling_price_rows"] == result["bevilling_price_rows"] == 12
+    assert written[0]["bevillinger"] == 12
+    assert p["bevillinger"] == result["bevillinger"] == 5
+    assert sum(o["bevillinger"] for o in p["offers"]) == 5
+    assert done["preview"]["offer_price_rows"] == 5  # the preview stored with the request

@@ -211,3 +211,36 @@ async def test_a_manager_cannot_approve_their_own_draft(client):
     assert again.status_code == 409
     other_case = (await register(worker, 804))["hovedsag_id"]
     assert (await worker.get(f"/api/money/cases/{other_case}/draft")).status_code == 404
+
+
+async def test_a_draft_the_manager_approved_cannot_be_withdrawn(client):
+    """Issue 12, item 3: after the manager's approval the caseworker was still offered
+    "Træk tilbage" and the server took the approval back. Now: 409 with a Danish reason;
+    a submitted draft can still be withdrawn, and a cancelled one is gone."""
+    family, _ = await _catalogue(client)
+    worker = await client(A, "sagsbehandler")
+    case_id = (await register(worker, 805))["hovedsag_id"]
+    draft = (
+        await worker.post(f"/api/money/cases/{case_id}/draft", json={"paragraph": "32"})
+    ).json()
+    url = f"/api/money/drafts/{draft['id']}"
+    line = {"measure_kind": "familiebehandling", "offer_id": family,
+            "starts_on": today_dk().isoformat()}  # fmt: skip
+    r = await worker.post(f"{url}/lines", json=line)
+    r = await worker.post(f"{url}/submit", json={"version": r.json()["version"]})
+    back = await worker.post(f"{url}/withdraw", json={"version": r.json()["version"]})
+    assert back.status_code == 200 and back.json()["status"] == "kladde"
+    r = await worker.post(f"{url}/submit", json={"version": back.json()["version"]})
+    manager = await client(A, "leder")
+    approved = await manager.post(f"{url}/approve", json={"version": r.json()["version"]})
+    assert approved.status_code == 200 and approved.json()["status"] == "godkendt"
+    version = approved.json()["version"]
+    refused = await worker.post(f"{url}/withdraw", json={"version": version})
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "Udkastet er godkendt af lederen og kan ikke længere trækkes tilbage. Træf "
+        "afgørelsen, eller annullér udkastet og start en ny visitation"
+    )
+    still = (await worker.get(url)).json()
+    assert still["status"] == "godkendt" and still["version"] == version
+    assert (await worker.post(f"{url}/lines", json=line)).status_code == 409

@@ -2590,7 +2590,9 @@ export interface components {
             paragraph: string;
             payments?: components["schemas"]["PaymentRead"][];
             pending_oere: number;
+            /** @description Pr. måned: den løbende udgift, pr. år delt med 12 (øre) */
             per_month_oere: number;
+            /** @description Pr. år: den løbende udgift i 12 måneder fra start (eller fra i dag, når den er startet), uden engangsbeløb og uanset planlagt slut (øre) */
             per_year_oere: number;
             /** Format: date */
             period_from: string;
@@ -2601,6 +2603,8 @@ export interface components {
             supplier_id: string;
             supplier_name: string;
             unit: string;
+            /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
+            until_end_oere: number | null;
         };
         /** BirthRegistered */
         BirthRegistered: {
@@ -2816,9 +2820,12 @@ export interface components {
         CostRead: {
             months: components["schemas"]["MonthCost"][];
             one_off_oere: number;
+            /** @description Pr. måned: den løbende udgift, pr. år delt med 12 (øre) */
             per_month_oere: number;
+            /** @description Pr. år: den løbende udgift i 12 måneder fra start (eller fra i dag, når den er startet), uden engangsbeløb og uanset planlagt slut (øre) */
             per_year_oere: number;
             unpriced_days: number;
+            /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
         };
         /** CprFetched */
@@ -3089,6 +3096,7 @@ export interface components {
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            child_name: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, call, can, fieldErrors, messageOf, type SessionRead } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
+import { ConfirmDialog, countText } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextField, type Choice } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { Pager } from '../../components/Pager';
@@ -303,16 +304,41 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
   const [exports, reload] = useLoad((signal) => call(api.GET('/api/money/payment-exports', { signal })), [refresh]);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // What the export will take (asked before confirming), or null when not confirming.
+  const [waiting, setWaiting] = useState<{ count: number; total: number } | null>(null);
+  const [failure, setFailure] = useState<string | undefined>();
+  const nothing = 'Der er ingen godkendte betalinger, der venter på eksport.';
 
-  const run = async () => {
+  const ask = async () => {
+    if (busy) return;
     setBusy(true);
     setMessage(null);
+    setFailure(undefined);
+    try {
+      const r = await call(api.GET('/api/money/payments', { params: { query: { status: 'godkendt', page_size: 1 } } }));
+      if (r.total === 0) setMessage({ ok: false, text: nothing });
+      else setWaiting({ count: r.total, total: r.total_oere });
+    } catch (err) {
+      setMessage({ ok: false, text: messageOf(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const run = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(undefined);
     try {
       const e = await call(api.POST('/api/money/payment-exports'));
-      setMessage({ ok: true, text: `${formatNumber(e.payment_count)} betalinger på i alt ${formatKr(e.total_oere)} er eksporteret til filen ${e.filename}.` });
+      setWaiting(null);
+      setMessage({ ok: true, text: `${countText(e.payment_count, 'betaling', 'betalinger')} på i alt ${formatKr(e.total_oere)} er eksporteret til filen ${e.filename}.` });
       onChanged();
     } catch (err) {
-      setMessage({ ok: false, text: err instanceof ApiError && err.status === 409 ? 'Der er ingen godkendte betalinger, der venter på eksport.' : messageOf(err) });
+      if (err instanceof ApiError && err.status === 409) {
+        setWaiting(null);
+        setMessage({ ok: false, text: nothing });
+      } else setFailure(messageOf(err));
     } finally {
       setBusy(false);
     }
@@ -322,9 +348,34 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
     <section aria-labelledby="pay-export-heading">
       <h3 id="pay-export-heading">Eksport til økonomisystemet</h3>
       <p>Alle godkendte betalinger, der ikke er eksporteret, samles i én fil (CSV). Hver betaling eksporteres kun én gang.</p>
-      <button type="button" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined} onClick={() => void run()}>
+      <button type="button" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined} onClick={() => void ask()}>
         Eksportér godkendte betalinger
       </button>
+      {waiting ? (
+        <ConfirmDialog
+          title="Eksportér godkendte betalinger?"
+          confirmLabel="Eksportér godkendte betalinger"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void run()}
+          onCancel={() => {
+            setWaiting(null);
+            setFailure(undefined);
+          }}
+        >
+          <p>
+            Betalingerne samles i én fil til økonomisystemet og markeres som eksporteret. En eksporteret betaling kan ikke annulleres eller
+            eksporteres igen.
+          </p>
+          <dl className="confirm-facts">
+            <dt>Betalinger</dt>
+            <dd>{countText(waiting.count, 'betaling', 'betalinger')}</dd>
+            <dt>I alt</dt>
+            <dd>{formatKr(waiting.total)}</dd>
+          </dl>
+          <p>Betalinger, der bliver godkendt i mellemtiden, kommer også med i filen.</p>
+        </ConfirmDialog>
+      ) : null}
       {message ? (
         <Alert variant={message.ok ? 'success' : 'warning'} heading={message.ok ? 'Eksporten er dannet' : 'Intet at eksportere'}>
           <p>{message.text}</p>

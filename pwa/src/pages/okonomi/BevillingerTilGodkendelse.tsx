@@ -1,7 +1,7 @@
 // The manager's "Bevillinger til godkendelse": visitation drafts (and payments) waiting for a
-// manager, with the yearly amount; approving happens on the case.
-import { useState } from 'react';
-import { api, call, messageOf } from '../../api/client';
+// manager, with the yearly amount. Approving happens on the case, where the manager sees the
+// measures, the period and the costs and confirms (never with one click from this list).
+import { api, call } from '../../api/client';
 import { casePath } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
@@ -9,26 +9,11 @@ import { formatDateTime } from '../../format';
 import { Link } from '../../router';
 import { useApi } from '../../useApi';
 import { kr } from './money';
+import { APPROVAL_ANCHOR } from './Visitation';
 import './okonomi.css';
 
 export function BevillingerTilGodkendelse() {
   const [list, reload] = useApi((signal) => call(api.GET('/api/money/approvals', { signal })));
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const approve = async (id: string, version: number, child: string) => {
-    if (busy) return;
-    setBusy(id);
-    setOutcome(null);
-    try {
-      await call(api.POST('/api/money/drafts/{draft_id}/approve', { params: { path: { draft_id: id } }, body: { version, note: '' } }));
-      setOutcome({ ok: true, text: `Bevillingen til ${child} er godkendt` });
-      reload();
-    } catch (err) {
-      setOutcome({ ok: false, text: `${child}: ${messageOf(err)}` });
-    } finally {
-      setBusy(null);
-    }
-  };
   let body;
   if (list.state === 'loading') body = <Loading text="Henter bevillinger til godkendelse …" />;
   else if (list.state === 'error')
@@ -67,16 +52,19 @@ export function BevillingerTilGodkendelse() {
                 </th>
                 <th scope="col">Indsendt</th>
                 <th scope="col">Team</th>
-                <th scope="col">
-                  <span className="sr-only">Handling</span>
-                </th>
               </tr>
             </thead>
             <tbody>
               {items.map((i) => (
                 <tr key={i.id}>
                   <th scope="row">
-                    <Link to={casePath(i.hovedsag_id)}>{i.child_name}</Link>
+                    {i.child_name}
+                    {/* The action sits by the name, so it is in view on a tablet too. */}
+                    <span className="cell-action">
+                      <Link className="button button-secondary" to={`${casePath(i.hovedsag_id)}#${APPROVAL_ANCHOR}`}>
+                        Se og godkend<span className="sr-only"> bevillingen til {i.child_name}</span>
+                      </Link>
+                    </span>
                   </th>
                   <td>{i.title}</td>
                   <td className="num">{kr(i.amount_oere)}</td>
@@ -85,17 +73,6 @@ export function BevillingerTilGodkendelse() {
                     <span className="cell-note">{i.submitted_by}</span>
                   </td>
                   <td>{i.team ?? 'Intet team'}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button button-secondary"
-                      aria-disabled={busy !== null || undefined}
-                      onClick={() => void approve(i.id, i.version, i.child_name)}
-                    >
-                      Godkend<span className="sr-only"> bevillingen til {i.child_name}</span>
-                    </button>
-                    <span className="cell-note">Send tilbage fra sagen</span>
-                  </td>
                 </tr>
               ))}
             </tbody>
@@ -108,9 +85,6 @@ export function BevillingerTilGodkendelse() {
       <h3 id="bevilling-approvals-heading" className="team-overview-caption">
         Bevillinger til godkendelse
       </h3>
-      <p role="status" className={outcome ? (outcome.ok ? 'money-change' : 'money-change form-error-message') : 'money-change'}>
-        {outcome?.text ?? ''}
-      </p>
       {body}
     </section>
   );

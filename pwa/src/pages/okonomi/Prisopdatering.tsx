@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../../api/client';
 import { Alert } from '../../components/Alert';
+import { ConfirmDialog, countText } from '../../components/ConfirmDialog';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
@@ -67,6 +68,7 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
   const [update, setUpdate] = useState(initial);
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const running = RUNNING.has(update.status);
   const finished = useRef(!running);
 
@@ -112,6 +114,7 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
     setFailure(undefined);
     try {
       setUpdate(await call(api.POST('/api/money/price-updates/{update_id}/revert', { params: { path: { update_id: update.id } } })));
+      setConfirming(false);
     } catch (err) {
       setFailure(messageOf(err));
     } finally {
@@ -149,15 +152,60 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
           <p>{update.revert_error ?? update.error ?? 'Intet blev ændret.'}</p>
         </Alert>
       ) : null}
-      {failure ? (
+      {failure && !confirming ? (
         <Alert variant="error" heading="Handlingen blev ikke gennemført">
           <p>{failure}</p>
         </Alert>
       ) : null}
       {update.can_revert ? (
-        <button type="button" className="button button-secondary" onClick={() => void revert()} aria-disabled={busy || undefined}>
+        <button
+          type="button"
+          className="button button-secondary"
+          onClick={() => {
+            setFailure(undefined);
+            setConfirming(true);
+          }}
+          aria-disabled={busy || undefined}
+        >
           Tilbagefør prisopdateringen
         </button>
+      ) : null}
+      {confirming && update.can_revert ? (
+        <ConfirmDialog
+          title="Tilbagefør prisopdateringen?"
+          confirmLabel="Tilbagefør prisopdateringen"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void revert()}
+          onCancel={() => {
+            setConfirming(false);
+            setFailure(undefined);
+          }}
+        >
+          <p>
+            Priserne fra prisopdateringen fjernes, og de priser, den afløste, gælder igen fra {formatDate(update.effective_from)}. Det sker for
+            både tilbuddene og de bevillinger, der fik ny pris.
+          </p>
+          <dl className="confirm-facts">
+            <dt>Prisopdatering</dt>
+            <dd>
+              {what} fra {formatDate(update.effective_from)}
+            </dd>
+            <dt>Tilbud</dt>
+            <dd>{countText(resultNumber(update, 'offers'), 'tilbud', 'tilbud')}</dd>
+            <dt>Bevillinger</dt>
+            <dd>{countText(resultNumber(update, 'bevillinger'), 'bevilling', 'bevillinger')}</dd>
+            <dt>Prisrækker</dt>
+            <dd>
+              {countText(
+                resultNumber(update, 'offer_price_rows') + resultNumber(update, 'bevilling_price_rows'),
+                'prisrække',
+                'prisrækker',
+              )}{' '}
+              trækkes tilbage
+            </dd>
+          </dl>
+        </ConfirmDialog>
       ) : null}
     </div>
   );

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, call, can, messageOf, type SessionRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextArea, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime, todayInCopenhagen } from '../../format';
@@ -42,7 +43,11 @@ export async function openDraft(caseId: string, signal?: AbortSignal): Promise<D
   }
 }
 
-/** Totals of a draft: per month, per year, until the planned end, one-offs. */
+/** What the three figures mean: the same model for the visitation, the approval and the bevilling. */
+export const COST_MODEL_NOTE =
+  'Pr. måned og pr. år er den løbende udgift (12 måneder fra start, eller fra i dag når indsatsen er i gang, uden engangsbeløb). Hele perioden er udgiften fra start til planlagt slut.';
+
+/** Totals of a draft: per month, per year, for the whole period, one-offs. */
 export function CostSummary({ cost, id, caption }: { cost: CostRead; id: string; caption: string }) {
   return (
     <div role="group" className="money-totals" aria-labelledby={id}>
@@ -59,7 +64,7 @@ export function CostSummary({ cost, id, caption }: { cost: CostRead; id: string;
         <dd>{kr(cost.per_year_oere)}</dd>
       </div>
       <div>
-        <dt>Til planlagt slut</dt>
+        <dt>Hele perioden</dt>
         <dd>{cost.until_end_oere === null ? 'Ingen planlagt slut' : kr(cost.until_end_oere)}</dd>
       </div>
       {cost.one_off_oere ? (
@@ -69,13 +74,14 @@ export function CostSummary({ cost, id, caption }: { cost: CostRead; id: string;
         </div>
       ) : null}
       </dl>
+      <p className="money-totals-note">{COST_MODEL_NOTE}</p>
       {cost.months.length > 0 ? (
         <details className="money-details">
           <summary>Udgift måned for måned</summary>
           <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={`${id}-months`}>
             <table className="table table--compact">
               <caption id={`${id}-months`}>
-                {cost.until_end_oere === null ? 'Forventet udgift de første 12 måneder' : 'Forventet udgift til planlagt slut'}
+                {cost.until_end_oere === null ? 'Forventet udgift de første 12 måneder' : 'Forventet udgift for hele perioden'}
               </caption>
               <thead>
                 <tr>
@@ -130,6 +136,9 @@ function BevillingTable({ items }: { items: BevillingRead[] }) {
             <th scope="col" className="num">
               Pr. år
             </th>
+            <th scope="col" className="num">
+              Hele perioden
+            </th>
             <th scope="col">Bevilget</th>
           </tr>
         </thead>
@@ -152,6 +161,7 @@ function BevillingTable({ items }: { items: BevillingRead[] }) {
               </td>
               <td className="num">{kr(b.per_month_oere)}</td>
               <td className="num">{kr(b.per_year_oere)}</td>
+              <td className="num">{b.until_end_oere === null ? 'Ingen planlagt slut' : kr(b.until_end_oere)}</td>
               <td>{b.approved_by ? `Godkendt af ${b.approved_by}` : 'Uden godkendelse'}</td>
             </tr>
           ))}
@@ -377,11 +387,34 @@ function AddLine({
 }
 
 /** Approve (with an optional note) or return (with a reason): the manager's part. */
+/** The period a draft covers: "01.01.2027 – 30.06.2027", or "fra 01.01.2027 (ingen planlagt slut)". */
+export function draftPeriod(draft: DraftRead): string {
+  if (draft.lines.length === 0) return '–';
+  const first = draft.lines.map((l) => l.starts_on).sort()[0]!;
+  const open = draft.lines.some((l) => !l.ends_on && l.frequency !== 'once');
+  if (open) return `Fra ${formatDate(first)} (ingen planlagt slut)`;
+  const last = draft.lines.map((l) => l.ends_on ?? l.starts_on).sort().at(-1)!;
+  return `${formatDate(first)} – ${formatDate(last)}`;
+}
+
+/** The anchor of the approval on the case page (the front page's list links to it). */
+export const APPROVAL_ANCHOR = 'godkend-bevilling';
+
 function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: DraftRead) => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Opened from the front page's "Se og godkend": bring the approval into view.
+  useEffect(() => {
+    if (window.location.hash === `#${APPROVAL_ANCHOR}`) {
+      heading.current?.scrollIntoView({ block: 'start' });
+      heading.current?.focus();
+    }
+  }, []);
 
   const act = async (kind: 'approve' | 'return') => {
     if (busy) return;
@@ -407,6 +440,7 @@ function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: D
                 body: { version: draft.version, reason: text.trim() },
               }),
             );
+      setConfirming(false);
       onChanged(d);
     } catch (err) {
       const f = fullFieldErrors(err);
@@ -419,8 +453,10 @@ function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: D
 
   return (
     <div className="money-approve">
-      <h3 className="h4">Godkend bevillingen</h3>
-      {failure ? (
+      <h3 className="h4" id={APPROVAL_ANCHOR} ref={heading} tabIndex={-1}>
+        Godkend bevillingen
+      </h3>
+      {failure && !confirming ? (
         <Alert variant="error" heading="Visitationen blev ikke behandlet">
           <p>{failure}</p>
         </Alert>
@@ -438,13 +474,61 @@ function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: D
         error={error}
       />
       <div className="button-row">
-        <button type="button" className="button button-primary" onClick={() => void act('approve')} aria-disabled={busy || undefined}>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => {
+            setFailure(undefined);
+            setError(undefined);
+            setConfirming(true);
+          }}
+          aria-disabled={busy || undefined}
+        >
           Godkend bevillingen
         </button>
         <button type="button" className="button button-secondary" onClick={() => void act('return')} aria-disabled={busy || undefined}>
           Send tilbage
         </button>
       </div>
+      {confirming ? (
+        <ConfirmDialog
+          title="Godkend bevillingen?"
+          confirmLabel="Godkend bevillingen"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void act('approve')}
+          onCancel={() => {
+            setConfirming(false);
+            setFailure(undefined);
+          }}
+        >
+          <p>
+            Du godkender visitationen efter {paragraphLabel(draft.paragraph)}. Derefter kan sagsbehandleren træffe afgørelsen, og
+            udkastet kan ikke længere trækkes tilbage.
+          </p>
+          <dl className="confirm-facts">
+            <dt>Barn</dt>
+            <dd>{draft.child_name}</dd>
+            <dt>Indsatser</dt>
+            <dd>
+              {draft.lines.map((l) => (
+                <span key={l.id} className="confirm-line">
+                  {l.measure_label}: {l.supplier_name}, {quantityText(l.quantity, l.unit, l.frequency)}
+                </span>
+              ))}
+            </dd>
+            <dt>Periode</dt>
+            <dd>{draftPeriod(draft)}</dd>
+            <dt>Pr. måned</dt>
+            <dd>{kr(draft.total.per_month_oere)}</dd>
+            <dt>Pr. år</dt>
+            <dd>{kr(draft.total.per_year_oere)}</dd>
+            <dt>Hele perioden</dt>
+            <dd>{draft.total.until_end_oere === null ? 'Ingen planlagt slut' : kr(draft.total.until_end_oere)}</dd>
+          </dl>
+          {text.trim() ? <p>Din bemærkning: {text.trim()}</p> : null}
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }
@@ -480,6 +564,18 @@ function DraftView({
     }
   };
   const path = { params: { path: { draft_id: draft.id } } };
+  const [cancelling, setCancelling] = useState(false);
+  const cancelDraft = () =>
+    run(
+      () =>
+        call(
+          api.POST('/api/money/drafts/{draft_id}/cancel', {
+            ...path,
+            body: { version: draft.version, reason: 'Annulleret af sagsbehandleren' },
+          }),
+        ),
+      'Visitationen er annulleret',
+    ).finally(() => setCancelling(false));
 
   return (
     <div className="money-draft">
@@ -524,7 +620,7 @@ function DraftView({
                   Pr. år
                 </th>
                 <th scope="col" className="num">
-                  Til planlagt slut
+                  Hele perioden
                 </th>
                 {editable ? (
                   <th scope="col">
@@ -598,7 +694,7 @@ function DraftView({
               Send til godkendelse
             </button>
           ) : null}
-          {draft.status === 'indsendt' || draft.status === 'godkendt' ? (
+          {draft.status === 'indsendt' || (draft.status === 'godkendt' && !draft.approved_by) ? (
             <button
               type="button"
               className="button button-secondary"
@@ -613,28 +709,45 @@ function DraftView({
               Træk tilbage
             </button>
           ) : null}
-          {editable ? (
+          {editable || (canWrite && draft.status === 'godkendt') ? (
             <button
               type="button"
               className="button button-tertiary"
               aria-disabled={busy || undefined}
-              onClick={() =>
-                void run(
-                  () =>
-                    call(
-                      api.POST('/api/money/drafts/{draft_id}/cancel', {
-                        ...path,
-                        body: { version: draft.version, reason: 'Annulleret af sagsbehandleren' },
-                      }),
-                    ),
-                  'Visitationen er annulleret',
-                )
-              }
+              onClick={() => {
+                // An approved draft carries the manager's approval: ask before throwing it away.
+                if (draft.status === 'godkendt') setCancelling(true);
+                else void cancelDraft();
+              }}
             >
               Annullér visitationen
             </button>
           ) : null}
         </div>
+      ) : null}
+      {cancelling ? (
+        <ConfirmDialog
+          title="Annullér den godkendte visitation?"
+          confirmLabel="Annullér visitationen"
+          cancelLabel="Behold visitationen"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void cancelDraft()}
+          onCancel={() => setCancelling(false)}
+        >
+          <p>
+            Lederens godkendelse bortfalder, og der bevilges intet. Vil du ændre indsatserne, starter du en ny visitation, som skal
+            godkendes igen.
+          </p>
+          <dl className="confirm-facts">
+            <dt>Barn</dt>
+            <dd>{draft.child_name}</dd>
+            <dt>Periode</dt>
+            <dd>{draftPeriod(draft)}</dd>
+            <dt>Pr. år</dt>
+            <dd>{kr(draft.total.per_year_oere)}</dd>
+          </dl>
+        </ConfirmDialog>
       ) : null}
       {draft.status === 'indsendt' && can(session, 'case.approve') && !mine ? (
         <ApproveDraft draft={draft} onChanged={(d) => onChanged(d, d.status === 'godkendt' ? 'Bevillingen er godkendt' : 'Visitationen er sendt tilbage')} />
@@ -752,6 +865,7 @@ export function CaseEconomy({
             <p>
               Sagens løbende udgift: <strong>{kr(e.per_month_oere)}</strong> pr. måned, <strong>{kr(e.per_year_oere)}</strong> pr. år.
             </p>
+            <p className="money-totals-note">{COST_MODEL_NOTE}</p>
           </>
         ) : (
           <p className="empty-state">Sagen har ingen bevillinger.</p>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, fieldErrors, messageOf, type CaseRead, type SessionRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime } from '../../format';
@@ -21,23 +22,44 @@ function hasTransferPermission(session: SessionRead): boolean {
 }
 
 /** "Overfør sagen": choose the receiving kommune, write the summary, send. */
-function SendForm({ caseId, onSent, onCancel }: { caseId: string; onSent: (t: Transfer) => void; onCancel: () => void }) {
+function SendForm({
+  caseId,
+  childName,
+  onSent,
+  onCancel,
+}: {
+  caseId: string;
+  childName: string | null;
+  onSent: (t: Transfer) => void;
+  onCancel: () => void;
+}) {
   const [targets, reloadTargets] = useApi((signal) => call(api.GET('/api/kommuner/transfer-targets', { signal })));
   const [to, setTo] = useState('');
   const [summary, setSummary] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     if (targets.state === 'ready') document.getElementById('transfer-to')?.focus();
   }, [targets.state]);
 
-  const submit = async (event: FormEvent) => {
+  // "Send sagen" asks first (the server checks again when it is sent).
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setErrors({});
+    const missing: Record<string, string> = {};
+    if (!to) missing.to_kommune = 'Vælg den kommune, sagen skal overføres til';
+    if (!summary.trim()) missing.summary = 'Skriv en sammenfatning af vurderingerne i sagen (Barnets Lov § 132)';
+    setErrors(missing);
+    if (Object.keys(missing).length === 0) setConfirming(true);
+  };
+
+  const send = async () => {
+    if (busy) return;
+    setFailure(undefined);
     setBusy(true);
     try {
       const t = await call(
@@ -46,11 +68,14 @@ function SendForm({ caseId, onSent, onCancel }: { caseId: string; onSent: (t: Tr
           body: { to_kommune: to, summary: summary.trim() },
         }),
       );
+      setConfirming(false);
       onSent(t);
     } catch (err) {
       const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
+      if (Object.keys(fields).length > 0) {
+        setConfirming(false);
+        setErrors(fields);
+      } else setFailure(messageOf(err));
       setBusy(false);
     }
   };
@@ -84,7 +109,7 @@ function SendForm({ caseId, onSent, onCancel }: { caseId: string; onSent: (t: Tr
         når den modtagende kommune har overtaget den (Barnets Lov § 132).
       </p>
       <ErrorSummary errors={errors} fields={S_FIELDS} />
-      {failure ? (
+      {failure && !confirming ? (
         <Alert variant="error" heading="Sagen blev ikke sendt">
           <p>{failure}</p>
         </Alert>
@@ -128,6 +153,35 @@ function SendForm({ caseId, onSent, onCancel }: { caseId: string; onSent: (t: Tr
           Fortryd
         </button>
       </div>
+      {confirming ? (
+        <ConfirmDialog
+          title="Send sagen til en anden kommune?"
+          confirmLabel="Send sagen"
+          busy={busy}
+          error={failure}
+          onConfirm={() => void send()}
+          onCancel={() => {
+            setConfirming(false);
+            setFailure(undefined);
+          }}
+        >
+          <p>
+            Hele sagen sendes med historik (journal, afgørelser, indsatser, undersøgelser og planer) og din sammenfatning. Sagen lukkes
+            her, når den modtagende kommune har overtaget den. Bevillinger og betalinger følger ikke med: den modtagende kommune
+            bevilger og betaler selv.
+          </p>
+          <dl className="confirm-facts">
+            {childName ? (
+              <>
+                <dt>Barn</dt>
+                <dd>{childName}</dd>
+              </>
+            ) : null}
+            <dt>Modtagende kommune</dt>
+            <dd>{targets.data.find((k) => k.code === to)?.name ?? to}</dd>
+          </dl>
+        </ConfirmDialog>
+      ) : null}
     </form>
   );
 }
@@ -305,6 +359,7 @@ export function CaseTransfer({
           <h2 id="overfoer-heading">Overfør sagen</h2>
           <SendForm
             caseId={caseId}
+            childName={hovedsag?.child_name ?? null}
             onCancel={() => {
               setOpen(false);
               setRefocus(true);

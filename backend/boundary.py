@@ -14,6 +14,7 @@ Fields stored in an ``integer`` column carry their own bound (``Int4`` below, ms
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -32,6 +33,7 @@ Int4 = Annotated[int, msgspec.Meta(ge=INT4_MIN, le=INT4_MAX)]
 # A count or page number the API accepts (never negative, far below int4).
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 NUL_MESSAGE = "Feltet indeholder et ugyldigt tegn (NUL)"
 TOO_LARGE_MESSAGE = "Tallet er for stort"
 MAX_JSON_BODY = 50 * 1024 * 1024  # larger JSON bodies are not inspected (none are expected)
@@ -79,8 +81,7 @@ def check_query(query_string: bytes) -> None:
             raise field_error(key.replace("\x00", "\\0"), NUL_MESSAGE)
         if "\x00" in value:
             raise field_error(key, NUL_MESSAGE)
-        stripped = value.strip()
-        if stripped.lstrip("+-").isdigit() and not INT8_MIN <= int(stripped) <= INT8_MAX:
+        if _WHOLE.fullmatch(value.strip()) and not INT8_MIN <= int(value) <= INT8_MAX:
             raise field_error(key, TOO_LARGE_MESSAGE)
 
 

@@ -91,7 +91,7 @@ def _out_of_range(value: Any, path: str) -> str | None:
         return None
     if isinstance(value, int | float) and value == value and abs(value) > 2**31 - 1:
         return path
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
         return path if abs(int(value)) > 2**31 - 1 else None
     items: Any = (
         value.items()

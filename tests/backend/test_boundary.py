@@ -67,15 +67,16 @@ async def test_a_page_number_beyond_bigint_is_refused_in_reports(http, seeded):
 
 async def test_a_large_page_number_in_reports_is_refused_naming_page(http, seeded):
     await _caseworker(http)
+    # Within bigint, so past the boundary; PostgreSQL's refusal of the offset is the 400.
     r = await http.post("/api/reports/sager", json={"page": 2**62})
-    assert _field(r)["key"] == "page"
+    assert _field(r) == {"key": "page", "message": "Værdien er uden for det tilladte område"}
 
 
 async def test_a_version_number_beyond_integer_is_refused_in_the_ics_diff(http, seeded):
     await _caseworker(http)
     doc = await _start(http, await _case(http, 7102))
     r = await http.get(f"/api/ics/series/{doc['series_id']}/diff?a=2147483648")
-    assert _field(r)["key"] == "a"
+    assert _field(r) == {"key": "a", "message": "Tallet skal være højst 2147483647"}
 
 
 async def test_litestar_validation_errors_are_danish_and_at_the_field(http, seeded):

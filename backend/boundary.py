@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 from litestar.enums import ScopeType
+from litestar.exceptions import ClientException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
@@ -36,7 +37,9 @@ Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 NUL_MESSAGE = "Feltet indeholder et ugyldigt tegn (NUL)"
 TOO_LARGE_MESSAGE = "Tallet er for stort"
-MAX_JSON_BODY = 50 * 1024 * 1024  # larger JSON bodies are not inspected (none are expected)
+# Litestar's default request_max_body_size; the boundary reads the body first, so it keeps
+# the same limit rather than buffering more.
+MAX_BODY = 10_000_000
 
 
 def _join(path: str, key: str | int) -> str:
@@ -113,11 +116,12 @@ class BoundaryMiddleware(ASGIMiddleware):
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size <= MAX_JSON_BODY:
-                chunks.append(chunk)
+            if size > MAX_BODY:
+                raise ClientException("Forespørgslen er for stor", status_code=413)
+            chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        if 0 < size <= MAX_JSON_BODY:
+        if size:
             try:
                 decoded = msgspec.json.decode(b"".join(chunks))
             except msgspec.DecodeError:

@@ -87,3 +87,14 @@ async def test_litestar_validation_errors_are_danish_and_at_the_field(http, seed
     assert missing.json()["detail"] == "Der er fejl i de indsendte oplysninger"
     wrong = await http.post("/api/search", json={"age_from": "tre"})
     assert _field(wrong) == {"key": "age_from", "message": "Skal være et heltal"}
+
+
+async def test_a_body_beyond_the_size_limit_is_refused_before_it_is_buffered(http, seeded):
+    await _caseworker(http)
+    r = await http.post(
+        "/api/offline/enheder",
+        content=b'{"label": "' + b"x" * 10_000_000 + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 413
+    assert r.json()["detail"] == "Forespørgslen er for stor"

@@ -61,18 +61,18 @@ pdf-libs:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
     fi
 
-# Run every test: unit, integration on real PostgreSQL and Redis, browser end-to-end
-test *ARGS: build browser pdf-libs
-    (cd pwa && npm run --silent check:api)
+# Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
+# test, browser end-to-end (CI runs this, so a lint failure fails CI)
+test *ARGS: lint build browser pdf-libs
     {{venv}}/pytest {{ARGS}}
 
-# Lint and type-check Python and TypeScript; fail on a stale API client
+# Lint and type-check Python and TypeScript (ruff, mypy, tsc, ESLint); fail on a stale API client
 lint: setup
     {{venv}}/ruff check backend tenancy infra tests bench
     {{venv}}/ruff format --check backend tenancy infra tests bench
     {{venv}}/mypy
     {{venv}}/trekant openapi | diff -q - pwa/openapi.json >/dev/null || (echo "pwa/openapi.json is stale: run just openapi" && exit 1)
-    (cd pwa && npm run --silent check:api && npm run --silent typecheck)
+    (cd pwa && npm run --silent check:api && npm run --silent typecheck && npm run --silent lint)
 
 # Regenerate pwa/openapi.json and the typed client from the backend
 openapi: setup

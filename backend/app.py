@@ -6,9 +6,11 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from asyncpg.exceptions import DataError
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.exceptions import ValidationException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -25,11 +27,13 @@ from backend.auth.routes import (
     provider_logout,
 )
 from backend.auth.session import SessionStore
+from backend.boundary import BoundaryMiddleware
 from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
 from backend.crosskommune.keys import require_key as require_cpr_index_key
 from backend.crosskommune.routes import CrossKommuneController
+from backend.errors import danish_validation, refuse_database_value
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
@@ -153,10 +157,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
         lifespan=[lifespan],
-        # Address limits first (before any public route's work); the user's limits are
-        # taken in TenantMiddleware once the session is known. Idempotency-Key runs inside
-        # the tenant transaction (backend/offline/idempotency.py).
-        middleware=[AddressRateLimitMiddleware(), TenantMiddleware(), IdempotencyMiddleware()],
+        # Address limits first (before any public route's work, before a body is read);
+        # then the boundary refuses what the database cannot store (NUL, huge numbers);
+        # the user's limits are taken in TenantMiddleware once the session is known.
+        # Idempotency-Key runs inside the tenant transaction (backend/offline/idempotency.py).
+        middleware=[
+            AddressRateLimitMiddleware(),
+            BoundaryMiddleware(),
+            TenantMiddleware(),
+            IdempotencyMiddleware(),
+        ],
+        exception_handlers={
+            ValidationException: danish_validation,
+            DataError: refuse_database_value,
+        },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers],
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),

@@ -2,11 +2,22 @@
 
 A 400 names the field it is about (``extra=[{"key", "message"}]``) so the PWA can show
 the Danish message next to that field; a 409 says the record changed or already exists.
+Litestar's own 400s (from msgspec) are answered the same way, in Danish, and a value
+PostgreSQL refuses is a 400 too (see ``backend.boundary`` for what is refused first).
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from typing import Any
+
+from asyncpg.exceptions import DataError
+from litestar import Request, Response
 from litestar.exceptions import ClientException, ValidationException
+from litestar.exceptions.responses import create_exception_response
+
+log = logging.getLogger("trekant.request")
 
 
 class Conflict(ClientException):
@@ -15,3 +26,104 @@ class Conflict(ClientException):
 
 def field_error(key: str, message: str) -> ValidationException:
     return ValidationException(message, extra=[{"key": key, "message": message}])
+
+
+# --- Answers for what Litestar and PostgreSQL refuse, in Danish (app.py installs them) ---
+
+_TYPES = {
+    "int": "et heltal",
+    "float": "et tal",
+    "number": "et tal",
+    "str": "tekst",
+    "bool": "ja eller nej",
+    "uuid": "et gyldigt id",
+    "date": "en dato (ÅÅÅÅ-MM-DD)",
+    "datetime": "et tidspunkt",
+    "time": "et klokkeslæt",
+    "array": "en liste",
+    "object": "et objekt",
+}
+_BOUNDS = {"<=": "højst", ">=": "mindst", "<": "under", ">": "over"}
+_GENERIC = "Der er fejl i de indsendte oplysninger"
+
+
+def _danish(message: str) -> tuple[str | None, str]:
+    """msgspec's English message -> (a field it names, a Danish message)."""
+    if m := re.match(r"Object missing required field `([^`]+)`", message):
+        return m.group(1), "Feltet skal udfyldes"
+    if m := re.match(r"Object contains unknown field `([^`]+)`", message):
+        return m.group(1), "Ukendt felt"
+    if m := re.match(r"Expected `(int|float|number)` (<=|>=|<|>) (\S+)", message):
+        return None, f"Tallet skal være {_BOUNDS[m.group(2)]} {m.group(3)}"
+    if m := re.match(r"Expected `(str|array|object)` of length (<=|>=) (\d+)", message):
+        unit = "tegn" if m.group(1) == "str" else "elementer"
+        return None, f"Skal være {_BOUNDS[m.group(2)]} {m.group(3)} {unit}"
+    if m := re.match(r"Expected `([^`]+)`, got `[^`]+`", message):
+        wanted = [t.strip() for t in m.group(1).split("|") if t.strip() != "null"]
+        name = _TYPES.get(wanted[0]) if len(wanted) == 1 else None
+        return None, f"Skal være {name}" if name else "Ugyldig værdi"
+    return None, "Ugyldig værdi"
+
+
+def danish_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """Litestar's own 400s (msgspec decoding of path, query and body) in Danish, each message
+    at the field it is about; the errors raised by ``field_error`` pass unchanged."""
+    detail = str(exc.detail)
+    if detail.startswith("Validation failed for") and isinstance(exc.extra, list):
+        extra = []
+        for item in exc.extra:
+            if not isinstance(item, dict):
+                continue
+            field, message = _danish(str(item.get("message", "")))
+            key = str(item.get("key", ""))
+            if field is not None:
+                key = field if key in ("", "data") else f"{key}.{field}"
+            extra.append({"key": key, "message": message})
+        exc = ValidationException(_GENERIC, extra=extra)
+    elif m := re.match(r"Missing required (\w+) parameter '([^']+)'", detail):
+        exc = field_error(m.group(2), "Feltet skal udfyldes")
+    return create_exception_response(request, exc)
+
+
+def _out_of_range(value: Any, path: str) -> str | None:
+    """The first whole number outside PostgreSQL's integer in ``value``, by its path."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and value == value and abs(value) > 2**31 - 1:
+        return path
+    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+        return path if abs(int(value)) > 2**31 - 1 else None
+    items: Any = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else ()
+    )
+    for key, item in items:
+        found = _out_of_range(
+            item,
+            f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key),
+        )
+        if found is not None:
+            return found
+    return None
+
+
+def refuse_database_value(request: Request[Any, Any, Any], exc: DataError) -> Response[Any]:
+    """The safety net: a value PostgreSQL refuses (SQLSTATE class 22: out of range, invalid
+    text) is the client's input, so 400, naming the field when the request shows which."""
+    log.warning(
+        "refused by the database (%s) on %s %s", exc.sqlstate, request.method, request.url.path
+    )
+    inputs: dict[str, Any] = {**request.path_params, **dict(request.query_params)}
+    body = request.scope.get("state", {}).get(BODY_STATE_KEY)
+    field = _out_of_range(inputs, "") or (_out_of_range(body, "") if body is not None else None)
+    message = "Værdien er uden for det tilladte område" if field else "Ugyldig værdi"
+    return create_exception_response(
+        request, field_error(field, message) if field else ValidationException(message, extra=[])
+    )
+
+
+# The boundary (backend.boundary) keeps the decoded JSON body here for the safety net.
+BODY_STATE_KEY = "trekant_json_body"

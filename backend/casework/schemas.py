@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 
@@ -165,12 +166,15 @@ class TeamOverview(msgspec.Struct):
     new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
 
 
+Age = Annotated[int, msgspec.Meta(ge=0, le=130)]
+
+
 class SearchQuery(msgspec.Struct):
     """Search in the kommune's cases. CPR travels in this body, never in a URL."""
 
     text: str | None = None  # name, or a CPR number (with or without the dash)
-    age_from: int | None = None
-    age_to: int | None = None
+    age_from: Age | None = None
+    age_to: Age | None = None
     stage: str | None = None
     caseworker_id: uuid.UUID | None = None
     team_id: uuid.UUID | None = None

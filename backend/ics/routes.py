@@ -12,18 +12,19 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, PermissionDeniedException, ValidationException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
 from backend.auth.permissions import Perm
 from backend.auth.principal import Principal, current_principal, requires
+from backend.boundary import INT4_MAX
 from backend.casework import service as core
 from backend.casework.access import AccessibleCase, access_case, kommune_wide
 from backend.casework.process import MEASURES
@@ -581,8 +582,8 @@ class ICSController(Controller):
         self,
         request: Request[Any, Any, Any],
         series_id: FromPath[uuid.UUID],
-        a: FromQuery[int | None] = None,
-        b: FromQuery[int | None] = None,
+        a: Annotated[int | None, QueryParameter(ge=1, le=INT4_MAX)] = None,
+        b: Annotated[int | None, QueryParameter(ge=1, le=INT4_MAX)] = None,
     ) -> DiffRead:
         """``a`` and ``b`` are version numbers; by default the latest version (``b``) and
         the one before it (``a``)."""

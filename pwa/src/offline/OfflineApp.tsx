@@ -134,14 +134,14 @@ function OfflineWorklist() {
   const snap = useOffline();
   const data = useVault(async () => ({ manifest: await store.getManifest(), ops: await store.outbox() }), []);
   const d = snap.device;
-  const startedAt = useRef(performance.now());
+  const [startedAt] = useState(() => performance.now());
 
   useEffect(() => {
     if (data.state === 'ready') {
       performance.mark?.('trekant-offline-worklist');
-      document.documentElement.dataset.offlineWorklistMs = String(Math.round(performance.now() - startedAt.current));
+      document.documentElement.dataset.offlineWorklistMs = String(Math.round(performance.now() - startedAt));
     }
-  }, [data.state]);
+  }, [data.state, startedAt]);
 
   let body: ReactNode;
   if (data.state === 'loading') body = <Loading text="Åbner arbejdslisten …" />;

@@ -315,7 +315,6 @@ export function useAutosave({
         if (leavingSaves.get(docId) === p) leavingSaves.delete(docId);
       });
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [docId]);
 
   return {

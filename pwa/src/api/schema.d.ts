@@ -988,7 +988,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Aktive kommuner */
+        /** Kommuner (aktive og lukkede) */
         get: operations["ApiKommunerListKommuner"];
         put?: never;
         post?: never;
@@ -3196,6 +3196,8 @@ export interface components {
         KommuneRead: {
             code: string;
             name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
         };
         /** KommuneRef */
         KommuneRef: {

@@ -419,7 +419,7 @@ export function Sog() {
               aria-labelledby="search-caption"
               ref={tableRef}
             >
-              <table className="table table--compact search-table">
+              <table className="table table--compact table-md-responsive-headers search-table">
                 <caption id="search-caption">Søgeresultat</caption>
                 <thead>
                   <tr>
@@ -447,7 +447,7 @@ export function Sog() {
                   {data.items.map((h) => (
                     <Fragment key={h.hovedsag_id}>
                       <tr>
-                        <th scope="row">
+                        <th scope="row" data-title="Barn">
                           {h.can_open ? (
                             <Link to={casePath(h.hovedsag_id, h.child_id)}>{h.child_name}</Link>
                           ) : (
@@ -457,8 +457,10 @@ export function Sog() {
                             </>
                           )}
                         </th>
-                        <td className="num">{formatAge(h.age)}</td>
-                        <td>
+                        <td className="num" data-title="Alder">
+                          {formatAge(h.age)}
+                        </td>
+                        <td data-title="Fase">
                           {stageLabel(h.stage)}
                           {h.closed_at ? (
                             <span className="cell-note">
@@ -466,10 +468,15 @@ export function Sog() {
                             </span>
                           ) : null}
                         </td>
-                        <td>{h.caseworker ?? 'Ikke fordelt'}</td>
-                        <td>{h.team ?? 'Intet team'}</td>
-                        <td className="num">{formatNumber(h.open_activities)}</td>
-                        <td className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                        <td data-title="Sagsbehandler">{h.caseworker ?? 'Ikke fordelt'}</td>
+                        <td data-title="Team">{h.team ?? 'Intet team'}</td>
+                        <td className="num" data-title="Åbne aktiviteter">
+                          {formatNumber(h.open_activities)}
+                        </td>
+                        <td
+                          className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}
+                          data-title="Overskredne"
+                        >
                           {formatNumber(h.overdue_activities)}
                         </td>
                         {needsStepIn ? (

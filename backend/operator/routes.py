@@ -15,6 +15,8 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from backend import queue
+from backend.audit.labels import action_label, describe_detail
+from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
 from backend.errors import Conflict
@@ -69,6 +71,8 @@ class OperatorAuditRow(msgspec.Struct):
     action: str
     kommune_code: str | None
     detail: dict[str, Any]
+    action_label: str = ""  # Danish (backend/audit/labels.py)
+    details: list[AuditDetailLine] = msgspec.field(default_factory=list)
 
 
 _SECRET_REF = re.compile(r"[A-Z][A-Z0-9_]{2,100}")
@@ -253,7 +257,9 @@ class OperatorController(Controller):
                 actor=r["actor"],
                 action=r["action"],
                 kommune_code=r["kommune_code"],
-                detail=json.loads(r["detail"]),
+                detail=(detail := json.loads(r["detail"]) or {}),
+                action_label=action_label(r["action"]),
+                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail)],
             )
             for r in rows
         ]

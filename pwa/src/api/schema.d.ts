@@ -55,6 +55,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revisionslogens handlinger med danske navne (filterets valg) */
+        get: operations["ApiAdminAuditActionsAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/offline/enheder": {
         parameters: {
             query?: never;
@@ -2376,6 +2393,16 @@ export interface components {
             period_to?: string | null;
             quantity?: string | null;
         };
+        /** AuditActionRead */
+        AuditActionRead: {
+            action: string;
+            label: string;
+        };
+        /** AuditDetailLine */
+        AuditDetailLine: {
+            label: string;
+            value: string;
+        };
         /** AuditPage */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
@@ -2386,12 +2413,15 @@ export interface components {
         /** AuditRead */
         AuditRead: {
             action: string;
+            action_label: string;
             actor: string;
+            actor_name: string | null;
             /** Format: date-time */
             at: string;
             detail: {
                 [key: string]: unknown;
             };
+            details: components["schemas"]["AuditDetailLine"][];
             id: number;
             subject: string | null;
         };
@@ -3614,12 +3644,15 @@ export interface components {
         /** OperatorAuditRow */
         OperatorAuditRow: {
             action: string;
+            /** @default  */
+            action_label?: string;
             actor: string;
             /** Format: date-time */
             at: string;
             detail: {
                 [key: string]: unknown;
             };
+            details?: components["schemas"]["AuditDetailLine"][];
             id: number;
             kommune_code: string | null;
         };
@@ -4559,6 +4592,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiAdminAuditActionsAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditActionRead"][];
                 };
             };
         };

@@ -21,7 +21,9 @@ class KommuneRead(msgspec.Struct):
     status: Literal["active", "suspended"]
 
 
-@get("/api/kommuner", opt={"public": True}, tags=["Log ind"], summary="Kommuner (aktive og lukkede)")
+@get(
+    "/api/kommuner", opt={"public": True}, tags=["Log ind"], summary="Kommuner (aktive og lukkede)"
+)
 async def list_kommuner() -> list[KommuneRead]:
     rows = await fetch_as_app("SELECT code, name, status FROM shared.tenant ORDER BY name")
     return [KommuneRead(code=r["code"], name=r["name"], status=r["status"]) for r in rows]

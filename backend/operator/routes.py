@@ -71,8 +71,8 @@ class OperatorAuditRow(msgspec.Struct):
     action: str
     kommune_code: str | None
     detail: dict[str, Any]
-    action_label: str = ""  # Danish (backend/audit/labels.py)
-    details: list[AuditDetailLine] = msgspec.field(default_factory=list)
+    action_label: str  # Danish (backend/audit/labels.py)
+    details: list[AuditDetailLine]
 
 
 _SECRET_REF = re.compile(r"[A-Z][A-Z0-9_]{2,100}")

@@ -3300,6 +3300,7 @@ export interface components {
         MeasureLine: {
             ends_on: string | null;
             kind: string;
+            label: string;
             paragraph: string;
             /** Format: date */
             starts_on: string;
@@ -3644,15 +3645,14 @@ export interface components {
         /** OperatorAuditRow */
         OperatorAuditRow: {
             action: string;
-            /** @default  */
-            action_label?: string;
+            action_label: string;
             actor: string;
             /** Format: date-time */
             at: string;
             detail: {
                 [key: string]: unknown;
             };
-            details?: components["schemas"]["AuditDetailLine"][];
+            details: components["schemas"]["AuditDetailLine"][];
             id: number;
             kommune_code: string | null;
         };
@@ -4245,6 +4245,7 @@ export interface components {
         TransferRead: {
             child_birth_date: string | null;
             child_name: string;
+            contents: string[];
             counts: {
                 [key: string]: number;
             };

@@ -3192,8 +3192,11 @@ export interface components {
             /** Format: date-time */
             at: string;
             author: string;
+            author_name: string;
             body: string;
             corrected_by: number[];
+            corrections: components["schemas"]["JournalRef"][];
+            corrects: components["schemas"]["JournalRef"] | null;
             corrects_id: number | null;
             enkeltsag_id: string | null;
             event: string | null;
@@ -3209,6 +3212,14 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        /** JournalRef */
+        JournalRef: {
+            /** Format: date-time */
+            at: string;
+            author_name: string;
+            id: number;
+            title: string;
         };
         /** KindInfo */
         KindInfo: {

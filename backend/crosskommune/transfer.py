@@ -92,6 +92,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "visitation_draft": ("udkast til visitation", "udkast til visitationer"),
     "bevilling": ("bevilling", "bevillinger"),
     "payment": ("betaling", "betalinger"),
+    "dokument": ("dokument", "dokumenter"),
 }
 OTHER_ROWS = ("anden registrering", "andre registreringer")
 _CODE = re.compile(r"[0-9]{4}")
@@ -143,10 +144,12 @@ def import_report(
     """The journal's account of an import, without table or column names."""
     report = f"Indlæst fra {from_name}: {counts_text(counts)}."
     if not_imported:
-        reasons = [
-            why if table in pkg.NOT_IMPORTED else f"{_table_name(table)} ({why})"
-            for table, why in sorted(not_imported.items())
-        ]
+        reasons = list(
+            dict.fromkeys(
+                why if table in pkg.NOT_IMPORTED else f"{_table_name(table)} ({why})"
+                for table, why in sorted(not_imported.items())
+            )
+        )
         report += " Ikke indlæst: " + "; ".join(reasons) + "."
     if dropped:
         where = sorted({_table_name(t) for t in dropped})

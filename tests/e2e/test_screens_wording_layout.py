@@ -23,7 +23,9 @@ async def _screenshots(page: Any, name: str) -> None:
     (ROOT / "test-results").mkdir(exist_ok=True)
     for label, size in (("1366", DESKTOP), ("768", TABLET)):
         await page.set_viewport_size(size)
-        await page.screenshot(path=str(ROOT / "test-results" / f"{name}-{label}.png"), full_page=True)
+        await page.screenshot(
+            path=str(ROOT / "test-results" / f"{name}-{label}.png"), full_page=True
+        )
 
 
 async def _no_sideways_scroll(page: Any) -> None:
@@ -71,7 +73,9 @@ async def test_a_suspended_kommune_is_in_the_picker_and_says_it_is_closed(
         (ROOT / "test-results").mkdir(exist_ok=True)
         await page.screenshot(path=str(ROOT / "test-results" / "kommunevaelger-lukket.png"))
         await option.click()
-        await expect(page.get_by_role("status").filter(has_text="midlertidigt lukket")).to_be_visible()
+        await expect(
+            page.get_by_role("status").filter(has_text="midlertidigt lukket")
+        ).to_be_visible()
         # The reason the operator gave is nobody else's business.
         await expect(page.locator("body")).not_to_contain_text("Kontrakten er udløbet")
         await page.get_by_role("button", name="Log ind").click()

@@ -5,6 +5,7 @@ A leaf: it imports nothing of ours, so any package may use it.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,15 @@ def kroner(oere: int) -> str:
     sign = "-" if oere < 0 else ""
     whole, cents = divmod(abs(int(oere)), 100)
     return f"{sign}{format_int(whole)},{cents:02d} kr."
+
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
+
+
+def file_slug(title: str) -> str:
+    """A Danish title as a file name part: "Unge der fylder 18" -> "unge-der-fylder-18"."""
+    text = title.lower().translate(_TRANSLIT)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "udtraek"
 
 
 def file_stamp(now: datetime | None = None) -> str:

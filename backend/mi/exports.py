@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import anyio
@@ -22,6 +21,7 @@ import msgspec
 
 from backend.audit.service import record
 from backend.auth.principal import Principal, load_principal
+from backend.danish import file_slug, file_stamp
 from backend.mi import excel
 from backend.mi.reports import SOURCES, Source, decode_params
 from backend.mi.tables import Column
@@ -48,9 +48,11 @@ def check_allowed(me: Principal, source: Source) -> None:
         raise NotAllowed("Du har ikke adgang til at se eller eksportere disse data")
 
 
-def filename(source: Source) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", source.key.lower()).strip("-")
-    return f"trekant-{slug}-{datetime.now(UTC).strftime('%Y%m%d-%H%M')}.xlsx"
+def filename(source: Source, now: datetime | None = None) -> str:
+    """The export's Danish title and the moment in Danish time, e.g.
+    betalinger-2026-12-06-kl-0315.xlsx (an export at 00:30 Danish time has that day's date,
+    not the day before as in UTC)."""
+    return f"{file_slug(source.title)}-{file_stamp(now)}.xlsx"
 
 
 async def prepare(me: Principal, key: str, raw: dict[str, Any] | None) -> tuple[Source, Any]:

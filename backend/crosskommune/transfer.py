@@ -800,8 +800,9 @@ async def _completed(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
             SYSTEM,
             "overfoersel.afsluttet",
             f"Sagen er overtaget af {t['to_name']} og lukket her",
-            f"{len(ended)} igangværende indsatser er afsluttet og {len(cancelled)} åbne "
-            "aktiviteter annulleret. Det sendte kan fortsat læses under overførslen.",
+            f"{plural(len(ended), 'igangværende indsats', 'igangværende indsatser')} afsluttet "
+            f"og {plural(len(cancelled), 'åben aktivitet', 'åbne aktiviteter')} annulleret. "
+            "Det sendte kan fortsat læses under overførslen.",
         )
         await index.schedule(case["child_id"])
     if t["sender_closed_at"] is None:

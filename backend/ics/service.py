@@ -27,6 +27,7 @@ from backend.casework import process
 from backend.casework.access import ON_CASE
 from backend.casework.rules import today_dk
 from backend.casework.service import CaseError, stamp
+from backend.danish import plural
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.schemas import (
     FollowUpContent,
@@ -718,7 +719,7 @@ async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> Any:
         actor,
         "ics.oprettet" if version_no == 1 else "ics.ny_version",
         f"{title('plan', version_no)} påbegyndt ud fra {title('undersoegelse', inv['version_no'])}",
-        f"{len(needs)} udækkede behov er ført over som forslag til mål."
+        f"{plural(len(needs), 'udækket behov', 'udækkede behov')} er ført over som forslag til mål."
         if latest is None
         else "Planen er kopieret fra forrige version; undersøgelsens nye behov er tilføjet.",
     )

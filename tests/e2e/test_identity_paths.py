@@ -56,7 +56,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await check_axe(page, "drift kommuner")
 
     await page.get_by_label("Kommunekode").fill("12")
-    await page.get_by_role("button", name="Onboard kommune").click()
+    await page.get_by_role("button", name="Opret kommune").click()
     await expect(page.get_by_text("Der er fejl i formularen")).to_be_visible()
     await check_axe(page, "drift onboarding med fejl")
 
@@ -67,7 +67,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await page.get_by_label("Miljøvariabel med klienthemmelighed").fill(secret_env(SPARE_REALM))
     await page.get_by_label("Første administrators brugernavn").fill(username("admin", SPARE_REALM))
     await page.get_by_label("Første administrators navn").fill("Anders Administrator")
-    await page.get_by_role("button", name="Onboard kommune").click()
+    await page.get_by_role("button", name="Opret kommune").click()
     await expect(page.get_by_text("Kommunen er oprettet", exact=True)).to_be_visible(timeout=20_000)
     await expect(page.get_by_role("table", name="Kommuner i Trekant")).to_contain_text(
         "Frederiksberg Test"

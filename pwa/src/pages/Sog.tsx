@@ -72,7 +72,7 @@ function validate(c: Criteria): Record<string, string> {
   if (from && !AGE.test(from)) errors.age_from = 'Skriv alderen som et helt antal år, fx 12';
   if (to && !AGE.test(to)) errors.age_to = 'Skriv alderen som et helt antal år, fx 17';
   if (!errors.age_from && !errors.age_to && from && to && Number(from) > Number(to))
-    errors.age_to = '"Alder til" skal være den samme som eller højere end "Alder fra"';
+    errors.age_to = '„Alder til“ skal være den samme som eller højere end „Alder fra“';
   return errors;
 }
 
@@ -391,7 +391,7 @@ export function Sog() {
         </p>
         {result.state === 'idle' && !applied ? (
           <p className="empty-state">
-            Skriv et navn eller et CPR-nummer, eller vælg filtre, og tryk på "Søg". Uden søgetekst finder du alle
+            Skriv et navn eller et CPR-nummer, eller vælg filtre, og tryk på „Søg“. Uden søgetekst finder du alle
             kommunens åbne sager, der passer til filtrene.
           </p>
         ) : null}

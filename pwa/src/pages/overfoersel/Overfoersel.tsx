@@ -147,7 +147,7 @@ function Decision({
       >
         <p>
           Sagen er oprettet med hele historikken fra {t.from_kommune.name}
-          {t.team ? ` og ligger hos ${t.team}` : ''}. Aktiviteten "Læs og overtag sagen" er lagt på dig.
+          {t.team ? ` og ligger hos ${t.team}` : ''}. Aktiviteten „Læs og overtag sagen“ er lagt på dig.
         </p>
       </Alert>
     );

@@ -130,3 +130,109 @@ async def test_new_notifications_and_search_fit_a_tablet_held_upright(page):
     await expect(page.get_by_role("button", name="Træd til og åbn sagen")).to_be_visible()
     await _no_sideways_scroll(page)
     await check_axe(page, "søg på tablet med træd til")
+
+
+# Words and patterns that must not reach a person on the journal, audit log and transfer
+# screens: internal codes (snake_case, dotted event names), English, entry numbers, e-mail
+# addresses (people are named), raw table counts.
+CODES = [
+    re.compile(r"\b[a-z]+_[a-z_]+\b"),
+    re.compile(r"\b[a-z]+\.[a-z_]+\.[a-z_]+\b"),  # money.price_update.reverted
+    re.compile(r"\b(payment|report|read|failed|onboard|case_step|journal_entry)\b", re.I),
+    re.compile(r"bevilling: \d"),
+    re.compile(r"#\d+"),
+    re.compile(r"skal verificeres"),
+    re.compile(r"(?<![\d.])1 (afgørelser|indsatser|aktiviteter|betalinger|journalnotater)\b"),
+]
+NO_EMAIL = re.compile(r"@")
+
+
+async def _scan(page: Any, screen: str, *, emails_allowed: bool = False) -> None:
+    text = await page.locator("main").inner_text()
+    found = [m.group(0) for p in CODES for m in p.finditer(text)]
+    if not emails_allowed:
+        found += [line for line in text.splitlines() if NO_EMAIL.search(line)]
+    assert found == [], f"{screen} shows internal words: {found}"
+
+
+async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(page):
+    await log_in(page, "København", username("sagsbehandler", "0101"))
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await page.get_by_label("CPR-nummer").fill(new_cpr(7691))
+    await page.get_by_label("Fornavn").fill("Ole")
+    await page.get_by_label("Efternavn").fill("Ordensen")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Ole Ordensen")).to_be_visible()
+    journal = page.get_by_role("region", name="Journal")
+    await journal.get_by_label("Overskrift").fill("Hjemmebesøg")
+    await journal.get_by_label("Notat", exact=True).fill("Mor var hjemme.")
+    await journal.get_by_role("button", name="Gem notat").click()
+    entry = page.locator(".journal-notat").filter(has_text="Hjemmebesøg")
+    await entry.get_by_role("button", name="Ret").click()
+    await expect(page.get_by_text("Du retter notatet „Hjemmebesøg“")).to_be_visible()
+    await journal.get_by_label("Notat", exact=True).fill("Far var der også.")
+    await journal.get_by_role("button", name="Gem notat").click()
+    await expect(page.get_by_text("Retter notatet „Hjemmebesøg“ fra")).to_be_visible()
+    await expect(entry).to_contain_text("Sara Sagsbehandler")
+    await expect(entry).to_contain_text("Rettet ")
+    await _scan(page, "journal")
+    await check_axe(page, "journal med rettelse")
+    await _screenshots(page, "journal")
+    await page.set_viewport_size(DESKTOP)
+
+    await page.get_by_role("button", name="Overfør sagen").click()
+    section = page.get_by_role("region", name="Overfør sagen")
+    await section.get_by_label("Modtagende kommune").select_option(label="Testby")
+    await section.get_by_label("Sammenfatning af vurderingerne").fill("Familien er flyttet.")
+    await section.get_by_role("button", name="Send sagen").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="Sagen er under overførsel til Testby")
+    ).to_be_visible()
+    await log_out(page)
+
+    await log_in(page, "Testby", username("sagsbehandler", "0202"))
+    await menu.get_by_role("link", name="Overførsler").click()
+    inbox = page.get_by_role("region", name="Indbakke: sager sendt til jer")
+    await (
+        inbox.get_by_role("row")
+        .filter(has_text="Ole Ordensen")
+        .get_by_role("link", name="Ole Ordensen")
+        .click()
+    )
+    await expect(
+        page.get_by_role("heading", level=1, name="Overførsel af Ole Ordensen")
+    ).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"^\d+ journalnotater$"))).to_be_visible()
+    await _scan(page, "overførsel")
+    await _screenshots(page, "overfoersel")
+    await page.set_viewport_size(DESKTOP)
+    await page.get_by_role("button", name="Acceptér overførslen").click()
+    await expect(page.get_by_role("status").filter(has_text="Sagen er overtaget")).to_be_visible(
+        timeout=30_000
+    )
+    await _scan(page, "overførsel (overtaget)")
+    await page.get_by_role("link", name="Åbn sagen").click()
+    await expect(page.get_by_role("heading", level=1, name="Ole Ordensen")).to_be_visible()
+    await expect(page.get_by_text("Sagens historik er indlæst fra København").first).to_be_visible()
+    # The sender's entries keep their author's name.
+    await expect(
+        page.locator(".journal-entry").filter(has_text="Hjemmebesøg").first
+    ).to_contain_text("Sara Sagsbehandler")
+    await _scan(page, "modtaget journal")
+    await _screenshots(page, "modtaget-journal")
+    await page.set_viewport_size(DESKTOP)
+    await log_out(page)
+
+    await log_in(page, "Testby", username("admin", "0202"))
+    await menu.get_by_role("link", name="Revisionslog").click()
+    table = page.get_by_role("table")
+    await expect(table).to_contain_text("Log ind")
+    await expect(table).to_contain_text("Overførsel accepteret")
+    # The log names the user; the username stays beside it (the filter works on it).
+    await _scan(page, "revisionslog", emails_allowed=True)
+    await page.get_by_label("Handling").select_option(label="Overførsel accepteret")
+    await page.get_by_role("button", name="Søg", exact=True).click()
+    await expect(table).to_contain_text("Overførsel accepteret")
+    await check_axe(page, "revisionslog filtreret")
+    await _screenshots(page, "revisionslog")

@@ -612,9 +612,9 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
     case_id = result.hovedsag_id
     sent_local = t["sent_at"].astimezone(DK).strftime("%d.%m.%Y kl. %H.%M")
     await conn.execute(
-        "INSERT INTO journal_entry (hovedsag_id, at, author, kind, event, title, body) VALUES "
-        "($1, $2, $3, 'haendelse', 'overfoersel.modtaget', $4, $5), "
-        "($1, $6, $7, 'haendelse', 'overfoersel.accepteret', $8, '')",
+        "INSERT INTO journal_entry (hovedsag_id, at, author, author_name, kind, event, title, "
+        "body) VALUES ($1, $2, $3, $9, 'haendelse', 'overfoersel.modtaget', $4, $5), "
+        "($1, $6, $7, NULL, 'haendelse', 'overfoersel.accepteret', $8, '')",
         case_id,
         t["sent_at"],
         t["sent_by"],
@@ -624,6 +624,7 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         t["decided_at"],
         t["decided_by"],
         f"Overførslen er accepteret af {t['decided_by_name']}",
+        t["sent_by_name"],
     )
     report = import_report(
         t["from_name"], result.counts, result.not_imported, sorted(result.dropped_columns)

@@ -219,6 +219,9 @@ async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(pag
     await expect(
         page.locator(".journal-entry").filter(has_text="Hjemmebesøg").first
     ).to_contain_text("Sara Sagsbehandler")
+    received = page.locator(".journal-entry").filter(has_text="Sagen er modtaget fra København")
+    await expect(received).to_contain_text("Sara Sagsbehandler")
+    await expect(page.locator("main")).not_to_contain_text("Overført fra 0101")
     await _scan(page, "modtaget journal")
     await _screenshots(page, "modtaget-journal")
     await page.set_viewport_size(DESKTOP)

@@ -526,7 +526,9 @@ function JournalEntry({
             {formatDeadline(entry.corrects.at)}
           </p>
         ) : null}
-        {entry.received_from ? <p className="journal-ref">Overført fra {entry.received_from}</p> : null}
+        {entry.received_from ? (
+          <p className="journal-ref">Overført fra {entry.received_from.replace(/^\d{4} /, '')}</p>
+        ) : null}
         {entry.corrections.length > 0 ? (
           <p className="journal-ref journal-corrected">
             Rettet{' '}

@@ -2852,10 +2852,12 @@ export interface components {
             approval_requires_other: boolean;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             based_on_id: string | null;
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            changed_by_name: string;
             child: components["schemas"]["ChildInfo"];
             content: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"];
             /** Format: date-time */
@@ -2878,6 +2880,7 @@ export interface components {
             return_reason: string | null;
             returned_at: string | null;
             returned_by: string | null;
+            returned_by_name: string | null;
             rev: number;
             /** Format: uuid */
             series_id: string;
@@ -2886,6 +2889,7 @@ export interface components {
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;
+            submitted_by_name: string | null;
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
         };
@@ -4413,9 +4417,11 @@ export interface components {
         VersionRead: {
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            changed_by_name: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -4429,6 +4435,7 @@ export interface components {
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;
+            submitted_by_name: string | null;
             version_no: number;
         };
         /** Versioned */

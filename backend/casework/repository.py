@@ -97,15 +97,43 @@ async def journal_page(
     conn = _conn()
     total = await conn.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
     rows = await conn.fetch(
-        "SELECT j.id, j.at, j.author, j.kind, j.event, j.title, j.body, j.enkeltsag_id, "
-        "j.received_from, j.written_at, j.corrects_id, "
+        f"SELECT j.id, j.at, j.author, {JOURNAL_AUTHOR_NAME} AS author_name, j.kind, j.event, "
+        "j.title, j.body, j.enkeltsag_id, j.received_from, j.written_at, j.corrects_id, "
         "coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM journal_entry r "
         "WHERE r.corrects_id = j.id), '{}') AS corrected_by "
         f"FROM journal_entry j WHERE {cond} ORDER BY j.at DESC, j.id DESC "
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
-    return [dict(r) for r in rows], int(total)
+    entries = [dict(r) for r in rows]
+    wanted = {e["corrects_id"] for e in entries if e["corrects_id"]} | {
+        i for e in entries for i in e["corrected_by"]
+    }
+    refs = {
+        r["id"]: dict(r)
+        for r in await conn.fetch(
+            f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
+            "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
+            case_id,
+            list(wanted),
+        )
+    }
+    for e in entries:
+        e["corrects"] = refs.get(e["corrects_id"]) if e["corrects_id"] else None
+        e["corrections"] = [refs[i] for i in e["corrected_by"] if i in refs]
+    return entries, int(total)
+
+
+# The author of journal entry ``j`` as a person reads them: the name kept with the entry,
+# else the user's name here, else (an entry from another kommune or a former user) a
+# description, never an e-mail address.
+JOURNAL_AUTHOR_NAME = (
+    "coalesce(j.author_name, (SELECT u.display_name FROM app_user u "
+    "WHERE u.username = j.author), CASE WHEN j.author LIKE '%@%' THEN "
+    "CASE WHEN j.received_from IS NULL THEN 'Tidligere medarbejder' "
+    "ELSE 'Medarbejder i ' || regexp_replace(j.received_from, '^[0-9]{4} ', '') END "
+    "ELSE j.author END)"
+)
 
 
 async def new_notifications(

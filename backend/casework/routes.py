@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
@@ -509,7 +510,10 @@ class CaseworkController(Controller):
         )
         await record(me.actor, "case.journal.read", str(case_id), view="journal", page=page)
         return JournalPage(
-            items=[JournalEntryRead(**r) for r in rows], total=total, page=page, page_size=page_size
+            items=[msgspec.convert(r, JournalEntryRead) for r in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
         )
 
     @post(

@@ -111,10 +111,20 @@ class Worklist(msgspec.Struct):
     new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
 
 
+class JournalRef(msgspec.Struct):
+    """Another entry as a person finds it: its title and time (the id is for links)."""
+
+    id: int
+    at: datetime
+    title: str
+    author_name: str
+
+
 class JournalEntryRead(msgspec.Struct):
     id: int
     at: datetime
-    author: str
+    author: str  # the username, as recorded
+    author_name: str  # what a person reads: the author's name
     kind: str
     event: str | None
     title: str
@@ -122,6 +132,8 @@ class JournalEntryRead(msgspec.Struct):
     enkeltsag_id: uuid.UUID | None
     corrects_id: int | None
     corrected_by: list[int]
+    corrects: JournalRef | None  # the entry this one corrects
+    corrections: list[JournalRef]  # entries that correct this one
     received_from: str | None = None  # came with a case transferred from this kommune
     written_at: datetime | None = None  # written earlier than recorded (offline)
 

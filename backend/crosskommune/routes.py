@@ -221,7 +221,7 @@ class CrossKommuneController(Controller):
                 [a for a in tables.get("activity", []) if a.get("status") == "open"],
                 ActivityLine,
             ),
-            measures=_lines(tables.get("indsats", []), MeasureLine),
+            measures=_lines(transfer.with_measure_labels(tables.get("indsats", [])), MeasureLine),
             siblings=_lines(
                 [
                     {**s, "open_case_at_sender": bool(s.get("open_case_at_sender"))}

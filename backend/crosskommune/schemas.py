@@ -57,7 +57,8 @@ class TransferRead(msgspec.Struct):
     summary: str
     sent_at: datetime
     sent_by_name: str
-    counts: dict[str, int]
+    counts: dict[str, int]  # table -> rows (for programs; people read ``contents``)
+    contents: list[str]  # the same in Danish: "1 afgørelse", "5 betalinger"
     decided_at: datetime | None = None
     decided_by_name: str | None = None
     reason: str | None = None
@@ -90,6 +91,7 @@ class MeasureLine(msgspec.Struct):
     paragraph: str
     starts_on: date
     ends_on: date | None
+    label: str  # the measure's Danish name
 
 
 class SiblingLine(msgspec.Struct):

@@ -35,6 +35,7 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.auth.principal import Principal
+from backend.casework.process import MEASURES
 from backend.casework.rules import DK, today_dk
 from backend.casework.service import (
     INTAKE_KINDS,
@@ -50,6 +51,7 @@ from backend.casework.workdays import add_working_days
 from backend.crosskommune import index, keys
 from backend.crosskommune import package as pkg
 from backend.crosskommune.schemas import KommuneRef, TransferRead, TransferRequestRead
+from backend.danish import plural
 from backend.outbox.service import enqueue, outbox_job, relay_one
 from tenancy.context import TenantScope, current_scope
 
@@ -58,7 +60,10 @@ IMPORT_JOB = "crosskommune.import"
 # § 132 says "uden ophold" for the sender; the receiver's deadline is the kommune's own
 # practice (five working days here; to be confirmed with the users).
 TAKEOVER_WORKING_DAYS = 5
-TAKEOVER_BASIS = "Barnets Lov § 132 (fristen er kommunens egen; skal verificeres)"
+TAKEOVER_BASIS = (
+    "Barnets Lov § 132 om overførsel ved fraflytning. Fristen for at overtage sagen er "
+    "kommunens egen, ikke lovens"
+)
 REQUEST_WORKING_DAYS = 5
 SYSTEM = "Trekant"
 
@@ -69,17 +74,27 @@ STATUS_TEXT = {
     "importeret": "Overtaget af modtageren",
     "fejl": "Fejlet – intet er indlæst",
 }
-TABLE_LABELS = {
-    "journal_entry": "journalnotater",
-    "enkeltsag": "enkeltsager",
-    "activity": "aktiviteter",
-    "underretning": "underretninger og henvendelser",
-    "afgoerelse": "afgørelser",
-    "indsats": "indsatser",
-    "case_step": "gennemførte skridt",
-    "network_member": "personer i netværket",
-    "ics_document": "undersøgelser og planer (alle versioner)",
+# What a package holds, as a person reads it: table -> (one, many). Every table that
+# travels has a line here (tests/crosskommune/test_transfer_wording.py checks the schema).
+TABLE_LABELS: dict[str, tuple[str, str]] = {
+    "enkeltsag": ("enkeltsag", "enkeltsager"),
+    "underretning": ("underretning eller henvendelse", "underretninger og henvendelser"),
+    "afgoerelse": ("afgørelse", "afgørelser"),
+    "indsats": ("indsats", "indsatser"),
+    "activity": ("aktivitet", "aktiviteter"),
+    "case_step": ("gennemført skridt", "gennemførte skridt"),
+    "ics_document": (
+        "version af en undersøgelse eller plan",
+        "versioner af undersøgelser og planer",
+    ),
+    "journal_entry": ("journalnotat", "journalnotater"),
+    "network_member": ("person i netværket", "personer i netværket"),
+    "visitation_draft": ("udkast til visitation", "udkast til visitationer"),
+    "bevilling": ("bevilling", "bevillinger"),
+    "payment": ("betaling", "betalinger"),
+    "dokument": ("dokument", "dokumenter"),
 }
+OTHER_ROWS = ("anden registrering", "andre registreringer")
 _CODE = re.compile(r"[0-9]{4}")
 UNREADABLE_FIELD = "(kan ikke læses: ændret uden for Trekant)"
 
@@ -105,9 +120,50 @@ def _end_of(day: Any) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=DK)
 
 
+def package_contents(counts: dict[str, int]) -> list[str]:
+    """{"afgoerelse": 1, "payment": 5} -> ["1 afgørelse", "5 betalinger"]: in a fixed order,
+    tables without a label summed up as "andre registreringer", empty ones left out."""
+    parts = [plural(counts[t], *forms) for t, forms in TABLE_LABELS.items() if counts.get(t)]
+    other = sum(n for t, n in counts.items() if t not in TABLE_LABELS)
+    if other:
+        parts.append(plural(other, *OTHER_ROWS))
+    return parts
+
+
 def counts_text(counts: dict[str, int]) -> str:
-    parts = [f"{n} {TABLE_LABELS.get(t, t)}" for t, n in sorted(counts.items()) if n]
+    parts = package_contents(counts)
     return ", ".join(parts) if parts else "ingen registreringer"
+
+
+def _table_name(table: str) -> str:
+    return TABLE_LABELS.get(table, OTHER_ROWS)[1]
+
+
+def import_report(
+    from_name: str, counts: dict[str, int], not_imported: dict[str, str], dropped: list[str]
+) -> str:
+    """The journal's account of an import, without table or column names."""
+    report = f"Indlæst fra {from_name}: {counts_text(counts)}."
+    if not_imported:
+        reasons = list(
+            dict.fromkeys(
+                why if table in pkg.NOT_IMPORTED else f"{_table_name(table)} ({why})"
+                for table, why in sorted(not_imported.items())
+            )
+        )
+        report += " Ikke indlæst: " + "; ".join(reasons) + "."
+    if dropped:
+        where = sorted({_table_name(t) for t in dropped})
+        report += (
+            " Nogle oplysninger, som afsenderen registrerer, har Trekant her ikke felter til; "
+            "de er ikke indlæst (" + ", ".join(where) + ")."
+        )
+    return report
+
+
+def with_measure_labels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Indsats rows from a package with the measure's Danish name (``label``)."""
+    return [{**r, "label": MEASURES.get(str(r.get("kind")), ("Indsats",))[0]} for r in rows]
 
 
 async def post(to_code: str, job: str, payload: dict[str, Any]) -> uuid.UUID:
@@ -182,7 +238,8 @@ def _read(row: Any, here: str, local: dict[str, Any] | None = None) -> TransferR
         summary=keys.open_field(row, "summary") or UNREADABLE_FIELD,
         sent_at=row["sent_at"],
         sent_by_name=row["sent_by_name"],
-        counts=json.loads(row["counts"]),
+        counts=(counts := json.loads(row["counts"])),
+        contents=package_contents(counts),
         decided_at=row["decided_at"],
         decided_by_name=row["decided_by_name"],
         reason=row["reason"],
@@ -545,9 +602,9 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
     case_id = result.hovedsag_id
     sent_local = t["sent_at"].astimezone(DK).strftime("%d.%m.%Y kl. %H.%M")
     await conn.execute(
-        "INSERT INTO journal_entry (hovedsag_id, at, author, kind, event, title, body) VALUES "
-        "($1, $2, $3, 'haendelse', 'overfoersel.modtaget', $4, $5), "
-        "($1, $6, $7, 'haendelse', 'overfoersel.accepteret', $8, '')",
+        "INSERT INTO journal_entry (hovedsag_id, at, author, author_name, kind, event, title, "
+        "body) VALUES ($1, $2, $3, $9, 'haendelse', 'overfoersel.modtaget', $4, $5), "
+        "($1, $6, $7, NULL, 'haendelse', 'overfoersel.accepteret', $8, '')",
         case_id,
         t["sent_at"],
         t["sent_by"],
@@ -557,20 +614,13 @@ async def _import(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         t["decided_at"],
         t["decided_by"],
         f"Overførslen er accepteret af {t['decided_by_name']}",
+        t["sent_by_name"],
     )
-    report = f"Indlæst fra {t['from_name']}: {counts_text(result.counts)}."
+    report = import_report(
+        t["from_name"], result.counts, result.not_imported, sorted(result.dropped_columns)
+    )
     if result.child_existed:
         report += " Barnet var allerede kendt i kommunen; sagen er knyttet til barnet."
-    if result.not_imported:
-        report += " Ikke indlæst: " + "; ".join(
-            f"{TABLE_LABELS.get(k, k)} ({v})" for k, v in sorted(result.not_imported.items())
-        )
-        report += "."
-    if result.dropped_columns:
-        report += " Felter afsenderen har, men som ikke findes her: " + "; ".join(
-            f"{k}: {', '.join(v)}" for k, v in sorted(result.dropped_columns.items())
-        )
-        report += "."
     await stamp(
         case_id,
         t["decided_by"] or SYSTEM,
@@ -741,8 +791,9 @@ async def _completed(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
             SYSTEM,
             "overfoersel.afsluttet",
             f"Sagen er overtaget af {t['to_name']} og lukket her",
-            f"{len(ended)} igangværende indsatser er afsluttet og {len(cancelled)} åbne "
-            "aktiviteter annulleret. Det sendte kan fortsat læses under overførslen.",
+            f"{plural(len(ended), 'igangværende indsats', 'igangværende indsatser')} afsluttet "
+            f"og {plural(len(cancelled), 'åben aktivitet', 'åbne aktiviteter')} annulleret. "
+            "Det sendte kan fortsat læses under overførslen.",
         )
         await index.schedule(case["child_id"])
     if t["sender_closed_at"] is None:

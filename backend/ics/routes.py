@@ -149,6 +149,9 @@ def _version(row: Any) -> VersionRead:
         submitted_at=row["submitted_at"],
         approved_by=row["approved_by"],
         approved_at=row["approved_at"],
+        changed_by_name=row["changed_by_name"],
+        submitted_by_name=row["submitted_by_name"],
+        approved_by_name=row["approved_by_name"],
     )
 
 
@@ -443,7 +446,11 @@ class ICSController(Controller):
             submitted_at=row["submitted_at"],
             approved_by=row["approved_by"],
             approved_at=row["approved_at"],
+            changed_by_name=row["changed_by_name"],
+            submitted_by_name=row["submitted_by_name"],
+            approved_by_name=row["approved_by_name"],
             returned_by=row["returned_by"],
+            returned_by_name=row["returned_by_name"],
             returned_at=row["returned_at"],
             return_reason=row["return_reason"],
             based_on_id=row["based_on_id"],

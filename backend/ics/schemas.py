@@ -215,6 +215,9 @@ class VersionRead(msgspec.Struct):
     submitted_at: datetime | None
     approved_by: str | None
     approved_at: datetime | None
+    changed_by_name: str  # what a person reads (the *_by fields are usernames)
+    submitted_by_name: str | None
+    approved_by_name: str | None
 
 
 class SeriesRead(msgspec.Struct):
@@ -313,7 +316,11 @@ class DocumentRead(msgspec.Struct):
     submitted_at: datetime | None
     approved_by: str | None
     approved_at: datetime | None
+    changed_by_name: str  # what a person reads (the *_by fields are usernames)
+    submitted_by_name: str | None
+    approved_by_name: str | None
     returned_by: str | None
+    returned_by_name: str | None
     returned_at: datetime | None
     return_reason: str | None
     based_on_id: uuid.UUID | None  # the previous version this one was copied from

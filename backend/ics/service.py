@@ -27,6 +27,7 @@ from backend.casework import process
 from backend.casework.access import ON_CASE
 from backend.casework.rules import DK, today_dk
 from backend.casework.service import CaseError, stamp
+from backend.danish import plural
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.schemas import (
     FollowUpContent,
@@ -49,13 +50,27 @@ CONTENT_TYPES: dict[str, type[Any]] = {
 }
 MAX_CONTENT_BYTES = 2_000_000
 
+
+def _name_of(column: str) -> str:
+    """The display name of the user in ``ics_document.<column>`` (people read names, not
+    usernames); "Ukendt medarbejder" for one who is not a user here (e.g. the sender of a
+    transferred case), NULL when the column is."""
+    return (
+        f"CASE WHEN ics_document.{column} IS NULL THEN NULL ELSE coalesce((SELECT "
+        f"u.display_name FROM app_user u WHERE u.username = ics_document.{column}), "
+        f"'Ukendt medarbejder') END AS {column}_name"
+    )
+
+
 VERSION_COLUMNS = (
     "id, series_id, kind, version_no, status, rev, created_by, created_at, changed_by, "
-    "changed_at, submitted_by, submitted_at, approved_by, approved_at"
+    "changed_at, submitted_by, submitted_at, approved_by, approved_at, "
+    + ", ".join(_name_of(c) for c in ("changed_by", "submitted_by", "approved_by"))
 )
 DOC_COLUMNS = (
     VERSION_COLUMNS + ", hovedsag_id, enkeltsag_id, method, content::text AS content, "
-    "based_on_id, derived_from_id, returned_by, returned_at, return_reason"
+    "based_on_id, derived_from_id, returned_by, returned_at, return_reason, "
+    + _name_of("returned_by")
 )
 
 
@@ -718,7 +733,7 @@ async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> Any:
         actor,
         "ics.oprettet" if version_no == 1 else "ics.ny_version",
         f"{title('plan', version_no)} påbegyndt ud fra {title('undersoegelse', inv['version_no'])}",
-        f"{len(needs)} udækkede behov er ført over som forslag til mål."
+        f"{plural(len(needs), 'udækket behov', 'udækkede behov')} er ført over som forslag til mål."
         if latest is None
         else "Planen er kopieret fra forrige version; undersøgelsens nye behov er tilføjet.",
     )

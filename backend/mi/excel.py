@@ -37,6 +37,12 @@ FORMATS = {
 MAX_ROWS = 1_048_575  # Excel's limit below the header
 
 
+def is_internal(column: Column) -> bool:
+    """Keys the PWA needs to draw and link (``key``, ``measure_key``, ...) are codes, not
+    something a person reads: they stay out of the file (as out of the screen's tables)."""
+    return column.key == "key" or column.key.endswith("_key")
+
+
 def sheet_name(title: str) -> str:
     cleaned = re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Data"
     return cleaned[:31]
@@ -52,6 +58,10 @@ def write_xlsx(
 ) -> bytes:
     """The workbook as bytes: one sheet, a bold header row (frozen, with a filter), one
     row per result. ``on_row`` is called every 1,000 rows with the count so far."""
+    shown = [i for i, c in enumerate(columns) if not is_internal(c)]
+    if len(shown) < len(columns):
+        columns = [columns[i] for i in shown]
+        rows = ([row[i] for i in shown] for row in rows)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"constant_memory": True})
     wb.set_properties({"title": title, "author": "Trekant", "comments": subtitle or ""})

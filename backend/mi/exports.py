@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import anyio
@@ -22,6 +21,7 @@ import msgspec
 
 from backend.audit.service import record
 from backend.auth.principal import Principal, load_principal
+from backend.danish import file_slug, file_stamp, plural
 from backend.mi import excel
 from backend.mi.reports import SOURCES, Source, decode_params
 from backend.mi.tables import Column
@@ -48,9 +48,11 @@ def check_allowed(me: Principal, source: Source) -> None:
         raise NotAllowed("Du har ikke adgang til at se eller eksportere disse data")
 
 
-def filename(source: Source) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", source.key.lower()).strip("-")
-    return f"trekant-{slug}-{datetime.now(UTC).strftime('%Y%m%d-%H%M')}.xlsx"
+def filename(source: Source, now: datetime | None = None) -> str:
+    """The export's Danish title and the moment in Danish time, e.g.
+    betalinger-2026-12-06-kl-0315.xlsx (an export at 00:30 Danish time has that day's date,
+    not the day before as in UTC)."""
+    return f"{file_slug(source.title)}-{file_stamp(now)}.xlsx"
 
 
 async def prepare(me: Principal, key: str, raw: dict[str, Any] | None) -> tuple[Source, Any]:
@@ -89,7 +91,10 @@ async def do_export(
     source, params = await prepare(me, key, raw)
     total = await source.count(me, params)
     if total > MAX_ROWS:
-        raise CaseError("params", f"Udtrækket har {total} rækker; afgræns det til højst {MAX_ROWS}")
+        raise CaseError(
+            "params",
+            f"Udtrækket har {plural(total, 'række', 'rækker')}; afgræns det til højst {MAX_ROWS}",
+        )
     c = conn()
     await c.execute("DELETE FROM export_job WHERE expires_at < now()")
     if total <= DIRECT_LIMIT:
@@ -142,7 +147,9 @@ async def run_export(code: str, job_id: uuid.UUID) -> str:
             columns = await source.columns(me, params)
 
             async def fetched(n: int) -> None:
-                await progress.report(code, job_id, done=n, message=f"{n} rækker hentet")
+                await progress.report(
+                    code, job_id, done=n, message=f"{plural(n, 'række', 'rækker')} hentet"
+                )
 
             rows = await fetch_all(me, source, params, total, fetched)
             content = await _write(code, job_id, source.title, columns, rows, len(rows))
@@ -188,7 +195,10 @@ async def _write(
         while True:
             await asyncio.sleep(0.5)
             await progress.report(
-                code, job_id, done=fetched + written[0], message=f"{written[0]} rækker skrevet"
+                code,
+                job_id,
+                done=fetched + written[0],
+                message=f"{plural(written[0], 'række', 'rækker')} skrevet",
             )
 
     task = asyncio.create_task(ticker())

@@ -15,11 +15,12 @@ import csv
 import hashlib
 import io
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from backend.casework.rules import today_dk
 from backend.casework.service import stamp
+from backend.danish import file_stamp
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
 from backend.money.common import CaseError, MoneyConflict, NotAllowed, Stale, conn, fmt_date, fmt_kr
@@ -246,13 +247,13 @@ async def do_export(actor: str) -> uuid.UUID:
     export_id = uuid.uuid4()
     content = export_file(export_id, rows)
     total = sum(r["amount_oere"] for r in rows)
-    stamp_at = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    stamp_at = file_stamp()  # Danish time: "2026-12-06-kl-0315"
     await c.execute(
         "INSERT INTO payment_export (id, created_by, filename, content, sha256, payment_count, "
         "total_oere) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         export_id,
         actor,
-        f"trekant-betalinger-{stamp_at}.csv",
+        f"betalinger-{stamp_at}.csv",
         content,
         hashlib.sha256(content).hexdigest(),
         len(rows),

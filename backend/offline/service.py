@@ -14,6 +14,7 @@ from typing import Any
 
 from backend.auth.principal import Principal
 from backend.casework.access import may_open
+from backend.casework.repository import JOURNAL_AUTHOR_NAME
 from backend.casework.rules import today_dk
 from backend.children.repository import STAGE_LABELS, age_on
 from backend.offline.schemas import (
@@ -355,7 +356,8 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
         activities.setdefault(d.pop("hovedsag_id"), []).append(OfflineActivity(**d))
     journal: dict[uuid.UUID, list[OfflineJournalEntry]] = {}
     for r in await conn.fetch(
-        "SELECT x.hovedsag_id, j.id, j.at, j.author, j.kind, j.title, j.body, j.corrects_id "
+        f"SELECT x.hovedsag_id, j.id, j.at, {JOURNAL_AUTHOR_NAME} AS author, j.kind, j.title, "
+        "j.body, j.corrects_id "
         "FROM unnest($1::uuid[]) x(hovedsag_id) CROSS JOIN LATERAL (SELECT * FROM journal_entry "
         "e WHERE e.hovedsag_id = x.hovedsag_id ORDER BY e.at DESC, e.id DESC "
         f"LIMIT {JOURNAL_ENTRIES}) j ORDER BY j.at DESC, j.id DESC",

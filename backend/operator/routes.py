@@ -16,6 +16,8 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from backend import queue
+from backend.audit.labels import action_label, describe_detail
+from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
 from backend.config import get_settings
@@ -82,6 +84,8 @@ class OperatorAuditRow(msgspec.Struct):
     action: str
     kommune_code: str | None
     detail: dict[str, Any]
+    action_label: str  # Danish (backend/audit/labels.py)
+    details: list[AuditDetailLine]
 
 
 async def list_kommuner() -> list[KommuneRow]:
@@ -295,7 +299,9 @@ class OperatorController(Controller):
                 actor=r["actor"],
                 action=r["action"],
                 kommune_code=r["kommune_code"],
-                detail=json.loads(r["detail"]),
+                detail=(detail := json.loads(r["detail"]) or {}),
+                action_label=action_label(r["action"]),
+                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail)],
             )
             for r in rows
         ]

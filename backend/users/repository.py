@@ -184,7 +184,8 @@ async def audit_page(
     conn = _conn()
     total = await conn.fetchval(f"SELECT count(*) FROM audit_event WHERE {clause}", *args)
     rows = await conn.fetch(
-        f"SELECT id, at, actor, action, subject, detail::text AS detail FROM audit_event "
+        "SELECT id, at, actor, action, subject, detail::text AS detail, (SELECT u.display_name "
+        "FROM app_user u WHERE u.username = audit_event.actor) AS actor_name FROM audit_event "
         f"WHERE {clause} ORDER BY at DESC, id DESC "
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,

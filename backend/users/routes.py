@@ -17,6 +17,7 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.audit.schemas import AuditActionRead, AuditPage, audit_read, kommune_actions
 from backend.audit.service import record
 from backend.auth.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.auth.principal import current_principal, requires
@@ -79,22 +80,6 @@ class SettingsRead(msgspec.Struct):
     jit_default_role: str
     # The kommune's own processing deadline for an ansøgning (retssikkerhedsloven § 3).
     application_days: int = 28
-
-
-class AuditRead(msgspec.Struct):
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    subject: str | None
-    detail: dict[str, Any]
-
-
-class AuditPage(msgspec.Struct):
-    items: list[AuditRead]
-    total: int
-    page: int
-    page_size: int
 
 
 def _user(row: dict[str, Any]) -> UserRead:
@@ -350,6 +335,10 @@ class AuditController(Controller):
     tags = ("Administration",)
     guards = [requires(Perm.AUDIT_READ)]  # noqa: RUF012 - Litestar reads a list
 
+    @get("/actions", summary="Revisionslogens handlinger med danske navne (filterets valg)")
+    async def audit_actions(self) -> list[AuditActionRead]:
+        return kommune_actions()
+
     @get("", summary="Kommunens revisionslog (filtrér på handling, bruger og periode)")
     async def audit(
         self,
@@ -365,17 +354,7 @@ class AuditController(Controller):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
         rows, total = await repo.audit_page(action, actor, subject, since, until, page, page_size)
         return AuditPage(
-            items=[
-                AuditRead(
-                    id=r["id"],
-                    at=r["at"],
-                    actor=r["actor"],
-                    action=r["action"],
-                    subject=r["subject"],
-                    detail=r["detail"],
-                )
-                for r in rows
-            ],
+            items=[audit_read(r) for r in rows],
             total=total,
             page=page,
             page_size=page_size,

@@ -1,38 +1,22 @@
-/** Danish labels for audit actions and their details (kommune and operator logs). */
+/**
+ * The operator console's audit labels. The kommune's audit log shows the backend's Danish
+ * labels (backend/audit/labels.py, one table for both logs: action_label and details in the
+ * API); the operator console moves to those too, and then this file goes.
+ */
 import { loginClaimLabel } from './loginClaims';
-
-export const KOMMUNE_ACTIONS: [string, string][] = [
-  ['login', 'Log ind'],
-  ['login.failed', 'Mislykket log ind'],
-  ['user.provisioned', 'Bruger oprettet'],
-  ['user.roles_changed', 'Roller ændret'],
-  ['user.teams_changed', 'Teams ændret'],
-  ['user.deactivated', 'Bruger deaktiveret'],
-  ['user.reactivated', 'Bruger genaktiveret'],
-  ['user.bound', 'Log-in bundet til bruger'],
-  ['user.binding_reset', 'Log-in-binding nulstillet'],
-  ['child.read', 'Opslag i barns sag'],
-  ['team.created', 'Team oprettet'],
-  ['settings.changed', 'Indstillinger ændret'],
-  ['security.alert_raised', 'Sikkerhedsadvarsel: usædvanligt mange CPR-opslag'],
-  ['security.alert_seen', 'Sikkerhedsadvarsel markeret som set'],
-];
 
 const OPERATOR_ACTIONS: Record<string, string> = {
   login: 'Log ind',
   'login.failed': 'Mislykket log ind',
-  'kommune.onboarded': 'Kommune onboardet',
-  'kommune.onboard_failed': 'Onboarding fejlede',
-  'kommune.suspended': 'Kommune suspenderet',
-  'kommune.resumed': 'Kommune genoptaget',
-  'kommuner.migrated': 'Kommuner migreret',
+  'kommune.onboarded': 'Kommune oprettet',
+  'kommune.onboard_failed': 'Oprettelse af kommune fejlede',
+  'kommune.suspended': 'Kommune lukket midlertidigt',
+  'kommune.resumed': 'Kommune genåbnet',
+  'kommuner.migrated': 'Kommunernes databaser opdateret',
 };
 
-const KOMMUNE_LABELS = Object.fromEntries(KOMMUNE_ACTIONS);
-
-export function actionLabel(action: string, realm: 'kommune' | 'operator' = 'kommune'): string {
-  const labels = realm === 'operator' ? OPERATOR_ACTIONS : KOMMUNE_LABELS;
-  return Object.hasOwn(labels, action) ? (labels[action] ?? action) : action;
+export function actionLabel(action: string, _realm: 'operator' = 'operator'): string {
+  return (Object.hasOwn(OPERATOR_ACTIONS, action) ? OPERATOR_ACTIONS[action] : undefined) ?? 'Anden hændelse';
 }
 
 const DETAIL_KEYS: Record<string, string> = {
@@ -69,7 +53,7 @@ function detailValue(value: unknown): string {
 /** {username: "a@b.dk", roles: ["leder"]} -> [["Brugernavn", "a@b.dk"], ["Roller", "leder"]] */
 export function detailEntries(detail: Record<string, unknown>): [string, string][] {
   return Object.entries(detail).map(([k, v]) => [
-    DETAIL_KEYS[k] ?? k,
+    DETAIL_KEYS[k] ?? 'Anden oplysning',
     k === 'claim' && typeof v === 'string' ? loginClaimLabel(v) : detailValue(v),
   ]);
 }

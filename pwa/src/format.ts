@@ -11,6 +11,16 @@ export function formatNumber(value: number): string {
   return number.format(value);
 }
 
+const pluralRules = new Intl.PluralRules('da-DK');
+
+/**
+ * A number with the Danish word form that goes with it: plural(1, 'afgørelse', 'afgørelser')
+ * -> "1 afgørelse", plural(3, ...) -> "3 afgørelser", plural(0, ...) -> "0 afgørelser".
+ */
+export function plural(n: number, one: string, other: string): string {
+  return `${number.format(n)} ${pluralRules.select(n) === 'one' ? one : other}`;
+}
+
 export function formatAge(age: number): string {
   return age === 1 ? '1 år' : `${age} år`;
 }

@@ -1,7 +1,10 @@
+/** Who a user of a suspended kommune should ask (the picker and the login error say the same). */
+export const SUSPENDED_CONTACT = 'Kontakt din kommunes it-afdeling eller administrator.';
+
 /** Danish explanations of the `?fejl=<code>` the backend sends a failed login to. */
 const MESSAGES: Record<string, string> = {
   'ukendt-kommune': 'Kommunen findes ikke i Trekant.',
-  suspenderet: 'Kommunen er midlertidigt lukket i Trekant. Kontakt driften.',
+  suspenderet: `Kommunen er midlertidigt lukket i Trekant, så du kan ikke logge ind lige nu. ${SUSPENDED_CONTACT}`,
   'ikke-konfigureret': 'Kommunens log-in er ikke sat op endnu. Kontakt driften.',
   udbyder: 'Kommunens log-in-tjeneste svarer ikke lige nu. Prøv igen om lidt.',
   afvist: 'Log-in blev afvist. Prøv igen.',

@@ -22,12 +22,16 @@ async def test_health_reports_database_and_redis(http):
     assert body["database"]["ok"] and body["redis"]["ok"]
 
 
-async def test_kommuner_lists_active_kommuner(http, registry, fresh_code, seeded):
-    await new_kommune(registry, fresh_code, "Skjultby")
-    await registry.set_status(fresh_code, "suspended")
-    names = {k["code"]: k["name"] for k in (await http.get("/api/kommuner")).json()}
-    assert names[A] == "København" and names[B] == "Testby"
-    assert fresh_code not in names
+async def test_kommuner_lists_suspended_kommuner_with_their_status_only(
+    http, registry, fresh_code, seeded
+):
+    await new_kommune(registry, fresh_code, "Lukketby")
+    await registry.set_status(fresh_code, "suspended", "Kontrakt udløbet")
+    listed = {k["code"]: k for k in (await http.get("/api/kommuner")).json()}
+    assert listed[A] == {"code": A, "name": "København", "status": "active"}
+    assert listed[B] == {"code": B, "name": "Testby", "status": "active"}
+    # Its users are told it is closed; the reason and its log-in set-up stay private.
+    assert listed[fresh_code] == {"code": fresh_code, "name": "Lukketby", "status": "suspended"}
 
 
 async def test_api_requires_a_session(http, seeded):

@@ -76,7 +76,7 @@ async def test_caseworker_starts_an_investigation_and_sees_its_deadline(page):
 
 async def test_manager_sees_the_team_overview_and_searches(page):
     await log_in(page, "Testby", username("leder", "0202"))
-    await expect(page.get_by_role("heading", name="Mit teams overblik")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Overblik over mine teams")).to_be_visible()
     await check_axe(page, "forside for leder")
     await page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Søg").click()
     await expect(page.get_by_role("heading", level=1, name="Søg i sager")).to_be_visible()

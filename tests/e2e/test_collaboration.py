@@ -115,7 +115,7 @@ async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page
     await journal.get_by_label("Til", exact=True).fill("2026-05-01")
     await journal.get_by_role("button", name="Filtrér").click()
     await expect(
-        journal.get_by_text('"Til" skal være samme dato som eller senere end "Fra"').first
+        journal.get_by_text("„Til“ skal være samme dato som eller senere end „Fra“").first
     ).to_be_visible()
 
 

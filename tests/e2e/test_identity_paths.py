@@ -59,7 +59,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await check_axe(page, "drift kommuner")
 
     await page.get_by_label("Kommunekode").fill("12")
-    await page.get_by_role("button", name="Onboard kommune").click()
+    await page.get_by_role("button", name="Opret kommune").click()
     await expect(page.get_by_text("Der er fejl i formularen")).to_be_visible()
     await check_axe(page, "drift onboarding med fejl")
 
@@ -76,7 +76,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
         await page.set_viewport_size({"width": width, "height": height})
         await login_claim.scroll_into_view_if_needed()
         await page.screenshot(path=f"test-results/onboarding-{width}.png")
-    await page.get_by_role("button", name="Onboard kommune").click()
+    await page.get_by_role("button", name="Opret kommune").click()
     await expect(page.get_by_text("Kommunen er oprettet", exact=True)).to_be_visible(timeout=20_000)
     await expect(page.get_by_role("table", name="Kommuner i Trekant")).to_contain_text(
         "Frederiksberg Test"

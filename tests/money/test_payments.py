@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import asyncpg
@@ -110,6 +111,8 @@ async def test_manager_approval_and_the_export_file(client, registry):
         assert export.status_code == 201, export.text
         e = export.json()
         assert e["payment_count"] >= 1 and e["filename"].endswith(".csv")
+        # Named in Danish time (backend.danish.file_stamp), e.g. betalinger-2026-12-06-kl-0315
+        assert re.fullmatch(r"betalinger-\d{4}-\d{2}-\d{2}-kl-\d{4}\.csv", e["filename"])
         f = await fin.get(f"/api/money/payment-exports/{e['id']}/file")
         assert f.status_code == 200 and f.headers["content-type"].startswith("text/csv")
         assert f.content.count(b"\r\n") == e["payment_count"] + 1

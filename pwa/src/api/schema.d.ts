@@ -89,6 +89,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Revisionslogens handlinger med danske navne (filterets valg) */
+        get: operations["ApiAdminAuditActionsAuditActions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/offline/enheder": {
         parameters: {
             query?: never;
@@ -1109,7 +1126,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Aktive kommuner */
+        /** Kommuner (aktive og lukkede) */
         get: operations["ApiKommunerListKommuner"];
         put?: never;
         post?: never;
@@ -2527,6 +2544,16 @@ export interface components {
             period_to?: string | null;
             quantity?: string | null;
         };
+        /** AuditActionRead */
+        AuditActionRead: {
+            action: string;
+            label: string;
+        };
+        /** AuditDetailLine */
+        AuditDetailLine: {
+            label: string;
+            value: string;
+        };
         /** AuditPage */
         AuditPage: {
             items: components["schemas"]["AuditRead"][];
@@ -2537,12 +2564,15 @@ export interface components {
         /** AuditRead */
         AuditRead: {
             action: string;
+            action_label: string;
             actor: string;
+            actor_name: string | null;
             /** Format: date-time */
             at: string;
             detail: {
                 [key: string]: unknown;
             };
+            details: components["schemas"]["AuditDetailLine"][];
             id: number;
             subject: string | null;
         };
@@ -2984,10 +3014,12 @@ export interface components {
             approval_requires_other: boolean;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             based_on_id: string | null;
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            changed_by_name: string;
             child: components["schemas"]["ChildInfo"];
             content: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"];
             /** Format: date-time */
@@ -3010,6 +3042,7 @@ export interface components {
             return_reason: string | null;
             returned_at: string | null;
             returned_by: string | null;
+            returned_by_name: string | null;
             rev: number;
             /** Format: uuid */
             series_id: string;
@@ -3018,6 +3051,7 @@ export interface components {
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;
+            submitted_by_name: string | null;
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
         };
@@ -3325,8 +3359,11 @@ export interface components {
             /** Format: date-time */
             at: string;
             author: string;
+            author_name: string;
             body: string;
             corrected_by: number[];
+            corrections: components["schemas"]["JournalRef"][];
+            corrects: components["schemas"]["JournalRef"] | null;
             corrects_id: number | null;
             enkeltsag_id: string | null;
             event: string | null;
@@ -3342,6 +3379,14 @@ export interface components {
             page: number;
             page_size: number;
             total: number;
+        };
+        /** JournalRef */
+        JournalRef: {
+            /** Format: date-time */
+            at: string;
+            author_name: string;
+            id: number;
+            title: string;
         };
         /** KindInfo */
         KindInfo: {
@@ -3359,6 +3404,8 @@ export interface components {
         KommuneRead: {
             code: string;
             name: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
         };
         /** KommuneRef */
         KommuneRef: {
@@ -3432,6 +3479,7 @@ export interface components {
         MeasureLine: {
             ends_on: string | null;
             kind: string;
+            label: string;
             paragraph: string;
             /** Format: date */
             starts_on: string;
@@ -3788,12 +3836,14 @@ export interface components {
         /** OperatorAuditRow */
         OperatorAuditRow: {
             action: string;
+            action_label: string;
             actor: string;
             /** Format: date-time */
             at: string;
             detail: {
                 [key: string]: unknown;
             };
+            details: components["schemas"]["AuditDetailLine"][];
             id: number;
             kommune_code: string | null;
         };
@@ -4405,6 +4455,7 @@ export interface components {
         TransferRead: {
             child_birth_date: string | null;
             child_name: string;
+            contents: string[];
             counts: {
                 [key: string]: number;
             };
@@ -4563,9 +4614,11 @@ export interface components {
         VersionRead: {
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             /** Format: date-time */
             changed_at: string;
             changed_by: string;
+            changed_by_name: string;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -4579,6 +4632,7 @@ export interface components {
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;
+            submitted_by_name: string | null;
             version_no: number;
         };
         /** Versioned */
@@ -4811,6 +4865,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiAdminAuditActionsAuditActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditActionRead"][];
                 };
             };
         };

@@ -1,16 +1,21 @@
 import { detailEntries } from '../audit';
 
-/** An audit row's details as a compact description list ("–" when there are none). */
-export function AuditDetail({ detail }: { detail: Record<string, unknown> }) {
-  const entries = detailEntries(detail);
-  if (entries.length === 0) return <span>–</span>;
+/** Danish detail lines as the backend reads them (backend/audit/labels.py), "–" when none. */
+export function AuditDetailLines({ lines }: { lines: { label: string; value: string }[] }) {
+  if (lines.length === 0) return <span>–</span>;
   return (
     <dl className="audit-detail">
-      {entries.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}:</dt> <dd>{v}</dd>
+      {lines.map((l, i) => (
+        <div key={i}>
+          <dt>{l.label}:</dt> <dd>{l.value}</dd>
         </div>
       ))}
     </dl>
   );
+}
+
+/** An operator-log row's raw details (the operator console; see audit.ts). */
+export function AuditDetail({ detail }: { detail: Record<string, unknown> }) {
+  const entries = detailEntries(detail);
+  return <AuditDetailLines lines={entries.map(([label, value]) => ({ label, value }))} />;
 }

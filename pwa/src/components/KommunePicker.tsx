@@ -1,5 +1,15 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { KommuneRead } from '../api/client';
+import { SUSPENDED_CONTACT } from '../loginErrors';
+
+export function isSuspended(k: KommuneRead): boolean {
+  return k.status === 'suspended';
+}
+
+/** What the picker and the login form say about a kommune that is closed for now. */
+export function suspendedMessage(k: KommuneRead): string {
+  return `${k.name} er midlertidigt lukket i Trekant, så du kan ikke logge ind lige nu. ${SUSPENDED_CONTACT}`;
+}
 
 function normalise(text: string): string {
   return text.trim().toLocaleLowerCase('da-DK');
@@ -175,7 +185,12 @@ export function KommunePicker({
                 choose(k);
               }}
             >
-              <span className="combobox-name">{k.name}</span>{' '}
+              <span className="combobox-name">
+                {k.name}
+                {isSuspended(k) ? (
+                  <span className="combobox-status"> Midlertidigt lukket – kontakt din kommunes it-afdeling</span>
+                ) : null}
+              </span>{' '}
               <span className="combobox-code">{k.code}</span>
             </li>
           ))}

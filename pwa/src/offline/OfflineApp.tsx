@@ -733,10 +733,18 @@ function OfflineCaseView({ caseId }: { caseId: string }) {
                 <span className={`badge ${e.kind === 'notat' ? 'badge-info' : e.kind === 'rettelse' ? 'badge-warning' : 'badge-success'}`}>
                   {e.kind === 'notat' ? 'Notat' : e.kind === 'rettelse' ? 'Rettelse' : 'Hændelse'}
                 </span>{' '}
-                <time dateTime={e.at}>{formatDeadline(e.at)}</time> · {e.author} · <span className="num-code">#{e.id}</span>
+                <time dateTime={e.at}>{formatDeadline(e.at)}</time> · {e.author}
               </p>
               <h4 className="h5 journal-title">{e.title}</h4>
-              {e.corrects_id !== null ? <p className="journal-ref">Retter notat #{e.corrects_id}</p> : null}
+              {e.corrects_id !== null ? (
+                <p className="journal-ref">
+                  Retter{' '}
+                  {(() => {
+                    const target = c.journal.find((x) => x.id === e.corrects_id);
+                    return target ? `notatet „${target.title}“` : 'et tidligere notat';
+                  })()}
+                </p>
+              ) : null}
               {e.body ? <p className="journal-body">{e.body}</p> : null}
             </li>
           ))}

@@ -256,7 +256,7 @@ function Kommuner({
         </Alert>
       ) : null}
       {kommuner.length === 0 ? (
-        <p className="empty-state">Der er ingen kommuner i Trekant endnu. Onboard den første nedenfor.</p>
+        <p className="empty-state">Der er ingen kommuner i Trekant endnu. Opret den første nedenfor.</p>
       ) : (
         <div className="table--responsive-scroll" tabIndex={0} role="region" aria-label="Kommuner i Trekant, tabel">
           <table className="table table--compact kommune-table">
@@ -519,7 +519,7 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
   return (
     <section className="admin-section">
       <form onSubmit={submit} noValidate className="admin-form">
-        <h2 id="onboard-heading">Onboard kommune</h2>
+        <h2 id="onboard-heading">Opret kommune</h2>
         <p>
           Opretter kommunens database, gemmer dens identitetsudbyder og opretter den første
           administrator, som derefter opretter resten af brugerne.
@@ -563,7 +563,7 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
           className={`button button-primary ${busy || running ? 'spinner-active' : ''}`.trim()}
           aria-disabled={busy || running || undefined}
         >
-          Onboard kommune
+          Opret kommune
         </button>
       </form>
       {job ? (

@@ -63,7 +63,7 @@ function validate(c: JournalCriteria): Record<string, string> {
   if (c.since && !DATE.test(c.since)) errors.since = 'Skriv en gyldig dato';
   if (c.until && !DATE.test(c.until)) errors.until = 'Skriv en gyldig dato';
   if (!errors.since && !errors.until && c.since && c.until && c.since > c.until)
-    errors.until = '"Til" skal være samme dato som eller senere end "Fra"';
+    errors.until = '„Til“ skal være samme dato som eller senere end „Fra“';
   return errors;
 }
 

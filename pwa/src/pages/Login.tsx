@@ -1,7 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, call, type KommuneRead } from '../api/client';
 import { Alert } from '../components/Alert';
-import { exactMatch, filterKommuner, KommunePicker } from '../components/KommunePicker';
+import {
+  exactMatch,
+  filterKommuner,
+  isSuspended,
+  KommunePicker,
+  suspendedMessage,
+} from '../components/KommunePicker';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
@@ -44,6 +50,12 @@ export function Login() {
       document.getElementById(fieldInputId())?.focus();
       return;
     }
+    if (isSuspended(kommune)) {
+      // No trip to the kommune's log-in: it would only come back with the same message.
+      setFieldError(suspendedMessage(kommune));
+      document.getElementById(fieldInputId())?.focus();
+      return;
+    }
     setFieldError(undefined);
     setBusy(true);
     // A full page navigation: the backend sends the browser on to the kommune's log-in.
@@ -81,7 +93,7 @@ export function Login() {
           ) : null}
           {kommuner.state === 'ready' && kommuner.data.length === 0 ? (
             <Alert variant="info" heading="Ingen kommuner">
-              <p>Der er ingen aktive kommuner i Trekant endnu, så der er intet at logge ind i.</p>
+              <p>Der er ingen kommuner i Trekant endnu, så der er intet at logge ind i.</p>
             </Alert>
           ) : null}
           {kommuner.state === 'ready' && kommuner.data.length > 0 ? (
@@ -98,6 +110,11 @@ export function Login() {
                 error={fieldError}
                 hint="Skriv kommunens navn eller kode, og vælg på listen."
               />
+              {selected && isSuspended(selected) && !fieldError ? (
+                <Alert variant="warning" heading="Kommunen er midlertidigt lukket">
+                  <p>{suspendedMessage(selected)}</p>
+                </Alert>
+              ) : null}
               <button
                 type="submit"
                 className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}

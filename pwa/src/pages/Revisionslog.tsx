@@ -1,13 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, fieldErrors, messageOf, type AuditPage } from '../api/client';
-import { actionLabel, KOMMUNE_ACTIONS } from '../audit';
 import { Alert } from '../components/Alert';
-import { AuditDetail } from '../components/AuditDetail';
+import { AuditDetailLines } from '../components/AuditDetail';
 import { ErrorSummary, SelectField, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
-import type { Loadable } from '../useApi';
+import { useApi, type Loadable } from '../useApi';
 import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 50;
@@ -36,7 +35,7 @@ function validate(f: Filters): Record<string, string> {
   if (f.from && !startOfDay(f.from)) errors.since = 'Skriv datoen som dd.mm.åååå';
   if (f.to && !endOfDay(f.to)) errors.until = 'Skriv datoen som dd.mm.åååå';
   if (!errors.since && !errors.until && f.from && f.to && f.from > f.to)
-    errors.until = '"Til" skal være samme dag som eller efter "Fra"';
+    errors.until = '„Til“ skal være samme dag som eller efter „Fra“';
   return errors;
 }
 
@@ -56,6 +55,7 @@ export function Revisionslog() {
   const [result, setResult] = useState<Loadable<AuditPage>>({ state: 'loading' });
   const tableRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
+  const [actions] = useApi((signal) => call(api.GET('/api/admin/audit/actions', { signal })));
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -143,7 +143,10 @@ export function Revisionslog() {
             label="Handling"
             value={draft.action}
             onChange={set('action', 'action')}
-            choices={[{ value: '', label: 'Alle' }, ...KOMMUNE_ACTIONS.map(([value, label]) => ({ value, label }))]}
+            choices={[
+              { value: '', label: 'Alle' },
+              ...(actions.state === 'ready' ? actions.data.map((a) => ({ value: a.action, label: a.label })) : []),
+            ]}
             error={errors.action}
           />
           <TextField
@@ -239,10 +242,13 @@ export function Revisionslog() {
                       <td>
                         <time dateTime={a.at}>{formatDateTime(a.at)}</time>
                       </td>
-                      <td className="break">{a.actor}</td>
-                      <td>{actionLabel(a.action)}</td>
+                      <td className="break">
+                        {a.actor_name ?? a.actor}
+                        {a.actor_name ? <span className="cell-note">{a.actor}</span> : null}
+                      </td>
+                      <td>{a.action_label}</td>
                       <td>
-                        <AuditDetail detail={a.detail} />
+                        <AuditDetailLines lines={a.details} />
                       </td>
                     </tr>
                   ))}

@@ -493,7 +493,7 @@ function NoteForm({
           <Alert
             variant="info"
             role="note"
-            heading={`Du retter notat #${correcting.id}`}
+            heading={`Du retter notatet „${correcting.title}“`}
             action={
               <button type="button" className="button button-secondary" onClick={cancel}>
                 Fortryd
@@ -553,8 +553,7 @@ function JournalEntry({
       <div className="journal-entry-inner">
         <p className="journal-meta">
           <span className={`badge ${badge}`}>{journalKindLabel(entry.kind)}</span>{' '}
-          <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author} ·{' '}
-          <span className="num-code">#{entry.id}</span>
+          <time dateTime={entry.at}>{formatDeadline(entry.at)}</time> · {entry.author_name}
           {entry.written_at ? (
             <>
               {' '}
@@ -565,11 +564,26 @@ function JournalEntry({
         <h4 id={titleId} className="h5 journal-title">
           {entry.title}
         </h4>
-        {entry.corrects_id !== null ? <p className="journal-ref">Retter notat #{entry.corrects_id}</p> : null}
-        {entry.received_from ? <p className="journal-ref">Overført fra {entry.received_from}</p> : null}
-        {entry.corrected_by.length > 0 ? (
+        {entry.corrects ? (
+          <p className="journal-ref">
+            Retter <a href={`#journal-${entry.corrects.id}`}>notatet „{entry.corrects.title}“</a> fra{' '}
+            {formatDeadline(entry.corrects.at)}
+          </p>
+        ) : null}
+        {entry.received_from ? (
+          <p className="journal-ref">Overført fra {entry.received_from.replace(/^\d{4} /, '')}</p>
+        ) : null}
+        {entry.corrections.length > 0 ? (
           <p className="journal-ref journal-corrected">
-            Rettet af {entry.corrected_by.map((id) => `#${id}`).join(', ')}
+            Rettet{' '}
+            {entry.corrections.map((c, i) => (
+              <span key={c.id}>
+                {i > 0 ? ', ' : ''}
+                <a href={`#journal-${c.id}`}>
+                  {formatDeadline(c.at)} af {c.author_name}
+                </a>
+              </span>
+            ))}
           </p>
         ) : null}
         {entry.body ? <p className="journal-body">{entry.body}</p> : null}

@@ -72,7 +72,7 @@ function validate(c: Criteria): Record<string, string> {
   if (from && !AGE.test(from)) errors.age_from = 'Skriv alderen som et helt antal år, fx 12';
   if (to && !AGE.test(to)) errors.age_to = 'Skriv alderen som et helt antal år, fx 17';
   if (!errors.age_from && !errors.age_to && from && to && Number(from) > Number(to))
-    errors.age_to = '"Alder til" skal være den samme som eller højere end "Alder fra"';
+    errors.age_to = '„Alder til“ skal være den samme som eller højere end „Alder fra“';
   return errors;
 }
 
@@ -391,7 +391,7 @@ export function Sog() {
         </p>
         {result.state === 'idle' && !applied ? (
           <p className="empty-state">
-            Skriv et navn eller et CPR-nummer, eller vælg filtre, og tryk på "Søg". Uden søgetekst finder du alle
+            Skriv et navn eller et CPR-nummer, eller vælg filtre, og tryk på „Søg“. Uden søgetekst finder du alle
             kommunens åbne sager, der passer til filtrene.
           </p>
         ) : null}
@@ -419,7 +419,7 @@ export function Sog() {
               aria-labelledby="search-caption"
               ref={tableRef}
             >
-              <table className="table table--compact search-table">
+              <table className="table table--compact table-md-responsive-headers search-table">
                 <caption id="search-caption">Søgeresultat</caption>
                 <thead>
                   <tr>
@@ -447,7 +447,7 @@ export function Sog() {
                   {data.items.map((h) => (
                     <Fragment key={h.hovedsag_id}>
                       <tr>
-                        <th scope="row">
+                        <th scope="row" data-title="Barn">
                           {h.can_open ? (
                             <Link to={casePath(h.hovedsag_id, h.child_id)}>{h.child_name}</Link>
                           ) : (
@@ -457,8 +457,10 @@ export function Sog() {
                             </>
                           )}
                         </th>
-                        <td className="num">{formatAge(h.age)}</td>
-                        <td>
+                        <td className="num" data-title="Alder">
+                          {formatAge(h.age)}
+                        </td>
+                        <td data-title="Fase">
                           {stageLabel(h.stage)}
                           {h.closed_at ? (
                             <span className="cell-note">
@@ -466,10 +468,15 @@ export function Sog() {
                             </span>
                           ) : null}
                         </td>
-                        <td>{h.caseworker ?? 'Ikke fordelt'}</td>
-                        <td>{h.team ?? 'Intet team'}</td>
-                        <td className="num">{formatNumber(h.open_activities)}</td>
-                        <td className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
+                        <td data-title="Sagsbehandler">{h.caseworker ?? 'Ikke fordelt'}</td>
+                        <td data-title="Team">{h.team ?? 'Intet team'}</td>
+                        <td className="num" data-title="Åbne aktiviteter">
+                          {formatNumber(h.open_activities)}
+                        </td>
+                        <td
+                          className={`num ${h.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}
+                          data-title="Overskredne"
+                        >
                           {formatNumber(h.overdue_activities)}
                         </td>
                         {needsStepIn ? (

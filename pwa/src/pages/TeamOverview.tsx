@@ -163,7 +163,7 @@ export function TeamOverview() {
 
   return (
     <section aria-labelledby="team-overview-heading" aria-busy={overview.state === 'loading'} className="team-overview">
-      <h2 id="team-overview-heading">Mit teams overblik</h2>
+      <h2 id="team-overview-heading">Overblik over mine teams</h2>
       <TilGodkendelse />
       <BevillingerTilGodkendelse />
       {body}

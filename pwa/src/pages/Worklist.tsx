@@ -51,7 +51,7 @@ export function NotificationTable({
     <>
       <p className="news-summary">{unassessedSummary(items)}</p>
       <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={headingId}>
-        <table className="table table--compact worklist-table news-table">
+        <table className="table table--compact table-md-responsive-headers worklist-table news-table">
           <caption className="sr-only">
             {caption}, nyeste først: {items.length === 1 ? '1 modtaget' : `${formatNumber(items.length)} modtaget`}
           </caption>
@@ -70,10 +70,10 @@ export function NotificationTable({
               const notifier = notifierKindLabel(n.notifier_kind);
               return (
                 <tr key={n.id} className={n.assessed ? undefined : 'news-unassessed'}>
-                  <th scope="row">
+                  <th scope="row" data-title="Barn">
                     <Link to={casePath(n.hovedsag_id, n.child_id)}>{n.child_name}</Link>
                   </th>
-                  <td>
+                  <td data-title="Type">
                     {intakeKindLabel(n.kind)}
                     {n.suspected_abuse ? (
                       <span className="news-flag">
@@ -81,14 +81,14 @@ export function NotificationTable({
                       </span>
                     ) : null}
                   </td>
-                  <td>
+                  <td data-title="Kilde">
                     {source}
                     {notifier !== source ? <span className="cell-note">{notifier}</span> : null}
                   </td>
-                  <td className="worklist-due">
+                  <td className="worklist-due" data-title="Modtaget">
                     <time dateTime={n.received_at}>{formatDeadline(n.received_at)}</time>
                   </td>
-                  <td>
+                  <td data-title="Status">
                     {n.assessed ? (
                       <span className="badge badge-success">Vurderet</span>
                     ) : (

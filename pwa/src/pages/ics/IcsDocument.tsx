@@ -364,7 +364,7 @@ function EditSession({
     rev: doc.rev,
     initial: content,
     method: method.method,
-    changedBy: doc.changed_by,
+    changedBy: doc.changed_by_name,
     changedAt: doc.changed_at,
   });
   const [missing, setMissing] = useState<Missing[]>([]);
@@ -528,7 +528,7 @@ function DocumentScreen({
         <Alert
           variant="warning"
           role="note"
-          heading={`Sendt tilbage til kladde${doc.returned_by ? ` af ${doc.returned_by}` : ''}${doc.returned_at ? ` ${formatDateTime(doc.returned_at)}` : ''}`}
+          heading={`Sendt tilbage til kladde${doc.returned_by_name ? ` af ${doc.returned_by_name}` : ''}${doc.returned_at ? ` ${formatDateTime(doc.returned_at)}` : ''}`}
         >
           <p>Begrundelse: {doc.return_reason}</p>
         </Alert>

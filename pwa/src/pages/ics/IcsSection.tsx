@@ -202,7 +202,7 @@ export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseR
                     <span className={statusBadge(v.status)}>{v.status_label}</span>
                   </p>
                   <p className="process-meta">
-                    Ændret <time dateTime={v.changed_at}>{formatDateTime(v.changed_at)}</time> af {v.changed_by}
+                    Ændret <time dateTime={v.changed_at}>{formatDateTime(v.changed_at)}</time> af {v.changed_by_name}
                     {v.approved_at ? (
                       <>
                         {' '}

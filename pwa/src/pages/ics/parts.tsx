@@ -389,15 +389,15 @@ export function Versions({ doc }: { doc: DocumentRead }) {
                 </td>
                 <td>
                   {when(v.changed_at)}
-                  <span className="cell-note">{v.changed_by}</span>
+                  <span className="cell-note">{v.changed_by_name}</span>
                 </td>
                 <td>
                   {when(v.submitted_at)}
-                  {v.submitted_by ? <span className="cell-note">{v.submitted_by}</span> : null}
+                  {v.submitted_by_name ? <span className="cell-note">{v.submitted_by_name}</span> : null}
                 </td>
                 <td>
                   {when(v.approved_at)}
-                  {v.approved_by ? <span className="cell-note">{v.approved_by}</span> : null}
+                  {v.approved_by_name ? <span className="cell-note">{v.approved_by_name}</span> : null}
                 </td>
               </tr>
             ))}
@@ -446,7 +446,7 @@ export function VersionFacts({ doc }: { doc: DocumentRead }) {
         <div>
           <dt>Indsendt</dt>
           <dd>
-            {formatDateTime(doc.submitted_at)} af {doc.submitted_by}
+            {formatDateTime(doc.submitted_at)} af {doc.submitted_by_name}
           </dd>
         </div>
       ) : null}
@@ -454,7 +454,7 @@ export function VersionFacts({ doc }: { doc: DocumentRead }) {
         <div>
           <dt>Godkendt</dt>
           <dd>
-            {formatDateTime(doc.approved_at)} af {doc.approved_by}
+            {formatDateTime(doc.approved_at)} af {doc.approved_by_name}
           </dd>
         </div>
       ) : null}

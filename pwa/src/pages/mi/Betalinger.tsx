@@ -451,7 +451,7 @@ function Spending({ refresh }: { refresh: number }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const p: Record<string, string> = {};
-    if (from && to && to < from) p.period_to = '"Til" skal være samme dag som eller efter "Fra"';
+    if (from && to && to < from) p.period_to = '„Til“ skal være samme dag som eller efter „Fra“';
     setErrors(p);
     if (Object.keys(p).length === 0) setApplied({ groupBy, from, to });
   };

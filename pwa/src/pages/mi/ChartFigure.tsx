@@ -3,6 +3,7 @@ import { ChartCanvas, type ChartKind, type Series } from './Chart';
 import { DataTable } from './DataTable';
 import { ExportButton } from './ExportButton';
 import { columnIndex, formatCell, type TableRead } from './table';
+import { plural } from '../../format';
 
 /** How one MI table is drawn. */
 export type Spec = {
@@ -69,7 +70,7 @@ export function altText(t: TableRead, spec: Spec): string {
   const intro = `Diagram: ${t.title}.`;
   if (t.rows.length === 0) return `${intro} Der er ingen tal.`;
   if (spec.pivot) {
-    return `${intro} Kurver for ${new Set(t.rows.map((r) => r[columnIndex(t, spec.pivot?.series ?? '')])).size} serier. Alle tal står i tabellen under diagrammet.`;
+    return `${intro} Kurver for ${plural(new Set(t.rows.map((r) => r[columnIndex(t, spec.pivot?.series ?? '')])).size, 'serie', 'serier')}. Alle tal står i tabellen under diagrammet.`;
   }
   const li = columnIndex(t, spec.label ?? '');
   const parts = t.rows.slice(0, 8).map((r) => {

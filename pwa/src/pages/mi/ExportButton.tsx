@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, errorDetail, messageOf } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
+import { plural } from '../../format';
 
 type Job = components['schemas']['ExportJobRead'];
 
@@ -124,7 +125,7 @@ export function ExportButton({
         {state.state === 'job' && state.job.status === 'venter' ? (
           <span>
             <label htmlFor={`job-${state.job.id}`}>
-              Stort udtræk{state.job.total_rows ? ` (${state.job.total_rows.toLocaleString('da-DK')} rækker)` : ''}:{' '}
+              Stort udtræk{state.job.total_rows ? ` (${plural(state.job.total_rows, 'række', 'rækker')})` : ''}:{' '}
               {state.job.message ?? 'danner filen'} – {state.job.percent ?? 0} %
             </label>
             <progress id={`job-${state.job.id}`} max={100} value={state.job.percent ?? 0} className="mi-progress">

@@ -150,7 +150,7 @@ export function Standardsoegninger({ session }: { session: SessionRead }) {
     if (!current) return;
     const problems: Record<string, string> = {};
     if (current === 'betalinger' && draft.periodFrom && draft.periodTo && draft.periodTo < draft.periodFrom)
-      problems.period_to = '"Periode til" skal være samme dag som eller efter "Periode fra"';
+      problems.period_to = '„Periode til“ skal være samme dag som eller efter „Periode fra“';
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
     setApplied({ source: current, params: paramsOf(current, draft) });

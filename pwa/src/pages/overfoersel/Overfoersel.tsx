@@ -5,22 +5,13 @@ import { ErrorSummary, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
-import { formatDate, formatDateTime, formatDeadline, formatNumber } from '../../format';
+import { formatDate, formatDateTime, formatDeadline } from '../../format';
 import { Link } from '../../router';
 import { useApi } from '../../useApi';
 import { PriorCasesNotice } from './PriorCases';
 import { ENKELTSAG_KIND, kommuneName, statusTagClass, statusText, type TransferDetail } from './store';
 import './overfoersel.css';
 
-const COUNT_LABELS: Record<string, string> = {
-  journal_entry: 'Journalindførsler',
-  enkeltsag: 'Enkeltsager',
-  activity: 'Aktiviteter',
-  underretning: 'Underretninger',
-  afgoerelse: 'Afgørelser',
-  indsats: 'Indsatser',
-  network_member: 'Personer i netværket',
-};
 
 const POLL_MS = 1000;
 
@@ -156,7 +147,7 @@ function Decision({
       >
         <p>
           Sagen er oprettet med hele historikken fra {t.from_kommune.name}
-          {t.team ? ` og ligger hos ${t.team}` : ''}. Aktiviteten "Læs og overtag sagen" er lagt på dig.
+          {t.team ? ` og ligger hos ${t.team}` : ''}. Aktiviteten „Læs og overtag sagen“ er lagt på dig.
         </p>
       </Alert>
     );
@@ -298,7 +289,6 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
   const t = d.transfer;
   const incoming = t.direction === 'ind';
   const child = d.child;
-  const counts = Object.entries(t.counts).filter(([, n]) => n > 0);
 
   return (
     <>
@@ -420,14 +410,12 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
         ) : (
           <p>Pakken kan ikke læses.</p>
         )}
-        {counts.length > 0 ? (
+        {t.contents.length > 0 ? (
           <>
             <h3>Med i pakken</h3>
             <ul>
-              {counts.map(([k, n]) => (
-                <li key={k}>
-                  {COUNT_LABELS[k] ?? k}: {formatNumber(n)}
-                </li>
+              {t.contents.map((line) => (
+                <li key={line}>{line}</li>
               ))}
             </ul>
           </>
@@ -440,7 +428,7 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
             {d.enkeltsager.map((e, i) => (
               <li key={i}>
                 {ENKELTSAG_KIND[e.kind] ?? e.kind}
-                {e.paragraph ? ` (${e.paragraph})` : ''} – åbnet {formatDate(e.opened_at)}
+                {e.paragraph ? ` (§ ${e.paragraph})` : ''} – åbnet {formatDate(e.opened_at)}
                 {e.closed_at ? `, lukket ${formatDate(e.closed_at)}` : ''}
                 {e.summary ? <span className="cell-note">{e.summary}</span> : null}
               </li>
@@ -467,7 +455,7 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
             <ul>
               {d.measures.map((m, i) => (
                 <li key={i}>
-                  {m.kind} ({m.paragraph}) fra {formatDate(m.starts_on)}
+                  {m.label} (§ {m.paragraph}) fra {formatDate(m.starts_on)}
                   {m.ends_on ? ` til ${formatDate(m.ends_on)}` : ''}
                 </li>
               ))}

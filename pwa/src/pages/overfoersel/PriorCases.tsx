@@ -203,7 +203,7 @@ export function PriorCasesNotice({
       <div ref={doneRef} tabIndex={-1} className="case-outcome">
         {sent.length > 0 ? (
           <Alert variant="success" heading="Anmodningen om sagen er sendt">
-            <p>Du kan følge den under "Overførsler".</p>
+            <p>Du kan følge den under „Overførsler“.</p>
           </Alert>
         ) : null}
       </div>

@@ -1,0 +1,218 @@
+"""Danish labels for the audit logs (the kommune's and the operator's).
+
+Events keep their stable English action names and detail keys in the database; a person
+reads them through these tables. To add an audit event: add its action to
+``ACTION_LABELS`` and any new detail key to ``DETAIL_LABELS`` (a test scans the code for
+every ``record(...)`` and fails on one without a label). Unknown ones still read as Danish
+("Anden hændelse", "Anden oplysning") rather than as codes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from backend.auth.permissions import ROLES
+from backend.danish import DK, format_int, kroner
+
+# action -> what happened, in Danish (one dictionary for both logs)
+ACTION_LABELS: dict[str, str] = {
+    # log-in and users
+    "login": "Log ind",
+    "login.failed": "Mislykket log ind",
+    "user.provisioned": "Bruger oprettet",
+    "user.roles_changed": "Roller ændret",
+    "user.teams_changed": "Teams ændret",
+    "user.deactivated": "Bruger deaktiveret",
+    "user.reactivated": "Bruger genaktiveret",
+    "team.created": "Team oprettet",
+    "settings.changed": "Indstillinger ændret",
+    "settings.transfer_team": "Team for modtagne overførsler ændret",
+    # reading cases
+    "child.read": "Opslag i barns sag",
+    "case.read": "Opslag i sag",
+    "case.journal.read": "Journal læst",
+    "case.search": "Søgning i sager",
+    "case.step_in": "Trådt til i sag",
+    "cpr.prior_cases": "Opslag på sager i andre kommuner",
+    # management information and exports
+    "report.read": "Standardsøgning læst",
+    "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
+    "export.requested": "Udtræk til Excel bestilt",
+    "export.downloaded": "Udtræk til Excel hentet",
+    # money
+    "money.draft.approved": "Visitation godkendt",
+    "money.settings.changed": "Godkendelsesregler for økonomi ændret",
+    "money.payments.exported": "Betalinger eksporteret",
+    "money.payments.export_downloaded": "Betalingsfil hentet",
+    "money.price_update.requested": "Prisopdatering bestilt",
+    "money.price_update.applied": "Prisopdatering gennemført",
+    "money.price_update.failed": "Prisopdatering fejlede",
+    "money.price_update.revert_requested": "Tilbageførsel af prisopdatering bestilt",
+    "money.price_update.reverted": "Prisopdatering tilbageført",
+    "money.price_update.revert_failed": "Tilbageførsel af prisopdatering fejlede",
+    # offline devices
+    "offline.device_registered": "Enhed registreret til brug uden forbindelse",
+    "offline.device_revoked": "Enhed spærret",
+    "offline.user_revoked": "Brugers enheder spærret",
+    # transfers between kommuner (§ 132)
+    "transfer.sent": "Sag sendt til anden kommune",
+    "transfer.received": "Sag modtaget fra anden kommune",
+    "transfer.read": "Overførsel læst",
+    "transfer.package_read": "Overførselspakke læst",
+    "transfer.accepted": "Overførsel accepteret",
+    "transfer.rejected": "Overførsel afvist",
+    "transfer.rejected_by_receiver": "Overførsel afvist af modtageren",
+    "transfer.imported": "Overført sag indlæst",
+    "transfer.completed": "Overførsel afsluttet",
+    "transfer.failed": "Overførsel fejlede",
+    "transfer.notification_forwarded": "Underretning videresendt til ny kommune",
+    "transfer.notification_received": "Videresendt underretning modtaget",
+    "transfer_request.sent": "Anmodning om sag sendt",
+    "transfer_request.received": "Anmodning om sag modtaget",
+    "transfer_request.answered": "Anmodning om sag besvaret",
+    "cross.notification_forwarded": "Underretning videresendt til anden kommune",
+    "cross.request_answered": "Anmodning fra anden kommune besvaret",
+    "cross.transfer_failed": "Overførsel til anden kommune fejlede",
+    # the operator's log
+    "kommune.onboarded": "Kommune oprettet",
+    "kommune.onboard_failed": "Oprettelse af kommune fejlede",
+    "kommune.suspended": "Kommune lukket midlertidigt",
+    "kommune.resumed": "Kommune genåbnet",
+    "kommuner.migrated": "Kommunernes databaser opdateret",
+}
+UNKNOWN_ACTION = "Anden hændelse"
+
+# detail key -> label
+DETAIL_LABELS: dict[str, str] = {
+    "added": "Tilføjet",
+    "admin": "Administrator",
+    "application_days": "Frist for ansøgninger (dage)",
+    "bevilling_approval": "Godkendelse af bevillinger",
+    "bevilling_approval_threshold_oere": "Beløbsgrænse for godkendelse",
+    "bevilling_price_rows": "Ændrede priser på bevillinger",
+    "bevillinger": "Bevillinger",
+    "by_cpr": "Søgt på CPR-nummer",
+    "change_per_month_oere": "Ændring pr. måned",
+    "child": "Barn",
+    "counts": "Antal",
+    "decision": "Beslutning",
+    "device": "Enhed",
+    "devices": "Enheder",
+    "direction": "Retning",
+    "document": "Dokument",
+    "effective_from": "Gælder fra",
+    "error": "Fejl",
+    "failed": "Fejlede",
+    "found": "Fundet",
+    "hits": "Resultater",
+    "hovedsag": "Sag",
+    "how": "Hvordan",
+    "ics_approval_requires_other": "Godkendelse kræver en anden person",
+    "issuer": "Udsteder",
+    "jit_default_role": "Standardrolle",
+    "jit_provisioning": "Automatisk oprettelse",
+    "kommuner": "Kommuner",
+    "label": "Betegnelse",
+    "name": "Navn",
+    "offer_price_rows": "Ændrede priser på tilbud",
+    "offers": "Tilbud",
+    "offline_max_days": "Dage uden forbindelse (højst)",
+    "page": "Side",
+    "params": "Afgrænsning",
+    "payment_approval": "Godkendelse af betalinger",
+    "payments": "Betalinger",
+    "purpose": "Formål",
+    "reason": "Begrundelse",
+    "receiver": "Modtager",
+    "removed": "Fjernet",
+    "roles": "Roller",
+    "rows": "Rækker",
+    "sender": "Afsender",
+    "series": "Serie",
+    "source": "Kilde",
+    "status": "Status",
+    "team_id": "Team",
+    "to": "Til",
+    "total_oere": "Beløb i alt",
+    "transfer_id": "Overførsel",
+    "username": "Brugernavn",
+    "versions": "Versioner",
+    "view": "Visning",
+}
+UNKNOWN_DETAIL = "Anden oplysning"
+
+# Values that are codes: key -> code -> Danish
+_VIEWS = {
+    "bevilling": "Bevilling",
+    "case.summary": "Sagsoverblik",
+    "child.summary": "Barnets oplysninger",
+    "economy": "Økonomi",
+    "ics.diff": "Sammenligning af versioner",
+    "ics.document": "Undersøgelse eller plan",
+    "ics.list": "Undersøgelser og planer",
+    "ics.pdf": "Udskrift (PDF)",
+    "journal": "Journal",
+    "network": "Netværk",
+    "offline": "Hentet til brug uden forbindelse",
+}
+_ROLE_KEYS = ("roles", "added", "removed", "jit_default_role")
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    **{k: ROLES for k in _ROLE_KEYS},
+    "view": _VIEWS,
+    "direction": {"ind": "Modtaget", "ud": "Sendt"},
+    "bevilling_approval": {
+        "altid": "Altid",
+        "over_beloeb": "Over et årligt beløb",
+        "aldrig": "Aldrig",
+    },
+}
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, UNKNOWN_ACTION)
+
+
+def detail_label(key: str) -> str:
+    return DETAIL_LABELS.get(key, UNKNOWN_DETAIL)
+
+
+def detail_value(key: str, value: Any) -> str:
+    """A detail value as a person reads it: amounts in kroner, ja/nej, Danish dates and
+    time, codes through ``VALUE_LABELS``, nested details as "Label: værdi"."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int | float) and key.endswith("_oere"):
+        return kroner(int(value))
+    if isinstance(value, int):
+        return format_int(value)
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, list):
+        return ", ".join(detail_value(key, v) for v in value) if value else "ingen"
+    if isinstance(value, dict):
+        parts = [f"{detail_label(k)}: {detail_value(k, v)}" for k, v in value.items()]
+        return "; ".join(parts) if parts else "–"
+    text = str(value)
+    vocabulary = VALUE_LABELS.get(key)
+    if vocabulary is not None and text in vocabulary:
+        return vocabulary[text]
+    if m := _ISO_DATE.match(text):
+        return f"{m[3]}.{m[2]}.{m[1]}"
+    if _ISO_TIME.match(text):
+        try:
+            return datetime.fromisoformat(text).astimezone(DK).strftime("%d.%m.%Y kl. %H.%M")
+        except ValueError:
+            return text
+    return text
+
+
+def describe_detail(detail: dict[str, Any]) -> list[tuple[str, str]]:
+    """[(label, value)] in the order the event recorded them."""
+    return [(detail_label(k), detail_value(k, v)) for k, v in detail.items()]

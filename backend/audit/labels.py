@@ -26,6 +26,10 @@ ACTION_LABELS: dict[str, str] = {
     "user.teams_changed": "Teams ændret",
     "user.deactivated": "Bruger deaktiveret",
     "user.reactivated": "Bruger genaktiveret",
+    "user.bound": "Log-in bundet til bruger",
+    "user.binding_reset": "Log-in-binding nulstillet",
+    "security.alert_raised": "Sikkerhedsadvarsel: usædvanligt mange CPR-opslag",
+    "security.alert_seen": "Sikkerhedsadvarsel markeret som set",
     "team.created": "Team oprettet",
     "settings.changed": "Indstillinger ændret",
     "settings.transfer_team": "Team for modtagne overførsler ændret",
@@ -86,6 +90,13 @@ UNKNOWN_ACTION = "Anden hændelse"
 
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
+    "user": "Bruger",
+    "claim": "Bundet via",
+    "lookups": "CPR-opslag",
+    "registrations": "Registreringer",
+    "offline_roles": "Roller til hjemmebesøg",
+    "before": "Roller til hjemmebesøg før",
+    "closed_days": "Lukkedage (24/12, 31/12 og grundlovsdag) er ikke arbejdsdage",
     "added": "Tilføjet",
     "admin": "Administrator",
     "application_days": "Frist for ansøgninger (dage)",
@@ -157,11 +168,16 @@ _VIEWS = {
     "network": "Netværk",
     "offline": "Hentet til brug uden forbindelse",
 }
-_ROLE_KEYS = ("roles", "added", "removed", "jit_default_role")
+_ROLE_KEYS = ("roles", "added", "removed", "jit_default_role", "offline_roles", "before")
 VALUE_LABELS: dict[str, dict[str, str]] = {
     **{k: ROLES for k in _ROLE_KEYS},
     "view": _VIEWS,
     "direction": {"ind": "Modtaget", "ud": "Sendt"},
+    "claim": {
+        "upn": "UPN (Entra ID-brugernavn)",
+        "preferred_username": "Brugernavn",
+        "email": "Bekræftet e-mailadresse",
+    },
     "bevilling_approval": {
         "altid": "Altid",
         "over_beloeb": "Over et årligt beløb",

@@ -25,13 +25,13 @@ async def test_health_reports_database_and_redis(http):
 async def test_kommuner_lists_suspended_kommuner_with_their_status_only(
     http, registry, fresh_code, seeded
 ):
-    await new_kommune(registry, fresh_code, "Lukketby")
+    await new_kommune(registry, fresh_code, "Spærreby")
     await registry.set_status(fresh_code, "suspended", "Kontrakt udløbet")
     listed = {k["code"]: k for k in (await http.get("/api/kommuner")).json()}
     assert listed[A] == {"code": A, "name": "København", "status": "active"}
     assert listed[B] == {"code": B, "name": "Testby", "status": "active"}
     # Its users are told it is closed; the reason and its log-in set-up stay private.
-    assert listed[fresh_code] == {"code": fresh_code, "name": "Lukketby", "status": "suspended"}
+    assert listed[fresh_code] == {"code": fresh_code, "name": "Spærreby", "status": "suspended"}
 
 
 async def test_api_requires_a_session(http, seeded):

@@ -110,7 +110,8 @@ async def test_the_front_page_shows_as_soon_as_possible_and_unconfirmed_citation
         receipt_row = page.get_by_role("row").filter(
             has=page.get_by_role("rowheader", name=receipt.title)
         )
-        marker = receipt_row.locator(".basis-unconfirmed")
+        # other tests leave receipts on this front page too: any one of them shows the marker
+        marker = receipt_row.first.locator(".basis-unconfirmed")
         await expect(marker).to_have_text("(henvisning ikke bekræftet)")
         await check_axe(page, "forside med snarest muligt")
         await shots(page, "forside-snarest-muligt")

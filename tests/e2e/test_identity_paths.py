@@ -24,7 +24,7 @@ async def test_administrator_provisions_a_caseworker_who_then_logs_in(page):
     newcomer = username("ny.medarbejder", "0202")
     await page.get_by_label("Navn", exact=True).fill("Nina Nyansat")
     await page.get_by_label("Brugernavn (e-mail/UPN)").fill(newcomer)
-    await page.get_by_role("group", name="Roller").get_by_label("Sagsbehandler").check()
+    await page.get_by_role("group", name="Roller", exact=True).get_by_label("Sagsbehandler").check()
     await page.get_by_role("group", name="Teams").get_by_label("Modtagelsen").check()
     await page.get_by_role("button", name="Opret bruger").click()
     await expect(page.get_by_text("Brugeren er oprettet")).to_be_visible()

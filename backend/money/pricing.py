@@ -30,6 +30,7 @@ from backend.audit.service import record
 from backend.casework.process import MEASURES
 from backend.casework.rules import today_dk
 from backend.casework.workdays import add_months
+from backend.danish import format_int, plural
 from backend.money import progress
 from backend.money.catalogue import check_amount
 from backend.money.common import CaseError, MoneyConflict, conn, fmt_date, journal
@@ -357,7 +358,7 @@ async def do_request(actor: str, spec: UpdateSpec, note: str) -> uuid.UUID:
         "price_update",
         update_id,
         "bestilt",
-        describe(spec) + f" bestilt ({summary['bevillinger']} bevillinger)",
+        describe(spec) + f" bestilt ({plural(summary['bevillinger'], 'bevilling', 'bevillinger')})",
         note=note.strip(),
     )
     await record(
@@ -490,7 +491,7 @@ async def _apply(
             scope_code,
             update_id,
             done=done,
-            message=f"{done - 1} af {len(ids)} bevillinger er opdateret",
+            message=f"{format_int(done - 1)} af {plural(len(ids), 'bevilling', 'bevillinger')} er opdateret",
         )
         await after_chunk(done, total)
     return {
@@ -542,8 +543,8 @@ async def run_update(code: str, update_id: uuid.UUID) -> str:
         "price_update",
         update_id,
         "gennemfoert",
-        describe(spec) + f" gennemført: {result['bevillinger']} bevillinger, "
-        f"{result['offers']} tilbud",
+        describe(spec) + f" gennemført: {plural(result['bevillinger'], 'bevilling', 'bevillinger')}, "
+        f"{plural(result['offers'], 'tilbud', 'tilbud')}",
         **result,
     )
     await record(actor, "money.price_update.applied", str(update_id), **result)
@@ -626,7 +627,7 @@ async def _revert(code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec)
             code,
             update_id,
             done=done,
-            message=f"{done - 1} af {len(ids)} bevillinger er tilbageført",
+            message=f"{format_int(done - 1)} af {plural(len(ids), 'bevilling', 'bevillinger')} er tilbageført",
         )
         await after_chunk(done, total)
     return {
@@ -676,7 +677,7 @@ async def run_revert(code: str, update_id: uuid.UUID, actor: str) -> str:
         "price_update",
         update_id,
         "tilbagefoert",
-        describe(spec) + f" tilbageført: {result['bevillinger']} bevillinger",
+        describe(spec) + f" tilbageført: {plural(result['bevillinger'], 'bevilling', 'bevillinger')}",
         **result,
     )
     await record(actor, "money.price_update.reverted", str(update_id), **result)

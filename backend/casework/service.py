@@ -313,7 +313,7 @@ def check_intake_fields(kind: str, notifier_kind: str, source: str, suspected_ab
     if suspected_abuse and kind != "underretning":
         raise CaseError(
             "suspected_abuse",
-            "Mistanke om overgreb registreres som en underretning. Vælg »Underretning«.",
+            "Mistanke om overgreb registreres som en underretning. Vælg „Underretning“.",
         )
     if kind == "ansoegning" and "anonym" in (notifier_kind, source):
         raise CaseError(

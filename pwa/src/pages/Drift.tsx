@@ -200,7 +200,7 @@ function SuspendForm({
       <TextField
         id="suspend-reason"
         label="Begrundelse"
-        hint="Vises for driften, fx “Manglende betaling” eller “Sikkerhedshændelse”."
+        hint="Vises for driften, fx „Manglende betaling“ eller „Sikkerhedshændelse“."
         value={reason}
         onChange={setReason}
       />

@@ -594,7 +594,7 @@ function DraftView({
       ) : null}
       {draft.status === 'godkendt' ? (
         <Alert variant="success" role="note" heading="Bevillingen er godkendt">
-          <p>Træf afgørelsen under Forløb med "Træf afgørelse": visitationens indsatser startes med deres bevilling.</p>
+          <p>Træf afgørelsen under Forløb med „Træf afgørelse“: visitationens indsatser startes med deres bevilling.</p>
         </Alert>
       ) : null}
       {failure ? (

@@ -2601,6 +2601,7 @@ export interface components {
             afgoerelse_id: string | null;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             current_price_oere: number | null;
             ends_on: string | null;
             expected_to_date_oere: number;
@@ -3068,6 +3069,7 @@ export interface components {
             /** Format: date-time */
             submitted_at: string;
             submitted_by: string;
+            submitted_by_name: string;
             team: string | null;
             title: string;
             version: number;
@@ -3126,6 +3128,7 @@ export interface components {
             approval_required: boolean;
             approved_at?: string | null;
             approved_by?: string | null;
+            approved_by_name?: string | null;
             change_per_year_oere?: number | null;
             /** Format: date-time */
             changed_at: string;
@@ -3145,10 +3148,12 @@ export interface components {
             return_reason?: string | null;
             returned_at?: string | null;
             returned_by?: string | null;
+            returned_by_name?: string | null;
             status: string;
             status_label: string;
             submitted_at?: string | null;
             submitted_by?: string | null;
+            submitted_by_name?: string | null;
             total: components["schemas"]["CostRead"];
             version: number;
         };

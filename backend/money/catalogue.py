@@ -36,6 +36,10 @@ class MeasureType:
 
 _SUPPORT_BASIS = "Barnets Lov § 32, stk. 1 (støtte uden anbringelse)"
 _PLACEMENT_BASIS = "Barnets Lov § 43 (anbringelsessteder); afgørelse efter § 46 eller § 47"
+# The chapter is confirmed (lov nr. 721 af 13.06.2023, kap. 13 "Ungestøtte og overgang til
+# voksenlivet", §§ 108-123); the section of each measure within it was not found in a source
+# available here, so the chapter is cited rather than a section that might be wrong.
+_YOUNG_BASIS = "Barnets Lov kap. 13 om ungestøtte og overgang til voksenlivet (§§ 108-123)"
 _KONTO_FOREBYGGENDE = "5.28.21 Forebyggende foranstaltninger for børn og unge"
 _KONTO_PLEJE = "5.28.20 Plejefamilier og opholdssteder mv. for børn og unge"
 _KONTO_DOEGN = "5.28.23 Døgninstitutioner for børn og unge"
@@ -73,7 +77,7 @@ def _measure_types() -> dict[str, MeasureType]:
             label,
             "ungestoette",
             (),
-            "Barnets Lov kap. 11 om ungestøtte (§§ 114 ff., skal verificeres)",
+            _YOUNG_BASIS,
             placement,
             _KONTO_PLEJE if placement else _KONTO_FOREBYGGENDE,
             False,

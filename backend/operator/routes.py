@@ -83,6 +83,7 @@ class OperatorAuditRow(msgspec.Struct):
     actor: str
     action: str
     kommune_code: str | None
+    kommune_name: str | None  # what a person reads
     detail: dict[str, Any]
     action_label: str  # Danish (backend/audit/labels.py)
     details: list[AuditDetailLine]
@@ -292,6 +293,10 @@ class OperatorController(Controller):
                 "SELECT id, at, actor, action, kommune_code, detail::text AS detail "
                 "FROM shared.operator_audit ORDER BY id DESC LIMIT 200"
             )
+            names = {
+                r["code"]: r["name"]
+                for r in await conn.fetch("SELECT code, name FROM shared.tenant")
+            }
         return [
             OperatorAuditRow(
                 id=r["id"],
@@ -299,9 +304,10 @@ class OperatorController(Controller):
                 actor=r["actor"],
                 action=r["action"],
                 kommune_code=r["kommune_code"],
+                kommune_name=names.get(r["kommune_code"]) if r["kommune_code"] else None,
                 detail=(detail := json.loads(r["detail"]) or {}),
                 action_label=action_label(r["action"]),
-                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail)],
+                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail, names)],
             )
             for r in rows
         ]

@@ -3851,6 +3851,7 @@ export interface components {
             details: components["schemas"]["AuditDetailLine"][];
             id: number;
             kommune_code: string | null;
+            kommune_name: string | null;
         };
         /** Option */
         Option: {

@@ -2,8 +2,9 @@
 
 A 400 names the field it is about (``extra=[{"key", "message"}]``) so the PWA can show
 the Danish message next to that field; a 409 says the record changed or already exists.
-Litestar's own 400s (from msgspec, and a body that is not JSON) are answered the same way,
-in Danish, and a value PostgreSQL refuses is a 400 too (see ``backend.boundary`` for what is refused first).
+Litestar's own 400s (from msgspec, and a body that is not JSON) are answered the same
+way, in Danish, and a value PostgreSQL refuses is a 400 too (see ``backend.boundary``
+for what is refused first).
 """
 
 from __future__ import annotations

@@ -216,9 +216,7 @@ def detail_value(key: str, value: Any, kommune_names: Mapping[str, str] | None =
     if isinstance(value, float):
         return str(value).replace(".", ",")
     if isinstance(value, list):
-        return (
-            ", ".join(detail_value(key, v, kommune_names) for v in value) if value else "ingen"
-        )
+        return ", ".join(detail_value(key, v, kommune_names) for v in value) if value else "ingen"
     if isinstance(value, dict):
         parts = [
             f"{detail_label(k)}: {detail_value(k, v, kommune_names)}" for k, v in value.items()

@@ -63,7 +63,9 @@ def audit_read(row: dict[str, Any], kommune_names: Mapping[str, str] | None = No
         action_label=action_label(row["action"]),
         subject=row["subject"],
         detail=detail,
-        details=[AuditDetailLine(label, value) for label, value in describe_detail(detail, kommune_names)],
+        details=[
+            AuditDetailLine(label, value) for label, value in describe_detail(detail, kommune_names)
+        ],
     )
 
 

@@ -86,8 +86,8 @@ def translated() -> Iterator[None]:
     except ics.DraftStale as exc:
         when = exc.changed_at.astimezone(DK).strftime("%d.%m.%Y kl. %H.%M.%S")
         raise Conflict(
-            f"Dokumentet er gemt af {exc.changed_by_name} {when}, efter du hentede det. Din ændring "
-            "er ikke gemt. Sammenlign din tekst med den gemte, og gem igen.",
+            f"Dokumentet er gemt af {exc.changed_by_name} {when}, efter du hentede det. "
+            "Din ændring er ikke gemt. Sammenlign din tekst med den gemte, og gem igen.",
             extra={
                 "reason": "stale",
                 "rev": exc.rev,

@@ -81,6 +81,7 @@ class OperatorAuditRow(msgspec.Struct):
     id: int
     at: datetime
     actor: str
+    actor_name: str | None  # the operator's display name (actor is a username)
     action: str
     kommune_code: str | None
     kommune_name: str | None  # what a person reads
@@ -290,8 +291,9 @@ class OperatorController(Controller):
     async def audit(self) -> list[OperatorAuditRow]:
         async with operator_db.pool().acquire() as conn:
             rows = await conn.fetch(
-                "SELECT id, at, actor, action, kommune_code, detail::text AS detail "
-                "FROM shared.operator_audit ORDER BY id DESC LIMIT 200"
+                "SELECT a.id, a.at, a.actor, (SELECT u.display_name FROM shared.operator_user u "
+                "WHERE u.username = a.actor) AS actor_name, a.action, a.kommune_code, "
+                "a.detail::text AS detail FROM shared.operator_audit a ORDER BY a.id DESC LIMIT 200"
             )
             names = {
                 r["code"]: r["name"]
@@ -302,6 +304,7 @@ class OperatorController(Controller):
                 id=r["id"],
                 at=r["at"],
                 actor=r["actor"],
+                actor_name=r["actor_name"],
                 action=r["action"],
                 kommune_code=r["kommune_code"],
                 kommune_name=names.get(r["kommune_code"]) if r["kommune_code"] else None,

@@ -490,6 +490,7 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
     ]
     # The console shows the kommune's name and Danish labels, not codes (issue 12 item 17).
     assert onboarded["kommune_name"] == "Onboardby"
+    assert onboarded["actor_name"] is not None and "@" not in onboarded["actor_name"]
     assert onboarded["action_label"] == "Kommune oprettet"
 
 

@@ -3843,6 +3843,7 @@ export interface components {
             action: string;
             action_label: string;
             actor: string;
+            actor_name: string | null;
             /** Format: date-time */
             at: string;
             detail: {

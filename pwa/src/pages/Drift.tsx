@@ -634,7 +634,10 @@ function DriftLog({ version }: { version: number }) {
                   <td>
                     <time dateTime={a.at}>{formatDateTime(a.at)}</time>
                   </td>
-                  <td className="break">{a.actor}</td>
+                  <td className="break">
+                    {a.actor_name ?? a.actor}
+                    {a.actor_name ? <span className="cell-note">{a.actor}</span> : null}
+                  </td>
                   <td>{a.action_label}</td>
                   <td>{a.kommune_name ?? a.kommune_code ?? '–'}</td>
                   <td>

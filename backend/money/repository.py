@@ -226,6 +226,10 @@ async def bevilling_prices(bevilling_id: uuid.UUID) -> list[dict[str, Any]]:
 
 _PAYMENT = (
     "SELECT p.*, c.first_name || ' ' || c.last_name AS child_name, s.name AS supplier_name, "
+    + _name_of("p.registered_by")
+    + ", "
+    + _name_of("p.approved_by")
+    + ", "
     "b.measure_kind FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
     "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = p.hovedsag_id "
     "JOIN child c ON c.id = h.child_id "
@@ -327,7 +331,9 @@ async def later_update_exists(row: dict[str, Any]) -> bool:
 
 async def payment_exports() -> list[dict[str, Any]]:
     rows = await conn().fetch(
-        "SELECT id, created_by, created_at, filename, sha256, payment_count, total_oere "
+        "SELECT id, created_by, "
+        + _name_of("payment_export.created_by")
+        + ", created_at, filename, sha256, payment_count, total_oere "
         "FROM payment_export ORDER BY created_at DESC LIMIT 200"
     )
     return [dict(r) for r in rows]

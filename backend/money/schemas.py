@@ -371,8 +371,10 @@ class PaymentRead(msgspec.Struct):
     status: str
     status_label: str
     registered_by: str
+    registered_by_name: str  # what a person reads (the *_by fields are usernames)
     registered_at: datetime
     approved_by: str | None
+    approved_by_name: str | None
     approved_at: datetime | None
     export_id: uuid.UUID | None
     cancel_reason: str | None
@@ -522,6 +524,7 @@ class PaymentPage(msgspec.Struct):
 class PaymentExportRead(msgspec.Struct):
     id: uuid.UUID
     created_by: str
+    created_by_name: str  # what a person reads (created_by is a username)
     created_at: datetime
     filename: str
     sha256: str

@@ -2463,6 +2463,7 @@ export interface components {
         /** AfgoerelseRead */
         AfgoerelseRead: {
             created_by: string;
+            created_by_name: string;
             /** Format: date */
             decided_on: string;
             /** Format: uuid */
@@ -3892,6 +3893,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by: string;
+            created_by_name: string;
             filename: string;
             /** Format: uuid */
             id: string;
@@ -3912,6 +3914,7 @@ export interface components {
             amount_oere: number;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             /** Format: uuid */
             bevilling_id: string;
             cancel_reason: string | null;
@@ -3931,6 +3934,7 @@ export interface components {
             /** Format: date-time */
             registered_at: string;
             registered_by: string;
+            registered_by_name: string;
             status: string;
             status_label: string;
             supplier_name: string;
@@ -4342,6 +4346,7 @@ export interface components {
         /** StepRead */
         StepRead: {
             created_by: string;
+            created_by_name: string;
             /** Format: date */
             happened_on: string;
             /** Format: uuid */

@@ -272,7 +272,7 @@ function PaymentList({ manager, refresh, onChanged }: { manager: boolean; refres
                     <td>{p.invoice_ref || '–'}</td>
                     <td>{p.status_label}</td>
                     <td>
-                      {formatDateTime(p.registered_at)} af {p.registered_by}
+                      {formatDateTime(p.registered_at)} af {p.registered_by_name}
                     </td>
                     {manager ? (
                       <td>
@@ -405,7 +405,7 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
               {exports.data.items.map((e) => (
                 <tr key={e.id}>
                   <th scope="row">{formatDateTime(e.created_at)}</th>
-                  <td>{e.created_by}</td>
+                  <td>{e.created_by_name}</td>
                   <td className="num">{formatNumber(e.payment_count)}</td>
                   <td className="num">{formatKr(e.total_oere)}</td>
                   <td>

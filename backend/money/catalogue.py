@@ -19,7 +19,7 @@ from typing import Any
 from stdnum.dk import cvr as cvr_lib
 
 from backend.casework.process import MEASURES, PARAGRAPHS
-from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal
+from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal, named
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ async def do_update_supplier(
     if row is None:
         raise LookupError("supplier")
     if row["version"] != version:
-        raise Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]})
+        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
     new = {k: row[k] for k in SUPPLIER_FIELDS}
     new.update(changes)
     _check_supplier(new["name"], new["kind"])
@@ -308,7 +308,7 @@ async def do_update_offer(
     if row is None:
         raise LookupError("offer")
     if row["version"] != version:
-        raise Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]})
+        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
     new = {k: row[k] for k in OFFER_FIELDS}
     new.update(changes)
     if not (new["name"] or "").strip():

@@ -238,7 +238,8 @@ async def test_a_changed_start_date_moves_the_follow_up(http, seeded):
     body = stale.json()
     assert body["extra"]["changed_by"].startswith("sagsbehandler@")
     assert body["extra"]["current"]["start"] == earlier.strftime("%d.%m.%Y")
-    assert "ændret af sagsbehandler@" in body["detail"]
+    assert body["extra"]["changed_by_name"] == "Sara Sagsbehandler"
+    assert "ændret af Sara Sagsbehandler " in body["detail"]  # a name, not a username
 
 
 async def test_ending_a_parallel_investigation_early_brings_the_follow_up_forward(http, seeded):

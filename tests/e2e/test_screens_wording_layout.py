@@ -186,6 +186,8 @@ async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(pag
     await section.get_by_label("Modtagende kommune").select_option(label="Testby")
     await section.get_by_label("Sammenfatning af vurderingerne").fill("Familien er flyttet.")
     await section.get_by_role("button", name="Send sagen").click()
+    dialog = page.get_by_role("dialog", name="Send sagen til en anden kommune?")
+    await dialog.get_by_role("button", name="Send sagen").click()
     await expect(
         page.get_by_role("status").filter(has_text="Sagen er under overførsel til Testby")
     ).to_be_visible()

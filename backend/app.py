@@ -10,7 +10,7 @@ from asyncpg.exceptions import DataError
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
-from litestar.exceptions import ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -33,7 +33,7 @@ from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
 from backend.crosskommune.keys import require_key as require_cpr_index_key
 from backend.crosskommune.routes import CrossKommuneController
-from backend.errors import danish_validation, refuse_database_value
+from backend.errors import danish_client_error, danish_validation, refuse_database_value
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
@@ -169,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         exception_handlers={
             ValidationException: danish_validation,
+            ClientException: danish_client_error,
             DataError: refuse_database_value,
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),

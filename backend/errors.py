@@ -2,8 +2,9 @@
 
 A 400 names the field it is about (``extra=[{"key", "message"}]``) so the PWA can show
 the Danish message next to that field; a 409 says the record changed or already exists.
-Litestar's own 400s (from msgspec) are answered the same way, in Danish, and a value
-PostgreSQL refuses is a 400 too (see ``backend.boundary`` for what is refused first).
+Litestar's own 400s (from msgspec, and a body that is not JSON) are answered the same
+way, in Danish, and a value PostgreSQL refuses is a 400 too (see ``backend.boundary``
+for what is refused first).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from asyncpg.exceptions import DataError
 from litestar import Request, Response
-from litestar.exceptions import ClientException, ValidationException
+from litestar.exceptions import ClientException, SerializationException, ValidationException
 from litestar.exceptions.responses import create_exception_response
 
 log = logging.getLogger("trekant.request")
@@ -82,6 +83,18 @@ def danish_validation(request: Request[Any, Any, Any], exc: ValidationException)
         exc = ValidationException(_GENERIC, extra=extra)
     elif m := re.match(r"Missing required (\w+) parameter '([^']+)'", detail):
         exc = field_error(m.group(2), "Feltet skal udfyldes")
+    return create_exception_response(request, exc)
+
+
+MALFORMED_JSON = "Forespørgslen er ikke gyldig JSON"
+
+
+def danish_client_error(request: Request[Any, Any, Any], exc: ClientException) -> Response[Any]:
+    """Litestar's other 400s in Danish: a body that is not JSON at all ("JSON is malformed …"
+    from decoding it) answers "Forespørgslen er ikke gyldig JSON"; every other client error
+    (404, 409 …, already Danish) passes unchanged."""
+    if isinstance(exc.__cause__, SerializationException):
+        exc = ClientException(MALFORMED_JSON)
     return create_exception_response(request, exc)
 
 

@@ -10,6 +10,7 @@ every ``record(...)`` and fails on one without a label). Unknown ones still read
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -185,6 +186,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# Keys whose values are kommune codes (a transfer's sender and receiver): shown by name.
+KOMMUNE_KEYS = frozenset({"sender", "receiver", "to", "kommuner"})
+
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -197,9 +201,10 @@ def detail_label(key: str) -> str:
     return DETAIL_LABELS.get(key, UNKNOWN_DETAIL)
 
 
-def detail_value(key: str, value: Any) -> str:
+def detail_value(key: str, value: Any, kommune_names: Mapping[str, str] | None = None) -> str:
     """A detail value as a person reads it: amounts in kroner, ja/nej, Danish dates and
-    time, codes through ``VALUE_LABELS``, nested details as "Label: værdi"."""
+    time, codes through ``VALUE_LABELS``, kommune codes by name (``kommune_names``: code ->
+    name, from the registry), nested details as "Label: værdi"."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -211,11 +216,15 @@ def detail_value(key: str, value: Any) -> str:
     if isinstance(value, float):
         return str(value).replace(".", ",")
     if isinstance(value, list):
-        return ", ".join(detail_value(key, v) for v in value) if value else "ingen"
+        return ", ".join(detail_value(key, v, kommune_names) for v in value) if value else "ingen"
     if isinstance(value, dict):
-        parts = [f"{detail_label(k)}: {detail_value(k, v)}" for k, v in value.items()]
+        parts = [
+            f"{detail_label(k)}: {detail_value(k, v, kommune_names)}" for k, v in value.items()
+        ]
         return "; ".join(parts) if parts else "–"
     text = str(value)
+    if key in KOMMUNE_KEYS and kommune_names and text in kommune_names:
+        return kommune_names[text]
     vocabulary = VALUE_LABELS.get(key)
     if vocabulary is not None and text in vocabulary:
         return vocabulary[text]
@@ -229,6 +238,9 @@ def detail_value(key: str, value: Any) -> str:
     return text
 
 
-def describe_detail(detail: dict[str, Any]) -> list[tuple[str, str]]:
-    """[(label, value)] in the order the event recorded them."""
-    return [(detail_label(k), detail_value(k, v)) for k, v in detail.items()]
+def describe_detail(
+    detail: dict[str, Any], kommune_names: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """[(label, value)] in the order the event recorded them; ``kommune_names`` (code ->
+    name) names the kommuner a transfer went between."""
+    return [(detail_label(k), detail_value(k, v, kommune_names)) for k, v in detail.items()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -50,7 +51,8 @@ class AuditActionRead(msgspec.Struct):
     label: str
 
 
-def audit_read(row: dict[str, Any]) -> AuditRead:
+def audit_read(row: dict[str, Any], kommune_names: Mapping[str, str] | None = None) -> AuditRead:
+    """``kommune_names`` (code -> name, from the registry) names kommuner in the details."""
     detail = row["detail"] or {}
     return AuditRead(
         id=row["id"],
@@ -61,7 +63,9 @@ def audit_read(row: dict[str, Any]) -> AuditRead:
         action_label=action_label(row["action"]),
         subject=row["subject"],
         detail=detail,
-        details=[AuditDetailLine(label, value) for label, value in describe_detail(detail)],
+        details=[
+            AuditDetailLine(label, value) for label, value in describe_detail(detail, kommune_names)
+        ],
     )
 
 

@@ -23,6 +23,7 @@ from backend.casework.service import (
     complete_by_event,
     fmt_due,
     lock_case,
+    named,
     recompute,
     restage,
     stamp,
@@ -630,13 +631,15 @@ async def _lock_measure(indsats_id: uuid.UUID, version: int) -> Any:
     if row is None:
         raise LookupError("indsats")
     if row["version"] != version:
-        raise Stale(
-            row["changed_by"],
-            row["changed_at"],
-            {
-                "start": row["starts_on"],
-                "slut": row["ends_on"],
-            },
+        raise await named(
+            Stale(
+                row["changed_by"],
+                row["changed_at"],
+                {
+                    "start": row["starts_on"],
+                    "slut": row["ends_on"],
+                },
+            )
         )
     return row
 
@@ -698,7 +701,9 @@ async def do_move_receipt(
     if row is None:
         raise LookupError("underretning")
     if row["version"] != version:
-        raise Stale(row["changed_by"], row["changed_at"], {"modtaget": row["received_at"]})
+        raise await named(
+            Stale(row["changed_by"], row["changed_at"], {"modtaget": row["received_at"]})
+        )
     await conn.execute(
         "UPDATE underretning SET received_at = $2, version = version + 1, changed_by = $3, "
         "changed_at = now() WHERE id = $1",

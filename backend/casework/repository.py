@@ -307,6 +307,15 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
     return [dict(r) for r in rows], int(total)
 
 
+def _created_by_name(table: str) -> str:
+    """``created_by_name``: the display name of the user in ``<table>.created_by`` (people
+    read names, not usernames); "Ukendt medarbejder" for one who is not a user here."""
+    return (
+        f"coalesce((SELECT u.display_name FROM app_user u WHERE u.username = {table}.created_by), "
+        "'Ukendt medarbejder') AS created_by_name"
+    )
+
+
 async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     conn = _conn()
     row = await conn.fetchrow(
@@ -349,7 +358,9 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
         {**dict(r), "exceptions": json.loads(r["exceptions"])}
         for r in await conn.fetch(
             "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
-            "exceptions::text AS exceptions, created_by FROM afgoerelse WHERE hovedsag_id = $1 "
+            "exceptions::text AS exceptions, created_by, "
+            + _created_by_name("afgoerelse")
+            + " FROM afgoerelse WHERE hovedsag_id = $1 "
             "ORDER BY decided_on DESC, created_at DESC",
             case_id,
         )
@@ -366,8 +377,9 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     case["steps"] = [
         dict(r)
         for r in await conn.fetch(
-            "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by "
-            "FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
+            "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
+            + _created_by_name("case_step")
+            + " FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
             case_id,
         )
     ]

@@ -91,7 +91,7 @@ def _value(v: Any) -> str:
 
 def stale_conflict(exc: service.Stale, what: str) -> Conflict:
     """409 that says who changed the record, when, and what it holds now."""
-    by = f" af {exc.changed_by}" if exc.changed_by else " af en anden"
+    by = f" af {exc.changed_by_name}" if exc.changed_by_name else " af en anden"
     when = f" {service.fmt_due(exc.changed_at)}" if exc.changed_at else ""
     now = "; ".join(f"{k}: {_value(v)}" for k, v in exc.current.items())
     return Conflict(
@@ -100,6 +100,7 @@ def stale_conflict(exc: service.Stale, what: str) -> Conflict:
         + " Hent siden igen, og se om din ændring stadig er rigtig.",
         extra={
             "changed_by": exc.changed_by,
+            "changed_by_name": exc.changed_by_name,
             "changed_at": exc.changed_at.isoformat() if exc.changed_at else None,
             "current": {k: _value(v) for k, v in exc.current.items()},
         },

@@ -303,6 +303,7 @@ class AfgoerelseRead(msgspec.Struct):
     summary: str
     exceptions: list[dict[str, str]]
     created_by: str
+    created_by_name: str  # what a person reads (created_by is a username)
 
 
 class IndsatsRead(msgspec.Struct):
@@ -328,6 +329,7 @@ class StepRead(msgspec.Struct):
     next_due: date | None
     next_reason: str | None
     created_by: str
+    created_by_name: str  # what a person reads (created_by is a username)
 
 
 class WorkerRead(msgspec.Struct):

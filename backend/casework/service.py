@@ -95,8 +95,20 @@ class Stale(Exception):
     ) -> None:
         super().__init__("stale")
         self.changed_by = changed_by
+        self.changed_by_name: str | None = None  # set by ``named``
         self.changed_at = changed_at
         self.current = current or {}
+
+
+async def named(exc: Stale) -> Stale:
+    """``exc`` with the display name of whoever changed the record (people read names, not
+    usernames); None when that is not a user of this kommune. Caller holds a tenant
+    transaction."""
+    if exc.changed_by:
+        exc.changed_by_name = await current_scope().connection.fetchval(
+            "SELECT display_name FROM app_user WHERE username = $1", exc.changed_by
+        )
+    return exc
 
 
 def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> tuple[str, date]:
@@ -313,7 +325,7 @@ def check_intake_fields(kind: str, notifier_kind: str, source: str, suspected_ab
     if suspected_abuse and kind != "underretning":
         raise CaseError(
             "suspected_abuse",
-            "Mistanke om overgreb registreres som en underretning. Vælg »Underretning«.",
+            "Mistanke om overgreb registreres som en underretning. Vælg „Underretning“.",
         )
     if kind == "ansoegning" and "anonym" in (notifier_kind, source):
         raise CaseError(
@@ -448,7 +460,7 @@ async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int)
     if row is None:
         raise LookupError("activity")
     if row["version"] != version:
-        raise _stale_activity(row)
+        raise await named(_stale_activity(row))
     if row["status"] != "open":
         raise CaseError("status", "Aktiviteten er ikke åben")
     await conn.execute(
@@ -687,7 +699,7 @@ async def do_cancel_activity(actor: str, activity_id: uuid.UUID, version: int, r
     if row is None:
         raise LookupError("activity")
     if row["version"] != version:
-        raise _stale_activity(row)
+        raise await named(_stale_activity(row))
     if row["status"] != "open":
         raise CaseError("status", "Aktiviteten er ikke åben")
     await conn.execute(
@@ -722,14 +734,16 @@ async def lock_case(hovedsag_id: uuid.UUID, version: int | None = None) -> Any:
     if case is None:
         raise LookupError("case")
     if version is not None and case["version"] != version:
-        raise Stale(
-            case["changed_by"],
-            case["changed_at"],
-            {
-                "sagsbehandler": case["caseworker"] or "ingen",
-                "team": case["team"] or "intet",
-                "fase": case["stage"],
-            },
+        raise await named(
+            Stale(
+                case["changed_by"],
+                case["changed_at"],
+                {
+                    "sagsbehandler": case["caseworker"] or "ingen",
+                    "team": case["team"] or "intet",
+                    "fase": case["stage"],
+                },
+            )
         )
     return case
 

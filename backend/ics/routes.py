@@ -86,13 +86,14 @@ def translated() -> Iterator[None]:
     except ics.DraftStale as exc:
         when = exc.changed_at.astimezone(DK).strftime("%d.%m.%Y kl. %H.%M.%S")
         raise Conflict(
-            f"Dokumentet er gemt af {exc.changed_by} {when}, efter du hentede det. Din ændring "
-            "er ikke gemt. Sammenlign din tekst med den gemte, og gem igen.",
+            f"Dokumentet er gemt af {exc.changed_by_name} {when}, efter du hentede det. "
+            "Din ændring er ikke gemt. Sammenlign din tekst med den gemte, og gem igen.",
             extra={
                 "reason": "stale",
                 "rev": exc.rev,
                 "status": exc.status,
                 "changed_by": exc.changed_by,
+                "changed_by_name": exc.changed_by_name,
                 "changed_at": exc.changed_at.isoformat(),
                 "content": msgspec.to_builtins(exc.content),
             },
@@ -477,8 +478,8 @@ class ICSController(Controller):
         data: JSONBody[DraftSave],
     ) -> DraftSaved:
         """``rev`` is the revision the client's text is based on; the answer gives the new
-        one. A stale ``rev``: 409 ``{reason: "stale", rev, changed_by, changed_at,
-        content}`` (the stored content) and nothing is saved or merged. Not a draft
+        one. A stale ``rev``: 409 ``{reason: "stale", rev, changed_by, changed_by_name,
+        changed_at, content}`` (the stored content) and nothing is saved or merged. Not a draft
         any more: 409 ``{reason: "locked"}``."""
         me = current_principal(request)
         await access_document(me, doc_id)

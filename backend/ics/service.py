@@ -96,6 +96,7 @@ class DraftStale(Exception):
         self.rev: int = row["rev"]
         self.status: str = row["status"]
         self.changed_by: str = row["changed_by"]
+        self.changed_by_name: str = row["changed_by_name"]  # what a person reads
         self.changed_at: datetime = row["changed_at"]
         self.content: IcsContent = decode(row["content"])
 

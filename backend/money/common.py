@@ -14,7 +14,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal
-from backend.casework.service import CaseError, Stale
+from backend.casework.service import CaseError, Stale, named
 from tenancy.context import current_scope
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "fmt_date",
     "fmt_kr",
     "journal",
+    "named",
     "requires_any",
 ]
 

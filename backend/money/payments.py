@@ -23,7 +23,16 @@ from backend.casework.service import stamp
 from backend.danish import file_stamp
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
-from backend.money.common import CaseError, MoneyConflict, NotAllowed, Stale, conn, fmt_date, fmt_kr
+from backend.money.common import (
+    CaseError,
+    MoneyConflict,
+    NotAllowed,
+    Stale,
+    conn,
+    fmt_date,
+    fmt_kr,
+    named,
+)
 
 STATUS_LABELS = {
     "registreret": "Registreret – afventer godkendelse",
@@ -133,10 +142,12 @@ async def _lock(payment_id: uuid.UUID, version: int | None) -> Any:
     if row is None:
         raise LookupError("payment")
     if version is not None and row["version"] != version:
-        raise Stale(
-            row["approved_by"] or row["cancelled_by"],
-            row["approved_at"] or row["cancelled_at"],
-            {"status": STATUS_LABELS[row["status"]]},
+        raise await named(
+            Stale(
+                row["approved_by"] or row["cancelled_by"],
+                row["approved_at"] or row["cancelled_at"],
+                {"status": STATUS_LABELS[row["status"]]},
+            )
         )
     return row
 

@@ -30,12 +30,19 @@ from backend.audit.service import record
 from backend.casework.process import MEASURES
 from backend.casework.rules import today_dk
 from backend.casework.workdays import add_months
+from backend.danish import format_int, plural
 from backend.money import progress
 from backend.money.catalogue import check_amount
 from backend.money.common import CaseError, MoneyConflict, conn, fmt_date, journal
 from backend.money.costs import per_month_of, year_end
 from backend.outbox.service import enqueue
 from tenancy.context import current_scope
+
+
+def _bevillinger(n: int) -> str:
+    """ "1 bevilling", "5 bevillinger" (for the journal and the progress messages)."""
+    return plural(n, "bevilling", "bevillinger")
+
 
 UPDATE_JOB = "money.price_update"
 REVERT_JOB = "money.price_revert"
@@ -357,7 +364,7 @@ async def do_request(actor: str, spec: UpdateSpec, note: str) -> uuid.UUID:
         "price_update",
         update_id,
         "bestilt",
-        describe(spec) + f" bestilt ({summary['bevillinger']} bevillinger)",
+        describe(spec) + f" bestilt ({_bevillinger(summary['bevillinger'])})",
         note=note.strip(),
     )
     await record(
@@ -490,7 +497,7 @@ async def _apply(
             scope_code,
             update_id,
             done=done,
-            message=f"{done - 1} af {len(ids)} bevillinger er opdateret",
+            message=f"{format_int(done - 1)} af {_bevillinger(len(ids))} er opdateret",
         )
         await after_chunk(done, total)
     return {
@@ -542,8 +549,8 @@ async def run_update(code: str, update_id: uuid.UUID) -> str:
         "price_update",
         update_id,
         "gennemfoert",
-        describe(spec) + f" gennemført: {result['bevillinger']} bevillinger, "
-        f"{result['offers']} tilbud",
+        describe(spec) + f" gennemført: {_bevillinger(result['bevillinger'])}, "
+        f"{plural(result['offers'], 'tilbud', 'tilbud')}",
         **result,
     )
     await record(actor, "money.price_update.applied", str(update_id), **result)
@@ -626,7 +633,7 @@ async def _revert(code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec)
             code,
             update_id,
             done=done,
-            message=f"{done - 1} af {len(ids)} bevillinger er tilbageført",
+            message=f"{format_int(done - 1)} af {_bevillinger(len(ids))} er tilbageført",
         )
         await after_chunk(done, total)
     return {
@@ -676,7 +683,7 @@ async def run_revert(code: str, update_id: uuid.UUID, actor: str) -> str:
         "price_update",
         update_id,
         "tilbagefoert",
-        describe(spec) + f" tilbageført: {result['bevillinger']} bevillinger",
+        describe(spec) + f" tilbageført: {_bevillinger(result['bevillinger'])}",
         **result,
     )
     await record(actor, "money.price_update.reverted", str(update_id), **result)

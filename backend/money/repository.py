@@ -11,6 +11,17 @@ from backend.money import costs
 from backend.money.common import conn
 
 
+def _name_of(column: str, alias: str | None = None) -> str:
+    """The display name of the user whose username is in ``column`` (people read names, not
+    usernames) as ``<column without table>_name``; "Ukendt medarbejder" for one who is not a
+    user here (e.g. from a transferred case), NULL when the column is."""
+    alias = alias or column.split(".")[-1] + "_name"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE coalesce((SELECT u.display_name "
+        f"FROM app_user u WHERE u.username = {column}), 'Ukendt medarbejder') END AS {alias}"
+    )
+
+
 async def suppliers(
     text: str | None, kind: str | None, active: bool | None
 ) -> list[dict[str, Any]]:
@@ -113,7 +124,9 @@ async def catalogue_journal(
 
 async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
     row = await conn().fetchrow(
-        "SELECT d.*, c.first_name || ' ' || c.last_name AS child_name FROM visitation_draft d "
+        "SELECT d.*, c.first_name || ' ' || c.last_name AS child_name, "
+        + ", ".join(_name_of(f"d.{c}") for c in ("submitted_by", "approved_by", "returned_by"))
+        + " FROM visitation_draft d "
         "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
         "WHERE d.id = $1",
         draft_id,
@@ -138,7 +151,8 @@ async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, 
     drafts = await c.fetch(
         "SELECT 'bevilling' AS kind, d.id, d.hovedsag_id, c.first_name || ' ' || c.last_name "
         "AS child_name, t.name AS team, u.display_name AS caseworker, d.submitted_by, "
-        "d.submitted_at, coalesce(d.per_year_oere, 0) AS amount_oere, d.version, d.paragraph, "
+        + _name_of("d.submitted_by")
+        + ", d.submitted_at, coalesce(d.per_year_oere, 0) AS amount_oere, d.version, d.paragraph, "
         "(SELECT count(*) FROM visitation_line l WHERE l.draft_id = d.id) AS lines "
         "FROM visitation_draft d JOIN hovedsag h ON h.id = d.hovedsag_id "
         "JOIN child c ON c.id = h.child_id LEFT JOIN team t ON t.id = h.team_id "
@@ -149,7 +163,9 @@ async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, 
     payments = await c.fetch(
         "SELECT 'betaling' AS kind, p.id, p.hovedsag_id, c.first_name || ' ' || c.last_name "
         "AS child_name, t.name AS team, u.display_name AS caseworker, p.registered_by AS "
-        "submitted_by, p.registered_at AS submitted_at, p.amount_oere, p.version, "
+        "submitted_by, "
+        + _name_of("p.registered_by", "submitted_by_name")
+        + ", p.registered_at AS submitted_at, p.amount_oere, p.version, "
         "s.name AS supplier, p.period_from, p.period_to "
         "FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
         "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = p.hovedsag_id "
@@ -163,7 +179,7 @@ async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, 
 
 _BEVILLING = (
     "SELECT b.*, least(b.period_to, i.ends_on) AS ends_on, o.name AS offer_name, "
-    "s.name AS supplier_name, "
+    "s.name AS supplier_name, " + _name_of("b.approved_by") + ", "
     "(SELECT p.amount_oere FROM bevilling_price p WHERE p.bevilling_id = b.id "
     "AND p.retired_at IS NULL AND p.valid_from <= greatest($1, b.period_from) "
     "AND (p.valid_to IS NULL OR p.valid_to >= greatest($1, b.period_from))) "
@@ -210,6 +226,10 @@ async def bevilling_prices(bevilling_id: uuid.UUID) -> list[dict[str, Any]]:
 
 _PAYMENT = (
     "SELECT p.*, c.first_name || ' ' || c.last_name AS child_name, s.name AS supplier_name, "
+    + _name_of("p.registered_by")
+    + ", "
+    + _name_of("p.approved_by")
+    + ", "
     "b.measure_kind FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
     "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = p.hovedsag_id "
     "JOIN child c ON c.id = h.child_id "
@@ -311,7 +331,9 @@ async def later_update_exists(row: dict[str, Any]) -> bool:
 
 async def payment_exports() -> list[dict[str, Any]]:
     rows = await conn().fetch(
-        "SELECT id, created_by, created_at, filename, sha256, payment_count, total_oere "
+        "SELECT id, created_by, "
+        + _name_of("payment_export.created_by")
+        + ", created_at, filename, sha256, payment_count, total_oere "
         "FROM payment_export ORDER BY created_at DESC LIMIT 200"
     )
     return [dict(r) for r in rows]

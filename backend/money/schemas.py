@@ -284,12 +284,15 @@ class DraftRead(msgspec.Struct):
     # Would submitting need a manager's approval under the kommune's rule (now)?
     approval_required: bool
     submitted_by: str | None = None
+    submitted_by_name: str | None = None  # what a person reads (the *_by fields are usernames)
     submitted_at: datetime | None = None
     per_year_oere_submitted: int | None = None
     approved_by: str | None = None
+    approved_by_name: str | None = None
     approved_at: datetime | None = None
     approval_note: str | None = None
     returned_by: str | None = None
+    returned_by_name: str | None = None
     returned_at: datetime | None = None
     return_reason: str | None = None
     afgoerelse_id: uuid.UUID | None = None
@@ -319,6 +322,7 @@ class DraftApprovalItem(msgspec.Struct):
     team: str | None
     caseworker: str | None
     submitted_by: str
+    submitted_by_name: str  # what a person reads (submitted_by is a username)
     submitted_at: datetime
     amount_oere: int  # yearly cost of a draft; the amount of a payment
     title: str
@@ -367,8 +371,10 @@ class PaymentRead(msgspec.Struct):
     status: str
     status_label: str
     registered_by: str
+    registered_by_name: str  # what a person reads (the *_by fields are usernames)
     registered_at: datetime
     approved_by: str | None
+    approved_by_name: str | None
     approved_at: datetime | None
     export_id: uuid.UUID | None
     cancel_reason: str | None
@@ -394,6 +400,7 @@ class BevillingRead(msgspec.Struct):
     period_to: date | None  # planned end
     ends_on: date | None  # the earlier of the planned end and the measure's end
     approved_by: str | None
+    approved_by_name: str | None  # what a person reads (approved_by is a username)
     approved_at: datetime | None
     current_price_oere: int | None
     per_month_oere: PerMonth  # the ongoing rate from today (or the start, if later)
@@ -517,6 +524,7 @@ class PaymentPage(msgspec.Struct):
 class PaymentExportRead(msgspec.Struct):
     id: uuid.UUID
     created_by: str
+    created_by_name: str  # what a person reads (created_by is a username)
     created_at: datetime
     filename: str
     sha256: str

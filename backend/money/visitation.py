@@ -25,7 +25,16 @@ from backend.casework.service import stamp
 from backend.casework.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency
-from backend.money.common import CaseError, MoneyConflict, NotAllowed, Stale, conn, fmt_date, fmt_kr
+from backend.money.common import (
+    CaseError,
+    MoneyConflict,
+    NotAllowed,
+    Stale,
+    conn,
+    fmt_date,
+    fmt_kr,
+    named,
+)
 
 OPEN_STATUSES = ("kladde", "indsendt", "godkendt", "returneret")
 EDITABLE = ("kladde", "returneret")
@@ -136,10 +145,12 @@ async def lock_draft(draft_id: uuid.UUID, version: int | None = None) -> Any:
     if row is None:
         raise LookupError("draft")
     if version is not None and row["version"] != version:
-        raise Stale(
-            row["changed_by"],
-            row["changed_at"],
-            {"status": STATUS_LABELS[row["status"]]},
+        raise await named(
+            Stale(
+                row["changed_by"],
+                row["changed_at"],
+                {"status": STATUS_LABELS[row["status"]]},
+            )
         )
     return row
 

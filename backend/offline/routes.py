@@ -418,7 +418,9 @@ class ContactController(Controller):
         conn = current_scope().connection
         row = await conn.fetchrow(
             "SELECT id, child_id, name, phone, email, organisation, note, version, changed_by, "
-            "changed_at FROM network_member WHERE id = $1 AND removed_at IS NULL FOR UPDATE",
+            "(SELECT u.display_name FROM app_user u WHERE u.username = network_member.changed_by) "
+            "AS changed_by_name, changed_at FROM network_member "
+            "WHERE id = $1 AND removed_at IS NULL FOR UPDATE",
             member_id,
         )
         if row is None:
@@ -442,7 +444,7 @@ class ContactController(Controller):
         if errors:
             raise ValidationException("Der er fejl i formularen", extra=errors)
         if row["version"] != data.version:
-            by = row["changed_by"] or "en anden"
+            by = row["changed_by_name"] or "en anden"
             when = f" {fmt_due(row['changed_at'])}" if row["changed_at"] else ""
             now = ", ".join(
                 f"{_LABELS[k]}: {row[k] or '–'}" for k in ("phone", "email") if k in changes
@@ -453,6 +455,7 @@ class ContactController(Controller):
                 extra={
                     "conflict": "stale",
                     "changed_by": row["changed_by"],
+                    "changed_by_name": row["changed_by_name"],
                     "changed_at": row["changed_at"].isoformat() if row["changed_at"] else None,
                     "current": {k: row[k] for k in ("phone", "email", "organisation", "note")},
                     "current_version": row["version"],

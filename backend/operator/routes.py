@@ -81,8 +81,10 @@ class OperatorAuditRow(msgspec.Struct):
     id: int
     at: datetime
     actor: str
+    actor_name: str | None  # the operator's display name (actor is a username)
     action: str
     kommune_code: str | None
+    kommune_name: str | None  # what a person reads
     detail: dict[str, Any]
     action_label: str  # Danish (backend/audit/labels.py)
     details: list[AuditDetailLine]
@@ -289,19 +291,26 @@ class OperatorController(Controller):
     async def audit(self) -> list[OperatorAuditRow]:
         async with operator_db.pool().acquire() as conn:
             rows = await conn.fetch(
-                "SELECT id, at, actor, action, kommune_code, detail::text AS detail "
-                "FROM shared.operator_audit ORDER BY id DESC LIMIT 200"
+                "SELECT a.id, a.at, a.actor, (SELECT u.display_name FROM shared.operator_user u "
+                "WHERE u.username = a.actor) AS actor_name, a.action, a.kommune_code, "
+                "a.detail::text AS detail FROM shared.operator_audit a ORDER BY a.id DESC LIMIT 200"
             )
+            names = {
+                r["code"]: r["name"]
+                for r in await conn.fetch("SELECT code, name FROM shared.tenant")
+            }
         return [
             OperatorAuditRow(
                 id=r["id"],
                 at=r["at"],
                 actor=r["actor"],
+                actor_name=r["actor_name"],
                 action=r["action"],
                 kommune_code=r["kommune_code"],
+                kommune_name=names.get(r["kommune_code"]) if r["kommune_code"] else None,
                 detail=(detail := json.loads(r["detail"]) or {}),
                 action_label=action_label(r["action"]),
-                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail)],
+                details=[AuditDetailLine(k, v) for k, v in describe_detail(detail, names)],
             )
             for r in rows
         ]

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from backend.db import fetch_as_app
 from tenancy.context import current_scope
 
 _USER = """
@@ -157,6 +158,13 @@ async def update_settings(jit: bool, role: str, application_days: int) -> None:
         role,
         application_days,
     )
+
+
+async def kommune_names() -> dict[str, str]:
+    """Every kommune's name by code, from the shared registry (for the audit log's details:
+    a transfer's sender and receiver are stored as codes)."""
+    rows = await fetch_as_app("SELECT code, name FROM shared.tenant")
+    return {r["code"]: r["name"] for r in rows}
 
 
 async def audit_page(

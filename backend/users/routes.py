@@ -353,8 +353,9 @@ class AuditController(Controller):
         if page < 1 or not (1 <= page_size <= 200):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
         rows, total = await repo.audit_page(action, actor, subject, since, until, page, page_size)
+        names = await repo.kommune_names()
         return AuditPage(
-            items=[audit_read(r) for r in rows],
+            items=[audit_read(r, names) for r in rows],
             total=total,
             page=page,
             page_size=page_size,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+import uuid
 
 from backend.audit.labels import (
     ACTION_LABELS,
@@ -15,8 +16,12 @@ from backend.audit.labels import (
     action_label,
     describe_detail,
 )
+from backend.audit.service import record
+from backend.db import DB
+from backend.outbox.tasks import run_outbox_job
+from tenancy.context import tenant_transaction
 from tests.backend.test_identity import _drain
-from tests.conftest import KOMMUNE_A, ROOT, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, ROOT, login
 
 BACKEND = ROOT / "backend"
 ACTION = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
@@ -128,6 +133,35 @@ async def test_the_audit_log_answers_in_danish(http, seeded, settings):
     choices = (await http.get("/api/admin/audit/actions")).json()
     assert {"action": "report.read", "label": "Standardsøgning læst"} in choices
     assert all(c["action"] not in ("kommune.onboarded", "kommuner.migrated") for c in choices)
+
+
+def test_kommune_codes_in_details_read_as_names():
+    names = {"0101": "København", "0202": "Testby"}
+    assert describe_detail(
+        {"sender": "0101", "to": "0202", "kommuner": ["0101", "0202"], "reason": "0101"}, names
+    ) == [
+        ("Afsender", "København"),
+        ("Til", "Testby"),
+        ("Kommuner", "København, Testby"),
+        ("Begrundelse", "0101"),  # only the keys that name a kommune
+    ]
+    assert describe_detail({"sender": "0999"}, names) == [("Afsender", "0999")]  # not here
+
+
+async def test_the_audit_log_names_the_sending_kommune(http, seeded):
+    """A transfer's sender is stored as a code; the log shows the kommune's name."""
+    admin = await login(http, KOMMUNE_A[0], "admin")
+    subject = str(uuid.uuid4())
+    async with tenant_transaction(DB, KOMMUNE_A[0]) as scope:
+        await record(admin["username"], "transfer.accepted", subject, sender=KOMMUNE_B[0])
+        outbox_id = await scope.connection.fetchval(
+            "SELECT id FROM outbox WHERE payload->>'subject' = $1", subject
+        )
+    assert await run_outbox_job({}, KOMMUNE_A[0], str(outbox_id)) == "done"
+    r = await http.get("/api/admin/audit", params={"subject": subject})
+    assert r.status_code == 200, r.text
+    [item] = r.json()["items"]
+    assert item["details"] == [{"label": "Afsender", "value": KOMMUNE_B[1]}]
 
 
 def test_no_audit_label_lives_in_the_pwa():

@@ -98,3 +98,21 @@ async def test_a_body_beyond_the_size_limit_is_refused_before_it_is_buffered(htt
     )
     assert r.status_code == 413
     assert r.json()["detail"] == "Forespørgslen er for stor"
+
+
+async def test_a_body_that_is_not_json_gets_a_danish_400(http, seeded):
+    await _caseworker(http)
+    case_id = await _case(http, 7102)
+    for body in (b"{ikke json", b'{"title": "Bes'):
+        r = await http.post(
+            f"/api/cases/{case_id}/journal",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 400, r.text
+        assert r.json()["detail"] == "Forespørgslen er ikke gyldig JSON"
+    # Other client errors pass unchanged.
+    missing = await http.get("/api/cases/00000000-0000-0000-0000-000000000000")
+    assert missing.status_code == 404 and missing.json()["detail"] == (
+        "Sagen findes ikke, eller du er ikke på sagen"
+    )

@@ -485,9 +485,13 @@ async def test_operator_onboards_a_kommune_whose_admin_then_logs_in(
         admin = await login(c2, fresh_code, "admin", realm=SPARE_REALM)
     assert admin["roles"] == ["administrator"]
     audit = (await http.get("/api/operator/audit")).json()
-    assert any(
-        a["action"] == "kommune.onboarded" and a["kommune_code"] == fresh_code for a in audit
-    )
+    [onboarded] = [
+        a for a in audit if a["action"] == "kommune.onboarded" and a["kommune_code"] == fresh_code
+    ]
+    # The console shows the kommune's name and Danish labels, not codes (issue 12 item 17).
+    assert onboarded["kommune_name"] == "Onboardby"
+    assert onboarded["actor_name"] is not None and "@" not in onboarded["actor_name"]
+    assert onboarded["action_label"] == "Kommune oprettet"
 
 
 async def test_operator_suspends_and_resumes(http, registry, fresh_code, seeded):

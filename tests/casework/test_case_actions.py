@@ -128,7 +128,7 @@ async def test_an_application_or_enquiry_takes_only_its_own_fields(http, seeded)
             {
                 "key": "suspected_abuse",
                 "message": "Mistanke om overgreb registreres som en underretning. "
-                "Vælg »Underretning«.",
+                "Vælg „Underretning“.",
             }
         ]
     r = await http.post(url, json=_intake("ansoegning", notifier_kind="anonym"))

@@ -100,6 +100,7 @@ async def test_a_decision_without_the_required_steps_needs_a_reason_for_each(htt
     cancelled = {a["rule_id"]: a for a in case["activities"] if a["status"] == "cancelled"}
     assert "ønsker ikke at tale" in cancelled["boernesamtale"]["cancel_reason"]
     assert case["afgoerelser"][0]["exceptions"][1]["reason"].startswith("Afgørelsen giver")
+    assert case["afgoerelser"][0]["created_by_name"] == "Sara Sagsbehandler"  # not a username
     titles = await _journal_titles(http, case_id)
     assert any("§ 32" in t and "uden forudgående skridt" in t for t in titles)
     start = today_dk()
@@ -130,6 +131,7 @@ async def test_recording_the_steps_completes_their_activities(http, seeded):
     case = (await http.get(f"/api/cases/{case_id}")).json()
     assert case["missing_before_decision"] == []
     assert {s["kind"] for s in case["steps"]} == {"boernesamtale", "partshoering", "plan"}
+    assert {s["created_by_name"] for s in case["steps"]} == {"Sara Sagsbehandler"}
     # A placement must be decided under § 46 or § 47, and the measure must be a placement.
     wrong = await http.post(
         f"/api/cases/{case_id}/afgoerelser",
@@ -236,7 +238,8 @@ async def test_a_changed_start_date_moves_the_follow_up(http, seeded):
     body = stale.json()
     assert body["extra"]["changed_by"].startswith("sagsbehandler@")
     assert body["extra"]["current"]["start"] == earlier.strftime("%d.%m.%Y")
-    assert "ændret af sagsbehandler@" in body["detail"]
+    assert body["extra"]["changed_by_name"] == "Sara Sagsbehandler"
+    assert "ændret af Sara Sagsbehandler " in body["detail"]  # a name, not a username
 
 
 async def test_ending_a_parallel_investigation_early_brings_the_follow_up_forward(http, seeded):

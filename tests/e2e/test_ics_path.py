@@ -266,8 +266,9 @@ async def test_stale_save_side_by_side_then_four_eyes_and_return(page):
     row = conflict.get_by_role("row").filter(has_text="Analyse")
     await expect(row.locator("td").nth(0)).to_contain_text("Tekst fra andet faneblad")
     await expect(row.locator("td").nth(1)).to_contain_text("Tekst fra første faneblad")
+    # Named, not by username (issue 12 item 17).
     await expect(conflict.get_by_role("columnheader").nth(2)).to_contain_text(
-        f"Gemt af {CASEWORKER}"
+        "Gemt af Sara Sagsbehandler"
     )
     await expect(other.get_by_role("status").filter(has_text="Ikke gemt")).to_be_visible()
     await check_axe(other, "gemt af en anden (409)")

@@ -65,7 +65,7 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
 
     await page.get_by_label("Kommunekode").fill(fresh_code)
     await page.get_by_label("Navn", exact=True).fill("Frederiksberg Test")
-    await page.get_by_label("Udsteder (issuer)").fill(idp().issuer(SPARE_REALM))
+    await page.get_by_label("Udsteder-adresse (OpenID Connect)").fill(idp().issuer(SPARE_REALM))
     await page.get_by_label("Klient-id").fill(f"trekant-{SPARE_REALM}")
     await page.get_by_label("Klienthemmelighed").fill(os.environ[secret_env(SPARE_REALM)])
     await page.get_by_label("Første administrators brugernavn").fill(username("admin", SPARE_REALM))
@@ -93,6 +93,14 @@ async def test_operator_onboards_a_fourth_kommune(page, fresh_code):
     await page.screenshot(path="test-results/drift-onboarded-1366.png", full_page=True)
     await page.set_viewport_size({"width": 768, "height": 1024})
     await page.screenshot(path="test-results/drift-onboarded-768.png", full_page=True)
+    # The log reads in Danish: the backend's label and the kommune's name (issue 12 item 17).
+    log = page.get_by_role("region", name="Driftens log, tabel")
+    onboarded = log.get_by_role("row").filter(has_text="Kommune oprettet").first
+    await expect(onboarded).to_contain_text("Frederiksberg Test")
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await log.scroll_into_view_if_needed()
+        await page.screenshot(path=f"test-results/drift-log-{width}.png")
     await page.set_viewport_size({"width": 1366, "height": 768})
     await check_axe(page, "drift efter onboarding")
 

@@ -137,6 +137,8 @@ async def test_investigation_lifecycle(http, seeded):
         extra = stale.json()["extra"]
         assert extra["reason"] == "stale" and extra["rev"] == rev
         assert extra["changed_by"] == me
+        assert extra["changed_by_name"] == "Sara Sagsbehandler"  # a name, not a username
+        assert stale.json()["detail"].startswith("Dokumentet er gemt af Sara Sagsbehandler ")
         assert extra["content"]["dimensions"]["sundhedsforhold"]["observations"][0]["text"] == (
             "Hyppigt fravær pga. sygdom"
         )

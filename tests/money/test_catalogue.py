@@ -152,6 +152,10 @@ async def test_caseworkers_read_the_catalogue_but_cannot_change_it(client):
     kinds = {m["kind"]: m for m in options["measure_types"]}
     assert kinds["opholdssted"]["paragraphs"] == ["46", "47"]
     assert kinds["viderefoert_anbringelse"]["decidable"] is False
+    # The confirmed chapter, not an unconfirmed section "skal verificeres" (issue 12 item 17).
+    assert kinds["viderefoert_anbringelse"]["basis"] == (
+        "Barnets Lov kap. 13 om ungestøtte og overgang til voksenlivet (§§ 108-123)"
+    )
     assert options["unit_frequencies"]["hour"][0] == "week"
 
 

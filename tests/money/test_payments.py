@@ -52,6 +52,9 @@ async def test_a_payment_needs_a_bevilling_and_must_lie_within_its_period(client
     made = await fin.post("/api/money/payments", json={**ok, "invoice_ref": "F-1"})
     assert made.status_code == 201, made.text
     assert made.json()["status"] == "godkendt" and made.json()["approved_by"] is None
+    fin_name = (await fin.get("/api/session")).json()["display_name"]
+    assert made.json()["registered_by_name"] == fin_name and "@" not in fin_name
+    assert made.json()["approved_by_name"] is None
     # The measure ends: a payment after its end is refused.
     indsats = await val(A, "SELECT indsats_id FROM bevilling WHERE id = $1", bid)
     manager = await client(A, "leder")
@@ -111,6 +114,7 @@ async def test_manager_approval_and_the_export_file(client, registry):
         assert export.status_code == 201, export.text
         e = export.json()
         assert e["payment_count"] >= 1 and e["filename"].endswith(".csv")
+        assert e["created_by_name"] == (await fin.get("/api/session")).json()["display_name"]
         # Named in Danish time (backend.danish.file_stamp), e.g. betalinger-2026-12-06-kl-0315
         assert re.fullmatch(r"betalinger-\d{4}-\d{2}-\d{2}-kl-\d{4}\.csv", e["filename"])
         f = await fin.get(f"/api/money/payment-exports/{e['id']}/file")

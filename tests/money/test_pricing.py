@@ -154,6 +154,22 @@ async def test_a_failing_job_leaves_every_price_as_it_was(client, monkeypatch):
     assert (await fin.post(f"/api/money/price-updates/{update_id}/revert")).status_code == 409
 
 
+async def test_the_journal_counts_one_bevilling_in_the_singular(client):
+    fin, oid, _ids = await _setup(client, n=1)
+    effective = first_of_next_month(today_dk())
+    body = {"offer_ids": [oid], "effective_from": effective.isoformat(), "percent": "10"}
+    requested = await fin.post("/api/money/price-updates/", json=body)
+    assert requested.status_code == 202, requested.text
+    update_id = requested.json()["id"]
+    assert await run_jobs(A) == [("money.price_update", "done")]
+    journal = (
+        await fin.get("/api/money/catalogue/journal", params={"entity_id": update_id})
+    ).json()
+    titles = [e["title"] for e in journal["items"]]
+    assert titles[0].endswith(" gennemført: 1 bevilling, 1 tilbud")
+    assert titles[1].endswith(" bestilt (1 bevilling)")
+
+
 async def test_new_amounts_per_offer_and_revert_in_order(client):
     fin, oid, ids = await _setup(client, n=2)
     effective = first_of_next_month(today_dk())

@@ -111,10 +111,19 @@ async def test_compose_compare_approve_and_decide(client):
     manager = await client(A, "leder")
     queue = (await manager.get("/api/money/approvals")).json()["items"]
     assert draft["id"] in {i["id"] for i in queue if i["kind"] == "bevilling"}
+    # People read names, not usernames (issue 12 item 17).
+    worker_name = (await worker.get("/api/session")).json()["display_name"]
+    manager_name = (await manager.get("/api/session")).json()["display_name"]
+    assert "@" not in worker_name and "@" not in manager_name
+    [queued] = [i for i in queue if i["id"] == draft["id"]]
+    assert queued["submitted_by_name"] == worker_name
     approved = await manager.post(f"{url}/approve", json={"version": version, "note": "OK"})
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "godkendt"
     assert approved.json()["approved_by"].startswith("leder@")
+    assert approved.json()["approved_by_name"] == manager_name
+    assert approved.json()["submitted_by_name"] == worker_name
+    assert approved.json()["returned_by_name"] is None
 
     with_measure = await worker.post(
         f"/api/cases/{case_id}/afgoerelser",
@@ -137,6 +146,7 @@ async def test_compose_compare_approve_and_decide(client):
     assert fam["offer_id"] == family and fam["current_price_oere"] == 89500
     assert fam["quantity"] == "4.00" and fam["frequency"] == "week"
     assert fam["period_from"] == today.isoformat() and fam["approved_by"].startswith("leder@")
+    assert fam["approved_by_name"] == manager_name
     assert fam["per_year_oere"] == family_year
     assert by_kind["kontaktperson"]["ends_on"] == (today + timedelta(days=69)).isoformat()
     used = (await worker.get(url)).json()
@@ -206,6 +216,8 @@ async def test_a_manager_cannot_approve_their_own_draft(client):
         f"{url}/return", json={"version": r.json()["version"], "reason": "Ret omfanget"}
     )
     assert back.status_code == 200 and back.json()["status"] == "returneret"
+    manager_name = (await manager.get("/api/session")).json()["display_name"]
+    assert back.json()["returned_by_name"] == manager_name and "@" not in manager_name
     # The case has one open draft at a time.
     again = await worker.post(f"/api/money/cases/{case_id}/draft", json={"paragraph": "32"})
     assert again.status_code == 409

@@ -251,6 +251,8 @@ async def test_contact_correction_and_its_conflict(http, app, seeded):
     assert extra["current"]["phone"] == "11223344"
     assert extra["current_version"] == fixed["version"] + 1
     assert extra["changed_by"] == "leder@koebenhavn.dk"
+    assert extra["changed_by_name"] == "Lene Leder"
+    assert "ændret af Lene Leder " in stale.json()["detail"]
     assert "11223344" in stale.json()["detail"]
     # "Brug min": send again on the current version.
     mine = await http.post(

@@ -2463,6 +2463,7 @@ export interface components {
         /** AfgoerelseRead */
         AfgoerelseRead: {
             created_by: string;
+            created_by_name: string;
             /** Format: date */
             decided_on: string;
             /** Format: uuid */
@@ -2601,6 +2602,7 @@ export interface components {
             afgoerelse_id: string | null;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             current_price_oere: number | null;
             ends_on: string | null;
             expected_to_date_oere: number;
@@ -3068,6 +3070,7 @@ export interface components {
             /** Format: date-time */
             submitted_at: string;
             submitted_by: string;
+            submitted_by_name: string;
             team: string | null;
             title: string;
             version: number;
@@ -3126,6 +3129,7 @@ export interface components {
             approval_required: boolean;
             approved_at?: string | null;
             approved_by?: string | null;
+            approved_by_name?: string | null;
             change_per_year_oere?: number | null;
             /** Format: date-time */
             changed_at: string;
@@ -3145,10 +3149,12 @@ export interface components {
             return_reason?: string | null;
             returned_at?: string | null;
             returned_by?: string | null;
+            returned_by_name?: string | null;
             status: string;
             status_label: string;
             submitted_at?: string | null;
             submitted_by?: string | null;
+            submitted_by_name?: string | null;
             total: components["schemas"]["CostRead"];
             version: number;
         };
@@ -3838,6 +3844,7 @@ export interface components {
             action: string;
             action_label: string;
             actor: string;
+            actor_name: string | null;
             /** Format: date-time */
             at: string;
             detail: {
@@ -3846,6 +3853,7 @@ export interface components {
             details: components["schemas"]["AuditDetailLine"][];
             id: number;
             kommune_code: string | null;
+            kommune_name: string | null;
         };
         /** Option */
         Option: {
@@ -3885,6 +3893,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by: string;
+            created_by_name: string;
             filename: string;
             /** Format: uuid */
             id: string;
@@ -3905,6 +3914,7 @@ export interface components {
             amount_oere: number;
             approved_at: string | null;
             approved_by: string | null;
+            approved_by_name: string | null;
             /** Format: uuid */
             bevilling_id: string;
             cancel_reason: string | null;
@@ -3924,6 +3934,7 @@ export interface components {
             /** Format: date-time */
             registered_at: string;
             registered_by: string;
+            registered_by_name: string;
             status: string;
             status_label: string;
             supplier_name: string;
@@ -4335,6 +4346,7 @@ export interface components {
         /** StepRead */
         StepRead: {
             created_by: string;
+            created_by_name: string;
             /** Format: date */
             happened_on: string;
             /** Format: uuid */

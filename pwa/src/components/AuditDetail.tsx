@@ -1,5 +1,3 @@
-import { detailEntries } from '../audit';
-
 /** Danish detail lines as the backend reads them (backend/audit/labels.py), "–" when none. */
 export function AuditDetailLines({ lines }: { lines: { label: string; value: string }[] }) {
   if (lines.length === 0) return <span>–</span>;
@@ -12,10 +10,4 @@ export function AuditDetailLines({ lines }: { lines: { label: string; value: str
       ))}
     </dl>
   );
-}
-
-/** An operator-log row's raw details (the operator console; see audit.ts). */
-export function AuditDetail({ detail }: { detail: Record<string, unknown> }) {
-  const entries = detailEntries(detail);
-  return <AuditDetailLines lines={entries.map(([label, value]) => ({ label, value }))} />;
 }

@@ -101,11 +101,3 @@ export function ConfirmDialog({
     </dialog>
   );
 }
-
-const plural = new Intl.PluralRules('da-DK');
-const number = new Intl.NumberFormat('da-DK');
-
-/** "1 bevilling", "3 bevillinger": a count with its Danish plural, for the dialogs' facts. */
-export function countText(n: number, one: string, other: string): string {
-  return `${number.format(n)} ${plural.select(n) === 'one' ? one : other}`;
-}

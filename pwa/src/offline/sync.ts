@@ -255,7 +255,7 @@ async function send(op: store.Op): Promise<Outcome> {
       info: {
         message,
         status,
-        changedBy: typeof x.changed_by === 'string' ? x.changed_by : null,
+        changedBy: typeof x.changed_by_name === 'string' ? x.changed_by_name : null,
         changedAt: typeof x.changed_at === 'string' ? x.changed_at : null,
         current: x.current && typeof x.current === 'object' ? (x.current as Record<string, string | null>) : undefined,
         currentVersion: typeof x.current_version === 'number' ? x.current_version : undefined,

@@ -9,9 +9,8 @@ import {
   type KommuneRow,
   type Onboard,
 } from '../api/client';
-import { actionLabel } from '../audit';
 import { Alert } from '../components/Alert';
-import { AuditDetail } from '../components/AuditDetail';
+import { AuditDetailLines } from '../components/AuditDetail';
 import { ErrorSummary, SelectField, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
@@ -200,7 +199,7 @@ function SuspendForm({
       <TextField
         id="suspend-reason"
         label="Begrundelse"
-        hint="Vises for driften, fx “Manglende betaling” eller “Sikkerhedshændelse”."
+        hint="Vises for driften, fx „Manglende betaling“ eller „Sikkerhedshændelse“."
         value={reason}
         onChange={setReason}
       />
@@ -434,7 +433,7 @@ type OnboardInput = Required<Omit<Onboard, 'idp_client_secret_ref'>>;
 const ONBOARD_FIELDS: Record<keyof OnboardInput, [string, string]> = {
   code: ['onboard-code', 'Kommunekode'],
   name: ['onboard-name', 'Navn'],
-  idp_issuer: ['onboard-issuer', 'Udsteder (issuer)'],
+  idp_issuer: ['onboard-issuer', 'Udsteder-adresse (OpenID Connect)'],
   idp_client_id: ['onboard-client-id', 'Klient-id'],
   idp_client_secret: ['onboard-secret', 'Klienthemmelighed'],
   login_claim: ['onboard-login-claim', 'Brugernavn i log-in-svaret'],
@@ -635,11 +634,14 @@ function DriftLog({ version }: { version: number }) {
                   <td>
                     <time dateTime={a.at}>{formatDateTime(a.at)}</time>
                   </td>
-                  <td className="break">{a.actor}</td>
-                  <td>{actionLabel(a.action, 'operator')}</td>
-                  <td>{a.kommune_code ?? '–'}</td>
+                  <td className="break">
+                    {a.actor_name ?? a.actor}
+                    {a.actor_name ? <span className="cell-note">{a.actor}</span> : null}
+                  </td>
+                  <td>{a.action_label}</td>
+                  <td>{a.kommune_name ?? a.kommune_code ?? '–'}</td>
                   <td>
-                    <AuditDetail detail={a.detail} />
+                    <AuditDetailLines lines={a.details} />
                   </td>
                 </tr>
               ))}

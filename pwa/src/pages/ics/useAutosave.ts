@@ -179,7 +179,7 @@ export function useAutosave({
             kind: 'conflict',
             theirs: normalize(extra.content as Parameters<typeof normalize>[0], method),
             rev: Number(extra.rev),
-            changedBy: String(extra.changed_by ?? ''),
+            changedBy: String(extra.changed_by_name ?? ''),
             changedAt: String(extra.changed_at ?? ''),
             left: false,
           });

@@ -2,11 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, call, can, fieldErrors, messageOf, type SessionRead } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
-import { ConfirmDialog, countText } from '../../components/ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextField, type Choice } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { Pager } from '../../components/Pager';
-import { formatDate, formatDateTime, formatNumber } from '../../format';
+import { formatDate, formatDateTime, formatNumber, plural } from '../../format';
 import { columnIndex, formatKr } from './table';
 import { useLoad } from './useLoad';
 
@@ -241,7 +241,7 @@ function PaymentList({ manager, refresh, onChanged }: { manager: boolean; refres
       {data && data.items.length > 0 ? (
         <>
           <p role="status">
-            {formatNumber(data.total)} betalinger, i alt {formatKr(data.total_oere)}
+            {plural(data.total, 'betaling', 'betalinger')}, i alt {formatKr(data.total_oere)}
           </p>
           <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="pay-list-caption">
             <table className="table table--compact mi-table">
@@ -272,7 +272,7 @@ function PaymentList({ manager, refresh, onChanged }: { manager: boolean; refres
                     <td>{p.invoice_ref || '–'}</td>
                     <td>{p.status_label}</td>
                     <td>
-                      {formatDateTime(p.registered_at)} af {p.registered_by}
+                      {formatDateTime(p.registered_at)} af {p.registered_by_name}
                     </td>
                     {manager ? (
                       <td>
@@ -332,7 +332,7 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
     try {
       const e = await call(api.POST('/api/money/payment-exports'));
       setWaiting(null);
-      setMessage({ ok: true, text: `${countText(e.payment_count, 'betaling', 'betalinger')} på i alt ${formatKr(e.total_oere)} er eksporteret til filen ${e.filename}.` });
+      setMessage({ ok: true, text: `${plural(e.payment_count, 'betaling', 'betalinger')} på i alt ${formatKr(e.total_oere)} er eksporteret til filen ${e.filename}.` });
       onChanged();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
@@ -369,7 +369,7 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
           </p>
           <dl className="confirm-facts">
             <dt>Betalinger</dt>
-            <dd>{countText(waiting.count, 'betaling', 'betalinger')}</dd>
+            <dd>{plural(waiting.count, 'betaling', 'betalinger')}</dd>
             <dt>I alt</dt>
             <dd>{formatKr(waiting.total)}</dd>
           </dl>
@@ -405,7 +405,7 @@ function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () 
               {exports.data.items.map((e) => (
                 <tr key={e.id}>
                   <th scope="row">{formatDateTime(e.created_at)}</th>
-                  <td>{e.created_by}</td>
+                  <td>{e.created_by_name}</td>
                   <td className="num">{formatNumber(e.payment_count)}</td>
                   <td className="num">{formatKr(e.total_oere)}</td>
                   <td>

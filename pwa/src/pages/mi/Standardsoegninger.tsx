@@ -251,7 +251,7 @@ export function Standardsoegninger({ session }: { session: SessionRead }) {
         <p role="status" className="audit-count">
           {data ? (data.total === 1 ? '1 række' : `${formatNumber(data.total)} rækker`) : ''}
         </p>
-        {result.state === 'idle' ? <p className="empty-state">Vælg en standardsøgning og tryk på "Vis resultat".</p> : null}
+        {result.state === 'idle' ? <p className="empty-state">Vælg en standardsøgning og tryk på „Vis resultat“.</p> : null}
         {result.state === 'loading' ? <Loading text="Søger …" /> : null}
         {result.state === 'error' ? (
           <Alert

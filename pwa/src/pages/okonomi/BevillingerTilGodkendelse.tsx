@@ -70,7 +70,7 @@ export function BevillingerTilGodkendelse() {
                   <td className="num">{kr(i.amount_oere)}</td>
                   <td>
                     {formatDateTime(i.submitted_at)}
-                    <span className="cell-note">{i.submitted_by}</span>
+                    <span className="cell-note">{i.submitted_by_name}</span>
                   </td>
                   <td>{i.team ?? 'Intet team'}</td>
                 </tr>

@@ -4,12 +4,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../../api/client';
 import { Alert } from '../../components/Alert';
-import { ConfirmDialog, countText } from '../../components/ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { casePath } from '../../casework';
-import { formatDate, formatDateTime, formatNumber, todayInCopenhagen } from '../../format';
+import { formatDate, formatDateTime, formatNumber, plural, todayInCopenhagen } from '../../format';
 import { Link } from '../../router';
 import { useApi } from '../../useApi';
 import {
@@ -136,9 +136,9 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
       {update.status === 'faerdig' ? (
         <Alert variant="success" heading="Prisopdateringen er gennemført">
           <p>
-            {formatNumber(resultNumber(update, 'offers'))} tilbud og {formatNumber(resultNumber(update, 'bevillinger'))} bevillinger har fået ny
-            pris fra {formatDate(update.effective_from)} ({formatNumber(resultNumber(update, 'offer_price_rows') + resultNumber(update, 'bevilling_price_rows'))}{' '}
-            prisrækker).
+            {plural(resultNumber(update, 'offers'), 'tilbud', 'tilbud')} og {plural(resultNumber(update, 'bevillinger'), 'bevilling', 'bevillinger')} har
+            fået ny pris fra {formatDate(update.effective_from)} (
+            {plural(resultNumber(update, 'offer_price_rows') + resultNumber(update, 'bevilling_price_rows'), 'prisrække', 'prisrækker')}).
           </p>
         </Alert>
       ) : null}
@@ -192,12 +192,12 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
               {what} fra {formatDate(update.effective_from)}
             </dd>
             <dt>Tilbud</dt>
-            <dd>{countText(resultNumber(update, 'offers'), 'tilbud', 'tilbud')}</dd>
+            <dd>{plural(resultNumber(update, 'offers'), 'tilbud', 'tilbud')}</dd>
             <dt>Bevillinger</dt>
-            <dd>{countText(resultNumber(update, 'bevillinger'), 'bevilling', 'bevillinger')}</dd>
+            <dd>{plural(resultNumber(update, 'bevillinger'), 'bevilling', 'bevillinger')}</dd>
             <dt>Prisrækker</dt>
             <dd>
-              {countText(
+              {plural(
                 resultNumber(update, 'offer_price_rows') + resultNumber(update, 'bevilling_price_rows'),
                 'prisrække',
                 'prisrækker',

@@ -162,7 +162,7 @@ function BevillingTable({ items }: { items: BevillingRead[] }) {
               <td className="num">{kr(b.per_month_oere)}</td>
               <td className="num">{kr(b.per_year_oere)}</td>
               <td className="num">{b.until_end_oere === null ? 'Ingen planlagt slut' : kr(b.until_end_oere)}</td>
-              <td>{b.approved_by ? `Godkendt af ${b.approved_by}` : 'Uden godkendelse'}</td>
+              <td>{b.approved_by ? `Godkendt af ${b.approved_by_name ?? ''}` : 'Uden godkendelse'}</td>
             </tr>
           ))}
         </tbody>
@@ -584,17 +584,17 @@ function DraftView({
       </h3>
       <p>
         <span className={`money-status money-status-${draft.status}`}>{draft.status_label}</span>
-        {draft.submitted_at ? ` · indsendt ${formatDateTime(draft.submitted_at)} af ${draft.submitted_by ?? ''}` : ''}
-        {draft.approved_at ? ` · godkendt ${formatDateTime(draft.approved_at)} af ${draft.approved_by ?? ''}` : ''}
+        {draft.submitted_at ? ` · indsendt ${formatDateTime(draft.submitted_at)} af ${draft.submitted_by_name ?? ''}` : ''}
+        {draft.approved_at ? ` · godkendt ${formatDateTime(draft.approved_at)} af ${draft.approved_by_name ?? ''}` : ''}
       </p>
       {draft.status === 'returneret' && draft.return_reason ? (
-        <Alert variant="warning" role="note" heading={`Sendt tilbage af ${draft.returned_by ?? 'lederen'}`}>
+        <Alert variant="warning" role="note" heading={`Sendt tilbage af ${draft.returned_by_name ?? 'lederen'}`}>
           <p>{draft.return_reason}</p>
         </Alert>
       ) : null}
       {draft.status === 'godkendt' ? (
         <Alert variant="success" role="note" heading="Bevillingen er godkendt">
-          <p>Træf afgørelsen under Forløb med "Træf afgørelse": visitationens indsatser startes med deres bevilling.</p>
+          <p>Træf afgørelsen under Forløb med „Træf afgørelse“: visitationens indsatser startes med deres bevilling.</p>
         </Alert>
       ) : null}
       {failure ? (

@@ -391,7 +391,7 @@ export function Forloeb({
                       {paragraphShort(a.paragraph)}: {outcomeLabel(a.outcome)}
                     </p>
                     <p className="process-meta">
-                      Truffet <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by}
+                      Truffet <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
                     </p>
                     {a.summary ? <p className="process-text">{a.summary}</p> : null}
                     {a.exceptions.length > 0 ? (
@@ -457,7 +457,7 @@ export function Forloeb({
                   <li key={s.id}>
                     <p className="process-item-title">{s.label}</p>
                     <p className="process-meta">
-                      <time dateTime={s.happened_on}>{formatDate(s.happened_on)}</time> · {s.created_by}
+                      <time dateTime={s.happened_on}>{formatDate(s.happened_on)}</time> · {s.created_by_name}
                     </p>
                     {s.note ? <p className="process-text">{s.note}</p> : null}
                     {s.next_due ? (

@@ -66,13 +66,14 @@ def registry_for(settings: Settings) -> Registry:
 
 
 async def seal_plain_packages(reg: Registry) -> None:
-    """Encrypt transfer packages written before shared migration 0004 (idempotent)."""
+    """Encrypt what the kommuner sent each other before encryption at rest (shared
+    migrations 0004 and 0006; idempotent)."""
     from backend.crosskommune.keys import seal_plain_packages as seal
 
     conn = await reg.connect()
     try:
         if sealed := await seal(conn):
-            print(f"encrypted {sealed} transfer packages stored before encryption at rest")
+            print(f"encrypted {sealed} cross-kommune rows stored before encryption at rest")
     finally:
         await conn.close()
 

@@ -11,6 +11,8 @@ The package itself is also encrypted at rest (:func:`seal_package`, ``backend.se
 key ``TREKANT_DATA_KEY``): AES-GCM under a key derived for its transfer, bound to the
 transfer id, sender, receiver and format version, so the two kommuner' transactions read it
 through the API, and the operator role, a dump or another row holding the bytes cannot.
+A request for a case (:func:`seal_request_field`) and a forwarded notification
+(:func:`seal_forward_payload`) are sealed the same way, bound to their own row.
 
 Changing the key makes every index row unfindable: re-index every kommune
 (:func:`backend.crosskommune.index.reindex_kommune`) after a rotation.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import uuid
 from functools import lru_cache
@@ -153,10 +156,87 @@ def open_package(row: Any) -> tuple[bytes, str | None]:
     return data, problem
 
 
+REQUEST_PURPOSE = "transfer request"
+FORWARD_PURPOSE = "forwarded notification"
+# The text columns of a request for a case that are sealed (shared migration 0006).
+REQUEST_FIELDS = ("child_name", "message", "answer")
+
+
+def _row_aad(table: str, row_id: uuid.UUID, from_code: str, to_code: str, name: str) -> bytes:
+    return b"trekant.%s\x00" % table.encode() + b"\x00".join(
+        (str(row_id).encode(), from_code.encode(), to_code.encode(), name.encode())
+    )
+
+
+def seal_request_field(
+    request_id: uuid.UUID, from_code: str, to_code: str, name: str, value: str
+) -> str:
+    """A text column of ``shared.transfer_request`` (:data:`REQUEST_FIELDS`) sealed to the
+    request and the two kommuner, base64 so the column stays text."""
+    aad = _row_aad("transfer_request", request_id, from_code, to_code, name)
+    sealed = sealing.seal(REQUEST_PURPOSE, value.encode(), aad, context=request_id.bytes)
+    return base64.b64encode(sealed).decode()
+
+
+def open_request_field(row: Any, name: str) -> str | None:
+    """``row[name]`` of a ``shared.transfer_request`` row (``id``, ``from_code``,
+    ``to_code``, ``sealed``) as written (``None``: it does not open)."""
+    value: str | None = row[name]
+    if value is None or not row["sealed"]:
+        return value  # not set yet, or written before shared migration 0006
+    request_id: uuid.UUID = row["id"]
+    aad = _row_aad("transfer_request", request_id, row["from_code"], row["to_code"], name)
+    try:
+        plain = sealing.unseal(
+            REQUEST_PURPOSE,
+            base64.b64decode(value, validate=True),
+            aad,
+            context=request_id.bytes,
+        )
+    except (sealing.Unsealable, ValueError):
+        return None
+    return plain.decode()
+
+
+def _forward_aad(
+    forward_id: uuid.UUID, transfer_id: uuid.UUID, from_code: str, to_code: str
+) -> bytes:
+    return _row_aad("transfer_forward", forward_id, from_code, to_code, "payload") + (
+        b"\x00" + str(transfer_id).encode()
+    )
+
+
+def seal_forward_payload(
+    forward_id: uuid.UUID, transfer_id: uuid.UUID, from_code: str, to_code: str, body: Any
+) -> str:
+    """A forwarded notification (``body``, JSON-able) sealed to its row, its transfer and
+    the two kommuner: the JSON text of the ``payload`` column (a base64 string)."""
+    aad = _forward_aad(forward_id, transfer_id, from_code, to_code)
+    sealed = sealing.seal(FORWARD_PURPOSE, json.dumps(body).encode(), aad, context=forward_id.bytes)
+    return json.dumps(base64.b64encode(sealed).decode())
+
+
+def open_forward_payload(row: Any) -> Any:
+    """The notification of a ``shared.transfer_forward`` row (``id``, ``transfer_id``,
+    ``from_code``, ``to_code``, ``sealed``, ``payload`` as JSON text). Raises
+    :class:`sealing.Unsealable` if it does not open."""
+    stored = json.loads(row["payload"])
+    if not row["sealed"]:
+        return stored  # written before shared migration 0006
+    forward_id: uuid.UUID = row["id"]
+    aad = _forward_aad(forward_id, row["transfer_id"], row["from_code"], row["to_code"])
+    try:
+        raw = base64.b64decode(stored, validate=True)
+    except (TypeError, ValueError) as e:
+        raise sealing.Unsealable(f"forwarded notification {forward_id} is not sealed") from e
+    return json.loads(sealing.unseal(FORWARD_PURPOSE, raw, aad, context=forward_id.bytes))
+
+
 async def seal_plain_packages(conn: Any) -> int:
-    """Encrypt the packages (and the child's name and the summary) written before shared
-    migration 0004 (owner connection; the
-    transfer trigger lets the owner change a row). Returns how many were sealed."""
+    """Encrypt what the kommuner sent each other before encryption at rest (owner
+    connection; the transfer trigger lets the owner change a row): transfer packages with
+    the child's name and the summary (shared migration 0004), forwarded notifications and
+    requests for a case (0006). Returns how many rows were sealed."""
     sealed = 0
     async with conn.transaction():
         rows = await conn.fetch(
@@ -172,6 +252,40 @@ async def seal_plain_packages(conn: Any) -> int:
                 seal_package(*where, bytes(r["package"])),
                 seal_field(*where, "child_name", r["child_name"]),
                 seal_field(*where, "summary", r["summary"]),
+            )
+            sealed += 1
+        for r in await conn.fetch(
+            "SELECT id, from_code, to_code, child_name, message, answer "
+            "FROM shared.transfer_request WHERE NOT sealed FOR UPDATE"
+        ):
+            values = [
+                None
+                if r[name] is None
+                else seal_request_field(r["id"], r["from_code"], r["to_code"], name, r[name])
+                for name in REQUEST_FIELDS
+            ]
+            await conn.execute(
+                "UPDATE shared.transfer_request SET child_name = $2, message = $3, answer = $4, "
+                "sealed = true WHERE id = $1",
+                r["id"],
+                *values,
+            )
+            sealed += 1
+        for r in await conn.fetch(
+            "SELECT id, transfer_id, from_code, to_code, payload::text AS payload "
+            "FROM shared.transfer_forward WHERE NOT sealed FOR UPDATE"
+        ):
+            await conn.execute(
+                "UPDATE shared.transfer_forward SET payload = $2::jsonb, sealed = true "
+                "WHERE id = $1",
+                r["id"],
+                seal_forward_payload(
+                    r["id"],
+                    r["transfer_id"],
+                    r["from_code"],
+                    r["to_code"],
+                    json.loads(r["payload"]),
+                ),
             )
             sealed += 1
     return sealed

@@ -836,13 +836,17 @@ async def forward_if_transferred(
         underretning_id,
     )
     body = {**dict(u), "received_at": u["received_at"].isoformat(), "registered_by": actor}
-    forward_id = await conn.fetchval(
-        "INSERT INTO shared.transfer_forward (transfer_id, from_code, to_code, kind, payload, "
-        "created_by) VALUES ($1, $2, $3, 'underretning', $4::jsonb, $5) RETURNING id",
+    # Sealed to this row, the transfer and the two kommuner (shared migration 0006).
+    forward_id = uuid.uuid4()
+    here = current_scope().code
+    await conn.execute(
+        "INSERT INTO shared.transfer_forward (id, transfer_id, from_code, to_code, kind, "
+        "payload, created_by) VALUES ($1, $2, $3, $4, 'underretning', $5::jsonb, $6)",
+        forward_id,
         t["id"],
-        current_scope().code,
+        here,
         t["to_code"],
-        json.dumps(body),
+        keys.seal_forward_payload(forward_id, t["id"], here, t["to_code"], body),
         actor,
     )
     await post(t["to_code"], "cross.notification_forwarded", {"forward_id": str(forward_id)})
@@ -863,8 +867,8 @@ async def _forwarded(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
     conn = scope.connection
     forward_id = uuid.UUID(payload["forward_id"])
     f = await conn.fetchrow(
-        "SELECT id, transfer_id, to_code, payload::text AS payload, imported_at "
-        "FROM shared.transfer_forward WHERE id = $1 FOR UPDATE",
+        "SELECT id, transfer_id, from_code, to_code, sealed, payload::text AS payload, "
+        "imported_at FROM shared.transfer_forward WHERE id = $1 FOR UPDATE",
         forward_id,
     )
     if f is None or f["to_code"] != scope.code or f["imported_at"] is not None:
@@ -884,7 +888,7 @@ async def _forwarded(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
     )
     if received is None:
         raise NotYetImported(f"transfer {f['transfer_id']} is not imported yet")
-    p = json.loads(f["payload"])
+    p = keys.open_forward_payload(f)
     actor = f"{p['registered_by']} ({t['from_name']})"
     case_id = await conn.fetchval(
         "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
@@ -965,17 +969,24 @@ async def do_request(me: Principal, to_code: str, cpr: str, message: str) -> uui
     child = await conn.fetchrow(
         "SELECT id, first_name || ' ' || last_name AS name FROM child WHERE cpr = $1", number
     )
-    request_id: uuid.UUID = await conn.fetchval(
-        "INSERT INTO shared.transfer_request (from_code, to_code, from_name, to_name, cpr_hmac, "
-        "child_name, message, created_by, created_by_name) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-        "$8, $9) RETURNING id",
+    # The child's name and the message are sealed to this row and the two kommuner.
+    request_id = uuid.uuid4()
+
+    def sealed(name: str, value: str) -> str:
+        return keys.seal_request_field(request_id, scope.code, to_code, name, value)
+
+    await conn.execute(
+        "INSERT INTO shared.transfer_request (id, from_code, to_code, from_name, to_name, "
+        "cpr_hmac, child_name, message, created_by, created_by_name) VALUES ($1, $2, $3, $4, "
+        "$5, $6, $7, $8, $9, $10)",
+        request_id,
         scope.code,
         to_code,
         scope.name,
         to_name,
         keys.cpr_hmac(number),
-        child["name"] if child else "Barn uden sag her",
-        text,
+        sealed("child_name", child["name"] if child else "Barn uden sag her"),
+        sealed("message", text),
         me.actor,
         me.display_name,
     )
@@ -1017,7 +1028,7 @@ async def _own_open_cases(cpr_hmac: bytes) -> list[uuid.UUID]:
 
 _REQ_COLS = (
     "id, from_code, to_code, from_name, to_name, cpr_hmac, child_name, message, status, "
-    "created_at, created_by_name, answered_at, answered_by_name, answer, transfer_id"
+    "created_at, created_by_name, answered_at, answered_by_name, answer, transfer_id, sealed"
 )
 
 
@@ -1028,13 +1039,15 @@ def _request_read(r: Any, here: str, case_id: uuid.UUID | None = None) -> Transf
         status=r["status"],
         from_kommune=KommuneRef(r["from_code"], r["from_name"]),
         to_kommune=KommuneRef(r["to_code"], r["to_name"]),
-        child_name=r["child_name"],
-        message=r["message"],
+        child_name=keys.open_request_field(r, "child_name") or UNREADABLE_FIELD,
+        message=keys.open_request_field(r, "message") or UNREADABLE_FIELD,
         created_at=r["created_at"],
         created_by_name=r["created_by_name"],
         answered_at=r["answered_at"],
         answered_by_name=r["answered_by_name"],
-        answer=r["answer"],
+        answer=None
+        if r["answer"] is None
+        else keys.open_request_field(r, "answer") or UNREADABLE_FIELD,
         transfer_id=r["transfer_id"],
         hovedsag_id=case_id,
     )
@@ -1114,7 +1127,9 @@ async def do_answer(
         "answered_by = $4, answered_by_name = $5, transfer_id = $6 WHERE id = $1",
         request_id,
         status,
-        answer,
+        keys.seal_request_field(request_id, r["from_code"], r["to_code"], "answer", answer)
+        if r["sealed"]
+        else answer,  # a row from before shared migration 0006 is sealed whole later
         me.actor,
         me.display_name,
         transfer_id,
@@ -1148,7 +1163,7 @@ async def _request_received(
 ) -> None:
     conn = scope.connection
     r = await conn.fetchrow(
-        "SELECT id, to_code, from_name, cpr_hmac, message, created_by_name "
+        "SELECT id, from_code, to_code, from_name, cpr_hmac, message, sealed, created_by_name "
         "FROM shared.transfer_request WHERE id = $1",
         uuid.UUID(payload["request_id"]),
     )
@@ -1175,7 +1190,8 @@ async def _request_received(
             f"{r['created_by_name']} ({r['from_name']})",
             "overfoersel.anmodning",
             f"{r['from_name']} beder om at få sagen overført",
-            f"{r['message']}\n\nAktivitet: {title} – frist {fmt_due(due)}",
+            f"{keys.open_request_field(r, 'message') or UNREADABLE_FIELD}\n\n"
+            f"Aktivitet: {title} – frist {fmt_due(due)}",
         )
     await record(SYSTEM, "transfer_request.received", str(r["id"]), found=len(cases))
 
@@ -1186,8 +1202,8 @@ async def _request_answered(
 ) -> None:
     conn = scope.connection
     r = await conn.fetchrow(
-        "SELECT id, from_code, to_name, cpr_hmac, status, answer, answered_by_name "
-        "FROM shared.transfer_request WHERE id = $1",
+        "SELECT id, from_code, to_code, to_name, cpr_hmac, status, answer, sealed, "
+        "answered_by_name FROM shared.transfer_request WHERE id = $1",
         uuid.UUID(payload["request_id"]),
     )
     if r is None or r["from_code"] != scope.code:
@@ -1203,6 +1219,6 @@ async def _request_answered(
             f"{r['answered_by_name']} ({r['to_name']})",
             "overfoersel.anmodning_besvaret",
             title,
-            r["answer"] or "",
+            "" if r["answer"] is None else keys.open_request_field(r, "answer") or UNREADABLE_FIELD,
         )
     await record(SYSTEM, "transfer_request.answered", str(r["id"]), status=r["status"])

@@ -13,6 +13,10 @@ import asyncpg
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "trekant_bench"
+# The servers the person running `just bench` chose (none: the embedded ones). Each bench
+# points DATABASE_URL/REDIS_URL at its throwaway database and stops the embedded servers
+# when it ends, so the next bench must start from these, not from the previous one's.
+_CHOSEN = {k: os.environ.get(k) for k in ("DATABASE_URL", "REDIS_URL")}
 
 
 def with_database(url: str, database: str) -> str:
@@ -27,6 +31,11 @@ def start_services() -> tuple[str, str, object]:
         os.environ.setdefault(f"TREKANT_RATE_LIMIT_{limit}", "10000000/60")
     os.environ.setdefault("TREKANT_RATE_LIMIT_API", "10000000/60")
     os.environ.setdefault("TREKANT_PRIOR_CASE_ALERT_PER_DAY", "10000000")
+    for key, value in _CHOSEN.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     sys.path.insert(0, str(ROOT))
     from infra.services import ensure_services
 

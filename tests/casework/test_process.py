@@ -346,7 +346,10 @@ async def test_correcting_the_receipt_moves_the_notification_deadlines(http, see
 
 async def test_a_colleague_steps_in_with_a_reason_and_it_is_audited(http, seeded, settings):
     await _caseworker(http)
-    case_id = await _case(http, 308)
+    cpr = new_cpr(308)
+    r = await _register(http, cpr)
+    assert r.status_code in (200, 201), r.text
+    case_id = r.json()["hovedsag_id"]
     child_id = (await http.get(f"/api/cases/{case_id}")).json()["child_id"]
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:
         session = await login(other, A, "kollega")
@@ -358,8 +361,10 @@ async def test_a_colleague_steps_in_with_a_reason_and_it_is_audited(http, seeded
             f"/api/children/{child_id}/network",
         ):
             assert (await other.get(url)).status_code == 404, url
-        hits = (await other.post("/api/search", json={"text": "Testesen"})).json()["items"]
-        hit = next(h for h in hits if h["hovedsag_id"] == case_id)
+        # by CPR (many children in the suite share the surname): exactly this case
+        hits = (await other.post("/api/search", json={"text": cpr})).json()["items"]
+        assert [h["hovedsag_id"] for h in hits] == [case_id]
+        hit = hits[0]
         assert hit["can_open"] is False
         no_reason = await other.post(f"/api/cases/{case_id}/step-in", json={"reason": " "})
         assert no_reason.status_code == 400

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from backend.casework.workdays import (
     add_months,
@@ -21,8 +20,7 @@ from backend.casework.workdays import (
     next_working_day,
     previous_working_day,
 )
-
-DK = ZoneInfo("Europe/Copenhagen")
+from backend.danish import DK as DK  # re-exported: the case core's clock
 
 
 def today_dk() -> date:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from backend.audit.service import record
 from backend.auth.principal import Principal
+from backend.danish import DK
 from backend.limits.schemas import SecurityAlertRead
 from tenancy.context import current_scope
 
-DK = ZoneInfo("Europe/Copenhagen")
 # Journal events that mean "this user registered a child, or an intake on a case"
 # (backend/casework): the work a prior-case lookup serves.
 REGISTRATION_EVENTS = ["sag.oprettet", "underretning.modtaget", "henvendelse.modtaget"]

@@ -15,6 +15,7 @@ from litestar.exceptions import PermissionDeniedException
 from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal
 from backend.casework.service import CaseError, Stale, named
+from backend.danish import kroner
 from tenancy.context import current_scope
 
 __all__ = [
@@ -53,11 +54,7 @@ def conn() -> Any:
 
 def fmt_kr(oere: int | None) -> str:
     """Øre as Danish kroner: 123456 -> '1.234,56 kr.'"""
-    if oere is None:
-        return "–"
-    sign = "-" if oere < 0 else ""
-    kr, rest = divmod(abs(int(oere)), 100)
-    return f"{sign}{kr:,}".replace(",", ".") + f",{rest:02d} kr."
+    return "–" if oere is None else kroner(oere)
 
 
 def fmt_date(day: date | None) -> str:

@@ -10,6 +10,7 @@ from asyncpg.exceptions import DataError
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import ClientException, ValidationException
 from litestar.logging import LoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -31,9 +32,15 @@ from backend.boundary import BoundaryMiddleware
 from backend.casework.routes import CaseworkController, ProcessController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
+from backend.core.principal import provide_me
 from backend.crosskommune.keys import require_key as require_cpr_index_key
 from backend.crosskommune.routes import CrossKommuneController
-from backend.errors import danish_client_error, danish_validation, refuse_database_value
+from backend.errors import (
+    DOMAIN_HANDLERS,
+    danish_client_error,
+    danish_validation,
+    refuse_database_value,
+)
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.kommuner.routes import list_kommuner
@@ -167,7 +174,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             TenantMiddleware(),
             IdempotencyMiddleware(),
         ],
+        # ``me: Me`` in any route handler: the signed-in kommune user (401 without).
+        dependencies={"me": Provide(provide_me, sync_to_thread=False)},
         exception_handlers={
+            **DOMAIN_HANDLERS,
             ValidationException: danish_validation,
             ClientException: danish_client_error,
             DataError: refuse_database_value,

@@ -233,7 +233,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
     from datetime import UTC, datetime
 
     from backend.casework import process, service
-    from backend.casework.rules import DK
+    from backend.core.danish import DK
 
     rng = random.Random(seed if seed is not None else int(code) + 7)  # noqa: S311 - demo data
     made = 0

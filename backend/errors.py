@@ -11,12 +11,23 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from asyncpg.exceptions import DataError
 from litestar import Request, Response
-from litestar.exceptions import ClientException, SerializationException, ValidationException
+from litestar.exceptions import (
+    ClientException,
+    NotFoundException,
+    PermissionDeniedException,
+    SerializationException,
+    ValidationException,
+)
 from litestar.exceptions.responses import create_exception_response
+
+from backend.core.danish import fmt_due
+from backend.core.errors import DomainError, FieldError, NotAllowed, NotFound, Stale
 
 log = logging.getLogger("trekant.request")
 
@@ -140,3 +151,60 @@ def refuse_database_value(request: Request[Any, Any, Any], exc: DataError) -> Re
 
 # The boundary (backend.boundary) keeps the decoded JSON body here for the safety net.
 BODY_STATE_KEY = "trekant_json_body"
+
+
+# --- The domain errors (backend.core.errors), each mapped to its HTTP answer once ---
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, datetime):
+        return fmt_due(v)
+    if isinstance(v, date):
+        return v.strftime("%d.%m.%Y")
+    return "–" if v is None or v == "" else str(v)
+
+
+def stale_conflict(exc: Stale, what: str | None = None) -> Conflict:
+    """409 that says who changed the record, when, and what it holds now."""
+    what = what or exc.what
+    by = f" af {exc.changed_by_name}" if exc.changed_by_name else " af en anden"
+    when = f" {fmt_due(exc.changed_at)}" if exc.changed_at else ""
+    now = "; ".join(f"{k}: {_value(v)}" for k, v in exc.current.items())
+    return Conflict(
+        f"{what} er ændret{by}{when}, efter du hentede siden."
+        + (f" Nu: {now}." if now else "")
+        + " Hent siden igen, og se om din ændring stadig er rigtig.",
+        extra={
+            "changed_by": exc.changed_by,
+            "changed_by_name": exc.changed_by_name,
+            "changed_at": exc.changed_at.isoformat() if exc.changed_at else None,
+            "current": {k: _value(v) for k, v in exc.current.items()},
+        },
+    )
+
+
+def as_http(exc: DomainError | Stale) -> ClientException:
+    """The HTTP answer for a domain error."""
+    if isinstance(exc, Stale):
+        return stale_conflict(exc)
+    if isinstance(exc, FieldError):
+        return field_error(exc.field, exc.message)
+    if isinstance(exc, NotFound):
+        return NotFoundException(exc.message)
+    if isinstance(exc, NotAllowed):
+        return PermissionDeniedException(exc.message)
+    return Conflict(exc.message)  # StateConflict, CaseClosed
+
+
+def domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Application-level handler: a domain error raised anywhere below a route."""
+    assert isinstance(exc, DomainError | Stale)
+    return create_exception_response(request, as_http(exc))
+
+
+DOMAIN_HANDLERS: dict[
+    int | type[Exception], Callable[[Request[Any, Any, Any], Any], Response[Any]]
+] = {
+    DomainError: domain_error,
+    Stale: domain_error,
+}

@@ -17,10 +17,10 @@ import asyncpg
 from litestar import Litestar, Request, get
 
 from backend.app import create_app
-from backend.auth.permissions import Perm
 from backend.auth.principal import load_principal, requires
 from backend.auth.session import COOKIE, SessionStore
 from backend.config import get_settings
+from backend.core.permissions import Perm
 from backend.db import DB
 from tenancy.context import current_scope, tenant_transaction
 

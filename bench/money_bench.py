@@ -298,8 +298,8 @@ async def run() -> list[dict[str, object]]:
         os.environ["TREKANT_ENV"] = "test"
         from backend.app import create_app
         from backend.auth.session import COOKIE, Session, SessionStore
-        from backend.casework.rules import today_dk
         from backend.config import load_settings
+        from backend.core.danish import today_dk
         from tenancy.registry import Registry
 
         settings = load_settings()

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from backend.auth.permissions import ROLES
-from backend.danish import DK, format_int, kroner
+from backend.core.danish import DK, format_int, kroner
+from backend.core.permissions import ROLES
 
 # action -> what happened, in Danish (one dictionary for both logs)
 ACTION_LABELS: dict[str, str] = {

@@ -6,25 +6,12 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 
-from backend.auth.permissions import Perm, permissions_for
-
-
-class Principal(msgspec.Struct, frozen=True):
-    user_id: uuid.UUID
-    username: str
-    display_name: str
-    kommune_code: str
-    roles: tuple[str, ...]
-    permissions: frozenset[Perm]
-
-    @property
-    def actor(self) -> str:
-        """How the audit names this user."""
-        return self.username
+from backend.core.permissions import Perm, permissions_for
+from backend.core.principal import Principal as Principal
+from backend.core.principal import current_principal as current_principal
 
 
 async def load_principal(conn: Any, user_id: str, kommune_code: str) -> Principal | None:
@@ -47,13 +34,6 @@ async def load_principal(conn: Any, user_id: str, kommune_code: str) -> Principa
         roles=roles,
         permissions=permissions_for(roles),
     )
-
-
-def current_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    principal = connection.scope.get("state", {}).get("principal")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("Log ind for at fortsætte")
-    return principal
 
 
 def requires(*perms: Perm) -> Callable[[ASGIConnection[Any, Any, Any, Any], Any], None]:

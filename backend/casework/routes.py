@@ -16,7 +16,6 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
 from backend.casework import access as access_mod
 from backend.casework import process, service
@@ -77,34 +76,9 @@ from backend.casework.schemas import (
     Worklist,
 )
 from backend.children.repository import age_on
+from backend.core.permissions import Perm
 from backend.crosskommune import index as cross_index
-from backend.errors import Conflict, field_error
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, datetime):
-        return service.fmt_due(v)
-    if isinstance(v, date):
-        return v.strftime("%d.%m.%Y")
-    return "–" if v is None or v == "" else str(v)
-
-
-def stale_conflict(exc: service.Stale, what: str) -> Conflict:
-    """409 that says who changed the record, when, and what it holds now."""
-    by = f" af {exc.changed_by_name}" if exc.changed_by_name else " af en anden"
-    when = f" {service.fmt_due(exc.changed_at)}" if exc.changed_at else ""
-    now = "; ".join(f"{k}: {_value(v)}" for k, v in exc.current.items())
-    return Conflict(
-        f"{what} er ændret{by}{when}, efter du hentede siden."
-        + (f" Nu: {now}." if now else "")
-        + " Hent siden igen, og se om din ændring stadig er rigtig.",
-        extra={
-            "changed_by": exc.changed_by,
-            "changed_by_name": exc.changed_by_name,
-            "changed_at": exc.changed_at.isoformat() if exc.changed_at else None,
-            "current": {k: _value(v) for k, v in exc.current.items()},
-        },
-    )
+from backend.errors import Conflict, field_error, stale_conflict
 
 
 @contextmanager

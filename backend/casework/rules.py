@@ -14,18 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from backend.casework.workdays import (
+from backend.core.danish import DK as DK  # re-exported: the case core's clock
+from backend.core.danish import today_dk as today_dk
+from backend.core.workdays import (
     add_months,
     add_working_days,
     next_working_day,
     previous_working_day,
 )
-from backend.danish import DK as DK  # re-exported: the case core's clock
-
-
-def today_dk() -> date:
-    """Today in Denmark: the date every deadline, form and check is about."""
-    return datetime.now(DK).date()
 
 
 class Trigger(StrEnum):

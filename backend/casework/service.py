@@ -15,52 +15,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from stdnum.dk import cpr as cpr_lib
-from stdnum.exceptions import ValidationError
-
 from backend.casework import repository as repo
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
-from backend.casework.workdays import add_months
+from backend.core.cpr import check_cpr as check_cpr
+from backend.core.danish import fmt_due as fmt_due
+from backend.core.errors import CaseClosed as CaseClosed
+from backend.core.errors import FieldError
+from backend.core.errors import Stale as Stale
+from backend.core.journal import named as named
+from backend.core.journal import stamp as stamp
+from backend.core.vocab import INTAKE_KINDS as INTAKE_KINDS
+from backend.core.vocab import NOTIFIER_KINDS as NOTIFIER_KINDS
+from backend.core.vocab import SOURCE_LABELS as SOURCE_LABELS
+from backend.core.workdays import add_months
 from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
 
+# A rule's bad input names the form field (400); the core's FieldError, under the name the
+# case rules have always used.
+CaseError = FieldError
+
 log = logging.getLogger(__name__)
-
-SOURCE_LABELS = {
-    "politi": "Politiet",
-    "skole": "Skole",
-    "dagtilbud": "Dagtilbud",
-    "sundhed": "Sundhedsvæsenet",
-    "familie": "Familie",
-    "nabo": "Nabo eller bekendt",
-    "barnet": "Barnet selv",
-    "anonym": "Anonym",
-    "andet": "Andet",
-}
-NOTIFIER_KINDS = {"fagperson": "Fagperson", "privat": "Privatperson", "anonym": "Anonym"}
-INTAKE_KINDS = {
-    "underretning": "Underretning",
-    "henvendelse": "Henvendelse",
-    "ansoegning": "Ansøgning",
-}
-
-
-class CaseError(ValueError):
-    """Bad input for a case rule; ``field`` names the form field."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class CaseClosed(Exception):
-    """The case is closed (or was transferred to another kommune): nothing more can be
-    registered on it. ``message`` is Danish, for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 async def check_case_open(hovedsag_id: uuid.UUID) -> None:
@@ -83,76 +58,8 @@ async def check_case_open(hovedsag_id: uuid.UUID) -> None:
         )
 
 
-class Stale(Exception):
-    """The record changed since the client read it (optimistic locking). Carries who
-    changed it, when, and the record's current values, so the answer can say what changed."""
-
-    def __init__(
-        self,
-        changed_by: str | None = None,
-        changed_at: datetime | None = None,
-        current: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__("stale")
-        self.changed_by = changed_by
-        self.changed_by_name: str | None = None  # set by ``named``
-        self.changed_at = changed_at
-        self.current = current or {}
-
-
-async def named(exc: Stale) -> Stale:
-    """``exc`` with the display name of whoever changed the record (people read names, not
-    usernames); None when that is not a user of this kommune. Caller holds a tenant
-    transaction."""
-    if exc.changed_by:
-        exc.changed_by_name = await current_scope().connection.fetchval(
-            "SELECT display_name FROM app_user WHERE username = $1", exc.changed_by
-        )
-    return exc
-
-
-def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> tuple[str, date]:
-    """Normalise ``DDMMYY-SSSS`` to ten digits and return it with the birth date.
-
-    The date and century come from the number (python-stdnum); the modulus-11 check was
-    dropped in 2007 and is not required.
-    """
-    digits = (value or "").replace("-", "").replace(" ", "")
-    if len(digits) != 10 or not digits.isdigit():
-        raise CaseError(field, "CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX)")
-    try:
-        birth = cpr_lib.get_birth_date(digits)
-    except ValidationError as exc:
-        raise CaseError(field, "CPR-nummeret indeholder ikke en gyldig fødselsdato") from exc
-    if not allow_future and birth > today_dk():
-        raise CaseError(field, "CPR-nummerets fødselsdato ligger i fremtiden")
-    return digits, birth
-
-
 def _conn() -> Any:
     return current_scope().connection
-
-
-async def stamp(
-    hovedsag_id: uuid.UUID,
-    author: str,
-    event: str,
-    title: str,
-    body: str = "",
-    enkeltsag_id: uuid.UUID | None = None,
-) -> int:
-    """Write an automatic journal entry (an event, not a note)."""
-    entry_id: int = await _conn().fetchval(
-        "INSERT INTO journal_entry (hovedsag_id, enkeltsag_id, author, kind, event, title, body) "
-        "VALUES ($1, $2, $3, 'haendelse', $4, $5, $6) RETURNING id",
-        hovedsag_id,
-        enkeltsag_id,
-        author,
-        event,
-        title,
-        body,
-    )
-    return entry_id
 
 
 @dataclass
@@ -862,12 +769,3 @@ async def recompute(
             row["enkeltsag_id"],
         )
     return moved
-
-
-def fmt_due(value: datetime | None) -> str:
-    if value is None:
-        return "ingen frist"
-    local = value.astimezone(DK)
-    if local.hour == 23 and local.minute == 59:
-        return local.strftime("%d.%m.%Y")
-    return local.strftime("%d.%m.%Y kl. %H.%M")

@@ -6,17 +6,18 @@ import uuid
 from datetime import date
 from typing import Any
 
-from litestar import Controller, Request, get
-from litestar.exceptions import NotFoundException
+from litestar import Controller, get
 from litestar.params import FromPath
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
 from backend.casework.access import access_child, may_open
-from backend.casework.rules import today_dk
 from backend.children import repository as repo
 from backend.children.schemas import CaseSummary, ChildRead, Overview, StageCount
+from backend.core.danish import today_dk
+from backend.core.errors import NotFound
+from backend.core.permissions import Perm
+from backend.core.principal import Me
 from tenancy.context import current_scope
 
 
@@ -38,7 +39,7 @@ class ChildrenController(Controller):
     guards = [requires(Perm.CASE_READ)]  # noqa: RUF012 - Litestar reads a list
 
     @get("/overview", summary="Overblik for den indloggede kommune")
-    async def overview(self, request: Request[Any, Any, Any]) -> Overview:
+    async def overview(self, me: Me) -> Overview:
         """Counts for the whole kommune; the recent cases only those the user may open."""
         scope = current_scope()
         today = today_dk()
@@ -52,7 +53,7 @@ class ChildrenController(Controller):
             )
             for r in await repo.recent_cases(limit=40)
         ]
-        openable = await may_open(current_principal(request), [c.id for c in recent])
+        openable = await may_open(me, [c.id for c in recent])
         recent = [c for c in recent if c.id in openable][:10]
         return Overview(
             kommune_code=scope.code,
@@ -68,20 +69,17 @@ class ChildrenController(Controller):
         )
 
     @get("/children/{child_id:uuid}", summary="Et barns stamdata og sager")
-    async def get_child(
-        self, request: Request[Any, Any, Any], child_id: FromPath[uuid.UUID]
-    ) -> ChildRead:
-        principal = current_principal(request)
-        row = await repo.get_child(await access_child(principal, child_id))
+    async def get_child(self, me: Me, child_id: FromPath[uuid.UUID]) -> ChildRead:
+        row = await repo.get_child(await access_child(me, child_id))
         if row is None:
             # The same answer whether the child does not exist or belongs elsewhere.
-            raise NotFoundException("Barnet findes ikke")
+            raise NotFound("Barnet findes ikke")
         today = today_dk()
         name = f"{row['first_name']} {row['last_name']}"
         cases = [
             _summary(c, today, name, row["birth_date"]) for c in await repo.cases_of_child(child_id)
         ]
-        await record(principal.actor, "child.read", str(child_id), view="child.summary")
+        await record(me.actor, "child.read", str(child_id), view="child.summary")
         return ChildRead(
             id=row["id"],
             first_name=row["first_name"],

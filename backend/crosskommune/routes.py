@@ -16,10 +16,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework.access import access_case, may_open
 from backend.casework.service import CaseError, check_cpr
+from backend.core.permissions import Perm
 from backend.crosskommune import index, transfer
 from backend.crosskommune import package as pkg
 from backend.crosskommune.schemas import (

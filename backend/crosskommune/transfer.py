@@ -36,7 +36,6 @@ from typing import Any
 from backend.audit.service import record
 from backend.auth.principal import Principal
 from backend.casework.process import MEASURES
-from backend.casework.rules import DK, today_dk
 from backend.casework.service import (
     INTAKE_KINDS,
     CaseError,
@@ -47,11 +46,11 @@ from backend.casework.service import (
     restage,
     stamp,
 )
-from backend.casework.workdays import add_working_days
+from backend.core.danish import DK, plural, today_dk
+from backend.core.workdays import add_working_days
 from backend.crosskommune import index, keys
 from backend.crosskommune import package as pkg
 from backend.crosskommune.schemas import KommuneRef, TransferRead, TransferRequestRead
-from backend.danish import plural
 from backend.outbox.service import enqueue, outbox_job, relay_one
 from tenancy.context import TenantScope, current_scope
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from backend.casework.rules import DK
+from backend.core.danish import DK
 from backend.ics.method import KINDS, STATUSES, View
 from backend.ics.schemas import (
     FollowUpContent,

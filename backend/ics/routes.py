@@ -22,16 +22,15 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.boundary import INT4_MAX
 from backend.casework import service as core
 from backend.casework.access import AccessibleCase, access_case, kommune_wide
 from backend.casework.process import MEASURES
 from backend.casework.repository import team_ids_of
-from backend.casework.routes import stale_conflict
-from backend.casework.rules import DK, today_dk
-from backend.errors import Conflict, field_error
+from backend.core.danish import DK, today_dk
+from backend.core.permissions import Perm
+from backend.errors import Conflict, field_error, stale_conflict
 from backend.ics import render
 from backend.ics import service as ics
 from backend.ics.method import KINDS, STATUSES, labelled, method, view

@@ -25,9 +25,8 @@ import msgspec
 
 from backend.casework import process
 from backend.casework.access import ON_CASE
-from backend.casework.rules import DK, today_dk
 from backend.casework.service import CaseError, stamp
-from backend.danish import plural
+from backend.core.danish import DK, plural, today_dk
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.schemas import (
     FollowUpContent,

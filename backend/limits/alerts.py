@@ -12,7 +12,7 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.auth.principal import Principal
-from backend.danish import DK
+from backend.core.danish import DK
 from backend.limits.schemas import SecurityAlertRead
 from tenancy.context import current_scope
 

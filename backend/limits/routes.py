@@ -9,8 +9,8 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
+from backend.core.permissions import Perm
 from backend.limits import alerts
 from backend.limits.schemas import SecurityAlertRead
 

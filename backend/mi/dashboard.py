@@ -34,9 +34,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backend.casework.process import MEASURES
-from backend.casework.rules import DK, today_dk
 from backend.casework.service import SOURCE_LABELS
-from backend.casework.workdays import add_months, next_working_day
+from backend.core.danish import DK, today_dk
+from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
 from backend.mi.tables import Column, Table, pct
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS

@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from backend.casework.rules import DK
+from backend.core.danish import DK
 from backend.mi.tables import Column
 
 WIDTHS = {

@@ -21,7 +21,7 @@ import msgspec
 
 from backend.audit.service import record
 from backend.auth.principal import Principal, load_principal
-from backend.danish import file_slug, file_stamp, plural
+from backend.core.danish import file_slug, file_stamp, plural
 from backend.mi import excel
 from backend.mi.reports import SOURCES, Source, decode_params
 from backend.mi.tables import Column

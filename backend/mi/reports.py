@@ -16,15 +16,15 @@ from typing import Any
 
 import msgspec
 
-from backend.auth.permissions import Perm
 from backend.auth.principal import Principal
 from backend.casework import access, process
 from backend.casework import repository as case_repo
 from backend.casework.repository import team_ids_of
-from backend.casework.rules import today_dk
 from backend.casework.schemas import SearchQuery
 from backend.casework.service import CaseError, check_cpr
 from backend.children.repository import age_on
+from backend.core.danish import today_dk
+from backend.core.permissions import Perm
 from backend.mi import dashboard
 from backend.mi.tables import Column
 from backend.money.catalogue import FREQUENCIES, MEASURE_TYPES, UNITS

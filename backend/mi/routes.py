@@ -13,8 +13,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
+from backend.core.permissions import Perm
 from backend.errors import field_error
 from backend.mi import dashboard, exports
 from backend.mi.reports import SOURCES, ScopeParams, resolve_scope

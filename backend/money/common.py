@@ -12,10 +12,10 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
-from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal
 from backend.casework.service import CaseError, Stale, named
-from backend.danish import kroner
+from backend.core.danish import kroner
+from backend.core.permissions import Perm
 from tenancy.context import current_scope
 
 __all__ = [

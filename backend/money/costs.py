@@ -29,8 +29,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.danish import today_dk
+from backend.core.workdays import add_months
 from backend.money.common import conn
 
 MAX_YEARS = 20

@@ -16,8 +16,8 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.danish import today_dk
+from backend.core.workdays import add_months
 from backend.money import catalogue, costs, payments, visitation
 from backend.money.common import conn
 

@@ -18,9 +18,8 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from backend.casework.rules import today_dk
 from backend.casework.service import stamp
-from backend.danish import file_stamp
+from backend.core.danish import file_stamp, today_dk
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
 from backend.money.common import (

@@ -28,9 +28,8 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.casework.process import MEASURES
-from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
-from backend.danish import format_int, plural
+from backend.core.danish import format_int, plural, today_dk
+from backend.core.workdays import add_months
 from backend.money import progress
 from backend.money.catalogue import check_amount
 from backend.money.common import CaseError, MoneyConflict, conn, fmt_date, journal

@@ -18,14 +18,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework.access import access_case
 from backend.casework.process import MEASURES
 from backend.casework.repository import team_ids_of
-from backend.casework.routes import stale_conflict
-from backend.casework.rules import today_dk
-from backend.errors import Conflict, field_error
+from backend.core.danish import today_dk
+from backend.core.permissions import Perm
+from backend.errors import Conflict, field_error, stale_conflict
 from backend.money import catalogue, costs, payments, pricing, progress, spending, visitation
 from backend.money import repository as repo
 from backend.money import settings as money_settings

@@ -20,9 +20,9 @@ from decimal import Decimal
 from typing import Any
 
 from backend.casework.process import MEASURES, PARAGRAPHS
-from backend.casework.rules import today_dk
 from backend.casework.service import stamp
-from backend.casework.workdays import add_months
+from backend.core.danish import today_dk
+from backend.core.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency
 from backend.money.common import (

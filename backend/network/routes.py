@@ -14,10 +14,10 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, JSONBody
 
 from backend.audit.service import record
-from backend.auth.permissions import Perm
 from backend.auth.principal import current_principal, requires
 from backend.casework.access import access_child
 from backend.casework.service import CaseError, check_cpr, stamp
+from backend.core.permissions import Perm
 from backend.errors import Conflict, field_error
 from backend.network.cpr_source import CprSource, default_source
 from tenancy.context import current_scope

@@ -23,10 +23,10 @@ from litestar.exceptions import (
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
-from backend.auth.permissions import GRANTS, ROLES, Perm
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework.access import access_case, access_child
 from backend.casework.service import fmt_due, stamp
+from backend.core.permissions import GRANTS, ROLES, Perm
 from backend.db import DB
 from backend.errors import Conflict, field_error
 from backend.offline import service

@@ -15,8 +15,8 @@ from typing import Any
 from backend.auth.principal import Principal
 from backend.casework.access import may_open
 from backend.casework.repository import JOURNAL_AUTHOR_NAME
-from backend.casework.rules import today_dk
 from backend.children.repository import STAGE_LABELS, age_on
+from backend.core.danish import today_dk
 from backend.offline.schemas import (
     JOURNAL_ENTRIES,
     DeviceRead,

@@ -19,9 +19,9 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.schemas import AuditActionRead, AuditPage, audit_read, kommune_actions
 from backend.audit.service import record
-from backend.auth.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.auth.principal import current_principal, requires
 from backend.auth.session import SessionStore
+from backend.core.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.errors import Conflict, field_error
 from backend.users import repository as repo
 from tenancy.context import current_scope

@@ -6,10 +6,15 @@ A leaf: it imports nothing of ours, so any package may use it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 DK = ZoneInfo("Europe/Copenhagen")
+
+
+def today_dk() -> date:
+    """Today in Denmark: the date every deadline, form and check is about."""
+    return datetime.now(DK).date()
 
 
 def plural(n: int, one: str, other: str) -> str:
@@ -43,3 +48,14 @@ def file_stamp(now: datetime | None = None) -> str:
     """The moment in Danish time for a file name: "2026-12-06-kl-0315"."""
     moment = (now or datetime.now(UTC)).astimezone(DK)
     return moment.strftime("%Y-%m-%d-kl-%H%M")
+
+
+def fmt_due(value: datetime | None) -> str:
+    """A deadline or a moment, in Danish time: "12.04.2027" for a whole day (23.59),
+    "12.04.2027 kl. 10.30" otherwise; "ingen frist" for none."""
+    if value is None:
+        return "ingen frist"
+    local = value.astimezone(DK)
+    if local.hour == 23 and local.minute == 59:
+        return local.strftime("%d.%m.%Y")
+    return local.strftime("%d.%m.%Y kl. %H.%M")

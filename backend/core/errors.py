@@ -1,0 +1,78 @@
+"""Domain errors: what a rule says went wrong, in Danish, without knowing about HTTP.
+
+Services raise these; ``backend.errors.DOMAIN_HANDLERS`` turns each into its HTTP answer
+once for the whole application, so a route needs no try/except:
+
+==================  =====  ==========================================================
+``FieldError``      400    names the form field (``extra=[{"key", "message"}]``)
+``NotFound``        404    the same answer for "does not exist" and "not yours"
+``NotAllowed``      403    this user may not do this to this record
+``StateConflict``   409    the record's state does not allow it (``CaseClosed`` too)
+``Stale``           409    the record changed since it was read: who, when, what now
+==================  =====  ==========================================================
+
+A ``KeyError`` or ``IndexError`` is a bug and stays a 500: nothing here catches
+``LookupError``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule refused; ``message`` is Danish, for the person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FieldError(DomainError, ValueError):
+    """Bad input for a rule; ``field`` names the form field (400)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(DomainError):
+    """Not here, or not this user's to see (404, the same answer for both)."""
+
+    def __init__(self, message: str = "Findes ikke") -> None:
+        super().__init__(message)
+
+
+class NotAllowed(DomainError):
+    """This user may not do this to this record (403)."""
+
+
+class StateConflict(DomainError):
+    """The record's state does not allow the change (409)."""
+
+
+class CaseClosed(StateConflict):
+    """The case is closed (or was transferred to another kommune): nothing more can be
+    registered on it (409)."""
+
+
+class Stale(Exception):
+    """The record changed since the client read it (optimistic locking, 409). Carries who
+    changed it, when, and the record's current values, so the answer can say what changed;
+    ``what`` names the record in the answer ("Sagen er ændret af …")."""
+
+    def __init__(
+        self,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+        current: dict[str, Any] | None = None,
+        *,
+        what: str = "Posten",
+    ) -> None:
+        super().__init__("stale")
+        self.changed_by = changed_by
+        self.changed_by_name: str | None = None  # set by ``named``
+        self.changed_at = changed_at
+        self.current = current or {}
+        self.what = what

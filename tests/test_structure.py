@@ -1,0 +1,217 @@
+"""Checks that keep the backend's shape (issue 14): the shared core is a leaf, backend
+packages do not import each other in a cycle, nobody imports another package's private
+names, and SQL lives in repository modules.
+
+Each check reads the source with ``ast``; nothing is imported or run. The ``KNOWN_*`` sets
+are what is still to be moved; they may only shrink: a new entry fails the test, and so
+does an entry that no longer occurs (take it out)."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = ROOT / "backend"
+
+# Modules that may hold SQL: repositories, migrations and the database plumbing.
+SQL_HOMES = ("repository.py", "repositories/", "migrations/", "backend/db.py", "backend/core/")
+SQL_CALLS = {"fetch", "fetchrow", "fetchval", "execute", "executemany", "copy_records_to_table"}
+
+# Still to move (issue 14). May only shrink.
+KNOWN_CYCLES: set[frozenset[str]] = {
+    frozenset({"casework", "children", "crosskommune", "money"}),
+    frozenset({"auth", "operator"}),
+}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = {
+    ("backend/crosskommune/transfer.py", "backend.casework.service._open_case"),
+    ("backend/money/visitation.py", "backend.casework.process._start_measure"),
+}
+KNOWN_SQL_OUTSIDE: set[str] = {
+    "backend/audit/tasks.py",
+    "backend/auth/principal.py",
+    "backend/auth/service.py",
+    "backend/casework/access.py",
+    "backend/casework/process.py",
+    "backend/casework/service.py",
+    "backend/cli.py",
+    "backend/crosskommune/index.py",
+    "backend/crosskommune/keys.py",
+    "backend/crosskommune/package.py",
+    "backend/crosskommune/routes.py",
+    "backend/crosskommune/transfer.py",
+    "backend/demo.py",
+    "backend/ics/demo.py",
+    "backend/ics/routes.py",
+    "backend/ics/service.py",
+    "backend/limits/alerts.py",
+    "backend/mi/dashboard.py",
+    "backend/mi/exports.py",
+    "backend/mi/reports.py",
+    "backend/mi/routes.py",
+    "backend/money/catalogue.py",
+    "backend/money/common.py",
+    "backend/money/costs.py",
+    "backend/money/demo.py",
+    "backend/money/payments.py",
+    "backend/money/pricing.py",
+    "backend/money/routes.py",
+    "backend/money/settings.py",
+    "backend/money/spending.py",
+    "backend/money/visitation.py",
+    "backend/network/routes.py",
+    "backend/offline/idempotency.py",
+    "backend/offline/routes.py",
+    "backend/offline/service.py",
+    "backend/operator/routes.py",
+    "backend/operator/tasks.py",
+    "backend/outbox/service.py",
+    "backend/outbox/tasks.py",
+}
+
+
+def _modules() -> dict[str, ast.Module]:
+    found = {}
+    for path in sorted(BACKEND.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        found[rel] = ast.parse(path.read_text(encoding="utf-8"), rel)
+    return found
+
+
+def _package(rel: str) -> str:
+    """backend/casework/service.py -> casework; backend/app.py -> app."""
+    parts = rel.split("/")
+    return parts[1] if len(parts) > 2 else parts[1].removesuffix(".py")
+
+
+def _imports(tree: ast.Module) -> list[tuple[str, list[str]]]:
+    """(module, names) for every ``import`` and ``from … import`` of ``backend``."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "backend" or node.module.startswith("backend."):
+                out.append((node.module, [a.name for a in node.names]))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("backend."):
+                    out.append((alias.name, []))
+    return out
+
+
+def _target_packages(module: str, names: list[str]) -> set[str]:
+    parts = module.split(".")
+    if len(parts) >= 2:
+        return {parts[1]}
+    return set(names)  # from backend import db, queue
+
+
+def _graph(modules: dict[str, ast.Module]) -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = defaultdict(set)
+    for rel, tree in modules.items():
+        src = _package(rel)
+        for module, names in _imports(tree):
+            for dst in _target_packages(module, names):
+                if dst != src:
+                    graph[src].add(dst)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> set[frozenset[str]]:
+    """Strongly connected groups of more than one package (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    groups: set[frozenset[str]] = set()
+    counter = 0
+
+    def visit(v: str) -> None:
+        nonlocal counter
+        index[v] = low[v] = counter
+        counter += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = set()
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.add(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.add(frozenset(group))
+
+    for v in list(graph):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_core_is_a_leaf() -> None:
+    modules = _modules()
+    offenders = sorted(
+        f"{rel} imports {module}"
+        for rel, tree in modules.items()
+        if rel.startswith("backend/core/")
+        for module, names in _imports(tree)
+        if _target_packages(module, names) - {"core"}
+    )
+    assert offenders == []
+
+
+def test_no_import_cycles_between_packages() -> None:
+    cycles = _cycles(_graph(_modules()))
+    new = cycles - KNOWN_CYCLES
+    gone = KNOWN_CYCLES - cycles
+    assert not new, f"new import cycles between backend packages: {sorted(map(sorted, new))}"
+    assert not gone, f"cycles no longer there, take them out of KNOWN_CYCLES: {gone}"
+
+
+def test_no_private_names_from_other_packages() -> None:
+    found = set()
+    for rel, tree in _modules().items():
+        src = _package(rel)
+        for module, names in _imports(tree):
+            if _target_packages(module, names) == {src}:
+                continue
+            for name in names:
+                if name.startswith("_"):
+                    found.add((rel, f"{module}.{name}"))
+    new = found - KNOWN_PRIVATE_IMPORTS
+    gone = KNOWN_PRIVATE_IMPORTS - found
+    assert not new, f"private names imported across packages: {sorted(new)}"
+    assert not gone, f"no longer imported, take out of KNOWN_PRIVATE_IMPORTS: {sorted(gone)}"
+
+
+def _sql_calls(tree: ast.Module) -> int:
+    n = 0
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SQL_CALLS
+            and node.args
+            and isinstance(node.args[0], ast.Constant | ast.JoinedStr | ast.BinOp | ast.Name)
+        ):
+            n += 1
+    return n
+
+
+def test_sql_lives_in_repositories() -> None:
+    outside = {
+        rel
+        for rel, tree in _modules().items()
+        if not any(home in rel for home in SQL_HOMES) and _sql_calls(tree)
+    }
+    new = outside - KNOWN_SQL_OUTSIDE
+    gone = KNOWN_SQL_OUTSIDE - outside
+    assert not new, f"SQL outside repository modules: {sorted(new)}"
+    assert not gone, f"no SQL there any more, take out of KNOWN_SQL_OUTSIDE: {sorted(gone)}"

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import msgspec
 import pytest
 
-from backend.casework.rules import today_dk
 from backend.config import ConfigError
+from backend.core.danish import today_dk
 from backend.crosskommune import keys
 from tests.conftest import username
 from tests.crosskommune.conftest import A, B, cpr_for, drain, fetch, register

@@ -14,7 +14,7 @@ import asyncpg
 import httpx
 import pytest
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.crosskommune import keys
 from backend.crosskommune import package as pkg
 from backend.db import DB

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from playwright.async_api import expect
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.db import DB
 from backend.money import catalogue, payments
 from tenancy.context import tenant_transaction

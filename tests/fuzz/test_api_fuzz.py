@@ -32,7 +32,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import new_cpr

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import asyncpg
 import pytest
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.money.conftest import A, B, cvr, fetch, offer, supplier

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 import openpyxl
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from tests.money.conftest import A, first_of_next_month, offer, register, run_jobs, supplier
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 import openpyxl
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.mi import exports
 from tests.money.conftest import A, fetch, measures, offer, register, run_jobs, supplier
 

@@ -9,8 +9,8 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.danish import today_dk
+from backend.core.workdays import add_months
 from backend.db import DB
 from backend.demo import synthetic_cpr
 from backend.money import catalogue, visitation

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import asyncpg
 import pytest
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.money.payments import EXPORT_COLUMNS
 from tests.money.conftest import A, fetch, measures, offer, supplier, val
 
@@ -115,7 +115,7 @@ async def test_manager_approval_and_the_export_file(client, registry):
         e = export.json()
         assert e["payment_count"] >= 1 and e["filename"].endswith(".csv")
         assert e["created_by_name"] == (await fin.get("/api/session")).json()["display_name"]
-        # Named in Danish time (backend.danish.file_stamp), e.g. betalinger-2026-12-06-kl-0315
+        # Named in Danish time (backend.core.danish.file_stamp), e.g. betalinger-2026-12-06-kl-0315
         assert re.fullmatch(r"betalinger-\d{4}-\d{2}-\d{2}-kl-\d{4}\.csv", e["filename"])
         f = await fin.get(f"/api/money/payment-exports/{e['id']}/file")
         assert f.status_code == 200 and f.headers["content-type"].startswith("text/csv")

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from backend.casework.rules import today_dk
+from backend.core.danish import today_dk
 from backend.money import pricing
 from backend.money.costs import per_month_of, year_end
 from tests.money.conftest import A, fetch, first_of_next_month, measures, offer, run_jobs, supplier

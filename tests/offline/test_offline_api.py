@@ -16,7 +16,7 @@ from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.backend.test_outbox import _drain
 from tests.casework.test_casework_api import _caseworker, _register, new_cpr
-from tests.conftest import KOMMUNE_A, login
+from tests.conftest import KOMMUNE_A, logged_in
 
 A = KOMMUNE_A[0]
 
@@ -25,11 +25,8 @@ A = KOMMUNE_A[0]
 async def client(  # type: ignore[no-untyped-def]
     app, code: str = A, role: str = "sagsbehandler", realm: str | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Another browser: its own cookie jar, logged in as ``role``."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        session = await login(c, code, role, realm)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
+    """Another browser: its own cookie jar, with a session as ``role``."""
+    async with await logged_in(app, code, role, realm) as c:
         yield c
 
 

@@ -77,10 +77,15 @@ async def owner(registry) -> AsyncIterator[asyncpg.Connection]:  # type: ignore[
         await conn.close()
 
 
-async def register(c: httpx.AsyncClient, cpr: str, first: str = "Ida", **extra: str) -> dict:  # type: ignore[type-arg]
+async def register(
+    c: httpx.AsyncClient, cpr: str, first: str = "Ida", *, existing: bool = False, **extra: str
+) -> dict:  # type: ignore[type-arg]
+    """Register ``cpr`` in ``c``'s kommune: a new child (201), or with ``existing`` the
+    child the kommune already has (200)."""
     body = {"cpr": cpr, "first_name": first, "last_name": "Flyttesen", "address": "Vej 1"}
     body.update(extra)
     r = await c.post("/api/children", json=body)
-    assert r.status_code in (200, 201), r.text
+    assert r.status_code == (200 if existing else 201), r.text
+    assert r.json()["existing"] is existing, r.text
     data: dict = r.json()  # type: ignore[type-arg]
     return data

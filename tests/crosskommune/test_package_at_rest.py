@@ -115,7 +115,7 @@ async def _forward(a: Any, b: Any, seed: int) -> tuple[uuid.UUID, Any]:
     assert (await b.post(f"/api/transfers/{t['id']}/accept")).status_code == 200
     assert await drain(A, B) == []
     [received] = await _received_case(t["id"])
-    again = await register(a, case["cpr"], first="Freja")
+    again = await register(a, case["cpr"], first="Freja", existing=True)
     r = await a.post(
         f"/api/cases/{again['hovedsag_id']}/underretninger",
         json={

@@ -19,6 +19,7 @@ from backend.money.demo import demo_cvr
 from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
 from tests.conftest import KOMMUNE_A, KOMMUNE_B
+from tests.factories import child as new_child
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 OURS = ("money.", "mi.")
@@ -96,11 +97,10 @@ def new_cpr(seed: int, years: int = 9) -> str:
 
 
 async def register(c: httpx.AsyncClient, seed: int, years: int = 9) -> dict[str, Any]:
-    body = {"cpr": new_cpr(seed, years), "first_name": "Ida", "last_name": "Økonomisen"}
-    r = await c.post("/api/children", json=body)
-    assert r.status_code in (200, 201), r.text
-    data: dict[str, Any] = r.json()
-    return data
+    """A new child with an open case, ``years`` old (``seed`` only names the call: the
+    CPR number is a fresh one from tests.factories, never another test's child)."""
+    made = await new_child(c, years=years, last_name="Økonomisen")
+    return made.answer
 
 
 async def measures(

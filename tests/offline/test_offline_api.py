@@ -15,8 +15,9 @@ import httpx
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.backend.test_outbox import _drain
-from tests.casework.test_casework_api import _caseworker, _register, new_cpr
+from tests.casework.test_casework_api import _caseworker
 from tests.conftest import KOMMUNE_A, logged_in
+from tests.factories import child as new_child
 
 A = KOMMUNE_A[0]
 
@@ -31,9 +32,9 @@ async def client(  # type: ignore[no-untyped-def]
 
 
 async def _own_case(http: httpx.AsyncClient, seed: int) -> tuple[str, str]:
-    r = await _register(http, new_cpr(seed))
-    assert r.status_code in (200, 201), r.text
-    return r.json()["child_id"], r.json()["hovedsag_id"]
+    # A fresh child (tests.factories), never another test's: ``seed`` only names the call.
+    made = await new_child(http, address="Skolevej 1")
+    return made.child_id, made.case_id
 
 
 async def _device(http: httpx.AsyncClient) -> dict[str, str]:

@@ -17,7 +17,7 @@ from playwright.async_api import expect
 
 from backend.db import DB
 from tenancy.context import tenant_transaction
-from tests.conftest import login, username
+from tests.conftest import logged_in, username
 from tests.e2e.conftest import check_axe, log_in, log_out
 from tests.e2e.test_screens import shots
 from tests.factories import unique_cpr
@@ -31,12 +31,9 @@ PASSPHRASE = "regnvejr over Valby bakke"
 
 @asynccontextmanager
 async def api_as(app: Any, role: str = "sagsbehandler"):  # type: ignore[no-untyped-def]
-    """The API in-process, logged in through the provider (another device)."""
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as c:
-        session = await login(c, CODE, role)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
+    """The API in-process with a session of ``role`` (another device; the browser logs in
+    through the provider)."""
+    async with await logged_in(app, CODE, role) as c:
         yield c
 
 

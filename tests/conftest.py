@@ -6,6 +6,10 @@ their own database ``trekant_test`` (dropped and re-created per run, with its ro
 they never touch development data.
 
 Fixtures always hold at least two kommuner: 0101 (København) and 0202 (Testby).
+
+Tests get a logged-in client from ``as_user(kommune, role)`` (also named ``client``), which
+makes the server-side session directly; only the identity tests (tests/backend/
+test_identity.py) and the browser tests log in through the real provider (``login``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -252,6 +257,90 @@ async def login(
     assert session.status_code == 200, session.text
     data: dict[str, str] = session.json()
     return data
+
+
+async def session_for(
+    app: Any, code: str, role: str = "sagsbehandler", realm: str | None = None
+) -> tuple[str, str]:
+    """A server-side session for kommune ``code``'s demo ``role`` user (provider realm
+    ``realm``, default ``code``), made in the app's SessionStore as the login callback makes
+    it, without the provider; return (cookie token, CSRF token). The user must be provisioned
+    (``seeded``, ``new_kommune``) and active."""
+    from backend.auth.session import Session
+    from backend.db import DB
+    from tenancy.context import tenant_transaction
+
+    name = username(role, realm or code)
+    async with tenant_transaction(DB, code) as scope:
+        row = await scope.connection.fetchrow(
+            "SELECT id, username, display_name FROM app_user WHERE username = $1 AND active",
+            name,
+        )
+    assert row is not None, f"{name} is no active user in kommune {code}"
+    session = Session(
+        realm="kommune",
+        subject=str(row["id"]),
+        username=row["username"],
+        display_name=row["display_name"],
+        kommune_code=code,
+        kommune_name=scope.name,
+    )
+    token = await app.state.sessions.create(session)
+    return token, session.csrf_token
+
+
+async def logged_in(
+    app: Any,
+    code: str | None = None,
+    role: str | None = "sagsbehandler",
+    realm: str | None = None,
+    address: str = "127.0.0.1",
+) -> httpx.AsyncClient:
+    """A fresh client (own cookie jar) at ``address`` on the running app, with a session of
+    kommune ``code``'s ``role`` user and its CSRF header; anonymous when ``code`` or ``role``
+    is None. The caller closes it."""
+    from backend.auth.session import COOKIE
+
+    c = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+        base_url="http://testserver",
+    )
+    if code is not None and role is not None:
+        token, csrf = await session_for(app, code, role, realm)
+        c.cookies.set(COOKIE, token)
+        c.headers["X-CSRF-Token"] = csrf
+    return c
+
+
+AsUser = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def as_user(app, seeded) -> AsyncIterator[AsUser]:  # type: ignore[no-untyped-def]
+    """``await as_user("0101", "leder")``: a fresh client with a session of the kommune's
+    demo ``leder`` (see :func:`logged_in` for ``realm`` and ``address``); closed when the
+    test ends."""
+    made: list[httpx.AsyncClient] = []
+
+    async def make(
+        kommune: str | None = None,
+        role: str | None = "sagsbehandler",
+        realm: str | None = None,
+        address: str = "127.0.0.1",
+    ) -> httpx.AsyncClient:
+        c = await logged_in(app, kommune, role, realm, address)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        await c.aclose()
+
+
+@pytest.fixture
+def client(as_user: AsUser) -> AsUser:
+    """``as_user`` under the name the money, cross-kommune and limits tests use."""
+    return as_user
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
 from tests.conftest import login
+from tests.factories import child as new_child
 
 
 def _day(iso: str) -> date:
@@ -26,10 +27,9 @@ def _day(iso: str) -> date:
 
 
 async def _case(http: httpx.AsyncClient, seed: int, years: int = 8) -> str:
-    r = await _register(http, new_cpr(seed, years=years))
-    assert r.status_code in (200, 201), r.text
-    case_id: str = r.json()["hovedsag_id"]
-    return case_id
+    # A fresh child (tests.factories), never another test's: ``seed`` only names the call.
+    made = await new_child(http, years=years, address="Skolevej 1")
+    return made.case_id
 
 
 async def _journal_titles(http: httpx.AsyncClient, case_id: str) -> list[str]:

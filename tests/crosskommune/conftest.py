@@ -1,4 +1,5 @@
-"""Helpers across kommuner: several logged-in clients, and running the outbox by hand.
+"""Helpers across kommuner (logged-in clients are ``client`` from tests/conftest.py), and
+running the outbox by hand.
 
 Jobs are run in-process with the worker's own entry point (``run_outbox_job``), kommune by
 kommune, until none is left: a job in one kommune may post the next step to another.
@@ -7,7 +8,7 @@ kommune, until none is left: a job in one kommune may post the next step to anot
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import asyncpg
@@ -18,12 +19,12 @@ from backend.db import DB
 from backend.demo import synthetic_cpr
 from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, AsUser
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 OURS = ("crosskommune.", "cross.", "audit.")
 
-Client = Callable[..., Awaitable[httpx.AsyncClient]]
+Client = AsUser  # the type of the ``client`` fixture
 
 
 def cpr_for(seed: int, years: int = 8) -> str:
@@ -76,29 +77,15 @@ async def owner(registry) -> AsyncIterator[asyncpg.Connection]:  # type: ignore[
         await conn.close()
 
 
-@pytest.fixture
-async def client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
-    """``await client("0101", "leder")``: a fresh client logged in through the provider."""
-    made: list[httpx.AsyncClient] = []
-
-    async def make(
-        code: str, role: str = "sagsbehandler", realm: str | None = None
-    ) -> httpx.AsyncClient:
-        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-        made.append(c)
-        session = await login(c, code, role, realm)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
-        return c
-
-    yield make
-    for c in made:
-        await c.aclose()
-
-
-async def register(c: httpx.AsyncClient, cpr: str, first: str = "Ida", **extra: str) -> dict:  # type: ignore[type-arg]
+async def register(
+    c: httpx.AsyncClient, cpr: str, first: str = "Ida", *, existing: bool = False, **extra: str
+) -> dict:  # type: ignore[type-arg]
+    """Register ``cpr`` in ``c``'s kommune: a new child (201), or with ``existing`` the
+    child the kommune already has (200)."""
     body = {"cpr": cpr, "first_name": first, "last_name": "Flyttesen", "address": "Vej 1"}
     body.update(extra)
     r = await c.post("/api/children", json=body)
-    assert r.status_code in (200, 201), r.text
+    assert r.status_code == (200 if existing else 201), r.text
+    assert r.json()["existing"] is existing, r.text
     data: dict = r.json()  # type: ignore[type-arg]
     return data

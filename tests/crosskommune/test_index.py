@@ -49,7 +49,7 @@ async def test_a_second_kommune_learns_where_and_when_never_what(seeded, client,
     assert first["hovedsag_id"] not in text and "Hemmeligvej" not in text
     assert await drain(B) == []
     # A sees B now, never itself.
-    again = await register(a, cpr)
+    again = await register(a, cpr, existing=True)
     assert [p["kommune"]["code"] for p in again["prior_cases"]] == [B]
 
 

@@ -13,7 +13,7 @@ import httpx
 from playwright.async_api import expect
 
 from tests.casework.test_casework_api import new_cpr
-from tests.conftest import login, username
+from tests.conftest import logged_in, username
 from tests.e2e.conftest import ROOT, check_axe, log_in
 
 KOMMUNE = "København"
@@ -23,11 +23,7 @@ SIZES = ((1366, 768), (768, 1024))
 
 @asynccontextmanager
 async def _api(app: Any, role: str = "sagsbehandler"):  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
-    ) as c:
-        session = await login(c, CODE, role)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
+    async with await logged_in(app, CODE, role) as c:
         yield c
 
 

@@ -19,9 +19,10 @@ from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
 from backend.ics.method import method
 from tenancy.context import tenant_transaction
-from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
+from tests.casework.test_casework_api import A, _caseworker, _user_id
 from tests.casework.test_process import _measure
 from tests.conftest import login, username
+from tests.factories import child as new_child
 
 DIMENSIONS = [d.key for side in method().sides for d in side.dimensions]
 
@@ -31,10 +32,9 @@ def _day(iso: str) -> date:
 
 
 async def _case(http: httpx.AsyncClient, seed: int, years: int = 9) -> str:
-    r = await _register(http, new_cpr(seed, years=years))
-    assert r.status_code in (200, 201), r.text
-    case_id: str = r.json()["hovedsag_id"]
-    return case_id
+    # A fresh child (tests.factories), never another test's: ``seed`` only names the call.
+    made = await new_child(http, years=years, address="Skolevej 1")
+    return made.case_id
 
 
 async def _client(http: httpx.AsyncClient, role: str) -> httpx.AsyncClient:

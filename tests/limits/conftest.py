@@ -1,16 +1,15 @@
-"""Rate limits lowered on the running app for one test, and clients from chosen addresses."""
+"""Rate limits lowered on the running app for one test (clients from chosen addresses are
+``client(..., address=...)`` from tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from backend.limits.config import Limit
 from backend.limits.limiter import PREFIX
-from tests.conftest import login
 
 Lower = Callable[..., None]
 
@@ -43,33 +42,3 @@ async def limits(app) -> AsyncIterator[Lower]:  # type: ignore[no-untyped-def]
     yield lower
     settings.limits, settings.trusted_proxies, settings.alert_lookups_per_day = saved
     await clear()
-
-
-Client = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
-    """``await client("0101", "leder", address="192.0.2.1")``: a fresh browser at ``address``,
-    logged in through the provider unless ``role`` is None."""
-    made: list[httpx.AsyncClient] = []
-
-    async def make(
-        code: str | None = None,
-        role: str | None = "sagsbehandler",
-        realm: str | None = None,
-        address: str = "127.0.0.1",
-    ) -> httpx.AsyncClient:
-        c = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=(address, 40000)),
-            base_url="http://testserver",
-        )
-        made.append(c)
-        if code is not None and role is not None:
-            session = await login(c, code, role, realm)
-            c.headers["X-CSRF-Token"] = session["csrf_token"]
-        return c
-
-    yield make
-    for c in made:
-        await c.aclose()

@@ -1,49 +1,28 @@
-"""Helpers for the money and MI tests: clients logged in per role, the catalogue built
-through the API, measures and bevillinger made fast, and running the outbox by hand."""
+"""Helpers for the money and MI tests: the catalogue built through the API, measures and
+bevillinger made fast, and running the outbox by hand (clients per role are the ``client``
+fixture of tests/conftest.py)."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 import httpx
-import pytest
 
 from backend.db import DB
 from backend.demo import synthetic_cpr
 from backend.money.demo import demo_cvr
 from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B
+from tests.factories import child as new_child
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 OURS = ("money.", "mi.")
-
-Client = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest.fixture
-async def client(app, seeded) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
-    """``await client("0101", "leder")``: a fresh client logged in through the provider."""
-    made: list[httpx.AsyncClient] = []
-
-    async def make(
-        code: str = A, role: str = "sagsbehandler", realm: str | None = None
-    ) -> httpx.AsyncClient:
-        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
-        made.append(c)
-        session = await login(c, code, role, realm)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
-        return c
-
-    yield make
-    for c in made:
-        await c.aclose()
 
 
 async def run_jobs(code: str = A) -> list[tuple[str, str]]:
@@ -118,11 +97,10 @@ def new_cpr(seed: int, years: int = 9) -> str:
 
 
 async def register(c: httpx.AsyncClient, seed: int, years: int = 9) -> dict[str, Any]:
-    body = {"cpr": new_cpr(seed, years), "first_name": "Ida", "last_name": "Økonomisen"}
-    r = await c.post("/api/children", json=body)
-    assert r.status_code in (200, 201), r.text
-    data: dict[str, Any] = r.json()
-    return data
+    """A new child with an open case, ``years`` old (``seed`` only names the call: the
+    CPR number is a fresh one from tests.factories, never another test's child)."""
+    made = await new_child(c, years=years, last_name="Økonomisen")
+    return made.answer
 
 
 async def measures(

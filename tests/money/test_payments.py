@@ -14,17 +14,18 @@ import pytest
 
 from backend.core.danish import today_dk
 from backend.money.payments import EXPORT_COLUMNS
+from tests.conftest import SPARE_REALM, new_kommune
 from tests.money.conftest import A, fetch, measures, offer, supplier, val
 
 DAY = 165000
 
 
-async def _bevilling(client, name: str = "Aflastning Betaling"):  # type: ignore[no-untyped-def]
-    fin = await client(A, "oekonomi")
+async def _bevilling(client, name: str = "Aflastning Betaling", code: str = A, realm=None):  # type: ignore[no-untyped-def]
+    fin = await client(code, "oekonomi", realm)
     sid = await supplier(fin, name)
     oid = await offer(fin, sid, "aflastning", "day", DAY, date(today_dk().year - 1, 1, 1))
     start = today_dk() - timedelta(days=60)
-    [bid] = await measures(A, oid, 1, start)
+    [bid] = await measures(code, oid, 1, start)
     return fin, sid, str(bid), start
 
 
@@ -76,9 +77,12 @@ async def test_a_payment_needs_a_bevilling_and_must_lie_within_its_period(client
     assert (await worker.post("/api/money/payments", json=ok)).status_code == 403
 
 
-async def test_manager_approval_and_the_export_file(client, registry):
-    fin, _, bid, start = await _bevilling(client, "Aflastning Eksport")
-    admin = await client(A, "admin")
+async def test_manager_approval_and_the_export_file(client, registry, fresh_code):
+    # A kommune of its own: the export takes every approved payment of the kommune.
+    await new_kommune(registry, fresh_code, "Betalingsby")
+    k = fresh_code
+    fin, _, bid, start = await _bevilling(client, "Aflastning Eksport", k, SPARE_REALM)
+    admin = await client(k, "admin", SPARE_REALM)
     r = await admin.put(
         "/api/money/settings", json={"bevilling_approval": "altid", "payment_approval": True}
     )
@@ -92,13 +96,13 @@ async def test_manager_approval_and_the_export_file(client, registry):
         payment = made.json()
         # Nothing approved of ours yet: an export leaves the registered payment alone.
         pending = await fin.post("/api/money/payment-exports")
-        assert pending.status_code in (201, 409)
+        assert pending.status_code == 409, pending.text
         assert (
-            await val(A, "SELECT status FROM payment WHERE id = $1", payment["id"]) == "registreret"
+            await val(k, "SELECT status FROM payment WHERE id = $1", payment["id"]) == "registreret"
         )
         own = await fin.post(f"/api/money/payments/{payment['id']}/approve", json={"version": 1})
         assert own.status_code == 403
-        manager = await client(A, "leder")
+        manager = await client(k, "leder", SPARE_REALM)
         queue = (await manager.get("/api/money/approvals")).json()["items"]
         assert payment["id"] in {i["id"] for i in queue if i["kind"] == "betaling"}
         approved = await manager.post(
@@ -113,7 +117,7 @@ async def test_manager_approval_and_the_export_file(client, registry):
         export = await fin.post("/api/money/payment-exports")
         assert export.status_code == 201, export.text
         e = export.json()
-        assert e["payment_count"] >= 1 and e["filename"].endswith(".csv")
+        assert e["payment_count"] == 1 and e["filename"].endswith(".csv")
         assert e["created_by_name"] == (await fin.get("/api/session")).json()["display_name"]
         # Named in Danish time (backend.core.danish.file_stamp), e.g. betalinger-2026-12-06-kl-0315
         assert re.fullmatch(r"betalinger-\d{4}-\d{2}-\d{2}-kl-\d{4}\.csv", e["filename"])
@@ -132,7 +136,7 @@ async def test_manager_approval_and_the_export_file(client, registry):
         assert ours["godkendt_af"].startswith("leder@")
         assert sum(int(r[13]) for r in rows[1:]) == e["total_oere"]
         exported = await fetch(
-            A, "SELECT status, export_id FROM payment WHERE id = $1", payment["id"]
+            k, "SELECT status, export_id FROM payment WHERE id = $1", payment["id"]
         )
         assert exported[0]["status"] == "eksporteret" and str(exported[0]["export_id"]) == e["id"]
         # Exactly once: nothing left to export, and an exported payment stays.
@@ -147,12 +151,12 @@ async def test_manager_approval_and_the_export_file(client, registry):
         try:
             with pytest.raises(asyncpg.exceptions.ObjectNotInPrerequisiteStateError):
                 await owner.execute(
-                    "UPDATE k0101.payment SET status = 'godkendt', export_id = NULL WHERE id = $1",
+                    f"UPDATE k{k}.payment SET status = 'godkendt', export_id = NULL WHERE id = $1",
                     payment["id"],
                 )
         finally:
             await owner.close()
-        worker = await client(A, "sagsbehandler")
+        worker = await client(k, "sagsbehandler", SPARE_REALM)
         assert (await worker.get(f"/api/money/payment-exports/{e['id']}/file")).status_code == 403
     finally:
         await admin.put(

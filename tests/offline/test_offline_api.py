@@ -15,8 +15,9 @@ import httpx
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.backend.test_outbox import _drain
-from tests.casework.test_casework_api import _caseworker, _register, new_cpr
-from tests.conftest import KOMMUNE_A, login
+from tests.casework.test_casework_api import _caseworker
+from tests.conftest import KOMMUNE_A, logged_in
+from tests.factories import child as new_child
 
 A = KOMMUNE_A[0]
 
@@ -25,18 +26,15 @@ A = KOMMUNE_A[0]
 async def client(  # type: ignore[no-untyped-def]
     app, code: str = A, role: str = "sagsbehandler", realm: str | None = None
 ) -> AsyncIterator[httpx.AsyncClient]:
-    """Another browser: its own cookie jar, logged in as ``role``."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        session = await login(c, code, role, realm)
-        c.headers["X-CSRF-Token"] = session["csrf_token"]
+    """Another browser: its own cookie jar, with a session as ``role``."""
+    async with await logged_in(app, code, role, realm) as c:
         yield c
 
 
 async def _own_case(http: httpx.AsyncClient, seed: int) -> tuple[str, str]:
-    r = await _register(http, new_cpr(seed))
-    assert r.status_code in (200, 201), r.text
-    return r.json()["child_id"], r.json()["hovedsag_id"]
+    # A fresh child (tests.factories), never another test's: ``seed`` only names the call.
+    made = await new_child(http, address="Skolevej 1")
+    return made.child_id, made.case_id
 
 
 async def _device(http: httpx.AsyncClient) -> dict[str, str]:

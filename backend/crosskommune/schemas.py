@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
+
+# The fixed vocabularies across kommuner (the tables' CHECK constraints hold the same).
+Direction = Literal["ind", "ud"]  # "ind": received / asked of us, "ud": sent / we asked
+TransferStatus = Literal["sendt", "accepteret", "afvist", "importeret", "fejl"]
+RequestStatus = Literal["aaben", "sendt", "afvist"]
+CaseStatus = Literal["aaben", "lukket"]
+Subject = Literal["barn", "ufoedt"]
 
 
 class KommuneRef(msgspec.Struct):
@@ -17,10 +25,10 @@ class PriorCaseRead(msgspec.Struct):
     """Another kommune's case on the same CPR number: where and when, never content."""
 
     kommune: KommuneRef
-    subject: str  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
+    subject: Subject  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
     opened_on: date
     closed_on: date | None
-    status: str  # "aaben" | "lukket"
+    status: CaseStatus
     transferred_to: KommuneRef | None = None  # closed because it was transferred there
 
 
@@ -47,8 +55,8 @@ class TransferRead(msgspec.Struct):
     """One transfer as either side sees it."""
 
     id: uuid.UUID
-    direction: str  # "ind" (received) | "ud" (sent)
-    status: str  # sendt | accepteret | afvist | importeret | fejl
+    direction: Direction
+    status: TransferStatus
     status_text: str
     from_kommune: KommuneRef
     to_kommune: KommuneRef
@@ -181,8 +189,8 @@ class TransferRequestAnswer(msgspec.Struct):
 
 class TransferRequestRead(msgspec.Struct):
     id: uuid.UUID
-    direction: str  # "ind": asked of us | "ud": we asked
-    status: str  # aaben | sendt | afvist
+    direction: Direction
+    status: RequestStatus
     from_kommune: KommuneRef
     to_kommune: KommuneRef
     child_name: str

@@ -35,11 +35,11 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.auth.principal import Principal
+from backend.casework.lifecycle import open_case
 from backend.casework.process import MEASURES
 from backend.casework.service import (
     INTAKE_KINDS,
     CaseError,
-    _open_case,
     check_cpr,
     do_register_underretning,
     fmt_due,
@@ -895,7 +895,7 @@ async def _forwarded(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
         received["child_id"],
     )
     if case_id is None:
-        case_id = await _open_case(
+        case_id = await open_case(
             received["child_id"],
             actor,
             received["caseworker_id"],

@@ -36,7 +36,6 @@ from typing import Any
 from backend.audit.service import record
 from backend.auth.principal import Principal
 from backend.casework.lifecycle import open_case
-from backend.casework.process import MEASURES
 from backend.casework.service import (
     INTAKE_KINDS,
     CaseError,
@@ -47,6 +46,7 @@ from backend.casework.service import (
     stamp,
 )
 from backend.core.danish import DK, plural, today_dk
+from backend.core.measures import MEASURES
 from backend.core.workdays import add_working_days
 from backend.crosskommune import index, keys
 from backend.crosskommune import package as pkg

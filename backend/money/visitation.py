@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backend.casework.process import MEASURES, PARAGRAPHS
 from backend.casework.service import stamp
 from backend.core.danish import today_dk
+from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.core.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency

@@ -24,10 +24,7 @@ KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"casework", "children", "crosskommune", "money"}),
     frozenset({"auth", "operator"}),
 }
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = {
-    ("backend/crosskommune/transfer.py", "backend.casework.service._open_case"),
-    ("backend/money/visitation.py", "backend.casework.process._start_measure"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/audit/tasks.py",
     "backend/auth/principal.py",

@@ -256,7 +256,7 @@ async def test_starting_an_investigation_sets_the_four_month_deadline(http, seed
     assert r.status_code == 201, r.text
     (activity,) = r.json()["activities"]
     assert activity["rule_id"] == "undersoegelse-4-maaneder"
-    from backend.casework.workdays import add_months, next_working_day
+    from backend.core.workdays import add_months, next_working_day
 
     due = datetime.fromisoformat(activity["due_at"]).astimezone(DK).date()
     assert due == next_working_day(add_months(aware, 4))

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import httpx
 
 from backend.casework.rules import DK, today_dk
-from backend.casework.workdays import (
+from backend.core.workdays import (
     add_months,
     add_working_days,
     next_working_day,

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from backend.casework.rules import DK, RULES, Facts, Trigger, basis_confirmed, rule, rules_for
-from backend.casework.workdays import (
+from backend.core.workdays import (
     add_months,
     add_working_days,
     is_working_day,

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from playwright.async_api import expect
 
-from backend.casework.workdays import add_months, next_working_day
+from backend.core.workdays import add_months, next_working_day
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in

@@ -10,7 +10,8 @@ import uuid
 from datetime import datetime
 
 from backend.audit.service import record
-from backend.casework.service import _open_case, do_register_underretning
+from backend.casework import lifecycle
+from backend.casework.service import do_register_underretning
 from backend.core.danish import fmt_due, today_dk
 from backend.core.journal import stamp
 from backend.core.vocab import INTAKE_KINDS
@@ -87,20 +88,20 @@ async def receive_forwarded(scope: TenantScope, forward_id: uuid.UUID) -> None:
         await repo.update_forward_imported(forward_id)
         return
     from_name = t[1]
-    received = await repo.get_received_case(f.transfer_id)
+    received = await lifecycle.received_case(f.transfer_id)
     if received is None:
         raise NotYetImported(f"transfer {f.transfer_id} is not imported yet")
     p = keys.open_forward_payload(f)
     actor = f"{p['registered_by']} ({from_name})"
-    case_id = await repo.get_latest_open_case(received.child_id)
+    case_id = await lifecycle.current_case(received.child_id)
     if case_id is None:
-        case_id = await _open_case(
+        case_id = await lifecycle.open_case(
             received.child_id,
             actor,
-            received.caseworker_id,  # type: ignore[arg-type]  # as before the split
+            received.caseworker_id,  # type: ignore[arg-type]  # None opens it without a caseworker, as before
             f"Ny sag åbnet: underretning videresendt fra {from_name}",
         )
-    owner = await repo.get_caseworker(case_id)
+    owner = await lifecycle.caseworker_of(case_id)
     underretning_id, _ = await do_register_underretning(
         actor,
         case_id,
@@ -113,12 +114,12 @@ async def receive_forwarded(scope: TenantScope, forward_id: uuid.UUID) -> None:
         notifier_contact=p.get("notifier_contact"),
         kind=p.get("kind") or "underretning",
     )
-    enkeltsag_id = await repo.get_notification_enkeltsag(underretning_id)
+    enkeltsag_id = await lifecycle.enkeltsag_of_underretning(underretning_id)
     label = INTAKE_KINDS.get(p.get("kind") or "underretning", "Underretning")
     title = f"Læs {label.lower()}en, der er videresendt fra {from_name}"
     due = end_of(add_working_days(today_dk(), 1))
-    await repo.insert_activity(
-        hovedsag_id=case_id,
+    await lifecycle.add_activity(
+        case_id,
         enkeltsag_id=enkeltsag_id,
         rule_id=FORWARDED_RULE,
         title=title,

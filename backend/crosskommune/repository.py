@@ -168,12 +168,6 @@ class CaseState(msgspec.Struct, frozen=True):
     received_transfer_id: uuid.UUID | None = None
 
 
-class ReceivedCase(msgspec.Struct, frozen=True):
-    id: uuid.UUID
-    child_id: uuid.UUID
-    caseworker_id: uuid.UUID | None
-
-
 class ChildHere(msgspec.Struct, frozen=True):
     id: uuid.UUID
     name: str
@@ -554,15 +548,6 @@ async def get_accepting_user(user_id: uuid.UUID) -> uuid.UUID | None:
 # --- the cases a transfer is about (read) ------------------------------------------------
 
 
-async def lock_case(case_id: uuid.UUID) -> CaseState | None:
-    """The main case under its row lock (``FOR UPDATE``)."""
-    row = await conn().fetchrow(
-        "SELECT id, child_id, closed_at, transfer_id FROM hovedsag WHERE id = $1 FOR UPDATE",
-        case_id,
-    )
-    return None if row is None else CaseState(**row)
-
-
 async def get_case_state(case_id: uuid.UUID) -> CaseState | None:
     row = await conn().fetchrow(
         "SELECT id, child_id, transfer_id, closed_at, received_transfer_id FROM hovedsag "
@@ -570,36 +555,6 @@ async def get_case_state(case_id: uuid.UUID) -> CaseState | None:
         case_id,
     )
     return None if row is None else CaseState(**row)
-
-
-async def received_case_exists(transfer_id: uuid.UUID) -> bool:
-    return bool(
-        await conn().fetchval("SELECT 1 FROM hovedsag WHERE received_transfer_id = $1", transfer_id)
-    )
-
-
-async def get_received_case(transfer_id: uuid.UUID) -> ReceivedCase | None:
-    row = await conn().fetchrow(
-        "SELECT id, child_id, caseworker_id FROM hovedsag WHERE received_transfer_id = $1",
-        transfer_id,
-    )
-    return None if row is None else ReceivedCase(**row)
-
-
-async def get_latest_open_case(child_id: uuid.UUID) -> uuid.UUID | None:
-    case_id: uuid.UUID | None = await conn().fetchval(
-        "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
-        "ORDER BY opened_at DESC LIMIT 1",
-        child_id,
-    )
-    return case_id
-
-
-async def get_caseworker(case_id: uuid.UUID) -> uuid.UUID | None:
-    owner: uuid.UUID | None = await conn().fetchval(
-        "SELECT caseworker_id FROM hovedsag WHERE id = $1", case_id
-    )
-    return owner
 
 
 async def get_child_by_cpr(cpr: str) -> ChildHere | None:
@@ -662,13 +617,6 @@ async def get_notification(underretning_id: uuid.UUID) -> Notification:
         underretning_id,
     )
     return Notification(**row)
-
-
-async def get_notification_enkeltsag(underretning_id: uuid.UUID) -> uuid.UUID | None:
-    enkeltsag_id: uuid.UUID | None = await conn().fetchval(
-        "SELECT enkeltsag_id FROM underretning WHERE id = $1", underretning_id
-    )
-    return enkeltsag_id
 
 
 # --- forwarded notifications ---------------------------------------------------------------
@@ -1122,138 +1070,3 @@ async def update_open_activities_owner(c: Any, hovedsag_id: uuid.UUID, owner_id:
         hovedsag_id,
         owner_id,
     )
-
-
-# --- writes on casework's tables still to move behind casework's lifecycle API ----------------
-
-
-async def update_case_transfer(case_id: uuid.UUID, transfer_id: uuid.UUID, actor: str) -> None:
-    await conn().execute(
-        "UPDATE hovedsag SET transfer_id = $2, version = version + 1, changed_by = $3, "
-        "changed_at = now() WHERE id = $1",
-        case_id,
-        transfer_id,
-        actor,
-    )
-
-
-async def clear_case_transfer(case_id: uuid.UUID, transfer_id: uuid.UUID, actor: str) -> None:
-    await conn().execute(
-        "UPDATE hovedsag SET transfer_id = NULL, version = version + 1, changed_by = $2, "
-        "changed_at = now() WHERE id = $1 AND transfer_id = $3",
-        case_id,
-        actor,
-        transfer_id,
-    )
-
-
-async def close_case_transferred(
-    case_id: uuid.UUID, reason: str, to_code: str, today: date, actor: str
-) -> tuple[int, int]:
-    """End running measures, cancel open activities, close the enkeltsager and the main
-    case as taken over by ``to_code``; (measures ended, activities cancelled)."""
-    c = conn()
-    ended = await c.fetch(
-        "UPDATE indsats SET ends_on = greatest(starts_on, $2), end_reason = $3, "
-        "version = version + 1, changed_by = $4, changed_at = now() "
-        "WHERE hovedsag_id = $1 AND ends_on IS NULL RETURNING id",
-        case_id,
-        today,
-        reason,
-        actor,
-    )
-    cancelled = await c.fetch(
-        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
-        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
-        "WHERE hovedsag_id = $1 AND status = 'open' RETURNING id",
-        case_id,
-        reason,
-        actor,
-    )
-    await c.execute(
-        "UPDATE enkeltsag SET closed_at = now(), version = version + 1 "
-        "WHERE hovedsag_id = $1 AND closed_at IS NULL",
-        case_id,
-    )
-    await c.execute(
-        "UPDATE hovedsag SET closed_at = coalesce(closed_at, current_date), "
-        "stage = 'afsluttet', close_reason = coalesce(close_reason, $2), transferred_to = $3, "
-        "version = version + 1, changed_by = $4, changed_at = now() WHERE id = $1",
-        case_id,
-        reason,
-        to_code,
-        actor,
-    )
-    return len(ended), len(cancelled)
-
-
-async def insert_receipt_journal(
-    case_id: uuid.UUID,
-    *,
-    sent_at: datetime,
-    sent_by: str,
-    sent_by_name: str,
-    received_title: str,
-    received_body: str,
-    decided_at: datetime | None,
-    decided_by: str | None,
-    accepted_title: str,
-) -> None:
-    """The two journal entries of a received case, at the moments they happened: sent (by
-    the sender's user) and accepted."""
-    await conn().execute(
-        "INSERT INTO journal_entry (hovedsag_id, at, author, author_name, kind, event, title, "
-        "body) VALUES ($1, $2, $3, $9, 'haendelse', 'overfoersel.modtaget', $4, $5), "
-        "($1, $6, $7, NULL, 'haendelse', 'overfoersel.accepteret', $8, '')",
-        case_id,
-        sent_at,
-        sent_by,
-        received_title,
-        received_body,
-        decided_at,
-        decided_by,
-        accepted_title,
-        sent_by_name,
-    )
-
-
-async def insert_activity(
-    *,
-    hovedsag_id: uuid.UUID,
-    rule_id: str,
-    title: str,
-    basis: str,
-    owner_id: uuid.UUID | None,
-    due_at: datetime,
-    enkeltsag_id: uuid.UUID | None = None,
-    concerns: str | None = None,
-    concerns_id: uuid.UUID | None = None,
-) -> None:
-    await conn().execute(
-        "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
-        "due_at, concerns, concerns_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        hovedsag_id,
-        enkeltsag_id,
-        rule_id,
-        title,
-        basis,
-        owner_id,
-        due_at,
-        concerns,
-        concerns_id,
-    )
-
-
-async def complete_request_activities(
-    request_id: uuid.UUID, actor: str
-) -> list[tuple[uuid.UUID, str]]:
-    """Mark the open "Besvar anmodning" activities of a request done: (case, title)."""
-    rows = await conn().fetch(
-        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
-        "changed_by = $2, changed_at = now(), version = version + 1 "
-        "WHERE rule_id = 'besvar-anmodning' AND concerns_id = $1 AND status = 'open' "
-        "RETURNING hovedsag_id, title",
-        request_id,
-        actor,
-    )
-    return [(r["hovedsag_id"], r["title"]) for r in rows]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from backend.audit.service import record
+from backend.casework import lifecycle
 from backend.core.cpr import check_cpr
 from backend.core.danish import fmt_due, today_dk
 from backend.core.errors import FieldError, NotFound
@@ -66,7 +67,7 @@ async def do_request(me: Principal, to_code: str, cpr: str, message: str) -> uui
         created_by_name=me.display_name,
     )
     if child is not None:
-        case_id = await repo.get_latest_open_case(child.id)
+        case_id = await lifecycle.current_case(child.id)
         if case_id:
             await stamp(
                 case_id,
@@ -134,7 +135,9 @@ async def do_answer(
         answered_by_name=me.display_name,
         transfer_id=transfer_id,
     )
-    for hovedsag_id, title in await repo.complete_request_activities(request_id, me.actor):
+    for hovedsag_id, title in await lifecycle.complete_activities_about(
+        ANSWER_RULE, request_id, me.actor
+    ):
         await stamp(
             hovedsag_id,
             me.actor,
@@ -158,11 +161,11 @@ async def note_request_received(scope: TenantScope, request_id: uuid.UUID) -> No
     cases = await repo.list_own_open_cases(r.cpr_hmac)
     if cases:
         case_id = cases[0]
-        owner = await repo.get_caseworker(case_id)
+        owner = await lifecycle.caseworker_of(case_id)
         title = f"Besvar anmodning om overførsel fra {r.from_name}"
         due = end_of(add_working_days(today_dk(), REQUEST_WORKING_DAYS))
-        await repo.insert_activity(
-            hovedsag_id=case_id,
+        await lifecycle.add_activity(
+            case_id,
             rule_id=ANSWER_RULE,
             title=title,
             basis=ANSWER_BASIS,

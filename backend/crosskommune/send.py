@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from backend.audit.service import record
-from backend.casework.service import restage
+from backend.casework import lifecycle
 from backend.core.danish import DK, fmt_due, plural, today_dk
 from backend.core.errors import FieldError, NotFound
 from backend.core.journal import stamp
@@ -54,7 +54,7 @@ async def do_send(
         )
     to_name = await check_target(to_code)
     to_code = to_code.strip()
-    case = await repo.lock_case(case_id)
+    case = await lifecycle.lock_for_transfer(case_id)
     if case is None:
         raise NotFound("Sagen findes ikke")
     if case.closed_at is not None:
@@ -100,7 +100,7 @@ async def do_send(
         request_id=request_id,
         from_case_ref=case_id,
     )
-    await repo.update_case_transfer(case_id, transfer_id, me.actor)
+    await lifecycle.mark_in_transfer(case_id, transfer_id, me.actor)
     await stamp(
         case_id,
         me.actor,
@@ -191,7 +191,7 @@ async def import_transfer(
     t = await repo.lock_for_import(transfer_id)
     if t is None or t.to_code != scope.code:
         return
-    if await repo.received_case_exists(transfer_id):
+    if await lifecycle.received_case(transfer_id) is not None:
         return
     if t.status != "accepteret":
         return
@@ -221,17 +221,28 @@ async def import_transfer(
     )
     case_id = result.hovedsag_id
     sent_local = t.sent_at.astimezone(DK).strftime("%d.%m.%Y kl. %H.%M")
-    await repo.insert_receipt_journal(
+    # Accepting set decided_at and decided_by (the status is "accepteret").
+    assert t.decided_at is not None and t.decided_by is not None
+    await lifecycle.add_past_events(
         case_id,
-        sent_at=t.sent_at,
-        sent_by=t.sent_by,
-        sent_by_name=t.sent_by_name,
-        received_title=f"Sagen er modtaget fra {t.from_name} (Barnets Lov § 132)",
-        received_body=f"Sendt af {t.sent_by_name} {sent_local}.\n\nSammenfatning af "
-        f"vurderingerne:\n{keys.open_field(t, 'summary') or UNREADABLE_FIELD}",
-        decided_at=t.decided_at,
-        decided_by=t.decided_by,
-        accepted_title=f"Overførslen er accepteret af {t.decided_by_name}",
+        [
+            lifecycle.PastEvent(
+                at=t.sent_at,
+                author=t.sent_by,
+                author_name=t.sent_by_name,
+                event="overfoersel.modtaget",
+                title=f"Sagen er modtaget fra {t.from_name} (Barnets Lov § 132)",
+                body=f"Sendt af {t.sent_by_name} {sent_local}.\n\nSammenfatning af "
+                f"vurderingerne:\n{keys.open_field(t, 'summary') or UNREADABLE_FIELD}",
+            ),
+            lifecycle.PastEvent(
+                at=t.decided_at,
+                author=t.decided_by,
+                author_name=None,
+                event="overfoersel.accepteret",
+                title=f"Overførslen er accepteret af {t.decided_by_name}",
+            ),
+        ],
     )
     report = import_report(
         t.from_name, result.counts, result.not_imported, sorted(result.dropped_columns)
@@ -246,8 +257,8 @@ async def import_transfer(
         report,
     )
     title = f"Læs og overtag sagen fra {t.from_name}"
-    await repo.insert_activity(
-        hovedsag_id=case_id,
+    await lifecycle.add_activity(
+        case_id,
         rule_id=TAKEOVER_RULE,
         title=title,
         basis=TAKEOVER_BASIS,
@@ -261,7 +272,7 @@ async def import_transfer(
         f"Aktivitet: {title} – frist {fmt_due(inbox.due_at)}",
         TAKEOVER_BASIS,
     )
-    await restage(case_id)
+    await lifecycle.restage(case_id)
     await repo.update_imported(transfer_id, case_id)
     await repo.update_inbox_case(transfer_id, case_id)
     await index.schedule(result.child_id)
@@ -280,12 +291,14 @@ async def import_transfer(
 
 async def _outgoing(
     scope: TenantScope, transfer_id: uuid.UUID
-) -> tuple[OutgoingRow, repo.CaseState | None] | None:
+) -> tuple[OutgoingRow, lifecycle.TransferCase | None] | None:
     """The transfer (as its sender) and the case it was sent from, locked."""
     t = await repo.get_outgoing(transfer_id)
     if t is None or t.from_code != scope.code:
         return None
-    case = await repo.lock_case(t.from_case_ref) if t.from_case_ref is not None else None
+    case = (
+        await lifecycle.lock_for_transfer(t.from_case_ref) if t.from_case_ref is not None else None
+    )
     return t, case
 
 
@@ -307,8 +320,10 @@ async def hear_accepted(scope: TenantScope, transfer_id: uuid.UUID) -> None:
     )
 
 
-async def _leave_transfer(t: OutgoingRow, case: repo.CaseState, title: str, body: str) -> None:
-    await repo.clear_case_transfer(case.id, t.id, SYSTEM)
+async def _leave_transfer(
+    t: OutgoingRow, case: lifecycle.TransferCase, title: str, body: str
+) -> None:
+    await lifecycle.leave_transfer(case.id, t.id, SYSTEM)
     await stamp(case.id, SYSTEM, "overfoersel.annulleret", title, body)
 
 
@@ -354,8 +369,8 @@ async def complete_sent(scope: TenantScope, transfer_id: uuid.UUID) -> None:
     t, case = found
     if case is not None:
         reason = f"Sagen er overtaget af {t.to_name} (Barnets Lov § 132)"
-        ended, cancelled = await repo.close_case_transferred(
-            case.id, reason, t.to_code, today_dk(), SYSTEM
+        ended, cancelled = await lifecycle.close_as_transferred(
+            case.id, t.to_code, reason, SYSTEM, today_dk()
         )
         await stamp(
             case.id,

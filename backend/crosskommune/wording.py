@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.casework.process import MEASURES
 from backend.core.danish import plural
+from backend.core.measures import MEASURES
 from backend.crosskommune import package as pkg
 
 STATUS_TEXT = {

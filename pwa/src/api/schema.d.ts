@@ -4092,8 +4092,10 @@ export interface components {
             kommune: components["schemas"]["KommuneRef"];
             /** Format: date */
             opened_on: string;
-            status: string;
-            subject: string;
+            /** @enum {string} */
+            status: "aaben" | "lukket";
+            /** @enum {string} */
+            subject: "barn" | "ufoedt";
             transferred_to?: components["schemas"]["KommuneRef"] | null;
         };
         /** PriorCases */
@@ -4473,7 +4475,8 @@ export interface components {
             };
             decided_at?: string | null;
             decided_by_name?: string | null;
-            direction: string;
+            /** @enum {string} */
+            direction: "ind" | "ud";
             due_at?: string | null;
             error?: string | null;
             from_kommune: components["schemas"]["KommuneRef"];
@@ -4488,7 +4491,8 @@ export interface components {
             /** Format: date-time */
             sent_at: string;
             sent_by_name: string;
-            status: string;
+            /** @enum {string} */
+            status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
             status_text: string;
             summary: string;
             team?: string | null;
@@ -4522,13 +4526,15 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by_name: string;
-            direction: string;
+            /** @enum {string} */
+            direction: "ind" | "ud";
             from_kommune: components["schemas"]["KommuneRef"];
             hovedsag_id?: string | null;
             /** Format: uuid */
             id: string;
             message: string;
-            status: string;
+            /** @enum {string} */
+            status: "aaben" | "sendt" | "afvist";
             to_kommune: components["schemas"]["KommuneRef"];
             transfer_id: string | null;
         };

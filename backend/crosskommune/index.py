@@ -88,7 +88,7 @@ async def lookup(
     found = [
         PriorCaseRead(
             kommune=KommuneRef(r.kommune_code, r.kommune_name),
-            subject=r.subject,  # type: ignore[arg-type]  # the index's CHECK holds the vocabulary
+            subject=r.subject,
             opened_on=r.opened_on,
             closed_on=r.closed_on,
             status="lukket" if r.closed_on else "aaben",

@@ -8,13 +8,6 @@ from typing import Literal
 
 import msgspec
 
-# The fixed vocabularies across kommuner (the tables' CHECK constraints hold the same).
-Direction = Literal["ind", "ud"]  # "ind": received / asked of us, "ud": sent / we asked
-TransferStatus = Literal["sendt", "accepteret", "afvist", "importeret", "fejl"]
-RequestStatus = Literal["aaben", "sendt", "afvist"]
-CaseStatus = Literal["aaben", "lukket"]
-Subject = Literal["barn", "ufoedt"]
-
 
 class KommuneRef(msgspec.Struct):
     code: str
@@ -25,10 +18,10 @@ class PriorCaseRead(msgspec.Struct):
     """Another kommune's case on the same CPR number: where and when, never content."""
 
     kommune: KommuneRef
-    subject: Subject  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
+    subject: str  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
     opened_on: date
     closed_on: date | None
-    status: CaseStatus
+    status: str  # "aaben" | "lukket"
     transferred_to: KommuneRef | None = None  # closed because it was transferred there
 
 
@@ -49,6 +42,12 @@ class TransferCreate(msgspec.Struct):
 
 class Rejection(msgspec.Struct):
     reason: str
+
+
+# The fixed vocabularies of transfers and requests (the tables' CHECK constraints hold the same).
+Direction = Literal["ind", "ud"]  # "ind": received / asked of us, "ud": sent / we asked
+TransferStatus = Literal["sendt", "accepteret", "afvist", "importeret", "fejl"]
+RequestStatus = Literal["aaben", "sendt", "afvist"]
 
 
 class TransferRead(msgspec.Struct):

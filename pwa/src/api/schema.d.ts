@@ -4092,10 +4092,8 @@ export interface components {
             kommune: components["schemas"]["KommuneRef"];
             /** Format: date */
             opened_on: string;
-            /** @enum {string} */
-            status: "aaben" | "lukket";
-            /** @enum {string} */
-            subject: "barn" | "ufoedt";
+            status: string;
+            subject: string;
             transferred_to?: components["schemas"]["KommuneRef"] | null;
         };
         /** PriorCases */

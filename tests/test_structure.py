@@ -24,10 +24,7 @@ KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"casework", "children", "crosskommune", "money"}),
     frozenset({"auth", "operator"}),
 }
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = {
-    ("backend/crosskommune/transfer.py", "backend.casework.service._open_case"),
-    ("backend/money/visitation.py", "backend.casework.process._start_measure"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/audit/tasks.py",
     "backend/auth/principal.py",
@@ -36,11 +33,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/casework/process.py",
     "backend/casework/service.py",
     "backend/cli.py",
-    "backend/crosskommune/index.py",
-    "backend/crosskommune/keys.py",
-    "backend/crosskommune/package.py",
-    "backend/crosskommune/routes.py",
-    "backend/crosskommune/transfer.py",
     "backend/demo.py",
     "backend/ics/demo.py",
     "backend/ics/routes.py",

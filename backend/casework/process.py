@@ -11,51 +11,30 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from backend.casework import lifecycle
+from backend.casework.lifecycle import create_activities, measure_facts, start_of
+from backend.casework.lifecycle import restage as restage
+from backend.casework.lifecycle import start_measure as start_measure
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
     CaseError,
     Stale,
-    _create_activities,
     close_clarifications,
     complete_by_event,
     fmt_due,
     lock_case,
     named,
     recompute,
-    restage,
     stamp,
 )
+from backend.core.measures import MEASURES as MEASURES
+from backend.core.measures import OUTCOMES as OUTCOMES
+from backend.core.measures import PARAGRAPHS as PARAGRAPHS
 from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
-
-PARAGRAPHS = {
-    "32": "§ 32 (støtte uden anbringelse)",
-    "46": "§ 46 (anbringelse med samtykke)",
-    "47": "§ 47 (anbringelse uden samtykke)",
-}
-OUTCOMES = {"bevilget": "bevilget", "afslag": "afslag"}
-
-# Measure types (Barnets Lov § 32, stk. 1, and placement places, § 43 ff.; skal verificeres
-# against the consolidated act). ``placement`` decides which section they may be given under.
-MEASURES: dict[str, tuple[str, bool]] = {
-    "praktisk_paedagogisk_stoette": ("Praktisk, pædagogisk eller anden støtte i hjemmet", False),
-    "familiebehandling": ("Familiebehandling", False),
-    "kontaktperson": ("Fast kontaktperson", False),
-    "dagbehandling": ("Dagbehandling eller særligt dagtilbud", False),
-    "aflastning": ("Aflastningsophold", False),
-    "anden_stoette": (
-        "Anden hjælp, der har til formål at yde rådgivning, behandling eller støtte",
-        False,
-    ),
-    "plejefamilie": ("Anbringelse i plejefamilie", True),
-    "netvaerksplejefamilie": ("Anbringelse i netværksplejefamilie", True),
-    "opholdssted": ("Anbringelse på opholdssted", True),
-    "doegninstitution": ("Anbringelse på døgninstitution", True),
-    "eget_vaerelse": ("Anbringelse på eget værelse, kollegium el.lign.", True),
-}
 
 # What a recorded step is, the event that completes activities, and its journal title.
 STEPS: dict[str, tuple[str, str]] = {
@@ -74,10 +53,6 @@ PREREQUISITES = ("boernesamtale", "partshoering", "barnets-plan-47")
 
 def _conn() -> Any:
     return current_scope().connection
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0), tzinfo=DK)
 
 
 def _check_date(field: str, value: date, *, past_years: int = 5, future_days: int = 0) -> None:
@@ -128,7 +103,7 @@ async def do_start_visitation(
     rules = rules_for(Trigger.AFGOERELSE_FORBEREDES)
     if paragraph == "47":
         rules += rules_for(Trigger.AFGOERELSE_47_FORBEREDES)
-    ids = await _create_activities(
+    ids = await create_activities(
         rules,
         Facts(at=datetime.now(UTC)),
         hovedsag_id,
@@ -242,7 +217,7 @@ async def do_decide(
     else:
         enkeltsag_id = visitation["id"]
         if visitation["paragraph"] != paragraph and paragraph == "47":
-            await _create_activities(
+            await create_activities(
                 rules_for(Trigger.AFGOERELSE_47_FORBEREDES),
                 Facts(at=datetime.now(UTC)),
                 hovedsag_id,
@@ -323,9 +298,9 @@ async def do_decide(
             )
         elif trigger:
             # § 91: the plan counts from the decision, not from the measure's start.
-            created += await _create_activities(
+            created += await create_activities(
                 rules_for(trigger),
-                Facts(at=_start_of(decided_on), decided_on=decided_on),
+                Facts(at=start_of(decided_on), decided_on=decided_on),
                 hovedsag_id,
                 None,
                 case["caseworker_id"],
@@ -333,7 +308,7 @@ async def do_decide(
                 ("enkeltsag", enkeltsag_id),
             )
         if measure is not None and starts_on is not None:
-            indsats_id, more = await _start_measure(
+            indsats_id, more = await start_measure(
                 actor, case, afgoerelse_id, paragraph, measure, starts_on
             )
             created += more
@@ -357,86 +332,6 @@ async def approved_plan(hovedsag_id: uuid.UUID) -> Any:
     )
 
 
-async def _investigation_end(hovedsag_id: uuid.UUID) -> date | None:
-    """When a parallel investigation ends: its 4-month deadline while it runs."""
-    due = await _conn().fetchval(
-        "SELECT min(a.due_at) FROM activity a JOIN enkeltsag e ON e.id = a.enkeltsag_id "
-        "WHERE e.hovedsag_id = $1 AND e.kind = 'undersoegelse' AND e.closed_at IS NULL "
-        "AND a.rule_id = 'undersoegelse-4-maaneder' AND a.status = 'open'",
-        hovedsag_id,
-    )
-    return due.astimezone(DK).date() if due else None
-
-
-async def _measure_facts(
-    hovedsag_id: uuid.UUID, starts_on: date, birth: date | None, decided_on: date | None
-) -> Facts:
-    return Facts(
-        at=_start_of(starts_on),
-        investigation_ends=await _investigation_end(hovedsag_id),
-        birth_date=birth,
-        decided_on=decided_on,
-    )
-
-
-async def _decided_on(afgoerelse_id: uuid.UUID | None) -> date | None:
-    if afgoerelse_id is None:
-        return None
-    value: date | None = await _conn().fetchval(
-        "SELECT decided_on FROM afgoerelse WHERE id = $1", afgoerelse_id
-    )
-    return value
-
-
-async def _start_measure(
-    actor: str, case: Any, afgoerelse_id: uuid.UUID, paragraph: str, measure: str, starts_on: date
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    conn = _conn()
-    label, placement = MEASURES[measure]
-    enkeltsag_id = await conn.fetchval(
-        "INSERT INTO enkeltsag (hovedsag_id, kind, paragraph) VALUES ($1, 'indsats', $2) "
-        "RETURNING id",
-        case["id"],
-        paragraph,
-    )
-    indsats_id = await conn.fetchval(
-        "INSERT INTO indsats (hovedsag_id, enkeltsag_id, afgoerelse_id, kind, paragraph, "
-        "placement, starts_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        case["id"],
-        enkeltsag_id,
-        afgoerelse_id,
-        measure,
-        paragraph,
-        placement,
-        starts_on,
-        actor,
-    )
-    await stamp(
-        case["id"],
-        actor,
-        "indsats.startet",
-        f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}",
-        "",
-        enkeltsag_id,
-    )
-    rules = rules_for(Trigger.INDSATS_STARTET)
-    if placement:
-        rules += rules_for(Trigger.ANBRAGT_UNG)
-    facts = await _measure_facts(
-        case["id"], starts_on, case["birth_date"], await _decided_on(afgoerelse_id)
-    )
-    ids = await _create_activities(
-        rules,
-        facts,
-        case["id"],
-        enkeltsag_id,
-        case["caseworker_id"],
-        actor,
-        ("indsats", indsats_id),
-    )
-    return indsats_id, ids
-
-
 async def do_complete_investigation(
     actor: str, hovedsag_id: uuid.UUID, completed_on: date, conclusion: str
 ) -> list[tuple[str, datetime | None, datetime | None]]:
@@ -456,7 +351,7 @@ async def do_complete_investigation(
         "UPDATE enkeltsag SET closed_at = $2, summary = $3, version = version + 1, "
         "changed_by = $4, changed_at = now() WHERE id = $1",
         investigation["id"],
-        _start_of(completed_on) if completed_on < today_dk() else datetime.now(UTC),
+        start_of(completed_on) if completed_on < today_dk() else datetime.now(UTC),
         conclusion.strip(),
         actor,
     )
@@ -478,7 +373,7 @@ async def do_complete_investigation(
         hovedsag_id,
     ):
         facts = Facts(
-            at=_start_of(m["starts_on"]),
+            at=start_of(m["starts_on"]),
             investigation_ends=completed_on,
             birth_date=case["birth_date"],
             decided_on=m["decided_on"],
@@ -561,7 +456,7 @@ async def do_record_step(
     done = await complete_by_event(actor, hovedsag_id, event, concerns_id=indsats_id)
     created: list[uuid.UUID] = []
     if measure is not None and next_due is not None:
-        created = await _create_activities(
+        created = await create_activities(
             rules_for(Trigger.OPFOELGNING_PLANLAGT),
             Facts(at=datetime.now(UTC), planned=next_due),
             hovedsag_id,
@@ -672,8 +567,11 @@ async def do_move_measure_start(
         reason.strip(),
         row["enkeltsag_id"],
     )
-    facts = await _measure_facts(
-        row["hovedsag_id"], starts_on, row["birth_date"], await _decided_on(row["afgoerelse_id"])
+    facts = await measure_facts(
+        row["hovedsag_id"],
+        starts_on,
+        row["birth_date"],
+        await lifecycle.decided_on(row["afgoerelse_id"]),
     )
     return await recompute(
         actor, row["hovedsag_id"], indsats_id, facts, "Indsatsens startdato er ændret"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from tenancy.context import current_scope
+import msgspec
+
+from backend.core.db import conn
 
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
@@ -19,7 +21,7 @@ _ACTIVITY = (
 
 
 def _conn() -> Any:
-    return current_scope().connection
+    return conn()
 
 
 async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -392,3 +394,295 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
         )
     ]
     return case
+
+
+# --- the case's lifecycle (backend.casework.lifecycle) ---------------------------------
+
+
+class TransferCase(msgspec.Struct, frozen=True):
+    """A main case as a transfer sees it (locked ``FOR UPDATE``)."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    closed_at: date | None
+    transfer_id: uuid.UUID | None
+
+
+class ReceivedCase(msgspec.Struct, frozen=True):
+    """The main case a transfer was imported into."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+
+
+class PastEvent(msgspec.Struct, frozen=True):
+    """A journal event that happened elsewhere, written with its own time and author."""
+
+    at: datetime
+    author: str
+    author_name: str | None
+    event: str
+    title: str
+    body: str = ""
+
+
+async def insert_case(child_id: uuid.UUID, actor_id: uuid.UUID) -> uuid.UUID:
+    """A new main case held by ``actor_id``, in their (first) team."""
+    case_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id) "
+        "VALUES ($1, current_date, 'afklaring', $2, (SELECT m.team_id FROM team_member m "
+        "JOIN team t ON t.id = m.team_id WHERE m.user_id = $2 ORDER BY t.name LIMIT 1)) "
+        "RETURNING id",
+        child_id,
+        actor_id,
+    )
+    return case_id
+
+
+async def get_current_case(child_id: uuid.UUID) -> uuid.UUID | None:
+    """The child's newest open main case."""
+    case_id: uuid.UUID | None = await conn().fetchval(
+        "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
+        "ORDER BY opened_at DESC LIMIT 1",
+        child_id,
+    )
+    return case_id
+
+
+async def get_caseworker(case_id: uuid.UUID) -> uuid.UUID | None:
+    owner: uuid.UUID | None = await conn().fetchval(
+        "SELECT caseworker_id FROM hovedsag WHERE id = $1", case_id
+    )
+    return owner
+
+
+async def insert_activity(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID | None,
+    rule_id: str,
+    title: str,
+    basis: str | None,
+    owner_id: uuid.UUID | None,
+    due_at: datetime | None,
+    concerns: str | None,
+    concerns_id: uuid.UUID | None,
+    due_reason: str | None,
+    due_asap: bool,
+) -> uuid.UUID:
+    activity_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
+        "due_at, concerns, concerns_id, due_reason, due_asap) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        rule_id,
+        title,
+        basis,
+        owner_id,
+        due_at,
+        concerns,
+        concerns_id,
+        due_reason,
+        due_asap,
+    )
+    return activity_id
+
+
+async def get_closed_days() -> bool | None:
+    value: bool | None = await conn().fetchval("SELECT closed_days FROM kommune_settings")
+    return value
+
+
+async def list_open_enkeltsag_kinds(hovedsag_id: uuid.UUID) -> set[str]:
+    rows = await conn().fetch(
+        "SELECT DISTINCT kind FROM enkeltsag WHERE hovedsag_id = $1 AND closed_at IS NULL",
+        hovedsag_id,
+    )
+    return {r["kind"] for r in rows}
+
+
+async def update_stage(hovedsag_id: uuid.UUID, stage: str, actor: str | None) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET stage = $2, version = version + 1, "
+        "changed_by = coalesce($3, changed_by), changed_at = now() "
+        "WHERE id = $1 AND closed_at IS NULL AND stage <> $2",
+        hovedsag_id,
+        stage,
+        actor,
+    )
+
+
+async def get_investigation_end(hovedsag_id: uuid.UUID) -> datetime | None:
+    due: datetime | None = await conn().fetchval(
+        "SELECT min(a.due_at) FROM activity a JOIN enkeltsag e ON e.id = a.enkeltsag_id "
+        "WHERE e.hovedsag_id = $1 AND e.kind = 'undersoegelse' AND e.closed_at IS NULL "
+        "AND a.rule_id = 'undersoegelse-4-maaneder' AND a.status = 'open'",
+        hovedsag_id,
+    )
+    return due
+
+
+async def get_decided_on(afgoerelse_id: uuid.UUID) -> date | None:
+    value: date | None = await conn().fetchval(
+        "SELECT decided_on FROM afgoerelse WHERE id = $1", afgoerelse_id
+    )
+    return value
+
+
+async def insert_enkeltsag(hovedsag_id: uuid.UUID, kind: str, paragraph: str | None) -> uuid.UUID:
+    enkeltsag_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind, paragraph) VALUES ($1, $2, $3) RETURNING id",
+        hovedsag_id,
+        kind,
+        paragraph,
+    )
+    return enkeltsag_id
+
+
+async def insert_indsats(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID,
+    afgoerelse_id: uuid.UUID,
+    kind: str,
+    paragraph: str,
+    placement: bool,
+    starts_on: date,
+    actor: str,
+) -> uuid.UUID:
+    indsats_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO indsats (hovedsag_id, enkeltsag_id, afgoerelse_id, kind, paragraph, "
+        "placement, starts_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        afgoerelse_id,
+        kind,
+        paragraph,
+        placement,
+        starts_on,
+        actor,
+    )
+    return indsats_id
+
+
+async def lock_case_for_transfer(case_id: uuid.UUID) -> TransferCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, child_id, closed_at, transfer_id FROM hovedsag WHERE id = $1 FOR UPDATE",
+        case_id,
+    )
+    return None if row is None else TransferCase(**dict(row))
+
+
+async def get_received_case(transfer_id: uuid.UUID) -> ReceivedCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, child_id, caseworker_id FROM hovedsag WHERE received_transfer_id = $1",
+        transfer_id,
+    )
+    return None if row is None else ReceivedCase(**dict(row))
+
+
+async def update_case_transfer(case_id: uuid.UUID, transfer_id: uuid.UUID, actor: str) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET transfer_id = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        case_id,
+        transfer_id,
+        actor,
+    )
+
+
+async def clear_case_transfer(case_id: uuid.UUID, transfer_id: uuid.UUID, actor: str) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET transfer_id = NULL, version = version + 1, changed_by = $2, "
+        "changed_at = now() WHERE id = $1 AND transfer_id = $3",
+        case_id,
+        actor,
+        transfer_id,
+    )
+
+
+async def end_measures_of(case_id: uuid.UUID, on: date, reason: str, actor: str) -> int:
+    rows = await conn().fetch(
+        "UPDATE indsats SET ends_on = greatest(starts_on, $2), end_reason = $3, "
+        "version = version + 1, changed_by = $4, changed_at = now() "
+        "WHERE hovedsag_id = $1 AND ends_on IS NULL RETURNING id",
+        case_id,
+        on,
+        reason,
+        actor,
+    )
+    return len(rows)
+
+
+async def cancel_activities_of(case_id: uuid.UUID, reason: str, actor: str) -> int:
+    rows = await conn().fetch(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' RETURNING id",
+        case_id,
+        reason,
+        actor,
+    )
+    return len(rows)
+
+
+async def close_enkeltsager_of(case_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND closed_at IS NULL",
+        case_id,
+    )
+
+
+async def close_case_transferred(case_id: uuid.UUID, reason: str, to_code: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET closed_at = coalesce(closed_at, current_date), "
+        "stage = 'afsluttet', close_reason = coalesce(close_reason, $2), transferred_to = $3, "
+        "version = version + 1, changed_by = $4, changed_at = now() WHERE id = $1",
+        case_id,
+        reason,
+        to_code,
+        actor,
+    )
+
+
+async def complete_activities_about(
+    rule_id: str, concerns_id: uuid.UUID, actor: str
+) -> list[tuple[uuid.UUID, str]]:
+    rows = await conn().fetch(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 "
+        "WHERE rule_id = $3 AND concerns_id = $1 AND status = 'open' "
+        "RETURNING hovedsag_id, title",
+        concerns_id,
+        actor,
+        rule_id,
+    )
+    return [(r["hovedsag_id"], r["title"]) for r in rows]
+
+
+async def get_enkeltsag_of_underretning(underretning_id: uuid.UUID) -> uuid.UUID | None:
+    value: uuid.UUID | None = await conn().fetchval(
+        "SELECT enkeltsag_id FROM underretning WHERE id = $1", underretning_id
+    )
+    return value
+
+
+async def insert_past_events(hovedsag_id: uuid.UUID, events: list[PastEvent]) -> None:
+    """Write ``events`` into the journal in one statement, each with its own time."""
+    if not events:
+        return
+    await conn().execute(
+        "INSERT INTO journal_entry (hovedsag_id, at, author, author_name, kind, event, title, "
+        "body) SELECT $1, e.at, e.author, e.author_name, 'haendelse', e.event, e.title, e.body "
+        "FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], "
+        "$7::text[]) WITH ORDINALITY AS e(at, author, author_name, event, title, body, n) "
+        "ORDER BY e.n",
+        hovedsag_id,
+        [e.at for e in events],
+        [e.author for e in events],
+        [e.author_name for e in events],
+        [e.event for e in events],
+        [e.title for e in events],
+        [e.body for e in events],
+    )

@@ -8,7 +8,6 @@ commit or vanish together. Verb naming: ``do_*`` changes data and records side e
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
 from dataclasses import dataclass
@@ -16,7 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backend.casework import repository as repo
-from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for, today_dk
+from backend.casework.lifecycle import closed_days_setting as closed_days_setting
+from backend.casework.lifecycle import create_activities, open_case
+from backend.casework.lifecycle import restage as restage
+from backend.casework.lifecycle import with_kommune_calendar as with_kommune_calendar
+from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.core.cpr import check_cpr as check_cpr
 from backend.core.danish import fmt_due as fmt_due
 from backend.core.errors import CaseClosed as CaseClosed
@@ -96,7 +99,7 @@ async def do_register_child(
             )
             if case_id:
                 return Registered(existing["id"], case_id, True)
-            case_id = await _open_case(existing["id"], actor, actor_id, "Ny sag åbnet")
+            case_id = await open_case(existing["id"], actor, actor_id, "Ny sag åbnet")
             return Registered(existing["id"], case_id, True)
         mother = None
     else:
@@ -135,84 +138,8 @@ async def do_register_child(
         expected_date,
     )
     title = "Ufødt barn registreret" if mother else "Barn registreret"
-    case_id = await _open_case(child_id, actor, actor_id, title)
+    case_id = await open_case(child_id, actor, actor_id, title)
     return Registered(child_id, case_id, False)
-
-
-async def _open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title: str) -> uuid.UUID:
-    """A new main case held by the actor, in the actor's (first) team."""
-    case_id: uuid.UUID = await _conn().fetchval(
-        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id) "
-        "VALUES ($1, current_date, 'afklaring', $2, (SELECT m.team_id FROM team_member m "
-        "JOIN team t ON t.id = m.team_id WHERE m.user_id = $2 ORDER BY t.name LIMIT 1)) "
-        "RETURNING id",
-        child_id,
-        actor_id,
-    )
-    await stamp(case_id, actor, "sag.oprettet", title)
-    await cross_index.schedule(child_id)  # the prior-case index follows every case
-    return case_id
-
-
-async def _create_activities(
-    rules: list[Rule],
-    facts: Facts,
-    hovedsag_id: uuid.UUID,
-    enkeltsag_id: uuid.UUID | None,
-    owner: uuid.UUID | None,
-    actor: str,
-    concerns: tuple[str, uuid.UUID] | None = None,
-    due_reason: str | None = None,
-) -> list[uuid.UUID]:
-    """Create the activities of ``rules`` with deadlines computed from ``facts`` (and the
-    kommune's closed days). ``concerns`` names what they are about, so a changed date can
-    recompute them. An activity whose statutory deadline was impossible is due "as soon as
-    possible", with the reason in ``due_reason``."""
-    ids = []
-    facts = await with_kommune_calendar(facts)
-    for r in rules:
-        due, asap = r.deadline(facts)
-        activity_id = await _conn().fetchval(
-            "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, basis, owner_id, "
-            "due_at, concerns, concerns_id, due_reason, due_asap) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            hovedsag_id,
-            enkeltsag_id,
-            r.id,
-            r.title,
-            r.citation,
-            owner,
-            due,
-            concerns[0] if concerns else None,
-            concerns[1] if concerns else None,
-            asap or due_reason,
-            asap is not None,
-        )
-        ids.append(activity_id)
-        if asap:
-            when = f" – snarest muligt ({asap})"
-        else:
-            when = f" – frist {due.astimezone(DK).strftime('%d.%m.%Y kl. %H.%M')}" if due else ""
-        await stamp(
-            hovedsag_id,
-            actor,
-            "aktivitet.oprettet",
-            f"Aktivitet: {r.title}{when}",
-            r.citation,
-            enkeltsag_id,
-        )
-    return ids
-
-
-async def closed_days_setting() -> bool:
-    """Whether the kommune keeps 24/12, 31/12 and Grundlovsdag closed (default on)."""
-    value = await _conn().fetchval("SELECT closed_days FROM kommune_settings")
-    return True if value is None else bool(value)
-
-
-async def with_kommune_calendar(facts: Facts) -> Facts:
-    """``facts`` with the kommune's closed-days setting, for computing working days."""
-    return dataclasses.replace(facts, closed_days=await closed_days_setting())
 
 
 async def do_set_closed_days(actor: str, closed: bool) -> bool:
@@ -325,7 +252,7 @@ async def do_register_underretning(
         planned = received_at.astimezone(DK).date() + timedelta(days=days or 28)
     rules = [r for t in triggers for r in rules_for(t)]
     facts = Facts(at=received_at.astimezone(UTC), birth_date=case["birth_date"], planned=planned)
-    activities = await _create_activities(
+    activities = await create_activities(
         rules,
         facts,
         hovedsag_id,
@@ -477,7 +404,7 @@ async def do_start_investigation(
         enkeltsag_id,
     )
     facts = Facts(at=datetime.now(UTC), aware_since=aware_since)
-    ids = await _create_activities(
+    ids = await create_activities(
         rules_for(Trigger.UNDERSOEGELSE_BESLUTTET),
         facts,
         hovedsag_id,
@@ -653,32 +580,6 @@ async def lock_case(hovedsag_id: uuid.UUID, version: int | None = None) -> Any:
             )
         )
     return case
-
-
-STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
-
-
-async def restage(hovedsag_id: uuid.UUID, actor: str | None = None) -> str:
-    """Set the main case's stage from its open enkeltsager: a pending decision first, then
-    a running investigation, then measures, then clarification."""
-    conn = _conn()
-    kinds = {
-        r["kind"]
-        for r in await conn.fetch(
-            "SELECT DISTINCT kind FROM enkeltsag WHERE hovedsag_id = $1 AND closed_at IS NULL",
-            hovedsag_id,
-        )
-    }
-    stage = next((k for k in STAGE_PRIORITY if k in kinds), "afklaring")
-    await conn.execute(
-        "UPDATE hovedsag SET stage = $2, version = version + 1, "
-        "changed_by = coalesce($3, changed_by), changed_at = now() "
-        "WHERE id = $1 AND closed_at IS NULL AND stage <> $2",
-        hovedsag_id,
-        stage,
-        actor,
-    )
-    return stage
 
 
 async def close_clarifications(hovedsag_id: uuid.UUID, why: str) -> None:

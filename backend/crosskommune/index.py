@@ -21,14 +21,14 @@ import uuid
 from typing import Any
 
 from backend.audit.service import record
+from backend.core.db import conn
+from backend.crosskommune import repository as repo
 from backend.crosskommune.keys import cpr_hmac
 from backend.crosskommune.schemas import KommuneRef, PriorCaseRead
 from backend.outbox.service import enqueue, outbox_job
-from tenancy.context import TenantScope, current_scope
+from tenancy.context import TenantScope
 
 INDEX_JOB = "crosskommune.index_child"
-
-_SYNC = "SELECT shared.cpr_index_sync($1, $2, $3, $4, $5, $6)"
 
 
 async def schedule(child_id: uuid.UUID) -> None:
@@ -49,25 +49,18 @@ def _key_of(cpr: str | None, mother_cpr: str | None) -> tuple[bytes, str] | None
     return None
 
 
-async def sync_child(conn: Any, child_id: uuid.UUID) -> int:
+async def sync_child(c: Any, child_id: uuid.UUID) -> int:
     """Write the index rows of every main case of ``child_id`` (in the open tenant
-    transaction); return how many."""
-    child = await conn.fetchrow("SELECT cpr, mother_cpr FROM child WHERE id = $1", child_id)
+    transaction on ``c``); return how many."""
+    child = await repo.get_child_cpr(c, child_id)
     if child is None:
         return 0
-    key = _key_of(child["cpr"], child["mother_cpr"])
+    key = _key_of(child.cpr, child.mother_cpr)
     if key is None:
         return 0
-    cases = await conn.fetch(
-        "SELECT id, opened_at, closed_at, transferred_to FROM hovedsag WHERE child_id = $1",
-        child_id,
-    )
-    await conn.executemany(
-        _SYNC,
-        [
-            (c["id"], key[0], key[1], c["opened_at"], c["closed_at"], c["transferred_to"])
-            for c in cases
-        ],
+    cases = await repo.list_child_cases(c, child_id)
+    await repo.sync_index(
+        c, [(h.id, key[0], key[1], h.opened_at, h.closed_at, h.transferred_to) for h in cases]
     )
     return len(cases)
 
@@ -75,20 +68,14 @@ async def sync_child(conn: Any, child_id: uuid.UUID) -> int:
 async def reindex_kommune(scope: TenantScope, batch: int = 2000) -> int:
     """Index every main case of the kommune (a backfill after this feature arrived, or
     after the key was changed). Returns the number of cases written."""
-    conn = scope.connection
-    rows = await conn.fetch(
-        "SELECT h.id, c.cpr, c.mother_cpr, h.opened_at, h.closed_at, h.transferred_to "
-        "FROM hovedsag h JOIN child c ON c.id = h.child_id"
-    )
-    args = []
-    for r in rows:
-        key = _key_of(r["cpr"], r["mother_cpr"])
+    c = scope.connection
+    args: list[repo.IndexArgs] = []
+    for h in await repo.list_all_cases(c):
+        key = _key_of(h.cpr, h.mother_cpr)
         if key is not None:
-            args.append(
-                (r["id"], key[0], key[1], r["opened_at"], r["closed_at"], r["transferred_to"])
-            )
+            args.append((h.id, key[0], key[1], h.opened_at, h.closed_at, h.transferred_to))
     for i in range(0, len(args), batch):
-        await conn.executemany(_SYNC, args[i : i + batch])
+        await repo.sync_index(c, args[i : i + batch])
     return len(args)
 
 
@@ -97,23 +84,16 @@ async def lookup(
 ) -> list[PriorCaseRead]:
     """Other kommuner's cases on any of ``cprs`` (normalised ten-digit numbers). Audited
     in ``shared.cross_audit`` (by the database function) and in this kommune's audit."""
-    conn = current_scope().connection
-    rows = await conn.fetch(
-        "SELECT kommune_code, kommune_name, subject, opened_on, closed_on, transferred_to, "
-        "transferred_to_name FROM shared.cpr_prior_cases($1::bytea[], $2, $3)",
-        [cpr_hmac(c) for c in cprs],
-        actor,
-        purpose,
-    )
+    rows = await repo.list_prior_cases([cpr_hmac(c) for c in cprs], actor, purpose)
     found = [
         PriorCaseRead(
-            kommune=KommuneRef(r["kommune_code"], r["kommune_name"]),
-            subject=r["subject"],
-            opened_on=r["opened_on"],
-            closed_on=r["closed_on"],
-            status="lukket" if r["closed_on"] else "aaben",
-            transferred_to=KommuneRef(r["transferred_to"], r["transferred_to_name"] or "")
-            if r["transferred_to"]
+            kommune=KommuneRef(r.kommune_code, r.kommune_name),
+            subject=r.subject,
+            opened_on=r.opened_on,
+            closed_on=r.closed_on,
+            status="lukket" if r.closed_on else "aaben",
+            transferred_to=KommuneRef(r.transferred_to, r.transferred_to_name or "")
+            if r.transferred_to
             else None,
         )
         for r in rows
@@ -132,12 +112,10 @@ async def lookup(
 async def lookup_for_child(child_id: uuid.UUID, actor: str, purpose: str) -> list[PriorCaseRead]:
     """The lookup for a child of this kommune: by its CPR number, or an unborn child's
     mother's."""
-    child = await current_scope().connection.fetchrow(
-        "SELECT cpr, mother_cpr FROM child WHERE id = $1", child_id
-    )
+    child = await repo.get_child_cpr(conn(), child_id)
     if child is None:
         return []
-    number = child["cpr"] or child["mother_cpr"]
+    number = child.cpr or child.mother_cpr
     if not number:
         return []
     return await lookup([number], actor, purpose, str(child_id))

@@ -29,8 +29,11 @@ import uuid
 from functools import lru_cache
 from typing import Any
 
+import msgspec
+
 from backend import sealing
 from backend.config import ConfigError, Settings, get_settings
+from backend.crosskommune import repository as repo
 
 ENV = "TREKANT_CPR_INDEX_KEY"
 _DEVELOPMENT_KEY = "development-only-cpr-index-key-not-for-production"
@@ -88,6 +91,11 @@ def check_package(
     return None
 
 
+def _get(row: Any, name: str) -> Any:
+    """``row[name]`` of a database record, or the attribute of a repository Struct."""
+    return getattr(row, name) if isinstance(row, msgspec.Struct) else row[name]
+
+
 PACKAGE_PURPOSE = "transfer package"
 UNREADABLE = (
     "Pakken kan ikke dekrypteres: den er ændret, ufuldstændig eller flyttet fra en anden overførsel"
@@ -120,11 +128,13 @@ def seal_field(
 
 def open_field(row: Any, name: str) -> str | None:
     """``row[name]`` as written by the sender (``None``: it does not open)."""
-    value: str = row[name]
-    if not row["package_sealed"]:
+    value: str = _get(row, name)
+    if not _get(row, "package_sealed"):
         return value  # written before shared migration 0004
-    transfer_id: uuid.UUID = row["id"]
-    aad = _package_aad(transfer_id, row["from_code"], row["to_code"], row["package_version"])
+    transfer_id: uuid.UUID = _get(row, "id")
+    aad = _package_aad(
+        transfer_id, _get(row, "from_code"), _get(row, "to_code"), _get(row, "package_version")
+    )
     try:
         plain = sealing.unseal(
             PACKAGE_PURPOSE,
@@ -142,16 +152,22 @@ def open_package(row: Any) -> tuple[bytes, str | None]:
     ``package``, ``package_sealed``, ``package_sha256``, ``package_mac``,
     ``package_version``) and what is wrong with it (``None``: whole, sealed by this server,
     and sent from ``from_code`` to ``to_code``). A package that does not open is ``b""``."""
-    transfer_id: uuid.UUID = row["id"]
-    data = bytes(row["package"])
-    if row["package_sealed"]:
-        aad = _package_aad(transfer_id, row["from_code"], row["to_code"], row["package_version"])
+    transfer_id: uuid.UUID = _get(row, "id")
+    data = bytes(_get(row, "package"))
+    if _get(row, "package_sealed"):
+        aad = _package_aad(
+            transfer_id, _get(row, "from_code"), _get(row, "to_code"), _get(row, "package_version")
+        )
         try:
             data = sealing.unseal(PACKAGE_PURPOSE, data, aad, context=transfer_id.bytes)
         except sealing.Unsealable:
             return b"", UNREADABLE
     problem = check_package(
-        transfer_id, row["package_version"], data, row["package_sha256"], row["package_mac"]
+        transfer_id,
+        _get(row, "package_version"),
+        data,
+        _get(row, "package_sha256"),
+        _get(row, "package_mac"),
     )
     return data, problem
 
@@ -181,11 +197,13 @@ def seal_request_field(
 def open_request_field(row: Any, name: str) -> str | None:
     """``row[name]`` of a ``shared.transfer_request`` row (``id``, ``from_code``,
     ``to_code``, ``sealed``) as written (``None``: it does not open)."""
-    value: str | None = row[name]
-    if value is None or not row["sealed"]:
+    value: str | None = _get(row, name)
+    if value is None or not _get(row, "sealed"):
         return value  # not set yet, or written before shared migration 0006
-    request_id: uuid.UUID = row["id"]
-    aad = _row_aad("transfer_request", request_id, row["from_code"], row["to_code"], name)
+    request_id: uuid.UUID = _get(row, "id")
+    aad = _row_aad(
+        "transfer_request", request_id, _get(row, "from_code"), _get(row, "to_code"), name
+    )
     try:
         plain = sealing.unseal(
             REQUEST_PURPOSE,
@@ -220,11 +238,13 @@ def open_forward_payload(row: Any) -> Any:
     """The notification of a ``shared.transfer_forward`` row (``id``, ``transfer_id``,
     ``from_code``, ``to_code``, ``sealed``, ``payload`` as JSON text). Raises
     :class:`sealing.Unsealable` if it does not open."""
-    stored = json.loads(row["payload"])
-    if not row["sealed"]:
+    stored = json.loads(_get(row, "payload"))
+    if not _get(row, "sealed"):
         return stored  # written before shared migration 0006
-    forward_id: uuid.UUID = row["id"]
-    aad = _forward_aad(forward_id, row["transfer_id"], row["from_code"], row["to_code"])
+    forward_id: uuid.UUID = _get(row, "id")
+    aad = _forward_aad(
+        forward_id, _get(row, "transfer_id"), _get(row, "from_code"), _get(row, "to_code")
+    )
     try:
         raw = base64.b64decode(stored, validate=True)
     except (TypeError, ValueError) as e:
@@ -239,52 +259,32 @@ async def seal_plain_packages(conn: Any) -> int:
     requests for a case (0006). Returns how many rows were sealed."""
     sealed = 0
     async with conn.transaction():
-        rows = await conn.fetch(
-            "SELECT id, from_code, to_code, package_version, package, child_name, summary "
-            "FROM shared.transfer WHERE NOT package_sealed FOR UPDATE"
-        )
-        for r in rows:
-            where = (r["id"], r["from_code"], r["to_code"], r["package_version"])
-            await conn.execute(
-                "UPDATE shared.transfer SET package = $2, child_name = $3, summary = $4, "
-                "package_sealed = true WHERE id = $1",
-                r["id"],
-                seal_package(*where, bytes(r["package"])),
-                seal_field(*where, "child_name", r["child_name"]),
-                seal_field(*where, "summary", r["summary"]),
+        for t in await repo.lock_plain_transfers(conn):
+            where = (t.id, t.from_code, t.to_code, t.package_version)
+            await repo.update_transfer_sealed(
+                conn,
+                t.id,
+                seal_package(*where, bytes(t.package)),
+                seal_field(*where, "child_name", t.child_name),
+                seal_field(*where, "summary", t.summary),
             )
             sealed += 1
-        for r in await conn.fetch(
-            "SELECT id, from_code, to_code, child_name, message, answer "
-            "FROM shared.transfer_request WHERE NOT sealed FOR UPDATE"
-        ):
+        for r in await repo.lock_plain_requests(conn):
+            plain = {"child_name": r.child_name, "message": r.message, "answer": r.answer}
             values = [
                 None
-                if r[name] is None
-                else seal_request_field(r["id"], r["from_code"], r["to_code"], name, r[name])
+                if plain[name] is None
+                else seal_request_field(r.id, r.from_code, r.to_code, name, plain[name] or "")
                 for name in REQUEST_FIELDS
             ]
-            await conn.execute(
-                "UPDATE shared.transfer_request SET child_name = $2, message = $3, answer = $4, "
-                "sealed = true WHERE id = $1",
-                r["id"],
-                *values,
-            )
+            await repo.update_request_sealed(conn, r.id, *values)
             sealed += 1
-        for r in await conn.fetch(
-            "SELECT id, transfer_id, from_code, to_code, payload::text AS payload "
-            "FROM shared.transfer_forward WHERE NOT sealed FOR UPDATE"
-        ):
-            await conn.execute(
-                "UPDATE shared.transfer_forward SET payload = $2::jsonb, sealed = true "
-                "WHERE id = $1",
-                r["id"],
+        for f in await repo.lock_plain_forwards(conn):
+            await repo.update_forward_sealed(
+                conn,
+                f.id,
                 seal_forward_payload(
-                    r["id"],
-                    r["transfer_id"],
-                    r["from_code"],
-                    r["to_code"],
-                    json.loads(r["payload"]),
+                    f.id, f.transfer_id, f.from_code, f.to_code, json.loads(f.payload)
                 ),
             )
             sealed += 1

@@ -30,7 +30,8 @@ from typing import Any
 
 import msgspec
 
-from tenancy.names import quote_ident
+from backend.core.errors import NotFound
+from backend.crosskommune import repository as repo
 
 FORMAT = "trekant.overfoersel"
 VERSION = 1
@@ -83,13 +84,7 @@ class Built:
 
 async def _case_tables(conn: Any) -> list[str]:
     """Tables of the current kommune schema that belong to a case."""
-    rows = await conn.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
-        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
-        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
-    )
-    found = [r["relname"] for r in rows if r["relname"] not in NOT_CARRIED]
+    found = [t for t in await repo.list_tables_with_case(conn) if t not in NOT_CARRIED]
     return sorted(set(found) | set(RELATED))
 
 
@@ -105,60 +100,27 @@ async def build(
     sent_at: datetime,
 ) -> Built:
     """Write out the case (in the sending kommune's open tenant transaction)."""
-    case = await conn.fetchrow(
-        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
-        "FROM hovedsag h WHERE h.id = $1",
-        hovedsag_id,
-    )
+    case = await repo.get_case_export(conn, hovedsag_id)
     if case is None:
-        raise LookupError("case")
-    child_id = case["child_id"]
-    child_row = await conn.fetchval(
-        "SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id
-    )
+        raise NotFound("Sagen findes ikke")
+    child_id = case.child_id
+    child_row = await repo.get_child_json(conn, child_id)
     tables: dict[str, Any] = {}
     counts: dict[str, int] = {}
     for table in await _case_tables(conn):
-        q = quote_ident(table)
         where, by = RELATED.get(table, ("hovedsag_id = $1", "hovedsag"))
-        has_id = await conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
-            "AND attname = 'id' AND NOT attisdropped)",
-            table,
-        )
-        order = " ORDER BY t.id" if has_id else ""
-        text = await conn.fetchval(
-            f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
-            f"FROM {q} t WHERE {where}",
-            child_id if by == "child" else hovedsag_id,
+        order = " ORDER BY t.id" if await repo.table_has_id(conn, table) else ""
+        text = await repo.get_rows_json(
+            conn, table, where, order, child_id if by == "child" else hovedsag_id
         )
         rows = msgspec.json.decode(text)
         tables[table] = rows
         counts[table] = len(rows)
-    users = {
-        str(r["id"]): r["display_name"]
-        for r in await conn.fetch(
-            "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
-            "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
-            "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
-            hovedsag_id,
-            case["caseworker_id"],
-        )
-    }
-    team = await conn.fetchval("SELECT name FROM team WHERE id = $1", case["team_id"])
+    users = await repo.list_case_users(conn, hovedsag_id, case.caseworker_id)
+    team = await repo.get_team_name(conn, case.team_id)
     siblings = [
-        {
-            "name": r["name"],
-            "cpr": r["cpr"],
-            "open_case_at_sender": r["open_case"],
-        }
-        for r in await conn.fetch(
-            "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
-            "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
-            "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
-            "ORDER BY n.name",
-            child_id,
-        )
+        {"name": r.name, "cpr": r.cpr, "open_case_at_sender": r.open_case}
+        for r in await repo.list_siblings(conn, child_id)
     ]
     child = msgspec.json.decode(child_row)
     package = {
@@ -171,7 +133,7 @@ async def build(
         "sent_by": {"username": sent_by[0], "name": sent_by[1]},
         "summary": summary,
         "child": child,
-        "hovedsag": msgspec.json.decode(case["row"]),
+        "hovedsag": msgspec.json.decode(case.row),
         "tables": tables,
         "users": users,
         "team": team,
@@ -230,20 +192,9 @@ class Imported:
 
 
 async def _catalog(conn: Any, tables: list[str]) -> dict[str, dict[str, Column]]:
-    rows = await conn.fetch(
-        "SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS typ, "
-        "a.attnotnull AS notnull, (a.attidentity <> '' OR a.attgenerated <> '') AS ident, "
-        "(SELECT fc.relname FROM pg_constraint k JOIN pg_class fc ON fc.oid = k.confrelid "
-        " WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum] "
-        " LIMIT 1) AS refs "
-        "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
-        "AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped",
-        tables,
-    )
     out: dict[str, dict[str, Column]] = defaultdict(dict)
-    for r in rows:
-        out[r["tbl"]][r["col"]] = Column(r["col"], r["typ"], r["notnull"], r["ident"], r["refs"])
+    for r in await repo.list_catalog(conn, tables):
+        out[r.tbl][r.col] = Column(r.col, r.typ, r.notnull, r.ident, r.refs)
     return dict(out)
 
 
@@ -296,37 +247,26 @@ async def import_case(
     """Create the case in the receiving kommune (its open tenant transaction). The caller
     has checked the package's seal and that the transfer was not imported before."""
     child = package["child"]
-    existing = None
-    if child.get("cpr"):
-        existing = await conn.fetchval("SELECT id FROM child WHERE cpr = $1", child["cpr"])
-    elif child.get("mother_cpr"):
-        existing = await conn.fetchval(
-            "SELECT id FROM child WHERE cpr IS NULL AND mother_cpr = $1 "
-            "AND expected_date = $2::text::date",
-            child["mother_cpr"],
-            child.get("expected_date"),
-        )
+    existing = await repo.find_child(
+        conn, child.get("cpr"), child.get("mother_cpr"), child.get("expected_date")
+    )
     if existing is None:
         cols = [c for c in CHILD_COLUMNS if c in child]
-        child_id = await conn.fetchval(
-            f"INSERT INTO child ({', '.join(cols)}) SELECT {', '.join(cols)} "
-            "FROM jsonb_populate_record(NULL::child, $1::jsonb) RETURNING id",
-            msgspec.json.encode({c: child[c] for c in cols}).decode(),
+        child_id = await repo.insert_child(
+            conn, cols, msgspec.json.encode({c: child[c] for c in cols}).decode()
         )
     else:
         child_id = existing
     sent_case = package["hovedsag"]
     stage = sent_case.get("stage") if sent_case.get("stage") != "afsluttet" else "afklaring"
-    hovedsag_id: uuid.UUID = await conn.fetchval(
-        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id, "
-        "received_transfer_id, received_from, changed_by, changed_at) "
-        "VALUES ($1, current_date, $2, $3, $4, $5, $6, 'overførsel', now()) RETURNING id",
-        child_id,
-        stage,
-        accepted_by,
-        team_id,
-        transfer_id,
-        received_from,
+    hovedsag_id = await repo.insert_received_case(
+        conn,
+        child_id=child_id,
+        stage=stage,
+        caseworker_id=accepted_by,
+        team_id=team_id,
+        transfer_id=transfer_id,
+        received_from=received_from,
     )
     result = Imported(hovedsag_id, child_id, existing is not None)
     ids = _Ids()
@@ -385,20 +325,15 @@ async def import_case(
             )
             continue
         names = [c for c in columns if not columns[c].identity and any(c in r for r in rewritten)]
-        col_sql = ", ".join(quote_ident(c) for c in names)
-        conflict = " ON CONFLICT DO NOTHING" if table == "network_member" else ""
-        status = await conn.execute(
-            f"INSERT INTO {quote_ident(table)} ({col_sql}) SELECT {col_sql} FROM "
-            f"jsonb_populate_recordset(NULL::{quote_ident(table)}, $1::jsonb){conflict}",
+        result.counts[table] = await repo.insert_rows(
+            conn,
+            table,
+            names,
             msgspec.json.encode(rewritten).decode(),
+            skip_conflicts=table == "network_member",
         )
-        result.counts[table] = int(status.rsplit(" ", 1)[-1])
     if accepted_by is not None:
-        await conn.execute(
-            "UPDATE activity SET owner_id = $2 WHERE hovedsag_id = $1 AND status = 'open'",
-            hovedsag_id,
-            accepted_by,
-        )
+        await repo.update_open_activities_owner(conn, hovedsag_id, accepted_by)
     return result
 
 
@@ -447,8 +382,6 @@ async def _import_journal(
         for c in columns
         if not columns[c].identity and c != "corrects_id" and any(c in r for r in rows)
     ]
-    col_sql = ", ".join(quote_ident(c) for c in names)
-    x_sql = ", ".join("x." + quote_ident(c) for c in names)
     inserted: set[Any] = set()
     pending = sorted(rows, key=lambda r: r["original_id"] or 0)
     total = 0
@@ -461,15 +394,7 @@ async def _import_journal(
             wave = [r for r in pending if r.get("corrects_id") in inserted]
         if not wave:
             break  # corrections of entries that did not travel
-        await conn.execute(
-            f"INSERT INTO journal_entry ({col_sql}, corrects_id) SELECT {x_sql}, "
-            "(SELECT j.id FROM journal_entry j WHERE j.hovedsag_id = $2 "
-            " AND j.original_id = x.corrects_id) "
-            "FROM jsonb_populate_recordset(NULL::journal_entry, $1::jsonb) "
-            "WITH ORDINALITY AS x ORDER BY x.ordinality",
-            msgspec.json.encode(wave).decode(),
-            hovedsag_id,
-        )
+        await repo.insert_journal_wave(conn, names, msgspec.json.encode(wave).decode(), hovedsag_id)
         total += len(wave)
         inserted |= {r["original_id"] for r in wave}
         done = {id(r) for r in wave}

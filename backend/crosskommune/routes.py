@@ -5,30 +5,33 @@ docs/crosskommune-notes.md."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException
+from litestar.exceptions.responses import create_exception_response
 from litestar.params import FromPath, JSONBody
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.principal import Principal, current_principal, requires
+from backend.auth.principal import requires
 from backend.casework.access import access_case, may_open
-from backend.casework.service import CaseError, check_cpr
+from backend.core.cpr import check_cpr
+from backend.core.errors import FieldError, NotFound
 from backend.core.permissions import Perm
-from backend.crosskommune import index, transfer
+from backend.core.principal import Me, Principal
+from backend.crosskommune import index, reading, send
 from backend.crosskommune import package as pkg
+from backend.crosskommune import repository as repo
+from backend.crosskommune import request as case_request
+from backend.crosskommune.common import TransferConflict, intake_team, targets
 from backend.crosskommune.schemas import (
     ActivityLine,
     CaseTransfers,
     EnkeltsagLine,
     KnownHere,
     KommuneRef,
-    KommuneTeam,
     MeasureLine,
     PriorCaseQuery,
     PriorCases,
@@ -46,36 +49,29 @@ from backend.crosskommune.schemas import (
     TransferSettings,
     TransferSettingsUpdate,
 )
-from backend.errors import Conflict, field_error
+from backend.crosskommune.wording import with_measure_labels
+from backend.errors import Conflict
 from backend.limits.alerts import do_count_lookup
-from tenancy.context import current_scope
 
 
-@contextmanager
-def translated(not_found: str = "Overførslen findes ikke") -> Iterator[None]:
-    """A named field (400), a state that does not allow it (409 naming the field), or
-    something that does not exist here (404)."""
-    try:
-        yield
-    except CaseError as exc:
-        raise field_error(exc.field, exc.message) from exc
-    except transfer.TransferConflict as exc:
-        raise Conflict(exc.message, extra=[{"key": exc.field, "message": exc.message}]) from exc
-    except LookupError as exc:
-        raise NotFoundException(not_found) from exc
+def transfer_conflict(request: Request[Any, Any, Any], exc: TransferConflict) -> Response[Any]:
+    """409 naming the field whose state does not allow the change."""
+    return create_exception_response(
+        request, Conflict(exc.message, extra=[{"key": exc.field, "message": exc.message}])
+    )
 
 
 async def _visible(me: Principal, transfer_id: uuid.UUID) -> TransferRead:
     """The transfer, if this user may see it: any case reader sees the kommune's inbox; an
     outgoing transfer needs access to the case it was sent from."""
-    found = await transfer.get_transfer(transfer_id)
+    found = await reading.get_transfer(transfer_id)
     if found is None:
-        raise NotFoundException("Overførslen findes ikke")
+        raise NotFound("Overførslen findes ikke")
     if found.direction == "ud" and found.hovedsag_id is not None:
         try:
             await access_case(me, found.hovedsag_id)
-        except NotFoundException as exc:
-            raise NotFoundException("Overførslen findes ikke") from exc
+        except (NotFoundException, NotFound) as exc:
+            raise NotFound("Overførslen findes ikke") from exc
     return found
 
 
@@ -87,6 +83,7 @@ def _lines(rows: list[dict[str, Any]], kind: type[Any]) -> list[Any]:
 class CrossKommuneController(Controller):
     path = "/api"
     tags = ("På tværs af kommuner",)
+    exception_handlers = {TransferConflict: transfer_conflict}  # noqa: RUF012 - Litestar reads a dict
 
     @post(
         "/cpr/prior-cases",
@@ -95,13 +92,11 @@ class CrossKommuneController(Controller):
         status_code=200,
     )
     async def prior_cases(
-        self, request: Request[Any, Any, Any], data: JSONBody[PriorCaseQuery]
+        self, request: Request[Any, Any, Any], me: Me, data: JSONBody[PriorCaseQuery]
     ) -> PriorCases:
         """The CPR number travels in the body. Every lookup is audited, here and in the
         shared audit."""
-        me = current_principal(request)
-        with translated():
-            number, _ = check_cpr(data.cpr)
+        number, _ = check_cpr(data.cpr)
         found = await index.lookup([number], me.actor, "opslag")
         await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
         return PriorCases(found)
@@ -112,7 +107,7 @@ class CrossKommuneController(Controller):
         summary="Kommuner en sag kan overføres til (aktive, ikke jeres egen)",
     )
     async def transfer_targets(self) -> list[KommuneRef]:
-        return await transfer.targets()
+        return await targets()
 
     @post(
         "/cases/{case_id:uuid}/transfers",
@@ -122,18 +117,16 @@ class CrossKommuneController(Controller):
     )
     async def send(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[TransferCreate],
     ) -> TransferRead:
         """400 ``summary`` without the summary, 400 ``to_kommune`` for one's own, an
         unknown or a suspended kommune, 409 ``hovedsag_id`` for a closed case or one already
         in transfer. Nothing is written before every check has passed."""
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke"):
-            transfer_id = await transfer.do_send(me, case, data.to_kommune, data.summary)
-        sent = await transfer.get_transfer(transfer_id)
+        transfer_id = await send.do_send(me, case, data.to_kommune, data.summary)
+        sent = await reading.get_transfer(transfer_id)
         assert sent is not None
         return sent
 
@@ -142,13 +135,9 @@ class CrossKommuneController(Controller):
         guards=[requires(Perm.CASE_READ)],
         summary="Sagens overførsler: sendt herfra, eller den den er modtaget med",
     )
-    async def case_transfers(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> CaseTransfers:
-        me = current_principal(request)
+    async def case_transfers(self, me: Me, case_id: FromPath[uuid.UUID]) -> CaseTransfers:
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke"):
-            in_transfer, sent, received = await transfer.transfers_of_case(case)
+        in_transfer, sent, received = await reading.transfers_of_case(case)
         return CaseTransfers(in_transfer=in_transfer, sent=sent, received=received)
 
     @get(
@@ -156,11 +145,10 @@ class CrossKommuneController(Controller):
         guards=[requires(Perm.CASE_READ)],
         summary="Indbakke og udbakke: overførsler modtaget og sendt",
     )
-    async def transfers(self, request: Request[Any, Any, Any]) -> TransferList:
+    async def transfers(self, me: Me) -> TransferList:
         """The inbox is the kommune's (the intake team works it); the outbox shows the
         transfers of the cases the user may open."""
-        me = current_principal(request)
-        incoming, outgoing = await transfer.list_transfers()
+        incoming, outgoing = await reading.list_transfers()
         allowed = await may_open(me, [t.hovedsag_id for t in outgoing if t.hovedsag_id])
         return TransferList(
             incoming=incoming, outgoing=[t for t in outgoing if t.hovedsag_id in allowed]
@@ -171,14 +159,11 @@ class CrossKommuneController(Controller):
         guards=[requires(Perm.CASE_READ)],
         summary="Overførslen: barnet, sammenfatningen, det der følger med, og tidligere sager",
     )
-    async def detail(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[uuid.UUID]
-    ) -> TransferDetail:
+    async def detail(self, me: Me, transfer_id: FromPath[uuid.UUID]) -> TransferDetail:
         """For the receiver before accepting (and either side afterwards). Reading it is
         audited; for a received transfer the prior-case check runs (and is audited too)."""
-        me = current_principal(request)
         t = await _visible(me, transfer_id)
-        found = await transfer.package_of(transfer_id)
+        found = await reading.package_of(transfer_id)
         assert found is not None
         data, problem = found
         package: dict[str, Any] = {}
@@ -197,17 +182,9 @@ class CrossKommuneController(Controller):
         number = child.get("cpr") or child.get("mother_cpr")
         if t.direction == "ind" and number:
             prior = await index.lookup([number], me.actor, "modtaget overførsel")
-            conn = current_scope().connection
-            here = await conn.fetchrow(
-                "SELECT c.id, (SELECT h.id FROM hovedsag h WHERE h.child_id = c.id "
-                "AND h.closed_at IS NULL ORDER BY h.opened_at DESC LIMIT 1) AS open_case "
-                "FROM child c WHERE c.cpr = $1 OR (c.cpr IS NULL AND $2::text IS NOT NULL "
-                "AND c.mother_cpr = $2 AND $1::text IS NULL) LIMIT 1",
-                child.get("cpr"),
-                child.get("mother_cpr"),
-            )
+            here = await repo.get_known_child(child.get("cpr"), child.get("mother_cpr"))
             if here is not None:
-                known = KnownHere(child_id=here["id"], open_hovedsag_id=here["open_case"])
+                known = KnownHere(child_id=here.id, open_hovedsag_id=here.open_case)
         return TransferDetail(
             transfer=t,
             intact=problem is None,
@@ -221,7 +198,7 @@ class CrossKommuneController(Controller):
                 [a for a in tables.get("activity", []) if a.get("status") == "open"],
                 ActivityLine,
             ),
-            measures=_lines(transfer.with_measure_labels(tables.get("indsats", [])), MeasureLine),
+            measures=_lines(with_measure_labels(tables.get("indsats", [])), MeasureLine),
             siblings=_lines(
                 [
                     {**s, "open_case_at_sender": bool(s.get("open_case_at_sender"))}
@@ -239,13 +216,10 @@ class CrossKommuneController(Controller):
         summary="Hele pakken som sendt (afsenderens skrivebeskyttede kopi)",
         media_type="application/json",
     )
-    async def package(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[uuid.UUID]
-    ) -> Response[bytes]:
+    async def package(self, me: Me, transfer_id: FromPath[uuid.UUID]) -> Response[bytes]:
         """The exact bytes that were sent and sealed (409 if they no longer match)."""
-        me = current_principal(request)
         t = await _visible(me, transfer_id)
-        found = await transfer.package_of(transfer_id)
+        found = await reading.package_of(transfer_id)
         assert found is not None
         data, problem = found
         if problem is not None:
@@ -259,17 +233,13 @@ class CrossKommuneController(Controller):
         summary="Acceptér overførslen: sagen oprettes her med hele historikken",
         status_code=200,
     )
-    async def accept(
-        self, request: Request[Any, Any, Any], transfer_id: FromPath[uuid.UUID]
-    ) -> TransferRead:
+    async def accept(self, me: Me, transfer_id: FromPath[uuid.UUID]) -> TransferRead:
         """Answers ``accepteret`` at once; the import runs as a job (status becomes
         ``importeret`` and ``hovedsag_id`` names the new case). Accepting twice is
         harmless. 400 ``package`` if the package fails its checksum or seal (nothing
         changes); 409 ``status`` if it was rejected."""
-        me = current_principal(request)
-        with translated():
-            await transfer.do_accept(me, transfer_id)
-        result = await transfer.get_transfer(transfer_id)
+        await send.do_accept(me, transfer_id)
+        result = await reading.get_transfer(transfer_id)
         assert result is not None
         return result
 
@@ -281,14 +251,12 @@ class CrossKommuneController(Controller):
     )
     async def reject(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         transfer_id: FromPath[uuid.UUID],
         data: JSONBody[Rejection],
     ) -> TransferRead:
-        me = current_principal(request)
-        with translated():
-            await transfer.do_reject(me, transfer_id, data.reason)
-        result = await transfer.get_transfer(transfer_id)
+        await send.do_reject(me, transfer_id, data.reason)
+        result = await reading.get_transfer(transfer_id)
         assert result is not None
         return result
 
@@ -306,15 +274,11 @@ class CrossKommuneController(Controller):
         summary="Vælg det team, der modtager overførte sager",
     )
     async def set_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[TransferSettingsUpdate]
+        self, me: Me, data: JSONBody[TransferSettingsUpdate]
     ) -> TransferSettings:
-        me = current_principal(request)
-        conn = current_scope().connection
-        if data.team_id is not None and not await conn.fetchval(
-            "SELECT 1 FROM team WHERE id = $1", data.team_id
-        ):
-            raise field_error("team_id", "Ukendt team")
-        await conn.execute("UPDATE kommune_settings SET transfer_team_id = $1", data.team_id)
+        if data.team_id is not None and not await repo.team_exists(data.team_id):
+            raise FieldError("team_id", "Ukendt team")
+        await repo.update_chosen_team(data.team_id)
         await record(
             me.actor,
             "settings.transfer_team",
@@ -329,15 +293,11 @@ class CrossKommuneController(Controller):
         summary="Bed en anden kommune om at overføre sin sag på barnet",
         status_code=201,
     )
-    async def ask(
-        self, request: Request[Any, Any, Any], data: JSONBody[TransferRequestCreate]
-    ) -> TransferRequestRead:
+    async def ask(self, me: Me, data: JSONBody[TransferRequestCreate]) -> TransferRequestRead:
         """The CPR number travels in the body. 400 ``cpr`` when the kommune has no open
         case on it (per the index), ``to_kommune``, ``message``."""
-        me = current_principal(request)
-        with translated():
-            request_id = await transfer.do_request(me, data.to_kommune, data.cpr, data.message)
-        _, outgoing = await transfer.list_requests()
+        request_id = await case_request.do_request(me, data.to_kommune, data.cpr, data.message)
+        _, outgoing = await reading.list_requests()
         return next(r for r in outgoing if r.id == request_id)
 
     @get(
@@ -346,7 +306,7 @@ class CrossKommuneController(Controller):
         summary="Anmodninger om overførsel: modtaget og sendt",
     )
     async def requests(self) -> TransferRequestList:
-        incoming, outgoing = await transfer.list_requests()
+        incoming, outgoing = await reading.list_requests()
         return TransferRequestList(incoming=incoming, outgoing=outgoing)
 
     @post(
@@ -357,34 +317,26 @@ class CrossKommuneController(Controller):
     )
     async def answer(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         request_id: FromPath[uuid.UUID],
         data: JSONBody[TransferRequestAnswer],
     ) -> TransferRequestRead:
-        me = current_principal(request)
         case_id = None
-        with translated(not_found="Anmodningen findes ikke"):
-            if data.decision == "send":
-                case_id = await access_case(
-                    me, await transfer.request_case(request_id, data.hovedsag_id)
-                )
-            return await transfer.do_answer(
-                me,
-                request_id,
-                data.decision,
-                summary=data.summary,
-                reason=data.reason,
-                case_id=case_id,
+        if data.decision == "send":
+            case_id = await access_case(
+                me, await case_request.request_case(request_id, data.hovedsag_id)
             )
+        return await case_request.do_answer(
+            me,
+            request_id,
+            data.decision,
+            summary=data.summary,
+            reason=data.reason,
+            case_id=case_id,
+        )
 
 
 async def _settings() -> TransferSettings:
-    conn = current_scope().connection
-    chosen = await conn.fetchval("SELECT transfer_team_id FROM kommune_settings")
-    teams = [
-        KommuneTeam(id=r["id"], name=r["name"])
-        for r in await conn.fetch("SELECT id, name FROM team ORDER BY name")
-    ]
-    return TransferSettings(
-        team_id=chosen, effective_team_id=await transfer.intake_team(), teams=teams
-    )
+    chosen = await repo.get_chosen_team()
+    teams = await repo.list_teams()
+    return TransferSettings(team_id=chosen, effective_team_id=await intake_team(), teams=teams)

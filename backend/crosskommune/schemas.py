@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
 
@@ -43,12 +44,18 @@ class Rejection(msgspec.Struct):
     reason: str
 
 
+# The fixed vocabularies of transfers and requests (the tables' CHECK constraints hold the same).
+Direction = Literal["ind", "ud"]  # "ind": received / asked of us, "ud": sent / we asked
+TransferStatus = Literal["sendt", "accepteret", "afvist", "importeret", "fejl"]
+RequestStatus = Literal["aaben", "sendt", "afvist"]
+
+
 class TransferRead(msgspec.Struct):
     """One transfer as either side sees it."""
 
     id: uuid.UUID
-    direction: str  # "ind" (received) | "ud" (sent)
-    status: str  # sendt | accepteret | afvist | importeret | fejl
+    direction: Direction
+    status: TransferStatus
     status_text: str
     from_kommune: KommuneRef
     to_kommune: KommuneRef
@@ -181,8 +188,8 @@ class TransferRequestAnswer(msgspec.Struct):
 
 class TransferRequestRead(msgspec.Struct):
     id: uuid.UUID
-    direction: str  # "ind": asked of us | "ud": we asked
-    status: str  # aaben | sendt | afvist
+    direction: Direction
+    status: RequestStatus
     from_kommune: KommuneRef
     to_kommune: KommuneRef
     child_name: str

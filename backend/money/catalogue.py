@@ -18,7 +18,7 @@ from typing import Any
 
 from stdnum.dk import cvr as cvr_lib
 
-from backend.casework.process import MEASURES, PARAGRAPHS
+from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal, named
 
 

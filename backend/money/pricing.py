@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from backend.audit.service import record
-from backend.casework.process import MEASURES
 from backend.core.danish import format_int, plural, today_dk
+from backend.core.measures import MEASURES
 from backend.core.workdays import add_months
 from backend.money import progress
 from backend.money.catalogue import check_amount

@@ -20,9 +20,9 @@ from litestar.response import Response
 from backend.audit.service import record
 from backend.auth.principal import Principal, current_principal, requires
 from backend.casework.access import access_case
-from backend.casework.process import MEASURES
 from backend.casework.repository import team_ids_of
 from backend.core.danish import today_dk
+from backend.core.measures import MEASURES
 from backend.core.permissions import Perm
 from backend.errors import Conflict, field_error, stale_conflict
 from backend.money import catalogue, costs, payments, pricing, progress, spending, visitation

@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backend.casework.process import MEASURES, PARAGRAPHS
 from backend.casework.service import stamp
 from backend.core.danish import today_dk
+from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.core.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency
@@ -481,7 +481,7 @@ async def apply_decision(
     """Grant every line of the draft: the case core starts the measure (and its follow-up
     deadlines), and a bevilling is written with the offer's prices over its period.
     Returns the first measure and the activities created."""
-    from backend.casework.process import _start_measure
+    from backend.casework.lifecycle import start_measure
 
     # The offers in a fixed order (as a price update locks them), so the two never deadlock.
     await conn().execute(
@@ -491,7 +491,7 @@ async def apply_decision(
     first: uuid.UUID | None = None
     created: list[uuid.UUID] = []
     for r in plan.lines:
-        indsats_id, more = await _start_measure(
+        indsats_id, more = await start_measure(
             actor, case, afgoerelse_id, paragraph, r["measure_kind"], r["starts_on"]
         )
         created += more

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from backend.crosskommune import package as pkg
-from backend.crosskommune.transfer import (
+from backend.crosskommune.common import TAKEOVER_BASIS
+from backend.crosskommune.wording import (
     TABLE_LABELS,
-    TAKEOVER_BASIS,
     counts_text,
     import_report,
     package_contents,
@@ -28,9 +28,7 @@ async def test_every_table_that_travels_has_a_danish_name(seeded):
         tables = await pkg._case_tables(scope.connection)
     assert tables, "the package carries tables"
     missing = sorted(set(tables) - TABLE_LABELS.keys())
-    assert missing == [], (
-        f"add these to TABLE_LABELS in backend/crosskommune/transfer.py: {missing}"
-    )
+    assert missing == [], f"add these to TABLE_LABELS in backend/crosskommune/wording.py: {missing}"
 
 
 def test_contents_use_danish_plurals_and_no_table_names():

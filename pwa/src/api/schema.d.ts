@@ -4473,7 +4473,8 @@ export interface components {
             };
             decided_at?: string | null;
             decided_by_name?: string | null;
-            direction: string;
+            /** @enum {string} */
+            direction: "ind" | "ud";
             due_at?: string | null;
             error?: string | null;
             from_kommune: components["schemas"]["KommuneRef"];
@@ -4488,7 +4489,8 @@ export interface components {
             /** Format: date-time */
             sent_at: string;
             sent_by_name: string;
-            status: string;
+            /** @enum {string} */
+            status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
             status_text: string;
             summary: string;
             team?: string | null;
@@ -4522,13 +4524,15 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by_name: string;
-            direction: string;
+            /** @enum {string} */
+            direction: "ind" | "ud";
             from_kommune: components["schemas"]["KommuneRef"];
             hovedsag_id?: string | null;
             /** Format: uuid */
             id: string;
             message: string;
-            status: string;
+            /** @enum {string} */
+            status: "aaben" | "sendt" | "afvist";
             to_kommune: components["schemas"]["KommuneRef"];
             transfer_id: string | null;
         };

@@ -1,0 +1,1072 @@
+"""All queries across kommuner: the transfer tables in ``shared`` (transfers, requests for a
+case, forwarded notifications), the kommune's own transfer inbox and settings, the prior-case
+index and the rows a transfer package is written from and read into.
+
+Callers hold a tenant transaction (``backend.core.db.conn``) unless a function takes a
+connection (``c``): the package export/import, the index sync and the sealing of old rows
+run on a connection their caller names. Rows come back as the Structs below.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+
+from backend.core.db import conn
+from backend.crosskommune.schemas import KommuneRef, KommuneTeam
+from tenancy.names import quote_ident
+
+# --- rows --------------------------------------------------------------------------------
+
+
+class TransferRow(msgspec.Struct, frozen=True):
+    """A ``shared.transfer`` row as either side reads it (no package bytes)."""
+
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    from_name: str
+    to_name: str
+    from_case_ref: uuid.UUID | None
+    status: str
+    summary: str
+    child_name: str
+    package_sealed: bool
+    package_version: int
+    child_birth_date: date | None
+    counts: str
+    sent_at: datetime
+    sent_by_name: str
+    decided_at: datetime | None
+    decided_by_name: str | None
+    reason: str | None
+    imported_at: datetime | None
+    imported_case_ref: uuid.UUID | None
+    error: str | None
+    sender_closed_at: datetime | None
+
+
+class PackageRow(msgspec.Struct, frozen=True):
+    """What it takes to open a transfer's package (``keys.open_package``), and the state a
+    decision on it needs."""
+
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    package: bytes
+    package_sealed: bool
+    package_sha256: bytes
+    package_mac: bytes
+    package_version: int
+    from_name: str = ""
+    status: str = ""
+
+
+class ImportRow(msgspec.Struct, frozen=True):
+    """An accepted transfer as the receiver imports it."""
+
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    from_name: str
+    status: str
+    summary: str
+    sent_at: datetime
+    sent_by: str
+    sent_by_name: str
+    decided_at: datetime | None
+    decided_by: str | None
+    decided_by_name: str | None
+    package: bytes
+    package_sealed: bool
+    package_sha256: bytes
+    package_mac: bytes
+    package_version: int
+
+
+class OutgoingRow(msgspec.Struct, frozen=True):
+    """A transfer as its sender hears back about it."""
+
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    to_name: str
+    from_case_ref: uuid.UUID | None
+    status: str
+    decided_at: datetime | None
+    decided_by: str | None
+    decided_by_name: str | None
+    reason: str | None
+    error: str | None
+    sender_closed_at: datetime | None
+
+
+class InboxLocal(msgspec.Struct, frozen=True):
+    """The receiving kommune's own facts about a transfer: deadline, team, the new case."""
+
+    transfer_id: uuid.UUID
+    due_at: datetime | None
+    team_id: uuid.UUID | None
+    team: str | None
+    hovedsag_id: uuid.UUID | None
+
+
+class Inbox(msgspec.Struct, frozen=True):
+    due_at: datetime
+    team_id: uuid.UUID | None
+
+
+class Tenant(msgspec.Struct, frozen=True):
+    name: str
+    status: str
+
+
+class RequestRow(msgspec.Struct, frozen=True):
+    """A ``shared.transfer_request`` row."""
+
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    from_name: str
+    to_name: str
+    cpr_hmac: bytes
+    child_name: str
+    message: str
+    status: str
+    created_at: datetime
+    created_by_name: str
+    answered_at: datetime | None
+    answered_by_name: str | None
+    answer: str | None
+    transfer_id: uuid.UUID | None
+    sealed: bool
+
+
+class ForwardRow(msgspec.Struct, frozen=True):
+    """A ``shared.transfer_forward`` row (``payload`` as JSON text)."""
+
+    id: uuid.UUID
+    transfer_id: uuid.UUID
+    from_code: str
+    to_code: str
+    sealed: bool
+    payload: str
+    imported_at: datetime | None
+
+
+class CaseState(msgspec.Struct, frozen=True):
+    """A main case's place in a transfer."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    closed_at: date | None
+    transfer_id: uuid.UUID | None
+    received_transfer_id: uuid.UUID | None = None
+
+
+class ChildHere(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    name: str
+
+
+class KnownChild(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    open_case: uuid.UUID | None
+
+
+class Notification(msgspec.Struct, frozen=True):
+    """An underretning as it is forwarded to the kommune that has the case."""
+
+    kind: str
+    received_at: datetime
+    notifier_kind: str
+    source: str
+    notifier_name: str | None
+    notifier_contact: str | None
+    concerns: str
+    suspected_abuse: bool
+
+
+class PriorCaseRow(msgspec.Struct, frozen=True):
+    kommune_code: str
+    kommune_name: str
+    subject: str
+    opened_on: date
+    closed_on: date | None
+    transferred_to: str | None
+    transferred_to_name: str | None
+
+
+class ChildCpr(msgspec.Struct, frozen=True):
+    cpr: str | None
+    mother_cpr: str | None
+
+
+class IndexCase(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    opened_at: date
+    closed_at: date | None
+    transferred_to: str | None
+    cpr: str | None = None
+    mother_cpr: str | None = None
+
+
+class CaseExport(msgspec.Struct, frozen=True):
+    """The main case as a package carries it: the whole row as JSON text, and its links."""
+
+    row: str
+    child_id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+
+
+class Sibling(msgspec.Struct, frozen=True):
+    name: str
+    cpr: str | None
+    open_case: bool
+
+
+class CatalogColumn(msgspec.Struct, frozen=True):
+    tbl: str
+    col: str
+    typ: str
+    notnull: bool
+    ident: bool
+    refs: str | None
+
+
+# --- posting into another kommune's outbox ---------------------------------------------
+
+
+async def post_job(to_code: str, job: str, payload: dict[str, Any]) -> uuid.UUID:
+    """An outbox row in kommune ``to_code``'s outbox (``shared.post_job``), in this
+    transaction."""
+    outbox_id: uuid.UUID = await conn().fetchval(
+        "SELECT shared.post_job($1, $2, $3::jsonb)", to_code, job, json.dumps(payload)
+    )
+    return outbox_id
+
+
+# --- kommuner ----------------------------------------------------------------------------
+
+
+async def list_targets(here: str) -> list[KommuneRef]:
+    rows = await conn().fetch(
+        "SELECT code, name FROM shared.tenant WHERE status = 'active' AND code <> $1 ORDER BY name",
+        here,
+    )
+    return [KommuneRef(r["code"], r["name"]) for r in rows]
+
+
+async def get_tenant(code: str) -> Tenant | None:
+    row = await conn().fetchrow("SELECT name, status FROM shared.tenant WHERE code = $1", code)
+    return None if row is None else Tenant(**row)
+
+
+# --- transfers -----------------------------------------------------------------------------
+
+_COLS = (
+    "id, from_code, to_code, from_name, to_name, from_case_ref, status, summary, child_name, "
+    "package_sealed, package_version, child_birth_date, package_counts::text AS counts, "
+    "sent_at, sent_by_name, decided_at, decided_by_name, reason, imported_at, "
+    "imported_case_ref, error, sender_closed_at"
+)
+_PACKAGE = (
+    "id, from_code, to_code, package, package_sealed, package_sha256, package_mac, package_version"
+)
+
+
+async def list_transfers(here: str, limit: int) -> list[TransferRow]:
+    """This kommune's transfers, either way, newest first."""
+    rows = await conn().fetch(
+        f"SELECT {_COLS} FROM shared.transfer WHERE to_code = $1 OR from_code = $1 "
+        "ORDER BY sent_at DESC LIMIT $2",
+        here,
+        limit,
+    )
+    return [TransferRow(**r) for r in rows]
+
+
+async def get_transfer(transfer_id: uuid.UUID) -> TransferRow | None:
+    row = await conn().fetchrow(f"SELECT {_COLS} FROM shared.transfer WHERE id = $1", transfer_id)
+    return None if row is None else TransferRow(**row)
+
+
+async def list_sent_from_case(here: str, case_id: uuid.UUID) -> list[TransferRow]:
+    rows = await conn().fetch(
+        f"SELECT {_COLS} FROM shared.transfer WHERE from_code = $1 AND from_case_ref = $2 "
+        "ORDER BY sent_at DESC",
+        here,
+        case_id,
+    )
+    return [TransferRow(**r) for r in rows]
+
+
+async def get_package(transfer_id: uuid.UUID) -> PackageRow | None:
+    row = await conn().fetchrow(
+        f"SELECT {_PACKAGE} FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return None if row is None else PackageRow(**row)
+
+
+async def lock_for_decision(transfer_id: uuid.UUID) -> PackageRow | None:
+    """The transfer under its row lock, for accepting or rejecting it."""
+    row = await conn().fetchrow(
+        f"SELECT from_name, status, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE",
+        transfer_id,
+    )
+    return None if row is None else PackageRow(**row)
+
+
+async def lock_for_import(transfer_id: uuid.UUID) -> ImportRow | None:
+    row = await conn().fetchrow(
+        f"SELECT from_name, status, summary, sent_at, sent_by, sent_by_name, decided_at, "
+        f"decided_by, decided_by_name, {_PACKAGE} FROM shared.transfer WHERE id = $1 FOR UPDATE",
+        transfer_id,
+    )
+    return None if row is None else ImportRow(**row)
+
+
+async def get_outgoing(transfer_id: uuid.UUID) -> OutgoingRow | None:
+    row = await conn().fetchrow(
+        "SELECT id, from_code, to_code, to_name, from_case_ref, status, decided_at, decided_by, "
+        "decided_by_name, reason, error, sender_closed_at FROM shared.transfer WHERE id = $1",
+        transfer_id,
+    )
+    return None if row is None else OutgoingRow(**row)
+
+
+async def get_receiver_code(transfer_id: uuid.UUID) -> str | None:
+    code: str | None = await conn().fetchval(
+        "SELECT to_code FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return code
+
+
+async def get_receiver_name(transfer_id: uuid.UUID) -> str | None:
+    name: str | None = await conn().fetchval(
+        "SELECT to_name FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return name
+
+
+async def get_transfer_brief(transfer_id: uuid.UUID) -> tuple[str, str] | None:
+    """(status, from_name) of a transfer."""
+    row = await conn().fetchrow(
+        "SELECT status, from_name FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return None if row is None else (row["status"], row["from_name"])
+
+
+async def get_forward_target(transfer_id: uuid.UUID) -> tuple[str, str, str] | None:
+    """(to_code, to_name, status) of a transfer."""
+    row = await conn().fetchrow(
+        "SELECT to_code, to_name, status FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return None if row is None else (row["to_code"], row["to_name"], row["status"])
+
+
+async def insert_transfer(
+    *,
+    transfer_id: uuid.UUID,
+    from_code: str,
+    to_code: str,
+    from_name: str,
+    to_name: str,
+    summary: str,
+    child_name: str,
+    child_birth_date: Any,
+    package: bytes,
+    package_sha256: bytes,
+    package_mac: bytes,
+    package_version: int,
+    counts: dict[str, int],
+    sent_at: datetime,
+    sent_by: str,
+    sent_by_name: str,
+    request_id: uuid.UUID | None,
+    from_case_ref: uuid.UUID,
+) -> None:
+    await conn().execute(
+        "INSERT INTO shared.transfer (id, from_code, to_code, from_name, to_name, summary, "
+        "child_name, child_birth_date, package, package_sha256, package_mac, package_version, "
+        "package_counts, sent_at, sent_by, sent_by_name, request_id, from_case_ref) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, "
+        "$17, $18)",
+        transfer_id,
+        from_code,
+        to_code,
+        from_name,
+        to_name,
+        summary,
+        child_name,
+        child_birth_date,
+        package,
+        package_sha256,
+        package_mac,
+        package_version,
+        json.dumps(counts),
+        sent_at,
+        sent_by,
+        sent_by_name,
+        request_id,
+        from_case_ref,
+    )
+
+
+async def update_accepted(transfer_id: uuid.UUID, actor: str, actor_name: str) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer SET status = 'accepteret', decided_at = now(), decided_by = $2, "
+        "decided_by_name = $3 WHERE id = $1",
+        transfer_id,
+        actor,
+        actor_name,
+    )
+
+
+async def update_rejected(transfer_id: uuid.UUID, actor: str, actor_name: str, reason: str) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer SET status = 'afvist', decided_at = now(), decided_by = $2, "
+        "decided_by_name = $3, reason = $4 WHERE id = $1",
+        transfer_id,
+        actor,
+        actor_name,
+        reason,
+    )
+
+
+async def update_failed(transfer_id: uuid.UUID, problem: str | None) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer SET status = 'fejl', error = $2 WHERE id = $1",
+        transfer_id,
+        problem,
+    )
+
+
+async def update_imported(transfer_id: uuid.UUID, case_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer SET status = 'importeret', imported_at = now(), "
+        "imported_case_ref = $2 WHERE id = $1",
+        transfer_id,
+        case_id,
+    )
+
+
+async def update_sender_closed(transfer_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer SET sender_closed_at = now() WHERE id = $1", transfer_id
+    )
+
+
+# --- the receiving kommune's inbox and settings -------------------------------------------
+
+
+async def list_inbox_locals(ids: list[uuid.UUID]) -> dict[uuid.UUID, InboxLocal]:
+    rows = await conn().fetch(
+        "SELECT i.transfer_id, i.due_at, i.team_id, t.name AS team, i.hovedsag_id "
+        "FROM transfer_inbox i LEFT JOIN team t ON t.id = i.team_id "
+        "WHERE i.transfer_id = ANY($1::uuid[])",
+        ids,
+    )
+    return {r["transfer_id"]: InboxLocal(**r) for r in rows}
+
+
+async def get_intake_team() -> uuid.UUID | None:
+    """The team chosen by the administrator; otherwise a team whose name starts with
+    "Modtag", otherwise the first team by name."""
+    team: uuid.UUID | None = await conn().fetchval(
+        "SELECT coalesce((SELECT s.transfer_team_id FROM kommune_settings s), "
+        "(SELECT id FROM team WHERE lower(name) LIKE 'modtag%' ORDER BY name LIMIT 1), "
+        "(SELECT id FROM team ORDER BY name LIMIT 1))"
+    )
+    return team
+
+
+async def insert_inbox(transfer_id: uuid.UUID, due_at: datetime, team_id: uuid.UUID | None) -> None:
+    await conn().execute(
+        "INSERT INTO transfer_inbox (transfer_id, due_at, team_id) VALUES ($1, $2, $3) "
+        "ON CONFLICT (transfer_id) DO NOTHING",
+        transfer_id,
+        due_at,
+        team_id,
+    )
+
+
+async def update_inbox_decided(transfer_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE transfer_inbox SET decided_at = now() WHERE transfer_id = $1", transfer_id
+    )
+
+
+async def get_inbox(transfer_id: uuid.UUID) -> Inbox:
+    row = await conn().fetchrow(
+        "SELECT due_at, team_id FROM transfer_inbox WHERE transfer_id = $1", transfer_id
+    )
+    return Inbox(**row)
+
+
+async def update_inbox_case(transfer_id: uuid.UUID, case_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE transfer_inbox SET hovedsag_id = $2 WHERE transfer_id = $1", transfer_id, case_id
+    )
+
+
+async def get_chosen_team() -> uuid.UUID | None:
+    chosen: uuid.UUID | None = await conn().fetchval(
+        "SELECT transfer_team_id FROM kommune_settings"
+    )
+    return chosen
+
+
+async def list_teams() -> list[KommuneTeam]:
+    rows = await conn().fetch("SELECT id, name FROM team ORDER BY name")
+    return [KommuneTeam(id=r["id"], name=r["name"]) for r in rows]
+
+
+async def team_exists(team_id: uuid.UUID) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM team WHERE id = $1", team_id))
+
+
+async def update_chosen_team(team_id: uuid.UUID | None) -> None:
+    await conn().execute("UPDATE kommune_settings SET transfer_team_id = $1", team_id)
+
+
+async def get_accepting_user(user_id: uuid.UUID) -> uuid.UUID | None:
+    """The user, if active and allowed to hold cases (sagsbehandler or leder)."""
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT u.id FROM app_user u WHERE u.id = $1 AND u.active AND EXISTS (SELECT 1 FROM "
+        "user_role r WHERE r.user_id = u.id AND r.role IN ('sagsbehandler', 'leder'))",
+        user_id,
+    )
+    return found
+
+
+# --- the cases a transfer is about (read) ------------------------------------------------
+
+
+async def get_case_state(case_id: uuid.UUID) -> CaseState | None:
+    row = await conn().fetchrow(
+        "SELECT id, child_id, transfer_id, closed_at, received_transfer_id FROM hovedsag "
+        "WHERE id = $1",
+        case_id,
+    )
+    return None if row is None else CaseState(**row)
+
+
+async def get_child_by_cpr(cpr: str) -> ChildHere | None:
+    row = await conn().fetchrow(
+        "SELECT id, first_name || ' ' || last_name AS name FROM child WHERE cpr = $1", cpr
+    )
+    return None if row is None else ChildHere(**row)
+
+
+async def get_known_child(cpr: str | None, mother_cpr: str | None) -> KnownChild | None:
+    """This kommune's child with the CPR number (an unborn child: by the mother's), and
+    its newest open case."""
+    row = await conn().fetchrow(
+        "SELECT c.id, (SELECT h.id FROM hovedsag h WHERE h.child_id = c.id "
+        "AND h.closed_at IS NULL ORDER BY h.opened_at DESC LIMIT 1) AS open_case "
+        "FROM child c WHERE c.cpr = $1 OR (c.cpr IS NULL AND $2::text IS NOT NULL "
+        "AND c.mother_cpr = $2 AND $1::text IS NULL) LIMIT 1",
+        cpr,
+        mother_cpr,
+    )
+    return None if row is None else KnownChild(**row)
+
+
+async def list_own_open_cases(cpr_hmac: bytes) -> list[uuid.UUID]:
+    """This kommune's open cases on the child with this keyed CPR hash (through its own
+    index rows), newest first."""
+    c = conn()
+    refs = [
+        r["hovedsag_ref"]
+        for r in await c.fetch(
+            "SELECT hovedsag_ref FROM shared.cpr_own_cases($1) WHERE closed_on IS NULL", cpr_hmac
+        )
+    ]
+    rows = await c.fetch(
+        "SELECT id FROM hovedsag WHERE id = ANY($1::uuid[]) AND closed_at IS NULL "
+        "ORDER BY opened_at DESC",
+        refs,
+    )
+    return [r["id"] for r in rows]
+
+
+async def get_sent_transfer_of_child(case_id: uuid.UUID) -> uuid.UUID | None:
+    """The transfer by which the child of ``case_id`` left this kommune and has not come
+    back (a case received after it), if any."""
+    transfer_id: uuid.UUID | None = await conn().fetchval(
+        "SELECT o.transfer_id FROM hovedsag h JOIN hovedsag o ON o.child_id = h.child_id "
+        "WHERE h.id = $1 AND o.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hovedsag b "
+        "WHERE b.child_id = h.child_id AND b.received_transfer_id IS NOT NULL "
+        "AND b.opened_at >= coalesce(o.closed_at, o.opened_at) AND b.id <> o.id) "
+        "ORDER BY o.opened_at DESC LIMIT 1",
+        case_id,
+    )
+    return transfer_id
+
+
+async def get_notification(underretning_id: uuid.UUID) -> Notification:
+    row = await conn().fetchrow(
+        "SELECT kind, received_at, notifier_kind, source, notifier_name, notifier_contact, "
+        "concerns, suspected_abuse FROM underretning WHERE id = $1",
+        underretning_id,
+    )
+    return Notification(**row)
+
+
+# --- forwarded notifications ---------------------------------------------------------------
+
+
+async def insert_forward(
+    forward_id: uuid.UUID,
+    transfer_id: uuid.UUID,
+    from_code: str,
+    to_code: str,
+    payload: str,
+    created_by: str,
+) -> None:
+    await conn().execute(
+        "INSERT INTO shared.transfer_forward (id, transfer_id, from_code, to_code, kind, "
+        "payload, created_by) VALUES ($1, $2, $3, $4, 'underretning', $5::jsonb, $6)",
+        forward_id,
+        transfer_id,
+        from_code,
+        to_code,
+        payload,
+        created_by,
+    )
+
+
+async def lock_forward(forward_id: uuid.UUID) -> ForwardRow | None:
+    row = await conn().fetchrow(
+        "SELECT id, transfer_id, from_code, to_code, sealed, payload::text AS payload, "
+        "imported_at FROM shared.transfer_forward WHERE id = $1 FOR UPDATE",
+        forward_id,
+    )
+    return None if row is None else ForwardRow(**row)
+
+
+async def update_forward_imported(
+    forward_id: uuid.UUID, imported_ref: uuid.UUID | None = None
+) -> None:
+    if imported_ref is None:
+        await conn().execute(
+            "UPDATE shared.transfer_forward SET imported_at = now() WHERE id = $1", forward_id
+        )
+    else:
+        await conn().execute(
+            "UPDATE shared.transfer_forward SET imported_at = now(), imported_ref = $2 "
+            "WHERE id = $1",
+            forward_id,
+            imported_ref,
+        )
+
+
+# --- requests for a case -------------------------------------------------------------------
+
+_REQ_COLS = (
+    "id, from_code, to_code, from_name, to_name, cpr_hmac, child_name, message, status, "
+    "created_at, created_by_name, answered_at, answered_by_name, answer, transfer_id, sealed"
+)
+
+
+async def insert_request(
+    *,
+    request_id: uuid.UUID,
+    from_code: str,
+    to_code: str,
+    from_name: str,
+    to_name: str,
+    cpr_hmac: bytes,
+    child_name: str,
+    message: str,
+    created_by: str,
+    created_by_name: str,
+) -> None:
+    await conn().execute(
+        "INSERT INTO shared.transfer_request (id, from_code, to_code, from_name, to_name, "
+        "cpr_hmac, child_name, message, created_by, created_by_name) VALUES ($1, $2, $3, $4, "
+        "$5, $6, $7, $8, $9, $10)",
+        request_id,
+        from_code,
+        to_code,
+        from_name,
+        to_name,
+        cpr_hmac,
+        child_name,
+        message,
+        created_by,
+        created_by_name,
+    )
+
+
+async def list_requests(here: str, limit: int) -> list[RequestRow]:
+    rows = await conn().fetch(
+        f"SELECT {_REQ_COLS} FROM shared.transfer_request WHERE to_code = $1 OR from_code = $1 "
+        "ORDER BY created_at DESC LIMIT $2",
+        here,
+        limit,
+    )
+    return [RequestRow(**r) for r in rows]
+
+
+async def get_request(request_id: uuid.UUID) -> RequestRow | None:
+    row = await conn().fetchrow(
+        f"SELECT {_REQ_COLS} FROM shared.transfer_request WHERE id = $1", request_id
+    )
+    return None if row is None else RequestRow(**row)
+
+
+async def lock_request(request_id: uuid.UUID) -> RequestRow | None:
+    row = await conn().fetchrow(
+        f"SELECT {_REQ_COLS} FROM shared.transfer_request WHERE id = $1 FOR UPDATE", request_id
+    )
+    return None if row is None else RequestRow(**row)
+
+
+async def update_request_answer(
+    request_id: uuid.UUID,
+    *,
+    status: str,
+    answer: str,
+    answered_by: str,
+    answered_by_name: str,
+    transfer_id: uuid.UUID | None,
+) -> None:
+    await conn().execute(
+        "UPDATE shared.transfer_request SET status = $2, answer = $3, answered_at = now(), "
+        "answered_by = $4, answered_by_name = $5, transfer_id = $6 WHERE id = $1",
+        request_id,
+        status,
+        answer,
+        answered_by,
+        answered_by_name,
+        transfer_id,
+    )
+
+
+# --- the prior-case index --------------------------------------------------------------------
+
+_SYNC = "SELECT shared.cpr_index_sync($1, $2, $3, $4, $5, $6)"
+IndexArgs = tuple[uuid.UUID, bytes, str, date, date | None, str | None]
+
+
+async def get_child_cpr(c: Any, child_id: uuid.UUID) -> ChildCpr | None:
+    row = await c.fetchrow("SELECT cpr, mother_cpr FROM child WHERE id = $1", child_id)
+    return None if row is None else ChildCpr(**row)
+
+
+async def list_child_cases(c: Any, child_id: uuid.UUID) -> list[IndexCase]:
+    rows = await c.fetch(
+        "SELECT id, opened_at, closed_at, transferred_to FROM hovedsag WHERE child_id = $1",
+        child_id,
+    )
+    return [IndexCase(**r) for r in rows]
+
+
+async def list_all_cases(c: Any) -> list[IndexCase]:
+    rows = await c.fetch(
+        "SELECT h.id, c.cpr, c.mother_cpr, h.opened_at, h.closed_at, h.transferred_to "
+        "FROM hovedsag h JOIN child c ON c.id = h.child_id"
+    )
+    return [IndexCase(**r) for r in rows]
+
+
+async def sync_index(c: Any, args: list[IndexArgs]) -> None:
+    """Write index rows through ``shared.cpr_index_sync`` (idempotent)."""
+    await c.executemany(_SYNC, args)
+
+
+async def list_prior_cases(hmacs: list[bytes], actor: str, purpose: str) -> list[PriorCaseRow]:
+    """Other kommuner's index rows (``shared.cpr_prior_cases`` audits the lookup)."""
+    rows = await conn().fetch(
+        "SELECT kommune_code, kommune_name, subject, opened_on, closed_on, transferred_to, "
+        "transferred_to_name FROM shared.cpr_prior_cases($1::bytea[], $2, $3)",
+        hmacs,
+        actor,
+        purpose,
+    )
+    return [PriorCaseRow(**r) for r in rows]
+
+
+# --- sealing rows written before encryption at rest (owner connection ``c``) ----------------
+
+
+class PlainTransfer(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    package_version: int
+    package: bytes
+    child_name: str
+    summary: str
+
+
+class PlainRequest(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    from_code: str
+    to_code: str
+    child_name: str | None
+    message: str | None
+    answer: str | None
+
+
+class PlainForward(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    transfer_id: uuid.UUID
+    from_code: str
+    to_code: str
+    payload: str
+
+
+async def lock_plain_transfers(c: Any) -> list[PlainTransfer]:
+    rows = await c.fetch(
+        "SELECT id, from_code, to_code, package_version, package, child_name, summary "
+        "FROM shared.transfer WHERE NOT package_sealed FOR UPDATE"
+    )
+    return [PlainTransfer(**r) for r in rows]
+
+
+async def update_transfer_sealed(
+    c: Any, transfer_id: uuid.UUID, package: bytes, child_name: str, summary: str
+) -> None:
+    await c.execute(
+        "UPDATE shared.transfer SET package = $2, child_name = $3, summary = $4, "
+        "package_sealed = true WHERE id = $1",
+        transfer_id,
+        package,
+        child_name,
+        summary,
+    )
+
+
+async def lock_plain_requests(c: Any) -> list[PlainRequest]:
+    rows = await c.fetch(
+        "SELECT id, from_code, to_code, child_name, message, answer "
+        "FROM shared.transfer_request WHERE NOT sealed FOR UPDATE"
+    )
+    return [PlainRequest(**r) for r in rows]
+
+
+async def update_request_sealed(
+    c: Any, request_id: uuid.UUID, child_name: str | None, message: str | None, answer: str | None
+) -> None:
+    await c.execute(
+        "UPDATE shared.transfer_request SET child_name = $2, message = $3, answer = $4, "
+        "sealed = true WHERE id = $1",
+        request_id,
+        child_name,
+        message,
+        answer,
+    )
+
+
+async def lock_plain_forwards(c: Any) -> list[PlainForward]:
+    rows = await c.fetch(
+        "SELECT id, transfer_id, from_code, to_code, payload::text AS payload "
+        "FROM shared.transfer_forward WHERE NOT sealed FOR UPDATE"
+    )
+    return [PlainForward(**r) for r in rows]
+
+
+async def update_forward_sealed(c: Any, forward_id: uuid.UUID, payload: str) -> None:
+    await c.execute(
+        "UPDATE shared.transfer_forward SET payload = $2::jsonb, sealed = true WHERE id = $1",
+        forward_id,
+        payload,
+    )
+
+
+# --- the package: export (sender) and import (receiver), on connection ``c`` ---------------
+
+
+async def list_tables_with_case(c: Any) -> list[str]:
+    """Tables of the current kommune schema with a ``hovedsag_id`` column (but ``hovedsag``)
+    that this role may read."""
+    rows = await c.fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
+        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
+    )
+    return [r["relname"] for r in rows]
+
+
+async def get_case_export(c: Any, hovedsag_id: uuid.UUID) -> CaseExport | None:
+    row = await c.fetchrow(
+        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
+        "FROM hovedsag h WHERE h.id = $1",
+        hovedsag_id,
+    )
+    return None if row is None else CaseExport(**row)
+
+
+async def get_child_json(c: Any, child_id: uuid.UUID) -> str:
+    text: str = await c.fetchval("SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id)
+    return text
+
+
+async def table_has_id(c: Any, table: str) -> bool:
+    return bool(
+        await c.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
+            "AND attname = 'id' AND NOT attisdropped)",
+            table,
+        )
+    )
+
+
+async def get_rows_json(c: Any, table: str, where: str, order: str, param: uuid.UUID) -> str:
+    """The rows of ``table`` matching ``where`` (a fixed condition on ``$1``) as a JSON
+    array of whole rows. ``table`` is quoted here; ``where`` and ``order`` are constants of
+    ``backend.crosskommune.package``."""
+    text: str = await c.fetchval(
+        f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
+        f"FROM {quote_ident(table)} t WHERE {where}",
+        param,
+    )
+    return text
+
+
+async def list_case_users(
+    c: Any, hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None
+) -> dict[str, str]:
+    """The users a case names (caseworker, activity owners, workers): id -> display name."""
+    rows = await c.fetch(
+        "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
+        "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
+        "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
+        hovedsag_id,
+        caseworker_id,
+    )
+    return {str(r["id"]): r["display_name"] for r in rows}
+
+
+async def get_team_name(c: Any, team_id: uuid.UUID | None) -> str | None:
+    name: str | None = await c.fetchval("SELECT name FROM team WHERE id = $1", team_id)
+    return name
+
+
+async def list_siblings(c: Any, child_id: uuid.UUID) -> list[Sibling]:
+    rows = await c.fetch(
+        "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
+        "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
+        "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
+        "ORDER BY n.name",
+        child_id,
+    )
+    return [Sibling(**r) for r in rows]
+
+
+async def find_child(
+    c: Any, cpr: str | None, mother_cpr: str | None, expected_date: str | None
+) -> uuid.UUID | None:
+    """The receiving kommune's child with this CPR number (an unborn child: the mother's
+    and the expected date)."""
+    found: uuid.UUID | None = None
+    if cpr:
+        found = await c.fetchval("SELECT id FROM child WHERE cpr = $1", cpr)
+    elif mother_cpr:
+        found = await c.fetchval(
+            "SELECT id FROM child WHERE cpr IS NULL AND mother_cpr = $1 "
+            "AND expected_date = $2::text::date",
+            mother_cpr,
+            expected_date,
+        )
+    return found
+
+
+async def insert_child(c: Any, columns: list[str], values_json: str) -> uuid.UUID:
+    """A child from the package (``columns`` are ``package.CHILD_COLUMNS``)."""
+    child_id: uuid.UUID = await c.fetchval(
+        f"INSERT INTO child ({', '.join(columns)}) SELECT {', '.join(columns)} "
+        "FROM jsonb_populate_record(NULL::child, $1::jsonb) RETURNING id",
+        values_json,
+    )
+    return child_id
+
+
+async def insert_received_case(
+    c: Any,
+    *,
+    child_id: uuid.UUID,
+    stage: str | None,
+    caseworker_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    transfer_id: uuid.UUID,
+    received_from: str,
+) -> uuid.UUID:
+    hovedsag_id: uuid.UUID = await c.fetchval(
+        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id, "
+        "received_transfer_id, received_from, changed_by, changed_at) "
+        "VALUES ($1, current_date, $2, $3, $4, $5, $6, 'overførsel', now()) RETURNING id",
+        child_id,
+        stage,
+        caseworker_id,
+        team_id,
+        transfer_id,
+        received_from,
+    )
+    return hovedsag_id
+
+
+async def list_catalog(c: Any, tables: list[str]) -> list[CatalogColumn]:
+    """The columns of ``tables`` in the current schema: type, not null, identity or
+    generated, and the table a single-column foreign key points at."""
+    rows = await c.fetch(
+        "SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS typ, "
+        "a.attnotnull AS notnull, (a.attidentity <> '' OR a.attgenerated <> '') AS ident, "
+        "(SELECT fc.relname FROM pg_constraint k JOIN pg_class fc ON fc.oid = k.confrelid "
+        " WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum] "
+        " LIMIT 1) AS refs "
+        "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped",
+        tables,
+    )
+    return [CatalogColumn(**r) for r in rows]
+
+
+async def insert_rows(
+    c: Any, table: str, columns: list[str], rows_json: str, skip_conflicts: bool
+) -> int:
+    """Insert a JSON array of rows into ``table`` (one statement); how many were written."""
+    col_sql = ", ".join(quote_ident(x) for x in columns)
+    conflict = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    status: str = await c.execute(
+        f"INSERT INTO {quote_ident(table)} ({col_sql}) SELECT {col_sql} FROM "
+        f"jsonb_populate_recordset(NULL::{quote_ident(table)}, $1::jsonb){conflict}",
+        rows_json,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def insert_journal_wave(
+    c: Any, columns: list[str], rows_json: str, hovedsag_id: uuid.UUID
+) -> None:
+    """Journal entries of a package, in order; ``corrects_id`` points at the new id of the
+    entry (of this case) whose ``original_id`` it named."""
+    col_sql = ", ".join(quote_ident(x) for x in columns)
+    x_sql = ", ".join("x." + quote_ident(x) for x in columns)
+    await c.execute(
+        f"INSERT INTO journal_entry ({col_sql}, corrects_id) SELECT {x_sql}, "
+        "(SELECT j.id FROM journal_entry j WHERE j.hovedsag_id = $2 "
+        " AND j.original_id = x.corrects_id) "
+        "FROM jsonb_populate_recordset(NULL::journal_entry, $1::jsonb) "
+        "WITH ORDINALITY AS x ORDER BY x.ordinality",
+        rows_json,
+        hovedsag_id,
+    )
+
+
+async def update_open_activities_owner(c: Any, hovedsag_id: uuid.UUID, owner_id: uuid.UUID) -> None:
+    await c.execute(
+        "UPDATE activity SET owner_id = $2 WHERE hovedsag_id = $1 AND status = 'open'",
+        hovedsag_id,
+        owner_id,
+    )

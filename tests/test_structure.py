@@ -60,7 +60,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/money/settings.py",
     "backend/money/spending.py",
     "backend/money/visitation.py",
-    "backend/network/routes.py",
     "backend/offline/idempotency.py",
     "backend/offline/routes.py",
     "backend/offline/service.py",

@@ -7,33 +7,28 @@ Paths say ``enheder`` and ``{unit_id}`` for devices: no route path may contain "
 from __future__ import annotations
 
 import hmac
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, delete, get, post, put
 from litestar.exceptions import (
     ClientException,
     NotFoundException,
     PermissionDeniedException,
-    ValidationException,
 )
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
 from backend.auth.principal import Principal, current_principal, requires
-from backend.casework.access import access_case, access_child
-from backend.casework.service import fmt_due, stamp
+from backend.casework.access import access_case
 from backend.core.permissions import GRANTS, ROLES, Perm
 from backend.db import DB
-from backend.errors import Conflict, field_error
+from backend.errors import field_error
 from backend.offline import service
 from backend.offline.schemas import (
     MAX_CASES_PER_REQUEST,
     ChoiceList,
-    ContactCorrection,
     DeviceCreate,
     DeviceRead,
     DeviceRegistered,
@@ -42,7 +37,6 @@ from backend.offline.schemas import (
     OfflineAccess,
     OfflineCases,
     OfflineManifest,
-    OfflineMember,
     OfflineRoles,
     OfflineSettings,
     OfflineUser,
@@ -378,118 +372,3 @@ class OfflineAdminController(Controller):
         n = await service.revoke_user_devices(user_id, me.actor, data.reason or "Spærret")
         await record(me.actor, "offline.user_revoked", str(user_id), devices=n, reason=data.reason)
         return Revoked(revoked=n)
-
-
-# ---------------------------------------------------------------- contact corrections
-
-_PHONE = re.compile(r"\+?[0-9 ]{8,16}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_LABELS = {
-    "phone": "telefon",
-    "email": "e-mail",
-    "organisation": "organisation",
-    "note": "bemærkning",
-}
-
-
-def _clean(value: str | None) -> str | None:
-    return (value or "").strip() or None
-
-
-class ContactController(Controller):
-    path = "/api/network"
-    tags = ("Netværk",)
-
-    @post(
-        "/{member_id:uuid}/contact",
-        guards=[requires(Perm.CASE_WRITE)],
-        summary="Ret en persons kontaktoplysninger (optimistisk låsning: 409 ved ændring)",
-        status_code=200,
-    )
-    async def correct_contact(
-        self,
-        request: Request[Any, Any, Any],
-        member_id: FromPath[uuid.UUID],
-        data: JSONBody[ContactCorrection],
-    ) -> OfflineMember:
-        """Only the fields sent change. A stale ``version`` gets 409 whose ``extra`` says who
-        changed the person when, their current details and ``current_version``."""
-        me = current_principal(request)
-        conn = current_scope().connection
-        row = await conn.fetchrow(
-            "SELECT id, child_id, name, phone, email, organisation, note, version, changed_by, "
-            "(SELECT u.display_name FROM app_user u WHERE u.username = network_member.changed_by) "
-            "AS changed_by_name, changed_at FROM network_member "
-            "WHERE id = $1 AND removed_at IS NULL FOR UPDATE",
-            member_id,
-        )
-        if row is None:
-            raise NotFoundException("Personen findes ikke i netværket")
-        try:
-            await access_child(me, row["child_id"])
-        except NotFoundException as exc:
-            raise NotFoundException("Personen findes ikke i netværket") from exc
-        changes: dict[str, str | None] = {}
-        for field in ("phone", "email", "organisation", "note"):
-            value = getattr(data, field)
-            if value is not msgspec.UNSET:
-                changes[field] = _clean(value)
-        errors = []
-        if changes.get("phone") and not _PHONE.fullmatch(changes["phone"] or ""):
-            errors.append(
-                {"key": "phone", "message": "Telefonnummeret skal have 8 cifre, evt. med +45"}
-            )
-        if changes.get("email") and not _EMAIL.fullmatch(changes["email"] or ""):
-            errors.append({"key": "email", "message": "E-mailadressen ser ikke rigtig ud"})
-        if errors:
-            raise ValidationException("Der er fejl i formularen", extra=errors)
-        if row["version"] != data.version:
-            by = row["changed_by_name"] or "en anden"
-            when = f" {fmt_due(row['changed_at'])}" if row["changed_at"] else ""
-            now = ", ".join(
-                f"{_LABELS[k]}: {row[k] or '–'}" for k in ("phone", "email") if k in changes
-            )
-            raise Conflict(
-                f"Kontaktoplysningerne for {row['name']} er ændret af {by}{when}, efter du "
-                f"hentede dem. Nu: {now or 'se netværket'}. Vælg, hvad der skal gælde.",
-                extra={
-                    "conflict": "stale",
-                    "changed_by": row["changed_by"],
-                    "changed_by_name": row["changed_by_name"],
-                    "changed_at": row["changed_at"].isoformat() if row["changed_at"] else None,
-                    "current": {k: row[k] for k in ("phone", "email", "organisation", "note")},
-                    "current_version": row["version"],
-                },
-            )
-        changed = {k: v for k, v in changes.items() if v != row[k]}
-        if changed:
-            sets = ", ".join(f"{k} = ${i + 2}" for i, k in enumerate(changed))
-            await conn.execute(
-                f"UPDATE network_member SET {sets}, version = version + 1, "
-                f"changed_by = ${len(changed) + 2}, changed_at = now() WHERE id = $1",
-                member_id,
-                *changed.values(),
-                me.actor,
-            )
-            case_id = await conn.fetchval(
-                "SELECT id FROM hovedsag WHERE child_id = $1 "
-                "ORDER BY closed_at NULLS FIRST, opened_at DESC LIMIT 1",
-                row["child_id"],
-            )
-            if case_id:
-                what = ", ".join(
-                    f"{_LABELS[k]} {row[k] or '–'} → {v or '–'}" for k, v in changed.items()
-                )
-                await stamp(
-                    case_id,
-                    me.actor,
-                    "netvaerk.rettet",
-                    f"Netværk: kontaktoplysninger for {row['name']} rettet",
-                    what,
-                )
-        member = await conn.fetchrow(
-            "SELECT id, relation, circle, name, custody, organisation, phone, email, note, source, "
-            "version, changed_by, changed_at FROM network_member WHERE id = $1",
-            member_id,
-        )
-        return OfflineMember(**dict(member))

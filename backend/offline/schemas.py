@@ -204,13 +204,3 @@ class OfflineCases(msgspec.Struct):
     cases: list[OfflineCase]
     # Asked for, but not (or no longer) the user's to take along: the device drops them.
     missing: list[uuid.UUID]
-
-
-class ContactCorrection(msgspec.Struct):
-    """Correct a network member's contact details; fields left out stay as they are."""
-
-    version: int
-    phone: str | msgspec.UnsetType | None = msgspec.UNSET
-    email: str | msgspec.UnsetType | None = msgspec.UNSET
-    organisation: str | msgspec.UnsetType | None = msgspec.UNSET
-    note: str | msgspec.UnsetType | None = msgspec.UNSET

@@ -13,6 +13,7 @@ import msgspec
 
 from backend.casework.access import ON_CASE
 from backend.core.db import conn
+from backend.ics.schemas import ActivityStatus, Kind, Status
 
 
 def _name_of(column: str) -> str:
@@ -50,9 +51,9 @@ class VersionRow(msgspec.Struct, kw_only=True):
 
     id: uuid.UUID
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     version_no: int
-    status: str
+    status: Status
     rev: int
     created_by: str
     created_at: datetime
@@ -94,14 +95,14 @@ class OpenVersion(msgspec.Struct, frozen=True):
 
     id: uuid.UUID
     version_no: int
-    status: str
+    status: Status
 
 
 class DraftHead(msgspec.Struct, frozen=True):
     hovedsag_id: uuid.UUID
-    kind: str
+    kind: Kind
     method: str
-    status: str
+    status: Status
 
 
 class SavedRev(msgspec.Struct, frozen=True):
@@ -139,7 +140,7 @@ class DeadlineRow(msgspec.Struct, frozen=True):
     title: str
     basis: str | None
     due_at: datetime | None
-    status: str
+    status: ActivityStatus
     completed_at: datetime | None
     overdue: bool | None
 
@@ -147,7 +148,7 @@ class DeadlineRow(msgspec.Struct, frozen=True):
 class AwaitingRow(msgspec.Struct, frozen=True):
     id: uuid.UUID
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     version_no: int
     hovedsag_id: uuid.UUID
     submitted_by: str

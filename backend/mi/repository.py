@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -475,6 +475,12 @@ async def list_payments(
 # ---- export jobs --------------------------------------------------------------------------
 
 
+# The sources of standard searches and exports (``backend.mi.reports.SOURCES``) and the
+# states of an export job (CHECK constraint).
+ExportSource = Literal["sager", "bevillinger", "betalinger", "unge_18", "mi"]
+JobStatus = Literal["venter", "klar", "fejlet"]
+
+
 class ExportJob(msgspec.Struct, frozen=True):
     """A background export as the job runs it."""
 
@@ -488,8 +494,8 @@ class ExportJob(msgspec.Struct, frozen=True):
 
 class ExportJobStatus(msgspec.Struct, frozen=True):
     id: uuid.UUID
-    source: str
-    status: str
+    source: ExportSource
+    status: JobStatus
     total_rows: int | None
     filename: str | None
     error: str | None

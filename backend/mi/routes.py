@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Controller, get, post
@@ -20,14 +20,14 @@ from backend.core.principal import Me
 from backend.mi import dashboard, exports
 from backend.mi import repository as repo
 from backend.mi.reports import SOURCES, ScopeParams, resolve_scope
-from backend.mi.repository import ExportJobStatus
+from backend.mi.repository import ExportJobStatus, ExportSource, JobStatus
 from backend.mi.tables import ColumnRead, TableRead, columns_read, table_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DashboardRead(msgspec.Struct):
-    scope: str  # teams | kommune
+    scope: Literal["teams", "kommune"]
     teams: list[str]  # the teams covered (empty: the whole kommune)
     generated_at: datetime
     period_from: date  # first month of the monthly tables
@@ -79,8 +79,8 @@ class ExportRequest(msgspec.Struct):
 
 class ExportJobRead(msgspec.Struct):
     id: uuid.UUID
-    source: str
-    status: str  # venter | klar | fejlet
+    source: ExportSource
+    status: JobStatus
     total_rows: int | None
     filename: str | None
     error: str | None

@@ -10,8 +10,7 @@ from datetime import datetime
 import msgspec
 
 from backend.core.db import conn
-from backend.network.schemas import MemberRead
-from backend.offline.schemas import OfflineMember
+from backend.network.schemas import MemberRead, OfflineMember
 
 
 class ChildCase(msgspec.Struct, frozen=True):

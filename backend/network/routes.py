@@ -21,9 +21,9 @@ from backend.network.schemas import (
     CprFetched,
     MemberCreate,
     MemberRead,
+    OfflineMember,
     Removal,
 )
-from backend.offline.schemas import OfflineMember
 
 
 class NetworkController(Controller):

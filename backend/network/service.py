@@ -22,8 +22,13 @@ from backend.errors import Conflict
 from backend.network import repository as repo
 from backend.network.cpr_source import CprSource
 from backend.network.repository import ChildCase
-from backend.network.schemas import ContactCorrection, CprFetched, MemberCreate, MemberRead
-from backend.offline.schemas import OfflineMember
+from backend.network.schemas import (
+    ContactCorrection,
+    CprFetched,
+    MemberCreate,
+    MemberRead,
+    OfflineMember,
+)
 
 CIRCLE_OF = {
     "mor": "forældre",

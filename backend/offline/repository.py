@@ -19,6 +19,8 @@ from backend.offline.schemas import (
     OfflineActivity,
     OfflineJournalEntry,
     OfflineMember,
+    PlanStatus,
+    Stage,
 )
 
 
@@ -40,7 +42,7 @@ class CaseRefRow(msgspec.Struct, frozen=True):
     child_id: uuid.UUID
     child_name: str
     birth_date: date
-    stage: str
+    stage: Stage
     opened_at: datetime
     open_activities: int
     overdue: int
@@ -53,13 +55,13 @@ class PlanRow(msgspec.Struct, frozen=True):
     id: uuid.UUID
     hovedsag_id: uuid.UUID
     version_no: int
-    status: str
+    status: PlanStatus
     content: str  # the stored JSON text
 
 
 class CaseRow(msgspec.Struct, frozen=True):
     id: uuid.UUID
-    stage: str
+    stage: Stage
     opened_at: datetime
     version: int
     caseworker: str | None

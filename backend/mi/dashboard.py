@@ -34,8 +34,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backend.casework.process import MEASURES
-from backend.casework.service import SOURCE_LABELS
 from backend.core.danish import DK, today_dk
+from backend.core.vocab import SOURCE_LABELS
 from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
 from backend.mi import repository as repo

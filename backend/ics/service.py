@@ -10,8 +10,10 @@ completed by the step the document stands for. A manager (or the submitter) can 
 submitted version back to draft with a reason. "New version" copies the latest approved
 version into a new draft, so only changes are written.
 
-Like the case core, every function runs in the request's tenant transaction and journals
-what it does in that same transaction.
+Like the case core, every function runs in the request's tenant transaction (the queries are
+in ``backend.ics.repository``) and journals what it does in that same transaction. The
+errors that carry more than a message (the stored content, the open version, every missing
+part) are HTTP answers themselves; the rest are the core's domain errors.
 """
 
 from __future__ import annotations
@@ -51,8 +53,6 @@ from backend.ics.schemas import (
     Need,
     PlanContent,
 )
-
-__all__ = ["DEADLINE_RULES", "ChildOfCase", "DocRow", "ListedVersion", "VersionRow"]
 
 _decoder = msgspec.json.Decoder(IcsContent)
 _encoder = msgspec.json.Encoder()

@@ -54,7 +54,6 @@ from backend.money.routes import CONTROLLERS as MONEY_CONTROLLERS
 from backend.network.routes import NetworkController
 from backend.offline.idempotency import IdempotencyMiddleware
 from backend.offline.routes import (
-    ContactController,
     OfflineAdminController,
     OfflineController,
     device_status,
@@ -147,7 +146,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         CrossKommuneController,
         ICSController,
         NetworkController,
-        ContactController,
         OfflineController,
         OfflineAdminController,
         device_status,

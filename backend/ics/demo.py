@@ -8,12 +8,10 @@ barnets plan from it); another gets a half-written draft.
 
 from __future__ import annotations
 
-from typing import Any
-
+from backend.ics import repository as repo
 from backend.ics import service as ics
 from backend.ics.method import view
 from backend.ics.schemas import DimensionEntries, InvestigationContent, Need, Statement
-from tenancy.context import current_scope
 
 # Per dimension: (observation, source), (resource, source), (concern, source) or None.
 DEMO_DIMENSIONS: dict[str, list[tuple[str, str, str]]] = {
@@ -115,22 +113,12 @@ def demo_investigation(complete: bool) -> InvestigationContent:
 async def seed_ics() -> int:
     """Give two running investigations of caseworkers (not managers, so the demo manager
     can approve) an ICS document. Returns how many were made."""
-    conn = current_scope().connection
-    cases: list[Any] = await conn.fetch(
-        "SELECT h.id, u.username FROM hovedsag h JOIN app_user u ON u.id = h.caseworker_id "
-        "JOIN enkeltsag e ON e.hovedsag_id = h.id AND e.kind = 'undersoegelse' "
-        "AND e.closed_at IS NULL WHERE h.closed_at IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM ics_document d WHERE d.enkeltsag_id = e.id) "
-        "AND EXISTS (SELECT 1 FROM user_role r WHERE r.user_id = u.id "
-        "AND r.role = 'sagsbehandler') AND NOT EXISTS (SELECT 1 FROM user_role r "
-        "WHERE r.user_id = u.id AND r.role = 'leder') "
-        "ORDER BY h.opened_at, h.id LIMIT 2"
-    )
+    cases = await repo.list_demo_cases()
     for i, case in enumerate(cases):
-        actor = case["username"]
-        started = await ics.do_start_investigation(actor, case["id"], None)
+        actor = case.username
+        started = await ics.do_start_investigation(actor, case.id, None)
         doc = started.row
-        saved = await ics.do_save_draft(actor, doc["id"], doc["rev"], demo_investigation(i == 0))
+        saved = await ics.do_save_draft(actor, doc.id, doc.rev, demo_investigation(i == 0))
         if i == 0:
-            await ics.do_submit(actor, doc["id"], saved.rev)
+            await ics.do_submit(actor, doc.id, saved.rev)
     return len(cases)

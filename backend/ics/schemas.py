@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -18,6 +18,11 @@ ShortText = Annotated[str, msgspec.Meta(max_length=2_000)]
 Text = Annotated[str, msgspec.Meta(max_length=20_000)]
 LongText = Annotated[str, msgspec.Meta(max_length=100_000)]
 Key = Annotated[str, msgspec.Meta(max_length=64)]
+
+# A document's kind, a version's status and a deadline's status (CHECK constraints).
+Kind = Literal["undersoegelse", "plan", "opfoelgning"]
+Status = Literal["kladde", "indsendt", "godkendt"]
+ActivityStatus = Literal["open", "done", "cancelled"]
 
 
 # --- The method (ICS as data) -------------------------------------------------------------
@@ -66,7 +71,7 @@ class Method(msgspec.Struct):
 
 
 class KindInfo(msgspec.Struct):
-    key: str
+    key: Kind
     label: str
     basis: str
 
@@ -202,9 +207,9 @@ class IcsSettings(msgspec.Struct):
 class VersionRead(msgspec.Struct):
     id: uuid.UUID
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     version_no: int
-    status: str
+    status: Status
     status_label: str
     rev: int
     created_by: str
@@ -222,7 +227,7 @@ class VersionRead(msgspec.Struct):
 
 class SeriesRead(msgspec.Struct):
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     kind_label: str
     enkeltsag_id: uuid.UUID | None
     derived_from_id: uuid.UUID | None
@@ -252,7 +257,7 @@ class DeadlineRead(msgspec.Struct):
     title: str
     basis: str | None
     due_at: datetime | None
-    status: str  # open | done | cancelled
+    status: ActivityStatus
     overdue: bool
     days_left: int | None  # calendar days until the deadline (negative: overdue)
     completed_at: datetime | None
@@ -299,10 +304,10 @@ class DocumentRead(msgspec.Struct):
     series_id: uuid.UUID
     hovedsag_id: uuid.UUID
     enkeltsag_id: uuid.UUID | None
-    kind: str
+    kind: Kind
     kind_label: str
     version_no: int
-    status: str
+    status: Status
     status_label: str
     locked: bool  # not a draft: only a new version (or a return to draft) changes it
     method: str
@@ -371,7 +376,7 @@ class DiffField(msgspec.Struct):
 
 class DiffRead(msgspec.Struct):
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     a: VersionRead
     b: VersionRead
     fields: list[DiffField]
@@ -387,7 +392,7 @@ class ApprovalItem(msgspec.Struct):
 
     document_id: uuid.UUID
     series_id: uuid.UUID
-    kind: str
+    kind: Kind
     kind_label: str
     version_no: int
     hovedsag_id: uuid.UUID

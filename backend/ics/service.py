@@ -10,24 +10,40 @@ completed by the step the document stands for. A manager (or the submitter) can 
 submitted version back to draft with a reason. "New version" copies the latest approved
 version into a new draft, so only changes are written.
 
-Like the case core, every function runs in the request's tenant transaction and journals
-what it does in that same transaction.
+Like the case core, every function runs in the request's tenant transaction (the queries are
+in ``backend.ics.repository``) and journals what it does in that same transaction. The
+errors that carry more than a message (the stored content, the open version, every missing
+part) are HTTP answers themselves; the rest are the core's domain errors.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
+from litestar.exceptions import ValidationException
 
 from backend.casework import process
-from backend.casework.access import ON_CASE
-from backend.casework.service import CaseError, stamp
 from backend.core.danish import DK, plural, today_dk
+from backend.core.errors import FieldError, NotAllowed, NotFound
+from backend.core.journal import stamp
+from backend.errors import Conflict
+from backend.ics import repository as repo
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
+from backend.ics.repository import (
+    DEADLINE_RULES,
+    ChildOfCase,
+    DeadlineRow,
+    DocRow,
+    ListedVersion,
+    MeasureRow,
+    OpenVersion,
+    RunningInvestigation,
+    VersionRow,
+)
 from backend.ics.schemas import (
     FollowUpContent,
     Goal,
@@ -37,7 +53,6 @@ from backend.ics.schemas import (
     Need,
     PlanContent,
 )
-from tenancy.context import current_scope
 
 _decoder = msgspec.json.Decoder(IcsContent)
 _encoder = msgspec.json.Encoder()
@@ -48,36 +63,18 @@ CONTENT_TYPES: dict[str, type[Any]] = {
     "opfoelgning": FollowUpContent,
 }
 MAX_CONTENT_BYTES = 2_000_000
+NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
 
 
-def _name_of(column: str) -> str:
-    """The display name of the user in ``ics_document.<column>`` (people read names, not
-    usernames); "Ukendt medarbejder" for one who is not a user here (e.g. the sender of a
-    transferred case), NULL when the column is."""
-    return (
-        f"CASE WHEN ics_document.{column} IS NULL THEN NULL ELSE coalesce((SELECT "
-        f"u.display_name FROM app_user u WHERE u.username = ics_document.{column}), "
-        f"'Ukendt medarbejder') END AS {column}_name"
-    )
+# The answers below carry more than the core's domain errors can (the stored content, the
+# open version, every missing part), so each is its HTTP answer itself.
 
 
-VERSION_COLUMNS = (
-    "id, series_id, kind, version_no, status, rev, created_by, created_at, changed_by, "
-    "changed_at, submitted_by, submitted_at, approved_by, approved_at, "
-    + ", ".join(_name_of(c) for c in ("changed_by", "submitted_by", "approved_by"))
-)
-DOC_COLUMNS = (
-    VERSION_COLUMNS + ", hovedsag_id, enkeltsag_id, method, content::text AS content, "
-    "based_on_id, derived_from_id, returned_by, returned_at, return_reason, "
-    + _name_of("returned_by")
-)
-
-
-class Locked(Exception):
-    """The version is not a draft (submitted or approved): it cannot be changed."""
+class Locked(Conflict):
+    """The version is not a draft (submitted or approved): it cannot be changed (409
+    ``reason: "locked"``)."""
 
     def __init__(self, status: str, message: str | None = None) -> None:
-        super().__init__(status)
         self.status = status
         self.message = message or (
             "Versionen er godkendt og låst. Start en ny version for at skrive videre."
@@ -85,36 +82,56 @@ class Locked(Exception):
             else "Versionen er indsendt til godkendelse og kan ikke ændres. Den kan sendes "
             "tilbage til kladde med en begrundelse."
         )
+        super().__init__(
+            self.message,
+            extra={"reason": "locked", "status": status, "status_label": STATUSES[status]},
+        )
 
 
-class DraftStale(Exception):
-    """The client's revision is old: someone saved in between. Carries what is stored."""
+class DraftStale(Conflict):
+    """The client's revision is old: someone saved in between. Carries what is stored
+    (409 ``reason: "stale"``); nothing is saved or merged."""
 
-    def __init__(self, row: Any) -> None:
-        super().__init__("stale")
-        self.rev: int = row["rev"]
-        self.status: str = row["status"]
-        self.changed_by: str = row["changed_by"]
-        self.changed_by_name: str = row["changed_by_name"]  # what a person reads
-        self.changed_at: datetime = row["changed_at"]
-        self.content: IcsContent = decode(row["content"])
+    def __init__(self, row: DocRow) -> None:
+        self.rev: int = row.rev
+        self.status: str = row.status
+        self.changed_by: str = row.changed_by
+        self.changed_by_name: str = row.changed_by_name  # what a person reads
+        self.changed_at: datetime = row.changed_at
+        self.content: IcsContent = decode(row.content)
+        when = self.changed_at.astimezone(DK).strftime("%d.%m.%Y kl. %H.%M.%S")
+        super().__init__(
+            f"Dokumentet er gemt af {self.changed_by_name} {when}, efter du hentede det. "
+            "Din ændring er ikke gemt. Sammenlign din tekst med den gemte, og gem igen.",
+            extra={
+                "reason": "stale",
+                "rev": self.rev,
+                "status": self.status,
+                "changed_by": self.changed_by,
+                "changed_by_name": self.changed_by_name,
+                "changed_at": self.changed_at.isoformat(),
+                "content": msgspec.to_builtins(self.content),
+            },
+        )
 
 
-class Incomplete(Exception):
-    """Required parts are empty or invalid; each item names its key and label."""
+class Incomplete(ValidationException):
+    """Required parts are empty or invalid (400): ``extra`` lists each as ``{key, label,
+    message, missing: true}``; the message names the first six."""
 
     def __init__(self, kind: str, items: list[dict[str, str]]) -> None:
-        super().__init__("incomplete")
         self.kind = kind
         self.items = items
+        labels = [i["label"] for i in items]
+        shown = ", ".join(labels[:6]) + (f" (og {len(labels) - 6} mere)" if len(labels) > 6 else "")
+        super().__init__(
+            f"{KINDS[kind].label} kan ikke indsendes. Der mangler: {shown}.",
+            extra=[{**i, "missing": True} for i in items],
+        )
 
 
-class Forbidden(Exception):
-    """The user may not do this to this version (the message says why)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class Forbidden(NotAllowed):
+    """The user may not do this to this version (the message says why; 403)."""
 
 
 class OwnApproval(Forbidden):
@@ -126,19 +143,24 @@ class OwnApproval(Forbidden):
         )
 
 
-class AlreadyOpen(Exception):
-    """There is already an open (draft or submitted) version; names it."""
+class AlreadyOpen(Conflict):
+    """There is already an open (draft or submitted) version; names it (409
+    ``reason: "open_version"``)."""
 
-    def __init__(self, document_id: uuid.UUID, version_no: int, status: str, message: str) -> None:
-        super().__init__(message)
-        self.document_id = document_id
-        self.version_no = version_no
-        self.status = status
+    def __init__(self, open_one: OpenVersion, message: str) -> None:
+        self.document_id = open_one.id
+        self.version_no = open_one.version_no
+        self.status = open_one.status
         self.message = message
-
-
-def _conn() -> Any:
-    return current_scope().connection
+        super().__init__(
+            message,
+            extra={
+                "reason": "open_version",
+                "document_id": str(open_one.id),
+                "version_no": open_one.version_no,
+                "status": open_one.status,
+            },
+        )
 
 
 def decode(text: str) -> IcsContent:
@@ -174,179 +196,88 @@ def title(kind: str, version_no: int) -> str:
 
 
 async def case_of(doc_id: uuid.UUID) -> uuid.UUID | None:
-    case_id: uuid.UUID | None = await _conn().fetchval(
-        "SELECT hovedsag_id FROM ics_document WHERE id = $1", doc_id
-    )
-    return case_id
+    return await repo.get_case_of(doc_id)
 
 
 async def case_of_series(series_id: uuid.UUID) -> uuid.UUID | None:
-    case_id: uuid.UUID | None = await _conn().fetchval(
-        "SELECT hovedsag_id FROM ics_document WHERE series_id = $1 LIMIT 1", series_id
-    )
-    return case_id
+    return await repo.get_case_of_series(series_id)
 
 
-async def load(doc_id: uuid.UUID, *, for_update: bool = False) -> Any:
-    row = await _conn().fetchrow(
-        f"SELECT {DOC_COLUMNS} FROM ics_document WHERE id = $1"
-        + (" FOR UPDATE" if for_update else ""),
-        doc_id,
-    )
+async def load(doc_id: uuid.UUID, *, for_update: bool = False) -> DocRow:
+    """The whole version; NotFound when there is none."""
+    row = await repo.get_document(doc_id, for_update=for_update)
     if row is None:
-        raise LookupError("document")
+        raise NotFound(NOT_FOUND)
     return row
 
 
-async def versions(series_id: uuid.UUID) -> list[Any]:
-    return list(
-        await _conn().fetch(
-            f"SELECT {VERSION_COLUMNS} FROM ics_document WHERE series_id = $1 ORDER BY version_no",
-            series_id,
-        )
-    )
+async def versions(series_id: uuid.UUID) -> list[VersionRow]:
+    return await repo.list_versions(series_id)
 
 
-async def version_by_no(series_id: uuid.UUID, version_no: int) -> Any:
-    row = await _conn().fetchrow(
-        f"SELECT {DOC_COLUMNS} FROM ics_document WHERE series_id = $1 AND version_no = $2",
-        series_id,
-        version_no,
-    )
+async def version_by_no(series_id: uuid.UUID, version_no: int) -> DocRow:
+    row = await repo.get_version_by_no(series_id, version_no)
     if row is None:
-        raise CaseError("version", f"Version {version_no} findes ikke")
+        raise FieldError("version", f"Version {version_no} findes ikke")
     return row
 
 
-async def case_documents(hovedsag_id: uuid.UUID) -> list[Any]:
-    return list(
-        await _conn().fetch(
-            f"SELECT {VERSION_COLUMNS}, enkeltsag_id, derived_from_id FROM ics_document "
-            "WHERE hovedsag_id = $1 ORDER BY created_at, version_no",
-            hovedsag_id,
-        )
-    )
+async def case_documents(hovedsag_id: uuid.UUID) -> list[ListedVersion]:
+    return await repo.list_case_documents(hovedsag_id)
 
 
-async def open_investigation(hovedsag_id: uuid.UUID) -> Any:
-    return await _conn().fetchrow(
-        "SELECT e.id, e.aware_since, (SELECT a.due_at FROM activity a WHERE a.enkeltsag_id = e.id "
-        "AND a.rule_id = 'undersoegelse-4-maaneder' AND a.status = 'open' LIMIT 1) AS due_at, "
-        "EXISTS (SELECT 1 FROM ics_document d WHERE d.enkeltsag_id = e.id) AS has_document "
-        "FROM enkeltsag e WHERE e.hovedsag_id = $1 AND e.kind = 'undersoegelse' "
-        "AND e.closed_at IS NULL ORDER BY e.opened_at DESC LIMIT 1",
-        hovedsag_id,
-    )
+async def open_investigation(hovedsag_id: uuid.UUID) -> RunningInvestigation | None:
+    return await repo.get_open_investigation(hovedsag_id)
 
 
-async def child_of(hovedsag_id: uuid.UUID) -> Any:
-    return await _conn().fetchrow(
-        "SELECT c.id, c.first_name || ' ' || c.last_name AS name, c.birth_date, h.closed_at "
-        "FROM hovedsag h JOIN child c ON c.id = h.child_id WHERE h.id = $1",
-        hovedsag_id,
-    )
+async def child_of(hovedsag_id: uuid.UUID) -> ChildOfCase:
+    return await repo.get_child_of(hovedsag_id)
 
 
-async def measures_of(hovedsag_id: uuid.UUID) -> list[Any]:
-    return list(
-        await _conn().fetch(
-            "SELECT id, kind, starts_on, ends_on FROM indsats WHERE hovedsag_id = $1 "
-            "ORDER BY starts_on, created_at",
-            hovedsag_id,
-        )
-    )
+async def measures_of(hovedsag_id: uuid.UUID) -> list[MeasureRow]:
+    return await repo.list_measures(hovedsag_id)
 
 
-# The statutory activities each kind of document answers.
-DEADLINE_RULES = {
-    "undersoegelse": ["undersoegelse-4-maaneder"],
-    "plan": ["barnets-plan-32", "barnets-plan-46", "barnets-plan-47"],
-    "opfoelgning": ["foerste-opfoelgning", "naeste-opfoelgning"],
-}
-
-
-async def deadlines(row: Any, content: IcsContent) -> list[Any]:
+async def deadlines(row: DocRow, content: IcsContent) -> list[DeadlineRow]:
     """The deadlines the document answers: for an investigation its 4-month activity
     (whatever its status); for a plan the open plan activities of the case; for a
     follow-up the open follow-ups of its measure. Plus those completed since the document
     was started, so an approved version shows what it completed."""
-    kind = row["kind"]
-    enkeltsag = row["enkeltsag_id"] if kind == "undersoegelse" else None
+    kind = row.kind
+    enkeltsag = row.enkeltsag_id if kind == "undersoegelse" else None
     concerns = content.indsats_id if isinstance(content, FollowUpContent) else None
     if kind == "opfoelgning" and concerns is None:
         return []
-    since = None if kind == "undersoegelse" else row["created_at"]
-    return list(
-        await _conn().fetch(
-            "SELECT id, rule_id, title, basis, due_at, status, completed_at, "
-            "(status = 'open' AND due_at < now() AND NOT due_asap) AS overdue FROM activity "
-            "WHERE hovedsag_id = $1 AND rule_id = ANY($2::text[]) "
-            "AND ($3::uuid IS NULL OR enkeltsag_id = $3) "
-            "AND ($4::uuid IS NULL OR concerns_id = $4) "
-            "AND ($5::timestamptz IS NULL OR status = 'open' OR completed_at >= $5) "
-            "ORDER BY status <> 'open', due_at NULLS LAST",
-            row["hovedsag_id"],
-            DEADLINE_RULES[kind],
-            enkeltsag,
-            concerns,
-            since,
-        )
+    since = None if kind == "undersoegelse" else row.created_at
+    return await repo.list_deadlines(
+        row.hovedsag_id, DEADLINE_RULES[kind], enkeltsag, concerns, since
     )
 
 
 async def approval_requires_other() -> bool:
-    return bool(await _conn().fetchval("SELECT ics_other_approver FROM kommune_settings"))
+    return await repo.get_approval_requires_other()
 
 
 async def set_approval_requires_other(value: bool) -> None:
-    await _conn().execute("UPDATE kommune_settings SET ics_other_approver = $1", value)
+    await repo.update_approval_requires_other(value)
 
 
-async def has_open_version(series_id: uuid.UUID) -> Any:
-    return await _conn().fetchrow(
-        "SELECT id, version_no, status FROM ics_document WHERE series_id = $1 "
-        "AND status <> 'godkendt'",
-        series_id,
-    )
+async def has_open_version(series_id: uuid.UUID) -> OpenVersion | None:
+    return await repo.get_open_version(series_id)
 
 
-async def awaiting_approval(user_id: uuid.UUID, kommune_wide: bool, limit: int = 200) -> list[Any]:
-    """Submitted versions on open cases the user may open, for the manager's list "Til
-    godkendelse": cases of the manager's own teams first (the case's team, or a
-    caseworker in one of them), then the earliest open deadline the version answers, then
-    the oldest submission. No content is read."""
-    return list(
-        await _conn().fetch(
-            "WITH mine AS (SELECT team_id FROM team_member WHERE user_id = $2), "
-            "colleagues AS (SELECT m.user_id FROM team_member m JOIN mine USING (team_id)) "
-            "SELECT d.id, d.series_id, d.kind, d.version_no, d.hovedsag_id, d.submitted_by, "
-            "d.submitted_at, c.id AS child_id, c.first_name || ' ' || c.last_name AS child_name, "
-            "cw.display_name AS caseworker, t.name AS team, "
-            "coalesce(su.display_name, d.submitted_by) AS submitted_by_name, "
-            "(h.team_id IN (SELECT team_id FROM mine) "
-            "OR h.caseworker_id IN (SELECT user_id FROM colleagues)) AS in_my_teams, "
-            "(SELECT min(a.due_at) FROM activity a WHERE a.hovedsag_id = d.hovedsag_id "
-            "AND a.status = 'open' AND ("
-            "(d.kind = 'undersoegelse' AND a.enkeltsag_id = d.enkeltsag_id "
-            "AND a.rule_id = ANY($4::text[])) "
-            "OR (d.kind = 'plan' AND a.rule_id = ANY($5::text[])) "
-            "OR (d.kind = 'opfoelgning' AND a.rule_id = ANY($6::text[]) "
-            "AND a.concerns_id = (d.content->>'indsats_id')::uuid))) AS due_at "
-            "FROM ics_document d JOIN hovedsag h ON h.id = d.hovedsag_id "
-            "JOIN child c ON c.id = h.child_id "
-            "LEFT JOIN app_user cw ON cw.id = h.caseworker_id "
-            "LEFT JOIN team t ON t.id = h.team_id "
-            "LEFT JOIN app_user su ON su.username = d.submitted_by "
-            f"WHERE d.status = 'indsendt' AND h.closed_at IS NULL AND ($1 OR {ON_CASE}) "
-            "ORDER BY in_my_teams DESC, due_at NULLS LAST, d.submitted_at, d.id LIMIT $3",
-            kommune_wide,
-            user_id,
-            limit,
-            DEADLINE_RULES["undersoegelse"],
-            DEADLINE_RULES["plan"],
-            DEADLINE_RULES["opfoelgning"],
-        )
-    )
+async def awaiting_approval(
+    user_id: uuid.UUID, kommune_wide: bool, limit: int = 200
+) -> list[repo.AwaitingRow]:
+    """Submitted versions on open cases the user may open (see
+    ``repository.list_awaiting_approval`` for the order). No content is read."""
+    return await repo.list_awaiting_approval(user_id, kommune_wide, limit)
+
+
+async def display_names(usernames: list[str | None]) -> dict[str, str]:
+    """Username -> display name for those that are users here."""
+    rows = await repo.list_display_names([u for u in usernames if u])
+    return {r.username: r.display_name for r in rows}
 
 
 # --- Validation ----------------------------------------------------------------------------
@@ -356,17 +287,10 @@ async def _check_measures(hovedsag_id: uuid.UUID, ids: dict[str, uuid.UUID]) -> 
     """Every referenced measure (key -> indsats id) belongs to the case."""
     if not ids:
         return
-    known = {
-        r["id"]
-        for r in await _conn().fetch(
-            "SELECT id FROM indsats WHERE hovedsag_id = $1 AND id = ANY($2::uuid[])",
-            hovedsag_id,
-            list(set(ids.values())),
-        )
-    }
+    known = await repo.list_known_measures(hovedsag_id, list(set(ids.values())))
     for key, value in ids.items():
         if value not in known:
-            raise CaseError(key, "Indsatsen findes ikke i sagen")
+            raise FieldError(key, "Indsatsen findes ikke i sagen")
 
 
 def _assign_ids(items: list[Any], key: str) -> bool:
@@ -378,7 +302,7 @@ def _assign_ids(items: list[Any], key: str) -> bool:
             item.id = new_id()
             changed = True
         if item.id in seen:
-            raise CaseError(f"content.{key}.{i}.id", "Samme id er brugt to gange")
+            raise FieldError(f"content.{key}.{i}.id", "Samme id er brugt to gange")
         seen.add(item.id)
     return changed
 
@@ -390,22 +314,22 @@ async def normalise(
     the case's measures) and give new needs and goals an id. Completeness is not checked
     here: a draft may be half written. Returns the content and whether it was changed."""
     if not isinstance(content, CONTENT_TYPES[kind]):
-        raise CaseError("content.kind", f"Indholdet skal være af typen {kind}")
+        raise FieldError("content.kind", f"Indholdet skal være af typen {kind}")
     changed = False
     if isinstance(content, InvestigationContent):
         for key, entries in content.dimensions.items():
             if key not in v.dimensions:
-                raise CaseError(f"content.dimensions.{key}", f"Ukendt dimension: {key}")
+                raise FieldError(f"content.dimensions.{key}", f"Ukendt dimension: {key}")
             for entry in ("observations", "resources", "concerns"):
                 for i, s in enumerate(getattr(entries, entry)):
                     if s.source and s.source not in v.sources:
-                        raise CaseError(
+                        raise FieldError(
                             f"content.dimensions.{key}.{entry}.{i}.source",
                             f"Ukendt kilde: {s.source}",
                         )
         for i, need in enumerate(content.unmet_needs):
             if need.dimension is not None and need.dimension not in v.dimensions:
-                raise CaseError(
+                raise FieldError(
                     f"content.unmet_needs.{i}.dimension", f"Ukendt dimension: {need.dimension}"
                 )
         changed = _assign_ids(content.unmet_needs, "unmet_needs")
@@ -424,7 +348,7 @@ async def normalise(
         assert isinstance(content, FollowUpContent)
         for i, g in enumerate(content.goals):
             if g.status and g.status not in v.statuses:
-                raise CaseError(f"content.goals.{i}.status", f"Ukendt status: {g.status}")
+                raise FieldError(f"content.goals.{i}.status", f"Ukendt status: {g.status}")
         if content.indsats_id is not None:
             await _check_measures(hovedsag_id, {"content.indsats_id": content.indsats_id})
     return content, changed
@@ -438,11 +362,11 @@ def _item(key: str, label: str, message: str) -> dict[str, str]:
     return {"key": key, "label": label, "message": f"{label}: {message}"}
 
 
-async def missing(row: Any, content: IcsContent) -> list[dict[str, str]]:
+async def missing(row: DocRow, content: IcsContent) -> list[dict[str, str]]:
     """Everything that must be filled (or is invalid) before the version can be submitted,
     each with its key in the content and a Danish label."""
-    v = view(row["method"])
-    kind = row["kind"]
+    v = view(row.method)
+    kind = row.kind
     out: list[dict[str, str]] = []
 
     def sections(keys: tuple[str, ...]) -> None:
@@ -519,9 +443,7 @@ async def missing(row: Any, content: IcsContent) -> list[dict[str, str]]:
         if content.indsats_id is None:
             out.append(_item("indsats_id", label, "vælg den indsats, der følges op på"))
         else:
-            running = await _conn().fetchval(
-                "SELECT ends_on IS NULL FROM indsats WHERE id = $1", content.indsats_id
-            )
+            running = await repo.get_measure_running(content.indsats_id)
         today = today_dk()
         if content.happened_on is None:
             out.append(_item("happened_on", v.section_label(kind, "happened_on"), "mangler"))
@@ -531,9 +453,7 @@ async def missing(row: Any, content: IcsContent) -> list[dict[str, str]]:
                     "happened_on", v.section_label(kind, "happened_on"), "datoen ligger i fremtiden"
                 )
             )
-        plan = await _conn().fetchval(
-            "SELECT content::text FROM ics_document WHERE id = $1", row["derived_from_id"]
-        )
+        plan = await repo.get_content(row.derived_from_id)
         goals = as_plan(plan).goals if plan else []
         by_goal = {g.goal_id: (i, g) for i, g in enumerate(content.goals)}
         known = {g.id for g in goals}
@@ -574,9 +494,8 @@ async def missing(row: Any, content: IcsContent) -> list[dict[str, str]]:
 
 
 async def _case_open(hovedsag_id: uuid.UUID) -> None:
-    closed = await _conn().fetchval("SELECT closed_at FROM hovedsag WHERE id = $1", hovedsag_id)
-    if closed is not None:
-        raise CaseError("status", "Sagen er lukket; dens dokumenter kan læses, men ikke ændres")
+    if await repo.get_case_closed_at(hovedsag_id) is not None:
+        raise FieldError("status", "Sagen er lukket; dens dokumenter kan læses, men ikke ændres")
 
 
 async def _insert(
@@ -591,22 +510,18 @@ async def _insert(
     content: IcsContent,
     based_on_id: uuid.UUID | None,
     derived_from_id: uuid.UUID | None,
-) -> Any:
-    return await _conn().fetchrow(
-        "INSERT INTO ics_document (hovedsag_id, enkeltsag_id, kind, series_id, version_no, "
-        "method, content, based_on_id, derived_from_id, created_by, changed_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $10) "
-        f"RETURNING {VERSION_COLUMNS}",
-        hovedsag_id,
-        enkeltsag_id,
-        kind,
-        series_id,
-        version_no,
-        method,
-        encode(content),
-        based_on_id,
-        derived_from_id,
+) -> VersionRow:
+    return await repo.insert_document(
         actor,
+        hovedsag_id=hovedsag_id,
+        enkeltsag_id=enkeltsag_id,
+        kind=kind,
+        series_id=series_id,
+        version_no=version_no,
+        method=method,
+        content=encode(content),
+        based_on_id=based_on_id,
+        derived_from_id=derived_from_id,
     )
 
 
@@ -618,11 +533,13 @@ def empty_investigation(v: View) -> InvestigationContent:
 
 @dataclass
 class Started:
-    row: Any
+    row: VersionRow
     started_investigation: uuid.UUID | None = None
 
 
-async def do_start_investigation(actor: str, hovedsag_id: uuid.UUID, aware_since: Any) -> Started:
+async def do_start_investigation(
+    actor: str, hovedsag_id: uuid.UUID, aware_since: date | None
+) -> Started:
     """Start the written investigation for the case's running investigation. Without one,
     ``aware_since`` starts it in the case core (decision, 4-month deadline) first."""
     await _case_open(hovedsag_id)
@@ -630,7 +547,7 @@ async def do_start_investigation(actor: str, hovedsag_id: uuid.UUID, aware_since
     started = None
     if running is None:
         if aware_since is None:
-            raise CaseError(
+            raise FieldError(
                 "aware_since",
                 "Der er ingen igangværende børnefaglig undersøgelse på sagen. Angiv hvornår "
                 "kommunen blev opmærksom på barnets forhold, så startes den nu.",
@@ -640,17 +557,11 @@ async def do_start_investigation(actor: str, hovedsag_id: uuid.UUID, aware_since
         started, _ = await start_in_core(actor, hovedsag_id, aware_since)
         enkeltsag_id = started
     else:
-        enkeltsag_id = running["id"]
-        existing = await _conn().fetchrow(
-            "SELECT id, version_no, status FROM ics_document WHERE enkeltsag_id = $1 "
-            "ORDER BY version_no DESC LIMIT 1",
-            enkeltsag_id,
-        )
+        enkeltsag_id = running.id
+        existing = await repo.get_latest_of_investigation(enkeltsag_id)
         if existing is not None:
             raise AlreadyOpen(
-                existing["id"],
-                existing["version_no"],
-                existing["status"],
+                existing,
                 "Undersøgelsen er allerede påbegyndt; åbn den, eller start en ny version af den",
             )
     row = await _insert(
@@ -680,45 +591,39 @@ def _goal_for(need: Need) -> Goal:
     return Goal(id=new_id(), need_id=need.id, need=need.text.strip())
 
 
-async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> Any:
+async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> VersionRow:
     """Barnets plan from an investigation: its unmet needs become proposed goals. With a
     plan already on the case, this is the plan's next version (its goals kept, the
     investigation's new needs added), which needs the latest version to be approved."""
     inv = await load(investigation_id)
-    if inv["kind"] != "undersoegelse":
-        raise CaseError("kind", "Barnets plan laves ud fra en børnefaglig undersøgelse")
-    if inv["status"] == "kladde":
-        raise CaseError(
+    if inv.kind != "undersoegelse":
+        raise FieldError("kind", "Barnets plan laves ud fra en børnefaglig undersøgelse")
+    if inv.status == "kladde":
+        raise FieldError(
             "status",
             "Undersøgelsen skal være indsendt eller godkendt, før barnets plan laves ud fra den",
         )
-    await _case_open(inv["hovedsag_id"])
-    needs = [n for n in as_investigation(inv["content"]).unmet_needs if n.text.strip()]
-    latest = await _conn().fetchrow(
-        f"SELECT {DOC_COLUMNS} FROM ics_document WHERE hovedsag_id = $1 AND kind = 'plan' "
-        "ORDER BY created_at DESC, version_no DESC LIMIT 1",
-        inv["hovedsag_id"],
-    )
-    if latest is not None and latest["status"] != "godkendt":
+    await _case_open(inv.hovedsag_id)
+    needs = [n for n in as_investigation(inv.content).unmet_needs if n.text.strip()]
+    latest = await repo.get_latest_plan(inv.hovedsag_id)
+    if latest is not None and latest.status != "godkendt":
         raise AlreadyOpen(
-            latest["id"],
-            latest["version_no"],
-            latest["status"],
-            f"Barnets plan har allerede en åben version (version {latest['version_no']}, "
-            f"{STATUSES[latest['status']].lower()})",
+            OpenVersion(latest.id, latest.version_no, latest.status),
+            f"Barnets plan har allerede en åben version (version {latest.version_no}, "
+            f"{STATUSES[latest.status].lower()})",
         )
     if latest is None:
         content = PlanContent(goals=[_goal_for(n) for n in needs])
         series, version_no, based_on, method = uuid.uuid4(), 1, None, CURRENT
     else:
-        content = as_plan(latest["content"])
+        content = as_plan(latest.content)
         have = {g.need_id for g in content.goals if g.need_id}
         content.goals += [_goal_for(n) for n in needs if n.id not in have]
-        series, version_no = latest["series_id"], latest["version_no"] + 1
-        based_on, method = latest["id"], latest["method"]
+        series, version_no = latest.series_id, latest.version_no + 1
+        based_on, method = latest.id, latest.method
     row = await _insert(
         actor,
-        hovedsag_id=inv["hovedsag_id"],
+        hovedsag_id=inv.hovedsag_id,
         enkeltsag_id=None,
         kind="plan",
         series_id=series,
@@ -729,10 +634,10 @@ async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> Any:
         derived_from_id=investigation_id,
     )
     await stamp(
-        inv["hovedsag_id"],
+        inv.hovedsag_id,
         actor,
         "ics.oprettet" if version_no == 1 else "ics.ny_version",
-        f"{title('plan', version_no)} påbegyndt ud fra {title('undersoegelse', inv['version_no'])}",
+        f"{title('plan', version_no)} påbegyndt ud fra {title('undersoegelse', inv.version_no)}",
         f"{plural(len(needs), 'udækket behov', 'udækkede behov')} er ført over som forslag til mål."
         if latest is None
         else "Planen er kopieret fra forrige version; undersøgelsens nye behov er tilføjet.",
@@ -740,30 +645,23 @@ async def do_create_plan(actor: str, investigation_id: uuid.UUID) -> Any:
     return row
 
 
-async def do_create_follow_up(actor: str, plan_id: uuid.UUID) -> Any:
+async def do_create_follow_up(actor: str, plan_id: uuid.UUID) -> VersionRow:
     """A follow-up on an approved plan: one entry per goal to assess; the measure is
     preselected when the case has exactly one running."""
     plan = await load(plan_id)
-    if plan["kind"] != "plan":
-        raise CaseError("kind", "Der følges op på barnets plan")
-    if plan["status"] != "godkendt":
-        raise CaseError("status", "Planen skal være godkendt, før der følges op på den")
-    await _case_open(plan["hovedsag_id"])
-    open_one = await _conn().fetchrow(
-        "SELECT d.id, d.version_no, d.status FROM ics_document d JOIN ics_document p "
-        "ON p.id = d.derived_from_id WHERE d.kind = 'opfoelgning' AND p.series_id = $1 "
-        "AND d.status <> 'godkendt' LIMIT 1",
-        plan["series_id"],
-    )
+    if plan.kind != "plan":
+        raise FieldError("kind", "Der følges op på barnets plan")
+    if plan.status != "godkendt":
+        raise FieldError("status", "Planen skal være godkendt, før der følges op på den")
+    await _case_open(plan.hovedsag_id)
+    open_one = await repo.get_open_follow_up(plan.series_id)
     if open_one is not None:
         raise AlreadyOpen(
-            open_one["id"],
-            open_one["version_no"],
-            open_one["status"],
+            open_one,
             "Der er allerede en opfølgning på planen, som ikke er godkendt",
         )
-    running = [m["id"] for m in await measures_of(plan["hovedsag_id"]) if m["ends_on"] is None]
-    goals = as_plan(plan["content"]).goals
+    running = [m.id for m in await measures_of(plan.hovedsag_id) if m.ends_on is None]
+    goals = as_plan(plan.content).goals
     content = FollowUpContent(
         indsats_id=running[0] if len(running) == 1 else None,
         happened_on=today_dk(),
@@ -771,21 +669,21 @@ async def do_create_follow_up(actor: str, plan_id: uuid.UUID) -> Any:
     )
     row = await _insert(
         actor,
-        hovedsag_id=plan["hovedsag_id"],
+        hovedsag_id=plan.hovedsag_id,
         enkeltsag_id=None,
         kind="opfoelgning",
         series_id=uuid.uuid4(),
         version_no=1,
-        method=plan["method"],
+        method=plan.method,
         content=content,
         based_on_id=None,
         derived_from_id=plan_id,
     )
     await stamp(
-        plan["hovedsag_id"],
+        plan.hovedsag_id,
         actor,
         "ics.oprettet",
-        f"Opfølgning på {title('plan', plan['version_no']).lower()} påbegyndt",
+        f"Opfølgning på {title('plan', plan.version_no).lower()} påbegyndt",
     )
     return row
 
@@ -804,79 +702,60 @@ async def do_save_draft(
     """Autosave: store the draft if ``rev`` is the stored revision. One statement on the
     normal path; on a miss, tell a stale revision (with the stored content) from a locked
     version. Not journalised (drafts are saved every few seconds)."""
-    conn = _conn()
-    head = await conn.fetchrow(
-        "SELECT hovedsag_id, kind, method, status FROM ics_document WHERE id = $1", doc_id
-    )
+    head = await repo.get_draft_head(doc_id)
     if head is None:
-        raise LookupError("document")
-    if head["status"] != "kladde":
-        raise Locked(head["status"])
-    content, changed = await normalise(
-        head["kind"], content, view(head["method"]), head["hovedsag_id"]
-    )
+        raise NotFound(NOT_FOUND)
+    if head.status != "kladde":
+        raise Locked(head.status)
+    content, changed = await normalise(head.kind, content, view(head.method), head.hovedsag_id)
     text = encode(content)
     if len(text) > MAX_CONTENT_BYTES:
-        raise CaseError("content", "Dokumentet er for stort til at gemme (over 2 MB tekst)")
-    row = await conn.fetchrow(
-        "UPDATE ics_document SET content = $3::jsonb, rev = rev + 1, changed_by = $4, "
-        "changed_at = now() WHERE id = $1 AND rev = $2 AND status = 'kladde' "
-        "RETURNING rev, changed_at",
-        doc_id,
-        rev,
-        text,
-        actor,
-    )
+        raise FieldError("content", "Dokumentet er for stort til at gemme (over 2 MB tekst)")
+    row = await repo.update_draft(doc_id, rev, text, actor)
     if row is None:
         current = await load(doc_id)
-        if current["status"] != "kladde":
-            raise Locked(current["status"])
+        if current.status != "kladde":
+            raise Locked(current.status)
         raise DraftStale(current)
-    return Saved(row["rev"], actor, row["changed_at"], content if changed else None)
+    return Saved(row.rev, actor, row.changed_at, content if changed else None)
 
 
-async def _lock(doc_id: uuid.UUID, rev: int) -> Any:
+async def _lock(doc_id: uuid.UUID, rev: int) -> DocRow:
     row = await load(doc_id, for_update=True)
-    if row["rev"] != rev:
+    if row.rev != rev:
         raise DraftStale(row)
     return row
 
 
-async def do_submit(actor: str, doc_id: uuid.UUID, rev: int) -> Any:
+async def do_submit(actor: str, doc_id: uuid.UUID, rev: int) -> VersionRow:
     """Submit a draft for approval: every required part must be filled (all missing parts
     are named at once)."""
     row = await _lock(doc_id, rev)
-    if row["status"] != "kladde":
-        raise Locked(row["status"])
-    await _case_open(row["hovedsag_id"])
-    content = decode(row["content"])
+    if row.status != "kladde":
+        raise Locked(row.status)
+    await _case_open(row.hovedsag_id)
+    content = decode(row.content)
     items = await missing(row, content)
     if items:
-        raise Incomplete(row["kind"], items)
-    updated = await _conn().fetchrow(
-        "UPDATE ics_document SET status = 'indsendt', submitted_by = $2, submitted_at = now(), "
-        "returned_by = NULL, returned_at = NULL, return_reason = NULL, rev = rev + 1 "
-        f"WHERE id = $1 RETURNING {VERSION_COLUMNS}",
-        doc_id,
-        actor,
-    )
+        raise Incomplete(row.kind, items)
+    updated = await repo.update_submitted(doc_id, actor)
     await stamp(
-        row["hovedsag_id"],
+        row.hovedsag_id,
         actor,
         "ics.indsendt",
-        f"{title(row['kind'], row['version_no'])} indsendt til godkendelse",
+        f"{title(row.kind, row.version_no)} indsendt til godkendelse",
         "",
-        row["enkeltsag_id"],
+        row.enkeltsag_id,
     )
     return updated
 
 
 @dataclass
 class Approved:
-    row: Any
+    row: VersionRow
     completed: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
-    new_plan: Any = None
+    new_plan: VersionRow | None = None
 
 
 async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: str) -> Approved:
@@ -886,60 +765,52 @@ async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: s
     records the plan step (the plan deadlines); a follow-up records the § 95 follow-up on
     its measure with the next follow-up and its reason, and may start a new plan version."""
     row = await _lock(doc_id, rev)
-    if row["status"] != "indsendt":
+    if row.status != "indsendt":
         raise Locked(
-            row["status"],
+            row.status,
             "Versionen er allerede godkendt"
-            if row["status"] == "godkendt"
+            if row.status == "godkendt"
             else "Versionen er ikke indsendt til godkendelse endnu",
         )
-    if await approval_requires_other() and row["submitted_by"] == actor:
+    if await approval_requires_other() and row.submitted_by == actor:
         raise OwnApproval()
-    await _case_open(row["hovedsag_id"])
-    conn = _conn()
-    content = decode(row["content"])
-    updated = await conn.fetchrow(
-        "UPDATE ics_document SET status = 'godkendt', approved_by = $2, approved_at = now(), "
-        f"rev = rev + 1 WHERE id = $1 RETURNING {VERSION_COLUMNS}",
-        doc_id,
-        actor,
-    )
-    case_id = row["hovedsag_id"]
+    await _case_open(row.hovedsag_id)
+    content = decode(row.content)
+    updated = await repo.update_approved(doc_id, actor)
+    case_id = row.hovedsag_id
     await stamp(
         case_id,
         actor,
         "ics.godkendt",
-        f"{title(row['kind'], row['version_no'])} godkendt af {name}",
+        f"{title(row.kind, row.version_no)} godkendt af {name}",
         note.strip(),
-        row["enkeltsag_id"],
+        row.enkeltsag_id,
     )
     result = Approved(updated)
     today = today_dk()
     if isinstance(content, InvestigationContent):
         running = await open_investigation(case_id)
-        if running is not None and running["id"] == row["enkeltsag_id"]:
+        if running is not None and running.id == row.enkeltsag_id:
             await process.do_complete_investigation(actor, case_id, today, content.conclusion)
     elif isinstance(content, PlanContent):
         # The plan step is the author's (the one who wrote and submitted it), dated when it
         # was submitted; the manager's approval is journalled above.
-        author = row["submitted_by"] or row["created_by"]
-        written = row["submitted_at"].astimezone(DK).date() if row["submitted_at"] else today
+        author = row.submitted_by or row.created_by
+        written = row.submitted_at.astimezone(DK).date() if row.submitted_at else today
         await process.do_record_step(
             author,
             case_id,
             kind="plan",
             happened_on=written,
-            note=f"{title('plan', row['version_no'])} godkendt.",
+            note=f"{title('plan', row.version_no)} godkendt.",
             indsats_id=None,
             next_due=None,
             next_reason=None,
         )
     else:
         assert isinstance(content, FollowUpContent)
-        running_measure = await conn.fetchval(
-            "SELECT ends_on IS NULL FROM indsats WHERE id = $1", content.indsats_id
-        )
-        statuses = view(row["method"]).statuses
+        running_measure = await repo.get_measure_running(content.indsats_id)
+        statuses = view(row.method).statuses
         lines = [
             f"- {statuses.get(g.status, g.status)}: {g.evidence.strip()}" for g in content.goals
         ]
@@ -954,105 +825,72 @@ async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: s
             next_due=content.next_due if running_measure else None,
             next_reason=content.next_reason if running_measure else None,
         )
-        result.created = [
-            r["title"]
-            for r in await conn.fetch(
-                "SELECT title FROM activity WHERE id = ANY($1::uuid[])", created
-            )
-        ]
-        if content.new_plan_version:
-            plan_series = await conn.fetchval(
-                "SELECT series_id FROM ics_document WHERE id = $1", row["derived_from_id"]
-            )
+        result.created = await repo.list_activity_titles(created)
+        if content.new_plan_version and row.derived_from_id is not None:
+            plan_series = await repo.get_series_of(row.derived_from_id)
             if plan_series is not None and await has_open_version(plan_series) is None:
-                result.new_plan = await do_new_version(actor, row["derived_from_id"])
+                result.new_plan = await do_new_version(actor, row.derived_from_id)
     # Everything the case core completed in this transaction (now() is the same for it all).
-    result.completed = [
-        r["title"]
-        for r in await conn.fetch(
-            "SELECT title FROM activity WHERE hovedsag_id = $1 AND status = 'done' "
-            "AND completed_at = now() ORDER BY title",
-            case_id,
-        )
-    ]
+    result.completed = await repo.list_completed_now(case_id)
     return result
 
 
-async def do_return(actor: str, doc_id: uuid.UUID, rev: int, reason: str, *, manager: bool) -> Any:
+async def do_return(
+    actor: str, doc_id: uuid.UUID, rev: int, reason: str, *, manager: bool
+) -> VersionRow:
     """Send a submitted version back to draft, with a reason: a manager who will not approve
     it as it is, or the submitter who wants to change it before approval."""
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor versionen sendes tilbage")
+        raise FieldError("reason", "Skriv hvorfor versionen sendes tilbage")
     row = await _lock(doc_id, rev)
-    if row["status"] != "indsendt":
-        raise Locked(row["status"], "Kun en indsendt version kan sendes tilbage til kladde")
-    if not manager and row["submitted_by"] != actor:
+    if row.status != "indsendt":
+        raise Locked(row.status, "Kun en indsendt version kan sendes tilbage til kladde")
+    if not manager and row.submitted_by != actor:
         raise Forbidden("Kun den, der har indsendt versionen, eller en leder kan sende den tilbage")
-    updated = await _conn().fetchrow(
-        "UPDATE ics_document SET status = 'kladde', submitted_by = NULL, submitted_at = NULL, "
-        "returned_by = $2, returned_at = now(), return_reason = $3, rev = rev + 1 "
-        f"WHERE id = $1 RETURNING {VERSION_COLUMNS}",
-        doc_id,
-        actor,
-        reason.strip(),
-    )
+    updated = await repo.update_returned(doc_id, actor, reason.strip())
     await stamp(
-        row["hovedsag_id"],
+        row.hovedsag_id,
         actor,
         "ics.returneret",
-        f"{title(row['kind'], row['version_no'])} sendt tilbage til kladde",
+        f"{title(row.kind, row.version_no)} sendt tilbage til kladde",
         reason.strip(),
-        row["enkeltsag_id"],
+        row.enkeltsag_id,
     )
     return updated
 
 
-async def do_new_version(actor: str, doc_id: uuid.UUID) -> Any:
+async def do_new_version(actor: str, doc_id: uuid.UUID) -> VersionRow:
     """A new draft version copying the latest version of the series (which must be
     approved: only one version is open at a time)."""
-    series = await _conn().fetchval("SELECT series_id FROM ics_document WHERE id = $1", doc_id)
+    series = await repo.get_series_of(doc_id)
     if series is None:
-        raise LookupError("document")
-    latest = await _conn().fetchrow(
-        f"SELECT {DOC_COLUMNS} FROM ics_document WHERE series_id = $1 "
-        "ORDER BY version_no DESC LIMIT 1 FOR UPDATE",
-        series,
-    )
-    if latest["status"] != "godkendt":
+        raise NotFound(NOT_FOUND)
+    latest = await repo.lock_latest_in_series(series)
+    if latest.status != "godkendt":
         raise AlreadyOpen(
-            latest["id"],
-            latest["version_no"],
-            latest["status"],
-            f"Version {latest['version_no']} er ikke godkendt endnu "
-            f"({STATUSES[latest['status']].lower()}); skriv videre i den",
+            OpenVersion(latest.id, latest.version_no, latest.status),
+            f"Version {latest.version_no} er ikke godkendt endnu "
+            f"({STATUSES[latest.status].lower()}); skriv videre i den",
         )
-    await _case_open(latest["hovedsag_id"])
-    row = await _conn().fetchrow(
-        "INSERT INTO ics_document (hovedsag_id, enkeltsag_id, kind, series_id, version_no, "
-        "method, content, based_on_id, derived_from_id, created_by, changed_by) "
-        "SELECT hovedsag_id, enkeltsag_id, kind, series_id, version_no + 1, method, content, "
-        "id, derived_from_id, $2, $2 FROM ics_document WHERE id = $1 "
-        f"RETURNING {VERSION_COLUMNS}",
-        latest["id"],
-        actor,
-    )
+    await _case_open(latest.hovedsag_id)
+    row = await repo.insert_copy(actor, latest.id)
     await stamp(
-        latest["hovedsag_id"],
+        latest.hovedsag_id,
         actor,
         "ics.ny_version",
-        f"{title(latest['kind'], row['version_no'])} påbegyndt",
-        f"Kopi af version {latest['version_no']}; kun ændringerne skal skrives.",
-        latest["enkeltsag_id"],
+        f"{title(latest.kind, row.version_no)} påbegyndt",
+        f"Kopi af version {latest.version_no}; kun ændringerne skal skrives.",
+        latest.enkeltsag_id,
     )
     return row
 
 
-async def do_journal_pdf(actor: str, row: Any) -> None:
+async def do_journal_pdf(actor: str, row: DocRow) -> None:
     await stamp(
-        row["hovedsag_id"],
+        row.hovedsag_id,
         actor,
         "ics.pdf",
-        f"PDF dannet: {title(row['kind'], row['version_no'])} ({STATUSES[row['status']].lower()})",
+        f"PDF dannet: {title(row.kind, row.version_no)} ({STATUSES[row.status].lower()})",
         "",
-        row["enkeltsag_id"],
+        row.enkeltsag_id,
     )

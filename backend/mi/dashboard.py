@@ -34,13 +34,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backend.casework.process import MEASURES
-from backend.casework.service import SOURCE_LABELS
 from backend.core.danish import DK, today_dk
+from backend.core.vocab import SOURCE_LABELS
 from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
+from backend.mi import repository as repo
+from backend.mi.repository import DecisionRow, Turning18Row
 from backend.mi.tables import Column, Table, pct
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
-from backend.money.common import conn
 from tenancy.context import current_scope, tenant_transaction
 
 
@@ -112,45 +113,13 @@ class Scope:
         today = today_dk()
         return add_months(date(today.year, today.month, 1), -(self.months - 1))
 
-    def team_filter(self, arg: int, column: str = "h.team_id") -> str:
-        return "" if self.teams is None else f"AND {column} = ANY(${arg}::uuid[])"
-
-    def team_args(self) -> list[Any]:
-        return [] if self.teams is None else [self.teams]
-
 
 def _since_at(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), DK)
 
 
 async def caseload(scope: Scope) -> Table:
-    members = (
-        "" if scope.teams is None
-        else "AND u.id IN (SELECT user_id FROM team_member WHERE team_id = ANY($1::uuid[]))"
-    )  # fmt: skip
-    rows = await conn().fetch(
-        f"""
-        WITH users AS (
-            SELECT u.id, u.display_name FROM app_user u WHERE u.active AND EXISTS (
-                SELECT 1 FROM user_role r WHERE r.user_id = u.id
-                AND r.role IN ('sagsbehandler', 'leder')) {members}
-        ), cases AS (
-            SELECT caseworker_id, count(*) AS n FROM hovedsag
-            WHERE closed_at IS NULL AND caseworker_id IN (SELECT id FROM users) GROUP BY 1
-        ), acts AS (
-            SELECT owner_id, count(*) AS open,
-                   count(*) FILTER (WHERE due_at < now() AND NOT due_asap) AS overdue
-            FROM activity WHERE status = 'open' AND owner_id IN (SELECT id FROM users)
-            GROUP BY 1
-        )
-        SELECT users.display_name, coalesce(cases.n, 0) AS cases,
-               coalesce(acts.open, 0) AS open, coalesce(acts.overdue, 0) AS overdue
-        FROM users LEFT JOIN cases ON cases.caseworker_id = users.id
-        LEFT JOIN acts ON acts.owner_id = users.id
-        ORDER BY cases DESC, users.display_name
-        """,
-        *scope.team_args(),
-    )
+    rows = await repo.list_caseload(scope.teams)
     return Table(
         "caseload",
         "Sagstal pr. sagsbehandler",
@@ -161,7 +130,7 @@ async def caseload(scope: Scope) -> Table:
             Column("open_activities", "Åbne aktiviteter", "int"),
             Column("overdue_activities", "Overskredne frister", "int"),
         ],
-        [[r["display_name"], r["cases"], r["open"], r["overdue"]] for r in rows],
+        [[r.display_name, r.cases, r.open, r.overdue] for r in rows],
     )
 
 
@@ -174,121 +143,48 @@ async def _assessment_rows(scope: Scope, months: list[date]) -> list[dict[str, A
     """24-hour assessments whose deadline fell in the period and has passed, per team and
     month: on time when recorded before the deadline, late after it, missed while open;
     cancelled ones (with a reason) are not counted."""
-    tf = scope.team_filter(3)
-    rows = await conn().fetch(
-        f"""
-        SELECT h.team_id, width_bucket(a.due_at, $2::timestamptz[]) AS bucket,
-               count(*) FILTER (WHERE a.status = 'done' AND a.completed_at <= a.due_at)
-                   AS on_time,
-               count(*) FILTER (WHERE a.status = 'done' AND a.completed_at > a.due_at) AS late,
-               count(*) FILTER (WHERE a.status = 'open') AS missed
-        FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id
-        WHERE a.rule_id = 'vurdering-24-timer' AND a.due_at >= $1 AND a.due_at < now() {tf}
-        GROUP BY 1, 2
-        """,
-        _since_at(scope.since),
-        [_since_at(m) for m in months],
-        *scope.team_args(),
+    rows = await repo.list_assessment_counts(
+        scope.teams, _since_at(scope.since), [_since_at(m) for m in months]
     )
     out = []
     for r in rows:
-        if r["bucket"] < 1:
+        if r.bucket < 1:
             continue
-        for outcome in (ON_TIME, LATE, MISSED):
-            if r[outcome]:
+        for outcome, n in ((ON_TIME, r.on_time), (LATE, r.late), (MISSED, r.missed)):
+            if n:
                 out.append(
                     {
                         "measure": "vurdering_24t",
-                        "team_id": r["team_id"],
-                        "month": months[r["bucket"] - 1],
+                        "team_id": r.team_id,
+                        "month": months[r.bucket - 1],
                         "outcome": outcome,
-                        "n": r[outcome],
+                        "n": n,
                     }
                 )
     return out
 
 
-async def _decisions(scope: Scope) -> list[Any]:
+async def _decisions(scope: Scope) -> list[DecisionRow]:
     """Each case with a decision on support (granted) in the period, once per month (its
     latest decision that month), with the facts the measures are judged on."""
-    tf = scope.team_filter(3)
-    return list(
-        await conn().fetch(
-            f"""
-            WITH d AS (
-                SELECT DISTINCT ON (d.hovedsag_id, date_trunc('month', d.decided_on))
-                       d.id, d.hovedsag_id, d.enkeltsag_id, d.paragraph, d.decided_on,
-                       h.team_id
-                FROM afgoerelse d JOIN hovedsag h ON h.id = d.hovedsag_id
-                WHERE d.outcome = 'bevilget' AND d.decided_on >= $1 AND d.decided_on <= $2 {tf}
-                ORDER BY d.hovedsag_id, date_trunc('month', d.decided_on), d.decided_on DESC,
-                         d.created_at DESC
-            )
-            SELECT d.*,
-                   inv.found AS inv_found, inv.closed_at AS inv_closed, inv.due_at AS inv_due,
-                   (SELECT a.status FROM activity a WHERE a.enkeltsag_id = d.enkeltsag_id
-                      AND a.rule_id = 'boernesamtale' ORDER BY a.created_at DESC LIMIT 1)
-                       AS talk_status,
-                   (SELECT max(s.happened_on) FROM case_step s
-                      WHERE s.hovedsag_id = d.hovedsag_id AND s.kind = 'boernesamtale'
-                        AND s.happened_on BETWEEN d.decided_on - 365 AND d.decided_on)
-                       AS talk_held,
-                   (SELECT min(s.happened_on) FROM case_step s
-                      WHERE s.hovedsag_id = d.hovedsag_id AND s.kind = 'boernesamtale'
-                        AND s.happened_on > d.decided_on) AS talk_after,
-                   plan.status AS plan_status, plan.due_at AS plan_due,
-                   (SELECT array_agg(s.happened_on ORDER BY s.happened_on) FROM case_step s
-                      WHERE s.hovedsag_id = d.hovedsag_id AND s.kind = 'plan'
-                        AND s.happened_on >= d.decided_on - 365) AS plan_steps,
-                   fu.status AS fu_status, fu.due_at AS fu_due, fu.done_on AS fu_done
-            FROM d
-            LEFT JOIN LATERAL (
-                SELECT true AS found, e.closed_at,
-                       (SELECT a.due_at FROM activity a WHERE a.enkeltsag_id = e.id
-                          AND a.rule_id = 'undersoegelse-4-maaneder'
-                        ORDER BY a.created_at DESC LIMIT 1) AS due_at
-                FROM enkeltsag e WHERE e.hovedsag_id = d.hovedsag_id
-                  AND e.kind = 'undersoegelse'
-                  AND (e.opened_at AT TIME ZONE 'Europe/Copenhagen')::date <= d.decided_on
-                ORDER BY e.opened_at DESC LIMIT 1
-            ) inv ON true
-            LEFT JOIN LATERAL (
-                SELECT a.status, a.due_at FROM activity a
-                WHERE a.concerns_id = d.enkeltsag_id
-                  AND a.rule_id IN ('barnets-plan-32', 'barnets-plan-46')
-                ORDER BY a.created_at DESC LIMIT 1
-            ) plan ON true
-            LEFT JOIN LATERAL (
-                SELECT a.status, a.due_at,
-                       (SELECT min(s.happened_on) FROM case_step s WHERE s.indsats_id = i.id
-                          AND s.kind = 'opfoelgning') AS done_on
-                FROM indsats i JOIN activity a ON a.concerns_id = i.id
-                  AND a.rule_id = 'foerste-opfoelgning'
-                WHERE i.afgoerelse_id = d.id ORDER BY i.starts_on, a.created_at LIMIT 1
-            ) fu ON true
-            """,
-            scope.since,
-            today_dk(),
-            *scope.team_args(),
-        )
-    )
+    return await repo.list_decisions(scope.teams, scope.since, today_dk())
 
 
 def _day(value: datetime | None) -> date | None:
     return value.astimezone(DK).date() if value is not None else None
 
 
-def judge(d: Any, today: date) -> dict[str, str]:
+def judge(d: DecisionRow, today: date) -> dict[str, str]:
     """How one decided case fared on each decision measure (a measure whose deadline has
     not come, or does not apply, is left out). Dates are those the caseworker recorded for
     the step (the day it happened), not when it was typed in or approved."""
     out: dict[str, str] = {}
     # The child investigation: a case decided without one is a miss.
-    if not d["inv_found"]:
+    if not d.inv_found:
         out["undersoegelse_4m"] = MISSED
     else:
-        due = _day(d["inv_due"])
-        closed = _day(d["inv_closed"])
+        due = _day(d.inv_due)
+        closed = _day(d.inv_closed)
         if closed is not None and due is not None:
             out["undersoegelse_4m"] = ON_TIME if closed <= due else LATE
         elif closed is not None:
@@ -296,36 +192,36 @@ def judge(d: Any, today: date) -> dict[str, str]:
         elif due is not None and due < today:
             out["undersoegelse_4m"] = MISSED
     # The child conversation before the decision, or a lawful omission with a reason.
-    if d["talk_held"] is not None:
+    if d.talk_held is not None:
         out["boernesamtale"] = ON_TIME
-    elif d["talk_status"] == "cancelled":
+    elif d.talk_status == "cancelled":
         out["boernesamtale"] = OMITTED
-    elif d["talk_after"] is not None:
+    elif d.talk_after is not None:
         out["boernesamtale"] = LATE
     else:
         out["boernesamtale"] = MISSED
     # Barnets plan: by three months after the decision (§ 47: before it); under § 32 a
     # reasoned decision not to make one is compliant.
-    if d["paragraph"] == "47":
-        plan_due: date | None = d["decided_on"]
+    if d.paragraph == "47":
+        plan_due: date | None = d.decided_on
     else:
-        plan_due = _day(d["plan_due"]) or next_working_day(add_months(d["decided_on"], 3))
-    steps: list[date] = list(d["plan_steps"] or [])
+        plan_due = _day(d.plan_due) or next_working_day(add_months(d.decided_on, 3))
+    steps: list[date] = list(d.plan_steps or [])
     if plan_due is not None:
         if any(s <= plan_due for s in steps):
             out["barnets_plan"] = ON_TIME
-        elif d["paragraph"] == "32" and d["plan_status"] == "cancelled":
+        elif d.paragraph == "32" and d.plan_status == "cancelled":
             out["barnets_plan"] = OMITTED
         elif steps:
             out["barnets_plan"] = LATE
         elif plan_due < today:
             out["barnets_plan"] = MISSED
     # The first follow-up on the measure the decision started.
-    fu_due = _day(d["fu_due"])
+    fu_due = _day(d.fu_due)
     if fu_due is not None:
-        if d["fu_done"] is not None:
-            out["foerste_opfoelgning"] = ON_TIME if d["fu_done"] <= fu_due else LATE
-        elif d["fu_status"] == "cancelled":
+        if d.fu_done is not None:
+            out["foerste_opfoelgning"] = ON_TIME if d.fu_done <= fu_due else LATE
+        elif d.fu_status == "cancelled":
             pass  # the measure ended first: nothing to follow up
         elif fu_due < today:
             out["foerste_opfoelgning"] = MISSED
@@ -338,12 +234,12 @@ async def _compliance_rows(scope: Scope) -> list[dict[str, Any]]:
     rows = await _assessment_rows(scope, months)
     today = today_dk()
     for d in await _decisions(scope):
-        month = date(d["decided_on"].year, d["decided_on"].month, 1)
+        month = date(d.decided_on.year, d.decided_on.month, 1)
         for measure, outcome in judge(d, today).items():
             rows.append(
                 {
                     "measure": measure,
-                    "team_id": d["team_id"],
+                    "team_id": d.team_id,
                     "month": month,
                     "outcome": outcome,
                     "n": 1,
@@ -388,9 +284,7 @@ async def compliance(scope: Scope) -> tuple[Table, Table, Table, Table]:
             by_tm[(m, r["team_id"], r["month"])],
         ):
             acc[i] += r["n"]
-    teams = {
-        t["id"]: t["name"] for t in await conn().fetch("SELECT id, name FROM team ORDER BY name")
-    }
+    teams = await repo.list_team_names()
     months = [add_months(scope.since, i) for i in range(scope.months)]
     labels = {m.key: m.label for m in MEASURES_BARO}
     order = [m.key for m in MEASURES_BARO]
@@ -481,26 +375,12 @@ async def compliance(scope: Scope) -> tuple[Table, Table, Table, Table]:
 
 async def notifications(scope: Scope) -> tuple[Table, Table]:
     """Notifications (underretninger) received by source, and per month and source."""
-    if scope.teams is None:
-        sql = (
-            "SELECT u.source, date_trunc('month', u.received_at AT TIME ZONE "
-            "'Europe/Copenhagen')::date AS month, count(*) AS n FROM underretning u "
-            "WHERE u.received_at >= $1 AND u.kind = 'underretning' GROUP BY 1, 2"
-        )
-    else:
-        sql = (
-            "SELECT u.source, date_trunc('month', u.received_at AT TIME ZONE "
-            "'Europe/Copenhagen')::date AS month, count(*) AS n FROM underretning u "
-            "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
-            "WHERE u.received_at >= $1 AND u.kind = 'underretning' "
-            "AND h.team_id = ANY($2::uuid[]) GROUP BY 1, 2"
-        )
-    rows = await conn().fetch(sql, _since_at(scope.since), *scope.team_args())
+    rows = await repo.list_notification_counts(scope.teams, _since_at(scope.since))
     by_source: dict[str, int] = defaultdict(int)
     by_month: dict[tuple[date, str], int] = defaultdict(int)
     for r in rows:
-        by_source[r["source"]] += r["n"]
-        by_month[(r["month"], r["source"])] += r["n"]
+        by_source[r.source] += r.n
+        by_month[(r.month, r.source)] += r.n
     total = sum(by_source.values())
     sources = sorted(SOURCE_LABELS, key=lambda s: -by_source.get(s, 0))
     pie = Table(
@@ -549,42 +429,8 @@ async def children(scope: Scope) -> tuple[Table, Table, Table]:
     # Age band by birth date: age <= hi  <=>  born after today minus (hi + 1) years.
     limits = [add_months(today, -12 * (hi + 1)) for _, hi in AGE_BANDS]
     assert len(limits) == 6  # the CASE below has one branch per band
-    tf = scope.team_filter(3)
-    rows = await conn().fetch(
-        f"""
-        WITH r AS MATERIALIZED (
-            SELECT i.kind, i.placement, h.child_id, b.supplier_id
-            FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id
-            LEFT JOIN bevilling b ON b.indsats_id = i.id AND b.period_from <= $1
-                 AND (b.period_to IS NULL OR b.period_to >= $1)
-            WHERE i.starts_on <= $1 AND (i.ends_on IS NULL OR i.ends_on >= $1) {tf}
-        ), per_child AS (
-            SELECT child_id, bool_or(placement) AS placed FROM r GROUP BY child_id
-        )
-        SELECT 'kind' AS grp, kind AS key, NULL::boolean AS placed, count(*) AS n
-        FROM (SELECT DISTINCT kind, child_id FROM r) k GROUP BY kind
-        UNION ALL
-        SELECT 'supplier', supplier_id::text, NULL, count(*)
-        FROM (SELECT DISTINCT supplier_id, child_id FROM r WHERE supplier_id IS NOT NULL) s
-        GROUP BY supplier_id
-        UNION ALL
-        SELECT 'age', band::text, placed, count(*) FROM (
-            SELECT p.placed, CASE WHEN c.birth_date > ($2::date[])[1] THEN 0
-                                  WHEN c.birth_date > ($2::date[])[2] THEN 1
-                                  WHEN c.birth_date > ($2::date[])[3] THEN 2
-                                  WHEN c.birth_date > ($2::date[])[4] THEN 3
-                                  WHEN c.birth_date > ($2::date[])[5] THEN 4
-                                  WHEN c.birth_date > ($2::date[])[6] THEN 5 ELSE 6 END AS band
-            FROM per_child p JOIN child c ON c.id = p.child_id) a
-        GROUP BY band, placed
-        """,
-        today,
-        limits,
-        *scope.team_args(),
-    )
-    kinds = sorted(
-        ((r["key"], r["n"]) for r in rows if r["grp"] == "kind"), key=lambda x: (-x[1], x[0])
-    )
+    rows = await repo.list_child_group_counts(scope.teams, today, limits)
+    kinds = sorted(((r.key, r.n) for r in rows if r.grp == "kind"), key=lambda x: (-x[1], x[0]))
     kind_table = Table(
         "children_by_measure",
         "Børn og unge efter indsatstype",
@@ -602,8 +448,8 @@ async def children(scope: Scope) -> tuple[Table, Table, Table]:
     )
     bands: dict[tuple[int, int], list[int]] = {b: [0, 0] for b in AGE_BANDS}
     for r in rows:
-        if r["grp"] == "age" and int(r["key"]) < len(AGE_BANDS):
-            bands[AGE_BANDS[int(r["key"])]][0 if r["placed"] else 1] += r["n"]
+        if r.grp == "age" and int(r.key) < len(AGE_BANDS):
+            bands[AGE_BANDS[int(r.key)]][0 if r.placed else 1] += r.n
     age_table = Table(
         "children_by_age",
         "Børn og unge med indsatser efter alder",
@@ -616,14 +462,9 @@ async def children(scope: Scope) -> tuple[Table, Table, Table]:
         ],
         [[f"{lo}-{hi} år", p, s, p + s] for (lo, hi), (p, s) in bands.items()],
     )
-    counts = {uuid.UUID(r["key"]): r["n"] for r in rows if r["grp"] == "supplier"}
-    suppliers = {
-        r["id"]: r
-        for r in await conn().fetch(
-            "SELECT id, name, kind FROM supplier WHERE id = ANY($1::uuid[])", list(counts)
-        )
-    }
-    ordered = sorted(counts, key=lambda k: (-counts[k], suppliers[k]["name"]))[:200]
+    counts = {uuid.UUID(r.key): r.n for r in rows if r.grp == "supplier"}
+    suppliers = {r.id: r for r in await repo.list_suppliers(list(counts))}
+    ordered = sorted(counts, key=lambda k: (-counts[k], suppliers[k].name))[:200]
     supplier_table = Table(
         "children_by_supplier",
         "Børn og unge efter leverandør",
@@ -633,26 +474,11 @@ async def children(scope: Scope) -> tuple[Table, Table, Table]:
             Column("supplier_kind", "Type"),
             Column("children", "Børn og unge", "int"),
         ],
-        [[suppliers[k]["name"], SUPPLIER_KINDS[suppliers[k]["kind"]], counts[k]] for k in ordered],
+        [[suppliers[k].name, SUPPLIER_KINDS[suppliers[k].kind], counts[k]] for k in ordered],
     )
     return kind_table, age_table, supplier_table
 
 
-TURNING_18_SQL = """
-SELECT DISTINCT ON (c.id) c.id AS child_id, h.id AS hovedsag_id,
-       c.first_name || ' ' || c.last_name AS child_name, c.birth_date,
-       (c.birth_date + interval '18 years')::date AS eighteen, i.kind, s.name AS supplier,
-       u.display_name AS caseworker, t.name AS team,
-       EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = i.id
-               AND a.rule_id = 'overgang-18' AND a.status = 'done') AS transition_planned
-FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id JOIN child c ON c.id = h.child_id
-LEFT JOIN bevilling b ON b.indsats_id = i.id LEFT JOIN supplier s ON s.id = b.supplier_id
-LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id
-WHERE i.placement AND i.starts_on <= $1 AND (i.ends_on IS NULL OR i.ends_on >= $1)
-  AND c.birth_date > ($1::date - interval '18 years')
-  AND c.birth_date <= ($1::date - interval '17 years') {team_filter}
-ORDER BY c.id, i.starts_on DESC
-"""
 TURNING_18_COLUMNS = [
     Column("child", "Barn/ung"),
     Column("birth_date", "Fødselsdato", "date"),
@@ -665,41 +491,39 @@ TURNING_18_COLUMNS = [
 ]
 
 
-async def turning_18(scope: Scope) -> list[Any]:
+async def turning_18(scope: Scope) -> list[Turning18Row]:
     """Placed young people who turn 18 within 12 months (a year from today)."""
-    rows = await conn().fetch(
-        TURNING_18_SQL.format(team_filter=scope.team_filter(2)), today_dk(), *scope.team_args()
-    )
-    return sorted(rows, key=lambda r: r["eighteen"])
+    rows = await repo.list_turning_18(scope.teams, today_dk())
+    return sorted(rows, key=lambda r: r.eighteen)
 
 
-def turning_18_list(rows: list[Any]) -> list[list[Any]]:
+def turning_18_list(rows: list[Turning18Row]) -> list[list[Any]]:
     return [
         [
-            r["child_name"],
-            r["birth_date"],
-            r["eighteen"],
-            MEASURES[r["kind"]][0] if r["kind"] in MEASURES else r["kind"],
-            r["supplier"],
-            r["caseworker"],
-            r["team"],
-            r["transition_planned"],
+            r.child_name,
+            r.birth_date,
+            r.eighteen,
+            MEASURES[r.kind][0] if r.kind in MEASURES else r.kind,
+            r.supplier,
+            r.caseworker,
+            r.team,
+            r.transition_planned,
         ]
         for r in rows
     ]
 
 
-def turning_18_by_month(rows: list[Any]) -> Table:
+def turning_18_by_month(rows: list[Turning18Row]) -> Table:
     counts: dict[date, list[int]] = {}
     today = today_dk()
     first = date(today.year, today.month, 1)
     for i in range(13):
         counts[add_months(first, i)] = [0, 0]
     for r in rows:
-        key = date(r["eighteen"].year, r["eighteen"].month, 1)
+        key = date(r.eighteen.year, r.eighteen.month, 1)
         if key in counts:
             counts[key][0] += 1
-            counts[key][1] += 1 if r["transition_planned"] else 0
+            counts[key][1] += 1 if r.transition_planned else 0
     return Table(
         "turning_18",
         "Anbragte unge, der fylder 18 inden for 12 måneder",
@@ -721,61 +545,20 @@ async def costs(scope: Scope) -> tuple[Table, Table]:
     today = today_dk()
     month_start = date(today.year, today.month, 1)
     month_end = add_months(month_start, 1) - timedelta(days=1)
-    tf = scope.team_filter(3)
-    join = "" if scope.teams is None else "JOIN hovedsag h ON h.id = b.hovedsag_id"
-    c = conn()
-    sets = "GROUPING SETS ((b.measure_kind), (b.supplier_id))"
-    # The priced periods first (hash joins), then the cost of each in the month.
-    expected = await c.fetch(
-        f"""
-        WITH bp AS MATERIALIZED (
-            SELECT b.measure_kind, b.supplier_id, b.frequency, b.quantity, b.period_from,
-                   p.amount_oere, greatest(p.valid_from, b.period_from, $1::date) AS a,
-                   least(coalesce(p.valid_to, 'infinity'), coalesce(b.period_to, 'infinity'),
-                         coalesce(i.ends_on, 'infinity'), $2::date) AS z
-            FROM bevilling b JOIN indsats i ON i.id = b.indsats_id {join}
-            JOIN bevilling_price p ON p.bevilling_id = b.id AND p.retired_at IS NULL
-            WHERE b.period_from <= $2 AND (b.period_to IS NULL OR b.period_to >= $1)
-              AND (i.ends_on IS NULL OR i.ends_on >= $1)
-              AND p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $1) {tf}
-        )
-        SELECT bp.measure_kind, bp.supplier_id, sum(m.cost)::bigint AS amount
-        FROM bp CROSS JOIN LATERAL money_months(bp.frequency, bp.quantity, bp.amount_oere,
-                                                bp.period_from, bp.a, bp.z) m
-        GROUP BY GROUPING SETS ((bp.measure_kind), (bp.supplier_id))
-        """,
-        month_start,
-        month_end,
-        *scope.team_args(),
-    )
-    paid = await c.fetch(
-        f"""
-        SELECT b.measure_kind, b.supplier_id, sum(y.amount_oere)::bigint AS amount
-        FROM payment y JOIN bevilling b ON b.id = y.bevilling_id {join}
-        WHERE y.status IN ('godkendt', 'eksporteret') AND y.period_from BETWEEN $1 AND $2 {tf}
-        GROUP BY {sets}
-        """,
-        date(today.year, 1, 1),
-        month_end,
-        *scope.team_args(),
-    )
+    expected = await repo.list_expected_costs(scope.teams, month_start, month_end)
+    paid = await repo.list_paid_costs(scope.teams, date(today.year, 1, 1), month_end)
     out = []
     for group, column, title in (
         ("measure", "measure_kind", "Udgifter efter indsatstype"),
         ("supplier", "supplier_id", "Udgifter efter leverandør"),
     ):
-        month = {r[column]: r["amount"] for r in expected if r[column] is not None}
-        year = {r[column]: r["amount"] for r in paid if r[column] is not None}
+        month = {getattr(r, column): r.amount for r in expected if getattr(r, column) is not None}
+        year = {getattr(r, column): r.amount for r in paid if getattr(r, column) is not None}
         keys = set(month) | set(year)
         if group == "measure":
             names = {k: MEASURE_TYPES[k].label if k in MEASURE_TYPES else k for k in keys}
         else:
-            names = {
-                r["id"]: r["name"]
-                for r in await c.fetch(
-                    "SELECT id, name FROM supplier WHERE id = ANY($1::uuid[])", list(keys)
-                )
-            }
+            names = await repo.list_supplier_names(list(keys))
         ordered = sorted(keys, key=lambda k: (-month.get(k, 0), str(names.get(k, ""))))
         out.append(
             Table(

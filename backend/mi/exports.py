@@ -22,11 +22,14 @@ import msgspec
 from backend.audit.service import record
 from backend.auth.principal import Principal, load_principal
 from backend.core.danish import file_slug, file_stamp, plural
+from backend.core.db import conn
+from backend.core.errors import FieldError, NotAllowed, NotFound
 from backend.mi import excel
+from backend.mi import repository as repo
 from backend.mi.reports import SOURCES, Source, decode_params
+from backend.mi.repository import ExportJobStatus
 from backend.mi.tables import Column
 from backend.money import progress
-from backend.money.common import CaseError, NotAllowed, conn
 from backend.outbox.service import enqueue, outbox_job
 from tenancy.context import TenantScope, current_scope
 
@@ -39,7 +42,7 @@ MAX_ROWS = 500_000
 def source_of(key: str) -> Source:
     source = SOURCES.get(key)
     if source is None:
-        raise CaseError("source", "Ukendt udtræk")
+        raise FieldError("source", "Ukendt udtræk")
     return source
 
 
@@ -70,7 +73,7 @@ async def fetch_all(
     rows: list[list[Any]] = []
     offset = 0
     while offset < total:
-        page = await source.fetch(me, params, PAGE, offset)
+        page = await source.page(me, params, PAGE, offset)
         rows.extend(page)
         offset += PAGE
         if on_page is not None:
@@ -91,12 +94,11 @@ async def do_export(
     source, params = await prepare(me, key, raw)
     total = await source.count(me, params)
     if total > MAX_ROWS:
-        raise CaseError(
+        raise FieldError(
             "params",
             f"Udtrækket har {plural(total, 'række', 'rækker')}; afgræns det til højst {MAX_ROWS}",
         )
-    c = conn()
-    await c.execute("DELETE FROM export_job WHERE expires_at < now()")
+    await repo.delete_expired_jobs()
     if total <= DIRECT_LIMIT:
         columns = await source.columns(me, params)
         rows = await fetch_all(me, source, params, total)
@@ -112,15 +114,7 @@ async def do_export(
             rows=len(rows),
         )
         return filename(source), content
-    job_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO export_job (source, params, user_id, actor, total_rows) "
-        "VALUES ($1, $2::jsonb, $3, $4, $5) RETURNING id",
-        source.key,
-        _params_json(params),
-        me.user_id,
-        me.actor,
-        total,
-    )
+    job_id = await repo.insert_job(source.key, _params_json(params), me.user_id, me.actor, total)
     await enqueue(EXPORT_JOB, {"export_id": str(job_id)})
     await record(me.actor, "export.requested", str(job_id), source=source.key, rows=total)
     return job_id
@@ -130,20 +124,20 @@ async def run_export(code: str, job_id: uuid.UUID) -> str:
     """The job: fetch the rows and write the workbook, in a savepoint; a failure marks the
     job failed (fejlet) with the reason and is not retried."""
     c = conn()
-    job = await c.fetchrow("SELECT * FROM export_job WHERE id = $1 FOR UPDATE", job_id)
-    if job is None or job["status"] != "venter":
+    job = await repo.lock_job(job_id)
+    if job is None or job.status != "venter":
         return "skipped"
-    total = job["total_rows"] or 0
+    total = job.total_rows or 0
     await progress.report(
         code, job_id, status="koerer", done=0, total=2 * max(total, 1), message="Henter rækkerne"
     )
     try:
         async with c.transaction():
-            me = await load_principal(c, str(job["user_id"]), code)
-            source = source_of(job["source"])
+            me = await load_principal(c, str(job.user_id), code)
+            source = source_of(job.source)
             if me is None or not source.allowed(me):
                 raise NotAllowed("Brugeren har ikke længere adgang til disse data")
-            params = msgspec.convert(json.loads(job["params"]), source.params, strict=False)
+            params = msgspec.convert(json.loads(job.params), source.params, strict=False)
             columns = await source.columns(me, params)
 
             async def fetched(n: int) -> None:
@@ -153,22 +147,10 @@ async def run_export(code: str, job_id: uuid.UUID) -> str:
 
             rows = await fetch_all(me, source, params, total, fetched)
             content = await _write(code, job_id, source.title, columns, rows, len(rows))
-            await c.execute(
-                "UPDATE export_job SET status = 'klar', content = $2, filename = $3, "
-                "total_rows = $4, finished_at = now() WHERE id = $1",
-                job_id,
-                content,
-                filename(source),
-                len(rows),
-            )
+            await repo.update_job_ready(job_id, content, filename(source), len(rows))
     except Exception as exc:
         message = exc.message if isinstance(exc, NotAllowed) else f"Teknisk fejl: {exc}"[:500]
-        await c.execute(
-            "UPDATE export_job SET status = 'fejlet', error = $2, finished_at = now() "
-            "WHERE id = $1",
-            job_id,
-            message,
-        )
+        await repo.update_job_failed(job_id, message)
         await progress.report(code, job_id, status="fejlet", message=message)
         return "failed"
     await progress.report(
@@ -215,42 +197,33 @@ async def export_job(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str
     await run_export(scope.code, uuid.UUID(payload["export_id"]))
 
 
-async def job_status(me: Principal, job_id: uuid.UUID) -> dict[str, Any]:
-    row = await conn().fetchrow(
-        "SELECT id, source, status, total_rows, filename, error, created_at, finished_at, "
-        "expires_at FROM export_job WHERE id = $1 AND user_id = $2",
-        job_id,
-        me.user_id,
-    )
+async def job_status(me: Principal, job_id: uuid.UUID) -> tuple[ExportJobStatus, dict[str, Any]]:
+    """The user's own job and its progress; NotFound for another's."""
+    row = await repo.get_job_status(job_id, me.user_id)
     if row is None:
-        raise LookupError("export")
-    out = dict(row)
-    prog = await progress.read(current_scope().code, job_id) if row["status"] == "venter" else {}
-    if row["status"] == "klar":
+        raise NotFound("Eksporten findes ikke")
+    prog = await progress.read(current_scope().code, job_id) if row.status == "venter" else {}
+    if row.status == "klar":
         prog = {"status": "klar", "percent": 100}
-    elif row["status"] == "fejlet":
+    elif row.status == "fejlet":
         prog = {"status": "fejlet"}
-    out["progress"] = prog
-    return out
+    return row, prog
 
 
 async def download(me: Principal, job_id: uuid.UUID) -> tuple[str, bytes]:
-    row = await conn().fetchrow(
-        "SELECT source, status, filename, content, total_rows, params::text AS params "
-        "FROM export_job WHERE id = $1 AND user_id = $2 AND expires_at > now()",
-        job_id,
-        me.user_id,
-    )
-    if row is None or row["status"] != "klar":
-        raise LookupError("export")
-    source = source_of(row["source"])
+    """The finished file of the user's own job (audited); NotFound when it is not ready."""
+    row = await repo.get_job_file(job_id, me.user_id)
+    if row is None or row.status != "klar":
+        raise NotFound("Eksporten findes ikke eller er ikke klar")
+    source = source_of(row.source)
     check_allowed(me, source)
     await record(
         me.actor,
         "export.downloaded",
         str(job_id),
-        source=row["source"],
-        params=json.loads(row["params"]),
-        rows=row["total_rows"],
+        source=row.source,
+        params=json.loads(row.params),
+        rows=row.total_rows,
     )
-    return row["filename"], bytes(row["content"])
+    assert row.filename is not None and row.content is not None  # set with status klar
+    return row.filename, row.content

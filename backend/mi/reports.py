@@ -21,14 +21,15 @@ from backend.casework import access, process
 from backend.casework import repository as case_repo
 from backend.casework.repository import team_ids_of
 from backend.casework.schemas import SearchQuery
-from backend.casework.service import CaseError, check_cpr
 from backend.children.repository import age_on
+from backend.core.cpr import check_cpr
 from backend.core.danish import today_dk
+from backend.core.errors import FieldError
 from backend.core.permissions import Perm
 from backend.mi import dashboard
+from backend.mi import repository as repo
 from backend.mi.tables import Column
 from backend.money.catalogue import FREQUENCIES, MEASURE_TYPES, UNITS
-from backend.money.common import conn
 from backend.money.costs import bevilling_costs
 from backend.money.payments import STATUS_LABELS as PAYMENT_STATUS
 
@@ -74,7 +75,7 @@ class Source:
     params: type[msgspec.Struct]
     columns: Callable[[Principal, Any], Awaitable[list[Column]]]
     count: Callable[[Principal, Any], Awaitable[int]]
-    fetch: Callable[[Principal, Any, int, int], Awaitable[Rows]]
+    page: Callable[[Principal, Any, int, int], Awaitable[Rows]]  # a page of rows
     resolve: Callable[[Principal, Any], Awaitable[Any]] | None = None
 
     def allowed(self, me: Principal) -> bool:
@@ -115,9 +116,9 @@ def _cpr_of(q: SearchQuery) -> str | None:
 
 def _check_search(q: SearchQuery) -> None:
     if q.deadline not in (None, "", "overdue", "due_week", "none_open"):
-        raise CaseError("params.deadline", "Ukendt fristfilter")
+        raise FieldError("params.deadline", "Ukendt fristfilter")
     if q.measure and q.measure not in process.MEASURES:
-        raise CaseError("params.measure", "Ukendt indsatstype")
+        raise FieldError("params.measure", "Ukendt indsatstype")
 
 
 async def _case_count(me: Principal, q: SearchQuery) -> int:
@@ -207,42 +208,13 @@ def _bevilling_where(p: BevillingParams) -> tuple[str, list[Any]]:
 
 async def _bevilling_count(me: Principal, p: BevillingParams) -> int:
     cond, args = _bevilling_where(p)
-    return int(
-        await conn().fetchval(
-            "SELECT count(*) FROM bevilling b JOIN indsats i ON i.id = b.indsats_id "
-            f"JOIN hovedsag h ON h.id = b.hovedsag_id WHERE {cond}",
-            *args,
-        )
-    )
+    return await repo.count_bevillinger(cond, args)
 
 
 async def _bevilling_fetch(me: Principal, p: BevillingParams, limit: int, offset: int) -> Rows:
     cond, args = _bevilling_where(p)
     on = args[0]
-    rows = await conn().fetch(
-        f"""
-        WITH page AS (
-            SELECT b.id FROM bevilling b JOIN indsats i ON i.id = b.indsats_id
-            JOIN hovedsag h ON h.id = b.hovedsag_id WHERE {cond}
-            ORDER BY b.period_from, b.id LIMIT {int(limit)} OFFSET {int(offset)}
-        )
-        SELECT b.*, least(b.period_to, i.ends_on) AS ends_on,
-               c.first_name || ' ' || c.last_name AS child, t.name AS team,
-               u.display_name AS caseworker, s.name AS supplier, s.cvr, o.name AS offer,
-               (SELECT bp.amount_oere FROM bevilling_price bp WHERE bp.bevilling_id = b.id
-                AND bp.retired_at IS NULL AND bp.valid_from <= greatest($1, b.period_from)
-                AND (bp.valid_to IS NULL OR bp.valid_to >= greatest($1, b.period_from)))
-                AS price,
-               coalesce((SELECT sum(y.amount_oere) FROM payment y WHERE y.bevilling_id = b.id
-                AND y.status IN ('godkendt', 'eksporteret')), 0)::bigint AS paid
-        FROM page JOIN bevilling b ON b.id = page.id JOIN indsats i ON i.id = b.indsats_id
-        JOIN hovedsag h ON h.id = b.hovedsag_id JOIN child c ON c.id = h.child_id
-        LEFT JOIN team t ON t.id = h.team_id LEFT JOIN app_user u ON u.id = h.caseworker_id
-        JOIN supplier s ON s.id = b.supplier_id JOIN offer o ON o.id = b.offer_id
-        ORDER BY b.period_from, b.id
-        """,
-        *args,
-    )
+    rows = await repo.list_bevillinger(cond, args, limit, offset)
     # The same figures as the case page and the draft: one cost model (money.costs).
     figures = await bevilling_costs(rows, on)
     return [
@@ -292,7 +264,7 @@ PAYMENT_COLUMNS = [
 
 def _payment_where(p: PaymentParams) -> tuple[str, list[Any]]:
     if p.status and p.status not in PAYMENT_STATUS:
-        raise CaseError("params.status", "Ukendt status")
+        raise FieldError("params.status", "Ukendt status")
     where, args = ["true"], []
     for clause, value in (
         ("y.status = ${}", p.status),
@@ -309,25 +281,12 @@ def _payment_where(p: PaymentParams) -> tuple[str, list[Any]]:
 
 async def _payment_count(me: Principal, p: PaymentParams) -> int:
     cond, args = _payment_where(p)
-    return int(
-        await conn().fetchval(
-            "SELECT count(*) FROM payment y JOIN bevilling b ON b.id = y.bevilling_id "
-            f"WHERE {cond}",
-            *args,
-        )
-    )
+    return await repo.count_payments(cond, args)
 
 
 async def _payment_fetch(me: Principal, p: PaymentParams, limit: int, offset: int) -> Rows:
     cond, args = _payment_where(p)
-    rows = await conn().fetch(
-        "SELECT y.*, c.first_name || ' ' || c.last_name AS child, s.name AS supplier, s.cvr, "
-        "b.measure_kind FROM payment y JOIN bevilling b ON b.id = y.bevilling_id "
-        "JOIN supplier s ON s.id = b.supplier_id JOIN hovedsag h ON h.id = y.hovedsag_id "
-        f"JOIN child c ON c.id = h.child_id WHERE {cond} "
-        f"ORDER BY y.period_from, y.id LIMIT {int(limit)} OFFSET {int(offset)}",
-        *args,
-    )
+    rows = await repo.list_payments(cond, args, limit, offset)
     return [
         [
             r["child"],
@@ -359,13 +318,13 @@ async def resolve_scope(me: Principal, p: ScopeParams, prefix: str = "params.") 
     if p.resolved:
         return p
     if p.scope not in (None, "", "teams", "kommune"):
-        raise CaseError(f"{prefix}scope", "Vælg teams eller kommune")
+        raise FieldError(f"{prefix}scope", "Vælg teams eller kommune")
     teams: list[uuid.UUID] | None = None
     if Perm.CASE_APPROVE in me.permissions and p.scope != "kommune":
         own = [t[0] for t in await team_ids_of(me.user_id)]
         if p.team_id is not None:
             if p.team_id not in own:
-                raise CaseError(f"{prefix}team_id", "Du hører ikke til det team")
+                raise FieldError(f"{prefix}team_id", "Du hører ikke til det team")
             own = [p.team_id]
         teams = own if (own or p.scope == "teams") else None
     elif p.team_id is not None:
@@ -379,9 +338,9 @@ def _scope(p: ScopeParams, months: int = 12) -> dashboard.Scope:
 
 def _check_mi(p: MiParams) -> None:
     if p.table not in dashboard.TABLE_KEYS:
-        raise CaseError("params.table", "Ukendt tabel")
+        raise FieldError("params.table", "Ukendt tabel")
     if not (1 <= p.months <= 36):
-        raise CaseError("params.months", "Vælg mellem 1 og 36 måneder")
+        raise FieldError("params.months", "Vælg mellem 1 og 36 måneder")
 
 
 async def _mi_rows(me: Principal, p: MiParams) -> Rows:
@@ -487,6 +446,6 @@ def decode_params(source: Source, raw: dict[str, Any] | None) -> Any:
     except msgspec.ValidationError as exc:
         text = str(exc)
         field = text.rsplit("$.", 1)[-1].split(".")[0].split("[")[0] if "$." in text else ""
-        raise CaseError(
+        raise FieldError(
             f"params.{field}" if field else "params", f"Ugyldig parameter: {text}"
         ) from exc

@@ -4,28 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
+from backend.core.errors import FieldError
 from backend.core.permissions import Perm
-from backend.errors import field_error
+from backend.core.principal import Me
 from backend.mi import dashboard, exports
+from backend.mi import repository as repo
 from backend.mi.reports import SOURCES, ScopeParams, resolve_scope
+from backend.mi.repository import ExportJobStatus, ExportSource, JobStatus
 from backend.mi.tables import ColumnRead, TableRead, columns_read, table_read
-from backend.money.routes import translated
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class DashboardRead(msgspec.Struct):
-    scope: str  # teams | kommune
+    scope: Literal["teams", "kommune"]
     teams: list[str]  # the teams covered (empty: the whole kommune)
     generated_at: datetime
     period_from: date  # first month of the monthly tables
@@ -77,8 +79,8 @@ class ExportRequest(msgspec.Struct):
 
 class ExportJobRead(msgspec.Struct):
     id: uuid.UUID
-    source: str
-    status: str  # venter | klar | fejlet
+    source: ExportSource
+    status: JobStatus
     total_rows: int | None
     filename: str | None
     error: str | None
@@ -90,21 +92,21 @@ class ExportJobRead(msgspec.Struct):
     download_url: str | None
 
 
-def _job_read(row: dict[str, Any]) -> ExportJobRead:
-    prog = row.get("progress") or {}
+def _job_read(job: tuple[ExportJobStatus, dict[str, Any]]) -> ExportJobRead:
+    row, prog = job
     return ExportJobRead(
-        id=row["id"],
-        source=row["source"],
-        status=row["status"],
-        total_rows=row["total_rows"],
-        filename=row["filename"],
-        error=row["error"],
-        created_at=row["created_at"],
-        finished_at=row["finished_at"],
-        expires_at=row["expires_at"],
+        id=row.id,
+        source=row.source,
+        status=row.status,
+        total_rows=row.total_rows,
+        filename=row.filename,
+        error=row.error,
+        created_at=row.created_at,
+        finished_at=row.finished_at,
+        expires_at=row.expires_at,
         percent=prog.get("percent"),
         message=prog.get("message"),
-        download_url=f"/api/exports/{row['id']}/file" if row["status"] == "klar" else None,
+        download_url=f"/api/exports/{row.id}/file" if row.status == "klar" else None,
     )
 
 
@@ -121,29 +123,18 @@ class MIController(Controller):
     )
     async def dashboard(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         scope_: Annotated[str | None, QueryParameter(name="scope")] = None,
         team_id: FromQuery[uuid.UUID | None] = None,
         months: FromQuery[int] = 12,
     ) -> DashboardRead:
         """A manager sees their own teams by default (``scope=kommune`` for the whole
         kommune, ``team_id`` for one of theirs); finance sees the kommune."""
-        me = current_principal(request)
         if not (1 <= months <= 36):
-            raise field_error("months", "Vælg mellem 1 og 36 måneder")
-        with translated():
-            p = await resolve_scope(me, ScopeParams(scope=scope_, team_id=team_id), "")
+            raise FieldError("months", "Vælg mellem 1 og 36 måneder")
+        p = await resolve_scope(me, ScopeParams(scope=scope_, team_id=team_id), "")
         board = await dashboard.dashboard(dashboard.Scope(p.teams, months))
-        names = []
-        if p.teams:
-            from backend.money.common import conn
-
-            names = [
-                r["name"]
-                for r in await conn().fetch(
-                    "SELECT name FROM team WHERE id = ANY($1::uuid[]) ORDER BY name", p.teams
-                )
-            ]
+        names = await repo.list_names_of_teams(p.teams) if p.teams else []
         t = {k: table_read(v) for k, v in board.tables.items()}
         return DashboardRead(
             scope="kommune" if p.teams is None else "teams",
@@ -162,13 +153,11 @@ class MIController(Controller):
     )
     async def turning_18(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         scope_: Annotated[str | None, QueryParameter(name="scope")] = None,
         team_id: FromQuery[uuid.UUID | None] = None,
     ) -> TableRead:
-        me = current_principal(request)
-        with translated():
-            p = await resolve_scope(me, ScopeParams(scope=scope_, team_id=team_id), "")
+        p = await resolve_scope(me, ScopeParams(scope=scope_, team_id=team_id), "")
         rows = await dashboard.turning_18(dashboard.Scope(p.teams))
         await record(me.actor, "mi.turning_18.read", None, rows=len(rows))
         return TableRead(
@@ -187,8 +176,7 @@ class ReportController(Controller):
     tags = ("Standardsøgninger og Excel",)
 
     @get("/reports", guards=[requires(Perm.CASE_READ)], summary="Standardsøgninger og adgang")
-    async def reports(self, request: Request[Any, Any, Any]) -> list[ReportInfo]:
-        me = current_principal(request)
+    async def reports(self, me: Me) -> list[ReportInfo]:
         out = []
         for s in SOURCES.values():
             cols = [] if s.key == "mi" else await s.columns(me, None)
@@ -203,18 +191,16 @@ class ReportController(Controller):
     )
     async def run_report(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         key: FromPath[str],
         data: JSONBody[ReportRequest],
     ) -> ReportPage:
-        me = current_principal(request)
         if data.page < 1 or not (1 <= data.page_size <= 200):
-            raise field_error("page", "page >= 1 og 1 <= page_size <= 200")
-        with translated("Standardsøgningen findes ikke"):
-            source, params = await exports.prepare(me, key, data.params)
-            total = await source.count(me, params)
-            columns = await source.columns(me, params)
-            rows = await source.fetch(me, params, data.page_size, (data.page - 1) * data.page_size)
+            raise FieldError("page", "page >= 1 og 1 <= page_size <= 200")
+        source, params = await exports.prepare(me, key, data.params)
+        total = await source.count(me, params)
+        columns = await source.columns(me, params)
+        rows = await source.page(me, params, data.page_size, (data.page - 1) * data.page_size)
         await record(me.actor, "report.read", None, source=source.key, hits=total)
         return ReportPage(
             key=source.key,
@@ -240,15 +226,11 @@ class ReportController(Controller):
             )
         },
     )
-    async def export(
-        self, request: Request[Any, Any, Any], data: JSONBody[ExportRequest]
-    ) -> Response[Any]:
+    async def export(self, me: Me, data: JSONBody[ExportRequest]) -> Response[Any]:
         """Up to 5,000 rows: 200 with the .xlsx file. More: 202 with the job (poll
         ``GET /api/exports/{id}``; download from ``download_url`` when ``status`` is
         ``klar``). 403 when the user's roles may not see the source's data."""
-        me = current_principal(request)
-        with translated():
-            result = await exports.do_export(me, data.source, data.params)
+        result = await exports.do_export(me, data.source, data.params)
         if isinstance(result, uuid.UUID):
             job = await exports.job_status(me, result)
             return Response(
@@ -262,12 +244,8 @@ class ReportController(Controller):
         )
 
     @get("/exports/{export_id:uuid}", guards=[requires(Perm.CASE_READ)], summary="Et eksportjob")
-    async def export_status(
-        self, request: Request[Any, Any, Any], export_id: FromPath[uuid.UUID]
-    ) -> ExportJobRead:
-        me = current_principal(request)
-        with translated("Eksporten findes ikke"):
-            return _job_read(await exports.job_status(me, export_id))
+    async def export_status(self, me: Me, export_id: FromPath[uuid.UUID]) -> ExportJobRead:
+        return _job_read(await exports.job_status(me, export_id))
 
     @get(
         "/exports/{export_id:uuid}/file",
@@ -275,12 +253,8 @@ class ReportController(Controller):
         summary="Hent Excel-filen (revisionslogges)",
         media_type=XLSX,
     )
-    async def export_file(
-        self, request: Request[Any, Any, Any], export_id: FromPath[uuid.UUID]
-    ) -> Response[bytes]:
-        me = current_principal(request)
-        with translated("Eksporten findes ikke eller er ikke klar"):
-            name, content = await exports.download(me, export_id)
+    async def export_file(self, me: Me, export_id: FromPath[uuid.UUID]) -> Response[bytes]:
+        name, content = await exports.download(me, export_id)
         return Response(
             content,
             media_type=XLSX,

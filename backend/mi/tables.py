@@ -16,25 +16,36 @@ Column types (what the PWA renders and what the Excel file gets):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
-COLUMN_TYPES = ("text", "int", "money", "percent", "date", "datetime", "bool")
+ColumnType = Literal["text", "int", "money", "percent", "date", "datetime", "bool"]
+COLUMN_TYPES: tuple[ColumnType, ...] = (
+    "text",
+    "int",
+    "money",
+    "percent",
+    "date",
+    "datetime",
+    "bool",
+)
+# How the PWA draws a table.
+Chart = Literal["pie", "bar", "stacked_bar", "line", "table"]
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    type: str = "text"
+    type: ColumnType = "text"
 
 
 @dataclass
 class Table:
     key: str
     title: str
-    chart: str  # pie | bar | stacked_bar | line | table: how the PWA draws it
+    chart: Chart
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
 
@@ -42,7 +53,7 @@ class Table:
 class ColumnRead(msgspec.Struct):
     key: str
     label: str
-    type: str
+    type: ColumnType
 
 
 class TableRead(msgspec.Struct):
@@ -50,7 +61,7 @@ class TableRead(msgspec.Struct):
 
     key: str
     title: str
-    chart: str
+    chart: Chart
     columns: list[ColumnRead]
     rows: list[list[Any]]
 

@@ -31,6 +31,9 @@ from litestar.exceptions import ClientException, ValidationException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.offline import repository as repo
+from backend.offline.repository import StoredAnswer
+
 HEADER = b"idempotency-key"
 REPLAYED = b"idempotent-replayed"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -101,33 +104,16 @@ class IdempotencyMiddleware(ASGIMiddleware):
         )
         conn: Any = tenant.connection
         if random.random() < 0.01:  # noqa: S311 - housekeeping, not security
-            await conn.execute(
-                "DELETE FROM idempotency_key WHERE created_at < now() - make_interval(days => $1)",
-                RETENTION_DAYS,
-            )
-        claimed = await conn.fetchval(
-            "INSERT INTO idempotency_key (key, user_id, fingerprint) VALUES ($1, $2, $3) "
-            "ON CONFLICT (key) DO NOTHING RETURNING true",
-            key,
-            principal.user_id,
-            fp,
-        )
+            await repo.delete_old_keys(conn, RETENTION_DAYS)
+        claimed = await repo.insert_key(conn, key, principal.user_id, fp)
         if not claimed:
-            row = await conn.fetchrow(
-                "SELECT user_id, fingerprint, status, content_type, content_encoding, body "
-                "FROM idempotency_key WHERE key = $1",
-                key,
-            )
-            if (
-                row is None
-                or row["user_id"] != principal.user_id
-                or bytes(row["fingerprint"]) != fp
-            ):
+            row = await repo.get_key(conn, key)
+            if row is None or row.user_id != principal.user_id or row.fingerprint != fp:
                 raise KeyReused(
                     "Idempotency-Key er allerede brugt til en anden ændring. "
                     "Send ændringen med en ny nøgle."
                 )
-            if row["status"] is None:  # cannot be seen after a commit; be safe anyway
+            if row.status is None:  # cannot be seen after a commit; be safe anyway
                 raise KeyReused("Ændringen med denne Idempotency-Key er ikke færdig. Prøv igen.")
             await self._replay(row, send)
             return
@@ -157,9 +143,8 @@ class IdempotencyMiddleware(ASGIMiddleware):
             status = int(start["status"])
             if status < 400:
                 headers = {k.lower(): v for k, v in start.get("headers", [])}
-                await conn.execute(
-                    "UPDATE idempotency_key SET status = $2, content_type = $3, "
-                    "content_encoding = $4, body = $5 WHERE key = $1",
+                await repo.update_key_answer(
+                    conn,
                     key,
                     status,
                     _text(headers.get(b"content-type")),
@@ -172,14 +157,15 @@ class IdempotencyMiddleware(ASGIMiddleware):
         await next_app(scope, receive_again, keep)
 
     @staticmethod
-    async def _replay(row: Any, send: Send) -> None:
-        content = bytes(row["body"] or b"")
+    async def _replay(row: StoredAnswer, send: Send) -> None:
+        assert row.status is not None  # the caller answered 409 for an unfinished one
+        content = row.body or b""
         headers = [(b"content-length", str(len(content)).encode()), (REPLAYED, b"true")]
-        if row["content_type"]:
-            headers.append((b"content-type", row["content_type"].encode("latin-1")))
-        if row["content_encoding"]:
-            headers.append((b"content-encoding", row["content_encoding"].encode("latin-1")))
-        await send({"type": "http.response.start", "status": row["status"], "headers": headers})
+        if row.content_type:
+            headers.append((b"content-type", row.content_type.encode("latin-1")))
+        if row.content_encoding:
+            headers.append((b"content-encoding", row.content_encoding.encode("latin-1")))
+        await send({"type": "http.response.start", "status": row.status, "headers": headers})
         await send({"type": "http.response.body", "body": content, "more_body": False})
 
 

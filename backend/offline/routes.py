@@ -7,33 +7,24 @@ Paths say ``enheder`` and ``{unit_id}`` for devices: no route path may contain "
 from __future__ import annotations
 
 import hmac
-import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
-import msgspec
-from litestar import Controller, Request, delete, get, post, put
-from litestar.exceptions import (
-    ClientException,
-    NotFoundException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar import Controller, delete, get, post, put
+from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
-from backend.auth.principal import Principal, current_principal, requires
-from backend.casework.access import access_case, access_child
-from backend.casework.service import fmt_due, stamp
+from backend.auth.principal import Principal, requires
+from backend.casework.access import access_case
+from backend.core.errors import FieldError, NotAllowed, NotFound
 from backend.core.permissions import GRANTS, ROLES, Perm
+from backend.core.principal import Me
 from backend.db import DB
-from backend.errors import Conflict, field_error
 from backend.offline import service
 from backend.offline.schemas import (
     MAX_CASES_PER_REQUEST,
     ChoiceList,
-    ContactCorrection,
     DeviceCreate,
     DeviceRead,
     DeviceRegistered,
@@ -42,7 +33,6 @@ from backend.offline.schemas import (
     OfflineAccess,
     OfflineCases,
     OfflineManifest,
-    OfflineMember,
     OfflineRoles,
     OfflineSettings,
     OfflineUser,
@@ -73,7 +63,7 @@ async def _my_device(me: Principal, device_id: uuid.UUID) -> None:
 async def _may_go_offline(me: Principal) -> None:
     """403 unless one of ``me``'s roles is among those the kommune lets go offline."""
     if not await service.may_go_offline(me):
-        raise PermissionDeniedException(
+        raise NotAllowed(
             "Din rolle må ikke gemme sager til hjemmebesøg. "
             "Kommunens administrator bestemmer, hvilke roller der må."
         )
@@ -85,10 +75,7 @@ class OfflineController(Controller):
     guards = [requires(Perm.CASE_READ)]  # noqa: RUF012 - Litestar reads a list
 
     @post("/enheder", summary="Registrér enheden til offline-brug", status_code=201)
-    async def register(
-        self, request: Request[Any, Any, Any], data: JSONBody[DeviceCreate]
-    ) -> DeviceRegistered:
-        me = current_principal(request)
+    async def register(self, me: Me, data: JSONBody[DeviceCreate]) -> DeviceRegistered:
         await _may_go_offline(me)
         device_id, secret = await service.register_device(me.user_id, data.label)
         await record(me.actor, "offline.device_registered", str(device_id), label=data.label)
@@ -99,12 +86,12 @@ class OfflineController(Controller):
         )
 
     @get("/adgang", summary="Må jeg gemme sager til hjemmebesøg (kommunens valg af roller)?")
-    async def access(self, request: Request[Any, Any, Any]) -> OfflineAccess:
-        return OfflineAccess(allowed=await service.may_go_offline(current_principal(request)))
+    async def access(self, me: Me) -> OfflineAccess:
+        return OfflineAccess(allowed=await service.may_go_offline(me))
 
     @get("/enheder", summary="Mine enheder med offline-data")
-    async def my_devices(self, request: Request[Any, Any, Any]) -> list[DeviceRead]:
-        return await service.list_devices(current_principal(request).user_id)
+    async def my_devices(self, me: Me) -> list[DeviceRead]:
+        return await service.list_devices(me.user_id)
 
     @post(
         "/enheder/{unit_id:uuid}/revoke",
@@ -113,15 +100,14 @@ class OfflineController(Controller):
     )
     async def revoke_mine(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         unit_id: FromPath[uuid.UUID],
         data: JSONBody[Revocation],
     ) -> Revoked:
         device_id = unit_id
-        me = current_principal(request)
         row = await service.device_row(device_id)
-        if row is None or row["user_id"] != me.user_id:
-            raise NotFoundException("Enheden findes ikke")
+        if row is None or row.user_id != me.user_id:
+            raise NotFound("Enheden findes ikke")
         done = await service.revoke_device(
             device_id, me.actor, data.reason or "Spærret af brugeren"
         )
@@ -133,11 +119,8 @@ class OfflineController(Controller):
         "/enheder/{unit_id:uuid}/manifest",
         summary="Arbejdslisten til hjemmebesøg: egne og valgte sager med størrelse",
     )
-    async def manifest(
-        self, request: Request[Any, Any, Any], unit_id: FromPath[uuid.UUID]
-    ) -> OfflineManifest:
+    async def manifest(self, me: Me, unit_id: FromPath[uuid.UUID]) -> OfflineManifest:
         device_id = unit_id
-        me = current_principal(request)
         await _may_go_offline(me)
         await _my_device(me, device_id)
         ids, chosen = await service.offline_case_ids(me)
@@ -165,22 +148,21 @@ class OfflineController(Controller):
     )
     async def cases(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         unit_id: FromPath[uuid.UUID],
         ids: FromQuery[str],
     ) -> OfflineCases:
         """``ids``: hovedsag ids separated by commas. Cases that are not (or no longer) the
         user's own or chosen ones come back in ``missing``."""
         device_id = unit_id
-        me = current_principal(request)
         await _may_go_offline(me)
         await _my_device(me, device_id)
         try:
             wanted = list(dict.fromkeys(uuid.UUID(x) for x in ids.split(",") if x.strip()))
         except ValueError as exc:
-            raise field_error("ids", "ids skal være sags-id'er adskilt af komma") from exc
+            raise FieldError("ids", "ids skal være sags-id'er adskilt af komma") from exc
         if not 1 <= len(wanted) <= MAX_CASES_PER_REQUEST:
-            raise field_error("ids", f"Angiv 1-{MAX_CASES_PER_REQUEST} sager pr. kald")
+            raise FieldError("ids", f"Angiv 1-{MAX_CASES_PER_REQUEST} sager pr. kald")
         allowed, _ = await service.offline_case_ids(me)
         permitted = set(allowed)
         take = [c for c in wanted if c in permitted]
@@ -199,28 +181,22 @@ class OfflineController(Controller):
         return OfflineCases(cases=cases, missing=[c for c in wanted if c not in got])
 
     @get("/choices", summary="Sager, jeg har valgt at tage med på hjemmebesøg")
-    async def list_choices(self, request: Request[Any, Any, Any]) -> ChoiceList:
-        return ChoiceList(hovedsag_ids=await service.choices(current_principal(request).user_id))
+    async def list_choices(self, me: Me) -> ChoiceList:
+        return ChoiceList(hovedsag_ids=await service.choices(me.user_id))
 
     @put(
         "/choices/{case_id:uuid}",
         summary="Tag sagen med på hjemmebesøg (ud over mine egne)",
         status_code=200,
     )
-    async def add_choice(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> ChoiceList:
-        me = current_principal(request)
+    async def add_choice(self, me: Me, case_id: FromPath[uuid.UUID]) -> ChoiceList:
         await _may_go_offline(me)
         await access_case(me, case_id)
         await service.choose(me.user_id, case_id)
         return ChoiceList(hovedsag_ids=await service.choices(me.user_id))
 
     @delete("/choices/{case_id:uuid}", summary="Tag sagen ud af hjemmebesøg", status_code=200)
-    async def remove_choice(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> ChoiceList:
-        me = current_principal(request)
+    async def remove_choice(self, me: Me, case_id: FromPath[uuid.UUID]) -> ChoiceList:
         await service.unchoose(me.user_id, case_id)
         return ChoiceList(hovedsag_ids=await service.choices(me.user_id))
 
@@ -230,13 +206,10 @@ class OfflineController(Controller):
     tags=["Offline"],
     summary="Må enheden beholde sine offline-data? (wipe: slet dem nu)",
 )
-async def device_status_in_session(
-    request: Request[Any, Any, Any], unit_id: FromPath[uuid.UUID]
-) -> DeviceStatus:
+async def device_status_in_session(me: Me, unit_id: FromPath[uuid.UUID]) -> DeviceStatus:
     """Any logged-in kommune user may ask (no case permission needed): a device that holds
     another user's data is told to wipe, which is how a user switch is detected."""
     device_id = unit_id
-    me = current_principal(request)
     reason = service.wipe_reason(await service.device_row(device_id), me.user_id)
     if reason is None:
         await service.touch_device(device_id)
@@ -269,7 +242,7 @@ async def device_status(data: JSONBody[DeviceToken]) -> DeviceStatus:
         async with tenant_transaction(DB, code):
             row = await service.device_row(device_id)
             if row is not None and not hmac.compare_digest(
-                bytes(row["token_hash"]), service.token_hash(secret)
+                row.token_hash, service.token_hash(secret)
             ):
                 row = None
             reason = service.wipe_reason(row)
@@ -279,9 +252,7 @@ async def device_status(data: JSONBody[DeviceToken]) -> DeviceStatus:
     except TenantUnavailable as exc:
         if exc.status == "unknown":
             return DeviceStatus(wipe=True, reason="Kommunen findes ikke i Trekant")
-        raise PermissionDeniedException(
-            f"Kommunen ({code}) er suspenderet i Trekant. Kontakt driften."
-        ) from exc
+        raise NotAllowed(f"Kommunen ({code}) er suspenderet i Trekant. Kontakt driften.") from exc
     return DeviceStatus(
         wipe=reason is not None,
         reason=reason,
@@ -302,12 +273,9 @@ class OfflineAdminController(Controller):
         return OfflineSettings(max_offline_days=await service.max_offline_days())
 
     @put("/settings", summary="Ret det længste tidsrum, en enhed må være offline")
-    async def put_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[OfflineSettings]
-    ) -> OfflineSettings:
-        me = current_principal(request)
+    async def put_settings(self, me: Me, data: JSONBody[OfflineSettings]) -> OfflineSettings:
         if not 1 <= data.max_offline_days <= 90:
-            raise field_error("max_offline_days", "Angiv mellem 1 og 90 dage")
+            raise FieldError("max_offline_days", "Angiv mellem 1 og 90 dage")
         await service.set_max_offline_days(data.max_offline_days)
         await record(me.actor, "settings.changed", None, offline_max_days=data.max_offline_days)
         return OfflineSettings(max_offline_days=data.max_offline_days)
@@ -317,16 +285,13 @@ class OfflineAdminController(Controller):
         return OfflineRoles(roles=await service.offline_roles())
 
     @put("/roles", summary="Vælg, hvilke roller der må gemme sager til hjemmebesøg")
-    async def put_roles(
-        self, request: Request[Any, Any, Any], data: JSONBody[OfflineRoles]
-    ) -> OfflineRoles:
-        me = current_principal(request)
+    async def put_roles(self, me: Me, data: JSONBody[OfflineRoles]) -> OfflineRoles:
         unknown = [r for r in data.roles if r not in ROLES]
         if unknown:
-            raise field_error("roles", "Vælg blandt kommunens roller")
+            raise FieldError("roles", "Vælg blandt kommunens roller")
         no_cases = [ROLES[r] for r in data.roles if Perm.CASE_READ not in GRANTS[r]]
         if no_cases:
-            raise field_error(
+            raise FieldError(
                 "roles", f"{', '.join(no_cases)} kan ikke se sager og kan derfor ikke vælges"
             )
         roles = sorted(set(data.roles))
@@ -346,14 +311,13 @@ class OfflineAdminController(Controller):
     )
     async def revoke_device(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         unit_id: FromPath[uuid.UUID],
         data: JSONBody[Revocation],
     ) -> Revoked:
         device_id = unit_id
-        me = current_principal(request)
         if await service.device_row(device_id) is None:
-            raise NotFoundException("Enheden findes ikke")
+            raise NotFound("Enheden findes ikke")
         done = await service.revoke_device(device_id, me.actor, data.reason or "Spærret")
         if done:
             await record(me.actor, "offline.device_revoked", str(device_id), reason=data.reason)
@@ -366,130 +330,12 @@ class OfflineAdminController(Controller):
     )
     async def revoke_user(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         user_id: FromPath[uuid.UUID],
         data: JSONBody[Revocation],
     ) -> Revoked:
-        me = current_principal(request)
-        if not await current_scope().connection.fetchval(
-            "SELECT 1 FROM app_user WHERE id = $1", user_id
-        ):
-            raise NotFoundException("Brugeren findes ikke")
+        if not await service.user_exists(user_id):
+            raise NotFound("Brugeren findes ikke")
         n = await service.revoke_user_devices(user_id, me.actor, data.reason or "Spærret")
         await record(me.actor, "offline.user_revoked", str(user_id), devices=n, reason=data.reason)
         return Revoked(revoked=n)
-
-
-# ---------------------------------------------------------------- contact corrections
-
-_PHONE = re.compile(r"\+?[0-9 ]{8,16}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_LABELS = {
-    "phone": "telefon",
-    "email": "e-mail",
-    "organisation": "organisation",
-    "note": "bemærkning",
-}
-
-
-def _clean(value: str | None) -> str | None:
-    return (value or "").strip() or None
-
-
-class ContactController(Controller):
-    path = "/api/network"
-    tags = ("Netværk",)
-
-    @post(
-        "/{member_id:uuid}/contact",
-        guards=[requires(Perm.CASE_WRITE)],
-        summary="Ret en persons kontaktoplysninger (optimistisk låsning: 409 ved ændring)",
-        status_code=200,
-    )
-    async def correct_contact(
-        self,
-        request: Request[Any, Any, Any],
-        member_id: FromPath[uuid.UUID],
-        data: JSONBody[ContactCorrection],
-    ) -> OfflineMember:
-        """Only the fields sent change. A stale ``version`` gets 409 whose ``extra`` says who
-        changed the person when, their current details and ``current_version``."""
-        me = current_principal(request)
-        conn = current_scope().connection
-        row = await conn.fetchrow(
-            "SELECT id, child_id, name, phone, email, organisation, note, version, changed_by, "
-            "(SELECT u.display_name FROM app_user u WHERE u.username = network_member.changed_by) "
-            "AS changed_by_name, changed_at FROM network_member "
-            "WHERE id = $1 AND removed_at IS NULL FOR UPDATE",
-            member_id,
-        )
-        if row is None:
-            raise NotFoundException("Personen findes ikke i netværket")
-        try:
-            await access_child(me, row["child_id"])
-        except NotFoundException as exc:
-            raise NotFoundException("Personen findes ikke i netværket") from exc
-        changes: dict[str, str | None] = {}
-        for field in ("phone", "email", "organisation", "note"):
-            value = getattr(data, field)
-            if value is not msgspec.UNSET:
-                changes[field] = _clean(value)
-        errors = []
-        if changes.get("phone") and not _PHONE.fullmatch(changes["phone"] or ""):
-            errors.append(
-                {"key": "phone", "message": "Telefonnummeret skal have 8 cifre, evt. med +45"}
-            )
-        if changes.get("email") and not _EMAIL.fullmatch(changes["email"] or ""):
-            errors.append({"key": "email", "message": "E-mailadressen ser ikke rigtig ud"})
-        if errors:
-            raise ValidationException("Der er fejl i formularen", extra=errors)
-        if row["version"] != data.version:
-            by = row["changed_by_name"] or "en anden"
-            when = f" {fmt_due(row['changed_at'])}" if row["changed_at"] else ""
-            now = ", ".join(
-                f"{_LABELS[k]}: {row[k] or '–'}" for k in ("phone", "email") if k in changes
-            )
-            raise Conflict(
-                f"Kontaktoplysningerne for {row['name']} er ændret af {by}{when}, efter du "
-                f"hentede dem. Nu: {now or 'se netværket'}. Vælg, hvad der skal gælde.",
-                extra={
-                    "conflict": "stale",
-                    "changed_by": row["changed_by"],
-                    "changed_by_name": row["changed_by_name"],
-                    "changed_at": row["changed_at"].isoformat() if row["changed_at"] else None,
-                    "current": {k: row[k] for k in ("phone", "email", "organisation", "note")},
-                    "current_version": row["version"],
-                },
-            )
-        changed = {k: v for k, v in changes.items() if v != row[k]}
-        if changed:
-            sets = ", ".join(f"{k} = ${i + 2}" for i, k in enumerate(changed))
-            await conn.execute(
-                f"UPDATE network_member SET {sets}, version = version + 1, "
-                f"changed_by = ${len(changed) + 2}, changed_at = now() WHERE id = $1",
-                member_id,
-                *changed.values(),
-                me.actor,
-            )
-            case_id = await conn.fetchval(
-                "SELECT id FROM hovedsag WHERE child_id = $1 "
-                "ORDER BY closed_at NULLS FIRST, opened_at DESC LIMIT 1",
-                row["child_id"],
-            )
-            if case_id:
-                what = ", ".join(
-                    f"{_LABELS[k]} {row[k] or '–'} → {v or '–'}" for k, v in changed.items()
-                )
-                await stamp(
-                    case_id,
-                    me.actor,
-                    "netvaerk.rettet",
-                    f"Netværk: kontaktoplysninger for {row['name']} rettet",
-                    what,
-                )
-        member = await conn.fetchrow(
-            "SELECT id, relation, circle, name, custody, organisation, phone, email, note, source, "
-            "version, changed_by, changed_at FROM network_member WHERE id = $1",
-            member_id,
-        )
-        return OfflineMember(**dict(member))

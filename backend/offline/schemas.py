@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Literal
 
 import msgspec
+
+from backend.network.schemas import OfflineMember as OfflineMember
+
+# The case's stage, a journal entry's kind and an ICS version's status (CHECK constraints).
+Stage = Literal["afklaring", "undersoegelse", "afgoerelse", "indsats", "afsluttet"]
+JournalKind = Literal["haendelse", "notat", "rettelse"]
+PlanStatus = Literal["kladde", "indsendt", "godkendt"]
 
 MAX_CASES_PER_REQUEST = 20
 JOURNAL_ENTRIES = 20
@@ -103,7 +111,7 @@ class OfflineCaseRef(msgspec.Struct):
     child_id: uuid.UUID
     child_name: str
     age: int
-    stage: str
+    stage: Stage
     stage_label: str
     opened_at: date
     open_activities: int
@@ -132,22 +140,6 @@ class OfflineChild(msgspec.Struct):
     expected_date: date | None
 
 
-class OfflineMember(msgspec.Struct):
-    id: uuid.UUID
-    relation: str
-    circle: str
-    name: str
-    custody: bool
-    organisation: str | None
-    phone: str | None
-    email: str | None
-    note: str | None
-    source: str
-    version: int
-    changed_by: str | None
-    changed_at: datetime | None
-
-
 class OfflineActivity(msgspec.Struct):
     id: uuid.UUID
     rule_id: str | None
@@ -162,7 +154,7 @@ class OfflineJournalEntry(msgspec.Struct):
     id: int
     at: datetime
     author: str
-    kind: str
+    kind: JournalKind
     title: str
     body: str
     corrects_id: int | None
@@ -180,13 +172,13 @@ class OfflineGoal(msgspec.Struct):
 class OfflinePlan(msgspec.Struct):
     document_id: uuid.UUID
     version_no: int
-    status: str  # kladde | indsendt | godkendt
+    status: PlanStatus
     goals: list[OfflineGoal]
 
 
 class OfflineCase(msgspec.Struct):
     hovedsag_id: uuid.UUID
-    stage: str
+    stage: Stage
     stage_label: str
     opened_at: date
     caseworker: str | None
@@ -204,13 +196,3 @@ class OfflineCases(msgspec.Struct):
     cases: list[OfflineCase]
     # Asked for, but not (or no longer) the user's to take along: the device drops them.
     missing: list[uuid.UUID]
-
-
-class ContactCorrection(msgspec.Struct):
-    """Correct a network member's contact details; fields left out stay as they are."""
-
-    version: int
-    phone: str | msgspec.UnsetType | None = msgspec.UNSET
-    email: str | msgspec.UnsetType | None = msgspec.UNSET
-    organisation: str | msgspec.UnsetType | None = msgspec.UNSET
-    note: str | msgspec.UnsetType | None = msgspec.UNSET

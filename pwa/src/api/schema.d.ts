@@ -2495,7 +2495,8 @@ export interface components {
             /** Format: uuid */
             hovedsag_id: string;
             in_my_teams: boolean;
-            kind: string;
+            /** @enum {string} */
+            kind: "undersoegelse" | "plan" | "opfoelgning";
             kind_label: string;
             overdue: boolean;
             own: boolean;
@@ -2838,7 +2839,8 @@ export interface components {
         ColumnRead: {
             key: string;
             label: string;
-            type: string;
+            /** @enum {string} */
+            type: "text" | "int" | "money" | "percent" | "date" | "datetime" | "bool";
         };
         /** ContactCorrection */
         ContactCorrection: {
@@ -2890,7 +2892,8 @@ export interface components {
             notifications_by_source: components["schemas"]["TableRead"];
             /** Format: date */
             period_from: string;
-            scope: string;
+            /** @enum {string} */
+            scope: "teams" | "kommune";
             teams: string[];
             turning_18: components["schemas"]["TableRead"];
             turning_18_count: number;
@@ -2905,7 +2908,8 @@ export interface components {
             due_at: string | null;
             overdue: boolean;
             rule_id: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
             title: string;
         };
         /** DeadlineSettings */
@@ -2990,7 +2994,8 @@ export interface components {
             child?: components["schemas"]["ChildInfo"] | null;
             fields: components["schemas"]["DiffField"][];
             hovedsag_id?: string | null;
-            kind: string;
+            /** @enum {string} */
+            kind: "undersoegelse" | "plan" | "opfoelgning";
             /** @default  */
             kind_label?: string;
             /** Format: uuid */
@@ -3034,7 +3039,8 @@ export interface components {
             hovedsag_id: string;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "undersoegelse" | "plan" | "opfoelgning";
             kind_label: string;
             locked: boolean;
             may: components["schemas"]["Permissions"];
@@ -3049,7 +3055,8 @@ export interface components {
             /** Format: uuid */
             series_id: string;
             source_needs?: components["schemas"]["NeedRef"][] | null;
-            status: string;
+            /** @enum {string} */
+            status: "kladde" | "indsendt" | "godkendt";
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;
@@ -3206,8 +3213,10 @@ export interface components {
             id: string;
             message: string | null;
             percent: number | null;
-            source: string;
-            status: string;
+            /** @enum {string} */
+            source: "sager" | "bevillinger" | "betalinger" | "unge_18" | "mi";
+            /** @enum {string} */
+            status: "venter" | "klar" | "fejlet";
             total_rows: number | null;
         };
         /** ExportRequest */
@@ -3397,7 +3406,8 @@ export interface components {
         /** KindInfo */
         KindInfo: {
             basis: string;
-            key: string;
+            /** @enum {string} */
+            key: "undersoegelse" | "plan" | "opfoelgning";
             label: string;
         };
         /** KnownHere */
@@ -3531,7 +3541,8 @@ export interface components {
         };
         /** MemberRead */
         MemberRead: {
-            circle: string;
+            /** @enum {string} */
+            circle: "forældre" | "primært" | "sekundært" | "professionelt";
             custody: boolean;
             email: string | null;
             /** Format: uuid */
@@ -3540,10 +3551,12 @@ export interface components {
             note: string | null;
             organisation: string | null;
             phone: string | null;
-            relation: string;
+            /** @enum {string} */
+            relation: "mor" | "far" | "forælder" | "søskende" | "bedsteforælder" | "anden_familie" | "netværk" | "plejefamilie" | "skole" | "dagtilbud" | "læge" | "sundhedspleje" | "politi" | "anden_fagperson";
             sibling_case_id?: string | null;
             sibling_child_id: string | null;
-            source: string;
+            /** @enum {string} */
+            source: "cpr" | "manuel";
             version: number;
         };
         /** Method */
@@ -3706,7 +3719,8 @@ export interface components {
             /** Format: date */
             opened_at: string;
             plan: components["schemas"]["OfflinePlan"] | null;
-            stage: string;
+            /** @enum {string} */
+            stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             stage_label: string;
             team: string | null;
             version: number;
@@ -3725,7 +3739,8 @@ export interface components {
             /** Format: date */
             opened_at: string;
             overdue_activities: number;
-            stage: string;
+            /** @enum {string} */
+            stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             stage_label: string;
         };
         /** OfflineCases */
@@ -3763,7 +3778,8 @@ export interface components {
             body: string;
             corrects_id: number | null;
             id: number;
-            kind: string;
+            /** @enum {string} */
+            kind: "haendelse" | "notat" | "rettelse";
             title: string;
         };
         /** OfflineManifest */
@@ -3781,7 +3797,8 @@ export interface components {
         OfflineMember: {
             changed_at: string | null;
             changed_by: string | null;
-            circle: string;
+            /** @enum {string} */
+            circle: "forældre" | "primært" | "sekundært" | "professionelt";
             custody: boolean;
             email: string | null;
             /** Format: uuid */
@@ -3790,8 +3807,10 @@ export interface components {
             note: string | null;
             organisation: string | null;
             phone: string | null;
-            relation: string;
-            source: string;
+            /** @enum {string} */
+            relation: "mor" | "far" | "forælder" | "søskende" | "bedsteforælder" | "anden_familie" | "netværk" | "plejefamilie" | "skole" | "dagtilbud" | "læge" | "sundhedspleje" | "politi" | "anden_fagperson";
+            /** @enum {string} */
+            source: "cpr" | "manuel";
             version: number;
         };
         /** OfflinePlan */
@@ -3799,7 +3818,8 @@ export interface components {
             /** Format: uuid */
             document_id: string;
             goals: components["schemas"]["OfflineGoal"][];
-            status: string;
+            /** @enum {string} */
+            status: "kladde" | "indsendt" | "godkendt";
             version_no: number;
         };
         /** OfflineRoles */
@@ -4253,7 +4273,8 @@ export interface components {
         SeriesRead: {
             derived_from_id: string | null;
             enkeltsag_id: string | null;
-            kind: string;
+            /** @enum {string} */
+            kind: "undersoegelse" | "plan" | "opfoelgning";
             kind_label: string;
             latest: components["schemas"]["VersionRead"];
             /** Format: uuid */
@@ -4402,7 +4423,8 @@ export interface components {
         };
         /** TableRead */
         TableRead: {
-            chart: string;
+            /** @enum {string} */
+            chart: "pie" | "bar" | "stacked_bar" | "line" | "table";
             columns: components["schemas"]["ColumnRead"][];
             key: string;
             rows: unknown[][];
@@ -4640,11 +4662,13 @@ export interface components {
             created_by: string;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "undersoegelse" | "plan" | "opfoelgning";
             rev: number;
             /** Format: uuid */
             series_id: string;
-            status: string;
+            /** @enum {string} */
+            status: "kladde" | "indsendt" | "godkendt";
             status_label: string;
             submitted_at: string | null;
             submitted_by: string | null;

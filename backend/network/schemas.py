@@ -1,0 +1,97 @@
+"""The network's request and response bodies (msgspec Structs)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+# A person's relation to the child, the circle it puts them in, and where the entry came from
+# (the CHECK constraints of network_member).
+Relation = Literal[
+    "mor",
+    "far",
+    "forælder",
+    "søskende",
+    "bedsteforælder",
+    "anden_familie",
+    "netværk",
+    "plejefamilie",
+    "skole",
+    "dagtilbud",
+    "læge",
+    "sundhedspleje",
+    "politi",
+    "anden_fagperson",
+]
+Circle = Literal["forældre", "primært", "sekundært", "professionelt"]
+MemberSource = Literal["cpr", "manuel"]
+
+
+class MemberRead(msgspec.Struct):
+    id: uuid.UUID
+    relation: Relation
+    circle: Circle
+    name: str
+    custody: bool
+    organisation: str | None
+    phone: str | None
+    email: str | None
+    note: str | None
+    source: MemberSource
+    sibling_child_id: uuid.UUID | None
+    version: int
+    sibling_case_id: uuid.UUID | None = None  # the sibling's own case here, to link to
+
+
+class MemberCreate(msgspec.Struct):
+    relation: str  # checked by the rule, which answers in Danish (see service.CIRCLE_OF)
+    name: str
+    organisation: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    note: str | None = None
+    sibling_child_id: uuid.UUID | None = None
+    # A sibling who is a child in the kommune, found by CPR (in the body, never a URL).
+    sibling_cpr: str | None = None
+
+
+class Removal(msgspec.Struct):
+    version: int
+
+
+class CprFetched(msgspec.Struct):
+    added: int
+    updated: int
+    members: list[MemberRead]
+
+
+class OfflineMember(msgspec.Struct):
+    """A network member as the offline bundle carries it (and a contact correction answers),
+    with who changed the contact details last."""
+
+    id: uuid.UUID
+    relation: Relation
+    circle: Circle
+    name: str
+    custody: bool
+    organisation: str | None
+    phone: str | None
+    email: str | None
+    note: str | None
+    source: MemberSource
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+class ContactCorrection(msgspec.Struct):
+    """Correct a network member's contact details; fields left out stay as they are."""
+
+    version: int
+    phone: str | msgspec.UnsetType | None = msgspec.UNSET
+    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    organisation: str | msgspec.UnsetType | None = msgspec.UNSET
+    note: str | msgspec.UnsetType | None = msgspec.UNSET

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.workdays import add_months
 from backend.db import DB
 from backend.money import costs, visitation
 from backend.money.catalogue import check_frequency

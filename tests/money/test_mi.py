@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.workdays import add_months
 from backend.db import DB
 from backend.demo import synthetic_cpr
 from backend.money import catalogue, visitation

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from backend.casework.rules import today_dk
-from backend.casework.workdays import add_months
+from backend.core.workdays import add_months
 from backend.money.costs import per_month_of, year_end
 from tests.money.conftest import A, fetch, offer, register, supplier
 

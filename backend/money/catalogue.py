@@ -19,7 +19,10 @@ from typing import Any
 from stdnum.dk import cvr as cvr_lib
 
 from backend.casework.process import MEASURES, PARAGRAPHS
-from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal, named
+from backend.core.db import conn
+from backend.core.errors import FieldError, NotFound, Stale
+from backend.core.journal import named
+from backend.money.common import fmt_date, fmt_kr, journal
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def check_frequency(unit: str, frequency: str | None, field: str = "frequency") 
     if frequency is None or frequency == "":
         return allowed[0]
     if frequency not in allowed:
-        raise CaseError(
+        raise FieldError(
             field,
             f"En pris pr. {UNITS[unit]} kan gives "
             + " eller ".join(FREQUENCIES[f] for f in allowed),
@@ -135,9 +138,9 @@ def check_frequency(unit: str, frequency: str | None, field: str = "frequency") 
 
 def check_amount(amount_oere: int, field: str = "amount_oere") -> None:
     if amount_oere < 0:
-        raise CaseError(field, "Prisen kan ikke være negativ")
+        raise FieldError(field, "Prisen kan ikke være negativ")
     if amount_oere > MAX_AMOUNT_OERE:
-        raise CaseError(field, "Prisen er urimeligt høj; angiv beløbet i øre")
+        raise FieldError(field, "Prisen er urimeligt høj; angiv beløbet i øre")
 
 
 def _check_cvr(kind: str, cvr: str | None) -> str | None:
@@ -145,19 +148,19 @@ def _check_cvr(kind: str, cvr: str | None) -> str | None:
     if not digits:
         if kind in PERSON_SUPPLIERS:
             return None
-        raise CaseError("cvr", "Angiv leverandørens CVR-nummer")
+        raise FieldError("cvr", "Angiv leverandørens CVR-nummer")
     if len(digits) != 8 or not digits.isdigit():
-        raise CaseError("cvr", "CVR-nummeret skal have 8 cifre")
+        raise FieldError("cvr", "CVR-nummeret skal have 8 cifre")
     if not cvr_lib.is_valid(digits):
-        raise CaseError("cvr", "CVR-nummeret er ikke gyldigt (kontrolcifferet passer ikke)")
+        raise FieldError("cvr", "CVR-nummeret er ikke gyldigt (kontrolcifferet passer ikke)")
     return digits
 
 
 def _check_supplier(name: str, kind: str) -> None:
     if not name.strip():
-        raise CaseError("name", "Angiv leverandørens navn")
+        raise FieldError("name", "Angiv leverandørens navn")
     if kind not in SUPPLIER_KINDS:
-        raise CaseError("kind", "Vælg hvilken slags leverandør det er")
+        raise FieldError("kind", "Vælg hvilken slags leverandør det er")
 
 
 async def do_create_supplier(
@@ -204,9 +207,11 @@ async def do_update_supplier(
     c = conn()
     row = await c.fetchrow("SELECT * FROM supplier WHERE id = $1 FOR UPDATE", supplier_id)
     if row is None:
-        raise LookupError("supplier")
+        raise NotFound("Leverandøren findes ikke")
     if row["version"] != version:
-        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
+        raise await named(
+            Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}, what="Leverandøren")
+        )
     new = {k: row[k] for k in SUPPLIER_FIELDS}
     new.update(changes)
     _check_supplier(new["name"], new["kind"])
@@ -255,15 +260,15 @@ async def do_create_offer(
         "SELECT name, active FROM supplier WHERE id = $1 FOR UPDATE", supplier_id
     )
     if supplier is None:
-        raise LookupError("supplier")
+        raise NotFound("Leverandøren findes ikke")
     if not supplier["active"]:
-        raise CaseError("supplier_id", "Leverandøren er ikke aktiv")
+        raise FieldError("supplier_id", "Leverandøren er ikke aktiv")
     if not name.strip():
-        raise CaseError("name", "Angiv tilbuddets navn")
+        raise FieldError("name", "Angiv tilbuddets navn")
     if measure_kind not in MEASURE_TYPES:
-        raise CaseError("measure_kind", "Vælg indsatstypen")
+        raise FieldError("measure_kind", "Vælg indsatstypen")
     if unit not in UNITS:
-        raise CaseError("unit", "Vælg prisenheden (time, døgn, uge, måned eller engang)")
+        raise FieldError("unit", "Vælg prisenheden (time, døgn, uge, måned eller engang)")
     if first_price is not None:
         check_amount(first_price[2])
     offer_id: uuid.UUID = await c.fetchval(
@@ -306,13 +311,15 @@ async def do_update_offer(
     c = conn()
     row = await c.fetchrow("SELECT * FROM offer WHERE id = $1 FOR UPDATE", offer_id)
     if row is None:
-        raise LookupError("offer")
+        raise NotFound("Tilbuddet findes ikke")
     if row["version"] != version:
-        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
+        raise await named(
+            Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}, what="Tilbuddet")
+        )
     new = {k: row[k] for k in OFFER_FIELDS}
     new.update(changes)
     if not (new["name"] or "").strip():
-        raise CaseError("name", "Angiv tilbuddets navn")
+        raise FieldError("name", "Angiv tilbuddets navn")
     new["name"] = new["name"].strip()
     new["tilbudsportalen_id"] = (new["tilbudsportalen_id"] or "").strip() or None
     diff = {k: {"fra": row[k], "til": new[k]} for k in OFFER_FIELDS if row[k] != new[k]}
@@ -355,11 +362,11 @@ async def do_add_price(
     ``end_previous`` an open-ended price that started earlier ends the day before."""
     check_amount(amount_oere)
     if valid_to is not None and valid_to < valid_from:
-        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
+        raise FieldError("valid_to", "Prisen kan ikke slutte, før den begynder")
     c = conn()
     offer = await c.fetchrow("SELECT id, name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
     if offer is None:
-        raise LookupError("offer")
+        raise NotFound("Tilbuddet findes ikke")
     overlapping = await c.fetch(
         "SELECT id, valid_from, valid_to, amount_oere FROM offer_price "
         "WHERE offer_id = $1 AND retired_at IS NULL "
@@ -379,7 +386,7 @@ async def do_add_price(
     if overlapping:
         first = overlapping[0]
         field = "valid_from" if first["valid_from"] <= valid_from else "valid_to"
-        raise CaseError(
+        raise FieldError(
             field,
             f"Perioden overlapper prisen {fmt_kr(first['amount_oere'])} for "
             f"{_period(first['valid_from'], first['valid_to'])}"
@@ -438,19 +445,19 @@ async def _end_price(actor: str, row: Any, last_day: date, why: str) -> uuid.UUI
 async def do_end_price(actor: str, price_id: uuid.UUID, last_day: date, reason: str) -> uuid.UUID:
     """End an active price on ``last_day`` (the row is retired and written again)."""
     if not reason.strip():
-        raise CaseError("reason", "Angiv hvorfor prisen afsluttes")
+        raise FieldError("reason", "Angiv hvorfor prisen afsluttes")
     c = conn()
     offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
     if offer_id is None:
-        raise LookupError("price")
+        raise NotFound("Prisen findes ikke")
     offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
     row = await c.fetchrow("SELECT * FROM offer_price WHERE id = $1", price_id)
     if row["retired_at"] is not None:
-        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
+        raise FieldError("price_id", "Prisen er allerede ændret eller fjernet")
     if last_day < row["valid_from"]:
-        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
+        raise FieldError("valid_to", "Prisen kan ikke slutte, før den begynder")
     if row["valid_to"] is not None and last_day >= row["valid_to"]:
-        raise CaseError("valid_to", "Prisen slutter allerede " + fmt_date(row["valid_to"]))
+        raise FieldError("valid_to", "Prisen slutter allerede " + fmt_date(row["valid_to"]))
     new_id = await _end_price(actor, row, last_day, reason.strip())
     await journal(
         actor,
@@ -468,11 +475,11 @@ async def do_end_price(actor: str, price_id: uuid.UUID, last_day: date, reason: 
 async def do_retire_price(actor: str, price_id: uuid.UUID, reason: str) -> None:
     """Remove an active price (entered by mistake): the row is retired with the reason."""
     if not reason.strip():
-        raise CaseError("reason", "Angiv hvorfor prisen fjernes")
+        raise FieldError("reason", "Angiv hvorfor prisen fjernes")
     c = conn()
     offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
     if offer_id is None:
-        raise LookupError("price")
+        raise NotFound("Prisen findes ikke")
     offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
     row = await c.fetchrow(
         "UPDATE offer_price SET retired_at = now(), retired_by = $2, retired_reason = $3 "
@@ -482,7 +489,7 @@ async def do_retire_price(actor: str, price_id: uuid.UUID, reason: str) -> None:
         reason.strip(),
     )
     if row is None:
-        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
+        raise FieldError("price_id", "Prisen er allerede ændret eller fjernet")
     await journal(
         actor,
         "price",

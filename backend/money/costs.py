@@ -30,8 +30,8 @@ from decimal import Decimal
 from typing import Any
 
 from backend.core.danish import today_dk
+from backend.core.db import conn
 from backend.core.workdays import add_months
-from backend.money.common import conn
 
 MAX_YEARS = 20
 

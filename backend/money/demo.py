@@ -17,9 +17,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from backend.core.danish import today_dk
+from backend.core.db import conn
 from backend.core.workdays import add_months
 from backend.money import catalogue, costs, payments, visitation
-from backend.money.common import conn
 
 ACTOR = "demo"
 

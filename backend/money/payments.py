@@ -18,20 +18,13 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from backend.casework.service import stamp
 from backend.core.danish import file_stamp, today_dk
+from backend.core.db import conn
+from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
+from backend.core.journal import named, stamp
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
-from backend.money.common import (
-    CaseError,
-    MoneyConflict,
-    NotAllowed,
-    Stale,
-    conn,
-    fmt_date,
-    fmt_kr,
-    named,
-)
+from backend.money.common import fmt_date, fmt_kr
 
 STATUS_LABELS = {
     "registreret": "Registreret – afventer godkendelse",
@@ -87,27 +80,27 @@ async def do_register(
     """Register a payment; returns it and its status (godkendt when the kommune does not
     require a manager's approval)."""
     if bevilling_id is None:
-        raise CaseError("bevilling_id", "En betaling kræver en bevilling (en truffet afgørelse)")
+        raise FieldError("bevilling_id", "En betaling kræver en bevilling (en truffet afgørelse)")
     b = await bevilling_period(bevilling_id)
     if b is None:
-        raise CaseError("bevilling_id", "Bevillingen findes ikke")
+        raise FieldError("bevilling_id", "Bevillingen findes ikke")
     if amount_oere <= 0:
-        raise CaseError("amount_oere", "Beløbet skal være større end 0")
+        raise FieldError("amount_oere", "Beløbet skal være større end 0")
     if amount_oere > MAX_PAYMENT_OERE:
-        raise CaseError("amount_oere", "Beløbet er urimeligt højt; angiv beløbet i øre")
+        raise FieldError("amount_oere", "Beløbet er urimeligt højt; angiv beløbet i øre")
     if period_to < period_from:
-        raise CaseError("period_to", "Perioden kan ikke slutte, før den begynder")
+        raise FieldError("period_to", "Perioden kan ikke slutte, før den begynder")
     if period_from < b["period_from"]:
-        raise CaseError(
+        raise FieldError(
             "period_from",
             f"Betalingen ligger før bevillingens start ({fmt_date(b['period_from'])})",
         )
     if b["ends"] is not None and period_to > b["ends"]:
-        raise CaseError(
+        raise FieldError(
             "period_to", f"Betalingen ligger efter bevillingens slut ({fmt_date(b['ends'])})"
         )
     if period_from > today_dk() + timedelta(days=62):
-        raise CaseError("period_from", "Betalingen ligger mere end to måneder frem")
+        raise FieldError("period_from", "Betalingen ligger mere end to måneder frem")
     rule = await settings.load()
     status = "registreret" if rule.payment_approval else "godkendt"
     payment_id: uuid.UUID = await conn().fetchval(
@@ -139,13 +132,14 @@ async def do_register(
 async def _lock(payment_id: uuid.UUID, version: int | None) -> Any:
     row = await conn().fetchrow("SELECT * FROM payment WHERE id = $1 FOR UPDATE", payment_id)
     if row is None:
-        raise LookupError("payment")
+        raise NotFound("Betalingen findes ikke")
     if version is not None and row["version"] != version:
         raise await named(
             Stale(
                 row["approved_by"] or row["cancelled_by"],
                 row["approved_at"] or row["cancelled_at"],
                 {"status": STATUS_LABELS[row["status"]]},
+                what="Betalingen",
             )
         )
     return row
@@ -154,7 +148,7 @@ async def _lock(payment_id: uuid.UUID, version: int | None) -> Any:
 async def do_approve(actor: str, payment_id: uuid.UUID, version: int) -> None:
     row = await _lock(payment_id, version)
     if row["status"] != "registreret":
-        raise MoneyConflict(
+        raise StateConflict(
             f"Betalingen afventer ikke godkendelse ({STATUS_LABELS[row['status']]})"
         )
     if row["registered_by"] == actor:
@@ -176,10 +170,10 @@ async def do_approve(actor: str, payment_id: uuid.UUID, version: int) -> None:
 
 async def do_cancel(actor: str, payment_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor betalingen annulleres")
+        raise FieldError("reason", "Skriv hvorfor betalingen annulleres")
     row = await _lock(payment_id, version)
     if row["status"] in ("eksporteret", "annulleret"):
-        raise MoneyConflict(
+        raise StateConflict(
             "Betalingen er eksporteret til økonomisystemet og kan ikke annulleres her"
             if row["status"] == "eksporteret"
             else "Betalingen er allerede annulleret"
@@ -253,7 +247,7 @@ async def do_export(actor: str) -> uuid.UUID:
         "WHERE p.status = 'godkendt' ORDER BY p.approved_at, p.id FOR UPDATE OF p SKIP LOCKED"
     )
     if not rows:
-        raise MoneyConflict("Der er ingen godkendte betalinger, der venter på eksport")
+        raise StateConflict("Der er ingen godkendte betalinger, der venter på eksport")
     export_id = uuid.uuid4()
     content = export_file(export_id, rows)
     total = sum(r["amount_oere"] for r in rows)
@@ -277,5 +271,5 @@ async def do_export(actor: str) -> uuid.UUID:
         [r["id"] for r in rows],
     )
     if updated != len(rows):  # cannot happen under the row locks; never export twice
-        raise MoneyConflict("Betalingerne blev ændret under eksporten; prøv igen")
+        raise StateConflict("Betalingerne blev ændret under eksporten; prøv igen")
     return export_id

@@ -29,10 +29,12 @@ from typing import Any
 from backend.audit.service import record
 from backend.casework.process import MEASURES
 from backend.core.danish import format_int, plural, today_dk
+from backend.core.db import conn
+from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.workdays import add_months
 from backend.money import progress
 from backend.money.catalogue import check_amount
-from backend.money.common import CaseError, MoneyConflict, conn, fmt_date, journal
+from backend.money.common import fmt_date, journal
 from backend.money.costs import per_month_of, year_end
 from backend.outbox.service import enqueue
 from tenancy.context import current_scope
@@ -90,33 +92,33 @@ def _new_amount(pct: int, amt: int) -> str:
 async def check_spec(spec: UpdateSpec) -> list[Any]:
     """Validate the request; returns the offers with their price on the date."""
     if not spec.offer_ids:
-        raise CaseError("offer_ids", "Vælg de tilbud, hvis priser skal ændres")
+        raise FieldError("offer_ids", "Vælg de tilbud, hvis priser skal ændres")
     if len(spec.offer_ids) > MAX_OFFERS:
-        raise CaseError("offer_ids", f"Højst {MAX_OFFERS} tilbud ad gangen")
+        raise FieldError("offer_ids", f"Højst {MAX_OFFERS} tilbud ad gangen")
     if len(set(spec.offer_ids)) != len(spec.offer_ids):
-        raise CaseError("offer_ids", "Et tilbud er valgt to gange")
+        raise FieldError("offer_ids", "Et tilbud er valgt to gange")
     today = today_dk()
     if spec.effective_from < today - timedelta(days=366):
-        raise CaseError("effective_from", "Datoen ligger mere end et år tilbage")
+        raise FieldError("effective_from", "Datoen ligger mere end et år tilbage")
     if spec.effective_from > add_months(today, 24):
-        raise CaseError("effective_from", "Datoen ligger mere end to år frem")
+        raise FieldError("effective_from", "Datoen ligger mere end to år frem")
     if (spec.percent is None) == (spec.amounts is None):
-        raise CaseError("percent", "Angiv enten en procentsats eller nye beløb for tilbuddene")
+        raise FieldError("percent", "Angiv enten en procentsats eller nye beløb for tilbuddene")
     if spec.percent is not None:
         if not spec.percent.is_finite() or spec.percent == 0:
-            raise CaseError("percent", "Angiv en procentsats forskellig fra 0")
+            raise FieldError("percent", "Angiv en procentsats forskellig fra 0")
         if not (Decimal(-90) <= spec.percent <= Decimal(200)):
-            raise CaseError("percent", "Procentsatsen skal ligge mellem -90 og 200")
+            raise FieldError("percent", "Procentsatsen skal ligge mellem -90 og 200")
         if spec.percent != spec.percent.quantize(Decimal("0.001")):
-            raise CaseError("percent", "Procentsatsen kan have højst tre decimaler")
+            raise FieldError("percent", "Procentsatsen kan have højst tre decimaler")
     if spec.amounts is not None:
         for offer_id, amount in spec.amounts.items():
             if offer_id not in spec.offer_ids:
-                raise CaseError(f"amounts.{offer_id}", "Tilbuddet er ikke valgt")
+                raise FieldError(f"amounts.{offer_id}", "Tilbuddet er ikke valgt")
             check_amount(amount, field=f"amounts.{offer_id}")
         for offer_id in spec.offer_ids:
             if offer_id not in spec.amounts:
-                raise CaseError(f"amounts.{offer_id}", "Angiv den nye pris for tilbuddet")
+                raise FieldError(f"amounts.{offer_id}", "Angiv den nye pris for tilbuddet")
     rows = await conn().fetch(
         "SELECT o.id, o.name, o.unit, o.active, s.name AS supplier, p.amount_oere "
         "FROM offer o JOIN supplier s ON s.id = o.supplier_id "
@@ -127,10 +129,10 @@ async def check_spec(spec: UpdateSpec) -> list[Any]:
         spec.effective_from,
     )
     if len(rows) != len(spec.offer_ids):
-        raise CaseError("offer_ids", "Et af tilbuddene findes ikke")
+        raise FieldError("offer_ids", "Et af tilbuddene findes ikke")
     for r in rows:
         if r["amount_oere"] is None:
-            raise CaseError(
+            raise FieldError(
                 f"offer_ids.{r['id']}",
                 f"{r['name']} ({r['supplier']}) har ingen pris {fmt_date(spec.effective_from)}",
             )
@@ -381,9 +383,9 @@ async def do_request_revert(actor: str, update_id: uuid.UUID) -> None:
     c = conn()
     row = await c.fetchrow("SELECT * FROM price_update WHERE id = $1 FOR UPDATE", update_id)
     if row is None:
-        raise LookupError("price_update")
+        raise NotFound("Prisopdateringen findes ikke")
     if row["status"] != "faerdig":
-        raise MoneyConflict(
+        raise StateConflict(
             f"Kun en gennemført prisopdatering kan tilbageføres ({STATUS_LABELS[row['status']]})"
         )
     later = await c.fetchrow(
@@ -395,7 +397,7 @@ async def do_request_revert(actor: str, update_id: uuid.UUID) -> None:
         row["offer_ids"],
     )
     if later is not None:
-        raise MoneyConflict(
+        raise StateConflict(
             "En senere prisopdatering af de samme tilbud (fra "
             f"{fmt_date(later['effective_from'])}) står ved magt; tilbagefør den først"
         )

@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from backend.core.db import conn
 from backend.money import costs
-from backend.money.common import conn
 
 
 def _name_of(column: str, alias: str | None = None) -> str:
@@ -343,3 +343,30 @@ async def payment_export_file(export_id: uuid.UUID) -> Any:
     return await conn().fetchrow(
         "SELECT filename, content, payment_count FROM payment_export WHERE id = $1", export_id
     )
+
+
+async def insert_catalogue_event(
+    actor: str,
+    entity: str,
+    entity_id: uuid.UUID | None,
+    action: str,
+    title: str,
+    detail: dict[str, Any],
+) -> None:
+    await conn().execute(
+        "INSERT INTO catalogue_event (actor, entity, entity_id, action, title, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+        actor,
+        entity,
+        entity_id,
+        action,
+        title,
+        json.dumps(detail, default=str, ensure_ascii=False),
+    )
+
+
+async def get_case_of_indsats(indsats_id: uuid.UUID) -> uuid.UUID | None:
+    case_id: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM indsats WHERE id = $1", indsats_id
+    )
+    return case_id

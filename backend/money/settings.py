@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.money.common import CaseError, conn, fmt_kr, journal
+from backend.core.db import conn
+from backend.core.errors import FieldError
+from backend.money.common import fmt_kr, journal
 
 APPROVAL_MODES = {
     "altid": "Altid",
@@ -38,9 +40,9 @@ async def load() -> MoneySettings:
 
 async def do_update(actor: str, new: MoneySettings) -> MoneySettings:
     if new.bevilling_approval not in APPROVAL_MODES:
-        raise CaseError("bevilling_approval", "Vælg hvornår en bevilling kræver godkendelse")
+        raise FieldError("bevilling_approval", "Vælg hvornår en bevilling kræver godkendelse")
     if new.bevilling_approval_threshold_oere < 0:
-        raise CaseError("bevilling_approval_threshold_oere", "Grænsen kan ikke være negativ")
+        raise FieldError("bevilling_approval_threshold_oere", "Grænsen kan ikke være negativ")
     old = await load()
     if old == new:
         return old

@@ -13,8 +13,9 @@ import uuid
 from datetime import date
 from typing import Any
 
+from backend.core.db import conn
+from backend.core.errors import FieldError
 from backend.money.catalogue import MEASURE_TYPES
-from backend.money.common import CaseError, conn
 
 GROUPS = {
     "case": ("b.hovedsag_id::text", "Sag"),
@@ -80,11 +81,11 @@ async def spending(
     group_by: str, period_from: date, period_to: date, team_ids: list[uuid.UUID] | None
 ) -> list[dict[str, Any]]:
     if group_by not in GROUPS:
-        raise CaseError("group_by", "Vælg gruppering: sag, team, indsatstype eller leverandør")
+        raise FieldError("group_by", "Vælg gruppering: sag, team, indsatstype eller leverandør")
     if period_to < period_from:
-        raise CaseError("period_to", "Perioden kan ikke slutte, før den begynder")
+        raise FieldError("period_to", "Perioden kan ikke slutte, før den begynder")
     if (period_to - period_from).days > 3 * 366:
-        raise CaseError("period_to", "Vælg en periode på højst tre år")
+        raise FieldError("period_to", "Vælg en periode på højst tre år")
     key = GROUPS[group_by][0]
     team_filter = "" if team_ids is None else "AND h.team_id = ANY($3::uuid[])"
     args: list[Any] = [period_from, period_to] + ([] if team_ids is None else [team_ids])

@@ -22,19 +22,13 @@ from typing import Any
 from backend.casework.process import MEASURES, PARAGRAPHS
 from backend.casework.service import stamp
 from backend.core.danish import today_dk
+from backend.core.db import conn
+from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
+from backend.core.journal import named
 from backend.core.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency
-from backend.money.common import (
-    CaseError,
-    MoneyConflict,
-    NotAllowed,
-    Stale,
-    conn,
-    fmt_date,
-    fmt_kr,
-    named,
-)
+from backend.money.common import fmt_date, fmt_kr
 
 OPEN_STATUSES = ("kladde", "indsendt", "godkendt", "returneret")
 EDITABLE = ("kladde", "returneret")
@@ -53,11 +47,11 @@ def check_measure_for(paragraph: str, measure_kind: str, field: str = "measure_k
     """The measure can be granted under ``paragraph`` (placements under § 46/§ 47 only)."""
     mt = MEASURE_TYPES.get(measure_kind)
     if mt is None:
-        raise CaseError(field, "Vælg en indsatstype")
+        raise FieldError(field, "Vælg en indsatstype")
     if not mt.decidable:
-        raise CaseError(field, f"{mt.label} kan endnu ikke bevilges her (kun §§ 32, 46 og 47)")
+        raise FieldError(field, f"{mt.label} kan endnu ikke bevilges her (kun §§ 32, 46 og 47)")
     if paragraph not in mt.paragraphs:
-        raise CaseError(
+        raise FieldError(
             field,
             "En anbringelse kræver afgørelse efter § 46 eller § 47"
             if mt.placement
@@ -77,11 +71,11 @@ async def check_offer(
         offer_id,
     )
     if offer is None:
-        raise CaseError(field, "Tilbuddet findes ikke")
+        raise FieldError(field, "Tilbuddet findes ikke")
     if not offer["active"] or not offer["supplier_active"]:
-        raise CaseError(field, f"Tilbuddet {offer['name']} hos {offer['supplier']} er ikke aktivt")
+        raise FieldError(field, f"Tilbuddet {offer['name']} hos {offer['supplier']} er ikke aktivt")
     if measure_kind is not None and offer["measure_kind"] != measure_kind:
-        raise CaseError(
+        raise FieldError(
             field, f"Tilbuddet er til {MEASURE_TYPES[offer['measure_kind']].label.lower()}"
         )
     if not await conn().fetchval(
@@ -90,45 +84,45 @@ async def check_offer(
         offer_id,
         starts_on,
     ):
-        raise CaseError(field, f"Tilbuddet har ingen pris {fmt_date(starts_on)}")
+        raise FieldError(field, f"Tilbuddet har ingen pris {fmt_date(starts_on)}")
     return offer
 
 
 def check_period(starts_on: date, ends_on: date | None, *, past_days: int = 366) -> None:
     today = today_dk()
     if starts_on < today - timedelta(days=past_days):
-        raise CaseError("starts_on", "Startdatoen ligger for langt tilbage")
+        raise FieldError("starts_on", "Startdatoen ligger for langt tilbage")
     if starts_on > add_months(today, 24):
-        raise CaseError("starts_on", "Startdatoen ligger mere end to år frem")
+        raise FieldError("starts_on", "Startdatoen ligger mere end to år frem")
     if ends_on is not None:
         if ends_on < starts_on:
-            raise CaseError("ends_on", "Indsatsen kan ikke slutte, før den starter")
+            raise FieldError("ends_on", "Indsatsen kan ikke slutte, før den starter")
         if ends_on > add_months(starts_on, 12 * costs.MAX_YEARS):
-            raise CaseError("ends_on", "Den planlagte slutdato ligger for langt ude i fremtiden")
+            raise FieldError("ends_on", "Den planlagte slutdato ligger for langt ude i fremtiden")
 
 
 def check_quantity(quantity: Decimal) -> None:
     if not quantity.is_finite() or quantity <= 0:
-        raise CaseError("quantity", "Antallet skal være større end 0")
+        raise FieldError("quantity", "Antallet skal være større end 0")
     if quantity > 10_000 or quantity != quantity.quantize(Decimal("0.01")):
-        raise CaseError("quantity", "Antallet kan have højst to decimaler og være højst 10.000")
+        raise FieldError("quantity", "Antallet kan have højst to decimaler og være højst 10.000")
 
 
 async def do_create_draft(
     actor: str, hovedsag_id: uuid.UUID, paragraph: str, note: str
 ) -> uuid.UUID:
     if paragraph not in PARAGRAPHS:
-        raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
+        raise FieldError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
     c = conn()
     case = await c.fetchrow("SELECT closed_at FROM hovedsag WHERE id = $1 FOR UPDATE", hovedsag_id)
     if case is None or case["closed_at"] is not None:
-        raise LookupError("case")
+        raise NotFound("Sagen findes ikke eller er lukket")
     if await c.fetchval(
         "SELECT 1 FROM visitation_draft WHERE hovedsag_id = $1 AND status = ANY($2::text[])",
         hovedsag_id,
         list(OPEN_STATUSES),
     ):
-        raise MoneyConflict("Sagen har allerede et åbent udkast til bevilling")
+        raise StateConflict("Sagen har allerede et åbent udkast til bevilling")
     draft_id: uuid.UUID = await c.fetchval(
         "INSERT INTO visitation_draft (hovedsag_id, paragraph, note, created_by, changed_by) "
         "VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -140,16 +134,21 @@ async def do_create_draft(
     return draft_id
 
 
-async def lock_draft(draft_id: uuid.UUID, version: int | None = None) -> Any:
+async def lock_draft(
+    draft_id: uuid.UUID, version: int | None = None, not_found: str = "Udkastet findes ikke"
+) -> Any:
+    """The draft, locked ``FOR UPDATE``; ``NotFound(not_found)`` when it is not here, and
+    ``Stale`` when ``version`` is given and no longer its version."""
     row = await conn().fetchrow("SELECT * FROM visitation_draft WHERE id = $1 FOR UPDATE", draft_id)
     if row is None:
-        raise LookupError("draft")
+        raise NotFound(not_found)
     if version is not None and row["version"] != version:
         raise await named(
             Stale(
                 row["changed_by"],
                 row["changed_at"],
                 {"status": STATUS_LABELS[row["status"]]},
+                what="Udkastet",
             )
         )
     return row
@@ -163,9 +162,9 @@ APPROVED_STAYS = (
 
 def _editable(draft: Any) -> None:
     if draft["status"] == "godkendt" and draft["approved_by"] is not None:
-        raise MoneyConflict(APPROVED_STAYS)
+        raise StateConflict(APPROVED_STAYS)
     if draft["status"] not in EDITABLE:
-        raise MoneyConflict(
+        raise StateConflict(
             f"Udkastet kan ikke ændres ({STATUS_LABELS[draft['status']].lower()}); "
             "træk det tilbage først"
         )
@@ -204,7 +203,7 @@ async def do_add_line(
     c = conn()
     count = await c.fetchval("SELECT count(*) FROM visitation_line WHERE draft_id = $1", draft_id)
     if count >= MAX_LINES:
-        raise CaseError("measure_kind", f"Et udkast kan have højst {MAX_LINES} indsatser")
+        raise FieldError("measure_kind", f"Et udkast kan have højst {MAX_LINES} indsatser")
     line_id: uuid.UUID = await c.fetchval(
         "INSERT INTO visitation_line (draft_id, position, measure_kind, offer_id, quantity, "
         "frequency, starts_on, ends_on, note, created_by) VALUES ($1, (SELECT "
@@ -225,7 +224,7 @@ async def do_add_line(
 
 
 async def do_remove_line(actor: str, draft_id: uuid.UUID, line_id: uuid.UUID) -> None:
-    draft = await lock_draft(draft_id)
+    draft = await lock_draft(draft_id, not_found="Indsatsen findes ikke i udkastet")
     _editable(draft)
     removed = await conn().fetchval(
         "DELETE FROM visitation_line WHERE id = $1 AND draft_id = $2 RETURNING id",
@@ -233,7 +232,7 @@ async def do_remove_line(actor: str, draft_id: uuid.UUID, line_id: uuid.UUID) ->
         draft_id,
     )
     if removed is None:
-        raise LookupError("line")
+        raise NotFound("Indsatsen findes ikke i udkastet")
     await _touch(draft_id, actor)
 
 
@@ -272,10 +271,10 @@ async def do_submit(actor: str, draft_id: uuid.UUID, version: int) -> bool:
     _editable(draft)
     rows, line_costs, total = await draft_costs(draft_id)
     if not rows:
-        raise CaseError("lines", "Tilføj mindst én indsats, før udkastet sendes til godkendelse")
+        raise FieldError("lines", "Tilføj mindst én indsats, før udkastet sendes til godkendelse")
     for row, cost in zip(rows, line_costs, strict=True):
         if cost.unpriced_days:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{row['id']}",
                 f"{row['offer_name']} har ikke pris for hele perioden ({cost.unpriced_days} "
                 "dage uden pris)",
@@ -339,9 +338,9 @@ async def do_withdraw(actor: str, draft_id: uuid.UUID, version: int) -> None:
     such a draft is granted by the decision or cancelled (409)."""
     draft = await lock_draft(draft_id, version)
     if draft["status"] == "godkendt" and draft["approved_by"] is not None:
-        raise MoneyConflict(APPROVED_STAYS)
+        raise StateConflict(APPROVED_STAYS)
     if draft["status"] not in ("indsendt", "godkendt"):
-        raise MoneyConflict("Kun et indsendt eller godkendt udkast kan trækkes tilbage")
+        raise StateConflict("Kun et indsendt eller godkendt udkast kan trækkes tilbage")
     await _touch(draft_id, actor, status="kladde", approved_by=None, approved_at=None)
     await stamp(
         draft["hovedsag_id"], actor, "bevilling.trukket", "Udkast til bevilling trukket tilbage"
@@ -352,7 +351,7 @@ async def do_approve(actor: str, draft_id: uuid.UUID, version: int, note: str) -
     """A manager approves a submitted draft; not their own submission (four eyes)."""
     draft = await lock_draft(draft_id, version)
     if draft["status"] != "indsendt":
-        raise MoneyConflict("Udkastet afventer ikke godkendelse")
+        raise StateConflict("Udkastet afventer ikke godkendelse")
     if draft["submitted_by"] == actor:
         raise NotAllowed("En anden leder skal godkende et udkast, du selv har indsendt")
     await _touch(
@@ -374,10 +373,10 @@ async def do_approve(actor: str, draft_id: uuid.UUID, version: int, note: str) -
 
 async def do_return(actor: str, draft_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor udkastet sendes retur")
+        raise FieldError("reason", "Skriv hvorfor udkastet sendes retur")
     draft = await lock_draft(draft_id, version)
     if draft["status"] != "indsendt":
-        raise MoneyConflict("Udkastet afventer ikke godkendelse")
+        raise StateConflict("Udkastet afventer ikke godkendelse")
     await _touch(
         draft_id,
         actor,
@@ -397,10 +396,10 @@ async def do_return(actor: str, draft_id: uuid.UUID, version: int, reason: str) 
 
 async def do_cancel(actor: str, draft_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor udkastet annulleres")
+        raise FieldError("reason", "Skriv hvorfor udkastet annulleres")
     draft = await lock_draft(draft_id, version)
     if draft["status"] not in OPEN_STATUSES:
-        raise MoneyConflict("Udkastet er ikke åbent")
+        raise StateConflict("Udkastet er ikke åbent")
     await _touch(draft_id, actor, status="annulleret", cancel_reason=reason.strip())
 
 
@@ -435,38 +434,38 @@ async def check_decision(
     kommune required it), for the same section, and every line starts on or after the
     decision with its offer still active and priced. Locks the draft."""
     if outcome != "bevilget":
-        raise CaseError("draft_id", "Et udkast til bevilling hører til en afgørelse om bevilling")
+        raise FieldError("draft_id", "Et udkast til bevilling hører til en afgørelse om bevilling")
     if measure is not None or starts_on is not None:
-        raise CaseError("measure", "Med et udkast til bevilling kommer indsatserne fra udkastet")
+        raise FieldError("measure", "Med et udkast til bevilling kommer indsatserne fra udkastet")
     draft = await conn().fetchrow(
         "SELECT * FROM visitation_draft WHERE id = $1 AND hovedsag_id = $2 FOR UPDATE",
         draft_id,
         hovedsag_id,
     )
     if draft is None:
-        raise CaseError("draft_id", "Udkastet til bevilling findes ikke på sagen")
+        raise FieldError("draft_id", "Udkastet til bevilling findes ikke på sagen")
     if draft["status"] != "godkendt":
-        raise CaseError(
+        raise FieldError(
             "draft_id",
             "Udkastet afventer leders godkendelse"
             if draft["status"] == "indsendt"
             else f"Udkastet er ikke godkendt ({STATUS_LABELS[draft['status']].lower()})",
         )
     if draft["paragraph"] != paragraph:
-        raise CaseError("paragraph", f"Udkastet er til en afgørelse efter § {draft['paragraph']}")
+        raise FieldError("paragraph", f"Udkastet er til en afgørelse efter § {draft['paragraph']}")
     rows = await draft_lines(draft_id)
     if not rows:
-        raise CaseError("draft_id", "Udkastet har ingen indsatser")
+        raise FieldError("draft_id", "Udkastet har ingen indsatser")
     offers = {}
     for r in rows:
         if r["starts_on"] < decided_on:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{r['id']}",
                 f"{MEASURES[r['measure_kind']][0]} kan ikke starte før afgørelsen "
                 f"({fmt_date(r['starts_on'])})",
             )
         if (r["starts_on"] - decided_on).days > 366:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{r['id']}", "Startdatoen ligger mere end et år efter afgørelsen"
             )
         offers[r["offer_id"]] = await check_offer(
@@ -616,16 +615,16 @@ async def do_attach_bevilling(
         indsats_id,
     )
     if row is None:
-        raise LookupError("indsats")
+        raise NotFound("Indsatsen findes ikke")
     if await c.fetchval("SELECT 1 FROM bevilling WHERE indsats_id = $1", indsats_id):
-        raise MoneyConflict("Indsatsen har allerede en bevilling")
+        raise StateConflict("Indsatsen har allerede en bevilling")
     start = period_from or row["starts_on"]
     if start < row["starts_on"]:
-        raise CaseError("period_from", "Bevillingen kan ikke starte før indsatsen")
+        raise FieldError("period_from", "Bevillingen kan ikke starte før indsatsen")
     if row["ends_on"] is not None and start > row["ends_on"]:
-        raise CaseError("period_from", "Indsatsen er ophørt før den dato")
+        raise FieldError("period_from", "Indsatsen er ophørt før den dato")
     if period_to is not None and period_to < start:
-        raise CaseError("period_to", "Bevillingen kan ikke slutte, før den starter")
+        raise FieldError("period_to", "Bevillingen kan ikke slutte, før den starter")
     check_quantity(quantity)
     offer = await check_offer(offer_id, row["kind"], start)
     freq = check_frequency(offer["unit"], frequency)

@@ -293,9 +293,16 @@ async def case_of_payment(payment_id: uuid.UUID) -> uuid.UUID | None:
 
 
 async def price_updates(limit: int = 100) -> list[dict[str, Any]]:
+    """The newest updates, each with ``later_exists``: a later update of one of its offers
+    stands (see ``later_update_exists``), in the same query."""
     rows = await conn().fetch(
-        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
-        "FROM price_update ORDER BY requested_at DESC LIMIT $1",
+        "SELECT u.*, u.amounts::text AS amounts, u.preview::text AS preview, "
+        "u.result::text AS result, CASE WHEN u.status = 'faerdig' THEN EXISTS (SELECT 1 "
+        "FROM price_update l WHERE l.id <> u.id "
+        "AND l.status IN ('faerdig', 'tilbagefoeres', 'venter') "
+        "AND l.requested_at > u.requested_at AND l.offer_ids && u.offer_ids) ELSE false END "
+        "AS later_exists "
+        "FROM price_update u ORDER BY u.requested_at DESC LIMIT $1",
         limit,
     )
     return [_decode_update(r) for r in rows]

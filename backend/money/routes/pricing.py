@@ -89,17 +89,17 @@ class PriceUpdateController(Controller):
 
     @get("/", summary="Prisopdateringer, nyeste først")
     async def list_updates(self) -> PriceUpdateList:
-        code = current_scope().code
-        items = []
-        for r in await repo.price_updates():
-            prog = (
-                await progress.read(code, r["id"])
-                if r["status"] in ("venter", "tilbagefoeres")
-                else {}
-            )
-            can = r["status"] == "faerdig" and not await repo.later_update_exists(r)
-            items.append(_update_read(r, prog, can))
-        return PriceUpdateList(items)
+        rows = await repo.price_updates()
+        running = [r["id"] for r in rows if r["status"] in ("venter", "tilbagefoeres")]
+        progs = await progress.read_many(current_scope().code, running)
+        return PriceUpdateList(
+            [
+                _update_read(
+                    r, progs.get(r["id"], {}), r["status"] == "faerdig" and not r["later_exists"]
+                )
+                for r in rows
+            ]
+        )
 
     @get("/{update_id:uuid}", summary="En prisopdatering: status, fremdrift og resultat")
     async def get_update(self, update_id: FromPath[uuid.UUID]) -> PriceUpdateRead:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Controller, get, patch, post, put
@@ -25,6 +25,7 @@ from backend.money.routes.common import (
     measure_label,
 )
 from backend.money.schemas import (
+    ApprovalMode,
     CatalogueEventRead,
     CatalogueJournal,
     CatalogueOptions,
@@ -370,7 +371,8 @@ class CatalogueController(Controller):
 
 def _settings(s: money_settings.MoneySettings) -> MoneySettingsRead:
     return MoneySettingsRead(
-        bevilling_approval=s.bevilling_approval,
+        # do_update refuses others, and so does the table's CHECK
+        bevilling_approval=cast(ApprovalMode, s.bevilling_approval),
         bevilling_approval_threshold_oere=s.bevilling_approval_threshold_oere,
         payment_approval=s.payment_approval,
         approval_modes=[Label(k, v) for k, v in money_settings.APPROVAL_MODES.items()],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Annotated, cast
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
@@ -31,6 +31,7 @@ from backend.money.schemas import (
     PaymentPage,
     PaymentRead,
     Spending,
+    SpendingGroup,
     SpendingRow,
     Versioned,
     WithReason,
@@ -199,7 +200,7 @@ class PaymentController(Controller):
         teams = await scope_teams(me, scope_ or "kommune")
         rows = await spending.spending(group_by, a, b, teams)
         return Spending(
-            group_by=group_by,
+            group_by=cast(SpendingGroup, group_by),  # spending.spending refused others
             period_from=a,
             period_to=b,
             rows=[SpendingRow(**r) for r in rows],

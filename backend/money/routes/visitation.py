@@ -4,7 +4,7 @@ the approval queue, bevillinger and a case's economy (docs/money.md)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from litestar import Controller, delete, get, post
 from litestar.exceptions import NotFoundException
@@ -39,6 +39,7 @@ from backend.money.schemas import (
     DraftLineCreate,
     DraftLineRead,
     DraftRead,
+    Frequency,
     PaymentRead,
     ProjectedLine,
     Projection,
@@ -197,14 +198,15 @@ class VisitationController(Controller):
             try:
                 visitation.check_period(ln.starts_on, ln.ends_on, past_days=3660)
                 offer = await visitation.check_offer(ln.offer_id, ln.measure_kind, ln.starts_on)
-                freq = catalogue.check_frequency(offer["unit"], ln.frequency)
+                freq = catalogue.check_frequency(offer.unit, ln.frequency)
             except FieldError as exc:
                 raise FieldError(f"lines.{i}.{exc.field}", exc.message) from exc
             lines.append(costs.Line(ln.offer_id, freq, quantity, ln.starts_on, ln.ends_on))
         line_costs = await costs.project(lines)
         return Projection(
             lines=[
-                ProjectedLine(ln.key, ln.frequency, cost_read(c))
+                # check_frequency allowed only these
+                ProjectedLine(ln.key, cast(Frequency, ln.frequency), cost_read(c))
                 for ln, c in zip(lines, line_costs, strict=True)
             ],
             total=cost_read(costs.totals(lines, line_costs)),

@@ -2606,7 +2606,8 @@ export interface components {
             current_price_oere: number | null;
             ends_on: string | null;
             expected_to_date_oere: number;
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             hovedsag_id: string;
             /** Format: uuid */
@@ -2634,7 +2635,8 @@ export interface components {
             /** Format: uuid */
             supplier_id: string;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
             /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
         };
@@ -3066,7 +3068,8 @@ export interface components {
             hovedsag_id: string;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "bevilling" | "betaling";
             /** Format: date-time */
             submitted_at: string;
             submitted_by: string;
@@ -3103,7 +3106,8 @@ export interface components {
             bevilling_id?: string | null;
             cost: components["schemas"]["CostRead"];
             ends_on: string | null;
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             id: string;
             indsats_id?: string | null;
@@ -3120,7 +3124,8 @@ export interface components {
             /** Format: uuid */
             supplier_id: string;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
         };
         /** DraftRead */
         DraftRead: {
@@ -3150,7 +3155,8 @@ export interface components {
             returned_at?: string | null;
             returned_by?: string | null;
             returned_by_name?: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "kladde" | "indsendt" | "godkendt" | "returneret" | "anvendt" | "annulleret";
             status_label: string;
             submitted_at?: string | null;
             submitted_by?: string | null;
@@ -3511,7 +3517,8 @@ export interface components {
         MeasureTypeRead: {
             basis: string;
             decidable: boolean;
-            group: string;
+            /** @enum {string} */
+            group: "stoette" | "anbringelse" | "ungestoette";
             kind: string;
             kontoplan: string;
             label: string;
@@ -3581,7 +3588,8 @@ export interface components {
         /** MoneySettingsRead */
         MoneySettingsRead: {
             approval_modes?: components["schemas"]["Label"][];
-            bevilling_approval: string;
+            /** @enum {string} */
+            bevilling_approval: "altid" | "over_beloeb" | "aldrig";
             bevilling_approval_threshold_oere: number;
             payment_approval: boolean;
         };
@@ -3668,7 +3676,8 @@ export interface components {
             supplier_id: string;
             supplier_name: string;
             tilbudsportalen_id: string | null;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
             version: number;
         };
         /** OfferUpdate */
@@ -3935,7 +3944,8 @@ export interface components {
             registered_at: string;
             registered_by: string;
             registered_by_name: string;
-            status: string;
+            /** @enum {string} */
+            status: "registreret" | "godkendt" | "eksporteret" | "annulleret";
             status_label: string;
             supplier_name: string;
             version: number;
@@ -3983,7 +3993,8 @@ export interface components {
             offer_name: string;
             old_amount_oere: number;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
         };
         /** PriceCreate */
         PriceCreate: {
@@ -4067,7 +4078,8 @@ export interface components {
             };
             revert_error: string | null;
             reverted_at: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "venter" | "faerdig" | "fejlet" | "tilbagefoeres" | "tilbagefoert";
             status_label: string;
         };
         /** PriceUpdateRequest */
@@ -4109,7 +4121,8 @@ export interface components {
         /** ProjectedLine */
         ProjectedLine: {
             cost: components["schemas"]["CostRead"];
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             offer_id: string;
         };
@@ -4294,7 +4307,8 @@ export interface components {
         Spending: {
             actual_oere: number;
             expected_oere: number;
-            group_by: string;
+            /** @enum {string} */
+            group_by: "case" | "team" | "measure" | "supplier";
             /** Format: date */
             period_from: string;
             /** Format: date */
@@ -4381,7 +4395,8 @@ export interface components {
             cvr: string | null;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "doegninstitution" | "opholdssted" | "plejefamilie" | "netvaerksplejefamilie" | "kostskole" | "privat_leverandoer" | "kommunalt_tilbud" | "andet";
             kind_label: string;
             name: string;
             /** @default 0 */

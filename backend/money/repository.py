@@ -1,14 +1,46 @@
-"""Reads of the money package. Callers hold a tenant transaction."""
+"""The reads the money API shows: lists and details with names and figures (the services'
+queries are in ``backend/money/repositories/``). Callers hold a tenant transaction."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from backend.core.db import conn
 from backend.money import costs
+from backend.money.schemas import CatalogueEventRead, PaymentExportRead, PriceUpdateStatus
+
+
+class PriceUpdateRow(msgspec.Struct, frozen=True):
+    """A price update as the API shows it; ``later_exists`` only from ``price_updates``."""
+
+    id: uuid.UUID
+    offer_ids: list[uuid.UUID]
+    effective_from: date
+    percent: Decimal | None
+    amounts: dict[str, int] | None
+    note: str
+    status: PriceUpdateStatus
+    requested_by: str
+    requested_at: datetime
+    applied_at: datetime | None
+    reverted_at: datetime | None
+    error: str | None
+    revert_error: str | None
+    preview: dict[str, Any] | None
+    result: dict[str, Any] | None
+    later_exists: bool
+
+
+class ExportFile(msgspec.Struct, frozen=True):
+    filename: str
+    content: bytes
+    payment_count: int
 
 
 def _name_of(column: str, alias: str | None = None) -> str:
@@ -101,7 +133,7 @@ async def offer_prices(offer_id: uuid.UUID, include_retired: bool) -> list[dict[
 
 async def catalogue_journal(
     entity_id: uuid.UUID | None, entity: str | None, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CatalogueEventRead], int]:
     where: list[str] = ["true"]
     args: list[Any] = []
     if entity_id:
@@ -119,7 +151,9 @@ async def catalogue_journal(
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
-    return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows], int(total)
+    return [
+        CatalogueEventRead(**{**dict(r), "detail": json.loads(r["detail"])}) for r in rows
+    ], int(total)
 
 
 async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
@@ -292,12 +326,18 @@ async def case_of_payment(payment_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-async def price_updates(limit: int = 100) -> list[dict[str, Any]]:
+_UPDATE_COLUMNS = (
+    "u.id, u.offer_ids, u.effective_from, u.percent, u.amounts::text AS amounts, u.note, "
+    "u.status, u.requested_by, u.requested_at, u.applied_at, u.reverted_at, u.error, "
+    "u.revert_error, u.preview::text AS preview, u.result::text AS result"
+)
+
+
+async def price_updates(limit: int = 100) -> list[PriceUpdateRow]:
     """The newest updates, each with ``later_exists``: a later update of one of its offers
     stands (see ``later_update_exists``), in the same query."""
     rows = await conn().fetch(
-        "SELECT u.*, u.amounts::text AS amounts, u.preview::text AS preview, "
-        "u.result::text AS result, CASE WHEN u.status = 'faerdig' THEN EXISTS (SELECT 1 "
+        f"SELECT {_UPDATE_COLUMNS}, CASE WHEN u.status = 'faerdig' THEN EXISTS (SELECT 1 "
         "FROM price_update l WHERE l.id <> u.id "
         "AND l.status IN ('faerdig', 'tilbagefoeres', 'venter') "
         "AND l.requested_at > u.requested_at AND l.offer_ids && u.offer_ids) ELSE false END "
@@ -308,48 +348,48 @@ async def price_updates(limit: int = 100) -> list[dict[str, Any]]:
     return [_decode_update(r) for r in rows]
 
 
-async def price_update(update_id: uuid.UUID) -> dict[str, Any] | None:
+async def price_update(update_id: uuid.UUID) -> PriceUpdateRow | None:
     row = await conn().fetchrow(
-        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
-        "FROM price_update WHERE id = $1",
+        f"SELECT {_UPDATE_COLUMNS}, false AS later_exists FROM price_update u WHERE u.id = $1",
         update_id,
     )
     return _decode_update(row) if row else None
 
 
-def _decode_update(row: Any) -> dict[str, Any]:
+def _decode_update(row: Any) -> PriceUpdateRow:
     out = dict(row)
     for key in ("amounts", "preview", "result"):
         out[key] = json.loads(out[key]) if out[key] else None
-    return out
+    return PriceUpdateRow(**out)
 
 
-async def later_update_exists(row: dict[str, Any]) -> bool:
+async def later_update_exists(row: PriceUpdateRow) -> bool:
     return bool(
         await conn().fetchval(
             "SELECT 1 FROM price_update WHERE id <> $1 AND status IN ('faerdig', "
             "'tilbagefoeres', 'venter') AND requested_at > $2 AND offer_ids && $3::uuid[]",
-            row["id"],
-            row["requested_at"],
-            row["offer_ids"],
+            row.id,
+            row.requested_at,
+            row.offer_ids,
         )
     )
 
 
-async def payment_exports() -> list[dict[str, Any]]:
+async def payment_exports() -> list[PaymentExportRead]:
     rows = await conn().fetch(
         "SELECT id, created_by, "
         + _name_of("payment_export.created_by")
         + ", created_at, filename, sha256, payment_count, total_oere "
         "FROM payment_export ORDER BY created_at DESC LIMIT 200"
     )
-    return [dict(r) for r in rows]
+    return [PaymentExportRead(**dict(r)) for r in rows]
 
 
-async def payment_export_file(export_id: uuid.UUID) -> Any:
-    return await conn().fetchrow(
+async def payment_export_file(export_id: uuid.UUID) -> ExportFile | None:
+    row = await conn().fetchrow(
         "SELECT filename, content, payment_count FROM payment_export WHERE id = $1", export_id
     )
+    return ExportFile(row["filename"], bytes(row["content"]), row["payment_count"]) if row else None
 
 
 async def insert_catalogue_event(

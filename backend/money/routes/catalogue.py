@@ -26,7 +26,6 @@ from backend.money.routes.common import (
 )
 from backend.money.schemas import (
     ApprovalMode,
-    CatalogueEventRead,
     CatalogueJournal,
     CatalogueOptions,
     Label,
@@ -336,7 +335,7 @@ class CatalogueController(Controller):
             raise FieldError("page", "page >= 1 og 1 <= page_size <= 200")
         rows, total = await repo.catalogue_journal(entity_id, entity, page, page_size)
         return CatalogueJournal(
-            items=[CatalogueEventRead(**r) for r in rows],
+            items=rows,
             total=total,
             page=page,
             page_size=page_size,

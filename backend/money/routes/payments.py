@@ -146,15 +146,15 @@ class PaymentController(Controller):
     )
     async def export(self, me: Me) -> PaymentExportRead:
         export_id = await payments.do_export(me.actor)
-        row = next(r for r in await repo.payment_exports() if r["id"] == export_id)
+        row = next(r for r in await repo.payment_exports() if r.id == export_id)
         await record(
             me.actor,
             "money.payments.exported",
             str(export_id),
-            payments=row["payment_count"],
-            total_oere=row["total_oere"],
+            payments=row.payment_count,
+            total_oere=row.total_oere,
         )
-        return PaymentExportRead(**row)
+        return row
 
     @get(
         "/payment-exports",
@@ -162,7 +162,7 @@ class PaymentController(Controller):
         summary="Eksporter til økonomisystemet",
     )
     async def exports(self) -> PaymentExportList:
-        return PaymentExportList([PaymentExportRead(**r) for r in await repo.payment_exports()])
+        return PaymentExportList(await repo.payment_exports())
 
     @get(
         "/payment-exports/{export_id:uuid}/file",
@@ -176,9 +176,9 @@ class PaymentController(Controller):
             raise NotFound("Eksporten findes ikke")
         await record(me.actor, "money.payments.export_downloaded", str(export_id))
         return Response(
-            bytes(row["content"]),
+            row.content,
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{row["filename"]}"'},
+            headers={"Content-Disposition": f'attachment; filename="{row.filename}"'},
         )
 
     @get(

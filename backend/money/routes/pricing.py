@@ -26,28 +26,28 @@ from backend.money.schemas import (
 from tenancy.context import current_scope
 
 
-def _update_read(r: dict[str, Any], prog: dict[str, Any], can_revert: bool) -> PriceUpdateRead:
-    finished = r["status"] in ("faerdig", "fejlet", "tilbagefoert")
-    shown = {} if finished and r["status"] != "faerdig" else prog
-    if r["status"] == "faerdig" and prog.get("status") not in ("faerdig", "tilbagefoeres"):
+def _update_read(r: repo.PriceUpdateRow, prog: dict[str, Any], can_revert: bool) -> PriceUpdateRead:
+    finished = r.status in ("faerdig", "fejlet", "tilbagefoert")
+    shown = {} if finished and r.status != "faerdig" else prog
+    if r.status == "faerdig" and prog.get("status") not in ("faerdig", "tilbagefoeres"):
         shown = {"status": "faerdig", "percent": 100}
     return PriceUpdateRead(
-        id=r["id"],
-        offer_ids=list(r["offer_ids"]),
-        effective_from=r["effective_from"],
-        percent=r["percent"],
-        amounts=r["amounts"],
-        note=r["note"],
-        status=r["status"],
-        status_label=pricing.STATUS_LABELS[r["status"]],
-        requested_by=r["requested_by"],
-        requested_at=r["requested_at"],
-        applied_at=r["applied_at"],
-        reverted_at=r["reverted_at"],
-        error=r["error"],
-        revert_error=r["revert_error"],
-        preview=r["preview"] or {},
-        result=r["result"] or {},
+        id=r.id,
+        offer_ids=list(r.offer_ids),
+        effective_from=r.effective_from,
+        percent=r.percent,
+        amounts=r.amounts,
+        note=r.note,
+        status=r.status,
+        status_label=pricing.STATUS_LABELS[r.status],
+        requested_by=r.requested_by,
+        requested_at=r.requested_at,
+        applied_at=r.applied_at,
+        reverted_at=r.reverted_at,
+        error=r.error,
+        revert_error=r.revert_error,
+        preview=r.preview or {},
+        result=r.result or {},
         progress=JobProgress(
             status=shown.get("status"),
             percent=shown.get("percent"),
@@ -90,13 +90,11 @@ class PriceUpdateController(Controller):
     @get("/", summary="Prisopdateringer, nyeste først")
     async def list_updates(self) -> PriceUpdateList:
         rows = await repo.price_updates()
-        running = [r["id"] for r in rows if r["status"] in ("venter", "tilbagefoeres")]
+        running = [r.id for r in rows if r.status in ("venter", "tilbagefoeres")]
         progs = await progress.read_many(current_scope().code, running)
         return PriceUpdateList(
             [
-                _update_read(
-                    r, progs.get(r["id"], {}), r["status"] == "faerdig" and not r["later_exists"]
-                )
+                _update_read(r, progs.get(r.id, {}), r.status == "faerdig" and not r.later_exists)
                 for r in rows
             ]
         )
@@ -107,7 +105,7 @@ class PriceUpdateController(Controller):
         if r is None:
             raise NotFound("Prisopdateringen findes ikke")
         prog = await progress.read(current_scope().code, update_id)
-        can = r["status"] == "faerdig" and not await repo.later_update_exists(r)
+        can = r.status == "faerdig" and not await repo.later_update_exists(r)
         return _update_read(r, prog, can)
 
     @post(

@@ -46,53 +46,53 @@ from backend.money.schemas import (
 )
 
 
-def _offer(row: dict[str, Any], prices: list[dict[str, Any]] | None = None) -> OfferRead:
+def _offer(row: repo.OfferRow, prices: list[repo.OfferPriceRow] | None = None) -> OfferRead:
     return OfferRead(
-        id=row["id"],
-        supplier_id=row["supplier_id"],
-        supplier_name=row["supplier_name"],
-        name=row["name"],
-        measure_kind=row["measure_kind"],
-        measure_label=measure_label(row["measure_kind"]),
-        unit=row["unit"],
-        tilbudsportalen_id=row["tilbudsportalen_id"],
-        active=row["active"],
-        version=row["version"],
-        current_price_oere=row["current_price_oere"],
+        id=row.id,
+        supplier_id=row.supplier_id,
+        supplier_name=row.supplier_name,
+        name=row.name,
+        measure_kind=row.measure_kind,
+        measure_label=measure_label(row.measure_kind),
+        unit=row.unit,
+        tilbudsportalen_id=row.tilbudsportalen_id,
+        active=row.active,
+        version=row.version,
+        current_price_oere=row.current_price_oere,
         prices=[_price(p) for p in prices or []],
     )
 
 
-def _price(p: dict[str, Any]) -> PriceRead:
+def _price(p: repo.OfferPriceRow) -> PriceRead:
     return PriceRead(
-        id=p["id"],
-        valid_from=p["valid_from"],
-        valid_to=p["valid_to"],
-        amount_oere=p["amount_oere"],
-        note=p["note"],
-        created_by=p["created_by"],
-        created_at=p["created_at"],
-        price_update_id=p["price_update_id"],
-        active=p["active"],
-        retired_at=p["retired_at"],
-        retired_by=p["retired_by"],
-        retired_reason=p["retired_reason"],
+        id=p.id,
+        valid_from=p.valid_from,
+        valid_to=p.valid_to,
+        amount_oere=p.amount_oere,
+        note=p.note,
+        created_by=p.created_by,
+        created_at=p.created_at,
+        price_update_id=p.price_update_id,
+        active=p.active,
+        retired_at=p.retired_at,
+        retired_by=p.retired_by,
+        retired_reason=p.retired_reason,
     )
 
 
-def _supplier(row: dict[str, Any], offers: list[OfferRead] | None = None) -> SupplierRead:
+def _supplier(row: repo.SupplierRow, offers: list[OfferRead] | None = None) -> SupplierRead:
     return SupplierRead(
-        id=row["id"],
-        name=row["name"],
-        cvr=row["cvr"],
-        kind=row["kind"],
-        kind_label=catalogue.SUPPLIER_KINDS[row["kind"]],
-        tilbudsportalen_id=row["tilbudsportalen_id"],
-        address=row["address"],
-        active=row["active"],
-        version=row["version"],
+        id=row.id,
+        name=row.name,
+        cvr=row.cvr,
+        kind=row.kind,
+        kind_label=catalogue.SUPPLIER_KINDS[row.kind],
+        tilbudsportalen_id=row.tilbudsportalen_id,
+        address=row.address,
+        active=row.active,
+        version=row.version,
         offers=offers or [],
-        offer_count=row.get("offer_count", len(offers or [])),
+        offer_count=len(offers or []) if row.offer_count is None else row.offer_count,
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from backend.casework.repository import team_ids_of
 from backend.core.errors import FieldError
 from backend.core.permissions import Perm
 from backend.core.principal import Principal
 from backend.money import catalogue, costs, payments
+from backend.money import repository as repo
 from backend.money.schemas import (
     CostRead,
     MonthCost,
@@ -39,30 +39,30 @@ def measure_label(kind: str) -> str:
     return mt.label if mt else kind
 
 
-def payment_read(r: dict[str, Any]) -> PaymentRead:
+def payment_read(r: repo.PaymentRow) -> PaymentRead:
     return PaymentRead(
-        id=r["id"],
-        bevilling_id=r["bevilling_id"],
-        hovedsag_id=r["hovedsag_id"],
-        child_name=r["child_name"],
-        supplier_name=r["supplier_name"],
-        measure_label=measure_label(r["measure_kind"]),
-        period_from=r["period_from"],
-        period_to=r["period_to"],
-        amount_oere=r["amount_oere"],
-        invoice_ref=r["invoice_ref"],
-        note=r["note"],
-        status=r["status"],
-        status_label=payments.STATUS_LABELS[r["status"]],
-        registered_by=r["registered_by"],
-        registered_by_name=r["registered_by_name"],
-        registered_at=r["registered_at"],
-        approved_by=r["approved_by"],
-        approved_by_name=r["approved_by_name"],
-        approved_at=r["approved_at"],
-        export_id=r["export_id"],
-        cancel_reason=r["cancel_reason"],
-        version=r["version"],
+        id=r.id,
+        bevilling_id=r.bevilling_id,
+        hovedsag_id=r.hovedsag_id,
+        child_name=r.child_name,
+        supplier_name=r.supplier_name,
+        measure_label=measure_label(r.measure_kind),
+        period_from=r.period_from,
+        period_to=r.period_to,
+        amount_oere=r.amount_oere,
+        invoice_ref=r.invoice_ref,
+        note=r.note,
+        status=r.status,
+        status_label=payments.STATUS_LABELS[r.status],
+        registered_by=r.registered_by,
+        registered_by_name=r.registered_by_name,
+        registered_at=r.registered_at,
+        approved_by=r.approved_by,
+        approved_by_name=r.approved_by_name,
+        approved_at=r.approved_at,
+        export_id=r.export_id,
+        cancel_reason=r.cancel_reason,
+        version=r.version,
     )
 
 

@@ -56,18 +56,18 @@ async def _draft_read(draft_id: uuid.UUID, before: int | None = None) -> DraftRe
     rows, line_costs, total = await visitation.draft_costs(draft_id)
     rule = await money_settings.load()
     return DraftRead(
-        id=d["id"],
-        hovedsag_id=d["hovedsag_id"],
-        child_name=d["child_name"],
-        paragraph=d["paragraph"],
-        status=d["status"],
-        status_label=visitation.STATUS_LABELS[d["status"]],
-        version=d["version"],
-        note=d["note"],
-        created_by=d["created_by"],
-        created_at=d["created_at"],
-        changed_by=d["changed_by"],
-        changed_at=d["changed_at"],
+        id=d.id,
+        hovedsag_id=d.hovedsag_id,
+        child_name=d.child_name,
+        paragraph=d.paragraph,
+        status=d.status,
+        status_label=visitation.STATUS_LABELS[d.status],
+        version=d.version,
+        note=d.note,
+        created_by=d.created_by,
+        created_at=d.created_at,
+        changed_by=d.changed_by,
+        changed_at=d.changed_at,
         lines=[
             DraftLineRead(
                 id=r["id"],
@@ -92,19 +92,19 @@ async def _draft_read(draft_id: uuid.UUID, before: int | None = None) -> DraftRe
         ],
         total=cost_read(total),
         approval_required=rule.needs_approval(total.per_year),
-        submitted_by=d["submitted_by"],
-        submitted_by_name=d["submitted_by_name"],
-        submitted_at=d["submitted_at"],
-        per_year_oere_submitted=d["per_year_oere"],
-        approved_by=d["approved_by"],
-        approved_by_name=d["approved_by_name"],
-        approved_at=d["approved_at"],
-        approval_note=d["approval_note"],
-        returned_by=d["returned_by"],
-        returned_by_name=d["returned_by_name"],
-        returned_at=d["returned_at"],
-        return_reason=d["return_reason"],
-        afgoerelse_id=d["afgoerelse_id"],
+        submitted_by=d.submitted_by,
+        submitted_by_name=d.submitted_by_name,
+        submitted_at=d.submitted_at,
+        per_year_oere_submitted=d.per_year_oere,
+        approved_by=d.approved_by,
+        approved_by_name=d.approved_by_name,
+        approved_at=d.approved_at,
+        approval_note=d.approval_note,
+        returned_by=d.returned_by,
+        returned_by_name=d.returned_by_name,
+        returned_at=d.returned_at,
+        return_reason=d.return_reason,
+        afgoerelse_id=d.afgoerelse_id,
         change_per_year_oere=None if before is None else total.per_year - before,
     )
 
@@ -114,10 +114,10 @@ async def _draft_case(me: Principal, draft_id: uuid.UUID) -> uuid.UUID:
     if d is None:
         raise NotFound("Udkastet findes ikke")
     try:
-        await access_case(me, d["hovedsag_id"])
+        await access_case(me, d.hovedsag_id)
     except (NotFoundException, NotFound) as exc:
         raise NotFound("Udkastet findes ikke") from exc
-    case_id: uuid.UUID = d["hovedsag_id"]
+    case_id: uuid.UUID = d.hovedsag_id
     return case_id
 
 
@@ -127,7 +127,7 @@ async def _per_year(draft_id: uuid.UUID) -> int:
 
 def _bevilling(
     r: dict[str, Any],
-    prices: list[dict[str, Any]] | None = None,
+    prices: list[repo.BevillingPriceRow] | None = None,
     pays: list[PaymentRead] | None = None,
 ) -> BevillingRead:
     return BevillingRead(
@@ -160,15 +160,15 @@ def _bevilling(
         pending_oere=r["pending_oere"],
         prices=[
             BevillingPriceRead(
-                id=p["id"],
-                valid_from=p["valid_from"],
-                valid_to=p["valid_to"],
-                amount_oere=p["amount_oere"],
-                price_update_id=p["price_update_id"],
-                active=p["active"],
-                created_by=p["created_by"],
-                created_at=p["created_at"],
-                retired_at=p["retired_at"],
+                id=p.id,
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+                amount_oere=p.amount_oere,
+                price_update_id=p.price_update_id,
+                active=p.active,
+                created_by=p.created_by,
+                created_at=p.created_at,
+                retired_at=p.retired_at,
             )
             for p in prices or []
         ],
@@ -388,27 +388,28 @@ class VisitationController(Controller):
         teams = await scope_teams(me, scope_ or "kommune")
         items = []
         for r in await repo.pending_approvals(teams):
-            if r["kind"] == "bevilling":
-                title = f"Udkast til bevilling efter § {r['paragraph']} ({r['lines']} indsatser)"
+            if r.kind == "bevilling":
+                title = f"Udkast til bevilling efter § {r.paragraph} ({r.lines} indsatser)"
             else:
+                assert r.period_from is not None and r.period_to is not None  # a payment's
                 title = (
-                    f"Betaling til {r['supplier']} for {r['period_from'].strftime('%d.%m.%Y')}"
-                    f"–{r['period_to'].strftime('%d.%m.%Y')}"
+                    f"Betaling til {r.supplier} for {r.period_from.strftime('%d.%m.%Y')}"
+                    f"–{r.period_to.strftime('%d.%m.%Y')}"
                 )
             items.append(
                 DraftApprovalItem(
-                    kind=r["kind"],
-                    id=r["id"],
-                    hovedsag_id=r["hovedsag_id"],
-                    child_name=r["child_name"],
-                    team=r["team"],
-                    caseworker=r["caseworker"],
-                    submitted_by=r["submitted_by"],
-                    submitted_by_name=r["submitted_by_name"],
-                    submitted_at=r["submitted_at"],
-                    amount_oere=r["amount_oere"],
+                    kind=r.kind,
+                    id=r.id,
+                    hovedsag_id=r.hovedsag_id,
+                    child_name=r.child_name,
+                    team=r.team,
+                    caseworker=r.caseworker,
+                    submitted_by=r.submitted_by,
+                    submitted_by_name=r.submitted_by_name,
+                    submitted_at=r.submitted_at,
+                    amount_oere=r.amount_oere,
                     title=title,
-                    version=r["version"],
+                    version=r.version,
                 )
             )
         return DraftApprovals(items)

@@ -18,15 +18,19 @@ from typing import Any
 
 from stdnum.dk import cvr as cvr_lib
 
+from backend.core.errors import FieldError, NotFound, Stale
+from backend.core.journal import named
 from backend.core.measures import MEASURES, PARAGRAPHS
-from backend.money.common import CaseError, Stale, conn, fmt_date, fmt_kr, journal, named
+from backend.money.common import fmt_date, fmt_kr, journal
+from backend.money.repositories import catalogue as repo
+from backend.money.schemas import MeasureGroup
 
 
 @dataclass(frozen=True)
 class MeasureType:
     kind: str
     label: str
-    group: str  # stoette | anbringelse | ungestoette
+    group: MeasureGroup
     paragraphs: tuple[str, ...]  # the sections a decision may grant it under
     basis: str
     placement: bool
@@ -125,7 +129,7 @@ def check_frequency(unit: str, frequency: str | None, field: str = "frequency") 
     if frequency is None or frequency == "":
         return allowed[0]
     if frequency not in allowed:
-        raise CaseError(
+        raise FieldError(
             field,
             f"En pris pr. {UNITS[unit]} kan gives "
             + " eller ".join(FREQUENCIES[f] for f in allowed),
@@ -135,9 +139,9 @@ def check_frequency(unit: str, frequency: str | None, field: str = "frequency") 
 
 def check_amount(amount_oere: int, field: str = "amount_oere") -> None:
     if amount_oere < 0:
-        raise CaseError(field, "Prisen kan ikke være negativ")
+        raise FieldError(field, "Prisen kan ikke være negativ")
     if amount_oere > MAX_AMOUNT_OERE:
-        raise CaseError(field, "Prisen er urimeligt høj; angiv beløbet i øre")
+        raise FieldError(field, "Prisen er urimeligt høj; angiv beløbet i øre")
 
 
 def _check_cvr(kind: str, cvr: str | None) -> str | None:
@@ -145,19 +149,19 @@ def _check_cvr(kind: str, cvr: str | None) -> str | None:
     if not digits:
         if kind in PERSON_SUPPLIERS:
             return None
-        raise CaseError("cvr", "Angiv leverandørens CVR-nummer")
+        raise FieldError("cvr", "Angiv leverandørens CVR-nummer")
     if len(digits) != 8 or not digits.isdigit():
-        raise CaseError("cvr", "CVR-nummeret skal have 8 cifre")
+        raise FieldError("cvr", "CVR-nummeret skal have 8 cifre")
     if not cvr_lib.is_valid(digits):
-        raise CaseError("cvr", "CVR-nummeret er ikke gyldigt (kontrolcifferet passer ikke)")
+        raise FieldError("cvr", "CVR-nummeret er ikke gyldigt (kontrolcifferet passer ikke)")
     return digits
 
 
 def _check_supplier(name: str, kind: str) -> None:
     if not name.strip():
-        raise CaseError("name", "Angiv leverandørens navn")
+        raise FieldError("name", "Angiv leverandørens navn")
     if kind not in SUPPLIER_KINDS:
-        raise CaseError("kind", "Vælg hvilken slags leverandør det er")
+        raise FieldError("kind", "Vælg hvilken slags leverandør det er")
 
 
 async def do_create_supplier(
@@ -171,15 +175,13 @@ async def do_create_supplier(
 ) -> uuid.UUID:
     _check_supplier(name, kind)
     number = _check_cvr(kind, cvr)
-    supplier_id: uuid.UUID = await conn().fetchval(
-        "INSERT INTO supplier (name, cvr, kind, tilbudsportalen_id, address, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        name.strip(),
-        number,
-        kind,
-        (tilbudsportalen_id or "").strip() or None,
-        address.strip(),
+    supplier_id = await repo.insert_supplier(
         actor,
+        name=name.strip(),
+        cvr=number,
+        kind=kind,
+        tilbudsportalen_id=(tilbudsportalen_id or "").strip() or None,
+        address=address.strip(),
     )
     await journal(
         actor,
@@ -201,34 +203,36 @@ async def do_update_supplier(
     actor: str, supplier_id: uuid.UUID, version: int, changes: dict[str, Any]
 ) -> None:
     """Change the given fields (optimistic locking: a stale ``version`` is refused)."""
-    c = conn()
-    row = await c.fetchrow("SELECT * FROM supplier WHERE id = $1 FOR UPDATE", supplier_id)
+    row = await repo.lock_supplier(supplier_id)
     if row is None:
-        raise LookupError("supplier")
-    if row["version"] != version:
-        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
-    new = {k: row[k] for k in SUPPLIER_FIELDS}
+        raise NotFound("Leverandøren findes ikke")
+    if row.version != version:
+        raise await named(
+            Stale(row.changed_by, row.changed_at, {"navn": row.name}, what="Leverandøren")
+        )
+    new = {k: getattr(row, k) for k in SUPPLIER_FIELDS}
     new.update(changes)
     _check_supplier(new["name"], new["kind"])
     new["name"] = new["name"].strip()
     new["cvr"] = _check_cvr(new["kind"], new["cvr"])
     new["tilbudsportalen_id"] = (new["tilbudsportalen_id"] or "").strip() or None
     new["address"] = (new["address"] or "").strip()
-    diff = {k: {"fra": row[k], "til": new[k]} for k in SUPPLIER_FIELDS if row[k] != new[k]}
+    diff = {
+        k: {"fra": getattr(row, k), "til": new[k]}
+        for k in SUPPLIER_FIELDS
+        if getattr(row, k) != new[k]
+    }
     if not diff:
         return
-    await c.execute(
-        "UPDATE supplier SET name = $2, kind = $3, cvr = $4, tilbudsportalen_id = $5, "
-        "address = $6, active = $7, version = version + 1, changed_by = $8, changed_at = now() "
-        "WHERE id = $1",
+    await repo.update_supplier(
         supplier_id,
-        new["name"],
-        new["kind"],
-        new["cvr"],
-        new["tilbudsportalen_id"],
-        new["address"],
-        new["active"],
         actor,
+        name=new["name"],
+        kind=new["kind"],
+        cvr=new["cvr"],
+        tilbudsportalen_id=new["tilbudsportalen_id"],
+        address=new["address"],
+        active=new["active"],
     )
     await journal(
         actor,
@@ -250,38 +254,33 @@ async def do_create_offer(
     tilbudsportalen_id: str | None,
     first_price: tuple[date, date | None, int] | None,
 ) -> uuid.UUID:
-    c = conn()
-    supplier = await c.fetchrow(
-        "SELECT name, active FROM supplier WHERE id = $1 FOR UPDATE", supplier_id
-    )
+    supplier = await repo.lock_supplier(supplier_id)
     if supplier is None:
-        raise LookupError("supplier")
-    if not supplier["active"]:
-        raise CaseError("supplier_id", "Leverandøren er ikke aktiv")
+        raise NotFound("Leverandøren findes ikke")
+    if not supplier.active:
+        raise FieldError("supplier_id", "Leverandøren er ikke aktiv")
     if not name.strip():
-        raise CaseError("name", "Angiv tilbuddets navn")
+        raise FieldError("name", "Angiv tilbuddets navn")
     if measure_kind not in MEASURE_TYPES:
-        raise CaseError("measure_kind", "Vælg indsatstypen")
+        raise FieldError("measure_kind", "Vælg indsatstypen")
     if unit not in UNITS:
-        raise CaseError("unit", "Vælg prisenheden (time, døgn, uge, måned eller engang)")
+        raise FieldError("unit", "Vælg prisenheden (time, døgn, uge, måned eller engang)")
     if first_price is not None:
         check_amount(first_price[2])
-    offer_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO offer (supplier_id, name, measure_kind, unit, tilbudsportalen_id, "
-        "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        supplier_id,
-        name.strip(),
-        measure_kind,
-        unit,
-        (tilbudsportalen_id or "").strip() or None,
+    offer_id = await repo.insert_offer(
         actor,
+        supplier_id,
+        name=name.strip(),
+        measure_kind=measure_kind,
+        unit=unit,
+        tilbudsportalen_id=(tilbudsportalen_id or "").strip() or None,
     )
     await journal(
         actor,
         "offer",
         offer_id,
         "oprettet",
-        f"Tilbud oprettet: {name.strip()} hos {supplier['name']} "
+        f"Tilbud oprettet: {name.strip()} hos {supplier.name} "
         f"({MEASURE_TYPES[measure_kind].label}, pris pr. {UNITS[unit]})",
         supplier_id=supplier_id,
     )
@@ -303,29 +302,32 @@ async def do_update_offer(
 ) -> None:
     """Name, Tilbudsportalen reference and whether it is active. Unit and measure type are
     fixed once created (bevillinger are priced in them)."""
-    c = conn()
-    row = await c.fetchrow("SELECT * FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+    row = await repo.lock_offer(offer_id)
     if row is None:
-        raise LookupError("offer")
-    if row["version"] != version:
-        raise await named(Stale(row["changed_by"], row["changed_at"], {"navn": row["name"]}))
-    new = {k: row[k] for k in OFFER_FIELDS}
+        raise NotFound("Tilbuddet findes ikke")
+    if row.version != version:
+        raise await named(
+            Stale(row.changed_by, row.changed_at, {"navn": row.name}, what="Tilbuddet")
+        )
+    new = {k: getattr(row, k) for k in OFFER_FIELDS}
     new.update(changes)
     if not (new["name"] or "").strip():
-        raise CaseError("name", "Angiv tilbuddets navn")
+        raise FieldError("name", "Angiv tilbuddets navn")
     new["name"] = new["name"].strip()
     new["tilbudsportalen_id"] = (new["tilbudsportalen_id"] or "").strip() or None
-    diff = {k: {"fra": row[k], "til": new[k]} for k in OFFER_FIELDS if row[k] != new[k]}
+    diff = {
+        k: {"fra": getattr(row, k), "til": new[k]}
+        for k in OFFER_FIELDS
+        if getattr(row, k) != new[k]
+    }
     if not diff:
         return
-    await c.execute(
-        "UPDATE offer SET name = $2, tilbudsportalen_id = $3, active = $4, "
-        "version = version + 1, changed_by = $5, changed_at = now() WHERE id = $1",
+    await repo.update_offer(
         offer_id,
-        new["name"],
-        new["tilbudsportalen_id"],
-        new["active"],
         actor,
+        name=new["name"],
+        tilbudsportalen_id=new["tilbudsportalen_id"],
+        active=new["active"],
     )
     await journal(
         actor,
@@ -355,56 +357,45 @@ async def do_add_price(
     ``end_previous`` an open-ended price that started earlier ends the day before."""
     check_amount(amount_oere)
     if valid_to is not None and valid_to < valid_from:
-        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
-    c = conn()
-    offer = await c.fetchrow("SELECT id, name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
+        raise FieldError("valid_to", "Prisen kan ikke slutte, før den begynder")
+    offer = await repo.lock_offer(offer_id)
     if offer is None:
-        raise LookupError("offer")
-    overlapping = await c.fetch(
-        "SELECT id, valid_from, valid_to, amount_oere FROM offer_price "
-        "WHERE offer_id = $1 AND retired_at IS NULL "
-        "AND daterange(valid_from, valid_to, '[]') && daterange($2, $3, '[]') "
-        "ORDER BY valid_from",
-        offer_id,
-        valid_from,
-        valid_to,
-    )
+        raise NotFound("Tilbuddet findes ikke")
+    overlapping = await repo.list_overlapping_prices(offer_id, valid_from, valid_to)
     if overlapping and end_previous:
         only = overlapping[0]
-        if len(overlapping) == 1 and only["valid_from"] < valid_from and only["valid_to"] is None:
+        if len(overlapping) == 1 and only.valid_from < valid_from and only.valid_to is None:
             await _end_price(
                 actor, only, valid_from - timedelta(days=1), "Ny pris fra " + fmt_date(valid_from)
             )
             overlapping = []
     if overlapping:
         first = overlapping[0]
-        field = "valid_from" if first["valid_from"] <= valid_from else "valid_to"
-        raise CaseError(
+        field = "valid_from" if first.valid_from <= valid_from else "valid_to"
+        raise FieldError(
             field,
-            f"Perioden overlapper prisen {fmt_kr(first['amount_oere'])} for "
-            f"{_period(first['valid_from'], first['valid_to'])}"
+            f"Perioden overlapper prisen {fmt_kr(first.amount_oere)} for "
+            f"{_period(first.valid_from, first.valid_to)}"
             + (
                 ". Afslut den først, eller vælg at afslutte den forrige pris"
-                if first["valid_to"] is None and first["valid_from"] < valid_from
+                if first.valid_to is None and first.valid_from < valid_from
                 else ""
             ),
         )
-    price_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
-        "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        offer_id,
-        valid_from,
-        valid_to,
-        amount_oere,
-        note.strip(),
+    price_id = await repo.insert_offer_price(
         actor,
+        offer_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        amount_oere=amount_oere,
+        note=note.strip(),
     )
     await journal(
         actor,
         "price",
         offer_id,
         "pris_tilfoejet",
-        f"Pris for {offer['name']}: {fmt_kr(amount_oere)} fra {_period(valid_from, valid_to)}",
+        f"Pris for {offer.name}: {fmt_kr(amount_oere)} fra {_period(valid_from, valid_to)}",
         price_id=price_id,
         amount_oere=amount_oere,
         valid_from=valid_from,
@@ -414,50 +405,35 @@ async def do_add_price(
     return price_id
 
 
-async def _end_price(actor: str, row: Any, last_day: date, why: str) -> uuid.UUID:
+async def _end_price(actor: str, row: repo.PriceSpan, last_day: date, why: str) -> uuid.UUID:
     """Retire ``row`` and write it again ending on ``last_day``."""
-    c = conn()
-    await c.execute(
-        "UPDATE offer_price SET retired_at = now(), retired_by = $2, retired_reason = $3 "
-        "WHERE id = $1",
-        row["id"],
-        actor,
-        why,
-    )
-    new_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
-        "created_by) SELECT offer_id, valid_from, $2, amount_oere, note, $3 FROM offer_price "
-        "WHERE id = $1 RETURNING id",
-        row["id"],
-        last_day,
-        actor,
-    )
-    return new_id
+    await repo.retire_offer_price(row.id, actor, why)
+    return await repo.insert_offer_price_copy(row.id, last_day, actor)
 
 
 async def do_end_price(actor: str, price_id: uuid.UUID, last_day: date, reason: str) -> uuid.UUID:
     """End an active price on ``last_day`` (the row is retired and written again)."""
     if not reason.strip():
-        raise CaseError("reason", "Angiv hvorfor prisen afsluttes")
-    c = conn()
-    offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
+        raise FieldError("reason", "Angiv hvorfor prisen afsluttes")
+    offer_id = await repo.get_offer_of_price(price_id)
     if offer_id is None:
-        raise LookupError("price")
-    offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
-    row = await c.fetchrow("SELECT * FROM offer_price WHERE id = $1", price_id)
-    if row["retired_at"] is not None:
-        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
-    if last_day < row["valid_from"]:
-        raise CaseError("valid_to", "Prisen kan ikke slutte, før den begynder")
-    if row["valid_to"] is not None and last_day >= row["valid_to"]:
-        raise CaseError("valid_to", "Prisen slutter allerede " + fmt_date(row["valid_to"]))
+        raise NotFound("Prisen findes ikke")
+    offer = await repo.lock_offer(offer_id)
+    row = await repo.get_offer_price(price_id)
+    assert offer is not None and row is not None  # the price row names its offer
+    if row.retired_at is not None:
+        raise FieldError("price_id", "Prisen er allerede ændret eller fjernet")
+    if last_day < row.valid_from:
+        raise FieldError("valid_to", "Prisen kan ikke slutte, før den begynder")
+    if row.valid_to is not None and last_day >= row.valid_to:
+        raise FieldError("valid_to", "Prisen slutter allerede " + fmt_date(row.valid_to))
     new_id = await _end_price(actor, row, last_day, reason.strip())
     await journal(
         actor,
         "price",
         offer_id,
         "pris_afsluttet",
-        f"Pris for {offer['name']} ({fmt_kr(row['amount_oere'])}) afsluttet {fmt_date(last_day)}",
+        f"Pris for {offer.name} ({fmt_kr(row.amount_oere)}) afsluttet {fmt_date(last_day)}",
         price_id=price_id,
         new_price_id=new_id,
         reason=reason.strip(),
@@ -468,38 +444,26 @@ async def do_end_price(actor: str, price_id: uuid.UUID, last_day: date, reason: 
 async def do_retire_price(actor: str, price_id: uuid.UUID, reason: str) -> None:
     """Remove an active price (entered by mistake): the row is retired with the reason."""
     if not reason.strip():
-        raise CaseError("reason", "Angiv hvorfor prisen fjernes")
-    c = conn()
-    offer_id = await c.fetchval("SELECT offer_id FROM offer_price WHERE id = $1", price_id)
+        raise FieldError("reason", "Angiv hvorfor prisen fjernes")
+    offer_id = await repo.get_offer_of_price(price_id)
     if offer_id is None:
-        raise LookupError("price")
-    offer = await c.fetchrow("SELECT name FROM offer WHERE id = $1 FOR UPDATE", offer_id)
-    row = await c.fetchrow(
-        "UPDATE offer_price SET retired_at = now(), retired_by = $2, retired_reason = $3 "
-        "WHERE id = $1 AND retired_at IS NULL RETURNING amount_oere, valid_from, valid_to",
-        price_id,
-        actor,
-        reason.strip(),
-    )
+        raise NotFound("Prisen findes ikke")
+    offer = await repo.lock_offer(offer_id)
+    assert offer is not None  # the price row names its offer
+    row = await repo.retire_active_offer_price(price_id, actor, reason.strip())
     if row is None:
-        raise CaseError("price_id", "Prisen er allerede ændret eller fjernet")
+        raise FieldError("price_id", "Prisen er allerede ændret eller fjernet")
     await journal(
         actor,
         "price",
         offer_id,
         "pris_fjernet",
-        f"Pris for {offer['name']} fjernet: {fmt_kr(row['amount_oere'])} for "
-        f"{_period(row['valid_from'], row['valid_to'])}",
+        f"Pris for {offer.name} fjernet: {fmt_kr(row.amount_oere)} for "
+        f"{_period(row.valid_from, row.valid_to)}",
         price_id=price_id,
         reason=reason.strip(),
     )
 
 
 async def price_on(offer_id: uuid.UUID, day: date) -> int | None:
-    amount: int | None = await conn().fetchval(
-        "SELECT amount_oere FROM offer_price WHERE offer_id = $1 AND retired_at IS NULL "
-        "AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)",
-        offer_id,
-        day,
-    )
-    return amount
+    return await repo.get_price_on(offer_id, day)

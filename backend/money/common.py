@@ -1,9 +1,13 @@
-"""What the money package shares: the connection of the open tenant transaction, its error
-types, Danish amounts, the catalogue journal and the guard for "any of these rights"."""
+"""What the money package shares: Danish amounts and dates, the catalogue journal and the
+guard for "any of these rights".
+
+The errors are the core's (``backend.core.errors``); ``CaseError``, ``NotAllowed`` and
+``conn`` are still importable from here for ``backend.mi``, which has not moved to the
+core yet.
+"""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -12,44 +16,23 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
-from backend.auth.principal import current_principal
-from backend.casework.service import CaseError, Stale, named
 from backend.core.danish import kroner
+from backend.core.db import conn
+from backend.core.errors import FieldError as CaseError
+from backend.core.errors import NotAllowed
 from backend.core.permissions import Perm
-from tenancy.context import current_scope
+from backend.core.principal import current_principal
+from backend.money import repository as repo
 
 __all__ = [
     "CaseError",
-    "MoneyConflict",
-    "Stale",
+    "NotAllowed",
     "conn",
     "fmt_date",
     "fmt_kr",
     "journal",
-    "named",
     "requires_any",
 ]
-
-
-class MoneyConflict(Exception):
-    """The request is valid but the state does not allow it (409), e.g. a submitted draft
-    that can no longer be edited, or a price update that a later one depends on."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(Exception):
-    """The user may not do this to this record (403), e.g. approving one's own draft."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def conn() -> Any:
-    return current_scope().connection
 
 
 def fmt_kr(oere: int | None) -> str:
@@ -70,16 +53,7 @@ async def journal(
     **detail: Any,
 ) -> None:
     """Append a change of the catalogue, a price or the settings to ``catalogue_event``."""
-    await conn().execute(
-        "INSERT INTO catalogue_event (actor, entity, entity_id, action, title, detail) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
-        actor,
-        entity,
-        entity_id,
-        action,
-        title,
-        json.dumps(detail, default=str, ensure_ascii=False),
-    )
+    await repo.insert_catalogue_event(actor, entity, entity_id, action, title, detail)
 
 
 def requires_any(*perms: Perm) -> Callable[[ASGIConnection[Any, Any, Any, Any], Any], None]:

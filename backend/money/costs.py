@@ -31,7 +31,7 @@ from typing import Any
 
 from backend.core.danish import today_dk
 from backend.core.workdays import add_months
-from backend.money.common import conn
+from backend.money.repositories import costs as repo
 
 MAX_YEARS = 20
 
@@ -83,55 +83,6 @@ def per_month_of(per_year: int) -> int:
     return (per_year + 6) // 12 if per_year >= 0 else -((-per_year + 6) // 12)
 
 
-# The price rows a line is priced from: the offer's (a projection, a draft) or the
-# bevilling's own (copied from the offer when granted). The same columns either way.
-_PRICES = {
-    "offer": "SELECT offer_id AS key, valid_from, valid_to, amount_oere FROM offer_price "
-    "WHERE retired_at IS NULL AND offer_id = ANY($2::uuid[])",
-    "bevilling": "SELECT bevilling_id AS key, valid_from, valid_to, amount_oere "
-    "FROM bevilling_price WHERE retired_at IS NULL AND bevilling_id = ANY($2::uuid[])",
-}
-
-# For each line (idx) and window: 'year' is the rate window (12 months from
-# ``rate_start``, ignoring the planned end, one-offs excluded); 'plan' is the start to the
-# planned end (or the first 12 months when open-ended). Only the prices of the line's own
-# period count: a row starting after the planned end is ignored and the row in force on
-# the planned end continues past it (in the rate window) — so a bevilling, whose rows are
-# copied over its period only, has the same rate as the draft it was granted from.
-_PROJECT = """
-WITH l AS (
-    SELECT * FROM unnest($1::int[], $2::uuid[], $3::text[], $4::numeric[], $5::date[],
-                         $6::date[], $7::date[], $8::date[], $9::date[])
-        AS l(idx, key, frequency, quantity, starts_on, ends_on, rate_from, rate_end, plan_end)
-), w AS (
-    SELECT l.*, 'year' AS win, l.rate_from AS win_start, l.rate_end AS win_end
-    FROM l WHERE l.frequency <> 'once'
-    UNION ALL
-    SELECT l.*, 'plan', l.starts_on, l.plan_end FROM l
-), p AS (PRICES), seg AS (
-    SELECT w.idx, w.win, w.frequency, w.quantity, w.starts_on, p.amount_oere,
-           greatest(p.valid_from, w.win_start) AS a,
-           least(CASE WHEN w.ends_on IS NOT NULL
-                       AND (p.valid_to IS NULL OR p.valid_to >= w.ends_on)
-                      THEN w.win_end ELSE p.valid_to END, w.win_end) AS b
-    FROM w JOIN p ON p.key = w.key
-     AND p.valid_from <= least(w.win_end, coalesce(w.ends_on, w.win_end))
-)
-SELECT seg.idx, seg.win, m.month, sum(m.cost)::bigint AS cost,
-       sum(CASE WHEN seg.frequency = 'once' THEN 1 ELSE m.b_days END)::int AS priced_days
-FROM seg, LATERAL (
-    SELECT mm.month, mm.cost,
-           least((mm.month + interval '1 month')::date - 1, seg.b)
-             - greatest(mm.month, seg.a) + 1 AS b_days
-    FROM money_months(seg.frequency, seg.quantity, seg.amount_oere, seg.starts_on,
-                      seg.a, seg.b) mm
-) m
-WHERE seg.a <= seg.b
-GROUP BY seg.idx, seg.win, m.month
-ORDER BY seg.idx, seg.win, m.month
-"""
-
-
 async def project(
     lines: list[Line], *, source: str = "offer", today: date | None = None
 ) -> list[LineCost]:
@@ -145,8 +96,8 @@ async def project(
     if today is None:
         today = today_dk()
     rate_from = [rate_start(ln.starts_on, today) for ln in lines]
-    rows = await conn().fetch(
-        _PROJECT.replace("PRICES", _PRICES[source]),
+    rows = await repo.list_projected_months(
+        source,
         list(range(len(lines))),
         [ln.key for ln in lines],
         [ln.frequency for ln in lines],
@@ -160,16 +111,16 @@ async def project(
     return _assemble(lines, rows)
 
 
-def _assemble(lines: list[Line], rows: list[Any]) -> list[LineCost]:
+def _assemble(lines: list[Line], rows: list[repo.ProjectedMonth]) -> list[LineCost]:
     out = [LineCost() for _ in lines]
     plan_days = [0] * len(lines)
     for r in rows:
-        cost = out[r["idx"]]
-        if r["win"] == "year":
-            cost.per_year += r["cost"]
+        cost = out[r.idx]
+        if r.win == "year":
+            cost.per_year += r.cost
         else:
-            cost.months.append((r["month"], r["cost"]))
-            plan_days[r["idx"]] += r["priced_days"]
+            cost.months.append((r.month, r.cost))
+            plan_days[r.idx] += r.priced_days
     for i, ln in enumerate(lines):
         cost = out[i]
         total = sum(c for _, c in cost.months)
@@ -202,30 +153,14 @@ def totals(lines: list[Line], costs: list[LineCost]) -> Totals:
     )
 
 
-# Bevillinger: each month of [a, b] for the given bevillinger, from their active price
-# rows, within their period (the planned end and the measure's end).
-_BEVILLING_MONTHS = """
-SELECT b.id AS bevilling_id, m.month, sum(m.cost)::bigint AS cost
-FROM bevilling b JOIN indsats i ON i.id = b.indsats_id
-JOIN bevilling_price p ON p.bevilling_id = b.id AND p.retired_at IS NULL
-CROSS JOIN LATERAL money_months(
-    b.frequency, b.quantity, p.amount_oere, b.period_from,
-    greatest(p.valid_from, b.period_from, $2::date),
-    least(coalesce(p.valid_to, 'infinity'), coalesce(b.period_to, 'infinity'),
-          coalesce(i.ends_on, 'infinity'), $3::date)) m
-WHERE b.id = ANY($1::uuid[])
-GROUP BY b.id, m.month ORDER BY b.id, m.month
-"""
-
-
 async def bevilling_months(
     bevilling_ids: list[uuid.UUID], a: date, b: date
 ) -> dict[uuid.UUID, list[tuple[date, int]]]:
     out: dict[uuid.UUID, list[tuple[date, int]]] = defaultdict(list)
     if not bevilling_ids or b < a:
         return out
-    for r in await conn().fetch(_BEVILLING_MONTHS, bevilling_ids, a, b):
-        out[r["bevilling_id"]].append((r["month"], r["cost"]))
+    for bevilling_id, month, cost in await repo.list_bevilling_months(bevilling_ids, a, b):
+        out[bevilling_id].append((month, cost))
     return out
 
 

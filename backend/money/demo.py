@@ -19,7 +19,7 @@ from decimal import Decimal
 from backend.core.danish import today_dk
 from backend.core.workdays import add_months
 from backend.money import catalogue, costs, payments, visitation
-from backend.money.common import conn
+from backend.money.repositories import demo as repo
 
 ACTOR = "demo"
 
@@ -110,8 +110,7 @@ USUAL: dict[str, tuple[Decimal, str]] = {
 async def seed_money(seed: int = 11) -> int:
     """Suppliers, offers, prices, bevillinger for the running demo measures and payments;
     returns the number of bevillinger written."""
-    c = conn()
-    if await c.fetchval("SELECT count(*) FROM supplier") > 0:
+    if await repo.count_suppliers() > 0:
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data
     today = today_dk()
@@ -148,26 +147,19 @@ async def seed_money(seed: int = 11) -> int:
             )
             if unit != "once":
                 offers_by_kind.setdefault(measure, []).append(offer_id)
-    manager = await c.fetchval(
-        "SELECT u.username FROM app_user u JOIN user_role r ON r.user_id = u.id "
-        "WHERE r.role = 'leder' AND u.active ORDER BY u.username LIMIT 1"
-    )
-    running = await c.fetch(
-        "SELECT i.id, i.kind, i.starts_on FROM indsats i WHERE i.ends_on IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM bevilling b WHERE b.indsats_id = i.id) "
-        "ORDER BY i.starts_on, i.id"
-    )
+    manager = await repo.get_first_manager()
+    running = await repo.list_running_measures_without_bevilling()
     made = []
     for row in running:
-        choices = offers_by_kind.get(row["kind"])
+        choices = offers_by_kind.get(row.kind)
         if not choices:
             continue
         offer_id = rng.choice(choices)
-        quantity, frequency = USUAL.get(row["kind"], (Decimal(1), None))
-        start = max(row["starts_on"], last_year)
+        quantity, frequency = USUAL.get(row.kind, (Decimal(1), None))
+        start = max(row.starts_on, last_year)
         bevilling_id = await visitation.do_attach_bevilling(
             manager or ACTOR,
-            row["id"],
+            row.id,
             offer_id=offer_id,
             quantity=quantity,
             frequency=frequency,
@@ -207,7 +199,5 @@ async def _payments(made: list[tuple[uuid.UUID, date]], today: date) -> None:
                             note="",
                         )
                 month = add_months(month, 1)
-        if exported and await conn().fetchval(
-            "SELECT count(*) FROM payment WHERE status = 'godkendt'"
-        ):
+        if exported and await repo.count_approved_payments():
             await payments.do_export(ACTOR)

@@ -16,22 +16,14 @@ import hashlib
 import io
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
-from backend.casework.service import stamp
 from backend.core.danish import file_stamp, today_dk
+from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
+from backend.core.journal import named, stamp
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
-from backend.money.common import (
-    CaseError,
-    MoneyConflict,
-    NotAllowed,
-    Stale,
-    conn,
-    fmt_date,
-    fmt_kr,
-    named,
-)
+from backend.money.common import fmt_date, fmt_kr
+from backend.money.repositories import payments as repo
 
 STATUS_LABELS = {
     "registreret": "Registreret – afventer godkendelse",
@@ -64,16 +56,6 @@ EXPORT_COLUMNS = (
 )
 
 
-async def bevilling_period(bevilling_id: uuid.UUID) -> Any:
-    return await conn().fetchrow(
-        "SELECT b.id, b.hovedsag_id, b.period_from, least(b.period_to, i.ends_on) AS ends, "
-        "b.measure_kind, s.name AS supplier FROM bevilling b "
-        "JOIN indsats i ON i.id = b.indsats_id JOIN supplier s ON s.id = b.supplier_id "
-        "WHERE b.id = $1",
-        bevilling_id,
-    )
-
-
 async def do_register(
     actor: str,
     *,
@@ -87,48 +69,45 @@ async def do_register(
     """Register a payment; returns it and its status (godkendt when the kommune does not
     require a manager's approval)."""
     if bevilling_id is None:
-        raise CaseError("bevilling_id", "En betaling kræver en bevilling (en truffet afgørelse)")
-    b = await bevilling_period(bevilling_id)
+        raise FieldError("bevilling_id", "En betaling kræver en bevilling (en truffet afgørelse)")
+    b = await repo.get_bevilling_period(bevilling_id)
     if b is None:
-        raise CaseError("bevilling_id", "Bevillingen findes ikke")
+        raise FieldError("bevilling_id", "Bevillingen findes ikke")
     if amount_oere <= 0:
-        raise CaseError("amount_oere", "Beløbet skal være større end 0")
+        raise FieldError("amount_oere", "Beløbet skal være større end 0")
     if amount_oere > MAX_PAYMENT_OERE:
-        raise CaseError("amount_oere", "Beløbet er urimeligt højt; angiv beløbet i øre")
+        raise FieldError("amount_oere", "Beløbet er urimeligt højt; angiv beløbet i øre")
     if period_to < period_from:
-        raise CaseError("period_to", "Perioden kan ikke slutte, før den begynder")
-    if period_from < b["period_from"]:
-        raise CaseError(
+        raise FieldError("period_to", "Perioden kan ikke slutte, før den begynder")
+    if period_from < b.period_from:
+        raise FieldError(
             "period_from",
-            f"Betalingen ligger før bevillingens start ({fmt_date(b['period_from'])})",
+            f"Betalingen ligger før bevillingens start ({fmt_date(b.period_from)})",
         )
-    if b["ends"] is not None and period_to > b["ends"]:
-        raise CaseError(
-            "period_to", f"Betalingen ligger efter bevillingens slut ({fmt_date(b['ends'])})"
+    if b.ends is not None and period_to > b.ends:
+        raise FieldError(
+            "period_to", f"Betalingen ligger efter bevillingens slut ({fmt_date(b.ends)})"
         )
     if period_from > today_dk() + timedelta(days=62):
-        raise CaseError("period_from", "Betalingen ligger mere end to måneder frem")
+        raise FieldError("period_from", "Betalingen ligger mere end to måneder frem")
     rule = await settings.load()
     status = "registreret" if rule.payment_approval else "godkendt"
-    payment_id: uuid.UUID = await conn().fetchval(
-        "INSERT INTO payment (bevilling_id, hovedsag_id, period_from, period_to, amount_oere, "
-        "invoice_ref, note, status, registered_by, approved_at) VALUES ($1, $2, $3, $4, $5, "
-        "$6, $7, $8, $9, CASE WHEN $8 = 'godkendt' THEN now() END) RETURNING id",
-        bevilling_id,
-        b["hovedsag_id"],
-        period_from,
-        period_to,
-        amount_oere,
-        invoice_ref.strip(),
-        note.strip(),
-        status,
+    payment_id = await repo.insert_payment(
         actor,
+        bevilling_id=bevilling_id,
+        hovedsag_id=b.hovedsag_id,
+        period_from=period_from,
+        period_to=period_to,
+        amount_oere=amount_oere,
+        invoice_ref=invoice_ref.strip(),
+        note=note.strip(),
+        status=status,
     )
     await stamp(
-        b["hovedsag_id"],
+        b.hovedsag_id,
         actor,
         "betaling.registreret",
-        f"Betaling registreret: {fmt_kr(amount_oere)} til {b['supplier']} for "
+        f"Betaling registreret: {fmt_kr(amount_oere)} til {b.supplier} for "
         f"{fmt_date(period_from)}–{fmt_date(period_to)}"
         + (" (afventer leders godkendelse)" if status == "registreret" else ""),
         invoice_ref.strip(),
@@ -136,16 +115,17 @@ async def do_register(
     return payment_id, status
 
 
-async def _lock(payment_id: uuid.UUID, version: int | None) -> Any:
-    row = await conn().fetchrow("SELECT * FROM payment WHERE id = $1 FOR UPDATE", payment_id)
+async def _lock(payment_id: uuid.UUID, version: int | None) -> repo.LockedPayment:
+    row = await repo.lock_payment(payment_id)
     if row is None:
-        raise LookupError("payment")
-    if version is not None and row["version"] != version:
+        raise NotFound("Betalingen findes ikke")
+    if version is not None and row.version != version:
         raise await named(
             Stale(
-                row["approved_by"] or row["cancelled_by"],
-                row["approved_at"] or row["cancelled_at"],
-                {"status": STATUS_LABELS[row["status"]]},
+                row.approved_by or row.cancelled_by,
+                row.approved_at or row.cancelled_at,
+                {"status": STATUS_LABELS[row.status]},
+                what="Betalingen",
             )
         )
     return row
@@ -153,49 +133,36 @@ async def _lock(payment_id: uuid.UUID, version: int | None) -> Any:
 
 async def do_approve(actor: str, payment_id: uuid.UUID, version: int) -> None:
     row = await _lock(payment_id, version)
-    if row["status"] != "registreret":
-        raise MoneyConflict(
-            f"Betalingen afventer ikke godkendelse ({STATUS_LABELS[row['status']]})"
-        )
-    if row["registered_by"] == actor:
+    if row.status != "registreret":
+        raise StateConflict(f"Betalingen afventer ikke godkendelse ({STATUS_LABELS[row.status]})")
+    if row.registered_by == actor:
         raise NotAllowed("En anden skal godkende en betaling, du selv har registreret")
-    await conn().execute(
-        "UPDATE payment SET status = 'godkendt', approved_by = $2, approved_at = now(), "
-        "version = version + 1 WHERE id = $1",
-        payment_id,
-        actor,
-    )
+    await repo.update_payment_approved(payment_id, actor)
     await stamp(
-        row["hovedsag_id"],
+        row.hovedsag_id,
         actor,
         "betaling.godkendt",
-        f"Betaling godkendt af leder: {fmt_kr(row['amount_oere'])} for "
-        f"{fmt_date(row['period_from'])}–{fmt_date(row['period_to'])}",
+        f"Betaling godkendt af leder: {fmt_kr(row.amount_oere)} for "
+        f"{fmt_date(row.period_from)}–{fmt_date(row.period_to)}",
     )
 
 
 async def do_cancel(actor: str, payment_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor betalingen annulleres")
+        raise FieldError("reason", "Skriv hvorfor betalingen annulleres")
     row = await _lock(payment_id, version)
-    if row["status"] in ("eksporteret", "annulleret"):
-        raise MoneyConflict(
+    if row.status in ("eksporteret", "annulleret"):
+        raise StateConflict(
             "Betalingen er eksporteret til økonomisystemet og kan ikke annulleres her"
-            if row["status"] == "eksporteret"
+            if row.status == "eksporteret"
             else "Betalingen er allerede annulleret"
         )
-    await conn().execute(
-        "UPDATE payment SET status = 'annulleret', cancelled_by = $2, cancelled_at = now(), "
-        "cancel_reason = $3, version = version + 1 WHERE id = $1",
-        payment_id,
-        actor,
-        reason.strip(),
-    )
+    await repo.update_payment_cancelled(payment_id, actor, reason.strip())
     await stamp(
-        row["hovedsag_id"],
+        row.hovedsag_id,
         actor,
         "betaling.annulleret",
-        f"Betaling annulleret: {fmt_kr(row['amount_oere'])}",
+        f"Betaling annulleret: {fmt_kr(row.amount_oere)}",
         reason.strip(),
     )
 
@@ -207,34 +174,34 @@ def kroner(oere: int) -> str:
     return f"{sign}{kr},{rest:02d}"
 
 
-def export_file(export_id: uuid.UUID, rows: list[Any]) -> bytes:
+def export_file(export_id: uuid.UUID, rows: list[repo.ExportRow]) -> bytes:
     """The finance file: UTF-8, semicolon-separated, CRLF line ends, one header row,
     RFC 4180 quoting where a value needs it, ISO dates, amounts in øre and in kroner."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(EXPORT_COLUMNS)
     for r in rows:
-        mt = MEASURE_TYPES.get(r["measure_kind"])
+        mt = MEASURE_TYPES.get(r.measure_kind)
         writer.writerow(
             [
                 export_id,
-                r["id"],
-                r["bevilling_id"],
-                r["hovedsag_id"],
-                r["cvr"] or "",
-                r["supplier"],
-                SUPPLIER_KINDS.get(r["supplier_kind"], r["supplier_kind"]),
-                r["offer"],
-                mt.label if mt else r["measure_kind"],
-                r["paragraph"],
+                r.id,
+                r.bevilling_id,
+                r.hovedsag_id,
+                r.cvr or "",
+                r.supplier,
+                SUPPLIER_KINDS.get(r.supplier_kind, r.supplier_kind),
+                r.offer,
+                mt.label if mt else r.measure_kind,
+                r.paragraph,
                 mt.kontoplan.split(" ", 1)[0] if mt else "",
-                r["period_from"].isoformat(),
-                r["period_to"].isoformat(),
-                r["amount_oere"],
-                kroner(r["amount_oere"]),
-                r["invoice_ref"],
-                r["approved_by"] or "",
-                r["approved_at"].date().isoformat() if r["approved_at"] else "",
+                r.period_from.isoformat(),
+                r.period_to.isoformat(),
+                r.amount_oere,
+                kroner(r.amount_oere),
+                r.invoice_ref,
+                r.approved_by or "",
+                r.approved_at.date().isoformat() if r.approved_at else "",
             ]
         )
     return out.getvalue().encode("utf-8")
@@ -243,39 +210,23 @@ def export_file(export_id: uuid.UUID, rows: list[Any]) -> bytes:
 async def do_export(actor: str) -> uuid.UUID:
     """Export every approved payment not yet exported, once. Two exports at the same time
     never share a payment: the rows are locked and the second skips those taken."""
-    c = conn()
-    rows = await c.fetch(
-        "SELECT p.id, p.bevilling_id, p.hovedsag_id, p.period_from, p.period_to, "
-        "p.amount_oere, p.invoice_ref, p.approved_by, p.approved_at, b.measure_kind, "
-        "b.paragraph, s.name AS supplier, s.cvr, s.kind AS supplier_kind, o.name AS offer "
-        "FROM payment p JOIN bevilling b ON b.id = p.bevilling_id "
-        "JOIN supplier s ON s.id = b.supplier_id JOIN offer o ON o.id = b.offer_id "
-        "WHERE p.status = 'godkendt' ORDER BY p.approved_at, p.id FOR UPDATE OF p SKIP LOCKED"
-    )
+    rows = await repo.lock_payments_to_export()
     if not rows:
-        raise MoneyConflict("Der er ingen godkendte betalinger, der venter på eksport")
+        raise StateConflict("Der er ingen godkendte betalinger, der venter på eksport")
     export_id = uuid.uuid4()
     content = export_file(export_id, rows)
-    total = sum(r["amount_oere"] for r in rows)
+    total = sum(r.amount_oere for r in rows)
     stamp_at = file_stamp()  # Danish time: "2026-12-06-kl-0315"
-    await c.execute(
-        "INSERT INTO payment_export (id, created_by, filename, content, sha256, payment_count, "
-        "total_oere) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    await repo.insert_payment_export(
         export_id,
         actor,
-        f"betalinger-{stamp_at}.csv",
-        content,
-        hashlib.sha256(content).hexdigest(),
-        len(rows),
-        total,
+        filename=f"betalinger-{stamp_at}.csv",
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        payment_count=len(rows),
+        total_oere=total,
     )
-    updated = await c.fetchval(
-        "WITH u AS (UPDATE payment SET status = 'eksporteret', export_id = $1, "
-        "version = version + 1 WHERE id = ANY($2::uuid[]) AND status = 'godkendt' RETURNING 1) "
-        "SELECT count(*) FROM u",
-        export_id,
-        [r["id"] for r in rows],
-    )
+    updated = await repo.update_payments_exported(export_id, [r.id for r in rows])
     if updated != len(rows):  # cannot happen under the row locks; never export twice
-        raise MoneyConflict("Betalingerne blev ændret under eksporten; prøv igen")
+        raise StateConflict("Betalingerne blev ændret under eksporten; prøv igen")
     return export_id

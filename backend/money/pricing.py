@@ -28,12 +28,14 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.core.danish import format_int, plural, today_dk
+from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.measures import MEASURES
 from backend.core.workdays import add_months
 from backend.money import progress
 from backend.money.catalogue import check_amount
-from backend.money.common import CaseError, MoneyConflict, conn, fmt_date, journal
+from backend.money.common import fmt_date, journal
 from backend.money.costs import per_month_of, year_end
+from backend.money.repositories import pricing as repo
 from backend.outbox.service import enqueue
 from tenancy.context import current_scope
 
@@ -75,66 +77,46 @@ class UpdateFailed(Exception):
     """A price update cannot be applied (or reverted) as asked; nothing was changed."""
 
 
-# The new amount of a price row ``x`` (with ``x.amount_oere`` and ``x.offer_id``): the
-# percentage rounded to whole øre (half away from zero), or the offer's new amount.
-_NEW = (
-    "(CASE WHEN $PCT::numeric IS NOT NULL THEN round(x.amount_oere * (100 + $PCT::numeric) "
-    "/ 100)::bigint ELSE ($AMT::jsonb ->> x.offer_id::text)::bigint END)"
-)
-
-
-def _new_amount(pct: int, amt: int) -> str:
-    return _NEW.replace("$PCT", f"${pct}").replace("$AMT", f"${amt}")
-
-
-async def check_spec(spec: UpdateSpec) -> list[Any]:
+async def check_spec(spec: UpdateSpec) -> list[repo.OfferAtDate]:
     """Validate the request; returns the offers with their price on the date."""
     if not spec.offer_ids:
-        raise CaseError("offer_ids", "Vælg de tilbud, hvis priser skal ændres")
+        raise FieldError("offer_ids", "Vælg de tilbud, hvis priser skal ændres")
     if len(spec.offer_ids) > MAX_OFFERS:
-        raise CaseError("offer_ids", f"Højst {MAX_OFFERS} tilbud ad gangen")
+        raise FieldError("offer_ids", f"Højst {MAX_OFFERS} tilbud ad gangen")
     if len(set(spec.offer_ids)) != len(spec.offer_ids):
-        raise CaseError("offer_ids", "Et tilbud er valgt to gange")
+        raise FieldError("offer_ids", "Et tilbud er valgt to gange")
     today = today_dk()
     if spec.effective_from < today - timedelta(days=366):
-        raise CaseError("effective_from", "Datoen ligger mere end et år tilbage")
+        raise FieldError("effective_from", "Datoen ligger mere end et år tilbage")
     if spec.effective_from > add_months(today, 24):
-        raise CaseError("effective_from", "Datoen ligger mere end to år frem")
+        raise FieldError("effective_from", "Datoen ligger mere end to år frem")
     if (spec.percent is None) == (spec.amounts is None):
-        raise CaseError("percent", "Angiv enten en procentsats eller nye beløb for tilbuddene")
+        raise FieldError("percent", "Angiv enten en procentsats eller nye beløb for tilbuddene")
     if spec.percent is not None:
         if not spec.percent.is_finite() or spec.percent == 0:
-            raise CaseError("percent", "Angiv en procentsats forskellig fra 0")
+            raise FieldError("percent", "Angiv en procentsats forskellig fra 0")
         if not (Decimal(-90) <= spec.percent <= Decimal(200)):
-            raise CaseError("percent", "Procentsatsen skal ligge mellem -90 og 200")
+            raise FieldError("percent", "Procentsatsen skal ligge mellem -90 og 200")
         if spec.percent != spec.percent.quantize(Decimal("0.001")):
-            raise CaseError("percent", "Procentsatsen kan have højst tre decimaler")
+            raise FieldError("percent", "Procentsatsen kan have højst tre decimaler")
     if spec.amounts is not None:
         for offer_id, amount in spec.amounts.items():
             if offer_id not in spec.offer_ids:
-                raise CaseError(f"amounts.{offer_id}", "Tilbuddet er ikke valgt")
+                raise FieldError(f"amounts.{offer_id}", "Tilbuddet er ikke valgt")
             check_amount(amount, field=f"amounts.{offer_id}")
         for offer_id in spec.offer_ids:
             if offer_id not in spec.amounts:
-                raise CaseError(f"amounts.{offer_id}", "Angiv den nye pris for tilbuddet")
-    rows = await conn().fetch(
-        "SELECT o.id, o.name, o.unit, o.active, s.name AS supplier, p.amount_oere "
-        "FROM offer o JOIN supplier s ON s.id = o.supplier_id "
-        "LEFT JOIN offer_price p ON p.offer_id = o.id AND p.retired_at IS NULL "
-        "AND p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $2) "
-        "WHERE o.id = ANY($1::uuid[]) ORDER BY s.name, o.name",
-        spec.offer_ids,
-        spec.effective_from,
-    )
+                raise FieldError(f"amounts.{offer_id}", "Angiv den nye pris for tilbuddet")
+    rows = await repo.list_offers_at(spec.offer_ids, spec.effective_from)
     if len(rows) != len(spec.offer_ids):
-        raise CaseError("offer_ids", "Et af tilbuddene findes ikke")
+        raise FieldError("offer_ids", "Et af tilbuddene findes ikke")
     for r in rows:
-        if r["amount_oere"] is None:
-            raise CaseError(
-                f"offer_ids.{r['id']}",
-                f"{r['name']} ({r['supplier']}) har ingen pris {fmt_date(spec.effective_from)}",
+        if r.amount_oere is None:
+            raise FieldError(
+                f"offer_ids.{r.id}",
+                f"{r.name} ({r.supplier}) har ingen pris {fmt_date(spec.effective_from)}",
             )
-    return list(rows)
+    return rows
 
 
 def new_amount(spec: UpdateSpec, offer_id: uuid.UUID, old: int) -> int:
@@ -145,115 +127,15 @@ def new_amount(spec: UpdateSpec, offer_id: uuid.UUID, old: int) -> int:
     return spec.amounts[offer_id]
 
 
-# The approved and ongoing bevillinger of the offers: their period (planned end, the
-# measure's end) reaches the date.
-_AFFECTED = (
-    "SELECT b.id, b.offer_id FROM bevilling b JOIN indsats i ON i.id = b.indsats_id "
-    "WHERE b.offer_id = ANY($1::uuid[]) "
-    "AND (least(b.period_to, i.ends_on) IS NULL OR least(b.period_to, i.ends_on) >= $2)"
-)
-
-# The one computation of what an update writes, shared by the preview (which counts the
-# rows) and the job (which retires ``x`` and inserts ``parts``), so the two cannot
-# disagree. ``x``: the active price rows that reach the date ($1 the offers or the
-# bevillinger, $2 the date); ``parts``: their replacements — a row that started before the
-# date is split into its old part (to the day before) and its new part, so it gives two
-# rows; a row from the date on (a future price too) gives one, at the new amount.
-_ROWS_WHERE = (
-    "p.{key} = ANY($1::uuid[]) AND p.retired_at IS NULL "
-    "AND (p.valid_to IS NULL OR p.valid_to >= $2)"
-)
-_X = {
-    "offer": "SELECT p.offer_id AS key, p.offer_id, p.valid_from, p.valid_to, p.amount_oere, "
-    "p.note FROM offer_price p WHERE " + _ROWS_WHERE.format(key="offer_id"),
-    "bevilling": "SELECT p.bevilling_id AS key, b.offer_id, p.valid_from, p.valid_to, "
-    "p.amount_oere, NULL::text AS note FROM bevilling_price p JOIN bevilling b "
-    "ON b.id = p.bevilling_id WHERE " + _ROWS_WHERE.format(key="bevilling_id"),
-}
-_RETIRE = {
-    "offer": "UPDATE offer_price p SET retired_at = now(), retired_by = $5, "
-    "retired_reason = 'Prisopdatering', retired_by_update = $6 WHERE "
-    + _ROWS_WHERE.format(key="offer_id")
-    + " RETURNING p.offer_id AS key, p.offer_id, p.valid_from, p.valid_to, p.amount_oere, "
-    "p.note",
-    "bevilling": "UPDATE bevilling_price p SET retired_at = now(), retired_by = $5, "
-    "retired_by_update = $6 FROM bevilling b WHERE b.id = p.bevilling_id AND "
-    + _ROWS_WHERE.format(key="bevilling_id")
-    + " RETURNING p.bevilling_id AS key, b.offer_id, p.valid_from, p.valid_to, "
-    "p.amount_oere, NULL::text AS note",
-}
-_PARTS = (
-    "SELECT key, valid_from, $2::date - 1 AS valid_to, amount_oere, note FROM x "
-    "WHERE valid_from < $2 UNION ALL "
-    "SELECT x.key, greatest(x.valid_from, $2), x.valid_to, " + _new_amount(3, 4) + ", x.note "
-    "FROM x"
-)
-_INSERT = {
-    "offer": "INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, note, "
-    "price_update_id, created_by) SELECT key, valid_from, valid_to, amount_oere, note, $6, $5 "
-    "FROM parts RETURNING 1",
-    "bevilling": "INSERT INTO bevilling_price (bevilling_id, valid_from, valid_to, "
-    "amount_oere, price_update_id, created_by) SELECT key, valid_from, valid_to, "
-    "amount_oere, $6, $5 FROM parts RETURNING 1",
-}
-
-
-def new_rows_sql(kind: str, *, write: bool) -> str:
-    """The price update's rows of ``kind`` (``offer`` or ``bevilling``): counted
-    (``write=False``; parameters $1-$4) or retired and replaced (``write=True``; $5 the
-    actor, $6 the update). Returns the number of new rows either way."""
-    if write:
-        return (
-            f"WITH x AS ({_RETIRE[kind]}), parts AS ({_PARTS}), ins AS ({_INSERT[kind]}) "
-            "SELECT count(*) FROM ins"
-        )
-    return f"WITH x AS ({_X[kind]}), parts AS ({_PARTS}) SELECT count(*) FROM parts"
-
-
-async def affected_bevillinger(spec: UpdateSpec) -> list[Any]:
+async def affected_bevillinger(spec: UpdateSpec) -> list[repo.AffectedBevilling]:
     """The bevillinger the update re-prices (``id``, ``offer_id``), in the job's order."""
-    return list(
-        await conn().fetch(_AFFECTED + " ORDER BY b.id", spec.offer_ids, spec.effective_from)
-    )
-
-
-_PREVIEW = f"""
-WITH b AS (
-    SELECT b.id, b.hovedsag_id, b.offer_id, b.measure_kind, b.frequency, b.quantity,
-           b.period_from, least(b.period_to, i.ends_on) AS ends
-    FROM bevilling b JOIN indsats i ON i.id = b.indsats_id
-    WHERE b.offer_id = ANY($1::uuid[])
-      AND (least(b.period_to, i.ends_on) IS NULL OR least(b.period_to, i.ends_on) >= $2)
-), x AS (
-    SELECT b.*, p.valid_from, p.valid_to, p.amount_oere,
-           (p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $2)) AS on_date
-    FROM b JOIN bevilling_price p ON p.bevilling_id = b.id AND p.retired_at IS NULL
-     AND (p.valid_to IS NULL OR p.valid_to >= $2)
-), d AS (
-    SELECT x.*, {_new_amount(3, 4)} - x.amount_oere AS delta FROM x
-), m AS (
-    SELECT d.id, sum(mm.cost) AS cost
-    FROM d CROSS JOIN LATERAL money_months(d.frequency, d.quantity, d.delta, d.period_from,
-        greatest(d.valid_from, $2), least(coalesce(d.valid_to, 'infinity'),
-        coalesce(d.ends, 'infinity'), $5::date)) mm
-    GROUP BY d.id
-), g AS (
-    SELECT d.id, d.hovedsag_id, d.offer_id, d.measure_kind,
-           min(d.amount_oere) FILTER (WHERE d.on_date) AS old_amount,
-           min(d.amount_oere + d.delta) FILTER (WHERE d.on_date) AS new_amount,
-           count(*) AS price_rows
-    FROM d GROUP BY d.id, d.hovedsag_id, d.offer_id, d.measure_kind
-)
-SELECT g.*, coalesce(m.cost, 0)::bigint AS change_12 FROM g LEFT JOIN m ON m.id = g.id
-"""
+    return await repo.list_affected_bevillinger(spec.offer_ids, spec.effective_from)
 
 
 async def preview(spec: UpdateSpec) -> dict[str, Any]:
     """What the update would change, without writing anything."""
     offers = await check_spec(spec)
-    c = conn()
-    rows = await c.fetch(
-        _PREVIEW,
+    rows = await repo.list_preview_rows(
         spec.offer_ids,
         spec.effective_from,
         spec.percent,
@@ -261,41 +143,29 @@ async def preview(spec: UpdateSpec) -> dict[str, Any]:
         year_end(spec.effective_from),
     )
     args = (spec.percent, spec.amounts_json())
-    offer_rows = await c.fetchval(
-        new_rows_sql("offer", write=False), spec.offer_ids, spec.effective_from, *args
-    )
+    offer_rows = await repo.count_new_rows("offer", spec.offer_ids, spec.effective_from, *args)
     affected = await affected_bevillinger(spec)
-    bevilling_rows = await c.fetchval(
-        new_rows_sql("bevilling", write=False),
-        [b["id"] for b in affected],
-        spec.effective_from,
-        *args,
+    bevilling_rows = await repo.count_new_rows(
+        "bevilling", [b.id for b in affected], spec.effective_from, *args
     )
     per_offer: dict[uuid.UUID, int] = {}
     for b in affected:
-        per_offer[b["offer_id"]] = per_offer.get(b["offer_id"], 0) + 1
-    change = sum(r["change_12"] for r in rows)
-    ordered = sorted(rows, key=lambda r: -abs(r["change_12"]))[:SAMPLE]
-    names = {
-        r["id"]: r["name"]
-        for r in await c.fetch(
-            "SELECT h.id, c.first_name || ' ' || c.last_name AS name FROM hovedsag h "
-            "JOIN child c ON c.id = h.child_id WHERE h.id = ANY($1::uuid[])",
-            [r["hovedsag_id"] for r in ordered],
-        )
-    }
-    offer_names = {o["id"]: (o["name"], o["supplier"]) for o in offers}
+        per_offer[b.offer_id] = per_offer.get(b.offer_id, 0) + 1
+    change = sum(r.change_12 for r in rows)
+    ordered = sorted(rows, key=lambda r: -abs(r.change_12))[:SAMPLE]
+    names = await repo.list_child_names([r.hovedsag_id for r in ordered])
+    offer_names = {o.id: (o.name, o.supplier) for o in offers}
     return {
         "effective_from": spec.effective_from,
         "offers": [
             {
-                "offer_id": o["id"],
-                "offer_name": o["name"],
-                "supplier_name": o["supplier"],
-                "unit": o["unit"],
-                "old_amount_oere": o["amount_oere"],
-                "new_amount_oere": new_amount(spec, o["id"], o["amount_oere"]),
-                "bevillinger": per_offer.get(o["id"], 0),
+                "offer_id": o.id,
+                "offer_name": o.name,
+                "supplier_name": o.supplier,
+                "unit": o.unit,
+                "old_amount_oere": o.amount_oere,
+                "new_amount_oere": new_amount(spec, o.id, o.amount_oere or 0),
+                "bevillinger": per_offer.get(o.id, 0),
             }
             for o in offers
         ],
@@ -306,27 +176,27 @@ async def preview(spec: UpdateSpec) -> dict[str, Any]:
         "change_per_month_oere": per_month_of(int(change)),
         "sample": [
             {
-                "bevilling_id": r["id"],
-                "hovedsag_id": r["hovedsag_id"],
-                "child_name": names.get(r["hovedsag_id"], ""),
-                "measure_kind": r["measure_kind"],
-                "measure_label": MEASURES.get(r["measure_kind"], (r["measure_kind"],))[0],
-                "offer_name": offer_names[r["offer_id"]][0],
-                "old_amount_oere": r["old_amount"],
-                "new_amount_oere": r["new_amount"],
-                "change_12_months_oere": int(r["change_12"]),
+                "bevilling_id": r.id,
+                "hovedsag_id": r.hovedsag_id,
+                "child_name": names.get(r.hovedsag_id, ""),
+                "measure_kind": r.measure_kind,
+                "measure_label": MEASURES.get(r.measure_kind, (r.measure_kind,))[0],
+                "offer_name": offer_names[r.offer_id][0],
+                "old_amount_oere": r.old_amount,
+                "new_amount_oere": r.new_amount,
+                "change_12_months_oere": int(r.change_12),
             }
             for r in ordered
         ],
     }
 
 
-def _spec_of(row: Any) -> UpdateSpec:
-    amounts = json.loads(row["amounts"]) if row["amounts"] else None
+def _spec_of(row: repo.LockedUpdate) -> UpdateSpec:
+    amounts = json.loads(row.amounts) if row.amounts else None
     return UpdateSpec(
-        offer_ids=list(row["offer_ids"]),
-        effective_from=row["effective_from"],
-        percent=row["percent"],
+        offer_ids=list(row.offer_ids),
+        effective_from=row.effective_from,
+        percent=row.percent,
         amounts={uuid.UUID(k): int(v) for k, v in amounts.items()} if amounts else None,
     )
 
@@ -345,17 +215,14 @@ def describe(spec: UpdateSpec) -> str:
 async def do_request(actor: str, spec: UpdateSpec, note: str) -> uuid.UUID:
     """Record the update and enqueue the job that applies it (after commit)."""
     summary = await preview(spec)
-    c = conn()
-    update_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO price_update (offer_ids, effective_from, percent, amounts, note, preview, "
-        "requested_by) VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7) RETURNING id",
-        spec.offer_ids,
-        spec.effective_from,
-        spec.percent,
-        spec.amounts_json(),
-        note.strip(),
-        json.dumps({k: v for k, v in summary.items() if k != "sample"}, default=str),
+    update_id = await repo.insert_price_update(
         actor,
+        offer_ids=spec.offer_ids,
+        effective_from=spec.effective_from,
+        percent=spec.percent,
+        amounts_json=spec.amounts_json(),
+        note=note.strip(),
+        preview_json=json.dumps({k: v for k, v in summary.items() if k != "sample"}, default=str),
     )
     await enqueue(UPDATE_JOB, {"price_update_id": str(update_id)})
     await journal(
@@ -378,33 +245,20 @@ async def do_request(actor: str, spec: UpdateSpec, note: str) -> uuid.UUID:
 
 
 async def do_request_revert(actor: str, update_id: uuid.UUID) -> None:
-    c = conn()
-    row = await c.fetchrow("SELECT * FROM price_update WHERE id = $1 FOR UPDATE", update_id)
+    row = await repo.lock_price_update(update_id)
     if row is None:
-        raise LookupError("price_update")
-    if row["status"] != "faerdig":
-        raise MoneyConflict(
-            f"Kun en gennemført prisopdatering kan tilbageføres ({STATUS_LABELS[row['status']]})"
+        raise NotFound("Prisopdateringen findes ikke")
+    if row.status != "faerdig":
+        raise StateConflict(
+            f"Kun en gennemført prisopdatering kan tilbageføres ({STATUS_LABELS[row.status]})"
         )
-    later = await c.fetchrow(
-        "SELECT id, requested_at, effective_from FROM price_update WHERE id <> $1 "
-        "AND status IN ('faerdig', 'tilbagefoeres', 'venter') AND requested_at > $2 "
-        "AND offer_ids && $3::uuid[] ORDER BY requested_at LIMIT 1",
-        update_id,
-        row["requested_at"],
-        row["offer_ids"],
-    )
+    later = await repo.get_later_update(update_id, row.requested_at, row.offer_ids)
     if later is not None:
-        raise MoneyConflict(
+        raise StateConflict(
             "En senere prisopdatering af de samme tilbud (fra "
-            f"{fmt_date(later['effective_from'])}) står ved magt; tilbagefør den først"
+            f"{fmt_date(later.effective_from)}) står ved magt; tilbagefør den først"
         )
-    await c.execute(
-        "UPDATE price_update SET status = 'tilbagefoeres', revert_requested_by = $2, "
-        "revert_requested_at = now(), revert_error = NULL WHERE id = $1",
-        update_id,
-        actor,
-    )
+    await repo.update_revert_requested(update_id, actor)
     await enqueue(REVERT_JOB, {"price_update_id": str(update_id), "actor": actor})
     await journal(
         actor,
@@ -430,34 +284,18 @@ after_chunk: Hook = _no_hook
 
 
 async def _lock_offers(spec: UpdateSpec) -> None:
-    c = conn()
-    rows = await c.fetch(
-        "SELECT o.id, o.name, o.active, s.active AS supplier_active FROM offer o "
-        "JOIN supplier s ON s.id = o.supplier_id WHERE o.id = ANY($1::uuid[]) "
-        "ORDER BY o.id FOR UPDATE OF o",
-        spec.offer_ids,
-    )
-    if len(rows) != len(spec.offer_ids):
+    if await repo.lock_offers(spec.offer_ids) != len(spec.offer_ids):
         raise UpdateFailed("Et af tilbuddene findes ikke længere")
 
 
 async def _apply(
     scope_code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec
 ) -> dict[str, int]:
-    c = conn()
     await _lock_offers(spec)
-    missing = await c.fetch(
-        "SELECT o.name FROM offer o WHERE o.id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 "
-        "FROM offer_price p WHERE p.offer_id = o.id AND p.retired_at IS NULL "
-        "AND p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $2))",
-        spec.offer_ids,
-        spec.effective_from,
-    )
+    missing = await repo.list_offers_without_price(spec.offer_ids, spec.effective_from)
     if missing:
-        raise UpdateFailed(
-            f"{missing[0]['name']} har ikke længere en pris {fmt_date(spec.effective_from)}"
-        )
-    ids = [r["id"] for r in await affected_bevillinger(spec)]
+        raise UpdateFailed(f"{missing[0]} har ikke længere en pris {fmt_date(spec.effective_from)}")
+    ids = [r.id for r in await affected_bevillinger(spec)]
     total = len(ids) + 1
     await progress.report(
         scope_code,
@@ -467,8 +305,8 @@ async def _apply(
         total=total,
         message="Ændrer tilbuddenes priser",
     )
-    offer_rows = await c.fetchval(
-        new_rows_sql("offer", write=True),
+    offer_rows = await repo.write_new_rows(
+        "offer",
         spec.offer_ids,
         spec.effective_from,
         spec.percent,
@@ -482,8 +320,8 @@ async def _apply(
     bevilling_rows = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        bevilling_rows += await c.fetchval(
-            new_rows_sql("bevilling", write=True),
+        bevilling_rows += await repo.write_new_rows(
+            "bevilling",
             chunk,
             spec.effective_from,
             spec.percent,
@@ -510,22 +348,17 @@ async def _apply(
 async def run_update(code: str, update_id: uuid.UUID) -> str:
     """The job: apply the update in one savepoint; on failure nothing is changed and the
     update is marked failed. Idempotent: an update no longer waiting is left alone."""
-    c = conn()
-    row = await c.fetchrow("SELECT * FROM price_update WHERE id = $1 FOR UPDATE", update_id)
-    if row is None or row["status"] != "venter":
+    row = await repo.lock_price_update(update_id)
+    if row is None or row.status != "venter":
         return "skipped"
     spec = _spec_of(row)
-    actor = row["requested_by"]
+    actor = row.requested_by
     try:
-        async with c.transaction():
+        async with repo.savepoint():
             result = await _apply(code, update_id, actor, spec)
     except Exception as exc:
         message = str(exc) if isinstance(exc, UpdateFailed) else f"Teknisk fejl: {exc}"[:500]
-        await c.execute(
-            "UPDATE price_update SET status = 'fejlet', error = $2 WHERE id = $1",
-            update_id,
-            message,
-        )
+        await repo.update_failed(update_id, message)
         await journal(
             actor,
             "price_update",
@@ -537,12 +370,7 @@ async def run_update(code: str, update_id: uuid.UUID) -> str:
         await record(actor, "money.price_update.failed", str(update_id), error=message)
         await progress.report(code, update_id, status="fejlet", message=message)
         return "failed"
-    await c.execute(
-        "UPDATE price_update SET status = 'faerdig', result = $2::jsonb, applied_at = now() "
-        "WHERE id = $1",
-        update_id,
-        json.dumps(result),
-    )
+    await repo.update_applied(update_id, json.dumps(result))
     await journal(
         actor,
         "price_update",
@@ -560,27 +388,14 @@ async def run_update(code: str, update_id: uuid.UUID) -> str:
 
 
 async def _revert(code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec) -> dict[str, int]:
-    c = conn()
     await _lock_offers(spec)
-    changed = await c.fetchval(
-        "SELECT (SELECT count(*) FROM offer_price WHERE price_update_id = $1 "
-        "AND retired_at IS NOT NULL) + (SELECT count(*) FROM bevilling_price "
-        "WHERE price_update_id = $1 AND retired_at IS NOT NULL)",
-        update_id,
-    )
+    changed = await repo.count_changed_rows(update_id)
     if changed:
         raise UpdateFailed(
             "Priserne fra opdateringen er ændret siden (fx af en senere prisopdatering eller "
             "manuelt); tilbagefør de senere ændringer først"
         )
-    ids = [
-        r["bevilling_id"]
-        for r in await c.fetch(
-            "SELECT DISTINCT bevilling_id FROM bevilling_price WHERE price_update_id = $1 "
-            "ORDER BY bevilling_id",
-            update_id,
-        )
-    ]
+    ids = await repo.list_bevillinger_of_update(update_id)
     total = len(ids) + 1
     await progress.report(
         code,
@@ -590,43 +405,16 @@ async def _revert(code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec)
         total=total,
         message="Tilbagefører tilbuddenes priser",
     )
-    await c.execute(
-        "UPDATE offer_price SET retired_at = now(), retired_by = $2, "
-        "retired_reason = 'Prisopdatering tilbageført' WHERE price_update_id = $1",
-        update_id,
-        actor,
-    )
-    restored = await c.fetchval(
-        "WITH ins AS (INSERT INTO offer_price (offer_id, valid_from, valid_to, amount_oere, "
-        "note, price_update_id, restored_from_id, created_by) SELECT offer_id, valid_from, "
-        "valid_to, amount_oere, note, price_update_id, id, $2 FROM offer_price "
-        "WHERE retired_by_update = $1 RETURNING 1) SELECT count(*) FROM ins",
-        update_id,
-        actor,
-    )
+    await repo.retire_offer_rows_of_update(update_id, actor)
+    restored = await repo.restore_offer_rows(update_id, actor)
     done = 1
     await progress.report(code, update_id, done=done)
     await after_chunk(done, total)
     rows = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        await c.execute(
-            "UPDATE bevilling_price SET retired_at = now(), retired_by = $3 "
-            "WHERE price_update_id = $1 AND bevilling_id = ANY($2::uuid[])",
-            update_id,
-            chunk,
-            actor,
-        )
-        rows += await c.fetchval(
-            "WITH ins AS (INSERT INTO bevilling_price (bevilling_id, valid_from, valid_to, "
-            "amount_oere, price_update_id, restored_from_id, created_by) SELECT bevilling_id, "
-            "valid_from, valid_to, amount_oere, price_update_id, id, $3 FROM bevilling_price "
-            "WHERE retired_by_update = $1 AND bevilling_id = ANY($2::uuid[]) RETURNING 1) "
-            "SELECT count(*) FROM ins",
-            update_id,
-            chunk,
-            actor,
-        )
+        await repo.retire_bevilling_rows_of_update(update_id, chunk, actor)
+        rows += await repo.restore_bevilling_rows(update_id, chunk, actor)
         done += len(chunk)
         await progress.report(
             code,
@@ -643,21 +431,16 @@ async def _revert(code: str, update_id: uuid.UUID, actor: str, spec: UpdateSpec)
 
 
 async def run_revert(code: str, update_id: uuid.UUID, actor: str) -> str:
-    c = conn()
-    row = await c.fetchrow("SELECT * FROM price_update WHERE id = $1 FOR UPDATE", update_id)
-    if row is None or row["status"] != "tilbagefoeres":
+    row = await repo.lock_price_update(update_id)
+    if row is None or row.status != "tilbagefoeres":
         return "skipped"
     spec = _spec_of(row)
     try:
-        async with c.transaction():
+        async with repo.savepoint():
             result = await _revert(code, update_id, actor, spec)
     except Exception as exc:
         message = str(exc) if isinstance(exc, UpdateFailed) else f"Teknisk fejl: {exc}"[:500]
-        await c.execute(
-            "UPDATE price_update SET status = 'faerdig', revert_error = $2 WHERE id = $1",
-            update_id,
-            message,
-        )
+        await repo.update_revert_failed(update_id, message)
         await journal(
             actor,
             "price_update",
@@ -671,12 +454,7 @@ async def run_revert(code: str, update_id: uuid.UUID, actor: str) -> str:
             code, update_id, status="faerdig", message=message, revert_error=message
         )
         return "failed"
-    await c.execute(
-        "UPDATE price_update SET status = 'tilbagefoert', reverted_at = now(), "
-        "result = result || jsonb_build_object('reverted', $2::jsonb) WHERE id = $1",
-        update_id,
-        json.dumps(result),
-    )
+    await repo.update_reverted(update_id, json.dumps(result))
     await journal(
         actor,
         "price_update",

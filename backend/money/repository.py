@@ -1,14 +1,192 @@
-"""Reads of the money package. Callers hold a tenant transaction."""
+"""The reads the money API shows: lists and details with names and figures (the services'
+queries are in ``backend/money/repositories/``). Callers hold a tenant transaction."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
 
+import msgspec
+
+from backend.core.db import conn
 from backend.money import costs
-from backend.money.common import conn
+from backend.money.schemas import (
+    ApprovalKind,
+    CatalogueEventRead,
+    DraftStatus,
+    PaymentExportRead,
+    PaymentStatus,
+    PriceUpdateStatus,
+    SupplierKind,
+    Unit,
+)
+
+_R = TypeVar("_R", bound=msgspec.Struct)
+
+
+class SupplierRow(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    name: str
+    cvr: str | None
+    kind: SupplierKind
+    tilbudsportalen_id: str | None
+    address: str
+    active: bool
+    version: int
+    offer_count: int | None = None  # only in ``suppliers``
+
+
+class OfferRow(msgspec.Struct, frozen=True):
+    """An offer with its supplier's name and its price on the day asked about."""
+
+    id: uuid.UUID
+    supplier_id: uuid.UUID
+    supplier_name: str
+    name: str
+    measure_kind: str
+    unit: Unit
+    tilbudsportalen_id: str | None
+    active: bool
+    version: int
+    current_price_oere: int | None
+
+
+class OfferPriceRow(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    valid_from: date
+    valid_to: date | None
+    amount_oere: int
+    note: str
+    created_by: str
+    created_at: datetime
+    price_update_id: uuid.UUID | None
+    active: bool
+    retired_at: datetime | None
+    retired_by: str | None
+    retired_reason: str | None
+
+
+class BevillingPriceRow(msgspec.Struct, frozen=True):
+    id: int
+    valid_from: date
+    valid_to: date | None
+    amount_oere: int
+    price_update_id: uuid.UUID | None
+    active: bool
+    created_by: str
+    created_at: datetime
+    retired_at: datetime | None
+
+
+class DraftRow(msgspec.Struct, frozen=True):
+    """A visitation draft with the child's name and the names of who acted on it."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    child_name: str
+    paragraph: str
+    status: DraftStatus
+    version: int
+    note: str
+    created_by: str
+    created_at: datetime
+    changed_by: str
+    changed_at: datetime
+    submitted_by: str | None
+    submitted_by_name: str | None
+    submitted_at: datetime | None
+    per_year_oere: int | None
+    approved_by: str | None
+    approved_by_name: str | None
+    approved_at: datetime | None
+    approval_note: str | None
+    returned_by: str | None
+    returned_by_name: str | None
+    returned_at: datetime | None
+    return_reason: str | None
+    afgoerelse_id: uuid.UUID | None
+
+
+class ApprovalRow(msgspec.Struct, frozen=True):
+    """A draft (``bevilling``) or a payment (``betaling``) awaiting a manager."""
+
+    kind: ApprovalKind
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    child_name: str
+    team: str | None
+    caseworker: str | None
+    submitted_by: str
+    submitted_by_name: str
+    submitted_at: datetime
+    amount_oere: int
+    version: int
+    paragraph: str | None = None  # a draft's
+    lines: int | None = None
+    supplier: str | None = None  # a payment's
+    period_from: date | None = None
+    period_to: date | None = None
+
+
+class PaymentRow(msgspec.Struct, frozen=True):
+    """A payment with the child, the supplier and the names of who registered and approved."""
+
+    id: uuid.UUID
+    bevilling_id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    child_name: str
+    supplier_name: str
+    measure_kind: str
+    period_from: date
+    period_to: date
+    amount_oere: int
+    invoice_ref: str
+    note: str
+    status: PaymentStatus
+    registered_by: str
+    registered_by_name: str
+    registered_at: datetime
+    approved_by: str | None
+    approved_by_name: str | None
+    approved_at: datetime | None
+    export_id: uuid.UUID | None
+    cancel_reason: str | None
+    version: int
+
+
+def _rows(rows: Any, kind: type[_R]) -> list[_R]:
+    """Rows of ``SELECT t.*, …`` as ``kind`` (columns it does not name are left out)."""
+    return [msgspec.convert(dict(r), kind) for r in rows]
+
+
+class PriceUpdateRow(msgspec.Struct, frozen=True):
+    """A price update as the API shows it; ``later_exists`` only from ``price_updates``."""
+
+    id: uuid.UUID
+    offer_ids: list[uuid.UUID]
+    effective_from: date
+    percent: Decimal | None
+    amounts: dict[str, int] | None
+    note: str
+    status: PriceUpdateStatus
+    requested_by: str
+    requested_at: datetime
+    applied_at: datetime | None
+    reverted_at: datetime | None
+    error: str | None
+    revert_error: str | None
+    preview: dict[str, Any] | None
+    result: dict[str, Any] | None
+    later_exists: bool
+
+
+class ExportFile(msgspec.Struct, frozen=True):
+    filename: str
+    content: bytes
+    payment_count: int
 
 
 def _name_of(column: str, alias: str | None = None) -> str:
@@ -22,9 +200,7 @@ def _name_of(column: str, alias: str | None = None) -> str:
     )
 
 
-async def suppliers(
-    text: str | None, kind: str | None, active: bool | None
-) -> list[dict[str, Any]]:
+async def suppliers(text: str | None, kind: str | None, active: bool | None) -> list[SupplierRow]:
     where: list[str] = ["true"]
     args: list[Any] = []
     if text:
@@ -42,12 +218,12 @@ async def suppliers(
         f"FROM supplier s WHERE {' AND '.join(where)} ORDER BY lower(s.name) LIMIT 500",
         *args,
     )
-    return [dict(r) for r in rows]
+    return _rows(rows, SupplierRow)
 
 
-async def supplier(supplier_id: uuid.UUID) -> dict[str, Any] | None:
+async def supplier(supplier_id: uuid.UUID) -> SupplierRow | None:
     row = await conn().fetchrow("SELECT * FROM supplier WHERE id = $1", supplier_id)
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), SupplierRow) if row else None
 
 
 _OFFER = (
@@ -65,7 +241,7 @@ async def offers(
     measure_kind: str | None = None,
     active: bool | None = None,
     priced: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[OfferRow]:
     where: list[str] = ["true"]
     args: list[Any] = [on]
     if supplier_id:
@@ -78,30 +254,30 @@ async def offers(
         args.append(active)
         where.append(f"o.active = ${len(args)} AND s.active = ${len(args)}")
     sql = _OFFER + f"WHERE {' AND '.join(where)} ORDER BY lower(s.name), lower(o.name) LIMIT 1000"
-    rows = [dict(r) for r in await conn().fetch(sql, *args)]
+    rows = _rows(await conn().fetch(sql, *args), OfferRow)
     if priced:
-        rows = [r for r in rows if r["current_price_oere"] is not None]
+        rows = [r for r in rows if r.current_price_oere is not None]
     return rows
 
 
-async def offer(offer_id: uuid.UUID, on: date) -> dict[str, Any] | None:
+async def offer(offer_id: uuid.UUID, on: date) -> OfferRow | None:
     row = await conn().fetchrow(_OFFER + "WHERE o.id = $2", on, offer_id)
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), OfferRow) if row else None
 
 
-async def offer_prices(offer_id: uuid.UUID, include_retired: bool) -> list[dict[str, Any]]:
+async def offer_prices(offer_id: uuid.UUID, include_retired: bool) -> list[OfferPriceRow]:
     rows = await conn().fetch(
         "SELECT *, retired_at IS NULL AS active FROM offer_price WHERE offer_id = $1 "
         "AND ($2 OR retired_at IS NULL) ORDER BY valid_from DESC, created_at DESC",
         offer_id,
         include_retired,
     )
-    return [dict(r) for r in rows]
+    return _rows(rows, OfferPriceRow)
 
 
 async def catalogue_journal(
     entity_id: uuid.UUID | None, entity: str | None, page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CatalogueEventRead], int]:
     where: list[str] = ["true"]
     args: list[Any] = []
     if entity_id:
@@ -119,10 +295,12 @@ async def catalogue_journal(
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
-    return [{**dict(r), "detail": json.loads(r["detail"])} for r in rows], int(total)
+    return [
+        CatalogueEventRead(**{**dict(r), "detail": json.loads(r["detail"])}) for r in rows
+    ], int(total)
 
 
-async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
+async def draft(draft_id: uuid.UUID) -> DraftRow | None:
     row = await conn().fetchrow(
         "SELECT d.*, c.first_name || ' ' || c.last_name AS child_name, "
         + ", ".join(_name_of(f"d.{c}") for c in ("submitted_by", "approved_by", "returned_by"))
@@ -131,7 +309,7 @@ async def draft(draft_id: uuid.UUID) -> dict[str, Any] | None:
         "WHERE d.id = $1",
         draft_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), DraftRow) if row else None
 
 
 async def open_draft_of(case_id: uuid.UUID) -> uuid.UUID | None:
@@ -143,7 +321,7 @@ async def open_draft_of(case_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, Any]]:
+async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[ApprovalRow]:
     """Drafts and payments awaiting a manager (of ``team_ids``' cases, or all)."""
     team_cond = "" if team_ids is None else "AND h.team_id = ANY($1::uuid[])"
     args: list[Any] = [] if team_ids is None else [team_ids]
@@ -174,7 +352,7 @@ async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[dict[str, 
         f"WHERE p.status = 'registreret' {team_cond} ORDER BY p.registered_at LIMIT 500",
         *args,
     )
-    return [dict(r) for r in drafts] + [dict(r) for r in payments]
+    return _rows(drafts, ApprovalRow) + _rows(payments, ApprovalRow)
 
 
 _BEVILLING = (
@@ -215,13 +393,13 @@ async def bevillinger(
     return out
 
 
-async def bevilling_prices(bevilling_id: uuid.UUID) -> list[dict[str, Any]]:
+async def bevilling_prices(bevilling_id: uuid.UUID) -> list[BevillingPriceRow]:
     rows = await conn().fetch(
         "SELECT *, retired_at IS NULL AS active FROM bevilling_price WHERE bevilling_id = $1 "
         "ORDER BY valid_from DESC, id DESC",
         bevilling_id,
     )
-    return [dict(r) for r in rows]
+    return _rows(rows, BevillingPriceRow)
 
 
 _PAYMENT = (
@@ -265,7 +443,7 @@ def payment_filter(
 
 async def payments(
     cond: str, args: list[Any], page: int, page_size: int
-) -> tuple[list[dict[str, Any]], int, int]:
+) -> tuple[list[PaymentRow], int, int]:
     c = conn()
     summary = await c.fetchrow(
         "SELECT count(*) AS n, coalesce(sum(p.amount_oere), 0)::bigint AS total "
@@ -277,12 +455,12 @@ async def payments(
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
-    return [dict(r) for r in rows], int(summary["n"]), int(summary["total"])
+    return _rows(rows, PaymentRow), int(summary["n"]), int(summary["total"])
 
 
-async def payment(payment_id: uuid.UUID) -> dict[str, Any] | None:
+async def payment(payment_id: uuid.UUID) -> PaymentRow | None:
     row = await conn().fetchrow(_PAYMENT + "WHERE p.id = $1", payment_id)
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), PaymentRow) if row else None
 
 
 async def case_of_payment(payment_id: uuid.UUID) -> uuid.UUID | None:
@@ -292,54 +470,94 @@ async def case_of_payment(payment_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-async def price_updates(limit: int = 100) -> list[dict[str, Any]]:
+_UPDATE_COLUMNS = (
+    "u.id, u.offer_ids, u.effective_from, u.percent, u.amounts::text AS amounts, u.note, "
+    "u.status, u.requested_by, u.requested_at, u.applied_at, u.reverted_at, u.error, "
+    "u.revert_error, u.preview::text AS preview, u.result::text AS result"
+)
+
+
+async def price_updates(limit: int = 100) -> list[PriceUpdateRow]:
+    """The newest updates, each with ``later_exists``: a later update of one of its offers
+    stands (see ``later_update_exists``), in the same query."""
     rows = await conn().fetch(
-        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
-        "FROM price_update ORDER BY requested_at DESC LIMIT $1",
+        f"SELECT {_UPDATE_COLUMNS}, CASE WHEN u.status = 'faerdig' THEN EXISTS (SELECT 1 "
+        "FROM price_update l WHERE l.id <> u.id "
+        "AND l.status IN ('faerdig', 'tilbagefoeres', 'venter') "
+        "AND l.requested_at > u.requested_at AND l.offer_ids && u.offer_ids) ELSE false END "
+        "AS later_exists "
+        "FROM price_update u ORDER BY u.requested_at DESC LIMIT $1",
         limit,
     )
     return [_decode_update(r) for r in rows]
 
 
-async def price_update(update_id: uuid.UUID) -> dict[str, Any] | None:
+async def price_update(update_id: uuid.UUID) -> PriceUpdateRow | None:
     row = await conn().fetchrow(
-        "SELECT *, amounts::text AS amounts, preview::text AS preview, result::text AS result "
-        "FROM price_update WHERE id = $1",
+        f"SELECT {_UPDATE_COLUMNS}, false AS later_exists FROM price_update u WHERE u.id = $1",
         update_id,
     )
     return _decode_update(row) if row else None
 
 
-def _decode_update(row: Any) -> dict[str, Any]:
+def _decode_update(row: Any) -> PriceUpdateRow:
     out = dict(row)
     for key in ("amounts", "preview", "result"):
         out[key] = json.loads(out[key]) if out[key] else None
-    return out
+    return PriceUpdateRow(**out)
 
 
-async def later_update_exists(row: dict[str, Any]) -> bool:
+async def later_update_exists(row: PriceUpdateRow) -> bool:
     return bool(
         await conn().fetchval(
             "SELECT 1 FROM price_update WHERE id <> $1 AND status IN ('faerdig', "
             "'tilbagefoeres', 'venter') AND requested_at > $2 AND offer_ids && $3::uuid[]",
-            row["id"],
-            row["requested_at"],
-            row["offer_ids"],
+            row.id,
+            row.requested_at,
+            row.offer_ids,
         )
     )
 
 
-async def payment_exports() -> list[dict[str, Any]]:
+async def payment_exports() -> list[PaymentExportRead]:
     rows = await conn().fetch(
         "SELECT id, created_by, "
         + _name_of("payment_export.created_by")
         + ", created_at, filename, sha256, payment_count, total_oere "
         "FROM payment_export ORDER BY created_at DESC LIMIT 200"
     )
-    return [dict(r) for r in rows]
+    return [PaymentExportRead(**dict(r)) for r in rows]
 
 
-async def payment_export_file(export_id: uuid.UUID) -> Any:
-    return await conn().fetchrow(
+async def payment_export_file(export_id: uuid.UUID) -> ExportFile | None:
+    row = await conn().fetchrow(
         "SELECT filename, content, payment_count FROM payment_export WHERE id = $1", export_id
     )
+    return ExportFile(row["filename"], bytes(row["content"]), row["payment_count"]) if row else None
+
+
+async def insert_catalogue_event(
+    actor: str,
+    entity: str,
+    entity_id: uuid.UUID | None,
+    action: str,
+    title: str,
+    detail: dict[str, Any],
+) -> None:
+    await conn().execute(
+        "INSERT INTO catalogue_event (actor, entity, entity_id, action, title, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+        actor,
+        entity,
+        entity_id,
+        action,
+        title,
+        json.dumps(detail, default=str, ensure_ascii=False),
+    )
+
+
+async def get_case_of_indsats(indsats_id: uuid.UUID) -> uuid.UUID | None:
+    case_id: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM indsats WHERE id = $1", indsats_id
+    )
+    return case_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -33,13 +33,37 @@ WholePeriod = Annotated[
     ),
 ]
 
+# The fixed vocabularies the API answers with (the generated TypeScript client carries them
+# as unions). Requests take ``str`` for these fields, so an unknown value gets the rule's
+# own Danish message at its field; tests/money/test_vocabularies.py keeps both in step
+# with the tables in code (``catalogue.UNITS``, ``visitation.STATUS_LABELS``, …).
+Unit = Literal["hour", "day", "week", "month", "once"]
+Frequency = Literal["day", "week", "month", "once"]
+SupplierKind = Literal[
+    "doegninstitution",
+    "opholdssted",
+    "plejefamilie",
+    "netvaerksplejefamilie",
+    "kostskole",
+    "privat_leverandoer",
+    "kommunalt_tilbud",
+    "andet",
+]
+MeasureGroup = Literal["stoette", "anbringelse", "ungestoette"]
+ApprovalMode = Literal["altid", "over_beloeb", "aldrig"]
+DraftStatus = Literal["kladde", "indsendt", "godkendt", "returneret", "anvendt", "annulleret"]
+PaymentStatus = Literal["registreret", "godkendt", "eksporteret", "annulleret"]
+PriceUpdateStatus = Literal["venter", "faerdig", "fejlet", "tilbagefoeres", "tilbagefoert"]
+ApprovalKind = Literal["bevilling", "betaling"]
+SpendingGroup = Literal["case", "team", "measure", "supplier"]
+
 # ---- catalogue ------------------------------------------------------------------------
 
 
 class MeasureTypeRead(msgspec.Struct):
     kind: str
     label: str
-    group: str  # stoette | anbringelse | ungestoette
+    group: MeasureGroup
     paragraphs: list[str]  # sections it may be granted under (empty: not yet grantable)
     basis: str
     placement: bool
@@ -101,7 +125,7 @@ class OfferRead(msgspec.Struct):
     name: str
     measure_kind: str
     measure_label: str
-    unit: str
+    unit: Unit
     tilbudsportalen_id: str | None
     active: bool
     version: int
@@ -113,7 +137,7 @@ class SupplierRead(msgspec.Struct):
     id: uuid.UUID
     name: str
     cvr: str | None
-    kind: str
+    kind: SupplierKind
     kind_label: str
     tilbudsportalen_id: str | None
     address: str
@@ -178,7 +202,7 @@ class CatalogueJournal(msgspec.Struct):
 
 
 class MoneySettingsRead(msgspec.Struct):
-    bevilling_approval: str  # altid | over_beloeb | aldrig
+    bevilling_approval: ApprovalMode
     bevilling_approval_threshold_oere: int  # yearly cost; with over_beloeb
     payment_approval: bool
     approval_modes: list[Label] = msgspec.field(default_factory=list)
@@ -222,7 +246,7 @@ class ProjectionRequest(msgspec.Struct):
 
 class ProjectedLine(msgspec.Struct):
     offer_id: uuid.UUID
-    frequency: str
+    frequency: Frequency
     cost: CostRead
 
 
@@ -255,9 +279,9 @@ class DraftLineRead(msgspec.Struct):
     offer_name: str
     supplier_id: uuid.UUID
     supplier_name: str
-    unit: str
+    unit: Unit
     quantity: Decimal
-    frequency: str
+    frequency: Frequency
     starts_on: date
     ends_on: date | None
     note: str
@@ -271,7 +295,7 @@ class DraftRead(msgspec.Struct):
     hovedsag_id: uuid.UUID
     child_name: str  # shown when a manager confirms the approval
     paragraph: str
-    status: str
+    status: DraftStatus
     status_label: str
     version: int
     note: str
@@ -315,7 +339,7 @@ class WithReason(msgspec.Struct):
 
 
 class DraftApprovalItem(msgspec.Struct):
-    kind: str  # bevilling | betaling
+    kind: ApprovalKind
     id: uuid.UUID
     hovedsag_id: uuid.UUID
     child_name: str
@@ -368,7 +392,7 @@ class PaymentRead(msgspec.Struct):
     amount_oere: int
     invoice_ref: str
     note: str
-    status: str
+    status: PaymentStatus
     status_label: str
     registered_by: str
     registered_by_name: str  # what a person reads (the *_by fields are usernames)
@@ -393,9 +417,9 @@ class BevillingRead(msgspec.Struct):
     offer_name: str
     supplier_id: uuid.UUID
     supplier_name: str
-    unit: str
+    unit: Unit
     quantity: Decimal
-    frequency: str
+    frequency: Frequency
     period_from: date
     period_to: date | None  # planned end
     ends_on: date | None  # the earlier of the planned end and the measure's end
@@ -439,7 +463,7 @@ class PreviewOffer(msgspec.Struct):
     offer_id: uuid.UUID
     offer_name: str
     supplier_name: str
-    unit: str
+    unit: Unit
     old_amount_oere: int
     new_amount_oere: int
     bevillinger: int
@@ -483,7 +507,7 @@ class PriceUpdateRead(msgspec.Struct):
     percent: Decimal | None
     amounts: dict[str, int] | None
     note: str
-    status: str  # venter | faerdig | fejlet | tilbagefoeres | tilbagefoert
+    status: PriceUpdateStatus
     status_label: str
     requested_by: str
     requested_at: datetime
@@ -545,7 +569,7 @@ class SpendingRow(msgspec.Struct):
 
 
 class Spending(msgspec.Struct):
-    group_by: str  # case | team | measure | supplier
+    group_by: SpendingGroup
     period_from: date
     period_to: date
     rows: list[SpendingRow]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend.money.common import CaseError, conn, fmt_kr, journal
+from backend.core.errors import FieldError
+from backend.money.common import fmt_kr, journal
+from backend.money.repositories import settings as repo
 
 APPROVAL_MODES = {
     "altid": "Altid",
@@ -29,27 +31,24 @@ class MoneySettings:
 
 
 async def load() -> MoneySettings:
-    row = await conn().fetchrow(
-        "SELECT bevilling_approval, bevilling_approval_threshold_oere, payment_approval "
-        "FROM kommune_settings"
+    rules = await repo.get_approval_rules()
+    return MoneySettings(
+        rules.bevilling_approval, rules.bevilling_approval_threshold_oere, rules.payment_approval
     )
-    return MoneySettings(**dict(row))
 
 
 async def do_update(actor: str, new: MoneySettings) -> MoneySettings:
     if new.bevilling_approval not in APPROVAL_MODES:
-        raise CaseError("bevilling_approval", "Vælg hvornår en bevilling kræver godkendelse")
+        raise FieldError("bevilling_approval", "Vælg hvornår en bevilling kræver godkendelse")
     if new.bevilling_approval_threshold_oere < 0:
-        raise CaseError("bevilling_approval_threshold_oere", "Grænsen kan ikke være negativ")
+        raise FieldError("bevilling_approval_threshold_oere", "Grænsen kan ikke være negativ")
     old = await load()
     if old == new:
         return old
-    await conn().execute(
-        "UPDATE kommune_settings SET bevilling_approval = $1, "
-        "bevilling_approval_threshold_oere = $2, payment_approval = $3",
-        new.bevilling_approval,
-        new.bevilling_approval_threshold_oere,
-        new.payment_approval,
+    await repo.update_approval_rules(
+        repo.ApprovalRules(
+            new.bevilling_approval, new.bevilling_approval_threshold_oere, new.payment_approval
+        )
     )
     rule = APPROVAL_MODES[new.bevilling_approval].lower()
     if new.bevilling_approval == "over_beloeb":

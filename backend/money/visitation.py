@@ -21,20 +21,14 @@ from typing import Any
 
 from backend.casework.service import stamp
 from backend.core.danish import today_dk
+from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
+from backend.core.journal import named
 from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.core.workdays import add_months
 from backend.money import costs, settings
 from backend.money.catalogue import MEASURE_TYPES, check_frequency
-from backend.money.common import (
-    CaseError,
-    MoneyConflict,
-    NotAllowed,
-    Stale,
-    conn,
-    fmt_date,
-    fmt_kr,
-    named,
-)
+from backend.money.common import fmt_date, fmt_kr
+from backend.money.repositories import visitation as repo
 
 OPEN_STATUSES = ("kladde", "indsendt", "godkendt", "returneret")
 EDITABLE = ("kladde", "returneret")
@@ -53,11 +47,11 @@ def check_measure_for(paragraph: str, measure_kind: str, field: str = "measure_k
     """The measure can be granted under ``paragraph`` (placements under § 46/§ 47 only)."""
     mt = MEASURE_TYPES.get(measure_kind)
     if mt is None:
-        raise CaseError(field, "Vælg en indsatstype")
+        raise FieldError(field, "Vælg en indsatstype")
     if not mt.decidable:
-        raise CaseError(field, f"{mt.label} kan endnu ikke bevilges her (kun §§ 32, 46 og 47)")
+        raise FieldError(field, f"{mt.label} kan endnu ikke bevilges her (kun §§ 32, 46 og 47)")
     if paragraph not in mt.paragraphs:
-        raise CaseError(
+        raise FieldError(
             field,
             "En anbringelse kræver afgørelse efter § 46 eller § 47"
             if mt.placement
@@ -67,89 +61,72 @@ def check_measure_for(paragraph: str, measure_kind: str, field: str = "measure_k
 
 async def check_offer(
     offer_id: uuid.UUID, measure_kind: str | None, starts_on: date, field: str = "offer_id"
-) -> Any:
+) -> repo.OfferChoice:
     """The offer exists, is active (with its supplier), fits the measure type and has a
-    price on the start date. Returns the offer row."""
-    offer = await conn().fetchrow(
-        "SELECT o.id, o.name, o.measure_kind, o.unit, o.active, o.supplier_id, "
-        "s.name AS supplier, s.active AS supplier_active FROM offer o "
-        "JOIN supplier s ON s.id = o.supplier_id WHERE o.id = $1",
-        offer_id,
-    )
+    price on the start date. Returns the offer."""
+    offer = await repo.get_offer_choice(offer_id)
     if offer is None:
-        raise CaseError(field, "Tilbuddet findes ikke")
-    if not offer["active"] or not offer["supplier_active"]:
-        raise CaseError(field, f"Tilbuddet {offer['name']} hos {offer['supplier']} er ikke aktivt")
-    if measure_kind is not None and offer["measure_kind"] != measure_kind:
-        raise CaseError(
-            field, f"Tilbuddet er til {MEASURE_TYPES[offer['measure_kind']].label.lower()}"
+        raise FieldError(field, "Tilbuddet findes ikke")
+    if not offer.active or not offer.supplier_active:
+        raise FieldError(field, f"Tilbuddet {offer.name} hos {offer.supplier} er ikke aktivt")
+    if measure_kind is not None and offer.measure_kind != measure_kind:
+        raise FieldError(
+            field, f"Tilbuddet er til {MEASURE_TYPES[offer.measure_kind].label.lower()}"
         )
-    if not await conn().fetchval(
-        "SELECT 1 FROM offer_price WHERE offer_id = $1 AND retired_at IS NULL "
-        "AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)",
-        offer_id,
-        starts_on,
-    ):
-        raise CaseError(field, f"Tilbuddet har ingen pris {fmt_date(starts_on)}")
+    if not await repo.has_price_on(offer_id, starts_on):
+        raise FieldError(field, f"Tilbuddet har ingen pris {fmt_date(starts_on)}")
     return offer
 
 
 def check_period(starts_on: date, ends_on: date | None, *, past_days: int = 366) -> None:
     today = today_dk()
     if starts_on < today - timedelta(days=past_days):
-        raise CaseError("starts_on", "Startdatoen ligger for langt tilbage")
+        raise FieldError("starts_on", "Startdatoen ligger for langt tilbage")
     if starts_on > add_months(today, 24):
-        raise CaseError("starts_on", "Startdatoen ligger mere end to år frem")
+        raise FieldError("starts_on", "Startdatoen ligger mere end to år frem")
     if ends_on is not None:
         if ends_on < starts_on:
-            raise CaseError("ends_on", "Indsatsen kan ikke slutte, før den starter")
+            raise FieldError("ends_on", "Indsatsen kan ikke slutte, før den starter")
         if ends_on > add_months(starts_on, 12 * costs.MAX_YEARS):
-            raise CaseError("ends_on", "Den planlagte slutdato ligger for langt ude i fremtiden")
+            raise FieldError("ends_on", "Den planlagte slutdato ligger for langt ude i fremtiden")
 
 
 def check_quantity(quantity: Decimal) -> None:
     if not quantity.is_finite() or quantity <= 0:
-        raise CaseError("quantity", "Antallet skal være større end 0")
+        raise FieldError("quantity", "Antallet skal være større end 0")
     if quantity > 10_000 or quantity != quantity.quantize(Decimal("0.01")):
-        raise CaseError("quantity", "Antallet kan have højst to decimaler og være højst 10.000")
+        raise FieldError("quantity", "Antallet kan have højst to decimaler og være højst 10.000")
 
 
 async def do_create_draft(
     actor: str, hovedsag_id: uuid.UUID, paragraph: str, note: str
 ) -> uuid.UUID:
     if paragraph not in PARAGRAPHS:
-        raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
-    c = conn()
-    case = await c.fetchrow("SELECT closed_at FROM hovedsag WHERE id = $1 FOR UPDATE", hovedsag_id)
-    if case is None or case["closed_at"] is not None:
-        raise LookupError("case")
-    if await c.fetchval(
-        "SELECT 1 FROM visitation_draft WHERE hovedsag_id = $1 AND status = ANY($2::text[])",
-        hovedsag_id,
-        list(OPEN_STATUSES),
-    ):
-        raise MoneyConflict("Sagen har allerede et åbent udkast til bevilling")
-    draft_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO visitation_draft (hovedsag_id, paragraph, note, created_by, changed_by) "
-        "VALUES ($1, $2, $3, $4, $4) RETURNING id",
-        hovedsag_id,
-        paragraph,
-        note.strip(),
-        actor,
-    )
+        raise FieldError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
+    exists, closed_at = await repo.lock_case(hovedsag_id)
+    if not exists or closed_at is not None:
+        raise NotFound("Sagen findes ikke eller er lukket")
+    if await repo.has_open_draft(hovedsag_id, list(OPEN_STATUSES)):
+        raise StateConflict("Sagen har allerede et åbent udkast til bevilling")
+    draft_id = await repo.insert_draft(actor, hovedsag_id, paragraph, note.strip())
     return draft_id
 
 
-async def lock_draft(draft_id: uuid.UUID, version: int | None = None) -> Any:
-    row = await conn().fetchrow("SELECT * FROM visitation_draft WHERE id = $1 FOR UPDATE", draft_id)
+async def lock_draft(
+    draft_id: uuid.UUID, version: int | None = None, not_found: str = "Udkastet findes ikke"
+) -> repo.LockedDraft:
+    """The draft, locked ``FOR UPDATE``; ``NotFound(not_found)`` when it is not here, and
+    ``Stale`` when ``version`` is given and no longer its version."""
+    row = await repo.lock_draft(draft_id)
     if row is None:
-        raise LookupError("draft")
-    if version is not None and row["version"] != version:
+        raise NotFound(not_found)
+    if version is not None and row.version != version:
         raise await named(
             Stale(
-                row["changed_by"],
-                row["changed_at"],
-                {"status": STATUS_LABELS[row["status"]]},
+                row.changed_by,
+                row.changed_at,
+                {"status": STATUS_LABELS[row.status]},
+                what="Udkastet",
             )
         )
     return row
@@ -161,25 +138,18 @@ APPROVED_STAYS = (
 )
 
 
-def _editable(draft: Any) -> None:
-    if draft["status"] == "godkendt" and draft["approved_by"] is not None:
-        raise MoneyConflict(APPROVED_STAYS)
-    if draft["status"] not in EDITABLE:
-        raise MoneyConflict(
-            f"Udkastet kan ikke ændres ({STATUS_LABELS[draft['status']].lower()}); "
+def _editable(draft: repo.LockedDraft) -> None:
+    if draft.status == "godkendt" and draft.approved_by is not None:
+        raise StateConflict(APPROVED_STAYS)
+    if draft.status not in EDITABLE:
+        raise StateConflict(
+            f"Udkastet kan ikke ændres ({STATUS_LABELS[draft.status].lower()}); "
             "træk det tilbage først"
         )
 
 
 async def _touch(draft_id: uuid.UUID, actor: str, **fields: Any) -> None:
-    sets = ", ".join(f"{k} = ${i + 3}" for i, k in enumerate(fields))
-    await conn().execute(
-        "UPDATE visitation_draft SET version = version + 1, changed_by = $2, "
-        f"changed_at = now(){', ' + sets if sets else ''} WHERE id = $1",
-        draft_id,
-        actor,
-        *fields.values(),
-    )
+    await repo.update_draft(draft_id, actor, **fields)
 
 
 async def do_add_line(
@@ -196,57 +166,38 @@ async def do_add_line(
 ) -> uuid.UUID:
     draft = await lock_draft(draft_id)
     _editable(draft)
-    check_measure_for(draft["paragraph"], measure_kind)
+    check_measure_for(draft.paragraph, measure_kind)
     check_period(starts_on, ends_on)
     check_quantity(quantity)
     offer = await check_offer(offer_id, measure_kind, starts_on)
-    freq = check_frequency(offer["unit"], frequency)
-    c = conn()
-    count = await c.fetchval("SELECT count(*) FROM visitation_line WHERE draft_id = $1", draft_id)
-    if count >= MAX_LINES:
-        raise CaseError("measure_kind", f"Et udkast kan have højst {MAX_LINES} indsatser")
-    line_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO visitation_line (draft_id, position, measure_kind, offer_id, quantity, "
-        "frequency, starts_on, ends_on, note, created_by) VALUES ($1, (SELECT "
-        "coalesce(max(position), 0) + 1 FROM visitation_line WHERE draft_id = $1), $2, $3, "
-        "$4, $5, $6, $7, $8, $9) RETURNING id",
-        draft_id,
-        measure_kind,
-        offer_id,
-        quantity,
-        freq,
-        starts_on,
-        ends_on,
-        note.strip(),
+    freq = check_frequency(offer.unit, frequency)
+    if await repo.count_lines(draft_id) >= MAX_LINES:
+        raise FieldError("measure_kind", f"Et udkast kan have højst {MAX_LINES} indsatser")
+    line_id = await repo.insert_line(
         actor,
+        draft_id,
+        measure_kind=measure_kind,
+        offer_id=offer_id,
+        quantity=quantity,
+        frequency=freq,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
     )
     await _touch(draft_id, actor)
     return line_id
 
 
 async def do_remove_line(actor: str, draft_id: uuid.UUID, line_id: uuid.UUID) -> None:
-    draft = await lock_draft(draft_id)
+    draft = await lock_draft(draft_id, not_found="Indsatsen findes ikke i udkastet")
     _editable(draft)
-    removed = await conn().fetchval(
-        "DELETE FROM visitation_line WHERE id = $1 AND draft_id = $2 RETURNING id",
-        line_id,
-        draft_id,
-    )
-    if removed is None:
-        raise LookupError("line")
+    if not await repo.delete_line(draft_id, line_id):
+        raise NotFound("Indsatsen findes ikke i udkastet")
     await _touch(draft_id, actor)
 
 
 async def draft_lines(draft_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await conn().fetch(
-        "SELECT l.*, o.name AS offer_name, o.unit, s.id AS supplier_id, s.name AS supplier_name, "
-        "b.id AS bevilling_id, b.indsats_id FROM visitation_line l "
-        "JOIN offer o ON o.id = l.offer_id JOIN supplier s ON s.id = o.supplier_id "
-        "LEFT JOIN bevilling b ON b.draft_line_id = l.id "
-        "WHERE l.draft_id = $1 ORDER BY l.position",
-        draft_id,
-    )
-    return [dict(r) for r in rows]
+    return await repo.list_lines(draft_id)
 
 
 def as_lines(rows: list[dict[str, Any]]) -> list[costs.Line]:
@@ -272,10 +223,10 @@ async def do_submit(actor: str, draft_id: uuid.UUID, version: int) -> bool:
     _editable(draft)
     rows, line_costs, total = await draft_costs(draft_id)
     if not rows:
-        raise CaseError("lines", "Tilføj mindst én indsats, før udkastet sendes til godkendelse")
+        raise FieldError("lines", "Tilføj mindst én indsats, før udkastet sendes til godkendelse")
     for row, cost in zip(rows, line_costs, strict=True):
         if cost.unpriced_days:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{row['id']}",
                 f"{row['offer_name']} har ikke pris for hele perioden ({cost.unpriced_days} "
                 "dage uden pris)",
@@ -297,7 +248,7 @@ async def do_submit(actor: str, draft_id: uuid.UUID, version: int) -> bool:
     )
     summary = _summary(rows, total)
     await stamp(
-        draft["hovedsag_id"],
+        draft.hovedsag_id,
         actor,
         "bevilling.indsendt" if needs else "bevilling.klar",
         (
@@ -338,22 +289,22 @@ async def do_withdraw(actor: str, draft_id: uuid.UUID, version: int) -> None:
     kommune did not require it). A manager's approval is not undone by the submitter:
     such a draft is granted by the decision or cancelled (409)."""
     draft = await lock_draft(draft_id, version)
-    if draft["status"] == "godkendt" and draft["approved_by"] is not None:
-        raise MoneyConflict(APPROVED_STAYS)
-    if draft["status"] not in ("indsendt", "godkendt"):
-        raise MoneyConflict("Kun et indsendt eller godkendt udkast kan trækkes tilbage")
+    if draft.status == "godkendt" and draft.approved_by is not None:
+        raise StateConflict(APPROVED_STAYS)
+    if draft.status not in ("indsendt", "godkendt"):
+        raise StateConflict("Kun et indsendt eller godkendt udkast kan trækkes tilbage")
     await _touch(draft_id, actor, status="kladde", approved_by=None, approved_at=None)
     await stamp(
-        draft["hovedsag_id"], actor, "bevilling.trukket", "Udkast til bevilling trukket tilbage"
+        draft.hovedsag_id, actor, "bevilling.trukket", "Udkast til bevilling trukket tilbage"
     )
 
 
 async def do_approve(actor: str, draft_id: uuid.UUID, version: int, note: str) -> None:
     """A manager approves a submitted draft; not their own submission (four eyes)."""
     draft = await lock_draft(draft_id, version)
-    if draft["status"] != "indsendt":
-        raise MoneyConflict("Udkastet afventer ikke godkendelse")
-    if draft["submitted_by"] == actor:
+    if draft.status != "indsendt":
+        raise StateConflict("Udkastet afventer ikke godkendelse")
+    if draft.submitted_by == actor:
         raise NotAllowed("En anden leder skal godkende et udkast, du selv har indsendt")
     await _touch(
         draft_id,
@@ -364,20 +315,20 @@ async def do_approve(actor: str, draft_id: uuid.UUID, version: int, note: str) -
         approval_note=note.strip() or None,
     )
     await stamp(
-        draft["hovedsag_id"],
+        draft.hovedsag_id,
         actor,
         "bevilling.godkendt",
-        f"Udkast til bevilling godkendt af leder ({fmt_kr(draft['per_year_oere'])} pr. år)",
+        f"Udkast til bevilling godkendt af leder ({fmt_kr(draft.per_year_oere)} pr. år)",
         note.strip(),
     )
 
 
 async def do_return(actor: str, draft_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor udkastet sendes retur")
+        raise FieldError("reason", "Skriv hvorfor udkastet sendes retur")
     draft = await lock_draft(draft_id, version)
-    if draft["status"] != "indsendt":
-        raise MoneyConflict("Udkastet afventer ikke godkendelse")
+    if draft.status != "indsendt":
+        raise StateConflict("Udkastet afventer ikke godkendelse")
     await _touch(
         draft_id,
         actor,
@@ -387,7 +338,7 @@ async def do_return(actor: str, draft_id: uuid.UUID, version: int, reason: str) 
         return_reason=reason.strip(),
     )
     await stamp(
-        draft["hovedsag_id"],
+        draft.hovedsag_id,
         actor,
         "bevilling.returneret",
         "Udkast til bevilling sendt retur af leder",
@@ -397,10 +348,10 @@ async def do_return(actor: str, draft_id: uuid.UUID, version: int, reason: str) 
 
 async def do_cancel(actor: str, draft_id: uuid.UUID, version: int, reason: str) -> None:
     if not reason.strip():
-        raise CaseError("reason", "Skriv hvorfor udkastet annulleres")
+        raise FieldError("reason", "Skriv hvorfor udkastet annulleres")
     draft = await lock_draft(draft_id, version)
-    if draft["status"] not in OPEN_STATUSES:
-        raise MoneyConflict("Udkastet er ikke åbent")
+    if draft.status not in OPEN_STATUSES:
+        raise StateConflict("Udkastet er ikke åbent")
     await _touch(draft_id, actor, status="annulleret", cancel_reason=reason.strip())
 
 
@@ -435,38 +386,34 @@ async def check_decision(
     kommune required it), for the same section, and every line starts on or after the
     decision with its offer still active and priced. Locks the draft."""
     if outcome != "bevilget":
-        raise CaseError("draft_id", "Et udkast til bevilling hører til en afgørelse om bevilling")
+        raise FieldError("draft_id", "Et udkast til bevilling hører til en afgørelse om bevilling")
     if measure is not None or starts_on is not None:
-        raise CaseError("measure", "Med et udkast til bevilling kommer indsatserne fra udkastet")
-    draft = await conn().fetchrow(
-        "SELECT * FROM visitation_draft WHERE id = $1 AND hovedsag_id = $2 FOR UPDATE",
-        draft_id,
-        hovedsag_id,
-    )
+        raise FieldError("measure", "Med et udkast til bevilling kommer indsatserne fra udkastet")
+    draft = await repo.lock_draft_of_case(draft_id, hovedsag_id)
     if draft is None:
-        raise CaseError("draft_id", "Udkastet til bevilling findes ikke på sagen")
+        raise FieldError("draft_id", "Udkastet til bevilling findes ikke på sagen")
     if draft["status"] != "godkendt":
-        raise CaseError(
+        raise FieldError(
             "draft_id",
             "Udkastet afventer leders godkendelse"
             if draft["status"] == "indsendt"
             else f"Udkastet er ikke godkendt ({STATUS_LABELS[draft['status']].lower()})",
         )
     if draft["paragraph"] != paragraph:
-        raise CaseError("paragraph", f"Udkastet er til en afgørelse efter § {draft['paragraph']}")
+        raise FieldError("paragraph", f"Udkastet er til en afgørelse efter § {draft['paragraph']}")
     rows = await draft_lines(draft_id)
     if not rows:
-        raise CaseError("draft_id", "Udkastet har ingen indsatser")
+        raise FieldError("draft_id", "Udkastet har ingen indsatser")
     offers = {}
     for r in rows:
         if r["starts_on"] < decided_on:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{r['id']}",
                 f"{MEASURES[r['measure_kind']][0]} kan ikke starte før afgørelsen "
                 f"({fmt_date(r['starts_on'])})",
             )
         if (r["starts_on"] - decided_on).days > 366:
-            raise CaseError(
+            raise FieldError(
                 f"lines.{r['id']}", "Startdatoen ligger mere end et år efter afgørelsen"
             )
         offers[r["offer_id"]] = await check_offer(
@@ -484,10 +431,7 @@ async def apply_decision(
     from backend.casework.lifecycle import start_measure
 
     # The offers in a fixed order (as a price update locks them), so the two never deadlock.
-    await conn().execute(
-        "SELECT 1 FROM offer WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE",
-        list(plan.offers),
-    )
+    await repo.share_offers(list(plan.offers))
     first: uuid.UUID | None = None
     created: list[uuid.UUID] = []
     for r in plan.lines:
@@ -522,7 +466,7 @@ async def create_bevilling(
     indsats_id: uuid.UUID,
     afgoerelse_id: uuid.UUID | None,
     draft_line_id: uuid.UUID | None,
-    offer: Any,
+    offer: repo.OfferChoice,
     paragraph: str,
     quantity: Decimal,
     frequency: str,
@@ -534,43 +478,23 @@ async def create_bevilling(
     """Write the bevilling and copy the offer's active prices over its period onto it.
     Holds the offer ``FOR SHARE``: a price update of the offer running now either finishes
     first (and its new prices are copied) or waits and then includes this bevilling."""
-    c = conn()
-    await c.execute("SELECT 1 FROM offer WHERE id = $1 FOR SHARE", offer["id"])
-    bevilling_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO bevilling (hovedsag_id, indsats_id, afgoerelse_id, draft_line_id, "
-        "offer_id, supplier_id, measure_kind, paragraph, unit, quantity, frequency, "
-        "period_from, period_to, approved_by, approved_at, created_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
-        "RETURNING id",
-        hovedsag_id,
-        indsats_id,
-        afgoerelse_id,
-        draft_line_id,
-        offer["id"],
-        offer["supplier_id"],
-        offer["measure_kind"],
-        paragraph,
-        offer["unit"],
-        quantity,
-        frequency,
-        period_from,
-        period_to,
-        approved_by,
-        approved_at,
+    await repo.share_offer(offer.id)
+    bevilling_id = await repo.insert_bevilling(
         actor,
+        hovedsag_id=hovedsag_id,
+        indsats_id=indsats_id,
+        afgoerelse_id=afgoerelse_id,
+        draft_line_id=draft_line_id,
+        offer=offer,
+        paragraph=paragraph,
+        quantity=quantity,
+        frequency=frequency,
+        period_from=period_from,
+        period_to=period_to,
+        approved_by=approved_by,
+        approved_at=approved_at,
     )
-    await c.execute(
-        "INSERT INTO bevilling_price (bevilling_id, valid_from, valid_to, amount_oere, "
-        "created_by) SELECT $1, greatest(valid_from, $3), "
-        "CASE WHEN $4::date IS NULL THEN valid_to ELSE least(coalesce(valid_to, $4), $4) END, "
-        "amount_oere, $5 FROM offer_price WHERE offer_id = $2 AND retired_at IS NULL "
-        "AND (valid_to IS NULL OR valid_to >= $3) AND ($4::date IS NULL OR valid_from <= $4)",
-        bevilling_id,
-        offer["id"],
-        period_from,
-        period_to,
-        actor,
-    )
+    await repo.insert_bevilling_prices(actor, bevilling_id, offer.id, period_from, period_to)
     [cost] = await costs.bevilling_costs(
         [
             {
@@ -586,8 +510,8 @@ async def create_bevilling(
         hovedsag_id,
         actor,
         "bevilling.oprettet",
-        f"Bevilling: {MEASURE_TYPES[offer['measure_kind']].label} hos {offer['supplier']} "
-        f"({offer['name']}) fra {fmt_date(period_from)}"
+        f"Bevilling: {MEASURE_TYPES[offer.measure_kind].label} hos {offer.supplier} "
+        f"({offer.name}) fra {fmt_date(period_from)}"
         + (f" til {fmt_date(period_to)}" if period_to else "")
         + f", forventet {cost_text(cost)}",
         f"Afgørelse efter § {paragraph}. Godkendt af "
@@ -609,34 +533,29 @@ async def do_attach_bevilling(
 ) -> uuid.UUID:
     """A running measure granted without a supplier (before the money module, or in the
     demo data) gets its bevilling. The caller is a manager: this is the approval."""
-    c = conn()
-    row = await c.fetchrow(
-        "SELECT i.id, i.hovedsag_id, i.afgoerelse_id, i.kind, i.paragraph, i.starts_on, "
-        "i.ends_on FROM indsats i WHERE i.id = $1 FOR UPDATE",
-        indsats_id,
-    )
+    row = await repo.lock_measure(indsats_id)
     if row is None:
-        raise LookupError("indsats")
-    if await c.fetchval("SELECT 1 FROM bevilling WHERE indsats_id = $1", indsats_id):
-        raise MoneyConflict("Indsatsen har allerede en bevilling")
-    start = period_from or row["starts_on"]
-    if start < row["starts_on"]:
-        raise CaseError("period_from", "Bevillingen kan ikke starte før indsatsen")
-    if row["ends_on"] is not None and start > row["ends_on"]:
-        raise CaseError("period_from", "Indsatsen er ophørt før den dato")
+        raise NotFound("Indsatsen findes ikke")
+    if await repo.has_bevilling(indsats_id):
+        raise StateConflict("Indsatsen har allerede en bevilling")
+    start = period_from or row.starts_on
+    if start < row.starts_on:
+        raise FieldError("period_from", "Bevillingen kan ikke starte før indsatsen")
+    if row.ends_on is not None and start > row.ends_on:
+        raise FieldError("period_from", "Indsatsen er ophørt før den dato")
     if period_to is not None and period_to < start:
-        raise CaseError("period_to", "Bevillingen kan ikke slutte, før den starter")
+        raise FieldError("period_to", "Bevillingen kan ikke slutte, før den starter")
     check_quantity(quantity)
-    offer = await check_offer(offer_id, row["kind"], start)
-    freq = check_frequency(offer["unit"], frequency)
+    offer = await check_offer(offer_id, row.kind, start)
+    freq = check_frequency(offer.unit, frequency)
     return await create_bevilling(
         actor,
-        hovedsag_id=row["hovedsag_id"],
+        hovedsag_id=row.hovedsag_id,
         indsats_id=indsats_id,
-        afgoerelse_id=row["afgoerelse_id"],
+        afgoerelse_id=row.afgoerelse_id,
         draft_line_id=None,
         offer=offer,
-        paragraph=row["paragraph"],
+        paragraph=row.paragraph,
         quantity=quantity,
         frequency=freq,
         period_from=start,

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any
 
 from redis.asyncio import Redis
 
 from backend import queue
 from backend.config import get_settings
+from backend.core import progress
 from backend.db import DB
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.registry import Registry
-
-JOB_TTL = 24 * 3600
 
 
 def job_key(job_id: str) -> str:
@@ -24,11 +22,8 @@ def job_key(job_id: str) -> str:
 
 
 async def set_progress(redis: Redis, job_id: str, **fields: Any) -> None:
-    key = job_key(job_id)
-    raw = await redis.get(key)
-    data = json.loads(raw) if raw else {}
-    data.update(fields, updated_at=time.time())
-    await redis.set(key, json.dumps(data, default=str), ex=JOB_TTL)
+    """Merge ``fields`` into the job's progress (``backend.core.progress``)."""
+    await progress.record(redis, job_key(job_id), **fields)
 
 
 def _registry() -> Registry:

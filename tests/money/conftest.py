@@ -122,7 +122,7 @@ async def measures(
     async with tenant_transaction(DB, code) as scope:
         c = scope.connection
         o = await visitation.check_offer(uuid.UUID(offer_id), None, starts_on)
-        mkind = kind or o["measure_kind"]
+        mkind = kind or o.measure_kind
         for _ in range(n):
             seq = next(_counter)
             child = await c.fetchval(
@@ -161,7 +161,7 @@ async def measures(
                     offer=o,
                     paragraph="32",
                     quantity=quantity,
-                    frequency=check_frequency(o["unit"], frequency),
+                    frequency=check_frequency(o.unit, frequency),
                     period_from=starts_on,
                     period_to=None,
                     approved_by="test",

@@ -185,7 +185,7 @@ async def test_a_bevilling_costs_what_its_line_cost(changing_offer, frequency, s
             offer=o,
             paragraph="32",
             quantity=Decimal("2.5"),
-            frequency=check_frequency(o["unit"], frequency),
+            frequency=check_frequency(o.unit, frequency),
             period_from=start,
             period_to=end,
             approved_by="test",

@@ -2607,7 +2607,8 @@ export interface components {
             current_price_oere: number | null;
             ends_on: string | null;
             expected_to_date_oere: number;
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             hovedsag_id: string;
             /** Format: uuid */
@@ -2635,7 +2636,8 @@ export interface components {
             /** Format: uuid */
             supplier_id: string;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
             /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
         };
@@ -3073,7 +3075,8 @@ export interface components {
             hovedsag_id: string;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "bevilling" | "betaling";
             /** Format: date-time */
             submitted_at: string;
             submitted_by: string;
@@ -3110,7 +3113,8 @@ export interface components {
             bevilling_id?: string | null;
             cost: components["schemas"]["CostRead"];
             ends_on: string | null;
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             id: string;
             indsats_id?: string | null;
@@ -3127,7 +3131,8 @@ export interface components {
             /** Format: uuid */
             supplier_id: string;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
         };
         /** DraftRead */
         DraftRead: {
@@ -3157,7 +3162,8 @@ export interface components {
             returned_at?: string | null;
             returned_by?: string | null;
             returned_by_name?: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "kladde" | "indsendt" | "godkendt" | "returneret" | "anvendt" | "annulleret";
             status_label: string;
             submitted_at?: string | null;
             submitted_by?: string | null;
@@ -3521,7 +3527,8 @@ export interface components {
         MeasureTypeRead: {
             basis: string;
             decidable: boolean;
-            group: string;
+            /** @enum {string} */
+            group: "stoette" | "anbringelse" | "ungestoette";
             kind: string;
             kontoplan: string;
             label: string;
@@ -3594,7 +3601,8 @@ export interface components {
         /** MoneySettingsRead */
         MoneySettingsRead: {
             approval_modes?: components["schemas"]["Label"][];
-            bevilling_approval: string;
+            /** @enum {string} */
+            bevilling_approval: "altid" | "over_beloeb" | "aldrig";
             bevilling_approval_threshold_oere: number;
             payment_approval: boolean;
         };
@@ -3681,7 +3689,8 @@ export interface components {
             supplier_id: string;
             supplier_name: string;
             tilbudsportalen_id: string | null;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
             version: number;
         };
         /** OfferUpdate */
@@ -3955,7 +3964,8 @@ export interface components {
             registered_at: string;
             registered_by: string;
             registered_by_name: string;
-            status: string;
+            /** @enum {string} */
+            status: "registreret" | "godkendt" | "eksporteret" | "annulleret";
             status_label: string;
             supplier_name: string;
             version: number;
@@ -4003,7 +4013,8 @@ export interface components {
             offer_name: string;
             old_amount_oere: number;
             supplier_name: string;
-            unit: string;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
         };
         /** PriceCreate */
         PriceCreate: {
@@ -4087,7 +4098,8 @@ export interface components {
             };
             revert_error: string | null;
             reverted_at: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "venter" | "faerdig" | "fejlet" | "tilbagefoeres" | "tilbagefoert";
             status_label: string;
         };
         /** PriceUpdateRequest */
@@ -4129,7 +4141,8 @@ export interface components {
         /** ProjectedLine */
         ProjectedLine: {
             cost: components["schemas"]["CostRead"];
-            frequency: string;
+            /** @enum {string} */
+            frequency: "day" | "week" | "month" | "once";
             /** Format: uuid */
             offer_id: string;
         };
@@ -4315,7 +4328,8 @@ export interface components {
         Spending: {
             actual_oere: number;
             expected_oere: number;
-            group_by: string;
+            /** @enum {string} */
+            group_by: "case" | "team" | "measure" | "supplier";
             /** Format: date */
             period_from: string;
             /** Format: date */
@@ -4402,7 +4416,8 @@ export interface components {
             cvr: string | null;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "doegninstitution" | "opholdssted" | "plejefamilie" | "netvaerksplejefamilie" | "kostskole" | "privat_leverandoer" | "kommunalt_tilbud" | "andet";
             kind_label: string;
             name: string;
             /** @default 0 */

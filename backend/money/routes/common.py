@@ -1,0 +1,79 @@
+"""What the money routes share: the Danish cost figures, a measure's label, a payment as
+the API shows it, and the teams a manager's lists are scoped to."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from backend.casework.repository import team_ids_of
+from backend.core.errors import FieldError
+from backend.core.permissions import Perm
+from backend.core.principal import Principal
+from backend.money import catalogue, costs, payments
+from backend.money import repository as repo
+from backend.money.schemas import (
+    CostRead,
+    MonthCost,
+    PaymentRead,
+)
+
+
+def cost_read(c: costs.LineCost | costs.Totals) -> CostRead:
+    return CostRead(
+        per_month_oere=c.per_month,
+        per_year_oere=c.per_year,
+        one_off_oere=c.one_off,
+        until_end_oere=c.until_end,
+        months=[MonthCost(m.strftime("%Y-%m"), a) for m, a in c.months],
+        unpriced_days=c.unpriced_days,
+    )
+
+
+def quantity_or_one(value: Decimal | None) -> Decimal:
+    return Decimal(1) if value is None else value
+
+
+def measure_label(kind: str) -> str:
+    mt = catalogue.MEASURE_TYPES.get(kind)
+    return mt.label if mt else kind
+
+
+def payment_read(r: repo.PaymentRow) -> PaymentRead:
+    return PaymentRead(
+        id=r.id,
+        bevilling_id=r.bevilling_id,
+        hovedsag_id=r.hovedsag_id,
+        child_name=r.child_name,
+        supplier_name=r.supplier_name,
+        measure_label=measure_label(r.measure_kind),
+        period_from=r.period_from,
+        period_to=r.period_to,
+        amount_oere=r.amount_oere,
+        invoice_ref=r.invoice_ref,
+        note=r.note,
+        status=r.status,
+        status_label=payments.STATUS_LABELS[r.status],
+        registered_by=r.registered_by,
+        registered_by_name=r.registered_by_name,
+        registered_at=r.registered_at,
+        approved_by=r.approved_by,
+        approved_by_name=r.approved_by_name,
+        approved_at=r.approved_at,
+        export_id=r.export_id,
+        cancel_reason=r.cancel_reason,
+        version=r.version,
+    )
+
+
+async def scope_teams(me: Principal, scope: str | None) -> list[uuid.UUID] | None:
+    """``None`` (the whole kommune) or the manager's teams. Finance and kommune-wide MI
+    see the kommune; a manager chooses, and sees their teams by default."""
+    if scope not in (None, "", "teams", "kommune"):
+        raise FieldError("scope", "Vælg teams eller kommune")
+    if scope == "kommune" or Perm.CASE_APPROVE not in me.permissions:
+        return None
+    teams = [t[0] for t in await team_ids_of(me.user_id)]
+    if scope == "teams":
+        return teams
+    return teams or None

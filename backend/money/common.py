@@ -1,9 +1,6 @@
 """What the money package shares: Danish amounts and dates, the catalogue journal and the
 guard for "any of these rights".
-
-The errors are the core's (``backend.core.errors``); ``CaseError``, ``NotAllowed`` and
-``conn`` are still importable from here for ``backend.mi``, which has not moved to the
-core yet.
+The errors are the core's (``backend.core.errors``).
 """
 
 from __future__ import annotations
@@ -17,17 +14,11 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
 from backend.core.danish import kroner
-from backend.core.db import conn
-from backend.core.errors import FieldError as CaseError
-from backend.core.errors import NotAllowed
 from backend.core.permissions import Perm
 from backend.core.principal import current_principal
 from backend.money import repository as repo
 
 __all__ = [
-    "CaseError",
-    "NotAllowed",
-    "conn",
     "fmt_date",
     "fmt_kr",
     "journal",

@@ -176,7 +176,7 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
 async def cmd_set_idp(args: argparse.Namespace) -> int:
     """The kommune's provider; its client secret from stdin (stored sealed) or from the
     kommune's own environment variable ``TREKANT_IDP_SECRET_<code>``."""
-    from backend.operator import idp
+    from backend.identity import idp
 
     settings = ensure_environment()
     code = args.code

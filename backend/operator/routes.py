@@ -22,8 +22,7 @@ from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
 from backend.config import get_settings
 from backend.errors import Conflict
-from backend.operator import db as operator_db
-from backend.operator import idp
+from backend.identity import idp, operator_db
 from backend.operator.tasks import job_key, set_progress
 from tenancy.migrate import TENANT_DIR, load_migrations
 from tenancy.names import InvalidKommuneCode, check_kommune_code

@@ -28,7 +28,6 @@ KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = {
     ("backend/money/visitation.py", "backend.casework.process._start_measure"),
 }
 KNOWN_SQL_OUTSIDE: set[str] = {
-    "backend/audit/tasks.py",
     "backend/casework/access.py",
     "backend/casework/process.py",
     "backend/casework/service.py",
@@ -42,7 +41,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/ics/demo.py",
     "backend/ics/routes.py",
     "backend/ics/service.py",
-    "backend/limits/alerts.py",
     "backend/mi/dashboard.py",
     "backend/mi/exports.py",
     "backend/mi/reports.py",
@@ -63,8 +61,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/offline/service.py",
     "backend/operator/routes.py",
     "backend/operator/tasks.py",
-    "backend/outbox/service.py",
-    "backend/outbox/tasks.py",
 }
 
 

@@ -59,8 +59,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/offline/idempotency.py",
     "backend/offline/routes.py",
     "backend/offline/service.py",
-    "backend/operator/routes.py",
-    "backend/operator/tasks.py",
 }
 
 

@@ -51,6 +51,24 @@ async def insert_user(username: str, name: str, email: str | None, by: str) -> u
     return user_id
 
 
+async def insert_first_administrator(username: str, name: str, by: str) -> uuid.UUID:
+    """A new kommune's first account, with the administrator role (onboarding)."""
+    conn = _conn()
+    user_id: uuid.UUID = await conn.fetchval(
+        "INSERT INTO app_user (username, display_name, provisioned_by) "
+        "VALUES ($1, $2, $3) RETURNING id",
+        username,
+        name,
+        by,
+    )
+    await conn.execute(
+        "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, 'administrator', $2)",
+        user_id,
+        by,
+    )
+    return user_id
+
+
 async def set_roles(user_id: uuid.UUID, roles: list[str], by: str) -> None:
     conn = _conn()
     await conn.execute(

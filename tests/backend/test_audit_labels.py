@@ -1,6 +1,7 @@
 """Every audit event the code can record reads as Danish (issue 12 item 17): the code is
 scanned for ``record(...)``, ``operator_audit(...)`` and ``insert_operator_audit(...)`` calls
-and direct inserts into the operator's log; each action and detail key must have a label in backend/audit/labels.py."""
+and direct inserts into the operator's log; each action and detail key must have a label in
+backend/audit/labels.py."""
 
 from __future__ import annotations
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
+
+from backend.auth.vocab import KommuneStatus
 
 
 class KommuneRead(msgspec.Struct):
     code: str
     name: str
-    status: Literal["active", "suspended"]
+    status: KommuneStatus

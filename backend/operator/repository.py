@@ -12,13 +12,15 @@ from typing import Any
 
 import msgspec
 
+from backend.auth.vocab import KommuneStatus
+
 
 class KommuneUsage(msgspec.Struct, frozen=True):
     """A kommune in the registry with its usage aggregates (never content)."""
 
     code: str
     name: str
-    status: str
+    status: KommuneStatus
     status_reason: str | None
     idp_issuer: str | None
     idp_client_id: str | None

@@ -20,6 +20,7 @@ from backend.audit.labels import action_label, describe_detail
 from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
+from backend.auth.vocab import KommuneStatus
 from backend.config import get_settings
 from backend.core.errors import NotFound, StateConflict
 from backend.identity import idp, operator_db
@@ -33,7 +34,7 @@ from tenancy.registry import LOGIN_CLAIMS
 class KommuneRow(msgspec.Struct):
     code: str
     name: str
-    status: str
+    status: KommuneStatus
     status_reason: str | None
     schema_version: int
     latest_version: int

@@ -11,6 +11,7 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
+from backend.auth.vocab import LoginClaim, Role
 from backend.core.db import conn
 
 
@@ -26,9 +27,9 @@ class UserRow(msgspec.Struct, frozen=True):
     last_login_at: datetime | None
     subject: str | None
     bound_at: datetime | None
-    bound_claim: str | None
+    bound_claim: LoginClaim | None
     version: int
-    roles: list[str]
+    roles: list[Role]
     team_ids: list[uuid.UUID]
 
 

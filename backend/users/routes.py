@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Controller, Request, get, patch, post, put
@@ -21,6 +21,7 @@ from backend.audit.schemas import AuditActionRead, AuditPage, audit_read, kommun
 from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.auth.session import SessionStore
+from backend.auth.vocab import LoginClaim, Role
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.core.principal import Me
@@ -29,7 +30,7 @@ from backend.users.repository import UserRow
 
 
 class RoleRead(msgspec.Struct):
-    role: str
+    role: Role
     label: str
 
 
@@ -49,7 +50,7 @@ class UserRead(msgspec.Struct):
     display_name: str
     email: str | None
     active: bool
-    roles: list[str]
+    roles: list[Role]
     team_ids: list[uuid.UUID]
     created_at: datetime
     last_login_at: datetime | None
@@ -58,7 +59,7 @@ class UserRead(msgspec.Struct):
     # When the account was bound to the person's identity at the provider, and by which claim
     # (upn, preferred_username or email); None for accounts bound before this was recorded.
     bound_at: datetime | None = None
-    bound_claim: str | None = None
+    bound_claim: LoginClaim | None = None
 
 
 class UserCreate(msgspec.Struct):
@@ -148,7 +149,7 @@ class UsersController(Controller):
 
     @get("/roles", summary="Roller, der kan tildeles")
     async def roles(self) -> list[RoleRead]:
-        return [RoleRead(role=k, label=v) for k, v in ROLES.items()]
+        return [RoleRead(role=cast(Role, k), label=v) for k, v in ROLES.items()]
 
     @get("/users", summary="Kommunens brugere")
     async def list_users(self) -> list[UserRead]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backend.danish import file_slug, file_stamp, kroner, plural
+from backend.core.danish import file_slug, file_stamp, kroner, plural
 
 
 def test_plural_has_one_form_for_exactly_one():

@@ -3280,7 +3280,8 @@ export interface components {
         Health: {
             database: components["schemas"]["Check"];
             redis: components["schemas"]["Check"];
-            status: string;
+            /** @enum {string} */
+            status: "ok" | "degraded";
         };
         /** IcsSettings */
         IcsSettings: {

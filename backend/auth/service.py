@@ -43,7 +43,6 @@ from tenancy.names import check_kommune_code
 log = logging.getLogger("trekant.auth")
 STATE_TTL = 600
 LOGOUT_TTL = 120
-LOGIN_CLAIMS = ("upn", "preferred_username", "email")
 
 
 class LoginError(Exception):

@@ -43,6 +43,7 @@ from backend.errors import (
 )
 from backend.health.routes import health
 from backend.ics.routes import ICSController
+from backend.identity import operator_db
 from backend.kommuner.routes import list_kommuner
 from backend.limits.config import load_limit_settings
 from backend.limits.limiter import RateLimiter
@@ -59,7 +60,6 @@ from backend.offline.routes import (
     device_status,
     device_status_in_session,
 )
-from backend.operator import db as operator_db
 from backend.operator.routes import OperatorController
 from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController

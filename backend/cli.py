@@ -176,7 +176,7 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
 async def cmd_set_idp(args: argparse.Namespace) -> int:
     """The kommune's provider; its client secret from stdin (stored sealed) or from the
     kommune's own environment variable ``TREKANT_IDP_SECRET_<code>``."""
-    from backend.operator import idp
+    from backend.identity import idp
 
     settings = ensure_environment()
     code = args.code
@@ -273,6 +273,7 @@ async def _index_demo(codes: list[str]) -> str | None:
     from backend.config import ConfigError
     from backend.crosskommune.index import reindex_kommune
     from backend.db import DB
+    from backend.demo_repository import get_open_case_cpr
     from tenancy.context import tenant_transaction
 
     try:
@@ -282,11 +283,8 @@ async def _index_demo(codes: list[str]) -> str | None:
     except ConfigError as exc:  # production without TREKANT_CPR_INDEX_KEY
         print(f"cross-kommune index not filled: {exc}")
         return None
-    async with tenant_transaction(DB, codes[0]) as scope:
-        cpr = await scope.connection.fetchval(
-            "SELECT c.cpr FROM hovedsag h JOIN child c ON c.id = h.child_id "
-            "WHERE h.closed_at IS NULL AND c.cpr IS NOT NULL ORDER BY c.cpr LIMIT 1"
-        )
+    async with tenant_transaction(DB, codes[0]):
+        cpr = await get_open_case_cpr()
     return str(cpr) if cpr else None
 
 

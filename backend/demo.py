@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from stdnum.dk import cpr as cpr_lib
 
+from backend import demo_repository as repo
 from backend.db import DB
 from tenancy.context import tenant_transaction
 
@@ -131,9 +132,8 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
     """Add ``children`` synthetic children with cases to ``code`` if it has none; return count."""
     rng = random.Random(seed if seed is not None else int(code))  # noqa: S311 - demo data
     today = date.today()
-    async with tenant_transaction(DB, code) as scope:
-        conn = scope.connection
-        if await conn.fetchval("SELECT count(*) FROM child") > 0:
+    async with tenant_transaction(DB, code):
+        if await repo.count_children() > 0:
             return 0
         child_rows = []
         seen: set[str] = set()
@@ -155,16 +155,7 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
         _write_demo_parents(rng, child_rows)
         ids = []
         for row in child_rows:
-            ids.append(
-                (
-                    await conn.fetchval(
-                        "INSERT INTO child (cpr, first_name, last_name, birth_date, address) "
-                        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                        *row,
-                    ),
-                    row[3],
-                )
-            )
+            ids.append((await repo.insert_child(*row), row[3]))
         case_rows = []
         for child_id, birth in ids:
             stage = rng.choice(STAGES)
@@ -173,10 +164,7 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
             if closed and closed > today:
                 closed = today
             case_rows.append((child_id, opened, closed, stage))
-        await conn.executemany(
-            "INSERT INTO hovedsag (child_id, opened_at, closed_at, stage) VALUES ($1, $2, $3, $4)",
-            case_rows,
-        )
+        await repo.insert_cases(case_rows)
     return children
 
 
@@ -187,37 +175,21 @@ async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str,
     """Provision ``(username, name, roles)`` users (those with roles) and the demo teams in
     kommune ``code`` if missing; return how many users were added."""
     added = 0
-    async with tenant_transaction(DB, code) as scope:
-        conn = scope.connection
+    async with tenant_transaction(DB, code):
         for team in DEMO_TEAMS:
-            await conn.execute(
-                "INSERT INTO team (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", team
-            )
-        teams = [r["id"] for r in await conn.fetch("SELECT id FROM team ORDER BY name")]
+            await repo.insert_team(team)
+        teams = await repo.list_team_ids()
         for i, (username, name, roles) in enumerate(users):
             if not roles:
                 continue  # known to the provider, not (yet) to Trekant
-            user_id = await conn.fetchval(
-                "INSERT INTO app_user (username, display_name, email, provisioned_by) "
-                "VALUES ($1, $2, $1, 'demo') ON CONFLICT (username) DO NOTHING RETURNING id",
-                username,
-                name,
-            )
+            user_id = await repo.insert_user(username, name)
             if user_id is None:
                 continue
             added += 1
             for role in roles:
-                await conn.execute(
-                    "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, 'demo')",
-                    user_id,
-                    role,
-                )
+                await repo.insert_role(user_id, role)
             if "administrator" not in roles:
-                await conn.execute(
-                    "INSERT INTO team_member (team_id, user_id) VALUES ($1, $2)",
-                    teams[i % len(teams)],
-                    user_id,
-                )
+                await repo.insert_team_member(teams[i % len(teams)], user_id)
     return added
 
 
@@ -237,34 +209,20 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
 
     rng = random.Random(seed if seed is not None else int(code) + 7)  # noqa: S311 - demo data
     made = 0
-    async with tenant_transaction(DB, code) as scope:
-        conn = scope.connection
-        if await conn.fetchval("SELECT count(*) FROM underretning") > 0:
+    async with tenant_transaction(DB, code):
+        if await repo.count_underretninger() > 0:
             return 0
-        workers = await conn.fetch(
-            "SELECT u.id, u.username, (SELECT m.team_id FROM team_member m JOIN team t "
-            "ON t.id = m.team_id WHERE m.user_id = u.id ORDER BY t.name LIMIT 1) AS team_id "
-            "FROM app_user u WHERE u.active AND EXISTS (SELECT 1 FROM user_role r "
-            "WHERE r.user_id = u.id AND r.role IN ('sagsbehandler', 'leder')) ORDER BY u.username"
-        )
+        workers = await repo.list_workers()
         if not workers:
             return 0
-        cases = await conn.fetch(
-            "SELECT h.id, h.stage, c.birth_date FROM hovedsag h JOIN child c ON c.id = h.child_id "
-            "WHERE h.closed_at IS NULL AND c.cpr IS NOT NULL ORDER BY h.opened_at DESC, h.id"
-        )
+        cases = await repo.list_open_cases()
         now = datetime.now(UTC)
         today = now.astimezone(DK).date()
         for i, case in enumerate(cases):
             worker = workers[i % len(workers)]
-            actor = worker["username"]
-            await conn.execute(
-                "UPDATE hovedsag SET caseworker_id = $2, team_id = $3 WHERE id = $1",
-                case["id"],
-                worker["id"],
-                worker["team_id"],
-            )
-            target = case["stage"]
+            actor = worker.username
+            await repo.assign_case(case.id, worker.id, worker.team_id)
+            target = case.stage
             # Older notifications lie further along the process.
             days_ago = {
                 "afklaring": rng.randint(0, 12),
@@ -283,7 +241,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             )
             _, activity_ids = await service.do_register_underretning(
                 actor,
-                case["id"],
+                case.id,
                 received_at=received,
                 notifier_kind=kind,
                 source=source,
@@ -301,20 +259,18 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if target == "afklaring":
                 continue
             aware = received.astimezone(DK).date()
-            await service.do_start_investigation(actor, case["id"], aware)
+            await service.do_start_investigation(actor, case.id, aware)
             if target == "undersoegelse":
                 continue
-            await process.do_complete_investigation(
-                actor, case["id"], today, rng.choice(CONCLUSIONS)
-            )
+            await process.do_complete_investigation(actor, case.id, today, rng.choice(CONCLUSIONS))
             placement = rng.random() < 0.35
             paragraph = rng.choice(["46", "46", "47"]) if placement else "32"
-            await process.do_start_visitation(actor, case["id"], paragraph)
+            await process.do_start_visitation(actor, case.id, paragraph)
             if target == "afgoerelse":
                 if rng.random() < 0.5:
                     await process.do_record_step(
                         actor,
-                        case["id"],
+                        case.id,
                         kind="boernesamtale",
                         happened_on=today - timedelta(days=rng.randint(0, 10)),
                         note="Samtale med barnet alene; barnet fortalte om hverdagen.",
@@ -329,7 +285,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             ):
                 await process.do_record_step(
                     actor,
-                    case["id"],
+                    case.id,
                     kind=step,
                     happened_on=starts - timedelta(days=rng.randint(8, 20)),
                     note="",
@@ -340,7 +296,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             measure = rng.choice(PLACEMENTS if placement else SUPPORT)
             decided = await process.do_decide(
                 actor,
-                case["id"],
+                case.id,
                 paragraph=paragraph,
                 outcome="bevilget",
                 decided_on=starts - timedelta(days=rng.randint(1, 7)),
@@ -352,7 +308,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if decided.indsats_id and (today - starts).days > 80 and rng.random() < 0.6:
                 await process.do_record_step(
                     actor,
-                    case["id"],
+                    case.id,
                     kind="opfoelgning",
                     happened_on=today - timedelta(days=rng.randint(0, 20)),
                     note="Indsatsen virker efter hensigten.",
@@ -361,20 +317,14 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                     next_reason=rng.choice(FOLLOW_UP_REASONS),
                 )
             if rng.random() < 0.5:
-                await service.complete_by_event(actor, case["id"], "plan.godkendt")
+                await service.complete_by_event(actor, case.id, "plan.godkendt")
         # A few cases are shared with a colleague.
         every = max(1, len(cases) // 8)
         for i in range(0, len(cases), every):
             case = cases[i]
             owner, other = workers[i % len(workers)], workers[(i + 1) % len(workers)]
-            if other["id"] != owner["id"]:
-                await conn.execute(
-                    "INSERT INTO hovedsag_worker (hovedsag_id, user_id, added_by) "
-                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    case["id"],
-                    other["id"],
-                    owner["username"],
-                )
+            if other.id != owner.id:
+                await repo.add_case_worker(case.id, other.id, owner.username)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 

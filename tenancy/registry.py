@@ -241,10 +241,10 @@ class Registry:
         """Record the kommune's OpenID Connect provider and where its client secret is.
 
         Exactly one of: ``sealed_secret``, the secret sealed for this kommune, issuer and
-        client id (``backend.operator.idp.seal_client_secret``), kept in
+        client id (``backend.identity.idp.seal_client_secret``), kept in
         ``shared.idp_secret``; or ``secret_ref``, which must be the kommune's own
         environment variable ``TREKANT_IDP_SECRET_<code>`` (the database refuses any
-        other). The issuer is checked by the caller (``backend.operator.idp.check_issuer``).
+        other). The issuer is checked by the caller (``backend.identity.idp.check_issuer``).
         """
         check_kommune_code(code)
         if (secret_ref is None) == (sealed_secret is None):

@@ -227,7 +227,7 @@ async def set_spare_idp(registry, code: str, issuer: str | None = None) -> None:
     """Kommune ``code`` logs in through the spare realm: its client secret is entered as the
     operator would, stored sealed for this kommune (a kommune may only name its own
     variable, and the spare realm's is not its own)."""
-    from backend.operator.idp import seal_client_secret
+    from backend.identity.idp import seal_client_secret
     from infra.devidp import secret_env
 
     issuer = issuer or IDP.issuer(SPARE_REALM)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from backend.audit.labels import ACTION_LABELS, action_label, describe_detail
+from backend.audit.repository import AuditEvent
 
 # Events only the operator's log holds (not offered as a filter in a kommune's log).
 OPERATOR_ONLY = frozenset(
@@ -51,17 +52,17 @@ class AuditActionRead(msgspec.Struct):
     label: str
 
 
-def audit_read(row: dict[str, Any], kommune_names: Mapping[str, str] | None = None) -> AuditRead:
+def audit_read(row: AuditEvent, kommune_names: Mapping[str, str] | None = None) -> AuditRead:
     """``kommune_names`` (code -> name, from the registry) names kommuner in the details."""
-    detail = row["detail"] or {}
+    detail = row.detail or {}
     return AuditRead(
-        id=row["id"],
-        at=row["at"],
-        actor=row["actor"],
-        actor_name=row.get("actor_name"),
-        action=row["action"],
-        action_label=action_label(row["action"]),
-        subject=row["subject"],
+        id=row.id,
+        at=row.at,
+        actor=row.actor,
+        actor_name=row.actor_name,
+        action=row.action,
+        action_label=action_label(row.action),
+        subject=row.subject,
         detail=detail,
         details=[
             AuditDetailLine(label, value) for label, value in describe_detail(detail, kommune_names)

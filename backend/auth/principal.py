@@ -9,6 +9,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
+from backend.auth.repository import get_active_user
 from backend.core.permissions import Perm, permissions_for
 from backend.core.principal import Principal as Principal
 from backend.core.principal import current_principal as current_principal
@@ -16,23 +17,16 @@ from backend.core.principal import current_principal as current_principal
 
 async def load_principal(conn: Any, user_id: str, kommune_code: str) -> Principal | None:
     """The active user with current roles, read in the open tenant transaction."""
-    row = await conn.fetchrow(
-        "SELECT u.id, u.username, u.display_name, "
-        "coalesce(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}') "
-        "AS roles FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id "
-        "WHERE u.id = $1 AND u.active GROUP BY u.id",
-        uuid.UUID(user_id),
-    )
-    if row is None:
+    user = await get_active_user(conn, uuid.UUID(user_id))
+    if user is None:
         return None
-    roles = tuple(row["roles"])
     return Principal(
-        user_id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
         kommune_code=kommune_code,
-        roles=roles,
-        permissions=permissions_for(roles),
+        roles=user.roles,
+        permissions=permissions_for(user.roles),
     )
 
 

@@ -39,6 +39,7 @@ from backend.auth.service import (
     start_login,
 )
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
+from backend.auth.vocab import Realm, Role
 
 log = logging.getLogger("trekant.auth")
 LOGIN_COOKIE = "trekant_login"
@@ -47,12 +48,12 @@ AUTH_PATH = "/api/auth"
 
 
 class SessionRead(msgspec.Struct):
-    realm: str
+    realm: Realm
     display_name: str
     username: str
     kommune_code: str | None
     kommune_name: str | None
-    roles: list[str]
+    roles: list[Role]
     permissions: list[str]
     csrf_token: str
 

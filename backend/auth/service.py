@@ -26,24 +26,23 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import httpx
 from redis.asyncio import Redis
 
 from backend.audit.service import record
+from backend.auth import repository as repo
 from backend.auth.oidc import ClientConfig, LoginRefused, OIDCClient, ProviderUnavailable
 from backend.auth.session import Session, SessionStore
 from backend.config import get_settings
-from backend.db import DB, fetch_as_app
-from backend.operator import db as operator_db
-from backend.operator import idp
+from backend.db import DB
+from backend.identity import idp, operator_db
+from backend.identity.repository import get_kommune_login
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.names import check_kommune_code
 
 log = logging.getLogger("trekant.auth")
 STATE_TTL = 600
 LOGOUT_TTL = 120
-LOGIN_CLAIMS = ("upn", "preferred_username", "email")
 
 
 class LoginError(Exception):
@@ -75,32 +74,22 @@ async def kommune_client(code: str) -> ClientConfig:
         check_kommune_code(code)
     except ValueError as exc:
         raise LoginError("ukendt-kommune") from exc
-    rows = await fetch_as_app(
-        "SELECT t.status, t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
-        "t.login_claim, s.sealed FROM shared.tenant t "
-        "LEFT JOIN shared.idp_secret s ON s.code = t.code WHERE t.code = $1",
-        code,
-    )
-    if not rows:
+    row = await get_kommune_login(code)
+    if row is None:
         raise LoginError("ukendt-kommune")
-    row = rows[0]
-    if row["status"] != "active":
+    if row.status != "active":
         raise LoginError("suspenderet")
-    if not row["idp_issuer"] or not row["idp_client_id"]:
+    if not row.idp_issuer or not row.idp_client_id:
         raise LoginError("ikke-konfigureret", "the kommune has no identity provider yet")
-    # The kommune's own secret only, and only to an allowed issuer (backend/operator/idp.py).
+    # The kommune's own secret only, and only to an allowed issuer (backend/identity/idp.py).
     try:
-        await idp.check_issuer(row["idp_issuer"], get_settings().env)
+        await idp.check_issuer(row.idp_issuer, get_settings().env)
         secret = idp.client_secret(
-            code,
-            row["idp_issuer"],
-            row["idp_client_id"],
-            row["sealed"],
-            row["idp_client_secret_ref"],
+            code, row.idp_issuer, row.idp_client_id, row.sealed, row.idp_client_secret_ref
         )
     except idp.IdpSettingError as exc:
         raise LoginError("ikke-konfigureret", f"{exc.field}: {exc.message}") from exc
-    return ClientConfig(row["idp_issuer"], row["idp_client_id"], secret, row["login_claim"])
+    return ClientConfig(row.idp_issuer, row.idp_client_id, secret, row.login_claim)
 
 
 def operator_client(settings: Any) -> ClientConfig:
@@ -230,38 +219,15 @@ async def finish_kommune_login(
     issuer = client.issuer
     failure: LoginError | None = None
     async with tenant_transaction(DB, kommune) as scope:
-        conn = scope.connection
-        row = await conn.fetchrow(
-            "SELECT id, username, display_name, active, subject FROM app_user "
-            "WHERE issuer = $1 AND subject = $2",
-            issuer,
-            subject,
-        )
+        row = await repo.get_user_by_identity(issuer, subject)
         if row is None and username:
-            row = await conn.fetchrow(
-                "SELECT id, username, display_name, active, subject FROM app_user "
-                "WHERE username = $1 AND subject IS NULL",
-                username,
-            )
+            row = await repo.get_unbound_user(username)
             if row is not None:
-                await conn.execute(
-                    "UPDATE app_user SET issuer = $2, subject = $3, bound_at = now(), "
-                    "bound_claim = $4, version = version + 1 WHERE id = $1",
-                    row["id"],
-                    issuer,
-                    subject,
-                    client.login_claim,
-                )
-                await record(
-                    row["username"], "user.bound", str(row["id"]), claim=client.login_claim
-                )
+                await repo.bind_user(row.id, issuer, subject, client.login_claim)
+                await record(row.username, "user.bound", str(row.id), claim=client.login_claim)
         if row is None:
-            settings = await conn.fetchrow(
-                "SELECT jit_provisioning, jit_default_role FROM kommune_settings"
-            )
-            taken = username and await conn.fetchval(
-                "SELECT 1 FROM app_user WHERE username = $1", username
-            )
+            settings = await repo.get_jit_settings()
+            taken = username and await repo.username_taken(username)
             if taken:
                 # A known username with another identity at the provider: the same answer
                 # as for an unknown person (never a second account, never a 500).
@@ -269,47 +235,31 @@ async def finish_kommune_login(
                     username, "login.failed", None, reason="username bound to another identity"
                 )
                 failure = LoginError("ikke-oprettet", "username bound to another identity")
-            elif settings and settings["jit_provisioning"] and username:
-                try:
-                    async with conn.transaction():  # savepoint: a concurrent first login
-                        user_id = await conn.fetchval(
-                            "INSERT INTO app_user (username, display_name, email, issuer, "
-                            "subject, provisioned_by, bound_at, bound_claim) VALUES ($1, $2, "
-                            "$3, $4, $5, 'just-in-time', now(), $6) RETURNING id",
-                            username,
-                            str(claims.get("name") or username),
-                            claims.get("email") if claims.get("email_verified") is True else None,
-                            issuer,
-                            subject,
-                            client.login_claim,
-                        )
-                except asyncpg.UniqueViolationError:  # the same name, just now, concurrently
-                    user_id = None
+            elif settings and settings.jit_provisioning and username:
+                user_id = await repo.insert_jit_user(
+                    username,
+                    str(claims.get("name") or username),
+                    claims.get("email") if claims.get("email_verified") is True else None,
+                    issuer,
+                    subject,
+                    client.login_claim,
+                )
                 if user_id is None:
                     await record(
                         username, "login.failed", None, reason="username bound to another identity"
                     )
                     failure = LoginError("ikke-oprettet", "username bound to another identity")
                 else:
-                    await conn.execute(
-                        "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, "
-                        "'just-in-time')",
-                        user_id,
-                        settings["jit_default_role"],
-                    )
+                    await repo.insert_jit_role(user_id, settings.jit_default_role)
                     await record(
                         username,
                         "user.provisioned",
                         str(user_id),
                         how="just-in-time",
-                        roles=[settings["jit_default_role"]],
+                        roles=[settings.jit_default_role],
                     )
-                    row = await conn.fetchrow(
-                        "SELECT id, username, display_name, active, subject FROM app_user "
-                        "WHERE id = $1",
-                        user_id,
-                    )
-        if failure is None and (row is None or not row["active"]):
+                    row = await repo.get_user(user_id)
+        if failure is None and (row is None or not row.active):
             if row is not None:
                 reason = "deactivated"
             elif not username:
@@ -320,17 +270,17 @@ async def finish_kommune_login(
             await record(actor, "login.failed", None, reason=reason)
             failure = LoginError("ikke-oprettet" if row is None else "deaktiveret", reason)
         elif failure is None and row is not None:
-            await conn.execute("UPDATE app_user SET last_login_at = now() WHERE id = $1", row["id"])
-            await record(row["username"], "login", str(row["id"]), issuer=issuer)
+            await repo.set_last_login(row.id)
+            await record(row.username, "login", str(row.id), issuer=issuer)
     await run_after_commit(scope)
     if failure is not None:
         raise failure
     assert row is not None
     session = Session(
         realm="kommune",
-        subject=str(row["id"]),
-        username=row["username"],
-        display_name=row["display_name"],
+        subject=str(row.id),
+        username=row.username,
+        display_name=row.display_name,
         kommune_code=kommune,
         kommune_name=scope.name,
         id_token=id_token,
@@ -348,40 +298,19 @@ async def finish_operator_login(
     subject = str(claims["sub"])
     pool = operator_db.pool()
     async with pool.acquire() as conn, conn.transaction():
-        row = await conn.fetchrow(
-            "SELECT username, display_name, active FROM shared.operator_user "
-            "WHERE (issuer = $1 AND subject = $2) OR (username = $3 AND subject IS NULL) "
-            "ORDER BY subject NULLS LAST LIMIT 1",
-            client.issuer,
-            subject,
-            username,
-        )
-        if row is None or not row["active"]:
-            await conn.execute(
-                "INSERT INTO shared.operator_audit (actor, action, detail) "
-                "VALUES ($1, 'login.failed', $2::jsonb)",
-                username or subject,
-                json.dumps({"reason": "not an operator"}),
-            )
+        account = await repo.get_operator_account(conn, client.issuer, subject, username)
+        if account is None or not account.active:
+            await repo.insert_operator_login_failed(conn, username or subject, "not an operator")
         else:
-            await conn.execute(
-                "UPDATE shared.operator_user SET issuer = $2, subject = $3, "
-                "last_login_at = now() WHERE username = $1",
-                row["username"],
-                client.issuer,
-                subject,
-            )
-            await conn.execute(
-                "INSERT INTO shared.operator_audit (actor, action) VALUES ($1, 'login')",
-                row["username"],
-            )
-    if row is None or not row["active"]:
+            await repo.bind_operator(conn, account.username, client.issuer, subject)
+            await repo.insert_operator_login(conn, account.username)
+    if account is None or not account.active:
         raise LoginError("ikke-oprettet", "not an operator")
     session = Session(
         realm="operator",
-        subject=row["username"],
-        username=row["username"],
-        display_name=row["display_name"],
+        subject=account.username,
+        username=account.username,
+        display_name=account.display_name,
         id_token=id_token,
         issuer=client.issuer,
     )

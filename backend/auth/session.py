@@ -14,13 +14,15 @@ import time
 import msgspec
 from redis.asyncio import Redis
 
+from backend.auth.vocab import Realm
+
 COOKIE = "trekant_session"
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 10 * 60 * 60
 
 
 class Session(msgspec.Struct, kw_only=True):
-    realm: str  # "kommune" or "operator"
+    realm: Realm
     subject: str  # app_user.id (kommune) or operator username
     display_name: str
     username: str = ""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
 
 import msgspec
 from litestar import Request, get
@@ -19,12 +21,12 @@ class Check(msgspec.Struct):
 
 
 class Health(msgspec.Struct):
-    status: str
+    status: Literal["ok", "degraded"]
     database: Check
     redis: Check
 
 
-async def _timed(coro_factory) -> Check:  # type: ignore[no-untyped-def]
+async def _timed(coro_factory: Callable[[], Awaitable[Any]]) -> Check:
     start = time.perf_counter()
     try:
         await coro_factory()

@@ -7,23 +7,14 @@ never the reason for a suspension nor anything about the kommune's identity prov
 
 from __future__ import annotations
 
-from typing import Literal
-
-import msgspec
 from litestar import get
 
-from backend.db import fetch_as_app
-
-
-class KommuneRead(msgspec.Struct):
-    code: str
-    name: str
-    status: Literal["active", "suspended"]
+from backend.kommuner import repository as repo
+from backend.kommuner.schemas import KommuneRead
 
 
 @get(
     "/api/kommuner", opt={"public": True}, tags=["Log ind"], summary="Kommuner (aktive og lukkede)"
 )
 async def list_kommuner() -> list[KommuneRead]:
-    rows = await fetch_as_app("SELECT code, name, status FROM shared.tenant ORDER BY name")
-    return [KommuneRead(code=r["code"], name=r["name"], status=r["status"]) for r in rows]
+    return await repo.list_kommuner()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar import Controller, get, post
 from litestar.params import FromPath
 
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
 from backend.core.permissions import Perm
+from backend.core.principal import Me
 from backend.limits import alerts
 from backend.limits.schemas import SecurityAlertRead
 
@@ -25,10 +24,5 @@ class AlertController(Controller):
         return await alerts.list_alerts()
 
     @post("/{alert_id:uuid}/seen", summary="Markér advarslen som set", status_code=200)
-    async def mark_seen(
-        self, request: Request[Any, Any, Any], alert_id: FromPath[uuid.UUID]
-    ) -> SecurityAlertRead:
-        done = await alerts.do_mark_seen(alert_id, current_principal(request).actor)
-        if done is None:
-            raise NotFoundException("Advarslen findes ikke")
-        return done
+    async def mark_seen(self, me: Me, alert_id: FromPath[uuid.UUID]) -> SecurityAlertRead:
+        return await alerts.do_mark_seen(alert_id, me.actor)

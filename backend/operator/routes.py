@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody
 
 from backend import queue
@@ -20,10 +20,11 @@ from backend.audit.labels import action_label, describe_detail
 from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
+from backend.auth.vocab import KommuneStatus
 from backend.config import get_settings
-from backend.errors import Conflict
-from backend.operator import db as operator_db
-from backend.operator import idp
+from backend.core.errors import NotFound, StateConflict
+from backend.identity import idp, operator_db
+from backend.operator import repository as repo
 from backend.operator.tasks import job_key, set_progress
 from tenancy.migrate import TENANT_DIR, load_migrations
 from tenancy.names import InvalidKommuneCode, check_kommune_code
@@ -33,7 +34,7 @@ from tenancy.registry import LOGIN_CLAIMS
 class KommuneRow(msgspec.Struct):
     code: str
     name: str
-    status: str
+    status: KommuneStatus
     status_reason: str | None
     schema_version: int
     latest_version: int
@@ -94,31 +95,24 @@ async def list_kommuner() -> list[KommuneRow]:
     """Every kommune with status, schema version and usage aggregates (never content)."""
     latest = load_migrations(TENANT_DIR)[-1].version
     async with operator_db.pool().acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT t.code, t.name, t.status, t.status_reason, t.idp_issuer, "
-            "t.idp_client_id, t.idp_client_secret_ref, t.created_at, u.users, u.active_users, "
-            "u.last_login, EXISTS (SELECT 1 FROM shared.idp_secret s WHERE s.code = t.code) "
-            "AS sealed_secret FROM shared.tenant t "
-            "LEFT JOIN shared.kommune_usage() u USING (code) ORDER BY t.code"
-        )
-        versions = await conn.fetch("SELECT code, version FROM shared.kommune_versions()")
-    version_of = {r["code"]: r["version"] for r in versions}
+        rows = await repo.list_kommune_usage(conn)
+        version_of = await repo.get_schema_versions(conn)
     return [
         KommuneRow(
-            code=r["code"],
-            name=r["name"],
-            status=r["status"],
-            status_reason=r["status_reason"],
-            schema_version=version_of.get(r["code"], 0),
+            code=r.code,
+            name=r.name,
+            status=r.status,
+            status_reason=r.status_reason,
+            schema_version=version_of.get(r.code, 0),
             latest_version=latest,
-            users=r["users"] or 0,
-            active_users=r["active_users"] or 0,
-            last_login=r["last_login"],
-            idp_issuer=r["idp_issuer"],
-            idp_client_id=r["idp_client_id"],
-            created_at=r["created_at"],
-            idp_client_secret_set=r["sealed_secret"]
-            or bool(r["idp_client_secret_ref"] and os.environ.get(r["idp_client_secret_ref"])),
+            users=r.users or 0,
+            active_users=r.active_users or 0,
+            last_login=r.last_login,
+            idp_issuer=r.idp_issuer,
+            idp_client_id=r.idp_client_id,
+            created_at=r.created_at,
+            idp_client_secret_set=r.sealed_secret
+            or bool(r.idp_client_secret_ref and os.environ.get(r.idp_client_secret_ref)),
         )
         for r in rows
     ]
@@ -191,8 +185,8 @@ class OperatorController(Controller):
         if errors:
             raise ValidationException("Der er fejl i formularen", extra=errors)
         async with operator_db.pool().acquire() as conn:
-            if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
-                raise Conflict(f"Kommune {code} findes allerede")
+            if await repo.kommune_exists(conn, code):
+                raise StateConflict(f"Kommune {code} findes allerede")
         job_id = str(uuid.uuid4())
         spec = {
             "code": code,
@@ -237,27 +231,19 @@ class OperatorController(Controller):
     ) -> KommuneRow:
         session = current_session(request)
         async with operator_db.pool().acquire() as conn, conn.transaction():
-            updated = await conn.fetchval(
-                "UPDATE shared.tenant SET status = $2, status_reason = $3, "
-                "status_changed_at = now() WHERE code = $1 RETURNING code",
-                code,
-                status,
-                reason,
-            )
-            if updated is None:
-                raise NotFoundException("Kommunen findes ikke")
-            await conn.execute(
-                "INSERT INTO shared.operator_audit (actor, action, kommune_code, detail) "
-                "VALUES ($1, $2, $3, $4::jsonb)",
+            if not await repo.update_kommune_status(conn, code, status, reason):
+                raise NotFound("Kommunen findes ikke")
+            await repo.insert_operator_audit(
+                conn,
                 session.username,
                 "kommune.suspended" if status == "suspended" else "kommune.resumed",
                 code,
-                json.dumps({"reason": reason}),
+                {"reason": reason},
             )
         for row in await list_kommuner():
             if row.code == code:
                 return row
-        raise NotFoundException("Kommunen findes ikke")
+        raise NotFound("Kommunen findes ikke")
 
     @post("/migrate", summary="Migrér alle kommuner (baggrundsjob med fremdrift)", status_code=202)
     async def migrate(self, request: Request[Any, Any, Any]) -> JobRead:
@@ -265,7 +251,7 @@ class OperatorController(Controller):
         job_id = str(uuid.uuid4())
         redis = queue.get()
         async with operator_db.pool().acquire() as conn:
-            total = int(await conn.fetchval("SELECT count(*) FROM shared.tenant"))
+            total = await repo.count_kommuner(conn)
         await set_progress(
             redis, job_id, status="queued", done=0, total=total, message="I kø", kind="migrate"
         )
@@ -276,7 +262,7 @@ class OperatorController(Controller):
     async def job(self, job_id: FromPath[str]) -> JobRead:
         raw = await queue.get().get(job_key(job_id))
         if raw is None:
-            raise NotFoundException("Jobbet findes ikke")
+            raise NotFound("Jobbet findes ikke")
         data = json.loads(raw)
         return JobRead(
             id=job_id,
@@ -290,26 +276,19 @@ class OperatorController(Controller):
     @get("/audit", summary="Driftens revisionslog")
     async def audit(self) -> list[OperatorAuditRow]:
         async with operator_db.pool().acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT a.id, a.at, a.actor, (SELECT u.display_name FROM shared.operator_user u "
-                "WHERE u.username = a.actor) AS actor_name, a.action, a.kommune_code, "
-                "a.detail::text AS detail FROM shared.operator_audit a ORDER BY a.id DESC LIMIT 200"
-            )
-            names = {
-                r["code"]: r["name"]
-                for r in await conn.fetch("SELECT code, name FROM shared.tenant")
-            }
+            rows = await repo.list_operator_audit(conn)
+            names = await repo.get_kommune_names(conn)
         return [
             OperatorAuditRow(
-                id=r["id"],
-                at=r["at"],
-                actor=r["actor"],
-                actor_name=r["actor_name"],
-                action=r["action"],
-                kommune_code=r["kommune_code"],
-                kommune_name=names.get(r["kommune_code"]) if r["kommune_code"] else None,
-                detail=(detail := json.loads(r["detail"]) or {}),
-                action_label=action_label(r["action"]),
+                id=r.id,
+                at=r.at,
+                actor=r.actor,
+                actor_name=r.actor_name,
+                action=r.action,
+                kommune_code=r.kommune_code,
+                kommune_name=names.get(r.kommune_code) if r.kommune_code else None,
+                detail=(detail := json.loads(r.detail) or {}),
+                action_label=action_label(r.action),
                 details=[AuditDetailLine(k, v) for k, v in describe_detail(detail, names)],
             )
             for r in rows

@@ -4,7 +4,6 @@ kommune and migrating all kommuner. Progress is kept in Redis for the console to
 from __future__ import annotations
 
 import base64
-import json
 from typing import Any
 
 from redis.asyncio import Redis
@@ -13,6 +12,8 @@ from backend import queue
 from backend.config import get_settings
 from backend.core import progress
 from backend.db import DB
+from backend.operator import repository as repo
+from backend.users.repository import insert_first_administrator
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.registry import Registry
 
@@ -41,14 +42,7 @@ async def operator_audit(
 ) -> None:
     conn = await reg.connect()
     try:
-        await conn.execute(
-            "INSERT INTO shared.operator_audit (actor, action, kommune_code, detail) "
-            "VALUES ($1, $2, $3, $4::jsonb)",
-            actor,
-            action,
-            code,
-            json.dumps(detail),
-        )
+        await repo.insert_operator_audit(conn, actor, action, code, detail)
     finally:
         await conn.close()
 
@@ -82,18 +76,8 @@ async def onboard_kommune(
         await reg.set_login_claim(code, spec.get("login_claim") or "preferred_username")
         await set_progress(redis, job_id, done=2, message="Opretter første administrator")
         async with tenant_transaction(DB, code) as scope:
-            user_id = await scope.connection.fetchval(
-                "INSERT INTO app_user (username, display_name, provisioned_by) "
-                "VALUES ($1, $2, $3) RETURNING id",
-                spec["admin_username"],
-                spec["admin_display_name"],
-                f"drift:{actor}",
-            )
-            await scope.connection.execute(
-                "INSERT INTO user_role (user_id, role, granted_by) "
-                "VALUES ($1, 'administrator', $2)",
-                user_id,
-                f"drift:{actor}",
+            user_id = await insert_first_administrator(
+                spec["admin_username"], spec["admin_display_name"], f"drift:{actor}"
             )
             from backend.audit.service import record
 

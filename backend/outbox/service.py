@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend import queue
+from backend.outbox.repository import insert_outbox
 from tenancy.context import TenantScope, current_scope
 
 log = logging.getLogger("trekant.outbox")
@@ -48,11 +49,7 @@ async def enqueue(job: str, payload: dict[str, Any]) -> uuid.UUID:
     if job not in HANDLERS:
         raise KeyError(f"unknown outbox job {job}")
     scope = current_scope()
-    outbox_id: uuid.UUID = await scope.connection.fetchval(
-        "INSERT INTO outbox (job, payload) VALUES ($1, $2::jsonb) RETURNING id",
-        job,
-        json.dumps(payload, default=str),
-    )
+    outbox_id = await insert_outbox(job, json.dumps(payload, default=str))
     code = scope.code
 
     async def relay() -> None:

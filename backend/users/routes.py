@@ -9,94 +9,50 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-import asyncpg
 import msgspec
 from litestar import Controller, Request, get, patch, post, put
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from backend.audit import repository as audit_repo
 from backend.audit.schemas import AuditActionRead, AuditPage, audit_read, kommune_actions
 from backend.audit.service import record
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
 from backend.auth.session import SessionStore
+from backend.auth.vocab import Role
+from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import ROLES, Perm, UnknownRole, check_roles
-from backend.errors import Conflict, field_error
+from backend.core.principal import Me
 from backend.users import repository as repo
-from tenancy.context import current_scope
+from backend.users.repository import UserRow
+from backend.users.schemas import (
+    RoleRead,
+    SettingsRead,
+    TeamCreate,
+    TeamRead,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
 
 
-class RoleRead(msgspec.Struct):
-    role: str
-    label: str
-
-
-class TeamRead(msgspec.Struct):
-    id: uuid.UUID
-    name: str
-    members: int
-
-
-class TeamCreate(msgspec.Struct):
-    name: str
-
-
-class UserRead(msgspec.Struct):
-    id: uuid.UUID
-    username: str
-    display_name: str
-    email: str | None
-    active: bool
-    roles: list[str]
-    team_ids: list[uuid.UUID]
-    created_at: datetime
-    last_login_at: datetime | None
-    bound: bool  # has logged in at least once (issuer + subject known)
-    version: int
-    # When the account was bound to the person's identity at the provider, and by which claim
-    # (upn, preferred_username or email); None for accounts bound before this was recorded.
-    bound_at: datetime | None = None
-    bound_claim: str | None = None
-
-
-class UserCreate(msgspec.Struct):
-    username: str
-    display_name: str
-    email: str | None = None
-    roles: list[str] = msgspec.field(default_factory=list)
-    team_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
-
-
-class UserUpdate(msgspec.Struct):
-    version: int
-    display_name: str | msgspec.UnsetType = msgspec.UNSET
-    roles: list[str] | msgspec.UnsetType = msgspec.UNSET
-    team_ids: list[uuid.UUID] | msgspec.UnsetType = msgspec.UNSET
-
-
-class SettingsRead(msgspec.Struct):
-    jit_provisioning: bool
-    jit_default_role: str
-    # The kommune's own processing deadline for an ansøgning (retssikkerhedsloven § 3).
-    application_days: int = 28
-
-
-def _user(row: dict[str, Any]) -> UserRead:
+def _user(row: UserRow) -> UserRead:
     return UserRead(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        email=row["email"],
-        active=row["active"],
-        roles=list(row["roles"]),
-        team_ids=list(row["team_ids"]),
-        created_at=row["created_at"],
-        last_login_at=row["last_login_at"],
-        bound=row["subject"] is not None,
-        version=row["version"],
-        bound_at=row["bound_at"],
-        bound_claim=row["bound_claim"],
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        email=row.email,
+        active=row.active,
+        roles=list(row.roles),
+        team_ids=list(row.team_ids),
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
+        bound=row.subject is not None,
+        version=row.version,
+        bound_at=row.bound_at,
+        bound_claim=row.bound_claim,
     )
 
 
@@ -115,14 +71,29 @@ def _roles(roles: list[str]) -> list[str]:
     try:
         return check_roles(roles)
     except UnknownRole as exc:
-        raise field_error("roles", str(exc)) from exc
+        raise FieldError("roles", str(exc)) from exc
 
 
 async def _teams_exist(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
     ids = sorted(set(team_ids))
     if ids and len(await repo.existing_teams(ids)) != len(ids):
-        raise field_error("team_ids", "Ukendt team")
+        raise FieldError("team_ids", "Ukendt team")
     return ids
+
+
+async def _locked_user(user_id: uuid.UUID) -> UserRow:
+    """The account, its row locked FOR UPDATE; :class:`NotFound` if there is none."""
+    row = await repo.get_user(user_id, for_update=True)
+    if row is None:
+        raise NotFound("Brugeren findes ikke")
+    return row
+
+
+async def _reread(user_id: uuid.UUID) -> UserRead:
+    """The account as it is now, in this transaction (it exists: the caller holds it)."""
+    row = await repo.get_user(user_id)
+    assert row is not None
+    return _user(row)
 
 
 class UsersController(Controller):
@@ -132,57 +103,43 @@ class UsersController(Controller):
 
     @get("/roles", summary="Roller, der kan tildeles")
     async def roles(self) -> list[RoleRead]:
-        return [RoleRead(role=k, label=v) for k, v in ROLES.items()]
+        return [RoleRead(role=cast(Role, k), label=v) for k, v in ROLES.items()]
 
     @get("/users", summary="Kommunens brugere")
     async def list_users(self) -> list[UserRead]:
         return [_user(r) for r in await repo.list_users()]
 
     @post("/users", summary="Opret (forhåndsregistrér) en bruger", status_code=201)
-    async def create_user(
-        self, request: Request[Any, Any, Any], data: JSONBody[UserCreate]
-    ) -> UserRead:
-        me = current_principal(request)
+    async def create_user(self, me: Me, data: JSONBody[UserCreate]) -> UserRead:
         username = _check_username(data.username)
         name = data.display_name.strip()
         if not name:
-            raise field_error("display_name", "Navn mangler")
+            raise FieldError("display_name", "Navn mangler")
         roles = _roles(data.roles)
         teams = await _teams_exist(data.team_ids)
-        conn = current_scope().connection
-        try:
-            async with conn.transaction():  # savepoint: a duplicate leaves nothing behind
-                user_id = await repo.insert_user(username, name, data.email, me.actor)
-        except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"Der findes allerede en bruger med brugernavnet {username}") from exc
+        user_id = await repo.insert_user(username, name, data.email, me.actor)
+        if user_id is None:
+            raise StateConflict(f"Der findes allerede en bruger med brugernavnet {username}")
         await repo.set_roles(user_id, roles, me.actor)
         await repo.set_teams(user_id, teams)
         await record(me.actor, "user.provisioned", str(user_id), username=username, roles=roles)
-        row = await repo.get_user(user_id)
-        assert row is not None
-        return _user(row)
+        return await _reread(user_id)
 
     @patch("/users/{user_id:uuid}", summary="Ret navn, roller og teams")
     async def update_user(
-        self,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[uuid.UUID],
-        data: JSONBody[UserUpdate],
+        self, me: Me, user_id: FromPath[uuid.UUID], data: JSONBody[UserUpdate]
     ) -> UserRead:
-        me = current_principal(request)
-        row = await repo.get_user(user_id, for_update=True)
-        if row is None:
-            raise NotFoundException("Brugeren findes ikke")
-        if row["version"] != data.version:
-            raise Conflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
+        row = await _locked_user(user_id)
+        if row.version != data.version:
+            raise StateConflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
         if not isinstance(data.display_name, msgspec.UnsetType):
             if not data.display_name.strip():
-                raise field_error("display_name", "Navn mangler")
+                raise FieldError("display_name", "Navn mangler")
             await repo.set_display_name(user_id, data.display_name.strip())
         if not isinstance(data.roles, msgspec.UnsetType):
             roles = _roles(data.roles)
-            before = set(row["roles"])
-            if "administrator" in before and "administrator" not in roles and row["active"]:
+            before = set(row.roles)
+            if "administrator" in before and "administrator" not in roles and row.active:
                 await self._keep_an_administrator(user_id)
             await repo.set_roles(user_id, roles, me.actor)
             added, removed = sorted(set(roles) - before), sorted(before - set(roles))
@@ -191,36 +148,29 @@ class UsersController(Controller):
                     me.actor,
                     "user.roles_changed",
                     str(user_id),
-                    username=row["username"],
+                    username=row.username,
                     added=added,
                     removed=removed,
                 )
         if not isinstance(data.team_ids, msgspec.UnsetType):
             await repo.set_teams(user_id, await _teams_exist(data.team_ids))
-            await record(me.actor, "user.teams_changed", str(user_id), username=row["username"])
+            await record(me.actor, "user.teams_changed", str(user_id), username=row.username)
         await repo.bump_version(user_id)
-        updated = await repo.get_user(user_id)
-        assert updated is not None
-        return _user(updated)
+        return await _reread(user_id)
 
     @post("/users/{user_id:uuid}/deactivate", summary="Deaktivér (fratrådt)", status_code=200)
     async def deactivate(
-        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
+        self, request: Request[Any, Any, Any], me: Me, user_id: FromPath[uuid.UUID]
     ) -> UserRead:
-        me = current_principal(request)
-        row = await repo.get_user(user_id, for_update=True)
-        if row is None:
-            raise NotFoundException("Brugeren findes ikke")
-        if row["active"]:
-            if "administrator" in row["roles"]:
+        row = await _locked_user(user_id)
+        if row.active:
+            if "administrator" in row.roles:
                 await self._keep_an_administrator(user_id)
             await repo.set_active(user_id, False, me.actor)
-            await record(me.actor, "user.deactivated", str(user_id), username=row["username"])
+            await record(me.actor, "user.deactivated", str(user_id), username=row.username)
             store: SessionStore = request.app.state.sessions
             await store.revoke_user("kommune", me.kommune_code, str(user_id))
-        updated = await repo.get_user(user_id)
-        assert updated is not None
-        return _user(updated)
+        return await _reread(user_id)
 
     @post(
         "/users/{user_id:uuid}/reset-binding",
@@ -228,92 +178,72 @@ class UsersController(Controller):
         status_code=200,
     )
     async def reset_binding(
-        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
+        self, request: Request[Any, Any, Any], me: Me, user_id: FromPath[uuid.UUID]
     ) -> UserRead:
         """For an account bound to the wrong identity at the provider: forget it, end the
         user's sessions; the next login by the kommune's login claim binds again."""
-        me = current_principal(request)
-        row = await repo.get_user(user_id, for_update=True)
-        if row is None:
-            raise NotFoundException("Brugeren findes ikke")
-        if row["subject"] is not None:
+        row = await _locked_user(user_id)
+        if row.subject is not None:
             await repo.reset_binding(user_id)
             await record(
                 me.actor,
                 "user.binding_reset",
                 str(user_id),
-                username=row["username"],
-                claim=row["bound_claim"],
+                username=row.username,
+                claim=row.bound_claim,
             )
             store: SessionStore = request.app.state.sessions
             await store.revoke_user("kommune", me.kommune_code, str(user_id))
-        updated = await repo.get_user(user_id)
-        assert updated is not None
-        return _user(updated)
+        return await _reread(user_id)
 
     @post("/users/{user_id:uuid}/reactivate", summary="Genaktivér", status_code=200)
-    async def reactivate(
-        self, request: Request[Any, Any, Any], user_id: FromPath[uuid.UUID]
-    ) -> UserRead:
-        me = current_principal(request)
-        row = await repo.get_user(user_id, for_update=True)
-        if row is None:
-            raise NotFoundException("Brugeren findes ikke")
-        if not row["active"]:
+    async def reactivate(self, me: Me, user_id: FromPath[uuid.UUID]) -> UserRead:
+        row = await _locked_user(user_id)
+        if not row.active:
             await repo.set_active(user_id, True, me.actor)
-            await record(me.actor, "user.reactivated", str(user_id), username=row["username"])
-        updated = await repo.get_user(user_id)
-        assert updated is not None
-        return _user(updated)
+            await record(me.actor, "user.reactivated", str(user_id), username=row.username)
+        return await _reread(user_id)
 
     async def _keep_an_administrator(self, user_id: uuid.UUID) -> None:
         """Precondition: the caller holds the user's row FOR UPDATE."""
         if await repo.other_active_admins(user_id) == 0:
-            raise Conflict(
+            raise StateConflict(
                 "Kommunen skal have mindst én aktiv administrator. "
                 "Giv en anden bruger rollen først."
             )
 
     @get("/teams", summary="Teams")
     async def teams(self) -> list[TeamRead]:
-        return [
-            TeamRead(id=r["id"], name=r["name"], members=r["members"])
-            for r in await repo.list_teams()
-        ]
+        return [TeamRead(id=r.id, name=r.name, members=r.members) for r in await repo.list_teams()]
 
     @post("/teams", summary="Opret team", status_code=201)
-    async def create_team(
-        self, request: Request[Any, Any, Any], data: JSONBody[TeamCreate]
-    ) -> TeamRead:
-        me = current_principal(request)
+    async def create_team(self, me: Me, data: JSONBody[TeamCreate]) -> TeamRead:
         name = data.name.strip()
         if not name:
-            raise field_error("name", "Navn mangler")
-        conn = current_scope().connection
-        try:
-            async with conn.transaction():
-                team_id = await repo.insert_team(name)
-        except asyncpg.UniqueViolationError as exc:
-            raise Conflict(f"Der findes allerede et team med navnet {name}") from exc
+            raise FieldError("name", "Navn mangler")
+        team_id = await repo.insert_team(name)
+        if team_id is None:
+            raise StateConflict(f"Der findes allerede et team med navnet {name}")
         await record(me.actor, "team.created", str(team_id), name=name)
         return TeamRead(id=team_id, name=name, members=0)
 
     @get("/settings", summary="Kommunens log-in-indstillinger")
     async def get_settings(self) -> SettingsRead:
         row = await repo.get_settings()
-        return SettingsRead(**row)
+        return SettingsRead(
+            jit_provisioning=row.jit_provisioning,
+            jit_default_role=row.jit_default_role,
+            application_days=row.application_days,
+        )
 
     @put("/settings", summary="Ret log-in-indstillinger")
-    async def put_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[SettingsRead]
-    ) -> SettingsRead:
-        me = current_principal(request)
+    async def put_settings(self, me: Me, data: JSONBody[SettingsRead]) -> SettingsRead:
         role = _roles([data.jit_default_role])[0]
         if role == "administrator":
             message = "Nye brugere kan ikke automatisk blive administratorer"
-            raise field_error("jit_default_role", message)
+            raise FieldError("jit_default_role", message)
         if not 1 <= data.application_days <= 365:
-            raise field_error("application_days", "Fristen skal være mellem 1 og 365 dage")
+            raise FieldError("application_days", "Fristen skal være mellem 1 og 365 dage")
         await repo.update_settings(data.jit_provisioning, role, data.application_days)
         await record(
             me.actor,
@@ -352,8 +282,10 @@ class AuditController(Controller):
     ) -> AuditPage:
         if page < 1 or not (1 <= page_size <= 200):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
-        rows, total = await repo.audit_page(action, actor, subject, since, until, page, page_size)
-        names = await repo.kommune_names()
+        rows, total = await audit_repo.list_audit_page(
+            action, actor, subject, since, until, page, page_size
+        )
+        names = await audit_repo.get_kommune_names()
         return AuditPage(
             items=[audit_read(r, names) for r in rows],
             total=total,

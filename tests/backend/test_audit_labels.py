@@ -1,6 +1,7 @@
 """Every audit event the code can record reads as Danish (issue 12 item 17): the code is
-scanned for ``record(...)`` and ``operator_audit(...)`` calls and direct inserts into the
-operator's log; each action and detail key must have a label in backend/audit/labels.py."""
+scanned for ``record(...)``, ``operator_audit(...)`` and ``insert_operator_audit(...)`` calls
+and direct inserts into the operator's log; each action and detail key must have a label in
+backend/audit/labels.py."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ def _scan() -> tuple[set[str], set[str], list[str]]:
                 if found is None:
                     unreadable.append(where)
                 keys.update(kw.arg for kw in node.keywords if kw.arg)
-            elif name == "operator_audit" and len(node.args) >= 3:
+            elif name in ("operator_audit", "insert_operator_audit") and len(node.args) >= 3:
+                if isinstance(node.args[2], ast.Name) and node.args[2].id == "action":
+                    continue  # a helper handing on its own ``action`` parameter records nothing
                 found = _strings(node.args[2])
                 actions.update(found or [])
                 if found is None:

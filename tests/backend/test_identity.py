@@ -536,7 +536,7 @@ def rogue():  # type: ignore[no-untyped-def]
 
 async def _rogue_kommune(registry, rogue, code: str, name: str, claim: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """A kommune (with its demo users, none bound yet) that logs in through the rogue."""
-    from backend.operator.idp import seal_client_secret
+    from backend.identity.idp import seal_client_secret
 
     await new_kommune(registry, code, name)
     sealed = seal_client_secret(code, rogue.issuer, rogue.client_id, rogue.client_secret)

@@ -17,7 +17,7 @@ import pytest
 
 from backend import queue
 from backend.config import Settings, load_settings
-from backend.operator import idp
+from backend.identity import idp
 from infra.devidp import secret_env
 from tenancy.names import operator_role
 from tenancy.registry import TenancyError, role_dsn

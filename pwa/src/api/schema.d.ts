@@ -3295,7 +3295,8 @@ export interface components {
         Health: {
             database: components["schemas"]["Check"];
             redis: components["schemas"]["Check"];
-            status: string;
+            /** @enum {string} */
+            status: "ok" | "degraded";
         };
         /** IcsSettings */
         IcsSettings: {
@@ -3447,7 +3448,8 @@ export interface components {
             latest_version: number;
             name: string;
             schema_version: number;
-            status: string;
+            /** @enum {string} */
+            status: "active" | "suspended";
             status_reason: string | null;
             users: number;
         };
@@ -4219,7 +4221,8 @@ export interface components {
         /** RoleRead */
         RoleRead: {
             label: string;
-            role: string;
+            /** @enum {string} */
+            role: "sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser";
         };
         /** SearchHit */
         SearchHit: {
@@ -4301,8 +4304,9 @@ export interface components {
             kommune_code: string | null;
             kommune_name: string | null;
             permissions: string[];
-            realm: string;
-            roles: string[];
+            /** @enum {string} */
+            realm: "kommune" | "operator";
+            roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             username: string;
         };
         /** SettingsRead */
@@ -4639,7 +4643,8 @@ export interface components {
             active: boolean;
             bound: boolean;
             bound_at?: string | null;
-            bound_claim?: string | null;
+            /** @enum {null|string} */
+            bound_claim?: "upn" | "preferred_username" | "email" | null;
             /** Format: date-time */
             created_at: string;
             display_name: string;
@@ -4647,7 +4652,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             last_login_at: string | null;
-            roles: string[];
+            roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             team_ids: string[];
             username: string;
             version: number;

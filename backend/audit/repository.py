@@ -1,0 +1,155 @@
+"""The kommune's audit log (``audit_event``), in the open tenant transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from backend.core.db import conn
+from backend.db import fetch_as_app
+
+
+class ChainedEvent(msgspec.Struct, frozen=True):
+    """An audit event with its place in the hash chain."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: str  # JSON text
+    prev_hash: bytes | None
+    hash: bytes
+
+
+class AuditEvent(msgspec.Struct, frozen=True):
+    """An audit event as the log shows it, with the actor's name where the user is known."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str | None
+    detail: dict[str, Any] | None
+    actor_name: str | None
+
+
+async def lock_audit_writer() -> None:
+    """One writer at a time per kommune keeps the chain linear (held until commit)."""
+    await conn().execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit'))")
+
+
+async def event_written(outbox_id: uuid.UUID) -> bool:
+    """Whether the event of this outbox row is already in the log."""
+    return bool(await conn().fetchval("SELECT 1 FROM audit_event WHERE outbox_id = $1", outbox_id))
+
+
+async def get_last_hash() -> bytes | None:
+    last: bytes | None = await conn().fetchval(
+        "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"
+    )
+    return last
+
+
+async def insert_event(
+    outbox_id: uuid.UUID,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str | None,
+    detail_json: str,
+    prev_hash: bytes | None,
+    hash_: bytes,
+) -> None:
+    await conn().execute(
+        "INSERT INTO audit_event (outbox_id, at, actor, action, subject, detail, prev_hash, hash) "
+        "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
+        outbox_id,
+        at,
+        actor,
+        action,
+        subject,
+        detail_json,
+        prev_hash,
+        hash_,
+    )
+
+
+async def list_chain() -> list[ChainedEvent]:
+    """Every event in order, for checking the chain."""
+    rows = await conn().fetch(
+        "SELECT id, at, actor, action, subject, detail::text AS detail, prev_hash, hash "
+        "FROM audit_event ORDER BY id"
+    )
+    return [
+        ChainedEvent(
+            r["id"],
+            r["at"],
+            r["actor"],
+            r["action"],
+            r["subject"],
+            r["detail"],
+            r["prev_hash"],
+            r["hash"],
+        )
+        for r in rows
+    ]
+
+
+async def get_kommune_names() -> dict[str, str]:
+    """Every kommune's name by code, from the shared registry (for the audit log's details:
+    a transfer's sender and receiver are stored as codes)."""
+    rows = await fetch_as_app("SELECT code, name FROM shared.tenant")
+    return {r["code"]: r["name"] for r in rows}
+
+
+async def list_audit_page(
+    action: str | None,
+    actor: str | None,
+    subject: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    page: int,
+    page_size: int,
+) -> tuple[list[AuditEvent], int]:
+    """One page of the events matching the filters (empty ones ignored), newest first, and
+    how many match in all."""
+    where = ["true"]
+    args: list[Any] = []
+    for column, value, op in (
+        ("action", action, "="),
+        ("actor", actor, "="),
+        ("subject", subject, "="),
+        ("at", since, ">="),
+        ("at", until, "<"),
+    ):
+        if value is not None and value != "":
+            args.append(value)
+            where.append(f"{column} {op} ${len(args)}")
+    clause = " AND ".join(where)
+    c = conn()
+    total = await c.fetchval(f"SELECT count(*) FROM audit_event WHERE {clause}", *args)
+    rows = await c.fetch(
+        "SELECT id, at, actor, action, subject, detail::text AS detail, (SELECT u.display_name "
+        "FROM app_user u WHERE u.username = audit_event.actor) AS actor_name FROM audit_event "
+        f"WHERE {clause} ORDER BY at DESC, id DESC "
+        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
+        *args,
+    )
+    events = [
+        AuditEvent(
+            id=r["id"],
+            at=r["at"],
+            actor=r["actor"],
+            action=r["action"],
+            subject=r["subject"],
+            detail=json.loads(r["detail"]),
+            actor_name=r["actor_name"],
+        )
+        for r in rows
+    ]
+    return events, int(total)

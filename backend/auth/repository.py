@@ -1,0 +1,210 @@
+"""The queries of a login: the kommune's accounts (in the open tenant transaction) and the
+operator accounts (on the operator's pool, ``backend.identity.operator_db``)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from backend.core.db import conn
+
+
+class ActiveUser(msgspec.Struct, frozen=True):
+    """An active kommune user with their current roles, sorted."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
+
+
+class LoginUser(msgspec.Struct, frozen=True):
+    """A kommune account as a login sees it."""
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    active: bool
+    subject: str | None
+
+
+class JitSettings(msgspec.Struct, frozen=True):
+    """The kommune's just-in-time provisioning setting (``kommune_settings``)."""
+
+    jit_provisioning: bool
+    jit_default_role: str
+
+
+class OperatorAccount(msgspec.Struct, frozen=True):
+    username: str
+    display_name: str
+    active: bool
+
+
+# --- kommune accounts (the open tenant transaction) ----------------------------------
+
+
+async def get_active_user(c: Any, user_id: uuid.UUID) -> ActiveUser | None:
+    """The user with current roles if active, read on ``c`` (a tenant transaction)."""
+    row = await c.fetchrow(
+        "SELECT u.id, u.username, u.display_name, "
+        "coalesce(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}') "
+        "AS roles FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id "
+        "WHERE u.id = $1 AND u.active GROUP BY u.id",
+        user_id,
+    )
+    if row is None:
+        return None
+    return ActiveUser(row["id"], row["username"], row["display_name"], tuple(row["roles"]))
+
+
+def _login_user(row: Any) -> LoginUser | None:
+    if row is None:
+        return None
+    return LoginUser(row["id"], row["username"], row["display_name"], row["active"], row["subject"])
+
+
+async def get_user_by_identity(issuer: str, subject: str) -> LoginUser | None:
+    """The account bound to this identity at the provider."""
+    return _login_user(
+        await conn().fetchrow(
+            "SELECT id, username, display_name, active, subject FROM app_user "
+            "WHERE issuer = $1 AND subject = $2",
+            issuer,
+            subject,
+        )
+    )
+
+
+async def get_unbound_user(username: str) -> LoginUser | None:
+    """The pre-registered account of this username that has never logged in."""
+    return _login_user(
+        await conn().fetchrow(
+            "SELECT id, username, display_name, active, subject FROM app_user "
+            "WHERE username = $1 AND subject IS NULL",
+            username,
+        )
+    )
+
+
+async def get_user(user_id: uuid.UUID) -> LoginUser | None:
+    return _login_user(
+        await conn().fetchrow(
+            "SELECT id, username, display_name, active, subject FROM app_user WHERE id = $1",
+            user_id,
+        )
+    )
+
+
+async def bind_user(user_id: uuid.UUID, issuer: str, subject: str, claim: str) -> None:
+    """Bind the account to the person's identity at the provider."""
+    await conn().execute(
+        "UPDATE app_user SET issuer = $2, subject = $3, bound_at = now(), "
+        "bound_claim = $4, version = version + 1 WHERE id = $1",
+        user_id,
+        issuer,
+        subject,
+        claim,
+    )
+
+
+async def get_jit_settings() -> JitSettings | None:
+    row = await conn().fetchrow("SELECT jit_provisioning, jit_default_role FROM kommune_settings")
+    return None if row is None else JitSettings(row["jit_provisioning"], row["jit_default_role"])
+
+
+async def username_taken(username: str) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM app_user WHERE username = $1", username))
+
+
+async def insert_jit_user(
+    username: str,
+    display_name: str,
+    email: str | None,
+    issuer: str,
+    subject: str,
+    claim: str,
+) -> uuid.UUID | None:
+    """A just-in-time account, in a savepoint; None when the username was taken
+    concurrently (a first login at the same moment)."""
+    c = conn()
+    try:
+        async with c.transaction():  # savepoint: a concurrent first login
+            user_id: uuid.UUID = await c.fetchval(
+                "INSERT INTO app_user (username, display_name, email, issuer, "
+                "subject, provisioned_by, bound_at, bound_claim) VALUES ($1, $2, "
+                "$3, $4, $5, 'just-in-time', now(), $6) RETURNING id",
+                username,
+                display_name,
+                email,
+                issuer,
+                subject,
+                claim,
+            )
+    except asyncpg.UniqueViolationError:  # the same name, just now, concurrently
+        return None
+    return user_id
+
+
+async def insert_jit_role(user_id: uuid.UUID, role: str) -> None:
+    await conn().execute(
+        "INSERT INTO user_role (user_id, role, granted_by) VALUES ($1, $2, 'just-in-time')",
+        user_id,
+        role,
+    )
+
+
+async def set_last_login(user_id: uuid.UUID) -> None:
+    await conn().execute("UPDATE app_user SET last_login_at = now() WHERE id = $1", user_id)
+
+
+# --- operator accounts (the operator's pool, ``c`` in a transaction) ----------------
+
+
+async def get_operator_account(
+    c: Any, issuer: str, subject: str, username: str
+) -> OperatorAccount | None:
+    """The operator bound to this identity, else the unbound one of this username."""
+    row = await c.fetchrow(
+        "SELECT username, display_name, active FROM shared.operator_user "
+        "WHERE (issuer = $1 AND subject = $2) OR (username = $3 AND subject IS NULL) "
+        "ORDER BY subject NULLS LAST LIMIT 1",
+        issuer,
+        subject,
+        username,
+    )
+    return (
+        None
+        if row is None
+        else OperatorAccount(row["username"], row["display_name"], row["active"])
+    )
+
+
+async def insert_operator_login_failed(c: Any, actor: str, reason: str) -> None:
+    await c.execute(
+        "INSERT INTO shared.operator_audit (actor, action, detail) "
+        "VALUES ($1, 'login.failed', $2::jsonb)",
+        actor,
+        json.dumps({"reason": reason}),
+    )
+
+
+async def bind_operator(c: Any, username: str, issuer: str, subject: str) -> None:
+    """Bind the operator to this identity and note the login."""
+    await c.execute(
+        "UPDATE shared.operator_user SET issuer = $2, subject = $3, "
+        "last_login_at = now() WHERE username = $1",
+        username,
+        issuer,
+        subject,
+    )
+
+
+async def insert_operator_login(c: Any, username: str) -> None:
+    await c.execute(
+        "INSERT INTO shared.operator_audit (actor, action) VALUES ($1, 'login')", username
+    )

@@ -1,0 +1,66 @@
+"""What the administrator's screens send and receive: users, roles, teams and the kommune's
+login settings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import msgspec
+
+from backend.auth.vocab import LoginClaim, Role
+
+
+class RoleRead(msgspec.Struct):
+    role: Role
+    label: str
+
+
+class TeamRead(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    members: int
+
+
+class TeamCreate(msgspec.Struct):
+    name: str
+
+
+class UserRead(msgspec.Struct):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    email: str | None
+    active: bool
+    roles: list[Role]
+    team_ids: list[uuid.UUID]
+    created_at: datetime
+    last_login_at: datetime | None
+    bound: bool  # has logged in at least once (issuer + subject known)
+    version: int
+    # When the account was bound to the person's identity at the provider, and by which claim
+    # (upn, preferred_username or email); None for accounts bound before this was recorded.
+    bound_at: datetime | None = None
+    bound_claim: LoginClaim | None = None
+
+
+class UserCreate(msgspec.Struct):
+    username: str
+    display_name: str
+    email: str | None = None
+    roles: list[str] = msgspec.field(default_factory=list)
+    team_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
+
+
+class UserUpdate(msgspec.Struct):
+    version: int
+    display_name: str | msgspec.UnsetType = msgspec.UNSET
+    roles: list[str] | msgspec.UnsetType = msgspec.UNSET
+    team_ids: list[uuid.UUID] | msgspec.UnsetType = msgspec.UNSET
+
+
+class SettingsRead(msgspec.Struct):
+    jit_provisioning: bool
+    jit_default_role: str
+    # The kommune's own processing deadline for an ansøgning (retssikkerhedsloven § 3).
+    application_days: int = 28

@@ -16,13 +16,14 @@ from datetime import date, datetime, time
 from typing import Any
 
 from backend.casework import repository as repo
+from backend.casework.events import ChildCasesChanged
 from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
+from backend.core.events import publish
 from backend.core.journal import stamp as stamp
 from backend.core.measures import MEASURES
-from backend.crosskommune import index as cross_index
 
 # The order a main case's stage is chosen in from its open enkeltsager.
 STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
@@ -36,7 +37,7 @@ async def open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title:
     ``title``."""
     case_id = await repo.insert_case(child_id, actor_id)
     await stamp(case_id, actor, "sag.oprettet", title)
-    await cross_index.schedule(child_id)  # the prior-case index follows every case
+    await publish(ChildCasesChanged(child_id))  # the prior-case index follows every case
     return case_id
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from backend.casework import lifecycle
+from backend.casework import lifecycle, ports
+from backend.casework.events import ChildCasesChanged
 from backend.casework.lifecycle import create_activities, measure_facts, start_of
 from backend.casework.lifecycle import restage as restage
 from backend.casework.lifecycle import start_measure as start_measure
@@ -30,10 +31,10 @@ from backend.casework.service import (
     recompute,
     stamp,
 )
+from backend.core.events import publish
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS
-from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
 
 # What a recorded step is, the event that completes activities, and its journal title.
@@ -194,9 +195,8 @@ async def do_decide(
             raise CaseError("starts_on", "Startdatoen ligger mere end et år efter afgørelsen")
     money_plan = None
     if draft_id is not None:
-        from backend.money import visitation as money
-
-        money_plan = await money.check_decision(
+        grant = ports.grant()  # backend.money.grants
+        money_plan = await grant.check_decision(
             hovedsag_id,
             draft_id,
             paragraph=paragraph,
@@ -313,7 +313,7 @@ async def do_decide(
             )
             created += more
         if money_plan is not None:
-            indsats_id, more = await money.apply_decision(
+            indsats_id, more = await grant.apply_decision(
                 actor, case, afgoerelse_id, paragraph, money_plan
             )
             created += more
@@ -696,4 +696,4 @@ async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason
         actor,
     )
     await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())
-    await cross_index.schedule(case["child_id"])  # the prior-case index shows it closed
+    await publish(ChildCasesChanged(case["child_id"]))  # the prior-case index shows it closed

@@ -18,10 +18,10 @@ from litestar.response import Response
 from backend.audit.service import record
 from backend.auth.principal import current_principal, requires
 from backend.casework import access as access_mod
-from backend.casework import process, service
+from backend.casework import ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
-from backend.casework.rules import DK, basis_confirmed
+from backend.casework.rules import DK, age_on, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
     AfgoerelseRead,
@@ -75,9 +75,7 @@ from backend.casework.schemas import (
     WorkerRead,
     Worklist,
 )
-from backend.children.repository import age_on
 from backend.core.permissions import Perm
-from backend.crosskommune import index as cross_index
 from backend.errors import Conflict, field_error, stale_conflict
 
 
@@ -157,7 +155,7 @@ class CaseworkController(Controller):
                 mother_cpr=data.mother_cpr,
                 expected_date=data.expected_date,
             )
-        prior = await cross_index.lookup_for_child(result.child_id, me.actor, "registrering")
+        prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)
 
@@ -179,7 +177,7 @@ class CaseworkController(Controller):
             case_id = await service.do_register_birth(
                 me.actor, child_id, data.cpr, data.first_name, data.last_name
             )
-        prior = await cross_index.lookup_for_child(child_id, me.actor, "fødsel")
+        prior = await ports.prior_cases()(child_id, me.actor, "fødsel")
         return BirthRegistered(child_id, case_id, prior)
 
     @post(

@@ -6,7 +6,21 @@ from typing import Annotated
 
 import msgspec
 
-from backend.crosskommune.schemas import PriorCaseRead
+
+class KommuneRef(msgspec.Struct):
+    code: str
+    name: str
+
+
+class PriorCaseRead(msgspec.Struct):
+    """Another kommune's case on the same CPR number: where and when, never content."""
+
+    kommune: KommuneRef
+    subject: str  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
+    opened_on: date
+    closed_on: date | None
+    status: str  # "aaben" | "lukket"
+    transferred_to: KommuneRef | None = None  # closed because it was transferred there
 
 
 class ChildCreate(msgspec.Struct):

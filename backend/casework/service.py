@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from backend.casework import repository as repo
+from backend.casework.events import ChildCasesChanged, UnderretningRegistered
 from backend.casework.lifecycle import closed_days_setting as closed_days_setting
 from backend.casework.lifecycle import create_activities, open_case
 from backend.casework.lifecycle import restage as restage
@@ -25,13 +26,13 @@ from backend.core.danish import fmt_due as fmt_due
 from backend.core.errors import CaseClosed as CaseClosed
 from backend.core.errors import FieldError
 from backend.core.errors import Stale as Stale
+from backend.core.events import publish
 from backend.core.journal import named as named
 from backend.core.journal import stamp as stamp
 from backend.core.vocab import INTAKE_KINDS as INTAKE_KINDS
 from backend.core.vocab import NOTIFIER_KINDS as NOTIFIER_KINDS
 from backend.core.vocab import SOURCE_LABELS as SOURCE_LABELS
 from backend.core.workdays import add_months
-from backend.crosskommune import index as cross_index
 from tenancy.context import current_scope
 
 # A rule's bad input names the form field (400); the core's FieldError, under the name the
@@ -262,10 +263,9 @@ async def do_register_underretning(
         ("underretning", underretning_id),
     )
     await restage(hovedsag_id)
-    # A child whose case went to another kommune: the notification follows the case there.
-    from backend.crosskommune.transfer import forward_if_transferred
-
-    await forward_if_transferred(actor, hovedsag_id, underretning_id)
+    # A child whose case went to another kommune: the notification follows the case there
+    # (backend.crosskommune.subscribers forwards it, in this transaction).
+    await publish(UnderretningRegistered(actor, hovedsag_id, underretning_id))
     return underretning_id, activities
 
 
@@ -506,7 +506,7 @@ async def do_register_birth(
         first_name.strip(),
         last_name.strip(),
     )
-    await cross_index.schedule(child_id)  # re-keyed: the index follows the child's own CPR
+    await publish(ChildCasesChanged(child_id))  # re-keyed: the index follows the child's CPR
     case_id: uuid.UUID | None = await conn.fetchval(
         "SELECT id FROM hovedsag WHERE child_id = $1 AND closed_at IS NULL "
         "ORDER BY opened_at DESC LIMIT 1",

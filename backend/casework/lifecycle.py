@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import date, datetime, time
-from typing import Any
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
@@ -239,19 +238,24 @@ async def decided_on(afgoerelse_id: uuid.UUID | None) -> date | None:
 
 
 async def start_measure(
-    actor: str, case: Any, afgoerelse_id: uuid.UUID, paragraph: str, measure: str, starts_on: date
+    actor: str,
+    case: repo.LockedCase,
+    afgoerelse_id: uuid.UUID,
+    paragraph: str,
+    measure: str,
+    starts_on: date,
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Start ``measure`` (a key of ``backend.core.measures.MEASURES``) granted by the
     decision ``afgoerelse_id`` on ``case`` (the locked main case: ``id``, ``caseworker_id``,
     ``birth_date``): a new indsats enkeltsag, the indsats, its journal entry and the
     follow-up activities. Returns the indsats and the activities created."""
     label, placement = MEASURES[measure]
-    enkeltsag_id = await repo.insert_enkeltsag(case["id"], "indsats", paragraph)
+    enkeltsag_id = await repo.insert_enkeltsag(case.id, "indsats", paragraph)
     indsats_id = await repo.insert_indsats(
-        case["id"], enkeltsag_id, afgoerelse_id, measure, paragraph, placement, starts_on, actor
+        case.id, enkeltsag_id, afgoerelse_id, measure, paragraph, placement, starts_on, actor
     )
     await stamp(
-        case["id"],
+        case.id,
         actor,
         "indsats.startet",
         f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}",
@@ -262,14 +266,14 @@ async def start_measure(
     if placement:
         rules += rules_for(Trigger.ANBRAGT_UNG)
     facts = await measure_facts(
-        case["id"], starts_on, case["birth_date"], await decided_on(afgoerelse_id)
+        case.id, starts_on, case.birth_date, await decided_on(afgoerelse_id)
     )
     ids = await create_activities(
         rules,
         facts,
-        case["id"],
+        case.id,
         enkeltsag_id,
-        case["caseworker_id"],
+        case.caseworker_id,
         actor,
         ("indsats", indsats_id),
     )

@@ -81,7 +81,7 @@ async def do_start_visitation(
     if paragraph not in PARAGRAPHS:
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
+    if case.closed_at is not None:
         raise LookupError("case")
     if await _open_enkeltsag(hovedsag_id, "afgoerelse"):
         raise CaseError("paragraph", "Der er allerede en afgørelse under forberedelse")
@@ -109,7 +109,7 @@ async def do_start_visitation(
         Facts(at=datetime.now(UTC)),
         hovedsag_id,
         enkeltsag_id,
-        case["caseworker_id"],
+        case.caseworker_id,
         actor,
         ("enkeltsag", enkeltsag_id),
     )
@@ -207,7 +207,7 @@ async def do_decide(
         )
         starts_on = money_plan.starts_on
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
+    if case.closed_at is not None:
         raise LookupError("case")
     visitation = await _open_enkeltsag(hovedsag_id, "afgoerelse")
     if visitation is None:
@@ -222,7 +222,7 @@ async def do_decide(
                 Facts(at=datetime.now(UTC)),
                 hovedsag_id,
                 enkeltsag_id,
-                case["caseworker_id"],
+                case.caseworker_id,
                 actor,
                 ("enkeltsag", enkeltsag_id),
             )
@@ -303,7 +303,7 @@ async def do_decide(
                 Facts(at=start_of(decided_on), decided_on=decided_on),
                 hovedsag_id,
                 None,
-                case["caseworker_id"],
+                case.caseworker_id,
                 actor,
                 ("enkeltsag", enkeltsag_id),
             )
@@ -342,7 +342,7 @@ async def do_complete_investigation(
     _check_date("completed_on", completed_on)
     case = await lock_case(hovedsag_id)
     investigation = await _open_enkeltsag(hovedsag_id, "undersoegelse")
-    if investigation is None or case["closed_at"] is not None:
+    if investigation is None or case.closed_at is not None:
         raise CaseError("completed_on", "Der er ingen igangværende børnefaglig undersøgelse")
     if completed_on < investigation["opened_at"].astimezone(DK).date():
         raise CaseError("completed_on", "Undersøgelsen kan ikke afsluttes før den er startet")
@@ -375,7 +375,7 @@ async def do_complete_investigation(
         facts = Facts(
             at=start_of(m["starts_on"]),
             investigation_ends=completed_on,
-            birth_date=case["birth_date"],
+            birth_date=case.birth_date,
             decided_on=m["decided_on"],
         )
         moved += await recompute(
@@ -403,7 +403,7 @@ async def do_record_step(
         raise CaseError("kind", "Vælg hvad der er gennemført")
     _check_date("happened_on", happened_on)
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
+    if case.closed_at is not None:
         raise LookupError("case")
     conn = _conn()
     measure = None
@@ -461,7 +461,7 @@ async def do_record_step(
             Facts(at=datetime.now(UTC), planned=next_due),
             hovedsag_id,
             enkeltsag_id,
-            case["caseworker_id"],
+            case.caseworker_id,
             actor,
             ("indsats", measure["id"]),
             due_reason=(next_reason or "").strip(),
@@ -668,7 +668,7 @@ async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason
     if not reason.strip():
         raise CaseError("reason", "Angiv hvorfor sagen lukkes")
     case = await lock_case(hovedsag_id, version)
-    if case["closed_at"] is not None:
+    if case.closed_at is not None:
         raise CaseError("reason", "Sagen er allerede lukket")
     conn = _conn()
     if await conn.fetchval(
@@ -696,4 +696,4 @@ async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason
         actor,
     )
     await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())
-    await publish(ChildCasesChanged(case["child_id"]))  # the prior-case index shows it closed
+    await publish(ChildCasesChanged(case.child_id))  # the prior-case index shows it closed

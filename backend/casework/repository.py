@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -685,4 +685,536 @@ async def insert_past_events(hovedsag_id: uuid.UUID, events: list[PastEvent]) ->
         [e.event for e in events],
         [e.title for e in events],
         [e.body for e in events],
+    )
+
+
+# --- who may open a case (backend.casework.access) -------------------------------------
+
+# A SQL predicate on ``h`` (hovedsag) for user ``$2``: is the case theirs to open?
+ON_CASE = (
+    "(h.caseworker_id = $2 "
+    "OR EXISTS (SELECT 1 FROM hovedsag_worker w WHERE w.hovedsag_id = h.id AND w.user_id = $2) "
+    "OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = h.team_id AND m.user_id = $2) "
+    "OR EXISTS (SELECT 1 FROM case_access a WHERE a.hovedsag_id = h.id AND a.user_id = $2 "
+    "AND a.expires_at > now()))"
+)
+
+
+class ChildAccess(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    has_case: bool
+    mine: bool
+
+
+async def get_openable_case(
+    case_id: uuid.UUID, user_id: uuid.UUID, kommune_wide: bool
+) -> uuid.UUID | None:
+    """``case_id`` if the case exists and ``user_id`` may open it."""
+    found: uuid.UUID | None = await conn().fetchval(
+        f"SELECT h.id FROM hovedsag h WHERE h.id = $1 AND ($3 OR {ON_CASE})",
+        case_id,
+        user_id,
+        kommune_wide,
+    )
+    return found
+
+
+async def get_case_of_activity(activity_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM activity WHERE id = $1", activity_id
+    )
+    return found
+
+
+async def get_child_access(
+    child_id: uuid.UUID, user_id: uuid.UUID, kommune_wide: bool
+) -> ChildAccess | None:
+    row = await conn().fetchrow(
+        "SELECT c.id, EXISTS (SELECT 1 FROM hovedsag h WHERE h.child_id = c.id) AS has_case, "
+        f"EXISTS (SELECT 1 FROM hovedsag h WHERE h.child_id = c.id AND ($3 OR {ON_CASE})) "
+        "AS mine FROM child c WHERE c.id = $1",
+        child_id,
+        user_id,
+        kommune_wide,
+    )
+    return None if row is None else ChildAccess(row["id"], row["has_case"], row["mine"])
+
+
+async def list_openable_cases(case_ids: list[uuid.UUID], user_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await conn().fetch(
+        f"SELECT h.id FROM hovedsag h WHERE h.id = ANY($1::uuid[]) AND {ON_CASE}",
+        case_ids,
+        user_id,
+    )
+    return {r["id"] for r in rows}
+
+
+async def case_exists(case_id: uuid.UUID) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM hovedsag WHERE id = $1", case_id))
+
+
+async def insert_case_access(
+    case_id: uuid.UUID, user_id: uuid.UUID, reason: str, lasts: timedelta
+) -> None:
+    await conn().execute(
+        "INSERT INTO case_access (hovedsag_id, user_id, reason, expires_at) "
+        "VALUES ($1, $2, $3, now() + $4::interval)",
+        case_id,
+        user_id,
+        reason,
+        lasts,
+    )
+
+
+async def get_assignable_name(user_id: uuid.UUID) -> str | None:
+    """The display name of an active caseworker or manager."""
+    name: str | None = await conn().fetchval(
+        "SELECT u.display_name FROM app_user u WHERE u.id = $1 AND u.active AND EXISTS "
+        "(SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role IN "
+        "('sagsbehandler', 'leder'))",
+        user_id,
+    )
+    return name
+
+
+async def insert_worker(case_id: uuid.UUID, user_id: uuid.UUID, actor: str) -> bool:
+    """Put ``user_id`` on the case; False if they already were."""
+    added = await conn().fetchval(
+        "INSERT INTO hovedsag_worker (hovedsag_id, user_id, added_by) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING RETURNING user_id",
+        case_id,
+        user_id,
+        actor,
+    )
+    return added is not None
+
+
+async def delete_worker(case_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+    """Take ``user_id`` off the case; their display name, or None if they were not on it."""
+    name: str | None = await conn().fetchval(
+        "DELETE FROM hovedsag_worker w USING app_user u WHERE w.hovedsag_id = $1 "
+        "AND w.user_id = $2 AND u.id = w.user_id RETURNING u.display_name",
+        case_id,
+        user_id,
+    )
+    return name
+
+
+async def touch_case(case_id: uuid.UUID, actor: str) -> None:
+    """A new version of the main case, changed by ``actor`` now."""
+    await conn().execute(
+        "UPDATE hovedsag SET version = version + 1, changed_by = $2, changed_at = now() "
+        "WHERE id = $1",
+        case_id,
+        actor,
+    )
+
+
+# --- the case rules (backend.casework.service) -----------------------------------------
+
+
+class Row(msgspec.Struct, frozen=True):
+    """A typed row that also reads like a record (``row["id"]``), for callers written
+    against asyncpg records."""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+class CaseState(Row, frozen=True):
+    closed_at: date | None
+    transferred_to: str | None
+
+
+class UnbornCase(Row, frozen=True):
+    id: uuid.UUID
+    case_id: uuid.UUID
+
+
+class IntakeCase(Row, frozen=True):
+    id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    birth_date: date | None
+
+
+class InvestigationCase(Row, frozen=True):
+    id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    opened_at: date
+
+
+class LockedActivity(Row, frozen=True):
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID | None
+    title: str
+    status: str
+    version: int
+    due_at: datetime | None
+    owner_id: uuid.UUID | None
+    cancel_reason: str | None
+    completed_by: str | None
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+class LockedCase(Row, frozen=True):
+    """A main case locked ``FOR UPDATE``, with who holds it."""
+
+    id: uuid.UUID
+    version: int
+    caseworker_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    stage: str
+    child_id: uuid.UUID
+    closed_at: date | None
+    changed_by: str | None
+    changed_at: datetime | None
+    caseworker: str | None
+    team: str | None
+    birth_date: date | None
+
+
+class UnbornChild(Row, frozen=True):
+    cpr: str | None
+    mother_cpr: str | None
+    expected_date: date | None
+
+
+class CompletedActivity(Row, frozen=True):
+    title: str
+    enkeltsag_id: uuid.UUID | None
+
+
+class DueActivity(Row, frozen=True):
+    id: uuid.UUID
+    rule_id: str
+    title: str
+    due_at: datetime | None
+    due_asap: bool
+    due_reason: str | None
+    enkeltsag_id: uuid.UUID | None
+
+
+async def get_case_state(hovedsag_id: uuid.UUID) -> CaseState | None:
+    row = await conn().fetchrow(
+        "SELECT closed_at, transferred_to FROM hovedsag WHERE id = $1", hovedsag_id
+    )
+    return None if row is None else CaseState(row["closed_at"], row["transferred_to"])
+
+
+async def get_child_by_cpr(cpr: str) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval("SELECT id FROM child WHERE cpr = $1", cpr)
+    return found
+
+
+async def get_unborn_case(mother_cpr: str) -> UnbornCase | None:
+    row = await conn().fetchrow(
+        "SELECT c.id, h.id AS case_id FROM child c JOIN hovedsag h ON h.child_id = c.id "
+        "WHERE c.mother_cpr = $1 AND c.cpr IS NULL AND h.closed_at IS NULL "
+        "ORDER BY h.opened_at DESC LIMIT 1",
+        mother_cpr,
+    )
+    return None if row is None else UnbornCase(row["id"], row["case_id"])
+
+
+async def insert_child(
+    cpr: str | None,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None,
+    address: str,
+    mother_cpr: str | None,
+    expected_date: date | None,
+) -> uuid.UUID:
+    child_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO child (cpr, first_name, last_name, birth_date, address, mother_cpr, "
+        "expected_date) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        cpr,
+        first_name,
+        last_name,
+        birth_date,
+        address,
+        mother_cpr,
+        expected_date,
+    )
+    return child_id
+
+
+async def update_closed_days(closed: bool) -> None:
+    await conn().execute("UPDATE kommune_settings SET closed_days = $1", closed)
+
+
+async def lock_open_case_for_intake(hovedsag_id: uuid.UUID) -> IntakeCase | None:
+    row = await conn().fetchrow(
+        "SELECT h.id, h.caseworker_id, c.birth_date FROM hovedsag h JOIN child c "
+        "ON c.id = h.child_id WHERE h.id = $1 AND h.closed_at IS NULL FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    return None if row is None else IntakeCase(row["id"], row["caseworker_id"], row["birth_date"])
+
+
+async def insert_underretning(
+    enkeltsag_id: uuid.UUID,
+    received_at: datetime,
+    notifier_kind: str,
+    source: str,
+    notifier_name: str | None,
+    notifier_contact: str | None,
+    concerns: str,
+    suspected_abuse: bool,
+    created_by: str,
+    kind: str,
+) -> uuid.UUID:
+    underretning_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO underretning (enkeltsag_id, received_at, notifier_kind, source, "
+        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by, kind) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        enkeltsag_id,
+        received_at,
+        notifier_kind,
+        source,
+        notifier_name,
+        notifier_contact,
+        concerns,
+        suspected_abuse,
+        created_by,
+        kind,
+    )
+    return underretning_id
+
+
+async def has_running_measure_enkeltsag(hovedsag_id: uuid.UUID) -> bool:
+    found: bool = await conn().fetchval(
+        "SELECT EXISTS (SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = 'indsats' "
+        "AND closed_at IS NULL)",
+        hovedsag_id,
+    )
+    return found
+
+
+async def get_application_days() -> int | None:
+    days: int | None = await conn().fetchval("SELECT application_days FROM kommune_settings")
+    return days
+
+
+async def lock_activity(activity_id: uuid.UUID) -> LockedActivity | None:
+    row = await conn().fetchrow(
+        "SELECT hovedsag_id, enkeltsag_id, title, status, version, due_at, owner_id, "
+        "cancel_reason, completed_by, changed_by, changed_at FROM activity WHERE id = $1 "
+        "FOR UPDATE",
+        activity_id,
+    )
+    return None if row is None else LockedActivity(**dict(row))
+
+
+async def update_activity_done(activity_id: uuid.UUID, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 WHERE id = $1",
+        activity_id,
+        actor,
+    )
+
+
+async def update_activity_cancelled(activity_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE id = $1",
+        activity_id,
+        reason,
+        actor,
+    )
+
+
+async def journal_entry_in_case(entry_id: int, hovedsag_id: uuid.UUID) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM journal_entry WHERE id = $1 AND hovedsag_id = $2",
+            entry_id,
+            hovedsag_id,
+        )
+    )
+
+
+async def insert_note(
+    hovedsag_id: uuid.UUID,
+    author: str,
+    kind: str,
+    title: str,
+    body: str,
+    corrects_id: int | None,
+    written_at: datetime | None,
+) -> int:
+    entry_id: int = await conn().fetchval(
+        "INSERT INTO journal_entry (hovedsag_id, author, kind, title, body, corrects_id, "
+        "written_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        hovedsag_id,
+        author,
+        kind,
+        title,
+        body,
+        corrects_id,
+        written_at,
+    )
+    return entry_id
+
+
+async def lock_open_case_for_investigation(hovedsag_id: uuid.UUID) -> InvestigationCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, caseworker_id, opened_at FROM hovedsag WHERE id = $1 AND closed_at IS NULL "
+        "FOR UPDATE",
+        hovedsag_id,
+    )
+    return (
+        None
+        if row is None
+        else InvestigationCase(row["id"], row["caseworker_id"], row["opened_at"])
+    )
+
+
+async def has_open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = $2 AND closed_at IS NULL",
+            hovedsag_id,
+            kind,
+        )
+    )
+
+
+async def insert_investigation(hovedsag_id: uuid.UUID, aware_since: date) -> uuid.UUID:
+    enkeltsag_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind, aware_since) "
+        "VALUES ($1, 'undersoegelse', $2) RETURNING id",
+        hovedsag_id,
+        aware_since,
+    )
+    return enkeltsag_id
+
+
+async def update_open_activity_owner(
+    hovedsag_id: uuid.UUID, new_owner: uuid.UUID, old_owner: uuid.UUID | None
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET owner_id = $2, version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' "
+        "AND (owner_id IS NOT DISTINCT FROM $3)",
+        hovedsag_id,
+        new_owner,
+        old_owner,
+    )
+
+
+async def get_team_name(team_id: uuid.UUID) -> str | None:
+    name: str | None = await conn().fetchval("SELECT name FROM team WHERE id = $1", team_id)
+    return name
+
+
+async def update_case_holder(
+    hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None, team_id: uuid.UUID | None, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET caseworker_id = $2, team_id = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        hovedsag_id,
+        caseworker_id,
+        team_id,
+        actor,
+    )
+
+
+async def lock_child_for_birth(child_id: uuid.UUID) -> UnbornChild | None:
+    row = await conn().fetchrow(
+        "SELECT cpr, mother_cpr, expected_date FROM child WHERE id = $1 FOR UPDATE", child_id
+    )
+    return None if row is None else UnbornChild(**dict(row))
+
+
+async def child_cpr_taken(cpr: str) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM child WHERE cpr = $1", cpr))
+
+
+async def update_child_born(
+    child_id: uuid.UUID, cpr: str, birth_date: date, first_name: str, last_name: str
+) -> None:
+    await conn().execute(
+        "UPDATE child SET cpr = $2, birth_date = $3, first_name = $4, last_name = $5, "
+        "version = version + 1 WHERE id = $1",
+        child_id,
+        cpr,
+        birth_date,
+        first_name,
+        last_name,
+    )
+
+
+async def lock_case_row(hovedsag_id: uuid.UUID) -> LockedCase | None:
+    row = await conn().fetchrow(
+        "SELECT h.id, h.version, h.caseworker_id, h.team_id, h.stage, h.child_id, h.closed_at, "
+        "h.changed_by, h.changed_at, u.display_name AS caseworker, t.name AS team, "
+        "c.birth_date FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id "
+        "LEFT JOIN team t ON t.id = h.team_id WHERE h.id = $1 FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    return None if row is None else LockedCase(**dict(row))
+
+
+async def close_open_clarifications(hovedsag_id: uuid.UUID, why: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = coalesce(summary, $2), "
+        "version = version + 1 WHERE hovedsag_id = $1 AND kind = 'afklaring' "
+        "AND closed_at IS NULL",
+        hovedsag_id,
+        why,
+    )
+
+
+async def complete_open_activities(
+    hovedsag_id: uuid.UUID,
+    actor: str,
+    rule_ids: list[str],
+    concerns_id: uuid.UUID | None,
+    enkeltsag_id: uuid.UUID | None,
+) -> list[CompletedActivity]:
+    rows = await conn().fetch(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' AND rule_id = ANY($3::text[]) "
+        "AND ($4::uuid IS NULL OR concerns_id = $4) AND ($5::uuid IS NULL OR enkeltsag_id = $5) "
+        "RETURNING title, enkeltsag_id",
+        hovedsag_id,
+        actor,
+        rule_ids,
+        concerns_id,
+        enkeltsag_id,
+    )
+    return [CompletedActivity(r["title"], r["enkeltsag_id"]) for r in rows]
+
+
+async def lock_open_activities_about(concerns_id: uuid.UUID) -> list[DueActivity]:
+    rows = await conn().fetch(
+        "SELECT id, rule_id, title, due_at, due_asap, due_reason, enkeltsag_id FROM activity "
+        "WHERE concerns_id = $1 AND status = 'open' AND rule_id IS NOT NULL FOR UPDATE",
+        concerns_id,
+    )
+    return [DueActivity(**dict(r)) for r in rows]
+
+
+async def update_activity_due(
+    activity_id: uuid.UUID,
+    due_at: datetime | None,
+    actor: str,
+    due_asap: bool,
+    due_reason: str | None,
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET due_at = $2, due_asap = $4, due_reason = $5, changed_by = $3, "
+        "changed_at = now(), version = version + 1 WHERE id = $1",
+        activity_id,
+        due_at,
+        actor,
+        due_asap,
+        due_reason,
     )

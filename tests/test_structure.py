@@ -28,7 +28,6 @@ KNOWN_SQL_OUTSIDE: set[str] = {
     "backend/audit/tasks.py",
     "backend/auth/principal.py",
     "backend/auth/service.py",
-    "backend/casework/process.py",
     "backend/cli.py",
     "backend/crosskommune/index.py",
     "backend/crosskommune/keys.py",

@@ -1218,3 +1218,322 @@ async def update_activity_due(
         due_asap,
         due_reason,
     )
+
+
+# --- the legal process (backend.casework.process) --------------------------------------
+
+
+class OpenEnkeltsag(Row, frozen=True):
+    id: uuid.UUID
+    paragraph: str | None
+    aware_since: date | None
+    opened_at: datetime
+
+
+class ApprovedPlan(Row, frozen=True):
+    id: uuid.UUID
+    approved_at: datetime
+
+
+class PrerequisiteRow(Row, frozen=True):
+    rule_id: str
+    title: str
+    basis: str | None
+
+
+class RunningMeasure(Row, frozen=True):
+    id: uuid.UUID
+    starts_on: date
+    decided_on: date | None
+
+
+class MeasureOfCase(Row, frozen=True):
+    id: uuid.UUID
+    kind: str
+    enkeltsag_id: uuid.UUID
+    ends_on: date | None
+
+
+class LockedMeasure(Row, frozen=True):
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    afgoerelse_id: uuid.UUID | None
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+    birth_date: date | None
+
+
+class LockedUnderretning(Row, frozen=True):
+    id: uuid.UUID
+    kind: str
+    received_at: datetime
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    birth_date: date | None
+
+
+async def get_open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> OpenEnkeltsag | None:
+    """The newest open enkeltsag of ``kind`` on the case."""
+    row = await conn().fetchrow(
+        "SELECT id, paragraph, aware_since, opened_at FROM enkeltsag WHERE hovedsag_id = $1 "
+        "AND kind = $2 AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1",
+        hovedsag_id,
+        kind,
+    )
+    return None if row is None else OpenEnkeltsag(**dict(row))
+
+
+async def list_open_prerequisites(
+    enkeltsag_id: uuid.UUID, rule_ids: list[str]
+) -> list[PrerequisiteRow]:
+    rows = await conn().fetch(
+        "SELECT rule_id, title, basis FROM activity WHERE enkeltsag_id = $1 AND status = 'open' "
+        "AND rule_id = ANY($2::text[]) ORDER BY rule_id",
+        enkeltsag_id,
+        rule_ids,
+    )
+    return [PrerequisiteRow(r["rule_id"], r["title"], r["basis"]) for r in rows]
+
+
+async def cancel_prerequisite(
+    enkeltsag_id: uuid.UUID, rule_id: str, reason: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $3, completed_at = now(), "
+        "completed_by = $4, changed_by = $4, changed_at = now(), version = version + 1 "
+        "WHERE enkeltsag_id = $1 AND rule_id = $2 AND status = 'open'",
+        enkeltsag_id,
+        rule_id,
+        reason,
+        actor,
+    )
+
+
+async def insert_afgoerelse(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID,
+    paragraph: str,
+    outcome: str,
+    decided_on: date,
+    summary: str,
+    exceptions_json: str,
+    actor: str,
+) -> uuid.UUID:
+    afgoerelse_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO afgoerelse (hovedsag_id, enkeltsag_id, paragraph, outcome, decided_on, "
+        "summary, exceptions, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        paragraph,
+        outcome,
+        decided_on,
+        summary,
+        exceptions_json,
+        actor,
+    )
+    return afgoerelse_id
+
+
+async def close_decided_enkeltsag(enkeltsag_id: uuid.UUID, summary: str, paragraph: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, paragraph = $3, "
+        "version = version + 1 WHERE id = $1",
+        enkeltsag_id,
+        summary,
+        paragraph,
+    )
+
+
+async def get_approved_plan(hovedsag_id: uuid.UUID) -> ApprovedPlan | None:
+    """The case's approved barnets plan whose series has no newer open version, if any."""
+    row = await conn().fetchrow(
+        "SELECT d.id, d.approved_at FROM ics_document d WHERE d.hovedsag_id = $1 "
+        "AND d.kind = 'plan' AND d.status = 'godkendt' AND NOT EXISTS (SELECT 1 FROM "
+        "ics_document n WHERE n.series_id = d.series_id AND n.version_no > d.version_no) "
+        "ORDER BY d.approved_at DESC LIMIT 1",
+        hovedsag_id,
+    )
+    return None if row is None else ApprovedPlan(row["id"], row["approved_at"])
+
+
+async def close_investigation(
+    enkeltsag_id: uuid.UUID, closed_at: datetime, conclusion: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = $2, summary = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        enkeltsag_id,
+        closed_at,
+        conclusion,
+        actor,
+    )
+
+
+async def list_running_measures(hovedsag_id: uuid.UUID) -> list[RunningMeasure]:
+    rows = await conn().fetch(
+        "SELECT i.id, i.starts_on, a.decided_on FROM indsats i LEFT JOIN afgoerelse a "
+        "ON a.id = i.afgoerelse_id WHERE i.hovedsag_id = $1 AND i.ends_on IS NULL",
+        hovedsag_id,
+    )
+    return [RunningMeasure(r["id"], r["starts_on"], r["decided_on"]) for r in rows]
+
+
+async def get_measure_of_case(
+    indsats_id: uuid.UUID, hovedsag_id: uuid.UUID
+) -> MeasureOfCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, kind, enkeltsag_id, ends_on FROM indsats WHERE id = $1 AND hovedsag_id = $2",
+        indsats_id,
+        hovedsag_id,
+    )
+    return None if row is None else MeasureOfCase(**dict(row))
+
+
+async def insert_case_step(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID | None,
+    indsats_id: uuid.UUID | None,
+    kind: str,
+    happened_on: date,
+    note: str,
+    next_due: date | None,
+    next_reason: str | None,
+    actor: str,
+) -> uuid.UUID:
+    step_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO case_step (hovedsag_id, enkeltsag_id, indsats_id, kind, happened_on, note, "
+        "next_due, next_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        indsats_id,
+        kind,
+        happened_on,
+        note,
+        next_due,
+        next_reason,
+        actor,
+    )
+    return step_id
+
+
+async def update_measure_ended(
+    indsats_id: uuid.UUID, ends_on: date, reason: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE indsats SET ends_on = $2, end_reason = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        indsats_id,
+        ends_on,
+        reason,
+        actor,
+    )
+
+
+async def close_enkeltsag(enkeltsag_id: uuid.UUID, summary: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, version = version + 1 WHERE id = $1",
+        enkeltsag_id,
+        summary,
+    )
+
+
+async def cancel_activities_about(concerns_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE concerns_id = $1 AND status = 'open'",
+        concerns_id,
+        reason,
+        actor,
+    )
+
+
+async def lock_measure(indsats_id: uuid.UUID) -> LockedMeasure | None:
+    row = await conn().fetchrow(
+        "SELECT i.id, i.hovedsag_id, i.enkeltsag_id, i.afgoerelse_id, i.kind, i.starts_on, "
+        "i.ends_on, i.version, i.changed_by, i.changed_at, c.birth_date FROM indsats i "
+        "JOIN hovedsag h ON h.id = i.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE i.id = $1 FOR UPDATE OF i",
+        indsats_id,
+    )
+    return None if row is None else LockedMeasure(**dict(row))
+
+
+async def update_measure_start(indsats_id: uuid.UUID, starts_on: date, actor: str) -> None:
+    await conn().execute(
+        "UPDATE indsats SET starts_on = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        indsats_id,
+        starts_on,
+        actor,
+    )
+
+
+async def lock_underretning(underretning_id: uuid.UUID) -> LockedUnderretning | None:
+    row = await conn().fetchrow(
+        "SELECT u.id, u.kind, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
+        "e.id AS enkeltsag_id, c.birth_date FROM underretning u "
+        "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE u.id = $1 FOR UPDATE OF u",
+        underretning_id,
+    )
+    return None if row is None else LockedUnderretning(**dict(row))
+
+
+async def update_received_at(underretning_id: uuid.UUID, received_at: datetime, actor: str) -> None:
+    await conn().execute(
+        "UPDATE underretning SET received_at = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        underretning_id,
+        received_at,
+        actor,
+    )
+
+
+async def update_aware_since(enkeltsag_id: uuid.UUID, aware_since: date, actor: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET aware_since = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        enkeltsag_id,
+        aware_since,
+        actor,
+    )
+
+
+async def has_running_measure(hovedsag_id: uuid.UUID) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL", hovedsag_id
+        )
+    )
+
+
+async def cancel_open_activities(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open'",
+        hovedsag_id,
+        reason,
+        actor,
+    )
+
+
+async def close_case(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET closed_at = current_date, stage = 'afsluttet', close_reason = $2, "
+        "version = version + 1, changed_by = $3, changed_at = now() WHERE id = $1",
+        hovedsag_id,
+        reason,
+        actor,
+    )

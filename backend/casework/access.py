@@ -6,15 +6,16 @@ and the roles that oversee the whole kommune (manager, finance, read-only audit)
 other caseworker steps in with a reason: that is audited, journalled and lasts a working
 day. Everyone else gets the same 404 as for a case that does not exist.
 
-``access_case`` is the only producer of :data:`AccessibleCase`; routes that touch a case
-take one, so the check cannot be forgotten.
+``access_case`` (and ``do_step_in``) are the only producers of :class:`AccessibleCase`;
+the service functions that act on a case for a user require one, so strict mypy refuses a
+bare id and the check cannot be forgotten.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import NewType
+from typing import Final
 
 from litestar.exceptions import NotFoundException
 
@@ -23,7 +24,23 @@ from backend.casework import repository as repo
 from backend.casework.repository import ON_CASE as ON_CASE
 from backend.casework.service import CaseError, lock_case, stamp
 
-AccessibleCase = NewType("AccessibleCase", uuid.UUID)
+_MINT: Final = object()  # only this module holds it, so only this module makes one
+
+
+class AccessibleCase(uuid.UUID):
+    """The id of a main case the current user may open, as :func:`access_case` found it.
+
+    A ``uuid.UUID`` (so it goes wherever a case id goes: SQL, responses), but a distinct
+    type: a function that takes an ``AccessibleCase`` refuses a bare ``uuid.UUID`` under
+    mypy, and the constructor refuses anyone without this module's private token."""
+
+    __slots__ = ()
+
+    def __init__(self, case_id: uuid.UUID, mint: object) -> None:
+        if mint is not _MINT:
+            raise TypeError("an AccessibleCase comes from backend.casework.access.access_case")
+        super().__init__(int=case_id.int)
+
 
 # Roles that see every case of the kommune (every read is audited all the same).
 KOMMUNE_WIDE = frozenset({"leder", "oekonomi", "laeser"})
@@ -39,7 +56,7 @@ async def access_case(me: Principal, case_id: uuid.UUID) -> AccessibleCase:
     found = await repo.get_openable_case(case_id, me.user_id, kommune_wide(me))
     if found is None:
         raise NotFoundException("Sagen findes ikke, eller du er ikke på sagen")
-    return AccessibleCase(found)
+    return AccessibleCase(found, _MINT)
 
 
 async def access_activity(me: Principal, activity_id: uuid.UUID) -> AccessibleCase:
@@ -84,7 +101,7 @@ async def do_step_in(me: Principal, case_id: uuid.UUID, reason: str) -> Accessib
         f"{me.display_name} har åbnet sagen for at træde til",
         reason.strip(),
     )
-    return AccessibleCase(case_id)
+    return AccessibleCase(case_id, _MINT)
 
 
 async def do_add_worker(

@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from backend.casework import lifecycle, ports
 from backend.casework import repository as repo
@@ -35,6 +36,9 @@ from backend.core.events import publish
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS
+
+if TYPE_CHECKING:
+    from backend.casework.access import AccessibleCase
 
 # What a recorded step is, the event that completes activities, and its journal title.
 STEPS: dict[str, tuple[str, str]] = {
@@ -530,7 +534,7 @@ async def do_move_receipt(
 
 
 async def do_move_aware_since(
-    actor: str, hovedsag_id: uuid.UUID, aware_since: date, reason: str
+    actor: str, hovedsag_id: AccessibleCase, aware_since: date, reason: str
 ) -> list[tuple[str, datetime | None, datetime | None]]:
     """Correct when the kommune became aware; the investigation's 4-month deadline moves."""
     if not reason.strip():
@@ -557,7 +561,7 @@ async def do_move_aware_since(
     )
 
 
-async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason: str) -> None:
+async def do_close_case(actor: str, hovedsag_id: AccessibleCase, version: int, reason: str) -> None:
     """Close the period of involvement. Running measures must be ended first; open
     activities are cancelled with the reason."""
     if not reason.strip():

@@ -12,6 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
@@ -32,6 +33,9 @@ from backend.core.vocab import INTAKE_KINDS as INTAKE_KINDS
 from backend.core.vocab import NOTIFIER_KINDS as NOTIFIER_KINDS
 from backend.core.vocab import SOURCE_LABELS as SOURCE_LABELS
 from backend.core.workdays import add_months
+
+if TYPE_CHECKING:
+    from backend.casework.access import AccessibleCase
 
 # A rule's bad input names the form field (400); the core's FieldError, under the name the
 # case rules have always used.
@@ -274,7 +278,7 @@ WRITTEN_AT_CLOCK_SKEW = timedelta(minutes=10)
 
 async def do_add_note(
     actor: str,
-    hovedsag_id: uuid.UUID,
+    hovedsag_id: AccessibleCase,
     title: str,
     body: str,
     corrects_id: int | None = None,
@@ -354,7 +358,7 @@ async def do_start_investigation(
 
 async def do_assign(
     actor: str,
-    hovedsag_id: uuid.UUID,
+    hovedsag_id: AccessibleCase,
     version: int,
     caseworker_id: uuid.UUID | None,
     team_id: uuid.UUID | None,

@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
 from backend.casework import access as access_mod
 from backend.casework import ports, process, service
 from backend.casework import repository as repo
@@ -76,6 +76,7 @@ from backend.casework.schemas import (
     Worklist,
 )
 from backend.core.permissions import Perm
+from backend.core.principal import Me
 from backend.errors import Conflict, field_error, stale_conflict
 
 
@@ -139,11 +140,10 @@ class CaseworkController(Controller):
 
     @post("/children", guards=[requires(Perm.CASE_WRITE)], summary="Registrér et barn")
     async def register_child(
-        self, request: Request[Any, Any, Any], data: JSONBody[ChildCreate]
+        self, me: Me, data: JSONBody[ChildCreate]
     ) -> Response[ChildRegistered]:
         """201 with a new child and case; 200 with the existing case when the CPR number
         already has a child in the kommune (never a duplicate)."""
-        me = current_principal(request)
         with translated():
             result = await service.do_register_child(
                 me.actor,
@@ -167,11 +167,10 @@ class CaseworkController(Controller):
     )
     async def register_birth(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         child_id: FromPath[uuid.UUID],
         data: JSONBody[BirthRegistration],
     ) -> BirthRegistered:
-        me = current_principal(request)
         await access_child(me, child_id)
         with translated(not_found="Barnet findes ikke"):
             case_id = await service.do_register_birth(
@@ -188,11 +187,10 @@ class CaseworkController(Controller):
     )
     async def register_underretning(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[UnderretningCreate],
     ) -> UnderretningCreated:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             underretning_id, ids = await service.do_register_underretning(
@@ -218,11 +216,10 @@ class CaseworkController(Controller):
     )
     async def start_investigation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[InvestigationStart],
     ) -> InvestigationStarted:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             enkeltsag_id, ids = await service.do_start_investigation(
@@ -238,8 +235,7 @@ class CaseworkController(Controller):
         guards=[requires(Perm.TEAM_OVERVIEW)],
         summary="Lederens overblik: overskredne frister og sagstal i egne teams",
     )
-    async def team_overview(self, request: Request[Any, Any, Any]) -> TeamOverview:
-        me = current_principal(request)
+    async def team_overview(self, me: Me) -> TeamOverview:
         teams = await repo.team_ids_of(me.user_id)
         ids = [t[0] for t in teams]
         return TeamOverview(
@@ -258,10 +254,7 @@ class CaseworkController(Controller):
         guards=[requires(Perm.CASE_READ)],
         summary="En sag: barn, fase, sagsbehandler, enkeltsager og aktiviteter",
     )
-    async def get_case(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> CaseRead:
-        me = current_principal(request)
+    async def get_case(self, me: Me, case_id: FromPath[uuid.UUID]) -> CaseRead:
         case = await repo.get_case(await access_case(me, case_id))
         if case is None:
             raise NotFoundException("Sagen findes ikke")
@@ -296,10 +289,7 @@ class CaseworkController(Controller):
         summary="Søg i kommunens sager",
         status_code=200,
     )
-    async def search(
-        self, request: Request[Any, Any, Any], data: JSONBody[SearchQuery]
-    ) -> SearchPage:
-        me = current_principal(request)
+    async def search(self, me: Me, data: JSONBody[SearchQuery]) -> SearchPage:
         if data.page < 1 or not (1 <= data.page_size <= 100):
             raise field_error("page", "page >= 1 og 1 <= page_size <= 100")
         if data.deadline not in (None, "", "overdue", "due_week", "none_open"):
@@ -347,11 +337,10 @@ class CaseworkController(Controller):
     )
     async def assign(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[Assignment],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
@@ -363,18 +352,14 @@ class CaseworkController(Controller):
         summary="Medarbejdere, sagen kan fordeles til eller få som medbehandler "
         "(sagens team først)",
     )
-    async def assignable(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> list[AssignableUser]:
-        me = current_principal(request)
+    async def assignable(self, me: Me, case_id: FromPath[uuid.UUID]) -> list[AssignableUser]:
         case = await access_case(me, case_id)
         return [AssignableUser(**r) for r in await repo.assignable_users(case)]
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"
     )
-    async def worklist(self, request: Request[Any, Any, Any]) -> Worklist:
-        me = current_principal(request)
+    async def worklist(self, me: Me) -> Worklist:
         now = datetime.now(UTC)
         today = now.astimezone(DK).date()
         week_end = today + timedelta(days=6 - today.weekday())
@@ -420,11 +405,10 @@ class CaseworkController(Controller):
     )
     async def complete(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         activity_id: FromPath[uuid.UUID],
         data: JSONBody[VersionOnly],
     ) -> ActivityRead:
-        me = current_principal(request)
         await access_activity(me, activity_id)
         try:
             await service.do_complete_activity(me.actor, activity_id, data.version)
@@ -444,11 +428,10 @@ class CaseworkController(Controller):
     )
     async def cancel(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         activity_id: FromPath[uuid.UUID],
         data: JSONBody[Cancellation],
     ) -> ActivityRead:
-        me = current_principal(request)
         await access_activity(me, activity_id)
         with translated(not_found="Aktiviteten findes ikke", what="Aktiviteten"):
             await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
@@ -461,7 +444,7 @@ class CaseworkController(Controller):
     )
     async def journal(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         kind: FromQuery[str | None] = None,
         enkeltsag_id: FromQuery[uuid.UUID | None] = None,
@@ -470,7 +453,6 @@ class CaseworkController(Controller):
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> JournalPage:
-        me = current_principal(request)
         if page < 1 or not (1 <= page_size <= 200):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
         await access_case(me, case_id)
@@ -497,11 +479,10 @@ class CaseworkController(Controller):
     )
     async def add_note(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[NoteCreate],
     ) -> dict[str, int]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke"):
             entry_id = await service.do_add_note(
@@ -543,11 +524,10 @@ class ProcessController(Controller):
     )
     async def start_visitation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[VisitationStart],
     ) -> VisitationStarted:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
@@ -562,13 +542,12 @@ class ProcessController(Controller):
     )
     async def decide(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[DecisionCreate],
     ) -> DecisionMade:
         """400 naming ``exceptions.<rule_id>`` for each required step still open (the
         børnesamtale, the partshøring, the plan before § 47) unless a reason is given."""
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             made = await process.do_decide(
@@ -598,11 +577,10 @@ class ProcessController(Controller):
     )
     async def complete_investigation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[InvestigationCompletion],
     ) -> Moved:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             moved = await process.do_complete_investigation(
@@ -618,11 +596,10 @@ class ProcessController(Controller):
     )
     async def move_aware_since(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[AwareSinceMove],
     ) -> Moved:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
@@ -636,13 +613,12 @@ class ProcessController(Controller):
     )
     async def record_step(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[StepCreate],
     ) -> StepRecorded:
         """Recording the step completes the activities it answers; a follow-up on a running
         measure sets the next one (``next_due`` with ``next_reason``)."""
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated(not_found="Sagen findes ikke eller er lukket"):
             step_id, done, ids = await process.do_record_step(
@@ -666,11 +642,10 @@ class ProcessController(Controller):
     )
     async def end_measure(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         indsats_id: FromPath[uuid.UUID],
         data: JSONBody[MeasureEnd],
     ) -> dict[str, str]:
-        me = current_principal(request)
         await self._measure_case(me, indsats_id)
         with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
             await process.do_end_measure(
@@ -686,11 +661,10 @@ class ProcessController(Controller):
     )
     async def move_measure_start(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         indsats_id: FromPath[uuid.UUID],
         data: JSONBody[MeasureStartMove],
     ) -> Moved:
-        me = current_principal(request)
         await self._measure_case(me, indsats_id)
         with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
             moved = await process.do_move_measure_start(
@@ -706,11 +680,10 @@ class ProcessController(Controller):
     )
     async def move_receipt(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         underretning_id: FromPath[uuid.UUID],
         data: JSONBody[ReceiptMove],
     ) -> Moved:
-        me = current_principal(request)
         case_id = await repo.case_of("underretning", underretning_id)
         if case_id is None:
             raise NotFoundException("Underretningen findes ikke")
@@ -729,11 +702,10 @@ class ProcessController(Controller):
     )
     async def add_worker(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
@@ -747,11 +719,10 @@ class ProcessController(Controller):
     )
     async def remove_worker(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
@@ -765,11 +736,10 @@ class ProcessController(Controller):
     )
     async def step_in(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[StepIn],
     ) -> dict[str, str]:
-        me = current_principal(request)
         with translated():
             await access_mod.do_step_in(me, case_id, data.reason)
         await record(me.actor, "case.step_in", str(case_id), reason=data.reason.strip())
@@ -783,11 +753,10 @@ class ProcessController(Controller):
     )
     async def close_case(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[CaseClose],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
         with translated():
             await process.do_close_case(me.actor, case, data.version, data.reason)
@@ -807,9 +776,8 @@ class ProcessController(Controller):
         summary="Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator)",
     )
     async def put_deadline_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[DeadlineSettings]
+        self, me: Me, data: JSONBody[DeadlineSettings]
     ) -> DeadlineSettings:
-        me = current_principal(request)
         old = await service.closed_days_setting()
         closed = await service.do_set_closed_days(me.actor, data.closed_days)
         if closed != old:

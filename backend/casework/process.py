@@ -22,7 +22,9 @@ from backend.casework.lifecycle import restage as restage
 from backend.casework.lifecycle import start_measure as start_measure
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
+    CASE_NOT_FOUND_OR_CLOSED,
     CaseError,
+    CaseNotFound,
     Stale,
     close_clarifications,
     complete_by_event,
@@ -76,7 +78,7 @@ async def do_start_visitation(
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
     case = await lock_case(hovedsag_id)
     if case.closed_at is not None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     if await _open_enkeltsag(hovedsag_id, "afgoerelse"):
         raise CaseError("paragraph", "Der er allerede en afgørelse under forberedelse")
     enkeltsag_id = await repo.insert_enkeltsag(hovedsag_id, "afgoerelse", paragraph)
@@ -191,7 +193,7 @@ async def do_decide(
         starts_on = money_plan.starts_on
     case = await lock_case(hovedsag_id)
     if case.closed_at is not None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     visitation = await _open_enkeltsag(hovedsag_id, "afgoerelse")
     if visitation is None:
         # Deciding without a visitation first: prepare it now, so the required steps are
@@ -358,7 +360,7 @@ async def do_record_step(
     _check_date("happened_on", happened_on)
     case = await lock_case(hovedsag_id)
     if case.closed_at is not None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     measure = None
     if kind == "opfoelgning":
         if indsats_id is None:
@@ -448,7 +450,7 @@ async def do_end_measure(
 async def _lock_measure(indsats_id: uuid.UUID, version: int) -> repo.LockedMeasure:
     row = await repo.lock_measure(indsats_id)
     if row is None:
-        raise LookupError("indsats")
+        raise CaseNotFound("Indsatsen findes ikke")
     if row["version"] != version:
         raise await named(
             Stale(
@@ -458,6 +460,7 @@ async def _lock_measure(indsats_id: uuid.UUID, version: int) -> repo.LockedMeasu
                     "start": row["starts_on"],
                     "slut": row["ends_on"],
                 },
+                what="Indsatsen",
             )
         )
     return row
@@ -508,10 +511,15 @@ async def do_move_receipt(
         raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
     row = await repo.lock_underretning(underretning_id)
     if row is None:
-        raise LookupError("underretning")
+        raise CaseNotFound("Underretningen findes ikke")
     if row["version"] != version:
         raise await named(
-            Stale(row["changed_by"], row["changed_at"], {"modtaget": row["received_at"]})
+            Stale(
+                row["changed_by"],
+                row["changed_at"],
+                {"modtaget": row["received_at"]},
+                what="Underretningen",
+            )
         )
     await repo.update_received_at(underretning_id, received_at, actor)
     await stamp(

@@ -4,14 +4,13 @@ activities and the journal."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions.responses import create_exception_response
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
@@ -77,38 +76,7 @@ from backend.casework.schemas import (
 )
 from backend.core.permissions import Perm
 from backend.core.principal import Me
-from backend.errors import Conflict, field_error, stale_conflict
-
-
-@contextmanager
-def translated(not_found: str = "Sagen findes ikke", what: str = "Sagen") -> Iterator[None]:
-    """Turn the case rules' errors into HTTP answers: a named field (400), required steps
-    missing before a decision (400 naming each reason field), a stale version (409 with
-    what changed), a closed or transferred case (409), something that does not exist here (404)."""
-    try:
-        yield
-    except service.CaseError as exc:
-        raise field_error(exc.field, exc.message) from exc
-    except process.MissingSteps as exc:
-        raise ValidationException(
-            "Afgørelsen mangler lovpligtige skridt. Gennemfør dem, eller begrund hvorfor "
-            "afgørelsen træffes uden.",
-            extra=[
-                {
-                    "key": f"exceptions.{m.rule_id}",
-                    "message": f"Ikke gennemført: {m.title} ({m.basis}). Skriv begrundelsen for "
-                    "at træffe afgørelsen uden.",
-                    "rule_id": m.rule_id,
-                }
-                for m in exc.missing
-            ],
-        ) from exc
-    except service.Stale as exc:
-        raise stale_conflict(exc, what) from exc
-    except service.CaseClosed as exc:
-        raise Conflict(exc.message) from exc
-    except LookupError as exc:
-        raise NotFoundException(not_found) from exc
+from backend.errors import field_error
 
 
 def _activity(row: dict[str, Any]) -> ActivityRead:
@@ -144,17 +112,16 @@ class CaseworkController(Controller):
     ) -> Response[ChildRegistered]:
         """201 with a new child and case; 200 with the existing case when the CPR number
         already has a child in the kommune (never a duplicate)."""
-        with translated():
-            result = await service.do_register_child(
-                me.actor,
-                me.user_id,
-                cpr=data.cpr,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                address=data.address,
-                mother_cpr=data.mother_cpr,
-                expected_date=data.expected_date,
-            )
+        result = await service.do_register_child(
+            me.actor,
+            me.user_id,
+            cpr=data.cpr,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            address=data.address,
+            mother_cpr=data.mother_cpr,
+            expected_date=data.expected_date,
+        )
         prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)
@@ -172,10 +139,9 @@ class CaseworkController(Controller):
         data: JSONBody[BirthRegistration],
     ) -> BirthRegistered:
         await access_child(me, child_id)
-        with translated(not_found="Barnet findes ikke"):
-            case_id = await service.do_register_birth(
-                me.actor, child_id, data.cpr, data.first_name, data.last_name
-            )
+        case_id = await service.do_register_birth(
+            me.actor, child_id, data.cpr, data.first_name, data.last_name
+        )
         prior = await ports.prior_cases()(child_id, me.actor, "fødsel")
         return BirthRegistered(child_id, case_id, prior)
 
@@ -192,19 +158,18 @@ class CaseworkController(Controller):
         data: JSONBody[UnderretningCreate],
     ) -> UnderretningCreated:
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            underretning_id, ids = await service.do_register_underretning(
-                me.actor,
-                case,
-                received_at=data.received_at,
-                notifier_kind=data.notifier_kind,
-                source=data.source,
-                concerns=data.concerns,
-                suspected_abuse=data.suspected_abuse,
-                notifier_name=data.notifier_name,
-                notifier_contact=data.notifier_contact,
-                kind=data.kind,
-            )
+        underretning_id, ids = await service.do_register_underretning(
+            me.actor,
+            case,
+            received_at=data.received_at,
+            notifier_kind=data.notifier_kind,
+            source=data.source,
+            concerns=data.concerns,
+            suspected_abuse=data.suspected_abuse,
+            notifier_name=data.notifier_name,
+            notifier_contact=data.notifier_contact,
+            kind=data.kind,
+        )
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])
 
@@ -221,10 +186,7 @@ class CaseworkController(Controller):
         data: JSONBody[InvestigationStart],
     ) -> InvestigationStarted:
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            enkeltsag_id, ids = await service.do_start_investigation(
-                me.actor, case, data.aware_since
-            )
+        enkeltsag_id, ids = await service.do_start_investigation(me.actor, case, data.aware_since)
         rows = await repo.activities_by_ids(ids)
         return InvestigationStarted(
             enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows]
@@ -297,8 +259,7 @@ class CaseworkController(Controller):
         cpr = None
         text = (data.text or "").strip()
         if text.replace("-", "").replace(" ", "").isdigit():
-            with translated():
-                cpr, _ = service.check_cpr(text, field="text")
+            cpr, _ = service.check_cpr(text, field="text")
         today = datetime.now(DK).date()
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
@@ -342,8 +303,7 @@ class CaseworkController(Controller):
         data: JSONBody[Assignment],
     ) -> dict[str, str]:
         case = await access_case(me, case_id)
-        with translated():
-            await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
+        await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
         return {"status": "ok"}
 
     @get(
@@ -410,14 +370,7 @@ class CaseworkController(Controller):
         data: JSONBody[VersionOnly],
     ) -> ActivityRead:
         await access_activity(me, activity_id)
-        try:
-            await service.do_complete_activity(me.actor, activity_id, data.version)
-        except LookupError as exc:
-            raise NotFoundException("Aktiviteten findes ikke") from exc
-        except service.Stale as exc:
-            raise stale_conflict(exc, "Aktiviteten") from exc
-        except service.CaseError as exc:
-            raise Conflict(exc.message) from exc
+        await service.do_complete_activity(me.actor, activity_id, data.version)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @post(
@@ -433,8 +386,7 @@ class CaseworkController(Controller):
         data: JSONBody[Cancellation],
     ) -> ActivityRead:
         await access_activity(me, activity_id)
-        with translated(not_found="Aktiviteten findes ikke", what="Aktiviteten"):
-            await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
+        await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @get(
@@ -484,10 +436,9 @@ class CaseworkController(Controller):
         data: JSONBody[NoteCreate],
     ) -> dict[str, int]:
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke"):
-            entry_id = await service.do_add_note(
-                me.actor, case, data.title, data.body, data.corrects_id, data.written_at
-            )
+        entry_id = await service.do_add_note(
+            me.actor, case, data.title, data.body, data.corrects_id, data.written_at
+        )
         return {"id": entry_id}
 
 
@@ -495,9 +446,32 @@ def _moved(rows: list[tuple[str, datetime | None, datetime | None]]) -> Moved:
     return Moved(moved=[MovedDeadline(title=t, old=o, new=n) for t, o, n in rows])
 
 
+def missing_steps(request: Request[Any, Any, Any], exc: process.MissingSteps) -> Response[Any]:
+    """400 naming each required step still open before a decision (``exceptions.<rule_id>``)
+    and asking for the reason to decide without it."""
+    return create_exception_response(
+        request,
+        ValidationException(
+            "Afgørelsen mangler lovpligtige skridt. Gennemfør dem, eller begrund hvorfor "
+            "afgørelsen træffes uden.",
+            extra=[
+                {
+                    "key": f"exceptions.{m.rule_id}",
+                    "message": f"Ikke gennemført: {m.title} ({m.basis}). Skriv begrundelsen for "
+                    "at træffe afgørelsen uden.",
+                    "rule_id": m.rule_id,
+                }
+                for m in exc.missing
+            ],
+        ),
+    )
+
+
 class ProcessController(Controller):
     """Visitation and decision, measures and follow-up, recorded steps, changed dates,
     caseworkers on the case, stepping in, and closing the case."""
+
+    exception_handlers = {process.MissingSteps: missing_steps}  # noqa: RUF012
 
     path = "/api"
     tags = ("Sagsforløb",)
@@ -529,8 +503,7 @@ class ProcessController(Controller):
         data: JSONBody[VisitationStart],
     ) -> VisitationStarted:
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
+        enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
         rows = await repo.activities_by_ids(ids)
         return VisitationStarted(enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows])
 
@@ -549,19 +522,18 @@ class ProcessController(Controller):
         """400 naming ``exceptions.<rule_id>`` for each required step still open (the
         børnesamtale, the partshøring, the plan before § 47) unless a reason is given."""
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            made = await process.do_decide(
-                me.actor,
-                case,
-                paragraph=data.paragraph,
-                outcome=data.outcome,
-                decided_on=data.decided_on,
-                summary=data.summary,
-                exceptions=data.exceptions,
-                measure=data.measure,
-                starts_on=data.starts_on,
-                draft_id=data.draft_id,
-            )
+        made = await process.do_decide(
+            me.actor,
+            case,
+            paragraph=data.paragraph,
+            outcome=data.outcome,
+            decided_on=data.decided_on,
+            summary=data.summary,
+            exceptions=data.exceptions,
+            measure=data.measure,
+            starts_on=data.starts_on,
+            draft_id=data.draft_id,
+        )
         rows = await repo.activities_by_ids(made.activities)
         return DecisionMade(
             afgoerelse_id=made.afgoerelse_id,
@@ -582,10 +554,9 @@ class ProcessController(Controller):
         data: JSONBody[InvestigationCompletion],
     ) -> Moved:
         case = await access_case(me, case_id)
-        with translated():
-            moved = await process.do_complete_investigation(
-                me.actor, case, data.completed_on, data.conclusion
-            )
+        moved = await process.do_complete_investigation(
+            me.actor, case, data.completed_on, data.conclusion
+        )
         return _moved(moved)
 
     @post(
@@ -601,8 +572,7 @@ class ProcessController(Controller):
         data: JSONBody[AwareSinceMove],
     ) -> Moved:
         case = await access_case(me, case_id)
-        with translated():
-            moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
+        moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
         return _moved(moved)
 
     @post(
@@ -620,17 +590,16 @@ class ProcessController(Controller):
         """Recording the step completes the activities it answers; a follow-up on a running
         measure sets the next one (``next_due`` with ``next_reason``)."""
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            step_id, done, ids = await process.do_record_step(
-                me.actor,
-                case,
-                kind=data.kind,
-                happened_on=data.happened_on,
-                note=data.note,
-                indsats_id=data.indsats_id,
-                next_due=data.next_due,
-                next_reason=data.next_reason,
-            )
+        step_id, done, ids = await process.do_record_step(
+            me.actor,
+            case,
+            kind=data.kind,
+            happened_on=data.happened_on,
+            note=data.note,
+            indsats_id=data.indsats_id,
+            next_due=data.next_due,
+            next_reason=data.next_reason,
+        )
         rows = await repo.activities_by_ids(ids)
         return StepRecorded(id=step_id, completed=done, activities=[_activity(r) for r in rows])
 
@@ -647,10 +616,7 @@ class ProcessController(Controller):
         data: JSONBody[MeasureEnd],
     ) -> dict[str, str]:
         await self._measure_case(me, indsats_id)
-        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
-            await process.do_end_measure(
-                me.actor, indsats_id, data.version, data.ends_on, data.reason
-            )
+        await process.do_end_measure(me.actor, indsats_id, data.version, data.ends_on, data.reason)
         return {"status": "ok"}
 
     @post(
@@ -666,10 +632,9 @@ class ProcessController(Controller):
         data: JSONBody[MeasureStartMove],
     ) -> Moved:
         await self._measure_case(me, indsats_id)
-        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
-            moved = await process.do_move_measure_start(
-                me.actor, indsats_id, data.version, data.starts_on, data.reason
-            )
+        moved = await process.do_move_measure_start(
+            me.actor, indsats_id, data.version, data.starts_on, data.reason
+        )
         return _moved(moved)
 
     @post(
@@ -688,10 +653,9 @@ class ProcessController(Controller):
         if case_id is None:
             raise NotFoundException("Underretningen findes ikke")
         await access_case(me, case_id)
-        with translated(not_found="Underretningen findes ikke", what="Underretningen"):
-            _, moved = await process.do_move_receipt(
-                me.actor, underretning_id, data.version, data.received_at, data.reason
-            )
+        _, moved = await process.do_move_receipt(
+            me.actor, underretning_id, data.version, data.received_at, data.reason
+        )
         return _moved(moved)
 
     @post(
@@ -707,8 +671,7 @@ class ProcessController(Controller):
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
         case = await access_case(me, case_id)
-        with translated():
-            await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
+        await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
         return {"status": "ok"}
 
     @post(
@@ -724,8 +687,7 @@ class ProcessController(Controller):
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
         case = await access_case(me, case_id)
-        with translated():
-            await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
+        await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
         return {"status": "ok"}
 
     @post(
@@ -740,8 +702,7 @@ class ProcessController(Controller):
         case_id: FromPath[uuid.UUID],
         data: JSONBody[StepIn],
     ) -> dict[str, str]:
-        with translated():
-            await access_mod.do_step_in(me, case_id, data.reason)
+        await access_mod.do_step_in(me, case_id, data.reason)
         await record(me.actor, "case.step_in", str(case_id), reason=data.reason.strip())
         return {"status": "ok", "hovedsag_id": str(case_id)}
 
@@ -758,8 +719,7 @@ class ProcessController(Controller):
         data: JSONBody[CaseClose],
     ) -> dict[str, str]:
         case = await access_case(me, case_id)
-        with translated():
-            await process.do_close_case(me.actor, case, data.version, data.reason)
+        await process.do_close_case(me.actor, case, data.version, data.reason)
         return {"status": "ok"}
 
     @get(

@@ -24,7 +24,7 @@ from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.core.cpr import check_cpr as check_cpr
 from backend.core.danish import fmt_due as fmt_due
 from backend.core.errors import CaseClosed as CaseClosed
-from backend.core.errors import FieldError
+from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.errors import Stale as Stale
 from backend.core.events import publish
 from backend.core.journal import named as named
@@ -41,15 +41,25 @@ if TYPE_CHECKING:
 # case rules have always used.
 CaseError = FieldError
 
+
+class CaseNotFound(NotFound, LookupError):
+    """Not here (404 with ``message``, by ``backend.errors.DOMAIN_HANDLERS``). Also a
+    ``LookupError``, so a caller outside casework that translates ``LookupError`` into its own
+    answer (``backend.ics.routes``) still does."""
+
+
+CASE_NOT_FOUND = "Sagen findes ikke"
+CASE_NOT_FOUND_OR_CLOSED = "Sagen findes ikke eller er lukket"
+
 log = logging.getLogger(__name__)
 
 
 async def check_case_open(hovedsag_id: uuid.UUID) -> None:
     """Raise :class:`CaseClosed` if the main case is closed or transferred away;
-    ``LookupError`` if it does not exist."""
+    :class:`CaseNotFound` if it does not exist."""
     row = await repo.get_case_state(hovedsag_id)
     if row is None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     if row.transferred_to is not None:
         raise CaseClosed(
             "Sagen er overført til en anden kommune og er lukket her. Registrér barnet igen "
@@ -183,7 +193,7 @@ async def do_register_underretning(
         raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
     case = await repo.lock_open_case_for_intake(hovedsag_id)
     if case is None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     enkeltsag_id = await repo.insert_enkeltsag(hovedsag_id, "afklaring", None)
     underretning_id = await repo.insert_underretning(
         enkeltsag_id,
@@ -249,17 +259,18 @@ def _stale_activity(row: repo.LockedActivity) -> Stale:
             "due_at": row.due_at,
             "cancel_reason": row.cancel_reason,
         },
+        what="Aktiviteten",
     )
 
 
 async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int) -> None:
     row = await repo.lock_activity(activity_id)
     if row is None:
-        raise LookupError("activity")
+        raise CaseNotFound("Aktiviteten findes ikke")
     if row.version != version:
         raise await named(_stale_activity(row))
     if row.status != "open":
-        raise CaseError("status", "Aktiviteten er ikke åben")
+        raise StateConflict("Aktiviteten er ikke åben")
     await repo.update_activity_done(activity_id, actor)
     await stamp(
         row.hovedsag_id,
@@ -302,7 +313,7 @@ async def do_add_note(
         elif written_at > now - timedelta(minutes=1):
             written_at = None  # written just now: nothing to show apart from `at`
     if not await repo.case_exists(hovedsag_id):
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND)
     if corrects_id is not None and not await repo.journal_entry_in_case(corrects_id, hovedsag_id):
         raise CaseError("corrects_id", "Det notat, der rettes, findes ikke i sagen")
     entry_id = await repo.insert_note(
@@ -328,7 +339,7 @@ async def do_start_investigation(
         raise CaseError("aware_since", "Datoen ligger i fremtiden")
     case = await repo.lock_open_case_for_investigation(hovedsag_id)
     if case is None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     if await repo.has_open_enkeltsag(hovedsag_id, "undersoegelse"):
         raise CaseError("aware_since", "Der er allerede en igangværende børnefaglig undersøgelse")
     enkeltsag_id = await repo.insert_investigation(hovedsag_id, aware_since)
@@ -401,7 +412,7 @@ async def do_register_birth(
     Returns the open main case, if any."""
     row = await repo.lock_child_for_birth(child_id)
     if row is None:
-        raise LookupError("child")
+        raise CaseNotFound("Barnet findes ikke")
     if row.cpr is not None:
         raise CaseError("cpr", "Barnet har allerede et CPR-nummer")
     assert row.expected_date is not None  # a child without a CPR number is unborn
@@ -434,7 +445,7 @@ async def do_cancel_activity(actor: str, activity_id: uuid.UUID, version: int, r
         raise CaseError("reason", "Angiv hvorfor aktiviteten annulleres")
     row = await repo.lock_activity(activity_id)
     if row is None:
-        raise LookupError("activity")
+        raise CaseNotFound("Aktiviteten findes ikke")
     if row.version != version:
         raise await named(_stale_activity(row))
     if row.status != "open":
@@ -455,7 +466,7 @@ async def lock_case(hovedsag_id: uuid.UUID, version: int | None = None) -> repo.
     who changed what) when the client's copy is out of date."""
     case = await repo.lock_case_row(hovedsag_id)
     if case is None:
-        raise LookupError("case")
+        raise CaseNotFound(CASE_NOT_FOUND)
     if version is not None and case.version != version:
         raise await named(
             Stale(
@@ -466,6 +477,7 @@ async def lock_case(hovedsag_id: uuid.UUID, version: int | None = None) -> repo.
                     "team": case.team or "intet",
                     "fase": case.stage,
                 },
+                what="Sagen",
             )
         )
     return case

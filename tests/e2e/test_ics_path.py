@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import expect
 
-from backend.casework.workdays import add_months, next_working_day
+from backend.core.workdays import add_months, next_working_day
 from backend.ics.method import method
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from backend.casework.rules import DK, today_dk
-from backend.casework.workdays import add_months, next_working_day
+from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
 from backend.ics.method import method
 from tenancy.context import tenant_transaction

@@ -20,12 +20,8 @@ _ACTIVITY = (
 )
 
 
-def _conn() -> Any:
-    return conn()
-
-
 async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         _ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
         "ORDER BY a.due_at NULLS LAST, a.created_at",
         user_id,
@@ -34,7 +30,7 @@ async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
 
 
 async def activities_by_ids(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
+    rows = await conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
     return [dict(r) for r in rows]
 
 
@@ -47,7 +43,7 @@ _MY_CASES = (
 
 
 async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
@@ -71,7 +67,7 @@ _CASE_OF = {
 
 async def case_of(kind: str, record_id: uuid.UUID) -> uuid.UUID | None:
     """The main case an underretning or indsats belongs to."""
-    case_id: uuid.UUID | None = await _conn().fetchval(_CASE_OF[kind], record_id)
+    case_id: uuid.UUID | None = await conn().fetchval(_CASE_OF[kind], record_id)
     return case_id
 
 
@@ -96,9 +92,9 @@ async def journal_page(
             args.append(value)
             where.append(clause.format(len(args)))
     cond = " AND ".join(where)
-    conn = _conn()
-    total = await conn.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
-    rows = await conn.fetch(
+    db = conn()
+    total = await db.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
+    rows = await db.fetch(
         f"SELECT j.id, j.at, j.author, {JOURNAL_AUTHOR_NAME} AS author_name, j.kind, j.event, "
         "j.title, j.body, j.enkeltsag_id, j.received_from, j.written_at, j.corrects_id, "
         "coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM journal_entry r "
@@ -113,7 +109,7 @@ async def journal_page(
     }
     refs = {
         r["id"]: dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
             "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
             case_id,
@@ -149,7 +145,7 @@ async def new_notifications(
     else:
         who = "h.team_id = ANY($1::uuid[])"
         arg = team_ids or []
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, u.suspected_abuse, "
         "h.id AS hovedsag_id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "NOT EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = u.id AND a.status = 'open' "
@@ -166,7 +162,7 @@ async def new_notifications(
 
 
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id "
         "WHERE m.user_id = $1 ORDER BY t.name",
         user_id,
@@ -181,7 +177,7 @@ async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
     """Active caseworkers and managers of the kommune (never read-only or finance-only
     users), the case's team first, then by name. ``team`` is the team the case would
     follow them to: the case's team if they are in it, else their first team by name."""
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id AS user_id, u.display_name, t.id AS team_id, t.name AS team, "
         "coalesce(t.id = h.team_id, false) AS in_case_team "
         "FROM hovedsag h CROSS JOIN app_user u "
@@ -200,7 +196,7 @@ async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
 async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | None:
     """The user's team the case follows them to: ``prefer`` if they are in it, else their
     first team by name (None: in no team)."""
-    found: uuid.UUID | None = await _conn().fetchval(
+    found: uuid.UUID | None = await conn().fetchval(
         "SELECT t.id FROM team_member m JOIN team t ON t.id = m.team_id WHERE m.user_id = $1 "
         "ORDER BY t.id = $2 DESC NULLS LAST, t.name LIMIT 1",
         user_id,
@@ -210,7 +206,7 @@ async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | N
 
 
 async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
         "AND h.closed_at IS NULL "
         "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
@@ -222,7 +218,7 @@ async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[
 
 
 async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id AS user_id, u.display_name, "
         "(SELECT count(*) FROM hovedsag h WHERE h.caseworker_id = u.id AND h.closed_at IS NULL) "
         "AS open_cases, "
@@ -303,9 +299,9 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
         "ORDER BY h.opened_at DESC, h.id"
     )
-    conn = _conn()
-    total = await conn.fetchval(f"SELECT count(*) {base}", *args)
-    rows = await conn.fetch(page_sql, *args)
+    db = conn()
+    total = await db.fetchval(f"SELECT count(*) {base}", *args)
+    rows = await db.fetch(page_sql, *args)
     return [dict(r) for r in rows], int(total)
 
 
@@ -319,8 +315,8 @@ def _created_by_name(table: str) -> str:
 
 
 async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
-    conn = _conn()
-    row = await conn.fetchrow(
+    db = conn()
+    row = await db.fetchrow(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
         "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
         "t.name AS team, h.version, h.close_reason FROM hovedsag h "
@@ -334,7 +330,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     case = dict(row)
     case["enkeltsager"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, kind, opened_at, closed_at, paragraph, aware_since, summary "
             "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at",
             case_id,
@@ -342,13 +338,13 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["activities"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
         )
     ]
     case["underretninger"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
             "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
             "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
@@ -358,7 +354,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["afgoerelser"] = [
         {**dict(r), "exceptions": json.loads(r["exceptions"])}
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
             "exceptions::text AS exceptions, created_by, "
             + _created_by_name("afgoerelse")
@@ -369,7 +365,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["indsatser"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
             "end_reason, version FROM indsats WHERE hovedsag_id = $1 "
             "ORDER BY ends_on NULLS FIRST, starts_on DESC",
@@ -378,7 +374,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["steps"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
             + _created_by_name("case_step")
             + " FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
@@ -387,7 +383,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["workers"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT w.user_id, u.display_name, w.added_by, w.added_at FROM hovedsag_worker w "
             "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
             case_id,

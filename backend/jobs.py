@@ -1,8 +1,11 @@
-"""Every module that registers outbox jobs. The API and the worker both import this, so
-``enqueue`` knows every job name and the worker can run it."""
+"""Every module that registers outbox jobs or subscribes to casework's events and ports.
+The API and the worker both import this, so ``enqueue`` knows every job name, the worker
+can run it, and casework's events reach their subscribers in both."""
 
 import backend.audit.tasks
 import backend.crosskommune.index
+import backend.crosskommune.subscribers  # casework's events and ports
 import backend.crosskommune.transfer
 import backend.mi.exports
+import backend.money.grants  # casework's Grant port
 import backend.money.tasks  # noqa: F401

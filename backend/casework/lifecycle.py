@@ -13,16 +13,16 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import date, datetime, time
-from typing import Any
 
 from backend.casework import repository as repo
+from backend.casework.events import ChildCasesChanged
 from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
+from backend.core.events import publish
 from backend.core.journal import stamp as stamp
 from backend.core.measures import MEASURES
-from backend.crosskommune import index as cross_index
 
 # The order a main case's stage is chosen in from its open enkeltsager.
 STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
@@ -36,7 +36,7 @@ async def open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title:
     ``title``."""
     case_id = await repo.insert_case(child_id, actor_id)
     await stamp(case_id, actor, "sag.oprettet", title)
-    await cross_index.schedule(child_id)  # the prior-case index follows every case
+    await publish(ChildCasesChanged(child_id))  # the prior-case index follows every case
     return case_id
 
 
@@ -238,19 +238,24 @@ async def decided_on(afgoerelse_id: uuid.UUID | None) -> date | None:
 
 
 async def start_measure(
-    actor: str, case: Any, afgoerelse_id: uuid.UUID, paragraph: str, measure: str, starts_on: date
+    actor: str,
+    case: repo.LockedCase,
+    afgoerelse_id: uuid.UUID,
+    paragraph: str,
+    measure: str,
+    starts_on: date,
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Start ``measure`` (a key of ``backend.core.measures.MEASURES``) granted by the
     decision ``afgoerelse_id`` on ``case`` (the locked main case: ``id``, ``caseworker_id``,
     ``birth_date``): a new indsats enkeltsag, the indsats, its journal entry and the
     follow-up activities. Returns the indsats and the activities created."""
     label, placement = MEASURES[measure]
-    enkeltsag_id = await repo.insert_enkeltsag(case["id"], "indsats", paragraph)
+    enkeltsag_id = await repo.insert_enkeltsag(case.id, "indsats", paragraph)
     indsats_id = await repo.insert_indsats(
-        case["id"], enkeltsag_id, afgoerelse_id, measure, paragraph, placement, starts_on, actor
+        case.id, enkeltsag_id, afgoerelse_id, measure, paragraph, placement, starts_on, actor
     )
     await stamp(
-        case["id"],
+        case.id,
         actor,
         "indsats.startet",
         f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}",
@@ -261,14 +266,14 @@ async def start_measure(
     if placement:
         rules += rules_for(Trigger.ANBRAGT_UNG)
     facts = await measure_facts(
-        case["id"], starts_on, case["birth_date"], await decided_on(afgoerelse_id)
+        case.id, starts_on, case.birth_date, await decided_on(afgoerelse_id)
     )
     ids = await create_activities(
         rules,
         facts,
-        case["id"],
+        case.id,
         enkeltsag_id,
-        case["caseworker_id"],
+        case.caseworker_id,
         actor,
         ("indsats", indsats_id),
     )

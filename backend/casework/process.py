@@ -12,15 +12,19 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
-from backend.casework import lifecycle
+from backend.casework import lifecycle, ports
+from backend.casework import repository as repo
+from backend.casework.events import ChildCasesChanged
 from backend.casework.lifecycle import create_activities, measure_facts, start_of
 from backend.casework.lifecycle import restage as restage
 from backend.casework.lifecycle import start_measure as start_measure
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
+    CASE_NOT_FOUND_OR_CLOSED,
     CaseError,
+    CaseNotFound,
     Stale,
     close_clarifications,
     complete_by_event,
@@ -30,11 +34,13 @@ from backend.casework.service import (
     recompute,
     stamp,
 )
+from backend.core.events import publish
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS
-from backend.crosskommune import index as cross_index
-from tenancy.context import current_scope
+
+if TYPE_CHECKING:
+    from backend.casework.access import AccessibleCase
 
 # What a recorded step is, the event that completes activities, and its journal title.
 STEPS: dict[str, tuple[str, str]] = {
@@ -51,10 +57,6 @@ STEPS: dict[str, tuple[str, str]] = {
 PREREQUISITES = ("boernesamtale", "partshoering", "barnets-plan-47")
 
 
-def _conn() -> Any:
-    return current_scope().connection
-
-
 def _check_date(field: str, value: date, *, past_years: int = 5, future_days: int = 0) -> None:
     today = today_dk()
     if value > date.fromordinal(today.toordinal() + future_days):
@@ -63,13 +65,8 @@ def _check_date(field: str, value: date, *, past_years: int = 5, future_days: in
         raise CaseError(field, "Datoen ligger for langt tilbage")
 
 
-async def _open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> Any:
-    return await _conn().fetchrow(
-        "SELECT id, paragraph, aware_since, opened_at FROM enkeltsag WHERE hovedsag_id = $1 "
-        "AND kind = $2 AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1",
-        hovedsag_id,
-        kind,
-    )
+async def _open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> repo.OpenEnkeltsag | None:
+    return await repo.get_open_enkeltsag(hovedsag_id, kind)
 
 
 async def do_start_visitation(
@@ -80,17 +77,11 @@ async def do_start_visitation(
     if paragraph not in PARAGRAPHS:
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen skal træffes efter")
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
-        raise LookupError("case")
+    if case.closed_at is not None:
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     if await _open_enkeltsag(hovedsag_id, "afgoerelse"):
         raise CaseError("paragraph", "Der er allerede en afgørelse under forberedelse")
-    conn = _conn()
-    enkeltsag_id = await conn.fetchval(
-        "INSERT INTO enkeltsag (hovedsag_id, kind, paragraph) VALUES ($1, 'afgoerelse', $2) "
-        "RETURNING id",
-        hovedsag_id,
-        paragraph,
-    )
+    enkeltsag_id = await repo.insert_enkeltsag(hovedsag_id, "afgoerelse", paragraph)
     await close_clarifications(hovedsag_id, "Afklaringen er afsluttet: afgørelse forberedes")
     await stamp(
         hovedsag_id,
@@ -108,7 +99,7 @@ async def do_start_visitation(
         Facts(at=datetime.now(UTC)),
         hovedsag_id,
         enkeltsag_id,
-        case["caseworker_id"],
+        case.caseworker_id,
         actor,
         ("enkeltsag", enkeltsag_id),
     )
@@ -139,13 +130,8 @@ class MissingSteps(Exception):
 
 
 async def missing_before_decision(enkeltsag_id: uuid.UUID) -> list[MissingStep]:
-    rows = await _conn().fetch(
-        "SELECT rule_id, title, basis FROM activity WHERE enkeltsag_id = $1 AND status = 'open' "
-        "AND rule_id = ANY($2::text[]) ORDER BY rule_id",
-        enkeltsag_id,
-        list(PREREQUISITES),
-    )
-    return [MissingStep(r["rule_id"], r["title"], r["basis"]) for r in rows]
+    rows = await repo.list_open_prerequisites(enkeltsag_id, list(PREREQUISITES))
+    return [MissingStep(r.rule_id, r.title, r.basis) for r in rows]
 
 
 async def do_decide(
@@ -194,9 +180,8 @@ async def do_decide(
             raise CaseError("starts_on", "Startdatoen ligger mere end et år efter afgørelsen")
     money_plan = None
     if draft_id is not None:
-        from backend.money import visitation as money
-
-        money_plan = await money.check_decision(
+        grant = ports.grant()  # backend.money.grants
+        money_plan = await grant.check_decision(
             hovedsag_id,
             draft_id,
             paragraph=paragraph,
@@ -207,8 +192,8 @@ async def do_decide(
         )
         starts_on = money_plan.starts_on
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
-        raise LookupError("case")
+    if case.closed_at is not None:
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     visitation = await _open_enkeltsag(hovedsag_id, "afgoerelse")
     if visitation is None:
         # Deciding without a visitation first: prepare it now, so the required steps are
@@ -222,7 +207,7 @@ async def do_decide(
                 Facts(at=datetime.now(UTC)),
                 hovedsag_id,
                 enkeltsag_id,
-                case["caseworker_id"],
+                case.caseworker_id,
                 actor,
                 ("enkeltsag", enkeltsag_id),
             )
@@ -230,24 +215,14 @@ async def do_decide(
     unexplained = [m for m in missing if not (exceptions.get(m.rule_id) or "").strip()]
     if unexplained:
         raise MissingSteps(unexplained)
-    conn = _conn()
     used = []
     for m in missing:
         reason = exceptions[m.rule_id].strip()
         used.append({"rule_id": m.rule_id, "title": m.title, "reason": reason})
-        await conn.execute(
-            "UPDATE activity SET status = 'cancelled', cancel_reason = $3, completed_at = now(), "
-            "completed_by = $4, changed_by = $4, changed_at = now(), version = version + 1 "
-            "WHERE enkeltsag_id = $1 AND rule_id = $2 AND status = 'open'",
-            enkeltsag_id,
-            m.rule_id,
-            f"Afgørelsen er truffet uden: {reason}",
-            actor,
+        await repo.cancel_prerequisite(
+            enkeltsag_id, m.rule_id, f"Afgørelsen er truffet uden: {reason}", actor
         )
-    afgoerelse_id = await conn.fetchval(
-        "INSERT INTO afgoerelse (hovedsag_id, enkeltsag_id, paragraph, outcome, decided_on, "
-        "summary, exceptions, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) "
-        "RETURNING id",
+    afgoerelse_id = await repo.insert_afgoerelse(
         hovedsag_id,
         enkeltsag_id,
         paragraph,
@@ -257,13 +232,7 @@ async def do_decide(
         json.dumps(used, ensure_ascii=False),
         actor,
     )
-    await conn.execute(
-        "UPDATE enkeltsag SET closed_at = now(), summary = $2, paragraph = $3, "
-        "version = version + 1 WHERE id = $1",
-        enkeltsag_id,
-        f"Afgørelse: {OUTCOMES[outcome]}",
-        paragraph,
-    )
+    await repo.close_decided_enkeltsag(enkeltsag_id, f"Afgørelse: {OUTCOMES[outcome]}", paragraph)
     body = summary.strip()
     if used:
         body += "\n\nTruffet uden forudgående skridt:\n" + "\n".join(
@@ -303,7 +272,7 @@ async def do_decide(
                 Facts(at=start_of(decided_on), decided_on=decided_on),
                 hovedsag_id,
                 None,
-                case["caseworker_id"],
+                case.caseworker_id,
                 actor,
                 ("enkeltsag", enkeltsag_id),
             )
@@ -313,7 +282,7 @@ async def do_decide(
             )
             created += more
         if money_plan is not None:
-            indsats_id, more = await money.apply_decision(
+            indsats_id, more = await grant.apply_decision(
                 actor, case, afgoerelse_id, paragraph, money_plan
             )
             created += more
@@ -321,15 +290,9 @@ async def do_decide(
     return Decided(afgoerelse_id, indsats_id, created)
 
 
-async def approved_plan(hovedsag_id: uuid.UUID) -> Any:
+async def approved_plan(hovedsag_id: uuid.UUID) -> repo.ApprovedPlan | None:
     """The case's approved barnets plan whose series has no newer open version, if any."""
-    return await _conn().fetchrow(
-        "SELECT d.id, d.approved_at FROM ics_document d WHERE d.hovedsag_id = $1 "
-        "AND d.kind = 'plan' AND d.status = 'godkendt' AND NOT EXISTS (SELECT 1 FROM "
-        "ics_document n WHERE n.series_id = d.series_id AND n.version_no > d.version_no) "
-        "ORDER BY d.approved_at DESC LIMIT 1",
-        hovedsag_id,
-    )
+    return await repo.get_approved_plan(hovedsag_id)
 
 
 async def do_complete_investigation(
@@ -342,14 +305,11 @@ async def do_complete_investigation(
     _check_date("completed_on", completed_on)
     case = await lock_case(hovedsag_id)
     investigation = await _open_enkeltsag(hovedsag_id, "undersoegelse")
-    if investigation is None or case["closed_at"] is not None:
+    if investigation is None or case.closed_at is not None:
         raise CaseError("completed_on", "Der er ingen igangværende børnefaglig undersøgelse")
     if completed_on < investigation["opened_at"].astimezone(DK).date():
         raise CaseError("completed_on", "Undersøgelsen kan ikke afsluttes før den er startet")
-    conn = _conn()
-    await conn.execute(
-        "UPDATE enkeltsag SET closed_at = $2, summary = $3, version = version + 1, "
-        "changed_by = $4, changed_at = now() WHERE id = $1",
+    await repo.close_investigation(
         investigation["id"],
         start_of(completed_on) if completed_on < today_dk() else datetime.now(UTC),
         conclusion.strip(),
@@ -367,15 +327,11 @@ async def do_complete_investigation(
         actor, hovedsag_id, "undersoegelse.afsluttet", enkeltsag_id=investigation["id"]
     )
     moved = []
-    for m in await conn.fetch(
-        "SELECT i.id, i.starts_on, a.decided_on FROM indsats i LEFT JOIN afgoerelse a "
-        "ON a.id = i.afgoerelse_id WHERE i.hovedsag_id = $1 AND i.ends_on IS NULL",
-        hovedsag_id,
-    ):
+    for m in await repo.list_running_measures(hovedsag_id):
         facts = Facts(
             at=start_of(m["starts_on"]),
             investigation_ends=completed_on,
-            birth_date=case["birth_date"],
+            birth_date=case.birth_date,
             decided_on=m["decided_on"],
         )
         moved += await recompute(
@@ -403,19 +359,13 @@ async def do_record_step(
         raise CaseError("kind", "Vælg hvad der er gennemført")
     _check_date("happened_on", happened_on)
     case = await lock_case(hovedsag_id)
-    if case["closed_at"] is not None:
-        raise LookupError("case")
-    conn = _conn()
+    if case.closed_at is not None:
+        raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
     measure = None
     if kind == "opfoelgning":
         if indsats_id is None:
             raise CaseError("indsats_id", "Vælg hvilken indsats der er fulgt op på")
-        measure = await conn.fetchrow(
-            "SELECT id, kind, enkeltsag_id, ends_on FROM indsats "
-            "WHERE id = $1 AND hovedsag_id = $2",
-            indsats_id,
-            hovedsag_id,
-        )
+        measure = await repo.get_measure_of_case(indsats_id, hovedsag_id)
         if measure is None:
             raise CaseError("indsats_id", "Indsatsen findes ikke i sagen")
         if measure["ends_on"] is None:
@@ -431,10 +381,7 @@ async def do_record_step(
         raise CaseError("next_due", "Kun en opfølgning kan planlægge den næste")
     event, title = STEPS[kind]
     enkeltsag_id = measure["enkeltsag_id"] if measure else None
-    step_id = await conn.fetchval(
-        "INSERT INTO case_step (hovedsag_id, enkeltsag_id, indsats_id, kind, happened_on, note, "
-        "next_due, next_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "RETURNING id",
+    step_id = await repo.insert_case_step(
         hovedsag_id,
         enkeltsag_id,
         indsats_id,
@@ -461,7 +408,7 @@ async def do_record_step(
             Facts(at=datetime.now(UTC), planned=next_due),
             hovedsag_id,
             enkeltsag_id,
-            case["caseworker_id"],
+            case.caseworker_id,
             actor,
             ("indsats", measure["id"]),
             due_reason=(next_reason or "").strip(),
@@ -477,33 +424,16 @@ async def do_end_measure(
     if not reason.strip():
         raise CaseError("reason", "Angiv hvorfor indsatsen ophører")
     _check_date("ends_on", ends_on, future_days=366)
-    conn = _conn()
     row = await _lock_measure(indsats_id, version)
     if row["ends_on"] is not None:
         raise CaseError("ends_on", "Indsatsen er allerede afsluttet")
     if ends_on < row["starts_on"]:
         raise CaseError("ends_on", "Indsatsen kan ikke slutte før den starter")
-    await conn.execute(
-        "UPDATE indsats SET ends_on = $2, end_reason = $3, version = version + 1, "
-        "changed_by = $4, changed_at = now() WHERE id = $1",
-        indsats_id,
-        ends_on,
-        reason.strip(),
-        actor,
+    await repo.update_measure_ended(indsats_id, ends_on, reason.strip(), actor)
+    await repo.close_enkeltsag(
+        row["enkeltsag_id"], f"Indsatsen ophører {ends_on.strftime('%d.%m.%Y')}"
     )
-    await conn.execute(
-        "UPDATE enkeltsag SET closed_at = now(), summary = $2, version = version + 1 WHERE id = $1",
-        row["enkeltsag_id"],
-        f"Indsatsen ophører {ends_on.strftime('%d.%m.%Y')}",
-    )
-    await conn.execute(
-        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
-        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
-        "WHERE concerns_id = $1 AND status = 'open'",
-        indsats_id,
-        f"Indsatsen er ophørt: {reason.strip()}",
-        actor,
-    )
+    await repo.cancel_activities_about(indsats_id, f"Indsatsen er ophørt: {reason.strip()}", actor)
     await stamp(
         row["hovedsag_id"],
         actor,
@@ -517,14 +447,10 @@ async def do_end_measure(
     return hovedsag_id
 
 
-async def _lock_measure(indsats_id: uuid.UUID, version: int) -> Any:
-    row = await _conn().fetchrow(
-        "SELECT i.*, c.birth_date FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id "
-        "JOIN child c ON c.id = h.child_id WHERE i.id = $1 FOR UPDATE OF i",
-        indsats_id,
-    )
+async def _lock_measure(indsats_id: uuid.UUID, version: int) -> repo.LockedMeasure:
+    row = await repo.lock_measure(indsats_id)
     if row is None:
-        raise LookupError("indsats")
+        raise CaseNotFound("Indsatsen findes ikke")
     if row["version"] != version:
         raise await named(
             Stale(
@@ -534,6 +460,7 @@ async def _lock_measure(indsats_id: uuid.UUID, version: int) -> Any:
                     "start": row["starts_on"],
                     "slut": row["ends_on"],
                 },
+                what="Indsatsen",
             )
         )
     return row
@@ -551,13 +478,7 @@ async def do_move_measure_start(
         raise CaseError("starts_on", "Indsatsen kan ikke starte efter den er ophørt")
     if starts_on == row["starts_on"]:
         return []
-    await _conn().execute(
-        "UPDATE indsats SET starts_on = $2, version = version + 1, changed_by = $3, "
-        "changed_at = now() WHERE id = $1",
-        indsats_id,
-        starts_on,
-        actor,
-    )
+    await repo.update_measure_start(indsats_id, starts_on, actor)
     await stamp(
         row["hovedsag_id"],
         actor,
@@ -588,27 +509,19 @@ async def do_move_receipt(
         raise CaseError("received_at", "Tidspunktet skal have en tidszone")
     if received_at > datetime.now(UTC):
         raise CaseError("received_at", "Modtagelsestidspunktet ligger i fremtiden")
-    conn = _conn()
-    row = await conn.fetchrow(
-        "SELECT u.id, u.kind, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
-        "e.id AS enkeltsag_id, c.birth_date FROM underretning u "
-        "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
-        "JOIN child c ON c.id = h.child_id WHERE u.id = $1 FOR UPDATE OF u",
-        underretning_id,
-    )
+    row = await repo.lock_underretning(underretning_id)
     if row is None:
-        raise LookupError("underretning")
+        raise CaseNotFound("Underretningen findes ikke")
     if row["version"] != version:
         raise await named(
-            Stale(row["changed_by"], row["changed_at"], {"modtaget": row["received_at"]})
+            Stale(
+                row["changed_by"],
+                row["changed_at"],
+                {"modtaget": row["received_at"]},
+                what="Underretningen",
+            )
         )
-    await conn.execute(
-        "UPDATE underretning SET received_at = $2, version = version + 1, changed_by = $3, "
-        "changed_at = now() WHERE id = $1",
-        underretning_id,
-        received_at,
-        actor,
-    )
+    await repo.update_received_at(underretning_id, received_at, actor)
     await stamp(
         row["hovedsag_id"],
         actor,
@@ -619,7 +532,7 @@ async def do_move_receipt(
     )
     planned = None
     if row["kind"] != "underretning":
-        days = await conn.fetchval("SELECT application_days FROM kommune_settings")
+        days = await repo.get_application_days()
         planned = received_at.astimezone(DK).date() + timedelta(days=days or 28)
     facts = Facts(at=received_at.astimezone(UTC), birth_date=row["birth_date"], planned=planned)
     moved = await recompute(
@@ -629,7 +542,7 @@ async def do_move_receipt(
 
 
 async def do_move_aware_since(
-    actor: str, hovedsag_id: uuid.UUID, aware_since: date, reason: str
+    actor: str, hovedsag_id: AccessibleCase, aware_since: date, reason: str
 ) -> list[tuple[str, datetime | None, datetime | None]]:
     """Correct when the kommune became aware; the investigation's 4-month deadline moves."""
     if not reason.strip():
@@ -640,13 +553,7 @@ async def do_move_aware_since(
     if investigation is None:
         raise CaseError("aware_since", "Der er ingen igangværende børnefaglig undersøgelse")
     old = investigation["aware_since"]
-    await _conn().execute(
-        "UPDATE enkeltsag SET aware_since = $2, version = version + 1, changed_by = $3, "
-        "changed_at = now() WHERE id = $1",
-        investigation["id"],
-        aware_since,
-        actor,
-    )
+    await repo.update_aware_since(investigation["id"], aware_since, actor)
     await stamp(
         hovedsag_id,
         actor,
@@ -662,38 +569,18 @@ async def do_move_aware_since(
     )
 
 
-async def do_close_case(actor: str, hovedsag_id: uuid.UUID, version: int, reason: str) -> None:
+async def do_close_case(actor: str, hovedsag_id: AccessibleCase, version: int, reason: str) -> None:
     """Close the period of involvement. Running measures must be ended first; open
     activities are cancelled with the reason."""
     if not reason.strip():
         raise CaseError("reason", "Angiv hvorfor sagen lukkes")
     case = await lock_case(hovedsag_id, version)
-    if case["closed_at"] is not None:
+    if case.closed_at is not None:
         raise CaseError("reason", "Sagen er allerede lukket")
-    conn = _conn()
-    if await conn.fetchval(
-        "SELECT 1 FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL", hovedsag_id
-    ):
+    if await repo.has_running_measure(hovedsag_id):
         raise CaseError("reason", "Afslut sagens indsatser, før sagen lukkes")
-    await conn.execute(
-        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
-        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
-        "WHERE hovedsag_id = $1 AND status = 'open'",
-        hovedsag_id,
-        f"Sagen er lukket: {reason.strip()}",
-        actor,
-    )
-    await conn.execute(
-        "UPDATE enkeltsag SET closed_at = now(), version = version + 1 "
-        "WHERE hovedsag_id = $1 AND closed_at IS NULL",
-        hovedsag_id,
-    )
-    await conn.execute(
-        "UPDATE hovedsag SET closed_at = current_date, stage = 'afsluttet', close_reason = $2, "
-        "version = version + 1, changed_by = $3, changed_at = now() WHERE id = $1",
-        hovedsag_id,
-        reason.strip(),
-        actor,
-    )
+    await repo.cancel_open_activities(hovedsag_id, f"Sagen er lukket: {reason.strip()}", actor)
+    await repo.close_enkeltsager_of(hovedsag_id)
+    await repo.close_case(hovedsag_id, reason.strip(), actor)
     await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())
-    await cross_index.schedule(case["child_id"])  # the prior-case index shows it closed
+    await publish(ChildCasesChanged(case.child_id))  # the prior-case index shows it closed

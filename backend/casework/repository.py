@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -20,12 +20,8 @@ _ACTIVITY = (
 )
 
 
-def _conn() -> Any:
-    return conn()
-
-
 async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         _ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
         "ORDER BY a.due_at NULLS LAST, a.created_at",
         user_id,
@@ -34,7 +30,7 @@ async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
 
 
 async def activities_by_ids(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
+    rows = await conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
     return [dict(r) for r in rows]
 
 
@@ -47,7 +43,7 @@ _MY_CASES = (
 
 
 async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
@@ -71,7 +67,7 @@ _CASE_OF = {
 
 async def case_of(kind: str, record_id: uuid.UUID) -> uuid.UUID | None:
     """The main case an underretning or indsats belongs to."""
-    case_id: uuid.UUID | None = await _conn().fetchval(_CASE_OF[kind], record_id)
+    case_id: uuid.UUID | None = await conn().fetchval(_CASE_OF[kind], record_id)
     return case_id
 
 
@@ -96,9 +92,9 @@ async def journal_page(
             args.append(value)
             where.append(clause.format(len(args)))
     cond = " AND ".join(where)
-    conn = _conn()
-    total = await conn.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
-    rows = await conn.fetch(
+    db = conn()
+    total = await db.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
+    rows = await db.fetch(
         f"SELECT j.id, j.at, j.author, {JOURNAL_AUTHOR_NAME} AS author_name, j.kind, j.event, "
         "j.title, j.body, j.enkeltsag_id, j.received_from, j.written_at, j.corrects_id, "
         "coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM journal_entry r "
@@ -113,7 +109,7 @@ async def journal_page(
     }
     refs = {
         r["id"]: dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
             "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
             case_id,
@@ -149,7 +145,7 @@ async def new_notifications(
     else:
         who = "h.team_id = ANY($1::uuid[])"
         arg = team_ids or []
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, u.suspected_abuse, "
         "h.id AS hovedsag_id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "NOT EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = u.id AND a.status = 'open' "
@@ -166,7 +162,7 @@ async def new_notifications(
 
 
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id "
         "WHERE m.user_id = $1 ORDER BY t.name",
         user_id,
@@ -181,7 +177,7 @@ async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
     """Active caseworkers and managers of the kommune (never read-only or finance-only
     users), the case's team first, then by name. ``team`` is the team the case would
     follow them to: the case's team if they are in it, else their first team by name."""
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id AS user_id, u.display_name, t.id AS team_id, t.name AS team, "
         "coalesce(t.id = h.team_id, false) AS in_case_team "
         "FROM hovedsag h CROSS JOIN app_user u "
@@ -200,7 +196,7 @@ async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
 async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | None:
     """The user's team the case follows them to: ``prefer`` if they are in it, else their
     first team by name (None: in no team)."""
-    found: uuid.UUID | None = await _conn().fetchval(
+    found: uuid.UUID | None = await conn().fetchval(
         "SELECT t.id FROM team_member m JOIN team t ON t.id = m.team_id WHERE m.user_id = $1 "
         "ORDER BY t.id = $2 DESC NULLS LAST, t.name LIMIT 1",
         user_id,
@@ -210,7 +206,7 @@ async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | N
 
 
 async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
         "AND h.closed_at IS NULL "
         "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
@@ -222,7 +218,7 @@ async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[
 
 
 async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    rows = await _conn().fetch(
+    rows = await conn().fetch(
         "SELECT u.id AS user_id, u.display_name, "
         "(SELECT count(*) FROM hovedsag h WHERE h.caseworker_id = u.id AND h.closed_at IS NULL) "
         "AS open_cases, "
@@ -303,9 +299,9 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
         "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
         "ORDER BY h.opened_at DESC, h.id"
     )
-    conn = _conn()
-    total = await conn.fetchval(f"SELECT count(*) {base}", *args)
-    rows = await conn.fetch(page_sql, *args)
+    db = conn()
+    total = await db.fetchval(f"SELECT count(*) {base}", *args)
+    rows = await db.fetch(page_sql, *args)
     return [dict(r) for r in rows], int(total)
 
 
@@ -319,8 +315,8 @@ def _created_by_name(table: str) -> str:
 
 
 async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
-    conn = _conn()
-    row = await conn.fetchrow(
+    db = conn()
+    row = await db.fetchrow(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
         "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
         "t.name AS team, h.version, h.close_reason FROM hovedsag h "
@@ -334,7 +330,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     case = dict(row)
     case["enkeltsager"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, kind, opened_at, closed_at, paragraph, aware_since, summary "
             "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at",
             case_id,
@@ -342,13 +338,13 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["activities"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
         )
     ]
     case["underretninger"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
             "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
             "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
@@ -358,7 +354,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["afgoerelser"] = [
         {**dict(r), "exceptions": json.loads(r["exceptions"])}
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
             "exceptions::text AS exceptions, created_by, "
             + _created_by_name("afgoerelse")
@@ -369,7 +365,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["indsatser"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
             "end_reason, version FROM indsats WHERE hovedsag_id = $1 "
             "ORDER BY ends_on NULLS FIRST, starts_on DESC",
@@ -378,7 +374,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["steps"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
             + _created_by_name("case_step")
             + " FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
@@ -387,7 +383,7 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     ]
     case["workers"] = [
         dict(r)
-        for r in await conn.fetch(
+        for r in await db.fetch(
             "SELECT w.user_id, u.display_name, w.added_by, w.added_at FROM hovedsag_worker w "
             "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
             case_id,
@@ -685,4 +681,855 @@ async def insert_past_events(hovedsag_id: uuid.UUID, events: list[PastEvent]) ->
         [e.event for e in events],
         [e.title for e in events],
         [e.body for e in events],
+    )
+
+
+# --- who may open a case (backend.casework.access) -------------------------------------
+
+# A SQL predicate on ``h`` (hovedsag) for user ``$2``: is the case theirs to open?
+ON_CASE = (
+    "(h.caseworker_id = $2 "
+    "OR EXISTS (SELECT 1 FROM hovedsag_worker w WHERE w.hovedsag_id = h.id AND w.user_id = $2) "
+    "OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = h.team_id AND m.user_id = $2) "
+    "OR EXISTS (SELECT 1 FROM case_access a WHERE a.hovedsag_id = h.id AND a.user_id = $2 "
+    "AND a.expires_at > now()))"
+)
+
+
+class ChildAccess(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    has_case: bool
+    mine: bool
+
+
+async def get_openable_case(
+    case_id: uuid.UUID, user_id: uuid.UUID, kommune_wide: bool
+) -> uuid.UUID | None:
+    """``case_id`` if the case exists and ``user_id`` may open it."""
+    found: uuid.UUID | None = await conn().fetchval(
+        f"SELECT h.id FROM hovedsag h WHERE h.id = $1 AND ($3 OR {ON_CASE})",
+        case_id,
+        user_id,
+        kommune_wide,
+    )
+    return found
+
+
+async def get_case_of_activity(activity_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM activity WHERE id = $1", activity_id
+    )
+    return found
+
+
+async def get_child_access(
+    child_id: uuid.UUID, user_id: uuid.UUID, kommune_wide: bool
+) -> ChildAccess | None:
+    row = await conn().fetchrow(
+        "SELECT c.id, EXISTS (SELECT 1 FROM hovedsag h WHERE h.child_id = c.id) AS has_case, "
+        f"EXISTS (SELECT 1 FROM hovedsag h WHERE h.child_id = c.id AND ($3 OR {ON_CASE})) "
+        "AS mine FROM child c WHERE c.id = $1",
+        child_id,
+        user_id,
+        kommune_wide,
+    )
+    return None if row is None else ChildAccess(row["id"], row["has_case"], row["mine"])
+
+
+async def list_openable_cases(case_ids: list[uuid.UUID], user_id: uuid.UUID) -> set[uuid.UUID]:
+    rows = await conn().fetch(
+        f"SELECT h.id FROM hovedsag h WHERE h.id = ANY($1::uuid[]) AND {ON_CASE}",
+        case_ids,
+        user_id,
+    )
+    return {r["id"] for r in rows}
+
+
+async def case_exists(case_id: uuid.UUID) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM hovedsag WHERE id = $1", case_id))
+
+
+async def insert_case_access(
+    case_id: uuid.UUID, user_id: uuid.UUID, reason: str, lasts: timedelta
+) -> None:
+    await conn().execute(
+        "INSERT INTO case_access (hovedsag_id, user_id, reason, expires_at) "
+        "VALUES ($1, $2, $3, now() + $4::interval)",
+        case_id,
+        user_id,
+        reason,
+        lasts,
+    )
+
+
+async def get_assignable_name(user_id: uuid.UUID) -> str | None:
+    """The display name of an active caseworker or manager."""
+    name: str | None = await conn().fetchval(
+        "SELECT u.display_name FROM app_user u WHERE u.id = $1 AND u.active AND EXISTS "
+        "(SELECT 1 FROM user_role r WHERE r.user_id = u.id AND r.role IN "
+        "('sagsbehandler', 'leder'))",
+        user_id,
+    )
+    return name
+
+
+async def insert_worker(case_id: uuid.UUID, user_id: uuid.UUID, actor: str) -> bool:
+    """Put ``user_id`` on the case; False if they already were."""
+    added = await conn().fetchval(
+        "INSERT INTO hovedsag_worker (hovedsag_id, user_id, added_by) VALUES ($1, $2, $3) "
+        "ON CONFLICT DO NOTHING RETURNING user_id",
+        case_id,
+        user_id,
+        actor,
+    )
+    return added is not None
+
+
+async def delete_worker(case_id: uuid.UUID, user_id: uuid.UUID) -> str | None:
+    """Take ``user_id`` off the case; their display name, or None if they were not on it."""
+    name: str | None = await conn().fetchval(
+        "DELETE FROM hovedsag_worker w USING app_user u WHERE w.hovedsag_id = $1 "
+        "AND w.user_id = $2 AND u.id = w.user_id RETURNING u.display_name",
+        case_id,
+        user_id,
+    )
+    return name
+
+
+async def touch_case(case_id: uuid.UUID, actor: str) -> None:
+    """A new version of the main case, changed by ``actor`` now."""
+    await conn().execute(
+        "UPDATE hovedsag SET version = version + 1, changed_by = $2, changed_at = now() "
+        "WHERE id = $1",
+        case_id,
+        actor,
+    )
+
+
+# --- the case rules (backend.casework.service) -----------------------------------------
+
+
+class Row(msgspec.Struct, frozen=True):
+    """A typed row that also reads like a record (``row["id"]``), for callers written
+    against asyncpg records."""
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+
+class CaseState(Row, frozen=True):
+    closed_at: date | None
+    transferred_to: str | None
+
+
+class UnbornCase(Row, frozen=True):
+    id: uuid.UUID
+    case_id: uuid.UUID
+
+
+class IntakeCase(Row, frozen=True):
+    id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    birth_date: date | None
+
+
+class InvestigationCase(Row, frozen=True):
+    id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    opened_at: date
+
+
+class LockedActivity(Row, frozen=True):
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID | None
+    title: str
+    status: str
+    version: int
+    due_at: datetime | None
+    owner_id: uuid.UUID | None
+    cancel_reason: str | None
+    completed_by: str | None
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+class LockedCase(Row, frozen=True):
+    """A main case locked ``FOR UPDATE``, with who holds it."""
+
+    id: uuid.UUID
+    version: int
+    caseworker_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    stage: str
+    child_id: uuid.UUID
+    closed_at: date | None
+    changed_by: str | None
+    changed_at: datetime | None
+    caseworker: str | None
+    team: str | None
+    birth_date: date | None
+
+
+class UnbornChild(Row, frozen=True):
+    cpr: str | None
+    mother_cpr: str | None
+    expected_date: date | None
+
+
+class CompletedActivity(Row, frozen=True):
+    title: str
+    enkeltsag_id: uuid.UUID | None
+
+
+class DueActivity(Row, frozen=True):
+    id: uuid.UUID
+    rule_id: str
+    title: str
+    due_at: datetime | None
+    due_asap: bool
+    due_reason: str | None
+    enkeltsag_id: uuid.UUID | None
+
+
+async def get_case_state(hovedsag_id: uuid.UUID) -> CaseState | None:
+    row = await conn().fetchrow(
+        "SELECT closed_at, transferred_to FROM hovedsag WHERE id = $1", hovedsag_id
+    )
+    return None if row is None else CaseState(row["closed_at"], row["transferred_to"])
+
+
+async def get_child_by_cpr(cpr: str) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval("SELECT id FROM child WHERE cpr = $1", cpr)
+    return found
+
+
+async def get_unborn_case(mother_cpr: str) -> UnbornCase | None:
+    row = await conn().fetchrow(
+        "SELECT c.id, h.id AS case_id FROM child c JOIN hovedsag h ON h.child_id = c.id "
+        "WHERE c.mother_cpr = $1 AND c.cpr IS NULL AND h.closed_at IS NULL "
+        "ORDER BY h.opened_at DESC LIMIT 1",
+        mother_cpr,
+    )
+    return None if row is None else UnbornCase(row["id"], row["case_id"])
+
+
+async def insert_child(
+    cpr: str | None,
+    first_name: str,
+    last_name: str,
+    birth_date: date | None,
+    address: str,
+    mother_cpr: str | None,
+    expected_date: date | None,
+) -> uuid.UUID:
+    child_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO child (cpr, first_name, last_name, birth_date, address, mother_cpr, "
+        "expected_date) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        cpr,
+        first_name,
+        last_name,
+        birth_date,
+        address,
+        mother_cpr,
+        expected_date,
+    )
+    return child_id
+
+
+async def update_closed_days(closed: bool) -> None:
+    await conn().execute("UPDATE kommune_settings SET closed_days = $1", closed)
+
+
+async def lock_open_case_for_intake(hovedsag_id: uuid.UUID) -> IntakeCase | None:
+    row = await conn().fetchrow(
+        "SELECT h.id, h.caseworker_id, c.birth_date FROM hovedsag h JOIN child c "
+        "ON c.id = h.child_id WHERE h.id = $1 AND h.closed_at IS NULL FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    return None if row is None else IntakeCase(row["id"], row["caseworker_id"], row["birth_date"])
+
+
+async def insert_underretning(
+    enkeltsag_id: uuid.UUID,
+    received_at: datetime,
+    notifier_kind: str,
+    source: str,
+    notifier_name: str | None,
+    notifier_contact: str | None,
+    concerns: str,
+    suspected_abuse: bool,
+    created_by: str,
+    kind: str,
+) -> uuid.UUID:
+    underretning_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO underretning (enkeltsag_id, received_at, notifier_kind, source, "
+        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by, kind) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        enkeltsag_id,
+        received_at,
+        notifier_kind,
+        source,
+        notifier_name,
+        notifier_contact,
+        concerns,
+        suspected_abuse,
+        created_by,
+        kind,
+    )
+    return underretning_id
+
+
+async def has_running_measure_enkeltsag(hovedsag_id: uuid.UUID) -> bool:
+    found: bool = await conn().fetchval(
+        "SELECT EXISTS (SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = 'indsats' "
+        "AND closed_at IS NULL)",
+        hovedsag_id,
+    )
+    return found
+
+
+async def get_application_days() -> int | None:
+    days: int | None = await conn().fetchval("SELECT application_days FROM kommune_settings")
+    return days
+
+
+async def lock_activity(activity_id: uuid.UUID) -> LockedActivity | None:
+    row = await conn().fetchrow(
+        "SELECT hovedsag_id, enkeltsag_id, title, status, version, due_at, owner_id, "
+        "cancel_reason, completed_by, changed_by, changed_at FROM activity WHERE id = $1 "
+        "FOR UPDATE",
+        activity_id,
+    )
+    return None if row is None else LockedActivity(**dict(row))
+
+
+async def update_activity_done(activity_id: uuid.UUID, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 WHERE id = $1",
+        activity_id,
+        actor,
+    )
+
+
+async def update_activity_cancelled(activity_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE id = $1",
+        activity_id,
+        reason,
+        actor,
+    )
+
+
+async def journal_entry_in_case(entry_id: int, hovedsag_id: uuid.UUID) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM journal_entry WHERE id = $1 AND hovedsag_id = $2",
+            entry_id,
+            hovedsag_id,
+        )
+    )
+
+
+async def insert_note(
+    hovedsag_id: uuid.UUID,
+    author: str,
+    kind: str,
+    title: str,
+    body: str,
+    corrects_id: int | None,
+    written_at: datetime | None,
+) -> int:
+    entry_id: int = await conn().fetchval(
+        "INSERT INTO journal_entry (hovedsag_id, author, kind, title, body, corrects_id, "
+        "written_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        hovedsag_id,
+        author,
+        kind,
+        title,
+        body,
+        corrects_id,
+        written_at,
+    )
+    return entry_id
+
+
+async def lock_open_case_for_investigation(hovedsag_id: uuid.UUID) -> InvestigationCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, caseworker_id, opened_at FROM hovedsag WHERE id = $1 AND closed_at IS NULL "
+        "FOR UPDATE",
+        hovedsag_id,
+    )
+    return (
+        None
+        if row is None
+        else InvestigationCase(row["id"], row["caseworker_id"], row["opened_at"])
+    )
+
+
+async def has_open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM enkeltsag WHERE hovedsag_id = $1 AND kind = $2 AND closed_at IS NULL",
+            hovedsag_id,
+            kind,
+        )
+    )
+
+
+async def insert_investigation(hovedsag_id: uuid.UUID, aware_since: date) -> uuid.UUID:
+    enkeltsag_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO enkeltsag (hovedsag_id, kind, aware_since) "
+        "VALUES ($1, 'undersoegelse', $2) RETURNING id",
+        hovedsag_id,
+        aware_since,
+    )
+    return enkeltsag_id
+
+
+async def update_open_activity_owner(
+    hovedsag_id: uuid.UUID, new_owner: uuid.UUID, old_owner: uuid.UUID | None
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET owner_id = $2, version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' "
+        "AND (owner_id IS NOT DISTINCT FROM $3)",
+        hovedsag_id,
+        new_owner,
+        old_owner,
+    )
+
+
+async def get_team_name(team_id: uuid.UUID) -> str | None:
+    name: str | None = await conn().fetchval("SELECT name FROM team WHERE id = $1", team_id)
+    return name
+
+
+async def update_case_holder(
+    hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None, team_id: uuid.UUID | None, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET caseworker_id = $2, team_id = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        hovedsag_id,
+        caseworker_id,
+        team_id,
+        actor,
+    )
+
+
+async def lock_child_for_birth(child_id: uuid.UUID) -> UnbornChild | None:
+    row = await conn().fetchrow(
+        "SELECT cpr, mother_cpr, expected_date FROM child WHERE id = $1 FOR UPDATE", child_id
+    )
+    return None if row is None else UnbornChild(**dict(row))
+
+
+async def child_cpr_taken(cpr: str) -> bool:
+    return bool(await conn().fetchval("SELECT 1 FROM child WHERE cpr = $1", cpr))
+
+
+async def update_child_born(
+    child_id: uuid.UUID, cpr: str, birth_date: date, first_name: str, last_name: str
+) -> None:
+    await conn().execute(
+        "UPDATE child SET cpr = $2, birth_date = $3, first_name = $4, last_name = $5, "
+        "version = version + 1 WHERE id = $1",
+        child_id,
+        cpr,
+        birth_date,
+        first_name,
+        last_name,
+    )
+
+
+async def lock_case_row(hovedsag_id: uuid.UUID) -> LockedCase | None:
+    row = await conn().fetchrow(
+        "SELECT h.id, h.version, h.caseworker_id, h.team_id, h.stage, h.child_id, h.closed_at, "
+        "h.changed_by, h.changed_at, u.display_name AS caseworker, t.name AS team, "
+        "c.birth_date FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN app_user u ON u.id = h.caseworker_id "
+        "LEFT JOIN team t ON t.id = h.team_id WHERE h.id = $1 FOR UPDATE OF h",
+        hovedsag_id,
+    )
+    return None if row is None else LockedCase(**dict(row))
+
+
+async def close_open_clarifications(hovedsag_id: uuid.UUID, why: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = coalesce(summary, $2), "
+        "version = version + 1 WHERE hovedsag_id = $1 AND kind = 'afklaring' "
+        "AND closed_at IS NULL",
+        hovedsag_id,
+        why,
+    )
+
+
+async def complete_open_activities(
+    hovedsag_id: uuid.UUID,
+    actor: str,
+    rule_ids: list[str],
+    concerns_id: uuid.UUID | None,
+    enkeltsag_id: uuid.UUID | None,
+) -> list[CompletedActivity]:
+    rows = await conn().fetch(
+        "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
+        "changed_by = $2, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open' AND rule_id = ANY($3::text[]) "
+        "AND ($4::uuid IS NULL OR concerns_id = $4) AND ($5::uuid IS NULL OR enkeltsag_id = $5) "
+        "RETURNING title, enkeltsag_id",
+        hovedsag_id,
+        actor,
+        rule_ids,
+        concerns_id,
+        enkeltsag_id,
+    )
+    return [CompletedActivity(r["title"], r["enkeltsag_id"]) for r in rows]
+
+
+async def lock_open_activities_about(concerns_id: uuid.UUID) -> list[DueActivity]:
+    rows = await conn().fetch(
+        "SELECT id, rule_id, title, due_at, due_asap, due_reason, enkeltsag_id FROM activity "
+        "WHERE concerns_id = $1 AND status = 'open' AND rule_id IS NOT NULL FOR UPDATE",
+        concerns_id,
+    )
+    return [DueActivity(**dict(r)) for r in rows]
+
+
+async def update_activity_due(
+    activity_id: uuid.UUID,
+    due_at: datetime | None,
+    actor: str,
+    due_asap: bool,
+    due_reason: str | None,
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET due_at = $2, due_asap = $4, due_reason = $5, changed_by = $3, "
+        "changed_at = now(), version = version + 1 WHERE id = $1",
+        activity_id,
+        due_at,
+        actor,
+        due_asap,
+        due_reason,
+    )
+
+
+# --- the legal process (backend.casework.process) --------------------------------------
+
+
+class OpenEnkeltsag(Row, frozen=True):
+    id: uuid.UUID
+    paragraph: str | None
+    aware_since: date | None
+    opened_at: datetime
+
+
+class ApprovedPlan(Row, frozen=True):
+    id: uuid.UUID
+    approved_at: datetime
+
+
+class PrerequisiteRow(Row, frozen=True):
+    rule_id: str
+    title: str
+    basis: str | None
+
+
+class RunningMeasure(Row, frozen=True):
+    id: uuid.UUID
+    starts_on: date
+    decided_on: date | None
+
+
+class MeasureOfCase(Row, frozen=True):
+    id: uuid.UUID
+    kind: str
+    enkeltsag_id: uuid.UUID
+    ends_on: date | None
+
+
+class LockedMeasure(Row, frozen=True):
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    afgoerelse_id: uuid.UUID | None
+    kind: str
+    starts_on: date
+    ends_on: date | None
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+    birth_date: date | None
+
+
+class LockedUnderretning(Row, frozen=True):
+    id: uuid.UUID
+    kind: str
+    received_at: datetime
+    version: int
+    changed_by: str | None
+    changed_at: datetime | None
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    birth_date: date | None
+
+
+async def get_open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> OpenEnkeltsag | None:
+    """The newest open enkeltsag of ``kind`` on the case."""
+    row = await conn().fetchrow(
+        "SELECT id, paragraph, aware_since, opened_at FROM enkeltsag WHERE hovedsag_id = $1 "
+        "AND kind = $2 AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1",
+        hovedsag_id,
+        kind,
+    )
+    return None if row is None else OpenEnkeltsag(**dict(row))
+
+
+async def list_open_prerequisites(
+    enkeltsag_id: uuid.UUID, rule_ids: list[str]
+) -> list[PrerequisiteRow]:
+    rows = await conn().fetch(
+        "SELECT rule_id, title, basis FROM activity WHERE enkeltsag_id = $1 AND status = 'open' "
+        "AND rule_id = ANY($2::text[]) ORDER BY rule_id",
+        enkeltsag_id,
+        rule_ids,
+    )
+    return [PrerequisiteRow(r["rule_id"], r["title"], r["basis"]) for r in rows]
+
+
+async def cancel_prerequisite(
+    enkeltsag_id: uuid.UUID, rule_id: str, reason: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $3, completed_at = now(), "
+        "completed_by = $4, changed_by = $4, changed_at = now(), version = version + 1 "
+        "WHERE enkeltsag_id = $1 AND rule_id = $2 AND status = 'open'",
+        enkeltsag_id,
+        rule_id,
+        reason,
+        actor,
+    )
+
+
+async def insert_afgoerelse(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID,
+    paragraph: str,
+    outcome: str,
+    decided_on: date,
+    summary: str,
+    exceptions_json: str,
+    actor: str,
+) -> uuid.UUID:
+    afgoerelse_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO afgoerelse (hovedsag_id, enkeltsag_id, paragraph, outcome, decided_on, "
+        "summary, exceptions, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        paragraph,
+        outcome,
+        decided_on,
+        summary,
+        exceptions_json,
+        actor,
+    )
+    return afgoerelse_id
+
+
+async def close_decided_enkeltsag(enkeltsag_id: uuid.UUID, summary: str, paragraph: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, paragraph = $3, "
+        "version = version + 1 WHERE id = $1",
+        enkeltsag_id,
+        summary,
+        paragraph,
+    )
+
+
+async def get_approved_plan(hovedsag_id: uuid.UUID) -> ApprovedPlan | None:
+    """The case's approved barnets plan whose series has no newer open version, if any."""
+    row = await conn().fetchrow(
+        "SELECT d.id, d.approved_at FROM ics_document d WHERE d.hovedsag_id = $1 "
+        "AND d.kind = 'plan' AND d.status = 'godkendt' AND NOT EXISTS (SELECT 1 FROM "
+        "ics_document n WHERE n.series_id = d.series_id AND n.version_no > d.version_no) "
+        "ORDER BY d.approved_at DESC LIMIT 1",
+        hovedsag_id,
+    )
+    return None if row is None else ApprovedPlan(row["id"], row["approved_at"])
+
+
+async def close_investigation(
+    enkeltsag_id: uuid.UUID, closed_at: datetime, conclusion: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = $2, summary = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        enkeltsag_id,
+        closed_at,
+        conclusion,
+        actor,
+    )
+
+
+async def list_running_measures(hovedsag_id: uuid.UUID) -> list[RunningMeasure]:
+    rows = await conn().fetch(
+        "SELECT i.id, i.starts_on, a.decided_on FROM indsats i LEFT JOIN afgoerelse a "
+        "ON a.id = i.afgoerelse_id WHERE i.hovedsag_id = $1 AND i.ends_on IS NULL",
+        hovedsag_id,
+    )
+    return [RunningMeasure(r["id"], r["starts_on"], r["decided_on"]) for r in rows]
+
+
+async def get_measure_of_case(
+    indsats_id: uuid.UUID, hovedsag_id: uuid.UUID
+) -> MeasureOfCase | None:
+    row = await conn().fetchrow(
+        "SELECT id, kind, enkeltsag_id, ends_on FROM indsats WHERE id = $1 AND hovedsag_id = $2",
+        indsats_id,
+        hovedsag_id,
+    )
+    return None if row is None else MeasureOfCase(**dict(row))
+
+
+async def insert_case_step(
+    hovedsag_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID | None,
+    indsats_id: uuid.UUID | None,
+    kind: str,
+    happened_on: date,
+    note: str,
+    next_due: date | None,
+    next_reason: str | None,
+    actor: str,
+) -> uuid.UUID:
+    step_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO case_step (hovedsag_id, enkeltsag_id, indsats_id, kind, happened_on, note, "
+        "next_due, next_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "RETURNING id",
+        hovedsag_id,
+        enkeltsag_id,
+        indsats_id,
+        kind,
+        happened_on,
+        note,
+        next_due,
+        next_reason,
+        actor,
+    )
+    return step_id
+
+
+async def update_measure_ended(
+    indsats_id: uuid.UUID, ends_on: date, reason: str, actor: str
+) -> None:
+    await conn().execute(
+        "UPDATE indsats SET ends_on = $2, end_reason = $3, version = version + 1, "
+        "changed_by = $4, changed_at = now() WHERE id = $1",
+        indsats_id,
+        ends_on,
+        reason,
+        actor,
+    )
+
+
+async def close_enkeltsag(enkeltsag_id: uuid.UUID, summary: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET closed_at = now(), summary = $2, version = version + 1 WHERE id = $1",
+        enkeltsag_id,
+        summary,
+    )
+
+
+async def cancel_activities_about(concerns_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE concerns_id = $1 AND status = 'open'",
+        concerns_id,
+        reason,
+        actor,
+    )
+
+
+async def lock_measure(indsats_id: uuid.UUID) -> LockedMeasure | None:
+    row = await conn().fetchrow(
+        "SELECT i.id, i.hovedsag_id, i.enkeltsag_id, i.afgoerelse_id, i.kind, i.starts_on, "
+        "i.ends_on, i.version, i.changed_by, i.changed_at, c.birth_date FROM indsats i "
+        "JOIN hovedsag h ON h.id = i.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE i.id = $1 FOR UPDATE OF i",
+        indsats_id,
+    )
+    return None if row is None else LockedMeasure(**dict(row))
+
+
+async def update_measure_start(indsats_id: uuid.UUID, starts_on: date, actor: str) -> None:
+    await conn().execute(
+        "UPDATE indsats SET starts_on = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        indsats_id,
+        starts_on,
+        actor,
+    )
+
+
+async def lock_underretning(underretning_id: uuid.UUID) -> LockedUnderretning | None:
+    row = await conn().fetchrow(
+        "SELECT u.id, u.kind, u.received_at, u.version, u.changed_by, u.changed_at, e.hovedsag_id, "
+        "e.id AS enkeltsag_id, c.birth_date FROM underretning u "
+        "JOIN enkeltsag e ON e.id = u.enkeltsag_id JOIN hovedsag h ON h.id = e.hovedsag_id "
+        "JOIN child c ON c.id = h.child_id WHERE u.id = $1 FOR UPDATE OF u",
+        underretning_id,
+    )
+    return None if row is None else LockedUnderretning(**dict(row))
+
+
+async def update_received_at(underretning_id: uuid.UUID, received_at: datetime, actor: str) -> None:
+    await conn().execute(
+        "UPDATE underretning SET received_at = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        underretning_id,
+        received_at,
+        actor,
+    )
+
+
+async def update_aware_since(enkeltsag_id: uuid.UUID, aware_since: date, actor: str) -> None:
+    await conn().execute(
+        "UPDATE enkeltsag SET aware_since = $2, version = version + 1, changed_by = $3, "
+        "changed_at = now() WHERE id = $1",
+        enkeltsag_id,
+        aware_since,
+        actor,
+    )
+
+
+async def has_running_measure(hovedsag_id: uuid.UUID) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM indsats WHERE hovedsag_id = $1 AND ends_on IS NULL", hovedsag_id
+        )
+    )
+
+
+async def cancel_open_activities(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
+        "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
+        "WHERE hovedsag_id = $1 AND status = 'open'",
+        hovedsag_id,
+        reason,
+        actor,
+    )
+
+
+async def close_case(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
+    await conn().execute(
+        "UPDATE hovedsag SET closed_at = current_date, stage = 'afsluttet', close_reason = $2, "
+        "version = version + 1, changed_by = $3, changed_at = now() WHERE id = $1",
+        hovedsag_id,
+        reason,
+        actor,
     )

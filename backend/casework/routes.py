@@ -4,24 +4,23 @@ activities and the journal."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions.responses import create_exception_response
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.principal import current_principal, requires
+from backend.auth.principal import requires
 from backend.casework import access as access_mod
-from backend.casework import process, service
+from backend.casework import ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
-from backend.casework.rules import DK, basis_confirmed
+from backend.casework.rules import DK, age_on, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
     AfgoerelseRead,
@@ -75,41 +74,9 @@ from backend.casework.schemas import (
     WorkerRead,
     Worklist,
 )
-from backend.children.repository import age_on
 from backend.core.permissions import Perm
-from backend.crosskommune import index as cross_index
-from backend.errors import Conflict, field_error, stale_conflict
-
-
-@contextmanager
-def translated(not_found: str = "Sagen findes ikke", what: str = "Sagen") -> Iterator[None]:
-    """Turn the case rules' errors into HTTP answers: a named field (400), required steps
-    missing before a decision (400 naming each reason field), a stale version (409 with
-    what changed), a closed or transferred case (409), something that does not exist here (404)."""
-    try:
-        yield
-    except service.CaseError as exc:
-        raise field_error(exc.field, exc.message) from exc
-    except process.MissingSteps as exc:
-        raise ValidationException(
-            "Afgørelsen mangler lovpligtige skridt. Gennemfør dem, eller begrund hvorfor "
-            "afgørelsen træffes uden.",
-            extra=[
-                {
-                    "key": f"exceptions.{m.rule_id}",
-                    "message": f"Ikke gennemført: {m.title} ({m.basis}). Skriv begrundelsen for "
-                    "at træffe afgørelsen uden.",
-                    "rule_id": m.rule_id,
-                }
-                for m in exc.missing
-            ],
-        ) from exc
-    except service.Stale as exc:
-        raise stale_conflict(exc, what) from exc
-    except service.CaseClosed as exc:
-        raise Conflict(exc.message) from exc
-    except LookupError as exc:
-        raise NotFoundException(not_found) from exc
+from backend.core.principal import Me
+from backend.errors import field_error
 
 
 def _activity(row: dict[str, Any]) -> ActivityRead:
@@ -141,23 +108,21 @@ class CaseworkController(Controller):
 
     @post("/children", guards=[requires(Perm.CASE_WRITE)], summary="Registrér et barn")
     async def register_child(
-        self, request: Request[Any, Any, Any], data: JSONBody[ChildCreate]
+        self, me: Me, data: JSONBody[ChildCreate]
     ) -> Response[ChildRegistered]:
         """201 with a new child and case; 200 with the existing case when the CPR number
         already has a child in the kommune (never a duplicate)."""
-        me = current_principal(request)
-        with translated():
-            result = await service.do_register_child(
-                me.actor,
-                me.user_id,
-                cpr=data.cpr,
-                first_name=data.first_name,
-                last_name=data.last_name,
-                address=data.address,
-                mother_cpr=data.mother_cpr,
-                expected_date=data.expected_date,
-            )
-        prior = await cross_index.lookup_for_child(result.child_id, me.actor, "registrering")
+        result = await service.do_register_child(
+            me.actor,
+            me.user_id,
+            cpr=data.cpr,
+            first_name=data.first_name,
+            last_name=data.last_name,
+            address=data.address,
+            mother_cpr=data.mother_cpr,
+            expected_date=data.expected_date,
+        )
+        prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)
 
@@ -169,17 +134,15 @@ class CaseworkController(Controller):
     )
     async def register_birth(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         child_id: FromPath[uuid.UUID],
         data: JSONBody[BirthRegistration],
     ) -> BirthRegistered:
-        me = current_principal(request)
         await access_child(me, child_id)
-        with translated(not_found="Barnet findes ikke"):
-            case_id = await service.do_register_birth(
-                me.actor, child_id, data.cpr, data.first_name, data.last_name
-            )
-        prior = await cross_index.lookup_for_child(child_id, me.actor, "fødsel")
+        case_id = await service.do_register_birth(
+            me.actor, child_id, data.cpr, data.first_name, data.last_name
+        )
+        prior = await ports.prior_cases()(child_id, me.actor, "fødsel")
         return BirthRegistered(child_id, case_id, prior)
 
     @post(
@@ -190,25 +153,23 @@ class CaseworkController(Controller):
     )
     async def register_underretning(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[UnderretningCreate],
     ) -> UnderretningCreated:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            underretning_id, ids = await service.do_register_underretning(
-                me.actor,
-                case,
-                received_at=data.received_at,
-                notifier_kind=data.notifier_kind,
-                source=data.source,
-                concerns=data.concerns,
-                suspected_abuse=data.suspected_abuse,
-                notifier_name=data.notifier_name,
-                notifier_contact=data.notifier_contact,
-                kind=data.kind,
-            )
+        underretning_id, ids = await service.do_register_underretning(
+            me.actor,
+            case,
+            received_at=data.received_at,
+            notifier_kind=data.notifier_kind,
+            source=data.source,
+            concerns=data.concerns,
+            suspected_abuse=data.suspected_abuse,
+            notifier_name=data.notifier_name,
+            notifier_contact=data.notifier_contact,
+            kind=data.kind,
+        )
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])
 
@@ -220,16 +181,12 @@ class CaseworkController(Controller):
     )
     async def start_investigation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[InvestigationStart],
     ) -> InvestigationStarted:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            enkeltsag_id, ids = await service.do_start_investigation(
-                me.actor, case, data.aware_since
-            )
+        enkeltsag_id, ids = await service.do_start_investigation(me.actor, case, data.aware_since)
         rows = await repo.activities_by_ids(ids)
         return InvestigationStarted(
             enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows]
@@ -240,8 +197,7 @@ class CaseworkController(Controller):
         guards=[requires(Perm.TEAM_OVERVIEW)],
         summary="Lederens overblik: overskredne frister og sagstal i egne teams",
     )
-    async def team_overview(self, request: Request[Any, Any, Any]) -> TeamOverview:
-        me = current_principal(request)
+    async def team_overview(self, me: Me) -> TeamOverview:
         teams = await repo.team_ids_of(me.user_id)
         ids = [t[0] for t in teams]
         return TeamOverview(
@@ -260,10 +216,7 @@ class CaseworkController(Controller):
         guards=[requires(Perm.CASE_READ)],
         summary="En sag: barn, fase, sagsbehandler, enkeltsager og aktiviteter",
     )
-    async def get_case(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> CaseRead:
-        me = current_principal(request)
+    async def get_case(self, me: Me, case_id: FromPath[uuid.UUID]) -> CaseRead:
         case = await repo.get_case(await access_case(me, case_id))
         if case is None:
             raise NotFoundException("Sagen findes ikke")
@@ -298,10 +251,7 @@ class CaseworkController(Controller):
         summary="Søg i kommunens sager",
         status_code=200,
     )
-    async def search(
-        self, request: Request[Any, Any, Any], data: JSONBody[SearchQuery]
-    ) -> SearchPage:
-        me = current_principal(request)
+    async def search(self, me: Me, data: JSONBody[SearchQuery]) -> SearchPage:
         if data.page < 1 or not (1 <= data.page_size <= 100):
             raise field_error("page", "page >= 1 og 1 <= page_size <= 100")
         if data.deadline not in (None, "", "overdue", "due_week", "none_open"):
@@ -309,8 +259,7 @@ class CaseworkController(Controller):
         cpr = None
         text = (data.text or "").strip()
         if text.replace("-", "").replace(" ", "").isdigit():
-            with translated():
-                cpr, _ = service.check_cpr(text, field="text")
+            cpr, _ = service.check_cpr(text, field="text")
         today = datetime.now(DK).date()
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
@@ -349,14 +298,12 @@ class CaseworkController(Controller):
     )
     async def assign(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[Assignment],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
+        await service.do_assign(me.actor, case, data.version, data.caseworker_id, data.team_id)
         return {"status": "ok"}
 
     @get(
@@ -365,18 +312,14 @@ class CaseworkController(Controller):
         summary="Medarbejdere, sagen kan fordeles til eller få som medbehandler "
         "(sagens team først)",
     )
-    async def assignable(
-        self, request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
-    ) -> list[AssignableUser]:
-        me = current_principal(request)
+    async def assignable(self, me: Me, case_id: FromPath[uuid.UUID]) -> list[AssignableUser]:
         case = await access_case(me, case_id)
         return [AssignableUser(**r) for r in await repo.assignable_users(case)]
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"
     )
-    async def worklist(self, request: Request[Any, Any, Any]) -> Worklist:
-        me = current_principal(request)
+    async def worklist(self, me: Me) -> Worklist:
         now = datetime.now(UTC)
         today = now.astimezone(DK).date()
         week_end = today + timedelta(days=6 - today.weekday())
@@ -422,20 +365,12 @@ class CaseworkController(Controller):
     )
     async def complete(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         activity_id: FromPath[uuid.UUID],
         data: JSONBody[VersionOnly],
     ) -> ActivityRead:
-        me = current_principal(request)
         await access_activity(me, activity_id)
-        try:
-            await service.do_complete_activity(me.actor, activity_id, data.version)
-        except LookupError as exc:
-            raise NotFoundException("Aktiviteten findes ikke") from exc
-        except service.Stale as exc:
-            raise stale_conflict(exc, "Aktiviteten") from exc
-        except service.CaseError as exc:
-            raise Conflict(exc.message) from exc
+        await service.do_complete_activity(me.actor, activity_id, data.version)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @post(
@@ -446,14 +381,12 @@ class CaseworkController(Controller):
     )
     async def cancel(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         activity_id: FromPath[uuid.UUID],
         data: JSONBody[Cancellation],
     ) -> ActivityRead:
-        me = current_principal(request)
         await access_activity(me, activity_id)
-        with translated(not_found="Aktiviteten findes ikke", what="Aktiviteten"):
-            await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
+        await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @get(
@@ -463,7 +396,7 @@ class CaseworkController(Controller):
     )
     async def journal(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         kind: FromQuery[str | None] = None,
         enkeltsag_id: FromQuery[uuid.UUID | None] = None,
@@ -472,7 +405,6 @@ class CaseworkController(Controller):
         page: FromQuery[int] = 1,
         page_size: FromQuery[int] = 50,
     ) -> JournalPage:
-        me = current_principal(request)
         if page < 1 or not (1 <= page_size <= 200):
             raise ValidationException("page >= 1 og 1 <= page_size <= 200")
         await access_case(me, case_id)
@@ -499,16 +431,14 @@ class CaseworkController(Controller):
     )
     async def add_note(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[NoteCreate],
     ) -> dict[str, int]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke"):
-            entry_id = await service.do_add_note(
-                me.actor, case, data.title, data.body, data.corrects_id, data.written_at
-            )
+        entry_id = await service.do_add_note(
+            me.actor, case, data.title, data.body, data.corrects_id, data.written_at
+        )
         return {"id": entry_id}
 
 
@@ -516,9 +446,32 @@ def _moved(rows: list[tuple[str, datetime | None, datetime | None]]) -> Moved:
     return Moved(moved=[MovedDeadline(title=t, old=o, new=n) for t, o, n in rows])
 
 
+def missing_steps(request: Request[Any, Any, Any], exc: process.MissingSteps) -> Response[Any]:
+    """400 naming each required step still open before a decision (``exceptions.<rule_id>``)
+    and asking for the reason to decide without it."""
+    return create_exception_response(
+        request,
+        ValidationException(
+            "Afgørelsen mangler lovpligtige skridt. Gennemfør dem, eller begrund hvorfor "
+            "afgørelsen træffes uden.",
+            extra=[
+                {
+                    "key": f"exceptions.{m.rule_id}",
+                    "message": f"Ikke gennemført: {m.title} ({m.basis}). Skriv begrundelsen for "
+                    "at træffe afgørelsen uden.",
+                    "rule_id": m.rule_id,
+                }
+                for m in exc.missing
+            ],
+        ),
+    )
+
+
 class ProcessController(Controller):
     """Visitation and decision, measures and follow-up, recorded steps, changed dates,
     caseworkers on the case, stepping in, and closing the case."""
+
+    exception_handlers = {process.MissingSteps: missing_steps}  # noqa: RUF012
 
     path = "/api"
     tags = ("Sagsforløb",)
@@ -545,14 +498,12 @@ class ProcessController(Controller):
     )
     async def start_visitation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[VisitationStart],
     ) -> VisitationStarted:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
+        enkeltsag_id, ids = await process.do_start_visitation(me.actor, case, data.paragraph)
         rows = await repo.activities_by_ids(ids)
         return VisitationStarted(enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows])
 
@@ -564,27 +515,25 @@ class ProcessController(Controller):
     )
     async def decide(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[DecisionCreate],
     ) -> DecisionMade:
         """400 naming ``exceptions.<rule_id>`` for each required step still open (the
         børnesamtale, the partshøring, the plan before § 47) unless a reason is given."""
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            made = await process.do_decide(
-                me.actor,
-                case,
-                paragraph=data.paragraph,
-                outcome=data.outcome,
-                decided_on=data.decided_on,
-                summary=data.summary,
-                exceptions=data.exceptions,
-                measure=data.measure,
-                starts_on=data.starts_on,
-                draft_id=data.draft_id,
-            )
+        made = await process.do_decide(
+            me.actor,
+            case,
+            paragraph=data.paragraph,
+            outcome=data.outcome,
+            decided_on=data.decided_on,
+            summary=data.summary,
+            exceptions=data.exceptions,
+            measure=data.measure,
+            starts_on=data.starts_on,
+            draft_id=data.draft_id,
+        )
         rows = await repo.activities_by_ids(made.activities)
         return DecisionMade(
             afgoerelse_id=made.afgoerelse_id,
@@ -600,16 +549,14 @@ class ProcessController(Controller):
     )
     async def complete_investigation(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[InvestigationCompletion],
     ) -> Moved:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            moved = await process.do_complete_investigation(
-                me.actor, case, data.completed_on, data.conclusion
-            )
+        moved = await process.do_complete_investigation(
+            me.actor, case, data.completed_on, data.conclusion
+        )
         return _moved(moved)
 
     @post(
@@ -620,14 +567,12 @@ class ProcessController(Controller):
     )
     async def move_aware_since(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[AwareSinceMove],
     ) -> Moved:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
+        moved = await process.do_move_aware_since(me.actor, case, data.aware_since, data.reason)
         return _moved(moved)
 
     @post(
@@ -638,25 +583,23 @@ class ProcessController(Controller):
     )
     async def record_step(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[StepCreate],
     ) -> StepRecorded:
         """Recording the step completes the activities it answers; a follow-up on a running
         measure sets the next one (``next_due`` with ``next_reason``)."""
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated(not_found="Sagen findes ikke eller er lukket"):
-            step_id, done, ids = await process.do_record_step(
-                me.actor,
-                case,
-                kind=data.kind,
-                happened_on=data.happened_on,
-                note=data.note,
-                indsats_id=data.indsats_id,
-                next_due=data.next_due,
-                next_reason=data.next_reason,
-            )
+        step_id, done, ids = await process.do_record_step(
+            me.actor,
+            case,
+            kind=data.kind,
+            happened_on=data.happened_on,
+            note=data.note,
+            indsats_id=data.indsats_id,
+            next_due=data.next_due,
+            next_reason=data.next_reason,
+        )
         rows = await repo.activities_by_ids(ids)
         return StepRecorded(id=step_id, completed=done, activities=[_activity(r) for r in rows])
 
@@ -668,16 +611,12 @@ class ProcessController(Controller):
     )
     async def end_measure(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         indsats_id: FromPath[uuid.UUID],
         data: JSONBody[MeasureEnd],
     ) -> dict[str, str]:
-        me = current_principal(request)
         await self._measure_case(me, indsats_id)
-        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
-            await process.do_end_measure(
-                me.actor, indsats_id, data.version, data.ends_on, data.reason
-            )
+        await process.do_end_measure(me.actor, indsats_id, data.version, data.ends_on, data.reason)
         return {"status": "ok"}
 
     @post(
@@ -688,16 +627,14 @@ class ProcessController(Controller):
     )
     async def move_measure_start(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         indsats_id: FromPath[uuid.UUID],
         data: JSONBody[MeasureStartMove],
     ) -> Moved:
-        me = current_principal(request)
         await self._measure_case(me, indsats_id)
-        with translated(not_found="Indsatsen findes ikke", what="Indsatsen"):
-            moved = await process.do_move_measure_start(
-                me.actor, indsats_id, data.version, data.starts_on, data.reason
-            )
+        moved = await process.do_move_measure_start(
+            me.actor, indsats_id, data.version, data.starts_on, data.reason
+        )
         return _moved(moved)
 
     @post(
@@ -708,19 +645,17 @@ class ProcessController(Controller):
     )
     async def move_receipt(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         underretning_id: FromPath[uuid.UUID],
         data: JSONBody[ReceiptMove],
     ) -> Moved:
-        me = current_principal(request)
         case_id = await repo.case_of("underretning", underretning_id)
         if case_id is None:
             raise NotFoundException("Underretningen findes ikke")
         await access_case(me, case_id)
-        with translated(not_found="Underretningen findes ikke", what="Underretningen"):
-            _, moved = await process.do_move_receipt(
-                me.actor, underretning_id, data.version, data.received_at, data.reason
-            )
+        _, moved = await process.do_move_receipt(
+            me.actor, underretning_id, data.version, data.received_at, data.reason
+        )
         return _moved(moved)
 
     @post(
@@ -731,14 +666,12 @@ class ProcessController(Controller):
     )
     async def add_worker(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
+        await access_mod.do_add_worker(me.actor, case, data.version, data.user_id)
         return {"status": "ok"}
 
     @post(
@@ -749,14 +682,12 @@ class ProcessController(Controller):
     )
     async def remove_worker(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[WorkerChange],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
+        await access_mod.do_remove_worker(me.actor, case, data.version, data.user_id)
         return {"status": "ok"}
 
     @post(
@@ -767,13 +698,11 @@ class ProcessController(Controller):
     )
     async def step_in(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[StepIn],
     ) -> dict[str, str]:
-        me = current_principal(request)
-        with translated():
-            await access_mod.do_step_in(me, case_id, data.reason)
+        await access_mod.do_step_in(me, case_id, data.reason)
         await record(me.actor, "case.step_in", str(case_id), reason=data.reason.strip())
         return {"status": "ok", "hovedsag_id": str(case_id)}
 
@@ -785,14 +714,12 @@ class ProcessController(Controller):
     )
     async def close_case(
         self,
-        request: Request[Any, Any, Any],
+        me: Me,
         case_id: FromPath[uuid.UUID],
         data: JSONBody[CaseClose],
     ) -> dict[str, str]:
-        me = current_principal(request)
         case = await access_case(me, case_id)
-        with translated():
-            await process.do_close_case(me.actor, case, data.version, data.reason)
+        await process.do_close_case(me.actor, case, data.version, data.reason)
         return {"status": "ok"}
 
     @get(
@@ -809,9 +736,8 @@ class ProcessController(Controller):
         summary="Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator)",
     )
     async def put_deadline_settings(
-        self, request: Request[Any, Any, Any], data: JSONBody[DeadlineSettings]
+        self, me: Me, data: JSONBody[DeadlineSettings]
     ) -> DeadlineSettings:
-        me = current_principal(request)
         old = await service.closed_days_setting()
         closed = await service.do_set_closed_days(me.actor, data.closed_days)
         if closed != old:

@@ -60,6 +60,11 @@ class Facts:
 Due = Callable[[Facts], datetime | None]
 
 
+def age_on(birth: date, today: date) -> int:
+    """A person's age in whole years on ``today``."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=DK)
 

@@ -2,11 +2,42 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-from backend.crosskommune.schemas import PriorCaseRead
+# The closed vocabularies the responses carry (the database CHECKs the same sets).
+Stage = Literal["afklaring", "undersoegelse", "afgoerelse", "indsats", "afsluttet"]
+EnkeltsagKind = Literal["afklaring", "undersoegelse", "afgoerelse", "indsats"]
+ActivityStatus = Literal["open", "done", "cancelled"]
+IntakeKind = Literal["underretning", "henvendelse", "ansoegning"]
+NotifierKind = Literal["fagperson", "privat", "anonym"]
+Source = Literal[
+    "politi", "skole", "dagtilbud", "sundhed", "familie", "nabo", "barnet", "anonym", "andet"
+]
+Paragraph = Literal["32", "46", "47"]
+Outcome = Literal["bevilget", "afslag"]
+StepKind = Literal[
+    "boernesamtale", "partshoering", "plan", "ungeplan", "opfoelgning", "overgang", "revurdering"
+]
+JournalKind = Literal["haendelse", "notat", "rettelse"]
+PriorCaseStatus = Literal["aaben", "lukket"]
+
+
+class KommuneRef(msgspec.Struct):
+    code: str
+    name: str
+
+
+class PriorCaseRead(msgspec.Struct):
+    """Another kommune's case on the same CPR number: where and when, never content."""
+
+    kommune: KommuneRef
+    subject: str  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
+    opened_on: date
+    closed_on: date | None
+    status: PriorCaseStatus
+    transferred_to: KommuneRef | None = None  # closed because it was transferred there
 
 
 class ChildCreate(msgspec.Struct):
@@ -52,7 +83,7 @@ class ActivityRead(msgspec.Struct):
     title: str
     basis: str | None
     due_at: datetime | None
-    status: str
+    status: ActivityStatus
     overdue: bool
     version: int
     enkeltsag_id: uuid.UUID | None = None
@@ -81,7 +112,7 @@ class CaseLine(msgspec.Struct):
     child_id: uuid.UUID
     child_name: str
     age: int
-    stage: str
+    stage: Stage
     opened_at: date
     open_activities: int
     overdue_activities: int
@@ -91,10 +122,10 @@ class NotificationLine(msgspec.Struct):
     """A notification (or henvendelse/ansøgning) received lately on one's cases."""
 
     id: uuid.UUID
-    kind: str
+    kind: IntakeKind
     received_at: datetime
-    source: str
-    notifier_kind: str
+    source: Source
+    notifier_kind: NotifierKind
     suspected_abuse: bool
     hovedsag_id: uuid.UUID
     child_id: uuid.UUID
@@ -125,7 +156,7 @@ class JournalEntryRead(msgspec.Struct):
     at: datetime
     author: str  # the username, as recorded
     author_name: str  # what a person reads: the author's name
-    kind: str
+    kind: JournalKind
     event: str | None
     title: str
     body: str
@@ -202,7 +233,7 @@ class SearchHit(msgspec.Struct):
     child_id: uuid.UUID
     child_name: str
     age: int
-    stage: str
+    stage: Stage
     opened_at: date
     closed_at: date | None
     caseworker: str | None
@@ -238,10 +269,10 @@ class Assignment(msgspec.Struct):
 
 class EnkeltsagRead(msgspec.Struct):
     id: uuid.UUID
-    kind: str
+    kind: EnkeltsagKind
     opened_at: datetime
     closed_at: datetime | None
-    paragraph: str | None
+    paragraph: Paragraph | None
     aware_since: date | None
     summary: str | None
 
@@ -250,7 +281,7 @@ class CaseRead(msgspec.Struct):
     id: uuid.UUID
     child_id: uuid.UUID
     child_name: str
-    stage: str
+    stage: Stage
     opened_at: date
     closed_at: date | None
     caseworker_id: uuid.UUID | None
@@ -283,11 +314,11 @@ class Cancellation(msgspec.Struct):
 
 class UnderretningRead(msgspec.Struct):
     id: uuid.UUID
-    kind: str
+    kind: IntakeKind
     enkeltsag_id: uuid.UUID
     received_at: datetime
-    notifier_kind: str
-    source: str
+    notifier_kind: NotifierKind
+    source: Source
     notifier_name: str | None
     concerns: str
     suspected_abuse: bool
@@ -297,8 +328,8 @@ class UnderretningRead(msgspec.Struct):
 class AfgoerelseRead(msgspec.Struct):
     id: uuid.UUID
     enkeltsag_id: uuid.UUID
-    paragraph: str
-    outcome: str
+    paragraph: Paragraph
+    outcome: Outcome
     decided_on: date
     summary: str
     exceptions: list[dict[str, str]]
@@ -311,7 +342,7 @@ class IndsatsRead(msgspec.Struct):
     enkeltsag_id: uuid.UUID
     kind: str
     label: str
-    paragraph: str
+    paragraph: Paragraph
     placement: bool
     starts_on: date
     ends_on: date | None
@@ -321,7 +352,7 @@ class IndsatsRead(msgspec.Struct):
 
 class StepRead(msgspec.Struct):
     id: uuid.UUID
-    kind: str
+    kind: StepKind
     label: str
     happened_on: date
     note: str

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
+from backend.casework.rules import age_on as age_on
 from backend.children.tables import Child, Hovedsag
 
 STAGE_LABELS = {
@@ -15,10 +15,6 @@ STAGE_LABELS = {
     "indsats": "Indsats og opfølgning",
     "afsluttet": "Afsluttet",
 }
-
-
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 async def count_children() -> int:

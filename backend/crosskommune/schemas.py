@@ -8,21 +8,9 @@ from typing import Literal
 
 import msgspec
 
-
-class KommuneRef(msgspec.Struct):
-    code: str
-    name: str
-
-
-class PriorCaseRead(msgspec.Struct):
-    """Another kommune's case on the same CPR number: where and when, never content."""
-
-    kommune: KommuneRef
-    subject: str  # "barn": the child's own number; "ufoedt": an unborn child by the mother's
-    opened_on: date
-    closed_on: date | None
-    status: str  # "aaben" | "lukket"
-    transferred_to: KommuneRef | None = None  # closed because it was transferred there
+# Casework's response shapes, which this package fills (casework is the lower layer).
+from backend.casework.schemas import KommuneRef as KommuneRef
+from backend.casework.schemas import PriorCaseRead as PriorCaseRead
 
 
 class PriorCaseQuery(msgspec.Struct):

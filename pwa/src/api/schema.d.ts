@@ -2456,7 +2456,8 @@ export interface components {
             id: string;
             overdue: boolean;
             rule_id: string | null;
-            status: string;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
             title: string;
             version: number;
         };
@@ -2473,8 +2474,10 @@ export interface components {
             }[];
             /** Format: uuid */
             id: string;
-            outcome: string;
-            paragraph: string;
+            /** @enum {string} */
+            outcome: "bevilget" | "afslag";
+            /** @enum {string} */
+            paragraph: "32" | "46" | "47";
             summary: string;
         };
         /** Approval */
@@ -2695,7 +2698,8 @@ export interface components {
             /** Format: date */
             opened_at: string;
             overdue_activities: number;
-            stage: string;
+            /** @enum {string} */
+            stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
         };
         /** CaseRead */
         CaseRead: {
@@ -2715,7 +2719,8 @@ export interface components {
             missing_before_decision?: components["schemas"]["MissingStepRead"][];
             /** Format: date */
             opened_at: string;
-            stage: string;
+            /** @enum {string} */
+            stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             steps?: components["schemas"]["StepRead"][];
             team: string | null;
             team_id: string | null;
@@ -3199,10 +3204,12 @@ export interface components {
             closed_at: string | null;
             /** Format: uuid */
             id: string;
-            kind: string;
+            /** @enum {string} */
+            kind: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats";
             /** Format: date-time */
             opened_at: string;
-            paragraph: string | null;
+            /** @enum {null|string} */
+            paragraph: "32" | "46" | "47" | null;
             summary: string | null;
         };
         /** ExportJobRead */
@@ -3312,7 +3319,8 @@ export interface components {
             id: string;
             kind: string;
             label: string;
-            paragraph: string;
+            /** @enum {string} */
+            paragraph: "32" | "46" | "47";
             placement: boolean;
             /** Format: date */
             starts_on: string;
@@ -3390,7 +3398,8 @@ export interface components {
             enkeltsag_id: string | null;
             event: string | null;
             id: number;
-            kind: string;
+            /** @enum {string} */
+            kind: "haendelse" | "notat" | "rettelse";
             received_from?: string | null;
             title: string;
             written_at?: string | null;
@@ -3662,11 +3671,14 @@ export interface components {
             hovedsag_id: string;
             /** Format: uuid */
             id: string;
-            kind: string;
-            notifier_kind: string;
+            /** @enum {string} */
+            kind: "underretning" | "henvendelse" | "ansoegning";
+            /** @enum {string} */
+            notifier_kind: "fagperson" | "privat" | "anonym";
             /** Format: date-time */
             received_at: string;
-            source: string;
+            /** @enum {string} */
+            source: "politi" | "skole" | "dagtilbud" | "sundhed" | "familie" | "nabo" | "barnet" | "anonym" | "andet";
             suspected_abuse: boolean;
         };
         /** OfferCreate */
@@ -4126,7 +4138,8 @@ export interface components {
             kommune: components["schemas"]["KommuneRef"];
             /** Format: date */
             opened_on: string;
-            status: string;
+            /** @enum {string} */
+            status: "aaben" | "lukket";
             subject: string;
             transferred_to?: components["schemas"]["KommuneRef"] | null;
         };
@@ -4239,7 +4252,8 @@ export interface components {
             /** Format: date */
             opened_at: string;
             overdue_activities: number;
-            stage: string;
+            /** @enum {string} */
+            stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             team: string | null;
         };
         /** SearchPage */
@@ -4391,7 +4405,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             indsats_id: string | null;
-            kind: string;
+            /** @enum {string} */
+            kind: "boernesamtale" | "partshoering" | "plan" | "ungeplan" | "opfoelgning" | "overgang" | "revurdering";
             label: string;
             next_due: string | null;
             next_reason: string | null;
@@ -4621,12 +4636,15 @@ export interface components {
             enkeltsag_id: string;
             /** Format: uuid */
             id: string;
-            kind: string;
-            notifier_kind: string;
+            /** @enum {string} */
+            kind: "underretning" | "henvendelse" | "ansoegning";
+            /** @enum {string} */
+            notifier_kind: "fagperson" | "privat" | "anonym";
             notifier_name: string | null;
             /** Format: date-time */
             received_at: string;
-            source: string;
+            /** @enum {string} */
+            source: "politi" | "skole" | "dagtilbud" | "sundhed" | "familie" | "nabo" | "barnet" | "anonym" | "andet";
             suspected_abuse: boolean;
             version: number;
         };

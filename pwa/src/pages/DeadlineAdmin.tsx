@@ -6,10 +6,10 @@ import { api, call, messageOf } from '../api/client';
 import { Alert } from '../components/Alert';
 import { Checkbox } from '../components/Form';
 import { Loading } from '../components/Loading';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 
 export function DeadlineAdmin() {
-  const [settings, , update] = useApi((signal) => call(api.GET('/api/deadline-settings', { signal })));
+  const [settings, , update] = useApiQuery(['deadline-settings'], (signal) => call(api.GET('/api/deadline-settings', { signal })));
   const [draft, setDraft] = useState<boolean | null>(null);
   const [failure, setFailure] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);

@@ -6,7 +6,7 @@ import { ErrorSummary, SelectField, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
-import { useApi, type Loadable } from '../useApi';
+import { useApiQuery, type Loadable } from '../useApi';
 import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 50;
@@ -55,7 +55,7 @@ export function Revisionslog() {
   const [result, setResult] = useState<Loadable<AuditPage>>({ state: 'loading' });
   const tableRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
-  const [actions] = useApi((signal) => call(api.GET('/api/admin/audit/actions', { signal })));
+  const [actions] = useApiQuery(['audit', 'actions'], (signal) => call(api.GET('/api/admin/audit/actions', { signal })));
 
   useEffect(() => {
     const ctrl = new AbortController();

@@ -5,7 +5,7 @@ import { api, call, fieldErrors, messageOf } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Checkbox, ErrorSummary, RadioGroup, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 
 const FIELDS: Record<string, [string, string]> = {
   bevilling_approval: ['money-approval', 'Kræver en bevilling ledergodkendelse?'],
@@ -15,7 +15,7 @@ const FIELDS: Record<string, [string, string]> = {
 type Draft = { mode: string; threshold: string; payments: boolean };
 
 export function MoneyAdmin() {
-  const [settings, , update] = useApi((signal) => call(api.GET('/api/money/settings', { signal })));
+  const [settings, , update] = useApiQuery(['money', 'settings'], (signal) => call(api.GET('/api/money/settings', { signal })));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>();

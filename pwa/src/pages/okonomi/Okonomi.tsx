@@ -13,7 +13,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatDateTime, formatNumber, todayInCopenhagen } from '../../format';
 import { Link, navigate } from '../../router';
-import { useApi } from '../../useApi';
+import { invalidate, useApiQuery } from '../../useApi';
 import {
   fullFieldErrors,
   kr,
@@ -67,7 +67,7 @@ export function Okonomi({ path }: { path: string }) {
 }
 
 function useOptions() {
-  return useApi((signal) => call(api.GET('/api/money/options', { signal })));
+  return useApiQuery(['money', 'options'], (signal) => call(api.GET('/api/money/options', { signal })));
 }
 
 function LoadError({ heading, message, retry }: { heading: string; message: string; retry: () => void }) {
@@ -225,15 +225,12 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
 function Catalogue() {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [list, reload] = useApi(
+  const [list, reload] = useApiQuery(
+    ['money', 'suppliers', { q: search }],
     (signal) => call(api.GET('/api/money/suppliers', { params: { query: { q: search || undefined } }, signal })),
+    { keepPrevious: true },
   );
   const [options, reloadOptions] = useOptions();
-  const [shown, setShown] = useState(search);
-  if (shown !== search) {
-    setShown(search);
-    reload();
-  }
 
   let body;
   if (list.state === 'loading') body = <Loading text="Henter leverandører …" />;
@@ -659,7 +656,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
 }
 
 function OfferCard({ offerId, options }: { offerId: string; options: CatalogueOptions }) {
-  const [offer, reload] = useApi((signal) => call(api.GET('/api/money/offers/{offer_id}', { params: { path: { offer_id: offerId } }, signal })));
+  const [offer, reload] = useApiQuery(['money', 'offer', offerId], (signal) => call(api.GET('/api/money/offers/{offer_id}', { params: { path: { offer_id: offerId } }, signal })));
   if (offer.state === 'loading') return <Loading small />;
   if (offer.state === 'error') return <LoadError heading="Tilbuddet kunne ikke hentes" message={offer.message} retry={reload} />;
   const o = offer.data;
@@ -718,11 +715,10 @@ function OfferCard({ offerId, options }: { offerId: string; options: CatalogueOp
 }
 
 function SupplierPage({ supplierId }: { supplierId: string }) {
-  const [supplier, reload] = useApi((signal) =>
+  const [supplier, reload] = useApiQuery(['money', 'supplier', supplierId], (signal) =>
     call(api.GET('/api/money/suppliers/{supplier_id}', { params: { path: { supplier_id: supplierId } }, signal })),
   );
   const [options, reloadOptions] = useOptions();
-  const [round, setRound] = useState(0);
   if (supplier.state === 'loading' || options.state === 'loading')
     return (
       <div aria-busy="true">
@@ -773,7 +769,7 @@ function SupplierPage({ supplierId }: { supplierId: string }) {
         <h2 id="offers-heading">Tilbud og priser</h2>
         {(s.offers ?? []).length === 0 ? <p className="empty-state">Leverandøren har ingen tilbud endnu.</p> : null}
         {(s.offers ?? []).map((o) => (
-          <OfferCard key={`${o.id}-${round}`} offerId={o.id} options={options.data} />
+          <OfferCard key={o.id} offerId={o.id} options={options.data} />
         ))}
       </section>
       <section className="case-section">
@@ -781,7 +777,7 @@ function SupplierPage({ supplierId }: { supplierId: string }) {
           supplierId={s.id}
           options={options.data}
           onCreated={() => {
-            setRound((n) => n + 1);
+            invalidate(['money', 'offer']);
             reload();
           }}
         />
@@ -799,14 +795,11 @@ const PAGE_SIZE = 25;
 
 function Journal() {
   const [page, setPage] = useState(1);
-  const [shown, setShown] = useState(1);
-  const [journal, reload] = useApi((signal) =>
-    call(api.GET('/api/money/catalogue/journal', { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
+  const [journal, reload] = useApiQuery(
+    ['money', 'catalogue-journal', page],
+    (signal) => call(api.GET('/api/money/catalogue/journal', { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
+    { keepPrevious: true },
   );
-  if (shown !== page) {
-    setShown(page);
-    reload();
-  }
   let body;
   if (journal.state === 'loading') body = <Loading text="Henter katalogets journal …" />;
   else if (journal.state === 'error') body = <LoadError heading="Journalen kunne ikke hentes" message={journal.message} retry={reload} />;

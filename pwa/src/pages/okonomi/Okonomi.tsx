@@ -5,7 +5,7 @@
 //   /okonomi/prisopdatering           price update (preview, apply, progress, revert)
 //   /okonomi/journal                  the catalogue journal
 import { useState, type FormEvent } from 'react';
-import { api, call, messageOf } from '../../api/client';
+import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Checkbox, ErrorSummary, SelectField, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
@@ -13,6 +13,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatDateTime, formatNumber, todayInCopenhagen } from '../../format';
 import { Link, navigate } from '../../router';
+import { useSubmit } from '../../mutation';
 import { invalidate, useApiQuery } from '../../useApi';
 import {
   fullFieldErrors,
@@ -169,8 +170,7 @@ function useForm<T extends Record<string, string>>(initial: T) {
 
 function CreateSupplier({ options }: { options: CatalogueOptions }) {
   const { form, errors, setErrors, set } = useForm<SupplierForm>({ name: '', kind: '', cvr: '', tilbudsportalen: '', address: '' });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
@@ -183,8 +183,7 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const { id } = await call(
         api.POST('/api/money/suppliers', {
           body: {
@@ -197,13 +196,7 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
         }),
       );
       navigate(`/okonomi/leverandoerer/${id}`);
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby="new-supplier-heading">
@@ -316,8 +309,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
     address: supplier.address,
     active: supplier.active ? 'ja' : 'nej',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const [saved, setSaved] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -331,8 +323,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.PATCH('/api/money/suppliers/{supplier_id}', {
           params: { path: { supplier_id: supplier.id } },
@@ -349,13 +340,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
       );
       setSaved(true);
       onSaved();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby="edit-supplier-heading">
@@ -387,8 +372,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
     validFrom: todayInCopenhagen(),
     amount: '',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     name: ['offer-name', 'Tilbuddets navn'],
     measure_kind: ['offer-measure', 'Indsatstype'],
@@ -413,8 +397,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/money/suppliers/{supplier_id}/offers', {
           params: { path: { supplier_id: supplierId } },
@@ -429,13 +412,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
       );
       setForm({ name: '', measure: '', unit: '', tilbudsportalen: '', validFrom: todayInCopenhagen(), amount: '' });
       onCreated();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const groups: Record<string, string> = { stoette: 'Støtte', anbringelse: 'Anbringelse', ungestoette: 'Unge 18-22' };
   return (
@@ -507,8 +484,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
 function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void }) {
   const prefix = `price-${offer.id}`;
   const { form, setForm, errors, setErrors, set } = useForm({ validFrom: '', validTo: '', amount: '', note: '', endPrevious: 'ja' });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     amount_oere: [`${prefix}-amount`, 'Pris'],
     valid_from: [`${prefix}-from`, 'Gælder fra'],
@@ -528,8 +504,7 @@ function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void })
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/money/offers/{offer_id}/prices', {
           params: { path: { offer_id: offer.id } },
@@ -544,13 +519,7 @@ function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void })
       );
       setForm({ validFrom: '', validTo: '', amount: '', note: '', endPrevious: 'ja' });
       onAdded();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form money-form-inline" onSubmit={submit} noValidate aria-label={`Ny pris på ${offer.name}`}>
@@ -585,8 +554,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
     tilbudsportalen: offer.tilbudsportalen_id ?? '',
     active: offer.active ? 'ja' : 'nej',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     name: [`${prefix}-name`, 'Tilbuddets navn'],
     tilbudsportalen_id: [`${prefix}-tp`, 'Tilbudsportalen'],
@@ -599,8 +567,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
       setErrors({ name: 'Skriv tilbuddets navn' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.PATCH('/api/money/offers/{offer_id}', {
           params: { path: { offer_id: offer.id } },
@@ -613,13 +580,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
         }),
       );
       onSaved();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="money-details">

@@ -16,7 +16,7 @@ import { queryClient } from './queryClient';
 
 export type Loadable<T> =
   | { state: 'loading' }
-  | { state: 'error'; message: string; status?: number }
+  | { state: 'error'; message: string; status?: number; error?: unknown }
   | { state: 'ready'; data: T };
 
 /** A query's state as a Loadable. A retry after an error shows as loading again (as before). */
@@ -24,7 +24,7 @@ export function loadable<T>(q: Pick<UseQueryResult<T>, 'status' | 'isFetching' |
   if (q.status === 'error' && !q.isFetching) {
     const err: unknown = q.error;
     const status = err && typeof err === 'object' && 'status' in err ? Number(err.status) : undefined;
-    return { state: 'error', message: messageOf(err), status };
+    return { state: 'error', message: messageOf(err), status, error: err };
   }
   if (q.status !== 'success') return { state: 'loading' };
   return { state: 'ready', data: q.data as T };
@@ -73,10 +73,12 @@ export function useApiQuery<T>(
     },
     [client],
   );
-  const { status, isFetching, data, error } = q;
+  // A new object only when what the screen shows changes (not on every background fetch).
+  const { status, data, error } = q;
+  const retrying = status === 'error' && q.isFetching;
   const state = useMemo(
-    () => loadable<T>({ status, isFetching, data, error }),
-    [status, isFetching, data, error],
+    () => loadable<T>({ status, isFetching: retrying, data, error }),
+    [status, retrying, data, error],
   );
   return [state, reload, update];
 }

@@ -8,6 +8,7 @@ import { Loading } from '../../components/Loading';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatDateTime, formatNumber, plural } from '../../format';
 import { columnIndex, formatKr } from './table';
+import { useSubmit } from '../../mutation';
 import { invalidate, useApiQuery } from '../../useApi';
 
 type PaymentRead = components['schemas']['PaymentRead'];
@@ -53,8 +54,7 @@ function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
   const [amount, setAmount] = useState('');
   const [invoice, setInvoice] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [general, setGeneral] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors });
 
   let bevillingChoices: Choice[] = [{ value: '', label: 'Vælg bevilling' }];
   if (bevillinger.state === 'ready' && bevillinger.data) {
@@ -91,34 +91,35 @@ function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
     else if (oere <= 0) problems.amount_oere = 'Beløbet skal være større end 0';
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
-      const p = await call(
-        api.POST('/api/money/payments', {
-          body: {
-            bevilling_id: bevillingId || null,
-            period_from: from,
-            period_to: to,
-            amount_oere: oere ?? 0,
-            invoice_ref: invoice.trim(),
-          },
-        }),
-      );
-      setErrors({});
-      setBevillingId('');
-      setFrom('');
-      setTo('');
-      setAmount('');
-      setInvoice('');
-      onDone(p);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      const known = Object.keys(fields).filter((k) => FIELDS[k]);
-      if (known.length > 0) setErrors(fields);
-      else setGeneral(Object.values(fields)[0] ?? messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const p = await call(
+          api.POST('/api/money/payments', {
+            body: {
+              bevilling_id: bevillingId || null,
+              period_from: from,
+              period_to: to,
+              amount_oere: oere ?? 0,
+              invoice_ref: invoice.trim(),
+            },
+          }),
+        );
+        setErrors({});
+        setBevillingId('');
+        setFrom('');
+        setTo('');
+        setAmount('');
+        setInvoice('');
+        onDone(p);
+      },
+      // A field this form does not show (the bevilling's own rules): its message as the general one.
+      (err) => {
+        const fields = fieldErrors(err);
+        const known = Object.keys(fields).filter((k) => FIELDS[k]);
+        if (known.length > 0) setErrors(fields);
+        else setGeneral(Object.values(fields)[0] ?? messageOf(err));
+      },
+    );
   };
 
   return (

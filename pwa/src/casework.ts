@@ -1,7 +1,21 @@
-// Danish labels for the casework API's codes.
+// Danish labels for the casework API's codes. The codes' types come from the generated API
+// schema (api/schema.d.ts): while a field is `str` in the backend they are `string`; once the
+// backend narrows it to a Literal they become unions, and a table here that misses or misspells
+// a code no longer compiles (the `satisfies` / Record<Code, …> below).
+import type { components } from './api/schema';
 import type { Choice } from './components/Form';
 
-export const STAGE_LABELS: Record<string, string> = {
+type Schemas = components['schemas'];
+export type Stage = Schemas['CaseRead']['stage'];
+export type NotifierKind = Schemas['UnderretningCreate']['notifier_kind'];
+export type Source = Schemas['UnderretningCreate']['source'];
+export type IntakeKind = Schemas['UnderretningRead']['kind'];
+export type JournalKind = Schemas['JournalEntryRead']['kind'];
+
+/** A choice whose value is one of the API's codes. */
+type CodeChoice<Code extends string> = Choice & { value: Code };
+
+export const STAGE_LABELS: Record<Stage, string> = {
   afklaring: 'Afklaring',
   undersoegelse: 'Børnefaglig undersøgelse',
   afgoerelse: 'Visitation og afgørelse',
@@ -10,16 +24,16 @@ export const STAGE_LABELS: Record<string, string> = {
 };
 
 export function stageLabel(stage: string): string {
-  return STAGE_LABELS[stage] ?? stage;
+  return (STAGE_LABELS as Record<string, string>)[stage] ?? stage;
 }
 
-export const NOTIFIER_KINDS: Choice[] = [
+export const NOTIFIER_KINDS = [
   { value: 'fagperson', label: 'Fagperson' },
   { value: 'privat', label: 'Privatperson' },
   { value: 'anonym', label: 'Anonym' },
-];
+] satisfies CodeChoice<NotifierKind>[];
 
-export const SOURCES: Choice[] = [
+export const SOURCES = [
   { value: 'politi', label: 'Politiet' },
   { value: 'skole', label: 'Skole' },
   { value: 'dagtilbud', label: 'Dagtilbud' },
@@ -29,14 +43,14 @@ export const SOURCES: Choice[] = [
   { value: 'barnet', label: 'Barnet selv' },
   { value: 'anonym', label: 'Anonym' },
   { value: 'andet', label: 'Andet' },
-];
+] satisfies CodeChoice<Source>[];
 
 /** The kinds of intake (underretning.kind): what came in. */
-export const INTAKE_KINDS: Choice[] = [
+export const INTAKE_KINDS = [
   { value: 'underretning', label: 'Underretning' },
   { value: 'henvendelse', label: 'Henvendelse' },
   { value: 'ansoegning', label: 'Ansøgning' },
-];
+] satisfies CodeChoice<IntakeKind>[];
 
 export function intakeKindLabel(kind: string): string {
   return INTAKE_KINDS.find((k) => k.value === kind)?.label ?? kind;
@@ -50,11 +64,11 @@ export function notifierKindLabel(kind: string): string {
   return NOTIFIER_KINDS.find((k) => k.value === kind)?.label ?? kind;
 }
 
-export const JOURNAL_KINDS: Choice[] = [
+export const JOURNAL_KINDS = [
   { value: 'haendelse', label: 'Hændelse' },
   { value: 'notat', label: 'Notat' },
   { value: 'rettelse', label: 'Rettelse' },
-];
+] satisfies CodeChoice<JournalKind>[];
 
 export function journalKindLabel(kind: string): string {
   return JOURNAL_KINDS.find((k) => k.value === kind)?.label ?? kind;

@@ -16,7 +16,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
 import { SecurityAlerts } from './SecurityAlerts';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
@@ -527,7 +527,7 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
 }
 
 function Settings({ roles }: { roles: RoleRead[] }) {
-  const [settings, reload] = useApi((signal) => call(api.GET('/api/admin/settings', { signal })));
+  const [settings, reload] = useApiQuery(['admin', 'settings'], (signal) => call(api.GET('/api/admin/settings', { signal })));
   return (
     <section
       aria-labelledby="settings-heading"
@@ -557,7 +557,7 @@ function Settings({ roles }: { roles: RoleRead[] }) {
 /* ---------------------------------------------------------------- page */
 
 export function Administration() {
-  const [data, reload, update] = useApi(loadAdminData);
+  const [data, reload, update] = useApiQuery(['admin', 'users'], loadAdminData);
   const [created, setCreated] = useState<UserRead | null>(null);
 
   return (

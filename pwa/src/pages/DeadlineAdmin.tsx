@@ -2,18 +2,19 @@
 // deadlines counted in working days skip them (GET/PUT /api/deadline-settings,
 // docs/deadlines.md). On by default.
 import { useState, type FormEvent } from 'react';
-import { api, call, messageOf } from '../api/client';
+import { api, call } from '../api/client';
 import { Alert } from '../components/Alert';
 import { Checkbox } from '../components/Form';
 import { Loading } from '../components/Loading';
-import { useApi } from '../useApi';
+import { useSubmit } from '../mutation';
+import { useApiQuery } from '../useApi';
 
 export function DeadlineAdmin() {
-  const [settings, , update] = useApi((signal) => call(api.GET('/api/deadline-settings', { signal })));
+  const [settings, , update] = useApiQuery(['deadline-settings'], (signal) => call(api.GET('/api/deadline-settings', { signal })));
   const [draft, setDraft] = useState<boolean | null>(null);
-  const [failure, setFailure] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // Every failure is one message here (the form has a single checkbox).
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
 
   let body;
   if (settings.state === 'loading') {
@@ -30,17 +31,12 @@ export function DeadlineAdmin() {
       event.preventDefault();
       if (busy) return;
       setFailure(undefined);
-      setBusy(true);
-      try {
+      await run(async () => {
         const next = await call(api.PUT('/api/deadline-settings', { body: { closed_days: closed } }));
         update(() => next);
         setDraft(null);
         setSaved(true);
-      } catch (err) {
-        setFailure(messageOf(err));
-      } finally {
-        setBusy(false);
-      }
+      });
     };
     body = (
       <form onSubmit={(e) => void submit(e)} noValidate className="admin-form">

@@ -1,3 +1,4 @@
+import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import {
   api,
@@ -17,7 +18,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
 import { LOGIN_CLAIM_LABELS } from '../loginClaims';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
-import { useApi } from '../useApi';
+import { invalidate, useApiQuery } from '../useApi';
 
 /* ---------------------------------------------------------------- not logged in */
 
@@ -52,42 +53,39 @@ export function DriftLogin() {
 const POLL_MS = 500;
 const finished = (job: JobRead) => job.status === 'done' || job.status === 'failed';
 
-/** Follow a background job: GET /api/operator/jobs/{id} every 500 ms until done or failed. */
+/** Follow a background job: GET /api/operator/jobs/{id} every 500 ms (refetchInterval) until done or failed. */
 function useJob(onFinish: (job: JobRead) => void) {
   const [job, setJob] = useState<JobRead | null>(null);
   const [pollError, setPollError] = useState<string | undefined>();
   const finish = useRef(onFinish);
   finish.current = onFinish;
 
+  const polled = useQuery({
+    queryKey: ['operator', 'job', job?.id],
+    queryFn: ({ signal }) =>
+      call(api.GET('/api/operator/jobs/{job_id}', { params: { path: { job_id: job?.id ?? '' } }, signal })),
+    enabled: !!job && !finished(job),
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: true,
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
   useEffect(() => {
-    if (!job || finished(job)) return;
-    const ctrl = new AbortController();
-    const timer = window.setTimeout(() => {
-      call(api.GET('/api/operator/jobs/{job_id}', { params: { path: { job_id: job.id } }, signal: ctrl.signal })).then(
-        (next) => {
-          if (ctrl.signal.aborted) return;
-          setPollError(undefined);
-          setJob(next);
-          if (finished(next)) finish.current(next);
-        },
-        (err: unknown) => {
-          if (ctrl.signal.aborted) return;
-          if (err instanceof ApiError && (err.status === 404 || err.status === 401 || err.status === 403)) {
-            setPollError(messageOf(err));
-            setJob({ ...job, status: 'failed', message: messageOf(err) });
-            return;
-          }
-          // A short network hiccup: say so, and keep trying.
-          setPollError(messageOf(err));
-          setJob({ ...job });
-        },
-      );
-    }, POLL_MS);
-    return () => {
-      window.clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [job]);
+    const next = polled.data;
+    if (!next) return;
+    setPollError(undefined);
+    setJob((j) => (j && j.id === next.id && !finished(j) ? next : j));
+    if (finished(next)) finish.current(next);
+  }, [polled.data]);
+  useEffect(() => {
+    const err = polled.error;
+    if (!err) return;
+    setPollError(messageOf(err));
+    // Gone, or no longer allowed: the job is over for this screen. A network hiccup: keep asking.
+    if (err instanceof ApiError && (err.status === 404 || err.status === 401 || err.status === 403))
+      setJob((j) => (j ? { ...j, status: 'failed', message: messageOf(err) } : j));
+  }, [polled.error, polled.errorUpdatedAt]);
 
   const start = useCallback((first: JobRead) => {
     setPollError(undefined);
@@ -584,16 +582,8 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
 
 /* ---------------------------------------------------------------- operator audit */
 
-function DriftLog({ version }: { version: number }) {
-  const [log, reload] = useApi((signal) => call(api.GET('/api/operator/audit', { signal })));
-  const first = useRef(true);
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    reload();
-  }, [version, reload]);
+function DriftLog() {
+  const [log, reload] = useApiQuery(['operator', 'audit'], (signal) => call(api.GET('/api/operator/audit', { signal })));
 
   return (
     <section className="admin-section" aria-busy={log.state === 'loading'}>
@@ -657,13 +647,13 @@ function DriftLog({ version }: { version: number }) {
 
 /** The operator console (realm "operator"): kommuner, onboarding, migration, the log. */
 export function Drift() {
-  const [kommuner, reload, update] = useApi((signal) => call(api.GET('/api/operator/kommuner', { signal })));
+  const [kommuner, reload, update] = useApiQuery(['operator', 'kommuner'], (signal) => call(api.GET('/api/operator/kommuner', { signal })));
   const [notice, setNotice] = useState<string | undefined>();
-  const [logVersion, setLogVersion] = useState(0);
 
+  // A change fetches the kommuner and the log again.
   const refresh = useCallback(() => {
     reload();
-    setLogVersion((n) => n + 1);
+    invalidate(['operator', 'audit']);
   }, [reload]);
 
   return (
@@ -692,14 +682,14 @@ export function Drift() {
             onChanged={(row, message) => {
               update((list) => list.map((k) => (k.code === row.code ? row : k)));
               setNotice(message);
-              setLogVersion((n) => n + 1);
+              invalidate(['operator', 'audit']);
             }}
           />
         ) : null}
       </section>
       <OnboardForm onFinish={refresh} />
       <Migrate onFinish={refresh} />
-      <DriftLog version={logVersion} />
+      <DriftLog />
     </>
   );
 }

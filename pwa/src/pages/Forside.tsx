@@ -4,7 +4,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { TeamOverview } from './TeamOverview';
 import { Worklist } from './Worklist';
 
@@ -35,7 +35,7 @@ function CheckLine({ name, ok }: { name: string; ok: boolean }) {
 }
 
 function SystemStatus() {
-  const [health, reload] = useApi(loadHealth);
+  const [health, reload] = useApiQuery(['health'], loadHealth);
   return (
     <section className="card status-card" aria-labelledby="status-heading">
       <div className="card-content">
@@ -71,7 +71,7 @@ function SystemStatus() {
 }
 
 function Overview() {
-  const [overview, reload] = useApi((signal) => call(api.GET('/api/overview', { signal })));
+  const [overview, reload] = useApiQuery(['overview'], (signal) => call(api.GET('/api/overview', { signal })));
 
   if (overview.state === 'loading') {
     return (

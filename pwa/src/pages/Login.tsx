@@ -12,7 +12,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 
 /** Where the browser goes to log in to a kommune (the backend redirects to its provider). */
 export function kommuneLoginUrl(code: string): string {
@@ -20,7 +20,7 @@ export function kommuneLoginUrl(code: string): string {
 }
 
 export function Login() {
-  const [kommuner, reload] = useApi((signal) => call(api.GET('/api/kommuner', { signal })));
+  const [kommuner, reload] = useApiQuery(['kommuner'], (signal) => call(api.GET('/api/kommuner', { signal })));
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<KommuneRead | null>(null);
   const [fieldError, setFieldError] = useState<string | undefined>();

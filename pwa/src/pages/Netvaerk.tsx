@@ -5,7 +5,7 @@ import { Alert } from '../components/Alert';
 import { ErrorSummary, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 
 /** The id of the "Netværk" section; the "Kontakter" link by the page heading jumps here. */
 export const NETWORK_ANCHOR = 'netvaerk';
@@ -288,7 +288,7 @@ type Outcome =
  * grouped by circle. With case.write: "Hent forældre fra CPR", "Tilføj person", "Fjern".
  */
 export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boolean }) {
-  const [members, reload, update] = useApi((signal) =>
+  const [members, reload, update] = useApiQuery(['child', childId, 'network'], (signal) =>
     call(api.GET('/api/children/{child_id}/network', { signal, params: { path: { child_id: childId } } })),
   );
   const [outcome, setOutcome] = useState<Outcome | undefined>();

@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf, type AuditPage } from '../api/client';
+import { api, call, fieldErrors } from '../api/client';
 import { Alert } from '../components/Alert';
 import { AuditDetailLines } from '../components/AuditDetail';
 import { ErrorSummary, SelectField, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
-import { useApi, type Loadable } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { Pager } from '../components/Pager';
 
 const PAGE_SIZE = 50;
@@ -50,48 +50,43 @@ export function Revisionslog() {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
   const [page, setPage] = useState(1);
-  const [attempt, setAttempt] = useState(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<Loadable<AuditPage>>({ state: 'loading' });
   const tableRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
-  const [actions] = useApi((signal) => call(api.GET('/api/admin/audit/actions', { signal })));
+  const [actions] = useApiQuery(['audit', 'actions'], (signal) => call(api.GET('/api/admin/audit/actions', { signal })));
 
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setResult({ state: 'loading' });
-    call(
-      api.GET('/api/admin/audit', {
-        signal: ctrl.signal,
-        params: {
-          query: {
-            action: applied.action || undefined,
-            actor: applied.actor.trim() || undefined,
-            since: applied.from ? startOfDay(applied.from) : undefined,
-            until: applied.to ? endOfDay(applied.to) : undefined,
-            page,
-            page_size: PAGE_SIZE,
+  // The log for the applied filters and page; a new filter or page keeps the rows on screen
+  // until the next answer is there.
+  const [result, retry] = useApiQuery(
+    ['audit', 'log', applied, page],
+    (signal) =>
+      call(
+        api.GET('/api/admin/audit', {
+          signal,
+          params: {
+            query: {
+              action: applied.action || undefined,
+              actor: applied.actor.trim() || undefined,
+              since: applied.from ? startOfDay(applied.from) : undefined,
+              until: applied.to ? endOfDay(applied.to) : undefined,
+              page,
+              page_size: PAGE_SIZE,
+            },
           },
-        },
-      }),
-    ).then(
-      (data) => {
-        if (ctrl.signal.aborted) return;
-        setResult({ state: 'ready', data });
-        if (moved.current) {
-          moved.current = false;
-          tableRef.current?.focus();
-        }
-      },
-      (err: unknown) => {
-        if (ctrl.signal.aborted) return;
-        const fields = fieldErrors(err);
-        if (Object.keys(fields).length > 0) setErrors(fields);
-        setResult({ state: 'error', message: messageOf(err) });
-      },
-    );
-    return () => ctrl.abort();
-  }, [applied, page, attempt]);
+        }),
+      ),
+    { keepPrevious: true },
+  );
+  useEffect(() => {
+    if (result.state === 'ready' && moved.current) {
+      moved.current = false;
+      tableRef.current?.focus();
+    }
+    if (result.state === 'error') {
+      const fields = fieldErrors(result.error);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+    }
+  }, [result]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -204,7 +199,7 @@ export function Revisionslog() {
             variant="error"
             heading="Revisionsloggen kunne ikke hentes"
             action={
-              <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+              <button type="button" className="button button-secondary" onClick={retry}>
                 Prøv igen
               </button>
             }

@@ -5,7 +5,7 @@ import { api, call, messageOf } from '../api/client';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { formatDeadline } from '../format';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 
 const plural = new Intl.PluralRules('da');
 
@@ -14,7 +14,7 @@ function unseenText(n: number): string {
 }
 
 export function SecurityAlerts() {
-  const [alerts, reload, update] = useApi((signal) => call(api.GET('/api/admin/alerts', { signal })));
+  const [alerts, reload, update] = useApiQuery(['admin', 'alerts'], (signal) => call(api.GET('/api/admin/alerts', { signal })));
   const [message, setMessage] = useState<string | undefined>();
   const [busy, setBusy] = useState<string | null>(null);
 

@@ -16,7 +16,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatAge, formatDate, formatNumber } from '../format';
 import { Link, navigate } from '../router';
 import { Pager } from '../components/Pager';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 
 const PAGE_SIZE = 25;
 
@@ -205,7 +205,7 @@ export function Sog() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [result, setResult] = useState<Result>({ state: 'idle' });
   const [stepping, setStepping] = useState<string | null>(null);
-  const [options, reloadOptions] = useApi((signal) => call(api.GET('/api/process/options', { signal })));
+  const [options, reloadOptions] = useApiQuery(['process', 'options'], (signal) => call(api.GET('/api/process/options', { signal })));
   const tableRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
 

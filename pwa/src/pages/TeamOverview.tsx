@@ -4,7 +4,7 @@ import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { daysOverdue, formatDeadline, formatNumber, formatOverdue } from '../format';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { TilGodkendelse } from './ics/TilGodkendelse';
 import { BevillingerTilGodkendelse } from './okonomi/BevillingerTilGodkendelse';
 import { NotificationTable } from './Worklist';
@@ -119,7 +119,7 @@ function CaseloadTable({ data }: { data: TeamOverviewData }) {
 
 /** The team leader's view (team.overview): overdue deadlines, new notifications and caseload in their teams. */
 export function TeamOverview() {
-  const [overview, reload] = useApi((signal) => call(api.GET('/api/team/overview', { signal })));
+  const [overview, reload] = useApiQuery(['team', 'overview'], (signal) => call(api.GET('/api/team/overview', { signal })));
 
   let body;
   if (overview.state === 'loading') {

@@ -7,7 +7,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
 import { loginClaimLabel } from '../loginClaims';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { loadAdminData, StatusBadge, type AdminData } from './Administration';
 
 const FIELDS: Record<string, [string, string]> = {
@@ -342,7 +342,7 @@ function BindingPanel({ user, onChanged }: { user: UserRead; onChanged: (user: U
 }
 
 export function UserEdit({ userId }: { userId: string }) {
-  const [data, reload, update] = useApi(loadAdminData);
+  const [data, reload, update] = useApiQuery(['admin', 'users'], loadAdminData);
   const user =
     data.state === 'ready' ? data.data.users.find((u) => u.id.toLowerCase() === userId.toLowerCase()) : undefined;
   const replace = (u: UserRead) =>

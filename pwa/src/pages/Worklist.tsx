@@ -8,7 +8,7 @@ import { Loading } from '../components/Loading';
 import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
 import { OfflinePanel } from '../offline/OfflinePanel';
 import { Link } from '../router';
-import { useApi } from '../useApi';
+import { useApiQuery } from '../useApi';
 import { Basis } from '../components/Basis';
 
 type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
@@ -354,7 +354,7 @@ function ActivityTable({
 
 /** The caseworker's open activities grouped by deadline, and their cases. */
 export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
-  const [worklist, reload, update] = useApi((signal) => call(api.GET('/api/worklist', { signal })));
+  const [worklist, reload, update] = useApiQuery(['worklist'], (signal) => call(api.GET('/api/worklist', { signal })));
   const [busy, setBusy] = useState<string | null>(null);
   const [done, setDone] = useState<Done | undefined>();
   const [failure, setFailure] = useState<Failure | undefined>();

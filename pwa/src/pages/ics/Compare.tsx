@@ -10,7 +10,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { DiffLines } from './parts';
 import { comparePath, docPath, statusBadge, type DiffField, type VersionRead } from './types';
 import './ics.css';
@@ -36,7 +36,7 @@ export function Compare({ seriesId }: { seriesId: string }) {
   const [choice, setChoice] = useState(sel);
   const [choiceError, setChoiceError] = useState<string | undefined>();
   const [onlyChanged, setOnlyChanged] = useState(true);
-  const [diff, reload] = useApi((signal) =>
+  const [diff, reload] = useApiQuery(['ics', 'diff', seriesId, sel.a, sel.b], (signal) =>
     call(
       api.GET('/api/ics/series/{series_id}/diff', {
         signal,
@@ -55,8 +55,8 @@ export function Compare({ seriesId }: { seriesId: string }) {
       return;
     }
     setSel(choice);
-    window.history.replaceState(null, '', comparePath(seriesId, Number(choice.a), Number(choice.b)));
-    reload();
+    // The new pair is a new query key: the comparison is fetched for it.
+    window.history.replaceState(window.history.state, '', comparePath(seriesId, Number(choice.a), Number(choice.b)));
   };
 
   if (diff.state === 'loading') {

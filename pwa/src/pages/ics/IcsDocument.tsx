@@ -11,7 +11,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDateTime } from '../../format';
 import { Link, navigate } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { flatten } from './flatten';
 import { InvestigationEditor } from './InvestigationEditor';
 import { FollowUpEditor, PlanEditor } from './PlanEditor';
@@ -569,7 +569,7 @@ function WithMethod({
   onOutcome: (o: Outcome) => void;
   reload: () => void;
 }) {
-  const [method, reloadMethod] = useApi((signal) => loadMethod(doc.method, signal));
+  const [method, reloadMethod] = useApiQuery(['ics', 'method', doc.method], (signal) => loadMethod(doc.method, signal));
   if (method.state === 'loading') {
     return (
       <div aria-busy="true" className="page-loading">
@@ -600,7 +600,7 @@ function WithMethod({
 
 export function IcsDocument({ docId, session }: { docId: string; session: SessionRead }) {
   const [outcome, setOutcome] = useState<Outcome | null>(() => peekFlash());
-  const [doc, reload] = useApi(async (signal) => {
+  const [doc, reload] = useApiQuery(['ics', 'document', docId], async (signal) => {
     const leaving = leavingSaves.get(docId);
     if (leaving) await leaving;
     return call(api.GET('/api/ics/{doc_id}', { signal, params: { path: { doc_id: docId } } }));

@@ -9,7 +9,7 @@ import { ErrorSummary, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDateTime, formatDeadlineDate, todayInCopenhagen } from '../../format';
 import { Link, navigate } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { conflictOf, docPath, statusBadge, versionTitle, type CaseDocuments } from './types';
 import './ics.css';
 
@@ -17,7 +17,7 @@ const START_FIELDS: Record<string, [string, string]> = { aware_since: ['ics-awar
 
 export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseRead; session: SessionRead; refresh?: number }) {
   const caseId = hovedsag.id;
-  const [docs, reload] = useApi((signal) =>
+  const [docs, reload] = useApiQuery(['case', caseId, 'ics'], (signal) =>
     call(api.GET('/api/cases/{case_id}/ics', { signal, params: { path: { case_id: caseId } } })),
   );
   const [last, setLast] = useState<CaseDocuments | null>(null);

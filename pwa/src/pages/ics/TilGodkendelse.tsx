@@ -6,12 +6,12 @@ import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { formatDateTime, formatDeadlineDate } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { docPath, versionTitle } from './types';
 import './ics.css';
 
 export function TilGodkendelse() {
-  const [list, reload] = useApi((signal) => call(api.GET('/api/ics/til-godkendelse', { signal })));
+  const [list, reload] = useApiQuery(['ics', 'til-godkendelse'], (signal) => call(api.GET('/api/ics/til-godkendelse', { signal })));
   let body;
   if (list.state === 'loading') {
     body = <Loading text="Henter dokumenter til godkendelse …" />;

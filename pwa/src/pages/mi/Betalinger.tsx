@@ -8,7 +8,8 @@ import { Loading } from '../../components/Loading';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatDateTime, formatNumber, plural } from '../../format';
 import { columnIndex, formatKr } from './table';
-import { useLoad } from './useLoad';
+import { useSubmit } from '../../mutation';
+import { invalidate, useApiQuery } from '../../useApi';
 
 type PaymentRead = components['schemas']['PaymentRead'];
 
@@ -31,12 +32,11 @@ const FIELDS: Record<string, [string, string]> = {
 
 /** Register a payment against a bevilling (finance): supplier, then the bevilling, the period and the amount. */
 function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
-  const [suppliers, reloadSuppliers] = useLoad(
+  const [suppliers, reloadSuppliers] = useApiQuery(['money', 'suppliers', { active: true }], 
     (signal) => call(api.GET('/api/money/suppliers', { params: { query: { active: true } }, signal })),
-    [],
   );
   const [supplierId, setSupplierId] = useState('');
-  const [bevillinger] = useLoad(
+  const [bevillinger] = useApiQuery(['mi', 'report', 'bevillinger', supplierId], 
     (signal) =>
       supplierId
         ? call(
@@ -47,7 +47,6 @@ function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
             }),
           )
         : Promise.resolve(null),
-    [supplierId],
   );
   const [bevillingId, setBevillingId] = useState('');
   const [from, setFrom] = useState('');
@@ -55,8 +54,7 @@ function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
   const [amount, setAmount] = useState('');
   const [invoice, setInvoice] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [general, setGeneral] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors });
 
   let bevillingChoices: Choice[] = [{ value: '', label: 'Vælg bevilling' }];
   if (bevillinger.state === 'ready' && bevillinger.data) {
@@ -93,34 +91,35 @@ function RegisterPayment({ onDone }: { onDone: (p: PaymentRead) => void }) {
     else if (oere <= 0) problems.amount_oere = 'Beløbet skal være større end 0';
     setErrors(problems);
     if (Object.keys(problems).length > 0) return;
-    setBusy(true);
-    try {
-      const p = await call(
-        api.POST('/api/money/payments', {
-          body: {
-            bevilling_id: bevillingId || null,
-            period_from: from,
-            period_to: to,
-            amount_oere: oere ?? 0,
-            invoice_ref: invoice.trim(),
-          },
-        }),
-      );
-      setErrors({});
-      setBevillingId('');
-      setFrom('');
-      setTo('');
-      setAmount('');
-      setInvoice('');
-      onDone(p);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      const known = Object.keys(fields).filter((k) => FIELDS[k]);
-      if (known.length > 0) setErrors(fields);
-      else setGeneral(Object.values(fields)[0] ?? messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const p = await call(
+          api.POST('/api/money/payments', {
+            body: {
+              bevilling_id: bevillingId || null,
+              period_from: from,
+              period_to: to,
+              amount_oere: oere ?? 0,
+              invoice_ref: invoice.trim(),
+            },
+          }),
+        );
+        setErrors({});
+        setBevillingId('');
+        setFrom('');
+        setTo('');
+        setAmount('');
+        setInvoice('');
+        onDone(p);
+      },
+      // A field this form does not show (the bevilling's own rules): its message as the general one.
+      (err) => {
+        const fields = fieldErrors(err);
+        const known = Object.keys(fields).filter((k) => FIELDS[k]);
+        if (known.length > 0) setErrors(fields);
+        else setGeneral(Object.values(fields)[0] ?? messageOf(err));
+      },
+    );
   };
 
   return (
@@ -196,13 +195,13 @@ const STATUS: Choice[] = [
   { value: 'annulleret', label: 'Annulleret' },
 ];
 
-function PaymentList({ manager, refresh, onChanged }: { manager: boolean; refresh: number; onChanged: () => void }) {
+function PaymentList({ manager, onChanged }: { manager: boolean; onChanged: () => void }) {
   const [status, setStatus] = useState('');
   const [page, setPage] = useState(1);
-  const [list, reload] = useLoad(
+  const [list, reload] = useApiQuery(['money', 'payments', { status, page }], 
     (signal) =>
       call(api.GET('/api/money/payments', { params: { query: { status: status || null, page, page_size: 20 } }, signal })),
-    [status, page, refresh],
+    { keepPrevious: true },
   );
   const [approving, setApproving] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | undefined>();
@@ -300,8 +299,8 @@ function PaymentList({ manager, refresh, onChanged }: { manager: boolean; refres
 }
 
 /** Export approved payments to the finance system's file, and the earlier files. */
-function FinanceExport({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
-  const [exports, reload] = useLoad((signal) => call(api.GET('/api/money/payment-exports', { signal })), [refresh]);
+function FinanceExport({ onChanged }: { onChanged: () => void }) {
+  const [exports, reload] = useApiQuery(['money', 'payment-exports'], (signal) => call(api.GET('/api/money/payment-exports', { signal })));
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   // What the export will take (asked before confirming), or null when not confirming.
@@ -431,13 +430,13 @@ const GROUPS: Choice[] = [
 ];
 
 /** Expected against actual spending (GET /api/money/spending) as a table. */
-function Spending({ refresh }: { refresh: number }) {
+function Spending() {
   const year = new Date().getFullYear();
   const [groupBy, setGroupBy] = useState('measure');
   const [from, setFrom] = useState(`${year}-01-01`);
   const [to, setTo] = useState(`${year}-12-31`);
   const [applied, setApplied] = useState({ groupBy, from, to });
-  const [data, reload] = useLoad(
+  const [data, reload] = useApiQuery(['money', 'spending', applied], 
     (signal) =>
       call(
         api.GET('/api/money/spending', {
@@ -445,7 +444,7 @@ function Spending({ refresh }: { refresh: number }) {
           signal,
         }),
       ),
-    [applied, refresh],
+    { keepPrevious: true },
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const submit = (e: FormEvent) => {
@@ -521,9 +520,9 @@ function Spending({ refresh }: { refresh: number }) {
 export function Betalinger({ session }: { session: SessionRead }) {
   const finance = can(session, 'finance.manage');
   const manager = can(session, 'case.approve');
-  const [refresh, setRefresh] = useState(0);
   const [flash, setFlash] = useState<string | null>(null);
-  const changed = () => setRefresh((n) => n + 1);
+  // A payment registered, approved or exported: the lists and the spending fetch again.
+  const changed = () => invalidate(['money', 'payments'], ['money', 'payment-exports'], ['money', 'spending']);
   return (
     <>
       {flash ? (
@@ -539,9 +538,9 @@ export function Betalinger({ session }: { session: SessionRead }) {
           }}
         />
       ) : null}
-      {finance || manager ? <PaymentList manager={manager} refresh={refresh} onChanged={changed} /> : null}
-      {finance ? <FinanceExport refresh={refresh} onChanged={changed} /> : null}
-      <Spending refresh={refresh} />
+      {finance || manager ? <PaymentList manager={manager} onChanged={changed} /> : null}
+      {finance ? <FinanceExport onChanged={changed} /> : null}
+      <Spending />
     </>
   );
 }

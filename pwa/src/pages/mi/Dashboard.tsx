@@ -4,7 +4,7 @@ import { Alert } from '../../components/Alert';
 import { SelectField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDateTime, formatNumber } from '../../format';
-import { useLoad } from './useLoad';
+import { useApiQuery } from '../../useApi';
 import { ChartFigure, type Spec } from './ChartFigure';
 import { DataTable } from './DataTable';
 import { columnIndex, type TableRead } from './table';
@@ -83,7 +83,7 @@ export function Dashboard({ session }: { session: SessionRead }) {
   const manager = can(session, 'case.approve');
   const [scope, setScope] = useState<'teams' | 'kommune'>(manager ? 'teams' : 'kommune');
   const [months, setMonths] = useState('12');
-  const [board, reload] = useLoad(
+  const [board, reload] = useApiQuery(['mi', 'dashboard', scope, months], 
     (signal) =>
       call(
         api.GET('/api/mi/dashboard', {
@@ -91,7 +91,7 @@ export function Dashboard({ session }: { session: SessionRead }) {
           signal,
         }),
       ),
-    [scope, months],
+    { keepPrevious: true },
   );
   const exportParams = { scope, months: Number(months) };
 
@@ -231,9 +231,9 @@ function UngeListe({ scope }: { scope: 'teams' | 'kommune' }) {
 }
 
 function UngeTable({ scope }: { scope: 'teams' | 'kommune' }) {
-  const [list, reload] = useLoad(
+  const [list, reload] = useApiQuery(['mi', 'turning-18', scope], 
     (signal) => call(api.GET('/api/mi/turning-18', { params: { query: { scope } }, signal })),
-    [scope],
+    { keepPrevious: true },
   );
   if (list.state === 'loading') return <Loading text="Henter listen …" small />;
   if (list.state === 'error')

@@ -8,7 +8,7 @@ import { Pager } from '../../components/Pager';
 import { formatNumber } from '../../format';
 import { DataTable } from './DataTable';
 import { ExportButton } from './ExportButton';
-import { useLoad } from './useLoad';
+import { useApiQuery } from '../../useApi';
 
 type ReportPage = components['schemas']['ReportPage'];
 const PAGE_SIZE = 25;
@@ -104,7 +104,7 @@ type Result =
 
 /** Standardsøgninger (GET /api/reports): pick one, set its criteria, page through the result, export it to Excel. */
 export function Standardsoegninger({ session }: { session: SessionRead }) {
-  const [reports, reload] = useLoad((signal) => call(api.GET('/api/reports', { signal })), []);
+  const [reports, reload] = useApiQuery(['reports'], (signal) => call(api.GET('/api/reports', { signal })));
   const [source, setSource] = useState('');
   const [draft, setDraft] = useState<Criteria>(EMPTY);
   const [applied, setApplied] = useState<{ source: string; params: Record<string, unknown> } | null>(null);

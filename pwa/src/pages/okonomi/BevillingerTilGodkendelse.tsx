@@ -7,13 +7,13 @@ import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { formatDateTime } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { kr } from './money';
 import { APPROVAL_ANCHOR } from './Visitation';
 import './okonomi.css';
 
 export function BevillingerTilGodkendelse() {
-  const [list, reload] = useApi((signal) => call(api.GET('/api/money/approvals', { signal })));
+  const [list, reload] = useApiQuery(['money', 'approvals'], (signal) => call(api.GET('/api/money/approvals', { signal })));
   let body;
   if (list.state === 'loading') body = <Loading text="Henter bevillinger til godkendelse …" />;
   else if (list.state === 'error')

@@ -1,11 +1,12 @@
 // Administration: when a bevilling needs a manager's approval before it is granted, and
 // whether payments do (GET/PUT /api/money/settings, docs/money.md).
 import { useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf } from '../../api/client';
+import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Checkbox, ErrorSummary, RadioGroup, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
-import { useApi } from '../../useApi';
+import { useSubmit } from '../../mutation';
+import { useApiQuery } from '../../useApi';
 
 const FIELDS: Record<string, [string, string]> = {
   bevilling_approval: ['money-approval', 'Kræver en bevilling ledergodkendelse?'],
@@ -15,12 +16,11 @@ const FIELDS: Record<string, [string, string]> = {
 type Draft = { mode: string; threshold: string; payments: boolean };
 
 export function MoneyAdmin() {
-  const [settings, , update] = useApi((signal) => call(api.GET('/api/money/settings', { signal })));
+  const [settings, , update] = useApiQuery(['money', 'settings'], (signal) => call(api.GET('/api/money/settings', { signal })));
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({ setErrors });
 
   let body;
   if (settings.state === 'loading') {
@@ -58,8 +58,7 @@ export function MoneyAdmin() {
         return;
       }
       setErrors({});
-      setBusy(true);
-      try {
+      await run(async () => {
         const next = await call(
           api.PUT('/api/money/settings', {
             body: {
@@ -72,13 +71,7 @@ export function MoneyAdmin() {
         update(() => next);
         setDraft(null);
         setSaved(true);
-      } catch (err) {
-        const fields = fieldErrors(err);
-        if (Object.keys(fields).length > 0) setErrors(fields);
-        else setFailure(messageOf(err));
-      } finally {
-        setBusy(false);
-      }
+      });
     };
     body = (
       <form onSubmit={(e) => void submit(e)} noValidate className="admin-form">

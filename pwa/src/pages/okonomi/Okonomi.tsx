@@ -5,7 +5,7 @@
 //   /okonomi/prisopdatering           price update (preview, apply, progress, revert)
 //   /okonomi/journal                  the catalogue journal
 import { useState, type FormEvent } from 'react';
-import { api, call, messageOf } from '../../api/client';
+import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Checkbox, ErrorSummary, SelectField, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
@@ -13,7 +13,8 @@ import { PageHeading } from '../../components/PageHeading';
 import { Pager } from '../../components/Pager';
 import { formatDate, formatDateTime, formatNumber, todayInCopenhagen } from '../../format';
 import { Link, navigate } from '../../router';
-import { useApi } from '../../useApi';
+import { useSubmit } from '../../mutation';
+import { invalidate, useApiQuery } from '../../useApi';
 import {
   fullFieldErrors,
   kr,
@@ -67,7 +68,7 @@ export function Okonomi({ path }: { path: string }) {
 }
 
 function useOptions() {
-  return useApi((signal) => call(api.GET('/api/money/options', { signal })));
+  return useApiQuery(['money', 'options'], (signal) => call(api.GET('/api/money/options', { signal })));
 }
 
 function LoadError({ heading, message, retry }: { heading: string; message: string; retry: () => void }) {
@@ -169,8 +170,7 @@ function useForm<T extends Record<string, string>>(initial: T) {
 
 function CreateSupplier({ options }: { options: CatalogueOptions }) {
   const { form, errors, setErrors, set } = useForm<SupplierForm>({ name: '', kind: '', cvr: '', tilbudsportalen: '', address: '' });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
@@ -183,8 +183,7 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const { id } = await call(
         api.POST('/api/money/suppliers', {
           body: {
@@ -197,13 +196,7 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
         }),
       );
       navigate(`/okonomi/leverandoerer/${id}`);
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby="new-supplier-heading">
@@ -225,15 +218,12 @@ function CreateSupplier({ options }: { options: CatalogueOptions }) {
 function Catalogue() {
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const [list, reload] = useApi(
+  const [list, reload] = useApiQuery(
+    ['money', 'suppliers', { q: search }],
     (signal) => call(api.GET('/api/money/suppliers', { params: { query: { q: search || undefined } }, signal })),
+    { keepPrevious: true },
   );
   const [options, reloadOptions] = useOptions();
-  const [shown, setShown] = useState(search);
-  if (shown !== search) {
-    setShown(search);
-    reload();
-  }
 
   let body;
   if (list.state === 'loading') body = <Loading text="Henter leverandører …" />;
@@ -319,8 +309,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
     address: supplier.address,
     active: supplier.active ? 'ja' : 'nej',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const [saved, setSaved] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -334,8 +323,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.PATCH('/api/money/suppliers/{supplier_id}', {
           params: { path: { supplier_id: supplier.id } },
@@ -352,13 +340,7 @@ function EditSupplier({ supplier, options, onSaved }: { supplier: SupplierRead; 
       );
       setSaved(true);
       onSaved();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby="edit-supplier-heading">
@@ -390,8 +372,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
     validFrom: todayInCopenhagen(),
     amount: '',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     name: ['offer-name', 'Tilbuddets navn'],
     measure_kind: ['offer-measure', 'Indsatstype'],
@@ -416,8 +397,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/money/suppliers/{supplier_id}/offers', {
           params: { path: { supplier_id: supplierId } },
@@ -432,13 +412,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
       );
       setForm({ name: '', measure: '', unit: '', tilbudsportalen: '', validFrom: todayInCopenhagen(), amount: '' });
       onCreated();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const groups: Record<string, string> = { stoette: 'Støtte', anbringelse: 'Anbringelse', ungestoette: 'Unge 18-22' };
   return (
@@ -510,8 +484,7 @@ function CreateOffer({ supplierId, options, onCreated }: { supplierId: string; o
 function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void }) {
   const prefix = `price-${offer.id}`;
   const { form, setForm, errors, setErrors, set } = useForm({ validFrom: '', validTo: '', amount: '', note: '', endPrevious: 'ja' });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     amount_oere: [`${prefix}-amount`, 'Pris'],
     valid_from: [`${prefix}-from`, 'Gælder fra'],
@@ -531,8 +504,7 @@ function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void })
       setErrors(e);
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/money/offers/{offer_id}/prices', {
           params: { path: { offer_id: offer.id } },
@@ -547,13 +519,7 @@ function AddPrice({ offer, onAdded }: { offer: OfferRead; onAdded: () => void })
       );
       setForm({ validFrom: '', validTo: '', amount: '', note: '', endPrevious: 'ja' });
       onAdded();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form className="money-form money-form-inline" onSubmit={submit} noValidate aria-label={`Ny pris på ${offer.name}`}>
@@ -588,8 +554,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
     tilbudsportalen: offer.tilbudsportalen_id ?? '',
     active: offer.active ? 'ja' : 'nej',
   });
-  const [busy, setBusy] = useState(false);
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const fields: Record<string, [string, string]> = {
     name: [`${prefix}-name`, 'Tilbuddets navn'],
     tilbudsportalen_id: [`${prefix}-tp`, 'Tilbudsportalen'],
@@ -602,8 +567,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
       setErrors({ name: 'Skriv tilbuddets navn' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.PATCH('/api/money/offers/{offer_id}', {
           params: { path: { offer_id: offer.id } },
@@ -616,13 +580,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
         }),
       );
       onSaved();
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (Object.keys(f).length) setErrors(f);
-      else setGeneral(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="money-details">
@@ -659,7 +617,7 @@ function EditOffer({ offer, onSaved }: { offer: OfferRead; onSaved: () => void }
 }
 
 function OfferCard({ offerId, options }: { offerId: string; options: CatalogueOptions }) {
-  const [offer, reload] = useApi((signal) => call(api.GET('/api/money/offers/{offer_id}', { params: { path: { offer_id: offerId } }, signal })));
+  const [offer, reload] = useApiQuery(['money', 'offer', offerId], (signal) => call(api.GET('/api/money/offers/{offer_id}', { params: { path: { offer_id: offerId } }, signal })));
   if (offer.state === 'loading') return <Loading small />;
   if (offer.state === 'error') return <LoadError heading="Tilbuddet kunne ikke hentes" message={offer.message} retry={reload} />;
   const o = offer.data;
@@ -718,11 +676,10 @@ function OfferCard({ offerId, options }: { offerId: string; options: CatalogueOp
 }
 
 function SupplierPage({ supplierId }: { supplierId: string }) {
-  const [supplier, reload] = useApi((signal) =>
+  const [supplier, reload] = useApiQuery(['money', 'supplier', supplierId], (signal) =>
     call(api.GET('/api/money/suppliers/{supplier_id}', { params: { path: { supplier_id: supplierId } }, signal })),
   );
   const [options, reloadOptions] = useOptions();
-  const [round, setRound] = useState(0);
   if (supplier.state === 'loading' || options.state === 'loading')
     return (
       <div aria-busy="true">
@@ -773,7 +730,7 @@ function SupplierPage({ supplierId }: { supplierId: string }) {
         <h2 id="offers-heading">Tilbud og priser</h2>
         {(s.offers ?? []).length === 0 ? <p className="empty-state">Leverandøren har ingen tilbud endnu.</p> : null}
         {(s.offers ?? []).map((o) => (
-          <OfferCard key={`${o.id}-${round}`} offerId={o.id} options={options.data} />
+          <OfferCard key={o.id} offerId={o.id} options={options.data} />
         ))}
       </section>
       <section className="case-section">
@@ -781,7 +738,7 @@ function SupplierPage({ supplierId }: { supplierId: string }) {
           supplierId={s.id}
           options={options.data}
           onCreated={() => {
-            setRound((n) => n + 1);
+            invalidate(['money', 'offer']);
             reload();
           }}
         />
@@ -799,14 +756,11 @@ const PAGE_SIZE = 25;
 
 function Journal() {
   const [page, setPage] = useState(1);
-  const [shown, setShown] = useState(1);
-  const [journal, reload] = useApi((signal) =>
-    call(api.GET('/api/money/catalogue/journal', { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
+  const [journal, reload] = useApiQuery(
+    ['money', 'catalogue-journal', page],
+    (signal) => call(api.GET('/api/money/catalogue/journal', { params: { query: { page, page_size: PAGE_SIZE } }, signal })),
+    { keepPrevious: true },
   );
-  if (shown !== page) {
-    setShown(page);
-    reload();
-  }
   let body;
   if (journal.state === 'loading') body = <Loading text="Henter katalogets journal …" />;
   else if (journal.state === 'error') body = <LoadError heading="Journalen kunne ikke hentes" message={journal.message} retry={reload} />;

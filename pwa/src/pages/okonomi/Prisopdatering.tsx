@@ -1,6 +1,7 @@
 // Price update (finance): choose offers, a from-date and a percentage or new amounts;
 // preview what changes (offers, bevillinger, the 12-month change); apply it as a background
 // job with a progress bar (polling the job); see the result and revert it.
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../../api/client';
 import { Alert } from '../../components/Alert';
@@ -11,7 +12,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { casePath } from '../../casework';
 import { formatDate, formatDateTime, formatNumber, plural, todayInCopenhagen } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import {
   firstOfNextMonth,
   fullFieldErrors,
@@ -26,6 +27,7 @@ import {
 import './okonomi.css';
 
 const RUNNING = new Set(['venter', 'tilbagefoeres']);
+const POLL_MS = 700;
 
 type Spec = {
   offer_ids: string[];
@@ -72,33 +74,24 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
   const running = RUNNING.has(update.status);
   const finished = useRef(!running);
 
+  // While it runs, ask again every 700 ms; a failed answer is shown, and the asking goes on.
+  const polled = useQuery({
+    queryKey: ['money', 'price-update', update.id],
+    queryFn: ({ signal }) =>
+      call(api.GET('/api/money/price-updates/{update_id}', { params: { path: { update_id: update.id } }, signal })),
+    enabled: running,
+    refetchInterval: POLL_MS,
+    refetchIntervalInBackground: true,
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
   useEffect(() => {
-    if (!running) return;
-    let stop = false;
-    const ctrl = new AbortController();
-    const poll = async () => {
-      while (!stop) {
-        await new Promise((r) => setTimeout(r, 700));
-        if (stop) return;
-        try {
-          const next = await call(
-            api.GET('/api/money/price-updates/{update_id}', { params: { path: { update_id: update.id } }, signal: ctrl.signal }),
-          );
-          if (stop) return;
-          setUpdate(next);
-          if (!RUNNING.has(next.status)) return;
-        } catch (err) {
-          if (stop) return;
-          setFailure(messageOf(err));
-        }
-      }
-    };
-    void poll();
-    return () => {
-      stop = true;
-      ctrl.abort();
-    };
-  }, [running, update.id]);
+    if (polled.data) setUpdate(polled.data);
+  }, [polled.data]);
+  useEffect(() => {
+    if (polled.error) setFailure(messageOf(polled.error));
+  }, [polled.error, polled.errorUpdatedAt]);
 
   useEffect(() => {
     if (!running && !finished.current) {
@@ -410,8 +403,8 @@ function OfferChooser({
 }
 
 export function Prisopdatering() {
-  const [offers, reloadOffers] = useApi((signal) => call(api.GET('/api/money/offers', { params: { query: { active: true, priced: true } }, signal })));
-  const [updates, reloadUpdates] = useApi((signal) => call(api.GET('/api/money/price-updates', { signal })));
+  const [offers, reloadOffers] = useApiQuery(['money', 'offers', 'priced'], (signal) => call(api.GET('/api/money/offers', { params: { query: { active: true, priced: true } }, signal })));
+  const [updates, reloadUpdates] = useApiQuery(['money', 'price-updates'], (signal) => call(api.GET('/api/money/price-updates', { signal })));
   const [chosen, setChosen] = useState<string[]>([]);
   const [from, setFrom] = useState(() => firstOfNextMonth(todayInCopenhagen()));
   const [method, setMethod] = useState('percent');

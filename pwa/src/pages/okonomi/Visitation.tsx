@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextArea, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime, todayInCopenhagen } from '../../format';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import {
   fullFieldErrors,
   kr,
@@ -818,10 +818,10 @@ export function CaseEconomy({
   refresh: number;
 }) {
   const canWrite = can(session, 'case.write') && !closed;
-  const [economy, reload, update] = useApi((signal) =>
+  const [economy, reload, update] = useApiQuery(['case', caseId, 'economy'], (signal) =>
     call(api.GET('/api/money/cases/{case_id}', { params: { path: { case_id: caseId } }, signal })),
   );
-  const [options] = useApi((signal) => call(api.GET('/api/money/options', { signal })));
+  const [options] = useApiQuery(['money', 'options'], (signal) => call(api.GET('/api/money/options', { signal })));
   const [message, setMessage] = useState<string>('');
   const first = useRef(true);
   useEffect(() => {

@@ -6,7 +6,7 @@ import { ErrorSummary, SelectField, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { PriorCasesNotice } from './PriorCases';
 import { rememberedPriorCases, type CaseTransfers, type Transfer } from './store';
 import './overfoersel.css';
@@ -33,7 +33,7 @@ function SendForm({
   onSent: (t: Transfer) => void;
   onCancel: () => void;
 }) {
-  const [targets, reloadTargets] = useApi((signal) => call(api.GET('/api/kommuner/transfer-targets', { signal })));
+  const [targets, reloadTargets] = useApiQuery(['transfer-targets'], (signal) => call(api.GET('/api/kommuner/transfer-targets', { signal })));
   const [to, setTo] = useState('');
   const [summary, setSummary] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -258,7 +258,7 @@ export function CaseTransfer({
   hovedsag: CaseRead | null;
   session: SessionRead;
 }) {
-  const [transfers, reload] = useApi((signal) =>
+  const [transfers, reload] = useApiQuery(['case', caseId, 'transfers'], (signal) =>
     call(api.GET('/api/cases/{case_id}/transfers', { signal, params: { path: { case_id: caseId } } })),
   );
   const [open, setOpen] = useState(false);

@@ -7,7 +7,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
 import { formatDate, formatDateTime, formatDeadline } from '../../format';
 import { Link } from '../../router';
-import { useApi } from '../../useApi';
+import { useApiQuery } from '../../useApi';
 import { PriorCasesNotice } from './PriorCases';
 import { ENKELTSAG_KIND, kommuneName, statusTagClass, statusText, type TransferDetail } from './store';
 import './overfoersel.css';
@@ -237,8 +237,11 @@ function Decision({
 
 /** /overfoersler/<id>: what the receiver reads before deciding (and either side afterwards). */
 export function Overfoersel({ transferId, session }: { transferId: string; session: SessionRead }) {
-  const [detail, reload] = useApi((signal) =>
-    call(api.GET('/api/transfers/{transfer_id}', { signal, params: { path: { transfer_id: transferId } } })),
+  // While the import job runs, ask again every second.
+  const [detail, reload] = useApiQuery(
+    ['transfer', transferId],
+    (signal) => call(api.GET('/api/transfers/{transfer_id}', { signal, params: { path: { transfer_id: transferId } } })),
+    { refetchInterval: (t) => (t.transfer.status === 'accepteret' ? POLL_MS : false) },
   );
   const [last, setLast] = useState<TransferDetail | null>(null);
   const canAct = session.permissions.includes('case.transfer');
@@ -248,14 +251,6 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
   }, [detail]);
 
   const d = detail.state === 'ready' ? detail.data : last;
-  const importing = d?.transfer.status === 'accepteret';
-
-  // While the import job runs, ask again every second.
-  useEffect(() => {
-    if (!importing || detail.state !== 'ready') return;
-    const timer = window.setTimeout(reload, POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [importing, detail, reload]);
 
   if (!d && detail.state === 'loading')
     return (

@@ -6,7 +6,7 @@ import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDate, formatDateTime, formatDeadline } from '../../format';
 import { Link } from '../../router';
-import { useApi, type Loadable } from '../../useApi';
+import { useApiQuery, type Loadable } from '../../useApi';
 import { REQUEST_STATUS, statusTagClass, statusText, type Transfer, type TransferRequest } from './store';
 import './overfoersel.css';
 
@@ -312,9 +312,9 @@ function useKept<T>([value, reload]: [Loadable<T>, () => void, unknown]): [Loada
 
 /** /overfoersler: the inbox of transfers, transfer requests, and what we sent. */
 export function Overfoersler({ session }: { session: SessionRead }) {
-  const [transfers, reloadTransfers] = useKept(useApi((signal) => call(api.GET('/api/transfers', { signal }))));
+  const [transfers, reloadTransfers] = useKept(useApiQuery(['transfers'], (signal) => call(api.GET('/api/transfers', { signal }))));
   const [requests, reloadRequests] = useKept(
-    useApi((signal) => call(api.GET('/api/transfer-requests', { signal }))),
+    useApiQuery(['transfer-requests'], (signal) => call(api.GET('/api/transfer-requests', { signal }))),
   );
   const canAct = session.permissions.includes('case.transfer');
 

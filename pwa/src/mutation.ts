@@ -1,0 +1,65 @@
+// One pattern for a form's save (a TanStack Query mutation): a busy state that also stops a
+// second submit, the API's Danish message per field (a 400's `extra: [{key, message}]`, shown
+// next to the field and in the form's ErrorSummary) and otherwise one general message.
+//
+//   const { run, busy, general, setGeneral } = useSubmit({ setErrors });
+//   const submit = async (event: FormEvent) => {
+//     event.preventDefault();
+//     if (busy) return;
+//     …check the fields, setErrors(…) and return if something is missing…
+//     await run(async () => {
+//       const saved = await call(api.PUT(…));
+//       onSaved(saved);
+//     });
+//   };
+import { useMutation, type QueryKey } from '@tanstack/react-query';
+import { useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { fieldErrors, messageOf } from './api/client';
+import { invalidate } from './useApi';
+
+type Errors = Record<string, string>;
+
+export type SubmitOptions = {
+  /** Where field errors go when the form keeps them itself (else useSubmit keeps them). */
+  setErrors?: Dispatch<SetStateAction<Errors>>;
+  /** How an error becomes field messages (default: fieldErrors, the top-level field names). */
+  fields?: (err: unknown) => Errors;
+  /** Resources the save changes: fetched again after it succeeds. */
+  invalidates?: QueryKey[];
+};
+
+export function useSubmit(opts: SubmitOptions = {}) {
+  const [ownErrors, setOwnErrors] = useState<Errors>({});
+  const [general, setGeneral] = useState<string | undefined>();
+  const mutation = useMutation({ mutationFn: (action: () => Promise<unknown>) => action() });
+  const pending = useRef(false);
+  const setErrors = opts.setErrors ?? setOwnErrors;
+
+  /**
+   * Run the save (the request and what follows it). A failure lands as field errors when the
+   * API named fields, else as `general` — or goes to `onError` when the form says more (a
+   * conflict, a field of its own); the answer is undefined then.
+   */
+  const run = async <R>(action: () => Promise<R>, onError?: (err: unknown) => void): Promise<R | undefined> => {
+    if (pending.current) return undefined;
+    pending.current = true;
+    try {
+      const result = (await mutation.mutateAsync(action)) as R;
+      if (opts.invalidates) invalidate(...opts.invalidates);
+      return result;
+    } catch (err) {
+      if (onError) {
+        onError(err);
+        return undefined;
+      }
+      const fields = (opts.fields ?? fieldErrors)(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setGeneral(messageOf(err));
+      return undefined;
+    } finally {
+      pending.current = false;
+    }
+  };
+
+  return { run, busy: mutation.isPending, errors: ownErrors, setErrors, general, setGeneral };
+}

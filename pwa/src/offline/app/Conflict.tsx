@@ -1,0 +1,151 @@
+// One change in the outbox that needs the person's decision (a conflict with the server, or a
+// change the server refused), with what can be done about it.
+import { useCallback, useState, type ReactNode } from 'react';
+import { formatDeadline } from '../../format';
+import * as store from '../store';
+import { keepServer, retryCompletion, retryOp } from '../sync';
+export function describe(op: store.Op): string {
+  if (op.kind === 'note') return `Notat „${op.title}“`;
+  if (op.kind === 'complete') return `${op.title} markeret som udført`;
+  return `Kontaktoplysninger for ${op.name}`;
+}
+
+export function Conflict({ op }: { op: store.Op }) {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | undefined>();
+  const [discarding, setDiscarding] = useState(false);
+  const headingId = `conflict-${op.id}`;
+
+  const run = useCallback(async (action: () => Promise<string | void>) => {
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      const text = await action();
+      if (text) setMessage(text);
+    } catch (err) {
+      setMessage(err instanceof Error ? err.message : 'Det lykkedes ikke.');
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+
+  const info = op.conflict;
+  const isConflict = op.state === 'conflict';
+  let actions: ReactNode;
+  let compare: ReactNode = null;
+  if (op.kind === 'contact' && isConflict) {
+    compare = (
+      <div className="offline-compare">
+        <dl aria-label="Din rettelse">
+          <dt>Din rettelse</dt>
+          <dd>Telefon: {op.phone ?? '–'}</dd>
+          <dd>E-mail: {op.email ?? '–'}</dd>
+        </dl>
+        <dl aria-label="I Trekant nu">
+          <dt>
+            I Trekant nu
+            {info?.changedBy ? ` (ændret af ${info.changedBy}${info.changedAt ? ` ${formatDeadline(info.changedAt)}` : ''})` : ''}
+          </dt>
+          <dd>Telefon: {info?.current?.phone ?? '–'}</dd>
+          <dd>E-mail: {info?.current?.email ?? '–'}</dd>
+        </dl>
+      </div>
+    );
+    actions = (
+      <>
+        <button
+          type="button"
+          className="button button-primary button-small"
+          aria-disabled={busy || undefined}
+          aria-describedby={headingId}
+          onClick={() => void run(() => retryOp(op, info?.currentVersion))}
+        >
+          Brug min rettelse
+        </button>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          aria-disabled={busy || undefined}
+          aria-describedby={headingId}
+          onClick={() => void run(() => keepServer(op))}
+        >
+          Behold Trekants
+        </button>
+      </>
+    );
+  } else if (op.kind === 'complete' && isConflict) {
+    actions = (
+      <>
+        <button
+          type="button"
+          className="button button-primary button-small"
+          aria-disabled={busy || undefined}
+          aria-describedby={headingId}
+          onClick={() =>
+            void run(async () => {
+              const r = await retryCompletion(op);
+              if (r === 'already-closed') return 'Aktiviteten var allerede afsluttet i Trekant.';
+              if (r === 'gone') return 'Aktiviteten findes ikke længere på sagen.';
+            })
+          }
+        >
+          Markér som udført igen
+        </button>
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          aria-disabled={busy || undefined}
+          aria-describedby={headingId}
+          onClick={() => void run(() => store.discardOp(op.id))}
+        >
+          Fortryd min markering
+        </button>
+      </>
+    );
+  } else {
+    actions = (
+      <>
+        <button
+          type="button"
+          className="button button-primary button-small"
+          aria-disabled={busy || undefined}
+          aria-describedby={headingId}
+          onClick={() => void run(() => retryOp(op))}
+        >
+          Send igen
+        </button>
+        {discarding ? (
+          <>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              aria-describedby={headingId}
+              onClick={() => void run(() => store.discardOp(op.id))}
+            >
+              Bekræft: kassér ændringen
+            </button>
+            <button type="button" className="button button-tertiary button-small" onClick={() => setDiscarding(false)}>
+              Fortryd
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button-tertiary button-small" onClick={() => setDiscarding(true)}>
+            Kassér ændringen
+          </button>
+        )}
+      </>
+    );
+  }
+  return (
+    <li className="offline-conflict">
+      <h3 id={headingId} className="h4">
+        {describe(op)} – {op.childName}
+      </h3>
+      <p>{info?.message ?? op.lastError}</p>
+      {op.kind === 'note' && op.body ? <p className="journal-body">{op.body}</p> : null}
+      {compare}
+      <div className="button-row">{actions}</div>
+      <div role="status">{message ? <p>{message}</p> : null}</div>
+    </li>
+  );
+}

@@ -9,7 +9,8 @@ import { formatAge, formatDate, formatDeadline, formatNumber } from '../../forma
 import { Link } from '../../router';
 import * as store from '../store';
 import { queue } from '../sync';
-import { changes, NotSynced, useOffline } from '../ui';import { ContactForm } from './ContactForm';
+import { changes, NotSynced, useOffline } from '../ui';
+import { ContactForm } from './ContactForm';
 import { NoteForm } from './NoteForm';
 import { useVault } from './useVault';
 

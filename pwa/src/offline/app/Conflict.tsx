@@ -4,13 +4,18 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { formatDeadline } from '../../format';
 import * as store from '../store';
 import { keepServer, retryCompletion, retryOp } from '../sync';
+
 export function describe(op: store.Op): string {
   if (op.kind === 'note') return `Notat „${op.title}“`;
   if (op.kind === 'complete') return `${op.title} markeret som udført`;
   return `Kontaktoplysninger for ${op.name}`;
 }
 
-export function Conflict({ op }: { op: store.Op }) {
+/**
+ * `onGone`: the change left the outbox (this item disappears), with the message to show in
+ * its place.
+ */
+export function Conflict({ op, onGone }: { op: store.Op; onGone: (message: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
   const [discarding, setDiscarding] = useState(false);
@@ -73,7 +78,9 @@ export function Conflict({ op }: { op: store.Op }) {
         </button>
       </>
     );
-  } else if (op.kind === 'complete' && isConflict) {
+  } else if (op.kind === 'complete') {
+    // A conflict or a refusal ("Aktiviteten er ikke åben"): sending the same again would be
+    // refused again, so look the activity up instead (closed or gone: the marking goes).
     actions = (
       <>
         <button
@@ -84,8 +91,10 @@ export function Conflict({ op }: { op: store.Op }) {
           onClick={() =>
             void run(async () => {
               const r = await retryCompletion(op);
-              if (r === 'already-closed') return 'Aktiviteten var allerede afsluttet i Trekant.';
-              if (r === 'gone') return 'Aktiviteten findes ikke længere på sagen.';
+              if (r === 'already-closed')
+                onGone(`${op.title}: Aktiviteten var allerede afsluttet i Trekant. Din markering er fjernet fra enheden.`);
+              if (r === 'gone')
+                onGone(`${op.title}: Aktiviteten findes ikke længere på sagen. Din markering er fjernet fra enheden.`);
             })
           }
         >

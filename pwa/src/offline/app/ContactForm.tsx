@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ErrorSummary, TextField } from '../../components/Form';
 import * as store from '../store';
 import { queue, syncNow } from '../sync';
+
 const PHONE = /^\+?[0-9 ]{8,16}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

@@ -7,6 +7,7 @@ import * as store from '../store';
 import { queue } from '../sync';
 import { useOffline } from '../ui';
 import * as vault from '../vault';
+
 export function NoteForm({
   caseId,
   childName,

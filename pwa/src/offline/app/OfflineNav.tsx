@@ -4,6 +4,7 @@ import { formatNumber } from '../../format';
 import { Link } from '../../router';
 import { useOffline } from '../ui';
 import * as vault from '../vault';
+
 export function OfflineNav({ path }: { path: string }) {
   const snap = useOffline();
   const waiting = (snap.device?.pending ?? 0) + (snap.device?.conflicts ?? 0);

@@ -1,11 +1,14 @@
 // /offline/synkronisering: the sync status, the changes that need a decision, and those
 // waiting to be sent.
+import { useState } from 'react';
+import { Alert } from '../../components/Alert';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDeadline, formatNumber } from '../../format';
 import { Link } from '../../router';
 import * as store from '../store';
 import { syncNow } from '../sync';
-import { NotSynced, useOffline } from '../ui';import { Conflict, describe } from './Conflict';
+import { NotSynced, useOffline } from '../ui';
+import { Conflict, describe } from './Conflict';
 import { useVault } from './useVault';
 
 export function SyncCenter() {
@@ -15,6 +18,8 @@ export function SyncCenter() {
   const waiting = ops.filter((o) => o.state === 'pending');
   const attention = ops.filter((o) => o.state !== 'pending');
   const offline = !snap.online || snap.sync.offline;
+  // What happened to a change that left the list (its own item is gone with it).
+  const [gone, setGone] = useState<string | undefined>();
   return (
     <>
       <PageHeading>Synkronisering</PageHeading>
@@ -46,12 +51,13 @@ export function SyncCenter() {
       </button>
       <section aria-labelledby="attention-heading" className="case-section">
         <h2 id="attention-heading">Kræver din stillingtagen</h2>
+        <div role="status">{gone ? <Alert variant="info" heading={gone} role="note" /> : null}</div>
         {attention.length === 0 ? (
           <p className="empty-state">Ingen konflikter.</p>
         ) : (
           <ul className="offline-list">
             {attention.map((o) => (
-              <Conflict key={o.id} op={o} />
+              <Conflict key={o.id} op={o} onGone={setGone} />
             ))}
           </ul>
         )}

@@ -8,7 +8,8 @@ import { formatAge, formatDeadline, formatNumber } from '../../format';
 import { Link } from '../../router';
 import * as store from '../store';
 import { download } from '../sync';
-import { cases, DownloadProgress, formatBytes, NotSynced, useOffline } from '../ui';import { useVault } from './useVault';
+import { cases, DownloadProgress, formatBytes, NotSynced, useOffline } from '../ui';
+import { useVault } from './useVault';
 
 export function OfflineWorklist() {
   const snap = useOffline();

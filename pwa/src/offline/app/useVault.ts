@@ -2,6 +2,7 @@
 // data change (the store's revision), keeping the last view meanwhile.
 import { useEffect, useState } from 'react';
 import { useOffline } from '../ui';
+
 export type Loaded<T> = { state: 'loading' } | { state: 'ready'; data: T } | { state: 'error'; message: string };
 
 /** Read from the vault; re-read whenever stored data change (revision), keeping the last view. */

@@ -25,6 +25,7 @@ import {
   NO_FILTER,
   type JournalCriteria,
 } from '../JournalFilter';
+
 const PAGE_SIZE = 20;
 
 const N_FIELDS: Record<string, [string, string]> = {

@@ -1,29 +1,16 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError, call, can, messageOf, setCsrfToken, type SessionRead } from './api/client';
+import { useCallback, useEffect, useState } from 'react';
+import { Outlet } from 'react-router';
+import { api, ApiError, call, messageOf, setCsrfToken, type SessionRead } from './api/client';
 import { Alert } from './components/Alert';
 import { Header } from './components/Header';
 import { Loading } from './components/Loading';
 import { PageHeading } from './components/PageHeading';
 import { UpdatePrompt } from './components/UpdatePrompt';
-import { Administration } from './pages/Administration';
-import { Drift, DriftLogin } from './pages/Drift';
-import { Forside } from './pages/Forside';
 import { IkkeOprettet } from './pages/IkkeOprettet';
-import { IcsPage } from './pages/ics/IcsPage';
 import { Login } from './pages/Login';
-import { NoAccess } from './pages/NoAccess';
-import { NotFound } from './pages/NotFound';
-import { Okonomi } from './pages/okonomi/Okonomi';
-import { RegistrerBarn } from './pages/RegistrerBarn';
-import { Revisionslog } from './pages/Revisionslog';
-import { Sag } from './pages/Sag';
-import { Sog } from './pages/Sog';
-import { MiPage } from './pages/mi/MiPage';
-import { Overfoersel } from './pages/overfoersel/Overfoersel';
-import { Overfoersler } from './pages/overfoersel/Overfoersler';
-import { UserEdit } from './pages/UserEdit';
 import { navigate, usePath } from './router';
-import { isOfflinePath, OfflineApp, OfflineFallback } from './offline/OfflineApp';
+import type { ShellContext } from './routes';
+import { isOfflinePath, OfflineFallback } from './offline/OfflineApp';
 import { OfflineBanner } from './offline/OfflineBanner';
 import { prepareLogout } from './offline/sync';
 
@@ -33,6 +20,7 @@ type SessionState =
   | { state: 'error'; message: string; status: number }
   | { state: 'signed-in'; session: SessionRead };
 
+/** The shell: session, header and footer around the route table's outlet (routes.tsx). */
 export function App() {
   const path = usePath();
   const [session, setSession] = useState<SessionState>({ state: 'loading' });
@@ -97,9 +85,10 @@ export function App() {
 
   const signedIn = session.state === 'signed-in' ? session.session : null;
 
+  const outlet = <Outlet context={{ session: signedIn } satisfies ShellContext} />;
   let content;
   if (isOfflinePath(path)) {
-    content = <OfflineApp path={path} />;
+    content = outlet;
   } else if (session.state === 'loading') {
     content = (
       <div aria-busy="true" className="page-loading">
@@ -146,14 +135,15 @@ export function App() {
   } else if (path === '/ikke-oprettet' && session.state === 'anonymous') {
     content = <IkkeOprettet />;
   } else if (session.state === 'anonymous') {
-    content = drift ? <DriftLogin /> : <Login />;
+    // /drift/…: the table's drift route shows the operator login.
+    content = drift ? outlet : <Login />;
   } else if (session.session.realm === 'operator') {
     // The operator never sees a kommune's screens; other addresses are sent to /drift above.
-    content = drift ? <Drift /> : null;
-  } else if (drift) {
-    content = <DriftLogin />;
+    content = drift ? outlet : null;
   } else {
-    content = kommunePage(path, session.session);
+    // A kommune user: the route table's page for the address (routes.tsx); /drift/… shows
+    // the operator login there.
+    content = outlet;
   }
 
   return (
@@ -185,58 +175,4 @@ export function App() {
       </footer>
     </>
   );
-}
-
-const USER_EDIT = /^\/administration\/brugere\/([0-9a-f-]{36})\/?$/i;
-const CASE = /^\/sager\/([0-9a-f-]{36})\/?$/i;
-
-/** The kommune user's pages, each behind the permission its API needs. */
-function kommunePage(path: string, session: SessionRead): ReactNode {
-  if (path === '/' || path === '/index.html' || path === '/log-ind' || path === '/ikke-oprettet')
-    return <Forside session={session} />;
-  if (path === '/administration' || path === '/administration/') {
-    return can(session, 'users.manage') ? <Administration /> : <NoAccess what="administrationen" />;
-  }
-  const edit = USER_EDIT.exec(path);
-  if (edit) {
-    return can(session, 'users.manage') ? (
-      <UserEdit userId={edit[1] ?? ''} />
-    ) : (
-      <NoAccess what="administrationen" />
-    );
-  }
-  if (path === '/born/ny' || path === '/born/ny/') {
-    return can(session, 'case.write') ? <RegistrerBarn /> : <NoAccess what="registrering af børn" />;
-  }
-  const sag = CASE.exec(path);
-  if (sag) {
-    const caseId = sag[1] ?? '';
-    const childId = new URLSearchParams(window.location.search).get('barn');
-    return can(session, 'case.read') ? (
-      <Sag key={`${caseId}|${childId ?? ''}`} caseId={caseId} childId={childId} session={session} />
-    ) : (
-      <NoAccess what="sagen" />
-    );
-  }
-  if (path === '/sog' || path === '/sog/') {
-    return can(session, 'case.read') ? <Sog /> : <NoAccess what="søgningen" />;
-  }
-  if (path.startsWith('/ics/')) {
-    return can(session, 'case.read') ? <IcsPage path={path} session={session} /> : <NoAccess what="dokumentet" />;
-  }
-  if (path === '/okonomi' || path.startsWith('/okonomi/')) {
-    return can(session, 'finance.manage') ? <Okonomi path={path} /> : <NoAccess what="økonomien" />;
-  }
-  if (path === '/revisionslog' || path === '/revisionslog/') {
-    return can(session, 'audit.read') ? <Revisionslog /> : <NoAccess what="revisionsloggen" />;
-  }
-  const transfer = /^\/overfoersler(?:\/([0-9a-f-]{36}))?\/?$/i.exec(path);
-  if (transfer) {
-    if (!can(session, 'case.transfer')) return <NoAccess what="overførslerne" />;
-    return transfer[1] ? <Overfoersel key={transfer[1]} transferId={transfer[1]} session={session} /> : <Overfoersler session={session} />;
-  }
-  if (path === '/ledelsesinformation' || path.startsWith('/ledelsesinformation/')) {
-    return can(session, 'mi.read') ? <MiPage path={path} session={session} /> : <NoAccess what="ledelsesinformationen" />;
-  }
-  return <NotFound />;
 }

@@ -4,15 +4,16 @@ import { createRoot } from 'react-dom/client';
 // DKFDS (Det Fælles Designsystem), bundled locally with its IBM Plex Sans fonts and icons.
 import 'dkfds/dist/css/dkfds.min.css';
 import './styles.css';
-import { App } from './App';
+import { RouterProvider } from 'react-router/dom';
 import { queryClient } from './queryClient';
+import { router } from './routes';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Trekant: #root mangler i index.html');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

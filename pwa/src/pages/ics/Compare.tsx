@@ -55,7 +55,7 @@ export function Compare({ seriesId }: { seriesId: string }) {
       return;
     }
     setSel(choice);
-    window.history.replaceState(null, '', comparePath(seriesId, Number(choice.a), Number(choice.b)));
+    window.history.replaceState(window.history.state, '', comparePath(seriesId, Number(choice.a), Number(choice.b)));
     reload();
   };
 

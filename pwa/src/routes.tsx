@@ -1,0 +1,146 @@
+// The route table: every address the app answers, in one place. The shell (App) fetches the
+// session and decides whether the outlet may show at all (offline screens always; a kommune's
+// screens only when signed in to the kommune); each route below then checks the permission its
+// API needs. Parameters are typed by name (useRouteParams) and ids are checked (isId), so
+// /sager/<not an id> is "Siden findes ikke" as before.
+import type { ReactNode } from 'react';
+import { createBrowserRouter, useOutletContext, type RouteObject } from 'react-router';
+import { can, type Permission, type SessionRead } from './api/client';
+import { App } from './App';
+import { Administration } from './pages/Administration';
+import { Drift, DriftLogin } from './pages/Drift';
+import { Forside } from './pages/Forside';
+import { IcsPage } from './pages/ics/IcsPage';
+import { MiPage } from './pages/mi/MiPage';
+import { NoAccess } from './pages/NoAccess';
+import { NotFound } from './pages/NotFound';
+import { Okonomi } from './pages/okonomi/Okonomi';
+import { Overfoersel } from './pages/overfoersel/Overfoersel';
+import { Overfoersler } from './pages/overfoersel/Overfoersler';
+import { RegistrerBarn } from './pages/RegistrerBarn';
+import { Revisionslog } from './pages/Revisionslog';
+import { Sag } from './pages/Sag';
+import { Sog } from './pages/Sog';
+import { UserEdit } from './pages/UserEdit';
+import { OfflineApp } from './offline/OfflineApp';
+import { bindRouter, isId, usePath, useRouteParams, useSearch } from './router';
+
+/** What the shell hands its outlet: the session, when there is one. */
+export type ShellContext = { session: SessionRead | null };
+
+/** The signed-in kommune user's session (the shell only shows kommune routes to one). */
+export function useKommuneSession(): SessionRead {
+  const { session } = useOutletContext<ShellContext>();
+  if (!session) throw new Error('Trekant: en kommuneside blev vist uden session');
+  return session;
+}
+
+/** A kommune screen behind the permission its API needs; `what` names it in "Ingen adgang". */
+function Guard({ perm, what, children }: { perm: Permission; what: string; children: (s: SessionRead) => ReactNode }) {
+  const session = useKommuneSession();
+  return can(session, perm) ? children(session) : <NoAccess what={what} />;
+}
+
+function CaseRoute() {
+  const { caseId } = useRouteParams('caseId');
+  const childId = useSearch().get('barn');
+  if (!isId(caseId)) return <NotFound />;
+  return (
+    <Guard perm="case.read" what="sagen">
+      {(session) => <Sag key={`${caseId}|${childId ?? ''}`} caseId={caseId} childId={childId} session={session} />}
+    </Guard>
+  );
+}
+
+function UserEditRoute() {
+  const { userId } = useRouteParams('userId');
+  if (!isId(userId)) return <NotFound />;
+  return <Guard perm="users.manage" what="administrationen">{() => <UserEdit userId={userId} />}</Guard>;
+}
+
+function TransferRoute() {
+  const { transferId } = useRouteParams('transferId');
+  if (!isId(transferId)) return <NotFound />;
+  return (
+    <Guard perm="case.transfer" what="overførslerne">
+      {(session) => <Overfoersel key={transferId} transferId={transferId} session={session} />}
+    </Guard>
+  );
+}
+
+/** Screens that still pick their sub-page from the path themselves. */
+function WithPath({ children }: { children: (path: string) => ReactNode }) {
+  return children(usePath());
+}
+
+function DriftRoute() {
+  const { session } = useOutletContext<ShellContext>();
+  return session?.realm === 'operator' ? <Drift /> : <DriftLogin />;
+}
+
+function ForsideRoute() {
+  return <Forside session={useKommuneSession()} />;
+}
+
+const forside = <ForsideRoute />;
+
+export const routes: RouteObject[] = [
+  {
+    element: <App />,
+    children: [
+      // pwa-b's offline screens pick their sub-page from the path.
+      { path: 'offline/*', element: <WithPath>{(path) => <OfflineApp path={path} />}</WithPath> },
+      { path: 'drift/*', element: <DriftRoute /> },
+      { index: true, element: forside },
+      { path: 'index.html', element: forside },
+      { path: 'log-ind', element: forside },
+      { path: 'ikke-oprettet', element: forside },
+      {
+        path: 'administration',
+        element: <Guard perm="users.manage" what="administrationen">{() => <Administration />}</Guard>,
+      },
+      { path: 'administration/brugere/:userId', element: <UserEditRoute /> },
+      {
+        path: 'born/ny',
+        element: <Guard perm="case.write" what="registrering af børn">{() => <RegistrerBarn />}</Guard>,
+      },
+      // The case page (pwa-b); its sub-pages live under /sager/:caseId/….
+      { path: 'sager/:caseId', element: <CaseRoute /> },
+      { path: 'sog', element: <Guard perm="case.read" what="søgningen">{() => <Sog />}</Guard> },
+      {
+        path: 'ics/*',
+        element: (
+          <Guard perm="case.read" what="dokumentet">
+            {(s) => <WithPath>{(path) => <IcsPage path={path} session={s} />}</WithPath>}
+          </Guard>
+        ),
+      },
+      {
+        path: 'okonomi/*',
+        element: (
+          <Guard perm="finance.manage" what="økonomien">
+            {() => <WithPath>{(path) => <Okonomi path={path} />}</WithPath>}
+          </Guard>
+        ),
+      },
+      { path: 'revisionslog', element: <Guard perm="audit.read" what="revisionsloggen">{() => <Revisionslog />}</Guard> },
+      {
+        path: 'overfoersler',
+        element: <Guard perm="case.transfer" what="overførslerne">{(s) => <Overfoersler session={s} />}</Guard>,
+      },
+      { path: 'overfoersler/:transferId', element: <TransferRoute /> },
+      {
+        path: 'ledelsesinformation/*',
+        element: (
+          <Guard perm="mi.read" what="ledelsesinformationen">
+            {(s) => <WithPath>{(path) => <MiPage path={path} session={s} />}</WithPath>}
+          </Guard>
+        ),
+      },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
+
+export const router = createBrowserRouter(routes);
+bindRouter(router);

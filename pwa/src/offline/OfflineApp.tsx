@@ -1,25 +1,26 @@
 // The offline screens (/offline, /offline/sager/<id>, /offline/synkronisering): the saved
 // worklist, a case (child, network with contact details, open activities, plan goals,
 // latest journal entries, notes), and the changes waiting to be sent or resolved. This
-// module is the frame (locked/none/unlocked, navigation, which page); the pages live in
-// ./app/, one module each. The data come from the encrypted store (vault/store/sync).
+// module is the frame (opening, unlocking, navigation); the pages live in ./app/, one module
+// each, and ./routes.tsx nests them under /offline. The data come from the encrypted store
+// (vault/store/sync).
 import { useEffect, type ReactNode } from 'react';
+import { Outlet } from 'react-router';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
-import { Link, navigate } from '../router';
-import { OfflineCaseView } from './app/CaseView';
+import { Link, navigate, usePath } from '../router';
 import { OfflineNav } from './app/OfflineNav';
-import { offlinePathFor, offlineRoute } from './app/paths';
-import { SyncCenter } from './app/SyncCenter';
-import { OfflineWorklist } from './app/Worklist';
+import { offlinePathFor } from './app/paths';
 import { UnlockForm, useOffline } from './ui';
 import * as vault from './vault';
 
 export { isOfflinePath, offlinePathFor } from './app/paths';
 
-export function OfflineApp({ path }: { path: string }) {
+/** The frame of every /offline page; the page itself is the route's outlet (routes.tsx). */
+export function OfflineApp() {
   const snap = useOffline();
+  const path = usePath();
   useEffect(() => {
     void vault.start();
   }, []);
@@ -52,15 +53,10 @@ export function OfflineApp({ path }: { path: string }) {
       </>
     );
   }
-  const route = offlineRoute(path);
-  let page: ReactNode;
-  if (route.page === 'case') page = <OfflineCaseView key={route.caseId} caseId={route.caseId} />;
-  else if (route.page === 'sync') page = <SyncCenter />;
-  else page = <OfflineWorklist />;
   return (
     <>
       <OfflineNav path={path} />
-      {page}
+      <Outlet />
     </>
   );
 }

@@ -1,9 +1,10 @@
 // "Registrér fødsel" on the case page of an unborn child.
 import { useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf } from '../../api/client';
+import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
 import { rememberPriorCases } from '../overfoersel/store';
+import { useFormMutation } from './queries';
 
 const B_FIELDS: Record<string, [string, string]> = {
   cpr: ['birth-cpr', 'Barnets CPR-nummer'],
@@ -27,38 +28,31 @@ export function FoedselForm({
   onRegistered: (result: { child_id?: string | null; hovedsag_id?: string | null }) => void;
 }) {
   const [draft, setDraft] = useState<BDraft>({ cpr: '', first: '', last: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { submit: register, busy, errors, setErrors, failure, setFailure } = useFormMutation(
+    (d: BDraft) =>
+      call(
+        api.POST('/api/children/{child_id}/birth', {
+          params: { path: { child_id: childId } },
+          body: { cpr: d.cpr.trim(), first_name: d.first.trim(), last_name: d.last.trim() },
+        }),
+      ),
+    (result, d) => {
+      rememberPriorCases(result?.child_id || childId, result?.prior_cases, d.cpr);
+      setDraft({ cpr: '', first: '', last: '' });
+      onRegistered(result ?? {});
+    },
+  );
 
   const set = (key: keyof BDraft, errorKey: string) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors(withoutKey(errorKey));
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setErrors({});
-    setBusy(true);
-    try {
-      const result = await call(
-        api.POST('/api/children/{child_id}/birth', {
-          params: { path: { child_id: childId } },
-          body: { cpr: draft.cpr.trim(), first_name: draft.first.trim(), last_name: draft.last.trim() },
-        }),
-      );
-      rememberPriorCases(result?.child_id || childId, result?.prior_cases, draft.cpr);
-      setDraft({ cpr: '', first: '', last: '' });
-      onRegistered(result ?? {});
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    register(draft);
   };
 
   return (
@@ -68,7 +62,7 @@ export function FoedselForm({
         <ErrorSummary errors={errors} fields={B_FIELDS} />
         {failure ? (
           <Alert variant="error" heading="Fødslen blev ikke registreret">
-            <p>{failure}</p>
+            <p>{failure.message}</p>
           </Alert>
         ) : null}
         <TextField

@@ -1,18 +1,16 @@
 // "Fordel sagen" on the case page: give the case to another caseworker, and the co-workers
 // (Medbehandlere) on it.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, call, fieldErrors, messageOf, type CaseRead } from '../../api/client';
+import { api, call, type CaseRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, SelectField, withoutKey } from '../../components/Form';
 import { Loading } from '../../components/Loading';
-import { useApi } from '../../useApi';
 import { Medbehandlere } from '../Medbehandlere';
+import { failureOf, useAssignable, useFormMutation } from './queries';
 
 const A_FIELDS: Record<string, [string, string]> = {
   caseworker_id: ['assign-worker', 'Ny sagsbehandler'],
 };
-
-type AssignFailure = { message: string; conflict: boolean };
 
 /**
  * "Fordel sagen" (team.overview + case.write): give the case to a caseworker or manager of
@@ -30,26 +28,37 @@ export function Fordeling({
   onAssigned: () => void;
   onReload: () => void;
 }) {
-  const [team, reloadTeam] = useApi((signal) =>
-    call(api.GET('/api/cases/{case_id}/assignable', { signal, params: { path: { case_id: caseId } } })),
-  );
+  const team = useAssignable(caseId);
   const [workerId, setWorkerId] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<AssignFailure | undefined>();
   const [done, setDone] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const outcomeRef = useRef<HTMLDivElement>(null);
+  // Assigning invalidates the case (onAssigned), and with it who may be assigned: the case's
+  // team may have changed, and its members come first now.
+  const { submit: assign, busy, errors, setErrors, failure, setFailure } = useFormMutation(
+    ({ caseworker_id }: { caseworker_id: string; name: string }) =>
+      call(
+        api.POST('/api/cases/{case_id}/assignment', {
+          params: { path: { case_id: caseId } },
+          body: { version: hovedsag.version, caseworker_id },
+        }),
+      ),
+    (_, { name }) => {
+      setWorkerId('');
+      setDone(`Sagen er fordelt til ${name}`);
+      onAssigned();
+    },
+  );
 
   useEffect(() => {
     if (done || failure) outcomeRef.current?.focus();
   }, [done, failure]);
 
   // The server's order: the case's team first, then by name.
-  const people = team.state === 'ready' ? team.data : [];
+  const people = team.data ?? [];
   const colleagues = people.filter((w) => w.user_id !== hovedsag.caseworker_id);
   const withTeam = (w: (typeof people)[number]) => (w.team ? `${w.display_name} (${w.team})` : w.display_name);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
@@ -58,28 +67,8 @@ export function Fordeling({
       setErrors({ caseworker_id: 'Vælg den sagsbehandler, sagen skal fordeles til' });
       return;
     }
-    setErrors({});
-    setBusy(true);
     const chosen = colleagues.find((w) => w.user_id === workerId);
-    const name = chosen ? withTeam(chosen) : '';
-    try {
-      await call(
-        api.POST('/api/cases/{case_id}/assignment', {
-          params: { path: { case_id: caseId } },
-          body: { version: hovedsag.version, caseworker_id: workerId },
-        }),
-      );
-      setWorkerId('');
-      setDone(`Sagen er fordelt til ${name}`);
-      onAssigned();
-      reloadTeam(); // the case's team may have changed: its members come first now
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure({ message: messageOf(err), conflict: err instanceof ApiError && err.status === 409 });
-    } finally {
-      setBusy(false);
-    }
+    assign({ caseworker_id: workerId, name: chosen ? withTeam(chosen) : '' });
   };
 
   const reload = () => {
@@ -89,20 +78,20 @@ export function Fordeling({
   };
 
   let body;
-  if (team.state === 'loading') {
+  if (team.isPending || (team.isError && team.isFetching)) {
     body = <Loading text="Henter medarbejdere …" />;
-  } else if (team.state === 'error') {
+  } else if (team.isError) {
     body = (
       <Alert
         variant="error"
         heading="Sagsbehandlerne kunne ikke hentes"
         action={
-          <button type="button" className="button button-secondary" onClick={reloadTeam}>
+          <button type="button" className="button button-secondary" onClick={() => void team.refetch()}>
             Prøv igen
           </button>
         }
       >
-        <p>{team.message}</p>
+        <p>{failureOf(team.error).message}</p>
       </Alert>
     );
   } else if (colleagues.length === 0) {
@@ -138,15 +127,15 @@ export function Fordeling({
   }
 
   return (
-    <section aria-labelledby="fordel-heading" aria-busy={team.state === 'loading'} className="case-section">
+    <section aria-labelledby="fordel-heading" aria-busy={team.isPending} className="case-section">
       <h2 id="fordel-heading">Fordel sagen</h2>
       <div ref={outcomeRef} tabIndex={-1} className="case-outcome">
         {failure ? (
           <Alert
             variant="error"
-            heading={failure.conflict ? 'Sagen er ændret af en anden' : 'Sagen blev ikke fordelt'}
+            heading={failure.status === 409 ? 'Sagen er ændret af en anden' : 'Sagen blev ikke fordelt'}
             action={
-              failure.conflict ? (
+              failure.status === 409 ? (
                 <button type="button" className="button button-secondary" onClick={reload}>
                   Hent igen
                 </button>
@@ -162,7 +151,7 @@ export function Fordeling({
       <Medbehandlere
         caseId={caseId}
         hovedsag={hovedsag}
-        candidates={team.state === 'ready' ? people : null}
+        candidates={team.isSuccess ? people : null}
         onChanged={onAssigned}
         onReload={onReload}
       />

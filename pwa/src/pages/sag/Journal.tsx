@@ -1,30 +1,16 @@
 // "Journal" on the case page: the note form (write or correct a note), the filter and the
 // paged list of entries, newest first.
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import {
-  api,
-  ApiError,
-  call,
-  fieldErrors,
-  messageOf,
-  type CaseRead,
-  type JournalEntryRead,
-  type JournalPage,
-} from '../../api/client';
+import { api, call, type CaseRead, type JournalEntryRead } from '../../api/client';
 import { journalKindLabel } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextArea, TextField, withoutKey } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDeadline, formatNumber } from '../../format';
-import { type Loadable } from '../../useApi';
 import { Pager } from '../../components/Pager';
-import {
-  isFiltered,
-  journalQuery,
-  JournalFilter,
-  NO_FILTER,
-  type JournalCriteria,
-} from '../JournalFilter';
+import { isFiltered, JournalFilter, NO_FILTER, type JournalCriteria } from '../JournalFilter';
+import { caseKeys, failureOf, useFormMutation, useJournal } from './queries';
 
 const PAGE_SIZE = 20;
 
@@ -46,11 +32,26 @@ function NoteForm({
 }) {
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
   const [saved, setSaved] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const noticeRef = useRef<HTMLDivElement>(null);
+  const queryClient = useQueryClient();
+  const { submit: save, busy, errors, setErrors, failure, setFailure } = useFormMutation(
+    (note: { title: string; body: string; corrects: number | null }) =>
+      call(
+        api.POST('/api/cases/{case_id}/journal', {
+          params: { path: { case_id: caseId } },
+          body: { title: note.title, body: note.body, corrects_id: note.corrects },
+        }),
+      ),
+    (_, note) => {
+      setTitle('');
+      setBody('');
+      setSaved(note.corrects !== null ? 'Rettelsen er gemt' : 'Notatet er gemt');
+      onSaved(note.corrects !== null);
+      // Only the journal changed.
+      void queryClient.invalidateQueries({ queryKey: [...caseKeys.case(caseId), 'journal'] });
+    },
+  );
 
   // "Ret": fill the form with the entry being corrected and move focus to it.
   useEffect(() => {
@@ -62,33 +63,14 @@ function NoteForm({
       setBody(correcting.body);
       noticeRef.current?.focus();
     }
-  }, [correcting]);
+  }, [correcting, setErrors, setFailure]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
     setSaved(undefined);
-    setErrors({});
-    setBusy(true);
-    try {
-      await call(
-        api.POST('/api/cases/{case_id}/journal', {
-          params: { path: { case_id: caseId } },
-          body: { title: title.trim(), body, corrects_id: correcting ? correcting.id : null },
-        }),
-      );
-      setTitle('');
-      setBody('');
-      setSaved(correcting ? 'Rettelsen er gemt' : 'Notatet er gemt');
-      onSaved(correcting !== null);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    save({ title: title.trim(), body, corrects: correcting ? correcting.id : null });
   };
 
   const cancel = () => {
@@ -105,7 +87,7 @@ function NoteForm({
       <ErrorSummary errors={errors} fields={N_FIELDS} />
       {failure ? (
         <Alert variant="error" heading={correcting ? 'Rettelsen blev ikke gemt' : 'Notatet blev ikke gemt'}>
-          <p>{failure}</p>
+          <p>{failure.message}</p>
         </Alert>
       ) : null}
       <div ref={noticeRef} tabIndex={-1}>
@@ -225,53 +207,36 @@ function JournalEntry({
 export function Journal({
   caseId,
   canWrite,
-  refresh,
   enkeltsager,
 }: {
   caseId: string;
   canWrite: boolean;
-  refresh: number;
   enkeltsager: CaseRead['enkeltsager'];
 }) {
   const [filter, setFilter] = useState<JournalCriteria>(NO_FILTER);
   const [page, setPage] = useState(1);
-  const [attempt, setAttempt] = useState(0);
-  const [result, setResult] = useState<Loadable<JournalPage>>({ state: 'loading' });
   const [correcting, setCorrecting] = useState<JournalEntryRead | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
+  // A change to the case (or a note) fetches the journal again (['case', id] is its prefix);
+  // meanwhile the list gives way to "Henter journalen …".
+  const journal = useJournal(caseId, filter, page, PAGE_SIZE);
+  const loading = journal.isFetching;
+  const data = loading ? null : (journal.data ?? null);
+  const error = !loading && journal.isError ? failureOf(journal.error) : null;
 
   useEffect(() => {
-    const ctrl = new AbortController();
-    setResult({ state: 'loading' });
-    call(
-      api.GET('/api/cases/{case_id}/journal', {
-        signal: ctrl.signal,
-        params: { path: { case_id: caseId }, query: { ...journalQuery(filter), page, page_size: PAGE_SIZE } },
-      }),
-    ).then(
-      (data) => {
-        if (ctrl.signal.aborted) return;
-        setResult({ state: 'ready', data });
-        if (moved.current) {
-          moved.current = false;
-          listRef.current?.focus();
-        }
-      },
-      (err: unknown) => {
-        if (ctrl.signal.aborted) return;
-        setResult({ state: 'error', message: messageOf(err), status: err instanceof ApiError ? err.status : 0 });
-      },
-    );
-    return () => ctrl.abort();
-  }, [caseId, filter, page, attempt, refresh]);
+    if (data && moved.current) {
+      moved.current = false;
+      listRef.current?.focus();
+    }
+  }, [data]);
 
   const go = (to: number) => {
     moved.current = true;
     setPage(to);
   };
 
-  const data = result.state === 'ready' ? result.data : null;
   const pages = data ? Math.max(1, Math.ceil(data.total / data.page_size)) : 1;
 
   return (
@@ -286,7 +251,6 @@ export function Journal({
             setCorrecting(null);
             setFilter(NO_FILTER);
             setPage(1);
-            setAttempt((n) => n + 1);
           }}
         />
       ) : null}
@@ -295,32 +259,32 @@ export function Journal({
       <JournalFilter
         enkeltsager={enkeltsager}
         applied={filter}
-        busy={result.state === 'loading'}
+        busy={loading}
         onApply={(criteria) => {
           setFilter(criteria);
           setPage(1);
         }}
       />
-      <div aria-busy={result.state === 'loading'}>
+      <div aria-busy={loading}>
         <p role="status" className="audit-count">
           {data && data.total > 0
             ? `${formatNumber(data.total)} indlæg${isFiltered(filter) ? ', der matcher filteret' : ''}, nyeste først`
             : ''}
         </p>
-        {result.state === 'loading' ? <Loading text="Henter journalen …" /> : null}
-        {result.state === 'error' ? (
+        {loading ? <Loading text="Henter journalen …" /> : null}
+        {error ? (
           <Alert
             variant="error"
-            heading={result.status === 404 ? 'Sagen findes ikke, eller du er ikke på sagen' : 'Journalen kunne ikke hentes'}
+            heading={error.status === 404 ? 'Sagen findes ikke, eller du er ikke på sagen' : 'Journalen kunne ikke hentes'}
             action={
-              result.status === 404 ? null : (
-                <button type="button" className="button button-secondary" onClick={() => setAttempt((n) => n + 1)}>
+              error.status === 404 ? null : (
+                <button type="button" className="button button-secondary" onClick={() => void journal.refetch()}>
                   Prøv igen
                 </button>
               )
             }
           >
-            <p>{result.message}</p>
+            <p>{error.message}</p>
           </Alert>
         ) : null}
         {data && data.items.length === 0 ? (

@@ -1,15 +1,15 @@
 // The case page (/sager/<id>?barn=<child>): the heading, the facts about the child and the
 // case, and each section in turn (network, Forløb, economy, ICS, birth, assignment, intake,
 // investigation, journal). Each section lives in its own module in this folder.
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { api, call, can, type CaseRead, type ChildRead, type SessionRead } from '../../api/client';
+import { can, type ChildRead, type SessionRead } from '../../api/client';
 import { peekFlash, setFlash, stageLabel } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatAge, formatDate } from '../../format';
 import { Link, navigate } from '../../router';
-import { useApi } from '../../useApi';
 import { focusNetwork, NETWORK_ANCHOR, Netvaerk } from '../Netvaerk';
 import { Forloeb } from './Forloeb';
 import { CaseTransfer } from '../overfoersel/CaseTransfer';
@@ -18,6 +18,7 @@ import { SaveCaseToggle } from '../../offline/SaveCaseToggle';
 import { IcsSection } from '../ics/IcsSection';
 import { BIRTH_DONE, FoedselForm } from './FoedselForm';
 import { Fordeling } from './Fordeling';
+import { caseKeys, failureOf, useCase, useChild } from './queries';
 import { Journal } from './Journal';
 import { UndersoegelseForm } from './UndersoegelseForm';
 import { UnderretningForm } from './UnderretningForm';
@@ -32,30 +33,20 @@ function withStage(child: ChildRead, caseId: string, stage: string): ChildRead {
 
 /** /sager/<hovedsag_id>?barn=<child_id>: the child's case – notifications and journal. */
 export function Sag({ caseId, childId, session }: { caseId: string; childId: string | null; session: SessionRead }) {
-  // The case itself (sagsbehandler, team, version). Reloads keep the last answer on screen.
-  const [hovedsag, reloadCase] = useApi((signal) =>
-    call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
-  );
+  // The case itself (sagsbehandler, team, version). Refetches keep the last answer on screen.
+  const hovedsag = useCase(caseId);
   // The child: from ?barn= when the address has it, else from the case once it is loaded,
   // so /sager/<id> alone shows the same page (Født, Adresse, Netværk) as a link with ?barn=.
-  const caseChildId = hovedsag.state === 'ready' ? hovedsag.data.child_id : null;
+  const caseChildId = hovedsag.data?.child_id ?? null;
   const childToLoad = childId ?? caseChildId;
-  const [child, reloadChild, updateChild] = useApi(async (signal) =>
-    childToLoad
-      ? call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childToLoad } } }))
-      : null,
-  );
-  const loadedFor = useRef(childId);
-  useEffect(() => {
-    if (childId || !caseChildId || loadedFor.current === caseChildId) return;
-    loadedFor.current = caseChildId;
-    reloadChild();
-  }, [childId, caseChildId, reloadChild]);
-  const [lastCase, setLastCase] = useState<CaseRead | null>(null);
-  // The last loaded child (undefined: not loaded yet), so a reload keeps the page on screen.
-  const [lastChild, setLastChild] = useState<ChildRead | null | undefined>(undefined);
+  const child = useChild(childToLoad);
+  const queryClient = useQueryClient();
+  // A change: the case with all under it (journal, …) and, where it changed too, the child.
+  const refreshCase = () => void queryClient.invalidateQueries({ queryKey: caseKeys.case(caseId) });
+  const refreshChild = () => {
+    if (childToLoad) void queryClient.invalidateQueries({ queryKey: caseKeys.child(childToLoad) });
+  };
   const [flash] = useState(peekFlash);
-  const [journalRefresh, setJournalRefresh] = useState(0);
   const [birthDone, setBirthDone] = useState(false);
   const birthRef = useRef<HTMLDivElement>(null);
   const canWrite = can(session, 'case.write');
@@ -66,20 +57,16 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
   }, []);
 
   useEffect(() => {
-    if (hovedsag.state === 'ready') setLastCase(hovedsag.data);
-  }, [hovedsag]);
-
-  useEffect(() => {
-    if (child.state === 'ready') setLastChild(child.data);
-  }, [child]);
-
-  useEffect(() => {
     if (birthDone) birthRef.current?.focus();
   }, [birthDone]);
 
-  const k = hovedsag.state === 'ready' ? hovedsag.data : lastCase;
+  // The last case loaded: kept on screen while it is fetched again, and after a failed refetch.
+  const k = hovedsag.data ?? null;
+  const caseFailure = hovedsag.isError && !hovedsag.isFetching ? failureOf(hovedsag.error) : null;
+  const childFailure = child.isError && !child.isFetching ? failureOf(child.error) : null;
 
-  if ((child.state === 'loading' && lastChild === undefined) || (hovedsag.state === 'loading' && !k)) {
+  // The page waits for the case, and for the child the address names (?barn=).
+  if ((childId !== null && child.data === undefined && child.isFetching) || (!k && hovedsag.isFetching)) {
     return (
       <div aria-busy="true" className="page-loading">
         <Loading text="Henter sagen …" />
@@ -87,21 +74,21 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
     );
   }
 
-  const c = child.state === 'ready' ? child.data : child.state === 'loading' ? (lastChild ?? null) : null;
+  const c: ChildRead | null = childFailure ? null : (child.data ?? null);
   const summary = c?.cases.find((s) => s.id === caseId);
   const unborn = !!c?.unborn;
   const name =
     (c ? `${c.first_name} ${c.last_name}`.trim() : '') || k?.child_name || (unborn ? 'Ufødt barn' : 'Sag');
   const stage = summary ? summary.stage_label || stageLabel(summary.stage) : k ? stageLabel(k.stage) : null;
   const openedAt = summary?.opened_at ?? k?.opened_at;
-  const caseMissing = hovedsag.state === 'error' && hovedsag.status === 404;
+  const caseMissing = caseFailure?.status === 404;
   const networkChildId = childId ?? k?.child_id ?? null;
   // A closed (or transferred) case takes nothing new: no intake, investigation or network.
   const closed = !!k?.closed_at;
 
   // 404: no such case, or the user is not on it (the API does not say which).
   const caseError =
-    hovedsag.state === 'error' ? (
+    caseFailure ? (
       <Alert
         variant="error"
         heading={caseMissing ? 'Sagen findes ikke, eller du er ikke på sagen' : 'Sagens oplysninger kunne ikke hentes'}
@@ -109,7 +96,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           caseMissing ? (
             <Link to="/sog">Find sagen i søgningen for at træde til</Link>
           ) : (
-            <button type="button" className="button button-secondary" onClick={reloadCase}>
+            <button type="button" className="button button-secondary" onClick={() => void hovedsag.refetch()}>
               Prøv igen
             </button>
           )
@@ -118,7 +105,7 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         <p>
           {caseMissing
             ? 'Du kan åbne sager, hvor du er sagsbehandler eller medbehandler, og sager i dine teams. Skal du hjælpe på en kollegas sag, kan du træde til med en begrundelse.'
-            : hovedsag.message}
+            : caseFailure.message}
         </p>
       </Alert>
     ) : null;
@@ -148,23 +135,23 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
       <div ref={birthRef} tabIndex={-1} className="case-outcome">
         {birthDone ? <Alert variant="success" heading={BIRTH_DONE} /> : null}
       </div>
-      {child.state === 'error' ? (
+      {childFailure ? (
         <Alert
           variant="error"
           heading="Barnets oplysninger kunne ikke hentes"
           action={
-            <button type="button" className="button button-secondary" onClick={reloadChild}>
+            <button type="button" className="button button-secondary" onClick={() => void child.refetch()}>
               Prøv igen
             </button>
           }
         >
-          <p>{child.message}</p>
+          <p>{childFailure.message}</p>
         </Alert>
       ) : null}
       {caseError}
       <CaseTransfer caseId={caseId} childId={networkChildId} hovedsag={k} session={session} />
       {c || k ? (
-        <dl className="case-facts" aria-busy={hovedsag.state === 'loading' || undefined}>
+        <dl className="case-facts" aria-busy={hovedsag.isFetching || undefined}>
           {c ? (
             <>
               {unborn ? (
@@ -241,16 +228,15 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         <Forloeb
           hovedsag={k}
           session={session}
-          loading={hovedsag.state === 'loading'}
+          loading={hovedsag.isFetching}
           onChanged={() => {
-            reloadCase();
-            reloadChild();
-            setJournalRefresh((n) => n + 1);
+            refreshCase();
+            refreshChild();
           }}
         />
       ) : null}
-      {k ? <CaseEconomy caseId={k.id} session={session} closed={!!k.closed_at} refresh={journalRefresh} /> : null}
-      {k ? <IcsSection hovedsag={k} session={session} refresh={journalRefresh} /> : null}
+      {k ? <CaseEconomy caseId={k.id} session={session} closed={!!k.closed_at} refresh={hovedsag.dataUpdatedAt} /> : null}
+      {k ? <IcsSection hovedsag={k} session={session} refresh={hovedsag.dataUpdatedAt} /> : null}
       {canWrite && c && unborn ? (
         <FoedselForm
           childId={c.id}
@@ -264,9 +250,8 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
               return;
             }
             setBirthDone(true);
-            reloadChild();
-            reloadCase();
-            setJournalRefresh((n) => n + 1);
+            refreshChild();
+            refreshCase();
           }}
         />
       ) : null}
@@ -274,23 +259,14 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
         <Fordeling
           caseId={caseId}
           hovedsag={k}
-          onAssigned={() => {
-            reloadCase();
-            setJournalRefresh((n) => n + 1);
-          }}
-          onReload={() => {
-            reloadCase();
-            setJournalRefresh((n) => n + 1);
-          }}
+          onAssigned={refreshCase}
+          onReload={refreshCase}
         />
       ) : null}
       {canWrite && !closed ? (
         <UnderretningForm
           caseId={caseId}
-          onRegistered={() => {
-            reloadCase();
-            setJournalRefresh((n) => n + 1);
-          }}
+          onRegistered={refreshCase}
         />
       ) : null}
       {canWrite && !closed ? (
@@ -298,13 +274,15 @@ export function Sag({ caseId, childId, session }: { caseId: string; childId: str
           caseId={caseId}
           onStarted={() => {
             // The case moves to the investigation stage; show it without reloading the page.
-            updateChild((data) => (data ? withStage(data, caseId, 'undersoegelse') : data));
-            reloadCase();
-            setJournalRefresh((n) => n + 1);
+            if (childToLoad)
+              queryClient.setQueryData<ChildRead>(caseKeys.child(childToLoad), (data) =>
+                data ? withStage(data, caseId, 'undersoegelse') : data,
+              );
+            refreshCase();
           }}
         />
       ) : null}
-      <Journal caseId={caseId} canWrite={canWrite} refresh={journalRefresh} enkeltsager={k?.enkeltsager ?? []} />
+      <Journal caseId={caseId} canWrite={canWrite} enkeltsager={k?.enkeltsager ?? []} />
     </>
   );
 }

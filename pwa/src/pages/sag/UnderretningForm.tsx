@@ -1,7 +1,7 @@
 // "Registrér underretning, henvendelse eller ansøgning" on the case page: what was received,
 // when, from whom; the answer lists the activities (with deadlines) it created.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf, type ActivityRead } from '../../api/client';
+import { api, call, type ActivityRead } from '../../api/client';
 import { INTAKE_KINDS, NOTIFIER_KINDS, SOURCES } from '../../casework';
 import { Alert } from '../../components/Alert';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../../components/Form';
 import { formatDeadline, localInputToIso, toLocalInput } from '../../format';
 import { Basis } from '../../components/Basis';
+import { useFormMutation } from './queries';
 
 const INTAKE_NOUN: Record<string, string> = {
   underretning: 'underretningen',
@@ -55,6 +56,18 @@ const uFields = (kind: string): Record<string, [string, string]> => ({
   suspected_abuse: ['u-abuse', 'Mistanke om overgreb'],
 });
 
+/** What POST /api/cases/{id}/underretninger takes. */
+type Intake = {
+  kind: string;
+  received_at: string;
+  notifier_kind: string;
+  source: string;
+  concerns: string;
+  suspected_abuse: boolean;
+  notifier_name: string | null;
+  notifier_contact: string | null;
+};
+
 type UDraft = {
   intake: string;
   received: string;
@@ -79,14 +92,21 @@ const freshDraft = (): UDraft => ({
 
 export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegistered: () => void }) {
   const [draft, setDraft] = useState<UDraft>(freshDraft);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
   const [created, setCreated] = useState<ActivityRead[] | null>(null);
-  const [busy, setBusy] = useState(false);
   const [registeredNoun, setRegisteredNoun] = useState('Underretningen');
   const doneRef = useRef<HTMLDivElement>(null);
   const intakeNoun = INTAKE_NOUN[draft.intake] ?? 'underretningen';
   const form = intakeForm(draft.intake);
+  const { submit: register, busy, errors, setErrors, failure, setFailure } = useFormMutation(
+    ({ body }: { body: Intake; noun: string }) =>
+      call(api.POST('/api/cases/{case_id}/underretninger', { params: { path: { case_id: caseId } }, body })),
+    (result, { noun }) => {
+      setRegisteredNoun(noun.charAt(0).toUpperCase() + noun.slice(1));
+      setDraft(freshDraft());
+      setCreated(result.activities);
+      onRegistered();
+    },
+  );
 
   useEffect(() => {
     if (created) doneRef.current?.focus();
@@ -114,7 +134,7 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
     setCreated(null);
   };
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
@@ -124,35 +144,19 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
       setErrors({ received_at: `Angiv dato og klokkeslæt for, hvornår ${intakeNoun} blev modtaget` });
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
-      const result = await call(
-        api.POST('/api/cases/{case_id}/underretninger', {
-          params: { path: { case_id: caseId } },
-          body: {
-            kind: draft.intake,
-            received_at: receivedAt,
-            notifier_kind: draft.kind,
-            source: draft.source,
-            concerns: draft.concerns,
-            suspected_abuse: form.abuse && draft.abuse,
-            notifier_name: draft.name.trim() || null,
-            notifier_contact: draft.contact.trim() || null,
-          },
-        }),
-      );
-      setRegisteredNoun(intakeNoun.charAt(0).toUpperCase() + intakeNoun.slice(1));
-      setDraft(freshDraft());
-      setCreated(result.activities);
-      onRegistered();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    register({
+      noun: intakeNoun,
+      body: {
+        kind: draft.intake,
+        received_at: receivedAt,
+        notifier_kind: draft.kind,
+        source: draft.source,
+        concerns: draft.concerns,
+        suspected_abuse: form.abuse && draft.abuse,
+        notifier_name: draft.name.trim() || null,
+        notifier_contact: draft.contact.trim() || null,
+      },
+    });
   };
 
   return (
@@ -190,7 +194,7 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
         <ErrorSummary errors={errors} fields={uFields(draft.intake)} />
         {failure ? (
           <Alert variant="error" heading={`${intakeNoun.charAt(0).toUpperCase() + intakeNoun.slice(1)} blev ikke registreret`}>
-            <p>{failure}</p>
+            <p>{failure.message}</p>
           </Alert>
         ) : null}
         <RadioGroup

@@ -1,10 +1,11 @@
 // "Børnefaglig undersøgelse" on the case page: start the investigation from the date the
 // kommune became aware; the answer shows the 4-month deadline.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, call, fieldErrors, messageOf, type ActivityRead } from '../../api/client';
+import { api, call, type ActivityRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
 import { formatDeadlineDate, todayInCopenhagen } from '../../format';
+import { useFormMutation } from './queries';
 
 const I_FIELDS: Record<string, [string, string]> = {
   aware_since: ['i-aware', 'Kommunen blev opmærksom'],
@@ -12,17 +13,28 @@ const I_FIELDS: Record<string, [string, string]> = {
 
 export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onStarted: () => void }) {
   const [awareSince, setAwareSince] = useState(() => todayInCopenhagen());
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
   const [started, setStarted] = useState<ActivityRead[] | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: start, busy, errors, setErrors, failure, setFailure } = useFormMutation(
+    (aware: string) =>
+      call(
+        api.POST('/api/cases/{case_id}/undersoegelse', {
+          params: { path: { case_id: caseId } },
+          body: { aware_since: aware },
+        }),
+      ),
+    (result) => {
+      setAwareSince(todayInCopenhagen());
+      setStarted(result.activities);
+      onStarted();
+    },
+  );
   const doneRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (started) doneRef.current?.focus();
   }, [started]);
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
@@ -31,25 +43,7 @@ export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onSta
       setErrors({ aware_since: 'Angiv datoen, hvor kommunen blev opmærksom på barnets forhold' });
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
-      const result = await call(
-        api.POST('/api/cases/{case_id}/undersoegelse', {
-          params: { path: { case_id: caseId } },
-          body: { aware_since: awareSince },
-        }),
-      );
-      setAwareSince(todayInCopenhagen());
-      setStarted(result.activities);
-      onStarted();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    start(awareSince);
   };
 
   const deadline = started?.find((a) => a.rule_id === 'undersoegelse-4-maaneder' && a.due_at) ?? started?.find((a) => a.due_at);
@@ -77,7 +71,7 @@ export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onSta
         <ErrorSummary errors={errors} fields={I_FIELDS} />
         {failure ? (
           <Alert variant="error" heading="Undersøgelsen blev ikke startet">
-            <p>{failure}</p>
+            <p>{failure.message}</p>
           </Alert>
         ) : null}
         <TextField

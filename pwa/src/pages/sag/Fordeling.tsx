@@ -1,12 +1,13 @@
 // "Fordel sagen" on the case page: give the case to another caseworker, and the co-workers
 // (Medbehandlere) on it.
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, type CaseRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, SelectField, withoutKey } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { Medbehandlere } from '../Medbehandlere';
-import { failureOf, useAssignable, useFormMutation } from './queries';
+import { caseKeys, failureOf, useAssignable, useFormMutation } from './queries';
 
 const A_FIELDS: Record<string, [string, string]> = {
   caseworker_id: ['assign-worker', 'Ny sagsbehandler'],
@@ -32,8 +33,7 @@ export function Fordeling({
   const [workerId, setWorkerId] = useState('');
   const [done, setDone] = useState<string | undefined>();
   const outcomeRef = useRef<HTMLDivElement>(null);
-  // Assigning invalidates the case (onAssigned), and with it who may be assigned: the case's
-  // team may have changed, and its members come first now.
+  const queryClient = useQueryClient();
   const { submit: assign, busy, errors, setErrors, failure, setFailure } = useFormMutation(
     ({ caseworker_id }: { caseworker_id: string; name: string }) =>
       call(
@@ -46,6 +46,8 @@ export function Fordeling({
       setWorkerId('');
       setDone(`Sagen er fordelt til ${name}`);
       onAssigned();
+      // The case's team may have changed: its members come first now.
+      void queryClient.invalidateQueries({ queryKey: caseKeys.assignable(caseId) });
     },
   );
 

@@ -1,6 +1,6 @@
 // The case page's server state, in TanStack Query's cache: the case (['case', id]), what hangs
-// under it (['case', id, 'journal', …], ['case', id, 'assignable']) and the child
-// (['child', id]). A change invalidates the case's keys (and the child's), so every section
+// under it (['case', id, 'journal', …]) and the child
+// (['child', id]); who may be assigned the case is ['assignable', id]. A change invalidates the case's keys (and the child's), so every section
 // fetches again what it shows; the forms share one busy/error pattern (useFormMutation).
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -16,7 +16,8 @@ export const caseKeys = {
   case: (caseId: string) => ['case', caseId] as const,
   journal: (caseId: string, filter: JournalCriteria, page: number, pageSize: number) =>
     ['case', caseId, 'journal', { filter, page, pageSize }] as const,
-  assignable: (caseId: string) => ['case', caseId, 'assignable'] as const,
+  /** Not under the case: only an assignment changes it (Fordeling invalidates it itself). */
+  assignable: (caseId: string) => ['assignable', caseId] as const,
   child: (childId: string) => ['child', childId] as const,
 };
 

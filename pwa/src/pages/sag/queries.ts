@@ -1,7 +1,8 @@
-// The case page's server state, in TanStack Query's cache: the case (['case', id]), what hangs
-// under it (['case', id, 'journal', …]) and the child
-// (['child', id]); who may be assigned the case is ['assignable', id]. A change invalidates the case's keys (and the child's), so every section
-// fetches again what it shows; the forms share one busy/error pattern (useFormMutation).
+// The case page's server state, in TanStack Query's cache: the case (['case', id]), what
+// hangs under it (['case', id, 'journal', …]), the child (['child', id]) and who may be
+// assigned the case (['assignable', id]). A change invalidates the case's keys (and the
+// child's), so every section fetches again what it shows; the forms share one busy/error
+// pattern (useFormMutation).
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, call, fieldErrors, messageOf } from '../../api/client';

@@ -1,6 +1,6 @@
 // One change in the outbox that needs the person's decision (a conflict with the server, or a
 // change the server refused), with what can be done about it.
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { formatDeadline } from '../../format';
 import * as store from '../store';
 import { keepServer, retryCompletion, retryOp } from '../sync';
@@ -21,7 +21,12 @@ export function Conflict({ op, onGone }: { op: store.Op; onGone: (message: strin
   const [discarding, setDiscarding] = useState(false);
   const headingId = `conflict-${op.id}`;
 
+  // One action at a time (the buttons are only aria-disabled while one runs).
+  const running = useRef(false);
+
   const run = useCallback(async (action: () => Promise<string | void>) => {
+    if (running.current) return;
+    running.current = true;
     setBusy(true);
     setMessage(undefined);
     try {
@@ -30,6 +35,7 @@ export function Conflict({ op, onGone }: { op: store.Op; onGone: (message: strin
     } catch (err) {
       setMessage(err instanceof Error ? err.message : 'Det lykkedes ikke.');
     } finally {
+      running.current = false;
       setBusy(false);
     }
   }, []);

@@ -22,7 +22,7 @@ import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
-import { OfflineApp } from './offline/OfflineApp';
+import { offlineRoutes } from './offline/routes';
 import { bindRouter, isId, usePath, useRouteParams, useSearch } from './router';
 
 /** What the shell hands its outlet: the session, when there is one. */
@@ -88,8 +88,8 @@ export const routes: RouteObject[] = [
   {
     element: <App />,
     children: [
-      // pwa-b's offline screens pick their sub-page from the path.
-      { path: 'offline/*', element: <WithPath>{(path) => <OfflineApp path={path} />}</WithPath> },
+      // The offline screens: a frame with its own nested routes (offline/routes.tsx).
+      offlineRoutes,
       { path: 'drift/*', element: <DriftRoute /> },
       { index: true, element: forside },
       { path: 'index.html', element: forside },

@@ -195,7 +195,12 @@ async def test_randomized_offline_online_reload_conflict_steps(page, app):
             )
             break
         except AssertionError:
-            assert time.monotonic() < deadline, "the outbox did not empty"
+            if time.monotonic() >= deadline:
+                # Say what is stuck: the sync page lists each change and why it waits.
+                text = await page.get_by_role("main").inner_text()
+                raise AssertionError(
+                    f"the outbox did not empty (seed {seed}); the sync page says:\n{text}"
+                ) from None
 
     on_server = await _server_notes(prefix)
     lost = [t for t in written if t not in on_server]

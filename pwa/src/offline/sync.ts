@@ -444,22 +444,35 @@ export async function retryOp(op: store.Op, version?: number): Promise<void> {
   void syncNow();
 }
 
-/** "Markér som udført igen": look the activity up on the server first. */
+/**
+ * "Markér som udført igen" (after a conflict, or a refusal such as "Aktiviteten er ikke
+ * åben"): look the activity up on the server first. Open: send the completion again on the
+ * server's version. Closed, or no longer on the case: the marking leaves the outbox (there is
+ * nothing left to complete). The lookup failing (offline, 429, 5xx, …) throws a Danish
+ * message and leaves the marking where it is, so it can be tried again.
+ */
 export async function retryCompletion(op: store.CompleteOp): Promise<'queued' | 'already-closed' | 'gone'> {
   const s = await checkSession();
   if (s.state === 'offline') throw new Error(NETWORK_ERROR);
   if (s.state !== 'ok') throw new Error('Log ind for at løse konflikten.');
-  const r = await api.GET('/api/cases/{case_id}', { params: { path: { case_id: op.caseId } } });
-  if (!r.response.ok || !r.data) return 'gone';
+  let r;
+  try {
+    r = await api.GET('/api/cases/{case_id}', { params: { path: { case_id: op.caseId } } });
+  } catch {
+    throw new Error(NETWORK_ERROR);
+  }
+  if (!r.response.ok || !r.data) {
+    const why = detail(r.error, `Serveren svarede ${r.response.status}`);
+    throw new Error(`Aktiviteten kunne ikke slås op i Trekant (${why}). Prøv igen om lidt.`);
+  }
   const activity = r.data.activities.find((a) => a.id === op.activityId);
-  if (!activity) return 'gone';
-  if (activity.status !== 'open') {
+  if (!activity || activity.status !== 'open') {
     await store.updateOutbox(async (ops) => ({
       ops: ops.filter((o) => o.id !== op.id),
       writes: await store.dropActivity(op.caseId, op.activityId),
       result: undefined,
     }));
-    return 'already-closed';
+    return activity ? 'already-closed' : 'gone';
   }
   await retryOp(op, activity.version);
   return 'queued';

@@ -8,7 +8,6 @@ import { NOTIFIER_KINDS, SOURCES } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime, formatDeadlineDate, todayInCopenhagen, toLocalInput } from '../../format';
-import { useApi, type Loadable } from '../../useApi';
 import { AfgoerelseForm, VisitationForm } from './AfgoerelseForm';
 import { DatoBegrundelseForm } from './DatoBegrundelseForm';
 import {
@@ -22,6 +21,7 @@ import {
   type ProcessOptions,
   type UnderretningRead,
 } from './process';
+import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
 import { Basis } from '../../components/Basis';
 
@@ -66,35 +66,33 @@ function Toggle({
 function WithOptions({
   panel,
   options,
-  retry,
   children,
 }: {
   /** the id the toggle's aria-controls points at, present in every state */
   panel: string;
-  options: Loadable<ProcessOptions>;
-  retry: () => void;
+  options: ReturnType<typeof useProcessOptions>;
   children: (options: ProcessOptions) => ReactNode;
 }) {
-  if (options.state === 'loading') {
+  if (options.isPending || (options.isError && options.isFetching)) {
     return (
       <div id={panel} aria-busy="true" className="process-form">
         <Loading text="Henter valgmuligheder …" />
       </div>
     );
   }
-  if (options.state === 'error') {
+  if (options.isError) {
     return (
       <div id={panel}>
       <Alert
         variant="error"
         heading="Valgmulighederne kunne ikke hentes"
         action={
-          <button type="button" className="button button-secondary" onClick={retry}>
+          <button type="button" className="button button-secondary" onClick={() => void options.refetch()}>
             Prøv igen
           </button>
         }
       >
-        <p>{options.message}</p>
+        <p>{failureOf(options.error).message}</p>
       </Alert>
       </div>
     );
@@ -116,7 +114,7 @@ export function Forloeb({
   onChanged: () => void;
 }) {
   const canWrite = can(session, 'case.write') && !hovedsag.closed_at;
-  const [options, reloadOptions] = useApi((signal) => call(api.GET('/api/process/options', { signal })));
+  const options = useProcessOptions();
   const [open, setOpen] = useState<Panels>({});
   const [done, setDone] = useState<Done | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
@@ -212,17 +210,17 @@ export function Forloeb({
           </div>
 
           {open.visitation && !pending ? (
-            <WithOptions panel="visitation" options={options} retry={reloadOptions}>
+            <WithOptions panel="visitation" options={options}>
               {(o) => <VisitationForm caseId={caseId} options={o} {...actions('visitation')} />}
             </WithOptions>
           ) : null}
           {open.afgoerelse ? (
-            <WithOptions panel="afgoerelse" options={options} retry={reloadOptions}>
+            <WithOptions panel="afgoerelse" options={options}>
               {(o) => <AfgoerelseForm hovedsag={hovedsag} options={o} {...actions('afgoerelse')} />}
             </WithOptions>
           ) : null}
           {open.skridt ? (
-            <WithOptions panel="skridt" options={options} retry={reloadOptions}>
+            <WithOptions panel="skridt" options={options}>
               {(o) => <SkridtForm hovedsag={hovedsag} options={o} {...actions('skridt')} />}
             </WithOptions>
           ) : null}

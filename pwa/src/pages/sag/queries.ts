@@ -1,0 +1,116 @@
+// The case page's server state, in TanStack Query's cache: the case (['case', id]), what
+// hangs under it (['case', id, 'journal', …]), the child (['child', id]) and who may be
+// assigned the case (['assignable', id]). A change invalidates the case's keys (and the
+// child's), so every section fetches again what it shows; the forms share one busy/error
+// pattern (useFormMutation).
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, ApiError, call, fieldErrors, messageOf } from '../../api/client';
+import { journalQuery, type JournalCriteria } from '../JournalFilter';
+
+// The case page always asks the server when it opens (as it did before the cache): what it
+// had shows meanwhile, but a colleague's change since is never hidden for staleTime.
+const FRESH_ON_OPEN = { refetchOnMount: 'always' } as const;
+
+export const caseKeys = {
+  /** The case and everything under it (a prefix: invalidating it refreshes them all). */
+  case: (caseId: string) => ['case', caseId] as const,
+  journal: (caseId: string, filter: JournalCriteria, page: number, pageSize: number) =>
+    ['case', caseId, 'journal', { filter, page, pageSize }] as const,
+  /** Not under the case: only an assignment changes it (Fordeling invalidates it itself). */
+  assignable: (caseId: string) => ['assignable', caseId] as const,
+  child: (childId: string) => ['child', childId] as const,
+};
+
+export function useCase(caseId: string) {
+  return useQuery({
+    queryKey: caseKeys.case(caseId),
+    queryFn: ({ signal }) => call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
+    ...FRESH_ON_OPEN,
+  });
+}
+
+/** The child (nothing to fetch until its id is known). */
+export function useChild(childId: string | null) {
+  return useQuery({
+    queryKey: caseKeys.child(childId ?? ''),
+    queryFn: ({ signal }) =>
+      call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId ?? '' } } })),
+    enabled: !!childId,
+    ...FRESH_ON_OPEN,
+  });
+}
+
+export function useJournal(caseId: string, filter: JournalCriteria, page: number, pageSize: number) {
+  return useQuery({
+    queryKey: caseKeys.journal(caseId, filter, page, pageSize),
+    queryFn: ({ signal }) =>
+      call(
+        api.GET('/api/cases/{case_id}/journal', {
+          signal,
+          params: { path: { case_id: caseId }, query: { ...journalQuery(filter), page, page_size: pageSize } },
+        }),
+      ),
+    ...FRESH_ON_OPEN,
+  });
+}
+
+/** Who the case can be given to (the case's team first). */
+export function useAssignable(caseId: string) {
+  return useQuery({
+    queryKey: caseKeys.assignable(caseId),
+    queryFn: ({ signal }) =>
+      call(api.GET('/api/cases/{case_id}/assignable', { signal, params: { path: { case_id: caseId } } })),
+    ...FRESH_ON_OPEN,
+  });
+}
+
+/** The choices the decision and step forms offer (the same for every case). */
+export function useProcessOptions() {
+  return useQuery({
+    queryKey: ['process', 'options'],
+    queryFn: ({ signal }) => call(api.GET('/api/process/options', { signal })),
+  });
+}
+
+/** A failed query's Danish message and HTTP status (0: no answer), as the screens show them. */
+export function failureOf(err: unknown): { message: string; status: number } {
+  return { message: messageOf(err), status: err instanceof ApiError ? err.status : 0 };
+}
+
+export type FormFailure = { message: string; status: number };
+
+/**
+ * One busy/error pattern for the case page's forms: `submit(vars)` runs the mutation unless
+ * one is running (`busy`); a 400 with field messages lands in `errors` (for ErrorSummary and
+ * the fields), any other failure in `failure` (with its status: 409 offers "Hent igen").
+ * Both stay local state, so a form can also set and clear them itself.
+ */
+export function useFormMutation<V, R>(
+  mutationFn: (vars: V) => Promise<R>,
+  onSuccess: (result: R, vars: V) => void,
+) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<FormFailure | undefined>();
+  const mutation = useMutation({
+    mutationFn,
+    onSuccess,
+    onError: (err) => {
+      const fields = fieldErrors(err);
+      if (Object.keys(fields).length > 0) setErrors(fields);
+      else setFailure(failureOf(err));
+    },
+  });
+  return {
+    submit: (vars: V) => {
+      if (mutation.isPending) return;
+      setErrors({});
+      mutation.mutate(vars);
+    },
+    busy: mutation.isPending,
+    errors,
+    setErrors,
+    failure,
+    setFailure,
+  };
+}

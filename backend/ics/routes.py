@@ -23,7 +23,7 @@ from backend.audit.service import record
 from backend.auth.principal import Principal, requires
 from backend.boundary import INT4_MAX
 from backend.casework.access import AccessibleCase, access_case, kommune_wide
-from backend.casework.process import MEASURES
+from backend.core.measures import MEASURES
 from backend.casework.repository import team_ids_of
 from backend.core.danish import DK, today_dk
 from backend.core.errors import NotFound

@@ -10,7 +10,10 @@ export const queryClient = new QueryClient({
       staleTime: 30_000,
       // 4xx answers are final (not found, no access, bad input); retry the rest twice.
       retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2,
+      // A screen fetches when it is opened, not behind the person's back: coming back to the
+      // window or back online must not replace what an editor shows while they write.
       refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
     },
     mutations: { retry: false },
   },

@@ -27,6 +27,7 @@ import msgspec
 from litestar.exceptions import ValidationException
 
 from backend.casework import process
+from backend.casework.access import AccessibleCase
 from backend.core.danish import DK, plural, today_dk
 from backend.core.errors import FieldError, NotAllowed, NotFound
 from backend.core.journal import stamp
@@ -538,7 +539,7 @@ class Started:
 
 
 async def do_start_investigation(
-    actor: str, hovedsag_id: uuid.UUID, aware_since: date | None
+    actor: str, hovedsag_id: AccessibleCase, aware_since: date | None
 ) -> Started:
     """Start the written investigation for the case's running investigation. Without one,
     ``aware_since`` starts it in the case core (decision, 4-month deadline) first."""
@@ -758,12 +759,16 @@ class Approved:
     new_plan: VersionRow | None = None
 
 
-async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: str) -> Approved:
+async def do_approve(
+    actor: str, name: str, case: AccessibleCase, doc_id: uuid.UUID, rev: int, note: str
+) -> Approved:
     """A manager approves a submitted version: it is locked, and the step it stands for is
     recorded in the case core, which completes its deadlines. An investigation completes
     the running investigation (the 4-month deadline) if it is that investigation; a plan
     records the plan step (the plan deadlines); a follow-up records the § 95 follow-up on
-    its measure with the next follow-up and its reason, and may start a new plan version."""
+    its measure with the next follow-up and its reason, and may start a new plan version.
+    ``case`` is the document's case as the access check found it (a document never moves
+    to another case)."""
     row = await _lock(doc_id, rev)
     if row.status != "indsendt":
         raise Locked(
@@ -777,7 +782,7 @@ async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: s
     await _case_open(row.hovedsag_id)
     content = decode(row.content)
     updated = await repo.update_approved(doc_id, actor)
-    case_id = row.hovedsag_id
+    case_id = case
     await stamp(
         case_id,
         actor,

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 
 import msgspec
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import ValidationException
 
 from backend.casework.access import access_child
 from backend.core.cpr import check_cpr
@@ -82,7 +82,7 @@ async def _access_member_child(me: Principal, child_id: uuid.UUID) -> None:
     """The member's child is one ``me`` may open; otherwise the member does not exist."""
     try:
         await access_child(me, child_id)
-    except (NotFound, NotFoundException) as exc:
+    except NotFound as exc:
         raise NotFound(_NO_MEMBER) from exc
 
 

@@ -11,9 +11,9 @@ submitted version back to draft with a reason. "New version" copies the latest a
 version into a new draft, so only changes are written.
 
 Like the case core, every function runs in the request's tenant transaction (the queries are
-in ``backend.ics.repository``) and journals what it does in that same transaction. The
-errors that carry more than a message (the stored content, the open version, every missing
-part) are HTTP answers themselves; the rest are the core's domain errors.
+in ``backend.ics.repository``) and journals what it does in that same transaction. Its
+errors are the core's domain errors; those that carry more than a message (the stored
+content, the open version, every missing part) put it in the answer's ``extra``.
 """
 
 from __future__ import annotations
@@ -24,14 +24,12 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from litestar.exceptions import ValidationException
 
 from backend.casework import process
 from backend.casework.access import AccessibleCase
 from backend.core.danish import DK, plural, today_dk
-from backend.core.errors import FieldError, NotAllowed, NotFound
+from backend.core.errors import FieldError, FieldErrors, NotAllowed, NotFound, StateConflict
 from backend.core.journal import stamp
-from backend.errors import Conflict
 from backend.ics import repository as repo
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.repository import (
@@ -71,7 +69,7 @@ NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
 # open version, every missing part), so each is its HTTP answer itself.
 
 
-class Locked(Conflict):
+class Locked(StateConflict):
     """The version is not a draft (submitted or approved): it cannot be changed (409
     ``reason: "locked"``)."""
 
@@ -89,7 +87,7 @@ class Locked(Conflict):
         )
 
 
-class DraftStale(Conflict):
+class DraftStale(StateConflict):
     """The client's revision is old: someone saved in between. Carries what is stored
     (409 ``reason: "stale"``); nothing is saved or merged."""
 
@@ -116,7 +114,7 @@ class DraftStale(Conflict):
         )
 
 
-class Incomplete(ValidationException):
+class Incomplete(FieldErrors):
     """Required parts are empty or invalid (400): ``extra`` lists each as ``{key, label,
     message, missing: true}``; the message names the first six."""
 
@@ -127,7 +125,7 @@ class Incomplete(ValidationException):
         shown = ", ".join(labels[:6]) + (f" (og {len(labels) - 6} mere)" if len(labels) > 6 else "")
         super().__init__(
             f"{KINDS[kind].label} kan ikke indsendes. Der mangler: {shown}.",
-            extra=[{**i, "missing": True} for i in items],
+            [{**i, "missing": True} for i in items],
         )
 
 
@@ -144,7 +142,7 @@ class OwnApproval(Forbidden):
         )
 
 
-class AlreadyOpen(Conflict):
+class AlreadyOpen(StateConflict):
     """There is already an open (draft or submitted) version; names it (409
     ``reason: "open_version"``)."""
 

@@ -204,7 +204,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
     notifications. Journal entries carry today's time; the dates in them tell the story."""
     from datetime import UTC, datetime
 
-    from backend.casework import process, service
+    from backend.casework import access, process, service
     from backend.core.danish import DK
 
     rng = random.Random(seed if seed is not None else int(code) + 7)  # noqa: S311 - demo data
@@ -222,6 +222,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             worker = workers[i % len(workers)]
             actor = worker.username
             await repo.assign_case(case.id, worker.id, worker.team_id)
+            seeded = await access.system_case(case.id, "demo seed: the kommune's demo cases")
             target = case.stage
             # Older notifications lie further along the process.
             days_ago = {
@@ -241,7 +242,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             )
             _, activity_ids = await service.do_register_underretning(
                 actor,
-                case.id,
+                seeded,
                 received_at=received,
                 notifier_kind=kind,
                 source=source,
@@ -259,18 +260,18 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if target == "afklaring":
                 continue
             aware = received.astimezone(DK).date()
-            await service.do_start_investigation(actor, case.id, aware)
+            await service.do_start_investigation(actor, seeded, aware)
             if target == "undersoegelse":
                 continue
-            await process.do_complete_investigation(actor, case.id, today, rng.choice(CONCLUSIONS))
+            await process.do_complete_investigation(actor, seeded, today, rng.choice(CONCLUSIONS))
             placement = rng.random() < 0.35
             paragraph = rng.choice(["46", "46", "47"]) if placement else "32"
-            await process.do_start_visitation(actor, case.id, paragraph)
+            await process.do_start_visitation(actor, seeded, paragraph)
             if target == "afgoerelse":
                 if rng.random() < 0.5:
                     await process.do_record_step(
                         actor,
-                        case.id,
+                        seeded,
                         kind="boernesamtale",
                         happened_on=today - timedelta(days=rng.randint(0, 10)),
                         note="Samtale med barnet alene; barnet fortalte om hverdagen.",
@@ -285,7 +286,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             ):
                 await process.do_record_step(
                     actor,
-                    case.id,
+                    seeded,
                     kind=step,
                     happened_on=starts - timedelta(days=rng.randint(8, 20)),
                     note="",
@@ -296,7 +297,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             measure = rng.choice(PLACEMENTS if placement else SUPPORT)
             decided = await process.do_decide(
                 actor,
-                case.id,
+                seeded,
                 paragraph=paragraph,
                 outcome="bevilget",
                 decided_on=starts - timedelta(days=rng.randint(1, 7)),
@@ -308,7 +309,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if decided.indsats_id and (today - starts).days > 80 and rng.random() < 0.6:
                 await process.do_record_step(
                     actor,
-                    case.id,
+                    seeded,
                     kind="opfoelgning",
                     happened_on=today - timedelta(days=rng.randint(0, 20)),
                     note="Indsatsen virker efter hensigten.",

@@ -27,7 +27,15 @@ from litestar.exceptions import (
 from litestar.exceptions.responses import create_exception_response
 
 from backend.core.danish import fmt_due
-from backend.core.errors import DomainError, FieldError, NotAllowed, NotFound, Stale
+from backend.core.errors import (
+    DomainError,
+    FieldError,
+    FieldErrors,
+    NotAllowed,
+    NotFound,
+    Stale,
+    StateConflict,
+)
 
 log = logging.getLogger("trekant.request")
 
@@ -189,10 +197,14 @@ def as_http(exc: DomainError | Stale) -> ClientException:
         return stale_conflict(exc)
     if isinstance(exc, FieldError):
         return field_error(exc.field, exc.message)
+    if isinstance(exc, FieldErrors):
+        return ValidationException(exc.message, extra=exc.fields)
     if isinstance(exc, NotFound):
         return NotFoundException(exc.message)
     if isinstance(exc, NotAllowed):
         return PermissionDeniedException(exc.message)
+    if isinstance(exc, StateConflict) and exc.extra is not None:
+        return Conflict(exc.message, extra=exc.extra)
     return Conflict(exc.message)  # StateConflict, CaseClosed
 
 

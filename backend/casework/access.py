@@ -6,9 +6,11 @@ and the roles that oversee the whole kommune (manager, finance, read-only audit)
 other caseworker steps in with a reason: that is audited, journalled and lasts a working
 day. Everyone else gets the same 404 as for a case that does not exist.
 
-``access_case`` (and ``do_step_in``) are the only producers of :class:`AccessibleCase`;
-the service functions that act on a case for a user require one, so strict mypy refuses a
-bare id and the check cannot be forgotten.
+``access_case`` (and ``do_step_in``) are the only producers of :class:`AccessibleCase`
+for a user; the service functions that act on a case require one, so strict mypy refuses a
+bare id and the check cannot be forgotten. Code that acts as the kommune itself, with no
+user behind it (jobs, the demo seed, cross-kommune imports), asks :func:`system_case` for
+one, saying why; no route module may import it (``tests/casework/test_accessible_case.py``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ import uuid
 from datetime import timedelta
 from typing import Final
 
-from litestar.exceptions import NotFoundException
-
 from backend.auth.principal import Principal
 from backend.casework import repository as repo
 from backend.casework.repository import ON_CASE as ON_CASE
 from backend.casework.service import CaseError, lock_case, stamp
+from backend.core.errors import NotFound
 
 _MINT: Final = object()  # only this module holds it, so only this module makes one
 
@@ -38,7 +39,10 @@ class AccessibleCase(uuid.UUID):
 
     def __init__(self, case_id: uuid.UUID, mint: object) -> None:
         if mint is not _MINT:
-            raise TypeError("an AccessibleCase comes from backend.casework.access.access_case")
+            raise TypeError(
+                "an AccessibleCase comes from backend.casework.access "
+                "(access_case, or system_case for the kommune itself)"
+            )
         super().__init__(int=case_id.int)
 
 
@@ -55,25 +59,37 @@ async def access_case(me: Principal, case_id: uuid.UUID) -> AccessibleCase:
     """The case, if ``me`` may open it; otherwise 404, the same as for no such case."""
     found = await repo.get_openable_case(case_id, me.user_id, kommune_wide(me))
     if found is None:
-        raise NotFoundException("Sagen findes ikke, eller du er ikke på sagen")
+        raise NotFound("Sagen findes ikke, eller du er ikke på sagen")
     return AccessibleCase(found, _MINT)
+
+
+async def system_case(case_id: uuid.UUID, why: str) -> AccessibleCase:
+    """The case, for code acting as the kommune itself with no user behind it: background
+    jobs, the demo seed, cross-kommune imports. Never reachable from a user's request (no
+    ``routes.py`` imports it); ``why`` says who acts and why, so each use reads (and greps)
+    as a deliberate exception to the access check. 404 if there is no such case."""
+    if not why.strip():
+        raise ValueError("system_case needs a reason")
+    if not await repo.case_exists(case_id):
+        raise NotFound("Sagen findes ikke")
+    return AccessibleCase(case_id, _MINT)
 
 
 async def access_activity(me: Principal, activity_id: uuid.UUID) -> AccessibleCase:
     case_id = await repo.get_case_of_activity(activity_id)
     if case_id is None:
-        raise NotFoundException("Aktiviteten findes ikke")
+        raise NotFound("Aktiviteten findes ikke")
     try:
         return await access_case(me, case_id)
-    except NotFoundException as exc:
-        raise NotFoundException("Aktiviteten findes ikke") from exc
+    except NotFound as exc:
+        raise NotFound("Aktiviteten findes ikke") from exc
 
 
 async def access_child(me: Principal, child_id: uuid.UUID) -> uuid.UUID:
     """The child, if ``me`` may open one of the child's cases (or the child has none)."""
     row = await repo.get_child_access(child_id, me.user_id, kommune_wide(me))
     if row is None or (row.has_case and not row.mine):
-        raise NotFoundException("Barnet findes ikke, eller du er ikke på barnets sag")
+        raise NotFound("Barnet findes ikke, eller du er ikke på barnets sag")
     return row.id
 
 
@@ -90,7 +106,7 @@ async def do_step_in(me: Principal, case_id: uuid.UUID, reason: str) -> Accessib
     if not reason.strip():
         raise CaseError("reason", "Skriv hvorfor du træder til i sagen")
     if not await repo.case_exists(case_id):
-        raise NotFoundException("Sagen findes ikke")
+        raise NotFound("Sagen findes ikke")
     await repo.insert_case_access(
         case_id, me.user_id, reason.strip(), timedelta(hours=STEP_IN_HOURS)
     )

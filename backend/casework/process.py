@@ -70,7 +70,7 @@ async def _open_enkeltsag(hovedsag_id: uuid.UUID, kind: str) -> repo.OpenEnkelts
 
 
 async def do_start_visitation(
-    actor: str, hovedsag_id: uuid.UUID, paragraph: str
+    actor: str, hovedsag_id: AccessibleCase, paragraph: str
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Prepare a decision under ``paragraph``: a visitation enkeltsag, and the activities
     the law requires before it (child conversation, hearing; for § 47 also the plan)."""
@@ -136,7 +136,7 @@ async def missing_before_decision(enkeltsag_id: uuid.UUID) -> list[MissingStep]:
 
 async def do_decide(
     actor: str,
-    hovedsag_id: uuid.UUID,
+    hovedsag_id: AccessibleCase,
     *,
     paragraph: str,
     outcome: str,
@@ -296,7 +296,7 @@ async def approved_plan(hovedsag_id: uuid.UUID) -> repo.ApprovedPlan | None:
 
 
 async def do_complete_investigation(
-    actor: str, hovedsag_id: uuid.UUID, completed_on: date, conclusion: str
+    actor: str, hovedsag_id: AccessibleCase, completed_on: date, conclusion: str
 ) -> list[tuple[str, datetime | None, datetime | None]]:
     """End the running child investigation: its 4-month activity is done, and the first
     follow-up of a measure running alongside moves to this date if that is earlier."""
@@ -343,7 +343,7 @@ async def do_complete_investigation(
 
 async def do_record_step(
     actor: str,
-    hovedsag_id: uuid.UUID,
+    hovedsag_id: AccessibleCase,
     *,
     kind: str,
     happened_on: date,

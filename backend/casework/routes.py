@@ -74,6 +74,7 @@ from backend.casework.schemas import (
     WorkerRead,
     Worklist,
 )
+from backend.core.errors import NotFound
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.errors import field_error
@@ -748,8 +749,8 @@ class ProcessController(Controller):
     async def _measure_case(me: Any, indsats_id: uuid.UUID) -> None:
         case_id = await repo.case_of("indsats", indsats_id)
         if case_id is None:
-            raise NotFoundException("Indsatsen findes ikke")
+            raise NotFound("Indsatsen findes ikke")
         try:
             await access_case(me, case_id)
-        except NotFoundException as exc:
-            raise NotFoundException("Indsatsen findes ikke") from exc
+        except NotFound as exc:
+            raise NotFound("Indsatsen findes ikke") from exc

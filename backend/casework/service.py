@@ -164,7 +164,7 @@ def check_intake_fields(kind: str, notifier_kind: str, source: str, suspected_ab
 
 async def do_register_underretning(
     actor: str,
-    hovedsag_id: uuid.UUID,
+    hovedsag_id: AccessibleCase,
     *,
     received_at: datetime,
     notifier_kind: str,
@@ -329,7 +329,7 @@ async def do_add_note(
 
 
 async def do_start_investigation(
-    actor: str, hovedsag_id: uuid.UUID, aware_since: date
+    actor: str, hovedsag_id: AccessibleCase, aware_since: date
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Decide to carry out a child investigation (§ 20): a new enkeltsag, the case moves to
     the investigation stage, and the 4-month deadline counts from when the kommune became

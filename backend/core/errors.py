@@ -5,9 +5,11 @@ once for the whole application, so a route needs no try/except:
 
 ==================  =====  ==========================================================
 ``FieldError``      400    names the form field (``extra=[{"key", "message"}]``)
+``FieldErrors``     400    several fields at once (``extra`` is ``fields``)
 ``NotFound``        404    the same answer for "does not exist" and "not yours"
 ``NotAllowed``      403    this user may not do this to this record
-``StateConflict``   409    the record's state does not allow it (``CaseClosed`` too)
+``StateConflict``   409    the record's state does not allow it (``CaseClosed`` too);
+                           ``extra`` (if given) is the answer's ``extra`` as it is
 ``Stale``           409    the record changed since it was read: who, when, what now
 ==================  =====  ==========================================================
 
@@ -37,6 +39,15 @@ class FieldError(DomainError, ValueError):
         self.field = field
 
 
+class FieldErrors(DomainError):
+    """Bad input in several fields at once (400): ``message`` for the form, ``fields`` one
+    ``{"key", "message", ...}`` per field (the answer's ``extra``, as given)."""
+
+    def __init__(self, message: str, fields: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
 class NotFound(DomainError):
     """Not here, or not this user's to see (404, the same answer for both)."""
 
@@ -49,7 +60,14 @@ class NotAllowed(DomainError):
 
 
 class StateConflict(DomainError):
-    """The record's state does not allow the change (409)."""
+    """The record's state does not allow the change (409). ``extra``, when a client needs
+    more than the message (what the record holds now, why), is the answer's ``extra``."""
+
+    extra: dict[str, Any] | None = None
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.extra = extra
 
 
 class CaseClosed(StateConflict):

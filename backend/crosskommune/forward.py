@@ -11,6 +11,7 @@ from datetime import datetime
 
 from backend.audit.service import record
 from backend.casework import lifecycle
+from backend.casework.access import system_case
 from backend.casework.service import do_register_underretning
 from backend.core.danish import fmt_due, today_dk
 from backend.core.journal import stamp
@@ -102,9 +103,10 @@ async def receive_forwarded(scope: TenantScope, forward_id: uuid.UUID) -> None:
             f"Ny sag åbnet: underretning videresendt fra {from_name}",
         )
     owner = await lifecycle.caseworker_of(case_id)
+    case = await system_case(case_id, "cross-kommune import: a forwarded notification")
     underretning_id, _ = await do_register_underretning(
         actor,
-        case_id,
+        case,
         received_at=datetime.fromisoformat(p["received_at"]),
         notifier_kind=p["notifier_kind"],
         source=p["source"],

@@ -9,7 +9,6 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post, put
-from litestar.exceptions import NotFoundException
 from litestar.exceptions.responses import create_exception_response
 from litestar.params import FromPath, JSONBody
 from litestar.response import Response
@@ -70,7 +69,7 @@ async def _visible(me: Principal, transfer_id: uuid.UUID) -> TransferRead:
     if found.direction == "ud" and found.hovedsag_id is not None:
         try:
             await access_case(me, found.hovedsag_id)
-        except (NotFoundException, NotFound) as exc:
+        except NotFound as exc:
             raise NotFound("Overførslen findes ikke") from exc
     return found
 

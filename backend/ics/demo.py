@@ -8,6 +8,7 @@ barnets plan from it); another gets a half-written draft.
 
 from __future__ import annotations
 
+from backend.casework.access import system_case
 from backend.ics import repository as repo
 from backend.ics import service as ics
 from backend.ics.method import view
@@ -116,7 +117,8 @@ async def seed_ics() -> int:
     cases = await repo.list_demo_cases()
     for i, case in enumerate(cases):
         actor = case.username
-        started = await ics.do_start_investigation(actor, case.id, None)
+        seeded = await system_case(case.id, "demo seed: an ICS document on a demo case")
+        started = await ics.do_start_investigation(actor, seeded, None)
         doc = started.row
         saved = await ics.do_save_draft(actor, doc.id, doc.rev, demo_investigation(i == 0))
         if i == 0:

@@ -15,7 +15,6 @@ from typing import Annotated
 import anyio
 import msgspec
 from litestar import Controller, get, post, put
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
@@ -75,7 +74,7 @@ async def access_document(me: Principal, doc_id: uuid.UUID) -> AccessibleCase:
         raise NotFound(NOT_FOUND)
     try:
         return await access_case(me, case_id)
-    except (NotFound, NotFoundException) as exc:
+    except NotFound as exc:
         raise NotFound(NOT_FOUND) from exc
 
 
@@ -449,8 +448,8 @@ class ICSController(Controller):
         version. Approving an investigation completes the running investigation (its
         4-month deadline); a plan records the plan step; a follow-up records the § 95
         follow-up with the next one and may start a new plan version."""
-        await access_document(me, doc_id)
-        done = await ics.do_approve(me.actor, me.display_name, doc_id, data.rev, data.note)
+        case = await access_document(me, doc_id)
+        done = await ics.do_approve(me.actor, me.display_name, case, doc_id, data.rev, data.note)
         return Transition(
             document=_version(done.row),
             completed=done.completed,
@@ -512,7 +511,7 @@ class ICSController(Controller):
             raise NotFound(NOT_FOUND)
         try:
             await access_case(me, case_id)
-        except (NotFound, NotFoundException) as exc:
+        except NotFound as exc:
             raise NotFound(NOT_FOUND) from exc
         all_versions = await ics.versions(series_id)
         b_no = b if b is not None else all_versions[-1].version_no

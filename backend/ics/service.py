@@ -11,9 +11,9 @@ submitted version back to draft with a reason. "New version" copies the latest a
 version into a new draft, so only changes are written.
 
 Like the case core, every function runs in the request's tenant transaction (the queries are
-in ``backend.ics.repository``) and journals what it does in that same transaction. The
-errors that carry more than a message (the stored content, the open version, every missing
-part) are HTTP answers themselves; the rest are the core's domain errors.
+in ``backend.ics.repository``) and journals what it does in that same transaction. Its
+errors are the core's domain errors; those that carry more than a message (the stored
+content, the open version, every missing part) put it in the answer's ``extra``.
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from datetime import date, datetime
 from typing import Any
 
 import msgspec
-from litestar.exceptions import ValidationException
 
 from backend.casework import process
+from backend.casework.access import AccessibleCase
 from backend.core.danish import DK, plural, today_dk
-from backend.core.errors import FieldError, NotAllowed, NotFound
+from backend.core.errors import FieldError, FieldErrors, NotAllowed, NotFound, StateConflict
 from backend.core.journal import stamp
-from backend.errors import Conflict
 from backend.ics import repository as repo
 from backend.ics.method import CURRENT, KINDS, STATUSES, View, view
 from backend.ics.repository import (
@@ -70,7 +69,7 @@ NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
 # open version, every missing part), so each is its HTTP answer itself.
 
 
-class Locked(Conflict):
+class Locked(StateConflict):
     """The version is not a draft (submitted or approved): it cannot be changed (409
     ``reason: "locked"``)."""
 
@@ -88,7 +87,7 @@ class Locked(Conflict):
         )
 
 
-class DraftStale(Conflict):
+class DraftStale(StateConflict):
     """The client's revision is old: someone saved in between. Carries what is stored
     (409 ``reason: "stale"``); nothing is saved or merged."""
 
@@ -115,7 +114,7 @@ class DraftStale(Conflict):
         )
 
 
-class Incomplete(ValidationException):
+class Incomplete(FieldErrors):
     """Required parts are empty or invalid (400): ``extra`` lists each as ``{key, label,
     message, missing: true}``; the message names the first six."""
 
@@ -126,7 +125,7 @@ class Incomplete(ValidationException):
         shown = ", ".join(labels[:6]) + (f" (og {len(labels) - 6} mere)" if len(labels) > 6 else "")
         super().__init__(
             f"{KINDS[kind].label} kan ikke indsendes. Der mangler: {shown}.",
-            extra=[{**i, "missing": True} for i in items],
+            [{**i, "missing": True} for i in items],
         )
 
 
@@ -143,7 +142,7 @@ class OwnApproval(Forbidden):
         )
 
 
-class AlreadyOpen(Conflict):
+class AlreadyOpen(StateConflict):
     """There is already an open (draft or submitted) version; names it (409
     ``reason: "open_version"``)."""
 
@@ -538,7 +537,7 @@ class Started:
 
 
 async def do_start_investigation(
-    actor: str, hovedsag_id: uuid.UUID, aware_since: date | None
+    actor: str, hovedsag_id: AccessibleCase, aware_since: date | None
 ) -> Started:
     """Start the written investigation for the case's running investigation. Without one,
     ``aware_since`` starts it in the case core (decision, 4-month deadline) first."""
@@ -758,12 +757,16 @@ class Approved:
     new_plan: VersionRow | None = None
 
 
-async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: str) -> Approved:
+async def do_approve(
+    actor: str, name: str, case: AccessibleCase, doc_id: uuid.UUID, rev: int, note: str
+) -> Approved:
     """A manager approves a submitted version: it is locked, and the step it stands for is
     recorded in the case core, which completes its deadlines. An investigation completes
     the running investigation (the 4-month deadline) if it is that investigation; a plan
     records the plan step (the plan deadlines); a follow-up records the § 95 follow-up on
-    its measure with the next follow-up and its reason, and may start a new plan version."""
+    its measure with the next follow-up and its reason, and may start a new plan version.
+    ``case`` is the document's case as the access check found it (a document never moves
+    to another case)."""
     row = await _lock(doc_id, rev)
     if row.status != "indsendt":
         raise Locked(
@@ -777,7 +780,7 @@ async def do_approve(actor: str, name: str, doc_id: uuid.UUID, rev: int, note: s
     await _case_open(row.hovedsag_id)
     content = decode(row.content)
     updated = await repo.update_approved(doc_id, actor)
-    case_id = row.hovedsag_id
+    case_id = case
     await stamp(
         case_id,
         actor,

@@ -10,15 +10,13 @@ import uuid
 from datetime import datetime
 
 import msgspec
-from litestar.exceptions import NotFoundException, ValidationException
 
 from backend.casework.access import access_child
 from backend.core.cpr import check_cpr
 from backend.core.danish import fmt_due
-from backend.core.errors import FieldError, NotFound, StateConflict
+from backend.core.errors import FieldError, FieldErrors, NotFound, StateConflict
 from backend.core.journal import stamp
 from backend.core.principal import Principal
-from backend.errors import Conflict
 from backend.network import repository as repo
 from backend.network.cpr_source import CprSource
 from backend.network.repository import ChildCase
@@ -82,7 +80,7 @@ async def _access_member_child(me: Principal, child_id: uuid.UUID) -> None:
     """The member's child is one ``me`` may open; otherwise the member does not exist."""
     try:
         await access_child(me, child_id)
-    except (NotFound, NotFoundException) as exc:
+    except NotFound as exc:
         raise NotFound(_NO_MEMBER) from exc
 
 
@@ -164,8 +162,8 @@ async def add_member(me: Principal, child_id: uuid.UUID, data: MemberCreate) -> 
     if data.email and not _EMAIL.fullmatch(data.email.strip()):
         errors.append({"key": "email", "message": _EMAIL_MESSAGE})
     if errors:
-        # Several fields at once: the core's FieldError names one.
-        raise ValidationException(_FORM_MESSAGE, extra=errors)
+        # Several fields at once (the core's FieldError names one).
+        raise FieldErrors(_FORM_MESSAGE, errors)
     sibling_id = data.sibling_child_id
     if data.sibling_cpr:
         number, _ = check_cpr(data.sibling_cpr, field="sibling_cpr")
@@ -244,7 +242,7 @@ async def correct_contact(
     if changes.get("email") and not _EMAIL.fullmatch(changes["email"] or ""):
         errors.append({"key": "email", "message": _EMAIL_MESSAGE})
     if errors:
-        raise ValidationException(_FORM_MESSAGE, extra=errors)
+        raise FieldErrors(_FORM_MESSAGE, errors)
     current = {
         "phone": row.phone,
         "email": row.email,
@@ -258,7 +256,7 @@ async def correct_contact(
             f"{_CONTACT_LABELS[k]}: {current[k] or '–'}" for k in ("phone", "email") if k in changes
         )
         # The core's Stale answers in another shape; the offline PWA reads this one.
-        raise Conflict(
+        raise StateConflict(
             f"Kontaktoplysningerne for {row.name} er ændret af {by}{when}, efter du "
             f"hentede dem. Nu: {now or 'se netværket'}. Vælg, hvad der skal gælde.",
             extra={

@@ -7,7 +7,6 @@ import uuid
 from typing import Annotated, Any, cast
 
 from litestar import Controller, delete, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from backend.audit.service import record
@@ -115,7 +114,7 @@ async def _draft_case(me: Principal, draft_id: uuid.UUID) -> uuid.UUID:
         raise NotFound("Udkastet findes ikke")
     try:
         await access_case(me, d.hovedsag_id)
-    except (NotFoundException, NotFound) as exc:
+    except NotFound as exc:
         raise NotFound("Udkastet findes ikke") from exc
     case_id: uuid.UUID = d.hovedsag_id
     return case_id
@@ -478,7 +477,7 @@ class VisitationController(Controller):
             raise NotFound("Bevillingen findes ikke")
         try:
             await access_case(me, rows[0]["hovedsag_id"])
-        except (NotFoundException, NotFound) as exc:
+        except NotFound as exc:
             raise NotFound("Bevillingen findes ikke") from exc
         cond, args = repo.payment_filter(bevilling_id=bevilling_id)
         pays, _, _ = await repo.payments(cond, args, 1, 500)

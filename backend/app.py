@@ -190,7 +190,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=LoggingConfig(
-            log_exceptions="always", disable_stack_trace={401, 403, 404, 409, 422}
+            log_exceptions="always",
+            # A refusal is not a fault: no stack trace for these answers (a domain error's
+            # class carries its status_code, which Litestar's log reads).
+            disable_stack_trace={401, 403, 404, 409, 422},
         ),
         debug=False,
     )

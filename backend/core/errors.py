@@ -34,6 +34,8 @@ class DomainError(Exception):
 class FieldError(DomainError, ValueError):
     """Bad input for a rule; ``field`` names the form field (400)."""
 
+    status_code = 400  # the answer's status; Litestar's log reads it too
+
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
@@ -43,6 +45,8 @@ class FieldErrors(DomainError):
     """Bad input in several fields at once (400): ``message`` for the form, ``fields`` one
     ``{"key", "message", ...}`` per field (the answer's ``extra``, as given)."""
 
+    status_code = 400  # the answer's status; Litestar's log reads it too
+
     def __init__(self, message: str, fields: list[dict[str, Any]]) -> None:
         super().__init__(message)
         self.fields = fields
@@ -51,6 +55,8 @@ class FieldErrors(DomainError):
 class NotFound(DomainError):
     """Not here, or not this user's to see (404, the same answer for both)."""
 
+    status_code = 404  # the answer's status; Litestar's log reads it too
+
     def __init__(self, message: str = "Findes ikke") -> None:
         super().__init__(message)
 
@@ -58,10 +64,14 @@ class NotFound(DomainError):
 class NotAllowed(DomainError):
     """This user may not do this to this record (403)."""
 
+    status_code = 403  # the answer's status; Litestar's log reads it too
+
 
 class StateConflict(DomainError):
     """The record's state does not allow the change (409). ``extra``, when a client needs
     more than the message (what the record holds now, why), is the answer's ``extra``."""
+
+    status_code = 409  # the answer's status; Litestar's log reads it too
 
     extra: dict[str, Any] | None = None
 
@@ -79,6 +89,8 @@ class Stale(Exception):
     """The record changed since the client read it (optimistic locking, 409). Carries who
     changed it, when, and the record's current values, so the answer can say what changed;
     ``what`` names the record in the answer ("Sagen er ændret af …")."""
+
+    status_code = 409  # the answer's status; Litestar's log reads it too
 
     def __init__(
         self,

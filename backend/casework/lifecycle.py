@@ -7,7 +7,9 @@ or importing casework's private names. Each runs in the caller's tenant transact
 journals what it does in that same transaction (except where the docstring says the caller
 journals, because its wording is its own).
 
-A case received from another kommune (Barnets Lov § 132) is written here too:
+A case sent to another kommune (Barnets Lov § 132) is read out here, :func:`export_case`
+(every row of every table that belongs to the case, whole), and a case received from one is
+written here too:
 :func:`import_received_case` takes the rows a transfer package carries, per table, and
 writes them into this kommune's tables, and :func:`reassign_open_activities` gives the open
 activities to whoever accepted. Which of casework's tables and columns can be written from
@@ -34,6 +36,7 @@ from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
 from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
+from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
@@ -294,6 +297,73 @@ async def start_measure(
         ("indsats", indsats_id),
     )
     return indsats_id, ids
+
+
+# --- a case sent to another kommune ----------------------------------------------------
+
+# Tables that belong to a case through something other than hovedsag_id, and whether the
+# parameter is the main case or the child.
+RELATED = {
+    "underretning": (
+        "enkeltsag_id IN (SELECT e.id FROM enkeltsag e WHERE e.hovedsag_id = $1)",
+        "hovedsag",
+    ),
+    "network_member": ("child_id = $1", "child"),
+}
+
+
+@dataclass
+class ExportedCase:
+    """A main case written out whole: its row, its child's, and every table's rows."""
+
+    case: dict[str, Any]
+    child: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+    counts: dict[str, int]
+    users: dict[str, str]  # id -> display name of every user the case names
+    team: str | None
+    siblings: list[Sibling]  # the child's siblings, whether each has an open case here
+
+
+async def case_tables(leave_out: frozenset[str]) -> list[str]:
+    """Tables of the current kommune schema that belong to a case, but ``leave_out``."""
+    found = [t for t in await repo.list_tables_with_case() if t not in leave_out]
+    return sorted(set(found) | set(RELATED))
+
+
+async def export_case(hovedsag_id: uuid.UUID, leave_out: frozenset[str]) -> ExportedCase | None:
+    """The main case, its child, and every row of every table that belongs to the case
+    (every table with a ``hovedsag_id``, and ``RELATED``) but the tables in ``leave_out``,
+    whole (``to_jsonb``, ordered by id), with the users it names, its team and the child's
+    siblings. ``None`` if there is no such case."""
+    case = await repo.get_case_export(hovedsag_id)
+    if case is None:
+        return None
+    child_id = case.child_id
+    child_row = await repo.get_child_json(child_id)
+    tables: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for table in await case_tables(leave_out):
+        where, by = RELATED.get(table, ("hovedsag_id = $1", "hovedsag"))
+        order = " ORDER BY t.id" if await repo.table_has_id(table) else ""
+        text = await repo.get_rows_json(
+            table, where, order, child_id if by == "child" else hovedsag_id
+        )
+        rows = msgspec.json.decode(text)
+        tables[table] = rows
+        counts[table] = len(rows)
+    users = await repo.list_case_users(hovedsag_id, case.caseworker_id)
+    team = await repo.get_team_name(case.team_id) if case.team_id is not None else None
+    siblings = await repo.list_siblings(child_id)
+    return ExportedCase(
+        case=msgspec.json.decode(case.row),
+        child=msgspec.json.decode(child_row),
+        tables=tables,
+        counts=counts,
+        users=users,
+        team=team,
+        siblings=siblings,
+    )
 
 
 # --- a case received from another kommune ----------------------------------------------

@@ -1656,3 +1656,97 @@ async def update_open_activities_owner(hovedsag_id: uuid.UUID, owner_id: uuid.UU
         hovedsag_id,
         owner_id,
     )
+
+
+# --- a case sent to another kommune (lifecycle.export_case) -----------------------------
+
+
+class CaseExport(msgspec.Struct, frozen=True):
+    """The main case as a transfer package carries it: the whole row as JSON text, and its
+    links."""
+
+    row: str
+    child_id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+
+
+class Sibling(msgspec.Struct, frozen=True):
+    name: str
+    cpr: str | None
+    open_case: bool
+
+
+async def list_tables_with_case() -> list[str]:
+    """Tables of the current kommune schema with a ``hovedsag_id`` column (but ``hovedsag``)
+    that this role may read."""
+    rows = await conn().fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
+        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
+    )
+    return [r["relname"] for r in rows]
+
+
+async def get_case_export(hovedsag_id: uuid.UUID) -> CaseExport | None:
+    row = await conn().fetchrow(
+        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
+        "FROM hovedsag h WHERE h.id = $1",
+        hovedsag_id,
+    )
+    return None if row is None else CaseExport(**row)
+
+
+async def get_child_json(child_id: uuid.UUID) -> str:
+    text: str = await conn().fetchval(
+        "SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id
+    )
+    return text
+
+
+async def table_has_id(table: str) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
+            "AND attname = 'id' AND NOT attisdropped)",
+            table,
+        )
+    )
+
+
+async def get_rows_json(table: str, where: str, order: str, param: uuid.UUID) -> str:
+    """The rows of ``table`` matching ``where`` (a fixed condition on ``$1``) as a JSON
+    array of whole rows. ``table`` is quoted here; ``where`` and ``order`` are constants of
+    ``backend.casework.lifecycle``."""
+    text: str = await conn().fetchval(
+        f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
+        f"FROM {quote_ident(table)} t WHERE {where}",
+        param,
+    )
+    return text
+
+
+async def list_case_users(
+    hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None
+) -> dict[str, str]:
+    """The users a case names (caseworker, activity owners, workers): id -> display name."""
+    rows = await conn().fetch(
+        "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
+        "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
+        "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
+        hovedsag_id,
+        caseworker_id,
+    )
+    return {str(r["id"]): r["display_name"] for r in rows}
+
+
+async def list_siblings(child_id: uuid.UUID) -> list[Sibling]:
+    rows = await conn().fetch(
+        "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
+        "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
+        "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
+        "ORDER BY n.name",
+        child_id,
+    )
+    return [Sibling(**r) for r in rows]

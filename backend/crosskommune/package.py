@@ -17,10 +17,12 @@ who accepted); columns the receiving schema lacks are dropped and reported; tabl
 inserted in foreign-key order with ``jsonb_populate_recordset``, one statement each, so a
 table's references to itself (a correction, a new version of a plan) resolve in one go.
 Journal entries keep their time and author and are marked with the kommune they came from.
-Those are casework's tables, so casework writes them: ``backend.casework.lifecycle``'s
-``import_received_case`` holds what it takes to write another kommune's rows into them
-(the child's columns, the sender-local references, the renewed ids, the journal's
-corrections) and ``reassign_open_activities`` hands the open activities over. This module
+Those are casework's tables, so casework reads and writes them: ``lifecycle.export_case``
+reads the case out whole (every table with a ``hovedsag_id`` but ``NOT_CARRIED``, and the
+tables that hang off a case another way, ``lifecycle.RELATED``), and
+``lifecycle.import_received_case`` holds what it takes to write another kommune's rows into
+them (the child's columns, the sender-local references, the renewed ids, the journal's
+corrections), and ``reassign_open_activities`` hands the open activities over. This module
 keeps the package: its format, what it carries (``NOT_CARRIED``), and what it carries but
 the receiver does not import (``NOT_IMPORTED``, passed to casework as data).
 """
@@ -37,7 +39,6 @@ import msgspec
 
 from backend.casework import lifecycle
 from backend.core.errors import NotFound
-from backend.crosskommune import repository as repo
 
 FORMAT = "trekant.overfoersel"
 VERSION = 1
@@ -52,15 +53,6 @@ NOT_IMPORTED = {
     "visitation_draft": "afsenderens udkast til visitation med egne tilbud og priser",
     "bevilling": "afsenderens bevillinger hos egne leverandører",
     "payment": "afsenderens betalinger",
-}
-# Tables that belong to the case through something other than hovedsag_id, and whether
-# the parameter is the main case or the child.
-RELATED = {
-    "underretning": (
-        "enkeltsag_id IN (SELECT e.id FROM enkeltsag e WHERE e.hovedsag_id = $1)",
-        "hovedsag",
-    ),
-    "network_member": ("child_id = $1", "child"),
 }
 
 
@@ -77,12 +69,6 @@ class Built:
     child_birth_date: Any
 
 
-async def _case_tables(conn: Any) -> list[str]:
-    """Tables of the current kommune schema that belong to a case."""
-    found = [t for t in await repo.list_tables_with_case(conn) if t not in NOT_CARRIED]
-    return sorted(set(found) | set(RELATED))
-
-
 async def build(
     conn: Any,
     *,
@@ -94,30 +80,12 @@ async def build(
     summary: str,
     sent_at: datetime,
 ) -> Built:
-    """Write out the case (in the sending kommune's open tenant transaction)."""
-    case = await repo.get_case_export(conn, hovedsag_id)
+    """Write out the case (in the sending kommune's open tenant transaction, ``conn``, which
+    casework's lifecycle reads through)."""
+    case = await lifecycle.export_case(hovedsag_id, NOT_CARRIED)
     if case is None:
         raise NotFound("Sagen findes ikke")
-    child_id = case.child_id
-    child_row = await repo.get_child_json(conn, child_id)
-    tables: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    for table in await _case_tables(conn):
-        where, by = RELATED.get(table, ("hovedsag_id = $1", "hovedsag"))
-        order = " ORDER BY t.id" if await repo.table_has_id(conn, table) else ""
-        text = await repo.get_rows_json(
-            conn, table, where, order, child_id if by == "child" else hovedsag_id
-        )
-        rows = msgspec.json.decode(text)
-        tables[table] = rows
-        counts[table] = len(rows)
-    users = await repo.list_case_users(conn, hovedsag_id, case.caseworker_id)
-    team = await repo.get_team_name(conn, case.team_id)
-    siblings = [
-        {"name": r.name, "cpr": r.cpr, "open_case_at_sender": r.open_case}
-        for r in await repo.list_siblings(conn, child_id)
-    ]
-    child = msgspec.json.decode(child_row)
+    child = case.child
     package = {
         "format": FORMAT,
         "format_version": VERSION,
@@ -128,18 +96,21 @@ async def build(
         "sent_by": {"username": sent_by[0], "name": sent_by[1]},
         "summary": summary,
         "child": child,
-        "hovedsag": msgspec.json.decode(case.row),
-        "tables": tables,
-        "users": users,
-        "team": team,
-        "siblings": siblings,
-        "counts": counts,
+        "hovedsag": case.case,
+        "tables": case.tables,
+        "users": case.users,
+        "team": case.team,
+        "siblings": [
+            {"name": s.name, "cpr": s.cpr, "open_case_at_sender": s.open_case}
+            for s in case.siblings
+        ],
+        "counts": case.counts,
     }
     data = msgspec.json.encode(package, order="sorted")
     return Built(
         data=data,
         sha256=hashlib.sha256(data).digest(),
-        counts=counts,
+        counts=case.counts,
         child_name=f"{child['first_name']} {child['last_name']}",
         child_birth_date=child.get("birth_date"),
     )

@@ -1,11 +1,11 @@
 """All queries across kommuner: the transfer tables in ``shared`` (transfers, requests for a
 case, forwarded notifications), the kommune's own transfer inbox and settings, the prior-case
-index and the rows a transfer package is written from (the import is written by
-``backend.casework.lifecycle.import_received_case``).
+index. The rows a transfer package is written from and read into are casework's
+(``backend.casework.lifecycle.export_case`` and ``import_received_case``).
 
 Callers hold a tenant transaction (``backend.core.db.conn``) unless a function takes a
-connection (``c``): the package export, the index sync and the sealing of old rows
-run on a connection their caller names. Rows come back as the Structs below.
+connection (``c``): the index sync and the sealing of old rows run on a connection their
+caller names. Rows come back as the Structs below.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import msgspec
 
 from backend.core.db import conn
 from backend.crosskommune.schemas import KommuneRef, KommuneTeam
-from tenancy.names import quote_ident
 
 # --- rows --------------------------------------------------------------------------------
 
@@ -214,21 +213,6 @@ class IndexCase(msgspec.Struct, frozen=True):
     transferred_to: str | None
     cpr: str | None = None
     mother_cpr: str | None = None
-
-
-class CaseExport(msgspec.Struct, frozen=True):
-    """The main case as a package carries it: the whole row as JSON text, and its links."""
-
-    row: str
-    child_id: uuid.UUID
-    caseworker_id: uuid.UUID | None
-    team_id: uuid.UUID | None
-
-
-class Sibling(msgspec.Struct, frozen=True):
-    name: str
-    cpr: str | None
-    open_case: bool
 
 
 # --- posting into another kommune's outbox ---------------------------------------------
@@ -872,84 +856,3 @@ async def update_forward_sealed(c: Any, forward_id: uuid.UUID, payload: str) -> 
         forward_id,
         payload,
     )
-
-
-# --- the package: export (sender), on connection ``c`` (casework writes the import) ---------
-
-
-async def list_tables_with_case(c: Any) -> list[str]:
-    """Tables of the current kommune schema with a ``hovedsag_id`` column (but ``hovedsag``)
-    that this role may read."""
-    rows = await c.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
-        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
-        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
-    )
-    return [r["relname"] for r in rows]
-
-
-async def get_case_export(c: Any, hovedsag_id: uuid.UUID) -> CaseExport | None:
-    row = await c.fetchrow(
-        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
-        "FROM hovedsag h WHERE h.id = $1",
-        hovedsag_id,
-    )
-    return None if row is None else CaseExport(**row)
-
-
-async def get_child_json(c: Any, child_id: uuid.UUID) -> str:
-    text: str = await c.fetchval("SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id)
-    return text
-
-
-async def table_has_id(c: Any, table: str) -> bool:
-    return bool(
-        await c.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
-            "AND attname = 'id' AND NOT attisdropped)",
-            table,
-        )
-    )
-
-
-async def get_rows_json(c: Any, table: str, where: str, order: str, param: uuid.UUID) -> str:
-    """The rows of ``table`` matching ``where`` (a fixed condition on ``$1``) as a JSON
-    array of whole rows. ``table`` is quoted here; ``where`` and ``order`` are constants of
-    ``backend.crosskommune.package``."""
-    text: str = await c.fetchval(
-        f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
-        f"FROM {quote_ident(table)} t WHERE {where}",
-        param,
-    )
-    return text
-
-
-async def list_case_users(
-    c: Any, hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None
-) -> dict[str, str]:
-    """The users a case names (caseworker, activity owners, workers): id -> display name."""
-    rows = await c.fetch(
-        "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
-        "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
-        "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
-        hovedsag_id,
-        caseworker_id,
-    )
-    return {str(r["id"]): r["display_name"] for r in rows}
-
-
-async def get_team_name(c: Any, team_id: uuid.UUID | None) -> str | None:
-    name: str | None = await c.fetchval("SELECT name FROM team WHERE id = $1", team_id)
-    return name
-
-
-async def list_siblings(c: Any, child_id: uuid.UUID) -> list[Sibling]:
-    rows = await c.fetch(
-        "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
-        "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
-        "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
-        "ORDER BY n.name",
-        child_id,
-    )
-    return [Sibling(**r) for r in rows]

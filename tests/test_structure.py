@@ -1,6 +1,6 @@
 """Checks that keep the backend's shape (issue 14): the shared core is a leaf, backend
 packages do not import each other in a cycle, nobody imports another package's private
-names, and SQL lives in repository modules.
+names, SQL lives in repository modules, and only casework writes casework's tables.
 
 Each check reads the source with ``ast``; nothing is imported or run. The ``KNOWN_*`` sets
 are what is still to be moved; they may only shrink: a new entry fails the test, and so
@@ -9,6 +9,7 @@ does an entry that no longer occurs (take it out)."""
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -23,6 +24,38 @@ SQL_CALLS = {"fetch", "fetchrow", "fetchval", "execute", "executemany", "copy_re
 KNOWN_CYCLES: set[frozenset[str]] = set()
 KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 KNOWN_SQL_OUTSIDE: set[str] = set()
+# (module, table): writes of casework's tables outside backend/casework/. May only shrink.
+KNOWN_CASEWORK_WRITES: set[tuple[str, str]] = {
+    ("backend/demo_repository.py", "child"),
+    ("backend/demo_repository.py", "hovedsag"),
+    ("backend/demo_repository.py", "hovedsag_worker"),
+}
+
+# Casework's tables (tenant migrations 0002, 0004, 0007): other packages go through
+# ``backend.casework.lifecycle`` (issue 14 item 2).
+CASEWORK_TABLES = frozenset(
+    {
+        "child",
+        "hovedsag",
+        "enkeltsag",
+        "underretning",
+        "activity",
+        "journal_entry",
+        "afgoerelse",
+        "indsats",
+        "case_step",
+        "hovedsag_worker",
+        "case_access",
+    }
+)
+# Writes outside casework by design, not still to move: the core's ``stamp`` is how every
+# package journals (docs/architecture.md, "Code layout").
+CASEWORK_WRITES_BY_DESIGN = {("backend/core/journal.py", "journal_entry")}
+WRITE = re.compile(
+    r"\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w.\"]+)"
+    r"|\bUPDATE\s+(?:ONLY\s+)?([\w.\"]+)(?:\s+(?:AS\s+)?\w+)?\s+SET\b",
+    re.IGNORECASE,
+)
 
 
 def _modules() -> dict[str, ast.Module]:
@@ -169,3 +202,53 @@ def test_sql_lives_in_repositories() -> None:
     gone = KNOWN_SQL_OUTSIDE - outside
     assert not new, f"SQL outside repository modules: {sorted(new)}"
     assert not gone, f"no SQL there any more, take out of KNOWN_SQL_OUTSIDE: {sorted(gone)}"
+
+
+def _sql_strings(tree: ast.Module) -> list[str]:
+    """Every string constant, and every f-string with its holes as ``{}``."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            out.append(
+                "".join(
+                    v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}"
+                    for v in node.values
+                )
+            )
+    return out
+
+
+def _written_tables(text: str) -> set[str]:
+    """Tables an SQL text inserts into, updates or deletes from (schema dropped)."""
+    found = set()
+    for m in WRITE.finditer(text):
+        name = (m.group(1) or m.group(2)).replace('"', "")
+        found.add(name.rsplit(".", 1)[-1].lower())
+    return found
+
+
+def test_written_tables_are_found() -> None:
+    assert _written_tables("INSERT INTO hovedsag (id) VALUES ($1)") == {"hovedsag"}
+    assert _written_tables("UPDATE activity a SET owner_id = $2") == {"activity"}
+    assert _written_tables("DELETE FROM t1.case_access WHERE id = $1") == {"case_access"}
+    assert _written_tables("SELECT 1 FROM hovedsag WHERE id = $1 FOR UPDATE OF h") == set()
+    assert _written_tables("INSERT INTO {} SELECT 1") == set()  # a table named at run time
+
+
+def test_only_casework_writes_casework_tables() -> None:
+    """SQL string constants of the modules that hold SQL (repositories, the core, the demo
+    data) outside ``backend/casework/``. A table named at run time (an f-string hole) is
+    not seen; the package import, which once did so, writes through casework."""
+    found = {
+        (rel, table)
+        for rel, tree in _modules().items()
+        if not rel.startswith("backend/casework/") and any(home in rel for home in SQL_HOMES)
+        for text in _sql_strings(tree)
+        for table in _written_tables(text) & CASEWORK_TABLES
+    } - CASEWORK_WRITES_BY_DESIGN
+    new = found - KNOWN_CASEWORK_WRITES
+    gone = KNOWN_CASEWORK_WRITES - found
+    assert not new, f"casework's tables written outside casework: {sorted(new)}"
+    assert not gone, f"no longer written there, take out of KNOWN_CASEWORK_WRITES: {sorted(gone)}"

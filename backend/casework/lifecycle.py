@@ -6,18 +6,37 @@ closes a case as transferred through these functions instead of writing the tabl
 or importing casework's private names. Each runs in the caller's tenant transaction and
 journals what it does in that same transaction (except where the docstring says the caller
 journals, because its wording is its own).
+
+A case sent to another kommune (Barnets Lov § 132) is read out here, :func:`export_case`
+(every row of every table that belongs to the case, whole), and a case received from one is
+written here too:
+:func:`import_received_case` takes the rows a transfer package carries, per table, and
+writes them into this kommune's tables, and :func:`reassign_open_activities` gives the open
+activities to whoever accepted. Which of casework's tables and columns can be written from
+another kommune's rows (the child's columns, the references that are sender-local, how ids
+are renewed, the journal's corrections) is casework's knowledge and lives here; the package
+format, its seal, and the tables the sender's package carries but the receiver must not
+import (money: ``backend.crosskommune.package.NOT_IMPORTED``) are crosskommune's and are
+passed in as data.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
+
+import msgspec
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
 from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
+from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
@@ -278,3 +297,327 @@ async def start_measure(
         ("indsats", indsats_id),
     )
     return indsats_id, ids
+
+
+# --- a case sent to another kommune ----------------------------------------------------
+
+# Tables that belong to a case through something other than hovedsag_id, and whether the
+# parameter is the main case or the child.
+RELATED = {
+    "underretning": (
+        "enkeltsag_id IN (SELECT e.id FROM enkeltsag e WHERE e.hovedsag_id = $1)",
+        "hovedsag",
+    ),
+    "network_member": ("child_id = $1", "child"),
+}
+
+
+@dataclass
+class ExportedCase:
+    """A main case written out whole: its row, its child's, and every table's rows."""
+
+    case: dict[str, Any]
+    child: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+    counts: dict[str, int]
+    users: dict[str, str]  # id -> display name of every user the case names
+    team: str | None
+    siblings: list[Sibling]  # the child's siblings, whether each has an open case here
+
+
+async def case_tables(leave_out: frozenset[str]) -> list[str]:
+    """Tables of the current kommune schema that belong to a case, but ``leave_out``."""
+    found = [t for t in await repo.list_tables_with_case() if t not in leave_out]
+    return sorted(set(found) | set(RELATED))
+
+
+async def export_case(hovedsag_id: uuid.UUID, leave_out: frozenset[str]) -> ExportedCase | None:
+    """The main case, its child, and every row of every table that belongs to the case
+    (every table with a ``hovedsag_id``, and ``RELATED``) but the tables in ``leave_out``,
+    whole (``to_jsonb``, ordered by id), with the users it names, its team and the child's
+    siblings. ``None`` if there is no such case."""
+    case = await repo.get_case_export(hovedsag_id)
+    if case is None:
+        return None
+    child_id = case.child_id
+    child_row = await repo.get_child_json(child_id)
+    tables: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    for table in await case_tables(leave_out):
+        where, by = RELATED.get(table, ("hovedsag_id = $1", "hovedsag"))
+        order = " ORDER BY t.id" if await repo.table_has_id(table) else ""
+        text = await repo.get_rows_json(
+            table, where, order, child_id if by == "child" else hovedsag_id
+        )
+        rows = msgspec.json.decode(text)
+        tables[table] = rows
+        counts[table] = len(rows)
+    users = await repo.list_case_users(hovedsag_id, case.caseworker_id)
+    team = await repo.get_team_name(case.team_id) if case.team_id is not None else None
+    siblings = await repo.list_siblings(child_id)
+    return ExportedCase(
+        case=msgspec.json.decode(case.row),
+        child=msgspec.json.decode(child_row),
+        tables=tables,
+        counts=counts,
+        users=users,
+        team=team,
+        siblings=siblings,
+    )
+
+
+# --- a case received from another kommune ----------------------------------------------
+
+# Columns of the child row that are written from another kommune's (the rest are the
+# sending kommune's bookkeeping).
+CHILD_COLUMNS = (
+    "cpr",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "address",
+    "mother_cpr",
+    "expected_date",
+)
+# Tables whose rows exist only in the kommune they were made in: references to them are
+# emptied, and a row that cannot be written without one stays behind.
+SENDER_LOCAL = frozenset({"app_user", "team"})
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    notnull: bool
+    identity: bool
+    references: str | None
+
+
+@dataclass
+class Imported:
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_existed: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    not_imported: dict[str, str] = field(default_factory=dict)  # table -> why
+    dropped_columns: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def _catalog(tables: list[str]) -> dict[str, dict[str, Column]]:
+    out: dict[str, dict[str, Column]] = defaultdict(dict)
+    for r in await repo.list_table_columns(tables):
+        out[r.tbl][r.col] = Column(r.col, r.typ, r.notnull, r.ident, r.refs)
+    return dict(out)
+
+
+def _order(tables: list[str], catalog: dict[str, dict[str, Column]]) -> list[str]:
+    """Tables so that each comes after the tables it references (ties by name)."""
+    deps = {
+        t: {
+            c.references
+            for c in catalog[t].values()
+            if c.references in catalog and c.references != t
+        }
+        for t in tables
+    }
+    done: list[str] = []
+    while len(done) < len(tables):
+        ready = sorted(t for t in tables if t not in done and deps[t] <= set(done))
+        if not ready:  # a cycle between tables: fall back to name order for the rest
+            ready = sorted(t for t in tables if t not in done)
+        done.extend(ready)
+    return done
+
+
+class _Ids:
+    """Old id -> new id, the same new id for the same old one throughout the package."""
+
+    def __init__(self) -> None:
+        self.map: dict[str, str] = {}
+
+    def new(self, old: str) -> str:
+        if old not in self.map:
+            self.map[old] = str(uuid.uuid4())
+        return self.map[old]
+
+    def forget(self, rows: list[dict[str, Any]]) -> None:
+        """These rows are not imported: references to them must not resolve."""
+        for row in rows:
+            if row.get("id") is not None:
+                self.map.pop(str(row["id"]), None)
+
+
+async def import_received_case(
+    child: dict[str, Any],
+    sent_case: dict[str, Any],
+    sent_tables: dict[str, list[dict[str, Any]]],
+    *,
+    transfer_id: uuid.UUID,
+    caseworker_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    received_from: str,
+    not_imported: Mapping[str, str],
+) -> Imported:
+    """Write a case received from another kommune into this one (the caller's tenant
+    transaction): the child (matched by CPR, an unborn child by mother and due date, and
+    reused if known), a new main case marked as received in ``transfer_id`` from
+    ``received_from``, held by ``caseworker_id`` in ``team_id``, and the rows of
+    ``sent_tables`` (table -> whole rows as the sender had them) in foreign-key order, one
+    statement per table. Every id is renewed consistently; references to the sender's
+    users and teams are emptied; columns this schema lacks are dropped and reported; a row
+    that needs something that did not travel stays behind with what depends on it. Tables
+    in ``not_imported`` (table -> why) are left out with that reason. The caller has
+    checked the package and journals the import."""
+    existing = await repo.find_received_child(
+        child.get("cpr"), child.get("mother_cpr"), child.get("expected_date")
+    )
+    if existing is None:
+        cols = [c for c in CHILD_COLUMNS if c in child]
+        child_id = await repo.insert_received_child(
+            cols, msgspec.json.encode({c: child[c] for c in cols}).decode()
+        )
+    else:
+        child_id = existing
+    stage = sent_case.get("stage") if sent_case.get("stage") != "afsluttet" else "afklaring"
+    hovedsag_id = await repo.insert_received_case(
+        child_id=child_id,
+        stage=stage,
+        caseworker_id=caseworker_id,
+        team_id=team_id,
+        transfer_id=transfer_id,
+        received_from=received_from,
+    )
+    result = Imported(hovedsag_id, child_id, existing is not None)
+    ids = _Ids()
+    ids.map[str(sent_case["id"])] = str(hovedsag_id)
+    ids.map[str(child["id"])] = str(child_id)
+
+    catalog = await _catalog(list(sent_tables))
+    for table in sent_tables:
+        if table not in catalog:
+            if sent_tables[table]:
+                result.not_imported[table] = "tabellen findes ikke hos modtageren"
+    present = [t for t in sent_tables if t in catalog]
+    # Every row's id gets its new id first, so references between tables (and
+    # references without a foreign key, such as what an activity concerns) resolve.
+    for table in present:
+        if catalog[table].get("id") and catalog[table]["id"].type == "uuid":
+            for row in sent_tables[table]:
+                if row.get("id"):
+                    ids.new(str(row["id"]))
+    for table in _order(present, catalog):
+        rows = sent_tables[table]
+        if not rows:
+            result.counts[table] = 0
+            continue
+        columns = catalog[table]
+        dropped = sorted({k for row in rows for k in row} - set(columns))
+        if dropped:
+            result.dropped_columns[table] = dropped
+        why = not_imported.get(table)
+        if why is None and any(
+            c.notnull and c.references in SENDER_LOCAL for c in columns.values()
+        ):
+            why = "rækkerne peger på afsenderens medarbejdere"
+        if why is not None:
+            result.not_imported[table] = why
+            ids.forget(rows)
+            continue
+        rewritten = []
+        for row in rows:
+            new = _rewrite(row, columns, ids, table)
+            if new is None:
+                # It needs something that did not travel; whatever needs it is left out too.
+                ids.forget([row])
+                result.not_imported.setdefault(
+                    table, "enkelte rækker peger på noget, der ikke følger med"
+                )
+            else:
+                rewritten.append(new)
+        if not rewritten:
+            result.counts[table] = 0
+            continue
+        if table == "journal_entry":
+            result.counts[table] = await _import_journal(
+                rewritten, columns, hovedsag_id, received_from
+            )
+            continue
+        names = [c for c in columns if not columns[c].identity and any(c in r for r in rewritten)]
+        result.counts[table] = await repo.insert_received_rows(
+            table,
+            names,
+            msgspec.json.encode(rewritten).decode(),
+            skip_conflicts=table == "network_member",
+        )
+    return result
+
+
+async def reassign_open_activities(case_id: uuid.UUID, to_user: uuid.UUID) -> None:
+    """Give every open activity of the main case to ``to_user``. The caller journals."""
+    await repo.update_open_activities_owner(case_id, to_user)
+
+
+def _rewrite(
+    row: dict[str, Any], columns: dict[str, Column], ids: _Ids, table: str
+) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        col = columns.get(key)
+        if col is None:
+            continue
+        if value is None and col.notnull and not col.identity:
+            return None  # the receiving schema needs it: the row cannot be written here
+        if value is None or col.type != "uuid":
+            out[key] = value
+            continue
+        old = str(value)
+        if col.references in SENDER_LOCAL:
+            out[key] = None
+        elif col.references is not None:
+            mapped = ids.map.get(old)
+            if mapped is None and col.notnull:
+                return None  # points at something that did not travel
+            out[key] = mapped
+        else:
+            out[key] = ids.new(old)
+    return out
+
+
+async def _import_journal(
+    rows: list[dict[str, Any]],
+    columns: dict[str, Column],
+    hovedsag_id: uuid.UUID,
+    received_from: str,
+) -> int:
+    """Journal entries get new ids from the receiving kommune; a correction points at the
+    new id of the entry it corrects (found by ``original_id``), in waves, so corrections
+    of corrections follow their target."""
+    for row in rows:
+        row["original_id"] = row.get("id")
+        row["received_from"] = row.get("received_from") or received_from
+        row.pop("id", None)
+    names = [
+        c
+        for c in columns
+        if not columns[c].identity and c != "corrects_id" and any(c in r for r in rows)
+    ]
+    inserted: set[Any] = set()
+    pending = sorted(rows, key=lambda r: r["original_id"] or 0)
+    total = 0
+    first = True
+    while pending:
+        if first:
+            wave = [r for r in pending if r.get("corrects_id") is None]
+            first = False
+        else:
+            wave = [r for r in pending if r.get("corrects_id") in inserted]
+        if not wave:
+            break  # corrections of entries that did not travel
+        await repo.insert_received_journal_wave(
+            names, msgspec.json.encode(wave).decode(), hovedsag_id
+        )
+        total += len(wave)
+        inserted |= {r["original_id"] for r in wave}
+        done = {id(r) for r in wave}
+        pending = [r for r in pending if id(r) not in done]
+    return total

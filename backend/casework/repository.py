@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import conn
+from tenancy.names import quote_ident
 
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
@@ -1533,3 +1534,219 @@ async def close_case(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
         reason,
         actor,
     )
+
+
+# --- a case received from another kommune (lifecycle.import_received_case) --------------
+
+
+class TableColumn(msgspec.Struct, frozen=True):
+    """A column of a casework table in the current kommune's schema."""
+
+    tbl: str
+    col: str
+    typ: str
+    notnull: bool
+    ident: bool
+    refs: str | None
+
+
+async def list_table_columns(tables: list[str]) -> list[TableColumn]:
+    """The columns of ``tables`` in the current schema: type, not null, identity or
+    generated, and the table a single-column foreign key points at."""
+    rows = await conn().fetch(
+        "SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS typ, "
+        "a.attnotnull AS notnull, (a.attidentity <> '' OR a.attgenerated <> '') AS ident, "
+        "(SELECT fc.relname FROM pg_constraint k JOIN pg_class fc ON fc.oid = k.confrelid "
+        " WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum] "
+        " LIMIT 1) AS refs "
+        "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped",
+        tables,
+    )
+    return [TableColumn(**r) for r in rows]
+
+
+async def find_received_child(
+    cpr: str | None, mother_cpr: str | None, expected_date: str | None
+) -> uuid.UUID | None:
+    """The kommune's child with this CPR number (an unborn child: the mother's and the
+    expected date)."""
+    found: uuid.UUID | None = None
+    if cpr:
+        found = await conn().fetchval("SELECT id FROM child WHERE cpr = $1", cpr)
+    elif mother_cpr:
+        found = await conn().fetchval(
+            "SELECT id FROM child WHERE cpr IS NULL AND mother_cpr = $1 "
+            "AND expected_date = $2::text::date",
+            mother_cpr,
+            expected_date,
+        )
+    return found
+
+
+async def insert_received_child(columns: list[str], values_json: str) -> uuid.UUID:
+    """A child from another kommune (``columns`` are ``lifecycle.CHILD_COLUMNS``)."""
+    child_id: uuid.UUID = await conn().fetchval(
+        f"INSERT INTO child ({', '.join(columns)}) SELECT {', '.join(columns)} "
+        "FROM jsonb_populate_record(NULL::child, $1::jsonb) RETURNING id",
+        values_json,
+    )
+    return child_id
+
+
+async def insert_received_case(
+    *,
+    child_id: uuid.UUID,
+    stage: str | None,
+    caseworker_id: uuid.UUID | None,
+    team_id: uuid.UUID | None,
+    transfer_id: uuid.UUID,
+    received_from: str,
+) -> uuid.UUID:
+    hovedsag_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id, "
+        "received_transfer_id, received_from, changed_by, changed_at) "
+        "VALUES ($1, current_date, $2, $3, $4, $5, $6, 'overførsel', now()) RETURNING id",
+        child_id,
+        stage,
+        caseworker_id,
+        team_id,
+        transfer_id,
+        received_from,
+    )
+    return hovedsag_id
+
+
+async def insert_received_rows(
+    table: str, columns: list[str], rows_json: str, skip_conflicts: bool
+) -> int:
+    """Insert a JSON array of rows into ``table`` (one statement); how many were written."""
+    col_sql = ", ".join(quote_ident(x) for x in columns)
+    conflict = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    status: str = await conn().execute(
+        f"INSERT INTO {quote_ident(table)} ({col_sql}) SELECT {col_sql} FROM "
+        f"jsonb_populate_recordset(NULL::{quote_ident(table)}, $1::jsonb){conflict}",
+        rows_json,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def insert_received_journal_wave(
+    columns: list[str], rows_json: str, hovedsag_id: uuid.UUID
+) -> None:
+    """Journal entries from another kommune, in order; ``corrects_id`` points at the new id
+    of the entry (of this case) whose ``original_id`` it named."""
+    col_sql = ", ".join(quote_ident(x) for x in columns)
+    x_sql = ", ".join("x." + quote_ident(x) for x in columns)
+    await conn().execute(
+        f"INSERT INTO journal_entry ({col_sql}, corrects_id) SELECT {x_sql}, "
+        "(SELECT j.id FROM journal_entry j WHERE j.hovedsag_id = $2 "
+        " AND j.original_id = x.corrects_id) "
+        "FROM jsonb_populate_recordset(NULL::journal_entry, $1::jsonb) "
+        "WITH ORDINALITY AS x ORDER BY x.ordinality",
+        rows_json,
+        hovedsag_id,
+    )
+
+
+async def update_open_activities_owner(hovedsag_id: uuid.UUID, owner_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE activity SET owner_id = $2 WHERE hovedsag_id = $1 AND status = 'open'",
+        hovedsag_id,
+        owner_id,
+    )
+
+
+# --- a case sent to another kommune (lifecycle.export_case) -----------------------------
+
+
+class CaseExport(msgspec.Struct, frozen=True):
+    """The main case as a transfer package carries it: the whole row as JSON text, and its
+    links."""
+
+    row: str
+    child_id: uuid.UUID
+    caseworker_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+
+
+class Sibling(msgspec.Struct, frozen=True):
+    name: str
+    cpr: str | None
+    open_case: bool
+
+
+async def list_tables_with_case() -> list[str]:
+    """Tables of the current kommune schema with a ``hovedsag_id`` column (but ``hovedsag``)
+    that this role may read."""
+    rows = await conn().fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
+        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
+    )
+    return [r["relname"] for r in rows]
+
+
+async def get_case_export(hovedsag_id: uuid.UUID) -> CaseExport | None:
+    row = await conn().fetchrow(
+        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
+        "FROM hovedsag h WHERE h.id = $1",
+        hovedsag_id,
+    )
+    return None if row is None else CaseExport(**row)
+
+
+async def get_child_json(child_id: uuid.UUID) -> str:
+    text: str = await conn().fetchval(
+        "SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id
+    )
+    return text
+
+
+async def table_has_id(table: str) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
+            "AND attname = 'id' AND NOT attisdropped)",
+            table,
+        )
+    )
+
+
+async def get_rows_json(table: str, where: str, order: str, param: uuid.UUID) -> str:
+    """The rows of ``table`` matching ``where`` (a fixed condition on ``$1``) as a JSON
+    array of whole rows. ``table`` is quoted here; ``where`` and ``order`` are constants of
+    ``backend.casework.lifecycle``."""
+    text: str = await conn().fetchval(
+        f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
+        f"FROM {quote_ident(table)} t WHERE {where}",
+        param,
+    )
+    return text
+
+
+async def list_case_users(
+    hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None
+) -> dict[str, str]:
+    """The users a case names (caseworker, activity owners, workers): id -> display name."""
+    rows = await conn().fetch(
+        "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
+        "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
+        "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
+        hovedsag_id,
+        caseworker_id,
+    )
+    return {str(r["id"]): r["display_name"] for r in rows}
+
+
+async def list_siblings(child_id: uuid.UUID) -> list[Sibling]:
+    rows = await conn().fetch(
+        "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
+        "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
+        "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
+        "ORDER BY n.name",
+        child_id,
+    )
+    return [Sibling(**r) for r in rows]

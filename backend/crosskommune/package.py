@@ -17,21 +17,28 @@ who accepted); columns the receiving schema lacks are dropped and reported; tabl
 inserted in foreign-key order with ``jsonb_populate_recordset``, one statement each, so a
 table's references to itself (a correction, a new version of a plan) resolve in one go.
 Journal entries keep their time and author and are marked with the kommune they came from.
+Those are casework's tables, so casework reads and writes them: ``lifecycle.export_case``
+reads the case out whole (every table with a ``hovedsag_id`` but ``NOT_CARRIED``, and the
+tables that hang off a case another way, ``lifecycle.RELATED``), and
+``lifecycle.import_received_case`` holds what it takes to write another kommune's rows into
+them (the child's columns, the sender-local references, the renewed ids, the journal's
+corrections), and ``reassign_open_activities`` hands the open activities over. This module
+keeps the package: its format, what it carries (``NOT_CARRIED``), and what it carries but
+the receiver does not import (``NOT_IMPORTED``, passed to casework as data).
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
+from backend.casework import lifecycle
 from backend.core.errors import NotFound
-from backend.crosskommune import repository as repo
 
 FORMAT = "trekant.overfoersel"
 VERSION = 1
@@ -47,26 +54,6 @@ NOT_IMPORTED = {
     "bevilling": "afsenderens bevillinger hos egne leverandører",
     "payment": "afsenderens betalinger",
 }
-# Tables that belong to the case through something other than hovedsag_id, and whether
-# the parameter is the main case or the child.
-RELATED = {
-    "underretning": (
-        "enkeltsag_id IN (SELECT e.id FROM enkeltsag e WHERE e.hovedsag_id = $1)",
-        "hovedsag",
-    ),
-    "network_member": ("child_id = $1", "child"),
-}
-# Columns of the child row that travel (the rest are the sending kommune's bookkeeping).
-CHILD_COLUMNS = (
-    "cpr",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "address",
-    "mother_cpr",
-    "expected_date",
-)
-SENDER_LOCAL = frozenset({"app_user", "team"})
 
 
 class PackageError(ValueError):
@@ -82,12 +69,6 @@ class Built:
     child_birth_date: Any
 
 
-async def _case_tables(conn: Any) -> list[str]:
-    """Tables of the current kommune schema that belong to a case."""
-    found = [t for t in await repo.list_tables_with_case(conn) if t not in NOT_CARRIED]
-    return sorted(set(found) | set(RELATED))
-
-
 async def build(
     conn: Any,
     *,
@@ -99,30 +80,12 @@ async def build(
     summary: str,
     sent_at: datetime,
 ) -> Built:
-    """Write out the case (in the sending kommune's open tenant transaction)."""
-    case = await repo.get_case_export(conn, hovedsag_id)
+    """Write out the case (in the sending kommune's open tenant transaction, ``conn``, which
+    casework's lifecycle reads through)."""
+    case = await lifecycle.export_case(hovedsag_id, NOT_CARRIED)
     if case is None:
         raise NotFound("Sagen findes ikke")
-    child_id = case.child_id
-    child_row = await repo.get_child_json(conn, child_id)
-    tables: dict[str, Any] = {}
-    counts: dict[str, int] = {}
-    for table in await _case_tables(conn):
-        where, by = RELATED.get(table, ("hovedsag_id = $1", "hovedsag"))
-        order = " ORDER BY t.id" if await repo.table_has_id(conn, table) else ""
-        text = await repo.get_rows_json(
-            conn, table, where, order, child_id if by == "child" else hovedsag_id
-        )
-        rows = msgspec.json.decode(text)
-        tables[table] = rows
-        counts[table] = len(rows)
-    users = await repo.list_case_users(conn, hovedsag_id, case.caseworker_id)
-    team = await repo.get_team_name(conn, case.team_id)
-    siblings = [
-        {"name": r.name, "cpr": r.cpr, "open_case_at_sender": r.open_case}
-        for r in await repo.list_siblings(conn, child_id)
-    ]
-    child = msgspec.json.decode(child_row)
+    child = case.child
     package = {
         "format": FORMAT,
         "format_version": VERSION,
@@ -133,18 +96,21 @@ async def build(
         "sent_by": {"username": sent_by[0], "name": sent_by[1]},
         "summary": summary,
         "child": child,
-        "hovedsag": msgspec.json.decode(case.row),
-        "tables": tables,
-        "users": users,
-        "team": team,
-        "siblings": siblings,
-        "counts": counts,
+        "hovedsag": case.case,
+        "tables": case.tables,
+        "users": case.users,
+        "team": case.team,
+        "siblings": [
+            {"name": s.name, "cpr": s.cpr, "open_case_at_sender": s.open_case}
+            for s in case.siblings
+        ],
+        "counts": case.counts,
     }
     data = msgspec.json.encode(package, order="sorted")
     return Built(
         data=data,
         sha256=hashlib.sha256(data).digest(),
-        counts=counts,
+        counts=case.counts,
         child_name=f"{child['first_name']} {child['last_name']}",
         child_birth_date=child.get("birth_date"),
     )
@@ -171,68 +137,7 @@ def decode(data: bytes) -> dict[str, Any]:
 
 # --- import -------------------------------------------------------------------------
 
-
-@dataclass
-class Column:
-    name: str
-    type: str
-    notnull: bool
-    identity: bool
-    references: str | None
-
-
-@dataclass
-class Imported:
-    hovedsag_id: uuid.UUID
-    child_id: uuid.UUID
-    child_existed: bool
-    counts: dict[str, int] = field(default_factory=dict)
-    not_imported: dict[str, str] = field(default_factory=dict)  # table -> why
-    dropped_columns: dict[str, list[str]] = field(default_factory=dict)
-
-
-async def _catalog(conn: Any, tables: list[str]) -> dict[str, dict[str, Column]]:
-    out: dict[str, dict[str, Column]] = defaultdict(dict)
-    for r in await repo.list_catalog(conn, tables):
-        out[r.tbl][r.col] = Column(r.col, r.typ, r.notnull, r.ident, r.refs)
-    return dict(out)
-
-
-def _order(tables: list[str], catalog: dict[str, dict[str, Column]]) -> list[str]:
-    """Tables so that each comes after the tables it references (ties by name)."""
-    deps = {
-        t: {
-            c.references
-            for c in catalog[t].values()
-            if c.references in catalog and c.references != t
-        }
-        for t in tables
-    }
-    done: list[str] = []
-    while len(done) < len(tables):
-        ready = sorted(t for t in tables if t not in done and deps[t] <= set(done))
-        if not ready:  # a cycle between tables: fall back to name order for the rest
-            ready = sorted(t for t in tables if t not in done)
-        done.extend(ready)
-    return done
-
-
-class _Ids:
-    """Old id -> new id, the same new id for the same old one throughout the package."""
-
-    def __init__(self) -> None:
-        self.map: dict[str, str] = {}
-
-    def new(self, old: str) -> str:
-        if old not in self.map:
-            self.map[old] = str(uuid.uuid4())
-        return self.map[old]
-
-    def forget(self, rows: list[dict[str, Any]]) -> None:
-        """These rows are not imported: references to them must not resolve."""
-        for row in rows:
-            if row.get("id") is not None:
-                self.map.pop(str(row["id"]), None)
+Imported = lifecycle.Imported
 
 
 async def import_case(
@@ -244,159 +149,20 @@ async def import_case(
     team_id: uuid.UUID | None,
     received_from: str,
 ) -> Imported:
-    """Create the case in the receiving kommune (its open tenant transaction). The caller
-    has checked the package's seal and that the transfer was not imported before."""
-    child = package["child"]
-    existing = await repo.find_child(
-        conn, child.get("cpr"), child.get("mother_cpr"), child.get("expected_date")
-    )
-    if existing is None:
-        cols = [c for c in CHILD_COLUMNS if c in child]
-        child_id = await repo.insert_child(
-            conn, cols, msgspec.json.encode({c: child[c] for c in cols}).decode()
-        )
-    else:
-        child_id = existing
-    sent_case = package["hovedsag"]
-    stage = sent_case.get("stage") if sent_case.get("stage") != "afsluttet" else "afklaring"
-    hovedsag_id = await repo.insert_received_case(
-        conn,
-        child_id=child_id,
-        stage=stage,
+    """Create the case in the receiving kommune (its open tenant transaction, ``conn``,
+    which casework's lifecycle writes through). The caller has checked the package's seal
+    and that the transfer was not imported before. Casework writes the rows
+    (``lifecycle.import_received_case``); the money tables stay behind (``NOT_IMPORTED``)."""
+    result = await lifecycle.import_received_case(
+        package["child"],
+        package["hovedsag"],
+        package["tables"],
+        transfer_id=transfer_id,
         caseworker_id=accepted_by,
         team_id=team_id,
-        transfer_id=transfer_id,
         received_from=received_from,
+        not_imported=NOT_IMPORTED,
     )
-    result = Imported(hovedsag_id, child_id, existing is not None)
-    ids = _Ids()
-    ids.map[str(sent_case["id"])] = str(hovedsag_id)
-    ids.map[str(child["id"])] = str(child_id)
-
-    sent_tables: dict[str, list[dict[str, Any]]] = package["tables"]
-    catalog = await _catalog(conn, list(sent_tables))
-    for table in sent_tables:
-        if table not in catalog:
-            if sent_tables[table]:
-                result.not_imported[table] = "tabellen findes ikke hos modtageren"
-    present = [t for t in sent_tables if t in catalog]
-    # Every row's id gets its new id first, so references between tables (and
-    # references without a foreign key, such as what an activity concerns) resolve.
-    for table in present:
-        if catalog[table].get("id") and catalog[table]["id"].type == "uuid":
-            for row in sent_tables[table]:
-                if row.get("id"):
-                    ids.new(str(row["id"]))
-    for table in _order(present, catalog):
-        rows = sent_tables[table]
-        if not rows:
-            result.counts[table] = 0
-            continue
-        columns = catalog[table]
-        dropped = sorted({k for row in rows for k in row} - set(columns))
-        if dropped:
-            result.dropped_columns[table] = dropped
-        why = NOT_IMPORTED.get(table)
-        if why is None and any(
-            c.notnull and c.references in SENDER_LOCAL for c in columns.values()
-        ):
-            why = "rækkerne peger på afsenderens medarbejdere"
-        if why is not None:
-            result.not_imported[table] = why
-            ids.forget(rows)
-            continue
-        rewritten = []
-        for row in rows:
-            new = _rewrite(row, columns, ids, table)
-            if new is None:
-                # It needs something that did not travel; whatever needs it is left out too.
-                ids.forget([row])
-                result.not_imported.setdefault(
-                    table, "enkelte rækker peger på noget, der ikke følger med"
-                )
-            else:
-                rewritten.append(new)
-        if not rewritten:
-            result.counts[table] = 0
-            continue
-        if table == "journal_entry":
-            result.counts[table] = await _import_journal(
-                conn, rewritten, columns, hovedsag_id, received_from
-            )
-            continue
-        names = [c for c in columns if not columns[c].identity and any(c in r for r in rewritten)]
-        result.counts[table] = await repo.insert_rows(
-            conn,
-            table,
-            names,
-            msgspec.json.encode(rewritten).decode(),
-            skip_conflicts=table == "network_member",
-        )
     if accepted_by is not None:
-        await repo.update_open_activities_owner(conn, hovedsag_id, accepted_by)
+        await lifecycle.reassign_open_activities(result.hovedsag_id, accepted_by)
     return result
-
-
-def _rewrite(
-    row: dict[str, Any], columns: dict[str, Column], ids: _Ids, table: str
-) -> dict[str, Any] | None:
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        col = columns.get(key)
-        if col is None:
-            continue
-        if value is None and col.notnull and not col.identity:
-            return None  # the receiving schema needs it: the row cannot be written here
-        if value is None or col.type != "uuid":
-            out[key] = value
-            continue
-        old = str(value)
-        if col.references in SENDER_LOCAL:
-            out[key] = None
-        elif col.references is not None:
-            mapped = ids.map.get(old)
-            if mapped is None and col.notnull:
-                return None  # points at something that did not travel
-            out[key] = mapped
-        else:
-            out[key] = ids.new(old)
-    return out
-
-
-async def _import_journal(
-    conn: Any,
-    rows: list[dict[str, Any]],
-    columns: dict[str, Column],
-    hovedsag_id: uuid.UUID,
-    received_from: str,
-) -> int:
-    """Journal entries get new ids from the receiving kommune; a correction points at the
-    new id of the entry it corrects (found by ``original_id``), in waves, so corrections
-    of corrections follow their target."""
-    for row in rows:
-        row["original_id"] = row.get("id")
-        row["received_from"] = row.get("received_from") or received_from
-        row.pop("id", None)
-    names = [
-        c
-        for c in columns
-        if not columns[c].identity and c != "corrects_id" and any(c in r for r in rows)
-    ]
-    inserted: set[Any] = set()
-    pending = sorted(rows, key=lambda r: r["original_id"] or 0)
-    total = 0
-    first = True
-    while pending:
-        if first:
-            wave = [r for r in pending if r.get("corrects_id") is None]
-            first = False
-        else:
-            wave = [r for r in pending if r.get("corrects_id") in inserted]
-        if not wave:
-            break  # corrections of entries that did not travel
-        await repo.insert_journal_wave(conn, names, msgspec.json.encode(wave).decode(), hovedsag_id)
-        total += len(wave)
-        inserted |= {r["original_id"] for r in wave}
-        done = {id(r) for r in wave}
-        pending = [r for r in pending if id(r) not in done]
-    return total

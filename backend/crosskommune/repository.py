@@ -1,10 +1,11 @@
 """All queries across kommuner: the transfer tables in ``shared`` (transfers, requests for a
 case, forwarded notifications), the kommune's own transfer inbox and settings, the prior-case
-index and the rows a transfer package is written from and read into.
+index. The rows a transfer package is written from and read into are casework's
+(``backend.casework.lifecycle.export_case`` and ``import_received_case``).
 
 Callers hold a tenant transaction (``backend.core.db.conn``) unless a function takes a
-connection (``c``): the package export/import, the index sync and the sealing of old rows
-run on a connection their caller names. Rows come back as the Structs below.
+connection (``c``): the index sync and the sealing of old rows run on a connection their
+caller names. Rows come back as the Structs below.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import msgspec
 
 from backend.core.db import conn
 from backend.crosskommune.schemas import KommuneRef, KommuneTeam
-from tenancy.names import quote_ident
 
 # --- rows --------------------------------------------------------------------------------
 
@@ -213,30 +213,6 @@ class IndexCase(msgspec.Struct, frozen=True):
     transferred_to: str | None
     cpr: str | None = None
     mother_cpr: str | None = None
-
-
-class CaseExport(msgspec.Struct, frozen=True):
-    """The main case as a package carries it: the whole row as JSON text, and its links."""
-
-    row: str
-    child_id: uuid.UUID
-    caseworker_id: uuid.UUID | None
-    team_id: uuid.UUID | None
-
-
-class Sibling(msgspec.Struct, frozen=True):
-    name: str
-    cpr: str | None
-    open_case: bool
-
-
-class CatalogColumn(msgspec.Struct, frozen=True):
-    tbl: str
-    col: str
-    typ: str
-    notnull: bool
-    ident: bool
-    refs: str | None
 
 
 # --- posting into another kommune's outbox ---------------------------------------------
@@ -879,194 +855,4 @@ async def update_forward_sealed(c: Any, forward_id: uuid.UUID, payload: str) -> 
         "UPDATE shared.transfer_forward SET payload = $2::jsonb, sealed = true WHERE id = $1",
         forward_id,
         payload,
-    )
-
-
-# --- the package: export (sender) and import (receiver), on connection ``c`` ---------------
-
-
-async def list_tables_with_case(c: Any) -> list[str]:
-    """Tables of the current kommune schema with a ``hovedsag_id`` column (but ``hovedsag``)
-    that this role may read."""
-    rows = await c.fetch(
-        "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
-        "AND a.attname = 'hovedsag_id' AND NOT a.attisdropped AND c.relname <> 'hovedsag' "
-        "AND has_table_privilege(c.oid, 'SELECT') ORDER BY c.relname"
-    )
-    return [r["relname"] for r in rows]
-
-
-async def get_case_export(c: Any, hovedsag_id: uuid.UUID) -> CaseExport | None:
-    row = await c.fetchrow(
-        "SELECT to_jsonb(h)::text AS row, h.child_id, h.caseworker_id, h.team_id "
-        "FROM hovedsag h WHERE h.id = $1",
-        hovedsag_id,
-    )
-    return None if row is None else CaseExport(**row)
-
-
-async def get_child_json(c: Any, child_id: uuid.UUID) -> str:
-    text: str = await c.fetchval("SELECT to_jsonb(c)::text FROM child c WHERE c.id = $1", child_id)
-    return text
-
-
-async def table_has_id(c: Any, table: str) -> bool:
-    return bool(
-        await c.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = $1::regclass "
-            "AND attname = 'id' AND NOT attisdropped)",
-            table,
-        )
-    )
-
-
-async def get_rows_json(c: Any, table: str, where: str, order: str, param: uuid.UUID) -> str:
-    """The rows of ``table`` matching ``where`` (a fixed condition on ``$1``) as a JSON
-    array of whole rows. ``table`` is quoted here; ``where`` and ``order`` are constants of
-    ``backend.crosskommune.package``."""
-    text: str = await c.fetchval(
-        f"SELECT coalesce(jsonb_agg(to_jsonb(t){order}), '[]'::jsonb)::text "
-        f"FROM {quote_ident(table)} t WHERE {where}",
-        param,
-    )
-    return text
-
-
-async def list_case_users(
-    c: Any, hovedsag_id: uuid.UUID, caseworker_id: uuid.UUID | None
-) -> dict[str, str]:
-    """The users a case names (caseworker, activity owners, workers): id -> display name."""
-    rows = await c.fetch(
-        "SELECT u.id, u.display_name FROM app_user u WHERE u.id = $2 "
-        "OR u.id IN (SELECT a.owner_id FROM activity a WHERE a.hovedsag_id = $1) "
-        "OR u.id IN (SELECT w.user_id FROM hovedsag_worker w WHERE w.hovedsag_id = $1)",
-        hovedsag_id,
-        caseworker_id,
-    )
-    return {str(r["id"]): r["display_name"] for r in rows}
-
-
-async def get_team_name(c: Any, team_id: uuid.UUID | None) -> str | None:
-    name: str | None = await c.fetchval("SELECT name FROM team WHERE id = $1", team_id)
-    return name
-
-
-async def list_siblings(c: Any, child_id: uuid.UUID) -> list[Sibling]:
-    rows = await c.fetch(
-        "SELECT n.name, n.cpr, EXISTS (SELECT 1 FROM hovedsag s WHERE s.child_id = "
-        "n.sibling_child_id AND s.closed_at IS NULL) AS open_case FROM network_member n "
-        "WHERE n.child_id = $1 AND n.relation = 'søskende' AND n.removed_at IS NULL "
-        "ORDER BY n.name",
-        child_id,
-    )
-    return [Sibling(**r) for r in rows]
-
-
-async def find_child(
-    c: Any, cpr: str | None, mother_cpr: str | None, expected_date: str | None
-) -> uuid.UUID | None:
-    """The receiving kommune's child with this CPR number (an unborn child: the mother's
-    and the expected date)."""
-    found: uuid.UUID | None = None
-    if cpr:
-        found = await c.fetchval("SELECT id FROM child WHERE cpr = $1", cpr)
-    elif mother_cpr:
-        found = await c.fetchval(
-            "SELECT id FROM child WHERE cpr IS NULL AND mother_cpr = $1 "
-            "AND expected_date = $2::text::date",
-            mother_cpr,
-            expected_date,
-        )
-    return found
-
-
-async def insert_child(c: Any, columns: list[str], values_json: str) -> uuid.UUID:
-    """A child from the package (``columns`` are ``package.CHILD_COLUMNS``)."""
-    child_id: uuid.UUID = await c.fetchval(
-        f"INSERT INTO child ({', '.join(columns)}) SELECT {', '.join(columns)} "
-        "FROM jsonb_populate_record(NULL::child, $1::jsonb) RETURNING id",
-        values_json,
-    )
-    return child_id
-
-
-async def insert_received_case(
-    c: Any,
-    *,
-    child_id: uuid.UUID,
-    stage: str | None,
-    caseworker_id: uuid.UUID | None,
-    team_id: uuid.UUID | None,
-    transfer_id: uuid.UUID,
-    received_from: str,
-) -> uuid.UUID:
-    hovedsag_id: uuid.UUID = await c.fetchval(
-        "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id, "
-        "received_transfer_id, received_from, changed_by, changed_at) "
-        "VALUES ($1, current_date, $2, $3, $4, $5, $6, 'overførsel', now()) RETURNING id",
-        child_id,
-        stage,
-        caseworker_id,
-        team_id,
-        transfer_id,
-        received_from,
-    )
-    return hovedsag_id
-
-
-async def list_catalog(c: Any, tables: list[str]) -> list[CatalogColumn]:
-    """The columns of ``tables`` in the current schema: type, not null, identity or
-    generated, and the table a single-column foreign key points at."""
-    rows = await c.fetch(
-        "SELECT c.relname AS tbl, a.attname AS col, format_type(a.atttypid, a.atttypmod) AS typ, "
-        "a.attnotnull AS notnull, (a.attidentity <> '' OR a.attgenerated <> '') AS ident, "
-        "(SELECT fc.relname FROM pg_constraint k JOIN pg_class fc ON fc.oid = k.confrelid "
-        " WHERE k.conrelid = c.oid AND k.contype = 'f' AND k.conkey = ARRAY[a.attnum] "
-        " LIMIT 1) AS refs "
-        "FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
-        "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
-        "AND c.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped",
-        tables,
-    )
-    return [CatalogColumn(**r) for r in rows]
-
-
-async def insert_rows(
-    c: Any, table: str, columns: list[str], rows_json: str, skip_conflicts: bool
-) -> int:
-    """Insert a JSON array of rows into ``table`` (one statement); how many were written."""
-    col_sql = ", ".join(quote_ident(x) for x in columns)
-    conflict = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
-    status: str = await c.execute(
-        f"INSERT INTO {quote_ident(table)} ({col_sql}) SELECT {col_sql} FROM "
-        f"jsonb_populate_recordset(NULL::{quote_ident(table)}, $1::jsonb){conflict}",
-        rows_json,
-    )
-    return int(status.rsplit(" ", 1)[-1])
-
-
-async def insert_journal_wave(
-    c: Any, columns: list[str], rows_json: str, hovedsag_id: uuid.UUID
-) -> None:
-    """Journal entries of a package, in order; ``corrects_id`` points at the new id of the
-    entry (of this case) whose ``original_id`` it named."""
-    col_sql = ", ".join(quote_ident(x) for x in columns)
-    x_sql = ", ".join("x." + quote_ident(x) for x in columns)
-    await c.execute(
-        f"INSERT INTO journal_entry ({col_sql}, corrects_id) SELECT {x_sql}, "
-        "(SELECT j.id FROM journal_entry j WHERE j.hovedsag_id = $2 "
-        " AND j.original_id = x.corrects_id) "
-        "FROM jsonb_populate_recordset(NULL::journal_entry, $1::jsonb) "
-        "WITH ORDINALITY AS x ORDER BY x.ordinality",
-        rows_json,
-        hovedsag_id,
-    )
-
-
-async def update_open_activities_owner(c: Any, hovedsag_id: uuid.UUID, owner_id: uuid.UUID) -> None:
-    await c.execute(
-        "UPDATE activity SET owner_id = $2 WHERE hovedsag_id = $1 AND status = 'open'",
-        hovedsag_id,
-        owner_id,
     )

@@ -14,12 +14,13 @@ import asyncpg
 import httpx
 import pytest
 
+from backend.casework import lifecycle
 from backend.core.danish import today_dk
 from backend.crosskommune import keys
 from backend.crosskommune import package as pkg
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
-from tenancy.context import tenant_transaction
+from tenancy.context import current_scope, tenant_transaction
 from tests.conftest import new_kommune, username
 from tests.crosskommune.conftest import (
     A,
@@ -340,11 +341,12 @@ async def test_a_worker_killed_mid_import_and_retried_makes_one_complete_case(
     )
     before = await val(B, "SELECT count(*) FROM enkeltsag")
 
-    original = pkg._import_journal
+    original = lifecycle._import_journal
     reached: list[int] = []
 
-    async def dies(conn: Any, rows: Any, *args: Any) -> int:
+    async def dies(rows: Any, *args: Any) -> int:
         # Everything but the journal is written by now: enkeltsager, activities, ...
+        conn = current_scope().connection
         reached.append(
             await conn.fetchval(
                 "SELECT count(*) FROM enkeltsag e JOIN hovedsag h ON h.id = e.hovedsag_id "
@@ -359,7 +361,7 @@ async def test_a_worker_killed_mid_import_and_retried_makes_one_complete_case(
         await conn.fetchval("SELECT 1")  # the server has gone away mid-transaction
         return 0
 
-    monkeypatch.setattr(pkg, "_import_journal", dies)
+    monkeypatch.setattr(lifecycle, "_import_journal", dies)
     with pytest.raises((RuntimeError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
         await run_outbox_job({}, B, str(job["id"]))
     # The worker itself survives it: no connection is lost to the pool, and the same task
@@ -374,7 +376,7 @@ async def test_a_worker_killed_mid_import_and_retried_makes_one_complete_case(
     )
     assert status == "accepteret"
 
-    monkeypatch.setattr(pkg, "_import_journal", original)
+    monkeypatch.setattr(lifecycle, "_import_journal", original)
     assert await drain(A, B) == []  # the retry
     [new] = await _received_case(t["id"])
     got = await _counts(B, str(new["id"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from backend.casework import lifecycle
 from backend.crosskommune import package as pkg
 from backend.crosskommune.common import TAKEOVER_BASIS
 from backend.crosskommune.wording import (
@@ -24,8 +25,8 @@ ENGLISH = re.compile(r"\b(payment|bevilling:|case_step|journal_entry|table|verif
 
 
 async def test_every_table_that_travels_has_a_danish_name(seeded):
-    async with tenant_transaction(DB, A) as scope:
-        tables = await pkg._case_tables(scope.connection)
+    async with tenant_transaction(DB, A):
+        tables = await lifecycle.case_tables(pkg.NOT_CARRIED)
     assert tables, "the package carries tables"
     missing = sorted(set(tables) - TABLE_LABELS.keys())
     assert missing == [], f"add these to TABLE_LABELS in backend/crosskommune/wording.py: {missing}"

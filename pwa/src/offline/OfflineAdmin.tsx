@@ -6,6 +6,7 @@ import { Alert } from '../components/Alert';
 import { CheckboxGroup, ErrorSummary, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { formatDeadline } from '../format';
+import { useSubmit } from '../mutation';
 import { useApi } from '../useApi';
 
 function MaxDays() {
@@ -13,7 +14,7 @@ function MaxDays() {
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit();
   if (settings.state === 'loading') return <Loading small text="Henter offline-indstillinger …" />;
   if (settings.state === 'error')
     return (
@@ -30,18 +31,16 @@ function MaxDays() {
       setError('Angiv mellem 1 og 90 dage');
       return;
     }
-    setBusy(true);
     setSaved(false);
-    try {
-      const next = await call(api.PUT('/api/admin/offline/settings', { body: { max_offline_days: days } }));
-      update(() => next);
-      setValue(null);
-      setSaved(true);
-    } catch (err) {
-      setError(fieldErrors(err).max_offline_days ?? messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const next = await call(api.PUT('/api/admin/offline/settings', { body: { max_offline_days: days } }));
+        update(() => next);
+        setValue(null);
+        setSaved(true);
+      },
+      (err) => setError(fieldErrors(err).max_offline_days ?? messageOf(err)),
+    );
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="admin-form">
@@ -83,7 +82,7 @@ function OfflineRoles() {
   const [value, setValue] = useState<string[] | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit();
   if (state.state === 'loading') return <Loading small text="Henter roller til hjemmebesøg …" />;
   if (state.state === 'error')
     return (
@@ -95,18 +94,16 @@ function OfflineRoles() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
     setSaved(false);
-    try {
-      const next = await call(api.PUT('/api/admin/offline/roles', { body: { roles: shown } }));
-      update((d) => ({ ...d, chosen: next.roles }));
-      setValue(null);
-      setSaved(true);
-    } catch (err) {
-      setError(fieldErrors(err).roles ?? messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const next = await call(api.PUT('/api/admin/offline/roles', { body: { roles: shown } }));
+        update((d) => ({ ...d, chosen: next.roles }));
+        setValue(null);
+        setSaved(true);
+      },
+      (err) => setError(fieldErrors(err).roles ?? messageOf(err)),
+    );
   };
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="admin-form">

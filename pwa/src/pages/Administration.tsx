@@ -15,6 +15,7 @@ import { CheckboxGroup, ErrorSummary, SelectField, TextField } from '../componen
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
+import { useSubmit } from '../mutation';
 import { Link } from '../router';
 import { useApiQuery } from '../useApi';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -173,8 +174,11 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
   const [roles, setRoles] = useState<string[]>([]);
   const [teams, setTeams] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  // A taken username (409) is the username field's error.
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({
+    setErrors,
+    fields: (err) => (err instanceof ApiError && err.status === 409 ? { username: err.detail } : fieldErrors(err)),
+  });
 
   const clear = (key: string) =>
     setErrors((e) => {
@@ -186,10 +190,9 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
     setErrors({});
     setFailure(undefined);
-    try {
+    await run(async () => {
       const user = await call(
         api.POST('/api/admin/users', {
           body: {
@@ -207,14 +210,7 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
       setRoles([]);
       setTeams([]);
       onCreated(user);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (err instanceof ApiError && err.status === 409) setErrors({ username: err.detail });
-      else if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -305,31 +301,30 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
 function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRead) => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const [created, setCreated] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const teams = [...data.teams].sort((a, b) => a.name.localeCompare(b.name, 'da'));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
     setError(undefined);
     setFailure(undefined);
     setCreated(undefined);
-    try {
-      const team = await call(api.POST('/api/admin/teams', { body: { name } }));
-      setName('');
-      setCreated(team.name);
-      onCreated(team);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (err instanceof ApiError && err.status === 409) setError(err.detail);
-      else if (fields.name) setError(fields.name);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const team = await call(api.POST('/api/admin/teams', { body: { name } }));
+        setName('');
+        setCreated(team.name);
+        onCreated(team);
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        if (err instanceof ApiError && err.status === 409) setError(err.detail);
+        else if (fields.name) setError(fields.name);
+        else setFailure(messageOf(err));
+      },
+    );
   };
 
   return (
@@ -406,15 +401,13 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
   const [role, setRole] = useState(initial.jit_default_role);
   const [days, setDays] = useState(String(initial.application_days ?? 28));
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({ setErrors });
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const hintId = useId();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
     setErrors({});
     setFailure(undefined);
     setSaved(false);
@@ -424,10 +417,9 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
     const applicationDays = Number(text);
     if (!/^\d+$/.test(text) || !Number.isSafeInteger(applicationDays)) {
       setErrors({ application_days: 'Skriv fristen som et helt antal dage, fx 28' });
-      setBusy(false);
       return;
     }
-    try {
+    await run(async () => {
       const s = await call(
         api.PUT('/api/admin/settings', {
           body: { jit_provisioning: jit, jit_default_role: role, application_days: applicationDays },
@@ -437,13 +429,7 @@ function SettingsForm({ roles, initial }: { roles: RoleRead[]; initial: Settings
       setRole(s.jit_default_role);
       setDays(String(s.application_days ?? applicationDays));
       setSaved(true);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

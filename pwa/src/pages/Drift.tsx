@@ -18,6 +18,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDateTime, formatNumber } from '../format';
 import { LOGIN_CLAIM_LABELS } from '../loginClaims';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
+import { useSubmit } from '../mutation';
 import { invalidate, useApiQuery } from '../useApi';
 
 /* ---------------------------------------------------------------- not logged in */
@@ -159,17 +160,15 @@ function SuspendForm({
   onCancel: () => void;
 }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
+    await run(async () => {
       const row = await call(
         api.POST('/api/operator/kommuner/{code}/suspend', {
           params: { path: { code: kommune.code } },
@@ -177,10 +176,7 @@ function SuspendForm({
         }),
       );
       onDone(row);
-    } catch (err) {
-      setFailure(messageOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -227,22 +223,20 @@ function Kommuner({
   onChanged: (row: KommuneRow, message: string) => void;
 }) {
   const [suspending, setSuspending] = useState<KommuneRow | null>(null);
+  // Which kommune's "Genoptag" is busy (the save itself is one at a time).
   const [resuming, setResuming] = useState<string | null>(null);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
   const resume = async (k: KommuneRow) => {
     if (resuming) return;
     setResuming(k.code);
     setFailure(undefined);
-    try {
+    await run(async () => {
       const row = await call(
         api.POST('/api/operator/kommuner/{code}/resume', { params: { path: { code: k.code } } }),
       );
       onChanged(row, `${row.name} er genoptaget`);
-    } catch (err) {
-      setFailure(messageOf(err));
-    } finally {
-      setResuming(null);
-    }
+    });
+    setResuming(null);
   };
 
   return (
@@ -373,21 +367,15 @@ function Kommuner({
 /* ---------------------------------------------------------------- migrate */
 
 function Migrate({ onFinish }: { onFinish: () => void }) {
-  const [failure, setFailure] = useState<string | undefined>();
   const { job, start, pollError, running } = useJob(onFinish);
-  const [busy, setBusy] = useState(false);
+  const { run: submit, busy, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
 
   const run = async () => {
     if (busy || running) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
+    await submit(async () => {
       start(await call(api.POST('/api/operator/migrate')));
-    } catch (err) {
-      setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -461,8 +449,11 @@ const HINTS: Partial<Record<keyof OnboardInput, string>> = {
 function OnboardForm({ onFinish }: { onFinish: () => void }) {
   const [form, setForm] = useState<OnboardInput>(EMPTY_ONBOARD);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  // A taken kommune code (409) is the code field's error.
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({
+    setErrors,
+    fields: (err) => (err instanceof ApiError && err.status === 409 ? { code: err.detail } : fieldErrors(err)),
+  });
   const [started, setStarted] = useState<string | null>(null);
   const { job, start, pollError, running } = useJob((j) => {
     if (j.status === 'done') setForm(EMPTY_ONBOARD);
@@ -472,21 +463,13 @@ function OnboardForm({ onFinish }: { onFinish: () => void }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy || running) return;
-    setBusy(true);
     setErrors({});
     setFailure(undefined);
-    try {
+    await run(async () => {
       const first = await call(api.POST('/api/operator/kommuner', { body: form }));
       setStarted(`${form.name.trim()} (${form.code.trim()})`);
       start(first);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (err instanceof ApiError && err.status === 409) setErrors({ code: err.detail });
-      else if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const field = (key: keyof OnboardInput) => {

@@ -5,6 +5,7 @@ import { api, call, messageOf } from '../api/client';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { formatDeadline } from '../format';
+import { useSubmit } from '../mutation';
 import { useApiQuery } from '../useApi';
 
 const plural = new Intl.PluralRules('da');
@@ -16,21 +17,23 @@ function unseenText(n: number): string {
 export function SecurityAlerts() {
   const [alerts, reload, update] = useApiQuery(['admin', 'alerts'], (signal) => call(api.GET('/api/admin/alerts', { signal })));
   const [message, setMessage] = useState<string | undefined>();
+  // Which alert's "Markér som set" is busy (one at a time); its answer, good or bad, is `message`.
   const [busy, setBusy] = useState<string | null>(null);
+  const { run } = useSubmit();
 
   const markSeen = async (id: string) => {
     if (busy) return;
     setBusy(id);
     setMessage(undefined);
-    try {
-      const seen = await call(api.POST('/api/admin/alerts/{alert_id}/seen', { params: { path: { alert_id: id } } }));
-      update((list) => list.map((a) => (a.id === id ? seen : a)));
-      setMessage('Advarslen er markeret som set');
-    } catch (err) {
-      setMessage(messageOf(err));
-    } finally {
-      setBusy(null);
-    }
+    await run(
+      async () => {
+        const seen = await call(api.POST('/api/admin/alerts/{alert_id}/seen', { params: { path: { alert_id: id } } }));
+        update((list) => list.map((a) => (a.id === id ? seen : a)));
+        setMessage('Advarslen er markeret som set');
+      },
+      (err) => setMessage(messageOf(err)),
+    );
+    setBusy(null);
   };
 
   let body;

@@ -6,6 +6,7 @@ import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
 import { loginClaimLabel } from '../loginClaims';
+import { useSubmit } from '../mutation';
 import { Link } from '../router';
 import { useApiQuery } from '../useApi';
 import { loadAdminData, StatusBadge, type AdminData } from './Administration';
@@ -36,7 +37,7 @@ function EditForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<{ message: string; conflict: boolean } | undefined>();
   const [notice, setNotice] = useState<'saved' | 'unchanged' | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit({ setErrors });
 
   const clear = (key: string) => {
     setNotice(undefined);
@@ -63,24 +64,24 @@ function EditForm({
       return;
     }
     setNotice(undefined);
-    setBusy(true);
-    try {
-      const saved = await call(
-        api.PATCH('/api/admin/users/{user_id}', { params: { path: { user_id: user.id } }, body }),
-      );
-      setNotice('saved');
-      onSaved(saved);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else
-        setFailure({
-          message: messageOf(err),
-          conflict: err instanceof ApiError && err.status === 409,
-        });
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const saved = await call(
+          api.PATCH('/api/admin/users/{user_id}', { params: { path: { user_id: user.id } }, body }),
+        );
+        setNotice('saved');
+        onSaved(saved);
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        if (Object.keys(fields).length > 0) setErrors(fields);
+        else
+          setFailure({
+            message: messageOf(err),
+            conflict: err instanceof ApiError && err.status === 409,
+          });
+      },
+    );
   };
 
   return (
@@ -154,30 +155,29 @@ function EditForm({
 
 function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: UserRead) => void }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const [done, setDone] = useState<string | undefined>();
 
   const change = async (action: 'deactivate' | 'reactivate') => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
     setDone(undefined);
-    try {
-      const path =
-        action === 'deactivate'
-          ? api.POST('/api/admin/users/{user_id}/deactivate', { params: { path: { user_id: user.id } } })
-          : api.POST('/api/admin/users/{user_id}/reactivate', { params: { path: { user_id: user.id } } });
-      const updated = await call(path);
-      setConfirming(false);
-      setDone(action === 'deactivate' ? 'Brugeren er deaktiveret' : 'Brugeren er genaktiveret');
-      onChanged(updated);
-    } catch (err) {
-      setConfirming(false);
-      setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const path =
+          action === 'deactivate'
+            ? api.POST('/api/admin/users/{user_id}/deactivate', { params: { path: { user_id: user.id } } })
+            : api.POST('/api/admin/users/{user_id}/reactivate', { params: { path: { user_id: user.id } } });
+        const updated = await call(path);
+        setConfirming(false);
+        setDone(action === 'deactivate' ? 'Brugeren er deaktiveret' : 'Brugeren er genaktiveret');
+        onChanged(updated);
+      },
+      (err) => {
+        setConfirming(false);
+        setFailure(messageOf(err));
+      },
+    );
   };
 
   return (
@@ -250,27 +250,26 @@ function StatusPanel({ user, onChanged }: { user: UserRead; onChanged: (user: Us
  * (for an account bound to the wrong person: the next log-in binds again). */
 function BindingPanel({ user, onChanged }: { user: UserRead; onChanged: (user: UserRead) => void }) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const [done, setDone] = useState(false);
 
   const reset = async () => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
-      const updated = await call(
-        api.POST('/api/admin/users/{user_id}/reset-binding', { params: { path: { user_id: user.id } } }),
-      );
-      setConfirming(false);
-      setDone(true);
-      onChanged(updated);
-    } catch (err) {
-      setConfirming(false);
-      setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const updated = await call(
+          api.POST('/api/admin/users/{user_id}/reset-binding', { params: { path: { user_id: user.id } } }),
+        );
+        setConfirming(false);
+        setDone(true);
+        onChanged(updated);
+      },
+      (err) => {
+        setConfirming(false);
+        setFailure(messageOf(err));
+      },
+    );
   };
 
   let state;

@@ -12,6 +12,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { casePath } from '../../casework';
 import { formatDate, formatDateTime, formatNumber, plural, todayInCopenhagen } from '../../format';
 import { Link } from '../../router';
+import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
 import {
   firstOfNextMonth,
@@ -68,8 +69,8 @@ function resultNumber(update: PriceUpdateRead, key: string): number {
 /** One update: status, progress while it runs (polled), result and "Tilbagefør". */
 function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChanged: () => void }) {
   const [update, setUpdate] = useState(initial);
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  // One message: a failed "Tilbagefør", or a failed poll (below).
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
   const [confirming, setConfirming] = useState(false);
   const running = RUNNING.has(update.status);
   const finished = useRef(!running);
@@ -91,7 +92,7 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
   }, [polled.data]);
   useEffect(() => {
     if (polled.error) setFailure(messageOf(polled.error));
-  }, [polled.error, polled.errorUpdatedAt]);
+  }, [polled.error, polled.errorUpdatedAt, setFailure]);
 
   useEffect(() => {
     if (!running && !finished.current) {
@@ -103,16 +104,11 @@ function UpdateStatus({ initial, onChanged }: { initial: PriceUpdateRead; onChan
 
   const revert = async () => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
+    await run(async () => {
       setUpdate(await call(api.POST('/api/money/price-updates/{update_id}/revert', { params: { path: { update_id: update.id } } })));
       setConfirming(false);
-    } catch (err) {
-      setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const what = update.percent ? percentText(update.percent) : 'nye beløb';
@@ -412,10 +408,9 @@ export function Prisopdatering() {
   const [amounts, setAmounts] = useState<Record<string, string>>({});
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [general, setGeneral] = useState<string | undefined>();
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, fields: fullFieldErrors });
   const [preview, setPreview] = useState<{ spec: Spec; data: PriceUpdatePreview } | null>(null);
   const [current, setCurrent] = useState<PriceUpdateRead | null>(null);
-  const [busy, setBusy] = useState(false);
   const previewRef = useRef<HTMLDivElement>(null);
 
   const changed = () => {
@@ -446,35 +441,23 @@ export function Prisopdatering() {
     return Object.keys(e).length ? null : out;
   };
 
-  const showErrors = (err: unknown) => {
-    const f = fullFieldErrors(err);
-    if (Object.keys(f).length) setErrors(f);
-    else setGeneral(messageOf(err));
-  };
-
   const doPreview = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setGeneral(undefined);
     const s = spec();
     if (!s) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       const data = await call(api.POST('/api/money/price-updates/preview', { body: s }));
       setPreview({ spec: s, data });
       requestAnimationFrame(() => previewRef.current?.focus());
-    } catch (err) {
-      showErrors(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const apply = async () => {
     if (busy || !preview) return;
-    setBusy(true);
     setGeneral(undefined);
-    try {
+    await run(async () => {
       const u = await call(api.POST('/api/money/price-updates', { body: preview.spec }));
       setCurrent(u);
       setPreview(null);
@@ -482,11 +465,7 @@ export function Prisopdatering() {
       setPercent('');
       setAmounts({});
       setNote('');
-    } catch (err) {
-      showErrors(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const fields: Record<string, [string, string]> = {

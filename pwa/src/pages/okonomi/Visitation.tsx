@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextArea, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime, todayInCopenhagen } from '../../format';
+import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
 import {
   fullFieldErrors,
@@ -31,6 +32,12 @@ const PARAGRAPHS = [
 
 function paragraphLabel(p: string): string {
   return PARAGRAPHS.find((x) => x.value === p)?.label ?? `§ ${p}`;
+}
+
+/** A failed save as the form's messages: the API's per field, else one general under `_`. */
+function fieldsOrGeneral(err: unknown): Record<string, string> {
+  const found = fullFieldErrors(err);
+  return Object.keys(found).length > 0 ? found : { _: messageOf(err) };
 }
 
 /** The open draft of a case (any status but used/cancelled), or null. */
@@ -214,7 +221,7 @@ function AddLine({
     items: [],
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit({ setErrors, fields: fieldsOrGeneral });
 
   const types = options.measure_types.filter((m) => m.paragraphs.includes(draft.paragraph));
 
@@ -272,8 +279,7 @@ function AddLine({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const d = await call(
         api.POST('/api/money/drafts/{draft_id}/lines', {
           params: { path: { draft_id: draft.id } },
@@ -289,12 +295,7 @@ function AddLine({
       );
       setLine(EMPTY_LINE());
       onChanged(d);
-    } catch (err) {
-      const found = fullFieldErrors(err);
-      setErrors(Object.keys(found).length > 0 ? found : { _: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -403,8 +404,7 @@ export const APPROVAL_ANCHOR = 'godkend-bevilling';
 function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: DraftRead) => void }) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const [confirming, setConfirming] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -424,31 +424,31 @@ function ApproveDraft({ draft, onChanged }: { draft: DraftRead; onChanged: (d: D
       return;
     }
     setError(undefined);
-    setBusy(true);
-    try {
-      const d =
-        kind === 'approve'
-          ? await call(
-              api.POST('/api/money/drafts/{draft_id}/approve', {
-                params: { path: { draft_id: draft.id } },
-                body: { version: draft.version, note: text.trim() },
-              }),
-            )
-          : await call(
-              api.POST('/api/money/drafts/{draft_id}/return', {
-                params: { path: { draft_id: draft.id } },
-                body: { version: draft.version, reason: text.trim() },
-              }),
-            );
-      setConfirming(false);
-      onChanged(d);
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      if (f.reason) setError(f.reason);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const d =
+          kind === 'approve'
+            ? await call(
+                api.POST('/api/money/drafts/{draft_id}/approve', {
+                  params: { path: { draft_id: draft.id } },
+                  body: { version: draft.version, note: text.trim() },
+                }),
+              )
+            : await call(
+                api.POST('/api/money/drafts/{draft_id}/return', {
+                  params: { path: { draft_id: draft.id } },
+                  body: { version: draft.version, reason: text.trim() },
+                }),
+              );
+        setConfirming(false);
+        onChanged(d);
+      },
+      (err) => {
+        const f = fullFieldErrors(err);
+        if (f.reason) setError(f.reason);
+        else setFailure(messageOf(err));
+      },
+    );
   };
 
   return (
@@ -546,22 +546,14 @@ function DraftView({
   options: CatalogueOptions | null;
   onChanged: (d: DraftRead, message?: string) => void;
 }) {
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run: submit, busy, general: failure, setGeneral: setFailure } = useSubmit({ fields: () => ({}) });
   const editable = canWrite && (draft.status === 'kladde' || draft.status === 'returneret');
   const mine = !!draft.submitted_by && draft.submitted_by === session.username;
 
   const run = async (what: () => Promise<DraftRead>, message?: string) => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
-      onChanged(await what(), message);
-    } catch (err) {
-      setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await submit(async () => onChanged(await what(), message));
   };
   const path = { params: { path: { draft_id: draft.id } } };
   const [cancelling, setCancelling] = useState(false);
@@ -759,7 +751,7 @@ function DraftView({
 function StartDraft({ caseId, onStarted }: { caseId: string; onStarted: (d: DraftRead) => void }) {
   const [paragraph, setParagraph] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit({ setErrors, fields: fieldsOrGeneral });
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
@@ -767,19 +759,13 @@ function StartDraft({ caseId, onStarted }: { caseId: string; onStarted: (d: Draf
       setErrors({ paragraph: 'Vælg hvilken paragraf indsatserne skal bevilges efter' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () =>
       onStarted(
         await call(
           api.POST('/api/money/cases/{case_id}/draft', { params: { path: { case_id: caseId } }, body: { paragraph } }),
         ),
-      );
-    } catch (err) {
-      const f = fullFieldErrors(err);
-      setErrors(Object.keys(f).length > 0 ? f : { _: messageOf(err) });
-    } finally {
-      setBusy(false);
-    }
+      ),
+    );
   };
   return (
     <form className="money-form" onSubmit={submit} noValidate aria-labelledby="start-draft-heading">

@@ -141,20 +141,20 @@ async def _case_fetch(me: Principal, q: SearchQuery, limit: int, offset: int) ->
     rows, _ = await case_repo.search(
         msgspec.structs.replace(q, page=page, page_size=limit), _cpr_of(q), today
     )
-    openable = await access.may_open(me, [r["hovedsag_id"] for r in rows])
+    openable = await access.may_open(me, [r.hovedsag_id for r in rows])
     return [
         [
-            r["child_name"],
-            age_on(r["birth_date"], today),
-            STAGES.get(r["stage"], r["stage"]),
-            r["opened_at"],
-            r["closed_at"],
-            r["caseworker"],
-            r["team"],
-            r["open_activities"],
-            r["overdue_activities"],
-            r["hovedsag_id"] in openable,
-            str(r["hovedsag_id"]),
+            r.child_name,
+            age_on(r.birth_date, today),
+            STAGES.get(r.stage, r.stage),
+            r.opened_at,
+            r.closed_at,
+            r.caseworker,
+            r.team,
+            r.open_activities,
+            r.overdue_activities,
+            r.hovedsag_id in openable,
+            str(r.hovedsag_id),
         ]
         for r in rows
     ]

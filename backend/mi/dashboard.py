@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from backend.core.measures import MEASURES
 from backend.core.danish import DK, today_dk
+from backend.core.measures import MEASURES
 from backend.core.vocab import SOURCE_LABELS
 from backend.core.workdays import add_months, next_working_day
 from backend.db import DB

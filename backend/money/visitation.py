@@ -496,15 +496,7 @@ async def create_bevilling(
     )
     await repo.insert_bevilling_prices(actor, bevilling_id, offer.id, period_from, period_to)
     [cost] = await costs.bevilling_costs(
-        [
-            {
-                "id": bevilling_id,
-                "frequency": frequency,
-                "quantity": quantity,
-                "period_from": period_from,
-                "ends_on": period_to,
-            }
-        ]
+        [costs.Line(bevilling_id, frequency, quantity, period_from, period_to)]
     )
     await stamp(
         hovedsag_id,

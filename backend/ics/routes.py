@@ -23,10 +23,10 @@ from backend.audit.service import record
 from backend.auth.principal import Principal, requires
 from backend.boundary import INT4_MAX
 from backend.casework.access import AccessibleCase, access_case, kommune_wide
-from backend.core.measures import MEASURES
 from backend.casework.repository import team_ids_of
 from backend.core.danish import DK, today_dk
 from backend.core.errors import NotFound
+from backend.core.measures import MEASURES
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.ics import render

@@ -9,8 +9,47 @@ from typing import Any
 
 import msgspec
 
+from backend.casework.schemas import (
+    ActivityStatus,
+    AfgoerelseRead,
+    AssignableUser,
+    CaseworkerLoad,
+    EnkeltsagRead,
+    JournalEntryRead,
+    JournalRef,
+    NotificationLine,
+    Paragraph,
+    SearchQuery,
+    Stage,
+    StepKind,
+    UnderretningRead,
+    WorkerRead,
+)
 from backend.core.db import conn
 from tenancy.names import quote_ident
+
+
+class ActivityRow(msgspec.Struct, frozen=True):
+    """An activity with its child's name, as ``_ACTIVITY`` selects it."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    child_name: str
+    rule_id: str | None
+    title: str
+    basis: str | None
+    due_at: datetime | None
+    status: ActivityStatus
+    version: int
+    enkeltsag_id: uuid.UUID | None
+    concerns: str | None
+    concerns_id: uuid.UUID | None
+    due_reason: str | None
+    due_asap: bool
+    cancel_reason: str | None
+    completed_by: str | None
+    overdue: bool | None
+
 
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
@@ -21,18 +60,18 @@ _ACTIVITY = (
 )
 
 
-async def open_activities_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
+async def open_activities_of(user_id: uuid.UUID) -> list[ActivityRow]:
     rows = await conn().fetch(
         _ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
         "ORDER BY a.due_at NULLS LAST, a.created_at",
         user_id,
     )
-    return [dict(r) for r in rows]
+    return [ActivityRow(**r) for r in rows]
 
 
-async def activities_by_ids(ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+async def activities_by_ids(ids: list[uuid.UUID]) -> list[ActivityRow]:
     rows = await conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
-    return [dict(r) for r in rows]
+    return [ActivityRow(**r) for r in rows]
 
 
 # The open cases user $1 holds or is on: a UNION, so each side uses its own index.
@@ -43,7 +82,20 @@ _MY_CASES = (
 )
 
 
-async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
+class CaseLineRow(msgspec.Struct, frozen=True):
+    """One of the user's open cases on the front page, with its activity counts."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    birth_date: date
+    stage: Stage
+    opened_at: date
+    open_activities: int
+    overdue: int
+
+
+async def cases_of(user_id: uuid.UUID) -> list[CaseLineRow]:
     rows = await conn().fetch(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
         "c.birth_date, h.stage, h.opened_at, "
@@ -56,7 +108,7 @@ async def cases_of(user_id: uuid.UUID) -> list[dict[str, Any]]:
         "GROUP BY h.id, c.id ORDER BY overdue DESC, h.opened_at DESC LIMIT 500",
         user_id,
     )
-    return [dict(r) for r in rows]
+    return [CaseLineRow(**r) for r in rows]
 
 
 _CASE_OF = {
@@ -80,7 +132,7 @@ async def journal_page(
     until: datetime | None,
     page: int,
     page_size: int,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[JournalEntryRead], int]:
     where: list[str] = ["j.hovedsag_id = $1"]
     args: list[Any] = [case_id]
     for clause, value in (
@@ -104,12 +156,11 @@ async def journal_page(
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
-    entries = [dict(r) for r in rows]
-    wanted = {e["corrects_id"] for e in entries if e["corrects_id"]} | {
-        i for e in entries for i in e["corrected_by"]
+    wanted = {r["corrects_id"] for r in rows if r["corrects_id"]} | {
+        i for r in rows for i in r["corrected_by"]
     }
     refs = {
-        r["id"]: dict(r)
+        r["id"]: JournalRef(**r)
         for r in await db.fetch(
             f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
             "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
@@ -117,9 +168,14 @@ async def journal_page(
             list(wanted),
         )
     }
-    for e in entries:
-        e["corrects"] = refs.get(e["corrects_id"]) if e["corrects_id"] else None
-        e["corrections"] = [refs[i] for i in e["corrected_by"] if i in refs]
+    entries = [
+        JournalEntryRead(
+            **r,
+            corrects=refs.get(r["corrects_id"]) if r["corrects_id"] else None,
+            corrections=[refs[i] for i in r["corrected_by"] if i in refs],
+        )
+        for r in rows
+    ]
     return entries, int(total)
 
 
@@ -137,7 +193,7 @@ JOURNAL_AUTHOR_NAME = (
 
 async def new_notifications(
     *, user_id: uuid.UUID | None = None, team_ids: list[uuid.UUID] | None = None, days: int = 14
-) -> list[dict[str, Any]]:
+) -> list[NotificationLine]:
     """Notifications received in the last ``days`` on the open cases the user holds (or is
     on), or on the cases of ``team_ids``; newest first, with whether they are assessed."""
     if user_id is not None:
@@ -159,7 +215,7 @@ async def new_notifications(
         arg,
         days,
     )
-    return [dict(r) for r in rows]
+    return [NotificationLine(**r) for r in rows]
 
 
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
@@ -174,7 +230,7 @@ async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
 ASSIGNABLE_ROLES = ("sagsbehandler", "leder")
 
 
-async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
+async def assignable_users(case_id: uuid.UUID) -> list[AssignableUser]:
     """Active caseworkers and managers of the kommune (never read-only or finance-only
     users), the case's team first, then by name. ``team`` is the team the case would
     follow them to: the case's team if they are in it, else their first team by name."""
@@ -191,7 +247,7 @@ async def assignable_users(case_id: uuid.UUID) -> list[dict[str, Any]]:
         case_id,
         list(ASSIGNABLE_ROLES),
     )
-    return [dict(r) for r in rows]
+    return [AssignableUser(**r) for r in rows]
 
 
 async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | None:
@@ -206,7 +262,7 @@ async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | N
     return found
 
 
-async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[dict[str, Any]]:
+async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[ActivityRow]:
     rows = await conn().fetch(
         _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
         "AND h.closed_at IS NULL "
@@ -215,10 +271,10 @@ async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[
         team_ids,
         limit,
     )
-    return [dict(r) for r in rows]
+    return [ActivityRow(**r) for r in rows]
 
 
-async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+async def caseload(team_ids: list[uuid.UUID]) -> list[CaseworkerLoad]:
     rows = await conn().fetch(
         "SELECT u.id AS user_id, u.display_name, "
         "(SELECT count(*) FROM hovedsag h WHERE h.caseworker_id = u.id AND h.closed_at IS NULL) "
@@ -231,10 +287,26 @@ async def caseload(team_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
         "WHERE team_id = ANY($1::uuid[])) ORDER BY overdue_activities DESC, open_cases DESC",
         team_ids,
     )
-    return [dict(r) for r in rows]
+    return [CaseworkerLoad(**r) for r in rows]
 
 
-async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, Any]], int]:
+class SearchRow(msgspec.Struct, frozen=True):
+    """A case the search found, with its activity counts."""
+
+    hovedsag_id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    birth_date: date
+    stage: Stage
+    opened_at: date
+    closed_at: date | None
+    caseworker: str | None
+    team: str | None
+    open_activities: int
+    overdue_activities: int
+
+
+async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[SearchRow], int]:
     """Cases matching every given criterion, newest first, paged."""
     where: list[str] = []
     args: list[Any] = []
@@ -303,7 +375,7 @@ async def search(q: Any, cpr: str | None, today: Any) -> tuple[list[dict[str, An
     db = conn()
     total = await db.fetchval(f"SELECT count(*) {base}", *args)
     rows = await db.fetch(page_sql, *args)
-    return [dict(r) for r in rows], int(total)
+    return [SearchRow(**r) for r in rows], int(total)
 
 
 def _created_by_name(table: str) -> str:
@@ -315,7 +387,59 @@ def _created_by_name(table: str) -> str:
     )
 
 
-async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
+class IndsatsRow(msgspec.Struct, frozen=True):
+    """A measure on the case page (the route adds its label)."""
+
+    id: uuid.UUID
+    enkeltsag_id: uuid.UUID
+    kind: str
+    paragraph: Paragraph
+    placement: bool
+    starts_on: date
+    ends_on: date | None
+    end_reason: str | None
+    version: int
+
+
+class StepRow(msgspec.Struct, frozen=True):
+    """A recorded step on the case page (the route adds its label)."""
+
+    id: uuid.UUID
+    kind: StepKind
+    happened_on: date
+    note: str
+    indsats_id: uuid.UUID | None
+    next_due: date | None
+    next_reason: str | None
+    created_by: str
+    created_by_name: str
+
+
+class CaseDetail(msgspec.Struct, frozen=True):
+    """A main case with everything its page shows."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    child_name: str
+    stage: Stage
+    opened_at: date
+    closed_at: date | None
+    caseworker_id: uuid.UUID | None
+    caseworker: str | None
+    team_id: uuid.UUID | None
+    team: str | None
+    version: int
+    close_reason: str | None
+    enkeltsager: list[EnkeltsagRead]
+    activities: list[ActivityRow]
+    underretninger: list[UnderretningRead]
+    afgoerelser: list[AfgoerelseRead]
+    indsatser: list[IndsatsRow]
+    steps: list[StepRow]
+    workers: list[WorkerRead]
+
+
+async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
     db = conn()
     row = await db.fetchrow(
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
@@ -328,23 +452,22 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
     )
     if row is None:
         return None
-    case = dict(row)
-    case["enkeltsager"] = [
-        dict(r)
+    enkeltsager = [
+        EnkeltsagRead(**r)
         for r in await db.fetch(
             "SELECT id, kind, opened_at, closed_at, paragraph, aware_since, summary "
             "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at",
             case_id,
         )
     ]
-    case["activities"] = [
-        dict(r)
+    activities = [
+        ActivityRow(**r)
         for r in await db.fetch(
             _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
         )
     ]
-    case["underretninger"] = [
-        dict(r)
+    underretninger = [
+        UnderretningRead(**r)
         for r in await db.fetch(
             "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
             "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
@@ -353,8 +476,8 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
             case_id,
         )
     ]
-    case["afgoerelser"] = [
-        {**dict(r), "exceptions": json.loads(r["exceptions"])}
+    afgoerelser = [
+        AfgoerelseRead(**{**r, "exceptions": json.loads(r["exceptions"])})
         for r in await db.fetch(
             "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
             "exceptions::text AS exceptions, created_by, "
@@ -364,8 +487,8 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
             case_id,
         )
     ]
-    case["indsatser"] = [
-        dict(r)
+    indsatser = [
+        IndsatsRow(**r)
         for r in await db.fetch(
             "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
             "end_reason, version FROM indsats WHERE hovedsag_id = $1 "
@@ -373,8 +496,8 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
             case_id,
         )
     ]
-    case["steps"] = [
-        dict(r)
+    steps = [
+        StepRow(**r)
         for r in await db.fetch(
             "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
             + _created_by_name("case_step")
@@ -382,15 +505,24 @@ async def get_case(case_id: uuid.UUID) -> dict[str, Any] | None:
             case_id,
         )
     ]
-    case["workers"] = [
-        dict(r)
+    workers = [
+        WorkerRead(**r)
         for r in await db.fetch(
             "SELECT w.user_id, u.display_name, w.added_by, w.added_at FROM hovedsag_worker w "
             "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
             case_id,
         )
     ]
-    return case
+    return CaseDetail(
+        **row,
+        enkeltsager=enkeltsager,
+        activities=activities,
+        underretninger=underretninger,
+        afgoerelser=afgoerelser,
+        indsatser=indsatser,
+        steps=steps,
+        workers=workers,
+    )
 
 
 # --- the case's lifecycle (backend.casework.lifecycle) ---------------------------------

@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import msgspec
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.exceptions.responses import create_exception_response
@@ -23,7 +22,6 @@ from backend.casework.access import access_activity, access_case, access_child, 
 from backend.casework.rules import DK, age_on, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
-    AfgoerelseRead,
     AssignableUser,
     Assignment,
     AwareSinceMove,
@@ -33,18 +31,15 @@ from backend.casework.schemas import (
     CaseClose,
     CaseLine,
     CaseRead,
-    CaseworkerLoad,
     ChildCreate,
     ChildRegistered,
     DeadlineSettings,
     DecisionCreate,
     DecisionMade,
-    EnkeltsagRead,
     IndsatsRead,
     InvestigationCompletion,
     InvestigationStart,
     InvestigationStarted,
-    JournalEntryRead,
     JournalPage,
     MeasureEnd,
     MeasureStartMove,
@@ -52,7 +47,6 @@ from backend.casework.schemas import (
     Moved,
     MovedDeadline,
     NoteCreate,
-    NotificationLine,
     Option,
     ProcessOptions,
     ReceiptMove,
@@ -66,12 +60,10 @@ from backend.casework.schemas import (
     TeamOverview,
     UnderretningCreate,
     UnderretningCreated,
-    UnderretningRead,
     VersionOnly,
     VisitationStart,
     VisitationStarted,
     WorkerChange,
-    WorkerRead,
     Worklist,
 )
 from backend.core.errors import NotFound
@@ -80,26 +72,26 @@ from backend.core.principal import Me
 from backend.errors import field_error
 
 
-def _activity(row: dict[str, Any]) -> ActivityRead:
+def _activity(row: repo.ActivityRow) -> ActivityRead:
     return ActivityRead(
-        id=row["id"],
-        hovedsag_id=row["hovedsag_id"],
-        child_name=row["child_name"],
-        rule_id=row["rule_id"],
-        title=row["title"],
-        basis=row["basis"],
-        due_at=row["due_at"],
-        status=row["status"],
-        overdue=bool(row["overdue"]),
-        version=row["version"],
-        enkeltsag_id=row.get("enkeltsag_id"),
-        concerns=row.get("concerns"),
-        concerns_id=row.get("concerns_id"),
-        due_reason=row.get("due_reason"),
-        cancel_reason=row.get("cancel_reason"),
-        completed_by=row.get("completed_by"),
-        due_asap=bool(row.get("due_asap")),
-        basis_confirmed=basis_confirmed(row["rule_id"]),
+        id=row.id,
+        hovedsag_id=row.hovedsag_id,
+        child_name=row.child_name,
+        rule_id=row.rule_id,
+        title=row.title,
+        basis=row.basis,
+        due_at=row.due_at,
+        status=row.status,
+        overdue=bool(row.overdue),
+        version=row.version,
+        enkeltsag_id=row.enkeltsag_id,
+        concerns=row.concerns,
+        concerns_id=row.concerns_id,
+        due_reason=row.due_reason,
+        cancel_reason=row.cancel_reason,
+        completed_by=row.completed_by,
+        due_asap=bool(row.due_asap),
+        basis_confirmed=basis_confirmed(row.rule_id),
     )
 
 
@@ -204,12 +196,8 @@ class CaseworkController(Controller):
         return TeamOverview(
             teams=[t[1] for t in teams],
             overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
-            caseload=[CaseworkerLoad(**r) for r in await repo.caseload(ids)] if ids else [],
-            new_notifications=[
-                NotificationLine(**r) for r in await repo.new_notifications(team_ids=ids)
-            ]
-            if ids
-            else [],
+            caseload=await repo.caseload(ids) if ids else [],
+            new_notifications=await repo.new_notifications(team_ids=ids) if ids else [],
         )
 
     @get(
@@ -223,26 +211,62 @@ class CaseworkController(Controller):
             raise NotFoundException("Sagen findes ikke")
         missing = []
         pending = next(
-            (e for e in case["enkeltsager"] if e["kind"] == "afgoerelse" and not e["closed_at"]),
+            (e for e in case.enkeltsager if e.kind == "afgoerelse" and not e.closed_at),
             None,
         )
         if pending:
-            missing = await process.missing_before_decision(pending["id"])
+            missing = await process.missing_before_decision(pending.id)
         await record(
-            me.actor, "case.read", str(case_id), view="case.summary", child=str(case["child_id"])
+            me.actor, "case.read", str(case_id), view="case.summary", child=str(case.child_id)
         )
-        nested = ("enkeltsager", "activities", "underretninger", "afgoerelser", "indsatser")
         return CaseRead(
-            **{k: v for k, v in case.items() if k not in (*nested, "steps", "workers")},
-            enkeltsager=[EnkeltsagRead(**e) for e in case["enkeltsager"]],
-            activities=[_activity(a) for a in case["activities"]],
-            underretninger=[UnderretningRead(**u) for u in case["underretninger"]],
-            afgoerelser=[AfgoerelseRead(**a) for a in case["afgoerelser"]],
+            id=case.id,
+            child_id=case.child_id,
+            child_name=case.child_name,
+            stage=case.stage,
+            opened_at=case.opened_at,
+            closed_at=case.closed_at,
+            caseworker_id=case.caseworker_id,
+            caseworker=case.caseworker,
+            team_id=case.team_id,
+            team=case.team,
+            version=case.version,
+            close_reason=case.close_reason,
+            enkeltsager=case.enkeltsager,
+            activities=[_activity(a) for a in case.activities],
+            underretninger=case.underretninger,
+            afgoerelser=case.afgoerelser,
             indsatser=[
-                IndsatsRead(**i, label=process.MEASURES[i["kind"]][0]) for i in case["indsatser"]
+                IndsatsRead(
+                    id=i.id,
+                    enkeltsag_id=i.enkeltsag_id,
+                    kind=i.kind,
+                    label=process.MEASURES[i.kind][0],
+                    paragraph=i.paragraph,
+                    placement=i.placement,
+                    starts_on=i.starts_on,
+                    ends_on=i.ends_on,
+                    end_reason=i.end_reason,
+                    version=i.version,
+                )
+                for i in case.indsatser
             ],
-            steps=[StepRead(**st, label=process.STEPS[st["kind"]][1]) for st in case["steps"]],
-            workers=[WorkerRead(**w) for w in case["workers"]],
+            steps=[
+                StepRead(
+                    id=st.id,
+                    kind=st.kind,
+                    label=process.STEPS[st.kind][1],
+                    happened_on=st.happened_on,
+                    note=st.note,
+                    indsats_id=st.indsats_id,
+                    next_due=st.next_due,
+                    next_reason=st.next_reason,
+                    created_by=st.created_by,
+                    created_by_name=st.created_by_name,
+                )
+                for st in case.steps
+            ],
+            workers=case.workers,
             missing_before_decision=[MissingStepRead(m.rule_id, m.title, m.basis) for m in missing],
         )
 
@@ -265,24 +289,24 @@ class CaseworkController(Controller):
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
         rows, total = await repo.search(data, cpr, today)
-        openable = await may_open(me, [r["hovedsag_id"] for r in rows])
+        openable = await may_open(me, [r.hovedsag_id for r in rows])
         # Audit what was looked for, never the CPR number itself.
         await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
         return SearchPage(
             items=[
                 SearchHit(
-                    hovedsag_id=r["hovedsag_id"],
-                    child_id=r["child_id"],
-                    child_name=r["child_name"],
-                    age=age_on(r["birth_date"], today),
-                    stage=r["stage"],
-                    opened_at=r["opened_at"],
-                    closed_at=r["closed_at"],
-                    caseworker=r["caseworker"],
-                    team=r["team"],
-                    open_activities=r["open_activities"],
-                    overdue_activities=r["overdue_activities"],
-                    can_open=r["hovedsag_id"] in openable,
+                    hovedsag_id=r.hovedsag_id,
+                    child_id=r.child_id,
+                    child_name=r.child_name,
+                    age=age_on(r.birth_date, today),
+                    stage=r.stage,
+                    opened_at=r.opened_at,
+                    closed_at=r.closed_at,
+                    caseworker=r.caseworker,
+                    team=r.team,
+                    open_activities=r.open_activities,
+                    overdue_activities=r.overdue_activities,
+                    can_open=r.hovedsag_id in openable,
                 )
                 for r in rows
             ],
@@ -315,7 +339,7 @@ class CaseworkController(Controller):
     )
     async def assignable(self, me: Me, case_id: FromPath[uuid.UUID]) -> list[AssignableUser]:
         case = await access_case(me, case_id)
-        return [AssignableUser(**r) for r in await repo.assignable_users(case)]
+        return await repo.assignable_users(case)
 
     @get(
         "/worklist", guards=[requires(Perm.CASE_READ)], summary="Min forside: aktiviteter og sager"
@@ -344,18 +368,18 @@ class CaseworkController(Controller):
                 groups["later"].append(a)
         cases = [
             CaseLine(
-                id=r["id"],
-                child_id=r["child_id"],
-                child_name=r["child_name"],
-                age=age_on(r["birth_date"], today),
-                stage=r["stage"],
-                opened_at=r["opened_at"],
-                open_activities=r["open_activities"],
-                overdue_activities=r["overdue"],
+                id=r.id,
+                child_id=r.child_id,
+                child_name=r.child_name,
+                age=age_on(r.birth_date, today),
+                stage=r.stage,
+                opened_at=r.opened_at,
+                open_activities=r.open_activities,
+                overdue_activities=r.overdue,
             )
             for r in await repo.cases_of(me.user_id)
         ]
-        news = [NotificationLine(**r) for r in await repo.new_notifications(user_id=me.user_id)]
+        news = await repo.new_notifications(user_id=me.user_id)
         return Worklist(cases=cases, new_notifications=news, **groups)
 
     @post(
@@ -418,7 +442,7 @@ class CaseworkController(Controller):
         )
         await record(me.actor, "case.journal.read", str(case_id), view="journal", page=page)
         return JournalPage(
-            items=[msgspec.convert(r, JournalEntryRead) for r in rows],
+            items=rows,
             total=total,
             page=page,
             page_size=page_size,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from litestar import Controller, get
 from litestar.params import FromPath
@@ -21,15 +20,17 @@ from backend.core.principal import Me
 from tenancy.context import current_scope
 
 
-def _summary(row: dict[str, Any], today: date, name: str, birth: date) -> CaseSummary:
+def _summary(
+    row: repo.CaseRow | repo.RecentCaseRow, today: date, name: str, birth: date
+) -> CaseSummary:
     return CaseSummary(
-        id=row["id"],
-        child_id=row["child_id"],
+        id=row.id,
+        child_id=row.child_id,
         child_name=name,
         age=repo.age_on(birth, today),
-        stage=row["stage"],
-        stage_label=repo.STAGE_LABELS[row["stage"]],
-        opened_at=row["opened_at"],
+        stage=row.stage,
+        stage_label=repo.STAGE_LABELS[row.stage],
+        opened_at=row.opened_at,
     )
 
 
@@ -43,14 +44,9 @@ class ChildrenController(Controller):
         """Counts for the whole kommune; the recent cases only those the user may open."""
         scope = current_scope()
         today = today_dk()
-        by_stage = {r["stage"]: r["count"] for r in await repo.open_cases_by_stage()}
+        by_stage = {r.stage: r.count for r in await repo.open_cases_by_stage()}
         recent = [
-            _summary(
-                r,
-                today,
-                f"{r['child_id.first_name']} {r['child_id.last_name']}",
-                r["child_id.birth_date"],
-            )
+            _summary(r, today, f"{r.first_name} {r.last_name}", r.birth_date)
             for r in await repo.recent_cases(limit=40)
         ]
         openable = await may_open(me, [c.id for c in recent])
@@ -75,19 +71,19 @@ class ChildrenController(Controller):
             # The same answer whether the child does not exist or belongs elsewhere.
             raise NotFound("Barnet findes ikke")
         today = today_dk()
-        name = f"{row['first_name']} {row['last_name']}"
+        name = f"{row.first_name} {row.last_name}"
         cases = [
-            _summary(c, today, name, row["birth_date"]) for c in await repo.cases_of_child(child_id)
+            _summary(c, today, name, row.birth_date) for c in await repo.cases_of_child(child_id)
         ]
         await record(me.actor, "child.read", str(child_id), view="child.summary")
         return ChildRead(
-            id=row["id"],
-            first_name=row["first_name"],
-            last_name=row["last_name"],
-            birth_date=row["birth_date"],
-            age=repo.age_on(row["birth_date"], today),
-            address=row["address"],
+            id=row.id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            birth_date=row.birth_date,
+            age=repo.age_on(row.birth_date, today),
+            address=row.address,
             cases=cases,
-            unborn=row["cpr"] is None,
-            expected_date=row["expected_date"],
+            unborn=row.cpr is None,
+            expected_date=row.expected_date,
         )

@@ -30,7 +30,7 @@ from backend.mi import dashboard
 from backend.mi import repository as repo
 from backend.mi.tables import Column
 from backend.money.catalogue import FREQUENCIES, MEASURE_TYPES, UNITS
-from backend.money.costs import bevilling_costs
+from backend.money.costs import Line, bevilling_costs
 from backend.money.payments import STATUS_LABELS as PAYMENT_STATUS
 
 
@@ -141,20 +141,20 @@ async def _case_fetch(me: Principal, q: SearchQuery, limit: int, offset: int) ->
     rows, _ = await case_repo.search(
         msgspec.structs.replace(q, page=page, page_size=limit), _cpr_of(q), today
     )
-    openable = await access.may_open(me, [r["hovedsag_id"] for r in rows])
+    openable = await access.may_open(me, [r.hovedsag_id for r in rows])
     return [
         [
-            r["child_name"],
-            age_on(r["birth_date"], today),
-            STAGES.get(r["stage"], r["stage"]),
-            r["opened_at"],
-            r["closed_at"],
-            r["caseworker"],
-            r["team"],
-            r["open_activities"],
-            r["overdue_activities"],
-            r["hovedsag_id"] in openable,
-            str(r["hovedsag_id"]),
+            r.child_name,
+            age_on(r.birth_date, today),
+            STAGES.get(r.stage, r.stage),
+            r.opened_at,
+            r.closed_at,
+            r.caseworker,
+            r.team,
+            r.open_activities,
+            r.overdue_activities,
+            r.hovedsag_id in openable,
+            str(r.hovedsag_id),
         ]
         for r in rows
     ]
@@ -216,26 +216,28 @@ async def _bevilling_fetch(me: Principal, p: BevillingParams, limit: int, offset
     on = args[0]
     rows = await repo.list_bevillinger(cond, args, limit, offset)
     # The same figures as the case page and the draft: one cost model (money.costs).
-    figures = await bevilling_costs(rows, on)
+    figures = await bevilling_costs(
+        [Line(r.id, r.frequency, r.quantity, r.period_from, r.ends_on) for r in rows], on
+    )
     return [
         [
-            r["child"],
-            r["team"],
-            r["caseworker"],
-            MEASURE_TYPES[r["measure_kind"]].label,
-            f"§ {r['paragraph']}",
-            r["supplier"],
-            r["cvr"],
-            r["offer"],
-            UNITS[r["unit"]],
-            f"{r['quantity']:f}".replace(".", ","),
-            FREQUENCIES[r["frequency"]],
-            r["period_from"],
-            r["ends_on"],
-            r["price"],
+            r.child,
+            r.team,
+            r.caseworker,
+            MEASURE_TYPES[r.measure_kind].label,
+            f"§ {r.paragraph}",
+            r.supplier,
+            r.cvr,
+            r.offer,
+            UNITS[r.unit],
+            f"{r.quantity:f}".replace(".", ","),
+            FREQUENCIES[r.frequency],
+            r.period_from,
+            r.ends_on,
+            r.price,
             cost.per_month,
-            r["paid"],
-            str(r["id"]),
+            r.paid,
+            str(r.id),
         ]
         for r, cost in zip(rows, figures, strict=True)
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 import msgspec
@@ -416,9 +417,31 @@ async def count_bevillinger(cond: str, args: list[Any]) -> int:
     )
 
 
+class BevillingReportRow(msgspec.Struct, frozen=True):
+    """A bevilling as the MI listing shows it (the columns it reads of ``b.*`` and the
+    joined names); ``ends_on`` is the earlier of its planned end and the measure's end."""
+
+    id: uuid.UUID
+    measure_kind: str
+    paragraph: str
+    unit: str
+    quantity: Decimal
+    frequency: str
+    period_from: date
+    ends_on: date | None
+    child: str
+    team: str | None
+    caseworker: str | None
+    supplier: str
+    cvr: str | None
+    offer: str
+    price: int | None
+    paid: int
+
+
 async def list_bevillinger(
     cond: str, args: list[Any], limit: int, offset: int
-) -> list[dict[str, Any]]:
+) -> list[BevillingReportRow]:
     """A page of bevillinger (``$1`` is the day prices are read on)."""
     rows = await conn().fetch(
         f"""
@@ -444,7 +467,7 @@ async def list_bevillinger(
         """,
         *args,
     )
-    return [dict(r) for r in rows]
+    return msgspec.convert([dict(r) for r in rows], list[BevillingReportRow])
 
 
 async def count_payments(cond: str, args: list[Any]) -> int:

@@ -27,7 +27,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from backend.core.danish import today_dk
 from backend.core.workdays import add_months
@@ -164,21 +163,15 @@ async def bevilling_months(
     return out
 
 
-def bevilling_line(b: Any) -> Line:
-    """A bevilling as a line of the cost model: its period runs to the earlier of its
-    planned end and the measure's end (``ends_on`` of ``repository.bevillinger``)."""
-    return Line(b["id"], b["frequency"], b["quantity"], b["period_from"], b["ends_on"])
-
-
-async def bevilling_costs(bevillinger: list[Any], today: date | None = None) -> list[LineCost]:
-    """The figures of each bevilling (rows with ``id``, ``frequency``, ``quantity``,
-    ``period_from`` and ``ends_on``) from its own prices: ``project`` with
-    ``source="bevilling"``, so a granted bevilling shows what its draft showed. A bevilling
-    that has ended has no ongoing rate."""
+async def bevilling_costs(bevillinger: list[Line], today: date | None = None) -> list[LineCost]:
+    """The figures of each bevilling (a ``Line`` keyed by the bevilling; its ``ends_on`` is
+    the earlier of its planned end and the measure's end) from its own prices: ``project``
+    with ``source="bevilling"``, so a granted bevilling shows what its draft showed. A
+    bevilling that has ended has no ongoing rate."""
     if today is None:
         today = today_dk()
-    out = await project([bevilling_line(b) for b in bevillinger], source="bevilling", today=today)
+    out = await project(bevillinger, source="bevilling", today=today)
     for b, cost in zip(bevillinger, out, strict=True):
-        if b["ends_on"] is not None and b["ends_on"] < today:
+        if b.ends_on is not None and b.ends_on < today:
             cost.per_year = cost.per_month = 0
     return out

@@ -381,7 +381,13 @@ async def bevillinger(
     else:
         rows = await conn().fetch(_BEVILLING + "WHERE b.id = $2", today, bevilling_id)
     out = [dict(r) for r in rows]
-    figures = await costs.bevilling_costs(out, today)
+    figures = await costs.bevilling_costs(
+        [
+            costs.Line(r["id"], r["frequency"], r["quantity"], r["period_from"], r["ends_on"])
+            for r in rows
+        ],
+        today,
+    )
     months = await costs.bevilling_months(
         [r["id"] for r in out], min((r["period_from"] for r in out), default=today), today
     )

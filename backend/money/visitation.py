@@ -196,20 +196,17 @@ async def do_remove_line(actor: str, draft_id: uuid.UUID, line_id: uuid.UUID) ->
     await _touch(draft_id, actor)
 
 
-async def draft_lines(draft_id: uuid.UUID) -> list[dict[str, Any]]:
+async def draft_lines(draft_id: uuid.UUID) -> list[repo.DraftLine]:
     return await repo.list_lines(draft_id)
 
 
-def as_lines(rows: list[dict[str, Any]]) -> list[costs.Line]:
-    return [
-        costs.Line(r["offer_id"], r["frequency"], r["quantity"], r["starts_on"], r["ends_on"])
-        for r in rows
-    ]
+def as_lines(rows: list[repo.DraftLine]) -> list[costs.Line]:
+    return [costs.Line(r.offer_id, r.frequency, r.quantity, r.starts_on, r.ends_on) for r in rows]
 
 
 async def draft_costs(
     draft_id: uuid.UUID,
-) -> tuple[list[dict[str, Any]], list[costs.LineCost], costs.Totals]:
+) -> tuple[list[repo.DraftLine], list[costs.LineCost], costs.Totals]:
     rows = await draft_lines(draft_id)
     lines = as_lines(rows)
     line_costs = await costs.project(lines)
@@ -227,8 +224,8 @@ async def do_submit(actor: str, draft_id: uuid.UUID, version: int) -> bool:
     for row, cost in zip(rows, line_costs, strict=True):
         if cost.unpriced_days:
             raise FieldError(
-                f"lines.{row['id']}",
-                f"{row['offer_name']} har ikke pris for hele perioden ({cost.unpriced_days} "
+                f"lines.{row.id}",
+                f"{row.offer_name} har ikke pris for hele perioden ({cost.unpriced_days} "
                 "dage uden pris)",
             )
     rule = await settings.load()
@@ -269,11 +266,10 @@ def cost_text(cost: costs.LineCost | costs.Totals) -> str:
     )
 
 
-def _summary(rows: list[dict[str, Any]], total: costs.Totals) -> str:
+def _summary(rows: list[repo.DraftLine], total: costs.Totals) -> str:
     lines = [
-        f"- {MEASURES[r['measure_kind']][0]}: {r['offer_name']} hos {r['supplier_name']}, "
-        f"fra {fmt_date(r['starts_on'])}"
-        + (f" til {fmt_date(r['ends_on'])}" if r["ends_on"] else "")
+        f"- {MEASURES[r.measure_kind][0]}: {r.offer_name} hos {r.supplier_name}, "
+        f"fra {fmt_date(r.starts_on)}" + (f" til {fmt_date(r.ends_on)}" if r.ends_on else "")
         for r in rows
     ]
     return "\n".join(
@@ -362,13 +358,13 @@ async def do_cancel(actor: str, draft_id: uuid.UUID, version: int, reason: str) 
 class DecisionPlan:
     """What a decision with a draft grants: checked before anything is written."""
 
-    draft: Any
-    lines: list[dict[str, Any]]
+    draft: repo.DraftOfCase
+    lines: list[repo.DraftLine]
     offers: dict[uuid.UUID, Any]
 
     @property
     def starts_on(self) -> date:
-        first: date = min(r["starts_on"] for r in self.lines)
+        first: date = min(r.starts_on for r in self.lines)
         return first
 
 
@@ -392,32 +388,30 @@ async def check_decision(
     draft = await repo.lock_draft_of_case(draft_id, hovedsag_id)
     if draft is None:
         raise FieldError("draft_id", "Udkastet til bevilling findes ikke på sagen")
-    if draft["status"] != "godkendt":
+    if draft.status != "godkendt":
         raise FieldError(
             "draft_id",
             "Udkastet afventer leders godkendelse"
-            if draft["status"] == "indsendt"
-            else f"Udkastet er ikke godkendt ({STATUS_LABELS[draft['status']].lower()})",
+            if draft.status == "indsendt"
+            else f"Udkastet er ikke godkendt ({STATUS_LABELS[draft.status].lower()})",
         )
-    if draft["paragraph"] != paragraph:
-        raise FieldError("paragraph", f"Udkastet er til en afgørelse efter § {draft['paragraph']}")
+    if draft.paragraph != paragraph:
+        raise FieldError("paragraph", f"Udkastet er til en afgørelse efter § {draft.paragraph}")
     rows = await draft_lines(draft_id)
     if not rows:
         raise FieldError("draft_id", "Udkastet har ingen indsatser")
     offers = {}
     for r in rows:
-        if r["starts_on"] < decided_on:
+        if r.starts_on < decided_on:
             raise FieldError(
-                f"lines.{r['id']}",
-                f"{MEASURES[r['measure_kind']][0]} kan ikke starte før afgørelsen "
-                f"({fmt_date(r['starts_on'])})",
+                f"lines.{r.id}",
+                f"{MEASURES[r.measure_kind][0]} kan ikke starte før afgørelsen "
+                f"({fmt_date(r.starts_on)})",
             )
-        if (r["starts_on"] - decided_on).days > 366:
-            raise FieldError(
-                f"lines.{r['id']}", "Startdatoen ligger mere end et år efter afgørelsen"
-            )
-        offers[r["offer_id"]] = await check_offer(
-            r["offer_id"], r["measure_kind"], r["starts_on"], field=f"lines.{r['id']}"
+        if (r.starts_on - decided_on).days > 366:
+            raise FieldError(f"lines.{r.id}", "Startdatoen ligger mere end et år efter afgørelsen")
+        offers[r.offer_id] = await check_offer(
+            r.offer_id, r.measure_kind, r.starts_on, field=f"lines.{r.id}"
         )
     return DecisionPlan(draft, rows, offers)
 
@@ -436,7 +430,7 @@ async def apply_decision(
     created: list[uuid.UUID] = []
     for r in plan.lines:
         indsats_id, more = await start_measure(
-            actor, case, afgoerelse_id, paragraph, r["measure_kind"], r["starts_on"]
+            actor, case, afgoerelse_id, paragraph, r.measure_kind, r.starts_on
         )
         created += more
         first = first or indsats_id
@@ -445,17 +439,17 @@ async def apply_decision(
             hovedsag_id=case["id"],
             indsats_id=indsats_id,
             afgoerelse_id=afgoerelse_id,
-            draft_line_id=r["id"],
-            offer=plan.offers[r["offer_id"]],
+            draft_line_id=r.id,
+            offer=plan.offers[r.offer_id],
             paragraph=paragraph,
-            quantity=r["quantity"],
-            frequency=r["frequency"],
-            period_from=r["starts_on"],
-            period_to=r["ends_on"],
-            approved_by=plan.draft["approved_by"],
-            approved_at=plan.draft["approved_at"],
+            quantity=r.quantity,
+            frequency=r.frequency,
+            period_from=r.starts_on,
+            period_to=r.ends_on,
+            approved_by=plan.draft.approved_by,
+            approved_at=plan.draft.approved_at,
         )
-    await _touch(plan.draft["id"], actor, status="anvendt", afgoerelse_id=afgoerelse_id)
+    await _touch(plan.draft.id, actor, status="anvendt", afgoerelse_id=afgoerelse_id)
     return first, created
 
 
@@ -496,15 +490,7 @@ async def create_bevilling(
     )
     await repo.insert_bevilling_prices(actor, bevilling_id, offer.id, period_from, period_to)
     [cost] = await costs.bevilling_costs(
-        [
-            {
-                "id": bevilling_id,
-                "frequency": frequency,
-                "quantity": quantity,
-                "period_from": period_from,
-                "ends_on": period_to,
-            }
-        ]
+        [costs.Line(bevilling_id, frequency, quantity, period_from, period_to)]
     )
     await stamp(
         hovedsag_id,

@@ -191,8 +191,7 @@ async def test_a_bevilling_costs_what_its_line_cost(changing_offer, frequency, s
             approved_by="test",
             approved_at=None,
         )
-        row = {"id": bevilling_id, "frequency": frequency, "quantity": Decimal("2.5"),
-               "period_from": start, "ends_on": end}  # fmt: skip
+        row = costs.Line(bevilling_id, frequency, Decimal("2.5"), start, end)
         [granted] = await costs.bevilling_costs([row], today)
     assert projected.unpriced_days == 0
     assert (granted.per_month, granted.per_year, granted.until_end, granted.months) == (

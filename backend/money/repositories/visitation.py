@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import conn
+from backend.money.schemas import Frequency, Unit
 
 
 class OfferChoice(msgspec.Struct, frozen=True):
@@ -119,14 +120,24 @@ async def lock_draft(draft_id: uuid.UUID) -> LockedDraft | None:
     return LockedDraft(**dict(row)) if row else None
 
 
-async def lock_draft_of_case(draft_id: uuid.UUID, hovedsag_id: uuid.UUID) -> dict[str, Any] | None:
-    """The case's draft, locked ``FOR UPDATE``, every column (the decision reads it by key)."""
+class DraftOfCase(msgspec.Struct, frozen=True):
+    """The columns of a case's draft the decision reads (of every column it locks)."""
+
+    id: uuid.UUID
+    status: str
+    paragraph: str
+    approved_by: str | None
+    approved_at: datetime | None
+
+
+async def lock_draft_of_case(draft_id: uuid.UUID, hovedsag_id: uuid.UUID) -> DraftOfCase | None:
+    """The case's draft, locked ``FOR UPDATE`` (every column, as before)."""
     row = await conn().fetchrow(
         "SELECT * FROM visitation_draft WHERE id = $1 AND hovedsag_id = $2 FOR UPDATE",
         draft_id,
         hovedsag_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), DraftOfCase) if row else None
 
 
 async def update_draft(draft_id: uuid.UUID, actor: str, **fields: Any) -> None:
@@ -190,9 +201,32 @@ async def delete_line(draft_id: uuid.UUID, line_id: uuid.UUID) -> bool:
     return removed is not None
 
 
-async def list_lines(draft_id: uuid.UUID) -> list[dict[str, Any]]:
-    """The draft's lines in order, with offer, supplier and (once granted) bevilling; by
-    key, as the decision and the API read them."""
+class DraftLine(msgspec.Struct, frozen=True):
+    """A line of a draft (``visitation_line``) with its offer, supplier and, once
+    granted, its bevilling and measure."""
+
+    id: uuid.UUID
+    draft_id: uuid.UUID
+    position: int
+    measure_kind: str
+    offer_id: uuid.UUID
+    quantity: Decimal
+    frequency: Frequency
+    starts_on: date
+    ends_on: date | None
+    note: str
+    created_by: str
+    created_at: datetime
+    offer_name: str
+    unit: Unit
+    supplier_id: uuid.UUID
+    supplier_name: str
+    bevilling_id: uuid.UUID | None
+    indsats_id: uuid.UUID | None
+
+
+async def list_lines(draft_id: uuid.UUID) -> list[DraftLine]:
+    """The draft's lines in order, with offer, supplier and (once granted) bevilling."""
     rows = await conn().fetch(
         "SELECT l.*, o.name AS offer_name, o.unit, s.id AS supplier_id, s.name AS supplier_name, "
         "b.id AS bevilling_id, b.indsats_id FROM visitation_line l "
@@ -201,7 +235,7 @@ async def list_lines(draft_id: uuid.UUID) -> list[dict[str, Any]]:
         "WHERE l.draft_id = $1 ORDER BY l.position",
         draft_id,
     )
-    return [dict(r) for r in rows]
+    return [DraftLine(**r) for r in rows]
 
 
 async def share_offers(offer_ids: list[uuid.UUID]) -> None:

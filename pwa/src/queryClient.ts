@@ -14,7 +14,10 @@ export const queryClient = new QueryClient({
       // window or back online must not replace what an editor shows while they write.
       refetchOnWindowFocus: false,
       refetchOnReconnect: false,
+      // Without a connection a request fails at once and the screen says so (the offline
+      // home-visit app has its own outbox); TanStack's default would wait silently.
+      networkMode: 'always',
     },
-    mutations: { retry: false },
+    mutations: { retry: false, networkMode: 'always' },
   },
 });

@@ -8,8 +8,10 @@ they never touch development data.
 Fixtures always hold at least two kommuner: 0101 (København) and 0202 (Testby).
 
 Tests get a logged-in client from ``as_user(kommune, role)`` (also named ``client``), which
-makes the server-side session directly; only the identity tests (tests/backend/
-test_identity.py) and the browser tests log in through the real provider (``login``).
+makes the server-side session directly, or give a client they hold a direct session with
+``sign_in(client, kommune, role)``; only the tests whose point is the login itself (tests/
+backend/test_identity.py, test_idp_secrets.py, the login's audit event) and the browser
+tests log in through the real provider (``login``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ async def _reset_database(server_url: str) -> None:
 
 _SERVICES: object = None
 IDP: object = None
+APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
 
 
@@ -172,12 +175,14 @@ async def app(settings, registry):  # type: ignore[no-untyped-def]
             started.set()
             await stop.wait()
 
+    global APP
     task = asyncio.create_task(hold())
     await asyncio.wait(
         [task, asyncio.create_task(started.wait())], return_when=asyncio.FIRST_COMPLETED
     )
     if task.done():
         task.result()
+    APP = application
     yield application
     stop.set()
     await task
@@ -287,6 +292,25 @@ async def session_for(
     )
     token = await app.state.sessions.create(session)
     return token, session.csrf_token
+
+
+async def sign_in(
+    client: httpx.AsyncClient, code: str, role: str = "sagsbehandler", realm: str | None = None
+) -> dict[str, str]:
+    """Give ``client`` (on the running app) a session of kommune ``code``'s demo ``role``
+    user made directly (:func:`session_for`), in place of any session it had; return the
+    session as ``/api/session`` answers it (incl. csrf_token). Like :func:`login` it sets
+    no CSRF header."""
+    from backend.auth.session import COOKIE
+
+    assert APP is not None, "sign_in needs the running app (fixture app, http or seeded)"
+    token, _ = await session_for(APP, code, role, realm)
+    client.cookies.delete(COOKIE)
+    client.cookies.set(COOKIE, token)
+    session = await client.get("/api/session")
+    assert session.status_code == 200, session.text
+    data: dict[str, str] = session.json()
+    return data
 
 
 async def logged_in(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend.db import DB
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, SPARE_REALM, login, new_kommune
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, SPARE_REALM, new_kommune, sign_in
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 
@@ -41,7 +41,7 @@ async def test_api_requires_a_session(http, seeded):
 
 
 async def test_overview_is_of_the_signed_in_kommune(http, seeded):
-    await login(http, B)
+    await sign_in(http, B)
     body = (await http.get("/api/overview")).json()
     assert body["kommune_code"] == B and body["kommune_name"] == "Testby"
     async with tenant_transaction(DB, B) as scope:
@@ -52,7 +52,7 @@ async def test_overview_is_of_the_signed_in_kommune(http, seeded):
 async def test_no_header_cookie_query_or_path_switches_the_kommune(http, seeded):
     """The kommune comes from the server-side session only: whatever a client says about
     another kommune, the answers are its own kommune's, and the other's child stays 404."""
-    await login(http, B)
+    await sign_in(http, B)
     other = await _a_child_id(A)
     attempts = [
         {"headers": {"X-Kommune": A, "X-Tenant": A, "X-Kommune-Code": A}},
@@ -73,7 +73,7 @@ async def test_no_header_cookie_query_or_path_switches_the_kommune(http, seeded)
 
 
 async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
-    await login(http, A, "leder")  # sees every case in the kommune
+    await sign_in(http, A, "leder")  # sees every case in the kommune
     other = await _a_child_id(B)
     own = await _a_child_id(A)
     assert (await http.get(f"/api/children/{own}")).status_code == 200
@@ -85,7 +85,7 @@ async def test_other_kommunes_child_is_404_like_a_missing_one(http, seeded):
 
 async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fresh_code, seeded):
     await new_kommune(registry, fresh_code, "Suspenderby", children=3)
-    await login(http, fresh_code, realm=SPARE_REALM)
+    await sign_in(http, fresh_code, realm=SPARE_REALM)
     assert (await http.get("/api/overview")).status_code == 200
     await registry.set_status(fresh_code, "suspended", "test")
     r = await http.get("/api/overview")
@@ -97,7 +97,7 @@ async def test_suspended_kommune_gets_403_and_keeps_its_data(http, registry, fre
 
 
 async def test_unsafe_method_needs_the_csrf_token(http, seeded):
-    session = await login(http, A)
+    session = await sign_in(http, A)
     assert (await http.post("/api/session/logout")).status_code == 403
     r = await http.post("/api/session/logout", headers={"X-CSRF-Token": session["csrf_token"]})
     assert r.status_code == 200

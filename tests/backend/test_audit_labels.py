@@ -22,7 +22,7 @@ from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
 from tests.backend.test_identity import _drain
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, ROOT, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, ROOT, login, sign_in
 
 BACKEND = ROOT / "backend"
 ACTION = re.compile(r"^[a-z_]+(\.[a-z_]+)*$")
@@ -126,6 +126,7 @@ def test_detail_values_read_as_danish():
 
 
 async def test_the_audit_log_answers_in_danish(http, seeded, settings):
+    # Logs in through the provider: the login's own audit event is the one read back.
     admin = await login(http, KOMMUNE_A[0], "admin")
     await _drain(settings)
     r = await http.get("/api/admin/audit", params={"action": "login", "actor": admin["username"]})
@@ -155,7 +156,7 @@ def test_kommune_codes_in_details_read_as_names():
 
 async def test_the_audit_log_names_the_sending_kommune(http, seeded):
     """A transfer's sender is stored as a code; the log shows the kommune's name."""
-    admin = await login(http, KOMMUNE_A[0], "admin")
+    admin = await sign_in(http, KOMMUNE_A[0], "admin")
     subject = str(uuid.uuid4())
     async with tenant_transaction(DB, KOMMUNE_A[0]) as scope:
         await record(admin["username"], "transfer.accepted", subject, sender=KOMMUNE_B[0])

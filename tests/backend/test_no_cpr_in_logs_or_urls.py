@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from backend.demo import synthetic_cpr
-from tests.conftest import KOMMUNE_A, login
+from tests.conftest import KOMMUNE_A, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,7 +33,7 @@ def test_no_operation_takes_a_cpr_number_in_its_url():
 
 async def test_registering_and_looking_up_a_child_logs_no_cpr_number(http, seeded, caplog):
     caplog.set_level(logging.DEBUG)
-    session = await login(http, KOMMUNE_A[0], "sagsbehandler")
+    session = await sign_in(http, KOMMUNE_A[0], "sagsbehandler")
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     birth = date.today() - timedelta(days=365 * 6 + 17)
     cpr = synthetic_cpr(random.Random(4711), birth)

@@ -15,7 +15,7 @@ from backend.db import DB
 from backend.outbox.service import ARQ_FUNCTION, enqueue
 from backend.outbox.tasks import run_outbox_job, sweep
 from tenancy.context import run_after_commit, tenant_transaction
-from tests.conftest import KOMMUNE_A, login
+from tests.conftest import KOMMUNE_A, sign_in
 
 A = KOMMUNE_A[0]
 
@@ -105,7 +105,7 @@ async def test_sweep_relays_rows_the_relay_missed(app, settings):
 
 
 async def test_reading_a_child_is_audited_through_the_worker(http, seeded, settings):
-    await login(http, A, "leder")  # sees every case in the kommune
+    await sign_in(http, A, "leder")  # sees every case in the kommune
     async with tenant_transaction(DB, A) as scope:
         child = await scope.connection.fetchval("SELECT id FROM child ORDER BY cpr LIMIT 1")
     assert (await http.get(f"/api/children/{child}")).status_code == 200

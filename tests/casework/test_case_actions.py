@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import httpx
 
 from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
-from tests.conftest import login
+from tests.conftest import sign_in
 
 GRANDAD = {"relation": "bedsteforælder", "name": "Ole Olsen"}
 
@@ -50,7 +50,7 @@ async def test_the_assignable_list_is_only_for_those_on_the_case(http, seeded):
     await _caseworker(http)
     case_id = (await _register(http, new_cpr(902))).json()["hovedsag_id"]
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as k:
-        await login(k, A, "kollega")
+        await sign_in(k, A, "kollega")
         assert (await k.get(f"/api/cases/{case_id}/assignable")).status_code == 404
 
 
@@ -65,7 +65,7 @@ async def test_a_reassigned_case_follows_the_caseworker_to_their_team(http, seed
     )
     assert r.status_code == 200, r.text
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as lead:
-        await login(lead, A, "leder")
+        await sign_in(lead, A, "leder")
         lead.headers["X-CSRF-Token"] = (await lead.get("/api/session")).json()["csrf_token"]
         after = (await lead.get(f"/api/cases/{case_id}")).json()
         assert (after["caseworker"], after["team"]) == ("Karl Kollega", "Modtagelsen")

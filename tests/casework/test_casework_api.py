@@ -1,5 +1,6 @@
 """Registering children and notifications, the activities the law requires, the worklist
-and the journal — over HTTP as a caseworker logged in through the provider."""
+and the journal — over HTTP as a caseworker with a session
+(``sign_in``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from backend.core.danish import DK
 from backend.db import DB
 from backend.demo import synthetic_cpr
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B, login
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, sign_in
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 
@@ -23,7 +24,7 @@ def new_cpr(seed: int, years: int = 8) -> str:
 
 
 async def _caseworker(http: httpx.AsyncClient, code: str = A) -> dict[str, str]:
-    session = await login(http, code, "sagsbehandler")
+    session = await sign_in(http, code, "sagsbehandler")
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     return session
 
@@ -240,7 +241,7 @@ async def test_another_kommunes_case_is_404(http, seeded):
 
 
 async def test_finance_and_readers_cannot_register(http, seeded):
-    session = await login(http, A, "revisor")
+    session = await sign_in(http, A, "revisor")
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     assert (await _register(http, new_cpr(111))).status_code == 403
     assert (await http.get("/api/worklist")).status_code == 200
@@ -295,7 +296,7 @@ async def test_manager_sees_the_teams_overdue_items_first(http, seeded):
             "JOIN app_user s ON s.id = m.user_id AND s.username LIKE 'sagsbehandler@%' "
             "CROSS JOIN app_user l WHERE l.username LIKE 'leder@%' ON CONFLICT DO NOTHING"
         )
-    await login(http, B, "leder")
+    await sign_in(http, B, "leder")
     overview = (await http.get("/api/team/overview")).json()
     got = [a["id"] for a in overview["overdue"]]
     assert overdue_ids <= set(got)
@@ -428,7 +429,7 @@ async def test_reassigning_moves_open_activities_and_is_journalised(http, seeded
     titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
     assert titles[0] == "Sagsbehandler skiftet: Sara Sagsbehandler → Lene Leder"
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as lead:
-        await login(lead, A, "leder")
+        await sign_in(lead, A, "leder")
         mine = (await lead.get("/api/worklist")).json()
         assert case_id in {
             a["hovedsag_id"]

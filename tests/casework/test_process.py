@@ -18,7 +18,7 @@ from backend.core.workdays import (
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
-from tests.conftest import login
+from tests.conftest import sign_in
 from tests.factories import child as new_child
 
 
@@ -352,7 +352,7 @@ async def test_a_colleague_steps_in_with_a_reason_and_it_is_audited(http, seeded
     case_id = r.json()["hovedsag_id"]
     child_id = (await http.get(f"/api/cases/{case_id}")).json()["child_id"]
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:
-        session = await login(other, A, "kollega")
+        session = await sign_in(other, A, "kollega")
         other.headers["X-CSRF-Token"] = session["csrf_token"]
         # Not on the case, not in its team: the same 404 as for no such case.
         for url in (
@@ -402,7 +402,7 @@ async def test_a_second_caseworker_on_the_case_sees_it_on_the_front_page(http, s
     )
     assert twice.status_code == 409  # stale: the first call bumped the version
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:
-        await login(other, A, "kollega")
+        await sign_in(other, A, "kollega")
         assert (await other.get(f"/api/cases/{case_id}")).status_code == 200
         front = (await other.get("/api/worklist")).json()
         assert case_id in {c["id"] for c in front["cases"]}
@@ -522,7 +522,7 @@ async def test_an_application_gets_the_kommunes_own_deadline(http, seeded):
 
 
 async def test_the_administrator_sets_the_application_deadline(http, seeded):
-    session = await login(http, A, "admin")
+    session = await sign_in(http, A, "admin")
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     current = (await http.get("/api/admin/settings")).json()
     bad = await http.put("/api/admin/settings", json={**current, "application_days": 0})
@@ -555,7 +555,7 @@ async def test_new_notifications_on_my_cases_are_on_the_front_page(http, seeded)
     front = (await http.get("/api/worklist")).json()
     assert next(n for n in front["new_notifications"] if n["hovedsag_id"] == case_id)["assessed"]
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:
-        await login(other, A, "kollega")
+        await sign_in(other, A, "kollega")
         theirs = (await other.get("/api/worklist")).json()["new_notifications"]
         assert case_id not in {n["hovedsag_id"] for n in theirs}
 
@@ -593,7 +593,7 @@ async def test_the_kommunes_closed_days_move_the_receipt(http, seeded):
     closed, 25-26/12 and 1/1 holidays: Mon 22, Tue 23, Mon 29, Tue 30, Fri 2, Mon 5 Jan.
     With the setting off (24/12 and 31/12 counted): Wednesday 31.12.2025."""
     admin = httpx.AsyncClient(transport=http._transport, base_url="http://testserver")
-    session = await login(admin, A, "admin")
+    session = await sign_in(admin, A, "admin")
     admin.headers["X-CSRF-Token"] = session["csrf_token"]
     await _caseworker(http)
     received = datetime(2025, 12, 19, 15, 0, tzinfo=DK)

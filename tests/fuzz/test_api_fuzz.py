@@ -36,7 +36,7 @@ from backend.core.danish import today_dk
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import new_cpr
-from tests.conftest import SPARE_REALM, login, new_kommune
+from tests.conftest import SPARE_REALM, new_kommune, sign_in
 
 EXAMPLES = int(os.environ.get("TREKANT_FUZZ_EXAMPLES", "6"))
 SEED = os.environ.get("TREKANT_FUZZ_SEED")
@@ -215,7 +215,7 @@ async def test_no_operation_answers_a_server_error(app, registry, fresh_code, se
     loop = asyncio.get_running_loop()
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        session = await login(client, fresh_code, realm=SPARE_REALM)
+        session = await sign_in(client, fresh_code, realm=SPARE_REALM)
         client.headers["X-CSRF-Token"] = session["csrf_token"]
         real_ids = await _real_ids(client, fresh_code)
         failures: list[str] = []

@@ -21,7 +21,7 @@ from backend.ics.method import method
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import A, _caseworker, _user_id
 from tests.casework.test_process import _measure
-from tests.conftest import login, username
+from tests.conftest import sign_in, username
 from tests.factories import child as new_child
 
 DIMENSIONS = [d.key for side in method().sides for d in side.dimensions]
@@ -39,7 +39,7 @@ async def _case(http: httpx.AsyncClient, seed: int, years: int = 9) -> str:
 
 async def _client(http: httpx.AsyncClient, role: str) -> httpx.AsyncClient:
     other = httpx.AsyncClient(transport=http._transport, base_url="http://testserver")
-    session = await login(other, A, role)
+    session = await sign_in(other, A, role)
     other.headers["X-CSRF-Token"] = session["csrf_token"]
     return other
 
@@ -260,7 +260,7 @@ async def test_investigation_lifecycle(http, seeded):
 
 
 async def test_self_approval_is_refused_when_the_kommune_requires_another_approver(http, seeded):
-    session = await login(http, A, "leder")
+    session = await sign_in(http, A, "leder")
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     case_id = await _case(http, 8502)
     doc = await _start(http, case_id)
@@ -276,7 +276,7 @@ async def test_self_approval_is_refused_when_the_kommune_requires_another_approv
     assert (await http.get(f"/api/ics/{doc['id']}")).json()["status"] == "indsendt"
     admin = httpx.AsyncClient(transport=http._transport, base_url="http://testserver")
     try:
-        s = await login(admin, A, "admin")
+        s = await sign_in(admin, A, "admin")
         admin.headers["X-CSRF-Token"] = s["csrf_token"]
         off = await admin.put("/api/ics/settings", json={"approval_requires_other": False})
         assert off.status_code == 200, off.text

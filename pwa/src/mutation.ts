@@ -12,12 +12,22 @@
 //       onSaved(saved);
 //     });
 //   };
+//
+// A form that says more about a general failure than its message (a 409 offers "Hent igen")
+// reads `failure` instead of `general`: the same message with the answer's HTTP status.
 import { useMutation, type QueryKey } from '@tanstack/react-query';
-import { useRef, useState, type Dispatch, type SetStateAction } from 'react';
-import { fieldErrors, messageOf } from './api/client';
+import { useCallback, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { ApiError, fieldErrors, messageOf } from './api/client';
 import { invalidate } from './useApi';
 
 type Errors = Record<string, string>;
+
+/** A failed save that is about no field: its Danish message and HTTP status (0: no answer). */
+export type Failure = { message: string; status: number };
+
+export function failureOf(err: unknown): Failure {
+  return { message: messageOf(err), status: err instanceof ApiError ? err.status : 0 };
+}
 
 export type SubmitOptions = {
   /** Where field errors go when the form keeps them itself (else useSubmit keeps them). */
@@ -31,6 +41,7 @@ export type SubmitOptions = {
 export function useSubmit(opts: SubmitOptions = {}) {
   const [ownErrors, setOwnErrors] = useState<Errors>({});
   const [general, setGeneral] = useState<string | undefined>();
+  const [status, setStatus] = useState(0);
   const mutation = useMutation({ mutationFn: (action: () => Promise<unknown>) => action() });
   const pending = useRef(false);
   const setErrors = opts.setErrors ?? setOwnErrors;
@@ -54,12 +65,32 @@ export function useSubmit(opts: SubmitOptions = {}) {
       }
       const fields = (opts.fields ?? fieldErrors)(err);
       if (Object.keys(fields).length > 0) setErrors(fields);
-      else setGeneral(messageOf(err));
+      else {
+        const failed = failureOf(err);
+        setGeneral(failed.message);
+        setStatus(failed.status);
+      }
       return undefined;
     } finally {
       pending.current = false;
     }
   };
 
-  return { run, busy: mutation.isPending, errors: ownErrors, setErrors, general, setGeneral };
+  /** Set (or clear) the general failure with its status; `general` is its message. */
+  const setFailure = useCallback((next: Failure | undefined) => {
+    setGeneral(next?.message);
+    setStatus(next?.status ?? 0);
+  }, []);
+  const failure: Failure | undefined = general === undefined ? undefined : { message: general, status };
+
+  return {
+    run,
+    busy: mutation.isPending,
+    errors: ownErrors,
+    setErrors,
+    general,
+    setGeneral,
+    failure,
+    setFailure,
+  };
 }

@@ -6,6 +6,7 @@ import { ErrorSummary, SelectField, TextArea, TextField, withoutKey } from '../c
 import { Loading } from '../components/Loading';
 import { Link } from '../router';
 import { useApiQuery } from '../useApi';
+import { useSubmit } from '../mutation';
 
 /** The id of the "Netværk" section; the "Kontakter" link by the page heading jumps here. */
 export const NETWORK_ANCHOR = 'netvaerk';
@@ -58,10 +59,8 @@ const emptyDraft = (): MDraft => ({
 
 function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member: MemberRead) => void }) {
   const [draft, setDraft] = useState<MDraft>(emptyDraft);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
   const [saved, setSaved] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
   const savedRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -80,9 +79,8 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
     setFailure(undefined);
     setSaved(undefined);
     setErrors({});
-    setBusy(true);
     const optional = (v: string) => v.trim() || null;
-    try {
+    await run(async () => {
       const member = await call(
         api.POST('/api/children/{child_id}/network', {
           params: { path: { child_id: childId } },
@@ -101,13 +99,7 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
       setDraft(emptyDraft());
       setSaved(`${member.name} er tilføjet netværket`);
       onAdded(member);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

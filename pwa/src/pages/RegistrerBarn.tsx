@@ -4,6 +4,7 @@ import { casePath, setFlash } from '../casework';
 import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, TextField } from '../components/Form';
 import { PageHeading } from '../components/PageHeading';
+import { useSubmit } from '../mutation';
 import { navigate } from '../router';
 import { rememberPriorCases } from './overfoersel/store';
 
@@ -39,9 +40,7 @@ const EMPTY: Draft = {
 /** /born/ny: register a child (or an unborn child) and open its case. */
 export function RegistrerBarn() {
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
 
   const set = (key: Exclude<keyof Draft, 'unborn'>) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -57,7 +56,6 @@ export function RegistrerBarn() {
     if (busy) return;
     setErrors({});
     setFailure(undefined);
-    setBusy(true);
     const body = draft.unborn
       ? {
           first_name: draft.first_name.trim(),
@@ -72,26 +70,28 @@ export function RegistrerBarn() {
           address: draft.address.trim(),
           cpr: draft.cpr.trim() || null,
         };
-    try {
-      const created = await call(api.POST('/api/children', { body }));
-      rememberPriorCases(created.child_id, created.prior_cases, draft.unborn ? draft.mother_cpr : draft.cpr, draft.unborn);
-      setFlash(
-        created.existing
-          ? { variant: 'info', heading: 'Barnet findes allerede – du er sendt til den eksisterende sag' }
-          : { variant: 'success', heading: 'Barnet er registreret' },
-      );
-      navigate(casePath(created.hovedsag_id, created.child_id));
-    } catch (err) {
-      const fields = fieldErrors(err);
-      // For an unborn child the CPR field is not shown: its message belongs to the mother's.
-      if (draft.unborn && fields.cpr) {
-        fields.mother_cpr = fields.mother_cpr ?? fields.cpr;
-        delete fields.cpr;
-      }
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const created = await call(api.POST('/api/children', { body }));
+        rememberPriorCases(created.child_id, created.prior_cases, draft.unborn ? draft.mother_cpr : draft.cpr, draft.unborn);
+        setFlash(
+          created.existing
+            ? { variant: 'info', heading: 'Barnet findes allerede – du er sendt til den eksisterende sag' }
+            : { variant: 'success', heading: 'Barnet er registreret' },
+        );
+        navigate(casePath(created.hovedsag_id, created.child_id));
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        // For an unborn child the CPR field is not shown: its message belongs to the mother's.
+        if (draft.unborn && fields.cpr) {
+          fields.mother_cpr = fields.mother_cpr ?? fields.cpr;
+          delete fields.cpr;
+        }
+        if (Object.keys(fields).length > 0) setErrors(fields);
+        else setFailure(messageOf(err));
+      },
+    );
   };
 
   return (

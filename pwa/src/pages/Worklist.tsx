@@ -9,6 +9,7 @@ import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
 import { OfflinePanel } from '../offline/OfflinePanel';
 import { Link } from '../router';
 import { useApiQuery } from '../useApi';
+import { useSubmit } from '../mutation';
 import { Basis } from '../components/Basis';
 
 type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
@@ -135,7 +136,7 @@ function CancelForm({
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy } = useSubmit();
 
   useEffect(() => {
     document.getElementById(REASON_ID)?.focus();
@@ -146,30 +147,30 @@ function CancelForm({
     if (busy) return;
     setError(undefined);
     setFailure(undefined);
-    setBusy(true);
-    try {
-      await call(
-        api.POST('/api/activities/{activity_id}/cancel', {
-          params: { path: { activity_id: activity.id } },
-          body: { version: activity.version, reason: reason.trim() },
-        }),
-      );
-      onCancelled(activity);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 409) {
-        onConflict(activity, messageOf(err));
-        return;
-      }
-      const fields = fieldErrors(err);
-      if (fields.reason) {
-        setError(fields.reason);
-        requestAnimationFrame(() => document.getElementById(REASON_ID)?.focus());
-      } else {
-        setFailure(Object.values(fields)[0] ?? messageOf(err));
-      }
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(
+          api.POST('/api/activities/{activity_id}/cancel', {
+            params: { path: { activity_id: activity.id } },
+            body: { version: activity.version, reason: reason.trim() },
+          }),
+        );
+        onCancelled(activity);
+      },
+      (err) => {
+        if (err instanceof ApiError && err.status === 409) {
+          onConflict(activity, messageOf(err));
+          return;
+        }
+        const fields = fieldErrors(err);
+        if (fields.reason) {
+          setError(fields.reason);
+          requestAnimationFrame(() => document.getElementById(REASON_ID)?.focus());
+        } else {
+          setFailure(Object.values(fields)[0] ?? messageOf(err));
+        }
+      },
+    );
   };
 
   return (

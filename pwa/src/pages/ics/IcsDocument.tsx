@@ -18,6 +18,7 @@ import { FollowUpEditor, PlanEditor } from './PlanEditor';
 import { ReadView } from './ReadView';
 import { ConflictPanel, DeadlineLine, PdfButton, SaveStatus, VersionFacts, Versions } from './parts';
 import { leavingSaves, useAutosave } from './useAutosave';
+import { useSubmit } from '../../mutation';
 import {
   conflictOf,
   docPath,
@@ -368,8 +369,7 @@ function EditSession({
     changedAt: doc.changed_at,
   });
   const [missing, setMissing] = useState<Missing[]>([]);
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const title = versionTitle(doc.kind_label, doc.version_no);
 
   const saveErrors = auto.state.kind === 'invalid' ? auto.state.errors : {};
@@ -379,29 +379,29 @@ function EditSession({
 
   const submit = async () => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
-      const saved = await auto.flush();
-      if (!saved) {
-        setFailure('Dokumentet er ikke gemt, så det er ikke indsendt. Se status for gemning ovenfor.');
-        return;
-      }
-      await call(api.POST('/api/ics/{doc_id}/submit', { params: { path: { doc_id: doc.id } }, body: { rev: auto.rev() } }));
-      setMissing([]);
-      onOutcome({
-        variant: 'success',
-        heading: `${title} er indsendt til godkendelse`,
-        lines: ['En leder kan nu godkende den eller sende den tilbage.'],
-      });
-      reload();
-    } catch (err) {
-      const items = err instanceof ApiError && err.status === 400 ? missingOf(err.body) : [];
-      if (items.length > 0) setMissing(items);
-      else setFailure(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const saved = await auto.flush();
+        if (!saved) {
+          setFailure('Dokumentet er ikke gemt, så det er ikke indsendt. Se status for gemning ovenfor.');
+          return;
+        }
+        await call(api.POST('/api/ics/{doc_id}/submit', { params: { path: { doc_id: doc.id } }, body: { rev: auto.rev() } }));
+        setMissing([]);
+        onOutcome({
+          variant: 'success',
+          heading: `${title} er indsendt til godkendelse`,
+          lines: ['En leder kan nu godkende den eller sende den tilbage.'],
+        });
+        reload();
+      },
+      (err) => {
+        const items = err instanceof ApiError && err.status === 400 ? missingOf(err.body) : [];
+        if (items.length > 0) setMissing(items);
+        else setFailure(messageOf(err));
+      },
+    );
   };
 
   const summaryFields: Record<string, [string, string]> = {};

@@ -6,6 +6,7 @@ import { ErrorSummary, SelectField, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime } from '../../format';
 import { Link } from '../../router';
+import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
 import { PriorCasesNotice } from './PriorCases';
 import { rememberedPriorCases, type CaseTransfers, type Transfer } from './store';
@@ -36,9 +37,7 @@ function SendForm({
   const [targets, reloadTargets] = useApiQuery(['transfer-targets'], (signal) => call(api.GET('/api/kommuner/transfer-targets', { signal })));
   const [to, setTo] = useState('');
   const [summary, setSummary] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
   const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
@@ -60,24 +59,25 @@ function SendForm({
   const send = async () => {
     if (busy) return;
     setFailure(undefined);
-    setBusy(true);
-    try {
-      const t = await call(
-        api.POST('/api/cases/{case_id}/transfers', {
-          params: { path: { case_id: caseId } },
-          body: { to_kommune: to, summary: summary.trim() },
-        }),
-      );
-      setConfirming(false);
-      onSent(t);
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) {
+    await run(
+      async () => {
+        const t = await call(
+          api.POST('/api/cases/{case_id}/transfers', {
+            params: { path: { case_id: caseId } },
+            body: { to_kommune: to, summary: summary.trim() },
+          }),
+        );
         setConfirming(false);
-        setErrors(fields);
-      } else setFailure(messageOf(err));
-      setBusy(false);
-    }
+        onSent(t);
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        if (Object.keys(fields).length > 0) {
+          setConfirming(false);
+          setErrors(fields);
+        } else setFailure(messageOf(err));
+      },
+    );
   };
 
   if (targets.state === 'loading')

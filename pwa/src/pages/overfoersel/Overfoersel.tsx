@@ -7,6 +7,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
 import { formatDate, formatDateTime, formatDeadline } from '../../format';
 import { Link } from '../../router';
+import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
 import { PriorCasesNotice } from './PriorCases';
 import { ENKELTSAG_KIND, kommuneName, statusTagClass, statusText, type TransferDetail } from './store';
@@ -19,9 +20,7 @@ const R_FIELDS: Record<string, [string, string]> = { reason: ['reject-reason', '
 
 function RejectForm({ id, onDone, onCancel }: { id: string; onDone: () => void; onCancel: () => void }) {
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
 
   useEffect(() => {
     document.getElementById('reject-reason')?.focus();
@@ -32,21 +31,22 @@ function RejectForm({ id, onDone, onCancel }: { id: string; onDone: () => void; 
     if (busy) return;
     setFailure(undefined);
     setErrors({});
-    setBusy(true);
-    try {
-      await call(
-        api.POST('/api/transfers/{transfer_id}/reject', {
-          params: { path: { transfer_id: id } },
-          body: { reason: reason.trim() },
-        }),
-      );
-      onDone();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (fields.reason) setErrors({ reason: fields.reason });
-      else setFailure(messageOf(err));
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(
+          api.POST('/api/transfers/{transfer_id}/reject', {
+            params: { path: { transfer_id: id } },
+            body: { reason: reason.trim() },
+          }),
+        );
+        onDone();
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        if (fields.reason) setErrors({ reason: fields.reason });
+        else setFailure(messageOf(err));
+      },
+    );
   };
 
   return (

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { api, call, fieldErrors, messageOf, type SessionRead } from '../../api/client';
+import { api, call, type SessionRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, RadioGroup, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { formatDate, formatDateTime, formatDeadline } from '../../format';
 import { Link } from '../../router';
+import { useSubmit } from '../../mutation';
 import { useApiQuery, type Loadable } from '../../useApi';
 import { REQUEST_STATUS, statusTagClass, statusText, type Transfer, type TransferRequest } from './store';
 import './overfoersel.css';
@@ -79,9 +80,7 @@ function AnswerForm({ request, onDone, onCancel }: { request: TransferRequest; o
   const [decision, setDecision] = useState('');
   const [summary, setSummary] = useState('');
   const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
   const p = `answer-${request.id}`;
 
   const submit = async (event: FormEvent) => {
@@ -93,8 +92,7 @@ function AnswerForm({ request, onDone, onCancel }: { request: TransferRequest; o
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       await call(
         api.POST('/api/transfer-requests/{request_id}/answer', {
           params: { path: { request_id: request.id } },
@@ -105,12 +103,7 @@ function AnswerForm({ request, onDone, onCancel }: { request: TransferRequest; o
         }),
       );
       onDone();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(messageOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   const fields: Record<string, [string, string]> = Object.fromEntries(

@@ -4,6 +4,7 @@ import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextArea } from '../../components/Form';
 import { Icon } from '../../components/Icon';
 import { formatDate } from '../../format';
+import { useSubmit } from '../../mutation';
 import type { PriorCase } from './store';
 
 const R_FIELDS: Record<string, [string, string]> = {
@@ -30,9 +31,7 @@ function RequestForm({
   onSent: () => void;
 }) {
   const [message, setMessage] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
   useEffect(() => {
     document.getElementById('request-message')?.focus();
   }, []);
@@ -46,20 +45,21 @@ function RequestForm({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
-      await call(
-        api.POST('/api/transfer-requests', {
-          body: { to_kommune: prior.kommune.code, cpr, message: message.trim() },
-        }),
-      );
-      onSent();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      if (fields.message) setErrors({ message: fields.message });
-      else setFailure(fields.cpr ?? fields.to_kommune ?? messageOf(err));
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(
+          api.POST('/api/transfer-requests', {
+            body: { to_kommune: prior.kommune.code, cpr, message: message.trim() },
+          }),
+        );
+        onSent();
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        if (fields.message) setErrors({ message: fields.message });
+        else setFailure(fields.cpr ?? fields.to_kommune ?? messageOf(err));
+      },
+    );
   };
 
   return (

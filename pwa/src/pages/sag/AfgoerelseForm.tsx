@@ -5,9 +5,9 @@ import { api, call, type ActivityRead, type CaseRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
 import { formatDate, todayInCopenhagen } from '../../format';
+import { failureOf, useSubmit } from '../../mutation';
 import {
   dueText,
-  failureOf,
   isDate,
   missingStepMessage,
   OUTCOMES,
@@ -17,7 +17,6 @@ import {
   stepsFromErrors,
   withoutKey,
   type Done,
-  type Failure,
   type MissingStepRead,
   type ProcessOptions,
 } from './process';
@@ -40,9 +39,7 @@ export function VisitationForm({
   onReload,
 }: { caseId: string; options: ProcessOptions } & Actions) {
   const [paragraph, setParagraph] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<Failure | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit({ fields: processErrors });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -53,8 +50,7 @@ export function VisitationForm({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const result = await call(
         api.POST('/api/cases/{case_id}/visitation', {
           params: { path: { case_id: caseId } },
@@ -67,13 +63,7 @@ export function VisitationForm({
           ? ['Før afgørelsen:', ...activityLines(result.activities)]
           : ['Der er ikke oprettet nye aktiviteter.'],
       });
-    } catch (err) {
-      const fields = processErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(failureOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -127,12 +117,11 @@ export function AfgoerelseForm({
     startsOn: todayInCopenhagen(),
   }));
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  // The summary's general line: a reason the API missed (a failure of no field is `failure`).
   const [general, setGeneral] = useState<string | undefined>();
   // Required steps the API named that the loaded case did not list.
   const [named, setNamed] = useState<MissingStepRead[]>([]);
-  const [failure, setFailure] = useState<Failure | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
 
   const known = hovedsag.missing_before_decision ?? [];
   const missing = [...known, ...named.filter((n) => !known.some((k) => k.rule_id === n.rule_id))];
@@ -147,7 +136,7 @@ export function AfgoerelseForm({
     setErrors({});
     setGeneral(undefined);
     setNamed([]);
-  }, [knownKey]);
+  }, [knownKey, setErrors]);
 
   const placement = draft.paragraph === '46' || draft.paragraph === '47';
   const measures = options.measures.filter((m) => !!m.placement === placement);
@@ -220,48 +209,48 @@ export function AfgoerelseForm({
       return;
     }
     setErrors({});
-    setBusy(true);
     const exceptions: Record<string, string> = {};
     for (const m of missing) {
       const reason = (reasons[m.rule_id] ?? '').trim();
       if (reason) exceptions[m.rule_id] = reason;
     }
-    try {
-      const result = await call(
-        api.POST('/api/cases/{case_id}/afgoerelser', {
-          params: { path: { case_id: hovedsag.id } },
-          body: {
-            paragraph: draft.paragraph,
-            outcome: draft.outcome,
-            decided_on: draft.decidedOn,
-            summary: draft.summary.trim(),
-            exceptions,
-            measure: withMeasure ? draft.measure : null,
-            starts_on: withMeasure ? draft.startsOn : null,
-            ...(draftId ? { draft_id: draftId } : {}),
-          },
-        }),
-      );
-      const measure = options.measures.find((m) => m.value === draft.measure);
-      const lines: string[] = [];
-      if (withMeasure && measure) lines.push(`Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}`);
-      if (draftId && approved)
-        for (const l of approved.lines) lines.push(`Indsats med bevilling: ${l.measure_label} (${l.supplier_name}) fra ${formatDate(l.starts_on)}`);
-      if (result.activities.length > 0) lines.push(...activityLines(result.activities));
-      onDone({
-        heading: `Afgørelsen er truffet: ${outcomeLabel(draft.outcome).toLowerCase()} efter ${paragraphShort(draft.paragraph)}`,
-        lines,
-      });
-    } catch (err) {
-      const fieldsFound = processErrors(err);
-      if (Object.keys(fieldsFound).length > 0) {
-        setNamed((n) => [...n, ...stepsFromErrors(fieldsFound, [...known, ...n])]);
-        setErrors(fieldsFound);
-        if (Object.keys(fieldsFound).some((k) => k.startsWith(REASON_PREFIX))) setGeneral(failureOf(err).message);
-      } else setFailure(failureOf(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const result = await call(
+          api.POST('/api/cases/{case_id}/afgoerelser', {
+            params: { path: { case_id: hovedsag.id } },
+            body: {
+              paragraph: draft.paragraph,
+              outcome: draft.outcome,
+              decided_on: draft.decidedOn,
+              summary: draft.summary.trim(),
+              exceptions,
+              measure: withMeasure ? draft.measure : null,
+              starts_on: withMeasure ? draft.startsOn : null,
+              ...(draftId ? { draft_id: draftId } : {}),
+            },
+          }),
+        );
+        const measure = options.measures.find((m) => m.value === draft.measure);
+        const lines: string[] = [];
+        if (withMeasure && measure) lines.push(`Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}`);
+        if (draftId && approved)
+          for (const l of approved.lines) lines.push(`Indsats med bevilling: ${l.measure_label} (${l.supplier_name}) fra ${formatDate(l.starts_on)}`);
+        if (result.activities.length > 0) lines.push(...activityLines(result.activities));
+        onDone({
+          heading: `Afgørelsen er truffet: ${outcomeLabel(draft.outcome).toLowerCase()} efter ${paragraphShort(draft.paragraph)}`,
+          lines,
+        });
+      },
+      (err) => {
+        const fieldsFound = processErrors(err);
+        if (Object.keys(fieldsFound).length > 0) {
+          setNamed((n) => [...n, ...stepsFromErrors(fieldsFound, [...known, ...n])]);
+          setErrors(fieldsFound);
+          if (Object.keys(fieldsFound).some((k) => k.startsWith(REASON_PREFIX))) setGeneral(failureOf(err).message);
+        } else setFailure(failureOf(err));
+      },
+    );
   };
 
   return (

@@ -2,9 +2,10 @@
 // One form built from the shared fields serves them all (Afslut indsats, Ret startdato,
 // Ret modtagelsestidspunkt, Ret opmærksomhedsdato, Afslut undersøgelse, Luk sagen).
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useSubmit } from '../../mutation';
 import { ErrorSummary, TextArea, TextField } from '../../components/Form';
 import { localInputToIso } from '../../format';
-import { failureOf, isDate, processErrors, withoutKey, type Done, type Failure } from './process';
+import { isDate, processErrors, withoutKey, type Done } from './process';
 import { FailureAlert, FormButtons, ProcessForm } from './shared';
 
 export type DateSpec = {
@@ -50,9 +51,7 @@ export function DatoBegrundelseForm({
 }) {
   const [value, setValue] = useState(date?.initial ?? '');
   const [text, setText] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<Failure | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit({ fields: processErrors });
   const dateId = `${id}-date`;
   const reasonId = `${id}-reason`;
   // The error summary's fields in screen order: the date, then the reason.
@@ -77,17 +76,10 @@ export function DatoBegrundelseForm({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const done = await send(sent, text.trim());
       onDone(done);
-    } catch (err) {
-      const fieldsFound = processErrors(err);
-      if (Object.keys(fieldsFound).length > 0) setErrors(fieldsFound);
-      else setFailure(failureOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

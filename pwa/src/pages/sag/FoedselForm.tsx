@@ -4,7 +4,7 @@ import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
 import { rememberPriorCases } from '../overfoersel/store';
-import { useFormMutation } from './queries';
+import { useSubmit } from '../../mutation';
 
 const B_FIELDS: Record<string, [string, string]> = {
   cpr: ['birth-cpr', 'Barnets CPR-nummer'],
@@ -28,20 +28,21 @@ export function FoedselForm({
   onRegistered: (result: { child_id?: string | null; hovedsag_id?: string | null }) => void;
 }) {
   const [draft, setDraft] = useState<BDraft>({ cpr: '', first: '', last: '' });
-  const { submit: register, busy, errors, setErrors, failure, setFailure } = useFormMutation(
-    (d: BDraft) =>
-      call(
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
+  const register = (d: BDraft) => {
+    setErrors({});
+    void run(async () => {
+      const result = await call(
         api.POST('/api/children/{child_id}/birth', {
           params: { path: { child_id: childId } },
           body: { cpr: d.cpr.trim(), first_name: d.first.trim(), last_name: d.last.trim() },
         }),
-      ),
-    (result, d) => {
+      );
       rememberPriorCases(result?.child_id || childId, result?.prior_cases, d.cpr);
       setDraft({ cpr: '', first: '', last: '' });
       onRegistered(result ?? {});
-    },
-  );
+    });
+  };
 
   const set = (key: keyof BDraft, errorKey: string) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));

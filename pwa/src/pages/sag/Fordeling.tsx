@@ -7,7 +7,8 @@ import { Alert } from '../../components/Alert';
 import { ErrorSummary, SelectField, withoutKey } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { Medbehandlere } from '../Medbehandlere';
-import { caseKeys, failureOf, useAssignable, useFormMutation } from './queries';
+import { useSubmit } from '../../mutation';
+import { caseKeys, failureOf, useAssignable } from './queries';
 
 const A_FIELDS: Record<string, [string, string]> = {
   caseworker_id: ['assign-worker', 'Ny sagsbehandler'],
@@ -34,22 +35,23 @@ export function Fordeling({
   const [done, setDone] = useState<string | undefined>();
   const outcomeRef = useRef<HTMLDivElement>(null);
   const queryClient = useQueryClient();
-  const { submit: assign, busy, errors, setErrors, failure, setFailure } = useFormMutation(
-    ({ caseworker_id }: { caseworker_id: string; name: string }) =>
-      call(
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
+  const assign = ({ caseworker_id, name }: { caseworker_id: string; name: string }) => {
+    setErrors({});
+    void run(async () => {
+      await call(
         api.POST('/api/cases/{case_id}/assignment', {
           params: { path: { case_id: caseId } },
           body: { version: hovedsag.version, caseworker_id },
         }),
-      ),
-    (_, { name }) => {
+      );
       setWorkerId('');
       setDone(`Sagen er fordelt til ${name}`);
       onAssigned();
       // The case's team may have changed: its members come first now.
       void queryClient.invalidateQueries({ queryKey: caseKeys.assignable(caseId) });
-    },
-  );
+    });
+  };
 
   useEffect(() => {
     if (done || failure) outcomeRef.current?.focus();

@@ -10,7 +10,8 @@ import { Loading } from '../../components/Loading';
 import { formatDeadline, formatNumber } from '../../format';
 import { Pager } from '../../components/Pager';
 import { isFiltered, JournalFilter, NO_FILTER, type JournalCriteria } from '../JournalFilter';
-import { caseKeys, failureOf, useFormMutation, useJournal } from './queries';
+import { useSubmit } from '../../mutation';
+import { caseKeys, failureOf, useJournal } from './queries';
 
 const PAGE_SIZE = 20;
 
@@ -35,23 +36,24 @@ function NoteForm({
   const [saved, setSaved] = useState<string | undefined>();
   const noticeRef = useRef<HTMLDivElement>(null);
   const queryClient = useQueryClient();
-  const { submit: save, busy, errors, setErrors, failure, setFailure } = useFormMutation(
-    (note: { title: string; body: string; corrects: number | null }) =>
-      call(
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
+  const save = (note: { title: string; body: string; corrects: number | null }) => {
+    setErrors({});
+    void run(async () => {
+      await call(
         api.POST('/api/cases/{case_id}/journal', {
           params: { path: { case_id: caseId } },
           body: { title: note.title, body: note.body, corrects_id: note.corrects },
         }),
-      ),
-    (_, note) => {
+      );
       setTitle('');
       setBody('');
       setSaved(note.corrects !== null ? 'Rettelsen er gemt' : 'Notatet er gemt');
       onSaved(note.corrects !== null);
       // Only the journal changed.
       void queryClient.invalidateQueries({ queryKey: [...caseKeys.case(caseId), 'journal'] });
-    },
-  );
+    });
+  };
 
   // "Ret": fill the form with the entry being corrected and move focus to it.
   useEffect(() => {

@@ -2,10 +2,11 @@
 // plan, opfølgning ...). It completes the activities it answers; a follow-up on a running
 // measure sets the next one, with a reason for the interval.
 import { useState, type FormEvent } from 'react';
+import { useSubmit } from '../../mutation';
 import { api, call, type CaseRead } from '../../api/client';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
 import { formatDate, todayInCopenhagen } from '../../format';
-import { dueText, failureOf, isDate, processErrors, withoutKey, type Done, type Failure, type ProcessOptions } from './process';
+import { dueText, isDate, processErrors, withoutKey, type Done, type ProcessOptions } from './process';
 import { FailureAlert, FormButtons, ProcessForm } from './shared';
 
 const FIELDS: Record<string, [string, string]> = {
@@ -42,9 +43,7 @@ export function SkridtForm({
     nextDue: '',
     nextReason: '',
   }));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<Failure | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit({ fields: processErrors });
 
   const followUp = draft.kind === 'opfoelgning';
   const chosen = indsatser.find((i) => i.id === draft.indsatsId);
@@ -81,8 +80,7 @@ export function SkridtForm({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const result = await call(
         api.POST('/api/cases/{case_id}/steps', {
           params: { path: { case_id: hovedsag.id } },
@@ -102,13 +100,7 @@ export function SkridtForm({
         : ['Skridtet har ikke afsluttet nogen åbne aktiviteter.'];
       lines.push(...result.activities.map((a) => `Ny aktivitet: ${a.title} – ${dueText(a)}`));
       onDone({ heading: `Skridtet er registreret: ${label} ${formatDate(draft.happenedOn)}`, lines });
-    } catch (err) {
-      const fields = processErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(failureOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -15,7 +15,7 @@ import {
 } from '../../components/Form';
 import { formatDeadline, localInputToIso, toLocalInput } from '../../format';
 import { Basis } from '../../components/Basis';
-import { useFormMutation } from './queries';
+import { useSubmit } from '../../mutation';
 
 const INTAKE_NOUN: Record<string, string> = {
   underretning: 'underretningen',
@@ -97,16 +97,19 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
   const doneRef = useRef<HTMLDivElement>(null);
   const intakeNoun = INTAKE_NOUN[draft.intake] ?? 'underretningen';
   const form = intakeForm(draft.intake);
-  const { submit: register, busy, errors, setErrors, failure, setFailure } = useFormMutation(
-    ({ body }: { body: Intake; noun: string }) =>
-      call(api.POST('/api/cases/{case_id}/underretninger', { params: { path: { case_id: caseId } }, body })),
-    (result, { noun }) => {
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
+  const register = ({ body, noun }: { body: Intake; noun: string }) => {
+    setErrors({});
+    void run(async () => {
+      const result = await call(
+        api.POST('/api/cases/{case_id}/underretninger', { params: { path: { case_id: caseId } }, body }),
+      );
       setRegisteredNoun(noun.charAt(0).toUpperCase() + noun.slice(1));
       setDraft(freshDraft());
       setCreated(result.activities);
       onRegistered();
-    },
-  );
+    });
+  };
 
   useEffect(() => {
     if (created) doneRef.current?.focus();

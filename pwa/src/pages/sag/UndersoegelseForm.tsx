@@ -5,7 +5,7 @@ import { api, call, type ActivityRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
 import { formatDeadlineDate, todayInCopenhagen } from '../../format';
-import { useFormMutation } from './queries';
+import { useSubmit } from '../../mutation';
 
 const I_FIELDS: Record<string, [string, string]> = {
   aware_since: ['i-aware', 'Kommunen blev opmærksom'],
@@ -14,20 +14,21 @@ const I_FIELDS: Record<string, [string, string]> = {
 export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onStarted: () => void }) {
   const [awareSince, setAwareSince] = useState(() => todayInCopenhagen());
   const [started, setStarted] = useState<ActivityRead[] | null>(null);
-  const { submit: start, busy, errors, setErrors, failure, setFailure } = useFormMutation(
-    (aware: string) =>
-      call(
+  const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
+  const start = (aware: string) => {
+    setErrors({});
+    void run(async () => {
+      const result = await call(
         api.POST('/api/cases/{case_id}/undersoegelse', {
           params: { path: { case_id: caseId } },
           body: { aware_since: aware },
         }),
-      ),
-    (result) => {
+      );
       setAwareSince(todayInCopenhagen());
       setStarted(result.activities);
       onStarted();
-    },
-  );
+    });
+  };
   const doneRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

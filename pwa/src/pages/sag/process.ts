@@ -1,5 +1,5 @@
 // The case process (Forløb): types, Danish labels and the small helpers its forms share.
-import { ApiError, messageOf } from '../../api/client';
+import { ApiError } from '../../api/client';
 import type { components } from '../../api/schema';
 import type { Choice } from '../../components/Form';
 export { withoutKey } from '../../components/Form';
@@ -18,12 +18,8 @@ export type MovedDeadline = Schemas['MovedDeadline'];
 /** What the Forløb shows after a successful action (focus moves to it). */
 export type Done = { heading: string; lines?: string[] };
 
-/** A failed action that is not about a field; `conflict` (409) offers "Hent igen". */
-export type Failure = { message: string; conflict: boolean };
-
-export function failureOf(err: unknown): Failure {
-  return { message: messageOf(err), conflict: err instanceof ApiError && err.status === 409 };
-}
+/** A failed action that is not about a field (useSubmit's); a 409 offers "Hent igen". */
+export type { Failure } from '../../mutation';
 
 export const ENKELTSAG_KINDS: Record<string, string> = {
   afklaring: 'Afklaring',

@@ -1,11 +1,11 @@
 // The case page's server state, in TanStack Query's cache: the case (['case', id]), what
 // hangs under it (['case', id, 'journal', …]), the child (['child', id]) and who may be
 // assigned the case (['assignable', id]). A change invalidates the case's keys (and the
-// child's), so every section fetches again what it shows; the forms share one busy/error
-// pattern (useFormMutation).
-import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
-import { api, ApiError, call, fieldErrors, messageOf } from '../../api/client';
+// child's), so every section fetches again what it shows; the forms save with the PWA's one
+// form pattern (useSubmit in mutation.ts).
+import { useQuery } from '@tanstack/react-query';
+import { api, call } from '../../api/client';
+import { failureOf as failureOfSave } from '../../mutation';
 import { journalQuery, type JournalCriteria } from '../JournalFilter';
 
 // The case page always asks the server when it opens (as it did before the cache): what it
@@ -75,42 +75,5 @@ export function useProcessOptions() {
 
 /** A failed query's Danish message and HTTP status (0: no answer), as the screens show them. */
 export function failureOf(err: unknown): { message: string; status: number } {
-  return { message: messageOf(err), status: err instanceof ApiError ? err.status : 0 };
-}
-
-export type FormFailure = { message: string; status: number };
-
-/**
- * One busy/error pattern for the case page's forms: `submit(vars)` runs the mutation unless
- * one is running (`busy`); a 400 with field messages lands in `errors` (for ErrorSummary and
- * the fields), any other failure in `failure` (with its status: 409 offers "Hent igen").
- * Both stay local state, so a form can also set and clear them itself.
- */
-export function useFormMutation<V, R>(
-  mutationFn: (vars: V) => Promise<R>,
-  onSuccess: (result: R, vars: V) => void,
-) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<FormFailure | undefined>();
-  const mutation = useMutation({
-    mutationFn,
-    onSuccess,
-    onError: (err) => {
-      const fields = fieldErrors(err);
-      if (Object.keys(fields).length > 0) setErrors(fields);
-      else setFailure(failureOf(err));
-    },
-  });
-  return {
-    submit: (vars: V) => {
-      if (mutation.isPending) return;
-      setErrors({});
-      mutation.mutate(vars);
-    },
-    busy: mutation.isPending,
-    errors,
-    setErrors,
-    failure,
-    setFailure,
-  };
+  return failureOfSave(err);
 }

@@ -15,12 +15,13 @@ export function FailureAlert({
   onReload: () => void;
 }) {
   if (!failure) return null;
+  const conflict = failure.status === 409;
   return (
     <Alert
       variant="error"
-      heading={failure.conflict ? 'Oplysningerne er ændret af en anden' : heading}
+      heading={conflict ? 'Oplysningerne er ændret af en anden' : heading}
       action={
-        failure.conflict ? (
+        conflict ? (
           <button type="button" className="button button-secondary" onClick={onReload}>
             Hent igen
           </button>

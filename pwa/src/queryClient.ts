@@ -14,10 +14,9 @@ export const queryClient = new QueryClient({
       // window or back online must not replace what an editor shows while they write.
       refetchOnWindowFocus: false,
       refetchOnReconnect: false,
-      // Without a connection a request fails at once and the screen says so (the offline
-      // home-visit app has its own outbox); TanStack's default would wait silently.
-      networkMode: 'always',
     },
+    // Without a connection a save fails at once and the form says so (the offline home-visit
+    // app has its own outbox); TanStack's default would keep it waiting silently.
     mutations: { retry: false, networkMode: 'always' },
   },
 });

@@ -3,9 +3,9 @@ The API and the worker both import this, so ``enqueue`` knows every job name, th
 can run it, and casework's events reach their subscribers in both."""
 
 import backend.audit.tasks
+import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
-import backend.crosskommune.transfer
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks  # noqa: F401

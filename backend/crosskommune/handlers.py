@@ -1,5 +1,5 @@
 """The outbox jobs across kommuner, registered by name (``backend.jobs`` imports this
-module through ``backend.crosskommune.transfer``). Each job runs in the kommune whose
+module). Each job runs in the kommune whose
 outbox holds it, once; the work is done by the use-case modules."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 from backend.casework import ports
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
 from backend.core.events import subscribe
-from backend.crosskommune import index, transfer
+from backend.crosskommune import forward, index
 
 
 async def schedule_index(event: ChildCasesChanged) -> None:
@@ -18,7 +18,7 @@ async def schedule_index(event: ChildCasesChanged) -> None:
 
 
 async def forward_notification(event: UnderretningRegistered) -> None:
-    await transfer.forward_if_transferred(event.actor, event.hovedsag_id, event.underretning_id)
+    await forward.forward_if_transferred(event.actor, event.hovedsag_id, event.underretning_id)
 
 
 subscribe(ChildCasesChanged, schedule_index)

@@ -25,16 +25,15 @@ from backend.casework.service import (
     CASE_NOT_FOUND_OR_CLOSED,
     CaseError,
     CaseNotFound,
-    Stale,
     close_clarifications,
     complete_by_event,
-    fmt_due,
     lock_case,
-    named,
     recompute,
-    stamp,
 )
+from backend.core.danish import fmt_due
+from backend.core.errors import Stale
 from backend.core.events import publish
+from backend.core.journal import named, stamp
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS

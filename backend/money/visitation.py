@@ -359,7 +359,7 @@ class DecisionPlan:
 
     draft: repo.DraftOfCase
     lines: list[repo.DraftLine]
-    offers: dict[uuid.UUID, Any]
+    offers: dict[uuid.UUID, repo.OfferChoice]
 
     @property
     def starts_on(self) -> date:

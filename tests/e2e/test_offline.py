@@ -415,6 +415,8 @@ async def test_wipe_when_the_device_is_revoked_or_another_user_logs_in(page, app
         said = "1 enhed er spærret" if len(mine) == 1 else f"{len(mine)} enheder er spærret"
         await expect(section.get_by_text(said, exact=True)).to_be_visible()
         await check_axe(admin_page, "enheder spærret")
+        await section.scroll_into_view_if_needed()
+        await shots(admin_page, "offline-admin-spaerret")
     finally:
         await other.close()
     await page.reload()

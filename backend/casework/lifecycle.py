@@ -44,7 +44,7 @@ from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
-from backend.core.journal import stamp as stamp
+from backend.core.journal import stamp
 from backend.core.measures import MEASURES
 
 # The order a main case's stage is chosen in from its open enkeltsager.

@@ -17,9 +17,13 @@ from typing import TYPE_CHECKING
 from backend.casework import lifecycle, ports
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
-from backend.casework.lifecycle import create_activities, measure_facts, start_of
-from backend.casework.lifecycle import restage as restage
-from backend.casework.lifecycle import start_measure as start_measure
+from backend.casework.lifecycle import (
+    create_activities,
+    measure_facts,
+    restage,
+    start_measure,
+    start_of,
+)
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
     CASE_NOT_FOUND_OR_CLOSED,

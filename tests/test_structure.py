@@ -51,6 +51,57 @@ CASEWORK_TABLES = frozenset(
 # Writes outside casework by design, not still to move: the core's ``stamp`` is how every
 # package journals (docs/architecture.md, "Code layout").
 CASEWORK_WRITES_BY_DESIGN = {("backend/core/journal.py", "journal_entry")}
+# (module, table): reads of casework's tables outside backend/casework/, by design: other
+# packages join a case or a child for its name, team or state in their own queries (money,
+# network, children, ICS, limits, the offline package), MI reports over the case tables, the
+# demo data looks up what it made, and crosskommune's CPR index reads a child's cases on the
+# job's own connection (docs/architecture.md, "Code layout"). Any other read goes through
+# ``backend.casework.lifecycle``. A new reader, or a listed one reading a new table, fails;
+# so does an entry that no longer occurs (take it out).
+CASEWORK_READERS: set[tuple[str, str]] = {
+    ("backend/children/repository.py", "hovedsag"),
+    ("backend/crosskommune/repository.py", "child"),
+    ("backend/crosskommune/repository.py", "hovedsag"),
+    ("backend/demo_repository.py", "child"),
+    ("backend/demo_repository.py", "hovedsag"),
+    ("backend/demo_repository.py", "underretning"),
+    ("backend/ics/repository.py", "activity"),
+    ("backend/ics/repository.py", "child"),
+    ("backend/ics/repository.py", "enkeltsag"),
+    ("backend/ics/repository.py", "hovedsag"),
+    ("backend/ics/repository.py", "indsats"),
+    ("backend/limits/repository.py", "journal_entry"),
+    ("backend/mi/repository.py", "activity"),
+    ("backend/mi/repository.py", "afgoerelse"),
+    ("backend/mi/repository.py", "case_step"),
+    ("backend/mi/repository.py", "child"),
+    ("backend/mi/repository.py", "enkeltsag"),
+    ("backend/mi/repository.py", "hovedsag"),
+    ("backend/mi/repository.py", "indsats"),
+    ("backend/mi/repository.py", "underretning"),
+    ("backend/money/repositories/costs.py", "indsats"),
+    ("backend/money/repositories/demo.py", "indsats"),
+    ("backend/money/repositories/payments.py", "indsats"),
+    ("backend/money/repositories/pricing.py", "child"),
+    ("backend/money/repositories/pricing.py", "hovedsag"),
+    ("backend/money/repositories/pricing.py", "indsats"),
+    ("backend/money/repositories/spending.py", "child"),
+    ("backend/money/repositories/spending.py", "hovedsag"),
+    ("backend/money/repositories/spending.py", "indsats"),
+    ("backend/money/repositories/visitation.py", "hovedsag"),
+    ("backend/money/repositories/visitation.py", "indsats"),
+    ("backend/money/repository.py", "child"),
+    ("backend/money/repository.py", "hovedsag"),
+    ("backend/money/repository.py", "indsats"),
+    ("backend/network/repository.py", "child"),
+    ("backend/network/repository.py", "hovedsag"),
+    ("backend/offline/repository.py", "activity"),
+    ("backend/offline/repository.py", "child"),
+    ("backend/offline/repository.py", "hovedsag"),
+    ("backend/offline/repository.py", "hovedsag_worker"),
+    ("backend/offline/repository.py", "journal_entry"),
+}
+READ = re.compile(r"\b(?:FROM|JOIN)\s+(?:ONLY\s+)?([\w.\"]+)")
 WRITE = re.compile(
     r"\b(?:INSERT\s+INTO|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w.\"]+)"
     r"|\bUPDATE\s+(?:ONLY\s+)?([\w.\"]+)(?:\s+(?:AS\s+)?\w+)?\s+SET\b",
@@ -252,3 +303,39 @@ def test_only_casework_writes_casework_tables() -> None:
     gone = KNOWN_CASEWORK_WRITES - found
     assert not new, f"casework's tables written outside casework: {sorted(new)}"
     assert not gone, f"no longer written there, take out of KNOWN_CASEWORK_WRITES: {sorted(gone)}"
+
+
+def _read_tables(text: str) -> set[str]:
+    """Tables an SQL text selects from or joins (schema dropped; upper-case keywords, as
+    all SQL here is written, so prose in docstrings does not count)."""
+    return {m.group(1).replace('"', "").rsplit(".", 1)[-1].lower() for m in READ.finditer(text)}
+
+
+def test_read_tables_are_found() -> None:
+    assert _read_tables("SELECT h.id FROM hovedsag h JOIN child c ON c.id = h.child_id") == {
+        "hovedsag",
+        "child",
+    }
+    assert _read_tables("SELECT 1 FROM t1.activity LEFT JOIN team t ON true") == {
+        "activity",
+        "team",
+    }
+    assert _read_tables("Reads the cases from hovedsag for the index.") == set()
+
+
+def test_only_listed_readers_read_casework_tables() -> None:
+    """SQL string constants of the modules that hold SQL outside ``backend/casework/``. A
+    table named at run time (an f-string hole) is not seen."""
+    found = {
+        (rel, table)
+        for rel, tree in _modules().items()
+        if not rel.startswith("backend/casework/") and any(home in rel for home in SQL_HOMES)
+        for text in _sql_strings(tree)
+        for table in _read_tables(text) & CASEWORK_TABLES
+    }
+    new = found - CASEWORK_READERS
+    gone = CASEWORK_READERS - found
+    assert not new, (
+        f"casework's tables read outside casework (use casework.lifecycle): {sorted(new)}"
+    )
+    assert not gone, f"no longer read there, take out of CASEWORK_READERS: {sorted(gone)}"

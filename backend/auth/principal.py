@@ -11,8 +11,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from backend.auth.repository import get_active_user
 from backend.core.permissions import Perm, permissions_for
-from backend.core.principal import Principal as Principal
-from backend.core.principal import current_principal as current_principal
+from backend.core.principal import Principal, current_principal
 
 
 async def load_principal(conn: Any, user_id: str, kommune_code: str) -> Principal | None:

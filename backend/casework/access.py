@@ -19,11 +19,12 @@ import uuid
 from datetime import timedelta
 from typing import Final
 
-from backend.auth.principal import Principal
 from backend.casework import repository as repo
 from backend.casework.repository import ON_CASE as ON_CASE
-from backend.casework.service import CaseError, lock_case, stamp
+from backend.casework.service import CaseError, lock_case
 from backend.core.errors import NotFound
+from backend.core.journal import stamp
+from backend.core.principal import Principal
 
 _MINT: Final = object()  # only this module holds it, so only this module makes one
 

@@ -34,13 +34,17 @@ import msgspec
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
+from backend.casework.repository import CaseTransferState as CaseTransferState
+from backend.casework.repository import ChildNamed as ChildNamed
+from backend.casework.repository import ForwardedNotification as ForwardedNotification
+from backend.casework.repository import KnownChild as KnownChild
 from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
 from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
-from backend.core.journal import stamp as stamp
+from backend.core.journal import stamp
 from backend.core.measures import MEASURES
 
 # The order a main case's stage is chosen in from its open enkeltsager.
@@ -72,6 +76,38 @@ async def caseworker_of(case_id: uuid.UUID) -> uuid.UUID | None:
 async def received_case(transfer_id: uuid.UUID) -> ReceivedCase | None:
     """The main case a transfer was imported into, if it has been."""
     return await repo.get_received_case(transfer_id)
+
+
+async def transfer_state(case_id: uuid.UUID) -> CaseTransferState | None:
+    """The main case's place in transfers (sent in one now, received by one)."""
+    return await repo.get_case_transfer_state(case_id)
+
+
+async def child_by_cpr(cpr: str) -> ChildNamed | None:
+    """This kommune's child with the CPR number, and its name."""
+    return await repo.get_child_named_by_cpr(cpr)
+
+
+async def known_child(cpr: str | None, mother_cpr: str | None) -> KnownChild | None:
+    """This kommune's child with the CPR number (an unborn child: by the mother's), and
+    its newest open case."""
+    return await repo.get_known_child(cpr, mother_cpr)
+
+
+async def open_cases_among(case_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Those of ``case_ids`` that are open here, newest first."""
+    return await repo.list_open_cases_among(case_ids)
+
+
+async def sent_transfer_of_child(case_id: uuid.UUID) -> uuid.UUID | None:
+    """The transfer by which the child of ``case_id`` left this kommune and has not come
+    back, if any."""
+    return await repo.get_sent_transfer_of_child(case_id)
+
+
+async def forwarded_notification(underretning_id: uuid.UUID) -> ForwardedNotification:
+    """The underretning as it is forwarded to the kommune that has the case now."""
+    return await repo.get_forwarded_notification(underretning_id)
 
 
 async def restage(hovedsag_id: uuid.UUID, actor: str | None = None) -> str:

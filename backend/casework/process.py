@@ -17,24 +17,27 @@ from typing import TYPE_CHECKING
 from backend.casework import lifecycle, ports
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
-from backend.casework.lifecycle import create_activities, measure_facts, start_of
-from backend.casework.lifecycle import restage as restage
-from backend.casework.lifecycle import start_measure as start_measure
+from backend.casework.lifecycle import (
+    create_activities,
+    measure_facts,
+    restage,
+    start_measure,
+    start_of,
+)
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
     CASE_NOT_FOUND_OR_CLOSED,
     CaseError,
     CaseNotFound,
-    Stale,
     close_clarifications,
     complete_by_event,
-    fmt_due,
     lock_case,
-    named,
     recompute,
-    stamp,
 )
+from backend.core.danish import fmt_due
+from backend.core.errors import Stale
 from backend.core.events import publish
+from backend.core.journal import named, stamp
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS

@@ -545,6 +545,42 @@ class ReceivedCase(msgspec.Struct, frozen=True):
     caseworker_id: uuid.UUID | None
 
 
+class CaseTransferState(msgspec.Struct, frozen=True):
+    """A main case's place in transfers: in one now (``transfer_id``, not closed), or
+    received by one (``received_transfer_id``)."""
+
+    id: uuid.UUID
+    child_id: uuid.UUID
+    closed_at: date | None
+    transfer_id: uuid.UUID | None
+    received_transfer_id: uuid.UUID | None
+
+
+class ChildNamed(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    name: str
+
+
+class KnownChild(msgspec.Struct, frozen=True):
+    """A child this kommune knows, and its newest open main case."""
+
+    id: uuid.UUID
+    open_case: uuid.UUID | None
+
+
+class ForwardedNotification(msgspec.Struct, frozen=True):
+    """An underretning as it is forwarded to the kommune that has the case."""
+
+    kind: str
+    received_at: datetime
+    notifier_kind: str
+    source: str
+    notifier_name: str | None
+    notifier_contact: str | None
+    concerns: str
+    suspected_abuse: bool
+
+
 class PastEvent(msgspec.Struct, frozen=True):
     """A journal event that happened elsewhere, written with its own time and author."""
 
@@ -708,6 +744,72 @@ async def get_received_case(transfer_id: uuid.UUID) -> ReceivedCase | None:
         transfer_id,
     )
     return None if row is None else ReceivedCase(**dict(row))
+
+
+# --- what cross-kommune transfers read of the case core (through casework.lifecycle) ------
+
+
+async def get_case_transfer_state(case_id: uuid.UUID) -> CaseTransferState | None:
+    row = await conn().fetchrow(
+        "SELECT id, child_id, transfer_id, closed_at, received_transfer_id FROM hovedsag "
+        "WHERE id = $1",
+        case_id,
+    )
+    return None if row is None else CaseTransferState(**dict(row))
+
+
+async def get_child_named_by_cpr(cpr: str) -> ChildNamed | None:
+    row = await conn().fetchrow(
+        "SELECT id, first_name || ' ' || last_name AS name FROM child WHERE cpr = $1", cpr
+    )
+    return None if row is None else ChildNamed(**dict(row))
+
+
+async def get_known_child(cpr: str | None, mother_cpr: str | None) -> KnownChild | None:
+    """The child with the CPR number (an unborn child: by the mother's), and its newest
+    open case."""
+    row = await conn().fetchrow(
+        "SELECT c.id, (SELECT h.id FROM hovedsag h WHERE h.child_id = c.id "
+        "AND h.closed_at IS NULL ORDER BY h.opened_at DESC LIMIT 1) AS open_case "
+        "FROM child c WHERE c.cpr = $1 OR (c.cpr IS NULL AND $2::text IS NOT NULL "
+        "AND c.mother_cpr = $2 AND $1::text IS NULL) LIMIT 1",
+        cpr,
+        mother_cpr,
+    )
+    return None if row is None else KnownChild(**dict(row))
+
+
+async def list_open_cases_among(case_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Those of ``case_ids`` that are open, newest first."""
+    rows = await conn().fetch(
+        "SELECT id FROM hovedsag WHERE id = ANY($1::uuid[]) AND closed_at IS NULL "
+        "ORDER BY opened_at DESC",
+        case_ids,
+    )
+    return [r["id"] for r in rows]
+
+
+async def get_sent_transfer_of_child(case_id: uuid.UUID) -> uuid.UUID | None:
+    """The transfer by which the child of ``case_id`` left this kommune and has not come
+    back (a case received after it), if any."""
+    transfer_id: uuid.UUID | None = await conn().fetchval(
+        "SELECT o.transfer_id FROM hovedsag h JOIN hovedsag o ON o.child_id = h.child_id "
+        "WHERE h.id = $1 AND o.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hovedsag b "
+        "WHERE b.child_id = h.child_id AND b.received_transfer_id IS NOT NULL "
+        "AND b.opened_at >= coalesce(o.closed_at, o.opened_at) AND b.id <> o.id) "
+        "ORDER BY o.opened_at DESC LIMIT 1",
+        case_id,
+    )
+    return transfer_id
+
+
+async def get_forwarded_notification(underretning_id: uuid.UUID) -> ForwardedNotification:
+    row = await conn().fetchrow(
+        "SELECT kind, received_at, notifier_kind, source, notifier_name, notifier_contact, "
+        "concerns, suspected_abuse FROM underretning WHERE id = $1",
+        underretning_id,
+    )
+    return ForwardedNotification(**dict(row))
 
 
 async def update_case_transfer(case_id: uuid.UUID, transfer_id: uuid.UUID, actor: str) -> None:

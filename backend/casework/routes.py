@@ -19,6 +19,7 @@ from backend.casework import access as access_mod
 from backend.casework import ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
+from backend.casework.lifecycle import closed_days_setting
 from backend.casework.rules import DK, age_on, basis_confirmed
 from backend.casework.schemas import (
     ActivityRead,
@@ -66,6 +67,7 @@ from backend.casework.schemas import (
     WorkerChange,
     Worklist,
 )
+from backend.core.cpr import check_cpr
 from backend.core.errors import NotFound
 from backend.core.permissions import Perm
 from backend.core.principal import Me
@@ -284,7 +286,7 @@ class CaseworkController(Controller):
         cpr = None
         text = (data.text or "").strip()
         if text.replace("-", "").replace(" ", "").isdigit():
-            cpr, _ = service.check_cpr(text, field="text")
+            cpr, _ = check_cpr(text, field="text")
         today = datetime.now(DK).date()
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
@@ -753,7 +755,7 @@ class ProcessController(Controller):
         summary="Kommunens lukkedage for frister i hverdage",
     )
     async def get_deadline_settings(self) -> DeadlineSettings:
-        return DeadlineSettings(closed_days=await service.closed_days_setting())
+        return DeadlineSettings(closed_days=await closed_days_setting())
 
     @put(
         "/deadline-settings",
@@ -763,7 +765,7 @@ class ProcessController(Controller):
     async def put_deadline_settings(
         self, me: Me, data: JSONBody[DeadlineSettings]
     ) -> DeadlineSettings:
-        old = await service.closed_days_setting()
+        old = await closed_days_setting()
         closed = await service.do_set_closed_days(me.actor, data.closed_days)
         if closed != old:
             await record(me.actor, "settings.changed", None, closed_days=closed)

@@ -16,22 +16,20 @@ from typing import TYPE_CHECKING
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
-from backend.casework.lifecycle import closed_days_setting as closed_days_setting
-from backend.casework.lifecycle import create_activities, open_case
-from backend.casework.lifecycle import restage as restage
-from backend.casework.lifecycle import with_kommune_calendar as with_kommune_calendar
+from backend.casework.lifecycle import (
+    closed_days_setting,
+    create_activities,
+    open_case,
+    restage,
+    with_kommune_calendar,
+)
 from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
-from backend.core.cpr import check_cpr as check_cpr
-from backend.core.danish import fmt_due as fmt_due
-from backend.core.errors import CaseClosed as CaseClosed
-from backend.core.errors import FieldError, NotFound, StateConflict
-from backend.core.errors import Stale as Stale
+from backend.core.cpr import check_cpr
+from backend.core.danish import fmt_due
+from backend.core.errors import CaseClosed, FieldError, NotFound, Stale, StateConflict
 from backend.core.events import publish
-from backend.core.journal import named as named
-from backend.core.journal import stamp as stamp
-from backend.core.vocab import INTAKE_KINDS as INTAKE_KINDS
-from backend.core.vocab import NOTIFIER_KINDS as NOTIFIER_KINDS
-from backend.core.vocab import SOURCE_LABELS as SOURCE_LABELS
+from backend.core.journal import named, stamp
+from backend.core.vocab import INTAKE_KINDS, NOTIFIER_KINDS, SOURCE_LABELS
 from backend.core.workdays import add_months
 
 if TYPE_CHECKING:

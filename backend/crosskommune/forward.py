@@ -33,14 +33,14 @@ async def forward_if_transferred(
     transferred away and has not come back: send it on to the kommune that has the case
     (it lands on that case, and the caseworker there gets an activity). Called by
     ``do_register_underretning`` in its transaction."""
-    sent = await repo.get_sent_transfer_of_child(case_id)
+    sent = await lifecycle.sent_transfer_of_child(case_id)
     if sent is None:
         return
     target = await repo.get_forward_target(sent)
     if target is None or target[2] not in ("sendt", "accepteret", "importeret"):
         return
     to_code, to_name, _ = target
-    u = await repo.get_notification(underretning_id)
+    u = await lifecycle.forwarded_notification(underretning_id)
     body = {
         "kind": u.kind,
         "received_at": u.received_at.isoformat(),

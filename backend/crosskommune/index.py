@@ -21,6 +21,7 @@ import uuid
 from typing import Any
 
 from backend.audit.service import record
+from backend.casework import lifecycle
 from backend.core.db import conn
 from backend.crosskommune import repository as repo
 from backend.crosskommune.keys import cpr_hmac
@@ -119,3 +120,9 @@ async def lookup_for_child(child_id: uuid.UUID, actor: str, purpose: str) -> lis
     if not number:
         return []
     return await lookup([number], actor, purpose, str(child_id))
+
+
+async def own_open_cases(hmac: bytes) -> list[uuid.UUID]:
+    """This kommune's open cases on the child with this keyed CPR hash (found by its own
+    index rows), newest first."""
+    return await lifecycle.open_cases_among(await repo.list_own_case_refs(hmac))

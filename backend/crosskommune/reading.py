@@ -7,8 +7,9 @@ import json
 import uuid
 from datetime import UTC, datetime
 
+from backend.casework import lifecycle
 from backend.core.errors import NotFound
-from backend.crosskommune import keys
+from backend.crosskommune import index, keys
 from backend.crosskommune import repository as repo
 from backend.crosskommune.repository import InboxLocal, RequestRow, TransferRow
 from backend.crosskommune.schemas import KommuneRef, TransferRead, TransferRequestRead
@@ -81,7 +82,7 @@ async def transfers_of_case(
 ) -> tuple[bool, list[TransferRead], TransferRead | None]:
     """(in transfer now, transfers sent from the case, the transfer it was received by)."""
     here = current_scope().code
-    case = await repo.get_case_state(case_id)
+    case = await lifecycle.transfer_state(case_id)
     if case is None:
         raise NotFound("Sagen findes ikke")
     sent = [transfer_read(r, here) for r in await repo.list_sent_from_case(here, case_id)]
@@ -122,7 +123,7 @@ async def list_requests(
     incoming, outgoing = [], []
     for r in await repo.list_requests(here, limit):
         if r.to_code == here:
-            cases = await repo.list_own_open_cases(r.cpr_hmac) if r.status == "aaben" else []
+            cases = await index.own_open_cases(r.cpr_hmac) if r.status == "aaben" else []
             incoming.append(request_read(r, here, cases[0] if cases else None))
         else:
             outgoing.append(request_read(r, here))

@@ -158,39 +158,6 @@ class ForwardRow(msgspec.Struct, frozen=True):
     imported_at: datetime | None
 
 
-class CaseState(msgspec.Struct, frozen=True):
-    """A main case's place in a transfer."""
-
-    id: uuid.UUID
-    child_id: uuid.UUID
-    closed_at: date | None
-    transfer_id: uuid.UUID | None
-    received_transfer_id: uuid.UUID | None = None
-
-
-class ChildHere(msgspec.Struct, frozen=True):
-    id: uuid.UUID
-    name: str
-
-
-class KnownChild(msgspec.Struct, frozen=True):
-    id: uuid.UUID
-    open_case: uuid.UUID | None
-
-
-class Notification(msgspec.Struct, frozen=True):
-    """An underretning as it is forwarded to the kommune that has the case."""
-
-    kind: str
-    received_at: datetime
-    notifier_kind: str
-    source: str
-    notifier_name: str | None
-    notifier_contact: str | None
-    concerns: str
-    suspected_abuse: bool
-
-
 class PriorCaseRow(msgspec.Struct, frozen=True):
     kommune_code: str
     kommune_name: str
@@ -521,78 +488,16 @@ async def get_accepting_user(user_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
-# --- the cases a transfer is about (read) ------------------------------------------------
+# --- this kommune's cases on a child, by its own index rows ---------------------------------
 
 
-async def get_case_state(case_id: uuid.UUID) -> CaseState | None:
-    row = await conn().fetchrow(
-        "SELECT id, child_id, transfer_id, closed_at, received_transfer_id FROM hovedsag "
-        "WHERE id = $1",
-        case_id,
+async def list_own_case_refs(cpr_hmac: bytes) -> list[uuid.UUID]:
+    """This kommune's open cases on the child with this keyed CPR hash, by its own index
+    rows (whether each is still open here: ``casework.lifecycle.open_cases_among``)."""
+    rows = await conn().fetch(
+        "SELECT hovedsag_ref FROM shared.cpr_own_cases($1) WHERE closed_on IS NULL", cpr_hmac
     )
-    return None if row is None else CaseState(**row)
-
-
-async def get_child_by_cpr(cpr: str) -> ChildHere | None:
-    row = await conn().fetchrow(
-        "SELECT id, first_name || ' ' || last_name AS name FROM child WHERE cpr = $1", cpr
-    )
-    return None if row is None else ChildHere(**row)
-
-
-async def get_known_child(cpr: str | None, mother_cpr: str | None) -> KnownChild | None:
-    """This kommune's child with the CPR number (an unborn child: by the mother's), and
-    its newest open case."""
-    row = await conn().fetchrow(
-        "SELECT c.id, (SELECT h.id FROM hovedsag h WHERE h.child_id = c.id "
-        "AND h.closed_at IS NULL ORDER BY h.opened_at DESC LIMIT 1) AS open_case "
-        "FROM child c WHERE c.cpr = $1 OR (c.cpr IS NULL AND $2::text IS NOT NULL "
-        "AND c.mother_cpr = $2 AND $1::text IS NULL) LIMIT 1",
-        cpr,
-        mother_cpr,
-    )
-    return None if row is None else KnownChild(**row)
-
-
-async def list_own_open_cases(cpr_hmac: bytes) -> list[uuid.UUID]:
-    """This kommune's open cases on the child with this keyed CPR hash (through its own
-    index rows), newest first."""
-    c = conn()
-    refs = [
-        r["hovedsag_ref"]
-        for r in await c.fetch(
-            "SELECT hovedsag_ref FROM shared.cpr_own_cases($1) WHERE closed_on IS NULL", cpr_hmac
-        )
-    ]
-    rows = await c.fetch(
-        "SELECT id FROM hovedsag WHERE id = ANY($1::uuid[]) AND closed_at IS NULL "
-        "ORDER BY opened_at DESC",
-        refs,
-    )
-    return [r["id"] for r in rows]
-
-
-async def get_sent_transfer_of_child(case_id: uuid.UUID) -> uuid.UUID | None:
-    """The transfer by which the child of ``case_id`` left this kommune and has not come
-    back (a case received after it), if any."""
-    transfer_id: uuid.UUID | None = await conn().fetchval(
-        "SELECT o.transfer_id FROM hovedsag h JOIN hovedsag o ON o.child_id = h.child_id "
-        "WHERE h.id = $1 AND o.transfer_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hovedsag b "
-        "WHERE b.child_id = h.child_id AND b.received_transfer_id IS NOT NULL "
-        "AND b.opened_at >= coalesce(o.closed_at, o.opened_at) AND b.id <> o.id) "
-        "ORDER BY o.opened_at DESC LIMIT 1",
-        case_id,
-    )
-    return transfer_id
-
-
-async def get_notification(underretning_id: uuid.UUID) -> Notification:
-    row = await conn().fetchrow(
-        "SELECT kind, received_at, notifier_kind, source, notifier_name, notifier_contact, "
-        "concerns, suspected_abuse FROM underretning WHERE id = $1",
-        underretning_id,
-    )
-    return Notification(**row)
+    return [r["hovedsag_ref"] for r in rows]
 
 
 # --- forwarded notifications ---------------------------------------------------------------

@@ -47,7 +47,7 @@ async def do_request(me: Principal, to_code: str, cpr: str, message: str) -> uui
     found = await index.lookup([number], me.actor, "anmodning om overførsel")
     if not any(p.kommune.code == to_code and p.status == "aaben" for p in found):
         raise FieldError("cpr", f"{to_name} har ingen åben sag på dette CPR-nummer")
-    child = await repo.get_child_by_cpr(number)
+    child = await lifecycle.child_by_cpr(number)
     # The child's name and the message are sealed to this row and the two kommuner.
     request_id = uuid.uuid4()
 
@@ -87,7 +87,7 @@ async def request_case(request_id: uuid.UUID, hovedsag_id: uuid.UUID | None) -> 
     r = await repo.get_request(request_id)
     if r is None or r.to_code != current_scope().code:
         raise NotFound("Anmodningen findes ikke")
-    cases = await repo.list_own_open_cases(r.cpr_hmac)
+    cases = await index.own_open_cases(r.cpr_hmac)
     if hovedsag_id is not None:
         if hovedsag_id not in cases:
             raise FieldError("hovedsag_id", "Sagen er ikke en åben sag på det barn, der bedes om")
@@ -158,7 +158,7 @@ async def note_request_received(scope: TenantScope, request_id: uuid.UUID) -> No
     r = await repo.get_request(request_id)
     if r is None or r.to_code != scope.code:
         return
-    cases = await repo.list_own_open_cases(r.cpr_hmac)
+    cases = await index.own_open_cases(r.cpr_hmac)
     if cases:
         case_id = cases[0]
         owner = await lifecycle.caseworker_of(case_id)
@@ -189,7 +189,7 @@ async def note_request_answered(scope: TenantScope, request_id: uuid.UUID) -> No
     r = await repo.get_request(request_id)
     if r is None or r.from_code != scope.code:
         return
-    cases = await repo.list_own_open_cases(r.cpr_hmac)
+    cases = await index.own_open_cases(r.cpr_hmac)
     if cases:
         if r.status == "sendt":
             title = f"{r.to_name} har sendt sagen; den ligger i indbakken"

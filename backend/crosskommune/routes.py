@@ -15,6 +15,7 @@ from litestar.response import Response
 
 from backend.audit.service import record
 from backend.auth.principal import requires
+from backend.casework import lifecycle
 from backend.casework.access import access_case, may_open
 from backend.core.cpr import check_cpr
 from backend.core.errors import FieldError, NotFound
@@ -181,7 +182,7 @@ class CrossKommuneController(Controller):
         number = child.get("cpr") or child.get("mother_cpr")
         if t.direction == "ind" and number:
             prior = await index.lookup([number], me.actor, "modtaget overførsel")
-            here = await repo.get_known_child(child.get("cpr"), child.get("mother_cpr"))
+            here = await lifecycle.known_child(child.get("cpr"), child.get("mother_cpr"))
             if here is not None:
                 known = KnownHere(child_id=here.id, open_hovedsag_id=here.open_case)
         return TransferDetail(

@@ -19,7 +19,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
-from backend.auth.principal import Principal, requires
+from backend.auth.principal import requires
 from backend.boundary import INT4_MAX
 from backend.casework.access import AccessibleCase, access_case, kommune_wide
 from backend.casework.repository import team_ids_of
@@ -27,7 +27,7 @@ from backend.core.danish import DK, today_dk
 from backend.core.errors import NotFound
 from backend.core.measures import MEASURES
 from backend.core.permissions import Perm
-from backend.core.principal import Me
+from backend.core.principal import Me, Principal
 from backend.ics import render
 from backend.ics import service as ics
 from backend.ics.method import KINDS, STATUSES, labelled, method, methods, view

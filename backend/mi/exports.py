@@ -20,10 +20,11 @@ import anyio
 import msgspec
 
 from backend.audit.service import record
-from backend.auth.principal import Principal, load_principal
+from backend.auth.principal import load_principal
 from backend.core.danish import file_slug, file_stamp, plural
 from backend.core.db import conn
 from backend.core.errors import FieldError, NotAllowed, NotFound
+from backend.core.principal import Principal
 from backend.mi import excel
 from backend.mi import repository as repo
 from backend.mi.reports import SOURCES, Source, decode_params

@@ -16,7 +16,6 @@ from typing import Any
 
 import msgspec
 
-from backend.auth.principal import Principal
 from backend.casework import access, process
 from backend.casework import repository as case_repo
 from backend.casework.repository import team_ids_of
@@ -26,6 +25,7 @@ from backend.core.cpr import check_cpr
 from backend.core.danish import today_dk
 from backend.core.errors import FieldError
 from backend.core.permissions import Perm
+from backend.core.principal import Principal
 from backend.mi import dashboard
 from backend.mi import repository as repo
 from backend.mi.tables import Column

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import asyncpg
 import msgspec
 
 from backend.core.db import conn
@@ -17,6 +19,7 @@ from backend.money.schemas import (
     ApprovalKind,
     CatalogueEventRead,
     DraftStatus,
+    Frequency,
     PaymentExportRead,
     PaymentStatus,
     PriceUpdateStatus,
@@ -67,6 +70,38 @@ class OfferPriceRow(msgspec.Struct, frozen=True):
     retired_at: datetime | None
     retired_by: str | None
     retired_reason: str | None
+
+
+class BevillingRow(msgspec.Struct, frozen=True):
+    """A bevilling with its offer and supplier names, today's price and what is paid; the
+    cost figures are filled in by ``bevillinger`` (``money.costs``), not by SQL."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    indsats_id: uuid.UUID
+    afgoerelse_id: uuid.UUID | None
+    measure_kind: str
+    paragraph: str
+    offer_id: uuid.UUID
+    offer_name: str
+    supplier_id: uuid.UUID
+    supplier_name: str
+    unit: Unit
+    quantity: Decimal
+    frequency: Frequency
+    period_from: date
+    period_to: date | None
+    ends_on: date | None
+    approved_by: str | None
+    approved_by_name: str | None
+    approved_at: datetime | None
+    current_price_oere: int | None
+    paid_oere: int
+    pending_oere: int
+    per_month_oere: int = 0
+    per_year_oere: int = 0
+    until_end_oere: int | None = None
+    expected_to_date_oere: int = 0
 
 
 class BevillingPriceRow(msgspec.Struct, frozen=True):
@@ -157,7 +192,7 @@ class PaymentRow(msgspec.Struct, frozen=True):
     version: int
 
 
-def _rows(rows: Any, kind: type[_R]) -> list[_R]:
+def _rows(rows: Iterable[asyncpg.Record], kind: type[_R]) -> list[_R]:
     """Rows of ``SELECT t.*, …`` as ``kind`` (columns it does not name are left out)."""
     return [msgspec.convert(dict(r), kind) for r in rows]
 
@@ -202,7 +237,7 @@ def _name_of(column: str, alias: str | None = None) -> str:
 
 async def suppliers(text: str | None, kind: str | None, active: bool | None) -> list[SupplierRow]:
     where: list[str] = ["true"]
-    args: list[Any] = []
+    args: list[object] = []
     if text:
         args.append(f"%{text.strip().lower()}%")
         where.append(f"(lower(s.name) LIKE ${len(args)} OR s.cvr = ${len(args) + 1})")
@@ -243,7 +278,7 @@ async def offers(
     priced: bool = False,
 ) -> list[OfferRow]:
     where: list[str] = ["true"]
-    args: list[Any] = [on]
+    args: list[object] = [on]
     if supplier_id:
         args.append(supplier_id)
         where.append(f"o.supplier_id = ${len(args)}")
@@ -279,7 +314,7 @@ async def catalogue_journal(
     entity_id: uuid.UUID | None, entity: str | None, page: int, page_size: int
 ) -> tuple[list[CatalogueEventRead], int]:
     where: list[str] = ["true"]
-    args: list[Any] = []
+    args: list[object] = []
     if entity_id:
         args.append(entity_id)
         where.append(f"entity_id = ${len(args)}")
@@ -324,7 +359,7 @@ async def open_draft_of(case_id: uuid.UUID) -> uuid.UUID | None:
 async def pending_approvals(team_ids: list[uuid.UUID] | None) -> list[ApprovalRow]:
     """Drafts and payments awaiting a manager (of ``team_ids``' cases, or all)."""
     team_cond = "" if team_ids is None else "AND h.team_id = ANY($1::uuid[])"
-    args: list[Any] = [] if team_ids is None else [team_ids]
+    args: list[object] = [] if team_ids is None else [team_ids]
     c = conn()
     drafts = await c.fetch(
         "SELECT 'bevilling' AS kind, d.id, d.hovedsag_id, c.first_name || ' ' || c.last_name "
@@ -373,30 +408,33 @@ _BEVILLING = (
 
 async def bevillinger(
     today: date, *, case_id: uuid.UUID | None = None, bevilling_id: uuid.UUID | None = None
-) -> list[dict[str, Any]]:
+) -> list[BevillingRow]:
+    """A case's bevillinger (or one), each with its price today, what is paid and pending,
+    and the cost figures (``money.costs``) from the start and until today."""
     if case_id is not None:
-        rows = await conn().fetch(
+        found = await conn().fetch(
             _BEVILLING + "WHERE b.hovedsag_id = $2 ORDER BY b.period_from DESC", today, case_id
         )
     else:
-        rows = await conn().fetch(_BEVILLING + "WHERE b.id = $2", today, bevilling_id)
-    out = [dict(r) for r in rows]
+        found = await conn().fetch(_BEVILLING + "WHERE b.id = $2", today, bevilling_id)
+    rows = _rows(found, BevillingRow)
     figures = await costs.bevilling_costs(
-        [
-            costs.Line(r["id"], r["frequency"], r["quantity"], r["period_from"], r["ends_on"])
-            for r in rows
-        ],
+        [costs.Line(r.id, r.frequency, r.quantity, r.period_from, r.ends_on) for r in rows],
         today,
     )
     months = await costs.bevilling_months(
-        [r["id"] for r in out], min((r["period_from"] for r in out), default=today), today
+        [r.id for r in rows], min((r.period_from for r in rows), default=today), today
     )
-    for r, cost in zip(out, figures, strict=True):
-        r["per_year_oere"] = cost.per_year
-        r["per_month_oere"] = cost.per_month
-        r["until_end_oere"] = cost.until_end
-        r["expected_to_date_oere"] = sum(a for _, a in months.get(r["id"], []))
-    return out
+    return [
+        msgspec.structs.replace(
+            r,
+            per_year_oere=cost.per_year,
+            per_month_oere=cost.per_month,
+            until_end_oere=cost.until_end,
+            expected_to_date_oere=sum(a for _, a in months.get(r.id, [])),
+        )
+        for r, cost in zip(rows, figures, strict=True)
+    ]
 
 
 async def bevilling_prices(bevilling_id: uuid.UUID) -> list[BevillingPriceRow]:
@@ -429,9 +467,9 @@ def payment_filter(
     period_from: date | None = None,
     period_to: date | None = None,
     export_id: uuid.UUID | None = None,
-) -> tuple[str, list[Any]]:
+) -> tuple[str, list[object]]:
     where: list[str] = ["true"]
-    args: list[Any] = []
+    args: list[object] = []
     for clause, value in (
         ("p.status = ${}", status),
         ("p.bevilling_id = ${}", bevilling_id),
@@ -448,7 +486,7 @@ def payment_filter(
 
 
 async def payments(
-    cond: str, args: list[Any], page: int, page_size: int
+    cond: str, args: list[object], page: int, page_size: int
 ) -> tuple[list[PaymentRow], int, int]:
     c = conn()
     summary = await c.fetchrow(
@@ -506,7 +544,7 @@ async def price_update(update_id: uuid.UUID) -> PriceUpdateRow | None:
     return _decode_update(row) if row else None
 
 
-def _decode_update(row: Any) -> PriceUpdateRow:
+def _decode_update(row: asyncpg.Record) -> PriceUpdateRow:
     out = dict(row)
     for key in ("amounts", "preview", "result"):
         out[key] = json.loads(out[key]) if out[key] else None
@@ -548,7 +586,7 @@ async def insert_catalogue_event(
     entity_id: uuid.UUID | None,
     action: str,
     title: str,
-    detail: dict[str, Any],
+    detail: dict[str, object],
 ) -> None:
     await conn().execute(
         "INSERT INTO catalogue_event (actor, entity, entity_id, action, title, detail) "

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
 from backend.core.errors import FieldError
 from backend.money.catalogue import MEASURE_TYPES
 from backend.money.repositories import spending as repo
+from backend.money.schemas import SpendingRow
 
 GROUPS = {
     "case": ("b.hovedsag_id::text", "Sag"),
@@ -38,7 +38,7 @@ async def labels(group_by: str, keys: list[str]) -> dict[str, str]:
 
 async def spending(
     group_by: str, period_from: date, period_to: date, team_ids: list[uuid.UUID] | None
-) -> list[dict[str, Any]]:
+) -> list[SpendingRow]:
     if group_by not in GROUPS:
         raise FieldError("group_by", "Vælg gruppering: sag, team, indsatstype eller leverandør")
     if period_to < period_from:
@@ -50,16 +50,15 @@ async def spending(
     actual = await repo.sum_actual(key, period_from, period_to, team_ids)
     keys = sorted(set(expected) | set(actual), key=lambda k: (k is None, k or ""))
     names = await labels(group_by, [k for k in keys if k])
-    rows: list[dict[str, Any]] = [
-        {
-            "key": k,
-            "label": names.get(k, "Uden team" if group_by == "team" else "–") if k else "Uden team",
-            "expected_oere": int(expected.get(k, 0)),
-            "actual_oere": int(actual.get(k, 0)),
-        }
+    rows = [
+        SpendingRow(
+            key=k,
+            label=names.get(k, "Uden team" if group_by == "team" else "–") if k else "Uden team",
+            expected_oere=int(expected.get(k, 0)),
+            actual_oere=int(actual.get(k, 0)),
+            difference_oere=int(actual.get(k, 0)) - int(expected.get(k, 0)),
+        )
         for k in keys
     ]
-    for r in rows:
-        r["difference_oere"] = r["actual_oere"] - r["expected_oere"]
-    rows.sort(key=lambda r: -r["expected_oere"])
+    rows.sort(key=lambda r: -r.expected_oere)
     return rows

@@ -19,10 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backend.casework.service import stamp
 from backend.core.danish import today_dk
 from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
-from backend.core.journal import named
+from backend.core.journal import named, stamp
 from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.core.workdays import add_months
 from backend.money import costs, settings
@@ -360,7 +359,7 @@ class DecisionPlan:
 
     draft: repo.DraftOfCase
     lines: list[repo.DraftLine]
-    offers: dict[uuid.UUID, Any]
+    offers: dict[uuid.UUID, repo.OfferChoice]
 
     @property
     def starts_on(self) -> date:

@@ -15,11 +15,11 @@ from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from backend.audit.service import record
-from backend.auth.principal import Principal, requires
+from backend.auth.principal import requires
 from backend.casework.access import access_case
 from backend.core.errors import FieldError, NotAllowed, NotFound
 from backend.core.permissions import GRANTS, ROLES, Perm
-from backend.core.principal import Me
+from backend.core.principal import Me, Principal
 from backend.db import DB
 from backend.offline import service
 from backend.offline.schemas import (

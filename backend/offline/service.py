@@ -13,10 +13,10 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from backend.auth.principal import Principal
 from backend.casework.access import may_open
 from backend.children.repository import STAGE_LABELS, age_on
 from backend.core.danish import today_dk
+from backend.core.principal import Principal
 from backend.offline import repository as repo
 from backend.offline.repository import DeviceRow
 from backend.offline.schemas import (

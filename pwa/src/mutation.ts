@@ -15,6 +15,10 @@
 //
 // A form that says more about a general failure than its message (a 409 offers "Hent igen")
 // reads `failure` instead of `general`: the same message with the answer's HTTP status.
+//
+// Several buttons sharing one save (a row of actions, one button per list item) name theirs:
+// `run(action, onError, 'approve')`; `busyKey` is that name while it runs (null otherwise),
+// so the pressed button spins and the others wait (`busy`).
 import { useMutation, type QueryKey } from '@tanstack/react-query';
 import { useCallback, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { ApiError, fieldErrors, messageOf } from './api/client';
@@ -42,6 +46,7 @@ export function useSubmit(opts: SubmitOptions = {}) {
   const [ownErrors, setOwnErrors] = useState<Errors>({});
   const [general, setGeneral] = useState<string | undefined>();
   const [status, setStatus] = useState(0);
+  const [busyKey, setBusyKey] = useState<string | null>(null);
   const mutation = useMutation({ mutationFn: (action: () => Promise<unknown>) => action() });
   const pending = useRef(false);
   const setErrors = opts.setErrors ?? setOwnErrors;
@@ -49,11 +54,17 @@ export function useSubmit(opts: SubmitOptions = {}) {
   /**
    * Run the save (the request and what follows it). A failure lands as field errors when the
    * API named fields, else as `general` — or goes to `onError` when the form says more (a
-   * conflict, a field of its own); the answer is undefined then.
+   * conflict, a field of its own); the answer is undefined then. `key` names the button that
+   * started it (`busyKey`).
    */
-  const run = async <R>(action: () => Promise<R>, onError?: (err: unknown) => void): Promise<R | undefined> => {
+  const run = async <R>(
+    action: () => Promise<R>,
+    onError?: (err: unknown) => void,
+    key?: string,
+  ): Promise<R | undefined> => {
     if (pending.current) return undefined;
     pending.current = true;
+    setBusyKey(key ?? null);
     try {
       const result = (await mutation.mutateAsync(action)) as R;
       if (opts.invalidates) invalidate(...opts.invalidates);
@@ -73,6 +84,7 @@ export function useSubmit(opts: SubmitOptions = {}) {
       return undefined;
     } finally {
       pending.current = false;
+      setBusyKey(null);
     }
   };
 
@@ -86,6 +98,7 @@ export function useSubmit(opts: SubmitOptions = {}) {
   return {
     run,
     busy: mutation.isPending,
+    busyKey,
     errors: ownErrors,
     setErrors,
     general,

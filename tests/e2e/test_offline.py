@@ -392,16 +392,33 @@ async def test_wipe_after_too_many_wrong_passphrases(page, app):
     assert "trekant-offline" not in await idb_dump(page)
 
 
-async def test_wipe_when_the_device_is_revoked_or_another_user_logs_in(page, app):
+async def test_wipe_when_the_device_is_revoked_or_another_user_logs_in(page, app, browser, server):
     await child_with_case(app, 9104, "Rasmus", "Revokesen")
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await save_for_home_visits(page)
+    async with api_as(app) as caseworker:
+        name = (await caseworker.get("/api/session")).json()["display_name"]
     async with api_as(app, "admin") as admin:
         devices = (await admin.get("/api/admin/offline/enheder")).json()
-        mine = [d for d in devices if not d["revoked_at"]]
-        assert mine
-        for d in mine:
-            await admin.post(f"/api/admin/offline/enheder/{d['id']}/revoke", json={"reason": ""})
+    mine = [d for d in devices if not d["revoked_at"] and d["user_name"] == name]
+    assert mine
+    # The administrator blocks the caseworker's devices in Administration ("Spær").
+    other = await browser.new_context(base_url=server, locale="da-DK")
+    try:
+        admin_page = await other.new_page()
+        await log_in(admin_page, KOMMUNE, username("admin", CODE))
+        await admin_page.goto("/administration")
+        section = admin_page.get_by_role("region", name="Hjemmebesøg uden forbindelse")
+        await section.get_by_role(
+            "button", name=f"Spær alle enheder for {mine[0]['user_name']}", exact=True
+        ).first.click()
+        said = "1 enhed er spærret" if len(mine) == 1 else f"{len(mine)} enheder er spærret"
+        await expect(section.get_by_text(said, exact=True)).to_be_visible()
+        await check_axe(admin_page, "enheder spærret")
+        await section.scroll_into_view_if_needed()
+        await shots(admin_page, "offline-admin-spaerret")
+    finally:
+        await other.close()
     await page.reload()
     panel = page.get_by_role("region", name="Hjemmebesøg uden forbindelse")
     await expect(panel.get_by_text("Spærret")).to_be_visible(timeout=10_000)

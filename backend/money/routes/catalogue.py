@@ -21,9 +21,7 @@ from backend.money import catalogue
 from backend.money import repository as repo
 from backend.money import settings as money_settings
 from backend.money.common import requires_any
-from backend.money.routes.common import (
-    measure_label,
-)
+from backend.money.routes.common import measure_label, read_as
 from backend.money.schemas import (
     ApprovalMode,
     CatalogueJournal,
@@ -47,50 +45,19 @@ from backend.money.schemas import (
 
 
 def _offer(row: repo.OfferRow, prices: list[repo.OfferPriceRow] | None = None) -> OfferRead:
-    return OfferRead(
-        id=row.id,
-        supplier_id=row.supplier_id,
-        supplier_name=row.supplier_name,
-        name=row.name,
-        measure_kind=row.measure_kind,
+    return read_as(
+        OfferRead,
+        row,
         measure_label=measure_label(row.measure_kind),
-        unit=row.unit,
-        tilbudsportalen_id=row.tilbudsportalen_id,
-        active=row.active,
-        version=row.version,
-        current_price_oere=row.current_price_oere,
-        prices=[_price(p) for p in prices or []],
-    )
-
-
-def _price(p: repo.OfferPriceRow) -> PriceRead:
-    return PriceRead(
-        id=p.id,
-        valid_from=p.valid_from,
-        valid_to=p.valid_to,
-        amount_oere=p.amount_oere,
-        note=p.note,
-        created_by=p.created_by,
-        created_at=p.created_at,
-        price_update_id=p.price_update_id,
-        active=p.active,
-        retired_at=p.retired_at,
-        retired_by=p.retired_by,
-        retired_reason=p.retired_reason,
+        prices=[read_as(PriceRead, p) for p in prices or []],
     )
 
 
 def _supplier(row: repo.SupplierRow, offers: list[OfferRead] | None = None) -> SupplierRead:
-    return SupplierRead(
-        id=row.id,
-        name=row.name,
-        cvr=row.cvr,
-        kind=row.kind,
+    return read_as(
+        SupplierRead,
+        row,
         kind_label=catalogue.SUPPLIER_KINDS[row.kind],
-        tilbudsportalen_id=row.tilbudsportalen_id,
-        address=row.address,
-        active=row.active,
-        version=row.version,
         offers=offers or [],
         offer_count=len(offers or []) if row.offer_count is None else row.offer_count,
     )

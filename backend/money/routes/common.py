@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TypeVar
+
+import msgspec
 
 from backend.casework.repository import team_ids_of
 from backend.core.errors import FieldError
@@ -17,6 +20,14 @@ from backend.money.schemas import (
     MonthCost,
     PaymentRead,
 )
+
+_Read = TypeVar("_Read", bound=msgspec.Struct)
+
+
+def read_as(kind: type[_Read], row: msgspec.Struct, **computed: object) -> _Read:
+    """``row`` as the API shows it: the fields ``kind`` shares with the repository's row
+    (same names, same types), plus the ``computed`` ones (labels, figures, nested reads)."""
+    return msgspec.convert(msgspec.structs.asdict(row) | computed, kind)
 
 
 def cost_read(c: costs.LineCost | costs.Totals) -> CostRead:
@@ -40,29 +51,11 @@ def measure_label(kind: str) -> str:
 
 
 def payment_read(r: repo.PaymentRow) -> PaymentRead:
-    return PaymentRead(
-        id=r.id,
-        bevilling_id=r.bevilling_id,
-        hovedsag_id=r.hovedsag_id,
-        child_name=r.child_name,
-        supplier_name=r.supplier_name,
+    return read_as(
+        PaymentRead,
+        r,
         measure_label=measure_label(r.measure_kind),
-        period_from=r.period_from,
-        period_to=r.period_to,
-        amount_oere=r.amount_oere,
-        invoice_ref=r.invoice_ref,
-        note=r.note,
-        status=r.status,
         status_label=payments.STATUS_LABELS[r.status],
-        registered_by=r.registered_by,
-        registered_by_name=r.registered_by_name,
-        registered_at=r.registered_at,
-        approved_by=r.approved_by,
-        approved_by_name=r.approved_by_name,
-        approved_at=r.approved_at,
-        export_id=r.export_id,
-        cancel_reason=r.cancel_reason,
-        version=r.version,
     )
 
 

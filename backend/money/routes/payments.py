@@ -32,7 +32,6 @@ from backend.money.schemas import (
     PaymentRead,
     Spending,
     SpendingGroup,
-    SpendingRow,
     Versioned,
     WithReason,
 )
@@ -203,7 +202,7 @@ class PaymentController(Controller):
             group_by=cast(SpendingGroup, group_by),  # spending.spending refused others
             period_from=a,
             period_to=b,
-            rows=[SpendingRow(**r) for r in rows],
-            expected_oere=sum(r["expected_oere"] for r in rows),
-            actual_oere=sum(r["actual_oere"] for r in rows),
+            rows=rows,
+            expected_oere=sum(r.expected_oere for r in rows),
+            actual_oere=sum(r.actual_oere for r in rows),
         )

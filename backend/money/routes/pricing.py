@@ -16,6 +16,7 @@ from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.money import pricing, progress
 from backend.money import repository as repo
+from backend.money.routes.common import read_as
 from backend.money.schemas import (
     JobProgress,
     PriceUpdateList,
@@ -31,21 +32,10 @@ def _update_read(r: repo.PriceUpdateRow, prog: dict[str, Any], can_revert: bool)
     shown = {} if finished and r.status != "faerdig" else prog
     if r.status == "faerdig" and prog.get("status") not in ("faerdig", "tilbagefoeres"):
         shown = {"status": "faerdig", "percent": 100}
-    return PriceUpdateRead(
-        id=r.id,
-        offer_ids=list(r.offer_ids),
-        effective_from=r.effective_from,
-        percent=r.percent,
-        amounts=r.amounts,
-        note=r.note,
-        status=r.status,
+    return read_as(
+        PriceUpdateRead,
+        r,
         status_label=pricing.STATUS_LABELS[r.status],
-        requested_by=r.requested_by,
-        requested_at=r.requested_at,
-        applied_at=r.applied_at,
-        reverted_at=r.reverted_at,
-        error=r.error,
-        revert_error=r.revert_error,
         preview=r.preview or {},
         result=r.result or {},
         progress=JobProgress(

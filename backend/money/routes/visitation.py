@@ -4,7 +4,7 @@ the approval queue, bevillinger and a case's economy (docs/money.md)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, cast
+from typing import Annotated, cast
 
 from litestar import Controller, delete, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
@@ -24,6 +24,7 @@ from backend.money.routes.common import (
     measure_label,
     payment_read,
     quantity_or_one,
+    read_as,
     scope_teams,
 )
 from backend.money.schemas import (
@@ -54,56 +55,19 @@ async def _draft_read(draft_id: uuid.UUID, before: int | None = None) -> DraftRe
         raise NotFound("Udkastet findes ikke")
     rows, line_costs, total = await visitation.draft_costs(draft_id)
     rule = await money_settings.load()
-    return DraftRead(
-        id=d.id,
-        hovedsag_id=d.hovedsag_id,
-        child_name=d.child_name,
-        paragraph=d.paragraph,
-        status=d.status,
+    return read_as(
+        DraftRead,
+        d,
         status_label=visitation.STATUS_LABELS[d.status],
-        version=d.version,
-        note=d.note,
-        created_by=d.created_by,
-        created_at=d.created_at,
-        changed_by=d.changed_by,
-        changed_at=d.changed_at,
         lines=[
-            DraftLineRead(
-                id=r.id,
-                position=r.position,
-                measure_kind=r.measure_kind,
-                measure_label=measure_label(r.measure_kind),
-                offer_id=r.offer_id,
-                offer_name=r.offer_name,
-                supplier_id=r.supplier_id,
-                supplier_name=r.supplier_name,
-                unit=r.unit,
-                quantity=r.quantity,
-                frequency=r.frequency,
-                starts_on=r.starts_on,
-                ends_on=r.ends_on,
-                note=r.note,
-                cost=cost_read(c),
-                bevilling_id=r.bevilling_id,
-                indsats_id=r.indsats_id,
+            read_as(
+                DraftLineRead, r, measure_label=measure_label(r.measure_kind), cost=cost_read(c)
             )
             for r, c in zip(rows, line_costs, strict=True)
         ],
         total=cost_read(total),
         approval_required=rule.needs_approval(total.per_year),
-        submitted_by=d.submitted_by,
-        submitted_by_name=d.submitted_by_name,
-        submitted_at=d.submitted_at,
         per_year_oere_submitted=d.per_year_oere,
-        approved_by=d.approved_by,
-        approved_by_name=d.approved_by_name,
-        approved_at=d.approved_at,
-        approval_note=d.approval_note,
-        returned_by=d.returned_by,
-        returned_by_name=d.returned_by_name,
-        returned_at=d.returned_at,
-        return_reason=d.return_reason,
-        afgoerelse_id=d.afgoerelse_id,
         change_per_year_oere=None if before is None else total.per_year - before,
     )
 
@@ -125,52 +89,15 @@ async def _per_year(draft_id: uuid.UUID) -> int:
 
 
 def _bevilling(
-    r: dict[str, Any],
+    r: repo.BevillingRow,
     prices: list[repo.BevillingPriceRow] | None = None,
     pays: list[PaymentRead] | None = None,
 ) -> BevillingRead:
-    return BevillingRead(
-        id=r["id"],
-        hovedsag_id=r["hovedsag_id"],
-        indsats_id=r["indsats_id"],
-        afgoerelse_id=r["afgoerelse_id"],
-        measure_kind=r["measure_kind"],
-        measure_label=measure_label(r["measure_kind"]),
-        paragraph=r["paragraph"],
-        offer_id=r["offer_id"],
-        offer_name=r["offer_name"],
-        supplier_id=r["supplier_id"],
-        supplier_name=r["supplier_name"],
-        unit=r["unit"],
-        quantity=r["quantity"],
-        frequency=r["frequency"],
-        period_from=r["period_from"],
-        period_to=r["period_to"],
-        ends_on=r["ends_on"],
-        approved_by=r["approved_by"],
-        approved_by_name=r["approved_by_name"],
-        approved_at=r["approved_at"],
-        current_price_oere=r["current_price_oere"],
-        per_month_oere=r["per_month_oere"],
-        per_year_oere=r["per_year_oere"],
-        until_end_oere=r["until_end_oere"],
-        expected_to_date_oere=r["expected_to_date_oere"],
-        paid_oere=r["paid_oere"],
-        pending_oere=r["pending_oere"],
-        prices=[
-            BevillingPriceRead(
-                id=p.id,
-                valid_from=p.valid_from,
-                valid_to=p.valid_to,
-                amount_oere=p.amount_oere,
-                price_update_id=p.price_update_id,
-                active=p.active,
-                created_by=p.created_by,
-                created_at=p.created_at,
-                retired_at=p.retired_at,
-            )
-            for p in prices or []
-        ],
+    return read_as(
+        BevillingRead,
+        r,
+        measure_label=measure_label(r.measure_kind),
+        prices=[read_as(BevillingPriceRead, p) for p in prices or []],
         payments=pays or [],
     )
 
@@ -460,10 +387,10 @@ class VisitationController(Controller):
             payments=[payment_read(p) for p in pays],
             draft=await _draft_read(draft_id) if draft_id else None,
             # As a draft's total: the month is the year's twelfth (money.costs).
-            per_month_oere=costs.per_month_of(sum(r["per_year_oere"] for r in rows)),
-            per_year_oere=sum(r["per_year_oere"] for r in rows),
-            expected_to_date_oere=sum(r["expected_to_date_oere"] for r in rows),
-            paid_oere=sum(r["paid_oere"] for r in rows),
+            per_month_oere=costs.per_month_of(sum(r.per_year_oere for r in rows)),
+            per_year_oere=sum(r.per_year_oere for r in rows),
+            expected_to_date_oere=sum(r.expected_to_date_oere for r in rows),
+            paid_oere=sum(r.paid_oere for r in rows),
         )
 
     @get(
@@ -476,12 +403,12 @@ class VisitationController(Controller):
         if not rows:
             raise NotFound("Bevillingen findes ikke")
         try:
-            await access_case(me, rows[0]["hovedsag_id"])
+            await access_case(me, rows[0].hovedsag_id)
         except NotFound as exc:
             raise NotFound("Bevillingen findes ikke") from exc
         cond, args = repo.payment_filter(bevilling_id=bevilling_id)
         pays, _, _ = await repo.payments(cond, args, 1, 500)
-        await record(me.actor, "case.read", str(rows[0]["hovedsag_id"]), view="bevilling")
+        await record(me.actor, "case.read", str(rows[0].hovedsag_id), view="bevilling")
         return _bevilling(
             rows[0], await repo.bevilling_prices(bevilling_id), [payment_read(p) for p in pays]
         )

@@ -132,6 +132,7 @@ function OfflineRoles() {
 function Devices() {
   const [devices, reload] = useApi((signal) => call(api.GET('/api/admin/offline/enheder', { signal })));
   const [message, setMessage] = useState<string | undefined>();
+  const { run, busyKey } = useSubmit();
   if (devices.state === 'loading') return <Loading small text="Henter enheder …" />;
   if (devices.state === 'error')
     return (
@@ -139,18 +140,19 @@ function Devices() {
         <p>{devices.message}</p>
       </Alert>
     );
-  const revoke = async (path: 'device' | 'user', id: string) => {
-    try {
-      const r =
-        path === 'device'
-          ? await call(api.POST('/api/admin/offline/enheder/{unit_id}/revoke', { params: { path: { unit_id: id } }, body: { reason: 'Spærret af administrator' } }))
-          : await call(api.POST('/api/admin/offline/users/{user_id}/revoke', { params: { path: { user_id: id } }, body: { reason: 'Spærret af administrator' } }));
-      setMessage(r.revoked === 1 ? '1 enhed er spærret' : `${r.revoked} enheder er spærret`);
-      reload();
-    } catch (err) {
-      setMessage(messageOf(err));
-    }
-  };
+  const revoke = (path: 'device' | 'user', id: string) =>
+    run(
+      async () => {
+        const r =
+          path === 'device'
+            ? await call(api.POST('/api/admin/offline/enheder/{unit_id}/revoke', { params: { path: { unit_id: id } }, body: { reason: 'Spærret af administrator' } }))
+            : await call(api.POST('/api/admin/offline/users/{user_id}/revoke', { params: { path: { user_id: id } }, body: { reason: 'Spærret af administrator' } }));
+        setMessage(r.revoked === 1 ? '1 enhed er spærret' : `${r.revoked} enheder er spærret`);
+        reload();
+      },
+      (err) => setMessage(messageOf(err)),
+      `${path}:${id}`,
+    );
   const active = devices.data.filter((d) => !d.revoked_at);
   return (
     <>
@@ -181,7 +183,8 @@ function Devices() {
                     <div className="button-row">
                       <button
                         type="button"
-                        className="button button-tertiary button-small"
+                        className={`button button-tertiary button-small ${busyKey === `device:${d.id}` ? 'spinner-active' : ''}`.trim()}
+                        aria-disabled={busyKey !== null || undefined}
                         aria-label={`Spær enheden ${d.label} for ${d.user_name}`}
                         onClick={() => void revoke('device', d.id)}
                       >
@@ -189,7 +192,8 @@ function Devices() {
                       </button>
                       <button
                         type="button"
-                        className="button button-tertiary button-small"
+                        className={`button button-tertiary button-small ${busyKey === `user:${d.user_id}` ? 'spinner-active' : ''}`.trim()}
+                        aria-disabled={busyKey !== null || undefined}
                         aria-label={`Spær alle enheder for ${d.user_name}`}
                         onClick={() => void revoke('user', d.user_id)}
                       >

@@ -117,7 +117,8 @@ function Actions({
   const [returning, setReturning] = useState(false);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | undefined>();
-  const [busy, setBusy] = useState<string | null>(null);
+  const submit = useSubmit();
+  const busy = submit.busyKey;
   const [failure, setFailure] = useState<{ heading: string; f: ReturnType<typeof failureOf> } | undefined>();
   const may = doc.may;
   const title = versionTitle(doc.kind_label, doc.version_no);
@@ -129,16 +130,9 @@ function Actions({
     doc.submitted_by === session.username;
 
   const run = async (name: string, heading: string, action: () => Promise<void>) => {
-    if (busy) return;
-    setBusy(name);
+    if (submit.busy) return;
     setFailure(undefined);
-    try {
-      await action();
-    } catch (err) {
-      setFailure({ heading, f: failureOf(err) });
-    } finally {
-      setBusy(null);
-    }
+    await submit.run(action, (err) => setFailure({ heading, f: failureOf(err) }), name);
   };
 
   const approve = (event: FormEvent) => {

@@ -8,6 +8,7 @@ import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { formatDateTime, formatDeadlineDate, todayInCopenhagen } from '../../format';
+import { useSubmit } from '../../mutation';
 import { Link, navigate } from '../../router';
 import { useApiQuery } from '../../useApi';
 import { conflictOf, docPath, statusBadge, versionTitle, type CaseDocuments } from './types';
@@ -21,10 +22,9 @@ export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseR
     call(api.GET('/api/cases/{case_id}/ics', { signal, params: { path: { case_id: caseId } } })),
   );
   const [last, setLast] = useState<CaseDocuments | null>(null);
-  const [starting, setStarting] = useState(false);
   const [open, setOpen] = useState(false);
   const [awareSince, setAwareSince] = useState(() => todayInCopenhagen());
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { run, busy: starting, errors, setErrors } = useSubmit();
   const [failure, setFailure] = useState<{ message: string; openId?: string } | undefined>();
   const failureRef = useRef<HTMLDivElement>(null);
   const canWrite = can(session, 'case.write') && !hovedsag.closed_at;
@@ -48,10 +48,9 @@ export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseR
 
   const start = async (aware: string | null) => {
     if (starting) return;
-    setStarting(true);
     setFailure(undefined);
     setErrors({});
-    try {
+    await run(async () => {
       const r = await call(
         api.POST('/api/cases/{case_id}/ics/undersoegelser', {
           params: { path: { case_id: caseId } },
@@ -65,7 +64,7 @@ export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseR
           : 'Undersøgelsen er påbegyndt. Teksten gemmes automatisk, mens du skriver.',
       });
       navigate(docPath(r.document.id));
-    } catch (err) {
+    }, (err) => {
       const fields = fieldErrors(err);
       const extra = err instanceof ApiError ? conflictOf(err.body) : null;
       if (Object.keys(fields).length > 0) {
@@ -74,9 +73,7 @@ export function IcsSection({ hovedsag, session, refresh = 0 }: { hovedsag: CaseR
       } else if (extra?.reason === 'open_version' && typeof extra.document_id === 'string')
         setFailure({ message: messageOf(err), openId: extra.document_id });
       else setFailure({ message: messageOf(err) });
-    } finally {
-      setStarting(false);
-    }
+    });
   };
 
   const submitStart = (event: FormEvent) => {

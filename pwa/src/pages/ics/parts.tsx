@@ -6,6 +6,7 @@ import { Alert } from '../../components/Alert';
 import { SelectField } from '../../components/Form';
 import { formatDate, formatDateTime, formatDeadlineDate } from '../../format';
 import { Link, navigate } from '../../router';
+import { useSubmit } from '../../mutation';
 import { differences } from './flatten';
 import type { SaveState } from './useAutosave';
 import {
@@ -274,13 +275,11 @@ export function ConflictPanel({
 
 /** Download the version as PDF (fetched, so a failure is shown here, not as a broken file). */
 export function PdfButton({ doc, beforeDownload }: { doc: DocumentRead; beforeDownload?: () => Promise<unknown> }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const download = async () => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
+    await run(async () => {
       await beforeDownload?.();
       let response: Response;
       try {
@@ -310,11 +309,7 @@ export function PdfButton({ doc, beforeDownload }: { doc: DocumentRead; beforeDo
       a.click();
       a.remove();
       window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (err) {
-      setFailure(err instanceof ApiError ? err.detail : 'PDF’en kunne ikke hentes.');
-    } finally {
-      setBusy(false);
-    }
+    }, (err) => setFailure(err instanceof ApiError ? err.detail : 'PDF’en kunne ikke hentes.'));
   };
   return (
     <>

@@ -98,8 +98,7 @@ function Decision({
 }) {
   const t = d.transfer;
   const [rejecting, setRejecting] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
   const ref = useRef<HTMLDivElement>(null);
   const prevStatus = useRef(t.status);
 
@@ -110,17 +109,17 @@ function Decision({
 
   const accept = async () => {
     if (busy) return;
-    setBusy(true);
     setFailure(undefined);
-    try {
-      await call(api.POST('/api/transfers/{transfer_id}/accept', { params: { path: { transfer_id: t.id } } }));
-      onChanged();
-    } catch (err) {
-      const fields = fieldErrors(err);
-      setFailure(fields.package ?? (err instanceof ApiError && err.status === 409 ? err.detail : messageOf(err)));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await call(api.POST('/api/transfers/{transfer_id}/accept', { params: { path: { transfer_id: t.id } } }));
+        onChanged();
+      },
+      (err) => {
+        const fields = fieldErrors(err);
+        setFailure(fields.package ?? (err instanceof ApiError && err.status === 409 ? err.detail : messageOf(err)));
+      },
+    );
   };
 
   let outcome = null;

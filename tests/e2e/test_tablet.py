@@ -82,17 +82,6 @@ SCREENS: list[tuple[str, str, Any]] = [
     ("revisor", "sag", CASE),
 ]
 
-# Screens another branch rebuilds that fail here (see the module's docstring).
-XFAIL: set[tuple[str, str]] = set()
-
-
-def _params() -> list[Any]:
-    out = []
-    for role, name, target in SCREENS:
-        marks = [pytest.mark.xfail(strict=False, reason=REBUILT)] if (role, name) in XFAIL else []
-        out.append(pytest.param(role, name, target, id=f"{role}-{name}", marks=marks))
-    return out
-
 
 async def _log_in(page: Any, role: str) -> None:
     await page.goto("/")

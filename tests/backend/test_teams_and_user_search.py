@@ -294,3 +294,27 @@ async def test_user_search_does_not_see_another_kommune(http, seeded):
     await login(http, A, "admin")
     r = await http.get("/api/admin/users/search", params={"q": username("admin", B)})
     assert r.status_code == 200 and r.json()["items"] == [] and r.json()["total"] == 0
+
+
+async def test_the_team_receiving_transfers_is_not_closed_and_a_closed_one_cannot_be_chosen(
+    app, http, registry, fresh_code, seeded
+):
+    await _admin(http, registry, fresh_code, "Modtagerby")
+    team = await _team(http, "Overførselsteamet")
+    assert (
+        await http.put("/api/transfer-settings", json={"team_id": team["id"]})
+    ).status_code == 200
+    r = await http.post(f"/api/admin/teams/{team['id']}/close", json={"version": 1})
+    assert r.status_code == 409
+    assert r.json()["detail"] == (
+        "Overførselsteamet modtager sager overført fra andre kommuner. "
+        "Vælg et andet team til overførsler, før teamet lukkes."
+    )
+    assert (await http.put("/api/transfer-settings", json={"team_id": None})).status_code == 200
+    closed = await http.post(f"/api/admin/teams/{team['id']}/close", json={"version": 1})
+    assert closed.status_code == 200, closed.text
+    chosen = await http.put("/api/transfer-settings", json={"team_id": team["id"]})
+    assert chosen.status_code == 400
+    assert chosen.json()["extra"] == [{"key": "team_id", "message": "Ukendt team"}]
+    offered = [t["id"] for t in (await http.get("/api/transfer-settings")).json()["teams"]]
+    assert team["id"] not in offered

@@ -1338,7 +1338,10 @@ async def update_open_activity_owner(
 
 
 async def get_team_name(team_id: uuid.UUID) -> str | None:
-    name: str | None = await conn().fetchval("SELECT name FROM team WHERE id = $1", team_id)
+    # A closed team (tenant migration 0024) takes no new cases: it reads as unknown.
+    name: str | None = await conn().fetchval(
+        "SELECT name FROM team WHERE id = $1 AND closed_at IS NULL", team_id
+    )
     return name
 
 

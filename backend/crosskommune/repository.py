@@ -423,8 +423,9 @@ async def get_intake_team() -> uuid.UUID | None:
     "Modtag", otherwise the first team by name."""
     team: uuid.UUID | None = await conn().fetchval(
         "SELECT coalesce((SELECT s.transfer_team_id FROM kommune_settings s), "
-        "(SELECT id FROM team WHERE lower(name) LIKE 'modtag%' ORDER BY name LIMIT 1), "
-        "(SELECT id FROM team ORDER BY name LIMIT 1))"
+        "(SELECT id FROM team WHERE lower(name) LIKE 'modtag%' AND closed_at IS NULL "
+        "ORDER BY name LIMIT 1), "
+        "(SELECT id FROM team WHERE closed_at IS NULL ORDER BY name LIMIT 1))"
     )
     return team
 
@@ -466,12 +467,14 @@ async def get_chosen_team() -> uuid.UUID | None:
 
 
 async def list_teams() -> list[KommuneTeam]:
-    rows = await conn().fetch("SELECT id, name FROM team ORDER BY name")
+    rows = await conn().fetch("SELECT id, name FROM team WHERE closed_at IS NULL ORDER BY name")
     return [KommuneTeam(id=r["id"], name=r["name"]) for r in rows]
 
 
 async def team_exists(team_id: uuid.UUID) -> bool:
-    return bool(await conn().fetchval("SELECT 1 FROM team WHERE id = $1", team_id))
+    return bool(
+        await conn().fetchval("SELECT 1 FROM team WHERE id = $1 AND closed_at IS NULL", team_id)
+    )
 
 
 async def update_chosen_team(team_id: uuid.UUID | None) -> None:

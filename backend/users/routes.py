@@ -22,17 +22,23 @@ from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.auth.session import SessionStore
 from backend.auth.vocab import Role
+from backend.core.danish import plural
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.core.principal import Me
 from backend.users import repository as repo
-from backend.users.repository import UserRow
+from backend.users.repository import TeamRow, UserRow
 from backend.users.schemas import (
     RoleRead,
     SettingsRead,
+    TeamClose,
     TeamCreate,
+    TeamDetail,
+    TeamMemberRead,
     TeamRead,
+    TeamUpdate,
     UserCreate,
+    UserPage,
     UserRead,
     UserUpdate,
 )
@@ -75,10 +81,63 @@ def _roles(roles: list[str]) -> list[str]:
 
 
 async def _teams_exist(team_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """The teams, each existing and open (a closed team takes no new members)."""
     ids = sorted(set(team_ids))
-    if ids and len(await repo.existing_teams(ids)) != len(ids):
+    if not ids:
+        return ids
+    found = await repo.existing_teams(ids)
+    if len(found) != len(ids):
         raise FieldError("team_ids", "Ukendt team")
+    closed = sorted(name for name in found.values() if name is not None)
+    if closed:
+        raise FieldError("team_ids", f"{closed[0]} er lukket og kan ikke få nye medlemmer")
     return ids
+
+
+def _team(row: TeamRow) -> TeamRead:
+    return TeamRead(
+        id=row.id,
+        name=row.name,
+        members=row.members,
+        open_cases=row.open_cases,
+        closed_at=row.closed_at,
+        version=row.version,
+    )
+
+
+async def _team_detail(team_id: uuid.UUID) -> TeamDetail:
+    """The team with its members; :class:`NotFound` if there is none."""
+    row = await repo.get_team(team_id)
+    if row is None:
+        raise NotFound("Teamet findes ikke")
+    members = await repo.list_team_members(team_id)
+    return TeamDetail(
+        id=row.id,
+        name=row.name,
+        version=row.version,
+        closed_at=row.closed_at,
+        open_cases=row.open_cases,
+        members=[
+            TeamMemberRead(
+                id=m.id,
+                display_name=m.display_name,
+                username=m.username,
+                active=m.active,
+                roles=list(m.roles),
+            )
+            for m in members
+        ],
+    )
+
+
+async def _locked_team(team_id: uuid.UUID, version: int) -> TeamRow:
+    """The team, its row locked FOR UPDATE, as the administrator saw it (``version``)."""
+    row = await repo.get_team(team_id, for_update=True)
+    if row is None:
+        raise NotFound("Teamet findes ikke")
+    if row.version != version:
+        raise StateConflict("Teamet er ændret af en anden i mellemtiden. Hent siden igen.")
+    return row
 
 
 async def _locked_user(user_id: uuid.UUID) -> UserRow:
@@ -108,6 +167,30 @@ class UsersController(Controller):
     @get("/users", summary="Kommunens brugere")
     async def list_users(self) -> list[UserRead]:
         return [_user(r) for r in await repo.list_users()]
+
+    @get(
+        "/users/search",
+        summary="Søg brugere (navn, brugernavn, e-mail; rolle; team), side for side",
+    )
+    async def search_users(
+        self,
+        q: FromQuery[str] = "",
+        role: FromQuery[str | None] = None,
+        team_id: FromQuery[uuid.UUID | None] = None,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 25,
+    ) -> UserPage:
+        """Every word of ``q`` must occur in the name, username or e-mail; by name."""
+        if len(q) > 200:
+            raise FieldError("q", "Søgningen er for lang (højst 200 tegn)")
+        if role is not None and role not in ROLES:
+            raise FieldError("role", "Ukendt rolle")
+        if page < 1:
+            raise FieldError("page", "Siden skal være 1 eller derover")
+        if not 1 <= page_size <= 100:
+            raise FieldError("page_size", "Der kan vises mellem 1 og 100 brugere pr. side")
+        rows, total = await repo.search_users(q.split(), role, team_id, page, page_size)
+        return UserPage(items=[_user(r) for r in rows], total=total, page=page, page_size=page_size)
 
     @post("/users", summary="Opret (forhåndsregistrér) en bruger", status_code=201)
     async def create_user(self, me: Me, data: JSONBody[UserCreate]) -> UserRead:
@@ -212,9 +295,53 @@ class UsersController(Controller):
                 "Giv en anden bruger rollen først."
             )
 
-    @get("/teams", summary="Teams")
+    @get("/teams", summary="Teams (åbne først) med antal medlemmer og åbne sager")
     async def teams(self) -> list[TeamRead]:
-        return [TeamRead(id=r.id, name=r.name, members=r.members) for r in await repo.list_teams()]
+        return [_team(r) for r in await repo.list_teams()]
+
+    @get("/teams/{team_id:uuid}", summary="Et team: medlemmer og antal åbne sager")
+    async def team(self, team_id: FromPath[uuid.UUID]) -> TeamDetail:
+        return await _team_detail(team_id)
+
+    @patch("/teams/{team_id:uuid}", summary="Omdøb et team")
+    async def rename_team(
+        self, me: Me, team_id: FromPath[uuid.UUID], data: JSONBody[TeamUpdate]
+    ) -> TeamDetail:
+        row = await _locked_team(team_id, data.version)
+        name = data.name.strip()
+        if not name:
+            raise FieldError("name", "Navn mangler")
+        if len(name) > 100:
+            raise FieldError("name", "Navnet er for langt (højst 100 tegn)")
+        if name != row.name:
+            if not await repo.rename_team(team_id, name):
+                raise FieldError("name", f"Der findes allerede et team med navnet {name}")
+            await record(me.actor, "team.renamed", str(team_id), name=name, previous_name=row.name)
+        return await _team_detail(team_id)
+
+    @post("/teams/{team_id:uuid}/close", summary="Luk et team (uden åbne sager)", status_code=200)
+    async def close_team(
+        self, me: Me, team_id: FromPath[uuid.UUID], data: JSONBody[TeamClose]
+    ) -> TeamDetail:
+        """A team with open cases is not closed: which caseworker and team takes each child
+        is a decision per case (the leader's, on the case page), not one an administrator
+        makes in bulk. Closing releases the members (recorded in the audit log)."""
+        row = await _locked_team(team_id, data.version)
+        if row.closed_at is not None:
+            return await _team_detail(team_id)
+        if row.open_cases:
+            raise StateConflict(
+                f"{row.name} har stadig {plural(row.open_cases, 'åben sag', 'åbne sager')}. "
+                "Flyt sagerne til et andet team, før teamet lukkes."
+            )
+        if await repo.get_transfer_team() == team_id:
+            raise StateConflict(
+                f"{row.name} modtager sager overført fra andre kommuner. "
+                "Vælg et andet team til overførsler, før teamet lukkes."
+            )
+        released = await repo.close_team(team_id, me.actor)
+        await record(me.actor, "team.closed", str(team_id), name=row.name, released=released)
+        return await _team_detail(team_id)
 
     @post("/teams", summary="Opret team", status_code=201)
     async def create_team(self, me: Me, data: JSONBody[TeamCreate]) -> TeamRead:
@@ -225,7 +352,7 @@ class UsersController(Controller):
         if team_id is None:
             raise StateConflict(f"Der findes allerede et team med navnet {name}")
         await record(me.actor, "team.created", str(team_id), name=name)
-        return TeamRead(id=team_id, name=name, members=0)
+        return TeamRead(id=team_id, name=name, members=0, open_cases=0, closed_at=None, version=1)
 
     @get("/settings", summary="Kommunens log-in-indstillinger")
     async def get_settings(self) -> SettingsRead:

@@ -20,10 +20,43 @@ class TeamRead(msgspec.Struct):
     id: uuid.UUID
     name: str
     members: int
+    open_cases: int = 0
+    closed_at: datetime | None = None
+    version: int = 1
 
 
 class TeamCreate(msgspec.Struct):
     name: str
+
+
+class TeamUpdate(msgspec.Struct):
+    """Rename a team; ``version`` is the one the administrator saw (409 if changed since)."""
+
+    version: int
+    name: str
+
+
+class TeamClose(msgspec.Struct):
+    version: int
+
+
+class TeamMemberRead(msgspec.Struct):
+    id: uuid.UUID
+    display_name: str
+    username: str
+    active: bool
+    roles: list[Role]
+
+
+class TeamDetail(msgspec.Struct):
+    """A team as the administrator inspects it: its members and its open cases."""
+
+    id: uuid.UUID
+    name: str
+    version: int
+    closed_at: datetime | None
+    open_cases: int
+    members: list[TeamMemberRead]
 
 
 class UserRead(msgspec.Struct):
@@ -42,6 +75,15 @@ class UserRead(msgspec.Struct):
     # (upn, preferred_username or email); None for accounts bound before this was recorded.
     bound_at: datetime | None = None
     bound_claim: LoginClaim | None = None
+
+
+class UserPage(msgspec.Struct):
+    """One page of the user search, ``total`` matching in all."""
+
+    items: list[UserRead]
+    total: int
+    page: int
+    page_size: int
 
 
 class UserCreate(msgspec.Struct):

@@ -96,8 +96,13 @@ export const routes: RouteObject[] = [
       { path: 'log-ind', element: forside },
       { path: 'ikke-oprettet', element: forside },
       {
-        path: 'administration',
-        element: <Guard perm="users.manage" what="administrationen">{() => <Administration />}</Guard>,
+        // Brugere, Teams (and one team), Indstillinger: the page picks its place from the path.
+        path: 'administration/*',
+        element: (
+          <Guard perm="users.manage" what="administrationen">
+            {() => <WithPath>{(path) => <Administration path={path} />}</WithPath>}
+          </Guard>
+        ),
       },
       { path: 'administration/brugere/:userId', element: <UserEditRoute /> },
       {

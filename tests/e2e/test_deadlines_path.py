@@ -34,6 +34,11 @@ async def test_the_administrator_sets_the_closed_days(page):
     await log_in(page, "Testby", username("admin", B))
     menu = page.get_by_role("navigation", name="Hovedmenu")
     await menu.get_by_role("link", name="Administration").click()
+    await (
+        page.get_by_role("navigation", name="Administration")
+        .get_by_role("link", name="Indstillinger")
+        .click()
+    )
     section = page.get_by_role("region", name="Frister og lukkedage")
     box = section.get_by_label(
         "Kommunen holder lukket juleaftensdag, nytårsaftensdag og grundlovsdag"

@@ -56,6 +56,11 @@ async def test_administrator_sets_the_application_deadline(page):
     await log_in(page, "Testby", username("admin", "0202"))
     menu = page.get_by_role("navigation", name="Hovedmenu")
     await menu.get_by_role("link", name="Administration").click()
+    await (
+        page.get_by_role("navigation", name="Administration")
+        .get_by_role("link", name="Indstillinger")
+        .click()
+    )
     field = page.get_by_label("Sagsbehandlingsfrist for ansøgninger (dage)")
     await expect(field).to_have_value("28")
     await field.fill("400")
@@ -78,6 +83,11 @@ async def test_administrator_sets_the_approval_rules_for_bevillinger_and_payment
     await log_in(page, "Testby", username("admin", "0202"))
     menu = page.get_by_role("navigation", name="Hovedmenu")
     await menu.get_by_role("link", name="Administration").click()
+    await (
+        page.get_by_role("navigation", name="Administration")
+        .get_by_role("link", name="Indstillinger")
+        .click()
+    )
     rules = page.get_by_role("region", name="Godkendelse af bevillinger og betalinger")
     await expect(rules.get_by_role("radio", name="Altid")).to_be_checked()
     payments = rules.get_by_label("Betalinger skal godkendes af en leder")

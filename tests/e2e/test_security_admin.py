@@ -41,18 +41,26 @@ async def test_the_administrator_sees_and_acknowledges_a_security_alert(page):
         "03.12.2026 og lavede kun 2 registreringer"
     )
     await expect(section).to_contain_text("1 advarsel er ikke set")
-    roles = page.get_by_role("group", name="Roller, der må gemme sager til hjemmebesøg")
-    await expect(roles.get_by_label("Sagsbehandler")).to_be_checked()
-    await expect(roles.get_by_label("Læseadgang (fx revision)")).not_to_be_checked()
     await check_axe(page, "administration med sikkerhedsadvarsel")
     SHOTS.mkdir(exist_ok=True)
     for width, height in ((1366, 768), (768, 1024)):
         await page.set_viewport_size({"width": width, "height": height})
         await section.scroll_into_view_if_needed()
         await page.screenshot(path=str(SHOTS / f"security-alert-{width}.png"))
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    # The offline roles are among the settings (Administration › Indstillinger).
+    subnav = page.get_by_role("navigation", name="Administration")
+    await subnav.get_by_role("link", name="Indstillinger").click()
+    roles = page.get_by_role("group", name="Roller, der må gemme sager til hjemmebesøg")
+    await expect(roles.get_by_label("Sagsbehandler")).to_be_checked()
+    await expect(roles.get_by_label("Læseadgang (fx revision)")).not_to_be_checked()
+    await check_axe(page, "administration: indstillinger")
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
         await roles.scroll_into_view_if_needed()
         await page.screenshot(path=str(SHOTS / f"offline-roles-{width}.png"))
 
+    await subnav.get_by_role("link", name="Brugere").click()
     await section.get_by_role("button", name="Markér som set").click()
     await expect(section).to_contain_text(f"set af {username('admin', B)}")
     await expect(section).to_contain_text("Alle advarsler er set.")

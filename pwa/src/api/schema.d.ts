@@ -235,11 +235,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Teams */
+        /** Teams (åbne først) med antal medlemmer og åbne sager */
         get: operations["ApiAdminTeamsTeams"];
         put?: never;
         /** Opret team */
         post: operations["ApiAdminTeamsCreateTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et team: medlemmer og antal åbne sager */
+        get: operations["ApiAdminTeamsTeamIdTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Omdøb et team */
+        patch: operations["ApiAdminTeamsTeamIdRenameTeam"];
+        trace?: never;
+    };
+    "/api/admin/teams/{team_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Luk et team (uden åbne sager) */
+        post: operations["ApiAdminTeamsTeamIdCloseCloseTeam"];
         delete?: never;
         options?: never;
         head?: never;
@@ -258,6 +293,23 @@ export interface paths {
         put?: never;
         /** Opret (forhåndsregistrér) en bruger */
         post: operations["ApiAdminUsersCreateUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Søg brugere (navn, brugernavn, e-mail; rolle; team), side for side */
+        get: operations["ApiAdminUsersSearchSearchUsers"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4464,9 +4516,32 @@ export interface components {
             rows: unknown[][];
             title: string;
         };
+        /** TeamClose */
+        TeamClose: {
+            version: number;
+        };
         /** TeamCreate */
         TeamCreate: {
             name: string;
+        };
+        /** TeamDetail */
+        TeamDetail: {
+            closed_at: string | null;
+            /** Format: uuid */
+            id: string;
+            members: components["schemas"]["TeamMemberRead"][];
+            name: string;
+            open_cases: number;
+            version: number;
+        };
+        /** TeamMemberRead */
+        TeamMemberRead: {
+            active: boolean;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
+            username: string;
         };
         /** TeamOverview */
         TeamOverview: {
@@ -4477,10 +4552,20 @@ export interface components {
         };
         /** TeamRead */
         TeamRead: {
+            closed_at?: string | null;
             /** Format: uuid */
             id: string;
             members: number;
             name: string;
+            /** @default 0 */
+            open_cases?: number;
+            /** @default 1 */
+            version?: number;
+        };
+        /** TeamUpdate */
+        TeamUpdate: {
+            name: string;
+            version: number;
         };
         /** TransferChild */
         TransferChild: {
@@ -4655,6 +4740,13 @@ export interface components {
             roles?: string[];
             team_ids?: string[];
             username: string;
+        };
+        /** UserPage */
+        UserPage: {
+            items: components["schemas"]["UserRead"][];
+            page: number;
+            page_size: number;
+            total: number;
         };
         /** UserRead */
         UserRead: {
@@ -5325,6 +5417,125 @@ export interface operations {
             };
         };
     };
+    ApiAdminTeamsTeamIdTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminTeamsTeamIdRenameTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminTeamsTeamIdCloseCloseTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamClose"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAdminUsersListUsers: {
         parameters: {
             query?: never;
@@ -5365,6 +5576,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminUsersSearchSearchUsers: {
+        parameters: {
+            query?: {
+                q?: string;
+                role?: string | null;
+                team_id?: string | null;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,23 +1,27 @@
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import {
   api,
   ApiError,
   call,
   fieldErrors,
-  messageOf,
   type RoleRead,
   type SettingsRead,
   type TeamRead,
   type UserRead,
 } from '../api/client';
+import type { components } from '../api/schema';
 import { Alert } from '../components/Alert';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FormDialog } from '../components/FormDialog';
+import { Pager } from '../components/Pager';
 import { CheckboxGroup, ErrorSummary, SelectField, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
-import { formatDateTime } from '../format';
+import { formatDate, formatDateTime, plural } from '../format';
 import { useSubmit } from '../mutation';
-import { Link } from '../router';
-import { useApiQuery } from '../useApi';
+import { Link, navigate, useSearch } from '../router';
+import { invalidate, useApiQuery } from '../useApi';
+import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
 import { SecurityAlerts } from './SecurityAlerts';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
@@ -47,104 +51,223 @@ export function teamNames(teams: TeamRead[], ids: string[]): string {
     .join(', ');
 }
 
-function normalise(text: string): string {
-  return text.trim().toLocaleLowerCase('da-DK');
+/* ---------------------------------------------------------------- users: search and table */
+
+type UserPage = components['schemas']['UserPage'];
+type TeamDetail = components['schemas']['TeamDetail'];
+
+const PAGE_SIZE = 25;
+
+/** The search as the URL keeps it: ?q=…&rolle=…&team=…&side=… */
+type UserQuery = { q: string; role: string; team: string; page: number };
+
+function readQuery(search: URLSearchParams): UserQuery {
+  const page = Number(search.get('side') ?? '1');
+  return {
+    q: search.get('q') ?? '',
+    role: search.get('rolle') ?? '',
+    team: search.get('team') ?? '',
+    page: Number.isSafeInteger(page) && page >= 1 ? page : 1,
+  };
 }
 
-const byName = (a: UserRead, b: UserRead) => a.display_name.localeCompare(b.display_name, 'da');
+function queryPath(q: UserQuery): string {
+  const params = new URLSearchParams();
+  if (q.q.trim()) params.set('q', q.q.trim());
+  if (q.role) params.set('rolle', q.role);
+  if (q.team) params.set('team', q.team);
+  if (q.page > 1) params.set('side', String(q.page));
+  const text = params.toString();
+  return text ? `/administration?${text}` : '/administration';
+}
 
-/* ---------------------------------------------------------------- users table */
+/** Roles and teams (for the filters, the forms and the table's team names). */
+function useAdminMeta() {
+  return useApiQuery(['admin', 'meta'], async (signal) => {
+    const [roles, teams] = await Promise.all([
+      call(api.GET('/api/admin/roles', { signal })),
+      call(api.GET('/api/admin/teams', { signal })),
+    ]);
+    return { roles, teams };
+  });
+}
 
-function UsersTable({ data }: { data: AdminData }) {
-  const [query, setQuery] = useState('');
-  const q = normalise(query);
-  const users = useMemo(() => {
-    const sorted = [...data.users].sort(byName);
-    if (!q) return sorted;
-    return sorted.filter(
-      (u) =>
-        normalise(u.display_name).includes(q) ||
-        normalise(u.username).includes(q) ||
-        normalise(u.email ?? '').includes(q),
-    );
-  }, [data.users, q]);
+type AdminMeta = { roles: RoleRead[]; teams: TeamRead[] };
+
+const byTeamName = (a: TeamRead, b: TeamRead) => a.name.localeCompare(b.name, 'da');
+
+function UserSearch({ meta }: { meta: AdminMeta }) {
+  const query = readQuery(useSearch());
+  const [text, setText] = useState(query.q);
+  // Typing searches as it goes (the URL follows, replaced, so Back leaves the page).
+  useEffect(() => {
+    if (text.trim() === query.q.trim()) return;
+    const timer = window.setTimeout(() => navigate(queryPath({ ...query, q: text, page: 1 }), true), 250);
+    return () => window.clearTimeout(timer);
+  }, [text, query]);
+  const [result, reload] = useApiQuery(
+    ['admin', 'users', 'search', query.q, query.role, query.team, query.page],
+    (signal) =>
+      call(
+        api.GET('/api/admin/users/search', {
+          signal,
+          params: {
+            query: {
+              q: query.q,
+              role: query.role || undefined,
+              team_id: query.team || undefined,
+              page: query.page,
+              page_size: PAGE_SIZE,
+            },
+          },
+        }),
+      ),
+    { keepPrevious: true },
+  );
+  const filtered = Boolean(query.q || query.role || query.team);
+  const teams = [...meta.teams].sort(byTeamName);
 
   return (
     <>
-      <div className="form-group user-search">
-        <label className="form-label" htmlFor="user-search">
-          Søg bruger
-        </label>
-        <span className="form-hint" id="user-search-hint">
-          Søg på navn, brugernavn eller e-mail.
-        </span>
-        <input
-          id="user-search"
-          className="form-input input-width-l"
-          type="search"
-          autoComplete="off"
-          spellCheck={false}
-          aria-describedby="user-search-hint"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-        />
-      </div>
-      <p className="sr-only" role="status">
-        {q ? `${users.length} af ${data.users.length} brugere passer til søgningen` : ''}
-      </p>
-      {data.users.length === 0 ? (
-        <p className="empty-state">Der er ingen brugere endnu.</p>
-      ) : users.length === 0 ? (
-        <p className="empty-state">Ingen brugere passer til søgningen.</p>
-      ) : (
-        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-label="Brugere">
-          <table className="table table--compact admin-table">
-            <caption>Brugere</caption>
-            <thead>
-              <tr>
-                <th scope="col">Navn</th>
-                <th scope="col">Brugernavn</th>
-                <th scope="col">Roller</th>
-                <th scope="col">Teams</th>
-                <th scope="col">Status</th>
-                <th scope="col">Sidst logget ind</th>
-                <th scope="col">
-                  <span className="sr-only">Handlinger</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.display_name}</th>
-                  <td className="break">{u.username}</td>
-                  <td>{roleLabels(data.roles, u.roles)}</td>
-                  <td>{teamNames(data.teams, u.team_ids)}</td>
-                  <td>
-                    <StatusBadge active={u.active} />
-                  </td>
-                  <td>
-                    {u.last_login_at ? (
-                      <time dateTime={u.last_login_at}>{formatDateTime(u.last_login_at)}</time>
-                    ) : (
-                      'Aldrig'
-                    )}
-                  </td>
-                  <td>
-                    <Link
-                      to={`/administration/brugere/${u.id}`}
-                      className="row-action"
-                      aria-label={`Ret ${u.display_name}`}
-                    >
-                      Ret
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <form className="user-search" role="search" aria-label="Find brugere" onSubmit={(e) => e.preventDefault()}>
+        <div className="form-group">
+          <label className="form-label" htmlFor="user-search">
+            Søg bruger
+          </label>
+          <span className="form-hint" id="user-search-hint">
+            Navn, brugernavn eller e-mail
+          </span>
+          <input
+            id="user-search"
+            className="form-input input-width-l"
+            type="search"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="user-search-hint"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+          />
         </div>
+        <div className="form-group">
+          <label className="form-label" htmlFor="user-role">
+            Rolle
+          </label>
+          <select
+            id="user-role"
+            className="form-select"
+            value={query.role}
+            onChange={(e) => navigate(queryPath({ ...query, q: text, role: e.target.value, page: 1 }), true)}
+          >
+            <option value="">Alle roller</option>
+            {meta.roles.map((r) => (
+              <option key={r.role} value={r.role}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="form-group">
+          <label className="form-label" htmlFor="user-team">
+            Team
+          </label>
+          <select
+            id="user-team"
+            className="form-select"
+            value={query.team}
+            onChange={(e) => navigate(queryPath({ ...query, q: text, team: e.target.value, page: 1 }), true)}
+          >
+            <option value="">Alle teams</option>
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.closed_at ? `${t.name} (lukket)` : t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {result.state === 'loading' ? <Loading text="Henter brugere …" /> : null}
+      {result.state === 'error' ? (
+        <Alert
+          variant="error"
+          heading="Brugerne kunne ikke hentes"
+          action={
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          }
+        >
+          <p>{result.message}</p>
+        </Alert>
+      ) : null}
+      {result.state === 'ready' ? (
+        <UsersTable page={result.data} meta={meta} filtered={filtered} onGo={(page) => navigate(queryPath({ ...query, page }))} />
+      ) : null}
+    </>
+  );
+}
+
+function UsersTable({
+  page,
+  meta,
+  filtered,
+  onGo,
+}: {
+  page: UserPage;
+  meta: AdminMeta;
+  filtered: boolean;
+  onGo: (page: number) => void;
+}) {
+  const pages = Math.max(1, Math.ceil(page.total / page.page_size));
+  const count = plural(page.total, 'bruger', 'brugere');
+  return (
+    <>
+      <p role="status" className="user-count">
+        {filtered ? `${count} passer til søgningen` : count}
+      </p>
+      {page.items.length === 0 ? (
+        <p className="empty-state">{filtered ? 'Ingen brugere passer til søgningen.' : 'Der er ingen brugere endnu.'}</p>
+      ) : (
+        <table className="table table--compact table-md-responsive-headers admin-table users-table">
+          <caption className="sr-only">Brugere</caption>
+          <thead>
+            <tr>
+              <th scope="col">Navn</th>
+              <th scope="col">Brugernavn</th>
+              <th scope="col">Roller</th>
+              <th scope="col">Teams</th>
+              <th scope="col">Status</th>
+              <th scope="col">Sidst logget ind</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((u) => (
+              <tr key={u.id}>
+                <th scope="row" data-title="Navn">
+                  <Link to={`/administration/brugere/${u.id}`} aria-label={`Ret ${u.display_name}`}>
+                    {u.display_name}
+                  </Link>
+                </th>
+                <td data-title="Brugernavn" className="break">
+                  {u.username}
+                </td>
+                <td data-title="Roller">{roleLabels(meta.roles, u.roles)}</td>
+                <td data-title="Teams">{teamNames(meta.teams, u.team_ids)}</td>
+                <td data-title="Status">
+                  <StatusBadge active={u.active} />
+                </td>
+                <td data-title="Sidst logget ind">
+                  {u.last_login_at ? (
+                    <time dateTime={u.last_login_at}>{formatDateTime(u.last_login_at)}</time>
+                  ) : (
+                    'Aldrig'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
+      {pages > 1 ? <Pager label="Sider i brugerlisten" page={page.page} pages={pages} onGo={onGo} /> : null}
     </>
   );
 }
@@ -167,7 +290,7 @@ const USER_FIELDS: Record<string, [string, string]> = {
   team_ids: ['user-teams', 'Teams'],
 };
 
-function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: UserRead) => void }) {
+function CreateUser({ data, onCreated }: { data: AdminMeta; onCreated: (user: UserRead) => void }) {
   const [name, setName] = useState('');
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
@@ -215,7 +338,6 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
 
   return (
     <form onSubmit={submit} noValidate className="admin-form">
-      <h2 id="create-user-heading">Opret bruger</h2>
       <p>
         Brugeren kan logge ind, så snart kommunens log-in kender brugernavnet. Brugernavnet skal
         være det, kommunens log-in viser (e-mail eller UPN).
@@ -274,8 +396,9 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
       <CheckboxGroup
         id="user-teams"
         legend="Teams"
-        choices={[...data.teams]
-          .sort((a, b) => a.name.localeCompare(b.name, 'da'))
+        choices={data.teams
+          .filter((t) => !t.closed_at)
+          .sort(byTeamName)
           .map((t) => ({ value: t.id, label: t.name }))}
         value={teams}
         onChange={(v) => {
@@ -283,7 +406,7 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
           clear('team_ids');
         }}
         error={errors.team_ids}
-        empty="Der er ingen teams endnu. Opret dem under Teams."
+        empty="Der er ingen åbne teams. Opret dem under Teams."
       />
       <button
         type="submit"
@@ -298,42 +421,113 @@ function CreateUser({ data, onCreated }: { data: AdminData; onCreated: (user: Us
 
 /* ---------------------------------------------------------------- teams */
 
-function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRead) => void }) {
+function TeamStatus({ closedAt }: { closedAt: string | null | undefined }) {
+  return closedAt ? (
+    <span className="badge badge-error">Lukket {formatDate(closedAt)}</span>
+  ) : (
+    <span className="badge badge-success">Åbent</span>
+  );
+}
+
+function CreateTeam({ onCreated }: { onCreated: (team: TeamRead) => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const { run, busy, general: failure, setGeneral: setFailure } = useSubmit();
-  const [created, setCreated] = useState<string | undefined>();
-  const teams = [...data.teams].sort((a, b) => a.name.localeCompare(b.name, 'da'));
+  const { run, busy, general: failure } = useSubmit({
+    // A taken name (409) is the name field's error.
+    fields: (err) => (err instanceof ApiError && err.status === 409 ? { name: err.detail } : fieldErrors(err)),
+    setErrors: (e) => {
+      const next = typeof e === 'function' ? e({}) : e;
+      setError(next.name);
+    },
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setError(undefined);
-    setFailure(undefined);
-    setCreated(undefined);
-    await run(
-      async () => {
-        const team = await call(api.POST('/api/admin/teams', { body: { name } }));
-        setName('');
-        setCreated(team.name);
-        onCreated(team);
-      },
-      (err) => {
-        const fields = fieldErrors(err);
-        if (err instanceof ApiError && err.status === 409) setError(err.detail);
-        else if (fields.name) setError(fields.name);
-        else setFailure(messageOf(err));
-      },
-    );
+    await run(async () => {
+      const team = await call(api.POST('/api/admin/teams', { body: { name } }));
+      onCreated(team);
+    });
   };
 
   return (
-    <section className="admin-section">
-      <h2 id="teams-heading">Teams</h2>
-      {teams.length === 0 ? (
+    <form onSubmit={submit} noValidate className="admin-form">
+      <ErrorSummary errors={error ? { name: error } : {}} fields={{ name: ['team-name', 'Teamnavn'] }} />
+      {failure ? (
+        <Alert variant="error" heading="Teamet blev ikke oprettet">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <TextField
+        id="team-name"
+        label="Teamnavn"
+        value={name}
+        autoComplete="off"
+        onChange={(v) => {
+          setName(v);
+          setError(undefined);
+        }}
+        error={error}
+      />
+      <button
+        type="submit"
+        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+      >
+        Opret team
+      </button>
+    </form>
+  );
+}
+
+function TeamsPage() {
+  const [meta, reload] = useAdminMeta();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<string | undefined>();
+  return (
+    <section aria-labelledby="teams-heading" className="admin-section" aria-busy={meta.state === 'loading'}>
+      <div className="admin-heading-row">
+        <h2 id="teams-heading">Teams</h2>
+        <button type="button" className="button button-secondary" onClick={() => setCreating(true)}>
+          Opret team
+        </button>
+      </div>
+      {created ? (
+        <Alert variant="success" heading="Teamet er oprettet">
+          <p>{created} kan nu vælges for brugerne.</p>
+        </Alert>
+      ) : null}
+      {creating ? (
+        <FormDialog title="Opret team" onClose={() => setCreating(false)}>
+          <CreateTeam
+            onCreated={(team) => {
+              setCreating(false);
+              setCreated(team.name);
+              invalidate(['admin']);
+            }}
+          />
+        </FormDialog>
+      ) : null}
+      {meta.state === 'loading' ? <Loading text="Henter teams …" /> : null}
+      {meta.state === 'error' ? (
+        <Alert
+          variant="error"
+          heading="Teams kunne ikke hentes"
+          action={
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          }
+        >
+          <p>{meta.message}</p>
+        </Alert>
+      ) : null}
+      {meta.state === 'ready' && meta.data.teams.length === 0 ? (
         <p className="empty-state">Der er ingen teams endnu.</p>
-      ) : (
-        <table className="table table--compact teams-table">
+      ) : null}
+      {meta.state === 'ready' && meta.data.teams.length > 0 ? (
+        <table className="table table--compact table--responsive-headers teams-table">
           <caption className="sr-only">Teams</caption>
           <thead>
             <tr>
@@ -341,55 +535,225 @@ function Teams({ data, onCreated }: { data: AdminData; onCreated: (team: TeamRea
               <th scope="col" className="num">
                 Medlemmer
               </th>
+              <th scope="col" className="num">
+                Åbne sager
+              </th>
+              <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
-            {teams.map((t) => (
+            {meta.data.teams.map((t) => (
               <tr key={t.id}>
-                <th scope="row">{t.name}</th>
-                <td className="num">{t.members}</td>
+                <th scope="row" data-title="Team">
+                  <Link to={`/administration/teams/${t.id}`}>{t.name}</Link>
+                </th>
+                <td data-title="Medlemmer" className="num">
+                  {t.members}
+                </td>
+                <td data-title="Åbne sager" className="num">
+                  {t.open_cases ?? 0}
+                </td>
+                <td data-title="Status">
+                  <TeamStatus closedAt={t.closed_at} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}
+
+function RenameTeam({ team, onSaved }: { team: TeamDetail; onSaved: (team: TeamDetail) => void }) {
+  const [name, setName] = useState(team.name);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { run, busy, general: failure } = useSubmit({ setErrors });
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setErrors({});
+    await run(async () => {
+      const saved = await call(
+        api.PATCH('/api/admin/teams/{team_id}', {
+          params: { path: { team_id: team.id } },
+          body: { version: team.version, name },
+        }),
+      );
+      onSaved(saved);
+    });
+  };
+  return (
+    <form onSubmit={submit} noValidate className="admin-form">
+      <ErrorSummary errors={errors} fields={{ name: ['team-new-name', 'Nyt navn'] }} />
+      {failure ? (
+        <Alert variant="error" heading="Teamet blev ikke omdøbt">
+          <p>{failure}</p>
+        </Alert>
+      ) : null}
+      <TextField
+        id="team-new-name"
+        label="Nyt navn"
+        value={name}
+        autoComplete="off"
+        onChange={(v) => {
+          setName(v);
+          setErrors({});
+        }}
+        error={errors.name}
+      />
+      <button
+        type="submit"
+        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+      >
+        Gem navn
+      </button>
+    </form>
+  );
+}
+
+function TeamPage({ teamId }: { teamId: string }) {
+  const [team, reload, update] = useApiQuery(['admin', 'team', teamId], (signal) =>
+    call(api.GET('/api/admin/teams/{team_id}', { signal, params: { path: { team_id: teamId } } })),
+  );
+  const [roles] = useAdminMeta();
+  const [dialog, setDialog] = useState<'rename' | 'close' | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const closing = useSubmit();
+
+  if (team.state === 'loading') return <Loading text="Henter teamet …" />;
+  if (team.state === 'error') {
+    return (
+      <Alert
+        variant="error"
+        heading={team.status === 404 ? 'Teamet findes ikke' : 'Teamet kunne ikke hentes'}
+        action={
+          team.status === 404 ? (
+            <Link to="/administration/teams">Tilbage til teams</Link>
+          ) : (
+            <button type="button" className="button button-secondary" onClick={reload}>
+              Prøv igen
+            </button>
+          )
+        }
+      >
+        <p>{team.message}</p>
+      </Alert>
+    );
+  }
+  const t = team.data;
+  const saved = (next: TeamDetail, message: string) => {
+    update(() => next);
+    invalidate(['admin', 'meta']);
+    setDialog(undefined);
+    setNotice(message);
+  };
+  const close = () =>
+    closing.run(async () => {
+      const next = await call(
+        api.POST('/api/admin/teams/{team_id}/close', {
+          params: { path: { team_id: t.id } },
+          body: { version: t.version },
+        }),
+      );
+      saved(next, `${next.name} er lukket.`);
+    });
+
+  return (
+    <section aria-labelledby="team-heading" className="admin-section">
+      <p className="admin-back">
+        <Link to="/administration/teams">Alle teams</Link>
+      </p>
+      <div className="admin-heading-row">
+        <h2 id="team-heading">{t.name}</h2>
+        <TeamStatus closedAt={t.closed_at} />
+      </div>
+      {notice ? <Alert variant="success" heading={notice} /> : null}
+      <dl className="team-facts">
+        <div>
+          <dt>Medlemmer</dt>
+          <dd>{t.members.length}</dd>
+        </div>
+        <div>
+          <dt>Åbne sager</dt>
+          <dd>{t.open_cases}</dd>
+        </div>
+      </dl>
+      <div className="admin-actions">
+        <button type="button" className="button button-secondary" onClick={() => setDialog('rename')}>
+          Omdøb team
+        </button>
+        {t.closed_at ? null : t.open_cases > 0 ? (
+          <p className="form-hint">
+            Teamet kan lukkes, når dets {plural(t.open_cases, 'åbne sag', 'åbne sager')} er flyttet til et andet team.
+          </p>
+        ) : (
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => {
+              closing.setGeneral(undefined);
+              setDialog('close');
+            }}
+          >
+            Luk team
+          </button>
+        )}
+      </div>
+      {dialog === 'rename' ? (
+        <FormDialog title="Omdøb team" subtitle={t.name} onClose={() => setDialog(undefined)}>
+          <RenameTeam team={t} onSaved={(next) => saved(next, `Teamet hedder nu ${next.name}.`)} />
+        </FormDialog>
+      ) : null}
+      {dialog === 'close' ? (
+        <ConfirmDialog
+          title={`Luk ${t.name}?`}
+          confirmLabel="Luk team"
+          busy={closing.busy}
+          error={closing.general}
+          onConfirm={() => void close()}
+          onCancel={() => setDialog(undefined)}
+        >
+          <p>
+            Teamet kan derefter ikke få nye medlemmer eller sager.{' '}
+            {t.members.length > 0
+              ? `${plural(t.members.length, 'medlem', 'medlemmer')} tages ud af teamet.`
+              : 'Teamet har ingen medlemmer.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
+      <h3 id="members-heading">Medlemmer</h3>
+      {t.members.length === 0 ? (
+        <p className="empty-state">{t.closed_at ? 'Et lukket team har ingen medlemmer.' : 'Teamet har ingen medlemmer endnu.'}</p>
+      ) : (
+        <table className="table table--compact table--responsive-headers admin-table" aria-labelledby="members-heading">
+          <thead>
+            <tr>
+              <th scope="col">Navn</th>
+              <th scope="col">Brugernavn</th>
+              <th scope="col">Roller</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {t.members.map((m) => (
+              <tr key={m.id}>
+                <th scope="row" data-title="Navn">
+                  <Link to={`/administration/brugere/${m.id}`}>{m.display_name}</Link>
+                </th>
+                <td data-title="Brugernavn" className="break">
+                  {m.username}
+                </td>
+                <td data-title="Roller">{roles.state === 'ready' ? roleLabels(roles.data.roles, m.roles) : ''}</td>
+                <td data-title="Status">
+                  <StatusBadge active={m.active} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <form onSubmit={submit} noValidate className="admin-form">
-        <h3 id="create-team-heading">Opret team</h3>
-        {error ? (
-          <Alert variant="error" heading="Der er fejl i formularen">
-            <p>
-              <a href="#team-name">Teamnavn: {error}</a>
-            </p>
-          </Alert>
-        ) : null}
-        {failure ? (
-          <Alert variant="error" heading="Teamet blev ikke oprettet">
-            <p>{failure}</p>
-          </Alert>
-        ) : null}
-        {created ? (
-          <Alert variant="success" heading="Teamet er oprettet">
-            <p>{created} kan nu vælges for brugerne.</p>
-          </Alert>
-        ) : null}
-        <TextField
-          id="team-name"
-          label="Teamnavn"
-          value={name}
-          onChange={(v) => {
-            setName(v);
-            setError(undefined);
-          }}
-          error={error}
-        />
-        <button
-          type="submit"
-          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={busy || undefined}
-        >
-          Opret team
-        </button>
-      </form>
     </section>
   );
 }
@@ -542,71 +906,125 @@ function Settings({ roles }: { roles: RoleRead[] }) {
 
 /* ---------------------------------------------------------------- page */
 
-export function Administration() {
-  const [data, reload, update] = useApiQuery(['admin', 'users'], loadAdminData);
-  const [created, setCreated] = useState<UserRead | null>(null);
+const TABS = [
+  { to: '/administration', label: 'Brugere' },
+  { to: '/administration/teams', label: 'Teams' },
+  { to: '/administration/indstillinger', label: 'Indstillinger' },
+];
 
+function SubNav({ path }: { path: string }) {
+  const current = (to: string) =>
+    to === '/administration' ? path === '/administration' || path === '/administration/' : path.startsWith(to);
+  return (
+    <nav aria-label="Administration" className="admin-subnav">
+      <ul className="nobullet-list">
+        {TABS.map((t) => (
+          <li key={t.to}>
+            <Link to={t.to} aria-current={current(t.to) ? 'page' : undefined}>
+              {t.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function UsersPage() {
+  const [meta, reload] = useAdminMeta();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<UserRead | null>(null);
   return (
     <>
-      <PageHeading>Administration</PageHeading>
-      {data.state === 'loading' ? (
-        <div aria-busy="true">
-          <Loading text="Henter brugere og teams …" />
+      <SecurityAlerts />
+      <section aria-labelledby="users-heading" className="admin-section" aria-busy={meta.state === 'loading'}>
+        <div className="admin-heading-row">
+          <h2 id="users-heading">Brugere</h2>
+          <button type="button" className="button button-secondary" onClick={() => setCreating(true)}>
+            Opret bruger
+          </button>
         </div>
-      ) : null}
-      {data.state === 'error' ? (
+        {created ? (
+          <Alert variant="success" heading="Brugeren er oprettet">
+            <p>
+              {created.display_name} ({created.username}) kan nu logge ind i Trekant.
+            </p>
+          </Alert>
+        ) : null}
+        {meta.state === 'loading' ? <Loading text="Henter roller og teams …" /> : null}
+        {meta.state === 'error' ? (
+          <Alert
+            variant="error"
+            heading="Administrationen kunne ikke hentes"
+            action={
+              <button type="button" className="button button-secondary" onClick={reload}>
+                Prøv igen
+              </button>
+            }
+          >
+            <p>{meta.message}</p>
+          </Alert>
+        ) : null}
+        {meta.state === 'ready' ? <UserSearch meta={meta.data} /> : null}
+        {creating && meta.state === 'ready' ? (
+          <FormDialog title="Opret bruger" onClose={() => setCreating(false)} size="wide">
+            <CreateUser
+              data={meta.data}
+              onCreated={(user) => {
+                setCreating(false);
+                setCreated(user);
+                invalidate(['admin']);
+              }}
+            />
+          </FormDialog>
+        ) : null}
+      </section>
+    </>
+  );
+}
+
+function SettingsPage() {
+  const [meta, reload] = useAdminMeta();
+  return (
+    <>
+      {meta.state === 'loading' ? <Loading text="Henter indstillinger …" /> : null}
+      {meta.state === 'error' ? (
         <Alert
           variant="error"
-          heading="Administrationen kunne ikke hentes"
+          heading="Indstillingerne kunne ikke hentes"
           action={
             <button type="button" className="button button-secondary" onClick={reload}>
               Prøv igen
             </button>
           }
         >
-          <p>{data.message}</p>
+          <p>{meta.message}</p>
         </Alert>
       ) : null}
-      {data.state === 'ready' ? (
-        <>
-          <SecurityAlerts />
-          <section className="admin-section">
-            <h2 id="users-heading">Brugere</h2>
-            {created ? (
-              <Alert variant="success" heading="Brugeren er oprettet">
-                <p>
-                  {created.display_name} ({created.username}) kan nu logge ind i Trekant.
-                </p>
-              </Alert>
-            ) : null}
-            <UsersTable data={data.data} />
-          </section>
-          <section className="admin-section">
-            <CreateUser
-              data={data.data}
-              onCreated={(user) => {
-                setCreated(user);
-                update((d) => ({
-                  ...d,
-                  users: [...d.users.filter((u) => u.id !== user.id), user],
-                  teams: d.teams.map((t) =>
-                    user.team_ids.includes(t.id) ? { ...t, members: t.members + 1 } : t,
-                  ),
-                }));
-                document.getElementById('users-heading')?.scrollIntoView({ block: 'start' });
-              }}
-            />
-          </section>
-          <Teams
-            data={data.data}
-            onCreated={(team) => update((d) => ({ ...d, teams: [...d.teams, team] }))}
-          />
-          <Settings roles={data.data.roles} />
-          <DeadlineAdmin />
-          <MoneyAdmin />
-          <OfflineAdmin />
-        </>
-      ) : null}
+      {meta.state === 'ready' ? <Settings roles={meta.data.roles} /> : null}
+      <DeadlineAdmin />
+      <MoneyAdmin />
+      <OfflineAdmin />
+    </>
+  );
+}
+
+const TEAM = /^\/administration\/teams\/([0-9a-f-]{36})\/?$/i;
+
+/** The administrator's places: users (search), teams (and one team), settings. */
+export function Administration({ path }: { path: string }) {
+  const team = TEAM.exec(path);
+  let content;
+  if (team) content = <TeamPage key={team[1]} teamId={team[1] ?? ''} />;
+  else if (path.startsWith('/administration/teams')) content = <TeamsPage />;
+  else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
+  else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
+  else content = <NotFound />;
+  return (
+    <>
+      <PageHeading>Administration</PageHeading>
+      <SubNav path={path} />
+      {content}
     </>
   );
 }

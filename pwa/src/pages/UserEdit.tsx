@@ -131,7 +131,9 @@ function EditForm({
       <CheckboxGroup
         id="edit-teams"
         legend="Teams"
-        choices={[...data.teams]
+        // A closed team takes no new members (a user is never left in one: closing releases them).
+        choices={data.teams
+          .filter((t) => !t.closed_at || user.team_ids.includes(t.id))
           .sort((a, b) => a.name.localeCompare(b.name, 'da'))
           .map((t) => ({ value: t.id, label: t.name }))}
         value={teams}

@@ -139,6 +139,7 @@ def completion_forms() -> list[CompletionFormRead]:
                     label=f.label,
                     kind=f.kind,
                     required=f.required,
+                    missing=_missing(f),
                     help=f.help,
                     choices=[RecordChoiceRead(c.value, c.label) for c in f.choices],
                     when=RecordConditionRead(*f.when) if f.when else None,

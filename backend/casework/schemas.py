@@ -129,6 +129,7 @@ class RecordFieldRead(msgspec.Struct):
     label: str
     kind: RecordFieldKind
     required: bool
+    missing: str  # the Danish message when a required field is left empty
     help: str | None = None
     choices: list[RecordChoiceRead] = msgspec.field(default_factory=list)
     when: RecordConditionRead | None = None

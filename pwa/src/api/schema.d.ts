@@ -4240,6 +4240,7 @@ export interface components {
             /** @enum {string} */
             kind: "bool" | "text" | "date" | "choice";
             label: string;
+            missing: string;
             required: boolean;
             when?: components["schemas"]["RecordConditionRead"] | null;
         };

@@ -13,10 +13,10 @@ import { RecordForm, type CompletionForm, type CompletionRecord } from './Comple
 
 export type CompletionFlow = 'investigation' | 'step' | 'plan';
 
-const FLOW_LABELS: Record<CompletionFlow, string> = {
-  investigation: 'Afslut undersøgelse',
-  step: 'Registrér skridt',
-  plan: 'Registrér skridt',
+const FLOW_HINTS: Record<CompletionFlow, string> = {
+  investigation: 'Udføres ved at afslutte undersøgelsen',
+  step: 'Udføres ved at registrere skridtet',
+  plan: 'Udføres, når barnets plan er godkendt, eller ved at registrere skridtet',
 };
 
 /** Every rule's completion form; asked once and kept (they change with a release). */
@@ -66,22 +66,23 @@ export function CompleteActivity({
     );
 
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
-    const label = FLOW_LABELS[completion];
+    // "Udfør" (not the flow's own button text, which stays unique on the case page).
     if (onFlow) {
       return (
         <button
           type="button"
           className="button button-secondary button-small"
-          aria-label={`${label}: ${a.title}`}
+          aria-label={`Udfør: ${a.title}`}
+          title={FLOW_HINTS[completion]}
           onClick={() => onFlow(completion, a)}
         >
-          {label}
+          Udfør
         </button>
       );
     }
     return caseHref ? (
-      <Link to={caseHref} className="button button-secondary button-small" aria-label={`${label} på sagen: ${a.title}`}>
-        {label} på sagen
+      <Link to={caseHref} className="button button-secondary button-small" aria-label={`Udfør på sagen: ${a.title}`}>
+        Udfør på sagen
       </Link>
     ) : null;
   }

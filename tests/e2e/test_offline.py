@@ -340,12 +340,16 @@ async def test_conflicting_changes_are_shown_and_resolved(page, app):
     await page.get_by_role("button", name=f"Registrér vurdering: {first['title']}").click()
     await fill_assessment(record_dialog(page), "Vurderingen fra besøget.")
     await record_dialog(page).get_by_role("button", name="Gem og markér som udført").click()
+    await expect(record_dialog(page)).to_have_count(0)
     await page.get_by_role("button", name=f"Registrér kvittering: {second['title']}").click()
     await fill_receipt(record_dialog(page, RECEIPT))
     receipt = record_dialog(page, RECEIPT)
     await receipt.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(receipt).to_have_count(0)
     await page.get_by_label("Overskrift", exact=True).fill("Notat under konflikt")
     await page.get_by_role("button", name="Gem notat").click()
+    note = page.get_by_role("listitem").filter(has_text="Notat under konflikt")
+    await expect(note.get_by_text("Ikke synkroniseret", exact=True)).to_be_visible()
 
     # Meanwhile a colleague changes the same phone number and completes the first activity.
     async with api_as(app, "leder") as leder:

@@ -102,6 +102,7 @@ async def test_the_receipt_is_registered_from_the_case_page(page, app):
     await expect(dialog.get_by_label("Dato for kvitteringen")).not_to_have_value("")
     await fill_receipt(dialog)
     await check_axe(page, "kvittering")
+    await _shots(page, "kvittering-sagen")
     await dialog.get_by_role("button", name="Gem og markér som udført").click()
     await expect(dialog).to_have_count(0)
     await expect(page.get_by_text(f"{receipt['title']} er markeret som udført")).to_be_visible()

@@ -255,6 +255,7 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
     await dialog.get_by_role("button", name="Gem og markér som udført").click()
     await expect(dialog.get_by_text("Skriv din vurdering")).to_have_count(2)  # summary + field
     await fill_assessment(dialog, "Skrevet hos familien: ingen akut fare.")
+    await shots(page, "offline-vurdering")
     await dialog.get_by_role("button", name="Gem og markér som udført").click()
     await expect(dialog).to_have_count(0)
     await expect(page.get_by_text("Markeret som udført på enheden.")).to_be_visible()

@@ -193,6 +193,37 @@ async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str,
     return added
 
 
+ASSESSMENTS = (
+    "Underretningen beskriver bekymring for barnets trivsel i hverdagen. Barnet er ikke i "
+    "akut fare; forholdene skal afdækkes nærmere sammen med forældrene.",
+    "Barnet har det godt i skolen ifølge lærerne. Bekymringen giver ikke anledning til "
+    "akutte foranstaltninger, men sagen følges op med en samtale med familien.",
+)
+
+
+def _demo_record(rng: random.Random, rule_id: str | None, day: date) -> dict[str, str | bool]:
+    """A plausible completion record for a demo activity of ``rule_id``."""
+    if rule_id == "vurdering-24-timer":
+        return {
+            "fare": False,
+            "akut": False,
+            "vurdering": rng.choice(ASSESSMENTS),
+            "naeste_skridt": rng.choice(["afdaekning", "undersoegelse", "ingen"]),
+        }
+    if rule_id == "kvittering-fagperson":
+        return {"sendt_dato": day.isoformat(), "sendt_med": rng.choice(["digital_post", "e_mail"])}
+    if rule_id == "revurdering-137":
+        return {
+            "revurderet_af": "Teamleder",
+            "konklusion": "Revurderingen bekræfter den første vurdering.",
+            "boernesamtale": True,
+        }
+    if rule_id == "afklar-henvendelse":
+        answer = "Familien har fået svar og tilbud om en samtale."
+        return {"svar": answer, "svar_dato": day.isoformat()}
+    return {}
+
+
 async def seed_casework(code: str, *, seed: int | None = None) -> int:
     """Give the demo kommune cases at every stage of the process, built through the real
     services (so activities, deadlines and journal are exactly what a caseworker would
@@ -256,7 +287,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if days_ago >= 3 or rng.random() < 0.3:
                 for activity_id in activity_ids:
                     if target != "afklaring" or rng.random() < 0.75:
-                        await service.do_complete_activity(actor, activity_id, 1)
+                        rule_id = await repo.activity_rule(activity_id)
+                        day = max(received.astimezone(DK).date(), today - timedelta(days=300))
+                        record = _demo_record(rng, rule_id, min(day + timedelta(days=1), today))
+                        await service.do_complete_activity(actor, activity_id, 1, record)
             if target == "afklaring":
                 continue
             aware = received.astimezone(DK).date()

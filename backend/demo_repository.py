@@ -143,3 +143,10 @@ async def get_open_case_cpr() -> str | None:
         "WHERE h.closed_at IS NULL AND c.cpr IS NOT NULL ORDER BY c.cpr LIMIT 1"
     )
     return cpr
+
+
+async def activity_rule(activity_id: uuid.UUID) -> str | None:
+    rule_id: str | None = await conn().fetchval(
+        "SELECT rule_id FROM activity WHERE id = $1", activity_id
+    )
+    return rule_id

@@ -49,13 +49,22 @@ class ActivityRow(msgspec.Struct, frozen=True):
     cancel_reason: str | None
     completed_by: str | None
     overdue: bool | None
+    record_json: str | None  # what completing it recorded (JSON), see records.py
+
+    @property
+    def record(self) -> dict[str, str | bool] | None:
+        if self.record_json is None:
+            return None
+        value: dict[str, str | bool] = json.loads(self.record_json)
+        return value
 
 
 _ACTIVITY = (
     "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
     "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
     "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
-    "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue "
+    "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
+    "a.record::text AS record_json "
     "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
 )
 
@@ -1076,6 +1085,7 @@ class InvestigationCase(Row, frozen=True):
 
 class LockedActivity(Row, frozen=True):
     hovedsag_id: uuid.UUID
+    rule_id: str | None
     enkeltsag_id: uuid.UUID | None
     title: str
     status: str
@@ -1230,7 +1240,7 @@ async def get_application_days() -> int | None:
 
 async def lock_activity(activity_id: uuid.UUID) -> LockedActivity | None:
     row = await conn().fetchrow(
-        "SELECT hovedsag_id, enkeltsag_id, title, status, version, due_at, owner_id, "
+        "SELECT hovedsag_id, rule_id, enkeltsag_id, title, status, version, due_at, owner_id, "
         "cancel_reason, completed_by, changed_by, changed_at FROM activity WHERE id = $1 "
         "FOR UPDATE",
         activity_id,
@@ -1238,12 +1248,16 @@ async def lock_activity(activity_id: uuid.UUID) -> LockedActivity | None:
     return None if row is None else LockedActivity(**dict(row))
 
 
-async def update_activity_done(activity_id: uuid.UUID, actor: str) -> None:
+async def update_activity_done(
+    activity_id: uuid.UUID, actor: str, record: dict[str, str | bool] | None = None
+) -> None:
     await conn().execute(
         "UPDATE activity SET status = 'done', completed_at = now(), completed_by = $2, "
-        "changed_by = $2, changed_at = now(), version = version + 1 WHERE id = $1",
+        "changed_by = $2, changed_at = now(), version = version + 1, record = $3::jsonb "
+        "WHERE id = $1",
         activity_id,
         actor,
+        None if record is None else json.dumps(record, ensure_ascii=False),
     )
 
 

@@ -20,8 +20,10 @@ from backend.casework import ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
 from backend.casework.lifecycle import closed_days_setting
-from backend.casework.rules import DK, age_on, basis_confirmed
+from backend.casework.records import completion_forms
+from backend.casework.rules import DK, age_on, basis_confirmed, completion_of
 from backend.casework.schemas import (
+    ActivityCompletion,
     ActivityRead,
     AssignableUser,
     Assignment,
@@ -34,6 +36,7 @@ from backend.casework.schemas import (
     CaseRead,
     ChildCreate,
     ChildRegistered,
+    CompletionFormRead,
     DeadlineSettings,
     DecisionCreate,
     DecisionMade,
@@ -61,7 +64,6 @@ from backend.casework.schemas import (
     TeamOverview,
     UnderretningCreate,
     UnderretningCreated,
-    VersionOnly,
     VisitationStart,
     VisitationStarted,
     WorkerChange,
@@ -94,6 +96,8 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         completed_by=row.completed_by,
         due_asap=bool(row.due_asap),
         basis_confirmed=basis_confirmed(row.rule_id),
+        completion=completion_of(row.rule_id),
+        record=row.record,
     )
 
 
@@ -384,6 +388,15 @@ class CaseworkController(Controller):
         news = await repo.new_notifications(user_id=me.user_id)
         return Worklist(cases=cases, new_notifications=news, **groups)
 
+    @get(
+        "/activities/completion-forms",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Hvad udførelsen af en lovpligtig aktivitet skal registrere, pr. regel",
+        cache=3600,
+    )
+    async def get_completion_forms(self) -> list[CompletionFormRead]:
+        return completion_forms()
+
     @post(
         "/activities/{activity_id:uuid}/complete",
         guards=[requires(Perm.CASE_WRITE)],
@@ -394,10 +407,13 @@ class CaseworkController(Controller):
         self,
         me: Me,
         activity_id: FromPath[uuid.UUID],
-        data: JSONBody[VersionOnly],
+        data: JSONBody[ActivityCompletion],
     ) -> ActivityRead:
+        """An activity whose rule has a completion form needs ``record`` (400 naming each
+        missing or wrong field in Danish); it is stored and journalised with the completion.
+        One completed by another flow of the case is refused (409) with where to do it."""
         await access_activity(me, activity_id)
-        await service.do_complete_activity(me.actor, activity_id, data.version)
+        await service.do_complete_activity(me.actor, activity_id, data.version, data.record)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @post(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Literal
 
 from backend.core.danish import DK as DK  # re-exported: the case core's clock
 from backend.core.danish import today_dk as today_dk
@@ -156,6 +157,162 @@ def after_17_5(f: Facts) -> str | None:
     return AFTER_17_5 if deadline is not None and f.day > deadline else None
 
 
+# How an open activity is completed: one click ("Udført"), a record written in a form
+# (``CompletionForm``), or another flow of the case that also records what was done: the
+# investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
+# child's plan (ICS). An activity of another flow is never completed by a second form.
+Completion = Literal["click", "record", "investigation", "step", "plan"]
+FieldKind = Literal["bool", "text", "date", "choice"]
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class RecordField:
+    """One field of a completion record: ``key`` in the record, the Danish ``label`` (a
+    question for a yes/no field), ``kind``, whether it is required, and a help text.
+    ``when`` makes it apply (and be required) only when another field has a value."""
+
+    key: str
+    label: str
+    kind: FieldKind
+    required: bool = True
+    help: str | None = None
+    choices: tuple[FieldChoice, ...] = ()
+    when: tuple[str, bool | str] | None = None
+    missing: str | None = None  # the Danish message when a required field is empty
+
+
+@dataclass(frozen=True)
+class CompletionForm:
+    """What completing an activity of a rule records, and how the journal names it."""
+
+    title: str  # the journal entry's title, e.g. "Vurdering inden 24 timer"
+    action: str  # the button that opens the form, e.g. "Registrér vurdering"
+    fields: tuple[RecordField, ...]
+
+
+YES_NO = (FieldChoice("ja", "Ja"), FieldChoice("nej", "Nej"))
+
+ASSESSMENT_24H = CompletionForm(
+    "Vurdering inden 24 timer",
+    "Registrér vurdering",
+    (
+        RecordField(
+            "fare",
+            "Er barnets sundhed eller udvikling i fare?",
+            "bool",
+            missing="Svar på, om barnets sundhed eller udvikling er i fare",
+        ),
+        RecordField(
+            "akut",
+            "Er der behov for akutte foranstaltninger?",
+            "bool",
+            missing="Svar på, om der er behov for akutte foranstaltninger",
+        ),
+        RecordField(
+            "akutte_foranstaltninger",
+            "Hvilke akutte foranstaltninger?",
+            "text",
+            when=("akut", True),
+            missing="Beskriv de akutte foranstaltninger",
+        ),
+        RecordField(
+            "vurdering",
+            "Vurdering",
+            "text",
+            help="Din faglige vurdering af underretningen og barnets situation.",
+            missing="Skriv din vurdering",
+        ),
+        RecordField(
+            "naeste_skridt",
+            "Næste skridt",
+            "choice",
+            choices=(
+                FieldChoice("undersoegelse", "Børnefaglig undersøgelse"),
+                FieldChoice("afdaekning", "Afdækning"),
+                FieldChoice("ingen", "Ingen yderligere"),
+                FieldChoice("andet", "Andet"),
+            ),
+            missing="Vælg det næste skridt",
+        ),
+        RecordField(
+            "naeste_skridt_andet",
+            "Hvilket andet skridt?",
+            "text",
+            when=("naeste_skridt", "andet"),
+            missing="Beskriv det næste skridt",
+        ),
+    ),
+)
+
+RECEIPT = CompletionForm(
+    "Kvittering sendt til fagpersonen",
+    "Registrér kvittering",
+    (
+        RecordField(
+            "sendt_dato",
+            "Dato for kvitteringen",
+            "date",
+            missing="Angiv den dato, kvitteringen blev sendt",
+        ),
+        RecordField(
+            "sendt_med",
+            "Sendt med",
+            "choice",
+            choices=(
+                FieldChoice("digital_post", "Digital Post"),
+                FieldChoice("e_mail", "E-mail"),
+                FieldChoice("brev", "Brev"),
+            ),
+            missing="Vælg hvordan kvitteringen blev sendt",
+        ),
+    ),
+)
+
+REASSESSMENT = CompletionForm(
+    "Revurdering af underretningen",
+    "Registrér revurdering",
+    (
+        RecordField(
+            "revurderet_af",
+            "Hvem har foretaget revurderingen?",
+            "text",
+            help="En medarbejder, der ikke tidligere har været involveret i sagen.",
+            missing="Angiv hvem der har foretaget revurderingen",
+        ),
+        RecordField("konklusion", "Konklusion", "text", missing="Skriv konklusionen"),
+        RecordField(
+            "boernesamtale",
+            "Er der holdt børnesamtale?",
+            "bool",
+            help="Samtalen skal holdes ved mistanke om overgreb (§ 137, stk. 3-4).",
+            missing="Svar på, om der er holdt børnesamtale",
+        ),
+        RecordField(
+            "boernesamtale_begrundelse",
+            "Hvorfor er der ikke holdt børnesamtale?",
+            "text",
+            when=("boernesamtale", False),
+            missing="Begrund, hvorfor der ikke er holdt børnesamtale",
+        ),
+    ),
+)
+
+ANSWER = CompletionForm(
+    "Svar på henvendelsen",
+    "Registrér svar",
+    (
+        RecordField("svar", "Svaret til familien", "text", missing="Skriv hvad familien fik svar"),
+        RecordField("svar_dato", "Dato for svaret", "date", missing="Angiv datoen for svaret"),
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -168,6 +325,15 @@ class Rule:
     # Why the activity is due "as soon as possible" instead (the facts made the statutory
     # deadline impossible); it is then not counted as missed.
     asap: Callable[[Facts], str | None] | None = None
+    # What completing it records (a form), or the other flow that completes it.
+    form: CompletionForm | None = None
+    completed_in: Literal["investigation", "step", "plan"] | None = None
+
+    @property
+    def completion(self) -> Completion:
+        if self.form is not None:
+            return "record"
+        return self.completed_in or "click"
 
     @property
     def citation(self) -> str:
@@ -189,6 +355,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 136 om kommunens behandling af underretninger: inden 24 timer",
         within_hours(24),
         "underretning.vurderet",
+        form=ASSESSMENT_24H,
     ),
     Rule(
         "kvittering-fagperson",
@@ -198,6 +365,7 @@ RULES: tuple[Rule, ...] = (
         within_working_days(6),
         "underretning.kvitteret",
         confirmed=False,
+        form=RECEIPT,
     ),
     Rule(
         "revurdering-137",
@@ -207,6 +375,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 137, stk. 1 (genvurdering) og stk. 3-4 (samtale ved overgreb)",
         no_fixed_deadline,
         "underretning.revurderet",
+        form=REASSESSMENT,
     ),
     Rule(
         "afklar-henvendelse",
@@ -216,6 +385,7 @@ RULES: tuple[Rule, ...] = (
         on_planned_date,
         "henvendelse.afklaret",
         confirmed=False,
+        form=ANSWER,
     ),
     Rule(
         "undersoegelse-4-maaneder",
@@ -224,6 +394,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 20, stk. 3: senest 4 måneder efter, at kommunen blev opmærksom",
         within_months(4, from_aware=True),
         "undersoegelse.afsluttet",
+        completed_in="investigation",
     ),
     Rule(
         "boernesamtale",
@@ -232,6 +403,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 5, stk. 3 (kan i helt særlige tilfælde fraviges efter stk. 4)",
         before_decision,
         "boernesamtale.holdt",
+        completed_in="step",
     ),
     Rule(
         "partshoering",
@@ -241,6 +413,7 @@ RULES: tuple[Rule, ...] = (
         before_decision,
         "partshoering.gennemfoert",
         confirmed=False,
+        completed_in="step",
     ),
     Rule(
         "barnets-plan-32",
@@ -249,6 +422,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 91, stk. 1: senest 3 måneder efter afgørelsen om indsats efter § 32",
         months_after_decision(3),
         "plan.godkendt",
+        completed_in="plan",
     ),
     Rule(
         "barnets-plan-46",
@@ -257,6 +431,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 91, stk. 2: senest 3 måneder efter afgørelsen om anbringelse",
         months_after_decision(3),
         "plan.godkendt",
+        completed_in="plan",
     ),
     Rule(
         "barnets-plan-47",
@@ -265,6 +440,7 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 91, stk. 2, 3. pkt.: planen skal foreligge før afgørelsen",
         before_decision,
         "plan.godkendt",
+        completed_in="plan",
     ),
     Rule(
         "foerste-opfoelgning",
@@ -274,6 +450,7 @@ RULES: tuple[Rule, ...] = (
         "undersøgelse afsluttes, hvis det er før",
         first_follow_up,
         "opfoelgning.gennemfoert",
+        completed_in="step",
     ),
     Rule(
         "naeste-opfoelgning",
@@ -283,6 +460,7 @@ RULES: tuple[Rule, ...] = (
         "fastsat og begrundet",
         on_planned_date,
         "opfoelgning.gennemfoert",
+        completed_in="step",
     ),
     Rule(
         "ungeplan",
@@ -293,6 +471,7 @@ RULES: tuple[Rule, ...] = (
         youth_plan_due,
         "ungeplan.udarbejdet",
         confirmed=False,
+        completed_in="step",
     ),
     Rule(
         "overgang-18",
@@ -304,6 +483,7 @@ RULES: tuple[Rule, ...] = (
         "overgang.planlagt",
         confirmed=False,
         asap=after_17_5,
+        completed_in="step",
     ),
 )
 
@@ -317,6 +497,26 @@ def rule(rule_id: str) -> Rule:
         if r.id == rule_id:
             return r
     raise KeyError(rule_id)
+
+
+def completion_of(rule_id: str | None) -> Completion:
+    """How an activity of ``rule_id`` is completed ("click" for one without a rule)."""
+    if rule_id is None:
+        return "click"
+    try:
+        return rule(rule_id).completion
+    except KeyError:
+        return "click"
+
+
+def form_of(rule_id: str | None) -> CompletionForm | None:
+    """The record completing an activity of ``rule_id`` needs, if any."""
+    if rule_id is None:
+        return None
+    try:
+        return rule(rule_id).form
+    except KeyError:
+        return None
 
 
 def basis_confirmed(rule_id: str | None) -> bool:

@@ -21,6 +21,10 @@ StepKind = Literal[
     "boernesamtale", "partshoering", "plan", "ungeplan", "opfoelgning", "overgang", "revurdering"
 ]
 JournalKind = Literal["haendelse", "notat", "rettelse"]
+# How an activity is completed (backend/casework/rules.py): one click, a record written in
+# the rule's form, or another flow of the case (the investigation, a step, the plan).
+Completion = Literal["click", "record", "investigation", "step", "plan"]
+RecordFieldKind = Literal["bool", "text", "date", "choice"]
 PriorCaseStatus = Literal["aaben", "lukket"]
 
 
@@ -96,6 +100,48 @@ class ActivityRead(msgspec.Struct):
     due_asap: bool = False
     # False when the citation in ``basis`` is not confirmed against the consolidated act.
     basis_confirmed: bool = True
+    completion: Completion = "click"
+    # What completing it recorded (the form's field keys; yes/no as true/false, dates ISO).
+    record: dict[str, str | bool] | None = None
+
+
+class ActivityCompletion(msgspec.Struct):
+    version: int
+    # The rule's completion form filled in (GET /api/activities/completion-forms); none for
+    # an activity completed with one click.
+    record: dict[str, str | bool | None] | None = None
+
+
+class RecordChoiceRead(msgspec.Struct):
+    value: str
+    label: str
+
+
+class RecordConditionRead(msgspec.Struct):
+    """The field applies (and is required) only when field ``key`` has ``value``."""
+
+    key: str
+    value: str | bool
+
+
+class RecordFieldRead(msgspec.Struct):
+    key: str
+    label: str
+    kind: RecordFieldKind
+    required: bool
+    missing: str  # the Danish message when a required field is left empty
+    help: str | None = None
+    choices: list[RecordChoiceRead] = msgspec.field(default_factory=list)
+    when: RecordConditionRead | None = None
+
+
+class CompletionFormRead(msgspec.Struct):
+    """What completing an activity of ``rule_id`` records."""
+
+    rule_id: str
+    title: str  # the journal entry's title
+    action: str  # the button's text, e.g. "Registrér vurdering"
+    fields: list[RecordFieldRead]
 
 
 class UnderretningCreated(msgspec.Struct):

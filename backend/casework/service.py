@@ -12,7 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
@@ -23,7 +23,16 @@ from backend.casework.lifecycle import (
     restage,
     with_kommune_calendar,
 )
-from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
+from backend.casework.records import check_record, record_text
+from backend.casework.rules import (
+    DK,
+    Facts,
+    Trigger,
+    completion_of,
+    form_of,
+    rules_for,
+    today_dk,
+)
 from backend.core.cpr import check_cpr
 from backend.core.danish import fmt_due
 from backend.core.errors import CaseClosed, FieldError, NotFound, Stale, StateConflict
@@ -261,7 +270,25 @@ def _stale_activity(row: repo.LockedActivity) -> Stale:
     )
 
 
-async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int) -> None:
+FLOW_MESSAGES = {
+    "investigation": "Aktiviteten udføres ved at afslutte undersøgelsen på sagen "
+    "(Forløb → Afslut undersøgelse).",
+    "step": "Aktiviteten udføres ved at registrere skridtet på sagen (Forløb → Registrér skridt).",
+    "plan": "Aktiviteten udføres, når barnets plan er godkendt (ICS), eller ved at registrere "
+    "skridtet på sagen (Forløb → Registrér skridt).",
+}
+
+
+async def do_complete_activity(
+    actor: str,
+    activity_id: uuid.UUID,
+    version: int,
+    record: dict[str, Any] | None = None,
+) -> None:
+    """Complete an open activity. An activity whose rule has a completion form needs its
+    record (checked against the form, stored on the activity and written to the journal as
+    Danish text, in this transaction); one completed by another flow of the case (the
+    investigation, a step, the plan) is completed there, not here."""
     row = await repo.lock_activity(activity_id)
     if row is None:
         raise CaseNotFound("Aktiviteten findes ikke")
@@ -269,12 +296,30 @@ async def do_complete_activity(actor: str, activity_id: uuid.UUID, version: int)
         raise await named(_stale_activity(row))
     if row.status != "open":
         raise StateConflict("Aktiviteten er ikke åben")
-    await repo.update_activity_done(activity_id, actor)
+    how = completion_of(row.rule_id)
+    if how in FLOW_MESSAGES:
+        raise StateConflict(FLOW_MESSAGES[how])
+    form = form_of(row.rule_id)
+    if form is None:
+        if record:
+            raise CaseError("record", "Aktiviteten skal ikke have en registrering")
+        await repo.update_activity_done(activity_id, actor)
+        await stamp(
+            row.hovedsag_id,
+            actor,
+            "aktivitet.udfoert",
+            f"Udført: {row.title}",
+            enkeltsag_id=row.enkeltsag_id,
+        )
+        return
+    checked = check_record(form, record or {})
+    await repo.update_activity_done(activity_id, actor, checked)
     await stamp(
         row.hovedsag_id,
         actor,
         "aktivitet.udfoert",
-        f"Udført: {row.title}",
+        form.title,
+        f"{record_text(form, checked)}\n\nUdført: {row.title}",
         enkeltsag_id=row.enkeltsag_id,
     )
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 import msgspec
 
+from backend.casework.schemas import Completion, CompletionFormRead
 from backend.network.schemas import OfflineMember as OfflineMember
 
 # The case's stage, a journal entry's kind and an ICS version's status (CHECK constraints).
@@ -148,6 +149,10 @@ class OfflineActivity(msgspec.Struct):
     due_at: datetime | None
     overdue: bool
     version: int
+    # How it is completed; "record": ``form`` is what the caseworker writes (offline too,
+    # e.g. the 24-hour assessment on a home visit), sent with the completion when synced.
+    completion: Completion = "click"
+    form: CompletionFormRead | None = None
 
 
 class OfflineJournalEntry(msgspec.Struct):

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from backend.casework.access import may_open
+from backend.casework.records import completion_forms
+from backend.casework.rules import completion_of
 from backend.children.repository import STAGE_LABELS, age_on
 from backend.core.danish import today_dk
 from backend.core.principal import Principal
@@ -228,7 +230,10 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
     for child_id, member in await repo.list_networks([r.child_id for r in cases]):
         network.setdefault(child_id, []).append(member)
     activities: dict[uuid.UUID, list[OfflineActivity]] = {}
+    forms = {f.rule_id: f for f in completion_forms()}
     for case_id, activity in await repo.list_open_activities(ids):
+        activity.completion = completion_of(activity.rule_id)
+        activity.form = forms.get(activity.rule_id or "")
         activities.setdefault(case_id, []).append(activity)
     journal: dict[uuid.UUID, list[OfflineJournalEntry]] = {}
     for case_id, entry in await repo.list_latest_journal(ids):

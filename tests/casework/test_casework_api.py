@@ -14,6 +14,7 @@ from backend.db import DB
 from backend.demo import synthetic_cpr
 from tenancy.context import tenant_transaction
 from tests.conftest import KOMMUNE_A, KOMMUNE_B, sign_in
+from tests.factories import completion_record
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 
@@ -174,20 +175,17 @@ async def test_completing_an_activity_and_a_stale_second_click(http, seeded):
         },
     )
     activity = r.json()["activities"][0]
-    done = await http.post(
-        f"/api/activities/{activity['id']}/complete", json={"version": activity["version"]}
-    )
+    body = {"version": activity["version"], "record": completion_record(activity["rule_id"])}
+    done = await http.post(f"/api/activities/{activity['id']}/complete", json=body)
     assert done.status_code == 200 and done.json()["status"] == "done"
-    stale = await http.post(
-        f"/api/activities/{activity['id']}/complete", json={"version": activity["version"]}
-    )
+    stale = await http.post(f"/api/activities/{activity['id']}/complete", json=body)
     assert stale.status_code == 409
     worklist = (await http.get("/api/worklist")).json()
     assert activity["id"] not in {
         a["id"] for g in ("overdue", "this_week", "later", "without_deadline") for a in worklist[g]
     }
     titles = [e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]]
-    assert titles[0] == f"Udført: {activity['title']}"
+    assert titles[0] == "Vurdering inden 24 timer"
 
 
 async def test_notes_are_corrected_never_edited(http, seeded):

@@ -20,6 +20,7 @@ from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import A, _caseworker, _register, _user_id, new_cpr
 from tests.conftest import sign_in
 from tests.factories import child as new_child
+from tests.factories import completion_record
 
 
 def _day(iso: str) -> date:
@@ -551,7 +552,11 @@ async def test_new_notifications_on_my_cases_are_on_the_front_page(http, seeded)
     line = next(n for n in front["new_notifications"] if n["hovedsag_id"] == case_id)
     assert line["source"] == "politi" and line["suspected_abuse"] and not line["assessed"]
     assessment = next(a for a in r.json()["activities"] if a["rule_id"] == "vurdering-24-timer")
-    await http.post(f"/api/activities/{assessment['id']}/complete", json={"version": 1})
+    done = await http.post(
+        f"/api/activities/{assessment['id']}/complete",
+        json={"version": 1, "record": completion_record("vurdering-24-timer")},
+    )
+    assert done.status_code == 200, done.text
     front = (await http.get("/api/worklist")).json()
     assert next(n for n in front["new_notifications"] if n["hovedsag_id"] == case_id)["assessed"]
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as other:

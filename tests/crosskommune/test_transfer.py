@@ -32,6 +32,7 @@ from tests.crosskommune.conftest import (
     register,
     val,
 )
+from tests.factories import completion_record
 
 SUMMARY = "Familien er flyttet. Undersøgelsen viser behov for familiebehandling; se planen."
 
@@ -56,7 +57,10 @@ async def history_case(a: httpx.AsyncClient, seed: int) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     done = r.json()["activities"][0]
     assert (
-        await a.post(f"/api/activities/{done['id']}/complete", json={"version": done["version"]})
+        await a.post(
+            f"/api/activities/{done['id']}/complete",
+            json={"version": done["version"], "record": completion_record(done["rule_id"])},
+        )
     ).status_code == 200
     r = await a.post(
         f"/api/cases/{case_id}/undersoegelse",

@@ -9,6 +9,7 @@ from playwright.async_api import expect
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.records import fill_assessment, record_dialog
 
 
 async def test_caseworker_registers_a_notification_and_completes_the_assessment(page):
@@ -50,11 +51,13 @@ async def test_caseworker_registers_a_notification_and_completes_the_assessment(
     await (
         page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
     )
-    buttons = page.get_by_role("button", name="Markér Vurdér inden 24 timer")
+    buttons = page.get_by_role("button", name="Registrér vurdering: Vurdér inden 24 timer")
     await expect(buttons.first).to_be_visible()
     await check_axe(page, "forside med aktiviteter")
     before = await buttons.count()
     await buttons.first.click()
+    await fill_assessment(record_dialog(page))
+    await record_dialog(page).get_by_role("button", name="Gem og markér som udført").click()
     await expect(buttons).to_have_count(before - 1)
 
 

@@ -8,6 +8,7 @@ from playwright.async_api import expect
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.records import fill_assessment, record_dialog
 
 
 async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
@@ -41,7 +42,9 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
         .filter(has_text="Nora Nyhedsen")
         .filter(has_text="Vurdér inden 24 timer")
     )
-    await activity.get_by_role("button", name="Markér Vurdér inden 24 timer").click()
+    await activity.get_by_role("button", name="Registrér vurdering: Vurdér inden 24 timer").click()
+    await fill_assessment(record_dialog(page))
+    await record_dialog(page).get_by_role("button", name="Gem og markér som udført").click()
     await expect(row).to_contain_text("Vurderet")
     await expect(row).not_to_contain_text("Ikke vurderet")
     await page.reload()

@@ -19,8 +19,9 @@ from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.conftest import logged_in, username
 from tests.e2e.conftest import check_axe, log_in, log_out
+from tests.e2e.records import RECEIPT, fill_assessment, fill_receipt, record_dialog
 from tests.e2e.test_screens import shots
-from tests.factories import unique_cpr
+from tests.factories import completion_record, unique_cpr
 
 KOMMUNE = "København"
 CODE = "0101"
@@ -245,7 +246,18 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
         await page.get_by_role("button", name="Gem notat").click()
         entry = page.get_by_role("listitem").filter(has_text=title)
         await expect(entry.get_by_text("Ikke synkroniseret", exact=True)).to_be_visible()
-    await page.get_by_role("button", name=f"Markér som udført: {activity['title']}").click()
+    # The 24-hour assessment is written on the visit: its form, saved with the completion.
+    assert activity["rule_id"] == "vurdering-24-timer"
+    await page.get_by_role("button", name=f"Registrér vurdering: {activity['title']}").click()
+    dialog = record_dialog(page)
+    await expect(dialog).to_be_visible()
+    await check_axe(page, "offline vurdering inden 24 timer")
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(dialog.get_by_text("Skriv din vurdering")).to_have_count(2)  # summary + field
+    await fill_assessment(dialog, "Skrevet hos familien: ingen akut fare.")
+    await shots(page, "offline-vurdering")
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(dialog).to_have_count(0)
     await expect(page.get_by_text("Markeret som udført på enheden.")).to_be_visible()
     await page.get_by_role("button", name=f"Ret kontaktoplysninger for {member['name']}").click()
     await page.get_by_label("Telefon", exact=True).fill("87654321")
@@ -277,13 +289,14 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
     assert titles.count("Hjemmebesøg kl. 10") == 1
     assert titles.count("Opfølgning efter besøget") == 1
     assert "Netværk: kontaktoplysninger for Lærer Offlinesen rettet" in titles
-    assert any(t.startswith("Udført:") for t in titles)
+    assert titles.count("Vurdering inden 24 timer") == 1
     async with api_as(app) as c:
         net = (await c.get(f"/api/children/{child['child_id']}/network")).json()
         assert next(m for m in net if m["id"] == member["id"])["phone"] == "87654321"
         case = (await c.get(f"/api/cases/{child['case_id']}")).json()
         done = next(a for a in case["activities"] if a["id"] == activity["id"])
         assert done["status"] == "done"
+        assert done["record"]["vurdering"] == "Skrevet hos familien: ingen akut fare."
     await no_api_in_caches(page, secrets)
 
     # On another device, the note is in the case's journal.
@@ -325,10 +338,19 @@ async def test_conflicting_changes_are_shown_and_resolved(page, app):
     await page.get_by_role("button", name=f"Ret kontaktoplysninger for {member['name']}").click()
     await page.get_by_label("Telefon", exact=True).fill("11112222")
     await page.get_by_role("button", name="Gem rettelse").click()
-    await page.get_by_role("button", name=f"Markér som udført: {first['title']}").click()
-    await page.get_by_role("button", name=f"Markér som udført: {second['title']}").click()
+    await page.get_by_role("button", name=f"Registrér vurdering: {first['title']}").click()
+    await fill_assessment(record_dialog(page), "Vurderingen fra besøget.")
+    await record_dialog(page).get_by_role("button", name="Gem og markér som udført").click()
+    await expect(record_dialog(page)).to_have_count(0)
+    await page.get_by_role("button", name=f"Registrér kvittering: {second['title']}").click()
+    await fill_receipt(record_dialog(page, RECEIPT))
+    receipt = record_dialog(page, RECEIPT)
+    await receipt.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(receipt).to_have_count(0)
     await page.get_by_label("Overskrift", exact=True).fill("Notat under konflikt")
     await page.get_by_role("button", name="Gem notat").click()
+    note = page.get_by_role("listitem").filter(has_text="Notat under konflikt")
+    await expect(note.get_by_text("Ikke synkroniseret", exact=True)).to_be_visible()
 
     # Meanwhile a colleague changes the same phone number and completes the first activity.
     async with api_as(app, "leder") as leder:
@@ -338,7 +360,8 @@ async def test_conflicting_changes_are_shown_and_resolved(page, app):
         )
         assert r.status_code == 200, r.text
         r = await leder.post(
-            f"/api/activities/{first['id']}/complete", json={"version": first["version"]}
+            f"/api/activities/{first['id']}/complete",
+            json={"version": first["version"], "record": completion_record(first["rule_id"])},
         )
         assert r.status_code == 200, r.text
 
@@ -362,13 +385,19 @@ async def test_conflicting_changes_are_shown_and_resolved(page, app):
 
     await contact.get_by_role("button", name="Brug min rettelse").click()
     done = page.get_by_role("listitem").filter(has_text=f"{first['title']} markeret som udført")
+    await expect(done.get_by_text("Vurderingen fra besøget.", exact=False)).to_be_visible()
     await done.get_by_role("button", name="Markér som udført igen").click()
+    # The colleague completed it meanwhile: what was written goes to the journal as a note.
+    await expect(page.get_by_text("Det, du skrev, sendes som notat på sagen.")).to_be_visible()
     await expect(page.get_by_text("Ingen konflikter.")).to_be_visible(timeout=15_000)
-    await expect(page.get_by_text("Alt er sendt til Trekant.")).to_be_visible()
+    await expect(page.get_by_text("Alt er sendt til Trekant.")).to_be_visible(timeout=15_000)
     await check_axe(page, "konflikter løst")
     async with api_as(app) as c:
         net = (await c.get(f"/api/children/{child['child_id']}/network")).json()
         assert next(m for m in net if m["id"] == member["id"])["phone"] == "11112222"
+    titles = await journal_titles(child["case_id"])
+    assert titles.count("Vurdering inden 24 timer (skrevet offline)") == 1
+    assert titles.count("Kvittering sendt til fagpersonen") == 1
 
 
 # ---------------------------------------------------------------- wipes

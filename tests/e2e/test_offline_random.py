@@ -19,6 +19,7 @@ from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests.conftest import username
 from tests.e2e.conftest import log_in
+from tests.e2e.records import fill_open_record
 from tests.e2e.test_offline import (
     CODE,
     KOMMUNE,
@@ -133,11 +134,22 @@ async def test_randomized_offline_online_reload_conflict_steps(page, app):
                 with contextlib.suppress(Exception):
                     await button.click(timeout=1_000)
         elif kind == "complete":
-            buttons = page.get_by_role("button", name=re.compile("^Markér som udført: "))
+            # An assessment or a receipt: its form in a dialog, filled in and saved.
+            buttons = page.get_by_role(
+                "button",
+                name=re.compile("^(Markér som udført|Registrér vurdering|Registrér kvittering): "),
+            )
             if await buttons.count():
                 # A sync or refresh may take the activity away meanwhile.
                 with contextlib.suppress(Exception):
                     await buttons.first.click(timeout=2_000)
+                    if await page.get_by_role("dialog").count():
+                        await fill_open_record(page)
+                        await (
+                            page.get_by_role("dialog")
+                            .get_by_role("button", name="Gem og markér som udført")
+                            .click()
+                        )
         elif kind == "contact":
             edit = page.get_by_role("button", name=re.compile("^Ret kontaktoplysninger for "))
             opened = False

@@ -18,6 +18,7 @@ from tests.backend.test_outbox import _drain
 from tests.casework.test_casework_api import _caseworker
 from tests.conftest import KOMMUNE_A, logged_in
 from tests.factories import child as new_child
+from tests.factories import completion_record
 
 A = KOMMUNE_A[0]
 
@@ -183,24 +184,22 @@ async def test_activity_completion_replays_and_conflicts(http, app, seeded):
     first, second = r.json()["activities"][:2]
     key = str(uuid.uuid4())
     url = f"/api/activities/{first['id']}/complete"
-    done = await http.post(
-        url, json={"version": first["version"]}, headers={"Idempotency-Key": key}
-    )
+    # The 24-hour assessment written on a home visit travels with its record.
+    body = {"version": first["version"], "record": completion_record(first["rule_id"])}
+    done = await http.post(url, json=body, headers={"Idempotency-Key": key})
     assert done.status_code == 200, done.text
+    assert done.json()["record"] == completion_record("vurdering-24-timer")
     # The retry (the answer was lost on the way) replays the success, not "ikke åben".
-    again = await http.post(
-        url, json={"version": first["version"]}, headers={"Idempotency-Key": key}
-    )
+    again = await http.post(url, json=body, headers={"Idempotency-Key": key})
     assert again.status_code == 200 and again.json() == done.json()
     # Someone else changed the second activity: the stale completion is a 409 that says so.
+    second_body = {"version": second["version"], "record": completion_record(second["rule_id"])}
     async with client(app, role="leder") as leder:
-        r = await leder.post(
-            f"/api/activities/{second['id']}/complete", json={"version": second["version"]}
-        )
+        r = await leder.post(f"/api/activities/{second['id']}/complete", json=second_body)
         assert r.status_code == 200
     stale = await http.post(
         f"/api/activities/{second['id']}/complete",
-        json={"version": second["version"]},
+        json=second_body,
         headers={"Idempotency-Key": str(uuid.uuid4())},
     )
     assert stale.status_code == 409

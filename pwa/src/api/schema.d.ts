@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/activities/completion-forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hvad udførelsen af en lovpligtig aktivitet skal registrere, pr. regel */
+        get: operations["ApiActivitiesCompletionFormsGetCompletionForms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/activities/{activity_id}/cancel": {
         parameters: {
             query?: never;
@@ -2480,6 +2497,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityCompletion */
+        ActivityCompletion: {
+            record?: {
+                [key: string]: string | boolean | null;
+            } | null;
+            version: number;
+        };
         /** ActivityLine */
         ActivityLine: {
             basis?: string | null;
@@ -2495,6 +2519,11 @@ export interface components {
             cancel_reason?: string | null;
             child_name: string;
             completed_by?: string | null;
+            /**
+             * @default click
+             * @enum {string}
+             */
+            completion?: "click" | "record" | "investigation" | "step" | "plan";
             concerns?: string | null;
             concerns_id?: string | null;
             /** @default false */
@@ -2507,6 +2536,9 @@ export interface components {
             /** Format: uuid */
             id: string;
             overdue: boolean;
+            record?: {
+                [key: string]: string | boolean;
+            } | null;
             rule_id: string | null;
             /** @enum {string} */
             status: "open" | "done" | "cancelled";
@@ -2900,6 +2932,13 @@ export interface components {
             label: string;
             /** @enum {string} */
             type: "text" | "int" | "money" | "percent" | "date" | "datetime" | "bool";
+        };
+        /** CompletionFormRead */
+        CompletionFormRead: {
+            action: string;
+            fields: components["schemas"]["RecordFieldRead"][];
+            rule_id: string;
+            title: string;
         };
         /** ContactCorrection */
         ContactCorrection: {
@@ -3773,7 +3812,13 @@ export interface components {
         /** OfflineActivity */
         OfflineActivity: {
             basis: string | null;
+            /**
+             * @default click
+             * @enum {string}
+             */
+            completion?: "click" | "record" | "investigation" | "step" | "plan";
             due_at: string | null;
+            form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
             id: string;
             overdue: boolean;
@@ -4228,6 +4273,28 @@ export interface components {
             /** Format: date-time */
             received_at: string;
             version: number;
+        };
+        /** RecordChoiceRead */
+        RecordChoiceRead: {
+            label: string;
+            value: string;
+        };
+        /** RecordConditionRead */
+        RecordConditionRead: {
+            key: string;
+            value: string | boolean;
+        };
+        /** RecordFieldRead */
+        RecordFieldRead: {
+            choices?: components["schemas"]["RecordChoiceRead"][];
+            help?: string | null;
+            key: string;
+            /** @enum {string} */
+            kind: "bool" | "text" | "date" | "choice";
+            label: string;
+            missing: string;
+            required: boolean;
+            when?: components["schemas"]["RecordConditionRead"] | null;
         };
         /** Rejection */
         Rejection: {
@@ -4774,10 +4841,6 @@ export interface components {
             team_ids?: string[];
             version: number;
         };
-        /** VersionOnly */
-        VersionOnly: {
-            version: number;
-        };
         /** VersionRead */
         VersionRead: {
             approved_at: string | null;
@@ -4857,6 +4920,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ApiActivitiesCompletionFormsGetCompletionForms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompletionFormRead"][];
+                };
+            };
+        };
+    };
     ApiActivitiesActivityIdCancelCancel: {
         parameters: {
             query?: never;
@@ -4909,7 +4992,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["VersionOnly"];
+                "application/json": components["schemas"]["ActivityCompletion"];
             };
         };
         responses: {

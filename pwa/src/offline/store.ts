@@ -40,7 +40,17 @@ type OpBase = {
 };
 
 export type NoteOp = OpBase & { kind: 'note'; title: string; body: string };
-export type CompleteOp = OpBase & { kind: 'complete'; activityId: string; version: number; title: string };
+export type CompleteOp = OpBase & {
+  kind: 'complete';
+  activityId: string;
+  version: number;
+  title: string;
+  /** What the rule's completion form recorded (the 24-hour assessment on a home visit …). */
+  record?: Record<string, string | boolean>;
+  /** The form's title and the record as text: a note of it if the activity closed meanwhile. */
+  recordTitle?: string;
+  recordText?: string;
+};
 export type ContactOp = OpBase & {
   kind: 'contact';
   memberId: string;

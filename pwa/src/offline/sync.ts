@@ -230,7 +230,7 @@ async function send(op: store.Op): Promise<Outcome> {
     } else if (op.kind === 'complete') {
       result = await api.POST('/api/activities/{activity_id}/complete', {
         params: { path: { activity_id: op.activityId } },
-        body: { version: op.version },
+        body: { version: op.version, record: op.record ?? null },
         headers,
       });
     } else {
@@ -467,15 +467,40 @@ export async function retryCompletion(op: store.CompleteOp): Promise<'queued' | 
   }
   const activity = r.data.activities.find((a) => a.id === op.activityId);
   if (!activity || activity.status !== 'open') {
+    // A record written offline is never lost: it goes to the case's journal as a note.
+    const note = op.record ? recordNote(op) : undefined;
     await store.updateOutbox(async (ops) => ({
-      ops: ops.filter((o) => o.id !== op.id),
+      ops: note ? ops.map((o) => (o.id === op.id ? note : o)) : ops.filter((o) => o.id !== op.id),
       writes: await store.dropActivity(op.caseId, op.activityId),
       result: undefined,
     }));
+    if (note) void syncNow();
     return activity ? 'already-closed' : 'gone';
   }
   await retryOp(op, activity.version);
   return 'queued';
+}
+
+/** A completion's record as a note on the case (what was written offline, as the journal reads it). */
+function recordNote(op: store.CompleteOp): store.NoteOp {
+  return {
+    id: crypto.randomUUID(),
+    kind: 'note',
+    caseId: op.caseId,
+    childName: op.childName,
+    createdAt: op.createdAt,
+    state: 'pending',
+    attempts: 0,
+    title: `${op.recordTitle ?? op.title} (skrevet offline)`,
+    body: `${op.recordText ?? ''}\n\nSkrevet til: ${op.title}`.trim(),
+  };
+}
+
+/** "Gem som notat": the record of a completion that cannot be sent becomes a note on the case. */
+export async function keepRecordAsNote(op: store.CompleteOp): Promise<void> {
+  const note = recordNote(op);
+  await store.updateOutbox(async (ops) => ({ ops: ops.map((o) => (o.id === op.id ? note : o)), result: undefined }));
+  void syncNow();
 }
 
 /** "Behold serverens": drop my correction and show the server's details. */

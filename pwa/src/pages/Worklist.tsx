@@ -11,6 +11,7 @@ import { Link } from '../router';
 import { useApiQuery } from '../useApi';
 import { useSubmit } from '../mutation';
 import { Basis } from '../components/Basis';
+import { CompleteActivity } from './sag/CompleteActivity';
 
 type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
 
@@ -243,6 +244,7 @@ function ActivityTable({
   childOf,
   busy,
   onComplete,
+  onFailed,
   cancelling,
   onToggleCancel,
   renderCancel,
@@ -253,6 +255,7 @@ function ActivityTable({
   childOf: Map<string, string>;
   busy: string | null;
   onComplete: (a: ActivityRead) => void;
+  onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
   cancelling: string | null;
   onToggleCancel: (a: ActivityRead) => void;
   renderCancel: (a: ActivityRead) => ReactNode;
@@ -313,15 +316,13 @@ function ActivityTable({
                     <td>
                       {canWrite ? (
                       <div className="worklist-actions">
-                        <button
-                          type="button"
-                          className={`button button-secondary button-small ${busy === a.id ? 'spinner-active' : ''}`.trim()}
-                          aria-label={`Markér ${a.title} som udført`}
-                          aria-disabled={busy !== null || undefined}
-                          onClick={() => onComplete(a)}
-                        >
-                          Udført
-                        </button>
+                        <CompleteActivity
+                          activity={a}
+                          caseHref={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}
+                          disabled={busy !== null}
+                          onCompleted={() => onComplete(a)}
+                          onFailed={(message, conflict) => onFailed(a, message, conflict)}
+                        />
                         <button
                           type="button"
                           id={cancelButtonId(a)}
@@ -356,7 +357,8 @@ function ActivityTable({
 /** The caseworker's open activities grouped by deadline, and their cases. */
 export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   const [worklist, reload, update] = useApiQuery(['worklist'], (signal) => call(api.GET('/api/worklist', { signal })));
-  const [busy, setBusy] = useState<string | null>(null);
+  // Completing is CompleteActivity's own save (its busy state); nothing here waits on one.
+  const busy: string | null = null;
   const [done, setDone] = useState<Done | undefined>();
   const [failure, setFailure] = useState<Failure | undefined>();
   const [cancelling, setCancelling] = useState<string | null>(null);
@@ -391,32 +393,20 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
     focusStatus();
   };
 
-  const complete = async (a: ActivityRead) => {
-    if (busy) return;
-    setBusy(a.id);
-    setDone(undefined);
+  // CompleteActivity saved it (with its record, if the rule asks for one).
+  const complete = (a: ActivityRead) => {
+    update((data) => withoutActivity(data, a));
+    setCancelling((id) => (id === a.id ? null : id));
     setFailure(undefined);
-    try {
-      await call(
-        api.POST('/api/activities/{activity_id}/complete', {
-          params: { path: { activity_id: a.id } },
-          body: { version: a.version },
-        }),
-      );
-      update((data) => withoutActivity(data, a));
-      setCancelling((id) => (id === a.id ? null : id));
-      setDone({ heading: `${a.title} (${a.child_name}) er markeret som udført` });
-    } catch (err) {
-      setFailure({
-        message: messageOf(err),
-        conflict: err instanceof ApiError && err.status === 409,
-        title: a.title,
-      });
-    } finally {
-      setBusy(null);
-      // The button is gone (or the error is shown): keep focus on the outcome.
-      requestAnimationFrame(() => statusRef.current?.focus());
-    }
+    setDone({ heading: `${a.title} (${a.child_name}) er markeret som udført` });
+    // The button is gone: keep focus on the outcome.
+    focusStatus();
+  };
+
+  const completeFailed = (a: ActivityRead, message: string, conflict: boolean) => {
+    setDone(undefined);
+    setFailure({ message, conflict, title: a.title });
+    focusStatus();
   };
 
   const refresh = () => {
@@ -466,7 +456,8 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
             items={w[g.key]}
             childOf={childOf}
             busy={busy}
-            onComplete={(a) => void complete(a)}
+            onComplete={complete}
+            onFailed={completeFailed}
             cancelling={cancelling}
             onToggleCancel={toggleCancel}
             canWrite={canWrite}

@@ -5,7 +5,9 @@ import { relationLabel, stageLabel } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
+import { FormDialog } from '../../components/FormDialog';
 import { formatAge, formatDate, formatDeadline, formatNumber } from '../../format';
+import { RecordForm, recordText, type CompletionRecord } from '../../pages/sag/CompleteActivityForm';
 import { Link } from '../../router';
 import * as store from '../store';
 import { queue } from '../sync';
@@ -23,6 +25,10 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
   const data = useVault(async () => ({ c: await store.getCase(caseId), ops: await store.outbox() }), [caseId]);
   const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | undefined>();
+  // The activity whose completion form is open (a record written on the home visit).
+  const [recording, setRecording] = useState<store.Activity | null>(null);
+  const [recordErrors, setRecordErrors] = useState<Record<string, string>>({});
+  const [recordFailure, setRecordFailure] = useState<string | undefined>();
 
   if (data.state === 'loading') {
     return (
@@ -67,9 +73,18 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
     }))
     .filter((g) => g.items.length > 0);
 
-  const complete = async (a: store.Activity) => {
-    await queue({ kind: 'complete', caseId, childName: name, activityId: a.id, version: a.version, title: a.title });
-    setNotice(`${a.title} er markeret som udført på enheden`);
+  const complete = async (a: store.Activity, record?: CompletionRecord) => {
+    const form = a.form ?? undefined;
+    await queue({
+      kind: 'complete',
+      caseId,
+      childName: name,
+      activityId: a.id,
+      version: a.version,
+      title: a.title,
+      ...(form && record ? { record, recordTitle: form.title, recordText: recordText(form, record) } : {}),
+    });
+    setNotice(`${form && record ? form.title : a.title} er ${form && record ? 'gemt' : 'markeret som udført'} på enheden`);
   };
 
   return (
@@ -222,6 +237,22 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     <p className="network-line">
                       {op.state === 'pending' ? 'Markeret som udført på enheden.' : <Link to="/offline/synkronisering">Løs konflikten</Link>}
                     </p>
+                  ) : a.completion === 'record' && a.form ? (
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      aria-label={`${a.form.action}: ${a.title}`}
+                      aria-haspopup="dialog"
+                      onClick={() => {
+                        setRecordErrors({});
+                        setRecordFailure(undefined);
+                        setRecording(a);
+                      }}
+                    >
+                      {a.form.action}
+                    </button>
+                  ) : a.completion === 'investigation' || a.completion === 'step' || a.completion === 'plan' ? (
+                    <p className="network-line">Registreres på sagen i Trekant, når du er online.</p>
                   ) : (
                     <button
                       type="button"
@@ -238,6 +269,33 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
           </ul>
         )}
       </section>
+
+      {recording?.form ? (
+        <FormDialog title={recording.form.title} subtitle={`${name}: ${recording.title}`} onClose={() => setRecording(null)}>
+          <RecordForm
+            form={recording.form}
+            idPrefix={`offline-record-${recording.id}`}
+            busy={false}
+            general={recordFailure}
+            errors={recordErrors}
+            setErrors={setRecordErrors}
+            saveLabel="Gem og markér som udført"
+            note={<p className="form-hint">Gemmes krypteret på enheden og sendes til sagen, når du er online.</p>}
+            onCancel={() => setRecording(null)}
+            onSave={(record) => {
+              // The dialog closes only once the record is in the device's outbox: a failure
+              // (the app locked meanwhile) keeps what was written on screen.
+              complete(recording, record).then(
+                () => setRecording(null),
+                (err: unknown) =>
+                  setRecordFailure(
+                    `Registreringen kunne ikke gemmes på enheden (${err instanceof Error ? err.message : 'ukendt fejl'}). Prøv igen.`,
+                  ),
+              );
+            }}
+          />
+        </FormDialog>
+      ) : null}
 
       <section aria-labelledby="offline-plan-heading" className="case-section">
         <h2 id="offline-plan-heading">Mål i barnets plan</h2>

@@ -3,7 +3,7 @@
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { formatDeadline } from '../../format';
 import * as store from '../store';
-import { keepServer, retryCompletion, retryOp } from '../sync';
+import { keepRecordAsNote, keepServer, retryCompletion, retryOp } from '../sync';
 
 export function describe(op: store.Op): string {
   if (op.kind === 'note') return `Notat „${op.title}“`;
@@ -97,24 +97,37 @@ export function Conflict({ op, onGone }: { op: store.Op; onGone: (message: strin
           onClick={() =>
             void run(async () => {
               const r = await retryCompletion(op);
+              const kept = op.record ? ' Det, du skrev, sendes som notat på sagen.' : '';
               if (r === 'already-closed')
-                onGone(`${op.title}: Aktiviteten var allerede afsluttet i Trekant. Din markering er fjernet fra enheden.`);
+                onGone(`${op.title}: Aktiviteten var allerede afsluttet i Trekant. Din markering er fjernet fra enheden.${kept}`);
               if (r === 'gone')
-                onGone(`${op.title}: Aktiviteten findes ikke længere på sagen. Din markering er fjernet fra enheden.`);
+                onGone(`${op.title}: Aktiviteten findes ikke længere på sagen. Din markering er fjernet fra enheden.${kept}`);
             })
           }
         >
           Markér som udført igen
         </button>
-        <button
-          type="button"
-          className="button button-secondary button-small"
-          aria-disabled={busy || undefined}
-          aria-describedby={headingId}
-          onClick={() => void run(() => store.discardOp(op.id))}
-        >
-          Fortryd min markering
-        </button>
+        {op.record ? (
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            aria-disabled={busy || undefined}
+            aria-describedby={headingId}
+            onClick={() => void run(() => keepRecordAsNote(op))}
+          >
+            Gem det skrevne som notat
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="button button-secondary button-small"
+            aria-disabled={busy || undefined}
+            aria-describedby={headingId}
+            onClick={() => void run(() => store.discardOp(op.id))}
+          >
+            Fortryd min markering
+          </button>
+        )}
       </>
     );
   } else {
@@ -158,6 +171,7 @@ export function Conflict({ op, onGone }: { op: store.Op; onGone: (message: strin
       </h3>
       <p>{info?.message ?? op.lastError}</p>
       {op.kind === 'note' && op.body ? <p className="journal-body">{op.body}</p> : null}
+      {op.kind === 'complete' && op.recordText ? <p className="journal-body">{op.recordText}</p> : null}
       {compare}
       <div className="button-row">{actions}</div>
       <div role="status">{message ? <p>{message}</p> : null}</div>

@@ -24,6 +24,7 @@ import {
 import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
 import { Basis } from '../../components/Basis';
+import { CompleteActivity } from './CompleteActivity';
 
 type Panels = Record<string, boolean>;
 
@@ -135,6 +136,14 @@ export function Forloeb({
     setOpen((o) => ({ ...o, [panel]: false }));
     setDone(result);
     onChanged();
+  };
+  // An activity another flow completes: open that flow's form and put the caret in it.
+  const openFlow = (panel: string) => {
+    setDone(null);
+    setOpen((o) => ({ ...o, [panel]: true }));
+    requestAnimationFrame(() =>
+      document.getElementById(panel)?.querySelector<HTMLElement>('input, select, textarea')?.focus(),
+    );
   };
   const actions = (panel: string) => ({ onDone: finish(panel), onCancel: cancel(panel), onReload: onChanged });
 
@@ -349,6 +358,15 @@ export function Forloeb({
                       <p className="process-note">{a.due_asap ? `Fordi ${a.due_reason}` : a.due_reason}</p>
                     ) : null}
                     <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
+                    {canWrite ? (
+                      <div className="process-item-actions">
+                        <CompleteActivity
+                          activity={a}
+                          onFlow={(flow) => openFlow(flow === 'investigation' ? 'afslut-us' : 'skridt')}
+                          onCompleted={() => finish('aktivitet')({ heading: `${a.title} er markeret som udført` })}
+                        />
+                      </div>
+                    ) : null}
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,166 @@
+// Completing an open activity, wherever it is listed (the front page's worklist, the case
+// page): one click ("Udført") when the law asks for no record; the rule's form in a dialog
+// ("Registrér vurdering" …) when it does — saved with the completion and written to the
+// journal; and for an activity another flow of the case completes (the investigation, a
+// step, the child's plan) the way to that flow, never a second form.
+import { useState } from 'react';
+import { api, ApiError, call, messageOf, type ActivityRead } from '../../api/client';
+import { FormDialog } from '../../components/FormDialog';
+import { useSubmit } from '../../mutation';
+import { Link } from '../../router';
+import { useApiQuery } from '../../useApi';
+import { RecordForm, type CompletionForm, type CompletionRecord } from './CompleteActivityForm';
+
+export type CompletionFlow = 'investigation' | 'step' | 'plan';
+
+const FLOW_HINTS: Record<CompletionFlow, string> = {
+  investigation: 'Udføres ved at afslutte undersøgelsen',
+  step: 'Udføres ved at registrere skridtet',
+  plan: 'Udføres, når barnets plan er godkendt, eller ved at registrere skridtet',
+};
+
+/** Every rule's completion form; asked once and kept (they change with a release). */
+export function useCompletionForms(enabled = true) {
+  const [forms] = useApiQuery(
+    ['completion-forms'],
+    (signal) => call(api.GET('/api/activities/completion-forms', { signal })),
+    { enabled },
+  );
+  return forms;
+}
+
+export function CompleteActivity({
+  activity: a,
+  onCompleted,
+  onFailed,
+  onFlow,
+  caseHref,
+  disabled = false,
+}: {
+  activity: ActivityRead;
+  /** The activity is done (the server's answer). */
+  onCompleted: (saved: ActivityRead) => void;
+  /** A one-click completion failed: the Danish message, and whether it was a conflict (409). */
+  onFailed?: (message: string, conflict: boolean) => void;
+  /** On the case page: open the flow that completes it (else a link to the case). */
+  onFlow?: (flow: CompletionFlow, activity: ActivityRead) => void;
+  /** The case page's address, for activities completed by another flow. */
+  caseHref?: string;
+  /** Another save is under way. */
+  disabled?: boolean;
+}) {
+  const completion = a.completion ?? 'click';
+  const [open, setOpen] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { run, busy, general, setGeneral } = useSubmit({ setErrors, invalidates: [['worklist']] });
+  const forms = useCompletionForms(completion === 'record');
+  const form: CompletionForm | undefined =
+    forms.state === 'ready' ? forms.data.find((f) => f.rule_id === a.rule_id) : undefined;
+
+  const send = async (record?: CompletionRecord) =>
+    call(
+      api.POST('/api/activities/{activity_id}/complete', {
+        params: { path: { activity_id: a.id } },
+        body: { version: a.version, record: record ?? null },
+      }),
+    );
+
+  if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
+    // "Udfør" (not the flow's own button text, which stays unique on the case page).
+    if (onFlow) {
+      return (
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          aria-label={`Udfør: ${a.title}`}
+          title={FLOW_HINTS[completion]}
+          onClick={() => onFlow(completion, a)}
+        >
+          Udfør
+        </button>
+      );
+    }
+    return caseHref ? (
+      <Link to={caseHref} className="button button-secondary button-small" aria-label={`Udfør på sagen: ${a.title}`}>
+        Udfør på sagen
+      </Link>
+    ) : null;
+  }
+
+  if (completion === 'click') {
+    return (
+      <>
+        <button
+          type="button"
+          className={`button button-secondary button-small ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-label={`Markér ${a.title} som udført`}
+          aria-disabled={disabled || busy || undefined}
+          onClick={() => {
+            if (disabled || busy) return;
+            void run(
+              async () => onCompleted(await send()),
+              onFailed ? (err) => onFailed(messageOf(err), err instanceof ApiError && err.status === 409) : undefined,
+            );
+          }}
+        >
+          Udført
+        </button>
+        {!onFailed && general && !open ? (
+          <span className="form-error-message" role="alert">
+            {general}
+          </span>
+        ) : null}
+      </>
+    );
+  }
+
+  const action = form?.action ?? 'Registrér';
+  const close = () => {
+    setOpen(false);
+    setErrors({});
+    setGeneral(undefined);
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="button button-secondary button-small"
+        aria-label={`${action}: ${a.title}`}
+        aria-haspopup="dialog"
+        aria-disabled={disabled || undefined}
+        onClick={() => {
+          if (!disabled) setOpen(true);
+        }}
+      >
+        {action}
+      </button>
+      {open ? (
+        <FormDialog title={form?.title ?? a.title} subtitle={`${a.child_name}: ${a.title}`} busy={busy} onClose={close}>
+          {form ? (
+            <RecordForm
+              form={form}
+              idPrefix={`record-${a.id}`}
+              busy={busy}
+              general={general}
+              errors={errors}
+              setErrors={setErrors}
+              onCancel={close}
+              onSave={(record) => {
+                setGeneral(undefined);
+                void run(async () => {
+                  const saved = await send(record);
+                  setOpen(false);
+                  onCompleted(saved);
+                });
+              }}
+            />
+          ) : forms.state === 'error' ? (
+            <p className="form-error-message">Formularen kunne ikke hentes: {forms.message}</p>
+          ) : (
+            <p aria-busy="true">Henter formularen …</p>
+          )}
+        </FormDialog>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+"""Completing an activity records what was done (issue 16 item 2): the 24-hour assessment's
+form in a dialog from the front page's worklist (axe, focus, Escape, errors next to the
+fields, a field that appears with its answer), and the receipt's form from the case page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.async_api import expect
+
+from tests.conftest import username
+from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.records import ASSESSMENT, RECEIPT, fill_receipt, record_dialog
+from tests.e2e.test_offline import CODE, KOMMUNE, api_as, child_with_case, journal_titles
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "complete"
+
+
+async def _shots(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await page.wait_for_timeout(150)
+        await page.screenshot(path=str(SHOTS / f"{name}-{w}x{h}.png"))
+        sideways = await page.evaluate(
+            "() => document.documentElement.scrollWidth > window.innerWidth"
+        )
+        assert not sideways, f"{name} {w}x{h} scrolls sideways"
+    await page.set_viewport_size({"width": 1366, "height": 768})
+
+
+async def test_the_assessment_is_written_in_a_dialog_from_the_worklist(page, app):
+    child = await child_with_case(app, 9201, "Vera", "Vurderingsen")
+    assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    row = page.get_by_role("row").filter(has_text=child["name"]).filter(has_text="Vurdér inden")
+    opener = row.get_by_role("button", name=f"Registrér vurdering: {assessment['title']}")
+    await opener.click()
+    dialog = record_dialog(page)
+    await expect(dialog).to_be_visible()
+    await expect(dialog).to_contain_text(f"{child['name']}: {assessment['title']}")
+    # Focus in the first field; Escape closes and gives focus back to the button.
+    await expect(dialog.get_by_role("radio").first).to_be_focused()
+    await check_axe(page, "vurdering inden 24 timer")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_have_count(0)
+    await expect(opener).to_be_focused()
+
+    await opener.click()
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    danger = dialog.get_by_role("group", name="Er barnets sundhed eller udvikling i fare?")
+    await expect(danger).to_contain_text(
+        "Fejl: Svar på, om barnets sundhed eller udvikling er i fare"
+    )
+    await expect(dialog.locator(f"#record-{assessment['id']}-vurdering-error")).to_have_text(
+        "Fejl: Skriv din vurdering"
+    )
+    await check_axe(page, "vurdering med fejl")
+    # "Ja" to acute measures asks which; "Andet" as the next step asks what.
+    await danger.get_by_label("Ja").check()
+    acute = dialog.get_by_role("group", name="Er der behov for akutte foranstaltninger?")
+    await expect(dialog.get_by_label("Hvilke akutte foranstaltninger?")).to_have_count(0)
+    await acute.get_by_label("Ja").check()
+    await dialog.get_by_label("Hvilke akutte foranstaltninger?").fill("Anbragt hos mormor i nat.")
+    await dialog.get_by_label("Vurdering", exact=True).fill("Vera fortæller om vold i hjemmet.")
+    await dialog.get_by_role("group", name="Næste skridt").get_by_label("Andet").check()
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(dialog.get_by_text("Fejl: Beskriv det næste skridt")).to_be_visible()
+    await dialog.get_by_label("Hvilket andet skridt?").fill("Møde med skolen i morgen.")
+    await _shots(page, "vurdering-dialog")
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+
+    await expect(dialog).to_have_count(0)
+    await expect(
+        page.get_by_text(f"{assessment['title']} ({child['name']}) er markeret")
+    ).to_be_visible()
+    await expect(row).to_have_count(0)
+    assert (await journal_titles(child["case_id"])).count(ASSESSMENT) == 1
+    async with api_as(app) as c:
+        case = (await c.get(f"/api/cases/{child['case_id']}")).json()
+        done = next(a for a in case["activities"] if a["id"] == assessment["id"])
+        assert done["status"] == "done"
+        assert done["record"] == {
+            "fare": True,
+            "akut": True,
+            "akutte_foranstaltninger": "Anbragt hos mormor i nat.",
+            "vurdering": "Vera fortæller om vold i hjemmet.",
+            "naeste_skridt": "andet",
+            "naeste_skridt_andet": "Møde med skolen i morgen.",
+        }
+
+
+async def test_the_receipt_is_registered_from_the_case_page(page, app):
+    child = await child_with_case(app, 9202, "Kaj", "Kvitteringsen")
+    receipt = next(a for a in child["activities"] if a["rule_id"] == "kvittering-fagperson")
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    await page.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
+    await expect(page.get_by_role("heading", level=1, name=child["name"])).to_be_visible()
+    activities = page.get_by_role("list", name="Åbne aktiviteter")
+    await activities.get_by_role("button", name=f"Registrér kvittering: {receipt['title']}").click()
+    dialog = record_dialog(page, RECEIPT)
+    await expect(dialog.get_by_label("Dato for kvitteringen")).not_to_have_value("")
+    await fill_receipt(dialog)
+    await check_axe(page, "kvittering")
+    await _shots(page, "kvittering-sagen")
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(dialog).to_have_count(0)
+    await expect(page.get_by_text(f"{receipt['title']} er markeret som udført")).to_be_visible()
+    await expect(activities.get_by_text(receipt["title"])).to_have_count(0)
+    journal = page.get_by_role("region", name="Indlæg")
+    await expect(journal.get_by_text(RECEIPT, exact=True)).to_have_count(1)
+    await expect(journal.get_by_text("Sendt med: Digital Post")).to_be_visible()

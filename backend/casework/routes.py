@@ -101,10 +101,11 @@ class CaseworkController(Controller):
 
     @post("/children", guards=[requires(Perm.CASE_WRITE)], summary="Registrér et barn")
     async def register_child(
-        self, me: Me, data: JSONBody[ChildCreate]
+        self, request: Request[Any, Any, Any], me: Me, data: JSONBody[ChildCreate]
     ) -> Response[ChildRegistered]:
         """201 with a new child and case; 200 with the existing case when the CPR number
-        already has a child in the kommune (never a duplicate)."""
+        already has a child in the kommune (never a duplicate). ``parent_cprs``: parents
+        from the CPR register put in a new child's network in the same transaction."""
         result = await service.do_register_child(
             me.actor,
             me.user_id,
@@ -115,6 +116,8 @@ class CaseworkController(Controller):
             mother_cpr=data.mother_cpr,
             expected_date=data.expected_date,
         )
+        if data.parent_cprs and data.cpr and not result.existing:
+            await ports.add_parents()(me, result.child_id, data.parent_cprs, request.app.state)
         prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)

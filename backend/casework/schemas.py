@@ -47,6 +47,8 @@ class ChildCreate(msgspec.Struct):
     cpr: str | None = None
     mother_cpr: str | None = None  # unborn child: the mother's CPR and the expected date
     expected_date: date | None = None
+    # Parents from the CPR register's answer (POST /api/cpr/person) to put in the network.
+    parent_cprs: list[str] = msgspec.field(default_factory=list)
 
 
 class ChildRegistered(msgspec.Struct):

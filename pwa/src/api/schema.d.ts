@@ -777,6 +777,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cpr/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Slå et barn op i CPR-registret: navn, adresse og forældre (til registrering) */
+        post: operations["ApiCprPersonCprPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cpr/prior-cases": {
         parameters: {
             query?: never;
@@ -2805,6 +2822,7 @@ export interface components {
             /** @default  */
             last_name?: string;
             mother_cpr?: string | null;
+            parent_cprs?: string[];
         };
         /** ChildInfo */
         ChildInfo: {
@@ -2874,6 +2892,34 @@ export interface components {
             added: number;
             members: components["schemas"]["MemberRead"][];
             updated: number;
+        };
+        /** CprLookup */
+        CprLookup: {
+            cpr: string;
+        };
+        /** CprLookupResult */
+        CprLookupResult: {
+            message?: string | null;
+            /** @enum {string} */
+            outcome: "fundet" | "ukendt" | "svarer_ikke";
+            person?: components["schemas"]["CprPersonRead"] | null;
+        };
+        /** CprParentRead */
+        CprParentRead: {
+            address: string;
+            cpr: string;
+            custody: boolean;
+            name: string;
+        };
+        /** CprPersonRead */
+        CprPersonRead: {
+            address: string;
+            /** Format: date */
+            birth_date: string;
+            cpr: string;
+            first_name: string;
+            last_name: string;
+            parents: components["schemas"]["CprParentRead"][];
         };
         /** Created */
         Created: {
@@ -6664,6 +6710,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCprPersonCprPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CprLookup"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CprLookupResult"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -295,6 +295,9 @@ class CaseworkController(Controller):
         openable = await may_open(me, [r.hovedsag_id for r in rows])
         # Audit what was looked for, never the CPR number itself.
         await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
+        # The CPR number goes to those who register and work cases, for cases they may
+        # open; everyone else tells children apart by birth date and age.
+        sees_cpr = Perm.CASE_WRITE in me.permissions
         return SearchPage(
             items=[
                 SearchHit(
@@ -310,6 +313,9 @@ class CaseworkController(Controller):
                     open_activities=r.open_activities,
                     overdue_activities=r.overdue_activities,
                     can_open=r.hovedsag_id in openable,
+                    birth_date=r.birth_date,
+                    unborn=r.cpr is None,
+                    cpr=r.cpr if sees_cpr and r.hovedsag_id in openable else None,
                 )
                 for r in rows
             ],

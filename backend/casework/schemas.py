@@ -243,6 +243,11 @@ class SearchHit(msgspec.Struct):
     open_activities: int
     overdue_activities: int
     can_open: bool  # False: the user is not on the case and must step in with a reason
+    # Telling two children of one name apart: the birth date (an unborn child's: the
+    # expected date), and the CPR number for a user who may write cases and open this one.
+    birth_date: date | None = None
+    unborn: bool = False
+    cpr: str | None = None
 
 
 class SearchPage(msgspec.Struct):

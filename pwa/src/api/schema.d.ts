@@ -4286,12 +4286,14 @@ export interface components {
         /** SearchHit */
         SearchHit: {
             age: number;
+            birth_date?: string | null;
             can_open: boolean;
             caseworker: string | null;
             /** Format: uuid */
             child_id: string;
             child_name: string;
             closed_at: string | null;
+            cpr?: string | null;
             /** Format: uuid */
             hovedsag_id: string;
             open_activities: number;
@@ -4301,6 +4303,8 @@ export interface components {
             /** @enum {string} */
             stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             team: string | null;
+            /** @default false */
+            unborn?: boolean;
         };
         /** SearchPage */
         SearchPage: {

@@ -295,13 +295,11 @@ function Member({
         <ul className="nobullet-list network-contact">
           {member.phone ? (
             <li>
-              <a
-                href={telHref(member.phone)}
-                className="network-call"
-                aria-label={`Ring til ${member.name} på ${member.phone}`}
-              >
+              <a href={telHref(member.phone)} className="network-call">
                 <Icon name="smartphone" />
-                <span>Ring {member.phone}</span>
+                <span>
+                  Ring til {member.name} på <span className="network-phone">{member.phone}</span>
+                </span>
               </a>
             </li>
           ) : null}
@@ -330,13 +328,11 @@ function Member({
               type="button"
               className="button button-tertiary button-small"
               aria-label={
-                member.phone || member.email
-                  ? `Ret kontaktoplysninger for ${member.name}`
-                  : `Tilføj telefon for ${member.name}`
+                member.phone || member.email ? `Ret kontakt for ${member.name}` : `Tilføj nummer for ${member.name}`
               }
               onClick={onContact}
             >
-              {member.phone || member.email ? 'Ret kontakt' : 'Tilføj telefon'}
+              {member.phone || member.email ? 'Ret kontakt' : 'Tilføj nummer'}
             </button>
           )}
           <button

@@ -68,8 +68,8 @@ class FileCprSource:
     def _load(self) -> dict[str, CprRelations]:
         mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
         if self._data is None or mtime != self._mtime:
-            raw = json.loads(self.path.read_text("utf-8")) if self.path.exists() else {}
-            self._data = {k: msgspec.convert(v, CprRelations) for k, v in raw.items()}
+            raw = self.path.read_bytes() if self.path.exists() else b"{}"
+            self._data = msgspec.json.decode(raw, type=dict[str, CprRelations])
             self._mtime = mtime
         return self._data
 

@@ -57,6 +57,7 @@ async def test_add_a_parent_from_cpr_and_call_them(page, app):
     dialog = page.get_by_role("dialog", name="Ret kontaktoplysninger")
     await expect(dialog.get_by_label("Telefon")).to_be_focused()
     await check_axe(page, "ret kontaktoplysninger")
+    await task.shot("kontakt")
     await task.fill(dialog.get_by_label("Telefon"), "+45 21 43 65 87")
     await task.click(dialog.get_by_role("button", name="Gem kontaktoplysninger"))
     await expect(dialog).to_have_count(0)

@@ -2597,6 +2597,7 @@ export interface components {
             details: components["schemas"]["AuditDetailLine"][];
             id: number;
             subject: string | null;
+            subject_name?: string | null;
         };
         /** AwareSinceMove */
         AwareSinceMove: {

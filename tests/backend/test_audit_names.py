@@ -42,11 +42,17 @@ async def test_audit_rows_name_the_child_and_the_user_they_concern(http, client,
     odd = f"not-an-id-{uuid.uuid4()}"
     await _recorded(admin["username"], "case.read", odd)
     names = {}
-    for subject in (child_id, case_id, me["user_id"], odd):
-        r = await http.get("/api/admin/audit", params={"subject": subject})
+    for action, subject in (
+        ("child.read", child_id),
+        ("case.read", case_id),
+        ("user.roles_changed", me["user_id"]),
+        ("case.read", odd),
+    ):
+        params = {"subject": subject, "action": action, "actor": admin["username"]}
+        r = await http.get("/api/admin/audit", params=params)
         assert r.status_code == 200, r.text
-        [item] = r.json()["items"]
-        names[subject] = (item["subject_name"], item["actor_name"], item["actor"])
+        newest = r.json()["items"][0]  # the one recorded here (others may concern them too)
+        names[subject] = (newest["subject_name"], newest["actor_name"], newest["actor"])
     who = (me["display_name"], admin["username"])
     assert names == {
         child_id: ("Revi Sionsen", *who),

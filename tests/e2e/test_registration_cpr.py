@@ -121,3 +121,25 @@ async def test_a_register_that_does_not_answer_leaves_manual_entry(page):
             os.close(fd)
         os.remove(path)
         os.rename(saved, path)
+
+
+async def test_names_typed_before_the_number_are_kept(page):
+    cpr = new_cpr(8831, years=3)
+    add_to_demo_file(
+        demo_file(),
+        {cpr: CprRelations(child=CprPerson(cpr, "Bo Registreret", "Parkvej 1"), parents=[])},
+    )
+    await _open_form(page)
+    await page.get_by_label("Fornavn").fill("Bosse")
+    await page.get_by_label("CPR-nummer").fill(cpr)
+    await expect(
+        page.get_by_text("CPR-registret siger: Bo Registreret, Parkvej 1.")
+    ).to_be_visible()
+    await expect(page.get_by_label("Fornavn")).to_have_value("Bosse")
+    await check_axe(page, "registrér barn, eget navn og CPR-registrets")
+    await page.get_by_role("button", name="Brug oplysningerne fra CPR-registret").click()
+    await expect(page.get_by_role("region", name="Fra CPR-registret")).to_contain_text(
+        "Bo Registreret"
+    )
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Bo Registreret")).to_be_visible()

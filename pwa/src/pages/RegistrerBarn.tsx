@@ -63,6 +63,9 @@ export function RegistrerBarn() {
   // Parents (by CPR number) to put in the network; every parent is ticked when found.
   const [parents, setParents] = useState<Set<string>>(new Set());
   const asked = useRef('');
+  // The draft as it stands when the register answers (has the person typed a name?).
+  const latest = useRef(draft);
+  latest.current = draft;
   const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
 
   const set = (key: Exclude<keyof Draft, 'unborn'>) => (value: string) => {
@@ -83,7 +86,10 @@ export function RegistrerBarn() {
       if (answer.outcome === 'fundet' && answer.person) {
         setLookup({ state: 'found', cpr, person: answer.person });
         setParents(new Set(answer.person.parents.map((p) => p.cpr)));
-        setManual(false);
+        // What the person has already typed stays in front of them (they chose to type it);
+        // "Brug oplysningerne fra CPR-registret" swaps in the register's answer.
+        const d = latest.current;
+        setManual(Boolean(d.first_name.trim() || d.last_name.trim() || d.address.trim()));
       } else {
         setLookup({ state: answer.outcome === 'ukendt' ? 'unknown' : 'down', cpr, message: answer.message ?? '' });
       }
@@ -268,7 +274,19 @@ export function RegistrerBarn() {
         ) : (
           <>
             {!draft.unborn && found ? (
-              <p className="form-hint">Du retter navn og adresse manuelt; CPR-registret siger {found.first_name} {found.last_name}.</p>
+              <div className="cpr-found cpr-found-manual">
+                <p>
+                  Du skriver navn og adresse selv. CPR-registret siger: {found.first_name} {found.last_name}
+                  {found.address ? `, ${found.address}` : ''}.
+                </p>
+                <button
+                  type="button"
+                  className="button button-tertiary"
+                  onClick={() => setManual(false)}
+                >
+                  Brug oplysningerne fra CPR-registret
+                </button>
+              </div>
             ) : null}
             <TextField
               id="child-first-name"

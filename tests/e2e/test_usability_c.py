@@ -51,7 +51,7 @@ async def test_find_the_right_one_of_two_children_with_one_name(page, app):
     await expect(the_younger).to_contain_text(f"CPR {younger[:6]}-{younger[6:]}")
     await expect(rows.filter(has_text=_dk(older))).to_have_count(1)
     await check_axe(page, "søgeresultat med to af samme navn")
-    await task.shot("soegeresultat")
+    await task.shot("soegeresultat", full_page=True)
     await task.click(the_younger.get_by_role("link", name="Maja Tvillingsen"))
     await expect(page.get_by_role("heading", level=1, name="Maja Tvillingsen")).to_be_visible()
     assert f"/sager/{ids[younger]}" in page.url

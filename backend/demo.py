@@ -152,7 +152,27 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
                     f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
                 )
             )
+        # The register also knows children Trekant does not have yet: registering one of
+        # them (Registrér barn) fetches name, address and parents (cpr-demo.json).
+        # Their own random stream, so the rest of the demo data stays as it was.
+        other = random.Random(f"{code}:{seed}:unregistered")  # noqa: S311 - demo data
+        unregistered = []
+        for _ in range(max(2, children // 10)):
+            birth = today - timedelta(days=other.randint(30, 17 * 365 + 300))
+            number = synthetic_cpr(other, birth)
+            if number not in seen:
+                seen.add(number)
+                unregistered.append(
+                    (
+                        number,
+                        other.choice(FIRST),
+                        other.choice(LAST),
+                        birth,
+                        f"{other.choice(STREETS)} {other.randint(1, 120)}",
+                    )
+                )
         _write_demo_parents(rng, child_rows)
+        _write_demo_parents(other, unregistered)
         ids = []
         for row in child_rows:
             ids.append((await repo.insert_child(*row), row[3]))

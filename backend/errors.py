@@ -19,9 +19,11 @@ from asyncpg.exceptions import DataError
 from litestar import Request, Response
 from litestar.exceptions import (
     ClientException,
+    HTTPException,
     NotFoundException,
     PermissionDeniedException,
     SerializationException,
+    ServiceUnavailableException,
     ValidationException,
 )
 from litestar.exceptions.responses import create_exception_response
@@ -35,6 +37,7 @@ from backend.core.errors import (
     NotFound,
     Stale,
     StateConflict,
+    Unavailable,
 )
 
 log = logging.getLogger("trekant.request")
@@ -191,7 +194,7 @@ def stale_conflict(exc: Stale, what: str | None = None) -> Conflict:
     )
 
 
-def as_http(exc: DomainError | Stale) -> ClientException:
+def as_http(exc: DomainError | Stale) -> HTTPException:
     """The HTTP answer for a domain error."""
     if isinstance(exc, Stale):
         return stale_conflict(exc)
@@ -203,6 +206,10 @@ def as_http(exc: DomainError | Stale) -> ClientException:
         return NotFoundException(exc.message)
     if isinstance(exc, NotAllowed):
         return PermissionDeniedException(exc.message)
+    if isinstance(exc, Unavailable):
+        return ServiceUnavailableException(
+            exc.message, extra=[{"key": exc.field, "message": exc.message}]
+        )
     if isinstance(exc, StateConflict) and exc.extra is not None:
         return Conflict(exc.message, extra=exc.extra)
     return Conflict(exc.message)  # StateConflict, CaseClosed

@@ -8,4 +8,5 @@ import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
-import backend.money.tasks  # noqa: F401
+import backend.money.tasks
+import backend.network.registration  # noqa: F401 - casework's AddParents port

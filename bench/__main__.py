@@ -7,6 +7,7 @@
     python -m bench money      only the money and MI benchmarks (dashboard, Excel, price update)
     python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
     python -m bench crosskommune  only the cross-kommune benchmarks (2 M index, transfer)
+    python -m bench cpr        only the CPR lookup at registration (BENCH_CPR_PEOPLE=30000)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -22,7 +23,15 @@ from bench.common import ROOT, machine
 
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    wanted = set(argv) or {"platform", "casework", "ics", "offline", "money", "crosskommune"}
+    wanted = set(argv) or {
+        "platform",
+        "casework",
+        "ics",
+        "offline",
+        "money",
+        "crosskommune",
+        "cpr",
+    }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
     if "platform" in wanted:
@@ -49,6 +58,10 @@ def main(argv: list[str]) -> int:
         from bench import crosskommune_bench
 
         results.extend(crosskommune_bench.main())
+    if "cpr" in wanted:
+        from bench import cpr_bench
+
+        results.extend(cpr_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -43,6 +43,7 @@ ACTION_LABELS: dict[str, str] = {
     "case.search": "Søgning i sager",
     "case.step_in": "Trådt til i sag",
     "cpr.prior_cases": "Opslag på sager i andre kommuner",
+    "cpr.person": "Opslag i CPR-registret",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",

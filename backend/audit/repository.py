@@ -36,6 +36,7 @@ class AuditEvent(msgspec.Struct, frozen=True):
     subject: str | None
     detail: dict[str, Any] | None
     actor_name: str | None
+    subject_name: str | None = None  # the child (of a child or case id) or user it concerns
 
 
 async def lock_audit_writer() -> None:
@@ -133,11 +134,21 @@ async def list_audit_page(
     clause = " AND ".join(where)
     c = conn()
     total = await c.fetchval(f"SELECT count(*) FROM audit_event WHERE {clause}", *args)
+    # The page first, then names: the actor's, and the subject's when it is a child, a
+    # case (its child) or a user of this kommune (by primary key: ids only where they look
+    # like one, so an odd subject is not cast).
     rows = await c.fetch(
-        "SELECT id, at, actor, action, subject, detail::text AS detail, (SELECT u.display_name "
-        "FROM app_user u WHERE u.username = audit_event.actor) AS actor_name FROM audit_event "
-        f"WHERE {clause} ORDER BY at DESC, id DESC "
-        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
+        "SELECT e.id, e.at, e.actor, e.action, e.subject, e.detail::text AS detail, "
+        "(SELECT u.display_name FROM app_user u WHERE u.username = e.actor) AS actor_name, "
+        "coalesce((SELECT c.first_name || ' ' || c.last_name FROM child c WHERE c.id = s.id), "
+        "(SELECT c.first_name || ' ' || c.last_name FROM hovedsag h JOIN child c "
+        "ON c.id = h.child_id WHERE h.id = s.id), "
+        "(SELECT u.display_name FROM app_user u WHERE u.id = s.id)) AS subject_name "
+        f"FROM (SELECT * FROM audit_event WHERE {clause} ORDER BY at DESC, id DESC "
+        f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}) e "
+        "LEFT JOIN LATERAL (SELECT CASE WHEN e.subject ~ "
+        "'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' "
+        "THEN e.subject::uuid END AS id) s ON true ORDER BY e.at DESC, e.id DESC",
         *args,
     )
     events = [
@@ -149,6 +160,7 @@ async def list_audit_page(
             subject=r["subject"],
             detail=json.loads(r["detail"]),
             actor_name=r["actor_name"],
+            subject_name=r["subject_name"],
         )
         for r in rows
     ]

@@ -38,6 +38,8 @@ class AuditRead(msgspec.Struct):
     subject: str | None
     detail: dict[str, Any]
     details: list[AuditDetailLine]  # the detail in Danish, in recorded order
+    # Whom the event concerns, by name: the child (subject a child or case id) or the user.
+    subject_name: str | None = None
 
 
 class AuditPage(msgspec.Struct):
@@ -60,6 +62,7 @@ def audit_read(row: AuditEvent, kommune_names: Mapping[str, str] | None = None) 
         at=row.at,
         actor=row.actor,
         actor_name=row.actor_name,
+        subject_name=row.subject_name,
         action=row.action,
         action_label=action_label(row.action),
         subject=row.subject,

@@ -6,6 +6,8 @@ and the worker import ``backend.jobs``). Casework imports none of those packages
   visitation draft with its costs.
 - :class:`PriorCases` (``backend.crosskommune.subscribers``): other kommuners' cases on a
   child, shown when a child is registered or born.
+- :class:`AddParents` (``backend.network.registration``): the parents chosen at
+  registration put in the new child's network, from the CPR register.
 """
 
 from __future__ import annotations
@@ -59,9 +61,19 @@ class PriorCases(Protocol):
     ) -> list[PriorCaseRead]: ...
 
 
+class AddParents(Protocol):
+    """Put these parents (CPR numbers from the register's answer) in the child's network,
+    in the registration's transaction. ``state`` is the app's state (its CPR source)."""
+
+    async def __call__(
+        self, me: Any, child_id: uuid.UUID, parent_cprs: list[str], state: Any
+    ) -> None: ...
+
+
 class _Registry:
     grant: Grant | None = None
     prior_cases: PriorCases | None = None
+    add_parents: AddParents | None = None
 
 
 def register_grant(grant: Grant) -> None:
@@ -70,6 +82,16 @@ def register_grant(grant: Grant) -> None:
 
 def register_prior_cases(lookup: PriorCases) -> None:
     _Registry.prior_cases = lookup
+
+
+def register_add_parents(add: AddParents) -> None:
+    _Registry.add_parents = add
+
+
+def add_parents() -> AddParents:
+    if _Registry.add_parents is None:
+        raise RuntimeError("no AddParents registered: import backend.jobs (backend.network)")
+    return _Registry.add_parents
 
 
 def grant() -> Grant:

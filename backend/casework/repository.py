@@ -306,6 +306,7 @@ class SearchRow(msgspec.Struct, frozen=True):
     child_id: uuid.UUID
     child_name: str
     birth_date: date
+    cpr: str | None  # None: an unborn child (birth_date is the expected date)
     stage: Stage
     opened_at: date
     closed_at: date | None
@@ -369,7 +370,7 @@ async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[Sea
     base = f"FROM hovedsag h JOIN child c ON c.id = h.child_id WHERE {cond}"
     page_sql = (
         "SELECT h.id AS hovedsag_id, c.id AS child_id, c.first_name || ' ' || c.last_name "
-        "AS child_name, c.birth_date, h.stage, h.opened_at, h.closed_at, "
+        "AS child_name, c.birth_date, c.cpr, h.stage, h.opened_at, h.closed_at, "
         "u.display_name AS caseworker, t.name AS team, "
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "
         "AS open_activities, "

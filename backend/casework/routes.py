@@ -107,10 +107,11 @@ class CaseworkController(Controller):
 
     @post("/children", guards=[requires(Perm.CASE_WRITE)], summary="Registrér et barn")
     async def register_child(
-        self, me: Me, data: JSONBody[ChildCreate]
+        self, request: Request[Any, Any, Any], me: Me, data: JSONBody[ChildCreate]
     ) -> Response[ChildRegistered]:
         """201 with a new child and case; 200 with the existing case when the CPR number
-        already has a child in the kommune (never a duplicate)."""
+        already has a child in the kommune (never a duplicate). ``parent_cprs``: parents
+        from the CPR register put in a new child's network in the same transaction."""
         result = await service.do_register_child(
             me.actor,
             me.user_id,
@@ -121,6 +122,8 @@ class CaseworkController(Controller):
             mother_cpr=data.mother_cpr,
             expected_date=data.expected_date,
         )
+        if data.parent_cprs and data.cpr and not result.existing:
+            await ports.add_parents()(me, result.child_id, data.parent_cprs, request.app.state)
         prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
         return Response(body, status_code=200 if result.existing else 201)
@@ -298,6 +301,9 @@ class CaseworkController(Controller):
         openable = await may_open(me, [r.hovedsag_id for r in rows])
         # Audit what was looked for, never the CPR number itself.
         await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
+        # The CPR number goes to those who register and work cases, for cases they may
+        # open; everyone else tells children apart by birth date and age.
+        sees_cpr = Perm.CASE_WRITE in me.permissions
         return SearchPage(
             items=[
                 SearchHit(
@@ -313,6 +319,9 @@ class CaseworkController(Controller):
                     open_activities=r.open_activities,
                     overdue_activities=r.overdue_activities,
                     can_open=r.hovedsag_id in openable,
+                    birth_date=r.birth_date,
+                    unborn=r.cpr is None,
+                    cpr=r.cpr if sees_cpr and r.hovedsag_id in openable else None,
                 )
                 for r in rows
             ],

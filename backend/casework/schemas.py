@@ -51,6 +51,8 @@ class ChildCreate(msgspec.Struct):
     cpr: str | None = None
     mother_cpr: str | None = None  # unborn child: the mother's CPR and the expected date
     expected_date: date | None = None
+    # Parents from the CPR register's answer (POST /api/cpr/person) to put in the network.
+    parent_cprs: list[str] = msgspec.field(default_factory=list)
 
 
 class ChildRegistered(msgspec.Struct):
@@ -287,6 +289,11 @@ class SearchHit(msgspec.Struct):
     open_activities: int
     overdue_activities: int
     can_open: bool  # False: the user is not on the case and must step in with a reason
+    # Telling two children of one name apart: the birth date (an unborn child's: the
+    # expected date), and the CPR number for a user who may write cases and open this one.
+    birth_date: date | None = None
+    unborn: bool = False
+    cpr: str | None = None
 
 
 class SearchPage(msgspec.Struct):

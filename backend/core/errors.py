@@ -11,6 +11,7 @@ once for the whole application, so a route needs no try/except:
 ``StateConflict``   409    the record's state does not allow it (``CaseClosed`` too);
                            ``extra`` (if given) is the answer's ``extra`` as it is
 ``Stale``           409    the record changed since it was read: who, when, what now
+``Unavailable``     503    a register we ask (CPR) did not answer; names the form field
 ==================  =====  ==========================================================
 
 A ``KeyError`` or ``IndexError`` is a bug and stays a 500: nothing here catches
@@ -65,6 +66,17 @@ class NotAllowed(DomainError):
     """This user may not do this to this record (403)."""
 
     status_code = 403  # the answer's status; Litestar's log reads it too
+
+
+class Unavailable(DomainError):
+    """A source outside Trekant (the CPR register) did not answer in time (503); ``field``
+    names the form field the person can fill in by hand instead."""
+
+    status_code = 503  # the answer's status; Litestar's log reads it too
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StateConflict(DomainError):

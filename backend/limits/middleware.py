@@ -5,6 +5,7 @@ before the tenant transaction opens (``session_buckets``, called by TenantMiddle
 from __future__ import annotations
 
 import html
+import re
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -28,7 +29,11 @@ ADDRESS_CLASSES: dict[str, str] = {
     "/api/offline/enhedsstatus": "enhedsstatus",
 }
 
-PRIOR_CASES = "/api/cpr/prior-cases"
+# CPR lookups that share the prior-case lookups' buckets: a person at registration, and a
+# child's parents for the network.
+CPR_LOOKUPS = re.compile(
+    r"/api/cpr/(?:prior-cases|person)|/api/children/[0-9a-f-]+/network/from-cpr"
+)
 
 
 def session_buckets(method: str, path: str, session: Session) -> list[tuple[str, str]]:
@@ -37,7 +42,7 @@ def session_buckets(method: str, path: str, session: Session) -> list[tuple[str,
     buckets = [("api", user)]
     if path.startswith("/api/offline/"):
         buckets.append(("offline", user))
-    if path == PRIOR_CASES and method == "POST":
+    if method == "POST" and CPR_LOOKUPS.fullmatch(path):
         buckets += [("prior_user", user), ("prior_kommune", session.kommune_code or "-")]
     return buckets
 

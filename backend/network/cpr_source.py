@@ -5,10 +5,15 @@ The shape follows the national CPR lookup a kommune uses through Serviceplatform
 address, and for a child the parents and who holds custody (forældremyndighed). Production
 plugs in a client for that service; development and tests use ``FileCprSource``, which
 serves a synthetic population from a JSON file (``TREKANT_CPR_DEMO_FILE``).
+
+A source that does not answer within ``TREKANT_CPR_TIMEOUT`` seconds (default 2) raises
+:class:`CprUnavailable`; the file is read off the event loop, so a slow disk (or a FIFO
+nobody writes, as the tests use) holds up only the one lookup.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -17,10 +22,20 @@ from typing import Protocol
 import msgspec
 
 
+class CprUnavailable(Exception):
+    """The CPR source did not answer in time (or at all)."""
+
+
 class CprPerson(msgspec.Struct):
     cpr: str
     name: str
     address: str = ""
+
+    def split_name(self) -> tuple[str, str]:
+        """(first and middle names, last name): SF1520 answers them apart; the demo file
+        holds the full name, whose last word is the surname."""
+        first, _, last = self.name.strip().rpartition(" ")
+        return (first, last) if first else (last, "")
 
 
 class CprRelations(msgspec.Struct):
@@ -31,28 +46,39 @@ class CprRelations(msgspec.Struct):
 
 class CprSource(Protocol):
     async def relations(self, cpr: str) -> CprRelations | None:
-        """The child's parents and custody holders; None if the number is unknown."""
+        """The person (a child) with parents and custody holders; None if the number is
+        unknown; :class:`CprUnavailable` when the register does not answer in time."""
         ...
+
+
+def timeout_seconds() -> float:
+    """``TREKANT_CPR_TIMEOUT`` (seconds, default 2)."""
+    return float(os.environ.get("TREKANT_CPR_TIMEOUT", "2"))
 
 
 class FileCprSource:
     """The demo population: ``{"<child cpr>": CprRelations, ...}`` in a JSON file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float | None = None) -> None:
         self.path = path
+        self.timeout = timeout_seconds() if timeout is None else timeout
         self._data: dict[str, CprRelations] | None = None
         self._mtime = 0.0
 
     def _load(self) -> dict[str, CprRelations]:
         mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
         if self._data is None or mtime != self._mtime:
-            raw = json.loads(self.path.read_text("utf-8")) if self.path.exists() else {}
-            self._data = {k: msgspec.convert(v, CprRelations) for k, v in raw.items()}
+            raw = self.path.read_bytes() if self.path.exists() else b"{}"
+            self._data = msgspec.json.decode(raw, type=dict[str, CprRelations])
             self._mtime = mtime
         return self._data
 
     async def relations(self, cpr: str) -> CprRelations | None:
-        return self._load().get(cpr)
+        try:
+            data = await asyncio.wait_for(asyncio.to_thread(self._load), self.timeout)
+        except TimeoutError as exc:
+            raise CprUnavailable from exc
+        return data.get(cpr)
 
 
 def default_source() -> CprSource:

@@ -14,11 +14,14 @@ from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.core.permissions import Perm
 from backend.core.principal import Me
+from backend.limits.alerts import do_count_lookup
 from backend.network import service
-from backend.network.cpr_source import CprSource, default_source
+from backend.network.registration import source_of
 from backend.network.schemas import (
     ContactCorrection,
     CprFetched,
+    CprLookup,
+    CprLookupResult,
     MemberCreate,
     MemberRead,
     OfflineMember,
@@ -49,8 +52,29 @@ class NetworkController(Controller):
     async def from_cpr(
         self, request: Request[Any, Any, Any], me: Me, child_id: FromPath[uuid.UUID]
     ) -> CprFetched:
-        source: CprSource = getattr(request.app.state, "cpr_source", None) or default_source()
-        return await service.fetch_from_cpr(me, child_id, source)
+        found = await service.fetch_from_cpr(me, child_id, source_of(request.app.state))
+        await record(me.actor, "cpr.person", str(child_id), purpose="netværk")
+        await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
+        return found
+
+    @post(
+        "/cpr/person",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Slå et barn op i CPR-registret: navn, adresse og forældre (til registrering)",
+        status_code=200,
+    )
+    async def cpr_person(
+        self, request: Request[Any, Any, Any], me: Me, data: JSONBody[CprLookup]
+    ) -> CprLookupResult:
+        """The CPR number travels in the body. Rate-limited with the prior-case lookups
+        (per user and per kommune), audited, and counted towards the day's security alert.
+        400 ``cpr`` for a malformed number; otherwise 200 with ``outcome`` "fundet",
+        "ukendt" (the register does not know it) or "svarer_ikke" (no answer within
+        ``TREKANT_CPR_TIMEOUT`` seconds), so the lookup is recorded whatever the answer."""
+        found = await service.lookup_person(data.cpr, source_of(request.app.state))
+        await record(me.actor, "cpr.person", None, purpose="registrering", found=found.outcome)
+        await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
+        return found
 
     @post(
         "/children/{child_id:uuid}/network",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 import msgspec
@@ -95,3 +95,40 @@ class ContactCorrection(msgspec.Struct):
     email: str | msgspec.UnsetType | None = msgspec.UNSET
     organisation: str | msgspec.UnsetType | None = msgspec.UNSET
     note: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class CprLookup(msgspec.Struct):
+    """A person lookup in the CPR register: the number travels in this body, never a URL."""
+
+    cpr: str
+
+
+class CprParentRead(msgspec.Struct):
+    cpr: str  # sent back in ``ChildCreate.parent_cprs`` to add the parent at registration
+    name: str
+    address: str
+    custody: bool
+
+
+class CprPersonRead(msgspec.Struct):
+    """What the CPR register says about a child: name, address, birth date and parents."""
+
+    cpr: str
+    first_name: str
+    last_name: str
+    address: str
+    birth_date: date
+    parents: list[CprParentRead]
+
+
+LookupOutcome = Literal["fundet", "ukendt", "svarer_ikke"]
+
+
+class CprLookupResult(msgspec.Struct):
+    """The lookup's answer: 200 whatever the register said, so the lookup is audited and
+    counted (an error answer rolls the request back). ``message`` (Danish, for the CPR
+    field) when the register does not know the number or does not answer."""
+
+    outcome: LookupOutcome
+    person: CprPersonRead | None = None
+    message: str | None = None

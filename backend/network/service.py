@@ -14,15 +14,18 @@ import msgspec
 from backend.casework.access import access_child
 from backend.core.cpr import check_cpr
 from backend.core.danish import fmt_due
-from backend.core.errors import FieldError, FieldErrors, NotFound, StateConflict
+from backend.core.errors import FieldError, FieldErrors, NotFound, StateConflict, Unavailable
 from backend.core.journal import stamp
 from backend.core.principal import Principal
 from backend.network import repository as repo
-from backend.network.cpr_source import CprSource
+from backend.network.cpr_source import CprRelations, CprSource, CprUnavailable
 from backend.network.repository import ChildCase
 from backend.network.schemas import (
     ContactCorrection,
     CprFetched,
+    CprLookupResult,
+    CprParentRead,
+    CprPersonRead,
     MemberCreate,
     MemberRead,
     OfflineMember,
@@ -109,19 +112,61 @@ async def members(me: Principal, child_id: uuid.UUID) -> list[MemberRead]:
     return await repo.list_members(child_id)
 
 
-async def fetch_from_cpr(me: Principal, child_id: uuid.UUID, source: CprSource) -> CprFetched:
+UNKNOWN_CPR = "CPR-nummeret findes ikke i CPR-registret"
+CPR_DOWN = "CPR-registret svarer ikke lige nu – du kan registrere barnet manuelt"
+
+
+async def _ask(source: CprSource, cpr: str, down: str) -> CprRelations | None:
+    """The register's answer; ``Unavailable`` (503, field ``cpr``) when it does not answer."""
+    try:
+        return await source.relations(cpr)
+    except CprUnavailable as exc:
+        raise Unavailable("cpr", down) from exc
+
+
+async def lookup_person(cpr: str, source: CprSource) -> CprLookupResult:
+    """A child's name, address and parents from the CPR register, for registration (a
+    malformed number is a ``FieldError``; nothing is asked then). The caller audits and
+    counts the lookup (a CPR lookup like the prior-case one)."""
+    number, birth = check_cpr(cpr)
+    try:
+        found = await source.relations(number)
+    except CprUnavailable:
+        return CprLookupResult("svarer_ikke", message=CPR_DOWN)
+    if found is None:
+        return CprLookupResult("ukendt", message=UNKNOWN_CPR)
+    first, last = found.child.split_name()
+    person = CprPersonRead(
+        cpr=number,
+        first_name=first,
+        last_name=last,
+        address=found.child.address,
+        birth_date=birth,
+        parents=[
+            CprParentRead(p.cpr, p.name, p.address, p.cpr in found.custody) for p in found.parents
+        ],
+    )
+    return CprLookupResult("fundet", person)
+
+
+async def fetch_from_cpr(
+    me: Principal, child_id: uuid.UUID, source: CprSource, only: set[str] | None = None
+) -> CprFetched:
     """Parents and custody from the CPR source: new parents added, changed ones updated,
-    and children in the kommune with a parent in common linked as siblings both ways."""
+    and children in the kommune with a parent in common linked as siblings both ways.
+    ``only``: just these parents (by CPR number), as chosen at registration."""
     found = await child_case(await access_child(me, child_id))
     cpr, case_id = found.cpr, found.case_id
     await check_open(child_id)
     if cpr is None:
         raise FieldError("cpr", "Et ufødt barn har endnu ikke et CPR-nummer")
-    relations = await source.relations(cpr)
+    relations = await _ask(source, cpr, "CPR-registret svarer ikke lige nu. Prøv igen om lidt.")
     if relations is None:
         raise NotFound("CPR-registret kender ikke barnets CPR-nummer")
+    # A new list: the source may hand out its cached answer.
+    parents = [p for p in relations.parents if only is None or p.cpr in only]
     added = updated = 0
-    for parent in relations.parents:
+    for parent in parents:
         custody = parent.cpr in relations.custody
         existing = await repo.get_parent(child_id, parent.cpr)
         if existing is None:
@@ -140,7 +185,7 @@ async def fetch_from_cpr(me: Principal, child_id: uuid.UUID, source: CprSource) 
             f"Forældre og forældremyndighed hentet fra CPR ({added} nye, {updated} ændrede)",
         )
     # Children in the kommune with a parent in common are siblings: link both ways.
-    for sib in await repo.list_children_with_parents([p.cpr for p in relations.parents], child_id):
+    for sib in await repo.list_children_with_parents([p.cpr for p in parents], child_id):
         mine = await repo.get_child_name(child_id)
         if await link_sibling(me.actor, child_id, sib.id, sib.name, "cpr"):
             added += 1

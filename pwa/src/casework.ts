@@ -92,32 +92,41 @@ export function peekFlash(): Flash | null {
   return flash;
 }
 
+type Relation = components['schemas']['MemberRead']['relation'];
+type Circle = components['schemas']['MemberRead']['circle'];
+
+// The vocabularies are the API's (Literal types in backend/network/schemas.py): a value the
+// API adds or drops fails the type check here until it has its Danish label.
+const RELATION_LABELS: Record<Relation, string> = {
+  mor: 'Mor',
+  far: 'Far',
+  forælder: 'Forælder',
+  søskende: 'Søskende',
+  bedsteforælder: 'Bedsteforælder',
+  anden_familie: 'Anden familie',
+  netværk: 'Netværk (venner, naboer)',
+  plejefamilie: 'Plejefamilie',
+  skole: 'Skole',
+  dagtilbud: 'Dagtilbud',
+  læge: 'Læge',
+  sundhedspleje: 'Sundhedsplejerske',
+  politi: 'Politi',
+  anden_fagperson: 'Anden fagperson',
+};
+
 /** The relations of a person in the child's network (POST /api/children/{id}/network). */
-export const RELATIONS: Choice[] = [
-  { value: 'mor', label: 'Mor' },
-  { value: 'far', label: 'Far' },
-  { value: 'forælder', label: 'Forælder' },
-  { value: 'søskende', label: 'Søskende' },
-  { value: 'bedsteforælder', label: 'Bedsteforælder' },
-  { value: 'anden_familie', label: 'Anden familie' },
-  { value: 'netværk', label: 'Netværk (venner, naboer)' },
-  { value: 'plejefamilie', label: 'Plejefamilie' },
-  { value: 'skole', label: 'Skole' },
-  { value: 'dagtilbud', label: 'Dagtilbud' },
-  { value: 'læge', label: 'Læge' },
-  { value: 'sundhedspleje', label: 'Sundhedsplejerske' },
-  { value: 'politi', label: 'Politi' },
-  { value: 'anden_fagperson', label: 'Anden fagperson' },
-];
+export const RELATIONS: Choice[] = Object.entries(RELATION_LABELS).map(([value, label]) => ({ value, label }));
 
 export function relationLabel(relation: string): string {
-  return RELATIONS.find((r) => r.value === relation)?.label ?? relation;
+  return RELATION_LABELS[relation as Relation] ?? 'Anden relation';
 }
 
+const CIRCLE_LABELS: Record<Circle, string> = {
+  forældre: 'Forældre',
+  primært: 'Primært netværk',
+  sekundært: 'Sekundært netværk',
+  professionelt: 'Professionelle',
+};
+
 /** The network's circles in the order the API sorts them. */
-export const CIRCLES: Choice[] = [
-  { value: 'forældre', label: 'Forældre' },
-  { value: 'primært', label: 'Primært netværk' },
-  { value: 'sekundært', label: 'Sekundært netværk' },
-  { value: 'professionelt', label: 'Professionelle' },
-];
+export const CIRCLES: Choice[] = Object.entries(CIRCLE_LABELS).map(([value, label]) => ({ value, label }));

@@ -1,5 +1,6 @@
 """No CPR number in a log line or a URL: the API's paths and query parameters never carry
-one, and registering a child, an invalid CPR and a prior-case lookup log none."""
+one, and registering a child, an invalid CPR, a prior-case lookup and a person lookup in the
+CPR register log none."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ async def test_registering_and_looking_up_a_child_logs_no_cpr_number(http, seede
     body = {"cpr": cpr, "first_name": "Lis", "last_name": "Logsen", "address": "Logvej 1"}
     assert (await http.post("/api/children", json=body)).status_code == 201
     assert (await http.post("/api/cpr/prior-cases", json={"cpr": cpr})).status_code == 200
+    assert (await http.post("/api/cpr/person", json={"cpr": cpr})).status_code == 200
     bad = cpr[:9] + str((int(cpr[9]) + 1) % 10)
     await http.post("/api/children", json={**body, "cpr": bad})  # refused or not: never logged
     text = "\n".join(rec.getMessage() for rec in caplog.records)

@@ -98,7 +98,7 @@ async def test_network_from_cpr_and_a_phone_number_in_two_clicks(page):
         demo_file(),
         {
             cpr: CprRelations(
-                child=CprPerson(cpr, "Netta"),
+                child=CprPerson(cpr, "Netta Netværk", "Netvej 1"),
                 parents=[CprPerson(mother, "Mette Netværk")],
                 custody=[mother],
             )
@@ -110,17 +110,21 @@ async def test_network_from_cpr_and_a_phone_number_in_two_clicks(page):
         .get_by_role("link", name="Registrér barn")
         .click()
     )
+    # Name, address and parents come from the CPR register; the mother is left out here
+    # and fetched from the case page instead.
     await page.get_by_label("CPR-nummer").fill(cpr)
-    await page.get_by_label("Fornavn").fill("Netta")
-    await page.get_by_label("Efternavn").fill("Netværk")
+    await expect(page.get_by_text("Fra CPR-registret")).to_be_visible()
+    await page.get_by_label("Mette Netværk (forældremyndighed)").uncheck()
     await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Netta Netværk")).to_be_visible()
     await page.get_by_role("button", name="Hent forældre fra CPR").click()
     await expect(page.get_by_text("1 nye, 0 ændrede", exact=True)).to_be_visible()
     await expect(page.get_by_text("Mette Netværk")).to_be_visible()
+    await page.get_by_role("button", name="Tilføj person").click()
     await page.get_by_label("Relation").select_option(label="Skole")
     await page.get_by_label("Personens navn").fill("Lærer Lars")
     await page.get_by_label("Telefon").fill("+45 11 22 33 44")
-    await page.get_by_role("button", name="Tilføj person").click()
+    await page.get_by_role("button", name="Tilføj til netværket").click()
     await page.get_by_role("link", name="Kontakter").click()
     call = page.get_by_role("link", name="Ring til Lærer Lars på +45 11 22 33 44")
     await expect(call).to_have_attribute("href", "tel:+4511223344")

@@ -126,19 +126,20 @@ async def test_a_sibling_linked_by_cpr_opens_the_siblings_case(page):
     await _register_child(page, new_cpr(703, years=6), "Frida", "Broersen")
 
     sibling_cpr = page.get_by_label("Søskendes CPR-nummer (hvis barnet er kendt i kommunen)")
+    await page.get_by_role("button", name="Tilføj person").click()
     await expect(sibling_cpr).to_have_count(0)
     await page.get_by_label("Relation").select_option(label="Søskende")
     await expect(sibling_cpr).to_be_visible()
     await sibling_cpr.fill(new_cpr(704, years=3))  # a valid number, but no child here
     await page.get_by_label("Personens navn").fill("Ebbe Broersen")
-    await page.get_by_role("button", name="Tilføj person").click()
+    await page.get_by_role("button", name="Tilføj til netværket").click()
     await expect(
         page.get_by_text("Der er ikke et barn med det CPR-nummer i kommunen").first
     ).to_be_visible()
     await expect(sibling_cpr).to_have_attribute("aria-invalid", "true")
 
     await sibling_cpr.fill(older)
-    await page.get_by_role("button", name="Tilføj person").click()
+    await page.get_by_role("button", name="Tilføj til netværket").click()
     await expect(page.get_by_text("Ebbe Broersen er tilføjet netværket")).to_be_visible()
     link = page.get_by_role("link", name="Åbn søskendes sag")
     await expect(link).to_be_visible()

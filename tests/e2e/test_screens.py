@@ -187,12 +187,14 @@ async def test_the_cpr_error_goes_when_a_person_is_added(page, app):
     await network.get_by_role("button", name="Hent forældre fra CPR").click()
     failed = network.get_by_text("Forældrene kunne ikke hentes fra CPR")
     await expect(failed).to_be_visible()
+    await network.get_by_role("button", name="Tilføj person").click()
     await network.get_by_label("Relation").select_option(label="Skole")
     await network.get_by_label("Personens navn").fill("Sundhedsplejerske Sif")
-    await network.get_by_role("button", name="Tilføj person").click()
+    await network.get_by_role("button", name="Tilføj til netværket").click()
     await expect(network.get_by_text("Sundhedsplejerske Sif er tilføjet netværket")).to_be_visible()
     await expect(failed).to_have_count(0)
-    # Writing the next person: the "tilføjet" message has had its moment too.
+    # Adding the next person: the "tilføjet" message has had its moment too.
+    await network.get_by_role("button", name="Tilføj person").click()
     await network.get_by_label("Personens navn").fill("L")
     await expect(network.get_by_text("Sundhedsplejerske Sif er tilføjet netværket")).to_have_count(
         0

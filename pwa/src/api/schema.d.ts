@@ -846,6 +846,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cpr/person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Slå et barn op i CPR-registret: navn, adresse og forældre (til registrering) */
+        post: operations["ApiCprPersonCprPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cpr/prior-cases": {
         parameters: {
             query?: never;
@@ -2664,6 +2681,7 @@ export interface components {
             details: components["schemas"]["AuditDetailLine"][];
             id: number;
             subject: string | null;
+            subject_name?: string | null;
         };
         /** AwareSinceMove */
         AwareSinceMove: {
@@ -2889,6 +2907,7 @@ export interface components {
             /** @default  */
             last_name?: string;
             mother_cpr?: string | null;
+            parent_cprs?: string[];
         };
         /** ChildInfo */
         ChildInfo: {
@@ -2965,6 +2984,34 @@ export interface components {
             added: number;
             members: components["schemas"]["MemberRead"][];
             updated: number;
+        };
+        /** CprLookup */
+        CprLookup: {
+            cpr: string;
+        };
+        /** CprLookupResult */
+        CprLookupResult: {
+            message?: string | null;
+            /** @enum {string} */
+            outcome: "fundet" | "ukendt" | "svarer_ikke";
+            person?: components["schemas"]["CprPersonRead"] | null;
+        };
+        /** CprParentRead */
+        CprParentRead: {
+            address: string;
+            cpr: string;
+            custody: boolean;
+            name: string;
+        };
+        /** CprPersonRead */
+        CprPersonRead: {
+            address: string;
+            /** Format: date */
+            birth_date: string;
+            cpr: string;
+            first_name: string;
+            last_name: string;
+            parents: components["schemas"]["CprParentRead"][];
         };
         /** Created */
         Created: {
@@ -4359,12 +4406,14 @@ export interface components {
         /** SearchHit */
         SearchHit: {
             age: number;
+            birth_date?: string | null;
             can_open: boolean;
             caseworker: string | null;
             /** Format: uuid */
             child_id: string;
             child_name: string;
             closed_at: string | null;
+            cpr?: string | null;
             /** Format: uuid */
             hovedsag_id: string;
             open_activities: number;
@@ -4374,6 +4423,8 @@ export interface components {
             /** @enum {string} */
             stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
             team: string | null;
+            /** @default false */
+            unborn?: boolean;
         };
         /** SearchPage */
         SearchPage: {
@@ -6999,6 +7050,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CprFetched"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCprPersonCprPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CprLookup"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CprLookupResult"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -3,6 +3,8 @@ import { api, ApiError, call, fieldErrors, messageOf, type MemberRead } from '..
 import { casePath, CIRCLES, RELATIONS, relationLabel } from '../casework';
 import { Alert } from '../components/Alert';
 import { ErrorSummary, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
+import { FormDialog } from '../components/FormDialog';
+import { Icon } from '../components/Icon';
 import { Loading } from '../components/Loading';
 import { Link } from '../router';
 import { useApiQuery } from '../useApi';
@@ -57,27 +59,28 @@ const emptyDraft = (): MDraft => ({
   note: '',
 });
 
-function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member: MemberRead) => void }) {
+/** "Tilføj person" in a dialog: it closes when the person is added (the section says so). */
+function AddMemberDialog({
+  childId,
+  onAdded,
+  onClose,
+}: {
+  childId: string;
+  onAdded: (member: MemberRead) => void;
+  onClose: () => void;
+}) {
   const [draft, setDraft] = useState<MDraft>(emptyDraft);
   const { run, busy, errors, setErrors, general: failure, setGeneral: setFailure } = useSubmit();
-  const [saved, setSaved] = useState<string | undefined>();
-  const savedRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (saved) savedRef.current?.focus();
-  }, [saved]);
 
   const set = (key: keyof MDraft, errorKey: string = key) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors(withoutKey(errorKey));
-    setSaved(undefined); // the next person is being written: "X er tilføjet" has had its moment
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setSaved(undefined);
     setErrors({});
     const optional = (v: string) => v.trim() || null;
     await run(async () => {
@@ -96,18 +99,13 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
           },
         }),
       );
-      setDraft(emptyDraft());
-      setSaved(`${member.name} er tilføjet netværket`);
       onAdded(member);
     });
   };
 
   return (
-    <form onSubmit={submit} noValidate className="admin-form case-form network-form" aria-labelledby="m-heading">
-      <h3 id="m-heading">Tilføj person</h3>
-      <div ref={savedRef} tabIndex={-1} className="case-outcome">
-        {saved ? <Alert variant="success" heading={saved} /> : null}
-      </div>
+    <FormDialog title="Tilføj person til netværket" busy={busy} onClose={onClose}>
+    <form onSubmit={submit} noValidate className="network-form">
       <ErrorSummary errors={errors} fields={M_FIELDS} />
       {failure ? (
         <Alert variant="error" heading="Personen blev ikke tilføjet">
@@ -158,14 +156,99 @@ function AddMemberForm({ childId, onAdded }: { childId: string; onAdded: (member
       />
       <TextField id="m-email" label="E-mail" type="email" value={draft.email} onChange={set('email')} error={errors.email} />
       <TextArea id="m-note" label="Bemærkning" value={draft.note} onChange={set('note')} error={errors.note} rows={3} />
-      <button
-        type="submit"
-        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-        aria-disabled={busy || undefined}
-      >
-        Tilføj person
-      </button>
+      <div className="button-row">
+        <button
+          type="submit"
+          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+          aria-disabled={busy || undefined}
+        >
+          Tilføj til netværket
+        </button>
+        <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+          Annullér
+        </button>
+      </div>
     </form>
+    </FormDialog>
+  );
+}
+
+/** Phone and e-mail for a person already in the network (POST /api/network/{id}/contact). */
+function ContactDialog({
+  member,
+  onSaved,
+  onClose,
+}: {
+  member: MemberRead;
+  onSaved: (member: MemberRead) => void;
+  onClose: () => void;
+}) {
+  const [phone, setPhone] = useState(member.phone ?? '');
+  const [email, setEmail] = useState(member.email ?? '');
+  const { run, busy, errors, setErrors, general: failure } = useSubmit();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setErrors({});
+    await run(async () => {
+      const saved = await call(
+        api.POST('/api/network/{member_id}/contact', {
+          params: { path: { member_id: member.id } },
+          body: { version: member.version, phone: phone.trim() || null, email: email.trim() || null },
+        }),
+      );
+      onSaved({ ...member, phone: saved.phone, email: saved.email, version: saved.version });
+    });
+  };
+
+  return (
+    <FormDialog title="Ret kontaktoplysninger" subtitle={member.name} busy={busy} onClose={onClose}>
+      <form onSubmit={submit} noValidate>
+        <ErrorSummary errors={errors} fields={{ phone: ['c-phone', 'Telefon'], email: ['c-email', 'E-mail'] }} />
+        {failure ? (
+          <Alert variant="error" heading="Kontaktoplysningerne blev ikke gemt">
+            <p>{failure}</p>
+          </Alert>
+        ) : null}
+        <TextField
+          id="c-phone"
+          label="Telefon"
+          type="tel"
+          hint="8 cifre, evt. med +45"
+          value={phone}
+          onChange={(v) => {
+            setPhone(v);
+            setErrors(withoutKey('phone'));
+          }}
+          error={errors.phone}
+          width="input-width-m"
+        />
+        <TextField
+          id="c-email"
+          label="E-mail"
+          type="email"
+          value={email}
+          onChange={(v) => {
+            setEmail(v);
+            setErrors(withoutKey('email'));
+          }}
+          error={errors.email}
+        />
+        <div className="button-row">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Gem kontaktoplysninger
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Annullér
+          </button>
+        </div>
+      </form>
+    </FormDialog>
   );
 }
 
@@ -179,6 +262,7 @@ function Member({
   onAsk,
   onCancel,
   onRemove,
+  onContact,
 }: {
   member: MemberRead;
   canWrite: boolean;
@@ -187,6 +271,7 @@ function Member({
   onAsk: () => void;
   onCancel: () => void;
   onRemove: () => void;
+  onContact: () => void;
 }) {
   const confirmId = `member-${member.id}-confirm`;
   const nameId = `member-${member.id}-name`;
@@ -210,8 +295,11 @@ function Member({
         <ul className="nobullet-list network-contact">
           {member.phone ? (
             <li>
-              <a href={telHref(member.phone)} aria-label={`Ring til ${member.name} på ${member.phone}`}>
-                {member.phone}
+              <a href={telHref(member.phone)} className="network-call">
+                <Icon name="smartphone" />
+                <span>
+                  Ring til {member.name} på <span className="network-phone">{member.phone}</span>
+                </span>
               </a>
             </li>
           ) : null}
@@ -233,15 +321,30 @@ function Member({
         </p>
       ) : null}
       {canWrite && !confirming ? (
-        <button
-          id={`member-${member.id}-remove`}
-          type="button"
-          className="button button-tertiary button-small"
-          aria-label={`Fjern ${member.name} fra netværket`}
-          onClick={onAsk}
-        >
-          Fjern
-        </button>
+        <div className="network-actions">
+          {member.sibling_child_id ? null : (
+            <button
+              id={`member-${member.id}-contact`}
+              type="button"
+              className="button button-tertiary button-small"
+              aria-label={
+                member.phone || member.email ? `Ret kontakt for ${member.name}` : `Tilføj nummer for ${member.name}`
+              }
+              onClick={onContact}
+            >
+              {member.phone || member.email ? 'Ret kontakt' : 'Tilføj nummer'}
+            </button>
+          )}
+          <button
+            id={`member-${member.id}-remove`}
+            type="button"
+            className="button button-tertiary button-small"
+            aria-label={`Fjern ${member.name} fra netværket`}
+            onClick={onAsk}
+          >
+            Fjern
+          </button>
+        </div>
       ) : null}
       {canWrite && confirming ? (
         <div className="confirm-panel">
@@ -284,9 +387,13 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
     call(api.GET('/api/children/{child_id}/network', { signal, params: { path: { child_id: childId } } })),
   );
   const [outcome, setOutcome] = useState<Outcome | undefined>();
-  const [fetching, setFetching] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
-  const [removing, setRemoving] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [contactOf, setContactOf] = useState<MemberRead | null>(null);
+  const fetchSubmit = useSubmit();
+  const removeSubmit = useSubmit();
+  const fetching = fetchSubmit.busy;
+  const removing = removeSubmit.busy;
   const outcomeRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -297,53 +404,52 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
     if (fetching) return;
     setOutcome(undefined);
     setConfirming(null);
-    setFetching(true);
-    try {
-      const result = await call(
-        api.POST('/api/children/{child_id}/network/from-cpr', { params: { path: { child_id: childId } } }),
-      );
-      update(() => result.members);
-      setOutcome({
-        variant: 'success',
-        heading: 'Forældrene er hentet fra CPR',
-        text: `${result.added} nye, ${result.updated} ændrede`,
-      });
-    } catch (err) {
-      setOutcome({
-        variant: 'error',
-        heading: 'Forældrene kunne ikke hentes fra CPR',
-        text: fieldErrors(err).cpr ?? messageOf(err),
-      });
-    } finally {
-      setFetching(false);
-    }
+    await fetchSubmit.run(
+      async () => {
+        const result = await call(
+          api.POST('/api/children/{child_id}/network/from-cpr', { params: { path: { child_id: childId } } }),
+        );
+        update(() => result.members);
+        setOutcome({
+          variant: 'success',
+          heading: 'Forældrene er hentet fra CPR',
+          text: `${result.added} nye, ${result.updated} ændrede`,
+        });
+      },
+      (err) =>
+        setOutcome({
+          variant: 'error',
+          heading: 'Forældrene kunne ikke hentes fra CPR',
+          text: fieldErrors(err).cpr ?? messageOf(err),
+        }),
+    );
   };
 
   const remove = async (member: MemberRead) => {
     if (removing) return;
     setOutcome(undefined);
-    setRemoving(true);
-    try {
-      await call(
-        api.POST('/api/network/{member_id}/remove', {
-          params: { path: { member_id: member.id } },
-          body: { version: member.version },
-        }),
-      );
-      update((list) => list.filter((m) => m.id !== member.id));
-      setOutcome({ variant: 'success', heading: `${member.name} er fjernet fra netværket` });
-    } catch (err) {
-      const conflict = err instanceof ApiError && err.status === 409;
-      setOutcome({
-        variant: 'error',
-        heading: conflict ? 'Personen er ændret af en anden' : 'Personen blev ikke fjernet',
-        text: messageOf(err),
-        conflict,
-      });
-    } finally {
-      setConfirming(null);
-      setRemoving(false);
-    }
+    await removeSubmit.run(
+      async () => {
+        await call(
+          api.POST('/api/network/{member_id}/remove', {
+            params: { path: { member_id: member.id } },
+            body: { version: member.version },
+          }),
+        );
+        update((list) => list.filter((m) => m.id !== member.id));
+        setOutcome({ variant: 'success', heading: `${member.name} er fjernet fra netværket` });
+      },
+      (err) => {
+        const conflict = err instanceof ApiError && err.status === 409;
+        setOutcome({
+          variant: 'error',
+          heading: conflict ? 'Personen er ændret af en anden' : 'Personen blev ikke fjernet',
+          text: messageOf(err),
+          conflict,
+        });
+      },
+    );
+    setConfirming(null);
   };
 
   const reloadAll = () => {
@@ -397,6 +503,10 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
                 requestAnimationFrame(() => document.getElementById(`member-${m.id}-remove`)?.focus());
               }}
               onRemove={() => void remove(m)}
+              onContact={() => {
+                setOutcome(undefined);
+                setContactOf(m);
+              }}
             />
           ))}
         </ul>
@@ -425,25 +535,49 @@ export function Netvaerk({ childId, canWrite }: { childId: string; canWrite: boo
         ) : null}
       </div>
       {canWrite ? (
-        <button
-          type="button"
-          className={`button button-secondary ${fetching ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={fetching || undefined}
-          onClick={() => void fetchFromCpr()}
-        >
-          Hent forældre fra CPR
-        </button>
+        <div className="button-row network-buttons">
+          <button
+            type="button"
+            className={`button button-secondary ${fetching ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={fetching || undefined}
+            onClick={() => void fetchFromCpr()}
+          >
+            Hent forældre fra CPR
+          </button>
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => {
+              setOutcome(undefined);
+              setAdding(true);
+            }}
+          >
+            Tilføj person
+          </button>
+        </div>
       ) : null}
       <div aria-busy={members.state === 'loading'} className="network-members">
         {body}
       </div>
-      {canWrite ? (
-        <AddMemberForm
+      {canWrite && adding ? (
+        <AddMemberDialog
           childId={childId}
+          onClose={() => setAdding(false)}
           onAdded={(member) => {
-            // A message about an earlier action (e.g. the CPR lookup failed) no longer applies.
-            setOutcome(undefined);
+            setAdding(false);
             update((list) => [...list.filter((m) => m.id !== member.id), member]);
+            setOutcome({ variant: 'success', heading: `${member.name} er tilføjet netværket` });
+          }}
+        />
+      ) : null}
+      {canWrite && contactOf ? (
+        <ContactDialog
+          member={contactOf}
+          onClose={() => setContactOf(null)}
+          onSaved={(member) => {
+            setContactOf(null);
+            update((list) => list.map((m) => (m.id === member.id ? member : m)));
+            setOutcome({ variant: 'success', heading: `Kontaktoplysningerne for ${member.name} er gemt` });
           }}
         />
       ) : null}

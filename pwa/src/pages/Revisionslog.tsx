@@ -241,7 +241,10 @@ export function Revisionslog() {
                         {a.actor_name ?? a.actor}
                         {a.actor_name ? <span className="cell-note">{a.actor}</span> : null}
                       </td>
-                      <td>{a.action_label}</td>
+                      <td>
+                        {a.action_label}
+                        {a.subject_name ? <span className="cell-note">Om {a.subject_name}</span> : null}
+                      </td>
                       <td>
                         <AuditDetailLines lines={a.details} />
                       </td>

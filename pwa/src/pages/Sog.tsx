@@ -424,9 +424,7 @@ export function Sog() {
                 <thead>
                   <tr>
                     <th scope="col">Barn</th>
-                    <th scope="col" className="num">
-                      Alder
-                    </th>
+                    <th scope="col">Født</th>
                     <th scope="col">Fase</th>
                     <th scope="col">Sagsbehandler</th>
                     <th scope="col">Team</th>
@@ -456,9 +454,21 @@ export function Sog() {
                               <span className="cell-note">Du er ikke på sagen</span>
                             </>
                           )}
+                          {h.cpr ? <span className="cell-note">CPR {h.cpr.slice(0, 6)}-{h.cpr.slice(6)}</span> : null}
                         </th>
-                        <td className="num" data-title="Alder">
-                          {formatAge(h.age)}
+                        <td data-title="Født">
+                          {h.birth_date && h.unborn ? (
+                            <>
+                              Ufødt, termin <time dateTime={h.birth_date}>{formatDate(h.birth_date)}</time>
+                            </>
+                          ) : h.birth_date ? (
+                            <>
+                              <time dateTime={h.birth_date}>{formatDate(h.birth_date)}</time>
+                              <span className="cell-note">{formatAge(h.age)}</span>
+                            </>
+                          ) : (
+                            formatAge(h.age)
+                          )}
                         </td>
                         <td data-title="Fase">
                           {stageLabel(h.stage)}

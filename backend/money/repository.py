@@ -70,6 +70,8 @@ class OfferPriceRow(msgspec.Struct, frozen=True):
     retired_at: datetime | None
     retired_by: str | None
     retired_reason: str | None
+    created_by_name: str  # what a person reads: the user's name (created_by is a username)
+    retired_by_name: str | None
 
 
 class BevillingRow(msgspec.Struct, frozen=True):
@@ -302,7 +304,11 @@ async def offer(offer_id: uuid.UUID, on: date) -> OfferRow | None:
 
 async def offer_prices(offer_id: uuid.UUID, include_retired: bool) -> list[OfferPriceRow]:
     rows = await conn().fetch(
-        "SELECT *, retired_at IS NULL AS active FROM offer_price WHERE offer_id = $1 "
+        "SELECT *, retired_at IS NULL AS active, "
+        + _name_of("created_by")
+        + ", "
+        + _name_of("retired_by")
+        + " FROM offer_price WHERE offer_id = $1 "
         "AND ($2 OR retired_at IS NULL) ORDER BY valid_from DESC, created_at DESC",
         offer_id,
         include_retired,
@@ -325,7 +331,8 @@ async def catalogue_journal(
     c = conn()
     total = await c.fetchval(f"SELECT count(*) FROM catalogue_event WHERE {cond}", *args)
     rows = await c.fetch(
-        f"SELECT id, at, actor, entity, entity_id, action, title, detail::text AS detail "
+        f"SELECT id, at, actor, {_name_of('actor')}, entity, entity_id, action, title, "
+        f"detail::text AS detail "
         f"FROM catalogue_event WHERE {cond} ORDER BY at DESC, id DESC "
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,

@@ -116,6 +116,8 @@ class PriceRead(msgspec.Struct):
     retired_at: datetime | None = None
     retired_by: str | None = None
     retired_reason: str | None = None
+    created_by_name: str = ""  # what a person reads (created_by is a username)
+    retired_by_name: str | None = None
 
 
 class OfferRead(msgspec.Struct):
@@ -187,6 +189,7 @@ class CatalogueEventRead(msgspec.Struct):
     id: int
     at: datetime
     actor: str
+    actor_name: str  # what a person reads (actor is a username)
     entity: str
     entity_id: uuid.UUID | None
     action: str

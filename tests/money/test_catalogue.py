@@ -13,6 +13,7 @@ import pytest
 from backend.core.danish import today_dk
 from backend.db import DB
 from tenancy.context import tenant_transaction
+from tests.conftest import username
 from tests.money.conftest import A, B, cvr, fetch, offer, supplier
 
 
@@ -54,6 +55,11 @@ async def test_finance_builds_the_catalogue_and_every_change_is_journalised(clie
     journal = (await fin.get("/api/money/catalogue/journal", params={"entity_id": oid})).json()
     assert {e["action"] for e in journal["items"]} == {"oprettet", "pris_tilfoejet"}
     assert any("3.060,00 kr." in e["title"] for e in journal["items"])
+    # People read names, not usernames: the journal and the price list name the user.
+    assert {(e["actor"], e["actor_name"]) for e in journal["items"]} == {
+        (username("oekonomi", A), "Øjvind Økonomi")
+    }
+    assert {p["created_by_name"] for p in prices} == {"Øjvind Økonomi"}
 
 
 async def test_bad_prices_are_refused_by_field_in_danish(client):

@@ -2862,6 +2862,7 @@ export interface components {
         CatalogueEventRead: {
             action: string;
             actor: string;
+            actor_name: string;
             /** Format: date-time */
             at: string;
             detail: {
@@ -4198,12 +4199,15 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             created_by: string;
+            /** @default  */
+            created_by_name?: string;
             /** Format: uuid */
             id: string;
             note: string;
             price_update_id: string | null;
             retired_at?: string | null;
             retired_by?: string | null;
+            retired_by_name?: string | null;
             retired_reason?: string | null;
             /** Format: date */
             valid_from: string;

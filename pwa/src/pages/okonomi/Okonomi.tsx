@@ -659,7 +659,7 @@ function OfferCard({ offerId, options }: { offerId: string; options: CatalogueOp
                   </td>
                   <td>
                     {formatDateTime(p.created_at)}
-                    <span className="cell-note">{p.created_by}</span>
+                    <span className="cell-note">{p.created_by_name || p.created_by}</span>
                   </td>
                 </tr>
               ))}
@@ -784,7 +784,7 @@ function Journal() {
                 <tr key={e.id}>
                   <td>{formatDateTime(e.at)}</td>
                   <th scope="row">{e.title}</th>
-                  <td>{e.actor}</td>
+                  <td>{e.actor_name}</td>
                 </tr>
               ))}
             </tbody>

@@ -27,7 +27,7 @@ const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
 ];
 
 /** Rows per page in the worklist's groups, "Nye underretninger" and "Mine sager". */
-export const ACTIVITY_PAGE = 8;
+export const ACTIVITY_PAGE = 6;
 const NEWS_PAGE = 5;
 const CASE_PAGE = 10;
 
@@ -299,7 +299,7 @@ function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[numbe
   const overdue = group.key === 'overdue';
   const { cancelling, canWrite, renderCancel } = handlers;
   return (
-    <table className="table table--compact table-md-responsive-headers worklist-table">
+    <table className="table table--compact table-sm-responsive-headers worklist-table">
       <caption className="sr-only">{group.heading}</caption>
       <thead>
         <tr>

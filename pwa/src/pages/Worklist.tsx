@@ -649,13 +649,12 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   return (
     <>
       <FrontTabs tab={tab} onTab={(vis) => setFilters({ vis })} openActivities={totalOpen} />
+      <div role="tabpanel" id={`front-panel-${tab}`} aria-labelledby={`front-tab-${tab}`} className="front-panel">
       {tab === 'aktiviteter' ? (
       <section
         aria-labelledby="my-activities-heading"
         aria-busy={summary.state === 'loading'}
         className="worklist"
-        role="tabpanel"
-        id="front-panel-aktiviteter"
       >
         <h2 id="my-activities-heading" className="sr-only">
           Mine aktiviteter
@@ -719,6 +718,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
       ) : null}
       {tab === 'underretninger' ? <News /> : null}
       {tab === 'sager' ? <MyCases /> : null}
+      </div>
       <OfflinePanel />
     </>
   );
@@ -836,8 +836,6 @@ function News() {
       aria-labelledby="my-news-heading"
       aria-busy={news.state === 'loading'}
       className="worklist-news"
-      role="tabpanel"
-      id="front-panel-underretninger"
     >
       <h2 id="my-news-heading" className="sr-only">
         Nye underretninger
@@ -944,8 +942,6 @@ function MyCases() {
       aria-labelledby="my-cases-heading"
       aria-busy={cases.state === 'loading'}
       className="my-cases"
-      role="tabpanel"
-      id="front-panel-sager"
     >
       <h2 id="my-cases-heading" className="sr-only">
         Mine sager

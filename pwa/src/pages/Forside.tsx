@@ -305,12 +305,12 @@ function FinanceFront() {
 
 /** The administrator: users waiting for their first log-in or without a role, log-in settings, recent audit. */
 function AdminFront({ session }: { session: SessionRead }) {
-  const [users, reloadUsers] = useApiQuery(['admin', 'users'], (signal) => call(api.GET('/api/admin/users', { signal })));
+  const [users, reloadUsers] = useApiQuery(['front', 'admin', 'users'], (signal) => call(api.GET('/api/admin/users', { signal })));
   const [settings, reloadSettings] = useApiQuery(['admin', 'settings'], (signal) => call(api.GET('/api/admin/settings', { signal })));
-  const [roles] = useApiQuery(['admin', 'roles'], (signal) => call(api.GET('/api/admin/roles', { signal })));
+  const [roles] = useApiQuery(['front', 'admin', 'roles'], (signal) => call(api.GET('/api/admin/roles', { signal })));
   const mayAudit = can(session, 'audit.read');
   const [audit, reloadAudit] = useApiQuery(
-    ['admin', 'audit', 'front'],
+    ['front', 'admin', 'audit'],
     (signal) => call(api.GET('/api/admin/audit', { params: { query: { page_size: 5 } }, signal })),
     { enabled: mayAudit },
   );

@@ -176,3 +176,11 @@ async def test_another_kommune_sees_none_of_it(as_user: AsUser) -> None:
 async def test_a_user_without_case_access_may_not_read_it(as_user: AsUser) -> None:
     c = await as_user(A, "admin")
     assert (await c.get("/api/worklist/summary")).status_code == 403
+
+
+def test_every_rule_has_a_short_name() -> None:
+    from backend.casework.rules import RULES, SHORT_TITLES, short_title
+
+    assert set(SHORT_TITLES) == {r.id for r in RULES}
+    assert all(0 < len(short_title(r.id)) <= 30 for r in RULES)
+    assert short_title(None) == "Andre aktiviteter"

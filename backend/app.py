@@ -29,7 +29,7 @@ from backend.auth.routes import (
 )
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
-from backend.casework.routes import CaseworkController, ProcessController
+from backend.casework.routes import CaseworkController, ProcessController, WorklistController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
 from backend.core.principal import provide_me
@@ -142,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         provider_logout,
         ChildrenController,
         CaseworkController,
+        WorklistController,
         ProcessController,
         CrossKommuneController,
         ICSController,

@@ -100,6 +100,26 @@ async def test_the_front_page_costs_the_same_however_many_cases(
     assert await counter.count(c, "/api/worklist") == worklist, counter.explain()
 
 
+async def test_the_paged_front_page_costs_the_same_however_many_cases(
+    as_user: AsUser, counter: Counter
+) -> None:
+    c = await as_user(A, "sagsbehandler")
+    await _busy_case(c, 0)
+    # Each: the principal; one query (the rows with their total); COMMIT.
+    first = [
+        "/api/worklist/summary",
+        "/api/worklist/activities?vindue=overdue",
+        "/api/worklist/activities?vindue=this_week&type=vurdering-24-timer",
+        "/api/worklist/notifications",
+        "/api/worklist/cases?sort=navn",
+    ]
+    counts = [await counter.count(c, path) for path in first]
+    assert counts == [3, 3, 3, 3, 3], counter.explain()
+    await _busy_case(c, 0)
+    await _busy_case(c, 0)
+    assert [await counter.count(c, path) for path in first] == counts, counter.explain()
+
+
 async def test_the_case_page_costs_the_same_however_full_the_case(
     as_user: AsUser, counter: Counter
 ) -> None:

@@ -69,6 +69,13 @@ _ACTIVITY = (
 )
 
 
+# The same, with the number of rows the WHERE clause matches (before LIMIT) as "total".
+_ACTIVITY_COUNTED = _ACTIVITY.replace(
+    " AS overdue FROM ", " AS overdue, count(*) OVER () AS total FROM ", 1
+)
+assert _ACTIVITY_COUNTED != _ACTIVITY
+
+
 async def open_activities_of(user_id: uuid.UUID) -> list[ActivityRow]:
     rows = await conn().fetch(
         _ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
@@ -225,6 +232,154 @@ async def new_notifications(
         days,
     )
     return [NotificationLine(**r) for r in rows]
+
+
+# --- The front page in pages (GET /api/worklist/...) ---
+
+# The deadline group of activity ``a``; $2 is now, $3 the start of next week (Danish time).
+# "Snarest muligt" is due now but never overdue, as the worklist has always shown it.
+_WINDOW = (
+    "CASE WHEN a.due_at IS NULL THEN 'without_deadline' WHEN a.due_asap THEN 'this_week' "
+    "WHEN a.due_at < $2 THEN 'overdue' WHEN a.due_at < $3 THEN 'this_week' ELSE 'later' END"
+)
+
+
+class OpenActivityKey(msgspec.Struct, frozen=True):
+    """What the worklist's filters and counts need of one open activity."""
+
+    window: str
+    rule_id: str | None
+    hovedsag_id: uuid.UUID
+    child_name: str
+
+
+async def open_activity_keys(
+    user_id: uuid.UUID, now: datetime, week_end: datetime
+) -> list[OpenActivityKey]:
+    """The user's open activities, only their group, rule and case (counted by the caller)."""
+    rows = await conn().fetch(
+        f"SELECT {_WINDOW} AS window, a.rule_id, a.hovedsag_id, "
+        "c.first_name || ' ' || c.last_name AS child_name "
+        "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "WHERE a.owner_id = $1 AND a.status = 'open'",
+        user_id,
+        now,
+        week_end,
+    )
+    return [OpenActivityKey(**r) for r in rows]
+
+
+async def open_activities_page(
+    user_id: uuid.UUID,
+    now: datetime,
+    week_end: datetime,
+    *,
+    window: str,
+    rule_id: str | None,
+    other: bool,
+    case_id: uuid.UUID | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[ActivityRow], int]:
+    """One page of the user's open activities in deadline group ``window`` (of rule
+    ``rule_id``, or without a rule when ``other``; on ``case_id``), by deadline, then
+    creation, then id, so pages neither skip nor repeat rows; and how many there are."""
+    where = [f"a.owner_id = $1 AND a.status = 'open' AND {_WINDOW} = $4"]
+    args: list[Any] = [user_id, now, week_end, window]
+    if other:
+        where.append("a.rule_id IS NULL")
+    elif rule_id is not None:
+        args.append(rule_id)
+        where.append(f"a.rule_id = ${len(args)}")
+    if case_id is not None:
+        args.append(case_id)
+        where.append(f"a.hovedsag_id = ${len(args)}")
+    cond = " AND ".join(where)
+    db = conn()
+    rows = await db.fetch(
+        f"{_ACTIVITY_COUNTED}WHERE {cond} ORDER BY a.due_at NULLS LAST, a.created_at, a.id "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
+        *args,
+    )
+    if rows:
+        total = int(rows[0]["total"])
+    elif offset == 0:
+        total = 0
+    else:  # past the end: count them
+        total = int(
+            await db.fetchval(
+                "SELECT count(*) FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id "
+                f"JOIN child c ON c.id = h.child_id WHERE {cond}",
+                *args,
+            )
+        )
+    return [ActivityRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
+
+
+async def notifications_page(
+    user_id: uuid.UUID, offset: int, limit: int, days: int = 14
+) -> tuple[list[NotificationLine], int, int]:
+    """One page of what ``new_notifications`` lists for the user (newest first, then by
+    id), how many there are and how many of them are not assessed."""
+    rows = await conn().fetch(
+        "SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE NOT assessed) OVER () "
+        "AS unassessed FROM (SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, "
+        "u.suspected_abuse, h.id AS hovedsag_id, h.child_id, "
+        "c.first_name || ' ' || c.last_name AS child_name, "
+        "NOT EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = u.id AND a.status = 'open' "
+        "AND a.rule_id IN ('vurdering-24-timer', 'afklar-henvendelse')) AS assessed "
+        "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
+        "JOIN hovedsag h ON h.id = e.hovedsag_id JOIN child c ON c.id = h.child_id "
+        f"WHERE h.id IN ({_MY_CASES}) AND h.closed_at IS NULL "
+        "AND u.received_at > now() - make_interval(days => $2)) n "
+        f"ORDER BY received_at DESC, id LIMIT {int(limit)} OFFSET {int(offset)}",
+        user_id,
+        days,
+    )
+    if not rows and offset > 0:
+        return [], *(await notifications_page(user_id, 0, 1, days))[1:]
+    total = int(rows[0]["total"]) if rows else 0
+    unassessed = int(rows[0]["unassessed"]) if rows else 0
+    lines = [
+        NotificationLine(**{k: v for k, v in r.items() if k not in ("total", "unassessed")})
+        for r in rows
+    ]
+    return lines, total, unassessed
+
+
+_CASE_ORDER = {
+    "navn": "child_name, id",
+    "aabnet": "opened_at DESC, id",
+    "overskredne": "overdue DESC, opened_at DESC, id",
+}
+
+
+async def cases_page(
+    user_id: uuid.UUID, name: str | None, sort: str, offset: int, limit: int
+) -> tuple[list[CaseLineRow], int]:
+    """One page of the user's open cases (whose child's name contains ``name``), in
+    ``sort`` order (ending in the id, so pages neither skip nor repeat), and the total."""
+    args: list[Any] = [user_id]
+    cond = ""
+    if name:
+        args.append("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        cond = "WHERE c.first_name || ' ' || c.last_name ILIKE $2"
+    rows = await conn().fetch(
+        "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.child_id, "
+        "c.first_name || ' ' || c.last_name AS child_name, c.birth_date, h.stage, h.opened_at, "
+        "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
+        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
+        "AND NOT a.due_asap) AS overdue "
+        f"FROM ({_MY_CASES}) mine JOIN hovedsag h ON h.id = mine.id "
+        "JOIN child c ON c.id = h.child_id LEFT JOIN activity a ON a.hovedsag_id = h.id "
+        f"{cond} GROUP BY h.id, c.id) x "
+        f"ORDER BY {_CASE_ORDER[sort]} LIMIT {int(limit)} OFFSET {int(offset)}",
+        *args,
+    )
+    if not rows and offset > 0:
+        return [], (await cases_page(user_id, name, sort, 0, 1))[1]
+    total = int(rows[0]["total"]) if rows else 0
+    return [CaseLineRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
 
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.exceptions.responses import create_exception_response
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Response
 
 from backend.audit.service import record
@@ -21,9 +21,18 @@ from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
 from backend.casework.lifecycle import closed_days_setting
 from backend.casework.records import completion_forms
-from backend.casework.rules import DK, age_on, basis_confirmed, completion_of
+from backend.casework.rules import (
+    DK,
+    OTHER_ACTIVITIES,
+    SHORT_TITLES,
+    age_on,
+    basis_confirmed,
+    completion_of,
+    short_title,
+)
 from backend.casework.schemas import (
     ActivityCompletion,
+    ActivityPage,
     ActivityRead,
     AssignableUser,
     Assignment,
@@ -33,7 +42,10 @@ from backend.casework.schemas import (
     Cancellation,
     CaseClose,
     CaseLine,
+    CaseOption,
+    CasePage,
     CaseRead,
+    CaseSort,
     ChildCreate,
     ChildRegistered,
     CompletionFormRead,
@@ -51,6 +63,7 @@ from backend.casework.schemas import (
     Moved,
     MovedDeadline,
     NoteCreate,
+    NotificationPage,
     Option,
     ProcessOptions,
     ReceiptMove,
@@ -62,15 +75,19 @@ from backend.casework.schemas import (
     StepRead,
     StepRecorded,
     TeamOverview,
+    TypeOption,
     UnderretningCreate,
     UnderretningCreated,
     VisitationStart,
     VisitationStarted,
+    WindowCount,
     WorkerChange,
     Worklist,
+    WorklistSummary,
+    WorklistWindow,
 )
 from backend.core.cpr import check_cpr
-from backend.core.errors import NotFound
+from backend.core.errors import FieldError, NotFound
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.errors import field_error
@@ -805,3 +822,165 @@ class ProcessController(Controller):
             await access_case(me, case_id)
         except NotFound as exc:
             raise NotFound("Indsatsen findes ikke") from exc
+
+
+_WINDOWS: tuple[WorklistWindow, ...] = ("overdue", "this_week", "later", "without_deadline")
+_SORTS: tuple[CaseSort, ...] = ("navn", "aabnet", "overskredne")
+
+
+def _week(now: datetime) -> datetime:
+    """The start of next week (Monday 00:00, Danish time): "Denne uge" ends before it."""
+    today = now.astimezone(DK).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime(monday.year, monday.month, monday.day, tzinfo=DK)
+
+
+def _paging(offset: int, limit: int) -> None:
+    if offset < 0:
+        raise FieldError("offset", "Sidens start kan ikke være negativ.")
+    if not 1 <= limit <= 50:
+        raise FieldError("limit", "Der kan vises mellem 1 og 50 linjer ad gangen.")
+
+
+def _type_filter(value: str | None) -> tuple[str | None, bool]:
+    """The rule id the type filter names, and whether it is "activities without a rule"."""
+    if value is None or value == "":
+        return None, False
+    if value == OTHER_ACTIVITIES:
+        return None, True
+    if value not in SHORT_TITLES:
+        raise FieldError("type", "Ukendt aktivitetstype. Vælg en type fra listen.")
+    return value, False
+
+
+def _case_filter(value: str | None) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise FieldError("sag", "Ukendt sag. Vælg et barn fra listen.") from None
+
+
+class WorklistController(Controller):
+    """The caseworker's front page in pages: what is due (grouped by deadline, filtered by
+    type and case), new notifications and the caseworker's cases, each with its total."""
+
+    path = "/api/worklist"
+    tags = ("Sager",)
+    guards = [requires(Perm.CASE_READ)]  # noqa: RUF012 (Litestar reads a list)
+
+    @get("/summary", summary="Forsidens grupper og filtre: antal pr. frist, type og sag")
+    async def summary(
+        self,
+        me: Me,
+        type_: Annotated[str | None, QueryParameter(name="type")] = None,
+        sag: FromQuery[str | None] = None,
+    ) -> WorklistSummary:
+        rule_id, other = _type_filter(type_)
+        case_id = _case_filter(sag)
+        now = datetime.now(UTC)
+        keys = await repo.open_activity_keys(me.user_id, now, _week(now))
+        windows: dict[str, int] = dict.fromkeys(_WINDOWS, 0)
+        types: dict[str | None, int] = {}
+        cases: dict[uuid.UUID, tuple[str, int]] = {}
+        for k in keys:
+            types[k.rule_id] = types.get(k.rule_id, 0) + 1
+            name, n = cases.get(k.hovedsag_id, (k.child_name, 0))
+            cases[k.hovedsag_id] = (name, n + 1)
+            if case_id is not None and k.hovedsag_id != case_id:
+                continue
+            if other and k.rule_id is not None:
+                continue
+            if rule_id is not None and k.rule_id != rule_id:
+                continue
+            windows[k.window] += 1
+        return WorklistSummary(
+            windows=[WindowCount(key=w, total=windows[w]) for w in _WINDOWS],
+            types=sorted(
+                (
+                    TypeOption(
+                        value=r if r is not None else OTHER_ACTIVITIES,
+                        label=short_title(r),
+                        count=n,
+                    )
+                    for r, n in types.items()
+                ),
+                key=lambda t: (t.value == OTHER_ACTIVITIES, t.label),
+            ),
+            cases=sorted(
+                (CaseOption(id=i, child_name=nm, count=n) for i, (nm, n) in cases.items()),
+                key=lambda c: (c.child_name, c.id),
+            ),
+        )
+
+    @get("/activities", summary="En side af mine åbne aktiviteter i én fristgruppe")
+    async def activities(
+        self,
+        me: Me,
+        vindue: FromQuery[str],
+        type_: Annotated[str | None, QueryParameter(name="type")] = None,
+        sag: FromQuery[str | None] = None,
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int] = 10,
+    ) -> ActivityPage:
+        if vindue not in _WINDOWS:
+            raise FieldError(
+                "vindue", "Ukendt frist. Vælg overskredne, denne uge, senere eller uden frist."
+            )
+        rule_id, other = _type_filter(type_)
+        case_id = _case_filter(sag)
+        _paging(offset, limit)
+        now = datetime.now(UTC)
+        rows, total = await repo.open_activities_page(
+            me.user_id,
+            now,
+            _week(now),
+            window=vindue,
+            rule_id=rule_id,
+            other=other,
+            case_id=case_id,
+            offset=offset,
+            limit=limit,
+        )
+        return ActivityPage(items=[_activity(r) for r in rows], total=total)
+
+    @get("/notifications", summary="En side af nye underretninger på mine sager (14 dage)")
+    async def notifications(
+        self, me: Me, offset: FromQuery[int] = 0, limit: FromQuery[int] = 10
+    ) -> NotificationPage:
+        _paging(offset, limit)
+        items, total, unassessed = await repo.notifications_page(me.user_id, offset, limit)
+        return NotificationPage(items=items, total=total, unassessed=unassessed)
+
+    @get("/cases", summary="En side af mine åbne sager (sortér og søg på navn)")
+    async def cases(
+        self,
+        me: Me,
+        sort: FromQuery[str] = "overskredne",
+        navn: FromQuery[str | None] = None,
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int] = 10,
+    ) -> CasePage:
+        if sort not in _SORTS:
+            raise FieldError("sort", "Ukendt sortering. Vælg navn, åbnet eller overskredne.")
+        _paging(offset, limit)
+        name = (navn or "").strip()[:100] or None
+        today = datetime.now(UTC).astimezone(DK).date()
+        rows, total = await repo.cases_page(me.user_id, name, sort, offset, limit)
+        return CasePage(
+            items=[
+                CaseLine(
+                    id=r.id,
+                    child_id=r.child_id,
+                    child_name=r.child_name,
+                    age=age_on(r.birth_date, today),
+                    stage=r.stage,
+                    opened_at=r.opened_at,
+                    open_activities=r.open_activities,
+                    overdue_activities=r.overdue,
+                )
+                for r in rows
+            ],
+            total=total,
+        )

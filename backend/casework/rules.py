@@ -528,3 +528,31 @@ def basis_confirmed(rule_id: str | None) -> bool:
         return rule(rule_id).confirmed
     except KeyError:
         return True
+
+
+# Short Danish names of the rules' activities, for filters and counts (the title is the
+# full sentence).
+SHORT_TITLES: dict[str, str] = {
+    "vurdering-24-timer": "24-timers vurdering",
+    "kvittering-fagperson": "Kvittering til fagperson",
+    "revurdering-137": "Revurdering af underretning",
+    "afklar-henvendelse": "Svar på henvendelse",
+    "undersoegelse-4-maaneder": "Børnefaglig undersøgelse",
+    "boernesamtale": "Børnesamtale",
+    "partshoering": "Partshøring",
+    "barnets-plan-32": "Barnets plan (støtte)",
+    "barnets-plan-46": "Barnets plan (anbringelse)",
+    "barnets-plan-47": "Barnets plan (uden samtykke)",
+    "foerste-opfoelgning": "Første opfølgning",
+    "naeste-opfoelgning": "Opfølgning",
+    "ungeplan": "Ungeplan",
+    "overgang-18": "Overgang til voksenlivet",
+}
+OTHER_ACTIVITIES = "anden"  # the type filter's value for activities without a rule
+
+
+def short_title(rule_id: str | None) -> str:
+    """The short name of ``rule_id``'s activities ("Andre aktiviteter" without a rule)."""
+    if rule_id is None:
+        return "Andre aktiviteter"
+    return SHORT_TITLES.get(rule_id) or "Andre aktiviteter"

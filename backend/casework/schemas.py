@@ -190,6 +190,54 @@ class Worklist(msgspec.Struct):
     new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
 
 
+# The front page in pages (GET /api/worklist/...): the worklist's deadline groups, the
+# filters' choices with counts, and a page of each list with its total.
+WorklistWindow = Literal["overdue", "this_week", "later", "without_deadline"]
+CaseSort = Literal["navn", "aabnet", "overskredne"]
+
+
+class WindowCount(msgspec.Struct):
+    key: WorklistWindow
+    total: int  # open activities in the group (after the type and case filters)
+
+
+class TypeOption(msgspec.Struct):
+    value: str  # the rule's id, or "anden" for activities without a rule
+    label: str  # the rule's short Danish name
+    count: int
+
+
+class CaseOption(msgspec.Struct):
+    id: uuid.UUID  # the main case
+    child_name: str
+    count: int  # the user's open activities on it
+
+
+class WorklistSummary(msgspec.Struct):
+    """The group counts under the filters, and the filters' choices (over all the user's
+    open activities)."""
+
+    windows: list[WindowCount]
+    types: list[TypeOption]
+    cases: list[CaseOption]
+
+
+class ActivityPage(msgspec.Struct):
+    items: list[ActivityRead]
+    total: int
+
+
+class NotificationPage(msgspec.Struct):
+    items: list[NotificationLine]
+    total: int
+    unassessed: int
+
+
+class CasePage(msgspec.Struct):
+    items: list[CaseLine]
+    total: int
+
+
 class JournalRef(msgspec.Struct):
     """Another entry as a person finds it: its title and time (the id is for links)."""
 

@@ -3,6 +3,8 @@ administrator's processing deadline for applications, with a Danish error at the
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import expect
 
 from tests.casework.test_casework_api import new_cpr
@@ -28,7 +30,11 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
         page.get_by_role("status").filter(has_text="Underretningen er registreret")
     ).to_be_visible()
 
+    case_id = re.search(r"/sager/([0-9a-f-]{36})", page.url)
+    assert case_id, page.url
     await menu.get_by_role("link", name="Forside").click()
+    news_tab = page.get_by_role("tab", name=re.compile("^Nye underretninger"))
+    await news_tab.click()
     news = page.get_by_role("region", name="Nye underretninger")
     row = news.get_by_role("row").filter(has_text="Nora Nyhedsen")
     await expect(row).to_contain_text("Politiet")
@@ -37,6 +43,7 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
     await check_axe(page, "forside med nye underretninger")
 
     # Completing the 24-hour assessment marks the notification as assessed at once.
+    await page.goto(f"/?sag={case_id[1]}")  # the worklist for this child only
     activity = (
         page.get_by_role("row")
         .filter(has_text="Nora Nyhedsen")
@@ -45,6 +52,8 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
     await activity.get_by_role("button", name="Registrér vurdering: Vurdér inden 24 timer").click()
     await fill_assessment(record_dialog(page))
     await record_dialog(page).get_by_role("button", name="Gem og markér som udført").click()
+    await expect(activity).to_have_count(0)
+    await news_tab.click()
     await expect(row).to_contain_text("Vurderet")
     await expect(row).not_to_contain_text("Ikke vurderet")
     await page.reload()

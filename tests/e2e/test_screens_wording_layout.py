@@ -107,6 +107,7 @@ async def test_new_notifications_and_search_fit_a_tablet_held_upright(page):
     ).to_be_visible()
 
     await menu.get_by_role("link", name="Forside").click()
+    await page.get_by_role("tab", name=re.compile("^Nye underretninger")).click()
     news = page.get_by_role("region", name="Nye underretninger")
     row = news.get_by_role("row").filter(has_text="Tina Tabletsen")
     await _fully_in_view_horizontally(page, row.get_by_text("Ikke vurderet"))

@@ -2493,6 +2493,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/worklist/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En side af mine åbne aktiviteter i én fristgruppe */
+        get: operations["ApiWorklistActivitiesActivities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worklist/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En side af mine åbne sager (sortér og søg på navn) */
+        get: operations["ApiWorklistCasesCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worklist/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En side af nye underretninger på mine sager (14 dage) */
+        get: operations["ApiWorklistNotificationsNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/worklist/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forsidens grupper og filtre: antal pr. frist, type og sag */
+        get: operations["ApiWorklistSummarySummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -2527,6 +2595,11 @@ export interface components {
             due_at: string | null;
             status: string;
             title: string;
+        };
+        /** ActivityPage */
+        ActivityPage: {
+            items: components["schemas"]["ActivityRead"][];
+            total: number;
         };
         /** ActivityRead */
         ActivityRead: {
@@ -2802,6 +2875,18 @@ export interface components {
             overdue_activities: number;
             /** @enum {string} */
             stage: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats" | "afsluttet";
+        };
+        /** CaseOption */
+        CaseOption: {
+            child_name: string;
+            count: number;
+            /** Format: uuid */
+            id: string;
+        };
+        /** CasePage */
+        CasePage: {
+            items: components["schemas"]["CaseLine"][];
+            total: number;
         };
         /** CaseRead */
         CaseRead: {
@@ -3820,6 +3905,12 @@ export interface components {
             source: "politi" | "skole" | "dagtilbud" | "sundhed" | "familie" | "nabo" | "barnet" | "anonym" | "andet";
             suspected_abuse: boolean;
         };
+        /** NotificationPage */
+        NotificationPage: {
+            items: components["schemas"]["NotificationLine"][];
+            total: number;
+            unassessed: number;
+        };
         /** OfferCreate */
         OfferCreate: {
             first_price?: components["schemas"]["PriceCreate"] | null;
@@ -4816,6 +4907,12 @@ export interface components {
             document: components["schemas"]["VersionRead"];
             new_plan_version?: components["schemas"]["VersionRead"] | null;
         };
+        /** TypeOption */
+        TypeOption: {
+            count: number;
+            label: string;
+            value: string;
+        };
         /** UnderretningCreate */
         UnderretningCreate: {
             concerns: string;
@@ -4937,6 +5034,12 @@ export interface components {
             /** Format: uuid */
             enkeltsag_id: string;
         };
+        /** WindowCount */
+        WindowCount: {
+            /** @enum {string} */
+            key: "overdue" | "this_week" | "later" | "without_deadline";
+            total: number;
+        };
         /** WithReason */
         WithReason: {
             reason: string;
@@ -4965,6 +5068,12 @@ export interface components {
             overdue: components["schemas"]["ActivityRead"][];
             this_week: components["schemas"]["ActivityRead"][];
             without_deadline: components["schemas"]["ActivityRead"][];
+        };
+        /** WorklistSummary */
+        WorklistSummary: {
+            cases: components["schemas"]["CaseOption"][];
+            types: components["schemas"]["TypeOption"][];
+            windows: components["schemas"]["WindowCount"][];
         };
     };
     responses: never;
@@ -10915,6 +11024,163 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Worklist"];
+                };
+            };
+        };
+    };
+    ApiWorklistActivitiesActivities: {
+        parameters: {
+            query: {
+                vindue: string;
+                type?: string | null;
+                sag?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiWorklistCasesCases: {
+        parameters: {
+            query?: {
+                sort?: string;
+                navn?: string | null;
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiWorklistNotificationsNotifications: {
+        parameters: {
+            query?: {
+                offset?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiWorklistSummarySummary: {
+        parameters: {
+            query?: {
+                type?: string | null;
+                sag?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorklistSummary"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { api, call, type TeamOverview as TeamOverviewData } from '../api/client';
+import { Pager } from '../components/Pager';
 import { casePath } from '../casework';
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
@@ -10,7 +12,13 @@ import { BevillingerTilGodkendelse } from './okonomi/BevillingerTilGodkendelse';
 import { NotificationTable } from './Worklist';
 import { Basis } from '../components/Basis';
 
+/** Rows per page in the team's lists (the lists come whole; the page shows a part). */
+const TEAM_PAGE = 10;
+
 function OverdueTable({ data }: { data: TeamOverviewData }) {
+  const [page, setPage] = useState(1);
+  const pages = Math.max(1, Math.ceil(data.overdue.length / TEAM_PAGE));
+  const shown = data.overdue.slice((Math.min(page, pages) - 1) * TEAM_PAGE, Math.min(page, pages) * TEAM_PAGE);
   if (data.overdue.length === 0) {
     return (
       <>
@@ -23,6 +31,7 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
   }
   const now = new Date();
   return (
+    <>
     <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="team-overdue-caption">
       <table className="table table--compact worklist-table">
         <caption id="team-overdue-caption">Overskredne frister i mine teams</caption>
@@ -35,7 +44,7 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
           </tr>
         </thead>
         <tbody>
-          {data.overdue.map((a) => (
+          {shown.map((a) => (
             <tr key={a.id}>
               <th scope="row">
                 {a.title}
@@ -51,12 +60,19 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
         </tbody>
       </table>
     </div>
+    {pages > 1 ? <Pager label="Sider med overskredne frister" page={Math.min(page, pages)} pages={pages} onGo={setPage} /> : null}
+    </>
   );
 }
+
+const NEWS_TEAM_PAGE = 5;
 
 /** Notifications of the last 14 days on the teams' cases, newest first. */
 function NewNotifications({ data }: { data: TeamOverviewData }) {
   const items = data.new_notifications ?? [];
+  const [page, setPage] = useState(1);
+  const pages = Math.max(1, Math.ceil(items.length / NEWS_TEAM_PAGE));
+  const at = Math.min(page, pages);
   return (
     <section aria-labelledby="team-news-heading" className="team-news">
       <h3 id="team-news-heading" className="team-overview-caption">
@@ -65,7 +81,16 @@ function NewNotifications({ data }: { data: TeamOverviewData }) {
       {items.length === 0 ? (
         <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>
       ) : (
-        <NotificationTable items={items} headingId="team-news-heading" caption="Nye underretninger i mine teams" />
+        <>
+          <NotificationTable
+            items={items.slice((at - 1) * NEWS_TEAM_PAGE, at * NEWS_TEAM_PAGE)}
+            total={items.length}
+            unassessed={items.filter((n) => !n.assessed).length}
+            headingId="team-news-heading"
+            caption="Nye underretninger i mine teams"
+          />
+          {pages > 1 ? <Pager label="Sider med nye underretninger i mine teams" page={at} pages={pages} onGo={setPage} /> : null}
+        </>
       )}
     </section>
   );

@@ -1,19 +1,24 @@
-import { Fragment, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Fragment, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, call, fieldErrors, messageOf, type ActivityRead, type Worklist as WorklistData } from '../api/client';
+import type { components } from '../api/schema';
 import { casePath, intakeKindLabel, notifierKindLabel, sourceLabel, stageLabel } from '../casework';
 import { Alert } from '../components/Alert';
 import { TextArea } from '../components/Form';
 import { Icon } from '../components/Icon';
 import { Loading } from '../components/Loading';
-import { formatAge, formatDate, formatDeadline, formatNumber } from '../format';
+import { Pager } from '../components/Pager';
+import { formatAge, formatDate, formatDeadline, formatNumber, plural } from '../format';
 import { OfflinePanel } from '../offline/OfflinePanel';
-import { Link } from '../router';
+import { Link, navigate, usePath, useSearch } from '../router';
 import { useApiQuery } from '../useApi';
 import { useSubmit } from '../mutation';
 import { Basis } from '../components/Basis';
 import { CompleteActivity } from './sag/CompleteActivity';
 
-type GroupKey = 'overdue' | 'this_week' | 'later' | 'without_deadline';
+type GroupKey = components['schemas']['WindowCount']['key'];
+type ActivityPage = components['schemas']['ActivityPage'];
+type CaseSort = 'navn' | 'aabnet' | 'overskredne';
 
 const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
   { key: 'overdue', heading: 'Overskredet', empty: 'Ingen aktiviteter har overskredet fristen.' },
@@ -22,40 +27,45 @@ const GROUPS: { key: GroupKey; heading: string; empty: string }[] = [
   { key: 'without_deadline', heading: 'Uden frist', empty: 'Ingen aktiviteter uden frist.' },
 ];
 
-/** A notification received in the last 14 days (GET /api/worklist, GET /api/team/overview). */
+/** Rows per page in the worklist's groups, "Nye underretninger" and "Mine sager". */
+export const ACTIVITY_PAGE = 6;
+const NEWS_PAGE = 5;
+const CASE_PAGE = 10;
+
+/** A notification received in the last 14 days (GET /api/worklist/notifications, GET /api/team/overview). */
 export type NotificationLine = NonNullable<WorklistData['new_notifications']>[number];
 
-/** The activities whose completion (or cancellation) is the notification's assessment. */
-const ASSESSMENT_RULES = new Set(['vurdering-24-timer', 'afklar-henvendelse']);
-
-function unassessedSummary(items: NotificationLine[]): string {
-  const open = items.filter((n) => !n.assessed).length;
+function unassessedSummary(open: number, total: number): string {
   if (open === 0) return 'Ingen mangler vurdering.';
-  return `${formatNumber(open)} af ${formatNumber(items.length)} mangler vurdering.`;
+  return `${formatNumber(open)} af ${formatNumber(total)} mangler vurdering.`;
 }
 
 /**
  * The "Nye underretninger" table (newest first, as the API sorts them): the child with a link
  * to the case, kind, source, when it came in, suspected abuse and whether it is assessed.
  * Unassessed rows are marked (warning colour) so they stand out. `headingId` names the
- * heading the caller shows above it.
+ * heading the caller shows above it; `total`/`unassessed` count all pages (default: `items`).
  */
 export function NotificationTable({
   items,
   headingId,
   caption,
+  total = items.length,
+  unassessed = items.filter((n) => !n.assessed).length,
 }: {
   items: NotificationLine[];
   headingId: string;
   caption: string;
+  total?: number;
+  unassessed?: number;
 }) {
   return (
     <>
-      <p className="news-summary">{unassessedSummary(items)}</p>
+      <p className="news-summary">{unassessedSummary(unassessed, total)}</p>
       <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={headingId}>
         <table className="table table--compact table-md-responsive-headers worklist-table news-table">
           <caption className="sr-only">
-            {caption}, nyeste først: {items.length === 1 ? '1 modtaget' : `${formatNumber(items.length)} modtaget`}
+            {caption}, nyeste først: {total === 1 ? '1 modtaget' : `${formatNumber(total)} modtaget`}
           </caption>
           <thead>
             <tr>
@@ -109,6 +119,7 @@ export function NotificationTable({
     </>
   );
 }
+
 
 type Failure = { message: string; conflict: boolean; title: string };
 type Done = { heading: string; text?: string };
@@ -209,154 +220,296 @@ function CancelForm({
   );
 }
 
-/**
- * Remove a completed (or cancelled) activity from the lists and count it off its case; when it
- * was a notification's 24-hour assessment (or the answer to a henvendelse), that notification
- * is now assessed.
- */
-function withoutActivity(data: WorklistData, done: ActivityRead): WorklistData {
-  const drop = (list: ActivityRead[]) => list.filter((a) => a.id !== done.id);
-  const assesses = done.rule_id != null && ASSESSMENT_RULES.has(done.rule_id) && done.concerns_id;
-  return {
-    ...data,
-    new_notifications: assesses
-      ? data.new_notifications?.map((n) => (n.id === done.concerns_id ? { ...n, assessed: true } : n))
-      : data.new_notifications,
-    overdue: drop(data.overdue),
-    this_week: drop(data.this_week),
-    later: drop(data.later),
-    without_deadline: drop(data.without_deadline),
-    cases: data.cases.map((c) =>
-      c.id === done.hovedsag_id
-        ? {
-            ...c,
-            open_activities: Math.max(0, c.open_activities - 1),
-            overdue_activities: done.overdue ? Math.max(0, c.overdue_activities - 1) : c.overdue_activities,
-          }
-        : c,
-    ),
+
+type Filters = { type: string; sag: string; frist: GroupKey | ''; vis: string };
+
+const isGroup = (v: string | null): v is GroupKey => GROUPS.some((g) => g.key === v);
+
+/** The worklist's filters, kept in the address (?type=…&sag=…&frist=…): back, forward and reload keep them. */
+function useFilters(): [Filters, (change: Partial<Filters>) => void] {
+  const search = useSearch();
+  const path = usePath();
+  const frist = search.get('frist');
+  const filters: Filters = { type: search.get('type') ?? '', sag: search.get('sag') ?? '', frist: isGroup(frist) ? frist : '', vis: search.get('vis') ?? '' };
+  const set = (change: Partial<Filters>) => {
+    const q = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(change)) {
+      if (v) q.set(k, v);
+      else q.delete(k);
+    }
+    const query = q.toString();
+    navigate(query ? `${path}?${query}` : path);
   };
+  return [filters, set];
 }
 
-function ActivityTable({
-  group,
-  items,
-  childOf,
+/**
+ * The one place a worklist row's actions are drawn ("Udført" and "Annullér"), so the
+ * completion dialog replaces them in one spot.
+ */
+function RowActions({
+  activity: a,
   busy,
+  cancelling,
   onComplete,
   onFailed,
-  cancelling,
   onToggleCancel,
-  renderCancel,
-  canWrite,
 }: {
-  group: (typeof GROUPS)[number];
-  items: ActivityRead[];
-  childOf: Map<string, string>;
+  activity: ActivityRead;
   busy: string | null;
+  cancelling: string | null;
   onComplete: (a: ActivityRead) => void;
   onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
+  onToggleCancel: (a: ActivityRead) => void;
+}) {
+  return (
+    <div className="worklist-actions">
+      <CompleteActivity
+        activity={a}
+        caseHref={casePath(a.hovedsag_id)}
+        disabled={busy !== null}
+        onCompleted={() => onComplete(a)}
+        onFailed={(message, conflict) => onFailed(a, message, conflict)}
+      />
+      <button
+        type="button"
+        id={cancelButtonId(a)}
+        className="button button-tertiary button-small"
+        aria-label={`Annullér ${a.title}`}
+        aria-expanded={cancelling === a.id}
+        aria-controls={cancelling === a.id ? cancelFormId(a) : undefined}
+        aria-disabled={busy !== null || undefined}
+        onClick={() => onToggleCancel(a)}
+      >
+        Annullér
+      </button>
+    </div>
+  );
+}
+
+type RowHandlers = {
+  busy: string | null;
   cancelling: string | null;
+  onComplete: (a: ActivityRead) => void;
+  onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
   onToggleCancel: (a: ActivityRead) => void;
   renderCancel: (a: ActivityRead) => ReactNode;
   canWrite: boolean;
-}) {
-  const headingId = `worklist-${group.key}`;
+};
+
+function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[number]; items: ActivityRead[]; handlers: RowHandlers }) {
   const overdue = group.key === 'overdue';
+  const { cancelling, canWrite, renderCancel } = handlers;
   return (
-    <section
-      aria-labelledby={headingId}
-      className={`worklist-group ${overdue && items.length > 0 ? 'worklist-overdue' : ''}`.trim()}
-    >
-      <h3 id={headingId} className="worklist-heading">
-        {overdue && items.length > 0 ? <Icon name="error" className="worklist-icon" /> : null}
-        {group.heading}
-      </h3>
-      {items.length === 0 ? (
-        <p className="worklist-empty">{group.empty}</p>
-      ) : (
-        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={headingId}>
-          <table className="table table--compact worklist-table">
-            <caption className="sr-only">
-              {group.heading}: {items.length === 1 ? '1 aktivitet' : `${formatNumber(items.length)} aktiviteter`}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Aktivitet</th>
-                <th scope="col">Barn</th>
-                <th scope="col">Frist</th>
-                <th scope="col">
-                  <span className="sr-only">Handlinger</span>
-                </th>
+    <table className="table table--compact table-sm-responsive-headers worklist-table">
+      <caption className="sr-only">{group.heading}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Aktivitet</th>
+          <th scope="col">Barn</th>
+          <th scope="col">Frist</th>
+          {canWrite ? (
+            <th scope="col">
+              <span className="sr-only">Handlinger</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((a) => (
+          <Fragment key={a.id}>
+            <tr>
+              <th scope="row" data-title="Aktivitet">
+                {a.title}
+                <Basis text={a.basis} confirmed={a.basis_confirmed} />
+              </th>
+              <td data-title="Barn">
+                <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>
+              </td>
+              <td data-title="Frist" className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
+                {a.due_asap ? (
+                  <>
+                    <span className="due-asap">Snarest muligt</span>
+                    {a.due_reason ? <span className="cell-note">{a.due_reason}</span> : null}
+                  </>
+                ) : a.due_at ? (
+                  <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
+                ) : (
+                  'Ingen frist'
+                )}
+              </td>
+              {canWrite ? (
+                <td data-title="Handlinger">
+                  <RowActions
+                    activity={a}
+                    busy={handlers.busy}
+                    cancelling={cancelling}
+                    onComplete={handlers.onComplete}
+                    onFailed={handlers.onFailed}
+                    onToggleCancel={handlers.onToggleCancel}
+                  />
+                </td>
+              ) : null}
+            </tr>
+            {cancelling === a.id ? (
+              <tr className="worklist-cancel-row">
+                <td colSpan={canWrite ? 4 : 3}>{renderCancel(a)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <Fragment key={a.id}>
-                  <tr>
-                    <th scope="row">
-                      {a.title}
-                      <Basis text={a.basis} confirmed={a.basis_confirmed} />
-                    </th>
-                    <td>
-                      <Link to={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}>{a.child_name}</Link>
-                    </td>
-                    <td className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
-                      {a.due_asap ? (
-                        <>
-                          <span className="due-asap">Snarest muligt</span>
-                          {a.due_reason ? <span className="cell-note">{a.due_reason}</span> : null}
-                        </>
-                      ) : a.due_at ? (
-                        <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
-                      ) : (
-                        'Ingen frist'
-                      )}
-                    </td>
-                    <td>
-                      {canWrite ? (
-                      <div className="worklist-actions">
-                        <CompleteActivity
-                          activity={a}
-                          caseHref={casePath(a.hovedsag_id, childOf.get(a.hovedsag_id))}
-                          disabled={busy !== null}
-                          onCompleted={() => onComplete(a)}
-                          onFailed={(message, conflict) => onFailed(a, message, conflict)}
-                        />
-                        <button
-                          type="button"
-                          id={cancelButtonId(a)}
-                          className="button button-tertiary button-small"
-                          aria-label={`Annullér ${a.title}`}
-                          aria-expanded={cancelling === a.id}
-                          aria-controls={cancelling === a.id ? cancelFormId(a) : undefined}
-                          aria-disabled={busy !== null || undefined}
-                          onClick={() => onToggleCancel(a)}
-                        >
-                          Annullér
-                        </button>
-                      </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                  {cancelling === a.id ? (
-                    <tr className="worklist-cancel-row">
-                      <td colSpan={4}>{renderCancel(a)}</td>
-                    </tr>
-                  ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ) : null}
+          </Fragment>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * One deadline group: a DKFDS accordion heading with the group's count (shown folded too),
+ * and when open a page of its activities (GET /api/worklist/activities) with "Forrige/Næste".
+ */
+function ActivityGroup({
+  group,
+  total,
+  filters,
+  open,
+  onToggle,
+  handlers,
+}: {
+  group: (typeof GROUPS)[number];
+  total: number;
+  filters: Filters;
+  open: boolean;
+  onToggle: () => void;
+  handlers: RowHandlers;
+}) {
+  const [page, setPage] = useState(1);
+  const [data, reload] = useApiQuery(
+    ['worklist', 'activities', group.key, filters.type, filters.sag, page],
+    (signal) =>
+      call(
+        api.GET('/api/worklist/activities', {
+          params: {
+            query: {
+              vindue: group.key,
+              type: filters.type || undefined,
+              sag: filters.sag || undefined,
+              offset: (page - 1) * ACTIVITY_PAGE,
+              limit: ACTIVITY_PAGE,
+            },
+          },
+          signal,
+        }),
+      ),
+    { enabled: open && total > 0, keepPrevious: true },
+  );
+  const pages = Math.max(1, Math.ceil((data.state === 'ready' ? data.data.total : total) / ACTIVITY_PAGE));
+  useEffect(() => {
+    if (page > pages) setPage(pages); // the last rows of the last page were completed
+  }, [page, pages]);
+  const headingId = `worklist-${group.key}`;
+  const contentId = `worklist-${group.key}-rows`;
+  const overdue = group.key === 'overdue' && total > 0;
+
+  let body: ReactNode;
+  if (total === 0) body = <p className="worklist-empty">{group.empty}</p>;
+  else if (data.state === 'loading') body = <Loading small text="Henter aktiviteter …" />;
+  else if (data.state === 'error')
+    body = (
+      <Alert
+        variant="error"
+        heading="Aktiviteterne kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{data.message}</p>
+      </Alert>
+    );
+  else
+    body = (
+      <>
+        <ActivityRows group={group} items={data.data.items} handlers={handlers} />
+        {pages > 1 ? <Pager label={`Sider i ${group.heading.toLowerCase()}`} page={page} pages={pages} onGo={setPage} /> : null}
+      </>
+    );
+
+  return (
+    <section aria-labelledby={headingId} className={`worklist-group ${overdue ? 'worklist-overdue' : ''}`.trim()}>
+      <h3 className="worklist-heading">
+        <button
+          type="button"
+          id={headingId}
+          className="accordion-button worklist-toggle"
+          aria-expanded={open}
+          aria-controls={contentId}
+          onClick={onToggle}
+        >
+          {overdue ? <Icon name="error" className="worklist-icon" /> : null}
+          <span className="worklist-group-name">{group.heading}</span>
+          <span className={`worklist-count ${overdue ? 'worklist-count-overdue' : ''}`.trim()}>
+            {formatNumber(total)}
+            <span className="sr-only"> {total === 1 ? 'aktivitet' : 'aktiviteter'}</span>
+          </span>
+        </button>
+      </h3>
+      <div id={contentId} className="accordion-content worklist-rows" aria-hidden={!open} hidden={!open}>
+        {open ? body : null}
+      </div>
     </section>
   );
 }
 
-/** The caseworker's open activities grouped by deadline, and their cases. */
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  all,
+  options,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  all: string;
+  options: { value: string; label: string }[];
+}) {
+  const id = useId();
+  const known = value === '' || options.some((o) => o.value === value);
+  return (
+    <div className="form-group worklist-filter">
+      <label className="form-label" htmlFor={id}>
+        {label}
+      </label>
+      <select className="form-select" id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{all}</option>
+        {known ? null : <option value={value}>Det valgte (ingen åbne aktiviteter)</option>}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The caseworker's open activities grouped by deadline, filtered by type, child and deadline, a page at a time. */
 export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
-  const [worklist, reload, update] = useApiQuery(['worklist'], (signal) => call(api.GET('/api/worklist', { signal })));
+  const client = useQueryClient();
+  const [filters, setFilters] = useFilters();
+  const [summary, reloadSummary] = useApiQuery(
+    ['worklist', 'summary', filters.type, filters.sag],
+    (signal) =>
+      call(
+        api.GET('/api/worklist/summary', {
+          params: { query: { type: filters.type || undefined, sag: filters.sag || undefined } },
+          signal,
+        }),
+      ),
+    { keepPrevious: true },
+  );
+  const [opened, setOpened] = useState<Partial<Record<GroupKey, boolean>>>({});
   // Completing is CompleteActivity's own save (its busy state); nothing here waits on one.
   const busy: string | null = null;
   const [done, setDone] = useState<Done | undefined>();
@@ -365,6 +518,14 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   const statusRef = useRef<HTMLDivElement>(null);
 
   const focusStatus = () => requestAnimationFrame(() => statusRef.current?.focus());
+
+  /** The activity is done or cancelled: off the pages at once, then counts and news again. */
+  const gone = (a: ActivityRead) => {
+    client.setQueriesData<ActivityPage>({ queryKey: ['worklist', 'activities'] }, (d) =>
+      d ? { ...d, items: d.items.filter((x) => x.id !== a.id), total: Math.max(0, d.total - 1) } : d,
+    );
+    void client.invalidateQueries({ queryKey: ['worklist'] });
+  };
 
   const toggleCancel = (a: ActivityRead) => {
     if (busy) return;
@@ -380,7 +541,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
 
   const cancelled = (a: ActivityRead) => {
     setCancelling(null);
-    update((data) => withoutActivity(data, a));
+    gone(a);
     setFailure(undefined);
     setDone({ heading: 'Aktiviteten er annulleret', text: `${a.title} (${a.child_name})` });
     focusStatus();
@@ -395,7 +556,7 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
 
   // CompleteActivity saved it (with its record, if the rule asks for one).
   const complete = (a: ActivityRead) => {
-    update((data) => withoutActivity(data, a));
+    gone(a);
     setCancelling((id) => (id === a.id ? null : id));
     setFailure(undefined);
     setDone({ heading: `${a.title} (${a.child_name}) er markeret som udført` });
@@ -413,124 +574,116 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
     setCancelling(null);
     setFailure(undefined);
     setDone(undefined);
-    reload();
+    void client.invalidateQueries({ queryKey: ['worklist'] });
   };
 
-  let activities;
-  let news;
-  let cases;
-  if (worklist.state === 'loading') {
+  const handlers: RowHandlers = {
+    busy,
+    cancelling,
+    onComplete: complete,
+    onFailed: completeFailed,
+    onToggleCancel: toggleCancel,
+    canWrite,
+    renderCancel: (a) => (
+      <CancelForm key={a.id} activity={a} onCancelled={cancelled} onConflict={cancelConflict} onClose={() => closeCancel(a)} />
+    ),
+  };
+
+  const filtered = filters.type !== '' || filters.sag !== '' || filters.frist !== '';
+  const tab: Tab = filters.vis === 'underretninger' || filters.vis === 'sager' ? filters.vis : 'aktiviteter';
+  const ready = summary.state === 'ready' ? summary.data : null;
+  let activities: ReactNode;
+  if (summary.state === 'loading') {
     activities = <Loading text="Henter dine aktiviteter …" />;
-    news = <Loading text="Henter nye underretninger …" />;
-    cases = <Loading text="Henter dine sager …" />;
-  } else if (worklist.state === 'error') {
+  } else if (summary.state === 'error') {
     activities = (
       <Alert
         variant="error"
-        heading={worklist.status === 403 ? 'Du har ikke adgang til aktiviteterne' : 'Dine aktiviteter kunne ikke hentes'}
+        heading={summary.status === 403 ? 'Du har ikke adgang til aktiviteterne' : 'Dine aktiviteter kunne ikke hentes'}
         action={
-          worklist.status === 403 ? null : (
-            <button type="button" className="button button-secondary" onClick={refresh}>
+          summary.status === 403 ? null : filtered && summary.status === 400 ? (
+            <button type="button" className="button button-secondary" onClick={() => setFilters({ type: '', sag: '', frist: '' })}>
+              Nulstil filtre
+            </button>
+          ) : (
+            <button type="button" className="button button-secondary" onClick={reloadSummary}>
               Prøv igen
             </button>
           )
         }
       >
-        <p>{worklist.message}</p>
+        <p>{summary.message}</p>
       </Alert>
     );
-    news = <p className="empty-state">Nye underretninger kunne ikke hentes.</p>;
-    cases = <p className="empty-state">Dine sager kunne ikke hentes.</p>;
   } else {
-    const w = worklist.data;
-    const childOf = new Map(w.cases.map((c) => [c.id, c.child_id]));
-    const total = w.overdue.length + w.this_week.length + w.later.length + w.without_deadline.length;
+    const totals = new Map(summary.data.windows.map((w) => [w.key, w.total]));
+    const all = summary.data.types.reduce((n, t) => n + t.count, 0);
+    const shown = GROUPS.filter((g) => filters.frist === '' || g.key === filters.frist);
+    const first = shown.find((g) => (totals.get(g.key) ?? 0) > 0)?.key;
     activities =
-      total === 0 ? (
+      all === 0 ? (
         <p className="empty-state">Du har ingen åbne aktiviteter</p>
       ) : (
-        GROUPS.map((g) => (
-          <ActivityTable
-            key={g.key}
+        shown.map((g) => (
+          <ActivityGroup
+            key={`${g.key}|${filters.type}|${filters.sag}`}
             group={g}
-            items={w[g.key]}
-            childOf={childOf}
-            busy={busy}
-            onComplete={complete}
-            onFailed={completeFailed}
-            cancelling={cancelling}
-            onToggleCancel={toggleCancel}
-            canWrite={canWrite}
-            renderCancel={(a) => (
-              <CancelForm
-                key={a.id}
-                activity={a}
-                onCancelled={cancelled}
-                onConflict={cancelConflict}
-                onClose={() => closeCancel(a)}
-              />
-            )}
+            total={totals.get(g.key) ?? 0}
+            filters={filters}
+            open={opened[g.key] ?? g.key === first}
+            onToggle={() => setOpened((o) => ({ ...o, [g.key]: !(o[g.key] ?? g.key === first) }))}
+            handlers={handlers}
           />
         ))
       );
-    const notifications = w.new_notifications ?? [];
-    news =
-      notifications.length === 0 ? (
-        <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>
-      ) : (
-        <NotificationTable items={notifications} headingId="my-news-heading" caption="Nye underretninger" />
-      );
-    cases =
-      w.cases.length === 0 ? (
-        <p className="empty-state">Du har ingen åbne sager</p>
-      ) : (
-        <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby="my-cases-heading">
-          <table className="table table--compact">
-            <caption className="sr-only">Mine sager</caption>
-            <thead>
-              <tr>
-                <th scope="col">Barn</th>
-                <th scope="col" className="num">
-                  Alder
-                </th>
-                <th scope="col">Fase</th>
-                <th scope="col">Åbnet</th>
-                <th scope="col" className="num">
-                  Åbne aktiviteter
-                </th>
-                <th scope="col" className="num">
-                  Overskredne
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {w.cases.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">
-                    <Link to={casePath(c.id, c.child_id)}>{c.child_name}</Link>
-                  </th>
-                  <td className="num">{formatAge(c.age)}</td>
-                  <td>{stageLabel(c.stage)}</td>
-                  <td>
-                    <time dateTime={c.opened_at}>{formatDate(c.opened_at)}</time>
-                  </td>
-                  <td className="num">{formatNumber(c.open_activities)}</td>
-                  <td className={`num ${c.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()}>
-                    {formatNumber(c.overdue_activities)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      );
   }
 
+  const totalOpen = ready ? ready.windows.reduce((n, w) => n + w.total, 0) : null;
   return (
     <>
-      <OfflinePanel />
-      <section aria-labelledby="my-activities-heading" aria-busy={worklist.state === 'loading'} className="worklist">
-        <h2 id="my-activities-heading">Mine aktiviteter</h2>
+      <FrontTabs tab={tab} onTab={(vis) => setFilters({ vis })} openActivities={totalOpen} />
+      <div role="tabpanel" id={`front-panel-${tab}`} aria-labelledby={`front-tab-${tab}`} className="front-panel">
+      {tab === 'aktiviteter' ? (
+      <section
+        aria-labelledby="my-activities-heading"
+        aria-busy={summary.state === 'loading'}
+        className="worklist"
+      >
+        <h2 id="my-activities-heading" className="sr-only">
+          Mine aktiviteter
+        </h2>
+        <form className="worklist-filters" role="search" aria-label="Filtrér mine aktiviteter" onSubmit={(e) => e.preventDefault()}>
+          <FilterSelect
+            label="Type"
+            all="Alle typer"
+            value={filters.type}
+            onChange={(type) => setFilters({ type })}
+            options={(ready?.types ?? []).map((t) => ({ value: t.value, label: `${t.label} (${formatNumber(t.count)})` }))}
+          />
+          <FilterSelect
+            label="Barn"
+            all="Alle børn"
+            value={filters.sag}
+            onChange={(sag) => setFilters({ sag })}
+            options={(ready?.cases ?? []).map((c) => ({ value: c.id, label: `${c.child_name} (${formatNumber(c.count)})` }))}
+          />
+          <FilterSelect
+            label="Frist"
+            all="Alle frister"
+            value={filters.frist}
+            onChange={(frist) => setFilters({ frist: isGroup(frist) ? frist : '' })}
+            options={GROUPS.map((g) => ({ value: g.key, label: g.heading }))}
+          />
+          {filtered ? (
+            <button
+              type="button"
+              className="button button-tertiary worklist-reset"
+              onClick={() => setFilters({ type: '', sag: '', frist: '' })}
+            >
+              Nulstil filtre
+            </button>
+          ) : null}
+        </form>
         <div ref={statusRef} tabIndex={-1} className="worklist-status">
           {failure ? (
             <Alert
@@ -555,15 +708,279 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
         </div>
         {activities}
       </section>
-      <section aria-labelledby="my-news-heading" aria-busy={worklist.state === 'loading'} className="worklist-news">
-        <h2 id="my-news-heading">Nye underretninger</h2>
-        <p className="news-intro">Underretninger, henvendelser og ansøgninger på dine sager de sidste 14 dage.</p>
-        {news}
-      </section>
-      <section aria-labelledby="my-cases-heading" aria-busy={worklist.state === 'loading'} className="my-cases">
-        <h2 id="my-cases-heading">Mine sager</h2>
-        {cases}
-      </section>
+      ) : null}
+      {tab === 'underretninger' ? <News /> : null}
+      {tab === 'sager' ? <MyCases /> : null}
+      </div>
+      <OfflinePanel />
     </>
+  );
+}
+
+type Tab = 'aktiviteter' | 'underretninger' | 'sager';
+const TABS: { key: Tab; label: string }[] = [
+  { key: 'aktiviteter', label: 'Mine aktiviteter' },
+  { key: 'underretninger', label: 'Nye underretninger' },
+  { key: 'sager', label: 'Mine sager' },
+];
+
+const loadNews = (page: number) => (signal: AbortSignal) =>
+  call(api.GET('/api/worklist/notifications', { params: { query: { offset: (page - 1) * NEWS_PAGE, limit: NEWS_PAGE } }, signal }));
+const loadCases = (sort: CaseSort, name: string, page: number) => (signal: AbortSignal) =>
+  call(
+    api.GET('/api/worklist/cases', {
+      params: { query: { sort, navn: name || undefined, offset: (page - 1) * CASE_PAGE, limit: CASE_PAGE } },
+      signal,
+    }),
+  );
+
+/**
+ * The front page's three lists as DKFDS tabs (ARIA tabs: arrow keys move between them), each
+ * with its count, so the count shows while the list is not; the tab is in the address (?vis=…).
+ */
+function FrontTabs({ tab, onTab, openActivities }: { tab: Tab; onTab: (vis: string) => void; openActivities: number | null }) {
+  const [news] = useApiQuery(['worklist', 'notifications', 1], loadNews(1), { keepPrevious: true });
+  const [cases] = useApiQuery(['worklist', 'cases', 'overskredne', '', 1], loadCases('overskredne', '', 1), { keepPrevious: true });
+  const count = (key: Tab): ReactNode => {
+    if (key === 'aktiviteter') return openActivities === null ? null : <span className="worklist-count">{formatNumber(openActivities)}<span className="sr-only"> åbne</span></span>;
+    if (key === 'underretninger')
+      return news.state === 'ready' ? (
+        <span className={`worklist-count ${news.data.unassessed > 0 ? 'worklist-count-warning' : ''}`.trim()}>
+          {formatNumber(news.data.unassessed)}
+          <span className="sr-only"> ikke vurderet</span>
+        </span>
+      ) : null;
+    return cases.state === 'ready' ? <span className="worklist-count">{formatNumber(cases.data.total)}<span className="sr-only"> åbne</span></span> : null;
+  };
+  const go = (key: Tab) => {
+    onTab(key === 'aktiviteter' ? '' : key);
+    requestAnimationFrame(() => document.getElementById(`front-tab-${key}`)?.focus());
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLUListElement>) => {
+    const i = TABS.findIndex((t) => t.key === tab);
+    const next = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const t = TABS[(next + TABS.length) % TABS.length];
+    if (t) go(t.key);
+  };
+  return (
+    <div className="tab-container front-tabs">
+      <ul className="tab-list" role="tablist" aria-label="Forsidens lister" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <li key={t.key} role="presentation">
+            <button
+              type="button"
+              role="tab"
+              id={`front-tab-${t.key}`}
+              className="tab-button"
+              aria-selected={tab === t.key}
+              aria-controls={`front-panel-${t.key}`}
+              tabIndex={tab === t.key ? 0 : -1}
+              onClick={() => go(t.key)}
+            >
+              <span>{t.label}</span> {count(t.key)}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** "Nye underretninger": the last 14 days on one's cases, newest first, a page at a time. */
+function News() {
+  const [page, setPage] = useState(1);
+  const [news, reload] = useApiQuery(['worklist', 'notifications', page], loadNews(page), { keepPrevious: true });
+  let body: ReactNode;
+  if (news.state === 'loading') body = <Loading text="Henter nye underretninger …" />;
+  else if (news.state === 'error')
+    body = (
+      <Alert
+        variant="error"
+        heading="Nye underretninger kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{news.message}</p>
+      </Alert>
+    );
+  else if (news.data.total === 0) body = <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>;
+  else {
+    const pages = Math.ceil(news.data.total / NEWS_PAGE);
+    body = (
+      <>
+        <NotificationTable
+          items={news.data.items}
+          total={news.data.total}
+          unassessed={news.data.unassessed}
+          headingId="my-news-heading"
+          caption="Nye underretninger"
+        />
+        {pages > 1 ? <Pager label="Sider med nye underretninger" page={page} pages={pages} onGo={setPage} /> : null}
+      </>
+    );
+  }
+  return (
+    <section
+      aria-labelledby="my-news-heading"
+      aria-busy={news.state === 'loading'}
+      className="worklist-news"
+    >
+      <h2 id="my-news-heading" className="sr-only">
+        Nye underretninger
+      </h2>
+      <p className="news-intro">Underretninger, henvendelser og ansøgninger på dine sager de sidste 14 dage.</p>
+      {body}
+    </section>
+  );
+}
+
+const SORTS: { value: CaseSort; label: string }[] = [
+  { value: 'overskredne', label: 'Flest overskredne' },
+  { value: 'navn', label: 'Navn' },
+  { value: 'aabnet', label: 'Senest åbnet' },
+];
+
+/** "Mine sager": one's open cases, sorted and searched by name, a page at a time. */
+function MyCases() {
+  const [sort, setSort] = useState<CaseSort>('overskredne');
+  const [typed, setTyped] = useState('');
+  const [name, setName] = useState('');
+  const [page, setPage] = useState(1);
+  const [cases, reload] = useApiQuery(['worklist', 'cases', sort, name, page], loadCases(sort, name, page), { keepPrevious: true });
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    setName(typed.trim());
+    setPage(1);
+  };
+
+  let body: ReactNode;
+  if (cases.state === 'loading') body = <Loading text="Henter dine sager …" />;
+  else if (cases.state === 'error')
+    body = (
+      <Alert
+        variant="error"
+        heading="Dine sager kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{cases.message}</p>
+      </Alert>
+    );
+  else if (cases.data.total === 0)
+    body = <p className="empty-state">{name ? `Ingen af dine sager har et barn, der hedder „${name}“` : 'Du har ingen åbne sager'}</p>;
+  else {
+    const pages = Math.ceil(cases.data.total / CASE_PAGE);
+    body = (
+      <>
+        <p className="my-cases-count" aria-live="polite">
+          {plural(cases.data.total, 'sag', 'sager')}
+          {name ? ` med „${name}“` : ''}
+        </p>
+        <table className="table table--compact table-md-responsive-headers my-cases-table">
+          <caption className="sr-only">Mine sager</caption>
+          <thead>
+            <tr>
+              <th scope="col">Barn</th>
+              <th scope="col" className="num">
+                Alder
+              </th>
+              <th scope="col">Fase</th>
+              <th scope="col">Åbnet</th>
+              <th scope="col" className="num">
+                Åbne aktiviteter
+              </th>
+              <th scope="col" className="num">
+                Overskredne
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {cases.data.items.map((c) => (
+              <tr key={c.id}>
+                <th scope="row" data-title="Barn">
+                  <Link to={casePath(c.id, c.child_id)}>{c.child_name}</Link>
+                </th>
+                <td className="num" data-title="Alder">
+                  {formatAge(c.age)}
+                </td>
+                <td data-title="Fase">{stageLabel(c.stage)}</td>
+                <td data-title="Åbnet">
+                  <time dateTime={c.opened_at}>{formatDate(c.opened_at)}</time>
+                </td>
+                <td className="num" data-title="Åbne aktiviteter">
+                  {formatNumber(c.open_activities)}
+                </td>
+                <td className={`num ${c.overdue_activities > 0 ? 'worklist-due-overdue' : ''}`.trim()} data-title="Overskredne">
+                  {formatNumber(c.overdue_activities)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {pages > 1 ? <Pager label="Sider med mine sager" page={page} pages={pages} onGo={setPage} /> : null}
+      </>
+    );
+  }
+
+  return (
+    <section
+      aria-labelledby="my-cases-heading"
+      aria-busy={cases.state === 'loading'}
+      className="my-cases"
+    >
+      <h2 id="my-cases-heading" className="sr-only">
+        Mine sager
+      </h2>
+      <div className="my-cases-tools">
+        <form role="search" aria-label="Søg i mine sager" onSubmit={search} className="my-cases-search">
+          <div className="form-group">
+            <label className="form-label" htmlFor="my-cases-name">
+              Barnets navn
+            </label>
+            <input
+              className="form-input"
+              id="my-cases-name"
+              type="search"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+              autoComplete="off"
+            />
+          </div>
+          <button type="submit" className="button button-secondary">
+            Søg
+          </button>
+        </form>
+        <div className="form-group">
+          <label className="form-label" htmlFor="my-cases-sort">
+            Sortér efter
+          </label>
+          <select
+            className="form-select"
+            id="my-cases-sort"
+            value={sort}
+            onChange={(e) => {
+              const v = SORTS.find((s) => s.value === e.target.value);
+              if (v) setSort(v.value);
+              setPage(1);
+            }}
+          >
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {body}
+    </section>
   );
 }

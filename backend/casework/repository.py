@@ -70,9 +70,7 @@ _ACTIVITY = (
 
 
 # The same, with the number of rows the WHERE clause matches (before LIMIT) as "total".
-_ACTIVITY_COUNTED = _ACTIVITY.replace(
-    " AS overdue FROM ", " AS overdue, count(*) OVER () AS total FROM ", 1
-)
+_ACTIVITY_COUNTED = _ACTIVITY.replace("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
 assert _ACTIVITY_COUNTED != _ACTIVITY
 
 

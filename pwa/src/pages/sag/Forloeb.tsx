@@ -23,6 +23,7 @@ import {
 } from './process';
 import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
+import { ActivityAction } from './ActivityAction';
 import { Basis } from '../../components/Basis';
 
 type Panels = Record<string, boolean>;
@@ -349,6 +350,7 @@ export function Forloeb({
                       <p className="process-note">{a.due_asap ? `Fordi ${a.due_reason}` : a.due_reason}</p>
                     ) : null}
                     <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
+                    {canWrite ? <ActivityAction activity={a} onDone={(heading) => setDone({ heading })} /> : null}
                   </li>
                 ))}
               </ul>

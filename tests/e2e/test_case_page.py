@@ -68,7 +68,9 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
     await expect(_fact(page, "Team")).not_to_have_text("Intet team")
     assert cpr not in page.url and cpr[:6] not in page.url
     tabs = page.get_by_role("navigation", name="Sagen")
-    await expect(tabs.get_by_role("link", name="Overblik")).to_have_attribute("aria-current", "page")
+    await expect(tabs.get_by_role("link", name="Overblik")).to_have_attribute(
+        "aria-current", "page"
+    )
     await expect(page.get_by_role("heading", name="Det skal gøres")).to_be_visible()
     await expect(page.get_by_role("heading", name="Seneste i journalen")).to_be_visible()
     await expect(page.get_by_text("Barn registreret")).to_be_visible()
@@ -95,7 +97,9 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
     await expect(done).to_be_visible()
     due = page.get_by_role("list", name="Det skal gøres")
     await expect(due.get_by_text("Vurdér inden 24 timer")).to_be_visible()
-    action = due.get_by_role("button", name=re.compile(r"^Markér Vurdér inden 24 timer.* som udført$"))
+    action = due.get_by_role(
+        "button", name=re.compile(r"^Markér Vurdér inden 24 timer.* som udført$")
+    )
     await expect(action).to_be_visible()
     await _shots(page, "overblik")
 
@@ -105,14 +109,18 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
         await expect(page).to_have_url(f"{case_url}/{path}")
         await expect(page.get_by_role("heading", level=2, name=heading, exact=True)).to_be_visible()
         await expect(tabs.get_by_role("link", name=tab)).to_have_attribute("aria-current", "page")
-        await expect(page.get_by_role("heading", level=1, name="Cecilie Sagsidesen")).to_be_visible()
+        await expect(
+            page.get_by_role("heading", level=1, name="Cecilie Sagsidesen")
+        ).to_be_visible()
         await expect(_fact(page, "Sagsnummer")).to_have_text(re.compile(r"^20\d\d-\d{5}$"))
         await check_axe(page, f"sagens {tab}")
 
     # Back and forward move between the places.
     await page.go_back()
     await expect(page).to_have_url(f"{case_url}/oekonomi")
-    await expect(page.get_by_role("heading", level=2, name="Bevillinger og udgifter")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", level=2, name="Bevillinger og udgifter")
+    ).to_be_visible()
     await page.go_forward()
     await expect(page).to_have_url(f"{case_url}/journal")
 
@@ -152,6 +160,10 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
     await log_in(page, "Testby", username("kollega", "0202"))
     for path in ("", "/journal", "/netvaerk"):
         await page.goto(f"{case_url}{path}")
-        await expect(page.get_by_role("heading", level=1, name="Sagen kan ikke vises")).to_be_visible()
-        await expect(page.get_by_text("Sagen findes ikke, eller du er ikke på sagen")).to_be_visible()
+        await expect(
+            page.get_by_role("heading", level=1, name="Sagen kan ikke vises")
+        ).to_be_visible()
+        await expect(
+            page.get_by_text("Sagen findes ikke, eller du er ikke på sagen")
+        ).to_be_visible()
         await expect(page.get_by_text(cpr[:6])).to_have_count(0)

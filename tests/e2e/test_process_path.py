@@ -25,9 +25,7 @@ async def _place(page, name: str) -> None:  # type: ignore[no-untyped-def]
     await page.get_by_role("navigation", name="Sagen").get_by_role("link", name=name).click()
 
 
-async def _register_child(
-    page, seed: int, first: str, last: str, place: str = "Forløb"
-) -> None:
+async def _register_child(page, seed: int, first: str, last: str, place: str = "Forløb") -> None:
     await log_in(page, "København", username("sagsbehandler", "0101"))
     menu = page.get_by_role("navigation", name="Hovedmenu")
     await menu.get_by_role("link", name="Registrér barn").click()
@@ -228,7 +226,11 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
     # then finish it.
     await _place(page, "Overblik")
     await page.get_by_role("button", name="Start børnefaglig undersøgelse").click()
-    await page.get_by_role("dialog").get_by_role("button", name="Start børnefaglig undersøgelse").click()
+    await (
+        page.get_by_role("dialog")
+        .get_by_role("button", name="Start børnefaglig undersøgelse")
+        .click()
+    )
     await expect(page.get_by_role("dialog")).to_have_count(0)
     await _place(page, "Forløb")
     await expect(forloeb.get_by_role("button", name="Ret opmærksomhedsdato")).to_be_visible()

@@ -82,7 +82,9 @@ async def test_each_case_screen_has_its_address_and_survives_a_reload(page, app)
     await expect(_fact(page, "Født")).to_be_visible()
     await expect(_fact(page, "Adresse")).to_have_text("Vej 7")
     tabs = page.get_by_role("navigation", name="Sagen")
-    await expect(tabs.get_by_role("link", name="Overblik")).to_have_attribute("aria-current", "page")
+    await expect(tabs.get_by_role("link", name="Overblik")).to_have_attribute(
+        "aria-current", "page"
+    )
     await check_axe(page, "sagen uden ?barn=")
     await shots(page, "sag-uden-barn")
     await _same_case_after_reload(page, "Rune Genkendt")

@@ -123,6 +123,8 @@ async def test_a_closed_case_offers_no_new_intake_investigation_or_person(page, 
     await check_axe(page, "lukket sag")
     await shots(page, "lukket-sag")
     await page.goto(f"/sager/{closed['hovedsag_id']}/forloeb")
+    await expect(page.get_by_role("note").filter(has_text="Sagen er lukket")).to_be_visible()
+    await page.goto(f"/sager/{closed['hovedsag_id']}/journal")
     await expect(page.get_by_role("heading", name=re.compile("^Sagen er lukket"))).to_be_visible()
     await page.goto(f"/sager/{closed['hovedsag_id']}/netvaerk")
     await expect(page.get_by_role("heading", level=2, name="Netværk")).to_be_visible()

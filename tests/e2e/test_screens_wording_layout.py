@@ -223,6 +223,7 @@ async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(pag
     await page.get_by_role("link", name="Åbn sagen").click()
     await expect(page.get_by_role("heading", level=1, name="Ole Ordensen")).to_be_visible()
     await expect(page.get_by_text("Sagens historik er indlæst fra København").first).to_be_visible()
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Journal").click()
     # The sender's entries keep their author's name.
     await expect(
         page.locator(".journal-entry").filter(has_text="Hjemmebesøg").first

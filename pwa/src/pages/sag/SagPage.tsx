@@ -62,7 +62,6 @@ function CaseHeader({ hovedsag: k, place }: { hovedsag: CaseRead; place: PlacePa
           </Fact>
         ) : null}
       </dl>
-      <SaveCaseToggle caseId={k.id} />
     </div>
   );
 }
@@ -165,9 +164,13 @@ export function Sag({ caseId, session }: { caseId: string; session: SessionRead 
   return (
     <>
       <CaseHeader hovedsag={k} place={place} />
+      {/* "Tag med på hjemmebesøg" and "Overfør sagen" share a row; notices go below it. */}
+      <div className="case-header-actions">
+        <SaveCaseToggle caseId={k.id} />
+        <CaseTransfer caseId={caseId} childId={k.child_id} hovedsag={k} session={session} />
+      </div>
       {flash ? <Alert variant={flash.variant} heading={flash.heading} /> : null}
       {caseError}
-      <CaseTransfer caseId={caseId} childId={k.child_id} hovedsag={k} session={session} />
       <CaseTabs caseId={caseId} place={place} />
       <div className="case-place">
         <Outlet context={context} />

@@ -101,6 +101,10 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
         "button", name=re.compile(r"^Markér Vurdér inden 24 timer.* som udført$")
     )
     await expect(action).to_be_visible()
+    # The Overblik as a caseworker opens it the next time (no messages from the saves).
+    await page.reload()
+    await expect(due.get_by_text("Vurdér inden 24 timer")).to_be_visible()
+    await expect(page.get_by_text("Underretning modtaget fra skole").first).to_be_visible()
     await _shots(page, "overblik")
 
     # Every place has its own address, tab and heading; axe on each.

@@ -1,13 +1,13 @@
 // The case's Overblik (/sager/<id>): what is due on the case (open activities with a deadline,
 // overdue first, each with its action), what happened lately (the journal's last five
 // entries), the few facts, and the forms a caseworker starts here — each opens in a dialog.
+import { useState } from 'react';
 import { can, type ActivityRead } from '../../api/client';
 import { journalKindLabel, setFlash } from '../../casework';
 import { Basis } from '../../components/Basis';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDeadline, plural } from '../../format';
 import { Link, navigate } from '../../router';
-import { useState } from 'react';
 import { NO_FILTER } from '../JournalFilter';
 import { ActivityAction } from './ActivityAction';
 import { BIRTH_DONE, FoedselForm } from './FoedselForm';
@@ -172,7 +172,7 @@ export function Overblik() {
   ].filter(Boolean);
 
   return (
-    <section aria-labelledby="overblik-heading" aria-busy={undefined}>
+    <section aria-labelledby="overblik-heading">
       <h2 id="overblik-heading" className="sr-only">
         Overblik
       </h2>

@@ -194,19 +194,31 @@ async def _measure(
     return out
 
 
-async def _measure_view(client: httpx.AsyncClient, urls: list[str], n: int) -> list[float]:
-    """The server time of a screen's first view: its GET requests one after another (the
-    browser sends them together; their sum is the server's share, an upper bound)."""
+async def _measure_view(
+    client: httpx.AsyncClient, first: str, then: list[str], n: int
+) -> tuple[list[float], list[float]]:
+    """The server time of a screen's first view, as the PWA asks for it: ``first`` (the case),
+    then the ``then`` requests together (the places and header parts that need the case).
+    Returns the critical path (first + the slowest of the rest, run concurrently) and, as an
+    upper bound, all of them one after another."""
+
+    async def get(url: str) -> None:
+        (await client.get(url)).raise_for_status()
+
     for _ in range(20):
-        for url in urls:
-            (await client.get(url)).raise_for_status()
-    out = []
+        for url in (first, *then):
+            await get(url)
+    path, serial = [], []
     for _ in range(n):
         t0 = time.perf_counter()
-        for url in urls:
-            (await client.get(url)).raise_for_status()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+        await get(first)
+        await asyncio.gather(*(get(url) for url in then))
+        path.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        for url in (first, *then):
+            await get(url)
+        serial.append((time.perf_counter() - t0) * 1000)
+    return path, serial
 
 
 async def run() -> list[dict[str, object]]:
@@ -273,10 +285,10 @@ async def run() -> list[dict[str, object]]:
                 )
                 case_page = await _measure(client, "GET", f"/api/cases/{data['big_case']}", 300)
                 # The case page's first view (header + Overblik): exactly what the PWA asks.
-                case_first_view = await _measure_view(
+                first_view, first_view_serial = await _measure_view(
                     client,
+                    f"/api/cases/{data['big_case']}",
                     [
-                        f"/api/cases/{data['big_case']}",
                         f"/api/cases/{data['big_case']}/journal?page=1&page_size=5",
                         f"/api/cases/{data['big_case']}/transfers",
                         "/api/offline/choices",
@@ -340,11 +352,19 @@ async def run() -> list[dict[str, object]]:
         )
         results.append(
             report(
-                "case page first view (header + Overblik: case, last 5 journal entries, "
-                "transfers, home-visit choice; the 4 requests in sequence)",
-                summary(case_first_view),
+                "case page first view (header + Overblik): the case, then the last 5 journal "
+                "entries, transfers and home-visit choice together, as the PWA asks",
+                summary(first_view),
                 "p95 <= 30 ms",
-                pct(case_first_view, 0.95) <= 30,
+                pct(first_view, 0.95) <= 30,
+            )
+        )
+        results.append(
+            report(
+                "case page first view, the same 4 requests one after another (upper bound)",
+                summary(first_view_serial),
+                "p95 <= 60 ms",
+                pct(first_view_serial, 0.95) <= 60,
             )
         )
     finally:

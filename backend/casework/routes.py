@@ -234,7 +234,7 @@ class CaseworkController(Controller):
     async def get_case(self, me: Me, case_id: FromPath[uuid.UUID]) -> CaseRead:
         case = await repo.get_case(await access_case(me, case_id))
         if case is None:
-            raise NotFoundException("Sagen findes ikke")
+            raise NotFound("Sagen findes ikke")
         missing = []
         pending = next(
             (e for e in case.enkeltsager if e.kind == "afgoerelse" and not e.closed_at),
@@ -258,6 +258,13 @@ class CaseworkController(Controller):
             team=case.team,
             version=case.version,
             close_reason=case.close_reason,
+            case_number=case.case_number,
+            cpr=f"{case.cpr[:6]}-{case.cpr[6:]}" if case.cpr else None,
+            birth_date=None if case.cpr is None else case.birth_date,
+            age=None if case.cpr is None else age_on(case.birth_date, datetime.now(DK).date()),
+            unborn=case.cpr is None,
+            expected_date=case.expected_date,
+            address=case.address,
             enkeltsager=case.enkeltsager,
             activities=[_activity(a) for a in case.activities],
             underretninger=case.underretninger,

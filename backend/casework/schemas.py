@@ -393,6 +393,15 @@ class CaseRead(msgspec.Struct):
     enkeltsager: list[EnkeltsagRead]
     activities: list[ActivityRead]
     close_reason: str | None = None
+    # The header: who the child is and what the case is called on the phone. The CPR number
+    # (DDMMYY-XXXX) is shown only to those who may open the case; never in a URL or a log.
+    case_number: str = ""
+    cpr: str | None = None  # None for an unborn child (registered by the mother's CPR)
+    birth_date: date | None = None
+    age: int | None = None  # whole years today; None for an unborn child
+    unborn: bool = False
+    expected_date: date | None = None  # an unborn child's due date
+    address: str = ""
     underretninger: list[UnderretningRead] = msgspec.field(default_factory=list)
     afgoerelser: list[AfgoerelseRead] = msgspec.field(default_factory=list)
     indsatser: list[IndsatsRead] = msgspec.field(default_factory=list)

@@ -20,10 +20,12 @@ import { Overfoersler } from './pages/overfoersel/Overfoersler';
 import { RegistrerBarn } from './pages/RegistrerBarn';
 import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
+import { ForloebPlace, JournalPlace, NetvaerkPlace, OekonomiPlace, UndersoegelsePlace } from './pages/sag/CasePlaces';
+import { Overblik } from './pages/sag/Overblik';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { offlineRoutes } from './offline/routes';
-import { bindRouter, isId, usePath, useRouteParams, useSearch } from './router';
+import { bindRouter, isId, usePath, useRouteParams } from './router';
 
 /** What the shell hands its outlet: the session, when there is one. */
 export type ShellContext = { session: SessionRead | null };
@@ -41,13 +43,13 @@ function Guard({ perm, what, children }: { perm: Permission; what: string; child
   return can(session, perm) ? children(session) : <NoAccess what={what} />;
 }
 
+/** The case page: its header and sub-navigation around the place (the child routes below). */
 function CaseRoute() {
   const { caseId } = useRouteParams('caseId');
-  const childId = useSearch().get('barn');
   if (!isId(caseId)) return <NotFound />;
   return (
     <Guard perm="case.read" what="sagen">
-      {(session) => <Sag key={`${caseId}|${childId ?? ''}`} caseId={caseId} childId={childId} session={session} />}
+      {(session) => <Sag key={caseId} caseId={caseId} session={session} />}
     </Guard>
   );
 }
@@ -109,8 +111,21 @@ export const routes: RouteObject[] = [
         path: 'born/ny',
         element: <Guard perm="case.write" what="registrering af børn">{() => <RegistrerBarn />}</Guard>,
       },
-      // The case page (pwa-b); its sub-pages live under /sager/:caseId/….
-      { path: 'sager/:caseId', element: <CaseRoute /> },
+      // The case page: the Overblik at /sager/:caseId, each other place under it (sag/places.ts);
+      // an unknown place is "Siden findes ikke" (the case route checks the path).
+      {
+        path: 'sager/:caseId',
+        element: <CaseRoute />,
+        children: [
+          { index: true, element: <Overblik /> },
+          { path: 'forloeb', element: <ForloebPlace /> },
+          { path: 'netvaerk', element: <NetvaerkPlace /> },
+          { path: 'undersoegelse', element: <UndersoegelsePlace /> },
+          { path: 'oekonomi', element: <OekonomiPlace /> },
+          { path: 'journal', element: <JournalPlace /> },
+          { path: '*', element: null },
+        ],
+      },
       { path: 'sog', element: <Guard perm="case.read" what="søgningen">{() => <Sog />}</Guard> },
       {
         path: 'ics/*',

@@ -39,10 +39,11 @@ async def _search(page, text: str) -> None:  # type: ignore[no-untyped-def]
 async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page):
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await _register_child(page, new_cpr(701), "Tilde", "Vikarsen")
+    await page.get_by_role("button", name="Registrér underretning").click()
     await page.get_by_role("radio", name="Fagperson").check()
     await page.get_by_label("Kilde").select_option(label="Skole")
     await page.get_by_label("Hvad handler underretningen om").fill("Tilde kommer ikke i skole.")
-    await page.get_by_role("button", name="Registrér underretning").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Registrér underretning").click()
     await expect(
         page.get_by_role("status").filter(has_text="Underretningen er registreret")
     ).to_be_visible()
@@ -85,6 +86,7 @@ async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page
     await page.reload()
     await expect(page.get_by_role("heading", level=1, name="Tilde Vikarsen")).to_be_visible()
     await expect(_fact(page, "Født")).to_be_visible()
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Journal").click()
     stepped_in = page.get_by_role("heading", name="Karl Kollega har åbnet sagen for at træde til")
     await expect(stepped_in).to_be_visible()
     notification = page.get_by_role("heading", name=re.compile("Underretning modtaget fra skole"))
@@ -92,12 +94,13 @@ async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page
     await check_axe(page, "sagen efter træd til")
 
     # Journal filters: type, then enkeltsag; applied with "Filtrér", cleared with "Nulstil".
+    await page.get_by_role("button", name="Filtrér journalen").click()
     journal = page.get_by_role("form", name="Filtrér journalen")
     await journal.get_by_label("Type", exact=True).select_option(label="Notater")
-    await journal.get_by_role("button", name="Filtrér").click()
+    await journal.get_by_role("button", name="Filtrér", exact=True).click()
     await expect(page.get_by_text("Ingen indlæg matcher filteret")).to_be_visible()
     await journal.get_by_label("Type", exact=True).select_option(label="Hændelser")
-    await journal.get_by_role("button", name="Filtrér").click()
+    await journal.get_by_role("button", name="Filtrér", exact=True).click()
     await expect(stepped_in).to_be_visible()
     await expect(page.get_by_text("der matcher filteret")).to_be_visible()
 
@@ -105,7 +108,7 @@ async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page
     await expect(journal.get_by_label("Type", exact=True)).to_have_value("")
     today = datetime.now(ZoneInfo("Europe/Copenhagen")).strftime("%d.%m.%Y")
     await journal.get_by_label("Enkeltsag").select_option(label=f"Afklaring (åbnet {today})")
-    await journal.get_by_role("button", name="Filtrér").click()
+    await journal.get_by_role("button", name="Filtrér", exact=True).click()
     await expect(notification).to_be_visible()
     await expect(stepped_in).to_have_count(0)  # stepping in belongs to no enkeltsag
     await check_axe(page, "journal filtreret på enkeltsag")
@@ -113,7 +116,7 @@ async def test_a_colleague_steps_in_from_the_search_and_filters_the_journal(page
     # An "until" before "from" is caught next to the field.
     await journal.get_by_label("Fra", exact=True).fill("2026-05-10")
     await journal.get_by_label("Til", exact=True).fill("2026-05-01")
-    await journal.get_by_role("button", name="Filtrér").click()
+    await journal.get_by_role("button", name="Filtrér", exact=True).click()
     await expect(
         journal.get_by_text("„Til“ skal være samme dato som eller senere end „Fra“").first
     ).to_be_visible()
@@ -124,6 +127,8 @@ async def test_a_sibling_linked_by_cpr_opens_the_siblings_case(page):
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await _register_child(page, older, "Ebbe", "Broersen")
     await _register_child(page, new_cpr(703, years=6), "Frida", "Broersen")
+    tabs = page.get_by_role("navigation", name="Sagen")
+    await tabs.get_by_role("link", name="Netværk").click()
 
     sibling_cpr = page.get_by_label("Søskendes CPR-nummer (hvis barnet er kendt i kommunen)")
     await page.get_by_role("button", name="Tilføj person").click()
@@ -148,6 +153,7 @@ async def test_a_sibling_linked_by_cpr_opens_the_siblings_case(page):
     await link.click()
     await expect(page.get_by_role("heading", level=1, name="Ebbe Broersen")).to_be_visible()
     # The link goes both ways: Ebbe's network points back to Frida's case.
+    await tabs.get_by_role("link", name="Netværk").click()
     await expect(page.get_by_role("heading", name="Frida Broersen", exact=True)).to_be_visible()
     await page.get_by_role("link", name="Åbn søskendes sag").click()
     await expect(page.get_by_role("heading", level=1, name="Frida Broersen")).to_be_visible()
@@ -163,7 +169,7 @@ async def test_a_manager_puts_a_co_caseworker_on_the_case(page):
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await _register_child(page, new_cpr(705), "Mads", "Makkersen")
     # Only a manager (case.write + team.overview) sees "Fordel sagen".
-    await expect(page.get_by_role("heading", name="Fordel sagen")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Fordel sagen")).to_have_count(0)
     await expect(_fact(page, "Medbehandlere")).to_have_text("Ingen")
     await log_out(page)
 
@@ -173,6 +179,8 @@ async def test_a_manager_puts_a_co_caseworker_on_the_case(page):
     await _search(page, "Makkersen")
     await page.get_by_role("link", name="Mads Makkersen").click()
     await expect(page.get_by_role("heading", level=1, name="Mads Makkersen")).to_be_visible()
+    await page.get_by_role("button", name="Fordel sagen").click()
+    await expect(page.get_by_role("dialog", name="Fordel sagen")).to_be_visible()
     await expect(page.get_by_role("heading", name="Medbehandlere")).to_be_visible()
     await expect(page.get_by_text("Der er ingen medbehandlere på sagen.")).to_be_visible()
 
@@ -194,9 +202,6 @@ async def test_a_manager_puts_a_co_caseworker_on_the_case(page):
     remove = page.get_by_role("button", name="Fjern Karl Kollega som medbehandler")
     await expect(remove).to_be_visible()
     await expect(_fact(page, "Medbehandlere")).to_have_text("Karl Kollega")
-    await expect(
-        page.get_by_role("heading", name="Karl Kollega er sat på sagen som medbehandler")
-    ).to_be_visible()
     await check_axe(page, "medbehandler tilføjet")
 
     await remove.click()
@@ -211,6 +216,13 @@ async def test_a_manager_puts_a_co_caseworker_on_the_case(page):
     await worker.select_option(label="Karl Kollega (Modtagelsen)")
     await add.click()
     await expect(remove).to_be_visible()
+    # Closing the dialog: the Overblik's latest journal entries say what happened.
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_role("dialog", name="Fordel sagen")).to_have_count(0)
+    recent = page.get_by_role("region", name="Seneste i journalen")
+    await expect(
+        recent.get_by_text("Karl Kollega er sat på sagen som medbehandler").first
+    ).to_be_visible()
     await log_out(page)
 
     # Karl is on the case now (and not in its team): no stepping in.

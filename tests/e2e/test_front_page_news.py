@@ -21,11 +21,12 @@ async def test_a_new_notification_is_on_the_front_page_until_assessed(page):
     await page.get_by_label("Fornavn").fill("Nora")
     await page.get_by_label("Efternavn").fill("Nyhedsen")
     await page.get_by_role("button", name="Registrér barn").click()
+    await page.get_by_role("button", name="Registrér underretning").click()
     await page.get_by_role("radio", name="Fagperson").check()
     await page.get_by_label("Kilde").select_option(label="Politiet")
     await page.get_by_label("Hvad handler underretningen om").fill("Vold i hjemmet.")
     await page.get_by_label("Mistanke om overgreb").check()
-    await page.get_by_role("button", name="Registrér underretning").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Registrér underretning").click()
     await expect(
         page.get_by_role("status").filter(has_text="Underretningen er registreret")
     ).to_be_visible()

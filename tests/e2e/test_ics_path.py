@@ -37,6 +37,10 @@ async def _register_child(page, seed: int, first: str, last: str) -> str:
     await page.get_by_label("Efternavn").fill(last)
     await page.get_by_role("button", name="Registrér barn").click()
     await expect(page.get_by_role("heading", level=1, name=f"{first} {last}")).to_be_visible()
+    # The ICS documents have their own place on the case page: its address is returned.
+    tabs = page.get_by_role("navigation", name="Sagen")
+    await tabs.get_by_role("link", name="Undersøgelse og plan").click()
+    await expect(page).to_have_url(re.compile(r"/sager/[0-9a-f-]{36}/undersoegelse$"))
     return str(page.url)
 
 
@@ -361,7 +365,7 @@ async def test_follow_up_per_goal_schedules_the_next_and_a_new_plan_version(page
     """The § 95 follow-up on an approved plan, written in the browser (setup through the API)."""
     await log_in(page, KOMMUNE, CASEWORKER)
     case_url = await _register_child(page, 6104, "Otto", "Opfølgsen")
-    case_id = case_url.split("/sager/")[1].split("?")[0]
+    case_id = case_url.split("/sager/")[1].split("/")[0]
     start = date.today() - timedelta(days=40)
     made = await _api(
         page,

@@ -304,7 +304,7 @@ async def test_home_visit_offline_and_back_online(page, app, browser, server):
     try:
         second = await other.new_page()
         await log_in(second, KOMMUNE, username("sagsbehandler", CODE))
-        await second.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
+        await second.goto(f"/sager/{child['case_id']}/journal")
         await expect(second.get_by_role("heading", level=1, name=child["name"])).to_be_visible()
         journal = second.get_by_role("region", name="Indlæg")
         await expect(journal.get_by_text("Hjemmebesøg kl. 10", exact=True)).to_have_count(1)

@@ -20,7 +20,12 @@ def _dk(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-async def _register_child(page, seed: int, first: str, last: str) -> None:
+async def _place(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a place of the case page (Overblik, Forløb, Netværk, …) from its tabs."""
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name=name).click()
+
+
+async def _register_child(page, seed: int, first: str, last: str, place: str = "Forløb") -> None:
     await log_in(page, "København", username("sagsbehandler", "0101"))
     menu = page.get_by_role("navigation", name="Hovedmenu")
     await menu.get_by_role("link", name="Registrér barn").click()
@@ -29,7 +34,9 @@ async def _register_child(page, seed: int, first: str, last: str) -> None:
     await page.get_by_label("Efternavn").fill(last)
     await page.get_by_role("button", name="Registrér barn").click()
     await expect(page.get_by_role("heading", level=1, name=f"{first} {last}")).to_be_visible()
-    await expect(page.get_by_role("heading", level=2, name="Forløb")).to_be_visible()
+    if place != "Overblik":
+        await _place(page, place)
+        await expect(page.get_by_role("heading", level=2, name=place)).to_be_visible()
 
 
 async def test_decision_with_a_reason_measure_follow_up_and_moved_deadline(page):
@@ -190,12 +197,15 @@ async def test_decision_with_a_reason_measure_follow_up_and_moved_deadline(page)
 
 
 async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(page):
-    await _register_child(page, 5252, "Otto", "Omrettesen")
+    await _register_child(page, 5252, "Otto", "Omrettesen", place="Overblik")
+    await page.get_by_role("button", name="Registrér underretning").click()
     await page.get_by_role("radio", name="Fagperson").check()
     await page.get_by_label("Kilde").select_option(label="Skole")
     await page.get_by_label("Underretterens navn").fill("Lærer Holm")
     await page.get_by_label("Hvad handler underretningen om").fill("Otto er ofte træt.")
-    await page.get_by_role("button", name="Registrér underretning").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Registrér underretning").click()
+    await expect(page.get_by_role("dialog")).to_have_count(0)
+    await _place(page, "Forløb")
     forloeb = page.get_by_role("region", name="Forløb", exact=True)
     notifications = forloeb.get_by_role("list", name="Underretninger")
     await expect(notifications).to_contain_text("Fra skole (fagperson: Lærer Holm)")
@@ -212,8 +222,17 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
     await expect(done).to_contain_text("Modtagelsestidspunktet er rettet")
     await expect(done).to_contain_text("Frist flyttet: Vurdér inden 24 timer")
 
-    # An investigation: correct when the kommune became aware, then finish it.
+    # An investigation (started from the Overblik): correct when the kommune became aware,
+    # then finish it.
+    await _place(page, "Overblik")
     await page.get_by_role("button", name="Start børnefaglig undersøgelse").click()
+    await (
+        page.get_by_role("dialog")
+        .get_by_role("button", name="Start børnefaglig undersøgelse")
+        .click()
+    )
+    await expect(page.get_by_role("dialog")).to_have_count(0)
+    await _place(page, "Forløb")
     await expect(forloeb.get_by_role("button", name="Ret opmærksomhedsdato")).to_be_visible()
     await forloeb.get_by_role("button", name="Ret opmærksomhedsdato").click()
     aware = page.get_by_role("form", name="Ret datoen for kommunens kendskab")
@@ -259,6 +278,12 @@ async def test_receipt_awareness_and_investigation_dates_and_closing_the_case(pa
             await expect(
                 forloeb.get_by_role("note").filter(has_text="Sagen er lukket")
             ).to_be_visible()
-        for action in ("Registrér underretning", "Start børnefaglig undersøgelse", "Tilføj person"):
+        await _place(page, "Overblik")
+        await expect(page.get_by_role("heading", name="Det skal gøres")).to_be_visible()
+        for action in ("Registrér underretning", "Start børnefaglig undersøgelse"):
             await expect(page.get_by_role("button", name=action)).to_have_count(0)
+        await _place(page, "Netværk")
+        await expect(page.get_by_role("heading", level=2, name="Netværk")).to_be_visible()
+        await expect(page.get_by_role("button", name="Tilføj person")).to_have_count(0)
+        await _place(page, "Forløb")
     await check_axe(page, "lukket sag")

@@ -81,7 +81,10 @@ async def test_each_case_screen_has_its_address_and_survives_a_reload(page, app)
     await expect(page.get_by_role("heading", level=1, name="Rune Genkendt")).to_be_visible()
     await expect(_fact(page, "Født")).to_be_visible()
     await expect(_fact(page, "Adresse")).to_have_text("Vej 7")
-    await expect(page.get_by_role("heading", name="Netværk", exact=True)).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Sagen")
+    await expect(tabs.get_by_role("link", name="Overblik")).to_have_attribute(
+        "aria-current", "page"
+    )
     await check_axe(page, "sagen uden ?barn=")
     await shots(page, "sag-uden-barn")
     await _same_case_after_reload(page, "Rune Genkendt")
@@ -106,16 +109,27 @@ async def test_a_closed_case_offers_no_new_intake_investigation_or_person(page, 
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await page.goto(f"/sager/{open_['hovedsag_id']}?barn={open_['child_id']}")
     await expect(page.get_by_role("heading", level=1, name="Otto Åbensen")).to_be_visible()
-    for name in actions:
+    for name in actions[:2]:
         await expect(page.get_by_role("button", name=name)).to_have_count(1)
+    await page.goto(f"/sager/{open_['hovedsag_id']}/netvaerk")
+    await expect(page.get_by_role("button", name=actions[2])).to_have_count(1)
 
     await page.goto(f"/sager/{closed['hovedsag_id']}?barn={closed['child_id']}")
     await expect(page.get_by_role("heading", level=1, name="Lukas Lukkesen")).to_be_visible()
-    await expect(page.get_by_role("heading", name=re.compile("^Sagen er lukket"))).to_be_visible()
-    for name in (*actions, "Hent forældre fra CPR"):
+    await expect(_fact(page, "Lukket")).to_be_visible()
+    await expect(page.get_by_role("heading", name="Det skal gøres")).to_be_visible()
+    for name in actions[:2]:
         await expect(page.get_by_role("button", name=name)).to_have_count(0)
     await check_axe(page, "lukket sag")
     await shots(page, "lukket-sag")
+    await page.goto(f"/sager/{closed['hovedsag_id']}/forloeb")
+    await expect(page.get_by_role("note").filter(has_text="Sagen er lukket")).to_be_visible()
+    await page.goto(f"/sager/{closed['hovedsag_id']}/journal")
+    await expect(page.get_by_role("heading", name=re.compile("^Sagen er lukket"))).to_be_visible()
+    await page.goto(f"/sager/{closed['hovedsag_id']}/netvaerk")
+    await expect(page.get_by_role("heading", level=2, name="Netværk")).to_be_visible()
+    for name in (actions[2], "Hent forældre fra CPR"):
+        await expect(page.get_by_role("button", name=name)).to_have_count(0)
 
 
 async def test_the_intake_form_shows_only_the_fields_of_its_kind(page, app):
@@ -123,7 +137,8 @@ async def test_the_intake_form_shows_only_the_fields_of_its_kind(page, app):
         child = await _child(c, 1204, "Asta", "Ansøgersen")
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await page.goto(f"/sager/{child['hovedsag_id']}?barn={child['child_id']}")
-    form = page.get_by_role("region", name="Registrér underretning, henvendelse eller ansøgning")
+    await page.get_by_role("button", name="Registrér underretning").click()
+    form = page.get_by_role("dialog", name="Registrér underretning, henvendelse eller ansøgning")
     await expect(form.get_by_label("Underretterens navn")).to_be_visible()
     await form.get_by_role("radio", name="Anonym").check()
     await form.get_by_label("Mistanke om overgreb").check()
@@ -159,10 +174,14 @@ async def test_a_reassigned_case_shows_the_new_caseworkers_team(page, app):
     await log_in(page, KOMMUNE, username("leder", CODE))
     await page.goto(f"/sager/{child['hovedsag_id']}?barn={child['child_id']}")
     await expect(_fact(page, "Team")).to_have_text("Familieteam Nord")
-    picker = page.get_by_label("Ny sagsbehandler")
+    opener = page.get_by_role("button", name="Fordel sagen")
+    await opener.click()
+    dialog = page.get_by_role("dialog", name="Fordel sagen")
+    picker = dialog.get_by_label("Ny sagsbehandler")
     await expect(picker.locator("option", has_text="Rikke Revisor")).to_have_count(0)
     await picker.select_option(label="Karl Kollega (Modtagelsen)")
-    await page.get_by_role("button", name="Fordel sagen").click()
+    await dialog.get_by_role("button", name="Fordel sagen").click()
+    await expect(dialog).to_have_count(0)
     await expect(
         page.get_by_text("Sagen er fordelt til Karl Kollega (Modtagelsen)", exact=True)
     ).to_be_visible()
@@ -182,7 +201,7 @@ async def test_the_cpr_error_goes_when_a_person_is_added(page, app):
         assert r.status_code == 201, r.text
         unborn = r.json()
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
-    await page.goto(f"/sager/{unborn['hovedsag_id']}?barn={unborn['child_id']}")
+    await page.goto(f"/sager/{unborn['hovedsag_id']}/netvaerk?barn={unborn['child_id']}")
     network = page.get_by_role("region", name="Netværk")
     await network.get_by_role("button", name="Hent forældre fra CPR").click()
     failed = network.get_by_text("Forældrene kunne ikke hentes fra CPR")

@@ -2891,7 +2891,13 @@ export interface components {
         /** CaseRead */
         CaseRead: {
             activities: components["schemas"]["ActivityRead"][];
+            /** @default  */
+            address?: string;
             afgoerelser?: components["schemas"]["AfgoerelseRead"][];
+            age?: number | null;
+            birth_date?: string | null;
+            /** @default  */
+            case_number?: string;
             caseworker: string | null;
             caseworker_id: string | null;
             /** Format: uuid */
@@ -2899,7 +2905,9 @@ export interface components {
             child_name: string;
             close_reason?: string | null;
             closed_at: string | null;
+            cpr?: string | null;
             enkeltsager: components["schemas"]["EnkeltsagRead"][];
+            expected_date?: string | null;
             /** Format: uuid */
             id: string;
             indsatser?: components["schemas"]["IndsatsRead"][];
@@ -2911,6 +2919,8 @@ export interface components {
             steps?: components["schemas"]["StepRead"][];
             team: string | null;
             team_id: string | null;
+            /** @default false */
+            unborn?: boolean;
             underretninger?: components["schemas"]["UnderretningRead"][];
             version: number;
             workers?: components["schemas"]["WorkerRead"][];

@@ -1,8 +1,9 @@
-// "Registrér fødsel" on the case page of an unborn child.
+// "Registrér fødsel" on the case page of an unborn child, in a dialog.
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
+import { FormDialog } from '../../components/FormDialog';
 import { rememberPriorCases } from '../overfoersel/store';
 import { useSubmit } from '../../mutation';
 
@@ -23,9 +24,11 @@ export const BIRTH_DONE = 'Fødslen er registreret – sagen følger nu barnets 
 export function FoedselForm({
   childId,
   onRegistered,
+  onClose,
 }: {
   childId: string;
   onRegistered: (result: { child_id?: string | null; hovedsag_id?: string | null }) => void;
+  onClose: () => void;
 }) {
   const [draft, setDraft] = useState<BDraft>({ cpr: '', first: '', last: '' });
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
@@ -57,8 +60,7 @@ export function FoedselForm({
   };
 
   return (
-    <section aria-labelledby="foedsel-heading" className="case-section">
-      <h2 id="foedsel-heading">Registrér fødsel</h2>
+    <FormDialog title="Registrér fødsel" busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
         <ErrorSummary errors={errors} fields={B_FIELDS} />
         {failure ? (
@@ -90,14 +92,19 @@ export function FoedselForm({
           onChange={set('last', 'last_name')}
           error={errors.last_name}
         />
-        <button
-          type="submit"
-          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={busy || undefined}
-        >
-          Registrér fødsel
-        </button>
+        <div className="process-buttons">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Registrér fødsel
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
       </form>
-    </section>
+    </FormDialog>
   );
 }

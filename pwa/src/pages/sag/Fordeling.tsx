@@ -1,14 +1,16 @@
-// "Fordel sagen" on the case page: give the case to another caseworker, and the co-workers
-// (Medbehandlere) on it.
+// "Fordel sagen" on the case page, in a dialog: give the case to another caseworker, and the
+// co-workers (Medbehandlere) on it.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, type CaseRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, SelectField, withoutKey } from '../../components/Form';
+import { FormDialog } from '../../components/FormDialog';
 import { Loading } from '../../components/Loading';
 import { Medbehandlere } from '../Medbehandlere';
 import { useSubmit } from '../../mutation';
 import { caseKeys, failureOf, useAssignable } from './queries';
+import type { Outcome } from './shared';
 
 const A_FIELDS: Record<string, [string, string]> = {
   caseworker_id: ['assign-worker', 'Ny sagsbehandler'],
@@ -23,16 +25,21 @@ export function Fordeling({
   caseId,
   hovedsag,
   onAssigned,
+  onChanged,
   onReload,
+  onClose,
 }: {
   caseId: string;
   hovedsag: CaseRead;
-  onAssigned: () => void;
+  /** The case is given to someone else: the dialog closes and the page says so. */
+  onAssigned: (outcome: Outcome) => void;
+  /** The co-workers changed (the dialog stays open). */
+  onChanged: () => void;
   onReload: () => void;
+  onClose: () => void;
 }) {
   const team = useAssignable(caseId);
   const [workerId, setWorkerId] = useState('');
-  const [done, setDone] = useState<string | undefined>();
   const outcomeRef = useRef<HTMLDivElement>(null);
   const queryClient = useQueryClient();
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
@@ -45,17 +52,15 @@ export function Fordeling({
           body: { version: hovedsag.version, caseworker_id },
         }),
       );
-      setWorkerId('');
-      setDone(`Sagen er fordelt til ${name}`);
-      onAssigned();
+      onAssigned({ heading: `Sagen er fordelt til ${name}` });
       // The case's team may have changed: its members come first now.
       void queryClient.invalidateQueries({ queryKey: caseKeys.assignable(caseId) });
     });
   };
 
   useEffect(() => {
-    if (done || failure) outcomeRef.current?.focus();
-  }, [done, failure]);
+    if (failure) outcomeRef.current?.focus();
+  }, [failure]);
 
   // The server's order: the case's team first, then by name.
   const people = team.data ?? [];
@@ -66,7 +71,6 @@ export function Fordeling({
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setDone(undefined);
     if (!workerId) {
       setErrors({ caseworker_id: 'Vælg den sagsbehandler, sagen skal fordeles til' });
       return;
@@ -77,7 +81,6 @@ export function Fordeling({
 
   const reload = () => {
     setFailure(undefined);
-    setDone(undefined);
     onReload();
   };
 
@@ -119,20 +122,25 @@ export function Fordeling({
           ]}
           error={errors.caseworker_id}
         />
-        <button
-          type="submit"
-          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={busy || undefined}
-        >
-          Fordel sagen
-        </button>
+        <div className="process-buttons">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Fordel sagen
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
       </form>
     );
   }
 
   return (
-    <section aria-labelledby="fordel-heading" aria-busy={team.isPending} className="case-section">
-      <h2 id="fordel-heading">Fordel sagen</h2>
+    <FormDialog title="Fordel sagen" subtitle={hovedsag.child_name} busy={busy} onClose={onClose} size="wide">
+      <div aria-busy={team.isPending}>
       <div ref={outcomeRef} tabIndex={-1} className="case-outcome">
         {failure ? (
           <Alert
@@ -149,16 +157,16 @@ export function Fordeling({
             <p>{failure.message}</p>
           </Alert>
         ) : null}
-        {done ? <Alert variant="success" heading={done} /> : null}
       </div>
       {body}
       <Medbehandlere
         caseId={caseId}
         hovedsag={hovedsag}
         candidates={team.isSuccess ? people : null}
-        onChanged={onAssigned}
+        onChanged={onChanged}
         onReload={onReload}
       />
-    </section>
+      </div>
+    </FormDialog>
   );
 }

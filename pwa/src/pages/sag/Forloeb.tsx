@@ -23,8 +23,9 @@ import {
 } from './process';
 import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
+import { ActivityAction, flowPanel } from './ActivityAction';
 import { Basis } from '../../components/Basis';
-import { CompleteActivity } from './CompleteActivity';
+import { useSearch } from '../../router';
 
 type Panels = Record<string, boolean>;
 
@@ -116,7 +117,11 @@ export function Forloeb({
 }) {
   const canWrite = can(session, 'case.write') && !hovedsag.closed_at;
   const options = useProcessOptions();
-  const [open, setOpen] = useState<Panels>({});
+  // Overblik's "Udfør" on an activity another flow completes opens Forløb with that flow.
+  const udfoer = useSearch().get('udfoer');
+  const [open, setOpen] = useState<Panels>(() =>
+    udfoer === 'afslut-us' || udfoer === 'skridt' ? { [udfoer]: true } : {},
+  );
   const [done, setDone] = useState<Done | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
 
@@ -138,6 +143,13 @@ export function Forloeb({
     onChanged();
   };
   // An activity another flow completes: open that flow's form and put the caret in it.
+  useEffect(() => {
+    // Opened from Overblik's "Udfør": the caret in the flow's form.
+    if (udfoer === 'afslut-us' || udfoer === 'skridt')
+      requestAnimationFrame(() =>
+        document.getElementById(udfoer)?.querySelector<HTMLElement>('input, select, textarea')?.focus(),
+      );
+  }, [udfoer]);
   const openFlow = (panel: string) => {
     setDone(null);
     setOpen((o) => ({ ...o, [panel]: true }));
@@ -359,13 +371,11 @@ export function Forloeb({
                     ) : null}
                     <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
                     {canWrite ? (
-                      <div className="process-item-actions">
-                        <CompleteActivity
-                          activity={a}
-                          onFlow={(flow) => openFlow(flow === 'investigation' ? 'afslut-us' : 'skridt')}
-                          onCompleted={() => finish('aktivitet')({ heading: `${a.title} er markeret som udført` })}
-                        />
-                      </div>
+                      <ActivityAction
+                        activity={a}
+                        onDone={(heading) => finish('aktivitet')({ heading })}
+                        onFlow={(flow) => openFlow(flowPanel(flow))}
+                      />
                     ) : null}
                   </li>
                 ))}

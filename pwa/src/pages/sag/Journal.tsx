@@ -1,4 +1,5 @@
-// "Journal" on the case page: the note form (write or correct a note), the filter and the
+// "Journal", a place of the case page: "Skriv notat" (a dialog; "Ret" opens it on a note), the
+// filter folded away behind "Filtrér journalen" (the active filter shown as a line) and the
 // paged list of entries, newest first.
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -6,12 +7,14 @@ import { api, call, type CaseRead, type JournalEntryRead } from '../../api/clien
 import { journalKindLabel } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextArea, TextField, withoutKey } from '../../components/Form';
+import { FormDialog } from '../../components/FormDialog';
 import { Loading } from '../../components/Loading';
-import { formatDeadline, formatNumber } from '../../format';
+import { formatDeadline, formatDeadlineDate, formatNumber } from '../../format';
 import { Pager } from '../../components/Pager';
-import { isFiltered, JournalFilter, NO_FILTER, type JournalCriteria } from '../JournalFilter';
+import { enkeltsagLabel, isFiltered, JournalFilter, NO_FILTER, type JournalCriteria } from '../JournalFilter';
 import { useSubmit } from '../../mutation';
 import { caseKeys, failureOf, useJournal } from './queries';
+import { OutcomeAlert, type Outcome } from './shared';
 
 const PAGE_SIZE = 20;
 
@@ -23,18 +26,16 @@ const N_FIELDS: Record<string, [string, string]> = {
 function NoteForm({
   caseId,
   correcting,
-  onCancel,
+  onClose,
   onSaved,
 }: {
   caseId: string;
   correcting: JournalEntryRead | null;
-  onCancel: () => void;
-  onSaved: (correction: boolean) => void;
+  onClose: () => void;
+  onSaved: (heading: string) => void;
 }) {
-  const [title, setTitle] = useState('');
-  const [body, setBody] = useState('');
-  const [saved, setSaved] = useState<string | undefined>();
-  const noticeRef = useRef<HTMLDivElement>(null);
+  const [title, setTitle] = useState(correcting?.title ?? '');
+  const [body, setBody] = useState(correcting?.body ?? '');
   const queryClient = useQueryClient();
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
   const save = (note: { title: string; body: string; corrects: number | null }) => {
@@ -46,98 +47,83 @@ function NoteForm({
           body: { title: note.title, body: note.body, corrects_id: note.corrects },
         }),
       );
-      setTitle('');
-      setBody('');
-      setSaved(note.corrects !== null ? 'Rettelsen er gemt' : 'Notatet er gemt');
-      onSaved(note.corrects !== null);
+      onSaved(note.corrects !== null ? 'Rettelsen er gemt' : 'Notatet er gemt');
       // Only the journal changed.
       void queryClient.invalidateQueries({ queryKey: [...caseKeys.case(caseId), 'journal'] });
     });
   };
 
-  // "Ret": fill the form with the entry being corrected and move focus to it.
-  useEffect(() => {
-    setErrors({});
-    setFailure(undefined);
-    if (correcting) {
-      setSaved(undefined);
-      setTitle(correcting.title);
-      setBody(correcting.body);
-      noticeRef.current?.focus();
-    }
-  }, [correcting, setErrors, setFailure]);
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setSaved(undefined);
     save({ title: title.trim(), body, corrects: correcting ? correcting.id : null });
   };
 
-  const cancel = () => {
-    setTitle('');
-    setBody('');
-    onCancel();
-    requestAnimationFrame(() => document.getElementById('note-title')?.focus());
-  };
-
   return (
-    <form onSubmit={submit} noValidate className="admin-form note-form">
-      <h3 id="note-heading">Skriv notat</h3>
-      {saved ? <Alert variant="success" heading={saved} /> : null}
-      <ErrorSummary errors={errors} fields={N_FIELDS} />
-      {failure ? (
-        <Alert variant="error" heading={correcting ? 'Rettelsen blev ikke gemt' : 'Notatet blev ikke gemt'}>
-          <p>{failure.message}</p>
-        </Alert>
-      ) : null}
-      <div ref={noticeRef} tabIndex={-1}>
+    <FormDialog title={correcting ? 'Ret notat' : 'Skriv notat'} busy={busy} onClose={onClose}>
+      <form onSubmit={submit} noValidate className="admin-form note-form">
+        <ErrorSummary errors={errors} fields={N_FIELDS} />
+        {failure ? (
+          <Alert variant="error" heading={correcting ? 'Rettelsen blev ikke gemt' : 'Notatet blev ikke gemt'}>
+            <p>{failure.message}</p>
+          </Alert>
+        ) : null}
         {correcting ? (
-          <Alert
-            variant="info"
-            role="note"
-            heading={`Du retter notatet „${correcting.title}“`}
-            action={
-              <button type="button" className="button button-secondary" onClick={cancel}>
-                Fortryd
-              </button>
-            }
-          >
+          <Alert variant="info" role="note" heading={`Du retter notatet „${correcting.title}“`}>
             <p>Notatet bliver stående i journalen. Din rettelse gemmes som et nyt indlæg, der henviser til det.</p>
           </Alert>
         ) : null}
-      </div>
-      <TextField
-        id="note-title"
-        label="Overskrift"
-        value={title}
-        onChange={(v) => {
-          setTitle(v);
-          setErrors(withoutKey('title'));
-        }}
-        error={errors.title}
-      />
-      <TextArea
-        id="note-body"
-        label="Notat"
-        value={body}
-        onChange={(v) => {
-          setBody(v);
-          setErrors(withoutKey('body'));
-        }}
-        error={errors.body}
-        rows={6}
-      />
-      <button
-        type="submit"
-        className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-        aria-disabled={busy || undefined}
-      >
-        Gem notat
-      </button>
-    </form>
+        <TextField
+          id="note-title"
+          label="Overskrift"
+          value={title}
+          onChange={(v) => {
+            setTitle(v);
+            setErrors(withoutKey('title'));
+          }}
+          error={errors.title}
+        />
+        <TextArea
+          id="note-body"
+          label="Notat"
+          value={body}
+          onChange={(v) => {
+            setBody(v);
+            setErrors(withoutKey('body'));
+          }}
+          error={errors.body}
+          rows={6}
+        />
+        <div className="process-buttons">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Gem notat
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
+      </form>
+    </FormDialog>
   );
+}
+
+const KIND_WORDS: Record<string, string> = { haendelse: 'hændelser', notat: 'notater', rettelse: 'rettelser' };
+
+/** The active filter in words: "Kun notater · fra 01.11.2026". */
+function filterLine(c: JournalCriteria, enkeltsager: CaseRead['enkeltsager']): string {
+  const parts: string[] = [];
+  if (c.kind) parts.push(`kun ${KIND_WORDS[c.kind] ?? c.kind}`);
+  const e = enkeltsager.find((x) => x.id === c.enkeltsag);
+  if (e) parts.push(enkeltsagLabel(e));
+  if (c.since) parts.push(`fra ${formatDeadlineDate(c.since)}`);
+  if (c.until) parts.push(`til ${formatDeadlineDate(c.until)}`);
+  const line = parts.join(' · ');
+  return line.charAt(0).toUpperCase() + line.slice(1);
 }
 
 function JournalEntry({
@@ -217,7 +203,10 @@ export function Journal({
 }) {
   const [filter, setFilter] = useState<JournalCriteria>(NO_FILTER);
   const [page, setPage] = useState(1);
-  const [correcting, setCorrecting] = useState<JournalEntryRead | null>(null);
+  // The note dialog: closed (null), a new note, or a correction of an entry.
+  const [writing, setWriting] = useState<{ correcting: JournalEntryRead | null } | null>(null);
+  const [saved, setSaved] = useState<Outcome>(null);
+  const [showFilter, setShowFilter] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
   const moved = useRef(false);
   // A change to the case (or a note) fetches the journal again (['case', id] is its prefix);
@@ -245,28 +234,74 @@ export function Journal({
     <section aria-labelledby="journal-heading" className="case-section journal">
       <h2 id="journal-heading">Journal</h2>
       {canWrite ? (
+        <div className="case-actions">
+          <button
+            type="button"
+            className="button button-primary case-action"
+            aria-haspopup="dialog"
+            onClick={() => {
+              setSaved(null);
+              setWriting({ correcting: null });
+            }}
+          >
+            Skriv notat
+          </button>
+        </div>
+      ) : null}
+      {writing ? (
         <NoteForm
           caseId={caseId}
-          correcting={correcting}
-          onCancel={() => setCorrecting(null)}
-          onSaved={() => {
-            setCorrecting(null);
+          correcting={writing.correcting}
+          onClose={() => setWriting(null)}
+          onSaved={(heading) => {
+            setWriting(null);
+            setSaved({ heading });
             setFilter(NO_FILTER);
             setPage(1);
           }}
         />
       ) : null}
+      <OutcomeAlert outcome={saved} />
 
       <h3 id="journal-entries-heading">Indlæg</h3>
-      <JournalFilter
-        enkeltsager={enkeltsager}
-        applied={filter}
-        busy={loading}
-        onApply={(criteria) => {
-          setFilter(criteria);
-          setPage(1);
-        }}
-      />
+      <div className="journal-filter-bar">
+        <button
+          type="button"
+          className="button button-secondary case-action"
+          aria-expanded={showFilter}
+          aria-controls="journal-filter"
+          onClick={() => setShowFilter((v) => !v)}
+        >
+          Filtrér journalen
+        </button>
+        {isFiltered(filter) ? (
+          <p className="journal-filter-line">
+            <span className="sr-only">Filter: </span>
+            {filterLine(filter, enkeltsager)}{' '}
+            <button
+              type="button"
+              className="button button-tertiary button-small"
+              onClick={() => {
+                setFilter(NO_FILTER);
+                setPage(1);
+              }}
+            >
+              Vis alle
+            </button>
+          </p>
+        ) : null}
+      </div>
+      <div id="journal-filter" hidden={!showFilter}>
+        <JournalFilter
+          enkeltsager={enkeltsager}
+          applied={filter}
+          busy={loading}
+          onApply={(criteria) => {
+            setFilter(criteria);
+            setPage(1);
+          }}
+        />
+      </div>
       <div aria-busy={loading}>
         <p role="status" className="audit-count">
           {data && data.total > 0
@@ -299,7 +334,15 @@ export function Journal({
             <div ref={listRef} tabIndex={-1} aria-labelledby="journal-entries-heading" role="region">
               <ol className="journal-list">
                 {data.items.map((e) => (
-                  <JournalEntry key={e.id} entry={e} canWrite={canWrite} onCorrect={setCorrecting} />
+                  <JournalEntry
+                    key={e.id}
+                    entry={e}
+                    canWrite={canWrite}
+                    onCorrect={(entry) => {
+                      setSaved(null);
+                      setWriting({ correcting: entry });
+                    }}
+                  />
                 ))}
               </ol>
             </div>

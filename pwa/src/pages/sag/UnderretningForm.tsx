@@ -1,6 +1,6 @@
-// "Registrér underretning, henvendelse eller ansøgning" on the case page: what was received,
-// when, from whom; the answer lists the activities (with deadlines) it created.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+// "Registrér underretning, henvendelse eller ansøgning" on the case page, in a dialog: what was
+// received, when, from whom; the page then lists the activities (with deadlines) it created.
+import { useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
 import { INTAKE_KINDS, NOTIFIER_KINDS, SOURCES } from '../../casework';
 import { Alert } from '../../components/Alert';
@@ -15,7 +15,9 @@ import {
 } from '../../components/Form';
 import { formatDeadline, localInputToIso, toLocalInput } from '../../format';
 import { Basis } from '../../components/Basis';
+import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../mutation';
+import type { Outcome } from './shared';
 
 const INTAKE_NOUN: Record<string, string> = {
   underretning: 'underretningen',
@@ -90,11 +92,48 @@ const freshDraft = (): UDraft => ({
   abuse: false,
 });
 
-export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onRegistered: () => void }) {
+/** What the page says once the intake is registered: the activities it created. */
+function registered(noun: string, created: ActivityRead[]): Outcome {
+  return {
+    heading: `${noun.charAt(0).toUpperCase() + noun.slice(1)} er registreret`,
+    body:
+      created.length === 0 ? (
+        <p>Der er ikke oprettet nye aktiviteter.</p>
+      ) : (
+        <>
+          <p>Der er oprettet {created.length === 1 ? 'denne aktivitet' : 'disse aktiviteter'}:</p>
+          <ul>
+            {created.map((a) => (
+              <li key={a.id}>
+                {a.title} –{' '}
+                {a.due_at ? (
+                  <>
+                    frist <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
+                  </>
+                ) : (
+                  'ingen frist'
+                )}
+                <Basis text={a.basis} confirmed={a.basis_confirmed} />
+              </li>
+            ))}
+          </ul>
+        </>
+      ),
+  };
+}
+
+export function UnderretningForm({
+  caseId,
+  childName,
+  onRegistered,
+  onClose,
+}: {
+  caseId: string;
+  childName: string;
+  onRegistered: (outcome: Outcome) => void;
+  onClose: () => void;
+}) {
   const [draft, setDraft] = useState<UDraft>(freshDraft);
-  const [created, setCreated] = useState<ActivityRead[] | null>(null);
-  const [registeredNoun, setRegisteredNoun] = useState('Underretningen');
-  const doneRef = useRef<HTMLDivElement>(null);
   const intakeNoun = INTAKE_NOUN[draft.intake] ?? 'underretningen';
   const form = intakeForm(draft.intake);
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
@@ -104,16 +143,9 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
       const result = await call(
         api.POST('/api/cases/{case_id}/underretninger', { params: { path: { case_id: caseId } }, body }),
       );
-      setRegisteredNoun(noun.charAt(0).toUpperCase() + noun.slice(1));
-      setDraft(freshDraft());
-      setCreated(result.activities);
-      onRegistered();
+      onRegistered(registered(noun, result.activities));
     });
   };
-
-  useEffect(() => {
-    if (created) doneRef.current?.focus();
-  }, [created]);
 
   const set =
     <K extends keyof UDraft>(key: K, errorKey: string) =>
@@ -134,14 +166,12 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
     }));
     setErrors({});
     setFailure(undefined);
-    setCreated(null);
   };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setCreated(null);
     const receivedAt = localInputToIso(draft.received);
     if (!receivedAt) {
       setErrors({ received_at: `Angiv dato og klokkeslæt for, hvornår ${intakeNoun} blev modtaget` });
@@ -163,36 +193,7 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
   };
 
   return (
-    <section aria-labelledby="underretning-heading" className="case-section">
-      <h2 id="underretning-heading">Registrér underretning, henvendelse eller ansøgning</h2>
-      <div ref={doneRef} tabIndex={-1} className="case-outcome">
-        {created ? (
-          <Alert variant="success" heading={`${registeredNoun} er registreret`}>
-            {created.length === 0 ? (
-              <p>Der er ikke oprettet nye aktiviteter.</p>
-            ) : (
-              <>
-                <p>Der er oprettet {created.length === 1 ? 'denne aktivitet' : 'disse aktiviteter'}:</p>
-                <ul>
-                  {created.map((a) => (
-                    <li key={a.id}>
-                      {a.title} –{' '}
-                      {a.due_at ? (
-                        <>
-                          frist <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time>
-                        </>
-                      ) : (
-                        'ingen frist'
-                      )}
-                      <Basis text={a.basis} confirmed={a.basis_confirmed} />
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-          </Alert>
-        ) : null}
-      </div>
+    <FormDialog title="Registrér underretning, henvendelse eller ansøgning" subtitle={childName} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
         <ErrorSummary errors={errors} fields={uFields(draft.intake)} />
         {failure ? (
@@ -269,14 +270,19 @@ export function UnderretningForm({ caseId, onRegistered }: { caseId: string; onR
             onChange={set('abuse', 'suspected_abuse')}
           />
         ) : null}
-        <button
-          type="submit"
-          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={busy || undefined}
-        >
-          Registrér {INTAKE_KINDS.find((k) => k.value === draft.intake)?.label.toLowerCase() ?? 'underretning'}
-        </button>
+        <div className="process-buttons">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Registrér {INTAKE_KINDS.find((k) => k.value === draft.intake)?.label.toLowerCase() ?? 'underretning'}
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
       </form>
-    </section>
+    </FormDialog>
   );
 }

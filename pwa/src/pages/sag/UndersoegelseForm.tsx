@@ -1,19 +1,48 @@
-// "Børnefaglig undersøgelse" on the case page: start the investigation from the date the
-// kommune became aware; the answer shows the 4-month deadline.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+// "Start børnefaglig undersøgelse" on the case page, in a dialog: start the investigation from
+// the date the kommune became aware; the page then shows the 4-month deadline.
+import { useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField, withoutKey } from '../../components/Form';
+import { FormDialog } from '../../components/FormDialog';
 import { formatDeadlineDate, todayInCopenhagen } from '../../format';
 import { useSubmit } from '../../mutation';
+import type { Outcome } from './shared';
 
 const I_FIELDS: Record<string, [string, string]> = {
   aware_since: ['i-aware', 'Kommunen blev opmærksom'],
 };
 
-export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onStarted: () => void }) {
+function started(activities: ActivityRead[]): Outcome {
+  const deadline =
+    activities.find((a) => a.rule_id === 'undersoegelse-4-maaneder' && a.due_at) ?? activities.find((a) => a.due_at);
+  return {
+    heading: 'Den børnefaglige undersøgelse er startet',
+    body: deadline?.due_at ? (
+      <>
+        <p>
+          Frist: <time dateTime={deadline.due_at}>{formatDeadlineDate(deadline.due_at)}</time>
+        </p>
+        {deadline.basis ? <p className="cell-note">{deadline.basis}</p> : null}
+      </>
+    ) : (
+      <p>Der er ikke oprettet en frist.</p>
+    ),
+  };
+}
+
+export function UndersoegelseForm({
+  caseId,
+  childName,
+  onStarted,
+  onClose,
+}: {
+  caseId: string;
+  childName: string;
+  onStarted: (outcome: Outcome) => void;
+  onClose: () => void;
+}) {
   const [awareSince, setAwareSince] = useState(() => todayInCopenhagen());
-  const [started, setStarted] = useState<ActivityRead[] | null>(null);
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit();
   const start = (aware: string) => {
     setErrors({});
@@ -24,22 +53,14 @@ export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onSta
           body: { aware_since: aware },
         }),
       );
-      setAwareSince(todayInCopenhagen());
-      setStarted(result.activities);
-      onStarted();
+      onStarted(started(result.activities));
     });
   };
-  const doneRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (started) doneRef.current?.focus();
-  }, [started]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (busy) return;
     setFailure(undefined);
-    setStarted(null);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(awareSince)) {
       setErrors({ aware_since: 'Angiv datoen, hvor kommunen blev opmærksom på barnets forhold' });
       return;
@@ -47,27 +68,8 @@ export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onSta
     start(awareSince);
   };
 
-  const deadline = started?.find((a) => a.rule_id === 'undersoegelse-4-maaneder' && a.due_at) ?? started?.find((a) => a.due_at);
-
   return (
-    <section aria-labelledby="undersoegelse-heading" className="case-section">
-      <h2 id="undersoegelse-heading">Børnefaglig undersøgelse</h2>
-      <div ref={doneRef} tabIndex={-1} className="case-outcome">
-        {started ? (
-          <Alert variant="success" heading="Den børnefaglige undersøgelse er startet">
-            {deadline?.due_at ? (
-              <>
-                <p>
-                  Frist: <time dateTime={deadline.due_at}>{formatDeadlineDate(deadline.due_at)}</time>
-                </p>
-                {deadline.basis ? <p className="cell-note">{deadline.basis}</p> : null}
-              </>
-            ) : (
-              <p>Der er ikke oprettet en frist.</p>
-            )}
-          </Alert>
-        ) : null}
-      </div>
+    <FormDialog title="Start børnefaglig undersøgelse" subtitle={childName} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
         <ErrorSummary errors={errors} fields={I_FIELDS} />
         {failure ? (
@@ -88,14 +90,19 @@ export function UndersoegelseForm({ caseId, onStarted }: { caseId: string; onSta
           error={errors.aware_since}
           width="input-width-s"
         />
-        <button
-          type="submit"
-          className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
-          aria-disabled={busy || undefined}
-        >
-          Start børnefaglig undersøgelse
-        </button>
+        <div className="process-buttons">
+          <button
+            type="submit"
+            className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()}
+            aria-disabled={busy || undefined}
+          >
+            Start børnefaglig undersøgelse
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
       </form>
-    </section>
+    </FormDialog>
   );
 }

@@ -1,8 +1,8 @@
-// The case page's server state, in TanStack Query's cache: the case (['case', id]), what
-// hangs under it (['case', id, 'journal', …]), the child (['child', id]) and who may be
-// assigned the case (['assignable', id]). A change invalidates the case's keys (and the
-// child's), so every section fetches again what it shows; the forms save with the PWA's one
-// form pattern (useSubmit in mutation.ts).
+// The case page's server state, in TanStack Query's cache: the case with its header (the
+// child's name, CPR number, age; ['case', id]), what hangs under it (['case', id, 'journal',
+// …]) and who may be assigned the case (['assignable', id]). A change invalidates the case's
+// keys, so every place fetches again what it shows; the forms save with the PWA's one form
+// pattern (useSubmit in mutation.ts).
 import { useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client';
 import { failureOf as failureOfSave } from '../../mutation';
@@ -19,24 +19,12 @@ export const caseKeys = {
     ['case', caseId, 'journal', { filter, page, pageSize }] as const,
   /** Not under the case: only an assignment changes it (Fordeling invalidates it itself). */
   assignable: (caseId: string) => ['assignable', caseId] as const,
-  child: (childId: string) => ['child', childId] as const,
 };
 
 export function useCase(caseId: string) {
   return useQuery({
     queryKey: caseKeys.case(caseId),
     queryFn: ({ signal }) => call(api.GET('/api/cases/{case_id}', { signal, params: { path: { case_id: caseId } } })),
-    ...FRESH_ON_OPEN,
-  });
-}
-
-/** The child (nothing to fetch until its id is known). */
-export function useChild(childId: string | null) {
-  return useQuery({
-    queryKey: caseKeys.child(childId ?? ''),
-    queryFn: ({ signal }) =>
-      call(api.GET('/api/children/{child_id}', { signal, params: { path: { child_id: childId ?? '' } } })),
-    enabled: !!childId,
     ...FRESH_ON_OPEN,
   });
 }

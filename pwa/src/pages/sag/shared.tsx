@@ -1,6 +1,6 @@
 // Pieces every Forløb form uses: the failure alert (with "Hent igen" on a 409), the
 // submit/cancel row, and focus on the first field when a form is opened.
-import { useEffect, useRef, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Alert } from '../../components/Alert';
 import type { Failure } from './process';
 
@@ -85,5 +85,54 @@ export function ProcessForm({
       </Heading>
       {children}
     </form>
+  );
+}
+
+/** What a saved form says on the page once its dialog has closed. */
+export type Outcome = { heading: string; body?: ReactNode; variant?: 'success' | 'info' } | null;
+
+/** The result of a form: an alert that takes focus when it appears (after its dialog closed). */
+export function OutcomeAlert({ outcome }: { outcome: Outcome }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome) ref.current?.focus();
+  }, [outcome]);
+  return (
+    <div ref={ref} tabIndex={-1} className="case-outcome">
+      {outcome ? (
+        <Alert variant={outcome.variant ?? 'success'} heading={outcome.heading}>
+          {outcome.body}
+        </Alert>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A button that opens a form in a dialog (FormDialog) and closes it when the form is done:
+ * `children(close)` renders the dialog while it is open.
+ */
+export function DialogButton({
+  label,
+  variant = 'secondary',
+  children,
+}: {
+  label: string;
+  variant?: 'primary' | 'secondary';
+  children: (close: () => void) => ReactNode;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        className={`button button-${variant} case-action`}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
+        {label}
+      </button>
+      {open ? children(() => setOpen(false)) : null}
+    </>
   );
 }

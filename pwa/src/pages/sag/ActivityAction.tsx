@@ -1,0 +1,47 @@
+// The action on an open activity on the case page, in ONE place: the Overblik's "Det skal
+// gøres" and Forløb's "Åbne aktiviteter" both render it. It is CompleteActivity: one click
+// where the rule asks for nothing, the rule's form in a dialog where the law expects a record
+// (the 24-hour assessment, …), and for an activity another flow completes (the
+// investigation's "Afslut", a step, the plan) the way to that flow: on Forløb the flow's form
+// opens; on Overblik Forløb opens with it (?udfoer=…).
+import { useQueryClient } from '@tanstack/react-query';
+import type { ActivityRead } from '../../api/client';
+import { navigate } from '../../router';
+import { CompleteActivity, type CompletionFlow } from './CompleteActivity';
+import { placePath } from './places';
+import { caseKeys } from './queries';
+
+/** Forløb's panel that completes an activity of ``flow``. */
+export function flowPanel(flow: CompletionFlow): 'afslut-us' | 'skridt' {
+  return flow === 'investigation' ? 'afslut-us' : 'skridt';
+}
+
+export function ActivityAction({
+  activity,
+  onDone,
+  onFlow,
+}: {
+  activity: ActivityRead;
+  /** Say on the page what happened (the button is gone when the case is fetched again). */
+  onDone: (heading: string) => void;
+  /** Open the flow that completes it here (Forløb); else Forløb opens with it. */
+  onFlow?: (flow: CompletionFlow) => void;
+}) {
+  const queryClient = useQueryClient();
+  return (
+    <div className="activity-action">
+      <CompleteActivity
+        activity={activity}
+        onFlow={(flow) =>
+          onFlow
+            ? onFlow(flow)
+            : navigate(`${placePath(activity.hovedsag_id, 'forloeb')}?udfoer=${flowPanel(flow)}`)
+        }
+        onCompleted={() => {
+          onDone(`${activity.title} er markeret som udført`);
+          void queryClient.invalidateQueries({ queryKey: caseKeys.case(activity.hovedsag_id) });
+        }}
+      />
+    </div>
+  );
+}

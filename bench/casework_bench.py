@@ -210,6 +210,8 @@ async def _payload(client: httpx.AsyncClient, url: str) -> int:
     r = await client.get(url)
     r.raise_for_status()
     return len(r.content)
+
+
 async def _measure_view(
     client: httpx.AsyncClient, first: str, then: list[str], n: int
 ) -> tuple[list[float], list[float]]:

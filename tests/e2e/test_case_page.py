@@ -98,7 +98,7 @@ async def test_the_case_page_has_a_header_and_places_with_their_own_addresses(pa
     due = page.get_by_role("list", name="Det skal gøres")
     await expect(due.get_by_text("Vurdér inden 24 timer")).to_be_visible()
     action = due.get_by_role(
-        "button", name=re.compile(r"^Markér Vurdér inden 24 timer.* som udført$")
+        "button", name=re.compile(r"^Registrér vurdering: Vurdér inden 24 timer")
     )
     await expect(action).to_be_visible()
     # The Overblik as a caseworker opens it the next time (no messages from the saves).

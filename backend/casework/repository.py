@@ -677,7 +677,9 @@ async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
     workers = [
         WorkerRead(**r)
         for r in await db.fetch(
-            "SELECT w.user_id, u.display_name, w.added_by, w.added_at FROM hovedsag_worker w "
+            "SELECT w.user_id, u.display_name, w.added_by, w.added_at, coalesce((SELECT "
+            "a.display_name FROM app_user a WHERE a.username = w.added_by), 'Ukendt medarbejder') "
+            "AS added_by_name FROM hovedsag_worker w "
             "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
             case_id,
         )

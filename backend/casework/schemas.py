@@ -476,8 +476,9 @@ class StepRead(msgspec.Struct):
 class WorkerRead(msgspec.Struct):
     user_id: uuid.UUID
     display_name: str
-    added_by: str
+    added_by: str  # the username, as recorded
     added_at: datetime
+    added_by_name: str = ""  # what a person reads: the name of who added them
 
 
 class MissingStepRead(msgspec.Struct):

@@ -409,6 +409,8 @@ async def test_a_second_caseworker_on_the_case_sees_it_on_the_front_page(http, s
         assert case_id in {c["id"] for c in front["cases"]}
         case = (await http.get(f"/api/cases/{case_id}")).json()
         assert [w["display_name"] for w in case["workers"]] == ["Karl Kollega"]
+        # Who put them there, as a person reads it: a name, not the username.
+        assert [w["added_by_name"] for w in case["workers"]] == ["Sara Sagsbehandler"]
         off = await http.post(
             f"/api/cases/{case_id}/workers/remove",
             json={"version": case["version"], "user_id": kollega},

@@ -5066,6 +5066,8 @@ export interface components {
             /** Format: date-time */
             added_at: string;
             added_by: string;
+            /** @default  */
+            added_by_name?: string;
             display_name: string;
             /** Format: uuid */
             user_id: string;

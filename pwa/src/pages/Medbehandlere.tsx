@@ -140,7 +140,7 @@ export function Medbehandlere({
             <li key={w.user_id}>
               <span className="case-worker-name">{w.display_name}</span>
               <span className="cell-note">
-                Sat på <time dateTime={w.added_at}>{formatDeadlineDate(w.added_at)}</time> af {w.added_by}
+                Sat på <time dateTime={w.added_at}>{formatDeadlineDate(w.added_at)}</time> af {w.added_by_name || w.added_by}
               </span>
               <button
                 type="button"

@@ -431,12 +431,12 @@ async def test_wipe_when_the_device_is_revoked_or_another_user_logs_in(page, app
         devices = (await admin.get("/api/admin/offline/enheder")).json()
     mine = [d for d in devices if not d["revoked_at"] and d["user_name"] == name]
     assert mine
-    # The administrator blocks the caseworker's devices in Administration ("Spær").
+    # The administrator blocks the caseworker's devices in Administration's Indstillinger ("Spær").
     other = await browser.new_context(base_url=server, locale="da-DK")
     try:
         admin_page = await other.new_page()
         await log_in(admin_page, KOMMUNE, username("admin", CODE))
-        await admin_page.goto("/administration")
+        await admin_page.goto("/administration/indstillinger")
         section = admin_page.get_by_role("region", name="Hjemmebesøg uden forbindelse")
         await section.get_by_role(
             "button", name=f"Spær alle enheder for {mine[0]['user_name']}", exact=True

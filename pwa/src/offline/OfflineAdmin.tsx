@@ -185,7 +185,7 @@ function Devices() {
                         type="button"
                         className={`button button-tertiary button-small ${busyKey === `device:${d.id}` ? 'spinner-active' : ''}`.trim()}
                         aria-disabled={busyKey !== null || undefined}
-                        aria-label={`Spær enheden ${d.label} for ${d.user_name}`}
+                        aria-label={`Spær enheden ${d.label || 'Ukendt enhed'} for ${d.user_name}`}
                         onClick={() => void revoke('device', d.id)}
                       >
                         Spær enheden
@@ -197,7 +197,7 @@ function Devices() {
                         aria-label={`Spær alle enheder for ${d.user_name}`}
                         onClick={() => void revoke('user', d.user_id)}
                       >
-                        Spær alle brugerens enheder
+                        Spær alle enheder
                       </button>
                     </div>
                   </td>

@@ -1,6 +1,7 @@
 """Completing an activity records what was done (issue 16 item 2): the 24-hour assessment's
 form in a dialog from the front page's worklist (axe, focus, Escape, errors next to the
-fields, a field that appears with its answer), and the receipt's form from the case page's Forløb."""
+fields, a field that appears with its answer), and the receipt's form from the case page's
+Forløb."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Completing an activity records what was done (issue 16 item 2): the 24-hour assessment's
 form in a dialog from the front page's worklist (axe, focus, Escape, errors next to the
-fields, a field that appears with its answer), and the receipt's form from the case page."""
+fields, a field that appears with its answer), and the receipt's form from the case page's
+Forløb."""
 
 from __future__ import annotations
 
@@ -96,6 +97,10 @@ async def test_the_receipt_is_registered_from_the_case_page(page, app):
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     await page.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
     await expect(page.get_by_role("heading", level=1, name=child["name"])).to_be_visible()
+    # All the case's open activities are on its Forløb place (Overblik shows those with a
+    # deadline).
+    places = page.get_by_role("navigation", name="Sagen")
+    await places.get_by_role("link", name="Forløb").click()
     activities = page.get_by_role("list", name="Åbne aktiviteter")
     await activities.get_by_role("button", name=f"Registrér kvittering: {receipt['title']}").click()
     dialog = record_dialog(page, RECEIPT)
@@ -107,6 +112,7 @@ async def test_the_receipt_is_registered_from_the_case_page(page, app):
     await expect(dialog).to_have_count(0)
     await expect(page.get_by_text(f"{receipt['title']} er markeret som udført")).to_be_visible()
     await expect(activities.get_by_text(receipt["title"])).to_have_count(0)
+    await places.get_by_role("link", name="Journal").click()
     journal = page.get_by_role("region", name="Indlæg")
     await expect(journal.get_by_text(RECEIPT, exact=True)).to_have_count(1)
     await expect(journal.get_by_text("Sendt med: Digital Post")).to_be_visible()

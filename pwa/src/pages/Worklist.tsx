@@ -266,7 +266,6 @@ function RowActions({
     <div className="worklist-actions">
       <CompleteActivity
         activity={a}
-        caseHref={casePath(a.hovedsag_id)}
         disabled={busy !== null}
         onCompleted={() => onComplete(a)}
         onFailed={(message, conflict) => onFailed(a, message, conflict)}

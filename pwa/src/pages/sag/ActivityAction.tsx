@@ -7,14 +7,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import type { ActivityRead } from '../../api/client';
 import { navigate } from '../../router';
-import { CompleteActivity, type CompletionFlow } from './CompleteActivity';
-import { placePath } from './places';
+import { CompleteActivity, flowHref, type CompletionFlow } from './CompleteActivity';
 import { caseKeys } from './queries';
-
-/** Forløb's panel that completes an activity of ``flow``. */
-export function flowPanel(flow: CompletionFlow): 'afslut-us' | 'skridt' {
-  return flow === 'investigation' ? 'afslut-us' : 'skridt';
-}
 
 export function ActivityAction({
   activity,
@@ -35,7 +29,7 @@ export function ActivityAction({
         onFlow={(flow) =>
           onFlow
             ? onFlow(flow)
-            : navigate(`${placePath(activity.hovedsag_id, 'forloeb')}?udfoer=${flowPanel(flow)}`)
+            : navigate(flowHref(activity, flow))
         }
         onCompleted={() => {
           onDone(`${activity.title} er markeret som udført`);

@@ -9,9 +9,20 @@ import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../mutation';
 import { Link } from '../../router';
 import { useApiQuery } from '../../useApi';
+import { placePath } from './places';
 import { RecordForm, type CompletionForm, type CompletionRecord } from './CompleteActivityForm';
 
 export type CompletionFlow = 'investigation' | 'step' | 'plan';
+
+/** Forløb's panel that completes an activity of ``flow`` (opened by ?udfoer=…). */
+export function flowPanel(flow: CompletionFlow): 'afslut-us' | 'skridt' {
+  return flow === 'investigation' ? 'afslut-us' : 'skridt';
+}
+
+/** The case's Forløb with the flow that completes ``a`` open. */
+export function flowHref(a: ActivityRead, flow: CompletionFlow): string {
+  return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${flowPanel(flow)}`;
+}
 
 const FLOW_HINTS: Record<CompletionFlow, string> = {
   investigation: 'Udføres ved at afslutte undersøgelsen',
@@ -34,7 +45,6 @@ export function CompleteActivity({
   onCompleted,
   onFailed,
   onFlow,
-  caseHref,
   disabled = false,
 }: {
   activity: ActivityRead;
@@ -42,10 +52,8 @@ export function CompleteActivity({
   onCompleted: (saved: ActivityRead) => void;
   /** A one-click completion failed: the Danish message, and whether it was a conflict (409). */
   onFailed?: (message: string, conflict: boolean) => void;
-  /** On the case page: open the flow that completes it (else a link to the case). */
+  /** On the case page: open the flow that completes it (else a link to the case's Forløb with it open). */
   onFlow?: (flow: CompletionFlow, activity: ActivityRead) => void;
-  /** The case page's address, for activities completed by another flow. */
-  caseHref?: string;
   /** Another save is under way. */
   disabled?: boolean;
 }) {
@@ -80,11 +88,18 @@ export function CompleteActivity({
         </button>
       );
     }
-    return caseHref ? (
-      <Link to={caseHref} className="button button-secondary button-small" aria-label={`Udfør på sagen: ${a.title}`}>
-        Udfør på sagen
+    // Elsewhere (the front page): straight to the case's Forløb with that flow's form open.
+    // "Udfør" as on the case page; the accessible name says where it leads.
+    return (
+      <Link
+        to={flowHref(a, completion)}
+        className="button button-secondary button-small"
+        aria-label={`Udfør på sagen: ${a.title}`}
+        title={FLOW_HINTS[completion]}
+      >
+        Udfør
       </Link>
-    ) : null;
+    );
   }
 
   if (completion === 'click') {

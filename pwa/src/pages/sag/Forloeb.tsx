@@ -23,7 +23,8 @@ import {
 } from './process';
 import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
-import { ActivityAction, flowPanel } from './ActivityAction';
+import { ActivityAction } from './ActivityAction';
+import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
 

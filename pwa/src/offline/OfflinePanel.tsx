@@ -50,8 +50,8 @@ export function OfflinePanel() {
       <>
         {snap.wiped ? <Alert variant="info" heading={snap.wiped} /> : null}
         <p>
-          Gem dine sager krypteret på denne enhed, så du kan åbne dem, se barnets netværk og skrive notater hos familien
-          uden forbindelse. Ændringerne sendes til Trekant, når du er online igen.
+          Gem dine sager krypteret på enheden, og arbejd hos familien uden forbindelse. Det, du skriver, sendes, når du
+          er online igen.
         </p>
         {failure ? (
           <Alert variant="error" heading="Sagerne blev ikke gemt til hjemmebesøg">

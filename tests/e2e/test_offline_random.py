@@ -150,6 +150,9 @@ async def test_randomized_offline_online_reload_conflict_steps(page, app):
                             .get_by_role("button", name="Gem og markér som udført")
                             .click()
                         )
+                # The dialog closes once the record is in the device's outbox (asynchronous):
+                # until then the page behind it is inert, and a note typed there is lost.
+                await expect(page.get_by_role("dialog")).to_have_count(0)
         elif kind == "contact":
             edit = page.get_by_role("button", name=re.compile("^Ret kontaktoplysninger for "))
             opened = False

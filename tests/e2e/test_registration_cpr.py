@@ -68,7 +68,7 @@ async def test_registering_from_the_cpr_register_puts_the_parents_in_the_network
     await expect(
         page.get_by_text("Barnet er registreret, og forælderen er tilføjet netværket")
     ).to_be_visible()
-    await page.get_by_role("link", name="Kontakter").click()
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Netværk").click()
     network = page.get_by_role("region", name="Netværk")
     await expect(network.get_by_text("Hanne Registersen")).to_be_visible()
     await expect(network.get_by_text("Ole Registersen")).to_have_count(0)

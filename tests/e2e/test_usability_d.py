@@ -49,7 +49,8 @@ async def test_add_a_parent_from_cpr_and_call_them(page, app):
     await expect(page.get_by_role("heading", level=1, name="Theo Ringesen")).to_be_visible()
 
     task = Task(page, "d", "Tilføj en forælder fra CPR, og ring til vedkommende", budget=5)
-    await task.click(page.get_by_role("link", name="Kontakter"))
+    tabs = page.get_by_role("navigation", name="Sagen")
+    await task.click(tabs.get_by_role("link", name="Netværk"))
     network = page.get_by_role("region", name="Netværk")
     await task.click(network.get_by_role("button", name="Hent forældre fra CPR"))
     await expect(network.get_by_text("2 nye, 0 ændrede", exact=True)).to_be_visible()

@@ -155,7 +155,7 @@ async def test_team_with_open_cases_is_not_closed(
 async def test_closed_team_takes_no_members_or_cases(
     app, http, registry, fresh_code, seeded, settings
 ):
-    admin = await _admin(http, registry, fresh_code, "Lukketby")
+    admin = await _admin(http, registry, fresh_code, "Teamlukby")
     old = await _team(http, "Gammelt team")
     new = await _team(http, "Nyt team")
     users = await _users(http)

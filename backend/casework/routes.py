@@ -845,6 +845,8 @@ def _week(now: datetime) -> datetime:
 def _paging(offset: int, limit: int) -> None:
     if offset < 0:
         raise FieldError("offset", "Sidens start kan ikke være negativ.")
+    if offset > 100_000:
+        raise FieldError("offset", "Sidens start er for stor (højst 100.000).")
     if not 1 <= limit <= 50:
         raise FieldError("limit", "Der kan vises mellem 1 og 50 linjer ad gangen.")
 

@@ -104,6 +104,7 @@ async def test_bad_filter_values_are_named_in_danish(as_user: AsUser) -> None:
         ("/api/worklist/summary", {"sag": "123"}, "sag", "Ukendt sag"),
         ("/api/worklist/activities", {"vindue": "later", "limit": "0"}, "limit", "mellem 1 og 50"),
         ("/api/worklist/notifications", {"offset": "-1"}, "offset", "negativ"),
+        ("/api/worklist/cases", {"offset": str(10**30)}, "offset", "for stor"),
         ("/api/worklist/cases", {"sort": "alder"}, "sort", "Ukendt sortering"),
     ):
         r = await c.get(path, params=params)

@@ -118,6 +118,20 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
     )
 
 
+def _case_line(r: repo.CaseLineRow, today: date) -> CaseLine:
+    """One of the caseworker's cases as the front page lists it."""
+    return CaseLine(
+        id=r.id,
+        child_id=r.child_id,
+        child_name=r.child_name,
+        age=age_on(r.birth_date, today),
+        stage=r.stage,
+        opened_at=r.opened_at,
+        open_activities=r.open_activities,
+        overdue_activities=r.overdue,
+    )
+
+
 class CaseworkController(Controller):
     path = "/api"
     tags = ("Sager",)
@@ -405,19 +419,7 @@ class CaseworkController(Controller):
                 groups["this_week"].append(a)
             else:
                 groups["later"].append(a)
-        cases = [
-            CaseLine(
-                id=r.id,
-                child_id=r.child_id,
-                child_name=r.child_name,
-                age=age_on(r.birth_date, today),
-                stage=r.stage,
-                opened_at=r.opened_at,
-                open_activities=r.open_activities,
-                overdue_activities=r.overdue,
-            )
-            for r in await repo.cases_of(me.user_id)
-        ]
+        cases = [_case_line(r, today) for r in await repo.cases_of(me.user_id)]
         news = await repo.new_notifications(user_id=me.user_id)
         return Worklist(cases=cases, new_notifications=news, **groups)
 
@@ -978,18 +980,6 @@ class WorklistController(Controller):
         today = datetime.now(UTC).astimezone(DK).date()
         rows, total = await repo.cases_page(me.user_id, name, sort, offset, limit)
         return CasePage(
-            items=[
-                CaseLine(
-                    id=r.id,
-                    child_id=r.child_id,
-                    child_name=r.child_name,
-                    age=age_on(r.birth_date, today),
-                    stage=r.stage,
-                    opened_at=r.opened_at,
-                    open_activities=r.open_activities,
-                    overdue_activities=r.overdue,
-                )
-                for r in rows
-            ],
+            items=[_case_line(r, today) for r in rows],
             total=total,
         )

@@ -41,6 +41,16 @@ def start_services() -> tuple[str, str, object]:
 
     data_dir = Path(os.environ.get("TREKANT_BENCH_DATA_DIR", ROOT / "var" / "bench")).resolve()
     s = ensure_services(data_dir, database="postgres")
+    # Each area starts on a fresh database, so queued jobs from an earlier area or run (the
+    # bench's Redis keeps its data between runs) point at outbox rows that no longer exist;
+    # a worker busy retrying thousands of them once hung the whole run. Start empty.
+    import redis
+
+    client = redis.Redis.from_url(s.redis_url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
     return s.database_url, s.redis_url, s
 
 

@@ -2459,6 +2459,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transfers/{transfer_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kun overførslens status (det, siden spørger om, mens sagen indlæses) */
+        get: operations["ApiTransfersTransferIdStatusStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/underretninger/{underretning_id}/modtaget": {
         parameters: {
             query?: never;
@@ -4909,6 +4926,12 @@ export interface components {
         /** TransferSettingsUpdate */
         TransferSettingsUpdate: {
             team_id: string | null;
+        };
+        /** TransferStatusRead */
+        TransferStatusRead: {
+            /** @enum {string} */
+            status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
+            status_text: string;
         };
         /** Transition */
         Transition: {
@@ -10960,6 +10983,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdStatusStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferStatusRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

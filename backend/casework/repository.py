@@ -34,6 +34,7 @@ class ActivityRow(msgspec.Struct, frozen=True):
 
     id: uuid.UUID
     hovedsag_id: uuid.UUID
+    case_number: str
     child_name: str
     rule_id: str | None
     title: str
@@ -60,7 +61,8 @@ class ActivityRow(msgspec.Struct, frozen=True):
 
 
 _ACTIVITY = (
-    "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
+    "SELECT a.id, a.hovedsag_id, h.case_number, c.first_name || ' ' || c.last_name AS child_name, "
+    "a.rule_id, "
     "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
     "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
     "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
@@ -100,6 +102,7 @@ class CaseLineRow(msgspec.Struct, frozen=True):
     """One of the user's open cases on the front page, with its activity counts."""
 
     id: uuid.UUID
+    case_number: str
     child_id: uuid.UUID
     child_name: str
     birth_date: date
@@ -111,8 +114,8 @@ class CaseLineRow(msgspec.Struct, frozen=True):
 
 async def cases_of(user_id: uuid.UUID) -> list[CaseLineRow]:
     rows = await conn().fetch(
-        "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
-        "c.birth_date, h.stage, h.opened_at, "
+        "SELECT h.id, h.case_number, h.child_id, c.first_name || ' ' || c.last_name "
+        "AS child_name, c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
         "AND NOT a.due_asap) AS overdue "
@@ -355,15 +358,15 @@ _CASE_ORDER = {
 async def cases_page(
     user_id: uuid.UUID, name: str | None, sort: str, offset: int, limit: int
 ) -> tuple[list[CaseLineRow], int]:
-    """One page of the user's open cases (whose child's name contains ``name``), in
+    """One page of the user's open cases (whose child's name or case number contains ``name``), in
     ``sort`` order (ending in the id, so pages neither skip nor repeat), and the total."""
     args: list[Any] = [user_id]
     cond = ""
     if name:
         args.append("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        cond = "WHERE c.first_name || ' ' || c.last_name ILIKE $2"
+        cond = "WHERE (c.first_name || ' ' || c.last_name ILIKE $2 OR h.case_number LIKE $2)"
     rows = await conn().fetch(
-        "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.child_id, "
+        "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.case_number, h.child_id, "
         "c.first_name || ' ' || c.last_name AS child_name, c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
@@ -456,6 +459,7 @@ class SearchRow(msgspec.Struct, frozen=True):
     """A case the search found, with its activity counts."""
 
     hovedsag_id: uuid.UUID
+    case_number: str
     child_id: uuid.UUID
     child_name: str
     birth_date: date
@@ -469,8 +473,11 @@ class SearchRow(msgspec.Struct, frozen=True):
     overdue_activities: int
 
 
-async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[SearchRow], int]:
-    """Cases matching every given criterion, newest first, paged."""
+async def search(
+    q: SearchQuery, cpr: str | None, today: date, case_number: str | None = None
+) -> tuple[list[SearchRow], int]:
+    """Cases matching every given criterion, newest first, paged. ``cpr`` or
+    ``case_number`` (normalised, e.g. ``2026-00123``) stand instead of the text."""
     where: list[str] = []
     args: list[Any] = []
 
@@ -480,6 +487,8 @@ async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[Sea
 
     if cpr:
         where.append(f"(c.cpr = {arg(cpr)} OR c.mother_cpr = {arg(cpr)})")
+    elif case_number:
+        where.append(f"h.case_number = {arg(case_number)}")
     elif q.text:
         words = [w for w in q.text.lower().split() if w]
         for w in words[:5]:
@@ -522,7 +531,8 @@ async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[Sea
     # Filter first (indexes), count the page's activities only for the rows shown.
     base = f"FROM hovedsag h JOIN child c ON c.id = h.child_id WHERE {cond}"
     page_sql = (
-        "SELECT h.id AS hovedsag_id, c.id AS child_id, c.first_name || ' ' || c.last_name "
+        "SELECT h.id AS hovedsag_id, h.case_number, c.id AS child_id, "
+        "c.first_name || ' ' || c.last_name "
         "AS child_name, c.birth_date, c.cpr, h.stage, h.opened_at, h.closed_at, "
         "u.display_name AS caseworker, t.name AS team, "
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "

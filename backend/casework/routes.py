@@ -3,6 +3,7 @@ activities and the journal."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -92,6 +93,9 @@ from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.errors import field_error
 
+# A case number typed in the search ("2026-00123", or "2026-123"): year, then the number.
+CASE_NUMBER = re.compile(r"(\d{4})-(\d{1,5})")
+
 
 def _activity(row: repo.ActivityRow) -> ActivityRead:
     return ActivityRead(
@@ -115,6 +119,7 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         basis_confirmed=basis_confirmed(row.rule_id),
         completion=completion_of(row.rule_id),
         record=row.record,
+        case_number=row.case_number,
     )
 
 
@@ -129,6 +134,7 @@ def _case_line(r: repo.CaseLineRow, today: date) -> CaseLine:
         opened_at=r.opened_at,
         open_activities=r.open_activities,
         overdue_activities=r.overdue,
+        case_number=r.case_number,
     )
 
 
@@ -328,17 +334,26 @@ class CaseworkController(Controller):
             raise field_error("page", "page >= 1 og 1 <= page_size <= 100")
         if data.deadline not in (None, "", "overdue", "due_week", "none_open"):
             raise field_error("deadline", "Ukendt fristfilter")
-        cpr = None
+        cpr = case_number = None
         text = (data.text or "").strip()
-        if text.replace("-", "").replace(" ", "").isdigit():
+        if numbered := CASE_NUMBER.fullmatch(text):
+            case_number = f"{numbered[1]}-{int(numbered[2]):05d}"
+        elif text.replace("-", "").replace(" ", "").isdigit():
             cpr, _ = check_cpr(text, field="text")
         today = datetime.now(DK).date()
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
-        rows, total = await repo.search(data, cpr, today)
+        rows, total = await repo.search(data, cpr, today, case_number)
         openable = await may_open(me, [r.hovedsag_id for r in rows])
         # Audit what was looked for, never the CPR number itself.
-        await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
+        await record(
+            me.actor,
+            "case.search",
+            None,
+            by_cpr=cpr is not None,
+            by_case_number=case_number is not None,
+            hits=total,
+        )
         # The CPR number goes to those who register and work cases, for cases they may
         # open; everyone else tells children apart by birth date and age.
         sees_cpr = Perm.CASE_WRITE in me.permissions
@@ -360,6 +375,7 @@ class CaseworkController(Controller):
                     birth_date=r.birth_date,
                     unborn=r.cpr is None,
                     cpr=r.cpr if sees_cpr and r.hovedsag_id in openable else None,
+                    case_number=r.case_number,
                 )
                 for r in rows
             ],

@@ -105,6 +105,7 @@ class ActivityRead(msgspec.Struct):
     completion: Completion = "click"
     # What completing it recorded (the form's field keys; yes/no as true/false, dates ISO).
     record: dict[str, str | bool] | None = None
+    case_number: str = ""  # the case's number, e.g. "2026-00123"
 
 
 class ActivityCompletion(msgspec.Struct):
@@ -164,6 +165,7 @@ class CaseLine(msgspec.Struct):
     opened_at: date
     open_activities: int
     overdue_activities: int
+    case_number: str = ""  # e.g. "2026-00123"
 
 
 class NotificationLine(msgspec.Struct):
@@ -342,6 +344,7 @@ class SearchHit(msgspec.Struct):
     birth_date: date | None = None
     unborn: bool = False
     cpr: str | None = None
+    case_number: str = ""  # e.g. "2026-00123"
 
 
 class SearchPage(msgspec.Struct):

@@ -2624,6 +2624,8 @@ export interface components {
             /** @default true */
             basis_confirmed?: boolean;
             cancel_reason?: string | null;
+            /** @default  */
+            case_number?: string;
             child_name: string;
             completed_by?: string | null;
             /**
@@ -2881,6 +2883,8 @@ export interface components {
         /** CaseLine */
         CaseLine: {
             age: number;
+            /** @default  */
+            case_number?: string;
             /** Format: uuid */
             child_id: string;
             child_name: string;
@@ -4530,6 +4534,8 @@ export interface components {
             age: number;
             birth_date?: string | null;
             can_open: boolean;
+            /** @default  */
+            case_number?: string;
             caseworker: string | null;
             /** Format: uuid */
             child_id: string;

@@ -180,6 +180,11 @@ async def test_completing_an_activity_and_a_stale_second_click(http, seeded):
     assert done.status_code == 200 and done.json()["status"] == "done"
     stale = await http.post(f"/api/activities/{activity['id']}/complete", json=body)
     assert stale.status_code == 409
+    # Said as a person reads it: who, and what holds now, in Danish words (no field keys).
+    message = stale.json()["detail"]
+    assert message.startswith("Aktiviteten er ændret af Sara Sagsbehandler"), message
+    assert "Nu: status: udført; frist: " in message and "_" not in message, message
+    assert set(stale.json()["extra"]["current"]) == {"status", "frist"}
     worklist = (await http.get("/api/worklist")).json()
     assert activity["id"] not in {
         a["id"] for g in ("overdue", "this_week", "later", "without_deadline") for a in worklist[g]

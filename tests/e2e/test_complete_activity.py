@@ -11,8 +11,9 @@ from playwright.async_api import expect
 
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
-from tests.e2e.records import ASSESSMENT, RECEIPT, fill_receipt, record_dialog
+from tests.e2e.records import ASSESSMENT, RECEIPT, fill_assessment, fill_receipt, record_dialog
 from tests.e2e.test_offline import CODE, KOMMUNE, api_as, child_with_case, journal_titles
+from tests.factories import completion_record
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "complete"
 
@@ -116,3 +117,62 @@ async def test_the_receipt_is_registered_from_the_case_page(page, app):
     journal = page.get_by_role("region", name="Indlæg")
     await expect(journal.get_by_text(RECEIPT, exact=True)).to_have_count(1)
     await expect(journal.get_by_text("Sendt med: Digital Post")).to_be_visible()
+
+
+async def _completed_elsewhere(app, case_id: str, activity_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The same caseworker on another device completes the activity first."""
+    async with api_as(app) as other:
+        case = (await other.get(f"/api/cases/{case_id}")).json()
+        a = next(x for x in case["activities"] if x["id"] == activity_id)
+        r = await other.post(
+            f"/api/activities/{activity_id}/complete",
+            json={"version": a["version"], "record": completion_record(a["rule_id"])},
+        )
+        assert r.status_code == 200, r.text
+
+
+async def test_a_conflict_in_the_dialog_offers_hent_igen_on_the_worklist(page, app):
+    child = await child_with_case(app, 9203, "Konrad", "Konfliktsen")
+    assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    row = page.get_by_role("row").filter(has_text=child["name"]).filter(has_text="Vurdér inden")
+    await row.get_by_role("button", name=f"Registrér vurdering: {assessment['title']}").click()
+    dialog = record_dialog(page)
+    await fill_assessment(dialog)
+    await _completed_elsewhere(app, child["case_id"], assessment["id"])
+
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    alert = dialog.get_by_role("alert").filter(has_text="Aktiviteten er ændret af en anden")
+    await expect(alert).to_contain_text("efter du hentede siden. Nu: status: udført; frist: ")
+    await check_axe(page, "vurdering ændret af en anden")
+    await _shots(page, "vurdering-konflikt")
+    await alert.get_by_role("button", name="Hent igen").click()
+    await expect(dialog).to_have_count(0)
+    status = page.locator(".worklist-status")
+    await expect(status).to_contain_text("Listen er hentet igen")
+    await expect(status).to_be_focused()
+    await expect(row).to_have_count(0)
+    # Written once: by the other device, not a second time from the dialog.
+    assert (await journal_titles(child["case_id"])).count(ASSESSMENT) == 1
+
+
+async def test_a_conflict_in_the_dialog_offers_hent_igen_on_the_case_page(page, app):
+    child = await child_with_case(app, 9204, "Klara", "Konfliktsen")
+    assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    await page.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
+    due = page.get_by_role("list", name="Det skal gøres")
+    opener = due.get_by_role("button", name=f"Registrér vurdering: {assessment['title']}")
+    await opener.click()
+    dialog = record_dialog(page)
+    await fill_assessment(dialog)
+    await _completed_elsewhere(app, child["case_id"], assessment["id"])
+
+    await dialog.get_by_role("button", name="Gem og markér som udført").click()
+    alert = dialog.get_by_role("alert").filter(has_text="Aktiviteten er ændret af en anden")
+    await expect(alert.get_by_role("button", name="Hent igen")).to_be_visible()
+    await alert.get_by_role("button", name="Hent igen").click()
+    await expect(dialog).to_have_count(0)
+    await expect(page.get_by_text("Sagen er hentet igen")).to_be_visible()
+    await expect(opener).to_have_count(0)
+    assert (await journal_titles(child["case_id"])).count(ASSESSMENT) == 1

@@ -253,6 +253,7 @@ function RowActions({
   cancelling,
   onComplete,
   onFailed,
+  onReloaded,
   onToggleCancel,
 }: {
   activity: ActivityRead;
@@ -260,6 +261,7 @@ function RowActions({
   cancelling: string | null;
   onComplete: (a: ActivityRead) => void;
   onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
+  onReloaded: (a: ActivityRead) => void;
   onToggleCancel: (a: ActivityRead) => void;
 }) {
   return (
@@ -269,6 +271,7 @@ function RowActions({
         disabled={busy !== null}
         onCompleted={() => onComplete(a)}
         onFailed={(message, conflict) => onFailed(a, message, conflict)}
+        onReloaded={() => onReloaded(a)}
       />
       <button
         type="button"
@@ -291,6 +294,7 @@ type RowHandlers = {
   cancelling: string | null;
   onComplete: (a: ActivityRead) => void;
   onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
+  onReloaded: (a: ActivityRead) => void;
   onToggleCancel: (a: ActivityRead) => void;
   renderCancel: (a: ActivityRead) => ReactNode;
   canWrite: boolean;
@@ -346,6 +350,7 @@ function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[numbe
                     cancelling={cancelling}
                     onComplete={handlers.onComplete}
                     onFailed={handlers.onFailed}
+                    onReloaded={handlers.onReloaded}
                     onToggleCancel={handlers.onToggleCancel}
                   />
                 </td>
@@ -577,11 +582,22 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
     void client.invalidateQueries({ queryKey: ['worklist'] });
   };
 
+  // "Hent igen" in the completion dialog: the list is fetched again; say so where focus goes.
+  const reloaded = (a: ActivityRead) => {
+    setFailure(undefined);
+    setDone({
+      heading: 'Listen er hentet igen',
+      text: `${a.title} (${a.child_name}) var ændret af en anden. Listen viser nu, hvad der gælder.`,
+    });
+    focusStatus();
+  };
+
   const handlers: RowHandlers = {
     busy,
     cancelling,
     onComplete: complete,
     onFailed: completeFailed,
+    onReloaded: reloaded,
     onToggleCancel: toggleCancel,
     canWrite,
     renderCancel: (a) => (

@@ -29,6 +29,7 @@ from backend.casework.rules import (
     age_on,
     basis_confirmed,
     completion_of,
+    rule,
     short_title,
 )
 from backend.casework.schemas import (
@@ -73,6 +74,7 @@ from backend.casework.schemas import (
     SearchQuery,
     StepCreate,
     StepIn,
+    StepKind,
     StepRead,
     StepRecorded,
     TeamOverview,
@@ -95,6 +97,21 @@ from backend.errors import field_error
 
 # A case number typed in the search ("2026-00123", or "2026-123"): year, then the number.
 CASE_NUMBER = re.compile(r"(\d{4})-(\d{1,5})")
+
+
+# The step kind whose event completes an activity (each event belongs to one step).
+_STEP_OF_EVENT: dict[str, StepKind] = {
+    event: kind  # type: ignore[misc]  # process.STEPS's keys are StepKind's vocabulary
+    for kind, (event, _) in process.STEPS.items()
+}
+
+
+def _step_kind(rule_id: str | None) -> StepKind | None:
+    """The step that completes an activity of ``rule_id``, if a step does."""
+    if completion_of(rule_id) not in ("step", "plan"):
+        return None
+    assert rule_id is not None
+    return _STEP_OF_EVENT.get(rule(rule_id).completed_by)
 
 
 def _activity(row: repo.ActivityRow) -> ActivityRead:
@@ -120,6 +137,7 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         completion=completion_of(row.rule_id),
         record=row.record,
         case_number=row.case_number,
+        step_kind=_step_kind(row.rule_id),
     )
 
 

@@ -106,6 +106,9 @@ class ActivityRead(msgspec.Struct):
     # What completing it recorded (the form's field keys; yes/no as true/false, dates ISO).
     record: dict[str, str | bool] | None = None
     case_number: str = ""  # the case's number, e.g. "2026-00123"
+    # For an activity a recorded step completes (completion "step" or "plan"): that step's
+    # kind, so "Udfør" opens "Registrér skridt" with it chosen.
+    step_kind: StepKind | None = None
 
 
 class ActivityCompletion(msgspec.Struct):

@@ -176,3 +176,44 @@ async def test_a_conflict_in_the_dialog_offers_hent_igen_on_the_case_page(page, 
     await expect(page.get_by_text("Sagen er hentet igen")).to_be_visible()
     await expect(opener).to_have_count(0)
     assert (await journal_titles(child["case_id"])).count(ASSESSMENT) == 1
+
+
+async def test_udfoer_on_a_step_activity_opens_the_step_form_with_its_kind_chosen(page, app):
+    child = await child_with_case(app, 9205, "Sigurd", "Skridtsen")
+    async with api_as(app) as c:
+        r = await c.post(f"/api/cases/{child['case_id']}/visitation", json={"paragraph": "32"})
+        assert r.status_code == 201, r.text
+        made = {a["rule_id"]: a for a in r.json()["activities"]}
+    assert made["boernesamtale"]["step_kind"] == "boernesamtale"
+    assert made["partshoering"]["step_kind"] == "partshoering"
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+
+    # On the case page's Forløb: the form opens with "Børnesamtale holdt" chosen and focused.
+    await page.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Forløb").click()
+    activities = page.get_by_role("list", name="Åbne aktiviteter")
+    samtale = made["boernesamtale"]["title"]
+    await activities.get_by_role("button", name=f"Udfør: {samtale}").click()
+    step = page.get_by_role("form", name="Registrér gennemført skridt")
+    chosen = step.get_by_role("radio", name="Børnesamtale holdt")
+    await expect(chosen).to_be_checked()
+    await expect(chosen).to_be_focused()
+    await check_axe(page, "registrér skridt valgt fra aktiviteten")
+    await _shots(page, "skridt-forvalgt")
+    # The other activity's "Udfør" chooses its own kind in the open form.
+    hoering = made["partshoering"]["title"]
+    await activities.get_by_role("button", name=f"Udfør: {hoering}").click()
+    await expect(step.get_by_role("radio", name="Partshøring gennemført")).to_be_checked()
+    await expect(chosen).not_to_be_checked()
+    # Saving it as chosen completes the activity it came from.
+    await step.get_by_role("button", name="Gem skridt").click()
+    await expect(page.get_by_text(f"Udført: {hoering}")).to_be_visible()
+
+    # From elsewhere (a link to the case's Forløb), the same: the kind travels in the address.
+    await page.goto(f"/sager/{child['case_id']}/forloeb?udfoer=skridt&skridt=boernesamtale")
+    step = page.get_by_role("form", name="Registrér gennemført skridt")
+    await expect(step.get_by_role("radio", name="Børnesamtale holdt")).to_be_checked()
+    # An unknown kind in the address chooses nothing.
+    await page.goto(f"/sager/{child['case_id']}/forloeb?udfoer=skridt&skridt=findes-ikke")
+    step = page.get_by_role("form", name="Registrér gennemført skridt")
+    await expect(step.get_by_role("radio", checked=True)).to_have_count(0)

@@ -2651,6 +2651,8 @@ export interface components {
             rule_id: string | null;
             /** @enum {string} */
             status: "open" | "done" | "cancelled";
+            /** @enum {null|string} */
+            step_kind?: "boernesamtale" | "partshoering" | "plan" | "ungeplan" | "opfoelgning" | "overgang" | "revurdering" | null;
             title: string;
             version: number;
         };

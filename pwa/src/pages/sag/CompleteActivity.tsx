@@ -23,7 +23,9 @@ export function flowPanel(flow: CompletionFlow): 'afslut-us' | 'skridt' {
 
 /** The case's Forløb with the flow that completes ``a`` open. */
 export function flowHref(a: ActivityRead, flow: CompletionFlow): string {
-  return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${flowPanel(flow)}`;
+  const panel = flowPanel(flow);
+  const kind = panel === 'skridt' && a.step_kind ? `&skridt=${a.step_kind}` : '';
+  return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${panel}${kind}`;
 }
 
 const FLOW_HINTS: Record<CompletionFlow, string> = {

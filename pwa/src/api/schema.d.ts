@@ -4593,6 +4593,7 @@ export interface components {
             registrations: number;
             seen_at: string | null;
             seen_by: string | null;
+            seen_by_name?: string | null;
             text: string;
             title: string;
             /** Format: uuid */

@@ -318,10 +318,17 @@ async def open_activities_page(
 
 
 async def notifications_page(
-    user_id: uuid.UUID, offset: int, limit: int, days: int = 14
+    user_id: uuid.UUID | None,
+    offset: int,
+    limit: int,
+    days: int = 14,
+    *,
+    team_ids: list[uuid.UUID] | None = None,
 ) -> tuple[list[NotificationLine], int, int]:
-    """One page of what ``new_notifications`` lists for the user (newest first, then by
-    id), how many there are and how many of them are not assessed."""
+    """One page of what ``new_notifications`` lists for the user (or, with ``team_ids``,
+    on the teams' cases), newest first, then by id; how many there are and how many of
+    them are not assessed."""
+    who = f"h.id IN ({_MY_CASES})" if team_ids is None else "h.team_id = ANY($1::uuid[])"
     rows = await conn().fetch(
         "SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE NOT assessed) OVER () "
         "AS unassessed FROM (SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, "
@@ -331,14 +338,14 @@ async def notifications_page(
         "AND a.rule_id IN ('vurdering-24-timer', 'afklar-henvendelse')) AS assessed "
         "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
         "JOIN hovedsag h ON h.id = e.hovedsag_id JOIN child c ON c.id = h.child_id "
-        f"WHERE h.id IN ({_MY_CASES}) AND h.closed_at IS NULL "
+        f"WHERE {who} AND h.closed_at IS NULL "
         "AND u.received_at > now() - make_interval(days => $2)) n "
         f"ORDER BY received_at DESC, id LIMIT {int(limit)} OFFSET {int(offset)}",
-        user_id,
+        user_id if team_ids is None else team_ids,
         days,
     )
     if not rows and offset > 0:
-        return [], *(await notifications_page(user_id, 0, 1, days))[1:]
+        return [], *(await notifications_page(user_id, 0, 1, days, team_ids=team_ids))[1:]
     total = int(rows[0]["total"]) if rows else 0
     unassessed = int(rows[0]["unassessed"]) if rows else 0
     lines = [
@@ -427,16 +434,37 @@ async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | N
     return found
 
 
-async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[ActivityRow]:
-    rows = await conn().fetch(
-        _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
-        "AND h.closed_at IS NULL "
-        "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
-        "WHERE team_id = ANY($1::uuid[]))) ORDER BY a.due_at LIMIT $2",
+_OVERDUE_IN_TEAMS = (
+    "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap AND h.closed_at IS NULL "
+    "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
+    "WHERE team_id = ANY($1::uuid[]))) "
+)
+
+
+async def overdue_in_teams(
+    team_ids: list[uuid.UUID], offset: int, limit: int
+) -> tuple[list[ActivityRow], int]:
+    """One page of the overdue open activities on the teams' cases or of their members,
+    oldest deadline first (then by id, so pages neither skip nor repeat), and the total."""
+    db = conn()
+    rows = await db.fetch(
+        f"{_ACTIVITY_COUNTED}{_OVERDUE_IN_TEAMS}ORDER BY a.due_at, a.id "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
         team_ids,
-        limit,
     )
-    return [ActivityRow(**r) for r in rows]
+    if rows:
+        total = int(rows[0]["total"])
+    elif offset == 0:
+        total = 0
+    else:  # past the end: count them
+        total = int(
+            await db.fetchval(
+                "SELECT count(*) FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id "
+                f"{_OVERDUE_IN_TEAMS}",
+                team_ids,
+            )
+        )
+    return [ActivityRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
 
 async def caseload(team_ids: list[uuid.UUID]) -> list[CaseworkerLoad]:

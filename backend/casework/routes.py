@@ -254,14 +254,38 @@ class CaseworkController(Controller):
         guards=[requires(Perm.TEAM_OVERVIEW)],
         summary="Lederens overblik: overskredne frister og sagstal i egne teams",
     )
-    async def team_overview(self, me: Me) -> TeamOverview:
+    async def team_overview(
+        self,
+        me: Me,
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int] = 10,
+        news_offset: FromQuery[int] = 0,
+        news_limit: FromQuery[int] = 5,
+    ) -> TeamOverview:
+        """Paged: ``offset``/``limit`` over the overdue activities, ``news_offset``/
+        ``news_limit`` over the notifications (1-50 lines; a page past the end is empty,
+        with the totals)."""
+        _paging(offset, limit)
+        try:
+            _paging(news_offset, news_limit)
+        except FieldError as exc:
+            raise FieldError(f"news_{exc.field}", str(exc)) from exc
         teams = await repo.team_ids_of(me.user_id)
         ids = [t[0] for t in teams]
+        if not ids:
+            return TeamOverview(teams=[], overdue=[], caseload=[])
+        overdue, overdue_total = await repo.overdue_in_teams(ids, offset, limit)
+        news, news_total, unassessed = await repo.notifications_page(
+            None, news_offset, news_limit, team_ids=ids
+        )
         return TeamOverview(
             teams=[t[1] for t in teams],
-            overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
-            caseload=await repo.caseload(ids) if ids else [],
-            new_notifications=await repo.new_notifications(team_ids=ids) if ids else [],
+            overdue=[_activity(r) for r in overdue],
+            caseload=await repo.caseload(ids),
+            new_notifications=news,
+            overdue_total=overdue_total,
+            new_notifications_total=news_total,
+            new_notifications_unassessed=unassessed,
         )
 
     @get(

@@ -304,10 +304,17 @@ class CaseworkerLoad(msgspec.Struct):
 
 
 class TeamOverview(msgspec.Struct):
+    """The manager's teams: a page of the overdue activities (``overdue_total`` in all), a
+    page of the last 14 days' notifications (``new_notifications_total`` in all, of which
+    ``new_notifications_unassessed`` are not assessed) and every member's caseload."""
+
     teams: list[str]
     overdue: list[ActivityRead]
     caseload: list[CaseworkerLoad]
     new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
+    overdue_total: int = 0
+    new_notifications_total: int = 0
+    new_notifications_unassessed: int = 0
 
 
 Age = Annotated[int, msgspec.Meta(ge=0, le=130)]

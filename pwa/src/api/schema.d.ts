@@ -4796,7 +4796,13 @@ export interface components {
         TeamOverview: {
             caseload: components["schemas"]["CaseworkerLoad"][];
             new_notifications?: components["schemas"]["NotificationLine"][];
+            /** @default 0 */
+            new_notifications_total?: number;
+            /** @default 0 */
+            new_notifications_unassessed?: number;
             overdue: components["schemas"]["ActivityRead"][];
+            /** @default 0 */
+            overdue_total?: number;
             teams: string[];
         };
         /** TeamRead */
@@ -10662,7 +10668,12 @@ export interface operations {
     };
     ApiTeamOverviewTeamOverview: {
         parameters: {
-            query?: never;
+            query?: {
+                offset?: number;
+                limit?: number;
+                news_offset?: number;
+                news_limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10676,6 +10687,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamOverview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -455,7 +455,7 @@ export function Sog() {
                             </>
                           )}
                           {h.cpr ? <span className="cell-note">CPR {h.cpr.slice(0, 6)}-{h.cpr.slice(6)}</span> : null}
-                          {h.case_number ? <span className="cell-note">Sag {h.case_number}</span> : null}
+                          {h.case_number ? <span className="cell-note case-number">Sag {h.case_number}</span> : null}
                         </th>
                         <td data-title="Født">
                           {h.birth_date && h.unborn ? (

@@ -328,7 +328,7 @@ function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[numbe
               </th>
               <td data-title="Barn">
                 <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>
-                {a.case_number ? <span className="cell-note">Sag {a.case_number}</span> : null}
+                {a.case_number ? <span className="cell-note case-number">Sag {a.case_number}</span> : null}
               </td>
               <td data-title="Frist" className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
                 {a.due_asap ? (
@@ -923,7 +923,7 @@ function MyCases() {
               <tr key={c.id}>
                 <th scope="row" data-title="Barn">
                   <Link to={casePath(c.id, c.child_id)}>{c.child_name}</Link>
-                  {c.case_number ? <span className="cell-note">Sag {c.case_number}</span> : null}
+                  {c.case_number ? <span className="cell-note case-number">Sag {c.case_number}</span> : null}
                 </th>
                 <td className="num" data-title="Alder">
                   {formatAge(c.age)}

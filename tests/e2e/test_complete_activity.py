@@ -5,10 +5,13 @@ Forløb."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from playwright.async_api import expect
 
+from backend.db import DB
+from tenancy.context import tenant_transaction
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
 from tests.e2e.records import ASSESSMENT, RECEIPT, fill_assessment, fill_receipt, record_dialog
@@ -217,3 +220,29 @@ async def test_udfoer_on_a_step_activity_opens_the_step_form_with_its_kind_chose
     await page.goto(f"/sager/{child['case_id']}/forloeb?udfoer=skridt&skridt=findes-ikke")
     step = page.get_by_role("form", name="Registrér gennemført skridt")
     await expect(step.get_by_role("radio", checked=True)).to_have_count(0)
+
+
+async def test_a_conflict_on_a_one_click_udfoert_offers_hent_igen_on_the_case_page(page, app):
+    child = await child_with_case(app, 9206, "Otto", "Ettklik")
+    # An activity without a rule (as a transferred case may bring): "Udført" in one click.
+    async with tenant_transaction(DB, CODE) as scope:
+        activity_id = await scope.connection.fetchval(
+            "INSERT INTO activity (hovedsag_id, rule_id, title, owner_id, due_at) "
+            "SELECT h.id, NULL, 'Ring til skolen', h.caseworker_id, now() + interval '2 days' "
+            "FROM hovedsag h WHERE h.id = $1 RETURNING id",
+            uuid.UUID(child["case_id"]),
+        )
+    await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    await page.goto(f"/sager/{child['case_id']}?barn={child['child_id']}")
+    due = page.get_by_role("list", name="Det skal gøres")
+    done = due.get_by_role("button", name="Markér Ring til skolen som udført")
+    await expect(done).to_be_visible()
+    await _completed_elsewhere(app, child["case_id"], str(activity_id))
+
+    await done.click()
+    alert = due.get_by_role("alert").filter(has_text="Aktiviteten er ændret af")
+    await expect(alert).to_contain_text("Nu: status: udført")
+    await check_axe(page, "udført ændret af en anden")
+    await alert.get_by_role("button", name="Hent igen").click()
+    await expect(page.get_by_text("Sagen er hentet igen")).to_be_visible()
+    await expect(done).to_have_count(0)

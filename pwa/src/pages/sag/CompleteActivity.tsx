@@ -62,8 +62,9 @@ export function CompleteActivity({
   /** Another save is under way. */
   disabled?: boolean;
   /**
-   * After "Hent igen" on a conflict in the record's dialog: the worklist and the case are
-   * fetched again and the dialog is closed (the activity is gone when someone completed it).
+   * After "Hent igen" on a conflict (in the record's dialog, or beside "Udført" where no
+   * onFailed takes it): the worklist and the case are fetched again and the dialog is
+   * closed (the activity is gone when someone completed it).
    * Say so where the person is (focus was on the dialog).
    */
   onReloaded?: () => void;
@@ -85,6 +86,28 @@ export function CompleteActivity({
         body: { version: a.version, record: record ?? null },
       }),
     );
+
+  const close = () => {
+    setOpen(false);
+    setErrors({});
+    setGeneral(undefined);
+  };
+  // Someone else completed or changed it first (409): fetch what is true now, then close.
+  const conflict = failure?.status === 409;
+  const reload = async () => {
+    if (reloading) return;
+    setReloading(true);
+    try {
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ['worklist'] }),
+        client.invalidateQueries({ queryKey: caseKeys.case(a.hovedsag_id) }),
+      ]);
+    } finally {
+      setReloading(false);
+      close();
+      onReloaded?.();
+    }
+  };
 
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
     // "Udfør" (not the flow's own button text, which stays unique on the case page).
@@ -136,6 +159,16 @@ export function CompleteActivity({
         {!onFailed && general && !open ? (
           <span className="form-error-message" role="alert">
             {general}
+            {conflict ? (
+              <button
+                type="button"
+                className={`button button-secondary button-small ${reloading ? 'spinner-active' : ''}`.trim()}
+                aria-disabled={reloading || undefined}
+                onClick={() => void reload()}
+              >
+                Hent igen
+              </button>
+            ) : null}
           </span>
         ) : null}
       </>
@@ -143,27 +176,6 @@ export function CompleteActivity({
   }
 
   const action = form?.action ?? 'Registrér';
-  const close = () => {
-    setOpen(false);
-    setErrors({});
-    setGeneral(undefined);
-  };
-  // Someone else completed or changed it first (409): fetch what is true now, then close.
-  const conflict = failure?.status === 409;
-  const reload = async () => {
-    if (reloading) return;
-    setReloading(true);
-    try {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: ['worklist'] }),
-        client.invalidateQueries({ queryKey: caseKeys.case(a.hovedsag_id) }),
-      ]);
-    } finally {
-      setReloading(false);
-      close();
-      onReloaded?.();
-    }
-  };
   return (
     <>
       <button

@@ -108,6 +108,7 @@ DETAIL_LABELS: dict[str, str] = {
     "bevilling_approval_threshold_oere": "Beløbsgrænse for godkendelse",
     "bevilling_price_rows": "Ændrede priser på bevillinger",
     "bevillinger": "Bevillinger",
+    "by_case_number": "Søgt på sagsnummer",
     "by_cpr": "Søgt på CPR-nummer",
     "change_per_month_oere": "Ændring pr. måned",
     "child": "Barn",
@@ -191,6 +192,9 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# Keys whose values are usernames: shown by the person's name where it is known.
+USER_KEYS = frozenset({"user"})
+
 # Keys whose values are kommune codes (a transfer's sender and receiver): shown by name.
 KOMMUNE_KEYS = frozenset({"sender", "receiver", "to", "kommuner"})
 
@@ -244,8 +248,17 @@ def detail_value(key: str, value: Any, kommune_names: Mapping[str, str] | None =
 
 
 def describe_detail(
-    detail: dict[str, Any], kommune_names: Mapping[str, str] | None = None
+    detail: dict[str, Any],
+    kommune_names: Mapping[str, str] | None = None,
+    user_names: Mapping[str, str] | None = None,
 ) -> list[tuple[str, str]]:
     """[(label, value)] in the order the event recorded them; ``kommune_names`` (code ->
-    name) names the kommuner a transfer went between."""
-    return [(detail_label(k), detail_value(k, v, kommune_names)) for k, v in detail.items()]
+    name) names the kommuner a transfer went between, ``user_names`` (username -> name) the
+    users a detail names by username: "Karl Kollega (kollega@…)", the username second."""
+    lines = []
+    for k, v in detail.items():
+        value = detail_value(k, v, kommune_names)
+        if k in USER_KEYS and user_names and isinstance(v, str) and v in user_names:
+            value = f"{user_names[v]} ({v})"
+        lines.append((detail_label(k), value))
+    return lines

@@ -37,6 +37,8 @@ class AuditEvent(msgspec.Struct, frozen=True):
     detail: dict[str, Any] | None
     actor_name: str | None
     subject_name: str | None = None  # the child (of a child or case id) or user it concerns
+    # The name of the user the detail's "user" (a username) names, where known here.
+    detail_user_name: str | None = None
 
 
 async def lock_audit_writer() -> None:
@@ -134,16 +136,21 @@ async def list_audit_page(
     clause = " AND ".join(where)
     c = conn()
     total = await c.fetchval(f"SELECT count(*) FROM audit_event WHERE {clause}", *args)
-    # The page first, then names: the actor's, and the subject's when it is a child, a
-    # case (its child) or a user of this kommune (by primary key: ids only where they look
-    # like one, so an odd subject is not cast).
+    # The page first, then names: the actor's, the subject's when it is a child, a case (its
+    # child), a user of this kommune or a security alert (the user it is about), by primary
+    # key (ids only where they look like one, so an odd subject is not cast); and the user a
+    # detail names by username.
     rows = await c.fetch(
         "SELECT e.id, e.at, e.actor, e.action, e.subject, e.detail::text AS detail, "
         "(SELECT u.display_name FROM app_user u WHERE u.username = e.actor) AS actor_name, "
         "coalesce((SELECT c.first_name || ' ' || c.last_name FROM child c WHERE c.id = s.id), "
         "(SELECT c.first_name || ' ' || c.last_name FROM hovedsag h JOIN child c "
         "ON c.id = h.child_id WHERE h.id = s.id), "
-        "(SELECT u.display_name FROM app_user u WHERE u.id = s.id)) AS subject_name "
+        "(SELECT u.display_name FROM app_user u WHERE u.id = s.id), "
+        "(SELECT u.display_name FROM security_alert a JOIN app_user u ON u.id = a.user_id "
+        "WHERE a.id = s.id)) AS subject_name, "
+        "(SELECT u.display_name FROM app_user u WHERE u.username = e.detail->>'user') "
+        "AS detail_user_name "
         f"FROM (SELECT * FROM audit_event WHERE {clause} ORDER BY at DESC, id DESC "
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}) e "
         "LEFT JOIN LATERAL (SELECT CASE WHEN e.subject ~ "
@@ -161,6 +168,7 @@ async def list_audit_page(
             detail=json.loads(r["detail"]),
             actor_name=r["actor_name"],
             subject_name=r["subject_name"],
+            detail_user_name=r["detail_user_name"],
         )
         for r in rows
     ]

@@ -68,7 +68,14 @@ def audit_read(row: AuditEvent, kommune_names: Mapping[str, str] | None = None) 
         subject=row.subject,
         detail=detail,
         details=[
-            AuditDetailLine(label, value) for label, value in describe_detail(detail, kommune_names)
+            AuditDetailLine(label, value)
+            for label, value in describe_detail(
+                detail,
+                kommune_names,
+                {str(detail["user"]): row.detail_user_name}
+                if row.detail_user_name and "user" in detail
+                else None,
+            )
         ],
     )
 

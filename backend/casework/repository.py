@@ -34,6 +34,7 @@ class ActivityRow(msgspec.Struct, frozen=True):
 
     id: uuid.UUID
     hovedsag_id: uuid.UUID
+    case_number: str
     child_name: str
     rule_id: str | None
     title: str
@@ -60,7 +61,8 @@ class ActivityRow(msgspec.Struct, frozen=True):
 
 
 _ACTIVITY = (
-    "SELECT a.id, a.hovedsag_id, c.first_name || ' ' || c.last_name AS child_name, a.rule_id, "
+    "SELECT a.id, a.hovedsag_id, h.case_number, c.first_name || ' ' || c.last_name AS child_name, "
+    "a.rule_id, "
     "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
     "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
     "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
@@ -100,6 +102,7 @@ class CaseLineRow(msgspec.Struct, frozen=True):
     """One of the user's open cases on the front page, with its activity counts."""
 
     id: uuid.UUID
+    case_number: str
     child_id: uuid.UUID
     child_name: str
     birth_date: date
@@ -111,8 +114,8 @@ class CaseLineRow(msgspec.Struct, frozen=True):
 
 async def cases_of(user_id: uuid.UUID) -> list[CaseLineRow]:
     rows = await conn().fetch(
-        "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, "
-        "c.birth_date, h.stage, h.opened_at, "
+        "SELECT h.id, h.case_number, h.child_id, c.first_name || ' ' || c.last_name "
+        "AS child_name, c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
         "AND NOT a.due_asap) AS overdue "
@@ -315,10 +318,17 @@ async def open_activities_page(
 
 
 async def notifications_page(
-    user_id: uuid.UUID, offset: int, limit: int, days: int = 14
+    user_id: uuid.UUID | None,
+    offset: int,
+    limit: int,
+    days: int = 14,
+    *,
+    team_ids: list[uuid.UUID] | None = None,
 ) -> tuple[list[NotificationLine], int, int]:
-    """One page of what ``new_notifications`` lists for the user (newest first, then by
-    id), how many there are and how many of them are not assessed."""
+    """One page of what ``new_notifications`` lists for the user (or, with ``team_ids``,
+    on the teams' cases), newest first, then by id; how many there are and how many of
+    them are not assessed."""
+    who = f"h.id IN ({_MY_CASES})" if team_ids is None else "h.team_id = ANY($1::uuid[])"
     rows = await conn().fetch(
         "SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE NOT assessed) OVER () "
         "AS unassessed FROM (SELECT u.id, u.kind, u.received_at, u.source, u.notifier_kind, "
@@ -328,14 +338,14 @@ async def notifications_page(
         "AND a.rule_id IN ('vurdering-24-timer', 'afklar-henvendelse')) AS assessed "
         "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
         "JOIN hovedsag h ON h.id = e.hovedsag_id JOIN child c ON c.id = h.child_id "
-        f"WHERE h.id IN ({_MY_CASES}) AND h.closed_at IS NULL "
+        f"WHERE {who} AND h.closed_at IS NULL "
         "AND u.received_at > now() - make_interval(days => $2)) n "
         f"ORDER BY received_at DESC, id LIMIT {int(limit)} OFFSET {int(offset)}",
-        user_id,
+        user_id if team_ids is None else team_ids,
         days,
     )
     if not rows and offset > 0:
-        return [], *(await notifications_page(user_id, 0, 1, days))[1:]
+        return [], *(await notifications_page(user_id, 0, 1, days, team_ids=team_ids))[1:]
     total = int(rows[0]["total"]) if rows else 0
     unassessed = int(rows[0]["unassessed"]) if rows else 0
     lines = [
@@ -355,15 +365,15 @@ _CASE_ORDER = {
 async def cases_page(
     user_id: uuid.UUID, name: str | None, sort: str, offset: int, limit: int
 ) -> tuple[list[CaseLineRow], int]:
-    """One page of the user's open cases (whose child's name contains ``name``), in
+    """One page of the user's open cases (whose child's name or case number contains ``name``), in
     ``sort`` order (ending in the id, so pages neither skip nor repeat), and the total."""
     args: list[Any] = [user_id]
     cond = ""
     if name:
         args.append("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        cond = "WHERE c.first_name || ' ' || c.last_name ILIKE $2"
+        cond = "WHERE (c.first_name || ' ' || c.last_name ILIKE $2 OR h.case_number LIKE $2)"
     rows = await conn().fetch(
-        "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.child_id, "
+        "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.case_number, h.child_id, "
         "c.first_name || ' ' || c.last_name AS child_name, c.birth_date, h.stage, h.opened_at, "
         "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
         "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
@@ -424,16 +434,37 @@ async def team_of(user_id: uuid.UUID, prefer: uuid.UUID | None) -> uuid.UUID | N
     return found
 
 
-async def overdue_in_teams(team_ids: list[uuid.UUID], limit: int = 200) -> list[ActivityRow]:
-    rows = await conn().fetch(
-        _ACTIVITY + "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap "
-        "AND h.closed_at IS NULL "
-        "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
-        "WHERE team_id = ANY($1::uuid[]))) ORDER BY a.due_at LIMIT $2",
+_OVERDUE_IN_TEAMS = (
+    "WHERE a.status = 'open' AND a.due_at < now() AND NOT a.due_asap AND h.closed_at IS NULL "
+    "AND (h.team_id = ANY($1::uuid[]) OR a.owner_id IN (SELECT user_id FROM team_member "
+    "WHERE team_id = ANY($1::uuid[]))) "
+)
+
+
+async def overdue_in_teams(
+    team_ids: list[uuid.UUID], offset: int, limit: int
+) -> tuple[list[ActivityRow], int]:
+    """One page of the overdue open activities on the teams' cases or of their members,
+    oldest deadline first (then by id, so pages neither skip nor repeat), and the total."""
+    db = conn()
+    rows = await db.fetch(
+        f"{_ACTIVITY_COUNTED}{_OVERDUE_IN_TEAMS}ORDER BY a.due_at, a.id "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}",
         team_ids,
-        limit,
     )
-    return [ActivityRow(**r) for r in rows]
+    if rows:
+        total = int(rows[0]["total"])
+    elif offset == 0:
+        total = 0
+    else:  # past the end: count them
+        total = int(
+            await db.fetchval(
+                "SELECT count(*) FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id "
+                f"{_OVERDUE_IN_TEAMS}",
+                team_ids,
+            )
+        )
+    return [ActivityRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
 
 async def caseload(team_ids: list[uuid.UUID]) -> list[CaseworkerLoad]:
@@ -456,6 +487,7 @@ class SearchRow(msgspec.Struct, frozen=True):
     """A case the search found, with its activity counts."""
 
     hovedsag_id: uuid.UUID
+    case_number: str
     child_id: uuid.UUID
     child_name: str
     birth_date: date
@@ -469,8 +501,11 @@ class SearchRow(msgspec.Struct, frozen=True):
     overdue_activities: int
 
 
-async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[SearchRow], int]:
-    """Cases matching every given criterion, newest first, paged."""
+async def search(
+    q: SearchQuery, cpr: str | None, today: date, case_number: str | None = None
+) -> tuple[list[SearchRow], int]:
+    """Cases matching every given criterion, newest first, paged. ``cpr`` or
+    ``case_number`` (normalised, e.g. ``2026-00123``) stand instead of the text."""
     where: list[str] = []
     args: list[Any] = []
 
@@ -480,6 +515,8 @@ async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[Sea
 
     if cpr:
         where.append(f"(c.cpr = {arg(cpr)} OR c.mother_cpr = {arg(cpr)})")
+    elif case_number:
+        where.append(f"h.case_number = {arg(case_number)}")
     elif q.text:
         words = [w for w in q.text.lower().split() if w]
         for w in words[:5]:
@@ -522,7 +559,8 @@ async def search(q: SearchQuery, cpr: str | None, today: date) -> tuple[list[Sea
     # Filter first (indexes), count the page's activities only for the rows shown.
     base = f"FROM hovedsag h JOIN child c ON c.id = h.child_id WHERE {cond}"
     page_sql = (
-        "SELECT h.id AS hovedsag_id, c.id AS child_id, c.first_name || ' ' || c.last_name "
+        "SELECT h.id AS hovedsag_id, h.case_number, c.id AS child_id, "
+        "c.first_name || ' ' || c.last_name "
         "AS child_name, c.birth_date, c.cpr, h.stage, h.opened_at, h.closed_at, "
         "u.display_name AS caseworker, t.name AS team, "
         "(SELECT count(*) FROM activity a WHERE a.hovedsag_id = h.id AND a.status = 'open') "

@@ -3,6 +3,7 @@ activities and the journal."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
@@ -28,6 +29,7 @@ from backend.casework.rules import (
     age_on,
     basis_confirmed,
     completion_of,
+    rule,
     short_title,
 )
 from backend.casework.schemas import (
@@ -72,6 +74,7 @@ from backend.casework.schemas import (
     SearchQuery,
     StepCreate,
     StepIn,
+    StepKind,
     StepRead,
     StepRecorded,
     TeamOverview,
@@ -91,6 +94,24 @@ from backend.core.errors import FieldError, NotFound
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.errors import field_error
+
+# A case number typed in the search ("2026-00123", or "2026-123"): year, then the number.
+CASE_NUMBER = re.compile(r"(\d{4})-(\d{1,5})")
+
+
+# The step kind whose event completes an activity (each event belongs to one step).
+_STEP_OF_EVENT: dict[str, StepKind] = {
+    event: kind  # type: ignore[misc]  # process.STEPS's keys are StepKind's vocabulary
+    for kind, (event, _) in process.STEPS.items()
+}
+
+
+def _step_kind(rule_id: str | None) -> StepKind | None:
+    """The step that completes an activity of ``rule_id``, if a step does."""
+    if completion_of(rule_id) not in ("step", "plan"):
+        return None
+    assert rule_id is not None
+    return _STEP_OF_EVENT.get(rule(rule_id).completed_by)
 
 
 def _activity(row: repo.ActivityRow) -> ActivityRead:
@@ -115,6 +136,8 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         basis_confirmed=basis_confirmed(row.rule_id),
         completion=completion_of(row.rule_id),
         record=row.record,
+        case_number=row.case_number,
+        step_kind=_step_kind(row.rule_id),
     )
 
 
@@ -129,6 +152,7 @@ def _case_line(r: repo.CaseLineRow, today: date) -> CaseLine:
         opened_at=r.opened_at,
         open_activities=r.open_activities,
         overdue_activities=r.overdue,
+        case_number=r.case_number,
     )
 
 
@@ -230,14 +254,38 @@ class CaseworkController(Controller):
         guards=[requires(Perm.TEAM_OVERVIEW)],
         summary="Lederens overblik: overskredne frister og sagstal i egne teams",
     )
-    async def team_overview(self, me: Me) -> TeamOverview:
+    async def team_overview(
+        self,
+        me: Me,
+        offset: FromQuery[int] = 0,
+        limit: FromQuery[int] = 10,
+        news_offset: FromQuery[int] = 0,
+        news_limit: FromQuery[int] = 5,
+    ) -> TeamOverview:
+        """Paged: ``offset``/``limit`` over the overdue activities, ``news_offset``/
+        ``news_limit`` over the notifications (1-50 lines; a page past the end is empty,
+        with the totals)."""
+        _paging(offset, limit)
+        try:
+            _paging(news_offset, news_limit)
+        except FieldError as exc:
+            raise FieldError(f"news_{exc.field}", str(exc)) from exc
         teams = await repo.team_ids_of(me.user_id)
         ids = [t[0] for t in teams]
+        if not ids:
+            return TeamOverview(teams=[], overdue=[], caseload=[])
+        overdue, overdue_total = await repo.overdue_in_teams(ids, offset, limit)
+        news, news_total, unassessed = await repo.notifications_page(
+            None, news_offset, news_limit, team_ids=ids
+        )
         return TeamOverview(
             teams=[t[1] for t in teams],
-            overdue=[_activity(r) for r in await repo.overdue_in_teams(ids)] if ids else [],
-            caseload=await repo.caseload(ids) if ids else [],
-            new_notifications=await repo.new_notifications(team_ids=ids) if ids else [],
+            overdue=[_activity(r) for r in overdue],
+            caseload=await repo.caseload(ids),
+            new_notifications=news,
+            overdue_total=overdue_total,
+            new_notifications_total=news_total,
+            new_notifications_unassessed=unassessed,
         )
 
     @get(
@@ -328,17 +376,26 @@ class CaseworkController(Controller):
             raise field_error("page", "page >= 1 og 1 <= page_size <= 100")
         if data.deadline not in (None, "", "overdue", "due_week", "none_open"):
             raise field_error("deadline", "Ukendt fristfilter")
-        cpr = None
+        cpr = case_number = None
         text = (data.text or "").strip()
-        if text.replace("-", "").replace(" ", "").isdigit():
+        if numbered := CASE_NUMBER.fullmatch(text):
+            case_number = f"{numbered[1]}-{int(numbered[2]):05d}"
+        elif text.replace("-", "").replace(" ", "").isdigit():
             cpr, _ = check_cpr(text, field="text")
         today = datetime.now(DK).date()
         if data.measure and data.measure not in process.MEASURES:
             raise field_error("measure", "Ukendt indsatstype")
-        rows, total = await repo.search(data, cpr, today)
+        rows, total = await repo.search(data, cpr, today, case_number)
         openable = await may_open(me, [r.hovedsag_id for r in rows])
         # Audit what was looked for, never the CPR number itself.
-        await record(me.actor, "case.search", None, by_cpr=cpr is not None, hits=total)
+        await record(
+            me.actor,
+            "case.search",
+            None,
+            by_cpr=cpr is not None,
+            by_case_number=case_number is not None,
+            hits=total,
+        )
         # The CPR number goes to those who register and work cases, for cases they may
         # open; everyone else tells children apart by birth date and age.
         sees_cpr = Perm.CASE_WRITE in me.permissions
@@ -360,6 +417,7 @@ class CaseworkController(Controller):
                     birth_date=r.birth_date,
                     unborn=r.cpr is None,
                     cpr=r.cpr if sees_cpr and r.hovedsag_id in openable else None,
+                    case_number=r.case_number,
                 )
                 for r in rows
             ],

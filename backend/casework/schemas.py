@@ -105,6 +105,10 @@ class ActivityRead(msgspec.Struct):
     completion: Completion = "click"
     # What completing it recorded (the form's field keys; yes/no as true/false, dates ISO).
     record: dict[str, str | bool] | None = None
+    case_number: str = ""  # the case's number, e.g. "2026-00123"
+    # For an activity a recorded step completes (completion "step" or "plan"): that step's
+    # kind, so "Udfør" opens "Registrér skridt" with it chosen.
+    step_kind: StepKind | None = None
 
 
 class ActivityCompletion(msgspec.Struct):
@@ -164,6 +168,7 @@ class CaseLine(msgspec.Struct):
     opened_at: date
     open_activities: int
     overdue_activities: int
+    case_number: str = ""  # e.g. "2026-00123"
 
 
 class NotificationLine(msgspec.Struct):
@@ -299,10 +304,17 @@ class CaseworkerLoad(msgspec.Struct):
 
 
 class TeamOverview(msgspec.Struct):
+    """The manager's teams: a page of the overdue activities (``overdue_total`` in all), a
+    page of the last 14 days' notifications (``new_notifications_total`` in all, of which
+    ``new_notifications_unassessed`` are not assessed) and every member's caseload."""
+
     teams: list[str]
     overdue: list[ActivityRead]
     caseload: list[CaseworkerLoad]
     new_notifications: list[NotificationLine] = msgspec.field(default_factory=list)
+    overdue_total: int = 0
+    new_notifications_total: int = 0
+    new_notifications_unassessed: int = 0
 
 
 Age = Annotated[int, msgspec.Meta(ge=0, le=130)]
@@ -342,6 +354,7 @@ class SearchHit(msgspec.Struct):
     birth_date: date | None = None
     unborn: bool = False
     cpr: str | None = None
+    case_number: str = ""  # e.g. "2026-00123"
 
 
 class SearchPage(msgspec.Struct):

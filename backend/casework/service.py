@@ -261,11 +261,12 @@ def _stale_activity(row: repo.LockedActivity) -> Stale:
     return Stale(
         row.changed_by,
         row.changed_at,
+        # Named as a person reads them: the answer's message lists them ("Nu: status: …").
         {
             "status": STATUS_LABELS.get(row.status, row.status),
-            "due_at": row.due_at,
-            "cancel_reason": row.cancel_reason,
-        },
+            "frist": row.due_at,
+        }
+        | ({"begrundelse": row.cancel_reason} if row.cancel_reason else {}),
         what="Aktiviteten",
     )
 

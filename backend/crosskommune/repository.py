@@ -50,6 +50,14 @@ class TransferRow(msgspec.Struct, frozen=True):
     sender_closed_at: datetime | None
 
 
+class TransferState(msgspec.Struct, frozen=True):
+    """Where a transfer stands, and what deciding who may see it takes: no personal data."""
+
+    to_code: str
+    from_case_ref: uuid.UUID | None
+    status: str
+
+
 class PackageRow(msgspec.Struct, frozen=True):
     """What it takes to open a transfer's package (``keys.open_package``), and the state a
     decision on it needs."""
@@ -237,6 +245,13 @@ async def list_transfers(here: str, limit: int) -> list[TransferRow]:
 async def get_transfer(transfer_id: uuid.UUID) -> TransferRow | None:
     row = await conn().fetchrow(f"SELECT {_COLS} FROM shared.transfer WHERE id = $1", transfer_id)
     return None if row is None else TransferRow(**row)
+
+
+async def get_transfer_state(transfer_id: uuid.UUID) -> TransferState | None:
+    row = await conn().fetchrow(
+        "SELECT to_code, from_case_ref, status FROM shared.transfer WHERE id = $1", transfer_id
+    )
+    return None if row is None else TransferState(**row)
 
 
 async def list_sent_from_case(here: str, case_id: uuid.UUID) -> list[TransferRow]:

@@ -48,10 +48,12 @@ from backend.crosskommune.schemas import (
     TransferRequestRead,
     TransferSettings,
     TransferSettingsUpdate,
+    TransferStatusRead,
 )
-from backend.crosskommune.wording import with_measure_labels
+from backend.crosskommune.wording import STATUS_TEXT, with_measure_labels
 from backend.errors import Conflict
 from backend.limits.alerts import do_count_lookup
+from tenancy.context import current_scope
 
 
 def transfer_conflict(request: Request[Any, Any, Any], exc: TransferConflict) -> Response[Any]:
@@ -61,17 +63,24 @@ def transfer_conflict(request: Request[Any, Any, Any], exc: TransferConflict) ->
     )
 
 
+async def _check_sent_case(me: Principal, sent_from: uuid.UUID | None) -> None:
+    """An outgoing transfer needs access to the case it was sent from (the same 404 as for
+    no such transfer); any case reader sees the kommune's inbox."""
+    if sent_from is None:
+        return
+    try:
+        await access_case(me, sent_from)
+    except NotFound as exc:
+        raise NotFound("Overførslen findes ikke") from exc
+
+
 async def _visible(me: Principal, transfer_id: uuid.UUID) -> TransferRead:
-    """The transfer, if this user may see it: any case reader sees the kommune's inbox; an
-    outgoing transfer needs access to the case it was sent from."""
+    """The transfer, if this user may see it (:func:`_check_sent_case`)."""
     found = await reading.get_transfer(transfer_id)
     if found is None:
         raise NotFound("Overførslen findes ikke")
-    if found.direction == "ud" and found.hovedsag_id is not None:
-        try:
-            await access_case(me, found.hovedsag_id)
-        except NotFound as exc:
-            raise NotFound("Overførslen findes ikke") from exc
+    if found.direction == "ud":
+        await _check_sent_case(me, found.hovedsag_id)
     return found
 
 
@@ -208,6 +217,25 @@ class CrossKommuneController(Controller):
             ),
             prior_cases=prior,
             known_here=known,
+        )
+
+    @get(
+        "/transfers/{transfer_id:uuid}/status",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Kun overførslens status (det, siden spørger om, mens sagen indlæses)",
+    )
+    async def status(self, me: Me, transfer_id: FromPath[uuid.UUID]) -> TransferStatusRead:
+        """The same access check and 404 as the transfer itself, but nothing about the child
+        or the case: polling it writes no audit row. The page reads the whole transfer (which
+        is audited) again once the status changes."""
+        state = await repo.get_transfer_state(transfer_id)
+        if state is None:
+            raise NotFound("Overførslen findes ikke")
+        if state.to_code != current_scope().code:
+            await _check_sent_case(me, state.from_case_ref)
+        return TransferStatusRead(
+            status=state.status,  # type: ignore[arg-type]  # the table's CHECK holds the vocabulary
+            status_text=STATUS_TEXT.get(state.status, state.status),
         )
 
     @get(

@@ -38,6 +38,14 @@ TransferStatus = Literal["sendt", "accepteret", "afvist", "importeret", "fejl"]
 RequestStatus = Literal["aaben", "sendt", "afvist"]
 
 
+class TransferStatusRead(msgspec.Struct):
+    """Only where a transfer stands (what its page polls while the import runs): no child,
+    no summary, so reading it is not audited."""
+
+    status: TransferStatus
+    status_text: str
+
+
 class TransferRead(msgspec.Struct):
     """One transfer as either side sees it."""
 

@@ -65,6 +65,7 @@ def _read(row: repo.AlertRow) -> SecurityAlertRead:
         raised_at=row.raised_at,
         seen_at=row.seen_at,
         seen_by=row.seen_by,
+        seen_by_name=row.seen_by_name,
         title="Usædvanligt mange opslag på tidligere sager i andre kommuner",
         text=(
             f"{row.display_name} ({row.username}) slog "

@@ -24,6 +24,7 @@ class AlertRow(msgspec.Struct, frozen=True):
     raised_at: datetime
     seen_at: datetime | None
     seen_by: str | None
+    seen_by_name: str | None = None  # the administrator's name, where the user is known
 
 
 class RaisedAlert(msgspec.Struct, frozen=True):
@@ -74,7 +75,9 @@ async def upsert_lookup_alert(
 
 _SELECT = (
     "SELECT a.id, a.user_id, u.username, u.display_name, a.day, a.lookups, a.registrations, "
-    "a.raised_at, a.seen_at, a.seen_by FROM security_alert a JOIN app_user u ON u.id = a.user_id"
+    "a.raised_at, a.seen_at, a.seen_by, "
+    "(SELECT s.display_name FROM app_user s WHERE s.username = a.seen_by) AS seen_by_name "
+    "FROM security_alert a JOIN app_user u ON u.id = a.user_id"
 )
 
 

@@ -18,6 +18,8 @@ class SecurityAlertRead(msgspec.Struct):
     registrations: int
     raised_at: datetime
     seen_at: datetime | None
-    seen_by: str | None
+    seen_by: str | None  # the username, as recorded
     title: str  # Danish, for the administrator
     text: str
+    # Who marked it seen, by name (the username stays in ``seen_by``).
+    seen_by_name: str | None = None

@@ -5,7 +5,7 @@ phase, caseworker and team — read with the case, only by those who may open it
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
@@ -164,3 +164,42 @@ async def test_existing_cases_are_numbered_by_year_of_opening(
             assert nxt == "2025-00004"
     finally:
         await conn.close()
+
+
+async def test_the_case_number_shows_in_search_and_on_the_front_page(http, seeded):  # type: ignore[no-untyped-def]
+    await _caseworker(http)
+    r = await _register(http, new_cpr(2006), first_name="Nummerine", last_name="Linjesen")
+    case_id = r.json()["hovedsag_id"]
+    number = (await http.get(f"/api/cases/{case_id}")).json()["case_number"]
+    year, n = _seq(number)
+
+    # Search: the hit carries it, and typing the number (with or without its zeros) finds it.
+    by_name = (await http.post("/api/search", json={"text": "Nummerine"})).json()
+    assert [(h["hovedsag_id"], h["case_number"]) for h in by_name["items"]] == [(case_id, number)]
+    for typed in (number, f"{year}-{n}"):
+        found = (await http.post("/api/search", json={"text": typed})).json()
+        assert [h["hovedsag_id"] for h in found["items"]] == [case_id], typed
+    nothing = await http.post("/api/search", json={"text": f"{year - 50}-{n}"})
+    assert nothing.status_code == 200 and nothing.json()["total"] == 0
+
+    # "Mine sager": the line carries it, and its name filter takes the number too.
+    mine = (await http.get("/api/worklist/cases", params={"navn": number})).json()
+    assert [(c["id"], c["case_number"]) for c in mine["items"]] == [(case_id, number)]
+
+    # An activity line names the case by its number beside the child's name.
+    await http.post(
+        f"/api/cases/{case_id}/underretninger",
+        json={
+            "received_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
+            "notifier_kind": "anonym",
+            "source": "anonym",
+            "concerns": "x",
+        },
+    )
+    page = (
+        await http.get("/api/worklist/activities", params={"vindue": "overdue", "sag": case_id})
+    ).json()
+    assert page["total"] >= 1
+    assert {(a["child_name"], a["case_number"]) for a in page["items"]} == {
+        ("Nummerine Linjesen", number)
+    }

@@ -180,6 +180,11 @@ async def test_completing_an_activity_and_a_stale_second_click(http, seeded):
     assert done.status_code == 200 and done.json()["status"] == "done"
     stale = await http.post(f"/api/activities/{activity['id']}/complete", json=body)
     assert stale.status_code == 409
+    # Said as a person reads it: who, and what holds now, in Danish words (no field keys).
+    message = stale.json()["detail"]
+    assert message.startswith("Aktiviteten er ændret af Sara Sagsbehandler"), message
+    assert "Nu: status: udført; frist: " in message and "_" not in message, message
+    assert set(stale.json()["extra"]["current"]) == {"status", "frist"}
     worklist = (await http.get("/api/worklist")).json()
     assert activity["id"] not in {
         a["id"] for g in ("overdue", "this_week", "later", "without_deadline") for a in worklist[g]
@@ -287,6 +292,16 @@ async def test_manager_sees_the_teams_overdue_items_first(http, seeded):
             },
         )
         overdue_ids = {a["id"] for a in r.json()["activities"]}
+        fresh = await cw.post(
+            f"/api/cases/{case_id}/underretninger",
+            json={
+                "received_at": datetime.now(UTC).isoformat(),
+                "notifier_kind": "fagperson",
+                "source": "politi",
+                "concerns": "Ny henvendelse fra politiet",
+            },
+        )
+        assert fresh.status_code == 201, fresh.text
     # In kommune 0202 the demo caseworker and the manager share a team (round-robin).
     async with tenant_transaction(DB, B) as scope:
         await scope.connection.execute(
@@ -296,10 +311,37 @@ async def test_manager_sees_the_teams_overdue_items_first(http, seeded):
         )
     await sign_in(http, B, "leder")
     overview = (await http.get("/api/team/overview")).json()
-    got = [a["id"] for a in overview["overdue"]]
+    # The overdue list comes a page at a time (10 by default), oldest deadline first; the
+    # pages together hold every overdue activity once.
+    assert len(overview["overdue"]) == min(10, overview["overdue_total"])
+    got: list[str] = []
+    dues: list[str] = []
+    for offset in range(0, overview["overdue_total"], 7):
+        page = (await http.get("/api/team/overview", params={"offset": offset, "limit": 7})).json()
+        assert page["overdue_total"] == overview["overdue_total"]
+        got += [a["id"] for a in page["overdue"]]
+        dues += [a["due_at"] for a in page["overdue"]]
+    assert len(got) == len(set(got)) == overview["overdue_total"]
     assert overdue_ids <= set(got)
-    dues = [a["due_at"] for a in overview["overdue"]]
     assert dues == sorted(dues)
+    past = await http.get("/api/team/overview", params={"offset": 100_000, "limit": 10})
+    assert past.status_code == 200
+    assert (past.json()["overdue"], past.json()["overdue_total"]) == ([], len(got))
+    # The notifications page the same way; the totals say how many in all.
+    news = (await http.get("/api/team/overview", params={"news_limit": 1})).json()
+    assert news["new_notifications_total"] >= 1
+    assert len(news["new_notifications"]) == 1
+    assert news["new_notifications_unassessed"] <= news["new_notifications_total"]
+    # Bad paging: a Danish 400 on the field.
+    bad = await http.get("/api/team/overview", params={"limit": 0})
+    assert bad.status_code == 400
+    assert bad.json()["extra"][0]["key"] == "limit"
+    bad = await http.get("/api/team/overview", params={"news_offset": -1})
+    assert bad.status_code == 400
+    assert bad.json()["extra"][0] == {
+        "key": "news_offset",
+        "message": "Sidens start kan ikke være negativ.",
+    }
     loads = {c["display_name"]: c for c in overview["caseload"]}
     assert loads["Sara Sagsbehandler"]["overdue_activities"] >= 2
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as cw:

@@ -53,6 +53,11 @@ async def test_a_decision_without_the_required_steps_needs_a_reason_for_each(htt
     r = await http.post(f"/api/cases/{case_id}/visitation", json={"paragraph": "32"})
     assert r.status_code == 201, r.text
     assert {a["rule_id"] for a in r.json()["activities"]} == {"boernesamtale", "partshoering"}
+    # Each names the step that completes it ("Udfør" opens "Registrér skridt" with it).
+    assert {(a["rule_id"], a["step_kind"]) for a in r.json()["activities"]} == {
+        ("boernesamtale", "boernesamtale"),
+        ("partshoering", "partshoering"),
+    }
     case = (await http.get(f"/api/cases/{case_id}")).json()
     assert case["stage"] == "afgoerelse"
     assert {m["rule_id"] for m in case["missing_before_decision"]} == {

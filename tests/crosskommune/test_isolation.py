@@ -90,6 +90,7 @@ async def test_a_third_kommune_cannot_see_or_touch_a_transfer_between_two(
     a = await client(A)
     assert (await a.get(f"/api/transfers/{transfer_id}")).status_code == 404
     assert (await a.get(f"/api/transfers/{transfer_id}/package")).status_code == 404
+    assert (await a.get(f"/api/transfers/{transfer_id}/status")).status_code == 404
     assert (await a.post(f"/api/transfers/{transfer_id}/accept")).status_code == 404
 
 

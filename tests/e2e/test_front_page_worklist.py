@@ -40,6 +40,7 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
     for i in range(4):  # each: a 24-hour assessment and a receipt, both overdue
         received = datetime.now(UTC) - timedelta(days=10 + i)
         await factories.underretning(c, made.case_id, received_at=received.isoformat())
+    number = (await c.get(f"/api/cases/{made.case_id}")).json()["case_number"]
 
     await page.set_viewport_size({"width": 1366, "height": 768})
     await log_in(page, "Testby", username("sagsbehandler", B))
@@ -53,6 +54,10 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
     await expect(toggle).to_have_attribute("aria-expanded", "true")
     rows = overdue.locator("tbody > tr")
     await expect(rows).to_have_count(6)
+    # Each line names the case by the child and its case number.
+    child_cell = rows.first.get_by_role("cell").nth(0)
+    await expect(child_cell).to_contain_text(f"Filippa {family}")
+    await expect(child_cell).to_contain_text(f"Sag {number}")
     first_page = await rows.all_inner_texts()
     await overdue.get_by_role("button", name="Næste").click()
     await expect(overdue.get_by_text("Side 2 af 2")).to_be_visible()
@@ -82,6 +87,12 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
     await cases.get_by_role("button", name="Søg").click()
     await expect(cases.get_by_text("1 sag med")).to_be_visible()
     await expect(cases.locator("tbody > tr")).to_have_count(1)
+    await expect(cases.locator("tbody > tr")).to_contain_text(f"Filippa {family}")
+    await expect(cases.locator("tbody > tr")).to_contain_text(f"Sag {number}")
+    # The case number finds it too.
+    await cases.get_by_label("Barnets navn eller sagsnummer").fill(number)
+    await cases.get_by_role("button", name="Søg").click()
+    await expect(cases.get_by_text(f"1 sag med „{number}“")).to_be_visible()
     await expect(cases.locator("tbody > tr")).to_contain_text(f"Filippa {family}")
     await check_axe(page, "forside mine sager")
     await _shots(page, "forside-mine-sager")

@@ -21,7 +21,7 @@ from backend.money import catalogue, payments
 from tenancy.context import tenant_transaction
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
-from tests.e2e.test_deadlines_path import shots
+from tests.e2e.test_deadlines_path import SHOTS, shots
 from tests.e2e.test_money_path import shoot
 from tests.money.conftest import cvr, fetch, measures, new_cpr
 
@@ -127,6 +127,20 @@ async def test_the_manager_sees_the_dashboard_and_downloads_excel(mi_data, page)
     await check_axe(page, "ledelsesinformation: børnesagsbarometer")
     await compliance.scroll_into_view_if_needed()
     await shots(page, "ledelsesinformation-barometer")
+    # "Frister" at 768 px: the measures' table is DKFDS's stacked table (a card per measure,
+    # its definition across the width, then "label … number" lines): it does not scroll
+    # sideways, nor does the page.
+    frister = page.locator("section[aria-labelledby=mi-frister]")
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    await frister.screenshot(path=str(SHOTS / "ledelsesinformation-frister-768.png"))
+    region = frister.locator(".table--responsive-scroll").filter(has=compliance)
+    assert await region.evaluate("(e) => e.scrollWidth - e.clientWidth") <= 0
+    await expect(compliance.locator("thead")).to_be_hidden()
+    first = compliance.locator("tbody tr").first.get_by_role("cell").first
+    assert await first.evaluate("(e) => getComputedStyle(e, '::before').content") == '"Antal"'
+    wide = await page.evaluate("() => document.documentElement.scrollWidth > innerWidth")
+    assert not wide
+    await page.set_viewport_size({"width": 1366, "height": 768})
 
     # The kommune's numbers: the notifications pie chart, an image with a text alternative,
     # and its numbers as a table.

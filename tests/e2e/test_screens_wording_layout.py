@@ -240,8 +240,8 @@ async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(pag
     await log_in(page, "Testby", username("admin", "0202"))
     await menu.get_by_role("link", name="Revisionslog").click()
     table = page.get_by_role("table")
-    # The newest page may be all reads of the received transfer (its page polls while the
-    # import runs, and every read is audited), so the log ins are found with the filter.
+    # The newest page may be all reads of the received transfer, so the log ins are found
+    # with the filter.
     await expect(table).to_contain_text("Overførsel")
     # The log names the user; the username stays beside it (the filter works on it).
     await _scan(page, "revisionslog", emails_allowed=True)

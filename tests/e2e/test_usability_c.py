@@ -3,6 +3,8 @@ right one by birth date (issue 16 item 8). Counted from the front page after log
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import expect
 
 from tests.casework.test_casework_api import new_cpr
@@ -50,6 +52,8 @@ async def test_find_the_right_one_of_two_children_with_one_name(page, app):
     await expect(the_younger).to_have_count(1)
     await expect(the_younger).to_contain_text(f"CPR {younger[:6]}-{younger[6:]}")
     await expect(rows.filter(has_text=_dk(older))).to_have_count(1)
+    # And each names its case by number, as the case page's header does.
+    await expect(rows.filter(has_text=re.compile(r"Sag \d{4}-\d{5}"))).to_have_count(2)
     await check_axe(page, "søgeresultat med to af samme navn")
     await task.shot("soegeresultat", full_page=True)
     await task.click(the_younger.get_by_role("link", name="Maja Tvillingsen"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from backend.db import DB
+from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import _register
 from tests.conftest import SPARE_REALM, new_kommune
@@ -65,7 +66,32 @@ async def test_a_sweep_of_cpr_numbers_alerts_the_administrator(
     seen = await admin.post(f"/api/admin/alerts/{alert['id']}/seen")
     assert seen.status_code == 200, seen.text
     assert seen.json()["seen_by"] == f"admin@{_domain()}"
+    assert seen.json()["seen_by_name"] == "Anders Administrator"
     assert [e["subject"] for e in await _audited(code, "security.alert_seen")] == [alert["id"]]
+
+    # The audit log names the person the alert is about, the username only beside the name.
+    await _run_audit_jobs(code)
+    log = await admin.get("/api/admin/audit", params={"action": "security.alert_raised"})
+    assert log.status_code == 200, log.text
+    [entry] = log.json()["items"]
+    assert entry["subject_name"] == "Karl Kollega"
+    assert entry["details"][0] == {
+        "label": "Bruger",
+        "value": f"Karl Kollega (kollega@{_domain()})",
+    }
+    log = await admin.get("/api/admin/audit", params={"action": "security.alert_seen"})
+    [entry] = log.json()["items"]
+    assert (entry["actor_name"], entry["subject_name"]) == ("Anders Administrator", "Karl Kollega")
+
+
+async def _run_audit_jobs(code: str) -> None:
+    async with tenant_transaction(DB, code) as scope:
+        ids = await scope.connection.fetch(
+            "SELECT id FROM outbox WHERE job = 'audit.record' AND done_at IS NULL "
+            "ORDER BY created_at"
+        )
+    for r in ids:
+        assert await run_outbox_job({}, code, str(r["id"])) == "done"
 
 
 def _domain() -> str:

@@ -2459,6 +2459,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/transfers/{transfer_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kun overførslens status (det, siden spørger om, mens sagen indlæses) */
+        get: operations["ApiTransfersTransferIdStatusStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/underretninger/{underretning_id}/modtaget": {
         parameters: {
             query?: never;
@@ -2607,6 +2624,8 @@ export interface components {
             /** @default true */
             basis_confirmed?: boolean;
             cancel_reason?: string | null;
+            /** @default  */
+            case_number?: string;
             child_name: string;
             completed_by?: string | null;
             /**
@@ -2632,6 +2651,8 @@ export interface components {
             rule_id: string | null;
             /** @enum {string} */
             status: "open" | "done" | "cancelled";
+            /** @enum {null|string} */
+            step_kind?: "boernesamtale" | "partshoering" | "plan" | "ungeplan" | "opfoelgning" | "overgang" | "revurdering" | null;
             title: string;
             version: number;
         };
@@ -2864,6 +2885,8 @@ export interface components {
         /** CaseLine */
         CaseLine: {
             age: number;
+            /** @default  */
+            case_number?: string;
             /** Format: uuid */
             child_id: string;
             child_name: string;
@@ -4513,6 +4536,8 @@ export interface components {
             age: number;
             birth_date?: string | null;
             can_open: boolean;
+            /** @default  */
+            case_number?: string;
             caseworker: string | null;
             /** Format: uuid */
             child_id: string;
@@ -4568,6 +4593,7 @@ export interface components {
             registrations: number;
             seen_at: string | null;
             seen_by: string | null;
+            seen_by_name?: string | null;
             text: string;
             title: string;
             /** Format: uuid */
@@ -4770,7 +4796,13 @@ export interface components {
         TeamOverview: {
             caseload: components["schemas"]["CaseworkerLoad"][];
             new_notifications?: components["schemas"]["NotificationLine"][];
+            /** @default 0 */
+            new_notifications_total?: number;
+            /** @default 0 */
+            new_notifications_unassessed?: number;
             overdue: components["schemas"]["ActivityRead"][];
+            /** @default 0 */
+            overdue_total?: number;
             teams: string[];
         };
         /** TeamRead */
@@ -4909,6 +4941,12 @@ export interface components {
         /** TransferSettingsUpdate */
         TransferSettingsUpdate: {
             team_id: string | null;
+        };
+        /** TransferStatusRead */
+        TransferStatusRead: {
+            /** @enum {string} */
+            status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
+            status_text: string;
         };
         /** Transition */
         Transition: {
@@ -10630,7 +10668,12 @@ export interface operations {
     };
     ApiTeamOverviewTeamOverview: {
         parameters: {
-            query?: never;
+            query?: {
+                offset?: number;
+                limit?: number;
+                news_offset?: number;
+                news_limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10644,6 +10687,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TeamOverview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };
@@ -10960,6 +11018,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiTransfersTransferIdStatusStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                transfer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferStatusRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -81,7 +81,7 @@ export function SecurityAlerts() {
                 <p>{a.text}</p>
                 <p className="cell-note">
                   Advaret {formatDeadline(a.raised_at)}
-                  {a.seen_at ? ` · set af ${a.seen_by ?? 'en administrator'} ${formatDeadline(a.seen_at)}` : ''}
+                  {a.seen_at ? ` · set af ${a.seen_by_name ?? a.seen_by ?? 'en administrator'} ${formatDeadline(a.seen_at)}` : ''}
                 </p>
               </Alert>
             </li>

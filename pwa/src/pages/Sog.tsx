@@ -296,7 +296,7 @@ export function Sog() {
         <TextField
           id="sog-text"
           label="Navn eller CPR-nummer"
-          hint="Et eller flere navne, eller et CPR-nummer med eller uden bindestreg"
+          hint="Et eller flere navne, et CPR-nummer med eller uden bindestreg, eller et sagsnummer som 2026-00123"
           value={draft.text}
           onChange={set('text', 'text')}
           error={errors.text}
@@ -455,6 +455,7 @@ export function Sog() {
                             </>
                           )}
                           {h.cpr ? <span className="cell-note">CPR {h.cpr.slice(0, 6)}-{h.cpr.slice(6)}</span> : null}
+                          {h.case_number ? <span className="cell-note case-number">Sag {h.case_number}</span> : null}
                         </th>
                         <td data-title="Født">
                           {h.birth_date && h.unborn ? (

@@ -12,14 +12,14 @@ import { BevillingerTilGodkendelse } from './okonomi/BevillingerTilGodkendelse';
 import { NotificationTable } from './Worklist';
 import { Basis } from '../components/Basis';
 
-/** Rows per page in the team's lists (the lists come whole; the page shows a part). */
+/** Rows per page in the team's lists: the API sends one page of each (offset/limit). */
 const TEAM_PAGE = 10;
 
-function OverdueTable({ data }: { data: TeamOverviewData }) {
-  const [page, setPage] = useState(1);
-  const pages = Math.max(1, Math.ceil(data.overdue.length / TEAM_PAGE));
-  const shown = data.overdue.slice((Math.min(page, pages) - 1) * TEAM_PAGE, Math.min(page, pages) * TEAM_PAGE);
-  if (data.overdue.length === 0) {
+function OverdueTable({ data, page, onGo }: { data: TeamOverviewData; page: number; onGo: (page: number) => void }) {
+  const total = data.overdue_total ?? data.overdue.length;
+  const pages = Math.max(1, Math.ceil(total / TEAM_PAGE));
+  const shown = data.overdue;
+  if (total === 0) {
     return (
       <>
         <h3 id="team-overdue-heading" className="team-overview-caption">
@@ -52,6 +52,7 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
               </th>
               <td>
                 <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>
+                {a.case_number ? <span className="cell-note case-number">Sag {a.case_number}</span> : null}
               </td>
               <td>{a.due_at ? <time dateTime={a.due_at}>{formatDeadline(a.due_at)}</time> : 'Ingen frist'}</td>
               <td className="worklist-due-overdue">{a.due_at ? formatOverdue(daysOverdue(a.due_at, now)) : ''}</td>
@@ -60,7 +61,7 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
         </tbody>
       </table>
     </div>
-    {pages > 1 ? <Pager label="Sider med overskredne frister" page={Math.min(page, pages)} pages={pages} onGo={setPage} /> : null}
+    {pages > 1 ? <Pager label="Sider med overskredne frister" page={Math.min(page, pages)} pages={pages} onGo={onGo} /> : null}
     </>
   );
 }
@@ -68,28 +69,28 @@ function OverdueTable({ data }: { data: TeamOverviewData }) {
 const NEWS_TEAM_PAGE = 5;
 
 /** Notifications of the last 14 days on the teams' cases, newest first. */
-function NewNotifications({ data }: { data: TeamOverviewData }) {
+function NewNotifications({ data, page, onGo }: { data: TeamOverviewData; page: number; onGo: (page: number) => void }) {
   const items = data.new_notifications ?? [];
-  const [page, setPage] = useState(1);
-  const pages = Math.max(1, Math.ceil(items.length / NEWS_TEAM_PAGE));
+  const total = data.new_notifications_total ?? items.length;
+  const pages = Math.max(1, Math.ceil(total / NEWS_TEAM_PAGE));
   const at = Math.min(page, pages);
   return (
     <section aria-labelledby="team-news-heading" className="team-news">
       <h3 id="team-news-heading" className="team-overview-caption">
         Nye underretninger i mine teams
       </h3>
-      {items.length === 0 ? (
+      {total === 0 ? (
         <p className="empty-state">Ingen nye underretninger de sidste 14 dage</p>
       ) : (
         <>
           <NotificationTable
-            items={items.slice((at - 1) * NEWS_TEAM_PAGE, at * NEWS_TEAM_PAGE)}
-            total={items.length}
-            unassessed={items.filter((n) => !n.assessed).length}
+            items={items}
+            total={total}
+            unassessed={data.new_notifications_unassessed ?? items.filter((n) => !n.assessed).length}
             headingId="team-news-heading"
             caption="Nye underretninger i mine teams"
           />
-          {pages > 1 ? <Pager label="Sider med nye underretninger i mine teams" page={at} pages={pages} onGo={setPage} /> : null}
+          {pages > 1 ? <Pager label="Sider med nye underretninger i mine teams" page={at} pages={pages} onGo={onGo} /> : null}
         </>
       )}
     </section>
@@ -144,7 +145,27 @@ function CaseloadTable({ data }: { data: TeamOverviewData }) {
 
 /** The team leader's view (team.overview): overdue deadlines, new notifications and caseload in their teams. */
 export function TeamOverview() {
-  const [overview, reload] = useApiQuery(['team', 'overview'], (signal) => call(api.GET('/api/team/overview', { signal })));
+  // One page of each list from the API; a page change keeps the other list where it is.
+  const [page, setPage] = useState(1);
+  const [newsPage, setNewsPage] = useState(1);
+  const [overview, reload] = useApiQuery(
+    ['team', 'overview', { page, newsPage }],
+    (signal) =>
+      call(
+        api.GET('/api/team/overview', {
+          signal,
+          params: {
+            query: {
+              offset: (page - 1) * TEAM_PAGE,
+              limit: TEAM_PAGE,
+              news_offset: (newsPage - 1) * NEWS_TEAM_PAGE,
+              news_limit: NEWS_TEAM_PAGE,
+            },
+          },
+        }),
+      ),
+    { keepPrevious: true },
+  );
 
   let body;
   if (overview.state === 'loading') {
@@ -171,6 +192,11 @@ export function TeamOverview() {
     );
   } else {
     const o = overview.data;
+    // A list that shrank under the page shown (someone completed activities): its last page.
+    const lastPage = Math.max(1, Math.ceil((o.overdue_total ?? 0) / TEAM_PAGE));
+    const lastNewsPage = Math.max(1, Math.ceil((o.new_notifications_total ?? 0) / NEWS_TEAM_PAGE));
+    if (page > lastPage) setPage(lastPage);
+    if (newsPage > lastNewsPage) setNewsPage(lastNewsPage);
     body = (
       <>
         <p className="team-names">
@@ -178,8 +204,8 @@ export function TeamOverview() {
           <strong>{o.teams.join(', ')}</strong>
         </p>
         <div className="team-overview-tables">
-          <OverdueTable data={o} />
-          <NewNotifications data={o} />
+          <OverdueTable data={o} page={page} onGo={setPage} />
+          <NewNotifications data={o} page={newsPage} onGo={setNewsPage} />
           <CaseloadTable data={o} />
         </div>
       </>

@@ -253,6 +253,7 @@ function RowActions({
   cancelling,
   onComplete,
   onFailed,
+  onReloaded,
   onToggleCancel,
 }: {
   activity: ActivityRead;
@@ -260,6 +261,7 @@ function RowActions({
   cancelling: string | null;
   onComplete: (a: ActivityRead) => void;
   onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
+  onReloaded: (a: ActivityRead) => void;
   onToggleCancel: (a: ActivityRead) => void;
 }) {
   return (
@@ -269,6 +271,7 @@ function RowActions({
         disabled={busy !== null}
         onCompleted={() => onComplete(a)}
         onFailed={(message, conflict) => onFailed(a, message, conflict)}
+        onReloaded={() => onReloaded(a)}
       />
       <button
         type="button"
@@ -291,6 +294,7 @@ type RowHandlers = {
   cancelling: string | null;
   onComplete: (a: ActivityRead) => void;
   onFailed: (a: ActivityRead, message: string, conflict: boolean) => void;
+  onReloaded: (a: ActivityRead) => void;
   onToggleCancel: (a: ActivityRead) => void;
   renderCancel: (a: ActivityRead) => ReactNode;
   canWrite: boolean;
@@ -324,6 +328,7 @@ function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[numbe
               </th>
               <td data-title="Barn">
                 <Link to={casePath(a.hovedsag_id)}>{a.child_name}</Link>
+                {a.case_number ? <span className="cell-note case-number">Sag {a.case_number}</span> : null}
               </td>
               <td data-title="Frist" className={`worklist-due ${overdue ? 'worklist-due-overdue' : ''}`.trim()}>
                 {a.due_asap ? (
@@ -345,6 +350,7 @@ function ActivityRows({ group, items, handlers }: { group: (typeof GROUPS)[numbe
                     cancelling={cancelling}
                     onComplete={handlers.onComplete}
                     onFailed={handlers.onFailed}
+                    onReloaded={handlers.onReloaded}
                     onToggleCancel={handlers.onToggleCancel}
                   />
                 </td>
@@ -576,11 +582,22 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
     void client.invalidateQueries({ queryKey: ['worklist'] });
   };
 
+  // "Hent igen" in the completion dialog: the list is fetched again; say so where focus goes.
+  const reloaded = (a: ActivityRead) => {
+    setFailure(undefined);
+    setDone({
+      heading: 'Listen er hentet igen',
+      text: `${a.title} (${a.child_name}) var ændret af en anden. Listen viser nu, hvad der gælder.`,
+    });
+    focusStatus();
+  };
+
   const handlers: RowHandlers = {
     busy,
     cancelling,
     onComplete: complete,
     onFailed: completeFailed,
+    onReloaded: reloaded,
     onToggleCancel: toggleCancel,
     canWrite,
     renderCancel: (a) => (
@@ -906,6 +923,7 @@ function MyCases() {
               <tr key={c.id}>
                 <th scope="row" data-title="Barn">
                   <Link to={casePath(c.id, c.child_id)}>{c.child_name}</Link>
+                  {c.case_number ? <span className="cell-note case-number">Sag {c.case_number}</span> : null}
                 </th>
                 <td className="num" data-title="Alder">
                   {formatAge(c.age)}
@@ -942,7 +960,7 @@ function MyCases() {
         <form role="search" aria-label="Søg i mine sager" onSubmit={search} className="my-cases-search">
           <div className="form-group">
             <label className="form-label" htmlFor="my-cases-name">
-              Barnets navn
+              Barnets navn eller sagsnummer
             </label>
             <input
               className="form-input"

@@ -97,19 +97,28 @@ export function ChartFigure({
   exportParams,
   tableOpen = false,
   level = 3,
+  stacked = false,
 }: {
   table: TableRead;
   spec: Spec | null;
   exportParams: Record<string, unknown>;
   tableOpen?: boolean;
   level?: 3 | 4;
+  /** The table as one card per row on a tablet held upright (DataTable). */
+  stacked?: boolean;
 }) {
   const data = useMemo(() => (spec ? chartData(table, spec) : null), [table, spec]);
   const alt = useMemo(() => (spec ? altText(table, spec) : ''), [table, spec]);
   const H = level === 3 ? 'h3' : 'h4';
   const headingId = `mi-${table.key}-heading`;
   const tableView = (
-    <DataTable id={`mi-${table.key}-table`} caption={table.title} columns={table.columns} rows={table.rows} />
+    <DataTable
+      id={`mi-${table.key}-table`}
+      caption={table.title}
+      columns={table.columns}
+      rows={table.rows}
+      stacked={stacked}
+    />
   );
   const empty = table.rows.length === 0 || (data && data.series.every((s) => s.data.every((v) => !v)));
   const unit = data?.type === 'money' ? ' kr.' : data?.type === 'percent' ? ' %' : '';

@@ -3,7 +3,10 @@ import { formatCell, isNumeric, screenLabel, visibleColumns, type Cell, type Col
 
 /**
  * A typed table (MI section or standard search) as an accessible DKFDS table: a caption,
- * column headers, the first visible column as row header, numbers right-aligned.
+ * column headers, the first visible column as row header, numbers right-aligned. `stacked`:
+ * below 992 px each row is a card of "label … value" lines (DKFDS
+ * table-md-responsive-headers), for tables whose row headers need room (a measure and its
+ * definition) on a tablet held upright; other tables scroll sideways in their own region.
  */
 export function DataTable({
   id,
@@ -13,6 +16,7 @@ export function DataTable({
   hideCaption = false,
   empty = 'Ingen rækker',
   extra,
+  stacked = false,
 }: {
   id: string;
   caption: string;
@@ -21,6 +25,7 @@ export function DataTable({
   hideCaption?: boolean;
   empty?: string;
   extra?: (row: Cell[]) => ReactNode;
+  stacked?: boolean;
 }) {
   // A "definition" column (how a measure is counted) is shown under the row's label.
   const noteAt = columns.findIndex((c) => c.key === 'definition');
@@ -29,7 +34,7 @@ export function DataTable({
   const captionId = `${id}-caption`;
   return (
     <div className="table--responsive-scroll" tabIndex={0} role="region" aria-labelledby={captionId}>
-      <table className="table table--compact mi-table" id={id}>
+      <table className={`table table--compact mi-table ${stacked ? 'table-md-responsive-headers mi-table-stacked' : ''}`.trim()} id={id}>
         <caption id={captionId} className={hideCaption ? 'sr-only' : undefined}>
           {caption}
         </caption>
@@ -57,17 +62,17 @@ export function DataTable({
                 const c = columns[i] as ColumnRead;
                 const text = formatCell(row[i], c.type);
                 return n === 0 ? (
-                  <th key={c.key} scope="row" className={noteAt >= 0 ? 'mi-defined' : undefined}>
+                  <th key={c.key} scope="row" className={noteAt >= 0 ? 'mi-defined' : undefined} data-title="">
                     {text}
                     {noteAt >= 0 && row[noteAt] ? <span className="cell-note">{String(row[noteAt])}</span> : null}
                   </th>
                 ) : (
-                  <td key={c.key} className={isNumeric(c.type) ? 'num' : undefined}>
+                  <td key={c.key} className={isNumeric(c.type) ? 'num' : undefined} data-title={screenLabel(c)}>
                     {text}
                   </td>
                 );
               })}
-              {extra ? <td>{extra(row)}</td> : null}
+              {extra ? <td data-title="">{extra(row)}</td> : null}
             </tr>
           ))}
         </tbody>

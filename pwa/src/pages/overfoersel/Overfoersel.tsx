@@ -236,11 +236,11 @@ function Decision({
 
 /** /overfoersler/<id>: what the receiver reads before deciding (and either side afterwards). */
 export function Overfoersel({ transferId, session }: { transferId: string; session: SessionRead }) {
-  // While the import job runs, ask again every second.
-  const [detail, reload] = useApiQuery(
-    ['transfer', transferId],
-    (signal) => call(api.GET('/api/transfers/{transfer_id}', { signal, params: { path: { transfer_id: transferId } } })),
-    { refetchInterval: (t) => (t.transfer.status === 'accepteret' ? POLL_MS : false) },
+  // Reading the whole transfer is audited (it names the child), so it is read once; while the
+  // import job runs only its status is asked for, every second, and when the status changes
+  // the whole transfer is read once more.
+  const [detail, reload] = useApiQuery(['transfer', transferId], (signal) =>
+    call(api.GET('/api/transfers/{transfer_id}', { signal, params: { path: { transfer_id: transferId } } })),
   );
   const [last, setLast] = useState<TransferDetail | null>(null);
   const canAct = session.permissions.includes('case.transfer');
@@ -250,6 +250,17 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
   }, [detail]);
 
   const d = detail.state === 'ready' ? detail.data : last;
+  const shownStatus = d?.transfer.status;
+  const [status] = useApiQuery(
+    ['transfer', transferId, 'status'],
+    (signal) =>
+      call(api.GET('/api/transfers/{transfer_id}/status', { signal, params: { path: { transfer_id: transferId } } })),
+    { enabled: shownStatus === 'accepteret', refetchInterval: (s) => (s.status === 'accepteret' ? POLL_MS : false) },
+  );
+  const polledStatus = status.state === 'ready' ? status.data.status : undefined;
+  useEffect(() => {
+    if (shownStatus === 'accepteret' && polledStatus && polledStatus !== shownStatus) reload();
+  }, [shownStatus, polledStatus, reload]);
 
   if (!d && detail.state === 'loading')
     return (

@@ -31,6 +31,7 @@ export function ActivityAction({
             ? onFlow(flow)
             : navigate(flowHref(activity, flow))
         }
+        onReloaded={() => onDone('Sagen er hentet igen: aktiviteten var ændret af en anden')}
         onCompleted={() => {
           onDone(`${activity.title} er markeret som udført`);
           void queryClient.invalidateQueries({ queryKey: caseKeys.case(activity.hovedsag_id) });

@@ -3,6 +3,7 @@
 // ("Registrér vurdering" …) when it does — saved with the completion and written to the
 // journal; and for an activity another flow of the case completes (the investigation, a
 // step, the child's plan) the way to that flow, never a second form.
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, ApiError, call, messageOf, type ActivityRead } from '../../api/client';
 import { FormDialog } from '../../components/FormDialog';
@@ -10,6 +11,7 @@ import { useSubmit } from '../../mutation';
 import { Link } from '../../router';
 import { useApiQuery } from '../../useApi';
 import { placePath } from './places';
+import { caseKeys } from './queries';
 import { RecordForm, type CompletionForm, type CompletionRecord } from './CompleteActivityForm';
 
 export type CompletionFlow = 'investigation' | 'step' | 'plan';
@@ -21,7 +23,9 @@ export function flowPanel(flow: CompletionFlow): 'afslut-us' | 'skridt' {
 
 /** The case's Forløb with the flow that completes ``a`` open. */
 export function flowHref(a: ActivityRead, flow: CompletionFlow): string {
-  return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${flowPanel(flow)}`;
+  const panel = flowPanel(flow);
+  const kind = panel === 'skridt' && a.step_kind ? `&skridt=${a.step_kind}` : '';
+  return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${panel}${kind}`;
 }
 
 const FLOW_HINTS: Record<CompletionFlow, string> = {
@@ -46,6 +50,7 @@ export function CompleteActivity({
   onFailed,
   onFlow,
   disabled = false,
+  onReloaded,
 }: {
   activity: ActivityRead;
   /** The activity is done (the server's answer). */
@@ -56,11 +61,20 @@ export function CompleteActivity({
   onFlow?: (flow: CompletionFlow, activity: ActivityRead) => void;
   /** Another save is under way. */
   disabled?: boolean;
+  /**
+   * After "Hent igen" on a conflict (in the record's dialog, or beside "Udført" where no
+   * onFailed takes it): the worklist and the case are fetched again and the dialog is
+   * closed (the activity is gone when someone completed it).
+   * Say so where the person is (focus was on the dialog).
+   */
+  onReloaded?: () => void;
 }) {
   const completion = a.completion ?? 'click';
   const [open, setOpen] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const { run, busy, general, setGeneral } = useSubmit({ setErrors, invalidates: [['worklist']] });
+  const { run, busy, general, setGeneral, failure } = useSubmit({ setErrors, invalidates: [['worklist']] });
+  const client = useQueryClient();
+  const [reloading, setReloading] = useState(false);
   const forms = useCompletionForms(completion === 'record');
   const form: CompletionForm | undefined =
     forms.state === 'ready' ? forms.data.find((f) => f.rule_id === a.rule_id) : undefined;
@@ -72,6 +86,28 @@ export function CompleteActivity({
         body: { version: a.version, record: record ?? null },
       }),
     );
+
+  const close = () => {
+    setOpen(false);
+    setErrors({});
+    setGeneral(undefined);
+  };
+  // Someone else completed or changed it first (409): fetch what is true now, then close.
+  const conflict = failure?.status === 409;
+  const reload = async () => {
+    if (reloading) return;
+    setReloading(true);
+    try {
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ['worklist'] }),
+        client.invalidateQueries({ queryKey: caseKeys.case(a.hovedsag_id) }),
+      ]);
+    } finally {
+      setReloading(false);
+      close();
+      onReloaded?.();
+    }
+  };
 
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
     // "Udfør" (not the flow's own button text, which stays unique on the case page).
@@ -123,6 +159,16 @@ export function CompleteActivity({
         {!onFailed && general && !open ? (
           <span className="form-error-message" role="alert">
             {general}
+            {conflict ? (
+              <button
+                type="button"
+                className={`button button-secondary button-small ${reloading ? 'spinner-active' : ''}`.trim()}
+                aria-disabled={reloading || undefined}
+                onClick={() => void reload()}
+              >
+                Hent igen
+              </button>
+            ) : null}
           </span>
         ) : null}
       </>
@@ -130,11 +176,6 @@ export function CompleteActivity({
   }
 
   const action = form?.action ?? 'Registrér';
-  const close = () => {
-    setOpen(false);
-    setErrors({});
-    setGeneral(undefined);
-  };
   return (
     <>
       <button
@@ -155,8 +196,21 @@ export function CompleteActivity({
             <RecordForm
               form={form}
               idPrefix={`record-${a.id}`}
-              busy={busy}
+              busy={busy || reloading}
               general={general}
+              generalHeading={conflict ? 'Aktiviteten er ændret af en anden' : undefined}
+              generalAction={
+                conflict ? (
+                  <button
+                    type="button"
+                    className={`button button-secondary ${reloading ? 'spinner-active' : ''}`.trim()}
+                    aria-disabled={reloading || undefined}
+                    onClick={() => void reload()}
+                  >
+                    Hent igen
+                  </button>
+                ) : undefined
+              }
               errors={errors}
               setErrors={setErrors}
               onCancel={close}

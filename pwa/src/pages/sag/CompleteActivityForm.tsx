@@ -169,6 +169,8 @@ export function RecordForm({
   onCancel,
   saveLabel = 'Gem og markér som udført',
   note,
+  generalHeading = 'Aktiviteten blev ikke markeret som udført',
+  generalAction,
 }: {
   form: CompletionForm;
   idPrefix: string;
@@ -180,6 +182,9 @@ export function RecordForm({
   onCancel: () => void;
   saveLabel?: string;
   note?: ReactNode;
+  /** The general failure's heading, and a button beside it (a 409's "Hent igen"). */
+  generalHeading?: string;
+  generalAction?: ReactNode;
 }) {
   const [values, setValues] = useState<RecordValues>(() => initialValues(form));
   const submit = (event: FormEvent) => {
@@ -196,7 +201,7 @@ export function RecordForm({
     <form noValidate onSubmit={submit} className="record-form">
       <ErrorSummary errors={errors} fields={labels} />
       {general ? (
-        <Alert variant="error" heading="Aktiviteten blev ikke markeret som udført">
+        <Alert variant="error" heading={generalHeading} action={generalAction}>
           <p>{general}</p>
         </Alert>
       ) : null}

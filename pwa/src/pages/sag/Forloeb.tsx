@@ -103,6 +103,15 @@ function WithOptions({
   return <div id={panel}>{children(options.data)}</div>;
 }
 
+/** The caret in a flow's form: on the chosen option if one is chosen, else the first field. */
+function focusFirst(panel: string) {
+  const form = document.getElementById(panel);
+  (
+    form?.querySelector<HTMLElement>('input[type=radio]:checked') ??
+    form?.querySelector<HTMLElement>('input, select, textarea')
+  )?.focus();
+}
+
 export function Forloeb({
   hovedsag,
   session,
@@ -119,10 +128,13 @@ export function Forloeb({
   const canWrite = can(session, 'case.write') && !hovedsag.closed_at;
   const options = useProcessOptions();
   // Overblik's "Udfør" on an activity another flow completes opens Forløb with that flow.
-  const udfoer = useSearch().get('udfoer');
+  const search = useSearch();
+  const udfoer = search.get('udfoer');
   const [open, setOpen] = useState<Panels>(() =>
     udfoer === 'afslut-us' || udfoer === 'skridt' ? { [udfoer]: true } : {},
   );
+  // The step kind that completes the activity "Udfør" came from (?skridt=…): chosen already.
+  const [stepKind, setStepKind] = useState<string | null>(() => (udfoer === 'skridt' ? search.get('skridt') : null));
   const [done, setDone] = useState<Done | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
 
@@ -132,6 +144,7 @@ export function Forloeb({
 
   const toggle = (panel: string) => () => {
     setDone(null);
+    if (panel === 'skridt') setStepKind(null);
     setOpen((o) => ({ ...o, [panel]: !o[panel] }));
   };
   const cancel = (panel: string) => () => {
@@ -146,17 +159,13 @@ export function Forloeb({
   // An activity another flow completes: open that flow's form and put the caret in it.
   useEffect(() => {
     // Opened from Overblik's "Udfør": the caret in the flow's form.
-    if (udfoer === 'afslut-us' || udfoer === 'skridt')
-      requestAnimationFrame(() =>
-        document.getElementById(udfoer)?.querySelector<HTMLElement>('input, select, textarea')?.focus(),
-      );
+    if (udfoer === 'afslut-us' || udfoer === 'skridt') requestAnimationFrame(() => focusFirst(udfoer));
   }, [udfoer]);
-  const openFlow = (panel: string) => {
+  const openFlow = (panel: string, kind?: string | null) => {
     setDone(null);
+    if (panel === 'skridt') setStepKind(kind ?? null);
     setOpen((o) => ({ ...o, [panel]: true }));
-    requestAnimationFrame(() =>
-      document.getElementById(panel)?.querySelector<HTMLElement>('input, select, textarea')?.focus(),
-    );
+    requestAnimationFrame(() => focusFirst(panel));
   };
   const actions = (panel: string) => ({ onDone: finish(panel), onCancel: cancel(panel), onReload: onChanged });
 
@@ -243,7 +252,9 @@ export function Forloeb({
           ) : null}
           {open.skridt ? (
             <WithOptions panel="skridt" options={options}>
-              {(o) => <SkridtForm hovedsag={hovedsag} options={o} {...actions('skridt')} />}
+              {(o) => (
+                <SkridtForm key={stepKind ?? ''} hovedsag={hovedsag} options={o} initialKind={stepKind} {...actions('skridt')} />
+              )}
             </WithOptions>
           ) : null}
           {open['afslut-us'] && investigation ? (
@@ -375,7 +386,7 @@ export function Forloeb({
                       <ActivityAction
                         activity={a}
                         onDone={(heading) => finish('aktivitet')({ heading })}
-                        onFlow={(flow) => openFlow(flowPanel(flow))}
+                        onFlow={(flow) => openFlow(flowPanel(flow), a.step_kind)}
                       />
                     ) : null}
                   </li>

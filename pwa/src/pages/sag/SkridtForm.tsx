@@ -26,9 +26,12 @@ export function SkridtForm({
   onDone,
   onCancel,
   onReload,
+  initialKind = null,
 }: {
   hovedsag: CaseRead;
   options: ProcessOptions;
+  /** The kind to start with ("Udfør" on an activity this step completes). */
+  initialKind?: string | null;
   onDone: (done: Done) => void;
   onCancel: () => void;
   onReload: () => void;
@@ -36,7 +39,7 @@ export function SkridtForm({
   const indsatser = hovedsag.indsatser ?? [];
   const running = indsatser.filter((i) => !i.ends_on);
   const [draft, setDraft] = useState<Draft>(() => ({
-    kind: '',
+    kind: initialKind && options.steps.some((s) => s.value === initialKind) ? initialKind : '',
     happenedOn: todayInCopenhagen(),
     note: '',
     indsatsId: running.length === 1 ? (running[0]?.id ?? '') : '',

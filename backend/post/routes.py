@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
+from litestar.exceptions import ClientException, NotAuthorizedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Response
 
@@ -13,9 +15,10 @@ from backend.auth.principal import requires
 from backend.casework.access import access_case
 from backend.core.permissions import Perm
 from backend.core.principal import Me
+from backend.post import inbound, service
 from backend.post import repository as repo
-from backend.post import service
-from backend.post.schemas import DeliveryList, PrintBatchList, PrintBatchOut
+from backend.post.schemas import DeliveryList, InboundReceipt, PrintBatchList, PrintBatchOut
+from tenancy.context import TenantUnavailable
 
 
 def _batch(b: repo.BatchRow) -> PrintBatchOut:
@@ -80,3 +83,42 @@ class PostController(Controller):
         batch = await service.mark_printed(batch_id, me.actor)
         await record(me.actor, "post.print_batch_printed", str(batch_id), letters=batch.letters)
         return _batch(batch)
+
+
+@post(
+    "/api/post/inbound/digital-post",
+    opt={"public": True},
+    tags=["Post"],
+    status_code=200,
+    summary="Svar fra en borger med Digital Post (uden session; HMAC med kommunens nøgle)",
+    request_max_body_size=None,
+)
+async def inbound_digital_post(request: Request[Any, Any, Any]) -> InboundReceipt:
+    """The body is the reply's MeMo message (XML). 401 without a valid signature, 413
+    over ``TREKANT_DIGITAL_POST_INBOUND_MAX_BYTES``, 400 for a message that is not a
+    valid MeMo reply to this kommune, 404 when it answers no letter sent to its sender."""
+    limit = inbound.max_bytes()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ClientException("Beskeden er for stor", status_code=413)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ClientException("Beskeden er for stor", status_code=413)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    try:
+        code = inbound.authenticate(
+            request.headers.get("x-trekant-kommune"),
+            request.headers.get("x-trekant-signature"),
+            body,
+        )
+    except inbound.Unauthenticated as exc:
+        raise NotAuthorizedException("Ugyldig eller manglende signatur") from exc
+    try:
+        new = await inbound.receive(code, body)
+    except TenantUnavailable as exc:
+        raise ClientException("Kommunen tager ikke imod post lige nu", status_code=503) from exc
+    return InboundReceipt(status="modtaget" if new else "allerede_modtaget")

@@ -2219,6 +2219,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/post/inbound/digital-post": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Svar fra en borger med Digital Post (uden session; HMAC med kommunens nøgle) */
+        post: operations["ApiPostInboundDigitalPostInboundDigitalPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/post/print-batches": {
         parameters: {
             query?: never;
@@ -3632,6 +3649,11 @@ export interface components {
         /** IcsSettings */
         IcsSettings: {
             approval_requires_other: boolean;
+        };
+        /** InboundReceipt */
+        InboundReceipt: {
+            /** @enum {string} */
+            status: "modtaget" | "allerede_modtaget";
         };
         /** IndsatsRead */
         IndsatsRead: {
@@ -10607,6 +10629,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    ApiPostInboundDigitalPostInboundDigitalPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundReceipt"];
                 };
             };
         };

@@ -43,6 +43,7 @@ class DocumentRow(msgspec.Struct, frozen=True):
     handled_at: datetime | None
     handled_by: str | None
     rendition: str
+    has_file: bool
     snippet: str | None = None
     child_name: str | None = None
     case_number: str | None = None
@@ -78,7 +79,9 @@ class ChunkSource(msgspec.Struct, frozen=True):
 _COLUMNS = (
     "d.id, d.hovedsag_id, d.title, d.kind, d.dated, d.enkeltsag_id, e.kind AS enkeltsag_kind, "
     "e.opened_at AS enkeltsag_opened, d.filename, d.size, d.content_type, d.added_by_name, "
-    "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition"
+    "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition, "
+    "EXISTS (SELECT 1 FROM document_chunk k WHERE k.document_id = d.id "
+    "AND k.stream = 'original' AND k.seq = 0) AS has_file"
 )
 
 

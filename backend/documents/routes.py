@@ -38,6 +38,11 @@ from tenancy.context import current_scope
 Limit = Annotated[int, QueryParameter(ge=1, le=service.MAX_PAGE)]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
 
+NO_FILE = (
+    "Filen fulgte ikke med, da sagen blev overført fra en anden kommune. "
+    "Bed den tidligere kommune om den"
+)
+
 # What a browser may do with a file it shows: nothing active (no script, no form, no
 # plugin), images from Trekant only; framed by Trekant's own pages only.
 VIEW_CSP = (
@@ -193,6 +198,8 @@ class DocumentsController(Controller):
         case = await access_case(me, await service.case_of(document_id))
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
+        if source.chunks == 0:
+            raise StateConflict(NO_FILE)
         await record(
             me.actor, "document.downloaded", str(case), document=source.title, view="download"
         )
@@ -214,6 +221,8 @@ class DocumentsController(Controller):
         case = await access_case(me, await service.case_of(document_id))
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
+        if source.chunks == 0:
+            raise StateConflict(NO_FILE)
         how = service.view_of(source.filename, source.rendition)
         if how == "konverterer":
             raise StateConflict("Dokumentet bliver stadig konverteret")

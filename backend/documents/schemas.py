@@ -78,6 +78,9 @@ class DocumentOut(msgspec.Struct):
     handled_at: datetime | None
     handled_by: str | None
     view: DocumentView
+    # False for a document whose file did not come with a case transferred from another
+    # kommune (too large for the package): its details and text did
+    has_file: bool = True
     # words found by a search, each marked ``<mark>…</mark>``; everything else is plain text
     # the UI must escape
     snippet: str | None = None

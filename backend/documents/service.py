@@ -129,7 +129,8 @@ def _fields(row: repo.DocumentRow) -> dict[str, object]:
         "incoming": row.incoming,
         "handled_at": row.handled_at,
         "handled_by": row.handled_by,
-        "view": view_of(row.filename, row.rendition),
+        "view": view_of(row.filename, row.rendition) if row.has_file else "ingen",
+        "has_file": row.has_file,
         "snippet": row.snippet,
     }
 

@@ -3417,6 +3417,8 @@ export interface components {
             filename: string;
             handled_at: string | null;
             handled_by: string | null;
+            /** @default true */
+            has_file?: boolean;
             /** Format: uuid */
             id: string;
             incoming: boolean;
@@ -3450,6 +3452,8 @@ export interface components {
             filename: string;
             handled_at: string | null;
             handled_by: string | null;
+            /** @default true */
+            has_file?: boolean;
             /** Format: uuid */
             id: string;
             incoming: boolean;

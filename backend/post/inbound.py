@@ -24,6 +24,7 @@ from backend.core.danish import today_dk
 from backend.core.errors import FieldError, NotFound
 from backend.core.journal import stamp
 from backend.db import DB
+from backend.documents.service import store_bytes
 from backend.post import memo
 from backend.post import repository as repo
 from backend.post.senders import kommune_cvr
@@ -85,10 +86,6 @@ async def receive(code: str, body: bytes) -> bool:
             raise NotFound("Svaret hører ikke til et brev fra kommunen")
         if not await repo.insert_inbound(m.message_uuid, d.id):
             return False
-        from backend.documents.service import (  # type: ignore[import-not-found,unused-ignore]
-            store_bytes,
-        )
-
         letter = await repo.get_letter(d.post_letter_id)
         title = letter.title if letter else "brev"
         case = await system_case(d.hovedsag_id, "a citizen's reply by Digital Post")

@@ -13,8 +13,9 @@ import httpx
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
 from backend.post.service import Recipient, send_letter
-from tenancy.context import run_after_commit, tenant_transaction
+from tenancy.context import tenant_transaction
 from tests.conftest import KOMMUNE_A
+from tests.e2e.conftest import server  # noqa: F401 - the API process replies are posted to
 
 A = KOMMUNE_A[0]
 
@@ -68,8 +69,11 @@ async def a_case(code: str = A) -> uuid.UUID:
 async def send(
     case_id: uuid.UUID, recipients: list[Recipient], title: str = "Orientering om underretning"
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Queue a letter. Not relayed to arq (no ``run_after_commit``): the tests run the jobs
+    themselves, so a worker running beside them (the browser tests' ``server``) cannot take
+    an attempt first; its sweep only picks up rows older than 10 seconds."""
     letter_id = uuid.uuid4()
-    async with tenant_transaction(DB, A) as scope:
+    async with tenant_transaction(DB, A):
         ids = await send_letter(
             case_id=case_id,
             letter_id=letter_id,
@@ -79,7 +83,6 @@ async def send(
             recipients=recipients,
             actor="sagsbehandler@koebenhavn.dk",
         )
-    await run_after_commit(scope)
     return letter_id, ids
 
 

@@ -244,3 +244,32 @@ async def test_deliveries_of_a_case_are_listed_for_those_on_it(client) -> None: 
     other = await client("0202", "leder")
     assert (await other.get(f"/api/cases/{case_id}/deliveries")).status_code == 404
     await run_post_jobs()
+
+
+async def test_after_the_last_attempt_the_delivery_fails_with_a_danish_reason() -> None:
+    from backend.post.service import MAX_ATTEMPTS
+
+    parent = plain_parent()
+    case_id = await a_case()
+    _, [did] = await send(case_id, [Recipient(parent["name"], "Mor", cpr=parent["cpr"])])
+    assert httpx.post(f"{dp_url()}/api/afvis", json={"count": MAX_ATTEMPTS}).status_code == 200
+    for n in range(1, MAX_ATTEMPTS + 1):
+        assert await run_post_jobs() == ["done"]
+        d = await delivery(did)
+        assert d["attempts"] == n
+        assert d["status"] == ("fejlet" if n == MAX_ATTEMPTS else "afventer")
+    assert await run_post_jobs() == []  # no further attempt
+    assert d["error"] == "Digital Post svarede med fejl 503"
+    r = httpx.get(f"{dp_url()}/api/beskeder/{d['message_uuid']}")
+    assert r.status_code == 404  # never arrived
+    async with tenant_transaction(DB, A) as scope:
+        entry = await scope.connection.fetchrow(
+            "SELECT title, body FROM journal_entry WHERE hovedsag_id = $1 "
+            "AND event = 'post.fejlet' ORDER BY id DESC LIMIT 1",
+            case_id,
+        )
+    assert entry is not None
+    assert entry["title"] == (
+        f"Brev kunne ikke sendes med Digital Post til {parent['name']}: Orientering om underretning"
+    )
+    assert entry["body"] == "Digital Post svarede med fejl 503"

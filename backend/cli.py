@@ -357,7 +357,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
     idp, idp_env = prepare(_data_dir(), idp_port, realms, [public])
     os.environ.update(idp_env)
     idp.start()
-    post_servers = _start_post_servers(public, {code: name for code, name, _ in DEMO_KOMMUNER})
+    try:
+        post_servers = _start_post_servers(public, {code: name for code, name, _ in DEMO_KOMMUNER})
+    except RuntimeError:
+        idp.stop()  # never leave the provider behind
+        raise
     dp, mail = post_servers
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
@@ -442,7 +446,11 @@ def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any
         int(os.environ.get("TREKANT_MAIL_PORT", "8026")),
     )
     os.environ.update(env)
-    mail.start()
+    try:
+        mail.start()
+    except RuntimeError:
+        dp.stop()
+        raise
     return dp, mail
 
 

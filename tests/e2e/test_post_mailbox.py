@@ -6,6 +6,7 @@ and 768×1024 under test-results/."""
 
 from __future__ import annotations
 
+import httpx
 from playwright.async_api import expect
 
 from backend.db import DB
@@ -57,3 +58,49 @@ async def test_the_citizen_reads_the_letter_and_answers_from_the_mailbox(page) -
             )
         ]
     assert f"Svar fra {parent['name']}: Indkaldelse til børnesamtale" in titles
+
+
+async def test_a_reply_from_the_dev_mailbox_becomes_an_incoming_document_on_the_case(
+    server: str,
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    """The same through the development server's API: the reply is found by its text."""
+    case_id = await a_case()
+    parent = plain_parent()
+    _, [did] = await send(
+        case_id, [Recipient(parent["name"], "Mor", cpr=parent["cpr"])], title="Partshøring"
+    )
+    await run_post_jobs()  # the server's worker may have sent it already
+    d = await delivery(did)
+    assert d["status"] == "sendt"
+    r = httpx.post(
+        f"{dp_url()}/api/beskeder/{d['message_uuid']}/svar",
+        json={"text": "Jeg er ikke enig i beskrivelsen af vores hjem."},
+        timeout=60,
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["trekant_status"] == 200
+    async with tenant_transaction(DB, A) as scope:
+        docs = await scope.connection.fetch(
+            "SELECT id, title, incoming, source, added_by_name, handled_at FROM document "
+            "WHERE hovedsag_id = $1 AND source = 'digital_post' ORDER BY added_at",
+            case_id,
+        )
+        inbound = await scope.connection.fetchrow(
+            "SELECT delivery_id, document_id FROM inbound_post WHERE delivery_id = $1", did
+        )
+    mine = [x for x in docs if x["title"] == f"Svar fra {parent['name']}: Partshøring"]
+    assert len(mine) == 1
+    doc = mine[0]
+    assert (doc["incoming"], doc["added_by_name"], doc["handled_at"]) == (
+        True,
+        parent["name"],
+        None,
+    )
+    assert inbound is not None and inbound["document_id"] == doc["id"]
+    boss = await client(A, "leder")
+    r = await boss.get(f"/api/cases/{case_id}/documents", params={"q": "enig"})
+    assert r.status_code == 200
+    assert [i["id"] for i in r.json()["items"]] == [str(doc["id"])]
+    stored = httpx.get(f"{dp_url()}/api/beskeder/{d['message_uuid']}").json()
+    assert stored["reply_status"] == "sendt"

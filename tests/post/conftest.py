@@ -9,15 +9,36 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
+from arq.constants import default_queue_name, job_key_prefix
 
+from backend import queue
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
 from backend.post.service import Recipient, send_letter
 from tenancy.context import tenant_transaction
 from tests.conftest import KOMMUNE_A
-from tests.e2e.conftest import server  # noqa: F401 - the API process replies are posted to
 
 A = KOMMUNE_A[0]
+
+
+@pytest.fixture(autouse=True)
+async def no_waiting_retries(app):  # type: ignore[no-untyped-def]
+    """A failed attempt leaves its retry deferred in arq (10 s to 30 min). The tests run
+    retries themselves; the deferred copies are taken out of the queue afterwards, or a
+    burst worker later in the session (tests/backend/test_outbox.py) would wait for them."""
+    yield
+    async with tenant_transaction(DB, A) as scope:
+        ids = [
+            r["id"]
+            for r in await scope.connection.fetch(
+                "SELECT id FROM outbox WHERE job = 'post.deliver'"
+            )
+        ]
+    if ids:
+        redis = queue.get()
+        await redis.zrem(default_queue_name, *[f"outbox:{i}" for i in ids])
+        await redis.delete(*[f"{job_key_prefix}outbox:{i}" for i in ids])
 
 
 def letter_pdf(text: str = "Kære forælder. Dette er et brev fra kommunen.") -> bytes:

@@ -20,7 +20,6 @@ from tests.post.conftest import (
     A,
     a_case,
     delivery,
-    dp_url,
     letter_pdf,
     plain_parent,
     run_post_jobs,
@@ -106,53 +105,6 @@ async def test_a_reply_to_no_letter_of_ours_is_404_and_not_valid_memo_is_400(
     r = await http.post(URL, content=body, headers=signed(body))
     assert r.status_code == 400
     assert await inbound_count() == before
-
-
-async def test_a_reply_from_the_dev_mailbox_becomes_an_incoming_document_on_the_case(
-    server: str,
-    http: httpx.AsyncClient,
-    client,  # type: ignore[no-untyped-def]
-) -> None:
-    case_id = await a_case()
-    parent = plain_parent()
-    _, [did] = await send(
-        case_id, [Recipient(parent["name"], "Mor", cpr=parent["cpr"])], title="Partshøring"
-    )
-    await run_post_jobs()  # the server's worker may have sent it already
-    d = await delivery(did)
-    assert d["status"] == "sendt"
-    r = httpx.post(
-        f"{dp_url()}/api/beskeder/{d['message_uuid']}/svar",
-        json={"text": "Jeg er ikke enig i beskrivelsen af vores hjem."},
-        timeout=60,
-    )
-    assert r.status_code == 200, r.text
-    assert r.json()["trekant_status"] == 200
-    async with tenant_transaction(DB, A) as scope:
-        docs = await scope.connection.fetch(
-            "SELECT id, title, incoming, source, added_by_name, handled_at FROM document "
-            "WHERE hovedsag_id = $1 AND source = 'digital_post' ORDER BY added_at",
-            case_id,
-        )
-        inbound = await scope.connection.fetchrow(
-            "SELECT delivery_id, document_id FROM inbound_post WHERE delivery_id = $1", did
-        )
-    mine = [x for x in docs if x["title"] == f"Svar fra {parent['name']}: Partshøring"]
-    assert len(mine) == 1
-    doc = mine[0]
-    assert (doc["incoming"], doc["added_by_name"], doc["handled_at"]) == (
-        True,
-        parent["name"],
-        None,
-    )
-    assert inbound is not None and inbound["document_id"] == doc["id"]
-    boss = await client(A, "leder")
-    r = await boss.get(f"/api/cases/{case_id}/documents", params={"q": "enig"})
-    assert r.status_code == 200
-    assert [i["id"] for i in r.json()["items"]] == [str(doc["id"])]
-    # The same MeMo delivered again is stored once.
-    stored = httpx.get(f"{dp_url()}/api/beskeder/{d['message_uuid']}").json()
-    assert stored["reply_status"] == "sendt"
 
 
 async def test_the_same_reply_delivered_twice_is_stored_once(http: httpx.AsyncClient) -> None:

@@ -35,6 +35,7 @@ from backend.config import Settings, get_settings
 from backend.core.principal import provide_me
 from backend.crosskommune.keys import require_key as require_cpr_index_key
 from backend.crosskommune.routes import CrossKommuneController
+from backend.documents.routes import DocumentsController
 from backend.errors import (
     DOMAIN_HANDLERS,
     danish_client_error,
@@ -61,6 +62,7 @@ from backend.offline.routes import (
     device_status_in_session,
 )
 from backend.operator.routes import OperatorController
+from backend.post.routes import PostController, inbound_digital_post
 from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
@@ -88,7 +90,18 @@ CACHEABLE_API = frozenset({"/api/kommuner"})
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = list(message.get("headers", []))
-        headers.extend(SECURITY_HEADERS)
+        own_policy = any(k.lower() == b"content-security-policy" for k, _ in headers)
+        if own_policy:
+            # A file shown inline (backend/documents) brings its own sandbox policy; it may
+            # be framed by Trekant's own pages, nothing else.
+            headers = [(k, v) for k, v in headers if k.lower() != b"x-content-type-options"]
+            headers.extend(
+                (k, b"SAMEORIGIN" if k == b"x-frame-options" else v)
+                for k, v in SECURITY_HEADERS
+                if k != b"content-security-policy"
+            )
+        else:
+            headers.extend(SECURITY_HEADERS)
         path = str(scope.get("path", ""))
         if path.startswith("/api/") and path not in CACHEABLE_API:
             headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
@@ -146,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ProcessController,
         CrossKommuneController,
         ICSController,
+        DocumentsController,
         NetworkController,
         OfflineController,
         OfflineAdminController,
@@ -155,6 +169,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuditController,
         AlertController,
         OperatorController,
+        PostController,
+        inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,
         pwa,

@@ -357,8 +357,15 @@ def cmd_dev(args: argparse.Namespace) -> int:
     idp, idp_env = prepare(_data_dir(), idp_port, realms, [public])
     os.environ.update(idp_env)
     idp.start()
+    try:
+        post_servers = _start_post_servers(public, {code: name for code, name, _ in DEMO_KOMMUNER})
+    except RuntimeError:
+        idp.stop()  # never leave the provider behind
+        raise
+    dp, mail = post_servers
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
+    exempt = _exempt_demo_parent()
     env = dict(os.environ)
     procs = [
         subprocess.Popen(
@@ -375,7 +382,11 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Driften: {url}/drift som drift@trekant.dk (adgangskode: demo)\n"
         f"  Tidligere sag: registrér det fiktive demo-CPR {prior_cpr or '–'} i Aarhus "
         f"(barnet har en sag i København)\n"
-        f"  Identitetsudbyder (udvikling): {idp.url}\n  (Ctrl-C stopper alt)\n",
+        f"  Identitetsudbyder (udvikling): {idp.url}\n"
+        f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
+        f"  Opsamlet mail (udvikling): {mail.url}\n"
+        f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
+        "  (Ctrl-C stopper alt)\n",
         flush=True,
     )
     stopping = False
@@ -406,11 +417,48 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        for server in post_servers:
+            server.stop()
         idp.stop()
         if _services is not None:
             _services.stop()
         print("stopped", flush=True)
     return code
+
+
+def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any]:
+    """The development Digital Post server (replies come back to ``public``) and the mail
+    server that captures e-mail; ports from ``TREKANT_DIGITAL_POST_PORT`` (8020),
+    ``TREKANT_SMTP_PORT`` (8025) and ``TREKANT_MAIL_PORT`` (8026)."""
+    from infra import digitalpost, smtp
+
+    dp, env = digitalpost.prepare(
+        _data_dir(),
+        int(os.environ.get("TREKANT_DIGITAL_POST_PORT", "8020")),
+        {code: f"{name} Kommune" for code, name in kommuner.items()},
+        public,
+    )
+    os.environ.update(env)
+    dp.start()
+    mail, env = smtp.prepare(
+        _data_dir(),
+        int(os.environ.get("TREKANT_SMTP_PORT", "8025")),
+        int(os.environ.get("TREKANT_MAIL_PORT", "8026")),
+    )
+    os.environ.update(env)
+    try:
+        mail.start()
+    except RuntimeError:
+        dp.stop()
+        raise
+    return dp, mail
+
+
+def _exempt_demo_parent() -> str:
+    from backend.network.cpr_source import demo_file, exempt_parents
+
+    found = exempt_parents(demo_file())
+    return f"{found[0][0]}, far til {found[0][1]}" if found else "–"
 
 
 def _die_with_parent() -> None:

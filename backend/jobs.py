@@ -6,7 +6,9 @@ import backend.audit.tasks
 import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
+import backend.documents.tasks  # text extraction and conversion to PDF
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
-import backend.network.registration  # noqa: F401 - casework's AddParents port
+import backend.network.registration  # casework's AddParents port
+import backend.post.tasks  # noqa: F401 - post.deliver

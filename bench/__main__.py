@@ -8,6 +8,7 @@
     python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
     python -m bench crosskommune  only the cross-kommune benchmarks (2 M index, transfer)
     python -m bench cpr        only the CPR lookup at registration (BENCH_CPR_PEOPLE=30000)
+    python -m bench post       only a letter through the outbox to the dev Digital Post server
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> int:
         "money",
         "crosskommune",
         "cpr",
+        "post",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -62,6 +64,10 @@ def main(argv: list[str]) -> int:
         from bench import cpr_bench
 
         results.extend(cpr_bench.main())
+    if "post" in wanted:
+        from bench import post_bench
+
+        results.extend(post_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -44,8 +44,18 @@ FORMAT = "trekant.overfoersel"
 VERSION = 1
 
 # Tables with a hovedsag_id that do not travel: who may open the case, who works on it,
-# who took it offline are the sending kommune's arrangements with its own staff.
-NOT_CARRIED = frozenset({"case_access", "hovedsag_worker", "transfer_inbox", "offline_choice"})
+# who took it offline are the sending kommune's arrangements with its own staff; how its
+# letters were dispatched (backend/post: the letters themselves travel as documents).
+NOT_CARRIED = frozenset(
+    {
+        "case_access",
+        "hovedsag_worker",
+        "transfer_inbox",
+        "offline_choice",
+        "post_letter",
+        "delivery",
+    }
+)
 # Tables that travel in the package (the receiver can read them, the sender keeps them in
 # its copy) but are not imported: the sender's grants and payments to its own suppliers
 # from its own catalogue. The receiving kommune makes its own decisions (backend/money).

@@ -20,6 +20,7 @@ import { PageHeading } from '../components/PageHeading';
 import { formatDate, formatDateTime, plural } from '../format';
 import { useSubmit } from '../mutation';
 import { Link, navigate, useSearch } from '../router';
+import { Udskrivning } from './admin/Udskrivning';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -910,6 +911,7 @@ const TABS = [
   { to: '/administration', label: 'Brugere' },
   { to: '/administration/teams', label: 'Teams' },
   { to: '/administration/indstillinger', label: 'Indstillinger' },
+  { to: '/administration/udskrivning', label: 'Udskrivning' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1018,6 +1020,7 @@ export function Administration({ path }: { path: string }) {
   if (team) content = <TeamPage key={team[1]} teamId={team[1] ?? ''} />;
   else if (path.startsWith('/administration/teams')) content = <TeamsPage />;
   else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
+  else if (path.startsWith('/administration/udskrivning')) content = <Udskrivning />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

@@ -74,7 +74,7 @@ async def test_a_file_over_several_chunks_comes_back_whole(as_user: AsUser) -> N
     r = await c.get(f"/api/documents/{doc['id']}/content")
     assert r.status_code == 200
     assert r.content == content
-    assert await run_document_jobs(A) == ["documents.extract"]
+    assert await run_document_jobs(A, doc["id"]) == ["documents.extract"]
     r = await c.get(f"/api/cases/{case}/documents", params={"q": "skole"})
     assert r.json()["total"] == 1
 

@@ -431,3 +431,20 @@ async def read_chunk(
             seq,
         )
         return found
+
+
+async def latest_titles(
+    case_ids: list[uuid.UUID], per_case: int
+) -> list[tuple[uuid.UUID, uuid.UUID, str, str, date]]:
+    """(case id, document id, title, kind, dated) of each case's ``per_case`` newest
+    documents, in one query."""
+    rows = await conn().fetch(
+        "SELECT x.hovedsag_id, d.id, d.title, d.kind, d.dated "
+        "FROM unnest($1::uuid[]) x(hovedsag_id) CROSS JOIN LATERAL (SELECT id, title, kind, "
+        "dated, added_at FROM document e WHERE e.hovedsag_id = x.hovedsag_id "
+        "AND e.state = 'klar' ORDER BY e.dated DESC, e.added_at DESC, e.id LIMIT $2) d "
+        "ORDER BY d.dated DESC, d.added_at DESC, d.id",
+        case_ids,
+        per_case,
+    )
+    return [(r["hovedsag_id"], r["id"], r["title"], r["kind"], r["dated"]) for r in rows]

@@ -99,3 +99,13 @@ class DocumentPage(msgspec.Struct):
 class DocumentHitPage(msgspec.Struct):
     items: list[DocumentHit]
     total: int
+
+
+class DocumentTitle(msgspec.Struct):
+    """A document as the offline worklist carries it: what it is, never its contents."""
+
+    id: uuid.UUID
+    title: str
+    kind: DocumentKind
+    kind_label: str
+    dated: date

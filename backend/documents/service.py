@@ -40,6 +40,7 @@ from backend.documents.schemas import (
     DocumentKind,
     DocumentOut,
     DocumentPatch,
+    DocumentTitle,
     DocumentView,
 )
 from backend.outbox.service import enqueue
@@ -535,3 +536,25 @@ async def do_mark_handled(
         enkeltsag_id=row.enkeltsag_id,
     )
     return await get(case_id, document_id)
+
+
+OFFLINE_TITLES = 100
+
+
+async def titles_for_cases(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[DocumentTitle]]:
+    """Each case's newest document titles (at most ``OFFLINE_TITLES``), for the offline
+    worklist: titles, kinds and dates, never contents. The caller checked access."""
+    out: dict[uuid.UUID, list[DocumentTitle]] = {}
+    if not case_ids:
+        return out
+    for case_id, doc_id, title, kind, dated in await repo.latest_titles(case_ids, OFFLINE_TITLES):
+        out.setdefault(case_id, []).append(
+            DocumentTitle(
+                id=doc_id,
+                title=title,
+                kind=kind,  # type: ignore[arg-type]  # checked by the table's constraint
+                kind_label=KIND_LABELS[kind],
+                dated=dated,
+            )
+        )
+    return out

@@ -3527,6 +3527,17 @@ export interface components {
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
         };
+        /** DocumentTitle */
+        DocumentTitle: {
+            /** Format: date */
+            dated: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            kind_label: string;
+            title: string;
+        };
         /** DraftApprovalItem */
         DraftApprovalItem: {
             amount_oere: number;
@@ -4202,6 +4213,7 @@ export interface components {
             activities: components["schemas"]["OfflineActivity"][];
             caseworker: string | null;
             child: components["schemas"]["OfflineChild"];
+            documents?: components["schemas"]["DocumentTitle"][];
             /** Format: uuid */
             hovedsag_id: string;
             journal: components["schemas"]["OfflineJournalEntry"][];

@@ -275,7 +275,8 @@ async def list_case_documents(
     offset: int,
 ) -> tuple[list[DocumentRow], int]:
     """A page of the case's documents (newest date first; best match first with ``q``), and
-    how many there are. With ``q``, each row's ``snippet`` marks the words found."""
+    how many there are. With ``q``, each row's ``snippet`` marks the words found. The page
+    is chosen on the index columns alone; the rows (and snippets) are read for it only."""
     where = (
         "d.hovedsag_id = $1 AND d.state = 'klar' AND ($2::text IS NULL OR d.kind = $2) "
         "AND ($3::uuid IS NULL OR d.enkeltsag_id = $3)"
@@ -284,24 +285,25 @@ async def list_case_documents(
     if q:
         args.append(q)
         where += " AND d.tsv @@ websearch_to_tsquery('danish', $4)"
-        order = "ts_rank_cd(d.tsv, websearch_to_tsquery('danish', $4)) DESC, d.dated DESC, d.id"
+        rank = "ts_rank_cd(d.tsv, websearch_to_tsquery('danish', $4))"
         snippet = (
-            "ts_headline('danish', CASE WHEN p.text = '' THEN p.title ELSE left(p.text, 100000) "
+            "ts_headline('danish', CASE WHEN d.text = '' THEN d.title ELSE left(d.text, 100000) "
             f"END, websearch_to_tsquery('danish', $4), '{SNIPPET_OPTIONS}') AS snippet"
         )
         n = 5
     else:
-        order = "d.dated DESC, d.added_at DESC, d.id"
+        rank = "0::real"
         snippet = "NULL::text AS snippet"
         n = 4
     total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
     if total == 0 or offset >= total:
         return [], total
     rows = await conn().fetch(
-        f"SELECT {_COLUMNS.replace('d.', 'p.').replace('e.', 'e.')}, {snippet} "
-        f"FROM (SELECT d.* FROM document d WHERE {where} ORDER BY {order} "
-        f"LIMIT ${n} OFFSET ${n + 1}) p LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
-        f"ORDER BY {order.replace('d.', 'p.')}",
+        f"SELECT {_COLUMNS}, {snippet} FROM (SELECT d.id, d.dated, d.added_at, {rank} AS rank "
+        f"FROM document d WHERE {where} ORDER BY rank DESC, d.dated DESC, d.added_at DESC, d.id "
+        f"LIMIT ${n} OFFSET ${n + 1}) p JOIN document d ON d.id = p.id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
+        "ORDER BY p.rank DESC, p.dated DESC, p.added_at DESC, p.id",
         *args,
         limit,
         offset,
@@ -309,10 +311,7 @@ async def list_case_documents(
     return _rows(rows), total
 
 
-_HIT_COLUMNS = (
-    _COLUMNS.replace("d.", "p.")
-    + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
-)
+_HIT_COLUMNS = _COLUMNS + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
 
 
 async def search_kommune(
@@ -329,13 +328,14 @@ async def search_kommune(
     if total == 0 or offset >= total:
         return [], total
     rows = await conn().fetch(
-        f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN p.text = '' THEN p.title "
-        "ELSE left(p.text, 100000) END, websearch_to_tsquery('danish', $1), "
+        f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN d.text = '' THEN d.title "
+        "ELSE left(d.text, 100000) END, websearch_to_tsquery('danish', $1), "
         f"'{SNIPPET_OPTIONS}') AS snippet "
-        f"FROM (SELECT d.* FROM document d WHERE {where} "
-        "ORDER BY d.dated DESC, d.added_at DESC, d.id LIMIT $4 OFFSET $5) p "
-        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
+        "FROM (SELECT d.id, d.dated, d.added_at FROM document d "
+        f"WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id LIMIT $4 OFFSET $5) p "
+        "JOIN document d ON d.id = p.id "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
         "ORDER BY p.dated DESC, p.added_at DESC, p.id",
         *args,
         limit,
@@ -348,7 +348,7 @@ async def incoming_for(
     user_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[list[DocumentRow], int]:
     """Unhandled incoming documents on the open cases ``user_id`` is responsible for or
-    whose team they are in (as the worklist counts a caseworker's cases), oldest first."""
+    works on (as the worklist counts a caseworker's cases), oldest first."""
     where = (
         "d.incoming AND d.handled_at IS NULL AND d.state = 'klar' AND EXISTS (SELECT 1 "
         "FROM hovedsag h WHERE h.id = d.hovedsag_id AND h.closed_at IS NULL "
@@ -360,10 +360,11 @@ async def incoming_for(
         return [], total
     rows = await conn().fetch(
         f"SELECT {_HIT_COLUMNS}, NULL::text AS snippet "
-        f"FROM (SELECT d.* FROM document d WHERE {where} "
-        "ORDER BY d.added_at, d.id LIMIT $2 OFFSET $3) p "
-        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id ORDER BY p.added_at, p.id",
+        "FROM (SELECT d.id, d.added_at FROM document d "
+        f"WHERE {where} ORDER BY d.added_at, d.id LIMIT $2 OFFSET $3) p "
+        "JOIN document d ON d.id = p.id "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id ORDER BY p.added_at, p.id",
         user_id,
         limit,
         offset,

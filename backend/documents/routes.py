@@ -193,6 +193,7 @@ class DocumentsController(Controller):
         "/documents/{document_id:uuid}/content",
         guards=[requires(Perm.CASE_READ)],
         summary="Hent dokumentets fil (som download)",
+        opt={"no_compression": True},
     )
     async def content(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
         case = await access_case(me, await service.case_of(document_id))
@@ -216,6 +217,7 @@ class DocumentsController(Controller):
         "/documents/{document_id:uuid}/view",
         guards=[requires(Perm.CASE_READ)],
         summary="Vis dokumentet i browseren (PDF eller billede, uden aktivt indhold)",
+        opt={"no_compression": True},
     )
     async def view(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
         case = await access_case(me, await service.case_of(document_id))

@@ -274,9 +274,10 @@ async def list_case_documents(
     limit: int,
     offset: int,
 ) -> tuple[list[DocumentRow], int]:
-    """A page of the case's documents (newest date first; best match first with ``q``), and
-    how many there are. With ``q``, each row's ``snippet`` marks the words found. The page
-    is chosen on the index columns alone; the rows (and snippets) are read for it only."""
+    """A page of the case's documents (newest date first, also when searching: a case's
+    documents are read by date), and how many there are. With ``q``, each row's ``snippet``
+    marks the words found. The page is chosen on the index columns alone; the rows (and
+    snippets) are read for it only."""
     where = (
         "d.hovedsag_id = $1 AND d.state = 'klar' AND ($2::text IS NULL OR d.kind = $2) "
         "AND ($3::uuid IS NULL OR d.enkeltsag_id = $3)"
@@ -285,25 +286,23 @@ async def list_case_documents(
     if q:
         args.append(q)
         where += " AND d.tsv @@ websearch_to_tsquery('danish', $4)"
-        rank = "ts_rank_cd(d.tsv, websearch_to_tsquery('danish', $4))"
         snippet = (
             "ts_headline('danish', CASE WHEN d.text = '' THEN d.title ELSE left(d.text, 100000) "
             f"END, websearch_to_tsquery('danish', $4), '{SNIPPET_OPTIONS}') AS snippet"
         )
         n = 5
     else:
-        rank = "0::real"
         snippet = "NULL::text AS snippet"
         n = 4
     total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
     if total == 0 or offset >= total:
         return [], total
     rows = await conn().fetch(
-        f"SELECT {_COLUMNS}, {snippet} FROM (SELECT d.id, d.dated, d.added_at, {rank} AS rank "
-        f"FROM document d WHERE {where} ORDER BY rank DESC, d.dated DESC, d.added_at DESC, d.id "
+        f"SELECT {_COLUMNS}, {snippet} FROM (SELECT d.id, d.dated, d.added_at "
+        f"FROM document d WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id "
         f"LIMIT ${n} OFFSET ${n + 1}) p JOIN document d ON d.id = p.id "
         "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
-        "ORDER BY p.rank DESC, p.dated DESC, p.added_at DESC, p.id",
+        "ORDER BY p.dated DESC, p.added_at DESC, p.id",
         *args,
         limit,
         offset,
@@ -314,25 +313,46 @@ async def list_case_documents(
 _HIT_COLUMNS = _COLUMNS + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
 
 
-async def search_kommune(
-    q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
-) -> tuple[list[DocumentRow], int]:
-    """Documents matching ``q`` on the cases ``user_id`` may open (every case with
-    ``kommune_wide``), newest first, with snippets; and how many there are."""
-    where = (
-        "d.state = 'klar' AND d.tsv @@ websearch_to_tsquery('danish', $1) "
-        f"AND ($3 OR EXISTS (SELECT 1 FROM hovedsag h WHERE h.id = d.hovedsag_id AND {ON_CASE}))"
+SEARCH_COUNT_CAP = 1000
+
+
+async def openable_case_ids(user_id: uuid.UUID) -> list[uuid.UUID]:
+    """The cases ``user_id`` may open (casework's ``ON_CASE``), open or closed."""
+    rows = await conn().fetch(
+        f"SELECT h.id FROM hovedsag h WHERE $1::boolean AND {ON_CASE}",
+        True,
+        user_id,
     )
-    args: list[Any] = [q, user_id, kommune_wide]
-    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
+    return [r["id"] for r in rows]
+
+
+async def search_kommune(
+    q: str, *, case_ids: list[uuid.UUID] | None, limit: int, offset: int
+) -> tuple[list[DocumentRow], int, bool]:
+    """Documents matching ``q`` on ``case_ids`` (every case of the kommune with None),
+    newest first, with snippets; how many there are, counted up to ``SEARCH_COUNT_CAP``
+    (and whether that is all of them)."""
+    where = "d.state = 'klar' AND d.tsv @@ websearch_to_tsquery('danish', $1)"
+    args: list[Any] = [q]
+    if case_ids is not None:
+        where += " AND d.hovedsag_id = ANY($2::uuid[])"
+        args.append(case_ids)
+    n = len(args) + 1
+    counted: int = await conn().fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM document d WHERE {where} "
+        f"LIMIT {SEARCH_COUNT_CAP + 1}) x",
+        *args,
+    )
+    total, exact = min(counted, SEARCH_COUNT_CAP), counted <= SEARCH_COUNT_CAP
     if total == 0 or offset >= total:
-        return [], total
+        return [], total, exact
     rows = await conn().fetch(
         f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN d.text = '' THEN d.title "
         "ELSE left(d.text, 100000) END, websearch_to_tsquery('danish', $1), "
         f"'{SNIPPET_OPTIONS}') AS snippet "
         "FROM (SELECT d.id, d.dated, d.added_at FROM document d "
-        f"WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id LIMIT $4 OFFSET $5) p "
+        f"WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id "
+        f"LIMIT ${n} OFFSET ${n + 1}) p "
         "JOIN document d ON d.id = p.id "
         "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
         "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
@@ -341,7 +361,7 @@ async def search_kommune(
         limit,
         offset,
     )
-    return _rows(rows), total
+    return _rows(rows), total, exact
 
 
 async def incoming_for(

@@ -5,6 +5,8 @@ not exist" and "not yours") and every read is audited."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -53,6 +55,34 @@ VIEW_CSP = (
 def _disposition(kind: str, filename: str) -> str:
     ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _clean_context(source: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """``source`` (the request body) read by a task with an empty context.
+
+    Reading a large body makes the ASGI server resume reading the socket, and asyncio's
+    reader callback keeps the context of whoever resumed it: read inside the tenant
+    transaction, the next request on the same connection would start with this one's
+    transaction as Piccolo's current one ("a transaction is already active"). A pump task
+    in a fresh context reads instead, a few pieces ahead (bounded memory)."""
+    queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=4)
+
+    async def pump() -> None:
+        try:
+            async for piece in source:
+                await queue.put(piece)
+            await queue.put(None)
+        except Exception as exc:  # handed to the reader, raised there
+            await queue.put(exc)
+
+    task = asyncio.create_task(pump(), context=contextvars.Context())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        task.cancel()
 
 
 async def _chunks(
@@ -140,11 +170,11 @@ class DocumentsController(Controller):
     async def search(
         self, me: Me, q: FromQuery[str], limit: Limit = 20, offset: Offset = 0
     ) -> DocumentHitPage:
-        items, total = await service.search(
+        items, total, exact = await service.search(
             q, user_id=me.user_id, kommune_wide=kommune_wide(me), limit=limit, offset=offset
         )
         await record(me.actor, "document.search", None, hits=total)
-        return DocumentHitPage(items=items, total=total)
+        return DocumentHitPage(items=items, total=total, total_exact=exact)
 
     @get(
         "/documents/incoming",

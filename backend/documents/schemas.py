@@ -99,6 +99,8 @@ class DocumentPage(msgspec.Struct):
 class DocumentHitPage(msgspec.Struct):
     items: list[DocumentHit]
     total: int
+    # False when more matched than were counted (search counts up to 1,000: "over 1.000")
+    total_exact: bool = True
 
 
 class DocumentTitle(msgspec.Struct):

@@ -459,15 +459,20 @@ async def list_case(
 
 async def search(
     q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
-) -> tuple[list[DocumentHit], int]:
+) -> tuple[list[DocumentHit], int, bool]:
+    """Documents matching ``q`` on the cases the user may open, newest first; how many
+    (counted up to ``repo.SEARCH_COUNT_CAP``) and whether that count is all of them."""
     check_page(limit, offset)
     text = check_query(q)
     if text is None:
         raise FieldError("q", "Skriv hvad du søger efter")
-    rows, total = await repo.search_kommune(
-        text, user_id=user_id, kommune_wide=kommune_wide, limit=limit, offset=offset
+    case_ids = None if kommune_wide else await repo.openable_case_ids(user_id)
+    if case_ids == []:
+        return [], 0, True
+    rows, total, exact = await repo.search_kommune(
+        text, case_ids=case_ids, limit=limit, offset=offset
     )
-    return [document_hit(r) for r in rows], total
+    return [document_hit(r) for r in rows], total, exact
 
 
 async def incoming(user_id: uuid.UUID, limit: int, offset: int) -> tuple[list[DocumentHit], int]:

@@ -3436,6 +3436,8 @@ export interface components {
         DocumentHitPage: {
             items: components["schemas"]["DocumentHit"][];
             total: number;
+            /** @default true */
+            total_exact?: boolean;
         };
         /** DocumentOut */
         DocumentOut: {

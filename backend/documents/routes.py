@@ -5,8 +5,6 @@ not exist" and "not yours") and every read is audited."""
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -55,34 +53,6 @@ VIEW_CSP = (
 def _disposition(kind: str, filename: str) -> str:
     ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-async def _clean_context(source: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
-    """``source`` (the request body) read by a task with an empty context.
-
-    Reading a large body makes the ASGI server resume reading the socket, and asyncio's
-    reader callback keeps the context of whoever resumed it: read inside the tenant
-    transaction, the next request on the same connection would start with this one's
-    transaction as Piccolo's current one ("a transaction is already active"). A pump task
-    in a fresh context reads instead, a few pieces ahead (bounded memory)."""
-    queue: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(maxsize=4)
-
-    async def pump() -> None:
-        try:
-            async for piece in source:
-                await queue.put(piece)
-            await queue.put(None)
-        except Exception as exc:  # handed to the reader, raised there
-            await queue.put(exc)
-
-    task = asyncio.create_task(pump(), context=contextvars.Context())
-    try:
-        while (item := await queue.get()) is not None:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        task.cancel()
 
 
 async def _chunks(

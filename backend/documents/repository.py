@@ -18,6 +18,8 @@ from backend.casework.repository import ON_CASE
 from backend.core.db import conn
 from tenancy.context import SWITCH_SQL
 
+# A snippet is made from the first 20,000 characters (about eight pages): ts_headline parses
+# all it is given, and a long document's whole text would cost tens of milliseconds per hit.
 SNIPPET_OPTIONS = (
     "StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=18, MinWords=6, "
     'FragmentDelimiter=" … "'
@@ -287,7 +289,7 @@ async def list_case_documents(
         args.append(q)
         where += " AND d.tsv @@ websearch_to_tsquery('danish', $4)"
         snippet = (
-            "ts_headline('danish', CASE WHEN d.text = '' THEN d.title ELSE left(d.text, 100000) "
+            "ts_headline('danish', CASE WHEN d.text = '' THEN d.title ELSE left(d.text, 20000) "
             f"END, websearch_to_tsquery('danish', $4), '{SNIPPET_OPTIONS}') AS snippet"
         )
         n = 5
@@ -348,7 +350,7 @@ async def search_kommune(
         return [], total, exact
     rows = await conn().fetch(
         f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN d.text = '' THEN d.title "
-        "ELSE left(d.text, 100000) END, websearch_to_tsquery('danish', $1), "
+        "ELSE left(d.text, 20000) END, websearch_to_tsquery('danish', $1), "
         f"'{SNIPPET_OPTIONS}') AS snippet "
         "FROM (SELECT d.id, d.dated, d.added_at FROM document d "
         f"WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id "

@@ -11,19 +11,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, patch, post, put
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.casework.access import access_case, kommune_wide
-from backend.core.errors import StateConflict
+from backend.core.errors import FieldError, StateConflict
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.db import DB
 from backend.documents import repository as repo
 from backend.documents import service
-from backend.documents.files import MAX_SIZE
+from backend.documents.files import MAX_SIZE, TOO_LARGE
 from backend.documents.schemas import (
     DocumentCreate,
     DocumentCreated,
@@ -100,7 +101,12 @@ class DocumentsController(Controller):
         self, me: Me, document_id: FromPath[uuid.UUID], request: Request[Any, Any, Any]
     ) -> DocumentOut:
         case = await access_case(me, await service.pending_case(document_id))
-        await service.do_receive_content(me.actor, me.user_id, case, document_id, request.stream())
+        try:
+            await service.do_receive_content(
+                me.actor, me.user_id, case, document_id, request.stream()
+            )
+        except RequestEntityTooLarge as exc:  # Content-Length over the route's limit
+            raise FieldError("content", TOO_LARGE) from exc
         return await service.get(case, document_id)
 
     @get(

@@ -121,7 +121,8 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
                                   declared_size, size, state, added_by, added_by_name, text,
                                   text_state, added_at)
             SELECT CASE WHEN g.i <= $2 THEN $3::uuid
-                        ELSE ($4::uuid[])[1 + (g.i * 7919) % array_length($4::uuid[], 1)] END,
+                        ELSE ($4::uuid[])[1 + (g.i::bigint * 7919)
+                                          % array_length($4::uuid[], 1)] END,
                    (ARRAY['Udtalelse fra skolen', 'Referat af netværksmøde', 'Underretning',
                           'Statusudtalelse', 'Korrespondance med mor', 'Partshøring'])
                        [1 + g.i % 6] || ' ' || g.i,

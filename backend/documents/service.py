@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from backend.casework.access import AccessibleCase
+from backend.casework.service import check_case_open
 from backend.core.danish import today_dk
 from backend.core.errors import FieldError, NotAllowed, NotFound, StateConflict
 from backend.core.journal import stamp
@@ -158,7 +159,9 @@ async def do_create(
     added_by: uuid.UUID,
     added_by_name: str,
 ) -> uuid.UUID:
-    """A document waiting for its bytes; every check that needs no byte is made here."""
+    """A document waiting for its bytes; every check that needs no byte is made here. A
+    closed case (or one transferred away) takes no new documents (409)."""
+    await check_case_open(case_id)
     _, filename, kind = await _check_metadata(
         case_id, data.title, data.kind, data.dated, data.filename, data.size, data.enkeltsag_id
     )

@@ -208,3 +208,14 @@ async def test_an_upload_never_finished_is_swept_after_a_day(as_user: AsUser) ->
             "SELECT count(*) FROM document WHERE id = $1", uuid.UUID(old)
         )
     assert left == 0
+
+
+async def test_a_closed_case_takes_no_new_documents(as_user: AsUser) -> None:
+    c = await as_user(A)
+    case = (await child(c)).case_id
+    version = (await c.get(f"/api/cases/{case}")).json()["version"]
+    r = await c.post(f"/api/cases/{case}/close", json={"version": version, "reason": "Flyttet"})
+    assert r.status_code == 200, r.text
+    r = await c.post(f"/api/cases/{case}/documents", json=metadata("a.pdf", 10))
+    assert r.status_code == 409
+    assert r.json()["detail"].startswith("Sagen er lukket")

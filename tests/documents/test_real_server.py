@@ -5,18 +5,56 @@ next request on the connection must still start with a transaction of its own (b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
+import pytest
 
 from backend.auth.session import COOKIE
 from tests.conftest import KOMMUNE_A, session_for
 from tests.documents.conftest import metadata
-from tests.e2e.conftest import server  # noqa: F401 - the real API process, by name
 from tests.factories import child
+
+ROOT = Path(__file__).resolve().parents[2]
 
 A = KOMMUNE_A[0]
 SIZE = 3 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def api(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A real API process (uvicorn) of its own, on a free port, for this module."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1")
+    proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the API process did not start")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 async def _body() -> AsyncIterator[bytes]:
@@ -28,11 +66,11 @@ async def _body() -> AsyncIterator[bytes]:
         yield piece
 
 
-async def test_requests_after_a_large_upload_on_one_connection(app, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+async def test_requests_after_a_large_upload_on_one_connection(app, api: str) -> None:  # type: ignore[no-untyped-def]
     token, csrf = await session_for(app, A)
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with httpx.AsyncClient(
-        base_url=server,
+        base_url=api,
         cookies={COOKIE: token},
         headers={"X-CSRF-Token": csrf},
         limits=limits,

@@ -99,3 +99,16 @@ class DocumentPage(msgspec.Struct):
 class DocumentHitPage(msgspec.Struct):
     items: list[DocumentHit]
     total: int
+    # False when ``total`` is "at least" (a kommune-wide search counts up to 1,000, and
+    # only as long as counting is quick): "over 1.000", "mindst 20"
+    total_exact: bool = True
+
+
+class DocumentTitle(msgspec.Struct):
+    """A document as the offline worklist carries it: what it is, never its contents."""
+
+    id: uuid.UUID
+    title: str
+    kind: DocumentKind
+    kind_label: str
+    dated: date

@@ -3566,6 +3566,8 @@ export interface components {
         DocumentHitPage: {
             items: components["schemas"]["DocumentHit"][];
             total: number;
+            /** @default true */
+            total_exact?: boolean;
         };
         /** DocumentOut */
         DocumentOut: {
@@ -3656,6 +3658,17 @@ export interface components {
             submitted_by_name: string | null;
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
+        };
+        /** DocumentTitle */
+        DocumentTitle: {
+            /** Format: date */
+            dated: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            kind_label: string;
+            title: string;
         };
         /** DraftApprovalItem */
         DraftApprovalItem: {
@@ -4337,6 +4350,7 @@ export interface components {
             activities: components["schemas"]["OfflineActivity"][];
             caseworker: string | null;
             child: components["schemas"]["OfflineChild"];
+            documents?: components["schemas"]["DocumentTitle"][];
             /** Format: uuid */
             hovedsag_id: string;
             journal: components["schemas"]["OfflineJournalEntry"][];

@@ -62,6 +62,7 @@ from backend.offline.routes import (
     device_status_in_session,
 )
 from backend.operator.routes import OperatorController
+from backend.post.routes import PostController
 from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuditController,
         AlertController,
         OperatorController,
+        PostController,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,
         LetterTemplateController,

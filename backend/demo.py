@@ -171,7 +171,7 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
                         f"{other.choice(STREETS)} {other.randint(1, 120)}",
                     )
                 )
-        _write_demo_parents(rng, child_rows)
+        _write_demo_parents(rng, child_rows, exempt_first=True)
         _write_demo_parents(other, unregistered)
         ids = []
         for row in child_rows:
@@ -417,14 +417,18 @@ CONCERNS = [
 
 
 def _write_demo_parents(
-    rng: random.Random, child_rows: list[tuple[str, str, str, date, str]]
+    rng: random.Random,
+    child_rows: list[tuple[str, str, str, date, str]],
+    exempt_first: bool = False,
 ) -> None:
     """The synthetic CPR register's answer for these children: two parents each, custody
-    with both, or with the mother only (development CPR source, see backend/network)."""
+    with both, or with the mother only (development CPR source, see backend/network). With
+    ``exempt_first``, the first child's father is exempt from Digital Post (his letters go
+    to print; ``trekant dev`` names him at start)."""
     from backend.network.cpr_source import CprPerson, CprRelations, add_to_demo_file, demo_file
 
     entries = {}
-    for cpr, _first, last, birth, address in child_rows:
+    for n, (cpr, _first, last, birth, address) in enumerate(child_rows):
         mother_birth = birth - timedelta(days=rng.randint(20 * 365, 38 * 365))
         father_birth = birth - timedelta(days=rng.randint(21 * 365, 45 * 365))
         mother = CprPerson(
@@ -435,6 +439,7 @@ def _write_demo_parents(
             f"{rng.choice(FATHERS)} {last}",
             address if rng.random() < 0.6 else f"{rng.choice(STREETS)} {rng.randint(1, 99)}",
         )
+        father.digital_post_exempt = exempt_first and n == 0
         custody = [mother.cpr, father.cpr] if rng.random() < 0.7 else [mother.cpr]
         entries[cpr] = CprRelations(
             child=CprPerson(cpr, f"{_first} {last}", address),

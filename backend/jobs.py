@@ -9,4 +9,5 @@ import backend.crosskommune.subscribers  # casework's events and ports
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
-import backend.network.registration  # noqa: F401 - casework's AddParents port
+import backend.network.registration  # casework's AddParents port
+import backend.post.tasks  # noqa: F401 - post.deliver

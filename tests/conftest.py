@@ -66,6 +66,8 @@ async def _reset_database(server_url: str) -> None:
 
 _SERVICES: object = None
 IDP: object = None
+DIGITAL_POST: object = None  # the development Digital Post server (infra/digitalpost)
+SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
 
@@ -100,6 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "PRIOR_KOMMUNE",
         "OFFLINE",
         "API",
+        "INBOUND",
     ):
         os.environ.setdefault(f"TREKANT_RATE_LIMIT_{limit}", "100000/60")
     os.environ.setdefault("TREKANT_PRIOR_CASE_ALERT_PER_DAY", "100000")
@@ -122,9 +125,30 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.update(env)
     idp.start()
     IDP = idp
+    _start_post(data_dir, f"http://127.0.0.1:{e2e_port}")
+
+
+def _start_post(data_dir: Path, trekant_url: str) -> None:
+    """The development Digital Post and mail servers; replies go to the browser tests'
+    API process (``server`` in tests/e2e/conftest.py, also used by tests/post)."""
+    global DIGITAL_POST, SMTP
+    from infra import digitalpost, smtp
+
+    kommuner = {code: f"{name} Kommune" for code, name in (KOMMUNE_A, KOMMUNE_B)}
+    dp, env = digitalpost.prepare(data_dir, _free_port(), kommuner, trekant_url)
+    os.environ.update(env)
+    dp.start()
+    DIGITAL_POST = dp
+    mail, env = smtp.prepare(data_dir, _free_port(), _free_port())
+    os.environ.update(env)
+    mail.start()
+    SMTP = mail
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    for dev in (DIGITAL_POST, SMTP):
+        if dev is not None:
+            dev.stop()  # type: ignore[attr-defined]
     if IDP is not None:
         IDP.stop()  # type: ignore[attr-defined]
     if _SERVICES is not None:

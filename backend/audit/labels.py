@@ -83,6 +83,10 @@ ACTION_LABELS: dict[str, str] = {
     "cross.notification_forwarded": "Underretning videresendt til anden kommune",
     "cross.request_answered": "Anmodning fra anden kommune besvaret",
     "cross.transfer_failed": "Overførsel til anden kommune fejlede",
+    # post (letters by Digital Post, e-mail and print)
+    "post.print_batch_downloaded": "Udskriftsbunke hentet",
+    "post.print_batch_printed": "Udskriftsbunke markeret som udskrevet",
+    "post.reply_received": "Svar modtaget med Digital Post",
     # the operator's log
     "kommune.onboarded": "Kommune oprettet",
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",
@@ -98,6 +102,7 @@ DETAIL_LABELS: dict[str, str] = {
     "claim": "Bundet via",
     "lookups": "CPR-opslag",
     "registrations": "Registreringer",
+    "letters": "Breve",
     "offline_roles": "Roller til hjemmebesøg",
     "before": "Roller til hjemmebesøg før",
     "closed_days": "Lukkedage (24/12, 31/12 og grundlovsdag) er ikke arbejdsdage",
@@ -166,6 +171,7 @@ _VIEWS = {
     "bevilling": "Bevilling",
     "case.summary": "Sagsoverblik",
     "child.summary": "Barnets oplysninger",
+    "deliveries": "Forsendelser af breve",
     "economy": "Økonomi",
     "ics.diff": "Sammenligning af versioner",
     "ics.document": "Undersøgelse eller plan",

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Limit] = {
     "prior_kommune": Limit(600, 3600),  # prior-case lookups, per kommune
     "offline": Limit(120, 60),  # /api/offline/*, per user
     "api": Limit(600, 60),  # every authenticated API call, per user
+    "inbound": Limit(120, 60),  # Digital Post replies (no session), per client address
 }
 
 ALERT_DEFAULT = 40

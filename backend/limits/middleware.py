@@ -27,6 +27,7 @@ ADDRESS_CLASSES: dict[str, str] = {
     "/api/operator/login": "login",
     "/api/auth/callback": "callback",
     "/api/offline/enhedsstatus": "enhedsstatus",
+    "/api/post/inbound/digital-post": "inbound",
 }
 
 # CPR lookups that share the prior-case lookups' buckets: a person at registration, and a

@@ -30,6 +30,8 @@ class CprPerson(msgspec.Struct):
     cpr: str
     name: str
     address: str = ""
+    # Fritaget for Digital Post (the register says so): letters go to print (fjernprint).
+    digital_post_exempt: bool = False
 
     def split_name(self) -> tuple[str, str]:
         """(first and middle names, last name): SF1520 answers them apart; the demo file
@@ -48,6 +50,11 @@ class CprSource(Protocol):
     async def relations(self, cpr: str) -> CprRelations | None:
         """The person (a child) with parents and custody holders; None if the number is
         unknown; :class:`CprUnavailable` when the register does not answer in time."""
+        ...
+
+    async def digital_post_exempt(self, cpr: str) -> bool:
+        """Whether the person is exempt from Digital Post (letters go to print instead);
+        :class:`CprUnavailable` when the register does not answer in time."""
         ...
 
 
@@ -80,6 +87,17 @@ class FileCprSource:
             raise CprUnavailable from exc
         return data.get(cpr)
 
+    async def digital_post_exempt(self, cpr: str) -> bool:
+        try:
+            data = await asyncio.wait_for(asyncio.to_thread(self._load), self.timeout)
+        except TimeoutError as exc:
+            raise CprUnavailable from exc
+        for rel in data.values():
+            for person in (rel.child, *rel.parents):
+                if person.cpr == cpr:
+                    return person.digital_post_exempt
+        return False
+
 
 def default_source() -> CprSource:
     return FileCprSource(demo_file())
@@ -99,3 +117,16 @@ def add_to_demo_file(path: Path, entries: dict[str, CprRelations]) -> None:
     data.update({k: msgspec.to_builtins(v) for k, v in entries.items()})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False))
+
+
+def exempt_parents(path: Path) -> list[tuple[str, str]]:
+    """(parent, child) names of the people exempt from Digital Post in the demo file."""
+    if not path.exists():
+        return []
+    data = msgspec.json.decode(path.read_bytes(), type=dict[str, CprRelations])
+    return [
+        (p.name, rel.child.name)
+        for rel in data.values()
+        for p in rel.parents
+        if p.digital_post_exempt
+    ]

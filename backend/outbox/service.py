@@ -44,8 +44,10 @@ def outbox_job(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
-async def enqueue(job: str, payload: dict[str, Any]) -> uuid.UUID:
-    """Record ``job`` in the current tenant transaction; relay it after commit."""
+async def enqueue(job: str, payload: dict[str, Any], *, defer_seconds: int = 0) -> uuid.UUID:
+    """Record ``job`` in the current tenant transaction; relay it after commit (and run it
+    ``defer_seconds`` later: a retry's pause; the sweep leaves a deferred job alone, since
+    arq refuses a second job with the same id while the first waits)."""
     if job not in HANDLERS:
         raise KeyError(f"unknown outbox job {job}")
     scope = current_scope()
@@ -53,17 +55,21 @@ async def enqueue(job: str, payload: dict[str, Any]) -> uuid.UUID:
     code = scope.code
 
     async def relay() -> None:
-        await relay_one(code, outbox_id)
+        await relay_one(code, outbox_id, defer_seconds)
 
     scope.after_commit.append(relay)
     return outbox_id
 
 
-async def relay_one(code: str, outbox_id: uuid.UUID) -> None:
+async def relay_one(code: str, outbox_id: uuid.UUID, defer_seconds: int = 0) -> None:
     """Hand one committed outbox row to arq. Failure is logged; the sweep retries."""
     try:
         await queue.get().enqueue_job(
-            ARQ_FUNCTION, code, str(outbox_id), _job_id=f"outbox:{outbox_id}"
+            ARQ_FUNCTION,
+            code,
+            str(outbox_id),
+            _job_id=f"outbox:{outbox_id}",
+            _defer_by=defer_seconds or None,
         )
     except Exception:
         log.warning("relay of outbox row failed; the sweep will retry", exc_info=True)

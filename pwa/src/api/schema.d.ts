@@ -537,6 +537,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forsendelser af sagens breve: kanal, status og fejl pr. modtager */
+        get: operations["ApiCasesCaseIdDeliveriesDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/ics": {
         parameters: {
             query?: never;
@@ -2202,6 +2219,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/post/print-batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Udskriftsbunker (fjernprint): åbne først, så de udskrevne */
+        get: operations["ApiPostPrintBatchesPrintBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/post/print-batches/{batch_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent bunken som én PDF: hvert brev efter en adresseside (revisionslogges) */
+        get: operations["ApiPostPrintBatchesBatchIdPdfPrintBatchPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/post/print-batches/{batch_id}/printed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markér bunken som udskrevet og sendt: dens breve står som sendt */
+        post: operations["ApiPostPrintBatchesBatchIdPrintedMarkPrinted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/process/options": {
         parameters: {
             query?: never;
@@ -3177,6 +3245,28 @@ export interface components {
             /** Format: uuid */
             afgoerelse_id: string;
             indsats_id: string | null;
+        };
+        /** DeliveryList */
+        DeliveryList: {
+            items: components["schemas"]["DeliveryOut"][];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            attempts: number;
+            /** @enum {string} */
+            channel: "digital_post" | "email" | "print";
+            error?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            letter_id: string;
+            /** @default false */
+            queued_for_print?: boolean;
+            recipient_name: string;
+            recipient_role: string;
+            sent_at?: string | null;
+            /** @enum {string} */
+            status: "afventer" | "sendt" | "fejlet";
         };
         /** DeviceCreate */
         DeviceCreate: {
@@ -4376,6 +4466,20 @@ export interface components {
             note?: string;
             offer_ids: string[];
             percent?: string | null;
+        };
+        /** PrintBatchList */
+        PrintBatchList: {
+            items: components["schemas"]["PrintBatchOut"][];
+        };
+        /** PrintBatchOut */
+        PrintBatchOut: {
+            /** Format: date */
+            day: string;
+            /** Format: uuid */
+            id: string;
+            letters: number;
+            printed_at: string | null;
+            printed_by: string | null;
         };
         /** PriorCaseQuery */
         PriorCaseQuery: {
@@ -6325,6 +6429,45 @@ export interface operations {
                     "application/json": {
                         [key: string]: string;
                     };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdDeliveriesDeliveries: {
+        parameters: {
+            query?: {
+                letter_id?: string | null;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryList"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -10464,6 +10607,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Overview"];
+                };
+            };
+        };
+    };
+    ApiPostPrintBatchesPrintBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintBatchList"];
+                };
+            };
+        };
+    };
+    ApiPostPrintBatchesBatchIdPdfPrintBatchPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiPostPrintBatchesBatchIdPrintedMarkPrinted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintBatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

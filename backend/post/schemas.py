@@ -1,0 +1,45 @@
+"""Post's response bodies (msgspec Structs)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+import msgspec
+
+Channel = Literal["digital_post", "email", "print"]
+DeliveryStatus = Literal["afventer", "sendt", "fejlet"]
+
+
+class DeliveryOut(msgspec.Struct):
+    id: uuid.UUID
+    letter_id: uuid.UUID
+    recipient_name: str
+    recipient_role: str
+    channel: Channel
+    status: DeliveryStatus
+    attempts: int
+    error: str | None = None  # Danish, why the last attempt failed
+    sent_at: datetime | None = None
+    queued_for_print: bool = False  # waiting in a print batch (status stays "afventer")
+
+
+class DeliveryList(msgspec.Struct):
+    items: list[DeliveryOut]
+
+
+class PrintBatchOut(msgspec.Struct):
+    id: uuid.UUID
+    day: date
+    letters: int
+    printed_at: datetime | None
+    printed_by: str | None
+
+
+class PrintBatchList(msgspec.Struct):
+    items: list[PrintBatchOut]
+
+
+class InboundReceipt(msgspec.Struct):
+    status: Literal["modtaget", "allerede_modtaget"]

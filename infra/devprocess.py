@@ -1,0 +1,47 @@
+"""Start and stop a small development server (a Python process) and wait until it answers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class DevProcess:
+    def __init__(self, name: str, module: str, args: list[str], health_url: str) -> None:
+        self.name = name
+        self.module = module
+        self.args = args
+        self.health_url = health_url
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", self.module, *self.args], cwd=ROOT, env=dict(os.environ)
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the {self.name} exited during start-up")
+            try:
+                if httpx.get(self.health_url, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the {self.name} did not answer on {self.health_url}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()

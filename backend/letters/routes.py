@@ -17,7 +17,7 @@ from backend.casework.access import access_case
 from backend.core.danish import today_dk
 from backend.core.permissions import Perm
 from backend.core.principal import Me
-from backend.letters import service
+from backend.letters import sending, service
 from backend.letters.schemas import (
     LetterCreate,
     Letterhead,
@@ -203,7 +203,5 @@ class LetterController(Controller):
         letter_id: FromPath[uuid.UUID],
         data: JSONBody[LetterSend],
     ) -> LetterSent:
-        from backend.letters import sending  # TEMP until docs and post are merged
-
         case = await access_case(me, case_id)
         return await sending.do_send(me, case, letter_id, data.version)

@@ -554,6 +554,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens dokumenter, nyeste først; med q: søgning i dokumenternes tekst */
+        get: operations["ApiCasesCaseIdDocumentsListDocuments"];
+        put?: never;
+        /** Tilføj et dokument til sagen (trin 1: oplysningerne; filen sendes til upload_url) */
+        post: operations["ApiCasesCaseIdDocumentsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/ics": {
         parameters: {
             query?: never;
@@ -600,6 +618,93 @@ export interface paths {
         put?: never;
         /** Skriv et notat (eller en rettelse til et tidligere) */
         post: operations["ApiCasesCaseIdJournalAddNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens breve (kladder og sendte) */
+        get: operations["ApiCasesCaseIdLettersListLetters"];
+        put?: never;
+        /** Nyt brev (kladde) fra en skabelon */
+        post: operations["ApiCasesCaseIdLettersCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/new": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skabeloner og modtagere til et nyt brev, med forslag ud fra sagens skridt */
+        get: operations["ApiCasesCaseIdLettersNewNew"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ét brev */
+        get: operations["ApiCasesCaseIdLettersLetterIdGetLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Gem kladden (automatisk) */
+        patch: operations["ApiCasesCaseIdLettersLetterIdUpdate"];
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Brevet som PDF (forhåndsvisning) */
+        get: operations["ApiCasesCaseIdLettersLetterIdPdfPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send brevet: PDF/A på sagen, afsendelse til hver modtager, lovens skridt */
+        post: operations["ApiCasesCaseIdLettersLetterIdSendSend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -908,6 +1013,110 @@ export interface paths {
         get: operations["ApiDeadlineSettingsGetDeadlineSettings"];
         /** Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator) */
         put: operations["ApiDeadlineSettingsPutDeadlineSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/incoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indgået post på mine sager, som ikke er behandlet */
+        get: operations["ApiDocumentsIncomingIncoming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Søg i dokumenternes tekst på de sager, du kan åbne */
+        get: operations["ApiDocumentsSearchSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et dokuments oplysninger */
+        get: operations["ApiDocumentsDocumentIdGetDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Ret et dokuments titel, type, dato eller enkeltsag */
+        patch: operations["ApiDocumentsDocumentIdUpdate"];
+        trace?: never;
+    };
+    "/api/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent dokumentets fil (som download) */
+        get: operations["ApiDocumentsDocumentIdContentContent"];
+        /** Send dokumentets fil (trin 2: filen som den er, højst 100 MB) */
+        put: operations["ApiDocumentsDocumentIdContentPutContent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markér indgået post som behandlet */
+        post: operations["ApiDocumentsDocumentIdHandledHandled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vis dokumentet i browseren (PDF eller billede, uden aktivt indhold) */
+        get: operations["ApiDocumentsDocumentIdViewView"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1250,6 +1459,111 @@ export interface paths {
         get: operations["ApiKommunerTransferTargetsTransferTargets"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens brevskabeloner */
+        get: operations["ApiLetterTemplatesListTemplates"];
+        put?: never;
+        /** Ny brevskabelon */
+        post: operations["ApiLetterTemplatesCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flettefelterne */
+        get: operations["ApiLetterTemplatesFieldsFields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/letterhead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens brevhoved */
+        get: operations["ApiLetterTemplatesLetterheadGetLetterhead"];
+        /** Ret brevhovedet */
+        put: operations["ApiLetterTemplatesLetterheadSetLetterhead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forhåndsvis en skabelon med en eksempelsag (PDF) */
+        post: operations["ApiLetterTemplatesPreviewPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Én skabelon */
+        get: operations["ApiLetterTemplatesTemplateIdGetTemplate"];
+        /** Gem en ny version af skabelonen */
+        put: operations["ApiLetterTemplatesTemplateIdUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/{template_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tag skabelonen ud af brug */
+        post: operations["ApiLetterTemplatesTemplateIdRetireRetire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3347,6 +3661,102 @@ export interface components {
             observations?: components["schemas"]["Statement"][];
             resources?: components["schemas"]["Statement"][];
         };
+        /** DocumentCreate */
+        DocumentCreate: {
+            /** @default  */
+            content_type?: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id?: string | null;
+            filename: string;
+            /** @default false */
+            incoming?: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            title: string;
+        };
+        /** DocumentCreated */
+        DocumentCreated: {
+            /** Format: uuid */
+            id: string;
+            upload_url: string;
+        };
+        /** DocumentHit */
+        DocumentHit: {
+            /** Format: date-time */
+            added_at: string;
+            added_by_name: string;
+            /** Format: uuid */
+            case_id: string;
+            case_number: string | null;
+            child_name: string;
+            content_type: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id: string | null;
+            enkeltsag_label: string | null;
+            filename: string;
+            handled_at: string | null;
+            handled_by: string | null;
+            /** Format: uuid */
+            id: string;
+            incoming: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            snippet?: string | null;
+            /** @enum {string} */
+            source: "upload" | "brev" | "digital_post" | "overfoersel";
+            title: string;
+            /** @enum {string} */
+            view: "pdf" | "image" | "konverterer" | "ingen";
+        };
+        /** DocumentHitPage */
+        DocumentHitPage: {
+            items: components["schemas"]["DocumentHit"][];
+            total: number;
+        };
+        /** DocumentOut */
+        DocumentOut: {
+            /** Format: date-time */
+            added_at: string;
+            added_by_name: string;
+            /** Format: uuid */
+            case_id: string;
+            content_type: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id: string | null;
+            enkeltsag_label: string | null;
+            filename: string;
+            handled_at: string | null;
+            handled_by: string | null;
+            /** Format: uuid */
+            id: string;
+            incoming: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            snippet?: string | null;
+            /** @enum {string} */
+            source: "upload" | "brev" | "digital_post" | "overfoersel";
+            title: string;
+            /** @enum {string} */
+            view: "pdf" | "image" | "konverterer" | "ingen";
+        };
+        /** DocumentPage */
+        DocumentPage: {
+            items: components["schemas"]["DocumentOut"][];
+            total: number;
+        };
+        /** DocumentPatch */
+        DocumentPatch: {
+            dated?: string;
+            enkeltsag_id?: string | null;
+            kind?: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            title?: string;
+        };
         /** DocumentRead */
         DocumentRead: {
             approval_requires_other: boolean;
@@ -3571,6 +3981,12 @@ export interface components {
             label: string;
             /** @default false */
             required?: boolean;
+        };
+        /** FieldInfo */
+        FieldInfo: {
+            label: string;
+            name: string;
+            sample: string;
         };
         /** FollowUpContent */
         FollowUpContent: {
@@ -3804,6 +4220,102 @@ export interface components {
             key: string;
             label: string;
         };
+        /** LetterCreate */
+        LetterCreate: {
+            answer_by?: string | null;
+            recipients: string[];
+            /** Format: uuid */
+            template_id: string;
+        };
+        /** LetterLine */
+        LetterLine: {
+            /** Format: date-time */
+            changed_at: string;
+            created_by_name: string;
+            document_id: string | null;
+            /** Format: uuid */
+            id: string;
+            purpose_label: string;
+            recipients: string[];
+            sent_at: string | null;
+            /** @enum {string} */
+            status: "kladde" | "sendt";
+            title: string;
+        };
+        /** LetterList */
+        LetterList: {
+            items: components["schemas"]["LetterLine"][];
+        };
+        /** LetterNew */
+        LetterNew: {
+            candidates: components["schemas"]["Recipient"][];
+            suggested_recipients: string[];
+            suggested_template_id: string | null;
+            suggestion_reason: string | null;
+            templates: components["schemas"]["TemplateLine"][];
+        };
+        /** LetterRead */
+        LetterRead: {
+            answer_by: string | null;
+            body: string;
+            candidates: components["schemas"]["Recipient"][];
+            /** Format: uuid */
+            case_id: string;
+            /** Format: date-time */
+            changed_at: string;
+            created_by_name: string;
+            document_id: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            recipients: components["schemas"]["Recipient"][];
+            sent_at: string | null;
+            sent_by: string | null;
+            /** @enum {string} */
+            status: "kladde" | "sendt";
+            /** Format: uuid */
+            template_id: string;
+            template_title: string;
+            template_version: number;
+            title: string;
+            version: number;
+        };
+        /** LetterSaved */
+        LetterSaved: {
+            /** Format: date-time */
+            changed_at: string;
+            version: number;
+        };
+        /** LetterSend */
+        LetterSend: {
+            version: number;
+        };
+        /** LetterSent */
+        LetterSent: {
+            deliveries: string[];
+            /** Format: uuid */
+            document_id: string;
+            /** Format: uuid */
+            id: string;
+            steps: string[];
+        };
+        /** LetterUpdate */
+        LetterUpdate: {
+            answer_by?: string | null;
+            body?: string;
+            recipients?: string[];
+            title?: string;
+            version: number;
+        };
+        /** Letterhead */
+        Letterhead: {
+            address: string;
+            email: string;
+            phone: string;
+            web: string;
+        };
         /** LineSpec */
         LineSpec: {
             ends_on?: string | null;
@@ -3814,6 +4326,12 @@ export interface components {
             quantity?: string | null;
             /** Format: date */
             starts_on: string;
+        };
+        /** ListInfo */
+        ListInfo: {
+            fields: components["schemas"]["FieldInfo"][];
+            label: string;
+            name: string;
         };
         /** LogoutRead */
         LogoutRead: {
@@ -4530,6 +5048,18 @@ export interface components {
             received_at: string;
             version: number;
         };
+        /** Recipient */
+        Recipient: {
+            address: string;
+            /** @enum {null|string} */
+            channel: "digital_post" | "email" | "print" | null;
+            email: string | null;
+            has_cpr: boolean;
+            key: string;
+            missing: string | null;
+            name: string;
+            role: string;
+        };
         /** RecordChoiceRead */
         RecordChoiceRead: {
             label: string;
@@ -4587,6 +5117,10 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+        };
+        /** Retire */
+        Retire: {
+            version: number;
         };
         /** Return */
         Return: {
@@ -4894,6 +5428,62 @@ export interface components {
             name: string;
             version: number;
         };
+        /** TemplateCreate */
+        TemplateCreate: {
+            body: string;
+            purpose: string;
+            title: string;
+        };
+        /** TemplateLine */
+        TemplateLine: {
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string | null;
+            current_version: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            retired: boolean;
+            standard: boolean;
+            title: string;
+        };
+        /** TemplatePreview */
+        TemplatePreview: {
+            body: string;
+            title: string;
+        };
+        /** TemplateRead */
+        TemplateRead: {
+            body: string;
+            current_version: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            retired: boolean;
+            standard: boolean;
+            title: string;
+            version: number;
+            versions: components["schemas"]["TemplateVersionLine"][];
+        };
+        /** TemplateUpdate */
+        TemplateUpdate: {
+            body: string;
+            purpose?: string | null;
+            title: string;
+            version: number;
+        };
+        /** TemplateVersionLine */
+        TemplateVersionLine: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            title: string;
+            version: number;
+        };
         /** TransferChild */
         TransferChild: {
             /** @default  */
@@ -5147,6 +5737,14 @@ export interface components {
             activities: components["schemas"]["ActivityRead"][];
             /** Format: uuid */
             enkeltsag_id: string;
+        };
+        /** Vocabulary */
+        Vocabulary: {
+            fields: components["schemas"]["FieldInfo"][];
+            lists: components["schemas"]["ListInfo"][];
+            purposes: {
+                [key: string]: string;
+            };
         };
         /** WindowCount */
         WindowCount: {
@@ -6487,6 +7085,90 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdDocumentsListDocuments: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                kind?: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet" | null;
+                enkeltsag_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdDocumentsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdIcsListDocuments: {
         parameters: {
             query?: never;
@@ -6633,6 +7315,281 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersListLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersNewNew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterNew"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdGetLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdPdfPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdSendSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterSend"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterSent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -7474,6 +8431,309 @@ export interface operations {
             };
         };
     };
+    ApiDocumentsIncomingIncoming: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentHitPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsSearchSearch: {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentHitPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdGetDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdContentContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdContentPutContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdHandledHandled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdViewView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiExportsExport: {
         parameters: {
             query?: never;
@@ -8221,6 +9481,319 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KommuneRef"][];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesListTemplates: {
+        parameters: {
+            query?: {
+                include_retired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateLine"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesFieldsFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesLetterheadGetLetterhead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Letterhead"];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesLetterheadSetLetterhead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Letterhead"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Letterhead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesPreviewPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplatePreview"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdGetTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdRetireRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Retire"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

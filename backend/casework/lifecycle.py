@@ -754,8 +754,6 @@ async def record_decision_notified(
         "parten fik afgørelsen",
         owner_id=owner_id,
         due_at=_end_of(last_day),
-        concerns="afgoerelse",
-        concerns_id=afgoerelse_id,
     )
     await stamp(
         hovedsag_id,

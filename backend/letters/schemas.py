@@ -8,6 +8,8 @@ from typing import Literal
 
 import msgspec
 
+from backend.documents.schemas import DocumentKind
+
 Purpose = Literal[
     "kvittering",
     "partshoering",
@@ -29,7 +31,7 @@ PURPOSE_LABELS: dict[str, str] = {
     "andet": "Andet brev",
 }
 # The document kind a sent letter is filed as (backend/documents' vocabulary).
-DOCUMENT_KIND: dict[str, str] = {
+DOCUMENT_KIND: dict[str, DocumentKind] = {
     "kvittering": "korrespondance",
     "partshoering": "partshoering",
     "boernesamtale": "korrespondance",

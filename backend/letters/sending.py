@@ -13,7 +13,7 @@ from backend.documents.service import store_bytes
 from backend.letters import render, service
 from backend.letters import repository as repo
 from backend.letters.schemas import LetterSent
-from backend.post.service import Recipient, send_letter
+from backend.post.service import Recipient, deliveries, send_letter
 
 
 async def do_send(
@@ -37,7 +37,7 @@ async def do_send(
         added_by_name=me.display_name,
         source="brev",
     )
-    deliveries = await send_letter(
+    delivery_ids = await send_letter(
         case_id=case,
         letter_id=row.id,
         document_id=document_id,
@@ -53,8 +53,11 @@ async def do_send(
             )
             for r in row.recipients
         ],
+        actor=me.actor,
     )
+    by_id = {d.id: d.channel for d in await deliveries(case, row.id)}
+    channels: list[str] = [by_id[i] for i in delivery_ids]
     await repo.update_letter_sent(row.id, document_id, me.actor)
-    await service.journal_sent(me, row)
-    steps = await service.law_steps(me, row, sent_on)
-    return LetterSent(id=row.id, document_id=document_id, deliveries=deliveries, steps=steps)
+    await service.journal_sent(me, row, channels)
+    steps = await service.law_steps(me, row, sent_on, channels)
+    return LetterSent(id=row.id, document_id=document_id, deliveries=delivery_ids, steps=steps)

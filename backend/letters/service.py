@@ -24,6 +24,7 @@ from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.journal import stamp
 from backend.core.measures import MEASURES
 from backend.core.principal import Principal
+from backend.documents.schemas import DocumentKind
 from backend.letters import render
 from backend.letters import repository as repo
 from backend.letters.fields import FIELDS, LISTS, nest, sample
@@ -633,8 +634,12 @@ def check_recipients(recipients: list[dict[str, Any]]) -> None:
             )
 
 
-def channel_text(r: dict[str, Any]) -> str:
-    return "Digital Post" if r.get("cpr") else "e-mail"
+CHANNEL_TEXT = {
+    "digital_post": "Digital Post",
+    "email": "e-mail",
+    "print": "fysisk post (fritaget for Digital Post)",
+}
+RECEIPT_CHANNEL = {"digital_post": "digital_post", "email": "e_mail", "print": "brev"}
 
 
 async def check_send(case: AccessibleCase, letter_id: uuid.UUID, version: int) -> repo.LetterRow:
@@ -652,14 +657,19 @@ async def check_send(case: AccessibleCase, letter_id: uuid.UUID, version: int) -
     return row
 
 
-async def law_steps(me: Principal, row: repo.LetterRow, sent_on: date) -> list[str]:
-    """What the sent letter does to the case, in Danish (casework records it)."""
-    to_whom = ", ".join(f"{r['name']} ({channel_text(r)})" for r in row.recipients)
+async def law_steps(
+    me: Principal, row: repo.LetterRow, sent_on: date, channels: list[str]
+) -> list[str]:
+    """What the sent letter does to the case, in Danish (casework records it). ``channels``:
+    how each recipient gets it (post's choice)."""
+    to_whom = ", ".join(
+        f"{r['name']} ({CHANNEL_TEXT[c]})" for r, c in zip(row.recipients, channels, strict=True)
+    )
     steps: list[str] = []
     facts = await _facts_of(row)
     owner = facts.caseworker_id if facts else None
     if row.purpose == "kvittering":
-        channel = "digital_post" if any(r.get("cpr") for r in row.recipients) else "e_mail"
+        channel = RECEIPT_CHANNEL[channels[0]]
         done = await lifecycle.record_receipt_sent(
             row.hovedsag_id, row.underretning_id, sent_on=sent_on, channel=channel, actor=me.actor
         )
@@ -690,12 +700,15 @@ def pdf_name(row: repo.LetterRow, sent_on: date) -> str:
     return f"{file_slug(row.title)}-{sent_on.isoformat()}.pdf"
 
 
-def document_kind(row: repo.LetterRow) -> str:
+def document_kind(row: repo.LetterRow) -> DocumentKind:
     return DOCUMENT_KIND[row.purpose]
 
 
-async def journal_sent(me: Principal, row: repo.LetterRow) -> None:
-    to_whom = "; ".join(f"{r['name']} ({r['role']}) med {channel_text(r)}" for r in row.recipients)
+async def journal_sent(me: Principal, row: repo.LetterRow, channels: list[str]) -> None:
+    to_whom = "; ".join(
+        f"{r['name']} ({r['role']}) med {CHANNEL_TEXT[c]}"
+        for r, c in zip(row.recipients, channels, strict=True)
+    )
     await stamp(
         row.hovedsag_id,
         me.actor,

@@ -1,3 +1,4 @@
+import { Brevskabeloner } from './admin/Brevskabeloner';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import {
   api,
@@ -910,6 +911,7 @@ const TABS = [
   { to: '/administration', label: 'Brugere' },
   { to: '/administration/teams', label: 'Teams' },
   { to: '/administration/indstillinger', label: 'Indstillinger' },
+  { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1018,6 +1020,7 @@ export function Administration({ path }: { path: string }) {
   if (team) content = <TeamPage key={team[1]} teamId={team[1] ?? ''} />;
   else if (path.startsWith('/administration/teams')) content = <TeamsPage />;
   else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
+  else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

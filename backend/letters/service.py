@@ -298,7 +298,7 @@ async def candidates(facts: lifecycle.LetterFacts) -> tuple[list[Recipient], dic
             continue
         key = f"u:{u.id}"
         name = u.notifier_name or "Underretteren"
-        role = f"Underretter (fagperson), {render.long_date(u.received_at)}"
+        role = "Fagperson"
         channel, missing = _reach(False, email)
         out.append(Recipient(key, name, role, "", email, False, channel, missing))
         stored[key] = {

@@ -337,7 +337,7 @@ function TemplatePage({ templateId }: { templateId: string | null }) {
       {vocabulary.state === 'loading' || (templateId !== null && template.state === 'loading') ? <Loading text="Henter skabelonen …" /> : null}
       {vocabulary.state === 'ready' && templateId === null ? <TemplateForm template={null} vocabulary={vocabulary.data} /> : null}
       {vocabulary.state === 'ready' && templateId !== null && template.state === 'ready' ? (
-        <TemplateForm key={`${template.data.id}-${template.data.version}`} template={template.data} vocabulary={vocabulary.data} />
+        <TemplateForm key={template.data.id} template={template.data} vocabulary={vocabulary.data} />
       ) : null}
     </section>
   );

@@ -32,14 +32,14 @@ const TOOLS: Tool[] = [
     run: (e) => e.chain().focus().toggleUnderline().run(),
   },
   {
-    label: 'Punktopstilling',
-    text: '• Liste',
+    label: 'Punktliste',
+    text: 'Punktliste',
     active: (e) => e.isActive('bulletList'),
     run: (e) => e.chain().focus().toggleBulletList().run(),
   },
   {
     label: 'Nummereret liste',
-    text: '1. Liste',
+    text: 'Nummereret liste',
     active: (e) => e.isActive('orderedList'),
     run: (e) => e.chain().focus().toggleOrderedList().run(),
   },

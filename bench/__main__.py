@@ -8,6 +8,7 @@
     python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
     python -m bench crosskommune  only the cross-kommune benchmarks (2 M index, transfer)
     python -m bench cpr        only the CPR lookup at registration (BENCH_CPR_PEOPLE=30000)
+    python -m bench letters    only the letter preview (PDF of a draft; BENCH_LETTER_ROUNDS=100)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -31,6 +32,7 @@ def main(argv: list[str]) -> int:
         "money",
         "crosskommune",
         "cpr",
+        "letters",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -62,6 +64,10 @@ def main(argv: list[str]) -> int:
         from bench import cpr_bench
 
         results.extend(cpr_bench.main())
+    if "letters" in wanted:
+        from bench import letters_bench
+
+        results.extend(letters_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

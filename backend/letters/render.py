@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Iterable
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -364,11 +365,27 @@ def letter_html(
     return "".join(parts)
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> Any:
+    """weasyprint's font configuration, one per worker thread and kept (building it is a
+    third of a one-page letter's time; it is not shared between threads)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def render_pdf(document_html: str, archive: bool = True) -> bytes:
     """Blocking (CPU): call it in a worker thread. ``archive``: PDF/A-2b."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=document_html).write_pdf(pdf_variant=PDF_VARIANT if archive else None)
+    pdf: bytes = HTML(string=document_html).write_pdf(
+        pdf_variant=PDF_VARIANT if archive else None, font_config=_font_config()
+    )
     return pdf
 
 

@@ -220,7 +220,6 @@ def _kommune() -> str:
 async def _sender_lines() -> list[str]:
     head = await letterhead()
     return [
-        _kommune(),
         *[line.strip() for line in head.address.split(",")],
         f"Telefon {head.phone}" if head.phone else "",
         head.email,

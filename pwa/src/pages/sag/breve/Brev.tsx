@@ -226,7 +226,7 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
     <div className="letter-sent">
       <Alert variant="success" heading={steps ? 'Brevet er sendt' : `Sendt ${letter.sent_at ? formatDateTime(letter.sent_at) : ''}`}>
         <p>
-          Brevet er gemt som PDF på sagen{letter.sent_by ? '' : ''}. {steps && steps.length > 0 ? 'Sagen er opdateret:' : ''}
+          Brevet er gemt som PDF på sagen. {steps && steps.length > 0 ? 'Sagen er opdateret:' : ''}
         </p>
         {steps && steps.length > 0 ? (
           <ul>
@@ -237,9 +237,8 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
         ) : null}
       </Alert>
       <Deliveries caseId={caseId} letterId={letter.id} />
-      <h3>Brevets tekst</h3>
       <div className="letter-text" lang="da">
-        <RichText id="body" label="Sendt tekst" value={letter.body} onChange={() => undefined} readOnly />
+        <RichText id="body" label="Brevets tekst" value={letter.body} onChange={() => undefined} readOnly />
       </div>
       {letter.answer_by ? <p>Frist: {formatDate(letter.answer_by)}</p> : null}
       <p>

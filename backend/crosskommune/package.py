@@ -45,7 +45,11 @@ VERSION = 1
 
 # Tables with a hovedsag_id that do not travel: who may open the case, who works on it,
 # who took it offline are the sending kommune's arrangements with its own staff.
-NOT_CARRIED = frozenset({"case_access", "hovedsag_worker", "transfer_inbox", "offline_choice"})
+# Letters (backend/letters) stay too: a sent letter travels as its document (the PDF/A), a
+# draft and the template it was written from are the sender's.
+NOT_CARRIED = frozenset(
+    {"case_access", "hovedsag_worker", "transfer_inbox", "offline_choice", "letter"}
+)
 # Tables that travel in the package (the receiver can read them, the sender keeps them in
 # its copy) but are not imported: the sender's grants and payments to its own suppliers
 # from its own catalogue. The receiving kommune makes its own decisions (backend/money).

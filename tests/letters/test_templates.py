@@ -148,6 +148,13 @@ async def test_the_administrator_edits_a_template_as_a_new_version(http, seeded)
     assert retired.status_code == 200 and retired.json()["retired"] is True
     ids = {t["id"] for t in (await http.get("/api/letter-templates")).json()}
     assert made.json()["id"] not in ids
+    # Another kommune has its own templates: A's is neither listed nor found there.
+    session = await sign_in(http, B, "admin")
+    http.headers["X-CSRF-Token"] = session["csrf_token"]
+    theirs = (await http.get("/api/letter-templates?include_retired=true")).json()
+    assert made.json()["id"] not in {t["id"] for t in theirs}
+    assert len([t for t in theirs if t["standard"]]) == 7
+    assert (await http.get(f"/api/letter-templates/{made.json()['id']}")).status_code == 404
 
 
 async def test_a_caseworker_may_not_edit_templates(http, seeded) -> None:

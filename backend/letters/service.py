@@ -285,6 +285,7 @@ async def candidates(facts: lifecycle.LetterFacts) -> tuple[list[Recipient], dic
             "email": m.email,
             "cpr": m.cpr,
             "custody": m.custody,
+            "parent": m.circle == "forældre",
         }
         if m.email:
             emails.add(m.email.lower())
@@ -407,9 +408,10 @@ async def context(
     answer_by: date | None,
     underretning: Any,
     afgoerelse: Any,
+    parents: list[dict[str, Any]] | None = None,
 ) -> dict[str, object]:
     """The merge fields' values for a letter on the case (every field has one; "" when the
-    case has nothing for it)."""
+    case has nothing for it). ``parents``: the child's parents from the network."""
     head = await letterhead()
     email = facts.caseworker_email if facts.caseworker_id == me.user_id else None
     today = today_dk()
@@ -441,7 +443,10 @@ async def context(
     if afgoerelse is not None:
         flat.update(_afgoerelse_fields(afgoerelse))
     ctx = nest(flat)
-    ctx["foraeldre"] = []
+    ctx["foraeldre"] = [
+        {"navn": p["name"], "adresse": p["address"], "myndighed": "ja" if p["custody"] else "nej"}
+        for p in parents or []
+    ]
     ctx["modtagere"] = [
         {"navn": r["name"], "adresse": r["address"], "rolle": r["role"]} for r in recipients
     ]
@@ -489,7 +494,13 @@ async def do_create_letter(
     if answer_by is not None and answer_by < today_dk():
         raise FieldError("answer_by", "Fristen kan ikke ligge før i dag")
     ctx = await context(
-        me, facts, chosen, answer_by=answer_by, underretning=underretning, afgoerelse=afgoerelse
+        me,
+        facts,
+        chosen,
+        answer_by=answer_by,
+        underretning=underretning,
+        afgoerelse=afgoerelse,
+        parents=[r for r in stored.values() if r.get("parent")],
     )
     title = await render.render_template(row.title, ctx, "template_id")
     body = await render.render_template(row.body, ctx, "template_id")

@@ -129,3 +129,39 @@ async def test_another_kommunes_case_is_not_found(http, seeded):
     assert (await http.get(f"/api/cases/{case_id}/letters")).status_code == 404
     assert (await http.get(f"/api/cases/{case_id}/letters/{letter['id']}")).status_code == 404
     assert (await http.get(f"/api/cases/{case_id}/letters/new")).status_code == 404
+
+
+async def test_a_kommune_template_loops_over_the_parents(http, seeded):
+    from tests.conftest import sign_in
+    from tests.network.test_network import _child_with_parents
+
+    session = await sign_in(http, "0101", "admin")
+    http.headers["X-CSRF-Token"] = session["csrf_token"]
+    made = await http.post(
+        "/api/letter-templates",
+        json={
+            "title": "Til forældrene om {{ barn.navn }}",
+            "purpose": "andet",
+            "body": "<p>{% for p in foraeldre %}{{ p.navn }} ({{ p.myndighed }}); {% endfor %}</p>",
+        },
+    )
+    assert made.status_code == 201, made.text
+    await _caseworker(http)
+    child_id, case_id, _ = await _child_with_parents(http, 705)
+    assert (await http.post(f"/api/children/{child_id}/network/from-cpr")).status_code == 200
+    new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
+    assert new["suggested_template_id"] is None
+    mother = next(c for c in new["candidates"] if c["name"] == "Mona Mor")
+    assert (mother["role"], mother["address"], mother["has_cpr"]) == (
+        "Forælder (forældremyndighed)",
+        "Vej 1",
+        True,
+    )
+    assert new["suggested_recipients"] == [mother["key"]]
+    r = await http.post(
+        f"/api/cases/{case_id}/letters",
+        json={"template_id": made.json()["id"], "recipients": [mother["key"]]},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == "Til forældrene om Ida Testesen"
+    assert r.json()["body"] == "<p>Mona Mor (ja); Frank Far (nej); </p>"

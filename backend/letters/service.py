@@ -19,6 +19,7 @@ import msgspec
 
 from backend.casework import lifecycle
 from backend.casework.access import AccessibleCase
+from backend.casework.service import check_case_open
 from backend.core.danish import file_slug, today_dk
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.journal import stamp
@@ -462,6 +463,7 @@ async def do_create_letter(
 ) -> uuid.UUID:
     """A draft from the template's current version, merged with the case and the chosen
     recipients."""
+    await check_case_open(case)
     row = await repo.get_template(template_id)
     if row is None or row.retired_at is not None:
         raise FieldError("template_id", "Vælg en skabelon")
@@ -583,6 +585,7 @@ async def do_update_letter(
     case: AccessibleCase, letter_id: uuid.UUID, data: LetterUpdate
 ) -> LetterSaved:
     """Autosave of a draft (optimistic: ``version`` must be the one the editor holds)."""
+    await check_case_open(case)
     row = await _letter(case, letter_id, lock=True)
     _draft(row)
     if row.version != data.version:
@@ -654,6 +657,7 @@ RECEIPT_CHANNEL = {"digital_post": "digital_post", "email": "e_mail", "print": "
 
 async def check_send(case: AccessibleCase, letter_id: uuid.UUID, version: int) -> repo.LetterRow:
     """The draft, locked, if it may be sent as it stands; otherwise a Danish 400/409."""
+    await check_case_open(case)
     row = await _letter(case, letter_id, lock=True)
     _draft(row)
     if row.version != version:

@@ -251,8 +251,20 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
   );
 }
 
+/** A draft for someone who may not change it (read access only, or the case is closed). */
+function DraftReadOnly({ letter }: { letter: LetterRead }) {
+  return (
+    <div className="letter-text" lang="da">
+      <Alert variant="info" heading="Kladde – ikke sendt" />
+      <p>Til: {letter.recipients.map((r) => `${r.name} (${r.role})`).join(', ') || 'ingen modtagere endnu'}</p>
+      <RichText id="body" label={letter.title} value={letter.body} onChange={() => undefined} readOnly />
+    </div>
+  );
+}
+
 export function BrevPlace() {
-  const { hovedsag } = useCaseContext();
+  const { hovedsag, canWrite } = useCaseContext();
+  const editable = canWrite && !hovedsag.closed_at;
   const { letterId } = useRouteParams('letterId');
   const caseId = hovedsag.id;
   const [steps, setSteps] = useState<string[] | null>(null);
@@ -282,7 +294,8 @@ export function BrevPlace() {
           <p>{state.message}</p>
         </Alert>
       ) : null}
-      {state.state === 'ready' && state.data.status === 'kladde' ? (
+      {state.state === 'ready' && state.data.status === 'kladde' && !editable ? <DraftReadOnly letter={state.data} /> : null}
+      {state.state === 'ready' && state.data.status === 'kladde' && editable ? (
         <Editor
           key={state.data.id}
           caseId={caseId}

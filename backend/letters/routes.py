@@ -116,7 +116,7 @@ class LetterTemplateController(Controller):
         self, me: Me, template_id: FromPath[uuid.UUID], data: JSONBody[Retire]
     ) -> TemplateRead:
         await service.do_retire_template(me.actor, template_id, data.version)
-        await record(me.actor, "settings.changed", str(template_id), status="retired")
+        await record(me.actor, "settings.changed", str(template_id), status="taget ud af brug")
         return await service.template(template_id)
 
 

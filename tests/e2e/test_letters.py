@@ -99,6 +99,8 @@ async def test_the_caseworker_sends_the_receipt_from_its_template(page, app):
     table = page.get_by_role("table")
     await expect(table).to_contain_text("Lærer Lone")
     await expect(table).to_contain_text("E-mail")
+    # The worker delivers it to the development mail server; the page asks until it has.
+    await expect(table.get_by_role("cell", name=re.compile("^Sendt"))).to_be_visible(timeout=30_000)
     await check_axe(page, "brev sendt")
     await _shots(page, "brev-sendt")
 

@@ -149,6 +149,7 @@ async def test_a_hearing_letter_is_filled_in_and_starts_the_answer_deadline(http
     )
     assert deadline["title"] == "Svarfrist i partshøringen (Mona Mor (Digital Post))"
     assert datetime.fromisoformat(deadline["due_at"]).astimezone(DK).date() == answer_by
+    assert await run_post_jobs() == ["done"]  # delivered, and nothing left for other tests
 
 
 async def test_a_decision_needs_klagevejledning_and_starts_the_complaint_period(http, seeded):
@@ -213,6 +214,7 @@ async def test_a_decision_needs_klagevejledning_and_starts_the_complaint_period(
     assert "Afgørelse meddelt" in journal
     docs = await _documents(http, case_id)
     assert [(d["kind"], d["source"]) for d in docs] == [("afgoerelse", "brev")]
+    assert await run_post_jobs() == ["done"]  # delivered, and nothing left for other tests
 
 
 def _month(day: date) -> str:

@@ -46,6 +46,7 @@ from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.identity import operator_db
 from backend.kommuner.routes import list_kommuner
+from backend.letters.routes import LetterController, LetterTemplateController
 from backend.limits.config import load_limit_settings
 from backend.limits.limiter import RateLimiter
 from backend.limits.middleware import AddressRateLimitMiddleware
@@ -173,6 +174,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,
+        LetterTemplateController,
+        LetterController,
         pwa,
     ]
 

@@ -11,6 +11,7 @@
     python -m bench post       only a letter through the outbox to the dev Digital Post server
     python -m bench documents  only the documents benchmarks (upload, list, search over
                                BENCH_DOCUMENTS=500000, streaming memory)
+    python -m bench letters    only the letter preview (PDF of a draft; BENCH_LETTER_ROUNDS=100)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -36,6 +37,7 @@ def main(argv: list[str]) -> int:
         "cpr",
         "post",
         "documents",
+        "letters",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -75,6 +77,10 @@ def main(argv: list[str]) -> int:
         from bench import documents_bench
 
         results.extend(documents_bench.main())
+    if "letters" in wanted:
+        from bench import letters_bench
+
+        results.extend(letters_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

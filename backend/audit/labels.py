@@ -143,6 +143,7 @@ DETAIL_LABELS: dict[str, str] = {
     "jit_provisioning": "Automatisk oprettelse",
     "kommuner": "Kommuner",
     "label": "Betegnelse",
+    "letter": "Brev",
     "name": "Navn",
     "offer_price_rows": "Ændrede priser på tilbud",
     "offers": "Tilbud",
@@ -188,6 +189,9 @@ _VIEWS = {
     "ics.list": "Undersøgelser og planer",
     "ics.pdf": "Udskrift (PDF)",
     "journal": "Journal",
+    "letter": "Brev",
+    "letter.pdf": "Brev (forhåndsvisning)",
+    "letters": "Breve",
     "network": "Netværk",
     "offline": "Hentet til brug uden forbindelse",
 }

@@ -27,7 +27,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import msgspec
@@ -667,3 +667,110 @@ async def _import_journal(
         done = {id(r) for r in wave}
         pending = [r for r in pending if id(r) not in done]
     return total
+
+
+# --- letters (backend/letters): what a sent letter does to the case ---------------------
+
+LetterFacts = repo.LetterFacts
+RECEIPT_CHANNELS = {"digital_post": "Digital Post", "e_mail": "E-mail", "brev": "Brev"}
+COMPLAINT_PERIOD = timedelta(weeks=4)
+
+
+async def letter_facts(hovedsag_id: uuid.UUID) -> repo.LetterFacts | None:
+    """The child, caseworker, notifications and decisions a letter on the case merges."""
+    return await repo.get_letter_facts(hovedsag_id)
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=DK)
+
+
+async def record_receipt_sent(
+    hovedsag_id: uuid.UUID,
+    underretning_id: uuid.UUID | None,
+    *,
+    sent_on: date,
+    channel: str,
+    actor: str,
+) -> list[str]:
+    """The receipt letter to a professional notifier was sent: complete the case's open
+    receipt activities (about ``underretning_id`` when given) with the record the
+    completion form would have asked for (``channel``: digital_post, e_mail or brev), and
+    journal each. Returns the titles completed."""
+    done = []
+    for row in await repo.lock_open_receipts(hovedsag_id, underretning_id):
+        record: dict[str, str | bool] = {"sendt_dato": sent_on.isoformat(), "sendt_med": channel}
+        await repo.update_activity_done(row.id, actor, record)
+        await stamp(
+            hovedsag_id,
+            actor,
+            "aktivitet.udfoert",
+            "Kvittering sendt til fagpersonen",
+            f"Dato for kvitteringen: {sent_on.strftime('%d.%m.%Y')}\n"
+            f"Sendt med: {RECEIPT_CHANNELS[channel]}\n\nUdført: {row.title}",
+            enkeltsag_id=row.enkeltsag_id,
+        )
+        done.append(row.title)
+    return done
+
+
+async def record_hearing_sent(
+    hovedsag_id: uuid.UUID,
+    *,
+    answer_by: date,
+    to_whom: str,
+    owner_id: uuid.UUID | None,
+    actor: str,
+) -> uuid.UUID:
+    """A hearing letter (forvaltningsloven § 19) was sent: an activity with the parties'
+    answer deadline, journalled."""
+    activity_id = await add_activity(
+        hovedsag_id,
+        rule_id="partshoering-svarfrist",
+        title=f"Svarfrist i partshøringen ({to_whom})",
+        basis="Forvaltningsloven § 19: parten skal have mulighed for at udtale sig",
+        owner_id=owner_id,
+        due_at=_end_of(answer_by),
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "partshoering.sendt",
+        "Partshøring sendt",
+        f"Til {to_whom}. Svarfrist {answer_by.strftime('%d.%m.%Y')}.",
+    )
+    return activity_id
+
+
+async def record_decision_notified(
+    hovedsag_id: uuid.UUID,
+    afgoerelse_id: uuid.UUID,
+    *,
+    notified_on: date,
+    to_whom: str,
+    owner_id: uuid.UUID | None,
+    actor: str,
+) -> date:
+    """The written decision was sent to the parties: record the day of notification on the
+    decision and start the 4-week complaint period (an activity due when it runs out;
+    forvaltningsloven §§ 22-25, retssikkerhedsloven §§ 66-67). Returns the last day to complain."""
+    await repo.update_afgoerelse_notified(afgoerelse_id, notified_on)
+    last_day = notified_on + COMPLAINT_PERIOD
+    await add_activity(
+        hovedsag_id,
+        rule_id="klagefrist",
+        title="Klagefrist udløber",
+        basis="Retssikkerhedsloven § 67: klagen skal være modtaget inden 4 uger efter, at "
+        "parten fik afgørelsen",
+        owner_id=owner_id,
+        due_at=_end_of(last_day),
+    )
+    await stamp(
+        hovedsag_id,
+        actor,
+        "afgoerelse.meddelt",
+        "Afgørelse meddelt",
+        f"Sendt til {to_whom} den {notified_on.strftime('%d.%m.%Y')}. "
+        f"Klagefristen udløber {last_day.strftime('%d.%m.%Y')}.",
+    )
+    return last_day

@@ -2201,3 +2201,112 @@ async def list_siblings(child_id: uuid.UUID) -> list[Sibling]:
         child_id,
     )
     return [Sibling(**r) for r in rows]
+
+
+# --- letters (backend/letters reads these through lifecycle.letter_facts) ----------------
+
+
+class LetterUnderretning(msgspec.Struct):
+    id: uuid.UUID
+    received_at: datetime
+    notifier_kind: str
+    notifier_name: str | None
+    notifier_contact: str | None
+
+
+class LetterAfgoerelse(msgspec.Struct):
+    id: uuid.UUID
+    paragraph: str
+    outcome: str
+    decided_on: date
+    summary: str
+    measure: str | None
+    notified_on: date | None
+
+
+class LetterFacts(msgspec.Struct):
+    """What a letter on a case may say about it (the merge fields' sources)."""
+
+    hovedsag_id: uuid.UUID
+    case_number: str | None
+    child_id: uuid.UUID
+    child_name: str
+    child_cpr: str | None
+    birth_date: date | None
+    child_address: str
+    caseworker_id: uuid.UUID | None
+    caseworker_name: str | None
+    caseworker_email: str | None
+    underretninger: list[LetterUnderretning]
+    afgoerelser: list[LetterAfgoerelse]
+    open_rules: list[str]  # the rules of the case's open activities
+
+
+async def get_letter_facts(hovedsag_id: uuid.UUID) -> LetterFacts | None:
+    """The case's child, caseworker, notifications and decisions (newest first) and its open
+    activities' rules, in four queries."""
+    row = await conn().fetchrow(
+        "SELECT h.id, h.case_number, c.id AS child_id, "
+        "c.first_name || ' ' || c.last_name AS child_name, c.cpr, c.birth_date, c.address, "
+        "h.caseworker_id, u.display_name, u.email FROM hovedsag h JOIN child c "
+        "ON c.id = h.child_id LEFT JOIN app_user u ON u.id = h.caseworker_id WHERE h.id = $1",
+        hovedsag_id,
+    )
+    if row is None:
+        return None
+    notes = await conn().fetch(
+        "SELECT u.id, u.received_at, u.notifier_kind, u.notifier_name, u.notifier_contact "
+        "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
+        "WHERE e.hovedsag_id = $1 ORDER BY u.received_at DESC LIMIT 20",
+        hovedsag_id,
+    )
+    decisions = await conn().fetch(
+        "SELECT a.id, a.paragraph, a.outcome, a.decided_on, a.summary, a.notified_on, "
+        "(SELECT i.kind FROM indsats i WHERE i.afgoerelse_id = a.id ORDER BY i.starts_on "
+        "LIMIT 1) AS measure FROM afgoerelse a WHERE a.hovedsag_id = $1 "
+        "ORDER BY a.decided_on DESC, a.created_at DESC LIMIT 20",
+        hovedsag_id,
+    )
+    open_rules = await conn().fetch(
+        "SELECT DISTINCT rule_id FROM activity WHERE hovedsag_id = $1 AND status = 'open' "
+        "AND rule_id IS NOT NULL",
+        hovedsag_id,
+    )
+    return LetterFacts(
+        hovedsag_id=row["id"],
+        case_number=row["case_number"],
+        child_id=row["child_id"],
+        child_name=row["child_name"],
+        child_cpr=row["cpr"],
+        birth_date=row["birth_date"],
+        child_address=row["address"],
+        caseworker_id=row["caseworker_id"],
+        caseworker_name=row["display_name"],
+        caseworker_email=row["email"],
+        underretninger=[LetterUnderretning(**dict(r)) for r in notes],
+        afgoerelser=[LetterAfgoerelse(**dict(r)) for r in decisions],
+        open_rules=[r["rule_id"] for r in open_rules],
+    )
+
+
+class OpenReceipt(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    enkeltsag_id: uuid.UUID | None
+
+
+async def lock_open_receipts(
+    hovedsag_id: uuid.UUID, underretning_id: uuid.UUID | None
+) -> list[OpenReceipt]:
+    rows = await conn().fetch(
+        "SELECT id, title, enkeltsag_id FROM activity WHERE hovedsag_id = $1 "
+        "AND rule_id = 'kvittering-fagperson' AND status = 'open' "
+        "AND ($2::uuid IS NULL OR concerns_id = $2) FOR UPDATE",
+        hovedsag_id,
+        underretning_id,
+    )
+    return [OpenReceipt(**dict(r)) for r in rows]
+
+
+async def update_afgoerelse_notified(afgoerelse_id: uuid.UUID, day: date) -> None:
+    await conn().execute("UPDATE afgoerelse SET notified_on = $2 WHERE id = $1", afgoerelse_id, day)

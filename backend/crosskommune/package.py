@@ -45,7 +45,8 @@ VERSION = 1
 
 # Tables with a hovedsag_id that do not travel: who may open the case, who works on it,
 # who took it offline are the sending kommune's arrangements with its own staff; how its
-# letters were dispatched (backend/post: the letters themselves travel as documents).
+# letters were dispatched (backend/post) and the letters themselves (backend/letters: a sent
+# letter travels as its document, the PDF/A; a draft and its template are the sender's).
 NOT_CARRIED = frozenset(
     {
         "case_access",
@@ -54,6 +55,7 @@ NOT_CARRIED = frozenset(
         "offline_choice",
         "post_letter",
         "delivery",
+        "letter",
     }
 )
 # Tables that travel in the package (the receiver can read them, the sender keeps them in

@@ -22,6 +22,9 @@ import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
 import { ForloebPlace, JournalPlace, NetvaerkPlace, OekonomiPlace, UndersoegelsePlace } from './pages/sag/CasePlaces';
 import { Overblik } from './pages/sag/Overblik';
+import { BrevPlace } from './pages/sag/breve/Brev';
+import { BrevePlace } from './pages/sag/breve/Breve';
+import { NytBrevPlace } from './pages/sag/breve/NytBrev';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { offlineRoutes } from './offline/routes';
@@ -123,6 +126,9 @@ export const routes: RouteObject[] = [
           { path: 'undersoegelse', element: <UndersoegelsePlace /> },
           { path: 'oekonomi', element: <OekonomiPlace /> },
           { path: 'journal', element: <JournalPlace /> },
+          { path: 'breve', element: <BrevePlace /> },
+          { path: 'breve/ny', element: <NytBrevPlace /> },
+          { path: 'breve/:letterId', element: <BrevPlace /> },
           { path: '*', element: null },
         ],
       },

@@ -624,6 +624,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens breve (kladder og sendte) */
+        get: operations["ApiCasesCaseIdLettersListLetters"];
+        put?: never;
+        /** Nyt brev (kladde) fra en skabelon */
+        post: operations["ApiCasesCaseIdLettersCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/new": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Skabeloner og modtagere til et nyt brev, med forslag ud fra sagens skridt */
+        get: operations["ApiCasesCaseIdLettersNewNew"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ét brev */
+        get: operations["ApiCasesCaseIdLettersLetterIdGetLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Gem kladden (automatisk) */
+        patch: operations["ApiCasesCaseIdLettersLetterIdUpdate"];
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Brevet som PDF (forhåndsvisning) */
+        get: operations["ApiCasesCaseIdLettersLetterIdPdfPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/letters/{letter_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send brevet: PDF/A på sagen, afsendelse til hver modtager, lovens skridt */
+        post: operations["ApiCasesCaseIdLettersLetterIdSendSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/step-in": {
         parameters: {
             query?: never;
@@ -1372,6 +1459,111 @@ export interface paths {
         get: operations["ApiKommunerTransferTargetsTransferTargets"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens brevskabeloner */
+        get: operations["ApiLetterTemplatesListTemplates"];
+        put?: never;
+        /** Ny brevskabelon */
+        post: operations["ApiLetterTemplatesCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flettefelterne */
+        get: operations["ApiLetterTemplatesFieldsFields"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/letterhead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens brevhoved */
+        get: operations["ApiLetterTemplatesLetterheadGetLetterhead"];
+        /** Ret brevhovedet */
+        put: operations["ApiLetterTemplatesLetterheadSetLetterhead"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forhåndsvis en skabelon med en eksempelsag (PDF) */
+        post: operations["ApiLetterTemplatesPreviewPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Én skabelon */
+        get: operations["ApiLetterTemplatesTemplateIdGetTemplate"];
+        /** Gem en ny version af skabelonen */
+        put: operations["ApiLetterTemplatesTemplateIdUpdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/letter-templates/{template_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tag skabelonen ud af brug */
+        post: operations["ApiLetterTemplatesTemplateIdRetireRetire"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3847,6 +4039,12 @@ export interface components {
             /** @default false */
             required?: boolean;
         };
+        /** FieldInfo */
+        FieldInfo: {
+            label: string;
+            name: string;
+            sample: string;
+        };
         /** FollowUpContent */
         FollowUpContent: {
             /** @default  */
@@ -4084,6 +4282,102 @@ export interface components {
             key: string;
             label: string;
         };
+        /** LetterCreate */
+        LetterCreate: {
+            answer_by?: string | null;
+            recipients: string[];
+            /** Format: uuid */
+            template_id: string;
+        };
+        /** LetterLine */
+        LetterLine: {
+            /** Format: date-time */
+            changed_at: string;
+            created_by_name: string;
+            document_id: string | null;
+            /** Format: uuid */
+            id: string;
+            purpose_label: string;
+            recipients: string[];
+            sent_at: string | null;
+            /** @enum {string} */
+            status: "kladde" | "sendt";
+            title: string;
+        };
+        /** LetterList */
+        LetterList: {
+            items: components["schemas"]["LetterLine"][];
+        };
+        /** LetterNew */
+        LetterNew: {
+            candidates: components["schemas"]["Recipient"][];
+            suggested_recipients: string[];
+            suggested_template_id: string | null;
+            suggestion_reason: string | null;
+            templates: components["schemas"]["TemplateLine"][];
+        };
+        /** LetterRead */
+        LetterRead: {
+            answer_by: string | null;
+            body: string;
+            candidates: components["schemas"]["Recipient"][];
+            /** Format: uuid */
+            case_id: string;
+            /** Format: date-time */
+            changed_at: string;
+            created_by_name: string;
+            document_id: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            recipients: components["schemas"]["Recipient"][];
+            sent_at: string | null;
+            sent_by: string | null;
+            /** @enum {string} */
+            status: "kladde" | "sendt";
+            /** Format: uuid */
+            template_id: string;
+            template_title: string;
+            template_version: number;
+            title: string;
+            version: number;
+        };
+        /** LetterSaved */
+        LetterSaved: {
+            /** Format: date-time */
+            changed_at: string;
+            version: number;
+        };
+        /** LetterSend */
+        LetterSend: {
+            version: number;
+        };
+        /** LetterSent */
+        LetterSent: {
+            deliveries: string[];
+            /** Format: uuid */
+            document_id: string;
+            /** Format: uuid */
+            id: string;
+            steps: string[];
+        };
+        /** LetterUpdate */
+        LetterUpdate: {
+            answer_by?: string | null;
+            body?: string;
+            recipients?: string[];
+            title?: string;
+            version: number;
+        };
+        /** Letterhead */
+        Letterhead: {
+            address: string;
+            email: string;
+            phone: string;
+            web: string;
+        };
         /** LineSpec */
         LineSpec: {
             ends_on?: string | null;
@@ -4094,6 +4388,12 @@ export interface components {
             quantity?: string | null;
             /** Format: date */
             starts_on: string;
+        };
+        /** ListInfo */
+        ListInfo: {
+            fields: components["schemas"]["FieldInfo"][];
+            label: string;
+            name: string;
         };
         /** LogoutRead */
         LogoutRead: {
@@ -4811,6 +5111,18 @@ export interface components {
             received_at: string;
             version: number;
         };
+        /** Recipient */
+        Recipient: {
+            address: string;
+            /** @enum {null|string} */
+            channel: "digital_post" | "email" | "print" | null;
+            email: string | null;
+            has_cpr: boolean;
+            key: string;
+            missing: string | null;
+            name: string;
+            role: string;
+        };
         /** RecordChoiceRead */
         RecordChoiceRead: {
             label: string;
@@ -4868,6 +5180,10 @@ export interface components {
             params?: {
                 [key: string]: unknown;
             };
+        };
+        /** Retire */
+        Retire: {
+            version: number;
         };
         /** Return */
         Return: {
@@ -5184,6 +5500,62 @@ export interface components {
             name: string;
             version: number;
         };
+        /** TemplateCreate */
+        TemplateCreate: {
+            body: string;
+            purpose: string;
+            title: string;
+        };
+        /** TemplateLine */
+        TemplateLine: {
+            /** Format: date-time */
+            changed_at: string;
+            changed_by: string | null;
+            current_version: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            retired: boolean;
+            standard: boolean;
+            title: string;
+        };
+        /** TemplatePreview */
+        TemplatePreview: {
+            body: string;
+            title: string;
+        };
+        /** TemplateRead */
+        TemplateRead: {
+            body: string;
+            current_version: number;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose_label: string;
+            retired: boolean;
+            standard: boolean;
+            title: string;
+            version: number;
+            versions: components["schemas"]["TemplateVersionLine"][];
+        };
+        /** TemplateUpdate */
+        TemplateUpdate: {
+            body: string;
+            purpose?: string | null;
+            title: string;
+            version: number;
+        };
+        /** TemplateVersionLine */
+        TemplateVersionLine: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            title: string;
+            version: number;
+        };
         /** TransferChild */
         TransferChild: {
             /** @default  */
@@ -5443,6 +5815,14 @@ export interface components {
             activities: components["schemas"]["ActivityRead"][];
             /** Format: uuid */
             enkeltsag_id: string;
+        };
+        /** Vocabulary */
+        Vocabulary: {
+            fields: components["schemas"]["FieldInfo"][];
+            lists: components["schemas"]["ListInfo"][];
+            purposes: {
+                [key: string]: string;
+            };
         };
         /** WindowCount */
         WindowCount: {
@@ -7013,6 +7393,281 @@ export interface operations {
                     "application/json": {
                         [key: string]: number;
                     };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersListLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersNewNew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterNew"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdGetLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdPdfPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdLettersLetterIdSendSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                letter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LetterSend"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LetterSent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -8904,6 +9559,319 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KommuneRef"][];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesListTemplates: {
+        parameters: {
+            query?: {
+                include_retired?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateLine"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesFieldsFields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vocabulary"];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesLetterheadGetLetterhead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Letterhead"];
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesLetterheadSetLetterhead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Letterhead"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Letterhead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesPreviewPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplatePreview"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdGetTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLetterTemplatesTemplateIdRetireRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Retire"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

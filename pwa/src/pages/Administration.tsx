@@ -1,3 +1,4 @@
+import { Brevskabeloner } from './admin/Brevskabeloner';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import {
   api,
@@ -912,6 +913,7 @@ const TABS = [
   { to: '/administration/teams', label: 'Teams' },
   { to: '/administration/indstillinger', label: 'Indstillinger' },
   { to: '/administration/udskrivning', label: 'Udskrivning' },
+  { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1021,6 +1023,7 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/teams')) content = <TeamsPage />;
   else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
   else if (path.startsWith('/administration/udskrivning')) content = <Udskrivning />;
+  else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

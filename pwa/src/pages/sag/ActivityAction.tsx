@@ -6,9 +6,17 @@
 // opens; on Overblik Forløb opens with it (?udfoer=…).
 import { useQueryClient } from '@tanstack/react-query';
 import type { ActivityRead } from '../../api/client';
-import { navigate } from '../../router';
+import { Link, navigate } from '../../router';
 import { CompleteActivity, flowHref, type CompletionFlow } from './CompleteActivity';
 import { caseKeys } from './queries';
+
+// Activities a letter completes or records: the letter is one click away (breve/NytBrev.tsx
+// chooses the template by its purpose).
+const LETTERS: Record<string, { label: string; purpose: string }> = {
+  'kvittering-fagperson': { label: 'Skriv kvittering', purpose: 'kvittering' },
+  partshoering: { label: 'Skriv partshøring', purpose: 'partshoering' },
+  boernesamtale: { label: 'Indkald til børnesamtale', purpose: 'boernesamtale' },
+};
 
 export function ActivityAction({
   activity,
@@ -22,8 +30,14 @@ export function ActivityAction({
   onFlow?: (flow: CompletionFlow) => void;
 }) {
   const queryClient = useQueryClient();
+  const letter = activity.rule_id ? LETTERS[activity.rule_id] : undefined;
   return (
     <div className="activity-action">
+      {letter ? (
+        <Link to={`/sager/${activity.hovedsag_id}/breve/ny?formaal=${letter.purpose}`} className="button button-primary">
+          {letter.label}
+        </Link>
+      ) : null}
       <CompleteActivity
         activity={activity}
         onFlow={(flow) =>

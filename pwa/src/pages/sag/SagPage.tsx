@@ -15,7 +15,7 @@ import { SaveCaseToggle } from '../../offline/SaveCaseToggle';
 import { Link, navigate } from '../../router';
 import { NotFound } from '../NotFound';
 import { CaseTransfer } from '../overfoersel/CaseTransfer';
-import { ANCHOR_PLACES, PLACES, placeOf, placePath, type CaseContext, type PlacePath } from './places';
+import { ANCHOR_PLACES, PLACES, placeOf, placePath, type CaseContext, type CasePagePath } from './places';
 import { caseKeys, failureOf, useCase } from './queries';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -31,9 +31,9 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** On every place: the child's name, CPR number, age, case number, phase, caseworker, team. */
-function CaseHeader({ hovedsag: k, place }: { hovedsag: CaseRead; place: PlacePath }) {
+function CaseHeader({ hovedsag: k, place }: { hovedsag: CaseRead; place: CasePagePath }) {
   const name = k.child_name.trim() || (k.unborn ? 'Ufødt barn' : 'Sag');
-  const label = PLACES.find((p) => p.path === place)?.label ?? '';
+  const label = PLACES.find((p) => p.path === place)?.label ?? (place === 'breve' ? 'Breve' : '');
   return (
     <div className="case-header">
       <PageHeading title={place ? `${label} – ${name}` : name}>{name}</PageHeading>
@@ -67,7 +67,7 @@ function CaseHeader({ hovedsag: k, place }: { hovedsag: CaseRead; place: PlacePa
 }
 
 /** The case's places as DKFDS tabs that are links (they wrap at 768 px). */
-function CaseTabs({ caseId, place }: { caseId: string; place: PlacePath }) {
+function CaseTabs({ caseId, place }: { caseId: string; place: CasePagePath }) {
   return (
     <nav aria-label="Sagen" className="case-tabs">
       <div className="tab-container">

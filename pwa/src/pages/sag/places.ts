@@ -14,11 +14,24 @@ export const PLACES = [
 ] as const;
 
 export type PlacePath = (typeof PLACES)[number]['path'];
+/** A page under the case: a place, or the letters ("Breve", the documents place's sub-pages). */
+export type CasePagePath = PlacePath | 'breve';
+
+/**
+ * Pages under the case that are no tab of their own, and the tab they belong to: the letters
+ * (/sager/<id>/breve, …/breve/ny, …/breve/<letterId>) belong to "Dokumenter og breve" where
+ * that place exists (else no tab is marked).
+ */
+const SUB_PAGES: Record<string, string> = { breve: 'dokumenter' };
 
 /** The place a path under /sager/<id> names, or null for an unknown one ("Siden findes ikke"). */
-export function placeOf(pathname: string): PlacePath | null {
+export function placeOf(pathname: string): CasePagePath | null {
   const rest = pathname.split('/').slice(3).filter(Boolean);
   if (rest.length === 0) return '';
+  const owner = rest[0] ? SUB_PAGES[rest[0]] : undefined;
+  if (owner !== undefined && rest.length <= 2) {
+    return PLACES.find((p) => p.path === owner)?.path ?? 'breve';
+  }
   if (rest.length > 1) return null;
   return PLACES.find((p) => p.path === rest[0])?.path ?? null;
 }

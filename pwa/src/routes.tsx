@@ -22,6 +22,9 @@ import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
 import { ForloebPlace, JournalPlace, NetvaerkPlace, OekonomiPlace, UndersoegelsePlace } from './pages/sag/CasePlaces';
 import { Overblik } from './pages/sag/Overblik';
+import { DokumentPlace } from './pages/sag/dokumenter/Dokument';
+import { Dokumenter } from './pages/sag/dokumenter/Dokumenter';
+import { DokumentSoeg } from './pages/sag/dokumenter/DokumentSoeg';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { offlineRoutes } from './offline/routes';
@@ -121,12 +124,15 @@ export const routes: RouteObject[] = [
           { path: 'forloeb', element: <ForloebPlace /> },
           { path: 'netvaerk', element: <NetvaerkPlace /> },
           { path: 'undersoegelse', element: <UndersoegelsePlace /> },
+          { path: 'dokumenter', element: <Dokumenter /> },
+          { path: 'dokumenter/:docId', element: <DokumentPlace /> },
           { path: 'oekonomi', element: <OekonomiPlace /> },
           { path: 'journal', element: <JournalPlace /> },
           { path: '*', element: null },
         ],
       },
       { path: 'sog', element: <Guard perm="case.read" what="søgningen">{() => <Sog />}</Guard> },
+      { path: 'sog/dokumenter', element: <Guard perm="case.read" what="søgningen">{() => <DokumentSoeg />}</Guard> },
       {
         path: 'ics/*',
         element: (

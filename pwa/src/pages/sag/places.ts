@@ -9,17 +9,22 @@ export const PLACES = [
   { path: 'forloeb', label: 'Forløb' },
   { path: 'netvaerk', label: 'Netværk' },
   { path: 'undersoegelse', label: 'Undersøgelse og plan' },
+  { path: 'dokumenter', label: 'Dokumenter og breve' },
   { path: 'oekonomi', label: 'Økonomi' },
   { path: 'journal', label: 'Journal' },
 ] as const;
 
 export type PlacePath = (typeof PLACES)[number]['path'];
 
+/** Places whose addresses go one step further (/sager/<id>/dokumenter/<document id>). */
+const SUB_PAGES = new Set<string>(['dokumenter']);
+
 /** The place a path under /sager/<id> names, or null for an unknown one ("Siden findes ikke"). */
 export function placeOf(pathname: string): PlacePath | null {
   const rest = pathname.split('/').slice(3).filter(Boolean);
   if (rest.length === 0) return '';
-  if (rest.length > 1) return null;
+  // A place with pages of its own (one document: dokumenter/<id>) is still that place.
+  if (rest.length > 1 && !(rest.length === 2 && SUB_PAGES.has(rest[0] ?? ''))) return null;
   return PLACES.find((p) => p.path === rest[0])?.path ?? null;
 }
 

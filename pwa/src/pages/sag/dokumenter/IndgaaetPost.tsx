@@ -1,0 +1,115 @@
+// "Indgået post": documents that arrived (a citizen's reply through Digital Post, or a letter
+// uploaded as received post) and are not yet handled — on the caseworker's front page for the
+// cases they hold (or their team's, as the worklist), and on a case's Overblik for that case.
+// Each links to the document; "Markér som behandlet" takes it off the list (journalised).
+import type { ReactNode } from 'react';
+import { api, call } from '../../../api/client';
+import { Alert } from '../../../components/Alert';
+import { Loading } from '../../../components/Loading';
+import { formatDate, plural } from '../../../format';
+import { useSubmit } from '../../../mutation';
+import { Link } from '../../../router';
+import { useApiQuery } from '../../../useApi';
+import { docKeys, documentPath, kindLabel, type DocumentHit, type DocumentOut } from './docApi';
+
+/** "Markér som behandlet" for one incoming document; `onDone` gets the document as it is now. */
+export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; onDone?: (d: DocumentOut) => void; small?: boolean }) {
+  const { run, busy, general } = useSubmit({ invalidates: [docKeys.all] });
+  return (
+    <span className="mark-handled">
+      <button
+        type="button"
+        className={`button ${small ? 'button-secondary button-small' : 'button-secondary'} ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+        onClick={() =>
+          void run(async () => {
+            const next = await call(
+              api.POST('/api/documents/{document_id}/handled', { params: { path: { document_id: doc.id } } }),
+            );
+            onDone?.(next);
+          })
+        }
+      >
+        Markér som behandlet<span className="sr-only">: {doc.title}</span>
+      </button>
+      {general ? (
+        <span className="form-error-message" role="alert">
+          {general}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/**
+ * The list of unhandled incoming documents. With `caseId`, only that case's (its Overblik;
+ * nothing at all when none waits); without, the front page's for the user's cases (empty: one
+ * line, "Ingen ny post").
+ */
+export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string; canWrite: boolean; level?: 2 | 3 }) {
+  const [incoming, reload] = useApiQuery([...docKeys.incoming, caseId ?? 'mine'], (signal) =>
+    call(api.GET('/api/documents/incoming', { params: { query: caseId ? { case_id: caseId } : {} }, signal })),
+  );
+  const Heading = level === 2 ? 'h2' : 'h3';
+  const id = caseId ? 'incoming-case-heading' : 'incoming-heading';
+  let body: ReactNode;
+  if (incoming.state === 'loading') body = <Loading small text="Henter indgået post …" />;
+  else if (incoming.state === 'error')
+    body = (
+      <Alert
+        variant="error"
+        heading="Indgået post kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{incoming.message}</p>
+      </Alert>
+    );
+  else {
+    const items: DocumentHit[] = caseId ? incoming.data.items.filter((d) => d.case_id === caseId) : incoming.data.items;
+    body =
+      items.length === 0 ? (
+        caseId ? null : (
+          <p className="empty-state incoming-none">Ingen ny post</p>
+        )
+      ) : (
+        <>
+          <p className="incoming-count">{plural(caseId ? items.length : incoming.data.total, 'dokument', 'dokumenter')} venter på at blive behandlet</p>
+          <ul className="incoming-list nobullet-list">
+            {items.map((d) => (
+              <li key={d.id} className="incoming-item">
+                <div className="incoming-text">
+                  <Link to={documentPath(d.case_id, d.id)} className="incoming-title">
+                    {d.title}
+                  </Link>
+                  <span className="cell-note">
+                    {caseId ? null : (
+                      <>
+                        {d.child_name} · {d.case_number} ·{' '}
+                      </>
+                    )}
+                    {kindLabel(d.kind)} · <time dateTime={d.dated}>{formatDate(d.dated)}</time>
+                    {d.source === 'digital_post' ? ' · Digital Post' : null}
+                  </span>
+                </div>
+                {canWrite ? <MarkHandled doc={d} small /> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      );
+  }
+  // On a case's Overblik the section is only there when post waits (the front page says "Ingen ny post").
+  if (caseId && body === null) return null;
+  return (
+    <section aria-labelledby={id} className={`incoming ${caseId ? 'case-section' : ''}`.trim()} aria-busy={incoming.state === 'loading'}>
+      <Heading id={id} className={level === 2 ? 'h3' : undefined}>
+        Indgået post
+      </Heading>
+      {body}
+    </section>
+  );
+}

@@ -80,9 +80,6 @@ SECURITY_HEADERS = [
 ]
 
 
-_FRAMING = frozenset({b"x-frame-options", b"content-security-policy"})
-
-
 # API answers that hold no personal data and may be cached; every other /api answer (case
 # data, downloads, errors) is ``Cache-Control: no-store`` so no browser or proxy keeps it.
 CACHEABLE_API = frozenset({"/api/kommuner"})
@@ -91,13 +88,7 @@ CACHEABLE_API = frozenset({"/api/kommuner"})
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = list(message.get("headers", []))
-        if any(k.lower() == b"content-security-policy" for k, _ in headers):
-            # An answer with a policy of its own (a document shown inline, sandboxed) keeps it;
-            # it may be framed by Trekant's own page (the document viewer), no one else's.
-            headers.extend(h for h in SECURITY_HEADERS if h[0] not in _FRAMING)
-            headers.append((b"x-frame-options", b"SAMEORIGIN"))
-        else:
-            headers.extend(SECURITY_HEADERS)
+        headers.extend(SECURITY_HEADERS)
         path = str(scope.get("path", ""))
         if path.startswith("/api/") and path not in CACHEABLE_API:
             headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]

@@ -12,6 +12,8 @@ import { Link } from '../../../router';
 import { useApiQuery } from '../../../useApi';
 import { docKeys, documentPath, kindLabel, type DocumentHit, type DocumentOut } from './docApi';
 
+const INCOMING_LIMIT = 50;
+
 /** "Markér som behandlet" for one incoming document; `onDone` gets the document as it is now. */
 export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; onDone?: (d: DocumentOut) => void; small?: boolean }) {
   const { run, busy, general } = useSubmit({ invalidates: [docKeys.all] });
@@ -47,8 +49,10 @@ export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; 
  * line, "Ingen ny post").
  */
 export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string; canWrite: boolean; level?: 2 | 3 }) {
-  const [incoming, reload] = useApiQuery([...docKeys.incoming, caseId ?? 'mine'], (signal) =>
-    call(api.GET('/api/documents/incoming', { params: { query: caseId ? { case_id: caseId } : {} }, signal })),
+  // One list for both places (the API answers for the user's own cases, as the worklist);
+  // the Overblik shows the part that is this case's.
+  const [incoming, reload] = useApiQuery(docKeys.incoming, (signal) =>
+    call(api.GET('/api/documents/incoming', { params: { query: { limit: INCOMING_LIMIT } }, signal })),
   );
   const Heading = level === 2 ? 'h2' : 'h3';
   const id = caseId ? 'incoming-case-heading' : 'incoming-heading';

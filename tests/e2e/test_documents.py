@@ -46,9 +46,7 @@ def _png(width: int = 40, height: int = 30) -> bytes:
     row = b"\x00" + b"\x20\x60\xc0" * width
     raw = zlib.compress(row * height)
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
 def _file(name: str, mime: str, data: bytes) -> dict[str, Any]:
@@ -87,7 +85,8 @@ async def _record_progress(page: Any) -> None:
           window.__uploadTexts = [];
           const seen = () => document.querySelectorAll('.upload-progress').forEach(
             (el) => window.__uploadTexts.push(el.textContent));
-          new MutationObserver(seen).observe(document.body, {subtree: true, childList: true, characterData: true});
+          new MutationObserver(seen).observe(
+            document.body, {subtree: true, childList: true, characterData: true});
         }"""
     )
 
@@ -144,7 +143,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
 
     await _record_progress(page)
     await page.get_by_role("button", name="Tilføj 3 filer").click()
-    await expect(page.get_by_role("status").filter(has_text="3 dokumenter tilføjet sagen").first).to_be_visible()
+    await expect(
+        page.get_by_role("status").filter(has_text="3 dokumenter tilføjet sagen").first
+    ).to_be_visible()
     await expect(rows).to_have_count(0)
     texts = await page.evaluate("() => window.__uploadTexts")
     assert any(t.startswith("Uploader 1 af 3") for t in texts), texts
@@ -160,7 +161,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     await expect(statement_line.locator("td[data-title='Tilføjet af']")).to_have_text(
         "Sara Sagsbehandler"
     )
-    await expect(table.locator("tr", has_text="Brev fra mor").get_by_text("Indgået post")).to_be_visible()
+    await expect(
+        table.locator("tr", has_text="Brev fra mor").get_by_text("Indgået post")
+    ).to_be_visible()
     await check_axe(page, "dokumenter og breve med dokumenter")
     await _shots(page, "dokumenter")
 
@@ -171,10 +174,13 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
           dt.items.add(new File(['MZ'], 'droppet.exe', {type: 'application/x-msdownload'}));
           const area = document.querySelector('.upload-area');
           for (const type of ['dragenter', 'dragover', 'drop'])
-            area.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+            area.dispatchEvent(
+              new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
         }"""
     )
-    await expect(rows.filter(has_text="droppet.exe").get_by_text("Filtypen .exe kan ikke tilføjes")).to_be_visible()
+    await expect(
+        rows.filter(has_text="droppet.exe").get_by_text("Filtypen .exe kan ikke tilføjes")
+    ).to_be_visible()
     await rows.get_by_role("button", name="Fjern droppet.exe").click()
 
     # A file whose bytes are not what its name says: the API refuses it, the row says so and
@@ -196,7 +202,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     # Search in the case by a word of the PDF's text (Danish stemming: "fraværet" finds "fravær").
     await page.get_by_label("Søg i dokumenternes tekst").fill("fraværet")
     await page.get_by_role("button", name="Søg", exact=True).click()
-    await expect(page.get_by_role("status").filter(has_text="1 dokument indeholder „fraværet“")).to_be_visible()
+    await expect(
+        page.get_by_role("status").filter(has_text="1 dokument indeholder „fraværet“")
+    ).to_be_visible()
     await expect(table.locator("tbody tr")).to_have_count(1)
     await expect(table.locator("mark").first).to_have_text(re.compile("fravær", re.I))
     await page.get_by_role("button", name="Vis alle dokumenter").click()
@@ -207,7 +215,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
 
     # The viewer: the PDF inline, "Hent" downloads the original.
     await table.get_by_role("link", name="Udtalelse fra skolen").click()
-    await expect(page).to_have_url(re.compile(rf"{re.escape(case_url)}/dokumenter/[0-9a-f-]{{36}}$"))
+    await expect(page).to_have_url(
+        re.compile(rf"{re.escape(case_url)}/dokumenter/[0-9a-f-]{{36}}$")
+    )
     await expect(page.get_by_role("heading", level=2, name="Udtalelse fra skolen")).to_be_visible()
     await expect(tabs.get_by_role("link", name="Dokumenter og breve")).to_have_attribute(
         "aria-current", "page"
@@ -245,7 +255,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     await dialog.get_by_label("Type").select_option(label="Statusudtalelse")
     await dialog.get_by_role("button", name="Gem").click()
     await expect(dialog).to_have_count(0)
-    await expect(page.get_by_role("heading", level=2, name="Udtalelse fra Skovbo Skole")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", level=2, name="Udtalelse fra Skovbo Skole")
+    ).to_be_visible()
     await expect(page.locator(".doc-facts").get_by_text("Statusudtalelse")).to_be_visible()
 
     # The image is shown as an image.
@@ -260,7 +272,9 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     await page.get_by_role("link", name="Søg i dokumenter").click()
     await expect(page.get_by_role("heading", level=1, name="Søg i dokumenter")).to_be_visible()
     await page.get_by_role("button", name="Søg", exact=True).click()
-    await expect(page.get_by_text("Skriv et eller flere ord, der står i dokumentet")).to_be_visible()
+    await expect(
+        page.get_by_text("Skriv et eller flere ord, der står i dokumentet")
+    ).to_be_visible()
     await page.get_by_label("Ord i dokumentet").fill("fravær efteråret")
     await page.get_by_role("button", name="Søg", exact=True).click()
     hit = page.locator(".docsearch-hit", has_text="Udtalelse fra Skovbo Skole")
@@ -271,14 +285,18 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     await check_axe(page, "søg i dokumenter")
     await _shots(page, "soeg-dokumenter")
     await hit.get_by_role("link", name="Udtalelse fra Skovbo Skole").click()
-    await expect(page.get_by_role("heading", level=2, name="Udtalelse fra Skovbo Skole")).to_be_visible()
+    await expect(
+        page.get_by_role("heading", level=2, name="Udtalelse fra Skovbo Skole")
+    ).to_be_visible()
 
     # "Indgået post": on the case's Overblik and on the front page until marked handled.
     await tabs.get_by_role("link", name="Overblik").click()
     case_post = page.get_by_role("region", name="Indgået post")
     await expect(case_post.get_by_role("link", name="Brev fra mor")).to_be_visible()
     await check_axe(page, "overblik med indgået post")
-    await page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
+    await (
+        page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Forside").click()
+    )
     post = page.get_by_role("region", name="Indgået post")
     item = post.locator(".incoming-item", has_text="Brev fra mor")
     await expect(item).to_contain_text("Dorthe Dokumentsen")

@@ -35,6 +35,7 @@ from backend.config import Settings, get_settings
 from backend.core.principal import provide_me
 from backend.crosskommune.keys import require_key as require_cpr_index_key
 from backend.crosskommune.routes import CrossKommuneController
+from backend.documents.routes import DocumentsController
 from backend.errors import (
     DOMAIN_HANDLERS,
     danish_client_error,
@@ -88,7 +89,18 @@ CACHEABLE_API = frozenset({"/api/kommuner"})
 async def add_security_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
         headers = list(message.get("headers", []))
-        headers.extend(SECURITY_HEADERS)
+        own_policy = any(k.lower() == b"content-security-policy" for k, _ in headers)
+        if own_policy:
+            # A file shown inline (backend/documents) brings its own sandbox policy; it may
+            # be framed by Trekant's own pages, nothing else.
+            headers = [(k, v) for k, v in headers if k.lower() != b"x-content-type-options"]
+            headers.extend(
+                (k, b"SAMEORIGIN" if k == b"x-frame-options" else v)
+                for k, v in SECURITY_HEADERS
+                if k != b"content-security-policy"
+            )
+        else:
+            headers.extend(SECURITY_HEADERS)
         path = str(scope.get("path", ""))
         if path.startswith("/api/") and path not in CACHEABLE_API:
             headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
@@ -146,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ProcessController,
         CrossKommuneController,
         ICSController,
+        DocumentsController,
         NetworkController,
         OfflineController,
         OfflineAdminController,

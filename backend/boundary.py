@@ -98,7 +98,11 @@ class BoundaryMiddleware(ASGIMiddleware):
             if isinstance(value, str) and "\x00" in value:
                 raise field_error(name, NUL_MESSAGE)
         check_query(scope.get("query_string", b""))
-        if scope.get("method") in {"POST", "PUT", "PATCH", "DELETE"}:
+        handler = scope.get("route_handler")
+        raw = handler is not None and handler.opt.get("raw_body", False)
+        if scope.get("method") in {"POST", "PUT", "PATCH", "DELETE"} and not raw:
+            # (A route marked ``opt={"raw_body": True}`` streams a file, not JSON: its body is
+            # read by the route, chunk by chunk, under its own size limit.)
             # Litestar reads a body as JSON whatever its content type says.
             receive = await self._checked_body(scope, receive)
         await next_app(scope, receive, send)

@@ -6,6 +6,7 @@ import backend.audit.tasks
 import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
+import backend.documents.tasks  # text extraction and conversion to PDF
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks

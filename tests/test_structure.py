@@ -65,6 +65,12 @@ CASEWORK_READERS: set[tuple[str, str]] = {
     ("backend/children/repository.py", "hovedsag"),
     ("backend/crosskommune/repository.py", "child"),
     ("backend/crosskommune/repository.py", "hovedsag"),
+    # Documents check an enkeltsag belongs to the case, name the child and case number of a
+    # search hit, and filter by the cases a user may open (casework's ON_CASE).
+    ("backend/documents/repository.py", "child"),
+    ("backend/documents/repository.py", "enkeltsag"),
+    ("backend/documents/repository.py", "hovedsag"),
+    ("backend/documents/repository.py", "hovedsag_worker"),
     ("backend/demo_repository.py", "child"),
     ("backend/demo_repository.py", "activity"),
     ("backend/demo_repository.py", "hovedsag"),

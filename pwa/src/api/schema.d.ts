@@ -537,6 +537,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens dokumenter, nyeste først; med q: søgning i dokumenternes tekst */
+        get: operations["ApiCasesCaseIdDocumentsListDocuments"];
+        put?: never;
+        /** Tilføj et dokument til sagen (trin 1: oplysningerne; filen sendes til upload_url) */
+        post: operations["ApiCasesCaseIdDocumentsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/ics": {
         parameters: {
             query?: never;
@@ -891,6 +909,110 @@ export interface paths {
         get: operations["ApiDeadlineSettingsGetDeadlineSettings"];
         /** Sæt om 24/12, 31/12 og grundlovsdag er lukkedage (administrator) */
         put: operations["ApiDeadlineSettingsPutDeadlineSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/incoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indgået post på mine sager, som ikke er behandlet */
+        get: operations["ApiDocumentsIncomingIncoming"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Søg i dokumenternes tekst på de sager, du kan åbne */
+        get: operations["ApiDocumentsSearchSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Et dokuments oplysninger */
+        get: operations["ApiDocumentsDocumentIdGetDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Ret et dokuments titel, type, dato eller enkeltsag */
+        patch: operations["ApiDocumentsDocumentIdUpdate"];
+        trace?: never;
+    };
+    "/api/documents/{document_id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent dokumentets fil (som download) */
+        get: operations["ApiDocumentsDocumentIdContentContent"];
+        /** Send dokumentets fil (trin 2: filen som den er, højst 100 MB) */
+        put: operations["ApiDocumentsDocumentIdContentPutContent"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Markér indgået post som behandlet */
+        post: operations["ApiDocumentsDocumentIdHandledHandled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{document_id}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vis dokumentet i browseren (PDF eller billede, uden aktivt indhold) */
+        get: operations["ApiDocumentsDocumentIdViewView"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3256,6 +3378,102 @@ export interface components {
             concerns?: components["schemas"]["Statement"][];
             observations?: components["schemas"]["Statement"][];
             resources?: components["schemas"]["Statement"][];
+        };
+        /** DocumentCreate */
+        DocumentCreate: {
+            /** @default  */
+            content_type?: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id?: string | null;
+            filename: string;
+            /** @default false */
+            incoming?: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            title: string;
+        };
+        /** DocumentCreated */
+        DocumentCreated: {
+            /** Format: uuid */
+            id: string;
+            upload_url: string;
+        };
+        /** DocumentHit */
+        DocumentHit: {
+            /** Format: date-time */
+            added_at: string;
+            added_by_name: string;
+            /** Format: uuid */
+            case_id: string;
+            case_number: string | null;
+            child_name: string;
+            content_type: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id: string | null;
+            enkeltsag_label: string | null;
+            filename: string;
+            handled_at: string | null;
+            handled_by: string | null;
+            /** Format: uuid */
+            id: string;
+            incoming: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            snippet?: string | null;
+            /** @enum {string} */
+            source: "upload" | "brev" | "digital_post" | "overfoersel";
+            title: string;
+            /** @enum {string} */
+            view: "pdf" | "image" | "konverterer" | "ingen";
+        };
+        /** DocumentHitPage */
+        DocumentHitPage: {
+            items: components["schemas"]["DocumentHit"][];
+            total: number;
+        };
+        /** DocumentOut */
+        DocumentOut: {
+            /** Format: date-time */
+            added_at: string;
+            added_by_name: string;
+            /** Format: uuid */
+            case_id: string;
+            content_type: string;
+            /** Format: date */
+            dated: string;
+            enkeltsag_id: string | null;
+            enkeltsag_label: string | null;
+            filename: string;
+            handled_at: string | null;
+            handled_by: string | null;
+            /** Format: uuid */
+            id: string;
+            incoming: boolean;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            size: number;
+            snippet?: string | null;
+            /** @enum {string} */
+            source: "upload" | "brev" | "digital_post" | "overfoersel";
+            title: string;
+            /** @enum {string} */
+            view: "pdf" | "image" | "konverterer" | "ingen";
+        };
+        /** DocumentPage */
+        DocumentPage: {
+            items: components["schemas"]["DocumentOut"][];
+            total: number;
+        };
+        /** DocumentPatch */
+        DocumentPatch: {
+            dated?: string;
+            enkeltsag_id?: string | null;
+            kind?: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            title?: string;
         };
         /** DocumentRead */
         DocumentRead: {
@@ -6344,6 +6562,90 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdDocumentsListDocuments: {
+        parameters: {
+            query?: {
+                q?: string | null;
+                kind?: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet" | null;
+                enkeltsag_id?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdDocumentsCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdIcsListDocuments: {
         parameters: {
             query?: never;
@@ -7312,6 +7614,309 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeadlineSettings"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsIncomingIncoming: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentHitPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsSearchSearch: {
+        parameters: {
+            query: {
+                q: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentHitPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdGetDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentPatch"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdContentContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdContentPutContent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdHandledHandled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdViewView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,0 +1,430 @@
+"""Every query of the documents package: metadata, chunks, search.
+
+Runs on the request's (or job's) tenant transaction (``conn()``), except the chunk reads
+of a streamed download (:func:`read_chunk`), which open their own short tenant transaction
+per chunk on a pooled connection: the request's transaction commits before the response
+body is sent (``backend/middleware.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+import msgspec
+
+from backend.casework.repository import ON_CASE
+from backend.core.db import conn
+from tenancy.context import SWITCH_SQL
+
+SNIPPET_OPTIONS = (
+    "StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=18, MinWords=6, "
+    'FragmentDelimiter=" … "'
+)
+
+
+class DocumentRow(msgspec.Struct, frozen=True):
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    title: str
+    kind: str
+    dated: date
+    enkeltsag_id: uuid.UUID | None
+    enkeltsag_kind: str | None
+    enkeltsag_opened: datetime | None
+    filename: str
+    size: int
+    content_type: str
+    added_by_name: str
+    added_at: datetime
+    source: str
+    incoming: bool
+    handled_at: datetime | None
+    handled_by: str | None
+    rendition: str
+    snippet: str | None = None
+    child_name: str | None = None
+    case_number: str | None = None
+
+
+class PendingRow(msgspec.Struct, frozen=True):
+    """A document as the upload of its bytes needs it."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    enkeltsag_id: uuid.UUID | None
+    title: str
+    filename: str
+    declared_size: int
+    state: str
+
+
+class ChunkSource(msgspec.Struct, frozen=True):
+    """What a download streams: the document's case, title and the chunk count."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    title: str
+    filename: str
+    content_type: str
+    size: int
+    rendition: str
+    chunks: int
+    rendition_chunks: int
+    rendition_size: int
+
+
+_COLUMNS = (
+    "d.id, d.hovedsag_id, d.title, d.kind, d.dated, d.enkeltsag_id, e.kind AS enkeltsag_kind, "
+    "e.opened_at AS enkeltsag_opened, d.filename, d.size, d.content_type, d.added_by_name, "
+    "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition"
+)
+
+
+def _rows(records: list[Any]) -> list[DocumentRow]:
+    return [DocumentRow(**dict(r)) for r in records]
+
+
+async def enkeltsag_of_case(enkeltsag_id: uuid.UUID, case_id: uuid.UUID) -> bool:
+    return bool(
+        await conn().fetchval(
+            "SELECT 1 FROM enkeltsag WHERE id = $1 AND hovedsag_id = $2", enkeltsag_id, case_id
+        )
+    )
+
+
+async def insert_document(
+    *,
+    case_id: uuid.UUID,
+    enkeltsag_id: uuid.UUID | None,
+    title: str,
+    kind: str,
+    dated: date,
+    filename: str,
+    content_type: str,
+    declared_size: int,
+    source: str,
+    incoming: bool,
+    added_by: uuid.UUID | None,
+    added_by_name: str,
+) -> uuid.UUID:
+    """A document waiting for its bytes (``state = 'afventer'``)."""
+    found: uuid.UUID = await conn().fetchval(
+        "INSERT INTO document (hovedsag_id, enkeltsag_id, title, kind, dated, filename, "
+        "content_type, declared_size, source, incoming, added_by, added_by_name) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        case_id,
+        enkeltsag_id,
+        title,
+        kind,
+        dated,
+        filename,
+        content_type,
+        declared_size,
+        source,
+        incoming,
+        added_by,
+        added_by_name,
+    )
+    return found
+
+
+async def delete_unfinished(older_than_hours: int = 24) -> int:
+    """Sweep documents whose upload never finished (their chunks go with them)."""
+    result: str = await conn().execute(
+        "DELETE FROM document WHERE state = 'afventer' "
+        "AND added_at < now() - make_interval(hours => $1)",
+        older_than_hours,
+    )
+    return int(result.split()[-1])
+
+
+async def get_pending_for_update(document_id: uuid.UUID) -> PendingRow | None:
+    row = await conn().fetchrow(
+        "SELECT id, hovedsag_id, enkeltsag_id, title, filename, declared_size, state "
+        "FROM document WHERE id = $1 FOR UPDATE",
+        document_id,
+    )
+    return None if row is None else PendingRow(**dict(row))
+
+
+async def added_by_of(document_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT added_by FROM document WHERE id = $1", document_id
+    )
+    return found
+
+
+async def username_of(user_id: uuid.UUID) -> str | None:
+    found: str | None = await conn().fetchval(
+        "SELECT username FROM app_user WHERE id = $1", user_id
+    )
+    return found
+
+
+async def case_of_document(document_id: uuid.UUID) -> uuid.UUID | None:
+    """The case of a finished document (an unfinished one is nobody's to read)."""
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM document WHERE id = $1 AND state = 'klar'", document_id
+    )
+    return found
+
+
+async def case_of_any_document(document_id: uuid.UUID) -> uuid.UUID | None:
+    found: uuid.UUID | None = await conn().fetchval(
+        "SELECT hovedsag_id FROM document WHERE id = $1", document_id
+    )
+    return found
+
+
+async def insert_chunk(document_id: uuid.UUID, stream: str, seq: int, data: bytes) -> None:
+    await conn().execute(
+        "INSERT INTO document_chunk (document_id, stream, seq, bytes) VALUES ($1, $2, $3, $4)",
+        document_id,
+        stream,
+        seq,
+        data,
+    )
+
+
+async def delete_chunks(document_id: uuid.UUID, stream: str) -> None:
+    await conn().execute(
+        "DELETE FROM document_chunk WHERE document_id = $1 AND stream = $2", document_id, stream
+    )
+
+
+async def finish_document(
+    document_id: uuid.UUID, size: int, text: str, text_state: str, rendition: str
+) -> None:
+    await conn().execute(
+        "UPDATE document SET state = 'klar', size = $2, text = $3, text_state = $4, "
+        "rendition = $5 WHERE id = $1",
+        document_id,
+        size,
+        text,
+        text_state,
+        rendition,
+    )
+
+
+async def set_text(document_id: uuid.UUID, text: str, text_state: str) -> None:
+    await conn().execute(
+        "UPDATE document SET text = $2, text_state = $3 WHERE id = $1",
+        document_id,
+        text,
+        text_state,
+    )
+
+
+async def set_rendition(document_id: uuid.UUID, rendition: str) -> None:
+    await conn().execute("UPDATE document SET rendition = $2 WHERE id = $1", document_id, rendition)
+
+
+class WorkRow(msgspec.Struct, frozen=True):
+    """A document as its background jobs (extraction, conversion) see it."""
+
+    id: uuid.UUID
+    hovedsag_id: uuid.UUID
+    filename: str
+    state: str
+    text_state: str
+    rendition: str
+    chunks: int
+
+
+async def get_work(document_id: uuid.UUID) -> WorkRow | None:
+    row = await conn().fetchrow(
+        "SELECT d.id, d.hovedsag_id, d.filename, d.state, d.text_state, d.rendition, "
+        "(SELECT count(*) FROM document_chunk c WHERE c.document_id = d.id "
+        "AND c.stream = 'original')::int AS chunks FROM document d WHERE d.id = $1 FOR UPDATE",
+        document_id,
+    )
+    return None if row is None else WorkRow(**dict(row))
+
+
+async def chunk_bytes(document_id: uuid.UUID, stream: str, seq: int) -> bytes | None:
+    found: bytes | None = await conn().fetchval(
+        "SELECT bytes FROM document_chunk WHERE document_id = $1 AND stream = $2 AND seq = $3",
+        document_id,
+        stream,
+        seq,
+    )
+    return found
+
+
+async def get_document(document_id: uuid.UUID) -> DocumentRow | None:
+    rows = await conn().fetch(
+        f"SELECT {_COLUMNS} FROM document d LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
+        "WHERE d.id = $1 AND d.state = 'klar'",
+        document_id,
+    )
+    return _rows(rows)[0] if rows else None
+
+
+async def list_case_documents(
+    case_id: uuid.UUID,
+    *,
+    q: str | None,
+    kind: str | None,
+    enkeltsag_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[DocumentRow], int]:
+    """A page of the case's documents (newest date first; best match first with ``q``), and
+    how many there are. With ``q``, each row's ``snippet`` marks the words found."""
+    where = (
+        "d.hovedsag_id = $1 AND d.state = 'klar' AND ($2::text IS NULL OR d.kind = $2) "
+        "AND ($3::uuid IS NULL OR d.enkeltsag_id = $3)"
+    )
+    args: list[Any] = [case_id, kind, enkeltsag_id]
+    if q:
+        args.append(q)
+        where += " AND d.tsv @@ websearch_to_tsquery('danish', $4)"
+        order = "ts_rank_cd(d.tsv, websearch_to_tsquery('danish', $4)) DESC, d.dated DESC, d.id"
+        snippet = (
+            "ts_headline('danish', CASE WHEN p.text = '' THEN p.title ELSE left(p.text, 100000) "
+            f"END, websearch_to_tsquery('danish', $4), '{SNIPPET_OPTIONS}') AS snippet"
+        )
+        n = 5
+    else:
+        order = "d.dated DESC, d.added_at DESC, d.id"
+        snippet = "NULL::text AS snippet"
+        n = 4
+    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
+    if total == 0 or offset >= total:
+        return [], total
+    rows = await conn().fetch(
+        f"SELECT {_COLUMNS.replace('d.', 'p.').replace('e.', 'e.')}, {snippet} "
+        f"FROM (SELECT d.* FROM document d WHERE {where} ORDER BY {order} "
+        f"LIMIT ${n} OFFSET ${n + 1}) p LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
+        f"ORDER BY {order.replace('d.', 'p.')}",
+        *args,
+        limit,
+        offset,
+    )
+    return _rows(rows), total
+
+
+_HIT_COLUMNS = (
+    _COLUMNS.replace("d.", "p.")
+    + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
+)
+
+
+async def search_kommune(
+    q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
+) -> tuple[list[DocumentRow], int]:
+    """Documents matching ``q`` on the cases ``user_id`` may open (every case with
+    ``kommune_wide``), newest first, with snippets; and how many there are."""
+    where = (
+        "d.state = 'klar' AND d.tsv @@ websearch_to_tsquery('danish', $1) "
+        f"AND ($3 OR EXISTS (SELECT 1 FROM hovedsag h WHERE h.id = d.hovedsag_id AND {ON_CASE}))"
+    )
+    args: list[Any] = [q, user_id, kommune_wide]
+    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
+    if total == 0 or offset >= total:
+        return [], total
+    rows = await conn().fetch(
+        f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN p.text = '' THEN p.title "
+        "ELSE left(p.text, 100000) END, websearch_to_tsquery('danish', $1), "
+        f"'{SNIPPET_OPTIONS}') AS snippet "
+        f"FROM (SELECT d.* FROM document d WHERE {where} "
+        "ORDER BY d.dated DESC, d.added_at DESC, d.id LIMIT $4 OFFSET $5) p "
+        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
+        "ORDER BY p.dated DESC, p.added_at DESC, p.id",
+        *args,
+        limit,
+        offset,
+    )
+    return _rows(rows), total
+
+
+async def incoming_for(
+    user_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[DocumentRow], int]:
+    """Unhandled incoming documents on the open cases ``user_id`` is responsible for or
+    whose team they are in (as the worklist counts a caseworker's cases), oldest first."""
+    where = (
+        "d.incoming AND d.handled_at IS NULL AND d.state = 'klar' AND EXISTS (SELECT 1 "
+        "FROM hovedsag h WHERE h.id = d.hovedsag_id AND h.closed_at IS NULL "
+        "AND (h.caseworker_id = $1 OR EXISTS (SELECT 1 FROM hovedsag_worker w "
+        "WHERE w.hovedsag_id = h.id AND w.user_id = $1)))"
+    )
+    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", user_id)
+    if total == 0 or offset >= total:
+        return [], total
+    rows = await conn().fetch(
+        f"SELECT {_HIT_COLUMNS}, NULL::text AS snippet "
+        f"FROM (SELECT d.* FROM document d WHERE {where} "
+        "ORDER BY d.added_at, d.id LIMIT $2 OFFSET $3) p "
+        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id ORDER BY p.added_at, p.id",
+        user_id,
+        limit,
+        offset,
+    )
+    return _rows(rows), total
+
+
+async def mark_handled(document_id: uuid.UUID, by: str) -> bool:
+    result: str = await conn().execute(
+        "UPDATE document SET handled_at = now(), handled_by = $2, version = version + 1 "
+        "WHERE id = $1 AND incoming AND handled_at IS NULL AND state = 'klar'",
+        document_id,
+        by,
+    )
+    return result.endswith(" 1")
+
+
+async def update_document(
+    document_id: uuid.UUID,
+    title: str,
+    kind: str,
+    dated: date,
+    enkeltsag_id: uuid.UUID | None,
+) -> None:
+    await conn().execute(
+        "UPDATE document SET title = $2, kind = $3, dated = $4, enkeltsag_id = $5, "
+        "version = version + 1 WHERE id = $1",
+        document_id,
+        title,
+        kind,
+        dated,
+        enkeltsag_id,
+    )
+
+
+async def get_chunk_source(document_id: uuid.UUID) -> ChunkSource | None:
+    row = await conn().fetchrow(
+        "SELECT d.id, d.hovedsag_id, d.title, d.filename, d.content_type, d.size, d.rendition, "
+        "(SELECT count(*) FROM document_chunk c WHERE c.document_id = d.id "
+        "AND c.stream = 'original')::int AS chunks, "
+        "(SELECT count(*) FROM document_chunk c WHERE c.document_id = d.id "
+        "AND c.stream = 'rendition')::int AS rendition_chunks, "
+        "(SELECT coalesce(sum(octet_length(c.bytes)), 0) FROM document_chunk c "
+        "WHERE c.document_id = d.id AND c.stream = 'rendition')::bigint AS rendition_size "
+        "FROM document d WHERE d.id = $1 AND d.state = 'klar'",
+        document_id,
+    )
+    return None if row is None else ChunkSource(**dict(row))
+
+
+async def read_chunk(
+    pooled: Any, code: str, document_id: uuid.UUID, stream: str, seq: int
+) -> bytes | None:
+    """One chunk, in its own short tenant transaction of kommune ``code`` on ``pooled`` (a
+    connection from the application's pool): the schema and role switch as in every
+    tenant transaction, so the kommune boundary holds for the streamed bytes too."""
+    async with pooled.transaction(readonly=True):
+        switched = await pooled.fetchrow(SWITCH_SQL, code)
+        if switched is None or switched["status"] != "active":
+            return None
+        found: bytes | None = await pooled.fetchval(
+            "SELECT bytes FROM document_chunk WHERE document_id = $1 AND stream = $2 AND seq = $3",
+            document_id,
+            stream,
+            seq,
+        )
+        return found

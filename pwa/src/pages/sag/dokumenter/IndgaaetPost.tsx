@@ -23,6 +23,7 @@ export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; 
         type="button"
         className={`button ${small ? 'button-secondary button-small' : 'button-secondary'} ${busy ? 'spinner-active' : ''}`.trim()}
         aria-disabled={busy || undefined}
+        aria-label={`Markér som behandlet: ${doc.title}`}
         onClick={() =>
           void run(async () => {
             const next = await call(
@@ -32,7 +33,7 @@ export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; 
           })
         }
       >
-        Markér som behandlet<span className="sr-only">: {doc.title}</span>
+        Markér som behandlet
       </button>
       {general ? (
         <span className="form-error-message" role="alert">

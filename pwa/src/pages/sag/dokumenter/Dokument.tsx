@@ -156,7 +156,7 @@ function Viewer({ doc: d }: { doc: DocumentOut }) {
       <div className="doc-frame-wrap">
         {/* <object>, not <iframe sandbox>: Chromium's PDF viewer refuses a sandboxed frame. The
             answer carries its own "Content-Security-Policy: sandbox", so nothing in it runs as Trekant. */}
-        <object className="doc-frame" data={viewUrl(d.id)} type="application/pdf" aria-label={`${d.title} (PDF)`}>
+        <object className="doc-frame" data={`${viewUrl(d.id)}#navpanes=0&view=FitH`} type="application/pdf" aria-label={`${d.title} (PDF)`}>
           <p className="doc-noview">
             Browseren kan ikke vise PDF-filen her. <a href={contentUrl(d.id)} download={d.filename}>Hent {d.filename}</a>
           </p>

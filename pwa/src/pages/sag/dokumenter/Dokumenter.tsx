@@ -161,7 +161,7 @@ export function Dokumenter() {
           ) : null}
           {data && data.items.length > 0 ? (
             <div className="table--responsive-scroll" tabIndex={-1} ref={tableRef}>
-              <table className="table table--compact table-md-responsive-headers docs-table">
+              <table className="table table--compact table-sm-responsive-headers docs-table">
                 <caption className="sr-only">Sagens dokumenter, nyeste først</caption>
                 <thead>
                   <tr>

@@ -93,7 +93,7 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
                   <span className="cell-note">
                     {caseId ? null : (
                       <>
-                        {d.child_name} · {d.case_number} ·{' '}
+                        {d.child_name} · Sag {d.case_number} ·{' '}
                       </>
                     )}
                     {kindLabel(d.kind)} · <time dateTime={d.dated}>{formatDate(d.dated)}</time>
@@ -107,10 +107,15 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
         </>
       );
   }
+  const empty = incoming.state === 'ready' && body !== null && !caseId && incoming.data.total === 0;
   // On a case's Overblik the section is only there when post waits (the front page says "Ingen ny post").
   if (caseId && body === null) return null;
   return (
-    <section aria-labelledby={id} className={`incoming ${caseId ? 'case-section' : ''}`.trim()} aria-busy={incoming.state === 'loading'}>
+    <section
+      aria-labelledby={id}
+      className={`incoming ${caseId ? 'case-section' : ''} ${empty ? 'incoming-empty' : ''}`.replace(/\s+/g, ' ').trim()}
+      aria-busy={incoming.state === 'loading'}
+    >
       <Heading id={id} className={level === 2 ? 'h3' : undefined}>
         Indgået post
       </Heading>

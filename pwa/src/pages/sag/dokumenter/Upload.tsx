@@ -239,7 +239,7 @@ export function UploadArea({
                 e.target.value = '';
               }}
             />
-            <p className="form-hint upload-hint">PDF, Word, ODT, Excel, billeder og e-mails, højst 100 MB pr. fil.</p>
+            <p className="form-hint upload-hint">PDF, Word, ODT, Excel, billeder, e-mails og tekst – højst 100 MB pr. fil.</p>
           </div>
           <p className="sr-only" role="status" aria-live="polite">
             {liveText}
@@ -262,7 +262,7 @@ export function UploadArea({
                   Uploader {progress.n} af {progress.of} … {progress.pct} %
                 </div>
               ) : null}
-              <ul className="upload-list nobullet-list">
+              <ul className="upload-list nobullet-list no-max-width">
                 {items.map((x) => (
                   <UploadRow
                     key={x.key}

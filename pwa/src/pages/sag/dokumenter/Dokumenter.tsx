@@ -169,8 +169,10 @@ export function Dokumenter() {
                     <th scope="col">Type</th>
                     <th scope="col">Dato</th>
                     <th scope="col">Enkeltsag</th>
-                    <th scope="col">Tilføjet af</th>
-                    <th scope="col" className="num">
+                    <th scope="col" className="docs-wide">
+                      Tilføjet af
+                    </th>
+                    <th scope="col" className="num docs-wide">
                       Størrelse
                     </th>
                   </tr>
@@ -191,14 +193,19 @@ export function Dokumenter() {
                           ) : null}
                           {d.source === 'brev' ? <span className="badge badge-success docs-badge">Sendt brev</span> : null}
                           {d.snippet ? <Snippet text={d.snippet} /> : null}
+                          <span className="cell-note docs-table-note">
+                            {d.added_by_name} · {formatSize(d.size)}
+                          </span>
                         </th>
                         <td data-title="Type">{kindLabel(d.kind)}</td>
                         <td data-title="Dato">
                           <time dateTime={d.dated}>{formatDate(d.dated)}</time>
                         </td>
                         <td data-title="Enkeltsag">{e ? enkeltsagLabel(e) : (d.enkeltsag_label ?? 'Hele sagen')}</td>
-                        <td data-title="Tilføjet af">{d.added_by_name}</td>
-                        <td data-title="Størrelse" className="num">
+                        <td data-title="Tilføjet af" className="docs-wide">
+                          {d.added_by_name}
+                        </td>
+                        <td data-title="Størrelse" className="num docs-wide">
                           {formatSize(d.size)}
                         </td>
                       </tr>

@@ -18,7 +18,7 @@ from playwright.async_api import expect
 
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
-from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.conftest import check_axe, log_in, log_out
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "documents"
 KOMMUNE = "Testby"
@@ -313,3 +313,61 @@ async def test_a_caseworker_adds_finds_views_and_handles_documents(page):  # typ
     await expect(
         table.locator("tr", has_text="Brev fra mor").get_by_text("Indgået post, behandlet")
     ).to_be_visible()
+
+
+async def test_a_word_document_is_shown_once_converted_and_not_to_a_colleague(page):  # type: ignore[no-untyped-def]
+    from tests.documents.conftest import docx_with
+
+    await log_in(page, KOMMUNE, username("sagsbehandler", REALM))
+    case_url = await _new_case(page, "Wilma", "Wordsen", 7312)
+    await page.goto(f"{case_url}/dokumenter")
+    async with page.expect_file_chooser() as chooser:
+        await page.get_by_role("button", name="Vælg filer").click()
+    await (await chooser.value).set_files(
+        [
+            _file(
+                "Referat af netværksmøde.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                docx_with("Netværksmødet aftalte lektiehjælp to gange om ugen."),
+            ),
+            _file("Noter.txt", "text/plain", b"Ring til skolen mandag."),
+        ]
+    )
+    rows = page.locator(".upload-item")
+    await expect(
+        rows.filter(has_text="Referat af netværksmøde.docx").get_by_label("Type")
+    ).to_have_value("referat")
+    await rows.filter(has_text="Noter.txt").get_by_label("Type").select_option(label="Andet")
+    await page.get_by_role("button", name="Tilføj 2 filer").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="2 dokumenter tilføjet sagen").first
+    ).to_be_visible()
+
+    # A text file cannot be shown in the browser: it says so, and "Hent" is there.
+    table = page.locator("table.docs-table")
+    await table.get_by_role("link", name="Noter").click()
+    await expect(page.get_by_text("Filen kan ikke vises i browseren")).to_be_visible()
+    await expect(page.get_by_role("link", name=re.compile("^Hent"))).to_be_visible()
+
+    # The Word file: "bliver konverteret" while LibreOffice works (asked again), then the PDF.
+    await page.get_by_role("link", name="Alle sagens dokumenter").click()
+    await table.get_by_role("link", name="Referat af netværksmøde").click()
+    shown = page.locator("object.doc-frame")
+    await expect(shown).to_have_attribute("type", "application/pdf", timeout=120_000)
+    src = await shown.get_attribute("data")
+    assert src is not None
+    view = await page.request.get(src.split("#")[0])
+    assert view.status == 200
+    assert view.headers["content-type"] == "application/pdf"
+    assert (await view.body()).startswith(b"%PDF")
+    await check_axe(page, "et konverteret Word-dokument")
+    doc_url = page.url
+
+    # A colleague who is not on the case: the same answer as for a case that does not exist.
+    await log_out(page)
+    await log_in(page, KOMMUNE, username("kollega", REALM))
+    await page.goto(doc_url)
+    await expect(page.get_by_role("heading", level=1, name="Sagen kan ikke vises")).to_be_visible()
+    await expect(page.get_by_text("Netværksmødet")).to_have_count(0)
+    denied = await page.request.get(src.split("#")[0])
+    assert denied.status == 404

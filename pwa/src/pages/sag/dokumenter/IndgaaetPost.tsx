@@ -5,7 +5,6 @@
 import type { ReactNode } from 'react';
 import { api, call } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
-import { Loading } from '../../../components/Loading';
 import { formatDate, plural } from '../../../format';
 import { useSubmit } from '../../../mutation';
 import { Link } from '../../../router';
@@ -45,9 +44,8 @@ export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; 
 }
 
 /**
- * The list of unhandled incoming documents. With `caseId`, only that case's (its Overblik;
- * nothing at all when none waits); without, the front page's for the user's cases (empty: one
- * line, "Ingen ny post").
+ * The list of unhandled incoming documents: with `caseId` that case's (its Overblik), without
+ * the front page's for the user's cases. Nothing at all when no post waits.
  */
 export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string; canWrite: boolean; level?: 2 | 3 }) {
   // One list for both places (the API answers for the user's own cases, as the worklist);
@@ -57,9 +55,10 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
   );
   const Heading = level === 2 ? 'h2' : 'h3';
   const id = caseId ? 'incoming-case-heading' : 'incoming-heading';
-  let body: ReactNode;
-  if (incoming.state === 'loading') body = <Loading small text="Henter indgået post …" />;
-  else if (incoming.state === 'error')
+  let body: ReactNode = null;
+  // Nothing while it loads or when no post waits: the front page must fit a day, and an
+  // empty section would push the worklist down on every visit.
+  if (incoming.state === 'error')
     body = (
       <Alert
         variant="error"
@@ -73,16 +72,16 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
         <p>{incoming.message}</p>
       </Alert>
     );
-  else {
+  else if (incoming.state === 'ready') {
     const items: DocumentHit[] = caseId ? incoming.data.items.filter((d) => d.case_id === caseId) : incoming.data.items;
-    body =
-      items.length === 0 ? (
-        caseId ? null : (
-          <p className="empty-state incoming-none">Ingen ny post</p>
-        )
-      ) : (
+    const total = caseId ? items.length : incoming.data.total;
+    if (items.length > 0)
+      body = (
         <>
-          <p className="incoming-count">{plural(caseId ? items.length : incoming.data.total, 'dokument', 'dokumenter')} venter på at blive behandlet</p>
+          <p className="incoming-count">
+            {plural(total, 'dokument venter', 'dokumenter venter')} på at blive behandlet
+            {total > items.length ? ` – de ${items.length} nyeste vises her` : ''}
+          </p>
           <ul className="incoming-list nobullet-list">
             {items.map((d) => (
               <li key={d.id} className="incoming-item">
@@ -107,15 +106,9 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
         </>
       );
   }
-  const empty = incoming.state === 'ready' && body !== null && !caseId && incoming.data.total === 0;
-  // On a case's Overblik the section is only there when post waits (the front page says "Ingen ny post").
-  if (caseId && body === null) return null;
+  if (body === null) return null;
   return (
-    <section
-      aria-labelledby={id}
-      className={`incoming ${caseId ? 'case-section' : ''} ${empty ? 'incoming-empty' : ''}`.replace(/\s+/g, ' ').trim()}
-      aria-busy={incoming.state === 'loading'}
-    >
+    <section aria-labelledby={id} className={`incoming ${caseId ? 'case-section' : ''}`.trim()}>
       <Heading id={id} className={level === 2 ? 'h3' : undefined}>
         Indgået post
       </Heading>

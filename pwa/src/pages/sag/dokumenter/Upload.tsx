@@ -93,6 +93,7 @@ export function UploadArea({
   const [items, setItems] = useState<Item[]>([]);
   const [dragging, setDragging] = useState(false);
   const [added, setAdded] = useState(0);
+  const [failedCount, setFailedCount] = useState(0);
   const [progress, setProgress] = useState<{ n: number; of: number; pct: number } | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const depth = useRef(0);
@@ -102,6 +103,7 @@ export function UploadArea({
     const list = Array.from(files);
     if (list.length === 0) return;
     setAdded(0);
+    setFailedCount(0);
     setItems((xs) => [...xs, ...list.map(itemOf)]);
     // The first new row's title, so the person can go on from the keyboard.
     requestAnimationFrame(() => {
@@ -138,6 +140,7 @@ export function UploadArea({
     }
     if (ready.length === 0) return;
     let done = 0;
+    const failed: string[] = [];
     await run(async () => {
       for (const [i, x] of ready.entries()) {
         setProgress({ n: i + 1, of: ready.length, pct: 0 });
@@ -168,12 +171,19 @@ export function UploadArea({
                   ? messageOf(err)
                   : 'Filen kunne ikke sendes.';
           change(x.key, { status: 'fejl', errors: mine, problem });
+          failed.push(x.key);
         }
       }
     });
     setProgress(null);
     setAdded(done);
+    setFailedCount(failed.length);
     if (done > 0) onAdded?.(done);
+    // Keyboard and screen-reader users land on the first file that needs them.
+    if (failed[0]) {
+      const key = failed[0];
+      requestAnimationFrame(() => document.getElementById(`${key}-name`)?.focus());
+    }
   };
 
   const open = () => input.current?.click();
@@ -205,13 +215,19 @@ export function UploadArea({
       }
     : {};
 
+  const refused = items.filter((x) => x.status === 'afvist').length;
   const liveText = progress
     ? `Uploader ${progress.n} af ${progress.of}`
-    : added > 0
-      ? `${plural(added, 'dokument', 'dokumenter')} tilføjet sagen`
-      : items.length > 0
-        ? `${plural(items.length, 'fil', 'filer')} klar til at blive tilføjet`
-        : '';
+    : [
+        added > 0 ? `${plural(added, 'dokument', 'dokumenter')} tilføjet sagen.` : '',
+        failedCount > 0 ? `${plural(failedCount, 'fil', 'filer')} blev ikke tilføjet.` : '',
+        pending.length > 0 && added === 0 && failedCount === 0
+          ? `${plural(pending.length, 'fil', 'filer')} klar til at blive tilføjet.`
+          : '',
+        refused > 0 ? `${plural(refused, 'fil', 'filer')} kan ikke tilføjes.` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
 
   return (
     <div className={`upload-area ${dragging ? 'upload-dragging' : ''}`.trim()} {...dragProps}>
@@ -328,7 +344,7 @@ function UploadRow({
   return (
     <li className={`upload-item upload-${x.status}`} aria-labelledby={id('name')}>
       <div className="upload-item-head">
-        <p className="upload-item-name" id={id('name')}>
+        <p className="upload-item-name" id={id('name')} tabIndex={-1}>
           <Icon name={x.status === 'afvist' || x.status === 'fejl' ? 'error' : 'document'} className="upload-item-icon" />
           <span className="upload-filename">{x.file.name}</span>{' '}
           <span className="cell-note">{formatSize(x.file.size)}</span>
@@ -404,7 +420,7 @@ function UploadRow({
         </fieldset>
       )}
       {x.status === 'fejl' ? (
-        <button type="button" className="button button-secondary button-small" onClick={onRetry} disabled={busy}>
+        <button type="button" className="button button-secondary button-small upload-retry" onClick={onRetry} disabled={busy}>
           Prøv igen<span className="sr-only"> med {x.file.name}</span>
         </button>
       ) : null}

@@ -36,7 +36,7 @@ build: setup
 
 # Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, the development
 # identity provider and demo kommuner with demo users
-run: build pdf-libs
+run: build pdf-libs office
     {{venv}}/trekant dev
 
 # Install Debian's Chromium for the browser tests where it is missing
@@ -61,9 +61,21 @@ pdf-libs:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
     fi
 
+# Install LibreOffice (headless, no GUI) where it is missing: the worker converts Word, ODT and
+# Excel documents to PDF with it for viewing (backend/documents/tasks.py)
+office:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v soffice >/dev/null 2>&1; then
+        echo "installing LibreOffice (headless) for the document conversion"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
+    fi
+
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
 # test, browser end-to-end (CI runs this, so a lint failure fails CI)
-test *ARGS: lint build browser pdf-libs
+test *ARGS: lint build browser pdf-libs office
     {{venv}}/pytest {{ARGS}}
 
 # Lint and type-check Python and TypeScript (ruff, mypy, tsc, ESLint); fail on a stale API client

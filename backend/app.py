@@ -196,7 +196,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers],
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        # Files (backend/documents) are sent as they are: most are compressed already, and
+        # gzip would cost the CPU of every large download for nothing.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key="no_compression"
+        ),
         openapi_config=OpenAPIConfig(
             title="Trekant API",
             version="0.1.0",

@@ -326,6 +326,11 @@ def cmd_api(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         proxy_headers=False,
+        # Each request starts with a fresh context. Without it, asyncio's socket reader can
+        # carry one request's context into the next on the same connection (a large body,
+        # e.g. a document upload, pauses and resumes reading inside the request's tenant
+        # transaction): the next request would find Piccolo's transaction already current.
+        reset_contextvars=True,
     )
     return 0
 

@@ -8,6 +8,8 @@
     python -m bench offline    only the offline benchmarks (home-visit download, unlock, sync)
     python -m bench crosskommune  only the cross-kommune benchmarks (2 M index, transfer)
     python -m bench cpr        only the CPR lookup at registration (BENCH_CPR_PEOPLE=30000)
+    python -m bench documents  only the documents benchmarks (upload, list, search over
+                               BENCH_DOCUMENTS=500000, streaming memory)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -31,6 +33,7 @@ def main(argv: list[str]) -> int:
         "money",
         "crosskommune",
         "cpr",
+        "documents",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -62,6 +65,10 @@ def main(argv: list[str]) -> int:
         from bench import cpr_bench
 
         results.extend(cpr_bench.main())
+    if "documents" in wanted:
+        from bench import documents_bench
+
+        results.extend(documents_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

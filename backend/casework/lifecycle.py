@@ -345,7 +345,17 @@ RELATED = {
         "hovedsag",
     ),
     "network_member": ("child_id = $1", "child"),
+    # A document's bytes (backend/documents): the newest files first, as many as fit in
+    # TRANSFER_FILE_BYTES; the rest travel as their document rows only (title, kind, date,
+    # text), and the receiver shows them as "the file did not come with the transfer".
+    "document_chunk": (
+        "document_id IN (SELECT x.id FROM (SELECT d.id, sum(d.size) OVER "
+        "(ORDER BY d.dated DESC, d.added_at DESC, d.id) AS upto FROM document d "
+        "WHERE d.hovedsag_id = $1 AND d.state = 'klar') x WHERE x.upto <= 20971520)",
+        "hovedsag",
+    ),
 }
+TRANSFER_FILE_BYTES = 20 * 1024 * 1024  # the 20971520 above
 
 
 @dataclass

@@ -35,6 +35,8 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "bevilling": ("bevilling", "bevillinger"),
     "payment": ("betaling", "betalinger"),
     "dokument": ("dokument", "dokumenter"),
+    "document": ("dokument", "dokumenter"),
+    "document_chunk": ("del af en fil (højst 1 MB)", "dele af filer (højst 1 MB hver)"),
 }
 OTHER_ROWS = ("anden registrering", "andre registreringer")
 UNREADABLE_FIELD = "(kan ikke læses: ændret uden for Trekant)"

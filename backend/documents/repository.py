@@ -18,6 +18,8 @@ from backend.casework.repository import ON_CASE
 from backend.core.db import conn
 from tenancy.context import SWITCH_SQL
 
+# A snippet is made from the first 20,000 characters (about eight pages): ts_headline parses
+# all it is given, and a long document's whole text would cost tens of milliseconds per hit.
 SNIPPET_OPTIONS = (
     "StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=18, MinWords=6, "
     'FragmentDelimiter=" … "'
@@ -43,6 +45,7 @@ class DocumentRow(msgspec.Struct, frozen=True):
     handled_at: datetime | None
     handled_by: str | None
     rendition: str
+    has_file: bool
     snippet: str | None = None
     child_name: str | None = None
     case_number: str | None = None
@@ -78,7 +81,9 @@ class ChunkSource(msgspec.Struct, frozen=True):
 _COLUMNS = (
     "d.id, d.hovedsag_id, d.title, d.kind, d.dated, d.enkeltsag_id, e.kind AS enkeltsag_kind, "
     "e.opened_at AS enkeltsag_opened, d.filename, d.size, d.content_type, d.added_by_name, "
-    "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition"
+    "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition, "
+    "EXISTS (SELECT 1 FROM document_chunk k WHERE k.document_id = d.id "
+    "AND k.stream = 'original' AND k.seq = 0) AS has_file"
 )
 
 
@@ -271,8 +276,10 @@ async def list_case_documents(
     limit: int,
     offset: int,
 ) -> tuple[list[DocumentRow], int]:
-    """A page of the case's documents (newest date first; best match first with ``q``), and
-    how many there are. With ``q``, each row's ``snippet`` marks the words found."""
+    """A page of the case's documents (newest date first, also when searching: a case's
+    documents are read by date), and how many there are. With ``q``, each row's ``snippet``
+    marks the words found. The page is chosen on the index columns alone; the rows (and
+    snippets) are read for it only."""
     where = (
         "d.hovedsag_id = $1 AND d.state = 'klar' AND ($2::text IS NULL OR d.kind = $2) "
         "AND ($3::uuid IS NULL OR d.enkeltsag_id = $3)"
@@ -281,58 +288,22 @@ async def list_case_documents(
     if q:
         args.append(q)
         where += " AND d.tsv @@ websearch_to_tsquery('danish', $4)"
-        order = "ts_rank_cd(d.tsv, websearch_to_tsquery('danish', $4)) DESC, d.dated DESC, d.id"
         snippet = (
-            "ts_headline('danish', CASE WHEN p.text = '' THEN p.title ELSE left(p.text, 100000) "
+            "ts_headline('danish', CASE WHEN d.text = '' THEN d.title ELSE left(d.text, 20000) "
             f"END, websearch_to_tsquery('danish', $4), '{SNIPPET_OPTIONS}') AS snippet"
         )
         n = 5
     else:
-        order = "d.dated DESC, d.added_at DESC, d.id"
         snippet = "NULL::text AS snippet"
         n = 4
     total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
     if total == 0 or offset >= total:
         return [], total
     rows = await conn().fetch(
-        f"SELECT {_COLUMNS.replace('d.', 'p.').replace('e.', 'e.')}, {snippet} "
-        f"FROM (SELECT d.* FROM document d WHERE {where} ORDER BY {order} "
-        f"LIMIT ${n} OFFSET ${n + 1}) p LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
-        f"ORDER BY {order.replace('d.', 'p.')}",
-        *args,
-        limit,
-        offset,
-    )
-    return _rows(rows), total
-
-
-_HIT_COLUMNS = (
-    _COLUMNS.replace("d.", "p.")
-    + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
-)
-
-
-async def search_kommune(
-    q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
-) -> tuple[list[DocumentRow], int]:
-    """Documents matching ``q`` on the cases ``user_id`` may open (every case with
-    ``kommune_wide``), newest first, with snippets; and how many there are."""
-    where = (
-        "d.state = 'klar' AND d.tsv @@ websearch_to_tsquery('danish', $1) "
-        f"AND ($3 OR EXISTS (SELECT 1 FROM hovedsag h WHERE h.id = d.hovedsag_id AND {ON_CASE}))"
-    )
-    args: list[Any] = [q, user_id, kommune_wide]
-    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", *args)
-    if total == 0 or offset >= total:
-        return [], total
-    rows = await conn().fetch(
-        f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN p.text = '' THEN p.title "
-        "ELSE left(p.text, 100000) END, websearch_to_tsquery('danish', $1), "
-        f"'{SNIPPET_OPTIONS}') AS snippet "
-        f"FROM (SELECT d.* FROM document d WHERE {where} "
-        "ORDER BY d.dated DESC, d.added_at DESC, d.id LIMIT $4 OFFSET $5) p "
-        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id "
+        f"SELECT {_COLUMNS}, {snippet} FROM (SELECT d.id, d.dated, d.added_at "
+        f"FROM document d WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id "
+        f"LIMIT ${n} OFFSET ${n + 1}) p JOIN document d ON d.id = p.id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
         "ORDER BY p.dated DESC, p.added_at DESC, p.id",
         *args,
         limit,
@@ -341,11 +312,65 @@ async def search_kommune(
     return _rows(rows), total
 
 
+_HIT_COLUMNS = _COLUMNS + ", c.first_name || ' ' || c.last_name AS child_name, h.case_number"
+
+
+SEARCH_COUNT_CAP = 1000
+
+
+async def openable_case_ids(user_id: uuid.UUID) -> list[uuid.UUID]:
+    """The cases ``user_id`` may open (casework's ``ON_CASE``), open or closed."""
+    rows = await conn().fetch(
+        f"SELECT h.id FROM hovedsag h WHERE $1::boolean AND {ON_CASE}",
+        True,
+        user_id,
+    )
+    return [r["id"] for r in rows]
+
+
+async def search_kommune(
+    q: str, *, case_ids: list[uuid.UUID] | None, limit: int, offset: int
+) -> tuple[list[DocumentRow], int, bool]:
+    """Documents matching ``q`` on ``case_ids`` (every case of the kommune with None),
+    newest first, with snippets; how many there are, counted up to ``SEARCH_COUNT_CAP``
+    (and whether that is all of them)."""
+    where = "d.state = 'klar' AND d.tsv @@ websearch_to_tsquery('danish', $1)"
+    args: list[Any] = [q]
+    if case_ids is not None:
+        where += " AND d.hovedsag_id = ANY($2::uuid[])"
+        args.append(case_ids)
+    n = len(args) + 1
+    counted: int = await conn().fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM document d WHERE {where} "
+        f"LIMIT {SEARCH_COUNT_CAP + 1}) x",
+        *args,
+    )
+    total, exact = min(counted, SEARCH_COUNT_CAP), counted <= SEARCH_COUNT_CAP
+    if total == 0 or offset >= total:
+        return [], total, exact
+    rows = await conn().fetch(
+        f"SELECT {_HIT_COLUMNS}, ts_headline('danish', CASE WHEN d.text = '' THEN d.title "
+        "ELSE left(d.text, 20000) END, websearch_to_tsquery('danish', $1), "
+        f"'{SNIPPET_OPTIONS}') AS snippet "
+        "FROM (SELECT d.id, d.dated, d.added_at FROM document d "
+        f"WHERE {where} ORDER BY d.dated DESC, d.added_at DESC, d.id "
+        f"LIMIT ${n} OFFSET ${n + 1}) p "
+        "JOIN document d ON d.id = p.id "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id "
+        "ORDER BY p.dated DESC, p.added_at DESC, p.id",
+        *args,
+        limit,
+        offset,
+    )
+    return _rows(rows), total, exact
+
+
 async def incoming_for(
     user_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[list[DocumentRow], int]:
     """Unhandled incoming documents on the open cases ``user_id`` is responsible for or
-    whose team they are in (as the worklist counts a caseworker's cases), oldest first."""
+    works on (as the worklist counts a caseworker's cases), oldest first."""
     where = (
         "d.incoming AND d.handled_at IS NULL AND d.state = 'klar' AND EXISTS (SELECT 1 "
         "FROM hovedsag h WHERE h.id = d.hovedsag_id AND h.closed_at IS NULL "
@@ -357,10 +382,11 @@ async def incoming_for(
         return [], total
     rows = await conn().fetch(
         f"SELECT {_HIT_COLUMNS}, NULL::text AS snippet "
-        f"FROM (SELECT d.* FROM document d WHERE {where} "
-        "ORDER BY d.added_at, d.id LIMIT $2 OFFSET $3) p "
-        "JOIN hovedsag h ON h.id = p.hovedsag_id JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN enkeltsag e ON e.id = p.enkeltsag_id ORDER BY p.added_at, p.id",
+        "FROM (SELECT d.id, d.added_at FROM document d "
+        f"WHERE {where} ORDER BY d.added_at, d.id LIMIT $2 OFFSET $3) p "
+        "JOIN document d ON d.id = p.id "
+        "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id ORDER BY p.added_at, p.id",
         user_id,
         limit,
         offset,
@@ -428,3 +454,20 @@ async def read_chunk(
             seq,
         )
         return found
+
+
+async def latest_titles(
+    case_ids: list[uuid.UUID], per_case: int
+) -> list[tuple[uuid.UUID, uuid.UUID, str, str, date]]:
+    """(case id, document id, title, kind, dated) of each case's ``per_case`` newest
+    documents, in one query."""
+    rows = await conn().fetch(
+        "SELECT x.hovedsag_id, d.id, d.title, d.kind, d.dated "
+        "FROM unnest($1::uuid[]) x(hovedsag_id) CROSS JOIN LATERAL (SELECT id, title, kind, "
+        "dated, added_at FROM document e WHERE e.hovedsag_id = x.hovedsag_id "
+        "AND e.state = 'klar' ORDER BY e.dated DESC, e.added_at DESC, e.id LIMIT $2) d "
+        "ORDER BY d.dated DESC, d.added_at DESC, d.id",
+        case_ids,
+        per_case,
+    )
+    return [(r["hovedsag_id"], r["id"], r["title"], r["kind"], r["dated"]) for r in rows]

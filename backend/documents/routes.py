@@ -11,19 +11,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, patch, post, put
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.casework.access import access_case, kommune_wide
-from backend.core.errors import StateConflict
+from backend.core.errors import FieldError, StateConflict
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.db import DB
 from backend.documents import repository as repo
 from backend.documents import service
-from backend.documents.files import MAX_SIZE
+from backend.documents.files import MAX_SIZE, TOO_LARGE
 from backend.documents.schemas import (
     DocumentCreate,
     DocumentCreated,
@@ -37,6 +38,11 @@ from tenancy.context import current_scope
 
 Limit = Annotated[int, QueryParameter(ge=1, le=service.MAX_PAGE)]
 Offset = Annotated[int, QueryParameter(ge=0, le=1_000_000)]
+
+NO_FILE = (
+    "Filen fulgte ikke med, da sagen blev overført fra en anden kommune. "
+    "Bed den tidligere kommune om den"
+)
 
 # What a browser may do with a file it shows: nothing active (no script, no form, no
 # plugin), images from Trekant only; framed by Trekant's own pages only.
@@ -95,7 +101,12 @@ class DocumentsController(Controller):
         self, me: Me, document_id: FromPath[uuid.UUID], request: Request[Any, Any, Any]
     ) -> DocumentOut:
         case = await access_case(me, await service.pending_case(document_id))
-        await service.do_receive_content(me.actor, me.user_id, case, document_id, request.stream())
+        try:
+            await service.do_receive_content(
+                me.actor, me.user_id, case, document_id, request.stream()
+            )
+        except RequestEntityTooLarge as exc:  # Content-Length over the route's limit
+            raise FieldError("content", TOO_LARGE) from exc
         return await service.get(case, document_id)
 
     @get(
@@ -135,11 +146,11 @@ class DocumentsController(Controller):
     async def search(
         self, me: Me, q: FromQuery[str], limit: Limit = 20, offset: Offset = 0
     ) -> DocumentHitPage:
-        items, total = await service.search(
+        items, total, exact = await service.search(
             q, user_id=me.user_id, kommune_wide=kommune_wide(me), limit=limit, offset=offset
         )
         await record(me.actor, "document.search", None, hits=total)
-        return DocumentHitPage(items=items, total=total)
+        return DocumentHitPage(items=items, total=total, total_exact=exact)
 
     @get(
         "/documents/incoming",
@@ -188,11 +199,14 @@ class DocumentsController(Controller):
         "/documents/{document_id:uuid}/content",
         guards=[requires(Perm.CASE_READ)],
         summary="Hent dokumentets fil (som download)",
+        opt={"no_compression": True},
     )
     async def content(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
         case = await access_case(me, await service.case_of(document_id))
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
+        if source.chunks == 0:
+            raise StateConflict(NO_FILE)
         await record(
             me.actor, "document.downloaded", str(case), document=source.title, view="download"
         )
@@ -209,11 +223,14 @@ class DocumentsController(Controller):
         "/documents/{document_id:uuid}/view",
         guards=[requires(Perm.CASE_READ)],
         summary="Vis dokumentet i browseren (PDF eller billede, uden aktivt indhold)",
+        opt={"no_compression": True},
     )
     async def view(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
         case = await access_case(me, await service.case_of(document_id))
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
+        if source.chunks == 0:
+            raise StateConflict(NO_FILE)
         how = service.view_of(source.filename, source.rendition)
         if how == "konverterer":
             raise StateConflict("Dokumentet bliver stadig konverteret")

@@ -78,6 +78,9 @@ class DocumentOut(msgspec.Struct):
     handled_at: datetime | None
     handled_by: str | None
     view: DocumentView
+    # False for a document whose file did not come with a case transferred from another
+    # kommune (too large for the package): its details and text did
+    has_file: bool = True
     # words found by a search, each marked ``<mark>…</mark>``; everything else is plain text
     # the UI must escape
     snippet: str | None = None
@@ -96,3 +99,15 @@ class DocumentPage(msgspec.Struct):
 class DocumentHitPage(msgspec.Struct):
     items: list[DocumentHit]
     total: int
+    # False when more matched than were counted (search counts up to 1,000: "over 1.000")
+    total_exact: bool = True
+
+
+class DocumentTitle(msgspec.Struct):
+    """A document as the offline worklist carries it: what it is, never its contents."""
+
+    id: uuid.UUID
+    title: str
+    kind: DocumentKind
+    kind_label: str
+    dated: date

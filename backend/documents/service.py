@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Literal
 
 from backend.casework.access import AccessibleCase
+from backend.casework.service import check_case_open
 from backend.core.danish import today_dk
 from backend.core.errors import FieldError, NotAllowed, NotFound, StateConflict
 from backend.core.journal import stamp
@@ -40,6 +41,7 @@ from backend.documents.schemas import (
     DocumentKind,
     DocumentOut,
     DocumentPatch,
+    DocumentTitle,
     DocumentView,
 )
 from backend.outbox.service import enqueue
@@ -129,7 +131,8 @@ def _fields(row: repo.DocumentRow) -> dict[str, object]:
         "incoming": row.incoming,
         "handled_at": row.handled_at,
         "handled_by": row.handled_by,
-        "view": view_of(row.filename, row.rendition),
+        "view": view_of(row.filename, row.rendition) if row.has_file else "ingen",
+        "has_file": row.has_file,
         "snippet": row.snippet,
     }
 
@@ -156,7 +159,9 @@ async def do_create(
     added_by: uuid.UUID,
     added_by_name: str,
 ) -> uuid.UUID:
-    """A document waiting for its bytes; every check that needs no byte is made here."""
+    """A document waiting for its bytes; every check that needs no byte is made here. A
+    closed case (or one transferred away) takes no new documents (409)."""
+    await check_case_open(case_id)
     _, filename, kind = await _check_metadata(
         case_id, data.title, data.kind, data.dated, data.filename, data.size, data.enkeltsag_id
     )
@@ -457,15 +462,20 @@ async def list_case(
 
 async def search(
     q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
-) -> tuple[list[DocumentHit], int]:
+) -> tuple[list[DocumentHit], int, bool]:
+    """Documents matching ``q`` on the cases the user may open, newest first; how many
+    (counted up to ``repo.SEARCH_COUNT_CAP``) and whether that count is all of them."""
     check_page(limit, offset)
     text = check_query(q)
     if text is None:
         raise FieldError("q", "Skriv hvad du søger efter")
-    rows, total = await repo.search_kommune(
-        text, user_id=user_id, kommune_wide=kommune_wide, limit=limit, offset=offset
+    case_ids = None if kommune_wide else await repo.openable_case_ids(user_id)
+    if case_ids == []:
+        return [], 0, True
+    rows, total, exact = await repo.search_kommune(
+        text, case_ids=case_ids, limit=limit, offset=offset
     )
-    return [document_hit(r) for r in rows], total
+    return [document_hit(r) for r in rows], total, exact
 
 
 async def incoming(user_id: uuid.UUID, limit: int, offset: int) -> tuple[list[DocumentHit], int]:
@@ -534,3 +544,25 @@ async def do_mark_handled(
         enkeltsag_id=row.enkeltsag_id,
     )
     return await get(case_id, document_id)
+
+
+OFFLINE_TITLES = 100
+
+
+async def titles_for_cases(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[DocumentTitle]]:
+    """Each case's newest document titles (at most ``OFFLINE_TITLES``), for the offline
+    worklist: titles, kinds and dates, never contents. The caller checked access."""
+    out: dict[uuid.UUID, list[DocumentTitle]] = {}
+    if not case_ids:
+        return out
+    for case_id, doc_id, title, kind, dated in await repo.latest_titles(case_ids, OFFLINE_TITLES):
+        out.setdefault(case_id, []).append(
+            DocumentTitle(
+                id=doc_id,
+                title=title,
+                kind=kind,  # type: ignore[arg-type]  # checked by the table's constraint
+                kind_label=KIND_LABELS[kind],
+                dated=dated,
+            )
+        )
+    return out

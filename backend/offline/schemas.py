@@ -15,6 +15,7 @@ from typing import Literal
 import msgspec
 
 from backend.casework.schemas import Completion, CompletionFormRead
+from backend.documents.schemas import DocumentTitle
 from backend.network.schemas import OfflineMember as OfflineMember
 
 # The case's stage, a journal entry's kind and an ICS version's status (CHECK constraints).
@@ -195,6 +196,8 @@ class OfflineCase(msgspec.Struct):
     journal: list[OfflineJournalEntry]
     journal_total: int
     plan: OfflinePlan | None
+    # the newest documents' titles (backend/documents), not their contents
+    documents: list[DocumentTitle] = msgspec.field(default_factory=list)
 
 
 class OfflineCases(msgspec.Struct):

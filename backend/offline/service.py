@@ -19,6 +19,7 @@ from backend.casework.rules import completion_of
 from backend.children.repository import STAGE_LABELS, age_on
 from backend.core.danish import today_dk
 from backend.core.principal import Principal
+from backend.documents.service import titles_for_cases
 from backend.offline import repository as repo
 from backend.offline.repository import DeviceRow
 from backend.offline.schemas import (
@@ -240,6 +241,7 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
         journal.setdefault(case_id, []).append(entry)
     totals = await repo.count_journal(ids)
     plans = await _plans(ids)
+    documents = await titles_for_cases(ids)
     today = today_dk()
     by_id = {r.id: r for r in cases}
     out = []
@@ -271,6 +273,7 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
                 journal=journal.get(case_id, []),
                 journal_total=totals.get(case_id, 0),
                 plan=plans.get(case_id),
+                documents=documents.get(case_id, []),
             )
         )
     return out

@@ -84,12 +84,13 @@ async def upload(
     return doc
 
 
-async def run_document_jobs(code: str) -> list[str]:
-    """Run the kommune's pending documents jobs in-process; return the jobs run."""
+async def run_document_jobs(code: str, document_id: str) -> list[str]:
+    """Run the pending documents jobs of one document in-process; return the jobs run."""
     async with tenant_transaction(DB, code) as scope:
         rows = await scope.connection.fetch(
             "SELECT id, job FROM outbox WHERE done_at IS NULL AND job LIKE 'documents.%' "
-            "ORDER BY created_at"
+            "AND payload->>'document_id' = $1 ORDER BY created_at",
+            document_id,
         )
     for r in rows:
         await run_outbox_job({}, code, str(r["id"]))

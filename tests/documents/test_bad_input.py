@@ -174,3 +174,48 @@ async def test_the_bytes_are_taken_once_and_only_from_the_one_who_began(as_user:
     assert r.status_code == 200, r.text
     r = await c.put(f"/api/documents/{doc_id}/content", content=content)
     assert r.status_code == 409
+
+
+async def test_a_body_announced_over_100_mb_is_refused_in_danish(as_user: AsUser) -> None:
+    c = await as_user(A)
+    case = (await child(c)).case_id
+    doc_id = await _begin(c, case, "a.pdf", 10)
+    r = await c.put(
+        f"/api/documents/{doc_id}/content",
+        content=b"%PDF-1.7\n",
+        headers={"content-length": str(100 * 1024 * 1024 + 1)},
+    )
+    assert r.status_code == 400
+    assert r.json()["extra"][0] == {
+        "key": "content",
+        "message": "Filen er større end 100 MB, som er det største, Trekant tager imod",
+    }
+    assert await _stored(doc_id) == ("afventer", 0)
+
+
+async def test_an_upload_never_finished_is_swept_after_a_day(as_user: AsUser) -> None:
+    c = await as_user(A)
+    case = (await child(c)).case_id
+    old = await _begin(c, case, "a.pdf", 10)
+    async with tenant_transaction(DB, A) as scope:
+        await scope.connection.execute(
+            "UPDATE document SET added_at = now() - interval '25 hours' WHERE id = $1",
+            uuid.UUID(old),
+        )
+    await _begin(c, case, "b.pdf", 10)  # any new upload sweeps the kommune's old ones
+    async with tenant_transaction(DB, A) as scope:
+        left = await scope.connection.fetchval(
+            "SELECT count(*) FROM document WHERE id = $1", uuid.UUID(old)
+        )
+    assert left == 0
+
+
+async def test_a_closed_case_takes_no_new_documents(as_user: AsUser) -> None:
+    c = await as_user(A)
+    case = (await child(c)).case_id
+    version = (await c.get(f"/api/cases/{case}")).json()["version"]
+    r = await c.post(f"/api/cases/{case}/close", json={"version": version, "reason": "Flyttet"})
+    assert r.status_code == 200, r.text
+    r = await c.post(f"/api/cases/{case}/documents", json=metadata("a.pdf", 10))
+    assert r.status_code == 409
+    assert r.json()["detail"].startswith("Sagen er lukket")

@@ -135,7 +135,7 @@ async def test_a_word_file_is_converted_to_pdf_for_viewing(as_user: AsUser) -> N
     r = await c.get(f"/api/cases/{case}/documents", params={"q": "netværksmøde"})
     assert r.json()["total"] == 1
 
-    assert await run_document_jobs(A) == ["documents.convert"]
+    assert await run_document_jobs(A, doc["id"]) == ["documents.convert"]
     r = await c.get(f"/api/documents/{doc['id']}")
     assert r.json()["view"] == "pdf"
     r = await c.get(f"/api/documents/{doc['id']}/view")

@@ -3417,6 +3417,8 @@ export interface components {
             filename: string;
             handled_at: string | null;
             handled_by: string | null;
+            /** @default true */
+            has_file?: boolean;
             /** Format: uuid */
             id: string;
             incoming: boolean;
@@ -3434,6 +3436,8 @@ export interface components {
         DocumentHitPage: {
             items: components["schemas"]["DocumentHit"][];
             total: number;
+            /** @default true */
+            total_exact?: boolean;
         };
         /** DocumentOut */
         DocumentOut: {
@@ -3450,6 +3454,8 @@ export interface components {
             filename: string;
             handled_at: string | null;
             handled_by: string | null;
+            /** @default true */
+            has_file?: boolean;
             /** Format: uuid */
             id: string;
             incoming: boolean;
@@ -3522,6 +3528,17 @@ export interface components {
             submitted_by_name: string | null;
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
+        };
+        /** DocumentTitle */
+        DocumentTitle: {
+            /** Format: date */
+            dated: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "underretning" | "udtalelse" | "statusudtalelse" | "referat" | "afgoerelse" | "partshoering" | "korrespondance" | "andet";
+            kind_label: string;
+            title: string;
         };
         /** DraftApprovalItem */
         DraftApprovalItem: {
@@ -4198,6 +4215,7 @@ export interface components {
             activities: components["schemas"]["OfflineActivity"][];
             caseworker: string | null;
             child: components["schemas"]["OfflineChild"];
+            documents?: components["schemas"]["DocumentTitle"][];
             /** Format: uuid */
             hovedsag_id: string;
             journal: components["schemas"]["OfflineJournalEntry"][];

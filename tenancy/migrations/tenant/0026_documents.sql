@@ -40,6 +40,9 @@ CREATE TABLE document (
 );
 CREATE INDEX document_case ON document (hovedsag_id, dated DESC, added_at DESC)
     WHERE state = 'klar';
+-- Search across the kommune lists newest first: a common word walks this index, a rare
+-- one is found through the GIN index and sorted.
+CREATE INDEX document_newest ON document (dated DESC, added_at DESC, id) WHERE state = 'klar';
 CREATE INDEX document_tsv ON document USING gin (tsv) WHERE state = 'klar';
 CREATE INDEX document_incoming ON document (hovedsag_id, added_at)
     WHERE incoming AND handled_at IS NULL AND state = 'klar';

@@ -320,6 +320,13 @@ async def test_a_word_document_is_shown_once_converted_and_not_to_a_colleague(pa
 
     await log_in(page, KOMMUNE, username("sagsbehandler", REALM))
     case_url = await _new_case(page, "Wilma", "Wordsen", 7312)
+    # An investigation gives the case an enkeltsag a document can belong to.
+    await page.get_by_role("button", name="Start børnefaglig undersøgelse").click()
+    dialog = page.get_by_role("dialog", name="Start børnefaglig undersøgelse")
+    await dialog.get_by_role("button", name="Start børnefaglig undersøgelse").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="Den børnefaglige undersøgelse er startet")
+    ).to_be_visible()
     await page.goto(f"{case_url}/dokumenter")
     async with page.expect_file_chooser() as chooser:
         await page.get_by_role("button", name="Vælg filer").click()
@@ -337,14 +344,38 @@ async def test_a_word_document_is_shown_once_converted_and_not_to_a_colleague(pa
     await expect(
         rows.filter(has_text="Referat af netværksmøde.docx").get_by_label("Type")
     ).to_have_value("referat")
+    word = rows.filter(has_text="Referat af netværksmøde.docx")
+    investigation = await (
+        word.get_by_label("Enkeltsag")
+        .locator("option", has_text="Undersøgelse")
+        .get_attribute("value")
+    )
+    assert investigation
+    await word.get_by_label("Enkeltsag").select_option(investigation)
     await rows.filter(has_text="Noter.txt").get_by_label("Type").select_option(label="Andet")
     await page.get_by_role("button", name="Tilføj 2 filer").click()
     await expect(
         page.get_by_role("status").filter(has_text="2 dokumenter tilføjet sagen").first
     ).to_be_visible()
 
-    # A text file cannot be shown in the browser: it says so, and "Hent" is there.
     table = page.locator("table.docs-table")
+    line = table.locator("tr", has_text="Referat af netværksmøde")
+    await expect(line.locator("td[data-title='Enkeltsag']")).to_have_text(
+        re.compile("^Undersøgelse")
+    )
+    await expect(
+        table.locator("tr", has_text="Noter").locator("td[data-title='Enkeltsag']")
+    ).to_have_text("Hele sagen")
+    # Filtered by the enkeltsag: only the document that belongs to it.
+    await page.locator("#docs-enkeltsag").select_option(investigation)
+    await expect(table.locator("tbody tr")).to_have_count(1)
+    await expect(
+        page.get_by_role("status").filter(has_text="1 dokument passer til filtrene")
+    ).to_be_visible()
+    await page.get_by_role("button", name="Vis alle dokumenter").click()
+    await expect(table.locator("tbody tr")).to_have_count(2)
+
+    # A text file cannot be shown in the browser: it says so, and "Hent" is there.
     await table.get_by_role("link", name="Noter").click()
     await expect(page.get_by_text("Filen kan ikke vises i browseren")).to_be_visible()
     await expect(page.get_by_role("link", name=re.compile("^Hent"))).to_be_visible()

@@ -16,15 +16,19 @@ export const PLACES = [
 
 export type PlacePath = (typeof PLACES)[number]['path'];
 
-/** Places whose addresses go one step further (/sager/<id>/dokumenter/<document id>). */
-const SUB_PAGES = new Set<string>(['dokumenter']);
+/**
+ * Pages under the case that are no tab of their own, and the tab they belong to: one document
+ * (/sager/<id>/dokumenter/<docId>) belongs to "Dokumenter og breve".
+ */
+const SUB_PAGES: Record<string, PlacePath> = { dokumenter: 'dokumenter' };
 
 /** The place a path under /sager/<id> names, or null for an unknown one ("Siden findes ikke"). */
 export function placeOf(pathname: string): PlacePath | null {
   const rest = pathname.split('/').slice(3).filter(Boolean);
   if (rest.length === 0) return '';
-  // A place with pages of its own (one document: dokumenter/<id>) is still that place.
-  if (rest.length > 1 && !(rest.length === 2 && SUB_PAGES.has(rest[0] ?? ''))) return null;
+  const owner = rest[0] ? SUB_PAGES[rest[0]] : undefined;
+  if (owner !== undefined && rest.length <= 2) return owner;
+  if (rest.length > 1) return null;
   return PLACES.find((p) => p.path === rest[0])?.path ?? null;
 }
 

@@ -103,26 +103,29 @@ function Dokument({ docId }: { docId: string }) {
           action={mayEdit ? <MarkHandled doc={d} onDone={(next) => update(() => next)} /> : null}
         />
       ) : null}
-      <dl className="case-facts doc-facts">
-        <Fact label="Type">{kindLabel(d.kind)}</Fact>
-        <Fact label="Dato">
-          <time dateTime={d.dated}>{formatDate(d.dated)}</time>
-        </Fact>
-        <Fact label="Enkeltsag">{e ? enkeltsagLabel(e) : (d.enkeltsag_label ?? 'Hele sagen')}</Fact>
-        <Fact label="Tilføjet">
-          {d.added_by_name}, <time dateTime={d.added_at}>{formatDateTime(d.added_at)}</time>
-        </Fact>
-        <Fact label="Kilde">{SOURCE_LABELS[d.source] ?? 'Tilføjet på sagen'}</Fact>
-        <Fact label="Fil">
-          <span className="doc-filename">{d.filename}</span> ({formatSize(d.size)})
-        </Fact>
-        {d.incoming && d.handled_at ? (
-          <Fact label="Indgået post">
-            Behandlet <time dateTime={d.handled_at}>{formatDateTime(d.handled_at)}</time>
+      {/* From 1200 px the facts stand beside the file, so the file starts in the first screen. */}
+      <div className="doc-body">
+        <dl className="case-facts doc-facts">
+          <Fact label="Type">{kindLabel(d.kind)}</Fact>
+          <Fact label="Dato">
+            <time dateTime={d.dated}>{formatDate(d.dated)}</time>
           </Fact>
-        ) : null}
-      </dl>
-      <Viewer doc={d} />
+          <Fact label="Enkeltsag">{e ? enkeltsagLabel(e) : (d.enkeltsag_label ?? 'Hele sagen')}</Fact>
+          <Fact label="Tilføjet">
+            {d.added_by_name}, <time dateTime={d.added_at}>{formatDateTime(d.added_at)}</time>
+          </Fact>
+          <Fact label="Kilde">{SOURCE_LABELS[d.source] ?? 'Tilføjet på sagen'}</Fact>
+          <Fact label="Fil">
+            <span className="doc-filename">{d.filename}</span> ({formatSize(d.size)})
+          </Fact>
+          {d.incoming && d.handled_at ? (
+            <Fact label="Indgået post">
+              Behandlet <time dateTime={d.handled_at}>{formatDateTime(d.handled_at)}</time>
+            </Fact>
+          ) : null}
+        </dl>
+        <Viewer doc={d} />
+      </div>
       {editing ? (
         <EditDocument
           doc={d}

@@ -295,10 +295,10 @@ async def in_process(settings: Any, data: dict[str, Any]) -> list[dict[str, obje
             ms = [await timed(sb, path, {"q": WORDS[i % 50], "limit": 50}) for i in range(RUNS)]
             results.append(
                 report(
-                    f"search within a case of {BIG_CASE_DOCUMENTS:,} documents (snippets)",
+                    f"search within a case of {BIG_CASE_DOCUMENTS:,} documents (50 snippets)",
                     summary(ms),
-                    "p95 <= 50 ms",
-                    sorted(ms)[int(0.95 * (len(ms) - 1))] <= 50,
+                    "p95 <= 200 ms (search)",
+                    sorted(ms)[int(0.95 * (len(ms) - 1))] <= 200,
                 )
             )
 

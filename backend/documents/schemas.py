@@ -99,7 +99,8 @@ class DocumentPage(msgspec.Struct):
 class DocumentHitPage(msgspec.Struct):
     items: list[DocumentHit]
     total: int
-    # False when more matched than were counted (search counts up to 1,000: "over 1.000")
+    # False when ``total`` is "at least" (a kommune-wide search counts up to 1,000, and
+    # only as long as counting is quick): "over 1.000", "mindst 20"
     total_exact: bool = True
 
 

@@ -56,6 +56,9 @@ ENKELTSAG_LABELS = {
     "indsats": "Indsats",
 }
 MAX_PAGE = 200
+# Up to this many openable cases, a search finds every match on them first (exact count);
+# above it (a big team, the kommune-wide roles), it walks the newest documents instead.
+FEW_CASES = 300
 _NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
 
 
@@ -463,18 +466,23 @@ async def list_case(
 async def search(
     q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
 ) -> tuple[list[DocumentHit], int, bool]:
-    """Documents matching ``q`` on the cases the user may open, newest first; how many
-    (counted up to ``repo.SEARCH_COUNT_CAP``) and whether that count is all of them."""
+    """Documents matching ``q`` on the cases the user may open, newest first; how many and
+    whether that is exact (a kommune-wide search counts up to ``repo.SEARCH_COUNT_CAP``
+    within a time budget; a caseworker's, over their own cases, counts them all)."""
     check_page(limit, offset)
     text = check_query(q)
     if text is None:
         raise FieldError("q", "Skriv hvad du søger efter")
     case_ids = None if kommune_wide else await repo.openable_case_ids(user_id)
-    if case_ids == []:
-        return [], 0, True
-    rows, total, exact = await repo.search_kommune(
-        text, case_ids=case_ids, limit=limit, offset=offset
-    )
+    if case_ids is not None and len(case_ids) <= FEW_CASES:
+        if not case_ids:
+            return [], 0, True
+        rows, total = await repo.search_cases(text, case_ids, limit=limit, offset=offset)
+        exact = True
+    else:
+        rows, total, exact = await repo.search_kommune(
+            text, case_ids=case_ids, limit=limit, offset=offset
+        )
     return [document_hit(r) for r in rows], total, exact
 
 

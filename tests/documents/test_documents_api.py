@@ -108,6 +108,18 @@ async def test_search_finds_a_danish_word_in_a_pdf_by_its_stem(as_user: AsUser) 
     assert mine[0]["case_number"]
     assert "<mark>" in mine[0]["snippet"]
 
+    # the manager searches every case of the kommune (the newest first), phrases too
+    leder = await as_user(A, "leder")
+    r = await leder.get("/api/documents/search", params={"q": '"fraværet i efteråret"'})
+    assert r.status_code == 200
+    found = [h for h in r.json()["items"] if h["case_id"] == case]
+    assert [h["title"] for h in found] == ["Brev"]
+    r = await leder.get("/api/documents/search", params={"q": '"efteråret i fraværet"'})
+    assert all(h["case_id"] != case for h in r.json()["items"])
+    r = await leder.get("/api/documents/search", params={"q": "   "})
+    assert r.status_code == 400
+    assert r.json()["extra"][0]["key"] == "q"
+
 
 async def test_kind_and_enkeltsag_filters(as_user: AsUser) -> None:
     c = await as_user(A)

@@ -58,7 +58,10 @@ async def _shots(page: Any, name: str) -> None:
     for w, h in ((1366, 768), (768, 1024)):
         await page.set_viewport_size({"width": w, "height": h})
         await page.evaluate("() => window.scrollTo(0, 0)")
-        await page.screenshot(path=str(SHOTS / f"{name}-{w}x{h}.png"), full_page=True)
+        # Generous: the PDF viewer's plugin renders slowly on a loaded 2-core machine.
+        await page.screenshot(
+            path=str(SHOTS / f"{name}-{w}x{h}.png"), full_page=True, timeout=120_000
+        )
         overflow = await page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -88,7 +88,7 @@ export function DokumentSoeg() {
       </form>
       <section aria-busy={!!q && result.state === 'loading'} className="docsearch-result" aria-label="Søgeresultat">
         <p role="status" className="audit-count">
-          {data ? `${plural(data.total, 'dokument', 'dokumenter')} fundet` : ''}
+          {data ? `${data.total_exact === false ? 'Mindst ' : ''}${plural(data.total, 'dokument', 'dokumenter')} fundet` : ''}
         </p>
         {q && result.state === 'loading' ? <Loading text="Søger …" /> : null}
         {q && result.state === 'error' ? (
@@ -120,7 +120,14 @@ export function DokumentSoeg() {
             ))}
           </ol>
         ) : null}
-        {data && pages > 1 ? <Pager label="Sider med fundne dokumenter" page={page} pages={pages} onGo={setPage} /> : null}
+        {data && pages > 1 ? (
+          <Pager
+            label="Sider med fundne dokumenter"
+            page={page}
+            pages={data.total_exact === false && data.items.length === PAGE_SIZE ? Math.max(pages, page + 1) : pages}
+            onGo={setPage}
+          />
+        ) : null}
       </section>
     </>
   );

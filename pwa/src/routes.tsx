@@ -25,6 +25,9 @@ import { Overblik } from './pages/sag/Overblik';
 import { BrevPlace } from './pages/sag/breve/Brev';
 import { BrevePlace } from './pages/sag/breve/Breve';
 import { NytBrevPlace } from './pages/sag/breve/NytBrev';
+import { DokumentPlace } from './pages/sag/dokumenter/Dokument';
+import { Dokumenter } from './pages/sag/dokumenter/Dokumenter';
+import { DokumentSoeg } from './pages/sag/dokumenter/DokumentSoeg';
 import { Sog } from './pages/Sog';
 import { UserEdit } from './pages/UserEdit';
 import { offlineRoutes } from './offline/routes';
@@ -124,6 +127,8 @@ export const routes: RouteObject[] = [
           { path: 'forloeb', element: <ForloebPlace /> },
           { path: 'netvaerk', element: <NetvaerkPlace /> },
           { path: 'undersoegelse', element: <UndersoegelsePlace /> },
+          { path: 'dokumenter', element: <Dokumenter /> },
+          { path: 'dokumenter/:docId', element: <DokumentPlace /> },
           { path: 'oekonomi', element: <OekonomiPlace /> },
           { path: 'journal', element: <JournalPlace /> },
           { path: 'breve', element: <BrevePlace /> },
@@ -133,6 +138,7 @@ export const routes: RouteObject[] = [
         ],
       },
       { path: 'sog', element: <Guard perm="case.read" what="søgningen">{() => <Sog />}</Guard> },
+      { path: 'sog/dokumenter', element: <Guard perm="case.read" what="søgningen">{() => <DokumentSoeg />}</Guard> },
       {
         path: 'ics/*',
         element: (

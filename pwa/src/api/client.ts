@@ -61,6 +61,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The current session's CSRF token, for a request made without this client (an upload with progress). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
 const csrf: Middleware = {
   onRequest({ request }) {
     if (UNSAFE.has(request.method.toUpperCase()) && csrfToken) {

@@ -9,6 +9,7 @@ import { Link } from '../router';
 import { useApiQuery } from '../useApi';
 import { TeamOverview } from './TeamOverview';
 import { Worklist } from './Worklist';
+import { IndgaaetPost } from './sag/dokumenter/IndgaaetPost';
 
 /** /health answers 503 with the same body when degraded; both are a status to show. */
 async function loadHealth(signal: AbortSignal): Promise<Health> {
@@ -424,6 +425,7 @@ export function Forside({ session }: { session: SessionRead }) {
     <>
       <PageHeading>Forside</PageHeading>
       {manager ? <TeamOverview /> : null}
+      {worker ? <IndgaaetPost canWrite /> : null}
       {worker ? <Worklist canWrite /> : null}
       {finance ? <FinanceFront /> : null}
       {reader ? <ReaderFront session={session} /> : null}

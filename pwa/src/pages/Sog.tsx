@@ -290,6 +290,9 @@ export function Sog() {
   return (
     <>
       <PageHeading>Søg i sager</PageHeading>
+      <p className="search-other">
+        Leder du efter noget, der står i et dokument? <Link to="/sog/dokumenter">Søg i dokumenter</Link>
+      </p>
 
       <form onSubmit={submit} noValidate className="audit-filters search-form" role="search" aria-label="Søg i sager">
         <ErrorSummary errors={errors} fields={FIELDS} />

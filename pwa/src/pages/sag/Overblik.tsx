@@ -10,6 +10,7 @@ import { formatDate, formatDeadline, plural } from '../../format';
 import { Link, navigate } from '../../router';
 import { NO_FILTER } from '../JournalFilter';
 import { ActivityAction } from './ActivityAction';
+import { IndgaaetPost } from './dokumenter/IndgaaetPost';
 import { BIRTH_DONE, FoedselForm } from './FoedselForm';
 import { Fordeling } from './Fordeling';
 import { placePath, useCaseContext } from './places';
@@ -179,6 +180,7 @@ export function Overblik() {
       {actions.length > 0 ? <div className="case-actions">{actions}</div> : null}
       <OutcomeAlert outcome={outcome} />
       <div className="overview-grid">
+        <IndgaaetPost caseId={k.id} canWrite={canWrite && !closed} level={3} />
         <Due canWrite={canWrite && !closed} onDone={setOutcome} />
         <Recent />
         <section aria-labelledby="facts-heading" className="case-section overview-facts">

@@ -9,6 +9,7 @@ export const PLACES = [
   { path: 'forloeb', label: 'Forløb' },
   { path: 'netvaerk', label: 'Netværk' },
   { path: 'undersoegelse', label: 'Undersøgelse og plan' },
+  { path: 'dokumenter', label: 'Dokumenter og breve' },
   { path: 'oekonomi', label: 'Økonomi' },
   { path: 'journal', label: 'Journal' },
 ] as const;
@@ -18,20 +19,18 @@ export type PlacePath = (typeof PLACES)[number]['path'];
 export type CasePagePath = PlacePath | 'breve';
 
 /**
- * Pages under the case that are no tab of their own, and the tab they belong to: the letters
- * (/sager/<id>/breve, …/breve/ny, …/breve/<letterId>) belong to "Dokumenter og breve" where
- * that place exists (else no tab is marked).
+ * Pages under the case that are no tab of their own, and the tab they belong to: one document
+ * (/sager/<id>/dokumenter/<docId>) and the letters (/sager/<id>/breve, …/breve/ny,
+ * …/breve/<letterId>) belong to "Dokumenter og breve".
  */
-const SUB_PAGES: Record<string, string> = { breve: 'dokumenter' };
+const SUB_PAGES: Record<string, PlacePath> = { dokumenter: 'dokumenter', breve: 'dokumenter' };
 
 /** The place a path under /sager/<id> names, or null for an unknown one ("Siden findes ikke"). */
 export function placeOf(pathname: string): CasePagePath | null {
   const rest = pathname.split('/').slice(3).filter(Boolean);
   if (rest.length === 0) return '';
   const owner = rest[0] ? SUB_PAGES[rest[0]] : undefined;
-  if (owner !== undefined && rest.length <= 2) {
-    return PLACES.find((p) => p.path === owner)?.path ?? 'breve';
-  }
+  if (owner !== undefined && rest.length <= 2) return owner;
   if (rest.length > 1) return null;
   return PLACES.find((p) => p.path === rest[0])?.path ?? null;
 }

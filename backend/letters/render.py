@@ -379,11 +379,20 @@ def _font_config() -> Any:
     return config
 
 
+def _no_fetch() -> Any:
+    """weasyprint's URL fetcher allowing no protocol: a letter loads nothing from anywhere.
+    The cleaned HTML has no attributes (so no src or href) and the style sheet is ours, but a
+    letter must not reach a file or a host even if either ever let a URL through."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=frozenset())
+
+
 def render_pdf(document_html: str, archive: bool = True) -> bytes:
     """Blocking (CPU): call it in a worker thread. ``archive``: PDF/A-2b."""
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=document_html).write_pdf(
+    pdf: bytes = HTML(string=document_html, url_fetcher=_no_fetch()).write_pdf(
         pdf_variant=PDF_VARIANT if archive else None, font_config=_font_config()
     )
     return pdf

@@ -135,7 +135,7 @@ async def _completed_elsewhere(app, case_id: str, activity_id: str) -> None:  # 
 
 
 async def test_a_conflict_in_the_dialog_offers_hent_igen_on_the_worklist(page, app):
-    child = await child_with_case(app, 9203, "Konrad", "Konfliktsen")
+    child = await child_with_case(app, 9203, "Kornelius", "Konfliktsen")
     assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     row = page.get_by_role("row").filter(has_text=child["name"]).filter(has_text="Vurdér inden")

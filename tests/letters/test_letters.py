@@ -33,7 +33,7 @@ async def notified_case(http: httpx.AsyncClient, seed: int, email: str | None = 
 
 async def test_the_receipt_is_suggested_and_merged(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 701)
+    case_id = await notified_case(http, 7701)
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     suggested = next(t for t in new["templates"] if t["id"] == new["suggested_template_id"])
     assert suggested["purpose"] == "kvittering"
@@ -84,7 +84,7 @@ async def test_the_receipt_is_suggested_and_merged(http, seeded):
 
 async def test_a_decision_letter_needs_a_decision(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 702)
+    case_id = await notified_case(http, 7702)
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     decision = next(t for t in new["templates"] if t["purpose"] == "afgoerelse_bevilling")
     r = await http.post(
@@ -98,7 +98,7 @@ async def test_a_decision_letter_needs_a_decision(http, seeded):
 
 async def test_no_recipient_and_unknown_recipient_are_refused(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 703)
+    case_id = await notified_case(http, 7703)
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     template_id = new["suggested_template_id"]
     none = await http.post(
@@ -114,7 +114,7 @@ async def test_no_recipient_and_unknown_recipient_are_refused(http, seeded):
 
 async def test_another_kommunes_case_is_not_found(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 704)
+    case_id = await notified_case(http, 7704)
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     letter = (
         await http.post(
@@ -147,7 +147,7 @@ async def test_a_kommune_template_loops_over_the_parents(http, seeded):
     )
     assert made.status_code == 201, made.text
     await _caseworker(http)
-    child_id, case_id, _ = await _child_with_parents(http, 705)
+    child_id, case_id, _ = await _child_with_parents(http, 7705)
     assert (await http.post(f"/api/children/{child_id}/network/from-cpr")).status_code == 200
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     assert new["suggested_template_id"] is None

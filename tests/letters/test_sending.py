@@ -43,7 +43,7 @@ async def _documents(http: httpx.AsyncClient, case_id: str) -> list[dict]:
 
 async def test_the_receipt_is_sent_filed_and_completes_its_activity(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 801)
+    case_id = await notified_case(http, 7801)
     letter = await _draft(http, case_id, "kvittering")
     r = await http.post(
         f"/api/cases/{case_id}/letters/{letter['id']}/send", json={"version": letter["version"]}
@@ -90,7 +90,7 @@ async def test_the_receipt_is_sent_filed_and_completes_its_activity(http, seeded
 
 async def test_a_recipient_without_cpr_or_email_is_refused_before_anything_is_stored(http, seeded):
     await _caseworker(http)
-    case_id = await notified_case(http, 802, email=None)
+    case_id = await notified_case(http, 7802, email=None)
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     notifier = next(c for c in new["candidates"] if c["key"].startswith("u:"))
     assert (
@@ -110,7 +110,7 @@ async def test_a_recipient_without_cpr_or_email_is_refused_before_anything_is_st
 
 async def test_a_hearing_letter_is_filled_in_and_starts_the_answer_deadline(http, seeded):
     await _caseworker(http)
-    child_id, case_id, _ = await _child_with_parents(http, 811)
+    child_id, case_id, _ = await _child_with_parents(http, 7811)
     assert (await http.post(f"/api/children/{child_id}/network/from-cpr")).status_code == 200
     answer_by = today_dk() + timedelta(days=10)
     letter = await _draft(http, case_id, "partshoering", answer_by=answer_by.isoformat())
@@ -154,7 +154,7 @@ async def test_a_hearing_letter_is_filled_in_and_starts_the_answer_deadline(http
 
 async def test_a_decision_needs_klagevejledning_and_starts_the_complaint_period(http, seeded):
     await _caseworker(http)
-    child_id, case_id, _ = await _child_with_parents(http, 821)
+    child_id, case_id, _ = await _child_with_parents(http, 7821)
     assert (await http.post(f"/api/children/{child_id}/network/from-cpr")).status_code == 200
     assert (
         await http.post(f"/api/cases/{case_id}/visitation", json={"paragraph": "32"})

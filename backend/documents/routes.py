@@ -33,6 +33,7 @@ from backend.documents.schemas import (
     DocumentOut,
     DocumentPage,
     DocumentPatch,
+    DocumentStatusOut,
 )
 from tenancy.context import current_scope
 
@@ -173,6 +174,19 @@ class DocumentsController(Controller):
         found = await service.get(case, document_id)
         await record(me.actor, "document.read", str(case), document=found.title)
         return found
+
+    @get(
+        "/documents/{document_id:uuid}/status",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Kun hvordan dokumentet kan vises nu (fremviseren spørger under konvertering)",
+    )
+    async def status(self, me: Me, document_id: FromPath[uuid.UUID]) -> DocumentStatusOut:
+        """The same access check and 404 as the document itself, but no title, text or child:
+        polling it writes no audit row. The viewer reads the document (audited) again once
+        it is ready."""
+        case_id, status = await service.view_status(document_id)
+        await access_case(me, case_id)
+        return status
 
     @patch(
         "/documents/{document_id:uuid}",

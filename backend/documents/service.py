@@ -41,6 +41,7 @@ from backend.documents.schemas import (
     DocumentKind,
     DocumentOut,
     DocumentPatch,
+    DocumentStatusOut,
     DocumentTitle,
     DocumentView,
 )
@@ -429,6 +430,14 @@ async def get(case_id: AccessibleCase, document_id: uuid.UUID) -> DocumentOut:
     if row is None or row.hovedsag_id != case_id:
         raise NotFound(_NOT_FOUND)
     return document_out(row)
+
+
+async def view_status(document_id: uuid.UUID) -> tuple[uuid.UUID, DocumentStatusOut]:
+    """The document's case (for the caller's access check) and how it can be shown now."""
+    state = await repo.view_state(document_id)
+    if state is None:
+        raise NotFound(_NOT_FOUND)
+    return state.hovedsag_id, DocumentStatusOut(view=view_of(state.filename, state.rendition))
 
 
 def check_page(limit: int, offset: int) -> None:

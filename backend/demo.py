@@ -172,7 +172,9 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
                     )
                 )
         _write_demo_parents(rng, child_rows, exempt_first=True)
-        _write_demo_parents(other, unregistered)
+        # The first of them has a father exempt from Digital Post too: registering that child
+        # gives a newcomer a case of their own for issue 15's path (`trekant dev` names it).
+        _write_demo_parents(other, unregistered, exempt_first=True)
         ids = []
         for row in child_rows:
             ids.append((await repo.insert_child(*row), row[3]))

@@ -442,7 +442,9 @@ def _write_demo_parents(
             address if rng.random() < 0.6 else f"{rng.choice(STREETS)} {rng.randint(1, 99)}",
         )
         father.digital_post_exempt = exempt_first and n == 0
-        custody = [mother.cpr, father.cpr] if rng.random() < 0.7 else [mother.cpr]
+        # The exempt father has custody too: the afgørelse goes to both parents.
+        both = rng.random() < 0.7 or father.digital_post_exempt
+        custody = [mother.cpr, father.cpr] if both else [mother.cpr]
         entries[cpr] = CprRelations(
             child=CprPerson(cpr, f"{_first} {last}", address),
             parents=[mother, father],

@@ -61,6 +61,7 @@ MAX_PAGE = 200
 # above it (a big team, the kommune-wide roles), it walks the newest documents instead.
 FEW_CASES = 300
 _NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
+NOT_FOUND = _NOT_FOUND  # the routes answer a case that is not yours in the same words
 
 
 # -- checks -------------------------------------------------------------------------------

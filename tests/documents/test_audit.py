@@ -74,10 +74,11 @@ async def test_polling_a_conversion_status_is_not_audited_and_shows_nothing_pers
         assert r.json() == {"view": "konverterer"}
     assert await _audit_rows() == before
     kollega = await as_user(A, "kollega")
-    denied = await kollega.get(f"/api/documents/{doc['id']}/status")
-    unknown = await kollega.get(f"/api/documents/{uuid.uuid4()}/status")
-    assert (denied.status_code, unknown.status_code) == (404, 404)
-    assert denied.json()["detail"] == unknown.json()["detail"]
+    for path in ("/status", "", "/content", "/view"):
+        denied = await kollega.get(f"/api/documents/{doc['id']}{path}")
+        unknown = await kollega.get(f"/api/documents/{uuid.uuid4()}{path}")
+        assert (denied.status_code, unknown.status_code) == (404, 404), path
+        assert denied.json()["detail"] == unknown.json()["detail"], path
     await run_document_jobs(A, doc["id"])
     r = await c.get(f"/api/documents/{doc['id']}/status")
     assert (r.status_code, r.json()) == (200, {"view": "pdf"})

@@ -241,11 +241,13 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
         <RichText id="body" label="Brevets tekst" value={letter.body} onChange={() => undefined} readOnly />
       </div>
       {letter.answer_by ? <p>Frist: {formatDate(letter.answer_by)}</p> : null}
-      <p>
+      <p className="letter-actions">
         <a className="button button-secondary" href={`/api/cases/${caseId}/letters/${letter.id}/pdf`} target="_blank" rel="noopener">
           Åbn PDF
-        </a>{' '}
-        <Link to={letterPath(caseId)}>Alle breve</Link>
+        </a>
+        <Link to={letterPath(caseId)} className="button button-tertiary">
+          Alle breve
+        </Link>
       </p>
     </div>
   );

@@ -370,7 +370,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
     dp, mail = post_servers
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
-    exempt = _exempt_demo_parent()
+    exempt, letters_cpr = _exempt_demo_parent()
     env = dict(os.environ)
     procs = [
         subprocess.Popen(
@@ -391,6 +391,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
         f"  Opsamlet mail (udvikling): {mail.url}\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
+        f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
+        f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
         "  (Ctrl-C stopper alt)\n",
         flush=True,
     )
@@ -459,11 +461,15 @@ def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any
     return dp, mail
 
 
-def _exempt_demo_parent() -> str:
+def _exempt_demo_parent() -> tuple[str, str]:
+    """The first demo child's exempt father, and the CPR number of the not yet registered
+    København child whose father is exempt (the demo file lists København first: its
+    registered children, then the unregistered ones)."""
     from backend.network.cpr_source import demo_file, exempt_parents
 
     found = exempt_parents(demo_file())
-    return f"{found[0][0]}, far til {found[0][1]}" if found else "–"
+    first = f"{found[0][0]}, far til {found[0][1]}" if found else "–"
+    return first, (found[1][2] if len(found) > 1 else "–")
 
 
 def _die_with_parent() -> None:

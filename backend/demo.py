@@ -172,7 +172,9 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
                     )
                 )
         _write_demo_parents(rng, child_rows, exempt_first=True)
-        _write_demo_parents(other, unregistered)
+        # The first of them has a father exempt from Digital Post too: registering that child
+        # gives a newcomer a case of their own for issue 15's path (`trekant dev` names it).
+        _write_demo_parents(other, unregistered, exempt_first=True)
         ids = []
         for row in child_rows:
             ids.append((await repo.insert_child(*row), row[3]))
@@ -440,7 +442,9 @@ def _write_demo_parents(
             address if rng.random() < 0.6 else f"{rng.choice(STREETS)} {rng.randint(1, 99)}",
         )
         father.digital_post_exempt = exempt_first and n == 0
-        custody = [mother.cpr, father.cpr] if rng.random() < 0.7 else [mother.cpr]
+        # The exempt father has custody too: the afgørelse goes to both parents.
+        both = rng.random() < 0.7 or father.digital_post_exempt
+        custody = [mother.cpr, father.cpr] if both else [mother.cpr]
         entries[cpr] = CprRelations(
             child=CprPerson(cpr, f"{_first} {last}", address),
             parents=[mother, father],

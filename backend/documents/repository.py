@@ -177,6 +177,22 @@ async def case_of_document(document_id: uuid.UUID) -> uuid.UUID | None:
     return found
 
 
+class DocumentViewState(msgspec.Struct, frozen=True):
+    hovedsag_id: uuid.UUID
+    filename: str
+    rendition: str
+
+
+async def view_state(document_id: uuid.UUID) -> DocumentViewState | None:
+    """Only what decides how a finished document is shown (its case, for the access check):
+    what the viewer polls while a Word file is converted."""
+    row = await conn().fetchrow(
+        "SELECT hovedsag_id, filename, rendition FROM document WHERE id = $1 AND state = 'klar'",
+        document_id,
+    )
+    return DocumentViewState(**dict(row)) if row else None
+
+
 async def case_of_any_document(document_id: uuid.UUID) -> uuid.UUID | None:
     found: uuid.UUID | None = await conn().fetchval(
         "SELECT hovedsag_id FROM document WHERE id = $1", document_id

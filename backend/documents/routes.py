@@ -17,10 +17,10 @@ from litestar.response import Stream
 
 from backend.audit.service import record
 from backend.auth.principal import requires
-from backend.casework.access import access_case, kommune_wide
-from backend.core.errors import FieldError, StateConflict
+from backend.casework.access import AccessibleCase, access_case, kommune_wide
+from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import Perm
-from backend.core.principal import Me
+from backend.core.principal import Me, Principal
 from backend.db import DB
 from backend.documents import repository as repo
 from backend.documents import service
@@ -33,6 +33,7 @@ from backend.documents.schemas import (
     DocumentOut,
     DocumentPage,
     DocumentPatch,
+    DocumentStatusOut,
 )
 from tenancy.context import current_scope
 
@@ -54,6 +55,19 @@ VIEW_CSP = (
 def _disposition(kind: str, filename: str) -> str:
     ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+async def _case_or_404(me: Principal, case_id: uuid.UUID) -> AccessibleCase:
+    """The document's case if the user may open it; the same 404, in the same words, for a
+    document on a case that is not theirs as for one that does not exist."""
+    try:
+        return await access_case(me, case_id)
+    except NotFound:
+        raise NotFound(service.NOT_FOUND) from None
+
+
+async def _document_case(me: Principal, document_id: uuid.UUID) -> AccessibleCase:
+    return await _case_or_404(me, await service.case_of(document_id))
 
 
 async def _chunks(
@@ -169,10 +183,23 @@ class DocumentsController(Controller):
         summary="Et dokuments oplysninger",
     )
     async def get_document(self, me: Me, document_id: FromPath[uuid.UUID]) -> DocumentOut:
-        case = await access_case(me, await service.case_of(document_id))
+        case = await _document_case(me, document_id)
         found = await service.get(case, document_id)
         await record(me.actor, "document.read", str(case), document=found.title)
         return found
+
+    @get(
+        "/documents/{document_id:uuid}/status",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Kun hvordan dokumentet kan vises nu (fremviseren spørger under konvertering)",
+    )
+    async def status(self, me: Me, document_id: FromPath[uuid.UUID]) -> DocumentStatusOut:
+        """The same access check and 404 as the document itself, but no title, text or child:
+        polling it writes no audit row. The viewer reads the document (audited) again once
+        it is ready."""
+        case_id, status = await service.view_status(document_id)
+        await _case_or_404(me, case_id)
+        return status
 
     @patch(
         "/documents/{document_id:uuid}",
@@ -182,7 +209,7 @@ class DocumentsController(Controller):
     async def update(
         self, me: Me, document_id: FromPath[uuid.UUID], data: JSONBody[DocumentPatch]
     ) -> DocumentOut:
-        case = await access_case(me, await service.case_of(document_id))
+        case = await _document_case(me, document_id)
         return await service.do_update(me.actor, case, document_id, data)
 
     @post(
@@ -192,7 +219,7 @@ class DocumentsController(Controller):
         status_code=200,
     )
     async def handled(self, me: Me, document_id: FromPath[uuid.UUID]) -> DocumentOut:
-        case = await access_case(me, await service.case_of(document_id))
+        case = await _document_case(me, document_id)
         return await service.do_mark_handled(me.actor, me.display_name, case, document_id)
 
     @get(
@@ -202,7 +229,7 @@ class DocumentsController(Controller):
         opt={"no_compression": True},
     )
     async def content(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
-        case = await access_case(me, await service.case_of(document_id))
+        case = await _document_case(me, document_id)
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
         if source.chunks == 0:
@@ -226,7 +253,7 @@ class DocumentsController(Controller):
         opt={"no_compression": True},
     )
     async def view(self, me: Me, document_id: FromPath[uuid.UUID]) -> Stream:
-        case = await access_case(me, await service.case_of(document_id))
+        case = await _document_case(me, document_id)
         source = await repo.get_chunk_source(document_id)
         assert source is not None and source.hovedsag_id == case
         if source.chunks == 0:

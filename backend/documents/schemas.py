@@ -91,6 +91,13 @@ class DocumentHit(DocumentOut, kw_only=True):
     case_number: str | None
 
 
+class DocumentStatusOut(msgspec.Struct):
+    """Only how the document can be shown now (what the viewer polls while LibreOffice
+    converts a Word file): no title, no text, no child, so reading it is not audited."""
+
+    view: DocumentView
+
+
 class DocumentPage(msgspec.Struct):
     items: list[DocumentOut]
     total: int

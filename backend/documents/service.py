@@ -41,6 +41,7 @@ from backend.documents.schemas import (
     DocumentKind,
     DocumentOut,
     DocumentPatch,
+    DocumentStatusOut,
     DocumentTitle,
     DocumentView,
 )
@@ -60,6 +61,7 @@ MAX_PAGE = 200
 # above it (a big team, the kommune-wide roles), it walks the newest documents instead.
 FEW_CASES = 300
 _NOT_FOUND = "Dokumentet findes ikke, eller du er ikke på sagen"
+NOT_FOUND = _NOT_FOUND  # the routes answer a case that is not yours in the same words
 
 
 # -- checks -------------------------------------------------------------------------------
@@ -429,6 +431,14 @@ async def get(case_id: AccessibleCase, document_id: uuid.UUID) -> DocumentOut:
     if row is None or row.hovedsag_id != case_id:
         raise NotFound(_NOT_FOUND)
     return document_out(row)
+
+
+async def view_status(document_id: uuid.UUID) -> tuple[uuid.UUID, DocumentStatusOut]:
+    """The document's case (for the caller's access check) and how it can be shown now."""
+    state = await repo.view_state(document_id)
+    if state is None:
+        raise NotFound(_NOT_FOUND)
+    return state.hovedsag_id, DocumentStatusOut(view=view_of(state.filename, state.rendition))
 
 
 def check_page(limit: int, offset: int) -> None:

@@ -48,6 +48,7 @@ from backend.letters.schemas import (
     TemplateVersionLine,
     Vocabulary,
 )
+from backend.post.service import exempt_from_digital_post
 from tenancy.context import current_scope
 
 ANSWER_DAYS = 14  # the default time a party gets to answer a hearing
@@ -258,9 +259,13 @@ def _reach(has_cpr: bool, email: str | None) -> tuple[Any, str | None]:
     return None, "Har hverken CPR-nummer eller e-mail – tilføj e-mail under Netværk"
 
 
-async def candidates(facts: lifecycle.LetterFacts) -> tuple[list[Recipient], dict[str, dict]]:  # type: ignore[type-arg]
+async def candidates(
+    facts: lifecycle.LetterFacts, *, exemptions: bool = True
+) -> tuple[list[Recipient], dict[str, dict]]:  # type: ignore[type-arg]
     """Who a letter on the case can go to (the child's parents and network, the
-    professionals who notified), and each one's stored details with the CPR number."""
+    professionals who notified), and each one's stored details with the CPR number.
+    ``exemptions``: ask the register who is exempt from Digital Post (the channel shown);
+    not needed where only the stored details are used."""
     out: list[Recipient] = []
     stored: dict[str, dict[str, Any]] = {}
     emails: set[str] = set()
@@ -269,11 +274,16 @@ async def candidates(facts: lifecycle.LetterFacts) -> tuple[list[Recipient], dic
             continue
         role = ROLES.get(m.relation, "Netværk")
         if m.circle == "forældre" and m.custody:
-            role += " (forældremyndighed)"
+            role += " med forældremyndighed"
         if m.organisation:
             role += f", {m.organisation}"
         address = (m.note or "") if m.source == "cpr" else ""
         channel, missing = _reach(m.cpr is not None, m.email)
+        if exemptions and m.cpr is not None and await exempt_from_digital_post(m.cpr):
+            # Exempt from Digital Post: the letter goes to print, to the register's address.
+            channel = "print"
+            if not address.strip():
+                channel, missing = None, "Fritaget for Digital Post og har ingen adresse"
         key = f"m:{m.id}"
         out.append(
             Recipient(key, m.name, role, address, m.email, m.cpr is not None, channel, missing)
@@ -468,7 +478,7 @@ async def do_create_letter(
     if row is None or row.retired_at is not None:
         raise FieldError("template_id", "Vælg en skabelon")
     facts = await _facts(case)
-    _, stored = await candidates(facts)
+    _, stored = await candidates(facts, exemptions=False)
     if not keys:
         raise FieldError("recipients", "Vælg mindst én modtager")
     chosen = _chosen(keys, stored)
@@ -598,7 +608,7 @@ async def do_update_letter(
         body = render.clean_html(data.body)
     recipients = row.recipients
     if isinstance(data.recipients, list):
-        _, stored = await candidates(await _facts(case))
+        _, stored = await candidates(await _facts(case), exemptions=False)
         recipients = _chosen(data.recipients, stored)
     answer_by = row.answer_by
     if data.answer_by is not msgspec.UNSET:

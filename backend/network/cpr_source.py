@@ -119,13 +119,14 @@ def add_to_demo_file(path: Path, entries: dict[str, CprRelations]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False))
 
 
-def exempt_parents(path: Path) -> list[tuple[str, str]]:
-    """(parent, child) names of the people exempt from Digital Post in the demo file."""
+def exempt_parents(path: Path) -> list[tuple[str, str, str]]:
+    """(parent's name, child's name, child's CPR number) of the people exempt from Digital
+    Post in the demo file, in the file's order."""
     if not path.exists():
         return []
     data = msgspec.json.decode(path.read_bytes(), type=dict[str, CprRelations])
     return [
-        (p.name, rel.child.name)
+        (p.name, rel.child.name, rel.child.cpr)
         for rel in data.values()
         for p in rel.parents
         if p.digital_post_exempt

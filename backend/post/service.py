@@ -49,6 +49,16 @@ def _filename(title: str) -> str:
     return (safe[:80] or "brev") + ".pdf"
 
 
+async def exempt_from_digital_post(cpr: str, source: CprSource | None = None) -> bool | None:
+    """Whether a citizen's letters go to print (the register says they are exempt); None when
+    the register does not answer (sending asks again and says so then). What the letter
+    form shows before anything is sent."""
+    try:
+        return await (source or default_source()).digital_post_exempt(cpr)
+    except CprUnavailable:
+        return None
+
+
 async def _channel(r: Recipient, source: CprSource) -> str:
     name = r.name.strip() or "Modtageren"
     if r.cpr:

@@ -153,7 +153,7 @@ async def test_a_kommune_template_loops_over_the_parents(http, seeded):
     assert new["suggested_template_id"] is None
     mother = next(c for c in new["candidates"] if c["name"] == "Mona Mor")
     assert (mother["role"], mother["address"], mother["has_cpr"]) == (
-        "Forælder (forældremyndighed)",
+        "Forælder med forældremyndighed",
         "Vej 1",
         True,
     )

@@ -1107,6 +1107,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{document_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kun hvordan dokumentet kan vises nu (fremviseren spørger under konvertering) */
+        get: operations["ApiDocumentsDocumentIdStatusStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/documents/{document_id}/view": {
         parameters: {
             query?: never;
@@ -3850,6 +3867,11 @@ export interface components {
             submitted_by_name: string | null;
             version_no: number;
             versions: components["schemas"]["VersionRead"][];
+        };
+        /** DocumentStatusOut */
+        DocumentStatusOut: {
+            /** @enum {string} */
+            view: "pdf" | "image" | "konverterer" | "ingen";
         };
         /** DocumentTitle */
         DocumentTitle: {
@@ -8756,6 +8778,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DocumentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiDocumentsDocumentIdStatusStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentStatusOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -16,7 +16,7 @@ import { invalidate, useApiQuery } from '../../../useApi';
 import { NotFound } from '../../NotFound';
 import { useCaseContext } from '../places';
 import { Deliveries } from './Deliveries';
-import { CHANNELS, letterKeys, letterPath, loadLetter, type LetterRead } from './queries';
+import { CHANNELS, letterKeys, sendsBy, letterPath, loadLetter, type LetterRead } from './queries';
 import { RichText } from './RichText';
 
 const AUTOSAVE_MS = 800;
@@ -156,7 +156,7 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
                   {c.name} <span className="letter-role">({c.role})</span>
                 </label>
                 <span className={`form-hint checkbox-hint ${c.missing ? 'letter-missing' : ''}`.trim()} id={`${id}-hint`}>
-                  {c.missing ?? (c.channel ? `Sendes med ${CHANNELS[c.channel]}` : '')}
+                  {c.missing ?? (c.channel ? sendsBy(c.channel) : '')}
                   {c.address ? ` · ${c.address}` : ''}
                 </span>
               </div>
@@ -241,11 +241,13 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
         <RichText id="body" label="Brevets tekst" value={letter.body} onChange={() => undefined} readOnly />
       </div>
       {letter.answer_by ? <p>Frist: {formatDate(letter.answer_by)}</p> : null}
-      <p>
+      <p className="letter-actions">
         <a className="button button-secondary" href={`/api/cases/${caseId}/letters/${letter.id}/pdf`} target="_blank" rel="noopener">
           Åbn PDF
-        </a>{' '}
-        <Link to={letterPath(caseId)}>Alle breve</Link>
+        </a>
+        <Link to={letterPath(caseId)} className="button button-tertiary">
+          Alle breve
+        </Link>
       </p>
     </div>
   );

@@ -12,7 +12,7 @@ import { useSubmit } from '../../../mutation';
 import { Link, navigate, useSearch } from '../../../router';
 import { useApiQuery } from '../../../useApi';
 import { useCaseContext } from '../places';
-import { CHANNELS, letterKeys, letterPath, loadNew, type LetterNew } from './queries';
+import { letterKeys, sendsBy, letterPath, loadNew, type LetterNew } from './queries';
 
 const WITH_DATE: Record<string, string> = {
   partshoering: 'Svarfrist for partshøringen',
@@ -107,7 +107,7 @@ function NewLetterForm({ caseId, data }: { caseId: string; data: LetterNew }) {
           ) : null}
           {data.candidates.map((c) => {
             const id = `recipient-${c.key.replace(/[^a-z0-9]/gi, '')}`;
-            const how = c.missing ?? (c.channel ? `Sendes med ${CHANNELS[c.channel]}` : '');
+            const how = c.missing ?? (c.channel ? sendsBy(c.channel) : '');
             return (
               <div className="form-group-checkbox" key={c.key}>
                 <input
@@ -170,7 +170,16 @@ export function NytBrevPlace() {
           <p>{state.message}</p>
         </Alert>
       ) : null}
-      {state.state === 'ready' ? <NewLetterForm caseId={caseId} data={state.data} /> : null}
+      {state.state === 'ready' ? (
+        // Keyed by the suggestion: the cached answer from an earlier visit is shown first, and
+        // when the case has moved on since (the receipt sent, a decision made), the fresh
+        // answer's template and recipients must be the ones chosen, not the stale ones.
+        <NewLetterForm
+          key={`${state.data.suggested_template_id ?? ''}:${state.data.suggested_recipients.join(',')}`}
+          caseId={caseId}
+          data={state.data}
+        />
+      ) : null}
     </section>
   );
 }

@@ -35,5 +35,9 @@ export const CHANNELS: Record<string, string> = {
   print: 'Fysisk post',
 };
 
+/** How a letter reaches a recipient, as the letter form and its recipients say it. */
+export const sendsBy = (channel: string): string =>
+  channel === 'print' ? 'Sendes som fysisk brev (fritaget for Digital Post)' : `Sendes med ${CHANNELS[channel]}`;
+
 export const letterPath = (caseId: string, letterId?: string) =>
   letterId ? `/sager/${caseId}/breve/${letterId}` : `/sager/${caseId}/breve`;

@@ -1,11 +1,11 @@
 // One document of the case (/sager/<id>/dokumenter/<docId>): what it is (title, kind, date,
 // enkeltsag, who added it, the file) and the file itself — a PDF (the original, or the PDF
 // LibreOffice made of a Word/Excel file) in a sandboxed frame, an image as an image, "bliver
-// konverteret" while the conversion runs (asked again every few seconds), and "Hent" always.
+// konverteret" while the conversion runs (its /status asked every 2 s, not audited), and "Hent" always.
 // The file is served by /api/documents/<id>/view with a sandbox policy of its own (and framed
 // only by Trekant's own page, backend/app.py): nothing in it runs in Trekant's origin. "Ret oplysninger" changes the metadata (PATCH) in a dialog;
 // incoming post is marked handled here as on the front page.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, call, type EnkeltsagRead } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { ErrorSummary, SelectField, TextField, withoutKey } from '../../../components/Form';
@@ -33,7 +33,6 @@ function Dokument({ docId }: { docId: string }) {
   const [doc, reload, update] = useApiQuery(
     docKeys.one(docId),
     (signal) => call(api.GET('/api/documents/{document_id}', { params: { path: { document_id: docId } }, signal })),
-    { refetchInterval: (d) => (d.view === 'konverterer' ? 2000 : false) },
   );
   const [editing, setEditing] = useState(false);
   const back = (
@@ -124,7 +123,7 @@ function Dokument({ docId }: { docId: string }) {
             </Fact>
           ) : null}
         </dl>
-        <Viewer doc={d} />
+        <Viewer doc={d} onReady={reload} />
       </div>
       {editing ? (
         <EditDocument
@@ -153,7 +152,22 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function Viewer({ doc: d }: { doc: DocumentOut }) {
+// While LibreOffice converts, ask only /status (how the file can be shown: nothing personal,
+// not audited) every 2 s; once it changes, read the document (audited) once more.
+function ConversionWatch({ docId, onReady }: { docId: string; onReady: () => void }) {
+  const [status] = useApiQuery(
+    docKeys.status(docId),
+    (signal) => call(api.GET('/api/documents/{document_id}/status', { params: { path: { document_id: docId } }, signal })),
+    { refetchInterval: (s) => (s.view === 'konverterer' ? 2000 : false) },
+  );
+  const ready = status.state === 'ready' && status.data.view !== 'konverterer';
+  useEffect(() => {
+    if (ready) onReady();
+  }, [ready, onReady]);
+  return null;
+}
+
+function Viewer({ doc: d, onReady }: { doc: DocumentOut; onReady: () => void }) {
   if (d.view === 'pdf')
     return (
       <div className="doc-frame-wrap">
@@ -175,6 +189,7 @@ function Viewer({ doc: d }: { doc: DocumentOut }) {
   if (d.view === 'konverterer')
     return (
       <div className="doc-pending" aria-busy="true">
+        <ConversionWatch docId={d.id} onReady={onReady} />
         <Loading text="Dokumentet bliver konverteret til PDF, så det kan vises her …" />
         <p className="form-hint">Du kan hente den oprindelige fil imens.</p>
       </div>

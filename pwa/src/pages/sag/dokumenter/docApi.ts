@@ -39,6 +39,7 @@ export const docKeys = {
   all: ['documents'] as const,
   case: (caseId: string) => ['documents', 'case', caseId] as const,
   one: (id: string) => ['documents', 'one', id] as const,
+  status: (id: string) => ['documents', 'status', id] as const,
   incoming: ['documents', 'incoming'] as const,
   search: ['documents', 'search'] as const,
 };

@@ -218,7 +218,7 @@ async def test_journal_audit_log_and_transfer_screens_show_no_internal_words(pag
     await page.set_viewport_size(DESKTOP)
     await page.get_by_role("button", name="Acceptér overførslen").click()
     await expect(page.get_by_role("status").filter(has_text="Sagen er overtaget")).to_be_visible(
-        timeout=30_000
+        timeout=60_000
     )
     await _scan(page, "overførsel (overtaget)")
     await page.get_by_role("link", name="Åbn sagen").click()

@@ -251,13 +251,21 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
 
   const d = detail.state === 'ready' ? detail.data : last;
   const shownStatus = d?.transfer.status;
-  const [status] = useApiQuery(
+  const [status, reloadStatus] = useApiQuery(
     ['transfer', transferId, 'status'],
     (signal) =>
       call(api.GET('/api/transfers/{transfer_id}/status', { signal, params: { path: { transfer_id: transferId } } })),
     { enabled: shownStatus === 'accepteret', refetchInterval: (s) => (s.status === 'accepteret' ? POLL_MS : false) },
   );
   const polledStatus = status.state === 'ready' ? status.data.status : undefined;
+  // A failed status answer (a busy server, a dropped connection) stops the interval; the page
+  // must not stay at "indlæses" for it, so it asks again a little later.
+  const statusFailed = shownStatus === 'accepteret' && status.state === 'error';
+  useEffect(() => {
+    if (!statusFailed) return;
+    const retry = window.setTimeout(reloadStatus, POLL_MS * 3);
+    return () => window.clearTimeout(retry);
+  }, [statusFailed, reloadStatus]);
   useEffect(() => {
     if (shownStatus === 'accepteret' && polledStatus && polledStatus !== shownStatus) reload();
   }, [shownStatus, polledStatus, reload]);

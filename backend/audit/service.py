@@ -14,6 +14,7 @@ from typing import Any
 from backend.outbox.service import enqueue
 
 AUDIT_JOB = "audit.record"
+AUDIT_MANY_JOB = "audit.record_many"
 
 
 async def record(actor: str, action: str, subject: str | None = None, **detail: Any) -> None:
@@ -25,5 +26,25 @@ async def record(actor: str, action: str, subject: str | None = None, **detail: 
             "action": action,
             "subject": subject,
             "detail": detail,
+        },
+    )
+
+
+async def record_many(
+    actor: str, action: str, events: list[tuple[str | None, dict[str, Any]]]
+) -> None:
+    """Audit one read of many subjects (e.g. a home-visit download of 60 cases: one event per
+    child) as ONE outbox job that appends every event, each chained by hash, in one
+    transaction. One job per subject let a single download queue hundreds of jobs ahead of
+    everyone else's work in the kommune's worker."""
+    if not events:
+        return
+    await enqueue(
+        AUDIT_MANY_JOB,
+        {
+            "at": datetime.now(UTC).isoformat(),
+            "actor": actor,
+            "action": action,
+            "events": [{"subject": subject, "detail": detail} for subject, detail in events],
         },
     )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from backend.audit import repository as repo
-from backend.audit.service import AUDIT_JOB
+from backend.audit.service import AUDIT_JOB, AUDIT_MANY_JOB
 from backend.outbox.service import outbox_job
 from tenancy.context import TenantScope
 
@@ -45,6 +45,39 @@ async def write_audit_event(
         prev,
         chain_hash(prev, event),
     )
+
+
+@outbox_job(AUDIT_MANY_JOB)
+async def write_audit_events(
+    scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]
+) -> None:
+    """The events of one ``record_many``, in order, each with its own key (derived from the
+    outbox row and its place) so a job that runs twice writes them once."""
+    await repo.lock_audit_writer()
+    keys = [uuid.uuid5(outbox_id, str(i)) for i in range(len(payload["events"]))]
+    if not keys or await repo.event_written(keys[0]):
+        return
+    prev = await repo.get_last_hash()
+    for key, item in zip(keys, payload["events"], strict=True):
+        event = {
+            "at": payload["at"],
+            "actor": payload["actor"],
+            "action": payload["action"],
+            "subject": item.get("subject"),
+            "detail": item.get("detail") or {},
+        }
+        digest = chain_hash(prev, event)
+        await repo.insert_event(
+            key,
+            datetime.fromisoformat(payload["at"]),
+            event["actor"],
+            event["action"],
+            event["subject"],
+            json.dumps(event["detail"]),
+            prev,
+            digest,
+        )
+        prev = digest
 
 
 async def verify_chain(scope: TenantScope) -> int:

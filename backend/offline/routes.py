@@ -14,7 +14,7 @@ from litestar import Controller, delete, get, post, put
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from backend.audit.service import record
+from backend.audit.service import record, record_many
 from backend.auth.principal import requires
 from backend.casework.access import access_case
 from backend.core.errors import FieldError, NotAllowed, NotFound
@@ -167,15 +167,21 @@ class OfflineController(Controller):
         permitted = set(allowed)
         take = [c for c in wanted if c in permitted]
         cases = await service.offline_cases(take)
-        for case in cases:
-            await record(
-                me.actor,
-                "child.read",
-                str(case.child.id),
-                view="offline",
-                hovedsag=str(case.hovedsag_id),
-                device=str(device_id),
-            )
+        await record_many(
+            me.actor,
+            "child.read",
+            [
+                (
+                    str(case.child.id),
+                    {
+                        "view": "offline",
+                        "hovedsag": str(case.hovedsag_id),
+                        "device": str(device_id),
+                    },
+                )
+                for case in cases
+            ],
+        )
         got = {c.hovedsag_id for c in cases}
         await service.touch_device(device_id, bundle=True)
         return OfflineCases(cases=cases, missing=[c for c in wanted if c not in got])

@@ -9,7 +9,7 @@ import pytest
 from arq.worker import Worker
 
 from backend import queue
-from backend.audit.service import AUDIT_JOB
+from backend.audit.service import AUDIT_JOB, AUDIT_MANY_JOB, record_many
 from backend.audit.tasks import verify_chain
 from backend.db import DB
 from backend.outbox.service import ARQ_FUNCTION, enqueue
@@ -148,3 +148,32 @@ async def test_tampering_with_the_audit_chain_is_detected(app, settings, registr
 
 def test_arq_function_name_is_registered():
     assert run_outbox_job.__name__ == ARQ_FUNCTION
+
+
+async def test_many_events_are_one_job_written_once_and_chained(app):
+    # A home-visit download audits every child it carries; one job holds them all.
+    marker = f"many-{uuid.uuid4()}"
+    async with tenant_transaction(DB, A) as scope:
+        await record_many(
+            "test", marker, [(f"child-{i}", {"view": "offline", "n": i}) for i in range(3)]
+        )
+        rows = await scope.connection.fetch(
+            "SELECT id FROM outbox WHERE job = $1 AND payload->>'action' = $2",
+            AUDIT_MANY_JOB,
+            marker,
+        )
+    assert len(rows) == 1
+    oid = rows[0]["id"]
+    results = await asyncio.gather(run_outbox_job({}, A, str(oid)), run_outbox_job({}, A, str(oid)))
+    assert sorted(results) == ["already-done", "done"]
+    async with tenant_transaction(DB, A) as scope:
+        events = await scope.connection.fetch(
+            "SELECT subject, detail->>'n' AS n FROM audit_event WHERE action = $1 ORDER BY id",
+            marker,
+        )
+        assert [(e["subject"], e["n"]) for e in events] == [
+            ("child-0", "0"),
+            ("child-1", "1"),
+            ("child-2", "2"),
+        ]
+        assert await verify_chain(scope) >= 3

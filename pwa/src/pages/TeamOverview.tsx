@@ -150,8 +150,10 @@ export function TeamOverview() {
   const [newsPage, setNewsPage] = useState(1);
   const [overview, reload] = useApiQuery(
     ['team', 'overview', { page, newsPage }],
-    (signal) =>
-      call(
+    // The answer carries the pages it is for: while the next page loads, the pager goes on
+    // saying which page the rows shown are (not the one asked for).
+    async (signal) => ({
+      ...(await call(
         api.GET('/api/team/overview', {
           signal,
           params: {
@@ -163,7 +165,10 @@ export function TeamOverview() {
             },
           },
         }),
-      ),
+      )),
+      shownPage: page,
+      shownNewsPage: newsPage,
+    }),
     { keepPrevious: true },
   );
 
@@ -204,8 +209,8 @@ export function TeamOverview() {
           <strong>{o.teams.join(', ')}</strong>
         </p>
         <div className="team-overview-tables">
-          <OverdueTable data={o} page={page} onGo={setPage} />
-          <NewNotifications data={o} page={newsPage} onGo={setNewsPage} />
+          <OverdueTable data={o} page={o.shownPage} onGo={setPage} />
+          <NewNotifications data={o} page={o.shownNewsPage} onGo={setNewsPage} />
           <CaseloadTable data={o} />
         </div>
       </>

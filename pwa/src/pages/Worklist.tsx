@@ -522,7 +522,14 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
   const [cancelling, setCancelling] = useState<string | null>(null);
   const statusRef = useRef<HTMLDivElement>(null);
 
-  const focusStatus = () => requestAnimationFrame(() => statusRef.current?.focus());
+  // Focus the status after the render that shows it (a state, not a frame callback): when a
+  // dialog closes in the same update, focusing before React has closed it would find the page
+  // behind the modal inert, and the dialog's own focus return would win.
+  const [focusAsked, setFocusAsked] = useState(0);
+  useEffect(() => {
+    if (focusAsked) statusRef.current?.focus();
+  }, [focusAsked]);
+  const focusStatus = () => setFocusAsked((n) => n + 1);
 
   /** The activity is done or cancelled: off the pages at once, then counts and news again. */
   const gone = (a: ActivityRead) => {

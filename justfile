@@ -74,9 +74,11 @@ office:
     fi
 
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
-# test, browser end-to-end (CI runs this, so a lint failure fails CI)
+# test, browser end-to-end (CI runs this, so a lint failure fails CI). Two pytest-xdist
+# workers, each with its own services (tests/conftest.py); a file's tests stay in one worker.
+# TREKANT_TEST_WORKERS=0 runs them in one process.
 test *ARGS: lint build browser pdf-libs office
-    {{venv}}/pytest {{ARGS}}
+    {{venv}}/pytest -n ${TREKANT_TEST_WORKERS:-2} --dist loadfile {{ARGS}}
 
 # Lint and type-check Python and TypeScript (ruff, mypy, tsc, ESLint); fail on a stale API client
 lint: setup

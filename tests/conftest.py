@@ -82,10 +82,23 @@ def _free_port() -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Start PostgreSQL, Redis and the development identity provider, and set the
-    environment, before any test module imports the app."""
+    environment, before any test module imports the app.
+
+    With pytest-xdist (``just test`` runs two workers, ``-n 2 --dist loadfile``) each
+    worker is a whole test session of its own: its own data directory (``var/test-gw0``,
+    ``var/test-gw1``), so its own PostgreSQL, Redis, identity provider, Digital Post and
+    mail servers, API process and browser. Nothing is shared between workers, so a test
+    sees only its own worker's kommuner; a file's tests run in one worker, in order. The
+    controller process starts nothing."""
     global _SERVICES, IDP
     from infra.devidp import prepare
 
+    worker = getattr(config, "workerinput", None)
+    if worker is None and getattr(config.option, "numprocesses", None):
+        return  # the xdist controller: the workers start their own services
+    if worker is not None:
+        base = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test"))
+        os.environ["TREKANT_TEST_DATA_DIR"] = str(base.parent / f"{base.name}-{worker['workerid']}")
     server_url, redis_url, _SERVICES = _start_services()
     asyncio.run(_reset_database(server_url))
     os.environ["DATABASE_URL"] = _with_database(server_url, TEST_DB)

@@ -1027,7 +1027,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Indgået post på mine sager, som ikke er behandlet */
+        /** Indgået post, som ikke er behandlet: på mine sager, eller med hovedsag_id på den sag, hvis liste den end står på */
         get: operations["ApiDocumentsIncomingIncoming"];
         put?: never;
         post?: never;
@@ -8534,6 +8534,7 @@ export interface operations {
     ApiDocumentsIncomingIncoming: {
         parameters: {
             query?: {
+                hovedsag_id?: string | null;
                 limit?: number;
                 offset?: number;
             };

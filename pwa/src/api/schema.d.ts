@@ -554,6 +554,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/deliveries/{delivery_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send en uafklaret e-mail igen (en ny afsendelse, med vilje) */
+        post: operations["ApiCasesCaseIdDeliveriesDeliveryIdResendResend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/documents": {
         parameters: {
             query?: never;
@@ -3637,7 +3654,7 @@ export interface components {
             recipient_role: string;
             sent_at?: string | null;
             /** @enum {string} */
-            status: "afventer" | "sendt" | "fejlet";
+            status: "afventer" | "sendt" | "fejlet" | "uafklaret";
         };
         /** DeviceCreate */
         DeviceCreate: {
@@ -7166,6 +7183,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdDeliveriesDeliveryIdResendResend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -6,10 +6,15 @@ import os
 import platform
 import statistics
 import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "trekant_bench"
@@ -66,6 +71,80 @@ async def fresh_database(server_url: str) -> str:
     finally:
         await conn.close()
     return with_database(server_url, BENCH_DB)
+
+
+async def fresh_kommune(server_url: str, redis_url: str, code: str, name: str) -> tuple[str, Any]:
+    """A fresh bench database (``fresh_database``) with the registry bootstrapped and
+    kommune ``code`` created, and the process pointed at it (``DATABASE_URL``, ``REDIS_URL``,
+    ``TREKANT_ENV=test``). Returns the database URL and the app's settings."""
+    db_url = await fresh_database(server_url)
+    os.environ["DATABASE_URL"] = db_url
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["TREKANT_ENV"] = "test"
+    from backend.config import load_settings
+    from tenancy.registry import Registry
+
+    settings = load_settings()
+    registry = Registry(db_url, settings.role_prefix)
+    await registry.bootstrap()
+    await registry.create(code, name)
+    return db_url, settings
+
+
+async def add_caseworker(db_url: str, code: str, username: str, display_name: str) -> uuid.UUID:
+    """A user with the role sagsbehandler in kommune ``code`` (a bench-only owner session)."""
+    conn = await asyncpg.connect(db_url)
+    try:
+        await conn.execute(f"SET search_path = k{code}")
+        user_id: uuid.UUID = await conn.fetchval(
+            "INSERT INTO app_user (username, display_name, provisioned_by) "
+            "VALUES ($1, $2, 'bench') RETURNING id",
+            username,
+            display_name,
+        )
+        await conn.execute(
+            "INSERT INTO user_role (user_id, role, granted_by) "
+            "VALUES ($1, 'sagsbehandler', 'bench')",
+            user_id,
+        )
+    finally:
+        await conn.close()
+    return user_id
+
+
+@asynccontextmanager
+async def client_as(
+    app: Any,
+    *,
+    user_id: uuid.UUID,
+    username: str,
+    display_name: str,
+    code: str,
+    kommune_name: str,
+    seconds: float = 5.0,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An in-process client of ``app`` (inside its lifespan) with a session of the user;
+    each request may take ``seconds``."""
+    from backend.auth.session import COOKIE, Session, SessionStore
+
+    store: SessionStore = app.state.sessions
+    session = Session(
+        realm="kommune",
+        subject=str(user_id),
+        username=username,
+        display_name=display_name,
+        kommune_code=code,
+        kommune_name=kommune_name,
+    )
+    token = await store.create(session)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://bench",
+        cookies={COOKIE: token},
+        headers={"X-CSRF-Token": session.csrf_token},
+        timeout=seconds,
+    ) as client:
+        yield client
 
 
 def pct(values: list[float], q: float) -> float:

@@ -14,10 +14,17 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-import asyncpg
 import httpx
 
-from bench.common import fresh_database, pct, report, start_services, summary
+from bench.common import (
+    add_caseworker,
+    client_as,
+    fresh_kommune,
+    pct,
+    report,
+    start_services,
+    summary,
+)
 
 KOMMUNE = "1100"
 PEOPLE = int(os.environ.get("BENCH_CPR_PEOPLE", "30000"))
@@ -47,55 +54,24 @@ def _population(path: Path) -> list[str]:
 async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     try:
-        db_url = await fresh_database(server)
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["TREKANT_ENV"] = "test"
+        db_url, settings = await fresh_kommune(server, redis_url, KOMMUNE, "Opslagby")
         from backend.app import create_app
-        from backend.auth.session import COOKIE, Session, SessionStore
-        from backend.config import load_settings
         from backend.network.cpr_source import FileCprSource
-        from tenancy.registry import Registry
 
-        settings = load_settings()
-        reg = Registry(db_url, settings.role_prefix)
-        await reg.bootstrap()
-        await reg.create(KOMMUNE, "Opslagby")
-        conn = await asyncpg.connect(db_url)
-        try:
-            await conn.execute(f"SET search_path = k{KOMMUNE}")  # bench-only owner session
-            user_id = await conn.fetchval(
-                "INSERT INTO app_user (username, display_name, provisioned_by) "
-                "VALUES ('cpr@bench.dk', 'Sagsbehandler CPR', 'bench') RETURNING id"
-            )
-            await conn.execute(
-                "INSERT INTO user_role (user_id, role, granted_by) "
-                "VALUES ($1, 'sagsbehandler', 'bench')",
-                user_id,
-            )
-        finally:
-            await conn.close()
+        user_id = await add_caseworker(db_url, KOMMUNE, "cpr@bench.dk", "Sagsbehandler CPR")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "cpr-bench.json"
             numbers = _population(path)
             app = create_app(settings)
             async with app.lifespan():
                 app.state.cpr_source = FileCprSource(path)
-                store: SessionStore = app.state.sessions
-                session = Session(
-                    realm="kommune",
-                    subject=str(user_id),
+                async with client_as(
+                    app,
+                    user_id=user_id,
                     username="cpr@bench.dk",
                     display_name="Sagsbehandler CPR",
-                    kommune_code=KOMMUNE,
+                    code=KOMMUNE,
                     kommune_name="Opslagby",
-                )
-                token = await store.create(session)
-                async with httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app),
-                    base_url="http://bench",
-                    cookies={COOKIE: token},
-                    headers={"X-CSRF-Token": session.csrf_token},
                 ) as client:
                     # The first lookup reads and parses the file: measured on its own.
                     first = await _lookups(client, numbers[:1])

@@ -18,9 +18,8 @@ from datetime import date, timedelta
 from typing import Any
 
 import asyncpg
-import httpx
 
-from bench.common import fresh_database, pct, report, start_services, summary
+from bench.common import client_as, fresh_kommune, pct, report, start_services, summary
 
 KOMMUNE = "1000"
 STATEMENTS = int(os.environ.get("BENCH_ICS_STATEMENTS", "6"))  # per dimension and kind
@@ -130,20 +129,10 @@ async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     results: list[dict[str, object]] = []
     try:
-        db_url = await fresh_database(server)
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["TREKANT_ENV"] = "test"
+        db_url, settings = await fresh_kommune(server, redis_url, KOMMUNE, "Storby")
         from backend.app import create_app
-        from backend.auth.session import COOKIE, Session, SessionStore
-        from backend.config import load_settings
         from backend.ics.method import method
-        from tenancy.registry import Registry
 
-        settings = load_settings()
-        reg = Registry(db_url, settings.role_prefix)
-        await reg.bootstrap()
-        await reg.create(KOMMUNE, "Storby")
         data = await generate(db_url, f"k{KOMMUNE}")
         m = method()
         content = long_investigation(
@@ -151,52 +140,46 @@ async def run() -> list[dict[str, object]]:
         )
         size = len(json.dumps(content, ensure_ascii=False).encode())
         app = create_app(settings)
-        async with app.lifespan():
-            store: SessionStore = app.state.sessions
-            session = Session(
-                realm="kommune",
-                subject=str(data["user_id"]),
+        async with (
+            app.lifespan(),
+            client_as(
+                app,
+                user_id=data["user_id"],
                 username="sb0@bench.dk",
                 display_name="Sagsbehandler 0",
-                kommune_code=KOMMUNE,
+                code=KOMMUNE,
                 kommune_name="Storby",
+            ) as client,
+        ):
+            aware = (date.today() - timedelta(days=30)).isoformat()
+            r = await client.post(
+                f"/api/cases/{data['case_id']}/ics/undersoegelser",
+                json={"aware_since": aware},
             )
-            token = await store.create(session)
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app),
-                base_url="http://bench",
-                cookies={COOKIE: token},
-                headers={"X-CSRF-Token": session.csrf_token},
-            ) as client:
-                aware = (date.today() - timedelta(days=30)).isoformat()
-                r = await client.post(
-                    f"/api/cases/{data['case_id']}/ics/undersoegelser",
-                    json={"aware_since": aware},
+            r.raise_for_status()
+            doc_id = r.json()["document"]["id"]
+            rev = r.json()["document"]["rev"]
+            await background(db_url, f"k{KOMMUNE}", content)
+            opened: list[float] = []
+            saved: list[float] = []
+            for i in range(320):
+                content["analysis"] = _text(1200, i)  # each save changes the text
+                t0 = time.perf_counter()
+                r = await client.put(
+                    f"/api/ics/{doc_id}/draft", json={"rev": rev, "content": content}
                 )
+                elapsed = (time.perf_counter() - t0) * 1000
                 r.raise_for_status()
-                doc_id = r.json()["document"]["id"]
-                rev = r.json()["document"]["rev"]
-                await background(db_url, f"k{KOMMUNE}", content)
-                opened: list[float] = []
-                saved: list[float] = []
-                for i in range(320):
-                    content["analysis"] = _text(1200, i)  # each save changes the text
-                    t0 = time.perf_counter()
-                    r = await client.put(
-                        f"/api/ics/{doc_id}/draft", json={"rev": rev, "content": content}
-                    )
-                    elapsed = (time.perf_counter() - t0) * 1000
-                    r.raise_for_status()
-                    rev = r.json()["rev"]
-                    t0 = time.perf_counter()
-                    r = await client.get(f"/api/ics/{doc_id}")
-                    elapsed_open = (time.perf_counter() - t0) * 1000
-                    r.raise_for_status()
-                    if i >= 20:  # warm-up
-                        saved.append(elapsed)
-                        opened.append(elapsed_open)
-                body = r.json()
-                assert len(body["content"]["dimensions"]) == 10 and body["deadlines"]
+                rev = r.json()["rev"]
+                t0 = time.perf_counter()
+                r = await client.get(f"/api/ics/{doc_id}")
+                elapsed_open = (time.perf_counter() - t0) * 1000
+                r.raise_for_status()
+                if i >= 20:  # warm-up
+                    saved.append(elapsed)
+                    opened.append(elapsed_open)
+            body = r.json()
+            assert len(body["content"]["dimensions"]) == 10 and body["deadlines"]
         kb = size / 1024
         results.append(
             report(

@@ -27,7 +27,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.common import ROOT, fresh_database, report, start_services
+from bench.common import ROOT, client_as, fresh_kommune, report, start_services
 
 KOMMUNE = "1000"
 CASES = 60
@@ -117,94 +117,87 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
 
 async def server_side(settings: Any, data: dict[str, Any]) -> list[dict[str, object]]:
     from backend.app import create_app
-    from backend.auth.session import COOKIE, Session, SessionStore
 
     results: list[dict[str, object]] = []
     app = create_app(settings)
-    async with app.lifespan():
-        store: SessionStore = app.state.sessions
-        session = Session(
-            realm="kommune",
-            subject=str(data["user_id"]),
+    async with (
+        app.lifespan(),
+        client_as(
+            app,
+            user_id=data["user_id"],
             username="sb0@bench.dk",
             display_name="Sagsbehandler 0",
-            kommune_code=KOMMUNE,
+            code=KOMMUNE,
             kommune_name="Storby",
-        )
-        token = await store.create(session)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
-            base_url="http://bench",
-            cookies={COOKIE: token},
-            headers={"X-CSRF-Token": session.csrf_token},
-            timeout=60,
-        ) as client:
-            r = await client.post("/api/offline/enheder", json={"label": "bench"})
+            seconds=60,
+        ) as client,
+    ):
+        r = await client.post("/api/offline/enheder", json={"label": "bench"})
+        r.raise_for_status()
+        base = f"/api/offline/enheder/{r.json()['device_id']}"
+        await client.get(f"{base}/manifest")  # warm-up
+        t0 = time.perf_counter()
+        manifest = (await client.get(f"{base}/manifest")).json()
+        ids = [c["hovedsag_id"] for c in manifest["cases"]]
+        chunks = [ids[i : i + 10] for i in range(0, len(ids), 10)]
+        size = 0
+
+        async def fetch(part: list[str]) -> int:
+            r = await client.get(f"{base}/cases", params={"ids": ",".join(part)})
             r.raise_for_status()
-            base = f"/api/offline/enheder/{r.json()['device_id']}"
-            await client.get(f"{base}/manifest")  # warm-up
-            t0 = time.perf_counter()
-            manifest = (await client.get(f"{base}/manifest")).json()
-            ids = [c["hovedsag_id"] for c in manifest["cases"]]
-            chunks = [ids[i : i + 10] for i in range(0, len(ids), 10)]
-            size = 0
+            assert len(r.json()["cases"]) == len(part)
+            return len(r.content)
 
-            async def fetch(part: list[str]) -> int:
-                r = await client.get(f"{base}/cases", params={"ids": ",".join(part)})
-                r.raise_for_status()
-                assert len(r.json()["cases"]) == len(part)
-                return len(r.content)
-
-            for i in range(0, len(chunks), 2):
-                size += sum(await asyncio.gather(*(fetch(c) for c in chunks[i : i + 2])))
-            took = time.perf_counter() - t0
-            assert len(ids) == CASES, len(ids)
-            results.append(
-                report(
-                    f"download {CASES} cases for home visits (server, {size / 1024:.0f} kB)",
-                    f"{took * 1000:.0f} ms",
-                    "<= 10 s",
-                    took <= 10,
-                )
+        for i in range(0, len(chunks), 2):
+            size += sum(await asyncio.gather(*(fetch(c) for c in chunks[i : i + 2])))
+        took = time.perf_counter() - t0
+        assert len(ids) == CASES, len(ids)
+        results.append(
+            report(
+                f"download {CASES} cases for home visits (server, {size / 1024:.0f} kB)",
+                f"{took * 1000:.0f} ms",
+                "<= 10 s",
+                took <= 10,
             )
+        )
 
-            notes = [
-                (str(uuid.uuid4()), str(data["case_ids"][i % CASES]), f"Bench-notat {i}")
-                for i in range(NOTES)
-            ]
+        notes = [
+            (str(uuid.uuid4()), str(data["case_ids"][i % CASES]), f"Bench-notat {i}")
+            for i in range(NOTES)
+        ]
 
-            async def lane(k: int) -> None:
-                for key, case_id, title in notes[k::4]:
-                    r = await client.post(
-                        f"/api/cases/{case_id}/journal",
-                        json={"title": title, "body": "Skrevet offline", "corrects_id": None},
-                        headers={"Idempotency-Key": key},
-                    )
-                    assert r.status_code == 201, r.text
-
-            t0 = time.perf_counter()
-            await asyncio.gather(*(lane(k) for k in range(4)))
-            took = time.perf_counter() - t0
-            results.append(
-                report(
-                    f"send {NOTES} queued notes with Idempotency-Key (server, 4 lanes)",
-                    f"{took * 1000:.0f} ms ({took * 1000 / NOTES:.1f} ms/note)",
-                    "<= 5 s",
-                    took <= 5,
+        async def lane(k: int) -> None:
+            for key, case_id, title in notes[k::4]:
+                r = await client.post(
+                    f"/api/cases/{case_id}/journal",
+                    json={"title": title, "body": "Skrevet offline", "corrects_id": None},
+                    headers={"Idempotency-Key": key},
                 )
+                assert r.status_code == 201, r.text
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(lane(k) for k in range(4)))
+        took = time.perf_counter() - t0
+        results.append(
+            report(
+                f"send {NOTES} queued notes with Idempotency-Key (server, 4 lanes)",
+                f"{took * 1000:.0f} ms ({took * 1000 / NOTES:.1f} ms/note)",
+                "<= 5 s",
+                took <= 5,
             )
-            t0 = time.perf_counter()
-            await asyncio.gather(*(lane(k) for k in range(4)))
-            took = time.perf_counter() - t0
-            n, distinct = await count_notes(settings.database_url, "Bench-notat ")
-            results.append(
-                report(
-                    f"retry all {NOTES} (replayed: {n} notes on the server, {distinct} distinct)",
-                    f"{took * 1000:.0f} ms",
-                    "<= 5 s",
-                    took <= 5 and n == distinct == NOTES,
-                )
+        )
+        t0 = time.perf_counter()
+        await asyncio.gather(*(lane(k) for k in range(4)))
+        took = time.perf_counter() - t0
+        n, distinct = await count_notes(settings.database_url, "Bench-notat ")
+        results.append(
+            report(
+                f"retry all {NOTES} (replayed: {n} notes on the server, {distinct} distinct)",
+                f"{took * 1000:.0f} ms",
+                "<= 5 s",
+                took <= 5 and n == distinct == NOTES,
             )
+        )
     return results
 
 
@@ -382,17 +375,7 @@ async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     results: list[dict[str, object]] = []
     try:
-        db_url = await fresh_database(server)
-        os.environ["DATABASE_URL"] = db_url
-        os.environ["REDIS_URL"] = redis_url
-        os.environ["TREKANT_ENV"] = "test"
-        from backend.config import load_settings
-        from tenancy.registry import Registry
-
-        settings = load_settings()
-        reg = Registry(db_url, settings.role_prefix)
-        await reg.bootstrap()
-        await reg.create(KOMMUNE, "Storby")
+        db_url, settings = await fresh_kommune(server, redis_url, KOMMUNE, "Storby")
         data = await generate(db_url, f"k{KOMMUNE}")
         results.extend(await server_side(settings, data))
         results.extend(await browser_side(settings, data, db_url, redis_url))

@@ -93,6 +93,9 @@ ACTION_LABELS: dict[str, str] = {
     "post.print_batch_downloaded": "Udskriftsbunke hentet",
     "post.print_batch_printed": "Udskriftsbunke markeret som udskrevet",
     "post.reply_received": "Svar modtaget med Digital Post",
+    "post.resent": "Uafklaret e-mail sendt igen",
+    "post.uafklaret": "Afsendelse uafklaret",
+    "post.sendt_igen": "Brev sendt igen",
     # the operator's log
     "kommune.onboarded": "Kommune oprettet",
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",

@@ -443,18 +443,36 @@ async def _count_within_budget(sql: str, *args: Any) -> int | None:
         await db.execute("SELECT set_config('statement_timeout', $1, true)", before)
 
 
+_UNHANDLED = "d.incoming AND d.handled_at IS NULL AND d.state = 'klar'"
+
+
 async def incoming_for(
     user_id: uuid.UUID, limit: int, offset: int
 ) -> tuple[list[DocumentRow], int]:
     """Unhandled incoming documents on the open cases ``user_id`` is responsible for or
     works on (as the worklist counts a caseworker's cases), oldest first."""
     where = (
-        "d.incoming AND d.handled_at IS NULL AND d.state = 'klar' AND EXISTS (SELECT 1 "
+        f"{_UNHANDLED} AND EXISTS (SELECT 1 "
         "FROM hovedsag h WHERE h.id = d.hovedsag_id AND h.closed_at IS NULL "
         "AND (h.caseworker_id = $1 OR EXISTS (SELECT 1 FROM hovedsag_worker w "
         "WHERE w.hovedsag_id = h.id AND w.user_id = $1)))"
     )
-    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", user_id)
+    return await _incoming(where, user_id, limit, offset)
+
+
+async def incoming_on_case(
+    case_id: uuid.UUID, limit: int, offset: int
+) -> tuple[list[DocumentRow], int]:
+    """Unhandled incoming documents on one case, whoever's worklist it is on, oldest first.
+    The caller has checked access to the case."""
+    return await _incoming(f"{_UNHANDLED} AND d.hovedsag_id = $1", case_id, limit, offset)
+
+
+async def _incoming(
+    where: str, key: uuid.UUID, limit: int, offset: int
+) -> tuple[list[DocumentRow], int]:
+    """``where`` filters ``document d`` with ``$1`` = ``key``."""
+    total: int = await conn().fetchval(f"SELECT count(*) FROM document d WHERE {where}", key)
     if total == 0 or offset >= total:
         return [], total
     rows = await conn().fetch(
@@ -464,7 +482,7 @@ async def incoming_for(
         "JOIN document d ON d.id = p.id "
         "JOIN hovedsag h ON h.id = d.hovedsag_id JOIN child c ON c.id = h.child_id "
         "LEFT JOIN enkeltsag e ON e.id = d.enkeltsag_id ORDER BY p.added_at, p.id",
-        user_id,
+        key,
         limit,
         offset,
     )

@@ -169,9 +169,23 @@ class DocumentsController(Controller):
     @get(
         "/documents/incoming",
         guards=[requires(Perm.CASE_READ)],
-        summary="Indgået post på mine sager, som ikke er behandlet",
+        summary=(
+            "Indgået post, som ikke er behandlet: på mine sager, "
+            "eller med hovedsag_id på den sag, hvis liste den end står på"
+        ),
     )
-    async def incoming(self, me: Me, limit: Limit = 50, offset: Offset = 0) -> DocumentHitPage:
+    async def incoming(
+        self,
+        me: Me,
+        hovedsag_id: FromQuery[uuid.UUID | None] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> DocumentHitPage:
+        if hovedsag_id is not None:
+            case = await access_case(me, hovedsag_id)
+            items, total = await service.incoming_on_case(case, limit, offset)
+            await record(me.actor, "document.incoming.read", str(case), hits=total)
+            return DocumentHitPage(items=items, total=total)
         items, total = await service.incoming(me.user_id, limit, offset)
         if total:
             await record(me.actor, "document.incoming.read", None, hits=total)

@@ -502,6 +502,15 @@ async def incoming(user_id: uuid.UUID, limit: int, offset: int) -> tuple[list[Do
     return [document_hit(r) for r in rows], total
 
 
+async def incoming_on_case(
+    case_id: AccessibleCase, limit: int, offset: int
+) -> tuple[list[DocumentHit], int]:
+    """The case's unhandled incoming post, whoever's worklist the case is on."""
+    check_page(limit, offset)
+    rows, total = await repo.incoming_on_case(case_id, limit, offset)
+    return [document_hit(r) for r in rows], total
+
+
 # -- changes ------------------------------------------------------------------------------
 
 

@@ -6,8 +6,9 @@ audits the read."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Response
 
@@ -16,7 +17,7 @@ from backend.auth.principal import requires
 from backend.casework.access import access_case
 from backend.core.danish import today_dk
 from backend.core.permissions import Perm
-from backend.core.principal import Me
+from backend.core.principal import Me, Principal
 from backend.letters import sending, service
 from backend.letters.schemas import (
     LetterCreate,
@@ -36,6 +37,8 @@ from backend.letters.schemas import (
     TemplateUpdate,
     Vocabulary,
 )
+from backend.network.cpr_source import CprSource
+from backend.network.lookups import limited_source
 
 
 def _pdf(content: bytes, name: str) -> Response[bytes]:
@@ -48,6 +51,12 @@ def _pdf(content: bytes, name: str) -> Response[bytes]:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _register(request: Request[Any, Any, Any], me: Principal, case: uuid.UUID) -> CprSource:
+    """The CPR register as a letter asks it (is a recipient exempt from Digital Post?): every
+    question rate-limited with the other CPR lookups and audited on the case."""
+    return limited_source(request, me.actor, str(case), purpose="brev")
 
 
 class LetterTemplateController(Controller):
@@ -136,28 +145,38 @@ class LetterController(Controller):
         guards=[requires(Perm.CASE_WRITE)],
         summary="Skabeloner og modtagere til et nyt brev, med forslag ud fra sagens skridt",
     )
-    async def new(self, me: Me, case_id: FromPath[uuid.UUID]) -> LetterNew:
+    async def new(
+        self, request: Request[Any, Any, Any], me: Me, case_id: FromPath[uuid.UUID]
+    ) -> LetterNew:
         case = await access_case(me, case_id)
-        found = await service.new_letter(case)
+        found = await service.new_letter(case, _register(request, me, case))
         await record(me.actor, "case.read", str(case), view="network")
         return found
 
     @post("", guards=[requires(Perm.CASE_WRITE)], summary="Nyt brev (kladde) fra en skabelon")
     async def create(
-        self, me: Me, case_id: FromPath[uuid.UUID], data: JSONBody[LetterCreate]
+        self,
+        request: Request[Any, Any, Any],
+        me: Me,
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[LetterCreate],
     ) -> LetterRead:
         case = await access_case(me, case_id)
         letter_id = await service.do_create_letter(
             me, case, data.template_id, data.recipients, data.answer_by
         )
-        return await service.letter(case, letter_id)
+        return await service.letter(case, letter_id, _register(request, me, case))
 
     @get("/{letter_id:uuid}", guards=[requires(Perm.CASE_READ)], summary="Ét brev")
     async def get_letter(
-        self, me: Me, case_id: FromPath[uuid.UUID], letter_id: FromPath[uuid.UUID]
+        self,
+        request: Request[Any, Any, Any],
+        me: Me,
+        case_id: FromPath[uuid.UUID],
+        letter_id: FromPath[uuid.UUID],
     ) -> LetterRead:
         case = await access_case(me, case_id)
-        found = await service.letter(case, letter_id)
+        found = await service.letter(case, letter_id, _register(request, me, case))
         await record(me.actor, "case.read", str(case), view="letter", letter=str(letter_id))
         return found
 
@@ -198,10 +217,13 @@ class LetterController(Controller):
     )
     async def send(
         self,
+        request: Request[Any, Any, Any],
         me: Me,
         case_id: FromPath[uuid.UUID],
         letter_id: FromPath[uuid.UUID],
         data: JSONBody[LetterSend],
     ) -> LetterSent:
         case = await access_case(me, case_id)
-        return await sending.do_send(me, case, letter_id, data.version)
+        return await sending.do_send(
+            me, case, letter_id, data.version, _register(request, me, case)
+        )

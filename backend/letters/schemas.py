@@ -25,8 +25,10 @@ PURPOSE_LABELS: dict[str, str] = {
     "partshoering": "Partshøring",
     "boernesamtale": "Indkaldelse til børnesamtale",
     "orientering": "Orientering af forældre",
-    "afgoerelse_bevilling": "Afgørelse (bevilling)",
-    "afgoerelse_afslag": "Afgørelse (afslag)",
+    # The standard templates' names (what the citizen reads), so the letter's heading, the
+    # case's list of letters and the filed document agree.
+    "afgoerelse_bevilling": "Afgørelse om støtte",
+    "afgoerelse_afslag": "Afgørelse om afslag",
     "overfoersel": "Overførsel til ny kommune",
     "andet": "Andet brev",
 }

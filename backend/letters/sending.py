@@ -13,15 +13,17 @@ from backend.documents.service import store_bytes
 from backend.letters import render, service
 from backend.letters import repository as repo
 from backend.letters.schemas import LetterSent
+from backend.network.cpr_source import CprSource
 from backend.post.service import Recipient, deliveries, send_letter
 
 
 async def do_send(
-    me: Principal, case: AccessibleCase, letter_id: uuid.UUID, version: int
+    me: Principal, case: AccessibleCase, letter_id: uuid.UUID, version: int, register: CprSource
 ) -> LetterSent:
     """Send the draft ``letter_id`` as it stands (``version``): refused with a Danish 400
     before anything is stored when a recipient cannot be reached, a ``[…]`` is left to fill
-    in, or a decision lacks its begrundelse or klagevejledning."""
+    in, or a decision lacks its begrundelse or klagevejledning. ``register`` answers whether
+    each citizen is exempt from Digital Post (rate-limited and audited)."""
     row = await service.check_send(case, letter_id, version)
     sent_on = today_dk()
     content = await render.pdf(await service.document_html(row, draft=False))
@@ -54,6 +56,7 @@ async def do_send(
             for r in row.recipients
         ],
         actor=me.actor,
+        cpr_source=register,
     )
     by_id = {d.id: d.channel for d in await deliveries(case, row.id)}
     channels: list[str] = [by_id[i] for i in delivery_ids]

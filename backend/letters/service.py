@@ -48,6 +48,7 @@ from backend.letters.schemas import (
     TemplateVersionLine,
     Vocabulary,
 )
+from backend.network.cpr_source import CprSource
 from backend.post.service import exempt_from_digital_post
 from tenancy.context import current_scope
 
@@ -260,12 +261,13 @@ def _reach(has_cpr: bool, email: str | None) -> tuple[Any, str | None]:
 
 
 async def candidates(
-    facts: lifecycle.LetterFacts, *, exemptions: bool = True
+    facts: lifecycle.LetterFacts, exemptions: CprSource | None = None
 ) -> tuple[list[Recipient], dict[str, dict]]:  # type: ignore[type-arg]
     """Who a letter on the case can go to (the child's parents and network, the
     professionals who notified), and each one's stored details with the CPR number.
-    ``exemptions``: ask the register who is exempt from Digital Post (the channel shown);
-    not needed where only the stored details are used."""
+    ``exemptions``: the register to ask who is exempt from Digital Post (the channel shown;
+    rate-limited and audited, ``backend.network.lookups``); None where only the stored
+    details are used."""
     out: list[Recipient] = []
     stored: dict[str, dict[str, Any]] = {}
     emails: set[str] = set()
@@ -279,7 +281,11 @@ async def candidates(
             role += f", {m.organisation}"
         address = (m.note or "") if m.source == "cpr" else ""
         channel, missing = _reach(m.cpr is not None, m.email)
-        if exemptions and m.cpr is not None and await exempt_from_digital_post(m.cpr):
+        if (
+            exemptions is not None
+            and m.cpr is not None
+            and await exempt_from_digital_post(m.cpr, exemptions)
+        ):
             # Exempt from Digital Post: the letter goes to print, to the register's address.
             channel = "print"
             if not address.strip():
@@ -382,10 +388,10 @@ def _suggest(
     return None, parents, None
 
 
-async def new_letter(case: AccessibleCase) -> LetterNew:
+async def new_letter(case: AccessibleCase, register: CprSource) -> LetterNew:
     facts = await _facts(case)
     lines = await templates()
-    found, stored = await candidates(facts)
+    found, stored = await candidates(facts, register)
     suggested, recipients, reason = _suggest(facts, lines, stored)
     return LetterNew(
         templates=lines,
@@ -478,7 +484,7 @@ async def do_create_letter(
     if row is None or row.retired_at is not None:
         raise FieldError("template_id", "Vælg en skabelon")
     facts = await _facts(case)
-    _, stored = await candidates(facts, exemptions=False)
+    _, stored = await candidates(facts)
     if not keys:
         raise FieldError("recipients", "Vælg mindst én modtager")
     chosen = _chosen(keys, stored)
@@ -541,11 +547,15 @@ async def _letter(case: AccessibleCase, letter_id: uuid.UUID, lock: bool = False
     return row
 
 
-async def letter(case: AccessibleCase, letter_id: uuid.UUID) -> LetterRead:
+async def letter(
+    case: AccessibleCase, letter_id: uuid.UUID, register: CprSource | None
+) -> LetterRead:
+    """The letter; a draft with its candidate recipients, asking ``register`` who is exempt
+    from Digital Post (None: the channels as stored, no register question)."""
     row = await _letter(case, letter_id)
     found: list[Recipient] = []
     if row.status == "kladde":
-        found, _ = await candidates(await _facts(case))
+        found, _ = await candidates(await _facts(case), register)
     return LetterRead(
         id=row.id,
         case_id=row.hovedsag_id,
@@ -608,7 +618,7 @@ async def do_update_letter(
         body = render.clean_html(data.body)
     recipients = row.recipients
     if isinstance(data.recipients, list):
-        _, stored = await candidates(await _facts(case), exemptions=False)
+        _, stored = await candidates(await _facts(case))
         recipients = _chosen(data.recipients, stored)
     answer_by = row.answer_by
     if data.answer_by is not msgspec.UNSET:

@@ -37,14 +37,25 @@ CPR_LOOKUPS = re.compile(
 )
 
 
+def _user(session: Session) -> str:
+    return f"{session.realm}:{session.kommune_code or '-'}:{session.subject}"
+
+
+def cpr_lookup_buckets(session: Session) -> list[tuple[str, str]]:
+    """The buckets one CPR lookup takes a token from: the user's and the kommune's, shared
+    by every kind of lookup (prior cases, a person, a child's parents, a letter's
+    recipients)."""
+    return [("prior_user", _user(session)), ("prior_kommune", session.kommune_code or "-")]
+
+
 def session_buckets(method: str, path: str, session: Session) -> list[tuple[str, str]]:
     """The buckets an authenticated request takes a token from."""
-    user = f"{session.realm}:{session.kommune_code or '-'}:{session.subject}"
+    user = _user(session)
     buckets = [("api", user)]
     if path.startswith("/api/offline/"):
         buckets.append(("offline", user))
     if method == "POST" and CPR_LOOKUPS.fullmatch(path):
-        buckets += [("prior_user", user), ("prior_kommune", session.kommune_code or "-")]
+        buckets += cpr_lookup_buckets(session)
     return buckets
 
 

@@ -1,4 +1,5 @@
-"""The post tables' queries (tenant migration 0027), in the open tenant transaction."""
+"""The post tables' queries (tenant migrations 0027, 0030), in the open tenant transaction
+(except :func:`claim_email_attempt`, which commits on its own)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import date, datetime
 import msgspec
 
 from backend.core.db import conn
+from backend.db import DB
+from tenancy.context import SWITCH_SQL
 
 
 class DeliveryRow(msgspec.Struct, frozen=True):
@@ -28,6 +31,7 @@ class DeliveryRow(msgspec.Struct, frozen=True):
     print_batch_id: uuid.UUID | None
     created_at: datetime
     sent_at: datetime | None
+    attempt_started_at: datetime | None = None  # an e-mail attempt began and has no outcome
 
 
 class LetterRow(msgspec.Struct, frozen=True):
@@ -52,7 +56,7 @@ class BatchRow(msgspec.Struct, frozen=True):
 _DELIVERY = (
     "id, letter_id, hovedsag_id, post_letter_id, recipient_name, recipient_role, "
     "recipient_cpr, recipient_email, recipient_address, channel, status, attempts, error, "
-    "message_uuid, print_batch_id, created_at, sent_at"
+    "message_uuid, print_batch_id, created_at, sent_at, attempt_started_at"
 )
 
 
@@ -118,6 +122,63 @@ async def get_delivery_for_update(delivery_id: uuid.UUID) -> DeliveryRow | None:
     return None if r is None else _delivery(r)
 
 
+async def get_delivery(delivery_id: uuid.UUID) -> DeliveryRow | None:
+    """Not locked: an e-mail attempt must claim the row in its own transaction first."""
+    r = await conn().fetchrow(f"SELECT {_DELIVERY} FROM delivery WHERE id = $1", delivery_id)
+    return None if r is None else _delivery(r)
+
+
+async def get_case_delivery(hovedsag_id: uuid.UUID, delivery_id: uuid.UUID) -> DeliveryRow | None:
+    """The delivery if it is on the case, locked FOR UPDATE."""
+    r = await conn().fetchrow(
+        f"SELECT {_DELIVERY} FROM delivery WHERE id = $1 AND hovedsag_id = $2 FOR UPDATE",
+        delivery_id,
+        hovedsag_id,
+    )
+    return None if r is None else _delivery(r)
+
+
+async def claim_email_attempt(code: str, delivery_id: uuid.UUID) -> bool:
+    """Mark an e-mail attempt as started, in a short tenant transaction of kommune ``code``
+    of its own (another connection from the application's pool, the schema and role
+    switched as in every tenant transaction) that has committed when this returns: if the
+    process dies after the mail server took the message, the mark is there for the next
+    run. False when the delivery is not waiting, or another attempt has the mark already.
+    The caller's transaction must not hold the delivery's row lock."""
+    pool = DB.pool
+    assert pool is not None
+    async with pool.acquire() as pooled, pooled.transaction():
+        switched = await pooled.fetchrow(SWITCH_SQL, code)
+        if switched is None or switched["status"] != "active":
+            return False
+        result: str = await pooled.execute(
+            "UPDATE delivery SET attempt_started_at = clock_timestamp() "
+            "WHERE id = $1 AND status = 'afventer' AND attempt_started_at IS NULL",
+            delivery_id,
+        )
+    return result.endswith(" 1")
+
+
+async def update_unresolved(delivery_id: uuid.UUID, started: datetime) -> bool:
+    """An attempt started at ``started`` has no outcome: 'uafklaret' (nothing is resent)."""
+    result: str = await conn().execute(
+        "UPDATE delivery SET status = 'uafklaret', attempts = attempts + 1, "
+        "error = NULL WHERE id = $1 AND status = 'afventer' AND attempt_started_at = $2",
+        delivery_id,
+        started,
+    )
+    return result.endswith(" 1")
+
+
+async def update_resend(delivery_id: uuid.UUID) -> None:
+    """An unresolved e-mail is to be sent again (a new attempt, on purpose)."""
+    await conn().execute(
+        "UPDATE delivery SET status = 'afventer', attempt_started_at = NULL, error = NULL "
+        "WHERE id = $1 AND status = 'uafklaret'",
+        delivery_id,
+    )
+
+
 async def get_letter(post_letter_id: uuid.UUID) -> LetterRow | None:
     r = await conn().fetchrow(
         "SELECT id, hovedsag_id, letter_id, document_id, title, pdf, sent_by FROM post_letter "
@@ -142,14 +203,14 @@ async def list_deliveries(
 async def update_sent(delivery_id: uuid.UUID) -> None:
     await conn().execute(
         "UPDATE delivery SET status = 'sendt', attempts = attempts + 1, error = NULL, "
-        "sent_at = clock_timestamp() WHERE id = $1",
+        "sent_at = clock_timestamp(), attempt_started_at = NULL WHERE id = $1",
         delivery_id,
     )
 
 
 async def update_attempt_failed(delivery_id: uuid.UUID, error: str, final: bool) -> int:
     attempts: int = await conn().fetchval(
-        "UPDATE delivery SET attempts = attempts + 1, error = $2, "
+        "UPDATE delivery SET attempts = attempts + 1, error = $2, attempt_started_at = NULL, "
         "status = CASE WHEN $3 THEN 'fejlet' ELSE status END WHERE id = $1 RETURNING attempts",
         delivery_id,
         error,

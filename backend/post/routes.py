@@ -17,7 +17,13 @@ from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.post import inbound, service
 from backend.post import repository as repo
-from backend.post.schemas import DeliveryList, InboundReceipt, PrintBatchList, PrintBatchOut
+from backend.post.schemas import (
+    DeliveryList,
+    DeliveryOut,
+    InboundReceipt,
+    PrintBatchList,
+    PrintBatchOut,
+)
 from tenancy.context import TenantUnavailable
 
 
@@ -46,6 +52,20 @@ class PostController(Controller):
         items = await service.deliveries(case, letter_id)
         await record(me.actor, "case.read", str(case_id), view="deliveries")
         return DeliveryList(items=items)
+
+    @post(
+        "/cases/{case_id:uuid}/deliveries/{delivery_id:uuid}/resend",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Send en uafklaret e-mail igen (en ny afsendelse, med vilje)",
+        status_code=200,
+    )
+    async def resend(
+        self, me: Me, case_id: FromPath[uuid.UUID], delivery_id: FromPath[uuid.UUID]
+    ) -> DeliveryOut:
+        case = await access_case(me, case_id)
+        found = await service.do_resend(me.actor, case, delivery_id)
+        await record(me.actor, "post.resent", str(case), recipient=found.recipient_name)
+        return found
 
     @get(
         "/post/print-batches",

@@ -9,7 +9,8 @@ from typing import Literal
 import msgspec
 
 Channel = Literal["digital_post", "email", "print"]
-DeliveryStatus = Literal["afventer", "sendt", "fejlet"]
+# uafklaret: an e-mail attempt began and its outcome is unknown (it is not sent again by itself)
+DeliveryStatus = Literal["afventer", "sendt", "fejlet", "uafklaret"]
 
 
 class DeliveryOut(msgspec.Struct):

@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from typing import Protocol
 
 import httpx
@@ -44,6 +44,7 @@ class SendFailed(Exception):
 @dataclass(frozen=True)
 class Outgoing:
     message_uuid: uuid.UUID
+    delivery_id: uuid.UUID
     kommune_code: str
     kommune_name: str
     case_ref: str
@@ -68,7 +69,9 @@ class DigitalPostSender(Protocol):
 
 
 class EmailSender(Protocol):
-    async def send(self, letter: Outgoing) -> None: ...
+    async def send(self, letter: Outgoing) -> None:
+        """Hand ``letter`` to the mail server; ``SendFailed`` when it was not taken."""
+        ...
 
 
 def build_memo(letter: Outgoing) -> memo.Memo:
@@ -146,10 +149,17 @@ class Sf1601Sender:
         raise SendFailed(f"Digital Post svarede med fejl {r.status_code}")
 
 
+def message_id(delivery_id: uuid.UUID, sender: str) -> str:
+    """The e-mail's Message-ID: the same for every attempt of one delivery, in the sending
+    address's domain (RFC 5322 ``<id-left@id-right>``)."""
+    domain = sender.rpartition("@")[2] or "trekant.invalid"
+    return f"<delivery-{delivery_id}@{domain}>"
+
+
 class SmtpSender:
     """E-mail with the letter as a PDF attachment over SMTP (stdlib ``smtplib`` in a
-    thread). The Message-ID is fixed by the delivery's UUID, so a receiving system can
-    tell a repeat from a new letter."""
+    thread). The Message-ID is fixed by the delivery's id (:func:`message_id`), so a
+    receiving system can tell a repeat (a "Send igen") from a new letter."""
 
     def __init__(self, host: str, port: int, sender: str, starttls: bool = False) -> None:
         self.host = host
@@ -171,7 +181,7 @@ class SmtpSender:
         msg["From"] = formataddr((letter.kommune_name, self.sender))
         msg["To"] = formataddr((letter.recipient_name, letter.recipient_email or ""))
         msg["Subject"] = letter.title
-        msg["Message-ID"] = make_msgid(idstring=str(letter.message_uuid), domain="trekant")
+        msg["Message-ID"] = message_id(letter.delivery_id, self.sender)
         msg.set_content(
             f"Kære {letter.recipient_name}\n\n"
             f"Vedhæftet er brevet «{letter.title}» fra {letter.kommune_name}.\n\n"

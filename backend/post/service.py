@@ -16,6 +16,8 @@ from datetime import datetime
 
 import msgspec
 
+from backend.casework.access import AccessibleCase
+from backend.casework.service import check_case_open
 from backend.core.danish import today_dk
 from backend.core.errors import FieldError, NotFound, StateConflict, Unavailable
 from backend.core.journal import stamp
@@ -32,6 +34,9 @@ BACKOFF = (10, 60, 300, 1800)
 MAX_ATTEMPTS = len(BACKOFF) + 1
 SYSTEM_AUTHOR = "Trekant"
 
+# Shown on the letter (and in the journal) for a delivery whose e-mail may or may not have
+# left: Trekant does not send it again by itself.
+UNRESOLVED = "Afsendelse uafklaret – kontrollér om modtageren har fået e-mailen"
 CHANNEL_WORDS = {"digital_post": "Digital Post", "email": "e-mail", "print": "fjernprint"}
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
@@ -154,7 +159,19 @@ async def deliveries(case_id: uuid.UUID, letter_id: uuid.UUID | None) -> list[De
 
 
 async def deliver(delivery_id: uuid.UUID, now: datetime | None = None) -> str:
-    """Run one attempt of a delivery (the outbox job). Returns what happened, for logs."""
+    """Run one attempt of a delivery (the outbox job). Returns what happened, for logs.
+
+    E-mail is sent at most once: the attempt is marked as started in a transaction of its
+    own that commits before the mail server is asked (``repo.claim_email_attempt``), and the
+    outcome clears the mark in the job's transaction. A run that finds the mark (the process
+    died between sending and committing) does not send again: the delivery becomes
+    ``uafklaret``, shown on the letter with "Send igen" (:func:`do_resend`). Digital Post
+    needs no mark: the register answers a repeated messageUUID as already received."""
+    found = await repo.get_delivery(delivery_id)
+    if found is None:
+        return "missing"
+    if found.channel == "email":
+        return await _deliver_email(found)
     d = await repo.get_delivery_for_update(delivery_id)
     if d is None:
         return "missing"
@@ -173,9 +190,39 @@ async def deliver(delivery_id: uuid.UUID, now: datetime | None = None) -> str:
             f"Brev lagt til udskrift (fjernprint) til {d.recipient_name}: {letter.title}",
         )
         return "queued-for-print"
+    return await _attempt(d, letter, senders.digital_post())
+
+
+async def _deliver_email(d: repo.DeliveryRow) -> str:
+    """An e-mail attempt; the row is read unlocked (the claim is another transaction's)."""
+    if d.status != "afventer":
+        return "already"
+    letter = await repo.get_letter(d.post_letter_id)
+    if letter is None:
+        return "missing"
+    if d.attempt_started_at is not None:
+        if not await repo.update_unresolved(d.id, d.attempt_started_at):
+            return "already"
+        await stamp(
+            d.hovedsag_id,
+            letter.sent_by,
+            "post.uafklaret",
+            f"Afsendelse uafklaret: e-mail til {d.recipient_name}: {letter.title}",
+            UNRESOLVED,
+        )
+        return "unresolved"
+    if not await repo.claim_email_attempt(current_scope().code, d.id):
+        return "already"
+    return await _attempt(d, letter, senders.email())
+
+
+async def _attempt(
+    d: repo.DeliveryRow, letter: repo.LetterRow, sender: senders.DigitalPostSender
+) -> str:
     scope = current_scope()
     out = senders.Outgoing(
         message_uuid=d.message_uuid,
+        delivery_id=d.id,
         kommune_code=scope.code,
         kommune_name=f"{scope.name} Kommune",
         case_ref=str(d.hovedsag_id),
@@ -186,7 +233,6 @@ async def deliver(delivery_id: uuid.UUID, now: datetime | None = None) -> str:
         recipient_cpr=d.recipient_cpr,
         recipient_email=d.recipient_email,
     )
-    sender = senders.digital_post() if d.channel == "digital_post" else senders.email()
     try:
         await sender.send(out)
     except senders.SendFailed as exc:
@@ -216,6 +262,32 @@ async def deliver(delivery_id: uuid.UUID, now: datetime | None = None) -> str:
         f"Brev sendt med {CHANNEL_WORDS[d.channel]} til {d.recipient_name}: {letter.title}",
     )
     return "sent"
+
+
+async def do_resend(actor: str, case_id: AccessibleCase, delivery_id: uuid.UUID) -> DeliveryOut:
+    """Send an unresolved e-mail again, on purpose (the caseworker has checked that the
+    recipient did not get it): a new attempt, journalised. 409 for any other delivery."""
+    await check_case_open(case_id)
+    d = await repo.get_case_delivery(case_id, delivery_id)
+    if d is None:
+        raise NotFound("Afsendelsen findes ikke")
+    if d.status != "uafklaret":
+        raise StateConflict("Kun en uafklaret afsendelse kan sendes igen")
+    letter = await repo.get_letter(d.post_letter_id)
+    if letter is None:
+        raise NotFound("Afsendelsen findes ikke")
+    await repo.update_resend(d.id)
+    await stamp(
+        d.hovedsag_id,
+        actor,
+        "post.sendt_igen",
+        f"Brev sendt igen med {CHANNEL_WORDS[d.channel]} til {d.recipient_name}: {letter.title}",
+        "Den første afsendelse var uafklaret",
+    )
+    await enqueue(DELIVER_JOB, {"delivery_id": str(d.id)})
+    found = await repo.get_case_delivery(case_id, delivery_id)
+    assert found is not None
+    return delivery_out(found)
 
 
 # --- print batches (the administrator) -------------------------------------------

@@ -13,11 +13,12 @@ from backend.core.errors import FieldError
 from backend.db import DB
 from backend.documents.service import store_bytes
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, AsUser
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, AsUser, username
 from tests.documents.conftest import docx_with, pdf_with, run_document_jobs, upload
 from tests.factories import child
 
 A = KOMMUNE_A[0]
+B = KOMMUNE_B[0]
 
 
 async def test_incoming_post_is_listed_until_handled(as_user: AsUser) -> None:
@@ -56,6 +57,46 @@ async def test_incoming_post_is_listed_until_handled(as_user: AsUser) -> None:
     assert r.status_code == 409
     r = await c.get(f"/api/cases/{case}/journal")
     assert "Indgået post behandlet: Svar fra mor" in r.text
+
+
+async def test_a_cases_incoming_post_is_listed_whoever_holds_the_case(as_user: AsUser) -> None:
+    """With ``hovedsag_id`` the list is the case's (its Overblik), not the user's worklist:
+    a leader who does not hold the case sees its post; a colleague not on the case, another
+    kommune and an unknown id get the same 404; the read is audited on the case."""
+    c = await as_user(A)
+    case = (await child(c, first_name="Overblik")).case_id
+    other = (await child(c)).case_id
+    doc = await upload(c, case, "svar.pdf", pdf_with("Svar"), title="Svar fra far", incoming=True)
+    await upload(c, other, "b.pdf", pdf_with("Andet"), title="Anden sags post", incoming=True)
+    await upload(c, case, "c.pdf", pdf_with("Notat"), title="Ikke indgået")
+
+    leder = await as_user(A, "leder")
+    mine = await leder.get("/api/documents/incoming")
+    assert all(d["case_id"] != case for d in mine.json()["items"])
+    r = await leder.get("/api/documents/incoming", params={"hovedsag_id": case})
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == 1
+    assert [(d["id"], d["title"]) for d in r.json()["items"]] == [(doc["id"], "Svar fra far")]
+
+    refused = []
+    for client, case_id in (
+        (await as_user(A, "kollega"), case),
+        (await as_user(B), case),
+        (c, str(uuid.uuid4())),
+    ):
+        r = await client.get("/api/documents/incoming", params={"hovedsag_id": case_id})
+        refused.append((r.status_code, r.json()["detail"]))
+    assert refused == [(404, "Sagen findes ikke, eller du er ikke på sagen")] * 3
+
+    async with tenant_transaction(DB, A) as scope:
+        audited = await scope.connection.fetch(
+            "SELECT payload->'detail'->>'hits' AS hits FROM outbox WHERE job = 'audit.record' "
+            "AND payload->>'action' = 'document.incoming.read' AND payload->>'subject' = $1 "
+            "AND payload->>'actor' = $2",
+            case,
+            username("leder", A),
+        )
+    assert [r["hits"] for r in audited] == ["1"]
 
 
 async def test_a_document_that_is_not_incoming_cannot_be_handled(as_user: AsUser) -> None:

@@ -7,10 +7,18 @@ screen; screenshots at 1366x768 and 768x1024 without sideways scrolling."""
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
+import httpx
 from playwright.async_api import expect
 
+from backend.db import DB
+from backend.outbox.service import enqueue
+from backend.post.senders import SmtpSender, message_id
+from backend.post.service import DELIVER_JOB
+from tenancy.context import run_after_commit, tenant_transaction
+from tests import conftest
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
 from tests.e2e.test_offline import CODE, KOMMUNE, api_as
@@ -103,6 +111,7 @@ async def test_the_caseworker_sends_the_receipt_from_its_template(page, app):
     await expect(table.get_by_role("cell", name=re.compile("^Sendt"))).to_be_visible(timeout=30_000)
     await check_axe(page, "brev sendt")
     await _shots(page, "brev-sendt")
+    letter_url = page.url
 
     await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Overblik").click()
     await expect(page.get_by_role("link", name="Skriv kvittering")).to_have_count(0)
@@ -118,6 +127,32 @@ async def test_the_caseworker_sends_the_receipt_from_its_template(page, app):
             e["title"] for e in (await c.get(f"/api/cases/{case_id}/journal")).json()["items"]
         ]
         assert "Brev sendt: Kvittering for modtaget underretning" in journal
+        [sent] = (await c.get(f"/api/cases/{case_id}/deliveries")).json()["items"]
+
+    # The state a worker leaves that died between the SMTP send and its commit (the crash
+    # itself is simulated in tests/post): the attempt started, no outcome, the job to run
+    # again. The worker's run does not send it again; the letter says so and offers "Send
+    # igen", which sends the same e-mail (the same Message-ID) on purpose.
+    async with tenant_transaction(DB, CODE) as scope:
+        await scope.connection.execute(
+            "UPDATE delivery SET status = 'afventer', sent_at = NULL, attempts = 0, "
+            "attempt_started_at = clock_timestamp() WHERE id = $1",
+            uuid.UUID(sent["id"]),
+        )
+        await enqueue(DELIVER_JOB, {"delivery_id": sent["id"]})
+    await run_after_commit(scope)
+    await page.goto(letter_url)
+    await expect(
+        table.get_by_role("cell", name=re.compile("^Afsendelse uafklaret"))
+    ).to_contain_text("kontrollér om modtageren har fået e-mailen", timeout=30_000)
+    await check_axe(page, "brev afsendelse uafklaret")
+    await _shots(page, "brev-uafklaret")
+    await page.get_by_role("button", name="Send igen til Lærer Lone").click()
+    await expect(table.get_by_role("cell", name=re.compile("^Sendt"))).to_be_visible(timeout=30_000)
+    mails = httpx.get(f"{conftest.SMTP.url}/api/mails").json()  # type: ignore[attr-defined]
+    assert [m["message_id"] for m in mails if sent["id"] in m["message_id"]] == [
+        message_id(uuid.UUID(sent["id"]), SmtpSender.from_env().sender)
+    ] * 2
 
 
 async def test_the_administrator_edits_a_template_with_merge_fields(page):

@@ -8,8 +8,11 @@ from datetime import datetime
 import httpx
 
 from backend.core.danish import DK
+from backend.limits.config import Limit
 from tests.casework.test_casework_api import _caseworker, _register, new_cpr
-from tests.conftest import KOMMUNE_B
+from tests.conftest import KOMMUNE_A, KOMMUNE_B
+from tests.limits.test_alerts import _audited
+from tests.network.test_network import _child_with_parents
 
 
 async def notified_case(http: httpx.AsyncClient, seed: int, email: str | None = "lone@skole.dk"):
@@ -165,3 +168,35 @@ async def test_a_kommune_template_loops_over_the_parents(http, seeded):
     assert r.status_code == 201, r.text
     assert r.json()["title"] == "Til forældrene om Ida Testesen"
     assert r.json()["body"] == "<p>Mona Mor (ja); Frank Far (nej); </p>"
+
+
+async def test_the_letter_forms_cpr_lookups_are_limited_and_audited(http, seeded, limits, caplog):
+    """Opening a letter asks the register whether each parent is exempt from Digital Post:
+    each question takes a token from the CPR lookups' buckets (a Danish 429 when they are
+    empty, before the register is asked) and is audited on the case, without the number."""
+    await _caseworker(http)
+    child_id, case_id, mother = await _child_with_parents(http, 7731)
+    assert (await http.post(f"/api/children/{child_id}/network/from-cpr")).status_code == 200
+    cprs = [mother, new_cpr(7733, years=40)]  # the father's, as _child_with_parents makes it
+    limits(prior_user=Limit(2, 3600))
+    before = len(await _audited(KOMMUNE_A[0], "cpr.person"))
+    caplog.set_level("DEBUG")
+
+    r = await http.get(f"/api/cases/{case_id}/letters/new")
+    assert r.status_code == 200, r.text
+    assert [c["channel"] for c in r.json()["candidates"] if c["has_cpr"]] == [
+        "digital_post",
+        "digital_post",
+    ]
+    refused = await http.get(f"/api/cases/{case_id}/letters/new")
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("Du har sendt for mange forespørgsler på kort tid")
+    assert refused.headers["Retry-After"].isdigit()
+
+    audited = (await _audited(KOMMUNE_A[0], "cpr.person"))[before:]
+    assert [(a["subject"], a["detail"]) for a in audited] == [
+        (case_id, {"purpose": "brev"}),
+        (case_id, {"purpose": "brev"}),
+    ]
+    assert not any(cpr in str(audited) for cpr in cprs)
+    assert caplog.text and not any(cpr in caplog.text for cpr in cprs)

@@ -178,6 +178,8 @@ async def test_a_decision_needs_klagevejledning_and_starts_the_complaint_period(
     new = (await http.get(f"/api/cases/{case_id}/letters/new")).json()
     assert new["suggestion_reason"] == "Afgørelsen er ikke sendt til forældrene endnu"
     letter = await _draft(http, case_id, "afgoerelse_bevilling")
+    # One name for the decision letter: its heading, the template, the document, the journal.
+    assert (letter["purpose_label"], letter["title"]) == ("Afgørelse om støtte",) * 2
     assert "Du får bevilget: Familiebehandling." in letter["body"]
     assert "barnets lov § 32" in letter["body"]
     cut = letter["body"].split("<h2>Klagevejledning</h2>")[0]
@@ -212,8 +214,11 @@ async def test_a_decision_needs_klagevejledning_and_starts_the_complaint_period(
         e["title"] for e in (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]
     ]
     assert "Afgørelse meddelt" in journal
+    assert "Brev sendt: Afgørelse om støtte" in journal
     docs = await _documents(http, case_id)
-    assert [(d["kind"], d["source"]) for d in docs] == [("afgoerelse", "brev")]
+    assert [(d["title"], d["kind"], d["source"]) for d in docs] == [
+        ("Afgørelse om støtte", "afgoerelse", "brev")
+    ]
     assert await run_post_jobs() == ["done"]  # delivered, and nothing left for other tests
 
 

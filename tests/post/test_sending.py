@@ -15,7 +15,7 @@ from backend.core.errors import FieldError
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
 from backend.post import memo
-from backend.post.senders import kommune_cvr
+from backend.post.senders import SmtpSender, kommune_cvr, message_id
 from backend.post.service import Recipient, deliver, send_letter
 from tenancy.context import tenant_transaction
 from tests.post.conftest import (
@@ -191,9 +191,84 @@ async def test_a_professional_gets_an_email_with_the_letter() -> None:
     mails = [m for m in httpx.get(f"{mail_url()}/api/mails").json() if address in m["to"]]
     assert len(mails) == 1
     assert mails[0]["subject"] == "Kvittering for underretning"
-    assert str(d["message_uuid"]) in mails[0]["message_id"]
+    assert mails[0]["message_id"] == message_id(did, SmtpSender.from_env().sender)
+    assert mails[0]["message_id"].startswith(f"<delivery-{did}@")
     assert [(a["filename"], a["pdf"]) for a in mails[0]["attachments"]] == [
         ("Kvittering_for_underretning.pdf", True)
+    ]
+
+
+def _mails_to(address: str) -> list[dict]:  # type: ignore[type-arg]
+    return [m for m in httpx.get(f"{mail_url()}/api/mails").json() if address in m["to"]]
+
+
+class WorkerDied(Exception):
+    """The worker process ends between the SMTP send and the commit of its transaction."""
+
+
+async def test_an_email_whose_attempt_has_no_outcome_is_not_sent_again(client) -> None:  # type: ignore[no-untyped-def]
+    """At most once: the send step runs (the real development mail server takes the mail)
+    and its transaction is rolled back, as when the worker dies before committing. The
+    retry finds the attempt started and not finished: it does not send again, the delivery
+    is 'uafklaret' (journalised); the caseworker's "Send igen" is a new attempt with the
+    same Message-ID."""
+    address = f"uafklaret-{uuid.uuid4().hex[:8]}@example.dk"
+    case_id = await a_case()
+    letter_id, [did] = await send(
+        case_id, [Recipient("Lærer Hansen", "Fagperson", email=address)], title="Kvittering"
+    )
+    with pytest.raises(WorkerDied):
+        async with tenant_transaction(DB, A):
+            assert await deliver(did) == "sent"
+            raise WorkerDied
+    assert len(_mails_to(address)) == 1
+    d = await delivery(did)
+    assert (d["status"], d["sent_at"]) == ("afventer", None)
+    assert d["attempt_started_at"] is not None
+
+    assert await run_post_jobs() == ["done"]  # the job's outbox row was never marked done
+    d = await delivery(did)
+    assert (d["status"], d["attempts"]) == ("uafklaret", 1)
+    assert len(_mails_to(address)) == 1
+    assert await run_post_jobs() == []
+
+    boss = await client(A, "leder")
+    listed = await boss.get(
+        f"/api/cases/{case_id}/deliveries", params={"letter_id": str(letter_id)}
+    )
+    assert [x["status"] for x in listed.json()["items"]] == ["uafklaret"]
+    other = await client("0202", "leder")
+    r = await other.post(f"/api/cases/{case_id}/deliveries/{did}/resend")
+    assert r.status_code == 404
+    r = await boss.post(f"/api/cases/{case_id}/deliveries/{did}/resend")
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "afventer"
+    r = await boss.post(f"/api/cases/{case_id}/deliveries/{did}/resend")
+    assert r.status_code == 409
+    assert r.json()["detail"] == "Kun en uafklaret afsendelse kan sendes igen"
+    assert await run_post_jobs() == ["done"]
+    d = await delivery(did)
+    assert (d["status"], d["attempts"], d["attempt_started_at"]) == ("sendt", 2, None)
+    mails = _mails_to(address)
+    assert [m["message_id"] for m in mails] == [message_id(did, SmtpSender.from_env().sender)] * 2
+    async with tenant_transaction(DB, A) as scope:
+        journal = await scope.connection.fetch(
+            "SELECT event, title, body, author FROM journal_entry WHERE hovedsag_id = $1 "
+            "AND title LIKE '%Lærer Hansen: Kvittering' ORDER BY id",
+            case_id,
+        )
+    assert [(j["event"], j["title"], j["body"]) for j in journal][-3:] == [
+        (
+            "post.uafklaret",
+            "Afsendelse uafklaret: e-mail til Lærer Hansen: Kvittering",
+            "Afsendelse uafklaret – kontrollér om modtageren har fået e-mailen",
+        ),
+        (
+            "post.sendt_igen",
+            "Brev sendt igen med e-mail til Lærer Hansen: Kvittering",
+            "Den første afsendelse var uafklaret",
+        ),
+        ("post.sendt", "Brev sendt med e-mail til Lærer Hansen: Kvittering", ""),
     ]
 
 

@@ -554,6 +554,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/deliveries/{delivery_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send en uafklaret e-mail igen (en ny afsendelse, med vilje) */
+        post: operations["ApiCasesCaseIdDeliveriesDeliveryIdResendResend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/documents": {
         parameters: {
             query?: never;
@@ -1027,7 +1044,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Indgået post på mine sager, som ikke er behandlet */
+        /** Indgået post, som ikke er behandlet: på mine sager, eller med hovedsag_id på den sag, hvis liste den end står på */
         get: operations["ApiDocumentsIncomingIncoming"];
         put?: never;
         post?: never;
@@ -3637,7 +3654,7 @@ export interface components {
             recipient_role: string;
             sent_at?: string | null;
             /** @enum {string} */
-            status: "afventer" | "sendt" | "fejlet";
+            status: "afventer" | "sendt" | "fejlet" | "uafklaret";
         };
         /** DeviceCreate */
         DeviceCreate: {
@@ -7185,6 +7202,44 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdDeliveriesDeliveryIdResendResend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdDocumentsListDocuments: {
         parameters: {
             query?: {
@@ -8534,6 +8589,7 @@ export interface operations {
     ApiDocumentsIncomingIncoming: {
         parameters: {
             query?: {
+                hovedsag_id?: string | null;
                 limit?: number;
                 offset?: number;
             };

@@ -221,7 +221,17 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
   );
 }
 
-function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterRead; steps: string[] | null }) {
+function SentLetter({
+  caseId,
+  letter,
+  steps,
+  editable,
+}: {
+  caseId: string;
+  letter: LetterRead;
+  steps: string[] | null;
+  editable: boolean;
+}) {
   return (
     <div className="letter-sent">
       <Alert variant="success" heading={steps ? 'Brevet er sendt' : `Sendt ${letter.sent_at ? formatDateTime(letter.sent_at) : ''}`}>
@@ -236,7 +246,7 @@ function SentLetter({ caseId, letter, steps }: { caseId: string; letter: LetterR
           </ul>
         ) : null}
       </Alert>
-      <Deliveries caseId={caseId} letterId={letter.id} />
+      <Deliveries caseId={caseId} letterId={letter.id} canResend={editable} />
       <div className="letter-text" lang="da">
         <RichText id="body" label="Brevets tekst" value={letter.body} onChange={() => undefined} readOnly />
       </div>
@@ -309,7 +319,7 @@ export function BrevPlace() {
           }}
         />
       ) : null}
-      {state.state === 'ready' && state.data.status === 'sendt' ? <SentLetter caseId={caseId} letter={state.data} steps={steps} /> : null}
+      {state.state === 'ready' && state.data.status === 'sendt' ? <SentLetter caseId={caseId} letter={state.data} steps={steps} editable={editable} /> : null}
     </section>
   );
 }

@@ -1,15 +1,57 @@
 // Each recipient's delivery of a sent letter (backend/post): channel, status, attempts and a
-// Danish error. Asked again every few seconds while a delivery is still waiting.
+// Danish error. Asked again every few seconds while a delivery is still waiting. An e-mail
+// whose attempt has no known outcome ("uafklaret": Trekant does not send it again by itself)
+// offers "Send igen" once the caseworker has checked with the recipient.
 import { api, call } from '../../../api/client';
+import type { components } from '../../../api/schema';
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
 import { formatDateTime } from '../../../format';
+import { useSubmit } from '../../../mutation';
 import { useApiQuery } from '../../../useApi';
 import { CHANNELS } from './queries';
 
-const STATUS: Record<string, string> = { afventer: 'Afventer', sendt: 'Sendt', fejlet: 'Fejlet' };
+type Delivery = components['schemas']['DeliveryOut'];
 
-export function Deliveries({ caseId, letterId }: { caseId: string; letterId: string }) {
+const STATUS: Record<Delivery['status'], string> = {
+  afventer: 'Afventer',
+  sendt: 'Sendt',
+  fejlet: 'Fejlet',
+  uafklaret: 'Afsendelse uafklaret',
+};
+
+/** "Send igen" for an unresolved e-mail: a new attempt, journalised. */
+function Resend({ caseId, delivery }: { caseId: string; delivery: Delivery }) {
+  const { run, busy, general } = useSubmit({ invalidates: [['case', caseId]] });
+  return (
+    <span className="letter-delivery-resend">
+      <button
+        type="button"
+        className={`button button-secondary ${busy ? 'spinner-active' : ''}`.trim()}
+        aria-disabled={busy || undefined}
+        aria-label={`Send igen til ${delivery.recipient_name}`}
+        onClick={() =>
+          void run(() =>
+            call(
+              api.POST('/api/cases/{case_id}/deliveries/{delivery_id}/resend', {
+                params: { path: { case_id: caseId, delivery_id: delivery.id } },
+              }),
+            ),
+          )
+        }
+      >
+        Send igen
+      </button>
+      {general ? (
+        <span className="form-error-message" role="alert">
+          {general}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function Deliveries({ caseId, letterId, canResend }: { caseId: string; letterId: string; canResend: boolean }) {
   const [state, reload] = useApiQuery(
     ['case', caseId, 'deliveries', letterId],
     (signal) =>
@@ -63,6 +105,13 @@ export function Deliveries({ caseId, letterId }: { caseId: string; letterId: str
                   </span>
                   {d.sent_at ? ` ${formatDateTime(d.sent_at)}` : ''}
                   {d.error ? <span className="letter-delivery-error"> – {d.error}</span> : null}
+                  {d.status === 'uafklaret' ? (
+                    <>
+                      {' '}
+                      – kontrollér om modtageren har fået e-mailen
+                      {canResend ? <Resend caseId={caseId} delivery={d} /> : null}
+                    </>
+                  ) : null}
                 </td>
               </tr>
             ))}

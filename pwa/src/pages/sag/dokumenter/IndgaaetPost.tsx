@@ -48,10 +48,15 @@ export function MarkHandled({ doc, onDone, small = false }: { doc: DocumentOut; 
  * the front page's for the user's cases. Nothing at all when no post waits.
  */
 export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string; canWrite: boolean; level?: 2 | 3 }) {
-  // One list for both places (the API answers for the user's own cases, as the worklist);
-  // the Overblik shows the part that is this case's.
-  const [incoming, reload] = useApiQuery(docKeys.incoming, (signal) =>
-    call(api.GET('/api/documents/incoming', { params: { query: { limit: INCOMING_LIMIT } }, signal })),
+  // The front page: the user's own cases (as the worklist); the Overblik: this case's post,
+  // whoever's list the case is on.
+  const [incoming, reload] = useApiQuery(caseId ? docKeys.caseIncoming(caseId) : docKeys.incoming, (signal) =>
+    call(
+      api.GET('/api/documents/incoming', {
+        params: { query: caseId ? { hovedsag_id: caseId, limit: INCOMING_LIMIT } : { limit: INCOMING_LIMIT } },
+        signal,
+      }),
+    ),
   );
   const Heading = level === 2 ? 'h2' : 'h3';
   const id = caseId ? 'incoming-case-heading' : 'incoming-heading';
@@ -73,8 +78,8 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
       </Alert>
     );
   else if (incoming.state === 'ready') {
-    const items: DocumentHit[] = caseId ? incoming.data.items.filter((d) => d.case_id === caseId) : incoming.data.items;
-    const total = caseId ? items.length : incoming.data.total;
+    const items: DocumentHit[] = incoming.data.items;
+    const total = incoming.data.total;
     if (items.length > 0)
       body = (
         <>

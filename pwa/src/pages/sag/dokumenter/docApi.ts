@@ -41,6 +41,7 @@ export const docKeys = {
   one: (id: string) => ['documents', 'one', id] as const,
   status: (id: string) => ['documents', 'status', id] as const,
   incoming: ['documents', 'incoming'] as const,
+  caseIncoming: (caseId: string) => ['documents', 'incoming', 'case', caseId] as const,
   search: ['documents', 'search'] as const,
 };
 

@@ -6,9 +6,13 @@ Configuration (environment):
 - ``TREKANT_DIGITAL_POST_URL``: the KombiPostAfsend base URL (production
   ``https://prod.serviceplatformen.dk``; development the dev server ``trekant dev`` starts).
 - ``TREKANT_DIGITAL_POST_CERT``: a PEM file with the kommune's OCES system certificate and
-  key for mutual TLS (production); unset in development.
+  key for mutual TLS (required in production); unset in development.
 - ``TREKANT_DIGITAL_POST_TOKEN``: the Authorization header value from KOMBIT's security
-  token service (production; fetching it is not built, see docs/architecture.md "Post").
+  token service, passed through as it is (required in production; fetching it is not
+  built, see docs/architecture.md "Post").
+
+In production the worker refuses to start without these (:func:`require_config`), as it
+does without ``TREKANT_DATA_KEY``: Digital Post is never sent without mutual TLS and a token.
 - ``TREKANT_CVR_<code>``: the kommune's CVR number, the MeMo sender (development: derived).
 - ``TREKANT_SMTP_HOST`` / ``TREKANT_SMTP_PORT`` / ``TREKANT_SMTP_FROM``: outgoing mail.
 """
@@ -23,10 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from pathlib import Path
 from typing import Protocol
 
 import httpx
 
+from backend.config import ConfigError, Settings
 from backend.post import memo
 
 TIMEOUT = 15.0
@@ -58,6 +64,45 @@ class Outgoing:
 def kommune_cvr(code: str) -> str:
     """``TREKANT_CVR_<code>``; development and tests: a fixed 8-digit number per kommune."""
     return os.environ.get(f"TREKANT_CVR_{code}") or f"2918{int(code):04d}"
+
+
+def require_config(settings: Settings) -> None:
+    """In production, the settings SF1601 needs toward KOMBIT's real service: an https
+    ``TREKANT_DIGITAL_POST_URL``, ``TREKANT_DIGITAL_POST_CERT`` naming a readable PEM file
+    with a certificate and its private key, and ``TREKANT_DIGITAL_POST_TOKEN``;
+    :class:`ConfigError` saying which is wrong. Development and tests need none of them
+    (the development Digital Post server runs without TLS)."""
+    if settings.is_development:
+        return
+    url = os.environ.get("TREKANT_DIGITAL_POST_URL", "")
+    if not url.startswith("https://"):
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_URL must be set in production to KOMBIT's SF1601 base URL "
+            "over https (https://prod.serviceplatformen.dk)"
+        )
+    cert = os.environ.get("TREKANT_DIGITAL_POST_CERT", "")
+    if not cert:
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_CERT must be set in production: the path of a PEM file with "
+            "the kommune's OCES system certificate and its private key (mutual TLS toward "
+            "Serviceplatformen)"
+        )
+    try:
+        pem = Path(cert).read_text(errors="replace")
+    except OSError as exc:
+        raise ConfigError(
+            f"TREKANT_DIGITAL_POST_CERT: cannot read {cert} ({exc.strerror})"
+        ) from exc
+    if "-----BEGIN CERTIFICATE-----" not in pem or "PRIVATE KEY-----" not in pem:
+        raise ConfigError(
+            f"TREKANT_DIGITAL_POST_CERT: {cert} must hold both the certificate and its "
+            "private key in PEM format (openssl pkcs12 -in cert.p12 -nodes -out cert.pem)"
+        )
+    if not os.environ.get("TREKANT_DIGITAL_POST_TOKEN", "").strip():
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_TOKEN must be set in production: the Authorization value "
+            '("Holder-of-key …") from KOMBIT\'s token service, passed through as it is'
+        )
 
 
 class DigitalPostSender(Protocol):

@@ -3770,6 +3770,7 @@ export interface components {
             title: string;
             /** @enum {string} */
             view: "pdf" | "image" | "konverterer" | "ingen";
+            view_note?: string | null;
         };
         /** DocumentHitPage */
         DocumentHitPage: {
@@ -3807,6 +3808,7 @@ export interface components {
             title: string;
             /** @enum {string} */
             view: "pdf" | "image" | "konverterer" | "ingen";
+            view_note?: string | null;
         };
         /** DocumentPage */
         DocumentPage: {

@@ -33,7 +33,7 @@ from typing import Protocol
 import httpx
 
 from backend.config import ConfigError, Settings
-from backend.post import memo
+from backend.post import kvittering, memo
 
 TIMEOUT = 15.0
 
@@ -106,14 +106,15 @@ def require_config(settings: Settings) -> None:
 
 
 class DigitalPostSender(Protocol):
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         """Deliver ``letter`` to the citizen's Digital Post; ``SendFailed`` when it did not
-        arrive. Sending the same ``message_uuid`` again must not deliver it twice."""
+        arrive. Sending the same ``message_uuid`` again must not deliver it twice. Returns
+        Digital Post's receipt in words (Danish), or None when it gave none."""
         ...
 
 
 class EmailSender(Protocol):
-    async def send(self, letter: Outgoing) -> None: ...
+    async def send(self, letter: Outgoing) -> str | None: ...
 
 
 def build_memo(letter: Outgoing) -> memo.Memo:
@@ -142,8 +143,10 @@ def build_memo(letter: Outgoing) -> memo.Memo:
 class Sf1601Sender:
     """KOMBIT's SF1601 KombiPostAfsend: POST ``/service/KombiPostAfsend_1/kombi`` with the
     MeMo message, headers ``X-TransaktionsId`` (a fresh UUID per call) and
-    ``X-TransaktionsTid``. 2xx: delivered (a repeated messageUUID is answered as already
-    received); 400/422: refused for good; anything else: try again later."""
+    ``X-TransaktionsTid``. The answer's receipt (``kvittering.parse``, a TransportKvittering)
+    is read: 2xx with OK or ADVARSEL (or no receipt): delivered, the receipt's words kept on
+    the delivery (a repeated messageUUID is answered as already received); FEJL, 400 or
+    422: refused for good, with the receipt's errors; anything else: try again later."""
 
     PATH = "/service/KombiPostAfsend_1/kombi"
 
@@ -171,7 +174,7 @@ class Sf1601Sender:
             h["Authorization"] = self.token
         return h
 
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         if not self.base_url:
             raise SendFailed("Digital Post er ikke sat op (TREKANT_DIGITAL_POST_URL mangler)")
         body = memo.kombi_request(build_memo(letter))
@@ -184,8 +187,11 @@ class Sf1601Sender:
                 )
         except httpx.HTTPError as exc:
             raise SendFailed("Digital Post svarede ikke") from exc
+        receipt = kvittering.parse(r.content)
+        if receipt is not None and receipt.code == "FEJL" and r.status_code < 500:
+            raise SendFailed(receipt.text()[:1000], permanent=True)
         if 200 <= r.status_code < 300:
-            return
+            return receipt.text() if receipt is not None else None
         if r.status_code in (400, 422):
             raise SendFailed(f"Digital Post afviste brevet: {r.text[:300]}", permanent=True)
         raise SendFailed(f"Digital Post svarede med fejl {r.status_code}")
@@ -234,7 +240,7 @@ class SmtpSender:
                 smtp.starttls()
             smtp.send_message(msg)
 
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         if not self.host:
             raise SendFailed("E-mail er ikke sat op (TREKANT_SMTP_HOST mangler)")
         if not letter.recipient_email:
@@ -245,6 +251,7 @@ class SmtpSender:
             raise SendFailed("Mailserveren afviste modtagerens adresse", permanent=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed("Mailserveren svarede ikke") from exc
+        return None
 
 
 def digital_post() -> DigitalPostSender:

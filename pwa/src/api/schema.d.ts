@@ -3633,6 +3633,7 @@ export interface components {
             letter_id: string;
             /** @default false */
             queued_for_print?: boolean;
+            receipt?: string | null;
             recipient_name: string;
             recipient_role: string;
             sent_at?: string | null;

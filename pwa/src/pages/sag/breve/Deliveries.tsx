@@ -1,5 +1,5 @@
-// Each recipient's delivery of a sent letter (backend/post): channel, status, attempts and a
-// Danish error. Asked again every few seconds while a delivery is still waiting.
+// Each recipient's delivery of a sent letter (backend/post): channel, status, attempts, a
+// Danish error, and Digital Post's receipt in its words. Asked again every few seconds while a delivery is still waiting.
 import { api, call } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { Loading } from '../../../components/Loading';
@@ -63,6 +63,7 @@ export function Deliveries({ caseId, letterId }: { caseId: string; letterId: str
                   </span>
                   {d.sent_at ? ` ${formatDateTime(d.sent_at)}` : ''}
                   {d.error ? <span className="letter-delivery-error"> – {d.error}</span> : null}
+                  {d.receipt ? <span className="letter-delivery-receipt">{d.receipt}</span> : null}
                 </td>
               </tr>
             ))}

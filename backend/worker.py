@@ -14,6 +14,7 @@ from backend import db, queue
 from backend.config import get_settings
 from backend.operator.tasks import migrate_all, onboard_kommune
 from backend.outbox.tasks import run_outbox_job, sweep
+from backend.post.senders import require_config as require_digital_post
 from backend.sealing import require_key as require_data_key
 from tenancy.names import app_role
 from tenancy.registry import role_dsn
@@ -22,6 +23,7 @@ from tenancy.registry import role_dsn
 async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
     require_data_key(settings)  # onboarding and transfers seal with it: fail at start
+    require_digital_post(settings)  # no Digital Post without mTLS and a token in production
     db.configure(
         role_dsn(settings.database_url, app_role(settings.role_prefix), settings.app_db_password)
     )

@@ -20,7 +20,7 @@ MAX_TITLE = 300
 Sniff = Literal[
     "pdf", "ole", "docx", "xlsx", "odt", "ods", "png", "jpeg", "tiff", "heic", "eml", "txt"
 ]
-View = Literal["pdf", "image", "office", "none"]
+View = Literal["pdf", "image", "office", "raster", "none"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ class FileType:
     content_type: str
     label: str  # Danish, for messages: "en PDF-fil"
     sniff: Sniff
-    view: View  # how it is viewed: as it is, converted to PDF by LibreOffice, or not at all
+    # how it is viewed: as it is, converted to PDF by LibreOffice ("office"), converted by
+    # Pillow ("raster": TIFF to PDF, HEIC to JPEG, see images.py), or not at all
+    view: View
 
 
 TYPES: dict[str, FileType] = {
@@ -54,9 +56,9 @@ TYPES: dict[str, FileType] = {
     "png": FileType("image/png", "et PNG-billede", "png", "image"),
     "jpg": FileType("image/jpeg", "et JPEG-billede", "jpeg", "image"),
     "jpeg": FileType("image/jpeg", "et JPEG-billede", "jpeg", "image"),
-    "tif": FileType("image/tiff", "et TIFF-billede", "tiff", "none"),
-    "tiff": FileType("image/tiff", "et TIFF-billede", "tiff", "none"),
-    "heic": FileType("image/heic", "et HEIC-billede", "heic", "none"),
+    "tif": FileType("image/tiff", "et TIFF-billede", "tiff", "raster"),
+    "tiff": FileType("image/tiff", "et TIFF-billede", "tiff", "raster"),
+    "heic": FileType("image/heic", "et HEIC-billede", "heic", "raster"),
     "eml": FileType("message/rfc822", "en e-mail (EML)", "eml", "none"),
     "msg": FileType("application/vnd.ms-outlook", "en Outlook-e-mail (MSG)", "ole", "none"),
     "txt": FileType("text/plain; charset=utf-8", "en tekstfil", "txt", "none"),
@@ -71,6 +73,11 @@ TOO_LARGE = "Filen er større end 100 MB, som er det største, Trekant tager imo
 # look like another (bidi overrides and isolates, zero-width characters).
 _SEPARATORS = frozenset("/\\")
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def rendition_type(filename: str) -> str:
+    """The media type of the copy made for viewing: a JPEG of a HEIC photo, else a PDF."""
+    return "image/jpeg" if extension(filename) == "heic" else "application/pdf"
 
 
 def extension(filename: str) -> str:

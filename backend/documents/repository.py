@@ -47,6 +47,7 @@ class DocumentRow(msgspec.Struct, frozen=True):
     handled_by: str | None
     rendition: str
     has_file: bool
+    rendition_note: str | None = None
     snippet: str | None = None
     child_name: str | None = None
     case_number: str | None = None
@@ -83,6 +84,7 @@ _COLUMNS = (
     "d.id, d.hovedsag_id, d.title, d.kind, d.dated, d.enkeltsag_id, e.kind AS enkeltsag_kind, "
     "e.opened_at AS enkeltsag_opened, d.filename, d.size, d.content_type, d.added_by_name, "
     "d.added_at, d.source, d.incoming, d.handled_at, d.handled_by, d.rendition, "
+    "d.rendition_note, "
     "EXISTS (SELECT 1 FROM document_chunk k WHERE k.document_id = d.id "
     "AND k.stream = 'original' AND k.seq = 0) AS has_file"
 )
@@ -239,8 +241,14 @@ async def set_text(document_id: uuid.UUID, text: str, text_state: str) -> None:
     )
 
 
-async def set_rendition(document_id: uuid.UUID, rendition: str) -> None:
-    await conn().execute("UPDATE document SET rendition = $2 WHERE id = $1", document_id, rendition)
+async def set_rendition(document_id: uuid.UUID, rendition: str, note: str | None = None) -> None:
+    """The viewing copy's state, and (when ``fejlet``) the Danish reason shown instead."""
+    await conn().execute(
+        "UPDATE document SET rendition = $2, rendition_note = $3 WHERE id = $1",
+        document_id,
+        rendition,
+        note,
+    )
 
 
 class WorkRow(msgspec.Struct, frozen=True):

@@ -22,8 +22,8 @@ from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import Perm
 from backend.core.principal import Me, Principal
 from backend.db import DB
+from backend.documents import files, service
 from backend.documents import repository as repo
-from backend.documents import service
 from backend.documents.files import MAX_SIZE, TOO_LARGE
 from backend.documents.schemas import (
     DocumentCreate,
@@ -277,11 +277,14 @@ class DocumentsController(Controller):
             raise StateConflict("Dokumentet bliver stadig konverteret")
         if how == "ingen":
             raise StateConflict("Dokumentet kan ikke vises i browseren. Hent filen i stedet")
-        rendition = source.rendition == "klar" and not source.content_type.startswith(
-            ("application/pdf", "image/")
+        kind = files.TYPES.get(files.extension(source.filename))
+        rendition = (
+            source.rendition == "klar" and kind is not None and kind.view in ("office", "raster")
         )
         await record(me.actor, "document.viewed", str(case), document=source.title, view="document")
-        name = source.filename.rsplit(".", 1)[0] + ".pdf" if rendition else source.filename
+        media = files.rendition_type(source.filename) if rendition else source.content_type
+        suffix = ".jpg" if media == "image/jpeg" else ".pdf"
+        name = source.filename.rsplit(".", 1)[0] + suffix if rendition else source.filename
         return Stream(
             _chunks(
                 current_scope().code,
@@ -289,7 +292,7 @@ class DocumentsController(Controller):
                 "rendition" if rendition else "original",
                 source.rendition_chunks if rendition else source.chunks,
             ),
-            media_type="application/pdf" if rendition else source.content_type,
+            media_type=media,
             headers={
                 "content-disposition": _disposition("inline", name),
                 "content-length": str(source.rendition_size if rendition else source.size),

@@ -78,6 +78,9 @@ class DocumentOut(msgspec.Struct):
     handled_at: datetime | None
     handled_by: str | None
     view: DocumentView
+    # why the file cannot be shown here (view "ingen" after a refused or failed
+    # conversion), in Danish: "Billedet er for stort til at blive vist …"
+    view_note: str | None = None
     # False for a document whose file did not come with a case transferred from another
     # kommune (too large for the package): its details and text did
     has_file: bool = True

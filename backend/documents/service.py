@@ -8,7 +8,8 @@ a document whose bytes never came is never listed and is swept after a day.
 
 Text for search is extracted in the request for a file of one chunk and by the outbox job
 ``documents.extract`` otherwise; Word/ODT/Excel files get a PDF for viewing from
-LibreOffice in the job ``documents.convert`` (``tasks.py``).
+LibreOffice in the job ``documents.convert`` (``tasks.py``), which also makes a PDF of a
+TIFF scan and a JPEG of a HEIC photo (``images.py``).
 
 Every function here runs in the open tenant transaction; the caller has checked access
 (an ``AccessibleCase``), except :func:`store_bytes`, whose callers (letters, post) act on a
@@ -106,8 +107,11 @@ def view_of(filename: str, rendition: str) -> DocumentView:
         return "pdf"
     if kind.view == "image":
         return "image"
-    if kind.view == "office":
-        return {"klar": "pdf", "afventer": "konverterer"}.get(rendition, "ingen")  # type: ignore[return-value]  # Literal values
+    if kind.view in ("office", "raster"):
+        if rendition == "afventer":
+            return "konverterer"
+        if rendition == "klar":
+            return "image" if files.rendition_type(filename).startswith("image/") else "pdf"
     return "ingen"
 
 
@@ -137,6 +141,7 @@ def _fields(row: repo.DocumentRow) -> dict[str, object]:
         "handled_at": row.handled_at,
         "handled_by": row.handled_by,
         "view": view_of(row.filename, row.rendition) if row.has_file else "ingen",
+        "view_note": row.rendition_note if row.has_file and row.rendition == "fejlet" else None,
         "has_file": row.has_file,
         "snippet": row.snippet,
     }
@@ -334,7 +339,7 @@ async def _finish(
             text, text_state = found, "klar"
     elif ext in EXTRACTABLE:
         text_state = "afventer"
-    rendition = "afventer" if file_type.view == "office" else "ingen"
+    rendition = "afventer" if file_type.view in ("office", "raster") else "ingen"
     await repo.finish_document(document_id, size, text, text_state, rendition)
     if text_state == "afventer":
         await enqueue(EXTRACT_JOB, {"document_id": str(document_id)})

@@ -2,7 +2,8 @@
 
 * ``documents.extract``: the text of a file larger than one chunk, for search;
 * ``documents.convert``: a Word/ODT/Excel file to PDF by LibreOffice headless, stored as the
-  document's ``rendition`` stream (and, for the old binary formats, its text from that PDF).
+  document's ``rendition`` stream (and, for the old binary formats, its text from that PDF);
+  a TIFF scan to PDF and a HEIC photo to JPEG by Pillow (``images.py``).
 
 Each job copies the chunks to a private temporary directory (never the whole file in
 memory), works there and removes it. LibreOffice runs with its own profile directory per
@@ -21,9 +22,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from backend.documents import images
 from backend.documents import repository as repo
 from backend.documents.extract import extract
-from backend.documents.files import CHUNK, extension
+from backend.documents.files import CHUNK, TYPES, extension
 from backend.documents.service import CONVERT_JOB, EXTRACT_JOB
 from backend.outbox.service import outbox_job
 from tenancy.context import TenantScope
@@ -109,6 +111,9 @@ async def convert(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
     if work is None or work.state != "klar" or work.rendition != "afventer":
         return
     ext = extension(work.filename)
+    if TYPES[ext].view == "raster":
+        await _convert_image(document_id, work.chunks, ext)
+        return
     if soffice() is None:
         log.warning("LibreOffice is not installed (just office); the file cannot be viewed")
         await repo.set_rendition(document_id, "fejlet")
@@ -120,14 +125,37 @@ async def convert(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, A
         if pdf is None:
             await repo.set_rendition(document_id, "fejlet")
             return
-        await repo.delete_chunks(document_id, "rendition")
-        with pdf.open("rb") as f:
-            seq = 0
-            while block := f.read(CHUNK):
-                await repo.insert_chunk(document_id, "rendition", seq, block)
-                seq += 1
-        await repo.set_rendition(document_id, "klar")
+        await _store_rendition(document_id, pdf)
         if work.text_state == "ingen":
             text = await asyncio.to_thread(extract, pdf, "pdf")
             if text:
                 await repo.set_text(document_id, text, "klar")
+
+
+async def _store_rendition(document_id: uuid.UUID, path: Path) -> None:
+    await repo.delete_chunks(document_id, "rendition")
+    with path.open("rb") as f:
+        seq = 0
+        while block := f.read(CHUNK):
+            await repo.insert_chunk(document_id, "rendition", seq, block)
+            seq += 1
+    await repo.set_rendition(document_id, "klar")
+
+
+async def _convert_image(document_id: uuid.UUID, chunks: int, ext: str) -> None:
+    """A TIFF scan as a PDF of all its pages, a HEIC photo as a JPEG (``images.py``); a
+    refused or unreadable file is ``fejlet`` with the Danish reason on the document."""
+    with tempfile.TemporaryDirectory(prefix="trekant-convert-") as tmp:
+        source = Path(tmp) / f"billede.{ext}"
+        await _spool(document_id, chunks, source)
+        target = Path(tmp) / ("visning.jpg" if ext == "heic" else "visning.pdf")
+        try:
+            if ext == "heic":
+                await asyncio.to_thread(images.heic_to_jpeg, source, target)
+            else:
+                await asyncio.to_thread(images.tiff_to_pdf, source, target)
+        except images.ImageRefused as exc:
+            log.info("an image was not converted for viewing: %s", exc)
+            await repo.set_rendition(document_id, "fejlet", str(exc))
+            return
+        await _store_rendition(document_id, target)

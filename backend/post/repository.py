@@ -32,6 +32,7 @@ class DeliveryRow(msgspec.Struct, frozen=True):
     created_at: datetime
     sent_at: datetime | None
     attempt_started_at: datetime | None = None  # an e-mail attempt began and has no outcome
+    receipt: str | None = None  # Digital Post's receipt, in words
 
 
 class LetterRow(msgspec.Struct, frozen=True):
@@ -56,7 +57,7 @@ class BatchRow(msgspec.Struct, frozen=True):
 _DELIVERY = (
     "id, letter_id, hovedsag_id, post_letter_id, recipient_name, recipient_role, "
     "recipient_cpr, recipient_email, recipient_address, channel, status, attempts, error, "
-    "message_uuid, print_batch_id, created_at, sent_at, attempt_started_at"
+    "message_uuid, print_batch_id, created_at, sent_at, attempt_started_at, receipt"
 )
 
 
@@ -200,11 +201,12 @@ async def list_deliveries(
     return [_delivery(r) for r in rows]
 
 
-async def update_sent(delivery_id: uuid.UUID) -> None:
+async def update_sent(delivery_id: uuid.UUID, receipt: str | None = None) -> None:
     await conn().execute(
         "UPDATE delivery SET status = 'sendt', attempts = attempts + 1, error = NULL, "
-        "sent_at = clock_timestamp(), attempt_started_at = NULL WHERE id = $1",
+        "sent_at = clock_timestamp(), attempt_started_at = NULL, receipt = $2 WHERE id = $1",
         delivery_id,
+        receipt,
     )
 
 

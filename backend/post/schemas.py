@@ -24,6 +24,8 @@ class DeliveryOut(msgspec.Struct):
     error: str | None = None  # Danish, why the last attempt failed
     sent_at: datetime | None = None
     queued_for_print: bool = False  # waiting in a print batch (status stays "afventer")
+    # what Digital Post answered when it took the letter (its receipt), in Danish
+    receipt: str | None = None
 
 
 class DeliveryList(msgspec.Struct):

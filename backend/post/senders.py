@@ -6,9 +6,13 @@ Configuration (environment):
 - ``TREKANT_DIGITAL_POST_URL``: the KombiPostAfsend base URL (production
   ``https://prod.serviceplatformen.dk``; development the dev server ``trekant dev`` starts).
 - ``TREKANT_DIGITAL_POST_CERT``: a PEM file with the kommune's OCES system certificate and
-  key for mutual TLS (production); unset in development.
+  key for mutual TLS (required in production); unset in development.
 - ``TREKANT_DIGITAL_POST_TOKEN``: the Authorization header value from KOMBIT's security
-  token service (production; fetching it is not built, see docs/architecture.md "Post").
+  token service, passed through as it is (required in production; fetching it is not
+  built, see docs/architecture.md "Post").
+
+In production the worker refuses to start without these (:func:`require_config`), as it
+does without ``TREKANT_DATA_KEY``: Digital Post is never sent without mutual TLS and a token.
 - ``TREKANT_CVR_<code>``: the kommune's CVR number, the MeMo sender (development: derived).
 - ``TREKANT_SMTP_HOST`` / ``TREKANT_SMTP_PORT`` / ``TREKANT_SMTP_FROM``: outgoing mail.
 """
@@ -23,11 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formataddr
+from pathlib import Path
 from typing import Protocol
 
 import httpx
 
-from backend.post import memo
+from backend.config import ConfigError, Settings
+from backend.post import kvittering, memo
 
 TIMEOUT = 15.0
 
@@ -61,15 +67,55 @@ def kommune_cvr(code: str) -> str:
     return os.environ.get(f"TREKANT_CVR_{code}") or f"2918{int(code):04d}"
 
 
+def require_config(settings: Settings) -> None:
+    """In production, the settings SF1601 needs toward KOMBIT's real service: an https
+    ``TREKANT_DIGITAL_POST_URL``, ``TREKANT_DIGITAL_POST_CERT`` naming a readable PEM file
+    with a certificate and its private key, and ``TREKANT_DIGITAL_POST_TOKEN``;
+    :class:`ConfigError` saying which is wrong. Development and tests need none of them
+    (the development Digital Post server runs without TLS)."""
+    if settings.is_development:
+        return
+    url = os.environ.get("TREKANT_DIGITAL_POST_URL", "")
+    if not url.startswith("https://"):
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_URL must be set in production to KOMBIT's SF1601 base URL "
+            "over https (https://prod.serviceplatformen.dk)"
+        )
+    cert = os.environ.get("TREKANT_DIGITAL_POST_CERT", "")
+    if not cert:
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_CERT must be set in production: the path of a PEM file with "
+            "the kommune's OCES system certificate and its private key (mutual TLS toward "
+            "Serviceplatformen)"
+        )
+    try:
+        pem = Path(cert).read_text(errors="replace")
+    except OSError as exc:
+        raise ConfigError(
+            f"TREKANT_DIGITAL_POST_CERT: cannot read {cert} ({exc.strerror})"
+        ) from exc
+    if "-----BEGIN CERTIFICATE-----" not in pem or "PRIVATE KEY-----" not in pem:
+        raise ConfigError(
+            f"TREKANT_DIGITAL_POST_CERT: {cert} must hold both the certificate and its "
+            "private key in PEM format (openssl pkcs12 -in cert.p12 -nodes -out cert.pem)"
+        )
+    if not os.environ.get("TREKANT_DIGITAL_POST_TOKEN", "").strip():
+        raise ConfigError(
+            "TREKANT_DIGITAL_POST_TOKEN must be set in production: the Authorization value "
+            '("Holder-of-key …") from KOMBIT\'s token service, passed through as it is'
+        )
+
+
 class DigitalPostSender(Protocol):
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         """Deliver ``letter`` to the citizen's Digital Post; ``SendFailed`` when it did not
-        arrive. Sending the same ``message_uuid`` again must not deliver it twice."""
+        arrive. Sending the same ``message_uuid`` again must not deliver it twice. Returns
+        Digital Post's receipt in words (Danish), or None when it gave none."""
         ...
 
 
 class EmailSender(Protocol):
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         """Hand ``letter`` to the mail server; ``SendFailed`` when it was not taken."""
         ...
 
@@ -100,8 +146,10 @@ def build_memo(letter: Outgoing) -> memo.Memo:
 class Sf1601Sender:
     """KOMBIT's SF1601 KombiPostAfsend: POST ``/service/KombiPostAfsend_1/kombi`` with the
     MeMo message, headers ``X-TransaktionsId`` (a fresh UUID per call) and
-    ``X-TransaktionsTid``. 2xx: delivered (a repeated messageUUID is answered as already
-    received); 400/422: refused for good; anything else: try again later."""
+    ``X-TransaktionsTid``. The answer's receipt (``kvittering.parse``, a TransportKvittering)
+    is read: 2xx with OK or ADVARSEL (or no receipt): delivered, the receipt's words kept on
+    the delivery (a repeated messageUUID is answered as already received); FEJL, 400 or
+    422: refused for good, with the receipt's errors; anything else: try again later."""
 
     PATH = "/service/KombiPostAfsend_1/kombi"
 
@@ -129,7 +177,7 @@ class Sf1601Sender:
             h["Authorization"] = self.token
         return h
 
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         if not self.base_url:
             raise SendFailed("Digital Post er ikke sat op (TREKANT_DIGITAL_POST_URL mangler)")
         body = memo.kombi_request(build_memo(letter))
@@ -142,8 +190,11 @@ class Sf1601Sender:
                 )
         except httpx.HTTPError as exc:
             raise SendFailed("Digital Post svarede ikke") from exc
+        receipt = kvittering.parse(r.content)
+        if receipt is not None and receipt.code == "FEJL" and r.status_code < 500:
+            raise SendFailed(receipt.text()[:1000], permanent=True)
         if 200 <= r.status_code < 300:
-            return
+            return receipt.text() if receipt is not None else None
         if r.status_code in (400, 422):
             raise SendFailed(f"Digital Post afviste brevet: {r.text[:300]}", permanent=True)
         raise SendFailed(f"Digital Post svarede med fejl {r.status_code}")
@@ -199,7 +250,7 @@ class SmtpSender:
                 smtp.starttls()
             smtp.send_message(msg)
 
-    async def send(self, letter: Outgoing) -> None:
+    async def send(self, letter: Outgoing) -> str | None:
         if not self.host:
             raise SendFailed("E-mail er ikke sat op (TREKANT_SMTP_HOST mangler)")
         if not letter.recipient_email:
@@ -210,6 +261,7 @@ class SmtpSender:
             raise SendFailed("Mailserveren afviste modtagerens adresse", permanent=True) from exc
         except (OSError, smtplib.SMTPException) as exc:
             raise SendFailed("Mailserveren svarede ikke") from exc
+        return None
 
 
 def digital_post() -> DigitalPostSender:

@@ -150,6 +150,7 @@ def delivery_out(d: repo.DeliveryRow) -> DeliveryOut:
         error=d.error,
         sent_at=d.sent_at,
         queued_for_print=d.print_batch_id is not None and d.status == "afventer",
+        receipt=d.receipt,
     )
 
 
@@ -234,7 +235,7 @@ async def _attempt(
         recipient_email=d.recipient_email,
     )
     try:
-        await sender.send(out)
+        receipt = await sender.send(out)
     except senders.SendFailed as exc:
         final = exc.permanent or d.attempts + 1 >= MAX_ATTEMPTS
         attempts = await repo.update_attempt_failed(d.id, str(exc), final)
@@ -254,7 +255,7 @@ async def _attempt(
             defer_seconds=BACKOFF[min(attempts - 1, len(BACKOFF) - 1)],
         )
         return "retry"
-    await repo.update_sent(d.id)
+    await repo.update_sent(d.id, receipt)
     await stamp(
         d.hovedsag_id,
         letter.sent_by,

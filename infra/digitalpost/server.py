@@ -1,7 +1,9 @@
 """The development Digital Post server (see ``infra/digitalpost/__init__.py``).
 
 SF1601:  POST /service/KombiPostAfsend_1/kombi  (X-TransaktionsId, X-TransaktionsTid, MeMo)
-         201 received, 200 already received (same messageUUID), 400 invalid, 503 refused
+         answered with a TransportKvittering (backend/post/kvittering.py): 201 received,
+         200 already received (same messageUUID), 400 invalid (FEJL, every broken rule),
+         503 refused
 Mailbox: GET /  (the mailboxes), GET /postkasse/<key>, GET /besked/<uuid>,
          GET /besked/<uuid>/fil/<n> (the PDF), POST /besked/<uuid>/svar (the citizen answers)
 Tests:   GET /api/beskeder/<uuid> (the stored request and how often it came),
@@ -26,7 +28,7 @@ from urllib.parse import parse_qs
 
 import httpx
 
-from backend.post import memo
+from backend.post import kvittering, memo
 
 MAX_BODY = 60 * 1024 * 1024
 SF1601_PATH = "/service/KombiPostAfsend_1/kombi"
@@ -312,17 +314,27 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._json(404, {"detail": "ukendt adresse"})
 
+    def _kvittering(self, status: int, k: kvittering.Kvittering) -> None:
+        self._send(status, kvittering.build(k), "application/xml; charset=utf-8")
+
     def _receive(self, body: bytes) -> None:
+        """SF1601 KombiPostAfsend: the MeMo is checked (``memo.check``: the MeMo XSD's rules
+        as far as they are known) and answered with Serviceplatformen's receipt, a
+        TransportKvittering: OK (201 new, 200 a repeated messageUUID, stored once) or FEJL
+        (400) listing every broken rule."""
         transaction = self.headers.get("X-TransaktionsId", "")
         when = self.headers.get("X-TransaktionsTid", "")
         try:
             uuid.UUID(transaction)
             datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
-            self._send(
+            self._kvittering(
                 400,
-                b"X-TransaktionsId (UUID) og X-TransaktionsTid skal sendes",
-                "text/plain; charset=utf-8",
+                kvittering.Kvittering(
+                    "FEJL",
+                    "Kaldet mangler transaktionsoplysninger",
+                    [("TRANSAKTION", "X-TransaktionsId (UUID) og X-TransaktionsTid skal sendes")],
+                ),
             )
             return
         store = self.server.store
@@ -330,20 +342,28 @@ class Handler(BaseHTTPRequestHandler):
             store.refuse -= 1
             self._send(503, b"Digital Post er midlertidigt utilgaengelig", "text/plain")
             return
-        try:
+        errors = memo.check(body)
+        if not errors:
             m = memo.parse(body)
             if m.message_type != "DIGITALPOST":
-                raise memo.InvalidMemo("messageType skal være DIGITALPOST")
+                errors.append("messageType skal være DIGITALPOST")
             if m.sender.id_type != "CVR" or m.recipient.id_type != "CPR":
-                raise memo.InvalidMemo("Afsender skal være et CVR-nummer, modtager et CPR-nummer")
-        except memo.InvalidMemo as exc:
-            self._send(400, str(exc).encode(), "text/plain; charset=utf-8")
+                errors.append("Afsender skal være et CVR-nummer, modtager et CPR-nummer")
+        if errors:
+            self._kvittering(
+                400,
+                kvittering.Kvittering(
+                    "FEJL", "Meddelelsen er ikke gyldig MeMo", [("MEMO", e) for e in errors]
+                ),
+            )
             return
         new = store.add(m, body, transaction)
-        answer = (
-            "<kombi_response><status>{}</status><messageUUID>{}</messageUUID></kombi_response>"
-        ).format("modtaget" if new else "allerede modtaget", m.message_uuid)
-        self._send(201 if new else 200, answer.encode(), "application/xml")
+        reason = (
+            "Meddelelsen er modtaget og lagt i modtagerens digitale postkasse"
+            if new
+            else "Meddelelsen var allerede modtaget og er ikke leveret igen"
+        )
+        self._kvittering(201 if new else 200, kvittering.Kvittering("OK", reason))
 
     def _reply(self, message_uuid: str, text: str) -> tuple[int, str]:
         row = self._message(message_uuid)

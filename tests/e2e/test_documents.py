@@ -3,8 +3,9 @@ breve", upload of several real files at once (a PDF made with weasyprint, a PNG,
 "PDF" whose bytes are text, an .exe and an empty file) with progress and Danish errors next to
 each file, search in the case by a word of the PDF's text, the viewer (PDF inline, "Hent"
 downloads the original), editing the metadata, search across the kommune, and "Indgået post"
-on the front page and the case until it is marked handled. axe on every screen; screenshots
-at 1366×768 and 768×1024 without sideways scrolling."""
+on the front page and the case until it is marked handled; a scanned TIFF and a HEIC photo
+shown once converted, a broken photo with the reason. axe on every screen; screenshots at
+1366×768 and 768×1024 without sideways scrolling."""
 
 from __future__ import annotations
 
@@ -405,3 +406,80 @@ async def test_a_word_document_is_shown_once_converted_and_not_to_a_colleague(pa
     await expect(page.get_by_text("Netværksmødet")).to_have_count(0)
     denied = await page.request.get(src.split("#")[0])
     assert denied.status == 404
+
+
+async def test_a_scanned_tiff_and_a_phone_photo_are_shown_and_a_broken_photo_says_why(page):  # type: ignore[no-untyped-def]
+    import io
+
+    from PIL import Image, ImageDraw
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    pages = []
+    for n in range(3):
+        scan = Image.new("L", (620, 877), 255)
+        ImageDraw.Draw(scan).text((60, 60), f"Brev fra skolen, side {n + 1}", fill=0)
+        pages.append(scan)
+    tiff = io.BytesIO()
+    pages[0].save(tiff, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
+    photo = io.BytesIO()
+    Image.new("RGB", (480, 360), (40, 110, 170)).save(photo, "HEIF", quality=60)
+
+    await log_in(page, KOMMUNE, username("sagsbehandler", REALM))
+    case_url = await _new_case(page, "Tove", "Tiffsen", 7313)
+    await page.goto(f"{case_url}/dokumenter")
+    async with page.expect_file_chooser() as chooser:
+        await page.get_by_role("button", name="Vælg filer").click()
+    await (await chooser.value).set_files(
+        [
+            _file("Scannet brev.tif", "image/tiff", tiff.getvalue()),
+            _file("Foto af opslag.heic", "image/heic", photo.getvalue()),
+            # the right first bytes, then nothing a decoder can read
+            _file("Ødelagt foto.heic", "image/heic", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 200),
+        ]
+    )
+    rows = page.locator(".upload-item")
+    await expect(rows).to_have_count(3)
+    for name in ("Scannet brev.tif", "Foto af opslag.heic", "Ødelagt foto.heic"):
+        await rows.filter(has_text=name).get_by_label("Type").select_option(label="Andet")
+    await page.get_by_role("button", name="Tilføj 3 filer").click()
+    await expect(
+        page.get_by_role("status").filter(has_text="3 dokumenter tilføjet sagen").first
+    ).to_be_visible()
+    table = page.locator("table.docs-table")
+
+    # The scan: every page, as a PDF in the viewer, once the worker has converted it.
+    await table.get_by_role("link", name="Scannet brev").click()
+    shown = page.locator("object.doc-frame")
+    await expect(shown).to_have_attribute("type", "application/pdf", timeout=120_000)
+    src = await shown.get_attribute("data")
+    assert src is not None
+    view = await page.request.get(src.split("#")[0])
+    assert view.status == 200
+    assert view.headers["content-type"] == "application/pdf"
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(await view.body())).pages) == 3
+    await check_axe(page, "en scannet TIFF som PDF")
+    await _shots(page, "tiff-som-pdf")
+
+    # The phone photo: a JPEG in the page.
+    await page.get_by_role("link", name="Alle sagens dokumenter").click()
+    await table.get_by_role("link", name="Foto af opslag").click()
+    image = page.get_by_role("img", name="Foto af opslag")
+    await expect(image).to_be_visible(timeout=120_000)
+    await expect(image).to_have_js_property("naturalWidth", 480)
+    await check_axe(page, "et HEIC-foto som JPEG")
+    await _shots(page, "heic-som-jpeg")
+
+    # The broken photo: the Danish reason instead of the viewer; the file can still be fetched.
+    await page.get_by_role("link", name="Alle sagens dokumenter").click()
+    await table.get_by_role("link", name="Ødelagt foto").click()
+    await expect(
+        page.get_by_text(
+            "Billedet kunne ikke læses, så det kan ikke vises her. Hent filen i stedet"
+        )
+    ).to_be_visible(timeout=120_000)
+    await expect(page.get_by_role("link", name=re.compile("^Hent"))).to_be_visible()
+    await check_axe(page, "et foto der ikke kan vises")
+    await _shots(page, "heic-fejlet")

@@ -218,6 +218,10 @@ async def test_a_newcomer_walks_issue_15_from_notification_to_the_parents_reply(
     await expect(hanne).to_contain_text("Digital Post")
     await expect(ole).to_contain_text("Fysisk post")
     await expect(hanne.get_by_role("cell", name=re.compile("^Sendt"))).to_be_visible(timeout=30_000)
+    # Digital Post's receipt, in its words, under the status
+    await expect(hanne).to_contain_text(
+        "Digital Post: Meddelelsen er modtaget og lagt i modtagerens digitale postkasse"
+    )
     await check_axe(page, "afgørelsen er sendt")
     await _shots(page, "afgoerelse-sendt")
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from backend.core.errors import FieldError
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
-from backend.post import memo
+from backend.post import kvittering, memo
 from backend.post.senders import SmtpSender, kommune_cvr, message_id
 from backend.post.service import Recipient, deliver, send_letter
 from tenancy.context import tenant_transaction
@@ -44,7 +44,12 @@ async def test_a_letter_to_a_citizen_arrives_in_digital_post_as_a_valid_memo() -
     assert await run_post_jobs() == ["done"]
     d = await delivery(did)
     assert (d["status"], d["attempts"], d["error"]) == ("sendt", 1, None)
+    # Digital Post's receipt, in its words, is kept on the delivery
+    assert d["receipt"] == (
+        "Digital Post: Meddelelsen er modtaget og lagt i modtagerens digitale postkasse"
+    )
     got = dp_message(d["message_uuid"])
+    assert memo.check(got["body"].encode()) == []  # Trekant's letter keeps MeMo's rules
     assert got["times"] == 1
     uuid.UUID(got["transaction_id"])
     root = xml_from(got["body"].encode())
@@ -118,7 +123,9 @@ async def test_a_duplicate_relay_sends_once() -> None:
         headers=headers,
     )
     assert r.status_code == 200
-    assert b"allerede modtaget" in r.content
+    assert kvittering.parse(r.content) == kvittering.Kvittering(
+        "OK", "Meddelelsen var allerede modtaget og er ikke leveret igen"
+    )
 
 
 async def test_the_dev_server_refuses_an_invalid_memo() -> None:
@@ -136,9 +143,17 @@ async def test_the_dev_server_refuses_an_invalid_memo() -> None:
     )
     r = httpx.post(url, content=memo.kombi_request(m), headers=headers)
     assert r.status_code == 400
-    assert "indholdet er ikke en PDF" in r.text
+    assert kvittering.parse(r.content) == kvittering.Kvittering(
+        "FEJL",
+        "Meddelelsen er ikke gyldig MeMo",
+        [("MEMO", "File brev.pdf: indholdet er ikke en PDF")],
+    )
     r = httpx.post(url, content=memo.kombi_request(m))  # no transaction headers
     assert r.status_code == 400
+    found = kvittering.parse(r.content)
+    assert found is not None and found.errors == [
+        ("TRANSAKTION", "X-TransaktionsId (UUID) og X-TransaktionsTid skal sendes")
+    ]
 
 
 async def test_an_exempt_citizen_lands_in_the_print_batch_with_an_address_page(
@@ -314,6 +329,7 @@ async def test_deliveries_of_a_case_are_listed_for_those_on_it(client) -> None: 
             "error": None,
             "sent_at": None,
             "queued_for_print": False,
+            "receipt": None,
         }
     ]
     other = await client("0202", "leder")

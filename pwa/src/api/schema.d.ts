@@ -3650,6 +3650,7 @@ export interface components {
             letter_id: string;
             /** @default false */
             queued_for_print?: boolean;
+            receipt?: string | null;
             recipient_name: string;
             recipient_role: string;
             sent_at?: string | null;
@@ -3787,6 +3788,7 @@ export interface components {
             title: string;
             /** @enum {string} */
             view: "pdf" | "image" | "konverterer" | "ingen";
+            view_note?: string | null;
         };
         /** DocumentHitPage */
         DocumentHitPage: {
@@ -3824,6 +3826,7 @@ export interface components {
             title: string;
             /** @enum {string} */
             view: "pdf" | "image" | "konverterer" | "ingen";
+            view_note?: string | null;
         };
         /** DocumentPage */
         DocumentPage: {

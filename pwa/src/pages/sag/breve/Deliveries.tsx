@@ -1,5 +1,5 @@
 // Each recipient's delivery of a sent letter (backend/post): channel, status, attempts and a
-// Danish error. Asked again every few seconds while a delivery is still waiting. An e-mail
+// Danish error, and Digital Post's receipt in its words. Asked again every few seconds while a delivery is still waiting. An e-mail
 // whose attempt has no known outcome ("uafklaret": Trekant does not send it again by itself)
 // offers "Send igen" once the caseworker has checked with the recipient.
 import { api, call } from '../../../api/client';
@@ -112,6 +112,7 @@ export function Deliveries({ caseId, letterId, canResend }: { caseId: string; le
                       {canResend ? <Resend caseId={caseId} delivery={d} /> : null}
                     </>
                   ) : null}
+                  {d.receipt ? <span className="letter-delivery-receipt">{d.receipt}</span> : null}
                 </td>
               </tr>
             ))}

@@ -196,7 +196,7 @@ function Viewer({ doc: d, onReady }: { doc: DocumentOut; onReady: () => void }) 
     );
   return (
     <p className="empty-state doc-noview">
-      Filen kan ikke vises i browseren. Hent den for at åbne den på din computer.
+      {d.view_note ?? 'Filen kan ikke vises i browseren. Hent den for at åbne den på din computer.'}
     </p>
   );
 }

@@ -62,6 +62,10 @@ class TransferRead(msgspec.Struct):
     sent_by_name: str
     counts: dict[str, int]  # table -> rows (for programs; people read ``contents``)
     contents: list[str]  # the same in Danish: "1 afgørelse", "5 betalinger"
+    # The documents whose files travel whole with the case, and their bytes in all (every
+    # stream: the file as uploaded and its PDF for viewing).
+    files: int = 0
+    file_bytes: int = 0
     decided_at: datetime | None = None
     decided_by_name: str | None = None
     reason: str | None = None

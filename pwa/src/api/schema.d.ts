@@ -5629,6 +5629,10 @@ export interface components {
             direction: "ind" | "ud";
             due_at?: string | null;
             error?: string | null;
+            /** @default 0 */
+            file_bytes?: number;
+            /** @default 0 */
+            files?: number;
             from_kommune: components["schemas"]["KommuneRef"];
             hovedsag_id?: string | null;
             /** Format: uuid */

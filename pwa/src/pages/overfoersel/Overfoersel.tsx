@@ -5,10 +5,11 @@ import { ErrorSummary, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
-import { formatDate, formatDateTime, formatDeadline } from '../../format';
+import { formatDate, formatDateTime, formatDeadline, plural } from '../../format';
 import { Link } from '../../router';
 import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
+import { formatSize } from '../sag/dokumenter/docApi';
 import { PriorCasesNotice } from './PriorCases';
 import { ENKELTSAG_KIND, kommuneName, statusTagClass, statusText, type TransferDetail } from './store';
 import './overfoersel.css';
@@ -326,6 +327,12 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
         <dt>Sendt</dt>
         <dd>
           <time dateTime={t.sent_at}>{formatDateTime(t.sent_at)}</time> af {t.sent_by_name}
+        </dd>
+        <dt>Filer</dt>
+        <dd className="transfer-files">
+          {t.files > 0
+            ? `${plural(t.files, 'dokument', 'dokumenter')} med fil, i alt ${formatSize(t.file_bytes)} – alle filer følger med hele`
+            : 'Ingen filer'}
         </dd>
         {incoming && t.due_at && t.status === 'sendt' ? (
           <>

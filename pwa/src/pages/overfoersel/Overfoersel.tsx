@@ -330,8 +330,8 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
         </dd>
         <dt>Filer</dt>
         <dd className="transfer-files">
-          {t.files > 0
-            ? `${plural(t.files, 'dokument', 'dokumenter')} med fil, i alt ${formatSize(t.file_bytes)} – alle filer følger med hele`
+          {t.files
+            ? `${plural(t.files, 'dokument', 'dokumenter')} med fil, i alt ${formatSize(t.file_bytes ?? 0)} – alle filer følger med hele`
             : 'Ingen filer'}
         </dd>
         {incoming && t.due_at && t.status === 'sendt' ? (

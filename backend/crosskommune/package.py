@@ -45,6 +45,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -291,6 +292,7 @@ async def import_case(
     return result
 
 
+REPORT_EVERY = 8  # chunks (8 MiB) between two reports of an import's progress
 CHUNK_UNREADABLE = (
     "kan ikke dekrypteres: en del af filen er ændret, byttet om med en anden eller flyttet "
     "fra en anden overførsel"
@@ -304,11 +306,17 @@ async def import_files(
     transfer_id: uuid.UUID,
     from_code: str,
     to_code: str,
+    report: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> None:
     """Write the files of the manifest under the documents' new ids (``renewed``: the
     sender's id -> the new one), reading ``shared.transfer_chunk`` one row at a time in
     ``seq`` order and checking each file's size and SHA-256 as it goes. Raises
-    :class:`PackageError` (Danish) on any mismatch; the caller rolls the import back."""
+    :class:`PackageError` (Danish) on any mismatch; the caller rolls the import back.
+    ``report(done, total)`` hears how many bytes are written, every ``REPORT_EVERY`` chunks."""
+    total = sum(f["size"] for f in files_of(package))
+    written = 0
+    if report is not None and total:
+        await report(0, total)
     titles = {
         str(d.get("id")): d.get("title") or "uden titel"
         for d in (package.get("tables") or {}).get("document") or []
@@ -334,8 +342,13 @@ async def import_files(
             if target is not None:
                 await lifecycle.add_received_file_chunk(uuid.UUID(target), f["stream"], part, data)
             seq += 1
+            written += len(data)
+            if report is not None and seq % REPORT_EVERY == 0:
+                await report(written, total)
         if size != f["size"] or digest.hexdigest() != f["sha256"]:
             raise PackageError(f"{name} passer ikke med pakkens kontrolsum")
     count, top = await repo.count_transfer_chunks(transfer_id)
     if (count, top) != (seq, seq - 1):
         raise PackageError("Overførslen har flere dele af filer, end pakken nævner")
+    if report is not None and total:
+        await report(written, total)

@@ -44,6 +44,10 @@ class TransferStatusRead(msgspec.Struct):
 
     status: TransferStatus
     status_text: str
+    # While the import writes the files (status "accepteret"): "Filerne indlæses: 48 af
+    # 200 MB" and how far, in per cent; ``None`` before the files start and afterwards.
+    progress_text: str | None = None
+    percent: int | None = None
 
 
 class TransferRead(msgspec.Struct):

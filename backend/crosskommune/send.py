@@ -18,7 +18,7 @@ from backend.core.danish import DK, fmt_due, plural, today_dk
 from backend.core.errors import FieldError, NotFound
 from backend.core.journal import stamp
 from backend.core.principal import Principal
-from backend.crosskommune import index, keys
+from backend.crosskommune import index, keys, progress
 from backend.crosskommune import package as pkg
 from backend.crosskommune import repository as repo
 from backend.crosskommune.common import (
@@ -236,6 +236,7 @@ async def import_transfer(
                 transfer_id=transfer_id,
                 from_code=t.from_code,
                 to_code=t.to_code,
+                report=lambda done, total: progress.report(scope.code, transfer_id, done, total),
             )
     except pkg.PackageError as exc:
         problem = str(exc)

@@ -56,7 +56,7 @@ def size_text(n: int) -> str:
     """1536 -> "2 kB", 26_476_544 -> "25,3 MB", 25 MiB -> "25 MB" (as the PWA's
     ``formatSize``: one decimal at most, a decimal comma)."""
     if n < 1024 * 1024:
-        return f"{format_int(max(1, round(n / 1024)))} kB"
+        return f"{format_int(max(1, round(n / 1024)) if n else 0)} kB"
     unit, size = ("MB", n / (1024 * 1024)) if n < 1024**3 else ("GB", n / 1024**3)
     whole, tenth = divmod(round(size * 10), 10)
     return f"{format_int(whole)}{f',{tenth}' if tenth else ''} {unit}"

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from backend.crosskommune import keys
+from backend.crosskommune import keys, progress
 from backend.crosskommune import package as pkg
 from tests.crosskommune.conftest import A, B, Client, cpr_for, drain, fetch, register, val
 from tests.crosskommune.test_transfer import SUMMARY, _received_case, _send
@@ -85,6 +85,9 @@ async def test_a_case_of_25_mb_arrives_whole_and_byte_identical(seeded, client: 
     assert r.status_code == 200, r.text
     assert await drain(A, B) == []
     [new] = await _received_case(t["id"])
+    # The import job told the page how far it had come, in steps of 8 MiB, to the end.
+    told = await progress.read(B, tid)
+    assert (told["done"], told["total"], told["percent"]) == (t["file_bytes"],) * 2 + (100,)
     assert await _stream_digests(B, new["id"]) == {
         "Bilag 1": (len(first), hashlib.sha256(first).hexdigest()),
         "Bilag 2": (len(second), hashlib.sha256(second).hexdigest()),

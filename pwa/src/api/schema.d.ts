@@ -5704,6 +5704,8 @@ export interface components {
         };
         /** TransferStatusRead */
         TransferStatusRead: {
+            percent?: number | null;
+            progress_text?: string | null;
             /** @enum {string} */
             status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
             status_text: string;

@@ -104,9 +104,11 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
     ).to_be_visible()
     case_url = page.url
     # A scanned file of 1.5 MB goes with the case (every file travels whole).
-    await page.get_by_role("navigation", name="Sagen").get_by_role(
-        "link", name="Dokumenter og breve"
-    ).click()
+    await (
+        page.get_by_role("navigation", name="Sagen")
+        .get_by_role("link", name="Dokumenter og breve")
+        .click()
+    )
     async with page.expect_file_chooser() as chooser:
         await page.get_by_role("button", name="Vælg filer").click()
     scan = b"\x89PNG\r\n\x1a\n" + os.urandom(3 * 512 * 1024 - 8)

@@ -457,6 +457,11 @@ async def run() -> list[dict[str, object]]:
                         await asyncio.sleep(0.05)
                     big_import = time.perf_counter() - t0
                 assert status == "importeret", status
+                while True:  # the sender's closing job, before the worker stops
+                    out = (await a.get(f"/api/cases/{big_case}/transfers")).json()["sent"]
+                    if out[0]["sender_closed_at"]:
+                        break
+                    await asyncio.sleep(0.05)
                 async with tenant_transaction(DB, RECEIVER) as scope:
                     arrived = await scope.connection.fetchval(
                         "SELECT sum(octet_length(c.bytes)) FROM document_chunk c JOIN document d "

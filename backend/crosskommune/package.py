@@ -54,7 +54,7 @@ import msgspec
 
 from backend import sealing
 from backend.casework import lifecycle
-from backend.core.errors import NotFound
+from backend.core.errors import NotFound, StateConflict
 from backend.crosskommune import keys
 from backend.crosskommune import repository as repo
 
@@ -118,7 +118,7 @@ async def send_files(
         for key in group:
             data = await lifecycle.file_chunk(key)
             if data is None:  # deleted under us: the file does not travel half
-                raise NotFound("Et dokument blev slettet under afsendelsen; send sagen igen")
+                raise StateConflict("Et dokument blev slettet under afsendelsen; send sagen igen")
             digest.update(data)
             size += len(data)
             await repo.insert_transfer_chunk(

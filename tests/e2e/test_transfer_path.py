@@ -155,7 +155,11 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
     await _send_case(
         page, "Familien er flyttet til Testby. Skolen er bekymret; undersøgelsen er ikke startet."
     )
+    await expect(
+        page.get_by_role("status").filter(has_text=f"Sagen er under overførsel til {TESTBY}")
+    ).to_contain_text("Med sagen: 1 dokument med fil, i alt 1,5 MB.")
     await check_axe(page, "sag under overførsel")
+    await shoot(page, "sag-under-overfoersel")
     await log_out(page)
 
     # Testby: the inbox, the package, the prior-case check, accept, wait for the import.

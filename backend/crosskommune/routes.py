@@ -182,6 +182,9 @@ class CrossKommuneController(Controller):
             except pkg.PackageError as exc:
                 problem = str(exc)
         await record(me.actor, "transfer.read", str(transfer_id), direction=t.direction)
+        if package.get("format_version") == 1:  # its files are rows inside; the row has 0
+            files, file_bytes = pkg.file_totals(package)
+            t = msgspec.structs.replace(t, files=files, file_bytes=file_bytes)
         child = package.get("child") or {}
         tables: dict[str, list[dict[str, Any]]] = package.get("tables") or {}
         sent_case = package.get("hovedsag") or {}

@@ -221,6 +221,9 @@ async def test_a_version_1_package_in_flight_still_imports(seeded, client: Clien
         keys.seal_field(*where, "summary", SUMMARY),
     )
     await owner.execute("DELETE FROM shared.transfer_chunk WHERE transfer_id = $1", tid)
+    # Its files are rows inside the package: the transfer page counts them from there.
+    shown = (await b.get(f"/api/transfers/{t['id']}")).json()["transfer"]
+    assert (shown["files"], shown["file_bytes"]) == (1, len(data))
     r = await b.post(f"/api/transfers/{t['id']}/accept")
     assert r.status_code == 200, r.text
     assert await drain(A, B) == []

@@ -10,9 +10,15 @@
    an arq worker running the jobs, the receiver's acceptance, the import job, and the
    sender's closing job. Target: accepted and imported in <= 3 s.
 
-The documents are a bench-only table (``dokument``, 50 rows of 20 KB each) in both kommune
-schemas: Trekant has no document store yet, and the package carries any table that hangs off
-a case, so this measures what documents will cost.
+3. Transfer of a case with 200 MB of files (10 documents of 20 MB of random bytes, so
+   nothing compresses; package format 2: the bytes travel as sealed 1 MiB chunks beside the
+   package): the send request, the import job, and the peak growth of this process's
+   resident memory (RSS) during each (the API and the worker run in this one process).
+   Target: neither phase holds the files in memory (growth well under 200 MB).
+
+The documents of 2. are a bench-only table (``dokument``, 50 rows of 20 KB each) in both
+kommune schemas: the package carries any table that hangs off a case, so this measures what
+such rows cost; the files of 3. are real ``document`` rows with their ``document_chunk``s.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ ICS_VERSIONS = 10
 DOCUMENTS = 50
 DOCUMENT_BYTES = 20_000
 TRANSFERS = 3
+BIG_DOCUMENTS = int(os.environ.get("BENCH_BIG_DOCUMENTS", "10"))
+BIG_DOCUMENT_MIB = 20  # 10 x 20 MiB = 200 MiB
 
 
 def _cpr(rng: random.Random) -> str:
@@ -166,6 +174,67 @@ async def generate_case(owner: asyncpg.Connection, schema: str, n: int) -> uuid.
     return uuid.UUID(str(case))
 
 
+async def add_big_files(owner: asyncpg.Connection, schema: str, case: uuid.UUID) -> int:
+    """``BIG_DOCUMENTS`` finished documents of ``BIG_DOCUMENT_MIB`` MiB of random bytes on
+    the case, written directly chunk by chunk; their bytes in all."""
+    total = 0
+    for n in range(BIG_DOCUMENTS):
+        size = BIG_DOCUMENT_MIB * 1024 * 1024
+        doc = await owner.fetchval(
+            f"INSERT INTO {schema}.document (hovedsag_id, title, kind, dated, filename, "
+            "content_type, declared_size, size, state, added_by_name, text_state) VALUES ($1, "
+            "$2, 'andet', current_date, $3, 'image/png', $4, $4, 'klar', 'Bench', 'ingen') "
+            "RETURNING id",
+            case,
+            f"Skanning {n + 1}",
+            f"skanning{n + 1}.png",
+            size,
+        )
+        for seq in range(BIG_DOCUMENT_MIB):
+            await owner.execute(
+                f"INSERT INTO {schema}.document_chunk (document_id, seq, bytes) "
+                "VALUES ($1, $2, $3)",
+                doc,
+                seq,
+                os.urandom(1024 * 1024),
+            )
+        total += size
+    return total
+
+
+class PeakRss:
+    """This process's peak resident memory while the block runs, sampled every 5 ms."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.process = psutil.Process()
+        self.baseline = self.peak = 0
+
+    def __enter__(self) -> PeakRss:
+        import threading
+
+        self.baseline = self.peak = self.process.memory_info().rss
+        self.stop = threading.Event()
+
+        def sample() -> None:
+            while not self.stop.wait(0.005):
+                self.peak = max(self.peak, self.process.memory_info().rss)
+
+        self.thread = threading.Thread(target=sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.peak = max(self.peak, self.process.memory_info().rss)
+
+    @property
+    def grown_mb(self) -> float:
+        return (self.peak - self.baseline) / 1024 / 1024
+
+
 async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     results: list[dict[str, object]] = []
@@ -218,6 +287,8 @@ async def run() -> list[dict[str, object]]:
                 await owner.execute(f"INSERT INTO k{code}.team (name) VALUES ('Modtagelsen')")
             numbers = await generate_index(owner, codes, keys.require_key(settings))
             cases = [await generate_case(owner, f"k{SENDER}", n + 1) for n in range(TRANSFERS)]
+            big_case = await generate_case(owner, f"k{SENDER}", TRANSFERS + 1)
+            big_bytes = await add_big_files(owner, f"k{SENDER}", big_case)
             index_rows = await owner.fetchval("SELECT count(*) FROM shared.cpr_index")
             users = {
                 code: await owner.fetchval(
@@ -362,6 +433,50 @@ async def run() -> list[dict[str, object]]:
                             f"entries, {counts['i']} ICS versions, {counts['d']} documents",
                             flush=True,
                         )
+
+                # --- a case with 200 MB of files ------------------------------------------
+                with PeakRss() as send_rss:
+                    t0 = time.perf_counter()
+                    r = await a.post(
+                        f"/api/cases/{big_case}/transfers",
+                        json={"to_kommune": RECEIVER, "summary": "Familien er flyttet."},
+                    )
+                    r.raise_for_status()
+                    big_send = time.perf_counter() - t0
+                big_id = r.json()["id"]
+                assert r.json()["file_bytes"] == big_bytes, r.json()["file_bytes"]
+                with PeakRss() as import_rss:
+                    t0 = time.perf_counter()
+                    r = await b.post(f"/api/transfers/{big_id}/accept")
+                    r.raise_for_status()
+                    while True:
+                        r = await b.get(f"/api/transfers/{big_id}/status")
+                        status = r.json()["status"]
+                        if status in ("importeret", "fejl"):
+                            break
+                        await asyncio.sleep(0.05)
+                    big_import = time.perf_counter() - t0
+                assert status == "importeret", status
+                while True:  # the sender's closing job, before the worker stops
+                    out = (await a.get(f"/api/cases/{big_case}/transfers")).json()["sent"]
+                    if out[0]["sender_closed_at"]:
+                        break
+                    await asyncio.sleep(0.05)
+                async with tenant_transaction(DB, RECEIVER) as scope:
+                    arrived = await scope.connection.fetchval(
+                        "SELECT sum(octet_length(c.bytes)) FROM document_chunk c JOIN document d "
+                        "ON d.id = c.document_id JOIN hovedsag h ON h.id = d.hovedsag_id "
+                        "WHERE h.received_transfer_id = $1",
+                        uuid.UUID(big_id),
+                    )
+                assert arrived == big_bytes, (arrived, big_bytes)
+                print(
+                    f"  {big_bytes / 1024 / 1024:.0f} MiB of files: send {big_send:.1f} s "
+                    f"(RSS +{send_rss.grown_mb:.0f} MB from "
+                    f"{send_rss.baseline / 1024 / 1024:.0f} MB), accept and import "
+                    f"{big_import:.1f} s (RSS +{import_rss.grown_mb:.0f} MB)",
+                    flush=True,
+                )
             finally:
                 running.cancel()
                 await asyncio.gather(running, return_exceptions=True)
@@ -398,6 +513,16 @@ async def run() -> list[dict[str, object]]:
                 f"worst {worst:.0f} ms, n={len(timings)}",
                 "<= 3000 ms",
                 worst <= 3000,
+            )
+        )
+        results.append(
+            report(
+                f"transfer of a case with {big_bytes / 1024 / 1024:.0f} MiB of files: send "
+                "request, accept and import job",
+                f"send {big_send:.1f} s (RSS +{send_rss.grown_mb:.0f} MB), import "
+                f"{big_import:.1f} s (RSS +{import_rss.grown_mb:.0f} MB)",
+                "files never whole in memory: RSS growth <= 64 MB each",
+                send_rss.grown_mb <= 64 and import_rss.grown_mb <= 64,
             )
         )
     finally:

@@ -345,17 +345,11 @@ RELATED = {
         "hovedsag",
     ),
     "network_member": ("child_id = $1", "child"),
-    # A document's bytes (backend/documents): the newest files first, as many as fit in
-    # TRANSFER_FILE_BYTES; the rest travel as their document rows only (title, kind, date,
-    # text), and the receiver shows them as "the file did not come with the transfer".
-    "document_chunk": (
-        "document_id IN (SELECT x.id FROM (SELECT d.id, sum(d.size) OVER "
-        "(ORDER BY d.dated DESC, d.added_at DESC, d.id) AS upto FROM document d "
-        "WHERE d.hovedsag_id = $1 AND d.state = 'klar') x WHERE x.upto <= 20971520)",
-        "hovedsag",
-    ),
 }
-TRANSFER_FILE_BYTES = 20 * 1024 * 1024  # the 20971520 above
+# A document's file bytes (backend/documents' ``document_chunk``) do not travel as rows:
+# the transfer carries every file whole, chunk by chunk, beside its package
+# (:func:`case_file_chunks`, :func:`file_chunk`, :func:`add_received_file_chunk`).
+FileChunkKey = repo.FileChunkKey
 
 
 @dataclass
@@ -373,8 +367,8 @@ class ExportedCase:
 
 async def case_tables(leave_out: frozenset[str]) -> list[str]:
     """Tables of the current kommune schema that belong to a case, but ``leave_out``."""
-    found = [t for t in await repo.list_tables_with_case() if t not in leave_out]
-    return sorted(set(found) | set(RELATED))
+    found = await repo.list_tables_with_case()
+    return sorted((set(found) | set(RELATED)) - leave_out)
 
 
 async def export_case(hovedsag_id: uuid.UUID, leave_out: frozenset[str]) -> ExportedCase | None:
@@ -447,6 +441,7 @@ class Imported:
     counts: dict[str, int] = field(default_factory=dict)
     not_imported: dict[str, str] = field(default_factory=dict)  # table -> why
     dropped_columns: dict[str, list[str]] = field(default_factory=dict)
+    renewed: dict[str, str] = field(default_factory=dict)  # the sender's id -> the new id
 
 
 async def _catalog(tables: list[str]) -> dict[str, dict[str, Column]]:
@@ -595,7 +590,27 @@ async def import_received_case(
             msgspec.json.encode(rewritten).decode(),
             skip_conflicts=table == "network_member",
         )
+    result.renewed = ids.map
     return result
+
+
+async def case_file_chunks(hovedsag_id: uuid.UUID) -> list[FileChunkKey]:
+    """The keys and sizes of every chunk of the case's finished documents' files, file by
+    file in chunk order (no bytes)."""
+    return await repo.list_case_file_chunks(hovedsag_id)
+
+
+async def file_chunk(key: FileChunkKey) -> bytes | None:
+    """One chunk's bytes (read one at a time: a file is never whole in memory)."""
+    return await repo.get_file_chunk(key.document_id, key.stream, key.seq)
+
+
+async def add_received_file_chunk(
+    document_id: uuid.UUID, stream: str, seq: int, data: bytes
+) -> None:
+    """One chunk of a received document's file (the document's new id), in the caller's
+    tenant transaction; the caller has checked it."""
+    await repo.insert_file_chunk(document_id, stream, seq, data)
 
 
 async def reassign_open_activities(case_id: uuid.UUID, to_user: uuid.UUID) -> None:

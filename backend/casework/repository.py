@@ -2310,3 +2310,48 @@ async def lock_open_receipts(
 
 async def update_afgoerelse_notified(afgoerelse_id: uuid.UUID, day: date) -> None:
     await conn().execute("UPDATE afgoerelse SET notified_on = $2 WHERE id = $1", afgoerelse_id, day)
+
+
+class FileChunkKey(msgspec.Struct, frozen=True):
+    """One stored chunk of a document's file (backend/documents' ``document_chunk``)."""
+
+    document_id: uuid.UUID
+    stream: str
+    seq: int
+    size: int
+
+
+async def list_case_file_chunks(hovedsag_id: uuid.UUID) -> list[FileChunkKey]:
+    """Every chunk of every finished document's files of the main case, file by file
+    (document, stream) in chunk order: the keys and sizes only, never the bytes (the size
+    of an uncompressed value is read from its header)."""
+    rows = await conn().fetch(
+        "SELECT c.document_id, c.stream, c.seq, octet_length(c.bytes) AS size "
+        "FROM document_chunk c JOIN document d ON d.id = c.document_id "
+        "WHERE d.hovedsag_id = $1 AND d.state = 'klar' "
+        "ORDER BY c.document_id, c.stream, c.seq",
+        hovedsag_id,
+    )
+    return [FileChunkKey(r["document_id"], r["stream"], r["seq"], r["size"]) for r in rows]
+
+
+async def get_file_chunk(document_id: uuid.UUID, stream: str, seq: int) -> bytes | None:
+    """The bytes of one chunk."""
+    data: bytes | None = await conn().fetchval(
+        "SELECT bytes FROM document_chunk WHERE document_id = $1 AND stream = $2 AND seq = $3",
+        document_id,
+        stream,
+        seq,
+    )
+    return data
+
+
+async def insert_file_chunk(document_id: uuid.UUID, stream: str, seq: int, data: bytes) -> None:
+    """One chunk of a document's file received from another kommune."""
+    await conn().execute(
+        "INSERT INTO document_chunk (document_id, stream, seq, bytes) VALUES ($1, $2, $3, $4)",
+        document_id,
+        stream,
+        seq,
+        data,
+    )

@@ -172,6 +172,34 @@ def open_package(row: Any) -> tuple[bytes, str | None]:
     return data, problem
 
 
+CHUNK_PURPOSE = "transfer chunk"
+
+
+def _chunk_aad(transfer_id: uuid.UUID, seq: int, from_code: str, to_code: str) -> bytes:
+    return b"trekant.transfer_chunk\x00" + b"\x00".join(
+        (str(transfer_id).encode(), str(seq).encode(), from_code.encode(), to_code.encode())
+    )
+
+
+def seal_chunk(
+    transfer_id: uuid.UUID, seq: int, from_code: str, to_code: str, data: bytes
+) -> bytes:
+    """One chunk of a transfer's files (package format 2) for ``shared.transfer_chunk``:
+    sealed under a key derived for the transfer, bound to the transfer, the chunk's place
+    (``seq``), the sender and the receiver, so a chunk moved to another transfer or
+    position, or a changed byte, does not open."""
+    aad = _chunk_aad(transfer_id, seq, from_code, to_code)
+    return sealing.seal(CHUNK_PURPOSE, data, aad, context=transfer_id.bytes)
+
+
+def open_chunk(
+    transfer_id: uuid.UUID, seq: int, from_code: str, to_code: str, sealed: bytes
+) -> bytes:
+    """The bytes of :func:`seal_chunk`; raises :class:`sealing.Unsealable`."""
+    aad = _chunk_aad(transfer_id, seq, from_code, to_code)
+    return sealing.unseal(CHUNK_PURPOSE, sealed, aad, context=transfer_id.bytes)
+
+
 REQUEST_PURPOSE = "transfer request"
 FORWARD_PURPOSE = "forwarded notification"
 # The text columns of a request for a case that are sealed (shared migration 0006).

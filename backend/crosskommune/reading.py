@@ -35,6 +35,8 @@ def transfer_read(row: TransferRow, here: str, local: InboxLocal | None = None) 
         sent_by_name=row.sent_by_name,
         counts=(counts := json.loads(row.counts)),
         contents=package_contents(counts),
+        files=row.file_count,
+        file_bytes=row.file_bytes,
         decided_at=row.decided_at,
         decided_by_name=row.decided_by_name,
         reason=row.reason,

@@ -48,6 +48,8 @@ class TransferRow(msgspec.Struct, frozen=True):
     imported_case_ref: uuid.UUID | None
     error: str | None
     sender_closed_at: datetime | None
+    file_count: int = 0
+    file_bytes: int = 0
 
 
 class TransferState(msgspec.Struct, frozen=True):
@@ -224,7 +226,7 @@ _COLS = (
     "id, from_code, to_code, from_name, to_name, from_case_ref, status, summary, child_name, "
     "package_sealed, package_version, child_birth_date, package_counts::text AS counts, "
     "sent_at, sent_by_name, decided_at, decided_by_name, reason, imported_at, "
-    "imported_case_ref, error, sender_closed_at"
+    "imported_case_ref, error, sender_closed_at, file_count, file_bytes"
 )
 _PACKAGE = (
     "id, from_code, to_code, package, package_sealed, package_sha256, package_mac, package_version"
@@ -348,13 +350,15 @@ async def insert_transfer(
     sent_by_name: str,
     request_id: uuid.UUID | None,
     from_case_ref: uuid.UUID,
+    file_count: int = 0,
+    file_bytes: int = 0,
 ) -> None:
     await conn().execute(
         "INSERT INTO shared.transfer (id, from_code, to_code, from_name, to_name, summary, "
         "child_name, child_birth_date, package, package_sha256, package_mac, package_version, "
-        "package_counts, sent_at, sent_by, sent_by_name, request_id, from_case_ref) VALUES ($1, "
-        "$2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, "
-        "$17, $18)",
+        "package_counts, sent_at, sent_by, sent_by_name, request_id, from_case_ref, file_count, "
+        "file_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::date, $9, $10, $11, $12, "
+        "$13::jsonb, $14, $15, $16, $17, $18, $19, $20)",
         transfer_id,
         from_code,
         to_code,
@@ -373,7 +377,49 @@ async def insert_transfer(
         sent_by_name,
         request_id,
         from_case_ref,
+        file_count,
+        file_bytes,
     )
+
+
+# --- the files of a transfer (package format version 2) -----------------------------------
+
+
+async def insert_transfer_chunk(
+    transfer_id: uuid.UUID, seq: int, from_code: str, to_code: str, sealed: bytes
+) -> None:
+    """One sealed chunk, written before its transfer row in the same transaction (the
+    table's policy refuses it afterwards; its foreign key is checked at commit)."""
+    await conn().execute(
+        "INSERT INTO shared.transfer_chunk (transfer_id, seq, from_code, to_code, bytes) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        transfer_id,
+        seq,
+        from_code,
+        to_code,
+        sealed,
+    )
+
+
+async def get_transfer_chunk(transfer_id: uuid.UUID, seq: int) -> bytes | None:
+    """One sealed chunk (one at a time: a file is never whole in memory)."""
+    data: bytes | None = await conn().fetchval(
+        "SELECT bytes FROM shared.transfer_chunk WHERE transfer_id = $1 AND seq = $2",
+        transfer_id,
+        seq,
+    )
+    return data
+
+
+async def count_transfer_chunks(transfer_id: uuid.UUID) -> tuple[int, int]:
+    """(how many chunks the transfer has, its highest seq or -1)."""
+    row = await conn().fetchrow(
+        "SELECT count(*) AS n, coalesce(max(seq), -1) AS top FROM shared.transfer_chunk "
+        "WHERE transfer_id = $1",
+        transfer_id,
+    )
+    assert row is not None
+    return int(row["n"]), int(row["top"])
 
 
 async def update_accepted(transfer_id: uuid.UUID, actor: str, actor_name: str) -> None:

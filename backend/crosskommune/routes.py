@@ -21,7 +21,7 @@ from backend.core.cpr import check_cpr
 from backend.core.errors import FieldError, NotFound
 from backend.core.permissions import Perm
 from backend.core.principal import Me, Principal
-from backend.crosskommune import index, reading, send
+from backend.crosskommune import index, progress, reading, send
 from backend.crosskommune import package as pkg
 from backend.crosskommune import repository as repo
 from backend.crosskommune import request as case_request
@@ -50,7 +50,7 @@ from backend.crosskommune.schemas import (
     TransferSettingsUpdate,
     TransferStatusRead,
 )
-from backend.crosskommune.wording import STATUS_TEXT, with_measure_labels
+from backend.crosskommune.wording import STATUS_TEXT, size_text, with_measure_labels
 from backend.errors import Conflict
 from backend.limits.alerts import do_count_lookup
 from tenancy.context import current_scope
@@ -182,6 +182,9 @@ class CrossKommuneController(Controller):
             except pkg.PackageError as exc:
                 problem = str(exc)
         await record(me.actor, "transfer.read", str(transfer_id), direction=t.direction)
+        if package.get("format_version") == 1:  # its files are rows inside; the row has 0
+            files, file_bytes = pkg.file_totals(package)
+            t = msgspec.structs.replace(t, files=files, file_bytes=file_bytes)
         child = package.get("child") or {}
         tables: dict[str, list[dict[str, Any]]] = package.get("tables") or {}
         sent_case = package.get("hovedsag") or {}
@@ -233,9 +236,18 @@ class CrossKommuneController(Controller):
             raise NotFound("Overførslen findes ikke")
         if state.to_code != current_scope().code:
             await _check_sent_case(me, state.from_case_ref)
+        text, percent = None, None
+        if state.status == "accepteret" and state.to_code == current_scope().code:
+            found = await progress.read(state.to_code, transfer_id)
+            if found.get("total"):
+                done, total = int(found.get("done") or 0), int(found["total"])
+                text = f"Filerne indlæses: {size_text(done)} af {size_text(total)}"
+                percent = int(found.get("percent") or 0)
         return TransferStatusRead(
             status=state.status,  # type: ignore[arg-type]  # the table's CHECK holds the vocabulary
             status_text=STATUS_TEXT.get(state.status, state.status),
+            progress_text=text,
+            percent=percent,
         )
 
     @get(

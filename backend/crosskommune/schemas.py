@@ -44,6 +44,10 @@ class TransferStatusRead(msgspec.Struct):
 
     status: TransferStatus
     status_text: str
+    # While the import writes the files (status "accepteret"): "Filerne indlæses: 48 af
+    # 200 MB" and how far, in per cent; ``None`` before the files start and afterwards.
+    progress_text: str | None = None
+    percent: int | None = None
 
 
 class TransferRead(msgspec.Struct):
@@ -62,6 +66,10 @@ class TransferRead(msgspec.Struct):
     sent_by_name: str
     counts: dict[str, int]  # table -> rows (for programs; people read ``contents``)
     contents: list[str]  # the same in Danish: "1 afgørelse", "5 betalinger"
+    # The documents whose files travel whole with the case, and their bytes in all (every
+    # stream: the file as uploaded and its PDF for viewing).
+    files: int = 0
+    file_bytes: int = 0
     decided_at: datetime | None = None
     decided_by_name: str | None = None
     reason: str | None = None

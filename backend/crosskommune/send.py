@@ -18,7 +18,7 @@ from backend.core.danish import DK, fmt_due, plural, today_dk
 from backend.core.errors import FieldError, NotFound
 from backend.core.journal import stamp
 from backend.core.principal import Principal
-from backend.crosskommune import index, keys
+from backend.crosskommune import index, keys, progress
 from backend.crosskommune import package as pkg
 from backend.crosskommune import repository as repo
 from backend.crosskommune.common import (
@@ -31,7 +31,12 @@ from backend.crosskommune.common import (
     post,
 )
 from backend.crosskommune.repository import OutgoingRow
-from backend.crosskommune.wording import UNREADABLE_FIELD, counts_text, import_report
+from backend.crosskommune.wording import (
+    UNREADABLE_FIELD,
+    counts_text,
+    files_text,
+    import_report,
+)
 from backend.outbox.service import enqueue
 from tenancy.context import TenantScope, current_scope
 
@@ -99,6 +104,8 @@ async def do_send(
         sent_by_name=me.display_name,
         request_id=request_id,
         from_case_ref=case_id,
+        file_count=built.file_count,
+        file_bytes=built.file_bytes,
     )
     await lifecycle.mark_in_transfer(case_id, transfer_id, me.actor)
     await stamp(
@@ -106,7 +113,8 @@ async def do_send(
         me.actor,
         "overfoersel.sendt",
         f"Sagen er sendt til {to_name} (Barnets Lov § 132)",
-        f"Sammenfatning af vurderingerne:\n{text}\n\nSendt: {counts_text(built.counts)}.",
+        f"Sammenfatning af vurderingerne:\n{text}\n\nSendt: {counts_text(built.counts)}; "
+        f"{files_text(built.file_count, built.file_bytes)}.",
     )
     await post(to_code, "cross.transfer_received", {"transfer_id": str(transfer_id)})
     await record(me.actor, "transfer.sent", str(case_id), transfer_id=str(transfer_id), to=to_code)
@@ -128,7 +136,7 @@ async def do_accept(me: Principal, transfer_id: uuid.UUID) -> None:
     data, problem = keys.open_package(row)
     if problem is None:
         try:
-            pkg.decode(data)
+            problem = await pkg.files_problem(pkg.decode(data), transfer_id)
         except pkg.PackageError as exc:
             problem = str(exc)
     if problem:
@@ -211,14 +219,32 @@ async def import_transfer(
     inbox = await repo.get_inbox(transfer_id)
     accepted_by = await _accepting_user(accepted_by_id)
     sender = f"{t.from_code} {t.from_name}"
-    result = await pkg.import_case(
-        scope.connection,
-        package,
-        transfer_id=transfer_id,
-        accepted_by=accepted_by,
-        team_id=inbox.team_id,
-        received_from=sender,
-    )
+    try:
+        # One savepoint: a file that does not match its manifest leaves nothing of the case.
+        async with scope.connection.transaction():
+            result = await pkg.import_case(
+                scope.connection,
+                package,
+                transfer_id=transfer_id,
+                accepted_by=accepted_by,
+                team_id=inbox.team_id,
+                received_from=sender,
+            )
+            await pkg.import_files(
+                package,
+                result.renewed,
+                transfer_id=transfer_id,
+                from_code=t.from_code,
+                to_code=t.to_code,
+                report=lambda done, total: progress.report(scope.code, transfer_id, done, total),
+            )
+    except pkg.PackageError as exc:
+        problem = str(exc)
+        await repo.update_failed(transfer_id, problem)
+        await post(t.from_code, "cross.transfer_failed", {"transfer_id": str(transfer_id)})
+        await record(SYSTEM, "transfer.failed", str(transfer_id), error=problem)
+        return
+    file_count, file_bytes = pkg.file_totals(package)
     case_id = result.hovedsag_id
     sent_local = t.sent_at.astimezone(DK).strftime("%d.%m.%Y kl. %H.%M")
     # Accepting set decided_at and decided_by (the status is "accepteret").
@@ -247,6 +273,7 @@ async def import_transfer(
     report = import_report(
         t.from_name, result.counts, result.not_imported, sorted(result.dropped_columns)
     )
+    report += f" Med sagen fulgte {files_text(file_count, file_bytes)}, hele og uændrede."
     if result.child_existed:
         report += " Barnet var allerede kendt i kommunen; sagen er knyttet til barnet."
     await stamp(

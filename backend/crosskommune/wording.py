@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.core.danish import plural
+from backend.core.danish import format_int, plural
 from backend.core.measures import MEASURES
 from backend.crosskommune import package as pkg
 
@@ -50,6 +50,25 @@ def package_contents(counts: dict[str, int]) -> list[str]:
     if other:
         parts.append(plural(other, *OTHER_ROWS))
     return parts
+
+
+def size_text(n: int) -> str:
+    """1536 -> "2 kB", 26_476_544 -> "25,3 MB", 25 MiB -> "25 MB" (as the PWA's
+    ``formatSize``: one decimal at most, a decimal comma)."""
+    if n < 1024 * 1024:
+        return f"{format_int(max(1, round(n / 1024)) if n else 0)} kB"
+    unit, size = ("MB", n / (1024 * 1024)) if n < 1024**3 else ("GB", n / 1024**3)
+    whole, tenth = divmod(round(size * 10), 10)
+    return f"{format_int(whole)}{f',{tenth}' if tenth else ''} {unit}"
+
+
+def files_text(count: int, size: int) -> str:
+    """ "filerne til 3 dokumenter (25,3 MB)", "filen til 1 dokument (2 kB)", "ingen filer"."""
+    if not count:
+        return "ingen filer"
+    if count == 1:
+        return f"filen til 1 dokument ({size_text(size)})"
+    return f"filerne til {format_int(count)} dokumenter ({size_text(size)})"
 
 
 def counts_text(counts: dict[str, int]) -> str:

@@ -6,6 +6,7 @@ row-level-security policy is loosened."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 
 import asyncpg
@@ -19,8 +20,16 @@ from tenancy.registry import role_dsn
 from tests.conftest import SPARE_REALM, new_kommune
 from tests.crosskommune.conftest import A, B, Client, cpr_for, drain, register
 from tests.crosskommune.test_transfer import SUMMARY, history_case
+from tests.documents.conftest import upload
 
-SHARED_TABLES = ("transfer", "transfer_request", "transfer_forward", "cpr_index", "cross_audit")
+SHARED_TABLES = (
+    "transfer",
+    "transfer_chunk",
+    "transfer_request",
+    "transfer_forward",
+    "cpr_index",
+    "cross_audit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +217,44 @@ async def test_the_database_enforces_who_decides(seeded, client: Client, third, 
         await owner.fetchval("SELECT status FROM shared.transfer WHERE id = $1", transfer_id)
         == "sendt"
     )
+
+
+async def test_a_transfers_file_chunks_are_the_two_kommuners_and_written_once(
+    seeded, client: Client, third, owner
+):
+    b = await client(B)
+    reg = await register(b, cpr_for(214), first="Nora")
+    await upload(b, reg["hovedsag_id"], "skan.png", b"\x89PNG\r\n\x1a\n" + os.urandom(1_500_000))
+    r = await b.post(
+        f"/api/cases/{reg['hovedsag_id']}/transfers",
+        json={"to_kommune": third, "summary": SUMMARY},
+    )
+    assert r.status_code == 201, r.text
+    transfer_id = uuid.UUID(r.json()["id"])
+    count = "SELECT count(*) FROM shared.transfer_chunk WHERE transfer_id = $1"
+    assert await owner.fetchval(count, transfer_id) == 2
+    for code, seen in ((A, 0), (B, 2), (third, 2)):
+        async with tenant_transaction(DB, code) as scope:
+            assert await scope.connection.fetchval(count, transfer_id) == seen
+    insert = (
+        "INSERT INTO shared.transfer_chunk (transfer_id, seq, from_code, to_code, bytes) "
+        "VALUES ($1, 9, $2, $3, '\\x00')"
+    )
+    # A third kommune cannot add a chunk in the sender's name; the sender cannot add one
+    # once its transfer is sent; nobody changes or removes one.
+    for code in (A, B):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="row-level security"):
+            async with tenant_transaction(DB, code) as scope:
+                await scope.connection.execute(insert, transfer_id, B, third)
+    for code in (B, third):
+        for sql in (
+            "UPDATE shared.transfer_chunk SET bytes = '\\x00' WHERE transfer_id = $1",
+            "DELETE FROM shared.transfer_chunk WHERE transfer_id = $1",
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+                async with tenant_transaction(DB, code) as scope:
+                    await scope.connection.execute(sql, transfer_id)
+    assert await owner.fetchval(count, transfer_id) == 2
 
 
 async def test_a_new_kommune_gets_its_rights_when_created(seeded, registry, client: Client):

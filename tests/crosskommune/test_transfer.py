@@ -721,8 +721,15 @@ def test_the_package_format_is_checked():
         pkg.decode(b'{"format": "trekant.overf')
     with pytest.raises(pkg.PackageError, match="ikke en Trekant"):
         pkg.decode(b'{"format": "other"}')
-    with pytest.raises(pkg.PackageError, match="formatversion 2"):
-        pkg.decode(b'{"format": "trekant.overfoersel", "format_version": 2}')
+    with pytest.raises(pkg.PackageError, match="formatversion 3"):
+        pkg.decode(b'{"format": "trekant.overfoersel", "format_version": 3}')
+    base = (
+        b'"format": "trekant.overfoersel", "child": {}, "hovedsag": {}, "tables": {}, '
+        b'"summary": "s"'
+    )
+    with pytest.raises(pkg.PackageError, match="liste over filer"):
+        pkg.decode(b"{" + base + b', "format_version": 2, "files": [{"size": "1"}]}')
+    assert pkg.decode(b"{" + base + b', "format_version": 1}')["format_version"] == 1
 
 
 def test_the_seal_binds_the_package_to_its_transfer():

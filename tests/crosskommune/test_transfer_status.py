@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import uuid
 
+from backend.crosskommune import progress
 from tests.crosskommune.conftest import A, B, Client, drain, fetch, val
 from tests.crosskommune.test_transfer import _send, history_case
 
 POLLS = 6
+MIB = 1024 * 1024
 
 
 async def _audit_rows(code: str) -> list[str]:
@@ -43,7 +45,12 @@ async def test_polling_the_status_writes_no_audit_row_and_the_whole_read_still_d
     for _ in range(POLLS):
         got = await b.get(f"/api/transfers/{t['id']}/status")
         assert got.status_code == 200, got.text
-        assert got.json() == {"status": "sendt", "status_text": "Sendt – afventer modtagerens svar"}
+        assert got.json() == {
+            "status": "sendt",
+            "status_text": "Sendt – afventer modtagerens svar",
+            "progress_text": None,
+            "percent": None,
+        }
         sent = await a.get(f"/api/transfers/{t['id']}/status")
         assert sent.status_code == 200, sent.text
         assert sent.json()["status"] == "sendt"
@@ -61,10 +68,29 @@ async def test_polling_the_status_writes_no_audit_row_and_the_whole_read_still_d
     # While the import job waits the status says so; once it has run, it says so too.
     assert (await b.post(f"/api/transfers/{t['id']}/accept")).status_code == 200
     accepted = await b.get(f"/api/transfers/{t['id']}/status")
-    assert accepted.json() == {"status": "accepteret", "status_text": "Accepteret – sagen indlæses"}
+    assert accepted.json() == {
+        "status": "accepteret",
+        "status_text": "Accepteret – sagen indlæses",
+        "progress_text": None,
+        "percent": None,
+    }
+    # While the job writes the files, the receiver's page hears how far it has come (the
+    # job's own reports are tested in test_transfer_files.py); the sender is not told.
+    await progress.report(B, uuid.UUID(t["id"]), 48 * MIB, 200 * MIB)
+    writing = (await b.get(f"/api/transfers/{t['id']}/status")).json()
+    assert (writing["progress_text"], writing["percent"]) == (
+        "Filerne indlæses: 48 MB af 200 MB",
+        24,
+    )
+    assert (await a.get(f"/api/transfers/{t['id']}/status")).json()["progress_text"] is None
     assert await drain(A, B) == []
     done = await b.get(f"/api/transfers/{t['id']}/status")
-    assert done.json() == {"status": "importeret", "status_text": "Overtaget af modtageren"}
+    assert done.json() == {
+        "status": "importeret",
+        "status_text": "Overtaget af modtageren",
+        "progress_text": None,
+        "percent": None,
+    }
     assert await _reads_of(B, t["id"]) == 1
 
 

@@ -1,5 +1,6 @@
-"""Documents travel with a case transferred to another kommune (§ 132): their details and
-text always, their files up to the package's bound (the newest first)."""
+"""Documents travel with a case transferred to another kommune (§ 132): their details, text
+and files, every file whole (package format 2; the bytes travel as sealed chunks beside the
+package, tests/crosskommune/test_transfer_files.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ async def test_a_transfer_carries_the_documents_and_their_files(as_user: AsUser)
     case_id = reg["hovedsag_id"]
     small = pdf_with("Skolens udtalelse om trivsel i klassen.")
     doc = await upload(a, case_id, "udtalelse.pdf", small, title="Skolens udtalelse")
-    # Too large for the package together with the first (20 MB): its details travel alone.
+    # Larger than the 20 MB a version-1 package carried: it travels whole now.
     big = b"Referat af et langt forl\xc3\xb8b\n" * 800_000  # 21.6 MB
     late = await upload(
         a,
@@ -36,7 +37,9 @@ async def test_a_transfer_carries_the_documents_and_their_files(as_user: AsUser)
     assert r.status_code == 201, r.text
     t = r.json()
     assert t["counts"]["document"] == 2
-    assert t["counts"]["document_chunk"] == 1
+    assert "document_chunk" not in t["counts"]  # the bytes are not rows of the package
+    assert t["files"] == 2
+    assert t["file_bytes"] >= len(small) + len(big)
     assert await drain(A, B) == []
     r = await b.post(f"/api/transfers/{t['id']}/accept")
     assert r.status_code == 200, r.text
@@ -58,9 +61,9 @@ async def test_a_transfer_carries_the_documents_and_their_files(as_user: AsUser)
     r = await b.get(f"/api/cases/{new['id']}/documents", params={"q": "trivsel"})
     assert r.json()["total"] == 1  # the text came too
 
-    missing = items["Langt referat"]
-    assert missing["id"] != late["id"]
-    assert missing["has_file"] is False and missing["view"] == "ingen"
-    r = await b.get(f"/api/documents/{missing['id']}/content")
-    assert r.status_code == 409
-    assert r.json()["detail"].startswith("Filen fulgte ikke med")
+    whole = items["Langt referat"]
+    assert whole["id"] != late["id"]
+    assert whole["has_file"] is True
+    r = await b.get(f"/api/documents/{whole['id']}/content")
+    assert r.status_code == 200
+    assert r.content == big

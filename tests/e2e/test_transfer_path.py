@@ -10,6 +10,7 @@ of an unborn child re-keys the case and shows the notice too. axe on every scree
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from datetime import date, timedelta
 
@@ -102,6 +103,24 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
         page.get_by_role("status").filter(has_text="Underretningen er registreret")
     ).to_be_visible()
     case_url = page.url
+    # A scanned file of 1.5 MB goes with the case (every file travels whole).
+    await (
+        page.get_by_role("navigation", name="Sagen")
+        .get_by_role("link", name="Dokumenter og breve")
+        .click()
+    )
+    async with page.expect_file_chooser() as chooser:
+        await page.get_by_role("button", name="Vælg filer").click()
+    scan = b"\x89PNG\r\n\x1a\n" + os.urandom(3 * 512 * 1024 - 8)
+    await (await chooser.value).set_files(
+        [{"name": "Skanning.png", "mimeType": "image/png", "buffer": scan}]
+    )
+    await page.locator(".upload-item").get_by_label("Type").select_option(label="Andet")
+    await page.get_by_role("button", name="Tilføj", exact=True).click()
+    await expect(
+        page.get_by_role("status").filter(has_text="1 dokument tilføjet sagen").first
+    ).to_be_visible()
+    await page.goto(case_url)
 
     # Bad input: no summary -> the Danish message at the field, nothing sent.
     await page.get_by_role("button", name="Overfør sagen").click()
@@ -136,7 +155,11 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
     await _send_case(
         page, "Familien er flyttet til Testby. Skolen er bekymret; undersøgelsen er ikke startet."
     )
+    await expect(
+        page.get_by_role("status").filter(has_text=f"Sagen er under overførsel til {TESTBY}")
+    ).to_contain_text("Med sagen: 1 dokument med fil, i alt 1,5 MB.")
     await check_axe(page, "sag under overførsel")
+    await shoot(page, "sag-under-overfoersel")
     await log_out(page)
 
     # Testby: the inbox, the package, the prior-case check, accept, wait for the import.
@@ -146,7 +169,11 @@ async def test_a_case_is_sent_accepted_and_opened_with_its_history(page):
     notice = page.get_by_role("region", name="Barnet har haft sager i andre kommuner")
     await expect(notice.get_by_role("row").filter(has_text=KBH)).to_contain_text("Åben")
     await expect(page.get_by_text(re.compile(r"^\d+ journalnotat(er)?$"))).to_be_visible()
+    await expect(page.locator(".transfer-files")).to_have_text(
+        "1 dokument med fil, i alt 1,5 MB – alle filer følger med hele"
+    )
     await check_axe(page, "overførsel (før beslutning)")
+    await shoot(page, "overfoersel-modtaget")
     # While the import runs the page asks for the status only (unaudited); the whole
     # transfer (an audited read) is fetched again once per change, not once a second.
     whole: list[str] = []

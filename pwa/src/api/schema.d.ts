@@ -5649,6 +5649,10 @@ export interface components {
             direction: "ind" | "ud";
             due_at?: string | null;
             error?: string | null;
+            /** @default 0 */
+            file_bytes?: number;
+            /** @default 0 */
+            files?: number;
             from_kommune: components["schemas"]["KommuneRef"];
             hovedsag_id?: string | null;
             /** Format: uuid */
@@ -5720,6 +5724,8 @@ export interface components {
         };
         /** TransferStatusRead */
         TransferStatusRead: {
+            percent?: number | null;
+            progress_text?: string | null;
             /** @enum {string} */
             status: "sendt" | "accepteret" | "afvist" | "importeret" | "fejl";
             status_text: string;

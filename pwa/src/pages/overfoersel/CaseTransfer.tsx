@@ -4,10 +4,11 @@ import { Alert } from '../../components/Alert';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorSummary, SelectField, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
-import { formatDate, formatDateTime } from '../../format';
+import { formatDate, formatDateTime, plural } from '../../format';
 import { Link } from '../../router';
 import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
+import { formatSize } from '../sag/dokumenter/docApi';
 import { PriorCasesNotice } from './PriorCases';
 import { rememberedPriorCases, type CaseTransfers, type Transfer } from './store';
 import './overfoersel.css';
@@ -192,6 +193,9 @@ function SentStatus({ t }: { t: Transfer }) {
   const sent = (
     <p>
       Sendt <time dateTime={t.sent_at}>{formatDateTime(t.sent_at)}</time> af {t.sent_by_name}.
+      {t.files
+        ? ` Med sagen: ${plural(t.files, 'dokument', 'dokumenter')} med fil, i alt ${formatSize(t.file_bytes ?? 0)}.`
+        : ''}
     </p>
   );
   switch (t.status) {

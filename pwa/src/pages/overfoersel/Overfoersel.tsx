@@ -5,10 +5,11 @@ import { ErrorSummary, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
-import { formatDate, formatDateTime, formatDeadline } from '../../format';
+import { formatDate, formatDateTime, formatDeadline, plural } from '../../format';
 import { Link } from '../../router';
 import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
+import { formatSize } from '../sag/dokumenter/docApi';
 import { PriorCasesNotice } from './PriorCases';
 import { ENKELTSAG_KIND, kommuneName, statusTagClass, statusText, type TransferDetail } from './store';
 import './overfoersel.css';
@@ -91,10 +92,13 @@ function Decision({
   d,
   canAct,
   onChanged,
+  progress,
 }: {
   d: TransferDetail;
   canAct: boolean;
   onChanged: () => void;
+  /** While the import writes the files: "Filerne indlæses: 48 MB af 200 MB", and per cent. */
+  progress?: { text: string; percent: number } | null;
 }) {
   const t = d.transfer;
   const [rejecting, setRejecting] = useState(false);
@@ -128,6 +132,14 @@ function Decision({
       <div className="transfer-progress" aria-busy="true">
         <Alert variant="info" heading="Overførslen er accepteret – sagen indlæses">
           <Loading text="Sagen og dens historik indlæses i jeres kommune …" small />
+          {progress ? (
+            <div className="transfer-import-progress">
+              <label htmlFor="transfer-import-progress">{progress.text}</label>
+              <progress id="transfer-import-progress" max={100} value={progress.percent}>
+                {progress.percent} %
+              </progress>
+            </div>
+          ) : null}
         </Alert>
       </div>
     );
@@ -258,6 +270,10 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
     { enabled: shownStatus === 'accepteret', refetchInterval: (s) => (s.status === 'accepteret' ? POLL_MS : false) },
   );
   const polledStatus = status.state === 'ready' ? status.data.status : undefined;
+  const importProgress =
+    status.state === 'ready' && status.data.progress_text
+      ? { text: status.data.progress_text, percent: status.data.percent ?? 0 }
+      : null;
   // A failed status answer (a busy server, a dropped connection) stops the interval; the page
   // must not stay at "indlæses" for it, so it asks again a little later.
   const statusFailed = shownStatus === 'accepteret' && status.state === 'error';
@@ -327,6 +343,12 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
         <dd>
           <time dateTime={t.sent_at}>{formatDateTime(t.sent_at)}</time> af {t.sent_by_name}
         </dd>
+        <dt>Filer</dt>
+        <dd className="transfer-files">
+          {t.files
+            ? `${plural(t.files, 'dokument', 'dokumenter')} med fil, i alt ${formatSize(t.file_bytes ?? 0)} – alle filer følger med hele`
+            : 'Ingen filer'}
+        </dd>
         {incoming && t.due_at && t.status === 'sendt' ? (
           <>
             <dt>Frist for at læse og overtage</dt>
@@ -372,7 +394,7 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
         )
       ) : null}
 
-      {incoming ? <Decision d={d} canAct={canAct} onChanged={reload} /> : null}
+      {incoming ? <Decision d={d} canAct={canAct} onChanged={reload} progress={importProgress} /> : null}
       {!incoming && t.status === 'afvist' ? (
         <Alert variant="error" role="status" heading={`${t.to_kommune.name} har afvist overførslen`}>
           <p>

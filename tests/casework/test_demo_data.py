@@ -34,7 +34,8 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
         # Issue 17 item 7: the caseworker's team's plan, and one own activity.
         assert (
             await conn.fetchval(
-                "SELECT count(*) FROM activity_plan_item i JOIN activity_plan p ON p.id = i.plan_id "
+                "SELECT count(*) FROM activity_plan_item i "
+                "JOIN activity_plan p ON p.id = i.plan_id "
                 "WHERE p.name = 'Underretning om vold'"
             )
             == 4

@@ -137,6 +137,7 @@ async def test_a_plan_is_made_applied_and_an_own_activity_completed(page, as_use
     await expect(
         page.get_by_role("cell", name=re.compile("Kontakt sundhedsplejen"))
     ).to_be_visible()
+    await _shots(page, "forside-egen-aktivitet")
 
     # 4. An own activity: a date in the past is refused at the field, then it is added…
     await page.goto(f"/sager/{made.case_id}")
@@ -169,6 +170,10 @@ async def test_a_plan_is_made_applied_and_an_own_activity_completed(page, as_use
     await expect(done).to_have_count(0)
     await expect(due.get_by_text("Ring til moster om weekenden")).to_have_count(0)
     await _shots(page, "overblik-efter")
+    await page.get_by_role("link", name="Forløb").click()
+    await expect(page.get_by_role("button", name="Anvend aktivitetsplan")).to_be_visible()
+    await check_axe(page, "forløb med egne aktiviteter")
+    await _shots(page, "forloeb")
     journal = (await c.get(f"/api/cases/{made.case_id}/journal")).json()["items"]
     titles = [e["title"] for e in journal]
     assert titles[0] == "Udført: Ring til moster om weekenden"

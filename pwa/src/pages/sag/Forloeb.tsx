@@ -236,15 +236,15 @@ export function Forloeb({
                 </Toggle>
               </>
             ) : null}
-            <Toggle panel="luk" open={!!open.luk} onToggle={toggle('luk')}>
-              Luk sagen
-            </Toggle>
             <OwnActivityButtons
               caseId={caseId}
               childName={hovedsag.child_name.trim() || 'Ufødt barn'}
               enkeltsager={enkeltsager}
               onDone={(o) => finish('aktivitet')({ heading: o?.heading ?? '' })}
             />
+            <Toggle panel="luk" open={!!open.luk} onToggle={toggle('luk')}>
+              Luk sagen
+            </Toggle>
           </div>
 
           {open.visitation && !pending ? (

@@ -192,7 +192,8 @@ export function AnvendPlanForm({
     { enabled: !!planId && isDate(start), keepPrevious: true },
   );
   const { run, busy, errors, setErrors, general } = useSubmit({ invalidates: [['worklist']] });
-  const ready = preview.state === 'ready' && preview.data.plan_id === planId ? preview.data : null;
+  const ready =
+    preview.state === 'ready' && preview.data.plan_id === planId && preview.data.start_on === start ? preview.data : null;
   const again = !!ready && ready.applied_on.length > 0;
 
   const submit = (event: FormEvent) => {

@@ -4,6 +4,7 @@ journalled; bad input is a Danish 400 at the field and writes nothing."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from backend.core.danish import today_dk
@@ -159,3 +160,20 @@ async def test_another_kommune_cannot_add_to_the_case(as_user: AsUser) -> None:
         json={"title": "Ring", "due_on": today_dk().isoformat()},
     )
     assert r.status_code == 404, r.text
+
+
+async def test_an_own_activity_is_carried_in_a_transfer_package(as_user: AsUser) -> None:
+    from backend.casework import lifecycle
+
+    c = await as_user(A)
+    made = await factories.child(c)
+    r = await c.post(
+        f"/api/cases/{made.case_id}/activities",
+        json={"title": "Følg op", "due_on": today_dk().isoformat(), "description": "Med mor"},
+    )
+    assert r.status_code == 201, r.text
+    async with tenant_transaction(DB, A):
+        exported = await lifecycle.export_case(uuid.UUID(made.case_id), frozenset())
+    assert exported is not None
+    rows = [a for a in exported.tables["activity"] if a["rule_id"] == "egen"]
+    assert [(a["title"], a["description"]) for a in rows] == [("Følg op", "Med mor")]

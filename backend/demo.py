@@ -382,6 +382,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             owner, other = workers[i % len(workers)], workers[(i + 1) % len(workers)]
             if other.id != owner.id:
                 await repo.add_case_worker(case.id, other.id, owner.username)
+        await _seed_own_activities(workers, cases, today)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -390,6 +391,56 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
 
         await seed_money()
     return made
+
+
+VIOLENCE_PLAN = [
+    ("Samtale med barnet", 1, "arbejdsdage", "Samtalen holdes med barnet alene."),
+    ("Kontakt skolen", 3, "arbejdsdage", "Klasselæreren: fravær, trivsel og det, skolen har set."),
+    ("Kontakt sundhedsplejen eller egen læge", 5, "arbejdsdage", None),
+    ("Børnefaglig vurdering", 10, "arbejdsdage", "Skal der iværksættes en § 20-undersøgelse?"),
+]
+
+
+async def _seed_own_activities(
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+) -> None:
+    """Issue 17 item 7: the demo caseworker's team has the activity plan "Underretning om
+    vold", kept by the demo manager (who joins that team for it), and one of the
+    caseworker's cases has an own activity."""
+    from backend.casework import access, own
+    from backend.core.permissions import permissions_for
+    from backend.core.principal import Principal
+    from backend.plans import service as plans
+    from backend.plans.schemas import PlanItemWrite
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    manager = next((w for w in workers if w.username.startswith("leder@")), None)
+    if caseworker is None or manager is None or caseworker.team_id is None:
+        return
+    await repo.join_team(caseworker.team_id, manager.id)
+    lene = Principal(
+        manager.id, manager.username, "Leder", "", ("leder",), permissions_for(["leder"])
+    )
+    await plans.do_create_plan(
+        lene,
+        caseworker.team_id,
+        "Underretning om vold",
+        "Når en underretning handler om vold mod barnet eller i hjemmet.",
+        [PlanItemWrite(t, d, k, x) for t, d, k, x in VIOLENCE_PLAN],
+    )
+    mine = [c for i, c in enumerate(cases) if workers[i % len(workers)].id == caseworker.id]
+    if mine:
+        case = await access.system_case(mine[0].id, "demo seed: an own activity")
+        await own.do_add_own_activity(
+            caseworker.username,
+            caseworker.id,
+            case,
+            title="Ring til skolen om fraværet",
+            due_on=today + timedelta(days=3),
+            description="Spørg klasselæreren, hvordan de sidste to uger er gået.",
+            enkeltsag_id=None,
+            owner_id=None,
+        )
 
 
 SOURCES = ["skole", "skole", "dagtilbud", "politi", "sundhed", "familie", "nabo", "anonym", "andet"]

@@ -94,6 +94,15 @@ async def insert_team_member(team_id: uuid.UUID, user_id: uuid.UUID) -> None:
     )
 
 
+async def join_team(team_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """``user_id`` is (also) a member of ``team_id``."""
+    await conn().execute(
+        "INSERT INTO team_member (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        team_id,
+        user_id,
+    )
+
+
 async def list_workers() -> list[DemoWorker]:
     """Active caseworkers and managers by username, each with their first team."""
     rows = await conn().fetch(

@@ -50,6 +50,11 @@ ACTION_LABELS: dict[str, str] = {
     "document.viewed": "Dokument vist",
     "cpr.prior_cases": "Opslag på sager i andre kommuner",
     "cpr.person": "Opslag i CPR-registret",
+    # own activities and the teams' activity plans
+    "activity.created": "Egen aktivitet oprettet",
+    "activity_plan.saved": "Aktivitetsplan gemt",
+    "activity_plan.retired": "Aktivitetsplan fjernet",
+    "activity_plan.applied": "Aktivitetsplan anvendt på sag",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
@@ -127,6 +132,8 @@ DETAIL_LABELS: dict[str, str] = {
     "change_per_month_oere": "Ændring pr. måned",
     "child": "Barn",
     "counts": "Antal",
+    "activities": "Aktiviteter",
+    "plan": "Aktivitetsplan",
     "decision": "Beslutning",
     "device": "Enhed",
     "searched": "Søgt i teksten",

@@ -34,6 +34,9 @@ import msgspec
 
 from backend.casework import repository as repo
 from backend.casework.events import ChildCasesChanged
+from backend.casework.own import PlannedActivity as PlannedActivity
+from backend.casework.own import add_plan_activities as add_plan_activities
+from backend.casework.own import plan_applied_on as plan_applied_on
 from backend.casework.repository import CaseTransferState as CaseTransferState
 from backend.casework.repository import ChildNamed as ChildNamed
 from backend.casework.repository import ForwardedNotification as ForwardedNotification

@@ -12,7 +12,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from backend.casework.rules import RULES, CompletionForm, RecordField, today_dk
+from backend.casework.rules import (
+    OWN_FORM,
+    OWN_RULE,
+    RULES,
+    CompletionForm,
+    RecordField,
+    today_dk,
+)
 from backend.casework.schemas import (
     CompletionFormRead,
     RecordChoiceRead,
@@ -127,12 +134,14 @@ def record_text(form: CompletionForm, record: dict[str, RecordValue]) -> str:
 
 
 def completion_forms() -> list[CompletionFormRead]:
-    """Every rule's completion form, as the PWA (and the offline package) renders it."""
+    """Every rule's completion form (and the own activity's), as the PWA (and the offline
+    package) renders it."""
+    forms = [(r.id, r.form) for r in RULES if r.form is not None]
     return [
         CompletionFormRead(
-            rule_id=r.id,
-            title=r.form.title,
-            action=r.form.action,
+            rule_id=rule_id,
+            title=form.title,
+            action=form.action,
             fields=[
                 RecordFieldRead(
                     key=f.key,
@@ -144,9 +153,8 @@ def completion_forms() -> list[CompletionFormRead]:
                     choices=[RecordChoiceRead(c.value, c.label) for c in f.choices],
                     when=RecordConditionRead(*f.when) if f.when else None,
                 )
-                for f in r.form.fields
+                for f in form.fields
             ],
         )
-        for r in RULES
-        if r.form is not None
+        for rule_id, form in [*forms, (OWN_RULE, OWN_FORM)]
     ]

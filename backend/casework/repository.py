@@ -51,6 +51,8 @@ class ActivityRow(msgspec.Struct, frozen=True):
     completed_by: str | None
     overdue: bool | None
     record_json: str | None  # what completing it recorded (JSON), see records.py
+    description: str | None = None  # an own activity's text (issue 17 item 7)
+    plan_name: str | None = None  # the team's activity plan it was made from
 
     @property
     def record(self) -> dict[str, str | bool] | None:
@@ -66,7 +68,7 @@ _ACTIVITY = (
     "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
     "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
     "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
-    "a.record::text AS record_json "
+    "a.record::text AS record_json, a.description, a.plan_name "
     "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
 )
 
@@ -861,6 +863,85 @@ async def insert_activity(
         due_asap,
     )
     return activity_id
+
+
+class OwnActivity(msgspec.Struct, frozen=True):
+    """One own activity to insert (a caseworker's, or an item of an applied plan)."""
+
+    title: str
+    due_at: datetime
+    description: str | None
+    owner_id: uuid.UUID
+    enkeltsag_id: uuid.UUID | None = None
+
+
+async def insert_own_activities(
+    hovedsag_id: uuid.UUID,
+    items: list[OwnActivity],
+    actor: str,
+    plan: tuple[uuid.UUID, str, int] | None = None,
+) -> list[uuid.UUID]:
+    """Insert own activities (rule ``egen``) in one statement, in the order given."""
+    rows = await conn().fetch(
+        "INSERT INTO activity (hovedsag_id, enkeltsag_id, rule_id, title, owner_id, due_at, "
+        "description, created_by, plan_id, plan_name, plan_version) "
+        "SELECT $1, x.enkeltsag_id, 'egen', x.title, x.owner_id, x.due_at, x.description, $2, "
+        "$3, $4, $5 FROM unnest($6::uuid[], $7::text[], $8::uuid[], $9::timestamptz[], "
+        "$10::text[]) WITH ORDINALITY AS x(enkeltsag_id, title, owner_id, due_at, description, n) "
+        "ORDER BY x.n RETURNING id",
+        hovedsag_id,
+        actor,
+        plan[0] if plan else None,
+        plan[1] if plan else None,
+        plan[2] if plan else None,
+        [i.enkeltsag_id for i in items],
+        [i.title for i in items],
+        [i.owner_id for i in items],
+        [i.due_at for i in items],
+        [i.description for i in items],
+    )
+    return [r["id"] for r in rows]
+
+
+async def enkeltsag_in_case(hovedsag_id: uuid.UUID, enkeltsag_id: uuid.UUID) -> bool:
+    found: bool = await conn().fetchval(
+        "SELECT EXISTS (SELECT 1 FROM enkeltsag WHERE id = $1 AND hovedsag_id = $2)",
+        enkeltsag_id,
+        hovedsag_id,
+    )
+    return found
+
+
+class OwnerOption(msgspec.Struct, frozen=True):
+    user_id: uuid.UUID
+    name: str
+
+
+async def activity_owners(user_id: uuid.UUID) -> list[OwnerOption]:
+    """Who may own an activity ``user_id`` creates: the user, then the active caseworkers
+    and managers of the user's open teams, by name."""
+    rows = await conn().fetch(
+        "SELECT u.id AS user_id, u.display_name AS name FROM app_user u WHERE u.id = $1 "
+        "UNION ALL (SELECT DISTINCT u.id, u.display_name FROM team_member mine "
+        "JOIN team t ON t.id = mine.team_id AND t.closed_at IS NULL "
+        "JOIN team_member m ON m.team_id = t.id JOIN app_user u ON u.id = m.user_id "
+        "WHERE mine.user_id = $1 AND u.id <> $1 AND u.active AND EXISTS (SELECT 1 FROM "
+        "user_role r WHERE r.user_id = u.id AND r.role IN ('sagsbehandler', 'leder')) "
+        "ORDER BY u.display_name)",
+        user_id,
+    )
+    return [OwnerOption(r["user_id"], r["name"]) for r in rows]
+
+
+async def plan_applied_on(hovedsag_id: uuid.UUID, plan_id: uuid.UUID) -> list[date]:
+    """The days (Copenhagen) activity plan ``plan_id`` was applied to the case."""
+    rows = await conn().fetch(
+        "SELECT DISTINCT (created_at AT TIME ZONE 'Europe/Copenhagen')::date AS day "
+        "FROM activity WHERE hovedsag_id = $1 AND plan_id = $2 ORDER BY day",
+        hovedsag_id,
+        plan_id,
+    )
+    return [r["day"] for r in rows]
 
 
 async def get_closed_days() -> bool | None:

@@ -17,7 +17,7 @@ from litestar.response import Response
 from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.casework import access as access_mod
-from backend.casework import ports, process, service
+from backend.casework import own, ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
 from backend.casework.lifecycle import closed_days_setting
@@ -34,6 +34,7 @@ from backend.casework.rules import (
 )
 from backend.casework.schemas import (
     ActivityCompletion,
+    ActivityOwnerRead,
     ActivityPage,
     ActivityRead,
     AssignableUser,
@@ -67,6 +68,7 @@ from backend.casework.schemas import (
     NoteCreate,
     NotificationPage,
     Option,
+    OwnActivityCreate,
     ProcessOptions,
     ReceiptMove,
     SearchHit,
@@ -138,6 +140,8 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         record=row.record,
         case_number=row.case_number,
         step_kind=_step_kind(row.rule_id),
+        description=row.description,
+        plan_name=row.plan_name,
     )
 
 
@@ -524,6 +528,42 @@ class CaseworkController(Controller):
         await access_activity(me, activity_id)
         await service.do_cancel_activity(me.actor, activity_id, data.version, data.reason)
         return _activity((await repo.activities_by_ids([activity_id]))[0])
+
+    @post(
+        "/cases/{case_id:uuid}/activities",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Tilføj en egen aktivitet til sagen (titel, frist, evt. beskrivelse og hvem)",
+        status_code=201,
+    )
+    async def add_own_activity(
+        self, me: Me, case_id: FromPath[uuid.UUID], data: JSONBody[OwnActivityCreate]
+    ) -> ActivityRead:
+        """400 naming every wrong field in Danish (empty title, a date in the past, an
+        enkeltsag of another case, someone outside the caller's teams); nothing is written."""
+        case = await access_case(me, case_id)
+        activity_id = await own.do_add_own_activity(
+            me.actor,
+            me.user_id,
+            case,
+            title=data.title,
+            due_on=data.due_on,
+            description=data.description,
+            enkeltsag_id=data.enkeltsag_id,
+            owner_id=data.owner_id,
+        )
+        await record(me.actor, "activity.created", str(case_id), activities=1)
+        return _activity((await repo.activities_by_ids([activity_id]))[0])
+
+    @get(
+        "/cases/{case_id:uuid}/activity-owners",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Hvem en aktivitet på sagen kan gives til: mig, så mine teams' medlemmer",
+    )
+    async def activity_owners(
+        self, me: Me, case_id: FromPath[uuid.UUID]
+    ) -> list[ActivityOwnerRead]:
+        await access_case(me, case_id)
+        return [ActivityOwnerRead(o.user_id, o.name) for o in await own.owners(me.user_id)]
 
     @get(
         "/cases/{case_id:uuid}/journal",

@@ -499,10 +499,30 @@ def rule(rule_id: str) -> Rule:
     raise KeyError(rule_id)
 
 
+# The caseworker's own activities (and those made from a team's activity plan): not in the
+# rule table; completed with "Udført" and an optional note (issue 17 item 7).
+OWN_RULE = "egen"
+OWN_FORM = CompletionForm(
+    "Udført",
+    "Udført",
+    (
+        RecordField(
+            "bemaerkning",
+            "Bemærkning (valgfri)",
+            "text",
+            required=False,
+            help="Skrives i journalen sammen med aktiviteten.",
+        ),
+    ),
+)
+
+
 def completion_of(rule_id: str | None) -> Completion:
     """How an activity of ``rule_id`` is completed ("click" for one without a rule)."""
     if rule_id is None:
         return "click"
+    if rule_id == OWN_RULE:
+        return "record"
     try:
         return rule(rule_id).completion
     except KeyError:
@@ -513,6 +533,8 @@ def form_of(rule_id: str | None) -> CompletionForm | None:
     """The record completing an activity of ``rule_id`` needs, if any."""
     if rule_id is None:
         return None
+    if rule_id == OWN_RULE:
+        return OWN_FORM
     try:
         return rule(rule_id).form
     except KeyError:
@@ -547,6 +569,7 @@ SHORT_TITLES: dict[str, str] = {
     "naeste-opfoelgning": "Opfølgning",
     "ungeplan": "Ungeplan",
     "overgang-18": "Overgang til voksenlivet",
+    OWN_RULE: "Egen aktivitet",
 }
 OTHER_ACTIVITIES = "anden"  # the type filter's value for activities without a rule
 

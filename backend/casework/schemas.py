@@ -109,6 +109,27 @@ class ActivityRead(msgspec.Struct):
     # For an activity a recorded step completes (completion "step" or "plan"): that step's
     # kind, so "Udfør" opens "Registrér skridt" with it chosen.
     step_kind: StepKind | None = None
+    # An own activity's description, and the team's activity plan it was made from.
+    description: str | None = None
+    plan_name: str | None = None
+
+
+class OwnActivityCreate(msgspec.Struct):
+    """A caseworker's own activity: what, by when (not in the past), optionally a
+    description, the enkeltsag (default none) and who does it (default the caller)."""
+
+    title: str
+    due_on: date | None = None
+    description: str | None = None
+    enkeltsag_id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+
+
+class ActivityOwnerRead(msgspec.Struct):
+    """Someone an activity can be given to: the caller first, then their teams' members."""
+
+    user_id: uuid.UUID
+    name: str
 
 
 class ActivityCompletion(msgspec.Struct):

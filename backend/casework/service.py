@@ -26,6 +26,7 @@ from backend.casework.lifecycle import (
 from backend.casework.records import check_record, record_text
 from backend.casework.rules import (
     DK,
+    OWN_RULE,
     Facts,
     Trigger,
     completion_of,
@@ -301,6 +302,18 @@ async def do_complete_activity(
     if how in FLOW_MESSAGES:
         raise StateConflict(FLOW_MESSAGES[how])
     form = form_of(row.rule_id)
+    if row.rule_id == OWN_RULE and form is not None:
+        checked = check_record(form, record or {})
+        await repo.update_activity_done(activity_id, actor, checked or None)
+        await stamp(
+            row.hovedsag_id,
+            actor,
+            "aktivitet.udfoert",
+            f"Udført: {row.title}",
+            str(checked.get("bemaerkning", "")),
+            enkeltsag_id=row.enkeltsag_id,
+        )
+        return
     if form is None:
         if record:
             raise CaseError("record", "Aktiviteten skal ikke have en registrering")

@@ -8,6 +8,7 @@ import { createBrowserRouter, useOutletContext, type RouteObject } from 'react-r
 import { can, type Permission, type SessionRead } from './api/client';
 import { App } from './App';
 import { Administration } from './pages/Administration';
+import { Aktivitetsplaner } from './pages/Aktivitetsplaner';
 import { Drift, DriftLogin } from './pages/Drift';
 import { Forside } from './pages/Forside';
 import { IcsPage } from './pages/ics/IcsPage';
@@ -136,6 +137,10 @@ export const routes: RouteObject[] = [
           { path: 'breve/:letterId', element: <BrevPlace /> },
           { path: '*', element: null },
         ],
+      },
+      {
+        path: 'team/aktivitetsplaner',
+        element: <Guard perm="team.overview" what="teamets aktivitetsplaner">{() => <Aktivitetsplaner />}</Guard>,
       },
       { path: 'sog', element: <Guard perm="case.read" what="søgningen">{() => <Sog />}</Guard> },
       { path: 'sog/dokumenter', element: <Guard perm="case.read" what="søgningen">{() => <DokumentSoeg />}</Guard> },

@@ -31,6 +31,16 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
         assert await conn.fetchval("SELECT count(*) FROM indsats WHERE NOT placement") > 0
         assert await conn.fetchval("SELECT count(*) FROM case_step WHERE kind = 'opfoelgning'") > 0
         assert await conn.fetchval("SELECT count(*) FROM hovedsag_worker") > 0
+        # Issue 17 item 7: the caseworker's team's plan, and one own activity.
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM activity_plan_item i "
+                "JOIN activity_plan p ON p.id = i.plan_id "
+                "WHERE p.name = 'Underretning om vold'"
+            )
+            == 4
+        )
+        assert await conn.fetchval("SELECT count(*) FROM activity WHERE rule_id = 'egen'") == 1
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

@@ -55,6 +55,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/activity-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Aktivitetsplanerne i mine teams (og de teams, jeg kan oprette planer i) */
+        get: operations["ApiActivityPlansListPlans"];
+        put?: never;
+        /** Opret en aktivitetsplan i et af mine teams (leder) */
+        post: operations["ApiActivityPlansCreatePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/activity-plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Ret en aktivitetsplan (aktiviteter, der allerede er oprettet, ændres ikke) */
+        put: operations["ApiActivityPlansPlanIdUpdatePlan"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/activity-plans/{plan_id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fjern en aktivitetsplan (aktiviteter, der er oprettet fra den, bliver) */
+        post: operations["ApiActivityPlansPlanIdRetireRetirePlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/alerts": {
         parameters: {
             query?: never;
@@ -461,6 +513,74 @@ export interface paths {
         };
         /** En sag: barn, fase, sagsbehandler, enkeltsager og aktiviteter */
         get: operations["ApiCasesCaseIdGetCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tilføj en egen aktivitet til sagen (titel, frist, evt. beskrivelse og hvem) */
+        post: operations["ApiCasesCaseIdActivitiesAddOwnActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/activity-owners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hvem en aktivitet på sagen kan gives til: mig, så mine teams' medlemmer */
+        get: operations["ApiCasesCaseIdActivityOwnersActivityOwners"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/activity-plans/{plan_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Anvend en aktivitetsplan på sagen: opretter alle dens aktiviteter på én gang */
+        post: operations["ApiCasesCaseIdActivityPlansPlanIdApplyApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/activity-plans/{plan_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Forhåndsvis en aktivitetsplan på sagen: aktiviteterne med deres frister */
+        get: operations["ApiCasesCaseIdActivityPlansPlanIdPreviewPreview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3046,6 +3166,12 @@ export interface components {
             status: string;
             title: string;
         };
+        /** ActivityOwnerRead */
+        ActivityOwnerRead: {
+            name: string;
+            /** Format: uuid */
+            user_id: string;
+        };
         /** ActivityPage */
         ActivityPage: {
             items: components["schemas"]["ActivityRead"][];
@@ -3068,6 +3194,7 @@ export interface components {
             completion?: "click" | "record" | "investigation" | "step" | "plan";
             concerns?: string | null;
             concerns_id?: string | null;
+            description?: string | null;
             /** @default false */
             due_asap?: boolean;
             due_at: string | null;
@@ -3078,6 +3205,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             overdue: boolean;
+            plan_name?: string | null;
             record?: {
                 [key: string]: string | boolean;
             } | null;
@@ -4873,6 +5001,14 @@ export interface components {
             open_cases: number;
             recent_cases: components["schemas"]["CaseSummary"][];
         };
+        /** OwnActivityCreate */
+        OwnActivityCreate: {
+            description?: string | null;
+            due_on?: string | null;
+            enkeltsag_id?: string | null;
+            owner_id?: string | null;
+            title: string;
+        };
         /** PaymentCreate */
         PaymentCreate: {
             amount_oere: number;
@@ -4953,6 +5089,18 @@ export interface components {
             return_to_draft: boolean;
             submit: boolean;
         };
+        /** PlanApplied */
+        PlanApplied: {
+            activity_ids: string[];
+            count: number;
+        };
+        /** PlanApply */
+        PlanApply: {
+            /** @default false */
+            again?: boolean;
+            start_on?: string | null;
+            version: number;
+        };
         /** PlanContent */
         PlanContent: {
             /** @default  */
@@ -4962,6 +5110,83 @@ export interface components {
             kind: "plan";
             /** @default  */
             parents_view?: string;
+        };
+        /** PlanCreate */
+        PlanCreate: {
+            items: components["schemas"]["PlanItemWrite"][];
+            name: string;
+            note?: string | null;
+            /** Format: uuid */
+            team_id: string;
+        };
+        /** PlanItemRead */
+        PlanItemRead: {
+            /** @enum {string} */
+            day_kind: "kalenderdage" | "arbejdsdage";
+            days: number;
+            description?: string | null;
+            title: string;
+        };
+        /** PlanItemWrite */
+        PlanItemWrite: {
+            /** @default kalenderdage */
+            day_kind?: string;
+            days: number;
+            description?: string | null;
+            title: string;
+        };
+        /** PlanList */
+        PlanList: {
+            manageable_teams: components["schemas"]["TeamOption"][];
+            plans: components["schemas"]["PlanRead"][];
+        };
+        /** PlanPreview */
+        PlanPreview: {
+            applied_on: string[];
+            items: components["schemas"]["PlanPreviewItem"][];
+            name: string;
+            /** Format: uuid */
+            plan_id: string;
+            /** Format: date */
+            start_on: string;
+            version: number;
+        };
+        /** PlanPreviewItem */
+        PlanPreviewItem: {
+            /** @enum {string} */
+            day_kind: "kalenderdage" | "arbejdsdage";
+            days: number;
+            description?: string | null;
+            /** Format: date */
+            due_on: string;
+            title: string;
+        };
+        /** PlanRead */
+        PlanRead: {
+            /** @default false */
+            can_manage?: boolean;
+            /** Format: date-time */
+            changed_at: string;
+            /** Format: uuid */
+            id: string;
+            items: components["schemas"]["PlanItemRead"][];
+            name: string;
+            note?: string | null;
+            team: string;
+            /** Format: uuid */
+            team_id: string;
+            version: number;
+        };
+        /** PlanRetire */
+        PlanRetire: {
+            version: number;
+        };
+        /** PlanUpdate */
+        PlanUpdate: {
+            items: components["schemas"]["PlanItemWrite"][];
+            name: string;
+            note?: string | null;
+            version: number;
         };
         /** PreviewBevilling */
         PreviewBevilling: {
@@ -5512,6 +5737,12 @@ export interface components {
             roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             username: string;
         };
+        /** TeamOption */
+        TeamOption: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** TeamOverview */
         TeamOverview: {
             caseload: components["schemas"]["CaseworkerLoad"][];
@@ -6007,6 +6238,153 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ActivityRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiActivityPlansListPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+        };
+    };
+    ApiActivityPlansCreatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiActivityPlansPlanIdUpdatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiActivityPlansPlanIdRetireRetirePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanRetire"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -6989,6 +7367,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdActivitiesAddOwnActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnActivityCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdActivityOwnersActivityOwners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityOwnerRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdActivityPlansPlanIdApplyApply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanApply"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanApplied"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdActivityPlansPlanIdPreviewPreview: {
+        parameters: {
+            query?: {
+                start?: string | null;
+            };
+            header?: never;
+            path: {
+                case_id: string;
+                plan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPreview"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

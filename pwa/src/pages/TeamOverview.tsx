@@ -207,6 +207,8 @@ export function TeamOverview() {
         <p className="team-names">
           {o.teams.length === 1 ? 'Team: ' : 'Teams: '}
           <strong>{o.teams.join(', ')}</strong>
+          {' · '}
+          <Link to="/team/aktivitetsplaner">Teamets aktivitetsplaner</Link>
         </p>
         <div className="team-overview-tables">
           <OverdueTable data={o} page={o.shownPage} onGo={setPage} />

@@ -24,6 +24,7 @@ import {
 import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
 import { ActivityAction } from './ActivityAction';
+import { OwnActivityButtons } from './EgenAktivitet';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
@@ -235,6 +236,12 @@ export function Forloeb({
                 </Toggle>
               </>
             ) : null}
+            <OwnActivityButtons
+              caseId={caseId}
+              childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+              enkeltsager={enkeltsager}
+              onDone={(o) => finish('aktivitet')({ heading: o?.heading ?? '' })}
+            />
             <Toggle panel="luk" open={!!open.luk} onToggle={toggle('luk')}>
               Luk sagen
             </Toggle>
@@ -382,6 +389,8 @@ export function Forloeb({
                       <p className="process-note">{a.due_asap ? `Fordi ${a.due_reason}` : a.due_reason}</p>
                     ) : null}
                     <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
+                {a.description ? <p className="process-note">{a.description}</p> : null}
+                {a.plan_name ? <p className="process-note">Fra aktivitetsplanen »{a.plan_name}«</p> : null}
                     {canWrite ? (
                       <ActivityAction
                         activity={a}

@@ -16,6 +16,7 @@ import { Fordeling } from './Fordeling';
 import { placePath, useCaseContext } from './places';
 import { dueText } from './process';
 import { failureOf, useJournal } from './queries';
+import { OwnActivityButtons } from './EgenAktivitet';
 import { DialogButton, OutcomeAlert, type Outcome } from './shared';
 import { UndersoegelseForm } from './UndersoegelseForm';
 import { UnderretningForm } from './UnderretningForm';
@@ -35,6 +36,16 @@ function Due({ canWrite, onDone }: { canWrite: boolean; onDone: (o: Outcome) => 
   return (
     <section aria-labelledby="due-heading" className="case-section overview-due">
       <h3 id="due-heading">Det skal gøres</h3>
+      {canWrite ? (
+        <div className="own-activity-actions">
+          <OwnActivityButtons
+            caseId={k.id}
+            childName={k.child_name.trim() || 'Ufødt barn'}
+            enkeltsager={k.enkeltsager}
+            onDone={onDone}
+          />
+        </div>
+      ) : null}
       {due.length === 0 ? (
         <p className="empty-state">Ingen åbne aktiviteter med frist på sagen.</p>
       ) : (
@@ -57,6 +68,8 @@ function Due({ canWrite, onDone }: { canWrite: boolean; onDone: (o: Outcome) => 
                   <p className="process-note">{a.due_asap ? `Fordi ${a.due_reason}` : a.due_reason}</p>
                 ) : null}
                 <Basis text={a.basis} confirmed={a.basis_confirmed} as="p" className="process-note" />
+                {a.description ? <p className="process-note">{a.description}</p> : null}
+                {a.plan_name ? <p className="process-note">Fra aktivitetsplanen »{a.plan_name}«</p> : null}
               </div>
               {canWrite ? <ActivityAction activity={a} onDone={(heading) => onDone({ heading })} /> : null}
             </li>
@@ -181,7 +194,13 @@ export function Overblik() {
       <OutcomeAlert outcome={outcome} />
       <div className="overview-grid">
         <IndgaaetPost caseId={k.id} canWrite={canWrite && !closed} level={3} />
-        <Due canWrite={canWrite && !closed} onDone={setOutcome} />
+        <Due
+          canWrite={canWrite && !closed}
+          onDone={(o) => {
+            setOutcome(o);
+            refresh();
+          }}
+        />
         <Recent />
         <section aria-labelledby="facts-heading" className="case-section overview-facts">
           <h3 id="facts-heading">Om sagen</h3>

@@ -60,9 +60,14 @@ async def test_a_third_kommune_cannot_see_or_touch_a_transfer_between_two(
     async with tenant_transaction(DB, A) as scope:
         conn = scope.connection
         assert await conn.fetch("SELECT * FROM shared.transfer WHERE id = $1", transfer_id) == []
+        # Nothing between B and another kommune (A's own transfers with B are A's to see;
+        # other test files may have made some before this one runs).
         assert (
             await conn.fetchval(
-                "SELECT count(*) FROM shared.transfer WHERE from_code = $1 OR to_code = $1", B
+                "SELECT count(*) FROM shared.transfer WHERE (from_code = $1 OR to_code = $1) "
+                "AND from_code <> $2 AND to_code <> $2",
+                B,
+                A,
             )
             == 0
         )

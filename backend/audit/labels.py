@@ -113,6 +113,7 @@ UNKNOWN_ACTION = "Anden hændelse"
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
     "user": "Bruger",
+    "recipient": "Modtager",
     "claim": "Bundet via",
     "lookups": "CPR-opslag",
     "registrations": "Registreringer",

@@ -23,6 +23,7 @@ URL_PATH = "/service/KombiPostAfsend_1/kombi"
 def _letter(**changes: object) -> Outgoing:
     fields: dict[str, object] = {
         "message_uuid": uuid.uuid4(),
+        "delivery_id": uuid.uuid4(),
         "kommune_code": "0101",
         "kommune_name": "København Kommune",
         "case_ref": str(uuid.uuid4()),

@@ -90,8 +90,9 @@ async def _run_audit_jobs(code: str) -> None:
             "SELECT id FROM outbox WHERE job = 'audit.record' AND done_at IS NULL "
             "ORDER BY created_at"
         )
+    # The browser tests' real worker may take a job first (it shares the session's Redis).
     for r in ids:
-        assert await run_outbox_job({}, code, str(r["id"])) == "done"
+        assert await run_outbox_job({}, code, str(r["id"])) in ("done", "already-done")
 
 
 def _domain() -> str:

@@ -116,6 +116,13 @@ export function AfgoerelseForm({
     measure: '',
     startsOn: todayInCopenhagen(),
   }));
+  // The prepared paragraph, when the case is fetched again after the form opened (the form
+  // can open before the answer that started the preparation is in): chosen unless the
+  // caseworker has chosen one.
+  const preparedParagraph = pending?.paragraph ?? '';
+  useEffect(() => {
+    if (preparedParagraph) setDraft((d) => (d.paragraph ? d : { ...d, paragraph: preparedParagraph }));
+  }, [preparedParagraph]);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   // The summary's general line: a reason the API missed (a failure of no field is `failure`).
   const [general, setGeneral] = useState<string | undefined>();

@@ -74,11 +74,28 @@ office:
     fi
 
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
-# test, browser end-to-end (CI runs this, so a lint failure fails CI). Two pytest-xdist
-# workers, each with its own services (tests/conftest.py); a file's tests stay in one worker.
-# TREKANT_TEST_WORKERS=0 runs them in one process.
+# test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments the
+# browser tests and the rest run as two pytest processes side by side (two cores), each with
+# its own services under var/ (tests/conftest.py); the browser half's output follows the other's.
+# With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
+[positional-arguments]
 test *ARGS: lint build browser pdf-libs office
-    {{venv}}/pytest -n ${TREKANT_TEST_WORKERS:-2} --dist loadfile {{ARGS}}
+    #!/usr/bin/env bash
+    set -uo pipefail
+    if [ $# -gt 0 ] || [ "${TREKANT_TEST_WORKERS:-2}" = "0" ]; then
+        exec {{venv}}/pytest "$@"
+    fi
+    mkdir -p var
+    TREKANT_TEST_DATA_DIR=var/test-browser {{venv}}/pytest tests/e2e > var/test-browser.log 2>&1 &
+    browser=$!
+    TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --ignore=tests/e2e
+    api=$?
+    wait $browser
+    b=$?
+    echo "=== browser tests (tests/e2e) ==="
+    cat var/test-browser.log
+    echo "=== api tests: exit $api; browser tests: exit $b ==="
+    [ $api -eq 0 ] && [ $b -eq 0 ]
 
 # Lint and type-check Python and TypeScript (ruff, mypy, tsc, ESLint); fail on a stale API client
 lint: setup

@@ -84,12 +84,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """Start PostgreSQL, Redis and the development identity provider, and set the
     environment, before any test module imports the app.
 
-    With pytest-xdist (``just test`` runs two workers, ``-n 2 --dist loadfile``) each
-    worker is a whole test session of its own: its own data directory (``var/test-gw0``,
-    ``var/test-gw1``), so its own PostgreSQL, Redis, identity provider, Digital Post and
-    mail servers, API process and browser. Nothing is shared between workers, so a test
-    sees only its own worker's kommuner; a file's tests run in one worker, in order. The
-    controller process starts nothing."""
+    ``just test`` runs the browser tests and the rest as two pytest processes side by side,
+    each with its own ``TREKANT_TEST_DATA_DIR`` (``var/test-browser``, ``var/test-api``), so
+    its own PostgreSQL, Redis, identity provider, Digital Post and mail servers. With
+    pytest-xdist (``-n 2``) each worker likewise gets its own directory (``var/test-gw0``, …);
+    the xdist controller starts nothing.
+    """
     global _SERVICES, IDP
     from infra.devidp import prepare
 

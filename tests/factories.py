@@ -131,3 +131,20 @@ def completion_record(rule_id: str | None) -> dict[str, Any] | None:
         },
         "afklar-henvendelse": {"svar": "Familien har fået svar.", "svar_dato": today},
     }.get(rule_id or "")
+
+
+async def manager_joins_caseworkers_team(code: str) -> None:
+    """Put kommune ``code``'s demo manager on the demo caseworker's team(s), so the manager's
+    team views and plans cover the caseworker's cases (idempotent)."""
+    from backend.db import DB
+    from tenancy.context import tenant_transaction
+    from tests.conftest import username
+
+    async with tenant_transaction(DB, code) as scope:
+        await scope.connection.execute(
+            "INSERT INTO team_member (team_id, user_id) SELECT m.team_id, l.id FROM team_member m "
+            "JOIN app_user s ON s.id = m.user_id AND s.username = $1 "
+            "CROSS JOIN app_user l WHERE l.username = $2 ON CONFLICT DO NOTHING",
+            username("sagsbehandler", code),
+            username("leder", code),
+        )

@@ -15,8 +15,6 @@ from playwright.async_api import expect
 
 from backend.core.danish import today_dk
 from backend.core.workdays import add_working_days
-from backend.db import DB
-from tenancy.context import tenant_transaction
 from tests import factories
 from tests.conftest import AsUser, username
 from tests.e2e.conftest import check_axe, log_in, log_out
@@ -43,14 +41,7 @@ def _dk(day: Any) -> str:
 
 async def test_a_plan_is_made_applied_and_an_own_activity_completed(page, as_user: AsUser):
     # The manager shares the demo caseworker's team (as in the team overview's test).
-    async with tenant_transaction(DB, B) as scope:
-        await scope.connection.execute(
-            "INSERT INTO team_member (team_id, user_id) SELECT m.team_id, l.id FROM team_member m "
-            "JOIN app_user s ON s.id = m.user_id AND s.username = $1 "
-            "CROSS JOIN app_user l WHERE l.username = $2 ON CONFLICT DO NOTHING",
-            username("sagsbehandler", B),
-            username("leder", B),
-        )
+    await factories.manager_joins_caseworkers_team(B)
     c = await as_user(B, "sagsbehandler")
     made = await factories.child(c, first_name="Otto", last_name="Planesen")
 

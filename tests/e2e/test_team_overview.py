@@ -11,8 +11,6 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from backend.db import DB
-from tenancy.context import tenant_transaction
 from tests import factories
 from tests.conftest import AsUser, username
 from tests.e2e.conftest import check_axe, log_in
@@ -34,14 +32,7 @@ async def _shots(page: Any, name: str) -> None:
 
 async def test_the_team_overview_pages_through_the_api(page, as_user: AsUser):
     # The manager shares the demo caseworker's team; the caseworker has overdue activities.
-    async with tenant_transaction(DB, B) as scope:
-        await scope.connection.execute(
-            "INSERT INTO team_member (team_id, user_id) SELECT m.team_id, l.id FROM team_member m "
-            "JOIN app_user s ON s.id = m.user_id AND s.username = $1 "
-            "CROSS JOIN app_user l WHERE l.username = $2 ON CONFLICT DO NOTHING",
-            username("sagsbehandler", B),
-            username("leder", B),
-        )
+    await factories.manager_joins_caseworkers_team(B)
     c = await as_user(B, "sagsbehandler")
     for i in range(6):  # each: an overdue 24-hour assessment and receipt
         made = await factories.child(c, first_name="Tove", last_name=f"Teamsen{i}")

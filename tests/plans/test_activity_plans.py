@@ -38,14 +38,7 @@ async def _team_of(code: str, role: str) -> str:
 async def _manager_in_caseworkers_team(code: str) -> str:
     """The demo manager joins the demo caseworker's team (as the team overview test does);
     returns that team."""
-    async with tenant_transaction(DB, code) as scope:
-        await scope.connection.execute(
-            "INSERT INTO team_member (team_id, user_id) SELECT m.team_id, l.id FROM team_member m "
-            "JOIN app_user s ON s.id = m.user_id AND s.username = $1 "
-            "CROSS JOIN app_user l WHERE l.username = $2 ON CONFLICT DO NOTHING",
-            username("sagsbehandler", code),
-            username("leder", code),
-        )
+    await factories.manager_joins_caseworkers_team(code)
     return await _team_of(code, "sagsbehandler")
 
 

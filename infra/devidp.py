@@ -124,36 +124,49 @@ class DevIdP:
     def issuer(self, realm: str) -> str:
         return f"{self.url}/{realm}"
 
-    def start(self, timeout: float = 60) -> None:
+    def start(self, timeout: float = 60, attempts: int = 2) -> None:
+        """Start the provider and wait until its first realm answers. A start that hangs (seen
+        once on a loaded CI machine: the process alive, never listening) is stopped and tried
+        again once before giving up."""
         if not (IDP_DIR / "node_modules").exists():
             subprocess.run(
                 ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
                 cwd=IDP_DIR,
                 check=True,
             )
-        self.proc = subprocess.Popen(
-            ["node", str(IDP_DIR / "server.mjs"), "--config", str(self.config_path)],
-            cwd=IDP_DIR,
-            env=dict(os.environ),
-        )
-        deadline = time.monotonic() + timeout
         first_realm = json.loads(self.config_path.read_text())["realms"][0]["id"]
+        for attempt in range(1, attempts + 1):
+            started = time.monotonic()
+            self.proc = subprocess.Popen(
+                ["node", str(IDP_DIR / "server.mjs"), "--config", str(self.config_path)],
+                cwd=IDP_DIR,
+                env=dict(os.environ),
+            )
+            if self._wait_ready(first_realm, started + timeout):
+                return
+            self.stop()  # never leave a half-started provider behind
+            print(
+                f"the development identity provider did not answer on {self.url} within "
+                f"{timeout:.0f} s (attempt {attempt} of {attempts})",
+                flush=True,
+            )
+        raise RuntimeError(
+            f"the development identity provider did not answer on {self.url} within {timeout:.0f} s"
+        )
+
+    def _wait_ready(self, realm: str, deadline: float) -> bool:
+        assert self.proc is not None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("the development identity provider exited during start-up")
             try:
-                r = httpx.get(
-                    f"{self.issuer(first_realm)}/.well-known/openid-configuration", timeout=1
-                )
+                r = httpx.get(f"{self.issuer(realm)}/.well-known/openid-configuration", timeout=1)
                 if r.status_code == 200:
-                    return
+                    return True
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        self.stop()  # never leave a half-started provider behind
-        raise RuntimeError(
-            f"the development identity provider did not answer on {self.url} within {timeout:.0f} s"
-        )
+        return False
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:

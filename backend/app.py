@@ -29,6 +29,7 @@ from backend.auth.routes import (
 )
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
+from backend.appeals.routes import AppealsController
 from backend.casework.routes import CaseworkController, ProcessController, WorklistController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         OperatorController,
         PostController,
         PlansController,
+        AppealsController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

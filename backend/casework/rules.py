@@ -552,6 +552,10 @@ def basis_confirmed(rule_id: str | None) -> bool:
         return True
 
 
+# The activities of a complaint's course (backend/appeals adds them through
+# lifecycle.add_activity; their deadlines are computed there, not from this table).
+APPEAL_RULES = ("klage-genvurdering", "klage-send", "klage-gennemfoer", "klage-hjemvist")
+
 # Short Danish names of the rules' activities, for filters and counts (the title is the
 # full sentence).
 SHORT_TITLES: dict[str, str] = {
@@ -570,6 +574,11 @@ SHORT_TITLES: dict[str, str] = {
     "ungeplan": "Ungeplan",
     "overgang-18": "Overgang til voksenlivet",
     OWN_RULE: "Egen aktivitet",
+    # complaints (backend/appeals): activities added through lifecycle.add_activity
+    "klage-genvurdering": "Genvurdering af klage",
+    "klage-send": "Klage til Ankestyrelsen",
+    "klage-gennemfoer": "Ankestyrelsens afgørelse",
+    "klage-hjemvist": "Hjemvist sag",
 }
 OTHER_ACTIVITIES = "anden"  # the type filter's value for activities without a rule
 

@@ -125,7 +125,13 @@ async def test_a_complaint_only_against_a_decision_of_this_case(http, seeded):
     assert (await http.get(f"/api/cases/{other_case}/klager")).json()["items"] == []
 
 
-async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_delay(http, seeded):
+async def _mi(leder: httpx.AsyncClient) -> tuple[int, int]:
+    board = (await leder.get("/api/mi/dashboard", params={"scope": "kommune"})).json()
+    return board["open_complaints"], board["reconsiderations_overdue"]
+
+
+async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_delay(http, as_user):
+    leder = await as_user(A, "leder")
     await _caseworker(http)
     today = today_dk()
     notified = today - timedelta(days=70)
@@ -133,6 +139,7 @@ async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_del
         http, 9121, today - timedelta(days=71), notified_on=notified
     )
     received = today - timedelta(days=39)  # the complaint period ended 42 days ago
+    open_before, overdue_before = await _mi(leder)
     r = await http.post(
         f"/api/cases/{case_id}/klager",
         json={
@@ -153,6 +160,8 @@ async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_del
     assert genvurdering["title"] == "Genvurdér afgørelsen (Mona Mor (forælder) har klaget)"
     assert _due(genvurdering) == received + timedelta(weeks=4)
     assert genvurdering["overdue"] is True
+    # management information counts it: open, its reconsideration over the deadline
+    assert await _mi(leder) == (open_before + 1, overdue_before + 1)
     journal = (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]
     entry = next(e for e in journal if e["title"] == "Klage modtaget")
     assert "Modtaget 3 dage efter klagefristen" in entry["body"]
@@ -186,6 +195,7 @@ async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_del
         if e["title"] == "Klagen er genvurderet: afgørelsen fastholdes"
     )
     assert "Genvurderet 11 dage efter fristen" in entry["body"]
+    assert await _mi(leder) == (open_before + 1, overdue_before)  # upheld, to be sent
     # a stale version is refused
     again = await http.post(
         f"/api/klager/{klage['id']}/genvurdering",

@@ -3796,8 +3796,10 @@ export interface components {
             months: number;
             notifications_by_month: components["schemas"]["TableRead"];
             notifications_by_source: components["schemas"]["TableRead"];
+            open_complaints: number;
             /** Format: date */
             period_from: string;
+            reconsiderations_overdue: number;
             /** @enum {string} */
             scope: "teams" | "kommune";
             teams: string[];

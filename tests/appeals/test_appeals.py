@@ -160,6 +160,14 @@ async def test_late_complaint_and_late_reconsideration_are_recorded_with_the_del
     assert genvurdering["title"] == "Genvurdér afgørelsen (Mona Mor (forælder) har klaget)"
     assert _due(genvurdering) == received + timedelta(weeks=4)
     assert genvurdering["overdue"] is True
+    # completed by the complaint's own step, not by "Udført"
+    assert genvurdering["completion"] == "klage"
+    r = await http.post(
+        f"/api/activities/{genvurdering['id']}/complete",
+        json={"version": genvurdering["version"], "record": None},
+    )
+    assert r.status_code == 409
+    assert r.json()["detail"].startswith("Aktiviteten udføres under Klager på sagen")
     # management information counts it: open, its reconsideration over the deadline
     assert await _mi(leder) == (open_before + 1, overdue_before + 1)
     journal = (await http.get(f"/api/cases/{case_id}/journal")).json()["items"]

@@ -3261,7 +3261,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -4970,7 +4970,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */

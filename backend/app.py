@@ -19,6 +19,7 @@ from litestar.types import Message, Scope
 
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
+from backend.appeals.routes import AppealsController
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import (
     SessionController,
@@ -29,7 +30,6 @@ from backend.auth.routes import (
 )
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
-from backend.appeals.routes import AppealsController
 from backend.casework.routes import CaseworkController, ProcessController, WorklistController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings

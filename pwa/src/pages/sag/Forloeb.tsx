@@ -466,6 +466,7 @@ export function Forloeb({
             canWrite={canWrite}
             hasDecisions={afgoerelser.length > 0}
             onDone={(o) => finish('klage')({ heading: o?.heading ?? '' })}
+            onNewDecision={() => openFlow('afgoerelse')}
           />
 
           <div className="process-part">

@@ -561,12 +561,14 @@ function Klage({
   canWrite,
   documents,
   onDone,
+  onNewDecision,
 }: {
   caseId: string;
   klage: KlageRead;
   canWrite: boolean;
   documents: DocumentOption[];
   onDone: (o: Outcome) => void;
+  onNewDecision?: () => void;
 }) {
   const today = todayInCopenhagen();
   const done = (close: () => void) => (o: Outcome) => {
@@ -625,7 +627,7 @@ function Klage({
         </p>
       ) : null}
       {k.state === 'imoedekommet' ? (
-        <p className="process-note">Afgørelsen ændres: træf den nye afgørelse under »Træf afgørelse«.</p>
+        <p className="process-note">Afgørelsen ændres ved en ny afgørelse.</p>
       ) : null}
       {k.sent_on ? (
         <p className="process-meta">
@@ -662,6 +664,11 @@ function Klage({
               {(close) => <SendForm caseId={caseId} klage={k} onSaved={done(close)} onClose={close} />}
             </DialogButton>
           ) : null}
+          {k.state === 'imoedekommet' && onNewDecision ? (
+            <button type="button" className="button button-secondary case-action" onClick={onNewDecision}>
+              Træf ny afgørelse
+            </button>
+          ) : null}
           {k.state === 'sendt' ? (
             <DialogButton label="Registrér Ankestyrelsens afgørelse">
               {(close) => <SvarForm caseId={caseId} klage={k} documents={documents} onSaved={done(close)} onClose={close} />}
@@ -680,12 +687,15 @@ export function KlagerPart({
   canWrite,
   hasDecisions,
   onDone,
+  onNewDecision,
 }: {
   caseId: string;
   childName: string;
   canWrite: boolean;
   hasDecisions: boolean;
   onDone: (o: Outcome) => void;
+  /** Open "Træf afgørelse" (a complaint the kommune granted is followed by a new decision). */
+  onNewDecision?: () => void;
 }) {
   const [klager, reload] = useApiQuery(
     klagerKey(caseId),
@@ -724,6 +734,7 @@ export function KlagerPart({
                   canWrite={canWrite}
                   documents={klager.data.documents}
                   onDone={onDone}
+                  onNewDecision={onNewDecision}
                 />
               ))}
             </ul>

@@ -19,6 +19,7 @@ from litestar.types import Message, Scope
 
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
+from backend.appeals.routes import AppealsController
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import (
     SessionController,
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         OperatorController,
         PostController,
         PlansController,
+        AppealsController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

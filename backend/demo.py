@@ -7,6 +7,7 @@ transaction, the same path a request takes.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import date, timedelta
 
 from stdnum.dk import cpr as cpr_lib
@@ -271,6 +272,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         cases = await repo.list_open_cases()
         now = datetime.now(UTC)
         today = now.astimezone(DK).date()
+        decisions: list[tuple[uuid.UUID, uuid.UUID, repo.DemoWorker]] = []  # for complaints
         for i, case in enumerate(cases):
             worker = workers[i % len(workers)]
             actor = worker.username
@@ -362,6 +364,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 measure=measure,
                 starts_on=starts,
             )
+            decisions.append((case.id, decided.afgoerelse_id, worker))
             if decided.indsats_id and (today - starts).days > 80 and rng.random() < 0.6:
                 await process.do_record_step(
                     actor,
@@ -383,6 +386,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             if other.id != owner.id:
                 await repo.add_case_worker(case.id, other.id, owner.username)
         await _seed_own_activities(workers, cases, today)
+        await _seed_complaints(decisions, today)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -441,6 +445,97 @@ async def _seed_own_activities(
             enkeltsag_id=None,
             owner_id=None,
         )
+
+
+async def _seed_complaints(
+    decisions: list[tuple[uuid.UUID, uuid.UUID, repo.DemoWorker]], today: date
+) -> None:
+    """Issue 17 item 3: on two of the demo caseworker's decided cases the young person has
+    complained: one complaint is being reconsidered, the other was upheld and sent to
+    Ankestyrelsen as a package (the decision letter's PDF enclosed)."""
+    from backend.appeals import service as appeals
+    from backend.appeals.schemas import GenvurderingCreate, KlageCreate, PackageCreate
+    from backend.casework import access, lifecycle
+    from backend.core.permissions import permissions_for
+    from backend.core.principal import Principal
+    from backend.documents import service as documents
+    from backend.letters.render import pdf
+    from tenancy.context import current_scope
+
+    mine = [d for d in decisions if d[2].username.startswith("sagsbehandler@")]
+    dated = []
+    for case_id, afgoerelse_id, worker in mine:
+        found = await lifecycle.decision_on_case(case_id, afgoerelse_id)
+        if found is not None:
+            dated.append((found.decided_on, case_id, afgoerelse_id, worker))
+    dated.sort(key=lambda d: d[0])
+    # the oldest decision's complaint has gone to Ankestyrelsen; the next is reconsidered
+    for n, (decided_on, case_id, afgoerelse_id, worker) in enumerate(dated[:2]):
+        sent = n == 0
+        me = Principal(
+            worker.id, worker.username, "Sagsbehandler", current_scope().code,
+            ("sagsbehandler",), permissions_for(["sagsbehandler"]),
+        )  # fmt: skip
+        case = await access.system_case(case_id, "demo seed: a complaint")
+        if sent:
+            notified = decided_on
+            received = min(notified + timedelta(days=10), today)
+        else:
+            notified = max(decided_on, today - timedelta(days=20))
+            received = max(notified, today - timedelta(days=6))
+        await lifecycle.record_decision_notified(
+            case, afgoerelse_id, notified_on=notified, to_whom="forældrene",
+            owner_id=worker.id, actor=worker.username,
+        )  # fmt: skip
+        document_id = await documents.store_bytes(
+            case,
+            title="Afgørelse (brev til forældrene)",
+            kind="afgoerelse",
+            dated=notified,
+            filename="afgoerelse.pdf",
+            content=await pdf(
+                "<html lang='da'><body><h1>Afgørelse</h1><p>Kommunen har truffet afgørelse "
+                "om indsats efter barnets lov. Klagevejledning: klag inden 4 uger.</p>"
+                "</body></html>",
+                archive=False,
+            ),
+            content_type="application/pdf",
+            added_by=worker.id,
+            added_by_name="Sagsbehandler",
+        )
+        klage = await appeals.do_register(
+            me,
+            case,
+            KlageCreate(
+                afgoerelse_id=str(afgoerelse_id),
+                received_on=received,
+                complainant="barn",
+                about="Den unge er uenig i afgørelsen og ønsker en anden indsats.",
+            ),
+        )
+        if not sent:
+            continue
+        reconsidered = min(received + timedelta(days=20), today)
+        upheld = await appeals.do_reconsider(
+            me,
+            case,
+            klage.id,
+            GenvurderingCreate(
+                version=klage.version,
+                outcome="fastholdt",
+                decided_on=reconsidered,
+                reasons="Indsatsen svarer til barnets behov, som undersøgelsen beskriver.",
+            ),
+        )
+        await appeals.do_send(
+            me,
+            case,
+            klage.id,
+            PackageCreate(
+                version=upheld.version, sent_on=min(reconsidered + timedelta(days=2), today),
+                document_ids=[document_id],
+            ),
+        )  # fmt: skip
 
 
 SOURCES = ["skole", "skole", "dagtilbud", "politi", "sundhed", "familie", "nabo", "anonym", "andet"]

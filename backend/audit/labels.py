@@ -55,6 +55,11 @@ ACTION_LABELS: dict[str, str] = {
     "activity_plan.saved": "Aktivitetsplan gemt",
     "activity_plan.retired": "Aktivitetsplan fjernet",
     "activity_plan.applied": "Aktivitetsplan anvendt på sag",
+    # complaints against decisions (backend/appeals)
+    "klage.registered": "Klage registreret",
+    "klage.reconsidered": "Klage genvurderet",
+    "klage.sent": "Klage sendt til Ankestyrelsen",
+    "klage.answered": "Ankestyrelsens afgørelse registreret",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
@@ -152,6 +157,8 @@ DETAIL_LABELS: dict[str, str] = {
     "issuer": "Udsteder",
     "jit_default_role": "Standardrolle",
     "jit_provisioning": "Automatisk oprettelse",
+    "klage": "Klage",
+    "recipient": "Modtager",
     "kommuner": "Kommuner",
     "label": "Betegnelse",
     "letter": "Brev",
@@ -194,6 +201,7 @@ _VIEWS = {
     "economy": "Økonomi",
     "ics.diff": "Sammenligning af versioner",
     "ics.document": "Undersøgelse eller plan",
+    "klager": "Klager over afgørelser",
     "document": "Dokument",
     "documents": "Dokumenter",
     "download": "Hentet som fil",

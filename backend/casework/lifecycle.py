@@ -699,6 +699,14 @@ async def letter_facts(hovedsag_id: uuid.UUID) -> repo.LetterFacts | None:
     return await repo.get_letter_facts(hovedsag_id)
 
 
+async def decision_on_case(
+    hovedsag_id: uuid.UUID, afgoerelse_id: uuid.UUID
+) -> repo.LetterAfgoerelse | None:
+    """A decision of this case (None for an id that is not one: another case's, or no
+    decision at all), for a complaint against it."""
+    return await repo.get_decision_on_case(hovedsag_id, afgoerelse_id)
+
+
 def _end_of(day: date) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=DK)
 

@@ -2389,6 +2389,20 @@ async def lock_open_receipts(
     return [OpenReceipt(**dict(r)) for r in rows]
 
 
+async def get_decision_on_case(
+    hovedsag_id: uuid.UUID, afgoerelse_id: uuid.UUID
+) -> LetterAfgoerelse | None:
+    """One decision of the case (None if it is not a decision of this case)."""
+    row = await conn().fetchrow(
+        "SELECT a.id, a.paragraph, a.outcome, a.decided_on, a.summary, a.notified_on, "
+        "(SELECT i.kind FROM indsats i WHERE i.afgoerelse_id = a.id ORDER BY i.starts_on "
+        "LIMIT 1) AS measure FROM afgoerelse a WHERE a.id = $1 AND a.hovedsag_id = $2",
+        afgoerelse_id,
+        hovedsag_id,
+    )
+    return None if row is None else LetterAfgoerelse(**dict(row))
+
+
 async def update_afgoerelse_notified(afgoerelse_id: uuid.UUID, day: date) -> None:
     await conn().execute("UPDATE afgoerelse SET notified_on = $2 WHERE id = $1", afgoerelse_id, day)
 

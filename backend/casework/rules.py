@@ -161,7 +161,7 @@ def after_17_5(f: Facts) -> str | None:
 # (``CompletionForm``), or another flow of the case that also records what was done: the
 # investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
 # child's plan (ICS). An activity of another flow is never completed by a second form.
-Completion = Literal["click", "record", "investigation", "step", "plan"]
+Completion = Literal["click", "record", "investigation", "step", "plan", "klage"]
 FieldKind = Literal["bool", "text", "date", "choice"]
 
 
@@ -523,6 +523,8 @@ def completion_of(rule_id: str | None) -> Completion:
         return "click"
     if rule_id == OWN_RULE:
         return "record"
+    if rule_id in APPEAL_FLOW:
+        return "klage"
     try:
         return rule(rule_id).completion
     except KeyError:
@@ -552,6 +554,12 @@ def basis_confirmed(rule_id: str | None) -> bool:
         return True
 
 
+# The activities of a complaint's course (backend/appeals adds them through
+# lifecycle.add_activity; their deadlines are computed there, not from this table).
+APPEAL_RULES = ("klage-genvurdering", "klage-send", "klage-gennemfoer", "klage-hjemvist")
+# Of those, the ones the complaint's own steps complete (the genvurdering, the package).
+APPEAL_FLOW = ("klage-genvurdering", "klage-send")
+
 # Short Danish names of the rules' activities, for filters and counts (the title is the
 # full sentence).
 SHORT_TITLES: dict[str, str] = {
@@ -570,6 +578,11 @@ SHORT_TITLES: dict[str, str] = {
     "ungeplan": "Ungeplan",
     "overgang-18": "Overgang til voksenlivet",
     OWN_RULE: "Egen aktivitet",
+    # complaints (backend/appeals): activities added through lifecycle.add_activity
+    "klage-genvurdering": "Genvurdering af klage",
+    "klage-send": "Klage til Ankestyrelsen",
+    "klage-gennemfoer": "Ankestyrelsens afgørelse",
+    "klage-hjemvist": "Hjemvist sag",
 }
 OTHER_ACTIVITIES = "anden"  # the type filter's value for activities without a rule
 

@@ -278,6 +278,8 @@ FLOW_MESSAGES = {
     "step": "Aktiviteten udføres ved at registrere skridtet på sagen (Forløb → Registrér skridt).",
     "plan": "Aktiviteten udføres, når barnets plan er godkendt (ICS), eller ved at registrere "
     "skridtet på sagen (Forløb → Registrér skridt).",
+    "klage": "Aktiviteten udføres under Klager på sagen (Forløb → Klager: Genvurdér eller Send "
+    "til Ankestyrelsen).",
 }
 
 

@@ -34,6 +34,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "visitation_draft": ("udkast til visitation", "udkast til visitationer"),
     "bevilling": ("bevilling", "bevillinger"),
     "payment": ("betaling", "betalinger"),
+    "klage": ("klage over en afgørelse", "klager over afgørelser"),
     "dokument": ("dokument", "dokumenter"),
     "document": ("dokument", "dokumenter"),
     "document_chunk": ("del af en fil (højst 1 MB)", "dele af filer (højst 1 MB hver)"),

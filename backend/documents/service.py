@@ -446,6 +446,29 @@ async def view_status(document_id: uuid.UUID) -> tuple[uuid.UUID, DocumentStatus
     return state.hovedsag_id, DocumentStatusOut(view=view_of(state.filename, state.rendition))
 
 
+async def pdf_of(case_id: AccessibleCase, document_id: uuid.UUID) -> bytes | None:
+    """The document as PDF bytes, to enclose in a package: the file itself if it is a PDF,
+    else the PDF LibreOffice made of it; None when it has neither (an image, an e-mail, a
+    conversion not done). 404 for a document not on ``case_id``."""
+    source = await repo.get_chunk_source(document_id)
+    if source is None or source.hovedsag_id != case_id:
+        raise NotFound(_NOT_FOUND)
+    if view_of(source.filename, source.rendition) != "pdf":
+        return None
+    kind = files.TYPES.get(files.extension(source.filename))
+    original = kind is not None and kind.view == "pdf"
+    stream, count = (
+        ("original", source.chunks) if original else ("rendition", source.rendition_chunks)
+    )
+    parts = []
+    for seq in range(count):
+        block = await repo.chunk_bytes(document_id, stream, seq)
+        if block is None:
+            return None
+        parts.append(block)
+    return b"".join(parts) or None
+
+
 def check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise FieldError("limit", f"Vis mellem 1 og {MAX_PAGE} dokumenter ad gangen")

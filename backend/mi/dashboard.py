@@ -586,6 +586,8 @@ class Dashboard:
     since: date
     tables: dict[str, Table]
     turning_18_count: int
+    open_complaints: int = 0  # complaints not yet decided (backend/appeals)
+    reconsiderations_overdue: int = 0  # of those, reconsiderations past their deadline
 
 
 async def _own_transaction(code: str, fn: Any, scope: Scope) -> Any:
@@ -614,7 +616,8 @@ async def dashboard(scope: Scope) -> Dashboard:
                 tables[t.key] = t
     young = done[4]
     tables["turning_18"] = turning_18_by_month(young)
-    return Dashboard(datetime.now(UTC), scope.since, tables, len(young))
+    complaints, overdue = await repo.count_complaints(scope.teams, today_dk())
+    return Dashboard(datetime.now(UTC), scope.since, tables, len(young), complaints, overdue)
 
 
 TABLE_KEYS = (

@@ -613,3 +613,17 @@ async def get_job_file(job_id: uuid.UUID, user_id: uuid.UUID) -> ExportFile | No
     found = dict(row)
     content = found["content"]
     return ExportFile(**{**found, "content": None if content is None else bytes(content)})
+
+
+async def count_complaints(teams: list[uuid.UUID] | None, today: date) -> tuple[int, int]:
+    """Complaints still open (being reconsidered, upheld and to be sent, or at
+    Ankestyrelsen), and those whose reconsideration is past its deadline (backend/appeals)."""
+    row = await conn().fetchrow(
+        "SELECT count(*) AS open, count(*) FILTER (WHERE k.state = 'genvurderes' "
+        "AND k.reconsider_by < $2) AS overdue FROM klage k JOIN hovedsag h ON h.id = k.hovedsag_id "
+        "WHERE k.state IN ('genvurderes', 'fastholdt', 'sendt') "
+        "AND ($1::uuid[] IS NULL OR h.team_id = ANY($1::uuid[]))",
+        teams,
+        today,
+    )
+    return int(row["open"]), int(row["overdue"])

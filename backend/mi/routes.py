@@ -33,6 +33,8 @@ class DashboardRead(msgspec.Struct):
     period_from: date  # first month of the monthly tables
     months: int
     turning_18_count: int
+    open_complaints: int  # complaints not yet decided
+    reconsiderations_overdue: int  # complaints whose reconsideration is past its deadline
     caseload: TableRead
     compliance: TableRead
     compliance_by_month: TableRead
@@ -143,6 +145,8 @@ class MIController(Controller):
             period_from=board.since,
             months=months,
             turning_18_count=board.turning_18_count,
+            open_complaints=board.open_complaints,
+            reconsiderations_overdue=board.reconsiderations_overdue,
             **t,
         )
 

@@ -41,6 +41,9 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             == 4
         )
         assert await conn.fetchval("SELECT count(*) FROM activity WHERE rule_id = 'egen'") == 1
+        # Issue 17 item 3: a complaint being reconsidered, one sent to Ankestyrelsen.
+        states = await conn.fetch("SELECT state FROM klage ORDER BY state")
+        assert [r["state"] for r in states] == ["genvurderes", "sendt"]
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

@@ -761,6 +761,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/klager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens klager over afgørelser, med afgørelser, parter og dokumenter at vælge */
+        get: operations["ApiCasesCaseIdKlagerListKlager"];
+        put?: never;
+        /** Registrér en klage over en af sagens afgørelser */
+        post: operations["ApiCasesCaseIdKlagerRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/letters": {
         parameters: {
             query?: never;
@@ -1579,6 +1597,58 @@ export interface paths {
         put?: never;
         /** Ret indsatsens startdato; opfølgningsfristen flyttes */
         post: operations["ApiIndsatserIndsatsIdStartMoveMeasureStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/klager/{klage_id}/genvurdering": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér kommunens genvurdering: imødekommet eller fastholdt */
+        post: operations["ApiKlagerKlageIdGenvurderingReconsider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/klager/{klage_id}/pakke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens dokumenter at vælge til pakken til Ankestyrelsen */
+        get: operations["ApiKlagerKlageIdPakkePackageChoices"];
+        put?: never;
+        /** Dan pakken til Ankestyrelsen (én PDF) og registrér klagen som sendt */
+        post: operations["ApiKlagerKlageIdPakkeSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/klager/{klage_id}/svar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér Ankestyrelsens afgørelse og dens følger */
+        post: operations["ApiKlagerKlageIdSvarAnswer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3191,7 +3261,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -3235,6 +3305,17 @@ export interface components {
             /** @enum {string} */
             paragraph: "32" | "46" | "47";
             summary: string;
+        };
+        /** AnswerCreate */
+        AnswerCreate: {
+            /** Format: date */
+            answered_on: string;
+            document_id?: string | null;
+            /** @default  */
+            note?: string;
+            /** @enum {string} */
+            outcome: "stadfaestet" | "aendret" | "ophaevet" | "hjemvist";
+            version: number;
         };
         /** Approval */
         Approval: {
@@ -3715,8 +3796,10 @@ export interface components {
             months: number;
             notifications_by_month: components["schemas"]["TableRead"];
             notifications_by_source: components["schemas"]["TableRead"];
+            open_complaints: number;
             /** Format: date */
             period_from: string;
+            reconsiderations_overdue: number;
             /** @enum {string} */
             scope: "teams" | "kommune";
             teams: string[];
@@ -3761,6 +3844,14 @@ export interface components {
             /** Format: uuid */
             afgoerelse_id: string;
             indsats_id: string | null;
+        };
+        /** DecisionOption */
+        DecisionOption: {
+            complaint_deadline: string | null;
+            /** Format: uuid */
+            id: string;
+            label: string;
+            notified_on: string | null;
         };
         /** DeliveryList */
         DeliveryList: {
@@ -3924,6 +4015,17 @@ export interface components {
             total: number;
             /** @default true */
             total_exact?: boolean;
+        };
+        /** DocumentOption */
+        DocumentOption: {
+            /** Format: date */
+            dated: string;
+            /** Format: uuid */
+            id: string;
+            kind_label: string;
+            pdf: boolean;
+            preselected: boolean;
+            title: string;
         };
         /** DocumentOut */
         DocumentOut: {
@@ -4234,6 +4336,16 @@ export interface components {
             /** @default  */
             summary?: string;
         };
+        /** GenvurderingCreate */
+        GenvurderingCreate: {
+            /** Format: date */
+            decided_on: string;
+            /** @enum {string} */
+            outcome: "imoedekommet" | "fastholdt";
+            /** @default  */
+            reasons?: string;
+            version: number;
+        };
         /** Goal */
         Goal: {
             due?: string | null;
@@ -4397,6 +4509,59 @@ export interface components {
             /** @enum {string} */
             key: "undersoegelse" | "plan" | "opfoelgning";
             label: string;
+        };
+        /** KlageCreate */
+        KlageCreate: {
+            about: string;
+            afgoerelse_id: string;
+            complainant: string;
+            document_id?: string | null;
+            /** Format: date */
+            received_on: string;
+        };
+        /** KlageList */
+        KlageList: {
+            decisions: components["schemas"]["DecisionOption"][];
+            documents: components["schemas"]["DocumentOption"][];
+            items: components["schemas"]["KlageRead"][];
+            parties: components["schemas"]["PartyOption"][];
+        };
+        /** KlageRead */
+        KlageRead: {
+            about: string;
+            /** Format: uuid */
+            afgoerelse_id: string;
+            answer_document_id: string | null;
+            answer_label: string | null;
+            answer_note: string | null;
+            /** @enum {null|string} */
+            answer_outcome: "stadfaestet" | "aendret" | "ophaevet" | "hjemvist" | null;
+            answered_on: string | null;
+            /** Format: uuid */
+            case_id: string;
+            complainant: string;
+            complaint_deadline: string | null;
+            complaint_document_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            days_late: number;
+            decision_label: string;
+            /** Format: uuid */
+            id: string;
+            package_document_id: string | null;
+            /** Format: date */
+            received_on: string;
+            /** Format: date */
+            reconsider_by: string;
+            reconsider_days_late: number;
+            reconsider_reasons: string | null;
+            reconsidered_on: string | null;
+            sent_on: string | null;
+            /** @enum {string} */
+            state: "genvurderes" | "imoedekommet" | "fastholdt" | "sendt" | "afgjort";
+            state_label: string;
+            version: number;
         };
         /** KnownHere */
         KnownHere: {
@@ -4805,7 +4970,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
@@ -5008,6 +5173,22 @@ export interface components {
             enkeltsag_id?: string | null;
             owner_id?: string | null;
             title: string;
+        };
+        /** PackageChoices */
+        PackageChoices: {
+            documents: components["schemas"]["DocumentOption"][];
+        };
+        /** PackageCreate */
+        PackageCreate: {
+            document_ids: string[];
+            /** Format: date */
+            sent_on: string;
+            version: number;
+        };
+        /** PartyOption */
+        PartyOption: {
+            label: string;
+            value: string;
         };
         /** PaymentCreate */
         PaymentCreate: {
@@ -8036,6 +8217,84 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdKlagerListKlager: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlageList"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdKlagerRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KlageCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlageRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdLettersListLetters: {
         parameters: {
             query?: never;
@@ -10166,6 +10425,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Moved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiKlagerKlageIdGenvurderingReconsider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                klage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenvurderingCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlageRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiKlagerKlageIdPakkePackageChoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                klage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageChoices"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiKlagerKlageIdPakkeSend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                klage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackageCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlageRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiKlagerKlageIdSvarAnswer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                klage_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KlageRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -251,7 +251,10 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     >
                       {a.form.action}
                     </button>
-                  ) : a.completion === 'investigation' || a.completion === 'step' || a.completion === 'plan' ? (
+                  ) : a.completion === 'investigation' ||
+                    a.completion === 'step' ||
+                    a.completion === 'plan' ||
+                    a.completion === 'klage' ? (
                     <p className="network-line">Registreres på sagen i Trekant, når du er online.</p>
                   ) : (
                     <button

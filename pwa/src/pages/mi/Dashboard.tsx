@@ -145,6 +145,12 @@ export function Dashboard({ session }: { session: SessionRead }) {
             </span>{' '}
             underretninger i perioden
           </li>
+          <li>
+            <span className="mi-key-value">{formatNumber(d.open_complaints)}</span> åbne klager over afgørelser
+            {d.reconsiderations_overdue > 0
+              ? `, heraf ${formatNumber(d.reconsiderations_overdue)} med genvurdering over fristen`
+              : ''}
+          </li>
         </ul>
 
         <section aria-labelledby="mi-frister" className="mi-section">

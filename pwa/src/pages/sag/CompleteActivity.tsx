@@ -109,6 +109,20 @@ export function CompleteActivity({
     }
   };
 
+  if (completion === 'klage') {
+    // The complaint's own dialog (Genvurdér, Send til Ankestyrelsen) under Klager on Forløb.
+    return (
+      <Link
+        to={`${placePath(a.hovedsag_id, 'forloeb')}#forloeb-klager`}
+        className="button button-secondary button-small"
+        aria-label={`Udfør under Klager: ${a.title}`}
+        title="Udføres under Klager på sagens forløb"
+      >
+        Udfør
+      </Link>
+    );
+  }
+
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
     // "Udfør" (not the flow's own button text, which stays unique on the case page).
     if (onFlow) {

@@ -25,6 +25,7 @@ import { failureOf, useProcessOptions } from './queries';
 import { SkridtForm } from './SkridtForm';
 import { ActivityAction } from './ActivityAction';
 import { OwnActivityButtons } from './EgenAktivitet';
+import { KlagerPart } from './Klager';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
@@ -458,6 +459,15 @@ export function Forloeb({
               <p className="process-note">Afgørelse efter {paragraphShort(pending.paragraph)} forberedes.</p>
             ) : null}
           </div>
+
+          <KlagerPart
+            caseId={caseId}
+            childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+            canWrite={canWrite}
+            hasDecisions={afgoerelser.length > 0}
+            onDone={(o) => finish('klage')({ heading: o?.heading ?? '' })}
+            onNewDecision={() => openFlow('afgoerelse')}
+          />
 
           <div className="process-part">
             <h3 id="forloeb-enkeltsager">Enkeltsager</h3>

@@ -63,6 +63,7 @@ from backend.offline.routes import (
     device_status_in_session,
 )
 from backend.operator.routes import OperatorController
+from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
 from backend.sealing import require_key as require_data_key
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         OperatorController,
         PostController,
         PlansController,
+        PlacementController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

@@ -55,6 +55,9 @@ ACTION_LABELS: dict[str, str] = {
     "activity_plan.saved": "Aktivitetsplan gemt",
     "activity_plan.retired": "Aktivitetsplan fjernet",
     "activity_plan.applied": "Aktivitetsplan anvendt på sag",
+    # contact during a placement (backend/placement)
+    "contact_decision.saved": "Afgørelse om samvær registreret",
+    "contact_decision.changed": "Afgørelse om samvær ændret",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
@@ -153,6 +156,8 @@ DETAIL_LABELS: dict[str, str] = {
     "jit_provisioning": "Automatisk oprettelse",
     "kommuner": "Kommuner",
     "label": "Betegnelse",
+    "contact_decision": "Afgørelse om samvær",
+    "replaces": "Afløser afgørelse",
     "letter": "Brev",
     "name": "Navn",
     "offer_price_rows": "Ændrede priser på tilbud",
@@ -188,6 +193,7 @@ UNKNOWN_DETAIL = "Anden oplysning"
 _VIEWS = {
     "bevilling": "Bevilling",
     "case.summary": "Sagsoverblik",
+    "case.placement": "Tilsyn og samvær",
     "child.summary": "Barnets oplysninger",
     "deliveries": "Forsendelser af breve",
     "economy": "Økonomi",

@@ -18,7 +18,7 @@ from backend.core.workdays import add_months, next_working_day
 from backend.db import DB
 from tenancy.context import tenant_transaction
 from tests import factories
-from tests.conftest import AsUser
+from tests.conftest import SPARE_REALM, AsUser, new_kommune
 
 A, B = "0101", "0202"
 
@@ -353,3 +353,20 @@ async def test_another_kommunes_placement_is_not_found(as_user: AsUser) -> None:
         },
     )
     assert r.status_code == 404, r.text
+
+
+async def test_overdue_visits_are_counted_per_caseworker_in_management_information(
+    registry, fresh_code, client
+) -> None:  # type: ignore[no-untyped-def]
+    await new_kommune(registry, fresh_code, "Tilsynsby")
+    worker = await client(fresh_code, "sagsbehandler", SPARE_REALM)
+    # Started 200 days ago: the first visit was due 6 months after, so it is overdue.
+    await _placed(worker, today_dk() - timedelta(days=200))
+    await _placed(worker, today_dk() - timedelta(days=10))  # not yet due
+    manager = await client(fresh_code, "leder", SPARE_REALM)
+    board = (await manager.get("/api/mi/dashboard", params={"scope": "kommune"})).json()
+    t = board["caseload"]
+    cols = [c["key"] for c in t["columns"]]
+    assert cols[-1] == "overdue_supervision"
+    assert t["columns"][-1]["label"] == "Anbragte børn med overskredet tilsynsbesøg"
+    assert sorted(r[-1] for r in t["rows"] if r[-1]) == [1]

@@ -169,6 +169,7 @@ async def test_recording_a_visit_plans_the_next_from_its_date_and_the_follow_up(
     assert held["alone"] is False
     assert held["not_alone_reason"] == "Barnet ønskede plejemor med."
     assert held["child_said"] == "Jeg har det godt, men savner mor."
+    assert held["recorded_by"] == "Sara Sagsbehandler"
     journal = (await c.get(f"/api/cases/{made.case_id}/journal")).json()["items"]
     titles = [e["title"] for e in journal]
     assert "Tilsynsbesøg" in titles

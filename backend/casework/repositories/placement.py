@@ -28,7 +28,7 @@ class SupervisionActivity(msgspec.Struct, frozen=True):
     version: int
     due_at: datetime | None
     completed_at: datetime | None
-    completed_by: str | None
+    completed_by: str | None  # the name of who recorded it
     cancel_reason: str | None
     record: dict[str, Any] | None
 
@@ -67,11 +67,13 @@ async def list_supervision(
 ) -> list[SupervisionActivity]:
     """The case's supervision visits: open ones by due date, then held ones newest first."""
     rows = await conn().fetch(
-        "SELECT id, CASE WHEN concerns = 'indsats' THEN concerns_id END AS indsats_id, status, "
-        "version, due_at, completed_at, completed_by, cancel_reason, record::text AS record "
-        "FROM activity "
-        "WHERE hovedsag_id = $1 AND rule_id = ANY($2::text[]) "
-        "ORDER BY status <> 'open', coalesce(record->>'dato', '') DESC, due_at",
+        "SELECT a.id, CASE WHEN a.concerns = 'indsats' THEN a.concerns_id END AS indsats_id, "
+        "a.status, a.version, a.due_at, a.completed_at, "
+        "coalesce(u.display_name, a.completed_by) AS completed_by, a.cancel_reason, "
+        "a.record::text AS record FROM activity a "
+        "LEFT JOIN app_user u ON u.username = a.completed_by "
+        "WHERE a.hovedsag_id = $1 AND a.rule_id = ANY($2::text[]) "
+        "ORDER BY a.status <> 'open', coalesce(a.record->>'dato', '') DESC, a.due_at",
         hovedsag_id,
         rule_ids,
     )

@@ -21,11 +21,11 @@ ContactForm = Literal[
 CONTACT_FORMS: dict[str, str] = {
     "samvaer": "Samvær",
     "samvaer_overnatning": "Samvær med overnatning",
-    "stoettet_samvaer": "Støttet samvær (med en tredje person til stede)",
-    "overvaaget_samvaer": "Overvåget samvær (en repræsentant for kommunen til stede)",
+    "stoettet_samvaer": "Støttet samvær (tredje person til stede)",
+    "overvaaget_samvaer": "Overvåget samvær (kommunen til stede)",
     "telefon": "Telefonkontakt",
     "video": "Videoopkald",
-    "skriftlig": "Skriftlig kontakt (brev, e-mail, beskeder)",
+    "skriftlig": "Skriftlig kontakt (brev, e-mail)",
     "ingen": "Ingen kontakt (afbrudt)",
 }
 VisitStatus = Literal["open", "done", "cancelled"]

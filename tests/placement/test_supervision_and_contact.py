@@ -215,7 +215,7 @@ async def test_a_contact_decision_puts_its_review_on_the_worklist_and_a_change_k
         (
             "Mette Mor",
             "Mor",
-            "Overvåget samvær (en repræsentant for kommunen til stede)",
+            "Overvåget samvær (kommunen til stede)",
             add_months(decided, 6).isoformat(),
         )
     ]

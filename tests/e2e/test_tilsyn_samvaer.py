@@ -7,6 +7,7 @@ listed with its review date. axe on the place and the dialogs; screenshots at 13
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,13 @@ async def test_a_visit_is_recorded_and_a_contact_decision_registered(page, as_us
     await expect(row).to_contain_text(f"{review:%d.%m.%Y}")
     await check_axe(page, "tilsyn og samvær udfyldt")
     await _shots(page, "tilsyn-udfyldt")
+
+    # The review is on the worklist under its short name.
+    await page.goto(f"/?sag={made.case_id}&type=samvaer-revurdering")
+    await expect(page.get_by_label("Type")).to_have_value("samvaer-revurdering")
+    later = page.get_by_role("button", name=re.compile("^Senere"))
+    if await later.get_attribute("aria-expanded") == "false":
+        await later.click()
+    await expect(
+        page.get_by_role("cell", name=re.compile("Revurdér samværet med Mette Tilsynsen"))
+    ).to_be_visible()

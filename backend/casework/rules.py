@@ -385,8 +385,7 @@ SUPERVISION_VISIT = CompletionForm(
     ),
 )
 SUPERVISION_BASIS = (
-    "Barnets Lov § 156, stk. 5: mindst to årlige tilsynsbesøg på anbringelsesstedet, hvor "
-    "kommunen taler med barnet, så vidt muligt uden ansatte fra anbringelsesstedet"
+    "Barnets Lov § 156, stk. 5: mindst to årlige tilsynsbesøg med samtale med barnet"
 )
 
 
@@ -565,7 +564,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "tilsynsbesoeg",
         Trigger.ANBRINGELSE_STARTET,
-        "Tilsynsbesøg hos det anbragte barn med samtale med barnet alene",
+        "Tilsynsbesøg hos det anbragte barn",
         SUPERVISION_BASIS,
         within_months(SUPERVISION_MONTHS),
         "tilsyn.holdt",
@@ -574,7 +573,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "naeste-tilsynsbesoeg",
         Trigger.TILSYNSBESOEG_HOLDT,
-        "Tilsynsbesøg hos det anbragte barn med samtale med barnet alene",
+        "Tilsynsbesøg hos det anbragte barn",
         SUPERVISION_BASIS,
         on_planned_date,
         "tilsyn.holdt",

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from backend.casework import lifecycle
-from backend.casework.rules import CONTACT_REVIEW_RULE, DK, SUPERVISION_BASIS, today_dk
+from backend.casework.rules import CONTACT_REVIEW_RULE, DK, today_dk
 from backend.core.errors import CaseClosed, FieldErrors, NotFound, StateConflict
 from backend.core.journal import stamp
 from backend.core.workdays import add_months
@@ -49,7 +49,13 @@ RELATIONS = {
 FREQUENCY_MAX = 200
 RESTRICTIONS_MAX = 4000
 
-__all__ = ["CONTACT_BASIS", "REVIEW_MONTHS", "SUPERVISION_BASIS"]
+# What the place says about supervision (the activities carry the rule's short citation).
+SUPERVISION_BASIS = (
+    "Barnets Lov § 156, stk. 5: mindst to årlige tilsynsbesøg på anbringelsesstedet, hvor "
+    "kommunen taler med barnet, så vidt muligt uden ansatte fra anbringelsesstedet. Trekant "
+    "planlægger et besøg 6 måneder efter anbringelsens start og derefter 6 måneder efter "
+    "hvert besøg."
+)
 
 
 def relation_label(relation: str) -> str:

@@ -74,7 +74,7 @@ async def test_a_placement_plans_the_first_visit_six_months_from_its_start(
     c = await as_user(A)
     starts = today_dk() - timedelta(days=10)
     made, visit = await _placed(c, starts)
-    assert visit["title"] == "Tilsynsbesøg hos det anbragte barn med samtale med barnet alene"
+    assert visit["title"] == "Tilsynsbesøg hos det anbragte barn"
     assert visit["completion"] == "record"
     assert visit["basis"].startswith("Barnets Lov § 156, stk. 5")
     assert visit["basis_confirmed"] is True

@@ -384,9 +384,7 @@ SUPERVISION_VISIT = CompletionForm(
         ),
     ),
 )
-SUPERVISION_BASIS = (
-    "Barnets Lov § 156, stk. 5: mindst to årlige tilsynsbesøg med samtale med barnet"
-)
+SUPERVISION_BASIS = "Barnets Lov § 156, stk. 5: mindst to tilsynsbesøg om året"
 
 
 @dataclass(frozen=True)

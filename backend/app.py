@@ -64,6 +64,7 @@ from backend.offline.routes import (
     device_status_in_session,
 )
 from backend.operator.routes import OperatorController
+from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
 from backend.sealing import require_key as require_data_key
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PostController,
         PlansController,
         AppealsController,
+        PlacementController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

@@ -387,6 +387,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 await repo.add_case_worker(case.id, other.id, owner.username)
         await _seed_own_activities(workers, cases, today)
         await _seed_complaints(decisions, today)
+        await _seed_placement(workers, cases, today)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -536,6 +537,95 @@ async def _seed_complaints(
                 document_ids=[document_id],
             ),
         )  # fmt: skip
+
+
+async def _seed_placement(
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+) -> None:
+    """Issue 17 items 5-6: one of the demo caseworker's children (a notification not yet
+    assessed) is placed in a foster family from 300 days ago: the first supervision visit
+    was held 250 days ago, so the next is overdue; the mother is in the network with a
+    decision on supervised contact."""
+    from backend.casework import access, lifecycle, process, service
+    from backend.core.permissions import permissions_for
+    from backend.core.principal import Principal
+    from backend.network import service as network
+    from backend.network.schemas import MemberCreate
+    from backend.placement import service as placement
+    from backend.placement.schemas import ContactDecisionCreate
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    mine = [
+        c
+        for i, c in enumerate(cases)
+        if workers[i % len(workers)].id == caseworker.id and c.stage == "afklaring"
+    ]
+    if len(mine) < 2:
+        return
+    case = await access.system_case(mine[1].id, "demo seed: a placed child")
+    actor = caseworker.username
+    starts = today - timedelta(days=300)
+    decided = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=starts - timedelta(days=5),
+        summary="Anbringelse i plejefamilie bevilges efter § 46 med forældrenes samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt i forbindelse med afdækningen.",
+            "partshoering": "Forældrene har givet samtykke til anbringelsen.",
+        },
+        measure="plejefamilie",
+        starts_on=starts,
+    )
+    visit = None
+    for activity_id in decided.activities:
+        if await repo.activity_rule(activity_id) == "tilsynsbesoeg":
+            visit = activity_id
+    if visit is not None:
+        await service.do_complete_activity(
+            actor,
+            visit,
+            1,
+            {
+                "dato": (today - timedelta(days=250)).isoformat(),
+                "sted": "Plejefamiliens hjem",
+                "besoegt_af": "Sagsbehandleren",
+                "alene": True,
+                "barnets_ord": "Barnet fortalte om sin nye skole og savner at se sin mor oftere.",
+                "iagttagelser": "Barnet er faldet godt til og har et trygt forhold til plejemor.",
+                "opfoelgning": "Drøft hyppigheden af samværet med moren.",
+            },
+        )
+    me = Principal(
+        caseworker.id,
+        caseworker.username,
+        "Sagsbehandler",
+        "",
+        ("sagsbehandler",),
+        permissions_for(["sagsbehandler"]),
+    )
+    state = await lifecycle.transfer_state(case)
+    if state is None:
+        return
+    child_id = state.child_id
+    mother = await network.add_member(
+        me, child_id, MemberCreate(relation="mor", name="Mette Jensen", phone="20304050")
+    )
+    await placement.do_add_decision(
+        actor,
+        case,
+        ContactDecisionCreate(
+            network_member_id=mother.id,
+            form="overvaaget_samvaer",
+            frequency="Hver anden uge, to timer",
+            restrictions="Samværet foregår på familiecentret.",
+            decided_on=today - timedelta(days=40),
+        ),
+    )
 
 
 SOURCES = ["skole", "skole", "dagtilbud", "politi", "sundhed", "familie", "nabo", "anonym", "andet"]

@@ -130,6 +130,17 @@ def completion_record(rule_id: str | None) -> dict[str, Any] | None:
             "boernesamtale": True,
         },
         "afklar-henvendelse": {"svar": "Familien har fået svar.", "svar_dato": today},
+        **{
+            rule: {
+                "dato": today,
+                "sted": "Plejefamiliens hjem",
+                "besoegt_af": "Sagsbehandleren",
+                "alene": True,
+                "barnets_ord": "Barnet trives.",
+                "iagttagelser": "Ingen bekymringer.",
+            }
+            for rule in ("tilsynsbesoeg", "naeste-tilsynsbesoeg")
+        },
     }.get(rule_id or "")
 
 

@@ -60,6 +60,9 @@ ACTION_LABELS: dict[str, str] = {
     "klage.reconsidered": "Klage genvurderet",
     "klage.sent": "Klage sendt til Ankestyrelsen",
     "klage.answered": "Ankestyrelsens afgørelse registreret",
+    # contact during a placement (backend/placement)
+    "contact_decision.saved": "Afgørelse om samvær registreret",
+    "contact_decision.changed": "Afgørelse om samvær ændret",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
@@ -158,9 +161,10 @@ DETAIL_LABELS: dict[str, str] = {
     "jit_default_role": "Standardrolle",
     "jit_provisioning": "Automatisk oprettelse",
     "klage": "Klage",
-    "recipient": "Modtager",
     "kommuner": "Kommuner",
     "label": "Betegnelse",
+    "contact_decision": "Afgørelse om samvær",
+    "replaces": "Afløser afgørelse",
     "letter": "Brev",
     "name": "Navn",
     "offer_price_rows": "Ændrede priser på tilbud",
@@ -196,6 +200,7 @@ UNKNOWN_DETAIL = "Anden oplysning"
 _VIEWS = {
     "bevilling": "Bevilling",
     "case.summary": "Sagsoverblik",
+    "case.placement": "Tilsyn og samvær",
     "child.summary": "Barnets oplysninger",
     "deliveries": "Forsendelser af breve",
     "economy": "Økonomi",

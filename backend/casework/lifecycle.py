@@ -37,6 +37,9 @@ from backend.casework.events import ChildCasesChanged
 from backend.casework.own import PlannedActivity as PlannedActivity
 from backend.casework.own import add_plan_activities as add_plan_activities
 from backend.casework.own import plan_applied_on as plan_applied_on
+from backend.casework.repositories import placement as placement_repo
+from backend.casework.repositories.placement import Placement as Placement
+from backend.casework.repositories.placement import SupervisionActivity as SupervisionActivity
 from backend.casework.repository import CaseTransferState as CaseTransferState
 from backend.casework.repository import ChildNamed as ChildNamed
 from backend.casework.repository import ForwardedNotification as ForwardedNotification
@@ -45,7 +48,7 @@ from backend.casework.repository import PastEvent as PastEvent
 from backend.casework.repository import ReceivedCase as ReceivedCase
 from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
-from backend.casework.rules import DK, Facts, Rule, Trigger, rules_for
+from backend.casework.rules import DK, SUPERVISION_RULES, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
 from backend.core.journal import stamp
 from backend.core.measures import MEASURES
@@ -322,7 +325,7 @@ async def start_measure(
     )
     rules = rules_for(Trigger.INDSATS_STARTET)
     if placement:
-        rules += rules_for(Trigger.ANBRAGT_UNG)
+        rules += rules_for(Trigger.ANBRAGT_UNG) + rules_for(Trigger.ANBRINGELSE_STARTET)
     facts = await measure_facts(
         case.id, starts_on, case.birth_date, await decided_on(afgoerelse_id)
     )
@@ -336,6 +339,19 @@ async def start_measure(
         ("indsats", indsats_id),
     )
     return indsats_id, ids
+
+
+# --- placed children: supervision (backend/casework/supervision.py) --------------------
+
+
+async def placements_of(hovedsag_id: uuid.UUID) -> list[Placement]:
+    """The case's placement measures, running first."""
+    return await placement_repo.list_placements(hovedsag_id)
+
+
+async def supervision_visits(hovedsag_id: uuid.UUID) -> list[SupervisionActivity]:
+    """The case's supervision visits: planned (open) by due date, then held newest first."""
+    return await placement_repo.list_supervision(hovedsag_id, sorted(SUPERVISION_RULES))
 
 
 # --- a case sent to another kommune ----------------------------------------------------

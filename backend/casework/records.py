@@ -33,6 +33,7 @@ TEXT_MAX = 10_000
 # How far back a date in a record may lie (a receipt or an answer given before the case
 # reached Trekant is rare; a year covers a late registration).
 PAST_DAYS = 366
+FUTURE_DAYS = 731  # how far ahead a planned date (``RecordField.future``) may lie
 
 
 def _applies(f: RecordField, values: dict[str, RecordValue]) -> bool:
@@ -77,6 +78,13 @@ def check_record(form: CompletionForm, raw: dict[str, Any]) -> dict[str, RecordV
             today = today_dk()
             if day is None:
                 bad(f.key, "Angiv en gyldig dato")
+            elif f.future:
+                if day < today:
+                    bad(f.key, "Fristen ligger i fortiden. Vælg i dag eller senere.")
+                elif (day - today).days > FUTURE_DAYS:
+                    bad(f.key, "Fristen ligger mere end to år ude i fremtiden")
+                else:
+                    values[f.key] = day.isoformat()
             elif day > today:
                 bad(f.key, "Datoen ligger i fremtiden")
             elif (today - day).days > PAST_DAYS:

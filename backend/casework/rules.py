@@ -38,6 +38,8 @@ class Trigger(StrEnum):
     INDSATS_STARTET = "indsats.startet"
     OPFOELGNING_PLANLAGT = "opfoelgning.planlagt"
     ANBRAGT_UNG = "anbragt.ung"
+    ANBRINGELSE_STARTET = "anbringelse.startet"  # a placement measure started
+    TILSYNSBESOEG_HOLDT = "tilsyn.holdt"  # a supervision visit recorded: the next one
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,8 @@ class RecordField:
     choices: tuple[FieldChoice, ...] = ()
     when: tuple[str, bool | str] | None = None
     missing: str | None = None  # the Danish message when a required field is empty
+    # A date field that plans something (today or later) instead of recording what happened.
+    future: bool = False
 
 
 @dataclass(frozen=True)
@@ -311,6 +315,76 @@ ANSWER = CompletionForm(
         RecordField("svar_dato", "Dato for svaret", "date", missing="Angiv datoen for svaret"),
     ),
 )
+
+# Personrettet tilsyn (Barnets Lov § 156, stk. 5, LBK 282/2025, checked 2026-12-06): at
+# least two supervision visits a year at the placement where the kommune talks with the
+# child, as far as possible without the placement's staff present. Trekant plans one visit
+# 6 months after the placement starts and the next 6 months after each visit (the law says
+# "mindst to årlige"; the interval is our reading of it).
+SUPERVISION_MONTHS = 6
+SUPERVISION_VISIT = CompletionForm(
+    "Tilsynsbesøg",
+    "Registrér tilsynsbesøg",
+    (
+        RecordField("dato", "Dato for besøget", "date", missing="Angiv datoen for besøget"),
+        RecordField(
+            "sted",
+            "Hvor fandt besøget sted?",
+            "text",
+            help="Fx plejefamiliens hjem eller opholdsstedet.",
+            missing="Skriv hvor besøget fandt sted",
+        ),
+        RecordField(
+            "besoegt_af",
+            "Hvem besøgte barnet?",
+            "text",
+            missing="Skriv hvem der besøgte barnet",
+        ),
+        RecordField(
+            "alene",
+            "Blev samtalen med barnet holdt alene?",
+            "bool",
+            help="Så vidt muligt uden ansatte fra anbringelsesstedet (§ 156, stk. 5).",
+            missing="Svar på, om samtalen med barnet blev holdt alene",
+        ),
+        RecordField(
+            "ikke_alene_begrundelse",
+            "Hvorfor blev samtalen ikke holdt alene?",
+            "text",
+            when=("alene", False),
+            missing="Begrund, hvorfor samtalen ikke blev holdt alene",
+        ),
+        RecordField(
+            "barnets_ord",
+            "Hvad fortalte barnet?",
+            "text",
+            missing="Skriv hvad barnet fortalte",
+        ),
+        RecordField(
+            "iagttagelser",
+            "Iagttagelser",
+            "text",
+            help="Hvordan barnet trives, og hvad du så på anbringelsesstedet.",
+            missing="Skriv dine iagttagelser",
+        ),
+        RecordField(
+            "opfoelgning",
+            "Opfølgning (valgfri)",
+            "text",
+            required=False,
+            help="Hvad der skal ske efter besøget.",
+        ),
+        RecordField(
+            "opfoelgning_frist",
+            "Frist for opfølgningen (valgfri)",
+            "date",
+            required=False,
+            help="Giver en aktivitet på sagen med denne frist.",
+            future=True,
+        ),
+    ),
+)
+SUPERVISION_BASIS = "Barnets Lov § 156, stk. 5: mindst to tilsynsbesøg om året"
 
 
 @dataclass(frozen=True)
@@ -485,7 +559,29 @@ RULES: tuple[Rule, ...] = (
         asap=after_17_5,
         completed_in="step",
     ),
+    Rule(
+        "tilsynsbesoeg",
+        Trigger.ANBRINGELSE_STARTET,
+        "Tilsynsbesøg hos det anbragte barn",
+        SUPERVISION_BASIS,
+        within_months(SUPERVISION_MONTHS),
+        "tilsyn.holdt",
+        form=SUPERVISION_VISIT,
+    ),
+    Rule(
+        "naeste-tilsynsbesoeg",
+        Trigger.TILSYNSBESOEG_HOLDT,
+        "Tilsynsbesøg hos det anbragte barn",
+        SUPERVISION_BASIS,
+        on_planned_date,
+        "tilsyn.holdt",
+        form=SUPERVISION_VISIT,
+    ),
 )
+SUPERVISION_RULES = frozenset({"tilsynsbesoeg", "naeste-tilsynsbesoeg"})
+# Reviewing a decision on contact during a placement (backend/contact): not in the table
+# above (its date is the decision's own), completed with "Udført".
+CONTACT_REVIEW_RULE = "samvaer-revurdering"
 
 
 def rules_for(trigger: Trigger) -> list[Rule]:
@@ -577,6 +673,9 @@ SHORT_TITLES: dict[str, str] = {
     "naeste-opfoelgning": "Opfølgning",
     "ungeplan": "Ungeplan",
     "overgang-18": "Overgang til voksenlivet",
+    "tilsynsbesoeg": "Første tilsynsbesøg",
+    "naeste-tilsynsbesoeg": "Tilsynsbesøg",
+    CONTACT_REVIEW_RULE: "Revurdering af samvær",
     OWN_RULE: "Egen aktivitet",
     # complaints (backend/appeals): activities added through lifecycle.add_activity
     "klage-genvurdering": "Genvurdering af klage",

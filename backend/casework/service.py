@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from backend.casework import repository as repo
+from backend.casework import supervision
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
 from backend.casework.lifecycle import (
     closed_days_setting,
@@ -27,6 +28,7 @@ from backend.casework.records import check_record, record_text
 from backend.casework.rules import (
     DK,
     OWN_RULE,
+    SUPERVISION_RULES,
     Facts,
     Trigger,
     completion_of,
@@ -338,6 +340,8 @@ async def do_complete_activity(
         f"{record_text(form, checked)}\n\nUdført: {row.title}",
         enkeltsag_id=row.enkeltsag_id,
     )
+    if row.rule_id in SUPERVISION_RULES:
+        await supervision.after_visit(actor, activity_id, row, checked)
 
 
 # How far back a note may say it was written (the longest offline period an administrator
@@ -585,8 +589,8 @@ async def recompute(
             r = rule_by_id(row.rule_id)
         except KeyError:
             continue
-        if r.id == "naeste-opfoelgning":
-            continue  # set by the caseworker, not computed
+        if r.id in ("naeste-opfoelgning", "naeste-tilsynsbesoeg"):
+            continue  # planned from a date recorded (a follow-up, a visit), not computed
         new, asap = r.deadline(facts)
         if new == row.due_at and (asap is not None) == row.due_asap:
             continue

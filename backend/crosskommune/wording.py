@@ -25,6 +25,7 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "indsats": ("indsats", "indsatser"),
     "activity": ("aktivitet", "aktiviteter"),
     "case_step": ("gennemført skridt", "gennemførte skridt"),
+    "contact_decision": ("afgørelse om samvær og kontakt", "afgørelser om samvær og kontakt"),
     "ics_document": (
         "version af en undersøgelse eller plan",
         "versioner af undersøgelser og planer",

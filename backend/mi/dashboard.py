@@ -129,8 +129,10 @@ async def caseload(scope: Scope) -> Table:
             Column("open_cases", "Åbne sager", "int"),
             Column("open_activities", "Åbne aktiviteter", "int"),
             Column("overdue_activities", "Overskredne frister", "int"),
+            # Personrettet tilsyn (Barnets Lov § 156, stk. 5): a visit past its date.
+            Column("overdue_supervision", "Anbragte børn med overskredet tilsynsbesøg", "int"),
         ],
-        [[r.display_name, r.cases, r.open, r.overdue] for r in rows],
+        [[r.display_name, r.cases, r.open, r.overdue, r.overdue_supervision] for r in rows],
     )
 
 

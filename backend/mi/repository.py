@@ -32,6 +32,7 @@ class CaseloadRow(msgspec.Struct, frozen=True):
     cases: int
     open: int
     overdue: int
+    overdue_supervision: int = 0  # placed children whose supervision visit is overdue
 
 
 async def list_caseload(teams: list[uuid.UUID] | None) -> list[CaseloadRow]:
@@ -51,12 +52,16 @@ async def list_caseload(teams: list[uuid.UUID] | None) -> list[CaseloadRow]:
             WHERE closed_at IS NULL AND caseworker_id IN (SELECT id FROM users) GROUP BY 1
         ), acts AS (
             SELECT owner_id, count(*) AS open,
-                   count(*) FILTER (WHERE due_at < now() AND NOT due_asap) AS overdue
+                   count(*) FILTER (WHERE due_at < now() AND NOT due_asap) AS overdue,
+                   count(DISTINCT hovedsag_id) FILTER (
+                       WHERE due_at < now() AND rule_id IN ('tilsynsbesoeg', 'naeste-tilsynsbesoeg')
+                   ) AS overdue_supervision
             FROM activity WHERE status = 'open' AND owner_id IN (SELECT id FROM users)
             GROUP BY 1
         )
         SELECT users.display_name, coalesce(cases.n, 0) AS cases,
-               coalesce(acts.open, 0) AS open, coalesce(acts.overdue, 0) AS overdue
+               coalesce(acts.open, 0) AS open, coalesce(acts.overdue, 0) AS overdue,
+               coalesce(acts.overdue_supervision, 0) AS overdue_supervision
         FROM users LEFT JOIN cases ON cases.caseworker_id = users.id
         LEFT JOIN acts ON acts.owner_id = users.id
         ORDER BY cases DESC, users.display_name

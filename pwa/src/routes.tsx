@@ -21,7 +21,7 @@ import { Overfoersler } from './pages/overfoersel/Overfoersler';
 import { RegistrerBarn } from './pages/RegistrerBarn';
 import { Revisionslog } from './pages/Revisionslog';
 import { Sag } from './pages/Sag';
-import { ForloebPlace, JournalPlace, NetvaerkPlace, OekonomiPlace, UndersoegelsePlace } from './pages/sag/CasePlaces';
+import { ForloebPlace, JournalPlace, NetvaerkPlace, OekonomiPlace, TilsynPlace, UndersoegelsePlace } from './pages/sag/CasePlaces';
 import { Overblik } from './pages/sag/Overblik';
 import { BrevPlace } from './pages/sag/breve/Brev';
 import { BrevePlace } from './pages/sag/breve/Breve';
@@ -128,6 +128,7 @@ export const routes: RouteObject[] = [
           { path: 'forloeb', element: <ForloebPlace /> },
           { path: 'netvaerk', element: <NetvaerkPlace /> },
           { path: 'undersoegelse', element: <UndersoegelsePlace /> },
+          { path: 'tilsyn', element: <TilsynPlace /> },
           { path: 'dokumenter', element: <Dokumenter /> },
           { path: 'dokumenter/:docId', element: <DokumentPlace /> },
           { path: 'oekonomi', element: <OekonomiPlace /> },

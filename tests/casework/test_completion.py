@@ -52,6 +52,8 @@ async def test_the_forms_are_served_and_each_activity_says_how_it_is_completed(h
         "kvittering-fagperson",
         "revurdering-137",
         "afklar-henvendelse",
+        "tilsynsbesoeg",  # a supervision visit (§ 156, stk. 5), and each one after it
+        "naeste-tilsynsbesoeg",
         "egen",  # the caseworker's own activity: "Udført" with an optional note
     }
     assessment = forms["vurdering-24-timer"]

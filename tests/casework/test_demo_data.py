@@ -44,6 +44,29 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
         # Issue 17 item 3: a complaint being reconsidered, one sent to Ankestyrelsen.
         states = await conn.fetch("SELECT state FROM klage ORDER BY state")
         assert [r["state"] for r in states] == ["genvurderes", "sendt"]
+        # Issue 17 items 5-6: a placed child with a visit held, the next overdue, and a
+        # decision on contact with its review.
+        held = await conn.fetchval(
+            "SELECT hovedsag_id FROM activity WHERE rule_id = 'tilsynsbesoeg' "
+            "AND status = 'done' AND record->>'besoegt_af' = 'Sagsbehandleren'"
+        )
+        assert held is not None
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM activity WHERE hovedsag_id = $1 AND status = 'open' "
+                "AND rule_id = 'naeste-tilsynsbesoeg' AND due_at < now()",
+                held,
+            )
+            == 1
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM contact_decision d JOIN activity a ON a.concerns_id = d.id "
+                "WHERE d.hovedsag_id = $1 AND a.rule_id = 'samvaer-revurdering'",
+                held,
+            )
+            == 1
+        )
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

@@ -180,10 +180,21 @@ async def test_a_user_without_case_access_may_not_read_it(as_user: AsUser) -> No
 
 
 def test_every_rule_has_a_short_name() -> None:
-    from backend.casework.rules import APPEAL_RULES, OWN_RULE, RULES, SHORT_TITLES, short_title
+    from backend.casework.rules import (
+        APPEAL_RULES,
+        CONTACT_REVIEW_RULE,
+        OWN_RULE,
+        RULES,
+        SHORT_TITLES,
+        short_title,
+    )
 
-    # The rules' activities, and the caseworker's own (issue 17 item 7).
-    assert set(SHORT_TITLES) == {r.id for r in RULES} | {OWN_RULE} | set(APPEAL_RULES)
+    # The rules' activities, the caseworker's own (issue 17 item 7), the complaint's steps
+    # (item 3) and the review of a decision on contact (item 6).
+    assert set(SHORT_TITLES) == {r.id for r in RULES} | {OWN_RULE, CONTACT_REVIEW_RULE} | set(
+        APPEAL_RULES
+    )
+    assert short_title(CONTACT_REVIEW_RULE) == "Revurdering af samvær"
     assert short_title(OWN_RULE) == "Egen aktivitet"
     assert all(0 < len(short_title(r.id)) <= 30 for r in RULES)
     assert short_title(None) == "Andre aktiviteter"

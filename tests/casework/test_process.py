@@ -164,7 +164,7 @@ async def test_recording_the_steps_completes_their_activities(http, seeded):
     )
     assert made.status_code == 201, made.text
     rules = {a["rule_id"] for a in made.json()["activities"]}
-    assert rules == {"foerste-opfoelgning", "ungeplan", "overgang-18"}
+    assert rules == {"foerste-opfoelgning", "ungeplan", "overgang-18", "tilsynsbesoeg"}
     titles = await _journal_titles(http, case_id)
     assert "Udført: Hold børnesamtale før afgørelsen" in titles
 

@@ -21,6 +21,7 @@ PLACES = [
     ("Forløb", "forloeb", "Forløb"),
     ("Netværk", "netvaerk", "Netværk"),
     ("Undersøgelse og plan", "undersoegelse", "Undersøgelse og plan (ICS)"),
+    ("Tilsyn og samvær", "tilsyn", "Tilsyn og samvær"),
     ("Økonomi", "oekonomi", "Bevillinger og udgifter"),
     ("Journal", "journal", "Journal"),
 ]

@@ -657,6 +657,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/contact-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér en afgørelse om samvær og kontakt med revurderingsdato */
+        post: operations["ApiCasesCaseIdContactDecisionsAddDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/contact-decisions/{decision_id}/change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ændr en afgørelse om samvær: en ny afgørelse afløser den (historikken bevares) */
+        post: operations["ApiCasesCaseIdContactDecisionsDecisionIdChangeChangeDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/deliveries": {
         parameters: {
             query?: never;
@@ -860,6 +894,23 @@ export interface paths {
         put?: never;
         /** Send brevet: PDF/A på sagen, afsendelse til hver modtager, lovens skridt */
         post: operations["ApiCasesCaseIdLettersLetterIdSendSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/placement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tilsyn og samvær: anbringelser, tilsynsbesøg og afgørelser om samvær */
+        get: operations["ApiCasesCaseIdPlacementGetPlacement"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3728,6 +3779,38 @@ export interface components {
             phone?: string | null;
             version: number;
         };
+        /** ContactDecisionCreate */
+        ContactDecisionCreate: {
+            decided_on?: string | null;
+            /** @default  */
+            form?: string;
+            /** @default  */
+            frequency?: string;
+            network_member_id?: string | null;
+            restrictions?: string | null;
+            review_on?: string | null;
+        };
+        /** ContactDecisionRead */
+        ContactDecisionRead: {
+            created_by: string;
+            /** Format: date */
+            decided_on: string;
+            /** @enum {string} */
+            form: "samvaer" | "samvaer_overnatning" | "stoettet_samvaer" | "overvaaget_samvaer" | "telefon" | "video" | "skriftlig" | "ingen";
+            form_label: string;
+            frequency: string;
+            /** Format: uuid */
+            id: string;
+            network_member_id: string | null;
+            person_name: string;
+            person_relation: string;
+            replaced_at?: string | null;
+            replaced_by?: string | null;
+            replaces_id?: string | null;
+            restrictions: string | null;
+            /** Format: date */
+            review_on: string;
+        };
         /** CostRead */
         CostRead: {
             months: components["schemas"]["MonthCost"][];
@@ -4335,6 +4418,12 @@ export interface components {
             parents_view?: string;
             /** @default  */
             summary?: string;
+        };
+        /** FormOption */
+        FormOption: {
+            label: string;
+            /** @enum {string} */
+            value: "samvaer" | "samvaer_overnatning" | "stoettet_samvaer" | "overvaaget_samvaer" | "telefon" | "video" | "skriftlig" | "ingen";
         };
         /** GenvurderingCreate */
         GenvurderingCreate: {
@@ -5269,6 +5358,35 @@ export interface components {
             new_version: boolean;
             return_to_draft: boolean;
             submit: boolean;
+        };
+        /** PersonOption */
+        PersonOption: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            relation: string;
+        };
+        /** PlacementItem */
+        PlacementItem: {
+            ends_on: string | null;
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** Format: date */
+            starts_on: string;
+        };
+        /** PlacementRead */
+        PlacementRead: {
+            contact: components["schemas"]["ContactDecisionRead"][];
+            contact_basis: string;
+            forms: components["schemas"]["FormOption"][];
+            history: components["schemas"]["ContactDecisionRead"][];
+            people: components["schemas"]["PersonOption"][];
+            placed: boolean;
+            placements: components["schemas"]["PlacementItem"][];
+            review_months: number;
+            supervision_basis: string;
+            visits: components["schemas"]["VisitRead"][];
         };
         /** PlanApplied */
         PlanApplied: {
@@ -6265,6 +6383,26 @@ export interface components {
         /** Versioned */
         Versioned: {
             version: number;
+        };
+        /** VisitRead */
+        VisitRead: {
+            /** Format: uuid */
+            activity_id: string;
+            alone?: boolean | null;
+            cancel_reason?: string | null;
+            child_said?: string | null;
+            due_at: string | null;
+            follow_up?: string | null;
+            follow_up_on?: string | null;
+            not_alone_reason?: string | null;
+            observations?: string | null;
+            overdue: boolean;
+            place?: string | null;
+            recorded_by?: string | null;
+            /** @enum {string} */
+            status: "open" | "done" | "cancelled";
+            visited_by?: string | null;
+            visited_on?: string | null;
         };
         /** VisitationStart */
         VisitationStart: {
@@ -7891,6 +8029,93 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdContactDecisionsAddDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdContactDecisionsDecisionIdChangeChangeDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+                decision_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdDeliveriesDeliveries: {
         parameters: {
             query?: {
@@ -8551,6 +8776,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LetterSent"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdPlacementGetPlacement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlacementRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -23,6 +23,12 @@ const SPECS: Record<string, Spec> = {
   costs_by_supplier: { kind: 'bar', horizontal: true, label: 'label', values: ['expected_month', 'paid_year'], limit: 15 },
 };
 
+/** Placed children whose supervision visit is overdue, summed over the caseworkers. */
+function overdueSupervision(t: TableRead): number {
+  const i = t.columns.findIndex((c) => c.key === 'overdue_supervision');
+  return i < 0 ? 0 : t.rows.reduce((n, r) => n + Number(r[i] ?? 0), 0);
+}
+
 /** notifications_by_month: one series per source column (not the total). */
 function monthSpec(t: TableRead): Spec {
   return {
@@ -134,6 +140,10 @@ export function Dashboard({ session }: { session: SessionRead }) {
           <li>
             <span className="mi-key-value">{formatNumber(d.caseload.rows.reduce((n, r) => n + Number(r[1] ?? 0), 0))}</span>{' '}
             åbne sager fordelt på sagsbehandlere
+          </li>
+          <li>
+            <span className="mi-key-value">{formatNumber(overdueSupervision(d.caseload))}</span> anbragte børn med
+            overskredet tilsynsbesøg (§ 156, stk. 5)
           </li>
           <li>
             <span className="mi-key-value">{formatNumber(d.turning_18_count)}</span> anbragte unge fylder 18 inden for

@@ -5,6 +5,7 @@ import { IcsSection } from '../ics/IcsSection';
 import { CaseEconomy } from '../okonomi/Visitation';
 import { Forloeb } from './Forloeb';
 import { Journal } from './Journal';
+export { TilsynPlace } from './Tilsyn';
 import { useCaseContext } from './places';
 
 export function ForloebPlace() {

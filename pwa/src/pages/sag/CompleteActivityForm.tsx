@@ -33,10 +33,10 @@ function applies(f: RecordField, values: RecordValues, form: CompletionForm): bo
   return asValue(other, raw) === f.when.value;
 }
 
-/** The starting values: a date field is today (the usual answer), the rest empty. */
+/** The starting values: a required date field is today (the usual answer), the rest empty (an optional date plans something, e.g. a follow-up). */
 export function initialValues(form: CompletionForm): RecordValues {
   const out: RecordValues = {};
-  for (const f of form.fields) out[f.key] = f.kind === 'date' ? todayInCopenhagen() : '';
+  for (const f of form.fields) out[f.key] = f.kind === 'date' && f.required ? todayInCopenhagen() : '';
   return out;
 }
 

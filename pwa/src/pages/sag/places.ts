@@ -9,6 +9,7 @@ export const PLACES = [
   { path: 'forloeb', label: 'Forløb' },
   { path: 'netvaerk', label: 'Netværk' },
   { path: 'undersoegelse', label: 'Undersøgelse og plan' },
+  { path: 'tilsyn', label: 'Tilsyn og samvær' },
   { path: 'dokumenter', label: 'Dokumenter og breve' },
   { path: 'oekonomi', label: 'Økonomi' },
   { path: 'journal', label: 'Journal' },

@@ -76,7 +76,9 @@ office:
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
 # test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments the
 # browser tests and the rest run as two pytest processes side by side (two cores), each with
-# its own services under var/ (tests/conftest.py); the browser half's output follows the other's.
+# its own services under var/ (tests/conftest.py); a few browser test files run in the rest's
+# process to even the two out (BROWSER_FILES_IN_REST); the browser half's output follows the
+# other's, and each half's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]
 test *ARGS: lint build browser pdf-libs office
@@ -86,9 +88,10 @@ test *ARGS: lint build browser pdf-libs office
         exec {{venv}}/pytest "$@"
     fi
     mkdir -p var
-    TREKANT_TEST_DATA_DIR=var/test-browser {{venv}}/pytest tests/e2e > var/test-browser.log 2>&1 &
+    TREKANT_TEST_HALF=browser TREKANT_TEST_DATA_DIR=var/test-browser {{venv}}/pytest tests/e2e \
+        --junitxml=var/test-browser.xml > var/test-browser.log 2>&1 &
     browser=$!
-    TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --ignore=tests/e2e
+    TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --junitxml=var/test-api.xml
     api=$?
     wait $browser
     b=$?

@@ -80,6 +80,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# `just test` runs two pytest processes side by side (TREKANT_TEST_HALF): "browser" runs
+# tests/e2e, "rest" everything else. The browser tests take about three times as long as the
+# rest, so these browser test files run in the "rest" process instead. Both halves write
+# JUnit XML under var/ with each test's time, which is what this split was balanced on.
+BROWSER_FILES_IN_REST = frozenset(
+    {
+        "test_documents.py",
+        "test_mi_path.py",
+        "test_money_path.py",
+        "test_offline.py",
+        "test_offline_random.py",
+        "test_offline_search.py",
+        "test_offline_update.py",
+        "test_transfer_path.py",
+    }
+)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    half = os.environ.get("TREKANT_TEST_HALF")
+    if half not in ("browser", "rest") or collection_path.parent.name != "e2e":
+        return None
+    if not collection_path.name.startswith("test_"):
+        return None
+    in_rest = collection_path.name in BROWSER_FILES_IN_REST
+    return in_rest if half == "browser" else not in_rest
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Start PostgreSQL, Redis and the development identity provider, and set the
     environment, before any test module imports the app.

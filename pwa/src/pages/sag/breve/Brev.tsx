@@ -41,9 +41,14 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
   const sender = useSubmit({ setErrors, invalidates: [['case', caseId], ['worklist']] });
   const params = { path: { case_id: caseId, letter_id: letter.id } };
 
-  const save = async (): Promise<boolean> => {
+  // Saves run one after the other: the autosave and "Send brevet" (which saves first) would
+  // otherwise send the same version twice, and the second would be refused as stale.
+  const saved = useRef<Draft>(draft);
+  const queue = useRef<Promise<boolean>>(Promise.resolve(true));
+  const saveNow = async (): Promise<boolean> => {
     const d = latest.current;
-    const saved = await saver.run(async () =>
+    if (d === saved.current) return true;
+    const answer = await saver.run(async () =>
       call(
         api.PATCH('/api/cases/{case_id}/letters/{letter_id}', {
           params,
@@ -51,11 +56,17 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
         }),
       ),
     );
-    if (!saved) return false;
-    version.current = saved.version;
-    setSavedAt(saved.changed_at);
+    if (!answer) return false;
+    version.current = answer.version;
+    saved.current = d;
+    setSavedAt(answer.changed_at);
     if (latest.current === d) setDirty(false);
     return true;
+  };
+  const save = (): Promise<boolean> => {
+    const next = queue.current.then(saveNow);
+    queue.current = next.catch(() => false);
+    return next;
   };
 
   useEffect(() => {
@@ -72,7 +83,7 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
   };
 
   const send = async () => {
-    if (dirty && !(await save())) {
+    if (!(await save())) {
       setConfirming(false);
       return;
     }

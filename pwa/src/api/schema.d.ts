@@ -3354,7 +3354,7 @@ export interface components {
             /** @enum {string} */
             outcome: "bevilget" | "afslag";
             /** @enum {string} */
-            paragraph: "32" | "46" | "47";
+            paragraph: "32" | "46" | "47" | "114";
             summary: string;
         };
         /** AnswerCreate */
@@ -3912,6 +3912,7 @@ export interface components {
             /** Format: date */
             decided_on: string;
             draft_id?: string | null;
+            ends_on?: string | null;
             exceptions?: {
                 [key: string]: string;
             };
@@ -4355,7 +4356,7 @@ export interface components {
             /** Format: date-time */
             opened_at: string;
             /** @enum {null|string} */
-            paragraph: "32" | "46" | "47" | null;
+            paragraph: "32" | "46" | "47" | "114" | null;
             summary: string | null;
         };
         /** ExportJobRead */
@@ -4493,8 +4494,9 @@ export interface components {
             kind: string;
             label: string;
             /** @enum {string} */
-            paragraph: "32" | "46" | "47";
+            paragraph: "32" | "46" | "47" | "114";
             placement: boolean;
+            planned_end?: string | null;
             /** Format: date */
             starts_on: string;
             version: number;
@@ -5245,6 +5247,8 @@ export interface components {
             /** @default false */
             placement?: boolean;
             value: string;
+            /** @default false */
+            youth?: boolean;
         };
         /** Overview */
         Overview: {
@@ -5650,6 +5654,7 @@ export interface components {
         /** ProcessOptions */
         ProcessOptions: {
             measures: components["schemas"]["Option"][];
+            no_support?: components["schemas"]["Option"][];
             paragraphs: components["schemas"]["Option"][];
             steps: components["schemas"]["Option"][];
         };
@@ -5928,12 +5933,14 @@ export interface components {
         };
         /** StepCreate */
         StepCreate: {
+            afgoerelse_id?: string | null;
             /** Format: date */
             happened_on: string;
             indsats_id?: string | null;
             kind: string;
             next_due?: string | null;
             next_reason?: string | null;
+            no_support?: string | null;
             /** @default  */
             note?: string;
         };
@@ -5943,6 +5950,7 @@ export interface components {
         };
         /** StepRead */
         StepRead: {
+            afgoerelse_id?: string | null;
             created_by: string;
             created_by_name: string;
             /** Format: date */
@@ -5955,6 +5963,9 @@ export interface components {
             label: string;
             next_due: string | null;
             next_reason: string | null;
+            /** @enum {null|string} */
+            no_support?: "afslaar" | "ikke_omfattet" | null;
+            no_support_label?: string | null;
             note: string;
         };
         /** StepRecorded */

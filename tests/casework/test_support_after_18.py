@@ -176,6 +176,23 @@ async def test_support_after_18_with_a_bevilling_linked_from_the_transition(clie
         f"{today_dk().strftime('%d.%m.%Y')}"
     )
 
+    # Management information: the young person with support after 18 running, by name
+    # (the list is audited like the turning-18 list).
+    listed = await manager.get("/api/mi/support-after-18?scope=kommune")
+    assert listed.status_code == 200, listed.text
+    assert [c["key"] for c in listed.json()["columns"]][2:5] == [
+        "measure",
+        "starts_on",
+        "planned_end",
+    ]
+    assert [
+        "Mikkel Ungesen",
+        "Opretholdt døgnophold på anbringelsesstedet (18-22 år)",
+        eighteen.isoformat(),
+        last.isoformat(),
+        "Opholdsstedet Overgangen",
+    ] in [[row[0], *row[2:6]] for row in listed.json()["rows"]]
+
     # The other kommune: the same 404 as for no case.
     other = await client(B, "sagsbehandler")
     assert (await other.post(f"/api/cases/{case_id}/steps", json=step)).status_code == 404

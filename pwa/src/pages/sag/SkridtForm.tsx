@@ -230,7 +230,7 @@ export function SkridtForm({
           <RadioGroup
             id="step-support"
             legend="Er der truffet afgørelse om støtte efter det 18. år?"
-            hint="Barnets Lov § 111: senest 6 måneder før det 18. år (ungestøtte efter §§ 113-116)"
+            hint="Senest 6 måneder før det 18. år: Barnets Lov § 111 (henvisning ikke bekræftet); ungestøtte efter §§ 113-116"
             choices={[
               { value: DECIDED, label: 'Ja, afgørelse efter § 114' },
               ...(options.no_support ?? []).map((o) => ({ value: o.value, label: `Nej: ${o.label.toLowerCase()}` })),

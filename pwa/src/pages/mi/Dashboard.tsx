@@ -292,7 +292,7 @@ function UngestoetteListe({ scope }: { scope: 'teams' | 'kommune' }) {
         <UngestoetteTable scope={scope} />
       ) : (
         <button type="button" className="button button-secondary button-small" onClick={() => setOpen(true)}>
-          Vis navnelisten over ungestøtte
+          Vis listen over unge med ungestøtte
         </button>
       )}
     </section>

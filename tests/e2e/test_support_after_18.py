@@ -96,6 +96,7 @@ async def test_the_transition_leads_to_a_decision_on_support_after_18(page, as_u
     ).to_be_visible()
     await step.get_by_role("radio", name="Ja, afgørelse efter § 114").check()
     await check_axe(page, "overgang uden afgørelse")
+    await _shots(page, "overgang")
     await step.get_by_role("button", name="Træf afgørelse efter § 114").click()
 
     # The decision form comes with § 114 chosen, from the 18th birthday to the 23rd's eve.

@@ -388,6 +388,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_own_activities(workers, cases, today)
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today)
+        await _seed_support_after_18(workers, today, rng)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -626,6 +627,107 @@ async def _seed_placement(
             decided_on=today - timedelta(days=40),
         ),
     )
+
+
+async def _seed_support_after_18(
+    workers: list[repo.DemoWorker], today: date, rng: random.Random
+) -> None:
+    """Issue 17 item 4, on the demo caseworker's worklist: Jonas, placed, is 17 years and 4
+    months old, so the decision on support after 18 (§ 111) is due in two months, six months
+    before his birthday; Amalie, 19, was placed until 18 and has support after 18 under
+    § 114 (continued stay at the opholdssted until the day before she turns 23), linked
+    from her transition; backend/money/demo.py gives it its bevilling."""
+    from backend.casework import access, process
+    from backend.core.workdays import add_months
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    actor = caseworker.username
+    steps = {
+        "boernesamtale": "Samtalen blev holdt på opholdsstedet.",
+        "partshoering": "Den unge og forældrene har givet samtykke.",
+    }
+    for first, last, age_months in (
+        ("Jonas", "Overgaard", 17 * 12 + 4),
+        ("Amalie", "Vestergaard", 19 * 12 + 3),
+    ):
+        birth = add_months(today, -age_months) - timedelta(days=rng.randint(0, 10))
+        placed_on = add_months(birth, 16 * 12 + 2)
+        case_id = None
+        while case_id is None:
+            case_id = await repo.insert_child_with_case(
+                synthetic_cpr(rng, birth), first, last, birth, "Søndergade 14", placed_on
+            )
+        await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
+        case = await access.system_case(case_id, "demo seed: support after 18")
+        placed = await process.do_decide(
+            actor,
+            case,
+            paragraph="46",
+            outcome="bevilget",
+            decided_on=placed_on - timedelta(days=3),
+            summary="Anbringelse på opholdssted bevilges efter § 46 med samtykke.",
+            exceptions=steps,
+            measure="opholdssted",
+            starts_on=placed_on,
+        )
+        await process.do_record_step(
+            actor,
+            case,
+            kind="ungeplan",
+            happened_on=placed_on + timedelta(days=60),
+            note="Ungeplanen er lavet sammen med den unge.",
+            indsats_id=None,
+            next_due=None,
+            next_reason=None,
+        )
+        if first == "Jonas":
+            continue
+        eighteen = add_months(birth, 18 * 12)
+        assert placed.indsats_id is not None
+        await process.do_end_measure(
+            actor,
+            placed.indsats_id,
+            1,
+            eighteen - timedelta(days=1),
+            "Anbringelsen ophører ved det fyldte 18. år; ungestøtte efter § 114 fortsætter.",
+        )
+        decided_on = add_months(eighteen, -6) - timedelta(days=5)
+        support = await process.do_decide(
+            actor,
+            case,
+            paragraph="114",
+            outcome="bevilget",
+            decided_on=decided_on,
+            summary="Amalie bliver boende på opholdsstedet efter det 18. år, så hun kan "
+            "gøre sin uddannelse færdig.",
+            exceptions=steps,
+            measure="viderefoert_anbringelse",
+            starts_on=eighteen,
+            ends_on=add_months(birth, 23 * 12) - timedelta(days=1),
+        )
+        await process.do_record_step(
+            actor,
+            case,
+            kind="overgang",
+            happened_on=decided_on,
+            note="Ungeplanen er revideret med Amalie.",
+            indsats_id=None,
+            next_due=None,
+            next_reason=None,
+            afgoerelse_id=support.afgoerelse_id,
+        )
+        await process.do_record_step(
+            actor,
+            case,
+            kind="opfoelgning",
+            happened_on=today - timedelta(days=20),
+            note="Amalie trives og går på HF.",
+            indsats_id=support.indsats_id,
+            next_due=today + timedelta(days=90),
+            next_reason="Halvårlig opfølgning på ungestøtten",
+        )
 
 
 SOURCES = ["skole", "skole", "dagtilbud", "politi", "sundhed", "familie", "nabo", "anonym", "andet"]

@@ -160,3 +160,19 @@ async def activity_rule(activity_id: uuid.UUID) -> str | None:
         "SELECT rule_id FROM activity WHERE id = $1", activity_id
     )
     return rule_id
+
+
+async def insert_child_with_case(
+    cpr: str, first_name: str, last_name: str, birth_date: date, address: str, opened: date
+) -> uuid.UUID | None:
+    """A child and its open case (None when the CPR number is taken): the main case."""
+    if await conn().fetchval("SELECT 1 FROM child WHERE cpr = $1", cpr):
+        return None
+    child_id = await insert_child(cpr, first_name, last_name, birth_date, address)
+    case_id: uuid.UUID = await conn().fetchval(
+        "INSERT INTO hovedsag (child_id, opened_at, stage) VALUES ($1, $2, 'afklaring') "
+        "RETURNING id",
+        child_id,
+        opened,
+    )
+    return case_id

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, str] = {
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
+    "mi.support_after_18.read": "Liste over unge med ungestøtte efter 18 læst",
     "export.requested": "Udtræk til Excel bestilt",
     "export.downloaded": "Udtræk til Excel hentet",
     # money

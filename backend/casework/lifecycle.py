@@ -51,7 +51,7 @@ from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, SUPERVISION_RULES, Facts, Rule, Trigger, rules_for
 from backend.core.events import publish
 from backend.core.journal import stamp
-from backend.core.measures import MEASURES
+from backend.core.measures import MEASURES, YOUTH_PARAGRAPH
 
 # The order a main case's stage is chosen in from its open enkeltsager.
 STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
@@ -305,6 +305,7 @@ async def start_measure(
     paragraph: str,
     measure: str,
     starts_on: date,
+    planned_end: date | None = None,
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Start ``measure`` (a key of ``backend.core.measures.MEASURES``) granted by the
     decision ``afgoerelse_id`` on ``case`` (the locked main case: ``id``, ``caseworker_id``,
@@ -313,13 +314,26 @@ async def start_measure(
     label, placement = MEASURES[measure]
     enkeltsag_id = await repo.insert_enkeltsag(case.id, "indsats", paragraph)
     indsats_id = await repo.insert_indsats(
-        case.id, enkeltsag_id, afgoerelse_id, measure, paragraph, placement, starts_on, actor
+        case.id,
+        enkeltsag_id,
+        afgoerelse_id,
+        measure,
+        paragraph,
+        placement,
+        starts_on,
+        actor,
+        planned_end,
     )
     await stamp(
         case.id,
         actor,
         "indsats.startet",
-        f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}",
+        f"Indsats: {label} efter § {paragraph} fra {starts_on.strftime('%d.%m.%Y')}"
+        + (
+            f" til {planned_end.strftime('%d.%m.%Y')}"
+            if planned_end and paragraph == YOUTH_PARAGRAPH
+            else ""
+        ),
         "",
         enkeltsag_id,
     )

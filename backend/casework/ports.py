@@ -26,6 +26,12 @@ class GrantPlan(Protocol):
     @property
     def starts_on(self) -> date: ...
 
+    @property
+    def periods(self) -> list[tuple[str, str | None, date, date | None]]:
+        """Each line's id, measure kind, start and planned end (support after 18 is
+        checked against the young person's age)."""
+        ...
+
 
 class Grant(Protocol):
     """Granting an approved visitation draft in a decision (backend/money)."""

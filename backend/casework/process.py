@@ -41,6 +41,14 @@ from backend.core.journal import named, stamp
 from backend.core.measures import MEASURES as MEASURES
 from backend.core.measures import OUTCOMES as OUTCOMES
 from backend.core.measures import PARAGRAPHS as PARAGRAPHS
+from backend.core.measures import (
+    YOUTH_CONTACT_PERSON,
+    YOUTH_END_AGE,
+    YOUTH_MEASURES,
+    YOUTH_MIN_AGE,
+    YOUTH_PARAGRAPH,
+)
+from backend.core.workdays import add_months
 
 if TYPE_CHECKING:
     from backend.casework.access import AccessibleCase
@@ -149,6 +157,7 @@ async def do_decide(
     measure: str | None,
     starts_on: date | None,
     draft_id: uuid.UUID | None = None,
+    ends_on: date | None = None,
 ) -> Decided:
     """Record a decision. Required steps still open (børnesamtale, partshøring, the plan
     before § 47) stop it with :class:`MissingSteps` unless ``exceptions`` gives a reason for
@@ -156,7 +165,10 @@ async def do_decide(
     cancelled with them. A granted decision with ``measure`` starts that measure, and both
     start the deadlines that follow (barnets plan, first § 95 follow-up, transition).
     With ``draft_id`` (an approved visitation draft, backend/money) the decision grants
-    the draft's measures instead, each with its bevilling."""
+    the draft's measures instead, each with its bevilling. Support after 18 (§ 114) is
+    granted to a young person placed, or with a fast kontaktperson, before 18: it starts on
+    the 18th birthday at the earliest and ``ends_on`` (its planned end) is required and no
+    later than the day before the 23rd birthday (:func:`check_youth_support`)."""
     if paragraph not in PARAGRAPHS:
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen træffes efter")
     if outcome not in OUTCOMES:
@@ -167,6 +179,13 @@ async def do_decide(
     if outcome == "bevilget" and measure is not None:
         if measure not in MEASURES:
             raise CaseError("measure", "Vælg en indsats")
+        if (measure in YOUTH_MEASURES) != (paragraph == YOUTH_PARAGRAPH):
+            raise CaseError(
+                "measure",
+                "Efter § 114 kan kun ungestøtte efter det 18. år vælges"
+                if paragraph == YOUTH_PARAGRAPH
+                else "Ungestøtte efter det 18. år gives efter § 114",
+            )
         placement = MEASURES[measure][1]
         if placement != (paragraph in ("46", "47")):
             raise CaseError(
@@ -181,6 +200,8 @@ async def do_decide(
             raise CaseError("starts_on", "Indsatsen kan ikke starte før afgørelsen")
         if (starts_on - decided_on).days > 366:
             raise CaseError("starts_on", "Startdatoen ligger mere end et år efter afgørelsen")
+    if ends_on is not None and (paragraph != YOUTH_PARAGRAPH or measure is None):
+        raise CaseError("ends_on", "Kun ungestøtte efter § 114 får en slutdato i afgørelsen")
     money_plan = None
     if draft_id is not None:
         grant = ports.grant()  # backend.money.grants
@@ -197,6 +218,13 @@ async def do_decide(
     case = await lock_case(hovedsag_id)
     if case.closed_at is not None:
         raise CaseNotFound(CASE_NOT_FOUND_OR_CLOSED)
+    if paragraph == YOUTH_PARAGRAPH and outcome == "bevilget":
+        periods: list[tuple[str, str | None, date, date | None]] = (
+            [("", measure, starts_on, ends_on)] if measure and starts_on else []
+        )
+        if money_plan is not None:
+            periods += money_plan.periods
+        await check_youth_support(case, periods)
     visitation = await _open_enkeltsag(hovedsag_id, "afgoerelse")
     if visitation is None:
         # Deciding without a visitation first: prepare it now, so the required steps are
@@ -281,7 +309,7 @@ async def do_decide(
             )
         if measure is not None and starts_on is not None:
             indsats_id, more = await start_measure(
-                actor, case, afgoerelse_id, paragraph, measure, starts_on
+                actor, case, afgoerelse_id, paragraph, measure, starts_on, ends_on
             )
             created += more
         if money_plan is not None:
@@ -291,6 +319,64 @@ async def do_decide(
             created += more
     await restage(hovedsag_id, actor)
     return Decided(afgoerelse_id, indsats_id, created)
+
+
+def youth_limits(birth_date: date) -> tuple[date, date]:
+    """The first and the last day support after 18 may run: the 18th birthday and the day
+    before the 23rd."""
+    return (
+        add_months(birth_date, YOUTH_MIN_AGE * 12),
+        add_months(birth_date, YOUTH_END_AGE * 12) - timedelta(days=1),
+    )
+
+
+async def check_youth_support(
+    case: repo.LockedCase, periods: list[tuple[str, str | None, date, date | None]]
+) -> None:
+    """A grant under § 114 fits the young person: placed (or with a fast kontaktperson)
+    before 18, and each measure's period (``line``: "" for the form's own measure, else a
+    draft line's id; kind; start; planned end) inside the 18th to the day before the 23rd
+    birthday. Raises a :class:`CaseError` naming the field."""
+    if case.birth_date is None:
+        raise CaseError("paragraph", "Ungestøtte kræver den unges fødselsdato")
+    before = await repo.support_before_18(case.id)
+    if not (before.placed or before.contact_person):
+        raise CaseError(
+            "paragraph",
+            "Ungestøtte efter § 114 forudsætter, at den unge var anbragt eller havde en fast "
+            "kontaktperson før det 18. år",
+        )
+    first, last = youth_limits(case.birth_date)
+    for line, kind, start, end in periods:
+
+        def on(field: str, line: str = line) -> str:
+            return f"lines.{line}" if line else field
+
+        if not before.placed and kind != YOUTH_CONTACT_PERSON:
+            raise CaseError(
+                on("measure"),
+                "Uden en anbringelse før det 18. år kan kun den faste kontaktperson fortsætte "
+                "efter det 18. år",
+            )
+        if start < first:
+            raise CaseError(
+                on("starts_on"),
+                f"Ungestøtte kan tidligst starte på 18-årsdagen, {first.strftime('%d.%m.%Y')}",
+            )
+        if end is None:
+            raise CaseError(
+                on("ends_on"),
+                "Angiv hvornår støtten ophører (senest dagen før 23-årsdagen, "
+                f"{last.strftime('%d.%m.%Y')})",
+            )
+        if end > last:
+            raise CaseError(
+                on("ends_on"),
+                "Ungestøtte kan højst gives til og med dagen før det fyldte 23. år "
+                f"({last.strftime('%d.%m.%Y')})",
+            )
+        if end < start:
+            raise CaseError(on("ends_on"), "Støtten kan ikke ophøre, før den starter")
 
 
 async def approved_plan(hovedsag_id: uuid.UUID) -> repo.ApprovedPlan | None:
@@ -354,9 +440,13 @@ async def do_record_step(
     indsats_id: uuid.UUID | None,
     next_due: date | None,
     next_reason: str | None,
+    afgoerelse_id: uuid.UUID | None = None,
+    no_support: str | None = None,
 ) -> tuple[uuid.UUID, list[str], list[uuid.UUID]]:
     """Record a step the caseworker carried out; it completes the activities it answers.
     A follow-up on a running measure must set the next one, with a reason for the interval.
+    The transition (§ 111, "overgang") answers whether support after 18 was decided: it
+    links the § 114 decision (``afgoerelse_id``) or says why not (``no_support`` and a note).
     Returns the step, the titles of the activities it completed and new activities."""
     if kind not in STEPS:
         raise CaseError("kind", "Vælg hvad der er gennemført")
@@ -382,6 +472,7 @@ async def do_record_step(
                 raise CaseError("next_reason", "Begrund hvorfor der følges op på det tidspunkt")
     elif next_due is not None:
         raise CaseError("next_due", "Kun en opfølgning kan planlægge den næste")
+    support = await _check_transition(hovedsag_id, kind, afgoerelse_id, no_support, note)
     event, title = STEPS[kind]
     enkeltsag_id = measure["enkeltsag_id"] if measure else None
     step_id = await repo.insert_case_step(
@@ -394,13 +485,15 @@ async def do_record_step(
         next_due,
         (next_reason or "").strip() or None,
         actor,
+        afgoerelse_id,
+        no_support or None,
     )
     await stamp(
         hovedsag_id,
         actor,
         event,
         f"{title} {happened_on.strftime('%d.%m.%Y')}",
-        note.strip(),
+        "\n\n".join(p for p in (support, note.strip()) if p),
         enkeltsag_id,
     )
     done = await complete_by_event(actor, hovedsag_id, event, concerns_id=indsats_id)
@@ -587,3 +680,49 @@ async def do_close_case(actor: str, hovedsag_id: AccessibleCase, version: int, r
     await repo.close_case(hovedsag_id, reason.strip(), actor)
     await stamp(hovedsag_id, actor, "sag.lukket", "Sagen er lukket", reason.strip())
     await publish(ChildCasesChanged(case.child_id))  # the prior-case index shows it closed
+
+
+# Why a transition (§ 111) records no decision on support after 18.
+NO_SUPPORT = {
+    "afslaar": "Den unge ønsker ikke støtte efter det 18. år",
+    "ikke_omfattet": "Den unge er ikke i målgruppen for ungestøtte",
+}
+
+
+async def _check_transition(
+    hovedsag_id: uuid.UUID,
+    kind: str,
+    afgoerelse_id: uuid.UUID | None,
+    no_support: str | None,
+    note: str,
+) -> str:
+    """The transition's answer to "Er der truffet afgørelse om støtte efter det 18. år?",
+    checked, as the journal's line ("" for other steps, which may not answer it)."""
+    if kind != "overgang":
+        if afgoerelse_id is not None or no_support:
+            raise CaseError(
+                "afgoerelse_id",
+                "Kun overgangen til voksenlivet kan pege på en afgørelse om støtte efter 18",
+            )
+        return ""
+    if afgoerelse_id is None and not no_support:
+        raise CaseError(
+            "afgoerelse_id", "Svar på, om der er truffet afgørelse om støtte efter det 18. år"
+        )
+    if afgoerelse_id is not None:
+        if no_support:
+            raise CaseError("no_support", "Vælg enten afgørelsen eller hvorfor der ikke er en")
+        decision = await repo.get_decision_of_case(afgoerelse_id, hovedsag_id)
+        if decision is None or decision.paragraph != YOUTH_PARAGRAPH:
+            raise CaseError("afgoerelse_id", "Vælg en afgørelse efter § 114 på sagen")
+        return (
+            f"Afgørelse om støtte efter det 18. år: {PARAGRAPHS[YOUTH_PARAGRAPH]}, "
+            f"{OUTCOMES[decision.outcome]} {decision.decided_on.strftime('%d.%m.%Y')}"
+        )
+    if no_support not in NO_SUPPORT:
+        raise CaseError("no_support", "Vælg hvorfor der ikke er truffet afgørelse")
+    if not note.strip():
+        raise CaseError(
+            "note", "Begrund, hvorfor der ikke er truffet afgørelse om støtte efter det 18. år"
+        )
+    return f"Ingen afgørelse om støtte efter det 18. år: {NO_SUPPORT[no_support]}"

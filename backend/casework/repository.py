@@ -17,6 +17,7 @@ from backend.casework.schemas import (
     EnkeltsagRead,
     JournalEntryRead,
     JournalRef,
+    NoSupport,
     NotificationLine,
     Paragraph,
     SearchQuery,
@@ -602,6 +603,7 @@ class IndsatsRow(msgspec.Struct, frozen=True):
     ends_on: date | None
     end_reason: str | None
     version: int
+    planned_end: date | None = None  # the last day granted (support after 18: by 23)
 
 
 class StepRow(msgspec.Struct, frozen=True):
@@ -616,6 +618,9 @@ class StepRow(msgspec.Struct, frozen=True):
     next_reason: str | None
     created_by: str
     created_by_name: str
+    # The § 111 step: the decision on support after 18 it links, or why there is none.
+    afgoerelse_id: uuid.UUID | None = None
+    no_support: NoSupport | None = None
 
 
 class CaseDetail(msgspec.Struct, frozen=True):
@@ -700,7 +705,7 @@ async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
         IndsatsRow(**r)
         for r in await db.fetch(
             "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
-            "end_reason, version FROM indsats WHERE hovedsag_id = $1 "
+            "end_reason, version, planned_end FROM indsats WHERE hovedsag_id = $1 "
             "ORDER BY ends_on NULLS FIRST, starts_on DESC",
             case_id,
         )
@@ -709,6 +714,7 @@ async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
         StepRow(**r)
         for r in await db.fetch(
             "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
+            "afgoerelse_id, no_support, "
             + _created_by_name("case_step")
             + " FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
             case_id,
@@ -1004,10 +1010,12 @@ async def insert_indsats(
     placement: bool,
     starts_on: date,
     actor: str,
+    planned_end: date | None = None,
 ) -> uuid.UUID:
     indsats_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO indsats (hovedsag_id, enkeltsag_id, afgoerelse_id, kind, paragraph, "
-        "placement, starts_on, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "placement, starts_on, created_by, planned_end) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         hovedsag_id,
         enkeltsag_id,
         afgoerelse_id,
@@ -1016,6 +1024,7 @@ async def insert_indsats(
         placement,
         starts_on,
         actor,
+        planned_end,
     )
     return indsats_id
 
@@ -1937,11 +1946,13 @@ async def insert_case_step(
     next_due: date | None,
     next_reason: str | None,
     actor: str,
+    afgoerelse_id: uuid.UUID | None = None,
+    no_support: str | None = None,
 ) -> uuid.UUID:
     step_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO case_step (hovedsag_id, enkeltsag_id, indsats_id, kind, happened_on, note, "
-        "next_due, next_reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-        "RETURNING id",
+        "next_due, next_reason, created_by, afgoerelse_id, no_support) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         hovedsag_id,
         enkeltsag_id,
         indsats_id,
@@ -1951,6 +1962,8 @@ async def insert_case_step(
         next_due,
         next_reason,
         actor,
+        afgoerelse_id,
+        no_support,
     )
     return step_id
 
@@ -2450,3 +2463,41 @@ async def insert_file_chunk(document_id: uuid.UUID, stream: str, seq: int, data:
         seq,
         data,
     )
+
+
+# --- support after 18 (ungestøtte, issue 17 item 4) ------------------------------------
+
+
+class DecisionOfCase(msgspec.Struct, frozen=True):
+    paragraph: str
+    outcome: str
+    decided_on: date
+
+
+async def get_decision_of_case(
+    afgoerelse_id: uuid.UUID, hovedsag_id: uuid.UUID
+) -> DecisionOfCase | None:
+    """The decision ``afgoerelse_id`` if it belongs to the case."""
+    row = await conn().fetchrow(
+        "SELECT paragraph, outcome, decided_on FROM afgoerelse WHERE id = $1 AND hovedsag_id = $2",
+        afgoerelse_id,
+        hovedsag_id,
+    )
+    return None if row is None else DecisionOfCase(**row)
+
+
+class SupportBefore18(msgspec.Struct, frozen=True):
+    placed: bool  # the case has (had) a placement measure
+    contact_person: bool  # the case has (had) a fast kontaktperson under § 32
+
+
+async def support_before_18(hovedsag_id: uuid.UUID) -> SupportBefore18:
+    """Which support before 18 the case holds: it decides what may follow under § 114."""
+    row = await conn().fetchrow(
+        "SELECT coalesce(bool_or(placement), false) AS placed, "
+        "coalesce(bool_or(kind = 'kontaktperson'), false) AS contact_person "
+        "FROM indsats WHERE hovedsag_id = $1 AND paragraph <> '114'",
+        hovedsag_id,
+    )
+    assert row is not None  # an aggregate always answers one row
+    return SupportBefore18(**row)

@@ -93,6 +93,7 @@ from backend.casework.schemas import (
 )
 from backend.core.cpr import check_cpr
 from backend.core.errors import FieldError, NotFound
+from backend.core.measures import YOUTH_MEASURES
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.errors import field_error
@@ -347,6 +348,7 @@ class CaseworkController(Controller):
                     ends_on=i.ends_on,
                     end_reason=i.end_reason,
                     version=i.version,
+                    planned_end=i.planned_end,
                 )
                 for i in case.indsatser
             ],
@@ -362,6 +364,9 @@ class CaseworkController(Controller):
                     next_reason=st.next_reason,
                     created_by=st.created_by,
                     created_by_name=st.created_by_name,
+                    afgoerelse_id=st.afgoerelse_id,
+                    no_support=st.no_support,
+                    no_support_label=process.NO_SUPPORT.get(st.no_support or ""),
                 )
                 for st in case.steps
             ],
@@ -661,9 +666,11 @@ class ProcessController(Controller):
         return ProcessOptions(
             paragraphs=[Option(k, v) for k, v in process.PARAGRAPHS.items()],
             measures=[
-                Option(k, label, placement) for k, (label, placement) in process.MEASURES.items()
+                Option(k, label, placement, k in YOUTH_MEASURES)
+                for k, (label, placement) in process.MEASURES.items()
             ],
             steps=[Option(k, title) for k, (_, title) in process.STEPS.items()],
+            no_support=[Option(k, v) for k, v in process.NO_SUPPORT.items()],
         )
 
     @post(
@@ -709,6 +716,7 @@ class ProcessController(Controller):
             measure=data.measure,
             starts_on=data.starts_on,
             draft_id=data.draft_id,
+            ends_on=data.ends_on,
         )
         rows = await repo.activities_by_ids(made.activities)
         return DecisionMade(
@@ -775,6 +783,8 @@ class ProcessController(Controller):
             indsats_id=data.indsats_id,
             next_due=data.next_due,
             next_reason=data.next_reason,
+            afgoerelse_id=data.afgoerelse_id,
+            no_support=data.no_support,
         )
         rows = await repo.activities_by_ids(ids)
         return StepRecorded(id=step_id, completed=done, activities=[_activity(r) for r in rows])

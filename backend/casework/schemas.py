@@ -15,12 +15,13 @@ NotifierKind = Literal["fagperson", "privat", "anonym"]
 Source = Literal[
     "politi", "skole", "dagtilbud", "sundhed", "familie", "nabo", "barnet", "anonym", "andet"
 ]
-Paragraph = Literal["32", "46", "47"]
+Paragraph = Literal["32", "46", "47", "114"]
 Outcome = Literal["bevilget", "afslag"]
 StepKind = Literal[
     "boernesamtale", "partshoering", "plan", "ungeplan", "opfoelgning", "overgang", "revurdering"
 ]
 JournalKind = Literal["haendelse", "notat", "rettelse"]
+NoSupport = Literal["afslaar", "ikke_omfattet"]
 # How an activity is completed (backend/casework/rules.py): one click, a record written in
 # the rule's form, or another flow of the case (the investigation, a step, the plan).
 Completion = Literal["click", "record", "investigation", "step", "plan", "klage"]
@@ -492,6 +493,7 @@ class IndsatsRead(msgspec.Struct):
     ends_on: date | None
     end_reason: str | None
     version: int
+    planned_end: date | None = None  # the last day granted (support after 18)
 
 
 class StepRead(msgspec.Struct):
@@ -505,6 +507,10 @@ class StepRead(msgspec.Struct):
     next_reason: str | None
     created_by: str
     created_by_name: str  # what a person reads (created_by is a username)
+    # The transition (§ 111): the § 114 decision it links, or why there is none.
+    afgoerelse_id: uuid.UUID | None = None
+    no_support: NoSupport | None = None
+    no_support_label: str | None = None
 
 
 class WorkerRead(msgspec.Struct):
@@ -543,6 +549,9 @@ class DecisionCreate(msgspec.Struct):
     # An approved visitation draft (backend/money): the decision grants its measures, each
     # with supplier, offer, period and price (then ``measure``/``starts_on`` stay empty).
     draft_id: uuid.UUID | None = None
+    # Support after 18 (§ 114): the last day the measure is granted for (required; no later
+    # than the day before the 23rd birthday).
+    ends_on: date | None = None
 
 
 class DecisionMade(msgspec.Struct):
@@ -573,6 +582,10 @@ class StepCreate(msgspec.Struct):
     indsats_id: uuid.UUID | None = None
     next_due: date | None = None
     next_reason: str | None = None
+    # The transition (§ 111, kind "overgang"): the § 114 decision, or why there is none
+    # ("afslaar": the young person declines, "ikke_omfattet": not entitled; with a note).
+    afgoerelse_id: uuid.UUID | None = None
+    no_support: str | None = None
 
 
 class StepRecorded(msgspec.Struct):
@@ -622,6 +635,7 @@ class Option(msgspec.Struct):
     value: str
     label: str
     placement: bool = False
+    youth: bool = False  # support after 18: granted under § 114
 
 
 class ProcessOptions(msgspec.Struct):
@@ -630,6 +644,8 @@ class ProcessOptions(msgspec.Struct):
     paragraphs: list[Option]
     measures: list[Option]
     steps: list[Option]
+    # Why a transition (§ 111) records no decision on support after 18.
+    no_support: list[Option] = msgspec.field(default_factory=list)
 
 
 class DeadlineSettings(msgspec.Struct):

@@ -490,6 +490,8 @@ TURNING_18_COLUMNS = [
     Column("caseworker", "Sagsbehandler"),
     Column("team", "Team"),
     Column("transition_planned", "Overgang planlagt (§ 111)", "bool"),
+    Column("transition_due", "Frist for afgørelse om ungestøtte (§ 111)", "date"),
+    Column("transition_overdue", "Fristen er overskredet", "bool"),
 ]
 
 
@@ -510,6 +512,8 @@ def turning_18_list(rows: list[Turning18Row]) -> list[list[Any]]:
             r.caseworker,
             r.team,
             r.transition_planned,
+            r.transition_due,
+            r.transition_overdue,
         ]
         for r in rows
     ]
@@ -654,3 +658,33 @@ async def table(scope: Scope, key: str) -> Table:
     if key.startswith("costs"):
         return next(t for t in await costs(scope) if t.key == key)
     raise KeyError(key)
+
+
+SUPPORT_AFTER_18_COLUMNS = [
+    Column("child", "Ung"),
+    Column("birth_date", "Fødselsdato", "date"),
+    Column("measure", "Ungestøtte (§ 114)"),
+    Column("starts_on", "Fra", "date"),
+    Column("planned_end", "Bevilget til", "date"),
+    Column("supplier", "Leverandør"),
+    Column("caseworker", "Sagsbehandler"),
+    Column("team", "Team"),
+]
+
+
+async def support_after_18(scope: Scope) -> list[list[Any]]:
+    """Young people with support after 18 (§ 114) granted and not ended."""
+    rows = await repo.list_support_after_18(scope.teams, today_dk())
+    return [
+        [
+            r.child_name,
+            r.birth_date,
+            MEASURES[r.kind][0] if r.kind in MEASURES else r.kind,
+            r.starts_on,
+            r.planned_end,
+            r.supplier,
+            r.caseworker,
+            r.team,
+        ]
+        for r in rows
+    ]

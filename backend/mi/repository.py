@@ -311,7 +311,13 @@ SELECT DISTINCT ON (c.id) c.id AS child_id, h.id AS hovedsag_id,
        (c.birth_date + interval '18 years')::date AS eighteen, i.kind, s.name AS supplier,
        u.display_name AS caseworker, t.name AS team,
        EXISTS (SELECT 1 FROM activity a WHERE a.concerns_id = i.id
-               AND a.rule_id = 'overgang-18' AND a.status = 'done') AS transition_planned
+               AND a.rule_id = 'overgang-18' AND a.status = 'done') AS transition_planned,
+       (SELECT (min(a.due_at) AT TIME ZONE 'Europe/Copenhagen')::date FROM activity a
+        WHERE a.hovedsag_id = h.id AND a.rule_id = 'overgang-18' AND a.status = 'open')
+           AS transition_due,
+       EXISTS (SELECT 1 FROM activity a WHERE a.hovedsag_id = h.id
+               AND a.rule_id = 'overgang-18' AND a.status = 'open' AND a.due_at < now()
+               AND a.due_reason IS NULL) AS transition_overdue
 FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id JOIN child c ON c.id = h.child_id
 LEFT JOIN bevilling b ON b.indsats_id = i.id LEFT JOIN supplier s ON s.id = b.supplier_id
 LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id
@@ -333,6 +339,8 @@ class Turning18Row(msgspec.Struct, frozen=True):
     caseworker: str | None
     team: str | None
     transition_planned: bool
+    transition_due: date | None = None  # the open § 111 decision's deadline
+    transition_overdue: bool = False
 
 
 async def list_turning_18(teams: list[uuid.UUID] | None, on: date) -> list[Turning18Row]:
@@ -632,3 +640,34 @@ async def count_complaints(teams: list[uuid.UUID] | None, today: date) -> tuple[
         today,
     )
     return int(row["open"]), int(row["overdue"])
+
+
+# Young people with support after 18 running (ungestøtte, § 114; issue 17 item 4).
+SUPPORT_AFTER_18_SQL = """
+SELECT c.first_name || ' ' || c.last_name AS child_name, c.birth_date, i.kind, i.starts_on,
+       i.planned_end, s.name AS supplier, u.display_name AS caseworker, t.name AS team
+FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id JOIN child c ON c.id = h.child_id
+LEFT JOIN bevilling b ON b.indsats_id = i.id LEFT JOIN supplier s ON s.id = b.supplier_id
+LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id
+WHERE i.paragraph = '114' AND (i.ends_on IS NULL OR i.ends_on >= $1) {team_filter}
+ORDER BY i.planned_end NULLS LAST, c.birth_date, i.id
+"""
+
+
+class SupportAfter18Row(msgspec.Struct, frozen=True):
+    child_name: str
+    birth_date: date
+    kind: str
+    starts_on: date
+    planned_end: date | None
+    supplier: str | None
+    caseworker: str | None
+    team: str | None
+
+
+async def list_support_after_18(teams: list[uuid.UUID] | None, on: date) -> list[SupportAfter18Row]:
+    """Support after 18 granted and not ended on ``on`` (also those starting later)."""
+    rows = await conn().fetch(
+        SUPPORT_AFTER_18_SQL.format(team_filter=_team_filter(teams, 2)), on, *_team_args(teams)
+    )
+    return [SupportAfter18Row(**dict(r)) for r in rows]

@@ -172,6 +172,28 @@ class MIController(Controller):
             dashboard.turning_18_list(rows),
         )
 
+    @get(
+        "/support-after-18",
+        guards=[requires(Perm.MI_READ)],
+        summary="Unge med ungestøtte efter det 18. år (§ 114; med navne; revisionslogges)",
+    )
+    async def support_after_18(
+        self,
+        me: Me,
+        scope_: Annotated[str | None, QueryParameter(name="scope")] = None,
+        team_id: FromQuery[uuid.UUID | None] = None,
+    ) -> TableRead:
+        p = await resolve_scope(me, ScopeParams(scope=scope_, team_id=team_id), "")
+        rows = await dashboard.support_after_18(dashboard.Scope(p.teams))
+        await record(me.actor, "mi.support_after_18.read", None, rows=len(rows))
+        return TableRead(
+            "support_after_18_list",
+            "Unge med ungestøtte efter det 18. år",
+            "table",
+            columns_read(dashboard.SUPPORT_AFTER_18_COLUMNS),
+            rows,
+        )
+
 
 class ReportController(Controller):
     """Standard searches (result lists with typed columns) and their Excel export."""

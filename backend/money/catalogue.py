@@ -20,7 +20,7 @@ from stdnum.dk import cvr as cvr_lib
 
 from backend.core.errors import FieldError, NotFound, Stale
 from backend.core.journal import named
-from backend.core.measures import MEASURES, PARAGRAPHS
+from backend.core.measures import MEASURES, PARAGRAPHS, YOUTH_MEASURES, YOUTH_PARAGRAPH
 from backend.money.common import fmt_date, fmt_kr, journal
 from backend.money.repositories import catalogue as repo
 from backend.money.schemas import MeasureGroup
@@ -41,9 +41,9 @@ class MeasureType:
 _SUPPORT_BASIS = "Barnets Lov § 32, stk. 1 (støtte uden anbringelse)"
 _PLACEMENT_BASIS = "Barnets Lov § 43 (anbringelsessteder); afgørelse efter § 46 eller § 47"
 # The chapter is confirmed (lov nr. 721 af 13.06.2023, kap. 13 "Ungestøtte og overgang til
-# voksenlivet", §§ 108-123); the section of each measure within it was not found in a source
-# available here, so the chapter is cited rather than a section that might be wrong.
-_YOUNG_BASIS = "Barnets Lov kap. 13 om ungestøtte og overgang til voksenlivet (§§ 108-123)"
+# voksenlivet", §§ 108-123) and that ungestøtte is §§ 113-116 (Social- og Boligministeriet,
+# Ankestyrelsen); the stk. of each form was not confirmed, so the sections are cited whole.
+_YOUNG_BASIS = "Barnets Lov §§ 113-116 om ungestøtte (18-22 år); afgørelse efter § 114"
 _KONTO_FOREBYGGENDE = "5.28.21 Forebyggende foranstaltninger for børn og unge"
 _KONTO_PLEJE = "5.28.20 Plejefamilier og opholdssteder mv. for børn og unge"
 _KONTO_DOEGN = "5.28.23 Døgninstitutioner for børn og unge"
@@ -52,6 +52,8 @@ _KONTO_DOEGN = "5.28.23 Døgninstitutioner for børn og unge"
 def _measure_types() -> dict[str, MeasureType]:
     types: dict[str, MeasureType] = {}
     for kind, (label, placement) in MEASURES.items():
+        if kind in YOUTH_MEASURES:
+            continue
         konto = (
             _KONTO_DOEGN
             if kind == "doegninstitution"
@@ -69,22 +71,19 @@ def _measure_types() -> dict[str, MeasureType]:
             konto,
             True,
         )
-    # Support for young people 18-22 (continued stay, efterværn). The case core decides
-    # under §§ 32, 46 and 47 only, so these can be catalogued and priced, not yet granted.
-    for kind, label, placement in (
-        ("viderefoert_anbringelse", "Opretholdelse af anbringelsen (18-22 år)", True),
-        ("eftervaern_kontaktperson", "Fast kontaktperson (efterværn, 18-22 år)", False),
-        ("eftervaern_anden_stoette", "Anden ungestøtte (efterværn, 18-22 år)", False),
-    ):
+    # Support for young people 18-22 (continued stay, efterværn): granted under § 114
+    # (backend/core/measures.py). The continued stay is booked like a placement.
+    for kind, label in YOUTH_MEASURES.items():
+        stay = kind == "viderefoert_anbringelse"
         types[kind] = MeasureType(
             kind,
             label,
             "ungestoette",
-            (),
+            (YOUTH_PARAGRAPH,),
             _YOUNG_BASIS,
-            placement,
-            _KONTO_PLEJE if placement else _KONTO_FOREBYGGENDE,
             False,
+            _KONTO_PLEJE if stay else _KONTO_FOREBYGGENDE,
+            True,
         )
     return types
 
@@ -121,7 +120,7 @@ SUPPLIER_KINDS = {
 PERSON_SUPPLIERS = frozenset({"plejefamilie", "netvaerksplejefamilie"})
 MAX_AMOUNT_OERE = 10_000_000_00  # 10 million kroner per unit: a typing error above that
 
-assert set(PARAGRAPHS) == {"32", "46", "47"}
+assert set(PARAGRAPHS) == {"32", "46", "47", "114"}
 
 
 def check_frequency(unit: str, frequency: str | None, field: str = "frequency") -> str:

@@ -52,6 +52,8 @@ SUPPLIERS: list[tuple[str, str, str | None, str | None, list[tuple[str, str, str
         [
             ("Ophold med skoletilbud", "opholdssted", "day", 2_980_00),
             ("Udslusning, eget værelse", "eget_vaerelse", "month", 31_500_00),
+            # Support after 18 (§ 114): the continued stay after the placement ends at 18.
+            ("Opretholdt døgnophold, 18-22 år", "viderefoert_anbringelse", "day", 2_450_00),
         ],
     ),
     (
@@ -76,6 +78,7 @@ SUPPLIERS: list[tuple[str, str, str | None, str | None, list[tuple[str, str, str
         [
             ("Familiebehandling, timepris", "familiebehandling", "hour", 895_00),
             ("Fast kontaktperson, timepris", "kontaktperson", "hour", 520_00),
+            ("Fast kontaktperson efter 18 år", "eftervaern_kontaktperson", "hour", 520_00),
             (
                 "Praktisk pædagogisk støtte i hjemmet",
                 "praktisk_paedagogisk_stoette",
@@ -164,7 +167,7 @@ async def seed_money(seed: int = 11) -> int:
             quantity=quantity,
             frequency=frequency,
             period_from=start,
-            period_to=None,
+            period_to=row.planned_end,
         )
         made.append((bevilling_id, start))
     await _payments(made, today)

@@ -52,7 +52,11 @@ def check_measure_for(paragraph: str, measure_kind: str, field: str = "measure_k
     if paragraph not in mt.paragraphs:
         raise FieldError(
             field,
-            "En anbringelse kræver afgørelse efter § 46 eller § 47"
+            "Ungestøtte efter det 18. år gives efter § 114"
+            if mt.group == "ungestoette"
+            else "Efter § 114 kan kun ungestøtte efter det 18. år vælges"
+            if paragraph == "114"
+            else "En anbringelse kræver afgørelse efter § 46 eller § 47"
             if mt.placement
             else "Efter § 46 og § 47 skal indsatsen være en anbringelse",
         )
@@ -362,6 +366,10 @@ class DecisionPlan:
     offers: dict[uuid.UUID, repo.OfferChoice]
 
     @property
+    def periods(self) -> list[tuple[str, str | None, date, date | None]]:
+        return [(str(r.id), r.measure_kind, r.starts_on, r.ends_on) for r in self.lines]
+
+    @property
     def starts_on(self) -> date:
         first: date = min(r.starts_on for r in self.lines)
         return first
@@ -429,7 +437,7 @@ async def apply_decision(
     created: list[uuid.UUID] = []
     for r in plan.lines:
         indsats_id, more = await start_measure(
-            actor, case, afgoerelse_id, paragraph, r.measure_kind, r.starts_on
+            actor, case, afgoerelse_id, paragraph, r.measure_kind, r.starts_on, r.ends_on
         )
         created += more
         first = first or indsats_id

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from backend.core.workdays import add_months, previous_working_day
 from backend.db import DB
 from backend.demo import seed_casework
 from tenancy.context import tenant_transaction
@@ -67,6 +70,32 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             )
             == 1
         )
+        # Issue 17 item 4: a placed young person whose § 111 decision is due six months
+        # before 18 (on the worklist, not yet due), and one of 19 with support after 18 under
+        # § 114 (continued stay, a bevilling until the 23rd birthday's eve) linked from the
+        # transition.
+        due = await conn.fetchrow(
+            "SELECT (a.due_at AT TIME ZONE 'Europe/Copenhagen')::date AS due, c.birth_date "
+            "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id "
+            "JOIN child c ON c.id = h.child_id WHERE c.first_name = 'Jonas' "
+            "AND c.last_name = 'Overgaard' AND a.rule_id = 'overgang-18' AND a.status = 'open'"
+        )
+        assert due is not None and due["due"] > date.today()
+        assert due["due"] == previous_working_day(
+            add_months(add_months(due["birth_date"], 18 * 12), -6)
+        )
+        support = await conn.fetchrow(
+            "SELECT i.kind, i.planned_end, b.period_to, c.birth_date, "
+            "EXISTS (SELECT 1 FROM case_step s WHERE s.afgoerelse_id = i.afgoerelse_id "
+            "AND s.kind = 'overgang') AS linked "
+            "FROM indsats i JOIN hovedsag h ON h.id = i.hovedsag_id "
+            "JOIN child c ON c.id = h.child_id JOIN bevilling b ON b.indsats_id = i.id "
+            "WHERE i.paragraph = '114' AND i.ends_on IS NULL AND c.first_name = 'Amalie'"
+        )
+        assert support is not None and support["kind"] == "viderefoert_anbringelse"
+        last = add_months(support["birth_date"], 23 * 12) - timedelta(days=1)
+        assert support["planned_end"] == last and support["period_to"] == last
+        assert support["linked"] is True
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

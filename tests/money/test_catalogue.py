@@ -157,10 +157,12 @@ async def test_caseworkers_read_the_catalogue_but_cannot_change_it(client):
     options = (await worker.get("/api/money/options")).json()
     kinds = {m["kind"]: m for m in options["measure_types"]}
     assert kinds["opholdssted"]["paragraphs"] == ["46", "47"]
-    assert kinds["viderefoert_anbringelse"]["decidable"] is False
-    # The confirmed chapter, not an unconfirmed section "skal verificeres" (issue 12 item 17).
+    # Support after 18 is granted under § 114 (issue 17 item 4); the sections ungestøtte is
+    # in (§§ 113-116, confirmed by the ministry and Ankestyrelsen), not an unconfirmed stk.
+    assert kinds["viderefoert_anbringelse"]["decidable"] is True
+    assert kinds["viderefoert_anbringelse"]["paragraphs"] == ["114"]
     assert kinds["viderefoert_anbringelse"]["basis"] == (
-        "Barnets Lov kap. 13 om ungestøtte og overgang til voksenlivet (§§ 108-123)"
+        "Barnets Lov §§ 113-116 om ungestøtte (18-22 år); afgørelse efter § 114"
     )
     assert options["unit_frequencies"]["hour"][0] == "week"
 

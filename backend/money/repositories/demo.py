@@ -16,6 +16,7 @@ class RunningMeasure(msgspec.Struct, frozen=True):
     id: uuid.UUID
     kind: str
     starts_on: date
+    planned_end: date | None = None  # support after 18: granted until
 
 
 async def count_suppliers() -> int:
@@ -34,11 +35,11 @@ async def get_first_manager() -> str | None:
 
 async def list_running_measures_without_bevilling() -> list[RunningMeasure]:
     rows = await conn().fetch(
-        "SELECT i.id, i.kind, i.starts_on FROM indsats i WHERE i.ends_on IS NULL "
+        "SELECT i.id, i.kind, i.starts_on, i.planned_end FROM indsats i WHERE i.ends_on IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM bevilling b WHERE b.indsats_id = i.id) "
         "ORDER BY i.starts_on, i.id"
     )
-    return [RunningMeasure(r["id"], r["kind"], r["starts_on"]) for r in rows]
+    return [RunningMeasure(r["id"], r["kind"], r["starts_on"], r["planned_end"]) for r in rows]
 
 
 async def count_approved_payments() -> int:

@@ -1862,6 +1862,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mi/support-after-18": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unge med ungestøtte efter det 18. år (§ 114; med navne; revisionslogges) */
+        get: operations["ApiMiSupportAfter18SupportAfter18"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mi/turning-18": {
         parameters: {
             query?: never;
@@ -3354,7 +3371,7 @@ export interface components {
             /** @enum {string} */
             outcome: "bevilget" | "afslag";
             /** @enum {string} */
-            paragraph: "32" | "46" | "47";
+            paragraph: "32" | "46" | "47" | "114";
             summary: string;
         };
         /** AnswerCreate */
@@ -3912,6 +3929,7 @@ export interface components {
             /** Format: date */
             decided_on: string;
             draft_id?: string | null;
+            ends_on?: string | null;
             exceptions?: {
                 [key: string]: string;
             };
@@ -4355,7 +4373,7 @@ export interface components {
             /** Format: date-time */
             opened_at: string;
             /** @enum {null|string} */
-            paragraph: "32" | "46" | "47" | null;
+            paragraph: "32" | "46" | "47" | "114" | null;
             summary: string | null;
         };
         /** ExportJobRead */
@@ -4493,8 +4511,9 @@ export interface components {
             kind: string;
             label: string;
             /** @enum {string} */
-            paragraph: "32" | "46" | "47";
+            paragraph: "32" | "46" | "47" | "114";
             placement: boolean;
+            planned_end?: string | null;
             /** Format: date */
             starts_on: string;
             version: number;
@@ -5245,6 +5264,8 @@ export interface components {
             /** @default false */
             placement?: boolean;
             value: string;
+            /** @default false */
+            youth?: boolean;
         };
         /** Overview */
         Overview: {
@@ -5650,6 +5671,7 @@ export interface components {
         /** ProcessOptions */
         ProcessOptions: {
             measures: components["schemas"]["Option"][];
+            no_support?: components["schemas"]["Option"][];
             paragraphs: components["schemas"]["Option"][];
             steps: components["schemas"]["Option"][];
         };
@@ -5928,12 +5950,14 @@ export interface components {
         };
         /** StepCreate */
         StepCreate: {
+            afgoerelse_id?: string | null;
             /** Format: date */
             happened_on: string;
             indsats_id?: string | null;
             kind: string;
             next_due?: string | null;
             next_reason?: string | null;
+            no_support?: string | null;
             /** @default  */
             note?: string;
         };
@@ -5943,6 +5967,7 @@ export interface components {
         };
         /** StepRead */
         StepRead: {
+            afgoerelse_id?: string | null;
             created_by: string;
             created_by_name: string;
             /** Format: date */
@@ -5955,6 +5980,9 @@ export interface components {
             label: string;
             next_due: string | null;
             next_reason: string | null;
+            /** @enum {null|string} */
+            no_support?: "afslaar" | "ikke_omfattet" | null;
+            no_support_label?: string | null;
             note: string;
         };
         /** StepRecorded */
@@ -11239,6 +11267,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DashboardRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiMiSupportAfter18SupportAfter18: {
+        parameters: {
+            query?: {
+                scope?: string | null;
+                team_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TableRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -198,6 +198,7 @@ export function Dashboard({ session }: { session: SessionRead }) {
           {fig(d.children_by_supplier)}
           {fig(d.turning_18)}
           <UngeListe scope={scope} />
+          <UngestoetteListe scope={scope} />
         </section>
 
         <section aria-labelledby="mi-udgifter" className="mi-section">
@@ -276,6 +277,56 @@ function UngeTable({ scope }: { scope: 'teams' | 'kommune' }) {
       columns={list.data.columns}
       rows={list.data.rows}
       empty="Ingen anbragte unge fylder 18 inden for 12 måneder"
+    />
+  );
+}
+
+/** The named list of young people with support after 18 running (§ 114; audited: fetched
+ * only on request). */
+function UngestoetteListe({ scope }: { scope: 'teams' | 'kommune' }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section className="mi-figure" aria-labelledby="mi-ungestoette-heading">
+      <h3 id="mi-ungestoette-heading">Navneliste: unge med ungestøtte efter det 18. år</h3>
+      {open ? (
+        <UngestoetteTable scope={scope} />
+      ) : (
+        <button type="button" className="button button-secondary button-small" onClick={() => setOpen(true)}>
+          Vis listen over unge med ungestøtte
+        </button>
+      )}
+    </section>
+  );
+}
+
+function UngestoetteTable({ scope }: { scope: 'teams' | 'kommune' }) {
+  const [list, reload] = useApiQuery(
+    ['mi', 'support-after-18', scope],
+    (signal) => call(api.GET('/api/mi/support-after-18', { params: { query: { scope } }, signal })),
+    { keepPrevious: true },
+  );
+  if (list.state === 'loading') return <Loading text="Henter listen …" small />;
+  if (list.state === 'error')
+    return (
+      <Alert
+        variant="error"
+        heading="Listen kunne ikke hentes"
+        action={
+          <button type="button" className="button button-secondary" onClick={reload}>
+            Prøv igen
+          </button>
+        }
+      >
+        <p>{list.message}</p>
+      </Alert>
+    );
+  return (
+    <DataTable
+      id="mi-ungestoette-list"
+      caption={list.data.title}
+      columns={list.data.columns}
+      rows={list.data.rows}
+      empty="Ingen unge har ungestøtte efter det 18. år"
     />
   );
 }

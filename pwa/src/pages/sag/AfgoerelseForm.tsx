@@ -16,6 +16,8 @@ import {
   processErrors,
   stepsFromErrors,
   withoutKey,
+  YOUTH_PARAGRAPH,
+  youthLimits,
   type Done,
   type MissingStepRead,
   type ProcessOptions,
@@ -96,6 +98,7 @@ type Draft = {
   summary: string;
   measure: string;
   startsOn: string;
+  endsOn: string;
 };
 
 const REASON_PREFIX = 'exceptions.';
@@ -106,16 +109,29 @@ export function AfgoerelseForm({
   onDone,
   onCancel,
   onReload,
-}: { hovedsag: CaseRead; options: ProcessOptions } & Actions) {
+  initialParagraph = null,
+}: {
+  hovedsag: CaseRead;
+  options: ProcessOptions;
+  /** Opened from the § 111 transition: support after 18 (§ 114) is chosen already. */
+  initialParagraph?: string | null;
+} & Actions) {
   const pending = hovedsag.enkeltsager.find((e) => e.kind === 'afgoerelse' && !e.closed_at);
-  const [draft, setDraft] = useState<Draft>(() => ({
-    paragraph: pending?.paragraph ?? '',
-    outcome: '',
-    decidedOn: todayInCopenhagen(),
-    summary: '',
-    measure: '',
-    startsOn: todayInCopenhagen(),
-  }));
+  // Support after 18 runs from the 18th birthday (or today, if later) to the 23rd's eve.
+  const limits = hovedsag.birth_date ? youthLimits(hovedsag.birth_date) : null;
+  const youthStart = limits && limits.first > todayInCopenhagen() ? limits.first : todayInCopenhagen();
+  const [draft, setDraft] = useState<Draft>(() => {
+    const paragraph = initialParagraph ?? pending?.paragraph ?? '';
+    return {
+      paragraph,
+      outcome: '',
+      decidedOn: todayInCopenhagen(),
+      summary: '',
+      measure: '',
+      startsOn: paragraph === YOUTH_PARAGRAPH ? youthStart : todayInCopenhagen(),
+      endsOn: paragraph === YOUTH_PARAGRAPH && limits ? limits.last : '',
+    };
+  });
   // The prepared paragraph, when the case is fetched again after the form opened (the form
   // can open before the answer that started the preparation is in): chosen unless the
   // caseworker has chosen one.
@@ -146,7 +162,8 @@ export function AfgoerelseForm({
   }, [knownKey, setErrors]);
 
   const placement = draft.paragraph === '46' || draft.paragraph === '47';
-  const measures = options.measures.filter((m) => !!m.placement === placement);
+  const youth = draft.paragraph === YOUTH_PARAGRAPH;
+  const measures = options.measures.filter((m) => (youth ? !!m.youth : !m.youth && !!m.placement === placement));
   const granted = draft.outcome === 'bevilget';
   // An approved visitation with costs (issue 8): the decision grants its measures (draft_id).
   const approved = useApprovedDraft(hovedsag.id);
@@ -163,7 +180,12 @@ export function AfgoerelseForm({
         if (key === 'paragraph' && next.measure) {
           const place = value === '46' || value === '47';
           const m = options.measures.find((o) => o.value === next.measure);
-          if (!m || !!m.placement !== place) next.measure = '';
+          if (!m || !!m.youth !== (value === YOUTH_PARAGRAPH) || (!m.youth && !!m.placement !== place)) next.measure = '';
+        }
+        // Support after 18: from the 18th birthday to the 23rd's eve unless chosen otherwise.
+        if (key === 'paragraph' && value === YOUTH_PARAGRAPH && d.paragraph !== YOUTH_PARAGRAPH) {
+          next.startsOn = youthStart;
+          next.endsOn = limits?.last ?? '';
         }
         return next;
       });
@@ -177,6 +199,7 @@ export function AfgoerelseForm({
     summary: ['afg-summary', 'Afgørelsens indhold og begrundelse'],
     measure: ['afg-measure', 'Indsats'],
     starts_on: ['afg-start', 'Indsatsen starter'],
+    ends_on: ['afg-end', 'Støtten ophører senest'],
     draft_id: ['afg-draft', 'Visitation'],
     lines: ['afg-draft', 'Visitation'],
     ...Object.fromEntries(
@@ -194,6 +217,10 @@ export function AfgoerelseForm({
       if (!isDate(draft.startsOn)) e.starts_on = 'Angiv hvornår indsatsen starter';
       else if (isDate(draft.decidedOn) && draft.startsOn < draft.decidedOn)
         e.starts_on = 'Indsatsen kan ikke starte før afgørelsen';
+      if (youth && !isDate(draft.endsOn))
+        e.ends_on = `Angiv hvornår støtten ophører${limits ? ` (senest ${formatDate(limits.last)})` : ''}`;
+      else if (youth && limits && draft.endsOn > limits.last)
+        e.ends_on = `Ungestøtte kan højst gives til og med dagen før det fyldte 23. år (${formatDate(limits.last)})`;
     }
     // With other errors to fix anyway, say at once which reasons are missing too. Otherwise
     // the API decides: it knows which steps are still open right now.
@@ -234,13 +261,17 @@ export function AfgoerelseForm({
               exceptions,
               measure: withMeasure ? draft.measure : null,
               starts_on: withMeasure ? draft.startsOn : null,
+              ...(withMeasure && youth ? { ends_on: draft.endsOn } : {}),
               ...(draftId ? { draft_id: draftId } : {}),
             },
           }),
         );
         const measure = options.measures.find((m) => m.value === draft.measure);
         const lines: string[] = [];
-        if (withMeasure && measure) lines.push(`Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}`);
+        if (withMeasure && measure)
+          lines.push(
+            `Indsats: ${measure.label} fra ${formatDate(draft.startsOn)}${youth ? ` til ${formatDate(draft.endsOn)}` : ''}`,
+          );
         if (draftId && approved)
           for (const l of approved.lines) lines.push(`Indsats med bevilling: ${l.measure_label} (${l.supplier_name}) fra ${formatDate(l.starts_on)}`);
         if (result.activities.length > 0) lines.push(...activityLines(result.activities));
@@ -334,7 +365,9 @@ export function AfgoerelseForm({
           id="afg-measure"
           label="Indsats"
           hint={
-            placement
+            youth
+              ? 'Efter § 114 kan kun ungestøtte efter det 18. år vælges. Lad feltet stå tomt, hvis støtten ikke startes nu.'
+              : placement
               ? 'Efter § 46 og § 47 kan kun en anbringelse vælges. Lad feltet stå tomt, hvis indsatsen ikke startes nu.'
               : 'Efter § 32 kan kun støtte uden anbringelse vælges. Lad feltet stå tomt, hvis indsatsen ikke startes nu.'
           }
@@ -353,6 +386,22 @@ export function AfgoerelseForm({
           value={draft.startsOn}
           onChange={set('startsOn', 'starts_on')}
           error={errors.starts_on}
+          width="input-width-s"
+        />
+      ) : null}
+      {withMeasure && youth ? (
+        <TextField
+          id="afg-end"
+          label="Støtten ophører senest"
+          type="date"
+          hint={
+            limits
+              ? `Ungestøtte gives fra 18-årsdagen (${formatDate(limits.first)}) og højst til og med dagen før 23-årsdagen (${formatDate(limits.last)})`
+              : 'Ungestøtte gives højst til og med dagen før 23-årsdagen'
+          }
+          value={draft.endsOn}
+          onChange={set('endsOn', 'ends_on')}
+          error={errors.ends_on}
           width="input-width-s"
         />
       ) : null}

@@ -16,8 +16,10 @@ import {
   movedLines,
   outcomeLabel,
   paragraphShort,
+  YOUTH_PARAGRAPH,
   type Done,
   type IndsatsRead,
+  type StepRead,
   type ProcessOptions,
   type UnderretningRead,
 } from './process';
@@ -139,6 +141,9 @@ export function Forloeb({
   const [stepKind, setStepKind] = useState<string | null>(() => (udfoer === 'skridt' ? search.get('skridt') : null));
   const [done, setDone] = useState<Done | null>(null);
   const doneRef = useRef<HTMLDivElement>(null);
+  // "Træf afgørelse efter § 114" from the § 111 transition: the decision form opens with
+  // § 114 chosen, and after the decision the transition opens again with "Ja" chosen.
+  const [fromTransition, setFromTransition] = useState(false);
 
   useEffect(() => {
     if (done) doneRef.current?.focus();
@@ -146,6 +151,7 @@ export function Forloeb({
 
   const toggle = (panel: string) => () => {
     setDone(null);
+    setFromTransition(false);
     if (panel === 'skridt') setStepKind(null);
     setOpen((o) => ({ ...o, [panel]: !o[panel] }));
   };
@@ -154,9 +160,20 @@ export function Forloeb({
     requestAnimationFrame(() => document.getElementById(`${panel}-toggle`)?.focus());
   };
   const finish = (panel: string) => (result: Done) => {
-    setOpen((o) => ({ ...o, [panel]: false }));
-    setDone(result);
+    const back = panel === 'afgoerelse' && fromTransition;
+    setOpen((o) => ({ ...o, [panel]: false, ...(back ? { skridt: true } : {}) }));
+    if (back) setStepKind('overgang');
+    setDone(
+      back
+        ? { ...result, lines: [...(result.lines ?? []), 'Registrér nu overgangen til voksenlivet nedenfor.'] }
+        : result,
+    );
     onChanged();
+  };
+  const decideSupport = () => {
+    setFromTransition(true);
+    setOpen((o) => ({ ...o, skridt: false, afgoerelse: true }));
+    requestAnimationFrame(() => focusFirst('afgoerelse'));
   };
   // An activity another flow completes: open that flow's form and put the caret in it.
   useEffect(() => {
@@ -182,6 +199,7 @@ export function Forloeb({
   const indsatser = hovedsag.indsatser ?? [];
   const running = indsatser.filter((i) => !i.ends_on);
   const steps = hovedsag.steps ?? [];
+  const supportCount = afgoerelser.filter((a) => a.paragraph === YOUTH_PARAGRAPH).length;
   const underretninger = hovedsag.underretninger ?? [];
   const nothing =
     enkeltsager.length === 0 &&
@@ -255,13 +273,29 @@ export function Forloeb({
           ) : null}
           {open.afgoerelse ? (
             <WithOptions panel="afgoerelse" options={options}>
-              {(o) => <AfgoerelseForm hovedsag={hovedsag} options={o} {...actions('afgoerelse')} />}
+              {(o) => (
+                <AfgoerelseForm
+                  key={fromTransition ? 'ungestoette' : 'afgoerelse'}
+                  hovedsag={hovedsag}
+                  options={o}
+                  initialParagraph={fromTransition ? YOUTH_PARAGRAPH : null}
+                  {...actions('afgoerelse')}
+                />
+              )}
             </WithOptions>
           ) : null}
           {open.skridt ? (
             <WithOptions panel="skridt" options={options}>
               {(o) => (
-                <SkridtForm key={stepKind ?? ''} hovedsag={hovedsag} options={o} initialKind={stepKind} {...actions('skridt')} />
+                <SkridtForm
+                  key={`${stepKind ?? ''}-${supportCount}`}
+                  hovedsag={hovedsag}
+                  options={o}
+                  initialKind={stepKind}
+                  onDecideSupport={decideSupport}
+                  initialSupport={fromTransition && supportCount > 0 ? 'ja' : ''}
+                  {...actions('skridt')}
+                />
               )}
             </WithOptions>
           ) : null}
@@ -442,6 +476,14 @@ export function Forloeb({
                       Truffet <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
                     </p>
                     {a.summary ? <p className="process-text">{a.summary}</p> : null}
+                    {steps
+                      .filter((s) => s.afgoerelse_id === a.id)
+                      .map((s) => (
+                        <p key={s.id} className="process-note">
+                          Afgørelsen om støtte efter det 18. år (§ 111): overgangen til voksenlivet registreret{' '}
+                          <time dateTime={s.happened_on}>{formatDate(s.happened_on)}</time>
+                        </p>
+                      ))}
                     {a.exceptions.length > 0 ? (
                       <ul className="process-exceptions">
                         {a.exceptions.map((x, n) => (
@@ -516,6 +558,10 @@ export function Forloeb({
                     <p className="process-meta">
                       <time dateTime={s.happened_on}>{formatDate(s.happened_on)}</time> · {s.created_by_name}
                     </p>
+                    {s.afgoerelse_id ? <TransitionDecision step={s} afgoerelser={afgoerelser} /> : null}
+                    {s.no_support_label ? (
+                      <p className="process-note">Ingen afgørelse om støtte efter det 18. år: {s.no_support_label}</p>
+                    ) : null}
                     {s.note ? <p className="process-text">{s.note}</p> : null}
                     {s.next_due ? (
                       <p className="process-note">
@@ -554,6 +600,18 @@ export function Forloeb({
   );
 }
 
+/** The § 114 decision a transition (§ 111) points to. */
+function TransitionDecision({ step, afgoerelser }: { step: StepRead; afgoerelser: CaseRead['afgoerelser'] }) {
+  const a = (afgoerelser ?? []).find((d) => d.id === step.afgoerelse_id);
+  if (!a) return null;
+  return (
+    <p className="process-note">
+      Afgørelse om støtte efter det 18. år: {paragraphShort(a.paragraph)}, {outcomeLabel(a.outcome).toLowerCase()}{' '}
+      <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time>
+    </p>
+  );
+}
+
 type ItemProps = {
   canWrite: boolean;
   open: Panels;
@@ -577,6 +635,11 @@ function Indsats({ indsats: i, canWrite, open, toggle, actions }: { indsats: Ind
           <>
             {' '}
             til <time dateTime={i.ends_on}>{formatDate(i.ends_on)}</time>
+          </>
+        ) : i.planned_end && i.paragraph === YOUTH_PARAGRAPH ? (
+          <>
+            {' '}
+            · bevilget til <time dateTime={i.planned_end}>{formatDate(i.planned_end)}</time>
           </>
         ) : null}
       </p>

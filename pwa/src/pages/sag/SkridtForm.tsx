@@ -6,7 +6,16 @@ import { useSubmit } from '../../mutation';
 import { api, call, type CaseRead } from '../../api/client';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField } from '../../components/Form';
 import { formatDate, todayInCopenhagen } from '../../format';
-import { dueText, isDate, processErrors, withoutKey, type Done, type ProcessOptions } from './process';
+import {
+  dueText,
+  isDate,
+  outcomeLabel,
+  processErrors,
+  withoutKey,
+  YOUTH_PARAGRAPH,
+  type Done,
+  type ProcessOptions,
+} from './process';
 import { FailureAlert, FormButtons, ProcessForm } from './shared';
 
 const FIELDS: Record<string, [string, string]> = {
@@ -18,7 +27,19 @@ const FIELDS: Record<string, [string, string]> = {
   next_reason: ['step-next-reason', 'Begrundelse for tidspunktet for næste opfølgning'],
 };
 
-type Draft = { kind: string; happenedOn: string; note: string; indsatsId: string; nextDue: string; nextReason: string };
+type Draft = {
+  kind: string;
+  happenedOn: string;
+  note: string;
+  indsatsId: string;
+  nextDue: string;
+  nextReason: string;
+  /** The transition (§ 111): "ja" (a § 114 decision) or why not (no_support's value). */
+  support: string;
+  afgoerelseId: string;
+};
+
+const DECIDED = 'ja';
 
 export function SkridtForm({
   hovedsag,
@@ -27,17 +48,24 @@ export function SkridtForm({
   onCancel,
   onReload,
   initialKind = null,
+  onDecideSupport,
+  initialSupport = '',
 }: {
   hovedsag: CaseRead;
   options: ProcessOptions;
   /** The kind to start with ("Udfør" on an activity this step completes). */
   initialKind?: string | null;
+  /** The transition has no § 114 decision to point to: open the decision form for one. */
+  onDecideSupport?: () => void;
+  /** Back from that decision: the answer "Ja" is chosen already. */
+  initialSupport?: string;
   onDone: (done: Done) => void;
   onCancel: () => void;
   onReload: () => void;
 }) {
   const indsatser = hovedsag.indsatser ?? [];
   const running = indsatser.filter((i) => !i.ends_on);
+  const supportDecisions = (hovedsag.afgoerelser ?? []).filter((a) => a.paragraph === YOUTH_PARAGRAPH);
   const [draft, setDraft] = useState<Draft>(() => ({
     kind: initialKind && options.steps.some((s) => s.value === initialKind) ? initialKind : '',
     happenedOn: todayInCopenhagen(),
@@ -45,12 +73,25 @@ export function SkridtForm({
     indsatsId: running.length === 1 ? (running[0]?.id ?? '') : '',
     nextDue: '',
     nextReason: '',
+    support: initialSupport,
+    afgoerelseId: supportDecisions.length === 1 ? (supportDecisions[0]?.id ?? '') : '',
   }));
   const { run, busy, errors, setErrors, failure, setFailure } = useSubmit({ fields: processErrors });
 
   const followUp = draft.kind === 'opfoelgning';
   const chosen = indsatser.find((i) => i.id === draft.indsatsId);
   const planNext = followUp && !!chosen && !chosen.ends_on;
+  const transition = draft.kind === 'overgang';
+  const decided = transition && draft.support === DECIDED;
+  const noSupport = transition && !!draft.support && draft.support !== DECIDED;
+  const fields: Record<string, [string, string]> = {
+    ...FIELDS,
+    afgoerelse_id: decided && supportDecisions.length > 0
+      ? ['step-afgoerelse', 'Afgørelse om støtte efter det 18. år']
+      : ['step-support', 'Er der truffet afgørelse om støtte efter det 18. år?'],
+    no_support: ['step-support', 'Er der truffet afgørelse om støtte efter det 18. år?'],
+    note: ['step-note', noSupport ? 'Begrundelse' : 'Kort beskrivelse'],
+  };
 
   const set = (key: keyof Draft, errorKey: string) => (value: string) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -69,6 +110,16 @@ export function SkridtForm({
         else if (draft.nextDue <= todayInCopenhagen()) e.next_due = 'Næste opfølgning skal ligge efter i dag';
         if (!draft.nextReason.trim()) e.next_reason = 'Begrund hvorfor der følges op på det tidspunkt';
       }
+    }
+    if (transition) {
+      if (!draft.support) e.afgoerelse_id = 'Svar på, om der er truffet afgørelse om støtte efter det 18. år';
+      else if (decided && !draft.afgoerelseId)
+        e.afgoerelse_id =
+          supportDecisions.length === 0
+            ? 'Træf afgørelsen efter § 114 først, eller svar nej'
+            : 'Vælg afgørelsen om støtte efter det 18. år';
+      else if (noSupport && !draft.note.trim())
+        e.note = 'Begrund, hvorfor der ikke er truffet afgørelse om støtte efter det 18. år';
     }
     return e;
   };
@@ -94,6 +145,8 @@ export function SkridtForm({
             indsats_id: followUp ? draft.indsatsId || null : null,
             next_due: planNext ? draft.nextDue : null,
             next_reason: planNext ? draft.nextReason.trim() : null,
+            afgoerelse_id: decided ? draft.afgoerelseId : null,
+            no_support: noSupport ? draft.support : null,
           },
         }),
       );
@@ -108,7 +161,7 @@ export function SkridtForm({
 
   return (
     <ProcessForm id="skridt-form" title="Registrér gennemført skridt" onSubmit={submit}>
-      <ErrorSummary errors={errors} fields={FIELDS} />
+      <ErrorSummary errors={errors} fields={fields} />
       <FailureAlert failure={failure} heading="Skridtet blev ikke registreret" onReload={onReload} />
       <RadioGroup
         id="step-kind"
@@ -172,10 +225,59 @@ export function SkridtForm({
           </>
         )
       ) : null}
+      {transition ? (
+        <>
+          <RadioGroup
+            id="step-support"
+            legend="Er der truffet afgørelse om støtte efter det 18. år?"
+            hint="Senest 6 måneder før det 18. år: Barnets Lov § 111 (henvisning ikke bekræftet); ungestøtte efter §§ 113-116"
+            choices={[
+              { value: DECIDED, label: 'Ja, afgørelse efter § 114' },
+              ...(options.no_support ?? []).map((o) => ({ value: o.value, label: `Nej: ${o.label.toLowerCase()}` })),
+            ]}
+            value={draft.support}
+            onChange={(v) => {
+              set('support', 'afgoerelse_id')(v);
+              setErrors(withoutKey('no_support'));
+            }}
+            error={errors.afgoerelse_id && !(decided && supportDecisions.length > 0) ? errors.afgoerelse_id : errors.no_support}
+          />
+          {decided && supportDecisions.length > 0 ? (
+            <SelectField
+              id="step-afgoerelse"
+              label="Afgørelse om støtte efter det 18. år"
+              value={draft.afgoerelseId}
+              onChange={set('afgoerelseId', 'afgoerelse_id')}
+              choices={[
+                ...(supportDecisions.length === 1 ? [] : [{ value: '', label: 'Vælg afgørelse' }]),
+                ...supportDecisions.map((a) => ({
+                  value: a.id,
+                  label: `§ ${a.paragraph}: ${outcomeLabel(a.outcome).toLowerCase()} ${formatDate(a.decided_on)}`,
+                })),
+              ]}
+              error={errors.afgoerelse_id}
+            />
+          ) : null}
+          {decided && supportDecisions.length === 0 ? (
+            <div className="process-note">
+              <p>Der er endnu ikke truffet afgørelse efter § 114 på sagen.</p>
+              {onDecideSupport ? (
+                <button type="button" className="button button-secondary" onClick={onDecideSupport}>
+                  Træf afgørelse efter § 114
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      ) : null}
       <TextArea
         id="step-note"
-        label="Kort beskrivelse"
-        hint="Valgfri. Skrives i journalen sammen med skridtet."
+        label={noSupport ? 'Begrundelse' : 'Kort beskrivelse'}
+        hint={
+          noSupport
+            ? 'Hvorfor der ikke er truffet afgørelse. Skrives i journalen sammen med skridtet.'
+            : 'Valgfri. Skrives i journalen sammen med skridtet.'
+        }
         rows={3}
         value={draft.note}
         onChange={set('note', 'note')}

@@ -136,3 +136,23 @@ export function stepsFromErrors(errors: Record<string, string>, known: MissingSt
   return out;
 }
 
+
+// ---------------------------------------------------------------- support after 18 (§ 114)
+
+/** The paragraph support after 18 (ungestøtte) is decided under. */
+export const YOUTH_PARAGRAPH = '114';
+
+function plusYears(iso: string, years: number): string {
+  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate(); // clamped like add_months
+  const day = Math.min(d, last);
+  return `${y + years}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** The first and last day support after 18 may run: the 18th birthday and the day before
+ * the 23rd (the API checks the same). */
+export function youthLimits(birthDate: string): { first: string; last: string } {
+  const twentyThree = new Date(`${plusYears(birthDate, 23)}T00:00:00Z`);
+  twentyThree.setUTCDate(twentyThree.getUTCDate() - 1);
+  return { first: plusYears(birthDate, 18), last: twentyThree.toISOString().slice(0, 10) };
+}

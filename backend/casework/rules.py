@@ -546,7 +546,9 @@ RULES: tuple[Rule, ...] = (
         "Barnets Lov § 137, stk. 1: genvurdering, når barnet allerede har en støttende indsats "
         "efter § 32 eller en anbringelse efter §§ 46, 47 eller 67",
         no_fixed_deadline,
-        "underretning.revurderet",
+        # Only its form completes it (who re-assessed is checked); the step "Revurdering"
+        # (event "underretning.revurderet") names no one, so it no longer does.
+        "underretning.genvurderet",
         form=REASSESSMENT,
     ),
     Rule(

@@ -38,6 +38,7 @@ async def _shots(page: Any, name: str) -> None:
 async def test_abuse_to_investigation_and_an_afdaekning(page, as_user: AsUser):
     c = await as_user(B, "sagsbehandler")
     abused = await factories.child(c, first_name="Asta", last_name="Overgaard")
+    supported = await factories.child(c, first_name="Carl", last_name="Genvurdersen")
     clarify = await factories.child(c, first_name="Bo", last_name="Afdækningsen")
     today = today_dk()
 
@@ -163,3 +164,44 @@ async def test_abuse_to_investigation_and_an_afdaekning(page, as_user: AsUser):
     ).to_have_count(1)
     await check_axe(page, "forløb efter afdækning")
     await _shots(page, "forloeb-efter-afdaekning")
+
+    # A notification on a child with a running § 32 measure: the § 137 re-assessment, by
+    # someone who has not taken part in the case (the case's own caseworker is refused).
+    starts = today - timedelta(days=30)
+    r = await c.post(
+        f"/api/cases/{supported.case_id}/afgoerelser",
+        json={
+            "paragraph": "32",
+            "outcome": "bevilget",
+            "decided_on": starts.isoformat(),
+            "summary": "Kontaktperson bevilges.",
+            "measure": "kontaktperson",
+            "starts_on": starts.isoformat(),
+            "exceptions": {"boernesamtale": "Holdt", "partshoering": "Samtykke"},
+        },
+    )
+    assert r.status_code == 201, r.text
+    await factories.underretning(c, supported.case_id, notifier_kind="privat", source="nabo")
+    await page.goto(f"/sager/{supported.case_id}/forloeb")  # no deadline: listed on Forløb
+    await (
+        page.get_by_role("list", name="Åbne aktiviteter")
+        .get_by_role("button", name=re.compile(r"^Registrér genvurdering: "))
+        .click()
+    )
+    again = page.get_by_role("dialog", name="Genvurdering af sagen")
+    who = again.get_by_label("Hvem har foretaget genvurderingen?")
+    sara = await who.locator("option", has_text="Sara Sagsbehandler").first.inner_text()
+    await who.select_option(label=sara)
+    await again.get_by_label("Konklusion").fill("Indsatsen fortsætter.")
+    await again.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(again.get_by_text("har deltaget i behandlingen af sagen").first).to_be_visible()
+    await check_axe(page, "genvurdering med fejl")
+    await _shots(page, "genvurdering-dialog")
+    karl = await who.locator("option", has_text="Karl Kollega").first.inner_text()
+    await who.select_option(label=karl)
+    await again.get_by_role("button", name="Gem og markér som udført").click()
+    await expect(again).to_have_count(0)
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Journal").click()
+    await expect(
+        page.get_by_text("Hvem har foretaget genvurderingen? Karl Kollega")
+    ).to_be_visible()

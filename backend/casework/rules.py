@@ -245,6 +245,7 @@ ASSESSMENT_24H = CompletionForm(
                 FieldChoice("ingen", "Ingen yderligere"),
                 FieldChoice("andet", "Andet"),
             ),
+            help="Afdækning starter en afdækning (§ 19) på sagen med det samme.",
             missing="Vælg det næste skridt",
         ),
         RecordField(

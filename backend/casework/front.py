@@ -132,7 +132,7 @@ async def after_record(
     elif row.rule_id == "afdaekning" and row.enkeltsag_id is not None:
         choice = str(record["hvad_nu"])
         label = next(c.label for c in AFDAEKNING_NEXT if c.value == choice)
-        await repo.close_enkeltsag(row.enkeltsag_id, f"{record['konklusion']}\n\n{label}")
+        await repo.close_enkeltsag(row.enkeltsag_id, f"{record['konklusion']}\n\nHerefter: {label}")
         await stamp(
             row.hovedsag_id,
             actor,

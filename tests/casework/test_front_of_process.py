@@ -179,7 +179,10 @@ async def test_afdaekning_and_what_follows_it(http, seeded):
     case = await _case(http, child.case_id)
     assert _kinds(case) == ["undersoegelse"]
     closed = next(e for e in case["enkeltsager"] if e["kind"] == "afdaekning")
-    assert closed["summary"] == "Behov for en undersøgelse.\n\nBørnefaglig undersøgelse (§ 20)"
+    assert (
+        closed["summary"]
+        == "Behov for en undersøgelse.\n\nHerefter: Børnefaglig undersøgelse (§ 20)"
+    )
     (four,) = _open(case, "undersoegelse-4-maaneder")
     assert _due_day(four) == next_working_day(add_months(aware, 4))
     assert "Afdækning afsluttet: Børnefaglig undersøgelse (§ 20)" in await _titles(

@@ -224,8 +224,11 @@ ASSESSMENTS = (
 )
 
 
-def _demo_record(rng: random.Random, rule_id: str | None, day: date) -> dict[str, str | bool]:
-    """A plausible completion record for a demo activity of ``rule_id``."""
+def _demo_record(
+    rng: random.Random, rule_id: str | None, day: date
+) -> dict[str, str | bool] | None:
+    """A plausible completion record for a demo activity of ``rule_id`` (None: the demo
+    leaves it open)."""
     if rule_id == "vurdering-24-timer":
         return {
             "fare": False,
@@ -236,10 +239,15 @@ def _demo_record(rng: random.Random, rule_id: str | None, day: date) -> dict[str
     if rule_id == "kvittering-fagperson":
         return {"sendt_dato": day.isoformat(), "sendt_med": rng.choice(["digital_post", "e_mail"])}
     if rule_id == "revurdering-137":
+        return None  # someone not on the case chooses themselves (a user), left open
+    if rule_id == "overgreb-stillingtagen":
+        return {"undersoegelse": True, "begrundelse": "Mistanken kræver en undersøgelse."}
+    if rule_id == "overgreb-samtale":
         return {
-            "revurderet_af": "Teamleder",
-            "konklusion": "Revurderingen bekræfter den første vurdering.",
-            "boernesamtale": True,
+            "holdt": True,
+            "dato": day.isoformat(),
+            "uden_foraeldre": True,
+            "barnets_ord": "Barnet fortalte om det, der skete derhjemme.",
         }
     if rule_id == "afklar-henvendelse":
         answer = "Familien har fået svar og tilbud om en samtale."
@@ -314,6 +322,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                         rule_id = await repo.activity_rule(activity_id)
                         day = max(received.astimezone(DK).date(), today - timedelta(days=300))
                         record = _demo_record(rng, rule_id, min(day + timedelta(days=1), today))
+                        if record is None or (
+                            rule_id == "overgreb-stillingtagen" and target == "afklaring"
+                        ):
+                            continue  # left open: the § 20 decision is still to be made
                         await service.do_complete_activity(actor, activity_id, 1, record)
             if target == "afklaring":
                 continue
@@ -389,6 +401,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today)
         await _seed_support_after_18(workers, today, rng)
+        await _seed_front(workers, cases, today)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -538,6 +551,51 @@ async def _seed_complaints(
                 document_ids=[document_id],
             ),
         )  # fmt: skip
+
+
+async def _seed_front(
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+) -> None:
+    """Issue 17 item 1, on the demo caseworker's cases: one in afdækning (open), one with a
+    notification about suspected abuse awaiting the § 20 decision, and one investigation
+    with a preliminary assessment (§ 20, stk. 3)."""
+    from datetime import UTC, datetime
+
+    from backend.casework import access, front, service
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    actor = caseworker.username
+    mine = [c for i, c in enumerate(cases) if workers[i % len(workers)].id == caseworker.id]
+    clarifying = [c for c in mine if c.stage == "afklaring"]
+    if len(clarifying) >= 4:
+        case = await access.system_case(clarifying[2].id, "demo seed: an afdækning")
+        await front.do_start_afdaekning(
+            actor, case, "Skolefravær og trivsel: tal med skolen og forældrene."
+        )
+        case = await access.system_case(clarifying[3].id, "demo seed: suspected abuse")
+        await service.do_register_underretning(
+            actor,
+            case,
+            received_at=datetime.now(UTC) - timedelta(hours=5),
+            notifier_kind="fagperson",
+            source="skole",
+            concerns="Barnet har blå mærker på armene og siger, at far slår.",
+            suspected_abuse=True,
+            notifier_name="Skovskolen, klasselærer",
+            notifier_contact=None,
+        )
+    investigating = [c for c in mine if c.stage == "undersoegelse"]
+    if investigating:
+        case = await access.system_case(investigating[0].id, "demo seed: preliminary assessment")
+        await front.do_preliminary_assessment(
+            actor,
+            case,
+            assessed_on=today,
+            assessment="Barnets trivsel er bedret; psykologens udtalelse mangler endnu.",
+            expected_on=today + timedelta(days=21),
+        )
 
 
 async def _seed_placement(

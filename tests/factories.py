@@ -121,14 +121,10 @@ def completion_record(rule_id: str | None) -> dict[str, Any] | None:
             "fare": False,
             "akut": False,
             "vurdering": "Ingen akut fare; forholdene afdækkes med familien.",
-            "naeste_skridt": "afdaekning",
+            # not "afdaekning": that starts an afdækning (backend/casework/front.py)
+            "naeste_skridt": "ingen",
         },
         "kvittering-fagperson": {"sendt_dato": today, "sendt_med": "digital_post"},
-        "revurdering-137": {
-            "revurderet_af": "Teamleder",
-            "konklusion": "Vurderingen står ved magt.",
-            "boernesamtale": True,
-        },
         "afklar-henvendelse": {"svar": "Familien har fået svar.", "svar_dato": today},
         **{
             rule: {

@@ -9,6 +9,7 @@ does not apply.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -91,6 +92,14 @@ def check_record(form: CompletionForm, raw: dict[str, Any]) -> dict[str, RecordV
                 bad(f.key, "Datoen ligger mere end et år tilbage")
             else:
                 values[f.key] = day.isoformat()
+        elif f.kind == "user":
+            try:
+                values[f.key] = str(uuid.UUID(v)) if isinstance(v, str) else ""
+            except ValueError:
+                values[f.key] = ""
+            if not values[f.key]:
+                del values[f.key]
+                bad(f.key, "Vælg en medarbejder på listen")
         elif isinstance(v, str):
             if len(v) > TEXT_MAX:
                 bad(f.key, f"Teksten er for lang (højst {TEXT_MAX:_} tegn)".replace("_", "."))
@@ -114,7 +123,9 @@ def check_record(form: CompletionForm, raw: dict[str, Any]) -> dict[str, RecordV
     return out
 
 
-def _value_text(f: RecordField, v: RecordValue) -> str:
+def _value_text(f: RecordField, v: RecordValue, names: dict[str, str]) -> str:
+    if f.kind == "user":
+        return names.get(str(v), "ukendt medarbejder")
     if f.kind == "bool":
         return "Ja" if v is True else "Nej"
     if f.kind == "choice":
@@ -124,14 +135,17 @@ def _value_text(f: RecordField, v: RecordValue) -> str:
     return str(v)
 
 
-def record_text(form: CompletionForm, record: dict[str, RecordValue]) -> str:
+def record_text(
+    form: CompletionForm, record: dict[str, RecordValue], names: dict[str, str] | None = None
+) -> str:
     """The record as the journal reads it: a question with its answer on one line, a text
-    under its heading; in the form's order."""
+    under its heading; in the form's order. A user field reads as the person's name
+    (``names``: user id → display name)."""
     parts: list[str] = []
     for f in form.fields:
         if f.key not in record:
             continue
-        value = _value_text(f, record[f.key])
+        value = _value_text(f, record[f.key], names or {})
         if f.kind == "text" and ("\n" in value or len(value) > 60):
             parts.append(f"{f.label}:\n{value}")
         elif f.label.endswith("?"):

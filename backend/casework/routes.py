@@ -17,7 +17,7 @@ from litestar.response import Response
 from backend.audit.service import record
 from backend.auth.principal import requires
 from backend.casework import access as access_mod
-from backend.casework import own, ports, process, service
+from backend.casework import front, own, ports, process, service
 from backend.casework import repository as repo
 from backend.casework.access import access_activity, access_case, access_child, may_open
 from backend.casework.lifecycle import closed_days_setting
@@ -37,6 +37,8 @@ from backend.casework.schemas import (
     ActivityOwnerRead,
     ActivityPage,
     ActivityRead,
+    AfdaekningStart,
+    AfdaekningStarted,
     AssignableUser,
     Assignment,
     AwareSinceMove,
@@ -69,6 +71,8 @@ from backend.casework.schemas import (
     NotificationPage,
     Option,
     OwnActivityCreate,
+    PreliminaryAssessment,
+    PreliminaryRecorded,
     ProcessOptions,
     ReceiptMove,
     SearchHit,
@@ -514,8 +518,10 @@ class CaseworkController(Controller):
         """An activity whose rule has a completion form needs ``record`` (400 naming each
         missing or wrong field in Danish); it is stored and journalised with the completion.
         One completed by another flow of the case is refused (409) with where to do it."""
-        await access_activity(me, activity_id)
-        await service.do_complete_activity(me.actor, activity_id, data.version, data.record)
+        case = await access_activity(me, activity_id)
+        await service.do_complete_activity(
+            me.actor, activity_id, data.version, data.record, case=case
+        )
         return _activity((await repo.activities_by_ids([activity_id]))[0])
 
     @post(
@@ -742,6 +748,46 @@ class ProcessController(Controller):
             me.actor, case, data.completed_on, data.conclusion
         )
         return _moved(moved)
+
+    @post(
+        "/cases/{case_id:uuid}/undersoegelse/foreloebig",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Registrér en foreløbig vurdering (§ 20, stk. 3) og den forventede afslutning",
+        status_code=201,
+    )
+    async def preliminary_assessment(
+        self,
+        me: Me,
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[PreliminaryAssessment],
+    ) -> PreliminaryRecorded:
+        case = await access_case(me, case_id)
+        ids = await front.do_preliminary_assessment(
+            me.actor,
+            case,
+            assessed_on=data.assessed_on,
+            assessment=data.assessment,
+            expected_on=data.expected_on,
+        )
+        rows = await repo.activities_by_ids(ids)
+        return PreliminaryRecorded(activities=[_activity(r) for r in rows])
+
+    @post(
+        "/cases/{case_id:uuid}/afdaekning",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Start en afdækning (§ 19) med kommunens frist",
+        status_code=201,
+    )
+    async def start_afdaekning(
+        self,
+        me: Me,
+        case_id: FromPath[uuid.UUID],
+        data: JSONBody[AfdaekningStart],
+    ) -> AfdaekningStarted:
+        case = await access_case(me, case_id)
+        enkeltsag_id, ids = await front.do_start_afdaekning(me.actor, case, data.purpose)
+        rows = await repo.activities_by_ids(ids)
+        return AfdaekningStarted(enkeltsag_id=enkeltsag_id, activities=[_activity(r) for r in rows])
 
     @post(
         "/cases/{case_id:uuid}/undersoegelse/opmaerksom",

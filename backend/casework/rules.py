@@ -40,6 +40,9 @@ class Trigger(StrEnum):
     ANBRAGT_UNG = "anbragt.ung"
     ANBRINGELSE_STARTET = "anbringelse.startet"  # a placement measure started
     TILSYNSBESOEG_HOLDT = "tilsyn.holdt"  # a supervision visit recorded: the next one
+    AFDAEKNING_STARTET = "afdaekning.startet"  # § 19: a short clarification begins
+    UNDERRETNING_OVERGREB = "underretning.overgreb"  # a notification about suspected abuse
+    UNDERSOEGELSE_FORLOEBIG = "undersoegelse.foreloebig"  # § 20, stk. 3: a preliminary assessment
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def after_17_5(f: Facts) -> str | None:
 # investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
 # child's plan (ICS). An activity of another flow is never completed by a second form.
 Completion = Literal["click", "record", "investigation", "step", "plan", "klage"]
-FieldKind = Literal["bool", "text", "date", "choice"]
+FieldKind = Literal["bool", "text", "date", "choice", "user"]
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ ASSESSMENT_24H = CompletionForm(
                 FieldChoice("ingen", "Ingen yderligere"),
                 FieldChoice("andet", "Andet"),
             ),
+            help="Afdækning starter en afdækning (§ 19) på sagen med det samme.",
             missing="Vælg det næste skridt",
         ),
         RecordField(
@@ -279,31 +283,18 @@ RECEIPT = CompletionForm(
 )
 
 REASSESSMENT = CompletionForm(
-    "Revurdering af underretningen",
-    "Registrér revurdering",
+    "Genvurdering af sagen",
+    "Registrér genvurdering",
     (
         RecordField(
             "revurderet_af",
-            "Hvem har foretaget revurderingen?",
-            "text",
-            help="En medarbejder, der ikke tidligere har været involveret i sagen.",
-            missing="Angiv hvem der har foretaget revurderingen",
+            "Hvem har foretaget genvurderingen?",
+            "user",
+            help="En medarbejder, der ikke tidligere har deltaget i behandlingen af sagen "
+            "(§ 137, stk. 1).",
+            missing="Vælg hvem der har foretaget genvurderingen",
         ),
         RecordField("konklusion", "Konklusion", "text", missing="Skriv konklusionen"),
-        RecordField(
-            "boernesamtale",
-            "Er der holdt børnesamtale?",
-            "bool",
-            help="Samtalen skal holdes ved mistanke om overgreb (§ 137, stk. 3-4).",
-            missing="Svar på, om der er holdt børnesamtale",
-        ),
-        RecordField(
-            "boernesamtale_begrundelse",
-            "Hvorfor er der ikke holdt børnesamtale?",
-            "text",
-            when=("boernesamtale", False),
-            missing="Begrund, hvorfor der ikke er holdt børnesamtale",
-        ),
     ),
 )
 
@@ -386,6 +377,113 @@ SUPERVISION_VISIT = CompletionForm(
 )
 SUPERVISION_BASIS = "Barnets Lov § 156, stk. 5: mindst to tilsynsbesøg om året"
 
+# The front of the process (issue 17 item 1). Afdækning (Barnets Lov § 19): a short
+# clarification of one or more matters before or instead of a full investigation. The law
+# sets no deadline; Trekant plans 20 working days (about four weeks), the kommune's own frame.
+AFDAEKNING_WORKING_DAYS = 20
+AFDAEKNING_NEXT = (
+    FieldChoice("ingen", "Ingen yderligere – afdækningen afsluttes"),
+    FieldChoice("stoette", "Støtte uden børnefaglig undersøgelse (afgørelse efter § 32)"),
+    FieldChoice("undersoegelse", "Børnefaglig undersøgelse (§ 20)"),
+)
+AFDAEKNING = CompletionForm(
+    "Afdækning afsluttet",
+    "Registrér afdækning",
+    (
+        RecordField(
+            "afdaekket",
+            "Hvad er afdækket?",
+            "text",
+            help="De forhold, afdækningen har belyst, og hvem du har talt med.",
+            missing="Skriv hvad der er afdækket",
+        ),
+        RecordField("konklusion", "Konklusion", "text", missing="Skriv konklusionen"),
+        RecordField(
+            "hvad_nu",
+            "Hvad sker der nu?",
+            "choice",
+            choices=AFDAEKNING_NEXT,
+            missing="Vælg hvad der sker nu",
+        ),
+        RecordField(
+            "opmaerksom",
+            "Hvornår blev kommunen opmærksom på barnets forhold?",
+            "date",
+            when=("hvad_nu", "undersoegelse"),
+            help="Undersøgelsens frist på 4 måneder regnes fra denne dato (§ 20, stk. 3).",
+            missing="Angiv datoen, hvor kommunen blev opmærksom på barnets forhold",
+        ),
+    ),
+)
+# Suspected abuse (Barnets Lov § 20, stk. 1, nr. 2; § 137, stk. 3-4, checked 2026-12-06):
+# the kommune must decide on a børnefaglig undersøgelse and hold a conversation with the
+# child. The law names no number of days; Trekant gives the kommune's own short frames.
+ABUSE_DECISION_WORKING_DAYS = 2
+ABUSE_CONVERSATION_WORKING_DAYS = 5
+ABUSE_DECISION = CompletionForm(
+    "Stillingtagen til børnefaglig undersøgelse",
+    "Tag stilling",
+    (
+        RecordField(
+            "undersoegelse",
+            "Skal der gennemføres en børnefaglig undersøgelse (§ 20)?",
+            "bool",
+            help="Ja starter undersøgelsen med fristen på 4 måneder fra underretningen.",
+            missing="Svar på, om der skal gennemføres en børnefaglig undersøgelse",
+        ),
+        RecordField(
+            "begrundelse",
+            "Begrundelse",
+            "text",
+            missing="Begrund beslutningen",
+        ),
+    ),
+)
+ABUSE_CONVERSATION = CompletionForm(
+    "Samtale med barnet ved mistanke om overgreb",
+    "Registrér samtale",
+    (
+        RecordField(
+            "holdt",
+            "Er samtalen med barnet holdt?",
+            "bool",
+            missing="Svar på, om samtalen med barnet er holdt",
+        ),
+        RecordField(
+            "dato",
+            "Dato for samtalen",
+            "date",
+            when=("holdt", True),
+            missing="Angiv datoen for samtalen",
+        ),
+        RecordField(
+            "uden_foraeldre",
+            "Blev samtalen holdt uden forældremyndighedsindehaveren?",
+            "bool",
+            when=("holdt", True),
+            help="Ved mistanke om overgreb fra forældrenes side holdes samtalen uden deres "
+            "samtykke og tilstedeværelse (§ 137, stk. 3).",
+            missing="Svar på, om samtalen blev holdt uden forældremyndighedsindehaveren",
+        ),
+        RecordField(
+            "barnets_ord",
+            "Hvad fortalte barnet?",
+            "text",
+            when=("holdt", True),
+            missing="Skriv hvad barnet fortalte",
+        ),
+        RecordField(
+            "undladt_begrundelse",
+            "Hvorfor er samtalen undladt?",
+            "text",
+            when=("holdt", False),
+            help="Samtalen kan undlades, hvis barnets modenhed eller sagens karakter taler "
+            "imod (§ 137, stk. 4).",
+            missing="Begrund, hvorfor samtalen er undladt",
+        ),
+    ),
+)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -444,11 +542,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "revurdering-137",
         Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB,
-        "Revurdering af en medarbejder, der ikke tidligere har været involveret i sagen, "
-        "og børnesamtale (skal holdes ved mistanke om overgreb)",
-        "Barnets Lov § 137, stk. 1 (genvurdering) og stk. 3-4 (samtale ved overgreb)",
+        "Genvurdér sagen med en medarbejder, der ikke tidligere har deltaget i behandlingen "
+        "af sagen",
+        "Barnets Lov § 137, stk. 1: genvurdering, når barnet allerede har en støttende indsats "
+        "efter § 32 eller en anbringelse efter §§ 46, 47 eller 67",
         no_fixed_deadline,
-        "underretning.revurderet",
+        # Only its form completes it (who re-assessed is checked); the step "Revurdering"
+        # (event "underretning.revurderet") names no one, so it no longer does.
+        "underretning.genvurderet",
         form=REASSESSMENT,
     ),
     Rule(
@@ -577,6 +678,48 @@ RULES: tuple[Rule, ...] = (
         "tilsyn.holdt",
         form=SUPERVISION_VISIT,
     ),
+    Rule(
+        "afdaekning",
+        Trigger.AFDAEKNING_STARTET,
+        "Afslut afdækningen: hvad er afdækket, konklusionen, og hvad der nu skal ske",
+        "Barnets Lov § 19 (afdækning); loven fastsætter ingen frist – kommunens egen: "
+        f"{AFDAEKNING_WORKING_DAYS} hverdage",
+        within_working_days(AFDAEKNING_WORKING_DAYS),
+        "afdaekning.afsluttet",
+        confirmed=False,
+        form=AFDAEKNING,
+    ),
+    Rule(
+        "overgreb-stillingtagen",
+        Trigger.UNDERRETNING_OVERGREB,
+        "Tag stilling til børnefaglig undersøgelse (§ 20)",
+        "Barnets Lov § 20, stk. 1, nr. 2: afgørelse om børnefaglig undersøgelse ved mistanke "
+        f"om overgreb; fristen er kommunens egen ({ABUSE_DECISION_WORKING_DAYS} hverdage)",
+        within_working_days(ABUSE_DECISION_WORKING_DAYS),
+        "overgreb.stillingtaget",
+        form=ABUSE_DECISION,
+    ),
+    Rule(
+        "overgreb-samtale",
+        Trigger.UNDERRETNING_OVERGREB,
+        "Hold samtale med barnet (mistanke om overgreb)",
+        "Barnets Lov § 137, stk. 3-4: ved underretning om overgreb skal der finde en samtale "
+        "sted med barnet; kan undlades efter stk. 4; fristen er kommunens egen "
+        f"({ABUSE_CONVERSATION_WORKING_DAYS} hverdage)",
+        within_working_days(ABUSE_CONVERSATION_WORKING_DAYS),
+        "overgreb.samtale",
+        form=ABUSE_CONVERSATION,
+    ),
+    Rule(
+        "undersoegelse-afslut",
+        Trigger.UNDERSOEGELSE_FORLOEBIG,
+        "Afslut den børnefaglige undersøgelse",
+        "Barnets Lov § 20, stk. 3, 2. pkt.: efter den foreløbige vurdering afsluttes "
+        "undersøgelsen snarest",
+        on_planned_date,
+        "undersoegelse.afsluttet",
+        completed_in="investigation",
+    ),
 )
 SUPERVISION_RULES = frozenset({"tilsynsbesoeg", "naeste-tilsynsbesoeg"})
 # Reviewing a decision on contact during a placement (backend/contact): not in the table
@@ -682,7 +825,17 @@ SHORT_TITLES: dict[str, str] = {
     "klage-send": "Klage til Ankestyrelsen",
     "klage-gennemfoer": "Ankestyrelsens afgørelse",
     "klage-hjemvist": "Hjemvist sag",
+    # the front of the process (issue 17 item 1)
+    "afdaekning": "Afdækning",
+    "overgreb-stillingtagen": "Stillingtagen til undersøgelse",
+    "overgreb-samtale": "Samtale ved overgreb",
+    "undersoegelse-afslut": "Afslut undersøgelse",
 }
+# Activities planned from a date recorded (not computed from the trigger's facts): a changed
+# date does not recompute them.
+PLANNED_RULES = frozenset({"naeste-opfoelgning", "naeste-tilsynsbesoeg", "undersoegelse-afslut"})
+# The § 137, stk. 1 re-assessment: the measures' sections that make a notification call for it.
+REASSESSMENT_PARAGRAPHS = ("32", "46", "47", "67")
 OTHER_ACTIVITIES = "anden"  # the type filter's value for activities without a rule
 
 

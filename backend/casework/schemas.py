@@ -8,7 +8,7 @@ import msgspec
 
 # The closed vocabularies the responses carry (the database CHECKs the same sets).
 Stage = Literal["afklaring", "undersoegelse", "afgoerelse", "indsats", "afsluttet"]
-EnkeltsagKind = Literal["afklaring", "undersoegelse", "afgoerelse", "indsats"]
+EnkeltsagKind = Literal["afklaring", "afdaekning", "undersoegelse", "afgoerelse", "indsats"]
 ActivityStatus = Literal["open", "done", "cancelled"]
 IntakeKind = Literal["underretning", "henvendelse", "ansoegning"]
 NotifierKind = Literal["fagperson", "privat", "anonym"]
@@ -25,7 +25,7 @@ NoSupport = Literal["afslaar", "ikke_omfattet"]
 # How an activity is completed (backend/casework/rules.py): one click, a record written in
 # the rule's form, or another flow of the case (the investigation, a step, the plan).
 Completion = Literal["click", "record", "investigation", "step", "plan", "klage"]
-RecordFieldKind = Literal["bool", "text", "date", "choice"]
+RecordFieldKind = Literal["bool", "text", "date", "choice", "user"]
 PriorCaseStatus = Literal["aaben", "lukket"]
 
 
@@ -653,3 +653,30 @@ class DeadlineSettings(msgspec.Struct):
     and Grundlovsdag (5 June) are closed days (not working days)."""
 
     closed_days: bool
+
+
+# --- the front of the process (issue 17 item 1) ------------------------------------------
+
+
+class AfdaekningStart(msgspec.Struct):
+    """Start an afdækning (Barnets Lov § 19); ``purpose``: what is to be clarified."""
+
+    purpose: str = ""
+
+
+class AfdaekningStarted(msgspec.Struct):
+    enkeltsag_id: uuid.UUID
+    activities: list[ActivityRead]
+
+
+class PreliminaryAssessment(msgspec.Struct):
+    """The preliminary assessment of an investigation that cannot be finished within 4
+    months (§ 20, stk. 3), and when it is expected to be finished."""
+
+    assessed_on: date
+    assessment: str
+    expected_on: date
+
+
+class PreliminaryRecorded(msgspec.Struct):
+    activities: list[ActivityRead]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from backend.casework import front, supervision
 from backend.casework import repository as repo
-from backend.casework import supervision
 from backend.casework.events import ChildCasesChanged, UnderretningRegistered
 from backend.casework.lifecycle import (
     closed_days_setting,
@@ -25,9 +25,12 @@ from backend.casework.lifecycle import (
     with_kommune_calendar,
 )
 from backend.casework.records import check_record, record_text
+from backend.casework.repositories import front as frepo
 from backend.casework.rules import (
     DK,
     OWN_RULE,
+    PLANNED_RULES,
+    REASSESSMENT_PARAGRAPHS,
     SUPERVISION_RULES,
     Facts,
     Trigger,
@@ -227,14 +230,17 @@ async def do_register_underretning(
         concerns.strip(),
         enkeltsag_id,
     )
-    receives_support = await repo.has_running_measure_enkeltsag(hovedsag_id)
     planned = None
     if kind == "underretning":
         triggers = [Trigger.UNDERRETNING]
         if notifier_kind == "fagperson":
             triggers.append(Trigger.UNDERRETNING_FRA_FAGPERSON)
-        if receives_support or suspected_abuse:
+        # § 137, stk. 1: a child who already has support under §§ 32, 46, 47 or 67.
+        if await frepo.has_running_measure_under(hovedsag_id, REASSESSMENT_PARAGRAPHS):
             triggers.append(Trigger.UNDERRETNING_KENDT_ELLER_OVERGREB)
+        # § 20, stk. 1, nr. 2 and § 137, stk. 3: decide on an investigation, talk with the child.
+        if suspected_abuse:
+            triggers.append(Trigger.UNDERRETNING_OVERGREB)
     else:
         triggers = [Trigger.HENVENDELSE]
         days = await repo.get_application_days()
@@ -290,11 +296,14 @@ async def do_complete_activity(
     activity_id: uuid.UUID,
     version: int,
     record: dict[str, Any] | None = None,
+    case: AccessibleCase | None = None,
 ) -> None:
     """Complete an open activity. An activity whose rule has a completion form needs its
     record (checked against the form, stored on the activity and written to the journal as
     Danish text, in this transaction); one completed by another flow of the case (the
-    investigation, a step, the plan) is completed there, not here."""
+    investigation, a step, the plan) is completed there, not here. With ``case`` (the
+    activity's case, access checked), what the record decides follows in the same
+    transaction (``front.after_record``: an afdækning or investigation started, ...)."""
     row = await repo.lock_activity(activity_id)
     if row is None:
         raise CaseNotFound("Aktiviteten findes ikke")
@@ -331,17 +340,24 @@ async def do_complete_activity(
         )
         return
     checked = check_record(form, record or {})
+    names = (
+        await front.check_reassessor(row.hovedsag_id, checked)
+        if row.rule_id == ("revurdering-137")
+        else {}
+    )
     await repo.update_activity_done(activity_id, actor, checked)
     await stamp(
         row.hovedsag_id,
         actor,
         "aktivitet.udfoert",
         form.title,
-        f"{record_text(form, checked)}\n\nUdført: {row.title}",
+        f"{record_text(form, checked, names)}\n\nUdført: {row.title}",
         enkeltsag_id=row.enkeltsag_id,
     )
     if row.rule_id in SUPERVISION_RULES:
         await supervision.after_visit(actor, activity_id, row, checked)
+    if case is not None:
+        await front.after_record(actor, case, activity_id, row, checked)
 
 
 # How far back a note may say it was written (the longest offline period an administrator
@@ -589,7 +605,7 @@ async def recompute(
             r = rule_by_id(row.rule_id)
         except KeyError:
             continue
-        if r.id in ("naeste-opfoelgning", "naeste-tilsynsbesoeg"):
+        if r.id in PLANNED_RULES:
             continue  # planned from a date recorded (a follow-up, a visit), not computed
         new, asap = r.deadline(facts)
         if new == row.due_at and (asap is not None) == row.due_asap:

@@ -53,6 +53,7 @@ CONVERT_JOB = "documents.convert"
 JOURNAL_EVENT = "dokument.tilfoejet"
 ENKELTSAG_LABELS = {
     "afklaring": "Afklaring",
+    "afdaekning": "Afdækning",
     "undersoegelse": "Undersøgelse",
     "afgoerelse": "Afgørelse",
     "indsats": "Indsats",

@@ -16,7 +16,9 @@ from the case core's activities (rule ids in backend/casework/rules.py):
   met), barnets plan by its deadline (a reasoned § 32 decision not to make one is met),
   the first follow-up by its deadline; "on time" uses the date the step happened, as the
   caseworker recorded it; a deadline not yet reached is not counted;
-- the 24-hour assessment is counted per notification whose deadline fell in the month.
+- the 24-hour assessment, and the decision on an investigation when a notification is about
+  suspected abuse (§ 20, stk. 1, nr. 2), are counted per notification whose deadline fell
+  in the month.
 
 Each measure carries its definition in Danish, shown next to its numbers.
 
@@ -63,6 +65,14 @@ MEASURES_BARO = (
         "registreret inden fristen (Barnets Lov § 136).",
     ),
     Measure(
+        "overgreb_20",
+        "Stillingtagen til undersøgelse ved mistanke om overgreb",
+        "Underretninger om mistanke om overgreb, hvis frist for at tage stilling til en "
+        "børnefaglig undersøgelse faldt i måneden: overholdt, når stillingtagen blev "
+        "registreret inden fristen (§ 20, stk. 1, nr. 2; fristen på 2 hverdage er "
+        "kommunens egen).",
+    ),
+    Measure(
         "undersoegelse_4m",
         "Børnefaglig undersøgelse inden 4 måneder",
         "Sager med en afgørelse om indsats i måneden: overholdt, når den børnefaglige "
@@ -93,6 +103,8 @@ MEASURES_BARO = (
         "fandt sted. Sager, hvis frist ikke er nået, tælles ikke endnu.",
     ),
 )
+# The measures counted per activity (its deadline in the month), by the activity's rule.
+PER_ACTIVITY = {"vurdering-24-timer": "vurdering_24t", "overgreb-stillingtagen": "overgreb_20"}
 AGE_BANDS = ((0, 2), (3, 5), (6, 11), (12, 14), (15, 17), (18, 22))
 MONTHS_NAMES = (
     "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
@@ -146,7 +158,7 @@ async def _assessment_rows(scope: Scope, months: list[date]) -> list[dict[str, A
     month: on time when recorded before the deadline, late after it, missed while open;
     cancelled ones (with a reason) are not counted."""
     rows = await repo.list_assessment_counts(
-        scope.teams, _since_at(scope.since), [_since_at(m) for m in months]
+        scope.teams, _since_at(scope.since), [_since_at(m) for m in months], tuple(PER_ACTIVITY)
     )
     out = []
     for r in rows:
@@ -156,7 +168,7 @@ async def _assessment_rows(scope: Scope, months: list[date]) -> list[dict[str, A
             if n:
                 out.append(
                     {
-                        "measure": "vurdering_24t",
+                        "measure": PER_ACTIVITY[r.rule_id],
                         "team_id": r.team_id,
                         "month": months[r.bucket - 1],
                         "outcome": outcome,

@@ -72,6 +72,7 @@ async def list_caseload(teams: list[uuid.UUID] | None) -> list[CaseloadRow]:
 
 
 class AssessmentCount(msgspec.Struct, frozen=True):
+    rule_id: str
     team_id: uuid.UUID | None
     bucket: int  # 1-based index of the month; 0 before the first
     on_time: int
@@ -80,24 +81,29 @@ class AssessmentCount(msgspec.Struct, frozen=True):
 
 
 async def list_assessment_counts(
-    teams: list[uuid.UUID] | None, since: datetime, month_starts: list[datetime]
+    teams: list[uuid.UUID] | None,
+    since: datetime,
+    month_starts: list[datetime],
+    rule_ids: tuple[str, ...] = ("vurdering-24-timer",),
 ) -> list[AssessmentCount]:
-    """24-hour assessments whose deadline fell since ``since`` and has passed, per team and
-    month bucket: on time, late, missed (still open)."""
-    tf = _team_filter(teams, 3)
+    """Activities of ``rule_ids`` (the 24-hour assessment, the § 20 decision on suspected
+    abuse) whose deadline fell since ``since`` and has passed, per rule, team and month
+    bucket: on time, late, missed (still open)."""
+    tf = _team_filter(teams, 4)
     rows = await conn().fetch(
         f"""
-        SELECT h.team_id, width_bucket(a.due_at, $2::timestamptz[]) AS bucket,
+        SELECT a.rule_id, h.team_id, width_bucket(a.due_at, $2::timestamptz[]) AS bucket,
                count(*) FILTER (WHERE a.status = 'done' AND a.completed_at <= a.due_at)
                    AS on_time,
                count(*) FILTER (WHERE a.status = 'done' AND a.completed_at > a.due_at) AS late,
                count(*) FILTER (WHERE a.status = 'open') AS missed
         FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id
-        WHERE a.rule_id = 'vurdering-24-timer' AND a.due_at >= $1 AND a.due_at < now() {tf}
-        GROUP BY 1, 2
+        WHERE a.rule_id = ANY($3::text[]) AND a.due_at >= $1 AND a.due_at < now() {tf}
+        GROUP BY 1, 2, 3
         """,
         since,
         month_starts,
+        list(rule_ids),
         *_team_args(teams),
     )
     return [AssessmentCount(**dict(r)) for r in rows]

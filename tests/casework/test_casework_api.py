@@ -119,7 +119,7 @@ async def test_school_notification_the_wednesday_before_easter(http, seeded):
     assert any(t.endswith("frist 02.04.2026 kl. 10.30") for t in titles), titles  # Danish time
 
 
-async def test_abuse_or_known_child_adds_the_137_reassessment(http, seeded):
+async def test_abuse_adds_the_20_decision_and_the_conversation(http, seeded):
     await _caseworker(http)
     case_id = (await _register(http, new_cpr(106))).json()["hovedsag_id"]
     r = await http.post(
@@ -133,7 +133,8 @@ async def test_abuse_or_known_child_adds_the_137_reassessment(http, seeded):
         },
     )
     rules = {a["rule_id"] for a in r.json()["activities"]}
-    assert rules == {"vurdering-24-timer", "revurdering-137"}  # no receipt to a private person
+    # No receipt to a private person; no § 137 re-assessment: the child has no measure.
+    assert rules == {"vurdering-24-timer", "overgreb-stillingtagen", "overgreb-samtale"}
 
 
 async def test_bad_notification_changes_nothing(http, seeded):

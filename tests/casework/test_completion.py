@@ -52,6 +52,9 @@ async def test_the_forms_are_served_and_each_activity_says_how_it_is_completed(h
         "kvittering-fagperson",
         "revurdering-137",
         "afklar-henvendelse",
+        "afdaekning",  # the front of the process (backend/casework/front.py)
+        "overgreb-stillingtagen",
+        "overgreb-samtale",
         "tilsynsbesoeg",  # a supervision visit (§ 156, stk. 5), and each one after it
         "naeste-tilsynsbesoeg",
         "egen",  # the caseworker's own activity: "Udført" with an optional note
@@ -199,29 +202,34 @@ async def test_receipt_reassessment_and_answer_forms(http, seeded):
         f"Dato for kvitteringen: {today.strftime('%d.%m.%Y')}\n\nSendt med: Digital Post\n\n"
     )
 
-    reassessment = acts["revurdering-137"]
-    url = f"/api/activities/{reassessment['id']}/complete"
-    r = await http.post(
-        url, json={"version": reassessment["version"], "record": {"boernesamtale": False}}
-    )
-    assert _errors(r) == {
-        "revurderet_af": "Angiv hvem der har foretaget revurderingen",
-        "konklusion": "Skriv konklusionen",
-        "boernesamtale_begrundelse": "Begrund, hvorfor der ikke er holdt børnesamtale",
-    }
+    # Suspected abuse: the conversation with the child (§ 137, stk. 3-4), or why not.
+    talk = acts["overgreb-samtale"]
+    url = f"/api/activities/{talk['id']}/complete"
+    r = await http.post(url, json={"version": talk["version"], "record": {"holdt": False}})
+    assert _errors(r) == {"undladt_begrundelse": "Begrund, hvorfor samtalen er undladt"}
     r = await http.post(
         url,
         json={
-            "version": reassessment["version"],
+            "version": talk["version"],
             "record": {
-                "revurderet_af": "Jens Jensen, teamleder",
-                "konklusion": "Den første vurdering står ved magt.",
-                "boernesamtale": True,
+                "holdt": True,
+                "dato": today.isoformat(),
+                "uden_foraeldre": True,
+                "barnets_ord": "Barnet fortalte om slag derhjemme.",
+                "undladt_begrundelse": "ignoreres: samtalen er holdt",
             },
         },
     )
     assert r.status_code == 200, r.text
-    assert (await _journal(http, case_id))[0]["title"] == "Revurdering af underretningen"
+    assert r.json()["record"] == {
+        "holdt": True,
+        "dato": today.isoformat(),
+        "uden_foraeldre": True,
+        "barnets_ord": "Barnet fortalte om slag derhjemme.",
+    }
+    assert (await _journal(http, case_id))[0]["title"] == (
+        "Samtale med barnet ved mistanke om overgreb"
+    )
 
     # A henvendelse from the family: its answer and when it was given.
     case2, acts2 = await _notification(

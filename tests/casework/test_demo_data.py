@@ -96,6 +96,16 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
         last = add_months(support["birth_date"], 23 * 12) - timedelta(days=1)
         assert support["planned_end"] == last and support["period_to"] == last
         assert support["linked"] is True
+        # Issue 17 item 1: an afdækning under way, suspected abuse awaiting the § 20
+        # decision, an investigation past its preliminary assessment.
+        for rule_id in ("afdaekning", "overgreb-stillingtagen", "undersoegelse-afslut"):
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM activity WHERE rule_id = $1 AND status = 'open'",
+                    rule_id,
+                )
+                >= 1
+            ), rule_id
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

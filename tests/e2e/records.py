@@ -14,13 +14,14 @@ def record_dialog(page: Page, title: str = ASSESSMENT) -> Locator:
 
 
 async def fill_assessment(dialog: Locator, text: str = "Ingen akut fare for barnet.") -> None:
-    """The 24-hour assessment: not in danger, no acute measures, a text, next step."""
+    """The 24-hour assessment: not in danger, no acute measures, a text, next step (none:
+    "Afdækning" would start an afdækning, test_front_of_process.py)."""
     danger = dialog.get_by_role("group", name="Er barnets sundhed eller udvikling i fare?")
     await danger.get_by_label("Nej").check()
     acute = dialog.get_by_role("group", name="Er der behov for akutte foranstaltninger?")
     await acute.get_by_label("Nej").check()
     await dialog.get_by_label("Vurdering", exact=True).fill(text)
-    await dialog.get_by_role("group", name="Næste skridt").get_by_label("Afdækning").check()
+    await dialog.get_by_role("group", name="Næste skridt").get_by_label("Ingen yderligere").check()
 
 
 async def fill_receipt(dialog: Locator) -> None:

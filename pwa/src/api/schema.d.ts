@@ -589,6 +589,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/afdaekning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start en afdækning (§ 19) med kommunens frist */
+        post: operations["ApiCasesCaseIdAfdaekningStartAfdaekning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/afgoerelser": {
         parameters: {
             query?: never;
@@ -1014,6 +1031,23 @@ export interface paths {
         put?: never;
         /** Afslut den børnefaglige undersøgelse */
         post: operations["ApiCasesCaseIdUndersoegelseAfslutCompleteInvestigation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/undersoegelse/foreloebig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér en foreløbig vurdering (§ 20, stk. 3) og den forventede afslutning */
+        post: operations["ApiCasesCaseIdUndersoegelseForeloebigPreliminaryAssessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3355,6 +3389,17 @@ export interface components {
             title: string;
             version: number;
         };
+        /** AfdaekningStart */
+        AfdaekningStart: {
+            /** @default  */
+            purpose?: string;
+        };
+        /** AfdaekningStarted */
+        AfdaekningStarted: {
+            activities: components["schemas"]["ActivityRead"][];
+            /** Format: uuid */
+            enkeltsag_id: string;
+        };
         /** AfgoerelseRead */
         AfgoerelseRead: {
             created_by: string;
@@ -4369,7 +4414,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "afklaring" | "undersoegelse" | "afgoerelse" | "indsats";
+            kind: "afklaring" | "afdaekning" | "undersoegelse" | "afgoerelse" | "indsats";
             /** Format: date-time */
             opened_at: string;
             /** @enum {null|string} */
@@ -5508,6 +5553,18 @@ export interface components {
             note?: string | null;
             version: number;
         };
+        /** PreliminaryAssessment */
+        PreliminaryAssessment: {
+            /** Format: date */
+            assessed_on: string;
+            assessment: string;
+            /** Format: date */
+            expected_on: string;
+        };
+        /** PreliminaryRecorded */
+        PreliminaryRecorded: {
+            activities: components["schemas"]["ActivityRead"][];
+        };
         /** PreviewBevilling */
         PreviewBevilling: {
             /** Format: uuid */
@@ -5727,7 +5784,7 @@ export interface components {
             help?: string | null;
             key: string;
             /** @enum {string} */
-            kind: "bool" | "text" | "date" | "choice";
+            kind: "bool" | "text" | "date" | "choice" | "user";
             label: string;
             missing: string;
             required: boolean;
@@ -7893,6 +7950,47 @@ export interface operations {
             };
         };
     };
+    ApiCasesCaseIdAfdaekningStartAfdaekning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AfdaekningStart"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AfdaekningStarted"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiCasesCaseIdAfgoerelserDecide: {
         parameters: {
             query?: never;
@@ -9126,6 +9224,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Moved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUndersoegelseForeloebigPreliminaryAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreliminaryAssessment"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreliminaryRecorded"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -237,7 +237,7 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     <p className="network-line">
                       {op.state === 'pending' ? 'Markeret som udført på enheden.' : <Link to="/offline/synkronisering">Løs konflikten</Link>}
                     </p>
-                  ) : a.completion === 'record' && a.form ? (
+                  ) : a.completion === 'record' && a.form && !a.form.fields.some((f) => f.kind === 'user') ? (
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -251,7 +251,8 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     >
                       {a.form.action}
                     </button>
-                  ) : a.completion === 'investigation' ||
+                  ) : a.completion === 'record' || // a form that picks a colleague (§ 137): online only
+                    a.completion === 'investigation' ||
                     a.completion === 'step' ||
                     a.completion === 'plan' ||
                     a.completion === 'klage' ? (

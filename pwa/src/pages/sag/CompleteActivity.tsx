@@ -210,6 +210,7 @@ export function CompleteActivity({
             <RecordForm
               form={form}
               idPrefix={`record-${a.id}`}
+              caseId={a.hovedsag_id}
               busy={busy || reloading}
               general={general}
               generalHeading={conflict ? 'Aktiviteten er ændret af en anden' : undefined}

@@ -6,8 +6,9 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
-import { ErrorSummary, RadioGroup, TextArea, TextField, withoutKey } from '../../components/Form';
+import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField, withoutKey } from '../../components/Form';
 import { formatDate, todayInCopenhagen } from '../../format';
+import { useAssignable } from './queries';
 
 export type CompletionForm = components['schemas']['CompletionFormRead'];
 export type RecordField = components['schemas']['RecordFieldRead'];
@@ -84,6 +85,47 @@ export function recordText(form: CompletionForm, record: CompletionRecord): stri
   return parts.join('\n\n');
 }
 
+/**
+ * A user field (the § 137 re-assessor): the kommune's active caseworkers and managers, the
+ * case's team first. The server refuses anyone who has taken part in the case.
+ */
+function UserField({
+  id,
+  field: f,
+  caseId,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  field: RecordField;
+  caseId: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+}) {
+  const users = useAssignable(caseId);
+  const choices = [
+    { value: '', label: users.isPending ? 'Henter medarbejdere …' : 'Vælg medarbejder' },
+    ...(users.data ?? []).map((u) => ({
+      value: u.user_id,
+      label: u.team ? `${u.display_name} (${u.team})` : u.display_name,
+    })),
+  ];
+  const failed = users.isError ? 'Medarbejderne kunne ikke hentes. Luk og prøv igen.' : undefined;
+  return (
+    <SelectField
+      id={id}
+      label={f.label}
+      value={value}
+      onChange={onChange}
+      choices={choices}
+      error={error ?? failed}
+      hint={f.help ?? undefined}
+    />
+  );
+}
+
 /** The form's fields; one that applies only after another answer appears when it applies. */
 export function RecordFields({
   form,
@@ -91,12 +133,15 @@ export function RecordFields({
   errors,
   onChange,
   idPrefix,
+  caseId,
 }: {
   form: CompletionForm;
   values: RecordValues;
   errors: Record<string, string>;
   onChange: (key: string, value: string) => void;
   idPrefix: string;
+  /** The activity's case: a user field lists who may be chosen for it (online only). */
+  caseId?: string;
 }) {
   return (
     <>
@@ -107,6 +152,18 @@ export function RecordFields({
           const value = values[f.key] ?? '';
           const set = (v: string) => onChange(f.key, v);
           const hint = f.help ?? undefined;
+          if (f.kind === 'user') {
+            if (!caseId) {
+              return (
+                <p key={f.key} className="form-hint">
+                  {f.label} Vælges, når du er online igen.
+                </p>
+              );
+            }
+            return (
+              <UserField key={f.key} id={id} field={f} caseId={caseId} value={value} onChange={set} error={errors[f.key]} />
+            );
+          }
           if (f.kind === 'bool' || f.kind === 'choice') {
             return (
               <RadioGroup
@@ -171,6 +228,7 @@ export function RecordForm({
   note,
   generalHeading = 'Aktiviteten blev ikke markeret som udført',
   generalAction,
+  caseId,
 }: {
   form: CompletionForm;
   idPrefix: string;
@@ -185,6 +243,8 @@ export function RecordForm({
   /** The general failure's heading, and a button beside it (a 409's "Hent igen"). */
   generalHeading?: string;
   generalAction?: ReactNode;
+  /** The activity's case (online): a user field lists the kommune's staff. */
+  caseId?: string;
 }) {
   const [values, setValues] = useState<RecordValues>(() => initialValues(form));
   const submit = (event: FormEvent) => {
@@ -210,6 +270,7 @@ export function RecordForm({
         values={values}
         errors={errors}
         idPrefix={idPrefix}
+        caseId={caseId}
         onChange={(key, value) => {
           setValues((v) => ({ ...v, [key]: value }));
           setErrors(withoutKey(key));

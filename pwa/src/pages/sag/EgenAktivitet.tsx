@@ -16,6 +16,7 @@ import { DialogButton, type Outcome } from './shared';
 
 const KIND_LABELS: Record<EnkeltsagRead['kind'], string> = {
   afklaring: 'Afklaring',
+  afdaekning: 'Afdækning',
   undersoegelse: 'Børnefaglig undersøgelse',
   afgoerelse: 'Visitation og afgørelse',
   indsats: 'Indsats',

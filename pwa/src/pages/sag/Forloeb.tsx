@@ -31,6 +31,7 @@ import { KlagerPart } from './Klager';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
+import { ForeloebigForm } from './Front';
 
 type Panels = Record<string, boolean>;
 
@@ -195,6 +196,8 @@ export function Forloeb({
   const activities = hovedsag.activities
     .filter((a) => a.status === 'open')
     .sort((a, b) => (a.due_at ? Date.parse(a.due_at) : Infinity) - (b.due_at ? Date.parse(b.due_at) : Infinity));
+  // § 20, stk. 3: a preliminary assessment replaces the open 4-month deadline.
+  const fourMonthsOpen = activities.some((a) => a.rule_id === 'undersoegelse-4-maaneder');
   const afgoerelser = hovedsag.afgoerelser ?? [];
   const indsatser = hovedsag.indsatser ?? [];
   const running = indsatser.filter((i) => !i.ends_on);
@@ -250,6 +253,11 @@ export function Forloeb({
                 <Toggle panel="afslut-us" open={!!open['afslut-us']} onToggle={toggle('afslut-us')}>
                   Afslut undersøgelse
                 </Toggle>
+                {fourMonthsOpen ? (
+                  <Toggle panel="foreloebig" open={!!open.foreloebig} onToggle={toggle('foreloebig')}>
+                    Foreløbig vurdering
+                  </Toggle>
+                ) : null}
                 <Toggle panel="opmaerksom" open={!!open.opmaerksom} onToggle={toggle('opmaerksom')}>
                   Ret opmærksomhedsdato
                 </Toggle>
@@ -327,6 +335,9 @@ export function Forloeb({
               }}
               {...actions('afslut-us')}
             />
+          ) : null}
+          {open.foreloebig && investigation && fourMonthsOpen ? (
+            <ForeloebigForm caseId={caseId} {...actions('foreloebig')} />
           ) : null}
           {open.opmaerksom && investigation ? (
             <DatoBegrundelseForm

@@ -19,6 +19,7 @@ import { failureOf, useJournal } from './queries';
 import { OwnActivityButtons } from './EgenAktivitet';
 import { DialogButton, OutcomeAlert, type Outcome } from './shared';
 import { UndersoegelseForm } from './UndersoegelseForm';
+import { AfdaekningForm } from './Front';
 import { UnderretningForm } from './UnderretningForm';
 
 /** Overdue first (the oldest first), then "snarest muligt", then by deadline. */
@@ -136,12 +137,21 @@ export function Overblik() {
     setOutcome(o);
     refresh();
   };
+  // An afdækning (§ 19) starts while none runs and no investigation examines the child.
+  const clarifying = k.enkeltsager.some(
+    (e) => !e.closed_at && (e.kind === 'afdaekning' || e.kind === 'undersoegelse'),
+  );
   const actions = [
     canWrite && !closed ? (
       <DialogButton key="u" label="Registrér underretning" variant="primary">
         {(close) => (
           <UnderretningForm caseId={k.id} childName={name} onRegistered={done(close)} onClose={close} />
         )}
+      </DialogButton>
+    ) : null,
+    canWrite && !closed && !clarifying ? (
+      <DialogButton key="afd" label="Start afdækning">
+        {(close) => <AfdaekningForm caseId={k.id} childName={name} onStarted={done(close)} onClose={close} />}
       </DialogButton>
     ) : null,
     canWrite && !closed ? (

@@ -23,6 +23,7 @@ export type { Failure } from '../../mutation';
 
 export const ENKELTSAG_KINDS: Record<string, string> = {
   afklaring: 'Afklaring',
+  afdaekning: 'Afdækning',
   undersoegelse: 'Børnefaglig undersøgelse',
   afgoerelse: 'Afgørelse',
   indsats: 'Indsats',

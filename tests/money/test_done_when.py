@@ -85,7 +85,7 @@ async def test_done_when(client):
 
     board = (await manager.get("/api/mi/dashboard", params={"scope": "kommune"})).json()
     assert [c["key"] for c in board["compliance"]["columns"]][-1] == "rate"
-    assert len(board["compliance"]["rows"]) == 5
+    assert len(board["compliance"]["rows"]) == 6  # with the abuse path's § 20 decision
     assert board["notifications_by_source"]["chart"] == "pie"
     xlsx = await manager.post(
         "/api/exports", json={"source": "bevillinger", "params": {"supplier_id": sid}}

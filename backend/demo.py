@@ -401,7 +401,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today)
         await _seed_support_after_18(workers, today, rng)
-        await _seed_front(workers, cases, today)
+        await _seed_front(workers, cases, today, rng)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -554,7 +554,7 @@ async def _seed_complaints(
 
 
 async def _seed_front(
-    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date, rng: random.Random
 ) -> None:
     """Issue 17 item 1, on the demo caseworker's cases: one in afdækning (open), one with a
     notification about suspected abuse awaiting the § 20 decision, and one investigation
@@ -568,24 +568,34 @@ async def _seed_front(
         return
     actor = caseworker.username
     mine = [c for i, c in enumerate(cases) if workers[i % len(workers)].id == caseworker.id]
-    clarifying = [c for c in mine if c.stage == "afklaring"]
-    if len(clarifying) >= 4:
-        case = await access.system_case(clarifying[2].id, "demo seed: an afdækning")
-        await front.do_start_afdaekning(
-            actor, case, "Skolefravær og trivsel: tal med skolen og forældrene."
-        )
-        case = await access.system_case(clarifying[3].id, "demo seed: suspected abuse")
-        await service.do_register_underretning(
-            actor,
-            case,
-            received_at=datetime.now(UTC) - timedelta(hours=5),
-            notifier_kind="fagperson",
-            source="skole",
-            concerns="Barnet har blå mærker på armene og siger, at far slår.",
-            suspected_abuse=True,
-            notifier_name="Skovskolen, klasselærer",
-            notifier_contact=None,
-        )
+    # Two children of their own (how many of the random cases are still being clarified
+    # depends on the population), so both states are always there.
+    fresh: list[uuid.UUID] = []
+    for first, last, years in (("Asta", "Lykke", 9), ("Malte", "Skov", 7)):
+        birth = today - timedelta(days=365 * years + rng.randint(0, 300))
+        case_id = None
+        while case_id is None:
+            case_id = await repo.insert_child_with_case(
+                synthetic_cpr(rng, birth), first, last, birth, "Vestergade 3", today
+            )
+        await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
+        fresh.append(case_id)
+    case = await access.system_case(fresh[0], "demo seed: an afdækning")
+    await front.do_start_afdaekning(
+        actor, case, "Skolefravær og trivsel: tal med skolen og forældrene."
+    )
+    case = await access.system_case(fresh[1], "demo seed: suspected abuse")
+    await service.do_register_underretning(
+        actor,
+        case,
+        received_at=datetime.now(UTC) - timedelta(hours=5),
+        notifier_kind="fagperson",
+        source="skole",
+        concerns="Barnet har blå mærker på armene og siger, at far slår.",
+        suspected_abuse=True,
+        notifier_name="Skovskolen, klasselærer",
+        notifier_contact=None,
+    )
     investigating = [c for c in mine if c.stage == "undersoegelse"]
     if investigating:
         case = await access.system_case(investigating[0].id, "demo seed: preliminary assessment")

@@ -110,6 +110,7 @@ async def test_the_manager_sees_the_dashboard_and_downloads_excel(mi_data, page)
     cols = [c["key"] for c in board["compliance"]["columns"]]
     assert [r[1] for r in board["compliance"]["rows"]] == [
         "Vurdering af underretning inden 24 timer",
+        "Stillingtagen til undersøgelse ved mistanke om overgreb",
         "Børnefaglig undersøgelse inden 4 måneder",
         "Børnesamtale før afgørelsen",
         "Barnets plan til tiden",

@@ -323,18 +323,21 @@ export function ErrorSummary({
   errors,
   fields,
   general,
+  heading = 'Handlingen kunne ikke gennemføres',
 }: {
   /** field key -> message */
   errors: Record<string, string>;
   /** field key -> [element id, label] in form order */
   fields: Record<string, [string, string]>;
-  /** a message that belongs to no field */
+  /** a message that belongs to no field (e.g. a refusal because of the case's state) */
   general?: string;
+  /** the heading when there is only such a message */
+  heading?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const keys = Object.keys(fields).filter((k) => errors[k]);
   const unknown = Object.keys(errors).filter((k) => !fields[k]);
-  const show = keys.length > 0 || unknown.length > 0;
+  const show = keys.length > 0 || unknown.length > 0 || !!general;
   const signature = [...keys, ...unknown].join('|') + (general ?? '');
   useEffect(() => {
     if (show) ref.current?.focus();
@@ -342,7 +345,7 @@ export function ErrorSummary({
   if (!show) return null;
   return (
     <div className="error-summary" ref={ref} tabIndex={-1}>
-      <Alert variant="error" heading="Der er fejl i formularen">
+      <Alert variant="error" heading={keys.length > 0 || unknown.length > 0 ? 'Der er fejl i formularen' : heading}>
         {general ? <p>{general}</p> : null}
         <ul className="nobullet-list">
           {keys.map((k) => {

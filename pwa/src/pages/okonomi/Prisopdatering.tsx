@@ -497,12 +497,7 @@ export function Prisopdatering() {
     form = (
       <form className="money-form" onSubmit={doPreview} noValidate aria-labelledby="pu-form-heading">
         <h2 id="pu-form-heading">Ny prisopdatering</h2>
-        <ErrorSummary errors={errors} fields={fields} general={general} />
-        {general && Object.keys(errors).length === 0 ? (
-          <Alert variant="error" heading="Prisopdateringen kunne ikke beregnes">
-            <p>{general}</p>
-          </Alert>
-        ) : null}
+        <ErrorSummary errors={errors} fields={fields} general={general} heading="Prisopdateringen kunne ikke beregnes" />
         <OfferChooser
           offers={offers.data}
           chosen={chosen}

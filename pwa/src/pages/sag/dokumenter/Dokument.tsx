@@ -248,12 +248,7 @@ function EditDocument({
   return (
     <FormDialog title="Ret oplysninger" subtitle={d.filename} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate>
-        <ErrorSummary errors={errors} fields={FIELDS} general={general} />
-        {general && Object.keys(errors).length === 0 ? (
-          <Alert variant="error" heading="Oplysningerne blev ikke gemt">
-            <p>{general}</p>
-          </Alert>
-        ) : null}
+        <ErrorSummary errors={errors} fields={FIELDS} general={general} heading="Oplysningerne blev ikke gemt" />
         <TextField
           id="doc-edit-title"
           label="Titel"

@@ -353,6 +353,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                     next_reason=None,
                 )
             measure = rng.choice(PLACEMENTS if placement else SUPPORT)
+            if paragraph == "47":
+                # Only børne- og ungeudvalget decides § 47 (_seed_committee shows it); the
+                # older random placements were made with consent.
+                paragraph = "46"
             decided = await process.do_decide(
                 actor,
                 seeded,
@@ -388,6 +392,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_own_activities(workers, cases, today)
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today)
+        await _seed_committee(workers, cases, today)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -396,6 +401,78 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
 
         await seed_money()
     return made
+
+
+async def _seed_committee(
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+) -> None:
+    """Issue 17 item 2: two of the demo caseworker's children (notifications not yet
+    assessed) have an indstilling to børne- og ungeudvalget about placement without
+    consent: one awaits the meeting in ten days, the parents offered counsel; the other
+    was decided by the committee today, the placement in a foster family starting."""
+    from backend.casework import access, committee, process
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    mine = [
+        c
+        for i, c in enumerate(cases)
+        if workers[i % len(workers)].id == caseworker.id and c.stage == "afklaring"
+    ]
+    if len(mine) < 4:
+        return
+    actor = caseworker.username
+    reasons = (
+        "Der er åbenbar risiko for, at barnets sundhed og udvikling lider alvorlig skade på "
+        "grund af utilstrækkelig omsorg (§ 47, stk. 1, nr. 1). Forældrene samtykker ikke."
+    )
+    waiting = await access.system_case(mine[2].id, "demo seed: an indstilling to the committee")
+    ind = await committee.do_prepare(
+        actor, waiting, measure="plejefamilie", reasons=reasons, meeting_on=today + timedelta(10)
+    )
+    await committee.do_offer(
+        actor,
+        waiting,
+        ind,
+        party="foraeldre",
+        offered_on=today,
+        accepted=True,
+        lawyer="Advokat Karen Holm",
+    )
+    decided = await access.system_case(mine[3].id, "demo seed: decided by the committee")
+    ind = await committee.do_prepare(
+        actor, decided, measure="plejefamilie", reasons=reasons, meeting_on=today
+    )
+    birth = (await committee.overview(decided)).birth_date
+    parties = ("foraeldre", "barn") if committee.child_needs_offer(birth, today) else ("foraeldre",)
+    for party in parties:
+        await committee.do_offer(
+            actor, decided, ind, party=party, offered_on=today, accepted=True, lawyer=None
+        )
+    for step in ("boernesamtale", "partshoering", "plan"):
+        await process.do_record_step(
+            actor,
+            decided,
+            kind=step,
+            happened_on=today,
+            note="",
+            indsats_id=None,
+            next_due=None,
+            next_reason=None,
+        )
+    await committee.do_committee_decision(
+        actor,
+        decided,
+        ind,
+        version=1,
+        outcome="bevilget",
+        decided_on=today,
+        reasons="Udvalget følger indstillingen. Betingelserne i § 47, stk. 1, nr. 1, er "
+        "opfyldt; formålet er et trygt hjem, forventet varighed 2 år.",
+        starts_on=today,
+        review_months=12,
+    )
 
 
 VIOLENCE_PLAN = [

@@ -260,7 +260,7 @@ async def do_offer(
         errors.bad("lawyer", "Et afslået tilbud har ingen advokat. Fjern navnet.")
     errors.raise_if_any("Tilbuddet blev ikke registreret. Ret felterne.")
     assert accepted is not None
-    await crepo.upsert_offer(indstilling_id, party, offered_on, accepted, name, actor)
+    await crepo.upsert_offer(case, indstilling_id, party, offered_on, accepted, name, actor)
     answer = "taget imod" + (f" (advokat: {name})" if name else "") if accepted else "afslået"
     await stamp(
         case,

@@ -6,6 +6,7 @@ bad input is a Danish answer and writes nothing; another kommune's case is 404."
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -293,3 +294,33 @@ async def test_another_kommunes_indstilling_is_not_found(as_user: AsUser) -> Non
         json={"measure": "plejefamilie", "reasons": "x", "meeting_on": today_dk().isoformat()},
     )
     assert r.status_code == 404
+
+
+async def test_the_indstilling_travels_with_a_transferred_case(seeded, client: AsUser) -> None:
+    from tests.crosskommune.conftest import drain, fetch
+
+    a, b = await client(A), await client(B)
+    case_id, ind = await _prepared(a, years=13)
+    assert (await _offer(a, ind["id"], "foraeldre", lawyer="Advokat Holm")).status_code == 200
+    sent = await a.post(
+        f"/api/cases/{case_id}/transfers",
+        json={"to_kommune": B, "summary": "Familien er flyttet før udvalgets møde."},
+    )
+    assert sent.status_code == 201, sent.text
+    t = sent.json()
+    assert await drain(A, B) == []
+    assert (await b.post(f"/api/transfers/{t['id']}/accept")).status_code == 200
+    assert await drain(A, B) == []
+    new = (await b.get(f"/api/transfers/{t['id']}")).json()["transfer"]["hovedsag_id"]
+    there = (await _udvalg(b, new))["indstillinger"]
+    assert [(i["state"], i["offers"][0]["lawyer"]) for i in there] == [
+        ("forberedes", "Advokat Holm")
+    ]
+    assert there[0]["id"] != ind["id"]
+    rows = await fetch(
+        B,
+        "SELECT a.rule_id FROM activity a JOIN indstilling i ON i.id = a.concerns_id "
+        "WHERE i.hovedsag_id = $1 AND a.status = 'open' ORDER BY a.rule_id",
+        uuid.UUID(new),
+    )
+    assert [r["rule_id"] for r in rows] == ["udvalg-advokat", "udvalg-moede"]

@@ -135,6 +135,7 @@ async def update(indstilling_id: uuid.UUID, actor: str, **values: Any) -> None:
 
 
 async def upsert_offer(
+    hovedsag_id: uuid.UUID,
     indstilling_id: uuid.UUID,
     party: str,
     offered_on: date,
@@ -143,8 +144,8 @@ async def upsert_offer(
     actor: str,
 ) -> None:
     await conn().execute(
-        "INSERT INTO indstilling_tilbud (indstilling_id, party, offered_on, accepted, lawyer, "
-        "created_by) VALUES ($1, $2, $3, $4, $5, $6) "
+        "INSERT INTO indstilling_tilbud (hovedsag_id, indstilling_id, party, offered_on, "
+        "accepted, lawyer, created_by) VALUES ($7, $1, $2, $3, $4, $5, $6) "
         "ON CONFLICT (indstilling_id, party) DO UPDATE SET offered_on = EXCLUDED.offered_on, "
         "accepted = EXCLUDED.accepted, lawyer = EXCLUDED.lawyer, "
         "created_by = EXCLUDED.created_by, created_at = now()",
@@ -154,6 +155,7 @@ async def upsert_offer(
         accepted,
         lawyer,
         actor,
+        hovedsag_id,
     )
 
 

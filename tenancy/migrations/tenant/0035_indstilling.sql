@@ -37,8 +37,11 @@ CREATE INDEX indstilling_provisional ON indstilling (provisional_afgoerelse_id);
 GRANT SELECT, INSERT, UPDATE ON indstilling TO {{tenant_role}};
 
 -- The offer of free legal counsel and access to the file, one row per party (the custody
--- holders together, the child); a new offer to the same party replaces the row.
+-- holders together, the child); a new offer to the same party replaces the row. It names
+-- its case, so it travels with a transferred case like every table with a hovedsag_id.
 CREATE TABLE indstilling_tilbud (
+    id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    hovedsag_id    uuid NOT NULL REFERENCES hovedsag (id),
     indstilling_id uuid NOT NULL REFERENCES indstilling (id),
     party          text NOT NULL CHECK (party IN ('foraeldre', 'barn')),
     offered_on     date NOT NULL,
@@ -46,6 +49,6 @@ CREATE TABLE indstilling_tilbud (
     lawyer         text CHECK (lawyer IS NULL OR length(lawyer) <= 200),
     created_by     text NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (indstilling_id, party)
+    UNIQUE (indstilling_id, party)
 );
 GRANT SELECT, INSERT, UPDATE ON indstilling_tilbud TO {{tenant_role}};

@@ -202,9 +202,17 @@ async def test_bad_input_names_every_field_and_writes_nothing(http, seeded):
     assert (await _udvalg(http, case_id))["indstillinger"][0]["offers"] == []
 
 
-async def test_the_chairs_provisional_decision_must_be_confirmed(http, seeded):
+async def _mi(leder: httpx.AsyncClient) -> tuple[int, int]:
+    board = (await leder.get("/api/mi/dashboard", params={"scope": "kommune"})).json()
+    return board["awaiting_committee"], board["awaiting_confirmation"]
+
+
+async def test_the_chairs_provisional_decision_must_be_confirmed(http, as_user):
+    leder = await as_user(A, "leder")
+    before = await _mi(leder)
     await _caseworker(http)
     case_id, ind = await _prepared(http, years=13)
+    assert await _mi(leder) == (before[0] + 1, before[1])
     r = await http.post(
         f"/api/udvalg/{ind['id']}/formand",
         json={
@@ -221,6 +229,7 @@ async def test_the_chairs_provisional_decision_must_be_confirmed(http, seeded):
     assert "tilsynsbesoeg" in opened and "barnets-plan-47" not in opened
     ind = (await _udvalg(http, case_id))["indstillinger"][0]
     assert ind["state"] == "formand"
+    assert await _mi(leder) == (before[0], before[1] + 1)
     r = await http.post(
         f"/api/udvalg/{ind['id']}/godkendelse",
         json={
@@ -233,6 +242,7 @@ async def test_the_chairs_provisional_decision_must_be_confirmed(http, seeded):
     assert r.status_code == 200, r.text
     ind = (await _udvalg(http, case_id))["indstillinger"][0]
     assert (ind["state"], ind["outcome"]) == ("bortfaldet", "ikke_godkendt")
+    assert await _mi(leder) == before
     case = (await http.get(f"/api/cases/{case_id}")).json()
     assert all(m["ends_on"] == today_dk().isoformat() for m in case["indsatser"])
     opened = {a["rule_id"] for a in case["activities"] if a["status"] == "open"}

@@ -969,6 +969,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/udvalg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens indstillinger til børne- og ungeudvalget (§ 47) med tilbud og afgørelser */
+        get: operations["ApiCasesCaseIdUdvalgGetUdvalg"];
+        put?: never;
+        /** Skriv en indstilling til børne- og ungeudvalget om anbringelse uden samtykke */
+        post: operations["ApiCasesCaseIdUdvalgPrepare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/underretninger": {
         parameters: {
             query?: never;
@@ -3150,6 +3168,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/udvalg/{indstilling_id}/afgoerelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér børne- og ungeudvalgets afgørelse fra mødet */
+        post: operations["ApiUdvalgIndstillingIdAfgoerelseDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/formand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér formandens foreløbige afgørelse i en hastesag */
+        post: operations["ApiUdvalgIndstillingIdFormandProvisional"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/godkendelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér om udvalget godkender formandens foreløbige afgørelse */
+        post: operations["ApiUdvalgIndstillingIdGodkendelseConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/tilbud": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér at en part er tilbudt gratis advokatbistand og aktindsigt */
+        post: operations["ApiUdvalgIndstillingIdTilbudOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/underretninger/{underretning_id}/modtaget": {
         parameters: {
             query?: never;
@@ -3312,7 +3398,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -3764,12 +3850,31 @@ export interface components {
             /** @enum {string} */
             type: "text" | "int" | "money" | "percent" | "date" | "datetime" | "bool";
         };
+        /** CommitteeDecisionCreate */
+        CommitteeDecisionCreate: {
+            /** Format: date */
+            decided_on: string;
+            outcome: string;
+            reasons: string;
+            review_months?: number | null;
+            starts_on?: string | null;
+            version: number;
+        };
         /** CompletionFormRead */
         CompletionFormRead: {
             action: string;
             fields: components["schemas"]["RecordFieldRead"][];
             rule_id: string;
             title: string;
+        };
+        /** ConfirmCreate */
+        ConfirmCreate: {
+            confirmed?: boolean | null;
+            /** Format: date */
+            decided_on: string;
+            reasons: string;
+            review_months?: number | null;
+            version: number;
         };
         /** ContactCorrection */
         ContactCorrection: {
@@ -3864,6 +3969,8 @@ export interface components {
         };
         /** DashboardRead */
         DashboardRead: {
+            awaiting_committee: number;
+            awaiting_confirmation: number;
             caseload: components["schemas"]["TableRead"];
             children_by_age: components["schemas"]["TableRead"];
             children_by_measure: components["schemas"]["TableRead"];
@@ -4499,6 +4606,40 @@ export interface components {
             starts_on: string;
             version: number;
         };
+        /** IndstillingCreate */
+        IndstillingCreate: {
+            measure: string;
+            /** Format: date */
+            meeting_on: string;
+            reasons: string;
+        };
+        /** IndstillingRead */
+        IndstillingRead: {
+            /** Format: date-time */
+            created_at: string;
+            decided_on: string | null;
+            decision_reasons: string | null;
+            /** Format: uuid */
+            id: string;
+            measure: string;
+            measure_label: string;
+            /** Format: date */
+            meeting_on: string;
+            missing: string[];
+            offers: components["schemas"]["casework_committee_routes_OfferRead"][];
+            /** @enum {null|string} */
+            outcome: "bevilget" | "afslag" | "godkendt" | "ikke_godkendt" | null;
+            outcome_label: string | null;
+            parties: ("foraeldre" | "barn")[];
+            provisional_on: string | null;
+            provisional_reasons: string | null;
+            reasons: string;
+            review_months: number | null;
+            /** @enum {string} */
+            state: "forberedes" | "formand" | "afgjort" | "bortfaldet";
+            state_label: string;
+            version: number;
+        };
         /** InvestigationCompletion */
         InvestigationCompletion: {
             /** Format: date */
@@ -4845,6 +4986,11 @@ export interface components {
             /** Format: date */
             starts_on: string;
         };
+        /** MeasureOption */
+        MeasureOption: {
+            label: string;
+            value: string;
+        };
         /** MeasureRef */
         MeasureRef: {
             ends_on: string | null;
@@ -5015,32 +5161,6 @@ export interface components {
             total: number;
             unassessed: number;
         };
-        /** OfferCreate */
-        OfferCreate: {
-            first_price?: components["schemas"]["PriceCreate"] | null;
-            measure_kind: string;
-            name: string;
-            tilbudsportalen_id?: string | null;
-            unit: string;
-        };
-        /** OfferRead */
-        OfferRead: {
-            active: boolean;
-            current_price_oere: number | null;
-            /** Format: uuid */
-            id: string;
-            measure_kind: string;
-            measure_label: string;
-            name: string;
-            prices?: components["schemas"]["PriceRead"][];
-            /** Format: uuid */
-            supplier_id: string;
-            supplier_name: string;
-            tilbudsportalen_id: string | null;
-            /** @enum {string} */
-            unit: "hour" | "day" | "week" | "month" | "once";
-            version: number;
-        };
         /** OfferUpdate */
         OfferUpdate: {
             active?: boolean;
@@ -5059,7 +5179,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
@@ -5670,6 +5790,14 @@ export interface components {
         ProjectionRequest: {
             lines: components["schemas"]["LineSpec"][];
         };
+        /** ProvisionalCreate */
+        ProvisionalCreate: {
+            /** Format: date */
+            decided_on: string;
+            reasons: string;
+            starts_on?: string | null;
+            version: number;
+        };
         /** ReceiptMove */
         ReceiptMove: {
             reason: string;
@@ -5774,6 +5902,13 @@ export interface components {
             label: string;
             /** @enum {string} */
             role: "sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser";
+        };
+        /** Saved */
+        Saved: {
+            afgoerelse_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            indsats_id?: string | null;
         };
         /** SearchHit */
         SearchHit: {
@@ -5986,7 +6121,7 @@ export interface components {
             name: string;
             /** @default 0 */
             offer_count?: number;
-            offers?: components["schemas"]["OfferRead"][];
+            offers?: components["schemas"]["money_schemas_OfferRead"][];
             tilbudsportalen_id: string | null;
             version: number;
         };
@@ -6273,6 +6408,17 @@ export interface components {
             label: string;
             value: string;
         };
+        /** UdvalgRead */
+        UdvalgRead: {
+            child_age: number | null;
+            confirm_days: number;
+            confirm_hint: string;
+            counsel_age: number;
+            counsel_hint: string;
+            indstillinger: components["schemas"]["IndstillingRead"][];
+            measures: components["schemas"]["MeasureOption"][];
+            review_hint: string;
+        };
         /** UnderretningCreate */
         UnderretningCreate: {
             concerns: string;
@@ -6464,6 +6610,50 @@ export interface components {
             cases: components["schemas"]["CaseOption"][];
             types: components["schemas"]["TypeOption"][];
             windows: components["schemas"]["WindowCount"][];
+        };
+        /** OfferCreate */
+        casework_committee_routes_OfferCreate: {
+            accepted?: boolean | null;
+            lawyer?: string | null;
+            /** Format: date */
+            offered_on: string;
+            party: string;
+        };
+        /** OfferRead */
+        casework_committee_routes_OfferRead: {
+            accepted: boolean;
+            lawyer: string | null;
+            /** Format: date */
+            offered_on: string;
+            /** @enum {string} */
+            party: "foraeldre" | "barn";
+            party_label: string;
+        };
+        /** OfferCreate */
+        money_schemas_OfferCreate: {
+            first_price?: components["schemas"]["PriceCreate"] | null;
+            measure_kind: string;
+            name: string;
+            tilbudsportalen_id?: string | null;
+            unit: string;
+        };
+        /** OfferRead */
+        money_schemas_OfferRead: {
+            active: boolean;
+            current_price_oere: number | null;
+            /** Format: uuid */
+            id: string;
+            measure_kind: string;
+            measure_label: string;
+            name: string;
+            prices?: components["schemas"]["PriceRead"][];
+            /** Format: uuid */
+            supplier_id: string;
+            supplier_name: string;
+            tilbudsportalen_id: string | null;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
+            version: number;
         };
     };
     responses: never;
@@ -8975,6 +9165,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUdvalgGetUdvalg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UdvalgRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUdvalgPrepare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndstillingCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -11908,7 +12176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfferRead"][];
+                    "application/json": components["schemas"]["money_schemas_OfferRead"][];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -11945,7 +12213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfferRead"];
+                    "application/json": components["schemas"]["money_schemas_OfferRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -11986,7 +12254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OfferRead"];
+                    "application/json": components["schemas"]["money_schemas_OfferRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -12871,7 +13139,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OfferCreate"];
+                "application/json": components["schemas"]["money_schemas_OfferCreate"];
             };
         };
         responses: {
@@ -14268,6 +14536,170 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferStatusRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdAfgoerelseDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitteeDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdFormandProvisional: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvisionalCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdGodkendelseConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdTilbudOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["casework_committee_routes_OfferCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

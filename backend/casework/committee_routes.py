@@ -46,7 +46,7 @@ OUTCOME_LABELS = {
 }
 
 
-class OfferRead(msgspec.Struct):
+class CounselOfferRead(msgspec.Struct):
     party: Party
     party_label: str
     offered_on: date
@@ -71,7 +71,7 @@ class IndstillingRead(msgspec.Struct):
     decision_reasons: str | None
     review_months: int | None
     created_at: datetime
-    offers: list[OfferRead]
+    offers: list[CounselOfferRead]
     # The parties to be offered counsel: the custody holders, and the child from 10 years
     # on the meeting's day.
     parties: list[Party]
@@ -79,14 +79,14 @@ class IndstillingRead(msgspec.Struct):
     missing: list[str]
 
 
-class MeasureOption(msgspec.Struct):
+class CommitteeMeasureOption(msgspec.Struct):
     value: str
     label: str
 
 
 class UdvalgRead(msgspec.Struct):
     indstillinger: list[IndstillingRead]
-    measures: list[MeasureOption]
+    measures: list[CommitteeMeasureOption]
     child_age: int | None
     counsel_age: int
     confirm_days: int
@@ -102,7 +102,7 @@ class IndstillingCreate(msgspec.Struct):
     meeting_on: date
 
 
-class OfferCreate(msgspec.Struct):
+class CounselOfferCreate(msgspec.Struct):
     party: str
     offered_on: date
     accepted: bool | None = None
@@ -133,7 +133,7 @@ class ConfirmCreate(msgspec.Struct):
     review_months: int | None = None
 
 
-class Saved(msgspec.Struct):
+class CommitteeSaved(msgspec.Struct):
     id: uuid.UUID
     afgoerelse_id: uuid.UUID | None = None
     indsats_id: uuid.UUID | None = None
@@ -172,7 +172,7 @@ async def _read(case: AccessibleCase) -> UdvalgRead:
             review_months=r.review_months,
             created_at=r.created_at,
             offers=[
-                OfferRead(
+                CounselOfferRead(
                     party=o.party,  # type: ignore[arg-type]  # the table's CHECK holds it
                     party_label=committee.PARTIES[o.party],
                     offered_on=o.offered_on,
@@ -187,7 +187,7 @@ async def _read(case: AccessibleCase) -> UdvalgRead:
 
     return UdvalgRead(
         indstillinger=[await one(r) for r in found.rows],
-        measures=[MeasureOption(k, v[0]) for k, v in MEASURES.items() if v[1]],
+        measures=[CommitteeMeasureOption(k, v[0]) for k, v in MEASURES.items() if v[1]],
         child_age=found.child_age,
         counsel_age=COMMITTEE_COUNSEL_AGE,
         confirm_days=COMMITTEE_CONFIRM_DAYS,
@@ -237,14 +237,14 @@ class CommitteeController(Controller):
     )
     async def prepare(
         self, me: Me, case_id: FromPath[uuid.UUID], data: JSONBody[IndstillingCreate]
-    ) -> Saved:
+    ) -> CommitteeSaved:
         """400 naming every wrong field; 409 when the case already has an open one."""
         case = await access_case(me, case_id)
         made = await committee.do_prepare(
             me.actor, case, measure=data.measure, reasons=data.reasons, meeting_on=data.meeting_on
         )
         await record(me.actor, "udvalg.indstilling", str(case_id), indstilling=str(made))
-        return Saved(made)
+        return CommitteeSaved(made)
 
     @post(
         "/udvalg/{indstilling_id:uuid}/tilbud",
@@ -253,8 +253,8 @@ class CommitteeController(Controller):
         status_code=200,
     )
     async def offer(
-        self, me: Me, indstilling_id: FromPath[uuid.UUID], data: JSONBody[OfferCreate]
-    ) -> Saved:
+        self, me: Me, indstilling_id: FromPath[uuid.UUID], data: JSONBody[CounselOfferCreate]
+    ) -> CommitteeSaved:
         case = await _case_of(me, indstilling_id)
         await committee.do_offer(
             me.actor,
@@ -266,7 +266,7 @@ class CommitteeController(Controller):
             lawyer=data.lawyer,
         )
         await record(me.actor, "udvalg.tilbud", str(case), indstilling=str(indstilling_id))
-        return Saved(indstilling_id)
+        return CommitteeSaved(indstilling_id)
 
     @post(
         "/udvalg/{indstilling_id:uuid}/afgoerelse",
@@ -279,7 +279,7 @@ class CommitteeController(Controller):
         me: Me,
         indstilling_id: FromPath[uuid.UUID],
         data: JSONBody[CommitteeDecisionCreate],
-    ) -> Saved:
+    ) -> CommitteeSaved:
         """409 naming what is missing (barnets plan first) while a step before the meeting
         is open; 400 naming every wrong field. Nothing is written then."""
         case = await _case_of(me, indstilling_id)
@@ -295,7 +295,7 @@ class CommitteeController(Controller):
             review_months=data.review_months,
         )
         await record(me.actor, "udvalg.afgjort", str(case), indstilling=str(indstilling_id))
-        return Saved(indstilling_id, made.afgoerelse_id, made.indsats_id)
+        return CommitteeSaved(indstilling_id, made.afgoerelse_id, made.indsats_id)
 
     @post(
         "/udvalg/{indstilling_id:uuid}/formand",
@@ -305,7 +305,7 @@ class CommitteeController(Controller):
     )
     async def provisional(
         self, me: Me, indstilling_id: FromPath[uuid.UUID], data: JSONBody[ProvisionalCreate]
-    ) -> Saved:
+    ) -> CommitteeSaved:
         case = await _case_of(me, indstilling_id)
         made = await committee.do_provisional(
             me.actor,
@@ -317,7 +317,7 @@ class CommitteeController(Controller):
             starts_on=data.starts_on,
         )
         await record(me.actor, "udvalg.formand", str(case), indstilling=str(indstilling_id))
-        return Saved(indstilling_id, made.afgoerelse_id, made.indsats_id)
+        return CommitteeSaved(indstilling_id, made.afgoerelse_id, made.indsats_id)
 
     @post(
         "/udvalg/{indstilling_id:uuid}/godkendelse",
@@ -327,7 +327,7 @@ class CommitteeController(Controller):
     )
     async def confirm(
         self, me: Me, indstilling_id: FromPath[uuid.UUID], data: JSONBody[ConfirmCreate]
-    ) -> Saved:
+    ) -> CommitteeSaved:
         case = await _case_of(me, indstilling_id)
         await committee.do_confirm(
             me.actor,
@@ -340,4 +340,4 @@ class CommitteeController(Controller):
             review_months=data.review_months,
         )
         await record(me.actor, "udvalg.godkendelse", str(case), indstilling=str(indstilling_id))
-        return Saved(indstilling_id)
+        return CommitteeSaved(indstilling_id)

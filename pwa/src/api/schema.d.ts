@@ -3860,6 +3860,18 @@ export interface components {
             starts_on?: string | null;
             version: number;
         };
+        /** CommitteeMeasureOption */
+        CommitteeMeasureOption: {
+            label: string;
+            value: string;
+        };
+        /** CommitteeSaved */
+        CommitteeSaved: {
+            afgoerelse_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            indsats_id?: string | null;
+        };
         /** CompletionFormRead */
         CompletionFormRead: {
             action: string;
@@ -3927,6 +3939,24 @@ export interface components {
             unpriced_days: number;
             /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
+        };
+        /** CounselOfferCreate */
+        CounselOfferCreate: {
+            accepted?: boolean | null;
+            lawyer?: string | null;
+            /** Format: date */
+            offered_on: string;
+            party: string;
+        };
+        /** CounselOfferRead */
+        CounselOfferRead: {
+            accepted: boolean;
+            lawyer: string | null;
+            /** Format: date */
+            offered_on: string;
+            /** @enum {string} */
+            party: "foraeldre" | "barn";
+            party_label: string;
         };
         /** CprFetched */
         CprFetched: {
@@ -4626,7 +4656,7 @@ export interface components {
             /** Format: date */
             meeting_on: string;
             missing: string[];
-            offers: components["schemas"]["casework_committee_routes_OfferRead"][];
+            offers: components["schemas"]["CounselOfferRead"][];
             /** @enum {null|string} */
             outcome: "bevilget" | "afslag" | "godkendt" | "ikke_godkendt" | null;
             outcome_label: string | null;
@@ -4986,11 +5016,6 @@ export interface components {
             /** Format: date */
             starts_on: string;
         };
-        /** MeasureOption */
-        MeasureOption: {
-            label: string;
-            value: string;
-        };
         /** MeasureRef */
         MeasureRef: {
             ends_on: string | null;
@@ -5160,6 +5185,32 @@ export interface components {
             items: components["schemas"]["NotificationLine"][];
             total: number;
             unassessed: number;
+        };
+        /** OfferCreate */
+        OfferCreate: {
+            first_price?: components["schemas"]["PriceCreate"] | null;
+            measure_kind: string;
+            name: string;
+            tilbudsportalen_id?: string | null;
+            unit: string;
+        };
+        /** OfferRead */
+        OfferRead: {
+            active: boolean;
+            current_price_oere: number | null;
+            /** Format: uuid */
+            id: string;
+            measure_kind: string;
+            measure_label: string;
+            name: string;
+            prices?: components["schemas"]["PriceRead"][];
+            /** Format: uuid */
+            supplier_id: string;
+            supplier_name: string;
+            tilbudsportalen_id: string | null;
+            /** @enum {string} */
+            unit: "hour" | "day" | "week" | "month" | "once";
+            version: number;
         };
         /** OfferUpdate */
         OfferUpdate: {
@@ -5903,13 +5954,6 @@ export interface components {
             /** @enum {string} */
             role: "sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser";
         };
-        /** Saved */
-        Saved: {
-            afgoerelse_id?: string | null;
-            /** Format: uuid */
-            id: string;
-            indsats_id?: string | null;
-        };
         /** SearchHit */
         SearchHit: {
             age: number;
@@ -6121,7 +6165,7 @@ export interface components {
             name: string;
             /** @default 0 */
             offer_count?: number;
-            offers?: components["schemas"]["money_schemas_OfferRead"][];
+            offers?: components["schemas"]["OfferRead"][];
             tilbudsportalen_id: string | null;
             version: number;
         };
@@ -6416,7 +6460,7 @@ export interface components {
             counsel_age: number;
             counsel_hint: string;
             indstillinger: components["schemas"]["IndstillingRead"][];
-            measures: components["schemas"]["MeasureOption"][];
+            measures: components["schemas"]["CommitteeMeasureOption"][];
             review_hint: string;
         };
         /** UnderretningCreate */
@@ -6610,50 +6654,6 @@ export interface components {
             cases: components["schemas"]["CaseOption"][];
             types: components["schemas"]["TypeOption"][];
             windows: components["schemas"]["WindowCount"][];
-        };
-        /** OfferCreate */
-        casework_committee_routes_OfferCreate: {
-            accepted?: boolean | null;
-            lawyer?: string | null;
-            /** Format: date */
-            offered_on: string;
-            party: string;
-        };
-        /** OfferRead */
-        casework_committee_routes_OfferRead: {
-            accepted: boolean;
-            lawyer: string | null;
-            /** Format: date */
-            offered_on: string;
-            /** @enum {string} */
-            party: "foraeldre" | "barn";
-            party_label: string;
-        };
-        /** OfferCreate */
-        money_schemas_OfferCreate: {
-            first_price?: components["schemas"]["PriceCreate"] | null;
-            measure_kind: string;
-            name: string;
-            tilbudsportalen_id?: string | null;
-            unit: string;
-        };
-        /** OfferRead */
-        money_schemas_OfferRead: {
-            active: boolean;
-            current_price_oere: number | null;
-            /** Format: uuid */
-            id: string;
-            measure_kind: string;
-            measure_label: string;
-            name: string;
-            prices?: components["schemas"]["PriceRead"][];
-            /** Format: uuid */
-            supplier_id: string;
-            supplier_name: string;
-            tilbudsportalen_id: string | null;
-            /** @enum {string} */
-            unit: "hour" | "day" | "week" | "month" | "once";
-            version: number;
         };
     };
     responses: never;
@@ -9242,7 +9242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Saved"];
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -12176,7 +12176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["money_schemas_OfferRead"][];
+                    "application/json": components["schemas"]["OfferRead"][];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -12213,7 +12213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["money_schemas_OfferRead"];
+                    "application/json": components["schemas"]["OfferRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -12254,7 +12254,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["money_schemas_OfferRead"];
+                    "application/json": components["schemas"]["OfferRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -13139,7 +13139,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["money_schemas_OfferCreate"];
+                "application/json": components["schemas"]["OfferCreate"];
             };
         };
         responses: {
@@ -14576,7 +14576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Saved"];
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -14617,7 +14617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Saved"];
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -14658,7 +14658,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Saved"];
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -14689,7 +14689,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["casework_committee_routes_OfferCreate"];
+                "application/json": components["schemas"]["CounselOfferCreate"];
             };
         };
         responses: {
@@ -14699,7 +14699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Saved"];
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -26,6 +26,7 @@ import { SkridtForm } from './SkridtForm';
 import { ActivityAction } from './ActivityAction';
 import { OwnActivityButtons } from './EgenAktivitet';
 import { KlagerPart } from './Klager';
+import { UdvalgPart } from './Udvalg';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
@@ -459,6 +460,14 @@ export function Forloeb({
               <p className="process-note">Afgørelse efter {paragraphShort(pending.paragraph)} forberedes.</p>
             ) : null}
           </div>
+
+          <UdvalgPart
+            caseId={caseId}
+            childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+            canWrite={canWrite}
+            shown={pending?.paragraph === '47' || afgoerelser.some((a) => a.paragraph === '47')}
+            onDone={(o) => finish('udvalg')({ heading: o?.heading ?? '' })}
+          />
 
           <KlagerPart
             caseId={caseId}

@@ -262,9 +262,13 @@ export function AfgoerelseForm({
   };
 
   if (draft.paragraph === '47') {
-    // § 47 is the committee's decision (issue 17 item 2): the form leads to the indstilling.
+    // § 47 is the committee's decision (issue 17 item 2): the form leads to the indstilling
+    // (no <form> here: the indstilling's dialog holds its own).
     return (
-      <ProcessForm id="afgoerelse-form" title="Træf afgørelse" onSubmit={(event) => event.preventDefault()}>
+      <div id="afgoerelse-form" className="admin-form case-form process-form" role="group" aria-labelledby="afgoerelse-form-heading">
+        <h3 id="afgoerelse-form-heading" className="h4 process-form-heading">
+          Træf afgørelse
+        </h3>
         <RadioGroup
           id="afg-paragraph"
           legend="Afgørelsen træffes efter"
@@ -289,7 +293,7 @@ export function AfgoerelseForm({
             Fortryd
           </button>
         </div>
-      </ProcessForm>
+      </div>
     );
   }
 

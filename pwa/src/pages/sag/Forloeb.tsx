@@ -440,7 +440,8 @@ export function Forloeb({
                       {paragraphShort(a.paragraph)}: {outcomeLabel(a.outcome)}
                     </p>
                     <p className="process-meta">
-                      Truffet <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
+                      {a.paragraph === '47' ? 'Børne- og ungeudvalgets afgørelse, registreret' : 'Truffet'}{' '}
+                      <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
                     </p>
                     {a.summary ? <p className="process-text">{a.summary}</p> : null}
                     {a.exceptions.length > 0 ? (

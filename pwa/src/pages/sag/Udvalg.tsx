@@ -560,7 +560,15 @@ function Indstilling({
         <span className={`badge ${open ? 'badge-info' : 'badge-success'}`}>{ind.state_label}</span>
       </p>
       <p className="process-meta">
-        Udvalgets møde <time dateTime={ind.meeting_on}>{formatDate(ind.meeting_on)}</time>
+        {ind.decided_on && !open ? (
+          <>
+            Afgjort <time dateTime={ind.decided_on}>{formatDate(ind.decided_on)}</time>
+          </>
+        ) : (
+          <>
+            Udvalgets møde <time dateTime={ind.meeting_on}>{formatDate(ind.meeting_on)}</time>
+          </>
+        )}
       </p>
       <p className="process-text">{ind.reasons}</p>
       <p className="process-item-title">Gratis advokatbistand og aktindsigt</p>

@@ -66,6 +66,7 @@ ACTION_LABELS: dict[str, str] = {
     # placement without consent by børne- og ungeudvalget (backend/casework/committee.py)
     "udvalg.indstilling": "Indstilling til børne- og ungeudvalget skrevet",
     "udvalg.tilbud": "Tilbud om advokatbistand og aktindsigt registreret",
+    "udvalg.moede": "Børne- og ungeudvalgets møde flyttet",
     "udvalg.afgjort": "Børne- og ungeudvalgets afgørelse registreret",
     "udvalg.formand": "Formandens foreløbige afgørelse registreret",
     "udvalg.godkendelse": "Udvalgets svar på formandens afgørelse registreret",

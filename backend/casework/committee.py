@@ -42,6 +42,7 @@ from backend.casework.rules import (
     today_dk,
 )
 from backend.casework.service import CASE_NOT_FOUND_OR_CLOSED, CaseNotFound, lock_case
+from backend.core.danish import fmt_due
 from backend.core.errors import FieldErrors, NotFound, Stale, StateConflict
 from backend.core.journal import named, stamp
 from backend.core.measures import MEASURES
@@ -218,6 +219,59 @@ async def do_prepare(
         enkeltsag_id,
     )
     return indstilling_id
+
+
+async def do_move_meeting(
+    actor: str,
+    case: AccessibleCase,
+    indstilling_id: uuid.UUID,
+    *,
+    version: int,
+    meeting_on: date,
+    reason: str,
+) -> None:
+    """Move the committee's meeting: the offers and the meeting move with it (journalled
+    "Frist flyttet"). Only before the committee has decided; 400 naming the fields."""
+    row = await _locked(case, indstilling_id, version)
+    if row.state != "forberedes":
+        raise StateConflict("Udvalget har truffet afgørelse; mødet kan ikke flyttes.")
+    errors = _Errors()
+    today = today_dk()
+    if meeting_on < today:
+        errors.bad("meeting_on", "Mødedatoen ligger i fortiden. Angiv datoen for udvalgets møde.")
+    elif meeting_on > today + timedelta(days=366):
+        errors.bad("meeting_on", "Mødedatoen ligger mere end et år ude i fremtiden")
+    if not reason.strip():
+        errors.bad("reason", "Skriv hvorfor mødet flyttes")
+    errors.raise_if_any("Mødet blev ikke flyttet. Ret felterne.")
+    if meeting_on == row.meeting_on:
+        return
+    closed = await lifecycle.closed_days_setting()
+    offer_by = max(previous_working_day(meeting_on - timedelta(days=1), closed), today)
+    await crepo.update(indstilling_id, actor, meeting_on=meeting_on)
+    moved = {"udvalg-advokat": _end_of(offer_by), "udvalg-moede": _end_of(meeting_on)}
+    for a in await repo.lock_open_activities_about(indstilling_id):
+        new_due = moved.get(a.rule_id or "")
+        if new_due is None or new_due == a.due_at:
+            continue
+        await repo.update_activity_due(a.id, new_due, actor, False, None)
+        await stamp(
+            case,
+            actor,
+            "aktivitet.frist",
+            f"Frist flyttet: {a.title}",
+            f"Udvalgets møde er flyttet: {reason.strip()}. Fra {fmt_due(a.due_at)} til "
+            f"{fmt_due(new_due)}.",
+            row.enkeltsag_id,
+        )
+    await stamp(
+        case,
+        actor,
+        "udvalg.moede_flyttet",
+        f"Børne- og ungeudvalgets møde flyttet fra {_d(row.meeting_on)} til {_d(meeting_on)}",
+        reason.strip(),
+        row.enkeltsag_id,
+    )
 
 
 async def do_offer(

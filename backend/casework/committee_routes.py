@@ -102,6 +102,12 @@ class IndstillingCreate(msgspec.Struct):
     meeting_on: date
 
 
+class MeetingMove(msgspec.Struct):
+    version: int
+    meeting_on: date
+    reason: str
+
+
 class CounselOfferCreate(msgspec.Struct):
     party: str
     offered_on: date
@@ -245,6 +251,27 @@ class CommitteeController(Controller):
         )
         await record(me.actor, "udvalg.indstilling", str(case_id), indstilling=str(made))
         return CommitteeSaved(made)
+
+    @post(
+        "/udvalg/{indstilling_id:uuid}/moede",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Flyt udvalgets møde (fristerne for tilbud og møde flytter med)",
+        status_code=200,
+    )
+    async def move_meeting(
+        self, me: Me, indstilling_id: FromPath[uuid.UUID], data: JSONBody[MeetingMove]
+    ) -> CommitteeSaved:
+        case = await _case_of(me, indstilling_id)
+        await committee.do_move_meeting(
+            me.actor,
+            case,
+            indstilling_id,
+            version=data.version,
+            meeting_on=data.meeting_on,
+            reason=data.reason,
+        )
+        await record(me.actor, "udvalg.moede", str(case), indstilling=str(indstilling_id))
+        return CommitteeSaved(indstilling_id)
 
     @post(
         "/udvalg/{indstilling_id:uuid}/tilbud",

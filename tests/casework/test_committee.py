@@ -149,6 +149,32 @@ async def test_the_committee_decides_after_the_plan_and_the_placement_starts(htt
     assert again.status_code == 409
 
 
+async def test_the_meeting_moves_and_its_deadlines_with_it(http, seeded):
+    await _caseworker(http)
+    case_id, ind = await _prepared(http, years=13)
+    later = today_dk() + timedelta(days=30)
+    r = await http.post(
+        f"/api/udvalg/{ind['id']}/moede",
+        json={"version": ind["version"], "meeting_on": later.isoformat(), "reason": ""},
+    )
+    assert r.status_code == 400 and [e["key"] for e in r.json()["extra"]] == ["reason"]
+    r = await http.post(
+        f"/api/udvalg/{ind['id']}/moede",
+        json={"version": ind["version"], "meeting_on": later.isoformat(), "reason": "Aflyst"},
+    )
+    assert r.status_code == 200, r.text
+    opened = await _open(http, case_id)
+    assert _due(opened["udvalg-moede"]) == later
+    assert _due(opened["udvalg-advokat"]) == previous_working_day(later - timedelta(days=1))
+    assert (await _udvalg(http, case_id))["indstillinger"][0]["meeting_on"] == later.isoformat()
+    # The old version is stale now.
+    r = await http.post(
+        f"/api/udvalg/{ind['id']}/moede",
+        json={"version": ind["version"], "meeting_on": later.isoformat(), "reason": "Igen"},
+    )
+    assert r.status_code == 409
+
+
 async def test_a_child_under_10_is_not_offered_counsel_of_their_own(http, seeded):
     await _caseworker(http)
     case_id, ind = await _prepared(http, years=8)

@@ -3219,6 +3219,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/udvalg/{indstilling_id}/moede": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Flyt udvalgets møde (fristerne for tilbud og møde flytter med) */
+        post: operations["ApiUdvalgIndstillingIdMoedeMoveMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/udvalg/{indstilling_id}/tilbud": {
         parameters: {
             query?: never;
@@ -5044,6 +5061,13 @@ export interface components {
             label: string;
             paragraphs: string[];
             placement: boolean;
+        };
+        /** MeetingMove */
+        MeetingMove: {
+            /** Format: date */
+            meeting_on: string;
+            reason: string;
+            version: number;
         };
         /** MemberCreate */
         MemberCreate: {
@@ -14649,6 +14673,47 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ConfirmCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdMoedeMoveMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingMove"];
             };
         };
         responses: {

@@ -318,6 +318,82 @@ function TilbudForm({
   );
 }
 
+// ---------------------------------------------------------------- the meeting moves
+
+const M_FIELDS: Record<string, [string, string]> = {
+  meeting_on: ['um-date', 'Ny mødedato'],
+  reason: ['um-reason', 'Hvorfor mødet flyttes'],
+};
+
+function FlytMoedeForm({
+  caseId,
+  ind,
+  onSaved,
+  onClose,
+}: {
+  caseId: string;
+  ind: IndstillingRead;
+  onSaved: (o: Outcome) => void;
+  onClose: () => void;
+}) {
+  const [meeting, setMeeting] = useState(ind.meeting_on);
+  const [reason, setReason] = useState('');
+  const { run, busy, errors, setErrors, general } = useSave(caseId);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const e: Record<string, string> = {};
+    if (!isDate(meeting)) e.meeting_on = 'Angiv datoen for udvalgets møde';
+    else if (meeting < todayInCopenhagen()) e.meeting_on = 'Mødedatoen ligger i fortiden. Angiv datoen for udvalgets møde.';
+    if (!reason.trim()) e.reason = 'Skriv hvorfor mødet flyttes';
+    if (Object.keys(e).length > 0) {
+      setErrors(e);
+      return;
+    }
+    setErrors({});
+    void run(async () => {
+      await call(
+        api.POST('/api/udvalg/{indstilling_id}/moede', {
+          params: { path: { indstilling_id: ind.id } },
+          body: { version: ind.version, meeting_on: meeting, reason: reason.trim() },
+        }),
+      );
+      onSaved({ heading: `Udvalgets møde er flyttet til ${formatDate(meeting)}`, body: <p>Fristerne er flyttet med.</p> });
+    });
+  };
+  const change = (key: string, set: (v: string) => void) => (v: string) => {
+    set(v);
+    setErrors(withoutKey(key));
+  };
+  return (
+    <FormDialog title="Flyt udvalgets møde" subtitle={`Indstilling: ${ind.measure_label}`} busy={busy} onClose={onClose}>
+      <form onSubmit={submit} noValidate className="admin-form case-form">
+        <ErrorSummary errors={errors} fields={M_FIELDS} general={general} />
+        <Refused message={Object.keys(errors).length > 0 ? undefined : general} heading="Mødet blev ikke flyttet" />
+        <TextField
+          id="um-date"
+          label="Ny mødedato"
+          type="date"
+          hint="Fristen for tilbud om advokatbistand og aktindsigt flytter med"
+          value={meeting}
+          onChange={change('meeting_on', setMeeting)}
+          error={errors.meeting_on}
+          width="input-width-s"
+        />
+        <TextArea id="um-reason" label="Hvorfor mødet flyttes" rows={3} value={reason} onChange={change('reason', setReason)} error={errors.reason} />
+        <div className="process-buttons">
+          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
+            Flyt mødet
+          </button>
+          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
+            Fortryd
+          </button>
+        </div>
+      </form>
+    </FormDialog>
+  );
+}
+
 // ---------------------------------------------------------------- decisions
 
 const D_FIELDS: Record<string, [string, string]> = {
@@ -619,6 +695,11 @@ function Indstilling({
               <TilbudForm caseId={caseId} ind={ind} hint={data.counsel_hint} onSaved={done(close)} onClose={close} />
             )}
           </DialogButton>
+          {ind.state === 'forberedes' ? (
+            <DialogButton label="Flyt mødet">
+              {(close) => <FlytMoedeForm caseId={caseId} ind={ind} onSaved={done(close)} onClose={close} />}
+            </DialogButton>
+          ) : null}
           {ind.state === 'forberedes' ? (
             <DialogButton label="Formandsafgørelse (hastesag)">
               {(close) => (

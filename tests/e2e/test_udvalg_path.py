@@ -97,6 +97,15 @@ async def test_indstilling_counsel_plan_and_the_committees_decision(page, as_use
         await expect(dialog).to_have_count(0)
     await expect(item).to_contain_text("taget imod (advokat: Advokat Karen Holm)")
     await expect(item).to_contain_text("Barnet: tilbudt")
+    # The meeting can move (its deadlines with it): the dialog, Escape, focus back.
+    opener = item.get_by_role("button", name="Flyt mødet")
+    await opener.click()
+    dialog = page.get_by_role("dialog", name="Flyt udvalgets møde")
+    await expect(dialog.get_by_label("Ny mødedato")).to_have_value(meeting.isoformat())
+    await check_axe(page, "flyt udvalgets møde")
+    await page.keyboard.press("Escape")
+    await expect(dialog).to_have_count(0)
+    await expect(opener).to_be_focused()
 
     # 3. The committee's decision without barnets plan: refused, named, nothing written.
     await item.get_by_role("button", name="Registrér udvalgets afgørelse").click()

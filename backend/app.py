@@ -30,6 +30,7 @@ from backend.auth.routes import (
 )
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
+from backend.casework.committee_routes import CommitteeController
 from backend.casework.routes import CaseworkController, ProcessController, WorklistController
 from backend.children.routes import ChildrenController
 from backend.config import Settings, get_settings
@@ -177,6 +178,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PlansController,
         AppealsController,
         PlacementController,
+        CommitteeController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

@@ -365,6 +365,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                     next_reason=None,
                 )
             measure = rng.choice(PLACEMENTS if placement else SUPPORT)
+            if paragraph == "47":
+                # Only børne- og ungeudvalget decides § 47 (_seed_committee shows it); the
+                # older random placements were made with consent.
+                paragraph = "46"
             decided = await process.do_decide(
                 actor,
                 seeded,
@@ -402,6 +406,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_placement(workers, cases, today)
         await _seed_support_after_18(workers, today, rng)
         await _seed_front(workers, cases, today, rng)
+        await _seed_committee(workers, today, rng)
         # ICS documents on running investigations (backend/ics/demo.py).
         from backend.ics.demo import seed_ics
 
@@ -410,6 +415,96 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
 
         await seed_money()
     return made
+
+
+async def _own_child(
+    caseworker: repo.DemoWorker,
+    rng: random.Random,
+    today: date,
+    first: str,
+    last: str,
+    years: int,
+) -> uuid.UUID:
+    """A child of its own with a case opened today on the demo caseworker's list, for a state
+    of the process that must always be in the demo: how many of the random cases are still
+    being clarified depends on the population (and on the order of the workers' ids)."""
+    birth = today - timedelta(days=365 * years + rng.randint(0, 300))
+    case_id = None
+    while case_id is None:
+        case_id = await repo.insert_child_with_case(
+            synthetic_cpr(rng, birth), first, last, birth, "Vestergade 3", today
+        )
+    await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
+    return case_id
+
+
+async def _seed_committee(workers: list[repo.DemoWorker], today: date, rng: random.Random) -> None:
+    """Issue 17 item 2: two children of their own on the demo caseworker's list have an
+    indstilling to børne- og ungeudvalget about placement without
+    consent: one awaits the meeting in ten days, the parents offered counsel; the other
+    was decided by the committee today, the placement in a foster family starting."""
+    from backend.casework import access, committee, process
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    actor = caseworker.username
+    reasons = (
+        "Der er åbenbar risiko for, at barnets sundhed og udvikling lider alvorlig skade på "
+        "grund af utilstrækkelig omsorg (§ 47, stk. 1, nr. 1). Forældrene samtykker ikke."
+    )
+    waiting = await access.system_case(
+        await _own_child(caseworker, rng, today, "Freja", "Holm", 6),
+        "demo seed: an indstilling to the committee",
+    )
+    ind = await committee.do_prepare(
+        actor, waiting, measure="plejefamilie", reasons=reasons, meeting_on=today + timedelta(10)
+    )
+    await committee.do_offer(
+        actor,
+        waiting,
+        ind,
+        party="foraeldre",
+        offered_on=today,
+        accepted=True,
+        lawyer="Advokat Karen Holm",
+    )
+    decided = await access.system_case(
+        await _own_child(caseworker, rng, today, "Noah", "Bach", 11),
+        "demo seed: decided by the committee",
+    )
+    ind = await committee.do_prepare(
+        actor, decided, measure="plejefamilie", reasons=reasons, meeting_on=today
+    )
+    birth = (await committee.overview(decided)).birth_date
+    parties = ("foraeldre", "barn") if committee.child_needs_offer(birth, today) else ("foraeldre",)
+    for party in parties:
+        await committee.do_offer(
+            actor, decided, ind, party=party, offered_on=today, accepted=True, lawyer=None
+        )
+    for step in ("boernesamtale", "partshoering", "plan"):
+        await process.do_record_step(
+            actor,
+            decided,
+            kind=step,
+            happened_on=today,
+            note="",
+            indsats_id=None,
+            next_due=None,
+            next_reason=None,
+        )
+    await committee.do_committee_decision(
+        actor,
+        decided,
+        ind,
+        version=1,
+        outcome="bevilget",
+        decided_on=today,
+        reasons="Udvalget følger indstillingen. Betingelserne i § 47, stk. 1, nr. 1, er "
+        "opfyldt; formålet er et trygt hjem, forventet varighed 2 år.",
+        starts_on=today,
+        review_months=12,
+    )
 
 
 VIOLENCE_PLAN = [
@@ -568,18 +663,10 @@ async def _seed_front(
         return
     actor = caseworker.username
     mine = [c for i, c in enumerate(cases) if workers[i % len(workers)].id == caseworker.id]
-    # Two children of their own (how many of the random cases are still being clarified
-    # depends on the population), so both states are always there.
-    fresh: list[uuid.UUID] = []
-    for first, last, years in (("Asta", "Lykke", 9), ("Malte", "Skov", 7)):
-        birth = today - timedelta(days=365 * years + rng.randint(0, 300))
-        case_id = None
-        while case_id is None:
-            case_id = await repo.insert_child_with_case(
-                synthetic_cpr(rng, birth), first, last, birth, "Vestergade 3", today
-            )
-        await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
-        fresh.append(case_id)
+    fresh = [
+        await _own_child(caseworker, rng, today, "Asta", "Lykke", 9),
+        await _own_child(caseworker, rng, today, "Malte", "Skov", 7),
+    ]
     case = await access.system_case(fresh[0], "demo seed: an afdækning")
     await front.do_start_afdaekning(
         actor, case, "Skolefravær og trivsel: tal med skolen og forældrene."

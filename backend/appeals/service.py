@@ -55,6 +55,10 @@ RECONSIDER_PERIOD = timedelta(weeks=4)
 # back was confirmed: the kommune's own deadline.
 FOLLOW_UP_PERIOD = timedelta(weeks=4)
 UNCONFIRMED = "(henvisning ikke bekræftet)"
+COMMITTEE_NO_RECONSIDERATION = (
+    "Afgørelsen er truffet af børne- og ungeudvalget; kommunen genvurderer den ikke, og "
+    "klagen sendes direkte til Ankestyrelsen."
+)
 RECONSIDER_BASIS = (
     "Retssikkerhedsloven § 66: kommunen genvurderer afgørelsen og sender klagen videre til "
     f"Ankestyrelsen senest 4 uger efter modtagelsen {UNCONFIRMED}"
@@ -261,15 +265,35 @@ async def do_register(me: Principal, case: AccessibleCase, data: KlageCreate) ->
         actor=me.actor,
     )
     label = decision_label(decision.paragraph, decision.outcome, decision.decided_on)
-    await lifecycle.add_activity(
-        case,
-        rule_id="klage-genvurdering",
-        title=f"Genvurdér afgørelsen ({complainant} har klaget)",
-        basis=RECONSIDER_BASIS,
-        owner_id=await lifecycle.caseworker_of(case),
-        due_at=_end_of(reconsider_by),
-        concerns_id=klage_id,
-    )
+    committee = await lifecycle.decided_by_committee(decision.id)
+    if committee:
+        # Børne- og ungeudvalget's decision is not reconsidered by the kommune: the
+        # complaint goes straight on to Ankestyrelsen (the same deadline for sending it).
+        await repo.update(
+            klage_id,
+            me.actor,
+            state="fastholdt",
+            reconsider_reasons=COMMITTEE_NO_RECONSIDERATION,
+        )
+        await lifecycle.add_activity(
+            case,
+            rule_id="klage-send",
+            title="Send klagen og sagens akter til Ankestyrelsen (udvalgets afgørelse)",
+            basis=RECONSIDER_BASIS,
+            owner_id=await lifecycle.caseworker_of(case),
+            due_at=_end_of(reconsider_by),
+            concerns_id=klage_id,
+        )
+    else:
+        await lifecycle.add_activity(
+            case,
+            rule_id="klage-genvurdering",
+            title=f"Genvurdér afgørelsen ({complainant} har klaget)",
+            basis=RECONSIDER_BASIS,
+            owner_id=await lifecycle.caseworker_of(case),
+            due_at=_end_of(reconsider_by),
+            concerns_id=klage_id,
+        )
     late = _days_after(data.received_on, deadline)
     lines = [
         f"Afgørelse: {label}",
@@ -288,7 +312,15 @@ async def do_register(me: Principal, case: AccessibleCase, data: KlageCreate) ->
         lines.append(f"Modtaget inden klagefristen ({_d(deadline)})")
     if document_title:
         lines.append(f"Klagen: {document_title}")
-    lines += [f"Genvurderes senest {_d(reconsider_by)}", "", about]
+    if committee:
+        lines += [
+            "Afgørelsen er truffet af børne- og ungeudvalget og genvurderes ikke af kommunen; "
+            f"klagen sendes til Ankestyrelsen senest {_d(reconsider_by)}",
+            "",
+            about,
+        ]
+    else:
+        lines += [f"Genvurderes senest {_d(reconsider_by)}", "", about]
     await stamp(case, me.actor, "klage.registered", "Klage modtaget", "\n".join(lines))
     row = await repo.get(klage_id)
     assert row is not None

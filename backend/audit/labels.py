@@ -63,6 +63,13 @@ ACTION_LABELS: dict[str, str] = {
     # contact during a placement (backend/placement)
     "contact_decision.saved": "Afgørelse om samvær registreret",
     "contact_decision.changed": "Afgørelse om samvær ændret",
+    # placement without consent by børne- og ungeudvalget (backend/casework/committee.py)
+    "udvalg.indstilling": "Indstilling til børne- og ungeudvalget skrevet",
+    "udvalg.tilbud": "Tilbud om advokatbistand og aktindsigt registreret",
+    "udvalg.moede": "Børne- og ungeudvalgets møde flyttet",
+    "udvalg.afgjort": "Børne- og ungeudvalgets afgørelse registreret",
+    "udvalg.formand": "Formandens foreløbige afgørelse registreret",
+    "udvalg.godkendelse": "Udvalgets svar på formandens afgørelse registreret",
     # management information and exports
     "report.read": "Standardsøgning læst",
     "mi.turning_18.read": "Liste over unge, der fylder 18, læst",
@@ -162,6 +169,7 @@ DETAIL_LABELS: dict[str, str] = {
     "jit_default_role": "Standardrolle",
     "jit_provisioning": "Automatisk oprettelse",
     "klage": "Klage",
+    "indstilling": "Indstilling til børne- og ungeudvalget",
     "kommuner": "Kommuner",
     "label": "Betegnelse",
     "contact_decision": "Afgørelse om samvær",
@@ -208,6 +216,7 @@ _VIEWS = {
     "ics.diff": "Sammenligning af versioner",
     "ics.document": "Undersøgelse eller plan",
     "klager": "Klager over afgørelser",
+    "udvalg": "Børne- og ungeudvalget",
     "document": "Dokument",
     "documents": "Dokumenter",
     "download": "Hentet som fil",

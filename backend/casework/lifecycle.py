@@ -37,6 +37,7 @@ from backend.casework.events import ChildCasesChanged
 from backend.casework.own import PlannedActivity as PlannedActivity
 from backend.casework.own import add_plan_activities as add_plan_activities
 from backend.casework.own import plan_applied_on as plan_applied_on
+from backend.casework.repositories import committee as committee_repo
 from backend.casework.repositories import placement as placement_repo
 from backend.casework.repositories.placement import Placement as Placement
 from backend.casework.repositories.placement import SupervisionActivity as SupervisionActivity
@@ -830,3 +831,9 @@ async def record_decision_notified(
         f"Klagefristen udløber {last_day.strftime('%d.%m.%Y')}.",
     )
     return last_day
+
+
+async def decided_by_committee(afgoerelse_id: uuid.UUID) -> bool:
+    """Whether a decision was made by børne- og ungeudvalget or its chair (§ 47): a
+    complaint against it goes straight to Ankestyrelsen, the kommune does not reconsider it."""
+    return await committee_repo.by_committee(afgoerelse_id)

@@ -66,6 +66,11 @@ STEPS: dict[str, tuple[str, str]] = {
 
 # Activities that must be done before a decision; making it without them needs a reason.
 PREREQUISITES = ("boernesamtale", "partshoering", "barnets-plan-47")
+COMMITTEE_ONLY = (
+    "En anbringelse uden samtykke træffes af børne- og ungeudvalget, ikke af "
+    "sagsbehandleren. Forbered en indstilling til udvalget under Forløb › Børne- og "
+    "ungeudvalget."
+)
 
 
 def _check_date(field: str, value: date, *, past_years: int = 5, future_days: int = 0) -> None:
@@ -158,9 +163,14 @@ async def do_decide(
     starts_on: date | None,
     draft_id: uuid.UUID | None = None,
     ends_on: date | None = None,
+    by_committee: bool = False,
 ) -> Decided:
-    """Record a decision. Required steps still open (børnesamtale, partshøring, the plan
-    before § 47) stop it with :class:`MissingSteps` unless ``exceptions`` gives a reason for
+    """Record a decision. A § 47 decision is made only by børne- og ungeudvalget (or its
+    chair), through ``backend.casework.committee`` (``by_committee``); asked of a caseworker
+    it is refused with a 400 at ``paragraph``, whatever exceptions are given.
+
+    Required steps still open (børnesamtale, partshøring, the plan before § 47) stop it
+    with :class:`MissingSteps` unless ``exceptions`` gives a reason for
     each — the law allows exceptions; the reasons go into the journal and the activities are
     cancelled with them. A granted decision with ``measure`` starts that measure, and both
     start the deadlines that follow (barnets plan, first § 95 follow-up, transition).
@@ -171,6 +181,8 @@ async def do_decide(
     later than the day before the 23rd birthday (:func:`check_youth_support`)."""
     if paragraph not in PARAGRAPHS:
         raise CaseError("paragraph", "Vælg hvilken paragraf afgørelsen træffes efter")
+    if paragraph == "47" and not by_committee:
+        raise CaseError("paragraph", COMMITTEE_ONLY)
     if outcome not in OUTCOMES:
         raise CaseError("outcome", "Vælg om der gives bevilling eller afslag")
     if not summary.strip():

@@ -166,7 +166,7 @@ def after_17_5(f: Facts) -> str | None:
 # (``CompletionForm``), or another flow of the case that also records what was done: the
 # investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
 # child's plan (ICS). An activity of another flow is never completed by a second form.
-Completion = Literal["click", "record", "investigation", "step", "plan", "klage"]
+Completion = Literal["click", "record", "investigation", "step", "plan", "klage", "udvalg"]
 FieldKind = Literal["bool", "text", "date", "choice", "user"]
 
 
@@ -764,6 +764,8 @@ def completion_of(rule_id: str | None) -> Completion:
         return "record"
     if rule_id in APPEAL_FLOW:
         return "klage"
+    if rule_id in COMMITTEE_FLOW:
+        return "udvalg"
     try:
         return rule(rule_id).completion
     except KeyError:
@@ -787,6 +789,8 @@ def basis_confirmed(rule_id: str | None) -> bool:
     without a rule: their text is the caseworker's own)."""
     if rule_id is None:
         return True
+    if rule_id in COMMITTEE_RULES:
+        return COMMITTEE_RULES[rule_id]
     try:
         return rule(rule_id).confirmed
     except KeyError:
@@ -844,3 +848,46 @@ def short_title(rule_id: str | None) -> str:
     if rule_id is None:
         return "Andre aktiviteter"
     return SHORT_TITLES.get(rule_id) or "Andre aktiviteter"
+
+
+# Placement without consent (§ 47) by børne- og ungeudvalget (backend/casework/committee.py
+# adds these activities through lifecycle.add_activity; their deadlines come from the
+# indstilling's dates, not from the table above).
+COMMITTEE_BASIS = "Barnets Lov § 142, stk. 1: børne- og ungeudvalget træffer afgørelse i et møde"
+COMMITTEE_COUNSEL_BASIS = (
+    "Barnets Lov § 140 (gratis advokatbistand) og § 141 (aktindsigt, barnet fra 10 år) "
+    "før udvalgets afgørelse"
+)
+COMMITTEE_CONFIRM_BASIS = (
+    "Barnets Lov § 143: formandens foreløbige afgørelse forelægges udvalget inden 7 dage"
+)
+COMMITTEE_REVIEW_BASIS = (
+    "Barnets Lov § 50: opretholdelse ud over 1 år (2 eller 3 år efter udvalgets afgørelse) "
+    "kræver ny afgørelse i udvalget"
+)
+COMMITTEE_LETTER_BASIS = (
+    "Barnets Lov § 145: udvalgets afgørelse sendes med klagevejledning (klage direkte til "
+    "Ankestyrelsen inden 4 uger)"
+)
+# Whether each rule's citation was confirmed against LBK 282/2025 (docs/deadlines.md).
+COMMITTEE_RULES: dict[str, bool] = {
+    "udvalg-advokat": False,  # § 140 not seen; § 141 confirmed (regelrytter/retsinformation)
+    "udvalg-moede": True,  # § 142, stk. 1 (lovguiden.dk, LBK 282/2025)
+    "udvalg-formand": False,  # § 143 text not seen; 7 days from the former SEL § 75
+    "udvalg-genbehandling": False,  # § 50 not seen; 1/2/3 years from the former SEL § 62
+    "udvalg-send": False,  # the complaint section was not seen in the act's text
+}
+# Of those, the ones completed by the indstilling's own steps (Forløb › Børne- og
+# ungeudvalget): the offers, the meeting's decision, the committee's answer to the chair.
+COMMITTEE_FLOW = ("udvalg-advokat", "udvalg-moede", "udvalg-formand")
+COMMITTEE_COUNSEL_AGE = 10  # the child is a party from 10 (§ 3, § 141, § 142, stk. 2)
+COMMITTEE_CONFIRM_DAYS = 7
+SHORT_TITLES.update(
+    {
+        "udvalg-advokat": "Advokatbistand og aktindsigt",
+        "udvalg-moede": "Børne- og ungeudvalgets møde",
+        "udvalg-formand": "Formandsafgørelse",
+        "udvalg-genbehandling": "Genbehandling i udvalget",
+        "udvalg-send": "Udvalgets afgørelse sendes",
+    }
+)

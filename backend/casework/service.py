@@ -288,6 +288,8 @@ FLOW_MESSAGES = {
     "skridtet på sagen (Forløb → Registrér skridt).",
     "klage": "Aktiviteten udføres under Klager på sagen (Forløb → Klager: Genvurdér eller Send "
     "til Ankestyrelsen).",
+    "udvalg": "Aktiviteten udføres under Børne- og ungeudvalget på sagen (Forløb → Børne- og "
+    "ungeudvalget).",
 }
 
 

@@ -36,6 +36,14 @@ TABLE_LABELS: dict[str, tuple[str, str]] = {
     "bevilling": ("bevilling", "bevillinger"),
     "payment": ("betaling", "betalinger"),
     "klage": ("klage over en afgørelse", "klager over afgørelser"),
+    "indstilling": (
+        "indstilling til børne- og ungeudvalget",
+        "indstillinger til børne- og ungeudvalget",
+    ),
+    "indstilling_tilbud": (
+        "tilbud om advokatbistand og aktindsigt",
+        "tilbud om advokatbistand og aktindsigt",
+    ),
     "dokument": ("dokument", "dokumenter"),
     "document": ("dokument", "dokumenter"),
     "document_chunk": ("del af en fil (højst 1 MB)", "dele af filer (højst 1 MB hver)"),

@@ -606,6 +606,8 @@ class Dashboard:
     turning_18_count: int
     open_complaints: int = 0  # complaints not yet decided (backend/appeals)
     reconsiderations_overdue: int = 0  # of those, reconsiderations past their deadline
+    awaiting_committee: int = 0  # § 47 indstillinger not yet decided by the committee
+    awaiting_confirmation: int = 0  # the chair's provisional decisions not yet approved
 
 
 async def _own_transaction(code: str, fn: Any, scope: Scope) -> Any:
@@ -635,7 +637,17 @@ async def dashboard(scope: Scope) -> Dashboard:
     young = done[4]
     tables["turning_18"] = turning_18_by_month(young)
     complaints, overdue = await repo.count_complaints(scope.teams, today_dk())
-    return Dashboard(datetime.now(UTC), scope.since, tables, len(young), complaints, overdue)
+    waiting, provisional = await repo.count_committee(scope.teams)
+    return Dashboard(
+        datetime.now(UTC),
+        scope.since,
+        tables,
+        len(young),
+        complaints,
+        overdue,
+        waiting,
+        provisional,
+    )
 
 
 TABLE_KEYS = (

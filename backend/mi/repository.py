@@ -634,6 +634,20 @@ async def get_job_file(job_id: uuid.UUID, user_id: uuid.UUID) -> ExportFile | No
     return ExportFile(**{**found, "content": None if content is None else bytes(content)})
 
 
+async def count_committee(teams: list[uuid.UUID] | None) -> tuple[int, int]:
+    """§ 47 cases awaiting børne- og ungeudvalget (an indstilling not yet decided), and the
+    chair's provisional decisions awaiting the committee's approval (backend/casework)."""
+    row = await conn().fetchrow(
+        "SELECT count(*) FILTER (WHERE i.state = 'forberedes') AS waiting, "
+        "count(*) FILTER (WHERE i.state = 'formand') AS provisional "
+        "FROM indstilling i JOIN hovedsag h ON h.id = i.hovedsag_id "
+        "WHERE i.state IN ('forberedes', 'formand') AND h.closed_at IS NULL "
+        "AND ($1::uuid[] IS NULL OR h.team_id = ANY($1::uuid[]))",
+        teams,
+    )
+    return int(row["waiting"]), int(row["provisional"])
+
+
 async def count_complaints(teams: list[uuid.UUID] | None, today: date) -> tuple[int, int]:
     """Complaints still open (being reconsidered, upheld and to be sent, or at
     Ankestyrelsen), and those whose reconsideration is past its deadline (backend/appeals)."""

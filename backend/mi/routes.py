@@ -35,6 +35,8 @@ class DashboardRead(msgspec.Struct):
     turning_18_count: int
     open_complaints: int  # complaints not yet decided
     reconsiderations_overdue: int  # complaints whose reconsideration is past its deadline
+    awaiting_committee: int  # § 47 cases awaiting børne- og ungeudvalget
+    awaiting_confirmation: int  # the chair's provisional decisions awaiting the committee
     caseload: TableRead
     compliance: TableRead
     compliance_by_month: TableRead
@@ -147,6 +149,8 @@ class MIController(Controller):
             turning_18_count=board.turning_18_count,
             open_complaints=board.open_complaints,
             reconsiderations_overdue=board.reconsiderations_overdue,
+            awaiting_committee=board.awaiting_committee,
+            awaiting_confirmation=board.awaiting_confirmation,
             **t,
         )
 

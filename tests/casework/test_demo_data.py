@@ -106,6 +106,15 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
                 )
                 >= 1
             ), rule_id
+        # Issue 17 item 2: an indstilling awaiting the committee (the parents offered
+        # counsel), one decided by the committee; no § 47 decision without it.
+        ind = await conn.fetch("SELECT state, afgoerelse_id FROM indstilling ORDER BY state")
+        assert [r["state"] for r in ind] == ["afgjort", "forberedes"]
+        assert await conn.fetchval("SELECT count(*) FROM indstilling_tilbud") >= 2
+        assert (
+            await conn.fetchval("SELECT count(*) FROM afgoerelse WHERE paragraph = '47'") == 1
+            and ind[0]["afgoerelse_id"] is not None
+        )
         # Every open case is held by someone, in that person's team.
         assert (
             await conn.fetchval(

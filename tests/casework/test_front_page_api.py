@@ -182,6 +182,7 @@ async def test_a_user_without_case_access_may_not_read_it(as_user: AsUser) -> No
 def test_every_rule_has_a_short_name() -> None:
     from backend.casework.rules import (
         APPEAL_RULES,
+        COMMITTEE_RULES,
         CONTACT_REVIEW_RULE,
         OWN_RULE,
         RULES,
@@ -193,7 +194,8 @@ def test_every_rule_has_a_short_name() -> None:
     # (item 3) and the review of a decision on contact (item 6).
     assert set(SHORT_TITLES) == {r.id for r in RULES} | {OWN_RULE, CONTACT_REVIEW_RULE} | set(
         APPEAL_RULES
-    )
+    ) | set(COMMITTEE_RULES)
+    assert all(0 < len(short_title(r)) <= 30 for r in COMMITTEE_RULES)
     assert short_title(CONTACT_REVIEW_RULE) == "Revurdering af samvær"
     assert short_title(OWN_RULE) == "Egen aktivitet"
     assert all(0 < len(short_title(r.id)) <= 30 for r in RULES)

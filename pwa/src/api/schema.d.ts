@@ -986,6 +986,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/udvalg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens indstillinger til børne- og ungeudvalget (§ 47) med tilbud og afgørelser */
+        get: operations["ApiCasesCaseIdUdvalgGetUdvalg"];
+        put?: never;
+        /** Skriv en indstilling til børne- og ungeudvalget om anbringelse uden samtykke */
+        post: operations["ApiCasesCaseIdUdvalgPrepare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/underretninger": {
         parameters: {
             query?: never;
@@ -3201,6 +3219,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/udvalg/{indstilling_id}/afgoerelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér børne- og ungeudvalgets afgørelse fra mødet */
+        post: operations["ApiUdvalgIndstillingIdAfgoerelseDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/formand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér formandens foreløbige afgørelse i en hastesag */
+        post: operations["ApiUdvalgIndstillingIdFormandProvisional"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/godkendelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér om udvalget godkender formandens foreløbige afgørelse */
+        post: operations["ApiUdvalgIndstillingIdGodkendelseConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/moede": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Flyt udvalgets møde (fristerne for tilbud og møde flytter med) */
+        post: operations["ApiUdvalgIndstillingIdMoedeMoveMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udvalg/{indstilling_id}/tilbud": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrér at en part er tilbudt gratis advokatbistand og aktindsigt */
+        post: operations["ApiUdvalgIndstillingIdTilbudOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/underretninger/{underretning_id}/modtaget": {
         parameters: {
             query?: never;
@@ -3363,7 +3466,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -3826,12 +3929,43 @@ export interface components {
             /** @enum {string} */
             type: "text" | "int" | "money" | "percent" | "date" | "datetime" | "bool";
         };
+        /** CommitteeDecisionCreate */
+        CommitteeDecisionCreate: {
+            /** Format: date */
+            decided_on: string;
+            outcome: string;
+            reasons: string;
+            review_months?: number | null;
+            starts_on?: string | null;
+            version: number;
+        };
+        /** CommitteeMeasureOption */
+        CommitteeMeasureOption: {
+            label: string;
+            value: string;
+        };
+        /** CommitteeSaved */
+        CommitteeSaved: {
+            afgoerelse_id?: string | null;
+            /** Format: uuid */
+            id: string;
+            indsats_id?: string | null;
+        };
         /** CompletionFormRead */
         CompletionFormRead: {
             action: string;
             fields: components["schemas"]["RecordFieldRead"][];
             rule_id: string;
             title: string;
+        };
+        /** ConfirmCreate */
+        ConfirmCreate: {
+            confirmed?: boolean | null;
+            /** Format: date */
+            decided_on: string;
+            reasons: string;
+            review_months?: number | null;
+            version: number;
         };
         /** ContactCorrection */
         ContactCorrection: {
@@ -3885,6 +4019,24 @@ export interface components {
             /** @description Hele perioden: udgiften fra start til planlagt slut; null når der ikke er en planlagt slut (øre) */
             until_end_oere: number | null;
         };
+        /** CounselOfferCreate */
+        CounselOfferCreate: {
+            accepted?: boolean | null;
+            lawyer?: string | null;
+            /** Format: date */
+            offered_on: string;
+            party: string;
+        };
+        /** CounselOfferRead */
+        CounselOfferRead: {
+            accepted: boolean;
+            lawyer: string | null;
+            /** Format: date */
+            offered_on: string;
+            /** @enum {string} */
+            party: "foraeldre" | "barn";
+            party_label: string;
+        };
         /** CprFetched */
         CprFetched: {
             added: number;
@@ -3926,6 +4078,8 @@ export interface components {
         };
         /** DashboardRead */
         DashboardRead: {
+            awaiting_committee: number;
+            awaiting_confirmation: number;
             caseload: components["schemas"]["TableRead"];
             children_by_age: components["schemas"]["TableRead"];
             children_by_measure: components["schemas"]["TableRead"];
@@ -4563,6 +4717,40 @@ export interface components {
             starts_on: string;
             version: number;
         };
+        /** IndstillingCreate */
+        IndstillingCreate: {
+            measure: string;
+            /** Format: date */
+            meeting_on: string;
+            reasons: string;
+        };
+        /** IndstillingRead */
+        IndstillingRead: {
+            /** Format: date-time */
+            created_at: string;
+            decided_on: string | null;
+            decision_reasons: string | null;
+            /** Format: uuid */
+            id: string;
+            measure: string;
+            measure_label: string;
+            /** Format: date */
+            meeting_on: string;
+            missing: string[];
+            offers: components["schemas"]["CounselOfferRead"][];
+            /** @enum {null|string} */
+            outcome: "bevilget" | "afslag" | "godkendt" | "ikke_godkendt" | null;
+            outcome_label: string | null;
+            parties: ("foraeldre" | "barn")[];
+            provisional_on: string | null;
+            provisional_reasons: string | null;
+            reasons: string;
+            review_months: number | null;
+            /** @enum {string} */
+            state: "forberedes" | "formand" | "afgjort" | "bortfaldet";
+            state_label: string;
+            version: number;
+        };
         /** InvestigationCompletion */
         InvestigationCompletion: {
             /** Format: date */
@@ -4938,6 +5126,13 @@ export interface components {
             paragraphs: string[];
             placement: boolean;
         };
+        /** MeetingMove */
+        MeetingMove: {
+            /** Format: date */
+            meeting_on: string;
+            reason: string;
+            version: number;
+        };
         /** MemberCreate */
         MemberCreate: {
             email?: string | null;
@@ -5123,7 +5318,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
@@ -5749,6 +5944,14 @@ export interface components {
         ProjectionRequest: {
             lines: components["schemas"]["LineSpec"][];
         };
+        /** ProvisionalCreate */
+        ProvisionalCreate: {
+            /** Format: date */
+            decided_on: string;
+            reasons: string;
+            starts_on?: string | null;
+            version: number;
+        };
         /** ReceiptMove */
         ReceiptMove: {
             reason: string;
@@ -6357,6 +6560,17 @@ export interface components {
             count: number;
             label: string;
             value: string;
+        };
+        /** UdvalgRead */
+        UdvalgRead: {
+            child_age: number | null;
+            confirm_days: number;
+            confirm_hint: string;
+            counsel_age: number;
+            counsel_hint: string;
+            indstillinger: components["schemas"]["IndstillingRead"][];
+            measures: components["schemas"]["CommitteeMeasureOption"][];
+            review_hint: string;
         };
         /** UnderretningCreate */
         UnderretningCreate: {
@@ -9101,6 +9315,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUdvalgGetUdvalg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UdvalgRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdUdvalgPrepare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IndstillingCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -14473,6 +14765,211 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferStatusRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdAfgoerelseDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommitteeDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdFormandProvisional: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProvisionalCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdGodkendelseConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdMoedeMoveMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingMove"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdvalgIndstillingIdTilbudOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                indstilling_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CounselOfferCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitteeSaved"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

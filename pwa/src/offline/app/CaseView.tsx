@@ -255,7 +255,8 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     a.completion === 'investigation' ||
                     a.completion === 'step' ||
                     a.completion === 'plan' ||
-                    a.completion === 'klage' ? (
+                    a.completion === 'klage' ||
+                    a.completion === 'udvalg' ? (
                     <p className="network-line">Registreres på sagen i Trekant, når du er online.</p>
                   ) : (
                     <button

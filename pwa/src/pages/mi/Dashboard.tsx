@@ -3,7 +3,7 @@ import { api, call, can, type SessionRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { SelectField } from '../../components/Form';
 import { Loading } from '../../components/Loading';
-import { formatDateTime, formatNumber } from '../../format';
+import { formatDateTime, formatNumber, plural } from '../../format';
 import { useApiQuery } from '../../useApi';
 import { ChartFigure, type Spec } from './ChartFigure';
 import { DataTable } from './DataTable';
@@ -159,6 +159,14 @@ export function Dashboard({ session }: { session: SessionRead }) {
             <span className="mi-key-value">{formatNumber(d.open_complaints)}</span> åbne klager over afgørelser
             {d.reconsiderations_overdue > 0
               ? `, heraf ${formatNumber(d.reconsiderations_overdue)} med genvurdering over fristen`
+              : ''}
+          </li>
+          <li>
+            <span className="mi-key-value">{formatNumber(d.awaiting_committee)}</span>{' '}
+            {d.awaiting_committee === 1 ? 'sag' : 'sager'} om anbringelse uden samtykke venter på børne- og
+            ungeudvalget
+            {d.awaiting_confirmation > 0
+              ? `; ${plural(d.awaiting_confirmation, 'foreløbig formandsafgørelse', 'foreløbige formandsafgørelser')} venter på udvalgets godkendelse`
               : ''}
           </li>
         </ul>

@@ -24,6 +24,7 @@ import {
 } from './process';
 import { FailureAlert, FormButtons, ProcessForm } from './shared';
 import { DraftChoice, useApprovedDraft } from '../okonomi/DraftChoice';
+import { IndstillingButton } from './Udvalg';
 
 type Actions = { onDone: (done: Done) => void; onCancel: () => void; onReload: () => void };
 
@@ -290,6 +291,42 @@ export function AfgoerelseForm({
       },
     );
   };
+
+  if (draft.paragraph === '47') {
+    // § 47 is the committee's decision (issue 17 item 2): the form leads to the indstilling
+    // (no <form> here: the indstilling's dialog holds its own).
+    return (
+      <div id="afgoerelse-form" className="admin-form case-form process-form" role="group" aria-labelledby="afgoerelse-form-heading">
+        <h3 id="afgoerelse-form-heading" className="h4 process-form-heading">
+          Træf afgørelse
+        </h3>
+        <RadioGroup
+          id="afg-paragraph"
+          legend="Afgørelsen træffes efter"
+          choices={options.paragraphs.map((p) => ({ value: p.value, label: p.label }))}
+          value={draft.paragraph}
+          onChange={set('paragraph', 'paragraph')}
+        />
+        <Alert variant="info" role="note" heading="Børne- og ungeudvalget træffer afgørelsen">
+          <p>
+            En anbringelse uden samtykke (§ 47) træffes af børne- og ungeudvalget på et møde, ikke af sagsbehandleren.
+            Skriv en indstilling til udvalget; udvalgets afgørelse registreres derefter under Børne- og ungeudvalget.
+          </p>
+        </Alert>
+        <div className="process-buttons">
+          <IndstillingButton
+            caseId={hovedsag.id}
+            childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+            variant="primary"
+            onDone={(o) => onDone({ heading: o?.heading ?? '', lines: [] })}
+          />
+          <button type="button" className="button button-tertiary" onClick={onCancel}>
+            Fortryd
+          </button>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <ProcessForm id="afgoerelse-form" title="Træf afgørelse" onSubmit={submit}>

@@ -123,6 +123,20 @@ export function CompleteActivity({
     );
   }
 
+  if (completion === 'udvalg') {
+    // The indstilling's own dialogs (tilbud, udvalgets afgørelse) under Børne- og ungeudvalget.
+    return (
+      <Link
+        to={`${placePath(a.hovedsag_id, 'forloeb')}#forloeb-udvalg`}
+        className="button button-secondary button-small"
+        aria-label={`Udfør under Børne- og ungeudvalget: ${a.title}`}
+        title="Udføres under Børne- og ungeudvalget på sagens forløb"
+      >
+        Udfør
+      </Link>
+    );
+  }
+
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {
     // "Udfør" (not the flow's own button text, which stays unique on the case page).
     if (onFlow) {

@@ -28,6 +28,7 @@ import { SkridtForm } from './SkridtForm';
 import { ActivityAction } from './ActivityAction';
 import { OwnActivityButtons } from './EgenAktivitet';
 import { KlagerPart } from './Klager';
+import { UdvalgPart } from './Udvalg';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
@@ -484,7 +485,8 @@ export function Forloeb({
                       {paragraphShort(a.paragraph)}: {outcomeLabel(a.outcome)}
                     </p>
                     <p className="process-meta">
-                      Truffet <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
+                      {a.paragraph === '47' ? 'Børne- og ungeudvalgets afgørelse, registreret' : 'Truffet'}{' '}
+                      <time dateTime={a.decided_on}>{formatDate(a.decided_on)}</time> af {a.created_by_name}
                     </p>
                     {a.summary ? <p className="process-text">{a.summary}</p> : null}
                     {steps
@@ -512,6 +514,14 @@ export function Forloeb({
               <p className="process-note">Afgørelse efter {paragraphShort(pending.paragraph)} forberedes.</p>
             ) : null}
           </div>
+
+          <UdvalgPart
+            caseId={caseId}
+            childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+            canWrite={canWrite}
+            shown={pending?.paragraph === '47' || afgoerelser.some((a) => a.paragraph === '47')}
+            onDone={(o) => finish('udvalg')({ heading: o?.heading ?? '' })}
+          />
 
           <KlagerPart
             caseId={caseId}

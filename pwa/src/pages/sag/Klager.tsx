@@ -99,7 +99,9 @@ function RegistrerKlageForm({
         heading: `Klagen fra ${saved.complainant} er registreret`,
         body: (
           <p>
-            Genvurdér afgørelsen senest {formatDate(saved.reconsider_by)}.
+            {saved.state === 'fastholdt'
+              ? `Afgørelsen er børne- og ungeudvalgets: klagen sendes direkte til Ankestyrelsen senest ${formatDate(saved.reconsider_by)}.`
+              : `Genvurdér afgørelsen senest ${formatDate(saved.reconsider_by)}.`}
             {saved.days_late > 0 ? ` Klagen kom ${days(saved.days_late)} efter klagefristen.` : ''}
           </p>
         ),

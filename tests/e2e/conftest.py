@@ -136,3 +136,27 @@ async def check_axe(page: Any, screen: str) -> None:
         for v in result["violations"]
     ]
     assert not violations, f"axe on {screen}: " + "; ".join(violations)
+
+
+async def open_worklist_group(page: Any, group: str, row_text: str) -> Any:
+    """The front page's worklist group ``group`` (e.g. "Senere") opened, and its row with
+    ``row_text``. A filter just chosen may still be loading: its answer can open the group
+    by default (the first group with activities opens) just as a click toggles it, so the
+    toggle is checked again until the row shows."""
+    from playwright.async_api import expect
+
+    section = page.locator("section.worklist-group").filter(
+        has=page.get_by_role("button", name=re.compile(f"^{group}"))
+    )
+    toggle = section.get_by_role("button", name=re.compile(f"^{group}"))
+    row = section.locator("tbody > tr").filter(has_text=row_text)
+    for _ in range(5):
+        if await toggle.get_attribute("aria-expanded") == "false":
+            await toggle.click()
+        try:
+            await expect(row.first).to_be_visible(timeout=3_000)
+            return row
+        except AssertionError:
+            continue
+    await expect(row.first).to_be_visible()
+    return row

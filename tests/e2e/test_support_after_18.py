@@ -21,7 +21,7 @@ from backend.core.danish import today_dk
 from backend.core.workdays import add_months, previous_working_day
 from backend.demo import synthetic_cpr
 from tests.conftest import AsUser, username
-from tests.e2e.conftest import check_axe, log_in
+from tests.e2e.conftest import check_axe, log_in, open_worklist_group
 
 B = "0202"
 OUT = Path(__file__).resolve().parents[2] / "test-results" / "ungestoette"
@@ -75,13 +75,7 @@ async def test_the_transition_leads_to_a_decision_on_support_after_18(page, as_u
     await log_in(page, "Testby", username("sagsbehandler", B))
     await page.get_by_label("Barn").select_option(value=case_id)
     await page.get_by_label("Type").select_option(value="overgang-18")
-    later = page.locator("section.worklist-group").filter(
-        has=page.get_by_role("button", name=re.compile("^Senere"))
-    )
-    toggle = later.get_by_role("button", name=re.compile("^Senere"))
-    if await toggle.get_attribute("aria-expanded") == "false":
-        await toggle.click()
-    row = later.locator("tbody > tr").filter(has_text="træf afgørelse om ungestøtte")
+    row = await open_worklist_group(page, "Senere", "træf afgørelse om ungestøtte")
     await expect(row).to_contain_text(_dk(due))
     await row.get_by_role("link", name=re.compile("^Udfør på sagen")).click()
 

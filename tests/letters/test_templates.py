@@ -85,6 +85,7 @@ async def test_every_standard_template_is_valid_and_seeded_in_every_kommune(app)
             "orientering-underretning",
             "afgoerelse-bevilling",
             "afgoerelse-afslag",
+            "afgoerelse-udvalg",
             "overfoersel",
         }
         for r in rows:

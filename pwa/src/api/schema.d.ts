@@ -5006,7 +5006,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             recipients: components["schemas"]["Recipient"][];
             sent_at: string | null;
@@ -6375,7 +6375,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             retired: boolean;
             standard: boolean;
@@ -6393,7 +6393,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             retired: boolean;
             standard: boolean;

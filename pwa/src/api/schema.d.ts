@@ -3466,7 +3466,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -5318,7 +5318,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */

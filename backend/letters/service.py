@@ -543,6 +543,9 @@ async def do_create_letter(
                 "template_id",
                 "Der er ingen afgørelse fra børne- og ungeudvalget på sagen"
                 if row.purpose == COMMITTEE
+                else "Sagens afgørelse er truffet af børne- og ungeudvalget – vælg skabelonen "
+                f"»{PURPOSE_LABELS[COMMITTEE]}«"
+                if facts.afgoerelser
                 else "Der er ingen afgørelse på sagen – registrér den under Forløb først",
             )
     if row.purpose in ("partshoering", "boernesamtale") and answer_by is None:

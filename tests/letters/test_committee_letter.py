@@ -115,7 +115,11 @@ async def test_the_committee_letter_has_its_guidance_and_completes_the_activity(
         json={"template_id": own["id"], "recipients": new["suggested_recipients"]},
     )
     assert wrong.status_code == 400
-    assert wrong.json()["extra"][0]["key"] == "template_id"
+    assert wrong.json()["extra"][0] == {
+        "key": "template_id",
+        "message": "Sagens afgørelse er truffet af børne- og ungeudvalget – vælg skabelonen "
+        "»Afgørelse fra børne- og ungeudvalget«",
+    }
 
     letter = await _draft(http, case_id, "afgoerelse_udvalg")
     assert letter["title"] == "Afgørelse fra børne- og ungeudvalget"

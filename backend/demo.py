@@ -442,8 +442,13 @@ async def _seed_committee(workers: list[repo.DemoWorker], today: date, rng: rand
     """Issue 17 item 2: two children of their own on the demo caseworker's list have an
     indstilling to børne- og ungeudvalget about placement without
     consent: one awaits the meeting in ten days, the parents offered counsel; the other
-    was decided by the committee today, the placement in a foster family starting."""
-    from backend.casework import access, committee, process
+    was decided by the committee today, the placement in a foster family starting, and its
+    letter with complaint guidance is to be sent (the mother, with e-mail, in the network)."""
+    from backend.casework import access, committee, lifecycle, process
+    from backend.core.permissions import permissions_for
+    from backend.core.principal import Principal
+    from backend.network import service as network
+    from backend.network.schemas import MemberCreate
 
     caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
     if caseworker is None:
@@ -476,6 +481,21 @@ async def _seed_committee(workers: list[repo.DemoWorker], today: date, rng: rand
     ind = await committee.do_prepare(
         actor, decided, measure="plejefamilie", reasons=reasons, meeting_on=today
     )
+    state = await lifecycle.transfer_state(decided)
+    if state is not None:
+        me = Principal(
+            caseworker.id,
+            caseworker.username,
+            "Sagsbehandler",
+            "",
+            ("sagsbehandler",),
+            permissions_for(["sagsbehandler"]),
+        )
+        await network.add_member(
+            me,
+            state.child_id,
+            MemberCreate(relation="mor", name="Lise Bach", email="lise.bach@example.dk"),
+        )
     birth = (await committee.overview(decided)).birth_date
     parties = ("foraeldre", "barn") if committee.child_needs_offer(birth, today) else ("foraeldre",)
     for party in parties:

@@ -833,6 +833,28 @@ async def record_decision_notified(
     return last_day
 
 
+async def record_committee_letter_sent(
+    hovedsag_id: uuid.UUID, afgoerelse_id: uuid.UUID, *, to_whom: str, actor: str
+) -> list[str]:
+    """The letter with børne- og ungeudvalget's decision and its complaint guidance was
+    sent: complete the activity "Send udvalgets afgørelse …" of the indstilling it was made
+    on, and journal it. Returns the titles completed (none for the chair's provisional
+    decision: its letter is due once the committee has approved it)."""
+    done = []
+    for indstilling_id, enkeltsag_id in await committee_repo.of_decision(afgoerelse_id):
+        for _, title in await repo.complete_activities_about("udvalg-send", indstilling_id, actor):
+            await stamp(
+                hovedsag_id,
+                actor,
+                "aktivitet.udfoert",
+                "Afgørelsen er sendt med klagevejledning",
+                f"Sendt til {to_whom}. Klage går direkte til Ankestyrelsen.\n\nUdført: {title}",
+                enkeltsag_id=enkeltsag_id,
+            )
+            done.append(title)
+    return done
+
+
 async def decided_by_committee(afgoerelse_id: uuid.UUID) -> bool:
     """Whether a decision was made by børne- og ungeudvalget or its chair (§ 47): a
     complaint against it goes straight to Ankestyrelsen, the kommune does not reconsider it."""

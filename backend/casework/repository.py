@@ -2316,6 +2316,10 @@ class LetterAfgoerelse(msgspec.Struct):
     summary: str
     measure: str | None
     notified_on: date | None
+    starts_on: date | None = None  # the measure it started
+    planned_end: date | None = None  # the last day granted (support after 18)
+    by_committee: bool = False  # børne- og ungeudvalget or its chair decided (§ 47)
+    provisional: bool = False  # the chair's decision, not yet approved by the committee
 
 
 class LetterFacts(msgspec.Struct):
@@ -2356,8 +2360,14 @@ async def get_letter_facts(hovedsag_id: uuid.UUID) -> LetterFacts | None:
     )
     decisions = await conn().fetch(
         "SELECT a.id, a.paragraph, a.outcome, a.decided_on, a.summary, a.notified_on, "
-        "(SELECT i.kind FROM indsats i WHERE i.afgoerelse_id = a.id ORDER BY i.starts_on "
-        "LIMIT 1) AS measure FROM afgoerelse a WHERE a.hovedsag_id = $1 "
+        "i.kind AS measure, i.starts_on, i.planned_end, "
+        "EXISTS (SELECT 1 FROM indstilling n WHERE n.afgoerelse_id = a.id "
+        "OR n.provisional_afgoerelse_id = a.id) AS by_committee, "
+        "EXISTS (SELECT 1 FROM indstilling n WHERE n.provisional_afgoerelse_id = a.id "
+        "AND n.state = 'formand') AS provisional "
+        "FROM afgoerelse a LEFT JOIN LATERAL (SELECT kind, starts_on, planned_end "
+        "FROM indsats WHERE afgoerelse_id = a.id ORDER BY starts_on LIMIT 1) i ON true "
+        "WHERE a.hovedsag_id = $1 "
         "ORDER BY a.decided_on DESC, a.created_at DESC LIMIT 20",
         hovedsag_id,
     )

@@ -166,7 +166,7 @@ def after_17_5(f: Facts) -> str | None:
 # (``CompletionForm``), or another flow of the case that also records what was done: the
 # investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
 # child's plan (ICS). An activity of another flow is never completed by a second form.
-Completion = Literal["click", "record", "investigation", "step", "plan", "klage", "udvalg"]
+Completion = Literal["click", "record", "investigation", "step", "plan", "klage", "udvalg", "brev"]
 FieldKind = Literal["bool", "text", "date", "choice", "user"]
 
 
@@ -766,6 +766,8 @@ def completion_of(rule_id: str | None) -> Completion:
         return "klage"
     if rule_id in COMMITTEE_FLOW:
         return "udvalg"
+    if rule_id in LETTER_COMPLETED:
+        return "brev"
     try:
         return rule(rule_id).completion
     except KeyError:
@@ -880,6 +882,9 @@ COMMITTEE_RULES: dict[str, bool] = {
 # Of those, the ones completed by the indstilling's own steps (Forløb › Børne- og
 # ungeudvalget): the offers, the meeting's decision, the committee's answer to the chair.
 COMMITTEE_FLOW = ("udvalg-advokat", "udvalg-moede", "udvalg-formand")
+# Completed by sending a letter (backend/letters): the rule's letter purpose, which the PWA's
+# "Udfør" opens the letter writer with.
+LETTER_COMPLETED: dict[str, str] = {"udvalg-send": "afgoerelse_udvalg"}
 COMMITTEE_COUNSEL_AGE = 10  # the child is a party from 10 (§ 3, § 141, § 142, stk. 2)
 COMMITTEE_CONFIRM_DAYS = 7
 SHORT_TITLES.update(

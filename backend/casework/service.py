@@ -290,6 +290,8 @@ FLOW_MESSAGES = {
     "til Ankestyrelsen).",
     "udvalg": "Aktiviteten udføres under Børne- og ungeudvalget på sagen (Forløb → Børne- og "
     "ungeudvalget).",
+    "brev": "Aktiviteten udføres ved at sende afgørelsen som brev med klagevejledning (Breve → "
+    "Skriv brev).",
 }
 
 

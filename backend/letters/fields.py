@@ -36,6 +36,20 @@ FIELDS: Final[dict[str, tuple[str, str]]] = {
     "afgoerelse.indsats": ("Det, afgørelsen handler om", "Familiebehandling"),
     "afgoerelse.lovgrundlag": ("Afgørelsens lovgrundlag", "barnets lov § 32"),
     "afgoerelse.begrundelse": ("Afgørelsens begrundelse", "Familien har brug for støtte …"),
+    "afgoerelse.periode": (
+        "Perioden, der er bevilget (når afgørelsen har en slutdato)",
+        "fra 1. januar 2027 til og med 31. december 2027",
+    ),
+    "afgoerelse.bevilget_til": ("Sidste dag, der er bevilget (ellers tom)", "31. december 2027"),
+    "afgoerelse.tekst": (
+        "Afgørelsen i én sætning (bruges i udvalgets afgørelse)",
+        "Ida Testesen anbringes uden for hjemmet uden samtykke: Anbringelse i plejefamilie, "
+        "fra 1. januar 2027.",
+    ),
+    "afgoerelse.formand": (
+        "Udfyldt, når afgørelsen er formandens foreløbige (til {% if %})",
+        "",
+    ),
 }
 
 # Lists a template may loop over, with the fields of each item.

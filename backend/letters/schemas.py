@@ -17,6 +17,7 @@ Purpose = Literal[
     "orientering",
     "afgoerelse_bevilling",
     "afgoerelse_afslag",
+    "afgoerelse_udvalg",
     "overfoersel",
     "andet",
 ]
@@ -29,6 +30,7 @@ PURPOSE_LABELS: dict[str, str] = {
     # case's list of letters and the filed document agree.
     "afgoerelse_bevilling": "Afgørelse om støtte",
     "afgoerelse_afslag": "Afgørelse om afslag",
+    "afgoerelse_udvalg": "Afgørelse fra børne- og ungeudvalget",
     "overfoersel": "Overførsel til ny kommune",
     "andet": "Andet brev",
 }
@@ -40,6 +42,7 @@ DOCUMENT_KIND: dict[str, DocumentKind] = {
     "orientering": "korrespondance",
     "afgoerelse_bevilling": "afgoerelse",
     "afgoerelse_afslag": "afgoerelse",
+    "afgoerelse_udvalg": "afgoerelse",
     "overfoersel": "korrespondance",
     "andet": "korrespondance",
 }

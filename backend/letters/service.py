@@ -23,7 +23,7 @@ from backend.casework.service import check_case_open
 from backend.core.danish import file_slug, today_dk
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.journal import stamp
-from backend.core.measures import MEASURES
+from backend.core.measures import MEASURES, PARAGRAPHS
 from backend.core.principal import Principal
 from backend.documents.schemas import DocumentKind
 from backend.letters import render
@@ -55,7 +55,9 @@ from tenancy.context import current_scope
 ANSWER_DAYS = 14  # the default time a party gets to answer a hearing
 TITLE_MAX = 200
 BODY_MAX = 200_000
-DECISIONS = ("afgoerelse_bevilling", "afgoerelse_afslag")
+DECISIONS = ("afgoerelse_bevilling", "afgoerelse_afslag", "afgoerelse_udvalg")
+COMMITTEE = "afgoerelse_udvalg"  # the letter of a decision by børne- og ungeudvalget (§ 47)
+COMMITTEE_RULE = "udvalg-send"  # the activity its sending completes (casework/committee.py)
 ROLES = {
     "mor": "Mor",
     "far": "Far",
@@ -379,7 +381,13 @@ def _suggest(
         return by_purpose.get("kvittering"), notifiers, "Kvitteringen til fagpersonen mangler"
     pending = [a for a in facts.afgoerelser if a.notified_on is None]
     if pending:
-        purpose = "afgoerelse_afslag" if pending[0].outcome == "afslag" else "afgoerelse_bevilling"
+        purpose = (
+            COMMITTEE
+            if pending[0].by_committee
+            else "afgoerelse_afslag"
+            if pending[0].outcome == "afslag"
+            else "afgoerelse_bevilling"
+        )
         return by_purpose.get(purpose), parents, "Afgørelsen er ikke sendt til forældrene endnu"
     if "partshoering" in facts.open_rules:
         return by_purpose.get("partshoering"), parents, "Partshøringen mangler før afgørelsen"
@@ -402,18 +410,42 @@ async def new_letter(case: AccessibleCase, register: CprSource) -> LetterNew:
     )
 
 
-def _afgoerelse_fields(a: Any) -> dict[str, str]:
+def _afgoerelse_fields(a: Any, child_name: str) -> dict[str, str]:
     what = (
         MEASURES[a.measure][0]
         if a.measure in MEASURES
         else f"støtte efter barnets lov § {a.paragraph}"
     )
+    period = ""
+    if a.planned_end is not None:
+        # A decision with an end (support after 18, § 114: "bevilget til"): the period is
+        # part of what is granted.
+        start = f"fra {render.long_date(a.starts_on)} " if a.starts_on else ""
+        period = f"{start}til og med {render.long_date(a.planned_end)}"
+    if a.by_committee:
+        text = (
+            f"{child_name} anbringes uden for hjemmet uden samtykke: {what}"
+            + (f", fra {render.long_date(a.starts_on)}" if a.starts_on else "")
+            + "."
+            if a.outcome == "bevilget"
+            else f"Afslag på anbringelse af {child_name} uden for hjemmet uden samtykke."
+        )
+    else:
+        text = (
+            f"Du får bevilget: {what}{', ' + period if period else ''}."
+            if a.outcome == "bevilget"
+            else f"Du får afslag på: {what}."
+        )
     return {
         "afgoerelse.dato": render.long_date(a.decided_on),
         "afgoerelse.udfald": a.outcome,
-        "afgoerelse.indsats": what,
-        "afgoerelse.lovgrundlag": f"barnets lov § {a.paragraph}",
+        "afgoerelse.indsats": f"{what}, {period}" if period else what,
+        "afgoerelse.lovgrundlag": "barnets lov " + PARAGRAPHS.get(a.paragraph, f"§ {a.paragraph}"),
         "afgoerelse.begrundelse": a.summary,
+        "afgoerelse.periode": period,
+        "afgoerelse.bevilget_til": render.long_date(a.planned_end) if a.planned_end else "",
+        "afgoerelse.tekst": text,
+        "afgoerelse.formand": "ja" if a.provisional else "",
     }
 
 
@@ -458,7 +490,7 @@ async def context(
         flat["underretning.modtaget"] = render.long_date(underretning.received_at)
         flat["underretning.fra"] = underretning.notifier_name or ""
     if afgoerelse is not None:
-        flat.update(_afgoerelse_fields(afgoerelse))
+        flat.update(_afgoerelse_fields(afgoerelse, facts.child_name))
     ctx = nest(flat)
     ctx["foraeldre"] = [
         {"navn": p["name"], "adresse": p["address"], "myndighed": "ja" if p["custody"] else "nej"}
@@ -499,13 +531,22 @@ async def do_create_letter(
         underretning = facts.underretninger[0]
     afgoerelse = None
     if row.purpose in DECISIONS:
-        pending = [a for a in facts.afgoerelser if a.notified_on is None]
-        choices = pending or facts.afgoerelser
+        # The committee's letter is written from the committee's decisions, the others
+        # from the kommune's own (their complaint guidance differs: no reconsideration of
+        # the committee's).
+        mine = [a for a in facts.afgoerelser if a.by_committee == (row.purpose == COMMITTEE)]
+        pending = [a for a in mine if a.notified_on is None]
+        choices = pending or mine
         afgoerelse = choices[0] if choices else None
         if afgoerelse is None:
             raise FieldError(
                 "template_id",
-                "Der er ingen afgørelse på sagen – registrér den under Forløb først",
+                "Der er ingen afgørelse fra børne- og ungeudvalget på sagen"
+                if row.purpose == COMMITTEE
+                else "Sagens afgørelse er truffet af børne- og ungeudvalget – vælg skabelonen "
+                f"»{PURPOSE_LABELS[COMMITTEE]}«"
+                if facts.afgoerelser
+                else "Der er ingen afgørelse på sagen – registrér den under Forløb først",
             )
     if row.purpose in ("partshoering", "boernesamtale") and answer_by is None:
         answer_by = today_dk() + timedelta(days=ANSWER_DAYS)
@@ -727,6 +768,12 @@ async def law_steps(
             actor=me.actor,
         )
         steps.append(f"Klagefristen udløber {render.long_date(last)}")
+        if row.purpose == COMMITTEE:
+            done = await lifecycle.record_committee_letter_sent(
+                row.hovedsag_id, row.afgoerelse_id, to_whom=to_whom, actor=me.actor
+            )
+            if done:
+                steps.insert(0, "Afgørelsen er sendt med klagevejledning")
     return steps
 
 

@@ -7,6 +7,7 @@ screenshots at 1366×768 and 768×1024, no sideways scrolling."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,11 @@ async def test_indstilling_counsel_plan_and_the_committees_decision(page, as_use
     c = await as_user(B, "sagsbehandler")
     made = await factories.child(c, years=13, first_name="Ulla", last_name="Udvalgsen")
     meeting = today_dk() + timedelta(days=14)
+    mother = await c.post(
+        f"/api/children/{made.child_id}/network",
+        json={"relation": "mor", "name": "Mona Udvalgsen", "email": "mona@example.dk"},
+    )
+    assert mother.status_code == 201, mother.text
 
     await log_in(page, "Testby", username("sagsbehandler", B))
     await page.goto(f"/sager/{made.case_id}/forloeb")
@@ -159,3 +165,29 @@ async def test_indstilling_counsel_plan_and_the_committees_decision(page, as_use
     await expect(page.get_by_text("Tilsynsbesøg hos det anbragte barn")).to_be_visible()
     await check_axe(page, "forløb efter udvalgets afgørelse")
     await _shots(page, "forloeb-udvalg")
+
+    # 5. "Udfør" on the letter activity opens the letter writer with the committee's
+    # template; sending the letter completes the activity.
+    await page.get_by_role("link", name=re.compile("^Udfør: skriv brevet")).first.click()
+    await expect(page.get_by_role("heading", name="Skriv brev")).to_be_visible()
+    await expect(
+        page.get_by_role("radio", name=re.compile("^Afgørelse fra børne- og ungeudvalget"))
+    ).to_be_checked()
+    await page.get_by_role("checkbox", name=re.compile("Mona Udvalgsen")).check()
+    await page.get_by_role("button", name="Skriv brevet").click()
+    editor = page.get_by_role("textbox", name="Brevets tekst")
+    await expect(editor).to_contain_text("Børne- og ungeudvalget i Testby Kommune har på sit møde")
+    await expect(editor).to_contain_text("behandler kommunen ikke afgørelsen igen")
+    await check_axe(page, "udvalgets afgørelsesbrev")
+    await _shots(page, "udvalgets-brev")
+    await page.get_by_role("button", name="Send brevet").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Send brevet").click()
+    await expect(page.get_by_text("Brevet er sendt")).to_be_visible(timeout=20_000)
+    await expect(page.get_by_text("Afgørelsen er sendt med klagevejledning")).to_be_visible()
+    await page.goto(f"/sager/{made.case_id}/forloeb")
+    await expect(page.get_by_text("Tilsynsbesøg hos det anbragte barn")).to_be_visible()
+    await expect(
+        page.get_by_text(
+            "Send udvalgets afgørelse med klagevejledning (klage direkte til Ankestyrelsen)"
+        )
+    ).to_have_count(0)

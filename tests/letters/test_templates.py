@@ -85,6 +85,7 @@ async def test_every_standard_template_is_valid_and_seeded_in_every_kommune(app)
             "orientering-underretning",
             "afgoerelse-bevilling",
             "afgoerelse-afslag",
+            "afgoerelse-udvalg",
             "overfoersel",
         }
         for r in rows:
@@ -153,7 +154,7 @@ async def test_the_administrator_edits_a_template_as_a_new_version(http, seeded)
     http.headers["X-CSRF-Token"] = session["csrf_token"]
     theirs = (await http.get("/api/letter-templates?include_retired=true")).json()
     assert made.json()["id"] not in {t["id"] for t in theirs}
-    assert len([t for t in theirs if t["standard"]]) == 7
+    assert len([t for t in theirs if t["standard"]]) == 8
     assert (await http.get(f"/api/letter-templates/{made.json()['id']}")).status_code == 404
 
 

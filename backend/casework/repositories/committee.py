@@ -170,6 +170,17 @@ async def by_committee(afgoerelse_id: uuid.UUID) -> bool:
     )
 
 
+async def of_decision(afgoerelse_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """The indstillinger (id, enkeltsag) a decision was made on (the committee's or the
+    chair's)."""
+    rows = await conn().fetch(
+        "SELECT id, enkeltsag_id FROM indstilling WHERE afgoerelse_id = $1 "
+        "OR provisional_afgoerelse_id = $1",
+        afgoerelse_id,
+    )
+    return [(r["id"], r["enkeltsag_id"]) for r in rows]
+
+
 async def measure_of_decision(afgoerelse_id: uuid.UUID) -> tuple[uuid.UUID, int] | None:
     """The running measure a decision started (id, version), if any."""
     row = await conn().fetchrow(

@@ -3466,7 +3466,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -5006,7 +5006,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             recipients: components["schemas"]["Recipient"][];
             sent_at: string | null;
@@ -5318,7 +5318,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
@@ -6375,7 +6375,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             retired: boolean;
             standard: boolean;
@@ -6393,7 +6393,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "overfoersel" | "andet";
+            purpose: "kvittering" | "partshoering" | "boernesamtale" | "orientering" | "afgoerelse_bevilling" | "afgoerelse_afslag" | "afgoerelse_udvalg" | "overfoersel" | "andet";
             purpose_label: string;
             retired: boolean;
             standard: boolean;

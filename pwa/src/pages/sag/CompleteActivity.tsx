@@ -28,6 +28,9 @@ export function flowHref(a: ActivityRead, flow: CompletionFlow): string {
   return `${placePath(a.hovedsag_id, 'forloeb')}?udfoer=${panel}${kind}`;
 }
 
+// The activities a sent letter completes (backend rules.LETTER_COMPLETED): the letter's purpose.
+const LETTER_PURPOSES: Record<string, string> = { 'udvalg-send': 'afgoerelse_udvalg' };
+
 const FLOW_HINTS: Record<CompletionFlow, string> = {
   investigation: 'Udføres ved at afslutte undersøgelsen',
   step: 'Udføres ved at registrere skridtet',
@@ -131,6 +134,22 @@ export function CompleteActivity({
         className="button button-secondary button-small"
         aria-label={`Udfør under Børne- og ungeudvalget: ${a.title}`}
         title="Udføres under Børne- og ungeudvalget på sagens forløb"
+      >
+        Udfør
+      </Link>
+    );
+  }
+
+  if (completion === 'brev') {
+    // Completed by sending its letter (the committee's decision with its complaint guidance):
+    // "Udfør" opens the letter writer with the rule's template chosen.
+    const purpose = a.rule_id ? LETTER_PURPOSES[a.rule_id] : undefined;
+    return (
+      <Link
+        to={`/sager/${a.hovedsag_id}/breve/ny${purpose ? `?formaal=${purpose}` : ''}`}
+        className="button button-secondary button-small"
+        aria-label={`Udfør: skriv brevet – ${a.title}`}
+        title="Udføres ved at sende brevet"
       >
         Udfør
       </Link>

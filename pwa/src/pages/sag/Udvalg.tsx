@@ -5,7 +5,7 @@
 // steps are done: the API answers 409 naming what is missing), or in an urgent case the
 // chair's provisional decision and the committee's answer to it. Each in a dialog; the
 // activities each step creates are on the worklist like every other activity.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
@@ -35,22 +35,6 @@ const REVIEW = [
   { value: '24', label: 'Inden 2 år' },
   { value: '36', label: 'Inden 3 år' },
 ];
-
-/** A refusal of no field (a 409: what is missing first); it takes focus when it appears. */
-function Refused({ message, heading }: { message?: string; heading: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (message) ref.current?.focus();
-  }, [message]);
-  if (!message) return null;
-  return (
-    <div ref={ref} tabIndex={-1}>
-      <Alert variant="error" heading={heading}>
-        <p>{message}</p>
-      </Alert>
-    </div>
-  );
-}
 
 function useUdvalg(caseId: string, enabled = true) {
   return useApiQuery(
@@ -128,8 +112,7 @@ function IndstillingForm({
   return (
     <FormDialog title="Skriv indstilling til børne- og ungeudvalget" subtitle={childName} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
-        <ErrorSummary errors={errors} fields={I_FIELDS} general={general} />
-        <Refused message={Object.keys(errors).length > 0 ? undefined : general} heading="Indstillingen blev ikke gemt" />
+        <ErrorSummary errors={errors} fields={I_FIELDS} general={general} heading="Indstillingen blev ikke gemt" />
         <p className="form-hint">
           En anbringelse uden samtykke (Barnets Lov § 47) træffes af børne- og ungeudvalget på et møde (§ 142), ikke af
           sagsbehandleren.
@@ -268,8 +251,7 @@ function TilbudForm({
   return (
     <FormDialog title="Registrér tilbud om advokatbistand og aktindsigt" subtitle={ind.measure_label} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
-        <ErrorSummary errors={errors} fields={T_FIELDS} general={general} />
-        <Refused message={Object.keys(errors).length > 0 ? undefined : general} heading="Tilbuddet blev ikke registreret" />
+        <ErrorSummary errors={errors} fields={T_FIELDS} general={general} heading="Tilbuddet blev ikke registreret" />
         <p className="form-hint">{hint}</p>
         <RadioGroup
           id="ut-party"
@@ -368,8 +350,7 @@ function FlytMoedeForm({
   return (
     <FormDialog title="Flyt udvalgets møde" subtitle={`Indstilling: ${ind.measure_label}`} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
-        <ErrorSummary errors={errors} fields={M_FIELDS} general={general} />
-        <Refused message={Object.keys(errors).length > 0 ? undefined : general} heading="Mødet blev ikke flyttet" />
+        <ErrorSummary errors={errors} fields={M_FIELDS} general={general} heading="Mødet blev ikke flyttet" />
         <TextField
           id="um-date"
           label="Ny mødedato"
@@ -519,8 +500,7 @@ function AfgoerelseDialog({
   return (
     <FormDialog title={TITLES[kind]} subtitle={`Indstilling: ${ind.measure_label}`} busy={busy} onClose={onClose}>
       <form onSubmit={submit} noValidate className="admin-form case-form">
-        <ErrorSummary errors={errors} fields={D_FIELDS} general={general} />
-        <Refused message={Object.keys(errors).length > 0 ? undefined : general} heading="Afgørelsen blev ikke registreret" />
+        <ErrorSummary errors={errors} fields={D_FIELDS} general={general} heading="Afgørelsen blev ikke registreret" />
         {kind === 'udvalg' && ind.missing.length > 0 ? (
           <Alert variant="warning" role="note" heading="Før udvalgets afgørelse kan registreres">
             <ul>

@@ -39,7 +39,7 @@ async def test_the_assessment_is_written_in_a_dialog_from_the_worklist(page, app
     assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     # The child's rows among the caseworker's many (other tests add to the same list).
-    await page.get_by_label("Barn").select_option(child["case_id"])
+    await page.get_by_label("Barn", exact=True).select_option(child["case_id"])
     row = page.get_by_role("row").filter(has_text=child["name"]).filter(has_text="Vurdér inden")
     opener = row.get_by_role("button", name=f"Registrér vurdering: {assessment['title']}")
     await opener.click()
@@ -141,7 +141,7 @@ async def test_a_conflict_in_the_dialog_offers_hent_igen_on_the_worklist(page, a
     assessment = next(a for a in child["activities"] if a["rule_id"] == "vurdering-24-timer")
     await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
     # The child's rows among the caseworker's many (other tests add to the same list).
-    await page.get_by_label("Barn").select_option(child["case_id"])
+    await page.get_by_label("Barn", exact=True).select_option(child["case_id"])
     row = page.get_by_role("row").filter(has_text=child["name"]).filter(has_text="Vurdér inden")
     await row.get_by_role("button", name=f"Registrér vurdering: {assessment['title']}").click()
     dialog = record_dialog(page)

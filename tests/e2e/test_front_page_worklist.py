@@ -44,7 +44,7 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
 
     await page.set_viewport_size({"width": 1366, "height": 768})
     await log_in(page, "Testby", username("sagsbehandler", B))
-    await page.get_by_label("Barn").select_option(label=f"Filippa {family} (8)")
+    await page.get_by_label("Barn", exact=True).select_option(label=f"Filippa {family} (8)")
     await expect(page).to_have_url(re.compile(f"sag={made.case_id}"))
     overdue = page.locator("section.worklist-group").filter(
         has=page.get_by_role("button", name=re.compile("^Overskredet"))

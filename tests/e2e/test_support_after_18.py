@@ -73,7 +73,7 @@ async def test_the_transition_leads_to_a_decision_on_support_after_18(page, as_u
 
     # The worklist: the transition is due six months before the 18th birthday.
     await log_in(page, "Testby", username("sagsbehandler", B))
-    await page.get_by_label("Barn").select_option(value=case_id)
+    await page.get_by_label("Barn", exact=True).select_option(value=case_id)
     await page.get_by_label("Type").select_option(value="overgang-18")
     row = await open_worklist_group(page, "Senere", "træf afgørelse om ungestøtte")
     await expect(row).to_contain_text(_dk(due))

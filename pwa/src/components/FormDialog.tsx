@@ -76,3 +76,17 @@ export function FormDialog({ title, subtitle, children, busy = false, onClose, s
     </dialog>
   );
 }
+
+/** A dialog form's buttons: the save (a spinner while `busy`) and "Fortryd". */
+export function DialogButtons({ label, busy, onCancel }: { label: ReactNode; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="process-buttons">
+      <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
+        {label}
+      </button>
+      <button type="button" className="button button-tertiary" onClick={onCancel} disabled={busy}>
+        Fortryd
+      </button>
+    </div>
+  );
+}

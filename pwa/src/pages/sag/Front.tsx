@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextArea, TextField, withoutKey } from '../../components/Form';
-import { FormDialog } from '../../components/FormDialog';
+import { DialogButtons, FormDialog } from '../../components/FormDialog';
 import { formatDate, formatDeadlineDate, todayInCopenhagen } from '../../format';
 import { useSubmit } from '../../mutation';
 import { isDate, processErrors, type Done } from './process';
@@ -80,14 +80,7 @@ export function AfdaekningForm({
           }}
           error={errors.purpose}
         />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Start afdækning
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Start afdækning" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );

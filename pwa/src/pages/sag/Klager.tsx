@@ -10,7 +10,7 @@ import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
 import { CheckboxGroup, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, withoutKey } from '../../components/Form';
-import { FormDialog } from '../../components/FormDialog';
+import { DialogButtons, FormDialog } from '../../components/FormDialog';
 import { Loading } from '../../components/Loading';
 import { formatDate, plural, todayInCopenhagen } from '../../format';
 import { useSubmit } from '../../mutation';
@@ -175,14 +175,7 @@ function RegistrerKlageForm({
           />
         ) : null}
         <p className="form-hint">{LAW_NOTE}</p>
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Registrér klage
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Registrér klage" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -299,14 +292,7 @@ function GenvurderForm({
           }}
           error={errors.reasons}
         />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Gem genvurdering
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Gem genvurdering" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -415,14 +401,7 @@ function SendForm({
           error={errors.sent_on}
           width="input-width-s"
         />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Dan pakken og registrér som sendt
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Dan pakken og registrér som sendt" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -542,14 +521,7 @@ function SvarForm({
           Ændret eller ophævet: aktiviteten »Gennemfør Ankestyrelsens afgørelse«; hjemvist: »Behandl sagen igen«. Fristen
           på 4 uger er kommunens egen (ingen lovbestemt frist er bekræftet).
         </p>
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Registrér afgørelsen
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Registrér afgørelsen" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );

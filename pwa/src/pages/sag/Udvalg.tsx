@@ -10,7 +10,7 @@ import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, RadioGroup, SelectField, TextArea, TextField, withoutKey } from '../../components/Form';
-import { FormDialog } from '../../components/FormDialog';
+import { DialogButtons, FormDialog } from '../../components/FormDialog';
 import { Loading } from '../../components/Loading';
 import { formatDate, todayInCopenhagen } from '../../format';
 import { useSubmit } from '../../mutation';
@@ -142,14 +142,7 @@ function IndstillingForm({
           error={errors.meeting_on}
           width="input-width-s"
         />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Gem indstillingen
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Gem indstillingen" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -287,14 +280,7 @@ function TilbudForm({
             error={errors.lawyer}
           />
         ) : null}
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Gem tilbuddet
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Gem tilbuddet" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -362,14 +348,7 @@ function FlytMoedeForm({
           width="input-width-s"
         />
         <TextArea id="um-reason" label="Hvorfor mødet flyttes" rows={3} value={reason} onChange={change('reason', setReason)} error={errors.reason} />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Flyt mødet
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Flyt mødet" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );
@@ -576,14 +555,7 @@ function AfgoerelseDialog({
           onChange={change('reasons', setReasons)}
           error={errors.reasons}
         />
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Gem afgørelsen
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Gem afgørelsen" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );

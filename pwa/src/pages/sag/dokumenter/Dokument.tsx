@@ -9,7 +9,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, call, type EnkeltsagRead } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
 import { ErrorSummary, SelectField, TextField, withoutKey } from '../../../components/Form';
-import { FormDialog } from '../../../components/FormDialog';
+import { DialogButtons, FormDialog } from '../../../components/FormDialog';
 import { Icon } from '../../../components/Icon';
 import { Loading } from '../../../components/Loading';
 import { formatDate, formatDateTime } from '../../../format';
@@ -283,14 +283,7 @@ function EditDocument({
             error={errors.enkeltsag_id}
           />
         ) : null}
-        <div className="process-buttons">
-          <button type="submit" className={`button button-primary ${busy ? 'spinner-active' : ''}`.trim()} aria-disabled={busy || undefined}>
-            Gem
-          </button>
-          <button type="button" className="button button-tertiary" onClick={onClose} disabled={busy}>
-            Fortryd
-          </button>
-        </div>
+        <DialogButtons label="Gem" busy={busy} onCancel={onClose} />
       </form>
     </FormDialog>
   );

@@ -51,7 +51,7 @@ from backend.core.workdays import add_months, next_working_day, previous_working
 if TYPE_CHECKING:
     from backend.casework.access import AccessibleCase
 
-NOT_FOUND = "Indstillingen findes ikke"
+NOT_FOUND = "Indstillingen findes ikke, eller du er ikke på sagen"
 PARTIES = {"foraeldre": "Forældremyndighedsindehaverne", "barn": "Barnet"}
 # The steps that must be done before the committee decides, in the order they are named.
 BEFORE_MEETING = ("barnets-plan-47", "boernesamtale", "partshoering", "udvalg-advokat")

@@ -24,6 +24,7 @@ from backend.casework.rules import (
     COMMITTEE_RULES,
     UNCONFIRMED,
 )
+from backend.core.errors import NotFound
 from backend.core.measures import MEASURES
 from backend.core.permissions import Perm
 from backend.core.principal import Me, Principal
@@ -217,7 +218,13 @@ async def _read(case: AccessibleCase) -> UdvalgRead:
 
 
 async def _case_of(me: Principal, indstilling_id: uuid.UUID) -> AccessibleCase:
-    return await access_case(me, await committee.access_indstilling(indstilling_id))
+    """The indstilling's case if ``me`` may open it: the same 404 for an indstilling that
+    does not exist and one on a case that is not yours."""
+    case_id = await committee.access_indstilling(indstilling_id)
+    try:
+        return await access_case(me, case_id)
+    except NotFound as exc:
+        raise NotFound(committee.NOT_FOUND) from exc
 
 
 class CommitteeController(Controller):

@@ -187,6 +187,9 @@ async def test_investigation_plan_approval_new_version_and_pdf(page):
             .get_by_role("link", name="Forside")
             .click()
         )
+        # The list fetches again: the approved document leaves it before the next click
+        # (a click on the stale list's link could land on a row being replaced).
+        await expect(rows.filter(has_text=title)).to_have_count(0)
     await expect(rows).to_have_count(0)
     await log_out(page)
 

@@ -377,6 +377,9 @@ async def test_the_manager_approves_a_payment_waiting_for_approval(mi_data, page
     await expect(row).to_contain_text("Registreret – afventer godkendelse")
     await check_axe(page, "betalinger til godkendelse (leder)")
     await row.get_by_role("button", name=re.compile("^Godkend")).click()
+    # Approved, it leaves the list of payments waiting (before the filter changes: a list
+    # asked for while the approval is under way would still show it waiting).
+    await expect(row).to_have_count(0, timeout=15_000)
     await page.get_by_label("Status", exact=True).select_option(label="Alle")
     await expect(page.get_by_role("row").filter(has_text="MI-GODKEND")).to_contain_text(
         "Godkendt – klar til eksport"

@@ -20,6 +20,9 @@ class Perm(StrEnum):
     MI_READ = "mi.read"  # management information, dashboards and their exports
     USERS_MANAGE = "users.manage"  # provision users, roles, teams, deactivate
     AUDIT_READ = "audit.read"
+    # statutory reporting (Danmarks Statistik, Ankestyrelsen), archival (Rigsarkivet),
+    # retention and deletion, and the daily raw-data extract: the kommune's administrator
+    REPORTING = "reporting.manage"
 
 
 ROLES: dict[str, str] = {
@@ -43,7 +46,7 @@ GRANTS: dict[str, frozenset[Perm]] = {
         }
     ),
     "oekonomi": frozenset({Perm.CASE_READ, Perm.FINANCE, Perm.MI_READ}),
-    "administrator": frozenset({Perm.USERS_MANAGE, Perm.AUDIT_READ}),
+    "administrator": frozenset({Perm.USERS_MANAGE, Perm.AUDIT_READ, Perm.REPORTING}),
     "laeser": frozenset({Perm.CASE_READ}),
 }
 

@@ -46,7 +46,8 @@ export type Permission =
   | 'finance.manage'
   | 'mi.read'
   | 'users.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'reporting.manage';
 
 export function can(session: SessionRead | null | undefined, permission: Permission): boolean {
   return !!session && session.realm === 'kommune' && session.permissions.includes(permission);

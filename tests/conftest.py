@@ -213,7 +213,12 @@ async def registry(settings):  # type: ignore[no-untyped-def]
     from infra.devidp import OPERATOR_USER, secret_env
     from tenancy.registry import Registry
 
-    reg = Registry(settings.database_url, settings.role_prefix)
+    reg = Registry(
+        settings.database_url,
+        settings.role_prefix,
+        app_password=settings.app_db_password,
+        operator_password=settings.operator_db_password,
+    )
     await reg.bootstrap()
     existing = {t.code for t in await reg.list_tenants(with_versions=False)}
     for code, name in (KOMMUNE_A, KOMMUNE_B):

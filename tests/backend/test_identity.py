@@ -406,7 +406,11 @@ async def test_operator_database_role_cannot_read_any_kommune(registry, settings
     from tenancy.registry import role_dsn
 
     conn = await asyncpg.connect(
-        role_dsn(settings.database_url, operator_role(settings.role_prefix), None)
+        role_dsn(
+            settings.database_url,
+            operator_role(settings.role_prefix),
+            settings.operator_db_password,
+        )
     )
     try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):

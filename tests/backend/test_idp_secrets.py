@@ -210,7 +210,11 @@ async def test_the_secret_is_stored_sealed_and_never_shown(
 
 async def test_the_operator_role_cannot_read_or_redirect_a_secret(settings, owner, seeded):
     conn = await asyncpg.connect(
-        role_dsn(settings.database_url, operator_role(settings.role_prefix), None)
+        role_dsn(
+            settings.database_url,
+            operator_role(settings.role_prefix),
+            settings.operator_db_password,
+        )
     )
     try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):

@@ -179,7 +179,11 @@ async def test_the_bare_application_role_and_the_operator_read_nothing(
                 "SELECT * FROM shared.cpr_prior_cases(ARRAY['\\x00'::bytea], 'x', 'y')"
             )
     operator = await asyncpg.connect(
-        role_dsn(settings.database_url, operator_role(settings.role_prefix), None)
+        role_dsn(
+            settings.database_url,
+            operator_role(settings.role_prefix),
+            settings.operator_db_password,
+        )
     )
     try:
         for table in SHARED_TABLES:

@@ -52,7 +52,11 @@ async def test_the_package_column_holds_no_cpr_number_or_name(seeded, client: Cl
 
 async def test_the_operator_role_cannot_read_packages(settings, seeded):
     conn = await asyncpg.connect(
-        role_dsn(settings.database_url, operator_role(settings.role_prefix), None)
+        role_dsn(
+            settings.database_url,
+            operator_role(settings.role_prefix),
+            settings.operator_db_password,
+        )
     )
     try:
         with pytest.raises(asyncpg.InsufficientPrivilegeError):

@@ -61,6 +61,18 @@ pdf-libs:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null
     fi
 
+# Install Debian's PostgreSQL and redis-server where they are missing: `just test` also runs
+# the API tests against separately started servers (infra/servers.py), as production runs
+servers:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1; then
+        echo "installing Debian's PostgreSQL and redis-server for the tests on real servers"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+    fi
+
 # Install LibreOffice (headless, no GUI) where it is missing: the worker converts Word, ODT and
 # Excel documents to PDF with it for viewing (backend/documents/tasks.py)
 office:
@@ -74,14 +86,16 @@ office:
     fi
 
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
-# test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments the
-# browser tests and the rest run as two pytest processes side by side (two cores), each with
-# its own services under var/ (tests/conftest.py); a few browser test files run in the rest's
-# process to even the two out (BROWSER_FILES_IN_REST); the browser half's output follows the
-# other's, and each half's per-test times are in var/test-*.xml.
+# test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments three
+# pytest processes run side by side (two cores), each with its own services under var/
+# (tests/conftest.py): the browser tests, the rest on the embedded PostgreSQL and Redis (a few
+# browser test files run there to even the halves out: BROWSER_FILES_IN_REST), and the API
+# tests (everything but tests/e2e) once more against Debian's PostgreSQL and redis-server
+# started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py). The others' output
+# follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]
-test *ARGS: lint build browser pdf-libs office
+test *ARGS: lint build browser pdf-libs office servers
     #!/usr/bin/env bash
     set -uo pipefail
     if [ $# -gt 0 ] || [ "${TREKANT_TEST_WORKERS:-2}" = "0" ]; then
@@ -91,14 +105,21 @@ test *ARGS: lint build browser pdf-libs office
     TREKANT_TEST_HALF=browser TREKANT_TEST_DATA_DIR=var/test-browser {{venv}}/pytest tests/e2e \
         --junitxml=var/test-browser.xml > var/test-browser.log 2>&1 &
     browser=$!
+    TREKANT_TEST_SERVERS=system TREKANT_TEST_DATA_DIR=var/test-system {{venv}}/pytest \
+        --ignore=tests/e2e --junitxml=var/test-system.xml > var/test-system.log 2>&1 &
+    system=$!
     TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --junitxml=var/test-api.xml
     api=$?
+    wait $system
+    s=$?
     wait $browser
     b=$?
+    echo "=== API tests on Debian's PostgreSQL and redis-server (everything but tests/e2e) ==="
+    cat var/test-system.log
     echo "=== browser tests (tests/e2e) ==="
     cat var/test-browser.log
-    echo "=== api tests: exit $api; browser tests: exit $b ==="
-    [ $api -eq 0 ] && [ $b -eq 0 ]
+    echo "=== api tests: exit $api; on separate servers: exit $s; browser tests: exit $b ==="
+    [ $api -eq 0 ] && [ $s -eq 0 ] && [ $b -eq 0 ]
 
 # Lint and type-check Python and TypeScript (ruff, mypy, tsc, ESLint); fail on a stale API client
 lint: setup

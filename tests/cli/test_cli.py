@@ -104,3 +104,25 @@ def test_set_idp_takes_only_the_kommunes_own_secret(registry, fresh_code):
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "stored encrypted" in r.stdout and "kommunens-hemmelighed" not in r.stdout
+
+
+def test_servers_older_than_supported_are_refused_by_name():
+    from backend.cli import version_refusal
+
+    assert version_refusal(150004, "7.0.15") is None
+    assert version_refusal(160002, "6.2.14") is None
+    assert version_refusal(140011, "7.0.15") == (
+        "PostgreSQL 14.11 is too old: Trekant needs PostgreSQL 15 or newer"
+    )
+    assert version_refusal(160002, "6.0.20") == (
+        "Redis 6.0.20 is too old: Trekant needs Redis 6.2 or newer"
+    )
+    assert version_refusal(160002, "unstable") == (
+        "Redis reports an unknown version 'unstable': Trekant needs Redis 6.2"
+    )
+
+
+def test_preflight_accepts_the_servers_the_tests_run_on(settings):
+    from backend.cli import preflight
+
+    preflight(settings)  # raises CliError with the reason when a server is refused

@@ -343,6 +343,8 @@ def read_manifest(tar: tarfile.TarFile, mac_key: bytes) -> dict[str, Any]:
         f = tar.extractfile("manifest.json")
     except KeyError:
         raise ArchiveError("The file has no manifest: it is not a Trekant kommune export") from None
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise ArchiveError(f"The file is incomplete or not a tar file: {exc}") from exc
     if f is None:
         raise ArchiveError("The file's manifest is not a file")
     try:
@@ -378,7 +380,7 @@ def _open_tar(path: Path) -> tarfile.TarFile:
 def _member(tar: tarfile.TarFile, name: str) -> io.BufferedReader:
     try:
         f = tar.extractfile(name)
-    except (KeyError, tarfile.TarError, OSError):
+    except (KeyError, tarfile.TarError, OSError, EOFError):
         f = None
     if f is None:
         raise ArchiveError(f"The file is incomplete: {name} is missing (truncated or changed)")

@@ -11,6 +11,7 @@
     trekant tenant export --code 0101 --out k0101.tar   one kommune, exact (backup)
     trekant tenant import --file k0101.tar              restore it where it does not exist
     trekant tenant leave --code 0101 --out k0101-udtraek.tar --confirm "København"
+    trekant tenant remove --code 0101 --confirm "København"   (before importing a restore)
     trekant demo seed                 create the demo kommuner and their synthetic cases
     trekant api | trekant worker      run one process (used by `trekant dev`)
 
@@ -289,6 +290,24 @@ async def cmd_tenant_leave(args: argparse.Namespace) -> int:
         f"{len(manifest['documents'])} files in {out} ({manifest['bytes']} bytes); its schema, "
         "role and shared rows are removed"
     )
+    return 0
+
+
+async def cmd_tenant_remove(args: argparse.Namespace) -> int:
+    """Remove kommune ``--code`` without an open-format package (e.g. before importing a
+    restored copy of it: docs/backup.md); ``--confirm`` must name the kommune; audited."""
+    from tenancy.archive import drop_kommune
+
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    tenant = await reg.get(args.code)
+    if args.confirm != tenant.name:
+        raise CliError(
+            f"to remove kommune {tenant.code} for good, confirm with its name: "
+            f'--confirm "{tenant.name}"'
+        )
+    await drop_kommune(reg, args.code, actor=_actor(args))
+    print(f"kommune {tenant.code} {tenant.name} is removed: schema, role and shared rows")
     return 0
 
 
@@ -676,6 +695,11 @@ def build_parser() -> argparse.ArgumentParser:
     lv.add_argument("--confirm", required=True, help="the kommune's name, as a confirmation")
     lv.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
     lv.set_defaults(func=cmd_tenant_leave)
+    rm = t.add_parser("remove", help="remove a kommune (take an export first)")
+    rm.add_argument("--code", required=True)
+    rm.add_argument("--confirm", required=True, help="the kommune's name, as a confirmation")
+    rm.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    rm.set_defaults(func=cmd_tenant_remove)
     op = sub.add_parser("operator", help="operator accounts").add_subparsers(
         dest="operator_command", required=True
     )

@@ -693,6 +693,7 @@ async def leave_kommune(registry: Registry, code: str, out: Path, *, actor: str)
     if out.exists():  # noqa: ASYNC240 - an operator command, not a request
         raise ArchiveError(f"{out} exists already; choose a new file name")
     conn = await registry.connect()
+    before: asyncpg.Record | None = None
     try:
         t = await _tenant_row(conn, code)
         if waiting := await pending_between(conn, code):
@@ -700,6 +701,10 @@ async def leave_kommune(registry: Registry, code: str, out: Path, *, actor: str)
                 f"Kommune {code} cannot leave while something waits between it and another "
                 f"kommune: {'; '.join(waiting)}. Finish or refuse them first."
             )
+        before = await conn.fetchrow(
+            "SELECT status, status_reason FROM shared.tenant WHERE code = $1", code
+        )
+        assert before is not None
         await conn.execute(
             "UPDATE shared.tenant SET status = 'suspended', status_reason = $2, "
             "status_changed_at = now() WHERE code = $1",
@@ -750,13 +755,14 @@ async def leave_kommune(registry: Registry, code: str, out: Path, *, actor: str)
                 }
                 manifest["bytes"] = _write_tar(out, work, manifest, members)
     except BaseException:
-        # Not removed: open it again as it was (an export that failed leaves it running).
-        await conn.execute(
-            "UPDATE shared.tenant SET status = $2, status_reason = $3 WHERE code = $1",
-            code,
-            "active",
-            None,
-        )
+        # Not removed: back as it was (an export that failed leaves it running).
+        if before is not None:
+            await conn.execute(
+                "UPDATE shared.tenant SET status = $2, status_reason = $3 WHERE code = $1",
+                code,
+                before["status"],
+                before["status_reason"],
+            )
         raise
     finally:
         await conn.close()

@@ -20,6 +20,9 @@ from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
 from backend.sealing import derive_key
 from tenancy.archive import (
+    KEPT_SHARED,
+    KOMMUNE_COLUMNS,
+    SHARED_TABLES,
     ArchiveError,
     drop_kommune,
     export_kommune,
@@ -275,3 +278,20 @@ async def test_a_kommune_leaves_with_its_data_in_open_formats(
         {"file": "udtraek.tar", "bytes": manifest["bytes"], "rows": log[-1][2]["rows"]},
     )
     assert log[-1][2]["rows"] == sum(t["rows"] for t in manifest["tables"])
+
+
+async def test_every_shared_table_that_names_a_kommune_travels_with_it(registry):
+    """A new shared table keyed by kommune must be exported, imported and removed with the
+    kommune (``SHARED_TABLES``), or be named as kept (``KEPT_SHARED``)."""
+    conn = await asyncpg.connect(registry.dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT DISTINCT table_name FROM information_schema.columns "
+            "WHERE table_schema = 'shared' AND column_name = ANY($1::text[])",
+            list(KOMMUNE_COLUMNS),
+        )
+    finally:
+        await conn.close()
+    named = {r["table_name"] for r in rows}
+    listed = {t for t, _, _ in SHARED_TABLES}
+    assert named - KEPT_SHARED == listed

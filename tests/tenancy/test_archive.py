@@ -32,6 +32,7 @@ from tenancy.archive import (
 from tenancy.context import tenant_transaction
 from tenancy.registry import TenancyError
 from tests.conftest import SPARE_REALM, logged_in, new_kommune
+from tests.crosskommune.conftest import drain
 from tests.documents.conftest import pdf_with, upload
 from tests.factories import child, note, underretning
 from tests.money.conftest import offer, supplier
@@ -55,13 +56,16 @@ async def _snapshot(dsn: str, code: str) -> dict[str, Any]:
             out[t["relname"]] = await conn.fetchrow(
                 f'{ROWS} AS sum FROM k{code}."{t["relname"]}" x'
             )
-        for table, col in (
-            ("tenant", "code"),
-            ("idp_secret", "code"),
-            ("cpr_index", "tenant_code"),
+        for table, where in (
+            ("tenant", "code = $1"),
+            ("idp_secret", "code = $1"),
+            ("cpr_index", "tenant_code = $1"),
+            ("cross_audit", "kommune_code = $1"),
+            ("transfer", "$1 IN (from_code, to_code)"),
+            ("transfer_chunk", "$1 IN (from_code, to_code)"),
         ):
             out["shared." + table] = await conn.fetchrow(
-                f"{ROWS} AS sum FROM shared.{table} x WHERE {col} = $1",
+                f"{ROWS} AS sum FROM shared.{table} x WHERE {where}",
                 code,
             )
         out["sequences"] = await conn.fetch(
@@ -132,6 +136,23 @@ async def _case_data(app: Any, code: str, *, full: bool = True) -> tuple[str, st
         doc = await upload(c, made.case_id, "udtalelse.pdf", content)
         if full:
             await offer(fin, await supplier(fin), "familiebehandling", "hour", 85000, date.today())
+            # A second child moved to Testby (0202), finished: its package, files and
+            # request rows are in shared between the two.
+            moved = await child(c, first_name="Otto")
+            await upload(c, moved.case_id, "skoleudtalelse.pdf", pdf_with("Otto"))
+            r = await c.post(
+                f"/api/cases/{moved.case_id}/transfers",
+                json={"to_kommune": "0202", "summary": "Familien er flyttet til Testby"},
+            )
+            assert r.status_code == 201, r.text
+            assert await drain(code, "0202") == []
+            b = await logged_in(app, "0202", "sagsbehandler")
+            try:
+                accepted = await b.post(f"/api/transfers/{r.json()['id']}/accept")
+                assert accepted.status_code == 200, accepted.text
+            finally:
+                await b.aclose()
+            assert await drain(code, "0202") == []
     finally:
         await c.aclose()
         await fin.aclose()
@@ -151,7 +172,13 @@ async def test_a_kommune_round_trips_through_export_and_import(
     before = await _snapshot(registry.dsn, code)
     for table in ("journal_entry", "activity", "audit_event", "offer_price", "document_chunk"):
         assert before[table][0] > 0, table
-    for table in ("shared.tenant", "shared.idp_secret", "shared.cpr_index"):
+    for table in (
+        "shared.tenant",
+        "shared.idp_secret",
+        "shared.cpr_index",
+        "shared.transfer",
+        "shared.transfer_chunk",
+    ):
         assert before[table][0] > 0, table
 
     out = tmp_path / "eksport.tar"

@@ -29,9 +29,12 @@ rolls the whole transaction back: nothing is left.
 
 **Leaving** (``leave_kommune``): refused while a transfer, request or forward to or from
 the kommune is pending; writes an open-format package (CSV with a header per table,
-``schema.json`` describing every column, the documents as files under
+``skema.json`` describing every column, the documents as files under
 ``dokumenter/<case number>/``) and then ``drop_kommune`` removes the schema, the role, the
-registry row and every shared row of the kommune, in one transaction. The caller audits.
+registry row and every shared row of the kommune, in one transaction.
+
+All three write a row to the operator's log (``shared.operator_audit``): who, what, the
+file's name, size and row count; never content.
 """
 
 from __future__ import annotations
@@ -44,7 +47,6 @@ import os
 import re
 import tarfile
 import tempfile
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -440,7 +442,6 @@ async def import_kommune(
     mac_key: bytes,
     *,
     actor: str,
-    progress: Callable[[str], Awaitable[None] | None] | None = None,
 ) -> ImportResult:
     """Restore the kommune in ``path`` into this database, where it must not exist.
     Audited in the operator's log (``kommune.imported``) as ``actor``, in the same
@@ -491,10 +492,6 @@ async def import_kommune(
                             table, source=f, columns=cols, schema_name=schema, format="binary"
                         )
                     total += m["rows"]
-                    if progress is not None:
-                        res = progress(f"{table}: {m['rows']} rows")
-                        if res is not None:
-                            await res
                 await _disable_triggers(conn, schema, tables, on=True)
                 for seq, (value, called) in manifest["sequences"].items():
                     await conn.execute(

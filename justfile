@@ -85,6 +85,18 @@ office:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
     fi
 
+# Install Debian's Caddy where it is missing: the tests validate the deployment's Caddyfile
+# with it (infra/deploy, tests/deploy); the container image itself is not built here
+caddy:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v caddy >/dev/null 2>&1; then
+        echo "installing Caddy to validate the deployment's Caddyfile"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq caddy >/dev/null
+    fi
+
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
 # test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments three
 # pytest processes run side by side (two cores), each with its own services under var/
@@ -95,7 +107,7 @@ office:
 # follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]
-test *ARGS: lint build browser pdf-libs office servers
+test *ARGS: lint build browser pdf-libs office servers caddy
     #!/usr/bin/env bash
     set -uo pipefail
     if [ $# -gt 0 ] || [ "${TREKANT_TEST_WORKERS:-2}" = "0" ]; then

@@ -8,6 +8,10 @@
     trekant tenant suspend --code 0101 [--reason "..."]
     trekant tenant resume --code 0101
     trekant tenant set-idp --code 0147 --issuer https://… --client-id … [--secret-stdin]
+    trekant tenant export --code 0101 --out k0101.tar   one kommune, exact (backup)
+    trekant tenant import --file k0101.tar              restore it where it does not exist
+    trekant tenant leave --code 0101 --out k0101-udtraek.tar --confirm "København"
+    trekant tenant remove --code 0101 --confirm "København"   (before importing a restore)
     trekant demo seed                 create the demo kommuner and their synthetic cases
     trekant api | trekant worker      run one process (used by `trekant dev`)
 
@@ -38,6 +42,9 @@ _services: Any = None  # keeps embedded services alive for this process
 
 class CliError(Exception):
     pass
+
+
+EXPORT_KEY_PURPOSE = "kommune export manifest"
 
 
 def _data_dir() -> Path:
@@ -203,6 +210,104 @@ async def cmd_set_idp(args: argparse.Namespace) -> int:
     except idp.IdpSettingError as exc:
         raise CliError(f"{exc.field}: {exc.message}") from exc
     print(f"kommune {code} logs in through {args.issuer}; {where}")
+    return 0
+
+
+def _abs_path(value: str) -> Path:
+    return Path(value).resolve()
+
+
+def _actor(args: argparse.Namespace) -> str:
+    """Who runs an operator command, for the operator's log: ``--by`` or the OS user."""
+    import getpass
+
+    return (getattr(args, "by", None) or "").strip() or f"cli:{getpass.getuser()}"
+
+
+async def cmd_tenant_export(args: argparse.Namespace) -> int:
+    """Kommune ``--code`` into one file (case data: mode 0600); audited."""
+    from backend.sealing import derive_key
+    from tenancy.archive import export_kommune
+
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    out = args.out
+    start = time.perf_counter()
+    manifest = await export_kommune(
+        reg, args.code, out, derive_key(EXPORT_KEY_PURPOSE), actor=_actor(args)
+    )
+    rows = sum(m["rows"] for m in manifest["members"])
+    print(
+        f"exported kommune {args.code} {manifest['kommune']['name']} to {out}: "
+        f"{len(manifest['members'])} tables, {rows} rows, {manifest['bytes']} bytes, "
+        f"tenant version {manifest['tenant_version']} "
+        f"({time.perf_counter() - start:.1f} s); the file is case data: keep it safe"
+    )
+    return 0
+
+
+async def cmd_tenant_import(args: argparse.Namespace) -> int:
+    """Restore a kommune from ``--file`` where it does not exist; all or nothing; audited."""
+    from backend.sealing import derive_key
+    from tenancy.archive import import_kommune
+
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    await reg.bootstrap()
+    path = args.file
+    start = time.perf_counter()
+    result = await import_kommune(reg, path, derive_key(EXPORT_KEY_PURPOSE), actor=_actor(args))
+    skipped = "".join(
+        f"; {n} {table} rows skipped (the other kommune is not here)"
+        for table, n in result.skipped.items()
+    )
+    print(
+        f"imported kommune {result.code} {result.name}: {result.tables} tables, "
+        f"{result.rows} rows checked against the file, version {result.version} "
+        f"({time.perf_counter() - start:.1f} s){skipped}"
+    )
+    return 0
+
+
+async def cmd_tenant_leave(args: argparse.Namespace) -> int:
+    """Kommune ``--code`` leaves: everything in open formats to ``--out``, then its schema,
+    role and shared rows are removed; audited. ``--confirm`` must name the kommune."""
+    from tenancy.archive import leave_kommune
+
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    tenant = await reg.get(args.code)
+    if args.confirm != tenant.name:
+        raise CliError(
+            f"to remove kommune {tenant.code} for good, confirm with its name: "
+            f'--confirm "{tenant.name}"'
+        )
+    out = args.out
+    manifest = await leave_kommune(reg, args.code, out, actor=_actor(args))
+    rows = sum(t["rows"] for t in manifest["tables"])
+    print(
+        f"kommune {tenant.code} {tenant.name} has left Trekant: {rows} rows and "
+        f"{len(manifest['documents'])} files in {out} ({manifest['bytes']} bytes); its schema, "
+        "role and shared rows are removed"
+    )
+    return 0
+
+
+async def cmd_tenant_remove(args: argparse.Namespace) -> int:
+    """Remove kommune ``--code`` without an open-format package (e.g. before importing a
+    restored copy of it: docs/backup.md); ``--confirm`` must name the kommune; audited."""
+    from tenancy.archive import drop_kommune
+
+    settings = ensure_environment()
+    reg = registry_for(settings)
+    tenant = await reg.get(args.code)
+    if args.confirm != tenant.name:
+        raise CliError(
+            f"to remove kommune {tenant.code} for good, confirm with its name: "
+            f'--confirm "{tenant.name}"'
+        )
+    await drop_kommune(reg, args.code, actor=_actor(args))
+    print(f"kommune {tenant.code} {tenant.name} is removed: schema, role and shared rows")
     return 0
 
 
@@ -600,6 +705,30 @@ def build_parser() -> argparse.ArgumentParser:
         "(default preferred_username; email only when the provider sends email_verified)",
     )
     si.set_defaults(func=cmd_set_idp)
+    ex = t.add_parser("export", help="one kommune into one file (exact; for backup)")
+    ex.add_argument("--code", required=True)
+    ex.add_argument(
+        "--out", required=True, type=_abs_path, help="a new file (written 0600: it is case data)"
+    )
+    ex.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    ex.set_defaults(func=cmd_tenant_export)
+    im = t.add_parser("import", help="restore a kommune from an export (it must not exist)")
+    im.add_argument("--file", required=True, type=_abs_path)
+    im.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    im.set_defaults(func=cmd_tenant_import)
+    lv = t.add_parser("leave", help="export a kommune in open formats, then remove it")
+    lv.add_argument("--code", required=True)
+    lv.add_argument(
+        "--out", required=True, type=_abs_path, help="a new file (written 0600: it is case data)"
+    )
+    lv.add_argument("--confirm", required=True, help="the kommune's name, as a confirmation")
+    lv.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    lv.set_defaults(func=cmd_tenant_leave)
+    rm = t.add_parser("remove", help="remove a kommune (take an export first)")
+    rm.add_argument("--code", required=True)
+    rm.add_argument("--confirm", required=True, help="the kommune's name, as a confirmation")
+    rm.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    rm.set_defaults(func=cmd_tenant_remove)
     op = sub.add_parser("operator", help="operator accounts").add_subparsers(
         dest="operator_command", required=True
     )

@@ -59,14 +59,19 @@ def _master() -> bytes:
     return require_key(get_settings())
 
 
-def _aead(purpose: str, context: bytes) -> AESGCM:
-    key = HKDF(
+def derive_key(purpose: str, context: bytes = b"") -> bytes:
+    """A 32-byte key for ``purpose`` derived from ``TREKANT_DATA_KEY`` (e.g. the MAC of a
+    kommune export, ``tenancy/archive.py``)."""
+    return HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=b"trekant data at rest",
         info=purpose.encode() + b"\x00" + context,
     ).derive(_master())
-    return AESGCM(key)
+
+
+def _aead(purpose: str, context: bytes) -> AESGCM:
+    return AESGCM(derive_key(purpose, context))
 
 
 def seal(purpose: str, plaintext: bytes, aad: bytes, *, context: bytes = b"") -> bytes:

@@ -169,46 +169,56 @@ class Registry:
         name = (name or "").strip()
         if not name:
             raise TenancyError('A kommune needs a name, e.g. --name "København"')
-        names = self.names_for(code)
-        role, schema = names["tenant_role"], names["schema"]
         migrations = migrate.load_migrations(self.tenant_dir)
         conn = await self.connect()
         try:
             async with conn.transaction():
-                await conn.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext('trekant.tenant.create'))"
-                )
-                if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
-                    raise TenancyError(f"Kommune {code} already exists")
-                if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
-                    raise TenancyError(
-                        f"Schema {schema} already exists but kommune {code} is not registered; "
-                        "it was not made by Trekant. Remove it or choose another code."
-                    )
-                if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
-                    raise TenancyError(f"Role {role} already exists; remove it first")
-                await conn.execute(
-                    "INSERT INTO shared.tenant (code, name, schema_name, role_name) "
-                    "VALUES ($1, $2, $3, $4)",
-                    code,
-                    name,
-                    schema,
-                    role,
-                )
-                await conn.execute(f"CREATE ROLE {quote_ident(role)} NOLOGIN NOINHERIT")
-                server_version = int(await conn.fetchval("SHOW server_version_num"))
-                grant = f"GRANT {quote_ident(role)} TO {quote_ident(self.app_role)}"
-                if server_version >= 160000:
-                    grant += " WITH INHERIT FALSE, SET TRUE"
-                await conn.execute(grant)
-                await conn.execute(f"CREATE SCHEMA {quote_ident(schema)}")
-                await conn.execute(
-                    f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {quote_ident(role)}"
-                )
-                await migrate.apply_pending(conn, schema, migrations, names)
+                await self.make_kommune(conn, code, name, migrations)
         finally:
             await conn.close()
         return await self.get(code)
+
+    async def make_kommune(
+        self,
+        conn: asyncpg.Connection,
+        code: str,
+        name: str,
+        migrations: Sequence[migrate.Migration],
+    ) -> None:
+        """Registry row, role, grant to the application role, schema and ``migrations``.
+
+        Precondition: the caller holds an open owner transaction on ``conn`` (onboarding and
+        a restore, ``tenancy.archive``, both call this inside theirs).
+        """
+        names = self.names_for(code)
+        role, schema = names["tenant_role"], names["schema"]
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.tenant.create'))")
+        if await conn.fetchval("SELECT 1 FROM shared.tenant WHERE code = $1", code):
+            raise TenancyError(f"Kommune {code} already exists")
+        if await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema):
+            raise TenancyError(
+                f"Schema {schema} already exists but kommune {code} is not registered; "
+                "it was not made by Trekant. Remove it or choose another code."
+            )
+        if await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role):
+            raise TenancyError(f"Role {role} already exists; remove it first")
+        await conn.execute(
+            "INSERT INTO shared.tenant (code, name, schema_name, role_name) "
+            "VALUES ($1, $2, $3, $4)",
+            code,
+            name,
+            schema,
+            role,
+        )
+        await conn.execute(f"CREATE ROLE {quote_ident(role)} NOLOGIN NOINHERIT")
+        server_version = int(await conn.fetchval("SHOW server_version_num"))
+        grant = f"GRANT {quote_ident(role)} TO {quote_ident(self.app_role)}"
+        if server_version >= 160000:
+            grant += " WITH INHERIT FALSE, SET TRUE"
+        await conn.execute(grant)
+        await conn.execute(f"CREATE SCHEMA {quote_ident(schema)}")
+        await conn.execute(f"GRANT USAGE ON SCHEMA {quote_ident(schema)} TO {quote_ident(role)}")
+        await migrate.apply_pending(conn, schema, migrations, names)
 
     async def set_status(self, code: str, status: str, reason: str | None = None) -> Tenant:
         check_kommune_code(code)

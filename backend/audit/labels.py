@@ -122,6 +122,10 @@ ACTION_LABELS: dict[str, str] = {
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",
     "kommune.suspended": "Kommune lukket midlertidigt",
     "kommune.resumed": "Kommune genåbnet",
+    "kommune.exported": "Kommunens data eksporteret (sikkerhedskopi)",
+    "kommune.imported": "Kommunens data genindlæst fra eksport",
+    "kommune.left": "Kommune udtrådt: data udleveret og slettet",
+    "kommune.removed": "Kommune slettet",
     "kommuner.migrated": "Kommunernes databaser opdateret",
 }
 UNKNOWN_ACTION = "Anden hændelse"
@@ -180,6 +184,8 @@ DETAIL_LABELS: dict[str, str] = {
     "offers": "Tilbud",
     "offline_max_days": "Dage uden forbindelse (højst)",
     "page": "Side",
+    "file": "Fil",
+    "bytes": "Filens størrelse (bytes)",
     "params": "Afgrænsning",
     "payment_approval": "Godkendelse af betalinger",
     "payments": "Betalinger",

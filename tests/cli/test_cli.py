@@ -126,3 +126,29 @@ def test_preflight_accepts_the_servers_the_tests_run_on(settings):
     from backend.cli import preflight
 
     preflight(settings)  # raises CliError with the reason when a server is refused
+
+
+def test_export_import_and_leave_from_the_command_line(registry, tmp_path):
+    """The operator's commands: the export is written 0600; importing a kommune that exists,
+    or leaving without naming the kommune, is refused with one line."""
+    out = tmp_path / "k0202.tar"
+    r = trekant("tenant", "export", "--code", "0202", "--out", str(out), "--by", "drift@x.dk")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"exported kommune 0202 Testby to {out}:")
+    assert out.stat().st_mode & 0o777 == 0o600
+    r = trekant("tenant", "import", "--file", str(out))
+    assert r.returncode == 2
+    assert _error_line(r) == "trekant: error: Kommune 0202 already exists"
+    r = trekant(
+        "tenant",
+        "leave",
+        "--code",
+        "0202",
+        "--out",
+        str(tmp_path / "u.tar"),
+        "--confirm",
+        "Testbyen",
+    )
+    assert r.returncode == 2
+    assert 'confirm with its name: --confirm "Testby"' in _error_line(r)
+    assert not (tmp_path / "u.tar").exists()

@@ -48,12 +48,12 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
-class ReasonOption(msgspec.Struct):
+class AnkeReasonOption(msgspec.Struct):
     value: Reason
     label: str
 
 
-class ReportSent(msgspec.Struct):
+class AnkeReportSent(msgspec.Struct):
     """A report that was sent: when, by whom, Ankestyrelsen's receipt, and what it said."""
 
     id: uuid.UUID
@@ -65,7 +65,7 @@ class ReportSent(msgspec.Struct):
     child_informed: bool
 
 
-class ReportForm(msgspec.Struct):
+class AnkeReportForm(msgspec.Struct):
     """The report prefilled from the case (read only) and the choices for what only the
     caseworker knows. ``sent`` once it has been sent."""
 
@@ -85,11 +85,11 @@ class ReportForm(msgspec.Struct):
     caseworker_name: str | None
     due_at: datetime | None
     basis: str
-    reasons: list[ReasonOption]
-    sent: ReportSent | None = None
+    reasons: list[AnkeReasonOption]
+    sent: AnkeReportSent | None = None
 
 
-class ReportCreate(msgspec.Struct):
+class AnkeReportCreate(msgspec.Struct):
     """What only the caseworker knows. ``reasons``: at least one; ``reason_other`` when
     "andet" is chosen; ``child_experience``: the child's own experience of the situation;
     ``child_informed``: the child has been told about the report."""
@@ -101,7 +101,7 @@ class ReportCreate(msgspec.Struct):
     note: str | None = None
 
 
-class OverviewRow(msgspec.Struct):
+class AnkeOverviewRow(msgspec.Struct):
     activity_id: uuid.UUID
     case_id: uuid.UUID
     case_number: str | None
@@ -116,16 +116,16 @@ class OverviewRow(msgspec.Struct):
     receipt: str | None
 
 
-class MonthCount(msgspec.Struct):
+class AnkeMonthCount(msgspec.Struct):
     month: str  # YYYY-MM
     label: str  # "december 2026"
     sent: int
     sent_late: int
 
 
-class Overview(msgspec.Struct):
+class AnkeOverview(msgspec.Struct):
     due: int
     overdue: int
     sent: int
-    rows: list[OverviewRow]
-    months: list[MonthCount]
+    rows: list[AnkeOverviewRow]
+    months: list[AnkeMonthCount]

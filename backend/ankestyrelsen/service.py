@@ -13,13 +13,13 @@ from backend.ankestyrelsen import repository as repo
 from backend.ankestyrelsen.schemas import (
     REASONS,
     STATUS_LABELS,
-    MonthCount,
-    Overview,
-    OverviewRow,
-    ReasonOption,
-    ReportCreate,
-    ReportForm,
-    ReportSent,
+    AnkeMonthCount,
+    AnkeOverview,
+    AnkeOverviewRow,
+    AnkeReasonOption,
+    AnkeReportCreate,
+    AnkeReportForm,
+    AnkeReportSent,
 )
 from backend.casework import lifecycle
 from backend.casework.access import AccessibleCase
@@ -58,9 +58,9 @@ async def _facts(case: AccessibleCase, activity_id: uuid.UUID) -> repo.FormFacts
     return facts
 
 
-def _sent(row: repo.ReportRow) -> ReportSent:
+def _sent(row: repo.ReportRow) -> AnkeReportSent:
     c = row.content
-    return ReportSent(
+    return AnkeReportSent(
         id=row.id,
         sent_at=row.sent_at,
         sent_by_name=row.sent_by_name,
@@ -71,12 +71,12 @@ def _sent(row: repo.ReportRow) -> ReportSent:
     )
 
 
-async def form(case: AccessibleCase, activity_id: uuid.UUID) -> ReportForm:
+async def form(case: AccessibleCase, activity_id: uuid.UUID) -> AnkeReportForm:
     """The report of ``activity_id`` (an "Indberet anbringelsen" activity on ``case``),
     prefilled from the case; with what was sent once it has been."""
     f = await _facts(case, activity_id)
     sent = await repo.report_of(activity_id)
-    return ReportForm(
+    return AnkeReportForm(
         activity_id=f.activity_id,
         case_id=f.hovedsag_id,
         case_number=f.case_number,
@@ -93,12 +93,12 @@ async def form(case: AccessibleCase, activity_id: uuid.UUID) -> ReportForm:
         caseworker_name=f.caseworker_name,
         due_at=f.due_at,
         basis=f.basis or "",
-        reasons=[ReasonOption(value=k, label=v) for k, v in REASONS.items()],  # type: ignore[arg-type]  # REASONS' keys are the Reason literal
+        reasons=[AnkeReasonOption(value=k, label=v) for k, v in REASONS.items()],  # type: ignore[arg-type]  # REASONS' keys are the Reason literal
         sent=_sent(sent) if sent else None,
     )
 
 
-def check_report(body: ReportCreate) -> None:
+def check_report(body: AnkeReportCreate) -> None:
     """Every missing or wrong field at once, each with its Danish message."""
     errors: list[dict[str, str]] = []
 
@@ -126,7 +126,7 @@ def check_report(body: ReportCreate) -> None:
 
 
 def _message(
-    report_id: uuid.UUID, f: repo.FormFacts, body: ReportCreate, me: Principal
+    report_id: uuid.UUID, f: repo.FormFacts, body: AnkeReportCreate, me: Principal
 ) -> dict[str, Any]:
     """The structured report (no CPR number: the child by birth date and initials, the case
     by its number, which Ankestyrelsen asks the kommune about)."""
@@ -161,8 +161,8 @@ def _message(
 
 
 async def do_send(
-    me: Principal, case: AccessibleCase, activity_id: uuid.UUID, body: ReportCreate
-) -> ReportSent:
+    me: Principal, case: AccessibleCase, activity_id: uuid.UUID, body: AnkeReportCreate
+) -> AnkeReportSent:
     """Send the report of ``activity_id``: checked, delivered to Ankestyrelsen once (the
     activity's row locked; a second send is refused with when and by whom it went), the
     activity completed and the sending written to the journal, in this transaction."""
@@ -214,7 +214,7 @@ async def do_send(
     return _sent(sent)
 
 
-async def overview() -> Overview:
+async def overview() -> AnkeOverview:
     """The kommune's reports: open (earliest deadline first), overdue, sent; per month."""
     now = datetime.now(UTC)
     rows = []
@@ -226,7 +226,7 @@ async def overview() -> Overview:
         else:
             status = "aaben"
         rows.append(
-            OverviewRow(
+            AnkeOverviewRow(
                 activity_id=r.activity_id,
                 case_id=r.hovedsag_id,
                 case_number=r.case_number,
@@ -242,7 +242,7 @@ async def overview() -> Overview:
             )
         )
     months = [
-        MonthCount(
+        AnkeMonthCount(
             month=m.month,
             label=f"{MONTHS[int(m.month[5:7]) - 1]} {m.month[:4]}",
             sent=m.sent,
@@ -250,7 +250,7 @@ async def overview() -> Overview:
         )
         for m in await repo.month_counts()
     ]
-    return Overview(
+    return AnkeOverview(
         due=sum(1 for r in rows if r.status == "aaben"),
         overdue=sum(1 for r in rows if r.status == "overskredet"),
         sent=sum(1 for r in rows if r.status == "sendt"),

@@ -115,11 +115,13 @@ async def insert_report(
     sent_by: str,
     sent_by_name: str,
     receipt: str,
+    sent_at: datetime | None = None,
 ) -> None:
     await conn().execute(
         "INSERT INTO ankestyrelsen_report (id, hovedsag_id, activity_id, indsats_id, kind, "
-        "content, due_at, sent_by, sent_by_name, receipt) "
-        "VALUES ($1, $2, $3, $4, 'anbringelse', $5::jsonb, $6, $7, $8, $9)",
+        "content, due_at, sent_by, sent_by_name, receipt, sent_at) "
+        "VALUES ($1, $2, $3, $4, 'anbringelse', $5::jsonb, $6, $7, $8, $9, "
+        "coalesce($10, now()))",
         report_id,
         hovedsag_id,
         activity_id,
@@ -129,6 +131,7 @@ async def insert_report(
         sent_by,
         sent_by_name,
         receipt,
+        sent_at,
     )
 
 

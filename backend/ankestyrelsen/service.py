@@ -161,11 +161,16 @@ def _message(
 
 
 async def do_send(
-    me: Principal, case: AccessibleCase, activity_id: uuid.UUID, body: AnkeReportCreate
+    me: Principal,
+    case: AccessibleCase,
+    activity_id: uuid.UUID,
+    body: AnkeReportCreate,
+    sent_at: datetime | None = None,
 ) -> AnkeReportSent:
     """Send the report of ``activity_id``: checked, delivered to Ankestyrelsen once (the
     activity's row locked; a second send is refused with when and by whom it went), the
-    activity completed and the sending written to the journal, in this transaction."""
+    activity completed and the sending written to the journal, in this transaction.
+    ``sent_at`` (the demo seed's story of a report sent in the past) defaults to now."""
     check_report(body)
     f = await _facts(case, activity_id)
     await repo.lock_activity(activity_id)
@@ -191,10 +196,11 @@ async def do_send(
         me.actor,
         me.display_name,
         receipt,
+        sent_at,
     )
     if f.indsats_id is not None:
         await lifecycle.complete_activities_about(RULE_ID, f.indsats_id, me.actor)
-    now = datetime.now(UTC)
+    now = sent_at or datetime.now(UTC)
     measure = MEASURES[f.kind][0].lower() if f.kind in MEASURES else "anbringelse"
     decided = f" (afgørelse {f.decided_on.strftime('%d.%m.%Y')})" if f.decided_on else ""
     reasons = ", ".join(REASONS[r].lower() for r in body.reasons)

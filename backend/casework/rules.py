@@ -740,8 +740,9 @@ RULES: tuple[Rule, ...] = (
         "indberet-anbringelse",
         Trigger.ANBRINGELSE_STARTET,
         "Indberet anbringelsen til Ankestyrelsen",
-        "Indberetning af afgørelser om anbringelse til anbringelsesstatistikken (Ankestyrelsen og "
-        "Danmarks Statistik): løbende og inden for fire uger efter afgørelsen",
+        "Retssikkerhedsloven og bekendtgørelse om dataindberetninger på socialområdet: "
+        "afgørelser om anbringelse indberettes til anbringelsesstatistikken løbende og inden "
+        "for fire uger efter afgørelsen",
         weeks_after_decision(ANKESTYRELSEN_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,

@@ -8,6 +8,7 @@ import { api, call } from '../../api/client';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { formatDateTime, plural } from '../../format';
+import { Link } from '../../router';
 import { useApiQuery } from '../../useApi';
 
 export function Ankestyrelsen() {
@@ -37,7 +38,7 @@ export function Ankestyrelsen() {
       <>
         <ul className="nobullet-list anke-counts" aria-label="Status">
           <li>
-            <strong>{o.due}</strong> {o.due === 1 ? 'skal sendes' : 'skal sendes'}
+            <strong>{o.due}</strong> skal sendes
           </li>
           <li className={o.overdue > 0 ? 'anke-overdue' : undefined}>
             <strong>{o.overdue}</strong> {o.overdue === 1 ? 'overskredet' : 'overskredne'}
@@ -64,7 +65,7 @@ export function Ankestyrelsen() {
               {o.rows.map((r) => (
                 <tr key={r.activity_id}>
                   <th scope="row" data-title="Sag">
-                    <a href={`/sager/${r.case_id}`}>{r.case_number ?? 'Sag uden nummer'}</a>
+                    <Link to={`/sager/${r.case_id}`}>{r.case_number ?? 'Sag uden nummer'}</Link>
                   </th>
                   <td data-title="Barn">
                     {r.child_initials}

@@ -375,7 +375,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
             server.stop()
         idp.stop()
         raise
-    post_servers = (*post_servers, anke)
+    dev_servers = (*post_servers, anke)
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -433,7 +433,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        for server in post_servers:
+        for server in dev_servers:
             server.stop()
         idp.stop()
         if _services is not None:

@@ -90,6 +90,7 @@ async def test_the_caseworker_reports_a_placement_and_it_is_journalised(
     await dialog.get_by_role("button", name="Send til Ankestyrelsen").click()
     await expect(dialog.get_by_text("Indberetningen er sendt til Ankestyrelsen")).to_be_visible()
     await expect(dialog).to_contain_text("Kvittering: AST-")
+    await expect(dialog.locator(".anke-sent")).to_be_focused()
     await dialog.get_by_role("button", name="Luk", exact=True).first.click()
     await expect(dialog).to_have_count(0)
     await expect(opener).to_have_count(0)

@@ -4,7 +4,7 @@
 // own experience, whether the child has been told — and "Send til Ankestyrelsen" sends it once,
 // completes the activity and writes the sending to the journal
 // (GET/POST /api/activities/{id}/ankestyrelsen).
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
@@ -54,14 +54,21 @@ function Facts({ form }: { form: ReportForm }) {
   );
 }
 
-export function SentReport({ sent }: { sent: ReportSent }) {
+/** What was sent; `focus` moves focus to it (the form it replaces, and its button, are gone). */
+export function SentReport({ sent, focus = false }: { sent: ReportSent; focus?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focus) ref.current?.focus();
+  }, [focus]);
   return (
-    <Alert variant="success" heading="Indberetningen er sendt til Ankestyrelsen">
-      <p>
-        Sendt {formatDateTime(sent.sent_at)} af {sent.sent_by_name}. Kvittering: {sent.receipt}.
-      </p>
-      <p>Årsager: {sent.reasons.join(', ')}.</p>
-    </Alert>
+    <div ref={ref} tabIndex={-1} className="anke-sent">
+      <Alert variant="success" heading="Indberetningen er sendt til Ankestyrelsen">
+        <p>
+          Sendt {formatDateTime(sent.sent_at)} af {sent.sent_by_name}. Kvittering: {sent.receipt}.
+        </p>
+        <p>Årsager: {sent.reasons.join(', ')}.</p>
+      </Alert>
+    </div>
   );
 }
 
@@ -210,7 +217,7 @@ export function AnkeReportButton({
   if (sent) {
     body = (
       <>
-        <SentReport sent={sent} />
+        <SentReport sent={sent} focus />
         <p>Aktiviteten er udført, og indberetningen står i sagens journal.</p>
         <button type="button" className="button button-primary" onClick={close}>
           Luk

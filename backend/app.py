@@ -19,6 +19,7 @@ from litestar.types import Message, Scope
 
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
+from backend.ankestyrelsen.routes import AnkestyrelsenController
 from backend.appeals.routes import AppealsController
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import (
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PlansController,
         AppealsController,
         PlacementController,
+        AnkestyrelsenController,
         CommitteeController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,

@@ -502,6 +502,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
         idp.stop()  # never leave the provider behind
         raise
     dp, mail = post_servers
+    try:
+        anke = _start_ankestyrelsen()
+    except RuntimeError:
+        for server in post_servers:
+            server.stop()
+        idp.stop()
+        raise
+    dev_servers = (*post_servers, anke)
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -524,6 +532,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Identitetsudbyder (udvikling): {idp.url}\n"
         f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
         f"  Opsamlet mail (udvikling): {mail.url}\n"
+        f"  Ankestyrelsens modtager af indberetninger (udvikling): {anke.url}\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
@@ -558,7 +567,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        for server in post_servers:
+        for server in dev_servers:
             server.stop()
         idp.stop()
         if _services is not None:
@@ -593,6 +602,19 @@ def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any
         dp.stop()
         raise
     return dp, mail
+
+
+def _start_ankestyrelsen() -> Any:
+    """The development receiver of reports to Ankestyrelsen; port from
+    ``TREKANT_ANKESTYRELSEN_PORT`` (8040)."""
+    from infra import ankestyrelsen
+
+    server, env = ankestyrelsen.prepare(
+        _data_dir(), int(os.environ.get("TREKANT_ANKESTYRELSEN_PORT", "8040"))
+    )
+    os.environ.update(env)
+    server.start()
+    return server
 
 
 def _exempt_demo_parent() -> tuple[str, str]:

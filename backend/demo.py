@@ -9,12 +9,16 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from stdnum.dk import cpr as cpr_lib
 
 from backend import demo_repository as repo
 from backend.db import DB
 from tenancy.context import tenant_transaction
+
+if TYPE_CHECKING:
+    from backend.casework.access import AccessibleCase
 
 DEMO_KOMMUNER = [("0101", "København", 240), ("0461", "Odense", 160), ("0751", "Aarhus", 180)]
 
@@ -381,6 +385,11 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 starts_on=starts,
             )
             decisions.append((case.id, decided.afgoerelse_id, worker))
+            if placement:
+                # Reported to Ankestyrelsen 3-28 days after the decision, once that day has come.
+                sent_on = starts + timedelta(days=3 + case.id.int % 26)
+                if sent_on < today:
+                    await _send_anke_report(code, worker, seeded, decided.activities, sent_on)
             if decided.indsats_id and (today - starts).days > 80 and rng.random() < 0.6:
                 await process.do_record_step(
                     actor,
@@ -403,7 +412,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 await repo.add_case_worker(case.id, other.id, owner.username)
         await _seed_own_activities(workers, cases, today)
         await _seed_complaints(decisions, today)
-        await _seed_placement(workers, cases, today)
+        await _seed_placement(workers, cases, today, code)
         await _seed_support_after_18(workers, today, rng)
         await _seed_front(workers, cases, today, rng)
         await _seed_committee(workers, today, rng)
@@ -716,12 +725,13 @@ async def _seed_front(
 
 
 async def _seed_placement(
-    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date
+    workers: list[repo.DemoWorker], cases: list[repo.DemoCase], today: date, code: str
 ) -> None:
     """Issue 17 items 5-6: one of the demo caseworker's children (a notification not yet
     assessed) is placed in a foster family from 300 days ago: the first supervision visit
     was held 250 days ago, so the next is overdue; the mother is in the network with a
-    decision on supervised contact."""
+    decision on supervised contact. Issue 18 item 2: the caseworker reported the placement
+    to Ankestyrelsen 12 days after the decision (journalised)."""
     from backend.casework import access, lifecycle, process, service
     from backend.core.permissions import permissions_for
     from backend.core.principal import Principal
@@ -757,6 +767,7 @@ async def _seed_placement(
         measure="plejefamilie",
         starts_on=starts,
     )
+    await _send_anke_report(code, caseworker, case, decided.activities, starts + timedelta(days=7))
     visit = None
     for activity_id in decided.activities:
         if await repo.activity_rule(activity_id) == "tilsynsbesoeg":
@@ -802,6 +813,53 @@ async def _seed_placement(
             decided_on=today - timedelta(days=40),
         ),
     )
+
+
+async def _send_anke_report(
+    code: str,
+    worker: repo.DemoWorker,
+    case: AccessibleCase,
+    activity_ids: list[uuid.UUID],
+    sent_on: date,
+) -> None:
+    """Issue 18 item 2: ``worker`` sends the report of the placement's "Indberet
+    anbringelsen til Ankestyrelsen" activity among ``activity_ids``, dated ``sent_on``,
+    through the development receiver (left open when it is not running)."""
+    from datetime import datetime, time
+
+    from backend.ankestyrelsen import adapter
+    from backend.ankestyrelsen import service as anke
+    from backend.ankestyrelsen.schemas import AnkeReportCreate
+    from backend.core.danish import DK
+    from backend.core.errors import StateConflict, Unavailable
+    from backend.core.permissions import permissions_for
+    from backend.core.principal import Principal
+
+    if adapter.receiver_url() is None:
+        return
+    for activity_id in activity_ids:
+        if await repo.activity_rule(activity_id) != "indberet-anbringelse":
+            continue
+        me = Principal(
+            worker.id,
+            worker.username,
+            await repo.display_name(worker.id),
+            code,
+            ("sagsbehandler",),
+            permissions_for(["sagsbehandler"]),
+        )
+        report = AnkeReportCreate(
+            reasons=["omsorgssvigt", "foraeldre_psykisk"],
+            child_experience="Barnet fortalte, at det er trygt at bo hos plejefamilien, men "
+            "at det savner sin mor og sine søskende.",
+            child_informed=True,
+        )
+        try:
+            await anke.do_send(
+                me, case, activity_id, report, datetime.combine(sent_on, time(11, 0), DK)
+            )
+        except (StateConflict, Unavailable):
+            return  # the receiver refused or did not answer: the duty stays open
 
 
 async def _seed_support_after_18(

@@ -176,3 +176,11 @@ async def insert_child_with_case(
         opened,
     )
     return case_id
+
+
+async def display_name(user_id: uuid.UUID) -> str:
+    """A demo user's name as people read it (the journal names who sent a report)."""
+    value: str | None = await conn().fetchval(
+        "SELECT display_name FROM app_user WHERE id = $1", user_id
+    )
+    return value or "Sagsbehandler"

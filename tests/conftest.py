@@ -80,6 +80,7 @@ async def _reset_database(server_url: str) -> None:
 _SERVICES: object = None
 IDP: object = None
 DIGITAL_POST: object = None  # the development Digital Post server (infra/digitalpost)
+ANKESTYRELSEN: object = None  # the development Ankestyrelsen receiver (infra/ankestyrelsen)
 SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
@@ -197,10 +198,17 @@ def _start_post(data_dir: Path, trekant_url: str) -> None:
     os.environ.update(env)
     mail.start()
     SMTP = mail
+    global ANKESTYRELSEN
+    from infra import ankestyrelsen
+
+    anke, env = ankestyrelsen.prepare(data_dir, _free_port())
+    os.environ.update(env)
+    anke.start()
+    ANKESTYRELSEN = anke
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for dev in (DIGITAL_POST, SMTP):
+    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN):
         if dev is not None:
             dev.stop()  # type: ignore[attr-defined]
     if IDP is not None:

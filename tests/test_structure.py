@@ -59,6 +59,13 @@ CASEWORK_WRITES_BY_DESIGN = {("backend/core/journal.py", "journal_entry")}
 # ``backend.casework.lifecycle``. A new reader, or a listed one reading a new table, fails;
 # so does an entry that no longer occurs (take it out).
 CASEWORK_READERS: set[tuple[str, str]] = {
+    # A report to Ankestyrelsen is prefilled from the case, the child, the placement and its
+    # decision; the administrator's overview lists the report activities (one join each).
+    ("backend/ankestyrelsen/repository.py", "activity"),
+    ("backend/ankestyrelsen/repository.py", "afgoerelse"),
+    ("backend/ankestyrelsen/repository.py", "child"),
+    ("backend/ankestyrelsen/repository.py", "hovedsag"),
+    ("backend/ankestyrelsen/repository.py", "indsats"),
     # The audit list names the child a row concerns (one join, not a call per row).
     ("backend/audit/repository.py", "child"),
     ("backend/audit/repository.py", "hovedsag"),

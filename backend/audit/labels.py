@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, str] = {
     # reading cases
     "child.read": "Opslag i barns sag",
     "case.read": "Opslag i sag",
+    "reporting.ankestyrelsen_read": "Oversigt over indberetninger til Ankestyrelsen",
     "case.journal.read": "Journal læst",
     "case.search": "Søgning i sager",
     "case.step_in": "Trådt til i sag",
@@ -216,6 +217,7 @@ _VIEWS = {
     "bevilling": "Bevilling",
     "case.summary": "Sagsoverblik",
     "case.placement": "Tilsyn og samvær",
+    "ankestyrelsen": "Indberetning til Ankestyrelsen",
     "child.summary": "Barnets oplysninger",
     "deliveries": "Forsendelser af breve",
     "economy": "Økonomi",

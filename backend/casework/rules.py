@@ -100,6 +100,16 @@ def months_after_decision(months: int) -> Due:
     return due
 
 
+def weeks_after_decision(weeks: int) -> Due:
+    """``weeks`` after the decision (the trigger's day without one), on a working day."""
+
+    def due(f: Facts) -> datetime:
+        start = f.decided_on or f.day
+        return _end_of(next_working_day(start + timedelta(weeks=weeks), f.closed_days))
+
+    return due
+
+
 def before_decision(f: Facts) -> None:
     """Due before the decision it belongs to; it has no date of its own."""
     return None
@@ -166,7 +176,9 @@ def after_17_5(f: Facts) -> str | None:
 # (``CompletionForm``), or another flow of the case that also records what was done: the
 # investigation's "Afslut undersøgelse", a recorded step ("Registrér skridt"), the approved
 # child's plan (ICS). An activity of another flow is never completed by a second form.
-Completion = Literal["click", "record", "investigation", "step", "plan", "klage", "udvalg", "brev"]
+Completion = Literal[
+    "click", "record", "investigation", "step", "plan", "klage", "udvalg", "brev", "indberetning"
+]
 FieldKind = Literal["bool", "text", "date", "choice", "user"]
 
 
@@ -499,7 +511,7 @@ class Rule:
     asap: Callable[[Facts], str | None] | None = None
     # What completing it records (a form), or the other flow that completes it.
     form: CompletionForm | None = None
-    completed_in: Literal["investigation", "step", "plan"] | None = None
+    completed_in: Literal["investigation", "step", "plan", "indberetning"] | None = None
 
     @property
     def completion(self) -> Completion:
@@ -518,6 +530,10 @@ class Rule:
         return self.due(f), (self.asap(f) if self.asap else None)
 
 
+# Statutory reporting to Ankestyrelsen (issue 18 item 2, backend/ankestyrelsen): a placement
+# is reported within four weeks of the decision (docs/reporting.md, "Ankestyrelsen"). Sent
+# from the report's own dialog (completion "indberetning"), never by "Udført".
+ANKESTYRELSEN_WEEKS = 4
 RULES: tuple[Rule, ...] = (
     Rule(
         "vurdering-24-timer",
@@ -720,6 +736,18 @@ RULES: tuple[Rule, ...] = (
         "undersoegelse.afsluttet",
         completed_in="investigation",
     ),
+    Rule(
+        "indberet-anbringelse",
+        Trigger.ANBRINGELSE_STARTET,
+        "Indberet anbringelsen til Ankestyrelsen",
+        "Retssikkerhedsloven og bekendtgørelse om dataindberetninger på socialområdet: "
+        "afgørelser om anbringelse indberettes til anbringelsesstatistikken løbende og inden "
+        "for fire uger efter afgørelsen",
+        weeks_after_decision(ANKESTYRELSEN_WEEKS),
+        "ankestyrelsen.indberettet",
+        confirmed=False,
+        completed_in="indberetning",
+    ),
 )
 SUPERVISION_RULES = frozenset({"tilsynsbesoeg", "naeste-tilsynsbesoeg"})
 # Reviewing a decision on contact during a placement (backend/contact): not in the table
@@ -836,6 +864,7 @@ SHORT_TITLES: dict[str, str] = {
     "overgreb-stillingtagen": "Stillingtagen til undersøgelse",
     "overgreb-samtale": "Samtale ved overgreb",
     "undersoegelse-afslut": "Afslut undersøgelse",
+    "indberet-anbringelse": "Indberetning til Ankestyrelsen",
 }
 # Activities planned from a date recorded (not computed from the trigger's facts): a changed
 # date does not recompute them.

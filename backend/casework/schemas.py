@@ -24,7 +24,9 @@ JournalKind = Literal["haendelse", "notat", "rettelse"]
 NoSupport = Literal["afslaar", "ikke_omfattet"]
 # How an activity is completed (backend/casework/rules.py): one click, a record written in
 # the rule's form, or another flow of the case (the investigation, a step, the plan).
-Completion = Literal["click", "record", "investigation", "step", "plan", "klage", "udvalg", "brev"]
+Completion = Literal[
+    "click", "record", "investigation", "step", "plan", "klage", "udvalg", "brev", "indberetning"
+]
 RecordFieldKind = Literal["bool", "text", "date", "choice", "user"]
 PriorCaseStatus = Literal["aaben", "lukket"]
 

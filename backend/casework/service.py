@@ -292,6 +292,8 @@ FLOW_MESSAGES = {
     "ungeudvalget).",
     "brev": "Aktiviteten udføres ved at sende afgørelsen som brev med klagevejledning (Breve → "
     "Skriv brev).",
+    "indberetning": "Aktiviteten udføres ved at sende indberetningen til Ankestyrelsen "
+    "(knappen Indberet ved aktiviteten).",
 }
 
 

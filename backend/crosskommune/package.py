@@ -75,6 +75,9 @@ NOT_CARRIED = frozenset(
         "post_letter",
         "delivery",
         "letter",
+        # The sender's own reports to Ankestyrelsen (its statistical duty); the journal
+        # entry that names each report travels with the journal.
+        "ankestyrelsen_report",
     }
 )
 # Tables that travel in the package (the receiver can read them, the sender keeps them in

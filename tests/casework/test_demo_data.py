@@ -70,6 +70,23 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             )
             == 1
         )
+        # Issue 18 item 2: that placement was reported to Ankestyrelsen (journalised); the
+        # committee's placement of today has its report open, due in four weeks.
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM journal_entry WHERE hovedsag_id = $1 "
+                "AND event = 'ankestyrelsen.indberettet'",
+                held,
+            )
+            == 1
+        )
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM activity WHERE rule_id = 'indberet-anbringelse' "
+                "AND status = 'open' AND due_at > now()"
+            )
+            > 0
+        )
         # Issue 17 item 4: a placed young person whose § 111 decision is due six months
         # before 18 (on the worklist, not yet due), and one of 19 with support after 18 under
         # § 114 (continued stay, a bevilling until the 23rd birthday's eve) linked from the

@@ -21,6 +21,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/activities/{activity_id}/ankestyrelsen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indberetningen til Ankestyrelsen, udfyldt fra sagen */
+        get: operations["ApiActivitiesActivityIdAnkestyrelsenGetReport"];
+        put?: never;
+        /** Send indberetningen til Ankestyrelsen (én gang), udfør aktiviteten og journalisér */
+        post: operations["ApiActivitiesActivityIdAnkestyrelsenSendReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/activities/{activity_id}/cancel": {
         parameters: {
             query?: never;
@@ -447,6 +465,23 @@ export interface paths {
         put?: never;
         /** Nulstil brugerens log-in-binding (næste log-in binder igen) */
         post: operations["ApiAdminUsersUserIdResetBindingResetBinding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ankestyrelsen/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indberetninger til Ankestyrelsen: skal sendes, overskredne og sendte */
+        get: operations["ApiAnkestyrelsenOverviewGetOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3466,7 +3501,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev" | "indberetning";
             concerns?: string | null;
             concerns_id?: string | null;
             description?: string | null;
@@ -3521,6 +3556,90 @@ export interface components {
             /** @enum {string} */
             paragraph: "32" | "46" | "47" | "114";
             summary: string;
+        };
+        /** AnkeMonthCount */
+        AnkeMonthCount: {
+            label: string;
+            month: string;
+            sent: number;
+            sent_late: number;
+        };
+        /** AnkeOverview */
+        AnkeOverview: {
+            due: number;
+            months: components["schemas"]["AnkeMonthCount"][];
+            overdue: number;
+            rows: components["schemas"]["AnkeOverviewRow"][];
+            sent: number;
+        };
+        /** AnkeOverviewRow */
+        AnkeOverviewRow: {
+            /** Format: uuid */
+            activity_id: string;
+            age: number | null;
+            /** Format: uuid */
+            case_id: string;
+            case_number: string | null;
+            caseworker_name: string | null;
+            child_initials: string;
+            due_at: string | null;
+            receipt: string | null;
+            sent_at: string | null;
+            sent_by_name: string | null;
+            /** @enum {string} */
+            status: "aaben" | "overskredet" | "sendt";
+            status_label: string;
+        };
+        /** AnkeReasonOption */
+        AnkeReasonOption: {
+            label: string;
+            /** @enum {string} */
+            value: "omsorgssvigt" | "vold_overgreb" | "foraeldre_misbrug" | "foraeldre_psykisk" | "foraeldre_funktion" | "barnets_adfaerd" | "barnets_funktion" | "barnets_misbrug" | "kriminalitet" | "skole" | "boligforhold" | "andet";
+        };
+        /** AnkeReportCreate */
+        AnkeReportCreate: {
+            /** @default  */
+            child_experience?: string;
+            child_informed?: boolean | null;
+            note?: string | null;
+            reason_other?: string | null;
+            reasons?: ("omsorgssvigt" | "vold_overgreb" | "foraeldre_misbrug" | "foraeldre_psykisk" | "foraeldre_funktion" | "barnets_adfaerd" | "barnets_funktion" | "barnets_misbrug" | "kriminalitet" | "skole" | "boligforhold" | "andet")[];
+        };
+        /** AnkeReportForm */
+        AnkeReportForm: {
+            /** Format: uuid */
+            activity_id: string;
+            age: number | null;
+            basis: string;
+            birth_date: string | null;
+            /** Format: uuid */
+            case_id: string;
+            case_number: string | null;
+            caseworker_name: string | null;
+            child_initials: string;
+            child_name: string;
+            decided_by: string | null;
+            decided_on: string | null;
+            due_at: string | null;
+            measure_label: string;
+            paragraph: string;
+            paragraph_label: string;
+            reasons: components["schemas"]["AnkeReasonOption"][];
+            sent?: components["schemas"]["AnkeReportSent"] | null;
+            /** Format: date */
+            starts_on: string;
+        };
+        /** AnkeReportSent */
+        AnkeReportSent: {
+            child_experience: string;
+            child_informed: boolean;
+            /** Format: uuid */
+            id: string;
+            reasons: string[];
+            receipt: string;
+            /** Format: date-time */
+            sent_at: string;
+            sent_by_name: string;
         };
         /** AnswerCreate */
         AnswerCreate: {
@@ -5318,7 +5437,7 @@ export interface components {
              * @default click
              * @enum {string}
              */
-            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev";
+            completion?: "click" | "record" | "investigation" | "step" | "plan" | "klage" | "udvalg" | "brev" | "indberetning";
             due_at: string | null;
             form?: components["schemas"]["CompletionFormRead"] | null;
             /** Format: uuid */
@@ -6793,6 +6912,84 @@ export interface operations {
             };
         };
     };
+    ApiActivitiesActivityIdAnkestyrelsenGetReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnkeReportForm"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiActivitiesActivityIdAnkestyrelsenSendReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                activity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnkeReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnkeReportSent"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiActivitiesActivityIdCancelCancel: {
         parameters: {
             query?: never;
@@ -7867,6 +8064,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiAnkestyrelsenOverviewGetOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnkeOverview"];
                 };
             };
         };

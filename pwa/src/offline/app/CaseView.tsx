@@ -257,6 +257,7 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                     a.completion === 'plan' ||
                     a.completion === 'klage' ||
                     a.completion === 'udvalg' ||
+                    a.completion === 'indberetning' ||
                     a.completion === 'brev' ? ( // the letter is written and sent online
                     <p className="network-line">Registreres på sagen i Trekant, når du er online.</p>
                   ) : (

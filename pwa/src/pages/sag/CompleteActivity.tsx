@@ -10,6 +10,7 @@ import { FormDialog } from '../../components/FormDialog';
 import { useSubmit } from '../../mutation';
 import { Link } from '../../router';
 import { useApiQuery } from '../../useApi';
+import { AnkeReportButton } from './AnkeReport';
 import { placePath } from './places';
 import { caseKeys } from './queries';
 import { RecordForm, type CompletionForm, type CompletionRecord } from './CompleteActivityForm';
@@ -154,6 +155,11 @@ export function CompleteActivity({
         Udfør
       </Link>
     );
+  }
+
+  if (completion === 'indberetning') {
+    // Completed by sending the report to Ankestyrelsen from its own dialog (prefilled).
+    return <AnkeReportButton activity={a} disabled={disabled} />;
   }
 
   if (completion === 'investigation' || completion === 'step' || completion === 'plan') {

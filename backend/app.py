@@ -68,6 +68,7 @@ from backend.operator.routes import OperatorController
 from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
+from backend.statistics.routes import StatisticsController
 from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
@@ -179,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AppealsController,
         PlacementController,
         CommitteeController,
+        StatisticsController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

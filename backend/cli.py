@@ -368,6 +368,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
         idp.stop()  # never leave the provider behind
         raise
     dp, mail = post_servers
+    try:
+        dst_receiver = _start_dst_receiver()
+    except RuntimeError:
+        for server in post_servers:
+            server.stop()
+        idp.stop()
+        raise
+    servers: tuple[Any, ...] = (*post_servers, dst_receiver)
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -390,6 +398,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Identitetsudbyder (udvikling): {idp.url}\n"
         f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
         f"  Opsamlet mail (udvikling): {mail.url}\n"
+        f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
@@ -424,7 +433,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        for server in post_servers:
+        for server in servers:
             server.stop()
         idp.stop()
         if _services is not None:
@@ -459,6 +468,17 @@ def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any
         dp.stop()
         raise
     return dp, mail
+
+
+def _start_dst_receiver() -> Any:
+    """The development Danmarks Statistik receiver (``infra/dst``); port from
+    ``TREKANT_DST_PORT`` (8030). Started before the demo data, which sends a delivery."""
+    from infra import dst
+
+    receiver, env = dst.prepare(_data_dir(), int(os.environ.get("TREKANT_DST_PORT", "8030")))
+    os.environ.update(env)
+    receiver.start()
+    return receiver
 
 
 def _exempt_demo_parent() -> tuple[str, str]:

@@ -12,3 +12,4 @@ import backend.money.grants  # casework's Grant port
 import backend.money.tasks
 import backend.network.registration  # casework's AddParents port
 import backend.post.tasks  # noqa: F401 - post.deliver
+import backend.statistics.tasks  # noqa: F401 - statistics.dst_send

@@ -297,3 +297,28 @@ async def list_rejected(limit: int = 200) -> list[RejectedRow]:
         limit,
     )
     return [RejectedRow(**dict(r)) for r in rows]
+
+
+async def running_placement() -> tuple[uuid.UUID, str] | None:
+    """The demo: the longest-running placement of an open case and its caseworker."""
+    r = await conn().fetchrow(
+        """
+        SELECT i.hovedsag_id, u.username
+        FROM indsats i
+        JOIN hovedsag h ON h.id = i.hovedsag_id
+        JOIN app_user u ON u.id = h.caseworker_id
+        WHERE i.placement AND i.ends_on IS NULL AND h.closed_at IS NULL
+          AND u.username LIKE 'sagsbehandler@%'
+        ORDER BY i.starts_on, i.id
+        LIMIT 1
+        """
+    )
+    return (r["hovedsag_id"], r["username"]) if r else None
+
+
+async def admin_domain() -> str:
+    """The demo administrator's e-mail domain (the kommune's demo users share it)."""
+    found: str | None = await conn().fetchval(
+        "SELECT split_part(username, '@', 2) FROM app_user WHERE username LIKE 'admin@%' LIMIT 1"
+    )
+    return found or "kommune.dk"

@@ -283,3 +283,27 @@ async def test_only_the_administrator(as_user) -> None:
     assert (await worker.post("/api/statistics/dst/deliveries")).status_code == 403
     leader = await as_user("0101", "leder")
     assert (await leader.get("/api/statistics/dst")).status_code == 403
+
+
+async def test_the_demo_delivery_is_sent_with_one_record_rejected(
+    client, registry, fresh_code, seeded
+):
+    from backend.statistics.demo import seed_dst
+
+    code = fresh_code
+    await new_kommune(registry, code, "Demostatistikby")
+    worker = await client(code, "sagsbehandler", SPARE_REALM)
+    made = await factories.child(worker)
+    await _decide(worker, made.case_id, "46", "plejefamilie", today_dk() - timedelta(100))
+    async with tenant_transaction(DB, code):
+        assert await seed_dst(code) is True
+    async with tenant_transaction(DB, code):
+        assert await seed_dst(code) is False  # once
+    assert await _send_jobs(code) == ["done"]
+    admin = await client(code, "admin", SPARE_REALM)
+    overview = (await admin.get("/api/statistics/dst")).json()
+    [sent] = overview["deliveries"]
+    assert (sent["status"], sent["accepted"], sent["rejected"]) == ("afvist_delvist", 1, 1)
+    assert sent["created_by"].startswith("admin@")
+    [rejected] = overview["rejected"]
+    assert rejected["case"]["id"] == made.case_id

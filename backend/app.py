@@ -68,8 +68,8 @@ from backend.operator.routes import OperatorController
 from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
-from backend.statistics.routes import StatisticsController
 from backend.sealing import require_key as require_data_key
+from backend.statistics.routes import StatisticsController
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
 from tenancy.names import app_role, operator_role

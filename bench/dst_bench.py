@@ -121,6 +121,15 @@ async def run() -> list[dict[str, object]]:
         async with app.lifespan():
             started = time.perf_counter()
             async with tenant_transaction(DB, BIG):
+                if os.environ.get("BENCH_DST_PROFILE"):
+                    import cProfile
+                    import pstats
+
+                    prof = cProfile.Profile()
+                    prof.enable()
+                    await service.due()
+                    prof.disable()
+                    pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
                 delivery_id, records = await service.make_delivery("bench")
             made = time.perf_counter() - started
             async with tenant_transaction(DB, BIG):

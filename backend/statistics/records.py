@@ -13,9 +13,11 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
+from backend.core.cpr import check_cpr
 from backend.core.danish import DK
 from backend.core.errors import FieldError
 from backend.core.measures import MEASURES, YOUTH_MEASURES, YOUTH_PARAGRAPH
@@ -62,9 +64,14 @@ def deadline_of(period: str) -> date:
 def _cpr_error(value: str | None) -> str | None:
     if not value:
         return "Barnet har intet CPR-nummer"
-    try:
-        from backend.core.cpr import check_cpr
+    return _cpr_problem(value)
 
+
+@lru_cache(maxsize=200_000)
+def _cpr_problem(value: str) -> str | None:
+    """Cached per number: a child's measures and notifications share it (python-stdnum's
+    cleaning is most of the time of a year's records otherwise)."""
+    try:
         check_cpr(value)
     except FieldError:
         return "CPR-nummeret er ikke gyldigt"

@@ -49,6 +49,8 @@ class Store:
         self.refuse = 0
         self.db.executescript(
             """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS delivery (id TEXT PRIMARY KEY, kommune TEXT,
                 period TEXT, received_at TEXT, times INTEGER, records INTEGER,
                 rejected INTEGER, receipt TEXT, body BLOB);

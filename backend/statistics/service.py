@@ -2,8 +2,9 @@
 
 A record is due when DST does not hold it as it is now: never sent (``ny``), or changed
 since the version DST accepted (``rettelse``), or accepted once and gone from the case data
-(a ``Sletning``). A record DST rejected stays rejected until its case data change. A record
-that fails DST's rules (``records``) is not sent and is named with its case and reasons.
+(a ``Sletning``). A record DST rejected stays rejected until its case changes (it, or
+another record of its case, as when the placement it overlapped is ended). A record that
+fails DST's rules (``records``) is not sent and is named with its case and reasons.
 A delivery is one unit: its XML, its records and the outbox job that sends it commit in one
 transaction, and only one delivery is on its way at a time (a unique index). The job sends
 it once (``FOR UPDATE``, status ``klar``); DST answers a repeat of its id with the first
@@ -63,6 +64,7 @@ async def due(today: date | None = None) -> Due:
     latest = {s.record_key: s for s in await repo.list_latest_sent()}
     out = Due()
     seen: set[str] = set()
+    waiting: list[rec.Record] = []  # rejected by DST and unchanged since
     for r in current:
         seen.add(r.key)
         if r.errors:
@@ -73,15 +75,29 @@ async def due(today: date | None = None) -> Due:
             out.items.append(("ny", r))
             continue
         h = r.content_hash
-        if s.status == "sendt" or (s.content_hash == h and s.status in ("modtaget", "afvist")):
-            continue  # on its way, held by DST as it is, or rejected and not yet corrected
+        if s.status == "afvist" and s.content_hash == h:
+            waiting.append(r)
+            continue
+        if s.status == "sendt" or (s.content_hash == h and s.status == "modtaget"):
+            continue  # on its way, or held by DST as it is
         if s.accepted_hash == h:
             continue  # changed back to what DST holds
-        out.items.append(("rettelse" if s.accepted_hash not in (None, DELETED) else "ny", r))
+        out.items.append(("rettelse" if _held(s) else "ny", r))
+    # A rejected record goes again once something on its case has changed (ending the
+    # placement that overlapped it corrects another record): after the changes, in order.
+    changed = {r.hovedsag_id for _, r in out.items}
+    for r in waiting:
+        if r.hovedsag_id in changed:
+            out.items.append(("rettelse" if _held(latest[r.key]) else "ny", r))
     for key, s in latest.items():
         if key not in seen and s.accepted_hash not in (None, DELETED) and s.status != "sendt":
             out.deletions.append((key, s.kind))
     return out
+
+
+def _held(s: repo.SentRow) -> bool:
+    """DST holds a version of the record (so a change is a correction)."""
+    return s.accepted_hash not in (None, DELETED)
 
 
 def _initials(first: str, last: str) -> str:

@@ -256,7 +256,7 @@ async def test_the_receivers_rejection_is_shown_with_its_case(client, registry, 
     admin = await client(code, "admin", SPARE_REALM)
     today = today_dk()
     made = await factories.child(worker, first_name="Carl", last_name="Eriksen")
-    await _decide(worker, made.case_id, "46", "plejefamilie", today - timedelta(60))
+    first = await _decide(worker, made.case_id, "46", "plejefamilie", today - timedelta(60))
     # A second placement while the first still runs: DST's register has the child placed.
     await _decide(worker, made.case_id, "46", "opholdssted", today - timedelta(20))
 
@@ -274,6 +274,29 @@ async def test_the_receivers_rejection_is_shown_with_its_case(client, registry, 
     # Rejected and unchanged: not due again until the case is corrected.
     check = (await admin.post("/api/statistics/dst/check")).json()
     assert (check["new"], check["corrections"]) == (0, 0)
+    # The caseworker ends the foster-family placement the day before the second began: its
+    # correction goes first, then the rejected placement again, and DST accepts both.
+    r = await worker.get(f"/api/cases/{made.case_id}")
+    version = next(m for m in r.json()["indsatser"] if m["id"] == first)["version"]
+    ended = await worker.post(
+        f"/api/indsatser/{first}/ophoer",
+        json={
+            "ends_on": (today - timedelta(21)).isoformat(),
+            "reason": "Flyttet",
+            "version": version,
+        },
+    )
+    assert ended.status_code == 200, ended.text
+    check = (await admin.post("/api/statistics/dst/check")).json()
+    assert (check["new"], check["corrections"]) == (1, 1)
+    assert (await admin.post("/api/statistics/dst/deliveries")).status_code == 201
+    assert await _send_jobs(code) == ["done"]
+    overview = (await admin.get("/api/statistics/dst")).json()
+    assert (overview["deliveries"][0]["status"], overview["deliveries"][0]["accepted"]) == (
+        "modtaget",
+        2,
+    )
+    assert overview["rejected"] == []
 
 
 async def test_only_the_administrator(as_user) -> None:

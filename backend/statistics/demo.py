@@ -16,6 +16,7 @@ from backend.statistics.service import SEND_JOB, make_delivery
 
 async def seed_dst(code: str) -> bool:
     """In the caller's tenant transaction; does nothing once the kommune has a delivery."""
+    import backend.statistics.tasks  # noqa: F401 - the send job, outside the API and worker
     from backend.casework import access, process
 
     if await repo.list_deliveries(1):

@@ -85,6 +85,7 @@ async def test_the_administrator_checks_and_sends_and_follows_a_rejection(
     result = section.get_by_role("region", name="Kontrol af indberetningen")
     await expect(result.get_by_text(re.compile(r"\d+ nye? post"))).to_be_visible()
     await check_axe(page, "administration: statistik, kontrol")
+    await _shots(page, "administration-statistik-kontrol")
 
     await section.get_by_role("button", name="Send til Danmarks Statistik").click()
     dialog = page.get_by_role("dialog", name="Send til Danmarks Statistik?")

@@ -66,6 +66,31 @@ async def test_the_administrator_checks_and_sends_and_follows_a_rejection(
         )
         assert made.status_code == 201, made.text
     case_number = (await c.get(f"/api/cases/{case_id}")).json()["case_number"]
+    # A measure recorded as starting before the child was born: named by Kontrollér, not sent.
+    r = await c.post(
+        "/api/children",
+        json={
+            "cpr": synthetic_cpr(rng, today - timedelta(days=400)),
+            "first_name": "Frode",
+            "last_name": family,
+        },
+    )
+    assert r.status_code == 201, r.text
+    wrong_id = r.json()["hovedsag_id"]
+    made = await c.post(
+        f"/api/cases/{wrong_id}/afgoerelser",
+        json={
+            "paragraph": "32",
+            "outcome": "bevilget",
+            "decided_on": (today - timedelta(days=700)).isoformat(),
+            "summary": "Familiebehandling bevilges.",
+            "measure": "familiebehandling",
+            "starts_on": (today - timedelta(days=700)).isoformat(),
+            "exceptions": {"boernesamtale": "Holdt", "partshoering": "Medhold"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    wrong_number = (await c.get(f"/api/cases/{wrong_id}")).json()["case_number"]
 
     await log_in(page, "København", username("admin", "0101"))
     await (
@@ -84,6 +109,10 @@ async def test_the_administrator_checks_and_sends_and_follows_a_rejection(
     await section.get_by_role("button", name="Kontrollér").click()
     result = section.get_by_role("region", name="Kontrol af indberetningen")
     await expect(result.get_by_text(re.compile(r"\d+ nye? post"))).to_be_visible()
+    issue = result.get_by_role("table", name="Poster der ikke kan sendes").get_by_role("row")
+    issue = issue.filter(has_text=f"Sag {wrong_number}")
+    await expect(issue).to_contain_text("før barnets fødselsdato")
+    await expect(issue).to_contain_text("F.D., 1 år")
     await check_axe(page, "administration: statistik, kontrol")
     await _shots(page, "administration-statistik-kontrol")
 

@@ -108,7 +108,12 @@ function CheckResult({ check }: { check: Check }) {
 
 function History({ overview }: { overview: Overview }) {
   if (overview.deliveries.length === 0)
-    return <p className="empty-state">Der er ikke sendt noget til Danmarks Statistik endnu.</p>;
+    return (
+      <>
+        <h3 className="dst-table-heading">Indberetninger</h3>
+        <p className="empty-state">Der er ikke sendt noget til Danmarks Statistik endnu.</p>
+      </>
+    );
   return (
     <>
     <h3 className="dst-table-heading">Indberetninger</h3>

@@ -210,6 +210,16 @@ async def test_check_send_correct_and_the_kommune_boundary(client, registry, fre
     again = await admin.post("/api/statistics/dst/deliveries")
     assert again.status_code == 409, again.text
     assert await _send_jobs(code) == ["done"]
+    async with tenant_transaction(DB, code) as scope:
+        audited = await scope.connection.fetch(
+            "SELECT payload->>'action' AS action, payload->>'actor' AS actor FROM outbox "
+            "WHERE job = 'audit.record' AND payload->>'action' LIKE 'dst.%' ORDER BY created_at"
+        )
+    assert [(r["action"], r["actor"].split("@")[0]) for r in audited] == [
+        ("dst.checked", "admin"),
+        ("dst.delivery_created", "admin"),
+        ("dst.delivery_sent", "admin"),
+    ]
 
     payload = await _payload(code, delivery["id"])
     assert XSD.validate(etree.fromstring(payload))

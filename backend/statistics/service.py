@@ -216,7 +216,7 @@ async def _progress(delivery_id: uuid.UUID, **fields: object) -> None:
 
 async def send_delivery(delivery_id: uuid.UUID) -> str:
     """Send one delivery if it is still ``klar`` (the job; the caller's transaction holds
-    the row lock). SendFailed propagates, so the outbox retries."""
+    the row lock). A failed attempt is recorded and a later one queued."""
     found = await repo.get_delivery_for_update(delivery_id)
     if found is None:
         return "missing"
@@ -227,8 +227,13 @@ async def send_delivery(delivery_id: uuid.UUID) -> str:
     try:
         receipt = await sender.send(delivery_id, payload)
     except sender.SendFailed as exc:
+        # Kept on the delivery (the screen shows it) and tried again later by a new outbox
+        # row: 10 s, 30 s, 1.5 min, … up to every 30 minutes.
+        await repo.record_attempt_failed(delivery_id, str(exc))
+        delay = min(1800, 10 * 3**row.attempts)
+        await enqueue(SEND_JOB, {"delivery_id": str(delivery_id)}, defer_seconds=delay)
         await _progress(delivery_id, status="venter", step=str(exc))
-        raise
+        return "venter"
     accepted, rejected = await repo.record_receipt(
         delivery_id, receipt.status, receipt.text, receipt.rejections, receipt.error
     )

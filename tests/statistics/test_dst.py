@@ -271,6 +271,12 @@ async def test_the_receivers_rejection_is_shown_with_its_case(client, registry, 
     await _decide(worker, made.case_id, "46", "opholdssted", today - timedelta(20))
 
     assert (await admin.post("/api/statistics/dst/deliveries")).status_code == 201
+    # DST is down for the first attempt: kept on the delivery, tried again by a later job.
+    httpx.post(f"{sender.configured_url()}/api/afvis", json={"count": 1})
+    assert await _send_jobs(code) == ["done"]
+    waiting = (await admin.get("/api/statistics/dst")).json()["deliveries"][0]
+    assert (waiting["status"], waiting["attempts"]) == ("klar", 1)
+    assert waiting["last_error"] == "Danmarks Statistik svarede med fejl 503"
     assert await _send_jobs(code) == ["done"]
     overview: dict[str, Any] = (await admin.get("/api/statistics/dst")).json()
     [sent] = overview["deliveries"]

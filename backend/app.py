@@ -70,6 +70,7 @@ from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
 from backend.sealing import require_key as require_data_key
+from backend.statistics.routes import StatisticsController
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
 from tenancy.names import app_role, operator_role
@@ -181,6 +182,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         PlacementController,
         AnkestyrelsenController,
         CommitteeController,
+        StatisticsController,
         inbound_digital_post,
         *MONEY_CONTROLLERS,
         *MI_CONTROLLERS,

@@ -504,12 +504,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
     dp, mail = post_servers
     try:
         anke = _start_ankestyrelsen()
+        try:
+            dst_receiver = _start_dst_receiver()
+        except RuntimeError:
+            anke.stop()
+            raise
     except RuntimeError:
         for server in post_servers:
             server.stop()
         idp.stop()
         raise
-    dev_servers = (*post_servers, anke)
+    dev_servers: tuple[Any, ...] = (*post_servers, anke, dst_receiver)
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -533,6 +538,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
         f"  Opsamlet mail (udvikling): {mail.url}\n"
         f"  Ankestyrelsens modtager af indberetninger (udvikling): {anke.url}\n"
+        f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
@@ -615,6 +621,17 @@ def _start_ankestyrelsen() -> Any:
     os.environ.update(env)
     server.start()
     return server
+
+
+def _start_dst_receiver() -> Any:
+    """The development Danmarks Statistik receiver (``infra/dst``); port from
+    ``TREKANT_DST_PORT`` (8030). Started before the demo data, which sends a delivery."""
+    from infra import dst
+
+    receiver, env = dst.prepare(_data_dir(), int(os.environ.get("TREKANT_DST_PORT", "8030")))
+    os.environ.update(env)
+    receiver.start()
+    return receiver
 
 
 def _exempt_demo_parent() -> tuple[str, str]:

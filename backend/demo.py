@@ -423,6 +423,10 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         from backend.money.demo import seed_money  # suppliers, offers, bevillinger, payments
 
         await seed_money()
+        if code == DEMO_KOMMUNER[0][0]:  # København: this quarter's DST delivery, sent
+            from backend.statistics.demo import seed_dst
+
+            await seed_dst(code)
     return made
 
 

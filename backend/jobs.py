@@ -11,4 +11,5 @@ import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
 import backend.network.registration  # casework's AddParents port
-import backend.post.tasks  # noqa: F401 - post.deliver
+import backend.post.tasks  # post.deliver
+import backend.statistics.tasks  # noqa: F401 - statistics.dst_send

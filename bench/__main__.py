@@ -14,6 +14,8 @@
     python -m bench letters    only the letter preview (PDF of a draft; BENCH_LETTER_ROUNDS=100)
     python -m bench export     only one kommune's export and import (BENCH_EXPORT_CHILDREN=2000,
                                BENCH_EXPORT_DOCUMENT_MB=200)
+    python -m bench dst        only the year's delivery to Danmarks Statistik
+                               (BENCH_DST_CHILDREN=30000)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -41,6 +43,7 @@ def main(argv: list[str]) -> int:
         "documents",
         "letters",
         "export",
+        "dst",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -88,6 +91,10 @@ def main(argv: list[str]) -> int:
         from bench import export_bench
 
         results.extend(export_bench.main())
+    if "dst" in wanted:
+        from bench import dst_bench
+
+        results.extend(dst_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

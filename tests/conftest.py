@@ -81,6 +81,7 @@ _SERVICES: object = None
 IDP: object = None
 DIGITAL_POST: object = None  # the development Digital Post server (infra/digitalpost)
 ANKESTYRELSEN: object = None  # the development Ankestyrelsen receiver (infra/ankestyrelsen)
+DST: object = None  # the development Danmarks Statistik receiver (infra/dst)
 SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
@@ -205,10 +206,25 @@ def _start_post(data_dir: Path, trekant_url: str) -> None:
     os.environ.update(env)
     anke.start()
     ANKESTYRELSEN = anke
+    _start_dst(data_dir)
+
+
+def _start_dst(data_dir: Path) -> None:
+    """The development Danmarks Statistik receiver (tests/statistics, the browser test)."""
+    global DST
+    from infra import dst
+
+    # A fresh register each session, like the database: DST's register rules (a placement
+    # overlapping another of the same child) must not see an earlier run's children.
+    (data_dir / "dst" / "received.sqlite3").unlink(missing_ok=True)
+    receiver, env = dst.prepare(data_dir, _free_port())
+    os.environ.update(env)
+    receiver.start()
+    DST = receiver
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN):
+    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN, DST):
         if dev is not None:
             dev.stop()  # type: ignore[attr-defined]
     if IDP is not None:

@@ -119,6 +119,12 @@ CASEWORK_READERS: set[tuple[str, str]] = {
     ("backend/offline/repository.py", "journal_entry"),
     # A team's open cases, shown to the administrator and checked before it is closed.
     ("backend/users/repository.py", "hovedsag"),
+    # Danmarks Statistik: the measures and notifications a delivery is made from.
+    ("backend/statistics/repository.py", "child"),
+    ("backend/statistics/repository.py", "enkeltsag"),
+    ("backend/statistics/repository.py", "hovedsag"),
+    ("backend/statistics/repository.py", "indsats"),
+    ("backend/statistics/repository.py", "underretning"),
 }
 READ = re.compile(r"\b(?:FROM|JOIN)\s+(?:ONLY\s+)?([\w.\"]+)")
 WRITE = re.compile(

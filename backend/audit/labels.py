@@ -118,6 +118,10 @@ ACTION_LABELS: dict[str, str] = {
     "post.resent": "Uafklaret e-mail sendt igen",
     "post.uafklaret": "Afsendelse uafklaret",
     "post.sendt_igen": "Brev sendt igen",
+    # Danmarks Statistik (backend/statistics): the records hold CPR numbers
+    "dst.checked": "Indberetning til Danmarks Statistik kontrolleret",
+    "dst.delivery_created": "Indberetning til Danmarks Statistik dannet",
+    "dst.delivery_sent": "Indberetning sendt til Danmarks Statistik",
     # the operator's log
     "kommune.onboarded": "Kommune oprettet",
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",
@@ -133,6 +137,10 @@ UNKNOWN_ACTION = "Anden hændelse"
 
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
+    "records": "Poster",
+    "invalid": "Poster der ikke kan sendes",
+    "accepted": "Modtaget",
+    "rejected": "Afvist",
     "user": "Bruger",
     "recipient": "Modtager",
     "claim": "Bundet via",

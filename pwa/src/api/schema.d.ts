@@ -3082,6 +3082,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/statistics/dst": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danmarks Statistik: periode, frist, indberetninger og afviste poster */
+        get: operations["ApiStatisticsDstOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/dst/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kontrollér: hvad der skal indberettes, og poster der ikke kan sendes */
+        post: operations["ApiStatisticsDstCheckCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/dst/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send til Danmarks Statistik (dannes nu, sendes af et job) */
+        post: operations["ApiStatisticsDstDeliveriesCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/dst/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En indberetning og dens status */
+        get: operations["ApiStatisticsDstDeliveriesDeliveryIdOne"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/team/overview": {
         parameters: {
             query?: never;
@@ -4670,6 +4738,71 @@ export interface components {
             changed_by: string;
             content?: components["schemas"]["InvestigationContent"] | components["schemas"]["PlanContent"] | components["schemas"]["FollowUpContent"] | null;
             rev: number;
+        };
+        /** DstCase */
+        DstCase: {
+            age: number | null;
+            case_number: string | null;
+            caseworker: string | null;
+            /** Format: uuid */
+            id: string;
+            initials: string;
+        };
+        /** DstCheck */
+        DstCheck: {
+            corrections: number;
+            /** Format: date */
+            deadline: string;
+            deletions: number;
+            invalid: number;
+            issues: components["schemas"]["DstIssue"][];
+            new: number;
+            period: string;
+        };
+        /** DstDelivery */
+        DstDelivery: {
+            accepted: number | null;
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            period: string;
+            records: number;
+            rejected: number | null;
+            sent_at: string | null;
+            /** @enum {string} */
+            status: "klar" | "sendt" | "modtaget" | "afvist_delvist" | "afvist";
+        };
+        /** DstIssue */
+        DstIssue: {
+            case: components["schemas"]["DstCase"] | null;
+            key: string;
+            /** @enum {string} */
+            kind: "foranstaltning" | "underretning";
+            reasons: string[];
+        };
+        /** DstOverview */
+        DstOverview: {
+            /** Format: date */
+            deadline: string;
+            deliveries: components["schemas"]["DstDelivery"][];
+            open_delivery: string | null;
+            period: string;
+            rejected: components["schemas"]["DstRejected"][];
+        };
+        /** DstRejected */
+        DstRejected: {
+            /** @enum {string} */
+            action: "ny" | "rettelse" | "sletning";
+            case: components["schemas"]["DstCase"] | null;
+            /** Format: uuid */
+            delivery_id: string;
+            /** @enum {string} */
+            kind: "foranstaltning" | "underretning";
+            reason: string;
         };
         /** EnkeltsagLine */
         EnkeltsagLine: {
@@ -14589,6 +14722,103 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LogoutRead"];
+                };
+            };
+        };
+    };
+    ApiStatisticsDstOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstOverview"];
+                };
+            };
+        };
+    };
+    ApiStatisticsDstCheckCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstCheck"];
+                };
+            };
+        };
+    };
+    ApiStatisticsDstDeliveriesCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstDelivery"];
+                };
+            };
+        };
+    };
+    ApiStatisticsDstDeliveriesDeliveryIdOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstDelivery"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

@@ -23,6 +23,7 @@ import { useSubmit } from '../mutation';
 import { Link, navigate, useSearch } from '../router';
 import { Udskrivning } from './admin/Udskrivning';
 import { Ankestyrelsen } from './admin/Ankestyrelsen';
+import { Statistik } from './admin/Statistik';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -916,6 +917,7 @@ const TABS = [
   { to: '/administration/udskrivning', label: 'Udskrivning' },
   { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
   { to: '/administration/ankestyrelsen', label: 'Ankestyrelsen' },
+  { to: '/administration/statistik', label: 'Statistik' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1027,6 +1029,7 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/udskrivning')) content = <Udskrivning />;
   else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
   else if (path.startsWith('/administration/ankestyrelsen')) content = <Ankestyrelsen />;
+  else if (path.startsWith('/administration/statistik')) content = <Statistik />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

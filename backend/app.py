@@ -20,6 +20,7 @@ from litestar.types import Message, Scope
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.appeals.routes import AppealsController
+from backend.archive.routes import ArchiveController
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import (
     SessionController,
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *MI_CONTROLLERS,
         LetterTemplateController,
         LetterController,
+        ArchiveController,
         pwa,
     ]
 

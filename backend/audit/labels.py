@@ -76,6 +76,10 @@ ACTION_LABELS: dict[str, str] = {
     "mi.support_after_18.read": "Liste over unge med ungestøtte efter 18 læst",
     "export.requested": "Udtræk til Excel bestilt",
     "export.downloaded": "Udtræk til Excel hentet",
+    # arkiveringsversioner for Rigsarkivet
+    "archive.requested": "Arkiveringsversion bestilt",
+    "archive.downloaded": "Arkiveringsversion hentet",
+    "archive.checked": "Arkiveringsversion kontrolleret igen",
     # money
     "money.draft.approved": "Visitation godkendt",
     "money.settings.changed": "Godkendelsesregler for økonomi ændret",
@@ -128,6 +132,10 @@ UNKNOWN_ACTION = "Anden hændelse"
 
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
+    "avid": "Arkiveringsversion",
+    "period_from": "Periode fra",
+    "period_to": "Periode til",
+    "cases": "Sager",
     "user": "Bruger",
     "recipient": "Modtager",
     "claim": "Bundet via",

@@ -1,0 +1,391 @@
+"""Write an arkiveringsversion (the job's work): tables, documents, context documentation,
+indices and fileIndex, then read it back.
+
+Folder structure (BEK nr. 128 af 12/02/2020, bilag 3)::
+
+    AVID.SA.<n>.1/
+      Indices/        archiveIndex.xml tableIndex.xml docIndex.xml
+                      contextDocumentationIndex.xml fileIndex.xml
+      Schemas/standard/  the published XSDs of the indices
+      Tables/tableN/  tableN.xml (rows) and tableN.xsd (its schema, from tableIndex)
+      Documents/docCollectionK/<dID>/1.tif     (10,000 documents per collection)
+      ContextDocumentation/docCollection1/1/1.tif
+
+Memory stays flat: rows come from a server-side cursor a batch at a time and are written
+as they come (``TableWriter``); a document is spooled to a temporary file chunk by chunk,
+converted in a thread, and removed before the next.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+from backend.archive import files
+from backend.archive import repository as repo
+from backend.archive.files import DOCS_PER_COLLECTION, TableWriter, element
+from backend.archive.readback import read_back
+from backend.archive.repository import DocumentRow
+from backend.archive.tables import TABLES, Table
+from backend.core.danish import today_dk
+from backend.documents.files import TYPES, extension
+
+Progress = Callable[[int, str], Awaitable[None]]
+
+SYSTEM_NAME = "Trekant"
+PURPOSE = (
+    "Sagsbehandling af børne- og ungesager efter barnets lov: underretninger, afklaring, "
+    "børnefaglig undersøgelse, afgørelser, indsatser og anbringelser, journal og dokumenter."
+)
+CONTENT = (
+    "Kommunens lukkede børnesager i arkiveringsperioden: sagen, barnet (CPR-nummer, navn og "
+    "fødselsdato), journalen, afgørelserne, indsatserne og sagens dokumenter som TIFF."
+)
+
+
+class Built:
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.documents = 0
+        self.files = 0
+        self.size = 0
+        self.errors: list[str] = []
+        self.expected: dict[str, int] = {}
+
+
+async def build(
+    code: str,
+    kommune_name: str,
+    version_id: uuid.UUID,
+    avid: str,
+    period_from: date,
+    period_to: date,
+    on_progress: Progress,
+) -> Built:
+    """Write the version under ``files.version_dir`` (replacing a half-written one) and read
+    it back. Runs inside the job's tenant transaction (the cursors need it)."""
+    root = files.version_dir(code, version_id, avid)
+    files.remove(root.parent)
+    for sub in ("Indices", "Tables", "Documents", "ContextDocumentation"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    files.copy_schemas(root)
+    built = Built()
+    built.expected = expected = await repo.count_rows(version_id)
+    done = 0
+    last = 0.0
+
+    async def tick(n: int, message: str) -> None:
+        nonlocal done, last
+        done += n
+        now = time.monotonic()
+        if now - last > 0.5:
+            last = now
+            await on_progress(done, message)
+
+    for n, table in enumerate(TABLES[:-1], start=1):
+        writer = _open_table(root, n, table)
+        try:
+            async for row in repo.stream_table(table.key, version_id):
+                writer.write(row)
+                await tick(1, f"Skriver tabellen {table.key}")
+        finally:
+            writer.close()
+        built.rows[table.key] = writer.rows
+
+    with tempfile.TemporaryDirectory(prefix="trekant-arkiv-") as tmp:
+        await _write_documents(root, len(TABLES), version_id, Path(tmp), built, tick)
+        await on_progress(done, "Skriver kontekstdokumentationen")
+        await asyncio.to_thread(_context_documentation, root, Path(tmp), kommune_name, avid)
+    _table_index(root, built)
+    _archive_index(root, avid, kommune_name, period_from, period_to, built.documents > 0)
+    await on_progress(done, "Beregner kontrolsummer")
+    built.files, built.size = await asyncio.to_thread(files.write_file_index, root)
+    await on_progress(done, "Læser arkiveringsversionen tilbage")
+    built.errors = await asyncio.to_thread(read_back, root, expected)
+    return built
+
+
+def _open_table(root: Path, n: int, table: Table) -> TableWriter:
+    folder = root / "Tables" / f"table{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"table{n}.xsd").write_bytes(
+        files.table_xsd(n, [(c.xs_type, c.nullable) for c in table.columns])
+    )
+    return TableWriter(folder / f"table{n}.xml", n)
+
+
+async def _write_documents(
+    root: Path,
+    n: int,
+    version_id: uuid.UUID,
+    tmp: Path,
+    built: Built,
+    tick: Callable[[int, str], Awaitable[None]],
+) -> None:
+    """The ``dokument`` table, docIndex and each document's TIFF, in one pass."""
+    writer = _open_table(root, n, TABLES[-1])
+    doc_index = None
+    try:
+        async for doc in repo.stream_documents(version_id):
+            d_id = built.documents + 1
+            collection = f"docCollection{(d_id - 1) // DOCS_PER_COLLECTION + 1}"
+            folder = root / "Documents" / collection / str(d_id)
+            folder.mkdir(parents=True)
+            rendering = await _document_tiff(doc, folder / "1.tif", tmp)
+            writer.write(
+                (
+                    d_id,
+                    str(doc.hovedsag_id),
+                    doc.title,
+                    doc.kind,
+                    doc.dated,
+                    doc.filename,
+                    doc.incoming,
+                    doc.added_at,
+                    doc.added_by_name,
+                    rendering,
+                )
+            )
+            if doc_index is None:
+                doc_index = files.index_writer(
+                    root / "Indices" / "docIndex.xml", "docIndex", "docIndex"
+                )
+            doc_index[1][1].write(
+                element(
+                    "doc",
+                    [
+                        ("dID", d_id),
+                        ("mID", 1),
+                        ("dCf", collection),
+                        ("oFn", doc.filename),
+                        ("aFt", "tif"),
+                    ],
+                )
+            )
+            built.documents = d_id
+            await tick(1, "Konverterer dokumenterne til TIFF")
+    finally:
+        writer.close()
+        if doc_index is not None:
+            files.close_writer(doc_index)
+    built.rows["dokument"] = writer.rows
+
+
+async def _spool(document_id: uuid.UUID, stream: str, count: int, path: Path) -> None:
+    with path.open("wb") as f:
+        for seq in range(count):
+            block = await repo.chunk(document_id, stream, seq)
+            if block is None:
+                raise RuntimeError("a document chunk is missing")
+            f.write(block)
+
+
+async def _document_tiff(doc: DocumentRow, out: Path, tmp: Path) -> str:
+    """The document as TIFF: a PDF original or the PDF copy made for viewing, page by page;
+    a PNG/JPEG photo as it is. Anything else (an e-mail, a text file, a file that could not
+    be converted) as a page with its title and extracted text. Returns ``original`` or
+    ``tekst`` (which the ``dokument`` table says)."""
+    ext = extension(doc.filename)
+    kind = TYPES[ext].view if ext in TYPES else "none"
+    source: tuple[str, int, str] | None = None
+    if kind == "pdf":
+        source = ("original", doc.original_chunks, "pdf")
+    elif kind == "image":
+        source = ("original", doc.original_chunks, "image")
+    elif doc.rendition == "klar" and doc.rendition_chunks:
+        source = ("rendition", doc.rendition_chunks, "image" if ext == "heic" else "pdf")
+    if source is not None:
+        stream, count, how = source
+        spooled = tmp / f"dokument.{how}"
+        try:
+            await _spool(doc.id, stream, count, spooled)
+            convert = files.pdf_to_tiff if how == "pdf" else files.image_to_tiff
+            await asyncio.to_thread(convert, spooled, out)
+            return "original"
+        except Exception:  # a damaged file: its text instead, said in the table
+            await asyncio.to_thread(out.unlink, missing_ok=True)
+        finally:
+            spooled.unlink(missing_ok=True)
+    page = (
+        "<html lang='da'><body style='font-family: sans-serif; font-size: 11pt'>"
+        f"<h1 style='font-size: 14pt'>{html.escape(doc.title)}</h1>"
+        f"<p><em>Filen {html.escape(doc.filename)} kunne ikke gengives i et arkivformat; "
+        "her er dokumentets tekst.</em></p>"
+        f"<pre style='white-space: pre-wrap'>{html.escape(files.text(doc.text))}</pre>"
+        "</body></html>"
+    )
+    await asyncio.to_thread(files.html_to_tiff, page, out, tmp)
+    return "tekst"
+
+
+def _context_documentation(root: Path, tmp: Path, kommune_name: str, avid: str) -> None:
+    """One document: what the system is and what every table and column holds."""
+    parts = [
+        "<html lang='da'><body style='font-family: sans-serif; font-size: 10pt'>",
+        f"<h1>{SYSTEM_NAME}: arkiveringsversion {html.escape(avid)}</h1>",
+        f"<p>Arkivskaber: {html.escape(kommune_name)}. {html.escape(PURPOSE)}</p>",
+        f"<p>{html.escape(CONTENT)}</p>",
+        "<p>Tidspunkter er dansk tid. Dokumenterne ligger som TIFF under Documents; "
+        "tabellen dokument forbinder dokumentid med sagen.</p>",
+    ]
+    for n, table in enumerate(TABLES, start=1):
+        parts.append(f"<h2>table{n}: {table.key}</h2><p>{html.escape(table.description)}</p>")
+        parts.append("<table border='1' cellpadding='3' style='border-collapse: collapse'>")
+        parts.append("<tr><th>Kolonne</th><th>Type</th><th>Beskrivelse</th></tr>")
+        for c in table.columns:
+            parts.append(
+                f"<tr><td>{c.name}</td><td>{c.type}</td><td>{html.escape(c.description)}</td></tr>"
+            )
+        parts.append("</table>")
+    parts.append("</body></html>")
+    folder = root / "ContextDocumentation" / "docCollection1" / "1"
+    folder.mkdir(parents=True)
+    files.html_to_tiff("".join(parts), folder / "1.tif", tmp)
+    handle = files.index_writer(
+        root / "Indices" / "contextDocumentationIndex.xml",
+        "contextDocumentationIndex",
+        "contextDocumentationIndex",
+    )
+    try:
+        handle[1][1].write(
+            element(
+                "document",
+                [
+                    ("documentID", 1),
+                    ("documentTitle", f"{SYSTEM_NAME}: system og tabeller"),
+                    ("documentDescription", "Systemets formål og indhold; hver tabel og kolonne"),
+                    ("documentDate", today_dk()),
+                    ("documentAuthor", [("authorInstitution", kommune_name)]),
+                    (
+                        "documentCategory",
+                        [
+                            (
+                                "systemInformation",
+                                [("systemPurpose", True), ("systemContent", True)],
+                            )
+                        ],
+                    ),
+                ],
+            )
+        )
+    finally:
+        files.close_writer(handle)
+
+
+def _table_index(root: Path, built: Built) -> None:
+    handle = files.index_writer(root / "Indices" / "tableIndex.xml", "siardDiark", "tableIndex")
+    xf = handle[1][1]
+    try:
+        xf.write(element("version", value="1.0"))
+        xf.write(element("dbName", value="trekant"))
+        xf.write(element("databaseProduct", value="PostgreSQL"))
+        tables = element("tables")
+        for n, table in enumerate(TABLES, start=1):
+            t = element(
+                "table",
+                [
+                    ("name", table.key),
+                    ("folder", f"table{n}"),
+                    ("description", table.description),
+                ],
+            )
+            columns = element("columns")
+            for i, c in enumerate(table.columns, start=1):
+                col = element(
+                    "column",
+                    [
+                        ("name", c.name),
+                        ("columnID", f"c{i}"),
+                        ("type", c.type),
+                        ("nullable", c.nullable),
+                        ("description", c.description),
+                    ],
+                )
+                for f in c.functional:
+                    col.append(element("functionalDescription", value=f))
+                columns.append(col)
+            t.append(columns)
+            t.append(
+                element("primaryKey", [("name", f"pk_{table.key}"), ("column", table.primary_key)])
+            )
+            if table.foreign_keys:
+                fks = element("foreignKeys")
+                for fk in table.foreign_keys:
+                    fks.append(
+                        element(
+                            "foreignKey",
+                            [
+                                ("name", fk.name),
+                                ("referencedTable", fk.table),
+                                (
+                                    "reference",
+                                    [("column", fk.column), ("referenced", fk.referenced)],
+                                ),
+                            ],
+                        )
+                    )
+                t.append(fks)
+            t.append(element("rows", value=built.rows.get(table.key, 0)))
+            tables.append(t)
+        xf.write(tables)
+    finally:
+        files.close_writer(handle)
+
+
+def _archive_index(
+    root: Path, avid: str, kommune_name: str, start: date, end: date, documents: bool
+) -> None:
+    handle = files.index_writer(
+        root / "Indices" / "archiveIndex.xml", "archiveIndex", "archiveIndex"
+    )
+    xf = handle[1][1]
+    fields: list[tuple[str, object]] = [
+        ("archiveInformationPackageID", avid),
+        ("archivePeriodStart", start),
+        ("archivePeriodEnd", end),
+        ("archiveInformationPacketType", False),  # false: a periodic version, not the last
+        (
+            "archiveCreatorList",
+            [
+                ("creatorName", kommune_name),
+                ("creationPeriodStart", start),
+                ("creationPeriodEnd", end),
+            ],
+        ),
+        ("archiveType", False),  # false: the periods do not overlap the previous version's
+        ("systemName", SYSTEM_NAME),
+        ("systemPurpose", PURPOSE),
+        ("systemContent", CONTENT),
+        ("regionNum", False),
+        ("komNum", True),
+        ("cprNum", True),
+        ("cvrNum", False),
+        ("matrikNum", False),
+        ("bbrNum", False),
+        ("whoSygKod", False),
+        ("containsDigitalDocuments", documents),
+        ("containsGeodata", False),
+        ("containsResearchData", False),
+        ("researchSIP", False),
+        ("documentsDisposal", False),
+        ("searchRelatedOtherRecords", False),
+        ("systemFileConcept", True),
+        ("multipleDataCollection", False),
+        ("personalDataRestrictedInfo", True),
+        ("otherAccessTypeRestrictions", False),
+        ("archiveApproval", files.archive_code()),
+    ]
+    try:
+        for name, value in fields:
+            if isinstance(value, list):
+                xf.write(element(name, value))
+            else:
+                xf.write(element(name, value=value))
+    finally:
+        files.close_writer(handle)

@@ -215,8 +215,8 @@ async def _document_tiff(doc: DocumentRow, out: Path, tmp: Path) -> str:
     page = (
         "<html lang='da'><body style='font-family: sans-serif; font-size: 11pt'>"
         f"<h1 style='font-size: 14pt'>{html.escape(doc.title)}</h1>"
-        f"<p><em>Filen {html.escape(doc.filename)} kunne ikke gengives i et arkivformat; "
-        "her er dokumentets tekst.</em></p>"
+        f"<p><em>Filen {html.escape(doc.filename)} er gengivet ved sin tekst (formatet kan "
+        "ikke arkiveres, som det er).</em></p>"
         f"<pre style='white-space: pre-wrap'>{html.escape(files.text(doc.text))}</pre>"
         "</body></html>"
     )

@@ -153,38 +153,37 @@ def table_xsd(n: int, xs_types: list[tuple[str, bool]]) -> bytes:
     return out
 
 
+def _escape(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
 class TableWriter:
-    """``tableN.xml`` written row by row."""
+    """``tableN.xml`` written row by row, as text: the namespaces are declared once on the
+    root (lxml's ``xmlfile`` would repeat them on every row), values escaped."""
 
     def __init__(self, path: Path, n: int) -> None:
-        self.ns = table_namespace(n)
-        self.f = path.open("wb")
-        self.xf_cm = etree.xmlfile(self.f, encoding="utf-8")
-        xf = self.xf_cm.__enter__()
-        xf.write_declaration()
-        self.root = xf.element(
-            f"{{{self.ns}}}table",
-            nsmap={None: self.ns, "xsi": XSI},
-            attrib={f"{{{XSI}}}schemaLocation": f"{self.ns} table{n}.xsd"},
+        ns = table_namespace(n)
+        self.f = path.open("w", encoding="utf-8", newline="\n")
+        self.f.write(
+            "<?xml version='1.0' encoding='utf-8'?>\n"
+            f'<table xmlns="{ns}" xmlns:xsi="{XSI}" xsi:schemaLocation="{ns} table{n}.xsd">\n'
         )
-        self.root.__enter__()
-        self.xf = xf
         self.rows = 0
 
     def write(self, values: tuple[Any, ...]) -> None:
-        row = etree.Element(f"{{{self.ns}}}row", nsmap={None: self.ns})
+        cells = []
         for i, value in enumerate(values, start=1):
-            cell = etree.SubElement(row, f"{{{self.ns}}}c{i}")
             if value is None:
-                cell.set(f"{{{XSI}}}nil", "true")
+                cells.append(f'<c{i} xsi:nil="true"/>')
             else:
-                cell.text = value_text(value)
-        self.xf.write(row)
+                cells.append(f"<c{i}>{_escape(value_text(value))}</c{i}>")
+        self.f.write(f"<row>{''.join(cells)}</row>\n")
         self.rows += 1
 
     def close(self) -> None:
-        self.root.__exit__(None, None, None)
-        self.xf_cm.__exit__(None, None, None)
+        self.f.write("</table>\n")
         self.f.close()
 
 

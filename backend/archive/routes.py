@@ -9,7 +9,12 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from backend.archive import service
-from backend.archive.schemas import VersionCreate, VersionCreated, VersionRead, version_read
+from backend.archive.schemas import (
+    ArchiveVersionCreate,
+    ArchiveVersionCreated,
+    ArchiveVersionRead,
+    version_read,
+)
 from backend.auth.principal import requires
 from backend.core.permissions import Perm
 from backend.core.principal import Me
@@ -21,14 +26,14 @@ class ArchiveController(Controller):
     guards = [requires(Perm.REPORTING)]  # noqa: RUF012 - Litestar's class attribute
 
     @get("", summary="Arkiveringsversioner (de seneste 50)")
-    async def list_versions(self) -> list[VersionRead]:
+    async def list_versions(self) -> list[ArchiveVersionRead]:
         return [version_read(row, prog) for row, prog in await service.list_versions()]
 
     @post("", summary="Dan en arkiveringsversion af de sager, der blev lukket i perioden")
-    async def create(self, me: Me, data: JSONBody[VersionCreate]) -> VersionCreated:
+    async def create(self, me: Me, data: JSONBody[ArchiveVersionCreate]) -> ArchiveVersionCreated:
         """201 with the version's id; the job writes it (poll the list). 400 at
         ``period_from`` when no case was closed in the period: nothing is created."""
-        return VersionCreated(await service.do_request(me, data.period_from, data.period_to))
+        return ArchiveVersionCreated(await service.do_request(me, data.period_from, data.period_to))
 
     @post(
         "/{version_id:uuid}/check",

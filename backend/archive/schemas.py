@@ -11,16 +11,16 @@ import msgspec
 from backend.archive.repository import Status, VersionRow
 
 
-class VersionCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ArchiveVersionCreate(msgspec.Struct, forbid_unknown_fields=True):
     period_from: date
     period_to: date
 
 
-class VersionCreated(msgspec.Struct):
+class ArchiveVersionCreated(msgspec.Struct):
     id: uuid.UUID
 
 
-class VersionRead(msgspec.Struct):
+class ArchiveVersionRead(msgspec.Struct):
     id: uuid.UUID
     avid: str
     period_from: date
@@ -42,10 +42,10 @@ class VersionRead(msgspec.Struct):
     download_url: str | None
 
 
-def version_read(row: VersionRow, prog: dict[str, object]) -> VersionRead:
+def version_read(row: VersionRow, prog: dict[str, object]) -> ArchiveVersionRead:
     percent = prog.get("percent")
     message = prog.get("message")
-    return VersionRead(
+    return ArchiveVersionRead(
         id=row.id,
         avid=row.avid,
         period_from=row.period_from,

@@ -58,10 +58,13 @@ async def run_build(scope: TenantScope, version_id: uuid.UUID) -> str:
                 expected=built.expected,
                 errors=built.errors,
             )
-    except Exception as exc:
+    except Exception:
         log.exception("arkiveringsversion %s failed", row.avid)
         files.remove(files.version_dir(code, version_id, row.avid).parent)
-        message = f"Teknisk fejl: {exc}"[:500]
+        message = (
+            "Arkiveringsversionen kunne ikke dannes på grund af en teknisk fejl, som driften "
+            "kan se i serverens log. Dan en ny, når fejlen er rettet"
+        )
         await repo.mark_failed(version_id, message)
         await progress.report(code, version_id, status="fejlet", message=message)
         return "failed"

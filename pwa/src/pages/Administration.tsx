@@ -22,6 +22,7 @@ import { formatDate, formatDateTime, plural } from '../format';
 import { useSubmit } from '../mutation';
 import { Link, navigate, useSearch } from '../router';
 import { Udskrivning } from './admin/Udskrivning';
+import { Arkivering } from './admin/Arkivering';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -914,6 +915,7 @@ const TABS = [
   { to: '/administration/indstillinger', label: 'Indstillinger' },
   { to: '/administration/udskrivning', label: 'Udskrivning' },
   { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
+  { to: '/administration/arkivering', label: 'Arkivering' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1024,6 +1026,7 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
   else if (path.startsWith('/administration/udskrivning')) content = <Udskrivning />;
   else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
+  else if (path.startsWith('/administration/arkivering')) content = <Arkivering />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

@@ -281,3 +281,22 @@ async def chunk(document_id: uuid.UUID, stream: str, seq: int) -> bytes | None:
         seq,
     )
     return None if block is None else bytes(block)
+
+
+async def an_administrator() -> tuple[uuid.UUID, str] | None:
+    """An active administrator of the kommune (the demo version's orderer)."""
+    row = await conn().fetchrow(
+        "SELECT u.id, u.display_name FROM app_user u JOIN user_role r ON r.user_id = u.id "
+        "WHERE r.role = 'administrator' AND u.active ORDER BY u.created_at LIMIT 1"
+    )
+    return None if row is None else (row["id"], row["display_name"])
+
+
+async def has_versions() -> bool:
+    found: bool = await conn().fetchval("SELECT EXISTS (SELECT 1 FROM archive_version)")
+    return found
+
+
+async def last_closed_on() -> date | None:
+    found: date | None = await conn().fetchval("SELECT max(closed_at) FROM hovedsag")
+    return found

@@ -19,12 +19,13 @@ import httpx
 from lxml import etree
 
 from backend.archive import files
+from backend.archive.demo import seed_archive
 from backend.archive.service import archived_cases
 from backend.db import DB
 from backend.money import progress
 from backend.outbox.tasks import run_outbox_job
 from tenancy.context import tenant_transaction
-from tests.conftest import KOMMUNE_A, KOMMUNE_B
+from tests.conftest import KOMMUNE_A, KOMMUNE_B, new_kommune
 from tests.documents.conftest import pdf_with, upload
 from tests.factories import child as new_child
 from tests.factories import note
@@ -190,3 +191,16 @@ async def test_only_the_administrator_makes_or_sees_versions(as_user):
         "/api/admin/archive", json={"period_from": "1960-01-01", "period_to": "1960-12-31"}
     )
     assert r.status_code == 403
+
+
+async def test_the_demo_version_is_made_once_and_reads_back(registry, fresh_code, seeded):
+    await new_kommune(registry, fresh_code, "Arkivby", children=40)
+    avid = await seed_archive(fresh_code)
+    assert avid == f"AVID.SA.{int(fresh_code)}0001"
+    assert await seed_archive(fresh_code) is None  # once
+    async with tenant_transaction(DB, fresh_code) as scope:
+        row = await scope.connection.fetchrow(
+            "SELECT status, readback_ok, cases FROM archive_version WHERE avid = $1", avid
+        )
+    assert (row["status"], row["readback_ok"]) == ("klar", True)
+    assert row["cases"] > 0

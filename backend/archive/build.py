@@ -49,6 +49,15 @@ CONTENT = (
 )
 
 
+WHAT = {
+    "sag": "sagerne",
+    "barn": "børnene",
+    "journal": "journalerne",
+    "afgoerelse": "afgørelserne",
+    "indsats": "indsatserne",
+}
+
+
 class Built:
     def __init__(self) -> None:
         self.rows: dict[str, int] = {}
@@ -80,33 +89,34 @@ async def build(
     done = 0
     last = 0.0
 
-    async def tick(n: int, message: str) -> None:
+    async def tick(n: int, message: str, force: bool = False) -> None:
+        """Count ``n`` done after saying what is being done (at most twice a second)."""
         nonlocal done, last
-        done += n
         now = time.monotonic()
-        if now - last > 0.5:
+        if force or now - last > 0.5:
             last = now
             await on_progress(done, message)
+        done += n
 
     for n, table in enumerate(TABLES[:-1], start=1):
         writer = _open_table(root, n, table)
         try:
             async for row in repo.stream_table(table.key, version_id):
                 writer.write(row)
-                await tick(1, f"Skriver tabellen {table.key}")
+                await tick(1, f"Skriver {WHAT[table.key]}")
         finally:
             writer.close()
         built.rows[table.key] = writer.rows
 
     with tempfile.TemporaryDirectory(prefix="trekant-arkiv-") as tmp:
         await _write_documents(root, len(TABLES), version_id, Path(tmp), built, tick)
-        await on_progress(done, "Skriver kontekstdokumentationen")
+        await tick(1, "Skriver kontekstdokumentationen", force=True)
         await asyncio.to_thread(_context_documentation, root, Path(tmp), kommune_name, avid)
     _table_index(root, built)
     _archive_index(root, avid, kommune_name, period_from, period_to, built.documents > 0)
-    await on_progress(done, "Beregner kontrolsummer")
+    await tick(1, "Beregner kontrolsummer", force=True)
     built.files, built.size = await asyncio.to_thread(files.write_file_index, root)
-    await on_progress(done, "Læser arkiveringsversionen tilbage")
+    await tick(1, "Læser arkiveringsversionen tilbage", force=True)
     built.errors = await asyncio.to_thread(read_back, root, expected)
     return built
 
@@ -126,7 +136,7 @@ async def _write_documents(
     version_id: uuid.UUID,
     tmp: Path,
     built: Built,
-    tick: Callable[[int, str], Awaitable[None]],
+    tick: Callable[..., Awaitable[None]],
 ) -> None:
     """The ``dokument`` table, docIndex and each document's TIFF, in one pass."""
     writer = _open_table(root, n, TABLES[-1])

@@ -30,7 +30,7 @@ CHECK_JOB = "archive.check"
 
 
 def _fmt(d: date) -> str:
-    return f"{d.day}.{d.month}.{d.year}"
+    return f"{d:%d.%m.%Y}"  # as the screens show a date
 
 
 async def do_request(me: Principal, period_from: date, period_to: date) -> uuid.UUID:

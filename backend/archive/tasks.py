@@ -27,6 +27,7 @@ from backend.outbox.service import outbox_job
 from tenancy.context import TenantScope
 
 log = logging.getLogger("trekant.archive")
+STEPS = 3  # after the rows and documents: context documentation, checksums, read-back
 
 
 async def run_build(scope: TenantScope, version_id: uuid.UUID) -> str:
@@ -35,7 +36,7 @@ async def run_build(scope: TenantScope, version_id: uuid.UUID) -> str:
         return "skipped"
     code = scope.code
     expected = await repo.count_rows(version_id)
-    total = sum(expected.values())
+    total = sum(expected.values()) + STEPS
     await progress.report(
         code, version_id, status="koerer", done=0, total=max(total, 1), message="Starter"
     )

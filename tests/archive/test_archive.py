@@ -172,8 +172,8 @@ async def test_an_empty_period_is_refused_and_nothing_is_made(as_user):
     assert r.json()["extra"] == [
         {
             "key": "period_from",
-            "message": f"Ingen sager blev lukket fra {day.day}.{day.month}.{day.year} til "
-            f"{day.day}.{day.month}.{day.year}; vælg en anden periode",
+            "message": f"Ingen sager blev lukket fra {day:%d.%m.%Y} til {day:%d.%m.%Y}; "
+            "vælg en anden periode",
         }
     ]
     assert (await admin.get("/api/admin/archive")).json() == before

@@ -36,6 +36,7 @@ class VersionRow(msgspec.Struct, frozen=True):
     expected: dict[str, int]
     readback_ok: bool | None
     readback_errors: list[str]
+    checked_at: datetime | None
     error: str | None
     created_by_name: str
     created_at: datetime
@@ -46,7 +47,7 @@ class VersionRow(msgspec.Struct, frozen=True):
 _VERSION_COLUMNS = (
     "id, avid, period_from, period_to, status, cases, documents, table_rows, files, "
     "size_bytes, expected::text AS expected, readback_ok, "
-    "readback_errors::text AS readback_errors, error, "
+    "readback_errors::text AS readback_errors, checked_at, error, "
     "created_by_name, created_at, started_at, finished_at"
 )
 
@@ -68,8 +69,11 @@ async def count_closed_cases(period_from: date, period_to: date) -> int:
 
 
 async def next_number() -> int:
-    """The kommune's next version number (1, 2, …)."""
-    n: int = await conn().fetchval("SELECT count(*) + 1 FROM archive_version")
+    """The kommune's next version number (1, 2, …); two orders at once wait for each other
+    (a transaction-scoped advisory lock), so they never take the same number."""
+    c = conn()
+    await c.execute("SELECT pg_advisory_xact_lock(hashtext('trekant.archive_version'))")
+    n: int = await c.fetchval("SELECT count(*) + 1 FROM archive_version")
     return n
 
 
@@ -140,7 +144,8 @@ async def mark_written(
     await conn().execute(
         "UPDATE archive_version SET status = 'klar', documents = $2, table_rows = $3, "
         "files = $4, size_bytes = $5, readback_ok = $6, readback_errors = $7::jsonb, "
-        "expected = $8::jsonb, error = NULL, finished_at = now() WHERE id = $1",
+        "expected = $8::jsonb, error = NULL, finished_at = now(), checked_at = now() "
+        "WHERE id = $1",
         version_id,
         documents,
         table_rows,
@@ -154,7 +159,8 @@ async def mark_written(
 
 async def mark_checked(version_id: uuid.UUID, errors: list[str]) -> None:
     await conn().execute(
-        "UPDATE archive_version SET readback_ok = $2, readback_errors = $3::jsonb WHERE id = $1",
+        "UPDATE archive_version SET readback_ok = $2, readback_errors = $3::jsonb, "
+        "checked_at = now() WHERE id = $1",
         version_id,
         not errors,
         msgspec.json.encode(errors).decode(),

@@ -33,6 +33,7 @@ class ArchiveVersionRead(msgspec.Struct):
     size_bytes: int
     readback: Literal["ok", "fejl", "ikke_kontrolleret"]
     readback_errors: list[str]  # Danish, for a person
+    checked_at: datetime | None  # the last read-back
     error: str | None  # Danish, when the job failed
     created_by_name: str
     created_at: datetime
@@ -60,6 +61,7 @@ def version_read(row: VersionRow, prog: dict[str, object]) -> ArchiveVersionRead
         if row.readback_ok is None
         else ("ok" if row.readback_ok else "fejl"),
         readback_errors=row.readback_errors,
+        checked_at=row.checked_at,
         error=row.error,
         created_by_name=row.created_by_name,
         created_at=row.created_at,

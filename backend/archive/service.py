@@ -37,6 +37,8 @@ async def do_request(me: Principal, period_from: date, period_to: date) -> uuid.
     """Record a version of the cases closed from ``period_from`` to ``period_to`` (both
     included) and queue its job. FieldError when the period is wrong or holds no closed
     case: nothing is created."""
+    if period_from.year < 1900:
+        raise FieldError("period_from", "Vælg en periode efter år 1900")
     if period_to < period_from:
         raise FieldError("period_to", "Slutdatoen ligger før startdatoen")
     if period_to > today_dk():

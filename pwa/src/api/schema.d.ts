@@ -3646,6 +3646,7 @@ export interface components {
         ArchiveVersionRead: {
             avid: string;
             cases: number;
+            checked_at: string | null;
             /** Format: date-time */
             created_at: string;
             created_by_name: string;

@@ -21,6 +21,7 @@ CREATE TABLE archive_version (
     expected       jsonb NOT NULL DEFAULT '{}',
     readback_ok    boolean,
     readback_errors jsonb NOT NULL DEFAULT '[]',
+    checked_at     timestamptz,  -- the last read-back
     error          text,
     created_by     uuid NOT NULL REFERENCES app_user (id),
     created_by_name text NOT NULL,

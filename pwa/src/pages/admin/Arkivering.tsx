@@ -3,7 +3,7 @@
 // (tables, documents as TIFF, indices with checksums) by a job whose progress shows here, and
 // the version is read back and checked. GET/POST /api/admin/archive, …/{id}/check, …/{id}/zip.
 import { useState, type FormEvent } from 'react';
-import { api, call } from '../../api/client';
+import { api, call, messageOf } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
 import { ErrorSummary, TextField } from '../../components/Form';
@@ -46,7 +46,21 @@ function Status({ v }: { v: Version }) {
         {v.error}
       </>
     );
-  if (v.readback === 'ok') return <strong className="archive-ok">Læst tilbage uden fejl</strong>;
+  const when = v.checked_at ? (
+    <>
+      <br />
+      <span className="archive-meta">
+        Læst tilbage <time dateTime={v.checked_at}>{formatDateTime(v.checked_at)}</time>
+      </span>
+    </>
+  ) : null;
+  if (v.readback === 'ok')
+    return (
+      <>
+        <strong className="archive-ok">Læst tilbage uden fejl</strong>
+        {when}
+      </>
+    );
   if (v.readback === 'ikke_kontrolleret') return <>Ikke læst tilbage</>;
   return (
     <details className="archive-errors">
@@ -58,13 +72,22 @@ function Status({ v }: { v: Version }) {
           <li key={e}>{e}</li>
         ))}
       </ul>
+      {when}
     </details>
   );
 }
 
 export function Arkivering() {
+  // A new read-back runs as a job: the list is polled until the version's checked_at moves on
+  // from what it was at the click, as it is while a version is being written.
+  const [checking, setChecking] = useState<{ id: string; before: string | null } | null>(null);
   const [versions] = useApiQuery(KEY, (signal) => call(api.GET('/api/admin/archive', { signal })), {
-    refetchInterval: (data) => (data.some(running) ? 1500 : false),
+    refetchInterval: (data) => {
+      const waiting =
+        checking !== null &&
+        data.some((v) => v.id === checking.id && v.checked_at === checking.before);
+      return data.some(running) || waiting ? 1500 : false;
+    },
   });
   const lastYear = Number(todayInCopenhagen().slice(0, 4)) - 1;
   const [from, setFrom] = useState(`${lastYear}-01-01`);
@@ -90,9 +113,13 @@ export function Arkivering() {
 
   const check = async (v: Version) => {
     setGeneral(undefined);
+    setChecking({ id: v.id, before: v.checked_at });
     await run(
       () => call(api.POST('/api/admin/archive/{version_id}/check', { params: { path: { version_id: v.id } } })),
-      undefined,
+      (err) => {
+        setChecking(null);
+        setGeneral(messageOf(err));
+      },
       v.id,
     );
   };

@@ -20,12 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import tempfile
 import time
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from backend.archive import files
 from backend.archive import repository as repo
@@ -37,6 +42,7 @@ from backend.core.danish import today_dk
 from backend.documents.files import TYPES, extension
 
 Progress = Callable[[int, str], Awaitable[None]]
+POOL_FROM = 50  # documents from which a version converts in processes (Converter)
 
 SYSTEM_NAME = "Trekant"
 PURPOSE = (
@@ -109,7 +115,9 @@ async def build(
         built.rows[table.key] = writer.rows
 
     with tempfile.TemporaryDirectory(prefix="trekant-arkiv-") as tmp:
-        await _write_documents(root, len(TABLES), version_id, Path(tmp), built, tick)
+        await _write_documents(
+            root, len(TABLES), version_id, Path(tmp), built, tick, expected["dokument"]
+        )
         await tick(1, "Skriver kontekstdokumentationen", force=True)
         await asyncio.to_thread(_context_documentation, root, Path(tmp), kommune_name, avid)
     _table_index(root, built)
@@ -130,6 +138,39 @@ def _open_table(root: Path, n: int, table: Table) -> TableWriter:
     return TableWriter(folder / f"table{n}.xml", n)
 
 
+class Converter:
+    """Where documents are converted: one thread by default; with
+    ``TREKANT_ARCHIVE_PROCESSES`` > 1, a large version uses a pool of that many (spawned)
+    processes, so several cores render pages while the job reads the next documents. Each
+    process costs about 110 MB (measured, docs/benchmarks.md), so it is off by default.
+    PDFium is not thread-safe, so a thread converts one document at a time (``window`` 1);
+    processes each hold one, with as many spooled and waiting (``window`` 2 × processes)."""
+
+    def __init__(self, documents: int) -> None:
+        processes = int(os.environ.get("TREKANT_ARCHIVE_PROCESSES", "1"))
+        self.pool: ProcessPoolExecutor | None = None
+        self.window = 1
+        if documents >= POOL_FROM and processes > 1:
+            self.pool = ProcessPoolExecutor(processes, mp_context=get_context("spawn"))
+            self.window = 2 * processes
+
+    def submit(self, fn: Callable[..., int], *args: Any) -> asyncio.Future[int]:
+        return asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Pending(NamedTuple):
+    d_id: int
+    collection: str
+    doc: DocumentRow
+    out: Path
+    spooled: Path | None
+    converting: asyncio.Future[int]
+
+
 async def _write_documents(
     root: Path,
     n: int,
@@ -137,53 +178,94 @@ async def _write_documents(
     tmp: Path,
     built: Built,
     tick: Callable[..., Awaitable[None]],
+    documents: int,
 ) -> None:
-    """The ``dokument`` table, docIndex and each document's TIFF, in one pass."""
+    """The ``dokument`` table, docIndex and each document's TIFF, in one pass: a document is
+    spooled from the database (the job's connection, one query at a time), converted by the
+    ``Converter``, and written to the table and docIndex in order once converted."""
     writer = _open_table(root, n, TABLES[-1])
-    doc_index = None
+    doc_index = files.index_writer(root / "Indices" / "docIndex.xml", "docIndex", "docIndex")
+    converter = Converter(documents)
+    pending: deque[_Pending] = deque()
+
+    async def finish(p: _Pending) -> None:
+        rendering = "original" if p.spooled is not None else "tekst"
+        try:
+            await p.converting
+        except Exception:  # a damaged file: its text instead, said in the table
+            if p.spooled is None:
+                raise
+            await asyncio.to_thread(p.out.unlink, missing_ok=True)
+            await asyncio.to_thread(
+                files.html_to_tiff, _text_page(p.doc), p.out, tmp / f"{p.d_id}.pdf"
+            )
+            rendering = "tekst"
+        finally:
+            if p.spooled is not None:
+                await asyncio.to_thread(p.spooled.unlink, missing_ok=True)
+        d = p.doc
+        writer.write(
+            (
+                p.d_id,
+                str(d.hovedsag_id),
+                d.title,
+                d.kind,
+                d.dated,
+                d.filename,
+                d.incoming,
+                d.added_at,
+                d.added_by_name,
+                rendering,
+            )
+        )
+        doc_index[1][1].write(
+            element(
+                "doc",
+                [
+                    ("dID", p.d_id),
+                    ("mID", 1),
+                    ("dCf", p.collection),
+                    ("oFn", d.filename),
+                    ("aFt", "tif"),
+                ],
+            )
+        )
+        built.documents = p.d_id
+        await tick(1, "Konverterer dokumenterne til TIFF")
+
     try:
+        d_id = 0
         async for doc in repo.stream_documents(version_id):
-            d_id = built.documents + 1
+            d_id += 1
             collection = f"docCollection{(d_id - 1) // DOCS_PER_COLLECTION + 1}"
             folder = root / "Documents" / collection / str(d_id)
             folder.mkdir(parents=True)
-            rendering = await _document_tiff(doc, folder / "1.tif", tmp)
-            writer.write(
-                (
-                    d_id,
-                    str(doc.hovedsag_id),
-                    doc.title,
-                    doc.kind,
-                    doc.dated,
-                    doc.filename,
-                    doc.incoming,
-                    doc.added_at,
-                    doc.added_by_name,
-                    rendering,
+            out = folder / "1.tif"
+            source = _source(doc)
+            spooled: Path | None = None
+            if source is not None:
+                stream, count, how = source
+                spooled = tmp / f"{d_id}.{how}"
+                await _spool(doc.id, stream, count, spooled)
+                convert = files.pdf_to_tiff if how == "pdf" else files.image_to_tiff
+                converting = converter.submit(convert, spooled, out)
+            else:
+                converting = asyncio.ensure_future(
+                    asyncio.to_thread(files.html_to_tiff, _text_page(doc), out, tmp / f"{d_id}.pdf")
                 )
-            )
-            if doc_index is None:
-                doc_index = files.index_writer(
-                    root / "Indices" / "docIndex.xml", "docIndex", "docIndex"
-                )
-            doc_index[1][1].write(
-                element(
-                    "doc",
-                    [
-                        ("dID", d_id),
-                        ("mID", 1),
-                        ("dCf", collection),
-                        ("oFn", doc.filename),
-                        ("aFt", "tif"),
-                    ],
-                )
-            )
-            built.documents = d_id
-            await tick(1, "Konverterer dokumenterne til TIFF")
+            pending.append(_Pending(d_id, collection, doc, out, spooled, converting))
+            if len(pending) >= converter.window:
+                await finish(pending.popleft())
+        while pending:
+            await finish(pending.popleft())
     finally:
+        for p in pending:
+            p.converting.cancel()
+        converter.close()
         writer.close()
-        if doc_index is not None:
-            files.close_writer(doc_index)
+        files.close_writer(doc_index)
+        if built.documents == 0:  # docIndex must hold at least one document: none then
+            (root / "Indices" / "docIndex.xml").unlink(missing_ok=True)
     built.rows["dokument"] = writer.rows
 
 
@@ -196,33 +278,24 @@ async def _spool(document_id: uuid.UUID, stream: str, count: int, path: Path) ->
             f.write(block)
 
 
-async def _document_tiff(doc: DocumentRow, out: Path, tmp: Path) -> str:
-    """The document as TIFF: a PDF original or the PDF copy made for viewing, page by page;
-    a PNG/JPEG photo as it is. Anything else (an e-mail, a text file, a file that could not
-    be converted) as a page with its title and extracted text. Returns ``original`` or
-    ``tekst`` (which the ``dokument`` table says)."""
+def _source(doc: DocumentRow) -> tuple[str, int, str] | None:
+    """Which stream of the document becomes its TIFF, and how: a PDF original or the PDF
+    copy made for viewing (page by page), a PNG/JPEG photo as it is; None for anything else
+    (an e-mail, a text file, a file that could not be converted), which becomes a page with
+    its title and extracted text (``_text_page``; the ``dokument`` table says ``tekst``)."""
     ext = extension(doc.filename)
     kind = TYPES[ext].view if ext in TYPES else "none"
-    source: tuple[str, int, str] | None = None
     if kind == "pdf":
-        source = ("original", doc.original_chunks, "pdf")
-    elif kind == "image":
-        source = ("original", doc.original_chunks, "image")
-    elif doc.rendition == "klar" and doc.rendition_chunks:
-        source = ("rendition", doc.rendition_chunks, "image" if ext == "heic" else "pdf")
-    if source is not None:
-        stream, count, how = source
-        spooled = tmp / f"dokument.{how}"
-        try:
-            await _spool(doc.id, stream, count, spooled)
-            convert = files.pdf_to_tiff if how == "pdf" else files.image_to_tiff
-            await asyncio.to_thread(convert, spooled, out)
-            return "original"
-        except Exception:  # a damaged file: its text instead, said in the table
-            await asyncio.to_thread(out.unlink, missing_ok=True)
-        finally:
-            spooled.unlink(missing_ok=True)
-    page = (
+        return ("original", doc.original_chunks, "pdf")
+    if kind == "image":
+        return ("original", doc.original_chunks, "image")
+    if doc.rendition == "klar" and doc.rendition_chunks:
+        return ("rendition", doc.rendition_chunks, "image" if ext == "heic" else "pdf")
+    return None
+
+
+def _text_page(doc: DocumentRow) -> str:
+    return (
         "<html lang='da'><body style='font-family: sans-serif; font-size: 11pt'>"
         f"<h1 style='font-size: 14pt'>{html.escape(doc.title)}</h1>"
         f"<p><em>Filen {html.escape(doc.filename)} er gengivet ved sin tekst (formatet kan "
@@ -230,8 +303,6 @@ async def _document_tiff(doc: DocumentRow, out: Path, tmp: Path) -> str:
         f"<pre style='white-space: pre-wrap'>{html.escape(files.text(doc.text))}</pre>"
         "</body></html>"
     )
-    await asyncio.to_thread(files.html_to_tiff, page, out, tmp)
-    return "tekst"
 
 
 def _context_documentation(root: Path, tmp: Path, kommune_name: str, avid: str) -> None:
@@ -256,7 +327,7 @@ def _context_documentation(root: Path, tmp: Path, kommune_name: str, avid: str) 
     parts.append("</body></html>")
     folder = root / "ContextDocumentation" / "docCollection1" / "1"
     folder.mkdir(parents=True)
-    files.html_to_tiff("".join(parts), folder / "1.tif", tmp)
+    files.html_to_tiff("".join(parts), folder / "1.tif", tmp / "kontekst.pdf")
     handle = files.index_writer(
         root / "Indices" / "contextDocumentationIndex.xml",
         "contextDocumentationIndex",

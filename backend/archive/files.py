@@ -14,6 +14,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -39,6 +40,10 @@ INDEX_SCHEMAS = (
 DPI = 200
 DOCS_PER_COLLECTION = 10_000  # docCollection1 holds dID 1..10000, and so on
 MAX_IMAGE_PIXELS = 50_000_000
+
+# PDFium (and WeasyPrint) are not thread-safe: in one process, one conversion at a time (a
+# version's processes each have their own).
+_ONE_AT_A_TIME = threading.RLock()
 
 # Characters XML 1.0 cannot hold (C0 controls other than tab, newline, return; surrogates;
 # U+FFFE/U+FFFF): removed from text values.
@@ -221,7 +226,8 @@ def _write_pages(pages: Iterator[Image.Image], out: Path, compression: str) -> i
 
 def pdf_to_tiff(pdf_path: Path, out: Path) -> int:
     """The PDF as a bitonal multi-page TIFF (CCITT group 4); the number of pages."""
-    return _write_pages(_bitonal_pages(pdf_path), out, "group4")
+    with _ONE_AT_A_TIME:
+        return _write_pages(_bitonal_pages(pdf_path), out, "group4")
 
 
 def image_to_tiff(image_path: Path, out: Path) -> int:
@@ -234,17 +240,17 @@ def image_to_tiff(image_path: Path, out: Path) -> int:
     return _write_pages(iter([rgb]), out, "tiff_lzw")
 
 
-def html_to_tiff(html: str, out: Path, work: Path) -> int:
+def html_to_tiff(html: str, out: Path, pdf: Path) -> int:
     """HTML (the context documentation, or a document's text) as a TIFF, through
-    WeasyPrint's PDF."""
+    WeasyPrint's PDF at ``pdf`` (removed after)."""
     from weasyprint import HTML  # heavy: loaded on first use
 
-    pdf = work / "tekst.pdf"
-    HTML(string=html).write_pdf(pdf)
-    try:
-        return pdf_to_tiff(pdf, out)
-    finally:
-        pdf.unlink(missing_ok=True)
+    with _ONE_AT_A_TIME:
+        HTML(string=html).write_pdf(pdf)
+        try:
+            return pdf_to_tiff(pdf, out)
+        finally:
+            pdf.unlink(missing_ok=True)
 
 
 def is_tiff(path: Path) -> bool:

@@ -21,6 +21,7 @@ import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.ankestyrelsen.routes import AnkestyrelsenController
 from backend.appeals.routes import AppealsController
+from backend.archive.routes import ArchiveController
 from backend.auth.oidc import OIDCClient
 from backend.auth.routes import (
     SessionController,
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *MI_CONTROLLERS,
         LetterTemplateController,
         LetterController,
+        ArchiveController,
         pwa,
     ]
 

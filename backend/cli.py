@@ -330,6 +330,7 @@ async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
     """Create the demo kommuner with synthetic cases; with a development identity
     provider, also point each at its realm and provision its demo users and the operator."""
     from backend import db
+    from backend.archive.demo import seed_archive
     from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_casework, seed_kommune
     from infra.devidp import OPERATOR_USER, demo_users, domain_for, secret_env
     from tenancy.names import app_role
@@ -366,6 +367,8 @@ async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
                     print(f"provisioned demo users in {name}")
                 if made := await seed_casework(code):
                     print(f"registered {made} demo notifications with activities in {name}")
+                if code == DEMO_KOMMUNER[0][0] and (avid := await seed_archive(code)):
+                    print(f"made the demo arkiveringsversion {avid} in {name}")
         return await _index_demo([code for code, _, _ in DEMO_KOMMUNER])
     finally:
         await db.close_pool()

@@ -2,6 +2,7 @@
 The API and the worker both import this, so ``enqueue`` knows every job name, the worker
 can run it, and casework's events reach their subscribers in both."""
 
+import backend.archive.tasks  # arkiveringsversioner: write and read back
 import backend.audit.tasks
 import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index

@@ -16,6 +16,8 @@
                                BENCH_EXPORT_DOCUMENT_MB=200)
     python -m bench dst        only the year's delivery to Danmarks Statistik
                                (BENCH_DST_CHILDREN=30000)
+    python -m bench archive    only the arkiveringsversion (BENCH_ARCHIVE_CASES=10000 closed
+                               cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -44,6 +46,7 @@ def main(argv: list[str]) -> int:
         "letters",
         "export",
         "dst",
+        "archive",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -95,6 +98,10 @@ def main(argv: list[str]) -> int:
         from bench import dst_bench
 
         results.extend(dst_bench.main())
+    if "archive" in wanted:
+        from bench import archive_bench
+
+        results.extend(archive_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -166,6 +166,7 @@ def pytest_configure(config: pytest.Config) -> None:
     cpr_file = data_dir / "cpr-demo.json"
     cpr_file.unlink(missing_ok=True)
     os.environ["TREKANT_CPR_DEMO_FILE"] = str(cpr_file)
+    os.environ["TREKANT_ARCHIVE_DIR"] = str(data_dir / "arkiv")  # arkiveringsversioner
     e2e_port = _free_port()
     os.environ["TREKANT_E2E_PORT"] = str(e2e_port)
     realms = {

@@ -67,6 +67,13 @@ CASEWORK_READERS: set[tuple[str, str]] = {
     ("backend/ankestyrelsen/repository.py", "hovedsag"),
     ("backend/ankestyrelsen/repository.py", "indsats"),
     # The audit list names the child a row concerns (one join, not a call per row).
+    # The arkiveringsversion (issue 18 item 3) writes the closed cases of a period with
+    # their child, journal, decisions and measures into Rigsarkivet's format.
+    ("backend/archive/repository.py", "afgoerelse"),
+    ("backend/archive/repository.py", "child"),
+    ("backend/archive/repository.py", "hovedsag"),
+    ("backend/archive/repository.py", "indsats"),
+    ("backend/archive/repository.py", "journal_entry"),
     ("backend/audit/repository.py", "child"),
     ("backend/audit/repository.py", "hovedsag"),
     ("backend/children/repository.py", "hovedsag"),

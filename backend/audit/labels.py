@@ -77,6 +77,10 @@ ACTION_LABELS: dict[str, str] = {
     "mi.support_after_18.read": "Liste over unge med ungestøtte efter 18 læst",
     "export.requested": "Udtræk til Excel bestilt",
     "export.downloaded": "Udtræk til Excel hentet",
+    # arkiveringsversioner for Rigsarkivet
+    "archive.requested": "Arkiveringsversion bestilt",
+    "archive.downloaded": "Arkiveringsversion hentet",
+    "archive.checked": "Arkiveringsversion kontrolleret igen",
     # money
     "money.draft.approved": "Visitation godkendt",
     "money.settings.changed": "Godkendelsesregler for økonomi ændret",
@@ -141,6 +145,10 @@ DETAIL_LABELS: dict[str, str] = {
     "invalid": "Poster der ikke kan sendes",
     "accepted": "Modtaget",
     "rejected": "Afvist",
+    "avid": "Arkiveringsversion",
+    "period_from": "Periode fra",
+    "period_to": "Periode til",
+    "cases": "Sager",
     "user": "Bruger",
     "recipient": "Modtager",
     "claim": "Bundet via",

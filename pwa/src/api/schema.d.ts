@@ -159,6 +159,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Arkiveringsversioner (de seneste 50) */
+        get: operations["ApiAdminArchiveListVersions"];
+        put?: never;
+        /** Dan en arkiveringsversion af de sager, der blev lukket i perioden */
+        post: operations["ApiAdminArchiveCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/archive/{version_id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Læs arkiveringsversionen tilbage igen */
+        post: operations["ApiAdminArchiveVersionIdCheckCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/archive/{version_id}/zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent arkiveringsversionen som zip (revisionslogges) */
+        get: operations["ApiAdminArchiveVersionIdZipDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/audit": {
         parameters: {
             query?: never;
@@ -3764,6 +3816,47 @@ export interface components {
             /** @default  */
             note?: string;
             version: number;
+        };
+        /** ArchiveVersionCreate */
+        ArchiveVersionCreate: {
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+        };
+        /** ArchiveVersionCreated */
+        ArchiveVersionCreated: {
+            /** Format: uuid */
+            id: string;
+        };
+        /** ArchiveVersionRead */
+        ArchiveVersionRead: {
+            avid: string;
+            cases: number;
+            checked_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by_name: string;
+            documents: number;
+            download_url: string | null;
+            error: string | null;
+            files: number;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            message: string | null;
+            percent: number | null;
+            /** Format: date */
+            period_from: string;
+            /** Format: date */
+            period_to: string;
+            /** @enum {string} */
+            readback: "ok" | "fejl" | "ikke_kontrolleret";
+            readback_errors: string[];
+            size_bytes: number;
+            /** @enum {string} */
+            status: "venter" | "koerer" | "klar" | "fejlet";
+            table_rows: number;
         };
         /** AssignableUser */
         AssignableUser: {
@@ -7390,6 +7483,137 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecurityAlertRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminArchiveListVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveVersionRead"][];
+                };
+            };
+        };
+    };
+    ApiAdminArchiveCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArchiveVersionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveVersionCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminArchiveVersionIdCheckCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminArchiveVersionIdZipDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
                 };
             };
             /** @description Bad request syntax or unsupported method */

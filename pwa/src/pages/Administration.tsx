@@ -24,6 +24,7 @@ import { Link, navigate, useSearch } from '../router';
 import { Udskrivning } from './admin/Udskrivning';
 import { Ankestyrelsen } from './admin/Ankestyrelsen';
 import { Statistik } from './admin/Statistik';
+import { Arkivering } from './admin/Arkivering';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -918,6 +919,7 @@ const TABS = [
   { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
   { to: '/administration/ankestyrelsen', label: 'Ankestyrelsen' },
   { to: '/administration/statistik', label: 'Statistik' },
+  { to: '/administration/arkivering', label: 'Arkivering' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1030,6 +1032,7 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
   else if (path.startsWith('/administration/ankestyrelsen')) content = <Ankestyrelsen />;
   else if (path.startsWith('/administration/statistik')) content = <Statistik />;
+  else if (path.startsWith('/administration/arkivering')) content = <Arkivering />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

@@ -430,7 +430,8 @@ def preflight(settings: Settings) -> None:
         try:
             conn = await asyncpg.connect(settings.database_url, timeout=5)
             try:
-                pg_version = int(await conn.fetchval("SHOW server_version_num"))
+                server = conn.get_server_version()
+                pg_version = server.major * 10000 + server.minor
             finally:
                 await conn.close()
         except Exception as exc:

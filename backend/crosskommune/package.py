@@ -78,6 +78,10 @@ NOT_CARRIED = frozenset(
         # The sender's own reports to Ankestyrelsen (its statistical duty); the journal
         # entry that names each report travels with the journal.
         "ankestyrelsen_report",
+        # The sender's own deliveries to Danmarks Statistik and its arkiveringsversioner:
+        # the receiver reports and archives the case anew from its own data.
+        "dst_record",
+        "archive_version_case",
     }
 )
 # Tables that travel in the package (the receiver can read them, the sender keeps them in

@@ -44,6 +44,7 @@ from backend.errors import (
     danish_validation,
     refuse_database_value,
 )
+from backend.extract.routes import ExtractAdminController, machine_download, machine_list
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.identity import operator_db
@@ -68,6 +69,7 @@ from backend.operator.routes import OperatorController
 from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
+from backend.retention.routes import RetentionController
 from backend.sealing import require_key as require_data_key
 from backend.users.routes import AuditController, UsersController
 from backend.web.routes import pwa
@@ -184,6 +186,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *MI_CONTROLLERS,
         LetterTemplateController,
         LetterController,
+        RetentionController,
+        ExtractAdminController,
+        machine_list,
+        machine_download,
         pwa,
     ]
 

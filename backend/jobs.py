@@ -7,8 +7,10 @@ import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
 import backend.documents.tasks  # text extraction and conversion to PDF
+import backend.extract.tasks
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
 import backend.network.registration  # casework's AddParents port
-import backend.post.tasks  # noqa: F401 - post.deliver
+import backend.post.tasks
+import backend.retention.tasks  # noqa: F401 - retention.delete

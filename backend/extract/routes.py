@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 from litestar.response import File
 
 from backend.auth.principal import requires
@@ -62,7 +62,7 @@ class ExtractAdminController(Controller):
         return await service.keys()
 
     @post("/keys", status_code=201, summary="Opret en maskinnøgle (vises én gang)")
-    async def create_key(self, me: Me, data: KeyCreate) -> KeyCreated:
+    async def create_key(self, me: Me, data: JSONBody[KeyCreate]) -> KeyCreated:
         return await service.do_create_key(me, data.name)
 
     @post("/keys/{key_id:uuid}/revoke", status_code=204, summary="Spær en maskinnøgle")

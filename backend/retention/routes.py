@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath
+from litestar.params import FromPath, JSONBody
 
 from backend.auth.principal import requires
 from backend.core.permissions import Perm
@@ -31,7 +31,7 @@ class RetentionController(Controller):
         return await service.rule()
 
     @put("/rule", summary="Ret kommunens regler for opbevaring")
-    async def put_rule(self, me: Me, data: RetentionRuleUpdate) -> RetentionRule:
+    async def put_rule(self, me: Me, data: JSONBody[RetentionRuleUpdate]) -> RetentionRule:
         return await service.do_update_rule(me, data)
 
     @get("/expired", summary="Afsluttede sager, hvis opbevaringsperiode er udløbet")
@@ -39,7 +39,7 @@ class RetentionController(Controller):
         return await service.expired_list()
 
     @post("/deletions", status_code=201, summary="Godkend sletning af sager (et job)")
-    async def approve(self, me: Me, data: DeletionCreate) -> DeletionRun:
+    async def approve(self, me: Me, data: JSONBody[DeletionCreate]) -> DeletionRun:
         return await service.do_approve(me, data.case_ids)
 
     @get("/deletions", summary="De seneste sletninger")

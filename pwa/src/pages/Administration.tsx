@@ -22,6 +22,8 @@ import { formatDate, formatDateTime, plural } from '../format';
 import { useSubmit } from '../mutation';
 import { Link, navigate, useSearch } from '../router';
 import { Udskrivning } from './admin/Udskrivning';
+import { Sletning } from './admin/Sletning';
+import { Dataudtraek } from './admin/Dataudtraek';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -914,6 +916,8 @@ const TABS = [
   { to: '/administration/indstillinger', label: 'Indstillinger' },
   { to: '/administration/udskrivning', label: 'Udskrivning' },
   { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
+  { to: '/administration/sletning', label: 'Sletning' },
+  { to: '/administration/dataudtraek', label: 'Dataudtræk' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1024,6 +1028,8 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/indstillinger')) content = <SettingsPage />;
   else if (path.startsWith('/administration/udskrivning')) content = <Udskrivning />;
   else if (path.startsWith('/administration/brevskabeloner')) content = <Brevskabeloner path={path} />;
+  else if (path.startsWith('/administration/sletning')) content = <Sletning />;
+  else if (path.startsWith('/administration/dataudtraek')) content = <Dataudtraek />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

@@ -12,6 +12,8 @@
     python -m bench documents  only the documents benchmarks (upload, list, search over
                                BENCH_DOCUMENTS=500000, streaming memory)
     python -m bench letters    only the letter preview (PDF of a draft; BENCH_LETTER_ROUNDS=100)
+    python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
+                               retention deletion (BENCH_RETENTION_CASES=200)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -38,6 +40,7 @@ def main(argv: list[str]) -> int:
         "post",
         "documents",
         "letters",
+        "extract",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -81,6 +84,10 @@ def main(argv: list[str]) -> int:
         from bench import letters_bench
 
         results.extend(letters_bench.main())
+    if "extract" in wanted:
+        from bench import extract_bench
+
+        results.extend(extract_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

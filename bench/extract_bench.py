@@ -153,7 +153,9 @@ async def run() -> list[dict[str, Any]]:
                     extract_id = await extract.run_extract(CODE, "bench")
                 seconds = time.perf_counter() - t0
                 folder = extract.extract_dir(CODE, extract_id)
-                size = sum(p.stat().st_size for p in Path(folder).glob("*.parquet"))
+                size = await asyncio.to_thread(
+                    lambda: sum(p.stat().st_size for p in Path(folder).glob("*.parquet"))
+                )
                 sizes[label] = size
                 results.append(
                     report(

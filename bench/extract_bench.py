@@ -101,6 +101,10 @@ async def generate(db_url: str) -> dict[str, int]:
     return counts
 
 
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.glob("*.parquet"))
+
+
 async def touch(db_url: str) -> None:
     """1 % of the cases and of the payments change (as a day's work would)."""
     conn = await asyncpg.connect(db_url)
@@ -153,9 +157,7 @@ async def run() -> list[dict[str, Any]]:
                     extract_id = await extract.run_extract(CODE, "bench")
                 seconds = time.perf_counter() - t0
                 folder = extract.extract_dir(CODE, extract_id)
-                size = await asyncio.to_thread(
-                    lambda: sum(p.stat().st_size for p in Path(folder).glob("*.parquet"))
-                )
+                size = await asyncio.to_thread(_size, folder)
                 sizes[label] = size
                 results.append(
                     report(

@@ -11,6 +11,7 @@ its Trekant id (a random UUID, stable across runs, not derived from the CPR numb
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -147,6 +148,18 @@ def _columns(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
+def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    writer.write_batch(_columns(rows, schema))
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest(), path.stat().st_size
+
+
 async def run_extract(code: str, actor: str) -> uuid.UUID:
     """One incremental extract, in the caller's (the job's) transaction: the files are
     written first, the row recording them last; a failure leaves no row and no files."""
@@ -163,12 +176,11 @@ async def run_extract(code: str, actor: str) -> uuid.UUID:
             count = 0
             with pq.ParquetWriter(path, schema, compression="zstd") as writer:
                 async for rows in repo.stream_rows(table, since, upto, BATCH):
-                    writer.write_batch(_columns(rows, schema))
+                    # Encoding and writing off the event loop (the worker runs other jobs).
+                    await asyncio.to_thread(_write, writer, rows, schema)
                     count += len(rows)
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            files.append(
-                {"table": table, "rows": count, "bytes": path.stat().st_size, "sha256": digest}
-            )
+            digest, size = await asyncio.to_thread(_digest, path)
+            files.append({"table": table, "rows": count, "bytes": size, "sha256": digest})
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -34,9 +34,11 @@ async def test_the_administrator_deletes_a_case_past_its_period_and_gets_the_raw
             date(2015, 2, 3),
         )
         await log_in(page, "København", username("admin", A))
-        await page.get_by_role("navigation", name="Hovedmenu").get_by_role(
-            "link", name="Administration"
-        ).click()
+        await (
+            page.get_by_role("navigation", name="Hovedmenu")
+            .get_by_role("link", name="Administration")
+            .click()
+        )
         tabs = page.get_by_role("navigation", name="Administration")
         await tabs.get_by_role("link", name="Sletning").click()
         section = page.get_by_role("region", name="Sager, hvis opbevaringsperiode er udløbet")

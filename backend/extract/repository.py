@@ -13,41 +13,46 @@ import msgspec
 
 from backend.core.db import conn
 
-# Each table of the extract: its query over the window ($1 exclusive, $2 inclusive). Only
-# ids, codes, dates, numbers: no names, notes, titles, free text or CPR numbers.
+# Each table of the extract: its query over the window ($1 exclusive, $2 inclusive), its
+# columns in the order of ``backend.extract.service.SCHEMAS`` (ids as text). Only ids,
+# codes, dates, numbers: no names, notes, titles, free text or CPR numbers.
 TABLES: dict[str, str] = {
     "sager": (
-        "SELECT h.id AS sag_id, h.child_id AS barn_id, "
+        "SELECT h.id::text AS sag_id, h.child_id::text AS barn_id, "
         "extract(year FROM c.birth_date)::int AS foedselsaar, h.case_number AS sagsnummer, "
-        "h.opened_at AS aabnet, h.closed_at AS afsluttet, h.stage AS fase, h.team_id, "
-        "h.caseworker_id AS sagsbehandler_id, h.transferred_to AS overflyttet_til, "
-        "h.received_from AS modtaget_fra, h.updated_at AS aendret "
+        "h.opened_at AS aabnet, h.closed_at AS afsluttet, h.stage AS fase, "
+        "h.team_id::text AS team_id, h.caseworker_id::text AS sagsbehandler_id, "
+        "h.transferred_to AS overflyttet_til, h.received_from AS modtaget_fra, "
+        "h.updated_at AS aendret "
         "FROM hovedsag h JOIN child c ON c.id = h.child_id "
         "WHERE h.updated_at > $1 AND h.updated_at <= $2"
     ),
     "indsatser": (
-        "SELECT i.id AS indsats_id, i.hovedsag_id AS sag_id, i.afgoerelse_id, i.kind AS art, "
+        "SELECT i.id::text AS indsats_id, i.hovedsag_id::text AS sag_id, "
+        "i.afgoerelse_id::text AS afgoerelse_id, i.kind AS art, "
         "i.paragraph AS paragraf, i.placement AS anbringelse, i.starts_on AS start, "
         "i.ends_on AS slut, i.planned_end AS planlagt_slut, i.updated_at AS aendret "
         "FROM indsats i WHERE i.updated_at > $1 AND i.updated_at <= $2"
     ),
     "afgoerelser": (
-        "SELECT a.id AS afgoerelse_id, a.hovedsag_id AS sag_id, a.paragraph AS paragraf, "
-        "a.outcome AS udfald, a.decided_on AS truffet, a.notified_on AS meddelt, "
-        "a.updated_at AS aendret "
+        "SELECT a.id::text AS afgoerelse_id, a.hovedsag_id::text AS sag_id, "
+        "a.paragraph AS paragraf, a.outcome AS udfald, a.decided_on AS truffet, "
+        "a.notified_on AS meddelt, a.updated_at AS aendret "
         "FROM afgoerelse a WHERE a.updated_at > $1 AND a.updated_at <= $2"
     ),
     "frister": (
-        "SELECT t.id AS frist_id, t.hovedsag_id AS sag_id, t.rule_id AS regel, "
+        "SELECT t.id::text AS frist_id, t.hovedsag_id::text AS sag_id, t.rule_id AS regel, "
         "t.status, t.due_at AS frist, t.completed_at AS udfoert, t.created_at AS oprettet, "
         "t.updated_at AS aendret "
         "FROM activity t WHERE t.updated_at > $1 AND t.updated_at <= $2"
     ),
     "bevillinger": (
-        "SELECT b.id AS bevilling_id, b.hovedsag_id AS sag_id, b.indsats_id, b.afgoerelse_id, "
+        "SELECT b.id::text AS bevilling_id, b.hovedsag_id::text AS sag_id, "
+        "b.indsats_id::text AS indsats_id, b.afgoerelse_id::text AS afgoerelse_id, "
         "b.measure_kind AS art, b.paragraph AS paragraf, b.unit AS enhed, "
         "b.quantity::float8 AS antal, b.frequency AS hyppighed, b.period_from AS fra, "
-        "b.period_to AS til, b.supplier_id AS leverandoer_id, b.offer_id AS tilbud_id, "
+        "b.period_to AS til, b.supplier_id::text AS leverandoer_id, "
+        "b.offer_id::text AS tilbud_id, "
         "(SELECT p.amount_oere FROM bevilling_price p WHERE p.bevilling_id = b.id "
         " AND p.retired_at IS NULL ORDER BY p.valid_from DESC LIMIT 1) AS pris_oere, "
         "b.approved_at AS godkendt, "
@@ -58,9 +63,10 @@ TABLES: dict[str, str] = {
         " AND p.updated_at > $1 AND p.updated_at <= $2)"
     ),
     "betalinger": (
-        "SELECT p.id AS betaling_id, p.bevilling_id, p.hovedsag_id AS sag_id, "
-        "p.period_from AS fra, p.period_to AS til, p.amount_oere AS beloeb_oere, p.status, "
-        "p.approved_at AS godkendt, p.updated_at AS aendret "
+        "SELECT p.id::text AS betaling_id, p.bevilling_id::text AS bevilling_id, "
+        "p.hovedsag_id::text AS sag_id, p.period_from AS fra, p.period_to AS til, "
+        "p.amount_oere AS beloeb_oere, p.status, p.approved_at AS godkendt, "
+        "p.updated_at AS aendret "
         "FROM payment p WHERE p.updated_at > $1 AND p.updated_at <= $2"
     ),
 }
@@ -70,7 +76,7 @@ EPOCH = datetime.fromisoformat("1900-01-01T00:00:00+00:00")
 
 async def stream_rows(
     table: str, since: datetime | None, upto: datetime, batch: int
-) -> AsyncIterator[list[dict[str, Any]]]:
+) -> AsyncIterator[list[Any]]:
     """The table's changed rows in batches of ``batch`` (a server-side cursor: bounded
     memory). The caller is in the job's transaction."""
     cur = await conn().cursor(TABLES[table], since or EPOCH, upto)
@@ -78,7 +84,7 @@ async def stream_rows(
         rows = await cur.fetch(batch)
         if not rows:
             return
-        yield [dict(r) for r in rows]
+        yield rows
 
 
 class ExtractRow(msgspec.Struct, frozen=True):

@@ -138,17 +138,14 @@ def extract_dir(code: str, extract_id: uuid.UUID) -> Path:
     return get_settings().data_dir / "udtraek" / code / str(extract_id)
 
 
-def _columns(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
-    arrays = []
-    for f in schema:
-        values = [r[f.name] for r in rows]
-        if f.type == _U:
-            values = [None if v is None else str(v) for v in values]
-        arrays.append(pa.array(values, type=f.type))
+def _columns(rows: list[Any], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows (asyncpg records, columns in the schema's order, ids already text) as one
+    record batch, column by column."""
+    arrays = [pa.array([r[i] for r in rows], type=f.type) for i, f in enumerate(schema)]
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def _write(writer: pq.ParquetWriter, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+def _write(writer: pq.ParquetWriter, rows: list[Any], schema: pa.Schema) -> None:
     writer.write_batch(_columns(rows, schema))
 
 

@@ -47,20 +47,22 @@ TABLES: dict[str, str] = {
         "FROM activity t WHERE t.updated_at > $1 AND t.updated_at <= $2"
     ),
     "bevillinger": (
+        # Prices aggregated once per run (a correlated subquery per bevilling scanned the
+        # prices 15,000 times over for 30,000 children).
+        "WITH pr AS (SELECT bevilling_id, max(updated_at) AS changed, "
+        " (array_agg(amount_oere ORDER BY valid_from DESC) "
+        "  FILTER (WHERE retired_at IS NULL))[1] AS amount "
+        " FROM bevilling_price GROUP BY bevilling_id) "
         "SELECT b.id::text AS bevilling_id, b.hovedsag_id::text AS sag_id, "
         "b.indsats_id::text AS indsats_id, b.afgoerelse_id::text AS afgoerelse_id, "
         "b.measure_kind AS art, b.paragraph AS paragraf, b.unit AS enhed, "
         "b.quantity::float8 AS antal, b.frequency AS hyppighed, b.period_from AS fra, "
         "b.period_to AS til, b.supplier_id::text AS leverandoer_id, "
-        "b.offer_id::text AS tilbud_id, "
-        "(SELECT p.amount_oere FROM bevilling_price p WHERE p.bevilling_id = b.id "
-        " AND p.retired_at IS NULL ORDER BY p.valid_from DESC LIMIT 1) AS pris_oere, "
-        "b.approved_at AS godkendt, "
-        "greatest(b.updated_at, (SELECT max(p.updated_at) FROM bevilling_price p "
-        " WHERE p.bevilling_id = b.id)) AS aendret "
-        "FROM bevilling b WHERE b.updated_at > $1 AND b.updated_at <= $2 "
-        "OR EXISTS (SELECT 1 FROM bevilling_price p WHERE p.bevilling_id = b.id "
-        " AND p.updated_at > $1 AND p.updated_at <= $2)"
+        "b.offer_id::text AS tilbud_id, pr.amount AS pris_oere, b.approved_at AS godkendt, "
+        "greatest(b.updated_at, pr.changed) AS aendret "
+        "FROM bevilling b LEFT JOIN pr ON pr.bevilling_id = b.id "
+        "WHERE greatest(b.updated_at, pr.changed) > $1 "
+        "AND greatest(b.updated_at, pr.changed) <= $2"
     ),
     "betalinger": (
         "SELECT p.id::text AS betaling_id, p.bevilling_id::text AS bevilling_id, "

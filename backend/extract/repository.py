@@ -215,3 +215,19 @@ async def revoke_key(key_id: uuid.UUID, actor: str) -> bool:
 
 async def touch_key(key_id: uuid.UUID) -> None:
     await conn().execute("UPDATE raw_data_key SET last_used_at = now() WHERE id = $1", key_id)
+
+
+async def list_expired_extracts(days: int) -> list[uuid.UUID]:
+    """Extracts older than ``days`` whose files are still kept."""
+    rows = await conn().fetch(
+        "SELECT id FROM raw_extract WHERE started_at < now() - make_interval(days => $1) "
+        "AND files <> '[]'::jsonb",
+        days,
+    )
+    return [r["id"] for r in rows]
+
+
+async def forget_files(extract_ids: list[uuid.UUID]) -> None:
+    await conn().execute(
+        "UPDATE raw_extract SET files = '[]'::jsonb WHERE id = ANY($1::uuid[])", extract_ids
+    )

@@ -41,6 +41,7 @@ from backend.outbox.service import enqueue
 
 RUN_JOB = "extract.run"
 BATCH = 20_000
+KEEP_DAYS = 30  # the files of older extracts are deleted (the warehouse has them by then)
 
 _U = pa.string()  # uuids as their text form: every Parquet reader reads them
 SCHEMAS: dict[str, pa.Schema] = {
@@ -189,7 +190,18 @@ async def run_extract(code: str, actor: str) -> uuid.UUID:
         time.perf_counter() - started,
     )
     await record(actor, "extract.made", str(extract_id), rows=sum(f["rows"] for f in files))
+    await _prune(code)
     return extract_id
+
+
+async def _prune(code: str) -> None:
+    """Delete the files of extracts older than ``KEEP_DAYS`` (their rows stay, without
+    files): the raw data is not kept longer than the warehouse needs to fetch it."""
+    old = await repo.list_expired_extracts(KEEP_DAYS)
+    for extract_id in old:
+        await asyncio.to_thread(shutil.rmtree, extract_dir(code, extract_id), True)
+    if old:
+        await repo.forget_files(old)
 
 
 async def do_request(me: Principal) -> None:

@@ -120,7 +120,7 @@ async def insert_run(actor: str, name: str, cases: list[tuple[uuid.UUID, str | N
         name,
     )
     await c.executemany(
-        "INSERT INTO retention_run_case (run_id, hovedsag_id, case_number) VALUES ($1, $2, $3)",
+        "INSERT INTO retention_run_case (run_id, case_ref, case_number) VALUES ($1, $2, $3)",
         [(run_id, case_id, number) for case_id, number in cases],
     )
     return run_id
@@ -145,7 +145,7 @@ async def latest_runs(limit: int) -> list[RunRow]:
 
 async def list_run_cases(run_id: uuid.UUID) -> list[RunCaseRow]:
     rows = await conn().fetch(
-        "SELECT hovedsag_id, case_number, outcome, reason FROM retention_run_case "
+        "SELECT case_ref AS hovedsag_id, case_number, outcome, reason FROM retention_run_case "
         "WHERE run_id = $1 ORDER BY case_number",
         run_id,
     )
@@ -157,7 +157,7 @@ async def set_case_outcome(
 ) -> None:
     await conn().execute(
         "UPDATE retention_run_case SET outcome = $3, reason = $4, counts = $5::jsonb "
-        "WHERE run_id = $1 AND hovedsag_id = $2",
+        "WHERE run_id = $1 AND case_ref = $2",
         run_id,
         case_id,
         outcome,

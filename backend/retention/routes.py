@@ -7,6 +7,7 @@ import uuid
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
+from backend.audit.service import record_many
 from backend.auth.principal import requires
 from backend.core.permissions import Perm
 from backend.core.principal import Me
@@ -36,7 +37,10 @@ class RetentionController(Controller):
 
     @get("/expired", summary="Afsluttede sager, hvis opbevaringsperiode er udløbet")
     async def expired(self, me: Me) -> ExpiredList:
-        return await service.expired_list()
+        found = await service.expired_list()
+        # The list names cases (number, initials, birth year): each listed case is audited.
+        await record_many(me.actor, "retention.list_read", [(str(i.id), {}) for i in found.items])
+        return found
 
     @post("/deletions", status_code=201, summary="Godkend sletning af sager (et job)")
     async def approve(self, me: Me, data: JSONBody[DeletionCreate]) -> DeletionRun:

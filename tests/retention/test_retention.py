@@ -53,7 +53,7 @@ async def case_rows(owner: asyncpg.Connection, code: str, case_id: str) -> dict[
         r["table_name"]
         for r in await owner.fetch(
             "SELECT table_name FROM information_schema.columns WHERE table_schema = $1 "
-            "AND column_name = 'hovedsag_id' AND table_name NOT LIKE 'retention%'",
+            "AND column_name = 'hovedsag_id'",
             f"k{code}",
         )
     ]
@@ -182,6 +182,14 @@ async def test_a_transferred_case_past_its_period_is_deleted_whole_with_an_audit
     )
 
     await run_jobs(A, "audit.")
+    assert (
+        await owner.fetchval(
+            f"SELECT count(*) FROM k{A}.audit_event WHERE action = 'retention.list_read' "
+            "AND subject = $1",
+            case_id,
+        )
+        == 1
+    )
     [event] = await owner.fetch(
         f"SELECT actor, detail FROM k{A}.audit_event WHERE action = 'retention.case_deleted' "
         "AND subject = $1",

@@ -16,7 +16,8 @@ INSERT INTO retention_rule DEFAULT VALUES;
 GRANT SELECT, UPDATE ON retention_rule TO {{tenant_role}};
 
 -- One approved deletion (a job), and what became of each case in it. A row names the case
--- by number and kind, never by its content; the case id stays for the audit.
+-- by number, never by its content; the case id stays for the audit (``case_ref``, not
+-- ``hovedsag_id``: these rows are the kommune's, not the case's, and never travel with it).
 CREATE TABLE retention_run (
     id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     approved_by  text NOT NULL,
@@ -29,12 +30,12 @@ CREATE TABLE retention_run (
 );
 CREATE TABLE retention_run_case (
     run_id      uuid NOT NULL REFERENCES retention_run (id),
-    hovedsag_id uuid NOT NULL,
+    case_ref    uuid NOT NULL,
     case_number text,
     outcome     text CHECK (outcome IN ('slettet', 'afvist')),
     reason      text,
     counts      jsonb,
-    PRIMARY KEY (run_id, hovedsag_id)
+    PRIMARY KEY (run_id, case_ref)
 );
 GRANT SELECT, INSERT, UPDATE ON retention_run, retention_run_case TO {{tenant_role}};
 

@@ -132,7 +132,9 @@ function ExtractTable({ items }: { items: Extract[] }) {
             <td data-title="Rækker">{formatNumber(e.rows)}</td>
             <td data-title="Størrelse">{size(e.bytes)}</td>
             <td data-title="Filer">
-              {e.status === 'faerdig' ? (
+              {e.status === 'faerdig' && e.files.length === 0 ? (
+                'Filerne er slettet efter 30 dage'
+              ) : e.status === 'faerdig' ? (
                 <ul className="nobullet-list extract-files">
                   {e.files.map((f) => (
                     <li key={f.table}>

@@ -123,7 +123,9 @@ function ExtractTable({ items }: { items: Extract[] }) {
             <th scope="row" data-title="Dannet">
               <time dateTime={e.started_at}>{formatDateTime(e.started_at)}</time>
               {e.seconds !== null && e.seconds !== undefined ? (
-                <span className="form-hint"> på {formatNumber(Math.round(e.seconds * 10) / 10)} sek.</span>
+                <span className="form-hint">
+                  {e.seconds < 1 ? ' på under 1 sek.' : ` på ${formatNumber(Math.round(e.seconds * 10) / 10)} sek.`}
+                </span>
               ) : null}
             </th>
             <td data-title="Omfang">

@@ -46,6 +46,7 @@ from backend.errors import (
     danish_validation,
     refuse_database_value,
 )
+from backend.extract.routes import ExtractAdminController, machine_download, machine_list
 from backend.health.routes import health
 from backend.ics.routes import ICSController
 from backend.identity import operator_db
@@ -70,6 +71,7 @@ from backend.operator.routes import OperatorController
 from backend.placement.routes import PlacementController
 from backend.plans.routes import PlansController
 from backend.post.routes import PostController, inbound_digital_post
+from backend.retention.routes import RetentionController
 from backend.sealing import require_key as require_data_key
 from backend.statistics.routes import StatisticsController
 from backend.users.routes import AuditController, UsersController
@@ -190,6 +192,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         LetterTemplateController,
         LetterController,
         ArchiveController,
+        RetentionController,
+        ExtractAdminController,
+        machine_list,
+        machine_download,
         pwa,
     ]
 

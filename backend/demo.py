@@ -427,6 +427,13 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
             from backend.statistics.demo import seed_dst
 
             await seed_dst(code)
+        # Retention (issue 18 item 4): a few closed cases past their period, waiting for the
+        # administrator's approval under Administration › Sletning.
+        await repo.backdate_closed_cases(6, today)
+        # The daily raw data (issue 18 item 5): the extract the nightly job would have made.
+        from backend.extract.service import run_extract
+
+        await run_extract(code, "trekant:nat")
     return made
 
 

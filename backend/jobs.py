@@ -3,14 +3,17 @@ The API and the worker both import this, so ``enqueue`` knows every job name, th
 can run it, and casework's events reach their subscribers in both."""
 
 import backend.archive.tasks  # arkiveringsversioner: write and read back
+import backend.archive.wiring  # retention's ArchivedCases port
 import backend.audit.tasks
 import backend.crosskommune.handlers  # the transfer jobs
 import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
 import backend.documents.tasks  # text extraction and conversion to PDF
+import backend.extract.tasks
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
 import backend.network.registration  # casework's AddParents port
 import backend.post.tasks  # post.deliver
+import backend.retention.tasks  # retention.delete
 import backend.statistics.tasks  # noqa: F401 - statistics.dst_send

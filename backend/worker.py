@@ -12,6 +12,7 @@ from arq import cron
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.config import get_settings
+from backend.extract.tasks import nightly_extract
 from backend.operator.tasks import migrate_all, onboard_kommune
 from backend.outbox.tasks import run_outbox_job, sweep
 from backend.post.senders import require_config as require_digital_post
@@ -40,7 +41,11 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
     settings = get_settings()
     base: dict[str, Any] = {
         "functions": [run_outbox_job, onboard_kommune, migrate_all],
-        "cron_jobs": [cron(sweep, second={0, 15, 30, 45}, run_at_startup=True)],
+        "cron_jobs": [
+            cron(sweep, second={0, 15, 30, 45}, run_at_startup=True),
+            # The daily raw data (backend/extract), at 02:30 (the worker's clock, UTC).
+            cron(nightly_extract, hour={2}, minute={30}, second={0}),
+        ],
         "on_startup": startup,
         "on_shutdown": shutdown,
         "redis_settings": queue.redis_settings(settings.redis_url),

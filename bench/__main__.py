@@ -18,6 +18,8 @@
                                (BENCH_DST_CHILDREN=30000)
     python -m bench archive    only the arkiveringsversion (BENCH_ARCHIVE_CASES=10000 closed
                                cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
+    python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
+                               retention deletion (BENCH_RETENTION_CASES=200)
 Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
 """
 
@@ -47,6 +49,7 @@ def main(argv: list[str]) -> int:
         "export",
         "dst",
         "archive",
+        "extract",
     }
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
@@ -102,6 +105,10 @@ def main(argv: list[str]) -> int:
         from bench import archive_bench
 
         results.extend(archive_bench.main())
+    if "extract" in wanted:
+        from bench import extract_bench
+
+        results.extend(extract_bench.main())
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(

@@ -124,6 +124,16 @@ CASEWORK_READERS: set[tuple[str, str]] = {
     ("backend/offline/repository.py", "hovedsag"),
     ("backend/offline/repository.py", "hovedsag_worker"),
     ("backend/offline/repository.py", "journal_entry"),
+    # The daily raw data extracts the case core for the kommune's data warehouse (issue 18).
+    ("backend/extract/repository.py", "activity"),
+    ("backend/extract/repository.py", "afgoerelse"),
+    ("backend/extract/repository.py", "child"),
+    ("backend/extract/repository.py", "hovedsag"),
+    ("backend/extract/repository.py", "indsats"),
+    # Retention lists the closed cases past their period (number, initials, placement).
+    ("backend/retention/repository.py", "child"),
+    ("backend/retention/repository.py", "hovedsag"),
+    ("backend/retention/repository.py", "indsats"),
     # A team's open cases, shown to the administrator and checked before it is closed.
     ("backend/users/repository.py", "hovedsag"),
     # Danmarks Statistik: the measures and notifications a delivery is made from.

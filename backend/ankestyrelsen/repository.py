@@ -164,3 +164,12 @@ async def month_counts(months: int = 12) -> list[MonthRow]:
         months,
     )
     return [MonthRow(**dict(r)) for r in rows]
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's reports (inside the case's deletion, before casework's
+    activities and measures they reference)."""
+    status: str = await conn().execute(
+        "DELETE FROM ankestyrelsen_report WHERE hovedsag_id = $1", hovedsag_id
+    )
+    return {"ankestyrelsen_report": int(status.rsplit(" ", 1)[-1])}

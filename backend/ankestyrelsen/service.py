@@ -263,3 +263,9 @@ async def overview() -> AnkeOverview:
         rows=rows,
         months=months,
     )
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``)."""
+    return await repo.delete_case_rows(case)

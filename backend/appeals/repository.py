@@ -130,3 +130,27 @@ async def parties(child_id: uuid.UUID) -> list[Party]:
         child_id,
     )
     return [Party(**dict(r)) for r in rows]
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's complaints (inside the case's deletion, see
+    ``backend.retention``)."""
+    return {
+        "klage": _deleted(
+            await conn().execute("DELETE FROM klage WHERE hovedsag_id = $1", hovedsag_id)
+        )
+    }
+
+
+async def list_cases_with_open_klage(case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    rows = await conn().fetch(
+        "SELECT DISTINCT hovedsag_id FROM klage WHERE hovedsag_id = ANY($1::uuid[]) "
+        "AND state IN ('genvurderes', 'fastholdt', 'sendt')",
+        case_ids,
+    )
+    return {r["hovedsag_id"] for r in rows}

@@ -635,3 +635,16 @@ async def do_answer(
         "\n".join(body),
     )
     return await _reread(case, klage_id)
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)
+
+
+async def cases_under_appeal(case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these cases have a complaint not yet decided by Ankestyrelsen (received,
+    upheld on reconsideration, or sent): retention refuses to delete them."""
+    return await repo.list_cases_with_open_klage(case_ids)

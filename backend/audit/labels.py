@@ -136,6 +136,16 @@ ACTION_LABELS: dict[str, str] = {
     "kommune.left": "Kommune udtrådt: data udleveret og slettet",
     "kommune.removed": "Kommune slettet",
     "kommuner.migrated": "Kommunernes databaser opdateret",
+    # retention and the daily raw data (issue 18)
+    "retention.rule_changed": "Regler for opbevaring ændret",
+    "retention.list_read": "Sag vist på listen over sager til sletning",
+    "retention.deletion_approved": "Sletning af sager godkendt",
+    "retention.case_deleted": "Sag slettet efter opbevaringsperioden",
+    "extract.requested": "Dataudtræk bestilt",
+    "extract.made": "Dataudtræk dannet",
+    "extract.downloaded": "Dataudtræk hentet",
+    "extract.key_created": "Maskinnøgle til dataudtræk oprettet",
+    "extract.key_revoked": "Maskinnøgle til dataudtræk spærret",
 }
 UNKNOWN_ACTION = "Anden hændelse"
 
@@ -225,6 +235,17 @@ DETAIL_LABELS: dict[str, str] = {
     "username": "Brugernavn",
     "versions": "Versioner",
     "view": "Visning",
+    "approved_at": "Godkendt",
+    "approved_by": "Godkendt af",
+    "case_number": "Sagsnummer",
+    "closed_on": "Afsluttet",
+    "kind": "Art",
+    "placement_years": "Opbevaring af sager med anbringelse (år)",
+    "preserve": "Bevaring",
+    "preserved": "Skulle bevares",
+    "run": "Sletning",
+    "table": "Tabel",
+    "years": "Opbevaring (år)",
 }
 UNKNOWN_DETAIL = "Anden oplysning"
 
@@ -262,6 +283,24 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "upn": "UPN (Entra ID-brugernavn)",
         "preferred_username": "Brugernavn",
         "email": "Bekræftet e-mailadresse",
+    },
+    "preserve": {
+        "ingen": "Ingen sager bevares",
+        "anbringelser": "Sager med en anbringelse bevares",
+        "alle": "Alle sager bevares",
+    },
+    "kind": {
+        "anbringelse": "Anbringelse",
+        "indsats": "Forebyggende indsats",
+        "oevrig": "Uden indsats",
+    },
+    "table": {
+        "sager": "Sager",
+        "indsatser": "Indsatser",
+        "afgoerelser": "Afgørelser",
+        "frister": "Frister",
+        "bevillinger": "Bevillinger",
+        "betalinger": "Betalinger",
     },
     "bevilling_approval": {
         "altid": "Altid",

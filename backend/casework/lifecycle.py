@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -50,9 +50,13 @@ from backend.casework.repository import ReceivedCase as ReceivedCase
 from backend.casework.repository import Sibling as Sibling
 from backend.casework.repository import TransferCase as TransferCase
 from backend.casework.rules import DK, SUPERVISION_RULES, Facts, Rule, Trigger, rules_for
+from backend.core.errors import NotFound
 from backend.core.events import publish
 from backend.core.journal import stamp
 from backend.core.measures import MEASURES, YOUTH_PARAGRAPH
+
+if TYPE_CHECKING:
+    from backend.casework.access import AccessibleCase
 
 # The order a main case's stage is chosen in from its open enkeltsager.
 STAGE_PRIORITY = ("afgoerelse", "undersoegelse", "indsats", "afklaring")
@@ -859,3 +863,36 @@ async def decided_by_committee(afgoerelse_id: uuid.UUID) -> bool:
     """Whether a decision was made by børne- og ungeudvalget or its chair (§ 47): a
     complaint against it goes straight to Ankestyrelsen, the kommune does not reconsider it."""
     return await committee_repo.by_committee(afgoerelse_id)
+
+
+# --- retention: deleting a closed case whole (backend/retention) -------------------------
+
+
+@dataclass(frozen=True)
+class CaseDeletion:
+    """A case whose deletion has started in this transaction."""
+
+    child_id: uuid.UUID
+    child_goes: bool  # the child has no other main case: the child row is deleted too
+
+
+async def start_case_deletion(case: AccessibleCase) -> CaseDeletion:
+    """Lock the case and allow this transaction to delete its rows (the database refuses a
+    DELETE of case rows otherwise). The caller (``backend.retention``) has checked that the
+    case may be deleted, deletes every package's rows, then :func:`delete_case`."""
+    found = await repo.lock_case_for_deletion(case)
+    if found is None:
+        raise NotFound("Sagen findes ikke")
+    await repo.start_case_deletion(case)
+    child_id, other = found
+    return CaseDeletion(child_id=child_id, child_goes=not other)
+
+
+async def delete_case(case: AccessibleCase, deletion: CaseDeletion) -> dict[str, int]:
+    """Delete casework's rows of the case (and the child, if it has no other case), after
+    the packages above have deleted theirs; ends the deletion's permission."""
+    counts = await repo.delete_case_rows(case)
+    if deletion.child_goes:
+        counts["child"] = await repo.delete_child_row(deletion.child_id)
+    await repo.end_case_deletion()
+    return counts

@@ -2511,3 +2511,59 @@ async def support_before_18(hovedsag_id: uuid.UUID) -> SupportBefore18:
     )
     assert row is not None  # an aggregate always answers one row
     return SupportBefore18(**row)
+
+
+# --- retention: deleting a case whole (backend/retention) --------------------------------
+
+
+def _deleted(status: str) -> int:
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def start_case_deletion(hovedsag_id: uuid.UUID) -> None:
+    """Allow this transaction to delete the case's rows (tenant migration 0041's guard
+    triggers refuse a DELETE of case rows without it)."""
+    await conn().execute("SELECT set_config('trekant.deleting_case', $1, true)", str(hovedsag_id))
+
+
+async def end_case_deletion() -> None:
+    await conn().execute("SELECT set_config('trekant.deleting_case', '', true)")
+
+
+async def lock_case_for_deletion(hovedsag_id: uuid.UUID) -> tuple[uuid.UUID, bool] | None:
+    """Lock the main case row; its child and whether the child has another main case."""
+    row = await conn().fetchrow(
+        "SELECT h.child_id, EXISTS (SELECT 1 FROM hovedsag o WHERE o.child_id = h.child_id "
+        "AND o.id <> h.id) AS other FROM hovedsag h WHERE h.id = $1 FOR UPDATE",
+        hovedsag_id,
+    )
+    return None if row is None else (row["child_id"], bool(row["other"]))
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Delete casework's rows of the case, children before parents; the main case last.
+    The other packages' rows that reference these are gone already."""
+    c = conn()
+    steps = [
+        ("indstilling_tilbud", "DELETE FROM indstilling_tilbud WHERE hovedsag_id = $1"),
+        ("indstilling", "DELETE FROM indstilling WHERE hovedsag_id = $1"),
+        ("case_step", "DELETE FROM case_step WHERE hovedsag_id = $1"),
+        ("indsats", "DELETE FROM indsats WHERE hovedsag_id = $1"),
+        ("afgoerelse", "DELETE FROM afgoerelse WHERE hovedsag_id = $1"),
+        ("activity", "DELETE FROM activity WHERE hovedsag_id = $1"),
+        ("journal_entry", "DELETE FROM journal_entry WHERE hovedsag_id = $1"),
+        (
+            "underretning",
+            "DELETE FROM underretning WHERE enkeltsag_id IN "
+            "(SELECT id FROM enkeltsag WHERE hovedsag_id = $1)",
+        ),
+        ("case_access", "DELETE FROM case_access WHERE hovedsag_id = $1"),
+        ("hovedsag_worker", "DELETE FROM hovedsag_worker WHERE hovedsag_id = $1"),
+        ("enkeltsag", "DELETE FROM enkeltsag WHERE hovedsag_id = $1"),
+        ("hovedsag", "DELETE FROM hovedsag WHERE id = $1"),
+    ]
+    return {table: _deleted(await c.execute(sql, hovedsag_id)) for table, sql in steps}
+
+
+async def delete_child_row(child_id: uuid.UUID) -> int:
+    return _deleted(await conn().execute("DELETE FROM child WHERE id = $1", child_id))

@@ -22,6 +22,7 @@ from typing import Any
 
 from backend.audit.service import record
 from backend.casework import lifecycle
+from backend.casework.access import AccessibleCase
 from backend.core.db import conn
 from backend.crosskommune import repository as repo
 from backend.crosskommune.keys import cpr_hmac
@@ -126,3 +127,15 @@ async def own_open_cases(hmac: bytes) -> list[uuid.UUID]:
     """This kommune's open cases on the child with this keyed CPR hash (found by its own
     index rows), newest first."""
     return await lifecycle.open_cases_among(await repo.list_own_case_refs(hmac))
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)
+
+
+async def cases_in_transfer(case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these cases are in a transfer now: retention refuses to delete them."""
+    return await repo.list_cases_in_transfer(case_ids)

@@ -825,3 +825,37 @@ async def update_forward_sealed(c: Any, forward_id: uuid.UUID, payload: str) -> 
         forward_id,
         payload,
     )
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's received-transfer inbox row, its prior-case index entry
+    and the transfer packages sent or received for it (``shared.retention_purge``: only this
+    kommune's own). Inside the case's deletion."""
+    c = conn()
+    inbox = await c.execute("DELETE FROM transfer_inbox WHERE hovedsag_id = $1", hovedsag_id)
+    purged = await c.fetchrow("SELECT * FROM shared.retention_purge($1)", hovedsag_id)
+    assert purged is not None
+    return {
+        "transfer_inbox": _deleted(inbox),
+        "cpr_index": int(purged["index_rows"]),
+        "transfer": int(purged["transfers"]),
+    }
+
+
+async def list_cases_in_transfer(case_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Cases locked for a transfer (sent, not yet closed as transferred), received and not
+    yet decided, or with a package sent that the receiver has not yet imported or refused."""
+    rows = await conn().fetch(
+        "SELECT i.hovedsag_id AS id FROM transfer_inbox i "
+        "WHERE i.hovedsag_id = ANY($1::uuid[]) AND i.decided_at IS NULL "
+        "UNION SELECT t.from_case_ref FROM shared.transfer t "
+        "WHERE t.from_case_ref = ANY($1::uuid[]) AND t.from_code = shared.caller_kommune() "
+        "AND t.status IN ('sendt', 'accepteret')",
+        case_ids,
+    )
+    return {r["id"] for r in rows}

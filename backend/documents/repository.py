@@ -574,3 +574,21 @@ async def latest_titles(
         per_case,
     )
     return [(r["hovedsag_id"], r["id"], r["title"], r["kind"], r["dated"]) for r in rows]
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's documents; their bytes (``document_chunk``) go with them
+    (ON DELETE CASCADE). Inside the case's deletion."""
+    c = conn()
+    chunks = await c.fetchval(
+        "SELECT count(*) FROM document_chunk WHERE document_id IN "
+        "(SELECT id FROM document WHERE hovedsag_id = $1)",
+        hovedsag_id,
+    )
+    docs = await c.execute("DELETE FROM document WHERE hovedsag_id = $1", hovedsag_id)
+    return {"document": _deleted(docs), "document_chunk": int(chunks or 0)}

@@ -622,3 +622,10 @@ async def titles_for_cases(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Do
             )
         )
     return out
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

@@ -578,3 +578,18 @@ async def list_demo_cases() -> list[DemoCase]:
         "ORDER BY h.opened_at, h.id LIMIT 2"
     )
     return [DemoCase(r["id"], r["username"]) for r in rows]
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's ICS documents, every version (inside the case's
+    deletion)."""
+    return {
+        "ics_document": _deleted(
+            await conn().execute("DELETE FROM ics_document WHERE hovedsag_id = $1", hovedsag_id)
+        )
+    }

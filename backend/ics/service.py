@@ -897,3 +897,10 @@ async def do_journal_pdf(actor: str, row: DocRow) -> None:
         "",
         row.enkeltsag_id,
     )
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

@@ -277,3 +277,17 @@ async def update_letter_sent(letter_id: uuid.UUID, document_id: uuid.UUID, actor
         document_id,
         actor,
     )
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's letters (inside the case's deletion)."""
+    return {
+        "letter": _deleted(
+            await conn().execute("DELETE FROM letter WHERE hovedsag_id = $1", hovedsag_id)
+        )
+    }

@@ -797,3 +797,10 @@ async def journal_sent(me: Principal, row: repo.LetterRow, channels: list[str]) 
         f"Brev sendt: {row.title}",
         f"Til {to_whom}.\nSkabelon: {row.template_title}, version {row.template_version}.",
     )
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Limit] = {
     "offline": Limit(120, 60),  # /api/offline/*, per user
     "api": Limit(600, 60),  # every authenticated API call, per user
     "inbound": Limit(120, 60),  # Digital Post replies (no session), per client address
+    "udtraek": Limit(120, 60),  # the raw data's machine endpoint (a key), per client address
 }
 
 ALERT_DEFAULT = 40

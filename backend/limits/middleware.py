@@ -82,7 +82,10 @@ class AddressRateLimitMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        cls = ADDRESS_CLASSES.get(str(scope.get("path", "")))
+        path = str(scope.get("path", ""))
+        cls = ADDRESS_CLASSES.get(path)
+        if cls is None and (path == "/api/udtraek" or path.startswith("/api/udtraek/")):
+            cls = "udtraek"  # the raw data's machine endpoint: a key, no session
         if cls is not None:
             limiter: RateLimiter = scope["litestar_app"].state.limiter
             address = client_address(scope, limiter.settings)

@@ -17,9 +17,11 @@ import io
 import uuid
 from datetime import date, timedelta
 
+from backend.casework.access import AccessibleCase
 from backend.core.danish import file_stamp, today_dk
 from backend.core.errors import FieldError, NotAllowed, NotFound, Stale, StateConflict
 from backend.core.journal import named, stamp
+from backend.money import repository as case_rows
 from backend.money import settings
 from backend.money.catalogue import MEASURE_TYPES, SUPPLIER_KINDS
 from backend.money.common import fmt_date, fmt_kr
@@ -230,3 +232,10 @@ async def do_export(actor: str) -> uuid.UUID:
     if updated != len(rows):  # cannot happen under the row locks; never export twice
         raise StateConflict("Betalingerne blev ændret under eksporten; prøv igen")
     return export_id
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await case_rows.delete_case_rows(case)

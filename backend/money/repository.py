@@ -612,3 +612,32 @@ async def get_case_of_indsats(indsats_id: uuid.UUID) -> uuid.UUID | None:
         "SELECT hovedsag_id FROM indsats WHERE id = $1", indsats_id
     )
     return case_id
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's payments, bevillinger with their prices, and visitation
+    drafts with their lines (inside the case's deletion)."""
+    c = conn()
+    out = {
+        "payment": await c.execute("DELETE FROM payment WHERE hovedsag_id = $1", hovedsag_id),
+        "bevilling_price": await c.execute(
+            "DELETE FROM bevilling_price WHERE bevilling_id IN "
+            "(SELECT id FROM bevilling WHERE hovedsag_id = $1)",
+            hovedsag_id,
+        ),
+        "bevilling": await c.execute("DELETE FROM bevilling WHERE hovedsag_id = $1", hovedsag_id),
+        "visitation_line": await c.execute(
+            "DELETE FROM visitation_line WHERE draft_id IN "
+            "(SELECT id FROM visitation_draft WHERE hovedsag_id = $1)",
+            hovedsag_id,
+        ),
+        "visitation_draft": await c.execute(
+            "DELETE FROM visitation_draft WHERE hovedsag_id = $1", hovedsag_id
+        ),
+    }
+    return {k: _deleted(v) for k, v in out.items()}

@@ -262,3 +262,21 @@ async def get_offline_member(member_id: uuid.UUID) -> OfflineMember:
         member_id,
     )
     return OfflineMember(**dict(member))
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_child_rows(child_id: uuid.UUID) -> dict[str, int]:
+    """Retention: the child's whole case is deleted and the child has no other: delete the
+    child's network, and empty other children's references to the child as a sibling.
+    Inside the case's deletion."""
+    c = conn()
+    siblings = await c.execute(
+        "UPDATE network_member SET sibling_child_id = NULL WHERE sibling_child_id = $1",
+        child_id,
+    )
+    members = await c.execute("DELETE FROM network_member WHERE child_id = $1", child_id)
+    return {"network_member": _deleted(members), "sibling_link": _deleted(siblings)}

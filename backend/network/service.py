@@ -12,6 +12,7 @@ from datetime import datetime
 import msgspec
 
 from backend.casework.access import access_child
+from backend.casework.lifecycle import CaseDeletion
 from backend.core.cpr import check_cpr
 from backend.core.danish import fmt_due
 from backend.core.errors import FieldError, FieldErrors, NotFound, StateConflict, Unavailable
@@ -329,3 +330,11 @@ async def correct_contact(
                 what,
             )
     return await repo.get_offline_member(member_id)
+
+
+async def delete_child(deletion: CaseDeletion) -> dict[str, int]:
+    """Retention: the child's last case is being deleted (``deletion.child_goes``): delete
+    the child's network and other children's sibling links to it. Nothing otherwise."""
+    if not deletion.child_goes:
+        return {}
+    return await repo.delete_child_rows(deletion.child_id)

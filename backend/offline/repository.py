@@ -416,3 +416,17 @@ async def update_key_answer(
         content_encoding,
         body,
     )
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: forget the case in the caseworkers' offline choices."""
+    return {
+        "offline_choice": _deleted(
+            await conn().execute("DELETE FROM offline_choice WHERE hovedsag_id = $1", hovedsag_id)
+        )
+    }

@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from backend.casework.access import may_open
+from backend.casework.access import AccessibleCase, may_open
 from backend.casework.records import completion_forms
 from backend.casework.rules import completion_of
 from backend.children.repository import STAGE_LABELS, age_on
@@ -277,3 +277,10 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
             )
         )
     return out
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

@@ -121,3 +121,17 @@ async def update_replaced(decision_id: uuid.UUID, actor: str) -> None:
         decision_id,
         actor,
     )
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's contact decisions (inside the case's deletion)."""
+    return {
+        "contact_decision": _deleted(
+            await conn().execute("DELETE FROM contact_decision WHERE hovedsag_id = $1", hovedsag_id)
+        )
+    }

@@ -218,3 +218,10 @@ async def do_change_decision(
     for _, title in done:
         await stamp(case_id, actor, "aktivitet.udfoert", f"Udført: {title}", "Afgørelsen er ændret")
     return await _write(actor, case_id, data, checked, old)
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

@@ -325,3 +325,26 @@ async def update_inbound_document(message_uuid: uuid.UUID, document_id: uuid.UUI
         message_uuid,
         document_id,
     )
+
+
+def _deleted(status: str) -> int:
+    """The row count of a ``DELETE n`` (or ``UPDATE n``) command status."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
+    """Retention: delete the case's sent post, its deliveries and the answers received to
+    them (inside the case's deletion)."""
+    c = conn()
+    inbound = await c.execute(
+        "DELETE FROM inbound_post WHERE delivery_id IN "
+        "(SELECT id FROM delivery WHERE hovedsag_id = $1)",
+        hovedsag_id,
+    )
+    delivery = await c.execute("DELETE FROM delivery WHERE hovedsag_id = $1", hovedsag_id)
+    letters = await c.execute("DELETE FROM post_letter WHERE hovedsag_id = $1", hovedsag_id)
+    return {
+        "inbound_post": _deleted(inbound),
+        "delivery": _deleted(delivery),
+        "post_letter": _deleted(letters),
+    }

@@ -322,3 +322,10 @@ async def mark_printed(batch_id: uuid.UUID, actor: str) -> repo.BatchRow:
     found = await repo.get_batch(batch_id)
     assert found is not None
     return found
+
+
+async def delete_case(case: AccessibleCase) -> dict[str, int]:
+    """Retention: delete this package's rows of the case, in the case's deletion
+    (``backend.retention`` calls it, after ``lifecycle.start_case_deletion``). Row counts by
+    table."""
+    return await repo.delete_case_rows(case)

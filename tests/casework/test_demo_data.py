@@ -18,6 +18,12 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
     assert await seed_casework(fresh_code, seed=5) == 0  # idempotent
     async with tenant_transaction(DB, fresh_code) as scope:
         conn = scope.connection
+        # Issue 18: closed cases past their retention period wait for the administrator, and
+        # last night's raw data extract is there.
+        from backend.retention.service import expired_list
+
+        assert len((await expired_list()).items) == 6
+        assert await conn.fetchval("SELECT count(*) FROM raw_extract WHERE status = 'faerdig'") == 1
         stages = {
             r["stage"]: r["n"]
             for r in await conn.fetch("SELECT stage, count(*) AS n FROM hovedsag GROUP BY stage")

@@ -245,6 +245,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/extracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Udtrækkene (de seneste 30) */
+        get: operations["ApiAdminExtractsListExtracts"];
+        put?: never;
+        /** Dan udtræk nu (et job) */
+        post: operations["ApiAdminExtractsRequestExtract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/extracts/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maskinnøgler til datavarehuset */
+        get: operations["ApiAdminExtractsKeysListKeys"];
+        put?: never;
+        /** Opret en maskinnøgle (vises én gang) */
+        post: operations["ApiAdminExtractsKeysCreateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/extracts/keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Spær en maskinnøgle */
+        post: operations["ApiAdminExtractsKeysKeyIdRevokeRevokeKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/extracts/{extract_id}/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent én tabel af et udtræk (Parquet) */
+        get: operations["ApiAdminExtractsExtractIdTableDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/offline/enheder": {
         parameters: {
             query?: never;
@@ -326,6 +396,76 @@ export interface paths {
         put?: never;
         /** Spær alle en brugers enheder; de sletter deres offline-data */
         post: operations["ApiAdminOfflineUsersUserIdRevokeRevokeUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/retention/deletions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** De seneste sletninger */
+        get: operations["ApiAdminRetentionDeletionsRuns"];
+        put?: never;
+        /** Godkend sletning af sager (et job) */
+        post: operations["ApiAdminRetentionDeletionsApprove"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/retention/deletions/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En sletning og dens fremdrift */
+        get: operations["ApiAdminRetentionDeletionsRunIdRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/retention/expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Afsluttede sager, hvis opbevaringsperiode er udløbet */
+        get: operations["ApiAdminRetentionExpiredExpired"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/retention/rule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens regler for opbevaring */
+        get: operations["ApiAdminRetentionRuleGetRule"];
+        /** Ret kommunens regler for opbevaring */
+        put: operations["ApiAdminRetentionRulePutRule"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3374,6 +3514,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/udtraek": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Udtrækkene (maskine) */
+        get: operations["ApiUdtraekMachineList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/udtraek/{extract_id}/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent én tabel af et udtræk (maskine, Parquet) */
+        get: operations["ApiUdtraekExtractIdTableMachineDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/udvalg/{indstilling_id}/afgoerelse": {
         parameters: {
             query?: never;
@@ -4433,6 +4607,31 @@ export interface components {
             label: string;
             notified_on: string | null;
         };
+        /** DeletionCreate */
+        DeletionCreate: {
+            case_ids: string[];
+        };
+        /** DeletionRun */
+        DeletionRun: {
+            /** Format: date-time */
+            approved_at: string;
+            approved_name: string;
+            cases: components["schemas"]["RunCase"][];
+            deleted: number;
+            done: number;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            percent: number;
+            refused: number;
+            /** @enum {string} */
+            status: "venter" | "koerer" | "faerdig";
+            total: number;
+        };
+        /** DeletionRuns */
+        DeletionRuns: {
+            items: components["schemas"]["DeletionRun"][];
+        };
         /** DeliveryList */
         DeliveryList: {
             items: components["schemas"]["DeliveryOut"][];
@@ -4920,6 +5119,32 @@ export interface components {
             paragraph: "32" | "46" | "47" | "114" | null;
             summary: string | null;
         };
+        /** ExpiredCase */
+        ExpiredCase: {
+            birth_year: number | null;
+            case_number: string | null;
+            caseworker: string | null;
+            /** Format: date */
+            closed_on: string;
+            /** Format: date */
+            expired_on: string;
+            /** Format: uuid */
+            id: string;
+            initials: string;
+            /** @enum {string} */
+            kind: "anbringelse" | "indsats" | "oevrig";
+            preserve: boolean;
+            reason: string | null;
+            /** @enum {string} */
+            verdict: "slettes" | "bevares_arkiveret" | "bevares_ikke_arkiveret" | "afvist";
+        };
+        /** ExpiredList */
+        ExpiredList: {
+            deletable: number;
+            items: components["schemas"]["ExpiredCase"][];
+            rule: components["schemas"]["RetentionRule"];
+            total: number;
+        };
         /** ExportJobRead */
         ExportJobRead: {
             /** Format: date-time */
@@ -4946,6 +5171,36 @@ export interface components {
                 [key: string]: unknown;
             };
             source: string;
+        };
+        /** ExtractFile */
+        ExtractFile: {
+            bytes: number;
+            rows: number;
+            sha256: string;
+            /** @enum {string} */
+            table: "sager" | "indsatser" | "afgoerelser" | "frister" | "bevillinger" | "betalinger";
+        };
+        /** ExtractList */
+        ExtractList: {
+            items: components["schemas"]["ExtractRead"][];
+        };
+        /** ExtractRead */
+        ExtractRead: {
+            bytes: number;
+            files: components["schemas"]["ExtractFile"][];
+            finished_at: string | null;
+            full: boolean;
+            /** Format: uuid */
+            id: string;
+            rows: number;
+            seconds: number | null;
+            since: string | null;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "koerer" | "faerdig" | "fejlet";
+            /** Format: date-time */
+            upto: string;
         };
         /** Field */
         Field: {
@@ -5188,6 +5443,32 @@ export interface components {
             author_name: string;
             id: number;
             title: string;
+        };
+        /** KeyCreate */
+        KeyCreate: {
+            name: string;
+        };
+        /** KeyCreated */
+        KeyCreated: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            token: string;
+        };
+        /** KeyList */
+        KeyList: {
+            items: components["schemas"]["KeyRead"][];
+        };
+        /** KeyRead */
+        KeyRead: {
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            last_used_at: string | null;
+            name: string;
+            revoked_at: string | null;
         };
         /** KindInfo */
         KindInfo: {
@@ -6374,6 +6655,22 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** RetentionRule */
+        RetentionRule: {
+            changed_at?: string | null;
+            changed_by?: string | null;
+            placement_years: number;
+            /** @enum {string} */
+            preserve: "ingen" | "anbringelser" | "alle";
+            years: number;
+        };
+        /** RetentionRuleUpdate */
+        RetentionRuleUpdate: {
+            placement_years: number;
+            /** @enum {string} */
+            preserve: "ingen" | "anbringelser" | "alle";
+            years: number;
+        };
         /** Retire */
         Retire: {
             version: number;
@@ -6401,6 +6698,15 @@ export interface components {
             label: string;
             /** @enum {string} */
             role: "sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser";
+        };
+        /** RunCase */
+        RunCase: {
+            case_number: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {null|string} */
+            outcome: "slettet" | "afvist" | null;
+            reason: string | null;
         };
         /** SearchHit */
         SearchHit: {
@@ -7696,6 +8002,182 @@ export interface operations {
             };
         };
     };
+    ApiAdminExtractsListExtracts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtractList"];
+                };
+            };
+        };
+    };
+    ApiAdminExtractsRequestExtract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiAdminExtractsKeysListKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyList"];
+                };
+            };
+        };
+    };
+    ApiAdminExtractsKeysCreateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyCreated"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminExtractsKeysKeyIdRevokeRevokeKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminExtractsExtractIdTableDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                extract_id: string;
+                table: "sager" | "indsatser" | "afgoerelser" | "frister" | "bevillinger" | "betalinger";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description File Download */
+            200: {
+                headers: {
+                    /** @description File size in bytes */
+                    "content-length"?: string;
+                    /** @description Entity tag */
+                    etag?: string;
+                    /** @description Last modified data-time in RFC 2822 format */
+                    "last-modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAdminOfflineEnhederDevices: {
         parameters: {
             query?: never;
@@ -7897,6 +8379,181 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Revoked"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminRetentionDeletionsRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionRuns"];
+                };
+            };
+        };
+    };
+    ApiAdminRetentionDeletionsApprove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeletionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionRun"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminRetentionDeletionsRunIdRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionRun"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminRetentionExpiredExpired: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiredList"];
+                };
+            };
+        };
+    };
+    ApiAdminRetentionRuleGetRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
+                };
+            };
+        };
+    };
+    ApiAdminRetentionRulePutRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionRule"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -15436,6 +16093,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferStatusRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiUdtraekMachineList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtractList"];
+                };
+            };
+        };
+    };
+    ApiUdtraekExtractIdTableMachineDownload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                extract_id: string;
+                table: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description File Download */
+            200: {
+                headers: {
+                    /** @description File size in bytes */
+                    "content-length"?: string;
+                    /** @description Entity tag */
+                    etag?: string;
+                    /** @description Last modified data-time in RFC 2822 format */
+                    "last-modified"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": string;
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -25,6 +25,8 @@ import { Udskrivning } from './admin/Udskrivning';
 import { Ankestyrelsen } from './admin/Ankestyrelsen';
 import { Statistik } from './admin/Statistik';
 import { Arkivering } from './admin/Arkivering';
+import { Sletning } from './admin/Sletning';
+import { Dataudtraek } from './admin/Dataudtraek';
 import { invalidate, useApiQuery } from '../useApi';
 import { NotFound } from './NotFound';
 import { OfflineAdmin } from '../offline/OfflineAdmin';
@@ -920,6 +922,8 @@ const TABS = [
   { to: '/administration/ankestyrelsen', label: 'Ankestyrelsen' },
   { to: '/administration/statistik', label: 'Statistik' },
   { to: '/administration/arkivering', label: 'Arkivering' },
+  { to: '/administration/sletning', label: 'Sletning' },
+  { to: '/administration/dataudtraek', label: 'Dataudtræk' },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -1033,6 +1037,8 @@ export function Administration({ path }: { path: string }) {
   else if (path.startsWith('/administration/ankestyrelsen')) content = <Ankestyrelsen />;
   else if (path.startsWith('/administration/statistik')) content = <Statistik />;
   else if (path.startsWith('/administration/arkivering')) content = <Arkivering />;
+  else if (path.startsWith('/administration/sletning')) content = <Sletning />;
+  else if (path.startsWith('/administration/dataudtraek')) content = <Dataudtraek />;
   else if (path === '/administration' || path === '/administration/') content = <UsersPage />;
   else content = <NotFound />;
   return (

@@ -28,6 +28,8 @@ from bench.common import (
 
 KOMMUNE = "1100"
 PEOPLE = int(os.environ.get("BENCH_CPR_PEOPLE", "30000"))
+# The knobs that make it tiny (tests/bench/test_bench_smoke.py).
+SMOKE = {"BENCH_CPR_PEOPLE": "300"}
 
 
 def _population(path: Path) -> list[str]:

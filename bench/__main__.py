@@ -12,7 +12,8 @@
     python -m bench documents  only the documents benchmarks (upload, list, search over
                                BENCH_DOCUMENTS=500000, streaming memory)
     python -m bench letters    only the letter preview (PDF of a draft; BENCH_LETTER_ROUNDS=100)
-Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into docs/benchmarks.md.
+Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into
+docs/benchmarks.md. Each benchmark's SMOKE names the BENCH_* knobs that make it tiny.
 """
 
 from __future__ import annotations

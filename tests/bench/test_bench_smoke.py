@@ -2,11 +2,13 @@
 cannot run at all (issue 19, item 0). Numbers are not checked: only that the benchmark ran to
 its end and printed them.
 
-The benchmarks share one embedded PostgreSQL and Redis of their own (started here under the
-test's temporary folder, never the tests' servers: a benchmark empties its Redis and
-re-creates its database), passed as ``DATABASE_URL``/``REDIS_URL``, as someone running
-`just bench` against their own servers would. One more run starts the embedded servers
-itself and runs two benchmarks in one process, as plain `just bench` does.
+The benchmarks share one embedded PostgreSQL and Redis of their own (never the tests'
+servers: a benchmark empties its Redis and re-creates its database), passed as
+``DATABASE_URL``/``REDIS_URL``, as someone running `just bench` against their own servers
+would. One more run starts the embedded servers itself and runs two benchmarks in one
+process, as plain `just bench` does. Their folders are under the tests' data folder, not
+pytest's temporary one: another pytest run on the machine prunes old temporary folders,
+and a server's data folder pulled away under it stops the server.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +27,15 @@ import pytest
 from bench.__main__ import ALL
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _own_folder(name: str) -> Path:
+    """A fresh folder ``name`` under the tests' data folder (var/test...)."""
+    base = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
+    folder = base / "bench" / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def _clean_env(tmp: Path, **extra: str) -> dict[str, str]:
@@ -54,10 +66,10 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 
 @pytest.fixture(scope="module")
-def bench_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def bench_servers() -> Iterator[tuple[str, str]]:
     from infra.services import start_postgres, start_redis
 
-    folder = tmp_path_factory.mktemp("bench-servers")
+    folder = _own_folder("servers")
     db_url, pg = start_postgres(folder, "postgres")
     redis_url, redis = start_redis(folder)
     try:
@@ -88,9 +100,8 @@ def test_an_unknown_benchmark_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
-def test_benchmark_runs_on_tiny_data(
-    name: str, bench_servers: tuple[str, str], tmp_path: Path
-) -> None:
+def test_benchmark_runs_on_tiny_data(name: str, bench_servers: tuple[str, str]) -> None:
+    tmp_path = _own_folder(name)
     smoke = importlib.import_module(f"bench.{name}_bench").SMOKE
     db_url, redis_url = bench_servers
     env = _clean_env(tmp_path, DATABASE_URL=db_url, REDIS_URL=redis_url, **smoke)
@@ -102,11 +113,12 @@ def test_benchmark_runs_on_tiny_data(
         assert f"{r['name']}: {r['value']}" in done.stdout
 
 
-def test_two_benchmarks_in_one_process_on_embedded_servers(tmp_path: Path) -> None:
+def test_two_benchmarks_in_one_process_on_embedded_servers() -> None:
     """The second benchmark starts from the embedded servers the first one stopped (plain
     `just bench` once died here, on the first's stopped PostgreSQL socket)."""
     from bench import cpr_bench, letters_bench
 
+    tmp_path = _own_folder("embedded")
     env = _clean_env(tmp_path, **cpr_bench.SMOKE, **letters_bench.SMOKE)
     done = _run(["cpr", "letters"], env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]

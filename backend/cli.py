@@ -391,6 +391,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         idp.stop()  # never leave the provider behind
         raise
     dp, mail = post_servers
+    try:
+        traces = _start_trace_collector()
+    except RuntimeError:
+        for server in post_servers:
+            server.stop()
+        idp.stop()
+        raise
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -413,6 +420,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Identitetsudbyder (udvikling): {idp.url}\n"
         f"  Digital Post, borgernes postkasser (udvikling): {dp.url}\n"
         f"  Opsamlet mail (udvikling): {mail.url}\n"
+        f"  Spor fra API og worker (OpenTelemetry, udvikling): {traces.url}\n"
+        f"  Metrikker (Prometheus): {url}/metrics\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
@@ -447,7 +456,7 @@ def cmd_dev(args: argparse.Namespace) -> int:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 p.kill()
-        for server in post_servers:
+        for server in (*post_servers, traces):
             server.stop()
         idp.stop()
         if _services is not None:
@@ -482,6 +491,19 @@ def _start_post_servers(public: str, kommuner: dict[str, str]) -> tuple[Any, Any
         dp.stop()
         raise
     return dp, mail
+
+
+def _start_trace_collector() -> Any:
+    """The development trace collector (``infra/otel``) on ``TREKANT_OTEL_PORT`` (8050); the
+    API and the worker export their traces to it (``OTEL_EXPORTER_OTLP_ENDPOINT``), unless
+    that variable already names a collector."""
+    from infra import otel
+
+    collector, env = otel.prepare(_data_dir(), int(os.environ.get("TREKANT_OTEL_PORT", "8050")))
+    collector.start()
+    for key, value in env.items():
+        os.environ.setdefault(key, value)
+    return collector
 
 
 def _exempt_demo_parent() -> tuple[str, str]:

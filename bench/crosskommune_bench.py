@@ -51,7 +51,7 @@ BIG_DOCUMENT_MIB = 20  # 10 x 20 MiB = 200 MiB
 LOOKUPS = int(os.environ.get("BENCH_CROSSKOMMUNE_LOOKUPS", "500"))  # after 20 warm-up
 # The knobs that make it tiny (tests/bench/test_bench_smoke.py).
 SMOKE = {
-    "BENCH_KOMMUNER": "3",
+    "BENCH_KOMMUNER": "5",
     "BENCH_INDEX_ROWS": "2000",
     "BENCH_BIG_DOCUMENTS": "1",
     "BENCH_CROSSKOMMUNE_LOOKUPS": "5",

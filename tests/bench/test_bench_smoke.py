@@ -116,12 +116,12 @@ def test_benchmark_runs_on_tiny_data(name: str, bench_servers: tuple[str, str]) 
 def test_two_benchmarks_in_one_process_on_embedded_servers() -> None:
     """The second benchmark starts from the embedded servers the first one stopped (plain
     `just bench` once died here, on the first's stopped PostgreSQL socket)."""
-    from bench import cpr_bench, letters_bench
+    from bench import cpr_bench, ics_bench
 
     tmp_path = _own_folder("embedded")
-    env = _clean_env(tmp_path, **cpr_bench.SMOKE, **letters_bench.SMOKE)
-    done = _run(["cpr", "letters"], env)
+    env = _clean_env(tmp_path, **cpr_bench.SMOKE, **ics_bench.SMOKE)
+    done = _run(["cpr", "ics"], env)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     names = [r["name"] for r in json.loads((tmp_path / "out.json").read_text())["results"]]
     assert any(n.startswith("CPR lookup") for n in names), names
-    assert any(n.startswith("Letter preview") for n in names), names
+    assert any(n.startswith("open an investigation") for n in names), names

@@ -77,18 +77,20 @@ async def _run(code: str, oid: uuid.UUID) -> str:
 
 
 async def sweep(ctx: dict[str, Any]) -> int:
-    """Enqueue committed rows that were never relayed (e.g. Redis was down)."""
-    codes = await repo.list_active_kommuner()
-    total = 0
-    pool = queue.get()
-    lag: dict[str, float] = {}
-    for code in codes:
-        async with tenant_transaction(DB, code):
-            ids = await repo.list_unrelayed(SWEEP_AFTER_SECONDS)
-            lag[code] = await repo.oldest_unsent_seconds()
-        for oid in ids:
-            await pool.enqueue_job(ARQ_FUNCTION, code, str(oid), _job_id=f"outbox:{oid}")
-            total += 1
-    # The outbox lag per kommune for /metrics (backend/observability/metrics.py).
-    await record_outbox_lag(pool, lag)
+    """Enqueue committed rows that were never relayed (e.g. Redis was down), and record each
+    kommune's outbox lag for ``/metrics``."""
+    with job_span("job sweep", None):
+        codes = await repo.list_active_kommuner()
+        total = 0
+        pool = queue.get()
+        lag: dict[str, float] = {}
+        for code in codes:
+            async with tenant_transaction(DB, code):
+                ids = await repo.list_unrelayed(SWEEP_AFTER_SECONDS)
+                lag[code] = await repo.oldest_unsent_seconds()
+            for oid in ids:
+                await pool.enqueue_job(ARQ_FUNCTION, code, str(oid), _job_id=f"outbox:{oid}")
+                total += 1
+        # The outbox lag per kommune for /metrics (backend/observability/metrics.py).
+        await record_outbox_lag(pool, lag)
     return total

@@ -117,6 +117,10 @@ openapi: setup
 bench *ARGS: setup
     {{venv}}/python -m bench {{ARGS}}
 
+# Every benchmark once on tiny data (each module's SMOKE knobs); `just test` runs this too
+bench-smoke: setup
+    {{venv}}/pytest tests/bench -q
+
 # The trekant command line (e.g. just trekant tenant list)
 trekant *ARGS: setup
     {{venv}}/trekant {{ARGS}}

@@ -486,6 +486,13 @@ async def run() -> list[dict[str, object]]:
                     flush=True,
                 )
             finally:
+                # Let the jobs that run finish (a tiny run ends while the index jobs still
+                # run, and cancelling them made close() raise), take no new one, then stop.
+                worker.allow_pick_jobs = False
+                for _ in range(1200):
+                    if all(t.done() for t in worker.tasks.values()):
+                        break
+                    await asyncio.sleep(0.05)
                 running.cancel()
                 await asyncio.gather(running, return_exceptions=True)
                 await worker.close()

@@ -364,7 +364,7 @@ def _start_api(db_url: str, redis_url: str) -> tuple[subprocess.Popen[bytes], st
         TREKANT_PUBLIC_URL=url,
     )
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120  # a loaded machine starts slowly
     while True:
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code < 500:

@@ -244,7 +244,7 @@ def _start_api(db_url: str, redis_url: str, dist: Path) -> tuple[subprocess.Pope
         TREKANT_PWA_DIST=str(dist),
     )
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine starts slowly
     while True:
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:

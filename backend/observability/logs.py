@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from backend.core.cpr import redact_cpr
+from backend.observability.tracing import current_ids
 
 
 @dataclass
@@ -59,8 +60,6 @@ class JsonFormatter(logging.Formatter):
                 out["route"] = info.route
             if info.kommune:
                 out["kommune"] = info.kommune
-        from backend.observability.tracing import current_ids
-
         trace_id, span_id = current_ids()
         if trace_id:
             out["trace_id"], out["span_id"] = trace_id, span_id

@@ -68,9 +68,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
+# Libraries that say too much at INFO (weasyprint: a line per page of every PDF).
+QUIET = ("weasyprint.progress", "fontTools")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """JSON lines on stderr for every logger (idempotent). ``TREKANT_LOG_FORMAT=text`` keeps
     the plain format for reading by eye."""
+    for name in QUIET:
+        logging.getLogger(name).setLevel(logging.WARNING)
     root = logging.getLogger()
     if os.environ.get("TREKANT_LOG_FORMAT", "json") == "text":
         if not root.handlers:

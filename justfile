@@ -102,7 +102,8 @@ caddy:
 # pytest processes run side by side (two cores), each with its own services under var/
 # (tests/conftest.py): the browser tests, the rest on the embedded PostgreSQL and Redis (a few
 # browser test files run there to even the halves out: BROWSER_FILES_IN_REST), and the API
-# tests (everything but tests/e2e) once more against Debian's PostgreSQL and redis-server
+# tests (everything but tests/e2e and the benchmarks' smoke run, which starts its own
+# embedded servers) once more against Debian's PostgreSQL and redis-server
 # started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py). The others' output
 # follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
@@ -118,7 +119,8 @@ test *ARGS: lint build browser pdf-libs office servers caddy
         --junitxml=var/test-browser.xml > var/test-browser.log 2>&1 &
     browser=$!
     TREKANT_TEST_SERVERS=system TREKANT_TEST_DATA_DIR=var/test-system {{venv}}/pytest \
-        --ignore=tests/e2e --junitxml=var/test-system.xml > var/test-system.log 2>&1 &
+        --ignore=tests/e2e --ignore=tests/bench --junitxml=var/test-system.xml \
+        > var/test-system.log 2>&1 &
     system=$!
     TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --junitxml=var/test-api.xml
     api=$?
@@ -149,6 +151,10 @@ openapi: setup
 # Benchmarks; numbers are printed and belong in docs/benchmarks.md
 bench *ARGS: setup
     {{venv}}/python -m bench {{ARGS}}
+
+# Every benchmark once on tiny data (each module's SMOKE knobs); `just test` runs this too
+bench-smoke: setup
+    {{venv}}/pytest tests/bench -q
 
 # The trekant command line (e.g. just trekant tenant list)
 trekant *ARGS: setup

@@ -47,7 +47,7 @@ from backend.errors import (
     refuse_database_value,
 )
 from backend.extract.routes import ExtractAdminController, machine_download, machine_list
-from backend.health.routes import health
+from backend.health.routes import health, live, ready
 from backend.ics.routes import ICSController
 from backend.identity import operator_db
 from backend.kommuner.routes import list_kommuner
@@ -60,6 +60,10 @@ from backend.mi.routes import CONTROLLERS as MI_CONTROLLERS
 from backend.middleware import TenantMiddleware
 from backend.money.routes import CONTROLLERS as MONEY_CONTROLLERS
 from backend.network.routes import NetworkController
+from backend.observability.logs import configure_logging
+from backend.observability.middleware import ObservabilityMiddleware, add_request_id
+from backend.observability.routes import metrics_endpoint
+from backend.observability.tracing import configure_tracing
 from backend.offline.idempotency import IdempotencyMiddleware
 from backend.offline.routes import (
     OfflineAdminController,
@@ -125,10 +129,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     require_cpr_index_key(settings)
     limit_settings = load_limit_settings()
     require_data_key(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(logging.INFO)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        configure_tracing("trekant-api")
         db.configure(
             role_dsn(
                 settings.database_url, app_role(settings.role_prefix), settings.app_db_password
@@ -157,6 +162,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     handlers: list[object] = [
         health,
+        live,
+        ready,
+        metrics_endpoint,
         list_kommuner,
         SessionController,
         kommune_login,
@@ -202,11 +210,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=handlers,  # type: ignore[arg-type]
         lifespan=[lifespan],
-        # Address limits first (before any public route's work, before a body is read);
+        # The request id, span, metrics and access log around everything; then address
+        # limits (before any public route's work, before a body is read);
         # then the boundary refuses what the database cannot store (NUL, huge numbers);
         # the user's limits are taken in TenantMiddleware once the session is known.
         # Idempotency-Key runs inside the tenant transaction (backend/offline/idempotency.py).
         middleware=[
+            ObservabilityMiddleware(),
             AddressRateLimitMiddleware(),
             BoundaryMiddleware(),
             TenantMiddleware(),
@@ -221,7 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DataError: refuse_database_value,
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_request_id],
         # Files (backend/documents) are sent as they are: most are compressed already, and
         # gzip would cost the CPU of every large download for nothing.
         compression_config=CompressionConfig(
@@ -234,6 +244,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         logging_config=LoggingConfig(
+            # One JSON line per record through the root logger (backend/observability/logs.py,
+            # CPR numbers redacted); Litestar's own logger joins it instead of its own handler.
+            configure_root_logger=False,
+            loggers={"litestar": {"level": "INFO", "handlers": [], "propagate": True}},
             log_exceptions="always",
             # A refusal is not a fault: no stack trace for these answers (a domain error's
             # class carries its status_code, which Litestar's log reads).

@@ -13,7 +13,8 @@
     trekant tenant leave --code 0101 --out k0101-udtraek.tar --confirm "København"
     trekant tenant remove --code 0101 --confirm "København"   (before importing a restore)
     trekant demo seed                 create the demo kommuner and their synthetic cases
-    trekant api | trekant worker      run one process (used by `trekant dev`)
+    trekant api [--workers N]         the API (N processes on one port; TREKANT_API_WORKERS)
+    trekant worker [--concurrency N]  the job worker (N jobs at a time; TREKANT_WORKER_CONCURRENCY)
 
 Without DATABASE_URL / REDIS_URL the embedded servers under TREKANT_DATA_DIR (./var) are
 used (started if needed). Errors print one line on stderr and exit non-zero.
@@ -452,24 +453,45 @@ def preflight(settings: Settings) -> None:
 
 
 def cmd_api(args: argparse.Namespace) -> int:
+    """The API under uvicorn; ``--workers N`` runs N processes on one socket. On SIGTERM
+    uvicorn stops accepting connections and lets the requests in flight finish (up to
+    ``TREKANT_SHUTDOWN_SECONDS``, default 30) before the pools close."""
+    import shutil
+    import tempfile
+
     import uvicorn
 
     settings = ensure_environment()
     preflight(settings)
-    uvicorn.run(
-        "backend.app:app_factory",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        log_level="warning",
-        access_log=False,
-        proxy_headers=False,
-        # Each request starts with a fresh context. Without it, asyncio's socket reader can
-        # carry one request's context into the next on the same connection (a large body,
-        # e.g. a document upload, pauses and resumes reading inside the request's tenant
-        # transaction): the next request would find Piccolo's transaction already current.
-        reset_contextvars=True,
-    )
+    workers = args.workers or int(os.environ.get("TREKANT_API_WORKERS", "1"))
+    if workers < 1:
+        raise CliError("--workers must be at least 1")
+    metrics_dir = None
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each process writes its metrics here; /metrics, answered by any of them, adds
+        # them up (prometheus-client's multiprocess mode). Set before any worker starts.
+        metrics_dir = tempfile.mkdtemp(prefix="trekant-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "backend.app:app_factory",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,  # our own JSON access line (backend/observability)
+            proxy_headers=False,
+            timeout_graceful_shutdown=int(os.environ.get("TREKANT_SHUTDOWN_SECONDS", "30")),
+            # Each request starts with a fresh context. Without it, asyncio's socket reader
+            # can carry one request's context into the next on the same connection (a large
+            # body, e.g. a document upload, pauses and resumes reading inside the request's
+            # tenant transaction): the next request would find Piccolo's transaction current.
+            reset_contextvars=True,
+        )
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     return 0
 
 
@@ -480,7 +502,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = ensure_environment()
     preflight(settings)
-    run_worker(WorkerSettings, **worker_settings())  # type: ignore[arg-type]
+    overrides = {"max_jobs": args.concurrency} if args.concurrency else {}
+    run_worker(WorkerSettings, **worker_settings(**overrides))  # type: ignore[arg-type]
     return 0
 
 
@@ -506,19 +529,18 @@ def cmd_dev(args: argparse.Namespace) -> int:
         idp.stop()  # never leave the provider behind
         raise
     dp, mail = post_servers
+    started: list[Any] = []
     try:
-        anke = _start_ankestyrelsen()
-        try:
-            dst_receiver = _start_dst_receiver()
-        except RuntimeError:
-            anke.stop()
-            raise
+        started.append(_start_ankestyrelsen())
+        started.append(_start_dst_receiver())
+        started.append(_start_trace_collector())
     except RuntimeError:
-        for server in post_servers:
+        for server in (*post_servers, *started):
             server.stop()
         idp.stop()
         raise
-    dev_servers: tuple[Any, ...] = (*post_servers, anke, dst_receiver)
+    anke, dst_receiver, traces = started
+    dev_servers: tuple[Any, ...] = (*post_servers, *started)
     settings = load_settings()
     prior_cpr = asyncio.run(seed_demo(settings, idp))
     exempt, letters_cpr = _exempt_demo_parent()
@@ -543,6 +565,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Opsamlet mail (udvikling): {mail.url}\n"
         f"  Ankestyrelsens modtager af indberetninger (udvikling): {anke.url}\n"
         f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
+        f"  Spor fra API og worker (OpenTelemetry, udvikling): {traces.url}\n"
+        f"  Metrikker (Prometheus): {url}/metrics\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
@@ -638,6 +662,19 @@ def _start_dst_receiver() -> Any:
     return receiver
 
 
+def _start_trace_collector() -> Any:
+    """The development trace collector (``infra/otel``) on ``TREKANT_OTEL_PORT`` (8050); the
+    API and the worker export their traces to it (``OTEL_EXPORTER_OTLP_ENDPOINT``), unless
+    that variable already names a collector."""
+    from infra import otel
+
+    collector, env = otel.prepare(_data_dir(), int(os.environ.get("TREKANT_OTEL_PORT", "8050")))
+    collector.start()
+    for key, value in env.items():
+        os.environ.setdefault(key, value)
+    return collector
+
+
 def _exempt_demo_parent() -> tuple[str, str]:
     """The first demo child's exempt father, and the CPR number of the not yet registered
     København child whose father is exempt (the demo file lists København first: its
@@ -700,8 +737,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("dev", help="run the whole system on embedded services").set_defaults(
         func=cmd_dev, sync=True
     )
-    sub.add_parser("api", help="run the API").set_defaults(func=cmd_api, sync=True)
-    sub.add_parser("worker", help="run the arq worker").set_defaults(func=cmd_worker, sync=True)
+    api = sub.add_parser("api", help="run the API")
+    api.add_argument(
+        "--workers", type=int, help="API processes on one port (default TREKANT_API_WORKERS or 1)"
+    )
+    api.set_defaults(func=cmd_api, sync=True)
+    wk = sub.add_parser("worker", help="run the arq worker")
+    wk.add_argument(
+        "--concurrency",
+        type=int,
+        help="jobs run at a time (default TREKANT_WORKER_CONCURRENCY or 10)",
+    )
+    wk.set_defaults(func=cmd_worker, sync=True)
 
     oa = sub.add_parser("openapi", help="write the OpenAPI document")
     oa.add_argument("--out", default="-")

@@ -35,6 +35,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     operator_issuer: str | None
     operator_client_id: str | None
     operator_client_secret: str | None
+    metrics_token: str | None = None
 
     @property
     def is_development(self) -> bool:
@@ -95,6 +96,7 @@ def load_settings() -> Settings:
         operator_issuer=os.environ.get("TREKANT_OPERATOR_ISSUER") or None,
         operator_client_id=os.environ.get("TREKANT_OPERATOR_CLIENT_ID") or None,
         operator_client_secret=os.environ.get("TREKANT_OPERATOR_CLIENT_SECRET") or None,
+        metrics_token=os.environ.get("TREKANT_METRICS_TOKEN") or None,
     )
 
 

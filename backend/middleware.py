@@ -27,6 +27,7 @@ from backend.auth.principal import load_principal
 from backend.auth.session import COOKIE, Session, SessionStore
 from backend.db import DB
 from backend.limits.middleware import session_buckets
+from backend.observability.middleware import note_kommune
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
 
 log = logging.getLogger("trekant.request")
@@ -76,6 +77,7 @@ class TenantMiddleware(ASGIMiddleware):
         limiter = scope["litestar_app"].state.limiter
         await limiter.take(session_buckets(str(scope.get("method", "")), path, session))
         scope.setdefault("state", {})["session"] = session
+        note_kommune(session.kommune_code)
         operator_path = path.startswith("/api/operator/")
         if session.realm == "operator":
             # The operator never enters a kommune: no tenant transaction exists for them.

@@ -1,10 +1,14 @@
 """The arq worker: runs outbox jobs inside tenant transactions, sweeps missed relays.
 
-Run with ``trekant worker`` (``just run`` starts it).
+Run with ``trekant worker`` (``just run`` starts it). ``TREKANT_WORKER_CONCURRENCY`` (or
+``--concurrency``) jobs at a time. On SIGTERM it takes no new job and gives the running ones
+``TREKANT_SHUTDOWN_SECONDS`` (default 30) to finish; a job still running then is cancelled
+and arq queues it again (its handler is idempotent: the outbox row is done once).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, ClassVar
 
 from arq import cron
@@ -13,6 +17,8 @@ import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.config import get_settings
 from backend.extract.tasks import nightly_extract
+from backend.observability.logs import configure_logging
+from backend.observability.tracing import configure_tracing
 from backend.operator.tasks import migrate_all, onboard_kommune
 from backend.outbox.tasks import run_outbox_job, sweep
 from backend.post.senders import require_config as require_digital_post
@@ -22,6 +28,8 @@ from tenancy.registry import role_dsn
 
 
 async def startup(ctx: dict[str, Any]) -> None:
+    configure_logging()
+    configure_tracing("trekant-worker")
     settings = get_settings()
     require_data_key(settings)  # onboarding and transfers seal with it: fail at start
     require_digital_post(settings)  # no Digital Post without mTLS and a token in production
@@ -52,6 +60,9 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
         "keep_result": 30,
         "max_tries": 5,
         "handle_signals": True,
+        "max_jobs": int(os.environ.get("TREKANT_WORKER_CONCURRENCY", "10")),
+        # On SIGTERM: take no new job, let the running ones finish for this long.
+        "job_completion_wait": int(os.environ.get("TREKANT_SHUTDOWN_SECONDS", "30")),
     }
     base.update(overrides)
     return base

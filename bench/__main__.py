@@ -20,98 +20,60 @@
                                cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
     python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
                                retention deletion (BENCH_RETENTION_CASES=200)
-Results also go to bench/out/latest.json; copy the numbers into docs/benchmarks.md.
+Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into
+docs/benchmarks.md. Each benchmark's SMOKE names the BENCH_* knobs that make it tiny.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
 import json
 import logging
+import os
 import sys
+from pathlib import Path
 
 from bench.common import ROOT, machine
+
+# Every benchmark, in the order ``python -m bench`` runs them: ``bench/<name>_bench.py`` with
+# ``main() -> list[dict]`` and ``SMOKE`` (the BENCH_* knobs that make it tiny, for
+# tests/bench/test_bench_smoke.py, which runs each on tiny data in `just test`).
+ALL = [
+    "platform",
+    "casework",
+    "ics",
+    "money",
+    "offline",
+    "crosskommune",
+    "cpr",
+    "post",
+    "documents",
+    "letters",
+    "export",
+    "dst",
+    "archive",
+    "extract",
+]
 
 
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
-    wanted = set(argv) or {
-        "platform",
-        "casework",
-        "ics",
-        "offline",
-        "money",
-        "crosskommune",
-        "cpr",
-        "post",
-        "documents",
-        "letters",
-        "export",
-        "dst",
-        "archive",
-        "extract",
-    }
+    unknown = [name for name in argv if name not in ALL]
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; known: {' '.join(ALL)}", file=sys.stderr)
+        return 2
+    wanted = set(argv) or set(ALL)
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
-    if "platform" in wanted:
-        from bench import platform_bench
-
-        results.extend(platform_bench.main())
-    if "casework" in wanted:
-        from bench import casework_bench
-
-        results.extend(casework_bench.main())
-    if "ics" in wanted:
-        from bench import ics_bench
-
-        results.extend(ics_bench.main())
-    if "money" in wanted:
-        from bench import money_bench
-
-        results.extend(money_bench.main())
-    if "offline" in wanted:
-        from bench import offline_bench
-
-        results.extend(offline_bench.main())
-    if "crosskommune" in wanted:
-        from bench import crosskommune_bench
-
-        results.extend(crosskommune_bench.main())
-    if "cpr" in wanted:
-        from bench import cpr_bench
-
-        results.extend(cpr_bench.main())
-    if "post" in wanted:
-        from bench import post_bench
-
-        results.extend(post_bench.main())
-    if "documents" in wanted:
-        from bench import documents_bench
-
-        results.extend(documents_bench.main())
-    if "letters" in wanted:
-        from bench import letters_bench
-
-        results.extend(letters_bench.main())
-    if "export" in wanted:
-        from bench import export_bench
-
-        results.extend(export_bench.main())
-    if "dst" in wanted:
-        from bench import dst_bench
-
-        results.extend(dst_bench.main())
-    if "archive" in wanted:
-        from bench import archive_bench
-
-        results.extend(archive_bench.main())
-    if "extract" in wanted:
-        from bench import extract_bench
-
-        results.extend(extract_bench.main())
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(
+    for name in ALL:
+        if name in wanted:
+            module = importlib.import_module(f"bench.{name}_bench")
+            results.extend(module.main())
+    # BENCH_OUT: where the numbers go as JSON (the smoke test keeps its own).
+    out = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out" / "latest.json"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
         json.dumps(
             {"date": str(datetime.date.today()), "machine": machine(), "results": results},
             indent=2,

@@ -48,6 +48,14 @@ DOCUMENT_BYTES = 20_000
 TRANSFERS = 3
 BIG_DOCUMENTS = int(os.environ.get("BENCH_BIG_DOCUMENTS", "10"))
 BIG_DOCUMENT_MIB = 20  # 10 x 20 MiB = 200 MiB
+LOOKUPS = int(os.environ.get("BENCH_CROSSKOMMUNE_LOOKUPS", "500"))  # after 20 warm-up
+# The knobs that make it tiny (tests/bench/test_bench_smoke.py).
+SMOKE = {
+    "BENCH_KOMMUNER": "5",
+    "BENCH_INDEX_ROWS": "2000",
+    "BENCH_BIG_DOCUMENTS": "1",
+    "BENCH_CROSSKOMMUNE_LOOKUPS": "5",
+}
 
 
 def _cpr(rng: random.Random) -> str:
@@ -322,7 +330,7 @@ async def run() -> list[dict[str, object]]:
             # --- the lookup -------------------------------------------------------------
             hmacs = [keys.cpr_hmac(n) for n in numbers]
             direct = []
-            for i in range(1020):
+            for i in range(2 * LOOKUPS + 20):
                 digest = hmacs[i % len(hmacs)]
                 t0 = time.perf_counter()
                 async with tenant_transaction(DB, RECEIVER) as scope:
@@ -354,7 +362,7 @@ async def run() -> list[dict[str, object]]:
                 )
             b = clients[RECEIVER]
             api = []
-            for i in range(520):
+            for i in range(LOOKUPS + 20):
                 t0 = time.perf_counter()
                 r = await b.post("/api/cpr/prior-cases", json={"cpr": numbers[i % len(numbers)]})
                 if i >= 20:
@@ -478,6 +486,13 @@ async def run() -> list[dict[str, object]]:
                     flush=True,
                 )
             finally:
+                # Let the jobs that run finish (a tiny run ends while the index jobs still
+                # run, and cancelling them made close() raise), take no new one, then stop.
+                worker.allow_pick_jobs = False
+                for _ in range(1200):
+                    if all(t.done() for t in worker.tasks.values()):
+                        break
+                    await asyncio.sleep(0.05)
                 running.cancel()
                 await asyncio.gather(running, return_exceptions=True)
                 await worker.close()

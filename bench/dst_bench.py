@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,7 @@ from bench.common import fresh_kommune, report, start_services
 
 BIG = "1000"
 CHILDREN = int(os.environ.get("BENCH_DST_CHILDREN", "30000"))
+SMOKE = {"BENCH_DST_CHILDREN": "150"}
 
 
 async def generate(owner_dsn: str, schema: str) -> dict[str, int]:
@@ -94,12 +96,19 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, int]:
         await conn.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     from infra import dst
 
     folder = Path(tempfile.mkdtemp(prefix="trekant-dst-bench-"))
-    receiver, env = dst.prepare(folder, int(os.environ.get("BENCH_DST_PORT", "8031")))
+    port = int(os.environ.get("BENCH_DST_PORT", "0")) or _free_port()
+    receiver, env = dst.prepare(folder, port)
     os.environ.update(env)
     receiver.start()
     results: list[dict[str, object]] = []

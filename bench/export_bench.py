@@ -24,6 +24,11 @@ KOMMUNE = "1300"
 CHILDREN = int(os.environ.get("BENCH_EXPORT_CHILDREN", "2000"))
 JOURNAL = int(os.environ.get("BENCH_EXPORT_JOURNAL", "100"))  # notes per case
 DOCUMENT_MB = int(os.environ.get("BENCH_EXPORT_DOCUMENT_MB", "200"))
+SMOKE = {
+    "BENCH_EXPORT_CHILDREN": "40",
+    "BENCH_EXPORT_JOURNAL": "2",
+    "BENCH_EXPORT_DOCUMENT_MB": "1",
+}
 CHUNK = 1 << 20
 
 

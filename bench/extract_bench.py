@@ -25,6 +25,7 @@ from bench.common import ROOT, fresh_kommune, report, start_services
 CODE = "1000"
 CHILDREN = int(os.environ.get("BENCH_EXTRACT_CHILDREN", "30000"))
 DELETE = int(os.environ.get("BENCH_RETENTION_CASES", "200"))
+SMOKE = {"BENCH_EXTRACT_CHILDREN": "150", "BENCH_RETENTION_CASES": "3"}
 
 
 async def generate(db_url: str) -> dict[str, int]:

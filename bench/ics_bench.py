@@ -24,6 +24,9 @@ from bench.common import client_as, fresh_kommune, pct, report, start_services, 
 KOMMUNE = "1000"
 STATEMENTS = int(os.environ.get("BENCH_ICS_STATEMENTS", "6"))  # per dimension and kind
 BACKGROUND_DOCUMENTS = 300
+ROUNDS = int(os.environ.get("BENCH_ICS_ROUNDS", "320"))  # saves and opens, the first 20 warm up
+# The knobs that make it tiny (tests/bench/test_bench_smoke.py).
+SMOKE = {"BENCH_ICS_STATEMENTS": "1", "BENCH_ICS_ROUNDS": "22"}
 WORDS = (
     "barnet fortæller at hverdagen er svær når mor er træt og far ikke kommer som aftalt "
     "skolen oplyser at fraværet er steget og at barnet ofte virker uoplagt om morgenen "
@@ -162,7 +165,7 @@ async def run() -> list[dict[str, object]]:
             await background(db_url, f"k{KOMMUNE}", content)
             opened: list[float] = []
             saved: list[float] = []
-            for i in range(320):
+            for i in range(ROUNDS):
                 content["analysis"] = _text(1200, i)  # each save changes the text
                 t0 = time.perf_counter()
                 r = await client.put(
@@ -175,7 +178,7 @@ async def run() -> list[dict[str, object]]:
                 r = await client.get(f"/api/ics/{doc_id}")
                 elapsed_open = (time.perf_counter() - t0) * 1000
                 r.raise_for_status()
-                if i >= 20:  # warm-up
+                if i >= min(20, ROUNDS - 1):  # warm-up
                     saved.append(elapsed)
                     opened.append(elapsed_open)
             body = r.json()

@@ -25,6 +25,8 @@ from bench.common import (
 
 KOMMUNE = "1200"
 ROUNDS = int(os.environ.get("BENCH_LETTER_ROUNDS", "100"))
+# The knobs that make it tiny (tests/bench/test_bench_smoke.py).
+SMOKE = {"BENCH_LETTER_ROUNDS": "3"}
 
 
 async def _timed(client: httpx.AsyncClient, url: str, n: int) -> list[float]:

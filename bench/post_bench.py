@@ -18,6 +18,8 @@ from bench.common import fresh_database, pct, report, start_services, summary
 
 KOMMUNE = "1200"
 LETTERS = int(os.environ.get("BENCH_POST_LETTERS", "20"))
+# The knobs that make it tiny (tests/bench/test_bench_smoke.py).
+SMOKE = {"BENCH_POST_LETTERS": "2"}
 
 
 def _pdf() -> bytes:

@@ -40,6 +40,7 @@ from backend.auth.service import (
 )
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
 from backend.auth.vocab import Realm, Role
+from backend.observability.metrics import LOGINS
 
 log = logging.getLogger("trekant.auth")
 LOGIN_COOKIE = "trekant_login"
@@ -237,9 +238,11 @@ async def callback(
         pending = await pop_state(app_state.redis, oidc_state, request.cookies.get(LOGIN_COOKIE))
     except LoginError as exc:
         log.info("callback refused (%s): %s", exc.code, exc.detail)
+        LOGINS.labels("unknown", exc.code).inc()
         return _fail("/log-ind", exc.code)
     failure_page = "/drift/log-ind" if pending["realm"] == "operator" else "/log-ind"
     if error or not code:
+        LOGINS.labels(pending["realm"], "afbrudt" if error else "ugyldigt-svar").inc()
         return _fail(failure_page, "afbrudt" if error else "ugyldigt-svar")
     try:
         if pending["realm"] == "operator":
@@ -252,8 +255,10 @@ async def callback(
             target = "/"
     except LoginError as exc:
         log.info("login refused (%s): %s", exc.code, exc.detail)
+        LOGINS.labels(pending["realm"], exc.code).inc()
         if exc.code == "ikke-oprettet" and pending["realm"] == "kommune":
             return Redirect("/ikke-oprettet", status_code=303)
         return _fail(failure_page, exc.code)
+    LOGINS.labels(pending["realm"], "ok").inc()
     cookies = [session_cookie(result.token, is_secure(request)), _gone(LOGIN_COOKIE)]
     return Redirect(target, status_code=303, cookies=cookies)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from stdnum.dk import cpr as cpr_lib
@@ -27,3 +28,13 @@ def check_cpr(value: str, *, field: str = "cpr", allow_future: bool = False) -> 
     if not allow_future and birth > today_dk():
         raise FieldError(field, "CPR-nummerets fødselsdato ligger i fremtiden")
     return digits, birth
+
+
+# Anything that looks like a CPR number in free text: ten digits, with or without the dash
+# after the sixth, not part of a longer number. Used to keep CPR numbers out of log lines.
+CPR_IN_TEXT = re.compile(r"(?<![\d])\d{6}-?\d{4}(?![\d])")
+
+
+def redact_cpr(text: str) -> str:
+    """``text`` with every CPR-like number replaced by ``[cpr]``."""
+    return CPR_IN_TEXT.sub("[cpr]", text)

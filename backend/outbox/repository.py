@@ -69,3 +69,12 @@ async def list_active_kommuner() -> list[str]:
             "SELECT code FROM shared.tenant WHERE status = 'active' ORDER BY code"
         )
     ]
+
+
+async def oldest_unsent_seconds() -> float:
+    """Age in seconds of the oldest row not yet done (0 when none): the outbox lag."""
+    value = await conn().fetchval(
+        "SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 "
+        "FROM outbox WHERE done_at IS NULL"
+    )
+    return float(value)

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from backend import queue
+from backend.observability.tracing import job_carrier
 from backend.outbox.repository import insert_outbox
 from tenancy.context import TenantScope, current_scope
 
@@ -62,12 +63,14 @@ async def enqueue(job: str, payload: dict[str, Any], *, defer_seconds: int = 0) 
 
 
 async def relay_one(code: str, outbox_id: uuid.UUID, defer_seconds: int = 0) -> None:
-    """Hand one committed outbox row to arq. Failure is logged; the sweep retries."""
+    """Hand one committed outbox row to arq (with the request's trace context, so the job's
+    span joins the request's trace). Failure is logged; the sweep retries."""
     try:
         await queue.get().enqueue_job(
             ARQ_FUNCTION,
             code,
             str(outbox_id),
+            trace=job_carrier() or None,
             _job_id=f"outbox:{outbox_id}",
             _defer_by=defer_seconds or None,
         )

@@ -3752,6 +3752,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Processen svarer */
+        get: operations["HealthLiveLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Klar til trafik: database, Redis og migreringer */
+        get: operations["HealthReadyReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5697,6 +5731,11 @@ export interface components {
             label: string;
             name: string;
         };
+        /** Live */
+        Live: {
+            /** @constant */
+            status: "ok";
+        };
         /** LogoutRead */
         LogoutRead: {
             redirect: string;
@@ -6577,6 +6616,15 @@ export interface components {
             reasons: string;
             starts_on?: string | null;
             version: number;
+        };
+        /** Ready */
+        Ready: {
+            behind: string[];
+            database: components["schemas"]["Check"];
+            reasons: ("database" | "redis" | "migrations")[];
+            redis: components["schemas"]["Check"];
+            /** @enum {string} */
+            status: "ready" | "not_ready";
         };
         /** ReceiptMove */
         ReceiptMove: {
@@ -16615,6 +16663,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    HealthLiveLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Live"];
+                };
+            };
+        };
+    };
+    HealthReadyReady: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
         };

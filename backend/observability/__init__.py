@@ -1,0 +1,1 @@
+"""Operations: JSON logs with a request id, Prometheus metrics, OpenTelemetry traces."""

@@ -102,8 +102,8 @@ caddy:
 # pytest processes run side by side (two cores), each with its own services under var/
 # (tests/conftest.py): the browser tests, the rest on the embedded PostgreSQL and Redis (a few
 # browser test files run there to even the halves out: BROWSER_FILES_IN_REST), and the API
-# tests (everything but tests/e2e and the benchmarks' smoke run, which starts its own
-# embedded servers) once more against Debian's PostgreSQL and redis-server
+# tests once more against Debian's PostgreSQL and redis-server (all but tests/e2e, the
+# benchmarks' smoke run, which starts its own embedded servers, and the API fuzz test)
 # started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py). The others' output
 # follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
@@ -119,7 +119,7 @@ test *ARGS: lint build browser pdf-libs office servers caddy
         --junitxml=var/test-browser.xml > var/test-browser.log 2>&1 &
     browser=$!
     TREKANT_TEST_SERVERS=system TREKANT_TEST_DATA_DIR=var/test-system {{venv}}/pytest \
-        --ignore=tests/e2e --ignore=tests/bench --junitxml=var/test-system.xml \
+        --ignore=tests/e2e --ignore=tests/bench --ignore=tests/fuzz --junitxml=var/test-system.xml \
         > var/test-system.log 2>&1 &
     system=$!
     TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --junitxml=var/test-api.xml

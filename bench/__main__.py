@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     for name in ALL:
         if name in wanted:
             module = importlib.import_module(f"bench.{name}_bench")
-            results.extend(module.main())
+            results.extend({**r, "bench": name} for r in module.main())
     # BENCH_OUT: where the numbers go as JSON (the smoke test keeps its own).
     out = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out" / "latest.json"))
     out.parent.mkdir(parents=True, exist_ok=True)

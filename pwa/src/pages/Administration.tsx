@@ -913,17 +913,29 @@ function Settings({ roles }: { roles: RoleRead[] }) {
 
 /* ---------------------------------------------------------------- page */
 
-const TABS = [
-  { to: '/administration', label: 'Brugere' },
-  { to: '/administration/teams', label: 'Teams' },
-  { to: '/administration/indstillinger', label: 'Indstillinger' },
-  { to: '/administration/udskrivning', label: 'Udskrivning' },
-  { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
-  { to: '/administration/ankestyrelsen', label: 'Ankestyrelsen' },
-  { to: '/administration/statistik', label: 'Statistik' },
-  { to: '/administration/arkivering', label: 'Arkivering' },
-  { to: '/administration/sletning', label: 'Sletning' },
-  { to: '/administration/dataudtraek', label: 'Dataudtræk' },
+/** The administrator's places in two groups: running the kommune's Trekant, and what the
+ * kommune reports, archives, deletes and extracts (issue 18). */
+const TAB_GROUPS = [
+  {
+    label: 'Kommunen',
+    tabs: [
+      { to: '/administration', label: 'Brugere' },
+      { to: '/administration/teams', label: 'Teams' },
+      { to: '/administration/indstillinger', label: 'Indstillinger' },
+      { to: '/administration/brevskabeloner', label: 'Brevskabeloner' },
+      { to: '/administration/udskrivning', label: 'Udskrivning' },
+    ],
+  },
+  {
+    label: 'Indberetning og arkiv',
+    tabs: [
+      { to: '/administration/statistik', label: 'Statistik' },
+      { to: '/administration/ankestyrelsen', label: 'Ankestyrelsen' },
+      { to: '/administration/arkivering', label: 'Arkivering' },
+      { to: '/administration/sletning', label: 'Sletning' },
+      { to: '/administration/dataudtraek', label: 'Dataudtræk' },
+    ],
+  },
 ];
 
 function SubNav({ path }: { path: string }) {
@@ -931,15 +943,22 @@ function SubNav({ path }: { path: string }) {
     to === '/administration' ? path === '/administration' || path === '/administration/' : path.startsWith(to);
   return (
     <nav aria-label="Administration" className="admin-subnav">
-      <ul className="nobullet-list">
-        {TABS.map((t) => (
-          <li key={t.to}>
-            <Link to={t.to} aria-current={current(t.to) ? 'page' : undefined}>
-              {t.label}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      {TAB_GROUPS.map((group, i) => (
+        <div key={group.label} className="admin-subnav-group">
+          <p className="admin-subnav-label" id={`admin-nav-${i}`}>
+            {group.label}
+          </p>
+          <ul aria-labelledby={`admin-nav-${i}`}>
+            {group.tabs.map((t) => (
+              <li key={t.to}>
+                <Link to={t.to} aria-current={current(t.to) ? 'page' : undefined}>
+                  {t.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
     </nav>
   );
 }

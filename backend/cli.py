@@ -330,6 +330,7 @@ async def cmd_demo_seed(args: argparse.Namespace) -> int:
 async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
     """Create the demo kommuner with synthetic cases; with a development identity
     provider, also point each at its realm and provision its demo users and the operator."""
+    import backend.jobs  # noqa: F401 - the demo queues outbox jobs (audit records, deliveries)
     from backend import db
     from backend.archive.demo import seed_archive
     from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_casework, seed_kommune
@@ -541,8 +542,14 @@ def cmd_dev(args: argparse.Namespace) -> int:
         raise
     anke, dst_receiver, traces = started
     dev_servers: tuple[Any, ...] = (*post_servers, *started)
-    settings = load_settings()
-    prior_cpr = asyncio.run(seed_demo(settings, idp))
+    try:
+        settings = load_settings()
+        prior_cpr = asyncio.run(seed_demo(settings, idp))
+    except BaseException:
+        for server in dev_servers:  # a failed seed leaves no development server behind
+            server.stop()
+        idp.stop()
+        raise
     exempt, letters_cpr = _exempt_demo_parent()
     env = dict(os.environ)
     procs = [

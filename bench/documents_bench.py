@@ -29,6 +29,7 @@ import asyncpg
 import httpx
 
 from bench.common import ROOT, fresh_database, report, start_services, summary
+from infra.devprocess import free_port
 
 KOMMUNE = "1000"
 DOCUMENTS = int(os.environ.get("BENCH_DOCUMENTS", "500000"))
@@ -346,16 +347,8 @@ async def in_process(settings: Any, data: dict[str, Any]) -> list[dict[str, obje
     return results
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _start_api(db_url: str, redis_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,

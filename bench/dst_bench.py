@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ import asyncpg
 
 from bench.casework_bench import FIRST, LAST
 from bench.common import fresh_kommune, report, start_services
+from infra.devprocess import free_port
 
 BIG = "1000"
 CHILDREN = int(os.environ.get("BENCH_DST_CHILDREN", "30000"))
@@ -96,18 +96,12 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, int]:
         await conn.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     from infra import dst
 
     folder = Path(tempfile.mkdtemp(prefix="trekant-dst-bench-"))
-    port = int(os.environ.get("BENCH_DST_PORT", "0")) or _free_port()
+    port = int(os.environ.get("BENCH_DST_PORT", "0")) or free_port()
     receiver, env = dst.prepare(folder, port)
     os.environ.update(env)
     receiver.start()

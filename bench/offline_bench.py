@@ -28,6 +28,7 @@ import asyncpg
 import httpx
 
 from bench.common import ROOT, client_as, fresh_kommune, report, start_services
+from infra.devprocess import free_port
 
 KOMMUNE = "1000"
 CASES = 60
@@ -217,21 +218,13 @@ async def count_notes(owner_dsn: str, prefix: str) -> tuple[int, int]:
     return int(row["n"]), int(row["d"])
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _has_chromium() -> bool:
     return Path(CHROMIUM).exists()
 
 
 def _start_api(db_url: str, redis_url: str, dist: Path) -> tuple[subprocess.Popen[bytes], str]:
     """A real API process on the bench database serving the PWA build."""
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,

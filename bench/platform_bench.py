@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import psutil
 
 from backend.auth.session import COOKIE
 from bench.common import ROOT, report, summary
+from infra.devprocess import free_port
 
 KOMMUNER = int(os.environ.get("BENCH_PLATFORM_KOMMUNER", "98"))
 CREATES = int(os.environ.get("BENCH_PLATFORM_CREATES", "15"))  # timed kommune creations
@@ -72,15 +72,9 @@ async def bench_migrate_noop(reg: Any) -> dict[str, object]:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def bench_http(env: dict[str, str], rounds: int = ROUNDS) -> list[dict[str, object]]:
     """Start the real API (plus two bench routes) under uvicorn and compare, interleaved."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,

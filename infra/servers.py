@@ -24,13 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.devprocess import free_port
 from infra.services import ServiceError
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def postgres_bin() -> Path:
@@ -117,7 +112,7 @@ def start_system_servers(data_dir: Path) -> SystemServers:
     if init.returncode != 0:
         raise ServiceError(f"initdb failed: {init.stderr.strip() or init.stdout.strip()}")
     pwfile.unlink()
-    pg_port = _free_port()
+    pg_port = free_port()
     options = (
         f"-c port={pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={pgdata} "
         "-c max_connections=200 -c fsync=off -c synchronous_commit=off"
@@ -151,7 +146,7 @@ def start_system_servers(data_dir: Path) -> SystemServers:
     if redis_server is None:
         SystemServers(database_url, "", pgdata, bin_dir).stop()
         raise ServiceError("redis-server is not installed: run `just servers`")
-    redis_port = _free_port()
+    redis_port = free_port()
     redis_password = secrets.token_urlsafe(18)
     (base / "redis").mkdir()
     redis = subprocess.Popen(

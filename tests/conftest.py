@@ -31,6 +31,8 @@ import asyncpg
 import httpx
 import pytest
 
+from infra.devprocess import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DB = "trekant_test"
 TEST_PREFIX = "trekant_test"
@@ -85,14 +87,6 @@ DST: object = None  # the development Danmarks Statistik receiver (infra/dst)
 SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # `just test` runs two pytest processes side by side (TREKANT_TEST_HALF): "browser" runs
@@ -167,7 +161,7 @@ def pytest_configure(config: pytest.Config) -> None:
     cpr_file.unlink(missing_ok=True)
     os.environ["TREKANT_CPR_DEMO_FILE"] = str(cpr_file)
     os.environ["TREKANT_ARCHIVE_DIR"] = str(data_dir / "arkiv")  # arkiveringsversioner
-    e2e_port = _free_port()
+    e2e_port = free_port()
     os.environ["TREKANT_E2E_PORT"] = str(e2e_port)
     realms = {
         KOMMUNE_A[0]: f"{KOMMUNE_A[1]} Kommune",
@@ -177,7 +171,7 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
     idp, env = prepare(
-        data_dir, _free_port(), realms, ["http://testserver", f"http://127.0.0.1:{e2e_port}"]
+        data_dir, free_port(), realms, ["http://testserver", f"http://127.0.0.1:{e2e_port}"]
     )
     os.environ.update(env)
     idp.start()
@@ -192,18 +186,18 @@ def _start_post(data_dir: Path, trekant_url: str) -> None:
     from infra import digitalpost, smtp
 
     kommuner = {code: f"{name} Kommune" for code, name in (KOMMUNE_A, KOMMUNE_B)}
-    dp, env = digitalpost.prepare(data_dir, _free_port(), kommuner, trekant_url)
+    dp, env = digitalpost.prepare(data_dir, free_port(), kommuner, trekant_url)
     os.environ.update(env)
     dp.start()
     DIGITAL_POST = dp
-    mail, env = smtp.prepare(data_dir, _free_port(), _free_port())
+    mail, env = smtp.prepare(data_dir, free_port(), free_port())
     os.environ.update(env)
     mail.start()
     SMTP = mail
     global ANKESTYRELSEN
     from infra import ankestyrelsen
 
-    anke, env = ankestyrelsen.prepare(data_dir, _free_port())
+    anke, env = ankestyrelsen.prepare(data_dir, free_port())
     os.environ.update(env)
     anke.start()
     ANKESTYRELSEN = anke
@@ -218,7 +212,7 @@ def _start_dst(data_dir: Path) -> None:
     # A fresh register each session, like the database: DST's register rules (a placement
     # overlapping another of the same child) must not see an earlier run's children.
     (data_dir / "dst" / "received.sqlite3").unlink(missing_ok=True)
-    receiver, env = dst.prepare(data_dir, _free_port())
+    receiver, env = dst.prepare(data_dir, free_port())
     os.environ.update(env)
     receiver.start()
     DST = receiver

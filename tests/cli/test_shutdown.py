@@ -23,6 +23,7 @@ import pytest
 from redis.asyncio import Redis
 
 from backend.auth.session import COOKIE
+from infra.devprocess import free_port
 from tests.conftest import KOMMUNE_A, session_for
 from tests.factories import child
 
@@ -30,15 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 A = KOMMUNE_A[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def api(seeded) -> Iterator[tuple[subprocess.Popen[bytes], int]]:  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, TREKANT_PORT=str(port), TREKANT_HOST="127.0.0.1")
     proc = subprocess.Popen([sys.executable, "-m", "backend.cli", "api"], cwd=ROOT, env=env)
     deadline = time.monotonic() + 120

@@ -5,7 +5,6 @@ Redis, so a caseworker logged in through the in-process app uses the same sessio
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ import pytest
 
 from backend.auth.session import COOKIE
 from backend.limits.limiter import PREFIX
+from infra.devprocess import free_port
 from tests.conftest import KOMMUNE_A
 from tests.crosskommune.conftest import cpr_for
 
@@ -24,15 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 A = KOMMUNE_A[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def limited_server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,

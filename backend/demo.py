@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from stdnum.dk import cpr as cpr_lib
 
 from backend import demo_repository as repo
+from backend.core.danish import today_dk
 from backend.db import DB
 from tenancy.context import tenant_transaction
 
@@ -136,7 +137,7 @@ def synthetic_cpr(rng: random.Random, birth: date) -> str:
 async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> int:
     """Add ``children`` synthetic children with cases to ``code`` if it has none; return count."""
     rng = random.Random(seed if seed is not None else int(code))  # noqa: S311 - demo data
-    today = date.today()
+    today = today_dk()
     async with tenant_transaction(DB, code):
         if await repo.count_children() > 0:
             return 0

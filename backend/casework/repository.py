@@ -813,7 +813,8 @@ async def insert_case(child_id: uuid.UUID, actor_id: uuid.UUID) -> uuid.UUID:
     """A new main case held by ``actor_id``, in their (first) team."""
     case_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id) "
-        "VALUES ($1, current_date, 'afklaring', $2, (SELECT m.team_id FROM team_member m "
+        "VALUES ($1, (now() AT TIME ZONE 'Europe/Copenhagen')::date, 'afklaring', $2, "
+        "(SELECT m.team_id FROM team_member m "
         "JOIN team t ON t.id = m.team_id WHERE m.user_id = $2 ORDER BY t.name LIMIT 1)) "
         "RETURNING id",
         child_id,
@@ -1166,7 +1167,8 @@ async def close_enkeltsager_of(case_id: uuid.UUID) -> None:
 
 async def close_case_transferred(case_id: uuid.UUID, reason: str, to_code: str, actor: str) -> None:
     await conn().execute(
-        "UPDATE hovedsag SET closed_at = coalesce(closed_at, current_date), "
+        "UPDATE hovedsag SET "
+        "closed_at = coalesce(closed_at, (now() AT TIME ZONE 'Europe/Copenhagen')::date), "
         "stage = 'afsluttet', close_reason = coalesce(close_reason, $2), transferred_to = $3, "
         "version = version + 1, changed_by = $4, changed_at = now() WHERE id = $1",
         case_id,
@@ -2073,7 +2075,8 @@ async def cancel_open_activities(hovedsag_id: uuid.UUID, reason: str, actor: str
 
 async def close_case(hovedsag_id: uuid.UUID, reason: str, actor: str) -> None:
     await conn().execute(
-        "UPDATE hovedsag SET closed_at = current_date, stage = 'afsluttet', close_reason = $2, "
+        "UPDATE hovedsag SET closed_at = (now() AT TIME ZONE 'Europe/Copenhagen')::date, "
+        "stage = 'afsluttet', close_reason = $2, "
         "version = version + 1, changed_by = $3, changed_at = now() WHERE id = $1",
         hovedsag_id,
         reason,
@@ -2152,7 +2155,8 @@ async def insert_received_case(
     hovedsag_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO hovedsag (child_id, opened_at, stage, caseworker_id, team_id, "
         "received_transfer_id, received_from, changed_by, changed_at) "
-        "VALUES ($1, current_date, $2, $3, $4, $5, $6, 'overførsel', now()) RETURNING id",
+        "VALUES ($1, (now() AT TIME ZONE 'Europe/Copenhagen')::date, $2, $3, $4, $5, $6, "
+        "'overførsel', now()) RETURNING id",
         child_id,
         stage,
         caseworker_id,

@@ -824,6 +824,41 @@ async def _seed_placement(
             decided_on=today - timedelta(days=40),
         ),
     )
+    # Issue 18 item 2, skema 2: two months ago the child moved from the foster family to an
+    # opholdssted (a new placement while the first ran, then the first ended the day before);
+    # the change was reported to Ankestyrelsen three weeks ago.
+    moved_on = today - timedelta(days=60)
+    moved = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=moved_on - timedelta(days=4),
+        summary="Barnet flytter fra plejefamilien til et opholdssted, der kan give den støtte, "
+        "barnet nu har brug for. Forældrene har givet samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt på plejefamilien før flytningen.",
+            "partshoering": "Forældrene har givet samtykke til flytningen.",
+        },
+        measure="opholdssted",
+        starts_on=moved_on,
+    )
+    if decided.indsats_id is not None:
+        await process.do_end_measure(
+            actor,
+            decided.indsats_id,
+            1,
+            moved_on - timedelta(days=1),
+            "Barnet er flyttet til et opholdssted.",
+        )
+    await _send_anke_report(
+        code,
+        caseworker,
+        case,
+        moved.activities,
+        today - timedelta(days=21),
+        rule="indberet-aendring",
+    )
 
 
 async def _send_anke_report(
@@ -832,10 +867,12 @@ async def _send_anke_report(
     case: AccessibleCase,
     activity_ids: list[uuid.UUID],
     sent_on: date,
+    rule: str = "indberet-anbringelse",
 ) -> None:
-    """Issue 18 item 2: ``worker`` sends the report of the placement's "Indberet
-    anbringelsen til Ankestyrelsen" activity among ``activity_ids``, dated ``sent_on``,
-    through the development receiver (left open when it is not running)."""
+    """Issue 18 item 2: ``worker`` sends the report of the activity of ``rule`` among
+    ``activity_ids`` (the placement's "Indberet anbringelsen til Ankestyrelsen", or a change
+    of place), dated ``sent_on``, through the development receiver (left open when it is
+    not running)."""
     from datetime import datetime, time
 
     from backend.ankestyrelsen import adapter
@@ -849,7 +886,7 @@ async def _send_anke_report(
     if adapter.receiver_url() is None:
         return
     for activity_id in activity_ids:
-        if await repo.activity_rule(activity_id) != "indberet-anbringelse":
+        if await repo.activity_rule(activity_id) != rule:
             continue
         me = Principal(
             worker.id,
@@ -859,11 +896,15 @@ async def _send_anke_report(
             ("sagsbehandler",),
             permissions_for(["sagsbehandler"]),
         )
-        report = AnkeReportCreate(
-            reasons=["omsorgssvigt", "foraeldre_psykisk"],
-            child_experience="Barnet fortalte, at det er trygt at bo hos plejefamilien, men "
-            "at det savner sin mor og sine søskende.",
-            child_informed=True,
+        report = (
+            AnkeReportCreate(cause="barnets_behov")
+            if rule == "indberet-aendring"
+            else AnkeReportCreate(
+                reasons=["omsorgssvigt", "foraeldre_psykisk"],
+                child_experience="Barnet fortalte, at det er trygt at bo hos plejefamilien, "
+                "men at det savner sin mor og sine søskende.",
+                child_informed=True,
+            )
         )
         try:
             await anke.do_send(

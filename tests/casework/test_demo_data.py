@@ -76,16 +76,30 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             )
             == 1
         )
-        # Issue 18 item 2: that placement was reported to Ankestyrelsen (journalised); the
-        # committee's placement of today has its report open, due in four weeks.
+        # Issue 18 item 2: that placement, and its change of place two months ago (skema 2),
+        # were reported to Ankestyrelsen (journalised); the committee's placement of today
+        # has its report open, due in four weeks; the placement that ended at 18 has its
+        # end report open (skema 2), and the continued stay after 18 its skema 3.
         assert (
             await conn.fetchval(
                 "SELECT count(*) FROM journal_entry WHERE hovedsag_id = $1 "
                 "AND event = 'ankestyrelsen.indberettet'",
                 held,
             )
-            == 1
+            == 2
         )
+        assert await conn.fetchval(
+            "SELECT array_agg(kind ORDER BY kind) FROM ankestyrelsen_report WHERE hovedsag_id = $1",
+            held,
+        ) == ["aendring", "anbringelse"]
+        for rule_id in ("indberet-ophoer", "indberet-eftervaern"):
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM activity WHERE rule_id = $1 AND status = 'open'",
+                    rule_id,
+                )
+                >= 1
+            ), rule_id
         assert (
             await conn.fetchval(
                 "SELECT count(*) FROM activity WHERE rule_id = 'indberet-anbringelse' "

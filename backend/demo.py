@@ -414,6 +414,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today, code)
         await _seed_support_after_18(workers, today, rng)
+        await _seed_change_of_place(code, workers, today, rng)
         await _seed_front(workers, cases, today, rng)
         await _seed_committee(workers, today, rng)
         # ICS documents on running investigations (backend/ics/demo.py).
@@ -824,41 +825,6 @@ async def _seed_placement(
             decided_on=today - timedelta(days=40),
         ),
     )
-    # Issue 18 item 2, skema 2: two months ago the child moved from the foster family to an
-    # opholdssted (a new placement while the first ran, then the first ended the day before);
-    # the change was reported to Ankestyrelsen three weeks ago.
-    moved_on = today - timedelta(days=60)
-    moved = await process.do_decide(
-        actor,
-        case,
-        paragraph="46",
-        outcome="bevilget",
-        decided_on=moved_on - timedelta(days=4),
-        summary="Barnet flytter fra plejefamilien til et opholdssted, der kan give den støtte, "
-        "barnet nu har brug for. Forældrene har givet samtykke.",
-        exceptions={
-            "boernesamtale": "Samtalen blev holdt på plejefamilien før flytningen.",
-            "partshoering": "Forældrene har givet samtykke til flytningen.",
-        },
-        measure="opholdssted",
-        starts_on=moved_on,
-    )
-    if decided.indsats_id is not None:
-        await process.do_end_measure(
-            actor,
-            decided.indsats_id,
-            1,
-            moved_on - timedelta(days=1),
-            "Barnet er flyttet til et opholdssted.",
-        )
-    await _send_anke_report(
-        code,
-        caseworker,
-        case,
-        moved.activities,
-        today - timedelta(days=21),
-        rule="indberet-aendring",
-    )
 
 
 async def _send_anke_report(
@@ -912,6 +878,79 @@ async def _send_anke_report(
             )
         except (StateConflict, Unavailable):
             return  # the receiver refused or did not answer: the duty stays open
+
+
+async def _seed_change_of_place(
+    code: str, workers: list[repo.DemoWorker], today: date, rng: random.Random
+) -> None:
+    """Issue 18 item 2, skema 2, on the demo caseworker's cases: Liva Holm (11) was placed in
+    a foster family eight months ago (reported a week later) and moved to an opholdssted two
+    months ago — a new placement while the first ran, the first ended the day before; the
+    change was reported to Ankestyrelsen three weeks ago."""
+    from backend.casework import access, process
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    actor = caseworker.username
+    birth = today - timedelta(days=11 * 365 + rng.randint(0, 300))
+    placed_on = today - timedelta(days=240)
+    case_id = None
+    while case_id is None:
+        case_id = await repo.insert_child_with_case(
+            synthetic_cpr(rng, birth), "Liva", "Holm", birth, "Åboulevarden 3", placed_on
+        )
+    await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
+    case = await access.system_case(case_id, "demo seed: a change of place")
+    placed = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=placed_on - timedelta(days=5),
+        summary="Anbringelse i plejefamilie bevilges efter § 46 med forældrenes samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt i forbindelse med undersøgelsen.",
+            "partshoering": "Forældrene har givet samtykke til anbringelsen.",
+        },
+        measure="plejefamilie",
+        starts_on=placed_on,
+    )
+    await _send_anke_report(
+        code, caseworker, case, placed.activities, placed_on + timedelta(days=7)
+    )
+    moved_on = today - timedelta(days=60)
+    moved = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=moved_on - timedelta(days=4),
+        summary="Liva flytter fra plejefamilien til et opholdssted, der kan give den støtte, "
+        "hun nu har brug for. Forældrene har givet samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt i plejefamilien før flytningen.",
+            "partshoering": "Forældrene har givet samtykke til flytningen.",
+        },
+        measure="opholdssted",
+        starts_on=moved_on,
+    )
+    if placed.indsats_id is not None:
+        await process.do_end_measure(
+            actor,
+            placed.indsats_id,
+            1,
+            moved_on - timedelta(days=1),
+            "Liva er flyttet til et opholdssted.",
+        )
+    await _send_anke_report(
+        code,
+        caseworker,
+        case,
+        moved.activities,
+        today - timedelta(days=21),
+        rule="indberet-aendring",
+    )
 
 
 async def _seed_support_after_18(

@@ -415,6 +415,7 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
         await _seed_complaints(decisions, today)
         await _seed_placement(workers, cases, today, code)
         await _seed_support_after_18(workers, today, rng)
+        await _seed_change_of_place(code, workers, today, rng)
         await _seed_front(workers, cases, today, rng)
         await _seed_committee(workers, today, rng)
         # ICS documents on running investigations (backend/ics/demo.py).
@@ -833,10 +834,12 @@ async def _send_anke_report(
     case: AccessibleCase,
     activity_ids: list[uuid.UUID],
     sent_on: date,
+    rule: str = "indberet-anbringelse",
 ) -> None:
-    """Issue 18 item 2: ``worker`` sends the report of the placement's "Indberet
-    anbringelsen til Ankestyrelsen" activity among ``activity_ids``, dated ``sent_on``,
-    through the development receiver (left open when it is not running)."""
+    """Issue 18 item 2: ``worker`` sends the report of the activity of ``rule`` among
+    ``activity_ids`` (the placement's "Indberet anbringelsen til Ankestyrelsen", or a change
+    of place), dated ``sent_on``, through the development receiver (left open when it is
+    not running)."""
     from datetime import datetime, time
 
     from backend.ankestyrelsen import adapter
@@ -850,7 +853,7 @@ async def _send_anke_report(
     if adapter.receiver_url() is None:
         return
     for activity_id in activity_ids:
-        if await repo.activity_rule(activity_id) != "indberet-anbringelse":
+        if await repo.activity_rule(activity_id) != rule:
             continue
         me = Principal(
             worker.id,
@@ -860,11 +863,15 @@ async def _send_anke_report(
             ("sagsbehandler",),
             permissions_for(["sagsbehandler"]),
         )
-        report = AnkeReportCreate(
-            reasons=["omsorgssvigt", "foraeldre_psykisk"],
-            child_experience="Barnet fortalte, at det er trygt at bo hos plejefamilien, men "
-            "at det savner sin mor og sine søskende.",
-            child_informed=True,
+        report = (
+            AnkeReportCreate(cause="barnets_behov")
+            if rule == "indberet-aendring"
+            else AnkeReportCreate(
+                reasons=["omsorgssvigt", "foraeldre_psykisk"],
+                child_experience="Barnet fortalte, at det er trygt at bo hos plejefamilien, "
+                "men at det savner sin mor og sine søskende.",
+                child_informed=True,
+            )
         )
         try:
             await anke.do_send(
@@ -872,6 +879,79 @@ async def _send_anke_report(
             )
         except (StateConflict, Unavailable):
             return  # the receiver refused or did not answer: the duty stays open
+
+
+async def _seed_change_of_place(
+    code: str, workers: list[repo.DemoWorker], today: date, rng: random.Random
+) -> None:
+    """Issue 18 item 2, skema 2, on the demo caseworker's cases: Liva Holm (11) was placed in
+    a foster family eight months ago (reported a week later) and moved to an opholdssted two
+    months ago — a new placement while the first ran, the first ended the day before; the
+    change was reported to Ankestyrelsen three weeks ago."""
+    from backend.casework import access, process
+
+    caseworker = next((w for w in workers if w.username.startswith("sagsbehandler@")), None)
+    if caseworker is None:
+        return
+    actor = caseworker.username
+    birth = today - timedelta(days=11 * 365 + rng.randint(0, 300))
+    placed_on = today - timedelta(days=240)
+    case_id = None
+    while case_id is None:
+        case_id = await repo.insert_child_with_case(
+            synthetic_cpr(rng, birth), "Liva", "Holm", birth, "Åboulevarden 3", placed_on
+        )
+    await repo.assign_case(case_id, caseworker.id, caseworker.team_id)
+    case = await access.system_case(case_id, "demo seed: a change of place")
+    placed = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=placed_on - timedelta(days=5),
+        summary="Anbringelse i plejefamilie bevilges efter § 46 med forældrenes samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt i forbindelse med undersøgelsen.",
+            "partshoering": "Forældrene har givet samtykke til anbringelsen.",
+        },
+        measure="plejefamilie",
+        starts_on=placed_on,
+    )
+    await _send_anke_report(
+        code, caseworker, case, placed.activities, placed_on + timedelta(days=7)
+    )
+    moved_on = today - timedelta(days=60)
+    moved = await process.do_decide(
+        actor,
+        case,
+        paragraph="46",
+        outcome="bevilget",
+        decided_on=moved_on - timedelta(days=4),
+        summary="Liva flytter fra plejefamilien til et opholdssted, der kan give den støtte, "
+        "hun nu har brug for. Forældrene har givet samtykke.",
+        exceptions={
+            "boernesamtale": "Samtalen blev holdt i plejefamilien før flytningen.",
+            "partshoering": "Forældrene har givet samtykke til flytningen.",
+        },
+        measure="opholdssted",
+        starts_on=moved_on,
+    )
+    if placed.indsats_id is not None:
+        await process.do_end_measure(
+            actor,
+            placed.indsats_id,
+            1,
+            moved_on - timedelta(days=1),
+            "Liva er flyttet til et opholdssted.",
+        )
+    await _send_anke_report(
+        code,
+        caseworker,
+        case,
+        moved.activities,
+        today - timedelta(days=21),
+        rule="indberet-aendring",
+    )
 
 
 async def _seed_support_after_18(

@@ -14,10 +14,13 @@ from backend.ankestyrelsen.schemas import (
     AnkeReportCreate,
     AnkeReportForm,
     AnkeReportSent,
+    Indgreb139Choices,
+    Indgreb139Create,
+    Indgreb139Read,
 )
 from backend.audit.service import record
 from backend.auth.principal import requires
-from backend.casework.access import access_activity
+from backend.casework.access import access_activity, access_case
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 
@@ -47,6 +50,29 @@ class AnkestyrelsenController(Controller):
     ) -> AnkeReportSent:
         case = await access_activity(me, activity_id)
         return await service.do_send(me, case, activity_id, data)
+
+    @get(
+        "/cases/{case_id:uuid}/indgreb-139",
+        guards=[requires(Perm.CASE_READ)],
+        summary="Sagens afgørelser efter Barnets Lov § 139 og valgene til en ny",
+    )
+    async def list_indgreb(self, me: Me, case_id: FromPath[uuid.UUID]) -> Indgreb139Choices:
+        case = await access_case(me, case_id)
+        found = await service.indgreb_list(case)
+        await record(me.actor, "case.read", str(case), view="indgreb_139")
+        return found
+
+    @post(
+        "/cases/{case_id:uuid}/indgreb-139",
+        guards=[requires(Perm.CASE_WRITE)],
+        summary="Registrér en afgørelse efter § 139 (journaliseres; indberetning bliver en "
+        "aktivitet)",
+    )
+    async def record_indgreb(
+        self, me: Me, case_id: FromPath[uuid.UUID], data: JSONBody[Indgreb139Create]
+    ) -> Indgreb139Read:
+        case = await access_case(me, case_id)
+        return await service.do_record_indgreb(me, case, data)
 
     @get(
         "/ankestyrelsen/overview",

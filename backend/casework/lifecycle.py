@@ -55,6 +55,9 @@ from backend.core.events import publish
 from backend.core.journal import stamp
 from backend.core.measures import MEASURES, YOUTH_PARAGRAPH
 
+# Support after 18 that is a stay at the former placement (døgnophold i efterværn, skema 3).
+CONTINUED_STAY = "viderefoert_anbringelse"
+
 if TYPE_CHECKING:
     from backend.casework.access import AccessibleCase
 
@@ -345,6 +348,21 @@ async def start_measure(
     rules = rules_for(Trigger.INDSATS_STARTET)
     if placement:
         rules += rules_for(Trigger.ANBRAGT_UNG) + rules_for(Trigger.ANBRINGELSE_STARTET)
+        # A placement that continues another (running, or ended the day before) is a change
+        # of place, type or legal basis (skema 2), not a new placement (skema 1); a report
+        # of the other's end not yet sent is no longer true and is cancelled.
+        before = await placement_repo.adjoining_placement(case.id, indsats_id, starts_on)
+        if before is not None:
+            rules = [r for r in rules if r.id != "indberet-anbringelse"]
+            rules += rules_for(Trigger.ANBRINGELSE_AENDRET)
+            await repo.cancel_rule_activities_about(
+                "indberet-ophoer",
+                before.id,
+                f"Anbringelsen fortsatte: {label.lower()} fra {starts_on.strftime('%d.%m.%Y')}",
+                actor,
+            )
+    elif measure == CONTINUED_STAY:
+        rules += rules_for(Trigger.EFTERVAERN_STARTET)
     facts = await measure_facts(
         case.id, starts_on, case.birth_date, await decided_on(afgoerelse_id)
     )
@@ -358,6 +376,25 @@ async def start_measure(
         ("indsats", indsats_id),
     )
     return indsats_id, ids
+
+
+async def placement_ended(
+    actor: str, hovedsag_id: uuid.UUID, indsats_id: uuid.UUID, ends_on: date
+) -> list[uuid.UUID]:
+    """A placement measure ended: unless another placement runs on the case (a change of
+    place, reported as such), the end is reported to Ankestyrelsen (skema 2), due four weeks
+    after the day it ends."""
+    if await placement_repo.other_placement_running(hovedsag_id, indsats_id):
+        return []
+    return await create_activities(
+        rules_for(Trigger.ANBRINGELSE_OPHOERT),
+        Facts(at=start_of(ends_on)),
+        hovedsag_id,
+        None,
+        await caseworker_of(hovedsag_id),
+        actor,
+        ("indsats", indsats_id),
+    )
 
 
 # --- placed children: supervision (backend/casework/supervision.py) --------------------

@@ -24,7 +24,7 @@ from backend.casework.lifecycle import (
     start_measure,
     start_of,
 )
-from backend.casework.rules import DK, Facts, Trigger, rules_for, today_dk
+from backend.casework.rules import DK, REPORT_RULES, Facts, Trigger, rules_for, today_dk
 from backend.casework.service import (
     CASE_NOT_FOUND_OR_CLOSED,
     CaseError,
@@ -541,7 +541,10 @@ async def do_end_measure(
     await repo.close_enkeltsag(
         row["enkeltsag_id"], f"Indsatsen ophører {ends_on.strftime('%d.%m.%Y')}"
     )
-    await repo.cancel_activities_about(indsats_id, f"Indsatsen er ophørt: {reason.strip()}", actor)
+    # A report to Ankestyrelsen not yet sent stays: what it reports still happened.
+    await repo.cancel_activities_about(
+        indsats_id, f"Indsatsen er ophørt: {reason.strip()}", actor, keep=REPORT_RULES
+    )
     await stamp(
         row["hovedsag_id"],
         actor,
@@ -550,6 +553,8 @@ async def do_end_measure(
         reason.strip(),
         row["enkeltsag_id"],
     )
+    if MEASURES[row["kind"]][1]:
+        await lifecycle.placement_ended(actor, row["hovedsag_id"], indsats_id, ends_on)
     await restage(row["hovedsag_id"], actor)
     hovedsag_id: uuid.UUID = row["hovedsag_id"]
     return hovedsag_id

@@ -1991,15 +1991,35 @@ async def close_enkeltsag(enkeltsag_id: uuid.UUID, summary: str) -> None:
     )
 
 
-async def cancel_activities_about(concerns_id: uuid.UUID, reason: str, actor: str) -> None:
+async def cancel_activities_about(
+    concerns_id: uuid.UUID, reason: str, actor: str, keep: tuple[str, ...] = ()
+) -> None:
+    """Cancel the open activities about ``concerns_id``, except those of the rules ``keep``."""
     await conn().execute(
         "UPDATE activity SET status = 'cancelled', cancel_reason = $2, completed_at = now(), "
         "completed_by = $3, changed_by = $3, changed_at = now(), version = version + 1 "
-        "WHERE concerns_id = $1 AND status = 'open'",
+        "WHERE concerns_id = $1 AND status = 'open' AND coalesce(rule_id, '') <> ALL($4::text[])",
+        concerns_id,
+        reason,
+        actor,
+        list(keep),
+    )
+
+
+async def cancel_rule_activities_about(
+    rule_id: str, concerns_id: uuid.UUID, reason: str, actor: str
+) -> int:
+    """Cancel the open activities of ``rule_id`` about ``concerns_id``; how many."""
+    rows = await conn().fetch(
+        "UPDATE activity SET status = 'cancelled', cancel_reason = $3, completed_at = now(), "
+        "completed_by = $4, changed_by = $4, changed_at = now(), version = version + 1 "
+        "WHERE rule_id = $1 AND concerns_id = $2 AND status = 'open' RETURNING id",
+        rule_id,
         concerns_id,
         reason,
         actor,
     )
+    return len(rows)
 
 
 async def lock_measure(indsats_id: uuid.UUID) -> LockedMeasure | None:

@@ -43,6 +43,11 @@ class Trigger(StrEnum):
     AFDAEKNING_STARTET = "afdaekning.startet"  # § 19: a short clarification begins
     UNDERRETNING_OVERGREB = "underretning.overgreb"  # a notification about suspected abuse
     UNDERSOEGELSE_FORLOEBIG = "undersoegelse.foreloebig"  # § 20, stk. 3: a preliminary assessment
+    # Later events of a placement and § 139 decisions: each raises its report to Ankestyrelsen.
+    ANBRINGELSE_AENDRET = "anbringelse.aendret"  # a new place, type or legal basis while placed
+    ANBRINGELSE_OPHOERT = "anbringelse.ophoert"  # the placement ended (no placement follows)
+    EFTERVAERN_STARTET = "eftervaern.startet"  # § 114: continued stay at the place (18-22)
+    INDGREB_139 = "indgreb.139"  # § 139: access to the home / enforcement recorded
 
 
 @dataclass(frozen=True)
@@ -534,6 +539,14 @@ class Rule:
 # is reported within four weeks of the decision (docs/reporting.md, "Ankestyrelsen"). Sent
 # from the report's own dialog (completion "indberetning"), never by "Udført".
 ANKESTYRELSEN_WEEKS = 4
+# § 139 decisions are registered with Ankestyrelsen "løbende" (no day count found, see
+# docs/reporting.md): Trekant's own frame is two weeks after the decision.
+ANKESTYRELSEN_139_WEEKS = 2
+ANKESTYRELSEN_BASIS = (
+    "Retssikkerhedsloven og bekendtgørelse om dataindberetninger på socialområdet: "
+    "afgørelser og sagshændelser i anbringelsessager indberettes løbende og inden for fire "
+    "uger"
+)
 RULES: tuple[Rule, ...] = (
     Rule(
         "vurdering-24-timer",
@@ -748,6 +761,58 @@ RULES: tuple[Rule, ...] = (
         confirmed=False,
         completed_in="indberetning",
     ),
+    Rule(
+        "indberet-aendring",
+        Trigger.ANBRINGELSE_AENDRET,
+        "Indberet ændringen af anbringelsen til Ankestyrelsen",
+        f"{ANKESTYRELSEN_BASIS} (skema 2: opfølgning og andre sagshændelser)",
+        weeks_after_decision(ANKESTYRELSEN_WEEKS),
+        "ankestyrelsen.indberettet",
+        confirmed=False,
+        completed_in="indberetning",
+    ),
+    Rule(
+        "indberet-ophoer",
+        Trigger.ANBRINGELSE_OPHOERT,
+        "Indberet anbringelsens ophør til Ankestyrelsen",
+        f"{ANKESTYRELSEN_BASIS} (skema 2: opfølgning og andre sagshændelser)",
+        weeks_after_decision(ANKESTYRELSEN_WEEKS),
+        "ankestyrelsen.indberettet",
+        confirmed=False,
+        completed_in="indberetning",
+    ),
+    Rule(
+        "indberet-eftervaern",
+        Trigger.EFTERVAERN_STARTET,
+        "Indberet døgnophold i efterværn til Ankestyrelsen",
+        f"{ANKESTYRELSEN_BASIS} (skema 3: døgnophold i efterværn, 18-22 år)",
+        weeks_after_decision(ANKESTYRELSEN_WEEKS),
+        "ankestyrelsen.indberettet",
+        confirmed=False,
+        completed_in="indberetning",
+    ),
+    Rule(
+        "indberet-139",
+        Trigger.INDGREB_139,
+        "Indberet afgørelsen efter § 139 til Ankestyrelsen",
+        "Barnets Lov § 139 (tidl. servicelovens § 64, stk. 3-4): afgørelser registreres "
+        "løbende hos Ankestyrelsen med barnets egen oplevelse; loven nævner ingen frist – "
+        f"kommunens egen: {ANKESTYRELSEN_139_WEEKS} uger",
+        weeks_after_decision(ANKESTYRELSEN_139_WEEKS),
+        "ankestyrelsen.indberettet",
+        confirmed=False,
+        completed_in="indberetning",
+    ),
+)
+# The report activities (backend/ankestyrelsen): completed only by sending the report, never
+# cancelled by the event that ends what they report on (a placement that ended was still
+# a placement to report).
+REPORT_RULES = (
+    "indberet-anbringelse",
+    "indberet-aendring",
+    "indberet-ophoer",
+    "indberet-eftervaern",
+    "indberet-139",
 )
 SUPERVISION_RULES = frozenset({"tilsynsbesoeg", "naeste-tilsynsbesoeg"})
 # Reviewing a decision on contact during a placement (backend/contact): not in the table
@@ -865,6 +930,10 @@ SHORT_TITLES: dict[str, str] = {
     "overgreb-samtale": "Samtale ved overgreb",
     "undersoegelse-afslut": "Afslut undersøgelse",
     "indberet-anbringelse": "Indberetning til Ankestyrelsen",
+    "indberet-aendring": "Indberetning: ændret anbringelse",
+    "indberet-ophoer": "Indberetning: ophør af anbringelse",
+    "indberet-eftervaern": "Indberetning: døgnophold i efterværn",
+    "indberet-139": "Indberetning: § 139",
 }
 # Activities planned from a date recorded (not computed from the trigger's facts): a changed
 # date does not recompute them.

@@ -78,6 +78,9 @@ NOT_CARRIED = frozenset(
         # The sender's own reports to Ankestyrelsen (its statistical duty); the journal
         # entry that names each report travels with the journal.
         "ankestyrelsen_report",
+        # The sender's § 139 decisions as the basis of its own report (their journal entry,
+        # with every detail, travels with the journal).
+        "indgreb_139",
         # The sender's own deliveries to Danmarks Statistik and its arkiveringsversioner:
         # the receiver reports and archives the case anew from its own data.
         "dst_record",

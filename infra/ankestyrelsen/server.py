@@ -30,30 +30,54 @@ REQUIRED: dict[str, type | tuple[type, ...]] = {
     "sagsnummer": str,
     "barn": dict,
     "afgoerelse": dict,
-    "anbringelse": dict,
-    "aarsager": list,
-    "barnets_oplevelse": str,
-    "barnet_orienteret": bool,
     "indberettet_af": str,
 }
-KINDS = {"anbringelse"}
+# Each kind's own fields (skema 1, skema 2 for a change and for an end, skema 3, § 139).
+KIND_REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "anbringelse": {
+        "anbringelse": dict,
+        "aarsager": list,
+        "barnets_oplevelse": str,
+        "barnet_orienteret": bool,
+    },
+    "aendring": {"aendringer": list, "fra": dict, "til": dict, "aarsag": str},
+    "ophoer": {"anbringelse": dict, "ophoersaarsag": str},
+    "eftervaern": {"doegnophold": dict, "samtykke": bool},
+    "indgreb_139": {"indgreb": dict, "barnets_oplevelse": str, "barnet_orienteret": bool},
+}
+KINDS = set(KIND_REQUIRED)
 
 
 def check(report: Any) -> list[str]:
     """Every broken rule of ``report``, in Danish (empty when it is valid)."""
     if not isinstance(report, dict):
         return ["Indberetningen skal være et JSON-objekt"]
+    required = dict(REQUIRED)
+    kind = report.get("type")
+    if isinstance(kind, str) and kind in KIND_REQUIRED:
+        required.update(KIND_REQUIRED[kind])
     errors = [
         f"Feltet {key} mangler eller har forkert type"
-        for key, kind in REQUIRED.items()
-        if not isinstance(report.get(key), kind)
+        for key, kind_of in required.items()
+        if not isinstance(report.get(key), kind_of)
     ]
-    if isinstance(report.get("type"), str) and report["type"] not in KINDS:
-        errors.append(f"Ukendt indberetningstype: {report['type']}")
-    if isinstance(report.get("aarsager"), list) and not report["aarsager"]:
-        errors.append("Mindst én årsag til anbringelsen skal angives")
-    if isinstance(report.get("barnets_oplevelse"), str) and not report["barnets_oplevelse"].strip():
-        errors.append("Barnets oplevelse af situationen skal indgå i indberetningen")
+    if isinstance(kind, str) and kind not in KINDS:
+        errors.append(f"Ukendt indberetningstype: {kind}")
+    if kind == "anbringelse" and isinstance(report.get("aarsager"), list):
+        if not report["aarsager"]:
+            errors.append("Mindst én årsag til anbringelsen skal angives")
+    if kind in ("anbringelse", "indgreb_139") and isinstance(report.get("barnets_oplevelse"), str):
+        if not report["barnets_oplevelse"].strip():
+            errors.append("Barnets oplevelse af situationen skal indgå i indberetningen")
+    if kind == "aendring" and isinstance(report.get("aendringer"), list):
+        if not report["aendringer"]:
+            errors.append("Det skal angives, hvad der er ændret i anbringelsen")
+    if kind == "ophoer" and isinstance(report.get("anbringelse"), dict):
+        if not report["anbringelse"].get("slutdato"):
+            errors.append("Datoen for anbringelsens ophør skal angives")
+    if kind == "indgreb_139" and isinstance(report.get("indgreb"), dict):
+        if not isinstance(report["indgreb"].get("politiets_bistand"), bool):
+            errors.append("Det skal angives, om politiet ydede bistand")
     try:
         uuid.UUID(str(report.get("indberetning_id")))
     except ValueError:

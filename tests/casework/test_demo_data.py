@@ -77,7 +77,10 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             == 1
         )
         # Issue 18 item 2: that placement was reported to Ankestyrelsen (journalised); the
-        # committee's placement of today has its report open, due in four weeks.
+        # committee's placement of today has its report open, due in four weeks; Liva Holm's
+        # change of place two months ago was reported (skema 2); the placement that ended
+        # at 18 has its end report open (skema 2), and the continued stay after 18 its
+        # skema 3.
         assert (
             await conn.fetchval(
                 "SELECT count(*) FROM journal_entry WHERE hovedsag_id = $1 "
@@ -86,6 +89,22 @@ async def test_demo_kommune_has_cases_at_every_stage(registry, fresh_code, app):
             )
             == 1
         )
+        liva = await conn.fetchval(
+            "SELECT h.id FROM hovedsag h JOIN child c ON c.id = h.child_id "
+            "WHERE c.first_name = 'Liva' AND c.last_name = 'Holm'"
+        )
+        assert await conn.fetchval(
+            "SELECT array_agg(kind ORDER BY kind) FROM ankestyrelsen_report WHERE hovedsag_id = $1",
+            liva,
+        ) == ["aendring", "anbringelse"]
+        for rule_id in ("indberet-ophoer", "indberet-eftervaern"):
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM activity WHERE rule_id = $1 AND status = 'open'",
+                    rule_id,
+                )
+                >= 1
+            ), rule_id
         assert (
             await conn.fetchval(
                 "SELECT count(*) FROM activity WHERE rule_id = 'indberet-anbringelse' "

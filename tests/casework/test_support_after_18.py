@@ -129,7 +129,11 @@ async def test_support_after_18_with_a_bevilling_linked_from_the_transition(clie
     del decision["measure"], decision["starts_on"], decision["ends_on"]
     made = await worker.post(f"/api/cases/{case_id}/afgoerelser", json=decision)
     assert made.status_code == 201, made.text
-    assert [a["rule_id"] for a in made.json()["activities"]] == ["foerste-opfoelgning"]
+    # The follow-up, and the continued stay's report to Ankestyrelsen (skema 3).
+    assert sorted(a["rule_id"] for a in made.json()["activities"]) == [
+        "foerste-opfoelgning",
+        "indberet-eftervaern",
+    ]
     case = (await worker.get(f"/api/cases/{case_id}")).json()
     [support] = [i for i in case["indsatser"] if i["paragraph"] == "114"]
     assert support["kind"] == "viderefoert_anbringelse" and support["placement"] is False

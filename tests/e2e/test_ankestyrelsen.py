@@ -2,8 +2,11 @@
 caseworker opens the placement's activity "Indberet anbringelsen til Ankestyrelsen" on the
 case → the dialog shows what the case already says → sending without the child's experience
 is refused at the field → filled in and sent, it says so with Ankestyrelsen's receipt → the
-journal names the report → the administrator sees it sent under Administration ›
-Ankestyrelsen. axe on the dialog and the overview; screenshots at 1366×768 and 768×1024, no
+journal names the report → the placement ends (hjemgivelse) → its end report (skema 2) is a new
+activity: the dialog shows when it ended, refuses a send without the cause at the field, and
+sends once with "Hjemgivelse" → under Forløb, "Registrér afgørelse efter § 139" opens its dialog
+→ the administrator sees both reports sent, each with its kind, under Administration ›
+Ankestyrelsen. axe on the dialogs and the overview; screenshots at 1366×768 and 768×1024, no
 sideways scrolling."""
 
 from __future__ import annotations
@@ -101,6 +104,53 @@ async def test_the_caseworker_reports_a_placement_and_it_is_journalised(
     ).first
     await expect(entry).to_be_visible()
 
+    # The placement ends: its end is reported too (skema 2), from a new activity.
+    case = (await c.get(f"/api/cases/{made.case_id}")).json()
+    measure = case["indsatser"][0]
+    r = await c.post(
+        f"/api/indsatser/{measure['id']}/ophoer",
+        json={"version": measure["version"], "ends_on": today_dk().isoformat(), "reason": "Hjem"},
+    )
+    assert r.status_code == 200, r.text
+    await page.goto(f"/sager/{made.case_id}")
+    ended = page.get_by_role(
+        "button", name="Indberet: Indberet anbringelsens ophør til Ankestyrelsen"
+    )
+    await ended.click()
+    await expect(dialog).to_be_visible()
+    await expect(dialog.locator(".anke-facts")).to_contain_text("Ophør af anbringelse (skema 2)")
+    await expect(dialog.locator(".anke-facts")).to_contain_text(f"Ophørt{today_dk():%d.%m.%Y}")
+    await dialog.get_by_role("button", name="Send til Ankestyrelsen").click()
+    await expect(dialog.locator("#anke-cause-error")).to_have_text(
+        "Fejl: Vælg hvorfor anbringelsen ophørte"
+    )
+    await check_axe(page, "indberetning af ophør med fejl")
+    await (
+        dialog.get_by_role("group", name="Hvorfor ophørte anbringelsen?")
+        .get_by_label("Hjemgivelse")
+        .check()
+    )
+    await _shots(page, "indberetning-ophoer")
+    await dialog.get_by_role("button", name="Send til Ankestyrelsen").click()
+    await expect(dialog.get_by_text("Indberetningen er sendt til Ankestyrelsen")).to_be_visible()
+    await expect(dialog).to_contain_text("Årsag: Hjemgivelse.")
+    await dialog.get_by_role("button", name="Luk", exact=True).first.click()
+    await expect(ended).to_have_count(0)
+
+    # § 139: the dialog that records such a decision (its report is tested in the API).
+    await page.goto(f"/sager/{made.case_id}/forloeb")
+    await page.get_by_role("button", name="Registrér afgørelse efter § 139").click()
+    record = page.get_by_role("dialog", name="Afgørelse efter § 139")
+    await expect(record).to_be_visible()
+    await record.get_by_role("button", name="Registrér afgørelsen").click()
+    await expect(record.locator("#indgreb-police-error")).to_have_text(
+        "Fejl: Svar på, om politiet ydede bistand"
+    )
+    await check_axe(page, "afgørelse efter § 139")
+    await _shots(page, "indgreb-139")
+    await record.get_by_role("button", name="Fortryd").click()
+    await expect(record).to_have_count(0)
+
     # The kommune's administrator sees it sent, with the case's number and the caseworker.
     await log_out(page)
     await log_in(page, "Testby", username("admin", B))
@@ -108,8 +158,10 @@ async def test_the_caseworker_reports_a_placement_and_it_is_journalised(
     await expect(
         page.get_by_role("heading", name="Indberetninger til Ankestyrelsen", level=2)
     ).to_be_visible()
-    row = page.locator("tr", has_text="A.A.").first
-    await expect(row).to_contain_text("Sendt")
-    await expect(row).to_contain_text("kvittering AST-")
+    rows = page.locator("tr", has_text="A.A.")
+    await expect(rows.filter(has_text="Anbringelse (skema 1)")).to_contain_text("kvittering AST-")
+    await expect(rows.filter(has_text="Ophør af anbringelse (skema 2)")).to_contain_text(
+        "kvittering AST-"
+    )
     await check_axe(page, "administration ankestyrelsen")
     await _shots(page, "administration-ankestyrelsen")

@@ -51,6 +51,36 @@ async def placement_running(indsats_id: uuid.UUID) -> bool:
     )
 
 
+async def adjoining_placement(
+    hovedsag_id: uuid.UUID, indsats_id: uuid.UUID, starts_on: date
+) -> Placement | None:
+    """Another placement of the case that the placement ``indsats_id`` (starting on
+    ``starts_on``) continues: one still running, or one that ended no earlier than the day
+    before. The latest such, or None (then it is a new placement)."""
+    row = await conn().fetchrow(
+        "SELECT id, kind, paragraph, starts_on, ends_on FROM indsats "
+        "WHERE hovedsag_id = $1 AND placement AND id <> $2 AND starts_on <= $3 "
+        "AND (ends_on IS NULL OR ends_on >= $3 - 1) "
+        "ORDER BY ends_on IS NULL DESC, ends_on DESC, starts_on DESC LIMIT 1",
+        hovedsag_id,
+        indsats_id,
+        starts_on,
+    )
+    return None if row is None else Placement(**dict(row))
+
+
+async def other_placement_running(hovedsag_id: uuid.UUID, indsats_id: uuid.UUID) -> bool:
+    """Whether a placement other than ``indsats_id`` runs on the case."""
+    return bool(
+        await conn().fetchval(
+            "SELECT EXISTS (SELECT 1 FROM indsats WHERE hovedsag_id = $1 AND placement "
+            "AND id <> $2 AND ends_on IS NULL)",
+            hovedsag_id,
+            indsats_id,
+        )
+    )
+
+
 async def list_placements(hovedsag_id: uuid.UUID) -> list[Placement]:
     """The case's placement measures, running first, newest first."""
     rows = await conn().fetch(

@@ -1021,6 +1021,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/indgreb-139": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sagens afgørelser efter Barnets Lov § 139 og valgene til en ny */
+        get: operations["ApiCasesCaseIdIndgreb139ListIndgreb"];
+        put?: never;
+        /** Registrér en afgørelse efter § 139 (journaliseres; indberetning bliver en aktivitet) */
+        post: operations["ApiCasesCaseIdIndgreb139RecordIndgreb"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/journal": {
         parameters: {
             query?: never;
@@ -3885,8 +3903,21 @@ export interface components {
             paragraph: "32" | "46" | "47" | "114";
             summary: string;
         };
+        /** AnkeChoice */
+        AnkeChoice: {
+            label: string;
+            value: string;
+        };
+        /** AnkeFact */
+        AnkeFact: {
+            label: string;
+            value: string;
+        };
         /** AnkeMonthCount */
         AnkeMonthCount: {
+            /** @enum {string} */
+            kind: "anbringelse" | "aendring" | "ophoer" | "eftervaern" | "indgreb_139";
+            kind_label: string;
             label: string;
             month: string;
             sent: number;
@@ -3911,6 +3942,9 @@ export interface components {
             caseworker_name: string | null;
             child_initials: string;
             due_at: string | null;
+            /** @enum {string} */
+            kind: "anbringelse" | "aendring" | "ophoer" | "eftervaern" | "indgreb_139";
+            kind_label: string;
             receipt: string | null;
             sent_at: string | null;
             sent_by_name: string | null;
@@ -3926,9 +3960,12 @@ export interface components {
         };
         /** AnkeReportCreate */
         AnkeReportCreate: {
+            cause?: string | null;
+            cause_other?: string | null;
             /** @default  */
             child_experience?: string;
             child_informed?: boolean | null;
+            consent?: boolean | null;
             note?: string | null;
             reason_other?: string | null;
             reasons?: ("omsorgssvigt" | "vold_overgreb" | "foraeldre_misbrug" | "foraeldre_psykisk" | "foraeldre_funktion" | "barnets_adfaerd" | "barnets_funktion" | "barnets_misbrug" | "kriminalitet" | "skole" | "boligforhold" | "andet")[];
@@ -3938,31 +3975,52 @@ export interface components {
             /** Format: uuid */
             activity_id: string;
             age: number | null;
+            asks?: ("reasons" | "cause" | "child_experience" | "child_informed" | "consent" | "note")[];
             basis: string;
             birth_date: string | null;
             /** Format: uuid */
             case_id: string;
             case_number: string | null;
             caseworker_name: string | null;
+            cause_legend?: string | null;
+            causes?: components["schemas"]["AnkeChoice"][];
             child_initials: string;
             child_name: string;
             decided_by: string | null;
             decided_on: string | null;
             due_at: string | null;
+            facts?: components["schemas"]["AnkeFact"][];
+            /**
+             * @default anbringelse
+             * @enum {string}
+             */
+            kind?: "anbringelse" | "aendring" | "ophoer" | "eftervaern" | "indgreb_139";
+            /** @default  */
+            kind_label?: string;
             measure_label: string;
             paragraph: string;
             paragraph_label: string;
             reasons: components["schemas"]["AnkeReasonOption"][];
+            /** @default false */
+            replacement?: boolean;
             sent?: components["schemas"]["AnkeReportSent"] | null;
             /** Format: date */
             starts_on: string;
         };
         /** AnkeReportSent */
         AnkeReportSent: {
+            cause?: string | null;
             child_experience: string;
             child_informed: boolean;
             /** Format: uuid */
             id: string;
+            /**
+             * @default anbringelse
+             * @enum {string}
+             */
+            kind?: "anbringelse" | "aendring" | "ophoer" | "eftervaern" | "indgreb_139";
+            /** @default  */
+            kind_label?: string;
             reasons: string[];
             receipt: string;
             /** Format: date-time */
@@ -5332,6 +5390,40 @@ export interface components {
         InboundReceipt: {
             /** @enum {string} */
             status: "modtaget" | "allerede_modtaget";
+        };
+        /** Indgreb139Choices */
+        Indgreb139Choices: {
+            items: components["schemas"]["Indgreb139Read"][];
+            kinds: components["schemas"]["AnkeChoice"][];
+        };
+        /** Indgreb139Create */
+        Indgreb139Create: {
+            carried_out_on?: string | null;
+            /** @default  */
+            decided_by?: string;
+            decided_on?: string | null;
+            /** @default  */
+            description?: string;
+            /** @enum {null|string} */
+            kind?: "fuldbyrdelse_hjem" | "fuldbyrdelse_anbringelsessted" | "adgang_undersoegelse" | null;
+            police?: boolean | null;
+        };
+        /** Indgreb139Read */
+        Indgreb139Read: {
+            activity_id: string | null;
+            carried_out_on: string | null;
+            /** Format: date-time */
+            created_at: string;
+            decided_by: string;
+            /** Format: date */
+            decided_on: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "fuldbyrdelse_hjem" | "fuldbyrdelse_anbringelsessted" | "adgang_undersoegelse";
+            kind_label: string;
+            police: boolean;
         };
         /** IndsatsRead */
         IndsatsRead: {
@@ -9955,6 +10047,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdIndgreb139ListIndgreb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indgreb139Choices"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiCasesCaseIdIndgreb139RecordIndgreb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Indgreb139Create"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Indgreb139Read"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,6 +1,7 @@
-// Administration › Ankestyrelsen (issue 18 item 2): the kommune's reports to Ankestyrelsen
-// after placements — those to send (earliest deadline first), the overdue ones, and those
-// sent with Ankestyrelsen's receipt — and how many were sent each month
+// Administration › Ankestyrelsen (issue 18 item 2): the kommune's reports to Ankestyrelsen of
+// every kind (a placement, a change or end of one, a continued stay after 18, a § 139
+// decision) — those to send (earliest deadline first), the overdue ones, and those sent with
+// Ankestyrelsen's receipt — and how many of each kind were sent each month
 // (GET /api/ankestyrelsen/overview). The administrator has no case access: a row names the
 // case's number, the child's initials and age and the caseworker, and links to the case for
 // someone who may open it.
@@ -55,6 +56,7 @@ export function Ankestyrelsen() {
             <thead>
               <tr>
                 <th scope="col">Sag</th>
+                <th scope="col">Indberetning</th>
                 <th scope="col">Barn</th>
                 <th scope="col">Sagsbehandler</th>
                 <th scope="col">Frist</th>
@@ -67,6 +69,7 @@ export function Ankestyrelsen() {
                   <th scope="row" data-title="Sag">
                     <Link to={`/sager/${r.case_id}`}>{r.case_number ?? 'Sag uden nummer'}</Link>
                   </th>
+                  <td data-title="Indberetning">{r.kind_label}</td>
                   <td data-title="Barn">
                     {r.child_initials}
                     {r.age !== null && r.age !== undefined ? `, ${plural(r.age, 'år', 'år')}` : ''}
@@ -100,14 +103,16 @@ export function Ankestyrelsen() {
             <thead>
               <tr>
                 <th scope="col">Måned</th>
+                <th scope="col">Indberetning</th>
                 <th scope="col">Sendt</th>
                 <th scope="col">Efter fristen</th>
               </tr>
             </thead>
             <tbody>
               {o.months.map((m) => (
-                <tr key={m.month}>
+                <tr key={`${m.month}-${m.kind}`}>
                   <th scope="row">{m.label}</th>
+                  <td>{m.kind_label}</td>
                   <td>{m.sent}</td>
                   <td>{m.sent_late}</td>
                 </tr>
@@ -123,8 +128,10 @@ export function Ankestyrelsen() {
     <section aria-labelledby="anke-heading" className="admin-section">
       <h2 id="anke-heading">Indberetninger til Ankestyrelsen</h2>
       <p>
-        Når et barn anbringes, får sagsbehandleren en aktivitet om at indberette anbringelsen til Ankestyrelsen inden
-        for fire uger efter afgørelsen. Her ses, hvad der skal sendes, hvad der er overskredet, og hvad der er sendt.
+        Når et barn anbringes, når anbringelsen ændres eller ophører, og når en ung får døgnophold i efterværn, får
+        sagsbehandleren en aktivitet om at indberette det til Ankestyrelsen inden for fire uger. En afgørelse efter
+        § 139 indberettes inden for to uger. Her ses, hvad der skal sendes, hvad der er overskredet, og hvad der er
+        sendt.
       </p>
       {body}
     </section>

@@ -1,9 +1,12 @@
-// "Indberet anbringelsen til Ankestyrelsen" (issue 18 item 2): the activity's own dialog. The
-// report is prefilled from the case (child, decision, paragraph, place, who decided) and read
-// only; the caseworker adds what only they know — the reasons for the placement, the child's
-// own experience, whether the child has been told — and "Send til Ankestyrelsen" sends it once,
-// completes the activity and writes the sending to the journal
-// (GET/POST /api/activities/{id}/ankestyrelsen).
+// The reports to Ankestyrelsen (issue 18 item 2): the report activity's own dialog, one for
+// every kind — a placement (skema 1, also a re-placement), a change of place, type or legal
+// basis and the placement's end (skema 2), a continued stay after 18 (skema 3) and a decision
+// under § 139. The report is prefilled from the case (the server's `facts`: child, decision,
+// what changed from what to what, when, who decided) and read only; the caseworker adds what
+// only they know — the fields the kind `asks` for: the reasons for the placement, why it
+// changed or ended, the child's own experience, whether the child has been told, the young
+// person's consent — and "Send til Ankestyrelsen" sends it once, completes the activity and
+// writes the sending to the journal (GET/POST /api/activities/{id}/ankestyrelsen).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
 import type { components } from '../../api/schema';
@@ -23,12 +26,37 @@ type Reason = NonNullable<components['schemas']['AnkeReportCreate']['reasons']>[
 const FIELDS: Record<string, [string, string]> = {
   reasons: ['anke-reasons', 'Årsager til anbringelsen'],
   reason_other: ['anke-reason-other', 'Anden årsag'],
+  cause: ['anke-cause', 'Årsag'],
+  cause_other: ['anke-cause-other', 'Anden årsag'],
   child_experience: ['anke-experience', 'Barnets oplevelse'],
   child_informed: ['anke-informed', 'Barnet orienteret'],
+  consent: ['anke-consent', 'Den unges samtykke'],
   note: ['anke-note', 'Bemærkning'],
 };
 
 function Facts({ form }: { form: ReportForm }) {
+  if (form.facts && form.facts.length > 0)
+    return (
+      <dl className="anke-facts">
+        <dt>Indberetning</dt>
+        <dd>{form.kind_label}</dd>
+        <dt>Barn</dt>
+        <dd>
+          {form.child_name}
+          {form.age !== null && form.age !== undefined ? `, ${formatAge(form.age)}` : ''}
+        </dd>
+        <dt>Sag</dt>
+        <dd>{form.case_number ?? '–'}</dd>
+        {form.facts.map((f) => (
+          <div key={f.label} className="anke-fact">
+            <dt>{f.label}</dt>
+            <dd>{f.value}</dd>
+          </div>
+        ))}
+        <dt>Frist</dt>
+        <dd>{form.due_at ? formatDateTime(form.due_at) : '–'}</dd>
+      </dl>
+    );
   return (
     <dl className="anke-facts">
       <dt>Barn</dt>
@@ -66,7 +94,9 @@ export function SentReport({ sent, focus = false }: { sent: ReportSent; focus?: 
         <p>
           Sendt {formatDateTime(sent.sent_at)} af {sent.sent_by_name}. Kvittering: {sent.receipt}.
         </p>
-        <p>Årsager: {sent.reasons.join(', ')}.</p>
+        {sent.kind_label ? <p>{sent.kind_label}.</p> : null}
+        {sent.reasons.length > 0 ? <p>Årsager: {sent.reasons.join(', ')}.</p> : null}
+        {sent.cause ? <p>Årsag: {sent.cause}.</p> : null}
       </Alert>
     </div>
   );
@@ -90,6 +120,10 @@ function ReportFields({
   const [experience, setExperience] = useState('');
   const [informed, setInformed] = useState('');
   const [note, setNote] = useState('');
+  const [cause, setCause] = useState('');
+  const [causeOther, setCauseOther] = useState('');
+  const [consent, setConsent] = useState('');
+  const asks = new Set(form.asks && form.asks.length > 0 ? form.asks : ['reasons', 'child_experience', 'child_informed', 'note']);
   const [errors, setErrors] = useState<Record<string, string>>({});
   // The case and the worklist are fetched again when the dialog closes (the activity is gone
   // from the open ones then, and this dialog with it).
@@ -105,11 +139,14 @@ function ReportFields({
         api.POST('/api/activities/{activity_id}/ankestyrelsen', {
           params: { path: { activity_id: activity.id } },
           body: {
-            reasons: reasons as Reason[],
+            reasons: asks.has('reasons') ? (reasons as Reason[]) : [],
             reason_other: reasons.includes('andet') ? other : null,
             child_experience: experience,
             child_informed: informed === '' ? null : informed === 'ja',
             note: note.trim() ? note : null,
+            cause: cause || null,
+            cause_other: cause === 'andet' ? causeOther : null,
+            consent: consent === '' ? null : consent === 'ja',
           },
         }),
       );
@@ -121,55 +158,110 @@ function ReportFields({
     <form onSubmit={submit} noValidate>
       <Facts form={form} />
       <ErrorSummary errors={errors} fields={FIELDS} general={general} heading="Indberetningen blev ikke sendt" />
-      <CheckboxGroup
-        id="anke-reasons"
-        legend="Årsager til anbringelsen"
-        hint="Vælg alle, der gælder."
-        choices={form.reasons}
-        value={reasons}
-        onChange={(v) => {
-          setReasons(v);
-          setErrors(withoutKey('reasons'));
-        }}
-        error={errors.reasons}
-      />
-      {reasons.includes('andet') ? (
-        <TextField
-          id="anke-reason-other"
-          label="Anden årsag"
-          value={other}
+      {asks.has('reasons') ? (
+        <>
+          <CheckboxGroup
+            id="anke-reasons"
+            legend="Årsager til anbringelsen"
+            hint={
+              form.replacement
+                ? 'Barnet har været anbragt før: årsagerne indberettes igen ved en genanbringelse. Vælg alle, der gælder.'
+                : 'Vælg alle, der gælder.'
+            }
+            choices={form.reasons}
+            value={reasons}
+            onChange={(v) => {
+              setReasons(v);
+              setErrors(withoutKey('reasons'));
+            }}
+            error={errors.reasons}
+          />
+          {reasons.includes('andet') ? (
+            <TextField
+              id="anke-reason-other"
+              label="Anden årsag"
+              value={other}
+              onChange={(v) => {
+                setOther(v);
+                setErrors(withoutKey('reason_other'));
+              }}
+              error={errors.reason_other}
+            />
+          ) : null}
+        </>
+      ) : null}
+      {asks.has('cause') ? (
+        <>
+          <RadioGroup
+            id="anke-cause"
+            legend={form.cause_legend ?? 'Årsag'}
+            choices={form.causes ?? []}
+            value={cause}
+            onChange={(v) => {
+              setCause(v);
+              setErrors(withoutKey('cause'));
+            }}
+            error={errors.cause}
+          />
+          {cause === 'andet' ? (
+            <TextField
+              id="anke-cause-other"
+              label="Anden årsag"
+              value={causeOther}
+              onChange={(v) => {
+                setCauseOther(v);
+                setErrors(withoutKey('cause_other'));
+              }}
+              error={errors.cause_other}
+            />
+          ) : null}
+        </>
+      ) : null}
+      {asks.has('child_experience') ? (
+        <TextArea
+          id="anke-experience"
+          label="Barnets egen oplevelse af situationen"
+          hint="Skal indgå i indberetningen. Tal med barnet, før du udfylder den."
+          value={experience}
           onChange={(v) => {
-            setOther(v);
-            setErrors(withoutKey('reason_other'));
+            setExperience(v);
+            setErrors(withoutKey('child_experience'));
           }}
-          error={errors.reason_other}
+          error={errors.child_experience}
         />
       ) : null}
-      <TextArea
-        id="anke-experience"
-        label="Barnets egen oplevelse af situationen"
-        hint="Skal indgå i indberetningen. Tal med barnet, før du udfylder den."
-        value={experience}
-        onChange={(v) => {
-          setExperience(v);
-          setErrors(withoutKey('child_experience'));
-        }}
-        error={errors.child_experience}
-      />
-      <RadioGroup
-        id="anke-informed"
-        legend="Er barnet orienteret om indberetningen?"
-        choices={[
-          { value: 'ja', label: 'Ja' },
-          { value: 'nej', label: 'Nej' },
-        ]}
-        value={informed}
-        onChange={(v) => {
-          setInformed(v);
-          setErrors(withoutKey('child_informed'));
-        }}
-        error={errors.child_informed}
-      />
+      {asks.has('child_informed') ? (
+        <RadioGroup
+          id="anke-informed"
+          legend="Er barnet orienteret om indberetningen?"
+          choices={[
+            { value: 'ja', label: 'Ja' },
+            { value: 'nej', label: 'Nej' },
+          ]}
+          value={informed}
+          onChange={(v) => {
+            setInformed(v);
+            setErrors(withoutKey('child_informed'));
+          }}
+          error={errors.child_informed}
+        />
+      ) : null}
+      {asks.has('consent') ? (
+        <RadioGroup
+          id="anke-consent"
+          legend="Har den unge givet samtykke til døgnopholdet?"
+          choices={[
+            { value: 'ja', label: 'Ja' },
+            { value: 'nej', label: 'Nej' },
+          ]}
+          value={consent}
+          onChange={(v) => {
+            setConsent(v);
+            setErrors(withoutKey('consent'));
+          }}
+          error={errors.consent}
+        />
+      ) : null}
       <TextArea
         id="anke-note"
         label="Bemærkning til Ankestyrelsen (valgfri)"

@@ -29,6 +29,7 @@ import { ActivityAction } from './ActivityAction';
 import { OwnActivityButtons } from './EgenAktivitet';
 import { KlagerPart } from './Klager';
 import { UdvalgPart } from './Udvalg';
+import { Indgreb139Part } from './Indgreb139';
 import { flowPanel } from './CompleteActivity';
 import { Basis } from '../../components/Basis';
 import { useSearch } from '../../router';
@@ -530,6 +531,13 @@ export function Forloeb({
             hasDecisions={afgoerelser.length > 0}
             onDone={(o) => finish('klage')({ heading: o?.heading ?? '' })}
             onNewDecision={() => openFlow('afgoerelse')}
+          />
+
+          <Indgreb139Part
+            caseId={caseId}
+            childName={hovedsag.child_name.trim() || 'Ufødt barn'}
+            canWrite={canWrite}
+            onDone={finish('indgreb')}
           />
 
           <div className="process-part">

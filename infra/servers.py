@@ -76,6 +76,11 @@ class SystemServers:
     def start_postgres(self) -> None:
         _pg_ctl_start(self._bin, self._pgdata, self._pg_options)
 
+    @property
+    def redis_dir(self) -> Path:
+        """redis-server's data folder (its append-only files)."""
+        return Path(self._redis_argv[self._redis_argv.index("--dir") + 1])
+
     def stop_redis(self) -> None:
         """SIGTERM: redis-server writes its append-only file and exits."""
         if self._redis is not None:

@@ -1,6 +1,7 @@
 """A worker killed with SIGKILL mid-job (issue 19): the job's transaction dies with it (its
-audit row is not there), and the next worker runs the job again, once, to its end: one
-audit row, the outbox row done after one counted attempt. arq hands the job to another
+audit row is not there), and the next worker — polling the same queue all along — leaves
+the job alone while it runs and runs it again, once, to its end after the kill: one audit
+row, the outbox row done after one counted attempt. arq hands the job to another
 worker when its in-progress mark expires, ``TREKANT_JOB_TIMEOUT_SECONDS`` + 10 s after the
 killed run began (2 + 10 here; 300 + 10 by default)."""
 
@@ -16,12 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from arq import create_pool
+from arq.worker import Worker
 from redis.asyncio import Redis
 
 from backend.audit import repository as audit_repo
 from backend.db import DB
 from backend.outbox.service import ARQ_FUNCTION, enqueue
+from backend.outbox.tasks import run_outbox_job
 from backend.queue import redis_settings
+from backend.worker import worker_settings
 from tenancy.context import tenant_transaction
 from tests.conftest import KOMMUNE_A
 from tests.faults.kill_worker import SLOW_JOB
@@ -37,15 +41,13 @@ def _worker(queue: str) -> subprocess.Popen[bytes]:
     )
 
 
-async def _runs_until(
-    redis: Redis, key: str, runs: list[str], worker: subprocess.Popen[bytes]
-) -> None:
+async def _runs(redis: Redis, key: str, count: int) -> list[str]:
     for _ in range(600):  # 60 s at most
-        if [r.decode() for r in await redis.lrange(key, 0, -1)] == runs:
-            return
-        assert worker.poll() is None, "the worker exited"
+        runs = [r.decode() for r in await redis.lrange(key, 0, -1)]
+        if len(runs) >= count:
+            return runs
         await asyncio.sleep(0.1)
-    raise AssertionError(f"the job did not reach {runs}")
+    raise AssertionError(f"the job did not get {count} steps far")
 
 
 async def _state(oid: uuid.UUID) -> tuple[bool, object, int]:
@@ -72,16 +74,36 @@ async def test_a_worker_killed_mid_job_leaves_it_to_the_next_once(app, settings)
     redis = Redis.from_url(settings.redis_url)
     pool = await create_pool(redis_settings(settings.redis_url), default_queue_name=queue)
     first = _worker(queue)
-    second = None
+    # The next worker: Trekant's worker settings in this process (its pools are the app's),
+    # started once the first has the job, so that it cannot take it first.
+    settings_next = worker_settings(
+        functions=[run_outbox_job],
+        cron_jobs=[],
+        queue_name=queue,
+        job_timeout=2,
+        on_startup=None,
+        on_shutdown=None,
+        handle_signals=False,
+        burst=True,  # ends once the queue is empty
+        poll_delay=0.2,
+    )
+    following = Worker(**settings_next)
     try:
         await pool.enqueue_job(ARQ_FUNCTION, A, str(oid), _job_id=f"outbox:{oid}")
-        await _runs_until(redis, record, ["start"], first)
+        [started] = await _runs(redis, record, 1)
+        assert started == f"start {first.pid}"
+        next_run = asyncio.create_task(following.async_run())
+        await asyncio.sleep(1)  # it polls, and must leave the job alone while it runs
+        assert await redis.llen(record) == 1
         first.send_signal(signal.SIGKILL)
         assert await asyncio.to_thread(first.wait, 30) == -signal.SIGKILL
         assert await _state(oid) == (False, None, 0)  # its transaction died with it
 
-        second = _worker(queue)
-        await _runs_until(redis, record, ["start", "start", "done"], second)
+        # Taken again once the in-progress mark expires (job_timeout 2 + 10 s after start).
+        await asyncio.wait_for(next_run, 60)
+        runs = await _runs(redis, record, 3)
+        assert runs == [started, f"start {os.getpid()}", f"done {os.getpid()}"]
+        assert following.jobs_complete == 1 and following.jobs_failed == 0
         written, done_at, attempts = await _state(oid)
         assert written and done_at is not None and attempts == 1
         async with tenant_transaction(DB, A) as scope:
@@ -92,9 +114,9 @@ async def test_a_worker_killed_mid_job_leaves_it_to_the_next_once(app, settings)
                 == 1
             )
     finally:
-        for worker in (first, second):
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                await asyncio.to_thread(worker.wait, 30)
+        if first.poll() is None:
+            first.kill()
+            await asyncio.to_thread(first.wait, 30)
+        await following.close()
         await pool.aclose()
         await redis.aclose()

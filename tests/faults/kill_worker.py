@@ -1,5 +1,5 @@
-"""``python -m tests.faults.kill_worker <queue>``: Trekant's worker (its settings and the real
-outbox runner ``run_outbox_job``) on a queue of its own, with one more outbox job,
+"""``python -m tests.faults.kill_worker <queue>``: a worker with the real outbox runner
+``run_outbox_job`` and the worker's pools, on a queue of its own, with one more outbox job,
 ``test.faults.audit_then_wait``: the real audit write (``backend/audit/tasks.py``), then, on
 its first run only, a long wait inside the open transaction, so the test can SIGKILL the
 worker mid-job. Each run records ``start <pid>`` and ``done <pid>`` in the Redis list the
@@ -33,13 +33,37 @@ async def audit_then_wait(
     await queue.get().rpush(payload["record"], f"done {os.getpid()}")
 
 
+async def startup(ctx: dict[str, Any]) -> None:
+    """The pools, as ``backend.worker.startup`` opens them (without the rest of its checks)."""
+    from backend import db
+    from backend.config import get_settings
+    from tenancy.names import app_role
+    from tenancy.registry import role_dsn
+
+    settings = get_settings()
+    db.configure(
+        role_dsn(settings.database_url, app_role(settings.role_prefix), settings.app_db_password)
+    )
+    await db.start_pool(min_size=1, max_size=2)
+    await queue.start(settings.redis_url)
+
+
 if __name__ == "__main__":
+    # Not backend.worker's settings: importing it imports every capability (backend.jobs),
+    # about three times the start-up of this process, which the test would wait for.
     from arq.worker import run_worker
 
+    from backend.config import get_settings
     from backend.outbox.tasks import run_outbox_job
-    from backend.worker import WorkerSettings, worker_settings
 
     run_worker(
-        WorkerSettings,  # type: ignore[arg-type]  # arq's settings class protocol
-        **worker_settings(functions=[run_outbox_job], cron_jobs=[], queue_name=sys.argv[1]),
+        {  # type: ignore[arg-type]  # arq's settings class protocol
+            "functions": [run_outbox_job],
+            "queue_name": sys.argv[1],
+            "redis_settings": queue.redis_settings(get_settings().redis_url),
+            "on_startup": startup,
+            "job_timeout": int(os.environ["TREKANT_JOB_TIMEOUT_SECONDS"]),
+            "max_tries": 5,
+            "poll_delay": 0.2,
+        }
     )

@@ -104,7 +104,8 @@ caddy:
 # browser test files run there to even the halves out: BROWSER_FILES_IN_REST), and the API
 # tests once more against Debian's PostgreSQL and redis-server (all but tests/e2e, the
 # benchmarks' smoke run, which starts its own embedded servers, and the API fuzz test)
-# started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py). The others' output
+# started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py); tests/faults, which
+# stops and starts those servers under load, runs only there. The others' output
 # follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]

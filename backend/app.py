@@ -42,9 +42,11 @@ from backend.crosskommune.routes import CrossKommuneController
 from backend.documents.routes import DocumentsController
 from backend.errors import (
     DOMAIN_HANDLERS,
+    UNREACHABLE_ERRORS,
     danish_client_error,
     danish_validation,
     refuse_database_value,
+    unreachable,
 )
 from backend.extract.routes import ExtractAdminController, machine_download, machine_list
 from backend.health.routes import health, live, ready
@@ -229,6 +231,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ValidationException: danish_validation,
             ClientException: danish_client_error,
             DataError: refuse_database_value,
+            **dict.fromkeys(UNREACHABLE_ERRORS, unreachable),
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers, add_request_id],

@@ -27,15 +27,22 @@ class TrekantEngine(PostgresEngine):
 
 DB = TrekantEngine(config={}, extensions=())
 
+CONNECT_TIMEOUT_SECONDS = 10
+
 
 def configure(dsn: str, **extra: Any) -> None:
     """Point the engine at ``dsn`` (the application role's DSN).
 
     ``statement_cache_size=0``: during a rolling migration kommune schemas differ, and a
     cached statement would raise InvalidCachedStatementError inside a transaction.
+    ``timeout``: a server that does not answer (a host gone from the network) fails a new
+    connection after ``CONNECT_TIMEOUT_SECONDS`` (asyncpg waits 60 s), so the request gets
+    its 503 in bounded time (docs/operations.md, Faults).
     """
     DB.config.clear()
-    DB.config.update({"dsn": dsn, "statement_cache_size": 0, **extra})
+    DB.config.update(
+        {"dsn": dsn, "statement_cache_size": 0, "timeout": CONNECT_TIMEOUT_SECONDS, **extra}
+    )
 
 
 async def start_pool(min_size: int = 2, max_size: int = 20) -> None:

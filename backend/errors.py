@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+import asyncpg.exceptions as pg
+import redis.exceptions
 from asyncpg.exceptions import DataError
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -158,6 +160,97 @@ def refuse_database_value(request: Request[Any, Any, Any], exc: DataError) -> Re
     return create_exception_response(
         request, field_error(field, message) if field else ValidationException(message, extra=[])
     )
+
+
+# --- PostgreSQL or Redis unreachable (a restart, a failover): 503, not a 500 ---
+
+UNREACHABLE = "Trekant kan ikke nå sine data lige nu. Prøv igen om et øjeblik."
+RETRY_AFTER_SECONDS = 5
+
+# What asyncpg and redis-py raise when the server is gone or going: a refused or reset
+# connection, a connection closed under the query, "the database system is shutting down /
+# starting up" (SQLSTATE 57P01-57P03) and connection failures (class 08).
+UNREACHABLE_ERRORS: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    pg.PostgresConnectionError,
+    pg.ConnectionDoesNotExistError,
+    pg.CannotConnectNowError,
+    pg.AdminShutdownError,
+    pg.CrashShutdownError,
+    pg.InterfaceError,
+    # "cannot switch to state …; another operation is in progress": a query on a connection
+    # the server ended under another query (seen only when PostgreSQL stops mid-request).
+    pg.InternalClientError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+
+
+def _dependency(exc: BaseException) -> str:
+    if isinstance(exc, redis.exceptions.RedisError):
+        return "redis"
+    if isinstance(exc, pg.PostgresError | pg.InterfaceError | pg.InternalClientError):
+        return "database"
+    tb = exc.__traceback__
+    while tb is not None:  # a bare OSError: asyncpg connecting, or redis-py's socket
+        name = tb.tb_frame.f_code.co_filename
+        if "/asyncpg/" in name:
+            return "database"
+        if "/redis/" in name:
+            return "redis"
+        tb = tb.tb_next
+    return "other"
+
+
+def unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with ``Retry-After`` and a Danish message when PostgreSQL or Redis cannot be
+    reached. Nothing was committed: the tenant transaction commits only before a < 400
+    answer starts (``backend.middleware``), and an error before that rolls back. If the
+    connection broke during the COMMIT itself the write may be in, which is why the PWA
+    retries with the same Idempotency-Key (``backend.offline.idempotency``).
+
+    ``pg.InterfaceError`` is also asyncpg's answer to misuse of a live connection (two
+    queries at once): only "connection is closed" and the pool closing count here."""
+    from backend.observability.metrics import DEPENDENCY_UNAVAILABLE
+
+    if type(exc) is pg.InterfaceError and "closed" not in str(exc):
+        return create_exception_response(request, HTTPException(status_code=500))
+    dependency = _dependency(exc)
+    DEPENDENCY_UNAVAILABLE.labels(dependency).inc()
+    log.warning(
+        "%s unreachable (%s) on %s %s",
+        dependency,
+        type(exc).__name__,
+        request.method,
+        request.scope.get("path", ""),
+    )
+    return create_exception_response(
+        request,
+        ServiceUnavailableException(UNREACHABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}),
+    )
+
+
+def unreachable_cause(exc: BaseException) -> Exception | None:
+    """The connection failure behind ``exc`` (itself, its cause or context), if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UNREACHABLE_ERRORS) and not (
+            type(current) is pg.InterfaceError and "closed" not in str(current)
+        ):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+async def send_unreachable(scope: Any, receive: Any, send: Any, exc: Exception) -> None:
+    """Send :func:`unreachable`'s 503 straight to ``send`` (for a middleware whose answer
+    had not started when the connection failed)."""
+    request: Request[Any, Any, Any] = Request(scope, receive, send)
+    response = unreachable(request, exc)
+    await response.to_asgi_response(app=None, request=request)(scope, receive, send)
 
 
 # The boundary (backend.boundary) keeps the decoded JSON body here for the safety net.

@@ -26,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from backend.auth.principal import load_principal
 from backend.auth.session import COOKIE, Session, SessionStore
 from backend.db import DB
+from backend.errors import send_unreachable, unreachable_cause
 from backend.limits.middleware import session_buckets
 from backend.observability.middleware import note_kommune
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
@@ -101,6 +102,7 @@ class TenantMiddleware(ASGIMiddleware):
         assert session.kommune_code is not None
         committed = False
         revoked = False
+        started = False  # the answer's start has gone on towards the client
         try:
             async with tenant_transaction(DB, session.kommune_code) as tenant:
                 scope["state"]["tenant"] = tenant
@@ -123,6 +125,9 @@ class TenantMiddleware(ASGIMiddleware):
                         else:
                             await tenant.transaction.rollback()  # type: ignore[no-untyped-call]  # piccolo is untyped
                     await send(message)
+                    if message["type"] == "http.response.start":
+                        nonlocal started
+                        started = True
 
                 await next_app(scope, receive, send_after_commit)
         except _Revoked:
@@ -133,6 +138,16 @@ class TenantMiddleware(ASGIMiddleware):
                     f"Kommunen ({exc.code}) er suspenderet i Trekant. Kontakt driften."
                 ) from exc
             raise NotAuthorizedException("Kommunen findes ikke i Trekant") from exc
+        except Exception as exc:
+            # PostgreSQL went away while the answer was being settled (the COMMIT, the
+            # Idempotency-Key's stored answer): Litestar counts the answer as started once
+            # its start passed its own wrapper and gives up, so the server would answer a bare
+            # 500. Nothing has reached the client yet: answer the 503 here instead.
+            cause = unreachable_cause(exc)
+            if started or cause is None:
+                raise
+            await send_unreachable(scope, receive, send, cause)
+            return
         if revoked:
             # Deactivated (or removed) since login: end every session of the user.
             await store.revoke_user("kommune", session.kommune_code, session.subject)

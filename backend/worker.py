@@ -59,6 +59,9 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
         "redis_settings": queue.redis_settings(settings.redis_url),
         "keep_result": 30,
         "max_tries": 5,
+        # A job's time limit; a job whose worker died (SIGKILL, a lost machine) is run again
+        # by another worker this + 10 s after it started (arq's in-progress mark expires).
+        "job_timeout": int(os.environ.get("TREKANT_JOB_TIMEOUT_SECONDS", "300")),
         "handle_signals": True,
         "max_jobs": int(os.environ.get("TREKANT_WORKER_CONCURRENCY", "10")),
         # On SIGTERM: take no new job, let the running ones finish for this long.

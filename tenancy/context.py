@@ -13,15 +13,19 @@ unqualified query fails ("relation does not exist") and a qualified one is refus
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg.exceptions
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 
 from tenancy.names import check_kommune_code
+
+log = logging.getLogger("trekant.tenancy")
 
 SWITCH_SQL = (
     "SELECT t.code, t.name, t.status, t.status_reason, "
@@ -80,6 +84,7 @@ async def tenant_transaction(engine: PostgresEngine, code: str) -> AsyncIterator
     """
     check_kommune_code(code)
     transaction = engine.transaction(allow_nested=False)
+    ended = False
     try:
         async with transaction as tx:
             row = await tx.connection.fetchrow(SWITCH_SQL, code)
@@ -93,21 +98,55 @@ async def tenant_transaction(engine: PostgresEngine, code: str) -> AsyncIterator
                 yield scope
             finally:
                 _current.reset(token)
+            ended = True
+    except Exception as exc:
+        await _release_abandoned(engine, transaction)
+        if ended and _settled(transaction) and _connection_lost(exc):
+            # Committed (or rolled back) already; only handing the connection back failed,
+            # because the server went away in between (a restart). The pool opens a new one;
+            # the block's outcome stands, and an answer already under way is not broken.
+            log.warning("connection lost after the transaction ended: %s", type(exc).__name__)
+            return
+        raise
     except BaseException:
         await _release_abandoned(engine, transaction)
         raise
 
 
+def _settled(transaction: PostgresTransaction) -> bool:
+    return bool(transaction._committed or transaction._rolled_back)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(
+        exc,
+        ConnectionError
+        | asyncpg.exceptions.PostgresConnectionError
+        | asyncpg.exceptions.OperatorInterventionError
+        | asyncpg.exceptions.InterfaceError,
+    )
+
+
 async def _release_abandoned(engine: PostgresEngine, transaction: PostgresTransaction) -> None:
     """The connection died inside the transaction (the server rolled it back): Piccolo's
     exit then fails in its rollback and leaves the dead connection checked out of the pool
-    and itself as the task's current transaction. Undo both, or every such failure costs
-    the pool a connection for good and closing the pool waits forever."""
-    if engine.current_transaction.get() is not transaction:
-        return  # Piccolo cleaned up (or never started)
-    engine.current_transaction.reset(transaction.context)
-    if engine.pool is not None:
-        await engine.pool.release(transaction.connection)
+    and itself as the task's current transaction. If it died before that (``BEGIN`` failed,
+    a PostgreSQL restart), Piccolo's ``__aenter__`` keeps the connection and never exits.
+    Undo both, or every such failure costs the pool a connection for good and closing the
+    pool waits forever."""
+    context = getattr(transaction, "context", None)
+    if context is not None:
+        if engine.current_transaction.get() is not transaction:
+            return  # Piccolo cleaned up
+        engine.current_transaction.reset(context)
+    connection = getattr(transaction, "connection", None)
+    if connection is None or engine.pool is None:
+        return  # no connection was taken
+    try:
+        await engine.pool.release(connection)  # a no-op for one released already
+    except Exception:
+        # Resetting a dead connection fails; asyncpg then closes it and returns its slot.
+        log.debug("releasing a broken connection", exc_info=True)
 
 
 async def run_after_commit(scope: TenantScope) -> None:

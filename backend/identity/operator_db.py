@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import asyncpg
 
+from backend.db import CONNECT_TIMEOUT_SECONDS
+
 _pool: asyncpg.Pool | None = None
 
 
 async def start(dsn: str) -> None:
     global _pool
     if _pool is None:
-        _pool = await asyncpg.create_pool(dsn, min_size=0, max_size=4, statement_cache_size=0)
+        _pool = await asyncpg.create_pool(
+            dsn,
+            min_size=0,
+            max_size=4,
+            statement_cache_size=0,
+            timeout=CONNECT_TIMEOUT_SECONDS,
+        )
 
 
 def pool() -> asyncpg.Pool:

@@ -60,6 +60,11 @@ REFUSALS = Counter(
     "Requests refused: unauthenticated (401), forbidden (403) or rate limited (429)",
     ["reason"],
 )
+DEPENDENCY_UNAVAILABLE = Counter(
+    "trekant_dependency_unavailable",
+    "Requests answered 503 because PostgreSQL (database) or Redis (redis) could not be reached",
+    ["dependency"],
+)
 REFUSAL_REASONS = {401: "unauthenticated", 403: "forbidden", 429: "rate_limited"}
 
 # Written by the worker, read at each scrape.

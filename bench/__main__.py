@@ -54,6 +54,7 @@ ALL = [
     "dst",
     "archive",
     "extract",
+    "load",
 ]
 
 

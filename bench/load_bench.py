@@ -393,6 +393,8 @@ def _db_summary(
     if after[2]:
         delta = []
         for q, (calls, ms) in after[0].items():
+            if "pg_stat_" in q:  # the benchmark's own snapshot queries
+                continue
             c0, m0 = before[0].get(q, (0, 0.0))
             if calls > c0:
                 delta.append((ms - m0, calls - c0, q))
@@ -523,6 +525,20 @@ def print_phase(p: Phase) -> None:
         f"{max(0.0, others) / wall:.0%} (2 cores = 200 %)",
         flush=True,
     )
+    n = p.row()["requests"]
+    if n:
+        server = [k for k in ("api", "worker", "postgres") if k in c]
+        per = {k: c[k] / n * 1000 for k in ours}
+        total = sum(per[k] for k in server)
+        print(
+            "CPU per request (about the same on a busy machine as on a quiet one): "
+            + ", ".join(f"{k} {per[k]:.2f} ms" for k in ours)
+            + f"; the server's {total:.2f} ms is at most {os.cpu_count() or 1} cores / "
+            f"{total:.2f} ms = {(os.cpu_count() or 1) * 1000 / total:,.0f} req/s"
+            if total
+            else "",
+            flush=True,
+        )
     if p.spread:
         rates = sorted(n / p.seconds for n in p.spread.values())
         print(

@@ -531,7 +531,7 @@ def print_phase(p: Phase) -> None:
         per = {k: c[k] / n * 1000 for k in ours}
         total = sum(per[k] for k in server)
         print(
-            "CPU per request (about the same on a busy machine as on a quiet one): "
+            "CPU per request (less bound to others' load than wall times, not free of it): "
             + ", ".join(f"{k} {per[k]:.2f} ms" for k in ours)
             + f"; the server's {total:.2f} ms is at most {os.cpu_count() or 1} cores / "
             f"{total:.2f} ms = {(os.cpu_count() or 1) * 1000 / total:,.0f} req/s"

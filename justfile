@@ -149,7 +149,8 @@ openapi: setup
     {{venv}}/trekant openapi --out pwa/openapi.json
     (cd pwa && npm run --silent gen:api)
 
-# Benchmarks; numbers are printed and belong in docs/benchmarks.md
+# Benchmarks; numbers are printed and belong in docs/benchmarks.md (`just bench load`: the
+# load test, the API as its own process under locust)
 bench *ARGS: setup
     {{venv}}/python -m bench {{ARGS}}
 

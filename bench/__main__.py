@@ -20,6 +20,9 @@
                                cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
     python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
                                retention deletion (BENCH_RETENTION_CASES=200)
+    python -m bench load       only the load test: 98 kommuner, users of every role, the API
+                               as its own process under locust (BENCH_LOAD_SECONDS=30 a
+                               phase, BENCH_LOAD_USERS=300, BENCH_LOAD_CONNECTIONS=8,32)
 Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into
 docs/benchmarks.md. Each benchmark's SMOKE names the BENCH_* knobs that make it tiny.
 """
@@ -54,6 +57,7 @@ ALL = [
     "dst",
     "archive",
     "extract",
+    "load",
 ]
 
 

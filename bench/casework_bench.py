@@ -70,8 +70,12 @@ LAST = [
 ]
 
 
-async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
-    """Fill one kommune schema directly as the owner (set-based SQL, a few seconds)."""
+async def generate(
+    owner_dsn: str, schema: str, children: int = CHILDREN, analyze: bool = True
+) -> dict[str, Any]:
+    """Fill one kommune schema directly as the owner (set-based SQL, a few seconds) with
+    ``children`` children (the load benchmark's small kommuner take fewer). ``analyze``:
+    ANALYZE the whole database at the end (the load benchmark does it once, after 98)."""
     conn = await asyncpg.connect(owner_dsn)
     started = time.perf_counter()
     try:
@@ -94,7 +98,7 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
                    ($1::text[])[1 + i % {len(FIRST)}], ($2::text[])[1 + (i / 7) % {len(LAST)}],
                    make_date(2008 + (i / 336) % 18, 1 + (i / 28) % 12, 1 + i % 28),
                    'Benchvej ' || i
-            FROM generate_series(0, {CHILDREN - 1}) i
+            FROM generate_series(0, {children - 1}) i
             """,
             FIRST,
             LAST,
@@ -164,7 +168,8 @@ async def generate(owner_dsn: str, schema: str) -> dict[str, Any]:
             FROM hovedsag h, generate_series(1, 3) g WHERE h.closed_at IS NULL
             """
         )
-        await conn.execute("ANALYZE")
+        if analyze:
+            await conn.execute("ANALYZE")
         counts = {
             t: await conn.fetchval(f"SELECT count(*) FROM {t}")
             for t in ("child", "hovedsag", "enkeltsag", "journal_entry", "activity")

@@ -112,3 +112,11 @@ def exempt_parents(path: Path) -> list[tuple[str, str, str]]:
         for p in rel.parents
         if p.digital_post_exempt
     ]
+
+
+def protected_children(path: Path) -> list[str]:
+    """The CPR numbers of the children with address protection in the demo file."""
+    if not path.exists():
+        return []
+    data = msgspec.json.decode(path.read_bytes(), type=dict[str, CprRelations])
+    return [rel.child.cpr for rel in data.values() if rel.child.address_protected]

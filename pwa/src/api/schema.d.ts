@@ -4262,6 +4262,8 @@ export interface components {
             activities: components["schemas"]["ActivityRead"][];
             /** @default  */
             address?: string;
+            /** @default false */
+            address_protected?: boolean;
             afgoerelser?: components["schemas"]["AfgoerelseRead"][];
             age?: number | null;
             birth_date?: string | null;
@@ -4385,6 +4387,8 @@ export interface components {
         /** ChildRead */
         ChildRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             age: number;
             /** Format: date */
             birth_date: string;
@@ -4545,6 +4549,8 @@ export interface components {
         /** CprParentRead */
         CprParentRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             cpr: string;
             custody: boolean;
             name: string;
@@ -4552,6 +4558,8 @@ export interface components {
         /** CprPersonRead */
         CprPersonRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             /** Format: date */
             birth_date: string;
             cpr: string;
@@ -5811,6 +5819,8 @@ export interface components {
         };
         /** MemberRead */
         MemberRead: {
+            /** @default false */
+            address_protected?: boolean;
             /** @enum {string} */
             circle: "forældre" | "primært" | "sekundært" | "professionelt";
             custody: boolean;
@@ -6039,6 +6049,8 @@ export interface components {
         /** OfflineChild */
         OfflineChild: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             age: number;
             /** Format: date */
             birth_date: string;
@@ -6083,6 +6095,8 @@ export interface components {
         };
         /** OfflineMember */
         OfflineMember: {
+            /** @default false */
+            address_protected?: boolean;
             changed_at: string | null;
             changed_by: string | null;
             /** @enum {string} */
@@ -6636,6 +6650,8 @@ export interface components {
         /** Recipient */
         Recipient: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             /** @enum {null|string} */
             channel: "digital_post" | "email" | "print" | null;
             email: string | null;
@@ -7119,6 +7135,8 @@ export interface components {
         TransferChild: {
             /** @default  */
             address?: string;
+            /** @default false */
+            address_protected?: boolean;
             birth_date: string | null;
             cpr: string | null;
             expected_date?: string | null;

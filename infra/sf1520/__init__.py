@@ -51,6 +51,12 @@ class DevSf1520(DevProcess):
         except (httpx.HTTPError, ssl.SSLError, OSError):
             return False
 
+    def calls(self) -> int:
+        """How many lookups the service has been asked (tests)."""
+        with self.client() as c:
+            r = c.get(f"https://127.0.0.1:{self.port}/udvikling/tilstand")
+            return int(r.json()["calls"])
+
     def set_mode(self, mode: str, seconds: float = 0) -> None:
         """"normal", "langsom" (each call waits ``seconds``), "fejl" (a SOAP fault),
         "http503"."""

@@ -5,6 +5,7 @@ POST /service/CPR/PersonBaseDataExtended/4   a SOAP 1.1 ``PersonLookupRequest`` 
       number), 500 a SOAP Fault with a ``ServiceplatformFault`` (an unknown service
       agreement or user system, a malformed PNR, or a fault asked for by a test)
 GET  /health                                  200
+GET  /udvikling/tilstand   {"mode", "calls"}: the mode and the lookups answered so far
 POST /udvikling/tilstand   {"mode": "normal" | "langsom" | "fejl" | "http503",
                             "seconds": n}: how the next calls answer (tests, demo)
 
@@ -198,6 +199,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         if self.path == "/health":
             self._send(200, b'{"status":"ok"}', "application/json")
+        elif self.path == "/udvikling/tilstand":
+            with self.state.lock:
+                now = {"mode": self.state.mode, "calls": self.state.calls}
+            self._send(200, json.dumps(now).encode(), "application/json")
         else:
             self._send(404, b"findes ikke", "text/plain; charset=utf-8")
 

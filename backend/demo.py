@@ -1033,7 +1033,9 @@ def _write_demo_parents(
         protected = protected_second and n == 1
         mother.address_protected = protected
         if protected and father.address == address:
-            father.address = f"{STREETS[(STREETS.index(address.rsplit(' ', 1)[0]) + 1) % len(STREETS)]} 7"
+            father.address = (
+                f"{STREETS[(STREETS.index(address.rsplit(' ', 1)[0]) + 1) % len(STREETS)]} 7"
+            )
         entries[cpr] = CprRelations(
             child=CprPerson(cpr, f"{_first} {last}", address, address_protected=protected),
             parents=[mother, father],

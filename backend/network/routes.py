@@ -11,8 +11,8 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from backend.audit.service import record, record_apart
-from backend.core.errors import Unavailable
 from backend.auth.principal import requires
+from backend.core.errors import Unavailable
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.limits.alerts import do_count_lookup

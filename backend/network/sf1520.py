@@ -191,7 +191,9 @@ def _address(addr: Any) -> str:
     if not street:
         number = _t(addr, "s:husnummer").lstrip("0")
         floor = ". ".join(p for p in (_t(addr, "s:etage").lstrip("0"), _t(addr, "s:sidedoer")) if p)
-        street = ", ".join(p for p in (" ".join(p for p in (_t(addr, "s:vejnavn"), number) if p), floor) if p)
+        street = ", ".join(
+            p for p in (" ".join(p for p in (_t(addr, "s:vejnavn"), number) if p), floor) if p
+        )
     town = " ".join(p for p in (_t(addr, "s:postnummer"), _t(addr, "s:postdistrikt")) if p)
     co = _t(addr, "s:conavn")
     return ", ".join(p for p in (f"c/o {co}" if co else "", street, town) if p)
@@ -299,9 +301,7 @@ class Sf1520Client:
 
             try:
                 cert = x509.load_pem_x509_certificate(c.cert_file.read_bytes())
-                ctx = ssl.create_default_context(
-                    cafile=str(c.ca_file) if c.ca_file else None
-                )
+                ctx = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
                 ctx.minimum_version = ssl.TLSVersion.TLSv1_2
                 ctx.load_cert_chain(str(c.cert_file), str(c.key_file))
             except (OSError, ValueError, ssl.SSLError) as exc:
@@ -393,9 +393,7 @@ class Sf1520Client:
     async def _session(self, cprs: list[str], with_relations: bool) -> list[Answer | None]:
         problem = self.check()
         if problem:
-            raise self._fail(
-                "not_configured" if self.config is None else "certificate", problem
-            )
+            raise self._fail("not_configured" if self.config is None else "certificate", problem)
         assert self.config is not None and self._ssl is not None
         timeout = self.config.timeout
         started = time.monotonic()
@@ -421,7 +419,9 @@ class Sf1520Client:
             raise self._fail("timeout", "CPR-tjenesten (SF1520) svarede ikke i tide") from exc
         LOOKUPS.labels("ok" if answers[0] is not None else "unknown").inc()
         self.last_error = None
-        log.debug("CPR (SF1520): %d opslag på %.0f ms", len(answers), (time.monotonic() - started) * 1000)
+        log.debug(
+            "CPR (SF1520): %d opslag på %.0f ms", len(answers), (time.monotonic() - started) * 1000
+        )
         return answers
 
     # -- CprSource ---------------------------------------------------------------------

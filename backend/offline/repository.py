@@ -291,7 +291,8 @@ async def list_networks(child_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, Off
     for r in await conn().fetch(
         "SELECT n.child_id, n.id, n.relation, n.circle, n.name, n.custody, n.organisation, "
         "n.phone, n.email, n.note, n.source, n.version, n.changed_by, n.changed_at, "
-        "n.address_protected FROM network_member n WHERE n.child_id = ANY($1::uuid[]) AND n.removed_at IS NULL "
+        "n.address_protected FROM network_member n "
+        "WHERE n.child_id = ANY($1::uuid[]) AND n.removed_at IS NULL "
         "ORDER BY array_position(ARRAY['forældre','primært','sekundært','professionelt'], "
         "n.circle), n.custody DESC, n.name",
         child_ids,

@@ -58,7 +58,7 @@ class DevSf1520(DevProcess):
             return int(r.json()["calls"])
 
     def set_mode(self, mode: str, seconds: float = 0) -> None:
-        """"normal", "langsom" (each call waits ``seconds``), "fejl" (a SOAP fault),
+        """ "normal", "langsom" (each call waits ``seconds``), "fejl" (a SOAP fault),
         "http503"."""
         with self.client() as c:
             c.post(

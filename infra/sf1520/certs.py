@@ -25,7 +25,9 @@ def _name(cn: str) -> x509.Name:
     )
 
 
-def _write(folder: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> None:
+def _write(
+    folder: Path, stem: str, cert: x509.Certificate, key: ec.EllipticCurvePrivateKey
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{stem}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     key_path = folder / f"{stem}-key.pem"
@@ -53,9 +55,15 @@ def make_ca(folder: Path, stem: str = "ca", cn: str = "Trekant udviklings-CA (OC
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, key_cert_sign=True, crl_sign=True,
-                content_commitment=False, key_encipherment=False, data_encipherment=False,
-                key_agreement=False, encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                key_cert_sign=True,
+                crl_sign=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )
@@ -80,9 +88,13 @@ def issue(
     ca_key = serialization.load_pem_private_key((folder / f"{ca}-key.pem").read_bytes(), None)
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.now(UTC)
-    start, end = (now - timedelta(days=30), now - timedelta(days=1)) if expired else (
-        now - timedelta(days=1),
-        now + timedelta(days=days),
+    start, end = (
+        (now - timedelta(days=30), now - timedelta(days=1))
+        if expired
+        else (
+            now - timedelta(days=1),
+            now + timedelta(days=days),
+        )
     )
     builder = (
         x509.CertificateBuilder()

@@ -88,7 +88,9 @@ async def _register_protected_child(page) -> None:  # type: ignore[no-untyped-de
             cpr: CprRelations(
                 child=CprPerson(cpr, "Alma Beskyttet", f"{SECRET}, 2300 København S", False, True),
                 parents=[
-                    CprPerson(mother, "Rikke Beskyttet", f"{SECRET}, 2300 København S", False, True),
+                    CprPerson(
+                        mother, "Rikke Beskyttet", f"{SECRET}, 2300 København S", False, True
+                    ),
                     CprPerson(father, "Tom Beskyttet", "Møllegade 3, 2200 København N"),
                 ],
                 custody=[mother, father],

@@ -164,8 +164,7 @@ async def test_a_protected_child_and_mother_show_no_address_anywhere(http, seede
     # The database refuses a protected child or parent with an address.
     for sql in (
         "UPDATE child SET address = 'Skjultvej 13' WHERE id = $1",
-        "UPDATE network_member SET note = 'Skjultvej 13' WHERE child_id = $1 "
-        "AND address_protected",
+        "UPDATE network_member SET note = 'Skjultvej 13' WHERE child_id = $1 AND address_protected",
     ):
         with pytest.raises(asyncpg.CheckViolationError):
             async with tenant_transaction(DB, KOMMUNE_A[0]) as scope:

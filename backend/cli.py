@@ -535,12 +535,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         started.append(_start_ankestyrelsen())
         started.append(_start_dst_receiver())
         started.append(_start_trace_collector())
+        started.append(_start_sf1520())
     except RuntimeError:
         for server in (*post_servers, *started):
             server.stop()
         idp.stop()
         raise
-    anke, dst_receiver, traces = started
+    anke, dst_receiver, traces, cpr_service = started
     dev_servers: tuple[Any, ...] = (*post_servers, *started)
     try:
         settings = load_settings()
@@ -573,10 +574,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Ankestyrelsens modtager af indberetninger (udvikling): {anke.url}\n"
         f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
         f"  Spor fra API og worker (OpenTelemetry, udvikling): {traces.url}\n"
+        f"  CPR-registret, SF1520 over TLS med klientcertifikat (udvikling): {cpr_service.url}\n"
         f"  Metrikker (Prometheus): {url}/metrics\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
         f"i København (forældrene hentes fra CPR, faren er fritaget for Digital Post)\n"
+        f"  Adressebeskyttelse: registrér det fiktive demo-CPR {_protected_demo_child()} i "
+        f"København (barnet og moren har adressebeskyttelse: ingen adresse vises nogen steder)\n"
         "  (Ctrl-C stopper alt)\n",
         flush=True,
     )
@@ -667,6 +671,32 @@ def _start_dst_receiver() -> Any:
     os.environ.update(env)
     receiver.start()
     return receiver
+
+
+def _start_sf1520() -> Any:
+    """The development SF1520 service (CPR through Serviceplatformen, ``infra/sf1520``) on
+    ``TREKANT_SF1520_PORT`` (8070), over TLS with client certificates made in the data
+    folder, answering from the demo population; the API and the worker ask it (unless
+    ``TREKANT_SF1520_URL`` already names a service)."""
+    from backend.network.cpr_source import demo_file
+    from infra import sf1520
+
+    server, env = sf1520.prepare(
+        _data_dir(), int(os.environ.get("TREKANT_SF1520_PORT", "8070")), demo_file()
+    )
+    if os.environ.get("TREKANT_SF1520_URL"):
+        return server  # a real (test) service is configured: leave it
+    os.environ.update(env)
+    server.start()
+    return server
+
+
+def _protected_demo_child() -> str:
+    """The CPR number of the not yet registered København child with address protection."""
+    from backend.network.cpr_source import demo_file, protected_children
+
+    found = protected_children(demo_file())
+    return found[0] if found else "–"
 
 
 def _start_trace_collector() -> Any:

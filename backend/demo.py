@@ -180,7 +180,7 @@ async def seed_kommune(code: str, children: int, *, seed: int | None = None) -> 
         _write_demo_parents(rng, child_rows, exempt_first=True)
         # The first of them has a father exempt from Digital Post too: registering that child
         # gives a newcomer a case of their own for issue 15's path (`trekant dev` names it).
-        _write_demo_parents(other, unregistered, exempt_first=True)
+        _write_demo_parents(other, unregistered, exempt_first=True, protected_second=True)
         ids = []
         for row in child_rows:
             ids.append((await repo.insert_child(*row), row[3]))
@@ -1085,11 +1085,14 @@ def _write_demo_parents(
     rng: random.Random,
     child_rows: list[tuple[str, str, str, date, str]],
     exempt_first: bool = False,
+    protected_second: bool = False,
 ) -> None:
     """The synthetic CPR register's answer for these children: two parents each, custody
     with both, or with the mother only (development CPR source, see backend/network). With
     ``exempt_first``, the first child's father is exempt from Digital Post (his letters go
-    to print; ``trekant dev`` names him at start)."""
+    to print; ``trekant dev`` names him at start). With ``protected_second``, the second child
+    and its mother have address protection (adressebeskyttelse: the register answers their
+    address, Trekant never shows or keeps it; ``trekant dev`` gives the child's number)."""
     from backend.network.cpr_source import CprPerson, CprRelations, add_to_demo_file, demo_file
 
     entries = {}
@@ -1108,8 +1111,14 @@ def _write_demo_parents(
         # The exempt father has custody too: the afgørelse goes to both parents.
         both = rng.random() < 0.7 or father.digital_post_exempt
         custody = [mother.cpr, father.cpr] if both else [mother.cpr]
+        protected = protected_second and n == 1
+        mother.address_protected = protected
+        if protected and father.address == address:
+            father.address = (
+                f"{STREETS[(STREETS.index(address.rsplit(' ', 1)[0]) + 1) % len(STREETS)]} 7"
+            )
         entries[cpr] = CprRelations(
-            child=CprPerson(cpr, f"{_first} {last}", address),
+            child=CprPerson(cpr, f"{_first} {last}", address, address_protected=protected),
             parents=[mother, father],
             custody=custody,
         )

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 from bench.common import fresh_database, pct, report, start_services, summary
+from infra.devprocess import free_port
 
 KOMMUNE = "1200"
 LETTERS = int(os.environ.get("BENCH_POST_LETTERS", "20"))
@@ -34,6 +35,7 @@ async def run() -> list[dict[str, object]]:
     server, redis_url, services = start_services()
     tmp = tempfile.TemporaryDirectory()
     dp = None
+    cpr = None
     try:
         db_url = await fresh_database(server)
         os.environ.update(
@@ -72,6 +74,12 @@ async def run() -> list[dict[str, object]]:
         )
         os.environ.update(env)
         dp.start()
+        # The CPR register (asked whether the recipient is exempt from Digital Post).
+        from infra import sf1520
+
+        cpr, env = sf1520.prepare(Path(tmp.name), free_port(), Path(tmp.name) / "cpr.json")
+        os.environ.update(env)
+        cpr.start()
         db.configure(role_dsn(db_url, app_role(settings.role_prefix), settings.app_db_password))
         await db.start_pool(min_size=1, max_size=4)
         await queue.start(redis_url)
@@ -130,6 +138,8 @@ async def run() -> list[dict[str, object]]:
     finally:
         if dp is not None:
             dp.stop()
+        if cpr is not None:
+            cpr.stop()
         services.stop()  # type: ignore[attr-defined]
         tmp.cleanup()
 

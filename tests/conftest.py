@@ -84,6 +84,7 @@ IDP: object = None
 DIGITAL_POST: object = None  # the development Digital Post server (infra/digitalpost)
 ANKESTYRELSEN: object = None  # the development Ankestyrelsen receiver (infra/ankestyrelsen)
 DST: object = None  # the development Danmarks Statistik receiver (infra/dst)
+SF1520: object = None  # the development CPR service (infra/sf1520), over the demo file
 SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
@@ -160,6 +161,7 @@ def pytest_configure(config: pytest.Config) -> None:
     cpr_file = data_dir / "cpr-demo.json"
     cpr_file.unlink(missing_ok=True)
     os.environ["TREKANT_CPR_DEMO_FILE"] = str(cpr_file)
+    _start_sf1520(data_dir, cpr_file)
     os.environ["TREKANT_ARCHIVE_DIR"] = str(data_dir / "arkiv")  # arkiveringsversioner
     e2e_port = free_port()
     os.environ["TREKANT_E2E_PORT"] = str(e2e_port)
@@ -177,6 +179,23 @@ def pytest_configure(config: pytest.Config) -> None:
     idp.start()
     IDP = idp
     _start_post(data_dir, f"http://127.0.0.1:{e2e_port}")
+
+
+def _start_sf1520(data_dir: Path, population: Path) -> None:
+    """The development SF1520 service: every CPR lookup in the tests goes through the real
+    client (SOAP over mutual TLS) to it; tests add people with ``add_to_demo_file``."""
+    global SF1520
+    from infra import sf1520
+
+    server, env = sf1520.prepare(data_dir, free_port(), population)
+    os.environ.update(env)
+    server.start()
+    SF1520 = server
+
+
+def sf1520_server():  # type: ignore[no-untyped-def]
+    """The running development SF1520 service (``set_mode`` makes it slow or failing)."""
+    return SF1520
 
 
 def _start_post(data_dir: Path, trekant_url: str) -> None:
@@ -219,7 +238,7 @@ def _start_dst(data_dir: Path) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN, DST):
+    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN, DST, SF1520):
         if dev is not None:
             dev.stop()  # type: ignore[attr-defined]
     if IDP is not None:

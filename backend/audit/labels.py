@@ -246,6 +246,7 @@ DETAIL_LABELS: dict[str, str] = {
     "run": "Sletning",
     "table": "Tabel",
     "years": "Opbevaring (år)",
+    "cpr_error": "CPR-registrets fejl",
 }
 UNKNOWN_DETAIL = "Anden oplysning"
 
@@ -279,6 +280,19 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     **{k: ROLES for k in _ROLE_KEYS},
     "view": _VIEWS,
     "direction": {"ind": "Modtaget", "ud": "Sendt"},
+    "found": {
+        "fundet": "Fundet",
+        "ukendt": "Ukendt i CPR",
+        "svarer_ikke": "CPR-registret svarede ikke",
+    },
+    "cpr_error": {
+        "timeout": "Svarede ikke i tide",
+        "unreachable": "Kunne ikke nås",
+        "tls": "TLS-forbindelsen blev afvist (certifikat)",
+        "certificate": "Klientcertifikatet mangler eller er udløbet",
+        "fault": "Fejlsvar fra tjenesten",
+        "not_configured": "Ikke sat op",
+    },
     "claim": {
         "upn": "UPN (Entra ID-brugernavn)",
         "preferred_username": "Brugernavn",

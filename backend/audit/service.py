@@ -8,6 +8,8 @@ audited, and a request that rolls back leaves no audit of something that did not
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,3 +50,20 @@ async def record_many(
             "events": [{"subject": subject, "detail": detail} for subject, detail in events],
         },
     )
+
+
+async def record_apart(actor: str, action: str, subject: str | None = None, **detail: Any) -> None:
+    """Audit a refusal in a transaction of its own (the kommune's), committed whatever the
+    request's fate: a request answered with an error rolls back, and with it a ``record``.
+    Runs in a fresh context, so the request's open transaction is not its."""
+    from backend.db import DB
+    from tenancy.context import current_scope, run_after_commit, tenant_transaction
+
+    code = current_scope().code
+
+    async def write() -> None:
+        async with tenant_transaction(DB, code) as scope:
+            await record(actor, action, subject, **detail)
+        await run_after_commit(scope)
+
+    await asyncio.create_task(write(), context=contextvars.Context())

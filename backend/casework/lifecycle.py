@@ -493,6 +493,7 @@ CHILD_COLUMNS = (
     "address",
     "mother_cpr",
     "expected_date",
+    "address_protected",  # adressebeskyttelse travels with the child (its address never does)
 )
 # Tables whose rows exist only in the kommune they were made in: references to them are
 # emptied, and a row that cannot be written without one stays behind.

@@ -643,6 +643,7 @@ class CaseDetail(msgspec.Struct, frozen=True):
     birth_date: date
     expected_date: date | None
     address: str
+    address_protected: bool
     enkeltsager: list[EnkeltsagRead]
     activities: list[ActivityRow]
     underretninger: list[UnderretningRead]
@@ -658,7 +659,7 @@ async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
         "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
         "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
         "t.name AS team, h.version, h.close_reason, h.case_number, c.cpr, c.birth_date, "
-        "c.expected_date, c.address FROM hovedsag h "
+        "c.expected_date, c.address, c.address_protected FROM hovedsag h "
         "JOIN child c ON c.id = h.child_id "
         "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
         "WHERE h.id = $1",

@@ -186,7 +186,7 @@ class CaseworkController(Controller):
             mother_cpr=data.mother_cpr,
             expected_date=data.expected_date,
         )
-        if data.parent_cprs and data.cpr and not result.existing:
+        if data.cpr and not result.existing:
             await ports.add_parents()(me, result.child_id, data.parent_cprs, request.app.state)
         prior = await ports.prior_cases()(result.child_id, me.actor, "registrering")
         body = ChildRegistered(result.child_id, result.hovedsag_id, result.existing, prior)
@@ -336,6 +336,7 @@ class CaseworkController(Controller):
             unborn=case.cpr is None,
             expected_date=case.expected_date,
             address=case.address,
+            address_protected=case.address_protected,
             enkeltsager=case.enkeltsager,
             activities=[_activity(a) for a in case.activities],
             underretninger=case.underretninger,

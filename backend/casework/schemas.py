@@ -438,7 +438,8 @@ class CaseRead(msgspec.Struct):
     age: int | None = None  # whole years today; None for an unborn child
     unborn: bool = False
     expected_date: date | None = None  # an unborn child's due date
-    address: str = ""
+    address: str = ""  # empty when address_protected
+    address_protected: bool = False  # adressebeskyttelse: show "Adressebeskyttet"
     underretninger: list[UnderretningRead] = msgspec.field(default_factory=list)
     afgoerelser: list[AfgoerelseRead] = msgspec.field(default_factory=list)
     indsatser: list[IndsatsRead] = msgspec.field(default_factory=list)

@@ -58,6 +58,7 @@ class ChildRow(msgspec.Struct, frozen=True):
     birth_date: date
     address: str
     expected_date: date | None
+    address_protected: bool = False
 
 
 async def count_children() -> int:

@@ -83,6 +83,7 @@ class ChildrenController(Controller):
             birth_date=row.birth_date,
             age=repo.age_on(row.birth_date, today),
             address=row.address,
+            address_protected=row.address_protected,
             cases=cases,
             unborn=row.cpr is None,
             expected_date=row.expected_date,

@@ -37,7 +37,9 @@ class ChildRead(msgspec.Struct):
     last_name: str
     birth_date: date
     age: int
-    address: str
+    address: str  # empty when address_protected
     cases: list[CaseSummary]
     unborn: bool = False  # registered by the mother's CPR; expected_date is the due date
     expected_date: date | None = None
+    # Adressebeskyttelse (from the CPR register): no address anywhere; "Adressebeskyttet".
+    address_protected: bool = False

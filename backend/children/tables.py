@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import UUID, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from backend.db import DB
@@ -14,7 +14,8 @@ class Child(Table, tablename="child", db=DB):
     first_name = Text()
     last_name = Text()
     birth_date = Date()
-    address = Text(default="")
+    address = Text(default="")  # always empty when address_protected
+    address_protected = Boolean(default=False)
     created_at = Timestamptz()
     mother_cpr = Varchar(length=10, null=True)
     expected_date = Date(null=True)

@@ -116,9 +116,10 @@ class TransferChild(msgspec.Struct):
     last_name: str
     cpr: str | None  # None for an unborn child
     birth_date: date | None  # an unborn child: the expected date
-    address: str = ""
+    address: str = ""  # empty when address_protected
     mother_cpr: str | None = None
     expected_date: date | None = None
+    address_protected: bool = False
 
 
 class EnkeltsagLine(msgspec.Struct):

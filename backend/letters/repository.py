@@ -145,13 +145,15 @@ class MemberRow(msgspec.Struct):
     email: str | None
     note: str | None
     source: str
+    address_protected: bool = False
 
 
 async def list_network(child_id: uuid.UUID) -> list[MemberRow]:
     """The child's current network: parents first, custody holders before the others (a
     parent from the CPR register has the register's address in ``note``)."""
     rows = await conn().fetch(
-        "SELECT id, relation, circle, name, cpr, custody, organisation, email, note, source "
+        "SELECT id, relation, circle, name, cpr, custody, organisation, email, note, source, "
+        "address_protected "
         "FROM network_member WHERE child_id = $1 AND removed_at IS NULL "
         "ORDER BY circle <> 'forældre', circle <> 'professionelt', NOT custody, name",
         child_id,

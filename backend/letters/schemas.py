@@ -142,6 +142,8 @@ class Recipient(msgspec.Struct):
     has_cpr: bool
     channel: Channel | None  # how the letter would reach them
     missing: str | None  # why it cannot (Danish), if it cannot
+    # Adressebeskyttelse: ``address`` is empty and the letter goes by Digital Post only.
+    address_protected: bool = False
 
 
 class LetterNew(msgspec.Struct):

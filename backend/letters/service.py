@@ -262,6 +262,11 @@ def _reach(has_cpr: bool, email: str | None) -> tuple[Any, str | None]:
     return None, "Har hverken CPR-nummer eller e-mail – tilføj e-mail under Netværk"
 
 
+PROTECTED_AND_EXEMPT = (
+    "Har adressebeskyttelse og er fritaget for Digital Post: brevet kan ikke sendes fra Trekant"
+)
+
+
 async def candidates(
     facts: lifecycle.LetterFacts, exemptions: CprSource | None = None
 ) -> tuple[list[Recipient], dict[str, dict]]:  # type: ignore[type-arg]
@@ -281,26 +286,33 @@ async def candidates(
             role += " med forældremyndighed"
         if m.organisation:
             role += f", {m.organisation}"
-        address = (m.note or "") if m.source == "cpr" else ""
+        protected = m.address_protected
+        address = (m.note or "") if m.source == "cpr" and not protected else ""
         channel, missing = _reach(m.cpr is not None, m.email)
         if (
             exemptions is not None
             and m.cpr is not None
             and await exempt_from_digital_post(m.cpr, exemptions)
         ):
-            # Exempt from Digital Post: the letter goes to print, to the register's address.
+            # Exempt from Digital Post: the letter goes to print, to the register's address;
+            # never for a person with address protection (Digital Post only).
             channel = "print"
-            if not address.strip():
+            if protected:
+                channel, missing = None, PROTECTED_AND_EXEMPT
+            elif not address.strip():
                 channel, missing = None, "Fritaget for Digital Post og har ingen adresse"
         key = f"m:{m.id}"
         out.append(
-            Recipient(key, m.name, role, address, m.email, m.cpr is not None, channel, missing)
+            Recipient(
+                key, m.name, role, address, m.email, m.cpr is not None, channel, missing, protected
+            )
         )
         stored[key] = {
             "key": key,
             "name": m.name,
             "role": role,
             "address": address,
+            "address_protected": protected,
             "email": m.email,
             "cpr": m.cpr,
             "custody": m.custody,
@@ -345,6 +357,7 @@ def _public(r: dict[str, Any]) -> Recipient:
         bool(r.get("cpr")),
         channel,
         missing,
+        bool(r.get("address_protected")),
     )
 
 

@@ -2,18 +2,21 @@
 
 The shape follows the national CPR lookup a kommune uses through Serviceplatformen
 (SF1520 "CPR replika opslag"): given a person's CPR number it answers with name and
-address, and for a child the parents and who holds custody (forældremyndighed). Production
-plugs in a client for that service; development and tests use ``FileCprSource``, which
-serves a synthetic population from a JSON file (``TREKANT_CPR_DEMO_FILE``).
+address, and for a child the parents and who holds custody (forældremyndighed). The
+source is ``backend.network.sf1520.Sf1520Client`` (SOAP over mutual TLS); development and
+tests run it against ``infra/sf1520``, which serves a synthetic population from a JSON file
+(``TREKANT_CPR_DEMO_FILE``, written with :func:`add_to_demo_file`).
 
 A source that does not answer within ``TREKANT_CPR_TIMEOUT`` seconds (default 2) raises
-:class:`CprUnavailable`; the file is read off the event loop, so a slow disk (or a FIFO
-nobody writes, as the tests use) holds up only the one lookup.
+:class:`CprUnavailable`.
+
+Address protection (adressebeskyttelse): a protected person's ``address`` is always empty
+here (the client drops it at the boundary) and ``address_protected`` is set; nothing in
+Trekant ever holds the address.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 from pathlib import Path
@@ -23,7 +26,8 @@ import msgspec
 
 
 class CprUnavailable(Exception):
-    """The CPR source did not answer in time (or at all)."""
+    """The CPR source did not answer in time (or at all), or cannot be asked (no or an
+    expired certificate, a fault from the service): the UI offers manual entry."""
 
 
 class CprPerson(msgspec.Struct):
@@ -32,6 +36,8 @@ class CprPerson(msgspec.Struct):
     address: str = ""
     # Fritaget for Digital Post (the register says so): letters go to print (fjernprint).
     digital_post_exempt: bool = False
+    # Adressebeskyttelse: the address is never shown, stored or sent (``address`` is "").
+    address_protected: bool = False
 
     def split_name(self) -> tuple[str, str]:
         """(first and middle names, last name): SF1520 answers them apart; the demo file
@@ -52,6 +58,11 @@ class CprSource(Protocol):
         unknown; :class:`CprUnavailable` when the register does not answer in time."""
         ...
 
+    async def person(self, cpr: str) -> CprPerson | None:
+        """One person (name, address unless protected, the protection and Digital Post
+        flags); None if the number is unknown; :class:`CprUnavailable` as above."""
+        ...
+
     async def digital_post_exempt(self, cpr: str) -> bool:
         """Whether the person is exempt from Digital Post (letters go to print instead);
         :class:`CprUnavailable` when the register does not answer in time."""
@@ -63,44 +74,14 @@ def timeout_seconds() -> float:
     return float(os.environ.get("TREKANT_CPR_TIMEOUT", "2"))
 
 
-class FileCprSource:
-    """The demo population: ``{"<child cpr>": CprRelations, ...}`` in a JSON file."""
-
-    def __init__(self, path: Path, timeout: float | None = None) -> None:
-        self.path = path
-        self.timeout = timeout_seconds() if timeout is None else timeout
-        self._data: dict[str, CprRelations] | None = None
-        self._mtime = 0.0
-
-    def _load(self) -> dict[str, CprRelations]:
-        mtime = self.path.stat().st_mtime if self.path.exists() else 0.0
-        if self._data is None or mtime != self._mtime:
-            raw = self.path.read_bytes() if self.path.exists() else b"{}"
-            self._data = msgspec.json.decode(raw, type=dict[str, CprRelations])
-            self._mtime = mtime
-        return self._data
-
-    async def relations(self, cpr: str) -> CprRelations | None:
-        try:
-            data = await asyncio.wait_for(asyncio.to_thread(self._load), self.timeout)
-        except TimeoutError as exc:
-            raise CprUnavailable from exc
-        return data.get(cpr)
-
-    async def digital_post_exempt(self, cpr: str) -> bool:
-        try:
-            data = await asyncio.wait_for(asyncio.to_thread(self._load), self.timeout)
-        except TimeoutError as exc:
-            raise CprUnavailable from exc
-        for rel in data.values():
-            for person in (rel.child, *rel.parents):
-                if person.cpr == cpr:
-                    return person.digital_post_exempt
-        return False
-
-
 def default_source() -> CprSource:
-    return FileCprSource(demo_file())
+    """The CPR register through Serviceplatformen (SF1520, ``backend.network.sf1520``),
+    configured from the environment (``TREKANT_SF1520_*``); ``trekant dev`` and the tests
+    point it at the development server (``infra/sf1520``). Unconfigured, every lookup is
+    :class:`CprUnavailable` (the UI offers manual entry) and the operator is told why."""
+    from backend.network.sf1520 import shared_client
+
+    return shared_client()
 
 
 def demo_file() -> Path:
@@ -131,3 +112,11 @@ def exempt_parents(path: Path) -> list[tuple[str, str, str]]:
         for p in rel.parents
         if p.digital_post_exempt
     ]
+
+
+def protected_children(path: Path) -> list[str]:
+    """The CPR numbers of the children with address protection in the demo file."""
+    if not path.exists():
+        return []
+    data = msgspec.json.decode(path.read_bytes(), type=dict[str, CprRelations])
+    return [rel.child.cpr for rel in data.values() if rel.child.address_protected]

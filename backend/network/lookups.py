@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.audit.service import record
+from backend.audit.service import record, record_apart
 from backend.auth.session import Session
 from backend.limits.limiter import RateLimiter
 from backend.limits.middleware import cpr_lookup_buckets
-from backend.network.cpr_source import CprRelations, CprSource
+from backend.network.cpr_source import CprPerson, CprRelations, CprSource, CprUnavailable
 from backend.network.registration import source_of
 
 
@@ -40,13 +40,39 @@ class LimitedCprSource:
         await self._limiter.take(self._buckets)
         await record(self._actor, "cpr.person", self._subject, purpose=self._purpose)
 
+    async def _refused(self, exc: CprUnavailable) -> None:
+        """The register did not answer: the request will be refused (and roll back), so
+        the lookup's refusal is audited in a transaction of its own."""
+        from backend.network.service import cpr_error
+
+        await record_apart(
+            self._actor,
+            "cpr.person",
+            self._subject,
+            purpose=self._purpose,
+            found="svarer_ikke",
+            cpr_error=cpr_error(exc),
+        )
+
     async def relations(self, cpr: str) -> CprRelations | None:
         await self._ask()
-        return await self._source.relations(cpr)
+        try:
+            return await self._source.relations(cpr)
+        except CprUnavailable as exc:
+            await self._refused(exc)
+            raise
+
+    async def person(self, cpr: str) -> CprPerson | None:
+        await self._ask()
+        try:
+            return await self._source.person(cpr)
+        except CprUnavailable as exc:
+            await self._refused(exc)
+            raise
 
     async def digital_post_exempt(self, cpr: str) -> bool:
-        await self._ask()
-        return await self._source.digital_post_exempt(cpr)
+        found = await self.person(cpr)
+        return bool(found and found.digital_post_exempt)
 
 
 def limited_source(request: Any, actor: str, subject: str, purpose: str) -> CprSource:

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from backend.casework import ports
+from backend.core.errors import NotFound, Unavailable
 from backend.network.cpr_source import CprSource, default_source
 from backend.network.service import fetch_from_cpr
 
@@ -20,7 +21,15 @@ def source_of(state: Any) -> CprSource:
 
 
 async def add_parents(me: Any, child_id: uuid.UUID, parent_cprs: list[str], state: Any) -> None:
-    await fetch_from_cpr(me, child_id, source_of(state), set(parent_cprs))
+    """The ticked parents, and the child's address protection from the register (always,
+    so a protected child never keeps an address typed at registration). With no parent
+    ticked (manual entry, the register may be down or not know the child yet) the
+    registration goes on without the register."""
+    try:
+        await fetch_from_cpr(me, child_id, source_of(state), set(parent_cprs))
+    except (Unavailable, NotFound):
+        if parent_cprs:
+            raise
 
 
 ports.register_add_parents(add_parents)

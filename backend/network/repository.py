@@ -24,6 +24,7 @@ class ParentRow(msgspec.Struct, frozen=True):
     id: uuid.UUID
     name: str
     custody: bool
+    address_protected: bool = False
 
 
 class SiblingRow(msgspec.Struct, frozen=True):
@@ -51,6 +52,7 @@ class ContactRow(msgspec.Struct, frozen=True):
     changed_by: str | None
     changed_by_name: str | None
     changed_at: datetime | None
+    protected: bool = False  # a parent from the register with address protection
 
 
 async def get_child_case(child_id: uuid.UUID) -> ChildCase | None:
@@ -78,7 +80,7 @@ async def list_members(child_id: uuid.UUID) -> list[MemberRead]:
     """The child's network, by circle, custody first, then by name."""
     rows = await conn().fetch(
         "SELECT n.id, n.relation, n.circle, n.name, n.custody, n.organisation, n.phone, "
-        "n.email, n.note, n.source, n.sibling_child_id, n.version, "
+        "n.email, n.note, n.source, n.sibling_child_id, n.version, n.address_protected, "
         "(SELECT h.id FROM hovedsag h WHERE h.child_id = n.sibling_child_id "
         "ORDER BY h.closed_at NULLS FIRST, h.opened_at DESC LIMIT 1) AS sibling_case_id "
         "FROM network_member n WHERE n.child_id = $1 AND n.removed_at IS NULL "
@@ -115,7 +117,8 @@ async def insert_sibling(
 
 async def get_parent(child_id: uuid.UUID, cpr: str) -> ParentRow | None:
     row = await conn().fetchrow(
-        "SELECT id, name, custody FROM network_member WHERE child_id = $1 AND cpr = $2 "
+        "SELECT id, name, custody, address_protected FROM network_member "
+        "WHERE child_id = $1 AND cpr = $2 "
         "AND removed_at IS NULL",
         child_id,
         cpr,
@@ -124,26 +127,47 @@ async def get_parent(child_id: uuid.UUID, cpr: str) -> ParentRow | None:
 
 
 async def insert_parent(
-    child_id: uuid.UUID, name: str, cpr: str, custody: bool, note: str | None
+    child_id: uuid.UUID, name: str, cpr: str, custody: bool, note: str | None, protected: bool
 ) -> None:
+    """A parent from the register; ``note`` holds the register's address (never for a
+    protected parent: the database refuses it)."""
     await conn().execute(
         "INSERT INTO network_member (child_id, relation, circle, name, cpr, custody, "
-        "note, source) VALUES ($1, 'forælder', 'forældre', $2, $3, $4, $5, 'cpr')",
+        "note, source, address_protected) "
+        "VALUES ($1, 'forælder', 'forældre', $2, $3, $4, $5, 'cpr', $6)",
         child_id,
         name,
         cpr,
         custody,
-        note,
+        None if protected else note,
+        protected,
     )
 
 
-async def update_parent(member_id: uuid.UUID, name: str, custody: bool) -> None:
+async def update_parent(member_id: uuid.UUID, name: str, custody: bool, protected: bool) -> None:
+    """The register's name, custody and address protection; a parent who now has address
+    protection loses the address held in ``note``."""
     await conn().execute(
-        "UPDATE network_member SET name = $2, custody = $3, version = version + 1 WHERE id = $1",
+        "UPDATE network_member SET name = $2, custody = $3, address_protected = $4, "
+        "note = CASE WHEN $4 THEN NULL ELSE note END, version = version + 1 WHERE id = $1",
         member_id,
         name,
         custody,
+        protected,
     )
+
+
+async def set_child_protection(child_id: uuid.UUID, protected: bool) -> bool:
+    """The register's address protection on the child (a protected child keeps no
+    address); True when it changed."""
+    status: str = await conn().execute(
+        "UPDATE child SET address_protected = $2, "
+        "address = CASE WHEN $2 THEN '' ELSE address END, version = version + 1 "
+        "WHERE id = $1 AND address_protected IS DISTINCT FROM $2",
+        child_id,
+        protected,
+    )
+    return status.endswith(" 1")
 
 
 async def list_children_with_parents(cprs: list[str], except_child: uuid.UUID) -> list[SiblingRow]:
@@ -224,6 +248,7 @@ async def lock_contact(member_id: uuid.UUID) -> ContactRow | None:
     """The member's contact details (not removed), locked ``FOR UPDATE``."""
     row = await conn().fetchrow(
         "SELECT id, child_id, name, phone, email, organisation, note, version, changed_by, "
+        "address_protected AND source = 'cpr' AS protected, "
         "(SELECT u.display_name FROM app_user u WHERE u.username = network_member.changed_by) "
         "AS changed_by_name, changed_at FROM network_member "
         "WHERE id = $1 AND removed_at IS NULL FOR UPDATE",
@@ -258,7 +283,7 @@ async def get_latest_case_id(child_id: uuid.UUID) -> uuid.UUID | None:
 async def get_offline_member(member_id: uuid.UUID) -> OfflineMember:
     member = await conn().fetchrow(
         "SELECT id, relation, circle, name, custody, organisation, phone, email, note, source, "
-        "version, changed_by, changed_at FROM network_member WHERE id = $1",
+        "version, changed_by, changed_at, address_protected FROM network_member WHERE id = $1",
         member_id,
     )
     return OfflineMember(**dict(member))

@@ -10,8 +10,9 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from backend.audit.service import record
+from backend.audit.service import record, record_apart
 from backend.auth.principal import requires
+from backend.core.errors import Unavailable
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.limits.alerts import do_count_lookup
@@ -52,7 +53,19 @@ class NetworkController(Controller):
     async def from_cpr(
         self, request: Request[Any, Any, Any], me: Me, child_id: FromPath[uuid.UUID]
     ) -> CprFetched:
-        found = await service.fetch_from_cpr(me, child_id, source_of(request.app.state))
+        try:
+            found = await service.fetch_from_cpr(me, child_id, source_of(request.app.state))
+        except Unavailable as exc:
+            # The answer rolls the request back: the refusal is audited on its own.
+            await record_apart(
+                me.actor,
+                "cpr.person",
+                str(child_id),
+                purpose="netværk",
+                found="svarer_ikke",
+                cpr_error=service.cpr_error(exc),
+            )
+            raise
         await record(me.actor, "cpr.person", str(child_id), purpose="netværk")
         await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
         return found
@@ -71,8 +84,11 @@ class NetworkController(Controller):
         400 ``cpr`` for a malformed number; otherwise 200 with ``outcome`` "fundet",
         "ukendt" (the register does not know it) or "svarer_ikke" (no answer within
         ``TREKANT_CPR_TIMEOUT`` seconds), so the lookup is recorded whatever the answer."""
-        found = await service.lookup_person(data.cpr, source_of(request.app.state))
-        await record(me.actor, "cpr.person", None, purpose="registrering", found=found.outcome)
+        found, error = await service.lookup_person(data.cpr, source_of(request.app.state))
+        extra = {"cpr_error": error} if error else {}
+        await record(
+            me.actor, "cpr.person", None, purpose="registrering", found=found.outcome, **extra
+        )
         await do_count_lookup(me, request.app.state.limiter.settings.alert_lookups_per_day)
         return found
 

@@ -44,6 +44,9 @@ class MemberRead(msgspec.Struct):
     sibling_child_id: uuid.UUID | None
     version: int
     sibling_case_id: uuid.UUID | None = None  # the sibling's own case here, to link to
+    # Adressebeskyttelse (the CPR register's flag, refreshed at each lookup): no address
+    # anywhere; the PWA shows "Adressebeskyttet".
+    address_protected: bool = False
 
 
 class MemberCreate(msgspec.Struct):
@@ -85,6 +88,7 @@ class OfflineMember(msgspec.Struct):
     version: int
     changed_by: str | None
     changed_at: datetime | None
+    address_protected: bool = False
 
 
 class ContactCorrection(msgspec.Struct):
@@ -106,8 +110,9 @@ class CprLookup(msgspec.Struct):
 class CprParentRead(msgspec.Struct):
     cpr: str  # sent back in ``ChildCreate.parent_cprs`` to add the parent at registration
     name: str
-    address: str
+    address: str  # empty when the parent has address protection
     custody: bool
+    address_protected: bool = False
 
 
 class CprPersonRead(msgspec.Struct):
@@ -116,9 +121,10 @@ class CprPersonRead(msgspec.Struct):
     cpr: str
     first_name: str
     last_name: str
-    address: str
+    address: str  # empty when the child has address protection
     birth_date: date
     parents: list[CprParentRead]
+    address_protected: bool = False
 
 
 LookupOutcome = Literal["fundet", "ukendt", "svarer_ikke"]

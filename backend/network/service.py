@@ -125,29 +125,46 @@ async def _ask(source: CprSource, cpr: str, down: str) -> CprRelations | None:
         raise Unavailable("cpr", down) from exc
 
 
-async def lookup_person(cpr: str, source: CprSource) -> CprLookupResult:
-    """A child's name, address and parents from the CPR register, for registration (a
-    malformed number is a ``FieldError``; nothing is asked then). The caller audits and
-    counts the lookup (a CPR lookup like the prior-case one)."""
+def cpr_error(exc: BaseException | None) -> str:
+    """Why the register did not answer, for the audit (``backend.network.sf1520``'s
+    outcome: timeout, unreachable, tls, certificate, fault, not_configured)."""
+    while exc is not None and not isinstance(exc, CprUnavailable):
+        exc = exc.__cause__
+    return str(getattr(exc, "outcome", "timeout"))
+
+
+async def lookup_person(cpr: str, source: CprSource) -> tuple[CprLookupResult, str | None]:
+    """A child's name, address (unless protected) and parents from the CPR register, for
+    registration (a malformed number is a ``FieldError``; nothing is asked then), and why
+    the register did not answer (None when it did). The caller audits and counts the
+    lookup (a CPR lookup like the prior-case one)."""
     number, birth = check_cpr(cpr)
     try:
         found = await source.relations(number)
-    except CprUnavailable:
-        return CprLookupResult("svarer_ikke", message=CPR_DOWN)
+    except CprUnavailable as exc:
+        return CprLookupResult("svarer_ikke", message=CPR_DOWN), cpr_error(exc)
     if found is None:
-        return CprLookupResult("ukendt", message=UNKNOWN_CPR)
+        return CprLookupResult("ukendt", message=UNKNOWN_CPR), None
     first, last = found.child.split_name()
     person = CprPersonRead(
         cpr=number,
         first_name=first,
         last_name=last,
-        address=found.child.address,
+        address="" if found.child.address_protected else found.child.address,
         birth_date=birth,
         parents=[
-            CprParentRead(p.cpr, p.name, p.address, p.cpr in found.custody) for p in found.parents
+            CprParentRead(
+                p.cpr,
+                p.name,
+                "" if p.address_protected else p.address,
+                p.cpr in found.custody,
+                p.address_protected,
+            )
+            for p in found.parents
         ],
+        address_protected=found.child.address_protected,
     )
-    return CprLookupResult("fundet", person)
+    return CprLookupResult("fundet", person), None
 
 
 async def fetch_from_cpr(
@@ -164,19 +181,35 @@ async def fetch_from_cpr(
     relations = await _ask(source, cpr, "CPR-registret svarer ikke lige nu. Prøv igen om lidt.")
     if relations is None:
         raise NotFound("CPR-registret kender ikke barnets CPR-nummer")
+    # The child's own address protection, refreshed at each lookup (a protected child's
+    # address is removed; registration may have been typed before the register answered).
+    if await repo.set_child_protection(child_id, relations.child.address_protected) and case_id:
+        await stamp(
+            case_id,
+            me.actor,
+            "barn.adressebeskyttelse",
+            "Adressebeskyttelse registreret fra CPR: barnets adresse vises ikke"
+            if relations.child.address_protected
+            else "Adressebeskyttelsen er ophørt ifølge CPR",
+        )
     # A new list: the source may hand out its cached answer.
     parents = [p for p in relations.parents if only is None or p.cpr in only]
     added = updated = 0
     for parent in parents:
         custody = parent.cpr in relations.custody
+        protected = parent.address_protected
         existing = await repo.get_parent(child_id, parent.cpr)
         if existing is None:
             await repo.insert_parent(
-                child_id, parent.name, parent.cpr, custody, parent.address or None
+                child_id, parent.name, parent.cpr, custody, parent.address or None, protected
             )
             added += 1
-        elif (existing.name, existing.custody) != (parent.name, custody):
-            await repo.update_parent(existing.id, parent.name, custody)
+        elif (existing.name, existing.custody, existing.address_protected) != (
+            parent.name,
+            custody,
+            protected,
+        ):
+            await repo.update_parent(existing.id, parent.name, custody, protected)
             updated += 1
     if case_id and (added or updated):
         await stamp(
@@ -287,6 +320,16 @@ async def correct_contact(
         errors.append({"key": "phone", "message": _PHONE_MESSAGE})
     if changes.get("email") and not _EMAIL.fullmatch(changes["email"] or ""):
         errors.append({"key": "email", "message": _EMAIL_MESSAGE})
+    if row.protected and changes.get("note"):
+        # The note of a parent from the register holds the register's address: never for
+        # a person with address protection (the database refuses it too).
+        errors.append(
+            {
+                "key": "note",
+                "message": "Personen har adressebeskyttelse: skriv ikke adresse eller "
+                "bemærkning her",
+            }
+        )
     if errors:
         raise FieldErrors(_FORM_MESSAGE, errors)
     current = {

@@ -73,6 +73,7 @@ class CaseRow(msgspec.Struct, frozen=True):
     address: str
     unborn: bool
     expected_date: date | None
+    address_protected: bool = False
 
 
 # ---------------------------------------------------------------- settings
@@ -276,7 +277,7 @@ async def list_cases(ids: list[uuid.UUID]) -> list[CaseRow]:
     rows = await conn().fetch(
         "SELECT h.id, h.stage, h.opened_at, h.version, u.display_name AS caseworker, "
         "t.name AS team, c.id AS child_id, c.first_name, c.last_name, c.birth_date, c.address, "
-        "c.cpr IS NULL AS unborn, c.expected_date FROM hovedsag h "
+        "c.cpr IS NULL AS unborn, c.expected_date, c.address_protected FROM hovedsag h "
         "JOIN child c ON c.id = h.child_id LEFT JOIN app_user u ON u.id = h.caseworker_id "
         "LEFT JOIN team t ON t.id = h.team_id WHERE h.id = ANY($1::uuid[])",
         ids,
@@ -289,8 +290,9 @@ async def list_networks(child_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, Off
     out = []
     for r in await conn().fetch(
         "SELECT n.child_id, n.id, n.relation, n.circle, n.name, n.custody, n.organisation, "
-        "n.phone, n.email, n.note, n.source, n.version, n.changed_by, n.changed_at "
-        "FROM network_member n WHERE n.child_id = ANY($1::uuid[]) AND n.removed_at IS NULL "
+        "n.phone, n.email, n.note, n.source, n.version, n.changed_by, n.changed_at, "
+        "n.address_protected FROM network_member n "
+        "WHERE n.child_id = ANY($1::uuid[]) AND n.removed_at IS NULL "
         "ORDER BY array_position(ARRAY['forældre','primært','sekundært','professionelt'], "
         "n.circle), n.custody DESC, n.name",
         child_ids,

@@ -137,9 +137,10 @@ class OfflineChild(msgspec.Struct):
     last_name: str
     birth_date: date
     age: int
-    address: str
+    address: str  # empty when address_protected: the offline copy never holds it
     unborn: bool
     expected_date: date | None
+    address_protected: bool = False
 
 
 class OfflineActivity(msgspec.Struct):

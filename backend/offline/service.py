@@ -265,6 +265,7 @@ async def offline_cases(ids: list[uuid.UUID]) -> list[OfflineCase]:
                     birth_date=r.birth_date,
                     age=age_on(r.birth_date, today),
                     address=r.address,
+                    address_protected=r.address_protected,
                     unborn=r.unborn,
                     expected_date=r.expected_date,
                 ),

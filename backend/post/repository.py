@@ -96,12 +96,13 @@ async def insert_delivery(
     cpr: str | None,
     email: str | None,
     address: str,
+    address_protected: bool = False,
     channel: str,
 ) -> uuid.UUID:
     new_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO delivery (post_letter_id, hovedsag_id, letter_id, recipient_name, "
-        "recipient_role, recipient_cpr, recipient_email, recipient_address, channel) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "recipient_role, recipient_cpr, recipient_email, recipient_address, channel, "
+        "address_protected) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         post_letter_id,
         hovedsag_id,
         letter_id,
@@ -111,6 +112,7 @@ async def insert_delivery(
         email,
         address,
         channel,
+        address_protected,
     )
     return new_id
 
@@ -280,7 +282,7 @@ async def list_batch_items(batch_id: uuid.UUID) -> list[BatchItem]:
     rows = await conn().fetch(
         "SELECT d.id AS delivery_id, d.hovedsag_id, d.recipient_name, d.recipient_address, "
         "l.title, l.pdf FROM delivery d JOIN post_letter l ON l.id = d.post_letter_id "
-        "WHERE d.print_batch_id = $1 ORDER BY d.created_at, d.id",
+        "WHERE d.print_batch_id = $1 AND NOT d.address_protected ORDER BY d.created_at, d.id",
         batch_id,
     )
     return [BatchItem(**dict(r)) for r in rows]

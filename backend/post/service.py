@@ -64,32 +64,43 @@ async def exempt_from_digital_post(cpr: str, source: CprSource | None = None) ->
         return None
 
 
-async def _channel(r: Recipient, source: CprSource) -> str:
+async def _channel(r: Recipient, source: CprSource) -> tuple[str, bool]:
+    """How the letter reaches ``r``, and whether ``r`` has address protection (asked of
+    the register now: a protected person's letter goes by Digital Post only, never to
+    print, and no address of theirs is kept with the delivery)."""
     name = r.name.strip() or "Modtageren"
     if r.cpr:
         if not (r.cpr.isdigit() and len(r.cpr) == 10):
             raise FieldError("recipients", f"{name}s CPR-nummer skal være 10 cifre")
         try:
-            exempt = await source.digital_post_exempt(r.cpr)
+            person = await source.person(r.cpr)
         except CprUnavailable as exc:
             raise Unavailable(
                 "recipients",
                 "CPR-registret svarer ikke lige nu, så Trekant kan ikke se, om "
                 f"{name} er fritaget for Digital Post. Prøv igen om lidt.",
             ) from exc
+        exempt = bool(person and person.digital_post_exempt)
+        protected = bool(person and person.address_protected)
+        if protected and exempt:
+            raise FieldError(
+                "recipients",
+                f"{name} har adressebeskyttelse og er fritaget for Digital Post, så brevet "
+                "kan ikke sendes fra Trekant",
+            )
         if not exempt:
-            return "digital_post"
+            return "digital_post", protected
         if not r.address.strip():
             raise FieldError(
                 "recipients", f"{name} er fritaget for Digital Post og har ingen adresse"
             )
-        return "print"
+        return "print", False
     if r.email:
         if not _EMAIL.match(r.email.strip()):
             raise FieldError("recipients", f"{name}s e-mailadresse ser forkert ud")
-        return "email"
+        return "email", False
     if r.address.strip():
-        return "print"
+        return "print", False
     raise FieldError("recipients", f"{name} har hverken CPR-nummer, e-mail eller adresse")
 
 
@@ -121,7 +132,7 @@ async def send_letter(
         case_id, letter_id, document_id, title.strip(), pdf, actor or SYSTEM_AUTHOR
     )
     ids = []
-    for r, channel in zip(recipients, channels, strict=True):
+    for r, (channel, protected) in zip(recipients, channels, strict=True):
         delivery_id = await repo.insert_delivery(
             letter,
             case_id,
@@ -130,8 +141,9 @@ async def send_letter(
             role=r.role.strip(),
             cpr=r.cpr if channel in ("digital_post", "print") else None,
             email=r.email.strip() if r.email and channel == "email" else None,
-            address=r.address.strip(),
+            address="" if protected else r.address.strip(),
             channel=channel,
+            address_protected=protected,
         )
         await enqueue(DELIVER_JOB, {"delivery_id": str(delivery_id)})
         ids.append(delivery_id)

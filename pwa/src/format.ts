@@ -122,3 +122,11 @@ export function formatOverdue(days: number): string {
   if (days <= 0) return 'Overskredet i dag';
   return days === 1 ? '1 dag over' : `${number.format(days)} dage over`;
 }
+
+/** What an address line shows: "Adressebeskyttet" for a person with address protection
+ * (the CPR register's adressebeskyttelse: Trekant never holds their address), else the
+ * address, else `empty`. */
+export function addressText(address: string | null | undefined, isProtected: boolean | undefined, empty = 'Ikke oplyst'): string {
+  if (isProtected) return 'Adressebeskyttet';
+  return address || empty;
+}

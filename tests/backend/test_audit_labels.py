@@ -54,7 +54,9 @@ def _scan() -> tuple[set[str], set[str], list[str]]:
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             # Job progress (``progress.record``) is not the audit's ``record``.
             progress = isinstance(f, ast.Attribute) and getattr(f.value, "id", "") == "progress"
-            if name == "record" and len(node.args) >= 2 and not progress:
+            if name in ("record", "record_apart") and len(node.args) >= 2 and not progress:
+                if isinstance(node.args[1], ast.Name) and node.args[1].id == "action":
+                    continue  # ``record_apart`` handing its own ``action`` on to ``record``
                 found = _strings(node.args[1])
                 actions.update(found or [])
                 if found is None:

@@ -1,19 +1,17 @@
 """Registrér barn from the CPR register in the browser (issue 16 item 4): the number fetches
 name, address and parents (shown read-only, "Ret manuelt" to type them), the parents go into
 the network; a number the register does not know and a register that does not answer leave
-the person typing by hand, told so next to the field. axe on each state; screenshots at
+the person typing by hand, told so next to the field; a child and mother with address
+protection show "Adressebeskyttet" and no address anywhere. axe on each state; screenshots at
 1366×768 and 768×1024 in test-results/screens/."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 from playwright.async_api import expect
 
 from backend.network.cpr_source import CprPerson, CprRelations, add_to_demo_file, demo_file
 from tests.casework.test_casework_api import new_cpr
-from tests.conftest import username
+from tests.conftest import sf1520_server, username
 from tests.e2e.conftest import check_axe, log_in
 from tests.e2e.test_screens import shots
 
@@ -73,6 +71,56 @@ async def test_registering_from_the_cpr_register_puts_the_parents_in_the_network
     await expect(network.get_by_text("Hanne Registersen")).to_be_visible()
     await expect(network.get_by_text("Ole Registersen")).to_have_count(0)
 
+    # A child and mother with address protection (adressebeskyttelse): the register (the
+    # development SF1520 service) answers their address; no page shows it.
+    await _register_protected_child(page)
+
+
+SECRET = "Skjultvej 13"
+
+
+async def _register_protected_child(page) -> None:  # type: ignore[no-untyped-def]
+    cpr = new_cpr(8804, years=6)
+    mother, father = new_cpr(8805, years=31), new_cpr(8806, years=36)
+    add_to_demo_file(
+        demo_file(),
+        {
+            cpr: CprRelations(
+                child=CprPerson(cpr, "Alma Beskyttet", f"{SECRET}, 2300 København S", False, True),
+                parents=[
+                    CprPerson(
+                        mother, "Rikke Beskyttet", f"{SECRET}, 2300 København S", False, True
+                    ),
+                    CprPerson(father, "Tom Beskyttet", "Møllegade 3, 2200 København N"),
+                ],
+                custody=[mother, father],
+            )
+        },
+    )
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    await menu.get_by_role("link", name="Registrér barn").click()
+    await page.get_by_label("CPR-nummer").fill(cpr)
+    found = page.get_by_role("region", name="Fra CPR-registret")
+    await expect(found).to_contain_text("Alma Beskyttet")
+    await expect(found.get_by_text("Adressebeskyttet")).to_be_visible()
+    await expect(page.get_by_text("Adressebeskyttet", exact=True)).to_have_count(2)  # + mother
+    await check_axe(page, "registrér barn med adressebeskyttelse")
+    await shots(page, "registrer-barn-adressebeskyttet")
+    await page.get_by_role("button", name="Registrér barn").click()
+    await expect(page.get_by_role("heading", level=1, name="Alma Beskyttet")).to_be_visible()
+    facts = page.get_by_role("region", name="Om sagen")
+    await expect(facts.get_by_text("Adressebeskyttet")).to_be_visible()
+    await shots(page, "sag-adressebeskyttet")
+    assert SECRET not in await page.content()
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Netværk").click()
+    network = page.get_by_role("region", name="Netværk")
+    await expect(network.get_by_text("Rikke Beskyttet")).to_be_visible()
+    await expect(network.get_by_text("Adressebeskyttet")).to_have_count(1)
+    await expect(network.get_by_text("Møllegade 3, 2200 København N")).to_be_visible()
+    await check_axe(page, "netværk med adressebeskyttelse")
+    await shots(page, "netvaerk-adressebeskyttet")
+    assert SECRET not in await page.content()
+
 
 async def test_a_number_the_register_does_not_know_is_typed_by_hand(page):
     await _open_form(page)
@@ -95,13 +143,10 @@ async def test_a_number_the_register_does_not_know_is_typed_by_hand(page):
 
 
 async def test_a_register_that_does_not_answer_leaves_manual_entry(page):
-    """The development register's file is swapped for a FIFO nobody writes: the API's read
-    blocks, and the lookup gives up after TREKANT_CPR_TIMEOUT (2 s by default)."""
+    """The development SF1520 service answers after 10 s; the lookup gives up after
+    TREKANT_CPR_TIMEOUT (2 s by default)."""
     await _open_form(page)
-    path = demo_file()
-    saved = Path(f"{path}.saved")
-    os.rename(path, saved)
-    os.mkfifo(path)
+    sf1520_server().set_mode("langsom", 10)  # type: ignore[attr-defined]
     try:
         await page.get_by_label("CPR-nummer").fill(new_cpr(8821, years=9))
         await expect(page.get_by_text("Slår op i CPR-registret …")).to_be_visible()
@@ -111,16 +156,7 @@ async def test_a_register_that_does_not_answer_leaves_manual_entry(page):
         await expect(page.get_by_label("Fornavn")).to_be_editable()
         await check_axe(page, "registrér barn, CPR svarer ikke")
     finally:
-        # Release the API's blocked read, then put the register back.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
-        except OSError:  # no reader left (the lookup never reached the file)
-            pass
-        else:
-            os.write(fd, b"{}")
-            os.close(fd)
-        os.remove(path)
-        os.rename(saved, path)
+        sf1520_server().set_mode("normal")  # type: ignore[attr-defined]
 
 
 async def test_names_typed_before_the_number_are_kept(page):

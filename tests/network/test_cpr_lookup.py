@@ -4,21 +4,17 @@ that puts the chosen parents in the new child's network."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from backend.limits.config import Limit
 from backend.network.cpr_source import (
     CprPerson,
     CprRelations,
-    FileCprSource,
     add_to_demo_file,
     demo_file,
 )
 from tests.casework.test_casework_api import _caseworker, new_cpr
-from tests.conftest import KOMMUNE_A, SPARE_REALM, new_kommune
+from tests.conftest import KOMMUNE_A, SPARE_REALM, new_kommune, sf1520_server
 from tests.limits.test_alerts import _audited
 
 
@@ -57,12 +53,14 @@ async def test_a_child_in_the_register_is_answered_with_name_address_and_parents
             "name": "Mette Lund",
             "address": "Lærkevej 4, 2400 København NV",
             "custody": True,
+            "address_protected": False,
         },
         {
             "cpr": father,
             "name": "Jesper Holm",
             "address": "Havnegade 2, 1058 København K",
             "custody": False,
+            "address_protected": False,
         },
     ]
     audited = await _audited(KOMMUNE_A[0], "cpr.person")
@@ -93,18 +91,12 @@ async def test_a_malformed_number_is_refused_next_to_the_field(http, seeded):
 
 
 @pytest.fixture
-def slow_register(app, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A CPR source that never answers: its file is a FIFO nobody writes to."""
-    fifo = tmp_path / "cpr-slow.json"
-    os.mkfifo(fifo)
-    saved = getattr(app.state, "cpr_source", None)
-    app.state.cpr_source = FileCprSource(fifo, timeout=0.3)
+def slow_register(monkeypatch):  # type: ignore[no-untyped-def]
+    """The development SF1520 service answers each call after 2 s; Trekant waits 0.3 s."""
+    monkeypatch.setenv("TREKANT_CPR_TIMEOUT", "0.3")
+    sf1520_server().set_mode("langsom", 2)
     yield
-    app.state.cpr_source = saved
-    # Let the reader thread still blocked on the FIFO finish: open it for writing, close it.
-    fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-    os.write(fd, b"{}")
-    os.close(fd)
+    sf1520_server().set_mode("normal")
 
 
 async def test_a_register_that_does_not_answer_in_time(http, seeded, slow_register):
@@ -116,7 +108,8 @@ async def test_a_register_that_does_not_answer_in_time(http, seeded, slow_regist
         "person": None,
         "message": "CPR-registret svarer ikke lige nu – du kan registrere barnet manuelt",
     }
-    assert (await _audited(KOMMUNE_A[0], "cpr.person"))[-1]["detail"]["found"] == "svarer_ikke"
+    detail = (await _audited(KOMMUNE_A[0], "cpr.person"))[-1]["detail"]
+    assert (detail["found"], detail["cpr_error"]) == ("svarer_ikke", "timeout")
     # Registration without the lookup still works (manual entry).
     body = {"cpr": new_cpr(622), "first_name": "Ida", "last_name": "Hånd", "address": "Vej 1"}
     assert (await http.post("/api/children", json=body)).status_code == 201

@@ -4320,6 +4320,8 @@ export interface components {
             activities: components["schemas"]["ActivityRead"][];
             /** @default  */
             address?: string;
+            /** @default false */
+            address_protected?: boolean;
             afgoerelser?: components["schemas"]["AfgoerelseRead"][];
             age?: number | null;
             birth_date?: string | null;
@@ -4443,6 +4445,8 @@ export interface components {
         /** ChildRead */
         ChildRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             age: number;
             /** Format: date */
             birth_date: string;
@@ -4603,6 +4607,8 @@ export interface components {
         /** CprParentRead */
         CprParentRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             cpr: string;
             custody: boolean;
             name: string;
@@ -4610,6 +4616,8 @@ export interface components {
         /** CprPersonRead */
         CprPersonRead: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             /** Format: date */
             birth_date: string;
             cpr: string;
@@ -5903,6 +5911,8 @@ export interface components {
         };
         /** MemberRead */
         MemberRead: {
+            /** @default false */
+            address_protected?: boolean;
             /** @enum {string} */
             circle: "forældre" | "primært" | "sekundært" | "professionelt";
             custody: boolean;
@@ -6131,6 +6141,8 @@ export interface components {
         /** OfflineChild */
         OfflineChild: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             age: number;
             /** Format: date */
             birth_date: string;
@@ -6175,6 +6187,8 @@ export interface components {
         };
         /** OfflineMember */
         OfflineMember: {
+            /** @default false */
+            address_protected?: boolean;
             changed_at: string | null;
             changed_by: string | null;
             /** @enum {string} */
@@ -6728,6 +6742,8 @@ export interface components {
         /** Recipient */
         Recipient: {
             address: string;
+            /** @default false */
+            address_protected?: boolean;
             /** @enum {null|string} */
             channel: "digital_post" | "email" | "print" | null;
             email: string | null;
@@ -7211,6 +7227,8 @@ export interface components {
         TransferChild: {
             /** @default  */
             address?: string;
+            /** @default false */
+            address_protected?: boolean;
             birth_date: string | null;
             cpr: string | null;
             expected_date?: string | null;

@@ -289,6 +289,12 @@ function Member({
           </>
         ) : null}
         {member.source === 'cpr' ? <span className="cell-note">fra CPR</span> : null}
+        {member.address_protected ? (
+          <>
+            {' '}
+            <span className="badge badge-warning">Adressebeskyttet</span>
+          </>
+        ) : null}
       </p>
       {member.organisation ? <p className="network-line">{member.organisation}</p> : null}
       {member.phone || member.email ? (

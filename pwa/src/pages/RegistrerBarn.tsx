@@ -5,7 +5,7 @@ import { casePath, setFlash } from '../casework';
 import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, TextField } from '../components/Form';
 import { PageHeading } from '../components/PageHeading';
-import { formatDate } from '../format';
+import { addressText, formatDate } from '../format';
 import { useSubmit } from '../mutation';
 import { navigate } from '../router';
 import { rememberPriorCases } from './overfoersel/store';
@@ -265,7 +265,7 @@ export function RegistrerBarn() {
               <dt>Født</dt>
               <dd>{formatDate(found.birth_date)}</dd>
               <dt>Adresse</dt>
-              <dd>{found.address || 'Ingen adresse i CPR-registret'}</dd>
+              <dd>{addressText(found.address, found.address_protected, 'Ingen adresse i CPR-registret')}</dd>
             </dl>
             <button type="button" className="button button-tertiary" onClick={editByHand}>
               Ret manuelt
@@ -277,7 +277,7 @@ export function RegistrerBarn() {
               <div className="cpr-found cpr-found-manual">
                 <p>
                   Du skriver navn og adresse selv. CPR-registret siger: {found.first_name} {found.last_name}
-                  {found.address ? `, ${found.address}` : ''}.
+                  {found.address_protected ? ' (adressebeskyttet)' : found.address ? `, ${found.address}` : ''}.
                 </p>
                 <button
                   type="button"
@@ -321,7 +321,7 @@ export function RegistrerBarn() {
                 key={p.cpr}
                 id={`child-parent-${i}`}
                 label={p.custody ? `${p.name} (forældremyndighed)` : p.name}
-                hint={p.address || undefined}
+                hint={p.address_protected ? 'Adressebeskyttet' : p.address || undefined}
                 checked={parents.has(p.cpr)}
                 onChange={(on) =>
                   setParents((s) => {

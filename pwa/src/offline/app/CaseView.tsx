@@ -6,7 +6,7 @@ import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { FormDialog } from '../../components/FormDialog';
-import { formatAge, formatDate, formatDeadline, formatNumber } from '../../format';
+import { addressText, formatAge, formatDate, formatDeadline, formatNumber } from '../../format';
 import { RecordForm, recordText, type CompletionRecord } from '../../pages/sag/CompleteActivityForm';
 import { Link } from '../../router';
 import * as store from '../store';
@@ -107,7 +107,7 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
         </div>
         <div>
           <dt>Adresse</dt>
-          <dd>{c.child.address || 'Ikke oplyst'}</dd>
+          <dd>{addressText(c.child.address, c.child.address_protected)}</dd>
         </div>
         <div>
           <dt>Fase</dt>
@@ -150,6 +150,12 @@ export function OfflineCaseView({ caseId }: { caseId: string }) {
                         <>
                           {' '}
                           <span className="badge badge-info">Forældremyndighed</span>
+                        </>
+                      ) : null}
+                      {m.address_protected ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-warning">Adressebeskyttet</span>
                         </>
                       ) : null}
                     </p>

@@ -5,7 +5,7 @@ import { ErrorSummary, TextArea } from '../../components/Form';
 import { Loading } from '../../components/Loading';
 import { PageHeading } from '../../components/PageHeading';
 import { stageLabel } from '../../casework';
-import { formatDate, formatDateTime, formatDeadline, plural } from '../../format';
+import { addressText, formatDate, formatDateTime, formatDeadline, plural } from '../../format';
 import { Link } from '../../router';
 import { useSubmit } from '../../mutation';
 import { useApiQuery } from '../../useApi';
@@ -429,7 +429,7 @@ export function Overfoersel({ transferId, session }: { transferId: string; sessi
               </>
             ) : null}
             <dt>Adresse</dt>
-            <dd>{child.address || 'Ikke oplyst'}</dd>
+            <dd>{addressText(child.address, child.address_protected)}</dd>
             {d.stage ? (
               <>
                 <dt>Fase</dt>

@@ -6,7 +6,7 @@ import { can, type ActivityRead } from '../../api/client';
 import { journalKindLabel, setFlash } from '../../casework';
 import { Basis } from '../../components/Basis';
 import { Loading } from '../../components/Loading';
-import { formatDate, formatDeadline, plural } from '../../format';
+import { addressText, formatDate, formatDeadline, plural } from '../../format';
 import { Link, navigate } from '../../router';
 import { NO_FILTER } from '../JournalFilter';
 import { ActivityAction } from './ActivityAction';
@@ -217,7 +217,7 @@ export function Overblik() {
           <dl className="case-facts">
             <div>
               <dt>Adresse</dt>
-              <dd>{k.address || 'Ikke oplyst'}</dd>
+              <dd>{addressText(k.address, k.address_protected)}</dd>
             </div>
             <div>
               <dt>Åbnet</dt>

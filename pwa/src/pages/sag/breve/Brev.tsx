@@ -168,7 +168,7 @@ function Editor({ caseId, letter, onSent }: { caseId: string; letter: LetterRead
                 </label>
                 <span className={`form-hint checkbox-hint ${c.missing ? 'letter-missing' : ''}`.trim()} id={`${id}-hint`}>
                   {c.missing ?? (c.channel ? sendsBy(c.channel) : '')}
-                  {c.address ? ` · ${c.address}` : ''}
+                  {c.address_protected ? ' · Adressebeskyttet' : c.address ? ` · ${c.address}` : ''}
                 </span>
               </div>
             );

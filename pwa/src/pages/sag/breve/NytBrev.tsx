@@ -124,7 +124,7 @@ function NewLetterForm({ caseId, data }: { caseId: string; data: LetterNew }) {
                 </label>
                 <span className={`form-hint checkbox-hint ${c.missing ? 'letter-missing' : ''}`.trim()} id={`${id}-hint`}>
                   {how}
-                  {c.address ? ` · ${c.address}` : ''}
+                  {c.address_protected ? ' · Adressebeskyttet' : c.address ? ` · ${c.address}` : ''}
                 </span>
               </div>
             );

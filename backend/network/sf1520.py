@@ -1,0 +1,458 @@
+"""The CPR register through Serviceplatformen: SF1520 "Udvidet person stamdata (lokal)",
+the SOAP service ``PersonBaseDataExtended`` (docs/integrations.md, "CPR (SF1520)").
+
+One operation, ``PersonLookup``: a ``PersonLookupRequest`` with the caller's
+``InvocationContext`` (service agreement, user system, user = the kommune, service) and the
+person's ``PNR`` answers with ``persondata`` (name, ``adressebeskyttelse``,
+``tilmeldtDigitalpost``), ``adresse`` (``aktuelAdresse``) and ``relationer`` (``mor``,
+``far``, ``foraeldremyndighed``). A child's lookup is one call for the child and one per
+parent or custody holder (in parallel), all within ``TREKANT_CPR_TIMEOUT`` seconds.
+
+Security model (version 4 of the service): SOAP 1.1 over TLS with the kommune's (or the IT
+supplier's) FOCES/OCES function certificate as the TLS client certificate; the service
+agreement in the invocation context says what the certificate may ask for whom.
+
+httpx + lxml, not zeep: the project already has both, the service has one operation, and
+zeep needs the WSDL with its policy and fault imports on disk to build a client; the
+envelope below is the XSD's sequence, built with lxml (so nothing is pasted into XML as
+text) and the answer read by namespace.
+
+Failures are :class:`~backend.network.cpr_source.CprUnavailable` (the UI offers manual
+entry), each logged for the operator (never the CPR number) and counted in
+``trekant_cpr_lookups{outcome}``: ``timeout``, ``unreachable``, ``tls`` (the service
+refused our certificate, or we refused its), ``certificate`` (ours is missing or
+expired: checked at start and before each call), ``fault`` (a ServiceplatformFault or an
+HTTP error), ``not_configured``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import ssl
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from lxml import etree
+from prometheus_client import Counter, Gauge
+
+from backend.network.cpr_source import CprPerson, CprRelations, CprUnavailable, timeout_seconds
+
+log = logging.getLogger("trekant.cpr")
+
+SERVICE_NS = "http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/4/"
+SOAP_ACTION = SERVICE_NS + "PersonLookup"
+SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+INVCTX_NS = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"
+PNR_NS = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/"
+FAULT_NS = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
+# The service's UUID in Serviceplatformen's catalogue ("PersonBaseDataExtended").
+SERVICE_UUID = "e6be2436-bf35-4df2-83fe-925142825dc2"
+MAX_ANSWER = 256 * 1024  # one person's record is a few kB
+CUSTODY_TYPES = {"3", "4", "5", "6"}  # mor, far, anden indehaver 1 og 2
+
+LOOKUPS = Counter(
+    "trekant_cpr_lookups",
+    "Calls to the CPR register (SF1520), by outcome: ok, unknown, timeout, unreachable, "
+    "tls, certificate, fault, not_configured",
+    ["outcome"],
+)
+CERT_EXPIRY = Gauge(
+    "trekant_sf1520_certificate_expiry_timestamp_seconds",
+    "When the SF1520 client certificate expires (Unix time)",
+    multiprocess_mode="max",
+)
+
+
+class CprServiceError(CprUnavailable):
+    """The register cannot be asked or refused the question; ``operator`` says why (Danish,
+    for the operator console and the log; never a CPR number)."""
+
+    def __init__(self, outcome: str, operator: str) -> None:
+        super().__init__(operator)
+        self.outcome = outcome
+        self.operator = operator
+
+
+@dataclass(frozen=True)
+class InvocationContext:
+    """Who asks (Serviceplatformen's "invocation context"): the service agreement between
+    the kommune and Trekant, Trekant's user system, the kommune (user), the service."""
+
+    service_agreement: str
+    user_system: str
+    user: str
+    service: str = SERVICE_UUID
+    accounting_info: str | None = None
+
+
+@dataclass(frozen=True)
+class Sf1520Config:
+    """How to reach SF1520: endpoint, the TLS client certificate and key (PEM files), the CA
+    the service's certificate is checked against (None: the system's trust store), the
+    time-out, and each kommune's invocation context (``"*"``: any kommune without its own).
+    Branch ``org`` fills ``contexts`` from the operator's per-kommune configuration."""
+
+    url: str
+    cert_file: Path
+    key_file: Path
+    ca_file: Path | None = None
+    timeout: float = 2.0
+    contexts: dict[str, InvocationContext] = field(default_factory=dict)
+
+    def context_for(self, kommune: str | None) -> InvocationContext | None:
+        return self.contexts.get(kommune or "*") or self.contexts.get("*")
+
+
+def config_from_env(env: dict[str, str] | None = None) -> Sf1520Config | None:
+    """``TREKANT_SF1520_URL``, ``_CERT``, ``_KEY``, ``_CA`` (optional) and ``_CONTEXTS``
+    (JSON: ``{"<kommune code or *>": {"service_agreement", "user_system", "user"}}``);
+    None when the URL is not set."""
+    env = dict(os.environ) if env is None else env
+    url = env.get("TREKANT_SF1520_URL", "").strip()
+    if not url:
+        return None
+    raw = json.loads(env.get("TREKANT_SF1520_CONTEXTS", "{}") or "{}")
+    contexts = {
+        code: InvocationContext(
+            service_agreement=str(c["service_agreement"]),
+            user_system=str(c["user_system"]),
+            user=str(c["user"]),
+            service=str(c.get("service", SERVICE_UUID)),
+            accounting_info=c.get("accounting_info"),
+        )
+        for code, c in raw.items()
+    }
+    ca = env.get("TREKANT_SF1520_CA", "").strip()
+    return Sf1520Config(
+        url=url,
+        cert_file=Path(env.get("TREKANT_SF1520_CERT", "")),
+        key_file=Path(env.get("TREKANT_SF1520_KEY", "")),
+        ca_file=Path(ca) if ca else None,
+        timeout=float(env.get("TREKANT_CPR_TIMEOUT", timeout_seconds())),
+        contexts=contexts,
+    )
+
+
+def q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def envelope(cpr: str, ctx: InvocationContext) -> bytes:
+    """The ``PersonLookupRequest`` envelope (PersonBaseDataExtendedServiceMsg.xsd, v4)."""
+    env = etree.Element(q(SOAP_NS, "Envelope"), nsmap={"soapenv": SOAP_NS})
+    etree.SubElement(env, q(SOAP_NS, "Header"))
+    body = etree.SubElement(env, q(SOAP_NS, "Body"))
+    req = etree.SubElement(
+        body,
+        q(SERVICE_NS, "PersonLookupRequest"),
+        nsmap={"ns": SERVICE_NS, "invctx": INVCTX_NS, "pnr": PNR_NS},
+    )
+    inv = etree.SubElement(req, q(INVCTX_NS, "InvocationContext"))
+    for tag, value in (
+        ("ServiceAgreementUUID", ctx.service_agreement),
+        ("UserSystemUUID", ctx.user_system),
+        ("UserUUID", ctx.user),
+        ("ServiceUUID", ctx.service),
+        ("AccountingInfo", ctx.accounting_info),
+    ):
+        if value:
+            etree.SubElement(inv, q(INVCTX_NS, tag)).text = value
+    etree.SubElement(req, q(PNR_NS, "PNR")).text = cpr
+    return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
+
+
+def _t(el: Any, path: str) -> str:
+    found = el.find(path, {"s": SERVICE_NS}) if el is not None else None
+    return (found.text or "").strip() if found is not None else ""
+
+
+@dataclass
+class Answer:
+    """One ``PersonLookupResponse``, read: the person and the relations' CPR numbers."""
+
+    person: CprPerson
+    mother: str = ""
+    father: str = ""
+    custody: list[str] = field(default_factory=list)
+
+
+def _address(addr: Any) -> str:
+    """``aktuelAdresse`` as one line: "c/o …, Vejnavn 12, 3. th, 8000 Aarhus C"."""
+    if addr is None:
+        return ""
+    street = _t(addr, "s:standardadresse")
+    if not street:
+        number = _t(addr, "s:husnummer").lstrip("0")
+        floor = ". ".join(p for p in (_t(addr, "s:etage").lstrip("0"), _t(addr, "s:sidedoer")) if p)
+        street = ", ".join(
+            p for p in (" ".join(p for p in (_t(addr, "s:vejnavn"), number) if p), floor) if p
+        )
+    town = " ".join(p for p in (_t(addr, "s:postnummer"), _t(addr, "s:postdistrikt")) if p)
+    co = _t(addr, "s:conavn")
+    return ", ".join(p for p in (f"c/o {co}" if co else "", street, town) if p)
+
+
+def parse_answer(cpr: str, xml: bytes) -> Answer | None:
+    """The person in a ``PersonLookupResponse``; None when it holds no ``persondata`` (the
+    number is unknown). A ServiceplatformFault is a :class:`CprServiceError`."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise CprServiceError("fault", "CPR-tjenesten (SF1520) svarede ikke med XML") from exc
+    body = root.find(q(SOAP_NS, "Body"))
+    if body is None:
+        raise CprServiceError("fault", "CPR-tjenesten (SF1520) svarede uden SOAP-krop")
+    fault = body.find(q(SOAP_NS, "Fault"))
+    if fault is not None:
+        codes = [e.text or "" for e in fault.iter(q(FAULT_NS, "ErrorCode"))]
+        texts = [e.text or "" for e in fault.iter(q(FAULT_NS, "ErrorText"))]
+        reason = "; ".join(f"{c} {t}".strip() for c, t in zip(codes, texts, strict=False))
+        reason = reason or (fault.findtext("faultstring") or "").strip()
+        raise CprServiceError("fault", f"CPR-tjenesten (SF1520) afviste opslaget: {reason}")
+    resp = body.find(q(SERVICE_NS, "PersonLookupResponse"))
+    if resp is None:
+        raise CprServiceError("fault", "CPR-tjenesten (SF1520) svarede ikke på opslaget")
+    data = resp.find(q(SERVICE_NS, "persondata"))
+    if data is None:
+        return None
+    navn = data.find(q(SERVICE_NS, "navn"))
+    name = " ".join(
+        p for p in (_t(navn, "s:fornavn"), _t(navn, "s:mellemnavn"), _t(navn, "s:efternavn")) if p
+    ) or _t(navn, "s:personadresseringsnavn")
+    protected = _t(data, "s:adressebeskyttelse/s:beskyttet") == "true"
+    enrolled = _t(data, "s:tilmeldtDigitalpost")
+    addr = resp.find(f"{q(SERVICE_NS, 'adresse')}/{q(SERVICE_NS, 'aktuelAdresse')}")
+    person = CprPerson(
+        cpr=cpr,
+        name=name,
+        # Address protection: the address never leaves this function.
+        address="" if protected else _address(addr),
+        digital_post_exempt=enrolled == "false",
+        address_protected=protected,
+    )
+    rel = resp.find(q(SERVICE_NS, "relationer"))
+    answer = Answer(person)
+    if rel is not None:
+        answer.mother = _t(rel, "s:mor/s:personnummer")
+        answer.father = _t(rel, "s:far/s:personnummer")
+        for fm in rel.findall(q(SERVICE_NS, "foraeldremyndighed")):
+            if _t(fm, "s:foraeldremyndighedSletdato"):
+                continue  # ended
+            kind = _t(fm, "s:foraeldremyndighedtype")
+            holder = _t(fm, "s:relationPersonnummer")
+            if kind == "3" and not holder:
+                holder = answer.mother
+            elif kind == "4" and not holder:
+                holder = answer.father
+            if kind in CUSTODY_TYPES and holder and holder not in answer.custody:
+                answer.custody.append(holder)
+    return answer
+
+
+def _tls_refusal(exc: BaseException) -> bool:
+    """Whether an HTTP error is TLS refusing a certificate (ours, by the service: with TLS
+    1.3 that shows only at the first read, as an alert, which anyio's TLS stream reports
+    as a broken stream without its cause; or the service's, by us)."""
+    import anyio
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLError | anyio.BrokenResourceError):
+            return True
+        text = str(seen).lower()
+        if "alert" in text or "certificate" in text or "ssl" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class Sf1520Client:
+    """A :class:`~backend.network.cpr_source.CprSource` over SF1520. One TLS context per
+    client (the certificate is read once; a renewed one needs a restart); one HTTP
+    connection per lookup, closed after it (a lookup's own event loop owns it)."""
+
+    def __init__(self, config: Sf1520Config | None) -> None:
+        self.config = config
+        self._ssl: ssl.SSLContext | None = None
+        self._expires: datetime | None = None
+        self.last_error: str | None = None
+        self.problem = self.check()
+        if self.problem:
+            log.error("CPR (SF1520): %s", self.problem)
+
+    # -- the certificate -------------------------------------------------------------
+
+    def check(self) -> str | None:
+        """What stops a lookup now (Danish, for the operator), or None. Reads the client
+        certificate and key once; its expiry is checked again before every call."""
+        c = self.config
+        if c is None:
+            return "CPR-tjenesten (SF1520) er ikke sat op: TREKANT_SF1520_URL mangler"
+        if self._ssl is None:
+            from cryptography import x509
+
+            try:
+                cert = x509.load_pem_x509_certificate(c.cert_file.read_bytes())
+                ctx = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
+                ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+                ctx.load_cert_chain(str(c.cert_file), str(c.key_file))
+            except (OSError, ValueError, ssl.SSLError) as exc:
+                return (
+                    "CPR-tjenestens klientcertifikat (TREKANT_SF1520_CERT/_KEY) kan ikke "
+                    f"læses: {type(exc).__name__}"
+                )
+            self._ssl = ctx
+            self._expires = cert.not_valid_after_utc
+            CERT_EXPIRY.set(self._expires.timestamp())
+        assert self._expires is not None
+        if self._expires <= datetime.now(UTC):
+            return (
+                "CPR-tjenestens klientcertifikat udløb "
+                f"{self._expires.strftime('%d.%m.%Y %H:%M')} UTC: forny FOCES-certifikatet"
+            )
+        return None
+
+    def status(self) -> dict[str, Any]:
+        """For the operator: configured, the certificate's expiry, what is wrong now."""
+        problem = self.check()
+        return {
+            "configured": self.config is not None,
+            "url": self.config.url if self.config else None,
+            "certificate_expires": self._expires.isoformat() if self._expires else None,
+            "problem": problem,
+            "last_error": self.last_error,
+        }
+
+    def _fail(self, outcome: str, operator: str) -> CprServiceError:
+        LOOKUPS.labels(outcome).inc()
+        self.last_error = operator
+        log.error("CPR (SF1520): %s", operator)
+        return CprServiceError(outcome, operator)
+
+    # -- one call ----------------------------------------------------------------------
+
+    def _kommune(self) -> str | None:
+        from tenancy.context import current_scope_or_none
+
+        scope = current_scope_or_none()
+        return scope.code if scope else None
+
+    async def _call(self, http: httpx.AsyncClient, cpr: str) -> Answer | None:
+        assert self.config is not None
+        ctx = self.config.context_for(self._kommune())
+        if ctx is None:
+            raise self._fail(
+                "not_configured",
+                "Kommunen har ingen serviceaftale med CPR-tjenesten (SF1520) i Trekant",
+            )
+        try:
+            async with http.stream(
+                "POST",
+                self.config.url,
+                content=envelope(cpr, ctx),
+                headers={
+                    "Content-Type": "text/xml; charset=utf-8",
+                    "SOAPAction": f'"{SOAP_ACTION}"',
+                },
+            ) as r:
+                body = b""
+                async for chunk in r.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_ANSWER:
+                        raise self._fail("fault", "CPR-tjenesten (SF1520) svarede for meget")
+                status = r.status_code
+        except httpx.TimeoutException as exc:
+            raise self._fail("timeout", "CPR-tjenesten (SF1520) svarede ikke i tide") from exc
+        except httpx.HTTPError as exc:
+            if _tls_refusal(exc):
+                raise self._fail(
+                    "tls",
+                    "CPR-tjenesten (SF1520) afviste TLS-forbindelsen (klientcertifikatet "
+                    "eller tjenestens certifikat blev ikke godkendt)",
+                ) from exc
+            if isinstance(exc, httpx.ConnectError):
+                raise self._fail("unreachable", "CPR-tjenesten (SF1520) kan ikke nås") from exc
+            raise self._fail(
+                "unreachable", f"CPR-tjenesten (SF1520) fejlede: {type(exc).__name__}"
+            ) from exc
+        if status != 200 and b"Fault" not in body:
+            raise self._fail("fault", f"CPR-tjenesten (SF1520) svarede HTTP {status}")
+        try:
+            return parse_answer(cpr, body)
+        except CprServiceError as exc:
+            raise self._fail(exc.outcome, exc.operator) from exc
+
+    async def _session(self, cprs: list[str], with_relations: bool) -> list[Answer | None]:
+        problem = self.check()
+        if problem:
+            raise self._fail("not_configured" if self.config is None else "certificate", problem)
+        assert self.config is not None and self._ssl is not None
+        timeout = self.config.timeout
+        started = time.monotonic()
+
+        async def run() -> list[Answer | None]:
+            async with httpx.AsyncClient(
+                verify=self._ssl,  # type: ignore[arg-type]
+                timeout=httpx.Timeout(timeout),
+                limits=httpx.Limits(max_connections=4),
+                follow_redirects=False,
+            ) as http:
+                first = await self._call(http, cprs[0])
+                if not with_relations or first is None:
+                    return [first]
+                others = [first.mother, first.father, *first.custody]
+                holders = list(dict.fromkeys(c for c in others if c and c != cprs[0]))
+                rest = await asyncio.gather(*(self._call(http, c) for c in holders))
+                return [first, *rest]
+
+        try:
+            answers = await asyncio.wait_for(run(), timeout)
+        except TimeoutError as exc:
+            raise self._fail("timeout", "CPR-tjenesten (SF1520) svarede ikke i tide") from exc
+        LOOKUPS.labels("ok" if answers[0] is not None else "unknown").inc()
+        self.last_error = None
+        log.debug(
+            "CPR (SF1520): %d opslag på %.0f ms", len(answers), (time.monotonic() - started) * 1000
+        )
+        return answers
+
+    # -- CprSource ---------------------------------------------------------------------
+
+    async def relations(self, cpr: str) -> CprRelations | None:
+        answers = await self._session([cpr], with_relations=True)
+        first = answers[0]
+        if first is None:
+            return None
+        parents = [a.person for a in answers[1:] if a is not None]
+        return CprRelations(child=first.person, parents=parents, custody=list(first.custody))
+
+    async def person(self, cpr: str) -> CprPerson | None:
+        answer = (await self._session([cpr], with_relations=False))[0]
+        return answer.person if answer else None
+
+    async def digital_post_exempt(self, cpr: str) -> bool:
+        found = await self.person(cpr)
+        return bool(found and found.digital_post_exempt)
+
+
+_shared: dict[str, Sf1520Client] = {}
+
+
+def shared_client() -> Sf1520Client:
+    """The process's client for the current configuration (re-made when the environment
+    changes, as the tests do)."""
+    config = config_from_env()
+    key = repr(config)
+    client = _shared.get(key)
+    if client is None:
+        _shared.clear()
+        client = _shared[key] = Sf1520Client(config)
+    return client

@@ -133,6 +133,7 @@ ACTION_LABELS: dict[str, str] = {
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",
     "kommune.suspended": "Kommune lukket midlertidigt",
     "kommune.resumed": "Kommune genåbnet",
+    "kommune.login_changed": "Kommunens log-ind ændret",
     "kommune.exported": "Kommunens data eksporteret (sikkerhedskopi)",
     "kommune.imported": "Kommunens data genindlæst fra eksport",
     "kommune.left": "Kommune udtrådt: data udleveret og slettet",
@@ -166,6 +167,7 @@ DETAIL_LABELS: dict[str, str] = {
     "claim": "Bundet via",
     "privileges": "Rettigheder",
     "nsis_level": "Sikringsniveau (NSIS)",
+    "login_kind": "Log ind via",
     "lookups": "CPR-opslag",
     "registrations": "Registreringer",
     "letters": "Breve",
@@ -290,6 +292,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "fk-adgangsstyring": "Fælleskommunal Adgangsstyring",
     },
     "nsis_level": {"Low": "Lav", "Substantial": "Betydelig", "High": "Høj"},
+    "login_kind": {
+        "oidc": "Kommunens egen identitetsudbyder (OpenID Connect)",
+        "context-handler": "Fælleskommunal Adgangsstyring (Context Handler)",
+    },
     "preserve": {
         "ingen": "Ingen sager bevares",
         "anbringelser": "Sager med en anbringelse bevares",

@@ -298,7 +298,8 @@ async def test_a_replayed_response_and_another_browser_are_refused(ch, issuer, a
     # the same request id, the same assertion is refused.
     from backend.auth import saml_login
 
-    identity = saml.SamlIdentity("id-x", 1e12, "n", "u@aarhus.dk", "U", "Substantial", {})
+    fresh = f"id-{os.urandom(8).hex()}"
+    identity = saml.SamlIdentity(fresh, __import__("time").time() + 60, "n", "u@aarhus.dk", "U", "Substantial", {})
     redis = app.state.redis
     await saml_login._not_replayed(redis, CODE, identity)
     with pytest.raises(saml.SamlRefused, match="replayed"):
@@ -317,3 +318,55 @@ async def test_sp_metadata_and_the_published_roles(ch, http):  # type: ignore[no
         f"http://trekant.dk/roles/usersystemrole/{role}/1"
         for role in ("sagsbehandler", "leder", "oekonomi", "administrator", "laeser")
     }
+
+
+async def test_the_administrator_sees_but_cannot_assign_roles(ch, as_user):  # type: ignore[no-untyped-def]
+    admin = await as_user(CODE, "admin")
+    users = (await admin.get("/api/admin/users", params={"q": "kollega@aarhus.dk"})).json()
+    target = users["items"][0]
+    r = await admin.patch(
+        f"/api/admin/users/{target['id']}",
+        json={"version": target["version"], "roles": ["leder"]},
+    )
+    assert r.status_code == 400, r.text
+    assert "Fælleskommunalt Administrationsmodul" in r.text and "roles" in r.text
+    # Name and teams stay the administrator's to change (the roles sent unchanged).
+    r = await admin.patch(
+        f"/api/admin/users/{target['id']}",
+        json={"version": target["version"], "roles": target["roles"], "display_name": "Karl K"},
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_the_operator_chooses_the_login_with_field_level_refusals(ch, app, http):  # type: ignore[no-untyped-def]
+    from tests.oidc_login import login as oidc_login
+
+    r = await oidc_login(http, None, "drift@trekant.dk")
+    assert r.headers["location"] == "/drift", r.headers
+    csrf = (await http.get("/api/session")).json()["csrf_token"]
+    path = f"/api/operator/kommuner/{CODE}/log-ind"
+    bad = {
+        "login_kind": "context-handler",
+        "ch_metadata_url": "https://10.0.0.5/metadata",
+        "ch_entity_id": "",
+        "ch_cvr": "1234",
+    }
+    r = await http.post(path, json=bad, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 400, r.text
+    keys = {e["key"] for e in r.json()["extra"]}
+    assert keys == {"ch_metadata_url", "ch_entity_id", "ch_cvr"}
+    assert (await http.get(path)).json()["ch_metadata_url"] == ch.metadata_url  # unchanged
+    good = {
+        "login_kind": "context-handler",
+        "ch_metadata_url": ch.metadata_url,
+        "ch_entity_id": ch.entity_id,
+        "ch_cvr": cvr_for(CODE),
+        "ch_nsis_level": "High",
+    }
+    r = await http.post(path, json=good, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    assert r.json()["ch_nsis_level"] == "High"
+    assert r.json()["sp_metadata_url"] == saml.sp_entity_id(BASE, CODE)
+    good["ch_nsis_level"] = "Substantial"
+    r = await http.post(path, json=good, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text

@@ -15,7 +15,6 @@ import os
 import re
 import zlib
 from html import unescape
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,10 +25,9 @@ from backend import queue
 from backend.auth import saml
 from backend.db import DB
 from backend.outbox.tasks import run_outbox_job
-from infra.contexthandler import cvr_for, demo_users, issuer_from, prepare
-from infra.devprocess import free_port
+from infra.contexthandler import cvr_for, demo_users, issuer_from
 from tenancy.context import tenant_transaction
-from tests.conftest import ROOT, provision_users
+from tests.conftest import context_handler, use_context_handler
 
 CODE = "0751"
 OTHER = "0101"  # København: an SP the Context Handler also knows (its key is not Aarhus's)
@@ -38,20 +36,10 @@ BASE = "http://testserver"
 
 @pytest.fixture(scope="module")
 async def ch(registry, seeded):  # type: ignore[no-untyped-def]
-    data_dir = Path(os.environ.get("TREKANT_TEST_DATA_DIR", ROOT / "var" / "test")).resolve()
-    handler, _ = prepare(data_dir, free_port(), [CODE, OTHER], [BASE])
-    handler.start()
-    try:
-        if CODE not in {t.code for t in await registry.list_tenants(with_versions=False)}:
-            await registry.create(CODE, "Aarhus")
-        await registry.set_context_handler(
-            CODE, handler.metadata_url, handler.entity_id, cvr_for(CODE)
-        )
-        await provision_users(CODE, CODE)
-        yield handler
-    finally:
-        await registry.set_login_kind(CODE, "oidc")
-        handler.stop()
+    """The session's development Context Handler (tests/conftest.py), Aarhus logging in
+    through it with its demo users pre-provisioned."""
+    await use_context_handler(registry)
+    return context_handler()
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +287,9 @@ async def test_a_replayed_response_and_another_browser_are_refused(ch, issuer, a
     from backend.auth import saml_login
 
     fresh = f"id-{os.urandom(8).hex()}"
-    identity = saml.SamlIdentity(fresh, __import__("time").time() + 60, "n", "u@aarhus.dk", "U", "Substantial", {})
+    identity = saml.SamlIdentity(
+        fresh, __import__("time").time() + 60, "n", "u@aarhus.dk", "U", "Substantial", {}
+    )
     redis = app.state.redis
     await saml_login._not_replayed(redis, CODE, identity)
     with pytest.raises(saml.SamlRefused, match="replayed"):

@@ -22,11 +22,12 @@ carries at least one of Trekant's brugersystemroller for the kommune's CVR numbe
 from __future__ import annotations
 
 import base64
+import calendar
+import contextlib
 import os
 import re
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -439,6 +440,7 @@ def verify_response(sp: KommuneSp, xml: bytes, request_id: str) -> SamlIdentity:
     peek_in_response_to(xml)
     client = _client(sp)
     encoded = base64.b64encode(xml).decode()
+    response = None
     try:
         response = client.parse_authn_request_response(
             encoded, BINDING_HTTP_POST, outstanding={request_id: "/"}
@@ -447,6 +449,13 @@ def verify_response(sp: KommuneSp, xml: bytes, request_id: str) -> SamlIdentity:
         raise SamlRefused("afbrudt", f"Context Handler status {type(exc).__name__}") from exc
     except Exception as exc:  # pysaml2 raises many kinds; each is a refusal
         raise SamlRefused("afvist", _pysaml2_reason(exc)) from exc
+    finally:
+        # pysaml2 caches every person it has seen (for its own single logout); Trekant keeps
+        # sessions in Redis, so the cache is emptied rather than grow with every login.
+        seen = getattr(response, "name_id", None)
+        if seen is not None:
+            with contextlib.suppress(KeyError):
+                client.users.remove_person(seen)
     if response is None:
         raise SamlRefused("afvist", "response not accepted")
     assertion = response.assertion
@@ -521,7 +530,7 @@ def _epoch(value: str | None) -> float:
     from saml2.time_util import str_to_time
 
     try:
-        return float(time.mktime(str_to_time(value))) - time.timezone
+        return float(calendar.timegm(str_to_time(value)))
     except (ValueError, TypeError):
         return 0.0
 
@@ -583,9 +592,3 @@ def parse_privileges(raw: str, cvr: str) -> tuple[dict[str, dict[str, list[str]]
             for key, values in constraints.items():
                 merged.setdefault(key, []).extend(v for v in values if v not in merged.get(key, []))
     return roles, ignored
-
-
-def deflate_b64(text: str) -> str:
-    """HTTP-Redirect binding encoding (raw DEFLATE, base64)."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return base64.b64encode(compressor.compress(text.encode()) + compressor.flush()).decode()

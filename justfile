@@ -36,7 +36,7 @@ build: setup
 
 # Run the whole system on embedded PostgreSQL and Redis: API, worker, PWA, the development
 # identity provider and demo kommuner with demo users
-run: build pdf-libs office
+run: build pdf-libs office xmlsec
     {{venv}}/trekant dev
 
 # Install Debian's Chromium for the browser tests where it is missing
@@ -85,6 +85,18 @@ office:
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null
     fi
 
+# Install Debian's xmlsec1 where it is missing: pysaml2 signs, verifies, encrypts and decrypts
+# SAML messages with it (login through Fælleskommunal Adgangsstyring, backend/auth/saml.py)
+xmlsec:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if ! command -v xmlsec1 >/dev/null 2>&1; then
+        echo "installing xmlsec1 for the SAML login (Fælleskommunal Adgangsstyring)"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq xmlsec1 >/dev/null
+    fi
+
 # Install Debian's Caddy where it is missing: the tests validate the deployment's Caddyfile
 # with it (infra/deploy, tests/deploy); the container image itself is not built here
 caddy:
@@ -109,7 +121,7 @@ caddy:
 # follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]
-test *ARGS: lint build browser pdf-libs office servers caddy
+test *ARGS: lint build browser pdf-libs office servers caddy xmlsec
     #!/usr/bin/env bash
     set -uo pipefail
     if [ $# -gt 0 ] || [ "${TREKANT_TEST_WORKERS:-2}" = "0" ]; then

@@ -30,6 +30,7 @@ from backend.auth.routes import (
     operator_login,
     provider_logout,
 )
+from backend.auth.saml_routes import saml_acs, saml_metadata, saml_start, user_system_roles
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
 from backend.casework.committee_routes import CommitteeController
@@ -173,6 +174,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         operator_login,
         callback,
         provider_logout,
+        saml_start,
+        saml_acs,
+        saml_metadata,
+        user_system_roles,
         ChildrenController,
         CaseworkController,
         WorklistController,

@@ -8,6 +8,8 @@
     trekant tenant suspend --code 0101 [--reason "..."]
     trekant tenant resume --code 0101
     trekant tenant set-idp --code 0147 --issuer https://… --client-id … [--secret-stdin]
+    trekant tenant set-login --code 0751 --kind context-handler --metadata-url https://… \
+        --entity-id … --cvr 55133018 [--nsis-level Substantial]
     trekant tenant export --code 0101 --out k0101.tar   one kommune, exact (backup)
     trekant tenant import --file k0101.tar              restore it where it does not exist
     trekant tenant leave --code 0101 --out k0101-udtraek.tar --confirm "København"
@@ -181,6 +183,36 @@ async def cmd_tenant_status(args: argparse.Namespace, status: str) -> int:
     return 0
 
 
+async def cmd_set_login(args: argparse.Namespace) -> int:
+    """How the kommune's staff log in: its own OpenID Connect provider (``oidc``, set with
+    ``set-idp``) or KOMBIT's Context Handler (``context-handler``, Fælleskommunal
+    Adgangsstyring), validated like the operator console does."""
+    from backend.operator.routes import LoginSetting, check_login_setting
+
+    settings = ensure_environment()
+    code = args.code
+    check_kommune_code(code)
+    setting = LoginSetting(
+        login_kind=args.kind,
+        ch_metadata_url=args.metadata_url,
+        ch_entity_id=args.entity_id,
+        ch_cvr=args.cvr,
+        ch_nsis_level=args.nsis_level,
+    )
+    errors = await check_login_setting(setting)
+    if errors:
+        raise CliError("; ".join(f"{field}: {message}" for field, message in errors))
+    registry = registry_for(settings)
+    if args.kind == "context-handler":
+        await registry.set_context_handler(
+            code, args.metadata_url, args.entity_id, args.cvr, args.nsis_level
+        )
+    else:
+        await registry.set_login_kind(code, "oidc")
+    print(f"kommune {code} logs in through {args.kind}")
+    return 0
+
+
 async def cmd_set_idp(args: argparse.Namespace) -> int:
     """The kommune's provider; its client secret from stdin (stored sealed) or from the
     kommune's own environment variable ``TREKANT_IDP_SECRET_<code>``."""
@@ -327,13 +359,21 @@ async def cmd_demo_seed(args: argparse.Namespace) -> int:
     return 0
 
 
-async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
+async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = None) -> str | None:
     """Create the demo kommuner with synthetic cases; with a development identity
-    provider, also point each at its realm and provision its demo users and the operator."""
+    provider, also point each at its realm and provision its demo users and the operator;
+    with the development Context Handler, the demo kommune configured for it logs in there."""
     import backend.jobs  # noqa: F401 - the demo queues outbox jobs (audit records, deliveries)
     from backend import db
     from backend.archive.demo import seed_archive
-    from backend.demo import DEMO_KOMMUNER, provision_demo_users, seed_casework, seed_kommune
+    from backend.demo import (
+        CONTEXT_HANDLER_KOMMUNE,
+        DEMO_KOMMUNER,
+        provision_demo_users,
+        seed_casework,
+        seed_kommune,
+    )
+    from infra.contexthandler import cvr_for
     from infra.devidp import OPERATOR_USER, demo_users, domain_for, secret_env
     from tenancy.names import app_role
     from tenancy.registry import role_dsn
@@ -348,6 +388,13 @@ async def seed_demo(settings: Settings, idp: Any = None) -> str | None:
             print(f"created demo kommune {code} {name}")
         if idp is not None:
             await reg.set_idp(code, idp.issuer(code), f"trekant-{code}", secret_env(code))
+        if context_handler is not None and code == CONTEXT_HANDLER_KOMMUNE:
+            await reg.set_context_handler(
+                code,
+                context_handler.metadata_url,
+                context_handler.entity_id,
+                cvr_for(code),
+            )
     if idp is not None:
         await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
     results = await reg.migrate_all()
@@ -536,16 +583,17 @@ def cmd_dev(args: argparse.Namespace) -> int:
         started.append(_start_dst_receiver())
         started.append(_start_trace_collector())
         started.append(_start_sf1520())
+        started.append(_start_context_handler(public))
     except RuntimeError:
         for server in (*post_servers, *started):
             server.stop()
         idp.stop()
         raise
-    anke, dst_receiver, traces, cpr_service = started
+    anke, dst_receiver, traces, cpr_service, context_handler = started
     dev_servers: tuple[Any, ...] = (*post_servers, *started)
     try:
         settings = load_settings()
-        prior_cpr = asyncio.run(seed_demo(settings, idp))
+        prior_cpr = asyncio.run(seed_demo(settings, idp, context_handler))
     except BaseException:
         for server in dev_servers:  # a failed seed leaves no development server behind
             server.stop()
@@ -565,6 +613,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"\n  Trekant kører: {url}\n"
         f"  Log ind som fx sagsbehandler@koebenhavn.dk, leder@…, oekonomi@…, admin@… "
         f"(adgangskode: demo)\n"
+        f"  Aarhus logger ind via Fælleskommunal Adgangsstyring (Context Handler, udvikling): "
+        f"{context_handler.url} — fx sagsbehandler@aarhus.dk (adgangskode: demo)\n"
         f"  Driften: {url}/drift som drift@trekant.dk (adgangskode: demo)\n"
         f"  Tidligere sag: registrér det fiktive demo-CPR {prior_cpr or '–'} i Aarhus "
         f"(barnet har en sag i København)\n"
@@ -699,6 +749,25 @@ def _protected_demo_child() -> str:
     return found[0] if found else "–"
 
 
+def _start_context_handler(public: str) -> Any:
+    """The development Context Handler (Fælleskommunal Adgangsstyring, ``infra/contexthandler``)
+    on ``TREKANT_CONTEXT_HANDLER_PORT`` (8060), for the demo kommune configured for it; it
+    also hands Trekant that kommune's SP key and certificate (``TREKANT_SAML_KEY_<code>``)."""
+    from backend.demo import CONTEXT_HANDLER_KOMMUNE
+    from infra import contexthandler
+
+    handler, env = contexthandler.prepare(
+        _data_dir(),
+        int(os.environ.get("TREKANT_CONTEXT_HANDLER_PORT", "8060")),
+        [CONTEXT_HANDLER_KOMMUNE],
+        [public],
+    )
+    for key, value in env.items():
+        os.environ.setdefault(key, value)
+    handler.start()
+    return handler
+
+
 def _start_trace_collector() -> Any:
     """The development trace collector (``infra/otel``) on ``TREKANT_OTEL_PORT`` (8050); the
     API and the worker export their traces to it (``OTEL_EXPORTER_OTLP_ENDPOINT``), unless
@@ -811,6 +880,17 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--code", action="append", help="only this kommune (repeatable)")
     m.add_argument("--concurrency", type=int, default=8)
     m.set_defaults(func=cmd_tenant_migrate)
+    sl = t.add_parser(
+        "set-login",
+        help="oidc (the kommune's own provider) or context-handler (Fælleskommunal Adgangsstyring)",
+    )
+    sl.add_argument("--code", required=True)
+    sl.add_argument("--kind", required=True, choices=["oidc", "context-handler"])
+    sl.add_argument("--metadata-url", help="the Context Handler's metadata URL (https)")
+    sl.add_argument("--entity-id", help="the entity id that metadata describes")
+    sl.add_argument("--cvr", help="the kommune's CVR number (scope of its privileges)")
+    sl.add_argument("--nsis-level", default="Substantial", choices=["Low", "Substantial", "High"])
+    sl.set_defaults(func=cmd_set_login)
     si = t.add_parser("set-idp", help="the kommune's OpenID Connect provider")
     si.add_argument("--code", required=True)
     si.add_argument("--issuer", required=True)

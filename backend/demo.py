@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from backend.casework.access import AccessibleCase
 
 DEMO_KOMMUNER = [("0101", "København", 240), ("0461", "Odense", 160), ("0751", "Aarhus", 180)]
+# The demo kommune that logs in through Fælleskommunal Adgangsstyring (KOMBIT's Context
+# Handler, the development one in infra/contexthandler) instead of its own OpenID Connect
+# provider; its roles come from the assertion's privileges.
+CONTEXT_HANDLER_KOMMUNE = "0751"
 
 FIRST = [
     "Freja",

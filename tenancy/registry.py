@@ -7,6 +7,7 @@ schema, grants and every migration, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from tenancy.names import (
 )
 
 LOGIN_CLAIMS = ("upn", "preferred_username", "email")
+LOGIN_KINDS = ("oidc", "context-handler")
+NSIS_LEVELS = ("Low", "Substantial", "High")
 
 
 def own_secret_env(code: str) -> str:
@@ -302,6 +305,61 @@ class Registry:
                 code,
                 claim,
             )
+        finally:
+            await conn.close()
+        if updated is None:
+            raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+
+    async def set_context_handler(
+        self,
+        code: str,
+        metadata_url: str,
+        entity_id: str,
+        cvr: str,
+        nsis_level: str = "Substantial",
+    ) -> None:
+        """The kommune logs in through KOMBIT's Context Handler (Fælleskommunal
+        Adgangsstyring): its metadata URL (checked by the caller like an issuer, see
+        ``backend.identity.idp.check_issuer``), the entity id that metadata must describe,
+        the kommune's CVR number (the scope of the privileges Trekant accepts) and the lowest
+        NSIS level of assurance it accepts. ``set_login_kind(code, "oidc")`` goes back."""
+        check_kommune_code(code)
+        if not re.fullmatch(r"[0-9]{8}", cvr or ""):
+            raise TenancyError("CVR number must be eight digits")
+        if nsis_level not in NSIS_LEVELS:
+            raise TenancyError(f"NSIS level must be one of {', '.join(NSIS_LEVELS)}")
+        conn = await self.connect()
+        try:
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET login_kind = 'context-handler', ch_metadata_url = $2, "
+                "ch_entity_id = $3, ch_cvr = $4, ch_nsis_level = $5 WHERE code = $1 "
+                "RETURNING code",
+                code,
+                metadata_url,
+                entity_id,
+                cvr,
+                nsis_level,
+            )
+        finally:
+            await conn.close()
+        if updated is None:
+            raise TenancyError(f"Unknown kommune {code}: no kommune with that code is registered")
+
+    async def set_login_kind(self, code: str, kind: str) -> None:
+        """``oidc`` (the kommune's own provider) or ``context-handler`` (needs
+        :meth:`set_context_handler` first; the database refuses it without)."""
+        check_kommune_code(code)
+        if kind not in LOGIN_KINDS:
+            raise TenancyError(f"login kind must be one of {', '.join(LOGIN_KINDS)}")
+        conn = await self.connect()
+        try:
+            updated = await conn.fetchval(
+                "UPDATE shared.tenant SET login_kind = $2 WHERE code = $1 RETURNING code",
+                code,
+                kind,
+            )
+        except asyncpg.CheckViolationError as exc:
+            raise TenancyError("the Context Handler is not configured for this kommune") from exc
         finally:
             await conn.close()
         if updated is None:

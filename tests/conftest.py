@@ -85,6 +85,7 @@ DIGITAL_POST: object = None  # the development Digital Post server (infra/digita
 ANKESTYRELSEN: object = None  # the development Ankestyrelsen receiver (infra/ankestyrelsen)
 DST: object = None  # the development Danmarks Statistik receiver (infra/dst)
 SF1520: object = None  # the development CPR service (infra/sf1520), over the demo file
+CONTEXT_HANDLER: object = None  # the development Context Handler (infra/contexthandler)
 SMTP: object = None  # the development mail server (infra/smtp)
 APP: Any = None  # the running app (fixture ``app``), for sign_in
 SPARE_REALM = "9999"  # the provider realm that kommuner created inside tests log in through
@@ -179,6 +180,44 @@ def pytest_configure(config: pytest.Config) -> None:
     idp.start()
     IDP = idp
     _start_post(data_dir, f"http://127.0.0.1:{e2e_port}")
+    _start_context_handler(data_dir, f"http://127.0.0.1:{e2e_port}")
+
+
+# The kommune that logs in through the development Context Handler in the tests (as in the
+# demo), and another whose SP the Context Handler also knows (tests/auth_saml).
+SAML_KOMMUNE = ("0751", "Aarhus")
+
+
+def _start_context_handler(data_dir: Path, trekant_url: str) -> None:
+    """The development Context Handler (Fælleskommunal Adgangsstyring) for Aarhus (and
+    København's SP, for the other-kommune refusal), with Trekant at ``http://testserver``
+    (in-process) and at the browser tests' API process; sets the SP keys' variables."""
+    global CONTEXT_HANDLER
+    from infra import contexthandler
+
+    handler, _ = contexthandler.prepare(
+        data_dir, free_port(), [SAML_KOMMUNE[0], KOMMUNE_A[0]], ["http://testserver", trekant_url]
+    )
+    handler.start()
+    CONTEXT_HANDLER = handler
+
+
+def context_handler() -> Any:
+    """The running development Context Handler."""
+    return CONTEXT_HANDLER
+
+
+async def use_context_handler(registry) -> None:  # type: ignore[no-untyped-def]
+    """Aarhus exists, logs in through the development Context Handler, and has its demo
+    users pre-provisioned (as ``just run`` makes it)."""
+    from infra.contexthandler import cvr_for
+
+    code, name = SAML_KOMMUNE
+    if code not in {t.code for t in await registry.list_tenants(with_versions=False)}:
+        await registry.create(code, name)
+    handler = CONTEXT_HANDLER
+    await registry.set_context_handler(code, handler.metadata_url, handler.entity_id, cvr_for(code))  # type: ignore[attr-defined]
+    await provision_users(code, code)
 
 
 def _start_sf1520(data_dir: Path, population: Path) -> None:
@@ -238,7 +277,7 @@ def _start_dst(data_dir: Path) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN, DST, SF1520):
+    for dev in (DIGITAL_POST, SMTP, ANKESTYRELSEN, DST, SF1520, CONTEXT_HANDLER):
         if dev is not None:
             dev.stop()  # type: ignore[attr-defined]
     if IDP is not None:

@@ -208,3 +208,40 @@ async def insert_operator_login(c: Any, username: str) -> None:
     await c.execute(
         "INSERT INTO shared.operator_audit (actor, action) VALUES ($1, 'login')", username
     )
+
+
+# --- Fælleskommunal Adgangsstyring (roles from the assertion) ------------------------
+
+
+async def get_roles_with_constraints(user_id: uuid.UUID) -> dict[str, dict[str, list[str]]]:
+    """The user's roles and each role's data restrictions."""
+    rows = await conn().fetch(
+        "SELECT role, constraints FROM user_role WHERE user_id = $1 ORDER BY role", user_id
+    )
+    return {
+        row["role"]: (
+            json.loads(row["constraints"])
+            if isinstance(row["constraints"], str)
+            else dict(row["constraints"])
+        )
+        for row in rows
+    }
+
+
+async def replace_roles(user_id: uuid.UUID, roles: dict[str, dict[str, list[str]]]) -> None:
+    """The user's roles become exactly ``roles`` (granted by the assertion)."""
+    c = conn()
+    await c.execute("DELETE FROM user_role WHERE user_id = $1", user_id)
+    await c.executemany(
+        "INSERT INTO user_role (user_id, role, granted_by, constraints) "
+        "VALUES ($1, $2, 'fk-adgangsstyring', $3::jsonb)",
+        [(user_id, role, json.dumps(constraints)) for role, constraints in sorted(roles.items())],
+    )
+
+
+async def set_display_name(user_id: uuid.UUID, display_name: str) -> None:
+    await conn().execute(
+        "UPDATE app_user SET display_name = $2 WHERE id = $1 AND display_name <> $2",
+        user_id,
+        display_name,
+    )

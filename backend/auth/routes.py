@@ -57,6 +57,9 @@ class SessionRead(msgspec.Struct):
     roles: list[Role]
     permissions: list[str]
     csrf_token: str
+    # Logged in through Fælleskommunal Adgangsstyring: roles are assigned in Fælleskommunalt
+    # Administrationsmodul and only shown in Trekant.
+    roles_from_context_handler: bool = False
 
 
 class LogoutRead(msgspec.Struct):
@@ -128,6 +131,7 @@ class SessionController(Controller):
             roles=roles,
             permissions=perms,
             csrf_token=session.csrf_token,
+            roles_from_context_handler=session.context_handler,
         )
 
     @post("/logout", summary="Log ud", status_code=200)
@@ -176,6 +180,13 @@ async def provider_logout(request: Request[Any, Any, Any]) -> Redirect:
     summary="Start log ind via kommunens identitetsudbyder",
 )
 async def kommune_login(request: Request[Any, Any, Any], kommune: FromQuery[str] = "") -> Redirect:
+    """The kommune's own OpenID Connect provider, or KOMBIT's Context Handler where the
+    operator has chosen Fælleskommunal Adgangsstyring for it (``backend/auth/saml_routes``)."""
+    from backend.auth import saml_login
+    from backend.auth.saml_routes import start_redirect
+
+    if await saml_login.uses_context_handler(kommune):
+        return await start_redirect(request, kommune)
     try:
         client = await kommune_client(kommune)
         url, login_id = await start_login(

@@ -31,6 +31,8 @@ class Session(msgspec.Struct, kw_only=True):
     kommune_code: str | None = None
     kommune_name: str | None = None
     roles: list[str] = msgspec.field(default_factory=list)
+    # Logged in through Fælleskommunal Adgangsstyring: roles come from its assertion.
+    context_handler: bool = False
     csrf_token: str = msgspec.field(default_factory=lambda: secrets.token_urlsafe(32))
     created_at: float = msgspec.field(default_factory=time.time)
     last_seen: float = msgspec.field(default_factory=time.time)

@@ -14,3 +14,10 @@ Role: TypeAlias = Literal["sagsbehandler", "leder", "oekonomi", "administrator",
 Realm: TypeAlias = Literal["kommune", "operator"]
 LoginClaim: TypeAlias = Literal["upn", "preferred_username", "email"]
 KommuneStatus: TypeAlias = Literal["active", "suspended"]
+# How a kommune's staff log in (``tenancy.registry.LOGIN_KINDS``), and the NSIS levels of
+# assurance (``tenancy.registry.NSIS_LEVELS``).
+LoginKind: TypeAlias = Literal["oidc", "context-handler"]
+NsisLevel: TypeAlias = Literal["Low", "Substantial", "High"]
+# What bound an account to its identity: the kommune provider's claim, or the Context
+# Handler's persistent NameID.
+BoundClaim: TypeAlias = Literal["upn", "preferred_username", "email", "fk-adgangsstyring"]

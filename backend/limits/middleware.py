@@ -30,6 +30,10 @@ ADDRESS_CLASSES: dict[str, str] = {
     "/api/post/inbound/digital-post": "inbound",
 }
 
+# The per-kommune SAML endpoints (Fælleskommunal Adgangsstyring): the login start and the
+# assertion consumer service, limited like the OpenID Connect login and callback.
+SAML_PATHS = re.compile(r"/api/auth/saml/[0-9]{4}/(login|acs)")
+
 # CPR lookups that share the prior-case lookups' buckets: a person at registration, and a
 # child's parents for the network.
 CPR_LOOKUPS = re.compile(
@@ -86,6 +90,8 @@ class AddressRateLimitMiddleware(ASGIMiddleware):
         cls = ADDRESS_CLASSES.get(path)
         if cls is None and (path == "/api/udtraek" or path.startswith("/api/udtraek/")):
             cls = "udtraek"  # the raw data's machine endpoint: a key, no session
+        if cls is None and (found := SAML_PATHS.fullmatch(path)):
+            cls = "login" if found.group(1) == "login" else "callback"
         if cls is not None:
             limiter: RateLimiter = scope["litestar_app"].state.limiter
             address = client_address(scope, limiter.settings)

@@ -104,3 +104,38 @@ async def list_operator_audit(c: Any) -> list[OperatorAuditEntry]:
 
 async def get_kommune_names(c: Any) -> dict[str, str]:
     return {r["code"]: r["name"] for r in await c.fetch("SELECT code, name FROM shared.tenant")}
+
+
+async def get_login_setting(c: Any, code: str) -> Any:
+    """The kommune's login kind and Context Handler settings (a record), or None."""
+    return await c.fetchrow(
+        "SELECT login_kind, ch_metadata_url, ch_entity_id, ch_cvr, ch_nsis_level "
+        "FROM shared.tenant WHERE code = $1",
+        code,
+    )
+
+
+async def update_login_setting(
+    c: Any,
+    code: str,
+    kind: str,
+    metadata_url: str | None,
+    entity_id: str | None,
+    cvr: str | None,
+    nsis_level: str,
+) -> bool:
+    """Set the kommune's login kind; the Context Handler settings are kept when going back
+    to ``oidc`` unless new ones are given. False for an unknown kommune."""
+    found = await c.fetchval(
+        "UPDATE shared.tenant SET login_kind = $2, "
+        "ch_metadata_url = coalesce($3, ch_metadata_url), "
+        "ch_entity_id = coalesce($4, ch_entity_id), ch_cvr = coalesce($5, ch_cvr), "
+        "ch_nsis_level = $6 WHERE code = $1 RETURNING code",
+        code,
+        kind,
+        metadata_url,
+        entity_id,
+        cvr,
+        nsis_level,
+    )
+    return found is not None

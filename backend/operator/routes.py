@@ -20,7 +20,7 @@ from backend.audit.labels import action_label, describe_detail
 from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
-from backend.auth.vocab import KommuneStatus
+from backend.auth.vocab import KommuneStatus, LoginKind, NsisLevel
 from backend.config import get_settings
 from backend.core.errors import NotFound, StateConflict
 from backend.identity import idp, operator_db
@@ -65,6 +65,30 @@ class Onboard(msgspec.Struct):
     idp_client_secret_ref: str | None = None
 
 
+class LoginSetting(msgspec.Struct):
+    """How the kommune's staff log in: ``oidc`` (its own OpenID Connect provider, set at
+    onboarding) or ``context-handler`` (KOMBIT's Context Handler, Fælleskommunal
+    Adgangsstyring), which needs the Context Handler's metadata URL and entity id, the
+    kommune's CVR number and the lowest NSIS level accepted."""
+
+    login_kind: LoginKind
+    ch_metadata_url: str | None = None
+    ch_entity_id: str | None = None
+    ch_cvr: str | None = None
+    ch_nsis_level: NsisLevel = "Substantial"
+
+
+class LoginSettingRead(msgspec.Struct):
+    code: str
+    login_kind: LoginKind
+    ch_metadata_url: str | None
+    ch_entity_id: str | None
+    ch_cvr: str | None
+    ch_nsis_level: NsisLevel
+    # The kommune's SP metadata for registration with KOMBIT (its entity id).
+    sp_metadata_url: str
+
+
 class StatusChange(msgspec.Struct):
     reason: str | None = None
 
@@ -89,6 +113,47 @@ class OperatorAuditRow(msgspec.Struct):
     detail: dict[str, Any]
     action_label: str  # Danish (backend/audit/labels.py)
     details: list[AuditDetailLine]
+
+
+async def check_login_setting(data: LoginSetting) -> list[tuple[str, str]]:
+    """The fields that cannot be saved, each with a Danish reason (the metadata URL by the
+    same rules as an issuer: https, public addresses; loopback http only in development)."""
+    errors: list[tuple[str, str]] = []
+    if data.login_kind != "context-handler":
+        return errors
+    url = (data.ch_metadata_url or "").strip()
+    if not url:
+        errors.append(("ch_metadata_url", "Adressen på Context Handlerens metadata mangler"))
+    else:
+        try:
+            await idp.check_issuer(url, get_settings().env)
+        except idp.IdpSettingError as exc:
+            errors.append(("ch_metadata_url", exc.message.replace("Udsteder", "Metadata")))
+    entity = (data.ch_entity_id or "").strip()
+    if not entity or len(entity) > 1000 or any(ch.isspace() for ch in entity):
+        errors.append(("ch_entity_id", "Context Handlerens entity id mangler eller er ugyldigt"))
+    if not (data.ch_cvr or "").isdigit() or len(data.ch_cvr or "") != 8:
+        errors.append(("ch_cvr", "Kommunens CVR-nummer skal være otte cifre"))
+    return errors
+
+
+async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSettingRead:
+    from backend.auth.routes import base_url
+    from backend.auth.saml import sp_entity_id
+
+    async with operator_db.pool().acquire() as conn:
+        row = await repo.get_login_setting(conn, code)
+    if row is None:
+        raise NotFound("Kommunen findes ikke")
+    return LoginSettingRead(
+        code=code,
+        login_kind=row["login_kind"],
+        ch_metadata_url=row["ch_metadata_url"],
+        ch_entity_id=row["ch_entity_id"],
+        ch_cvr=row["ch_cvr"],
+        ch_nsis_level=row["ch_nsis_level"],
+        sp_metadata_url=sp_entity_id(base_url(request), code),
+    )
 
 
 async def list_kommuner() -> list[KommuneRow]:
@@ -244,6 +309,53 @@ class OperatorController(Controller):
             if row.code == code:
                 return row
         raise NotFound("Kommunen findes ikke")
+
+    @get("/kommuner/{code:str}/log-ind", summary="Kommunens log-ind: egen udbyder eller FK")
+    async def login_setting(
+        self, request: Request[Any, Any, Any], code: FromPath[str]
+    ) -> LoginSettingRead:
+        return await _login_setting(request, code)
+
+    @post(
+        "/kommuner/{code:str}/log-ind",
+        summary="Vælg kommunens log-ind: egen OpenID Connect-udbyder eller Fælleskommunal "
+        "Adgangsstyring (Context Handler)",
+        status_code=200,
+    )
+    async def set_login_setting(
+        self, request: Request[Any, Any, Any], code: FromPath[str], data: JSONBody[LoginSetting]
+    ) -> LoginSettingRead:
+        session = current_session(request)
+        try:
+            check_kommune_code(code)
+        except InvalidKommuneCode as exc:
+            raise NotFound("Kommunen findes ikke") from exc
+        errors = await check_login_setting(data)
+        if errors:
+            raise ValidationException(
+                "Log-ind-indstillingen kan ikke gemmes",
+                extra=[{"key": k, "message": m} for k, m in errors],
+            )
+        async with operator_db.pool().acquire() as conn, conn.transaction():
+            changed = await repo.update_login_setting(
+                conn,
+                code,
+                data.login_kind,
+                data.ch_metadata_url,
+                data.ch_entity_id,
+                data.ch_cvr,
+                data.ch_nsis_level,
+            )
+            if not changed:
+                raise NotFound("Kommunen findes ikke")
+            await repo.insert_operator_audit(
+                conn,
+                session.username,
+                "kommune.login_changed",
+                code,
+                {"login_kind": data.login_kind, "nsis_level": data.ch_nsis_level},
+            )
+        return await _login_setting(request, code)
 
     @post("/migrate", summary="Migrér alle kommuner (baggrundsjob med fremdrift)", status_code=202)
     async def migrate(self, request: Request[Any, Any, Any]) -> JobRead:

@@ -11,7 +11,7 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
-from backend.auth.vocab import LoginClaim, Role
+from backend.auth.vocab import BoundClaim, Role
 from backend.core.db import conn
 
 
@@ -27,7 +27,7 @@ class UserRow(msgspec.Struct, frozen=True):
     last_login_at: datetime | None
     subject: str | None
     bound_at: datetime | None
-    bound_claim: LoginClaim | None
+    bound_claim: BoundClaim | None
     version: int
     roles: list[Role]
     team_ids: list[uuid.UUID]

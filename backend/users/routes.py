@@ -73,6 +73,18 @@ def _check_username(value: str) -> str:
     return username
 
 
+FK_ROLES = "Roller tildeles i Fælleskommunalt Administrationsmodul"
+
+
+async def _check_roles_assignable(kommune_code: str, roles: list[str], before: list[str]) -> None:
+    """With Fælleskommunal Adgangsstyring, roles come from the assertion at each login: the
+    administrator sees them but cannot change them here (``FieldError`` on ``roles``)."""
+    from backend.auth.saml_login import uses_context_handler
+
+    if set(roles) != set(before) and await uses_context_handler(kommune_code):
+        raise FieldError("roles", FK_ROLES)
+
+
 def _roles(roles: list[str]) -> list[str]:
     try:
         return check_roles(roles)
@@ -199,6 +211,7 @@ class UsersController(Controller):
         if not name:
             raise FieldError("display_name", "Navn mangler")
         roles = _roles(data.roles)
+        await _check_roles_assignable(me.kommune_code, roles, [])
         teams = await _teams_exist(data.team_ids)
         user_id = await repo.insert_user(username, name, data.email, me.actor)
         if user_id is None:
@@ -221,6 +234,7 @@ class UsersController(Controller):
             await repo.set_display_name(user_id, data.display_name.strip())
         if not isinstance(data.roles, msgspec.UnsetType):
             roles = _roles(data.roles)
+            await _check_roles_assignable(me.kommune_code, roles, list(row.roles))
             before = set(row.roles)
             if "administrator" in before and "administrator" not in roles and row.active:
                 await self._keep_an_administrator(user_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import msgspec
 
-from backend.auth.vocab import LoginClaim, Role
+from backend.auth.vocab import BoundClaim, Role
 
 
 class RoleRead(msgspec.Struct):
@@ -74,7 +74,7 @@ class UserRead(msgspec.Struct):
     # When the account was bound to the person's identity at the provider, and by which claim
     # (upn, preferred_username or email); None for accounts bound before this was recorded.
     bound_at: datetime | None = None
-    bound_claim: LoginClaim | None = None
+    bound_claim: BoundClaim | None = None
 
 
 class UserPage(msgspec.Struct):

@@ -14,6 +14,15 @@ const MESSAGES: Record<string, string> = {
     'Log-in blev ikke startet i denne browser, eller det tog for lang tid. Start log-in igen herfra.',
   deaktiveret: 'Din bruger er deaktiveret. Kontakt din kommunes administrator.',
   'ikke-oprettet': 'Du er ikke oprettet i Trekant.',
+  // Fælleskommunal Adgangsstyring (KOMBIT's Context Handler)
+  sikringsniveau:
+    'Du er logget ind på et for lavt sikringsniveau (NSIS) til Trekant. Log ind igen med MitID Erhverv eller et andet log-in på mindst betydeligt niveau.',
+  'ingen-roller':
+    'Du har ingen rettigheder til Trekant i Fælleskommunal Adgangsstyring. Bed kommunens administrator om at tildele dig en rolle i Fælleskommunalt Administrationsmodul.',
+  'ukendt-rolle':
+    'Dine rettigheder fra Fælleskommunal Adgangsstyring giver ingen adgang til Trekant: rollen er ikke en af Trekants brugersystemroller. Bed kommunens administrator om at tildele dig en af Trekants roller i Fælleskommunalt Administrationsmodul.',
+  'mangler-oplysninger':
+    'Log-in fra Fælleskommunal Adgangsstyring manglede din e-mailadresse, så Trekant kan ikke genkende dig. Kontakt kommunens administrator.',
 };
 
 export const GENERIC_LOGIN_ERROR = 'Log-in mislykkedes. Prøv igen, eller kontakt driften, hvis det bliver ved.';

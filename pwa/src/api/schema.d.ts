@@ -731,6 +731,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/saml/brugersystemroller": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trekants brugersystemroller til Fælleskommunalt Administrationsmodul */
+        get: operations["ApiAuthSamlBrugersystemrollerUserSystemRoles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/saml/{code}/acs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Svar fra Context Handleren (SAML, HTTP-POST) */
+        post: operations["ApiAuthSamlCodeAcsSamlAcs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/saml/{code}/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start log ind via Fælleskommunal Adgangsstyring */
+        get: operations["ApiAuthSamlCodeLoginSamlStart"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/saml/{code}/metadata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens SAML-metadata (tjenesteudbyder) til KOMBIT */
+        get: operations["ApiAuthSamlCodeMetadataSamlMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -3037,6 +3105,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/kommuner/{code}/log-ind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens log-ind: egen udbyder eller FK */
+        get: operations["ApiOperatorKommunerCodeLogIndLoginSetting"];
+        put?: never;
+        /** Vælg kommunens log-ind: egen OpenID Connect-udbyder eller Fælleskommunal Adgangsstyring (Context Handler) */
+        post: operations["ApiOperatorKommunerCodeLogIndSetLoginSetting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/kommuner/{code}/resume": {
         parameters: {
             query?: never;
@@ -3808,6 +3894,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcsForm */
+        AcsForm: {
+            /** @default  */
+            RelayState?: string;
+            /** @default  */
+            SAMLResponse?: string;
+        };
         /** ActivityCompletion */
         ActivityCompletion: {
             record?: {
@@ -5836,6 +5929,31 @@ export interface components {
             /** @constant */
             status: "ok";
         };
+        /** LoginSetting */
+        LoginSetting: {
+            ch_cvr?: string | null;
+            ch_entity_id?: string | null;
+            ch_metadata_url?: string | null;
+            /**
+             * @default Substantial
+             * @enum {string}
+             */
+            ch_nsis_level?: "Low" | "Substantial" | "High";
+            /** @enum {string} */
+            login_kind: "oidc" | "context-handler";
+        };
+        /** LoginSettingRead */
+        LoginSettingRead: {
+            ch_cvr: string | null;
+            ch_entity_id: string | null;
+            ch_metadata_url: string | null;
+            /** @enum {string} */
+            ch_nsis_level: "Low" | "Substantial" | "High";
+            code: string;
+            /** @enum {string} */
+            login_kind: "oidc" | "context-handler";
+            sp_metadata_url: string;
+        };
         /** LogoutRead */
         LogoutRead: {
             redirect: string;
@@ -6955,6 +7073,8 @@ export interface components {
             /** @enum {string} */
             realm: "kommune" | "operator";
             roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
+            /** @default false */
+            roles_from_context_handler?: boolean;
             username: string;
         };
         /** SettingsRead */
@@ -7441,7 +7561,7 @@ export interface components {
             bound: boolean;
             bound_at?: string | null;
             /** @enum {null|string} */
-            bound_claim?: "upn" | "preferred_username" | "email" | null;
+            bound_claim?: "upn" | "preferred_username" | "email" | "fk-adgangsstyring" | null;
             /** Format: date-time */
             created_at: string;
             display_name: string;
@@ -7453,6 +7573,14 @@ export interface components {
             team_ids: string[];
             username: string;
             version: number;
+        };
+        /** UserSystemRole */
+        UserSystemRole: {
+            constraints: string[];
+            description: string;
+            entity_id: string;
+            name: string;
+            role: string;
         };
         /** UserUpdate */
         UserUpdate: {
@@ -9353,6 +9481,141 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ApiAuthSamlBrugersystemrollerUserSystemRoles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserSystemRole"][];
+                };
+            };
+        };
+    };
+    ApiAuthSamlCodeAcsSamlAcs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AcsForm"];
+            };
+        };
+        responses: {
+            /** @description Redirect Response */
+            303: {
+                headers: {
+                    /** @description target path for the redirect */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAuthSamlCodeLoginSamlStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect Response */
+            303: {
+                headers: {
+                    /** @description target path for the redirect */
+                    location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAuthSamlCodeMetadataSamlMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/samlmetadata+xml": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
             };
         };
     };
@@ -15412,6 +15675,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeLogIndLoginSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginSettingRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeLogIndSetLoginSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginSetting"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginSettingRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

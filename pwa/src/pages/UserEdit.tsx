@@ -8,8 +8,9 @@ import { formatDateTime } from '../format';
 import { loginClaimLabel } from '../loginClaims';
 import { useSubmit } from '../mutation';
 import { Link } from '../router';
+import { useKommuneSession } from '../routes';
 import { useApiQuery } from '../useApi';
-import { loadAdminData, StatusBadge, type AdminData } from './Administration';
+import { loadAdminData, roleLabels, StatusBadge, type AdminData } from './Administration';
 
 const FIELDS: Record<string, [string, string]> = {
   display_name: ['edit-name', 'Navn'],
@@ -31,6 +32,8 @@ function EditForm({
   onSaved: (user: UserRead) => void;
   onReload: () => void;
 }) {
+  // With Fælleskommunal Adgangsstyring the roles come from the login's assertion: shown, not edited.
+  const rolesFromFk = useKommuneSession().roles_from_context_handler;
   const [name, setName] = useState(user.display_name);
   const [roles, setRoles] = useState<string[]>(user.roles);
   const [teams, setTeams] = useState<string[]>(user.team_ids);
@@ -117,17 +120,25 @@ function EditForm({
         }}
         error={errors.display_name}
       />
-      <CheckboxGroup
-        id="edit-roles"
-        legend="Roller"
-        choices={data.roles.map((r) => ({ value: r.role, label: r.label }))}
-        value={roles}
-        onChange={(v) => {
-          setRoles(v);
-          clear('roles');
-        }}
-        error={errors.roles}
-      />
+      {rolesFromFk ? (
+        <div className="form-group" id="edit-roles">
+          <p className="form-label">Roller</p>
+          <p>{user.roles.length > 0 ? roleLabels(data.roles, user.roles) : 'Ingen roller'}</p>
+          <p className="form-hint">Roller tildeles i Fælleskommunalt Administrationsmodul</p>
+        </div>
+      ) : (
+        <CheckboxGroup
+          id="edit-roles"
+          legend="Roller"
+          choices={data.roles.map((r) => ({ value: r.role, label: r.label }))}
+          value={roles}
+          onChange={(v) => {
+            setRoles(v);
+            clear('roles');
+          }}
+          error={errors.roles}
+        />
+      )}
       <CheckboxGroup
         id="edit-teams"
         legend="Teams"

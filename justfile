@@ -62,7 +62,8 @@ pdf-libs:
     fi
 
 # Install Debian's PostgreSQL and redis-server where they are missing: `just test` also runs
-# the API tests against separately started servers (infra/servers.py), as production runs
+# the API tests against separately started servers (infra/servers.py), as production runs;
+# and wrk, which the request-mix benchmark (bench/mix_bench.py) drives the API with
 servers:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -71,6 +72,12 @@ servers:
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
         $SUDO apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+    fi
+    if ! command -v wrk >/dev/null 2>&1; then
+        echo "installing wrk for the request-mix benchmark (bench/mix_bench.py)"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
     fi
 
 # Install LibreOffice (headless, no GUI) where it is missing: the worker converts Word, ODT and

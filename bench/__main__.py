@@ -18,6 +18,9 @@
                                (BENCH_DST_CHILDREN=30000)
     python -m bench archive    only the arkiveringsversion (BENCH_ARCHIVE_CASES=10000 closed
                                cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
+    python -m bench mix        only the request mix under wrk against one API process
+                               (BENCH_MIX_CHILDREN=240, BENCH_MIX_SECONDS=15,
+                               BENCH_MIX_CONNECTIONS=8,32): share of /health, p95
     python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
                                retention deletion (BENCH_RETENTION_CASES=200)
 Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into
@@ -54,6 +57,7 @@ ALL = [
     "dst",
     "archive",
     "extract",
+    "mix",
 ]
 
 

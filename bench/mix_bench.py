@@ -33,7 +33,11 @@ from infra.devprocess import free_port
 CHILDREN = int(os.environ.get("BENCH_MIX_CHILDREN", "240"))  # København's demo size
 SECONDS = int(os.environ.get("BENCH_MIX_SECONDS", "15"))
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_MIX_CONNECTIONS", "8,32").split(",")]
+# 0: skip the demo casework (minutes of real service calls); the caseworker then simply
+# gets every open case (the smoke run: the benchmark runs end to end, the numbers mean little).
+CASEWORK = os.environ.get("BENCH_MIX_CASEWORK", "1") == "1"
 SMOKE = {
+    "BENCH_MIX_CASEWORK": "0",
     "BENCH_MIX_CHILDREN": "20",
     "BENCH_MIX_SECONDS": "1",
     "BENCH_MIX_CONNECTIONS": "2",
@@ -62,11 +66,16 @@ async def seed(db_url: str, redis_url: str, prefix: str, *, fresh: bool = True) 
             await seed_kommune(CODE, CHILDREN)
             users = [(u.username, u.name, u.roles) for u in demo_users(domain_for(CODE))]
             await provision_demo_users(CODE, users)
-            await seed_casework(CODE)
+            if CASEWORK:
+                await seed_casework(CODE)
         async with tenant_transaction(db.DB, CODE) as scope:
             uid = await scope.connection.fetchval(
                 "SELECT id FROM app_user WHERE username = $1", USER
             )
+            if fresh and not CASEWORK:
+                await scope.connection.execute(
+                    "UPDATE hovedsag SET caseworker_id = $1 WHERE closed_at IS NULL", uid
+                )
         session = Session(
             realm="kommune",
             subject=str(uid),

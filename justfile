@@ -155,12 +155,13 @@ openapi: setup
     {{venv}}/trekant openapi --out pwa/openapi.json
     (cd pwa && npm run --silent gen:api)
 
-# Benchmarks; numbers are printed and belong in docs/benchmarks.md
-bench *ARGS: setup
+# Benchmarks; numbers are printed and belong in docs/benchmarks.md (`servers` installs wrk,
+# which `just bench mix` drives the API with)
+bench *ARGS: setup servers
     {{venv}}/python -m bench {{ARGS}}
 
 # Every benchmark once on tiny data (each module's SMOKE knobs); `just test` runs this too
-bench-smoke: setup
+bench-smoke: setup servers
     {{venv}}/pytest tests/bench -q
 
 # The trekant command line (e.g. just trekant tenant list)

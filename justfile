@@ -62,7 +62,8 @@ pdf-libs:
     fi
 
 # Install Debian's PostgreSQL and redis-server where they are missing: `just test` also runs
-# the API tests against separately started servers (infra/servers.py), as production runs
+# the API tests against separately started servers (infra/servers.py), as production runs;
+# and wrk, which the request-mix benchmark (bench/mix_bench.py) drives the API with
 servers:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -71,6 +72,12 @@ servers:
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
         $SUDO apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql redis-server >/dev/null
+    fi
+    if ! command -v wrk >/dev/null 2>&1; then
+        echo "installing wrk for the request-mix benchmark (bench/mix_bench.py)"
+        SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null
     fi
 
 # Install LibreOffice (headless, no GUI) where it is missing: the worker converts Word, ODT and
@@ -162,12 +169,13 @@ openapi: setup
     (cd pwa && npm run --silent gen:api)
 
 # Benchmarks; numbers are printed and belong in docs/benchmarks.md (`just bench load`: the
-# load test, the API as its own process under locust)
-bench *ARGS: setup
+# load test, the API as its own process under locust; `servers` installs wrk, which
+# `just bench mix` drives the API with)
+bench *ARGS: setup servers
     {{venv}}/python -m bench {{ARGS}}
 
 # Every benchmark once on tiny data (each module's SMOKE knobs); `just test` runs this too
-bench-smoke: setup
+bench-smoke: setup servers
     {{venv}}/pytest tests/bench -q
 
 # The trekant command line (e.g. just trekant tenant list)

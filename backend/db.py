@@ -45,9 +45,25 @@ def configure(dsn: str, **extra: Any) -> None:
     )
 
 
+async def _keep_session(conn: Any) -> None:
+    """The pool's reset on release: nothing beyond asyncpg's own (which rolls back a
+    transaction left open).
+
+    asyncpg's default sends ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``
+    on every release: one more round trip per request (2 of the ~10 statements a request
+    costs, docs/benchmarks.md). It protects nothing here: every kommune switch is
+    transaction-local (``set_config(..., true)``, reverted by COMMIT/ROLLBACK), and
+    ``RESET ALL`` would not even reset a session-level ``SET ROLE`` (``role`` is exempt from
+    RESET ALL in PostgreSQL). Session-level SET, LISTEN, cursors WITH HOLD and
+    session advisory locks are not used on this pool (architecture: "Never use
+    session-level SET"); tests/tenancy/test_isolation.py checks that a released connection
+    is the bare application role with an empty search_path again."""
+    return None
+
+
 async def start_pool(min_size: int = 2, max_size: int = 20) -> None:
     if DB.pool is None:
-        await DB.start_connection_pool(min_size=min_size, max_size=max_size)
+        await DB.start_connection_pool(min_size=min_size, max_size=max_size, reset=_keep_session)
 
 
 async def close_pool() -> None:

@@ -1,12 +1,15 @@
 """Authentication and the tenant transaction, around every non-public route.
 
 Order of work for a request:
-1. Load the server-side session from the cookie (401 if none).
+1. Load the server-side session from the cookie (401 if none), with the user's roles as
+   read at most ``PRINCIPAL_SECONDS`` ago (one Redis round trip for both).
 2. Refuse unsafe methods without the session's CSRF token (403).
 3. Take a token from the user's (and, for prior-case lookups, the kommune's) rate-limit
    buckets (429 with Retry-After when empty), before any database work.
 4. For a kommune session, open the tenant transaction (role + search_path switched in
-   one statement) in this task, so Piccolo's ContextVar reaches the handler.
+   one statement) in this task, so Piccolo's ContextVar reaches the handler. Without a
+   fresh cached principal, read the user (active) and roles in it and cache them with the
+   session (docs/architecture.md, "The principal cache").
 5. Commit (status < 400) or roll back (otherwise) *before* the response starts, so the
    client never sees success for a change that was not committed.
 6. After the response, relay the outbox rows the request wrote.
@@ -23,8 +26,9 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.auth.principal import load_principal
-from backend.auth.session import COOKIE, Session, SessionStore
+from backend.auth.principal import cache_entry, load_principal, principal_from_cache
+from backend.auth.session import COOKIE, CachedPrincipal, Session, SessionStore
+from backend.core.principal import Principal
 from backend.db import DB
 from backend.errors import send_unreachable, unreachable_cause
 from backend.limits.middleware import session_buckets
@@ -69,8 +73,9 @@ class TenantMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         store: SessionStore = scope["litestar_app"].state.sessions
-        session = await store.load(_cookie(scope, COOKIE))
-        if session is None:
+        token = _cookie(scope, COOKIE)
+        session, cached = await store.load_with_principal(token)
+        if session is None or token is None:
             raise NotAuthorizedException("Log ind for at fortsætte")
         if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
@@ -88,11 +93,13 @@ class TenantMiddleware(ASGIMiddleware):
             return
         if operator_path or session.kommune_code is None:
             raise PermissionDeniedException("Kun for driften")
-        await self._in_tenant(session, scope, receive, send, next_app, store)
+        await self._in_tenant(session, token, cached, scope, receive, send, next_app, store)
 
     async def _in_tenant(
         self,
         session: Session,
+        token: str,
+        cached: CachedPrincipal | None,
         scope: Scope,
         receive: Receive,
         send: Send,
@@ -106,12 +113,17 @@ class TenantMiddleware(ASGIMiddleware):
         try:
             async with tenant_transaction(DB, session.kommune_code) as tenant:
                 scope["state"]["tenant"] = tenant
-                principal = await load_principal(
-                    tenant.connection, session.subject, session.kommune_code
-                )
-                if principal is None:
-                    revoked = True
-                    raise _Revoked
+                principal: Principal | None
+                if cached is not None:
+                    principal = principal_from_cache(cached, session.kommune_code)
+                else:
+                    principal = await load_principal(
+                        tenant.connection, session.subject, session.kommune_code
+                    )
+                    if principal is None:
+                        revoked = True
+                        raise _Revoked
+                    await store.cache_principal(token, cache_entry(principal))
                 scope["state"]["principal"] = principal
                 decided = False
 

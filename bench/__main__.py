@@ -18,6 +18,9 @@
                                (BENCH_DST_CHILDREN=30000)
     python -m bench archive    only the arkiveringsversion (BENCH_ARCHIVE_CASES=10000 closed
                                cases, BENCH_ARCHIVE_DOCUMENTS_PER_CASE=1): time, peak memory
+    python -m bench mix        only the request mix under wrk against one API process
+                               (BENCH_MIX_CHILDREN=240, BENCH_MIX_SECONDS=15,
+                               BENCH_MIX_CONNECTIONS=8,32): share of /health, p95
     python -m bench extract    only the daily raw data (BENCH_EXTRACT_CHILDREN=30000) and a
                                retention deletion (BENCH_RETENTION_CASES=200)
     python -m bench load       only the load test: 98 kommuner, users of every role, the API
@@ -58,6 +61,7 @@ ALL = [
     "archive",
     "extract",
     "load",
+    "mix",
 ]
 
 

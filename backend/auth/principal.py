@@ -10,6 +10,7 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 
 from backend.auth.repository import get_active_user
+from backend.auth.session import CachedPrincipal
 from backend.core.permissions import Perm, permissions_for
 from backend.core.principal import Principal, current_principal
 
@@ -26,6 +27,25 @@ async def load_principal(conn: Any, user_id: str, kommune_code: str) -> Principa
         kommune_code=kommune_code,
         roles=user.roles,
         permissions=permissions_for(user.roles),
+    )
+
+
+def cache_entry(principal: Principal) -> CachedPrincipal:
+    """What the session keeps of ``principal`` (permissions follow from the roles)."""
+    return CachedPrincipal(
+        str(principal.user_id), principal.username, principal.display_name, principal.roles
+    )
+
+
+def principal_from_cache(cached: CachedPrincipal, kommune_code: str) -> Principal:
+    """The principal of a session's fresh cache entry (``SessionStore.load_with_principal``)."""
+    return Principal(
+        user_id=uuid.UUID(cached.user_id),
+        username=cached.username,
+        display_name=cached.display_name,
+        kommune_code=kommune_code,
+        roles=cached.roles,
+        permissions=permissions_for(cached.roles),
     )
 
 

@@ -19,6 +19,20 @@ from backend.auth.vocab import Realm
 COOKIE = "trekant_session"
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 10 * 60 * 60
+# How long a session's cached user and roles (the principal) are used without reading the
+# database again. An administrator's change ends the cache at once (``forget_principals``
+# after the change commits); the TTL bounds what a change made any other way (or one that
+# races a request that read the old roles) can be late by.
+PRINCIPAL_SECONDS = 30
+
+
+class CachedPrincipal(msgspec.Struct, array_like=True, frozen=True):
+    """What the tenant middleware read about the session's user (active, with these roles)."""
+
+    user_id: str
+    username: str
+    display_name: str
+    roles: tuple[str, ...]
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -50,11 +64,16 @@ def _key(token: str) -> str:
     return "trekant:session:" + hashlib.sha256(token.encode()).hexdigest()
 
 
+def _principal_key(session_key: str) -> str:
+    return session_key + ":principal"
+
+
 class SessionStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
         self._enc = msgspec.json.Encoder()
         self._dec = msgspec.json.Decoder(Session)
+        self._principal_dec = msgspec.json.Decoder(CachedPrincipal)
 
     async def create(self, session: Session) -> str:
         token = secrets.token_urlsafe(32)
@@ -72,28 +91,56 @@ class SessionStore:
         index = _index(realm, kommune_code, subject)
         keys = await self.redis.smembers(index)  # type: ignore[misc]  # redis-py's union return
         if keys:
-            await self.redis.delete(*keys)
+            await self.redis.delete(*keys, *(_principal_key(k.decode()) for k in keys))
         await self.redis.delete(index)
         return len(keys)
 
+    async def forget_principals(self, realm: str, kommune_code: str | None, subject: str) -> None:
+        """Drop the cached principal of every session of one user (roles or name changed):
+        the user's next request reads them from the database. Call it after the change
+        commits, or a request in between could cache the old roles again."""
+        keys = await self.redis.smembers(_index(realm, kommune_code, subject))  # type: ignore[misc]  # redis-py's union return
+        if keys:
+            await self.redis.delete(*(_principal_key(k.decode()) for k in keys))
+
     async def load(self, token: str | None) -> Session | None:
         """The live session for ``token``, refreshing its idle timeout; None when absent/expired."""
+        session, _ = await self.load_with_principal(token)
+        return session
+
+    async def load_with_principal(
+        self, token: str | None
+    ) -> tuple[Session | None, CachedPrincipal | None]:
+        """``load``, and the session's cached principal if one is still fresh, in one round
+        trip to Redis."""
         if not token or len(token) > 128:
-            return None
+            return None, None
         key = _key(token)
-        raw = await self.redis.get(key)
+        raw, raw_principal = await self.redis.mget(key, _principal_key(key))
         if raw is None:
-            return None
+            return None, None
         session = self._dec.decode(raw)
         now = time.time()
         if now - session.created_at > ABSOLUTE_SECONDS or now - session.last_seen > IDLE_SECONDS:
-            await self.redis.delete(key)
-            return None
+            await self.redis.delete(key, _principal_key(key))
+            return None, None
         if now - session.last_seen > 60:
             session.last_seen = now
             await self.redis.set(key, self._enc.encode(session), ex=IDLE_SECONDS)
-        return session
+        principal = None
+        if raw_principal is not None:
+            principal = self._principal_dec.decode(raw_principal)
+            if principal.user_id != session.subject:
+                principal = None  # never another user's (cannot happen: keyed by the session)
+        return session, principal
+
+    async def cache_principal(self, token: str, principal: CachedPrincipal) -> None:
+        """Keep what the middleware read about the session's user for PRINCIPAL_SECONDS."""
+        await self.redis.set(
+            _principal_key(_key(token)), self._enc.encode(principal), ex=PRINCIPAL_SECONDS
+        )
 
     async def delete(self, token: str | None) -> None:
         if token:
-            await self.redis.delete(_key(token))
+            key = _key(token)
+            await self.redis.delete(key, _principal_key(key))

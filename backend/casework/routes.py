@@ -3,6 +3,7 @@ activities and the journal."""
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -26,6 +27,7 @@ from backend.casework.rules import (
     DK,
     OTHER_ACTIVITIES,
     SHORT_TITLES,
+    Completion,
     age_on,
     basis_confirmed,
     completion_of,
@@ -121,7 +123,15 @@ def _step_kind(rule_id: str | None) -> StepKind | None:
     return _STEP_OF_EVENT.get(rule(rule_id).completed_by)
 
 
+@functools.cache
+def _rule_facts(rule_id: str | None) -> tuple[bool, Completion, StepKind | None]:
+    """What the rule table says about an activity of ``rule_id`` (fixed at start-up):
+    worked out once per rule, not once per activity of the front page."""
+    return basis_confirmed(rule_id), completion_of(rule_id), _step_kind(rule_id)
+
+
 def _activity(row: repo.ActivityRow) -> ActivityRead:
+    confirmed, completion, step_kind = _rule_facts(row.rule_id)
     return ActivityRead(
         id=row.id,
         hovedsag_id=row.hovedsag_id,
@@ -140,11 +150,11 @@ def _activity(row: repo.ActivityRow) -> ActivityRead:
         cancel_reason=row.cancel_reason,
         completed_by=row.completed_by,
         due_asap=bool(row.due_asap),
-        basis_confirmed=basis_confirmed(row.rule_id),
-        completion=completion_of(row.rule_id),
+        basis_confirmed=confirmed,
+        completion=completion,
         record=row.record,
         case_number=row.case_number,
-        step_kind=_step_kind(row.rule_id),
+        step_kind=step_kind,
         description=row.description,
         plan_name=row.plan_name,
     )

@@ -824,11 +824,13 @@ def rules_for(trigger: Trigger) -> list[Rule]:
     return [r for r in RULES if r.trigger == trigger]
 
 
+# By id: the front page asks for an activity's rule several times per activity.
+_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
 def rule(rule_id: str) -> Rule:
-    for r in RULES:
-        if r.id == rule_id:
-            return r
-    raise KeyError(rule_id)
+    """The rule ``rule_id``; KeyError for an unknown id."""
+    return _BY_ID[rule_id]
 
 
 # The caseworker's own activities (and those made from a team's activity plan): not in the

@@ -42,6 +42,7 @@ from backend.users.schemas import (
     UserRead,
     UserUpdate,
 )
+from tenancy.context import current_scope
 
 
 def _user(row: UserRow) -> UserRead:
@@ -60,6 +61,19 @@ def _user(row: UserRow) -> UserRead:
         bound_at=row.bound_at,
         bound_claim=row.bound_claim,
     )
+
+
+def _forget_principal_after_commit(
+    request: Request[Any, Any, Any], me: Me, user_id: uuid.UUID
+) -> None:
+    """The user's sessions read name and roles from the database again on their next
+    request, once this change has committed (``SessionStore.forget_principals``)."""
+    store: SessionStore = request.app.state.sessions
+
+    async def forget() -> None:
+        await store.forget_principals("kommune", me.kommune_code, str(user_id))
+
+    current_scope().after_commit.append(forget)
 
 
 def _check_username(value: str) -> str:
@@ -223,7 +237,11 @@ class UsersController(Controller):
 
     @patch("/users/{user_id:uuid}", summary="Ret navn, roller og teams")
     async def update_user(
-        self, me: Me, user_id: FromPath[uuid.UUID], data: JSONBody[UserUpdate]
+        self,
+        request: Request[Any, Any, Any],
+        me: Me,
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[UserUpdate],
     ) -> UserRead:
         row = await _locked_user(user_id)
         if row.version != data.version:
@@ -253,6 +271,7 @@ class UsersController(Controller):
             await repo.set_teams(user_id, await _teams_exist(data.team_ids))
             await record(me.actor, "user.teams_changed", str(user_id), username=row.username)
         await repo.bump_version(user_id)
+        _forget_principal_after_commit(request, me, user_id)
         return await _reread(user_id)
 
     @post("/users/{user_id:uuid}/deactivate", summary="Deaktivér (fratrådt)", status_code=200)

@@ -331,7 +331,18 @@ async def test_role_change_applies_at_once_and_deactivation_ends_sessions(
             json={"version": target["version"], "roles": ["sagsbehandler", "laeser"]},
         )
         assert r.status_code == 200 and r.json()["roles"] == ["laeser", "sagsbehandler"]
+        # The caseworker's session had its principal cached (PRINCIPAL_SECONDS): the change
+        # forgot it, so the very next request has the new roles.
         assert (await cw.get("/api/session")).json()["roles"] == ["laeser", "sagsbehandler"]
+        assert await app.state.redis.keys("trekant:session:*:principal")
+        r = await http.patch(
+            f"/api/admin/users/{target['id']}",
+            headers=csrf,
+            json={"version": r.json()["version"], "roles": ["laeser"]},
+        )
+        assert r.status_code == 200 and r.json()["roles"] == ["laeser"]
+        assert (await cw.get("/api/session")).json()["roles"] == ["laeser"]
+        assert (await cw.post("/api/children", json={})).status_code == 403
         r = await http.post(f"/api/admin/users/{target['id']}/deactivate", headers=csrf)
         assert r.status_code == 200 and r.json()["active"] is False
         assert (await cw.get("/api/overview")).status_code == 401
@@ -343,7 +354,8 @@ async def test_role_change_applies_at_once_and_deactivation_ends_sessions(
         ] == "/log-ind?fejl=deaktiveret"
     await _drain(settings)
     changes = await _audit(fresh_code, "user.roles_changed")
-    assert changes[-1]["detail"]["added"] == ["laeser"]
+    assert changes[-2]["detail"]["added"] == ["laeser"]
+    assert changes[-1]["detail"]["removed"] == ["sagsbehandler"]
     assert await _audit(fresh_code, "user.deactivated")
 
 

@@ -3342,6 +3342,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/statistics/dst/deliveries/{delivery_id}/xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent indberetningens XML, som den blev sendt */
+        get: operations["ApiStatisticsDstDeliveriesDeliveryIdXmlXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/dst/setting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Send automatisk hver nat (til eller fra) */
+        put: operations["ApiStatisticsDstSettingUpdateSetting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/team/overview": {
         parameters: {
             query?: never;
@@ -5089,6 +5123,7 @@ export interface components {
         DstDelivery: {
             accepted: number | null;
             attempts: number;
+            automatic: boolean;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -5096,6 +5131,7 @@ export interface components {
             id: string;
             last_error: string | null;
             period: string;
+            pruned_at: string | null;
             records: number;
             rejected: number | null;
             sent_at: string | null;
@@ -5118,6 +5154,7 @@ export interface components {
             open_delivery: string | null;
             period: string;
             rejected: components["schemas"]["DstRejected"][];
+            setting: components["schemas"]["DstSetting"];
         };
         /** DstRejected */
         DstRejected: {
@@ -5129,6 +5166,16 @@ export interface components {
             /** @enum {string} */
             kind: "foranstaltning" | "underretning";
             reason: string;
+        };
+        /** DstSetting */
+        DstSetting: {
+            auto_send: boolean;
+            changed_at: string | null;
+            changed_by: string | null;
+        };
+        /** DstSettingUpdate */
+        DstSettingUpdate: {
+            auto_send: boolean;
         };
         /** EnkeltsagLine */
         EnkeltsagLine: {
@@ -7273,6 +7320,7 @@ export interface components {
         };
         /** UnderretningCreate */
         UnderretningCreate: {
+            causes?: string[];
             concerns: string;
             /** @default underretning */
             kind?: string;
@@ -7293,6 +7341,7 @@ export interface components {
         };
         /** UnderretningRead */
         UnderretningRead: {
+            causes?: string[];
             concerns: string;
             /** Format: uuid */
             enkeltsag_id: string;
@@ -15733,6 +15782,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DstDelivery"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiStatisticsDstDeliveriesDeliveryIdXmlXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiStatisticsDstSettingUpdateSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DstSettingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstSetting"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

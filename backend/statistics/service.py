@@ -340,10 +340,12 @@ async def auto_send(today: date | None = None) -> str:
     await prune(today)
     if not (await repo.get_setting()).auto_send:
         return "fra"
+    if await repo.open_delivery() is not None:
+        return "på vej"
     try:
         delivery_id, total = await make_delivery(NIGHT_ACTOR, today, automatic=True)
-    except StateConflict as exc:
-        return "intet" if "intet nyt" in str(exc) else "på vej"
+    except StateConflict:
+        return "intet"
     await enqueue(SEND_JOB, {"delivery_id": str(delivery_id)})
     await record(
         NIGHT_ACTOR, "dst.delivery_created", str(delivery_id), records=total, automatic=True

@@ -312,16 +312,18 @@ async def seed_casework(code: str, *, seed: int | None = None) -> int:
                 if source in ("skole", "dagtilbud", "politi", "sundhed")
                 else "privat"
             )
+            concerns = rng.choice(CONCERNS)
             _, activity_ids = await service.do_register_underretning(
                 actor,
                 seeded,
                 received_at=received,
                 notifier_kind=kind,
                 source=source,
-                concerns=rng.choice(CONCERNS),
+                concerns=concerns,
                 suspected_abuse=rng.random() < 0.08,
                 notifier_name=None,
                 notifier_contact=None,
+                causes=CONCERN_CAUSES[concerns],
             )
             made += 1
             # Most assessments and receipts are done once a few days have passed.
@@ -728,6 +730,7 @@ async def _seed_front(
         suspected_abuse=True,
         notifier_name="Skovskolen, klasselærer",
         notifier_contact=None,
+        causes=["overgreb", "vold_i_hjemmet"],
     )
     investigating = [c for c in mine if c.stage == "undersoegelse"]
     if investigating:
@@ -1083,6 +1086,22 @@ CONCERNS = [
     "Forælder har selv henvendt sig og beder om hjælp til at få hverdagen til at hænge sammen.",
     "Sundhedsplejersken er bekymret for spædbarnets trivsel og vægtøgning.",
 ]
+# What each demo notification is about, by Danmarks Statistik's causes (vocab.py).
+CONCERN_CAUSES = dict(
+    zip(
+        CONCERNS,
+        [
+            ["omsorg"],
+            ["vold_i_hjemmet", "misbrug_foraeldre"],
+            ["skole"],
+            ["vold_i_hjemmet"],
+            ["overgreb"],
+            ["andet"],
+            ["sundhed_barn", "omsorg"],
+        ],
+        strict=True,
+    )
+)
 
 
 def _write_demo_parents(

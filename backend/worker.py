@@ -23,6 +23,7 @@ from backend.operator.tasks import migrate_all, onboard_kommune
 from backend.outbox.tasks import run_outbox_job, sweep
 from backend.post.senders import require_config as require_digital_post
 from backend.sealing import require_key as require_data_key
+from backend.statistics.tasks import nightly_dst
 from tenancy.names import app_role
 from tenancy.registry import role_dsn
 
@@ -53,6 +54,8 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
             cron(sweep, second={0, 15, 30, 45}, run_at_startup=True),
             # The daily raw data (backend/extract), at 02:30 (the worker's clock, UTC).
             cron(nightly_extract, hour={2}, minute={30}, second={0}),
+            # Danmarks Statistik's automatic send (backend/statistics), at 03:15.
+            cron(nightly_dst, hour={3}, minute={15}, second={0}),
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,

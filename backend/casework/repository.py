@@ -685,7 +685,8 @@ async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
         UnderretningRead(**r)
         for r in await db.fetch(
             "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
-            "u.notifier_name, u.concerns, u.suspected_abuse, u.version FROM underretning u "
+            "u.notifier_name, u.concerns, u.suspected_abuse, u.version, u.causes "
+            "FROM underretning u "
             "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
             "ORDER BY u.received_at DESC",
             case_id,
@@ -797,6 +798,7 @@ class ForwardedNotification(msgspec.Struct, frozen=True):
     notifier_contact: str | None
     concerns: str
     suspected_abuse: bool
+    causes: list[str] = []
 
 
 class PastEvent(msgspec.Struct, frozen=True):
@@ -1107,7 +1109,7 @@ async def get_sent_transfer_of_child(case_id: uuid.UUID) -> uuid.UUID | None:
 async def get_forwarded_notification(underretning_id: uuid.UUID) -> ForwardedNotification:
     row = await conn().fetchrow(
         "SELECT kind, received_at, notifier_kind, source, notifier_name, notifier_contact, "
-        "concerns, suspected_abuse FROM underretning WHERE id = $1",
+        "concerns, suspected_abuse, causes FROM underretning WHERE id = $1",
         underretning_id,
     )
     return ForwardedNotification(**dict(row))
@@ -1498,11 +1500,12 @@ async def insert_underretning(
     suspected_abuse: bool,
     created_by: str,
     kind: str,
+    causes: list[str] | None = None,
 ) -> uuid.UUID:
     underretning_id: uuid.UUID = await conn().fetchval(
         "INSERT INTO underretning (enkeltsag_id, received_at, notifier_kind, source, "
-        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by, kind) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        "notifier_name, notifier_contact, concerns, suspected_abuse, created_by, kind, causes) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         enkeltsag_id,
         received_at,
         notifier_kind,
@@ -1513,6 +1516,7 @@ async def insert_underretning(
         suspected_abuse,
         created_by,
         kind,
+        causes or [],
     )
     return underretning_id
 

@@ -245,6 +245,7 @@ class CaseworkController(Controller):
             notifier_name=data.notifier_name,
             notifier_contact=data.notifier_contact,
             kind=data.kind,
+            causes=data.causes,
         )
         rows = await repo.activities_by_ids(ids)
         return UnderretningCreated(id=underretning_id, activities=[_activity(r) for r in rows])

@@ -82,6 +82,9 @@ class UnderretningCreate(msgspec.Struct):
     notifier_name: str | None = None
     notifier_contact: str | None = None
     kind: str = "underretning"  # | "henvendelse" | "ansoegning" (from family or child)
+    # What an underretning is about: Danmarks Statistik's causes (backend/core/vocab.py
+    # NOTIFICATION_CAUSES), one or more; none for a henvendelse or an ansøgning.
+    causes: list[str] = msgspec.field(default_factory=list)
 
 
 class ActivityRead(msgspec.Struct):
@@ -471,6 +474,7 @@ class UnderretningRead(msgspec.Struct):
     concerns: str
     suspected_abuse: bool
     version: int
+    causes: list[str] = msgspec.field(default_factory=list)
 
 
 class AfgoerelseRead(msgspec.Struct):

@@ -44,7 +44,7 @@ from backend.core.danish import fmt_due
 from backend.core.errors import CaseClosed, FieldError, NotFound, Stale, StateConflict
 from backend.core.events import publish
 from backend.core.journal import named, stamp
-from backend.core.vocab import INTAKE_KINDS, NOTIFIER_KINDS, SOURCE_LABELS
+from backend.core.vocab import INTAKE_KINDS, NOTIFICATION_CAUSES, NOTIFIER_KINDS, SOURCE_LABELS
 from backend.core.workdays import add_months
 
 if TYPE_CHECKING:
@@ -175,6 +175,26 @@ def check_intake_fields(kind: str, notifier_kind: str, source: str, suspected_ab
         )
 
 
+def check_causes(kind: str, causes: list[str], suspected_abuse: bool) -> list[str]:
+    """What an underretning is about, by Danmarks Statistik's causes (several allowed, each
+    once, in the vocabulary's order). A suspicion of abuse is a notification about abuse, so
+    ``overgreb`` is added when it is missing. Only an underretning has causes."""
+    if kind != "underretning":
+        if causes:
+            raise CaseError(
+                "causes",
+                "Kun en underretning har en årsag. Vælg „Underretning“ eller fjern årsagen.",
+            )
+        return []
+    unknown = [c for c in causes if c not in NOTIFICATION_CAUSES]
+    if unknown:
+        raise CaseError("causes", "Vælg årsagen blandt Danmarks Statistiks årsager")
+    if len(causes) != len(set(causes)):
+        raise CaseError("causes", "Den samme årsag er valgt to gange")
+    chosen = set(causes) | ({"overgreb"} if suspected_abuse else set())
+    return [c for c in NOTIFICATION_CAUSES if c in chosen]
+
+
 async def do_register_underretning(
     actor: str,
     hovedsag_id: AccessibleCase,
@@ -187,6 +207,7 @@ async def do_register_underretning(
     notifier_name: str | None,
     notifier_contact: str | None,
     kind: str = "underretning",
+    causes: list[str] | None = None,
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """Record a notification (or a henvendelse or ansøgning) on the case as a new afklaring
     and create the activities the law requires."""
@@ -198,6 +219,7 @@ async def do_register_underretning(
     if source not in SOURCE_LABELS:
         raise CaseError("source", "Vælg hvor underretningen kommer fra")
     check_intake_fields(kind, notifier_kind, source, suspected_abuse)
+    chosen_causes = check_causes(kind, causes or [], suspected_abuse)
     if not concerns.strip():
         raise CaseError("concerns", "Beskriv hvad underretningen handler om")
     if received_at.tzinfo is None:
@@ -219,6 +241,7 @@ async def do_register_underretning(
         suspected_abuse,
         actor,
         kind,
+        chosen_causes,
     )
     await stamp(
         hovedsag_id,

@@ -50,6 +50,7 @@ async def forward_if_transferred(
         "notifier_contact": u.notifier_contact,
         "concerns": u.concerns,
         "suspected_abuse": u.suspected_abuse,
+        "causes": list(u.causes),
         "registered_by": actor,
     }
     # Sealed to this row, the transfer and the two kommuner (shared migration 0006).
@@ -115,6 +116,7 @@ async def receive_forwarded(scope: TenantScope, forward_id: uuid.UUID) -> None:
         notifier_name=p.get("notifier_name"),
         notifier_contact=p.get("notifier_contact"),
         kind=p.get("kind") or "underretning",
+        causes=list(p.get("causes") or []),
     )
     enkeltsag_id = await lifecycle.enkeltsag_of_underretning(underretning_id)
     label = INTAKE_KINDS.get(p.get("kind") or "underretning", "Underretning")

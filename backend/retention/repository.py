@@ -41,6 +41,7 @@ class RunRow(msgspec.Struct, frozen=True):
     finished_at: datetime | None
     deleted: int
     refused: int
+    batches: int
 
 
 class RunCaseRow(msgspec.Struct, frozen=True):
@@ -166,13 +167,42 @@ async def set_case_outcome(
     )
 
 
-async def finish_run(run_id: uuid.UUID, deleted: int, refused: int) -> None:
+async def pending_cases(run_id: uuid.UUID, limit: int) -> list[RunCaseRow]:
+    """The next ``limit`` cases of the run with no outcome yet (a batch)."""
+    rows = await conn().fetch(
+        "SELECT case_ref AS hovedsag_id, case_number, outcome, reason FROM retention_run_case "
+        "WHERE run_id = $1 AND outcome IS NULL ORDER BY case_number, case_ref LIMIT $2",
+        run_id,
+        limit,
+    )
+    return [RunCaseRow(**dict(r)) for r in rows]
+
+
+async def run_counts(run_id: uuid.UUID) -> tuple[int, int]:
+    """(cases in the run, cases with an outcome)."""
+    row = await conn().fetchrow(
+        "SELECT count(*) AS total, count(outcome) AS done FROM retention_run_case "
+        "WHERE run_id = $1",
+        run_id,
+    )
+    assert row is not None
+    return int(row["total"]), int(row["done"])
+
+
+async def add_batch(run_id: uuid.UUID, deleted: int, refused: int) -> None:
     await conn().execute(
-        "UPDATE retention_run SET status = 'faerdig', finished_at = now(), deleted = $2, "
-        "refused = $3 WHERE id = $1",
+        "UPDATE retention_run SET batches = batches + 1, deleted = deleted + $2, "
+        "refused = refused + $3 WHERE id = $1",
         run_id,
         deleted,
         refused,
+    )
+
+
+async def finish_run(run_id: uuid.UUID) -> None:
+    await conn().execute(
+        "UPDATE retention_run SET status = 'faerdig', finished_at = now() WHERE id = $1",
+        run_id,
     )
 
 

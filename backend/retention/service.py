@@ -22,7 +22,7 @@ from typing import Any
 
 from backend.ankestyrelsen import service as ankestyrelsen
 from backend.appeals import service as appeals
-from backend.audit.service import record
+from backend.audit.service import record, record_many
 from backend.casework import lifecycle
 from backend.casework.access import system_case
 from backend.core.danish import today_dk
@@ -51,11 +51,15 @@ from backend.retention.schemas import (
     RetentionRuleUpdate,
     RunCase,
 )
+from backend.statistics import service as statistics
 
 log = logging.getLogger("trekant.retention")
 
 DELETE_JOB = "retention.delete"
 PAGE = 500
+# Cases per batch: one transaction each (10,000 cases in one transaction held their locks
+# and the WAL for 20 minutes, and a crash lost all of it).
+BATCH = 100
 PRESERVE_LABEL = {
     "ingen": "ingen",
     "anbringelser": "sager med en anbringelse",
@@ -280,22 +284,35 @@ async def delete_one(case_id: uuid.UUID) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-async def run_deletion(code: str, run_id: uuid.UUID) -> str:
-    """The job: each case of the run checked again and deleted whole in its own savepoint,
-    or refused with its reason; an audit record per deleted case."""
+async def run_deletion(code: str, run_id: uuid.UUID, batch: int | None = None) -> str:
+    """One batch of the run (the job; the worker's transaction is the batch's): the next
+    ``BATCH`` cases without an outcome are checked again and each deleted whole in its own
+    savepoint, or refused with its reason; then the next batch is queued in the same
+    transaction, or the run is finished. A worker that dies mid-batch loses the batch's
+    transaction (nothing of it is deleted or recorded) and the outbox runs it again; cases
+    with an outcome are never taken again, so nothing is deleted twice. The audit: one
+    ``retention.case_deleted`` event per deleted case, written by one job per batch, and
+    ``retention.run_finished`` with the run's totals at the end. Returns ``more``, ``done``
+    or ``skipped``."""
     run = await repo.lock_run(run_id)
     if run is None or run.status == "faerdig":
         return "skipped"
-    cases = [c for c in await repo.list_run_cases(run_id) if c.outcome is None]
+    if run.batches == 0:
+        # DST deliveries past the period DST can ask about keep only their summary.
+        await statistics.prune()
+    cases = await repo.pending_cases(run_id, batch or BATCH)
+    total, done_before = await repo.run_counts(run_id)
     rule_row = await repo.get_rule()
     rows = {r.id: r for r in await repo.get_cases([c.hovedsag_id for c in cases])}
     judged = {
         r.id: (p, why)
         for r, p, why in await _judge(list(rows.values()), rule_row.preserve, today_dk())
     }
-    deleted = refused = 0
-    await progress.report(code, run_id, status="koerer", done=0, total=len(cases))
-    for n, c in enumerate(cases, start=1):
+    deleted: list[uuid.UUID] = []
+    events: list[tuple[str | None, dict[str, Any]]] = []
+    refused = 0
+    await progress.report(code, run_id, status="koerer", done=done_before, total=total)
+    for c in cases:
         row = rows.get(c.hovedsag_id)
         reason = "Sagen findes ikke længere" if row is None else judged[row.id][1]
         if reason is None and row is not None:
@@ -306,25 +323,46 @@ async def run_deletion(code: str, run_id: uuid.UUID) -> str:
                 log.exception("retention: case %s could not be deleted", row.id)
                 reason = "Sagen kunne ikke slettes (teknisk fejl); intet er slettet"
             else:
-                deleted += 1
+                deleted.append(row.id)
                 await repo.set_case_outcome(run_id, row.id, "slettet", None, counts)
-                await record(
-                    run.approved_by,
-                    "retention.case_deleted",
-                    str(row.id),
-                    case_number=row.case_number,
-                    kind=_kind(row),
-                    closed_on=str(row.closed_at),
-                    preserved=judged[row.id][0],
-                    counts=counts,
-                    approved_by=run.approved_by,
-                    approved_at=run.approved_at.isoformat(),
-                    run=str(run_id),
+                events.append(
+                    (
+                        str(row.id),
+                        {
+                            "case_number": row.case_number,
+                            "kind": _kind(row),
+                            "closed_on": str(row.closed_at),
+                            "preserved": judged[row.id][0],
+                            "counts": counts,
+                            "approved_by": run.approved_by,
+                            "approved_at": run.approved_at.isoformat(),
+                            "run": str(run_id),
+                        },
+                    )
                 )
         if reason is not None:
             refused += 1
             await repo.set_case_outcome(run_id, c.hovedsag_id, "afvist", reason, None)
-        await progress.report(code, run_id, done=n, total=len(cases))
-    await repo.finish_run(run_id, deleted, refused)
-    await progress.report(code, run_id, status="faerdig", done=len(cases), total=len(cases))
+    # The kept DST deliveries lose the deleted cases' CPR numbers (once per batch).
+    await statistics.forget_cases(deleted)
+    await record_many(run.approved_by, "retention.case_deleted", events)
+    await repo.add_batch(run_id, len(deleted), refused)
+    done = done_before + len(cases)
+    if done < total:
+        await progress.report(code, run_id, status="koerer", done=done, total=total)
+        await enqueue(DELETE_JOB, {"run_id": str(run_id), "batch": batch or BATCH})
+        return "more"
+    await repo.finish_run(run_id)
+    finished = await repo.get_run(run_id)
+    assert finished is not None
+    await record(
+        run.approved_by,
+        "retention.run_finished",
+        str(run_id),
+        cases=total,
+        deleted=finished.deleted,
+        refused=finished.refused,
+        batches=finished.batches,
+    )
+    await progress.report(code, run_id, status="faerdig", done=total, total=total)
     return "done"

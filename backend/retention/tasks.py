@@ -12,4 +12,4 @@ from tenancy.context import TenantScope
 
 @outbox_job(service.DELETE_JOB)
 async def delete_cases(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]) -> None:
-    await service.run_deletion(scope.code, uuid.UUID(payload["run_id"]))
+    await service.run_deletion(scope.code, uuid.UUID(payload["run_id"]), payload.get("batch"))

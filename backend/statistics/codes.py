@@ -52,7 +52,20 @@ NOTIFIERS = {
     "andet": "ANDEN",
 }
 
-# What the notification concerns: Trekant records whether abuse is suspected, not DST's
-# finer causes (docs/reporting.md).
+# What the notification is about (backend/core/vocab.py NOTIFICATION_CAUSES) -> DST's
+# cause ("årsag"); several per notification, one <Aarsag> each, in this order.
+CAUSES = {
+    "overgreb": "OVERGREB",
+    "vold_i_hjemmet": "VOLD_I_HJEMMET",
+    "misbrug_foraeldre": "MISBRUG_FORAELDRE",
+    "omsorg": "UTILSTRAEKKELIG_OMSORG",
+    "bolig": "BOLIG_UDSAETTELSE",
+    "sundhed_barn": "SUNDHED_BARN",
+    "misbrug_barn": "MISBRUG_BARN",
+    "kriminalitet_barn": "KRIMINALITET_BARN",
+    "skole": "SKOLEPROBLEMER",
+    "andet": "ANDET",
+}
 CAUSE_ABUSE = "OVERGREB"
+# A notification registered before the cause was recorded (and not about abuse).
 CAUSE_UNSTATED = "UOPLYST"

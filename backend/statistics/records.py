@@ -142,16 +142,18 @@ def notification_record(n: NotificationRow) -> Record:
     if unborn:
         elements.append(("Ufoedt", "true"))
     notifier = codes.NOTIFIERS.get(n.source)
-    elements += [
-        ("Modtaget", received.isoformat()),
-        ("Underretter", notifier or ""),
-        ("Aarsag", codes.CAUSE_ABUSE if n.suspected_abuse else codes.CAUSE_UNSTATED),
-    ]
+    elements += [("Modtaget", received.isoformat()), ("Underretter", notifier or "")]
+    causes = [codes.CAUSES.get(c, "") for c in n.causes]
+    if not causes:  # registered before the cause was recorded
+        causes = [codes.CAUSE_ABUSE if n.suspected_abuse else codes.CAUSE_UNSTATED]
+    elements += [("Aarsag", c) for c in causes]
     rec = Record(f"U-{n.id}", "underretning", n.hovedsag_id, elements)
     if (problem := _cpr_error(n.mother_cpr if unborn else n.cpr)) is not None:
         rec.errors.append(("Den vordende mor har intet gyldigt CPR-nummer") if unborn else problem)
     if notifier is None:
         rec.errors.append("Underretteren kendes ikke af Danmarks Statistik")
+    if "" in causes:
+        rec.errors.append("En årsag til underretningen kendes ikke af Danmarks Statistik")
     if not unborn and n.birth_date is not None:
         if received < n.birth_date:
             rec.errors.append("Underretningen er modtaget før barnets fødselsdato")

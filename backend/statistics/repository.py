@@ -32,6 +32,7 @@ class NotificationRow(msgspec.Struct, frozen=True):
     cpr: str | None
     mother_cpr: str | None
     birth_date: date | None
+    causes: list[str] = []
 
 
 class CaseRow(msgspec.Struct, frozen=True):
@@ -67,6 +68,14 @@ class DeliveryRow(msgspec.Struct, frozen=True):
     last_error: str | None
     accepted: int | None
     rejected: int | None
+    automatic: bool
+    pruned_at: datetime | None
+
+
+class SettingRow(msgspec.Struct, frozen=True):
+    auto_send: bool
+    changed_by: str | None
+    changed_at: datetime | None
 
 
 class RejectedRow(msgspec.Struct, frozen=True):
@@ -98,12 +107,12 @@ async def list_notifications(until: datetime) -> list[NotificationRow]:
     rows = await conn().fetch(
         """
         SELECT n.id, e.hovedsag_id, n.received_at, n.source, n.suspected_abuse,
-               c.cpr, c.mother_cpr, c.birth_date
+               c.cpr, c.mother_cpr, c.birth_date, n.causes
         FROM underretning n
         JOIN enkeltsag e ON e.id = n.enkeltsag_id
         JOIN hovedsag h ON h.id = e.hovedsag_id
         JOIN child c ON c.id = h.child_id
-        WHERE n.received_at < $1
+        WHERE n.received_at < $1 AND n.kind = 'underretning'
         ORDER BY n.received_at, n.id
         """,
         until,
@@ -149,18 +158,24 @@ async def open_delivery() -> uuid.UUID | None:
 
 
 async def insert_delivery(
-    delivery_id: uuid.UUID, period: str, payload: bytes, records: int, actor: str
+    delivery_id: uuid.UUID,
+    period: str,
+    payload: bytes,
+    records: int,
+    actor: str,
+    automatic: bool = False,
 ) -> None:
     await conn().execute(
         """
-        INSERT INTO dst_delivery (id, period, status, payload, records, created_by)
-        VALUES ($1, $2, 'klar', $3, $4, $5)
+        INSERT INTO dst_delivery (id, period, status, payload, records, created_by, automatic)
+        VALUES ($1, $2, 'klar', $3, $4, $5, $6)
         """,
         delivery_id,
         period,
         payload,
         records,
         actor,
+        automatic,
     )
 
 
@@ -188,7 +203,7 @@ async def insert_records(
 
 _DELIVERY = (
     "id, period, status, records, created_by, created_at, sent_at, attempts, last_error, "
-    "accepted, rejected"
+    "accepted, rejected, automatic, pruned_at"
 )
 
 
@@ -322,3 +337,66 @@ async def admin_domain() -> str:
         "SELECT split_part(username, '@', 2) FROM app_user WHERE username LIKE 'admin@%' LIMIT 1"
     )
     return found or "kommune.dk"
+
+
+async def get_setting() -> SettingRow:
+    row = await conn().fetchrow("SELECT auto_send, changed_by, changed_at FROM dst_setting")
+    assert row is not None  # migration 0043 inserts the one row
+    return SettingRow(**dict(row))
+
+
+async def update_setting(auto_send: bool, actor: str) -> None:
+    await conn().execute(
+        "UPDATE dst_setting SET auto_send = $1, changed_by = $2, changed_at = now()",
+        auto_send,
+        actor,
+    )
+
+
+async def records_of_cases(case_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:
+    """(delivery, record key) of every record sent about these cases."""
+    rows = await conn().fetch(
+        "SELECT delivery_id, record_key FROM dst_record WHERE hovedsag_id = ANY($1::uuid[])",
+        case_ids,
+    )
+    return [(r["delivery_id"], r["record_key"]) for r in rows]
+
+
+async def payloads(ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, bytes]]:
+    """The XML of these deliveries that still have it, locked for the rewrite."""
+    rows = await conn().fetch(
+        "SELECT id, payload FROM dst_delivery WHERE id = ANY($1::uuid[]) "
+        "AND payload IS NOT NULL ORDER BY id FOR UPDATE",
+        ids,
+    )
+    return [(r["id"], r["payload"]) for r in rows]
+
+
+async def replace_payload(delivery_id: uuid.UUID, payload: bytes) -> None:
+    await conn().execute("UPDATE dst_delivery SET payload = $2 WHERE id = $1", delivery_id, payload)
+
+
+async def retire_case_records(case_ids: list[uuid.UUID], marker: str) -> int:
+    """The cases' records keep their key and verdict; their content hash (computed over the
+    CPR number and the record) becomes ``marker``. Returns the number of rows."""
+    result: str = await conn().execute(
+        "UPDATE dst_record SET content_hash = $2, hovedsag_id = NULL "
+        "WHERE hovedsag_id = ANY($1::uuid[])",
+        case_ids,
+        marker,
+    )
+    return int(result.split()[-1])
+
+
+async def prune_before(year: int) -> int:
+    """Remove the XML of finished deliveries for periods before ``year`` (the summary —
+    status, counts, receipt, records and verdicts — stays). Returns how many."""
+    result: str = await conn().execute(
+        """
+        UPDATE dst_delivery SET payload = NULL, pruned_at = now()
+        WHERE payload IS NOT NULL AND status NOT IN ('klar', 'sendt')
+          AND substr(period, 1, 4)::int < $1
+        """,
+        year,
+    )
+    return int(result.split()[-1])

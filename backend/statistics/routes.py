@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, get, post
-from litestar.params import FromPath
+from litestar import Controller, Response, get, post, put
+from litestar.params import FromPath, JSONBody
 
 from backend.auth.principal import requires
 from backend.core.permissions import Perm
 from backend.core.principal import Me
 from backend.statistics import service
-from backend.statistics.schemas import DstCheck, DstDelivery, DstOverview
+from backend.statistics.schemas import (
+    DstCheck,
+    DstDelivery,
+    DstOverview,
+    DstSetting,
+    DstSettingUpdate,
+)
 
 
 class StatisticsController(Controller):
@@ -38,3 +44,23 @@ class StatisticsController(Controller):
     @get("/deliveries/{delivery_id:uuid}", summary="En indberetning og dens status")
     async def one(self, delivery_id: FromPath[uuid.UUID]) -> DstDelivery:
         return await service.delivery(delivery_id)
+
+    @get(
+        "/deliveries/{delivery_id:uuid}/xml",
+        summary="Hent indberetningens XML, som den blev sendt",
+        media_type="application/xml",
+    )
+    async def xml(self, me: Me, delivery_id: FromPath[uuid.UUID]) -> Response[bytes]:
+        name, payload = await service.download(me, delivery_id)
+        return Response(
+            payload,
+            media_type="application/xml",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    @put("/setting", summary="Send automatisk hver nat (til eller fra)")
+    async def update_setting(self, me: Me, data: JSONBody[DstSettingUpdate]) -> DstSetting:
+        return await service.do_update_setting(me, data)

@@ -54,6 +54,22 @@ class DstDelivery(msgspec.Struct):
     last_error: str | None
     accepted: int | None
     rejected: int | None
+    automatic: bool  # made and sent by the nightly job ("Sendt automatisk")
+    # The XML is kept until DST can no longer ask about the period (docs/reporting.md);
+    # after that only this summary remains and the XML cannot be downloaded.
+    pruned_at: datetime | None
+
+
+class DstSetting(msgspec.Struct):
+    """The kommune's DST settings (Administration › Statistik)."""
+
+    auto_send: bool  # check and send what is due every night
+    changed_by: str | None
+    changed_at: datetime | None
+
+
+class DstSettingUpdate(msgspec.Struct):
+    auto_send: bool
 
 
 class DstRejected(msgspec.Struct):
@@ -70,3 +86,4 @@ class DstOverview(msgspec.Struct):
     open_delivery: uuid.UUID | None
     deliveries: list[DstDelivery]
     rejected: list[DstRejected]
+    setting: DstSetting

@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from lxml import etree
+
 from backend import queue
 from backend.audit.service import record
 from backend.core import progress
@@ -35,12 +37,24 @@ from backend.statistics.schemas import (
     DstIssue,
     DstOverview,
     DstRejected,
+    DstSetting,
+    DstSettingUpdate,
 )
 from tenancy.context import current_scope
 
 log = logging.getLogger("trekant.statistics")
 SEND_JOB = "statistics.dst_send"
 DELETED = "slettet"
+# The content hash of a record whose case retention deleted: the hash covered the CPR number,
+# so it goes; the key stays, and no Sletning is sent (DST keeps its statistics).
+RETIRED = "sag-slettet"
+# Where a deleted case's CPR number stood in a kept delivery (no hash of it either).
+CPR_MARKER = "SLETTET"
+NIGHT_ACTOR = "trekant:nat"
+# DST publishes a year's numbers about nine months after it ends and re-publishes them with
+# the next two years' ("genudgives to år tilbage"), so it may ask about year Y until the end
+# of Y+3. A delivery's XML is kept that long; from 1 January Y+4 only its summary remains.
+KEEP_YEARS = 3
 
 
 class Due:
@@ -90,14 +104,18 @@ async def due(today: date | None = None) -> Due:
         if r.hovedsag_id in changed:
             out.items.append(("rettelse" if _held(latest[r.key]) else "ny", r))
     for key, s in latest.items():
-        if key not in seen and s.accepted_hash not in (None, DELETED) and s.status != "sendt":
+        if (
+            key not in seen
+            and s.accepted_hash not in (None, DELETED, RETIRED)
+            and s.status != "sendt"
+        ):
             out.deletions.append((key, s.kind))
     return out
 
 
 def _held(s: repo.SentRow) -> bool:
     """DST holds a version of the record (so a change is a correction)."""
-    return s.accepted_hash not in (None, DELETED)
+    return s.accepted_hash not in (None, DELETED, RETIRED)
 
 
 def _initials(first: str, last: str) -> str:
@@ -169,10 +187,14 @@ def _delivery(d: repo.DeliveryRow) -> DstDelivery:
         last_error=d.last_error,
         accepted=d.accepted,
         rejected=d.rejected,
+        automatic=d.automatic,
+        pruned_at=d.pruned_at,
     )
 
 
-async def make_delivery(actor: str, today: date | None = None) -> tuple[uuid.UUID, int]:
+async def make_delivery(
+    actor: str, today: date | None = None, *, automatic: bool = False
+) -> tuple[uuid.UUID, int]:
     """Make the delivery of everything due (not yet sent): its XML and its records, in the
     caller's transaction. StateConflict when one is already on its way or nothing is due."""
     if await repo.open_delivery() is not None:
@@ -186,7 +208,7 @@ async def make_delivery(actor: str, today: date | None = None) -> tuple[uuid.UUI
         delivery_id, current_scope().code, period, found.items, found.deletions
     )
     total = len(found.items) + len(found.deletions)
-    await repo.insert_delivery(delivery_id, period, payload, total, actor)
+    await repo.insert_delivery(delivery_id, period, payload, total, actor, automatic)
     rows: list[tuple[str, str, str, uuid.UUID | None, str]] = [
         (r.key, r.kind, action, r.hovedsag_id, r.content_hash) for action, r in found.items
     ]
@@ -265,6 +287,7 @@ async def overview() -> DstOverview:
         deadline=rec.deadline_of(period),
         open_delivery=await repo.open_delivery(),
         deliveries=[_delivery(d) for d in await repo.list_deliveries()],
+        setting=await setting(),
         rejected=[
             DstRejected(
                 delivery_id=r.delivery_id,
@@ -276,3 +299,93 @@ async def overview() -> DstOverview:
             for r in rejected
         ],
     )
+
+
+async def setting() -> DstSetting:
+    row = await repo.get_setting()
+    return DstSetting(auto_send=row.auto_send, changed_by=row.changed_by, changed_at=row.changed_at)
+
+
+async def do_update_setting(me: Principal, data: DstSettingUpdate) -> DstSetting:
+    """Turn the nightly automatic send on or off (audited)."""
+    await repo.update_setting(data.auto_send, me.actor)
+    await record(me.actor, "dst.setting_changed", None, auto_send=data.auto_send)
+    return await setting()
+
+
+def file_name(code: str, made_at: datetime) -> str:
+    """``dst-levering-0101-2026-12-06.xml``: the kommune and the day it was made (Danish time)."""
+    return f"dst-levering-{code}-{made_at.astimezone(DK).date().isoformat()}.xml"
+
+
+async def download(me: Principal, delivery_id: uuid.UUID) -> tuple[str, bytes]:
+    """The delivery's XML as it is kept (the bytes sent; a deleted case's CPR number replaced
+    by ``CPR_MARKER``), audited. NotFound for an unknown delivery and one whose XML was
+    pruned after DST's period."""
+    found = await repo.get_delivery(delivery_id)
+    payload = await repo.get_payload(delivery_id) if found else None
+    if found is None or payload is None:
+        raise NotFound(
+            "Indberetningen findes ikke, eller dens XML er slettet efter opbevaringsperioden"
+        )
+    await record(me.actor, "dst.delivery_downloaded", str(delivery_id), bytes=len(payload))
+    return file_name(current_scope().code, found.created_at), payload
+
+
+async def auto_send(today: date | None = None) -> str:
+    """The nightly job for one kommune, in the caller's tenant transaction: with "send
+    automatically" on, make the delivery of what is due and queue its send, exactly as a
+    manual send (the same unique index allows one delivery on its way; a second run the
+    same night finds it, or nothing due). Also prunes deliveries past DST's period."""
+    await prune(today)
+    if not (await repo.get_setting()).auto_send:
+        return "fra"
+    if await repo.open_delivery() is not None:
+        return "på vej"
+    try:
+        delivery_id, total = await make_delivery(NIGHT_ACTOR, today, automatic=True)
+    except StateConflict:
+        return "intet"
+    await enqueue(SEND_JOB, {"delivery_id": str(delivery_id)})
+    await record(
+        NIGHT_ACTOR, "dst.delivery_created", str(delivery_id), records=total, automatic=True
+    )
+    return "dannet"
+
+
+async def prune(today: date | None = None) -> int:
+    """Deliveries for periods DST can no longer ask about keep only their summary."""
+    year = (today or today_dk()).year - KEEP_YEARS
+    pruned = await repo.prune_before(year)
+    if pruned:
+        await record(NIGHT_ACTOR, "dst.deliveries_pruned", None, deliveries=pruned, before=year)
+    return pruned
+
+
+def _redact(payload: bytes, keys: set[str]) -> bytes:
+    """The CPR number of each record with one of ``keys`` replaced by ``CPR_MARKER``."""
+    doc = etree.fromstring(payload)
+    for el in doc:
+        if el.get("noegle") in keys:
+            cpr = el.find(f"{{{rec.NS}}}CPR")
+            if cpr is not None:
+                cpr.text = CPR_MARKER
+    out: bytes = etree.tostring(doc, xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+async def forget_cases(case_ids: list[uuid.UUID]) -> dict[str, int]:
+    """Retention deleted these cases: no kept delivery may hold their CPR numbers. Each of
+    their records in a kept XML gets ``CPR_MARKER`` for its CPR number, and its content hash
+    (over the CPR number) becomes ``RETIRED``; DST keeps what it received (no Sletning).
+    One call per batch of cases: each delivery's XML is parsed and written once."""
+    sent = await repo.records_of_cases(case_ids) if case_ids else []
+    if not sent:
+        return {}
+    keys = {key for _, key in sent}
+    rewritten = 0
+    for delivery_id, payload in await repo.payloads(list({d for d, _ in sent})):
+        await repo.replace_payload(delivery_id, _redact(payload, keys))
+        rewritten += 1
+    retired = await repo.retire_case_records(case_ids, RETIRED)
+    return {"dst_record": retired, "dst_delivery": rewritten}

@@ -45,6 +45,21 @@ export const SOURCES = [
   { value: 'andet', label: 'Andet' },
 ] satisfies CodeChoice<Source>[];
 
+/** What an underretning is about: Danmarks Statistik's causes (backend/core/vocab.py
+ * NOTIFICATION_CAUSES), one or more. */
+export const NOTIFICATION_CAUSES = [
+  { value: 'overgreb', label: 'Overgreb mod barnet, fx seksuelt eller voldeligt' },
+  { value: 'vold_i_hjemmet', label: 'Højt konfliktniveau eller vold mellem de voksne i hjemmet' },
+  { value: 'misbrug_foraeldre', label: 'Misbrug hos forældre' },
+  { value: 'omsorg', label: 'Utilstrækkelig omsorg' },
+  { value: 'bolig', label: 'Fogedsag, hjemløshed eller udsættelse fra bolig' },
+  { value: 'sundhed_barn', label: 'Sundhedsforhold hos barnet' },
+  { value: 'misbrug_barn', label: 'Misbrug hos barnet' },
+  { value: 'kriminalitet_barn', label: 'Kriminalitet hos barnet' },
+  { value: 'skole', label: 'Skoleproblemer, fx fravær' },
+  { value: 'andet', label: 'Andet' },
+];
+
 /** The kinds of intake (underretning.kind): what came in. */
 export const INTAKE_KINDS = [
   { value: 'underretning', label: 'Underretning' },

@@ -5,6 +5,8 @@ journal. axe on every screen."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from playwright.async_api import expect
 
@@ -12,6 +14,20 @@ from tests.casework.test_casework_api import new_cpr
 from tests.conftest import username
 from tests.e2e.conftest import check_axe, log_in
 from tests.e2e.records import fill_assessment, record_dialog
+
+OUT = Path(__file__).resolve().parents[2] / "test-results" / "underretning"
+
+
+async def _shots(page: Any, name: str) -> None:
+    """The dialog at 1366×768 and 768×1024, without sideways scrolling."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await page.wait_for_timeout(150)
+        await page.screenshot(path=str(OUT / f"{name}-{w}x{h}.png"), full_page=True)
+        wide = await page.evaluate("() => document.documentElement.scrollWidth > innerWidth")
+        assert not wide, f"{name} scrolls sideways at {w}×{h}"
+    await page.set_viewport_size({"width": 1366, "height": 768})
 
 
 async def test_caseworker_registers_a_notification_and_completes_the_assessment(page):
@@ -40,6 +56,12 @@ async def test_caseworker_registers_a_notification_and_completes_the_assessment(
     await page.get_by_label("Kilde").select_option(label="Skole")
     await page.get_by_label("Underretterens navn").fill("Lærer Hansen")
     await page.get_by_label("Hvad handler underretningen om").fill("Alma kommer sulten i skole.")
+    # What it is about, by Danmarks Statistik's causes (several): sent to DST unretyped.
+    causes = page.get_by_role("group", name="Hvad underrettes der om")
+    await causes.get_by_label("Skoleproblemer, fx fravær").check()
+    await causes.get_by_label("Utilstrækkelig omsorg").check()
+    await check_axe(page, "underretning med årsager")
+    await _shots(page, "underretning-aarsager")
     await page.get_by_role("dialog").get_by_role("button", name="Registrér underretning").click()
     confirmation = page.get_by_role("status").filter(has_text="Underretningen er registreret")
     await expect(confirmation).to_be_visible()
@@ -47,6 +69,11 @@ async def test_caseworker_registers_a_notification_and_completes_the_assessment(
     await expect(confirmation).to_contain_text("kvittering")
     await check_axe(page, "underretning registreret")
 
+    # The case's Forløb shows the causes in DST's order, in Danish.
+    await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Forløb").click()
+    await expect(
+        page.get_by_text("Årsager: Utilstrækkelig omsorg; Skoleproblemer, fx fravær")
+    ).to_be_visible()
     await page.get_by_role("navigation", name="Sagen").get_by_role("link", name="Journal").click()
     journal = page.get_by_role("heading", name="Journal", exact=True)
     await expect(journal).to_be_visible()

@@ -134,5 +134,21 @@ async def test_the_administrator_checks_and_sends_and_follows_a_rejection(
     await check_axe(page, "administration: statistik, afvist")
     await _shots(page, "administration-statistik")
 
+    # The XML as it was sent, under a Danish file name.
+    async with page.expect_download() as got:
+        await history.get_by_role("row").nth(1).get_by_role("link", name="Hent XML").click()
+    download = await got.value
+    assert re.fullmatch(r"dst-levering-0101-\d{4}-\d{2}-\d{2}\.xml", download.suggested_filename)
+    assert b"<Indberetning" in Path(await download.path()).read_bytes()
+    # Send automatically every night: on, then off again (the kommune's other tests).
+    auto = section.get_by_role("checkbox", name="Send automatisk hver nat")
+    await expect(auto).not_to_be_checked()
+    await auto.check()
+    await expect(section.get_by_text(re.compile("Sidst ændret"))).to_be_visible()
+    await expect(auto).to_be_checked()
+    await _shots(page, "administration-statistik-automatisk")
+    await auto.uncheck()
+    await expect(auto).not_to_be_checked()
+
     await row.get_by_role("link", name=re.compile(f"Sag {case_number}")).click()
     await expect(page).to_have_url(re.compile(f"/sager/{case_id}$"))

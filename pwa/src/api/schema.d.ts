@@ -3446,6 +3446,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/statistics/dst/deliveries/{delivery_id}/xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hent indberetningens XML, som den blev sendt */
+        get: operations["ApiStatisticsDstDeliveriesDeliveryIdXmlXml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/statistics/dst/setting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Send automatisk hver nat (til eller fra) */
+        put: operations["ApiStatisticsDstSettingUpdateSetting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/team/overview": {
         parameters: {
             query?: never;
@@ -5248,6 +5282,7 @@ export interface components {
         DstDelivery: {
             accepted: number | null;
             attempts: number;
+            automatic: boolean;
             /** Format: date-time */
             created_at: string;
             created_by: string;
@@ -5255,6 +5290,7 @@ export interface components {
             id: string;
             last_error: string | null;
             period: string;
+            pruned_at: string | null;
             records: number;
             rejected: number | null;
             sent_at: string | null;
@@ -5277,6 +5313,7 @@ export interface components {
             open_delivery: string | null;
             period: string;
             rejected: components["schemas"]["DstRejected"][];
+            setting: components["schemas"]["DstSetting"];
         };
         /** DstRejected */
         DstRejected: {
@@ -5288,6 +5325,16 @@ export interface components {
             /** @enum {string} */
             kind: "foranstaltning" | "underretning";
             reason: string;
+        };
+        /** DstSetting */
+        DstSetting: {
+            auto_send: boolean;
+            changed_at: string | null;
+            changed_by: string | null;
+        };
+        /** DstSettingUpdate */
+        DstSettingUpdate: {
+            auto_send: boolean;
         };
         /** EnkeltsagLine */
         EnkeltsagLine: {
@@ -7503,6 +7550,7 @@ export interface components {
         };
         /** UnderretningCreate */
         UnderretningCreate: {
+            causes?: string[];
             concerns: string;
             /** @default underretning */
             kind?: string;
@@ -7523,6 +7571,7 @@ export interface components {
         };
         /** UnderretningRead */
         UnderretningRead: {
+            causes?: string[];
             concerns: string;
             /** Format: uuid */
             enkeltsag_id: string;
@@ -16262,6 +16311,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DstDelivery"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiStatisticsDstDeliveriesDeliveryIdXmlXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiStatisticsDstSettingUpdateSetting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DstSettingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DstSetting"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

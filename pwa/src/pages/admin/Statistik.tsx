@@ -4,7 +4,7 @@
 // "Send til Danmarks Statistik" (after a confirm dialog) makes the delivery and a job sends
 // it; the history shows each delivery's receipt, and DST's rejected records lead to their
 // cases (GET /api/statistics/dst, POST …/check, POST …/deliveries).
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, call } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Alert } from '../../components/Alert';
@@ -126,6 +126,7 @@ function History({ overview }: { overview: Overview }) {
           <th scope="col">Poster</th>
           <th scope="col">Status</th>
           <th scope="col">Sendt af</th>
+          <th scope="col">XML</th>
         </tr>
       </thead>
       <tbody>
@@ -148,12 +149,73 @@ function History({ overview }: { overview: Overview }) {
               )}
               {d.status === 'klar' && d.last_error ? <span className="form-hint">{d.last_error}</span> : null}
             </td>
-            <td data-title="Sendt af">{d.created_by}</td>
+            <td data-title="Sendt af">{d.automatic ? 'Sendt automatisk' : d.created_by}</td>
+            <td data-title="XML">
+              {d.pruned_at ? (
+                <span className="form-hint">
+                  Slettet <time dateTime={d.pruned_at}>{formatDate(d.pruned_at)}</time> efter opbevaringsperioden
+                </span>
+              ) : (
+                <a href={`/api/statistics/dst/deliveries/${d.id}/xml`} download>
+                  Hent XML<span className="sr-only"> for indberetningen dannet {formatDateTime(d.created_at)}</span>
+                </a>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
     </>
+  );
+}
+
+/** "Send automatisk hver nat": the nightly job checks and sends what is due (default off). */
+function AutoSend({ setting }: { setting: Overview['setting'] }) {
+  const saving = useSubmit({ invalidates: [['statistics', 'dst']] });
+  // What was chosen shows at once; the overview's answer replaces it (or the error does).
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const toggle = async (on: boolean) => {
+    saving.setGeneral(undefined);
+    setChosen(on);
+    const saved = await saving.run(() => call(api.PUT('/api/statistics/dst/setting', { body: { auto_send: on } })));
+    if (!saved) setChosen(null);
+  };
+  useEffect(() => {
+    if (chosen !== null && setting.auto_send === chosen) setChosen(null);
+  }, [chosen, setting.auto_send]);
+  return (
+    <div className="dst-auto">
+      <div className="form-group">
+        <div className="form-group-checkbox">
+          <input
+            id="dst-auto"
+            type="checkbox"
+            className="form-checkbox"
+            checked={chosen ?? setting.auto_send}
+            aria-disabled={saving.busy || undefined}
+            aria-describedby="dst-auto-hint"
+            onChange={(e) => {
+              if (!saving.busy) void toggle(e.target.checked);
+            }}
+          />
+          <label className="form-label" htmlFor="dst-auto">
+            Send automatisk hver nat
+          </label>
+          <span className="form-hint checkbox-hint" id="dst-auto-hint">
+            Nye og ændrede poster kontrolleres og sendes hver nat, som når du trykker »Send til Danmarks
+            Statistik«.
+            {setting.changed_at
+              ? ` Sidst ændret ${formatDateTime(setting.changed_at)} af ${setting.changed_by ?? 'en administrator'}.`
+              : ''}
+          </span>
+        </div>
+      </div>
+      {saving.general ? (
+        <Alert variant="error" heading="Indstillingen blev ikke gemt">
+          <p>{saving.general}</p>
+        </Alert>
+      ) : null}
+    </div>
   );
 }
 
@@ -244,6 +306,7 @@ export function Statistik() {
           <strong>Indberetning for {quarter(o.period)}</strong> – frist{' '}
           <time dateTime={o.deadline}>{formatDate(o.deadline)}</time>
         </p>
+        <AutoSend setting={o.setting} />
         <div className="dst-actions">
           <button
             type="button"

@@ -4,7 +4,7 @@
 // journal (onChanged) and focus moves to the success message at the top of the section.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, call, can, type CaseRead, type SessionRead } from '../../api/client';
-import { NOTIFIER_KINDS, SOURCES } from '../../casework';
+import { NOTIFICATION_CAUSES, NOTIFIER_KINDS, SOURCES } from '../../casework';
 import { Alert } from '../../components/Alert';
 import { Loading } from '../../components/Loading';
 import { formatDate, formatDateTime, formatDeadlineDate, todayInCopenhagen, toLocalInput } from '../../format';
@@ -761,6 +761,11 @@ function Underretning({ underretning: u, canWrite, open, toggle, actions }: { un
       <p className="process-meta">
         Modtaget <time dateTime={u.received_at}>{formatDateTime(u.received_at)}</time>
       </p>
+      {u.causes && u.causes.length > 0 ? (
+        <p className="process-meta">
+          {u.causes.length === 1 ? 'Årsag' : 'Årsager'}: {u.causes.map((c) => label(NOTIFICATION_CAUSES, c)).join('; ')}
+        </p>
+      ) : null}
       {u.concerns ? <p className="process-text">{u.concerns}</p> : null}
       {canWrite ? (
         <div className="process-item-actions">

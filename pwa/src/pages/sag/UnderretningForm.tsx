@@ -2,10 +2,11 @@
 // received, when, from whom; the page then lists the activities (with deadlines) it created.
 import { useState, type FormEvent } from 'react';
 import { api, call, type ActivityRead } from '../../api/client';
-import { INTAKE_KINDS, NOTIFIER_KINDS, SOURCES } from '../../casework';
+import { INTAKE_KINDS, NOTIFICATION_CAUSES, NOTIFIER_KINDS, SOURCES } from '../../casework';
 import { Alert } from '../../components/Alert';
 import {
   Checkbox,
+  CheckboxGroup,
   ErrorSummary,
   RadioGroup,
   SelectField,
@@ -55,6 +56,7 @@ const uFields = (kind: string): Record<string, [string, string]> => ({
   notifier_name: ['u-name', intakeForm(kind).name],
   notifier_contact: ['u-contact', 'Kontaktoplysninger'],
   concerns: ['u-concerns', `Hvad handler ${INTAKE_NOUN[kind] ?? 'underretningen'} om`],
+  causes: ['u-causes', 'Hvad underrettes der om'],
   suspected_abuse: ['u-abuse', 'Mistanke om overgreb'],
 });
 
@@ -66,6 +68,7 @@ type Intake = {
   source: string;
   concerns: string;
   suspected_abuse: boolean;
+  causes: string[];
   notifier_name: string | null;
   notifier_contact: string | null;
 };
@@ -79,6 +82,7 @@ type UDraft = {
   contact: string;
   concerns: string;
   abuse: boolean;
+  causes: string[];
 };
 
 const freshDraft = (): UDraft => ({
@@ -90,6 +94,7 @@ const freshDraft = (): UDraft => ({
   contact: '',
   concerns: '',
   abuse: false,
+  causes: [],
 });
 
 /** What the page says once the intake is registered: the activities it created. */
@@ -161,6 +166,7 @@ export function UnderretningForm({
       ...d,
       intake,
       abuse: next.abuse ? d.abuse : false,
+      causes: next.abuse ? d.causes : [],
       kind: !next.anonymous && d.kind === 'anonym' ? '' : d.kind,
       source: !next.anonymous && d.source === 'anonym' ? '' : d.source,
     }));
@@ -186,6 +192,7 @@ export function UnderretningForm({
         source: draft.source,
         concerns: draft.concerns,
         suspected_abuse: form.abuse && draft.abuse,
+        causes: form.abuse ? draft.causes : [],
         notifier_name: draft.name.trim() || null,
         notifier_contact: draft.contact.trim() || null,
       },
@@ -262,12 +269,33 @@ export function UnderretningForm({
           error={errors.concerns}
         />
         {form.abuse ? (
+          <div className="cause-grid">
+            <CheckboxGroup
+              id="u-causes"
+              legend="Hvad underrettes der om"
+              hint="Vælg en eller flere. Årsagerne indberettes til Danmarks Statistik; uden en årsag indberettes den som uoplyst."
+              choices={NOTIFICATION_CAUSES}
+              value={draft.causes}
+              onChange={(causes) => {
+                // Keep Danmarks Statistik's order, whatever order they were ticked in.
+                set('causes', 'causes')(NOTIFICATION_CAUSES.map((c) => c.value).filter((v) => causes.includes(v)));
+              }}
+              error={errors.causes}
+            />
+          </div>
+        ) : null}
+        {form.abuse ? (
           <Checkbox
             id="u-abuse"
             label="Mistanke om overgreb"
             hint="Giver en kortere frist for at tale med barnet"
             checked={draft.abuse}
-            onChange={set('abuse', 'suspected_abuse')}
+            onChange={(on) => {
+              set('abuse', 'suspected_abuse')(on);
+              // A suspicion of abuse is a notification about abuse.
+              if (on && !draft.causes.includes('overgreb'))
+                set('causes', 'causes')(['overgreb', ...draft.causes]);
+            }}
           />
         ) : null}
         <div className="process-buttons">

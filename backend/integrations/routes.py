@@ -48,6 +48,16 @@ from backend.integrations.settings import (
 )
 from backend.operator import repository as operator_repo
 
+# The operator's log names fields and services in Danish (never the API's keys).
+FIELD_LABELS = {
+    "endpoint": "Adresse",
+    "service_agreement_uuid": "Serviceaftalens UUID",
+    "user_system_uuid": "Brugersystemets UUID",
+    "cvr": "CVR-nummer",
+    "cert_pem": "Systemcertifikat",
+    "private_key_pem": "Privat nøgle",
+}
+
 IMPORT_LABELS = {"koerer": "Henter", "faerdig": "Hentet", "fejlet": "Fejlede"}
 
 
@@ -151,7 +161,10 @@ async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: 
                 by,
                 "service.refused",
                 code,
-                {"service": kind.value, "fields": [e["key"] for e in errors]},
+                {
+                    "service": KIND_LABELS[kind],
+                    "fields": [FIELD_LABELS.get(e["key"], e["key"]) for e in errors],
+                },
             )
             raise ValidationException("Der er fejl i formularen", extra=errors)
         async with c.transaction():
@@ -177,7 +190,7 @@ async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: 
                 "service.configured",
                 code,
                 {
-                    "service": kind.value,
+                    "service": KIND_LABELS[kind],
                     "enabled": data.enabled,
                     "certificate": "nyt" if cert else "uændret",
                 },
@@ -218,7 +231,11 @@ class NationalServicesController(Controller):
             if not await repo.delete_service(c, code, kind):
                 raise NotFound("Tjenesten er ikke sat op for kommunen")
             await operator_repo.insert_operator_audit(
-                c, current_session(request).username, "service.removed", code, {"service": kind}
+                c,
+                current_session(request).username,
+                "service.removed",
+                code,
+                {"service": KIND_LABELS[ServiceKind(kind)]},
             )
 
 

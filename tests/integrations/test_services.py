@@ -62,7 +62,7 @@ async def test_operator_settings_are_checked_field_by_field_and_refusals_audited
     assert [e["key"] for e in r.json()["extra"]] == ["private_key_pem"]
     refused = await _audit(owner, "service.refused")
     assert len(refused) == before + 2
-    assert refused[-1] == {"service": "sf1500", "fields": ["private_key_pem"]}
+    assert refused[-1] == {"service": "FK Organisation (SF1500)", "fields": ["Privat nøgle"]}
     # Nothing was stored.
     assert not await owner.fetchval(
         "SELECT 1 FROM shared.national_service WHERE code = $1 AND kind = 'sf1500'", B

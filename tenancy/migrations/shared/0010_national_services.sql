@@ -46,11 +46,12 @@ GRANT SELECT (code, kind, updated_at), INSERT, DELETE ON shared.national_service
 GRANT UPDATE (sealed, updated_at) ON shared.national_service_key TO {{operator_role}};
 
 -- Whether the calling kommune pushes to the Sags- og dokumentindeks (SF1470): the tenant
--- triggers of migration 0045 write an outbox row only then. Granted to each kommune role
--- by tenant migration 0045.
+-- triggers of migration 0045 write an outbox row only then. False outside a kommune's tenant
+-- transaction (the owner restoring an export, a migration), never an error there. Granted
+-- to each kommune role by tenant migration 0045.
 CREATE FUNCTION shared.sagsindeks_enabled() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
     SELECT EXISTS (SELECT 1 FROM shared.national_service s
-                   WHERE s.code = shared.require_kommune() AND s.kind = 'sf1470' AND s.enabled)
+                   WHERE s.code = shared.caller_kommune() AND s.kind = 'sf1470' AND s.enabled)
 $$;
 REVOKE ALL ON FUNCTION shared.sagsindeks_enabled() FROM PUBLIC;

@@ -53,6 +53,7 @@ from backend.extract.routes import ExtractAdminController, machine_download, mac
 from backend.health.routes import health, live, ready
 from backend.ics.routes import ICSController
 from backend.identity import operator_db
+from backend.integrations.routes import FkorgController, NationalServicesController
 from backend.kommuner.routes import list_kommuner
 from backend.letters.routes import LetterController, LetterTemplateController
 from backend.limits.config import load_limit_settings
@@ -194,6 +195,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         AuditController,
         AlertController,
         OperatorController,
+        NationalServicesController,
+        FkorgController,
         PostController,
         PlansController,
         AppealsController,

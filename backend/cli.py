@@ -418,7 +418,19 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
                     print(f"registered {made} demo notifications with activities in {name}")
                 if code == DEMO_KOMMUNER[0][0] and (avid := await seed_archive(code)):
                     print(f"made the demo arkiveringsversion {avid} in {name}")
-        return await _index_demo([code for code, _, _ in DEMO_KOMMUNER])
+        prior = await _index_demo([code for code, _, _ in DEMO_KOMMUNER])
+        if idp is not None and os.environ.get("TREKANT_FKORG_ENDPOINT"):
+            from backend.integrations import demo as services_demo
+
+            print(
+                await services_demo.seed(
+                    settings.database_url,
+                    _data_dir() / "serviceplatform",
+                    os.environ["TREKANT_FKORG_ENDPOINT"],
+                    os.environ["TREKANT_SAGSINDEKS_ENDPOINT"],
+                )
+            )
+        return prior
     finally:
         await db.close_pool()
 
@@ -584,12 +596,13 @@ def cmd_dev(args: argparse.Namespace) -> int:
         started.append(_start_trace_collector())
         started.append(_start_sf1520())
         started.append(_start_context_handler(public))
+        started.append(_start_serviceplatform())
     except RuntimeError:
         for server in (*post_servers, *started):
             server.stop()
         idp.stop()
         raise
-    anke, dst_receiver, traces, cpr_service, context_handler = started
+    anke, dst_receiver, traces, cpr_service, context_handler, serviceplatform = started
     dev_servers: tuple[Any, ...] = (*post_servers, *started)
     try:
         settings = load_settings()
@@ -625,6 +638,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
         f"  Spor fra API og worker (OpenTelemetry, udvikling): {traces.url}\n"
         f"  CPR-registret, SF1520 over TLS med klientcertifikat (udvikling): {cpr_service.url}\n"
+        f"  Serviceplatformen (udvikling): FK Organisation og Sags- og dokumentindeks, "
+        f"modtagne sager: {serviceplatform.url}\n"
         f"  Metrikker (Prometheus): {url}/metrics\n"
         f"  Fritaget for Digital Post (breve går til udskrivning): {exempt}\n"
         f"  Breve og Digital Post på en ny sag: registrér det fiktive demo-CPR {letters_cpr} "
@@ -736,6 +751,19 @@ def _start_sf1520() -> Any:
     )
     if os.environ.get("TREKANT_SF1520_URL"):
         return server  # a real (test) service is configured: leave it
+    os.environ.update(env)
+    server.start()
+    return server
+
+
+def _start_serviceplatform() -> Any:
+    """The development Serviceplatform (``infra/serviceplatform``: FK Organisation and the
+    Sags- og dokumentindeks) on ``TREKANT_SERVICEPLATFORM_PORT`` (8080)."""
+    from infra import serviceplatform
+
+    server, env = serviceplatform.prepare(
+        _data_dir(), int(os.environ.get("TREKANT_SERVICEPLATFORM_PORT", "8080"))
+    )
     os.environ.update(env)
     server.start()
     return server

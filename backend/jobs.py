@@ -10,6 +10,8 @@ import backend.crosskommune.index
 import backend.crosskommune.subscribers  # casework's events and ports
 import backend.documents.tasks  # text extraction and conversion to PDF
 import backend.extract.tasks
+import backend.integrations.fkorg  # fkorg.import
+import backend.integrations.sagsindeks  # sagsindeks.push
 import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks

@@ -17,6 +17,7 @@ import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
 from backend.config import get_settings
 from backend.extract.tasks import nightly_extract
+from backend.integrations.tasks import nightly_fkorg_import
 from backend.observability.logs import configure_logging
 from backend.observability.tracing import configure_tracing
 from backend.operator.tasks import migrate_all, onboard_kommune
@@ -56,6 +57,8 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
             cron(nightly_extract, hour={2}, minute={30}, second={0}),
             # Danmarks Statistik's automatic send (backend/statistics), at 03:15.
             cron(nightly_dst, hour={3}, minute={15}, second={0}),
+            # Users and teams from FK Organisation (backend/integrations), at 03:15.
+            cron(nightly_fkorg_import, hour={3}, minute={15}, second={0}),
         ],
         "on_startup": startup,
         "on_shutdown": shutdown,

@@ -85,6 +85,10 @@ CASEWORK_READERS: set[tuple[str, str]] = {
     ("backend/documents/repository.py", "enkeltsag"),
     ("backend/documents/repository.py", "hovedsag"),
     ("backend/documents/repository.py", "hovedsag_worker"),
+    # The Sags- og dokumentindeks (issue 20) sends a case's metadata: its number, stage,
+    # dates, owner team and the child's CPR number as party (one read per push).
+    ("backend/integrations/repository.py", "child"),
+    ("backend/integrations/repository.py", "hovedsag"),
     ("backend/demo_repository.py", "child"),
     ("backend/demo_repository.py", "activity"),
     ("backend/demo_repository.py", "hovedsag"),

@@ -36,6 +36,12 @@ ACTION_LABELS: dict[str, str] = {
     "team.created": "Team oprettet",
     "team.renamed": "Team omdøbt",
     "team.closed": "Team lukket",
+    "team.fkorg_mapped": "Team knyttet til organisationsenhed i FK Organisation",
+    "fkorg.imported": "Brugere og teams hentet fra FK Organisation",
+    "fkorg.import_failed": "Hentning fra FK Organisation fejlede",
+    "fkorg.import_refused": "Hentning fra FK Organisation afvist: ikke sat op",
+    "fkorg.read_failed": "FK Organisation kunne ikke læses",
+    "sagsindeks.push_failed": "Sagen kunne ikke sendes til Sags- og dokumentindekset",
     "settings.changed": "Indstillinger ændret",
     "settings.transfer_team": "Team for modtagne overførsler ændret",
     # reading cases
@@ -138,6 +144,9 @@ ACTION_LABELS: dict[str, str] = {
     "kommune.imported": "Kommunens data genindlæst fra eksport",
     "kommune.left": "Kommune udtrådt: data udleveret og slettet",
     "kommune.removed": "Kommune slettet",
+    "service.configured": "National tjeneste sat op",
+    "service.refused": "Opsætning af national tjeneste afvist",
+    "service.removed": "National tjeneste fjernet",
     "kommuner.migrated": "Kommunernes databaser opdateret",
     # retention and the daily raw data (issue 18)
     "retention.rule_changed": "Regler for opbevaring ændret",
@@ -154,6 +163,15 @@ UNKNOWN_ACTION = "Anden hændelse"
 
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
+    "service": "Tjeneste",
+    "enabled": "Slået til",
+    "fields": "Felter med fejl",
+    "certificate": "Certifikat",
+    "unit": "Organisationsenhed",
+    "units": "Enheder",
+    "created": "Oprettet",
+    "updated": "Opdateret",
+    "deactivated": "Deaktiveret",
     "records": "Poster",
     "invalid": "Poster der ikke kan sendes",
     "accepted": "Modtaget",

@@ -29,6 +29,8 @@ class UserRow(msgspec.Struct, frozen=True):
     bound_at: datetime | None
     bound_claim: BoundClaim | None
     version: int
+    from_fkorg: bool
+    job_title: str | None
     roles: list[Role]
     team_ids: list[uuid.UUID]
 
@@ -63,6 +65,7 @@ class LoginSettings(msgspec.Struct, frozen=True):
 _USER = """
 SELECT u.id, u.username, u.display_name, u.email, u.active, u.created_at, u.last_login_at,
        u.subject, u.bound_at, u.bound_claim, u.version,
+       u.fkorg_uuid IS NOT NULL AS from_fkorg, u.job_title,
        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
                  WHERE r.user_id = u.id), '{}') AS roles,
        coalesce((SELECT array_agg(m.team_id) FROM team_member m

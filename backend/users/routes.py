@@ -58,6 +58,8 @@ def _user(row: UserRow) -> UserRead:
         last_login_at=row.last_login_at,
         bound=row.subject is not None,
         version=row.version,
+        from_fkorg=row.from_fkorg,
+        job_title=row.job_title,
         bound_at=row.bound_at,
         bound_claim=row.bound_claim,
     )
@@ -247,6 +249,8 @@ class UsersController(Controller):
         if row.version != data.version:
             raise StateConflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
         if not isinstance(data.display_name, msgspec.UnsetType):
+            if row.from_fkorg and data.display_name.strip() != row.display_name:
+                raise FieldError("display_name", "Navnet kommer fra FK Organisation og rettes dér")
             if not data.display_name.strip():
                 raise FieldError("display_name", "Navn mangler")
             await repo.set_display_name(user_id, data.display_name.strip())

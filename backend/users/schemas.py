@@ -75,6 +75,9 @@ class UserRead(msgspec.Struct):
     # (upn, preferred_username or email); None for accounts bound before this was recorded.
     bound_at: datetime | None = None
     bound_claim: BoundClaim | None = None
+    # From FK Organisation (issue 20): name, e-mail, job and team follow it; roles are Trekant's.
+    from_fkorg: bool = False
+    job_title: str | None = None
 
 
 class UserPage(msgspec.Struct):

@@ -153,3 +153,8 @@ export function fieldErrors(err: unknown): Record<string, string> {
   }
   return out;
 }
+export type ServiceRead = components['schemas']['ServiceRead'];
+export type ServiceWrite = components['schemas']['ServiceWrite'];
+export type UnitRead = components['schemas']['UnitRead'];
+export type FkorgOverview = components['schemas']['FkorgOverview'];
+export type ImportRead = components['schemas']['ImportRead'];

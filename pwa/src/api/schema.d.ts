@@ -1763,6 +1763,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fkorg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** FK Organisation: teams knyttet til enheder og seneste hentning */
+        get: operations["ApiFkorgOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fkorg/enheder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens organisationsenheder i FK Organisation */
+        get: operations["ApiFkorgEnhederUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fkorg/hentninger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hent brugere og teams fra FK Organisation nu */
+        post: operations["ApiFkorgHentningerImportNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fkorg/hentninger/{import_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En hentnings fremdrift og resultat */
+        get: operations["ApiFkorgHentningerImportIdImportStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fkorg/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Opret et team fra en organisationsenhed */
+        post: operations["ApiFkorgTeamsTeamFromUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fkorg/teams/{team_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Knyt et team til en organisationsenhed */
+        put: operations["ApiFkorgTeamsTeamIdMapTeam"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ics/method": {
         parameters: {
             query?: never;
@@ -3152,6 +3254,41 @@ export interface paths {
         /** Suspendér en kommune */
         post: operations["ApiOperatorKommunerCodeSuspendSuspend"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator/kommuner/{code}/tjenester": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Kommunens nationale tjenester med certifikat og helbred */
+        get: operations["ApiOperatorKommunerCodeTjenesterListServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operator/kommuner/{code}/tjenester/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sæt en national tjeneste op for kommunen */
+        put: operations["ApiOperatorKommunerCodeTjenesterKindPutService"];
+        post?: never;
+        /** Fjern en national tjeneste fra kommunen */
+        delete: operations["ApiOperatorKommunerCodeTjenesterKindDeleteService"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5457,6 +5594,12 @@ export interface components {
             name: string;
             sample: string;
         };
+        /** FkorgOverview */
+        FkorgOverview: {
+            configured: boolean;
+            latest_import: components["schemas"]["ImportRead"] | null;
+            teams: components["schemas"]["MappedTeamRead"][];
+        };
         /** FollowUpContent */
         FollowUpContent: {
             /** @default  */
@@ -5533,6 +5676,22 @@ export interface components {
         /** IcsSettings */
         IcsSettings: {
             approval_requires_other: boolean;
+        };
+        /** ImportRead */
+        ImportRead: {
+            created: number;
+            deactivated: number;
+            error: string | null;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            requested_by: string;
+            /** Format: date-time */
+            started_at: string;
+            status: string;
+            status_label: string;
+            units: number;
+            updated: number;
         };
         /** InboundReceipt */
         InboundReceipt: {
@@ -6004,6 +6163,15 @@ export interface components {
         /** LogoutRead */
         LogoutRead: {
             redirect: string;
+        };
+        /** MappedTeamRead */
+        MappedTeamRead: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            unit_name: string | null;
+            /** Format: uuid */
+            unit_uuid: string;
         };
         /** Measure */
         Measure: {
@@ -7110,6 +7278,46 @@ export interface components {
             series_id: string;
             versions: components["schemas"]["VersionRead"][];
         };
+        /** ServiceRead */
+        ServiceRead: {
+            cert_days_left?: number | null;
+            cert_not_after?: string | null;
+            /** @default mangler */
+            cert_state?: string;
+            cert_subject?: string | null;
+            configured: boolean;
+            cvr?: string | null;
+            /** @default false */
+            enabled?: boolean;
+            endpoint?: string | null;
+            /** @default ukendt */
+            health?: string;
+            /** @default false */
+            key_set?: boolean;
+            kind: string;
+            label: string;
+            last_call_at?: string | null;
+            last_error?: string | null;
+            last_error_at?: string | null;
+            last_ok_at?: string | null;
+            service_agreement_uuid?: string | null;
+            updated_at?: string | null;
+            updated_by?: string | null;
+            user_system_uuid?: string | null;
+        };
+        /** ServiceWrite */
+        ServiceWrite: {
+            /** @default  */
+            cert_pem?: string;
+            cvr: string;
+            /** @default true */
+            enabled?: boolean;
+            endpoint: string;
+            /** @default  */
+            private_key_pem?: string;
+            service_agreement_uuid: string;
+            user_system_uuid: string;
+        };
         /** SessionRead */
         SessionRead: {
             csrf_token: string;
@@ -7288,6 +7496,14 @@ export interface components {
             name: string;
             open_cases: number;
             version: number;
+        };
+        /** TeamFromUnit */
+        TeamFromUnit: {
+            unit_uuid: string;
+        };
+        /** TeamMapping */
+        TeamMapping: {
+            unit_uuid: string | null;
         };
         /** TeamMemberRead */
         TeamMemberRead: {
@@ -7589,6 +7805,17 @@ export interface components {
             suspected_abuse: boolean;
             version: number;
         };
+        /** UnitRead */
+        UnitRead: {
+            depth: number;
+            name: string;
+            parent_uuid: string | null;
+            team_id?: string | null;
+            team_name?: string | null;
+            /** Format: uuid */
+            unit_uuid: string;
+            users: number;
+        };
         /** UserCreate */
         UserCreate: {
             display_name: string;
@@ -7615,8 +7842,11 @@ export interface components {
             created_at: string;
             display_name: string;
             email: string | null;
+            /** @default false */
+            from_fkorg?: boolean;
             /** Format: uuid */
             id: string;
+            job_title?: string | null;
             last_login_at: string | null;
             roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             team_ids: string[];
@@ -12355,6 +12585,183 @@ export interface operations {
             };
         };
     };
+    ApiFkorgOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FkorgOverview"];
+                };
+            };
+        };
+    };
+    ApiFkorgEnhederUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRead"][];
+                };
+            };
+        };
+    };
+    ApiFkorgHentningerImportNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+        };
+    };
+    ApiFkorgHentningerImportIdImportStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                import_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiFkorgTeamsTeamFromUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamFromUnit"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FkorgOverview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiFkorgTeamsTeamIdMapTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                team_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TeamMapping"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FkorgOverview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiIcsMethodGetMethod: {
         parameters: {
             query?: {
@@ -15881,6 +16288,121 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["KommuneRow"];
                 };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeTjenesterListServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeTjenesterKindPutService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceWrite"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeTjenesterKindDeleteService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -33,6 +33,7 @@ import { OfflineAdmin } from '../offline/OfflineAdmin';
 import { SecurityAlerts } from './SecurityAlerts';
 import { MoneyAdmin } from './okonomi/MoneyAdmin';
 import { DeadlineAdmin } from './DeadlineAdmin';
+import { FkOrganisation } from './admin/FkOrganisation';
 
 export type AdminData = { users: UserRead[]; roles: RoleRead[]; teams: TeamRead[] };
 
@@ -568,6 +569,7 @@ function TeamsPage() {
           </tbody>
         </table>
       ) : null}
+      {meta.state === 'ready' ? <FkOrganisation teams={meta.data.teams} /> : null}
     </section>
   );
 }

@@ -19,6 +19,7 @@ import { formatDateTime, formatNumber } from '../format';
 import { LOGIN_CLAIM_LABELS } from '../loginClaims';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
 import { useSubmit } from '../mutation';
+import { NationaleTjenester } from './NationaleTjenester';
 import { invalidate, useApiQuery } from '../useApi';
 
 /* ---------------------------------------------------------------- not logged in */
@@ -670,6 +671,7 @@ export function Drift() {
           />
         ) : null}
       </section>
+      {kommuner.state === 'ready' ? <NationaleTjenester kommuner={kommuner.data} /> : null}
       <OnboardForm onFinish={refresh} />
       <Migrate onFinish={refresh} />
       <DriftLog />

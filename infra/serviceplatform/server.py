@@ -1,0 +1,355 @@
+"""The development Serviceplatform (see ``infra/serviceplatform/__init__.py``).
+
+POST /service/Organisation/OrganisationSystem/6   SOAP ``FremsoegObjekthierarki``: the
+     organisation of the kommune named by the request's AuthorityContext/MunicipalityCVR
+     (units with their parent, users with their unit, job title and state)
+POST /service/SagDokumentIndeks/6                 SOAP ``Opret``/``Ret``/``Slet`` of a case's
+     metadata with its documents' metadata; a repeated CallersServiceCallIdentifier is
+     answered as the first time and not stored again
+GET  /                  what the index received (CPR numbers masked) and the organisations
+GET  /api/indeks        JSON: the index's records (the party as a masked CPR and a SHA-256)
+POST /dev/fault         {"mode": "slow"|"error"|"ok", "count": n, "seconds": s}: the next n
+                        SOAP calls answer slowly or with a SOAP Fault (tests)
+POST /dev/organisation  {"cvr": …, "units": […], "users": […]}: replace an organisation
+GET  /health
+
+Both SOAP services refuse a call without the Serviceplatform's InvocationContext
+(ServiceAgreementUUID, UserSystemUUID) or with an unknown MunicipalityCVR (SOAP Fault).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from infra.serviceplatform import FKORG_PATH, SAGSINDEKS_PATH
+from infra.serviceplatform.demo_org import ODENSE_CVR, odense
+
+SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
+ORG_NS = "urn:oio:sts:organisation:organisationsystem:6"
+IDX_NS = "urn:oio:sagdok:sagdokumentindeks:6"
+MAX_BODY = 2 * 1024 * 1024
+PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def local(el: Any) -> str:
+    return str(etree.QName(el).localname)
+
+
+def find(el: Any, name: str) -> Any:
+    for child in el.iter():
+        if isinstance(child.tag, str) and local(child) == name:
+            return child
+    return None
+
+
+def text(el: Any, name: str) -> str | None:
+    found = find(el, name)
+    return found.text if found is not None else None
+
+
+def mask(cpr: str | None) -> str:
+    return f"{cpr[:6]}-xxxx" if cpr and len(cpr) == 10 else "ukendt"
+
+
+class State:
+    def __init__(self, store: Path) -> None:
+        self.lock = threading.Lock()
+        self.store = store
+        self.orgs: dict[str, dict[str, Any]] = {ODENSE_CVR: odense()}
+        self.records: list[dict[str, Any]] = []
+        self.fault_mode = "ok"
+        self.fault_count = 0
+        self.fault_seconds = 0.0
+        if store.exists():
+            saved = json.loads(store.read_text())
+            self.records = saved.get("records", [])
+            self.orgs.update(saved.get("orgs", {}))
+
+    def save(self) -> None:
+        tmp = self.store.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"records": self.records, "orgs": self.orgs}))
+        tmp.replace(self.store)
+
+    def take_fault(self) -> tuple[str, float]:
+        with self.lock:
+            if self.fault_count <= 0:
+                return "ok", 0.0
+            self.fault_count -= 1
+            return self.fault_mode, self.fault_seconds
+
+
+def envelope(body: Any) -> bytes:
+    env = etree.Element(f"{{{SOAP}}}Envelope", nsmap={"soap": SOAP})
+    etree.SubElement(env, f"{{{SOAP}}}Body").append(body)
+    return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
+
+
+def fault(message: str) -> bytes:
+    f = etree.Element(f"{{{SOAP}}}Fault")
+    etree.SubElement(f, "faultcode").text = "soap:Client"
+    etree.SubElement(f, "faultstring").text = message
+    return envelope(f)
+
+
+def organisation_answer(org: dict[str, Any]) -> Any:
+    out = etree.Element(f"{{{ORG_NS}}}FremsoegObjekthierarkiOutput", nsmap={"o": ORG_NS})
+
+    def sub(parent: Any, tag: str, value: str | None = None) -> Any:
+        el = etree.SubElement(parent, f"{{{ORG_NS}}}{tag}")
+        if value is not None:
+            el.text = value
+        return el
+
+    status = sub(out, "StandardRetur")
+    sub(status, "StatusKode", "20")
+    sub(status, "FejlbeskedTekst", "")
+    units = sub(out, "OrganisationEnheder")
+    for unit in org["units"]:
+        obj = sub(units, "FiltreretOejebliksbillede")
+        sub(sub(obj, "ObjektType"), "UUIDIdentifikator", unit["uuid"])
+        reg = sub(obj, "Registrering")
+        sub(sub(sub(reg, "AttributListe"), "Egenskab"), "EnhedNavn", unit["name"])
+        sub(sub(sub(reg, "TilstandListe"), "Gyldighed"), "GyldighedStatusKode", "Aktiv")
+        rel = sub(reg, "RelationListe")
+        if unit["parent"]:
+            sub(sub(sub(rel, "Overordnet"), "ReferenceID"), "UUIDIdentifikator", unit["parent"])
+    users = sub(out, "Brugere")
+    for user in org["users"]:
+        obj = sub(users, "FiltreretOejebliksbillede")
+        sub(sub(obj, "ObjektType"), "UUIDIdentifikator", user["uuid"])
+        reg = sub(obj, "Registrering")
+        prop = sub(sub(reg, "AttributListe"), "Egenskab")
+        sub(prop, "BrugerVendtNoegle", user["username"])
+        sub(prop, "BrugerNavn", user["name"])
+        sub(prop, "Email", user["email"])
+        sub(prop, "Stillingsbetegnelse", user["job"])
+        state = "Inaktiv" if user.get("inactive") else "Aktiv"
+        sub(sub(sub(reg, "TilstandListe"), "Gyldighed"), "GyldighedStatusKode", state)
+        rel = sub(reg, "RelationListe")
+        sub(sub(sub(rel, "Tilknyttedeenheder"), "ReferenceID"), "UUIDIdentifikator", user["unit"])
+    return out
+
+
+def index_record(op: str, cvr: str, call_id: str, request: Any) -> dict[str, Any]:
+    sag = find(request, "Sag")
+    cpr = text(sag, "CPRNummer") if sag is not None else None
+    docs = find(request, "Dokumenter")
+    return {
+        "call_id": call_id,
+        "operation": op,
+        "cvr": cvr,
+        "received_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sag_uuid": text(sag, "UUIDIdentifikator") if sag is not None else None,
+        "sagsnummer": text(sag, "Sagsnummer") if sag is not None else None,
+        "titel": text(sag, "Titel") if sag is not None else None,
+        "kle": text(sag, "KLENummer") if sag is not None else None,
+        "status": text(sag, "Status") if sag is not None else None,
+        "ejer": text(sag, "EjerNavn") if sag is not None else None,
+        "foelsomhed": text(sag, "Foelsomhed") if sag is not None else None,
+        "part": mask(cpr),
+        "part_sha256": hashlib.sha256(cpr.encode()).hexdigest() if cpr else None,
+        "dokumenter": [
+            {
+                "uuid": text(d, "UUIDIdentifikator"),
+                "titel": text(d, "Titel"),
+                "type": text(d, "Dokumenttype"),
+                "dato": text(d, "Dato"),
+            }
+            for d in (docs if docs is not None else [])
+        ],
+    }
+
+
+def page(state: State) -> bytes:
+    rows = []
+    for r in reversed(state.records[-200:]):
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v or ''))}</td>"
+                for v in (
+                    r["received_at"],
+                    r["operation"],
+                    r["cvr"],
+                    r["sagsnummer"],
+                    r["titel"],
+                    r["kle"],
+                    r["status"],
+                    r["ejer"],
+                    r["part"],
+                    len(r["dokumenter"]),
+                )
+            )
+            + "</tr>"
+        )
+    orgs = []
+    for cvr, org in state.orgs.items():
+        names = {u["uuid"]: u["name"] for u in org["units"]}
+        units = "".join(
+            f"<li>{html.escape(u['name'])}"
+            + (
+                f" <small>(under {html.escape(names.get(u['parent'], ''))})</small>"
+                if u["parent"]
+                else ""
+            )
+            + f" <code>{u['uuid']}</code></li>"
+            for u in org["units"]
+        )
+        users = "".join(
+            f"<li>{html.escape(u['name'])}, {html.escape(u['job'])}, "
+            f"{html.escape(names.get(u['unit'], ''))}"
+            f"{' (inaktiv)' if u.get('inactive') else ''}</li>"
+            for u in org["users"]
+        )
+        orgs.append(
+            f"<h3>CVR {cvr}</h3><h4>Enheder</h4><ul>{units}</ul><h4>Brugere</h4><ul>{users}</ul>"
+        )
+    return (
+        "<!doctype html><html lang='da'><head><meta charset='utf-8'>"
+        "<title>Serviceplatformen (udvikling)</title></head><body>"
+        "<h1>Serviceplatformen (udvikling)</h1>"
+        f"<h2>Sags- og dokumentindeks (SF1470): {len(state.records)} modtagne</h2>"
+        "<table border='1'><tr><th>Modtaget</th><th>Handling</th><th>CVR</th><th>Sagsnummer</th>"
+        "<th>Titel</th><th>KLE</th><th>Status</th><th>Ejer</th><th>Part (CPR)</th>"
+        "<th>Dokumenter</th></tr>" + "".join(rows) + "</table>"
+        "<h2>FK Organisation (SF1500)</h2>" + "".join(orgs) + "</body></html>"
+    ).encode()
+
+
+class Handler(BaseHTTPRequestHandler):
+    state: State
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # no request line in the log: the paths hold nothing, but keep it quiet
+
+    def _send(self, status: int, body: bytes, ctype: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json")
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/health":
+            self._json(200, {"status": "ok"})
+        elif path == "/":
+            with self.state.lock:
+                body = page(self.state)
+            self._send(200, body, "text/html; charset=utf-8")
+        elif path == "/api/indeks":
+            with self.state.lock:
+                self._json(200, self.state.records)
+        else:
+            self._json(404, {"error": "not found"})
+
+    def _body(self) -> bytes | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._json(413, {"error": "too large"})
+            return None
+        return self.rfile.read(length)
+
+    def do_POST(self) -> None:
+        path = self.path.split("?", 1)[0]
+        raw = self._body()
+        if raw is None:
+            return
+        if path == "/dev/fault":
+            data = json.loads(raw or b"{}")
+            with self.state.lock:
+                self.state.fault_mode = data.get("mode", "ok")
+                self.state.fault_count = int(data.get("count", 1))
+                self.state.fault_seconds = float(data.get("seconds", 0))
+            self._json(200, {"ok": True})
+            return
+        if path == "/dev/organisation":
+            data = json.loads(raw)
+            with self.state.lock:
+                self.state.orgs[data["cvr"]] = {"units": data["units"], "users": data["users"]}
+                self.state.save()
+            self._json(200, {"ok": True})
+            return
+        if path not in (FKORG_PATH, SAGSINDEKS_PATH):
+            self._json(404, {"error": "not found"})
+            return
+        mode, seconds = self.state.take_fault()
+        if mode == "slow":
+            time.sleep(seconds)
+        if mode == "error":
+            self._send(500, fault("Intern fejl i tjenesten (udvikling)"), "text/xml; charset=utf-8")
+            return
+        try:
+            root = etree.fromstring(raw, PARSER)
+        except etree.XMLSyntaxError:
+            self._send(400, fault("Ugyldig XML"), "text/xml; charset=utf-8")
+            return
+        agreement = text(root, "ServiceAgreementUUID")
+        system = text(root, "UserSystemUUID")
+        call_id = text(root, "CallersServiceCallIdentifier") or str(uuid.uuid4())
+        cvr = text(root, "MunicipalityCVR") or ""
+        try:
+            uuid.UUID(agreement or "")
+            uuid.UUID(system or "")
+        except ValueError:
+            self._send(
+                400,
+                fault("InvocationContext mangler serviceaftale eller brugersystem"),
+                "text/xml; charset=utf-8",
+            )
+            return
+        body = find(root, "Body")
+        request = body[0] if body is not None and len(body) else None
+        if request is None:
+            self._send(400, fault("Tom forespørgsel"), "text/xml; charset=utf-8")
+            return
+        if path == FKORG_PATH:
+            org = self.state.orgs.get(cvr)
+            if org is None:
+                self._send(500, fault(f"Ukendt myndighed (CVR {cvr})"), "text/xml; charset=utf-8")
+                return
+            self._send(200, envelope(organisation_answer(org)), "text/xml; charset=utf-8")
+            return
+        op = local(request).removesuffix("Request").removeprefix("SagIndeks")
+        if op not in ("Opret", "Ret", "Slet"):
+            self._send(400, fault(f"Ukendt operation {op}"), "text/xml; charset=utf-8")
+            return
+        with self.state.lock:
+            seen = any(r["call_id"] == call_id for r in self.state.records)
+            if not seen:
+                self.state.records.append(index_record(op, cvr, call_id, request))
+                self.state.save()
+        out = etree.Element(f"{{{IDX_NS}}}SagIndeks{op}Response", nsmap={"i": IDX_NS})
+        etree.SubElement(out, f"{{{IDX_NS}}}StatusKode").text = "20"
+        etree.SubElement(out, f"{{{IDX_NS}}}Gentaget").text = "true" if seen else "false"
+        self._send(200, envelope(out), "text/xml; charset=utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", required=True)
+    args = parser.parse_args()
+    config = json.loads(Path(args.config).read_text())
+    Handler.state = State(Path(config["store"]))
+    server = ThreadingHTTPServer(("127.0.0.1", int(config["port"])), Handler)
+    server.daemon_threads = True
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -68,6 +68,10 @@ LEAVE_FORMAT = "trekant-kommune-udtraek"
 SHARED_TABLES: tuple[tuple[str, str, bool], ...] = (
     ("tenant", "code = $1", True),
     ("idp_secret", "code = $1", True),
+    # The kommune's national services (backend/integrations) and their sealed keys, which
+    # open only for this kommune, as the provider's secret does.
+    ("national_service", "code = $1", True),
+    ("national_service_key", "code = $1", True),
     ("cpr_index", "tenant_code = $1", True),
     ("cross_audit", "kommune_code = $1", True),
     ("transfer", "$1 IN (from_code, to_code)", False),

@@ -134,6 +134,9 @@ ACTION_LABELS: dict[str, str] = {
     "dst.checked": "Indberetning til Danmarks Statistik kontrolleret",
     "dst.delivery_created": "Indberetning til Danmarks Statistik dannet",
     "dst.delivery_sent": "Indberetning sendt til Danmarks Statistik",
+    "dst.setting_changed": "Automatisk afsendelse til Danmarks Statistik ændret",
+    "dst.delivery_downloaded": "Indberetning til Danmarks Statistik hentet som XML",
+    "dst.deliveries_pruned": "Gamle indberetninger til Danmarks Statistik beskåret",
     # the operator's log
     "kommune.onboarded": "Kommune oprettet",
     "kommune.onboard_failed": "Oprettelse af kommune fejlede",
@@ -153,6 +156,7 @@ ACTION_LABELS: dict[str, str] = {
     "retention.list_read": "Sag vist på listen over sager til sletning",
     "retention.deletion_approved": "Sletning af sager godkendt",
     "retention.case_deleted": "Sag slettet efter opbevaringsperioden",
+    "retention.run_finished": "Sletning af sager afsluttet",
     "extract.requested": "Dataudtræk bestilt",
     "extract.made": "Dataudtræk dannet",
     "extract.downloaded": "Dataudtræk hentet",
@@ -163,6 +167,13 @@ UNKNOWN_ACTION = "Anden hændelse"
 
 # detail key -> label
 DETAIL_LABELS: dict[str, str] = {
+    "auto_send": "Send automatisk hver nat",
+    "automatic": "Sendt automatisk",
+    "batches": "Portioner",
+    "deleted": "Slettet",
+    "refused": "Afvist",
+    "deliveries": "Indberetninger",
+    "from_before_year": "Indberetninger fra før år",
     "service": "Tjeneste",
     "enabled": "Slået til",
     "fields": "Felter med fejl",

@@ -77,6 +77,12 @@ async def open_case(child_id: uuid.UUID, actor: str, actor_id: uuid.UUID, title:
     return case_id
 
 
+async def set_child_address_protection(child_id: uuid.UUID, protected: bool) -> bool:
+    """The CPR register's address protection on the child (network's lookup at registration
+    and refresh): a protected child keeps no address. True when it changed."""
+    return await repo.set_child_address_protection(child_id, protected)
+
+
 async def current_case(child_id: uuid.UUID) -> uuid.UUID | None:
     """The child's newest open main case, if any."""
     return await repo.get_current_case(child_id)

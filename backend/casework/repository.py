@@ -2596,3 +2596,16 @@ async def delete_case_rows(hovedsag_id: uuid.UUID) -> dict[str, int]:
 
 async def delete_child_row(child_id: uuid.UUID) -> int:
     return _deleted(await conn().execute("DELETE FROM child WHERE id = $1", child_id))
+
+
+async def set_child_address_protection(child_id: uuid.UUID, protected: bool) -> bool:
+    """The register's address protection on the child (a protected child keeps no
+    address); True when it changed."""
+    status: str = await conn().execute(
+        "UPDATE child SET address_protected = $2, "
+        "address = CASE WHEN $2 THEN '' ELSE address END, version = version + 1 "
+        "WHERE id = $1 AND address_protected IS DISTINCT FROM $2",
+        child_id,
+        protected,
+    )
+    return status.endswith(" 1")

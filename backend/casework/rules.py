@@ -932,9 +932,9 @@ SHORT_TITLES: dict[str, str] = {
     "overgreb-samtale": "Samtale ved overgreb",
     "undersoegelse-afslut": "Afslut undersøgelse",
     "indberet-anbringelse": "Indberetning til Ankestyrelsen",
-    "indberet-aendring": "Indberetning: ændret anbringelse",
-    "indberet-ophoer": "Indberetning: ophør af anbringelse",
-    "indberet-eftervaern": "Indberetning: døgnophold i efterværn",
+    "indberet-aendring": "Indberet ændret anbringelse",
+    "indberet-ophoer": "Indberet ophør af anbringelse",
+    "indberet-eftervaern": "Indberet ophold i efterværn",
     "indberet-139": "Indberetning: § 139",
 }
 # Activities planned from a date recorded (not computed from the trigger's facts): a changed

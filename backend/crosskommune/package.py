@@ -85,6 +85,9 @@ NOT_CARRIED = frozenset(
         # the receiver reports and archives the case anew from its own data.
         "dst_record",
         "archive_version_case",
+        # What the sender last told the Sags- og dokumentindeks (its own index entry): the
+        # receiver indexes the case anew under its own service agreement.
+        "sagsindeks_state",
     }
 )
 # Tables that travel in the package (the receiver can read them, the sender keeps them in

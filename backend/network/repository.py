@@ -157,19 +157,6 @@ async def update_parent(member_id: uuid.UUID, name: str, custody: bool, protecte
     )
 
 
-async def set_child_protection(child_id: uuid.UUID, protected: bool) -> bool:
-    """The register's address protection on the child (a protected child keeps no
-    address); True when it changed."""
-    status: str = await conn().execute(
-        "UPDATE child SET address_protected = $2, "
-        "address = CASE WHEN $2 THEN '' ELSE address END, version = version + 1 "
-        "WHERE id = $1 AND address_protected IS DISTINCT FROM $2",
-        child_id,
-        protected,
-    )
-    return status.endswith(" 1")
-
-
 async def list_children_with_parents(cprs: list[str], except_child: uuid.UUID) -> list[SiblingRow]:
     """Other children in the kommune with one of these parents in their network."""
     rows = await conn().fetch(

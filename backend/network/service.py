@@ -11,6 +11,7 @@ from datetime import datetime
 
 import msgspec
 
+from backend.casework import lifecycle
 from backend.casework.access import access_child
 from backend.casework.lifecycle import CaseDeletion
 from backend.core.cpr import check_cpr
@@ -183,7 +184,10 @@ async def fetch_from_cpr(
         raise NotFound("CPR-registret kender ikke barnets CPR-nummer")
     # The child's own address protection, refreshed at each lookup (a protected child's
     # address is removed; registration may have been typed before the register answered).
-    if await repo.set_child_protection(child_id, relations.child.address_protected) and case_id:
+    if (
+        await lifecycle.set_child_address_protection(child_id, relations.child.address_protected)
+        and case_id
+    ):
         await stamp(
             case_id,
             me.actor,

@@ -358,7 +358,9 @@ async def prune(today: date | None = None) -> int:
     year = (today or today_dk()).year - KEEP_YEARS
     pruned = await repo.prune_before(year)
     if pruned:
-        await record(NIGHT_ACTOR, "dst.deliveries_pruned", None, deliveries=pruned, before=year)
+        await record(
+            NIGHT_ACTOR, "dst.deliveries_pruned", None, deliveries=pruned, from_before_year=year
+        )
     return pruned
 
 

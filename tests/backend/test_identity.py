@@ -354,8 +354,11 @@ async def test_role_change_applies_at_once_and_deactivation_ends_sessions(
         ] == "/log-ind?fejl=deaktiveret"
     await _drain(settings)
     changes = await _audit(fresh_code, "user.roles_changed")
-    assert changes[-2]["detail"]["added"] == ["laeser"]
-    assert changes[-1]["detail"]["removed"] == ["sagsbehandler"]
+    # The two changes' audit jobs may run in either order on the worker.
+    details = [(c["detail"].get("added"), c["detail"].get("removed")) for c in changes[-2:]]  # type: ignore[union-attr]
+    assert sorted(details, key=repr) == sorted(
+        [(["laeser"], []), ([], ["sagsbehandler"])], key=repr
+    ), details
     assert await _audit(fresh_code, "user.deactivated")
 
 

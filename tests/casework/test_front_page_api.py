@@ -20,12 +20,13 @@ A, B = KOMMUNE_A[0], KOMMUNE_B[0]
 
 
 async def _case_with_overdue(c: httpx.AsyncClient, notifications: int = 3) -> factories.Child:
-    """A child with ``notifications`` underretninger from a school received 10+ days ago
-    (each: a 24-hour assessment and a receipt, both overdue) and an investigation (due in
+    """A child with ``notifications`` underretninger from a school received 20+ days ago
+    (each: a 24-hour assessment and a receipt, both overdue: 20 days is past six working days
+    whatever the weekday and holidays) and an investigation (due in
     four months: later)."""
     made = await factories.child(c)
     for i in range(notifications):
-        received = datetime.now(UTC) - timedelta(days=10 + i)
+        received = datetime.now(UTC) - timedelta(days=20 + i)
         await factories.underretning(c, made.case_id, received_at=received.isoformat())
     await factories.investigation(c, made.case_id)
     return made
@@ -119,7 +120,7 @@ async def test_cases_sort_filter_and_page(as_user: AsUser) -> None:
     anna = await factories.child(c, first_name="Anna", last_name=family)
     bo = await factories.child(c, first_name="Bo", last_name=family)
     carl = await factories.child(c, first_name="Carl", last_name=family)
-    old = (datetime.now(UTC) - timedelta(days=10)).isoformat()
+    old = (datetime.now(UTC) - timedelta(days=20)).isoformat()
     await factories.underretning(c, bo.case_id, received_at=old)  # two overdue
     path = "/api/worklist/cases"
     first = await _get(c, path, navn=family.lower(), sort="navn", limit=2)

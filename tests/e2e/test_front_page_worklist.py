@@ -38,7 +38,7 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
     family = "Filtersen" + uuid.uuid4().hex[:4]
     made = await factories.child(c, first_name="Filippa", last_name=family)
     for i in range(4):  # each: a 24-hour assessment and a receipt, both overdue
-        received = datetime.now(UTC) - timedelta(days=10 + i)
+        received = datetime.now(UTC) - timedelta(days=20 + i)
         await factories.underretning(c, made.case_id, received_at=received.isoformat())
     number = (await c.get(f"/api/cases/{made.case_id}")).json()["case_number"]
 

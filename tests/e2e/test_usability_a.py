@@ -22,8 +22,8 @@ from tests.e2e.usability import LAPTOP, Task
 # menu) that sits above the first screen's content.
 SCREENS = 2
 
-# CompleteActivity's button in a row: a record's dialog or one click.
-COMPLETE = re.compile(r"^(Registrér( \w+)?: .+|Markér .+ som udført)$")
+# CompleteActivity's button in a row: a record's dialog, one click, or a report to Ankestyrelsen.
+COMPLETE = re.compile(r"^(Registrér( \w+)?: .+|Markér .+ som udført|Indberet: .+)$")
 
 
 async def test_a_from_login_to_the_first_overdue_activity(page, registry, fresh_code):

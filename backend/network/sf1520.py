@@ -371,7 +371,9 @@ class Sf1520Client:
                 status = r.status_code
         except httpx.TimeoutException as exc:
             raise self._fail("timeout", "CPR-tjenesten (SF1520) svarede ikke i tide") from exc
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, ssl.SSLError, OSError) as exc:
+            # With TLS 1.3 the service's refusal of our certificate arrives at the first read,
+            # sometimes as httpx's error and sometimes as the bare ssl.SSLError beneath it.
             if _tls_refusal(exc):
                 raise self._fail(
                     "tls",

@@ -542,11 +542,9 @@ ANKESTYRELSEN_WEEKS = 4
 # § 139 decisions are registered with Ankestyrelsen "løbende" (no day count found, see
 # docs/reporting.md): Trekant's own frame is two weeks after the decision.
 ANKESTYRELSEN_139_WEEKS = 2
-ANKESTYRELSEN_BASIS = (
-    "Retssikkerhedsloven og bekendtgørelse om dataindberetninger på socialområdet: "
-    "afgørelser og sagshændelser i anbringelsessager indberettes løbende og inden for fire "
-    "uger"
-)
+# Retssikkerhedsloven and the bekendtgørelse om dataindberetninger (docs/reporting.md), short:
+# it is the line under the activity on the front page.
+ANKESTYRELSEN_BASIS = "Retssikkerhedsloven: senest 4 uger efter hændelsen"
 RULES: tuple[Rule, ...] = (
     Rule(
         "vurdering-24-timer",
@@ -753,9 +751,7 @@ RULES: tuple[Rule, ...] = (
         "indberet-anbringelse",
         Trigger.ANBRINGELSE_STARTET,
         "Indberet anbringelsen til Ankestyrelsen",
-        "Retssikkerhedsloven og bekendtgørelse om dataindberetninger på socialområdet: "
-        "afgørelser om anbringelse indberettes til anbringelsesstatistikken løbende og inden "
-        "for fire uger efter afgørelsen",
+        "Retssikkerhedsloven: senest 4 uger efter afgørelsen",
         weeks_after_decision(ANKESTYRELSEN_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,
@@ -765,7 +761,7 @@ RULES: tuple[Rule, ...] = (
         "indberet-aendring",
         Trigger.ANBRINGELSE_AENDRET,
         "Indberet ændringen af anbringelsen til Ankestyrelsen",
-        f"{ANKESTYRELSEN_BASIS} (skema 2: opfølgning og andre sagshændelser)",
+        ANKESTYRELSEN_BASIS,
         weeks_after_decision(ANKESTYRELSEN_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,
@@ -775,7 +771,7 @@ RULES: tuple[Rule, ...] = (
         "indberet-ophoer",
         Trigger.ANBRINGELSE_OPHOERT,
         "Indberet anbringelsens ophør til Ankestyrelsen",
-        f"{ANKESTYRELSEN_BASIS} (skema 2: opfølgning og andre sagshændelser)",
+        ANKESTYRELSEN_BASIS,
         weeks_after_decision(ANKESTYRELSEN_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,
@@ -785,7 +781,7 @@ RULES: tuple[Rule, ...] = (
         "indberet-eftervaern",
         Trigger.EFTERVAERN_STARTET,
         "Indberet døgnophold i efterværn til Ankestyrelsen",
-        f"{ANKESTYRELSEN_BASIS} (skema 3: døgnophold i efterværn, 18-22 år)",
+        ANKESTYRELSEN_BASIS,
         weeks_after_decision(ANKESTYRELSEN_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,
@@ -795,9 +791,7 @@ RULES: tuple[Rule, ...] = (
         "indberet-139",
         Trigger.INDGREB_139,
         "Indberet afgørelsen efter § 139 til Ankestyrelsen",
-        "Barnets Lov § 139 (tidl. servicelovens § 64, stk. 3-4): afgørelser registreres "
-        "løbende hos Ankestyrelsen med barnets egen oplevelse; loven nævner ingen frist – "
-        f"kommunens egen: {ANKESTYRELSEN_139_WEEKS} uger",
+        f"Barnets Lov § 139: løbende (kommunens egen frist: {ANKESTYRELSEN_139_WEEKS} uger)",
         weeks_after_decision(ANKESTYRELSEN_139_WEEKS),
         "ankestyrelsen.indberettet",
         confirmed=False,

@@ -34,6 +34,7 @@ async def test_the_offline_worklist_is_searched_by_the_childs_name(page: Any, ap
 
     search = page.get_by_label("Søg efter barnets navn")
     table = page.get_by_role("table", name="Sager til hjemmebesøg")
+    await expect(table.locator("tbody tr").nth(1)).to_be_visible()  # rendered before counted
     total = await table.locator("tbody tr").count()
     assert total >= 2
 

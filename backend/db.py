@@ -53,9 +53,9 @@ async def _keep_session(conn: Any) -> None:
     on every release: one more round trip per request (2 of the ~10 statements a request
     costs, docs/benchmarks.md). It protects nothing here: every kommune switch is
     transaction-local (``set_config(..., true)``, reverted by COMMIT/ROLLBACK), and
-    ``RESET ALL`` would not even reset a session-level ``SET ROLE`` (``role`` is exempt from
-    RESET ALL in PostgreSQL). Session-level SET, LISTEN, cursors WITH HOLD and
-    session advisory locks are not used on this pool (architecture: "Never use
+    ``RESET ALL`` would not even undo a role switched for the whole session (``role`` is
+    exempt from RESET ALL in PostgreSQL). Session-wide settings, LISTEN, cursors WITH HOLD
+    and session advisory locks are not used on this pool (architecture: "Never use
     session-level SET"); tests/tenancy/test_isolation.py checks that a released connection
     is the bare application role with an empty search_path again."""
     return None

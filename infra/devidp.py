@@ -19,6 +19,8 @@ from pathlib import Path
 
 import httpx
 
+from infra.devprocess import listens
+
 IDP_DIR = Path(__file__).resolve().parent / "idp"
 DEMO_PASSWORD = "demo"  # noqa: S105 - development identity provider only
 
@@ -159,6 +161,9 @@ class DevIdP:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError("the development identity provider exited during start-up")
+            if not listens(self.url):
+                time.sleep(0.1)
+                continue
             try:
                 r = httpx.get(f"{self.issuer(realm)}/.well-known/openid-configuration", timeout=1)
                 if r.status_code == 200:

@@ -8,10 +8,24 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def listens(url: str) -> bool:
+    """Whether something accepts TCP connections at ``url``'s host and port: a cheap check
+    before the health request while a server starts (each httpx request outside a shared
+    client builds a TLS context from the CA bundle, ~50 ms of CPU, ten times a second)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:
@@ -37,7 +51,7 @@ class DevProcess:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the {self.name} exited during start-up")
-            if self.answers():
+            if listens(self.health_url) and self.answers():
                 return
             time.sleep(0.1)
         self.stop()

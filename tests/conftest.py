@@ -109,6 +109,25 @@ BROWSER_FILES_IN_REST = frozenset(
 )
 
 
+# Tests whose outcome does not depend on which PostgreSQL and Redis they run against: the
+# code's structure, the deployment files, strict mypy, and the API process's own HTTP and
+# signal handling (its shutdown under load on the separate servers is tests/faults). `just
+# test` runs them once, in the embedded process; its third process (the API tests on
+# Debian's servers, TREKANT_TEST_SERVERS=system) leaves them out. Mark a test so with
+# ``@pytest.mark.servers_independent`` (or ``pytestmark``).
+SERVERS_INDEPENDENT = "servers_independent"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("TREKANT_TEST_SERVERS") != "system":
+        return
+    kept = [i for i in items if i.get_closest_marker(SERVERS_INDEPENDENT) is None]
+    left = [i for i in items if i.get_closest_marker(SERVERS_INDEPENDENT) is not None]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     half = os.environ.get("TREKANT_TEST_HALF")
     if half not in ("browser", "rest") or collection_path.parent.name != "e2e":

@@ -13,6 +13,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.servers_independent
+
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
 

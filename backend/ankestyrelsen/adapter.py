@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from backend.core.errors import StateConflict, Unavailable
+from backend.core.tls import client_context
 
 TIMEOUT = 15.0
 
@@ -30,7 +31,7 @@ async def send(message: dict[str, Any]) -> str:
             "Forbindelsen til Ankestyrelsen er ikke sat op i Trekant. Kontakt driften."
         )
     try:
-        async with httpx.AsyncClient(timeout=TIMEOUT) as client:
+        async with httpx.AsyncClient(timeout=TIMEOUT, verify=client_context()) as client:
             answer = await client.post(f"{base}/indberetninger", json=message)
     except httpx.HTTPError as exc:
         raise Unavailable(

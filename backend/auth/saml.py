@@ -35,6 +35,8 @@ from typing import Any
 import httpx
 from defusedxml import ElementTree as SafeET
 
+from backend.core.tls import client_context
+
 XMLSEC = os.environ.get("TREKANT_XMLSEC1", "/usr/bin/xmlsec1")
 SKEW_SECONDS = 30
 MAX_RESPONSE_BYTES = 256 * 1024
@@ -217,7 +219,9 @@ async def idp_metadata(url: str, entity_id: str) -> str:
         return cached[1]
     try:
         async with (
-            httpx.AsyncClient(timeout=10.0, follow_redirects=False) as client,
+            httpx.AsyncClient(
+                timeout=10.0, verify=client_context(), follow_redirects=False
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:

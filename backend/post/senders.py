@@ -33,6 +33,7 @@ from typing import Protocol
 import httpx
 
 from backend.config import ConfigError, Settings
+from backend.core.tls import client_context
 from backend.post import kvittering, memo
 
 TIMEOUT = 15.0
@@ -183,7 +184,7 @@ class Sf1601Sender:
         body = memo.kombi_request(build_memo(letter))
         try:
             async with httpx.AsyncClient(
-                timeout=TIMEOUT, cert=self.cert, follow_redirects=False
+                timeout=TIMEOUT, verify=client_context(self.cert), follow_redirects=False
             ) as client:
                 r = await client.post(
                     self.base_url + self.PATH, content=body, headers=self.headers()

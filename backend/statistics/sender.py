@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import httpx
 from defusedxml import ElementTree
 
+from backend.core.tls import client_context
 from backend.statistics.records import NS
 
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -81,7 +82,7 @@ async def send(delivery_id: uuid.UUID, payload: bytes) -> Receipt:
         headers["Authorization"] = token
     try:
         async with httpx.AsyncClient(
-            timeout=TIMEOUT, cert=os.environ.get("TREKANT_DST_CERT") or None
+            timeout=TIMEOUT, verify=client_context(os.environ.get("TREKANT_DST_CERT") or None)
         ) as client:
             r = await client.post(url + PATH, content=payload, headers=headers)
     except httpx.HTTPError as exc:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from backend.core.danish import file_slug, file_stamp, kroner, plural
+
+pytestmark = pytest.mark.servers_independent
 
 
 def test_plural_has_one_form_for_exactly_one():

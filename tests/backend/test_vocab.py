@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import get_args
 
+import pytest
+
 from backend.auth.vocab import KommuneStatus, LoginClaim, Role
 from backend.core.permissions import ROLES
 from tenancy.registry import LOGIN_CLAIMS
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.servers_independent
 
 
 def test_roles_are_the_grantable_roles() -> None:

@@ -41,6 +41,7 @@ async def as_the_kommune(case_id: uuid.UUID) -> None:
 """
 
 
+@pytest.mark.servers_independent
 def test_mypy_refuses_a_bare_uuid_where_an_accessible_case_is_required(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -27,6 +27,8 @@ from infra.devprocess import free_port
 from tests.conftest import KOMMUNE_A, session_for
 from tests.factories import child
 
+pytestmark = pytest.mark.servers_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 A = KOMMUNE_A[0]
 

@@ -21,6 +21,8 @@ from tests.conftest import KOMMUNE_A, session_for
 from tests.documents.conftest import metadata
 from tests.factories import child
 
+pytestmark = pytest.mark.servers_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 
 A = KOMMUNE_A[0]

@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+from infra.devprocess import listens
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("TREKANT_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,7 +48,7 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
     try:
         while True:
             try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
+                if listens(url) and httpx.get(url + "/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -20,6 +20,8 @@ from infra.devprocess import free_port
 from tests.conftest import KOMMUNE_A
 from tests.crosskommune.conftest import cpr_for
 
+pytestmark = pytest.mark.servers_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 A = KOMMUNE_A[0]
 

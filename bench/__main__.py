@@ -37,10 +37,12 @@ import importlib
 import json
 import logging
 import os
+import resource
 import sys
+import time
 from pathlib import Path
 
-from bench.common import ROOT, machine
+from bench.common import ROOT, machine, stop_shared_services
 
 # Every benchmark, in the order ``python -m bench`` runs them: ``bench/<name>_bench.py`` with
 # ``main() -> list[dict]`` and ``SMOKE`` (the BENCH_* knobs that make it tiny, for
@@ -65,6 +67,12 @@ ALL = [
 ]
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str]) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     unknown = [name for name in argv if name not in ALL]
@@ -74,10 +82,26 @@ def main(argv: list[str]) -> int:
     wanted = set(argv) or set(ALL)
     print(f"Trekant benchmarks, {datetime.date.today()}, {machine()}", flush=True)
     results: list[dict[str, object]] = []
-    for name in ALL:
-        if name in wanted:
-            module = importlib.import_module(f"bench.{name}_bench")
-            results.extend({**r, "bench": name} for r in module.main())
+    # Wall and CPU seconds per benchmark (CPU: this process and the processes it started and
+    # waited for, such as the API; not the embedded PostgreSQL's): on a shared machine the
+    # wall time is mostly waiting, the CPU time says what the benchmark itself costs.
+    took: dict[str, tuple[float, float]] = {}
+    try:
+        for name in ALL:
+            if name in wanted:
+                start = time.perf_counter(), _cpu()
+                module = importlib.import_module(f"bench.{name}_bench")
+                results.extend({**r, "bench": name} for r in module.main())
+                took[name] = time.perf_counter() - start[0], _cpu() - start[1]
+    finally:
+        # The benchmarks share one start of the embedded servers (bench/common.py).
+        stop_shared_services()
+    print(
+        "seconds per benchmark (wall/CPU): "
+        + ", ".join(f"{k} {w:.1f}/{c:.1f}" for k, (w, c) in took.items())
+        + f"; all {sum(w for w, _ in took.values()):.1f}/{sum(c for _, c in took.values()):.1f}",
+        flush=True,
+    )
     # BENCH_OUT: where the numbers go as JSON (the smoke test keeps its own).
     out = Path(os.environ.get("BENCH_OUT", ROOT / "bench" / "out" / "latest.json"))
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
 import statistics
@@ -19,9 +20,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "trekant_bench"
 # The servers the person running `just bench` chose (none: the embedded ones). Each bench
-# points DATABASE_URL/REDIS_URL at its throwaway database and stops the embedded servers
-# when it ends, so the next bench must start from these, not from the previous one's.
+# points DATABASE_URL/REDIS_URL at its throwaway database, so the next bench must start
+# from these, not from the previous one's database.
 _CHOSEN = {k: os.environ.get(k) for k in ("DATABASE_URL", "REDIS_URL")}
+# The embedded servers, started once per process and shared by every benchmark it runs:
+# starting and stopping PostgreSQL per benchmark cost ~3 s each (50 s of the smoke run).
+_SHARED: Any = None
 
 
 def with_database(url: str, database: str) -> str:
@@ -45,7 +49,11 @@ def start_services() -> tuple[str, str, object]:
     from infra.services import ensure_services
 
     data_dir = Path(os.environ.get("TREKANT_BENCH_DATA_DIR", ROOT / "var" / "bench")).resolve()
-    s = ensure_services(data_dir, database="postgres")
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = ensure_services(data_dir, database="postgres")
+        atexit.register(stop_shared_services)
+    s = _SHARED
     # Each area starts on a fresh database, so queued jobs from an earlier area or run (the
     # bench's Redis keeps its data between runs) point at outbox rows that no longer exist;
     # a worker busy retrying thousands of them once hung the whole run. Start empty.
@@ -56,7 +64,25 @@ def start_services() -> tuple[str, str, object]:
         client.flushdb()
     finally:
         client.close()
-    return s.database_url, s.redis_url, s
+    return s.database_url, s.redis_url, _Kept()
+
+
+class _Kept:
+    """What ``start_services`` hands a benchmark: its ``stop()`` leaves the servers running
+    for the next benchmark in this process (``python -m bench`` runs them one after the
+    other); they stop once, when the process ends (``stop_shared_services``)."""
+
+    def stop(self) -> None:
+        pass
+
+
+def stop_shared_services() -> None:
+    """Stop the embedded servers ``start_services`` started (if any); the next call starts
+    them again."""
+    global _SHARED
+    if _SHARED is not None:
+        _SHARED.stop()
+        _SHARED = None
 
 
 async def fresh_database(server_url: str) -> str:

@@ -41,19 +41,23 @@ from bench.common import fresh_database, pct, report, start_services, summary
 SENDER, RECEIVER = "1000", "2000"
 KOMMUNER = int(os.environ.get("BENCH_KOMMUNER", "98"))
 INDEX_ROWS = int(os.environ.get("BENCH_INDEX_ROWS", "2000000"))
-JOURNAL = 2000
+JOURNAL = int(os.environ.get("BENCH_CROSSKOMMUNE_JOURNAL", "2000"))  # entries per case
 ICS_VERSIONS = 10
-DOCUMENTS = 50
+DOCUMENTS = int(os.environ.get("BENCH_CROSSKOMMUNE_DOCUMENTS", "50"))  # per case
 DOCUMENT_BYTES = 20_000
-TRANSFERS = 3
+TRANSFERS = int(os.environ.get("BENCH_CROSSKOMMUNE_TRANSFERS", "3"))
 BIG_DOCUMENTS = int(os.environ.get("BENCH_BIG_DOCUMENTS", "10"))
-BIG_DOCUMENT_MIB = 20  # 10 x 20 MiB = 200 MiB
+BIG_DOCUMENT_MIB = int(os.environ.get("BENCH_BIG_DOCUMENT_MIB", "20"))  # 10 x 20 MiB = 200 MiB
 LOOKUPS = int(os.environ.get("BENCH_CROSSKOMMUNE_LOOKUPS", "500"))  # after 20 warm-up
 # The knobs that make it tiny (tests/bench/test_bench_smoke.py).
 SMOKE = {
-    "BENCH_KOMMUNER": "5",
+    "BENCH_KOMMUNER": "3",
     "BENCH_INDEX_ROWS": "2000",
+    "BENCH_CROSSKOMMUNE_JOURNAL": "100",
+    "BENCH_CROSSKOMMUNE_DOCUMENTS": "5",
+    "BENCH_CROSSKOMMUNE_TRANSFERS": "1",
     "BENCH_BIG_DOCUMENTS": "1",
+    "BENCH_BIG_DOCUMENT_MIB": "4",
     "BENCH_CROSSKOMMUNE_LOOKUPS": "5",
 }
 
@@ -86,7 +90,8 @@ async def generate_index(owner: asyncpg.Connection, codes: list[str], key: bytes
             continue
         numbers.append(cpr)
         digest = hmac.new(key, cpr.encode(), hashlib.sha256).digest()
-        for code in rng.sample(codes[2:], rng.randint(1, 3)):
+        # (at most as many as there are: the smoke run has one kommune besides the two)
+        for code in rng.sample(codes[2:], min(rng.randint(1, 3), len(codes) - 2)):
             rows.append((code, uuid.uuid4(), digest))
     await owner.executemany(
         "INSERT INTO shared.cpr_index (tenant_code, hovedsag_ref, cpr_hmac, subject, opened_on) "

@@ -23,8 +23,8 @@ CREATES = int(os.environ.get("BENCH_PLATFORM_CREATES", "15"))  # timed kommune c
 ROUNDS = int(os.environ.get("BENCH_PLATFORM_ROUNDS", "1500"))  # HTTP reads per comparison
 # The knobs that make it tiny (tests/bench/test_bench_smoke.py).
 SMOKE = {
-    "BENCH_PLATFORM_KOMMUNER": "3",
-    "BENCH_PLATFORM_CREATES": "2",
+    "BENCH_PLATFORM_KOMMUNER": "2",
+    "BENCH_PLATFORM_CREATES": "1",
     "BENCH_PLATFORM_ROUNDS": "20",
 }
 

@@ -25,7 +25,8 @@
                                retention deletion (BENCH_RETENTION_CASES=200)
     python -m bench load       only the load test: 98 kommuner, users of every role, the API
                                as its own process under locust (BENCH_LOAD_SECONDS=30 a
-                               phase, BENCH_LOAD_USERS=300, BENCH_LOAD_CONNECTIONS=8,32)
+                               phase, BENCH_LOAD_USERS=300, BENCH_LOAD_CONNECTIONS=8,32;
+                               BENCH_LOAD_REUSE=1: the last run's data again)
 Results also go to bench/out/latest.json (or the file BENCH_OUT names); copy the numbers into
 docs/benchmarks.md. Each benchmark's SMOKE names the BENCH_* knobs that make it tiny.
 """

@@ -52,7 +52,7 @@ import asyncpg
 import httpx
 import psutil
 
-from bench.common import ROOT, fresh_database, report, start_services
+from bench.common import BENCH_DB, ROOT, fresh_database, report, start_services, with_database
 from bench.kommuner import KOMMUNER as ALL_KOMMUNER
 
 KOMMUNER = int(os.environ.get("BENCH_LOAD_KOMMUNER", "98"))
@@ -65,6 +65,10 @@ CONNECTIONS = [int(c) for c in os.environ.get("BENCH_LOAD_CONNECTIONS", "8,32").
 API_WORKERS = int(os.environ.get("BENCH_LOAD_API_WORKERS", "1"))
 # The arq worker runs the audit records' jobs as in production (0: not started, the smoke run).
 WORKER = os.environ.get("BENCH_LOAD_WORKER", "1") == "1"
+# 1: measure the last run's database again (kept in the benchmarks' data folder) instead of
+# creating the kommuner and generating the data (about 20 minutes at national scale); the
+# sessions and ICS drafts are made anew. The knobs that shape the data must be the same.
+REUSE = os.environ.get("BENCH_LOAD_REUSE") == "1"
 # The knobs that make it tiny (tests/bench/test_bench_smoke.py).
 SMOKE = {
     "BENCH_LOAD_KOMMUNER": "2",
@@ -564,23 +568,27 @@ def run() -> list[dict[str, object]]:
     procs: list[subprocess.Popen[bytes]] = []
     drivers: list[Driver] = []
     try:
-        db_url = asyncio.run(fresh_database(server))
+        db_url = with_database(server, BENCH_DB) if REUSE else asyncio.run(fresh_database(server))
         os.environ["DATABASE_URL"] = db_url
         os.environ["REDIS_URL"] = redis_url
         os.environ["TREKANT_ENV"] = "test"
         # CPU seconds, not only wall time: on a shared machine the wall time is mostly waiting.
         pg_pids = _postmaster(db_url)
         cpu0 = _tree_cpu(pg_pids), time.process_time()
-        kommuner, took = asyncio.run(make_kommuner(db_url))
-        pg_cpu, own_cpu = _tree_cpu(pg_pids) - cpu0[0], time.process_time() - cpu0[1]
-        print(
-            f"{len(kommuner)} kommuner created (registry row, role, schema, all migrations): "
-            f"{sum(took):.1f} s, median {statistics.median(took) * 1000:.0f} ms each, "
-            f"slowest {max(took) * 1000:.0f} ms; CPU: PostgreSQL "
-            + (f"{pg_cpu / len(kommuner) * 1000:.0f} ms" if pg_pids else "not measured")
-            + f", this process {own_cpu / len(kommuner) * 1000:.0f} ms per kommune",
-            flush=True,
-        )
+        if REUSE:
+            kommuner = list(ALL_KOMMUNER[:KOMMUNER])
+            print(f"reusing the last run's {len(kommuner)} kommuner and data", flush=True)
+        else:
+            kommuner, took = asyncio.run(make_kommuner(db_url))
+            pg_cpu, own_cpu = _tree_cpu(pg_pids) - cpu0[0], time.process_time() - cpu0[1]
+            print(
+                f"{len(kommuner)} kommuner created (registry row, role, schema, all migrations): "
+                f"{sum(took):.1f} s, median {statistics.median(took) * 1000:.0f} ms each, "
+                f"slowest {max(took) * 1000:.0f} ms; CPU: PostgreSQL "
+                + (f"{pg_cpu / len(kommuner) * 1000:.0f} ms" if pg_pids else "not measured")
+                + f", this process {own_cpu / len(kommuner) * 1000:.0f} ms per kommune",
+                flush=True,
+            )
         # The API, the worker and locust start (imports: seconds of CPU each) while the
         # data are generated; the API finds the kommuner in the registry per request.
         port = _free_port()
@@ -600,7 +608,7 @@ def run() -> list[dict[str, object]]:
         pids["locust"] = [driver.proc.pid]
         if postgres := _postmaster(db_url):
             pids["postgres"] = postgres
-        filled = asyncio.run(fill(db_url, kommuner))
+        filled = 0.0 if REUSE else asyncio.run(fill(db_url, kommuner))
         print(
             f"data: {kommuner[0][1]} {CHILDREN} children, {len(kommuner) - 1} kommuner of "
             f"{SMALL_CHILDREN}, users of every role: {filled:.0f} s",

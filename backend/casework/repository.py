@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
+from asyncpg import Record
 
 from backend.casework.schemas import (
     ActivityStatus,
@@ -63,34 +64,72 @@ class ActivityRow(msgspec.Struct, frozen=True):
         return value
 
 
+# ActivityRow's columns, in its fields' order.
+_ACTIVITY_COLUMNS = (
+    "a.id",
+    "a.hovedsag_id",
+    "h.case_number",
+    "c.first_name || ' ' || c.last_name",
+    *(
+        f"a.{c}"
+        for c in (
+            "rule_id title basis due_at status version enkeltsag_id concerns concerns_id "
+            "due_reason due_asap cancel_reason completed_by"
+        ).split()
+    ),
+    "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap)",
+    "a.record::text",
+    "a.description",
+    "a.plan_name",
+)
+_ACTIVITY_SELECT = "SELECT " + ", ".join(
+    f"{e} AS {n}" for e, n in zip(_ACTIVITY_COLUMNS, ActivityRow.__struct_fields__, strict=True)
+)
 _ACTIVITY = (
-    "SELECT a.id, a.hovedsag_id, h.case_number, c.first_name || ' ' || c.last_name AS child_name, "
-    "a.rule_id, "
-    "a.title, a.basis, a.due_at, a.status, a.version, a.enkeltsag_id, a.concerns, "
-    "a.concerns_id, a.due_reason, a.due_asap, a.cancel_reason, a.completed_by, "
-    "(a.status = 'open' AND a.due_at < now() AND NOT a.due_asap) AS overdue, "
-    "a.record::text AS record_json, a.description, a.plan_name "
-    "FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
+    _ACTIVITY_SELECT
+    + " FROM activity a JOIN hovedsag h ON h.id = a.hovedsag_id JOIN child c ON c.id = h.child_id "
+)
+# The same for one user's activities (WHERE on ``a`` only): each activity's case read by its
+# key. The fence (OFFSET 0) keeps PostgreSQL from hashing the whole hovedsag table (a
+# sequential scan of every case in the kommune, 30,000 in København) to join a caseworker's
+# thousand activities (docs/benchmarks.md, 2026-12-07).
+_OWN_ACTIVITY = (
+    _ACTIVITY_SELECT
+    + " FROM activity a CROSS JOIN LATERAL (SELECT h.case_number, h.child_id FROM hovedsag h "
+    "WHERE h.id = a.hovedsag_id OFFSET 0) h JOIN child c ON c.id = h.child_id "
 )
 
 
 # The same, with the number of rows the WHERE clause matches (before LIMIT) as "total".
 _ACTIVITY_COUNTED = _ACTIVITY.replace("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
-assert _ACTIVITY_COUNTED != _ACTIVITY
+_OWN_ACTIVITY_COUNTED = _OWN_ACTIVITY.replace("SELECT ", "SELECT count(*) OVER () AS total, ", 1)
+assert _ACTIVITY_COUNTED != _ACTIVITY and _OWN_ACTIVITY_COUNTED != _OWN_ACTIVITY
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def structs(cls: type[S], rows: list[Record]) -> list[S]:
+    """``rows`` as ``cls``, built from each row's values in order (a fifth of the cost of
+    ``cls(**row)``: the front page builds a thousand), once the first row's column names
+    are checked against the struct's fields, so a reordered SELECT fails loudly."""
+    if rows and tuple(rows[0].keys()) != cls.__struct_fields__:
+        raise TypeError(f"{cls.__name__}: columns {tuple(rows[0].keys())} are not its fields")
+    return [cls(*r) for r in rows]
 
 
 async def open_activities_of(user_id: uuid.UUID) -> list[ActivityRow]:
     rows = await conn().fetch(
-        _ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
-        "ORDER BY a.due_at NULLS LAST, a.created_at",
+        _OWN_ACTIVITY + "WHERE a.owner_id = $1 AND a.status = 'open' "
+        "ORDER BY a.due_at NULLS LAST, a.created_at, a.id",  # the id: the same order every time
         user_id,
     )
-    return [ActivityRow(**r) for r in rows]
+    return structs(ActivityRow, rows)
 
 
 async def activities_by_ids(ids: list[uuid.UUID]) -> list[ActivityRow]:
     rows = await conn().fetch(_ACTIVITY + "WHERE a.id = ANY($1::uuid[]) ORDER BY a.due_at", ids)
-    return [ActivityRow(**r) for r in rows]
+    return structs(ActivityRow, rows)
 
 
 # The open cases user $1 holds or is on: a UNION, so each side uses its own index.
@@ -99,6 +138,9 @@ _MY_CASES = (
     "UNION SELECT w.hovedsag_id FROM hovedsag_worker w JOIN hovedsag x "
     "ON x.id = w.hovedsag_id WHERE w.user_id = $1 AND x.closed_at IS NULL"
 )
+# ``hovedsag h`` restricted to those cases, read by key: joined to the UNION instead,
+# PostgreSQL hashed the whole table (every case in the kommune) for a caseworker's few hundred.
+_MINE = f"h.id = ANY(ARRAY({_MY_CASES}))"
 
 
 class CaseLineRow(msgspec.Struct, frozen=True):
@@ -119,16 +161,15 @@ async def cases_of(user_id: uuid.UUID) -> list[CaseLineRow]:
     rows = await conn().fetch(
         "SELECT h.id, h.case_number, h.child_id, c.first_name || ' ' || c.last_name "
         "AS child_name, c.birth_date, h.stage, h.opened_at, "
-        "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
-        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
-        "AND NOT a.due_asap) AS overdue "
-        f"FROM ({_MY_CASES}) mine JOIN hovedsag h ON h.id = mine.id "
-        "JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN activity a ON a.hovedsag_id = h.id "
-        "GROUP BY h.id, c.id ORDER BY overdue DESC, h.opened_at DESC LIMIT 500",
+        "count(a.id) AS open_activities, "
+        "count(a.id) FILTER (WHERE a.due_at < now() AND NOT a.due_asap) AS overdue "
+        "FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN activity a ON a.hovedsag_id = h.id AND a.status = 'open' "
+        f"WHERE {_MINE} GROUP BY h.id, c.id "
+        "ORDER BY overdue DESC, h.opened_at DESC, h.id LIMIT 500",  # the id: the same every time
         user_id,
     )
-    return [CaseLineRow(**r) for r in rows]
+    return structs(CaseLineRow, rows)
 
 
 _CASE_OF = {
@@ -166,9 +207,11 @@ async def journal_page(
             where.append(clause.format(len(args)))
     cond = " AND ".join(where)
     db = conn()
-    total = await db.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args)
+    # The page and the number of matching entries in one round trip (the count is an
+    # uncorrelated subquery: computed once, from the index alone).
     rows = await db.fetch(
-        f"SELECT j.id, j.at, j.author, {JOURNAL_AUTHOR_NAME} AS author_name, j.kind, j.event, "
+        f"SELECT (SELECT count(*) FROM journal_entry j WHERE {cond}) AS total, "
+        f"j.id, j.at, j.author, {JOURNAL_AUTHOR_NAME} AS author_name, j.kind, j.event, "
         "j.title, j.body, j.enkeltsag_id, j.received_from, j.written_at, j.corrects_id, "
         "coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM journal_entry r "
         "WHERE r.corrects_id = j.id), '{}') AS corrected_by "
@@ -176,27 +219,37 @@ async def journal_page(
         f"LIMIT {int(page_size)} OFFSET {(int(page) - 1) * int(page_size)}",
         *args,
     )
+    if rows:
+        total = int(rows[0]["total"])
+    elif page == 1:
+        total = 0
+    else:  # past the end: count them
+        total = int(await db.fetchval(f"SELECT count(*) FROM journal_entry j WHERE {cond}", *args))
     wanted = {r["corrects_id"] for r in rows if r["corrects_id"]} | {
         i for r in rows for i in r["corrected_by"]
     }
-    refs = {
-        r["id"]: JournalRef(**r)
-        for r in await db.fetch(
-            f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
-            "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
-            case_id,
-            list(wanted),
-        )
-    }
+    refs = (
+        {
+            r["id"]: JournalRef(**r)
+            for r in await db.fetch(
+                f"SELECT j.id, j.at, j.title, {JOURNAL_AUTHOR_NAME} AS author_name "
+                "FROM journal_entry j WHERE j.hovedsag_id = $1 AND j.id = ANY($2::bigint[])",
+                case_id,
+                list(wanted),
+            )
+        }
+        if wanted  # most pages have no corrections: no round trip for them
+        else {}
+    )
     entries = [
         JournalEntryRead(
-            **r,
+            **{k: v for k, v in r.items() if k != "total"},
             corrects=refs.get(r["corrects_id"]) if r["corrects_id"] else None,
             corrections=[refs[i] for i in r["corrected_by"] if i in refs],
         )
         for r in rows
     ]
-    return entries, int(total)
+    return entries, total
 
 
 # The author of journal entry ``j`` as a person reads them: the name kept with the entry,
@@ -301,7 +354,7 @@ async def open_activities_page(
     cond = " AND ".join(where)
     db = conn()
     rows = await db.fetch(
-        f"{_ACTIVITY_COUNTED}WHERE {cond} ORDER BY a.due_at NULLS LAST, a.created_at, a.id "
+        f"{_OWN_ACTIVITY_COUNTED}WHERE {cond} ORDER BY a.due_at NULLS LAST, a.created_at, a.id "
         f"LIMIT {int(limit)} OFFSET {int(offset)}",
         *args,
     )
@@ -374,16 +427,15 @@ async def cases_page(
     cond = ""
     if name:
         args.append("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        cond = "WHERE (c.first_name || ' ' || c.last_name ILIKE $2 OR h.case_number LIKE $2)"
+        cond = " AND (c.first_name || ' ' || c.last_name ILIKE $2 OR h.case_number LIKE $2)"
     rows = await conn().fetch(
         "SELECT *, count(*) OVER () AS total FROM (SELECT h.id, h.case_number, h.child_id, "
         "c.first_name || ' ' || c.last_name AS child_name, c.birth_date, h.stage, h.opened_at, "
-        "count(a.id) FILTER (WHERE a.status = 'open') AS open_activities, "
-        "count(a.id) FILTER (WHERE a.status = 'open' AND a.due_at < now() "
-        "AND NOT a.due_asap) AS overdue "
-        f"FROM ({_MY_CASES}) mine JOIN hovedsag h ON h.id = mine.id "
-        "JOIN child c ON c.id = h.child_id LEFT JOIN activity a ON a.hovedsag_id = h.id "
-        f"{cond} GROUP BY h.id, c.id) x "
+        "count(a.id) AS open_activities, "
+        "count(a.id) FILTER (WHERE a.due_at < now() AND NOT a.due_asap) AS overdue "
+        "FROM hovedsag h JOIN child c ON c.id = h.child_id "
+        "LEFT JOIN activity a ON a.hovedsag_id = h.id AND a.status = 'open' "
+        f"WHERE {_MINE}{cond} GROUP BY h.id, c.id) x "
         f"ORDER BY {_CASE_ORDER[sort]} LIMIT {int(limit)} OFFSET {int(offset)}",
         *args,
     )
@@ -653,95 +705,130 @@ class CaseDetail(msgspec.Struct, frozen=True):
     workers: list[WorkerRead]
 
 
-async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
-    db = conn()
-    row = await db.fetchrow(
-        "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
-        "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
-        "t.name AS team, h.version, h.close_reason, h.case_number, c.cpr, c.birth_date, "
-        "c.expected_date, c.address, c.address_protected FROM hovedsag h "
-        "JOIN child c ON c.id = h.child_id "
-        "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
-        "WHERE h.id = $1",
-        case_id,
+def _nested(cols: dict[str, str], rest: str) -> str:
+    """The rows ``rest`` (FROM … ORDER BY …) selects, as one array column of records with
+    ``cols`` (field name: expression) in order; ``_unnest`` makes them structs again."""
+    return f"ARRAY(SELECT ROW({', '.join(cols.values())}) {rest})"
+
+
+def _unnest(cls: type[S], cols: dict[str, str], records: list[tuple[Any, ...]]) -> list[S]:
+    names = list(cols)
+    return [cls(**dict(zip(names, r, strict=True))) for r in records]
+
+
+def _by_name(table: str) -> str:
+    return _created_by_name(table).removesuffix(" AS created_by_name")
+
+
+# What the case page shows besides the case itself, each as an array column of the case's
+# one row (one statement and one round trip instead of seven; $1 is the case).
+_CASE_ENKELTSAGER = {
+    c: c for c in ("id", "kind", "opened_at", "closed_at", "paragraph", "aware_since", "summary")
+}
+_CASE_ACTIVITIES = dict(zip(ActivityRow.__struct_fields__, _ACTIVITY_COLUMNS, strict=True))
+_CASE_UNDERRETNINGER = {
+    c: f"u.{c}"
+    for c in (
+        "id kind enkeltsag_id received_at notifier_kind source notifier_name concerns "
+        "suspected_abuse version causes"
+    ).split()
+}
+_CASE_AFGOERELSER = {
+    **{c: c for c in ("id", "enkeltsag_id", "paragraph", "outcome", "decided_on", "summary")},
+    "exceptions": "exceptions::text",
+    "created_by": "created_by",
+    "created_by_name": _by_name("afgoerelse"),
+}
+_CASE_INDSATSER = {
+    c: c
+    for c in (
+        "id enkeltsag_id kind paragraph placement starts_on ends_on end_reason version planned_end"
+    ).split()
+}
+_CASE_STEPS = {
+    **{
+        c: c
+        for c in (
+            "id kind happened_on note indsats_id next_due next_reason created_by "
+            "afgoerelse_id no_support"
+        ).split()
+    },
+    "created_by_name": _by_name("case_step"),
+}
+_CASE_WORKERS = {
+    "user_id": "w.user_id",
+    "display_name": "u.display_name",
+    "added_by": "w.added_by",
+    "added_at": "w.added_at",
+    "added_by_name": "coalesce((SELECT a.display_name FROM app_user a "
+    "WHERE a.username = w.added_by), 'Ukendt medarbejder')",
+}
+_CASE = (
+    "SELECT h.id, h.child_id, c.first_name || ' ' || c.last_name AS child_name, h.stage, "
+    "h.opened_at, h.closed_at, h.caseworker_id, u.display_name AS caseworker, h.team_id, "
+    "t.name AS team, h.version, h.close_reason, h.case_number, c.cpr, c.birth_date, "
+    "c.expected_date, c.address, c.address_protected, "
+    + _nested(_CASE_ENKELTSAGER, "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at")
+    + " AS enkeltsager, "
+    # The activities are the case's own: its number and child are h's and c's.
+    + _nested(
+        _CASE_ACTIVITIES,
+        "FROM activity a WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST",
     )
+    + " AS activities, "
+    + _nested(
+        _CASE_UNDERRETNINGER,
+        "FROM underretning u JOIN enkeltsag e ON e.id = u.enkeltsag_id "
+        "WHERE e.hovedsag_id = $1 ORDER BY u.received_at DESC",
+    )
+    + " AS underretninger, "
+    + _nested(
+        _CASE_AFGOERELSER,
+        "FROM afgoerelse WHERE hovedsag_id = $1 ORDER BY decided_on DESC, created_at DESC",
+    )
+    + " AS afgoerelser, "
+    + _nested(
+        _CASE_INDSATSER,
+        "FROM indsats WHERE hovedsag_id = $1 ORDER BY ends_on NULLS FIRST, starts_on DESC",
+    )
+    + " AS indsatser, "
+    + _nested(
+        _CASE_STEPS,
+        "FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
+    )
+    + " AS steps, "
+    + _nested(
+        _CASE_WORKERS,
+        "FROM hovedsag_worker w JOIN app_user u ON u.id = w.user_id "
+        "WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
+    )
+    + " AS workers FROM hovedsag h JOIN child c ON c.id = h.child_id "
+    "LEFT JOIN app_user u ON u.id = h.caseworker_id LEFT JOIN team t ON t.id = h.team_id "
+    "WHERE h.id = $1"
+)
+
+
+async def get_case(case_id: uuid.UUID) -> CaseDetail | None:
+    row = await conn().fetchrow(_CASE, case_id)
     if row is None:
         return None
-    enkeltsager = [
-        EnkeltsagRead(**r)
-        for r in await db.fetch(
-            "SELECT id, kind, opened_at, closed_at, paragraph, aware_since, summary "
-            "FROM enkeltsag WHERE hovedsag_id = $1 ORDER BY opened_at",
-            case_id,
-        )
-    ]
-    activities = [
-        ActivityRow(**r)
-        for r in await db.fetch(
-            _ACTIVITY + "WHERE a.hovedsag_id = $1 ORDER BY a.status, a.due_at NULLS LAST", case_id
-        )
-    ]
-    underretninger = [
-        UnderretningRead(**r)
-        for r in await db.fetch(
-            "SELECT u.id, u.kind, u.enkeltsag_id, u.received_at, u.notifier_kind, u.source, "
-            "u.notifier_name, u.concerns, u.suspected_abuse, u.version, u.causes "
-            "FROM underretning u "
-            "JOIN enkeltsag e ON e.id = u.enkeltsag_id WHERE e.hovedsag_id = $1 "
-            "ORDER BY u.received_at DESC",
-            case_id,
-        )
-    ]
     afgoerelser = [
         AfgoerelseRead(**{**r, "exceptions": json.loads(r["exceptions"])})
-        for r in await db.fetch(
-            "SELECT id, enkeltsag_id, paragraph, outcome, decided_on, summary, "
-            "exceptions::text AS exceptions, created_by, "
-            + _created_by_name("afgoerelse")
-            + " FROM afgoerelse WHERE hovedsag_id = $1 "
-            "ORDER BY decided_on DESC, created_at DESC",
-            case_id,
-        )
-    ]
-    indsatser = [
-        IndsatsRow(**r)
-        for r in await db.fetch(
-            "SELECT id, enkeltsag_id, kind, paragraph, placement, starts_on, ends_on, "
-            "end_reason, version, planned_end FROM indsats WHERE hovedsag_id = $1 "
-            "ORDER BY ends_on NULLS FIRST, starts_on DESC",
-            case_id,
-        )
-    ]
-    steps = [
-        StepRow(**r)
-        for r in await db.fetch(
-            "SELECT id, kind, happened_on, note, indsats_id, next_due, next_reason, created_by, "
-            "afgoerelse_id, no_support, "
-            + _created_by_name("case_step")
-            + " FROM case_step WHERE hovedsag_id = $1 ORDER BY happened_on DESC, created_at DESC",
-            case_id,
-        )
-    ]
-    workers = [
-        WorkerRead(**r)
-        for r in await db.fetch(
-            "SELECT w.user_id, u.display_name, w.added_by, w.added_at, coalesce((SELECT "
-            "a.display_name FROM app_user a WHERE a.username = w.added_by), 'Ukendt medarbejder') "
-            "AS added_by_name FROM hovedsag_worker w "
-            "JOIN app_user u ON u.id = w.user_id WHERE w.hovedsag_id = $1 ORDER BY w.added_at",
-            case_id,
-        )
+        for r in (dict(zip(_CASE_AFGOERELSER, t, strict=True)) for t in row["afgoerelser"])
     ]
     return CaseDetail(
-        **row,
-        enkeltsager=enkeltsager,
-        activities=activities,
-        underretninger=underretninger,
+        **{k: v for k, v in row.items() if k not in _CASE_LISTS},
+        enkeltsager=_unnest(EnkeltsagRead, _CASE_ENKELTSAGER, row["enkeltsager"]),
+        activities=_unnest(ActivityRow, _CASE_ACTIVITIES, row["activities"]),
+        underretninger=_unnest(UnderretningRead, _CASE_UNDERRETNINGER, row["underretninger"]),
         afgoerelser=afgoerelser,
-        indsatser=indsatser,
-        steps=steps,
-        workers=workers,
+        indsatser=_unnest(IndsatsRow, _CASE_INDSATSER, row["indsatser"]),
+        steps=_unnest(StepRow, _CASE_STEPS, row["steps"]),
+        workers=_unnest(WorkerRead, _CASE_WORKERS, row["workers"]),
     )
+
+
+_CASE_LISTS = "enkeltsager activities underretninger afgoerelser indsatser steps workers".split()
 
 
 # --- the case's lifecycle (backend.casework.lifecycle) ---------------------------------

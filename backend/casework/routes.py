@@ -490,6 +490,9 @@ class CaseworkController(Controller):
             "later": [],
             "without_deadline": [],
         }
+        # Due this week: before Monday 00:00 Danish time (one comparison, not a time-zone
+        # conversion per activity).
+        next_week = datetime.combine(week_end + timedelta(days=1), datetime.min.time(), DK)
         for row in await repo.open_activities_of(me.user_id):
             a = _activity(row)
             if a.due_at is None:
@@ -498,7 +501,7 @@ class CaseworkController(Controller):
                 groups["this_week"].append(a)  # "Snarest muligt": now, but never overdue
             elif a.due_at < now:
                 groups["overdue"].append(a)
-            elif a.due_at.astimezone(DK).date() <= week_end:
+            elif a.due_at < next_week:
                 groups["this_week"].append(a)
             else:
                 groups["later"].append(a)

@@ -573,6 +573,17 @@ class KommuneSf1520:
             raise await self._refused(code, "CPR-tjenesten (SF1520) er slået fra af driften")
         if use.cert_pem is None or use.sealed_key is None or use.cert_not_after is None:
             raise await self._refused(code, "CPR-tjenesten (SF1520) mangler systemcertifikat")
+        if use.cert_not_after <= datetime.now(UTC):
+            CERT_EXPIRY.set(use.cert_not_after.timestamp())
+            message = (
+                "CPR-tjenestens klientcertifikat udløb "
+                f"{use.cert_not_after.strftime('%d.%m.%Y %H:%M')} UTC: driften skal indsætte "
+                "et nyt systemcertifikat (FOCES)"
+            )
+            await repo.record_call(code, "sf1520", message)
+            LOOKUPS.labels("certificate").inc()
+            log.error("CPR (SF1520): %s", message)
+            raise CprServiceError("certificate", message)
         try:
             url = await check_endpoint(use.endpoint, env)
         except ServiceSettingError as exc:

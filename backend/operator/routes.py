@@ -133,7 +133,8 @@ async def check_login_setting(data: LoginSetting) -> list[tuple[str, str]]:
         try:
             await idp.check_issuer(url, get_settings().env)
         except idp.IdpSettingError as exc:
-            errors.append(("ch_metadata_url", exc.message.replace("Udsteder", "Metadata")))
+            message = exc.message.replace("Udsteder (issuer)", "Metadata-adressen")
+            errors.append(("ch_metadata_url", message.replace("Udsteder", "Metadata-adressen")))
     entity = (data.ch_entity_id or "").strip()
     if not entity or len(entity) > 1000 or any(ch.isspace() for ch in entity):
         errors.append(("ch_entity_id", "Context Handlerens entity id mangler eller er ugyldigt"))

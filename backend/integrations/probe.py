@@ -17,11 +17,22 @@ What each call is (docs/integrations.md, "Test forbindelsen"):
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from lxml import etree
 
 from backend.integrations import repository as repo
 from backend.integrations.client import ServiceError, authority, call
 from backend.integrations.settings import ServiceKind
+
+Probe = Callable[[str], Awaitable[tuple[bool, str]]]
+# Probes of services whose clients live in a package above this one (SF1520: backend.network
+# registers its own at import, so integrations does not import network).
+_PROBES: dict[ServiceKind, Probe] = {}
+
+
+def register_probe(kind: ServiceKind, probe: Probe) -> None:
+    _PROBES[kind] = probe
 
 
 async def test_connection(code: str, kind: ServiceKind) -> tuple[bool, str]:
@@ -29,13 +40,8 @@ async def test_connection(code: str, kind: ServiceKind) -> tuple[bool, str]:
     use = await repo.get_service_use(code, kind)
     if use is None:
         return False, "Tjenesten er ikke sat op for kommunen"
-    if kind == ServiceKind.SF1520:
-        from backend.network.sf1520 import CprServiceError, shared_client
-
-        try:
-            return True, await shared_client().probe(code)
-        except CprServiceError as exc:
-            return False, exc.operator
+    if kind in _PROBES:
+        return await _PROBES[kind](code)
     try:
         if kind == ServiceKind.SF1500:
             from backend.integrations import fkorg

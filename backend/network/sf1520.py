@@ -679,3 +679,18 @@ _source = KommuneSf1520()
 def shared_client() -> KommuneSf1520:
     """The process's CPR source: per kommune, the operator's SF1520 configuration."""
     return _source
+
+
+async def _probe(code: str) -> tuple[bool, str]:
+    try:
+        return True, await _source.probe(code)
+    except CprServiceError as exc:
+        return False, exc.operator
+
+
+def register() -> None:
+    """Make "Test forbindelsen" for SF1520 (``backend.integrations.probe``) use this client."""
+    from backend.integrations.probe import register_probe
+    from backend.integrations.settings import ServiceKind
+
+    register_probe(ServiceKind.SF1520, _probe)

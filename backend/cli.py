@@ -10,6 +10,8 @@
     trekant tenant set-idp --code 0147 --issuer https://… --client-id … [--secret-stdin]
     trekant tenant set-login --code 0751 --kind context-handler --metadata-url https://… \
         --entity-id … --cvr 55133018 [--nsis-level Substantial]
+    trekant tenant set-service 0101 sf1520 --endpoint https://… --agreement UUID \
+        --user-system UUID --cvr 29189846 --cert cert.pem --key key.pem [--disabled]
     trekant tenant export --code 0101 --out k0101.tar   one kommune, exact (backup)
     trekant tenant import --file k0101.tar              restore it where it does not exist
     trekant tenant leave --code 0101 --out k0101-udtraek.tar --confirm "København"
@@ -41,6 +43,7 @@ from tenancy.registry import Registry, TenancyError
 
 ROOT = Path(__file__).resolve().parent.parent
 _services: Any = None  # keeps embedded services alive for this process
+_sf1520_dev: Any = None  # the development SF1520 service started by ``trekant dev``
 
 
 class CliError(Exception):
@@ -246,6 +249,52 @@ async def cmd_set_idp(args: argparse.Namespace) -> int:
     return 0
 
 
+async def cmd_set_service(args: argparse.Namespace) -> int:
+    """A kommune's national service (SF1500, SF1470, SF1520) as the operator sets it on the
+    console: checked field by field the same way, the private key sealed at once, the
+    change (or the refusal, naming the fields) in the operator's log."""
+    import asyncpg
+    from litestar.exceptions import ValidationException
+
+    from backend.core.errors import NotFound
+    from backend.integrations.routes import configure_service_on
+    from backend.integrations.schemas import ServiceWrite
+
+    settings = ensure_environment()
+    check_kommune_code(args.code)
+
+    def read(path: str | None, what: str) -> str:
+        if not path:
+            return ""
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CliError(f"{what}: cannot read {path} ({type(exc).__name__})") from exc
+
+    data = ServiceWrite(
+        endpoint=args.endpoint,
+        service_agreement_uuid=args.agreement,
+        user_system_uuid=args.user_system,
+        cvr=args.cvr,
+        enabled=not args.disabled,
+        cert_pem=read(args.cert, "--cert"),
+        private_key_pem=read(args.key, "--key"),
+    )
+    c = await asyncpg.connect(settings.database_url, statement_cache_size=0)
+    try:
+        await configure_service_on(c, args.code, args.kind, data, _actor(args))
+    except ValidationException as exc:
+        extra = exc.extra if isinstance(exc.extra, list) else []
+        raise CliError("; ".join(f"{e['key']}: {e['message']}" for e in extra)) from exc
+    except NotFound as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        await c.close()
+    state = "enabled" if data.enabled else "disabled"
+    print(f"kommune {args.code}: {args.kind} at {data.endpoint.strip()} is set up ({state})")
+    return 0
+
+
 def _abs_path(value: str) -> Path:
     return Path(value).resolve()
 
@@ -394,6 +443,15 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
                 context_handler.metadata_url,
                 context_handler.entity_id,
                 cvr_for(code),
+            )
+    if _sf1520_dev is not None:
+        from backend.integrations import demo as services_demo
+
+        # Each demo kommune's CPR service, set up as the operator would (Nationale
+        # tjenester › CPR-opslag (SF1520), or trekant tenant set-service).
+        for code, _, _ in DEMO_KOMMUNER:
+            await services_demo.configure_sf1520(
+                settings.database_url, code, _sf1520_dev.url, _sf1520_dev.folder
             )
     if idp is not None:
         await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
@@ -746,13 +804,17 @@ def _start_sf1520() -> Any:
     from backend.network.cpr_source import demo_file
     from infra import sf1520
 
+    global _sf1520_dev
     server, env = sf1520.prepare(
         _data_dir(), int(os.environ.get("TREKANT_SF1520_PORT", "8070")), demo_file()
     )
     if os.environ.get("TREKANT_SF1520_URL"):
         return server  # a real (test) service is configured: leave it
-    os.environ.update(env)
+    # Only the development CA (to trust the service's certificate): endpoint, agreement and
+    # client certificate are each demo kommune's sf1520 row, configured by seed_demo.
+    os.environ["TREKANT_SF1520_CA"] = env["TREKANT_SF1520_CA"]
     server.start()
+    _sf1520_dev = server
     return server
 
 
@@ -919,6 +981,21 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--cvr", help="the kommune's CVR number (scope of its privileges)")
     sl.add_argument("--nsis-level", default="Substantial", choices=["Low", "Substantial", "High"])
     sl.set_defaults(func=cmd_set_login)
+    ss = t.add_parser(
+        "set-service",
+        help="a kommune's national service on the Serviceplatform (as on the operator console)",
+    )
+    ss.add_argument("code", help="four-digit kommune code, e.g. 0101")
+    ss.add_argument("kind", choices=["sf1500", "sf1470", "sf1520"])
+    ss.add_argument("--endpoint", required=True, help="the service's https address")
+    ss.add_argument("--agreement", required=True, help="the service agreement's UUID")
+    ss.add_argument("--user-system", required=True, help="Trekant's user system UUID")
+    ss.add_argument("--cvr", required=True, help="the kommune's CVR number (eight digits)")
+    ss.add_argument("--cert", help="the system certificate (PEM file); omitted: keep the one held")
+    ss.add_argument("--key", help="its private key (unencrypted PEM file; stored sealed)")
+    ss.add_argument("--disabled", action="store_true", help="set up but not called")
+    ss.add_argument("--by", help="who runs it, for the operator's log (default: the OS user)")
+    ss.set_defaults(func=cmd_set_service)
     si = t.add_parser("set-idp", help="the kommune's OpenID Connect provider")
     si.add_argument("--code", required=True)
     si.add_argument("--issuer", required=True)

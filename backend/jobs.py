@@ -16,6 +16,7 @@ import backend.mi.exports
 import backend.money.grants  # casework's Grant port
 import backend.money.tasks
 import backend.network.registration  # casework's AddParents port
+import backend.network.wiring  # SF1520's "Test forbindelsen" probe
 import backend.post.tasks  # post.deliver
 import backend.retention.tasks  # retention.delete
 import backend.statistics.tasks  # noqa: F401 - statistics.dst_send

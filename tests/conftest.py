@@ -335,6 +335,12 @@ async def registry(settings):  # type: ignore[no-untyped-def]
             await reg.create(code, name)
         await reg.set_idp(code, IDP.issuer(code), f"trekant-{code}", secret_env(code))  # type: ignore[attr-defined]
     await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
+    # København's CPR service is its sf1520 row, set up as the operator would (as `just run`
+    # does for the demo kommuner); Testby and the kommuner made inside tests use the
+    # development SF1520 service through the environment (TREKANT_SF1520_*, test only).
+    from backend.integrations.demo import configure_sf1520
+
+    await configure_sf1520(settings.database_url, KOMMUNE_A[0], SF1520.url, SF1520.folder)  # type: ignore[attr-defined]
     return reg
 
 

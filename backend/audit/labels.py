@@ -150,6 +150,7 @@ ACTION_LABELS: dict[str, str] = {
     "service.configured": "National tjeneste sat op",
     "service.refused": "Opsætning af national tjeneste afvist",
     "service.removed": "National tjeneste fjernet",
+    "service.tested": "Forbindelsen til national tjeneste testet",
     "kommuner.migrated": "Kommunernes databaser opdateret",
     # retention and the daily raw data (issue 18)
     "retention.rule_changed": "Regler for opbevaring ændret",
@@ -197,6 +198,7 @@ DETAIL_LABELS: dict[str, str] = {
     "privileges": "Rettigheder",
     "nsis_level": "Sikringsniveau (NSIS)",
     "login_kind": "Log ind via",
+    "result": "Resultat",
     "lookups": "CPR-opslag",
     "registrations": "Registreringer",
     "letters": "Breve",

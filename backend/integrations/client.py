@@ -105,10 +105,12 @@ async def call(
     body: etree._Element,
     *,
     call_id: uuid.UUID | None = None,
+    expect_fault: bool = False,
 ) -> etree._Element:
     """Send ``body`` (the operation's request element) to kommune ``code``'s ``kind``
     service and return the answer's first Body child. ``action`` names the operation
-    (the ``SOAPAction`` header)."""
+    (the ``SOAPAction`` header). With ``expect_fault`` (the connection test's call, which
+    the service is meant to refuse) a SOAP Fault is the answer, returned, not an error."""
     use = await repo.get_service_use(code, kind)
     if use is None:
         raise ServiceError("ikke_sat_op", "Tjenesten er ikke sat op for kommunen")
@@ -180,6 +182,9 @@ async def call(
     except etree.XMLSyntaxError:
         root = None
     fault = root.find(f".//{{{SOAP_NS}}}Fault") if root is not None else None
+    if expect_fault and fault is not None:
+        await repo.record_call(code, kind, None)
+        return fault
     if status >= 400 or fault is not None:
         text = fault.findtext("faultstring") if fault is not None else None
         log.warning("%s call %s for %s failed: HTTP %s", kind, action, code, status)

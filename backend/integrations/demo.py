@@ -78,6 +78,8 @@ async def configure(
     cert_pem: str,
     key_pem: str,
     by: str = "trekant dev",
+    agreement: uuid.UUID = AGREEMENT,
+    user_system: uuid.UUID = USER_SYSTEM,
 ) -> None:
     """Set one service up for ``code`` (as the owner; the operator's path is the console)."""
     cert = check_certificate(cert_pem)
@@ -90,8 +92,8 @@ async def configure(
                 code=code,
                 kind=kind,
                 endpoint=endpoint,
-                service_agreement_uuid=AGREEMENT,
-                user_system_uuid=USER_SYSTEM,
+                service_agreement_uuid=agreement,
+                user_system_uuid=user_system,
                 cvr=cvr,
                 cert_pem=cert.pem,
                 cert_subject=cert.subject,
@@ -102,6 +104,31 @@ async def configure(
             await repo.replace_key(c, code, kind, sealed)
     finally:
         await c.close()
+
+
+def sf1520_cvr(code: str) -> str:
+    """A fictitious CVR number for a demo kommune (eight digits ending in its code)."""
+    return f"1111{code}"
+
+
+async def configure_sf1520(owner_dsn: str, code: str, endpoint: str, certificates: Path) -> None:
+    """Kommune ``code``'s CPR service (SF1520) at the development service ``infra/sf1520``
+    with Trekant's development client certificate (``certificates``: its ``client.pem`` and
+    ``client-key.pem``), under the development service agreement: what the operator does on
+    the console or with ``trekant tenant set-service``."""
+    from infra.sf1520 import DEV_AGREEMENT, DEV_USER_SYSTEM
+
+    await configure(
+        owner_dsn,
+        code,
+        ServiceKind.SF1520,
+        endpoint,
+        sf1520_cvr(code),
+        (certificates / "client.pem").read_text(),
+        (certificates / "client-key.pem").read_text(),
+        agreement=uuid.UUID(DEV_AGREEMENT),
+        user_system=uuid.UUID(DEV_USER_SYSTEM),
+    )
 
 
 async def seed(owner_dsn: str, folder: Path, fkorg_endpoint: str, index_endpoint: str) -> str:

@@ -24,6 +24,7 @@ from backend.integrations import fkorg
 from backend.integrations import repository as repo
 from backend.integrations.client import ServiceError
 from backend.integrations.schemas import (
+    ConnectionTest,
     FkorgOverview,
     ImportRead,
     MappedTeamRead,
@@ -102,99 +103,103 @@ def service_read(kind: ServiceKind, row: repo.ServiceRow | None) -> ServiceRead:
 async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: str) -> None:
     """Check and store one service's settings for kommune ``code`` (operator pool). Every
     refusal is in the operator's audit with the fields it named (never their values)."""
+    async with operator_db.pool().acquire() as c:
+        await configure_service_on(c, code, kind_value, data, by)
+
+
+async def configure_service_on(
+    c: Any, code: str, kind_value: str, data: ServiceWrite, by: str
+) -> None:
+    """:func:`configure_service` on connection ``c`` (the operator's, or the owner's for
+    ``trekant tenant set-service``)."""
     errors: list[dict[str, str]] = []
 
     def bad(exc: ServiceSettingError) -> None:
         errors.append({"key": exc.field, "message": exc.message})
 
-    async with operator_db.pool().acquire() as c:
-        if not await operator_repo.kommune_exists(c, code):
-            raise NotFound("Kommunen findes ikke")
-        try:
-            kind = check_kind(kind_value)
-        except ServiceSettingError as exc:
-            raise NotFound("Tjenesten findes ikke") from exc
-        held = await repo.get_cert_pem(c, code, kind)
-        values: dict[str, Any] = {}
-        for key, check in (
-            (
-                "agreement",
-                lambda: check_uuid(
-                    "service_agreement_uuid", data.service_agreement_uuid, "Serviceaftalens UUID"
-                ),
+    if not await operator_repo.kommune_exists(c, code):
+        raise NotFound("Kommunen findes ikke")
+    try:
+        kind = check_kind(kind_value)
+    except ServiceSettingError as exc:
+        raise NotFound("Tjenesten findes ikke") from exc
+    held = await repo.get_cert_pem(c, code, kind)
+    values: dict[str, Any] = {}
+    for key, check in (
+        (
+            "agreement",
+            lambda: check_uuid(
+                "service_agreement_uuid", data.service_agreement_uuid, "Serviceaftalens UUID"
             ),
-            (
-                "system",
-                lambda: check_uuid(
-                    "user_system_uuid", data.user_system_uuid, "Brugersystemets UUID"
-                ),
-            ),
-            ("cvr", lambda: check_cvr(data.cvr)),
-        ):
-            try:
-                values[key] = check()
-            except ServiceSettingError as exc:
-                bad(exc)
+        ),
+        (
+            "system",
+            lambda: check_uuid("user_system_uuid", data.user_system_uuid, "Brugersystemets UUID"),
+        ),
+        ("cvr", lambda: check_cvr(data.cvr)),
+    ):
         try:
-            values["endpoint"] = await check_endpoint(data.endpoint, get_settings().env)
+            values[key] = check()
         except ServiceSettingError as exc:
             bad(exc)
-        cert = sealed = None
-        if data.cert_pem.strip() or data.private_key_pem.strip():
+    try:
+        values["endpoint"] = await check_endpoint(data.endpoint, get_settings().env)
+    except ServiceSettingError as exc:
+        bad(exc)
+    cert = sealed = None
+    if data.cert_pem.strip() or data.private_key_pem.strip():
+        try:
+            cert = check_certificate(data.cert_pem)
+        except ServiceSettingError as exc:
+            bad(exc)
+        if cert is not None:
             try:
-                cert = check_certificate(data.cert_pem)
+                sealed = seal_key(code, kind, cert, check_private_key(data.private_key_pem, cert))
             except ServiceSettingError as exc:
                 bad(exc)
-            if cert is not None:
-                try:
-                    sealed = seal_key(
-                        code, kind, cert, check_private_key(data.private_key_pem, cert)
-                    )
-                except ServiceSettingError as exc:
-                    bad(exc)
-        elif held is None:
-            bad(ServiceSettingError("cert_pem", "Indsæt systemcertifikatet (PEM)"))
-            bad(ServiceSettingError("private_key_pem", "Indsæt certifikatets private nøgle (PEM)"))
-        if errors:
-            await operator_repo.insert_operator_audit(
-                c,
-                by,
-                "service.refused",
-                code,
-                {
-                    "service": KIND_LABELS[kind],
-                    "fields": [FIELD_LABELS.get(e["key"], e["key"]) for e in errors],
-                },
-            )
-            raise ValidationException("Der er fejl i formularen", extra=errors)
-        async with c.transaction():
-            await repo.upsert_service(
-                c,
-                code=code,
-                kind=kind,
-                endpoint=values["endpoint"],
-                service_agreement_uuid=values["agreement"],
-                user_system_uuid=values["system"],
-                cvr=values["cvr"],
-                cert_pem=cert.pem if cert else None,
-                cert_subject=cert.subject if cert else None,
-                cert_not_after=cert.not_after if cert else None,
-                enabled=data.enabled,
-                by=by,
-            )
-            if sealed is not None:
-                await repo.replace_key(c, code, kind, sealed)
-            await operator_repo.insert_operator_audit(
-                c,
-                by,
-                "service.configured",
-                code,
-                {
-                    "service": KIND_LABELS[kind],
-                    "enabled": data.enabled,
-                    "certificate": "nyt" if cert else "uændret",
-                },
-            )
+    elif held is None:
+        bad(ServiceSettingError("cert_pem", "Indsæt systemcertifikatet (PEM)"))
+        bad(ServiceSettingError("private_key_pem", "Indsæt certifikatets private nøgle (PEM)"))
+    if errors:
+        await operator_repo.insert_operator_audit(
+            c,
+            by,
+            "service.refused",
+            code,
+            {
+                "service": KIND_LABELS[kind],
+                "fields": [FIELD_LABELS.get(e["key"], e["key"]) for e in errors],
+            },
+        )
+        raise ValidationException("Der er fejl i formularen", extra=errors)
+    async with c.transaction():
+        await repo.upsert_service(
+            c,
+            code=code,
+            kind=kind,
+            endpoint=values["endpoint"],
+            service_agreement_uuid=values["agreement"],
+            user_system_uuid=values["system"],
+            cvr=values["cvr"],
+            cert_pem=cert.pem if cert else None,
+            cert_subject=cert.subject if cert else None,
+            cert_not_after=cert.not_after if cert else None,
+            enabled=data.enabled,
+            by=by,
+        )
+        if sealed is not None:
+            await repo.replace_key(c, code, kind, sealed)
+        await operator_repo.insert_operator_audit(
+            c,
+            by,
+            "service.configured",
+            code,
+            {
+                "service": KIND_LABELS[kind],
+                "enabled": data.enabled,
+                "certificate": "nyt" if cert else "uændret",
+            },
+        )
 
 
 class NationalServicesController(Controller):
@@ -222,6 +227,44 @@ class NationalServicesController(Controller):
         async with operator_db.pool().acquire() as c:
             rows = {r.kind: r for r in await repo.list_services(c, code)}
         return service_read(ServiceKind(kind), rows.get(kind))
+
+    @post(
+        "/{kind:str}/test",
+        summary="Test forbindelsen: ét harmløst kald til tjenesten med kommunens opsætning",
+        status_code=200,
+    )
+    async def test_service(
+        self, request: Request[Any, Any, Any], code: FromPath[str], kind: FromPath[str]
+    ) -> ConnectionTest:
+        from backend.integrations.probe import test_connection
+
+        async with operator_db.pool().acquire() as c:
+            if not await operator_repo.kommune_exists(c, code):
+                raise NotFound("Kommunen findes ikke")
+        try:
+            service_kind = check_kind(kind)
+        except ServiceSettingError as exc:
+            raise NotFound("Tjenesten findes ikke") from exc
+        if service_kind == ServiceKind.CONTEXT_HANDLER:
+            raise StateConflict("Forbindelsen til Context Handleren prøves ved log ind")
+        ok, message = await test_connection(code, service_kind)
+        async with operator_db.pool().acquire() as c:
+            await operator_repo.insert_operator_audit(
+                c,
+                current_session(request).username,
+                "service.tested",
+                code,
+                {"service": KIND_LABELS[service_kind], "result": message},
+            )
+            rows = {r.kind: r for r in await repo.list_services(c, code)}
+        return ConnectionTest(
+            kind=service_kind.value,
+            label=KIND_LABELS[service_kind],
+            ok=ok,
+            message=message,
+            at=datetime.now(UTC),
+            service=service_read(service_kind, rows.get(service_kind.value)),
+        )
 
     @delete("/{kind:str}", summary="Fjern en national tjeneste fra kommunen", status_code=204)
     async def delete_service(

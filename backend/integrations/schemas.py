@@ -50,6 +50,18 @@ class ServiceWrite(msgspec.Struct):
     private_key_pem: str = ""
 
 
+class ConnectionTest(msgspec.Struct):
+    """The result of "Test forbindelsen": one harmless real call (see
+    ``backend/integrations/probe.py``); ``message`` is Danish for the operator."""
+
+    kind: str
+    label: str
+    ok: bool
+    message: str
+    at: datetime
+    service: ServiceRead  # with the health the call just recorded
+
+
 class UnitRead(msgspec.Struct):
     unit_uuid: uuid.UUID
     name: str

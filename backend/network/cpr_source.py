@@ -76,9 +76,10 @@ def timeout_seconds() -> float:
 
 def default_source() -> CprSource:
     """The CPR register through Serviceplatformen (SF1520, ``backend.network.sf1520``),
-    configured from the environment (``TREKANT_SF1520_*``); ``trekant dev`` and the tests
-    point it at the development server (``infra/sf1520``). Unconfigured, every lookup is
-    :class:`CprUnavailable` (the UI offers manual entry) and the operator is told why."""
+    configured per kommune by the operator (``shared.national_service``, kind ``sf1520``);
+    ``trekant dev`` and the tests configure the demo kommuner against the development
+    server (``infra/sf1520``). Unconfigured, every lookup is :class:`CprUnavailable` (the
+    UI offers manual entry) and the operator is told why."""
     from backend.network.sf1520 import shared_client
 
     return shared_client()

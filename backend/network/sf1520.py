@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import ssl
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +53,9 @@ SOAP_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 INVCTX_NS = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"
 PNR_NS = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/"
 FAULT_NS = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
+AUTH_NS = "http://serviceplatformen.dk/xml/schemas/AuthorityContext/1/"
+# The test call (``probe``): no person has day 00, so the lookup reads nobody.
+PROBE_PNR = "0000000000"
 # The service's UUID in Serviceplatformen's catalogue ("PersonBaseDataExtended").
 SERVICE_UUID = "e6be2436-bf35-4df2-83fe-925142825dc2"
 MAX_ANSWER = 256 * 1024  # one person's record is a few kB
@@ -74,10 +78,11 @@ class CprServiceError(CprUnavailable):
     """The register cannot be asked or refused the question; ``operator`` says why (Danish,
     for the operator console and the log; never a CPR number)."""
 
-    def __init__(self, outcome: str, operator: str) -> None:
+    def __init__(self, outcome: str, operator: str, codes: tuple[str, ...] = ()) -> None:
         super().__init__(operator)
         self.outcome = outcome
         self.operator = operator
+        self.codes = codes  # a ServiceplatformFault's ErrorCodes (e.g. SP-1001, CPR-0010)
 
 
 @dataclass(frozen=True)
@@ -94,17 +99,21 @@ class InvocationContext:
 
 @dataclass(frozen=True)
 class Sf1520Config:
-    """How to reach SF1520: endpoint, the TLS client certificate and key (PEM files), the CA
-    the service's certificate is checked against (None: the system's trust store), the
-    time-out, and each kommune's invocation context (``"*"``: any kommune without its own).
-    Branch ``org`` fills ``contexts`` from the operator's per-kommune configuration."""
+    """How to reach SF1520: endpoint, the TLS client certificate and key (PEM files, or
+    ``cert_pem``/``key_pem`` in memory: the operator's configuration, the key unsealed), the
+    CA the service's certificate is checked against (None: the system's trust store), the
+    time-out, each kommune's invocation context (``"*"``: any kommune without its own) and
+    the kommune's CVR number (``AuthorityContext``, when known)."""
 
     url: str
-    cert_file: Path
-    key_file: Path
+    cert_file: Path = Path()
+    key_file: Path = Path()
     ca_file: Path | None = None
     timeout: float = 2.0
     contexts: dict[str, InvocationContext] = field(default_factory=dict)
+    cert_pem: str | None = field(default=None, repr=False)
+    key_pem: bytes | None = field(default=None, repr=False)
+    cvr: str | None = None
 
     def context_for(self, kommune: str | None) -> InvocationContext | None:
         return self.contexts.get(kommune or "*") or self.contexts.get("*")
@@ -144,8 +153,9 @@ def q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def envelope(cpr: str, ctx: InvocationContext) -> bytes:
-    """The ``PersonLookupRequest`` envelope (PersonBaseDataExtendedServiceMsg.xsd, v4)."""
+def envelope(cpr: str, ctx: InvocationContext, cvr: str | None = None) -> bytes:
+    """The ``PersonLookupRequest`` envelope (PersonBaseDataExtendedServiceMsg.xsd, v4):
+    the optional ``AuthorityContext`` (the kommune's CVR) before the ``InvocationContext``."""
     env = etree.Element(q(SOAP_NS, "Envelope"), nsmap={"soapenv": SOAP_NS})
     etree.SubElement(env, q(SOAP_NS, "Header"))
     body = etree.SubElement(env, q(SOAP_NS, "Body"))
@@ -154,6 +164,9 @@ def envelope(cpr: str, ctx: InvocationContext) -> bytes:
         q(SERVICE_NS, "PersonLookupRequest"),
         nsmap={"ns": SERVICE_NS, "invctx": INVCTX_NS, "pnr": PNR_NS},
     )
+    if cvr:
+        auth = etree.SubElement(req, q(AUTH_NS, "AuthorityContext"), nsmap={"auth": AUTH_NS})
+        etree.SubElement(auth, q(AUTH_NS, "MunicipalityCVR")).text = cvr
     inv = etree.SubElement(req, q(INVCTX_NS, "InvocationContext"))
     for tag, value in (
         ("ServiceAgreementUUID", ctx.service_agreement),
@@ -216,7 +229,11 @@ def parse_answer(cpr: str, xml: bytes) -> Answer | None:
         texts = [e.text or "" for e in fault.iter(q(FAULT_NS, "ErrorText"))]
         reason = "; ".join(f"{c} {t}".strip() for c, t in zip(codes, texts, strict=False))
         reason = reason or (fault.findtext("faultstring") or "").strip()
-        raise CprServiceError("fault", f"CPR-tjenesten (SF1520) afviste opslaget: {reason}")
+        raise CprServiceError(
+            "fault",
+            f"CPR-tjenesten (SF1520) afviste opslaget: {reason}",
+            tuple(c.strip() for c in codes if c.strip()),
+        )
     resp = body.find(q(SERVICE_NS, "PersonLookupResponse"))
     if resp is None:
         raise CprServiceError("fault", "CPR-tjenesten (SF1520) svarede ikke på opslaget")
@@ -300,13 +317,17 @@ class Sf1520Client:
             from cryptography import x509
 
             try:
-                cert = x509.load_pem_x509_certificate(c.cert_file.read_bytes())
                 ctx = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
                 ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-                ctx.load_cert_chain(str(c.cert_file), str(c.key_file))
+                if c.cert_pem is not None and c.key_pem is not None:
+                    cert = x509.load_pem_x509_certificate(c.cert_pem.encode())
+                    _load_chain_from_memory(ctx, c.cert_pem, c.key_pem)
+                else:
+                    cert = x509.load_pem_x509_certificate(c.cert_file.read_bytes())
+                    ctx.load_cert_chain(str(c.cert_file), str(c.key_file))
             except (OSError, ValueError, ssl.SSLError) as exc:
                 return (
-                    "CPR-tjenestens klientcertifikat (TREKANT_SF1520_CERT/_KEY) kan ikke "
+                    "CPR-tjenestens klientcertifikat (systemcertifikatet) kan ikke "
                     f"læses: {type(exc).__name__}"
                 )
             self._ssl = ctx
@@ -357,7 +378,7 @@ class Sf1520Client:
             async with http.stream(
                 "POST",
                 self.config.url,
-                content=envelope(cpr, ctx),
+                content=envelope(cpr, ctx, self.config.cvr),
                 headers={
                     "Content-Type": "text/xml; charset=utf-8",
                     "SOAPAction": f'"{SOAP_ACTION}"',
@@ -390,9 +411,34 @@ class Sf1520Client:
         try:
             return parse_answer(cpr, body)
         except CprServiceError as exc:
-            raise self._fail(exc.outcome, exc.operator) from exc
+            failed = self._fail(exc.outcome, exc.operator)
+            failed.codes = exc.codes
+            raise failed from exc
 
-    async def _session(self, cprs: list[str], with_relations: bool) -> list[Answer | None]:
+    async def probe(self) -> str:
+        """The connection test: one ``PersonLookup`` for ``PROBE_PNR`` (no person has day
+        00, so nothing is read): the TLS handshake with the client certificate, the service
+        agreement and the service itself. The answer "no such person", or a fault from CPR
+        about the number (an ErrorCode not ``SP-``), means the connection works; a fault
+        from Serviceplatformen (``SP-…``, e.g. no service agreement) or any transport
+        failure is :class:`CprServiceError`."""
+        try:
+            answer = (await self._session([PROBE_PNR], with_relations=False, count=False))[0]
+        except CprServiceError as exc:
+            if (
+                exc.outcome == "fault"
+                and exc.codes
+                and not any(c.upper().startswith("SP-") for c in exc.codes)
+            ):
+                return "CPR-tjenesten svarede: testnummeret blev afvist som forventet"
+            raise
+        if answer is not None:  # pragma: no cover - no person has day 00
+            return "CPR-tjenesten svarede"
+        return "CPR-tjenesten svarede: ingen person med testnummeret, som forventet"
+
+    async def _session(
+        self, cprs: list[str], with_relations: bool, count: bool = True
+    ) -> list[Answer | None]:
         problem = self.check()
         if problem:
             raise self._fail("not_configured" if self.config is None else "certificate", problem)
@@ -419,7 +465,8 @@ class Sf1520Client:
             answers = await asyncio.wait_for(run(), timeout)
         except TimeoutError as exc:
             raise self._fail("timeout", "CPR-tjenesten (SF1520) svarede ikke i tide") from exc
-        LOOKUPS.labels("ok" if answers[0] is not None else "unknown").inc()
+        if count:
+            LOOKUPS.labels("ok" if answers[0] is not None else "unknown").inc()
         self.last_error = None
         log.debug(
             "CPR (SF1520): %d opslag på %.0f ms", len(answers), (time.monotonic() - started) * 1000
@@ -445,16 +492,205 @@ class Sf1520Client:
         return bool(found and found.digital_post_exempt)
 
 
-_shared: dict[str, Sf1520Client] = {}
+def _load_chain_from_memory(ctx: ssl.SSLContext, cert_pem: str, key_pem: bytes) -> None:
+    """``load_cert_chain`` reads files only: the certificate and the unsealed key are
+    written to a private (0600) temporary file for the call and removed at once."""
+    with tempfile.TemporaryDirectory(prefix="trekant-sf1520-") as tmp:
+        path = Path(tmp) / "client.pem"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(cert_pem.encode() + b"\n" + key_pem)
+        ctx.load_cert_chain(str(path))
 
 
-def shared_client() -> Sf1520Client:
-    """The process's client for the current configuration (re-made when the environment
-    changes, as the tests do)."""
+def _ca_file() -> Path | None:
+    """The CA the service's certificate is checked against: ``TREKANT_SF1520_CA`` (the
+    development CA of ``infra/sf1520``), else the system's trust store."""
+    ca = os.environ.get("TREKANT_SF1520_CA", "").strip()
+    return Path(ca) if ca else None
+
+
+_env_clients: dict[str, Sf1520Client] = {}
+_row_clients: dict[tuple[Any, ...], Sf1520Client] = {}
+
+
+def env_client() -> Sf1520Client | None:
+    """The client configured from the environment (``TREKANT_SF1520_*``), or None: the
+    tests' fallback for a kommune made inside a test without an ``sf1520`` row; honoured
+    only in development and test (``trekant dev`` configures rows instead)."""
     config = config_from_env()
+    if config is None:
+        return None
     key = repr(config)
-    client = _shared.get(key)
+    client = _env_clients.get(key)
     if client is None:
-        _shared.clear()
-        client = _shared[key] = Sf1520Client(config)
+        _env_clients.clear()
+        client = _env_clients[key] = Sf1520Client(config)
     return client
+
+
+def _not_configured(message: str) -> CprServiceError:
+    LOOKUPS.labels("not_configured").inc()
+    log.error("CPR (SF1520): %s", message)
+    return CprServiceError("not_configured", message)
+
+
+class KommuneSf1520:
+    """The process's CPR source (:func:`~backend.network.cpr_source.default_source`): each
+    lookup goes through the SF1520 client of the kommune whose transaction it runs in,
+    configured by the operator in ``shared.national_service`` (kind ``sf1520``: endpoint,
+    service agreement, user system, CVR, system certificate and its sealed key). The row is
+    read before every lookup (as the application role), so a change on the console holds
+    at once; the client (its TLS context) is kept while the row is unchanged. The endpoint
+    is checked again before every call, and each outcome goes to the service's health
+    (last call, last error) shown on the operator console."""
+
+    async def client_for(self, code: str | None) -> tuple[Sf1520Client, bool]:
+        """The kommune's client and whether it comes from the operator's configuration
+        (False: the development/test fallback from the environment)."""
+        from backend.config import get_settings
+        from backend.integrations import repository as repo
+        from backend.integrations.settings import (
+            ServiceKind,
+            ServiceSettingError,
+            check_endpoint,
+            unseal_key,
+        )
+        from backend.sealing import Unsealable
+
+        env = get_settings().env
+        use = await repo.get_service_use(code, ServiceKind.SF1520) if code else None
+        if use is None:
+            fallback = env_client() if env in ("development", "test") else None
+            if fallback is None:
+                raise _not_configured(
+                    "Kommunen har ingen serviceaftale med CPR-tjenesten (SF1520) i Trekant; "
+                    "driften sætter den op under Nationale tjenester"
+                )
+            return fallback, False
+        assert code is not None
+        if not use.enabled:
+            raise await self._refused(code, "CPR-tjenesten (SF1520) er slået fra af driften")
+        if use.cert_pem is None or use.sealed_key is None or use.cert_not_after is None:
+            raise await self._refused(code, "CPR-tjenesten (SF1520) mangler systemcertifikat")
+        if use.cert_not_after <= datetime.now(UTC):
+            CERT_EXPIRY.set(use.cert_not_after.timestamp())
+            message = (
+                "CPR-tjenestens klientcertifikat udløb "
+                f"{use.cert_not_after.strftime('%d.%m.%Y %H:%M')} UTC: driften skal indsætte "
+                "et nyt systemcertifikat (FOCES)"
+            )
+            await repo.record_call(code, "sf1520", message)
+            LOOKUPS.labels("certificate").inc()
+            log.error("CPR (SF1520): %s", message)
+            raise CprServiceError("certificate", message)
+        try:
+            url = await check_endpoint(use.endpoint, env)
+        except ServiceSettingError as exc:
+            raise await self._refused(code, f"CPR-tjenesten (SF1520): {exc.message}") from exc
+        key = (
+            code,
+            url,
+            use.service_agreement_uuid,
+            use.user_system_uuid,
+            use.cvr,
+            use.cert_pem,
+            bytes(use.sealed_key),
+            timeout_seconds(),
+            _ca_file(),
+        )
+        client = _row_clients.get(key)
+        if client is None:
+            try:
+                key_pem = unseal_key(code, ServiceKind.SF1520, use.cert_pem, use.sealed_key)
+            except Unsealable as exc:
+                raise await self._refused(
+                    code,
+                    "CPR-tjenestens private nøgle kan ikke læses; driften skal indsætte den igen",
+                ) from exc
+            # The Serviceplatform's UserUUID: the user system, as for the other services.
+            context = InvocationContext(
+                service_agreement=str(use.service_agreement_uuid),
+                user_system=str(use.user_system_uuid),
+                user=str(use.user_system_uuid),
+            )
+            config = Sf1520Config(
+                url=url,
+                ca_file=_ca_file(),
+                timeout=timeout_seconds(),
+                contexts={"*": context},
+                cert_pem=use.cert_pem,
+                key_pem=key_pem,
+                cvr=use.cvr,
+            )
+            for old in [k for k in _row_clients if k[0] == code]:
+                del _row_clients[old]
+            client = _row_clients[key] = Sf1520Client(config)
+        return client, True
+
+    async def _refused(self, code: str, message: str) -> CprServiceError:
+        from backend.integrations import repository as repo
+
+        await repo.record_call(code, "sf1520", message)
+        return _not_configured(message)
+
+    def _kommune(self) -> str | None:
+        from tenancy.context import current_scope_or_none
+
+        scope = current_scope_or_none()
+        return scope.code if scope else None
+
+    async def _run(self, code: str | None, what: Any) -> Any:
+        from backend.integrations import repository as repo
+
+        client, recorded = await self.client_for(code)
+        try:
+            result = await what(client)
+        except CprServiceError as exc:
+            if recorded and code:
+                await repo.record_call(code, "sf1520", exc.operator)
+            raise
+        if recorded and code:
+            await repo.record_call(code, "sf1520", None)
+        return result
+
+    async def relations(self, cpr: str) -> CprRelations | None:
+        result: CprRelations | None = await self._run(self._kommune(), lambda c: c.relations(cpr))
+        return result
+
+    async def person(self, cpr: str) -> CprPerson | None:
+        result: CprPerson | None = await self._run(self._kommune(), lambda c: c.person(cpr))
+        return result
+
+    async def digital_post_exempt(self, cpr: str) -> bool:
+        found = await self.person(cpr)
+        return bool(found and found.digital_post_exempt)
+
+    async def probe(self, code: str) -> str:
+        """The operator's "Test forbindelsen" for kommune ``code`` (see
+        :meth:`Sf1520Client.probe`); recorded in the service's health like a lookup."""
+        result: str = await self._run(code, lambda c: c.probe())
+        return result
+
+
+_source = KommuneSf1520()
+
+
+def shared_client() -> KommuneSf1520:
+    """The process's CPR source: per kommune, the operator's SF1520 configuration."""
+    return _source
+
+
+async def _probe(code: str) -> tuple[bool, str]:
+    try:
+        return True, await _source.probe(code)
+    except CprServiceError as exc:
+        return False, exc.operator
+
+
+def register() -> None:
+    """Make "Test forbindelsen" for SF1520 (``backend.integrations.probe``) use this client."""
+    from backend.integrations.probe import register_probe
+    from backend.integrations.settings import ServiceKind
+
+    register_probe(ServiceKind.SF1520, _probe)

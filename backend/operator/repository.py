@@ -107,10 +107,13 @@ async def get_kommune_names(c: Any) -> dict[str, str]:
 
 
 async def get_login_setting(c: Any, code: str) -> Any:
-    """The kommune's login kind and Context Handler settings (a record), or None."""
+    """The kommune's login kind, its OpenID Connect provider (issuer, client id, whether a
+    sealed secret is held — never the secret) and Context Handler settings, or None."""
     return await c.fetchrow(
-        "SELECT login_kind, ch_metadata_url, ch_entity_id, ch_cvr, ch_nsis_level "
-        "FROM shared.tenant WHERE code = $1",
+        "SELECT t.login_kind, t.ch_metadata_url, t.ch_entity_id, t.ch_cvr, t.ch_nsis_level, "
+        "t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
+        "EXISTS (SELECT 1 FROM shared.idp_secret s WHERE s.code = t.code) AS sealed_secret "
+        "FROM shared.tenant t WHERE t.code = $1",
         code,
     )
 

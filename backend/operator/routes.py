@@ -87,6 +87,11 @@ class LoginSettingRead(msgspec.Struct):
     ch_nsis_level: NsisLevel
     # The kommune's SP metadata for registration with KOMBIT (its entity id).
     sp_metadata_url: str
+    # Its own OpenID Connect provider (set at onboarding or with `trekant tenant set-idp`);
+    # whether Trekant holds a client secret for it ("angivet"), never the secret.
+    idp_issuer: str | None = None
+    idp_client_id: str | None = None
+    idp_client_secret_set: bool = False
 
 
 class StatusChange(msgspec.Struct):
@@ -128,7 +133,8 @@ async def check_login_setting(data: LoginSetting) -> list[tuple[str, str]]:
         try:
             await idp.check_issuer(url, get_settings().env)
         except idp.IdpSettingError as exc:
-            errors.append(("ch_metadata_url", exc.message.replace("Udsteder", "Metadata")))
+            message = exc.message.replace("Udsteder (issuer)", "Metadata-adressen")
+            errors.append(("ch_metadata_url", message.replace("Udsteder", "Metadata-adressen")))
     entity = (data.ch_entity_id or "").strip()
     if not entity or len(entity) > 1000 or any(ch.isspace() for ch in entity):
         errors.append(("ch_entity_id", "Context Handlerens entity id mangler eller er ugyldigt"))
@@ -153,6 +159,10 @@ async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSet
         ch_cvr=row["ch_cvr"],
         ch_nsis_level=row["ch_nsis_level"],
         sp_metadata_url=sp_entity_id(base_url(request), code),
+        idp_issuer=row["idp_issuer"],
+        idp_client_id=row["idp_client_id"],
+        idp_client_secret_set=bool(row["sealed_secret"])
+        or bool(row["idp_client_secret_ref"] and os.environ.get(row["idp_client_secret_ref"])),
     )
 
 

@@ -78,3 +78,94 @@ async def test_the_operator_sets_up_a_kommunes_national_service(page: Any) -> No
     assert key.splitlines()[1] not in await page.content()
     await check_axe(page, "drift: tjeneste gemt")
     await _shots(page, "tjenester")
+
+
+LOGIN_SHOTS = SHOTS.parent / "login"  # copied to /tmp/shots/login for review
+
+
+async def _login_shots(page: Any, name: str) -> None:
+    """The "Log ind" and "Nationale tjenester" panels at 1366×768 and 768×1024, each within
+    the page's width (the tables scroll in their own regions)."""
+    LOGIN_SHOTS.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        wide = await page.evaluate(
+            "w => [...document.querySelectorAll('[aria-labelledby=login-heading] *, "
+            "[aria-labelledby=services-heading] *')]"
+            ".filter(e => !e.closest('.table--responsive-scroll') && "
+            "e.getBoundingClientRect().right > w + 1).map(e => e.tagName + '.' + e.className)",
+            w,
+        )
+        assert not wide, f"{name} is wider than {w} px: {wide[:5]}"
+        await page.screenshot(path=str(LOGIN_SHOTS / f"{name}-{w}x{h}.png"), full_page=True)
+    await page.set_viewport_size({"width": 1366, "height": 768})
+
+
+async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(page: Any) -> None:
+    from tests.conftest import KOMMUNE_A, context_handler
+
+    a, a_name = KOMMUNE_A
+    await page.goto("/drift")
+    await page.get_by_role("link", name="Log ind som drift").click()
+    await provider_form(page, "drift@trekant.dk")
+    login = page.get_by_role("region", name="Log ind", exact=True)
+    await login.get_by_label("Kommune").select_option(label=f"{B_NAME} ({B})")
+    await expect(login).to_contain_text("Kommunens egen OpenID Connect-udbyder")
+    await expect(login).to_contain_text(f"trekant-{B}")
+    await expect(login).to_contain_text("Angivet (gemt krypteret, vises ikke)")
+
+    await login.get_by_role("button", name="Skift log ind").click()
+    form = login.get_by_role("form", name=f"Skift log ind for {B_NAME}")
+    await form.get_by_label("Fælleskommunal Adgangsstyring (Context Handler)").check()
+    await form.get_by_label("Context Handlerens metadata-adresse").fill("ftp://ikke-en-adresse")
+    await form.get_by_label("Kommunens CVR-nummer").fill("12")
+    await form.get_by_role("button", name="Gem log ind").click()
+    dialog = page.get_by_role("dialog", name=f"Skift log ind for {B_NAME}?")
+    await expect(dialog).to_contain_text("Fælleskommunal Adgangsstyring (Context Handler)")
+    await dialog.get_by_role("button", name="Gem log ind").click()
+    # The API's 400s next to their fields, in Danish; nothing was saved.
+    await expect(form.locator("#login-cvr-error")).to_contain_text("otte cifre")
+    await expect(form.locator("#login-entity-error")).to_contain_text("entity id mangler")
+    await expect(form.locator("#login-metadata-error")).to_be_visible()
+    await expect(form.get_by_label("Kommunens CVR-nummer")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    await check_axe(page, "drift: log ind med fejl")
+    await _login_shots(page, "log-ind-fejl")
+
+    handler = context_handler()
+    await form.get_by_label("Context Handlerens metadata-adresse").fill(handler.metadata_url)
+    await form.get_by_label("Context Handlerens entity id").fill(handler.entity_id)
+    await form.get_by_label("Kommunens CVR-nummer").fill("22220202")
+    await form.get_by_label("Laveste sikringsniveau (NSIS)").select_option(label="Høj")
+    await form.get_by_role("button", name="Gem log ind").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Gem log ind").click()
+    await expect(
+        login.get_by_text(
+            f"Log ind er gemt for {B_NAME}: Fælleskommunal Adgangsstyring (Context Handler)"
+        )
+    ).to_be_visible()
+    await expect(login).to_contain_text(handler.entity_id)
+    await expect(login).to_contain_text("Høj")
+    await check_axe(page, "drift: log ind gemt")
+    await _login_shots(page, "log-ind-context-handler")
+
+    # Back to the kommune's own provider (the rest of the suite logs Testby in there).
+    await login.get_by_role("button", name="Skift log ind").click()
+    await form.get_by_label("Kommunens egen OpenID Connect-udbyder").check()
+    await form.get_by_role("button", name="Gem log ind").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Gem log ind").click()
+    await expect(
+        login.get_by_text(f"Log ind er gemt for {B_NAME}: Kommunens egen OpenID Connect-udbyder")
+    ).to_be_visible()
+
+    # "Test forbindelsen" on København's CPR service: one harmless call, the answer in Danish.
+    services = page.get_by_role("region", name="Nationale tjenester", exact=True)
+    await services.get_by_label("Kommune").select_option(label=f"{a_name} ({a})")
+    await services.get_by_role("button", name="Test forbindelsen: CPR-opslag (SF1520)").click()
+    await expect(services.get_by_text("Forbindelsen virker: CPR-opslag (SF1520)")).to_be_visible()
+    await expect(services).to_contain_text("ingen person med testnummeret")
+    row = services.get_by_role("row").filter(has_text="CPR-opslag (SF1520)")
+    await expect(row).to_contain_text("OK")
+    await check_axe(page, "drift: forbindelsen testet")
+    await _login_shots(page, "tjenester-test")

@@ -3294,6 +3294,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operator/kommuner/{code}/tjenester/{kind}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test forbindelsen: ét harmløst kald til tjenesten med kommunens opsætning */
+        post: operations["ApiOperatorKommunerCodeTjenesterKindTestTestService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operator/login": {
         parameters: {
             query?: never;
@@ -4781,6 +4798,16 @@ export interface components {
             review_months?: number | null;
             version: number;
         };
+        /** ConnectionTest */
+        ConnectionTest: {
+            /** Format: date-time */
+            at: string;
+            kind: string;
+            label: string;
+            message: string;
+            ok: boolean;
+            service: components["schemas"]["ServiceRead"];
+        };
         /** ContactCorrection */
         ContactCorrection: {
             email?: string | null;
@@ -6156,6 +6183,10 @@ export interface components {
             /** @enum {string} */
             ch_nsis_level: "Low" | "Substantial" | "High";
             code: string;
+            idp_client_id?: string | null;
+            /** @default false */
+            idp_client_secret_set?: boolean;
+            idp_issuer?: string | null;
             /** @enum {string} */
             login_kind: "oidc" | "context-handler";
             sp_metadata_url: string;
@@ -16403,6 +16434,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiOperatorKommunerCodeTjenesterKindTestTestService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -19,6 +19,7 @@ import { formatDateTime, formatNumber } from '../format';
 import { LOGIN_CLAIM_LABELS } from '../loginClaims';
 import { loginErrorCode, loginErrorMessage } from '../loginErrors';
 import { useSubmit } from '../mutation';
+import { LogInd } from './LogInd';
 import { NationaleTjenester } from './NationaleTjenester';
 import { invalidate, useApiQuery } from '../useApi';
 
@@ -671,6 +672,7 @@ export function Drift() {
           />
         ) : null}
       </section>
+      {kommuner.state === 'ready' ? <LogInd kommuner={kommuner.data} /> : null}
       {kommuner.state === 'ready' ? <NationaleTjenester kommuner={kommuner.data} /> : null}
       <OnboardForm onFinish={refresh} />
       <Migrate onFinish={refresh} />

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, call, type KommuneRow, type ServiceRead, type ServiceWrite } from '../api/client';
+import { api, call, messageOf, type KommuneRow, type ServiceRead, type ServiceWrite } from '../api/client';
+import type { components } from '../api/schema';
 import { Alert } from '../components/Alert';
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
@@ -50,6 +51,46 @@ function CertificateCell({ s }: { s: ServiceRead }) {
 }
 
 type Form = Required<ServiceWrite>;
+type ConnectionTest = components['schemas']['ConnectionTest'];
+
+/** "Test forbindelsen": one harmless real call with the kommune's settings; the answer in
+    Danish under the table (a live region, so a screen reader hears it). */
+function TestButton({ code, service, onTested }: { code: string; service: ServiceRead; onTested: (t: ConnectionTest) => void }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className={`button button-tertiary button-small ${busy ? 'spinner-active' : ''}`.trim()}
+      aria-disabled={busy || undefined}
+      aria-label={`Test forbindelsen: ${service.label}`}
+      onClick={async () => {
+        if (busy) return;
+        setBusy(true);
+        try {
+          const result = await call(
+            api.POST('/api/operator/kommuner/{code}/tjenester/{kind}/test', {
+              params: { path: { code, kind: service.kind } },
+            }),
+          );
+          onTested(result);
+        } catch (err) {
+          onTested({
+            kind: service.kind,
+            label: service.label,
+            ok: false,
+            message: messageOf(err),
+            at: new Date().toISOString(),
+            service,
+          });
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      Test forbindelsen
+    </button>
+  );
+}
 
 function formFor(s: ServiceRead): Form {
   return {
@@ -166,6 +207,7 @@ function Services({ code, name }: { code: string; name: string }) {
   );
   const [editing, setEditing] = useState<ServiceRead | null>(null);
   const [notice, setNotice] = useState<string | undefined>();
+  const [tested, setTested] = useState<ConnectionTest | null>(null);
 
   if (services.state === 'loading') return <Loading text="Henter tjenester …" />;
   if (services.state === 'error')
@@ -237,6 +279,19 @@ function Services({ code, name }: { code: string; name: string }) {
                     )}
                   </td>
                   <td>
+                    <div className="service-actions">
+                    {s.configured && s.kind !== 'contexthandler' ? (
+                      <TestButton
+                        code={code}
+                        service={s}
+                        onTested={(t) => {
+                          setNotice(undefined);
+                          setTested(t);
+                          update((list) => list.map((x) => (x.kind === t.kind ? t.service : x)));
+                          invalidate(['operator', 'audit']);
+                        }}
+                      />
+                    ) : null}
                     <button
                       type="button"
                       className="button button-secondary button-small"
@@ -248,12 +303,23 @@ function Services({ code, name }: { code: string; name: string }) {
                     >
                       {s.configured ? 'Ret' : 'Sæt op'}
                     </button>
+                    </div>
                   </td>
                 </tr>
               );
             })}
           </tbody>
         </table>
+      </div>
+      <div aria-live="polite">
+        {tested ? (
+          <Alert
+            variant={tested.ok ? 'success' : 'error'}
+            heading={tested.ok ? `Forbindelsen virker: ${tested.label}` : `Forbindelsen fejlede: ${tested.label}`}
+          >
+            <p>{tested.message}</p>
+          </Alert>
+        ) : null}
       </div>
       <button type="button" className="button button-tertiary" onClick={reload}>
         Opdatér helbred

@@ -109,7 +109,7 @@ async def get_kommune_names(c: Any) -> dict[str, str]:
 async def get_login_setting(c: Any, code: str) -> Any:
     """The kommune's login kind and Context Handler settings (a record), or None."""
     return await c.fetchrow(
-        "SELECT login_kind, ch_metadata_url, ch_entity_id, ch_cvr, ch_nsis_level "
+        "SELECT login_kind, ch_metadata_url, ch_entity_id, ch_cvr, ch_nsis_level, ch_metadata_cert "
         "FROM shared.tenant WHERE code = $1",
         code,
     )
@@ -123,19 +123,25 @@ async def update_login_setting(
     entity_id: str | None,
     cvr: str | None,
     nsis_level: str,
+    metadata_cert: str | None = None,
 ) -> bool:
     """Set the kommune's login kind; the Context Handler settings are kept when going back
-    to ``oidc`` unless new ones are given. False for an unknown kommune."""
+    to ``oidc`` unless new ones are given (the metadata certificate is set as given with
+    ``context-handler``: None there means the metadata's signature is not checked). False
+    for an unknown kommune."""
     found = await c.fetchval(
         "UPDATE shared.tenant SET login_kind = $2, "
         "ch_metadata_url = coalesce($3, ch_metadata_url), "
         "ch_entity_id = coalesce($4, ch_entity_id), ch_cvr = coalesce($5, ch_cvr), "
-        "ch_nsis_level = $6 WHERE code = $1 RETURNING code",
+        "ch_nsis_level = $6, "
+        "ch_metadata_cert = CASE WHEN $2 = 'context-handler' THEN $7 ELSE ch_metadata_cert END "
+        "WHERE code = $1 RETURNING code",
         code,
         kind,
         metadata_url,
         entity_id,
         cvr,
         nsis_level,
+        metadata_cert,
     )
     return found is not None

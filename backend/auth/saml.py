@@ -255,9 +255,9 @@ def _verify_metadata_signature(body: bytes, root: Any, cert_pem: str) -> None:
     from saml2.sigver import CryptoBackendXmlSec1, SignatureError
 
     root_id = root.get("ID") or ""
-    signature = root.find(f"{{{_DS}}}Signature")
-    first = next(root.iter(f"{{{_DS}}}Signature"), None)
-    if not root_id or signature is None or first is not signature:
+    # The document's first Signature must be a child of the root (enveloped).
+    signature = next(root.iter(f"{{{_DS}}}Signature"), None)
+    if not root_id or signature is None or signature not in list(root):
         raise SamlUnavailable(
             "metadata not signed",
             "Context Handlerens metadata er ikke signeret, men driften har angivet et "

@@ -189,17 +189,26 @@ async def _pop_pending(
 ) -> dict[str, Any]:
     if not request_id or len(request_id) > 200:
         raise saml.SamlRefused("ugyldigt-svar", "response without InResponseTo (unsolicited)")
-    raw = await redis.get(_request_key(request_id))
+    return await pop_bound(redis, _request_key(request_id), code, login_id, "login")
+
+
+async def pop_bound(
+    redis: Redis, key: str, code: str, browser_id: str | None, what: str
+) -> dict[str, Any]:
+    """The pending ``what`` (a login or a logout) that a response's ``InResponseTo`` names,
+    kept under ``key``, used up; :class:`saml.SamlRefused` unless it is kommune ``code``'s
+    and was started in this browser (``browser_id``, the cookie's value)."""
+    raw = await redis.get(key)
     if raw is None:
-        raise saml.SamlRefused("ugyldigt-svar", "InResponseTo names no pending login")
+        raise saml.SamlRefused("ugyldigt-svar", f"InResponseTo names no pending {what}")
     pending: dict[str, Any] = json.loads(raw)
     if pending.get("kommune") != code:
-        raise saml.SamlRefused("afvist", "InResponseTo belongs to another kommune's login")
-    if not login_id or len(login_id) > 200:
-        raise saml.SamlRefused("anden-browser", "the response came without the login cookie")
-    if not secrets.compare_digest(str(pending.get("browser", "")), _browser_hash(login_id)):
-        raise saml.SamlRefused("anden-browser", "the login cookie belongs to another login")
-    if await redis.getdel(_request_key(request_id)) is None:
+        raise saml.SamlRefused("afvist", f"InResponseTo belongs to another kommune's {what}")
+    if not browser_id or len(browser_id) > 200:
+        raise saml.SamlRefused("anden-browser", f"the response came without the {what} cookie")
+    if not secrets.compare_digest(str(pending.get("browser", "")), _browser_hash(browser_id)):
+        raise saml.SamlRefused("anden-browser", f"the {what} cookie belongs to another {what}")
+    if await redis.getdel(key) is None:
         raise saml.SamlRefused("ugyldigt-svar", "InResponseTo already used")
     return pending
 

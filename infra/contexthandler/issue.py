@@ -95,6 +95,16 @@ def privilege_list(cvr: str, roles: list[tuple[str, dict[str, str]]]) -> str:
     return base64.b64encode(xml.encode()).decode()
 
 
+def redirect_signature(fields: dict[str, str]) -> dict[str, Any]:
+    """The HTTP-Redirect binding's signature fields of a request, as pysaml2's IdP parsers
+    take them (they verify it against the SP's registered metadata)."""
+    return {
+        "relay_state": fields.get("RelayState") or None,
+        "sigalg": fields.get("SigAlg"),
+        "signature": fields.get("Signature"),
+    }
+
+
 @dataclass
 class Issuer:
     """The Context Handler as an IdP: its entity id, SSO URL and key (PEM)."""
@@ -235,11 +245,7 @@ class Issuer:
         if not fields.get("Signature"):
             raise ValueError("log ud-anmodningen er ikke signeret")
         request = server.parse_logout_request(
-            fields.get("SAMLRequest", ""),
-            BINDING_HTTP_REDIRECT,
-            relay_state=fields.get("RelayState") or None,
-            sigalg=fields.get("SigAlg"),
-            signature=fields.get("Signature"),
+            fields.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT, **redirect_signature(fields)
         )
         message = request.message
         issuer = message.issuer.text if message.issuer is not None else ""

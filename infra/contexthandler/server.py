@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.contexthandler import DEMO_PASSWORD
-from infra.contexthandler.issue import Issuer, privilege_list
+from infra.contexthandler.issue import Issuer, privilege_list, redirect_signature
 
 ATTR = "https://data.gov.dk/model/core/"
 MAX_FORM = 64 * 1024
@@ -52,11 +52,7 @@ class ContextHandler:
         from saml2 import BINDING_HTTP_REDIRECT
 
         request = self.issuer.server().parse_authn_request(
-            fields.get("SAMLRequest", ""),
-            BINDING_HTTP_REDIRECT,
-            relay_state=fields.get("RelayState") or None,
-            sigalg=fields.get("SigAlg"),
-            signature=fields.get("Signature"),
+            fields.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT, **redirect_signature(fields)
         )
         message = request.message
         sp = self.sps.get(message.issuer.text if message.issuer is not None else "")

@@ -127,6 +127,16 @@ async def test_a_logout_at_the_context_handler_ends_the_sessions_it_names(  # ty
         r = await second.get(httpx.URL(r.headers["location"]).raw_path.decode())
         assert r.status_code == 303
         assert (await second.get("/api/session")).status_code == 401
+        # Malformed or for no such kommune: a clear answer, never a server error.
+        slo = f"/api/auth/saml/{CODE}/slo"
+        for query, status in (
+            ("SAMLRequest=%%%&SigAlg=x&Signature=y", 400),
+            ("SAMLRequest=abc&SAMLRequest=abc", 400),
+            ("SAMLResponse=abc", 303),
+            ("", 303),
+        ):
+            assert (await second.get(f"{slo}?{query}")).status_code == status, query
+        assert (await second.get("/api/auth/saml/12ab/slo?SAMLRequest=x")).status_code == 400
     remote = [a for a in await _audit(settings, "logout.remote") if a["actor"] == user["username"]]
     assert [(a["sessions"], a["session_index"] != "alle") for a in remote[-2:]] == [
         (1, True),

@@ -30,7 +30,13 @@ from backend.auth.routes import (
     operator_login,
     provider_logout,
 )
-from backend.auth.saml_routes import saml_acs, saml_metadata, saml_start, user_system_roles
+from backend.auth.saml_routes import (
+    saml_acs,
+    saml_metadata,
+    saml_slo,
+    saml_start,
+    user_system_roles,
+)
 from backend.auth.session import SessionStore
 from backend.boundary import BoundaryMiddleware
 from backend.casework.committee_routes import CommitteeController
@@ -177,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         provider_logout,
         saml_start,
         saml_acs,
+        saml_slo,
         saml_metadata,
         user_system_roles,
         ChildrenController,

@@ -195,12 +195,19 @@ async def cmd_set_login(args: argparse.Namespace) -> int:
     settings = ensure_environment()
     code = args.code
     check_kommune_code(code)
+    cert = None
+    if args.metadata_cert:
+        try:
+            cert = (await asyncio.to_thread(Path(args.metadata_cert).read_text))[:30_000]
+        except OSError as exc:
+            raise CliError(f"--metadata-cert: {exc.strerror}") from exc
     setting = LoginSetting(
         login_kind=args.kind,
         ch_metadata_url=args.metadata_url,
         ch_entity_id=args.entity_id,
         ch_cvr=args.cvr,
         ch_nsis_level=args.nsis_level,
+        ch_metadata_cert=cert,
     )
     errors = await check_login_setting(setting)
     if errors:
@@ -208,7 +215,12 @@ async def cmd_set_login(args: argparse.Namespace) -> int:
     registry = registry_for(settings)
     if args.kind == "context-handler":
         await registry.set_context_handler(
-            code, args.metadata_url, args.entity_id, args.cvr, args.nsis_level
+            code,
+            args.metadata_url,
+            args.entity_id,
+            args.cvr,
+            args.nsis_level,
+            metadata_cert=cert.strip() if cert else None,
         )
     else:
         await registry.set_login_kind(code, "oidc")
@@ -443,6 +455,7 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
                 context_handler.metadata_url,
                 context_handler.entity_id,
                 cvr_for(code),
+                metadata_cert=context_handler.metadata_cert,
             )
     if _sf1520_dev is not None:
         from backend.integrations import demo as services_demo
@@ -980,6 +993,11 @@ def build_parser() -> argparse.ArgumentParser:
     sl.add_argument("--entity-id", help="the entity id that metadata describes")
     sl.add_argument("--cvr", help="the kommune's CVR number (scope of its privileges)")
     sl.add_argument("--nsis-level", default="Substantial", choices=["Low", "Substantial", "High"])
+    sl.add_argument(
+        "--metadata-cert",
+        help="PEM file of the certificate that signs the Context Handler's metadata "
+        "(then verified at every fetch)",
+    )
     sl.set_defaults(func=cmd_set_login)
     ss = t.add_parser(
         "set-service",

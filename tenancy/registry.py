@@ -317,12 +317,14 @@ class Registry:
         entity_id: str,
         cvr: str,
         nsis_level: str = "Substantial",
+        metadata_cert: str | None = None,
     ) -> None:
         """The kommune logs in through KOMBIT's Context Handler (Fælleskommunal
         Adgangsstyring): its metadata URL (checked by the caller like an issuer, see
         ``backend.identity.idp.check_issuer``), the entity id that metadata must describe,
         the kommune's CVR number (the scope of the privileges Trekant accepts) and the lowest
-        NSIS level of assurance it accepts. ``set_login_kind(code, "oidc")`` goes back."""
+        NSIS level of assurance it accepts, and the certificate (PEM) that must sign the
+        metadata (None: not checked). ``set_login_kind(code, "oidc")`` goes back."""
         check_kommune_code(code)
         if not re.fullmatch(r"[0-9]{8}", cvr or ""):
             raise TenancyError("CVR number must be eight digits")
@@ -332,13 +334,14 @@ class Registry:
         try:
             updated = await conn.fetchval(
                 "UPDATE shared.tenant SET login_kind = 'context-handler', ch_metadata_url = $2, "
-                "ch_entity_id = $3, ch_cvr = $4, ch_nsis_level = $5 WHERE code = $1 "
-                "RETURNING code",
+                "ch_entity_id = $3, ch_cvr = $4, ch_nsis_level = $5, ch_metadata_cert = $6 "
+                "WHERE code = $1 RETURNING code",
                 code,
                 metadata_url,
                 entity_id,
                 cvr,
                 nsis_level,
+                metadata_cert,
             )
         finally:
             await conn.close()

@@ -235,7 +235,13 @@ async def use_context_handler(registry) -> None:  # type: ignore[no-untyped-def]
     if code not in {t.code for t in await registry.list_tenants(with_versions=False)}:
         await registry.create(code, name)
     handler = CONTEXT_HANDLER
-    await registry.set_context_handler(code, handler.metadata_url, handler.entity_id, cvr_for(code))  # type: ignore[attr-defined]
+    await registry.set_context_handler(  # type: ignore[attr-defined]
+        code,
+        handler.metadata_url,  # type: ignore[attr-defined]
+        handler.entity_id,  # type: ignore[attr-defined]
+        cvr_for(code),
+        metadata_cert=handler.metadata_cert,  # type: ignore[attr-defined]
+    )
     await provision_users(code, code)
 
 

@@ -22,6 +22,11 @@ ACTION_LABELS: dict[str, str] = {
     # log-in and users
     "login": "Log ind",
     "login.failed": "Mislykket log ind",
+    "logout": "Log ud",
+    "logout.completed": "Log ud bekræftet af Fælleskommunal Adgangsstyring",
+    "logout.failed": "Log ud ikke bekræftet af Fælleskommunal Adgangsstyring",
+    "logout.remote": "Logget ud fra Fælleskommunal Adgangsstyring",
+    "logout.remote_refused": "Log ud-anmodning afvist",
     "user.provisioned": "Bruger oprettet",
     "user.roles_changed": "Roller ændret",
     "user.teams_changed": "Teams ændret",
@@ -199,6 +204,10 @@ DETAIL_LABELS: dict[str, str] = {
     "nsis_level": "Sikringsniveau (NSIS)",
     "login_kind": "Log ind via",
     "result": "Resultat",
+    "metadata_signed": "Metadata skal være signeret",
+    "slo": "Fælles log ud",
+    "session_index": "Sessionsindeks",
+    "sessions": "Sessioner afsluttet",
     "lookups": "CPR-opslag",
     "registrations": "Registreringer",
     "letters": "Breve",
@@ -337,6 +346,10 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "fk-adgangsstyring": "Fælleskommunal Adgangsstyring",
     },
     "nsis_level": {"Low": "Lav", "Substantial": "Betydelig", "High": "Høj"},
+    "slo": {
+        "sendt": "Sendt til Fælleskommunal Adgangsstyring",
+        "ikke-sendt": "Kun Trekant (Context Handleren kunne ikke nås)",
+    },
     "login_kind": {
         "oidc": "Kommunens egen identitetsudbyder (OpenID Connect)",
         "context-handler": "Fælleskommunal Adgangsstyring (Context Handler)",

@@ -35,6 +35,7 @@ from backend.auth.service import (
     operator_client,
     pop_state,
     prepare_provider_logout,
+    prepare_redirect_logout,
     provider_logout_url,
     start_login,
 )
@@ -45,6 +46,7 @@ from backend.observability.metrics import LOGINS
 log = logging.getLogger("trekant.auth")
 LOGIN_COOKIE = "trekant_login"
 LOGOUT_COOKIE = "trekant_logout"
+SLO_COOKIE = "trekant_slo"  # binds the Context Handler's LogoutResponse to this browser
 AUTH_PATH = "/api/auth"
 
 
@@ -143,10 +145,20 @@ class SessionController(Controller):
         session = current_session(request)
         await store.delete(request.cookies.get(COOKIE))
         target = base_url(request) + ("/drift" if session.realm == "operator" else "/")
-        token = await prepare_provider_logout(
-            request.app.state.redis, request.app.state.oidc, session, target
-        )
         cookies = []
+        if session.context_handler:
+            # Single logout at the Context Handler (backend/auth/saml_logout.py).
+            from backend.auth.saml_logout import prepare_logout
+
+            slo = await prepare_logout(request.app.state.redis, session, base_url(request))
+            token = None
+            if slo is not None:
+                token = await prepare_redirect_logout(request.app.state.redis, slo[0])
+                cookies.append(_short_cookie(SLO_COOKIE, slo[1], STATE_TTL, is_secure(request)))
+        else:
+            token = await prepare_provider_logout(
+                request.app.state.redis, request.app.state.oidc, session, target
+            )
         if token:
             cookies.append(_short_cookie(LOGOUT_COOKIE, token, LOGOUT_TTL, is_secure(request)))
         response = Response(

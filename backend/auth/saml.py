@@ -21,6 +21,7 @@ carries at least one of Trekant's brugersystemroller for the kommune's CVR numbe
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import calendar
 import contextlib
@@ -117,7 +118,12 @@ class SamlRefused(Exception):
 
 
 class SamlUnavailable(Exception):
-    """The Context Handler's metadata cannot be had, or the kommune's keys are missing."""
+    """The Context Handler's metadata cannot be had, or the kommune's keys are missing.
+    ``operator_message`` (Danish) is what the operator console shows as the login's health."""
+
+    def __init__(self, reason: str, operator_message: str = "") -> None:
+        super().__init__(reason)
+        self.operator_message = operator_message or "Log ind via Context Handleren fejler"
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,11 @@ def acs_url(base_url: str, code: str) -> str:
     return f"{base_url}/api/auth/saml/{code}/acs"
 
 
+def slo_url(base_url: str, code: str) -> str:
+    """The kommune's SingleLogoutService (HTTP-Redirect), published in its SP metadata."""
+    return f"{base_url}/api/auth/saml/{code}/slo"
+
+
 @dataclass
 class SamlIdentity:
     """A verified assertion, read into what Trekant needs."""
@@ -160,6 +171,8 @@ class SamlIdentity:
     nsis_level: str
     roles: dict[str, dict[str, list[str]]]
     ignored_privileges: list[str] = field(default_factory=list)
+    # The Context Handler's session (AuthnStatement/@SessionIndex), named in single logout.
+    session_index: str | None = None
 
 
 # --- keys ----------------------------------------------------------------------------
@@ -208,13 +221,81 @@ def sp_certificate(code: str) -> str:
 
 # --- the Context Handler's metadata ---------------------------------------------------
 
-_metadata_cache: dict[str, tuple[float, str]] = {}
+_metadata_cache: dict[tuple[str, str | None], tuple[float, str]] = {}
+
+_MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+_DS = "http://www.w3.org/2000/09/xmldsig#"
 
 
-async def idp_metadata(url: str, entity_id: str) -> str:
+def check_metadata_cert(pem: str) -> str:
+    """``pem`` if it is one readable X.509 certificate that has not expired; else
+    ``ValueError`` with a Danish reason (the operator's field)."""
+    from cryptography import x509
+
+    text = pem.strip()
+    if not text.startswith("-----BEGIN CERTIFICATE-----") or len(text) > 20_000:
+        raise ValueError(
+            "Indsæt certifikatet, der signerer metadata, som PEM (-----BEGIN CERTIFICATE-----)"
+        )
+    try:
+        cert = x509.load_pem_x509_certificate(text.encode())
+    except ValueError as exc:
+        raise ValueError("Certifikatet kan ikke læses (PEM)") from exc
+    if cert.not_valid_after_utc.timestamp() < time.time():
+        raise ValueError(
+            f"Certifikatet udløb {cert.not_valid_after_utc:%d.%m.%Y}: hent KOMBITs gældende"
+        )
+    return text
+
+
+def _verify_metadata_signature(body: bytes, root: Any, cert_pem: str) -> None:
+    """The metadata's root element carries an enveloped XML signature (one Reference, to the
+    root's own ID) that verifies with ``cert_pem`` (xmlsec1, through pysaml2's backend);
+    :class:`SamlUnavailable` otherwise. The structure is checked first so that a valid
+    signature over some other element of the document (signature wrapping) counts for
+    nothing."""
+    from saml2.sigver import CryptoBackendXmlSec1, SignatureError
+
+    root_id = root.get("ID") or ""
+    # The document's first Signature must be a child of the root (enveloped).
+    signature = next(root.iter(f"{{{_DS}}}Signature"), None)
+    if not root_id or signature is None or signature not in list(root):
+        raise SamlUnavailable(
+            "metadata not signed",
+            "Context Handlerens metadata er ikke signeret, men driften har angivet et "
+            "certifikat, der skal signere den",
+        )
+    references = signature.findall(f"{{{_DS}}}SignedInfo/{{{_DS}}}Reference")
+    if len(references) != 1 or references[0].get("URI") != f"#{root_id}":
+        raise SamlUnavailable(
+            "metadata signature does not cover the whole document",
+            "Context Handlerens metadata er signeret, men signaturen dækker ikke hele metadata",
+        )
+    fd, cert_file = tempfile.mkstemp(prefix="trekant-md-", suffix=".pem")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(cert_pem)
+        ok = CryptoBackendXmlSec1(XMLSEC, delete_tmpfiles=True).validate_signature(
+            body, cert_file, "pem", f"{_MD}:EntityDescriptor", root_id
+        )
+    except SignatureError:
+        ok = False
+    finally:
+        os.unlink(cert_file)
+    if not ok:
+        raise SamlUnavailable(
+            "metadata signature not valid for the configured certificate",
+            "Context Handlerens metadata er ikke signeret med det certifikat, driften har "
+            "angivet (ugyldig signatur eller andet certifikat)",
+        )
+
+
+async def idp_metadata(url: str, entity_id: str, cert_pem: str | None = None) -> str:
     """The Context Handler's metadata from ``url`` (10 s, 256 KiB, cached 10 minutes); it
-    must describe ``entity_id``. The URL was checked like an issuer by the caller."""
-    cached = _metadata_cache.get(url)
+    must describe ``entity_id`` and, with ``cert_pem``, carry a valid XML signature by that
+    certificate over the whole document. The URL was checked by the caller
+    (``backend.core.public_url``)."""
+    cached = _metadata_cache.get((url, cert_pem))
     if cached and cached[0] > time.monotonic():
         return cached[1]
     try:
@@ -225,22 +306,38 @@ async def idp_metadata(url: str, entity_id: str) -> str:
             client.stream("GET", url) as response,
         ):
             if response.status_code != 200:
-                raise SamlUnavailable(f"metadata answered {response.status_code}")
+                raise SamlUnavailable(
+                    f"metadata answered {response.status_code}",
+                    f"Context Handlerens metadata kan ikke hentes (svar {response.status_code})",
+                )
             body = b""
             async for chunk in response.aiter_bytes():
                 body += chunk
                 if len(body) > MAX_METADATA_BYTES:
-                    raise SamlUnavailable("metadata larger than 256 KiB")
+                    raise SamlUnavailable(
+                        "metadata larger than 256 KiB",
+                        "Context Handlerens metadata er større end 256 KiB",
+                    )
     except httpx.HTTPError as exc:
-        raise SamlUnavailable(f"metadata not reachable: {type(exc).__name__}") from exc
+        raise SamlUnavailable(
+            f"metadata not reachable: {type(exc).__name__}",
+            "Context Handlerens metadata kan ikke hentes (adressen svarer ikke)",
+        ) from exc
     text = body.decode("utf-8", "replace")
     try:
         root = SafeET.fromstring(body)
     except Exception as exc:
-        raise SamlUnavailable("metadata is not XML") from exc
+        raise SamlUnavailable(
+            "metadata is not XML", "Context Handlerens metadata er ikke gyldig XML"
+        ) from exc
     if root.get("entityID") != entity_id:
-        raise SamlUnavailable("metadata describes another entity than the configured one")
-    _metadata_cache[url] = (time.monotonic() + METADATA_TTL, text)
+        raise SamlUnavailable(
+            "metadata describes another entity than the configured one",
+            "Context Handlerens metadata beskriver et andet entity id end det angivne",
+        )
+    if cert_pem:
+        await asyncio.to_thread(_verify_metadata_signature, body, root, cert_pem)
+    _metadata_cache[(url, cert_pem)] = (time.monotonic() + METADATA_TTL, text)
     return text
 
 
@@ -250,7 +347,7 @@ async def idp_metadata(url: str, entity_id: str) -> str:
 _clients: dict[tuple[KommuneSp, str, str], Any] = {}
 
 
-def _client(sp: KommuneSp) -> Any:
+def sp_client(sp: KommuneSp) -> Any:
     """The kommune's pysaml2 client, kept while its settings, the Context Handler's
     metadata and the kommune's key stay the same (loading metadata takes a while)."""
     key_file, _cert_file = _sp_key_files(sp.code)
@@ -287,6 +384,9 @@ def _new_client(sp: KommuneSp) -> Any:
                     "name": f"Trekant {sp.code}",
                     "endpoints": {
                         "assertion_consumer_service": [(sp.acs_url, BINDING_HTTP_POST)],
+                        "single_logout_service": [
+                            (slo_url(sp.base_url, sp.code), BINDING_HTTP_REDIRECT)
+                        ],
                     },
                     "authn_requests_signed": True,
                     "want_assertions_signed": True,
@@ -342,6 +442,12 @@ def _make_sp_metadata(code: str, base_url: str) -> str:
                                 "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
                             )
                         ],
+                        "single_logout_service": [
+                            (
+                                slo_url(base_url, code),
+                                "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect",
+                            )
+                        ],
                     },
                     "authn_requests_signed": True,
                     "want_assertions_signed": True,
@@ -361,7 +467,7 @@ def authn_request_url(sp: KommuneSp) -> tuple[str, str]:
     from saml2.samlp import RequestedAuthnContext
     from saml2.xmldsig import SIG_RSA_SHA256
 
-    client = _client(sp)
+    client = sp_client(sp)
     context = RequestedAuthnContext(
         authn_context_class_ref=[AuthnContextClassRef(text=NSIS_CLASS_REF + sp.nsis_level)],
         comparison="minimum",
@@ -442,7 +548,7 @@ def verify_response(sp: KommuneSp, xml: bytes, request_id: str) -> SamlIdentity:
     from saml2.response import StatusError
 
     peek_in_response_to(xml)
-    client = _client(sp)
+    client = sp_client(sp)
     encoded = base64.b64encode(xml).decode()
     response = None
     try:
@@ -496,6 +602,14 @@ def verify_response(sp: KommuneSp, xml: bytes, request_id: str) -> SamlIdentity:
     if not (3 <= len(email) <= 254) or "@" not in email:
         raise SamlRefused("mangler-oplysninger", "no usable e-mail attribute")
     name = attributes.get(ATTR_FULL_NAME, [""])[0].strip()[:200] or email
+    session_index = next(
+        (
+            str(statement.session_index)[:200]
+            for statement in assertion.authn_statement or []
+            if statement.session_index
+        ),
+        None,
+    )
     conditions = assertion.conditions
     not_after = _epoch(conditions.not_on_or_after) if conditions is not None else 0.0
     return SamlIdentity(
@@ -507,6 +621,7 @@ def verify_response(sp: KommuneSp, xml: bytes, request_id: str) -> SamlIdentity:
         nsis_level=level,
         roles=roles,
         ignored_privileges=ignored,
+        session_index=session_index,
     )
 
 

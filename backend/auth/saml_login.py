@@ -41,8 +41,8 @@ from backend.auth.service import (
 )
 from backend.auth.session import Session, SessionStore
 from backend.config import get_settings
+from backend.core.public_url import PublicUrlRefused, check_public_url
 from backend.db import DB
-from backend.identity import idp
 from backend.identity.repository import get_kommune_login
 from tenancy.context import run_after_commit, tenant_transaction
 from tenancy.names import check_kommune_code
@@ -69,8 +69,36 @@ async def uses_context_handler(code: str) -> bool:
     return row is not None and row.login_kind == "context-handler"
 
 
-async def kommune_sp(code: str, base_url: str) -> saml.KommuneSp:
-    """The kommune's service provider with the Context Handler's current metadata."""
+def _health_key(code: str) -> str:
+    return f"trekant:saml:health:{code}"
+
+
+HEALTH_TTL = 7 * 24 * 3600
+
+
+async def record_health(redis: Redis, code: str, error: str | None) -> None:
+    """What the last fetch of the kommune's Context Handler metadata came to, for the
+    operator console (``login_health``): the Danish error, or that it went well."""
+    now = time.time()
+    raw = await redis.get(_health_key(code))
+    health: dict[str, Any] = json.loads(raw) if raw else {}
+    if error is None:
+        health.update(ok_at=now)
+    else:
+        health.update(error=error[:500], error_at=now)
+    await redis.set(_health_key(code), json.dumps(health), ex=HEALTH_TTL)
+
+
+async def login_health(redis: Redis, code: str) -> dict[str, Any]:
+    """``{"ok_at": …, "error": …, "error_at": …}`` (epoch seconds), what is known."""
+    raw = await redis.get(_health_key(code))
+    return json.loads(raw) if raw else {}
+
+
+async def kommune_sp(code: str, base_url: str, redis: Redis | None = None) -> saml.KommuneSp:
+    """The kommune's service provider with the Context Handler's current metadata (its
+    signature verified when the operator gave the certificate). A failure to get usable
+    metadata is recorded for the operator console when ``redis`` is given."""
     try:
         check_kommune_code(code)
     except ValueError as exc:
@@ -85,12 +113,21 @@ async def kommune_sp(code: str, base_url: str) -> saml.KommuneSp:
     ):
         raise LoginError("ikke-konfigureret", "the kommune does not use the Context Handler")
     try:
-        await idp.check_issuer(row.ch_metadata_url, get_settings().env)
-        metadata = await saml.idp_metadata(row.ch_metadata_url, row.ch_entity_id)
-    except idp.IdpSettingError as exc:
+        await check_public_url(row.ch_metadata_url, get_settings().env, "Metadataadressen")
+        metadata = await saml.idp_metadata(
+            row.ch_metadata_url, row.ch_entity_id, row.ch_metadata_cert
+        )
+    except PublicUrlRefused as exc:
+        if redis is not None:
+            await record_health(redis, code, exc.message)
         raise LoginError("ikke-konfigureret", exc.message) from exc
     except saml.SamlUnavailable as exc:
+        log.warning("context handler metadata for %s refused: %s", code, exc)
+        if redis is not None:
+            await record_health(redis, code, exc.operator_message)
         raise LoginError("udbyder", str(exc)) from exc
+    if redis is not None:
+        await record_health(redis, code, None)
     return saml.KommuneSp(
         code=code,
         base_url=base_url,
@@ -103,7 +140,7 @@ async def kommune_sp(code: str, base_url: str) -> saml.KommuneSp:
 
 async def start(redis: Redis, code: str, base_url: str) -> tuple[str, str]:
     """(The Context Handler URL with the signed AuthnRequest, the browser's login id)."""
-    sp = await kommune_sp(code, base_url)
+    sp = await kommune_sp(code, base_url, redis)
     try:
         url, request_id = await asyncio.to_thread(saml.authn_request_url, sp)
     except saml.SamlUnavailable as exc:
@@ -127,7 +164,7 @@ async def finish(
 ) -> LoginResult:
     """Verify the Context Handler's response for kommune ``code`` and log the person in;
     :class:`LoginError` (audited in the kommune) for every refusal."""
-    sp = await kommune_sp(code, base_url)
+    sp = await kommune_sp(code, base_url, redis)
     try:
         xml = saml.decode_response(saml_response)
         request_id = saml.peek_in_response_to(xml)
@@ -152,17 +189,26 @@ async def _pop_pending(
 ) -> dict[str, Any]:
     if not request_id or len(request_id) > 200:
         raise saml.SamlRefused("ugyldigt-svar", "response without InResponseTo (unsolicited)")
-    raw = await redis.get(_request_key(request_id))
+    return await pop_bound(redis, _request_key(request_id), code, login_id, "login")
+
+
+async def pop_bound(
+    redis: Redis, key: str, code: str, browser_id: str | None, what: str
+) -> dict[str, Any]:
+    """The pending ``what`` (a login or a logout) that a response's ``InResponseTo`` names,
+    kept under ``key``, used up; :class:`saml.SamlRefused` unless it is kommune ``code``'s
+    and was started in this browser (``browser_id``, the cookie's value)."""
+    raw = await redis.get(key)
     if raw is None:
-        raise saml.SamlRefused("ugyldigt-svar", "InResponseTo names no pending login")
+        raise saml.SamlRefused("ugyldigt-svar", f"InResponseTo names no pending {what}")
     pending: dict[str, Any] = json.loads(raw)
     if pending.get("kommune") != code:
-        raise saml.SamlRefused("afvist", "InResponseTo belongs to another kommune's login")
-    if not login_id or len(login_id) > 200:
-        raise saml.SamlRefused("anden-browser", "the response came without the login cookie")
-    if not secrets.compare_digest(str(pending.get("browser", "")), _browser_hash(login_id)):
-        raise saml.SamlRefused("anden-browser", "the login cookie belongs to another login")
-    if await redis.getdel(_request_key(request_id)) is None:
+        raise saml.SamlRefused("afvist", f"InResponseTo belongs to another kommune's {what}")
+    if not browser_id or len(browser_id) > 200:
+        raise saml.SamlRefused("anden-browser", f"the response came without the {what} cookie")
+    if not secrets.compare_digest(str(pending.get("browser", "")), _browser_hash(browser_id)):
+        raise saml.SamlRefused("anden-browser", f"the {what} cookie belongs to another {what}")
+    if await redis.getdel(key) is None:
         raise saml.SamlRefused("ugyldigt-svar", "InResponseTo already used")
     return pending
 
@@ -179,6 +225,7 @@ async def _log_in(
 ) -> LoginResult:
     code, issuer, subject = sp.code, sp.idp_entity_id, identity.name_id
     failure: LoginError | None = None
+    roles_changed = False
     async with tenant_transaction(DB, code) as scope:
         row = await repo.get_user_by_identity(issuer, subject)
         if row is None:
@@ -216,6 +263,7 @@ async def _log_in(
         elif row is not None:
             before = await repo.get_roles_with_constraints(row.id)
             if before != identity.roles:
+                roles_changed = bool(before)
                 await repo.replace_roles(row.id, identity.roles)
                 await record(
                     row.username,
@@ -240,6 +288,9 @@ async def _log_in(
     if failure is not None:
         raise failure
     assert row is not None
+    if roles_changed:
+        # Other sessions of the person still carry the old roles: they end now.
+        await store.revoke_user("kommune", code, str(row.id))
     session = Session(
         realm="kommune",
         subject=str(row.id),
@@ -249,5 +300,7 @@ async def _log_in(
         kommune_name=scope.name,
         issuer=None,
         context_handler=True,
+        saml_name_id=identity.name_id,
+        saml_session_index=identity.session_index,
     )
     return LoginResult(await store.create(session), session)

@@ -4,8 +4,9 @@
 kommune uses the Context Handler) sends the browser to the Context Handler with a signed
 AuthnRequest; the Context Handler POSTs its response to ``/api/auth/saml/{code}/acs``,
 which lands on ``/`` with a session, or on ``/log-ind?fejl=<code>`` where the PWA explains
-the refusal in Danish. ``/api/auth/saml/{code}/metadata`` is the kommune's SP metadata (its
-entity id) for registration with KOMBIT; ``/api/auth/saml/brugersystemroller`` lists
+the refusal in Danish. ``/api/auth/saml/{code}/slo`` is the single-logout endpoint
+(``backend/auth/saml_logout.py``). ``/api/auth/saml/{code}/metadata`` is the kommune's SP
+metadata (its entity id) for registration with KOMBIT; ``/api/auth/saml/brugersystemroller`` lists
 Trekant's roles for registration in Fælleskommunalt Administrationsmodul.
 """
 
@@ -18,13 +19,15 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath
 from litestar.response import Redirect
 
-from backend.auth import saml, saml_login
+from backend.auth import saml, saml_login, saml_logout
 from backend.auth.routes import (
     AUTH_PATH,
     LOGIN_COOKIE,
+    SLO_COOKIE,
     _fail,
     _gone,
     base_url,
@@ -121,6 +124,41 @@ async def saml_acs(
     LOGINS.labels("kommune", "ok").inc()
     cookies = [session_cookie(result.token, is_secure(request)), _gone(LOGIN_COOKIE)]
     return Redirect("/", status_code=303, cookies=cookies)
+
+
+@get(
+    "/api/auth/saml/{code:str}/slo",
+    opt={"public": True},
+    tags=["Log ind"],
+    status_code=303,
+    summary="Single logout med Context Handleren (SAML, HTTP-Redirect)",
+    responses={400: ResponseSpec(None, description="Log ud-anmodningen kan ikke godkendes")},
+)
+async def saml_slo(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[Any]:
+    """The Context Handler's LogoutResponse to Trekant's LogoutRequest (lands on the
+    logged-out page), or its own LogoutRequest (the person logged out elsewhere: their
+    Trekant sessions end, and the answer is a signed LogoutResponse)."""
+    app_state = request.app.state
+    query = request.scope.get("query_string", b"").decode("ascii", "replace")
+    has = {part.partition("=")[0] for part in query.split("&")}
+    if "SAMLRequest" in has:
+        try:
+            url = await saml_logout.remote_logout(
+                app_state.sessions, app_state.redis, code, base_url(request), query
+            )
+        except (saml.SamlRefused, LoginError):
+            return Response(
+                "Log ud-anmodningen fra Fælleskommunal Adgangsstyring kan ikke godkendes",
+                status_code=400,
+                media_type="text/plain; charset=utf-8",
+            )
+        return Redirect(url, status_code=303)
+    if "SAMLResponse" in has:
+        target = await saml_logout.finish_logout(
+            app_state.redis, code, base_url(request), query, request.cookies.get(SLO_COOKIE)
+        )
+        return Redirect(target, status_code=303, cookies=[_gone(SLO_COOKIE)])
+    return Redirect("/", status_code=303)
 
 
 @get(

@@ -354,6 +354,14 @@ async def prepare_provider_logout(
     return token
 
 
+async def prepare_redirect_logout(redis: Redis, url: str) -> str:
+    """Keep ``url`` (the Context Handler's address with a signed LogoutRequest) for
+    ``GET /api/auth/logout`` under a fresh token, as :func:`prepare_provider_logout` does."""
+    token = secrets.token_urlsafe(32)
+    await redis.set(_logout_key(token), json.dumps({"redirect": url}), ex=LOGOUT_TTL)
+    return token
+
+
 async def provider_logout_url(redis: Redis, token: str | None) -> str | None:
     """The provider's end-session URL for a logout prepared with ``token`` (single use)."""
     if not token or len(token) > 200:
@@ -362,6 +370,8 @@ async def provider_logout_url(redis: Redis, token: str | None) -> str | None:
     if raw is None:
         return None
     data = json.loads(raw)
+    if "redirect" in data:
+        return str(data["redirect"])
     return str(
         httpx.URL(
             data["end_session_endpoint"],

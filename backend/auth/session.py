@@ -45,8 +45,12 @@ class Session(msgspec.Struct, kw_only=True):
     kommune_code: str | None = None
     kommune_name: str | None = None
     roles: list[str] = msgspec.field(default_factory=list)
-    # Logged in through Fælleskommunal Adgangsstyring: roles come from its assertion.
+    # Logged in through Fælleskommunal Adgangsstyring: roles come from its assertion; the
+    # person's persistent NameID and the Context Handler's SessionIndex name this session in
+    # single logout (backend/auth/saml_logout.py).
     context_handler: bool = False
+    saml_name_id: str | None = None
+    saml_session_index: str | None = None
     csrf_token: str = msgspec.field(default_factory=lambda: secrets.token_urlsafe(32))
     created_at: float = msgspec.field(default_factory=time.time)
     last_seen: float = msgspec.field(default_factory=time.time)
@@ -58,6 +62,20 @@ def _index(realm: str, kommune_code: str | None, subject: str) -> str:
 
 def user_index(session: Session) -> str:
     return _index(session.realm, session.kommune_code, session.subject)
+
+
+def end_sessions_after_commit(kommune_code: str, user_id: str) -> None:
+    """Every live session of the kommune user ``user_id`` ends as soon as the current tenant
+    transaction commits (deactivated by the administrator or the FK Organisation import,
+    roles changed): the next request of any of them is answered 401. Works in the API and
+    in the worker (the shared Redis connection, ``backend.queue``)."""
+    from backend import queue
+    from tenancy.context import current_scope
+
+    async def end() -> None:
+        await SessionStore(queue.get()).revoke_user("kommune", kommune_code, user_id)
+
+    current_scope().after_commit.append(end)
 
 
 def _key(token: str) -> str:
@@ -95,6 +113,29 @@ class SessionStore:
         await self.redis.delete(index)
         return len(keys)
 
+    async def revoke_sessions(
+        self, realm: str, kommune_code: str | None, subject: str, session_indexes: list[str]
+    ) -> int:
+        """End the user's sessions that the Context Handler's ``session_indexes`` name (all
+        of the user's sessions when the list is empty, as SAML single logout says); the
+        number ended."""
+        if not session_indexes:
+            return await self.revoke_user(realm, kommune_code, subject)
+        index = _index(realm, kommune_code, subject)
+        keys = list(await self.redis.smembers(index))  # type: ignore[misc]  # redis-py's union return
+        if not keys:
+            return 0
+        ended = []
+        for key, raw in zip(keys, await self.redis.mget(keys), strict=True):
+            if raw is None:
+                continue
+            if self._dec.decode(raw).saml_session_index in session_indexes:
+                ended.append(key)
+        if ended:
+            await self.redis.delete(*ended, *(_principal_key(k.decode()) for k in ended))
+            await self.redis.srem(index, *ended)  # type: ignore[misc]  # redis-py's union return
+        return len(ended)
+
     async def forget_principals(self, realm: str, kommune_code: str | None, subject: str) -> None:
         """Drop the cached principal of every session of one user (roles or name changed):
         the user's next request reads them from the database. Call it after the change
@@ -126,7 +167,9 @@ class SessionStore:
             return None, None
         if now - session.last_seen > 60:
             session.last_seen = now
-            await self.redis.set(key, self._enc.encode(session), ex=IDLE_SECONDS)
+            # Only while it still exists (XX): a session revoked since it was read above
+            # (deactivation, single logout) is not brought back by this refresh.
+            await self.redis.set(key, self._enc.encode(session), ex=IDLE_SECONDS, xx=True)
         principal = None
         if raw_principal is not None:
             principal = self._principal_dec.decode(raw_principal)

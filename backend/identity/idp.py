@@ -20,20 +20,16 @@ one of the platform's secrets anywhere. So:
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
 import os
-import socket
-from urllib.parse import urlsplit
 
 import msgspec
 
 from backend import sealing
+from backend.core.public_url import PublicUrlRefused, check_public_url
 from tenancy.registry import own_secret_env as own_secret_env
 
 SECRET_PURPOSE = "kommune oidc client secret"  # noqa: S105 - a key-derivation label
 MAX_SECRET_LENGTH = 1000
-_RESOLVE_TIMEOUT = 5.0
 
 
 class IdpSettingError(ValueError):
@@ -108,65 +104,11 @@ def client_secret(
 # --- the issuer ----------------------------------------------------------------------
 
 
-def _refused(message: str) -> IdpSettingError:
-    return IdpSettingError("idp_issuer", message)
-
-
-async def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.wait_for(
-            asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM),
-            _RESOLVE_TIMEOUT,
-        )
-    except (OSError, TimeoutError) as exc:
-        raise _refused(f"Udstederens værtsnavn {host} kan ikke slås op") from exc
-    found = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-    if not found:
-        raise _refused(f"Udstederens værtsnavn {host} kan ikke slås op")
-    return found
-
-
 async def check_issuer(issuer: str, env: str) -> str:
-    """``issuer`` if Trekant may talk to it in environment ``env``; else
-    :class:`IdpSettingError` on ``idp_issuer`` with a Danish reason."""
-    development = env in ("development", "test")
-    if not issuer or len(issuer) > 2000 or any(ch.isspace() for ch in issuer):
-        raise _refused("Udsteder (issuer) skal være en https-adresse")
+    """``issuer`` if Trekant may talk to it in environment ``env`` (https on public
+    addresses, ``backend.core.public_url``); else :class:`IdpSettingError` on
+    ``idp_issuer`` with a Danish reason."""
     try:
-        parts = urlsplit(issuer)
-        port = parts.port
-    except ValueError as exc:
-        raise _refused("Udstederens adresse kan ikke læses") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in ("https", "http"):
-        raise _refused("Udsteder (issuer) skal være en https-adresse")
-    if "@" in parts.netloc:
-        raise _refused("Udstederens adresse må ikke indeholde brugernavn eller adgangskode")
-    if parts.fragment or "#" in issuer:
-        raise _refused("Udstederens adresse må ikke have et #-fragment")
-    if parts.query or "?" in issuer:
-        raise _refused("Udstederens adresse må ikke have en forespørgsel (?)")
-    host = parts.hostname
-    if not host:
-        raise _refused("Udstederens adresse mangler et værtsnavn")
-    if scheme == "http" and not development:
-        raise _refused("Udsteder (issuer) skal være en https-adresse")
-    addresses = await _addresses(host, port or (443 if scheme == "https" else 80))
-    for address in addresses:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if address.is_loopback:
-            if development:
-                continue
-            raise _refused("Udstederen må ikke være på Trekants egen maskine (loopback)")
-        if scheme == "http":
-            raise _refused("Udsteder (issuer) skal være en https-adresse")
-        if not address.is_global or address.is_multicast:
-            raise _refused(
-                f"Udstederen må ikke være på en privat, lokal eller reserveret adresse ({address})"
-            )
-    return issuer
+        return await check_public_url(issuer, env, "Udstederens adresse")
+    except PublicUrlRefused as exc:
+        raise IdpSettingError("idp_issuer", exc.message) from exc

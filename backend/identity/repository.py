@@ -22,6 +22,8 @@ class KommuneLogin(msgspec.Struct, frozen=True):
     ch_entity_id: str | None = None
     ch_cvr: str | None = None
     ch_nsis_level: str = "Substantial"
+    # The certificate that must sign the Context Handler's metadata (PEM), if set.
+    ch_metadata_cert: str | None = None
 
 
 async def get_kommune_login(code: str) -> KommuneLogin | None:
@@ -29,7 +31,7 @@ async def get_kommune_login(code: str) -> KommuneLogin | None:
     rows = await fetch_as_app(
         "SELECT t.status, t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
         "t.login_claim, s.sealed, t.login_kind, t.ch_metadata_url, t.ch_entity_id, "
-        "t.ch_cvr, t.ch_nsis_level FROM shared.tenant t "
+        "t.ch_cvr, t.ch_nsis_level, t.ch_metadata_cert FROM shared.tenant t "
         "LEFT JOIN shared.idp_secret s ON s.code = t.code WHERE t.code = $1",
         code,
     )
@@ -48,4 +50,5 @@ async def get_kommune_login(code: str) -> KommuneLogin | None:
         ch_entity_id=row["ch_entity_id"],
         ch_cvr=row["ch_cvr"],
         ch_nsis_level=row["ch_nsis_level"],
+        ch_metadata_cert=row["ch_metadata_cert"],
     )

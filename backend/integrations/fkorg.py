@@ -10,7 +10,8 @@ import (nightly, or "Hent nu") then, in one tenant transaction per run:
 - updates name, e-mail and job title of known ones, and puts each in the team its unit
   maps to (only memberships of mapped teams change);
 - deactivates, never deletes, users from FK Organisation that are gone or inactive there
-  (their cases keep them), except the kommune's last active administrator.
+  (their cases keep them), except the kommune's last active administrator; their live
+  sessions end as the run commits (the next request is answered 401).
 Running it twice changes nothing the second time. A failed call stops the run before it
 writes anything and is recorded on the run (``fkorg_import``) and audited.
 """
@@ -25,11 +26,12 @@ from typing import Any
 from lxml import etree
 
 from backend.audit.service import record
+from backend.auth.session import end_sessions_after_commit
 from backend.integrations import repository as repo
 from backend.integrations.client import ServiceError, authority, call
 from backend.integrations.settings import ServiceKind
 from backend.outbox.service import enqueue, outbox_job
-from tenancy.context import TenantScope
+from tenancy.context import TenantScope, current_scope
 
 log = logging.getLogger("trekant.integrations")
 
@@ -214,6 +216,7 @@ async def apply(org: Organisation, counts: Counts) -> None:
                 continue  # never the last active administrator
             admins_left -= 1
         await repo.deactivate_fkorg_user(mine.id)
+        end_sessions_after_commit(current_scope().code, str(mine.id))
         await repo.set_mapped_memberships(mine.id, [], mapped_ids)
         await record(ACTOR, "user.deactivated", str(mine.id), user=mine.username, source=ACTOR)
         counts.deactivated += 1

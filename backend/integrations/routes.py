@@ -12,9 +12,11 @@ from litestar import Controller, Request, delete, get, post, put
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody
 
+from backend import queue
 from backend.audit.service import record
 from backend.auth.guards import current_session
 from backend.auth.principal import requires, requires_operator
+from backend.auth.saml_login import login_health
 from backend.config import get_settings
 from backend.core.errors import FieldError, NotFound, StateConflict, Unavailable
 from backend.core.permissions import Perm
@@ -98,6 +100,23 @@ def service_read(kind: ServiceKind, row: repo.ServiceRow | None) -> ServiceRead:
         last_error_at=row.last_error_at,
         health=health,
     )
+
+
+def with_login_health(read: ServiceRead, health: dict[str, Any]) -> ServiceRead:
+    """The Context Handler's row with what the last logins met fetching its metadata
+    (``saml_login.record_health``): a refused metadata (unreachable, not signed by the
+    operator's certificate, …) shows as "Fejl" with its Danish reason until a fetch works."""
+    error_at, ok_at = health.get("error_at"), health.get("ok_at")
+    if error_at is None or (ok_at is not None and ok_at >= error_at):
+        if ok_at is not None and read.last_ok_at is None:
+            read.last_ok_at = datetime.fromtimestamp(ok_at, UTC)
+            read.last_call_at = read.last_call_at or read.last_ok_at
+        return read
+    read.health = "fejl"
+    read.last_error = str(health.get("error") or "")
+    read.last_error_at = datetime.fromtimestamp(error_at, UTC)
+    read.last_call_at = read.last_error_at
+    return read
 
 
 async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: str) -> None:
@@ -213,7 +232,13 @@ class NationalServicesController(Controller):
             if not await operator_repo.kommune_exists(c, code):
                 raise NotFound("Kommunen findes ikke")
             rows = {r.kind: r for r in await repo.list_services(c, code)}
-        return [service_read(k, rows.get(k.value)) for k in ServiceKind]
+        login = await login_health(queue.get(), code)
+        return [
+            with_login_health(service_read(k, rows.get(k.value)), login)
+            if k is ServiceKind.CONTEXT_HANDLER
+            else service_read(k, rows.get(k.value))
+            for k in ServiceKind
+        ]
 
     @put("/{kind:str}", summary="Sæt en national tjeneste op for kommunen")
     async def put_service(

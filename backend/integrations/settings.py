@@ -9,16 +9,12 @@ another kommune or service, or kept after the certificate is replaced, does not 
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import hashlib
-import ipaddress
 import re
-import socket
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import msgspec
 from cryptography import x509
@@ -26,11 +22,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from backend import sealing
+from backend.core.public_url import PublicUrlRefused, check_public_url
 
 KEY_PURPOSE = "national service private key"
 MAX_PEM = 20_000
 WARN_DAYS = 30
-_RESOLVE_TIMEOUT = 5.0
 
 
 class ServiceKind(enum.StrEnum):
@@ -88,65 +84,15 @@ def check_cvr(value: str) -> str:
     return cvr
 
 
-async def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    try:
-        return [ipaddress.ip_address(host)]
-    except ValueError:
-        pass
-    try:
-        infos = await asyncio.wait_for(
-            asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM),
-            _RESOLVE_TIMEOUT,
-        )
-    except (OSError, TimeoutError) as exc:
-        raise ServiceSettingError("endpoint", f"Værtsnavnet {host} kan ikke slås op") from exc
-    return [ipaddress.ip_address(str(i[4][0]).split("%", 1)[0]) for i in infos]
-
-
 async def check_endpoint(endpoint: str, env: str) -> str:
     """``endpoint`` if Trekant may call it in ``env``: https on public addresses only;
-    loopback http only in development and test (the development servers under ``infra/``).
-    Checked when the operator saves it and again before every call."""
-    development = env in ("development", "test")
-    url = endpoint.strip()
-
-    def refused(message: str) -> ServiceSettingError:
-        return ServiceSettingError("endpoint", message)
-
-    if not url or len(url) > 2000 or any(ch.isspace() for ch in url):
-        raise refused("Adressen skal være en https-adresse")
+    loopback http only in development and test (the development servers under ``infra/``),
+    by ``backend.core.public_url``. Checked when the operator saves it and again before
+    every call."""
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise refused("Adressen kan ikke læses") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in ("https", "http") or (scheme == "http" and not development):
-        raise refused("Adressen skal være en https-adresse")
-    if "@" in parts.netloc:
-        raise refused("Adressen må ikke indeholde brugernavn eller adgangskode")
-    if parts.query or parts.fragment or "?" in url or "#" in url:
-        raise refused("Adressen må ikke have en forespørgsel (?) eller et #-fragment")
-    host = parts.hostname
-    if not host:
-        raise refused("Adressen mangler et værtsnavn")
-    found = await _addresses(host, port or (443 if scheme == "https" else 80))
-    if not found:
-        raise refused(f"Værtsnavnet {host} kan ikke slås op")
-    for address in found:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if address.is_loopback:
-            if development:
-                continue
-            raise refused("Tjenesten må ikke ligge på Trekants egen maskine (loopback)")
-        if scheme == "http":
-            raise refused("Adressen skal være en https-adresse")
-        if not address.is_global or address.is_multicast:
-            raise refused(
-                f"Tjenesten må ikke ligge på en privat, lokal eller reserveret adresse ({address})"
-            )
-    return url
+        return await check_public_url(endpoint, env)
+    except PublicUrlRefused as exc:
+        raise ServiceSettingError("endpoint", exc.message) from exc
 
 
 def _subject(cert: x509.Certificate) -> str:

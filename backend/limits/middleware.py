@@ -31,8 +31,9 @@ ADDRESS_CLASSES: dict[str, str] = {
 }
 
 # The per-kommune SAML endpoints (Fælleskommunal Adgangsstyring): the login start and the
-# assertion consumer service, limited like the OpenID Connect login and callback.
-SAML_PATHS = re.compile(r"/api/auth/saml/[0-9]{4}/(login|acs)")
+# assertion consumer service and the single-logout endpoint, limited like the OpenID
+# Connect login and callback.
+SAML_PATHS = re.compile(r"/api/auth/saml/[0-9]{4}/(login|acs|slo)")
 
 # CPR lookups that share the prior-case lookups' buckets: a person at registration, and a
 # child's parents for the network.

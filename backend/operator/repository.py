@@ -110,7 +110,7 @@ async def get_login_setting(c: Any, code: str) -> Any:
     """The kommune's login kind, its OpenID Connect provider (issuer, client id, whether a
     sealed secret is held — never the secret) and Context Handler settings, or None."""
     return await c.fetchrow(
-        "SELECT t.login_kind, t.ch_metadata_url, t.ch_entity_id, t.ch_cvr, t.ch_nsis_level, "
+        "SELECT t.login_kind, t.ch_metadata_url, t.ch_entity_id, t.ch_cvr, t.ch_nsis_level, t.ch_metadata_cert, "
         "t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
         "EXISTS (SELECT 1 FROM shared.idp_secret s WHERE s.code = t.code) AS sealed_secret "
         "FROM shared.tenant t WHERE t.code = $1",
@@ -126,19 +126,25 @@ async def update_login_setting(
     entity_id: str | None,
     cvr: str | None,
     nsis_level: str,
+    metadata_cert: str | None = None,
 ) -> bool:
     """Set the kommune's login kind; the Context Handler settings are kept when going back
-    to ``oidc`` unless new ones are given. False for an unknown kommune."""
+    to ``oidc`` unless new ones are given (the metadata certificate is set as given with
+    ``context-handler``: None there means the metadata's signature is not checked). False
+    for an unknown kommune."""
     found = await c.fetchval(
         "UPDATE shared.tenant SET login_kind = $2, "
         "ch_metadata_url = coalesce($3, ch_metadata_url), "
         "ch_entity_id = coalesce($4, ch_entity_id), ch_cvr = coalesce($5, ch_cvr), "
-        "ch_nsis_level = $6 WHERE code = $1 RETURNING code",
+        "ch_nsis_level = $6, "
+        "ch_metadata_cert = CASE WHEN $2 = 'context-handler' THEN $7 ELSE ch_metadata_cert END "
+        "WHERE code = $1 RETURNING code",
         code,
         kind,
         metadata_url,
         entity_id,
         cvr,
         nsis_level,
+        metadata_cert,
     )
     return found is not None

@@ -20,9 +20,11 @@ from backend.audit.labels import action_label, describe_detail
 from backend.audit.schemas import AuditDetailLine
 from backend.auth.guards import current_session
 from backend.auth.principal import requires_operator
+from backend.auth.saml import check_metadata_cert
 from backend.auth.vocab import KommuneStatus, LoginKind, NsisLevel
 from backend.config import get_settings
 from backend.core.errors import NotFound, StateConflict
+from backend.core.public_url import PublicUrlRefused, check_public_url
 from backend.identity import idp, operator_db
 from backend.operator import repository as repo
 from backend.operator.tasks import job_key, set_progress
@@ -69,13 +71,15 @@ class LoginSetting(msgspec.Struct):
     """How the kommune's staff log in: ``oidc`` (its own OpenID Connect provider, set at
     onboarding) or ``context-handler`` (KOMBIT's Context Handler, Fælleskommunal
     Adgangsstyring), which needs the Context Handler's metadata URL and entity id, the
-    kommune's CVR number and the lowest NSIS level accepted."""
+    kommune's CVR number and the lowest NSIS level accepted; optionally the certificate
+    (PEM) that signs the Context Handler's metadata, which is then verified at each fetch."""
 
     login_kind: LoginKind
     ch_metadata_url: str | None = None
     ch_entity_id: str | None = None
     ch_cvr: str | None = None
     ch_nsis_level: NsisLevel = "Substantial"
+    ch_metadata_cert: str | None = None
 
 
 class LoginSettingRead(msgspec.Struct):
@@ -85,6 +89,7 @@ class LoginSettingRead(msgspec.Struct):
     ch_entity_id: str | None
     ch_cvr: str | None
     ch_nsis_level: NsisLevel
+    ch_metadata_cert: str | None
     # The kommune's SP metadata for registration with KOMBIT (its entity id).
     sp_metadata_url: str
     # Its own OpenID Connect provider (set at onboarding or with `trekant tenant set-idp`);
@@ -131,10 +136,14 @@ async def check_login_setting(data: LoginSetting) -> list[tuple[str, str]]:
         errors.append(("ch_metadata_url", "Adressen på Context Handlerens metadata mangler"))
     else:
         try:
-            await idp.check_issuer(url, get_settings().env)
-        except idp.IdpSettingError as exc:
-            message = exc.message.replace("Udsteder (issuer)", "Metadata-adressen")
-            errors.append(("ch_metadata_url", message.replace("Udsteder", "Metadata-adressen")))
+            await check_public_url(url, get_settings().env, "Metadata-adressen")
+        except PublicUrlRefused as exc:
+            errors.append(("ch_metadata_url", exc.message))
+    if data.ch_metadata_cert:
+        try:
+            check_metadata_cert(data.ch_metadata_cert)
+        except ValueError as exc:
+            errors.append(("ch_metadata_cert", str(exc)))
     entity = (data.ch_entity_id or "").strip()
     if not entity or len(entity) > 1000 or any(ch.isspace() for ch in entity):
         errors.append(("ch_entity_id", "Context Handlerens entity id mangler eller er ugyldigt"))
@@ -158,6 +167,7 @@ async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSet
         ch_entity_id=row["ch_entity_id"],
         ch_cvr=row["ch_cvr"],
         ch_nsis_level=row["ch_nsis_level"],
+        ch_metadata_cert=row["ch_metadata_cert"],
         sp_metadata_url=sp_entity_id(base_url(request), code),
         idp_issuer=row["idp_issuer"],
         idp_client_id=row["idp_client_id"],
@@ -355,6 +365,7 @@ class OperatorController(Controller):
                 data.ch_entity_id,
                 data.ch_cvr,
                 data.ch_nsis_level,
+                data.ch_metadata_cert.strip() if data.ch_metadata_cert else None,
             )
             if not changed:
                 raise NotFound("Kommunen findes ikke")
@@ -363,7 +374,11 @@ class OperatorController(Controller):
                 session.username,
                 "kommune.login_changed",
                 code,
-                {"login_kind": data.login_kind, "nsis_level": data.ch_nsis_level},
+                {
+                    "login_kind": data.login_kind,
+                    "nsis_level": data.ch_nsis_level,
+                    "metadata_signed": bool(data.ch_metadata_cert),
+                },
             )
         return await _login_setting(request, code)
 

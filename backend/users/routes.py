@@ -20,7 +20,7 @@ from backend.audit import repository as audit_repo
 from backend.audit.schemas import AuditActionRead, AuditPage, audit_read, kommune_actions
 from backend.audit.service import record
 from backend.auth.principal import requires
-from backend.auth.session import SessionStore
+from backend.auth.session import SessionStore, end_sessions_after_commit
 from backend.auth.vocab import Role
 from backend.core.danish import plural
 from backend.core.errors import FieldError, NotFound, StateConflict
@@ -246,6 +246,7 @@ class UsersController(Controller):
         data: JSONBody[UserUpdate],
     ) -> UserRead:
         row = await _locked_user(user_id)
+        roles_changed = False
         if row.version != data.version:
             raise StateConflict("Brugeren er ændret af en anden i mellemtiden. Hent siden igen.")
         if not isinstance(data.display_name, msgspec.UnsetType):
@@ -262,6 +263,7 @@ class UsersController(Controller):
                 await self._keep_an_administrator(user_id)
             await repo.set_roles(user_id, roles, me.actor)
             added, removed = sorted(set(roles) - before), sorted(before - set(roles))
+            roles_changed = bool(added or removed)
             if added or removed:
                 await record(
                     me.actor,
@@ -275,7 +277,12 @@ class UsersController(Controller):
             await repo.set_teams(user_id, await _teams_exist(data.team_ids))
             await record(me.actor, "user.teams_changed", str(user_id), username=row.username)
         await repo.bump_version(user_id)
-        _forget_principal_after_commit(request, me, user_id)
+        if roles_changed:
+            # Sessions carry the roles they were started with: they all end now, and the
+            # person logs in again with the new roles (no request can cache the old ones).
+            end_sessions_after_commit(me.kommune_code, str(user_id))
+        else:
+            _forget_principal_after_commit(request, me, user_id)
         return await _reread(user_id)
 
     @post("/users/{user_id:uuid}/deactivate", summary="Deaktivér (fratrådt)", status_code=200)

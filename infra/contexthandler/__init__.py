@@ -104,6 +104,12 @@ class DevContextHandler(DevProcess):
     def metadata_url(self) -> str:
         return f"{self.url}/metadata"
 
+    @property
+    def metadata_cert(self) -> str:
+        """The certificate (PEM) its metadata is signed with (its own signing certificate,
+        as the operator sets it for the kommune)."""
+        return str(json.loads(self.config.read_text())["cert"])
+
 
 def _pair(folder: Path, name: str) -> tuple[str, str]:
     from infra.contexthandler.issue import make_key_pair

@@ -95,6 +95,16 @@ def privilege_list(cvr: str, roles: list[tuple[str, dict[str, str]]]) -> str:
     return base64.b64encode(xml.encode()).decode()
 
 
+def redirect_signature(fields: dict[str, str]) -> dict[str, Any]:
+    """The HTTP-Redirect binding's signature fields of a request, as pysaml2's IdP parsers
+    take them (they verify it against the SP's registered metadata)."""
+    return {
+        "relay_state": fields.get("RelayState") or None,
+        "sigalg": fields.get("SigAlg"),
+        "signature": fields.get("Signature"),
+    }
+
+
 @dataclass
 class Issuer:
     """The Context Handler as an IdP: its entity id, SSO URL and key (PEM)."""
@@ -134,7 +144,8 @@ class Issuer:
                     "service": {
                         "idp": {
                             "endpoints": {
-                                "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)]
+                                "single_sign_on_service": [(self.sso_url, BINDING_HTTP_REDIRECT)],
+                                "single_logout_service": [(self.slo_url, BINDING_HTTP_REDIRECT)],
                             },
                             "name_id_format": [NAMEID_PERSISTENT],
                             "want_authn_requests_signed": True,
@@ -165,10 +176,110 @@ class Issuer:
             sec.encrypt_assertion = encrypt_aes
         return self._server
 
-    def metadata(self) -> str:
-        from saml2.metadata import entity_descriptor
+    @property
+    def slo_url(self) -> str:
+        return self.sso_url.rsplit("/sso", 1)[0] + "/slo"
 
-        return str(entity_descriptor(self.server().config))
+    def metadata(self) -> str:
+        """Its metadata, signed (enveloped, RSA-SHA256) with its own key, as KOMBIT signs the
+        Context Handler's."""
+        from saml2.metadata import entity_descriptor, sign_entity_descriptor
+        from saml2.sigver import security_context
+
+        config = self.server().config
+        _, signed = sign_entity_descriptor(
+            entity_descriptor(config),
+            None,
+            security_context(config),
+            sign_alg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
+        )
+        return str(signed)
+
+    def _sp_slo(self, sp_entity_id: str) -> str:
+        from saml2 import BINDING_HTTP_REDIRECT
+
+        found = self.server().metadata.single_logout_service(
+            sp_entity_id, BINDING_HTTP_REDIRECT, "spsso"
+        )
+        if not found:
+            raise ValueError("tjenesteudbyderen har ingen SingleLogoutService")
+        return str(found[0]["location"])
+
+    def logout_request_url(
+        self, sp_entity_id: str, name_id: str, session_indexes: list[str] | None = None
+    ) -> str:
+        """A signed LogoutRequest (HTTP-Redirect) to the SP's SingleLogoutService: the person
+        ``name_id`` logged out at the Context Handler (its sessions ``session_indexes``, or
+        all)."""
+        import time
+
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.saml import NameID
+        from saml2.xmldsig import SIG_RSA_SHA256
+
+        server = self.server()
+        destination = self._sp_slo(sp_entity_id)
+        _, request = server.create_logout_request(
+            destination,
+            self.entity_id,
+            name_id=NameID(format=NAMEID_PERSISTENT, text=name_id),
+            reason="urn:oasis:names:tc:SAML:2.0:logout:user",
+            expire=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 300)),
+            session_indexes=session_indexes or None,
+            sign=False,
+        )
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT, str(request), destination, sign=True, sigalg=SIG_RSA_SHA256
+        )
+        return str(dict(info["headers"])["Location"])
+
+    def answer_logout_request(self, fields: dict[str, str]) -> str:
+        """The SP's signed LogoutRequest (HTTP-Redirect, signature verified against its
+        registered metadata): the URL of the signed LogoutResponse (Success) to its
+        SingleLogoutService."""
+        from saml2 import BINDING_HTTP_REDIRECT
+        from saml2.xmldsig import SIG_RSA_SHA256
+
+        server = self.server()
+        if not fields.get("Signature"):
+            raise ValueError("log ud-anmodningen er ikke signeret")
+        request = server.parse_logout_request(
+            fields.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT, **redirect_signature(fields)
+        )
+        message = request.message
+        issuer = message.issuer.text if message.issuer is not None else ""
+        destination = self._sp_slo(issuer)
+        response = server.create_logout_response(message, [BINDING_HTTP_REDIRECT], sign=False)
+        response.destination = destination
+        info = server.apply_binding(
+            BINDING_HTTP_REDIRECT,
+            str(response),
+            destination,
+            relay_state=fields.get("RelayState", ""),
+            response=True,
+            sign=True,
+            sigalg=SIG_RSA_SHA256,
+        )
+        return str(dict(info["headers"])["Location"])
+
+    def read_logout_response(self, fields: dict[str, str], sp_cert_pem: str) -> str:
+        """The status of the SP's signed LogoutResponse (its redirect signature verified with
+        ``sp_cert_pem``)."""
+        from defusedxml import ElementTree
+        from saml2.s_utils import decode_base64_and_inflate
+        from saml2.sigver import verify_redirect_signature
+
+        server = self.server()
+        body = "".join(line for line in sp_cert_pem.strip().splitlines() if "CERT" not in line)
+        if not verify_redirect_signature(dict(fields), server.sec.sec_backend, cert=body):
+            raise ValueError("svaret er ikke signeret af tjenesteudbyderen")
+        root = ElementTree.fromstring(decode_base64_and_inflate(fields["SAMLResponse"]))
+        code = root.find(
+            "{urn:oasis:names:tc:SAML:2.0:protocol}Status/"
+            "{urn:oasis:names:tc:SAML:2.0:protocol}StatusCode"
+        )
+        return str(code.get("Value") if code is not None else "")
 
     def response(
         self,

@@ -5,7 +5,16 @@ GET  /sso        a signed AuthnRequest over HTTP-Redirect from a registered serv
                  provider: the login page with that kommune's demo users
 POST /sso/login  username and password (``demo``): the signed and encrypted assertion,
                  POSTed by the browser to the service provider's ACS (an auto-submitting form)
+GET  /slo        single logout (HTTP-Redirect): a service provider's signed LogoutRequest is
+                 answered with a signed LogoutResponse back to its SingleLogoutService; its
+                 LogoutResponse (to a logout started here) shows the outcome
+GET  /udvikling/log-ud?sp=<SP entity id>&bruger=<username>
+                 the person logged out at the Context Handler: a signed LogoutRequest to the
+                 service provider (every session of the person there)
 GET  /health
+
+It keeps no sessions of its own (every login asks for the password), so a logout here only
+tells the service provider.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from infra.contexthandler import DEMO_PASSWORD
-from infra.contexthandler.issue import Issuer, privilege_list
+from infra.contexthandler.issue import Issuer, privilege_list, redirect_signature
 
 ATTR = "https://data.gov.dk/model/core/"
 MAX_FORM = 64 * 1024
@@ -43,11 +52,7 @@ class ContextHandler:
         from saml2 import BINDING_HTTP_REDIRECT
 
         request = self.issuer.server().parse_authn_request(
-            fields.get("SAMLRequest", ""),
-            BINDING_HTTP_REDIRECT,
-            relay_state=fields.get("RelayState") or None,
-            sigalg=fields.get("SigAlg"),
-            signature=fields.get("Signature"),
+            fields.get("SAMLRequest", ""), BINDING_HTTP_REDIRECT, **redirect_signature(fields)
         )
         message = request.message
         sp = self.sps.get(message.issuer.text if message.issuer is not None else "")
@@ -124,6 +129,11 @@ class Handler(BaseHTTPRequestHandler):
         elif parts.path == "/sso":
             fields = {k: v[0] for k, v in parse_qs(parts.query).items()}
             self._login_page(fields)
+        elif parts.path == "/slo":
+            self._slo({k: v[0] for k, v in parse_qs(parts.query).items()})
+        elif parts.path == "/udvikling/log-ud":
+            fields = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            self._logout_elsewhere(fields)
         else:
             self._send(404, _page("Siden findes ikke", ""))
 
@@ -156,6 +166,58 @@ class Handler(BaseHTTPRequestHandler):
             "<script>document.getElementById('svar').submit()</script>"
         )
         self._send(200, _page("Fælleskommunal Adgangsstyring", body))
+
+    def _redirect(self, url: str) -> None:
+        self.send_response(303)
+        self.send_header("Location", url)
+        self.send_header("Content-Length", "0")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+
+    def _slo(self, fields: dict[str, str]) -> None:
+        if "SAMLRequest" in fields:
+            try:
+                url = self.ch.issuer.answer_logout_request(fields)
+            except Exception as exc:  # every failure to verify the request is a refusal
+                self._error(f"Log ud-anmodningen kan ikke verificeres: {exc}")
+                return
+            self._redirect(url)
+            return
+        issuer_certs = [sp["cert"] for sp in self.ch.config["sps"]]
+        for cert in issuer_certs:
+            try:
+                status = self.ch.issuer.read_logout_response(fields, cert)
+                break
+            except Exception:  # noqa: S112 - try the next registered SP's certificate
+                continue
+        else:
+            self._error("Svaret på log ud kan ikke verificeres")
+            return
+        ok = status.endswith(":Success")
+        self._send(
+            200,
+            _page(
+                "Log ud – Fælleskommunal Adgangsstyring",
+                "<p>Du er logget ud af Trekant.</p>"
+                if ok
+                else "<p>Trekant bekræftede ikke log ud.</p>",
+            ),
+        )
+
+    def _logout_elsewhere(self, fields: dict[str, str]) -> None:
+        sp = self.ch.sps.get(fields.get("sp", ""))
+        user = next(
+            (
+                u
+                for u in self.ch.config["users"].get(sp["code"] if sp else "", [])
+                if u["username"] == fields.get("bruger", "").strip().lower()
+            ),
+            None,
+        )
+        if sp is None or user is None:
+            self._error("Ukendt tjenesteudbyder eller bruger")
+            return
+        self._redirect(self.ch.issuer.logout_request_url(sp["entity_id"], str(user["name_id"])))
 
     def _login_page(self, fields: dict[str, str], error: str = "") -> None:
         try:

@@ -179,7 +179,13 @@ async def test_roles_are_replaced_at_each_login_and_unknown_privileges_ignored_b
 ):
     user = _user("leder@aarhus.dk")
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+    async with (
+        httpx.AsyncClient(transport=transport, base_url=BASE) as earlier,
+        httpx.AsyncClient(transport=transport, base_url=BASE) as http,
+    ):
+        # A session from a login with the roles as they were ...
+        assert (await _ch_login(earlier, "leder@aarhus.dk")).headers["location"] == "/"
+        assert (await earlier.get("/api/session")).json()["roles"] == ["leder"]
         _, request_id = await _start(http)
         attributes = _attributes(
             user,
@@ -198,6 +204,8 @@ async def test_roles_are_replaced_at_each_login_and_unknown_privileges_ignored_b
         )
         assert r.headers["location"] == "/", r.headers
         assert (await http.get("/api/session")).json()["roles"] == ["oekonomi"]
+        # ... ends when a login brings other roles.
+        assert (await earlier.get("/api/session")).status_code == 401
     await _drain(settings)
     async with tenant_transaction(DB, CODE) as scope:
         ignored = await scope.connection.fetchval(
@@ -340,11 +348,12 @@ async def test_the_operator_chooses_the_login_with_field_level_refusals(ch, app,
         "ch_metadata_url": "https://10.0.0.5/metadata",
         "ch_entity_id": "",
         "ch_cvr": "1234",
+        "ch_metadata_cert": "-----BEGIN CERTIFICATE-----\nikke et certifikat\n",
     }
     r = await http.post(path, json=bad, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 400, r.text
     keys = {e["key"] for e in r.json()["extra"]}
-    assert keys == {"ch_metadata_url", "ch_entity_id", "ch_cvr"}
+    assert keys == {"ch_metadata_url", "ch_entity_id", "ch_cvr", "ch_metadata_cert"}
     assert (await http.get(path)).json()["ch_metadata_url"] == ch.metadata_url  # unchanged
     good = {
         "login_kind": "context-handler",
@@ -352,11 +361,13 @@ async def test_the_operator_chooses_the_login_with_field_level_refusals(ch, app,
         "ch_entity_id": ch.entity_id,
         "ch_cvr": cvr_for(CODE),
         "ch_nsis_level": "High",
+        "ch_metadata_cert": ch.metadata_cert,
     }
     r = await http.post(path, json=good, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text
     assert r.json()["ch_nsis_level"] == "High"
     assert r.json()["sp_metadata_url"] == saml.sp_entity_id(BASE, CODE)
+    assert r.json()["ch_metadata_cert"] == ch.metadata_cert.strip()
     good["ch_nsis_level"] = "Substantial"
     r = await http.post(path, json=good, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 200, r.text

@@ -311,7 +311,7 @@ async def test_stale_version_is_a_conflict(http, seeded):
     assert again["display_name"] == "Rikke R."
 
 
-async def test_role_change_applies_at_once_and_deactivation_ends_sessions(
+async def test_role_change_and_deactivation_end_sessions_at_once(
     app, http, registry, fresh_code, seeded, settings
 ):
     await new_kommune(registry, fresh_code, "Rolleby")
@@ -331,18 +331,29 @@ async def test_role_change_applies_at_once_and_deactivation_ends_sessions(
             json={"version": target["version"], "roles": ["sagsbehandler", "laeser"]},
         )
         assert r.status_code == 200 and r.json()["roles"] == ["laeser", "sagsbehandler"]
-        # The caseworker's session had its principal cached (PRINCIPAL_SECONDS): the change
-        # forgot it, so the very next request has the new roles.
+        # The caseworker's session (its principal cached for PRINCIPAL_SECONDS) ended with
+        # the change; logged in again, she has the new roles.
+        assert (await cw.get("/api/session")).status_code == 401
+        await login(cw, fresh_code, "sagsbehandler", realm=SPARE_REALM)
         assert (await cw.get("/api/session")).json()["roles"] == ["laeser", "sagsbehandler"]
-        assert await app.state.redis.keys("trekant:session:*:principal")
         r = await http.patch(
             f"/api/admin/users/{target['id']}",
             headers=csrf,
             json={"version": r.json()["version"], "roles": ["laeser"]},
         )
         assert r.status_code == 200 and r.json()["roles"] == ["laeser"]
+        assert (await cw.post("/api/children", json={})).status_code == 401
+        await login(cw, fresh_code, "sagsbehandler", realm=SPARE_REALM)
         assert (await cw.get("/api/session")).json()["roles"] == ["laeser"]
         assert (await cw.post("/api/children", json={})).status_code == 403
+        # A change of name alone keeps the session and shows at once.
+        r = await http.patch(
+            f"/api/admin/users/{target['id']}",
+            headers=csrf,
+            json={"version": r.json()["version"], "display_name": "Sara Sagsbehandler"},
+        )
+        assert r.status_code == 200
+        assert (await cw.get("/api/session")).json()["display_name"] == "Sara Sagsbehandler"
         r = await http.post(f"/api/admin/users/{target['id']}/deactivate", headers=csrf)
         assert r.status_code == 200 and r.json()["active"] is False
         assert (await cw.get("/api/overview")).status_code == 401

@@ -152,3 +152,22 @@ def test_export_import_and_leave_from_the_command_line(registry, tmp_path):
     assert r.returncode == 2
     assert 'confirm with its name: --confirm "Testby"' in _error_line(r)
     assert not (tmp_path / "u.tar").exists()
+
+
+def test_set_login_checks_the_metadata_certificate(registry, fresh_code, tmp_path):
+    """Issue 20: ``--metadata-cert`` is a readable, unexpired certificate, or one clear line."""
+    from infra.contexthandler.issue import make_key_pair
+
+    assert trekant("tenant", "create", "--code", fresh_code, "--name", "Signby").returncode == 0
+    bad, good = tmp_path / "bad.pem", tmp_path / "good.pem"
+    bad.write_text("-----BEGIN CERTIFICATE-----\nikke et certifikat\n-----END CERTIFICATE-----\n")
+    good.write_text(make_key_pair("KOMBIT metadata (test)")[1])
+    args = [
+        "tenant", "set-login", "--code", fresh_code, "--kind", "context-handler",
+        "--metadata-url", "http://127.0.0.1:8060/metadata", "--entity-id", "http://127.0.0.1:8060",
+        "--cvr", "12345678", "--metadata-cert",
+    ]  # fmt: skip
+    r = trekant(*args, str(bad))
+    assert r.returncode == 2 and "ch_metadata_cert: Certifikatet kan ikke læses" in _error_line(r)
+    r = trekant(*args, str(good))
+    assert r.returncode == 0, r.stderr

@@ -1,6 +1,7 @@
 """Issue 20 item 1 in the browser: an Aarhus caseworker logs in through Fælleskommunal
 Adgangsstyring (the development Context Handler) and sees her worklist; a login Trekant
-refuses (a privilege for a role Trekant does not know) lands on the Danish explanation.
+refuses (a privilege for a role Trekant does not know) lands on the Danish explanation;
+"Log ud" logs out at the Context Handler too and lands on "Du er logget ud".
 axe on Trekant's screens; screenshots at 1366×768 and 768×1024."""
 
 from __future__ import annotations
@@ -46,3 +47,12 @@ async def test_aarhus_caseworker_logs_in_through_the_context_handler(page, regis
     await expect(page.get_by_text("Sara Sagsbehandler").first).to_be_visible()
     await check_axe(page, "forside efter log ind via Fælleskommunal Adgangsstyring")
     await page.screenshot(path=str(shots / "fk-forside-1366.png"))
+    # "Log ud" logs out at the Context Handler too (single logout) and says so.
+    await page.get_by_role("button", name="Log ud").click()
+    await expect(
+        page.get_by_role("status").filter(
+            has_text="Du er logget ud af Trekant og af Fælleskommunal Adgangsstyring"
+        )
+    ).to_be_visible()
+    await expect(page.get_by_role("heading", name="Log ind i Trekant")).to_be_visible()
+    await check_axe(page, "logget ud via Fælleskommunal Adgangsstyring")

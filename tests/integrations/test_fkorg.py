@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from backend.auth.session import COOKIE, Session
 from backend.db import DB
 from backend.integrations.fkorg import JOB
 from backend.outbox.tasks import run_outbox_job
@@ -66,8 +67,29 @@ async def _users() -> dict[str, Any]:
     return {r["username"]: dict(r) for r in rows}
 
 
+async def _session_of(app: Any, username: str) -> httpx.AsyncClient:
+    """A browser with a live session of the kommune user ``username`` (as a login makes it)."""
+    async with tenant_transaction(DB, B) as scope:
+        user_id = await scope.connection.fetchval(
+            "SELECT id FROM app_user WHERE username = $1", username
+        )
+    token = await app.state.sessions.create(
+        Session(
+            realm="kommune",
+            subject=str(user_id),
+            username=username,
+            display_name=username,
+            kommune_code=B,
+            kommune_name=KOMMUNE_B[1],
+        )
+    )
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    client.cookies.set(COOKIE, token)
+    return client
+
+
 async def test_teams_and_users_come_from_fk_organisation(
-    as_user: Any, operator: httpx.AsyncClient, platform: Any, seeded: Any
+    app: Any, as_user: Any, operator: httpx.AsyncClient, platform: Any, seeded: Any
 ) -> None:
     admin = await as_user(B, "admin")
     # Not set up: a clear refusal, nothing queued.
@@ -118,10 +140,15 @@ async def test_teams_and_users_come_from_fk_organisation(
     again = (await admin.get(f"/api/fkorg/hentninger/{r.json()['id']}")).json()
     assert (again["created"], again["updated"], again["deactivated"]) == (0, 0, 0)
 
-    # Anna renamed and Bo gone: updated and deactivated (kept, with the team released).
+    # Anna renamed and Bo gone: updated and deactivated (kept, with the team released); Bo's
+    # live session ends with the run, not PRINCIPAL_SECONDS later.
+    bo_browser = await _session_of(app, "bo.fk@testby.dk")
+    assert (await bo_browser.get("/api/session")).status_code == 200  # principal now cached
     _organisation(platform, [{**anna, "name": "Anna Andersen Holm"}, nurse])
     r = await admin.post("/api/fkorg/hentninger")
     await _run_imports()
+    assert (await bo_browser.get("/api/session")).status_code == 401
+    await bo_browser.aclose()
     third = (await admin.get(f"/api/fkorg/hentninger/{r.json()['id']}")).json()
     assert (third["created"], third["updated"], third["deactivated"]) == (0, 1, 1)
     users = await _users()

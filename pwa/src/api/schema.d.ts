@@ -799,6 +799,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/saml/{code}/slo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Single logout med Context Handleren (SAML, HTTP-Redirect) */
+        get: operations["ApiAuthSamlCodeSloSamlSlo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -6166,6 +6183,7 @@ export interface components {
         LoginSetting: {
             ch_cvr?: string | null;
             ch_entity_id?: string | null;
+            ch_metadata_cert?: string | null;
             ch_metadata_url?: string | null;
             /**
              * @default Substantial
@@ -6179,6 +6197,7 @@ export interface components {
         LoginSettingRead: {
             ch_cvr: string | null;
             ch_entity_id: string | null;
+            ch_metadata_cert: string | null;
             ch_metadata_url: string | null;
             /** @enum {string} */
             ch_nsis_level: "Low" | "Substantial" | "High";
@@ -9926,6 +9945,35 @@ export interface operations {
                         status_code: number;
                     };
                 };
+            };
+        };
+    };
+    ApiAuthSamlCodeSloSamlSlo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Object moved -- see Method and URL list */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Log ud-anmodningen kan ikke godkendes */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

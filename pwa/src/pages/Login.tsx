@@ -26,6 +26,8 @@ export function Login() {
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [errorCode] = useState(loginErrorCode);
+  // Back from single logout at Fælleskommunal Adgangsstyring (/api/auth/saml/…/slo).
+  const [loggedOut] = useState(() => new URLSearchParams(window.location.search).get('logget-ud'));
 
   // Coming back with the browser's Tilbage (page restored from cache): the form works again.
   useEffect(() => {
@@ -66,6 +68,19 @@ export function Login() {
     <div className="row">
       <div className="col-12 col-md-8 col-lg-6">
         <PageHeading>Log ind i Trekant</PageHeading>
+        {loggedOut === '1' ? (
+          <Alert variant="success" heading="Du er logget ud">
+            <p>Du er logget ud af Trekant og af Fælleskommunal Adgangsstyring.</p>
+          </Alert>
+        ) : null}
+        {loggedOut === 'delvist' ? (
+          <Alert variant="warning" heading="Du er logget ud af Trekant">
+            <p>
+              Fælleskommunal Adgangsstyring bekræftede ikke, at du også er logget ud der. Luk
+              browseren, hvis du bruger en fælles computer.
+            </p>
+          </Alert>
+        ) : null}
         {errorCode ? (
           <Alert variant="error" heading="Du blev ikke logget ind">
             <p>{loginErrorMessage(errorCode)}</p>

@@ -259,7 +259,7 @@ function Services({ code, name }: { code: string; name: string }) {
                   </th>
                   <td>{s.configured ? <CertificateCell s={s} /> : '–'}</td>
                   <td>
-                    {s.configured ? <span className={`badge ${css}`}>{label}</span> : '–'}
+                    {s.configured || s.health === 'fejl' ? <span className={`badge ${css}`}>{label}</span> : '–'}
                     {s.last_call_at ? (
                       <span className="cell-note">
                         Seneste kald <time dateTime={s.last_call_at}>{formatDateTime(s.last_call_at)}</time>

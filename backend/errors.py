@@ -162,6 +162,25 @@ def refuse_database_value(request: Request[Any, Any, Any], exc: DataError) -> Re
     )
 
 
+def refuse_out_of_scope(
+    request: Request[Any, Any, Any], exc: pg.InsufficientPrivilegeError
+) -> Response[Any]:
+    """A restricted user's write that would put a case where her data restrictions
+    (Fælleskommunal Adgangsstyring) do not reach, refused by the row-level security policy
+    on ``hovedsag`` (tenant migration 0049): 403 in Danish, the transaction rolled back.
+    Any other missing privilege is a bug: a 500 as before."""
+    if "row-level security" not in str(exc):
+        raise exc
+    log.warning("outside the data restrictions on %s %s", request.method, request.url.path)
+    return create_exception_response(
+        request,
+        PermissionDeniedException(
+            "Sagen ville ligge uden for dine dataafgrænsninger (KLE eller organisationsenhed "
+            "fra Fælleskommunal Adgangsstyring)"
+        ),
+    )
+
+
 # --- PostgreSQL or Redis unreachable (a restart, a failover): 503, not a 500 ---
 
 UNREACHABLE = "Trekant kan ikke nå sine data lige nu. Prøv igen om et øjeblik."

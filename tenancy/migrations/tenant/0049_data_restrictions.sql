@@ -1,0 +1,38 @@
+-- Issue 20 item 1: the data restrictions (dataafgrænsninger, KLE and organisation unit) a
+-- role carries from Fælleskommunal Adgangsstyring (user_role.constraints, 0046), enforced by
+-- the database. For a restricted user the tenant middleware sets, in the request's
+-- transaction only (set_config(..., true), like the kommune's role and search_path):
+--   trekant.scope_user        the user's id
+--   trekant.scope_wide_teams  the teams whose every case a kommune-wide role reaches
+--   trekant.scope_own_teams   the teams where the user's own cases are reached ('*': any)
+-- (backend/core/scope.py computes them; backend/auth/repository.py set_case_scope).
+-- Unset or empty (every unrestricted user, every job, the demo seed, the administrator's
+-- routes) the policy lets every case through: behaviour exactly as before.
+-- "Own" is what backend/casework/repository.py ON_CASE says: responsible caseworker, added
+-- caseworker, member of the case's team, stepped in (case_access, not expired).
+ALTER TABLE hovedsag ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY hovedsag_data_restriction ON hovedsag FOR SELECT TO {{tenant_role}} USING (
+    coalesce(current_setting('trekant.scope_user', true), '') = ''
+    OR hovedsag.team_id = ANY (current_setting('trekant.scope_wide_teams', true)::uuid[])
+    OR (
+        (current_setting('trekant.scope_own_teams', true) = '*'
+         OR hovedsag.team_id = ANY (
+             nullif(current_setting('trekant.scope_own_teams', true), '*')::uuid[]))
+        AND (
+            hovedsag.caseworker_id = current_setting('trekant.scope_user', true)::uuid
+            OR EXISTS (SELECT 1 FROM hovedsag_worker w WHERE w.hovedsag_id = hovedsag.id
+                       AND w.user_id = current_setting('trekant.scope_user', true)::uuid)
+            OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = hovedsag.team_id
+                       AND m.user_id = current_setting('trekant.scope_user', true)::uuid)
+            OR EXISTS (SELECT 1 FROM case_access a WHERE a.hovedsag_id = hovedsag.id
+                       AND a.user_id = current_setting('trekant.scope_user', true)::uuid
+                       AND a.expires_at > now())
+        )
+    )
+);
+-- Writing needs reading the row (every UPDATE and DELETE here names it in WHERE), so the
+-- SELECT policy above already keeps a restricted user's writes to the cases she reaches.
+CREATE POLICY hovedsag_insert ON hovedsag FOR INSERT TO {{tenant_role}} WITH CHECK (true);
+CREATE POLICY hovedsag_update ON hovedsag FOR UPDATE TO {{tenant_role}} USING (true) WITH CHECK (true);
+CREATE POLICY hovedsag_delete ON hovedsag FOR DELETE TO {{tenant_role}} USING (true);

@@ -8,25 +8,27 @@
 -- (backend/core/scope.py computes them; backend/auth/repository.py set_case_scope).
 -- Unset or empty (every unrestricted user, every job, the demo seed, the administrator's
 -- routes) the policy lets every case through: behaviour exactly as before.
+-- Every cast reads the setting through nullif(…, ''): the planner may evaluate a subquery
+-- (a hashed SubPlan) whatever the first test says, and an unset setting reads ''.
 -- "Own" is what backend/casework/repository.py ON_CASE says: responsible caseworker, added
 -- caseworker, member of the case's team, stepped in (case_access, not expired).
 ALTER TABLE hovedsag ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY hovedsag_data_restriction ON hovedsag FOR SELECT TO {{tenant_role}} USING (
     coalesce(current_setting('trekant.scope_user', true), '') = ''
-    OR hovedsag.team_id = ANY (current_setting('trekant.scope_wide_teams', true)::uuid[])
+    OR hovedsag.team_id = ANY (nullif(current_setting('trekant.scope_wide_teams', true), '')::uuid[])
     OR (
         (current_setting('trekant.scope_own_teams', true) = '*'
-         OR hovedsag.team_id = ANY (
-             nullif(current_setting('trekant.scope_own_teams', true), '*')::uuid[]))
+         OR hovedsag.team_id = ANY (nullif(nullif(
+             current_setting('trekant.scope_own_teams', true), '*'), '')::uuid[]))
         AND (
-            hovedsag.caseworker_id = current_setting('trekant.scope_user', true)::uuid
+            hovedsag.caseworker_id = nullif(current_setting('trekant.scope_user', true), '')::uuid
             OR EXISTS (SELECT 1 FROM hovedsag_worker w WHERE w.hovedsag_id = hovedsag.id
-                       AND w.user_id = current_setting('trekant.scope_user', true)::uuid)
+                       AND w.user_id = nullif(current_setting('trekant.scope_user', true), '')::uuid)
             OR EXISTS (SELECT 1 FROM team_member m WHERE m.team_id = hovedsag.team_id
-                       AND m.user_id = current_setting('trekant.scope_user', true)::uuid)
+                       AND m.user_id = nullif(current_setting('trekant.scope_user', true), '')::uuid)
             OR EXISTS (SELECT 1 FROM case_access a WHERE a.hovedsag_id = hovedsag.id
-                       AND a.user_id = current_setting('trekant.scope_user', true)::uuid
+                       AND a.user_id = nullif(current_setting('trekant.scope_user', true), '')::uuid
                        AND a.expires_at > now())
         )
     )

@@ -12,6 +12,7 @@ Lene (manager) is unrestricted.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,9 +21,11 @@ import httpx
 import pytest
 
 from backend.core.scope import case_scope, kle_covers
+from infra.contexthandler import DEMO_UNITS, cvr_for, demo_users, issuer_from
+from infra.contexthandler.issue import privilege_list
 from tests import factories
-from tests.auth_saml.test_context_handler import _ch_login
-from tests.conftest import context_handler, use_context_handler
+from tests.auth_saml.test_context_handler import _attributes, _ch_login, _response, _start
+from tests.conftest import ROOT, context_handler, use_context_handler
 
 CODE = "0751"
 KLE = "http://sts.kombit.dk/constraints/KLE/1"
@@ -68,6 +71,31 @@ async def _hidden(c: httpx.AsyncClient, case_id: str) -> None:
     assert (await c.get(f"/api/cases/{case_id}/journal")).status_code == 404
 
 
+def _list_endpoints() -> list[str]:
+    """Every GET of the kommune API without a path parameter (the lists a user reads)."""
+    spec = json.loads((ROOT / "pwa" / "openapi.json").read_text())
+    skip = ("/api/auth", "/api/operator", "/api/udtraek", "/api/kommuner")
+    return [
+        p
+        for p, ops in spec["paths"].items()
+        if "get" in ops and "{" not in p and p.startswith("/api/") and not p.startswith(skip)
+    ]
+
+
+async def _walk(c: httpx.AsyncClient, hidden: list[str]) -> int:
+    """GET every list endpoint as ``c``: none names anything of ``hidden``; how many
+    answered 200."""
+    answered = 0
+    for path in _list_endpoints():
+        r = await c.get(path, params={"q": NAME} if path.endswith("/search") else None)
+        assert r.status_code < 500, (path, r.text)
+        if r.status_code == 200:
+            answered += 1
+            for secret in hidden:
+                assert secret not in r.text, (path, secret)
+    return answered
+
+
 async def test_restricted_users_reach_only_the_cases_their_restrictions_cover(ch, browser):  # type: ignore[no-untyped-def]
     # Each caseworker registers a child: the case joins her team (in her restriction).
     sara = await browser("sagsbehandler@aarhus.dk")
@@ -94,8 +122,16 @@ async def test_restricted_users_reach_only_the_cases_their_restrictions_cover(ch
     assert (await nanna.get(f"/api/cases/{nord.case_id}")).status_code == 200
     await _hidden(nanna, modt.case_id)
     assert await _search(nanna) & {nord.case_id, modt.case_id} == {nord.case_id}
-    r = await nanna.get("/api/documents/search", params={"q": "underretning"})
-    assert r.status_code == 200, r.text
+    # Every list she can read (worklist, team overview, management information, money,
+    # documents, offline, ...) leaves Modtagelsen's case out.
+    modt_number = (await lene.get(f"/api/cases/{modt.case_id}")).json()["case_number"]
+    hidden = [modt.case_id, modt.child_id, modt_number, f"Mads {NAME}"]
+    # The walk would see it: with a notification on it, the unrestricted manager's
+    # kommune overview lists Modtagelsen's case.
+    await factories.underretning(karl, modt.case_id)
+    overview = (await lene.get("/api/overview")).text
+    assert any(h in overview for h in hidden)
+    assert await _walk(nanna, hidden) > 20
 
     # A manager restricted to KLE 25.*: no case at all, an empty worklist and search.
     kim = await browser("leder.kle25@aarhus.dk")
@@ -106,11 +142,50 @@ async def test_restricted_users_reach_only_the_cases_their_restrictions_cover(ch
     assert r.status_code == 200 and r.json()["total"] == 0, r.text
     worklist = (await kim.get("/api/worklist/cases")).json()
     assert worklist["total"] == 0, worklist
-    r = await kim.get("/api/documents/search", params={"q": "underretning"})
-    assert r.status_code == 200 and r.json()["total"] == 0, r.text
+    nord_number = (await lene.get(f"/api/cases/{nord.case_id}")).json()["case_number"]
+    assert await _walk(kim, [*hidden, nord.case_id, nord.child_id, nord_number]) > 20
     # The session shows the user her restrictions.
     session = (await kim.get("/api/session")).json()
     assert session["restrictions"] == [{"role": "leder", "kle": ["25.*"], "units": []}]
+
+
+async def test_a_case_outside_her_restrictions_is_refused_and_nothing_written(ch, app, browser):  # type: ignore[no-untyped-def]
+    """Sara (in Familieteam Nord) with a privilege restricted to Familieteam Syd: the case
+    she registers would join her team, outside her restriction: 403 in Danish, no child."""
+    user = next(u for u in demo_users(CODE) if u["username"] == "sagsbehandler@aarhus.dk")
+    privileges = privilege_list(
+        cvr_for(CODE),
+        [
+            (
+                "sagsbehandler",
+                {"http://sts.kombit.dk/constraints/orgenhed/1": DEMO_UNITS["Familieteam Syd"]},
+            )
+        ],
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as sara:
+        _, request_id = await _start(sara)
+        attributes = _attributes(
+            user, **{"https://data.gov.dk/model/core/eid/privilegesIntermediate": privileges}
+        )
+        r = await sara.post(
+            f"/api/auth/saml/{CODE}/acs",
+            data={
+                "SAMLResponse": _response(
+                    issuer_from(ch.config), request_id, user, attributes=attributes
+                )
+            },
+        )
+        assert r.headers["location"] == "/", r.headers
+        sara.headers["X-CSRF-Token"] = (await sara.get("/api/session")).json()["csrf_token"]
+        body = {"cpr": factories.unique_cpr(), "first_name": "Sofie", "last_name": "Udenfor"}
+        r = await sara.post("/api/children", json=body)
+        assert r.status_code == 403, r.text
+        assert "dataafgrænsninger" in r.json()["detail"]
+    lene = await browser("leder@aarhus.dk")
+    found = await lene.post("/api/search", json={"text": "Udenfor"})
+    assert found.json()["total"] == 0, found.text
 
 
 def test_the_scope_of_roles_and_restrictions() -> None:

@@ -22,6 +22,7 @@ from litestar import Request, Response
 from litestar.exceptions import (
     ClientException,
     HTTPException,
+    InternalServerException,
     NotFoundException,
     PermissionDeniedException,
     SerializationException,
@@ -170,7 +171,10 @@ def refuse_out_of_scope(
     on ``hovedsag`` (tenant migration 0049): 403 in Danish, the transaction rolled back.
     Any other missing privilege is a bug: a 500 as before."""
     if "row-level security" not in str(exc):
-        raise exc
+        log.error(
+            "missing database privilege on %s %s", request.method, request.url.path, exc_info=exc
+        )
+        return create_exception_response(request, InternalServerException())
     log.warning("outside the data restrictions on %s %s", request.method, request.url.path)
     return create_exception_response(
         request,

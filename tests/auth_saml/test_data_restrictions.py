@@ -144,6 +144,17 @@ async def test_restricted_users_reach_only_the_cases_their_restrictions_cover(ch
     assert worklist["total"] == 0, worklist
     nord_number = (await lene.get(f"/api/cases/{nord.case_id}")).json()["case_number"]
     assert await _walk(kim, [*hidden, nord.case_id, nord.child_id, nord_number]) > 20
+    # The administrator sees each role's restrictions, the unit by its team's name.
+    admin = await browser("admin@aarhus.dk")
+    users = {u["username"]: u for u in (await admin.get("/api/admin/users")).json()}
+    assert users["kollega@aarhus.dk"]["restrictions"] == [
+        {
+            "role": "sagsbehandler",
+            "kle": ["27.*"],
+            "units": [{"uuid": DEMO_UNITS["Modtagelsen"], "name": "Modtagelsen"}],
+        }
+    ]
+    assert users["leder@aarhus.dk"]["restrictions"] == []
     # The session shows the user her restrictions.
     session = (await kim.get("/api/session")).json()
     assert session["restrictions"] == [{"role": "leder", "kle": ["25.*"], "units": []}]

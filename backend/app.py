@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asyncpg.exceptions import DataError
+from asyncpg.exceptions import DataError, InsufficientPrivilegeError
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -53,6 +53,7 @@ from backend.errors import (
     danish_client_error,
     danish_validation,
     refuse_database_value,
+    refuse_out_of_scope,
     unreachable,
 )
 from backend.extract.routes import ExtractAdminController, machine_download, machine_list
@@ -246,6 +247,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ValidationException: danish_validation,
             ClientException: danish_client_error,
             DataError: refuse_database_value,
+            InsufficientPrivilegeError: refuse_out_of_scope,
             **dict.fromkeys(UNREACHABLE_ERRORS, unreachable),
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),

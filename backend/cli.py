@@ -430,11 +430,12 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
     from backend.demo import (
         CONTEXT_HANDLER_KOMMUNE,
         DEMO_KOMMUNER,
+        map_teams_to_units,
         provision_demo_users,
         seed_casework,
         seed_kommune,
     )
-    from infra.contexthandler import cvr_for
+    from infra.contexthandler import DEMO_UNITS, cvr_for
     from infra.devidp import OPERATOR_USER, demo_users, domain_for, secret_env
     from tenancy.names import app_role
     from tenancy.registry import role_dsn
@@ -485,6 +486,8 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
                 users = [(u.username, u.name, u.roles) for u in demo_users(domain_for(code))]
                 if await provision_demo_users(code, users):
                     print(f"provisioned demo users in {name}")
+                if context_handler is not None and code == CONTEXT_HANDLER_KOMMUNE:
+                    await map_teams_to_units(code, DEMO_UNITS)
                 if made := await seed_casework(code):
                     print(f"registered {made} demo notifications with activities in {name}")
                 if code == DEMO_KOMMUNER[0][0] and (avid := await seed_archive(code)):

@@ -225,6 +225,16 @@ async def provision_demo_users(code: str, users: list[tuple[str, str, tuple[str,
     return added
 
 
+async def map_teams_to_units(code: str, units: dict[str, str]) -> None:
+    """Map kommune ``code``'s demo teams to FK Organisation units (``{team name: unit
+    UUID}``), as an administrator does under Administration › Teams: the Context Handler
+    kommune's demo users carry organisation-unit restrictions naming these units
+    (``infra/contexthandler``), which reach the cases of the mapped teams."""
+    async with tenant_transaction(DB, code):
+        for team, unit in units.items():
+            await repo.map_team_to_unit(team, uuid.UUID(unit))
+
+
 ASSESSMENTS = (
     "Underretningen beskriver bekymring for barnets trivsel i hverdagen. Barnet er ikke i "
     "akut fare; forholdene skal afdækkes nærmere sammen med forældrene.",

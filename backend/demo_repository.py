@@ -69,6 +69,16 @@ async def list_team_ids() -> list[uuid.UUID]:
     return [r["id"] for r in await conn().fetch("SELECT id FROM team ORDER BY name")]
 
 
+async def map_team_to_unit(team: str, unit_uuid: uuid.UUID) -> None:
+    """The demo team ``team`` is fed by FK Organisation unit ``unit_uuid`` (of that name)."""
+    await conn().execute(
+        "UPDATE team SET fkorg_unit_uuid = $2, fkorg_unit_name = $1 "
+        "WHERE name = $1 AND fkorg_unit_uuid IS DISTINCT FROM $2",
+        team,
+        unit_uuid,
+    )
+
+
 async def insert_user(username: str, name: str) -> uuid.UUID | None:
     """A demo account (its e-mail is its username); None if the username exists."""
     user_id: uuid.UUID | None = await conn().fetchval(

@@ -22,6 +22,7 @@ from litestar import Request, Response
 from litestar.exceptions import (
     ClientException,
     HTTPException,
+    InternalServerException,
     NotFoundException,
     PermissionDeniedException,
     SerializationException,
@@ -159,6 +160,28 @@ def refuse_database_value(request: Request[Any, Any, Any], exc: DataError) -> Re
     message = "Værdien er uden for det tilladte område" if field else "Ugyldig værdi"
     return create_exception_response(
         request, field_error(field, message) if field else ValidationException(message, extra=[])
+    )
+
+
+def refuse_out_of_scope(
+    request: Request[Any, Any, Any], exc: pg.InsufficientPrivilegeError
+) -> Response[Any]:
+    """A restricted user's write that would put a case where her data restrictions
+    (Fælleskommunal Adgangsstyring) do not reach, refused by the row-level security policy
+    on ``hovedsag`` (tenant migration 0048): 403 in Danish, the transaction rolled back.
+    Any other missing privilege is a bug: a 500 as before."""
+    if "row-level security" not in str(exc):
+        log.error(
+            "missing database privilege on %s %s", request.method, request.url.path, exc_info=exc
+        )
+        return create_exception_response(request, InternalServerException())
+    log.warning("outside the data restrictions on %s %s", request.method, request.url.path)
+    return create_exception_response(
+        request,
+        PermissionDeniedException(
+            "Sagen ville ligge uden for dine dataafgrænsninger (KLE eller organisationsenhed "
+            "fra Fælleskommunal Adgangsstyring)"
+        ),
     )
 
 

@@ -26,7 +26,12 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.auth.principal import cache_entry, load_principal, principal_from_cache
+from backend.auth.principal import (
+    apply_case_scope,
+    cache_entry,
+    load_principal,
+    principal_from_cache,
+)
 from backend.auth.session import COOKIE, CachedPrincipal, Session, SessionStore
 from backend.core.principal import Principal
 from backend.db import DB
@@ -125,6 +130,9 @@ class TenantMiddleware(ASGIMiddleware):
                         raise _Revoked
                     await store.cache_principal(token, cache_entry(principal))
                 scope["state"]["principal"] = principal
+                # Data restrictions (Fælleskommunal Adgangsstyring): the database hides
+                # every case outside them for the rest of this transaction.
+                await apply_case_scope(tenant.connection, principal, scope.get("route_handler"))
                 decided = False
 
                 async def send_after_commit(message: Message) -> None:

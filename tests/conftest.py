@@ -228,7 +228,8 @@ def context_handler() -> Any:
 
 async def use_context_handler(registry) -> None:  # type: ignore[no-untyped-def]
     """Aarhus exists, logs in through the development Context Handler, and has its demo
-    users pre-provisioned (as ``just run`` makes it)."""
+    users pre-provisioned and its teams mapped to the demo organisation units (as ``just
+    run`` makes it)."""
     from infra.contexthandler import cvr_for
 
     code, name = SAML_KOMMUNE
@@ -243,6 +244,10 @@ async def use_context_handler(registry) -> None:  # type: ignore[no-untyped-def]
         metadata_cert=handler.metadata_cert,  # type: ignore[attr-defined]
     )
     await provision_users(code, code)
+    from backend.demo import map_teams_to_units
+    from infra.contexthandler import DEMO_UNITS
+
+    await map_teams_to_units(code, DEMO_UNITS)
 
 
 def _start_sf1520(data_dir: Path, population: Path) -> None:

@@ -20,6 +20,8 @@ class ActiveUser(msgspec.Struct, frozen=True):
     username: str
     display_name: str
     roles: tuple[str, ...]
+    # {"role": {"kle": [...], "orgenhed": [...]}} for the roles with data restrictions
+    constraints: dict[str, dict[str, list[str]]] = msgspec.field(default_factory=dict)
 
 
 class LoginUser(msgspec.Struct, frozen=True):
@@ -47,19 +49,68 @@ class OperatorAccount(msgspec.Struct, frozen=True):
 
 # --- kommune accounts (the open tenant transaction) ----------------------------------
 
+# The data restrictions of user ``u``'s roles as JSON (``backend.core.scope.RoleRestriction``),
+# each organisation unit with the name of the team mapped to it where there is one.
+RESTRICTIONS_SQL = """coalesce((SELECT jsonb_agg(jsonb_build_object(
+    'role', r.role,
+    'kle', coalesce(r.constraints -> 'kle', '[]'),
+    'units', coalesce((SELECT jsonb_agg(jsonb_build_object('uuid', x.unit, 'name',
+        (SELECT coalesce(t.fkorg_unit_name, t.name) FROM team t
+         WHERE t.fkorg_unit_uuid::text = lower(x.unit))) ORDER BY x.n)
+        FROM jsonb_array_elements_text(r.constraints -> 'orgenhed') WITH ORDINALITY x(unit, n)),
+        '[]')) ORDER BY r.role)
+    FROM user_role r WHERE r.user_id = u.id AND r.constraints <> '{}'), '[]')::text"""
+
+
+async def get_restrictions(user_id: uuid.UUID) -> str:
+    """The user's roles' data restrictions, as ``RESTRICTIONS_SQL`` builds them."""
+    found: str = await conn().fetchval(
+        f"SELECT {RESTRICTIONS_SQL} FROM app_user u WHERE u.id = $1", user_id
+    )
+    return found or "[]"
+
 
 async def get_active_user(c: Any, user_id: uuid.UUID) -> ActiveUser | None:
     """The user with current roles if active, read on ``c`` (a tenant transaction)."""
     row = await c.fetchrow(
         "SELECT u.id, u.username, u.display_name, "
         "coalesce(array_agg(r.role ORDER BY r.role) FILTER (WHERE r.role IS NOT NULL), '{}') "
-        "AS roles FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id "
+        "AS roles, coalesce(jsonb_object_agg(r.role, r.constraints) "
+        "FILTER (WHERE r.constraints <> '{}'), '{}')::text AS constraints "
+        "FROM app_user u LEFT JOIN user_role r ON r.user_id = u.id "
         "WHERE u.id = $1 AND u.active GROUP BY u.id",
         user_id,
     )
     if row is None:
         return None
-    return ActiveUser(row["id"], row["username"], row["display_name"], tuple(row["roles"]))
+    return ActiveUser(
+        row["id"],
+        row["username"],
+        row["display_name"],
+        tuple(row["roles"]),
+        json.loads(row["constraints"]),
+    )
+
+
+async def set_case_scope(
+    c: Any, user_id: uuid.UUID, wide_units: list[str], own_units: list[str], own_anywhere: bool
+) -> None:
+    """Hand the request's tenant transaction the user's data restrictions
+    (``backend/core/scope.py``): the row-level security policy on ``hovedsag`` (tenant
+    migration 0048) reads them and hides every case outside them. Transaction-local, like
+    the kommune's role and search_path; one statement, only for a restricted user."""
+    await c.execute(
+        "SELECT set_config('trekant.scope_user', $1::text, true), "
+        "set_config('trekant.scope_wide_teams', (SELECT coalesce(array_agg(id), '{}')::text "
+        "FROM team WHERE fkorg_unit_uuid = ANY($2::uuid[])), true), "
+        "set_config('trekant.scope_own_teams', CASE WHEN $4 THEN '*' ELSE "
+        "(SELECT coalesce(array_agg(id), '{}')::text FROM team "
+        "WHERE fkorg_unit_uuid = ANY($3::uuid[])) END, true)",
+        str(user_id),
+        wide_units,
+        own_units,
+        own_anywhere,
+    )
 
 
 def _login_user(row: Any) -> LoginUser | None:

@@ -25,6 +25,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from backend.auth.guards import current_session
+from backend.auth.repository import get_restrictions
 from backend.auth.service import (
     LOGOUT_TTL,
     STATE_TTL,
@@ -41,6 +42,7 @@ from backend.auth.service import (
 )
 from backend.auth.session import COOKIE, IDLE_SECONDS, Session, SessionStore
 from backend.auth.vocab import Realm, Role
+from backend.core.scope import RoleRestriction, decode_restrictions
 from backend.observability.metrics import LOGINS
 
 log = logging.getLogger("trekant.auth")
@@ -62,6 +64,9 @@ class SessionRead(msgspec.Struct):
     # Logged in through Fælleskommunal Adgangsstyring: roles are assigned in Fælleskommunalt
     # Administrationsmodul and only shown in Trekant.
     roles_from_context_handler: bool = False
+    # The roles' data restrictions (KLE, organisation unit) from Fælleskommunal
+    # Adgangsstyring; empty when none is restricted.
+    restrictions: list[RoleRestriction] = msgspec.field(default_factory=list)
 
 
 class LogoutRead(msgspec.Struct):
@@ -134,6 +139,11 @@ class SessionController(Controller):
             permissions=perms,
             csrf_token=session.csrf_token,
             roles_from_context_handler=session.context_handler,
+            restrictions=(
+                decode_restrictions(await get_restrictions(principal.user_id))
+                if principal and principal.restrictions
+                else []
+            ),
         )
 
     @post("/logout", summary="Log ud", status_code=200)

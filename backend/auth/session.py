@@ -33,6 +33,8 @@ class CachedPrincipal(msgspec.Struct, array_like=True, frozen=True):
     username: str
     display_name: str
     roles: tuple[str, ...]
+    # (role, KLE numbers, organisation units) of the roles with data restrictions
+    restrictions: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 class Session(msgspec.Struct, kw_only=True):

@@ -445,13 +445,45 @@ async def cases_page(
     return [CaseLineRow(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
 
+# Data restrictions (tenant migration 0048, backend/core/scope.py): the teams the request's
+# user reaches, read from the same transaction settings the policy on hovedsag reads. With
+# no restriction set every team passes.
+_SCOPE_WIDE = (
+    "coalesce(nullif(current_setting('trekant.scope_wide_teams', true), '')::uuid[], '{}')"
+)
+_SCOPE_OWN = (
+    "coalesce(nullif(nullif(current_setting('trekant.scope_own_teams', true), '*'), '')"
+    "::uuid[], '{}')"
+)
+_UNRESTRICTED = "coalesce(current_setting('trekant.scope_user', true), '') = ''"
+_IN_REACH = (
+    f"({_UNRESTRICTED} OR t.id = ANY({_SCOPE_WIDE}) OR t.id = ANY({_SCOPE_OWN}) "
+    "OR current_setting('trekant.scope_own_teams', true) = '*')"
+)
+
+
 async def team_ids_of(user_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
+    """The user's teams, as far as her data restrictions reach (a manager restricted to an
+    organisation unit sees only its teams' overview)."""
     rows = await conn().fetch(
         "SELECT t.id, t.name FROM team t JOIN team_member m ON m.team_id = t.id "
-        "WHERE m.user_id = $1 ORDER BY t.name",
+        f"WHERE m.user_id = $1 AND {_IN_REACH} ORDER BY t.name",
         user_id,
     )
     return [(r["id"], r["name"]) for r in rows]
+
+
+async def reachable_team_ids() -> list[uuid.UUID] | None:
+    """None without data restrictions; else the teams whose cases the restrictions name
+    (the kommune-wide roles' units and the caseworker roles' units): what management
+    information and money lists cover instead of the whole kommune."""
+    rows = await conn().fetch(
+        f"SELECT t.id, {_UNRESTRICTED} AS open FROM (SELECT 1) one LEFT JOIN team t "
+        f"ON t.id = ANY({_SCOPE_WIDE}) OR t.id = ANY({_SCOPE_OWN}) ORDER BY t.name"
+    )
+    if not rows or rows[0]["open"]:
+        return None
+    return [r["id"] for r in rows if r["id"] is not None]
 
 
 ASSIGNABLE_ROLES = ("sagsbehandler", "leder")

@@ -18,6 +18,7 @@ from litestar.di import Dependency
 from litestar.exceptions import NotAuthorizedException
 
 from backend.core.permissions import Perm
+from backend.core.scope import CaseScope, Restriction, case_scope
 
 
 class Principal(msgspec.Struct, frozen=True):
@@ -27,6 +28,14 @@ class Principal(msgspec.Struct, frozen=True):
     kommune_code: str
     roles: tuple[str, ...]
     permissions: frozenset[Perm]
+    # The data restrictions of the roles that carry any (Fælleskommunal Adgangsstyring),
+    # as (role, KLE numbers, organisation unit UUIDs); backend/core/scope.py.
+    restrictions: tuple[Restriction, ...] = ()
+
+    @property
+    def case_scope(self) -> CaseScope | None:
+        """The cases this user's roles reach, or None when nothing is restricted."""
+        return case_scope(self.roles, self.restrictions)
 
     @property
     def actor(self) -> str:

@@ -346,11 +346,12 @@ SEARCH_COUNT_CAP = 1000
 COUNT_BUDGET_MS = 100
 
 
-async def openable_case_ids(user_id: uuid.UUID) -> list[uuid.UUID]:
-    """The cases ``user_id`` may open (casework's ``ON_CASE``), open or closed."""
+async def openable_case_ids(user_id: uuid.UUID, kommune_wide: bool = False) -> list[uuid.UUID]:
+    """The cases ``user_id`` may open (casework's ``ON_CASE``, or every case the database
+    lets a kommune-wide role with data restrictions see), open or closed."""
     rows = await conn().fetch(
-        f"SELECT h.id FROM hovedsag h WHERE $1::boolean AND {ON_CASE}",
-        True,
+        f"SELECT h.id FROM hovedsag h WHERE $1::boolean OR {ON_CASE}",
+        kommune_wide,
         user_id,
     )
     return [r["id"] for r in rows]

@@ -161,7 +161,12 @@ class DocumentsController(Controller):
         self, me: Me, q: FromQuery[str], limit: Limit = 20, offset: Offset = 0
     ) -> DocumentHitPage:
         items, total, exact = await service.search(
-            q, user_id=me.user_id, kommune_wide=kommune_wide(me), limit=limit, offset=offset
+            q,
+            user_id=me.user_id,
+            kommune_wide=kommune_wide(me),
+            limit=limit,
+            offset=offset,
+            restricted=me.case_scope is not None,
         )
         await record(me.actor, "document.search", None, hits=total)
         return DocumentHitPage(items=items, total=total, total_exact=exact)

@@ -503,7 +503,13 @@ async def list_case(
 
 
 async def search(
-    q: str, *, user_id: uuid.UUID, kommune_wide: bool, limit: int, offset: int
+    q: str,
+    *,
+    user_id: uuid.UUID,
+    kommune_wide: bool,
+    limit: int,
+    offset: int,
+    restricted: bool = False,
 ) -> tuple[list[DocumentHit], int, bool]:
     """Documents matching ``q`` on the cases the user may open, newest first; how many and
     whether that is exact (a kommune-wide search counts up to ``repo.SEARCH_COUNT_CAP``
@@ -512,7 +518,13 @@ async def search(
     text = check_query(q)
     if text is None:
         raise FieldError("q", "Skriv hvad du søger efter")
-    case_ids = None if kommune_wide else await repo.openable_case_ids(user_id)
+    # A user with data restrictions searches the cases the database lets her see (the
+    # kommune-wide search reads documents without their case).
+    case_ids = (
+        None
+        if kommune_wide and not restricted
+        else await repo.openable_case_ids(user_id, kommune_wide)
+    )
     if case_ids is not None and len(case_ids) <= FEW_CASES:
         if not case_ids:
             return [], 0, True

@@ -25,6 +25,7 @@ from typing import Any
 from lxml import etree
 
 from backend.audit.service import record
+from backend.core.scope import CASE_KLE
 from backend.integrations import repository as repo
 from backend.integrations.client import ServiceError, authority, call
 from backend.integrations.settings import ServiceKind
@@ -35,7 +36,9 @@ log = logging.getLogger("trekant.integrations")
 
 JOB = "sagsindeks.push"
 NS = "urn:oio:sagdok:sagdokumentindeks:6"
-KLE_BOERNESAG = "27.24.00"  # KLE: særlig støtte til børn og unge (see docs/integrations.md)
+# KLE: særlig støtte til børn og unge (see docs/integrations.md); the same number the data
+# restrictions (dataafgrænsninger) are matched against.
+KLE_BOERNESAG = CASE_KLE
 TITLE = "Børne- og ungesag efter barnets lov"
 SENSITIVITY = "Fortrolige oplysninger (følsomme personoplysninger)"
 BACKOFF = (30, 60, 300, 900, 3600)

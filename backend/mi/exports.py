@@ -20,7 +20,7 @@ import anyio
 import msgspec
 
 from backend.audit.service import record
-from backend.auth.principal import load_principal
+from backend.auth.principal import apply_case_scope, load_principal
 from backend.core.danish import file_slug, file_stamp, plural
 from backend.core.db import conn
 from backend.core.errors import FieldError, NotAllowed, NotFound
@@ -138,6 +138,8 @@ async def run_export(code: str, job_id: uuid.UUID) -> str:
             source = source_of(job.source)
             if me is None or not source.allowed(me):
                 raise NotAllowed("Brugeren har ikke længere adgang til disse data")
+            # The job reads as the user did: within her data restrictions, if any.
+            await apply_case_scope(c, me, None)
             params = msgspec.convert(json.loads(job.params), source.params, strict=False)
             columns = await source.columns(me, params)
 

@@ -18,7 +18,7 @@ import msgspec
 
 from backend.casework import access, process
 from backend.casework import repository as case_repo
-from backend.casework.repository import team_ids_of
+from backend.casework.repository import reachable_team_ids, team_ids_of
 from backend.casework.schemas import SearchQuery
 from backend.children.repository import age_on
 from backend.core.cpr import check_cpr
@@ -331,6 +331,9 @@ async def resolve_scope(me: Principal, p: ScopeParams, prefix: str = "params.") 
         teams = own if (own or p.scope == "teams") else None
     elif p.team_id is not None:
         teams = [p.team_id]
+    reach = await reachable_team_ids() if me.case_scope is not None else None
+    if reach is not None:  # data restrictions: never beyond the teams they name
+        teams = [t for t in (reach if teams is None else teams) if t in reach]
     return msgspec.structs.replace(p, teams=teams, resolved=True)
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 import asyncpg
 import msgspec
 
+from backend.auth.repository import RESTRICTIONS_SQL
 from backend.auth.vocab import BoundClaim, Role
 from backend.core.db import conn
 
@@ -33,6 +34,7 @@ class UserRow(msgspec.Struct, frozen=True):
     job_title: str | None
     roles: list[Role]
     team_ids: list[uuid.UUID]
+    restrictions: str = "[]"  # JSON: backend.core.scope.RoleRestriction per restricted role
 
 
 class TeamRow(msgspec.Struct, frozen=True):
@@ -62,16 +64,21 @@ class LoginSettings(msgspec.Struct, frozen=True):
     application_days: int
 
 
-_USER = """
+_USER = (
+    """
 SELECT u.id, u.username, u.display_name, u.email, u.active, u.created_at, u.last_login_at,
        u.subject, u.bound_at, u.bound_claim, u.version,
        u.fkorg_uuid IS NOT NULL AS from_fkorg, u.job_title,
        coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM user_role r
                  WHERE r.user_id = u.id), '{}') AS roles,
        coalesce((SELECT array_agg(m.team_id) FROM team_member m
-                 WHERE m.user_id = u.id), '{}') AS team_ids
+                 WHERE m.user_id = u.id), '{}') AS team_ids,
+       """
+    + RESTRICTIONS_SQL
+    + """ AS restrictions
 FROM app_user u
 """
+)
 
 
 async def list_users() -> list[UserRow]:

@@ -26,6 +26,7 @@ from backend.core.danish import plural
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import ROLES, Perm, UnknownRole, check_roles
 from backend.core.principal import Me
+from backend.core.scope import decode_restrictions
 from backend.users import repository as repo
 from backend.users.repository import TeamRow, UserRow
 from backend.users.schemas import (
@@ -62,6 +63,7 @@ def _user(row: UserRow) -> UserRead:
         job_title=row.job_title,
         bound_at=row.bound_at,
         bound_claim=row.bound_claim,
+        restrictions=decode_restrictions(row.restrictions),
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import msgspec
 
 from backend.auth.vocab import BoundClaim, Role
+from backend.core.scope import RoleRestriction
 
 
 class RoleRead(msgspec.Struct):
@@ -78,6 +79,9 @@ class UserRead(msgspec.Struct):
     # From FK Organisation (issue 20): name, e-mail, job and team follow it; roles are Trekant's.
     from_fkorg: bool = False
     job_title: str | None = None
+    # Each role's data restrictions from Fælleskommunal Adgangsstyring (KLE, organisation
+    # unit with its name where known): shown read-only, like the roles.
+    restrictions: list[RoleRestriction] = msgspec.field(default_factory=list)
 
 
 class UserPage(msgspec.Struct):

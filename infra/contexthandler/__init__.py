@@ -23,7 +23,18 @@ from infra.devprocess import DevProcess
 DEMO_CVR = {"0751": "55133018", "0101": "64942212", "0461": "35209115"}
 DEMO_PASSWORD = "demo"  # noqa: S105 - development Context Handler only
 KLE_CHILDREN = "27.*"  # KLE 27: Børn og unge med særlige behov
-ORG_UNIT = "5b1c6a0e-7f2d-4c3b-9a8e-2d1f0c9b8a71"  # Familieafdelingen (FK Organisation, fictive)
+KLE_OTHER = "25.*"  # another KLE main group: reaches none of Trekant's børnesager (27.24.00)
+# The demo teams' organisation units in FK Organisation (fictive UUIDs): the demo maps each
+# team of the Context Handler kommune to its unit (backend.demo.map_teams_to_units), so the
+# organisation-unit restrictions below reach the cases of that team.
+DEMO_UNITS = {
+    "Familieteam Nord": "5b1c6a0e-7f2d-4c3b-9a8e-2d1f0c9b8a71",
+    "Modtagelsen": "2e6f4b8d-1a3c-4e5f-8b7a-9c0d1e2f3a4b",
+    "Familieteam Syd": "7c9d1e3f-5a7b-4c9d-8e1f-2a3b4c5d6e7f",
+}
+ORG_UNIT = DEMO_UNITS["Familieteam Nord"]
+KLE_CONSTRAINT = "http://sts.kombit.dk/constraints/KLE/1"
+ORG_CONSTRAINT = "http://sts.kombit.dk/constraints/orgenhed/1"
 
 
 def cvr_for(code: str) -> str:
@@ -33,21 +44,25 @@ def cvr_for(code: str) -> str:
 def demo_users(code: str) -> list[dict[str, object]]:
     """The demo users the development Context Handler knows for kommune ``code``: the
     same people as the OpenID Connect provider's demo users, with their Trekant roles as
-    privileges (the caseworkers restricted to KLE 27 and the family department), and two
-    whose login Trekant refuses: a privilege only for a role Trekant does not know, and an
-    authentication at NSIS level Low."""
+    privileges (the caseworkers restricted to KLE 27 and their own team's organisation
+    unit: Sara to Familieteam Nord, Karl to Modtagelsen); two whose data restrictions show
+    their effect: a manager restricted to Familieteam Nord (sees that team's cases only) and
+    one restricted to KLE 25.* (sees no case at all); and two whose login Trekant refuses:
+    a privilege only for a role Trekant does not know, and an authentication at NSIS level
+    Low."""
     from infra.devidp import demo_users as oidc_users
     from infra.devidp import domain_for
 
     domain = domain_for(code)
     users: list[dict[str, object]] = []
+    units = {
+        f"sagsbehandler@{domain}": DEMO_UNITS["Familieteam Nord"],
+        f"kollega@{domain}": DEMO_UNITS["Modtagelsen"],
+    }
     for user in oidc_users(domain):
         constraints = (
-            {
-                "http://sts.kombit.dk/constraints/KLE/1": KLE_CHILDREN,
-                "http://sts.kombit.dk/constraints/orgenhed/1": ORG_UNIT,
-            }
-            if user.roles == ("sagsbehandler",)
+            {KLE_CONSTRAINT: KLE_CHILDREN, ORG_CONSTRAINT: units[user.username]}
+            if user.username in units
             else {}
         )
         users.append(
@@ -58,6 +73,27 @@ def demo_users(code: str) -> list[dict[str, object]]:
                 "nsis": "Substantial",
             }
         )
+    users.append(
+        {
+            "username": f"leder.nord@{domain}",
+            "name": "Nanna Nord",
+            "roles": [
+                [
+                    "leder",
+                    {KLE_CONSTRAINT: KLE_CHILDREN, ORG_CONSTRAINT: DEMO_UNITS["Familieteam Nord"]},
+                ]
+            ],
+            "nsis": "Substantial",
+        }
+    )
+    users.append(
+        {
+            "username": f"leder.kle25@{domain}",
+            "name": "Kim Klenummer",
+            "roles": [["leder", {KLE_CONSTRAINT: KLE_OTHER}]],
+            "nsis": "Substantial",
+        }
+    )
     users.append(
         {
             "username": f"ukendt.rolle@{domain}",
@@ -163,6 +199,7 @@ def prepare(
         "cert": ch_cert,
         "sps": sps,
         "users": {code: demo_users(code) for code in kommuner},
+        "units": {uuid: name for name, uuid in DEMO_UNITS.items()},
     }
     path = folder / "config.json"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -232,7 +232,8 @@ class Handler(BaseHTTPRequestHandler):
         )
         users = self.ch.config["users"].get(sp["code"], [])
         rows = "".join(
-            f"<tr><td>{html.escape(str(u['username']))}</td><td>{html.escape(str(u['name']))}</td></tr>"
+            f"<tr><td>{html.escape(str(u['username']))}</td><td>{html.escape(str(u['name']))}</td>"
+            f"<td>{html.escape(_privileges(u, self.ch.config.get('units', {})))}</td></tr>"
             for u in users
         )
         notice = f'<p role="alert"><strong>{html.escape(error)}</strong></p>' if error else ""
@@ -246,9 +247,29 @@ class Handler(BaseHTTPRequestHandler):
             '<input id="password" name="password" type="password" autocomplete="current-password">'
             '<button type="submit">Log ind</button></form>'
             f'<table><caption>Demobrugere</caption><tr><th scope="col">Brugernavn</th>'
-            f'<th scope="col">Navn</th></tr>{rows}</table>'
+            f'<th scope="col">Navn</th><th scope="col">Roller og dataafgrænsninger</th></tr>'
+            f"{rows}</table>"
         )
         self._send(200, _page("Log ind – Fælleskommunal Adgangsstyring", body))
+
+
+def _privileges(user: dict[str, Any], units: dict[str, str]) -> str:
+    """The user's privileges as the login page lists them, in Danish: "Sagsbehandler (KLE
+    27.*, Organisationsenhed: Familieteam Nord)"; a role Trekant does not know by its id."""
+    from backend.auth.saml import USER_SYSTEM_ROLES
+
+    parts = []
+    for role, constraints in user["roles"]:
+        name = USER_SYSTEM_ROLES[role][0] if role in USER_SYSTEM_ROLES else role
+        limits = []
+        for key, value in constraints.items():
+            if key.endswith("/KLE/1"):
+                limits.append(f"KLE {value}")
+            elif key.endswith("/orgenhed/1"):
+                limits.append(f"Organisationsenhed: {units.get(value, value)}")
+        parts.append(f"{name} ({', '.join(limits)})" if limits else name)
+    low = " – NSIS-niveau Lav" if user.get("nsis") == "Low" else ""
+    return "; ".join(parts) + low
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from tests.conftest import ROOT, use_context_handler
-from tests.e2e.conftest import check_axe, provider_form
+from tests.e2e.conftest import check_axe, log_out, provider_form
 
 
 async def _pick_aarhus(page) -> None:  # type: ignore[no-untyped-def]
@@ -56,3 +56,20 @@ async def test_aarhus_caseworker_logs_in_through_the_context_handler(page, regis
     ).to_be_visible()
     await expect(page.get_by_role("heading", name="Log ind i Trekant")).to_be_visible()
     await check_axe(page, "logget ud via Fælleskommunal Adgangsstyring")
+    # The administrator sees Sara's role with the data restrictions her assertion carried,
+    # read-only, the organisation unit by the name of the team mapped to it.
+    await _pick_aarhus(page)
+    await provider_form(page, "admin@aarhus.dk")
+    await (
+        page.get_by_role("navigation", name="Hovedmenu")
+        .get_by_role("link", name="Administration")
+        .click()
+    )
+    await page.get_by_role("link", name="Ret Sara Sagsbehandler").click()
+    restrictions = page.get_by_role("list", name="Dataafgrænsninger")
+    await expect(restrictions).to_have_text(
+        "Sagsbehandler: KLE 27.*, Organisationsenhed: Familieteam Nord"
+    )
+    await check_axe(page, "bruger med dataafgrænsninger fra Fælleskommunal Adgangsstyring")
+    await restrictions.scroll_into_view_if_needed()
+    await page.screenshot(path=str(shots / "fk-dataafgraensninger-1366.png"))

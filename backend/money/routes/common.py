@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import msgspec
 
-from backend.casework.repository import team_ids_of
+from backend.casework.repository import reachable_team_ids, team_ids_of
 from backend.core.errors import FieldError
 from backend.core.permissions import Perm
 from backend.core.principal import Principal
@@ -64,9 +64,12 @@ async def scope_teams(me: Principal, scope: str | None) -> list[uuid.UUID] | Non
     see the kommune; a manager chooses, and sees their teams by default."""
     if scope not in (None, "", "teams", "kommune"):
         raise FieldError("scope", "Vælg teams eller kommune")
+    reach = (
+        await reachable_team_ids() if me.case_scope is not None else None
+    )  # data restrictions: never beyond their teams
     if scope == "kommune" or Perm.CASE_APPROVE not in me.permissions:
-        return None
+        return reach
     teams = [t[0] for t in await team_ids_of(me.user_id)]
     if scope == "teams":
         return teams
-    return teams or None
+    return teams or reach

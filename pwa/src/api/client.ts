@@ -11,6 +11,7 @@ export type CaseSummary = components['schemas']['CaseSummary'];
 export type StageCount = components['schemas']['StageCount'];
 export type UserRead = components['schemas']['UserRead'];
 export type RoleRead = components['schemas']['RoleRead'];
+export type RoleRestriction = components['schemas']['RoleRestriction'];
 export type TeamRead = components['schemas']['TeamRead'];
 export type SettingsRead = components['schemas']['SettingsRead'];
 export type AuditRead = components['schemas']['AuditRead'];

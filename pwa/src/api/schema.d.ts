@@ -7238,6 +7238,12 @@ export interface components {
             /** @enum {string} */
             role: "sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser";
         };
+        /** RoleRestriction */
+        RoleRestriction: {
+            kle?: string[];
+            role: string;
+            units?: components["schemas"]["UnitRef"][];
+        };
         /** RunCase */
         RunCase: {
             case_number: string | null;
@@ -7377,6 +7383,7 @@ export interface components {
             permissions: string[];
             /** @enum {string} */
             realm: "kommune" | "operator";
+            restrictions?: components["schemas"]["RoleRestriction"][];
             roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             /** @default false */
             roles_from_context_handler?: boolean;
@@ -7866,6 +7873,11 @@ export interface components {
             unit_uuid: string;
             users: number;
         };
+        /** UnitRef */
+        UnitRef: {
+            name?: string | null;
+            uuid: string;
+        };
         /** UserCreate */
         UserCreate: {
             display_name: string;
@@ -7898,6 +7910,7 @@ export interface components {
             id: string;
             job_title?: string | null;
             last_login_at: string | null;
+            restrictions?: components["schemas"]["RoleRestriction"][];
             roles: ("sagsbehandler" | "leder" | "oekonomi" | "administrator" | "laeser")[];
             team_ids: string[];
             username: string;

@@ -5,6 +5,7 @@ import { CheckboxGroup, ErrorSummary, TextField } from '../components/Form';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
 import { formatDateTime } from '../format';
+import { restrictionText } from '../restrictions';
 import { loginClaimLabel } from '../loginClaims';
 import { useSubmit } from '../mutation';
 import { Link } from '../router';
@@ -124,7 +125,21 @@ function EditForm({
         <div className="form-group" id="edit-roles">
           <p className="form-label">Roller</p>
           <p>{user.roles.length > 0 ? roleLabels(data.roles, user.roles) : 'Ingen roller'}</p>
-          <p className="form-hint">Roller tildeles i Fælleskommunalt Administrationsmodul</p>
+          {user.restrictions && user.restrictions.length > 0 ? (
+            <>
+              <p className="form-label" id="edit-restrictions">
+                Dataafgrænsninger
+              </p>
+              <ul className="nobullet-list" aria-labelledby="edit-restrictions">
+                {user.restrictions.map((r) => (
+                  <li key={r.role}>{restrictionText(roleLabels(data.roles, [r.role]), r)}</li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <p className="form-hint">
+            Roller og dataafgrænsninger tildeles i Fælleskommunalt Administrationsmodul
+          </p>
         </div>
       ) : (
         <CheckboxGroup

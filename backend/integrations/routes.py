@@ -38,6 +38,7 @@ from backend.integrations.settings import (
     ServiceKind,
     ServiceSettingError,
     certificate_state,
+    check_auth,
     check_certificate,
     check_cvr,
     check_endpoint,
@@ -56,6 +57,7 @@ FIELD_LABELS = {
     "cvr": "CVR-nummer",
     "cert_pem": "Systemcertifikat",
     "private_key_pem": "Privat nøgle",
+    "auth": "Godkendelse",
 }
 
 IMPORT_LABELS = {"koerer": "Henter", "faerdig": "Hentet", "fejlet": "Fejlede"}
@@ -89,6 +91,7 @@ def service_read(kind: ServiceKind, row: repo.ServiceRow | None) -> ServiceRead:
         cert_state=certificate_state(row.cert_not_after, now),
         cert_days_left=(row.cert_not_after - now).days if row.cert_not_after else None,
         key_set=row.key_set,
+        auth=row.auth,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
         last_call_at=row.last_call_at,
@@ -130,6 +133,7 @@ async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: 
                 ),
             ),
             ("cvr", lambda: check_cvr(data.cvr)),
+            ("auth", lambda: check_auth(data.auth)),
         ):
             try:
                 values[key] = check()
@@ -181,6 +185,7 @@ async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: 
                 cert_not_after=cert.not_after if cert else None,
                 enabled=data.enabled,
                 by=by,
+                auth=values["auth"],
             )
             if sealed is not None:
                 await repo.replace_key(c, code, kind, sealed)
@@ -192,6 +197,7 @@ async def configure_service(code: str, kind_value: str, data: ServiceWrite, by: 
                 {
                     "service": KIND_LABELS[kind],
                     "enabled": data.enabled,
+                    "auth": values["auth"],
                     "certificate": "nyt" if cert else "uændret",
                 },
             )

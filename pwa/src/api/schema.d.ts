@@ -7280,6 +7280,8 @@ export interface components {
         };
         /** ServiceRead */
         ServiceRead: {
+            /** @default tls */
+            auth?: string;
             cert_days_left?: number | null;
             cert_not_after?: string | null;
             /** @default mangler */
@@ -7307,6 +7309,8 @@ export interface components {
         };
         /** ServiceWrite */
         ServiceWrite: {
+            /** @default tls */
+            auth?: string;
             /** @default  */
             cert_pem?: string;
             cvr: string;

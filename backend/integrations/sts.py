@@ -97,7 +97,6 @@ class Token:
 
 _cache: dict[tuple[str, str, str], Token] = {}
 _locks: dict[tuple[str, str, str], asyncio.Lock] = {}
-stats = {"fetched": 0}
 
 
 def clear_cache() -> None:
@@ -283,7 +282,6 @@ async def token(
         _cache.pop(key, None)
         payload = issue_request(cert_pem, key_pem, cvr, entity_id, endpoint)
         fresh = await _fetch(endpoint, payload)
-        stats["fetched"] += 1
         _cache[key] = fresh
         return fresh
 

@@ -9,6 +9,11 @@ authenticate Trekant by mutual TLS, as the Serviceplatform's SOAP services requi
 SOAP header carries the Serviceplatform's ``InvocationContext`` (service agreement, user
 system, the caller's call id) and the body the kommune's ``AuthorityContext`` (its CVR).
 
+With ``auth = 'token'`` (the newer service versions, OIO IDWS) the client instead gets a
+SAML token from the Serviceplatform's STS for the service and the kommune's CVR
+(``backend.integrations.sts``, cached until shortly before it expires) and sends it in the
+WS-Security header with the message signed by the same certificate (holder-of-key).
+
 Every call has a time limit (10 s) and a size limit (the answer is streamed and cut off).
 Each outcome is written to the service's health (last call, last error), on its own
 connection. A refusal or failure is a :class:`ServiceError` with a Danish message and a
@@ -30,6 +35,7 @@ from lxml import etree
 
 from backend.config import get_settings
 from backend.integrations import repository as repo
+from backend.integrations import sts
 from backend.integrations.settings import ServiceSettingError, check_endpoint, unseal_key
 from backend.sealing import Unsealable
 
@@ -45,7 +51,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 class ServiceError(Exception):
     """A call that was refused or failed. ``reason`` is stable (``ikke_sat_op``,
-    ``slaaet_fra``, ``certifikat``, ``adresse``, ``svarer_ikke``, ``fejl``, ``ugyldigt_svar``);
+    ``slaaet_fra``, ``certifikat``, ``adresse``, ``sts`` (the STS refused the token request),
+    ``svarer_ikke``, ``fejl``, ``ugyldigt_svar``);
     ``message`` is Danish for the person or the operator."""
 
     def __init__(self, reason: str, message: str) -> None:
@@ -98,6 +105,42 @@ def _tls(cert_pem: str, key_pem: bytes) -> ssl.SSLContext:
     return context
 
 
+async def _token_envelope(
+    code: str,
+    kind: str,
+    use: repo.ServiceUse,
+    key: bytes,
+    endpoint: str,
+    action: str,
+    body: etree._Element,
+    call_id: uuid.UUID,
+) -> bytes:
+    assert use.cert_pem is not None  # checked by the caller
+    sts_url = sts.sts_endpoint()
+    if sts_url is None:
+        raise await _fail(
+            code, kind, "sts", "STS'ens adresse er ikke sat op (TREKANT_STS_ENDPOINT)"
+        )
+    try:
+        sts_url = await check_endpoint(sts_url, get_settings().env)
+    except ServiceSettingError as exc:
+        raise await _fail(code, kind, "adresse", f"STS'ens adresse: {exc.message}") from exc
+    try:
+        token = await sts.token(code, kind, use.cert_pem, key, use.cvr, sts_url)
+        return sts.secure_envelope(
+            body,
+            action=action,
+            to=endpoint,
+            call_id=call_id,
+            token=token,
+            cert_pem=use.cert_pem,
+            key_pem=key,
+        )
+    except sts.StsError as exc:
+        log.warning("%s token for %s refused: %s", kind, code, exc.reason)
+        raise await _fail(code, kind, exc.reason, exc.message) from exc
+
+
 async def call(
     code: str,
     kind: str,
@@ -138,15 +181,20 @@ async def call(
             "certifikat",
             "Certifikatets private nøgle kan ikke læses; driften skal indsætte den igen",
         ) from exc
-    verify: ssl.SSLContext | bool = (
-        _tls(use.cert_pem, key) if endpoint.startswith("https") else True
-    )
-    payload = envelope(
-        body,
-        agreement=use.service_agreement_uuid,
-        user_system=use.user_system_uuid,
-        call_id=call_id or uuid.uuid4(),
-    )
+    call_id = call_id or uuid.uuid4()
+    if use.auth == "token":
+        # OIO IDWS: a token from the STS, the message signed by its holder-of-key
+        # certificate; the TLS connection authenticates only the service.
+        verify: ssl.SSLContext | bool = True
+        payload = await _token_envelope(code, kind, use, key, endpoint, action, body, call_id)
+    else:
+        verify = _tls(use.cert_pem, key) if endpoint.startswith("https") else True
+        payload = envelope(
+            body,
+            agreement=use.service_agreement_uuid,
+            user_system=use.user_system_uuid,
+            call_id=call_id,
+        )
     try:
         async with httpx.AsyncClient(
             verify=verify, timeout=TIMEOUT_SECONDS, follow_redirects=False
@@ -187,6 +235,8 @@ async def call(
         return fault
     if status >= 400 or fault is not None:
         text = fault.findtext("faultstring") if fault is not None else None
+        if use.auth == "token":
+            sts.forget(code, kind)  # a refused token is not offered again
         log.warning("%s call %s for %s failed: HTTP %s", kind, action, code, status)
         detail = f": {text.strip()[:200]}" if text else f" (HTTP {status})"
         raise await _fail(code, kind, "fejl", f"Tjenesten svarede med en fejl{detail}")

@@ -1,15 +1,18 @@
 """The demo's national services (``trekant dev``): Odense (0461) gets FK Organisation and
 the Sags- og dokumentindeks at the development Serviceplatform, with a development system
-certificate made once per data folder; its three demo teams are mapped to their units and
-imported, so the newcomer sees the teams come from FK Organisation."""
+certificate made once per data folder and registered with the development STS, called with
+a token from it (``auth = 'token'``, OIO IDWS); its three demo teams are mapped to their
+units and imported, so the newcomer sees the teams come from FK Organisation."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -80,6 +83,7 @@ async def configure(
     by: str = "trekant dev",
     agreement: uuid.UUID = AGREEMENT,
     user_system: uuid.UUID = USER_SYSTEM,
+    auth: str = "tls",
 ) -> None:
     """Set one service up for ``code`` (as the owner; the operator's path is the console)."""
     cert = check_certificate(cert_pem)
@@ -100,6 +104,7 @@ async def configure(
                 cert_not_after=cert.not_after,
                 enabled=True,
                 by=by,
+                auth=auth,
             )
             await repo.replace_key(c, code, kind, sealed)
     finally:
@@ -136,12 +141,27 @@ async def seed(owner_dsn: str, folder: Path, fkorg_endpoint: str, index_endpoint
     from infra.serviceplatform.demo_org import uid
 
     cert_pem, key_pem = development_certificate(folder)
-    await configure(
-        owner_dsn, DEMO_CODE, ServiceKind.SF1500, fkorg_endpoint, DEMO_CVR, cert_pem, key_pem
-    )
-    await configure(
-        owner_dsn, DEMO_CODE, ServiceKind.SF1470, index_endpoint, DEMO_CVR, cert_pem, key_pem
-    )
+    platform = os.environ.get("TREKANT_SERVICEPLATFORM_URL")
+    auth = "tls"
+    if platform and os.environ.get("TREKANT_STS_ENDPOINT"):
+        # What KOMBIT's administration does when the kommune approves the service agreement.
+        try:
+            async with httpx.AsyncClient(timeout=10) as client:
+                r = await client.post(
+                    platform + "/dev/sts/certifikat",
+                    json={"cvr": DEMO_CVR, "cert_pem": cert_pem},
+                )
+                r.raise_for_status()
+            auth = "token"
+        except httpx.HTTPError:
+            pass  # the demo still works with the certificate in the connection
+    for kind, endpoint in (
+        (ServiceKind.SF1500, fkorg_endpoint),
+        (ServiceKind.SF1470, index_endpoint),
+    ):
+        await configure(
+            owner_dsn, DEMO_CODE, kind, endpoint, DEMO_CVR, cert_pem, key_pem, auth=auth
+        )
     async with tenant_transaction(DB, DEMO_CODE) as scope:
         for team_id, name in await repo.list_unmapped_teams(
             ["Modtagelsen", "Familieteam Nord", "Familieteam Syd"]

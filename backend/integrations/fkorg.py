@@ -37,7 +37,12 @@ log = logging.getLogger("trekant.integrations")
 
 JOB = "fkorg.import"
 ACTOR = "FK Organisation"
-NS = "urn:oio:sts:organisation:organisationsystem:6"
+# SF1500 OrganisationSystem version 6 (namespace and input as OS2 clients send them, see
+# docs/integrations.md); the SOAPAction follows KOMBIT's pattern for the Organisation
+# service's WSDL (http://kombit.dk/sts/organisation/<service>/<operation>), not seen itself.
+NS = "http://stoettesystemerne.dk/organisation/organisationsystem/6/"
+ACTION = "http://kombit.dk/sts/organisation/organisationsystem/fremsoegobjekthierarki"
+PAGE = 500  # MaksimalAntalKvantitet per call; FoersteResultatReference pages on
 
 
 @dataclass(frozen=True)
@@ -126,12 +131,20 @@ async def fetch_organisation(code: str) -> Organisation:
     use = await repo.get_service_use(code, ServiceKind.SF1500)
     if use is None:
         raise ServiceError("ikke_sat_op", "FK Organisation er ikke sat op for kommunen")
-    req = etree.Element(f"{{{NS}}}FremsoegObjekthierarkiInput", nsmap={"o": NS})
-    authority(req, use.cvr)
-    etree.SubElement(req, f"{{{NS}}}OrganisationEnhedSoegEgenskab")
-    etree.SubElement(req, f"{{{NS}}}BrugerSoegEgenskab")
-    answer = await call(code, ServiceKind.SF1500, "FremsoegObjekthierarki", req)
-    return parse(answer)
+    units: list[Unit] = []
+    users: list[OrgUser] = []
+    for page in range(200):  # at most 100,000 objects of each kind
+        req = etree.Element(f"{{{NS}}}FremsoegObjekthierarkiInput", nsmap={"o": NS})
+        if use.auth == "tls":
+            authority(req, use.cvr)  # with a token the kommune is in the token
+        etree.SubElement(req, f"{{{NS}}}FoersteResultatReference").text = str(page * PAGE)
+        etree.SubElement(req, f"{{{NS}}}MaksimalAntalKvantitet").text = str(PAGE)
+        got = parse(await call(code, ServiceKind.SF1500, ACTION, req))
+        units += got.units
+        users += got.users
+        if len(got.units) < PAGE and len(got.users) < PAGE:
+            break
+    return Organisation(units, users)
 
 
 async def request_import(by: str) -> uuid.UUID:

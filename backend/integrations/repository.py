@@ -23,7 +23,7 @@ from backend.db import DB, fetch_as_app
 _CONFIG_COLUMNS = (
     "s.code, s.kind, s.endpoint, s.service_agreement_uuid, s.user_system_uuid, s.cvr, "
     "s.cert_subject, s.cert_not_after, s.enabled, s.updated_at, s.updated_by, s.last_call_at, "
-    "s.last_ok_at, s.last_error, s.last_error_at"
+    "s.last_ok_at, s.last_error, s.last_error_at, s.auth"
 )
 
 
@@ -45,6 +45,7 @@ class ServiceRow(msgspec.Struct, frozen=True):
     last_ok_at: datetime | None
     last_error: str | None
     last_error_at: datetime | None
+    auth: str
     key_set: bool
 
 
@@ -61,6 +62,7 @@ class ServiceUse(msgspec.Struct, frozen=True):
     cert_not_after: datetime | None
     enabled: bool
     sealed_key: bytes | None
+    auth: str = "tls"  # 'tls' (mutual TLS) or 'token' (STS token, OIO IDWS)
 
 
 # --- the operator -----------------------------------------------------------------------
@@ -106,12 +108,13 @@ async def upsert_service(
     cert_not_after: datetime | None,
     enabled: bool,
     by: str,
+    auth: str = "tls",
 ) -> None:
     """Insert or replace the configuration; a ``None`` certificate keeps the one held."""
     await c.execute(
         "INSERT INTO shared.national_service (code, kind, endpoint, service_agreement_uuid, "
-        "user_system_uuid, cvr, cert_pem, cert_subject, cert_not_after, enabled, updated_by) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+        "user_system_uuid, cvr, cert_pem, cert_subject, cert_not_after, enabled, updated_by, auth) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
         "ON CONFLICT (code, kind) DO UPDATE SET endpoint = EXCLUDED.endpoint, "
         "service_agreement_uuid = EXCLUDED.service_agreement_uuid, "
         "user_system_uuid = EXCLUDED.user_system_uuid, cvr = EXCLUDED.cvr, "
@@ -119,7 +122,8 @@ async def upsert_service(
         "cert_subject = coalesce(EXCLUDED.cert_subject, shared.national_service.cert_subject), "
         "cert_not_after = coalesce(EXCLUDED.cert_not_after, "
         "shared.national_service.cert_not_after), "
-        "enabled = EXCLUDED.enabled, updated_at = now(), updated_by = EXCLUDED.updated_by",
+        "enabled = EXCLUDED.enabled, updated_at = now(), updated_by = EXCLUDED.updated_by, "
+        "auth = EXCLUDED.auth",
         code,
         kind,
         endpoint,
@@ -131,6 +135,7 @@ async def upsert_service(
         cert_not_after,
         enabled,
         by,
+        auth,
     )
 
 
@@ -161,7 +166,7 @@ async def delete_service(c: Any, code: str, kind: str) -> bool:
 async def get_service_use(code: str, kind: str) -> ServiceUse | None:
     rows = await fetch_as_app(
         "SELECT s.code, s.kind, s.endpoint, s.service_agreement_uuid, s.user_system_uuid, "
-        "s.cvr, s.cert_pem, s.cert_not_after, s.enabled, k.sealed AS sealed_key "
+        "s.cvr, s.cert_pem, s.cert_not_after, s.enabled, k.sealed AS sealed_key, s.auth "
         "FROM shared.national_service s LEFT JOIN shared.national_service_key k "
         "ON k.code = s.code AND k.kind = s.kind WHERE s.code = $1 AND s.kind = $2",
         code,

@@ -41,6 +41,7 @@ from backend.integrations.settings import (
     ServiceKind,
     ServiceSettingError,
     certificate_state,
+    check_auth,
     check_certificate,
     check_cvr,
     check_endpoint,
@@ -59,6 +60,7 @@ FIELD_LABELS = {
     "cvr": "CVR-nummer",
     "cert_pem": "Systemcertifikat",
     "private_key_pem": "Privat nøgle",
+    "auth": "Godkendelse",
 }
 
 IMPORT_LABELS = {"koerer": "Henter", "faerdig": "Hentet", "fejlet": "Fejlede"}
@@ -92,6 +94,7 @@ def service_read(kind: ServiceKind, row: repo.ServiceRow | None) -> ServiceRead:
         cert_state=certificate_state(row.cert_not_after, now),
         cert_days_left=(row.cert_not_after - now).days if row.cert_not_after else None,
         key_set=row.key_set,
+        auth=row.auth,
         updated_at=row.updated_at,
         updated_by=row.updated_by,
         last_call_at=row.last_call_at,
@@ -156,6 +159,7 @@ async def configure_service_on(
             lambda: check_uuid("user_system_uuid", data.user_system_uuid, "Brugersystemets UUID"),
         ),
         ("cvr", lambda: check_cvr(data.cvr)),
+        ("auth", lambda: check_auth(data.auth)),
     ):
         try:
             values[key] = check()
@@ -205,6 +209,7 @@ async def configure_service_on(
             cert_not_after=cert.not_after if cert else None,
             enabled=data.enabled,
             by=by,
+            auth=values["auth"],
         )
         if sealed is not None:
             await repo.replace_key(c, code, kind, sealed)
@@ -216,6 +221,7 @@ async def configure_service_on(
             {
                 "service": KIND_LABELS[kind],
                 "enabled": data.enabled,
+                "auth": values["auth"],
                 "certificate": "nyt" if cert else "uændret",
             },
         )

@@ -35,7 +35,13 @@ from tenancy.context import TenantScope
 log = logging.getLogger("trekant.integrations")
 
 JOB = "sagsindeks.push"
-NS = "urn:oio:sagdok:sagdokumentindeks:6"
+# SF1470 version 6 (KOMBIT's WSDL SagDokumentIndeksService_6.wsdl, docs/integrations.md):
+# the operations importer/opdater/fjern with <Importer|Opdater|Fjern>SagDokumentIndeksInput
+# in this namespace and SOAPAction http://kombit.dk/sts/sagdokumentindeks/<operation>.
+NS = "urn:oio:sts:sagdok:sagdokumentindeks:6"
+ACTION = "http://kombit.dk/sts/sagdokumentindeks/"
+# Trekant's operation (what sagsindeks_state remembers) -> the service's.
+OPERATIONS = {"Opret": "Importer", "Ret": "Opdater", "Slet": "Fjern"}
 # KLE: særlig støtte til børn og unge (see docs/integrations.md); the same number the data
 # restrictions (dataafgrænsninger) are matched against.
 KLE_BOERNESAG = CASE_KLE
@@ -53,14 +59,17 @@ def _sub(parent: etree._Element, tag: str, value: str | None = None) -> etree._E
 
 def build_request(
     operation: str,
-    cvr: str,
+    cvr: str | None,
     case_id: uuid.UUID,
     case: repo.CaseMetadata | None,
     documents: list[repo.DocumentMetadata],
 ) -> etree._Element:
-    """The ``SagIndeks<Opret|Ret|Slet>Request`` element for one case."""
-    req = etree.Element(f"{{{NS}}}SagIndeks{operation}Request", nsmap={"i": NS})
-    authority(req, cvr)
+    """The ``<Importer|Opdater|Fjern>SagDokumentIndeksInput`` element for one case (for
+    ``operation`` Opret, Ret, Slet). ``cvr`` goes into an AuthorityContext (mutual TLS);
+    with a token the kommune is in the token and ``cvr`` is None."""
+    req = etree.Element(f"{{{NS}}}{OPERATIONS[operation]}SagDokumentIndeksInput", nsmap={"sdi": NS})
+    if cvr is not None:
+        authority(req, cvr)
     sag = _sub(req, "Sag")
     _sub(sag, "UUIDIdentifikator", str(case_id))
     if case is None:
@@ -105,11 +114,11 @@ async def push(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]
     use = await repo.get_service_use(scope.code, ServiceKind.SF1470)
     if use is None:
         return  # no longer configured: nothing to push to
-    request = build_request(operation, use.cvr, case_id, case, documents)
+    cvr = use.cvr if use.auth == "tls" else None
+    request = build_request(operation, cvr, case_id, case, documents)
+    action = ACTION + OPERATIONS[operation].lower()
     try:
-        await call(
-            scope.code, ServiceKind.SF1470, f"SagIndeks{operation}", request, call_id=call_id
-        )
+        await call(scope.code, ServiceKind.SF1470, action, request, call_id=call_id)
     except ServiceError as exc:
         if exc.reason in ("ikke_sat_op", "slaaet_fra"):
             return

@@ -26,6 +26,8 @@ class ServiceRead(msgspec.Struct):
     cert_state: str = "mangler"
     cert_days_left: int | None = None
     key_set: bool = False
+    # tls (the certificate in the TLS handshake) or token (a token from the STS, OIO IDWS)
+    auth: str = "tls"
     updated_at: datetime | None = None
     updated_by: str | None = None
     last_call_at: datetime | None = None
@@ -48,6 +50,9 @@ class ServiceWrite(msgspec.Struct):
     enabled: bool = True
     cert_pem: str = ""
     private_key_pem: str = ""
+    # How Trekant authenticates: "tls" (mutual TLS with the system certificate) or "token"
+    # (a SAML token from the Serviceplatform's STS in the call's WS-Security header).
+    auth: str = "tls"
 
 
 class ConnectionTest(msgspec.Struct):

@@ -68,6 +68,19 @@ def check_kind(kind: str) -> ServiceKind:
         raise ServiceSettingError("kind", "Ukendt tjeneste") from exc
 
 
+AUTH_KINDS = ("tls", "token")
+
+
+def check_auth(value: str) -> str:
+    """How Trekant authenticates to the service: ``tls`` or ``token``."""
+    auth = (value or "").strip()
+    if auth not in AUTH_KINDS:
+        raise ServiceSettingError(
+            "auth", "Vælg godkendelse: systemcertifikat (TLS) eller token fra STS"
+        )
+    return auth
+
+
 def check_uuid(field: str, value: str, label: str) -> uuid.UUID:
     try:
         return uuid.UUID(value.strip())

@@ -1,11 +1,19 @@
 """The development Serviceplatform (see ``infra/serviceplatform/__init__.py``).
 
-POST /service/Organisation/OrganisationSystem/6   SOAP ``FremsoegObjekthierarki``: the
-     organisation of the kommune named by the request's AuthorityContext/MunicipalityCVR
-     (units with their parent, users with their unit, job title and state)
-POST /service/SagDokumentIndeks/6                 SOAP ``Opret``/``Ret``/``Slet`` of a case's
-     metadata with its documents' metadata; a repeated CallersServiceCallIdentifier is
-     answered as the first time and not stored again
+POST /organisation/organisationsystem/6/   SOAP ``FremsoegObjekthierarkiInput`` (paged by
+     FoersteResultatReference/MaksimalAntalKvantitet): the organisation of the kommune named
+     by the token's CVR or the request's AuthorityContext/MunicipalityCVR (units with their
+     parent, users with their unit, job title and state)
+POST /sagdokumentindeks/6                  SOAP ``Importer``/``Opdater``/``Fjern``
+     ``SagDokumentIndeksInput`` of a case's metadata with its documents' metadata; a repeated
+     CallersServiceCallIdentifier (or RequestHeader/TransactionUUID) is answered as the
+     first time and not stored again
+POST /runtime/services/kombittrust/14/certificatemixed   the STS (WS-Trust 1.3 Issue; see
+     ``infra/serviceplatform/sts.py``)
+POST /dev/sts/certifikat {"cvr": …, "cert_pem": …}: register a system certificate for a
+                        kommune (the STS issues tokens only for registered ones)
+POST /dev/sts           {"lifetime": seconds}: the lifetime of the tokens issued from now
+GET  /dev/sts           {"issued": n}: how many tokens the STS has issued
 GET  /                  what the index received (CPR numbers masked) and the organisations
 GET  /api/indeks        JSON: the index's records (the party as a masked CPR and a SHA-256)
 POST /dev/fault         {"mode": "slow"|"error"|"ok", "count": n, "seconds": s}: the next n
@@ -13,8 +21,10 @@ POST /dev/fault         {"mode": "slow"|"error"|"ok", "count": n, "seconds": s}:
 POST /dev/organisation  {"cvr": …, "units": […], "users": […]}: replace an organisation
 GET  /health
 
-Both SOAP services refuse a call without the Serviceplatform's InvocationContext
-(ServiceAgreementUUID, UserSystemUUID) or with an unknown MunicipalityCVR (SOAP Fault).
+Both SOAP services take a call either with the Serviceplatform's InvocationContext
+(ServiceAgreementUUID, UserSystemUUID; mutual TLS in production) or with a token from the
+STS in its WS-Security header (OIO IDWS; token and message signature checked, the kommune
+is the token's CVR), and refuse anything else or an unknown kommune (SOAP Fault).
 """
 
 from __future__ import annotations
@@ -33,12 +43,16 @@ from typing import Any
 
 from lxml import etree
 
-from infra.serviceplatform import FKORG_PATH, SAGSINDEKS_PATH
+from backend.integrations.sts import ENTITY_IDS, SOAP12
+from infra.serviceplatform import FKORG_PATH, OLD_PATHS, SAGSINDEKS_PATH, STS_PATH
 from infra.serviceplatform.demo_org import ODENSE_CVR, odense
+from infra.serviceplatform.sts import DevSts, Refused
 
 SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
-ORG_NS = "urn:oio:sts:organisation:organisationsystem:6"
-IDX_NS = "urn:oio:sagdok:sagdokumentindeks:6"
+ORG_NS = "http://stoettesystemerne.dk/organisation/organisationsystem/6/"
+IDX_NS = "urn:oio:sts:sagdok:sagdokumentindeks:6"
+INDEX_OPS = {"Importer": "Opret", "Opdater": "Ret", "Fjern": "Slet"}
+PATH_ENTITY = {FKORG_PATH: ENTITY_IDS["sf1500"], SAGSINDEKS_PATH: ENTITY_IDS["sf1470"]}
 MAX_BODY = 2 * 1024 * 1024
 PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -72,14 +86,25 @@ class State:
         self.fault_mode = "ok"
         self.fault_count = 0
         self.fault_seconds = 0.0
+        registered: dict[str, list[str]] = {}
         if store.exists():
             saved = json.loads(store.read_text())
             self.records = saved.get("records", [])
             self.orgs.update(saved.get("orgs", {}))
+            registered = saved.get("sts_certificates", {})
+        self.sts = DevSts(registered)
 
     def save(self) -> None:
         tmp = self.store.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"records": self.records, "orgs": self.orgs}))
+        tmp.write_text(
+            json.dumps(
+                {
+                    "records": self.records,
+                    "orgs": self.orgs,
+                    "sts_certificates": self.sts.registered,
+                }
+            )
+        )
         tmp.replace(self.store)
 
     def take_fault(self) -> tuple[str, float]:
@@ -96,14 +121,33 @@ def envelope(body: Any) -> bytes:
     return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
 
 
-def fault(message: str) -> bytes:
-    f = etree.Element(f"{{{SOAP}}}Fault")
-    etree.SubElement(f, "faultcode").text = "soap:Client"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+WST = "http://docs.oasis-open.org/ws-sx/ws-trust/200512"
+
+
+def fault(message: str, code: str = "soap:Client") -> bytes:
+    f = etree.Element(f"{{{SOAP}}}Fault", nsmap={"wsse": WSSE})
+    etree.SubElement(f, "faultcode").text = code
     etree.SubElement(f, "faultstring").text = message
     return envelope(f)
 
 
-def organisation_answer(org: dict[str, Any]) -> Any:
+def sts_fault(refused: Refused) -> bytes:
+    """A SOAP 1.2 Fault with the WS-Trust subcode (FailedAuthentication, InvalidRequest)."""
+    env = etree.Element(f"{{{SOAP12}}}Envelope", nsmap={"s": SOAP12, "wst": WST})
+    f = etree.SubElement(etree.SubElement(env, f"{{{SOAP12}}}Body"), f"{{{SOAP12}}}Fault")
+    code = etree.SubElement(f, f"{{{SOAP12}}}Code")
+    etree.SubElement(code, f"{{{SOAP12}}}Value").text = "s:Sender"
+    sub = etree.SubElement(code, f"{{{SOAP12}}}Subcode")
+    etree.SubElement(sub, f"{{{SOAP12}}}Value").text = f"wst:{refused.code}"
+    reason = etree.SubElement(f, f"{{{SOAP12}}}Reason")
+    text = etree.SubElement(reason, f"{{{SOAP12}}}Text")
+    text.set("{http://www.w3.org/XML/1998/namespace}lang", "da")
+    text.text = refused.message
+    return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
+
+
+def organisation_answer(org: dict[str, Any], first: int = 0, most: int = 10_000) -> Any:
     out = etree.Element(f"{{{ORG_NS}}}FremsoegObjekthierarkiOutput", nsmap={"o": ORG_NS})
 
     def sub(parent: Any, tag: str, value: str | None = None) -> Any:
@@ -116,7 +160,7 @@ def organisation_answer(org: dict[str, Any]) -> Any:
     sub(status, "StatusKode", "20")
     sub(status, "FejlbeskedTekst", "")
     units = sub(out, "OrganisationEnheder")
-    for unit in org["units"]:
+    for unit in org["units"][first : first + most]:
         obj = sub(units, "FiltreretOejebliksbillede")
         sub(sub(obj, "ObjektType"), "UUIDIdentifikator", unit["uuid"])
         reg = sub(obj, "Registrering")
@@ -126,7 +170,7 @@ def organisation_answer(org: dict[str, Any]) -> Any:
         if unit["parent"]:
             sub(sub(sub(rel, "Overordnet"), "ReferenceID"), "UUIDIdentifikator", unit["parent"])
     users = sub(out, "Brugere")
-    for user in org["users"]:
+    for user in org["users"][first : first + most]:
         obj = sub(users, "FiltreretOejebliksbillede")
         sub(sub(obj, "ObjektType"), "UUIDIdentifikator", user["uuid"])
         reg = sub(obj, "Registrering")
@@ -255,6 +299,9 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/api/indeks":
             with self.state.lock:
                 self._json(200, self.state.records)
+        elif path == "/dev/sts":
+            with self.state.sts.lock:
+                self._json(200, {"issued": self.state.sts.issued})
         else:
             self._json(404, {"error": "not found"})
 
@@ -285,6 +332,28 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.save()
             self._json(200, {"ok": True})
             return
+        if path == "/dev/sts/certifikat":
+            data = json.loads(raw)
+            with self.state.lock:
+                self.state.sts.register(str(data["cvr"]), str(data["cert_pem"]))
+                self.state.save()
+            self._json(200, {"ok": True})
+            return
+        if path == "/dev/sts":
+            data = json.loads(raw or b"{}")
+            with self.state.sts.lock:
+                self.state.sts.lifetime = int(data.get("lifetime", 3600))
+            self._json(200, {"ok": True})
+            return
+        if path == STS_PATH:
+            try:
+                answer = self.state.sts.issue(raw)
+            except Refused as refused:
+                self._send(400, sts_fault(refused), "application/soap+xml; charset=utf-8")
+                return
+            self._send(200, answer, "application/soap+xml; charset=utf-8")
+            return
+        path = OLD_PATHS.get(path, path)
         if path not in (FKORG_PATH, SAGSINDEKS_PATH):
             self._json(404, {"error": "not found"})
             return
@@ -299,21 +368,38 @@ class Handler(BaseHTTPRequestHandler):
         except etree.XMLSyntaxError:
             self._send(400, fault("Ugyldig XML"), "text/xml; charset=utf-8")
             return
-        agreement = text(root, "ServiceAgreementUUID")
-        system = text(root, "UserSystemUUID")
-        call_id = text(root, "CallersServiceCallIdentifier") or str(uuid.uuid4())
+        call_id = (
+            text(root, "CallersServiceCallIdentifier")
+            or text(root, "TransactionUUID")
+            or str(uuid.uuid4())
+        )
         cvr = text(root, "MunicipalityCVR") or ""
-        try:
-            uuid.UUID(agreement or "")
-            uuid.UUID(system or "")
-        except ValueError:
-            self._send(
-                400,
-                fault("InvocationContext mangler serviceaftale eller brugersystem"),
-                "text/xml; charset=utf-8",
-            )
-            return
-        body = find(root, "Body")
+        if find(root, "Security") is not None:
+            try:
+                token_cvr = self.state.sts.check_call(root, PATH_ENTITY[path])
+            except Refused as refused:
+                self._send(
+                    500,
+                    fault(f"Token afvist: {refused.message}", f"wsse:{refused.code}"),
+                    "text/xml; charset=utf-8",
+                )
+                return
+            if cvr and cvr != token_cvr:
+                self._send(500, fault("CVR passer ikke til token"), "text/xml; charset=utf-8")
+                return
+            cvr = token_cvr
+        else:
+            try:
+                uuid.UUID(text(root, "ServiceAgreementUUID") or "")
+                uuid.UUID(text(root, "UserSystemUUID") or "")
+            except ValueError:
+                self._send(
+                    400,
+                    fault("InvocationContext mangler serviceaftale eller brugersystem"),
+                    "text/xml; charset=utf-8",
+                )
+                return
+        body = root.find(f"{{{SOAP}}}Body")
         request = body[0] if body is not None and len(body) else None
         if request is None:
             self._send(400, fault("Tom forespørgsel"), "text/xml; charset=utf-8")
@@ -323,18 +409,23 @@ class Handler(BaseHTTPRequestHandler):
             if org is None:
                 self._send(500, fault(f"Ukendt myndighed (CVR {cvr})"), "text/xml; charset=utf-8")
                 return
-            self._send(200, envelope(organisation_answer(org)), "text/xml; charset=utf-8")
+            first = int(text(request, "FoersteResultatReference") or 0)
+            most = int(text(request, "MaksimalAntalKvantitet") or 10_000)
+            answer = organisation_answer(org, first, most)
+            self._send(200, envelope(answer), "text/xml; charset=utf-8")
             return
-        op = local(request).removesuffix("Request").removeprefix("SagIndeks")
-        if op not in ("Opret", "Ret", "Slet"):
-            self._send(400, fault(f"Ukendt operation {op}"), "text/xml; charset=utf-8")
+        name = local(request)
+        op = INDEX_OPS.get(name.removesuffix("SagDokumentIndeksInput"))
+        if op is None or etree.QName(request).namespace != IDX_NS:
+            self._send(400, fault(f"Ukendt operation {name}"), "text/xml; charset=utf-8")
             return
         with self.state.lock:
             seen = any(r["call_id"] == call_id for r in self.state.records)
             if not seen:
                 self.state.records.append(index_record(op, cvr, call_id, request))
                 self.state.save()
-        out = etree.Element(f"{{{IDX_NS}}}SagIndeks{op}Response", nsmap={"i": IDX_NS})
+        out_name = {"Opret": "Importer", "Ret": "Opdater", "Slet": "Fjern"}[op]
+        out = etree.Element(f"{{{IDX_NS}}}{out_name}SagDokumentIndeksOutput", nsmap={"i": IDX_NS})
         etree.SubElement(out, f"{{{IDX_NS}}}StatusKode").text = "20"
         etree.SubElement(out, f"{{{IDX_NS}}}Gentaget").text = "true" if seen else "false"
         self._send(200, envelope(out), "text/xml; charset=utf-8")

@@ -7336,6 +7336,8 @@ export interface components {
         };
         /** ServiceRead */
         ServiceRead: {
+            /** @default tls */
+            auth?: string;
             cert_days_left?: number | null;
             cert_not_after?: string | null;
             /** @default mangler */
@@ -7363,6 +7365,8 @@ export interface components {
         };
         /** ServiceWrite */
         ServiceWrite: {
+            /** @default tls */
+            auth?: string;
             /** @default  */
             cert_pem?: string;
             cvr: string;

@@ -17,6 +17,7 @@ const FIELDS = {
   service_agreement_uuid: ['service-agreement', 'Serviceaftalens UUID'],
   user_system_uuid: ['service-user-system', 'Brugersystemets UUID'],
   cvr: ['service-cvr', 'Kommunens CVR-nummer'],
+  auth: ['service-auth', 'Godkendelse'],
   cert_pem: ['service-cert', 'Systemcertifikat (PEM)'],
   private_key_pem: ['service-key', 'Certifikatets private nøgle (PEM)'],
 } satisfies Record<string, [string, string]>;
@@ -101,6 +102,7 @@ function formFor(s: ServiceRead): Form {
     enabled: s.configured ? (s.enabled ?? true) : true,
     cert_pem: '',
     private_key_pem: '',
+    auth: s.auth ?? 'tls',
   };
 }
 
@@ -161,6 +163,18 @@ function ServiceForm({
       {text('service_agreement_uuid', 'Fra serviceaftalen i KOMBITs administrationsmodul')}
       {text('user_system_uuid', 'Trekants anvendersystem hos kommunen')}
       {text('cvr', 'Otte cifre')}
+      <SelectField
+        id={FIELDS.auth[0]}
+        label={FIELDS.auth[1]}
+        hint="Token bruges af tjenesternes nyere versioner; certifikatet signerer anmodningen om det."
+        value={form.auth}
+        onChange={set('auth')}
+        error={errors.auth}
+        choices={[
+          { value: 'tls', label: 'Systemcertifikat i forbindelsen (TLS)' },
+          { value: 'token', label: 'Token fra Serviceplatformens STS' },
+        ]}
+      />
       <TextArea
         id={FIELDS.cert_pem[0]}
         label={FIELDS.cert_pem[1]}

@@ -110,7 +110,8 @@ async def get_login_setting(c: Any, code: str) -> Any:
     """The kommune's login kind, its OpenID Connect provider (issuer, client id, whether a
     sealed secret is held — never the secret) and Context Handler settings, or None."""
     return await c.fetchrow(
-        "SELECT t.login_kind, t.ch_metadata_url, t.ch_entity_id, t.ch_cvr, t.ch_nsis_level, t.ch_metadata_cert, "
+        "SELECT t.login_kind, t.ch_metadata_url, t.ch_entity_id, t.ch_cvr, t.ch_nsis_level, "
+        "t.ch_metadata_cert, "
         "t.idp_issuer, t.idp_client_id, t.idp_client_secret_ref, "
         "EXISTS (SELECT 1 FROM shared.idp_secret s WHERE s.code = t.code) AS sealed_secret "
         "FROM shared.tenant t WHERE t.code = $1",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from tests.conftest import ROOT, use_context_handler
-from tests.e2e.conftest import check_axe, log_out, provider_form
+from tests.e2e.conftest import check_axe, provider_form
 
 
 async def _pick_aarhus(page) -> None:  # type: ignore[no-untyped-def]

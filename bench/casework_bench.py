@@ -29,6 +29,11 @@ ENKELTSAGER_PER_CASE = 10
 JOURNAL_PER_CASE = 100
 BIG_JOURNAL = 2000
 OPEN_CASES_OF_BENCH_USER = 60
+# Caseworkers in proportion to the children: one per 50 children, so each holds about 37 open
+# cases (sb0, the bench caseworker, 60; the demo's busiest caseworker 75). With 40 for 30,000
+# children each held about 570 open cases, a front page no kommune gives a caseworker, and the
+# load test (bench/load_bench.py) measured that page instead of a working day's.
+CHILDREN_PER_CASEWORKER = 50
 
 FIRST = [
     "Freja",
@@ -78,12 +83,14 @@ async def generate(
     ANALYZE the whole database at the end (the load benchmark does it once, after 98)."""
     conn = await asyncpg.connect(owner_dsn)
     started = time.perf_counter()
+    workers = max(40, -(-children // CHILDREN_PER_CASEWORKER))
     try:
         await conn.execute(f"SET search_path = {schema}")  # bench-only owner session
         await conn.execute(
             "INSERT INTO app_user (username, display_name, provisioned_by) "
             "SELECT 'sb' || g || '@bench.dk', 'Sagsbehandler ' || g, 'bench' "
-            "FROM generate_series(0, 39) g"
+            "FROM generate_series(0, $1 - 1) g",
+            workers,
         )
         await conn.execute(
             "INSERT INTO user_role (user_id, role, granted_by) "
@@ -113,7 +120,7 @@ async def generate(
                    CASE WHEN c.n % 4 = 0 THEN current_date - (c.n % 30)::int END,
                    (ARRAY['afklaring','undersoegelse','afgoerelse','indsats'])[1 + c.n % 4],
                    CASE WHEN c.n <= {OPEN_CASES_OF_BENCH_USER * 4 // 3} AND c.n % 4 <> 0
-                        THEN users.ids[1] ELSE users.ids[2 + c.n % 39] END
+                        THEN users.ids[1] ELSE users.ids[2 + c.n % {workers - 1}] END
             FROM c, users
             """
         )
@@ -142,12 +149,12 @@ async def generate(
             big_case,
         )
         await conn.execute(
-            """
+            f"""
             WITH users AS (SELECT array_agg(id ORDER BY username) AS ids FROM app_user
                            WHERE username LIKE 'sb%'),
                  c AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM hovedsag)
             INSERT INTO hovedsag_worker (hovedsag_id, user_id, added_by)
-            SELECT c.id, users.ids[2 + (c.n * 7) % 39], 'bench' FROM c, users
+            SELECT c.id, users.ids[2 + (c.n * 7) % {workers - 1}], 'bench' FROM c, users
             WHERE c.n % 10 = 0 ON CONFLICT DO NOTHING
             """
         )

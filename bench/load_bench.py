@@ -3,8 +3,10 @@
 Data: the 98 real kommune codes (``bench/kommuner.py``); København with the case-core
 benchmark's national-scale data (``BENCH_LOAD_CHILDREN``, default 30,000 children, 300,000
 enkeltsager, 3 million journal entries; ``bench/casework_bench.py generate``) and 97 smaller
-kommuner (``BENCH_LOAD_SMALL_CHILDREN`` each). Every kommune has users of every role:
-40 sagsbehandlere, 3 ledere, 2 økonomimedarbejdere, an administrator, 2 with læseadgang.
+kommuner (``BENCH_LOAD_SMALL_CHILDREN`` each). Every kommune has users of every role: one
+sagsbehandler per 50 children (at least 40; ``casework_bench.CHILDREN_PER_CASEWORKER``, so
+about 37 open cases each), 3 ledere, 2 økonomimedarbejdere, an administrator, 2 with
+læseadgang.
 
 Logging in: real sessions made by the session store the login makes them with
 (``backend/auth/session.py``; the same ``Session`` as ``backend/auth/service.py`` writes after
@@ -81,7 +83,7 @@ SMOKE = {
     "BENCH_LOAD_WORKER": "0",
 }
 LOCUSTFILE = ROOT / "bench" / "load_locust.py"
-# Other roles per kommune besides the 40 sagsbehandlere of casework_bench.generate.
+# Other roles per kommune besides the sagsbehandlere of casework_bench.generate.
 OTHER_ROLES = {"leder": 3, "oekonomi": 2, "administrator": 1, "laeser": 2}
 # Share of simulated users per role (the weights in bench/load_locust.py) and the share of
 # them in the big kommune (København has about a tenth of the country's cases; one in five

@@ -184,6 +184,7 @@ DETAIL_LABELS: dict[str, str] = {
     "enabled": "Slået til",
     "fields": "Felter med fejl",
     "certificate": "Certifikat",
+    "auth": "Godkendelse",
     "unit": "Organisationsenhed",
     "units": "Enheder",
     "created": "Oprettet",
@@ -326,6 +327,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     **{k: ROLES for k in _ROLE_KEYS},
     "view": _VIEWS,
     "direction": {"ind": "Modtaget", "ud": "Sendt"},
+    "auth": {"tls": "Certifikat i TLS-forbindelsen", "token": "Token fra STS (OIO IDWS)"},
     "found": {
         "fundet": "Fundet",
         "ukendt": "Ukendt i CPR",

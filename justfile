@@ -126,13 +126,15 @@ caddy:
 # Run every test after the lint: unit, integration on real PostgreSQL and Redis, the API fuzz
 # test, browser end-to-end (CI runs this, so a lint failure fails CI). Without arguments three
 # pytest processes run side by side (two cores), each with its own services under var/
-# (tests/conftest.py): the browser tests, the rest on the embedded PostgreSQL and Redis (a few
-# browser test files run there to even the halves out: BROWSER_FILES_IN_REST), and the API
-# tests once more against Debian's PostgreSQL and redis-server (all but tests/e2e, the
-# benchmarks' smoke run, which starts its own embedded servers, and the API fuzz test)
-# started for the run (TREKANT_TEST_SERVERS=system, infra/servers.py); tests/faults, which
-# stops and starts those servers under load, runs only there. The others' output
-# follows the rest's, and each process's per-test times are in var/test-*.xml.
+# (tests/conftest.py): the browser tests; the rest on the embedded PostgreSQL and Redis (a few
+# browser test files run there to even the processes out: BROWSER_FILES_IN_REST); and every
+# test but tests/e2e once more against Debian's PostgreSQL and redis-server started for the
+# run (TREKANT_TEST_SERVERS=system, infra/servers.py). These run only in that third process:
+# tests/faults (stops and starts those servers under load), the API fuzz test and the
+# benchmarks' smoke run (tests/bench, which starts its own embedded servers); and only in the
+# rest, not again on Debian's servers, the tests marked servers_independent (the code's
+# structure, the deployment files, mypy, the API process's own HTTP and signal handling). The
+# others' output follows the rest's, and each process's per-test times are in var/test-*.xml.
 # With arguments (or TREKANT_TEST_WORKERS=0): one pytest process with those arguments.
 [positional-arguments]
 test *ARGS: lint build browser pdf-libs office servers caddy xmlsec
@@ -146,10 +148,10 @@ test *ARGS: lint build browser pdf-libs office servers caddy xmlsec
         --junitxml=var/test-browser.xml > var/test-browser.log 2>&1 &
     browser=$!
     TREKANT_TEST_SERVERS=system TREKANT_TEST_DATA_DIR=var/test-system {{venv}}/pytest \
-        --ignore=tests/e2e --ignore=tests/bench --ignore=tests/fuzz --junitxml=var/test-system.xml \
-        > var/test-system.log 2>&1 &
+        --ignore=tests/e2e --junitxml=var/test-system.xml > var/test-system.log 2>&1 &
     system=$!
-    TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest --junitxml=var/test-api.xml
+    TREKANT_TEST_HALF=rest TREKANT_TEST_DATA_DIR=var/test-api {{venv}}/pytest \
+        --ignore=tests/fuzz --ignore=tests/bench --junitxml=var/test-api.xml
     api=$?
     wait $system
     s=$?

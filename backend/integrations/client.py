@@ -51,6 +51,12 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
 
 
+def scrub(text: str) -> str:
+    """``text`` from a service with anything shaped like a CPR number masked: a service
+    may echo what it was sent, and no CPR number may reach a health text or the audit."""
+    return _CPR_LIKE.sub("xxxxxx-xxxx", text)
+
+
 class ServiceError(Exception):
     """A call that was refused or failed. ``reason`` is stable (``ikke_sat_op``,
     ``slaaet_fra``, ``certifikat``, ``adresse``, ``sts`` (the STS refused the token request),
@@ -241,9 +247,7 @@ async def call(
             sts.forget(code, kind)  # a refused token is not offered again
         log.warning("%s call %s for %s failed: HTTP %s", kind, action, code, status)
         # A service may echo what it was sent: no CPR number reaches the health or audit.
-        detail = (
-            f": {_CPR_LIKE.sub('xxxxxx-xxxx', text.strip())[:200]}" if text else f" (HTTP {status})"
-        )
+        detail = f": {scrub(text.strip())[:200]}" if text else f" (HTTP {status})"
         raise await _fail(code, kind, "fejl", f"Tjenesten svarede med en fejl{detail}")
     result = root.find(f"{{{SOAP_NS}}}Body") if root is not None else None
     if result is None or len(result) == 0:

@@ -29,7 +29,7 @@ from lxml import etree
 from backend.audit.service import record
 from backend.core.scope import CASE_KLE
 from backend.integrations import repository as repo
-from backend.integrations.client import ServiceError, authority, call
+from backend.integrations.client import ServiceError, authority, call, scrub
 from backend.integrations.settings import ServiceKind
 from backend.outbox.service import enqueue, outbox_job
 from tenancy.context import TenantScope
@@ -321,6 +321,20 @@ def build_request(
     return req
 
 
+def answer_refusal(answer: etree._Element) -> str | None:
+    """The index's answer is a ``MultipleOutputType``: a StandardRetur (or UnikRetur) per
+    object with StatusKode 20 for OK (KOMBIT's sample clients check for 20); anything else
+    is a refusal, in Danish for the health and audit (a CPR-like number masked)."""
+    for el in answer.iter(f"{{{SD}}}StandardRetur", f"{{{SD}}}UnikRetur"):
+        code = (el.findtext(f"{{{SD}}}StatusKode") or "").strip()
+        if code != "20":
+            text = scrub(el.findtext(f"{{{SD}}}FejlbeskedTekst") or "").strip()[:200]
+            return f"Sags- og dokumentindekset svarede med status {code}" + (
+                f": {text}" if text else ""
+            )
+    return None
+
+
 @outbox_job(JOB)
 async def push(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]) -> None:
     case_id = uuid.UUID(payload["case_id"])
@@ -344,7 +358,11 @@ async def push(scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]
     request = build_request(operation, cvr, case_id, case, documents, sender)
     action = ACTION + OPERATIONS[operation].lower()
     try:
-        await call(scope.code, ServiceKind.SF1470, action, request, call_id=call_id)
+        answer = await call(scope.code, ServiceKind.SF1470, action, request, call_id=call_id)
+        refused = answer_refusal(answer)
+        if refused is not None:
+            await repo.record_call(scope.code, ServiceKind.SF1470, refused)
+            raise ServiceError("fejl", refused)
     except ServiceError as exc:
         if exc.reason in ("ikke_sat_op", "slaaet_fra"):
             return

@@ -403,7 +403,7 @@ def page(state: State) -> bytes:
         "<h1>Serviceplatformen (udvikling)</h1>"
         f"<h2>Sags- og dokumentindeks (SF1470): {len(state.records)} modtagne</h2>"
         "<table border='1'><tr><th>Modtaget</th><th>Handling</th><th>CVR</th><th>Sagsnummer</th>"
-        "<th>Titel</th><th>KLE</th><th>Status</th><th>Ejer</th><th>Part (CPR)</th>"
+        "<th>Titel</th><th>KLE</th><th>Fremdrift</th><th>Ansvarlig</th><th>Primær part (CPR)</th>"
         "<th>Dokumenter</th></tr>" + "".join(rows) + "</table>"
         "<h2>FK Organisation (SF1500)</h2>" + "".join(orgs) + "</body></html>"
     ).encode()
@@ -560,22 +560,35 @@ class Handler(BaseHTTPRequestHandler):
         if wrong is not None:
             self._send(500, fault(wrong), "text/xml; charset=utf-8")
             return
+        record = index_record(op, cvr, call_id, request)
+        status, message = "20", "OK"
         with self.state.lock:
             seen = any(r["call_id"] == call_id for r in self.state.records)
-            if not seen:
-                self.state.records.append(index_record(op, cvr, call_id, request))
+            held = [
+                r["operation"]
+                for r in self.state.records
+                if r["cvr"] == cvr and r["sag_uuid"] == record["sag_uuid"]
+            ]
+            holds = bool(held) and held[-1] != "Slet"
+            if seen:
+                message = "OK (gentaget kald)"
+            elif op == "Opret" and holds:
+                status, message = "40", "Sagen findes allerede i indekset"
+            elif op == "Ret" and not holds:
+                status, message = "44", "Sagen findes ikke i indekset"
+            else:
+                self.state.records.append(record)
                 self.state.save()
         out_name = {"Opret": "Importer", "Ret": "Opdater", "Slet": "Fjern"}[op]
-        # sd:MultipleOutputType: one StandardRetur (20: OK); a repeat is answered the same.
+        # sd:MultipleOutputType: one StandardRetur (20: OK; 40 an import of a case the index
+        # holds, 44 an update of one it does not); a repeat is answered as OK.
         sd = IX["sd"]
         out = etree.Element(
             f"{{{IDX_NS}}}{out_name}SagDokumentIndeksOutput", nsmap={"i": IDX_NS, "sd": sd}
         )
         retur = etree.SubElement(out, f"{{{sd}}}StandardRetur")
-        etree.SubElement(retur, f"{{{sd}}}StatusKode").text = "20"
-        etree.SubElement(retur, f"{{{sd}}}FejlbeskedTekst").text = (
-            "OK (gentaget kald)" if seen else "OK"
-        )
+        etree.SubElement(retur, f"{{{sd}}}StatusKode").text = status
+        etree.SubElement(retur, f"{{{sd}}}FejlbeskedTekst").text = message
         self._send(200, envelope(out), "text/xml; charset=utf-8")
 
 

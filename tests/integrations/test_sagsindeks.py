@@ -21,7 +21,16 @@ from lxml import etree
 from backend.db import DB
 from backend.integrations import client as soap
 from backend.integrations import repository as repo
-from backend.integrations.sagsindeks import ACTION, JOB, NS, SAG, SD, Sender, build_request
+from backend.integrations.sagsindeks import (
+    ACTION,
+    JOB,
+    NS,
+    SAG,
+    SD,
+    Sender,
+    answer_refusal,
+    build_request,
+)
 from backend.outbox.service import enqueue
 from backend.outbox.tasks import run_outbox_job
 from infra.serviceplatform import SAGSINDEKS_PATH
@@ -190,7 +199,32 @@ def test_the_index_refuses_a_malformed_message(platform: Any) -> None:
     urn.text = f"urn:oio:cpr-nr:{cpr}" + "0" * 250
     assert "URNIdentifikator" in refused(_post(platform, long))
     assert _received(platform, str(case_id)) == []
-    # The message as the client builds it is taken.
-    assert _post(platform, request()).status_code == 200
+    # The message as the client builds it is taken, a document's metadata with it.
+    doc = repo.DocumentMetadata(
+        id=uuid.uuid4(),
+        title="Underretning fra skolen",
+        kind="underretning",
+        dated=datetime.now(UTC).date(),
+        added_at=datetime.now(UTC),
+    )
+    taken = build_request("Opret", CVR, case_id, case, [doc], sender)
+    assert _post(platform, taken).status_code == 200
     [stored] = _received(platform, str(case_id))
     assert stored["status"] == "Opstaaet" and stored["ejer"] == "Familieteam Nord"
+    assert [(d["titel"], d["type"]) for d in stored["dokumenter"]] == [
+        ("Underretning fra skolen", "Brev, indgaaende")
+    ]
+
+    # The index's own refusals come in the answer's StandardRetur, which the client reads:
+    # importing a case it holds, updating one it does not.
+    def status(answer: httpx.Response) -> str | None:
+        assert answer.status_code == 200
+        body = etree.fromstring(answer.content).find(f"{{{soap.SOAP_NS}}}Body")
+        return answer_refusal(body[0])
+
+    assert status(_post(platform, taken)) == (
+        "Sags- og dokumentindekset svarede med status 40: Sagen findes allerede i indekset"
+    )
+    unknown = build_request("Ret", None, uuid.uuid4(), case, [], sender)
+    assert "status 44" in (status(_post(platform, unknown)) or "")
+    assert len(_received(platform, str(case_id))) == 1

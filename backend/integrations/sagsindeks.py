@@ -7,8 +7,11 @@ Tenant migration 0045's triggers write one ``sagsindeks.push`` outbox row per ch
 removed; the case deleted) in the transaction of the change, while the kommune has the
 service enabled. The sweep relays it (rows older than 10 s, every 15 s), so the index
 hears of a change within about half a minute. The job reads the case as it is then and
-sends ``Opret`` the first time, ``Ret`` after, ``Slet`` for a deleted case. The child is the
-case's party by CPR number, inside the SOAP body only (never in a log line or an error).
+sends ``Opret`` the first time, ``Ret`` after, ``Slet`` for a deleted case, as the
+service's Importer/Opdater/Fjern in the OIO SagDok registrering shape of KOMBIT's XSDs
+(docs/integrations.md lists the sources and the mapping). The child is the case's primary
+party as ``urn:oio:cpr-nr:<CPR>``, inside the SOAP body only (never in a log line or an
+error). An answer whose StandardRetur is not 20 is a failure like a SOAP Fault.
 
 Exactly once per change: the row's ``call_id`` is the Serviceplatform's
 CallersServiceCallIdentifier, the same on every retry, so the index stores a repeated call

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import ssl
 import tempfile
 import uuid
@@ -47,6 +48,13 @@ AUTHORITY_NS = "http://serviceplatformen.dk/xml/schemas/AuthorityContext/1/"
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER = 5 * 1024 * 1024
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """``text`` from a service with anything shaped like a CPR number masked: a service
+    may echo what it was sent, and no CPR number may reach a health text or the audit."""
+    return _CPR_LIKE.sub("xxxxxx-xxxx", text)
 
 
 class ServiceError(Exception):
@@ -238,7 +246,8 @@ async def call(
         if use.auth == "token":
             sts.forget(code, kind)  # a refused token is not offered again
         log.warning("%s call %s for %s failed: HTTP %s", kind, action, code, status)
-        detail = f": {text.strip()[:200]}" if text else f" (HTTP {status})"
+        # A service may echo what it was sent: no CPR number reaches the health or audit.
+        detail = f": {scrub(text.strip())[:200]}" if text else f" (HTTP {status})"
         raise await _fail(code, kind, "fejl", f"Tjenesten svarede med en fejl{detail}")
     result = root.find(f"{{{SOAP_NS}}}Body") if root is not None else None
     if result is None or len(result) == 0:

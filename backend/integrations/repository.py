@@ -211,6 +211,10 @@ class CaseMetadata(msgspec.Struct, frozen=True):
     team_name: str | None
     caseworker_name: str | None
     transferred_to: str | None
+    # FK Organisation's UUIDs, when the team is fed by an organisation unit and the
+    # caseworker is known to FK Organisation (the index's Ansvarlig and Primær behandler).
+    team_unit_uuid: uuid.UUID | None = None
+    caseworker_fkorg_uuid: uuid.UUID | None = None
 
 
 class DocumentMetadata(msgspec.Struct, frozen=True):
@@ -224,7 +228,8 @@ class DocumentMetadata(msgspec.Struct, frozen=True):
 async def get_case_metadata(case_id: uuid.UUID) -> CaseMetadata | None:
     row = await conn().fetchrow(
         "SELECT h.id, h.case_number, h.stage, h.opened_at, h.closed_at, c.cpr AS child_cpr, "
-        "t.name AS team_name, u.display_name AS caseworker_name, h.transferred_to "
+        "t.name AS team_name, u.display_name AS caseworker_name, h.transferred_to, "
+        "t.fkorg_unit_uuid AS team_unit_uuid, u.fkorg_uuid AS caseworker_fkorg_uuid "
         "FROM hovedsag h JOIN child c ON c.id = h.child_id "
         "LEFT JOIN team t ON t.id = h.team_id LEFT JOIN app_user u ON u.id = h.caseworker_id "
         "WHERE h.id = $1",

@@ -5,9 +5,10 @@ POST /organisation/organisationsystem/6/   SOAP ``FremsoegObjekthierarkiInput`` 
      by the token's CVR or the request's AuthorityContext/MunicipalityCVR (units with their
      parent, users with their unit, job title and state)
 POST /sagdokumentindeks/6                  SOAP ``Importer``/``Opdater``/``Fjern``
-     ``SagDokumentIndeksInput`` of a case's metadata with its documents' metadata; a repeated
-     CallersServiceCallIdentifier (or RequestHeader/TransactionUUID) is answered as the
-     first time and not stored again
+     ``SagDokumentIndeksInput`` in the OIO SagDok registrering shape, validated against
+     KOMBIT's XSDs (``xsd/``) and the index's required elements (a SOAP Fault names what is
+     wrong; nothing is stored); a repeated CallersServiceCallIdentifier (or
+     RequestHeader/TransactionUUID) is answered as the first time and not stored again
 POST /runtime/services/kombittrust/14/certificatemixed   the STS (WS-Trust 1.3 Issue; see
      ``infra/serviceplatform/sts.py``)
 POST /dev/sts/certifikat {"cvr": …, "cert_pem": …}: register a system certificate for a
@@ -30,9 +31,11 @@ is the token's CVR), and refuse anything else or an unknown kommune (SOAP Fault)
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import html
 import json
+import re
 import threading
 import time
 import uuid
@@ -186,33 +189,167 @@ def organisation_answer(org: dict[str, Any], first: int = 0, most: int = 10_000)
     return out
 
 
+# The index's schema: KOMBIT's XSDs for SagDokumentIndeks 6 (infra/serviceplatform/xsd).
+XSD = Path(__file__).resolve().parent / "xsd" / "6.0.STS-0" / "SagDokumentIndeksOperationer.xsd"
+_SCHEMA: Any = None
+IX = {
+    "sdi": IDX_NS,
+    "sag": "urn:oio:sts:sagdok:sag:6",
+    "di": "urn:oio:sts:sagdok:dokumentindeks:6",
+    "si": "urn:oio:sts:sagdok:sagindeks:6",
+    "gd": "urn:oio:sts:generelledefinitioner:6",
+    "sd": "urn:oio:sagdok:3.0.0",
+}
+# Relation roles (FK Klassifikation; KOMBIT's sample client, ConfigVariables.cs).
+ROLE_EJER = "9e979b84-b846-4472-8622-58007dc63c7e"
+ROLE_ANSVARLIG = "a1263342-d348-44ba-a566-233f37c4cb67"
+ROLE_PRIMAER_PART = "d839f26a-d4d1-4441-b2d6-3dbbb12a9404"
+ROLE_PRIMAER_KLASSE = "a86c6581-ec85-412d-a655-31a1f1d5b14f"
+CPR_URN = re.compile(r"urn:oio:cpr-nr:(\d{10})")
+CPR_LIKE = re.compile(r"(?<!\d)\d{6}-?\d{4}(?!\d)")
+
+
+def schema() -> Any:
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = etree.XMLSchema(etree.parse(str(XSD)))
+    return _SCHEMA
+
+
+def _x(el: Any, path: str) -> list[Any]:
+    return list(el.xpath(path, namespaces=IX))
+
+
+def _t(el: Any, path: str) -> str | None:
+    found = _x(el, path)
+    return found[0].text if found else None
+
+
+def _with_role(rels: Any, tag: str, role: str) -> list[Any]:
+    return _x(rels, f"sag:{tag}[gd:Rolle/sd:UUIDIdentifikator='{role}']")
+
+
+def refusal(op: str, request: Any) -> str | None:
+    """Why the index refuses ``request`` (None: it takes it): the schema first (CPR-like
+    digits masked in the message, which goes back to the caller), then what the index
+    requires beyond it (a case number, title, progress, owner, primary class and primary
+    party by CPR number on an imported case; the case on an update or removal)."""
+    body = copy.deepcopy(request)
+    for ctx in body.findall("{*}AuthorityContext"):
+        body.remove(ctx)  # Trekant's mutual-TLS variant names the kommune here
+    checker = schema()
+    if not checker.validate(body):
+        error = checker.error_log.last_error
+        step = (error.path or "").rsplit("/", 1)[-1].split("[")[0]
+        where = step.rsplit(":", 1)[-1] or "roden"
+        text = CPR_LIKE.sub("xxxxxx-xxxx", error.message)
+        return f"Beskeden følger ikke skemaet (SagDokumentIndeks 6) ved {where}: {text}"
+    if op == "Slet":
+        return None if _x(body, "sdi:SagUuid") else "Påkrævet element mangler: SagUuid"
+    if op == "Ret":
+        sags = _x(body, "sdi:OpdaterSagIndeks")
+        if not sags:
+            return "Påkrævet element mangler: OpdaterSagIndeks"
+        for sag in sags:
+            for part in _x(sag, "sag:RelationListe/sag:Sagspart"):
+                if not CPR_URN.fullmatch(_t(part, "gd:ReferenceID/sd:URNIdentifikator") or ""):
+                    return "Sagspart skal angives med urn:oio:cpr-nr:<CPR-nummer>"
+        return None
+    sags = _x(body, "sdi:SagIndeks")
+    if not sags:
+        return "Påkrævet element mangler: SagIndeks"
+    for sag in sags:
+        for reg in _x(sag, "sag:Registrering"):
+            props = "sag:AttributListe/sag:Egenskaber"
+            for name in ("Sagsnummer", "Titel"):
+                if not _t(reg, f"{props}/sag:{name}"):
+                    return f"Påkrævet element mangler: Egenskaber/{name}"
+            if not _x(reg, "sag:TilstandListe/sag:Fremdrift/sag:FremdriftStatusKode"):
+                return "Påkrævet element mangler: Fremdrift/FremdriftStatusKode"
+            rels = _x(reg, "sag:RelationListe")[0]
+            if not _x(
+                rels, f"sag:Sagsaktoer[gd:Rolle/sd:UUIDIdentifikator='{ROLE_EJER}']/gd:ReferenceID"
+            ):
+                return "Påkrævet element mangler: Sagsaktoer med rollen Ejer"
+            if not _with_role(rels, "Sagsklasse", ROLE_PRIMAER_KLASSE):
+                return "Påkrævet element mangler: Sagsklasse med rollen Primær klasse"
+            parts = _with_role(rels, "Sagspart", ROLE_PRIMAER_PART)
+            if not parts:
+                return "Påkrævet element mangler: Sagspart med rollen Primær part"
+            urn = _t(parts[0], "gd:ReferenceID/sd:URNIdentifikator") or ""
+            if not CPR_URN.fullmatch(urn):
+                return "Sagspart skal angives med urn:oio:cpr-nr:<CPR-nummer>"
+    return None
+
+
 def index_record(op: str, cvr: str, call_id: str, request: Any) -> dict[str, Any]:
-    sag = find(request, "Sag")
-    cpr = text(sag, "CPRNummer") if sag is not None else None
-    docs = find(request, "Dokumenter")
+    """What the page and ``GET /api/indeks`` show of a taken request (the CPR masked and
+    as a SHA-256 only)."""
+    sag = next(iter(_x(request, "sdi:SagIndeks | sdi:OpdaterSagIndeks")), None)
+    if sag is None:
+        uid = _t(request, "sdi:SagUuid/sd:UUIDIdentifikator")
+        lists = None
+    else:
+        uid = _t(sag, "sd:UUIDIdentifikator")
+        regs = _x(sag, "sag:Registrering")
+        lists = regs[0] if regs else sag
+    cpr = kle = ejer = status = foelsomhed = number = title = None
+    dokumenter: list[dict[str, Any]] = []
+    if lists is not None:
+        number = _t(lists, "sag:AttributListe/sag:Egenskaber/sag:Sagsnummer")
+        title = _t(lists, "sag:AttributListe/sag:Egenskaber/sag:Titel")
+        local = "sag:AttributListe/gd:LokalUdvidelseListe/si:SagIndeksEgenskaber"
+        foelsomhed = _t(lists, f"{local}/si:Foelsomhed")
+        states = _x(lists, "sag:TilstandListe/sag:Fremdrift/sag:FremdriftStatusKode")
+        status = states[-1].text if states else None
+        rels = next(iter(_x(lists, "sag:RelationListe")), None)
+        if rels is not None:
+            parts = _with_role(rels, "Sagspart", ROLE_PRIMAER_PART)
+            urn = _t(parts[0], "gd:ReferenceID/sd:URNIdentifikator") if parts else None
+            match = CPR_URN.fullmatch(urn or "")
+            cpr = match.group(1) if match else None
+            classes = _with_role(rels, "Sagsklasse", ROLE_PRIMAER_KLASSE)
+            ext = "gd:LokalUdvidelseListe/si:SagsklasseLokalUdvidelse/si:BrugervendtNoegle"
+            kle = _t(classes[0], ext) if classes else None
+            units = _with_role(rels, "Sagsaktoer", ROLE_ANSVARLIG)
+            ext = "gd:LokalUdvidelseListe/si:SagsaktoerLokalUdvidelse/si:FuldtNavn"
+            ejer = _t(units[0], ext) if units else None
+            for post in _x(rels, "sag:Journalpost"):
+                dokumenter.append(
+                    {
+                        "uuid": _t(post, "gd:ReferenceID/sd:UUIDIdentifikator"),
+                        "titel": _t(post, "sag:JournalpostEgenskaber/sag:Dokumenttitel"),
+                        "type": None,
+                        "dato": None,
+                    }
+                )
+    by_id = {d["uuid"]: d for d in dokumenter}
+    for doc in _x(request, "sdi:DokumentIndeks"):
+        props = "di:Registrering/di:AttributListe/di:Egenskaber"
+        entry = by_id.setdefault(_t(doc, "sd:UUIDIdentifikator"), {})
+        entry.update(
+            {
+                "uuid": _t(doc, "sd:UUIDIdentifikator"),
+                "titel": _t(doc, f"{props}/di:Titel"),
+                "type": _t(doc, f"{props}/di:Type"),
+                "dato": _t(doc, f"{props}/di:BrevDato"),
+            }
+        )
     return {
         "call_id": call_id,
         "operation": op,
         "cvr": cvr,
         "received_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "sag_uuid": text(sag, "UUIDIdentifikator") if sag is not None else None,
-        "sagsnummer": text(sag, "Sagsnummer") if sag is not None else None,
-        "titel": text(sag, "Titel") if sag is not None else None,
-        "kle": text(sag, "KLENummer") if sag is not None else None,
-        "status": text(sag, "Status") if sag is not None else None,
-        "ejer": text(sag, "EjerNavn") if sag is not None else None,
-        "foelsomhed": text(sag, "Foelsomhed") if sag is not None else None,
+        "sag_uuid": uid,
+        "sagsnummer": number,
+        "titel": title,
+        "kle": kle,
+        "status": status,
+        "ejer": ejer,
+        "foelsomhed": foelsomhed,
         "part": mask(cpr),
         "part_sha256": hashlib.sha256(cpr.encode()).hexdigest() if cpr else None,
-        "dokumenter": [
-            {
-                "uuid": text(d, "UUIDIdentifikator"),
-                "titel": text(d, "Titel"),
-                "type": text(d, "Dokumenttype"),
-                "dato": text(d, "Dato"),
-            }
-            for d in (docs if docs is not None else [])
-        ],
+        "dokumenter": list(by_id.values()),
     }
 
 
@@ -266,7 +403,7 @@ def page(state: State) -> bytes:
         "<h1>Serviceplatformen (udvikling)</h1>"
         f"<h2>Sags- og dokumentindeks (SF1470): {len(state.records)} modtagne</h2>"
         "<table border='1'><tr><th>Modtaget</th><th>Handling</th><th>CVR</th><th>Sagsnummer</th>"
-        "<th>Titel</th><th>KLE</th><th>Status</th><th>Ejer</th><th>Part (CPR)</th>"
+        "<th>Titel</th><th>KLE</th><th>Fremdrift</th><th>Ansvarlig</th><th>Primær part (CPR)</th>"
         "<th>Dokumenter</th></tr>" + "".join(rows) + "</table>"
         "<h2>FK Organisation (SF1500)</h2>" + "".join(orgs) + "</body></html>"
     ).encode()
@@ -419,15 +556,39 @@ class Handler(BaseHTTPRequestHandler):
         if op is None or etree.QName(request).namespace != IDX_NS:
             self._send(400, fault(f"Ukendt operation {name}"), "text/xml; charset=utf-8")
             return
+        wrong = refusal(op, request)
+        if wrong is not None:
+            self._send(500, fault(wrong), "text/xml; charset=utf-8")
+            return
+        record = index_record(op, cvr, call_id, request)
+        status, message = "20", "OK"
         with self.state.lock:
             seen = any(r["call_id"] == call_id for r in self.state.records)
-            if not seen:
-                self.state.records.append(index_record(op, cvr, call_id, request))
+            held = [
+                r["operation"]
+                for r in self.state.records
+                if r["cvr"] == cvr and r["sag_uuid"] == record["sag_uuid"]
+            ]
+            holds = bool(held) and held[-1] != "Slet"
+            if seen:
+                message = "OK (gentaget kald)"
+            elif op == "Opret" and holds:
+                status, message = "40", "Sagen findes allerede i indekset"
+            elif op == "Ret" and not holds:
+                status, message = "44", "Sagen findes ikke i indekset"
+            else:
+                self.state.records.append(record)
                 self.state.save()
         out_name = {"Opret": "Importer", "Ret": "Opdater", "Slet": "Fjern"}[op]
-        out = etree.Element(f"{{{IDX_NS}}}{out_name}SagDokumentIndeksOutput", nsmap={"i": IDX_NS})
-        etree.SubElement(out, f"{{{IDX_NS}}}StatusKode").text = "20"
-        etree.SubElement(out, f"{{{IDX_NS}}}Gentaget").text = "true" if seen else "false"
+        # sd:MultipleOutputType: one StandardRetur (20: OK; 40 an import of a case the index
+        # holds, 44 an update of one it does not); a repeat is answered as OK.
+        sd = IX["sd"]
+        out = etree.Element(
+            f"{{{IDX_NS}}}{out_name}SagDokumentIndeksOutput", nsmap={"i": IDX_NS, "sd": sd}
+        )
+        retur = etree.SubElement(out, f"{{{sd}}}StandardRetur")
+        etree.SubElement(retur, f"{{{sd}}}StatusKode").text = status
+        etree.SubElement(retur, f"{{{sd}}}FejlbeskedTekst").text = message
         self._send(200, envelope(out), "text/xml; charset=utf-8")
 
 

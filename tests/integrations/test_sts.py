@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from lxml import etree
 
 from backend.integrations import client as soap
 from backend.integrations import fkorg, sagsindeks, sts
+from backend.integrations import repository as repo
 from backend.integrations.client import ServiceError
 from infra.serviceplatform import FKORG_PATH, SAGSINDEKS_PATH, STS_PATH
 from tests.conftest import KOMMUNE_B
@@ -96,7 +98,19 @@ async def test_a_token_call_works_and_the_token_is_reused_until_it_is_about_to_e
     # SF1470 with a token: the index stores the case under the token's kommune.
     await _token_service(operator, platform, "sf1470", SAGSINDEKS_PATH)
     case_id, call_id = uuid.uuid4(), uuid.uuid4()
-    request = sagsindeks.build_request("Opret", None, case_id, None, [])
+    case = repo.CaseMetadata(
+        id=case_id,
+        case_number="TOKEN-1",
+        stage="afklaring",
+        opened_at=datetime.now(UTC),
+        closed_at=None,
+        child_cpr="0101019995",
+        team_name=None,
+        caseworker_name=None,
+        transferred_to=None,
+    )
+    sender = sagsindeks.Sender(cvr=CVR, it_system=uuid.uuid4())
+    request = sagsindeks.build_request("Opret", None, case_id, case, [], sender)
     await soap.call(B, "sf1470", sagsindeks.ACTION + "importer", request, call_id=call_id)
     stored = [
         r for r in httpx.get(platform.url + "/api/indeks").json() if r["call_id"] == str(call_id)

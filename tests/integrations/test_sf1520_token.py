@@ -1,9 +1,10 @@
 """Issue 20 item 2 on the token: a kommune whose ``sf1520`` row says ``auth = 'token'`` asks
 the CPR register (PersonBaseDataExtended version 5 of the development SF1520 service) with a
 token from the development STS for that service, presented in WS-Security with the message
-signed. The lookup is the same as over mutual TLS (address protection included); one token
-serves the child, the parents and the next lookup; a token for another service is refused
-by the service, recorded in the health and not offered again."""
+signed (set up as `trekant dev` sets up Odense's). The lookup is the same as over mutual TLS
+(address protection included); one token serves the child, the parents and the next lookup;
+a token for another service is refused by the service, recorded in the health and not
+offered again."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from backend.db import DB
 from backend.integrations import sts
+from backend.integrations.demo import configure_sf1520, sf1520_cvr
 from backend.network.cpr_source import (
     CprPerson,
     CprRelations,
@@ -30,10 +32,8 @@ from infra.serviceplatform import STS_PATH
 from tenancy.context import tenant_transaction
 from tests.casework.test_casework_api import new_cpr
 from tests.conftest import KOMMUNE_A, KOMMUNE_B, sf1520_server
-from tests.integrations.conftest import certificate, settings_body
 
 A, B = KOMMUNE_A[0], KOMMUNE_B[0]
-CVR = "55550203"
 HIDDEN = "Gemtvej 4, 5000 Odense C"
 
 
@@ -58,13 +58,18 @@ async def _error(owner: asyncpg.Connection, code: str) -> str | None:
 @pytest.fixture
 def token_kommune(platform: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("TREKANT_STS_ENDPOINT", platform.url + STS_PATH)
+    monkeypatch.setenv("TREKANT_SERVICEPLATFORM_URL", platform.url)
     sts.clear_cache()
     yield platform
     sts.clear_cache()
 
 
 async def test_a_token_lookup_is_the_tls_lookup_and_the_token_is_reused_and_checked(
-    operator: httpx.AsyncClient, owner: asyncpg.Connection, token_kommune: Any, seeded: Any
+    operator: httpx.AsyncClient,
+    owner: asyncpg.Connection,
+    registry: Any,
+    token_kommune: Any,
+    seeded: Any,
 ) -> None:
     platform, server = token_kommune, sf1520_server()
     child, mother, father = new_cpr(1530), new_cpr(1531, years=35), new_cpr(1532, years=38)
@@ -81,13 +86,16 @@ async def test_a_token_lookup_is_the_tls_lookup_and_the_token_is_reused_and_chec
             )
         },
     )
-    cert = certificate(cn="Testby systemcertifikat (CPR, token)")
-    httpx.post(
-        platform.url + "/dev/sts/certifikat", json={"cvr": CVR, "cert_pem": cert[0]}
-    ).raise_for_status()
-    body = {**settings_body(server.token_url, CVR, cert), "auth": "token"}  # type: ignore[attr-defined]
-    r = await operator.put(f"/api/operator/kommuner/{B}/tjenester/sf1520", json=body)
-    assert r.status_code == 200, r.text
+    # Set up as `trekant dev` sets up Odense's: the certificate registered with the STS for
+    # the kommune's CVR, the row on version 5 with auth = 'token'.
+    auth = await configure_sf1520(
+        registry.dsn, B, server.url, server.folder, token_endpoint=server.token_url
+    )
+    assert auth == "token"
+    cert = (
+        (server.folder / "client.pem").read_text(),
+        (server.folder / "client-key.pem").read_text(),
+    )
     try:
         before = _issued(platform)
         over_tls = await _lookup(A, child)  # København's row: version 4, mutual TLS
@@ -104,7 +112,7 @@ async def test_a_token_lookup_is_the_tls_lookup_and_the_token_is_reused_and_chec
         # A token for another service (FK Organisation's) is refused by the CPR service,
         # recorded in the health and dropped: the next lookup gets a token for SF1520.
         sts_url = platform.url + STS_PATH
-        wrong = await sts.token(B, "sf1500", cert[0], cert[1].encode(), CVR, sts_url)
+        wrong = await sts.token(B, "sf1500", cert[0], cert[1].encode(), sf1520_cvr(B), sts_url)
         fingerprint = hashlib.sha256(cert[0].encode()).hexdigest()
         sts._cache[(B, "sf1520", fingerprint)] = wrong
         with pytest.raises(CprUnavailable) as refused:

@@ -462,10 +462,15 @@ async def seed_demo(settings: Settings, idp: Any = None, context_handler: Any = 
         from backend.integrations import demo as services_demo
 
         # Each demo kommune's CPR service, set up as the operator would (Nationale
-        # tjenester › CPR-opslag (SF1520), or trekant tenant set-service).
+        # tjenester › CPR-opslag (SF1520), or trekant tenant set-service); Odense's with a
+        # token from the development STS (version 5), as its SF1500 and SF1470.
         for code, _, _ in DEMO_KOMMUNER:
             await services_demo.configure_sf1520(
-                settings.database_url, code, _sf1520_dev.url, _sf1520_dev.folder
+                settings.database_url,
+                code,
+                _sf1520_dev.url,
+                _sf1520_dev.folder,
+                token_endpoint=_sf1520_dev.token_url if code == services_demo.DEMO_CODE else None,
             )
     if idp is not None:
         await reg.add_operator(OPERATOR_USER.username, OPERATOR_USER.name)
@@ -711,7 +716,8 @@ def cmd_dev(args: argparse.Namespace) -> int:
         f"  Ankestyrelsens modtager af indberetninger (udvikling): {anke.url}\n"
         f"  Danmarks Statistik, modtagne indberetninger (udvikling): {dst_receiver.url}\n"
         f"  Spor fra API og worker (OpenTelemetry, udvikling): {traces.url}\n"
-        f"  CPR-registret, SF1520 over TLS med klientcertifikat (udvikling): {cpr_service.url}\n"
+        f"  CPR-registret, SF1520 over TLS med klientcertifikat (udvikling): {cpr_service.url}"
+        f" (Odense med token fra STS: {cpr_service.token_url})\n"
         f"  Serviceplatformen (udvikling): FK Organisation og Sags- og dokumentindeks, "
         f"modtagne sager: {serviceplatform.url}\n"
         f"  Metrikker (Prometheus): {url}/metrics\n"

@@ -2,7 +2,9 @@
 the Sags- og dokumentindeks at the development Serviceplatform, with a development system
 certificate made once per data folder and registered with the development STS, called with
 a token from it (``auth = 'token'``, OIO IDWS); its three demo teams are mapped to their
-units and imported, so the newcomer sees the teams come from FK Organisation."""
+units and imported, so the newcomer sees the teams come from FK Organisation. Each demo
+kommune's CPR service (SF1520) is the development ``infra/sf1520``; Odense's is called with a
+token from the same STS (version 5), the others with the certificate in TLS (version 4)."""
 
 from __future__ import annotations
 
@@ -116,24 +118,52 @@ def sf1520_cvr(code: str) -> str:
     return f"1111{code}"
 
 
-async def configure_sf1520(owner_dsn: str, code: str, endpoint: str, certificates: Path) -> None:
+async def register_with_sts(cvr: str, cert_pem: str) -> bool:
+    """Register a system certificate for ``cvr`` with the development STS (what KOMBIT's
+    administration does when the kommune approves the service agreement); False when no
+    development Serviceplatform with an STS runs."""
+    platform = os.environ.get("TREKANT_SERVICEPLATFORM_URL")
+    if not (platform and os.environ.get("TREKANT_STS_ENDPOINT")):
+        return False
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            r = await client.post(
+                platform + "/dev/sts/certifikat", json={"cvr": cvr, "cert_pem": cert_pem}
+            )
+            r.raise_for_status()
+    except httpx.HTTPError:
+        return False  # the demo still works with the certificate in the connection
+    return True
+
+
+async def configure_sf1520(
+    owner_dsn: str, code: str, endpoint: str, certificates: Path, token_endpoint: str | None = None
+) -> str:
     """Kommune ``code``'s CPR service (SF1520) at the development service ``infra/sf1520``
     with Trekant's development client certificate (``certificates``: its ``client.pem`` and
     ``client-key.pem``), under the development service agreement: what the operator does on
-    the console or with ``trekant tenant set-service``."""
+    the console or with ``trekant tenant set-service``. With ``token_endpoint`` (version 5)
+    and a development STS that registers the certificate for the kommune's CVR, the service
+    is called with a token (``auth = 'token'``); returns the ``auth`` set."""
     from infra.sf1520 import DEV_AGREEMENT, DEV_USER_SYSTEM
 
+    cert_pem = (certificates / "client.pem").read_text()
+    auth = "tls"
+    if token_endpoint and await register_with_sts(sf1520_cvr(code), cert_pem):
+        auth, endpoint = "token", token_endpoint
     await configure(
         owner_dsn,
         code,
         ServiceKind.SF1520,
         endpoint,
         sf1520_cvr(code),
-        (certificates / "client.pem").read_text(),
+        cert_pem,
         (certificates / "client-key.pem").read_text(),
         agreement=uuid.UUID(DEV_AGREEMENT),
         user_system=uuid.UUID(DEV_USER_SYSTEM),
+        auth=auth,
     )
+    return auth
 
 
 async def seed(owner_dsn: str, folder: Path, fkorg_endpoint: str, index_endpoint: str) -> str:
@@ -141,20 +171,7 @@ async def seed(owner_dsn: str, folder: Path, fkorg_endpoint: str, index_endpoint
     from infra.serviceplatform.demo_org import uid
 
     cert_pem, key_pem = development_certificate(folder)
-    platform = os.environ.get("TREKANT_SERVICEPLATFORM_URL")
-    auth = "tls"
-    if platform and os.environ.get("TREKANT_STS_ENDPOINT"):
-        # What KOMBIT's administration does when the kommune approves the service agreement.
-        try:
-            async with httpx.AsyncClient(timeout=10) as client:
-                r = await client.post(
-                    platform + "/dev/sts/certifikat",
-                    json={"cvr": DEMO_CVR, "cert_pem": cert_pem},
-                )
-                r.raise_for_status()
-            auth = "token"
-        except httpx.HTTPError:
-            pass  # the demo still works with the certificate in the connection
+    auth = "token" if await register_with_sts(DEMO_CVR, cert_pem) else "tls"
     for kind, endpoint in (
         (ServiceKind.SF1500, fkorg_endpoint),
         (ServiceKind.SF1470, index_endpoint),

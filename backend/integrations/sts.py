@@ -73,6 +73,9 @@ STS_TEST_ENDPOINT = (
 ENTITY_IDS = {
     "sf1500": "http://stoettesystemerne.dk/service/organisation/3",
     "sf1470": "http://entityid.kombit.dk/service/sdi/sagdokumentindeks/6",
+    # CPR's PersonBaseDataExtended version 5 (SF1520): the service contract's
+    # ``service.entityID`` as KOMBIT's and others' clients of version 5 use it.
+    "sf1520": "http://cpr.serviceplatformen.dk/service/personbasedataextended/5",
 }
 TIMEOUT_SECONDS = 10.0
 MAX_ANSWER = 256 * 1024

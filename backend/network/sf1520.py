@@ -8,9 +8,14 @@ person's ``PNR`` answers with ``persondata`` (name, ``adressebeskyttelse``,
 ``far``, ``foraeldremyndighed``). A child's lookup is one call for the child and one per
 parent or custody holder (in parallel), all within ``TREKANT_CPR_TIMEOUT`` seconds.
 
-Security model (version 4 of the service): SOAP 1.1 over TLS with the kommune's (or the IT
+Security model: version 4 of the service is SOAP 1.1 over TLS with the kommune's (or the IT
 supplier's) FOCES/OCES function certificate as the TLS client certificate; the service
-agreement in the invocation context says what the certificate may ask for whom.
+agreement in the invocation context says what the certificate may ask for whom. Version 5
+(the kommune's row says ``auth = 'token'``) takes a token from the Serviceplatform's STS for
+the service's entity id instead (``backend.integrations.sts``: the same STS client and
+token cache as SF1500 and SF1470), presented in WS-Security with the message signed by the
+certificate (OIO IDWS); the TLS connection then authenticates only the service. The lookup,
+its answer and every failure's handling are the same for both.
 
 httpx + lxml, not zeep: the project already has both, the service has one operation, and
 zeep needs the WSDL with its policy and fault imports on disk to build a client; the
@@ -22,7 +27,8 @@ entry), each logged for the operator (never the CPR number) and counted in
 ``trekant_cpr_lookups{outcome}``: ``timeout``, ``unreachable``, ``tls`` (the service
 refused our certificate, or we refused its), ``certificate`` (ours is missing or
 expired: checked at start and before each call), ``fault`` (a ServiceplatformFault or an
-HTTP error), ``not_configured``.
+HTTP error, or the service refused the token), ``sts`` (the STS refused the token request),
+``not_configured``.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import os
 import ssl
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +50,8 @@ import httpx
 from lxml import etree
 from prometheus_client import Counter, Gauge
 
+from backend.integrations import sts
+from backend.integrations.sts import Token
 from backend.network.cpr_source import CprPerson, CprRelations, CprUnavailable, timeout_seconds
 
 log = logging.getLogger("trekant.cpr")
@@ -64,7 +73,7 @@ CUSTODY_TYPES = {"3", "4", "5", "6"}  # mor, far, anden indehaver 1 og 2
 LOOKUPS = Counter(
     "trekant_cpr_lookups",
     "Calls to the CPR register (SF1520), by outcome: ok, unknown, timeout, unreachable, "
-    "tls, certificate, fault, not_configured",
+    "tls, certificate, fault, sts, not_configured",
     ["outcome"],
 )
 CERT_EXPIRY = Gauge(
@@ -103,7 +112,9 @@ class Sf1520Config:
     ``cert_pem``/``key_pem`` in memory: the operator's configuration, the key unsealed), the
     CA the service's certificate is checked against (None: the system's trust store), the
     time-out, each kommune's invocation context (``"*"``: any kommune without its own) and
-    the kommune's CVR number (``AuthorityContext``, when known)."""
+    the kommune's CVR number (``AuthorityContext``, when known). ``auth = "token"``: no
+    client certificate in TLS; a token from the STS at ``sts_url`` for kommune ``kommune``
+    (its CVR ``cvr``) in WS-Security instead, the message signed with ``cert_pem``/``key_pem``."""
 
     url: str
     cert_file: Path = Path()
@@ -114,6 +125,9 @@ class Sf1520Config:
     cert_pem: str | None = field(default=None, repr=False)
     key_pem: bytes | None = field(default=None, repr=False)
     cvr: str | None = None
+    auth: str = "tls"
+    kommune: str | None = None
+    sts_url: str | None = None
 
     def context_for(self, kommune: str | None) -> InvocationContext | None:
         return self.contexts.get(kommune or "*") or self.contexts.get("*")
@@ -153,17 +167,18 @@ def q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 
 
-def envelope(cpr: str, ctx: InvocationContext, cvr: str | None = None) -> bytes:
-    """The ``PersonLookupRequest`` envelope (PersonBaseDataExtendedServiceMsg.xsd, v4):
-    the optional ``AuthorityContext`` (the kommune's CVR) before the ``InvocationContext``."""
-    env = etree.Element(q(SOAP_NS, "Envelope"), nsmap={"soapenv": SOAP_NS})
-    etree.SubElement(env, q(SOAP_NS, "Header"))
-    body = etree.SubElement(env, q(SOAP_NS, "Body"))
-    req = etree.SubElement(
-        body,
+def lookup_request(cpr: str, ctx: InvocationContext | None, cvr: str | None = None) -> Any:
+    """The ``PersonLookupRequest`` element (PersonBaseDataExtendedServiceMsg.xsd): the
+    optional ``AuthorityContext`` (the kommune's CVR) before the ``InvocationContext``, then
+    the ``PNR``. With a token (``ctx`` None) only the PNR: the token carries who asks, as
+    version 5's clients send it."""
+    req = etree.Element(
         q(SERVICE_NS, "PersonLookupRequest"),
         nsmap={"ns": SERVICE_NS, "invctx": INVCTX_NS, "pnr": PNR_NS},
     )
+    if ctx is None:
+        etree.SubElement(req, q(PNR_NS, "PNR")).text = cpr
+        return req
     if cvr:
         auth = etree.SubElement(req, q(AUTH_NS, "AuthorityContext"), nsmap={"auth": AUTH_NS})
         etree.SubElement(auth, q(AUTH_NS, "MunicipalityCVR")).text = cvr
@@ -178,6 +193,14 @@ def envelope(cpr: str, ctx: InvocationContext, cvr: str | None = None) -> bytes:
         if value:
             etree.SubElement(inv, q(INVCTX_NS, tag)).text = value
     etree.SubElement(req, q(PNR_NS, "PNR")).text = cpr
+    return req
+
+
+def envelope(cpr: str, ctx: InvocationContext, cvr: str | None = None) -> bytes:
+    """The version 4 ``PersonLookupRequest`` envelope (mutual TLS, no SOAP header)."""
+    env = etree.Element(q(SOAP_NS, "Envelope"), nsmap={"soapenv": SOAP_NS})
+    etree.SubElement(env, q(SOAP_NS, "Header"))
+    etree.SubElement(env, q(SOAP_NS, "Body")).append(lookup_request(cpr, ctx, cvr))
     return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
 
 
@@ -319,7 +342,13 @@ class Sf1520Client:
             try:
                 ctx = ssl.create_default_context(cafile=str(c.ca_file) if c.ca_file else None)
                 ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-                if c.cert_pem is not None and c.key_pem is not None:
+                if c.auth == "token":
+                    # The certificate signs the STS request and the message; TLS only
+                    # authenticates the service.
+                    if c.cert_pem is None or c.key_pem is None:
+                        raise ValueError("token without certificate")
+                    cert = x509.load_pem_x509_certificate(c.cert_pem.encode())
+                elif c.cert_pem is not None and c.key_pem is not None:
                     cert = x509.load_pem_x509_certificate(c.cert_pem.encode())
                     _load_chain_from_memory(ctx, c.cert_pem, c.key_pem)
                 else:
@@ -366,19 +395,58 @@ class Sf1520Client:
         scope = current_scope_or_none()
         return scope.code if scope else None
 
-    async def _call(self, http: httpx.AsyncClient, cpr: str) -> Answer | None:
-        assert self.config is not None
-        ctx = self.config.context_for(self._kommune())
+    async def _token(self) -> Token:
+        """The kommune's token for SF1520 from the STS (cached by ``sts.token`` until a minute
+        before it expires); the STS's refusal is a :class:`CprServiceError`."""
+        c = self.config
+        assert c is not None and c.cert_pem is not None and c.key_pem is not None
+        if not (c.kommune and c.cvr and c.sts_url):
+            raise self._fail(
+                "not_configured",
+                "CPR-tjenesten (SF1520) med token mangler kommunens CVR-nummer eller STS'ens "
+                "adresse (TREKANT_STS_ENDPOINT)",
+            )
+        try:
+            return await sts.token(c.kommune, "sf1520", c.cert_pem, c.key_pem, c.cvr, c.sts_url)
+        except sts.StsError as exc:
+            outcome = {"svarer_ikke": "unreachable", "certifikat": "certificate"}
+            raise self._fail(outcome.get(exc.reason, "sts"), exc.message) from exc
+
+    def _payload(self, cpr: str, token: Token | None) -> bytes:
+        c = self.config
+        assert c is not None
+        if token is not None:
+            assert c.cert_pem is not None and c.key_pem is not None
+            try:
+                return sts.secure_envelope(
+                    lookup_request(cpr, None),
+                    action=SOAP_ACTION,
+                    to=c.url,
+                    call_id=uuid.uuid4(),
+                    token=token,
+                    cert_pem=c.cert_pem,
+                    key_pem=c.key_pem,
+                )
+            except sts.StsError as exc:
+                raise self._fail("certificate", exc.message) from exc
+        ctx = c.context_for(self._kommune())
         if ctx is None:
             raise self._fail(
                 "not_configured",
                 "Kommunen har ingen serviceaftale med CPR-tjenesten (SF1520) i Trekant",
             )
+        return envelope(cpr, ctx, c.cvr)
+
+    async def _call(
+        self, http: httpx.AsyncClient, cpr: str, token: Token | None = None
+    ) -> Answer | None:
+        assert self.config is not None
+        content = self._payload(cpr, token)
         try:
             async with http.stream(
                 "POST",
                 self.config.url,
-                content=envelope(cpr, ctx, self.config.cvr),
+                content=content,
                 headers={
                     "Content-Type": "text/xml; charset=utf-8",
                     "SOAPAction": f'"{SOAP_ACTION}"',
@@ -411,6 +479,9 @@ class Sf1520Client:
         try:
             return parse_answer(cpr, body)
         except CprServiceError as exc:
+            if token is not None and not any(c.upper().startswith("CPR-") for c in exc.codes):
+                # Refused by the platform, not by CPR: the token is not offered again.
+                sts.forget(self.config.kommune or "", "sf1520")
             failed = self._fail(exc.outcome, exc.operator)
             failed.codes = exc.codes
             raise failed from exc
@@ -444,6 +515,7 @@ class Sf1520Client:
             raise self._fail("not_configured" if self.config is None else "certificate", problem)
         assert self.config is not None and self._ssl is not None
         timeout = self.config.timeout
+        use_token = self.config.auth == "token"
         started = time.monotonic()
 
         async def run() -> list[Answer | None]:
@@ -453,12 +525,14 @@ class Sf1520Client:
                 limits=httpx.Limits(max_connections=4),
                 follow_redirects=False,
             ) as http:
-                first = await self._call(http, cprs[0])
+                # One token for the child and the parents (inside the lookup's time limit).
+                token = await self._token() if use_token else None
+                first = await self._call(http, cprs[0], token)
                 if not with_relations or first is None:
                     return [first]
                 others = [first.mother, first.father, *first.custody]
                 holders = list(dict.fromkeys(c for c in others if c and c != cprs[0]))
-                rest = await asyncio.gather(*(self._call(http, c) for c in holders))
+                rest = await asyncio.gather(*(self._call(http, c, token) for c in holders))
                 return [first, *rest]
 
         try:
@@ -588,6 +662,20 @@ class KommuneSf1520:
             url = await check_endpoint(use.endpoint, env)
         except ServiceSettingError as exc:
             raise await self._refused(code, f"CPR-tjenesten (SF1520): {exc.message}") from exc
+        sts_url: str | None = None
+        if use.auth == "token":
+            raw_sts = sts.sts_endpoint()
+            if raw_sts is None:
+                raise await self._refused(
+                    code,
+                    "CPR-tjenesten (SF1520): STS'ens adresse er ikke sat op (TREKANT_STS_ENDPOINT)",
+                )
+            try:
+                sts_url = await check_endpoint(raw_sts, env)
+            except ServiceSettingError as exc:
+                raise await self._refused(
+                    code, f"CPR-tjenesten (SF1520): STS'ens adresse: {exc.message}"
+                ) from exc
         key = (
             code,
             url,
@@ -598,6 +686,8 @@ class KommuneSf1520:
             bytes(use.sealed_key),
             timeout_seconds(),
             _ca_file(),
+            use.auth,
+            sts_url,
         )
         client = _row_clients.get(key)
         if client is None:
@@ -622,6 +712,9 @@ class KommuneSf1520:
                 cert_pem=use.cert_pem,
                 key_pem=key_pem,
                 cvr=use.cvr,
+                auth=use.auth,
+                kommune=code,
+                sts_url=sts_url,
             )
             for old in [k for k in _row_clients if k[0] == code]:
                 del _row_clients[old]

@@ -95,7 +95,7 @@ class State:
             self.records = saved.get("records", [])
             self.orgs.update(saved.get("orgs", {}))
             registered = saved.get("sts_certificates", {})
-        self.sts = DevSts(registered)
+        self.sts = DevSts(registered, store.parent)
 
     def save(self) -> None:
         tmp = self.store.with_suffix(".tmp")

@@ -22,6 +22,7 @@ import base64
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -58,22 +59,55 @@ def _time(text: str | None) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-class DevSts:
-    def __init__(self, registered: dict[str, list[str]]) -> None:
-        self.lock = threading.Lock()
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Udviklings-STS")])
-        now = _now()
-        self.cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(self.key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=365))
-            .sign(self.key, hashes.SHA256())
+def identity(folder: Path | None) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """The development STS's signing key and certificate: kept in ``folder`` (``sts-key.pem``,
+    ``sts.pem``; made once), so the services in other processes (``infra/sf1520``) verify its
+    tokens with :func:`sts_certificate`; without a folder, a new one in memory."""
+    key_path = folder / "sts-key.pem" if folder else None
+    cert_path = folder / "sts.pem" if folder else None
+    if key_path and cert_path and key_path.exists() and cert_path.exists():
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        if isinstance(key, ec.EllipticCurvePrivateKey) and cert.not_valid_after_utc > _now():
+            return key, cert
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Udviklings-STS")])
+    now = _now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    if key_path and cert_path:
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
+        key_path.chmod(0o600)
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return key, cert
+
+
+def sts_certificate(folder: Path) -> Path:
+    """The development STS's certificate file in ``folder`` (made if missing): what a
+    development service trusts tokens by."""
+    identity(folder)
+    return folder / "sts.pem"
+
+
+class DevSts:
+    def __init__(self, registered: dict[str, list[str]], folder: Path | None = None) -> None:
+        self.lock = threading.Lock()
+        self.key, self.cert = identity(folder)
         self.registered = registered  # CVR -> SHA-256 fingerprints (hex) of certificates
         self.lifetime = 3600
         self.issued = 0
@@ -221,66 +255,73 @@ class DevSts:
 
     def check_call(self, root: Any, entity_id: str) -> str:
         """The CVR number of a call carrying WS-Security, or :class:`Refused`."""
-        security = root.find(f"{{{proto.SOAP11}}}Header/{{{proto.WSSE}}}Security")
-        body = root.find(f"{{{proto.SOAP11}}}Body")
-        if security is None or body is None:
-            raise Refused("InvalidSecurity", "Kaldet har ingen WS-Security-header")
-        assertion = security.find(f"{{{proto.SAML}}}Assertion")
-        signature = security.find(f"{{{DS}}}Signature")
-        if assertion is None or signature is None:
-            raise Refused("InvalidSecurity", "Kaldet mangler token eller signatur")
-        token_signature = assertion.find(f"{{{DS}}}Signature")
-        if token_signature is None:
-            raise Refused("InvalidSecurityToken", "Token er ikke signeret")
-        try:
-            if wssec.verify(token_signature, self.key.public_key()) != [assertion]:
-                raise Refused("InvalidSecurityToken", "Tokenets signatur dækker ikke token")
-        except wssec.SignatureError as exc:
-            raise Refused("InvalidSecurityToken", "Token er ikke udstedt af STS") from exc
-        conditions = assertion.find(f"{{{proto.SAML}}}Conditions")
-        if conditions is None:
-            raise Refused("InvalidSecurityToken", "Token har ingen gyldighedsperiode")
-        now = _now()
-        if _time(conditions.get("NotOnOrAfter")) <= now:
-            raise Refused("InvalidSecurityToken", "Token er udløbet")
-        if _time(conditions.get("NotBefore")) > now + SKEW:
-            raise Refused("InvalidSecurityToken", "Token er endnu ikke gyldigt")
-        audience = conditions.findtext(
-            f"{{{proto.SAML}}}AudienceRestriction/{{{proto.SAML}}}Audience"
-        )
-        if audience != entity_id:
-            raise Refused("InvalidSecurityToken", f"Token er udstedt til {audience}")
-        holder = assertion.findtext(
-            f"{{{proto.SAML}}}Subject/{{{proto.SAML}}}SubjectConfirmation/"
-            f"{{{proto.SAML}}}SubjectConfirmationData/{{{DS}}}KeyInfo/{{{DS}}}X509Data/"
-            f"{{{DS}}}X509Certificate"
-        )
-        try:
-            public = x509.load_der_x509_certificate(base64.b64decode(holder or "")).public_key()
-        except ValueError as exc:
-            raise Refused("InvalidSecurityToken", "Token har ingen nøgleindehaver") from exc
-        if not isinstance(public, wssec.PublicKey):
-            raise Refused("InvalidSecurityToken", "Nøgleindehaverens nøgletype kendes ikke")
-        try:
-            covered = wssec.verify(signature, public)
-        except wssec.SignatureError as exc:
-            raise Refused("FailedCheck", f"Kaldets signatur afvist: {exc}") from exc
-        header = root.find(f"{{{proto.SOAP11}}}Header")
-        needed = [
-            body,
-            assertion,
-            security.find(f"{{{wssec.WSU}}}Timestamp"),
-            header.find(f"{{{proto.WSA}}}Action"),
-            header.find(f"{{{proto.WSA}}}To"),
-        ]
-        if any(el is None or el not in covered for el in needed):
-            raise Refused("FailedCheck", "Signaturen dækker ikke Body, Timestamp, token og To")
-        ts = security.find(f"{{{wssec.WSU}}}Timestamp")
-        if _time(ts.findtext(f"{{{wssec.WSU}}}Expires")) < now - SKEW:
-            raise Refused("MessageExpired", "Kaldets tidsstempel er udløbet")
-        for attribute in assertion.iterfind(
-            f"{{{proto.SAML}}}AttributeStatement/{{{proto.SAML}}}Attribute"
-        ):
-            if attribute.get("Name") == proto.CVR_CLAIM:
-                return str(attribute.findtext(f"{{{proto.SAML}}}AttributeValue") or "")
-        raise Refused("InvalidSecurityToken", "Token nævner ingen myndighed (CVR)")
+        return check_call(root, entity_id, self.key.public_key())
+
+
+def check_call(root: Any, entity_id: str, sts_key: wssec.PublicKey) -> str:
+    """The CVR number of a SOAP 1.1 call carrying an STS token in WS-Security, or
+    :class:`Refused`: the token is signed by ``sts_key`` (the STS's), valid now, for
+    ``entity_id``; the message is signed by the token's holder-of-key certificate over Body,
+    Timestamp, token, Action and To, and its timestamp has not expired. Shared by the
+    development Serviceplatform's services and the development SF1520 service."""
+    security = root.find(f"{{{proto.SOAP11}}}Header/{{{proto.WSSE}}}Security")
+    body = root.find(f"{{{proto.SOAP11}}}Body")
+    if security is None or body is None:
+        raise Refused("InvalidSecurity", "Kaldet har ingen WS-Security-header")
+    assertion = security.find(f"{{{proto.SAML}}}Assertion")
+    signature = security.find(f"{{{DS}}}Signature")
+    if assertion is None or signature is None:
+        raise Refused("InvalidSecurity", "Kaldet mangler token eller signatur")
+    token_signature = assertion.find(f"{{{DS}}}Signature")
+    if token_signature is None:
+        raise Refused("InvalidSecurityToken", "Token er ikke signeret")
+    try:
+        if wssec.verify(token_signature, sts_key) != [assertion]:
+            raise Refused("InvalidSecurityToken", "Tokenets signatur dækker ikke token")
+    except wssec.SignatureError as exc:
+        raise Refused("InvalidSecurityToken", "Token er ikke udstedt af STS") from exc
+    conditions = assertion.find(f"{{{proto.SAML}}}Conditions")
+    if conditions is None:
+        raise Refused("InvalidSecurityToken", "Token har ingen gyldighedsperiode")
+    now = _now()
+    if _time(conditions.get("NotOnOrAfter")) <= now:
+        raise Refused("InvalidSecurityToken", "Token er udløbet")
+    if _time(conditions.get("NotBefore")) > now + SKEW:
+        raise Refused("InvalidSecurityToken", "Token er endnu ikke gyldigt")
+    audience = conditions.findtext(f"{{{proto.SAML}}}AudienceRestriction/{{{proto.SAML}}}Audience")
+    if audience != entity_id:
+        raise Refused("InvalidSecurityToken", f"Token er udstedt til {audience}")
+    holder = assertion.findtext(
+        f"{{{proto.SAML}}}Subject/{{{proto.SAML}}}SubjectConfirmation/"
+        f"{{{proto.SAML}}}SubjectConfirmationData/{{{DS}}}KeyInfo/{{{DS}}}X509Data/"
+        f"{{{DS}}}X509Certificate"
+    )
+    try:
+        public = x509.load_der_x509_certificate(base64.b64decode(holder or "")).public_key()
+    except ValueError as exc:
+        raise Refused("InvalidSecurityToken", "Token har ingen nøgleindehaver") from exc
+    if not isinstance(public, wssec.PublicKey):
+        raise Refused("InvalidSecurityToken", "Nøgleindehaverens nøgletype kendes ikke")
+    try:
+        covered = wssec.verify(signature, public)
+    except wssec.SignatureError as exc:
+        raise Refused("FailedCheck", f"Kaldets signatur afvist: {exc}") from exc
+    header = root.find(f"{{{proto.SOAP11}}}Header")
+    needed = [
+        body,
+        assertion,
+        security.find(f"{{{wssec.WSU}}}Timestamp"),
+        header.find(f"{{{proto.WSA}}}Action"),
+        header.find(f"{{{proto.WSA}}}To"),
+    ]
+    if any(el is None or el not in covered for el in needed):
+        raise Refused("FailedCheck", "Signaturen dækker ikke Body, Timestamp, token og To")
+    ts = security.find(f"{{{wssec.WSU}}}Timestamp")
+    if _time(ts.findtext(f"{{{wssec.WSU}}}Expires")) < now - SKEW:
+        raise Refused("MessageExpired", "Kaldets tidsstempel er udløbet")
+    for attribute in assertion.iterfind(
+        f"{{{proto.SAML}}}AttributeStatement/{{{proto.SAML}}}Attribute"
+    ):
+        if attribute.get("Name") == proto.CVR_CLAIM:
+            return str(attribute.findtext(f"{{{proto.SAML}}}AttributeValue") or "")
+    raise Refused("InvalidSecurityToken", "Token nævner ingen myndighed (CVR)")

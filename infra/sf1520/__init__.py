@@ -1,9 +1,12 @@
 """The development SF1520 service, CPR's "Udvidet person stamdata (lokal)" on
 Serviceplatformen (``infra/sf1520/server.py``): SOAP ``PersonLookup`` over TLS with
 client-certificate verification, answering from the synthetic population (the demo JSON,
-``TREKANT_CPR_DEMO_FILE``). ``prepare`` makes the development CA and certificates in the
-data folder (``sf1520/``), writes the server's configuration and returns the server and the
-environment that points Trekant's client at it (``TREKANT_SF1520_*``)."""
+``TREKANT_CPR_DEMO_FILE``). Version 5 of the service (``token_url``) takes a token from the
+development STS of ``infra/serviceplatform`` instead of the client certificate; the STS's
+certificate is in the same data folder (``serviceplatform/sts.pem``). ``prepare`` makes the
+development CA and certificates in the data folder (``sf1520/``), writes the server's
+configuration and returns the server and the environment that points Trekant's client at it
+(``TREKANT_SF1520_*``)."""
 
 from __future__ import annotations
 
@@ -38,6 +41,11 @@ class DevSf1520(DevProcess):
     def url(self) -> str:
         return f"https://127.0.0.1:{self.port}/service/CPR/PersonBaseDataExtended/4"
 
+    @property
+    def token_url(self) -> str:
+        """Version 5: a token from the development STS instead of the client certificate."""
+        return f"https://127.0.0.1:{self.port}/service/CPR/PersonBaseDataExtended/5"
+
     def client(self, timeout: float = 5) -> httpx.Client:
         """An HTTPS client with Trekant's development client certificate."""
         ctx = ssl.create_default_context(cafile=str(self.folder / "ca.pem"))
@@ -68,6 +76,8 @@ class DevSf1520(DevProcess):
 
 
 def prepare(data_dir: Path, port: int, population: Path) -> tuple[DevSf1520, dict[str, str]]:
+    from infra.serviceplatform.sts import sts_certificate
+
     folder = data_dir / "sf1520"
     certs.ensure(folder)
     config = {
@@ -76,6 +86,8 @@ def prepare(data_dir: Path, port: int, population: Path) -> tuple[DevSf1520, dic
         "population": str(population),
         "service_agreements": [DEV_AGREEMENT],
         "user_systems": [DEV_USER_SYSTEM],
+        # The development STS's certificate (its tokens are what version 5 takes).
+        "sts_certificate": str(sts_certificate(data_dir / "serviceplatform")),
     }
     path = folder / "config.json"
     path.write_text(json.dumps(config))

@@ -4,14 +4,21 @@ POST /service/CPR/PersonBaseDataExtended/4   a SOAP 1.1 ``PersonLookupRequest`` 
       200 ``PersonLookupResponse`` (persondata, adresse, relationer; empty for an unknown
       number), 500 a SOAP Fault with a ``ServiceplatformFault`` (an unknown service
       agreement or user system, a malformed PNR, or a fault asked for by a test)
+POST /service/CPR/PersonBaseDataExtended/5   the same lookup with a token from the
+      development STS in WS-Security (OIO IDWS) instead of the client certificate: the
+      token and the message signature are checked by ``infra.serviceplatform.sts.check_call``
+      (the STS's certificate is ``sts_certificate`` in the configuration), for this service's
+      entity id; a refusal is a SOAP Fault with a WS-Security fault code
 GET  /health                                  200
 GET  /udvikling/tilstand   {"mode", "calls"}: the mode and the lookups answered so far
 POST /udvikling/tilstand   {"mode": "normal" | "langsom" | "fejl" | "http503",
                             "seconds": n}: how the next calls answer (tests, demo)
 
-Over TLS only, and only to a client whose certificate the development CA issued and that
-has not expired (``ssl.CERT_REQUIRED``): what Serviceplatformen does with a FOCES function
-certificate. The population is the demo JSON (``TREKANT_CPR_DEMO_FILE``), re-read when it
+Over TLS only. A client certificate, when one is presented, must be one the development CA
+issued and not expired, or the handshake fails; version 4 answers only a client that
+presented one (what Serviceplatformen does with a FOCES function certificate), version 5
+takes the token instead (the TLS connection then authenticates only the service). The
+population is the demo JSON (``TREKANT_CPR_DEMO_FILE``), re-read when it
 changes: every child with its parents, and each parent as a person of their own.
 """
 
@@ -34,7 +41,9 @@ SOAP = "http://schemas.xmlsoap.org/soap/envelope/"
 INV = "http://serviceplatformen.dk/xml/schemas/InvocationContext/1/"
 PNR = "http://serviceplatformen.dk/xml/schemas/cpr/PNR/1/"
 FAULT = "http://serviceplatformen.dk/xml/schemas/ServiceplatformFault/1/"
+WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 PATH = "/service/CPR/PersonBaseDataExtended/4"
+TOKEN_PATH = "/service/CPR/PersonBaseDataExtended/5"  # noqa: S105 - a path
 MAX_BODY = 64 * 1024
 
 
@@ -67,6 +76,8 @@ class State:
         self.population = Population(Path(config["population"]))
         self.agreements: set[str] = set(config["service_agreements"])
         self.user_systems: set[str] = set(config["user_systems"])
+        sts_cert = config.get("sts_certificate")
+        self.sts_certificate = Path(sts_cert) if sts_cert else None
         self.mode = "normal"
         self.seconds = 0.0
         self.calls = 0
@@ -153,7 +164,38 @@ def answer(found: tuple[dict[str, Any], dict[str, Any] | None] | None) -> bytes:
     return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
 
 
-def handle_lookup(state: State, raw: bytes) -> tuple[int, bytes]:
+def security_fault(code: str, text: str) -> bytes:
+    """A refused token or message signature: a SOAP Fault with the WS-Security fault code."""
+    env, body = _envelope()
+    f = etree.SubElement(body, q(SOAP, "Fault"), nsmap={"wsse": WSSE})
+    etree.SubElement(f, "faultcode").text = f"wsse:{code}"
+    etree.SubElement(f, "faultstring").text = text
+    return bytes(etree.tostring(env, xml_declaration=True, encoding="UTF-8"))
+
+
+def check_token(state: State, root: Any) -> bytes | None:
+    """A call on version 5: the STS's token for this service and the message signed by its
+    holder; the fault to answer, or None."""
+    from cryptography import x509
+
+    from backend.integrations.sts import ENTITY_IDS
+    from backend.integrations.wssec import PublicKey
+    from infra.serviceplatform.sts import Refused, check_call
+
+    if state.sts_certificate is None or not state.sts_certificate.exists():
+        return security_fault("InvalidSecurityToken", "Tjenesten kender ingen STS")
+    sts_key = x509.load_pem_x509_certificate(state.sts_certificate.read_bytes()).public_key()
+    assert isinstance(sts_key, PublicKey)
+    try:
+        check_call(root, ENTITY_IDS["sf1520"], sts_key)
+    except Refused as refused:
+        return security_fault(refused.code, f"Token afvist: {refused.message}")
+    return None
+
+
+def handle_lookup(
+    state: State, raw: bytes, *, token: bool = False, certificate: bool = True
+) -> tuple[int, bytes]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(raw, parser)
@@ -162,13 +204,22 @@ def handle_lookup(state: State, raw: bytes) -> tuple[int, bytes]:
     req = root.find(f"{q(SOAP, 'Body')}/{q(S, 'PersonLookupRequest')}")
     if req is None:
         return 500, fault("SP-0400", "Forespørgslen er ikke en PersonLookupRequest")
-    inv = req.find(q(INV, "InvocationContext"))
-    agreement = inv.findtext(q(INV, "ServiceAgreementUUID")) if inv is not None else None
-    system = inv.findtext(q(INV, "UserSystemUUID")) if inv is not None else None
-    if agreement not in state.agreements:
-        return 500, fault("SP-1001", "Ingen gyldig serviceaftale for kaldet")
-    if system not in state.user_systems:
-        return 500, fault("SP-1002", "Det anvendende system er ikke knyttet til serviceaftalen")
+    if token:
+        # The token names the kommune (its CVR) and stands for the service agreement: the
+        # STS issues one only for a certificate registered to an approved agreement.
+        refused = check_token(state, root)
+        if refused is not None:
+            return 500, refused
+    else:
+        if not certificate:
+            return 500, fault("SP-1000", "Kaldet har intet klientcertifikat")
+        inv = req.find(q(INV, "InvocationContext"))
+        agreement = inv.findtext(q(INV, "ServiceAgreementUUID")) if inv is not None else None
+        system = inv.findtext(q(INV, "UserSystemUUID")) if inv is not None else None
+        if agreement not in state.agreements:
+            return 500, fault("SP-1001", "Ingen gyldig serviceaftale for kaldet")
+        if system not in state.user_systems:
+            return 500, fault("SP-1002", "Det anvendende system er ikke knyttet til serviceaftalen")
     pnr = (req.findtext(q(PNR, "PNR")) or "").strip()
     if not (len(pnr) == 10 and pnr.isdigit()):
         return 500, fault("CPR-0010", "PNR skal være 10 cifre")
@@ -219,7 +270,7 @@ class Handler(BaseHTTPRequestHandler):
                 state.seconds = float(wanted.get("seconds", 0))
             self._send(200, b'{"status":"ok"}', "application/json")
             return
-        if self.path != PATH:
+        if self.path not in (PATH, TOKEN_PATH):
             self._send(404, b"findes ikke", "text/plain; charset=utf-8")
             return
         with state.lock:
@@ -233,7 +284,12 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "fejl":
             self._send(500, fault("SP-5000", "Intern fejl i CPR-replikaen"))
             return
-        status, body = handle_lookup(state, raw)
+        status, body = handle_lookup(
+            state,
+            raw,
+            token=self.path == TOKEN_PATH,
+            certificate=bool(self.connection.getpeercert()),
+        )
         self._send(status, body)
 
 
@@ -275,7 +331,9 @@ def main() -> None:
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(folder / "server.pem", folder / "server-key.pem")
     ctx.load_verify_locations(folder / "ca.pem")
-    ctx.verify_mode = ssl.CERT_REQUIRED
+    # Optional: a certificate presented is verified (another CA's or an expired one fails
+    # the handshake); version 4 then insists on one, version 5 on a token.
+    ctx.verify_mode = ssl.CERT_OPTIONAL
     Handler.state = State(config)
     server = TlsServer(("127.0.0.1", int(config["port"])), Handler, ctx)
     server.serve_forever()

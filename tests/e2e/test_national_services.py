@@ -137,6 +137,11 @@ async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(
     )
     await check_axe(page, "drift: log ind med fejl")
     await _login_shots(page, "log-ind-fejl")
+    SHOTS_CONSOLE.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await form.screenshot(path=str(SHOTS_CONSOLE / f"log-ind-certifikat-felt-{w}x{h}.png"))
+    await page.set_viewport_size({"width": 1366, "height": 768})
 
     # Saved with a certificate that does not sign the development Context Handler's metadata:
     # the panel shows its subject and expiry (never the PEM), and after a login tries the
@@ -170,7 +175,6 @@ async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(
     )
     await check_axe(page, "drift: log ind gemt")
     await _login_shots(page, "log-ind-context-handler")
-    SHOTS_CONSOLE.mkdir(parents=True, exist_ok=True)
     for w, h in ((1366, 768), (768, 1024)):
         await page.set_viewport_size({"width": w, "height": h})
         await login.screenshot(path=str(SHOTS_CONSOLE / f"log-ind-certifikat-fejl-{w}x{h}.png"))

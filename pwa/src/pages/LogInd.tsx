@@ -244,7 +244,7 @@ function LoginForm({
               <p className="form-label">
                 Nuværende certifikat, der signerer metadata
               </p>
-              <p>
+              <p className="login-cert-held">
                 <HeldCert s={setting} />
               </p>
               <Checkbox

@@ -241,7 +241,7 @@ function LoginForm({
           />
           {held ? (
             <div className="form-group">
-              <p className="form-label">
+              <p className="form-label login-cert-label">
                 Nuværende certifikat, der signerer metadata
               </p>
               <p className="login-cert-held">
@@ -266,7 +266,7 @@ function LoginForm({
               hint={
                 held
                   ? 'Indsæt et nyt certifikat fra KOMBIT for at skifte det; lad feltet stå tomt for at beholde det nuværende.'
-                  : 'Valgfrit. Certifikatet fra KOMBIT (-----BEGIN CERTIFICATE-----); med det skal Context Handlerens metadata være signeret af det.'
+                  : 'Valgfrit. KOMBITs certifikat (-----BEGIN CERTIFICATE-----); er det angivet, skal Context Handlerens metadata være signeret med det.'
               }
               rows={6}
               value={form.ch_metadata_cert}

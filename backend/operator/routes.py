@@ -190,7 +190,9 @@ async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSet
         ch_metadata_cert_subject=cert[0] if cert else None,
         ch_metadata_cert_expires=cert[1] if cert else None,
         ch_metadata_error=str(health.get("error") or "") if failing else None,
-        ch_metadata_error_at=datetime.fromtimestamp(error_at, UTC) if failing else None,
+        ch_metadata_error_at=datetime.fromtimestamp(error_at, UTC)
+        if failing and error_at is not None
+        else None,
     )
 
 

@@ -1,6 +1,8 @@
 """The operator console's "Nationale tjenester" (issue 20 item 5) in the browser: a refused
 setting named next to its field, a saved one with the certificate's expiry warning (red
-under 30 days) and no private key shown back; axe-clean, screenshots 1366×768 and 768×1024."""
+under 30 days) and no private key shown back; "Log ind" with the certificate that signs the
+Context Handler's metadata (its field error, subject and expiry, the metadata's failure,
+removal); axe-clean, screenshots 1366×768 and 768×1024."""
 
 from __future__ import annotations
 

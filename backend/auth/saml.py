@@ -30,6 +30,7 @@ import re
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +247,21 @@ def check_metadata_cert(pem: str) -> str:
             f"Certifikatet udløb {cert.not_valid_after_utc:%d.%m.%Y}: hent KOMBITs gældende"
         )
     return text
+
+
+def metadata_cert_info(pem: str | None) -> tuple[str, datetime] | None:
+    """The subject (RFC 4514, e.g. ``CN=…,O=…,C=DK``) and expiry of a stored metadata
+    certificate, for the operator's console (which shows these, never the PEM); ``None``
+    when none is stored or it cannot be read."""
+    from cryptography import x509
+
+    if not pem:
+        return None
+    try:
+        cert = x509.load_pem_x509_certificate(pem.strip().encode())
+    except ValueError:
+        return None
+    return cert.subject.rfc4514_string(), cert.not_valid_after_utc
 
 
 def _verify_metadata_signature(body: bytes, root: Any, cert_pem: str) -> None:

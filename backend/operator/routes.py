@@ -7,7 +7,7 @@ import base64
 import json
 import os
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -89,6 +89,7 @@ class LoginSettingRead(msgspec.Struct):
     ch_entity_id: str | None
     ch_cvr: str | None
     ch_nsis_level: NsisLevel
+    # The PEM as stored (a public certificate; the console shows subject and expiry only).
     ch_metadata_cert: str | None
     # The kommune's SP metadata for registration with KOMBIT (its entity id).
     sp_metadata_url: str
@@ -97,6 +98,14 @@ class LoginSettingRead(msgspec.Struct):
     idp_issuer: str | None = None
     idp_client_id: str | None = None
     idp_client_secret_set: bool = False
+    # The held metadata certificate's subject (RFC 4514) and expiry, what the console shows.
+    ch_metadata_cert_subject: str | None = None
+    ch_metadata_cert_expires: datetime | None = None
+    # The last fetch of the Context Handler's metadata failed (unreachable, not signed by
+    # the certificate, …): the Danish reason and when, as "Nationale tjenester" shows it,
+    # until a fetch succeeds.
+    ch_metadata_error: str | None = None
+    ch_metadata_error_at: datetime | None = None
 
 
 class StatusChange(msgspec.Struct):
@@ -154,12 +163,17 @@ async def check_login_setting(data: LoginSetting) -> list[tuple[str, str]]:
 
 async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSettingRead:
     from backend.auth.routes import base_url
-    from backend.auth.saml import sp_entity_id
+    from backend.auth.saml import metadata_cert_info, sp_entity_id
+    from backend.auth.saml_login import login_health
 
     async with operator_db.pool().acquire() as conn:
         row = await repo.get_login_setting(conn, code)
     if row is None:
         raise NotFound("Kommunen findes ikke")
+    cert = metadata_cert_info(row["ch_metadata_cert"])
+    health = await login_health(queue.get(), code) if row["login_kind"] == "context-handler" else {}
+    error_at, ok_at = health.get("error_at"), health.get("ok_at")
+    failing = error_at is not None and (ok_at is None or ok_at < error_at)
     return LoginSettingRead(
         code=code,
         login_kind=row["login_kind"],
@@ -173,6 +187,12 @@ async def _login_setting(request: Request[Any, Any, Any], code: str) -> LoginSet
         idp_client_id=row["idp_client_id"],
         idp_client_secret_set=bool(row["sealed_secret"])
         or bool(row["idp_client_secret_ref"] and os.environ.get(row["idp_client_secret_ref"])),
+        ch_metadata_cert_subject=cert[0] if cert else None,
+        ch_metadata_cert_expires=cert[1] if cert else None,
+        ch_metadata_error=str(health.get("error") or "") if failing else None,
+        ch_metadata_error_at=datetime.fromtimestamp(error_at, UTC)
+        if failing and error_at is not None
+        else None,
     )
 
 

@@ -170,6 +170,12 @@ async def test_metadata_not_signed_by_the_operators_certificate_stops_the_login(
         row = next(s for s in services if s["kind"] == "contexthandler")
         assert row["health"] == "fejl"
         assert "ikke signeret med det certifikat, driften har angivet" in row["last_error"]
+        # The "Log ind" panel's read model: the held certificate's subject and expiry (what
+        # the console shows instead of the PEM) and the same reason as the health.
+        setting = (await http.get(f"/api/operator/kommuner/{CODE}/log-ind")).json()
+        assert setting["ch_metadata_cert_subject"] == "CN=Ikke KOMBIT"
+        assert setting["ch_metadata_cert_expires"][:4] > setting["ch_metadata_error_at"][:4]
+        assert setting["ch_metadata_error"] == row["last_error"]
     finally:
         await registry.set_context_handler(
             CODE, ch.metadata_url, ch.entity_id, cvr_for(CODE), metadata_cert=ch.metadata_cert
@@ -177,6 +183,9 @@ async def test_metadata_not_signed_by_the_operators_certificate_stops_the_login(
     async with _browser(app) as browser:
         r = await browser.get("/api/auth/login", params={"kommune": CODE})
         assert r.headers["location"].startswith(ch.url + "/sso?")
+    # A fetch that works clears the reason.
+    setting = (await http.get(f"/api/operator/kommuner/{CODE}/log-ind")).json()
+    assert setting["ch_metadata_error"] is None and setting["ch_metadata_cert_subject"]
 
 
 def test_metadata_must_be_signed_over_the_whole_document(ch):  # type: ignore[no-untyped-def]

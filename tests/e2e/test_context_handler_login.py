@@ -1,7 +1,9 @@
 """Issue 20 item 1 in the browser: an Aarhus caseworker logs in through Fælleskommunal
 Adgangsstyring (the development Context Handler) and sees her worklist; a login Trekant
 refuses (a privilege for a role Trekant does not know) lands on the Danish explanation;
-"Log ud" logs out at the Context Handler too and lands on "Du er logget ud".
+"Log ud" logs out at the Context Handler too and lands on "Du er logget ud"; the caseworker
+sees her own roles and data restrictions under her name ("Din adgang"), an unrestricted
+user nothing extra.
 axe on Trekant's screens; screenshots at 1366×768 and 768×1024."""
 
 from __future__ import annotations
@@ -47,6 +49,24 @@ async def test_aarhus_caseworker_logs_in_through_the_context_handler(page, regis
     await expect(page.get_by_text("Sara Sagsbehandler").first).to_be_visible()
     await check_axe(page, "forside efter log ind via Fælleskommunal Adgangsstyring")
     await page.screenshot(path=str(shots / "fk-forside-1366.png"))
+    # Her own roles and data restrictions under her name ("Din adgang"), without codes.
+    header = page.get_by_role("banner")
+    access = header.get_by_role("button", name="Din adgang")
+    await expect(access).to_have_attribute("aria-expanded", "false")
+    await access.click()
+    own = header.get_by_role("list", name="Dine roller og dataafgrænsninger")
+    await expect(own).to_have_text("Sagsbehandler: KLE 27.*, Organisationsenhed: Familieteam Nord")
+    await expect(header).not_to_contain_text("sts.kombit.dk")
+    await check_axe(page, "egen adgang med dataafgrænsninger")
+    console_shots = ROOT / "test-results" / "console"
+    console_shots.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.screenshot(path=str(console_shots / f"din-adgang-{width}x{height}.png"))
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    await page.keyboard.press("Escape")
+    await expect(own).to_be_hidden()
+    await expect(access).to_be_focused()
     # "Log ud" logs out at the Context Handler too (single logout) and says so.
     await page.get_by_role("button", name="Log ud").click()
     await expect(
@@ -65,6 +85,8 @@ async def test_aarhus_caseworker_logs_in_through_the_context_handler(page, regis
         .get_by_role("link", name="Administration")
         .click()
     )
+    # An unrestricted user (the administrator) gets nothing extra in the header.
+    await expect(page.get_by_role("button", name="Din adgang")).to_have_count(0)
     await page.get_by_role("link", name="Ret Sara Sagsbehandler").click()
     restrictions = page.get_by_role("list", name="Dataafgrænsninger")
     await expect(restrictions).to_have_text(

@@ -1,6 +1,8 @@
 """The operator console's "Nationale tjenester" (issue 20 item 5) in the browser: a refused
 setting named next to its field, a saved one with the certificate's expiry warning (red
-under 30 days) and no private key shown back; axe-clean, screenshots 1366×768 and 768×1024."""
+under 30 days) and no private key shown back; "Log ind" with the certificate that signs the
+Context Handler's metadata (its field error, subject and expiry, the metadata's failure,
+removal); axe-clean, screenshots 1366×768 and 768×1024."""
 
 from __future__ import annotations
 
@@ -81,6 +83,7 @@ async def test_the_operator_sets_up_a_kommunes_national_service(page: Any) -> No
 
 
 LOGIN_SHOTS = SHOTS.parent / "login"  # copied to /tmp/shots/login for review
+SHOTS_CONSOLE = SHOTS.parent / "console"  # the panel's certificate; /tmp/shots/console
 
 
 async def _login_shots(page: Any, name: str) -> None:
@@ -119,6 +122,8 @@ async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(
     await form.get_by_label("Fælleskommunal Adgangsstyring (Context Handler)").check()
     await form.get_by_label("Context Handlerens metadata-adresse").fill("ftp://ikke-en-adresse")
     await form.get_by_label("Kommunens CVR-nummer").fill("12")
+    cert_field = form.get_by_label("Certifikat, der signerer metadata (PEM)")
+    await cert_field.fill("-----BEGIN CERTIFICATE-----\nikke et certifikat")
     await form.get_by_role("button", name="Gem log ind").click()
     dialog = page.get_by_role("dialog", name=f"Skift log ind for {B_NAME}?")
     await expect(dialog).to_contain_text("Fælleskommunal Adgangsstyring (Context Handler)")
@@ -127,12 +132,26 @@ async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(
     await expect(form.locator("#login-cvr-error")).to_contain_text("otte cifre")
     await expect(form.locator("#login-entity-error")).to_contain_text("entity id mangler")
     await expect(form.locator("#login-metadata-error")).to_be_visible()
+    await expect(form.locator("#login-cert-error")).to_contain_text("Certifikatet kan ikke læses")
+    await expect(cert_field).to_have_attribute("aria-invalid", "true")
     await expect(form.get_by_label("Kommunens CVR-nummer")).to_have_attribute(
         "aria-invalid", "true"
     )
     await check_axe(page, "drift: log ind med fejl")
     await _login_shots(page, "log-ind-fejl")
+    SHOTS_CONSOLE.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await form.screenshot(path=str(SHOTS_CONSOLE / f"log-ind-certifikat-felt-{w}x{h}.png"))
+    await page.set_viewport_size({"width": 1366, "height": 768})
 
+    # Saved with a certificate that does not sign the development Context Handler's metadata:
+    # the panel shows its subject and expiry (never the PEM), and after a login tries the
+    # metadata, the reason the console gives on "Nationale tjenester".
+    from infra.contexthandler.issue import make_key_pair
+
+    _, other_cert = make_key_pair("Ikke KOMBIT")
+    await cert_field.fill(other_cert)
     handler = context_handler()
     await form.get_by_label("Context Handlerens metadata-adresse").fill(handler.metadata_url)
     await form.get_by_label("Context Handlerens entity id").fill(handler.entity_id)
@@ -147,8 +166,45 @@ async def test_the_operator_switches_a_kommunes_login_and_tests_its_cpr_service(
     ).to_be_visible()
     await expect(login).to_contain_text(handler.entity_id)
     await expect(login).to_contain_text("Høj")
+    await expect(login).to_contain_text("CN=Ikke KOMBIT")
+    await expect(login).not_to_contain_text("BEGIN CERTIFICATE")
+    r = await page.request.get(f"/api/auth/login?kommune={B}", max_redirects=0)
+    assert r.headers["location"] == "/log-ind?fejl=udbyder"
+    await login.get_by_label("Kommune").select_option(label=f"{a_name} ({a})")
+    await login.get_by_label("Kommune").select_option(label=f"{B_NAME} ({B})")
+    await expect(login.get_by_role("note")).to_contain_text(
+        "ikke signeret med det certifikat, driften har angivet"
+    )
     await check_axe(page, "drift: log ind gemt")
     await _login_shots(page, "log-ind-context-handler")
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await login.screenshot(path=str(SHOTS_CONSOLE / f"log-ind-certifikat-fejl-{w}x{h}.png"))
+
+    # The held certificate shown in the form, and removed: the metadata is then trusted on
+    # its https address, and the next login's fetch clears the reason.
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    await login.get_by_role("button", name="Skift log ind").click()
+    await expect(form).to_contain_text("CN=Ikke KOMBIT")
+    await form.get_by_label("Fjern certifikatet").check()
+    await expect(form.get_by_label("Certifikat, der signerer metadata (PEM)")).to_be_hidden()
+    await check_axe(page, "drift: log ind, certifikatet fjernes")
+    for w, h in ((1366, 768), (768, 1024)):
+        await page.set_viewport_size({"width": w, "height": h})
+        await login.screenshot(path=str(SHOTS_CONSOLE / f"log-ind-fjern-certifikat-{w}x{h}.png"))
+    await page.set_viewport_size({"width": 1366, "height": 768})
+    await form.get_by_role("button", name="Gem log ind").click()
+    dialog = page.get_by_role("dialog")
+    await expect(dialog).to_contain_text("Certifikatet, der signerer metadata, fjernes")
+    await dialog.get_by_role("button", name="Gem log ind").click()
+    await expect(login).to_contain_text("Ikke angivet (metadata stoles på ud fra https-adressen)")
+    # (Testby has no SAML key of its own, so the login stops after the metadata was fetched.)
+    r = await page.request.get(f"/api/auth/login?kommune={B}", max_redirects=0)
+    assert "udbyder" not in r.headers["location"]
+    await login.get_by_label("Kommune").select_option(label=f"{a_name} ({a})")
+    await login.get_by_label("Kommune").select_option(label=f"{B_NAME} ({B})")
+    await expect(login).to_contain_text("Ikke angivet (metadata stoles på ud fra https-adressen)")
+    await expect(login.get_by_role("note")).to_have_count(0)
 
     # Back to the kommune's own provider (the rest of the suite logs Testby in there).
     await login.get_by_role("button", name="Skift log ind").click()

@@ -6198,6 +6198,10 @@ export interface components {
             ch_cvr: string | null;
             ch_entity_id: string | null;
             ch_metadata_cert: string | null;
+            ch_metadata_cert_expires?: string | null;
+            ch_metadata_cert_subject?: string | null;
+            ch_metadata_error?: string | null;
+            ch_metadata_error_at?: string | null;
             ch_metadata_url: string | null;
             /** @enum {string} */
             ch_nsis_level: "Low" | "Substantial" | "High";

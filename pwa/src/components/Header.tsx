@@ -1,5 +1,6 @@
 import { can, type Permission, type SessionRead } from '../api/client';
 import { Link } from '../router';
+import { DinAdgang } from './DinAdgang';
 
 function Brand({ to }: { to: string }) {
   return (
@@ -32,7 +33,8 @@ function isCurrent(item: string, path: string): boolean {
 }
 
 /**
- * DKFDS header: portal line (brand + user + Log ud), solution line, and the main nav.
+ * DKFDS header: portal line (brand + user, her "Din adgang" when restricted, + Log ud),
+ * solution line, and the main nav.
  * `area="drift"` is the operator console: "Trekant drift", no case navigation at all.
  */
 export function Header({
@@ -60,21 +62,24 @@ export function Header({
           <Brand to={drift ? '/drift' : '/'} />
           {user ? (
             <div className="portal-user trekant-user">
-              <p className="user">
-                <span className="weight-semibold">{user.display_name}</span>
-                {!drift && user.kommune_name ? (
-                  <>
-                    <br />
-                    <span className="user-kommune">{user.kommune_name}</span>
-                  </>
-                ) : null}
-                {drift ? (
-                  <>
-                    <br />
-                    <span className="user-kommune">Drift</span>
-                  </>
-                ) : null}
-              </p>
+              <div className="trekant-user-who">
+                <p className="user">
+                  <span className="weight-semibold">{user.display_name}</span>
+                  {!drift && user.kommune_name ? (
+                    <>
+                      <br />
+                      <span className="user-kommune">{user.kommune_name}</span>
+                    </>
+                  ) : null}
+                  {drift ? (
+                    <>
+                      <br />
+                      <span className="user-kommune">Drift</span>
+                    </>
+                  ) : null}
+                </p>
+                {drift ? null : <DinAdgang session={user} />}
+              </div>
               <button
                 type="button"
                 className="button button-secondary"

@@ -3,15 +3,20 @@ import { api, call, type KommuneRow } from '../api/client';
 import type { components } from '../api/schema';
 import { Alert } from '../components/Alert';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { ErrorSummary, RadioGroup, SelectField, TextField, withoutKey } from '../components/Form';
+import { Checkbox, ErrorSummary, RadioGroup, SelectField, TextArea, TextField, withoutKey } from '../components/Form';
 import { Loading } from '../components/Loading';
+import { formatDate, formatDateTime } from '../format';
 import { useSubmit } from '../mutation';
 import { invalidate, useApiQuery } from '../useApi';
 
 /* The operator console's "Log ind" (issue 20 item 5): per kommune, how its staff log in —
    its own OpenID Connect provider or Fælleskommunal Adgangsstyring (KOMBIT's Context
    Handler) — with the settings of each. The provider's client secret is never shown: only
-   whether Trekant holds one. Saving asks first, and the API audits the change. */
+   whether Trekant holds one. Saving asks first, and the API audits the change.
+   The certificate that signs the Context Handler's metadata is optional: the panel shows the
+   held one's subject and expiry (never the PEM), takes a new one, or removes it; when the
+   last fetch of the metadata failed (e.g. not signed by that certificate), the reason shows
+   here as on "Nationale tjenester". */
 
 type LoginRead = components['schemas']['LoginSettingRead'];
 type LoginWrite = components['schemas']['LoginSetting'];
@@ -33,6 +38,7 @@ const FIELDS = {
   ch_entity_id: ['login-entity', 'Context Handlerens entity id'],
   ch_cvr: ['login-cvr', 'Kommunens CVR-nummer'],
   ch_nsis_level: ['login-nsis', 'Laveste sikringsniveau (NSIS)'],
+  ch_metadata_cert: ['login-cert', 'Certifikat, der signerer metadata (PEM)'],
 } satisfies Record<string, [string, string]>;
 
 type Form = {
@@ -41,6 +47,9 @@ type Form = {
   ch_entity_id: string;
   ch_cvr: string;
   ch_nsis_level: NonNullable<LoginWrite['ch_nsis_level']>;
+  // A new certificate (PEM); empty keeps the held one unless `remove_cert`.
+  ch_metadata_cert: string;
+  remove_cert: boolean;
 };
 
 function formFor(s: LoginRead): Form {
@@ -50,7 +59,43 @@ function formFor(s: LoginRead): Form {
     ch_entity_id: s.ch_entity_id ?? '',
     ch_cvr: s.ch_cvr ?? '',
     ch_nsis_level: s.ch_nsis_level,
+    ch_metadata_cert: '',
+    remove_cert: false,
   };
+}
+
+function expired(iso: string): boolean {
+  return new Date(iso).getTime() < Date.now();
+}
+
+/** The held metadata certificate: its subject and expiry, never the PEM. */
+function HeldCert({ s }: { s: LoginRead }) {
+  if (!s.ch_metadata_cert_subject || !s.ch_metadata_cert_expires)
+    return <>Ikke angivet (metadata stoles på ud fra https-adressen)</>;
+  return (
+    <>
+      <span className="break">{s.ch_metadata_cert_subject}</span>
+      <br />
+      {expired(s.ch_metadata_cert_expires) ? <span className="badge badge-error">Udløbet</span> : null} Udløber{' '}
+      <time dateTime={s.ch_metadata_cert_expires}>{formatDate(s.ch_metadata_cert_expires)}</time>
+    </>
+  );
+}
+
+/** The last fetch of the Context Handler's metadata failed: the reason, until one works. */
+function MetadataHealth({ s }: { s: LoginRead }) {
+  if (s.login_kind !== 'context-handler' || !s.ch_metadata_error) return null;
+  return (
+    <Alert variant="error" role="note" heading="Context Handlerens metadata kan ikke bruges – medarbejderne kan ikke logge ind">
+      <p>{s.ch_metadata_error}</p>
+      {s.ch_metadata_error_at ? (
+        <p>
+          Seneste forsøg <time dateTime={s.ch_metadata_error_at}>{formatDateTime(s.ch_metadata_error_at)}</time>. Beskeden
+          forsvinder, når metadata igen kan hentes og kontrolleres.
+        </p>
+      ) : null}
+    </Alert>
+  );
 }
 
 function nsisLabel(level: string): string {
@@ -78,6 +123,10 @@ function Current({ s }: { s: LoginRead }) {
           <dd>{s.ch_cvr}</dd>
           <dt>Laveste sikringsniveau</dt>
           <dd>{nsisLabel(s.ch_nsis_level)}</dd>
+          <dt>Certifikat, der signerer metadata</dt>
+          <dd>
+            <HeldCert s={s} />
+          </dd>
         </>
       ) : null}
       <dt>Trekants metadata til KOMBIT</dt>
@@ -102,7 +151,7 @@ function LoginForm({
   const [confirming, setConfirming] = useState(false);
   const { run, busy, general, setGeneral } = useSubmit({ setErrors });
 
-  const set = (key: keyof Form) => (v: string) => {
+  const set = (key: Exclude<keyof Form, 'remove_cert'>) => (v: string) => {
     setForm((f) => ({ ...f, [key]: v }));
     setErrors(withoutKey(key));
   };
@@ -116,9 +165,13 @@ function LoginForm({
 
   const save = async () => {
     setConfirming(false);
+    const { remove_cert, ch_metadata_cert, ...rest } = form;
     const body: LoginWrite =
       form.login_kind === 'context-handler'
-        ? { ...form }
+        ? {
+            ...rest,
+            ch_metadata_cert: remove_cert ? null : ch_metadata_cert.trim() || setting.ch_metadata_cert || null,
+          }
         : { login_kind: 'oidc', ch_nsis_level: form.ch_nsis_level };
     await run(async () => {
       const saved = await call(
@@ -129,6 +182,14 @@ function LoginForm({
   };
 
   const ch = form.login_kind === 'context-handler';
+  const held = Boolean(setting.ch_metadata_cert_subject);
+  const certChange = !ch
+    ? undefined
+    : form.remove_cert
+      ? 'Certifikatet, der signerer metadata, fjernes: metadata stoles herefter på ud fra https-adressen.'
+      : form.ch_metadata_cert.trim()
+        ? 'Context Handlerens metadata skal herefter være signeret med det nye certifikat.'
+        : undefined;
   return (
     <form onSubmit={ask} noValidate className="admin-form login-form" aria-label={`Skift log ind for ${name}`}>
       <ErrorSummary errors={errors} fields={FIELDS} general={general} heading="Log ind blev ikke ændret" />
@@ -178,6 +239,41 @@ function LoginForm({
             onChange={set('ch_nsis_level')}
             choices={NSIS}
           />
+          {held ? (
+            <div className="form-group">
+              <p className="form-label login-cert-label">
+                Nuværende certifikat, der signerer metadata
+              </p>
+              <p className="login-cert-held">
+                <HeldCert s={setting} />
+              </p>
+              <Checkbox
+                id="login-cert-remove"
+                label="Fjern certifikatet"
+                hint="Metadata stoles så på ud fra https-adressen alene"
+                checked={form.remove_cert}
+                onChange={(checked) => {
+                  setForm((f) => ({ ...f, remove_cert: checked, ch_metadata_cert: checked ? '' : f.ch_metadata_cert }));
+                  setErrors(withoutKey('ch_metadata_cert'));
+                }}
+              />
+            </div>
+          ) : null}
+          {form.remove_cert ? null : (
+            <TextArea
+              id={FIELDS.ch_metadata_cert[0]}
+              label={FIELDS.ch_metadata_cert[1]}
+              hint={
+                held
+                  ? 'Indsæt et nyt certifikat fra KOMBIT for at skifte det; lad feltet stå tomt for at beholde det nuværende.'
+                  : 'Valgfrit. KOMBITs certifikat (-----BEGIN CERTIFICATE-----); er det angivet, skal Context Handlerens metadata være signeret med det.'
+              }
+              rows={6}
+              value={form.ch_metadata_cert}
+              onChange={set('ch_metadata_cert')}
+              error={errors.ch_metadata_cert}
+            />
+          )}
         </>
       ) : (
         <p className="form-hint">
@@ -201,6 +297,7 @@ function LoginForm({
             Kommunens medarbejdere logger herefter ind via: <strong>{KINDS[form.login_kind]}</strong>. Medarbejdere, der er
             logget ind, beholder deres session. Ændringen skrives i driftens log.
           </p>
+          {certChange ? <p>{certChange}</p> : null}
         </ConfirmDialog>
       ) : null}
     </form>
@@ -232,6 +329,7 @@ function Panel({ code, name }: { code: string; name: string }) {
   return (
     <>
       {notice ? <Alert variant="success" heading={notice} /> : null}
+      <MetadataHealth s={setting.data} />
       <Current s={setting.data} />
       {editing ? (
         <LoginForm

@@ -70,7 +70,12 @@ def server(seeded) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
+
+    # `just test` runs three test processes on two cores, two of them with a browser and an
+    # API process at once: Playwright's 5 s default for an expectation was too short for a
+    # screen to change there now and then (2026-12-07). Waiting longer only slows a failure.
+    expect.set_options(timeout=15_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `just test` installs Debian's chromium")

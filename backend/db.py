@@ -28,20 +28,39 @@ class TrekantEngine(PostgresEngine):
 DB = TrekantEngine(config={}, extensions=())
 
 CONNECT_TIMEOUT_SECONDS = 10
+# Statements kept prepared per connection (asyncpg's LRU; its default is 100). The API's
+# distinct statements number a few hundred; the hot pages' ones stay.
+STATEMENT_CACHE_SIZE = 512
+# asyncpg caches statements of up to 15 kB by default; the case page's one statement
+# (backend/casework/repository.py) is close to that.
+MAX_CACHEABLE_STATEMENT_BYTES = 64 * 1024
 
 
 def configure(dsn: str, **extra: Any) -> None:
     """Point the engine at ``dsn`` (the application role's DSN).
 
-    ``statement_cache_size=0``: during a rolling migration kommune schemas differ, and a
-    cached statement would raise InvalidCachedStatementError inside a transaction.
+    The statement cache is on (``STATEMENT_CACHE_SIZE`` per connection): a cached statement
+    is one round trip (Bind/Execute) instead of two (Parse/Describe first), and PostgreSQL
+    neither parses nor plans it again. The same text serves every kommune: PostgreSQL
+    parses a prepared statement again when the search_path differs from its last use, and
+    plans again when the role (row-level security) does. When a migration changes a
+    result's type under a cached statement (during a rolling migration kommune schemas
+    differ), asyncpg raises ``InvalidCachedStatementError`` and drops the pool's cache;
+    ``backend.errors.stale_statement`` answers 503 with Retry-After, and
+    ``backend.middleware`` runs a GET or HEAD again once by itself (docs/architecture.md).
     ``timeout``: a server that does not answer (a host gone from the network) fails a new
     connection after ``CONNECT_TIMEOUT_SECONDS`` (asyncpg waits 60 s), so the request gets
     its 503 in bounded time (docs/operations.md, Faults).
     """
     DB.config.clear()
     DB.config.update(
-        {"dsn": dsn, "statement_cache_size": 0, "timeout": CONNECT_TIMEOUT_SECONDS, **extra}
+        {
+            "dsn": dsn,
+            "statement_cache_size": STATEMENT_CACHE_SIZE,
+            "max_cacheable_statement_size": MAX_CACHEABLE_STATEMENT_BYTES,
+            "timeout": CONNECT_TIMEOUT_SECONDS,
+            **extra,
+        }
     )
 
 

@@ -254,6 +254,31 @@ def unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     )
 
 
+# --- A cached statement whose result type changed under it: 503, and a GET runs again ---
+
+STALE_STATEMENT = "Trekant er netop blevet opdateret. Prøv igen."
+STALE_STATE_KEY = "trekant_stale_statement"
+
+
+def stale_statement(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """503 with ``Retry-After: 1`` for asyncpg's ``InvalidCachedStatementError``: a
+    migration changed the type of a column a cached prepared statement returns (a rolling
+    migration: kommune schemas differ for minutes). Nothing was committed (the answer is
+    >= 400, so the tenant transaction rolls back); asyncpg has already dropped the pool's
+    statement cache, so the next try prepares afresh. The state key tells
+    ``backend.middleware`` that a GET or HEAD may simply run again, once."""
+    request.scope.setdefault("state", {})[STALE_STATE_KEY] = True
+    log.warning(
+        "a cached statement went stale (%s) on %s %s",
+        type(exc).__name__,
+        request.method,
+        request.scope.get("path", ""),
+    )
+    return create_exception_response(
+        request, ServiceUnavailableException(STALE_STATEMENT, headers={"Retry-After": "1"})
+    )
+
+
 def unreachable_cause(exc: BaseException) -> Exception | None:
     """The connection failure behind ``exc`` (itself, its cause or context), if any."""
     seen: set[int] = set()

@@ -14,6 +14,10 @@ Order of work for a request:
    client never sees success for a change that was not committed.
 6. After the response, relay the outbox rows the request wrote.
 
+A GET or HEAD whose cached prepared statement went stale under a migration
+(``backend.errors.stale_statement``) runs once more in a fresh transaction before anything
+reaches the client.
+
 Routes opt out with ``opt={"public": True}``; everything else requires a session.
 """
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import logging
 
+from asyncpg.exceptions import InvalidCachedStatementError
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
@@ -35,7 +40,7 @@ from backend.auth.principal import (
 from backend.auth.session import COOKIE, CachedPrincipal, Session, SessionStore
 from backend.core.principal import Principal
 from backend.db import DB
-from backend.errors import send_unreachable, unreachable_cause
+from backend.errors import STALE_STATE_KEY, send_unreachable, unreachable_cause
 from backend.limits.middleware import session_buckets
 from backend.observability.middleware import note_kommune
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
@@ -43,6 +48,9 @@ from tenancy.context import TenantUnavailable, run_after_commit, tenant_transact
 log = logging.getLogger("trekant.request")
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+# Requests that may run again when a cached statement went stale (nothing of theirs was
+# committed, and they change nothing).
+REPEATABLE = {"GET", "HEAD"}
 CSRF_HEADER = b"x-csrf-token"
 
 
@@ -110,11 +118,16 @@ class TenantMiddleware(ASGIMiddleware):
         send: Send,
         next_app: ASGIApp,
         store: SessionStore,
+        attempt: int = 0,
     ) -> None:
         assert session.kommune_code is not None
         committed = False
         revoked = False
         started = False  # the answer's start has gone on towards the client
+        # A stale cached statement (a migration changed a result's type): the first try's
+        # answer is dropped and the request runs again, once (GET and HEAD only).
+        repeatable = attempt == 0 and scope.get("method") in REPEATABLE
+        again = False
         try:
             async with tenant_transaction(DB, session.kommune_code) as tenant:
                 scope["state"]["tenant"] = tenant
@@ -136,9 +149,15 @@ class TenantMiddleware(ASGIMiddleware):
                 decided = False
 
                 async def send_after_commit(message: Message) -> None:
-                    nonlocal decided, committed
+                    nonlocal decided, committed, again
+                    if again:
+                        return  # the dropped answer's body
                     if message["type"] == "http.response.start" and not decided:
                         decided = True
+                        if scope["state"].pop(STALE_STATE_KEY, False) and repeatable:
+                            again = True
+                            await tenant.transaction.rollback()  # type: ignore[no-untyped-call]  # piccolo is untyped
+                            return
                         if message["status"] < 400:
                             await tenant.transaction.commit()  # type: ignore[no-untyped-call]  # piccolo is untyped
                             committed = True
@@ -158,6 +177,12 @@ class TenantMiddleware(ASGIMiddleware):
                     f"Kommunen ({exc.code}) er suspenderet i Trekant. Kontakt driften."
                 ) from exc
             raise NotAuthorizedException("Kommunen findes ikke i Trekant") from exc
+        except InvalidCachedStatementError:
+            # In this middleware's own statements (the switch, the principal, the scope):
+            # the handler has not run.
+            if not repeatable or started:
+                raise
+            again = True
         except Exception as exc:
             # PostgreSQL went away while the answer was being settled (the COMMIT, the
             # Idempotency-Key's stored answer): Litestar counts the answer as started once
@@ -167,6 +192,14 @@ class TenantMiddleware(ASGIMiddleware):
             if started or cause is None:
                 raise
             await send_unreachable(scope, receive, send, cause)
+            return
+        if again:
+            log.info(
+                "a stale cached statement: %s %s runs again", scope.get("method"), scope.get("path")
+            )
+            await self._in_tenant(
+                session, token, cached, scope, receive, send, next_app, store, attempt + 1
+            )
             return
         if revoked:
             # Deactivated (or removed) since login: end every session of the user.

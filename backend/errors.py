@@ -254,7 +254,7 @@ def unreachable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any
     )
 
 
-# --- A cached statement whose result type changed under it: 503, and a GET runs again ---
+# --- A cached statement whose result type changed under it: the request runs again ---
 
 STALE_STATEMENT = "Trekant er netop blevet opdateret. Prøv igen."
 STALE_STATE_KEY = "trekant_stale_statement"
@@ -266,7 +266,8 @@ def stale_statement(request: Request[Any, Any, Any], exc: Exception) -> Response
     migration: kommune schemas differ for minutes). Nothing was committed (the answer is
     >= 400, so the tenant transaction rolls back); asyncpg has already dropped the pool's
     statement cache, so the next try prepares afresh. The state key tells
-    ``backend.middleware`` that a GET or HEAD may simply run again, once."""
+    ``backend.middleware`` to run the request again, once, before this answer is sent (an
+    upload larger than it keeps gets this answer)."""
     request.scope.setdefault("state", {})[STALE_STATE_KEY] = True
     log.warning(
         "a cached statement went stale (%s) on %s %s",

@@ -14,9 +14,10 @@ Order of work for a request:
    client never sees success for a change that was not committed.
 6. After the response, relay the outbox rows the request wrote.
 
-A GET or HEAD whose cached prepared statement went stale under a migration
+A request whose cached prepared statement went stale under a migration
 (``backend.errors.stale_statement``) runs once more in a fresh transaction before anything
-reaches the client.
+reaches the client: the first try rolled back whole, and its body (up to
+``REPLAY_BODY_BYTES``) is given to the second as it was read.
 
 Routes opt out with ``opt={"public": True}``; everything else requires a session.
 """
@@ -29,7 +30,7 @@ from asyncpg.exceptions import InvalidCachedStatementError
 from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
 from backend.auth.principal import (
     apply_case_scope,
@@ -48,9 +49,40 @@ from tenancy.context import TenantUnavailable, run_after_commit, tenant_transact
 log = logging.getLogger("trekant.request")
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-# Requests that may run again when a cached statement went stale (nothing of theirs was
-# committed, and they change nothing).
-REPEATABLE = {"GET", "HEAD"}
+# A request whose body is larger (an upload) is not run again: it gets the 503.
+REPLAY_BODY_BYTES = 1024 * 1024
+
+
+class _Replay:
+    """The request body's messages as the first try reads them, for a second try."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._kept: list[ReceiveMessage] = []
+        self._size = 0
+        self.possible = True
+
+    async def first(self) -> ReceiveMessage:
+        message = await self._receive()
+        if message["type"] == "http.request" and self.possible:
+            self._size += len(message.get("body", b""))
+            if self._size > REPLAY_BODY_BYTES:
+                self.possible, self._kept = False, []
+            else:
+                self._kept.append(message)
+        return message
+
+    def again(self) -> Receive:
+        kept = list(self._kept)
+
+        async def receive() -> ReceiveMessage:
+            if kept:
+                return kept.pop(0)
+            return await self._receive()  # what the first try had not read yet
+
+        return receive
+
+
 CSRF_HEADER = b"x-csrf-token"
 
 
@@ -125,8 +157,8 @@ class TenantMiddleware(ASGIMiddleware):
         revoked = False
         started = False  # the answer's start has gone on towards the client
         # A stale cached statement (a migration changed a result's type): the first try's
-        # answer is dropped and the request runs again, once (GET and HEAD only).
-        repeatable = attempt == 0 and scope.get("method") in REPEATABLE
+        # answer is dropped and the request runs again, once.
+        replay = _Replay(receive) if attempt == 0 else None
         again = False
         try:
             async with tenant_transaction(DB, session.kommune_code) as tenant:
@@ -154,7 +186,8 @@ class TenantMiddleware(ASGIMiddleware):
                         return  # the dropped answer's body
                     if message["type"] == "http.response.start" and not decided:
                         decided = True
-                        if scope["state"].pop(STALE_STATE_KEY, False) and repeatable:
+                        stale = scope["state"].pop(STALE_STATE_KEY, False)
+                        if stale and replay is not None and replay.possible:
                             again = True
                             await tenant.transaction.rollback()  # type: ignore[no-untyped-call]  # piccolo is untyped
                             return
@@ -168,7 +201,7 @@ class TenantMiddleware(ASGIMiddleware):
                         nonlocal started
                         started = True
 
-                await next_app(scope, receive, send_after_commit)
+                await next_app(scope, replay.first if replay else receive, send_after_commit)
         except _Revoked:
             pass
         except TenantUnavailable as exc:
@@ -180,7 +213,7 @@ class TenantMiddleware(ASGIMiddleware):
         except InvalidCachedStatementError:
             # In this middleware's own statements (the switch, the principal, the scope):
             # the handler has not run.
-            if not repeatable or started:
+            if replay is None or not replay.possible or started:
                 raise
             again = True
         except Exception as exc:
@@ -194,11 +227,12 @@ class TenantMiddleware(ASGIMiddleware):
             await send_unreachable(scope, receive, send, cause)
             return
         if again:
+            assert replay is not None
             log.info(
                 "a stale cached statement: %s %s runs again", scope.get("method"), scope.get("path")
             )
             await self._in_tenant(
-                session, token, cached, scope, receive, send, next_app, store, attempt + 1
+                session, token, cached, scope, replay.again(), send, next_app, store, attempt + 1
             )
             return
         if revoked:

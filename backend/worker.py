@@ -15,6 +15,7 @@ from arq import cron
 
 import backend.jobs  # noqa: F401 - registers outbox jobs
 from backend import db, queue
+from backend.audit.seal import SEAL_EVERY_SECONDS, seal_audit
 from backend.config import get_settings
 from backend.extract.tasks import nightly_extract
 from backend.integrations.tasks import nightly_fkorg_import
@@ -53,6 +54,8 @@ def worker_settings(**overrides: Any) -> dict[str, Any]:
         "functions": [run_outbox_job, onboard_kommune, migrate_all],
         "cron_jobs": [
             cron(sweep, second={0, 15, 30, 45}, run_at_startup=True),
+            # The audit events of the last seconds, chained by hash (backend/audit/seal.py).
+            cron(seal_audit, second=set(range(0, 60, SEAL_EVERY_SECONDS)), run_at_startup=True),
             # The daily raw data (backend/extract), at 02:30 (the worker's clock, UTC).
             cron(nightly_extract, hour={2}, minute={30}, second={0}),
             # Danmarks Statistik's automatic send (backend/statistics), at 03:15.

@@ -14,7 +14,7 @@ from backend.db import fetch_as_app
 
 
 class ChainedEvent(msgspec.Struct, frozen=True):
-    """An audit event with its place in the hash chain."""
+    """An audit event with its place in the hash chain (empty while not yet sealed)."""
 
     id: int
     at: datetime
@@ -22,8 +22,9 @@ class ChainedEvent(msgspec.Struct, frozen=True):
     action: str
     subject: str | None
     detail: str  # JSON text
-    prev_hash: bytes | None
-    hash: bytes
+    prev_hash: bytes | None = None
+    hash: bytes | None = None
+    seq: int | None = None
 
 
 class AuditEvent(msgspec.Struct, frozen=True):
@@ -42,51 +43,94 @@ class AuditEvent(msgspec.Struct, frozen=True):
 
 
 async def lock_audit_writer() -> None:
-    """One writer at a time per kommune keeps the chain linear (held until commit)."""
+    """One sealer at a time per kommune keeps the chain linear (held until commit)."""
     await conn().execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit'))")
 
 
-async def event_written(outbox_id: uuid.UUID) -> bool:
-    """Whether the event of this outbox row is already in the log."""
-    return bool(await conn().fetchval("SELECT 1 FROM audit_event WHERE outbox_id = $1", outbox_id))
-
-
-async def get_last_hash() -> bytes | None:
-    last: bytes | None = await conn().fetchval(
-        "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1"
-    )
-    return last
+INSERT_SQL = (
+    "INSERT INTO audit_event (outbox_id, at, actor, action, subject, detail) "
+    "VALUES ($1, $2, $3, $4, $5, $6::jsonb)"
+)
 
 
 async def insert_event(
-    outbox_id: uuid.UUID,
     at: datetime,
     actor: str,
     action: str,
     subject: str | None,
     detail_json: str,
-    prev_hash: bytes | None,
-    hash_: bytes,
+    outbox_id: uuid.UUID | None = None,
 ) -> None:
+    """One unsealed event (the sealing job chains it); with ``outbox_id`` (an event queued
+    through the outbox before this version) at most once."""
+    sql = INSERT_SQL
+    if outbox_id is not None:
+        sql += " ON CONFLICT (outbox_id) DO NOTHING"
+    await conn().execute(sql, outbox_id, at, actor, action, subject, detail_json)
+
+
+async def insert_events(
+    at: datetime,
+    actor: str,
+    action: str,
+    subjects: list[str | None],
+    details_json: list[str],
+    outbox_ids: list[uuid.UUID | None] | None = None,
+) -> None:
+    """Many unsealed events of one read, in order, in one statement."""
     await conn().execute(
-        "INSERT INTO audit_event (outbox_id, at, actor, action, subject, detail, prev_hash, hash) "
-        "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)",
-        outbox_id,
+        "INSERT INTO audit_event (outbox_id, at, actor, action, subject, detail) "
+        "SELECT o, $1, $2, $3, s, d::jsonb FROM unnest($4::uuid[], $5::text[], $6::text[]) "
+        "WITH ORDINALITY AS x(o, s, d, n) ORDER BY n ON CONFLICT (outbox_id) DO NOTHING",
         at,
         actor,
         action,
-        subject,
-        detail_json,
-        prev_hash,
-        hash_,
+        outbox_ids or [None] * len(subjects),
+        subjects,
+        details_json,
+    )
+
+
+async def chain_end() -> tuple[int, bytes | None]:
+    """The last sealed event's place and hash ((0, None) for an empty chain)."""
+    row = await conn().fetchrow(
+        "SELECT seq, hash FROM audit_event WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"
+    )
+    return (0, None) if row is None else (int(row["seq"]), row["hash"])
+
+
+async def list_unsealed(limit: int) -> list[ChainedEvent]:
+    """The oldest ``limit`` committed events not yet sealed (their seal fields empty)."""
+    rows = await conn().fetch(
+        "SELECT id, at, actor, action, subject, detail::text AS detail "
+        "FROM audit_event WHERE hash IS NULL ORDER BY id LIMIT $1",
+        limit,
+    )
+    return [
+        ChainedEvent(r["id"], r["at"], r["actor"], r["action"], r["subject"], r["detail"])
+        for r in rows
+    ]
+
+
+async def seal_events(
+    ids: list[int], seqs: list[int], prevs: list[bytes | None], hashes: list[bytes]
+) -> None:
+    await conn().execute(
+        "UPDATE audit_event e SET seq = v.seq, prev_hash = v.prev, hash = v.hash "
+        "FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[]) "
+        "AS v(id, seq, prev, hash) WHERE e.id = v.id",
+        ids,
+        seqs,
+        prevs,
+        hashes,
     )
 
 
 async def list_chain() -> list[ChainedEvent]:
-    """Every event in order, for checking the chain."""
+    """Every sealed event in the chain's order, for checking it."""
     rows = await conn().fetch(
-        "SELECT id, at, actor, action, subject, detail::text AS detail, prev_hash, hash "
-        "FROM audit_event ORDER BY id"
+        "SELECT id, at, actor, action, subject, detail::text AS detail, prev_hash, hash, seq "
+        "FROM audit_event WHERE hash IS NOT NULL ORDER BY seq"
     )
     return [
         ChainedEvent(
@@ -98,9 +142,15 @@ async def list_chain() -> list[ChainedEvent]:
             r["detail"],
             r["prev_hash"],
             r["hash"],
+            r["seq"],
         )
         for r in rows
     ]
+
+
+async def count_unsealed() -> int:
+    found: int = await conn().fetchval("SELECT count(*) FROM audit_event WHERE hash IS NULL")
+    return found
 
 
 async def get_kommune_names() -> dict[str, str]:

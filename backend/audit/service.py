@@ -1,54 +1,51 @@
 """Audit: who did or saw what, in the kommune's own schema.
 
-``record`` is called inside the request's tenant transaction. It writes an outbox row;
-the audit job appends the event to ``audit_event`` behind the request, once, chained by
-hash. Because the outbox row commits with the request, a committed read is always
+``record`` is called inside the request's tenant transaction and writes the event there:
+one INSERT. Because the event commits with the request, a committed read is always
 audited, and a request that rolls back leaves no audit of something that did not happen.
+The worker's sealing job (``backend.audit.seal``) chains the events by hash behind the
+request, within seconds (docs/architecture.md, "The audit").
+
+Until this version the event went through the outbox (a row, an arq job and a worker
+transaction per read); ``AUDIT_JOB`` and ``AUDIT_MANY_JOB`` still run such rows, so none
+queued before an upgrade is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import json
 from datetime import UTC, datetime
 from typing import Any
 
-from backend.outbox.service import enqueue
+from backend.audit import repository as repo
 
 AUDIT_JOB = "audit.record"
 AUDIT_MANY_JOB = "audit.record_many"
 
 
+def _json(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, default=str)
+
+
 async def record(actor: str, action: str, subject: str | None = None, **detail: Any) -> None:
-    await enqueue(
-        AUDIT_JOB,
-        {
-            "at": datetime.now(UTC).isoformat(),
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "detail": detail,
-        },
-    )
+    await repo.insert_event(datetime.now(UTC), actor, action, subject, _json(detail))
 
 
 async def record_many(
     actor: str, action: str, events: list[tuple[str | None, dict[str, Any]]]
 ) -> None:
     """Audit one read of many subjects (e.g. a home-visit download of 60 cases: one event per
-    child) as ONE outbox job that appends every event, each chained by hash, in one
-    transaction. One job per subject let a single download queue hundreds of jobs ahead of
-    everyone else's work in the kommune's worker."""
+    child) in one statement."""
     if not events:
         return
-    await enqueue(
-        AUDIT_MANY_JOB,
-        {
-            "at": datetime.now(UTC).isoformat(),
-            "actor": actor,
-            "action": action,
-            "events": [{"subject": subject, "detail": detail} for subject, detail in events],
-        },
+    await repo.insert_events(
+        datetime.now(UTC),
+        actor,
+        action,
+        [subject for subject, _ in events],
+        [_json(detail) for _, detail in events],
     )
 
 

@@ -1,4 +1,9 @@
-"""The audit write-behind job: append one event to the kommune's hash-chained log."""
+"""The audit's outbox jobs of earlier versions, and checking the chain.
+
+Events are written in the request's transaction now (``backend.audit.service``) and sealed
+by ``backend.audit.seal``. An outbox row queued by an earlier version (a rolling upgrade)
+still runs here: it writes its event unsealed, once (keyed by the outbox row).
+"""
 
 from __future__ import annotations
 
@@ -20,30 +25,28 @@ def chain_hash(prev: bytes | None, event: dict[str, Any]) -> bytes:
     return hashlib.sha256((prev or b"") + body).digest()
 
 
+def event_of(e: repo.ChainedEvent) -> dict[str, Any]:
+    """What the hash covers: the event as stored (its time, actor, action, subject, detail)."""
+    return {
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "action": e.action,
+        "subject": e.subject,
+        "detail": json.loads(e.detail),
+    }
+
+
 @outbox_job(AUDIT_JOB)
 async def write_audit_event(
     scope: TenantScope, outbox_id: uuid.UUID, payload: dict[str, Any]
 ) -> None:
-    await repo.lock_audit_writer()
-    if await repo.event_written(outbox_id):
-        return
-    prev = await repo.get_last_hash()
-    event = {
-        "at": payload["at"],
-        "actor": payload["actor"],
-        "action": payload["action"],
-        "subject": payload.get("subject"),
-        "detail": payload.get("detail") or {},
-    }
     await repo.insert_event(
-        outbox_id,
         datetime.fromisoformat(payload["at"]),
-        event["actor"],
-        event["action"],
-        event["subject"],
-        json.dumps(event["detail"]),
-        prev,
-        chain_hash(prev, event),
+        payload["actor"],
+        payload["action"],
+        payload.get("subject"),
+        json.dumps(payload.get("detail") or {}),
+        outbox_id,
     )
 
 
@@ -53,47 +56,24 @@ async def write_audit_events(
 ) -> None:
     """The events of one ``record_many``, in order, each with its own key (derived from the
     outbox row and its place) so a job that runs twice writes them once."""
-    await repo.lock_audit_writer()
-    keys = [uuid.uuid5(outbox_id, str(i)) for i in range(len(payload["events"]))]
-    if not keys or await repo.event_written(keys[0]):
-        return
-    prev = await repo.get_last_hash()
-    for key, item in zip(keys, payload["events"], strict=True):
-        event = {
-            "at": payload["at"],
-            "actor": payload["actor"],
-            "action": payload["action"],
-            "subject": item.get("subject"),
-            "detail": item.get("detail") or {},
-        }
-        digest = chain_hash(prev, event)
-        await repo.insert_event(
-            key,
-            datetime.fromisoformat(payload["at"]),
-            event["actor"],
-            event["action"],
-            event["subject"],
-            json.dumps(event["detail"]),
-            prev,
-            digest,
-        )
-        prev = digest
+    events = payload["events"]
+    await repo.insert_events(
+        datetime.fromisoformat(payload["at"]),
+        payload["actor"],
+        payload["action"],
+        [item.get("subject") for item in events],
+        [json.dumps(item.get("detail") or {}) for item in events],
+        [uuid.uuid5(outbox_id, str(i)) for i in range(len(events))],
+    )
 
 
 async def verify_chain(scope: TenantScope) -> int:
     """Recompute the chain of ``scope`` (the open tenant transaction); return the number of
-    events, raise at the first broken link."""
+    sealed events, raise at the first broken link (events not yet sealed are not in it)."""
     prev: bytes | None = None
     count = 0
     for r in await repo.list_chain():
-        event = {
-            "at": r.at.isoformat(),
-            "actor": r.actor,
-            "action": r.action,
-            "subject": r.subject,
-            "detail": json.loads(r.detail),
-        }
-        if r.prev_hash != prev or chain_hash(prev, event) != r.hash:
+        if r.prev_hash != prev or chain_hash(prev, event_of(r)) != r.hash:
             raise ValueError(f"audit chain broken at event {r.id}")
         prev = r.hash
         count += 1

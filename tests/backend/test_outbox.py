@@ -1,4 +1,7 @@
-"""The outbox: jobs follow commits, never rollbacks, and run exactly once."""
+"""The outbox: jobs follow commits, never rollbacks, and run exactly once.
+
+The audit's jobs of earlier versions (``audit.record``, ``audit.record_many``) serve as the
+sample: they still run rows queued before an upgrade (backend/audit/tasks.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ import pytest
 from arq.worker import Worker
 
 from backend import queue
-from backend.audit.service import AUDIT_JOB, AUDIT_MANY_JOB, record_many
+from backend.audit.seal import seal_kommune
+from backend.audit.service import AUDIT_JOB, AUDIT_MANY_JOB
 from backend.audit.tasks import verify_chain
 from backend.db import DB
 from backend.outbox.service import ARQ_FUNCTION, enqueue
@@ -104,7 +108,7 @@ async def test_sweep_relays_rows_the_relay_missed(app, settings):
     assert marker in await _audit_actions(A)
 
 
-async def test_reading_a_child_is_audited_through_the_worker(http, seeded, settings):
+async def test_reading_a_child_is_audited_in_the_request(http, seeded, settings):
     await sign_in(http, A, "leder")  # sees every case in the kommune
     # Other tests may have read the same child before (offline, another view): this read's
     # event is the one with this view that was not there before.
@@ -116,10 +120,12 @@ async def test_reading_a_child_is_audited_through_the_worker(http, seeded, setti
         child = await scope.connection.fetchval("SELECT id FROM child ORDER BY cpr LIMIT 1")
         before = [r["actor"] for r in await scope.connection.fetch(reads, str(child))]
     assert (await http.get(f"/api/children/{child}")).status_code == 200
-    await _drain(settings)
+    # Committed with the answer: no job between the read and its audit.
     async with tenant_transaction(DB, A) as scope:
         after = [r["actor"] for r in await scope.connection.fetch(reads, str(child))]
         assert after == [*before, username("leder", A)]
+    await seal_kommune(A)
+    async with tenant_transaction(DB, A) as scope:
         assert await verify_chain(scope) > 0
 
 
@@ -130,10 +136,13 @@ async def test_tampering_with_the_audit_chain_is_detected(app, settings, registr
         await enqueue(AUDIT_JOB, _payload("before-tamper"))
     await run_after_commit(scope)
     await _drain(settings)
+    await seal_kommune(A)
     owner = await asyncpg.connect(registry.dsn)
     target = await owner.fetchrow(f"SELECT id, actor FROM k{A}.audit_event ORDER BY id LIMIT 1")
     try:
-        # The owner (a DBA, not the application) can change a row; the chain shows it.
+        # The owner (a DBA, not the application) can change a row, past the trigger that
+        # stops the application; the chain shows it.
+        await owner.execute("SET session_replication_role = replica")
         await owner.execute(
             f"UPDATE k{A}.audit_event SET actor = 'someone-else' WHERE id = $1", target["id"]
         )
@@ -153,25 +162,25 @@ def test_arq_function_name_is_registered():
     assert run_outbox_job.__name__ == ARQ_FUNCTION
 
 
-async def test_many_events_are_one_job_written_once_and_chained(app):
-    # A home-visit download audits every child it carries; one job holds them all.
+async def test_an_earlier_versions_many_events_job_writes_them_once_in_order(app):
+    # A home-visit download queued by an earlier version: one job holds every child's event.
     marker = f"many-{uuid.uuid4()}"
-    async with tenant_transaction(DB, A) as scope:
-        await record_many(
-            "test", marker, [(f"child-{i}", {"view": "offline", "n": i}) for i in range(3)]
-        )
-        rows = await scope.connection.fetch(
-            "SELECT id FROM outbox WHERE job = $1 AND payload->>'action' = $2",
-            AUDIT_MANY_JOB,
-            marker,
-        )
-    assert len(rows) == 1
-    oid = rows[0]["id"]
+    payload = {
+        "at": "2026-11-25T12:00:00+00:00",
+        "actor": "test",
+        "action": marker,
+        "events": [
+            {"subject": f"child-{i}", "detail": {"view": "offline", "n": i}} for i in range(3)
+        ],
+    }
+    async with tenant_transaction(DB, A):
+        oid = await enqueue(AUDIT_MANY_JOB, payload)
     results = await asyncio.gather(run_outbox_job({}, A, str(oid)), run_outbox_job({}, A, str(oid)))
     assert sorted(results) == ["already-done", "done"]
+    await seal_kommune(A)
     async with tenant_transaction(DB, A) as scope:
         events = await scope.connection.fetch(
-            "SELECT subject, detail->>'n' AS n FROM audit_event WHERE action = $1 ORDER BY id",
+            "SELECT subject, detail->>'n' AS n FROM audit_event WHERE action = $1 ORDER BY seq",
             marker,
         )
         assert [(e["subject"], e["n"]) for e in events] == [

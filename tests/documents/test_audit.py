@@ -16,9 +16,8 @@ A = KOMMUNE_A[0]
 async def _audited(case_id: str) -> list[tuple[str, str | None]]:
     async with tenant_transaction(DB, A) as scope:
         rows = await scope.connection.fetch(
-            "SELECT payload->>'action' AS action, payload->'detail'->>'document' AS document "
-            "FROM outbox WHERE job = 'audit.record' AND payload->>'subject' = $1 "
-            "AND payload->>'actor' = $2 ORDER BY created_at",
+            "SELECT action, detail->>'document' AS document FROM audit_event "
+            "WHERE subject = $1 AND actor = $2 ORDER BY id",
             case_id,
             username("sagsbehandler", A),
         )
@@ -45,7 +44,7 @@ async def test_reads_downloads_and_views_are_audited_by_title(as_user: AsUser) -
 async def _audit_rows() -> int:
     async with tenant_transaction(DB, A) as scope:
         found: int = await scope.connection.fetchval(
-            "SELECT count(*) FROM outbox WHERE job = 'audit.record' AND payload->>'actor' = $1",
+            "SELECT count(*) FROM audit_event WHERE actor = $1",
             username("sagsbehandler", A),
         )
     return found

@@ -90,9 +90,8 @@ async def test_a_cases_incoming_post_is_listed_whoever_holds_the_case(as_user: A
 
     async with tenant_transaction(DB, A) as scope:
         audited = await scope.connection.fetch(
-            "SELECT payload->'detail'->>'hits' AS hits FROM outbox WHERE job = 'audit.record' "
-            "AND payload->>'action' = 'document.incoming.read' AND payload->>'subject' = $1 "
-            "AND payload->>'actor' = $2",
+            "SELECT detail->>'hits' AS hits FROM audit_event "
+            "WHERE action = 'document.incoming.read' AND subject = $1 AND actor = $2",
             case,
             username("leder", A),
         )

@@ -156,16 +156,16 @@ async def test_a_run_goes_in_batches_and_resumes_after_the_worker_dies(
         )
         == 0
     )
-    # The audit: one job per batch with an event per deleted case, and the run's totals.
-    many = await owner.fetch(
-        f"SELECT payload FROM k{code}.outbox WHERE job = 'audit.record_many' "
-        "AND payload->>'action' = 'retention.case_deleted'"
-    )
-    assert len(many) == 3
+    # The audit: an event per deleted case, and the run's totals.
     assert (
         await owner.fetchval(
-            f"SELECT count(*) FROM k{code}.outbox WHERE job = 'audit.record' "
-            "AND payload->>'action' = 'retention.run_finished'"
+            f"SELECT count(*) FROM k{code}.audit_event WHERE action = 'retention.case_deleted'"
+        )
+        == 5
+    )
+    assert (
+        await owner.fetchval(
+            f"SELECT count(*) FROM k{code}.audit_event WHERE action = 'retention.run_finished'"
         )
         == 1
     )

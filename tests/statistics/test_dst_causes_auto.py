@@ -17,6 +17,7 @@ from backend.statistics import service as statistics
 from backend.statistics.tasks import nightly_dst
 from tenancy.context import tenant_transaction
 from tests import factories
+from tests.audited import audited
 from tests.conftest import SPARE_REALM, new_kommune
 from tests.statistics.test_dst import _payload, _send_jobs
 
@@ -25,15 +26,7 @@ NS = {"d": records.NS}
 
 
 async def _audited(code: str, action: str) -> list[dict[str, Any]]:
-    async with tenant_transaction(DB, code) as scope:
-        rows = await scope.connection.fetch(
-            "SELECT payload FROM outbox WHERE job = 'audit.record' "
-            "AND payload->>'action' = $1 ORDER BY created_at",
-            action,
-        )
-    import json
-
-    return [json.loads(r["payload"]) for r in rows]
+    return await audited(code, action)
 
 
 async def test_the_cause_is_checked_kept_and_sent_automatically_once_and_downloaded(

@@ -2,10 +2,12 @@
 
 Order of work for a request:
 1. Load the server-side session from the cookie (401 if none), with the user's roles as
-   read at most ``PRINCIPAL_SECONDS`` ago (one Redis round trip for both).
+   read at most ``PRINCIPAL_SECONDS`` ago.
 2. Refuse unsafe methods without the session's CSRF token (403).
 3. Take a token from the user's (and, for prior-case lookups, the kommune's) rate-limit
-   buckets (429 with Retry-After when empty), before any database work.
+   buckets (429 with Retry-After when empty), before any database work. Steps 1 and 3 are
+   one round trip to Redis once the process has seen the cookie before (it remembers the
+   session's user, so it knows the buckets before it reads the session); two the first time.
 4. For a kommune session, open the tenant transaction (role + search_path switched in
    one statement) in this task, so Piccolo's ContextVar reaches the handler. Without a
    fresh cached principal, read the user (active) and roles in it and cache them with the
@@ -25,6 +27,7 @@ Routes opt out with ``opt={"public": True}``; everything else requires a session
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 from asyncpg.exceptions import InvalidCachedStatementError
 from litestar.enums import ScopeType
@@ -38,10 +41,18 @@ from backend.auth.principal import (
     load_principal,
     principal_from_cache,
 )
-from backend.auth.session import COOKIE, CachedPrincipal, Session, SessionStore
+from backend.auth.session import (
+    COOKIE,
+    CachedPrincipal,
+    Session,
+    SessionStore,
+    principal_key,
+    session_key,
+)
 from backend.core.principal import Principal
 from backend.db import DB
 from backend.errors import STALE_STATE_KEY, send_unreachable, unreachable_cause
+from backend.limits.limiter import RateLimiter
 from backend.limits.middleware import session_buckets
 from backend.observability.middleware import note_kommune
 from tenancy.context import TenantUnavailable, run_after_commit, tenant_transaction
@@ -107,9 +118,26 @@ class _Revoked(Exception):
     pass
 
 
+class _Who(NamedTuple):
+    """A session's user, remembered by the API process for the session's rate limits."""
+
+    realm: str
+    kommune_code: str | None
+    subject: str
+
+
+# How many sessions' users one API process remembers (a few MB at most).
+KNOWN_SESSIONS = 50_000
+
+
 class TenantMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
     exclude_opt_key = "public"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Session key -> its user: what the buckets of the cookie's next request are.
+        self._known: dict[str, _Who] = {}
 
     @staticmethod
     def should_bypass_for_scope(scope: Scope) -> bool:
@@ -118,15 +146,37 @@ class TenantMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         store: SessionStore = scope["litestar_app"].state.sessions
+        limiter: RateLimiter = scope["litestar_app"].state.limiter
         token = _cookie(scope, COOKIE)
-        session, cached = await store.load_with_principal(token)
-        if session is None or token is None:
+        if not token or len(token) > 128:
             raise NotAuthorizedException("Log ind for at fortsætte")
-        if scope.get("method") in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
+        method, path = str(scope.get("method", "")), str(scope.get("path", ""))
+        key = session_key(token)
+        # The user this cookie belonged to on an earlier request: then the session and the
+        # rate limits are one round trip to Redis (the session is still read and checked).
+        known = self._known.get(key)
+        wait_ms: int | None = None
+        if known is not None:
+            raw, raw_principal, wait_ms = await limiter.load_and_take(
+                key, principal_key(key), session_buckets(method, path, known)
+            )
+            session, cached = await store.settle(key, raw, raw_principal)
+        else:
+            session, cached = await store.load_with_principal(token)
+        if session is None:
+            self._known.pop(key, None)
+            raise NotAuthorizedException("Log ind for at fortsætte")
+        if known != (who := _Who(session.realm, session.kommune_code, session.subject)):
+            wait_ms = None  # (cannot happen: a session keeps its user) take the right ones
+        if method in UNSAFE and _header(scope, CSRF_HEADER) != session.csrf_token:
             raise PermissionDeniedException("Manglende eller forkert CSRF-token")
-        path = str(scope.get("path", ""))
-        limiter = scope["litestar_app"].state.limiter
-        await limiter.take(session_buckets(str(scope.get("method", "")), path, session))
+        if wait_ms is None:
+            await limiter.take(session_buckets(method, path, session))
+            if len(self._known) >= KNOWN_SESSIONS:
+                self._known.clear()  # bounded; each cookie's next request fills it again
+            self._known[key] = who
+        else:
+            limiter.refuse(wait_ms)
         scope.setdefault("state", {})["session"] = session
         note_kommune(session.kommune_code)
         operator_path = path.startswith("/api/operator/")

@@ -80,12 +80,15 @@ def end_sessions_after_commit(kommune_code: str, user_id: str) -> None:
     current_scope().after_commit.append(end)
 
 
-def _key(token: str) -> str:
+def session_key(token: str) -> str:
+    """Where the session of cookie value ``token`` lives (its hash: Redis never holds the
+    cookie itself)."""
     return "trekant:session:" + hashlib.sha256(token.encode()).hexdigest()
 
 
-def _principal_key(session_key: str) -> str:
-    return session_key + ":principal"
+def principal_key(key: str) -> str:
+    """Where the principal cached with session ``key`` lives."""
+    return key + ":principal"
 
 
 class SessionStore:
@@ -97,7 +100,7 @@ class SessionStore:
 
     async def create(self, session: Session) -> str:
         token = secrets.token_urlsafe(32)
-        key = _key(token)
+        key = session_key(token)
         index = user_index(session)
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(key, self._enc.encode(session), ex=IDLE_SECONDS)
@@ -111,7 +114,7 @@ class SessionStore:
         index = _index(realm, kommune_code, subject)
         keys = await self.redis.smembers(index)  # type: ignore[misc]  # redis-py's union return
         if keys:
-            await self.redis.delete(*keys, *(_principal_key(k.decode()) for k in keys))
+            await self.redis.delete(*keys, *(principal_key(k.decode()) for k in keys))
         await self.redis.delete(index)
         return len(keys)
 
@@ -134,7 +137,7 @@ class SessionStore:
             if self._dec.decode(raw).saml_session_index in session_indexes:
                 ended.append(key)
         if ended:
-            await self.redis.delete(*ended, *(_principal_key(k.decode()) for k in ended))
+            await self.redis.delete(*ended, *(principal_key(k.decode()) for k in ended))
             await self.redis.srem(index, *ended)  # type: ignore[misc]  # redis-py's union return
         return len(ended)
 
@@ -144,7 +147,7 @@ class SessionStore:
         commits, or a request in between could cache the old roles again."""
         keys = await self.redis.smembers(_index(realm, kommune_code, subject))  # type: ignore[misc]  # redis-py's union return
         if keys:
-            await self.redis.delete(*(_principal_key(k.decode()) for k in keys))
+            await self.redis.delete(*(principal_key(k.decode()) for k in keys))
 
     async def load(self, token: str | None) -> Session | None:
         """The live session for ``token``, refreshing its idle timeout; None when absent/expired."""
@@ -158,14 +161,22 @@ class SessionStore:
         trip to Redis."""
         if not token or len(token) > 128:
             return None, None
-        key = _key(token)
-        raw, raw_principal = await self.redis.mget(key, _principal_key(key))
+        key = session_key(token)
+        raw, raw_principal = await self.redis.mget(key, principal_key(key))
+        return await self.settle(key, raw, raw_principal)
+
+    async def settle(
+        self, key: str, raw: bytes | None, raw_principal: bytes | None
+    ) -> tuple[Session | None, CachedPrincipal | None]:
+        """The session and principal read for session ``key`` (by ``load_with_principal``,
+        or with the rate limits in the same round trip: ``RateLimiter.load_and_take``):
+        None when absent or expired (and then removed); the idle timeout refreshed."""
         if raw is None:
             return None, None
         session = self._dec.decode(raw)
         now = time.time()
         if now - session.created_at > ABSOLUTE_SECONDS or now - session.last_seen > IDLE_SECONDS:
-            await self.redis.delete(key, _principal_key(key))
+            await self.redis.delete(key, principal_key(key))
             return None, None
         if now - session.last_seen > 60:
             session.last_seen = now
@@ -173,7 +184,7 @@ class SessionStore:
             # (deactivation, single logout) is not brought back by this refresh.
             await self.redis.set(key, self._enc.encode(session), ex=IDLE_SECONDS, xx=True)
         principal = None
-        if raw_principal is not None:
+        if raw_principal:
             principal = self._principal_dec.decode(raw_principal)
             if principal.user_id != session.subject:
                 principal = None  # never another user's (cannot happen: keyed by the session)
@@ -182,10 +193,10 @@ class SessionStore:
     async def cache_principal(self, token: str, principal: CachedPrincipal) -> None:
         """Keep what the middleware read about the session's user for PRINCIPAL_SECONDS."""
         await self.redis.set(
-            _principal_key(_key(token)), self._enc.encode(principal), ex=PRINCIPAL_SECONDS
+            principal_key(session_key(token)), self._enc.encode(principal), ex=PRINCIPAL_SECONDS
         )
 
     async def delete(self, token: str | None) -> None:
         if token:
-            key = _key(token)
-            await self.redis.delete(key, _principal_key(key))
+            key = session_key(token)
+            await self.redis.delete(key, principal_key(key))

@@ -13,6 +13,10 @@ emptiest bucket holds a token again (``Retry-After``).
 
 The clock is the API process's (milliseconds since the epoch), passed to the script, so it
 works on every Redis version; API processes on one host share it.
+
+``load_and_take`` reads a session (and its cached principal) and takes the tokens in the same
+script: one round trip instead of two for a request whose user the API process already
+knows from an earlier request with the same cookie (``backend.middleware``).
 """
 
 from __future__ import annotations
@@ -61,6 +65,26 @@ return 0
 """
 
 
+# KEYS[1], KEYS[2]: a session and its cached principal; the rest: bucket keys. ARGV as
+# _TAKE's. Returns {session or '', principal or '', wait in ms}; no token is taken for a
+# session that does not exist.
+_LOAD_AND_TAKE = (
+    """
+local BUCKETS = {}
+for i = 3, #KEYS do BUCKETS[i - 2] = KEYS[i] end
+local session = redis.call('GET', KEYS[1])
+if not session then return {'', '', 0} end
+local principal = redis.call('GET', KEYS[2]) or ''
+local function take()
+"""
+    + _TAKE.replace("ipairs(KEYS)", "ipairs(BUCKETS)")
+    + """
+end
+return {session, principal, take()}
+"""
+)
+
+
 def _seconds(n: int) -> str:
     return f"{n} sekund" if n == 1 else f"{n} sekunder"
 
@@ -82,20 +106,40 @@ class RateLimiter:
     def __init__(self, redis: Any, settings: LimitSettings) -> None:
         self.settings = settings
         self._script = redis.register_script(_TAKE)
+        self._load_and_take = redis.register_script(_LOAD_AND_TAKE)
 
-    async def take(self, buckets: list[tuple[str, str]]) -> None:
-        """Take one token from each ``(class, key)`` bucket, or raise ``RateLimited``."""
-        if not buckets:
-            return
+    def _keys_args(self, buckets: list[tuple[str, str]]) -> tuple[list[str], list[int]]:
         keys: list[str] = []
         args: list[int] = [int(time.time() * 1000)]
         for cls, key in buckets:
             limit: Limit = self.settings.limits[cls]
             keys.append(f"{PREFIX}{cls}:{key}")
             args += [limit.requests, limit.seconds * 1000]
-        wait_ms = int(await self._script(keys=keys, args=args))
+        return keys, args
+
+    async def load_and_take(
+        self, session_key: str, principal_key: str, buckets: list[tuple[str, str]]
+    ) -> tuple[bytes | None, bytes | None, int]:
+        """Session ``session_key`` and its principal as stored (None when absent), and the
+        wait in ms (0: a token was taken from every bucket; nothing is taken for an absent
+        session). Raises nothing: the caller checks the session is the buckets' user first."""
+        keys, args = self._keys_args(buckets)
+        raw, principal, wait = await self._load_and_take(
+            keys=[session_key, principal_key, *keys], args=args
+        )
+        return raw or None, principal or None, int(wait)
+
+    @staticmethod
+    def refuse(wait_ms: int) -> None:
         if wait_ms > 0:
             raise RateLimited(max(1, math.ceil(wait_ms / 1000)))
+
+    async def take(self, buckets: list[tuple[str, str]]) -> None:
+        """Take one token from each ``(class, key)`` bucket, or raise ``RateLimited``."""
+        if not buckets:
+            return
+        keys, args = self._keys_args(buckets)
+        self.refuse(int(await self._script(keys=keys, args=args)))
 
 
 def client_address(scope: Scope, settings: LimitSettings) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Protocol
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -18,7 +19,6 @@ from litestar.types import (
     Send,
 )
 
-from backend.auth.session import Session
 from backend.limits.limiter import RateLimited, RateLimiter, client_address
 
 # Public paths limited per client address: (path, class).
@@ -42,18 +42,29 @@ CPR_LOOKUPS = re.compile(
 )
 
 
-def _user(session: Session) -> str:
+class Who(Protocol):
+    """Whose buckets: a session, or what the API process remembers of one (its user)."""
+
+    @property
+    def realm(self) -> str: ...
+    @property
+    def kommune_code(self) -> str | None: ...
+    @property
+    def subject(self) -> str: ...
+
+
+def _user(session: Who) -> str:
     return f"{session.realm}:{session.kommune_code or '-'}:{session.subject}"
 
 
-def cpr_lookup_buckets(session: Session) -> list[tuple[str, str]]:
+def cpr_lookup_buckets(session: Who) -> list[tuple[str, str]]:
     """The buckets one CPR lookup takes a token from: the user's and the kommune's, shared
     by every kind of lookup (prior cases, a person, a child's parents, a letter's
     recipients)."""
     return [("prior_user", _user(session)), ("prior_kommune", session.kommune_code or "-")]
 
 
-def session_buckets(method: str, path: str, session: Session) -> list[tuple[str, str]]:
+def session_buckets(method: str, path: str, session: Who) -> list[tuple[str, str]]:
     """The buckets an authenticated request takes a token from."""
     user = _user(session)
     buckets = [("api", user)]

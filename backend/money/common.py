@@ -6,7 +6,7 @@ The errors are the core's (``backend.core.errors``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -47,10 +47,12 @@ async def journal(
     await repo.insert_catalogue_event(actor, entity, entity_id, action, title, detail)
 
 
-def requires_any(*perms: Perm) -> Callable[[ASGIConnection[Any, Any, Any, Any], Any], None]:
+def requires_any(
+    *perms: Perm,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], Any], Awaitable[None]]:
     """Guard: the kommune user must hold at least one of ``perms``."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: Any) -> None:
         principal = current_principal(connection)
         if not any(p in principal.permissions for p in perms):
             raise PermissionDeniedException("Du har ikke rettighed til dette")

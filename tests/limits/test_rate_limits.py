@@ -131,3 +131,32 @@ async def test_x_forwarded_for_counts_only_from_a_trusted_proxy(limits, client, 
         f"/api/auth/login?kommune={A}", headers={"X-Forwarded-For": "203.0.113.6"}
     )
     assert another.status_code == 303
+
+
+async def test_a_users_sessions_share_her_bucket_and_a_revoked_session_is_refused(
+    limits, app, seeded
+):
+    """After a cookie's first request the API process reads the session and takes the tokens
+    in one round trip (it remembers whose buckets they are): still per user, not per session,
+    and a session revoked meanwhile gets 401, not a token."""
+    from tests.conftest import logged_in
+
+    laptop = await logged_in(app, A, "leder")
+    tablet = await logged_in(app, A, "leder")
+    try:
+        limits(api=Limit(4, 60))
+        for c in (laptop, tablet, laptop, tablet):  # each cookie's first and second request
+            assert (await c.get("/api/session")).status_code == 200
+        _retry_after(await laptop.get("/api/session"))
+        _retry_after(await tablet.get("/api/session"))
+        _retry_after(await tablet.get("/api/overview"))  # any route: the same bucket
+        # The administrator deactivates the user: her sessions end at once.
+        sessions = app.state.sessions
+        user = (await sessions.load(laptop.cookies["trekant_session"])).subject
+        await sessions.revoke_user("kommune", A, user)
+        limits(api=Limit(100, 60))
+        assert (await laptop.get("/api/session")).status_code == 401
+        assert (await tablet.get("/api/session")).status_code == 401
+    finally:
+        await laptop.aclose()
+        await tablet.aclose()

@@ -12,17 +12,18 @@ Logging in: real sessions made by the session store the login makes them with
 (``backend/auth/session.py``; the same ``Session`` as ``backend/auth/service.py`` writes after
 an OpenID Connect login), one per simulated user. Every request then takes production's path:
 cookie → session in Redis → principal and roles from the kommune's database → tenant
-transaction → audit record through the outbox. A full OIDC login per user would measure the
+transaction → audit record in the same transaction. A full OIDC login per user would measure the
 development IdP, not Trekant.
 
 Servers: the API as its own process (``trekant api --workers BENCH_LOAD_API_WORKERS``) and the
-arq worker (the audit records), on the benchmarks' PostgreSQL and Redis. Load: locust
+arq worker (it seals the audit records), on the benchmarks' PostgreSQL and Redis. Load: locust
 (``bench/load_locust.py``) in a process of its own, ``FastHttpUser``, headless. Phases, each
 ``BENCH_LOAD_SECONDS``:
 
 1. ``GET /health`` closed loop at each of ``BENCH_LOAD_CONNECTIONS`` (default 8 and 32);
-2. issue 19's mix closed loop (40 % ``/api/worklist``, 40 % case page, 20 % journal) at the
-   same connections: the target (≥ 25 % of ``/health``, p95 ≤ 100 ms at 32) is checked here;
+2. issue 19's mix closed loop (40 % front page as the PWA asks for it, 40 % case page, 20 %
+   journal) at the same connections: the target (≥ 25 % of ``/health``, p95 ≤ 100 ms at 32)
+   is checked here;
 3. a working day: ``BENCH_LOAD_USERS`` users of every role with think times
    (``BENCH_LOAD_THINK`` seconds, min,max), each request type reported on its own.
 

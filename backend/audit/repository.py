@@ -47,6 +47,11 @@ async def lock_audit_writer() -> None:
     await conn().execute("SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.audit'))")
 
 
+async def event_written(outbox_id: uuid.UUID) -> bool:
+    """Whether the event of an outbox row of an earlier version is already in the log."""
+    return bool(await conn().fetchval("SELECT 1 FROM audit_event WHERE outbox_id = $1", outbox_id))
+
+
 INSERT_SQL = (
     "INSERT INTO audit_event (outbox_id, at, actor, action, subject, detail) "
     "VALUES ($1, $2, $3, $4, $5, $6::jsonb)"

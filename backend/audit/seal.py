@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from backend import queue
 from backend.audit import repository as repo
 from backend.audit.tasks import chain_hash, event_of
 from backend.db import DB
+from backend.observability.metrics import AUDIT_LAG_KEY, record_outbox_lag
 from backend.observability.tracing import job_span
 from backend.outbox import repository as outbox_repo
 from tenancy.context import tenant_transaction
@@ -32,16 +34,18 @@ BATCH = 2000
 MAX_BATCHES = 10
 
 
-async def seal_kommune(code: str) -> int:
-    """Seal kommune ``code``'s unsealed events (up to ``MAX_BATCHES`` batches); returns how many."""
+async def seal_kommune(code: str) -> tuple[int, float]:
+    """Seal kommune ``code``'s unsealed events (up to ``MAX_BATCHES`` batches); returns how
+    many, and the age in seconds of the oldest event still unsealed (0 when none)."""
     total = 0
     for _ in range(MAX_BATCHES):
         async with tenant_transaction(DB, code):
             done = await seal_batch(BATCH)
+            if done < BATCH:
+                return total + done, 0.0
+            lag = await repo.oldest_unsealed_seconds()
         total += done
-        if done < BATCH:
-            break
-    return total
+    return total, lag
 
 
 async def seal_batch(limit: int) -> int:
@@ -73,11 +77,17 @@ async def seal_audit(ctx: dict[str, Any]) -> int:
     """The worker's cron job: every active kommune's unsealed events."""
     with job_span("job seal_audit", None):
         total = 0
+        lags: dict[str, float] = {}
         for code in await outbox_repo.list_active_kommuner():
             try:
-                total += await seal_kommune(code)
+                sealed, lags[code] = await seal_kommune(code)
             except Exception:
                 # One kommune's failure (e.g. suspended meanwhile) does not stop the others;
                 # its events wait for the next run.
                 log.exception("sealing the audit of kommune %s failed", code)
+                continue
+            total += sealed
+        # For /metrics: trekant_audit_unsealed_oldest_seconds (backend/observability).
+        redis = ctx.get("redis") or queue.get()
+        await record_outbox_lag(redis, lags, key=AUDIT_LAG_KEY)
         return total

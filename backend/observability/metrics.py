@@ -69,6 +69,7 @@ REFUSAL_REASONS = {401: "unauthenticated", 403: "forbidden", 429: "rate_limited"
 
 # Written by the worker, read at each scrape.
 OUTBOX_LAG_KEY = "trekant:metrics:outbox_lag"
+AUDIT_LAG_KEY = "trekant:metrics:audit_unsealed"
 JOBS_KEY = "trekant:metrics:jobs"
 ARQ_QUEUE = "arq:queue"
 
@@ -90,12 +91,15 @@ def observe_pool() -> None:
         POOL.labels("in_use").set(size - pool.get_idle_size())
 
 
-async def record_outbox_lag(redis: Any, lag_seconds: dict[str, float]) -> None:
-    """The age of each kommune's oldest unsent outbox row (0 when none), for ``/metrics``."""
+async def record_outbox_lag(
+    redis: Any, lag_seconds: dict[str, float], key: str = OUTBOX_LAG_KEY
+) -> None:
+    """The age of each kommune's oldest unsent outbox row (0 when none), for ``/metrics``;
+    with ``key=AUDIT_LAG_KEY`` its oldest audit event not yet sealed."""
     async with redis.pipeline(transaction=True) as pipe:
-        pipe.delete(OUTBOX_LAG_KEY)
+        pipe.delete(key)
         if lag_seconds:
-            pipe.hset(OUTBOX_LAG_KEY, mapping={k: f"{v:.3f}" for k, v in lag_seconds.items()})
+            pipe.hset(key, mapping={k: f"{v:.3f}" for k, v in lag_seconds.items()})
         await pipe.execute()
 
 
@@ -123,7 +127,8 @@ async def render(redis: Any) -> bytes:
         pipe.zcard(ARQ_QUEUE)
         pipe.hgetall(JOBS_KEY)
         pipe.hgetall(OUTBOX_LAG_KEY)
-        depth, jobs, lags = await pipe.execute()
+        pipe.hgetall(AUDIT_LAG_KEY)
+        depth, jobs, lags, unsealed = await pipe.execute()
     extra = CollectorRegistry()
     queue = GaugeMetricFamily(
         "trekant_job_queue_depth", "Jobs waiting in the arq queue (due or deferred)"
@@ -144,10 +149,18 @@ async def render(redis: Any) -> bytes:
     )
     for code, value in sorted(lags.items()):
         lag.add_metric([_text(code)], float(value))
+    audit = GaugeMetricFamily(
+        "trekant_audit_unsealed_oldest_seconds",
+        "Age of the oldest audit event not yet chained by hash, per kommune (measured by the "
+        "sealing job after each run; backend/audit/seal.py)",
+        labels=["kommune"],
+    )
+    for code, value in sorted(unsealed.items()):
+        audit.add_metric([_text(code)], float(value))
 
     class _Worker:
         def collect(self) -> list[Any]:
-            return [queue, runs, lag]
+            return [queue, runs, lag, audit]
 
     extra.register(_Worker())  # a collector is anything with collect()
     return generate_latest(_own_registry()) + generate_latest(extra)

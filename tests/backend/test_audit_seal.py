@@ -37,8 +37,8 @@ async def _events(marker: str) -> list[asyncpg.Record]:
     return rows
 
 
-async def test_a_case_read_is_audited_at_commit_and_a_refusal_rolls_its_audit_back(
-    as_user: AsUser,
+async def test_a_case_read_is_audited_at_commit_and_sealed_by_the_worker(
+    as_user: AsUser, http
 ) -> None:
     c = await as_user(A, "sagsbehandler")
     made = await factories.child(c)
@@ -53,6 +53,9 @@ async def test_a_case_read_is_audited_at_commit_and_a_refusal_rolls_its_audit_ba
         assert await scope.connection.fetchval("SELECT count(*) FROM outbox") == outbox
     # Sealed by the worker's job, and then part of the chain.
     assert await seal_audit({}) >= 1
+    # The operator sees how far the sealing is behind (nothing left: 0).
+    metrics = (await http.get("/metrics")).text
+    assert f'trekant_audit_unsealed_oldest_seconds{{kommune="{A}"}} 0.0' in metrics
     async with tenant_transaction(DB, A) as scope:
         unsealed = await scope.connection.fetchval(
             "SELECT count(*) FROM audit_event WHERE hash IS NULL"

@@ -60,6 +60,7 @@ from tenancy.context import TenantUnavailable, run_after_commit, tenant_transact
 log = logging.getLogger("trekant.request")
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_HEADER = b"x-csrf-token"
 # A request whose body is larger (an upload) is not run again: it gets the 503.
 REPLAY_BODY_BYTES = 1024 * 1024
 
@@ -92,9 +93,6 @@ class _Replay:
             return await self._receive()  # what the first try had not read yet
 
         return receive
-
-
-CSRF_HEADER = b"x-csrf-token"
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

@@ -151,7 +151,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 settings.database_url, app_role(settings.role_prefix), settings.app_db_password
             )
         )
-        await db.start_pool()
+        size = db.pool_size()
+        await db.start_pool(min_size=min(2, size), max_size=size)
         await operator_db.start(
             role_dsn(
                 settings.database_url,

@@ -602,6 +602,12 @@ def cmd_api(args: argparse.Namespace) -> int:
 
     settings = ensure_environment()
     preflight(settings)
+    from backend.db import pool_size
+
+    try:
+        pool_size()  # a wrong TREKANT_DB_POOL_SIZE fails here, with one line, not per process
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
     workers = args.workers or int(os.environ.get("TREKANT_API_WORKERS", "1"))
     if workers < 1:
         raise CliError("--workers must be at least 1")

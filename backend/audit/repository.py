@@ -156,8 +156,7 @@ async def list_chain() -> list[ChainedEvent]:
 async def oldest_unsealed_seconds() -> float:
     """How long the oldest event not yet sealed has waited (0 when none)."""
     found = await conn().fetchval(
-        "SELECT extract(epoch FROM clock_timestamp() - min(at)) FROM audit_event "
-        "WHERE hash IS NULL"
+        "SELECT extract(epoch FROM clock_timestamp() - min(at)) FROM audit_event WHERE hash IS NULL"
     )
     return float(found or 0)
 

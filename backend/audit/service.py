@@ -53,13 +53,15 @@ async def record_apart(actor: str, action: str, subject: str | None = None, **de
     """Audit a refusal in a transaction of its own (the kommune's), committed whatever the
     request's fate: a request answered with an error rolls back, and with it a ``record``.
     Runs in a fresh context, so the request's open transaction is not its."""
-    from backend.db import DB
+    from backend.db import SIDE
     from tenancy.context import current_scope, run_after_commit, tenant_transaction
 
     code = current_scope().code
 
     async def write() -> None:
-        async with tenant_transaction(DB, code) as scope:
+        # The pool for work beside a request's transaction (backend/db.py SIDE): this one
+        # holds a connection of its own pool while it waits.
+        async with tenant_transaction(SIDE, code) as scope:
             await record(actor, action, subject, **detail)
         await run_after_commit(scope)
 

@@ -21,7 +21,7 @@ from backend.casework.access import AccessibleCase, access_case, kommune_wide
 from backend.core.errors import FieldError, NotFound, StateConflict
 from backend.core.permissions import Perm
 from backend.core.principal import Me, Principal
-from backend.db import DB
+from backend.db import SIDE
 from backend.documents import files, service
 from backend.documents import repository as repo
 from backend.documents.files import MAX_SIZE, TOO_LARGE
@@ -74,8 +74,10 @@ async def _chunks(
     code: str, document_id: uuid.UUID, stream: str, count: int
 ) -> AsyncIterator[bytes]:
     """The chunks of a stored file, one short tenant transaction each on one pooled
-    connection: the request's transaction has committed before the body is sent."""
-    pool = DB.pool
+    connection: the request's transaction has committed before the body is sent. From the
+    pool for work beside a request's transaction (``backend.db.SIDE``): the request still
+    holds its own connection while the body streams."""
+    pool = SIDE.pool
     assert pool is not None
     async with pool.acquire() as pooled:
         for seq in range(count):

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import conn
-from backend.db import DB, fetch_as_app
+from backend.db import SIDE, fetch_as_app
 
 _CONFIG_COLUMNS = (
     "s.code, s.kind, s.endpoint, s.service_agreement_uuid, s.user_system_uuid, s.cvr, "
@@ -178,9 +178,9 @@ async def get_service_use(code: str, kind: str) -> ServiceUse | None:
 async def record_call(code: str, kind: str, error: str | None) -> None:
     """The health after one call: its time, and the error (Danish) or that it went well.
     On its own connection, so a call that fails inside a rolled-back job still shows."""
-    if DB.pool is None:
+    if SIDE.pool is None:
         raise RuntimeError("database pool is not started")
-    async with DB.pool.acquire() as c:
+    async with SIDE.pool.acquire() as c:  # beside the caller's transaction (backend/db.py)
         if error is None:
             await c.execute(
                 "UPDATE shared.national_service SET last_call_at = now(), last_ok_at = now() "

@@ -39,7 +39,7 @@ from backend.core.danish import DK, today_dk
 from backend.core.measures import MEASURES
 from backend.core.vocab import SOURCE_LABELS
 from backend.core.workdays import add_months, next_working_day
-from backend.db import DB
+from backend.db import SIDE
 from backend.mi import repository as repo
 from backend.mi.repository import DecisionRow, Turning18Row
 from backend.mi.tables import Column, Table, pct
@@ -611,11 +611,12 @@ class Dashboard:
 
 
 async def _own_transaction(code: str, fn: Any, scope: Scope) -> Any:
-    """Run ``fn(scope)`` in a read transaction of its own (another pooled connection), in a
-    fresh context so it does not see the request's transaction."""
+    """Run ``fn(scope)`` in a read transaction of its own (a connection of the pool for work
+    beside a request's, ``backend.db.SIDE``), in a fresh context so it does not see the
+    request's transaction."""
 
     async def run() -> Any:
-        async with tenant_transaction(DB, code):
+        async with tenant_transaction(SIDE, code):
             return await fn(scope)
 
     return await asyncio.create_task(run(), context=contextvars.Context())

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import msgspec
 
 from backend.core.db import conn
-from backend.db import DB
+from backend.db import SIDE
 from tenancy.context import SWITCH_SQL
 
 
@@ -148,7 +148,7 @@ async def claim_email_attempt(code: str, delivery_id: uuid.UUID) -> bool:
     process dies after the mail server took the message, the mark is there for the next
     run. False when the delivery is not waiting, or another attempt has the mark already.
     The caller's transaction must not hold the delivery's row lock."""
-    pool = DB.pool
+    pool = SIDE.pool  # beside the job's own transaction (backend/db.py)
     assert pool is not None
     async with pool.acquire() as pooled, pooled.transaction():
         switched = await pooled.fetchrow(SWITCH_SQL, code)

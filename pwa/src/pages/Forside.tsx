@@ -3,6 +3,7 @@ import { api, ApiError, call, can, NETWORK_ERROR, type Health, type SessionRead 
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
+import { SettleScope } from '../components/Settle';
 import { formatAge, formatDate, formatDateTime, formatNumber, plural } from '../format';
 import { formatKr } from './mi/table';
 import { Link } from '../router';
@@ -421,8 +422,10 @@ export function Forside({ session }: { session: SessionRead }) {
   const reader = can(session, 'case.read') && !worker && !finance;
   const manager = can(session, 'team.overview');
   const none = !can(session, 'case.read') && !admin && !can(session, 'audit.read');
+  // One SettleScope: the offline panel at the bottom of the worklist appears once the sections
+  // above it have arrived (components/Settle.tsx), so it never moves under a press.
   return (
-    <>
+    <SettleScope>
       <PageHeading>Forside</PageHeading>
       {manager ? <TeamOverview /> : null}
       {worker ? <IndgaaetPost canWrite /> : null}
@@ -439,6 +442,6 @@ export function Forside({ session }: { session: SessionRead }) {
           </p>
         </section>
       ) : null}
-    </>
+    </SettleScope>
   );
 }

@@ -9,6 +9,8 @@
 // that shows nothing while it loads (useHoldSettle). useSettled() is true from the first commit
 // in which nothing above the caller holds it, and stays true (a later reload the person asked for
 // does not hide what they are using). Without a scope nothing holds and useSettled() is true.
+// <SettleGate> shows its children once what is above it has arrived (the front page's worklist
+// under "Indgået post" and a manager's team overview); its children hold a scope of their own.
 import { createContext, useContext, useLayoutEffect, useState, type ReactNode } from 'react';
 
 /** The scope's count of holds and who wants to know when it changes. */
@@ -75,4 +77,22 @@ export function useSettled(): boolean {
     return store.subscribe(() => setCheck((n) => n + 1));
   }, [store, settled, check]);
   return settled;
+}
+
+/**
+ * Its children appear once the content before it in the scope has arrived. Until then they are
+ * mounted but hidden (their requests run meanwhile, their state is kept) and `placeholder`
+ * (which must not hold, e.g. <Loading hold={false}>) stands in their place. The children's own
+ * loading holds a scope of their own: the gate does not wait for it, what waits inside does.
+ */
+export function SettleGate({ placeholder, children }: { placeholder: ReactNode; children: ReactNode }) {
+  const settled = useSettled();
+  return (
+    <>
+      {settled ? null : placeholder}
+      <div hidden={!settled}>
+        <SettleScope>{children}</SettleScope>
+      </div>
+    </>
+  );
 }

@@ -246,6 +246,7 @@ async def test_what_is_pressed_on_the_front_page_does_not_move_under_the_press(p
     await expect(page.get_by_text("Henter aktiviteter …")).to_have_count(0)
     await button.click()
     await expect(page.get_by_label("Adgangsfrase til offline-brug", exact=True)).to_be_focused()
+    await shots(page, "offline-adgangsfrase")
 
 
 # ---------------------------------------------------------------- the home visit

@@ -432,7 +432,13 @@ export function Forside({ session }: { session: SessionRead }) {
       {manager ? <TeamOverview /> : null}
       {worker ? <IndgaaetPost canWrite /> : null}
       {worker ? (
-        <SettleGate placeholder={<Loading text="Henter arbejdslisten …" hold={false} />}>
+        <SettleGate
+          placeholder={
+            <div aria-busy="true">
+              <Loading text="Henter arbejdslisten …" hold={false} />
+            </div>
+          }
+        >
           <Worklist canWrite />
         </SettleGate>
       ) : null}

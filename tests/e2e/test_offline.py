@@ -3,7 +3,8 @@ visits, go offline, reload, unlock, read a case and its network, write notes, co
 activity, correct a phone number, come back online and find everything on the server
 exactly once - also from another browser; a conflict resolved by the caseworker; wipes on
 logout, wrong passphrases, revocation and user switch (IndexedDB inspected from the test);
-nothing readable in IndexedDB or Cache Storage. axe on every screen."""
+nothing readable in IndexedDB or Cache Storage; the front page's panel appears only once the
+lists above it are in (a press on it is not lost). axe on every screen."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Issue 16's front page in the browser: the worklist filtered by child and type (kept in
 the address through reload and back), a group paged six at a time, the lists as tabs with
-their counts, "Mine sager" searched by name, a bad filter in the address answered in
+their counts, "Mine sager" searched by name (kept when another tab is chosen and this one
+again), a bad filter in the address answered in
 Danish; and the front pages of finance, the administrator and read-only access."""
 
 from __future__ import annotations
@@ -104,6 +105,11 @@ async def test_worklist_filters_pages_and_tabs(page, as_user: AsUser):
     news = page.get_by_role("region", name="Nye underretninger")
     await expect(news.get_by_text(re.compile("mangler vurdering"))).to_be_visible()
     await check_axe(page, "forside nye underretninger")
+    # Back on "Mine sager": the search is still there (the tab's panel is mounted anew; what
+    # the person chose lives in the worklist).
+    await page.get_by_role("tab", name=re.compile("^Mine sager")).click()
+    await expect(cases.get_by_label("Barnets navn eller sagsnummer")).to_have_value(number)
+    await expect(cases.get_by_text(f"1 sag med „{number}“")).to_be_visible()
 
     # A filter value the worklist does not know: said in Danish, and one click clears it.
     await page.goto("/?type=findes-ikke")

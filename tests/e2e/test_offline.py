@@ -3,10 +3,12 @@ visits, go offline, reload, unlock, read a case and its network, write notes, co
 activity, correct a phone number, come back online and find everything on the server
 exactly once - also from another browser; a conflict resolved by the caseworker; wipes on
 logout, wrong passphrases, revocation and user switch (IndexedDB inspected from the test);
-nothing readable in IndexedDB or Cache Storage. axe on every screen."""
+nothing readable in IndexedDB or Cache Storage; the front page's panel appears only once the
+lists above it are in (a press on it is not lost). axe on every screen."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from contextlib import asynccontextmanager
@@ -87,15 +89,7 @@ async def save_for_home_visits(page: Any) -> None:
     panel = page.get_by_role("region", name="Hjemmebesøg uden forbindelse")
     await expect(panel).to_be_visible()
     await panel.get_by_role("button", name="Gem til hjemmebesøg").click()
-    field = page.get_by_label("Adgangsfrase til offline-brug", exact=True)
-    try:
-        await expect(field).to_be_visible(timeout=10_000)
-    except AssertionError:
-        # Twice in clean runs on a loaded machine (2026-12-07) the passphrase form did not
-        # open: the front page may mount the panel again after the first click (its state is
-        # lost). A person clicks again; so does the test (issue noted for the next session).
-        await panel.get_by_role("button", name="Gem til hjemmebesøg").click()
-    await field.fill(PASSPHRASE)
+    await page.get_by_label("Adgangsfrase til offline-brug", exact=True).fill(PASSPHRASE)
     await page.get_by_label("Gentag adgangsfrasen", exact=True).fill(PASSPHRASE)
     await check_axe(page, "vælg adgangsfrase")
     await panel.get_by_role("button", name="Gem til hjemmebesøg").click()
@@ -203,6 +197,57 @@ async def no_api_in_caches(page: Any, secrets: list[str]) -> None:
         assert "/api/" not in entry["url"] and "/health" not in entry["url"], entry["url"]
         for secret in secrets:
             assert secret not in entry["body"], (secret, entry["url"])
+
+
+# ---------------------------------------------------------------- the front page's panel
+
+
+async def test_what_is_pressed_on_the_front_page_does_not_move_under_the_press(page, app):
+    """On a loaded machine the first click on "Gem til hjemmebesøg" now and then opened
+    nothing (2026-12-07). The button showed as soon as the offline access was known; when the
+    worklist above it arrived during the press, the panel moved down (about 370 px) and the
+    release landed on the list - a press and a release on different elements are no click (and
+    Playwright checks only the press's target). The worklist itself moved so under "Indgået
+    post". Here their answers are held back, as on a slow server or tablet: the worklist
+    appears once "Indgået post" is in, the offline panel once the lists above it are in."""
+    await child_with_case(app, 9109, "Trine", "Trykkesen")  # overdue activities: a list above
+    held = {name: asyncio.Event() for name in ("incoming", "summary", "activities", "cases")}
+
+    def hold(name: str) -> Any:
+        async def handler(route: Any) -> None:
+            await held[name].wait()
+            await route.continue_()
+
+        return handler
+
+    await page.route("**/api/documents/incoming*", hold("incoming"))
+    await page.route("**/api/worklist/summary*", hold("summary"))
+    await page.route("**/api/worklist/activities*", hold("activities"))
+    await page.route("**/api/worklist/cases*", hold("cases"))
+    async with page.expect_request_finished(lambda r: "/api/offline/adgang" in r.url):
+        await log_in(page, KOMMUNE, username("sagsbehandler", CODE))
+    panel = page.get_by_role("region", name="Hjemmebesøg uden forbindelse")
+    button = panel.get_by_role("button", name="Gem til hjemmebesøg")
+    tabs = page.get_by_role("tablist", name="Forsidens lister")
+    await expect(page.get_by_text("Henter arbejdslisten …")).to_be_visible()
+    await expect(tabs).to_have_count(0)
+    held["incoming"].set()
+    await expect(tabs).to_be_visible()
+    await expect(page.get_by_text("Henter dine aktiviteter …")).to_be_visible()
+    # "Mine sager"'s count is answered after the offline access: once it shows, the panel has
+    # had its answers too (the old page showed its button by now).
+    held["cases"].set()
+    await expect(page.get_by_role("tab", name=re.compile(r"^Mine sager \d"))).to_be_visible()
+    await expect(button).to_have_count(0)
+    # The summary arrives; the first group's page is still on its way: still no button.
+    held["summary"].set()
+    await expect(page.get_by_text("Henter aktiviteter …")).to_be_visible()
+    await expect(button).to_have_count(0)
+    held["activities"].set()
+    await expect(page.get_by_text("Henter aktiviteter …")).to_have_count(0)
+    await button.click()
+    await expect(page.get_by_label("Adgangsfrase til offline-brug", exact=True)).to_be_focused()
+    await shots(page, "offline-adgangsfrase")
 
 
 # ---------------------------------------------------------------- the home visit

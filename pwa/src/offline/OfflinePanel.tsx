@@ -2,6 +2,7 @@
 // device (encrypted), see size and progress, refresh, sync, lock, delete.
 import { useState } from 'react';
 import { Alert } from '../components/Alert';
+import { useSettled } from '../components/Settle';
 import { formatDeadline } from '../format';
 import { Link } from '../router';
 import { useOfflineAccess } from './access';
@@ -12,6 +13,8 @@ import * as vault from './vault';
 export function OfflinePanel() {
   const snap = useOffline();
   const allowed = useOfflineAccess();
+  // The front page's lists above this panel have arrived (components/Settle.tsx).
+  const settled = useSettled();
   const [setting, setSetting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
@@ -149,6 +152,11 @@ export function OfflinePanel() {
   // Nothing saved here and the user's role may not go offline: no "Gem til hjemmebesøg".
   // (A device that already holds data keeps its panel, to send changes and delete them.)
   if (snap.status === 'none' && allowed !== true) return null;
+  // Not before the lists above it are on the page: each one that arrives moves this panel down,
+  // and a press on "Gem til hjemmebesøg" released after such a move is no click at all (on a
+  // slow machine the passphrase form then did not open). The panel stays mounted meanwhile, so
+  // its own state (an open form) is kept.
+  if (!settled) return null;
 
   return (
     <section aria-labelledby="offline-heading" className="offline-panel" aria-busy={busy || snap.download?.running || undefined}>

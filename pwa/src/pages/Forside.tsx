@@ -3,6 +3,7 @@ import { api, ApiError, call, can, NETWORK_ERROR, type Health, type SessionRead 
 import { Alert } from '../components/Alert';
 import { Loading } from '../components/Loading';
 import { PageHeading } from '../components/PageHeading';
+import { SettleGate, SettleScope } from '../components/Settle';
 import { formatAge, formatDate, formatDateTime, formatNumber, plural } from '../format';
 import { formatKr } from './mi/table';
 import { Link } from '../router';
@@ -421,24 +422,40 @@ export function Forside({ session }: { session: SessionRead }) {
   const reader = can(session, 'case.read') && !worker && !finance;
   const manager = can(session, 'team.overview');
   const none = !can(session, 'case.read') && !admin && !can(session, 'audit.read');
+  // What is pressed must not move under the press (components/Settle.tsx): the worklist shows
+  // once the team overview and "Indgået post" above it are in (it loads meanwhile, hidden), and
+  // the offline panel at its bottom once the worklist's lists are in. The sections below the
+  // worklist hold a scope of their own (nothing above waits for them).
   return (
-    <>
+    <SettleScope>
       <PageHeading>Forside</PageHeading>
       {manager ? <TeamOverview /> : null}
       {worker ? <IndgaaetPost canWrite /> : null}
-      {worker ? <Worklist canWrite /> : null}
-      {finance ? <FinanceFront /> : null}
-      {reader ? <ReaderFront session={session} /> : null}
-      {manager || reader ? <Overview /> : null}
-      {admin ? <AdminFront session={session} /> : null}
-      {none ? (
-        <section aria-labelledby="welcome-heading" className="welcome">
-          <h2 id="welcome-heading">Velkommen, {session.display_name}</h2>
-          <p className="empty-state">
-            Du har ingen roller i Trekant endnu. Bed din kommunes Trekant-administrator om adgang.
-          </p>
-        </section>
+      {worker ? (
+        <SettleGate
+          placeholder={
+            <div aria-busy="true">
+              <Loading text="Henter arbejdslisten …" hold={false} />
+            </div>
+          }
+        >
+          <Worklist canWrite />
+        </SettleGate>
       ) : null}
-    </>
+      <SettleScope>
+        {finance ? <FinanceFront /> : null}
+        {reader ? <ReaderFront session={session} /> : null}
+        {manager || reader ? <Overview /> : null}
+        {admin ? <AdminFront session={session} /> : null}
+        {none ? (
+          <section aria-labelledby="welcome-heading" className="welcome">
+            <h2 id="welcome-heading">Velkommen, {session.display_name}</h2>
+            <p className="empty-state">
+              Du har ingen roller i Trekant endnu. Bed din kommunes Trekant-administrator om adgang.
+            </p>
+          </section>
+        ) : null}
+      </SettleScope>
+    </SettleScope>
   );
 }

@@ -515,6 +515,9 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
     { keepPrevious: true },
   );
   const [opened, setOpened] = useState<Partial<Record<GroupKey, boolean>>>({});
+  // The other tabs' choices live here, not in their panels, which unmount with the tab.
+  const [newsPage, setNewsPage] = useState(1);
+  const [casesView, setCasesView] = useState<CasesView>(CASES_START);
   // Completing is CompleteActivity's own save (its busy state); nothing here waits on one.
   const busy: string | null = null;
   const [done, setDone] = useState<Done | undefined>();
@@ -732,8 +735,8 @@ export function Worklist({ canWrite = true }: { canWrite?: boolean }) {
         {activities}
       </section>
       ) : null}
-      {tab === 'underretninger' ? <News /> : null}
-      {tab === 'sager' ? <MyCases /> : null}
+      {tab === 'underretninger' ? <News page={newsPage} setPage={setNewsPage} /> : null}
+      {tab === 'sager' ? <MyCases view={casesView} onView={setCasesView} /> : null}
       </div>
       <OfflinePanel />
     </>
@@ -811,9 +814,11 @@ function FrontTabs({ tab, onTab, openActivities }: { tab: Tab; onTab: (vis: stri
   );
 }
 
-/** "Nye underretninger": the last 14 days on one's cases, newest first, a page at a time. */
-function News() {
-  const [page, setPage] = useState(1);
+/**
+ * "Nye underretninger": the last 14 days on one's cases, newest first, a page at a time. The
+ * page is the worklist's state: a tab's panel is mounted anew when the tab is chosen again.
+ */
+function News({ page, setPage }: { page: number; setPage: (page: number) => void }) {
   const [news, reload] = useApiQuery(['worklist', 'notifications', page], loadNews(page), { keepPrevious: true });
   let body: ReactNode;
   if (news.state === 'loading') body = <Loading text="Henter nye underretninger …" />;
@@ -868,17 +873,23 @@ const SORTS: { value: CaseSort; label: string }[] = [
   { value: 'aabnet', label: 'Senest åbnet' },
 ];
 
-/** "Mine sager": one's open cases, sorted and searched by name, a page at a time. */
-function MyCases() {
-  const [sort, setSort] = useState<CaseSort>('overskredne');
-  const [typed, setTyped] = useState('');
-  const [name, setName] = useState('');
-  const [page, setPage] = useState(1);
+/** "Mine sager"'s search (as typed and as searched), sort and page. */
+type CasesView = { sort: CaseSort; typed: string; name: string; page: number };
+const CASES_START: CasesView = { sort: 'overskredne', typed: '', name: '', page: 1 };
+
+/**
+ * "Mine sager": one's open cases, sorted and searched by name, a page at a time. What the
+ * person chose is the worklist's state (`view`): the tab's panel is mounted anew when the tab
+ * is chosen again, and a search typed there must still be there.
+ */
+function MyCases({ view, onView }: { view: CasesView; onView: (change: (v: CasesView) => CasesView) => void }) {
+  const { sort, typed, name, page } = view;
+  const setTyped = (t: string) => onView((v) => ({ ...v, typed: t }));
+  const setPage = (p: number) => onView((v) => ({ ...v, page: p }));
   const [cases, reload] = useApiQuery(['worklist', 'cases', sort, name, page], loadCases(sort, name, page), { keepPrevious: true });
   const search = (e: FormEvent) => {
     e.preventDefault();
-    setName(typed.trim());
-    setPage(1);
+    onView((v) => ({ ...v, name: v.typed.trim(), page: 1 }));
   };
 
   let body: ReactNode;
@@ -991,9 +1002,8 @@ function MyCases() {
             id="my-cases-sort"
             value={sort}
             onChange={(e) => {
-              const v = SORTS.find((s) => s.value === e.target.value);
-              if (v) setSort(v.value);
-              setPage(1);
+              const chosen = SORTS.find((s) => s.value === e.target.value);
+              if (chosen) onView((v) => ({ ...v, sort: chosen.value, page: 1 }));
             }}
           >
             {SORTS.map((s) => (

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { api, call } from '../../../api/client';
 import { Alert } from '../../../components/Alert';
+import { useHoldSettle } from '../../../components/Settle';
 import { formatDate, plural } from '../../../format';
 import { useSubmit } from '../../../mutation';
 import { Link } from '../../../router';
@@ -62,7 +63,10 @@ export function IndgaaetPost({ caseId, canWrite, level = 2 }: { caseId?: string;
   const id = caseId ? 'incoming-case-heading' : 'incoming-heading';
   let body: ReactNode = null;
   // Nothing while it loads or when no post waits: the front page must fit a day, and an
-  // empty section would push the worklist down on every visit.
+  // empty section would push the worklist down on every visit. While it loads, though, the
+  // front page has not settled (components/Settle.tsx): the list appearing here moves
+  // everything below it.
+  useHoldSettle(incoming.state === 'loading');
   if (incoming.state === 'error')
     body = (
       <Alert

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
 
@@ -23,6 +24,25 @@ class TrekantEngine(PostgresEngine):
 
     async def prep_database(self) -> None:
         return None
+
+
+class KommuneStatements(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is untyped
+    """A connection whose prepared statements are the kommune's own: inside a tenant
+    transaction each statement's text starts with a comment naming the kommune, so asyncpg
+    keeps one prepared statement per kommune (and per connection, its LRU bounds them) and
+    PostgreSQL never sees one statement under another kommune's search_path. Without it,
+    every statement a connection ran for another kommune last was parsed and planned again
+    (PostgreSQL does so whenever the search_path differs): with the national load test's
+    mix of kommuner, 1.8-2.3 ms of PostgreSQL CPU a request against 0.7 for one kommune.
+    Correctness does not rest on it: PostgreSQL re-parses on a search_path change anyway."""
+
+    async def _get_statement(self, query: str, timeout: Any, **kwargs: Any) -> Any:
+        from tenancy.context import current_scope_or_none
+
+        scope = current_scope_or_none()
+        if scope is not None:
+            query = f"/* k{scope.code} */ {query}"
+        return await super()._get_statement(query, timeout, **kwargs)
 
 
 DB = TrekantEngine(config={}, extensions=())
@@ -66,6 +86,7 @@ def configure(dsn: str, **extra: Any) -> None:
         "statement_cache_size": STATEMENT_CACHE_SIZE,
         "max_cacheable_statement_size": MAX_CACHEABLE_STATEMENT_BYTES,
         "timeout": CONNECT_TIMEOUT_SECONDS,
+        "connection_class": KommuneStatements,
         **extra,
     }
     for engine in (DB, SIDE):

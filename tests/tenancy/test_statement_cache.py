@@ -41,7 +41,7 @@ async def _changed(registry, table: str, column: str, new: str, old: str) -> Asy
         await owner.close()
 
 
-async def test_one_prepared_statement_reads_each_kommunes_own_rows(seeded, registry):
+async def test_prepared_statements_read_each_kommunes_own_rows(seeded, registry):
     owner = await asyncpg.connect(registry.dsn)
     try:
         truth = {
@@ -55,9 +55,11 @@ async def test_one_prepared_statement_reads_each_kommunes_own_rows(seeded, regis
     for code in (A, B, A, B, A):
         async with tenant_transaction(DB, code) as scope:
             count = await scope.connection.fetchval(COUNT)
-            # The statement is prepared on this connection (not parsed afresh each time).
+            # The statement is prepared on this connection as this kommune's own (its text
+            # names the kommune: backend/db.py KommuneStatements), not parsed afresh.
             prepared = await scope.connection.fetchval(
-                "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1", COUNT
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement = $1",
+                f"/* k{code} */ {COUNT}",
             )
             assert prepared == 1
         seen.append((code, count))

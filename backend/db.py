@@ -36,7 +36,7 @@ class KommuneStatements(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is
     mix of kommuner, 1.8-2.3 ms of PostgreSQL CPU a request against 0.7 for one kommune.
     Correctness does not rest on it: PostgreSQL re-parses on a search_path change anyway."""
 
-    async def _get_statement(self, query: str, timeout: Any, **kwargs: Any) -> Any:
+    async def _get_statement(self, query: str, timeout: Any, **kwargs: Any) -> Any:  # noqa: ASYNC109 (asyncpg's signature)
         from tenancy.context import current_scope_or_none
 
         scope = current_scope_or_none()

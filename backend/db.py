@@ -1,6 +1,7 @@
-"""The application's Piccolo engine: a pool logged in as the NOINHERIT application role.
+"""The application's Piccolo engines: pools logged in as the NOINHERIT application role,
+``DB`` for the requests' and jobs' own transactions and ``SIDE`` for work beside them.
 
-Tables are bound to ``DB`` explicitly. The pool is configured at start-up from the
+Tables are bound to ``DB`` explicitly. The pools are configured at start-up from the
 settings (``configure``); nothing connects at import time.
 """
 

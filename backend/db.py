@@ -12,6 +12,8 @@ from typing import Any
 import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 
+from tenancy.context import current_scope_or_none
+
 
 class TrekantEngine(PostgresEngine):
     """PostgresEngine that does not connect at construction.
@@ -38,8 +40,6 @@ class KommuneStatements(asyncpg.Connection):  # type: ignore[misc]  # asyncpg is
     Correctness does not rest on it: PostgreSQL re-parses on a search_path change anyway."""
 
     async def _get_statement(self, query: str, timeout: Any, **kwargs: Any) -> Any:  # noqa: ASYNC109 (asyncpg's signature)
-        from tenancy.context import current_scope_or_none
-
         scope = current_scope_or_none()
         if scope is not None:
             query = f"/* k{scope.code} */ {query}"

@@ -219,26 +219,19 @@ def main() -> list[dict[str, object]]:
         log = open(os.environ.get("BENCH_MIX_LOG", os.devnull), "w")
         env = dict(os.environ, DATABASE_URL=db_url, REDIS_URL=redis_url, TREKANT_PORT=str(port))
         env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "api"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=log,  # the JSON access log: one line a request
+        # The API's stderr is its JSON access log (one line a request). The worker seals the
+        # audit events the reads write (backend/audit/seal.py), as in production; its CPU is
+        # part of what the mix costs.
+        for command, stderr in (("api", log), ("worker", subprocess.DEVNULL)):
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "backend.cli", command],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=stderr,
+                )
             )
-        )
-        # The worker seals the audit events the reads write (backend/audit/seal.py), as in
-        # production; its CPU is part of what the mix costs.
-        procs.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "worker"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
 
     try:
         _, token = prepare(server, redis_url, start_api)

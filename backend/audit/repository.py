@@ -161,11 +161,6 @@ async def oldest_unsealed_seconds() -> float:
     return float(found or 0)
 
 
-async def count_unsealed() -> int:
-    found: int = await conn().fetchval("SELECT count(*) FROM audit_event WHERE hash IS NULL")
-    return found
-
-
 async def get_kommune_names() -> dict[str, str]:
     """Every kommune's name by code, from the shared registry (for the audit log's details:
     a transfer's sender and receiver are stored as codes)."""

@@ -20,7 +20,7 @@ from backend import queue
 from backend.audit import repository as repo
 from backend.audit.tasks import chain_hash, event_of
 from backend.db import DB
-from backend.observability.metrics import AUDIT_LAG_KEY, record_outbox_lag
+from backend.observability.metrics import AUDIT_LAG_KEY, record_lag
 from backend.observability.tracing import job_span
 from backend.outbox import repository as outbox_repo
 from tenancy.context import tenant_transaction
@@ -89,5 +89,5 @@ async def seal_audit(ctx: dict[str, Any]) -> int:
             total += sealed
         # For /metrics: trekant_audit_unsealed_oldest_seconds (backend/observability).
         redis = ctx.get("redis") or queue.get()
-        await record_outbox_lag(redis, lags, key=AUDIT_LAG_KEY)
+        await record_lag(redis, AUDIT_LAG_KEY, lags)
         return total

@@ -91,11 +91,10 @@ def observe_pool() -> None:
         POOL.labels("in_use").set(size - pool.get_idle_size())
 
 
-async def record_outbox_lag(
-    redis: Any, lag_seconds: dict[str, float], key: str = OUTBOX_LAG_KEY
-) -> None:
-    """The age of each kommune's oldest unsent outbox row (0 when none), for ``/metrics``;
-    with ``key=AUDIT_LAG_KEY`` its oldest audit event not yet sealed."""
+async def record_lag(redis: Any, key: str, lag_seconds: dict[str, float]) -> None:
+    """Per kommune, how long its oldest waiting item has waited (0 when none), for
+    ``/metrics``: the oldest unsent outbox row (``OUTBOX_LAG_KEY``, by the sweep) or audit
+    event not yet sealed (``AUDIT_LAG_KEY``, by the sealing job)."""
     async with redis.pipeline(transaction=True) as pipe:
         pipe.delete(key)
         if lag_seconds:

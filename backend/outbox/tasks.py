@@ -9,7 +9,7 @@ from typing import Any
 
 from backend import queue
 from backend.db import DB
-from backend.observability.metrics import record_job, record_outbox_lag
+from backend.observability.metrics import OUTBOX_LAG_KEY, record_job, record_lag
 from backend.observability.tracing import job_span
 from backend.outbox import repository as repo
 from backend.outbox.service import ARQ_FUNCTION, HANDLERS
@@ -92,5 +92,5 @@ async def sweep(ctx: dict[str, Any]) -> int:
                 await pool.enqueue_job(ARQ_FUNCTION, code, str(oid), _job_id=f"outbox:{oid}")
                 total += 1
         # The outbox lag per kommune for /metrics (backend/observability/metrics.py).
-        await record_outbox_lag(pool, lag)
+        await record_lag(pool, OUTBOX_LAG_KEY, lag)
     return total
